@@ -1,0 +1,304 @@
+//! The parsed article: an immutable list of blocks whose every piece of text
+//! knows the byte in the source it came from.
+//!
+//! This module only describes the model. Building it is `parse`'s job, and
+//! turning it into lines of a given width is `layout`'s. Styles here are
+//! semantic (emphasis, link, heading level); colours belong to the theme.
+
+use std::ops::Range;
+
+use crate::position::Position;
+
+/// Inline style flags, combined as a bit set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Flags(u16);
+
+impl Flags {
+    pub const NONE: Flags = Flags(0);
+    pub const EMPHASIS: Flags = Flags(1);
+    pub const STRONG: Flags = Flags(1 << 1);
+    pub const STRIKE: Flags = Flags(1 << 2);
+    pub const CODE: Flags = Flags(1 << 3);
+    pub const LINK: Flags = Flags(1 << 4);
+    pub const IMAGE: Flags = Flags(1 << 5);
+    pub const FOOTNOTE_REF: Flags = Flags(1 << 6);
+    /// A visible stand-in for a control character from the file.
+    pub const STAND_IN: Flags = Flags(1 << 7);
+    /// Inline HTML, shown dimmed.
+    pub const HTML: Flags = Flags(1 << 8);
+
+    pub fn contains(self, other: Flags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    #[must_use]
+    pub fn with(self, other: Flags) -> Flags {
+        Flags(self.0 | other.0)
+    }
+
+    #[must_use]
+    pub fn without(self, other: Flags) -> Flags {
+        Flags(self.0 & !other.0)
+    }
+}
+
+/// What a piece of text is, for the theme to colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Role {
+    #[default]
+    Text,
+    Heading(u8),
+    /// The underline drawn below level 1 and 2 headings.
+    HeadingRule(u8),
+    Quote,
+    QuoteBar,
+    ListMarker,
+    FootnoteLabel,
+    CodeBlock,
+    CodeLang,
+    /// The mark at the start of a wrapped code or HTML line.
+    Continuation,
+    Html,
+    TableBorder,
+    TableHeader,
+    Rule,
+    Title,
+    Byline,
+    Alert,
+}
+
+/// The full semantic style of a piece of text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Style {
+    pub role: Role,
+    pub flags: Flags,
+}
+
+impl Style {
+    pub fn role(role: Role) -> Style {
+        Style {
+            role,
+            flags: Flags::NONE,
+        }
+    }
+}
+
+/// A run of text with one style, traced back to the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub flags: Flags,
+    /// Byte offset in the source of the span's first character.
+    pub source: usize,
+    /// True when `text` is a verbatim copy of the source from `source` on, so
+    /// that every byte of it maps to its own source byte. Entities, smart
+    /// punctuation and stand-ins are not exact: all of their text maps to
+    /// `source`.
+    pub exact: bool,
+}
+
+impl Span {
+    /// The source byte that the byte `i` of `text` came from.
+    pub fn source_at(&self, i: usize) -> usize {
+        if self.exact {
+            self.source + i
+        } else {
+            self.source
+        }
+    }
+}
+
+/// One line of a code or HTML block: spans with their whitespace kept.
+pub type RawLine = Vec<Span>;
+
+/// Column alignment in a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// A table cell is a run of inline spans.
+pub type Cell = Vec<Span>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// The header made from front matter: title, author and date.
+    Header,
+    Heading {
+        level: u8,
+        spans: Vec<Span>,
+    },
+    Paragraph {
+        spans: Vec<Span>,
+    },
+    Code {
+        lang: Option<String>,
+        lines: Vec<RawLine>,
+    },
+    Html {
+        lines: Vec<RawLine>,
+    },
+    Table {
+        aligns: Vec<Align>,
+        /// How many of the first rows are header rows.
+        header_rows: usize,
+        rows: Vec<Vec<Cell>>,
+    },
+    Rule,
+}
+
+/// A container that blocks nest in: a quote, a list item or a footnote
+/// definition. Containers form a tree stored in `Document::containers`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Container {
+    pub kind: ContainerKind,
+    pub parent: Option<usize>,
+    /// Nesting depth, 1 for a top-level container.
+    pub depth: usize,
+    /// The first block inside this container: the one whose first line
+    /// carries the list marker.
+    pub first_block: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContainerKind {
+    Quote,
+    /// A list item or footnote definition; `marker` is shown on its first
+    /// line, and its width is the hanging indent of the others.
+    Item {
+        marker: String,
+        role: Role,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// The source bytes the block was parsed from.
+    pub source: Range<usize>,
+    /// The innermost container, if any.
+    pub container: Option<usize>,
+    /// Blank lines to leave before this block.
+    pub space_before: u8,
+    /// Words in the block.
+    pub words: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// GitHub-style id, unique in the document; an explicit `{#id}` wins.
+    pub slug: String,
+    pub block: usize,
+}
+
+/// What the front matter says, or what was inferred.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A parsed article. Immutable once built.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub meta: Meta,
+    pub blocks: Vec<Block>,
+    pub containers: Vec<Container>,
+    pub headings: Vec<Heading>,
+    pub source_len: usize,
+    pub words: usize,
+    /// Words in all blocks before block `i`.
+    pub words_before_block: Vec<usize>,
+    /// A hash of the source text, to tell whether the article changed.
+    pub fingerprint: u64,
+}
+
+impl Document {
+    /// The title to show: front matter, else the first level-1 heading.
+    pub fn title(&self) -> Option<&str> {
+        self.meta.title.as_deref().or_else(|| {
+            self.headings
+                .iter()
+                .find(|h| h.level == 1)
+                .map(|h| h.text.as_str())
+        })
+    }
+
+    /// The index of the block that holds `pos`: the last one starting at or
+    /// before it.
+    pub fn block_at(&self, pos: Position) -> usize {
+        self.blocks
+            .partition_point(|b| b.source.start <= pos.0)
+            .saturating_sub(1)
+    }
+
+    /// The heading of the section that `pos` is in.
+    pub fn section_at(&self, pos: Position) -> Option<&Heading> {
+        let block = self.block_at(pos);
+        let i = self.headings.partition_point(|h| h.block <= block);
+        i.checked_sub(1).map(|i| &self.headings[i])
+    }
+
+    /// Words before `pos`, for progress counted in words rather than lines.
+    pub fn words_before(&self, pos: Position) -> usize {
+        if self.blocks.is_empty() {
+            return 0;
+        }
+        let b = self.block_at(pos);
+        let before = self.words_before_block[b];
+        let block = &self.blocks[b];
+        if pos.0 >= block.source.end {
+            return before + block.words;
+        }
+        let mut text = String::new();
+        for span in block_spans(&block.kind) {
+            if span.source >= pos.0 {
+                break;
+            }
+            let cut = if span.exact {
+                let mut n = (pos.0 - span.source).min(span.text.len());
+                while !span.text.is_char_boundary(n) {
+                    n -= 1;
+                }
+                n
+            } else {
+                span.text.len()
+            };
+            text.push_str(&span.text[..cut]);
+        }
+        before + count_words(&text).min(block.words)
+    }
+
+    /// Percent read when `pos` is at the top of the screen.
+    pub fn percent_at(&self, pos: Position) -> u8 {
+        if self.words == 0 {
+            return 0;
+        }
+        let p = self.words_before(pos) * 100 / self.words;
+        u8::try_from(p.min(100)).unwrap_or(100)
+    }
+}
+
+/// The inline spans of a block in source order, whatever its kind.
+pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
+    match kind {
+        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => Box::new(spans.iter()),
+        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
+            Box::new(lines.iter().flatten())
+        }
+        BlockKind::Table { rows, .. } => Box::new(rows.iter().flatten().flatten()),
+        BlockKind::Header | BlockKind::Rule => Box::new(std::iter::empty()),
+    }
+}
+
+/// Words in a text, as a reader would count them.
+pub fn count_words(text: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    text.unicode_words().count()
+}

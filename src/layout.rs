@@ -1,0 +1,1005 @@
+//! Blocks → visual lines at a given width (the measure).
+//!
+//! Every visual line carries the range of source bytes it shows, so the
+//! screen can be worked out from a `Position` and back. Text is wrapped on
+//! grapheme clusters, measured with unicode-width, at UAX #14 break
+//! opportunities; a cluster is never split and no line is ever wider than
+//! the measure. Layout is lazy: `Layout` lays a block out the first time it
+//! is asked for, so a screen costs the blocks it shows.
+
+use std::ops::Range;
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+use crate::document::{
+    Align, Block, BlockKind, Cell, ContainerKind, Document, Flags, RawLine, Role, Span, Style,
+};
+use crate::position::Position;
+
+/// A run of text in one style on a visual line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seg {
+    pub text: String,
+    pub style: Style,
+}
+
+/// One visual line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Line {
+    pub segs: Vec<Seg>,
+    /// The first source byte the line shows. Lines that only decorate (rules,
+    /// borders, blank lines) take the start of the text they belong to.
+    pub start: usize,
+    /// The source byte after the last one the line shows.
+    pub end: usize,
+}
+
+impl Line {
+    pub fn width(&self) -> usize {
+        self.segs.iter().map(|s| s.text.width()).sum()
+    }
+
+    pub fn text(&self) -> String {
+        self.segs.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// Deepest container nesting drawn in full; deeper levels are summarised.
+const MAX_DRAWN_DEPTH: usize = 64;
+/// Columns of indent before code lines; wrapped ones show the mark here.
+const CODE_GUTTER: &str = "  ";
+const CONTINUATION: &str = "↪ ";
+const TAB_STOP: usize = 4;
+
+/// Where a line sits in a layout: a block and a line within it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineRef {
+    pub block: usize,
+    pub line: usize,
+}
+
+/// The lines of a document at one width, laid out block by block on demand.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    width: usize,
+    blocks: Vec<Option<Vec<Line>>>,
+}
+
+impl Layout {
+    pub fn new(doc: &Document, width: usize) -> Layout {
+        Layout {
+            width: width.max(1),
+            blocks: vec![None; doc.blocks.len()],
+        }
+    }
+
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    /// The lines of block `b`, laid out now if they were not yet.
+    pub fn block(&mut self, doc: &Document, b: usize) -> &[Line] {
+        let width = self.width;
+        self.blocks[b].get_or_insert_with(|| layout_block(doc, b, width))
+    }
+
+    pub fn line(&mut self, doc: &Document, r: LineRef) -> &Line {
+        &self.block(doc, r.block)[r.line]
+    }
+
+    pub fn first(&self) -> Option<LineRef> {
+        (!self.blocks.is_empty()).then_some(LineRef { block: 0, line: 0 })
+    }
+
+    pub fn last(&mut self, doc: &Document) -> Option<LineRef> {
+        let block = self.blocks.len().checked_sub(1)?;
+        let line = self.block(doc, block).len() - 1;
+        Some(LineRef { block, line })
+    }
+
+    pub fn next(&mut self, doc: &Document, r: LineRef) -> Option<LineRef> {
+        if r.line + 1 < self.block(doc, r.block).len() {
+            return Some(LineRef {
+                block: r.block,
+                line: r.line + 1,
+            });
+        }
+        (r.block + 1 < self.blocks.len()).then_some(LineRef {
+            block: r.block + 1,
+            line: 0,
+        })
+    }
+
+    pub fn prev(&mut self, doc: &Document, r: LineRef) -> Option<LineRef> {
+        if r.line > 0 {
+            return Some(LineRef {
+                block: r.block,
+                line: r.line - 1,
+            });
+        }
+        let block = r.block.checked_sub(1)?;
+        let line = self.block(doc, block).len() - 1;
+        Some(LineRef { block, line })
+    }
+
+    /// Walk `n` lines forward (or back when negative), stopping at the ends.
+    pub fn walk(&mut self, doc: &Document, mut r: LineRef, n: isize) -> LineRef {
+        for _ in 0..n.unsigned_abs() {
+            let step = if n > 0 {
+                self.next(doc, r)
+            } else {
+                self.prev(doc, r)
+            };
+            match step {
+                Some(s) => r = s,
+                None => break,
+            }
+        }
+        r
+    }
+
+    /// The line that shows `pos`: the first of the lines that start at the
+    /// greatest start not after it.
+    pub fn line_at(&mut self, doc: &Document, pos: Position) -> Option<LineRef> {
+        if self.blocks.is_empty() {
+            return None;
+        }
+        let block = doc.block_at(pos);
+        let lines = self.block(doc, block);
+        let mut line = lines
+            .partition_point(|l| l.start <= pos.0)
+            .saturating_sub(1);
+        while line > 0 && lines[line - 1].start == lines[line].start {
+            line -= 1;
+        }
+        Some(LineRef { block, line })
+    }
+
+    /// The position a line starts at.
+    pub fn pos_at_line(&mut self, doc: &Document, r: LineRef) -> Position {
+        Position(self.line(doc, r).start)
+    }
+
+    /// Lines from `a` to `b` (negative when `b` is before `a`).
+    pub fn distance(&mut self, doc: &Document, a: LineRef, b: LineRef) -> isize {
+        let (lo, hi, sign) = if a <= b { (a, b, 1) } else { (b, a, -1) };
+        let mut n = 0isize;
+        let mut r = lo;
+        while r < hi {
+            match self.next(doc, r) {
+                Some(s) => r = s,
+                None => break,
+            }
+            n += 1;
+        }
+        n * sign
+    }
+}
+
+/// Lay out a whole document: every line, in order. For tests and `cat`.
+pub fn layout_all(doc: &Document, width: usize) -> Vec<Line> {
+    (0..doc.blocks.len())
+        .flat_map(|b| layout_block(doc, b, width.max(1)))
+        .collect()
+}
+
+/// A document laid out as plain text, one visual line per line.
+pub fn render_to_string(doc: &Document, width: usize) -> String {
+    let mut out = String::new();
+    for line in layout_all(doc, width) {
+        out.push_str(line.text().trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A visual line while it is built: its start is `None` for decoration.
+struct Draft {
+    segs: Vec<Seg>,
+    source: Option<Range<usize>>,
+}
+
+impl Draft {
+    fn decoration(segs: Vec<Seg>) -> Draft {
+        Draft { segs, source: None }
+    }
+}
+
+fn seg(text: impl Into<String>, role: Role) -> Seg {
+    Seg {
+        text: text.into(),
+        style: Style::role(role),
+    }
+}
+
+/// Lay out one block at `width` columns: its blank lines before, then its
+/// content, each line prefixed by the bars and indents of its containers.
+pub fn layout_block(doc: &Document, index: usize, width: usize) -> Vec<Line> {
+    let block = &doc.blocks[index];
+    let prefix = Prefix::new(doc, index, width);
+    let inner = width.saturating_sub(prefix.width).max(1);
+    let in_quote = prefix.in_quote;
+    let mut drafts = content(doc, block, inner, in_quote);
+    if drafts.is_empty() {
+        drafts.push(Draft {
+            segs: Vec::new(),
+            source: Some(block.source.start..block.source.start),
+        });
+    }
+
+    let mut lines = Vec::with_capacity(drafts.len() + usize::from(block.space_before));
+    for _ in 0..block.space_before {
+        lines.push(Draft::decoration(prefix.spacer.clone()));
+    }
+    for (i, mut draft) in drafts.into_iter().enumerate() {
+        let mut segs = if i == 0 {
+            prefix.first.clone()
+        } else {
+            prefix.rest.clone()
+        };
+        segs.append(&mut draft.segs);
+        lines.push(Draft {
+            segs,
+            source: draft.source,
+        });
+    }
+    finish_lines(lines, block)
+}
+
+/// Give decoration lines the start of the text next to them, and keep starts
+/// in order so that a position finds its line by binary search.
+fn finish_lines(drafts: Vec<Draft>, block: &Block) -> Vec<Line> {
+    let first_source = drafts
+        .iter()
+        .find_map(|d| d.source.as_ref().map(|r| r.start))
+        .unwrap_or(block.source.start);
+    let mut floor = block.source.start.max(first_source.min(block.source.start));
+    floor = floor.max(block.source.start);
+    let mut lines = Vec::with_capacity(drafts.len());
+    let mut prev_start = first_source.max(floor);
+    for d in drafts {
+        let (start, end) = match d.source {
+            Some(r) => {
+                let start = r.start.max(prev_start);
+                (start, r.end.max(start))
+            }
+            None => (prev_start, prev_start),
+        };
+        prev_start = start;
+        let segs = d.segs.into_iter().filter(|s| !s.text.is_empty()).collect();
+        lines.push(Line { segs, start, end });
+    }
+    lines
+}
+
+/// The bars and indents that containers put before a block's lines.
+struct Prefix {
+    first: Vec<Seg>,
+    rest: Vec<Seg>,
+    spacer: Vec<Seg>,
+    width: usize,
+    in_quote: bool,
+}
+
+impl Prefix {
+    fn new(doc: &Document, index: usize, width: usize) -> Prefix {
+        let mut chain = Vec::new();
+        let mut c = doc.blocks[index].container;
+        let mut truncated = false;
+        while let Some(id) = c {
+            if chain.len() == MAX_DRAWN_DEPTH {
+                truncated = true;
+                break;
+            }
+            chain.push(&doc.containers[id]);
+            c = doc.containers[id].parent;
+        }
+        chain.reverse();
+        let in_quote = chain.iter().any(|c| matches!(c.kind, ContainerKind::Quote));
+        let part_width = |c: &crate::document::Container| match &c.kind {
+            ContainerKind::Quote => 2,
+            ContainerKind::Item { marker, .. } => marker.width() + 1,
+        };
+        // Keep at least half the measure for the text itself.
+        let budget = width / 2;
+        let mut total: usize = chain.iter().map(|c| part_width(c)).sum();
+        let mut skip = 0;
+        while total > budget && skip < chain.len() {
+            total -= part_width(chain[skip]);
+            skip += 1;
+            truncated = true;
+        }
+        let mut first = Vec::new();
+        let mut rest = Vec::new();
+        let mut spacer = Vec::new();
+        if truncated && total < budget {
+            for v in [&mut first, &mut rest, &mut spacer] {
+                v.push(seg("…", Role::QuoteBar));
+            }
+            total += 1;
+        }
+        for c in &chain[skip..] {
+            match &c.kind {
+                ContainerKind::Quote => {
+                    first.push(seg("│ ", Role::QuoteBar));
+                    rest.push(seg("│ ", Role::QuoteBar));
+                    if c.first_block == index {
+                        spacer.push(seg("  ", Role::Text));
+                    } else {
+                        spacer.push(seg("│ ", Role::QuoteBar));
+                    }
+                }
+                ContainerKind::Item { marker, role } => {
+                    let pad = " ".repeat(marker.width() + 1);
+                    if c.first_block == index {
+                        first.push(seg(format!("{marker} "), *role));
+                    } else {
+                        first.push(seg(pad.clone(), Role::Text));
+                    }
+                    rest.push(seg(pad.clone(), Role::Text));
+                    spacer.push(seg(pad, Role::Text));
+                }
+            }
+        }
+        // A blank line shows only bars: drop the indent after the last bar.
+        while spacer
+            .last()
+            .is_some_and(|s| s.text.trim().is_empty() && s.style.role == Role::Text)
+        {
+            spacer.pop();
+        }
+        if let Some(last) = spacer.last_mut() {
+            last.text = last.text.trim_end().to_string();
+        }
+        Prefix {
+            first,
+            rest,
+            spacer,
+            width: total,
+            in_quote,
+        }
+    }
+}
+
+/// The lines of a block's own content, at `width` columns.
+fn content(doc: &Document, block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
+    match &block.kind {
+        BlockKind::Header => header(doc, block, width),
+        BlockKind::Heading { level, spans } => {
+            let style = Style::role(Role::Heading(*level));
+            let mut lines = wrap(spans, width, style);
+            if *level <= 2 {
+                let w = lines
+                    .iter()
+                    .map(|l| l.segs.iter().map(|s| s.text.width()).sum::<usize>())
+                    .max()
+                    .unwrap_or(0)
+                    .min(width);
+                let ch = if *level == 1 { "━" } else { "─" };
+                lines.push(Draft::decoration(vec![seg(
+                    ch.repeat(w),
+                    Role::HeadingRule(*level),
+                )]));
+            }
+            lines
+        }
+        BlockKind::Paragraph { spans } => {
+            let role = if in_quote { Role::Quote } else { Role::Text };
+            wrap(spans, width, Style::role(role))
+        }
+        BlockKind::Code { lang, lines } => {
+            let mut out = Vec::new();
+            if let Some(lang) = lang {
+                let label = truncate_to_width(lang, width.saturating_sub(2));
+                out.push(Draft::decoration(vec![seg(
+                    format!("  {label}"),
+                    Role::CodeLang,
+                )]));
+            }
+            for line in lines {
+                out.extend(wrap_raw(line, width, Role::CodeBlock, CODE_GUTTER));
+            }
+            out
+        }
+        BlockKind::Html { lines } => {
+            let mut out = Vec::new();
+            for line in lines {
+                out.extend(wrap_raw(line, width, Role::Html, ""));
+            }
+            out
+        }
+        BlockKind::Table {
+            aligns,
+            header_rows,
+            rows,
+        } => table(aligns, *header_rows, rows, width),
+        BlockKind::Rule => vec![Draft::decoration(vec![seg(
+            "─".repeat(width.min(40)),
+            Role::Rule,
+        )])]
+        .into_iter()
+        .map(|mut d| {
+            // Centre the rule in the column.
+            let w = width.min(40);
+            let pad = (width - w) / 2;
+            d.segs.insert(0, seg(" ".repeat(pad), Role::Text));
+            d.source = Some(block.source.start..block.source.start);
+            d
+        })
+        .collect(),
+    }
+}
+
+/// The front matter header: the title and the byline, centred.
+fn header(doc: &Document, block: &Block, width: usize) -> Vec<Draft> {
+    let at = block.source.start;
+    let centred = |text: &str, role: Role, flags: Flags| -> Vec<Draft> {
+        let span = Span {
+            text: text.to_string(),
+            flags,
+            source: at,
+            exact: false,
+        };
+        let mut lines = wrap(std::slice::from_ref(&span), width, Style::role(role));
+        for l in &mut lines {
+            let w: usize = l.segs.iter().map(|s| s.text.width()).sum();
+            l.segs
+                .insert(0, seg(" ".repeat((width - w) / 2), Role::Text));
+        }
+        lines
+    };
+    let mut out = Vec::new();
+    if let Some(title) = &doc.meta.title {
+        out.extend(centred(title, Role::Title, Flags::STRONG));
+    }
+    let byline: Vec<&str> = [doc.meta.author.as_deref(), doc.meta.date.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !byline.is_empty() {
+        out.extend(centred(&byline.join(" · "), Role::Byline, Flags::NONE));
+    }
+    out
+}
+
+/// One grapheme cluster ready to be placed.
+struct Atom<'a> {
+    text: &'a str,
+    flags: Flags,
+    width: usize,
+    source: usize,
+    end: usize,
+    space: bool,
+    newline: bool,
+}
+
+/// Split spans into grapheme clusters, clustering across span boundaries.
+fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> Vec<Atom<'a>> {
+    let mut out = Vec::with_capacity(full.len());
+    let mut si = 0;
+    for (i, g) in full.grapheme_indices(true) {
+        while si + 1 < starts.len() && starts[si + 1] <= i {
+            si += 1;
+        }
+        let span = &spans[si];
+        let local = i - starts[si];
+        let source = span.source_at(local);
+        let end = if span.exact {
+            span.source_at((local + g.len()).min(span.text.len()))
+        } else {
+            span.source
+        };
+        let newline = g == "\n";
+        let space = g == " " || g == "\t";
+        let mut width = if newline {
+            0
+        } else if space {
+            1
+        } else {
+            g.width()
+        };
+        let mut text = if g == "\t" { " " } else { g };
+        if width > max {
+            text = "…";
+            width = 1;
+        }
+        out.push(Atom {
+            text,
+            flags: span.flags,
+            width,
+            source,
+            end,
+            space,
+            newline,
+        });
+    }
+    out
+}
+
+/// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,
+/// and hard inside a cluster run longer than the width.
+fn wrap(spans: &[Span], width: usize, style: Style) -> Vec<Draft> {
+    let mut full = String::new();
+    let mut starts = Vec::with_capacity(spans.len());
+    for s in spans {
+        starts.push(full.len());
+        full.push_str(&s.text);
+    }
+    if full.is_empty() {
+        return Vec::new();
+    }
+    let atoms = atoms(spans, &full, &starts, width);
+    let mut breaks = linebreaks(&full)
+        .filter(|&(_, kind)| kind == BreakOpportunity::Allowed)
+        .map(|(i, _)| i)
+        .peekable();
+    let mut atom_starts = full.grapheme_indices(true).map(|(i, _)| i);
+
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    let mut line_start = 0;
+    let mut used = 0;
+    let mut last_break: Option<usize> = None;
+    for i in 0..atoms.len() {
+        let byte = atom_starts.next().unwrap_or(full.len());
+        while breaks.next_if(|&b| b < byte).is_some() {}
+        let can_break = breaks.next_if(|&b| b == byte).is_some();
+        let atom = &atoms[i];
+        if atom.newline {
+            lines.push(line_start..i);
+            line_start = i + 1;
+            used = 0;
+            last_break = None;
+            continue;
+        }
+        if can_break && i > line_start {
+            last_break = Some(i);
+        }
+        if atom.space {
+            used += atom.width;
+            continue;
+        }
+        while used + atom.width > width && i > line_start {
+            let cut = match last_break {
+                Some(b) if b > line_start => b,
+                _ => i,
+            };
+            lines.push(line_start..cut);
+            line_start = cut;
+            while line_start < i && atoms[line_start].space {
+                line_start += 1;
+            }
+            used = atoms[line_start..i].iter().map(|a| a.width).sum();
+            last_break = None;
+        }
+        used += atom.width;
+    }
+    lines.push(line_start..atoms.len());
+
+    lines
+        .into_iter()
+        .map(|mut r| {
+            while r.end > r.start && atoms[r.end - 1].space {
+                r.end -= 1;
+            }
+            while r.start < r.end && atoms[r.start].space && r.start > 0 {
+                r.start += 1;
+            }
+            draft_from_atoms(&atoms[r], style)
+        })
+        .collect()
+}
+
+/// Merge a line's atoms into segments of equal style.
+fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
+    let mut segs: Vec<Seg> = Vec::new();
+    for a in atoms {
+        match segs.last_mut() {
+            Some(s) if s.style.flags == a.flags => s.text.push_str(a.text),
+            _ => segs.push(Seg {
+                text: a.text.to_string(),
+                style: Style {
+                    role: style.role,
+                    flags: style.flags.with(a.flags),
+                },
+            }),
+        }
+    }
+    let source = match (atoms.first(), atoms.last()) {
+        (Some(f), Some(l)) => Some(f.source..l.end.max(f.source)),
+        _ => None,
+    };
+    Draft { segs, source }
+}
+
+/// Wrap a line of code or HTML, keeping its whitespace: tabs go to the next
+/// stop, and a line longer than the width continues after a visible mark.
+fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft> {
+    let gutter_w = gutter
+        .width()
+        .max(CONTINUATION.width())
+        .min(width.saturating_sub(1));
+    let gutter_first = if gutter.is_empty() { "" } else { gutter };
+    let first_w = gutter_first.width().min(gutter_w);
+    let mut out = Vec::new();
+    let style = Style::role(role);
+    let mut cur: Vec<Seg> = vec![seg(&gutter_first[..first_w.min(gutter_first.len())], role)];
+    let mut used = first_w;
+    let mut limit = width;
+    let mut col = 0;
+    let mut source: Option<Range<usize>> = None;
+    let line_start = line.first().map_or(0, |s| s.source);
+    let push = |cur: &mut Vec<Seg>, text: &str, flags: Flags| match cur.last_mut() {
+        Some(s) if s.style.flags == flags && s.style.role == role => s.text.push_str(text),
+        _ => cur.push(Seg {
+            text: text.to_string(),
+            style: Style {
+                role: style.role,
+                flags,
+            },
+        }),
+    };
+    for span in line {
+        for (i, g) in span.text.grapheme_indices(true) {
+            let (text, w) = if g == "\t" {
+                let n = TAB_STOP - col % TAB_STOP;
+                (" ".repeat(n), n)
+            } else {
+                (g.to_string(), g.width())
+            };
+            let (text, w) = if w > limit.saturating_sub(gutter_w).max(1) && g != "\t" {
+                ("…".to_string(), 1)
+            } else {
+                (text, w)
+            };
+            if used + w > limit && used > gutter_w.min(first_w) {
+                out.push(Draft {
+                    segs: std::mem::take(&mut cur),
+                    source: source.take().or(Some(line_start..line_start)),
+                });
+                let mark = if gutter_w >= CONTINUATION.width() {
+                    CONTINUATION.to_string()
+                } else {
+                    String::new()
+                };
+                used = mark.width();
+                cur.push(seg(mark, Role::Continuation));
+                limit = width;
+            }
+            // A tab wider than the room left is cut to fit.
+            let (text, w) = if used + w > limit {
+                let n = limit.saturating_sub(used);
+                (" ".repeat(n), n)
+            } else {
+                (text, w)
+            };
+            push(&mut cur, &text, span.flags.with(Flags::NONE));
+            used += w;
+            col += w;
+            let at = span.source_at(i);
+            let end = span.source_at((i + g.len()).min(span.text.len()));
+            source = Some(match source {
+                Some(r) => r.start..end.max(r.start),
+                None => at..end.max(at),
+            });
+        }
+    }
+    out.push(Draft {
+        segs: cur,
+        source: source.or(Some(line_start..line_start)),
+    });
+    out
+}
+
+/// Cut `text` to at most `width` columns.
+fn truncate_to_width(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = g.width();
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push_str(g);
+    }
+    out
+}
+
+fn cell_width(cell: &Cell) -> usize {
+    cell.iter().map(|s| s.text.width()).sum()
+}
+
+/// The widest word of a cell: the narrowest it can be without breaking one.
+fn cell_min_width(cell: &Cell) -> usize {
+    cell.iter()
+        .flat_map(|s| s.text.split_whitespace())
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+}
+
+/// Column widths that fit `room` columns of cell text: natural widths when
+/// they fit, otherwise each column keeps its widest word (up to a share) and
+/// the rest is shared out by how much each column wants.
+fn column_widths(rows: &[Vec<Cell>], ncols: usize, room: usize) -> Vec<usize> {
+    let mut natural = vec![1; ncols];
+    let mut min = vec![1; ncols];
+    for row in rows {
+        for (c, cell) in row.iter().enumerate() {
+            natural[c] = natural[c].max(cell_width(cell));
+            min[c] = min[c].max(cell_min_width(cell));
+        }
+    }
+    if natural.iter().sum::<usize>() <= room {
+        return natural;
+    }
+    let share = (room / ncols).max(1);
+    let mut widths: Vec<usize> = min
+        .iter()
+        .map(|&m| m.min(share.max(room / 4)).max(1))
+        .collect();
+    while widths.iter().sum::<usize>() > room {
+        // Narrow the widest column until the minimums fit.
+        if let Some(w) = widths.iter_mut().max_by_key(|w| **w) {
+            if *w == 1 {
+                break;
+            }
+            *w -= 1;
+        }
+    }
+    let mut spare = room.saturating_sub(widths.iter().sum());
+    let want: usize = (0..ncols)
+        .map(|c| natural[c] - widths[c].min(natural[c]))
+        .sum();
+    if want > 0 && spare > 0 {
+        let total_spare = spare;
+        for c in 0..ncols {
+            let wants = natural[c] - widths[c].min(natural[c]);
+            let add = (wants * total_spare / want).min(spare);
+            widths[c] += add;
+            spare -= add;
+        }
+        for c in 0..ncols {
+            if spare == 0 {
+                break;
+            }
+            if widths[c] < natural[c] {
+                widths[c] += 1;
+                spare -= 1;
+            }
+        }
+    }
+    widths
+}
+
+/// A table with box borders, columns sized by display width, and cells that
+/// wrap when the table is wider than the measure. A table with more columns
+/// than can be drawn falls back to one line of cells per row.
+fn table(aligns: &[Align], header_rows: usize, rows: &[Vec<Cell>], width: usize) -> Vec<Draft> {
+    let ncols = rows
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(aligns.len());
+    if ncols == 0 {
+        return Vec::new();
+    }
+    let chrome = 3 * ncols + 1;
+    if chrome + ncols > width {
+        return table_as_lines(header_rows, rows, width);
+    }
+    let widths = column_widths(rows, ncols, width - chrome);
+    let border = |l: &str, m: &str, r: &str| {
+        let mut s = String::from(l);
+        for (c, w) in widths.iter().enumerate() {
+            s.push_str(&"─".repeat(w + 2));
+            s.push_str(if c + 1 == ncols { r } else { m });
+        }
+        Draft::decoration(vec![seg(s, Role::TableBorder)])
+    };
+    let mut out = vec![border("┌", "┬", "┐")];
+    for (r, row) in rows.iter().enumerate() {
+        let header = r < header_rows;
+        let role = if header {
+            Role::TableHeader
+        } else {
+            Role::Text
+        };
+        let empty = Vec::new();
+        let cells: Vec<Vec<Draft>> = (0..ncols)
+            .map(|c| wrap(row.get(c).unwrap_or(&empty), widths[c], Style::role(role)))
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        for h in 0..height {
+            let mut segs = vec![seg("│", Role::TableBorder)];
+            let mut source: Option<Range<usize>> = None;
+            for c in 0..ncols {
+                let (mut cell_segs, cell_source) = match cells[c].get(h) {
+                    Some(d) => (d.segs.clone(), d.source.clone()),
+                    None => (Vec::new(), None),
+                };
+                if let Some(cs) = cell_source {
+                    source = Some(match source {
+                        Some(s) => s.start.min(cs.start)..s.end.max(cs.end),
+                        None => cs,
+                    });
+                }
+                let w: usize = cell_segs.iter().map(|s| s.text.width()).sum();
+                let gap = widths[c].saturating_sub(w);
+                let align = if header {
+                    Align::Left
+                } else {
+                    aligns.get(c).copied().unwrap_or(Align::Left)
+                };
+                let (left, right) = match align {
+                    Align::Left => (0, gap),
+                    Align::Right => (gap, 0),
+                    Align::Center => (gap / 2, gap - gap / 2),
+                };
+                segs.push(seg(" ".repeat(left + 1), Role::Text));
+                segs.append(&mut cell_segs);
+                segs.push(seg(" ".repeat(right + 1), Role::Text));
+                segs.push(seg("│", Role::TableBorder));
+            }
+            out.push(Draft { segs, source });
+        }
+        if header && r + 1 == header_rows && rows.len() > header_rows {
+            out.push(border("├", "┼", "┤"));
+        }
+    }
+    out.push(border("└", "┴", "┘"));
+    out
+}
+
+/// The fallback for a table too wide to draw: each row as wrapped text with
+/// its cells separated by bars.
+fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], width: usize) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let mut spans: Vec<Span> = Vec::new();
+        for (c, cell) in row.iter().enumerate() {
+            if c > 0 {
+                let at = cell.first().map_or(0, |s| s.source);
+                spans.push(Span {
+                    text: " │ ".into(),
+                    flags: Flags::NONE,
+                    source: at,
+                    exact: false,
+                });
+            }
+            spans.extend(cell.iter().cloned());
+        }
+        let role = if r < header_rows {
+            Role::TableHeader
+        } else {
+            Role::Text
+        };
+        out.extend(wrap(&spans, width, Style::role(role)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn render(src: &str, width: usize) -> String {
+        render_to_string(&parse(src), width)
+    }
+
+    #[test]
+    fn wraps_prose_at_spaces() {
+        let out = render("The quick brown fox jumps over the lazy dog.", 16);
+        assert_eq!(out, "The quick brown\nfox jumps over\nthe lazy dog.\n");
+    }
+
+    #[test]
+    fn breaks_cjk_between_ideographs() {
+        let out = render("漢字の文章は単語の間に空白がありません", 10);
+        for line in out.lines() {
+            assert!(line.width() <= 10, "{line:?}");
+        }
+        assert_eq!(out.lines().next(), Some("漢字の文章"));
+    }
+
+    #[test]
+    fn breaks_a_long_url_hard() {
+        let out = render(
+            "see https://example.com/a/very/long/path/that/does/not/fit",
+            12,
+        );
+        assert!(out.lines().all(|l| l.width() <= 12), "{out}");
+        assert!(out.contains("see"));
+    }
+
+    #[test]
+    fn headings_lists_and_quotes() {
+        let src = "# Title\n\nSome text.\n\n- one\n- two\n  - nested\n\n> quoted\n> > deeper\n";
+        let out = render(src, 40);
+        insta_like(
+            &out,
+            "Title\n━━━━━\n\nSome text.\n\n• one\n• two\n  ◦ nested\n\n│ quoted\n│\n│ │ deeper\n",
+        );
+    }
+
+    #[test]
+    fn ordered_and_task_lists_hang() {
+        let src = "9. nine is a long item that wraps\n10. ten\n\n- [ ] todo\n- [x] done\n";
+        let out = render(src, 20);
+        insta_like(
+            &out,
+            " 9. nine is a long\n    item that wraps\n10. ten\n\n☐ todo\n☑ done\n",
+        );
+    }
+
+    #[test]
+    fn code_keeps_whitespace_and_marks_wraps() {
+        let src = "```rust\nfn main() {\n\tlet x = \"a long string that wraps\";\n}\n```\n";
+        let out = render(src, 24);
+        insta_like(
+            &out,
+            "  rust\n  fn main() {\n      let x = \"a long st\n↪ ring that wraps\";\n  }\n",
+        );
+    }
+
+    #[test]
+    fn table_fits_and_wraps() {
+        let src = "| a | b |\n|---|--:|\n| one | 2 |\n";
+        let out = render(src, 40);
+        insta_like(
+            &out,
+            "┌─────┬───┐\n│ a   │ b │\n├─────┼───┤\n│ one │ 2 │\n└─────┴───┘\n",
+        );
+        let wide = "| name | description |\n|---|---|\n| x | a description that is much too long for the column |\n";
+        let out = render(wide, 30);
+        assert!(out.lines().all(|l| l.width() <= 30), "{out}");
+        assert!(out.lines().count() > 5, "{out}");
+    }
+
+    #[test]
+    fn rule_image_footnote_and_html() {
+        let src = "Text[^1] and ![a cat](cat.png).\n\n---\n\n<div>raw</div>\n\n[^1]: The note.\n";
+        let out = render(src, 40);
+        assert!(out.contains("Text[1] and [image: a cat]."), "{out}");
+        assert!(out.contains("──────"), "{out}");
+        assert!(out.contains("<div>raw</div>"), "{out}");
+        assert!(out.contains("[1] The note."), "{out}");
+    }
+
+    #[test]
+    fn front_matter_is_a_header_not_raw() {
+        let src = "---\ntitle: An Essay\nauthor: Ann\ndate: 2026-01-02\n---\n\nBody.\n";
+        let out = render(src, 30);
+        assert!(!out.contains("title:"), "{out}");
+        assert!(out.contains("An Essay"));
+        assert!(out.contains("Ann · 2026-01-02"));
+    }
+
+    #[test]
+    fn line_at_finds_its_line_back() {
+        let doc = parse("# A\n\nOne two three four five six seven.\n\n- x\n- y\n");
+        let mut layout = Layout::new(&doc, 12);
+        let mut r = layout.first().unwrap();
+        loop {
+            let pos = layout.pos_at_line(&doc, r);
+            let back = layout.line_at(&doc, pos).unwrap();
+            assert_eq!(layout.line(&doc, back).start, pos.0);
+            match layout.next(&doc, r) {
+                Some(n) => r = n,
+                None => break,
+            }
+        }
+    }
+
+    fn insta_like(actual: &str, expected: &str) {
+        assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
+    }
+}

@@ -1,0 +1,21 @@
+//! longform: a terminal e-reader for long-form Markdown articles.
+//!
+//! The model in a few lines:
+//! - `parse` turns Markdown into a `Document`: flat blocks of styled text,
+//!   each piece traced to its byte in the source.
+//! - A `Position` is a byte offset in that source. It is the only way a place
+//!   in the article is named: never a screen row.
+//! - `layout` wraps blocks to a width, lazily, into lines that each know the
+//!   source range they show.
+//! - `Reader` holds the top `Position` and moves it; a frame is laid out from
+//!   it, so resizing never moves the reader.
+//! - `tui` and `cli` are thin shells over this core.
+
+pub mod cli;
+pub mod document;
+pub mod layout;
+pub mod load;
+pub mod parse;
+pub mod position;
+pub mod reader;
+pub mod tui;

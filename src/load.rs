@@ -1,0 +1,119 @@
+//! Reading an article from a file or stdin, with clear errors for what a
+//! reader cannot open: a missing file, one it may not read, a folder, or a
+//! binary file. Invalid UTF-8 is decoded lossily and reported, not refused.
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+/// How many leading bytes are checked for NUL to call a file binary.
+const BINARY_SNIFF: usize = 8 * 1024;
+
+/// An article's text and where it came from.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The path as given, or `-` for stdin.
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub text: String,
+    /// The bytes were not valid UTF-8 and were decoded with replacements.
+    pub lossy: bool,
+}
+
+impl Source {
+    /// The file name without its extension: the title of last resort.
+    pub fn stem(&self) -> String {
+        self.path
+            .as_deref()
+            .and_then(Path::file_stem)
+            .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned())
+    }
+
+    /// A one-line warning for the user, when the text needed repair.
+    pub fn warning(&self) -> Option<String> {
+        self.lossy
+            .then(|| format!("{}: invalid UTF-8 was replaced with �", self.name))
+    }
+}
+
+/// Read the article named on the command line; `-` reads stdin.
+pub fn load(arg: &str) -> Result<Source> {
+    if arg == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read stdin: {}", describe(&e)))?;
+        return decode(bytes, "-".into(), None);
+    }
+    let path = PathBuf::from(arg);
+    if path.is_dir() {
+        bail!("{arg}: is a folder, not an article");
+    }
+    let bytes =
+        std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot open {arg}: {}", describe(&e)))?;
+    decode(bytes, arg.to_string(), Some(path))
+}
+
+/// Check and decode the bytes of an article.
+pub fn decode(bytes: Vec<u8>, name: String, path: Option<PathBuf>) -> Result<Source> {
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
+    if sniff.contains(&0) {
+        bail!("{name}: looks like a binary file (it has NUL bytes), not an article");
+    }
+    let (mut text, lossy) = match String::from_utf8(bytes) {
+        Ok(t) => (t, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(Source {
+        name,
+        path,
+        text,
+        lossy,
+    })
+}
+
+/// An I/O error in a few plain words, without the OS error number.
+fn describe(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::IsADirectory => "is a folder, not an article".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        let err = decode(b"abc\0def".to_vec(), "x.bin".into(), None).unwrap_err();
+        assert!(err.to_string().contains("binary"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_repaired_and_reported() {
+        let s = decode(b"caf\xe9 au lait".to_vec(), "x.md".into(), None).unwrap();
+        assert!(s.lossy);
+        assert_eq!(s.text, "caf\u{fffd} au lait");
+        assert!(s.warning().unwrap().contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn bom_is_dropped() {
+        let s = decode("\u{feff}# Hi".as_bytes().to_vec(), "x.md".into(), None).unwrap();
+        assert_eq!(s.text, "# Hi");
+    }
+}

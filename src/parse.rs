@@ -1,0 +1,848 @@
+//! Markdown source → `Document`. The only module that knows pulldown-cmark.
+//!
+//! It walks the event stream once, iteratively, and builds flat blocks that
+//! point at a tree of containers (quotes, list items, footnotes). Every piece
+//! of text keeps the source byte it came from. Control characters from the
+//! file are replaced here by visible stand-ins, so nothing the file says can
+//! reach the terminal raw.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, MetadataBlockKind, Options, Parser, Tag,
+    TagEnd,
+};
+
+use crate::document::{
+    Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading, Meta, Role,
+    Span, block_spans, count_words,
+};
+
+/// Parse a Markdown article.
+pub fn parse(source: &str) -> Document {
+    let mut builder = Builder::new(source);
+    let parser = Parser::new_ext(source, options()).into_offset_iter();
+    for (event, range) in parser {
+        builder.event(event, range);
+    }
+    builder.finish()
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_GFM
+}
+
+/// The replacement shown for a character that must not reach the terminal,
+/// or `None` when the character is safe.
+pub fn stand_in(c: char) -> Option<String> {
+    match c {
+        '\t' | '\n' => None,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).map(String::from),
+        '\u{7f}' => Some("\u{2421}".to_string()),
+        '\u{80}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{2028}'
+        | '\u{2029}' => Some(format!("<U+{:04X}>", c as u32)),
+        _ => None,
+    }
+}
+
+/// Replace every unsafe character of `text` by its stand-in.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match stand_in(c) {
+            Some(s) => out.push_str(&s),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Append `text` to `spans`, splitting out stand-ins so that the rest keeps
+/// its exact mapping to the source.
+fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {
+    let at = |i: usize| if exact { source + i } else { source };
+    let mut chunk_start = 0;
+    for (i, c) in text.char_indices() {
+        if let Some(replacement) = stand_in(c) {
+            if chunk_start < i {
+                push_span(spans, &text[chunk_start..i], at(chunk_start), exact, flags);
+            }
+            spans.push(Span {
+                text: replacement,
+                flags: flags.with(Flags::STAND_IN),
+                source: at(i),
+                exact: false,
+            });
+            chunk_start = i + c.len_utf8();
+        }
+    }
+    if chunk_start < text.len() {
+        push_span(spans, &text[chunk_start..], at(chunk_start), exact, flags);
+    }
+}
+
+/// Append a span, merging it into the previous one when both are exact,
+/// share a style and are contiguous in the source.
+fn push_span(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {
+    if let Some(last) = spans.last_mut()
+        && exact
+        && last.exact
+        && last.flags == flags
+        && last.source + last.text.len() == source
+    {
+        last.text.push_str(text);
+        return;
+    }
+    spans.push(Span {
+        text: text.to_string(),
+        flags,
+        source,
+        exact,
+    });
+}
+
+/// A leaf block being filled with inline content.
+struct Leaf {
+    kind: LeafKind,
+    spans: Vec<Span>,
+    /// Raw lines, for code and HTML blocks.
+    lines: Vec<Vec<Span>>,
+    start: usize,
+    end: usize,
+}
+
+enum LeafKind {
+    Paragraph { tight: bool },
+    Heading { level: u8, id: Option<String> },
+    Code { lang: Option<String> },
+    Html,
+}
+
+struct Table {
+    aligns: Vec<Align>,
+    header_rows: usize,
+    rows: Vec<Vec<Cell>>,
+    cell: Option<Cell>,
+    start: usize,
+}
+
+struct List {
+    next_number: Option<u64>,
+    items: Vec<usize>,
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    doc: Document,
+    open: Vec<usize>,
+    lists: Vec<List>,
+    list_root: usize,
+    leaf: Option<Leaf>,
+    table: Option<Table>,
+    emphasis: u32,
+    strong: u32,
+    strike: u32,
+    link: u32,
+    image: Option<(String, usize)>,
+    metadata: Option<(MetadataBlockKind, String, usize)>,
+    /// For each block, the list tree it is in, to keep tight lists tight.
+    block_list_root: Vec<Option<usize>>,
+    block_tight: Vec<bool>,
+    slugs: HashMap<String, usize>,
+}
+
+impl<'s> Builder<'s> {
+    fn new(src: &'s str) -> Self {
+        Builder {
+            src,
+            doc: Document {
+                source_len: src.len(),
+                fingerprint: fingerprint(src),
+                ..Document::default()
+            },
+            open: Vec::new(),
+            lists: Vec::new(),
+            list_root: 0,
+            leaf: None,
+            table: None,
+            emphasis: 0,
+            strong: 0,
+            strike: 0,
+            link: 0,
+            image: None,
+            metadata: None,
+            block_list_root: Vec::new(),
+            block_tight: Vec::new(),
+            slugs: HashMap::new(),
+        }
+    }
+
+    fn flags(&self) -> Flags {
+        let mut f = Flags::NONE;
+        if self.emphasis > 0 {
+            f = f.with(Flags::EMPHASIS);
+        }
+        if self.strong > 0 {
+            f = f.with(Flags::STRONG);
+        }
+        if self.strike > 0 {
+            f = f.with(Flags::STRIKE);
+        }
+        if self.link > 0 {
+            f = f.with(Flags::LINK);
+        }
+        f
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(text) => self.text(&text, range),
+            Event::Code(text) => {
+                let raw = &self.src[range.clone()];
+                let (source, exact) = match raw.find(&*text) {
+                    Some(i) => (range.start + i, true),
+                    None => (range.start, false),
+                };
+                let flags = self.flags().with(Flags::CODE);
+                self.inline(range.clone(), |spans| {
+                    push_text(spans, &text, source, exact, flags);
+                });
+            }
+            Event::InlineMath(text) | Event::DisplayMath(text) => {
+                let flags = self.flags().with(Flags::CODE);
+                self.inline(range.clone(), |spans| {
+                    push_text(spans, &text, range.start, false, flags);
+                });
+            }
+            Event::Html(text) => {
+                if self.leaf.is_none() {
+                    self.open_leaf(LeafKind::Html, range.start);
+                }
+                self.raw_text(&text, range);
+            }
+            Event::InlineHtml(text) => {
+                let exact = self.src.get(range.clone()) == Some(&*text);
+                let flags = self.flags().with(Flags::HTML);
+                self.inline(range.clone(), |spans| {
+                    push_text(spans, &text, range.start, exact, flags);
+                });
+            }
+            Event::FootnoteReference(label) => {
+                let flags = self.flags().with(Flags::FOOTNOTE_REF);
+                let text = format!("[{label}]");
+                self.inline(range.clone(), |spans| {
+                    push_text(spans, &text, range.start, false, flags);
+                });
+            }
+            Event::SoftBreak => {
+                let flags = self.flags();
+                self.inline(range.clone(), |spans| {
+                    spans.push(Span {
+                        text: " ".into(),
+                        flags,
+                        source: range.start,
+                        exact: false,
+                    });
+                });
+            }
+            Event::HardBreak => {
+                self.inline(range.clone(), |spans| {
+                    spans.push(Span {
+                        text: "\n".into(),
+                        flags: Flags::NONE,
+                        source: range.start,
+                        exact: false,
+                    });
+                });
+            }
+            Event::Rule => {
+                self.close_leaf();
+                self.push_block(BlockKind::Rule, range, false);
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(&c) = self.open.last()
+                    && let ContainerKind::Item { marker, .. } = &mut self.doc.containers[c].kind
+                {
+                    *marker = if checked { "☑" } else { "☐" }.to_string();
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => {
+                self.close_leaf();
+                self.open_leaf(LeafKind::Paragraph { tight: false }, range.start);
+            }
+            Tag::Heading { level, id, .. } => {
+                self.close_leaf();
+                let kind = LeafKind::Heading {
+                    level: level as u8,
+                    id: id.map(|s| s.to_string()),
+                };
+                self.open_leaf(kind, range.start);
+            }
+            Tag::BlockQuote(kind) => {
+                self.close_leaf();
+                self.open_container(ContainerKind::Quote);
+                if let Some(kind) = kind {
+                    let label = match kind {
+                        BlockQuoteKind::Note => "Note",
+                        BlockQuoteKind::Tip => "Tip",
+                        BlockQuoteKind::Important => "Important",
+                        BlockQuoteKind::Warning => "Warning",
+                        BlockQuoteKind::Caution => "Caution",
+                    };
+                    let spans = vec![Span {
+                        text: label.into(),
+                        flags: Flags::STRONG,
+                        source: range.start,
+                        exact: false,
+                    }];
+                    self.push_block(
+                        BlockKind::Paragraph { spans },
+                        range.start..range.start,
+                        false,
+                    );
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_leaf();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(sanitize)
+                        .filter(|s| !s.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                self.open_leaf(LeafKind::Code { lang }, range.start);
+            }
+            Tag::HtmlBlock => {
+                self.close_leaf();
+                self.open_leaf(LeafKind::Html, range.start);
+            }
+            Tag::List(first) => {
+                self.close_leaf();
+                if self.lists.is_empty() {
+                    self.list_root += 1;
+                }
+                self.lists.push(List {
+                    next_number: first,
+                    items: Vec::new(),
+                });
+            }
+            Tag::Item => {
+                self.close_leaf();
+                let depth = self.lists.len();
+                let Some(list) = self.lists.last_mut() else {
+                    return;
+                };
+                let marker = match list.next_number {
+                    Some(n) => {
+                        list.next_number = Some(n.saturating_add(1));
+                        format!("{n}.")
+                    }
+                    None => ["•", "◦", "▪"][(depth + 2) % 3].to_string(),
+                };
+                let id = self.open_container(ContainerKind::Item {
+                    marker,
+                    role: Role::ListMarker,
+                });
+                if let Some(list) = self.lists.last_mut() {
+                    list.items.push(id);
+                }
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.close_leaf();
+                self.open_container(ContainerKind::Item {
+                    marker: format!("[{}]", sanitize(&label)),
+                    role: Role::FootnoteLabel,
+                });
+            }
+            Tag::Table(aligns) => {
+                self.close_leaf();
+                let aligns = aligns
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::Center => Align::Center,
+                        Alignment::Right => Align::Right,
+                        Alignment::Left | Alignment::None => Align::Left,
+                    })
+                    .collect();
+                self.table = Some(Table {
+                    aligns,
+                    header_rows: 0,
+                    rows: Vec::new(),
+                    cell: None,
+                    start: range.start,
+                });
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(t) = &mut self.table {
+                    t.rows.push(Vec::new());
+                }
+            }
+            Tag::TableCell => {
+                if let Some(t) = &mut self.table {
+                    t.cell = Some(Vec::new());
+                }
+            }
+            Tag::Emphasis => self.emphasis += 1,
+            Tag::Strong => self.strong += 1,
+            Tag::Strikethrough => self.strike += 1,
+            Tag::Link { .. } => self.link += 1,
+            Tag::Image { .. } => {
+                if self.image.is_none() {
+                    self.image = Some((String::new(), range.start));
+                }
+            }
+            Tag::MetadataBlock(kind) => {
+                self.metadata = Some((kind, String::new(), range.start));
+            }
+            Tag::Superscript
+            | Tag::Subscript
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                if let Some(leaf) = &mut self.leaf {
+                    leaf.end = leaf.end.max(range.end);
+                }
+                self.close_leaf();
+            }
+            TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition => {
+                self.close_leaf();
+                self.open.pop();
+            }
+            TagEnd::List(_) => {
+                self.close_leaf();
+                if let Some(list) = self.lists.pop() {
+                    self.align_numbers(&list.items);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    let kind = BlockKind::Table {
+                        aligns: t.aligns,
+                        header_rows: t.header_rows,
+                        rows: t.rows,
+                    };
+                    self.push_block(kind, t.start..range.end, false);
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.header_rows = t.rows.len();
+                }
+            }
+            TagEnd::TableCell => {
+                if let Some(t) = &mut self.table
+                    && let Some(cell) = t.cell.take()
+                    && let Some(row) = t.rows.last_mut()
+                {
+                    row.push(cell);
+                }
+            }
+            TagEnd::TableRow => {}
+            TagEnd::Emphasis => self.emphasis = self.emphasis.saturating_sub(1),
+            TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
+            TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
+            TagEnd::Link => self.link = self.link.saturating_sub(1),
+            TagEnd::Image => {
+                if let Some((alt, start)) = self.image.take() {
+                    let text = if alt.trim().is_empty() {
+                        "[image]".to_string()
+                    } else {
+                        format!("[image: {}]", alt.trim())
+                    };
+                    let flags = self.flags().with(Flags::IMAGE);
+                    self.inline(start..range.end, |spans| {
+                        push_text(spans, &text, start, false, flags);
+                    });
+                }
+            }
+            TagEnd::MetadataBlock(_) => {
+                if let Some((kind, text, start)) = self.metadata.take() {
+                    self.doc.meta = parse_meta(kind, &text);
+                    let m = &self.doc.meta;
+                    if m.title.is_some() || m.author.is_some() || m.date.is_some() {
+                        self.push_block(BlockKind::Header, start..range.end, false);
+                    }
+                }
+            }
+            TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, range: Range<usize>) {
+        if let Some((_, meta)) = self.metadata.as_mut().map(|(k, t, _)| (k, t)) {
+            meta.push_str(text);
+            return;
+        }
+        if let Some((alt, _)) = &mut self.image {
+            alt.push_str(text);
+            return;
+        }
+        if matches!(
+            self.leaf,
+            Some(Leaf {
+                kind: LeafKind::Code { .. } | LeafKind::Html,
+                ..
+            })
+        ) {
+            self.raw_text(text, range);
+            return;
+        }
+        let exact = self.src.get(range.clone()) == Some(text);
+        let flags = self.flags();
+        self.inline(range.clone(), |spans| {
+            push_text(spans, text, range.start, exact, flags);
+        });
+    }
+
+    /// Text of a code or HTML block: split into lines, whitespace kept.
+    fn raw_text(&mut self, text: &str, range: Range<usize>) {
+        let exact = self.src.get(range.clone()) == Some(text);
+        let Some(leaf) = &mut self.leaf else {
+            return;
+        };
+        leaf.end = leaf.end.max(range.end);
+        let flags = if matches!(leaf.kind, LeafKind::Html) {
+            Flags::HTML
+        } else {
+            Flags::NONE
+        };
+        if leaf.lines.is_empty() {
+            leaf.lines.push(Vec::new());
+        }
+        let mut offset = 0;
+        for piece in text.split_inclusive('\n') {
+            let body = piece.strip_suffix('\n').unwrap_or(piece);
+            let body = body.strip_suffix('\r').unwrap_or(body);
+            let source = if exact {
+                range.start + offset
+            } else {
+                range.start
+            };
+            if let Some(line) = leaf.lines.last_mut() {
+                push_text(line, body, source, exact, flags);
+            }
+            if piece.ends_with('\n') {
+                leaf.lines.push(Vec::new());
+            }
+            offset += piece.len();
+        }
+    }
+
+    /// Add inline content to the open table cell or leaf, opening a tight
+    /// paragraph when inline text arrives outside any (a tight list item).
+    fn inline(&mut self, range: Range<usize>, add: impl FnOnce(&mut Vec<Span>)) {
+        if let Some(t) = &mut self.table {
+            if let Some(cell) = &mut t.cell {
+                add(cell);
+            }
+            return;
+        }
+        if self.leaf.is_none() {
+            self.open_leaf(LeafKind::Paragraph { tight: true }, range.start);
+        }
+        if let Some(leaf) = &mut self.leaf {
+            leaf.end = leaf.end.max(range.end);
+            add(&mut leaf.spans);
+        }
+    }
+
+    fn open_leaf(&mut self, kind: LeafKind, start: usize) {
+        self.leaf = Some(Leaf {
+            kind,
+            spans: Vec::new(),
+            lines: Vec::new(),
+            start,
+            end: start,
+        });
+    }
+
+    fn close_leaf(&mut self) {
+        let Some(leaf) = self.leaf.take() else {
+            return;
+        };
+        let range = leaf.start..leaf.end;
+        let mut tight = false;
+        let kind = match leaf.kind {
+            LeafKind::Paragraph { tight: t } => {
+                tight = t;
+                BlockKind::Paragraph { spans: leaf.spans }
+            }
+            LeafKind::Heading { level, id } => {
+                let text: String = leaf.spans.iter().map(|s| s.text.as_str()).collect();
+                let slug = self.unique_slug(id.map_or_else(|| slugify(&text), |id| sanitize(&id)));
+                self.doc.headings.push(Heading {
+                    level,
+                    text: text.trim().to_string(),
+                    slug,
+                    block: self.doc.blocks.len(),
+                });
+                BlockKind::Heading {
+                    level,
+                    spans: leaf.spans,
+                }
+            }
+            LeafKind::Code { lang } => BlockKind::Code {
+                lang,
+                lines: trim_raw_lines(leaf.lines),
+            },
+            LeafKind::Html => BlockKind::Html {
+                lines: trim_raw_lines(leaf.lines),
+            },
+        };
+        self.push_block(kind, range, tight);
+    }
+
+    fn unique_slug(&mut self, slug: String) -> String {
+        let n = self.slugs.entry(slug.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            return slug;
+        }
+        let mut k = *n - 1;
+        loop {
+            let candidate = format!("{slug}-{k}");
+            if !self.slugs.contains_key(&candidate) {
+                self.slugs.insert(candidate.clone(), 1);
+                return candidate;
+            }
+            k += 1;
+        }
+    }
+
+    fn open_container(&mut self, kind: ContainerKind) -> usize {
+        let parent = self.open.last().copied();
+        let depth = parent.map_or(1, |p| self.doc.containers[p].depth + 1);
+        let id = self.doc.containers.len();
+        self.doc.containers.push(Container {
+            kind,
+            parent,
+            depth,
+            first_block: usize::MAX,
+        });
+        self.open.push(id);
+        id
+    }
+
+    fn push_block(&mut self, kind: BlockKind, range: Range<usize>, tight: bool) {
+        let index = self.doc.blocks.len();
+        let container = self.open.last().copied();
+        let mut c = container;
+        while let Some(id) = c {
+            let node = &mut self.doc.containers[id];
+            if node.first_block != usize::MAX {
+                break;
+            }
+            node.first_block = index;
+            c = node.parent;
+        }
+        let list_root = (!self.lists.is_empty()).then_some(self.list_root);
+        let space_before = match self.doc.blocks.last() {
+            None => 0,
+            Some(_)
+                if tight
+                    && list_root.is_some()
+                    && self.block_list_root.last() == Some(&list_root) =>
+            {
+                0
+            }
+            Some(_) => match kind {
+                BlockKind::Heading { level, .. } if level <= 2 => 2,
+                _ => 1,
+            },
+        };
+        // Blocks are kept in source order, so a position finds its block by
+        // binary search.
+        let floor = self.doc.blocks.last().map_or(0, |b| b.source.start);
+        let start = range.start.max(floor);
+        let end = range.end.max(start);
+        let words = count_words(&block_text(&kind, &self.doc.meta));
+        self.doc.blocks.push(Block {
+            kind,
+            source: start..end,
+            container,
+            space_before,
+            words,
+        });
+        self.block_list_root.push(list_root);
+        self.block_tight.push(tight);
+    }
+
+    /// Right-align the numbers of an ordered list.
+    fn align_numbers(&mut self, items: &[usize]) {
+        let width = items
+            .iter()
+            .filter_map(|&i| match &self.doc.containers[i].kind {
+                ContainerKind::Item { marker, .. } if marker.ends_with('.') => {
+                    Some(marker.chars().count())
+                }
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        for &i in items {
+            if let ContainerKind::Item { marker, .. } = &mut self.doc.containers[i].kind
+                && marker.ends_with('.')
+            {
+                *marker = format!("{marker:>width$}");
+            }
+        }
+    }
+
+    fn finish(mut self) -> Document {
+        self.close_leaf();
+        let mut total = 0;
+        self.doc.words_before_block = self
+            .doc
+            .blocks
+            .iter()
+            .map(|b| {
+                let before = total;
+                total += b.words;
+                before
+            })
+            .collect();
+        self.doc.words = total;
+        self.doc
+    }
+}
+
+fn block_text(kind: &BlockKind, meta: &Meta) -> String {
+    if let BlockKind::Header = kind {
+        return meta.title.clone().unwrap_or_default();
+    }
+    let mut text = String::new();
+    for span in block_spans(kind) {
+        text.push_str(&span.text);
+        text.push(' ');
+    }
+    text
+}
+
+/// Drop the empty line that follows the last newline of a code block.
+fn trim_raw_lines(mut lines: Vec<Vec<Span>>) -> Vec<Vec<Span>> {
+    if lines.last().is_some_and(Vec::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+/// A GitHub-style heading id: lower case, punctuation dropped, spaces as
+/// hyphens.
+pub fn slugify(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c.to_lowercase().collect::<String>())
+            } else if c == ' ' {
+                Some("-".to_string())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// A stable 64-bit FNV-1a hash of the source, to notice edits.
+pub fn fingerprint(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Title, author, date and url from YAML or TOML front matter.
+fn parse_meta(kind: MetadataBlockKind, text: &str) -> Meta {
+    let clean = |s: &str| {
+        let s = sanitize(s.trim());
+        let s = s.trim_matches(|c| c == '"' || c == '\'').trim().to_string();
+        (!s.is_empty()).then_some(s)
+    };
+    let mut meta = Meta::default();
+    match kind {
+        MetadataBlockKind::YamlStyle => {
+            let mut pending: Option<String> = None;
+            for line in text.lines() {
+                if let Some(key) = &pending
+                    && let Some(item) = line.trim_start().strip_prefix("- ")
+                {
+                    if key == "author" || key == "authors" {
+                        meta.author = meta.author.or_else(|| clean(item));
+                    }
+                    continue;
+                }
+                pending = None;
+                if line.starts_with([' ', '\t', '#', '-']) {
+                    continue;
+                }
+                let Some((key, value)) = line.split_once(':') else {
+                    continue;
+                };
+                let key = key.trim().to_ascii_lowercase();
+                let value = clean(value);
+                if value.is_none() {
+                    pending = Some(key);
+                    continue;
+                }
+                set_meta(&mut meta, &key, value);
+            }
+        }
+        MetadataBlockKind::PlusesStyle => {
+            if let Ok(table) = text.parse::<toml::Table>() {
+                for (key, value) in &table {
+                    let value = match value {
+                        toml::Value::String(s) => clean(s),
+                        toml::Value::Array(a) => a.first().and_then(|v| v.as_str()).and_then(clean),
+                        toml::Value::Datetime(d) => clean(&d.to_string()),
+                        _ => None,
+                    };
+                    set_meta(&mut meta, &key.to_ascii_lowercase(), value);
+                }
+            }
+        }
+    }
+    meta
+}
+
+fn set_meta(meta: &mut Meta, key: &str, value: Option<String>) {
+    let slot = match key {
+        "title" => &mut meta.title,
+        "author" | "authors" | "byline" => &mut meta.author,
+        "date" | "published" => &mut meta.date,
+        "url" | "source" | "link" => &mut meta.url,
+        _ => return,
+    };
+    if slot.is_none() {
+        *slot = value;
+    }
+}

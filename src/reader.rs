@@ -1,0 +1,281 @@
+//! The reader: which text is at the top of the screen, and the motions that
+//! move it. The top is a `Position`, so a resize or a change of measure never
+//! moves the reader; rows are worked out from it for each frame.
+
+use crate::document::Document;
+use crate::layout::{Layout, Line, LineRef};
+use crate::position::Position;
+
+/// Words per minute assumed for the time left.
+pub const DEFAULT_WPM: usize = 238;
+
+/// The reading state of one open article.
+#[derive(Clone, Debug)]
+pub struct Reader {
+    /// The first source byte shown on the top line.
+    pub top: Position,
+    /// Lines between the line that `top` finds and the real top line. Blank
+    /// and border lines share the position of the text they belong to; this
+    /// says which of them is on top. It is never saved.
+    skew: isize,
+    /// Rows of text on the screen.
+    pub height: usize,
+}
+
+/// What one frame shows.
+#[derive(Clone, Debug, Default)]
+pub struct Screen {
+    pub lines: Vec<Line>,
+    /// The last line of the article is on the screen.
+    pub at_end: bool,
+}
+
+impl Reader {
+    pub fn new(height: usize) -> Reader {
+        Reader {
+            top: Position::START,
+            skew: 0,
+            height: height.max(1),
+        }
+    }
+
+    /// Open at `pos`: the line showing it goes on top.
+    pub fn at(pos: Position, height: usize) -> Reader {
+        Reader {
+            top: pos,
+            ..Reader::new(height)
+        }
+    }
+
+    pub fn set_height(&mut self, height: usize) {
+        self.height = height.max(1);
+    }
+
+    /// The line on top of the screen.
+    pub fn top_line(&self, doc: &Document, layout: &mut Layout) -> Option<LineRef> {
+        let base = layout.line_at(doc, self.top)?;
+        Some(layout.walk(doc, base, self.skew))
+    }
+
+    /// Put line `r` on top, remembering it as a position.
+    fn set_top_line(&mut self, doc: &Document, layout: &mut Layout, r: LineRef) {
+        self.top = layout.pos_at_line(doc, r);
+        self.skew = match layout.line_at(doc, self.top) {
+            Some(base) => layout.distance(doc, base, r),
+            None => 0,
+        };
+    }
+
+    /// The last line that may be on top: the one that puts the end of the
+    /// article on the bottom row.
+    fn max_top(&self, doc: &Document, layout: &mut Layout) -> Option<LineRef> {
+        let last = layout.last(doc)?;
+        let back = isize::try_from(self.height).unwrap_or(isize::MAX) - 1;
+        Some(layout.walk(doc, last, -back))
+    }
+
+    /// Move by `delta` lines, down when positive. Stops at the start, and
+    /// where the last line reaches the bottom of the screen.
+    pub fn scroll(&mut self, doc: &Document, layout: &mut Layout, delta: isize) {
+        let Some(top) = self.top_line(doc, layout) else {
+            return;
+        };
+        let mut target = layout.walk(doc, top, delta);
+        if delta > 0
+            && let Some(max) = self.max_top(doc, layout)
+        {
+            // Never scroll back up when the end is already in view.
+            target = target.min(max.max(top));
+        }
+        self.set_top_line(doc, layout, target);
+    }
+
+    pub fn line_down(&mut self, doc: &Document, layout: &mut Layout) {
+        self.scroll(doc, layout, 1);
+    }
+
+    pub fn line_up(&mut self, doc: &Document, layout: &mut Layout) {
+        self.scroll(doc, layout, -1);
+    }
+
+    /// A page keeps one line of the previous screen for context.
+    pub fn page_down(&mut self, doc: &Document, layout: &mut Layout) {
+        self.scroll(doc, layout, self.page());
+    }
+
+    pub fn page_up(&mut self, doc: &Document, layout: &mut Layout) {
+        self.scroll(doc, layout, -self.page());
+    }
+
+    pub fn half_down(&mut self, doc: &Document, layout: &mut Layout) {
+        self.scroll(doc, layout, self.half());
+    }
+
+    pub fn half_up(&mut self, doc: &Document, layout: &mut Layout) {
+        self.scroll(doc, layout, -self.half());
+    }
+
+    pub fn to_start(&mut self) {
+        self.top = Position::START;
+        self.skew = 0;
+    }
+
+    pub fn to_end(&mut self, doc: &Document, layout: &mut Layout) {
+        if let Some(max) = self.max_top(doc, layout) {
+            self.set_top_line(doc, layout, max);
+        }
+    }
+
+    fn page(&self) -> isize {
+        isize::try_from(self.height.saturating_sub(1).max(1)).unwrap_or(1)
+    }
+
+    fn half(&self) -> isize {
+        isize::try_from((self.height / 2).max(1)).unwrap_or(1)
+    }
+
+    /// The lines on the screen now.
+    pub fn screen(&self, doc: &Document, layout: &mut Layout) -> Screen {
+        let Some(mut r) = self.top_line(doc, layout) else {
+            return Screen {
+                lines: Vec::new(),
+                at_end: true,
+            };
+        };
+        let mut lines = Vec::with_capacity(self.height);
+        loop {
+            lines.push(layout.line(doc, r).clone());
+            let next = layout.next(doc, r);
+            match next {
+                Some(n) if lines.len() < self.height => r = n,
+                Some(_) => {
+                    return Screen {
+                        lines,
+                        at_end: false,
+                    };
+                }
+                None => {
+                    return Screen {
+                        lines,
+                        at_end: true,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Percent read, counted in words before the top of the screen, and 100
+    /// once the end is on screen.
+    pub fn percent(&self, doc: &Document, screen: &Screen) -> u8 {
+        if screen.at_end {
+            100
+        } else {
+            doc.percent_at(self.top)
+        }
+    }
+
+    /// Minutes left to the end at `wpm` words per minute, rounded up.
+    pub fn minutes_left(&self, doc: &Document, screen: &Screen, wpm: usize) -> usize {
+        if screen.at_end {
+            return 0;
+        }
+        let left = doc.words.saturating_sub(doc.words_before(self.top));
+        left.div_ceil(wpm.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn article() -> Document {
+        let mut src = String::from("# Start\n\n");
+        for i in 0..40 {
+            src.push_str(&format!(
+                "Paragraph {i} has a sentence that is long enough to wrap at narrow widths.\n\n"
+            ));
+            if i % 10 == 9 {
+                src.push_str(&format!("## Section {i}\n\n"));
+            }
+        }
+        parse(&src)
+    }
+
+    #[test]
+    fn scrolling_down_and_up_returns_to_the_same_place() {
+        let doc = article();
+        let mut layout = Layout::new(&doc, 30);
+        let mut reader = Reader::new(10);
+        let mut tops = vec![reader.top_line(&doc, &mut layout)];
+        for _ in 0..25 {
+            reader.line_down(&doc, &mut layout);
+            tops.push(reader.top_line(&doc, &mut layout));
+        }
+        for expected in tops.iter().rev().skip(1) {
+            reader.line_up(&doc, &mut layout);
+            assert_eq!(&reader.top_line(&doc, &mut layout), expected);
+        }
+    }
+
+    #[test]
+    fn every_line_down_moves_one_row() {
+        let doc = article();
+        let mut layout = Layout::new(&doc, 25);
+        let mut reader = Reader::new(5);
+        let total = crate::layout::layout_all(&doc, 25).len();
+        let mut rows = 0;
+        loop {
+            let before = reader.top_line(&doc, &mut layout);
+            reader.line_down(&doc, &mut layout);
+            if reader.top_line(&doc, &mut layout) == before {
+                break;
+            }
+            rows += 1;
+        }
+        assert_eq!(rows, total - 5);
+        assert!(reader.screen(&doc, &mut layout).at_end);
+    }
+
+    #[test]
+    fn resize_keeps_the_top_position() {
+        let doc = article();
+        let mut layout = Layout::new(&doc, 40);
+        let mut reader = Reader::new(8);
+        reader.page_down(&doc, &mut layout);
+        reader.page_down(&doc, &mut layout);
+        let top = reader.top;
+        let r = reader.top_line(&doc, &mut layout).unwrap();
+        let text = layout.line(&doc, r).text();
+        for width in [60, 23, 40] {
+            let mut other = Layout::new(&doc, width);
+            let r = reader.top_line(&doc, &mut other).unwrap();
+            let line = other.line(&doc, r).clone();
+            assert!(
+                line.start <= top.0 && top.0 <= line.end.max(line.start),
+                "{width}"
+            );
+        }
+        assert_eq!(reader.top, top);
+        let r = reader.top_line(&doc, &mut layout).unwrap();
+        assert_eq!(layout.line(&doc, r).text(), text);
+    }
+
+    #[test]
+    fn percent_is_in_words_and_full_at_the_end() {
+        let doc = article();
+        let mut layout = Layout::new(&doc, 40);
+        let mut reader = Reader::new(8);
+        let s = reader.screen(&doc, &mut layout);
+        assert_eq!(reader.percent(&doc, &s), 0);
+        reader.to_end(&doc, &mut layout);
+        let s = reader.screen(&doc, &mut layout);
+        assert!(s.at_end);
+        assert_eq!(reader.percent(&doc, &s), 100);
+        assert_eq!(reader.minutes_left(&doc, &s, DEFAULT_WPM), 0);
+        reader.to_start();
+        reader.half_down(&doc, &mut layout);
+        let s = reader.screen(&doc, &mut layout);
+        assert!(reader.percent(&doc, &s) < 10);
+    }
+}

@@ -1,0 +1,131 @@
+//! Every colour and modifier in one place: semantic styles from the core in,
+//! terminal styles out. `mono` uses modifiers only, and is what `NO_COLOR`
+//! gives.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::document::{Flags, Role, Style as DocStyle};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Dark,
+    Mono,
+}
+
+impl Theme {
+    /// The theme for this environment: mono when `NO_COLOR` is set to
+    /// anything non-empty (no-color.org), dark otherwise.
+    pub fn from_env() -> Theme {
+        match std::env::var_os("NO_COLOR") {
+            Some(v) if !v.is_empty() => Theme::Mono,
+            _ => Theme::Dark,
+        }
+    }
+
+    fn color(self, c: u8) -> Style {
+        match self {
+            Theme::Dark => Style::new().fg(Color::Indexed(c)),
+            Theme::Mono => Style::new(),
+        }
+    }
+
+    /// The terminal style of a piece of article text.
+    pub fn text(self, style: DocStyle) -> Style {
+        let base = match style.role {
+            Role::Text => Style::new(),
+            Role::TableHeader => Style::new().add_modifier(Modifier::BOLD),
+            Role::Heading(1) | Role::Title => self.color(215).add_modifier(Modifier::BOLD),
+            Role::Heading(2) => self.color(180).add_modifier(Modifier::BOLD),
+            Role::Heading(3) => self.color(110).add_modifier(Modifier::BOLD),
+            Role::Heading(_) => self
+                .color(109)
+                .add_modifier(Modifier::BOLD | Modifier::ITALIC),
+            Role::HeadingRule(1) => self.color(215),
+            Role::HeadingRule(_) => self.color(180),
+            Role::Quote => self.color(250).add_modifier(Modifier::ITALIC),
+            Role::QuoteBar | Role::TableBorder | Role::Rule | Role::Continuation => {
+                self.color(240).add_modifier(self.dim())
+            }
+            Role::ListMarker | Role::FootnoteLabel | Role::Alert => self.color(110),
+            Role::CodeBlock => self.color(151),
+            Role::CodeLang => self.color(242).add_modifier(Modifier::ITALIC),
+            Role::Html => self.color(242).add_modifier(self.dim()),
+            Role::Byline => self.color(245).add_modifier(Modifier::ITALIC),
+        };
+        self.flags(base, style.flags)
+    }
+
+    fn dim(self) -> Modifier {
+        match self {
+            Theme::Dark => Modifier::empty(),
+            Theme::Mono => Modifier::DIM,
+        }
+    }
+
+    fn flags(self, mut s: Style, flags: Flags) -> Style {
+        if flags.contains(Flags::EMPHASIS) {
+            s = s.add_modifier(Modifier::ITALIC);
+        }
+        if flags.contains(Flags::STRONG) {
+            s = s.add_modifier(Modifier::BOLD);
+        }
+        if flags.contains(Flags::STRIKE) {
+            s = s.add_modifier(Modifier::CROSSED_OUT);
+        }
+        if flags.contains(Flags::CODE) {
+            s = s.patch(self.color(151));
+            if self == Theme::Mono {
+                s = s.add_modifier(Modifier::BOLD);
+            }
+        }
+        if flags.contains(Flags::LINK) {
+            s = s.patch(self.color(75)).add_modifier(Modifier::UNDERLINED);
+        }
+        if flags.contains(Flags::IMAGE) {
+            s = s.patch(self.color(176)).add_modifier(Modifier::ITALIC);
+        }
+        if flags.contains(Flags::FOOTNOTE_REF) {
+            s = s.patch(self.color(110));
+        }
+        if flags.contains(Flags::HTML) {
+            s = s.patch(self.color(242)).add_modifier(self.dim());
+        }
+        if flags.contains(Flags::STAND_IN) {
+            s = s.patch(self.color(203)).add_modifier(Modifier::REVERSED);
+        }
+        s
+    }
+
+    /// The status bar.
+    pub fn status(self) -> Style {
+        match self {
+            Theme::Dark => Style::new().fg(Color::Indexed(252)).bg(Color::Indexed(236)),
+            Theme::Mono => Style::new().add_modifier(Modifier::REVERSED),
+        }
+    }
+
+    /// The quieter half of the status bar: section and progress.
+    pub fn status_dim(self) -> Style {
+        match self {
+            Theme::Dark => Style::new().fg(Color::Indexed(246)).bg(Color::Indexed(236)),
+            Theme::Mono => Style::new().add_modifier(Modifier::REVERSED),
+        }
+    }
+
+    /// A warning or notice in the status bar.
+    pub fn message(self) -> Style {
+        match self {
+            Theme::Dark => Style::new().fg(Color::Indexed(222)).bg(Color::Indexed(236)),
+            Theme::Mono => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        }
+    }
+
+    /// Keys in the help overlay.
+    pub fn key(self) -> Style {
+        self.color(215).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn border(self) -> Style {
+        self.color(240)
+    }
+}

@@ -1,0 +1,44 @@
+//! Drawing the screen from the `App`: the text column, the status bar and the
+//! overlays, one file each. Views only draw; they never change what is read.
+
+mod help;
+mod reader;
+mod status;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH};
+use super::keymap::Mode;
+
+/// Draw the whole screen.
+pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let text = Rect {
+        height: area.height - 1,
+        ..area
+    };
+    let bar = Rect {
+        y: area.y + area.height - 1,
+        height: 1,
+        ..area
+    };
+    app.fit(text.width, text.height);
+    let screen = app.reader.screen(&app.doc, &mut app.layout);
+    reader::draw(frame, app, &screen, text);
+    status::draw(frame, app, &screen, bar);
+    if app.mode == Mode::Help {
+        help::draw(frame, app, area);
+    }
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect) {
+    let msg = Paragraph::new(Line::from("Terminal too small")).wrap(Wrap { trim: true });
+    frame.render_widget(msg, area);
+}
