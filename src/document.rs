@@ -124,8 +124,6 @@ pub type Cell = Vec<Span>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlockKind {
-    /// The header made from front matter: title, author and date.
-    Header,
     Heading {
         level: u8,
         spans: Vec<Span>,
@@ -293,7 +291,7 @@ pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
             Box::new(lines.iter().flatten())
         }
         BlockKind::Table { rows, .. } => Box::new(rows.iter().flatten().flatten()),
-        BlockKind::Header | BlockKind::Rule => Box::new(std::iter::empty()),
+        BlockKind::Rule => Box::new(std::iter::empty()),
     }
 }
 

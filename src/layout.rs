@@ -225,7 +225,7 @@ pub fn layout_block(doc: &Document, index: usize, width: usize) -> Vec<Line> {
     let prefix = Prefix::new(doc, index, width);
     let inner = width.saturating_sub(prefix.width).max(1);
     let in_quote = prefix.in_quote;
-    let mut drafts = content(doc, block, inner, in_quote);
+    let mut drafts = content(block, inner, in_quote);
     if drafts.is_empty() {
         drafts.push(Draft {
             segs: Vec::new(),
@@ -234,6 +234,9 @@ pub fn layout_block(doc: &Document, index: usize, width: usize) -> Vec<Line> {
     }
 
     let mut lines = Vec::with_capacity(drafts.len() + usize::from(block.space_before));
+    if index == 0 {
+        header(doc, block, width, &mut lines, &mut drafts);
+    }
     for _ in 0..block.space_before {
         lines.push(Draft::decoration(prefix.spacer.clone()));
     }
@@ -368,9 +371,8 @@ impl Prefix {
 }
 
 /// The lines of a block's own content, at `width` columns.
-fn content(doc: &Document, block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
+fn content(block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
     match &block.kind {
-        BlockKind::Header => header(doc, block, width),
         BlockKind::Heading { level, spans } => {
             let style = Style::role(Role::Heading(*level));
             let mut lines = wrap(spans, width, style);
@@ -436,36 +438,55 @@ fn content(doc: &Document, block: &Block, width: usize, in_quote: bool) -> Vec<D
     }
 }
 
-/// The front matter header: the title and the byline, centred.
-fn header(doc: &Document, block: &Block, width: usize) -> Vec<Draft> {
-    let at = block.source.start;
-    let centred = |text: &str, role: Role, flags: Flags| -> Vec<Draft> {
-        let span = Span {
-            text: text.to_string(),
-            flags,
-            source: at,
-            exact: false,
-        };
-        let mut lines = wrap(std::slice::from_ref(&span), width, Style::role(role));
-        for l in &mut lines {
-            let w: usize = l.segs.iter().map(|s| s.text.width()).sum();
-            l.segs
-                .insert(0, seg(" ".repeat((width - w) / 2), Role::Text));
-        }
-        lines
-    };
-    let mut out = Vec::new();
-    if let Some(title) = &doc.meta.title {
-        out.extend(centred(title, Role::Title, Flags::STRONG));
-    }
-    let byline: Vec<&str> = [doc.meta.author.as_deref(), doc.meta.date.as_deref()]
+/// The header from front matter, drawn with the first block: the title and
+/// byline centred above it, or, when the article opens with the title as
+/// its heading, the byline under that heading.
+fn header(
+    doc: &Document,
+    block: &Block,
+    width: usize,
+    above: &mut Vec<Draft>,
+    own: &mut Vec<Draft>,
+) {
+    let meta = &doc.meta;
+    let byline: Vec<&str> = [meta.author.as_deref(), meta.date.as_deref()]
         .into_iter()
         .flatten()
         .collect();
-    if !byline.is_empty() {
-        out.extend(centred(&byline.join(" · "), Role::Byline, Flags::NONE));
+    let byline = byline.join(" · ");
+    let line = |text: &str, role: Role, flags: Flags| {
+        let span = Span {
+            text: text.to_string(),
+            flags,
+            source: block.source.start,
+            exact: false,
+        };
+        wrap(std::slice::from_ref(&span), width, Style::role(role))
+            .into_iter()
+            .map(|d| Draft::decoration(d.segs))
+    };
+    let repeated = matches!(&block.kind, BlockKind::Heading { level: 1, .. })
+        && doc.headings.first().map(|h| h.text.as_str()) == meta.title.as_deref().map(str::trim);
+    if repeated {
+        own.extend(line(&byline, Role::Byline, Flags::NONE));
+        return;
     }
-    out
+    let before = above.len();
+    let centred = |d: Draft| {
+        let w: usize = d.segs.iter().map(|s| s.text.width()).sum();
+        let mut segs = vec![seg(" ".repeat(width.saturating_sub(w) / 2), Role::Text)];
+        segs.extend(d.segs);
+        Draft::decoration(segs)
+    };
+    if let Some(title) = &meta.title {
+        above.extend(line(title, Role::Title, Flags::STRONG).map(centred));
+    }
+    if !byline.is_empty() {
+        above.extend(line(&byline, Role::Byline, Flags::NONE).map(centred));
+    }
+    if above.len() > before {
+        above.push(Draft::decoration(Vec::new()));
+    }
 }
 
 /// One grapheme cluster ready to be placed.
@@ -1001,5 +1022,162 @@ mod tests {
 
     fn insta_like(actual: &str, expected: &str) {
         assert_eq!(actual, expected, "\n--- actual ---\n{actual}");
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+
+    use super::*;
+    use crate::parse::parse;
+
+    /// Pieces of text that are hard to wrap: wide ideographs, emoji ZWJ
+    /// sequences and flags, combining marks, long words and Markdown syntax.
+    fn token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z]{1,12}",
+            Just("漢".to_string()),
+            Just("字の".to_string()),
+            Just("中文标点，".to_string()),
+            Just("👩‍🔬".to_string()),
+            Just("👨‍👩‍👧".to_string()),
+            Just("🇯🇵".to_string()),
+            Just("e\u{301}".to_string()),
+            Just("https://example.com/a/long/path/without/spaces".to_string()),
+            Just("**bold**".to_string()),
+            Just("_it_".to_string()),
+            Just("`code`".to_string()),
+            Just("[link](#x)".to_string()),
+            Just("\n\n# Head\n\n".to_string()),
+            Just("\n\n- item\n  - sub\n".to_string()),
+            Just("\n\n> quote\n> > deep\n\n".to_string()),
+            Just("\n\n```\ncode\tline that is long enough to wrap somewhere\n```\n\n".to_string()),
+            Just("\n\n| a | b |\n|---|---|\n| 漢字 | x |\n\n".to_string()),
+            Just("\u{1b}[2J".to_string()),
+            Just("\u{202e}".to_string()),
+            Just("\u{9b}".to_string()),
+        ]
+    }
+
+    fn markdown() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (token(), prop_oneof![Just(" "), Just(""), Just("\n")]),
+            0..40,
+        )
+        .prop_map(|parts| parts.into_iter().map(|(t, sep)| t + sep).collect())
+    }
+
+    /// Plain words and clusters, no Markdown syntax: one paragraph.
+    fn prose() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                prop_oneof![
+                    "[a-z]{1,14}",
+                    Just("漢字".to_string()),
+                    Just("👩‍🔬".to_string()),
+                    Just("🇯🇵".to_string()),
+                    Just("cafe\u{301}".to_string()),
+                ],
+                prop_oneof![Just(" "), Just("")],
+            ),
+            1..60,
+        )
+        .prop_map(|parts| {
+            let s: String = parts.into_iter().map(|(t, sep)| t + sep).collect();
+            s.trim().to_string()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn no_line_is_wider_than_the_width(src in markdown(), width in 1usize..120) {
+            let doc = parse(&src);
+            let mut prev = 0;
+            for line in layout_all(&doc, width) {
+                prop_assert!(line.width() <= width, "{:?} at {}", line.text(), width);
+                prop_assert!(line.start <= line.end.max(line.start));
+                prop_assert!(line.start >= prev, "starts out of order");
+                prop_assert!(line.end <= src.len());
+                prop_assert!(src.is_char_boundary(line.start));
+                prev = line.start;
+            }
+        }
+
+        #[test]
+        fn control_characters_never_reach_the_lines(src in markdown(), width in 10usize..100) {
+            for line in layout_all(&parse(&src), width) {
+                for c in line.text().chars() {
+                    prop_assert!(crate::parse::stand_in(c).is_none() && c != '\t' && c != '\n',
+                        "{c:?} in {:?}", line.text());
+                }
+            }
+        }
+
+        #[test]
+        fn prose_wraps_without_losing_or_splitting_clusters(src in prose(), width in 2usize..60) {
+            let lines = layout_all(&parse(&src), width);
+            let joined: String = lines.iter().map(Line::text).collect();
+            let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            prop_assert_eq!(squeeze(&joined), squeeze(&src));
+            let per_line: usize = lines.iter().map(|l| squeeze(&l.text()).graphemes(true).count()).sum();
+            prop_assert_eq!(per_line, squeeze(&joined).graphemes(true).count());
+            for line in &lines {
+                // Each line maps exactly back to the source it shows.
+                prop_assert_eq!(line.text(), &src[line.start..line.end]);
+            }
+        }
+
+        #[test]
+        fn cjk_fills_each_line(n in 1usize..200, width in 2usize..50) {
+            let src: String = "漢字仮名交じり文".chars().cycle().take(n).collect();
+            let lines = layout_all(&parse(&src), width);
+            for line in &lines[..lines.len() - 1] {
+                prop_assert!(line.width() + 1 >= width, "{:?}", line.text());
+            }
+        }
+
+        #[test]
+        fn a_line_is_found_again_from_its_position(src in markdown(), width in 5usize..90) {
+            let doc = parse(&src);
+            let mut layout = Layout::new(&doc, width);
+            let mut r = layout.first();
+            while let Some(line) = r {
+                let pos = layout.pos_at_line(&doc, line);
+                let found = layout.line_at(&doc, pos).unwrap();
+                prop_assert_eq!(layout.line(&doc, found).start, pos.0);
+                prop_assert!(found <= line);
+                r = layout.next(&doc, line);
+            }
+        }
+
+        #[test]
+        fn resizing_keeps_the_top_position(src in markdown(), steps in 0isize..30,
+                                           a in 5usize..100, b in 5usize..100) {
+            let doc = parse(&src);
+            let mut layout = Layout::new(&doc, a);
+            let mut reader = crate::reader::Reader::new(7);
+            reader.scroll(&doc, &mut layout, steps);
+            let top = reader.top;
+            let mut other = Layout::new(&doc, b);
+            if let Some(r) = reader.top_line(&doc, &mut other) {
+                let line = other.line(&doc, r).clone();
+                prop_assert!(line.start <= top.0);
+            }
+            prop_assert_eq!(reader.top, top);
+            let mut back = Layout::new(&doc, a);
+            prop_assert_eq!(reader.top_line(&doc, &mut back), reader.top_line(&doc, &mut layout));
+        }
+    }
+
+    #[test]
+    fn zwj_sequence_is_one_cluster_of_width_two() {
+        assert_eq!("👩‍🔬".width(), 2);
+        let lines = layout_all(&parse("👩‍🔬👩‍🔬👩‍🔬"), 3);
+        assert!(lines.iter().all(|l| l.text() == "👩‍🔬"), "{lines:?}");
     }
 }

@@ -159,7 +159,6 @@ struct Builder<'s> {
     metadata: Option<(MetadataBlockKind, String, usize)>,
     /// For each block, the list tree it is in, to keep tight lists tight.
     block_list_root: Vec<Option<usize>>,
-    block_tight: Vec<bool>,
     slugs: HashMap<String, usize>,
 }
 
@@ -184,7 +183,6 @@ impl<'s> Builder<'s> {
             image: None,
             metadata: None,
             block_list_root: Vec::new(),
-            block_tight: Vec::new(),
             slugs: HashMap::new(),
         }
     }
@@ -483,12 +481,8 @@ impl<'s> Builder<'s> {
                 }
             }
             TagEnd::MetadataBlock(_) => {
-                if let Some((kind, text, start)) = self.metadata.take() {
+                if let Some((kind, text, _)) = self.metadata.take() {
                     self.doc.meta = parse_meta(kind, &text);
-                    let m = &self.doc.meta;
-                    if m.title.is_some() || m.author.is_some() || m.date.is_some() {
-                        self.push_block(BlockKind::Header, start..range.end, false);
-                    }
                 }
             }
             TagEnd::Superscript
@@ -500,7 +494,7 @@ impl<'s> Builder<'s> {
     }
 
     fn text(&mut self, text: &str, range: Range<usize>) {
-        if let Some((_, meta)) = self.metadata.as_mut().map(|(k, t, _)| (k, t)) {
+        if let Some((_, meta, _)) = &mut self.metadata {
             meta.push_str(text);
             return;
         }
@@ -686,7 +680,7 @@ impl<'s> Builder<'s> {
         let floor = self.doc.blocks.last().map_or(0, |b| b.source.start);
         let start = range.start.max(floor);
         let end = range.end.max(start);
-        let words = count_words(&block_text(&kind, &self.doc.meta));
+        let words = count_words(&block_text(&kind));
         self.doc.blocks.push(Block {
             kind,
             source: start..end,
@@ -695,7 +689,6 @@ impl<'s> Builder<'s> {
             words,
         });
         self.block_list_root.push(list_root);
-        self.block_tight.push(tight);
     }
 
     /// Right-align the numbers of an ordered list.
@@ -737,10 +730,7 @@ impl<'s> Builder<'s> {
     }
 }
 
-fn block_text(kind: &BlockKind, meta: &Meta) -> String {
-    if let BlockKind::Header = kind {
-        return meta.title.clone().unwrap_or_default();
-    }
+fn block_text(kind: &BlockKind) -> String {
     let mut text = String::new();
     for span in block_spans(kind) {
         text.push_str(&span.text);

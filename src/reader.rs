@@ -54,7 +54,22 @@ impl Reader {
     /// The line on top of the screen.
     pub fn top_line(&self, doc: &Document, layout: &mut Layout) -> Option<LineRef> {
         let base = layout.line_at(doc, self.top)?;
-        Some(layout.walk(doc, base, self.skew))
+        // The skew only moves among lines that share the top's start: at
+        // another width the group may be smaller, and the text must stay.
+        let start = layout.line(doc, base).start;
+        let mut r = base;
+        for _ in 0..self.skew.unsigned_abs() {
+            let step = if self.skew > 0 {
+                layout.next(doc, r)
+            } else {
+                layout.prev(doc, r)
+            };
+            match step {
+                Some(s) if layout.line(doc, s).start == start => r = s,
+                _ => break,
+            }
+        }
+        Some(r)
     }
 
     /// Put line `r` on top, remembering it as a position.

@@ -1,0 +1,104 @@
+//! Screen snapshots: the reader drawn on ratatui's TestBackend at several
+//! sizes, from the bundled articles.
+
+use longform::load::decode;
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(path: &str) -> App {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&full).unwrap();
+    App::new(
+        &decode(bytes, path.into(), Some(full.into())).unwrap(),
+        Theme::Dark,
+    )
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal
+}
+
+#[test]
+fn guide_first_screen_at_three_sizes() {
+    for (w, h) in [(60, 20), (100, 30), (160, 40)] {
+        let mut app = app("articles/reading-with-longform.md");
+        let terminal = screen(&mut app, w, h);
+        insta::assert_snapshot!(format!("guide_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn tea_after_paging_at_three_sizes() {
+    for (w, h) in [(60, 20), (100, 30), (160, 40)] {
+        let mut app = app("articles/field-notes-on-tea.md");
+        screen(&mut app, w, h);
+        for _ in 0..3 {
+            app.update(Action::PageDown);
+        }
+        let terminal = screen(&mut app, w, h);
+        insta::assert_snapshot!(format!("tea_page4_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn end_of_the_essay_shows_full_progress() {
+    let mut app = app("articles/the-slow-web.md");
+    screen(&mut app, 100, 30);
+    app.update(Action::Bottom);
+    let terminal = screen(&mut app, 100, 30);
+    let shown = format!("{}", terminal.backend());
+    assert!(shown.contains("100% · end"), "{shown}");
+    insta::assert_snapshot!("slow_web_end_100x30", terminal.backend());
+}
+
+#[test]
+fn help_overlay_lists_every_key() {
+    let mut app = app("articles/reading-with-longform.md");
+    app.update(Action::ToggleHelp);
+    let terminal = screen(&mut app, 100, 30);
+    let shown = format!("{}", terminal.backend());
+    for key in ["Ctrl-d", "Ctrl-u", "PgDn", "PgUp", "Home", "End", "Ctrl-c"] {
+        assert!(shown.contains(key), "{key} missing from help");
+    }
+    insta::assert_snapshot!("help_100x30", terminal.backend());
+}
+
+#[test]
+fn resize_keeps_the_first_sentence_on_top() {
+    let mut app = app("articles/the-slow-web.md");
+    screen(&mut app, 100, 30);
+    for _ in 0..7 {
+        app.update(Action::PageDown);
+    }
+    let top = app.top();
+    for (w, h) in [(60, 20), (160, 40), (33, 12), (100, 30)] {
+        screen(&mut app, w, h);
+        assert_eq!(app.top(), top, "resize to {w}x{h} moved the reader");
+    }
+}
+
+#[test]
+fn every_size_renders_and_tiny_ones_say_so() {
+    let mut app = app("articles/field-notes-on-tea.md");
+    for w in [1u16, 2, 5, 19, 20, 21, 47, 80, 81, 133, 400] {
+        for h in [1u16, 2, 4, 5, 6, 50, 150] {
+            let terminal = screen(&mut app, w, h);
+            let shown = format!("{}", terminal.backend());
+            if w < 20 || h < 5 {
+                if w >= 18 {
+                    assert!(shown.contains("Terminal too small"), "{w}x{h}: {shown}");
+                }
+            } else {
+                assert!(shown.contains('%'), "{w}x{h} has no status bar");
+            }
+        }
+    }
+    let terminal = screen(&mut app, 18, 3);
+    insta::assert_snapshot!("too_small_18x3", terminal.backend());
+}
