@@ -3,6 +3,7 @@
 //! writer so that tests can capture it.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -27,7 +28,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// The article to read: a Markdown file, or - for stdin
-    pub file: Option<String>,
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,7 +36,7 @@ pub enum Command {
     /// Print the article, wrapped exactly as the reader wraps it
     Cat {
         /// The article: a Markdown file, or - for stdin
-        file: String,
+        file: PathBuf,
         /// Width of the text column (default: 80, or the terminal if narrower)
         #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
         width: Option<u16>,
@@ -77,7 +78,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
 
 fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Result<()> {
     if let Some(w) = source.warning() {
-        eprintln!("longform: warning: {w}");
+        let _ = writeln!(io::stderr(), "longform: warning: {w}");
     }
     let stdout = io::stdout();
     let tty = stdout.is_terminal();

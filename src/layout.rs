@@ -398,11 +398,8 @@ fn content(block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
         BlockKind::Code { lang, lines } => {
             let mut out = Vec::new();
             if let Some(lang) = lang {
-                let label = truncate_to_width(lang, width.saturating_sub(2));
-                out.push(Draft::decoration(vec![seg(
-                    format!("  {label}"),
-                    Role::CodeLang,
-                )]));
+                let label = truncate_to_width(&format!("{CODE_GUTTER}{lang}"), width);
+                out.push(Draft::decoration(vec![seg(label, Role::CodeLang)]));
             }
             for line in lines {
                 out.extend(wrap_raw(line, width, Role::CodeBlock, CODE_GUTTER));
@@ -411,8 +408,13 @@ fn content(block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
         }
         BlockKind::Html { lines } => {
             let mut out = Vec::new();
+            // HTML's whitespace is not significant: wrap it like prose.
             for line in lines {
-                out.extend(wrap_raw(line, width, Role::Html, ""));
+                let mut wrapped = wrap(line, width, Style::role(Role::Html));
+                if wrapped.is_empty() {
+                    wrapped.push(Draft::decoration(Vec::new()));
+                }
+                out.extend(wrapped);
             }
             out
         }

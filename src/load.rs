@@ -38,8 +38,8 @@ impl Source {
 }
 
 /// Read the article named on the command line; `-` reads stdin.
-pub fn load(arg: &str) -> Result<Source> {
-    if arg == "-" {
+pub fn load(arg: &Path) -> Result<Source> {
+    if arg.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::stdin()
             .lock()
@@ -47,13 +47,15 @@ pub fn load(arg: &str) -> Result<Source> {
             .map_err(|e| anyhow::anyhow!("cannot read stdin: {}", describe(&e)))?;
         return decode(bytes, "-".into(), None);
     }
-    let path = PathBuf::from(arg);
-    if path.is_dir() {
-        bail!("{arg}: is a folder, not an article");
+    // The name is shown to the user: no control character from it may
+    // reach the terminal either.
+    let name = crate::parse::sanitize(&arg.to_string_lossy());
+    if arg.is_dir() {
+        bail!("{name}: is a folder, not an article");
     }
     let bytes =
-        std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot open {arg}: {}", describe(&e)))?;
-    decode(bytes, arg.to_string(), Some(path))
+        std::fs::read(arg).map_err(|e| anyhow::anyhow!("cannot open {name}: {}", describe(&e)))?;
+    decode(bytes, name, Some(arg.to_path_buf()))
 }
 
 /// Check and decode the bytes of an article.

@@ -2,7 +2,7 @@
 //! the exit code. Errors are one line on stderr; a closed pipe is a quiet
 //! success.
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -16,7 +16,8 @@ fn main() -> ExitCode {
         Ok(Exit::Signal(sig)) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("longform: {err:#}");
+            // A closed stderr must not turn an error into a crash.
+            let _ = writeln!(io::stderr(), "longform: {err:#}");
             ExitCode::from(1)
         }
     }

@@ -155,11 +155,14 @@ struct Builder<'s> {
     strong: u32,
     strike: u32,
     link: u32,
-    image: Option<(String, usize)>,
+    /// The alt text and start of the image being read, and how many images
+    /// deep it is (an image inside an alt text is flattened into it).
+    image: Option<(String, usize, usize)>,
     metadata: Option<(MetadataBlockKind, String, usize)>,
     /// For each block, the list tree it is in, to keep tight lists tight.
     block_list_root: Vec<Option<usize>>,
     slugs: HashMap<String, usize>,
+    footnotes: HashMap<String, usize>,
 }
 
 impl<'s> Builder<'s> {
@@ -184,6 +187,7 @@ impl<'s> Builder<'s> {
             metadata: None,
             block_list_root: Vec::new(),
             slugs: HashMap::new(),
+            footnotes: HashMap::new(),
         }
     }
 
@@ -209,6 +213,8 @@ impl<'s> Builder<'s> {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(text) => self.text(&text, range),
+            Event::Code(text) if self.alt_text(&text) => {}
+            Event::SoftBreak | Event::HardBreak if self.alt_text(" ") => {}
             Event::Code(text) => {
                 let raw = &self.src[range.clone()];
                 let (source, exact) = match raw.find(&*text) {
@@ -241,7 +247,7 @@ impl<'s> Builder<'s> {
             }
             Event::FootnoteReference(label) => {
                 let flags = self.flags().with(Flags::FOOTNOTE_REF);
-                let text = format!("[{label}]");
+                let text = format!("[{}]", self.footnote_number(&label));
                 self.inline(range.clone(), |spans| {
                     push_text(spans, &text, range.start, false, flags);
                 });
@@ -368,8 +374,9 @@ impl<'s> Builder<'s> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_leaf();
+                let marker = format!("[{}]", self.footnote_number(&label));
                 self.open_container(ContainerKind::Item {
-                    marker: format!("[{}]", sanitize(&label)),
+                    marker,
                     role: Role::FootnoteLabel,
                 });
             }
@@ -406,8 +413,10 @@ impl<'s> Builder<'s> {
             Tag::Strikethrough => self.strike += 1,
             Tag::Link { .. } => self.link += 1,
             Tag::Image { .. } => {
-                if self.image.is_none() {
-                    self.image = Some((String::new(), range.start));
+                if let Some((_, _, depth)) = &mut self.image {
+                    *depth += 1;
+                } else {
+                    self.image = Some((String::new(), range.start, 0));
                 }
             }
             Tag::MetadataBlock(kind) => {
@@ -468,11 +477,16 @@ impl<'s> Builder<'s> {
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
             TagEnd::Link => self.link = self.link.saturating_sub(1),
             TagEnd::Image => {
-                if let Some((alt, start)) = self.image.take() {
-                    let text = if alt.trim().is_empty() {
+                if let Some((_, _, depth)) = &mut self.image
+                    && *depth > 0
+                {
+                    *depth -= 1;
+                } else if let Some((alt, start, _)) = self.image.take() {
+                    let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = if alt.is_empty() {
                         "[image]".to_string()
                     } else {
-                        format!("[image: {}]", alt.trim())
+                        format!("[image: {alt}]")
                     };
                     let flags = self.flags().with(Flags::IMAGE);
                     self.inline(start..range.end, |spans| {
@@ -498,8 +512,7 @@ impl<'s> Builder<'s> {
             meta.push_str(text);
             return;
         }
-        if let Some((alt, _)) = &mut self.image {
-            alt.push_str(text);
+        if self.alt_text(text) {
             return;
         }
         if matches!(
@@ -517,6 +530,17 @@ impl<'s> Builder<'s> {
         self.inline(range.clone(), |spans| {
             push_text(spans, text, range.start, exact, flags);
         });
+    }
+
+    /// Add to the alt text of the image being read; false when there is none.
+    fn alt_text(&mut self, text: &str) -> bool {
+        match &mut self.image {
+            Some((alt, _, _)) => {
+                alt.push_str(text);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Text of a code or HTML block: split into lines, whitespace kept.
@@ -615,6 +639,13 @@ impl<'s> Builder<'s> {
             },
         };
         self.push_block(kind, range, tight);
+    }
+
+    /// Footnotes are numbered in the order they are first met, as GitHub
+    /// does, whatever their labels.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnotes.len() + 1;
+        *self.footnotes.entry(label.to_string()).or_insert(next)
     }
 
     fn unique_slug(&mut self, slug: String) -> String {
@@ -774,24 +805,20 @@ pub fn fingerprint(text: &str) -> u64 {
 /// Title, author, date and url from YAML or TOML front matter.
 fn parse_meta(kind: MetadataBlockKind, text: &str) -> Meta {
     let clean = |s: &str| {
-        let s = sanitize(s.trim());
-        let s = s.trim_matches(|c| c == '"' || c == '\'').trim().to_string();
+        let s = sanitize(s.trim())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         (!s.is_empty()).then_some(s)
     };
     let mut meta = Meta::default();
     match kind {
         MetadataBlockKind::YamlStyle => {
-            let mut pending: Option<String> = None;
-            for line in text.lines() {
-                if let Some(key) = &pending
-                    && let Some(item) = line.trim_start().strip_prefix("- ")
-                {
-                    if key == "author" || key == "authors" {
-                        meta.author = meta.author.or_else(|| clean(item));
-                    }
-                    continue;
-                }
-                pending = None;
+            let lines: Vec<&str> = text.lines().collect();
+            let mut i = 0;
+            while i < lines.len() {
+                let line = lines[i];
+                i += 1;
                 if line.starts_with([' ', '\t', '#', '-']) {
                     continue;
                 }
@@ -799,11 +826,25 @@ fn parse_meta(kind: MetadataBlockKind, text: &str) -> Meta {
                     continue;
                 };
                 let key = key.trim().to_ascii_lowercase();
-                let value = clean(value);
-                if value.is_none() {
-                    pending = Some(key);
-                    continue;
+                let value = value.trim();
+                // The indented lines that follow: a block scalar or a list.
+                let mut block = Vec::new();
+                while i < lines.len()
+                    && (lines[i].starts_with([' ', '\t']) || lines[i].trim().is_empty())
+                {
+                    block.push(lines[i].trim());
+                    i += 1;
                 }
+                let value = if value.is_empty() {
+                    block
+                        .iter()
+                        .find_map(|l| l.strip_prefix("- "))
+                        .and_then(|item| clean(&yaml_scalar(item)))
+                } else if value.starts_with(['>', '|']) {
+                    clean(&block.join(" "))
+                } else {
+                    clean(&yaml_scalar(value))
+                };
                 set_meta(&mut meta, &key, value);
             }
         }
@@ -824,6 +865,50 @@ fn parse_meta(kind: MetadataBlockKind, text: &str) -> Meta {
     meta
 }
 
+/// A one-line YAML scalar: quoted (with its escapes undone) or plain (with
+/// any trailing comment dropped).
+fn yaml_scalar(value: &str) -> String {
+    let value = value.trim();
+    if let Some(rest) = value.strip_prefix('"') {
+        let mut out = String::new();
+        let mut chars = rest.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => break,
+                },
+                c => out.push(c),
+            }
+        }
+        return out;
+    }
+    if let Some(rest) = value.strip_prefix('\'') {
+        let mut out = String::new();
+        let mut chars = rest.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    out.push('\'');
+                } else {
+                    break;
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        return out;
+    }
+    match value.find(" #") {
+        Some(i) => value[..i].to_string(),
+        None => value.to_string(),
+    }
+}
+
 fn set_meta(meta: &mut Meta, key: &str, value: Option<String>) {
     let slot = match key {
         "title" => &mut meta.title,
@@ -834,5 +919,124 @@ fn set_meta(meta: &mut Meta, key: &str, value: Option<String>) {
     };
     if slot.is_none() {
         *slot = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph_text(doc: &Document, i: usize) -> String {
+        block_spans(&doc.blocks[i].kind)
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn yaml_front_matter_scalars() {
+        let doc = parse(
+            "---\ntitle: >\n  A folded\n  title\nauthor: \"Ann \\\"Q\\\" Lee\"\ndate: '2026-01-02' # when\n---\nText\n",
+        );
+        assert_eq!(doc.meta.title.as_deref(), Some("A folded title"));
+        assert_eq!(doc.meta.author.as_deref(), Some("Ann \"Q\" Lee"));
+        assert_eq!(doc.meta.date.as_deref(), Some("2026-01-02"));
+        let doc = parse("---\ntitle: \"A: B\"\nauthors:\n  - First\n  - Second\n---\n");
+        assert_eq!(doc.meta.title.as_deref(), Some("A: B"));
+        assert_eq!(doc.meta.author.as_deref(), Some("First"));
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let doc =
+            parse("+++\ntitle = \"T\"\nauthor = [\"A\", \"B\"]\ndate = 2026-11-27\n+++\nBody\n");
+        assert_eq!(doc.meta.title.as_deref(), Some("T"));
+        assert_eq!(doc.meta.author.as_deref(), Some("A"));
+        assert_eq!(doc.meta.date.as_deref(), Some("2026-11-27"));
+    }
+
+    #[test]
+    fn image_alt_text_stays_inside_the_placeholder() {
+        let doc = parse("See ![a `code` alt\nover two lines](x.png) here.");
+        assert_eq!(
+            paragraph_text(&doc, 0),
+            "See [image: a code alt over two lines] here."
+        );
+        let doc = parse("And ![outer ![nested](n.png) alt](o.png).");
+        assert_eq!(paragraph_text(&doc, 0), "And [image: outer nested alt].");
+    }
+
+    #[test]
+    fn control_characters_become_stand_ins_even_from_entities() {
+        let doc = parse("a \u{1b}[2J b &#27; c &#x1b; d &#155; e \u{202e} f \u{7f}");
+        let text = paragraph_text(&doc, 0);
+        assert!(!text.chars().any(|c| stand_in(c).is_some()), "{text:?}");
+        assert_eq!(text.matches('␛').count(), 3, "{text:?}");
+        assert!(text.contains("<U+009B>") && text.contains("<U+202E>") && text.contains('␡'));
+    }
+
+    #[test]
+    fn exact_spans_point_at_their_source() {
+        let src = "Some *emphasis* and **strong** text.";
+        let doc = parse(src);
+        for span in block_spans(&doc.blocks[0].kind).filter(|s| s.exact) {
+            assert_eq!(&src[span.source..span.source + span.text.len()], span.text);
+        }
+    }
+
+    #[test]
+    fn slugs_are_github_style_and_unique() {
+        let doc = parse(
+            "# Hello, World!\n\n# Hello, World!\n\n## Ünïcode 漢字 text\n\n# Custom {#mine}\n\n# Hello, World!\n",
+        );
+        let slugs: Vec<&str> = doc.headings.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            [
+                "hello-world",
+                "hello-world-1",
+                "ünïcode-漢字-text",
+                "mine",
+                "hello-world-2"
+            ]
+        );
+    }
+
+    #[test]
+    fn footnotes_are_numbered_in_order_of_use() {
+        let doc = parse("B[^b] then A[^a].\n\n[^a]: first def\n[^b]: second def\n");
+        assert_eq!(paragraph_text(&doc, 0), "B[1] then A[2].");
+        let markers: Vec<&str> = doc
+            .containers
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ContainerKind::Item { marker, .. } => Some(marker.as_str()),
+                ContainerKind::Quote => None,
+            })
+            .collect();
+        assert_eq!(markers, ["[2]", "[1]"]);
+    }
+
+    #[test]
+    fn tight_lists_have_no_blank_lines_and_loose_ones_do() {
+        let tight = parse("- a\n- b\n  - c\n");
+        assert!(tight.blocks.iter().skip(1).all(|b| b.space_before == 0));
+        let loose = parse("- a\n\n- b\n");
+        assert_eq!(loose.blocks[1].space_before, 1);
+    }
+
+    #[test]
+    fn alerts_get_a_label() {
+        let doc = parse("> [!NOTE]\n> Mind the gap.\n");
+        assert_eq!(paragraph_text(&doc, 0), "Note");
+        assert_eq!(paragraph_text(&doc, 1), "Mind the gap.");
+    }
+
+    #[test]
+    fn words_and_sections() {
+        let doc = parse("# One\n\nalpha beta gamma\n\n## Two\n\ndelta epsilon\n");
+        assert_eq!(doc.words, 1 + 3 + 1 + 2);
+        let pos = crate::position::Position(doc.blocks[3].source.start);
+        assert_eq!(doc.section_at(pos).map(|h| h.text.as_str()), Some("Two"));
+        assert_eq!(doc.words_before(pos), 5);
     }
 }

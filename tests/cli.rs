@@ -1,0 +1,891 @@
+//! End-to-end tests of the `longform` binary: `cat` output, colour handling,
+//! the sanitising of control characters, width limits, error reporting and a
+//! closed pipe.
+//!
+//! Every run is hermetic: `LONGFORM_CONFIG_DIR` (and `HOME` and
+//! `XDG_CONFIG_HOME`) point at a fresh temporary folder, `NO_COLOR` is
+//! removed unless a test sets it, and generated inputs live in temporary
+//! folders.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+
+use unicode_width::UnicodeWidthStr;
+
+const BIN: &str = env!("CARGO_BIN_EXE_longform");
+const ESC: char = '\u{1b}';
+
+/// What one run of the binary produced.
+struct Run {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Run {
+    fn out(&self) -> String {
+        String::from_utf8(self.stdout.clone()).expect("stdout is UTF-8")
+    }
+
+    fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+}
+
+/// A `longform` command with a private config folder and no `NO_COLOR`.
+/// The returned tempdir must outlive the child.
+fn command(args: &[&str]) -> (Command, tempfile::TempDir) {
+    let config = tempfile::tempdir().expect("config tempdir");
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env("LONGFORM_CONFIG_DIR", config.path())
+        .env("HOME", config.path())
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("NO_COLOR");
+    (cmd, config)
+}
+
+/// Run `longform` with `args`, optional stdin bytes and extra environment.
+fn run_with(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
+    let (mut cmd, _config) = command(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn longform");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        let bytes = bytes.to_vec();
+        // Write from a thread so a large input cannot deadlock with output.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        });
+    }
+    let output = child.wait_with_output().expect("wait for longform");
+    let run = Run {
+        status: output.status,
+        stdout: output.stdout,
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_no_panic(&run, args);
+    run
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None, &[])
+}
+
+fn assert_no_panic(run: &Run, args: &[&str]) {
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+        "longform {args:?} panicked:\n{}",
+        run.stderr
+    );
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    manifest_dir()
+        .join("tests/fixtures")
+        .join(name)
+        .to_str()
+        .expect("UTF-8 path")
+        .to_string()
+}
+
+/// The bundled articles, sorted by name.
+fn articles() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("articles"))
+        .expect("articles folder")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no bundled articles found");
+    files
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+/// Check that every ESC in `out` starts an SGR sequence `ESC [ [0-9;]* m`,
+/// and return the parameter strings of those sequences.
+fn sgr_params(out: &str) -> Vec<String> {
+    let mut params = Vec::new();
+    let mut rest = out;
+    while let Some(i) = rest.find(ESC) {
+        let after = &rest[i + 1..];
+        assert!(
+            after.starts_with('['),
+            "ESC not followed by '[' at {:?}",
+            &rest[i..rest.len().min(i + 20)]
+        );
+        let body = &after[1..];
+        let end = body
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(body.len());
+        assert!(
+            body[end..].starts_with('m'),
+            "escape sequence is not SGR: {:?}",
+            &rest[i..rest.len().min(i + 20)]
+        );
+        params.push(body[..end].to_string());
+        rest = &body[end + 1..];
+    }
+    params
+}
+
+/// Remove SGR sequences (after checking they are the only escapes).
+fn strip_sgr(out: &str) -> String {
+    sgr_params(out);
+    let mut s = String::with_capacity(out.len());
+    let mut chars = out.chars();
+    while let Some(c) = chars.next() {
+        if c == ESC {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// Characters that must never reach the terminal from a file: C0 controls
+/// other than newline, DEL, C1 controls, and bidi overrides and isolates.
+fn dangerous(c: char) -> bool {
+    (c.is_control() && c != '\n') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Assert that no line of `out` is wider than `width` columns.
+fn assert_fits(out: &str, width: usize, what: &str) {
+    for (n, line) in out.lines().enumerate() {
+        assert!(
+            line.width() <= width,
+            "{what} at width {width}: line {} is {} columns wide: {line:?}",
+            n + 1,
+            line.width()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The elements fixture: snapshot and key facts.
+
+fn elements_plain() -> String {
+    let r = run(&["cat", &fixture("elements.md"), "--width", "60"]);
+    assert_eq!(r.code(), Some(0), "stderr: {}", r.stderr);
+    assert!(r.stderr.is_empty(), "unexpected stderr: {}", r.stderr);
+    r.out()
+}
+
+#[test]
+fn elements_snapshot_at_60() {
+    insta::assert_snapshot!("elements_cat_width_60", elements_plain());
+}
+
+#[test]
+fn elements_key_facts() {
+    let out = elements_plain();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!out.contains(ESC), "plain output has an escape");
+    assert_fits(&out, 60, "elements.md");
+
+    // Front matter is a header, never raw YAML.
+    assert!(out.contains("Every Element"), "{out}");
+    assert!(out.contains("Ada Example"), "{out}");
+    assert!(out.contains("2024-05-06"), "{out}");
+    for raw in ["title:", "author:", "date:", "---\n"] {
+        assert!(
+            !out.contains(raw),
+            "raw front matter {raw:?} in output:\n{out}"
+        );
+    }
+    // The header comes first.
+    let first_text = lines.iter().find(|l| !l.trim().is_empty()).unwrap();
+    assert_eq!(first_text.trim(), "Every Element");
+
+    // Headings, with rules under levels 1 and 2.
+    for (i, heading) in ["Heading One", "Heading Two"].iter().enumerate() {
+        let at = lines.iter().position(|l| l == heading).expect(heading);
+        let rule = if i == 0 { '━' } else { '─' };
+        assert_eq!(lines[at + 1], rule.to_string().repeat(heading.width()));
+    }
+    assert!(lines.contains(&"Heading Three"), "{out}");
+    assert!(!out.contains('#'), "heading marks shown:\n{out}");
+
+    // Inline styles lose their markup in plain output.
+    assert!(out.contains("with emphasis, strong, struck and inline code."));
+    for mark in ["*", "~~", "`"] {
+        assert!(!out.contains(mark), "markup {mark:?} shown:\n{out}");
+    }
+
+    // A link shows its text, never its URL.
+    assert!(out.contains("the example site"));
+    assert!(!out.contains("example.com"), "{out}");
+    assert!(!out.contains("](http"), "{out}");
+
+    // Smart punctuation.
+    assert!(out.contains("stays readable – and"), "{out}");
+    assert!(
+        out.contains("“straight") && out.contains("quotes”"),
+        "{out}"
+    );
+    assert!(out.contains("‘curly’"), "{out}");
+    assert!(!out.contains(" -- "), "{out}");
+
+    // Quotes, nested.
+    assert!(lines.contains(&"│ A quote that holds"), "{out}");
+    assert!(lines.contains(&"│ │ a nested quote inside it."), "{out}");
+
+    // Lists: ordered, nested unordered, tasks.
+    assert!(lines.contains(&"1. First ordered item"), "{out}");
+    assert!(lines.contains(&"2. Second ordered item"), "{out}");
+    assert!(lines.contains(&"   ◦ nested bullet"), "{out}");
+    assert!(lines.contains(&"     ▪ deeper bullet"), "{out}");
+    assert!(lines.contains(&"3. Third ordered item"), "{out}");
+    assert!(lines.contains(&"☐ an open task"), "{out}");
+    assert!(lines.contains(&"☑ a finished task"), "{out}");
+    assert!(!out.contains("[ ]") && !out.contains("[x]"), "{out}");
+
+    // Code: language label, indentation kept, long line wrapped with ↪.
+    assert!(lines.contains(&"  rust"), "{out}");
+    assert!(lines.contains(&"  fn main() {"), "{out}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("      println!(")),
+        "{out}"
+    );
+    let cont: Vec<&&str> = lines.iter().filter(|l| l.starts_with("↪ ")).collect();
+    assert_eq!(cont.len(), 1, "one continuation line expected:\n{out}");
+    assert!(cont[0].ends_with("so it wraps.\");"), "{out}");
+    assert!(!out.contains("```"), "{out}");
+
+    // Table with box-drawing borders, right-aligned numbers.
+    assert!(lines.iter().any(|l| l.starts_with('┌')), "{out}");
+    assert!(lines.iter().any(|l| l.starts_with('└')), "{out}");
+    assert!(lines.iter().any(|l| l.starts_with('├')), "{out}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("│ Ada ") && l.ends_with("│    10 │")),
+        "{out}"
+    );
+    assert!(!out.contains("|---"), "{out}");
+    // Border lines of a table line up with its rows.
+    let top = lines.iter().position(|l| l.starts_with('┌')).unwrap();
+    let bottom = lines.iter().position(|l| l.starts_with('└')).unwrap();
+    let table = &lines[top..=bottom];
+    assert_eq!(table.len(), 6, "{table:#?}");
+    let w = table[0].width();
+    assert!(table.iter().all(|l| l.width() == w), "{table:#?}");
+
+    // A rule, centred.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.trim_start().starts_with("────") && l.starts_with(' ')),
+        "{out}"
+    );
+
+    // Image and footnote.
+    assert!(out.contains("[image: a lighthouse at dusk]"), "{out}");
+    assert!(!out.contains("x.png"), "{out}");
+    assert!(out.contains("a footnote.[1]"), "{out}");
+    assert!(lines.contains(&"[1] The footnote text."), "{out}");
+    assert!(!out.contains("[^1]"), "{out}");
+
+    // HTML block as-is.
+    let trimmed: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
+    assert!(trimmed.contains(&"<div class=\"aside\">"), "{out}");
+    assert!(trimmed.contains(&"Raw <b>HTML</b> block"), "{out}");
+    assert!(trimmed.contains(&"</div>"), "{out}");
+
+    // Hard break.
+    assert!(lines.contains(&"First line with a hard break"), "{out}");
+    assert!(lines.contains(&"second line after it."), "{out}");
+    assert!(!out.contains('\\'), "{out}");
+}
+
+#[test]
+fn elements_fit_every_width() {
+    for w in 1..=90 {
+        let ws = w.to_string();
+        let r = run(&["cat", &fixture("elements.md"), "--width", &ws]);
+        assert_eq!(r.code(), Some(0), "width {w}: {}", r.stderr);
+        let out = r.out();
+        assert!(!out.trim().is_empty(), "width {w}: empty output");
+        assert_fits(&out, w, "elements.md");
+        assert!(!out.contains("example.com"), "width {w}: URL shown");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Colour.
+
+#[test]
+fn piped_output_is_plain() {
+    let f = fixture("elements.md");
+    for args in [
+        vec!["cat", f.as_str()],
+        vec!["cat", f.as_str(), "--color", "auto"],
+        vec!["cat", f.as_str(), "--color=never"],
+        vec![f.as_str()],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code(), Some(0), "{args:?}: {}", r.stderr);
+        assert!(
+            !r.stdout.contains(&0x1b),
+            "{args:?}: escape byte in piped output"
+        );
+    }
+}
+
+#[test]
+fn color_always_emits_only_sgr() {
+    let f = fixture("elements.md");
+    let styled = run(&["cat", &f, "--width", "60", "--color=always"]);
+    assert_eq!(styled.code(), Some(0), "{}", styled.stderr);
+    let out = styled.out();
+    let params = sgr_params(&out);
+    assert!(!params.is_empty(), "no styles at all:\n{out}");
+    assert!(
+        params.iter().any(|p| p.contains("38;5;")),
+        "no colours: {params:?}"
+    );
+    assert!(params.iter().any(|p| p == "0"), "no reset: {params:?}");
+    // Styles wrap text, they never change it.
+    assert_eq!(strip_sgr(&out), elements_plain());
+}
+
+#[test]
+fn no_color_keeps_modifiers_only() {
+    let f = fixture("elements.md");
+    let r = run_with(
+        &["cat", &f, "--width", "60", "--color=always"],
+        None,
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    let params = sgr_params(&out);
+    assert!(!params.is_empty(), "NO_COLOR dropped bold and italic too");
+    // Only reset and modifiers: bold, dim, italic, underline, reverse, strike.
+    for p in &params {
+        assert!(
+            p.split(';')
+                .all(|c| ["0", "1", "2", "3", "4", "7", "9"].contains(&c)),
+            "colour code in {p:?} despite NO_COLOR"
+        );
+    }
+    let has = |code: &str| params.iter().any(|p| p.split(';').any(|c| c == code));
+    assert!(has("1"), "no bold: {params:?}");
+    assert!(has("3"), "no italic: {params:?}");
+    assert_eq!(strip_sgr(&out), elements_plain());
+
+    // An empty NO_COLOR does not count (no-color.org).
+    let r = run_with(
+        &["cat", &f, "--width", "60", "--color=always"],
+        None,
+        &[("NO_COLOR", "")],
+    );
+    assert!(r.out().contains("38;5;"), "empty NO_COLOR disabled colour");
+}
+
+// ---------------------------------------------------------------------------
+// Control characters from the file.
+
+const HOSTILE: &str = concat!(
+    "---\ntitle: \"Evil \u{1b}]0;t\u{7} title\"\nauthor: \"\u{1b}[31mMallory\"\n---\n\n",
+    "# Head \u{1b}]0;pwned\u{7} line\n\n",
+    "Clear \u{1b}[2J screen, entity &#27;[31m red, hex &#x1b; esc, ",
+    "csi &#155; c1, raw c1 \u{9b}31m, bell \u{7}, del \u{7f}, ",
+    "bidi \u{202e}desrever\u{202c} and \u{2066}iso\u{2069}, cr \r in text.\n\n",
+    "Inline `code \u{1b}[1m` and <span title=\"\u{1b}[5m\">html</span> and ",
+    "[link \u{1b}[4m](https://evil.example/%1B[0m) and ",
+    "![alt \u{1b}]8;;x\u{7}](img.png) and note[^e\u{1b}x].\n\n",
+    "```\u{1b}[31mlang\n",
+    "code \u{1b}[2J line &#27;\n",
+    "tab\there \u{1b}P dcs \u{1b}\\ st\n",
+    "```\n\n",
+    "<div>\u{1b}[31m html block &#27;[0m</div>\n\n",
+    "| h \u{1b}[1m | &#x1b;[7m |\n|---|---|\n| \u{1b}[4m | &#155;0m |\n\n",
+    "> quote \u{1b}[8m hidden\n\n",
+    "- item \u{1b}[9m\n- [x] task \u{202e}\n\n",
+    "[^e\u{1b}x]: note \u{1b}[41m body\n",
+);
+
+fn hostile_file(dir: &Path) -> String {
+    let p = dir.join("hostile.md");
+    std::fs::write(&p, HOSTILE).expect("write hostile.md");
+    path_str(&p).to_string()
+}
+
+#[test]
+fn control_characters_never_reach_plain_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = hostile_file(dir.path());
+    for w in ["20", "47", "80", "133"] {
+        let r = run(&["cat", &f, "--width", w]);
+        assert_eq!(r.code(), Some(0), "{}", r.stderr);
+        assert!(r.stderr.is_empty(), "{}", r.stderr);
+        let out = r.out();
+        if let Some(c) = out.chars().find(|&c| dangerous(c)) {
+            panic!("width {w}: dangerous {c:?} in plain output:\n{out}");
+        }
+        assert!(out.contains('␛'), "no ESC stand-in:\n{out}");
+        assert_fits(&out, w.parse().unwrap(), "hostile.md");
+    }
+    let out = run(&["cat", &f, "--width", "133"]).out();
+    assert!(out.contains("␛[2J"), "{out}");
+    assert!(
+        out.contains("␛[31m red"),
+        "entity &#27; not shown as ␛:\n{out}"
+    );
+    assert!(out.contains("␇"), "BEL stand-in missing:\n{out}");
+    assert!(out.contains("<U+009B>"), "C1 CSI stand-in missing:\n{out}");
+    assert!(
+        out.contains("<U+202E>"),
+        "bidi override stand-in missing:\n{out}"
+    );
+    assert!(!out.contains("evil.example"), "link URL shown:\n{out}");
+}
+
+#[test]
+fn control_characters_with_color_always_only_sgr() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = hostile_file(dir.path());
+    for env in [&[][..], &[("NO_COLOR", "1")][..]] {
+        for w in ["20", "80"] {
+            let r = run_with(&["cat", &f, "--width", w, "--color=always"], None, env);
+            assert_eq!(r.code(), Some(0), "{}", r.stderr);
+            let out = r.out();
+            // Panics with the offending sequence if a non-SGR escape exists.
+            let params = sgr_params(&out);
+            assert!(!params.is_empty());
+            let visible = strip_sgr(&out);
+            if let Some(c) = visible.chars().find(|&c| dangerous(c)) {
+                panic!("dangerous {c:?} in styled output:\n{visible}");
+            }
+            let plain = run_with(&["cat", &f, "--width", w], None, env).out();
+            assert_eq!(visible, plain, "styles changed the text");
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_the_reader_shell_too() {
+    // `longform FILE` without a terminal prints like `cat`.
+    let dir = tempfile::tempdir().unwrap();
+    let f = hostile_file(dir.path());
+    let r = run(&[&f]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert!(!r.stdout.contains(&0x1b));
+    assert!(!r.out().chars().any(dangerous));
+}
+
+// ---------------------------------------------------------------------------
+// Widths of the bundled articles.
+
+#[test]
+fn articles_fit_their_width() {
+    for article in articles() {
+        let a = path_str(&article);
+        for w in [20usize, 33, 47, 60, 80, 133] {
+            let ws = w.to_string();
+            let r = run(&["cat", a, "--width", &ws]);
+            assert_eq!(r.code(), Some(0), "{a} at {w}: {}", r.stderr);
+            assert!(r.stderr.is_empty(), "{a} at {w}: {}", r.stderr);
+            let out = r.out();
+            assert!(out.lines().count() > 10, "{a} at {w}: too short");
+            assert!(!out.contains(ESC), "{a} at {w}: escape in plain output");
+            assert_fits(&out, w, a);
+        }
+    }
+}
+
+#[test]
+fn articles_fit_narrow_widths() {
+    for article in articles() {
+        let a = path_str(&article);
+        for w in 1usize..20 {
+            let ws = w.to_string();
+            let r = run(&["cat", a, "--width", &ws]);
+            assert_eq!(r.code(), Some(0), "{a} at {w}: {}", r.stderr);
+            assert_fits(&r.out(), w, a);
+        }
+    }
+}
+
+#[test]
+fn articles_styled_text_matches_plain() {
+    for article in articles() {
+        let a = path_str(&article);
+        let plain = run(&["cat", a, "--width", "60"]).out();
+        let styled = run(&["cat", a, "--width", "60", "--color=always"]).out();
+        assert_eq!(strip_sgr(&styled), plain, "{a}");
+        assert_fits(&strip_sgr(&styled), 60, a);
+    }
+}
+
+#[test]
+fn default_width_is_80_when_piped() {
+    for article in articles() {
+        let a = path_str(&article);
+        let default = run(&["cat", a]).out();
+        let at80 = run(&["cat", a, "--width", "80"]).out();
+        assert_eq!(default, at80, "{a}: default width is not 80");
+        assert_fits(&default, 80, a);
+        let widest = default.lines().map(UnicodeWidthStr::width).max().unwrap();
+        assert!(widest > 70, "{a}: widest line only {widest}");
+    }
+}
+
+#[test]
+fn reader_without_terminal_prints_like_cat() {
+    for article in articles() {
+        let a = path_str(&article);
+        let shell = run(&[a]);
+        assert_eq!(shell.code(), Some(0), "{}", shell.stderr);
+        assert_eq!(shell.out(), run(&["cat", a]).out(), "{a}");
+    }
+}
+
+#[test]
+fn stdin_dash_reads_the_article() {
+    let path = fixture("elements.md");
+    let bytes = std::fs::read(&path).unwrap();
+    let r = run_with(&["cat", "-", "--width", "60"], Some(&bytes), &[]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert_eq!(r.out(), elements_plain());
+    let r = run_with(&["-"], Some(&bytes), &[]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert!(r.out().contains("Every Element"));
+}
+
+#[test]
+fn crlf_and_bom_are_invisible() {
+    let dir = tempfile::tempdir().unwrap();
+    let lf = fixture("elements.md");
+    let text = std::fs::read_to_string(&lf).unwrap();
+    let crlf = dir.path().join("crlf.md");
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(text.replace('\n', "\r\n").bytes());
+    std::fs::write(&crlf, bytes).unwrap();
+    let r = run(&["cat", path_str(&crlf), "--width", "60"]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    assert!(!out.contains('\r') && !out.contains('␍'), "{out}");
+    assert!(!out.contains('\u{feff}'), "{out}");
+    assert_eq!(out, elements_plain());
+}
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+/// stderr must be exactly one line starting with "longform: ".
+fn assert_one_error_line(r: &Run, what: &str) -> String {
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{what}: stderr is not one line: {:?}",
+        r.stderr
+    );
+    assert!(
+        lines[0].starts_with("longform: "),
+        "{what}: stderr {:?}",
+        r.stderr
+    );
+    lines[0].to_string()
+}
+
+#[test]
+fn missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.md");
+    let m = path_str(&missing);
+    for args in [vec!["cat", m], vec![m]] {
+        let r = run(&args);
+        assert_eq!(r.code(), Some(1), "{args:?}");
+        assert!(r.stdout.is_empty(), "{args:?}");
+        let line = assert_one_error_line(&r, "missing file");
+        assert!(line.contains(m), "path not named: {line}");
+        assert!(line.to_lowercase().contains("no such file"), "{line}");
+        assert!(!line.contains("os error"), "{line}");
+    }
+}
+
+#[test]
+fn permission_denied() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("secret.md");
+    std::fs::write(&p, "# Secret\n").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::File::open(&p).is_ok() {
+        eprintln!("note: permission_denied skipped: running with privileges that bypass mode 000");
+        return;
+    }
+    let r = run(&["cat", path_str(&p)]);
+    assert_eq!(r.code(), Some(1));
+    let line = assert_one_error_line(&r, "permission denied");
+    assert!(line.contains("permission denied"), "{line}");
+    assert!(line.contains(path_str(&p)), "{line}");
+}
+
+#[test]
+fn binary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("image.md");
+    let mut bytes = b"# Looks like Markdown\n\nBut ".to_vec();
+    bytes.extend([0u8, 1, 2, 0, 0xff, 0xd8]);
+    bytes.extend(b" then text.\n");
+    std::fs::write(&p, &bytes).unwrap();
+    let r = run(&["cat", path_str(&p)]);
+    assert_eq!(r.code(), Some(1));
+    assert!(r.stdout.is_empty());
+    let line = assert_one_error_line(&r, "binary");
+    assert!(line.contains("binary"), "{line}");
+
+    // Via stdin too.
+    let r = run_with(&["cat", "-"], Some(&bytes), &[]);
+    assert_eq!(r.code(), Some(1));
+    assert!(assert_one_error_line(&r, "binary stdin").contains("binary"));
+
+    // A NUL after the first 8 KB is not sniffed: the file is read, and the
+    // NUL never reaches the output raw.
+    let mut late = "word ".repeat(2000).into_bytes();
+    late.extend(b"\0 end\n");
+    let q = dir.path().join("late.md");
+    std::fs::write(&q, &late).unwrap();
+    let r = run(&["cat", path_str(&q)]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert!(!r.stdout.contains(&0), "raw NUL in output");
+}
+
+#[test]
+fn folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = path_str(dir.path());
+    for args in [vec!["cat", d], vec![d]] {
+        let r = run(&args);
+        assert_eq!(r.code(), Some(1), "{args:?}");
+        assert!(r.stdout.is_empty());
+        let line = assert_one_error_line(&r, "folder");
+        assert!(line.contains(d), "{line}");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("latin1.md");
+    std::fs::write(&p, b"# Caf\xe9\n\nA caf\xe9 au lait, s'il vous pla\xeet.\n").unwrap();
+    let r = run(&["cat", path_str(&p)]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    assert!(out.contains("Caf\u{fffd}"), "{out}");
+    assert!(out.contains("A caf\u{fffd} au lait"), "{out}");
+    let line = assert_one_error_line(&r, "invalid UTF-8");
+    assert!(line.contains("invalid UTF-8"), "{line}");
+
+    let bytes = std::fs::read(&p).unwrap();
+    let r = run_with(&["cat", "-"], Some(&bytes), &[]);
+    assert_eq!(r.code(), Some(0));
+    assert!(assert_one_error_line(&r, "stdin").contains("invalid UTF-8"));
+}
+
+#[test]
+fn no_arguments() {
+    let r = run(&[]);
+    assert_eq!(r.code(), Some(1));
+    assert!(r.stdout.is_empty());
+    assert_one_error_line(&r, "no arguments");
+}
+
+#[test]
+fn empty_and_blank_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("empty.md", ""),
+        ("blank.md", "\n\n   \n"),
+        ("bom.md", "\u{feff}"),
+        ("only-front-matter.md", "---\ntitle: T\n---\n"),
+        ("empty-front-matter.md", "---\n---\n"),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        for w in ["1", "80"] {
+            let r = run(&["cat", path_str(&p), "--width", w]);
+            assert_eq!(r.code(), Some(0), "{name}: {}", r.stderr);
+            assert_fits(&r.out(), w.parse().unwrap(), name);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A closed pipe.
+
+/// Start `longform args` on a large article, read a little of its output,
+/// close the pipe, and return how it ended.
+fn close_pipe_early(args: &[&str]) -> Run {
+    let (mut cmd, _config) = command(args);
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn longform");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    let r = Run {
+        status,
+        stdout: first.to_vec(),
+        stderr,
+    };
+    assert_no_panic(&r, args);
+    r
+}
+
+fn big_article(dir: &Path) -> String {
+    let mut text = String::from("# A long article\n\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "Paragraph {i}: *enough* words to fill the pipe many times over, \
+             so the writer is still busy when the reader goes away.\n\n"
+        ));
+    }
+    let p = dir.join("big.md");
+    std::fs::write(&p, text).unwrap();
+    path_str(&p).to_string()
+}
+
+#[test]
+fn closed_pipe_is_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = big_article(dir.path());
+    for args in [
+        vec!["cat", big.as_str()],
+        vec!["cat", big.as_str(), "--color=always"],
+        vec!["cat", big.as_str(), "--width", "20"],
+        vec![big.as_str()],
+    ] {
+        let r = close_pipe_early(&args);
+        assert_eq!(r.code(), Some(0), "{args:?}: {:?} {}", r.status, r.stderr);
+        assert!(
+            !r.stderr.to_lowercase().contains("broken pipe"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert!(r.stderr.is_empty(), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn closed_pipe_through_head() {
+    // The same through a shell pipeline, as a user would type it.
+    let dir = tempfile::tempdir().unwrap();
+    let big = big_article(dir.path());
+    let config = tempfile::tempdir().unwrap();
+    let script = "\"$0\" cat \"$1\" | head -n 1 >/dev/null; echo \"status=${PIPESTATUS[0]}\"";
+    let out = Command::new("bash")
+        .args(["-c", script, BIN, &big])
+        .env("LONGFORM_CONFIG_DIR", config.path())
+        .env("HOME", config.path())
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("NO_COLOR")
+        .output();
+    let Ok(out) = out else {
+        eprintln!("note: bash not available, skipped");
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("status=0"), "{stdout} {stderr}");
+    assert!(!stderr.to_lowercase().contains("broken pipe"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Run `longform args` with stderr going to a pipe whose reading end is
+/// already closed, so that any write to stderr fails with EPIPE.
+fn run_with_closed_stderr(args: &[&str]) -> ExitStatus {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let (mut cmd, _config) = command(args);
+    let out = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(writer)
+        .output()
+        .expect("run longform");
+    out.status
+}
+
+#[test]
+fn closed_stderr_keeps_the_exit_code() {
+    // `longform cat x.md 2>&1 | head -0`: the one-line message cannot be
+    // written, but the exit code must still say what happened (1 for an
+    // error, 0 for a warning), not 101 for a panic.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.md");
+    let status = run_with_closed_stderr(&["cat", path_str(&missing)]);
+    assert_eq!(status.code(), Some(1), "missing file: {status:?}");
+
+    let latin1 = dir.path().join("latin1.md");
+    std::fs::write(&latin1, b"caf\xe9\n").unwrap();
+    let status = run_with_closed_stderr(&["cat", path_str(&latin1)]);
+    assert_eq!(status.code(), Some(0), "invalid UTF-8 warning: {status:?}");
+}
+
+#[test]
+fn file_name_that_is_not_utf8() {
+    // File names are bytes on Unix: one that is not UTF-8 (here Latin-1
+    // "café.md") must open like any other.
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(OsStr::from_bytes(b"caf\xe9.md"));
+    if std::fs::write(&path, "# Caf\u{e9}\n\nText.\n").is_err() {
+        eprintln!("note: this filesystem refuses non-UTF-8 names, skipped");
+        return;
+    }
+    let config = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("cat")
+        .arg(&path)
+        .env("LONGFORM_CONFIG_DIR", config.path())
+        .env("HOME", config.path())
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Text."));
+}
