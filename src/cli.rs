@@ -8,10 +8,17 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
 use crate::document::Document;
 use crate::layout::{Line, layout_block};
 use crate::load::{Source, load};
+use crate::outline::Outline;
 use crate::parse::parse;
+use crate::parse::sanitize;
+use crate::position::Position;
+use crate::reader::DEFAULT_WPM;
 use crate::tui::ansi::{RESET, sgr};
 use crate::tui::app::DEFAULT_MEASURE;
 use crate::tui::theme::Theme;
@@ -29,6 +36,10 @@ pub struct Cli {
     pub command: Option<Command>,
     /// The article to read: a Markdown file, or - for stdin
     pub file: Option<PathBuf>,
+    /// Open at the first heading whose text or id matches (exact, then
+    /// prefix, then substring; case-insensitive)
+    #[arg(long, value_name = "TEXT")]
+    pub section: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +54,14 @@ pub enum Command {
         /// When to use colour and styles
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+    },
+    /// Print the outline: headings by level, with ids, words and minutes
+    Toc {
+        /// The article: a Markdown file, or - for stdin
+        file: PathBuf,
+        /// Print a JSON list of {level, title, id, words, minutes, byte}
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -61,17 +80,29 @@ pub fn run(cli: Cli) -> Result<Exit> {
             cat_command(&load(&file)?, width, color)?;
             Ok(Exit::Quit)
         }
+        Some(Command::Toc { file, json }) => {
+            let source = load(&file)?;
+            let doc = parse(&source.text);
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            toc(&doc, json, &mut out)?;
+            out.flush()?;
+            Ok(Exit::Quit)
+        }
         None => {
             let Some(file) = cli.file else {
                 anyhow::bail!("no article given: try 'longform FILE' or 'longform --help'");
             };
             let source = load(&file)?;
+            let start = match &cli.section {
+                Some(query) => Some(find_section(&parse(&source.text), query)?),
+                None => None,
+            };
             if !io::stdout().is_terminal() {
                 // Like less: with no terminal to draw on, print the text.
                 cat_command(&source, None, ColorChoice::Never)?;
                 return Ok(Exit::Quit);
             }
-            tui::run(&source)
+            tui::run(&source, start)
         }
     }
 }
@@ -103,6 +134,89 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
     let mut out = io::BufWriter::new(stdout.lock());
     cat(&doc, width, theme, &mut out)?;
     out.flush()?;
+    Ok(())
+}
+
+/// The position of the section `query` names, or an error listing the
+/// closest headings.
+fn find_section(doc: &Document, query: &str) -> Result<Position> {
+    let outline = Outline::new(doc);
+    if let Some(s) = outline.find(query) {
+        return Ok(Position(s.start));
+    }
+    let query = sanitize(query);
+    if outline.is_empty() {
+        anyhow::bail!("no section matches \"{query}\": the article has no headings");
+    }
+    let closest: Vec<String> = outline
+        .closest(&query, 3)
+        .iter()
+        .map(|s| format!("\"{}\"", s.title))
+        .collect();
+    anyhow::bail!(
+        "no section matches \"{query}\"; closest: {}",
+        closest.join(", ")
+    )
+}
+
+/// One outline row for `toc --json`.
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    level: u8,
+    title: &'a str,
+    id: &'a str,
+    words: usize,
+    minutes: usize,
+    byte: usize,
+}
+
+/// Write the outline of `doc`: indented text, or JSON.
+pub fn toc(doc: &Document, json: bool, out: &mut impl Write) -> Result<()> {
+    let outline = Outline::new(doc);
+    if json {
+        let entries: Vec<TocEntry<'_>> = outline
+            .sections
+            .iter()
+            .map(|s| TocEntry {
+                level: s.level,
+                title: &s.title,
+                id: &s.slug,
+                words: s.words,
+                minutes: s.minutes(DEFAULT_WPM),
+                byte: s.start,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if outline.is_empty() {
+        writeln!(out, "No sections")?;
+        return Ok(());
+    }
+    let heads: Vec<String> = outline
+        .sections
+        .iter()
+        .map(|s| format!("{}{}", "  ".repeat(s.depth), s.title))
+        .collect();
+    let head_w = heads.iter().map(|h| h.width()).max().unwrap_or(0);
+    let slug_w = outline
+        .sections
+        .iter()
+        .map(|s| s.slug.width() + 1)
+        .max()
+        .unwrap_or(0);
+    for (s, head) in outline.sections.iter().zip(&heads) {
+        let pad = head_w - head.width();
+        let slug = format!("#{}", s.slug);
+        writeln!(
+            out,
+            "{head}{}  {slug:<slug_w$}  {:>6} words  {:>3} min",
+            " ".repeat(pad),
+            s.words,
+            s.minutes(DEFAULT_WPM)
+        )?;
+    }
     Ok(())
 }
 

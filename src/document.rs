@@ -95,6 +95,8 @@ pub struct Span {
     /// punctuation and stand-ins are not exact: all of their text maps to
     /// `source`.
     pub exact: bool,
+    /// The link this text belongs to: an index into `Document::links`.
+    pub link: Option<u32>,
 }
 
 impl Span {
@@ -106,6 +108,25 @@ impl Span {
             self.source
         }
     }
+}
+
+/// Where a link goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `#slug`: a heading in this article.
+    Internal(String),
+    /// A footnote reference, by its number.
+    Footnote(usize),
+    /// Anything else, as written.
+    External(String),
+}
+
+/// A link in the article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub target: LinkTarget,
+    /// Where the link starts in the source.
+    pub source: usize,
 }
 
 /// One line of a code or HTML block: spans with their whitespace kept.
@@ -215,6 +236,9 @@ pub struct Document {
     pub words_before_block: Vec<usize>,
     /// A hash of the source text, to tell whether the article changed.
     pub fingerprint: u64,
+    pub links: Vec<Link>,
+    /// The container of each footnote's definition, by footnote number - 1.
+    pub footnotes: Vec<Option<usize>>,
 }
 
 impl Document {
@@ -271,6 +295,23 @@ impl Document {
             text.push_str(&span.text[..cut]);
         }
         before + count_words(&text).min(block.words)
+    }
+
+    /// Where following link `i` goes, if that place exists.
+    pub fn link_destination(&self, i: usize) -> Option<Position> {
+        match &self.links.get(i)?.target {
+            LinkTarget::Internal(slug) => self
+                .headings
+                .iter()
+                .find(|h| &h.slug == slug)
+                .map(|h| Position(self.blocks[h.block].source.start)),
+            LinkTarget::Footnote(n) => {
+                let container = self.footnotes.get(n.checked_sub(1)?).copied().flatten()?;
+                let block = self.blocks.get(self.containers[container].first_block)?;
+                Some(Position(block.source.start))
+            }
+            LinkTarget::External(_) => None,
+        }
     }
 
     /// Percent read when `pos` is at the top of the screen.

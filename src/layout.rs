@@ -23,6 +23,8 @@ use crate::position::Position;
 pub struct Seg {
     pub text: String,
     pub style: Style,
+    /// The link this text belongs to, as an index into `Document::links`.
+    pub link: Option<u32>,
 }
 
 /// One visual line.
@@ -81,6 +83,11 @@ impl Layout {
 
     pub fn is_empty(&self) -> bool {
         self.blocks.is_empty()
+    }
+
+    /// How many blocks have been laid out so far: what a motion cost.
+    pub fn laid_out(&self) -> usize {
+        self.blocks.iter().filter(|b| b.is_some()).count()
     }
 
     /// The lines of block `b`, laid out now if they were not yet.
@@ -215,6 +222,7 @@ fn seg(text: impl Into<String>, role: Role) -> Seg {
     Seg {
         text: text.into(),
         style: Style::role(role),
+        link: None,
     }
 }
 
@@ -462,6 +470,7 @@ fn header(
             flags,
             source: block.source.start,
             exact: false,
+            link: None,
         };
         wrap(std::slice::from_ref(&span), width, Style::role(role))
             .into_iter()
@@ -495,6 +504,7 @@ fn header(
 struct Atom<'a> {
     text: &'a str,
     flags: Flags,
+    link: Option<u32>,
     width: usize,
     source: usize,
     end: usize,
@@ -535,6 +545,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
         out.push(Atom {
             text,
             flags: span.flags,
+            link: span.link,
             width,
             source,
             end,
@@ -623,13 +634,16 @@ fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
     let mut segs: Vec<Seg> = Vec::new();
     for a in atoms {
         match segs.last_mut() {
-            Some(s) if s.style.flags == a.flags => s.text.push_str(a.text),
+            Some(s) if s.style.flags == style.flags.with(a.flags) && s.link == a.link => {
+                s.text.push_str(a.text);
+            }
             _ => segs.push(Seg {
                 text: a.text.to_string(),
                 style: Style {
                     role: style.role,
                     flags: style.flags.with(a.flags),
                 },
+                link: a.link,
             }),
         }
     }
@@ -665,6 +679,7 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
                 role: style.role,
                 flags,
             },
+            link: None,
         }),
     };
     for span in line {
@@ -895,6 +910,7 @@ fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], width: usize) -> Vec<D
                     flags: Flags::NONE,
                     source: at,
                     exact: false,
+                    link: None,
                 });
             }
             spans.extend(cell.iter().cloned());

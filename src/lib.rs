@@ -12,10 +12,14 @@
 //! - `tui` and `cli` are thin shells over this core.
 
 pub mod cli;
+pub mod config;
 pub mod document;
 pub mod layout;
 pub mod load;
+pub mod outline;
 pub mod parse;
+pub mod paths;
 pub mod position;
 pub mod reader;
+pub mod store;
 pub mod tui;

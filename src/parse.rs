@@ -15,8 +15,8 @@ use pulldown_cmark::{
 };
 
 use crate::document::{
-    Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading, Meta, Role,
-    Span, block_spans, count_words,
+    Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading, Link,
+    LinkTarget, Meta, Role, Span, block_spans, count_words,
 };
 
 /// Parse a Markdown article.
@@ -84,6 +84,7 @@ fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
                 flags: flags.with(Flags::STAND_IN),
                 source: at(i),
                 exact: false,
+                link: None,
             });
             chunk_start = i + c.len_utf8();
         }
@@ -110,6 +111,7 @@ fn push_span(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
         flags,
         source,
         exact,
+        link: None,
     });
 }
 
@@ -155,6 +157,8 @@ struct Builder<'s> {
     strong: u32,
     strike: u32,
     link: u32,
+    /// The link being read, as an index into `Document::links`.
+    current_link: Option<u32>,
     /// The alt text and start of the image being read, and how many images
     /// deep it is (an image inside an alt text is flattened into it).
     image: Option<(String, usize, usize)>,
@@ -183,6 +187,7 @@ impl<'s> Builder<'s> {
             strong: 0,
             strike: 0,
             link: 0,
+            current_link: None,
             image: None,
             metadata: None,
             block_list_root: Vec::new(),
@@ -247,10 +252,14 @@ impl<'s> Builder<'s> {
             }
             Event::FootnoteReference(label) => {
                 let flags = self.flags().with(Flags::FOOTNOTE_REF);
-                let text = format!("[{}]", self.footnote_number(&label));
+                let n = self.footnote_number(&label);
+                let text = format!("[{n}]");
+                let outer = self.current_link;
+                self.current_link = Some(self.add_link(LinkTarget::Footnote(n), range.start));
                 self.inline(range.clone(), |spans| {
                     push_text(spans, &text, range.start, false, flags);
                 });
+                self.current_link = outer;
             }
             Event::SoftBreak => {
                 let flags = self.flags();
@@ -260,6 +269,7 @@ impl<'s> Builder<'s> {
                         flags,
                         source: range.start,
                         exact: false,
+                        link: None,
                     });
                 });
             }
@@ -270,6 +280,7 @@ impl<'s> Builder<'s> {
                         flags: Flags::NONE,
                         source: range.start,
                         exact: false,
+                        link: None,
                     });
                 });
             }
@@ -317,6 +328,7 @@ impl<'s> Builder<'s> {
                         flags: Flags::STRONG,
                         source: range.start,
                         exact: false,
+                        link: None,
                     }];
                     self.push_block(
                         BlockKind::Paragraph { spans },
@@ -374,11 +386,17 @@ impl<'s> Builder<'s> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_leaf();
-                let marker = format!("[{}]", self.footnote_number(&label));
-                self.open_container(ContainerKind::Item {
+                let n = self.footnote_number(&label);
+                let marker = format!("[{n}]");
+                let id = self.open_container(ContainerKind::Item {
                     marker,
                     role: Role::FootnoteLabel,
                 });
+                let slot = &mut self.doc.footnotes;
+                if slot.len() < n {
+                    slot.resize(n, None);
+                }
+                slot[n - 1].get_or_insert(id);
             }
             Tag::Table(aligns) => {
                 self.close_leaf();
@@ -411,7 +429,14 @@ impl<'s> Builder<'s> {
             Tag::Emphasis => self.emphasis += 1,
             Tag::Strong => self.strong += 1,
             Tag::Strikethrough => self.strike += 1,
-            Tag::Link { .. } => self.link += 1,
+            Tag::Link { dest_url, .. } => {
+                self.link += 1;
+                let target = match dest_url.strip_prefix('#') {
+                    Some(slug) => LinkTarget::Internal(slug.to_string()),
+                    None => LinkTarget::External(sanitize(&dest_url)),
+                };
+                self.current_link = Some(self.add_link(target, range.start));
+            }
             Tag::Image { .. } => {
                 if let Some((_, _, depth)) = &mut self.image {
                     *depth += 1;
@@ -475,7 +500,10 @@ impl<'s> Builder<'s> {
             TagEnd::Emphasis => self.emphasis = self.emphasis.saturating_sub(1),
             TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
-            TagEnd::Link => self.link = self.link.saturating_sub(1),
+            TagEnd::Link => {
+                self.link = self.link.saturating_sub(1);
+                self.current_link = None;
+            }
             TagEnd::Image => {
                 if let Some((_, _, depth)) = &mut self.image
                     && *depth > 0
@@ -582,7 +610,13 @@ impl<'s> Builder<'s> {
     fn inline(&mut self, range: Range<usize>, add: impl FnOnce(&mut Vec<Span>)) {
         if let Some(t) = &mut self.table {
             if let Some(cell) = &mut t.cell {
+                let before = cell.len();
                 add(cell);
+                if let Some(link) = self.current_link {
+                    for span in &mut cell[before..] {
+                        span.link = Some(link);
+                    }
+                }
             }
             return;
         }
@@ -591,8 +625,19 @@ impl<'s> Builder<'s> {
         }
         if let Some(leaf) = &mut self.leaf {
             leaf.end = leaf.end.max(range.end);
+            let before = leaf.spans.len();
             add(&mut leaf.spans);
+            if let Some(link) = self.current_link {
+                for span in &mut leaf.spans[before..] {
+                    span.link = Some(link);
+                }
+            }
         }
+    }
+
+    fn add_link(&mut self, target: LinkTarget, source: usize) -> u32 {
+        self.doc.links.push(Link { target, source });
+        u32::try_from(self.doc.links.len() - 1).unwrap_or(u32::MAX)
     }
 
     fn open_leaf(&mut self, kind: LeafKind, start: usize) {

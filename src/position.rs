@@ -1,6 +1,18 @@
 //! Positions are places in the text: byte offsets into the article's source,
 //! never screen rows. Everything that must survive a resize (the top of the
 //! screen, progress, bookmarks) is kept as a `Position`.
+//!
+//! An `Anchor` is the saved form of a position: the byte, plus enough of the
+//! text around it to find the place again after the article was edited.
+//! Restoring an anchor tries, in order, the byte itself (same fingerprint),
+//! the quoted text, an approximate match in the same section, the start of
+//! that section and the same fraction of the article, and says which worked.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{BlockKind, Document, Span};
 
 /// A byte offset into the article's source text, on a char boundary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -11,5 +23,710 @@ impl Position {
 
     pub fn byte(self) -> usize {
         self.0
+    }
+}
+
+/// Characters of plain text an anchor quotes: long enough to be unique in an
+/// article, short enough to survive an edit nearby.
+pub const QUOTE_CHARS: usize = 64;
+
+/// The shortest piece of a quote an approximate match may rest on. Shorter
+/// pieces ("of the ") are found everywhere and would mean nothing.
+const MIN_FUZZY_CHARS: usize = 16;
+
+/// How much shorter each round of approximate matching makes its pieces,
+/// and how far apart the pieces of one round start, in characters.
+const FUZZY_SHRINK: usize = 8;
+const FUZZY_STRIDE: usize = 4;
+
+/// A position as it is saved: it can be found again in an edited article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The position, exact while the article is unchanged.
+    pub byte: usize,
+    /// The length of the source the anchor was taken in, so that `byte` can
+    /// be scaled to an article that grew or shrank.
+    pub len: usize,
+    /// The fingerprint of that source. Written as hex: JSON readers that use
+    /// doubles would round a 64-bit number.
+    #[serde(with = "hex_u64")]
+    pub fingerprint: u64,
+    /// The slug of the section the position was in.
+    pub section: Option<String>,
+    /// About `QUOTE_CHARS` characters of the text shown from the position
+    /// on, whitespace collapsed to single spaces.
+    pub quote: String,
+}
+
+/// Which step of `Anchor::restore` found the position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restored {
+    /// The article is unchanged: the very byte.
+    Exact,
+    /// The quoted text was found.
+    Quote,
+    /// Most of the quoted text was found in the same section.
+    Fuzzy,
+    /// The start of the same section.
+    Section,
+    /// The same fraction of the article.
+    Fraction,
+}
+
+impl Restored {
+    /// True when the reader is exactly where it was: nothing to tell.
+    pub fn is_exact(self) -> bool {
+        self == Restored::Exact
+    }
+}
+
+impl Anchor {
+    /// The anchor of `pos` in `doc`.
+    pub fn at(doc: &Document, pos: Position) -> Anchor {
+        let byte = pos.0.min(doc.source_len);
+        Anchor {
+            byte,
+            len: doc.source_len,
+            fingerprint: doc.fingerprint,
+            section: doc.section_at(Position(byte)).map(|h| h.slug.clone()),
+            quote: quote_at(doc, byte),
+        }
+    }
+
+    /// Find the anchor's place in `doc`, parsed from `source`. The position
+    /// returned is always on a char boundary of `source` and inside it.
+    pub fn restore(&self, doc: &Document, source: &str) -> (Position, Restored) {
+        let len = source.len();
+        if self.fingerprint == doc.fingerprint && self.len == len {
+            return (floor_boundary(source, self.byte), Restored::Exact);
+        }
+        // Where the place would be if the whole article grew or shrank
+        // evenly: the tie-breaker between several matches, and the last
+        // resort.
+        let expected = scale(self.byte, self.len, len);
+        if !self.quote.is_empty() {
+            let plain = PlainText::of(doc, 0..doc.blocks.len());
+            if let Some(t) = plain.nearest(&self.quote, expected) {
+                return (floor_boundary(source, plain.source_at(t)), Restored::Quote);
+            }
+        }
+        if let Some(blocks) = self.section_blocks(doc) {
+            let plain = PlainText::of(doc, blocks.clone());
+            if let Some(t) = plain.fuzzy(&self.quote, expected) {
+                return (floor_boundary(source, plain.source_at(t)), Restored::Fuzzy);
+            }
+            if self.section.is_some() {
+                let start = doc.blocks[blocks.start].source.start;
+                return (floor_boundary(source, start), Restored::Section);
+            }
+        }
+        (floor_boundary(source, expected), Restored::Fraction)
+    }
+
+    /// The blocks of the anchor's section in `doc`: from its heading to the
+    /// next heading. Without a section, the blocks before the first heading.
+    /// `None` when the section is gone or empty.
+    fn section_blocks(&self, doc: &Document) -> Option<Range<usize>> {
+        let end_after = |i: usize| {
+            doc.headings
+                .get(i + 1)
+                .map_or(doc.blocks.len(), |next| next.block)
+        };
+        let range = match &self.section {
+            Some(slug) => {
+                let i = doc.headings.iter().position(|h| &h.slug == slug)?;
+                doc.headings[i].block..end_after(i)
+            }
+            None => 0..doc.headings.first().map_or(doc.blocks.len(), |h| h.block),
+        };
+        (!range.is_empty()).then_some(range)
+    }
+}
+
+/// `byte` moved from a source of `old_len` bytes to one of `new_len`.
+fn scale(byte: usize, old_len: usize, new_len: usize) -> usize {
+    if old_len == 0 {
+        return 0;
+    }
+    let scaled = byte.min(old_len) as u128 * new_len as u128 / old_len as u128;
+    usize::try_from(scaled).unwrap_or(new_len).min(new_len)
+}
+
+/// The char boundary at or before `byte`, inside `source`.
+fn floor_boundary(source: &str, byte: usize) -> Position {
+    let mut b = byte.min(source.len());
+    while !source.is_char_boundary(b) {
+        b -= 1;
+    }
+    Position(b)
+}
+
+/// The quote of an anchor at `byte`: the plain text from the first
+/// character shown at or after it.
+fn quote_at(doc: &Document, byte: usize) -> String {
+    if doc.blocks.is_empty() {
+        return String::new();
+    }
+    // Only the blocks from the position on are needed, which keeps saving
+    // cheap in a long article. They give the same text as a slice of the
+    // whole article's plain text, because blocks are joined the same way.
+    let mut plain = PlainText::default();
+    let mut start = None;
+    for block in &doc.blocks[doc.block_at(Position(byte))..] {
+        let from = plain.text.len();
+        plain.push_block(&block.kind);
+        if start.is_none() {
+            start = plain.text[from..]
+                .char_indices()
+                .map(|(i, c)| (from + i, c))
+                .find(|&(t, c)| c != ' ' && plain.source_at(t) >= byte)
+                .map(|(t, _)| t);
+        }
+        if let Some(s) = start
+            && plain.text[s..].chars().nth(QUOTE_CHARS).is_some()
+        {
+            break;
+        }
+    }
+    start.map_or_else(String::new, |s| {
+        let quote: String = plain.text[s..].chars().take(QUOTE_CHARS).collect();
+        quote.trim_end().to_string()
+    })
+}
+
+/// The text a reader sees in a run of blocks, whitespace collapsed to single
+/// spaces and blocks joined by one space, with a map from each byte of it
+/// back to the source.
+#[derive(Default)]
+struct PlainText {
+    text: String,
+    /// Where runs of text start, in text order. Within an exact run, text
+    /// and source advance together; an inexact run maps to one source byte.
+    marks: Vec<Mark>,
+}
+
+#[derive(Clone, Copy)]
+struct Mark {
+    text: usize,
+    source: usize,
+    exact: bool,
+}
+
+/// A space not yet written: spaces are only written between two visible
+/// characters, so runs collapse and blocks are trimmed.
+#[derive(Clone, Copy)]
+enum Gap {
+    None,
+    /// Whitespace from the text, mapped to its own source byte.
+    Space {
+        source: usize,
+        exact: bool,
+    },
+    /// A break that the layout shows but the spans do not hold: between
+    /// blocks, code lines or table cells.
+    Implied,
+}
+
+impl PlainText {
+    fn of(doc: &Document, blocks: Range<usize>) -> PlainText {
+        let mut plain = PlainText::default();
+        for block in &doc.blocks[blocks] {
+            plain.push_block(&block.kind);
+        }
+        plain
+    }
+
+    fn push_block(&mut self, kind: &BlockKind) {
+        let mut gap = if self.text.is_empty() {
+            Gap::None
+        } else {
+            Gap::Implied
+        };
+        let mut started = false;
+        for group in span_groups(kind) {
+            for span in group {
+                for (i, c) in span.text.char_indices() {
+                    let source = span.source_at(i);
+                    if c.is_whitespace() {
+                        if started && matches!(gap, Gap::None) {
+                            gap = Gap::Space {
+                                source,
+                                exact: span.exact,
+                            };
+                        }
+                        continue;
+                    }
+                    match gap {
+                        Gap::None => {}
+                        Gap::Space { source, exact } => self.push(' ', source, exact),
+                        // The space maps to the character after it, so a
+                        // match starting there starts at that character.
+                        Gap::Implied => self.push(' ', source, false),
+                    }
+                    gap = Gap::None;
+                    started = true;
+                    self.push(c, source, span.exact);
+                }
+            }
+            if started {
+                gap = Gap::Implied;
+            }
+        }
+    }
+
+    fn push(&mut self, c: char, source: usize, exact: bool) {
+        let t = self.text.len();
+        let continues = self.marks.last().is_some_and(|m| {
+            if m.exact && exact {
+                m.source + (t - m.text) == source
+            } else {
+                !m.exact && !exact && m.source == source
+            }
+        });
+        if !continues {
+            self.marks.push(Mark {
+                text: t,
+                source,
+                exact,
+            });
+        }
+        self.text.push(c);
+    }
+
+    /// The source byte that text byte `t` came from.
+    fn source_at(&self, t: usize) -> usize {
+        let i = self
+            .marks
+            .partition_point(|m| m.text <= t)
+            .saturating_sub(1);
+        match self.marks.get(i) {
+            Some(m) if m.exact => m.source + (t - m.text),
+            Some(m) => m.source,
+            None => 0,
+        }
+    }
+
+    /// Every place `needle` occurs, overlapping ones included: a repeated
+    /// phrase must not hide the occurrence that is the right one.
+    fn find_all<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let step = needle.chars().next().map_or(1, char::len_utf8);
+        let mut from = 0;
+        std::iter::from_fn(move || {
+            let hit = from + self.text.get(from..)?.find(needle)?;
+            from = hit + step;
+            Some(hit)
+        })
+    }
+
+    /// The occurrence of `needle` whose source is nearest to `expected`.
+    fn nearest(&self, needle: &str, expected: usize) -> Option<usize> {
+        self.find_all(needle)
+            .min_by_key(|&t| self.source_at(t).abs_diff(expected))
+    }
+
+    /// `t` moved back to a char boundary and, when it is in the middle of a
+    /// word, to the start of that word: an estimate is rarely exact, and a
+    /// word cut in two reads badly. Text without spaces (CJK) is only moved
+    /// back a little.
+    fn word_start(&self, mut t: usize) -> usize {
+        const MAX_BACK: usize = 32;
+        while !self.text.is_char_boundary(t) {
+            t -= 1;
+        }
+        if self.text[t..].starts_with(' ') {
+            return t;
+        }
+        let before = &self.text[..t];
+        match before
+            .char_indices()
+            .rev()
+            .take(MAX_BACK)
+            .find(|&(_, c)| c == ' ')
+        {
+            Some((i, _)) => i + 1,
+            None if before.chars().count() < MAX_BACK => 0,
+            None => t,
+        }
+    }
+
+    /// Where `quote` most probably starts when it was edited: the longest
+    /// piece of it found (at least `MIN_FUZZY_CHARS`), the nearest to
+    /// `expected` among equals, moved back by the text before that piece.
+    fn fuzzy(&self, quote: &str, expected: usize) -> Option<usize> {
+        let starts: Vec<usize> = quote.char_indices().map(|(i, _)| i).collect();
+        let n = starts.len();
+        let byte_at = |c: usize| starts.get(c).copied().unwrap_or(quote.len());
+        let mut len = n.checked_sub(FUZZY_SHRINK)?;
+        while len >= MIN_FUZZY_CHARS {
+            let mut best: Option<(usize, usize)> = None;
+            let mut first = 0;
+            loop {
+                let first_clamped = first.min(n - len);
+                let piece = &quote[byte_at(first_clamped)..byte_at(first_clamped + len)];
+                let lead = byte_at(first_clamped);
+                for hit in self.find_all(piece) {
+                    let t = self.word_start(hit.saturating_sub(lead));
+                    let distance = self.source_at(t).abs_diff(expected);
+                    if best.is_none_or(|(_, d)| distance < d) {
+                        best = Some((t, distance));
+                    }
+                }
+                if first_clamped == n - len {
+                    break;
+                }
+                first += FUZZY_STRIDE;
+            }
+            if let Some((t, _)) = best {
+                return Some(t);
+            }
+            len -= FUZZY_SHRINK;
+        }
+        None
+    }
+}
+
+/// The spans of a block in groups that the layout shows apart (code lines,
+/// table cells), so that words of two groups are not run together.
+fn span_groups(kind: &BlockKind) -> Vec<&[Span]> {
+    match kind {
+        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => vec![spans.as_slice()],
+        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
+            lines.iter().map(Vec::as_slice).collect()
+        }
+        BlockKind::Table { rows, .. } => rows.iter().flatten().map(Vec::as_slice).collect(),
+        BlockKind::Rule => Vec::new(),
+    }
+}
+
+/// Serde for a `u64` written as 16 hex digits.
+pub(crate) mod hex_u64 {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(value: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{value:016x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let text = String::deserialize(d)?;
+        u64::from_str_radix(&text, 16)
+            .map_err(|_| D::Error::custom(format!("expected 16 hex digits, found {text:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    /// An article of three sections of distinct paragraphs.
+    fn article() -> String {
+        const SENTENCES: [&str; 12] = [
+            "The village woke early, long before the bells of the old church rang.",
+            "Nobody remembered who first proposed *the plan*, only that it spread.",
+            "Letters went back and forth across the valley for most of a year.",
+            "Paragraph 2 of section 0 is where the millers began to keep accounts.",
+            "In spring the river rose and took the lower bridge with it again.",
+            "Some argued for patience; others wanted to march on the capital.",
+            "Paragraph 2 of section 1 tells how people met, argued about the plan \
+             and wrote letters home.",
+            "By autumn the opposition had a name, a printing press and two rooms.",
+            "The trials that followed were short, loud and mostly for show.",
+            "Afterwards the survivors wrote memoirs that disagree on every date.",
+            "Paragraph 2 of section 2 notes that the bridge was rebuilt in stone.",
+            "What remains is a square, a plaque and a song the children still sing.",
+        ];
+        let mut s = String::from("# The Long Article\n\nIntro paragraph before any section.\n\n");
+        for (i, name) in ["Origins", "Birth of the Opposition", "Aftermath"]
+            .iter()
+            .enumerate()
+        {
+            s.push_str(&format!("## {name}\n\n"));
+            for sentence in &SENTENCES[i * 4..i * 4 + 4] {
+                s.push_str(&format!("{sentence}\n\n"));
+            }
+        }
+        s
+    }
+
+    fn anchor_on(src: &str, needle: &str) -> Anchor {
+        let doc = parse(src);
+        let byte = src.find(needle).expect("needle in article");
+        Anchor::at(&doc, Position(byte))
+    }
+
+    fn restore(anchor: &Anchor, src: &str) -> (Position, Restored) {
+        let (pos, how) = anchor.restore(&parse(src), src);
+        assert!(src.is_char_boundary(pos.0) && pos.0 <= src.len());
+        (pos, how)
+    }
+
+    const TARGET: &str = "Paragraph 2 of section 1";
+
+    #[test]
+    fn quote_is_plain_collapsed_text() {
+        let a = anchor_on(&article(), TARGET);
+        assert!(
+            a.quote
+                .starts_with("Paragraph 2 of section 1 tells how people met, argued about the")
+        );
+        assert!(!a.quote.contains('*') && !a.quote.contains("  "));
+        // The last character was a space, trimmed.
+        assert_eq!(a.quote.chars().count(), QUOTE_CHARS - 1);
+        assert_eq!(a.section.as_deref(), Some("birth-of-the-opposition"));
+    }
+
+    #[test]
+    fn identical_file_is_exact() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        assert_eq!(restore(&a, &src), (Position(a.byte), Restored::Exact));
+    }
+
+    #[test]
+    fn paragraphs_inserted_above_are_skipped_by_the_quote() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        let edited = src.replacen(
+            "Intro paragraph",
+            "A new opening.\n\nAnd another one, quite long, written later.\n\nIntro paragraph",
+            1,
+        );
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Quote);
+        assert_eq!(pos.0, edited.find(TARGET).unwrap());
+    }
+
+    #[test]
+    fn a_repeated_quote_takes_the_hit_nearest_the_scaled_byte() {
+        let para = "The same sentence, repeated many times over in this article.\n\n";
+        let src = para.repeat(10);
+        let doc = parse(&src);
+        let a = Anchor::at(&doc, Position(para.len() * 6));
+        let longer = format!("Preface.\n\n{src}");
+        let (pos, how) = restore(&a, &longer);
+        assert_eq!(how, Restored::Quote);
+        assert_eq!(pos.0, "Preface.\n\n".len() + para.len() * 6);
+    }
+
+    #[test]
+    fn the_paragraph_edited_slightly_is_found_approximately() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        let edited = src.replace(
+            "Paragraph 2 of section 1 tells how people met,",
+            "Paragraph 2 of section 1 tells how people gathered,",
+        );
+        assert_ne!(edited, src);
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Fuzzy);
+        assert_eq!(pos.0, edited.find(TARGET).unwrap());
+    }
+
+    #[test]
+    fn an_edit_at_the_start_of_the_quote_still_lands_in_the_paragraph() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        let edited = src.replace(TARGET, "Part two of section one");
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Fuzzy);
+        let para = edited.find("Part two of section one").unwrap();
+        let doc = parse(&edited);
+        assert_eq!(doc.block_at(pos), doc.block_at(Position(para)));
+    }
+
+    #[test]
+    fn a_section_deleted_above_is_skipped_by_the_quote() {
+        let src = article();
+        let a = anchor_on(&src, "Afterwards the survivors");
+        let start = src.find("## Birth").unwrap();
+        let end = src.find("## Aftermath").unwrap();
+        let edited = format!("{}{}", &src[..start], &src[end..]);
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Quote);
+        assert_eq!(pos.0, edited.find("Afterwards the survivors").unwrap());
+    }
+
+    #[test]
+    fn the_anchors_own_section_deleted_falls_back_to_the_fraction() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        let start = src.find("## Birth").unwrap();
+        let end = src.find("## Aftermath").unwrap();
+        let edited = format!("{}{}", &src[..start], &src[end..]);
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Fraction);
+        assert_eq!(pos.0, scale(a.byte, src.len(), edited.len()));
+    }
+
+    #[test]
+    fn a_rewritten_section_restores_to_its_start() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        let start = src.find("## Birth").unwrap();
+        let end = src.find("## Aftermath").unwrap();
+        let edited = format!(
+            "{}## Birth of the Opposition\n\nAll new words here.\n\n{}",
+            &src[..start],
+            &src[end..]
+        );
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Section);
+        assert_eq!(pos.0, edited.find("## Birth").unwrap());
+    }
+
+    #[test]
+    fn the_whole_file_replaced_keeps_the_fraction_on_a_char_boundary() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        let replaced = "漢字仮名交じり文。".repeat(200);
+        let (pos, how) = restore(&a, &replaced);
+        assert_eq!(how, Restored::Fraction);
+        let expected = scale(a.byte, src.len(), replaced.len());
+        assert!(
+            pos.0 <= expected && expected - pos.0 < 3,
+            "{pos:?} {expected}"
+        );
+        assert_eq!(restore(&a, ""), (Position(0), Restored::Fraction));
+    }
+
+    #[test]
+    fn text_before_the_first_heading_is_its_own_section() {
+        let src = "Some opening words that come before the first heading of it all.\n\n# Title\n\nBody.\n";
+        let a = anchor_on(src, "opening");
+        assert_eq!(a.section, None);
+        let edited = src.replace("words that come", "words which come");
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Fuzzy);
+        assert_eq!(pos.0, edited.find("opening").unwrap());
+    }
+
+    #[test]
+    fn a_bad_byte_is_clamped_to_a_char_boundary() {
+        let src = "# 漢字\n\nかなの文。\n";
+        let doc = parse(src);
+        let mut a = Anchor::at(&doc, Position(10_000));
+        assert_eq!(a.byte, src.len());
+        a.byte = 4; // inside 漢, bytes 2..5
+        assert_eq!(a.restore(&doc, src), (Position(2), Restored::Exact));
+    }
+
+    #[test]
+    fn words_of_code_lines_and_table_cells_stay_apart() {
+        let src = "```\nalpha\nbeta\n```\n\n| one | two |\n|---|---|\n| three | four |\n";
+        let a = anchor_on(src, "alpha");
+        assert_eq!(a.quote, "alpha beta one two three four");
+    }
+
+    #[test]
+    fn anchor_json_round_trips_with_a_hex_fingerprint() {
+        let a = anchor_on(&article(), TARGET);
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(json.contains(&format!("\"fingerprint\":\"{:016x}\"", a.fingerprint)));
+        assert_eq!(serde_json::from_str::<Anchor>(&json).unwrap(), a);
+        let bad = json.replace(&format!("{:016x}", a.fingerprint), "xyz");
+        assert!(serde_json::from_str::<Anchor>(&bad).is_err());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::layout::Layout;
+    use crate::parse::parse;
+
+    /// Pieces of Markdown: plain words, wide and combining characters,
+    /// emoji, inline markup and block structure.
+    fn token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z]{1,10}",
+            Just("漢字".to_string()),
+            Just("仮名の文。".to_string()),
+            Just("👩‍🔬".to_string()),
+            Just("🇯🇵".to_string()),
+            Just("cafe\u{301}".to_string()),
+            Just("**bold**".to_string()),
+            Just("_it_".to_string()),
+            Just("`code`".to_string()),
+            Just("\"quoted\" -- dash".to_string()),
+            Just("[link](#x)".to_string()),
+            Just("\n\n# Head\n\n".to_string()),
+            Just("\n\n## Sub head\n\n".to_string()),
+            Just("\n\n- item\n  - sub\n".to_string()),
+            Just("\n\n1. first\n2. second\n".to_string()),
+            Just("\n\n> quote\n> > deep\n\n".to_string()),
+            Just("\n\n```\ncode\tline\n  indented\n```\n\n".to_string()),
+            Just("\n\n| a | b |\n|---|---|\n| 漢字 | x |\n\n".to_string()),
+            Just("\n\n---\n\n".to_string()),
+        ]
+    }
+
+    fn markdown() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (token(), prop_oneof![Just(" "), Just(""), Just("\n")]),
+            0..40,
+        )
+        .prop_map(|parts| parts.into_iter().map(|(t, sep)| t + sep).collect())
+    }
+
+    const WIDTHS: [usize; 3] = [30, 80, 200];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Saving a position and restoring it in the same article puts the
+        /// same line on top at every width.
+        #[test]
+        fn restore_in_the_same_article_keeps_the_top_line(src in markdown(), at in 0usize..2000) {
+            let doc = parse(&src);
+            let byte = at % (src.len() + 1);
+            let json = serde_json::to_string(&Anchor::at(&doc, Position(byte))).unwrap();
+            let anchor: Anchor = serde_json::from_str(&json).unwrap();
+            let (pos, how) = anchor.restore(&doc, &src);
+            prop_assert_eq!(how, Restored::Exact);
+            prop_assert!(src.is_char_boundary(pos.0));
+            for width in WIDTHS {
+                let mut layout = Layout::new(&doc, width);
+                prop_assert_eq!(layout.line_at(&doc, pos), layout.line_at(&doc, Position(byte)));
+            }
+        }
+
+        /// With the fingerprint lost, the quote alone finds the start of a
+        /// line of text again.
+        #[test]
+        fn the_quote_finds_a_line_start_again(src in markdown(), pick in 0usize..1000) {
+            let doc = parse(&src);
+            let lines = crate::layout::layout_all(&doc, 30);
+            let text_lines: Vec<_> = lines
+                .iter()
+                .filter(|l| l.end > l.start && !src[l.start..l.end].trim().is_empty())
+                .collect();
+            prop_assume!(!text_lines.is_empty());
+            let line = text_lines[pick % text_lines.len()];
+            let mut anchor = Anchor::at(&doc, Position(line.start));
+            prop_assume!(!anchor.quote.is_empty());
+            anchor.fingerprint ^= 1;
+            let (pos, how) = anchor.restore(&doc, &src);
+            prop_assert_eq!(how, Restored::Quote);
+            // Whitespace is not quoted: an indented code line is found at
+            // its first visible character.
+            if !src[line.start..].starts_with(char::is_whitespace) {
+                prop_assert_eq!(pos.0, line.start, "quote {:?}", anchor.quote);
+            }
+            let mut layout = Layout::new(&doc, 30);
+            prop_assert_eq!(layout.line_at(&doc, pos), layout.line_at(&doc, Position(line.start)),
+                "{:?} → {:?} quote {:?}", line.start, pos, anchor.quote);
+        }
+
+        /// Whatever the edit, a restored position is inside the new article
+        /// and on a char boundary.
+        #[test]
+        fn restore_after_any_edit_is_in_bounds(a in markdown(), b in markdown(), at in 0usize..2000) {
+            let doc = parse(&a);
+            let anchor = Anchor::at(&doc, Position(at % (a.len() + 1)));
+            let (pos, _) = anchor.restore(&parse(&b), &b);
+            prop_assert!(pos.0 <= b.len() && b.is_char_boundary(pos.0));
+        }
     }
 }

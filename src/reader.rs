@@ -58,6 +58,17 @@ impl Reader {
         // another width the group may be smaller, and the text must stay.
         let start = layout.line(doc, base).start;
         let mut r = base;
+        // A position inside a line's text (after a resize, or restored)
+        // shows that text on top, not the blank lines that share its start.
+        if self.skew == 0 && self.top.0 > start {
+            while layout.line(doc, r).text().trim().is_empty() {
+                match layout.next(doc, r) {
+                    Some(n) if layout.line(doc, n).start == start => r = n,
+                    _ => break,
+                }
+            }
+            return Some(r);
+        }
         for _ in 0..self.skew.unsigned_abs() {
             let step = if self.skew > 0 {
                 layout.next(doc, r)
@@ -141,6 +152,29 @@ impl Reader {
         }
     }
 
+    /// Go back to a place exactly as it was left (the jump list).
+    pub fn go_to(&mut self, pos: Position) {
+        self.top = pos;
+        self.skew = 0;
+    }
+
+    /// Put the text at `pos` on the top line, skipping the blank lines
+    /// before it. Unlike scrolling, a jump may leave space below the end, so
+    /// that a last short section still starts on the top line.
+    pub fn jump_to(&mut self, doc: &Document, layout: &mut Layout, pos: Position) {
+        let Some(mut r) = layout.line_at(doc, pos) else {
+            return;
+        };
+        let start = layout.line(doc, r).start;
+        while layout.line(doc, r).text().trim().is_empty() {
+            match layout.next(doc, r) {
+                Some(n) if layout.line(doc, n).start == start => r = n,
+                _ => break,
+            }
+        }
+        self.set_top_line(doc, layout, r);
+    }
+
     fn page(&self) -> isize {
         isize::try_from(self.height.saturating_sub(1).max(1)).unwrap_or(1)
     }
@@ -196,6 +230,44 @@ impl Reader {
         }
         let left = doc.words.saturating_sub(doc.words_before(self.top));
         left.div_ceil(wpm.max(1))
+    }
+}
+
+/// Where the reader has been: every jump pushes the place it left, as in
+/// vim. Scrolling does not push.
+#[derive(Clone, Debug, Default)]
+pub struct JumpList {
+    back: Vec<Position>,
+    forward: Vec<Position>,
+}
+
+/// The most places a jump list remembers.
+const JUMPS_KEPT: usize = 100;
+
+impl JumpList {
+    /// Remember `from` before jumping away from it.
+    pub fn push(&mut self, from: Position) {
+        if self.back.last() != Some(&from) {
+            self.back.push(from);
+        }
+        if self.back.len() > JUMPS_KEPT {
+            self.back.remove(0);
+        }
+        self.forward.clear();
+    }
+
+    /// The place to go back to from `current`.
+    pub fn back(&mut self, current: Position) -> Option<Position> {
+        let to = self.back.pop()?;
+        self.forward.push(current);
+        Some(to)
+    }
+
+    /// The place to go forward to again from `current`.
+    pub fn forward(&mut self, current: Position) -> Option<Position> {
+        let to = self.forward.pop()?;
+        self.back.push(current);
+        Some(to)
     }
 }
 
@@ -274,6 +346,70 @@ mod tests {
         assert_eq!(reader.top, top);
         let r = reader.top_line(&doc, &mut layout).unwrap();
         assert_eq!(layout.line(&doc, r).text(), text);
+    }
+
+    #[test]
+    fn jump_list_goes_back_and_forward_like_vim() {
+        let mut j = JumpList::default();
+        assert_eq!(j.back(Position(5)), None);
+        j.push(Position(10));
+        j.push(Position(20));
+        assert_eq!(j.back(Position(30)), Some(Position(20)));
+        assert_eq!(j.back(Position(20)), Some(Position(10)));
+        assert_eq!(j.back(Position(10)), None);
+        assert_eq!(j.forward(Position(10)), Some(Position(20)));
+        assert_eq!(j.forward(Position(20)), Some(Position(30)));
+        assert_eq!(j.forward(Position(30)), None);
+        // A new jump drops the forward history.
+        j.back(Position(30));
+        j.push(Position(20));
+        assert_eq!(j.forward(Position(99)), None);
+    }
+
+    #[test]
+    fn a_jump_puts_the_heading_on_the_top_line() {
+        let doc = article();
+        let mut layout = Layout::new(&doc, 40);
+        let mut reader = Reader::new(8);
+        let h = &doc.headings[2];
+        reader.jump_to(
+            &doc,
+            &mut layout,
+            Position(doc.blocks[h.block].source.start),
+        );
+        let top = reader.screen(&doc, &mut layout).lines[0].text();
+        assert_eq!(top, h.text);
+    }
+
+    #[test]
+    fn a_heading_jump_lays_out_only_what_it_shows() {
+        let mut src = String::new();
+        for s in 0..2000 {
+            src.push_str(&format!("## Section {s}\n\n"));
+            for p in 0..5 {
+                src.push_str(&format!("Paragraph {p} of section {s}, long enough to wrap once or twice at the width of forty columns.\n\n"));
+            }
+        }
+        let doc = parse(&src);
+        let mut layout = Layout::new(&doc, 40);
+        let mut reader = Reader::new(30);
+        let outline = crate::outline::Outline::new(&doc);
+        let target = outline.find("Section 1234").unwrap().start;
+        reader.jump_to(&doc, &mut layout, Position(target));
+        let screen = reader.screen(&doc, &mut layout);
+        assert_eq!(screen.lines[0].text(), "Section 1234");
+        assert!(
+            layout.laid_out() < 20,
+            "{} blocks laid out",
+            layout.laid_out()
+        );
+        let next = outline.next(reader.top).unwrap().start;
+        reader.jump_to(&doc, &mut layout, Position(next));
+        assert!(
+            layout.laid_out() < 30,
+            "{} blocks laid out",
+            layout.laid_out()
+        );
     }
 
     #[test]

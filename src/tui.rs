@@ -28,6 +28,7 @@ use keymap::{key_action, mouse_action};
 use theme::Theme;
 
 use crate::load::Source;
+use crate::position::Position;
 
 /// How often the loop wakes to notice a signal when no key comes.
 const TICK: Duration = Duration::from_millis(100);
@@ -40,27 +41,93 @@ pub enum Exit {
     Signal(i32),
 }
 
-/// Open `source` full screen and read until the user quits.
-pub fn run(source: &Source) -> Result<Exit> {
-    let signal = Arc::new(AtomicUsize::new(0));
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register_usize(sig, Arc::clone(&signal), sig as usize)
-            .context("cannot watch for signals")?;
-    }
+/// Open `source` full screen, at `start` when given, and read until the
+/// user quits.
+pub fn run(source: &Source, start: Option<Position>) -> Result<Exit> {
+    let signal = watch_signals()?;
     let mut app = App::new(source, Theme::from_env());
+    if let Some(pos) = start {
+        app.start_at(pos);
+    }
     let guard = TerminalGuard::enter()?;
     let result = event_loop(&mut app, &signal);
     drop(guard);
     result
 }
 
+/// What the event loop stores once it has taken a signal to handle.
+const SIGNAL_TAKEN: usize = usize::MAX;
+
+/// How long the loop may take to notice a signal before the watcher
+/// restores the terminal and exits itself.
+const SIGNAL_GRACE: Duration = Duration::from_secs(1);
+
+/// Watch for SIGTERM, SIGHUP and SIGINT. The event loop sees the returned
+/// number and ends cleanly. When it cannot (a closed terminal can leave the
+/// read of keys retrying forever), the watcher restores what it can and
+/// exits with 128 + the signal.
+fn watch_signals() -> Result<Arc<AtomicUsize>> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let signal = Arc::new(AtomicUsize::new(0));
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .context("cannot watch for signals")?;
+    let seen = Arc::clone(&signal);
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            seen.store(usize::try_from(sig).unwrap_or(15), Ordering::SeqCst);
+            std::thread::sleep(SIGNAL_GRACE);
+            if seen.load(Ordering::SeqCst) != SIGNAL_TAKEN {
+                restore();
+                std::process::exit(128 + sig);
+            }
+        }
+    });
+    Ok(signal)
+}
+
 fn event_loop(app: &mut App, signal: &AtomicUsize) -> Result<Exit> {
-    let mut terminal =
-        Terminal::new(CrosstermBackend::new(io::stdout())).context("cannot use the terminal")?;
+    let result = read_and_draw(app, signal);
+    match result {
+        // A hung-up terminal fails to draw or read just before SIGHUP
+        // arrives: report the hangup, not the I/O error it caused.
+        Err(err) => match wait_for_signal(signal, HANGUP_WAIT) {
+            Some(sig) => Ok(Exit::Signal(sig)),
+            None => Err(err),
+        },
+        ok => ok,
+    }
+}
+
+/// How long an I/O error on the terminal waits for the signal that
+/// usually follows it.
+const HANGUP_WAIT: Duration = Duration::from_millis(300);
+
+/// Take a pending signal, waiting up to `wait` for one.
+fn wait_for_signal(signal: &AtomicUsize, wait: Duration) -> Option<i32> {
+    let until = std::time::Instant::now() + wait;
+    loop {
+        let sig = signal.load(Ordering::SeqCst);
+        if sig != 0
+            && sig != SIGNAL_TAKEN
+            && signal
+                .compare_exchange(sig, SIGNAL_TAKEN, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+        {
+            return Some(i32::try_from(sig).unwrap_or(15));
+        }
+        if std::time::Instant::now() >= until {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn read_and_draw(app: &mut App, signal: &AtomicUsize) -> Result<Exit> {
+    // Never dropped: the guard restores the terminal, and ratatui's own drop
+    // would print (and so panic) when the terminal is already gone.
+    let mut terminal = std::mem::ManuallyDrop::new(
+        Terminal::new(CrosstermBackend::new(io::stdout())).context("cannot use the terminal")?,
+    );
     loop {
         terminal
             .draw(|frame| view::draw(frame, app))
@@ -70,9 +137,8 @@ fn event_loop(app: &mut App, signal: &AtomicUsize) -> Result<Exit> {
         }
         // Wait for the next event, waking to notice signals.
         loop {
-            let sig = signal.load(Ordering::Relaxed);
-            if sig != 0 {
-                return Ok(Exit::Signal(i32::try_from(sig).unwrap_or(15)));
+            if let Some(sig) = wait_for_signal(signal, Duration::ZERO) {
+                return Ok(Exit::Signal(sig));
             }
             if event::poll(TICK).context("cannot read the terminal")? {
                 break;

@@ -889,3 +889,70 @@ fn file_name_that_is_not_utf8() {
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Text."));
 }
+
+fn slow_web() -> String {
+    format!("{}/articles/the-slow-web.md", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn toc_prints_the_outline_with_ids_words_and_minutes() {
+    let r = run(&["toc", &slow_web()]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("The Slow Web"), "{out}");
+    assert!(lines[0].contains("#the-slow-web"));
+    assert!(lines[2].starts_with("    Eighty columns"), "{out}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains(" words") && l.ends_with(" min")),
+        "{out}"
+    );
+}
+
+#[test]
+fn toc_json_lists_level_title_id_words_minutes_byte() {
+    let r = run(&["toc", "--json", &slow_web()]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.out()).expect("valid JSON");
+    let list = v.as_array().expect("a list");
+    assert_eq!(list.len(), 16);
+    let reader_mode = list.iter().find(|e| e["title"] == "Reader mode").unwrap();
+    assert_eq!(reader_mode["level"], 3);
+    assert_eq!(reader_mode["id"], "reader-mode");
+    assert!(reader_mode["words"].as_u64().unwrap() > 100);
+    assert!(reader_mode["minutes"].as_u64().unwrap() >= 1);
+    let byte = usize::try_from(reader_mode["byte"].as_u64().unwrap()).unwrap();
+    let src = std::fs::read_to_string(slow_web()).unwrap();
+    assert!(src[byte..].starts_with("### Reader mode"));
+}
+
+#[test]
+fn toc_of_an_article_without_headings() {
+    let r = run_with(&["toc", "-"], Some(b"Just text.\n"), &[]);
+    assert_eq!(r.code(), Some(0));
+    assert_eq!(r.out(), "No sections\n");
+    let r = run_with(&["toc", "--json", "-"], Some(b"Just text.\n"), &[]);
+    assert_eq!(r.out().trim(), "[]");
+}
+
+#[test]
+fn section_that_matches_nothing_lists_the_closest() {
+    let r = run(&[&slow_web(), "--section", "reder mode"]);
+    assert_eq!(r.code(), Some(1));
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no section matches \"reder mode\""),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("\"Reader mode\""), "{}", r.stderr);
+}
+
+#[test]
+fn section_that_matches_is_accepted() {
+    // Piped, the reader prints like cat; the section is still checked.
+    let r = run(&[&slow_web(), "--section", "READER"]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+}

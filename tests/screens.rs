@@ -67,6 +67,13 @@ fn help_overlay_lists_every_key() {
         assert!(shown.contains(key), "{key} missing from help");
     }
     insta::assert_snapshot!("help_100x30", terminal.backend());
+    // On a short screen the keys go in two columns, so none is cut off.
+    let terminal = screen(&mut app, 120, 20);
+    let shown = format!("{}", terminal.backend());
+    for key in ["Ctrl-d", "Ctrl-i", "filter headings", "Ctrl-c"] {
+        assert!(shown.contains(key), "{key} missing from the short help");
+    }
+    insta::assert_snapshot!("help_120x20", terminal.backend());
 }
 
 #[test]

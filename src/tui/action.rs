@@ -13,6 +13,40 @@ pub enum Action {
     PageUp,
     Top,
     Bottom,
+    /// `]` and `[`: the next or previous heading of any level.
+    NextHeading,
+    PrevHeading,
+    /// `}` and `{`: the next or previous heading of the same or a higher
+    /// level than the current section.
+    NextPeer,
+    PrevPeer,
+    /// Back and forward along the jump list.
+    JumpBack,
+    JumpForward,
+    /// Select the next or previous link on screen.
+    NextLink,
+    PrevLink,
+    FollowLink,
+    ToggleOutline,
+    ToggleSidebar,
+    OutlineMove(isize),
+    OutlineFirst,
+    OutlineLast,
+    OutlineOpen,
+    OutlineCollapse,
+    OutlineExpand,
+    OutlineLevel(u8),
+    /// Start typing a filter in the outline.
+    FilterStart,
+    FilterInput(char),
+    FilterBackspace,
+    /// Leave the filter prompt, keeping the filtered list.
+    FilterDone,
+    /// A mouse click at a cell of the screen.
+    Click {
+        column: u16,
+        row: u16,
+    },
     ToggleHelp,
     CloseOverlay,
     Quit,

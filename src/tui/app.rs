@@ -1,35 +1,57 @@
 //! The application state: the open article, the layout at the current
-//! measure, the reader, the overlay and the status message. `update` carries
-//! out an `Action`; the views draw from this state.
+//! measure, the reader, the outline, the jump list, the overlays and the
+//! status message. `update` carries out an `Action`; the views draw from
+//! this state.
 
 use super::action::Action;
 use super::keymap::Mode;
 use super::theme::Theme;
-use crate::document::Document;
+use crate::document::{Document, LinkTarget};
 use crate::layout::Layout;
 use crate::load::Source;
+use crate::outline::{Outline, OutlineList};
 use crate::parse::parse;
 use crate::position::Position;
-use crate::reader::{DEFAULT_WPM, Reader};
+use crate::reader::{DEFAULT_WPM, JumpList, Reader};
 
 /// The widest text column, in columns: a comfortable measure for prose.
 pub const DEFAULT_MEASURE: usize = 80;
 /// Below this size the screen only says it is too small.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
+/// The sidebar is shown only on terminals at least this wide.
+pub const SIDEBAR_MIN_WIDTH: u16 = 120;
+/// Columns the sidebar takes, its border included.
+pub const SIDEBAR_WIDTH: u16 = 36;
 
 pub struct App {
     pub doc: Document,
     pub title: String,
+    pub outline: Outline,
     pub layout: Layout,
     pub reader: Reader,
+    pub jumps: JumpList,
     pub mode: Mode,
+    /// The outline list while the outline is open.
+    pub list: Option<OutlineList>,
+    /// The outline is pinned as a sidebar.
+    pub sidebar: bool,
+    /// The selected link, as an index into `Document::links`.
+    pub link: Option<u32>,
     /// A notice shown in the status bar until the next key.
     pub message: Option<String>,
     pub theme: Theme,
     pub max_measure: usize,
     pub wpm: usize,
     pub quit: bool,
+    /// Rows of the sidebar as last drawn: screen row → section, for clicks.
+    pub sidebar_rows: Vec<(u16, usize)>,
+    /// Screen columns where the sidebar was last drawn, when it was.
+    pub sidebar_columns: Option<(u16, u16)>,
+    /// The terminal width as last drawn.
+    pub screen_width: u16,
+    /// A place to jump to once the screen size is known.
+    pending: Option<Position>,
 }
 
 impl App {
@@ -37,23 +59,44 @@ impl App {
         let doc = parse(&source.text);
         let title = doc.title().map_or_else(|| source.stem(), str::to_string);
         let layout = Layout::new(&doc, DEFAULT_MEASURE);
+        let outline = Outline::new(&doc);
         App {
-            doc,
             title: crate::parse::sanitize(&title),
+            outline,
             layout,
+            doc,
             reader: Reader::new(1),
+            jumps: JumpList::default(),
             mode: Mode::Reading,
+            list: None,
+            sidebar: false,
+            link: None,
             message: source.warning(),
             theme,
             max_measure: DEFAULT_MEASURE,
             wpm: DEFAULT_WPM,
             quit: false,
+            sidebar_rows: Vec::new(),
+            sidebar_columns: None,
+            screen_width: 0,
+            pending: None,
         }
     }
 
-    /// The text column's width for a terminal `width` columns wide.
+    /// Open at `pos` (a section, a saved place) instead of the start.
+    pub fn start_at(&mut self, pos: Position) {
+        self.reader.top = pos;
+        self.pending = Some(pos);
+    }
+
+    /// The text column's width for a text area `width` columns wide.
     pub fn measure(&self, width: u16) -> usize {
         usize::from(width).min(self.max_measure).max(1)
+    }
+
+    /// Whether the sidebar is drawn on a terminal `width` columns wide.
+    pub fn sidebar_shown(&self, width: u16) -> bool {
+        self.sidebar && width >= SIDEBAR_MIN_WIDTH
     }
 
     /// Fit the layout and the reader to a text area. A new width lays the
@@ -64,10 +107,101 @@ impl App {
             self.layout = Layout::new(&self.doc, measure);
         }
         self.reader.set_height(usize::from(height));
+        if let Some(pos) = self.pending.take() {
+            self.reader.jump_to(&self.doc, &mut self.layout, pos);
+        }
     }
 
     pub fn top(&self) -> Position {
         self.reader.top
+    }
+
+    /// The position the outline's progress bars count from.
+    pub fn progress_position(&self) -> Position {
+        self.reader.top
+    }
+
+    /// The section the reader is in, as an index into the outline.
+    pub fn current_section(&self) -> Option<usize> {
+        self.outline.current(self.reader.top)
+    }
+
+    /// Jump to `pos`, remembering where we were.
+    pub fn jump(&mut self, pos: Position) {
+        self.jumps.push(self.reader.top);
+        self.reader.jump_to(&self.doc, &mut self.layout, pos);
+        self.link = None;
+    }
+
+    fn jump_to_section(&mut self, section: Option<usize>, none: &str) {
+        match section {
+            Some(i) => self.jump(Position(self.outline.sections[i].start)),
+            None if self.outline.is_empty() => self.message = Some("No sections".into()),
+            None => self.message = Some(none.into()),
+        }
+    }
+
+    /// The links on the screen now, in reading order.
+    pub fn visible_links(&mut self) -> Vec<u32> {
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let mut links: Vec<u32> = Vec::new();
+        for line in &screen.lines {
+            for seg in &line.segs {
+                if let Some(l) = seg.link
+                    && !links.contains(&l)
+                {
+                    links.push(l);
+                }
+            }
+        }
+        links
+    }
+
+    fn cycle_link(&mut self, forward: bool) {
+        let links = self.visible_links();
+        if links.is_empty() {
+            self.link = None;
+            self.message = Some("No links on this screen".into());
+            return;
+        }
+        let at = self.link.and_then(|l| links.iter().position(|&x| x == l));
+        let next = match (at, forward) {
+            (None, true) => 0,
+            (None, false) => links.len() - 1,
+            (Some(i), true) => (i + 1) % links.len(),
+            (Some(i), false) => (i + links.len() - 1) % links.len(),
+        };
+        self.link = Some(links[next]);
+        self.message = self.link_description(links[next]);
+    }
+
+    /// What the status bar says about a selected link.
+    fn link_description(&self, link: u32) -> Option<String> {
+        let l = self.doc.links.get(usize::try_from(link).ok()?)?;
+        Some(match &l.target {
+            LinkTarget::Internal(slug) => match self.outline.by_slug(slug) {
+                Some(s) => format!("Link to section: {} (Enter follows)", s.title),
+                None => format!("Link to #{slug}, which is not in this article"),
+            },
+            LinkTarget::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
+            LinkTarget::External(url) => {
+                format!("External link: {url} (opening links comes later)")
+            }
+        })
+    }
+
+    fn follow_link(&mut self) {
+        let Some(link) = self.link else {
+            self.message = Some("No link selected: Tab selects one".into());
+            return;
+        };
+        let Ok(i) = usize::try_from(link) else {
+            return;
+        };
+        match self.doc.link_destination(i) {
+            Some(pos) => self.jump(pos),
+            None => self.message = self.link_description(link),
+        }
     }
 
     pub fn update(&mut self, action: Action) {
@@ -83,14 +217,131 @@ impl App {
             Action::PageUp => reader.page_up(doc, layout),
             Action::Top => reader.to_start(),
             Action::Bottom => reader.to_end(doc, layout),
+            Action::NextHeading => {
+                let s = self.outline.next(self.reader.top).map(|s| s.heading);
+                self.jump_to_section(s, "No heading after this one");
+            }
+            Action::PrevHeading => {
+                let s = self.outline.prev(self.reader.top).map(|s| s.heading);
+                self.jump_to_section(s, "No heading before this one");
+            }
+            Action::NextPeer => {
+                let s = self.outline.next_peer(self.reader.top).map(|s| s.heading);
+                self.jump_to_section(s, "No further section at this level");
+            }
+            Action::PrevPeer => {
+                let s = self.outline.prev_peer(self.reader.top).map(|s| s.heading);
+                self.jump_to_section(s, "No earlier section at this level");
+            }
+            Action::JumpBack => match self.jumps.back(self.reader.top) {
+                Some(pos) => self.reader.go_to(pos),
+                None => self.message = Some("Jump list: nothing to go back to".into()),
+            },
+            Action::JumpForward => match self.jumps.forward(self.reader.top) {
+                Some(pos) => self.reader.go_to(pos),
+                None => self.message = Some("Jump list: nothing to go forward to".into()),
+            },
+            Action::NextLink => self.cycle_link(true),
+            Action::PrevLink => self.cycle_link(false),
+            Action::FollowLink => self.follow_link(),
+            Action::ToggleOutline => self.open_outline(),
+            Action::ToggleSidebar => {
+                self.sidebar = !self.sidebar;
+                if self.sidebar && self.screen_width > 0 && self.screen_width < SIDEBAR_MIN_WIDTH {
+                    self.message = Some(format!(
+                        "The sidebar needs a terminal at least {SIDEBAR_MIN_WIDTH} columns wide"
+                    ));
+                }
+            }
+            Action::OutlineMove(n) => self.with_list(|list, o| list.move_by(o, n)),
+            Action::OutlineFirst => self.with_list(|list, _| list.first()),
+            Action::OutlineLast => self.with_list(OutlineList::last),
+            Action::OutlineCollapse => self.with_list(OutlineList::collapse),
+            Action::OutlineExpand => self.with_list(OutlineList::expand),
+            Action::OutlineLevel(n) => self.with_list(|list, o| list.set_level(o, n)),
+            Action::OutlineOpen => {
+                let section = self
+                    .list
+                    .as_ref()
+                    .and_then(|list| list.selected(&self.outline));
+                self.close_outline();
+                if let Some(i) = section {
+                    self.jump(Position(self.outline.sections[i].start));
+                }
+            }
+            Action::FilterStart => {
+                if let Some(list) = &mut self.list {
+                    list.set_filter(Some(String::new()));
+                    self.mode = Mode::OutlineFilter;
+                }
+            }
+            Action::FilterInput(c) => self.edit_filter(|f| f.push(c)),
+            Action::FilterBackspace => self.edit_filter(|f| {
+                f.pop();
+            }),
+            Action::FilterDone => {
+                if let Some(list) = &mut self.list
+                    && list.filter.as_deref().is_some_and(str::is_empty)
+                {
+                    list.set_filter(None);
+                }
+                self.mode = Mode::Outline;
+            }
+            Action::Click { column, row } => self.click(column, row),
             Action::ToggleHelp => {
                 self.mode = match self.mode {
                     Mode::Help => Mode::Reading,
-                    Mode::Reading => Mode::Help,
+                    _ => Mode::Help,
                 }
             }
-            Action::CloseOverlay => self.mode = Mode::Reading,
+            Action::CloseOverlay => {
+                if matches!(self.mode, Mode::Outline | Mode::OutlineFilter) {
+                    self.close_outline();
+                } else {
+                    self.mode = Mode::Reading;
+                    self.link = None;
+                }
+            }
             Action::Quit => self.quit = true,
+        }
+    }
+
+    fn open_outline(&mut self) {
+        if self.outline.is_empty() {
+            self.message = Some("No sections".into());
+        }
+        self.list = Some(OutlineList::open_at(&self.outline, self.current_section()));
+        self.mode = Mode::Outline;
+    }
+
+    fn close_outline(&mut self) {
+        self.list = None;
+        self.mode = Mode::Reading;
+    }
+
+    fn with_list(&mut self, f: impl FnOnce(&mut OutlineList, &Outline)) {
+        if let Some(list) = &mut self.list {
+            f(list, &self.outline);
+        }
+    }
+
+    fn edit_filter(&mut self, f: impl FnOnce(&mut String)) {
+        if let Some(list) = &mut self.list {
+            let mut filter = list.filter.clone().unwrap_or_default();
+            f(&mut filter);
+            list.set_filter(Some(filter));
+        }
+    }
+
+    fn click(&mut self, column: u16, row: u16) {
+        let Some((left, right)) = self.sidebar_columns else {
+            return;
+        };
+        if column < left || column >= right {
+            return;
+        }
+        if let Some(&(_, section)) = self.sidebar_rows.iter().find(|(r, _)| *r == row) {
+            self.jump(Position(self.outline.sections[section].start));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! (mode, key) → action. The only file that names keys; the help overlay is
 //! generated from `HELP` so it always lists what the keys really do.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::action::Action;
 
@@ -10,21 +10,42 @@ use super::action::Action;
 pub enum Mode {
     Reading,
     Help,
+    Outline,
+    /// Typing a filter in the outline.
+    OutlineFilter,
 }
 
 /// Lines the mouse wheel moves per notch.
 const WHEEL_LINES: i8 = 3;
 
 /// The key bindings as shown in the help overlay: keys, then what they do.
+/// An empty key starts a new group under the given title.
 pub const HELP: &[(&str, &str)] = &[
+    ("", "Reading"),
     ("j  ↓  wheel", "line down"),
     ("k  ↑  wheel", "line up"),
-    ("Ctrl-d", "half page down"),
-    ("Ctrl-u", "half page up"),
+    ("Ctrl-d  Ctrl-u", "half page down / up"),
     ("Space  f  PgDn", "page down"),
     ("b  PgUp", "page up"),
     ("g  Home", "start of the article"),
     ("G  End", "end of the article"),
+    ("", "Sections"),
+    ("]  [", "next / previous heading"),
+    ("}  {", "next / previous at this level"),
+    ("t", "outline (table of contents)"),
+    ("T", "outline sidebar (120+ columns)"),
+    ("Tab  Shift-Tab", "select next / previous link"),
+    ("Enter", "follow the selected link"),
+    ("Backspace  Ctrl-o", "back along the jump list"),
+    ("Ctrl-i", "forward along the jump list"),
+    ("", "In the outline"),
+    ("j k  g G", "move, first, last"),
+    ("Enter", "jump to the section"),
+    ("h l  ← →", "collapse / expand"),
+    ("1 … 6", "show headings down to that level"),
+    ("/", "filter headings"),
+    ("Esc  t", "close"),
+    ("", "Anywhere"),
     ("?", "this help"),
     ("q  Ctrl-c", "quit"),
 ];
@@ -34,18 +55,30 @@ pub fn key_action(mode: Mode, key: KeyEvent) -> Option<Action> {
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    if mode == Mode::Help {
-        return match key.code {
-            KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => Some(Action::CloseOverlay),
-            _ => None,
-        };
+    match mode {
+        Mode::Help => help_key(key),
+        Mode::Outline => outline_key(key),
+        Mode::OutlineFilter => filter_key(key),
+        Mode::Reading => reading_key(key, ctrl),
     }
+}
+
+fn help_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => Some(Action::CloseOverlay),
+        _ => None,
+    }
+}
+
+fn reading_key(key: KeyEvent, ctrl: bool) -> Option<Action> {
     if ctrl {
         return match key.code {
             KeyCode::Char('d') => Some(Action::HalfPageDown),
             KeyCode::Char('u') => Some(Action::HalfPageUp),
             KeyCode::Char('f') => Some(Action::PageDown),
             KeyCode::Char('b') => Some(Action::PageUp),
+            KeyCode::Char('o') => Some(Action::JumpBack),
+            KeyCode::Char('i') => Some(Action::JumpForward),
             _ => None,
         };
     }
@@ -56,9 +89,53 @@ pub fn key_action(mode: Mode, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('b') | KeyCode::PageUp => Some(Action::PageUp),
         KeyCode::Char('g') | KeyCode::Home => Some(Action::Top),
         KeyCode::Char('G') | KeyCode::End => Some(Action::Bottom),
+        KeyCode::Char(']') => Some(Action::NextHeading),
+        KeyCode::Char('[') => Some(Action::PrevHeading),
+        KeyCode::Char('}') => Some(Action::NextPeer),
+        KeyCode::Char('{') => Some(Action::PrevPeer),
+        KeyCode::Char('t') => Some(Action::ToggleOutline),
+        KeyCode::Char('T') => Some(Action::ToggleSidebar),
+        KeyCode::Tab => Some(Action::NextLink),
+        KeyCode::BackTab => Some(Action::PrevLink),
+        KeyCode::Enter => Some(Action::FollowLink),
+        KeyCode::Backspace => Some(Action::JumpBack),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Esc => Some(Action::CloseOverlay),
+        _ => None,
+    }
+}
+
+fn outline_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::OutlineMove(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::OutlineMove(-1)),
+        KeyCode::PageDown => Some(Action::OutlineMove(10)),
+        KeyCode::PageUp => Some(Action::OutlineMove(-10)),
+        KeyCode::Char('g') | KeyCode::Home => Some(Action::OutlineFirst),
+        KeyCode::Char('G') | KeyCode::End => Some(Action::OutlineLast),
+        KeyCode::Enter => Some(Action::OutlineOpen),
+        KeyCode::Char('h') | KeyCode::Left => Some(Action::OutlineCollapse),
+        KeyCode::Char('l') | KeyCode::Right => Some(Action::OutlineExpand),
+        KeyCode::Char(c @ '1'..='6') => Some(Action::OutlineLevel(c as u8 - b'0')),
+        KeyCode::Char('/') => Some(Action::FilterStart),
+        KeyCode::Esc | KeyCode::Char('t') => Some(Action::CloseOverlay),
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        _ => None,
+    }
+}
+
+fn filter_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Enter => Some(Action::OutlineOpen),
+        KeyCode::Esc => Some(Action::FilterDone),
+        KeyCode::Backspace => Some(Action::FilterBackspace),
+        KeyCode::Down => Some(Action::OutlineMove(1)),
+        KeyCode::Up => Some(Action::OutlineMove(-1)),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::FilterInput(c))
+        }
         _ => None,
     }
 }
@@ -67,6 +144,10 @@ pub fn mouse_action(mouse: MouseEvent) -> Option<Action> {
     match mouse.kind {
         MouseEventKind::ScrollDown => Some(Action::Scroll(WHEEL_LINES)),
         MouseEventKind::ScrollUp => Some(Action::Scroll(-WHEEL_LINES)),
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+            column: mouse.column,
+            row: mouse.row,
+        }),
         _ => None,
     }
 }
@@ -93,10 +174,47 @@ mod tests {
         );
         assert_eq!(key_action(r, key(KeyCode::Char('G'))), Some(Action::Bottom));
         assert_eq!(key_action(r, key(KeyCode::End)), Some(Action::Bottom));
+        assert_eq!(
+            key_action(r, key(KeyCode::Char(']'))),
+            Some(Action::NextHeading)
+        );
+        assert_eq!(
+            key_action(r, key(KeyCode::Char('{'))),
+            Some(Action::PrevPeer)
+        );
+        assert_eq!(
+            key_action(r, key(KeyCode::Backspace)),
+            Some(Action::JumpBack)
+        );
         let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
         assert_eq!(key_action(r, ctrl_d), Some(Action::HalfPageDown));
+        let ctrl_o = KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL);
+        assert_eq!(key_action(r, ctrl_o), Some(Action::JumpBack));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(key_action(Mode::Help, ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn outline_and_filter_keys() {
+        let o = Mode::Outline;
+        assert_eq!(
+            key_action(o, key(KeyCode::Char('3'))),
+            Some(Action::OutlineLevel(3))
+        );
+        assert_eq!(
+            key_action(o, key(KeyCode::Char('h'))),
+            Some(Action::OutlineCollapse)
+        );
+        assert_eq!(
+            key_action(o, key(KeyCode::Char('t'))),
+            Some(Action::CloseOverlay)
+        );
+        let f = Mode::OutlineFilter;
+        assert_eq!(
+            key_action(f, key(KeyCode::Char('t'))),
+            Some(Action::FilterInput('t'))
+        );
+        assert_eq!(key_action(f, key(KeyCode::Esc)), Some(Action::FilterDone));
     }
 
     #[test]

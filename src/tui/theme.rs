@@ -128,4 +128,34 @@ impl Theme {
     pub fn border(self) -> Style {
         self.color(240)
     }
+
+    /// An outline row, by heading level.
+    pub fn outline_entry(self, level: u8) -> Style {
+        match level {
+            1 => Style::new().add_modifier(Modifier::BOLD),
+            2 => Style::new(),
+            _ => self.color(250),
+        }
+    }
+
+    /// The outline row of the section being read.
+    pub fn outline_current(self) -> Style {
+        self.color(215).add_modifier(Modifier::BOLD)
+    }
+
+    /// Minutes and progress in an outline row.
+    pub fn outline_meta(self) -> Style {
+        self.color(244)
+    }
+
+    /// Letters matched by a filter.
+    pub fn matched(self) -> Style {
+        self.color(222)
+            .add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+    }
+
+    /// The link selected with Tab.
+    pub fn selected_link(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
 }

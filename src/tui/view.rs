@@ -1,26 +1,29 @@
-//! Drawing the screen from the `App`: the text column, the status bar and the
-//! overlays, one file each. Views only draw; they never change what is read.
+//! Drawing the screen from the `App`: the text column, the status bar, the
+//! sidebar and the overlays, one file each. Views only draw; they never
+//! change what is read.
 
 mod help;
+mod outline;
 mod reader;
-mod status;
+pub mod status;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH};
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH, SIDEBAR_WIDTH};
 use super::keymap::Mode;
 
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     let area = frame.area();
+    app.screen_width = area.width;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
         return;
     }
-    let text = Rect {
+    let body = Rect {
         height: area.height - 1,
         ..area
     };
@@ -29,12 +32,33 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         height: 1,
         ..area
     };
+    let text = if app.sidebar_shown(area.width) {
+        let side = Rect {
+            width: SIDEBAR_WIDTH,
+            ..body
+        };
+        outline::draw_sidebar(frame, app, side);
+        Rect {
+            x: body.x + SIDEBAR_WIDTH,
+            width: body.width - SIDEBAR_WIDTH,
+            ..body
+        }
+    } else {
+        app.sidebar_columns = None;
+        body
+    };
     app.fit(text.width, text.height);
     let screen = app.reader.screen(&app.doc, &mut app.layout);
     reader::draw(frame, app, &screen, text);
     status::draw(frame, app, &screen, bar);
-    if app.mode == Mode::Help {
-        help::draw(frame, app, area);
+    match app.mode {
+        Mode::Help => help::draw(frame, app, area),
+        Mode::Outline | Mode::OutlineFilter => {
+            if let Some(list) = &app.list {
+                outline::draw_overlay(frame, app, list, body);
+            }
+        }
+        Mode::Reading => {}
     }
 }
 

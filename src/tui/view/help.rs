@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
@@ -15,14 +16,38 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let lines: Vec<Line<'_>> = HELP
         .iter()
         .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<key_width$}  "), app.theme.key()),
-                Span::raw(*d),
-            ])
+            if k.is_empty() {
+                Line::from(Span::styled(
+                    format!(" {d}"),
+                    app.theme.border().add_modifier(Modifier::BOLD),
+                ))
+            } else {
+                Line::from(vec![
+                    Span::styled(format!("   {k:<key_width$}  "), app.theme.key()),
+                    Span::raw(*d),
+                ])
+            }
         })
         .collect();
-    let want_w = u16::try_from(key_width + text_width + 5).unwrap_or(u16::MAX);
-    let want_h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let one_w = key_width + text_width + 6;
+    // Too tall for the screen: two columns, split at a group title.
+    let two =
+        lines.len() + 2 > usize::from(area.height) && 2 * one_w + 3 <= usize::from(area.width);
+    let (left, right) = if two {
+        let middle = lines.len() / 2;
+        let split = (0..lines.len())
+            .filter(|&i| HELP[i].0.is_empty())
+            .min_by_key(|&i| i.abs_diff(middle))
+            .unwrap_or(middle);
+        let mut left = lines;
+        let right = left.split_off(split);
+        (left, right)
+    } else {
+        (lines, Vec::new())
+    };
+    let cols = if two { 2 } else { 1 };
+    let want_w = u16::try_from(cols * one_w + 2 + cols - 1).unwrap_or(u16::MAX);
+    let want_h = u16::try_from(left.len().max(right.len()) + 2).unwrap_or(u16::MAX);
     let w = want_w.min(area.width);
     let h = want_h.min(area.height);
     let rect = Rect {
@@ -35,6 +60,24 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .borders(Borders::ALL)
         .border_style(app.theme.border())
         .title(" Keys · Esc closes ");
+    let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    frame.render_widget(block, rect);
+    let col_w = u16::try_from(one_w).unwrap_or(u16::MAX).min(inner.width);
+    frame.render_widget(
+        Paragraph::new(left),
+        Rect {
+            width: col_w,
+            ..inner
+        },
+    );
+    if two {
+        let x = inner.x + col_w + 1;
+        let rest = Rect {
+            x,
+            width: inner.width.saturating_sub(col_w + 1),
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(right), rest);
+    }
 }

@@ -1,4 +1,5 @@
-//! The text column: the lines of the current screen, centred in the terminal.
+//! The text column: the lines of the current screen, centred in the space
+//! left for text. The link selected with Tab is highlighted.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,7 +25,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
             Line::from(
                 l.segs
                     .iter()
-                    .map(|s| Span::styled(s.text.as_str(), app.theme.text(s.style)))
+                    .map(|s| {
+                        let mut style = app.theme.text(s.style);
+                        if s.link.is_some() && s.link == app.link {
+                            style = style.patch(app.theme.selected_link());
+                        }
+                        Span::styled(s.text.as_str(), style)
+                    })
                     .collect::<Vec<_>>(),
             )
         })

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::outline::breadcrumb;
 use crate::reader::Screen;
 use crate::tui::app::App;
 
@@ -26,16 +27,23 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         spans.push(Span::styled(fit(&format!(" {msg}"), room), theme.message()));
     } else {
         let title = format!(" {}", app.title);
-        let section = app
-            .doc
-            .section_at(app.reader.top)
-            .filter(|h| h.text != app.title)
-            .map(|h| format!(" › {}", h.text))
-            .unwrap_or_default();
+        // The breadcrumb of sections, without a first heading that only
+        // repeats the title.
+        let path: Vec<_> = app
+            .outline
+            .path(app.reader.top)
+            .into_iter()
+            .skip_while(|s| s.depth == 0 && s.title == app.title)
+            .collect();
         let title = fit(&title, room);
-        let section = fit(&section, room - title.width());
+        let left = room.saturating_sub(title.width());
+        let crumb = if path.is_empty() || left < 5 {
+            String::new()
+        } else {
+            format!(" › {}", breadcrumb(&path, left - 3))
+        };
         spans.push(Span::styled(title, theme.status()));
-        spans.push(Span::styled(section, theme.status_dim()));
+        spans.push(Span::styled(crumb, theme.status_dim()));
     }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     spans.push(Span::styled(" ".repeat(room - used), theme.status()));

@@ -1,0 +1,153 @@
+//! The user's settings, read from `config.toml`. A missing file means the
+//! defaults; a file that cannot be used also means the defaults, plus one
+//! warning that names the line, so a typo never stops the reader.
+
+use std::io;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer, de::Error};
+
+/// Settings from `config.toml`. Every field is optional: `None` means the
+/// built-in default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Reading speed for the time left; overrides the learned speed.
+    #[serde(deserialize_with = "positive")]
+    pub words_per_minute: Option<u32>,
+    /// The text width in columns.
+    #[serde(deserialize_with = "positive")]
+    pub measure: Option<u16>,
+}
+
+impl Config {
+    /// Read the config at `path`. Returns the defaults and a warning for
+    /// the user when the file exists but cannot be used.
+    pub fn load(path: &Path) -> (Config, Option<String>) {
+        let name = path.display();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return (Config::default(), None),
+            Err(e) => {
+                let why = match e.kind() {
+                    io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
+                    _ => e.to_string(),
+                };
+                return (
+                    Config::default(),
+                    Some(format!(
+                        "{name}: cannot read it ({why}); using the defaults"
+                    )),
+                );
+            }
+        };
+        match Config::parse(&text) {
+            Ok(config) => (config, None),
+            Err(problem) => (
+                Config::default(),
+                Some(format!("{name}: {problem}; using the defaults")),
+            ),
+        }
+    }
+
+    /// Parse the text of a config file. The error names the line.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| {
+            let message = e.message().trim_end().to_string();
+            match e.span() {
+                Some(span) => format!("line {}: {message}", line_of(text, span.start)),
+                None => message,
+            }
+        })
+    }
+}
+
+/// The 1-based line that byte `at` of `text` is on.
+fn line_of(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// An optional number that must not be zero: zero words a minute or a zero
+/// measure would divide by zero or show nothing.
+fn positive<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default + PartialEq,
+{
+    let value = T::deserialize(d)?;
+    if value == T::default() {
+        return Err(D::Error::custom("must be greater than 0"));
+    }
+    Ok(Some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_the_defaults_without_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let (config, warning) = Config::load(&dir.path().join("config.toml"));
+        assert_eq!(config, Config::default());
+        assert_eq!(warning, None);
+    }
+
+    #[test]
+    fn a_valid_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "# mine\nwords_per_minute = 300\nmeasure = 72\n").unwrap();
+        let (config, warning) = Config::load(&path);
+        assert_eq!(warning, None);
+        assert_eq!(config.words_per_minute, Some(300));
+        assert_eq!(config.measure, Some(72));
+    }
+
+    #[test]
+    fn an_invalid_file_gives_the_defaults_and_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "measure = 72\n\nwords_per_minute = \"fast\"\n").unwrap();
+        let (config, warning) = Config::load(&path);
+        assert_eq!(config, Config::default());
+        let warning = warning.unwrap();
+        assert!(warning.contains("config.toml: line 3:"), "{warning}");
+        assert!(warning.ends_with("using the defaults"), "{warning}");
+    }
+
+    #[test]
+    fn syntax_errors_unknown_keys_and_zero_name_their_line() {
+        let cases = [
+            ("measure = 72\nwords_per_minute = = 3\n", 2),
+            ("\n\nmesure = 72\n", 3),
+            ("words_per_minute = 0\n", 1),
+            ("measure = 100000\n", 1),
+        ];
+        for (text, line) in cases {
+            let err = Config::parse(text).unwrap_err();
+            assert!(
+                err.starts_with(&format!("line {line}: ")),
+                "{text:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_text_gives_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, b"measure = \xff\n").unwrap();
+        let (config, warning) = Config::load(&path);
+        assert_eq!(config, Config::default());
+        assert!(warning.unwrap().contains("not UTF-8"));
+        // A folder where the file should be is reported too.
+        let (_, warning) = Config::load(dir.path());
+        assert!(warning.is_some());
+    }
+}

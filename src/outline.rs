@@ -1,0 +1,584 @@
+//! The article's sections as a tree: what the outline shows and what the
+//! heading jumps and the breadcrumb walk. Built from `Document::headings`;
+//! no layout and no terminal here.
+
+use std::collections::HashSet;
+
+use crate::document::Document;
+use crate::position::Position;
+
+/// One heading and the section it opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// Index into `Document::headings`.
+    pub heading: usize,
+    pub level: u8,
+    /// Nesting in the tree, 0 at the top. Skipped levels do not add depth:
+    /// an H3 straight under an H1 is its child.
+    pub depth: usize,
+    pub parent: Option<usize>,
+    pub title: String,
+    pub slug: String,
+    /// Source bytes of the section: from its heading up to the next heading
+    /// of the same or a higher level.
+    pub start: usize,
+    pub end: usize,
+    /// Where the heading itself ends: a reader at or after it is inside the
+    /// section's text, before it is on the heading.
+    pub heading_end: usize,
+    /// Words in the section, its subsections included.
+    pub words: usize,
+}
+
+impl Section {
+    /// Reading time in whole minutes, at least one.
+    pub fn minutes(&self, wpm: usize) -> usize {
+        self.words.div_ceil(wpm.max(1)).max(1)
+    }
+
+    /// The share of the section read when the reader is at `pos`, 0 to 1.
+    pub fn read_fraction(&self, doc: &Document, pos: Position) -> f64 {
+        if pos.0 < self.start {
+            return 0.0;
+        }
+        if pos.0 >= self.end || self.words == 0 {
+            return if pos.0 >= self.end { 1.0 } else { 0.0 };
+        }
+        let before = doc.words_before(Position(self.start));
+        let read = doc.words_before(pos).saturating_sub(before);
+        #[allow(clippy::cast_precision_loss)]
+        let f = read as f64 / self.words as f64;
+        f.clamp(0.0, 1.0)
+    }
+}
+
+/// The section tree of a document, in article order.
+#[derive(Clone, Debug, Default)]
+pub struct Outline {
+    pub sections: Vec<Section>,
+}
+
+impl Outline {
+    pub fn new(doc: &Document) -> Outline {
+        let starts: Vec<usize> = doc
+            .headings
+            .iter()
+            .map(|h| doc.blocks[h.block].source.start)
+            .collect();
+        let mut sections: Vec<Section> = Vec::with_capacity(doc.headings.len());
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, h) in doc.headings.iter().enumerate() {
+            while stack.last().is_some_and(|&p| sections[p].level >= h.level) {
+                stack.pop();
+            }
+            let end = doc.headings[i + 1..]
+                .iter()
+                .zip(&starts[i + 1..])
+                .find(|(next, _)| next.level <= h.level)
+                .map_or(doc.source_len, |(_, &s)| s);
+            let words = doc
+                .words_before(Position(end))
+                .saturating_sub(doc.words_before(Position(starts[i])));
+            sections.push(Section {
+                heading: i,
+                level: h.level,
+                depth: stack.len(),
+                parent: stack.last().copied(),
+                title: h.text.clone(),
+                slug: h.slug.clone(),
+                start: starts[i],
+                end: end.max(starts[i]),
+                heading_end: doc.blocks[h.block].source.end.max(starts[i] + 1),
+                words,
+            });
+            stack.push(i);
+        }
+        Outline { sections }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty()
+    }
+
+    /// The innermost section that `pos` is in.
+    pub fn current(&self, pos: Position) -> Option<usize> {
+        self.sections
+            .partition_point(|s| s.start <= pos.0)
+            .checked_sub(1)
+    }
+
+    /// The path from the top-level section down to the one at `pos`.
+    pub fn path(&self, pos: Position) -> Vec<&Section> {
+        let mut path = Vec::new();
+        let mut s = self.current(pos);
+        while let Some(i) = s {
+            path.push(&self.sections[i]);
+            s = self.sections[i].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// The next heading of any level after `pos`.
+    pub fn next(&self, pos: Position) -> Option<&Section> {
+        self.sections.iter().find(|s| s.start > pos.0)
+    }
+
+    /// The previous heading before `pos`: from inside a section, its own.
+    /// A reader on a heading line is at that heading, not inside it.
+    pub fn prev(&self, pos: Position) -> Option<&Section> {
+        self.sections.iter().rev().find(|s| s.heading_end <= pos.0)
+    }
+
+    /// The next heading of the same or a higher level than the current
+    /// section, skipping subsections.
+    pub fn next_peer(&self, pos: Position) -> Option<&Section> {
+        let level = self
+            .current(pos)
+            .map_or(u8::MAX, |i| self.sections[i].level);
+        self.sections
+            .iter()
+            .find(|s| s.start > pos.0 && s.level <= level)
+    }
+
+    /// The previous heading of the same or a higher level: from inside a
+    /// section, its own heading first.
+    pub fn prev_peer(&self, pos: Position) -> Option<&Section> {
+        let level = self
+            .current(pos)
+            .map_or(u8::MAX, |i| self.sections[i].level);
+        self.sections
+            .iter()
+            .rev()
+            .find(|s| s.heading_end <= pos.0 && s.level <= level)
+    }
+
+    /// The section whose slug is `slug`.
+    pub fn by_slug(&self, slug: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.slug == slug)
+    }
+
+    /// The first heading matching `query`, case-insensitively, by text or
+    /// slug: an exact match first, then a prefix, then a substring.
+    pub fn find(&self, query: &str) -> Option<&Section> {
+        let q = query.trim().to_lowercase();
+        let q = q.strip_prefix('#').unwrap_or(&q);
+        let keys = |s: &Section| [s.title.to_lowercase(), s.slug.to_lowercase()];
+        let by = |test: &dyn Fn(&str) -> bool| {
+            self.sections
+                .iter()
+                .find(|s| keys(s).iter().any(|k| test(k)))
+        };
+        by(&|k| k == q)
+            .or_else(|| by(&|k| k.starts_with(q)))
+            .or_else(|| by(&|k| k.contains(q)))
+    }
+
+    /// Headings closest to `query`, for a "did you mean" list.
+    pub fn closest(&self, query: &str, n: usize) -> Vec<&Section> {
+        let q = query.to_lowercase();
+        let mut scored: Vec<(usize, &Section)> = self
+            .sections
+            .iter()
+            .map(|s| (edit_distance(&q, &s.title.to_lowercase()), s))
+            .collect();
+        scored.sort_by_key(|(d, _)| *d);
+        scored.into_iter().take(n).map(|(_, s)| s).collect()
+    }
+}
+
+/// The outline as a list to move through: subtrees can be collapsed, levels
+/// below a limit hidden, and headings filtered by a fuzzy query.
+#[derive(Clone, Debug)]
+pub struct OutlineList {
+    /// Index of the selected row among `entries()`.
+    pub cursor: usize,
+    /// The filter being typed, when filtering.
+    pub filter: Option<String>,
+    pub collapsed: HashSet<usize>,
+    /// Headings deeper than this level are hidden.
+    pub max_level: u8,
+}
+
+/// One visible row of the outline list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Index into `Outline::sections`.
+    pub section: usize,
+    /// Char indices of the title that the filter matched.
+    pub hits: Vec<usize>,
+}
+
+impl OutlineList {
+    /// A list opened with the cursor on `current`, or on the nearest of its
+    /// ancestors that is shown.
+    pub fn open_at(outline: &Outline, current: Option<usize>) -> OutlineList {
+        let mut list = OutlineList {
+            cursor: 0,
+            filter: None,
+            collapsed: HashSet::new(),
+            max_level: 6,
+        };
+        list.select_section(outline, current);
+        list
+    }
+
+    /// Put the cursor on `section`, or its nearest shown ancestor.
+    pub fn select_section(&mut self, outline: &Outline, section: Option<usize>) {
+        let entries = self.entries(outline);
+        let mut s = section;
+        while let Some(i) = s {
+            if let Some(row) = entries.iter().position(|e| e.section == i) {
+                self.cursor = row;
+                return;
+            }
+            s = outline.sections[i].parent;
+        }
+        self.cursor = 0;
+    }
+
+    fn hidden(&self, outline: &Outline, i: usize) -> bool {
+        if outline.sections[i].level > self.max_level {
+            return true;
+        }
+        let mut p = outline.sections[i].parent;
+        while let Some(a) = p {
+            if self.collapsed.contains(&a) {
+                return true;
+            }
+            p = outline.sections[a].parent;
+        }
+        false
+    }
+
+    /// The rows shown now, in article order.
+    pub fn entries(&self, outline: &Outline) -> Vec<Entry> {
+        match self.filter.as_deref().filter(|q| !q.trim().is_empty()) {
+            Some(q) => outline
+                .sections
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    fuzzy_match(q, &s.title).map(|(_, hits)| Entry { section: i, hits })
+                })
+                .collect(),
+            None => (0..outline.sections.len())
+                .filter(|&i| !self.hidden(outline, i))
+                .map(|section| Entry {
+                    section,
+                    hits: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The section under the cursor.
+    pub fn selected(&self, outline: &Outline) -> Option<usize> {
+        self.entries(outline).get(self.cursor).map(|e| e.section)
+    }
+
+    pub fn move_by(&mut self, outline: &Outline, n: isize) {
+        let len = self.entries(outline).len();
+        let max = len.saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(n).min(max);
+    }
+
+    pub fn first(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn last(&mut self, outline: &Outline) {
+        self.cursor = self.entries(outline).len().saturating_sub(1);
+    }
+
+    fn has_children(outline: &Outline, i: usize) -> bool {
+        outline
+            .sections
+            .get(i + 1)
+            .is_some_and(|s| s.parent == Some(i))
+    }
+
+    /// Collapse the subtree under the cursor; on a leaf or a collapsed one,
+    /// go to its parent.
+    pub fn collapse(&mut self, outline: &Outline) {
+        let Some(i) = self.selected(outline) else {
+            return;
+        };
+        if Self::has_children(outline, i) && !self.collapsed.contains(&i) {
+            self.collapsed.insert(i);
+            self.select_section(outline, Some(i));
+        } else if let Some(p) = outline.sections[i].parent {
+            self.select_section(outline, Some(p));
+        }
+    }
+
+    /// Expand the subtree under the cursor.
+    pub fn expand(&mut self, outline: &Outline) {
+        if let Some(i) = self.selected(outline) {
+            self.collapsed.remove(&i);
+        }
+    }
+
+    /// Show headings down to `level` only.
+    pub fn set_level(&mut self, outline: &Outline, level: u8) {
+        let keep = self.selected(outline);
+        self.max_level = level.clamp(1, 6);
+        self.select_section(outline, keep);
+    }
+
+    /// Start filtering, or change the filter; the cursor goes to the first
+    /// match.
+    pub fn set_filter(&mut self, filter: Option<String>) {
+        self.filter = filter;
+        self.cursor = 0;
+    }
+}
+
+/// Levenshtein distance over chars, for suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A case-insensitive fuzzy match: the chars of `query` in order inside
+/// `text`. Returns the char indices matched and a score (higher is better:
+/// runs of adjacent letters and word starts count more), or `None`.
+pub fn fuzzy_match(query: &str, text: &str) -> Option<(i64, Vec<usize>)> {
+    let lower = |c: char| c.to_lowercase().collect::<String>();
+    let text: Vec<String> = text.chars().map(lower).collect();
+    let word_start: Vec<bool> = text
+        .iter()
+        .enumerate()
+        .map(|(i, _)| i == 0 || !text[i - 1].chars().all(char::is_alphanumeric))
+        .collect();
+    let query: Vec<String> = query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(lower)
+        .collect();
+    let first = query.first()?;
+    // Try every place the first letter occurs and keep the best greedy
+    // match, so "opp" finds "Opposition" rather than "of … p … p".
+    (0..text.len())
+        .filter(|&i| &text[i] == first)
+        .filter_map(|start| {
+            let mut hits = vec![start];
+            let mut ti = start + 1;
+            for q in &query[1..] {
+                ti += text[ti..].iter().position(|t| t == q)?;
+                hits.push(ti);
+                ti += 1;
+            }
+            let mut score = 0i64;
+            for (k, &h) in hits.iter().enumerate() {
+                score += 8;
+                if k > 0 && hits[k - 1] + 1 == h {
+                    score += 32;
+                }
+                if word_start[h] {
+                    score += 24;
+                }
+            }
+            #[allow(clippy::cast_possible_wrap)]
+            let spread = (hits[hits.len() - 1] - start) as i64;
+            Some((score - spread, hits))
+        })
+        .max_by_key(|(score, hits)| (*score, std::cmp::Reverse(hits[0])))
+}
+
+/// A path of sections as a breadcrumb, `A › B › C`, shortened from the left
+/// with `…` to fit `width` columns.
+pub fn breadcrumb(path: &[&Section], width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let parts: Vec<&str> = path.iter().map(|s| s.title.as_str()).collect();
+    let full = parts.join(" › ");
+    if full.width() <= width {
+        return full;
+    }
+    for skip in 1..parts.len() {
+        let s = format!("… › {}", parts[skip..].join(" › "));
+        if s.width() <= width {
+            return s;
+        }
+    }
+    // Even the last part is too long: keep its end.
+    let last = parts.last().copied().unwrap_or("");
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in last.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        tail.push(c);
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::from("…");
+    out.extend(tail.into_iter().rev());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    const SRC: &str = "Intro words here.\n\n# Part I\n\none two\n\n### Deep\n\nthree four five\n\n## Middle\n\nsix\n\n# Part II\n\nseven eight\n";
+
+    #[test]
+    fn skipped_levels_nest_one_deep() {
+        let o = Outline::new(&parse(SRC));
+        let shape: Vec<(&str, usize, Option<usize>)> = o
+            .sections
+            .iter()
+            .map(|s| (s.title.as_str(), s.depth, s.parent))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("Part I", 0, None),
+                ("Deep", 1, Some(0)),
+                ("Middle", 1, Some(0)),
+                ("Part II", 0, None)
+            ]
+        );
+        // Part I holds its heading, "one two", Deep and Middle.
+        assert_eq!(o.sections[0].words, 2 + 2 + 1 + 3 + 1 + 1);
+        assert_eq!(o.sections[3].words, 2 + 2);
+    }
+
+    #[test]
+    fn current_section_at_any_position() {
+        let doc = parse(SRC);
+        let o = Outline::new(&doc);
+        assert_eq!(o.current(Position(0)), None);
+        for (i, s) in o.sections.iter().enumerate() {
+            assert_eq!(o.current(Position(s.start)), Some(i));
+            let inside = Position((s.start + 3).min(doc.source_len));
+            assert_eq!(o.current(inside), Some(i));
+        }
+        let path: Vec<&str> = o
+            .path(Position(o.sections[1].start + 2))
+            .iter()
+            .map(|s| s.title.as_str())
+            .collect();
+        assert_eq!(path, ["Part I", "Deep"]);
+    }
+
+    #[test]
+    fn jumps_by_heading_and_by_peer() {
+        let o = Outline::new(&parse(SRC));
+        let starts: Vec<usize> = o.sections.iter().map(|s| s.start).collect();
+        assert_eq!(o.next(Position(0)).map(|s| s.start), Some(starts[0]));
+        assert_eq!(
+            o.next(Position(starts[0])).map(|s| s.start),
+            Some(starts[1])
+        );
+        assert_eq!(
+            o.prev(Position(o.sections[1].heading_end + 2))
+                .map(|s| s.start),
+            Some(starts[1])
+        );
+        assert_eq!(
+            o.prev(Position(starts[1])).map(|s| s.start),
+            Some(starts[0])
+        );
+        // From Part I, } skips its subsections to Part II.
+        assert_eq!(
+            o.next_peer(Position(starts[0] + 2)).map(|s| s.start),
+            Some(starts[3])
+        );
+        // From inside Deep (an H3), } goes to Middle (an H2, higher).
+        assert_eq!(
+            o.next_peer(Position(starts[1] + 2)).map(|s| s.start),
+            Some(starts[2])
+        );
+        let body = Position(o.sections[3].heading_end);
+        assert_eq!(o.prev_peer(body).map(|s| s.start), Some(starts[3]));
+        // On the heading line itself, { goes to the one before.
+        assert_eq!(
+            o.prev_peer(Position(starts[3] + 2)).map(|s| s.start),
+            Some(starts[0])
+        );
+        assert_eq!(
+            o.prev_peer(Position(starts[3])).map(|s| s.start),
+            Some(starts[0])
+        );
+    }
+
+    #[test]
+    fn find_prefers_exact_then_prefix_then_substring() {
+        let o = Outline::new(&parse("# Part II\n\n# Part\n\n# Apart\n"));
+        assert_eq!(o.find("part").map(|s| s.title.as_str()), Some("Part"));
+        assert_eq!(o.find("PART I").map(|s| s.title.as_str()), Some("Part II"));
+        assert_eq!(o.find("apa").map(|s| s.title.as_str()), Some("Apart"));
+        assert_eq!(
+            o.find("#part-ii").map(|s| s.title.as_str()),
+            Some("Part II")
+        );
+        assert!(o.find("zzz").is_none());
+        assert_eq!(o.closest("Prat", 1)[0].title, "Part");
+    }
+
+    #[test]
+    fn fuzzy_matching() {
+        let (_, hits) = fuzzy_match("bop", "Birth of the Opposition").unwrap();
+        assert_eq!(hits, [0, 6, 14]);
+        assert!(fuzzy_match("xyz", "Birth").is_none());
+        let (a, _) = fuzzy_match("opp", "Birth of the Opposition").unwrap();
+        let (b, _) = fuzzy_match("opp", "o p p").unwrap();
+        assert!(a > b);
+    }
+
+    #[test]
+    fn list_collapses_filters_and_limits_levels() {
+        let o = Outline::new(&parse(SRC));
+        let titles = |l: &OutlineList| -> Vec<String> {
+            l.entries(&o)
+                .iter()
+                .map(|e| o.sections[e.section].title.clone())
+                .collect()
+        };
+        let mut list = OutlineList::open_at(&o, Some(2));
+        assert_eq!(list.selected(&o), Some(2));
+        list.move_by(&o, -2);
+        list.collapse(&o);
+        assert_eq!(titles(&list), ["Part I", "Part II"]);
+        list.expand(&o);
+        assert_eq!(titles(&list).len(), 4);
+        list.set_level(&o, 1);
+        assert_eq!(titles(&list), ["Part I", "Part II"]);
+        list.set_level(&o, 6);
+        list.set_filter(Some("mid".into()));
+        assert_eq!(titles(&list), ["Middle"]);
+        assert_eq!(list.entries(&o)[0].hits, [0, 1, 2]);
+        list.set_filter(None);
+        list.last(&o);
+        assert_eq!(list.selected(&o), Some(3));
+        // Collapsing a leaf goes to its parent.
+        let mut list = OutlineList::open_at(&o, Some(1));
+        list.collapse(&o);
+        assert_eq!(list.selected(&o), Some(0));
+    }
+
+    #[test]
+    fn breadcrumb_shortens_from_the_left() {
+        let o = Outline::new(&parse(SRC));
+        let path = o.path(Position(o.sections[1].start + 1));
+        assert_eq!(breadcrumb(&path, 40), "Part I › Deep");
+        assert_eq!(breadcrumb(&path, 10), "… › Deep");
+        assert_eq!(breadcrumb(&path, 3), "…ep");
+    }
+}

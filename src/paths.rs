@@ -1,0 +1,66 @@
+//! Where longform keeps its files: the config dir, and the names of the
+//! files inside it. This module and `main` are the only places that read
+//! the environment; everything else is handed the paths it needs, so tests
+//! never touch the real home.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+
+/// The variable that moves the config dir, for tests and portable setups.
+pub const CONFIG_DIR_VAR: &str = "LONGFORM_CONFIG_DIR";
+
+/// The config dir: `LONGFORM_CONFIG_DIR` when it is set and not empty, else
+/// the platform's (`~/.config/longform` on Linux).
+pub fn config_dir() -> Result<PathBuf> {
+    config_dir_from(std::env::var_os(CONFIG_DIR_VAR))
+}
+
+/// `config_dir` with the variable's value passed in.
+pub fn config_dir_from(var: Option<OsString>) -> Result<PathBuf> {
+    if let Some(dir) = var.filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "longform")
+        .map(|dirs| dirs.config_dir().to_path_buf())
+        .ok_or_else(|| anyhow!("cannot find a home directory for the config; set {CONFIG_DIR_VAR}"))
+}
+
+/// The user's settings in `dir`.
+pub fn config_file(dir: &Path) -> PathBuf {
+    dir.join("config.toml")
+}
+
+/// The folder of reading records in `dir`, one JSON file per article.
+pub fn reading_dir(dir: &Path) -> PathBuf {
+    dir.join("reading")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_variable_wins_when_set() {
+        let dir = config_dir_from(Some("/tmp/lf-test".into())).unwrap();
+        assert_eq!(dir, PathBuf::from("/tmp/lf-test"));
+    }
+
+    #[test]
+    fn an_empty_variable_is_ignored() {
+        let dir = config_dir_from(Some(OsString::new()));
+        // Without a home the platform dir may not exist; either way the
+        // empty value must not be taken as a path.
+        if let Ok(dir) = dir {
+            assert!(dir.ends_with("longform"), "{dir:?}");
+        }
+    }
+
+    #[test]
+    fn files_live_inside_the_dir() {
+        let dir = Path::new("/c");
+        assert_eq!(config_file(dir), PathBuf::from("/c/config.toml"));
+        assert_eq!(reading_dir(dir), PathBuf::from("/c/reading"));
+    }
+}

@@ -1,0 +1,977 @@
+//! Reading state that is never lost: one JSON record per article under
+//! `<config dir>/reading/<id>.json`, holding where the reader stopped, the
+//! bookmarks and the time spent.
+//!
+//! Saving takes an advisory lock, re-reads the record, merges it with what
+//! is being saved and replaces it atomically (temporary file, fsync,
+//! rename), so two processes on one article, a crash at any moment or a
+//! record brought in by a sync tool never lose a bookmark. A record that
+//! cannot be parsed is moved aside, never overwritten; a record from a newer
+//! longform is left alone. The config dir is passed in: this module never
+//! looks at the environment.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::position::{Anchor, hex_u64};
+
+/// The record format written by this version of longform.
+pub const VERSION: u32 = 1;
+
+/// Seconds of counted reading, across articles, before the learned speed
+/// is trusted over the default.
+pub const LEARN_AFTER_SECONDS: u64 = 10 * 60;
+
+/// Learned speeds outside this range come from odd data (a reader who
+/// held a key down, or never moved) and are not used.
+const PLAUSIBLE_WPM: std::ops::RangeInclusive<u64> = 50..=2000;
+
+/// What longform remembers about one article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingState {
+    /// The record format; always `VERSION` once saved by this longform.
+    pub version: u32,
+    /// The article's canonical path. Written lossily when it is not UTF-8:
+    /// it is shown to the user, while the record's id comes from the exact
+    /// bytes.
+    #[serde(with = "lossy_path")]
+    pub path: PathBuf,
+    #[serde(default)]
+    pub title: String,
+    /// The fingerprint of the article's text when last saved.
+    #[serde(with = "hex_u64")]
+    pub fingerprint: u64,
+    /// Where the reader stopped.
+    #[serde(default)]
+    pub position: Option<Anchor>,
+    /// When `position` was set (unix seconds): the newest position wins a
+    /// merge.
+    #[serde(default)]
+    pub position_updated: u64,
+    #[serde(default)]
+    pub bookmarks: Vec<Bookmark>,
+    /// Deleted bookmarks, kept so that an older copy of the record (another
+    /// process, a sync tool) cannot bring them back.
+    #[serde(default)]
+    pub tombstones: Vec<Tombstone>,
+    /// The end of the article was reached once.
+    #[serde(default)]
+    pub finished: bool,
+    /// Unix seconds.
+    #[serde(default)]
+    pub last_opened: u64,
+    /// Active reading time: time with keys within the last two minutes.
+    #[serde(default)]
+    pub seconds_read: u64,
+    /// Words advanced in the samples that count for learning the reading
+    /// speed (no long idle gaps, no big jumps).
+    #[serde(default)]
+    pub words_read: u64,
+    /// The seconds those samples took.
+    #[serde(default)]
+    pub active_seconds: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bookmark {
+    /// Unique for ever: an undone deletion gets a new id, so that the
+    /// tombstone of the old one cannot remove it again.
+    pub id: String,
+    pub anchor: Anchor,
+    pub label: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Unix seconds.
+    pub created: u64,
+    /// Unix seconds of the last rename or note edit: the newer copy of a
+    /// bookmark wins a merge.
+    #[serde(default)]
+    pub updated: u64,
+}
+
+impl Bookmark {
+    /// When this copy was last changed.
+    pub fn edited(&self) -> u64 {
+        self.created.max(self.updated)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub id: String,
+    /// Unix seconds.
+    pub deleted: u64,
+}
+
+impl ReadingState {
+    /// A new record for an article never opened before.
+    pub fn new(path: PathBuf, title: String, fingerprint: u64, now: u64) -> ReadingState {
+        ReadingState {
+            version: VERSION,
+            path,
+            title,
+            fingerprint,
+            position: None,
+            position_updated: 0,
+            bookmarks: Vec::new(),
+            tombstones: Vec::new(),
+            finished: false,
+            last_opened: now,
+            seconds_read: 0,
+            words_read: 0,
+            active_seconds: 0,
+        }
+    }
+
+    /// Remember where the reader is.
+    pub fn set_position(&mut self, anchor: Anchor, now: u64) {
+        self.position = Some(anchor);
+        self.position_updated = now;
+    }
+
+    /// Add a bookmark with a new id, and return it.
+    pub fn add_bookmark(
+        &mut self,
+        anchor: Anchor,
+        label: String,
+        note: Option<String>,
+        now: u64,
+    ) -> &Bookmark {
+        self.bookmarks.push(Bookmark {
+            id: new_bookmark_id(),
+            anchor,
+            label,
+            note,
+            created: now,
+            updated: now,
+        });
+        &self.bookmarks[self.bookmarks.len() - 1]
+    }
+
+    /// Change a bookmark (its label or note) and mark it as edited now.
+    /// False when there is no bookmark `id`.
+    pub fn edit_bookmark(&mut self, id: &str, now: u64, edit: impl FnOnce(&mut Bookmark)) -> bool {
+        match self.bookmarks.iter_mut().find(|b| b.id == id) {
+            Some(b) => {
+                edit(b);
+                b.updated = b.updated.max(now);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Delete a bookmark, leaving a tombstone; the bookmark is returned for
+    /// an undo.
+    pub fn delete_bookmark(&mut self, id: &str, now: u64) -> Option<Bookmark> {
+        let i = self.bookmarks.iter().position(|b| b.id == id)?;
+        let removed = self.bookmarks.remove(i);
+        self.tombstones.push(Tombstone {
+            id: removed.id.clone(),
+            deleted: now,
+        });
+        Some(removed)
+    }
+
+    /// Undo a deletion: the bookmark comes back under a new id, because the
+    /// old one's tombstone may already be on disk.
+    pub fn undelete_bookmark(&mut self, mut bookmark: Bookmark, now: u64) -> &Bookmark {
+        bookmark.id = new_bookmark_id();
+        bookmark.updated = now;
+        self.bookmarks.push(bookmark);
+        &self.bookmarks[self.bookmarks.len() - 1]
+    }
+}
+
+/// Merge the record on disk with the one being saved. The newest position
+/// wins; bookmarks are united by id, the most recently edited copy winning;
+/// tombstones are united and remove every copy not edited after them;
+/// `finished` is kept once set; times and counters take the larger value.
+/// The path, title and fingerprint are those of `ours`, the article as it
+/// is now.
+pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
+    let mut out = ours.clone();
+    out.version = VERSION;
+    if disk.position_updated > ours.position_updated {
+        out.position.clone_from(&disk.position);
+        out.position_updated = disk.position_updated;
+    }
+
+    let mut tombstones: BTreeMap<&str, u64> = BTreeMap::new();
+    for t in disk.tombstones.iter().chain(&ours.tombstones) {
+        let deleted = tombstones.entry(&t.id).or_default();
+        *deleted = (*deleted).max(t.deleted);
+    }
+    let mut bookmarks: BTreeMap<&str, &Bookmark> = BTreeMap::new();
+    // Ours last, so that it wins a tie: it is the latest thing the user did.
+    for b in disk.bookmarks.iter().chain(&ours.bookmarks) {
+        match bookmarks.get(b.id.as_str()) {
+            Some(kept) if kept.edited() > b.edited() => {}
+            _ => {
+                bookmarks.insert(&b.id, b);
+            }
+        }
+    }
+    out.bookmarks = bookmarks
+        .into_values()
+        .filter(|b| {
+            tombstones
+                .get(b.id.as_str())
+                .is_none_or(|&d| b.edited() > d)
+        })
+        .cloned()
+        .collect();
+    out.bookmarks
+        .sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    out.tombstones = tombstones
+        .into_iter()
+        .map(|(id, deleted)| Tombstone {
+            id: id.to_string(),
+            deleted,
+        })
+        .collect();
+
+    out.finished = disk.finished || ours.finished;
+    out.last_opened = disk.last_opened.max(ours.last_opened);
+    out.seconds_read = disk.seconds_read.max(ours.seconds_read);
+    out.words_read = disk.words_read.max(ours.words_read);
+    out.active_seconds = disk.active_seconds.max(ours.active_seconds);
+    out
+}
+
+/// The reader's own speed in words per minute, learned from every record,
+/// once enough reading was counted and when it is plausible.
+pub fn learned_wpm<'a>(records: impl IntoIterator<Item = &'a ReadingState>) -> Option<u32> {
+    let (words, seconds) = records.into_iter().fold((0u64, 0u64), |(w, s), r| {
+        (
+            w.saturating_add(r.words_read),
+            s.saturating_add(r.active_seconds),
+        )
+    });
+    if seconds < LEARN_AFTER_SECONDS {
+        return None;
+    }
+    let wpm = words.saturating_mul(60) / seconds;
+    PLAUSIBLE_WPM
+        .contains(&wpm)
+        .then(|| u32::try_from(wpm).ok())
+        .flatten()
+}
+
+/// The record id of an article: 16 hex digits of a 64-bit FNV-1a hash of
+/// its canonical path. Stable across runs, builds and Rust versions, which
+/// std's `DefaultHasher` does not promise.
+pub fn record_id(canonical_path: &Path) -> String {
+    format!(
+        "{:016x}",
+        fnv1a(canonical_path.as_os_str().as_encoded_bytes())
+    )
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A bookmark id unique across processes: the time, the process and a
+/// counter, hashed.
+fn new_bookmark_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = format!(
+        "{nanos}:{}:{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    format!("{:016x}", fnv1a(seed.as_bytes()))
+}
+
+/// The current time in unix seconds.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// What `Store::load` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Load {
+    /// No record: the article was never opened.
+    Fresh,
+    Found(ReadingState),
+    /// The record could not be parsed and was moved to `moved_to`. Start
+    /// fresh and tell the user.
+    Corrupt {
+        moved_to: PathBuf,
+        reason: String,
+    },
+    /// The record was written by a newer longform. It is left alone and
+    /// `save` will refuse to replace it.
+    Newer {
+        version: u64,
+    },
+}
+
+/// The reading records in one config dir.
+#[derive(Clone, Debug)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+/// A record file as read, before anything is done about it.
+enum OnDisk {
+    Missing,
+    Valid(Box<ReadingState>),
+    Bad(String),
+    Newer(u64),
+}
+
+impl Store {
+    /// The store of the config dir `config_dir`; nothing is touched yet.
+    pub fn new(config_dir: &Path) -> Store {
+        Store {
+            dir: crate::paths::reading_dir(config_dir),
+        }
+    }
+
+    /// The folder holding the records.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file of record `id`.
+    pub fn record_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.json"))
+    }
+
+    fn lock_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.lock"))
+    }
+
+    /// Read record `id`. A corrupt record is moved aside (which needs write
+    /// access); a missing one is `Fresh`. Errors are for the caller to show
+    /// as a warning before reading on without saved state.
+    pub fn load(&self, id: &str) -> Result<Load> {
+        check_id(id)?;
+        let path = self.record_path(id);
+        match read(&path)? {
+            OnDisk::Missing => Ok(Load::Fresh),
+            OnDisk::Valid(state) => Ok(Load::Found(*state)),
+            OnDisk::Newer(version) => Ok(Load::Newer { version }),
+            OnDisk::Bad(_) => {
+                // Look again under the lock: a writer may have replaced the
+                // file, or another reader moved it aside, since.
+                let _lock = self.lock(id)?;
+                match read(&path)? {
+                    OnDisk::Missing => Ok(Load::Fresh),
+                    OnDisk::Valid(state) => Ok(Load::Found(*state)),
+                    OnDisk::Newer(version) => Ok(Load::Newer { version }),
+                    OnDisk::Bad(reason) => Ok(Load::Corrupt {
+                        moved_to: move_aside(&path)?,
+                        reason,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Merge `state` into record `id` on disk and write the result
+    /// atomically. Returns the merged state, which the caller should keep:
+    /// it holds what other processes saved. Fails, without touching it,
+    /// when the record on disk is from a newer longform, and fails when the
+    /// config dir cannot be written.
+    pub fn save(&self, id: &str, state: &ReadingState) -> Result<ReadingState> {
+        check_id(id)?;
+        fs::create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create {}", self.dir.display()))?;
+        let _lock = self.lock(id)?;
+        let path = self.record_path(id);
+        let merged = match read(&path)? {
+            OnDisk::Missing => state.clone(),
+            OnDisk::Valid(disk) => merge(&disk, state),
+            OnDisk::Bad(_) => {
+                move_aside(&path)?;
+                state.clone()
+            }
+            OnDisk::Newer(version) => bail!(
+                "{} was written by a newer longform (record version {version}); \
+                 not replacing it",
+                path.display()
+            ),
+        };
+        let merged = ReadingState {
+            version: VERSION,
+            ..merged
+        };
+        self.write_atomically(id, &path, &merged)?;
+        self.remove_stale_temps(id);
+        Ok(merged)
+    }
+
+    /// Delete record `id`, for an article whose record was carried over to
+    /// its new path.
+    pub fn remove(&self, id: &str) -> Result<()> {
+        check_id(id)?;
+        let _lock = self.lock(id)?;
+        let path = self.record_path(id);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The most recently opened record of an article with this content,
+    /// to carry a moved file's bookmarks and position over.
+    pub fn find_by_fingerprint(&self, fingerprint: u64) -> Option<(String, ReadingState)> {
+        self.all()
+            .into_iter()
+            .find(|(_, state)| state.fingerprint == fingerprint)
+    }
+
+    /// Every readable record with its id, most recently opened first.
+    /// Corrupt records and those of a newer longform are skipped.
+    pub fn all(&self) -> Vec<(String, ReadingState)> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut records: Vec<(String, ReadingState)> = entries
+            .filter_map(|entry| {
+                let path = entry.ok()?.path();
+                let id = path.file_name()?.to_str()?.strip_suffix(".json")?;
+                check_id(id).ok()?;
+                match read(&path).ok()? {
+                    OnDisk::Valid(state) => Some((id.to_string(), *state)),
+                    _ => None,
+                }
+            })
+            .collect();
+        records.sort_by(|(a_id, a), (b_id, b)| {
+            b.last_opened
+                .cmp(&a.last_opened)
+                .then_with(|| a_id.cmp(b_id))
+        });
+        records
+    }
+
+    /// Take the advisory lock of record `id`, held until the guard drops.
+    fn lock(&self, id: &str) -> Result<LockGuard> {
+        let path = self.lock_path(id);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock file {}", path.display()))?;
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(LockGuard(file))
+    }
+
+    /// Write `state` to a temporary file in the same folder, flush it to
+    /// the disk, then rename it over `path`: a crash at any moment leaves
+    /// either the old record or the new one, never a torn one.
+    fn write_atomically(&self, id: &str, path: &Path, state: &ReadingState) -> Result<()> {
+        let mut json = serde_json::to_vec_pretty(state).context("cannot encode the record")?;
+        json.push(b'\n');
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{id}."))
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .with_context(|| format!("cannot create a file in {}", self.dir.display()))?;
+        tmp.write_all(&json)
+            .and_then(|()| tmp.as_file().sync_all())
+            .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        // Make the rename itself durable. Not every file system can sync a
+        // folder, and the record is already complete, so a failure here is
+        // not worth reporting.
+        if let Ok(dir) = File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Remove temporary files of record `id` left by a writer that was
+    /// killed. Called under the lock, so no live writer owns one.
+    fn remove_stale_temps(&self, id: &str) {
+        let prefix = format!(".{id}.");
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix) && name.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Holds a record's advisory lock; the lock is released on drop (and by
+/// the system if the process dies).
+struct LockGuard(File);
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Ids name files: only what `record_id` makes is accepted, so an id can
+/// never point outside the folder.
+fn check_id(id: &str) -> Result<()> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        bail!("invalid record id {id:?}");
+    }
+    Ok(())
+}
+
+/// Read and classify a record file.
+fn read(path: &Path) -> Result<OnDisk> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    Ok(classify(&bytes))
+}
+
+fn classify(bytes: &[u8]) -> OnDisk {
+    // The version is checked before the shape: a newer format may have a
+    // different shape, and must not be called corrupt.
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(e) => return OnDisk::Bad(e.to_string()),
+    };
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v > u64::from(VERSION) => return OnDisk::Newer(v),
+        Some(v) if v == u64::from(VERSION) => {}
+        _ => return OnDisk::Bad("no known \"version\"".to_string()),
+    }
+    match serde_json::from_value(value) {
+        Ok(state) => OnDisk::Valid(Box::new(state)),
+        Err(e) => OnDisk::Bad(e.to_string()),
+    }
+}
+
+/// Rename a corrupt record to `<name>.corrupt-<unix time>`, never over an
+/// earlier one: a number is added when that name is taken. Called under
+/// the record's lock, so no other longform races for the name.
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "record".into(), |n| n.to_string_lossy().into_owned());
+    let stamp = now();
+    let mut target = path.with_file_name(format!("{name}.corrupt-{stamp}"));
+    let mut n = 1;
+    while target.exists() {
+        target = path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
+        n += 1;
+    }
+    fs::rename(path, &target)
+        .with_context(|| format!("cannot move the corrupt record {} aside", path.display()))?;
+    Ok(target)
+}
+
+/// Serde for a path written as text, lossily when it is not UTF-8.
+mod lossy_path {
+    use std::path::{Path, PathBuf};
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&path.to_string_lossy())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        String::deserialize(d).map(PathBuf::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+    use crate::position::Position;
+
+    const ID: &str = "00112233aabbccdd";
+
+    fn anchor(byte: usize) -> Anchor {
+        let src = "# Title\n\nSome text to anchor in, long enough for a quote.\n";
+        Anchor::at(&parse(src), Position(byte))
+    }
+
+    fn state() -> ReadingState {
+        ReadingState::new("/articles/a.md".into(), "A".into(), 42, 1000)
+    }
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        (dir, store)
+    }
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn record_ids_are_stable_fnv1a_hex() {
+        // The FNV-1a offset basis and a published test vector: these must
+        // never change, or every saved record would be lost.
+        assert_eq!(record_id(Path::new("")), "cbf29ce484222325");
+        assert_eq!(record_id(Path::new("a")), "af63dc4c8601ec8c");
+        let id = record_id(Path::new("/home/me/articles/a.md"));
+        assert_eq!(id.len(), 16);
+        assert_ne!(id, record_id(Path::new("/home/me/articles/b.md")));
+        check_id(&id).unwrap();
+    }
+
+    #[test]
+    fn a_missing_record_is_fresh() {
+        let (_dir, store) = store();
+        assert_eq!(store.load(ID).unwrap(), Load::Fresh);
+        assert!(store.all().is_empty());
+    }
+
+    #[test]
+    fn save_then_load_round_trips_as_pretty_json() {
+        let (_dir, store) = store();
+        let mut s = state();
+        s.set_position(anchor(12), 1001);
+        s.add_bookmark(anchor(20), "Here".into(), Some("a note".into()), 1002);
+        let saved = store.save(ID, &s).unwrap();
+        assert_eq!(saved, s);
+        assert_eq!(store.load(ID).unwrap(), Load::Found(s));
+        let text = fs::read_to_string(store.record_path(ID)).unwrap();
+        assert!(text.starts_with("{\n  \"version\": 1,\n"), "{text}");
+        assert!(text.contains("\"fingerprint\": \"000000000000002a\""));
+        assert!(text.ends_with("}\n"));
+        assert_eq!(
+            files_in(store.dir()),
+            [format!("{ID}.json"), format!("{ID}.lock")]
+        );
+    }
+
+    #[test]
+    fn bad_ids_are_refused() {
+        let (_dir, store) = store();
+        for id in ["", "../x", "a/b", "a.json"] {
+            assert!(store.load(id).is_err(), "{id:?}");
+            assert!(store.save(id, &state()).is_err(), "{id:?}");
+        }
+    }
+
+    #[test]
+    fn the_newest_position_wins() {
+        let (_dir, store) = store();
+        let mut a = state();
+        a.set_position(anchor(10), 2000);
+        store.save(ID, &a).unwrap();
+        let mut b = state();
+        b.set_position(anchor(30), 1500);
+        let merged = store.save(ID, &b).unwrap();
+        assert_eq!(merged.position, a.position);
+        b.set_position(anchor(30), 2500);
+        let merged = store.save(ID, &b).unwrap();
+        assert_eq!(merged.position, b.position);
+        assert_eq!(merged.position_updated, 2500);
+    }
+
+    #[test]
+    fn counters_take_the_larger_value_and_finished_sticks() {
+        let mut disk = state();
+        disk.finished = true;
+        disk.seconds_read = 50;
+        disk.last_opened = 3000;
+        let mut ours = state();
+        ours.seconds_read = 70;
+        ours.words_read = 9;
+        let m = merge(&disk, &ours);
+        assert!(m.finished);
+        assert_eq!((m.seconds_read, m.last_opened, m.words_read), (70, 3000, 9));
+    }
+
+    #[test]
+    fn bookmarks_are_united_and_the_latest_edit_wins() {
+        let mut disk = state();
+        let id = disk
+            .add_bookmark(anchor(10), "old".into(), None, 1000)
+            .id
+            .clone();
+        disk.add_bookmark(anchor(11), "disk only".into(), None, 1001);
+        let mut ours = disk.clone();
+        ours.bookmarks.retain(|b| b.id == id);
+        assert!(ours.edit_bookmark(&id, 1100, |b| b.label = "renamed".into()));
+        ours.add_bookmark(anchor(12), "ours only".into(), None, 1002);
+        let m = merge(&disk, &ours);
+        let labels: Vec<&str> = m.bookmarks.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["renamed", "disk only", "ours only"]);
+        // The other way round, the newer edit still wins.
+        let m = merge(&ours, &disk);
+        assert_eq!(m.bookmarks[0].label, "renamed");
+    }
+
+    #[test]
+    fn a_tombstone_beats_an_older_copy_of_the_bookmark() {
+        let (_dir, store) = store();
+        let mut first = state();
+        let id = first
+            .add_bookmark(anchor(10), "doomed".into(), None, 1000)
+            .id
+            .clone();
+        first.add_bookmark(anchor(11), "kept".into(), None, 1000);
+        let stale = first.clone();
+        store.save(ID, &first).unwrap();
+        let removed = first.delete_bookmark(&id, 1200).unwrap();
+        let saved = store.save(ID, &first).unwrap();
+        assert_eq!(saved.bookmarks.len(), 1);
+        // Another process (or a sync tool) still has the old copy.
+        let merged = store.save(ID, &stale).unwrap();
+        assert!(merged.bookmarks.iter().all(|b| b.id != id), "{merged:?}");
+        assert_eq!(merged.tombstones.len(), 1);
+        // An undo brings it back under a new id, which no tombstone names.
+        let mut again = merged;
+        let new_id = again.undelete_bookmark(removed, 1200).id.clone();
+        let saved = store.save(ID, &again).unwrap();
+        assert!(saved.bookmarks.iter().any(|b| b.id == new_id));
+        assert_eq!(saved.bookmarks.len(), 2);
+    }
+
+    fn assert_moved_aside(text: &[u8], why: &str) {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        let path = store.record_path(ID);
+        fs::write(&path, text).unwrap();
+        let Load::Corrupt { moved_to, reason } = store.load(ID).unwrap() else {
+            panic!("{why}: not reported as corrupt");
+        };
+        assert!(!reason.is_empty());
+        let name = moved_to.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(&format!("{ID}.json.corrupt-")),
+            "{why}: {name}"
+        );
+        assert_eq!(fs::read(&moved_to).unwrap(), text, "{why}");
+        assert!(!path.exists(), "{why}");
+        // Reading starts fresh, and saving writes a new record beside the
+        // bad one, which stays as it was.
+        assert_eq!(store.load(ID).unwrap(), Load::Fresh);
+        store.save(ID, &state()).unwrap();
+        assert_eq!(fs::read(&moved_to).unwrap(), text, "{why}");
+        assert_eq!(store.load(ID).unwrap(), Load::Found(state()));
+    }
+
+    #[test]
+    fn corrupt_records_are_moved_aside_and_never_overwritten() {
+        let good = serde_json::to_string_pretty(&state()).unwrap();
+        assert_moved_aside(b"{ not json", "invalid JSON");
+        assert_moved_aside(&good.as_bytes()[..good.len() / 2], "truncated");
+        assert_moved_aside(b"", "empty");
+        assert_moved_aside(
+            good.replace("\"seconds_read\": 0", "\"seconds_read\": \"x\"")
+                .as_bytes(),
+            "wrong type",
+        );
+        assert_moved_aside(br#"{"version": 1, "bookmarks": []}"#, "missing fields");
+        assert_moved_aside(br#"{"path": "/a", "fingerprint": "00"}"#, "no version");
+        assert_moved_aside(b"[1, 2]", "not an object");
+    }
+
+    #[test]
+    fn save_moves_a_corrupt_record_aside_too() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        fs::write(store.record_path(ID), b"garbage").unwrap();
+        // A second corrupt file in the same second keeps the first.
+        fs::write(
+            store.dir().join(format!("{ID}.json.corrupt-{}", now())),
+            b"older",
+        )
+        .unwrap();
+        store.save(ID, &state()).unwrap();
+        let names = files_in(store.dir());
+        let aside: Vec<_> = names.iter().filter(|n| n.contains(".corrupt-")).collect();
+        assert_eq!(aside.len(), 2, "{names:?}");
+        let contents: Vec<Vec<u8>> = aside
+            .iter()
+            .map(|n| fs::read(store.dir().join(n)).unwrap())
+            .collect();
+        assert!(contents.contains(&b"garbage".to_vec()));
+        assert!(contents.contains(&b"older".to_vec()));
+    }
+
+    #[test]
+    fn a_newer_record_is_left_alone_and_never_downgraded() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        let text = br#"{"version": 2, "shape": ["entirely", "new"]}"#;
+        fs::write(store.record_path(ID), text).unwrap();
+        assert_eq!(store.load(ID).unwrap(), Load::Newer { version: 2 });
+        let err = store.save(ID, &state()).unwrap_err();
+        assert!(format!("{err:#}").contains("newer longform"), "{err:#}");
+        assert_eq!(fs::read(store.record_path(ID)).unwrap(), text);
+        assert!(store.all().is_empty());
+        assert!(
+            files_in(store.dir()).iter().all(|n| !n.contains("corrupt")),
+            "a newer record is not corrupt"
+        );
+    }
+
+    #[test]
+    fn listing_skips_what_it_cannot_read_and_puts_the_latest_first() {
+        let (_dir, store) = store();
+        let mut a = state();
+        a.last_opened = 10;
+        let mut b = state();
+        b.last_opened = 20;
+        b.fingerprint = 7;
+        store.save("aaaa", &a).unwrap();
+        store.save("bbbb", &b).unwrap();
+        fs::write(store.record_path("cccc"), "{").unwrap();
+        fs::write(store.record_path("dddd"), r#"{"version": 9}"#).unwrap();
+        fs::write(store.dir().join(".aaaa.x.tmp"), "{").unwrap();
+        let ids: Vec<String> = store.all().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["bbbb", "aaaa"]);
+        assert_eq!(store.find_by_fingerprint(7).unwrap().0, "bbbb");
+        assert_eq!(store.find_by_fingerprint(8), None);
+        // Listing never moves or changes anything.
+        assert_eq!(fs::read(store.record_path("cccc")).unwrap(), b"{");
+    }
+
+    #[test]
+    fn a_moved_article_carries_its_record_over() {
+        let (_dir, store) = store();
+        let old_id = record_id(Path::new("/old/a.md"));
+        let mut s = state();
+        s.add_bookmark(anchor(10), "kept".into(), None, 1000);
+        store.save(&old_id, &s).unwrap();
+        let (found_id, mut carried) = store.find_by_fingerprint(42).unwrap();
+        assert_eq!(found_id, old_id);
+        carried.path = "/new/a.md".into();
+        let new_id = record_id(&carried.path);
+        store.save(&new_id, &carried).unwrap();
+        store.remove(&old_id).unwrap();
+        let all = store.all();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].0, new_id);
+        assert_eq!(all[0].1.bookmarks.len(), 1);
+        store.remove(&old_id).unwrap();
+    }
+
+    #[test]
+    fn stale_temporary_files_are_cleaned_up() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        fs::write(store.dir().join(format!(".{ID}.abc123.tmp")), "{\"ver").unwrap();
+        fs::write(store.dir().join(".other.abc.tmp"), "x").unwrap();
+        store.save(ID, &state()).unwrap();
+        assert_eq!(
+            files_in(store.dir()),
+            [
+                ".other.abc.tmp".to_string(),
+                format!("{ID}.json"),
+                format!("{ID}.lock")
+            ]
+        );
+    }
+
+    #[test]
+    fn concurrent_writers_lose_no_bookmark() {
+        let (_dir, store) = store();
+        const WRITERS: usize = 4;
+        const EACH: usize = 15;
+        std::thread::scope(|scope| {
+            for w in 0..WRITERS {
+                let store = &store;
+                scope.spawn(move || {
+                    // Each writer is a separate reader of the article that
+                    // opened it before the others saved.
+                    let mut mine = state();
+                    for i in 0..EACH {
+                        mine.add_bookmark(anchor(i), format!("{w}-{i}"), None, 1000);
+                        mine = store.save(ID, &mine).unwrap();
+                    }
+                });
+            }
+        });
+        let Load::Found(s) = store.load(ID).unwrap() else {
+            panic!("no record")
+        };
+        let mut labels: Vec<String> = s.bookmarks.into_iter().map(|b| b.label).collect();
+        labels.sort();
+        let mut expected: Vec<String> = (0..WRITERS)
+            .flat_map(|w| (0..EACH).map(move |i| format!("{w}-{i}")))
+            .collect();
+        expected.sort();
+        assert_eq!(labels, expected);
+    }
+
+    #[test]
+    fn a_config_dir_that_cannot_be_created_is_an_error_not_a_panic() {
+        // A path below a regular file cannot become a folder, even for
+        // root, which ignores permission bits.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        fs::write(&file, "x").unwrap();
+        let store = Store::new(&file.join("config"));
+        let err = store.save(ID, &state()).unwrap_err();
+        assert!(format!("{err:#}").contains("cannot create"), "{err:#}");
+        assert!(store.load(ID).is_err() || store.load(ID).unwrap() == Load::Fresh);
+        assert!(store.all().is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_dir_is_an_error_and_reading_still_works() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_dir, store) = store();
+        store.save(ID, &state()).unwrap();
+        fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o555)).unwrap();
+        let probe = store.dir().join("probe");
+        if File::create(&probe).is_ok() {
+            // Running as root: permission bits do not stop writes here, and
+            // the test above covers the unwritable case.
+            let _ = fs::remove_file(&probe);
+            fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o755)).unwrap();
+            eprintln!("skipped: permission bits are not enforced for this user");
+            return;
+        }
+        let result = store.save(ID, &state());
+        assert_eq!(store.load(ID).unwrap(), Load::Found(state()));
+        fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn the_learned_speed_needs_ten_minutes_and_a_plausible_value() {
+        let mut a = state();
+        a.words_read = 1000;
+        a.active_seconds = 300;
+        assert_eq!(learned_wpm([&a]), None);
+        let b = a.clone();
+        assert_eq!(learned_wpm([&a, &b]), Some(200));
+        a.words_read = 0;
+        assert_eq!(learned_wpm([&a, &a]), None);
+    }
+}

@@ -1,0 +1,180 @@
+//! The outline: as an overlay (`t`) with a cursor and a filter, or pinned as
+//! a sidebar (`T`) that follows the reader. Both draw the same rows.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::status::fit;
+use crate::outline::{Entry, OutlineList};
+use crate::tui::app::App;
+use crate::tui::keymap::Mode;
+
+/// One outline row: indent, title (matched letters marked), minutes and
+/// how much is read, right-aligned.
+/// The sidebar is narrow: its rows show how much is read but not minutes.
+fn row<'a>(
+    app: &App,
+    entry: &Entry,
+    width: usize,
+    cursor: bool,
+    collapsed: bool,
+    compact: bool,
+) -> Line<'a> {
+    let theme = app.theme;
+    let s = &app.outline.sections[entry.section];
+    let current = app.current_section() == Some(entry.section);
+    let read = s.read_fraction(&app.doc, app.progress_position());
+    let done = if read >= 1.0 {
+        "✓".to_string()
+    } else {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let pct = (read * 100.0).floor() as u32;
+        format!("{pct}%")
+    };
+    let right = if compact {
+        format!(" {done:>4} ")
+    } else {
+        format!(" {:>3} min {:>4} ", s.minutes(app.wpm), done)
+    };
+    let indent = "  ".repeat(s.depth.min(8));
+    let mark = if collapsed { "▸ " } else { "  " };
+    let room = width.saturating_sub(right.width() + indent.width() + mark.width());
+    let title = fit(&s.title, room);
+    let mut base = if current {
+        theme.outline_current()
+    } else {
+        theme.outline_entry(s.level)
+    };
+    if cursor {
+        base = base.add_modifier(Modifier::REVERSED);
+    }
+    let mut spans = vec![Span::styled(format!("{indent}{mark}"), base)];
+    for (i, c) in title.chars().enumerate() {
+        let style = if entry.hits.contains(&i) {
+            base.patch(theme.matched())
+        } else {
+            base
+        };
+        spans.push(Span::styled(c.to_string(), style));
+    }
+    let used = indent.width() + mark.width() + title.width();
+    let pad = width.saturating_sub(used + right.width());
+    spans.push(Span::styled(" ".repeat(pad), base));
+    spans.push(Span::styled(right, base.patch(theme.outline_meta())));
+    Line::from(spans)
+}
+
+/// The first row to show so that `cursor` is in view, near the middle.
+fn scroll_offset(cursor: usize, len: usize, rows: usize) -> usize {
+    if len <= rows {
+        return 0;
+    }
+    cursor.saturating_sub(rows / 2).min(len - rows)
+}
+
+fn has_children(app: &App, i: usize) -> bool {
+    app.outline
+        .sections
+        .get(i + 1)
+        .is_some_and(|s| s.parent == Some(i))
+}
+
+/// The outline overlay, centred over the text.
+pub fn draw_overlay(frame: &mut Frame<'_>, app: &App, list: &OutlineList, area: Rect) {
+    let w = area.width.saturating_sub(4).min(76);
+    let h = area.height.saturating_sub(2);
+    let rect = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let filtering = app.mode == Mode::OutlineFilter || list.filter.is_some();
+    let title = match list.max_level {
+        6 => " Outline ".to_string(),
+        n => format!(" Outline · levels 1–{n} "),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border())
+        .title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let rows = usize::from(inner.height).saturating_sub(usize::from(filtering));
+    let width = usize::from(inner.width);
+    let entries = list.entries(&app.outline);
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    if app.outline.is_empty() {
+        lines.push(Line::from("No sections"));
+    } else if entries.is_empty() {
+        lines.push(Line::from("No heading matches"));
+    }
+    let offset = scroll_offset(list.cursor, entries.len(), rows);
+    for (i, e) in entries.iter().enumerate().skip(offset).take(rows) {
+        let collapsed = list.collapsed.contains(&e.section) && has_children(app, e.section);
+        lines.push(row(app, e, width, i == list.cursor, collapsed, false));
+    }
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            height: inner.height,
+            ..inner
+        },
+    );
+    if filtering {
+        let prompt = format!("/{}", list.filter.as_deref().unwrap_or(""));
+        let cursor = if app.mode == Mode::OutlineFilter {
+            "▏"
+        } else {
+            ""
+        };
+        let line = Line::from(vec![
+            Span::styled(fit(&prompt, width.saturating_sub(1)), app.theme.key()),
+            Span::raw(cursor),
+        ]);
+        let at = Rect {
+            y: inner.y + inner.height.saturating_sub(1),
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(line), at);
+    }
+}
+
+/// The pinned sidebar, following the reader: the current section is always
+/// highlighted and in view.
+pub fn draw_sidebar(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::RIGHT)
+        .border_style(app.theme.border());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height);
+    let entries: Vec<Entry> = (0..app.outline.sections.len())
+        .map(|section| Entry {
+            section,
+            hits: Vec::new(),
+        })
+        .collect();
+    let current = app.current_section().unwrap_or(0);
+    let offset = scroll_offset(current, entries.len(), rows);
+    let mut lines = Vec::new();
+    let mut hit_rows = Vec::new();
+    if entries.is_empty() {
+        lines.push(Line::styled("No sections", Style::new()));
+    }
+    for (n, e) in entries.iter().skip(offset).take(rows).enumerate() {
+        let r = inner.y + u16::try_from(n).unwrap_or(u16::MAX);
+        hit_rows.push((r, e.section));
+        lines.push(row(app, e, width, false, false, true));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    app.sidebar_rows = hit_rows;
+    app.sidebar_columns = Some((area.x, area.x + area.width));
+}

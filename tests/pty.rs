@@ -1,0 +1,805 @@
+//! End-to-end tests: the real `longform` binary in a pseudo-terminal, with the
+//! screen read back through a terminal emulator (vt100).
+//!
+//! Every test is hermetic: the config folder, `HOME` and `XDG_CONFIG_HOME`
+//! point into a fresh temporary folder, and `TERM` is fixed. Nothing sleeps a
+//! fixed time: every step polls for the state it expects, with a generous
+//! timeout, and a failure prints the screen as it was.
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_longform");
+const GUIDE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/articles/reading-with-longform.md"
+);
+const SLOW_WEB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/articles/the-slow-web.md");
+const TEA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/articles/field-notes-on-tea.md"
+);
+
+/// How long to wait for any expected state: long, because the machine may be
+/// busy building; a passing test never waits this long.
+const TIMEOUT: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(20);
+
+/// What crossterm writes to hide or show the cursor, which ratatui does at the
+/// end of every frame.
+const FRAME_ENDS: [&[u8]; 2] = [b"\x1b[?25l", b"\x1b[?25h"];
+/// What crossterm writes for `DisableMouseCapture`.
+const DISABLE_MOUSE: &[u8] = b"\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l";
+const LEAVE_ALT_SCREEN: &[u8] = b"\x1b[?1049l";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+/// Records what the program asked the terminal outside the screen itself.
+#[derive(Default)]
+struct Recorder {
+    titles: Vec<Vec<u8>>,
+    bells: usize,
+}
+
+impl vt100::Callbacks for Recorder {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.titles.push(name.to_vec());
+    }
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+}
+
+/// Everything read from the master side so far.
+struct Output {
+    raw: Vec<u8>,
+    parser: vt100::Parser<Recorder>,
+    /// The reader thread saw the end of the output.
+    eof: bool,
+    /// Tells the reader thread to stop once it has read a whole frame.
+    stop: bool,
+}
+
+/// A snapshot of the emulated screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Screen {
+    rows: Vec<String>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        self.rows.join("\n")
+    }
+
+    fn contains(&self, s: &str) -> bool {
+        self.rows.iter().any(|r| r.contains(s))
+    }
+
+    /// The bottom row: the status bar.
+    fn status(&self) -> &str {
+        self.rows.last().map_or("", String::as_str)
+    }
+
+    /// The rows above the status bar.
+    fn body(&self) -> &[String] {
+        &self.rows[..self.rows.len().saturating_sub(1)]
+    }
+
+    /// The percentage shown in the status bar, if there is one.
+    fn percent(&self) -> Option<u32> {
+        let status = self.status();
+        let end = status.find('%')?;
+        let digits = status[..end].rsplit(|c: char| !c.is_ascii_digit()).next()?;
+        digits.parse().ok()
+    }
+}
+
+/// The binary running in a pseudo-terminal.
+struct Term {
+    /// The master side; `None` once the terminal has been hung up.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    child: Box<dyn Child + Send + Sync>,
+    out: Arc<Mutex<Output>>,
+    reader: Option<JoinHandle<()>>,
+    status: Option<ExitStatus>,
+    _dir: TempDir,
+}
+
+/// A command to run in a terminal, with the test's environment; `dir` is its
+/// temporary folder, removed when the test ends.
+struct Spawn {
+    cmd: CommandBuilder,
+    dir: TempDir,
+}
+
+impl Spawn {
+    /// `longform ARGS...`.
+    fn longform(args: &[&str]) -> Spawn {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        Spawn::with(cmd, dir)
+    }
+
+    /// A command whose environment is set up like `longform`'s.
+    fn with(mut cmd: CommandBuilder, dir: TempDir) -> Spawn {
+        let config = dir.path().join("config");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&config).expect("config dir");
+        std::fs::create_dir_all(&home).expect("home dir");
+        cmd.cwd(dir.path());
+        cmd.env("LONGFORM_CONFIG_DIR", &config);
+        cmd.env("HOME", &home);
+        cmd.env("XDG_CONFIG_HOME", dir.path().join("xdg"));
+        cmd.env("TERM", "xterm-256color");
+        for var in ["NO_COLOR", "COLORTERM", "LINES", "COLUMNS", "TMUX"] {
+            cmd.env_remove(var);
+        }
+        Spawn { cmd, dir }
+    }
+
+    fn run(self, rows: u16, cols: u16) -> Term {
+        let pty = native_pty_system()
+            .openpty(size(rows, cols))
+            .expect("open a pty");
+        let child = pty.slave.spawn_command(self.cmd).expect("spawn");
+        // Only the child holds the slave now, so its exit ends the output.
+        drop(pty.slave);
+        let mut source = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let out = Arc::new(Mutex::new(Output {
+            raw: Vec::new(),
+            parser: vt100::Parser::new_with_callbacks(rows, cols, 0, Recorder::default()),
+            eof: false,
+            stop: false,
+        }));
+        let shared = Arc::clone(&out);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            // Bytes after the last complete frame, held back from the screen.
+            let mut pending = Vec::new();
+            loop {
+                match source.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let mut out = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                        out.raw.extend_from_slice(&buf[..n]);
+                        pending.extend_from_slice(&buf[..n]);
+                        if let Some(end) = frames_end(&pending) {
+                            out.parser.process(&pending[..end]);
+                            pending.drain(..end);
+                        }
+                        // Stop when asked, between two frames.
+                        if out.stop && pending.is_empty() {
+                            break;
+                        }
+                    }
+                }
+            }
+            let mut out = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            out.parser.process(&pending);
+            out.eof = true;
+        });
+        Term {
+            master: Some(pty.master),
+            writer: Some(writer),
+            child,
+            out,
+            reader: Some(reader),
+            status: None,
+            _dir: self.dir,
+        }
+    }
+}
+
+fn size(rows: u16, cols: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+impl Term {
+    /// `longform ARGS...` in a terminal of `rows` × `cols`.
+    fn open(args: &[&str], rows: u16, cols: u16) -> Term {
+        Spawn::longform(args).run(rows, cols)
+    }
+
+    fn output(&self) -> MutexGuard<'_, Output> {
+        self.out.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn screen(&self) -> Screen {
+        let out = self.output();
+        let screen = out.parser.screen();
+        let (_, cols) = screen.size();
+        Screen {
+            rows: screen
+                .rows(0, cols)
+                .map(|r| r.trim_end().to_string())
+                .collect(),
+        }
+    }
+
+    /// Everything the program wrote to the terminal so far.
+    fn raw(&self) -> Vec<u8> {
+        self.output().raw.clone()
+    }
+
+    /// Poll until the screen satisfies `ok`, and return it; fail with the
+    /// screen as it was after `TIMEOUT`.
+    fn wait_for(&mut self, what: &str, ok: impl Fn(&Screen) -> bool) -> Screen {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if self.poll_exit().is_some() || start.elapsed() > TIMEOUT {
+                // One last look: the output may have caught up meanwhile.
+                let screen = self.screen();
+                if ok(&screen) {
+                    return screen;
+                }
+                panic!(
+                    "timed out waiting for {what}{}\n--- screen ---\n{}\n--- end ---",
+                    match &self.status {
+                        Some(s) => format!(" (the program exited: {s})"),
+                        None => String::new(),
+                    },
+                    screen.text()
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Type `bytes` as if at the keyboard.
+    fn send(&mut self, bytes: impl AsRef<[u8]>) {
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(bytes.as_ref()).expect("write to the pty");
+        writer.flush().expect("flush the pty");
+    }
+
+    /// Resize the terminal, as a window manager would.
+    fn resize(&mut self, rows: u16, cols: u16) {
+        // Resize the emulator first and under the lock, so that everything
+        // drawn for the new size lands on a screen of that size.
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        out.parser.screen_mut().set_size(rows, cols);
+        self.master()
+            .resize(size(rows, cols))
+            .expect("resize the pty");
+        drop(out);
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child has a pid")
+    }
+
+    fn master(&self) -> &dyn MasterPty {
+        self.master.as_deref().expect("the terminal is open")
+    }
+
+    /// The program's exit status, polling up to `TIMEOUT`; then wait until
+    /// all of its output has been read.
+    fn wait_exit(&mut self) -> ExitStatus {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.poll_exit() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "the program did not exit\n--- screen ---\n{}\n--- end ---",
+                self.screen().text()
+            );
+            std::thread::sleep(POLL);
+        };
+        while !self.output().eof && self.reader.is_some() {
+            assert!(
+                start.elapsed() < TIMEOUT * 2,
+                "the output did not end after the program exited"
+            );
+            std::thread::sleep(POLL);
+        }
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader thread");
+        }
+        status
+    }
+
+    /// The exit status, once the program has exited.
+    fn poll_exit(&mut self) -> Option<ExitStatus> {
+        if self.status.is_none() {
+            match self.child.try_wait() {
+                Ok(status) => self.status = status,
+                Err(e) => panic!("cannot wait for the program: {e}"),
+            }
+        }
+        self.status.clone()
+    }
+
+    /// Whether the program is still running.
+    fn alive(&mut self) -> bool {
+        self.poll_exit().is_none()
+    }
+
+    /// Close the terminal, like closing a terminal window: the kernel sends
+    /// SIGHUP to the program, and its terminal is gone.
+    fn hang_up(&mut self) {
+        // The reader thread holds a copy of the master; it must let go
+        // first. It stops once it has read a whole frame, and a resize makes
+        // the program draw one.
+        self.output().stop = true;
+        let (rows, cols) = self.output().parser.screen().size();
+        self.resize(rows + 1, cols + 1);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader thread");
+        }
+        self.output().eof = true;
+        drop(self.writer.take());
+        drop(self.master.take());
+    }
+
+    /// Whether the terminal is in canonical ("cooked") mode: false in raw
+    /// mode. Read from the pty's termios, without naming `nix`'s types.
+    fn canonical(&self) -> bool {
+        let termios = self.master().get_termios().expect("termios of the pty");
+        format!("{:?}", termios.local_flags).contains("ICANON")
+    }
+
+    /// Send a signal to the program with the `kill` command.
+    fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Check that the terminal was put back as it was found.
+    fn assert_restored(&self) {
+        let raw = self.raw();
+        let out = self.output();
+        let screen = out.parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "the cursor is still hidden");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse reporting is still on"
+        );
+        assert!(
+            contains(&raw, b"\x1b[?1049h"),
+            "never entered the alternate screen"
+        );
+        assert!(
+            contains(&raw, b"\x1b[?1000h"),
+            "never enabled mouse capture"
+        );
+        assert!(
+            contains(&raw, LEAVE_ALT_SCREEN),
+            "no leave-alternate-screen"
+        );
+        assert!(contains(&raw, SHOW_CURSOR), "no show-cursor");
+        assert!(contains(&raw, DISABLE_MOUSE), "no disable-mouse-capture");
+        drop(out);
+        assert!(self.canonical(), "the terminal was left in raw mode");
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        // Never leave a stray process behind when a test fails.
+        if self.status.is_none() && matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Where the last complete frame in `bytes` ends. ratatui ends every frame
+/// by hiding (or showing) the cursor, after all the cells of the frame; the
+/// screen is only updated up to there, so a test never sees half a frame.
+fn frames_end(bytes: &[u8]) -> Option<usize> {
+    FRAME_ENDS
+        .iter()
+        .filter_map(|end| {
+            let at = bytes.windows(end.len()).rposition(|w| w == *end)?;
+            Some(at + end.len())
+        })
+        .max()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The reader is showing an article, at the start: the status bar says 0%.
+fn at_start(title: &str) -> impl Fn(&Screen) -> bool + '_ {
+    move |s: &Screen| s.contains(title) && s.status().contains(title) && s.percent() == Some(0)
+}
+
+#[test]
+fn open_scroll_resize_quit() {
+    let mut t = Term::open(&[GUIDE], 30, 100);
+    let first = t.wait_for("the guide at 0%", at_start("Reading with longform"));
+    assert!(
+        first.status().starts_with(" Reading with longform"),
+        "{}",
+        first.status()
+    );
+    assert!(first.status().contains("min left"), "{}", first.status());
+    assert!(!t.canonical(), "the reader runs in raw mode");
+    assert!(first.contains("Opening an article"), "{}", first.text());
+    // The text column is 80 wide and centred: 10 blank columns either side.
+    let body = first.body();
+    let rows = body.len();
+    assert_eq!(rows, 29);
+    for row in body {
+        assert!(row.chars().take(10).all(|c| c == ' '), "{row:?}");
+        assert!(row.chars().count() <= 90, "{row:?}");
+    }
+    assert!(
+        body.iter()
+            .any(|r| r.chars().nth(10).is_some_and(|c| c != ' ')),
+        "no text starts in column 10:\n{}",
+        first.text()
+    );
+
+    // Three lines down: every row moves up by three.
+    t.send("jjj");
+    let down = t.wait_for("three lines down", |s| {
+        s.body()[..rows - 3] == first.body()[3..]
+    });
+    // A page down keeps one line of the last page on top.
+    let last = down.body().last().cloned().unwrap_or_default();
+    let before = down.percent().expect("a percentage");
+    t.send(" ");
+    let paged = t.wait_for("a page down", |s| {
+        s.body()[0] == last && s.body() != down.body()
+    });
+    let after = paged.percent().expect("a percentage");
+    assert!(after > before, "the progress grew: {before}% → {after}%");
+
+    // Make sure a line of text is on top, to recognise it at other sizes.
+    let mut screen = paged;
+    for _ in 0..5 {
+        if !screen.body()[0].trim().is_empty() {
+            break;
+        }
+        let next = screen.body()[1].clone();
+        t.send("j");
+        screen = t.wait_for("one more line down", |s| s.body()[0] == next);
+    }
+    let top = screen.body()[0].trim().to_string();
+    assert!(!top.is_empty(), "a line of text on top:\n{}", screen.text());
+    let word = top
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+
+    // Narrower: the same text stays on the top line.
+    t.resize(20, 60);
+    let narrow = t.wait_for("the 60×20 layout", |s| {
+        s.rows.len() == 20 && s.percent().is_some() && s.body()[0].contains(&word)
+    });
+    for row in narrow.body() {
+        assert!(row.chars().count() <= 60, "{row:?}");
+    }
+    // And back: the very same screen as before the resize.
+    t.resize(30, 100);
+    t.wait_for("the same screen back at 100×30", |s| *s == screen);
+
+    // Help opens over the text and Esc closes it.
+    t.send("?");
+    let help = t.wait_for("the help overlay", |s| s.contains("Keys · Esc closes"));
+    assert!(help.contains("half page down"), "{}", help.text());
+    assert!(help.contains("quit"), "{}", help.text());
+    t.send("\x1b");
+    t.wait_for("the help closed", |s| *s == screen);
+    // `?` closes it too.
+    t.send("?");
+    t.wait_for("the help overlay again", |s| {
+        s.contains("Keys · Esc closes")
+    });
+    t.send("?");
+    t.wait_for("the help closed again", |s| *s == screen);
+
+    // To the end.
+    t.send("G");
+    let end = t.wait_for("the end", |s| s.status().contains("100% · end"));
+    assert!(!end.status().contains("min left"), "{}", end.status());
+    // And back to the start.
+    t.send("g");
+    t.wait_for("the start again", |s| *s == first);
+
+    t.send("q");
+    let status = t.wait_exit();
+    assert!(status.success(), "exit status {status}");
+    assert_eq!(status.exit_code(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn keys_move_as_documented() {
+    let mut t = Term::open(&[SLOW_WEB], 24, 80);
+    let first = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    let rows = first.body().len();
+    // Down arrow, Ctrl-d (half page: 11 rows of 23), PgDn, then back up.
+    t.send("\x1b[B");
+    let one = t.wait_for("a line down", |s| s.body()[..rows - 1] == first.body()[1..]);
+    t.send("\x04");
+    let half = rows / 2;
+    let halfway = t.wait_for("half a page down", |s| {
+        s.body()[..rows - half] == one.body()[half..]
+    });
+    t.send("\x1b[6~");
+    let last = halfway.body()[rows - 1].clone();
+    let paged = t.wait_for("a page down", |s| {
+        s.body()[0] == last && s.body() != halfway.body()
+    });
+    t.send("b");
+    t.wait_for("a page up", |s| *s == halfway);
+    t.send("\x15");
+    t.wait_for("half a page up", |s| *s == one);
+    t.send("\x1b[A");
+    t.wait_for("a line up", |s| *s == first);
+    // The mouse wheel (SGR reports): three lines down, three lines up.
+    t.send("\x1b[<65;40;10M");
+    t.wait_for("the wheel down", |s| {
+        s.body()[..rows - 3] == first.body()[3..]
+    });
+    t.send("\x1b[<64;40;10M");
+    t.wait_for("the wheel up", |s| *s == first);
+    // End and Home.
+    t.send("\x1b[F");
+    t.wait_for("the end", |s| s.status().contains("100% · end"));
+    t.send("\x1b[H");
+    t.wait_for("the start", |s| *s == first);
+    assert_ne!(paged, first);
+    // Ctrl-c quits like q.
+    t.send("\x03");
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 0, "exit status {status}");
+    t.assert_restored();
+}
+
+#[test]
+fn invalid_utf8_notice() {
+    let mut spawn = Spawn::longform(&[]);
+    let article = spawn.dir.path().join("latin1.md");
+    std::fs::write(&article, b"# Caf\xe9\n\nCaf\xe9 au lait, twice.\n").expect("write");
+    spawn.cmd.arg(&article);
+    let mut t = spawn.run(24, 80);
+    // The notice takes the place of the title until the next key. (vt100
+    // drops U+FFFD, so the � itself is checked in the raw output.)
+    let screen = t.wait_for("the notice", |s| {
+        s.status()
+            .contains("latin1.md: invalid UTF-8 was replaced with")
+    });
+    assert!(screen.contains("au lait, twice."), "{}", screen.text());
+    assert!(
+        contains(&t.raw(), "Caf\u{fffd}".as_bytes()),
+        "the bad byte is shown as �"
+    );
+    t.send("j");
+    t.wait_for("the title back", |s| {
+        s.status().starts_with(" Caf") && !s.status().contains("UTF-8")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
+fn signal_restores(signal: &str, code: u32) {
+    let mut t = Term::open(&[TEA], 24, 80);
+    t.wait_for("the article", |s| s.percent() == Some(0));
+    assert!(t.output().parser.screen().alternate_screen());
+    t.signal(signal);
+    let status = t.wait_exit();
+    assert_eq!(
+        (status.exit_code(), status.signal()),
+        (code, None),
+        "SIG{signal} should end the program with status {code}, not {status}"
+    );
+    t.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_terminal() {
+    signal_restores("TERM", 143);
+}
+
+#[test]
+fn sighup_restores_terminal() {
+    signal_restores("HUP", 129);
+}
+
+#[test]
+fn sigint_restores_terminal() {
+    signal_restores("INT", 130);
+}
+
+#[test]
+fn tiny_terminal() {
+    let mut t = Term::open(&[GUIDE], 3, 10);
+    let small = t.wait_for("the too-small notice", |s| s.contains("Terminal"));
+    assert!(small.contains("too small"), "{}", small.text());
+    assert!(!small.contains("Reading"), "{}", small.text());
+
+    t.resize(30, 100);
+    t.wait_for("the guide", at_start("Reading with longform"));
+
+    // 1×1: the notice, cut to its first letter; then the article again.
+    t.resize(1, 1);
+    t.wait_for("the notice at 1×1", |s| s.rows == ["T"]);
+    assert!(t.alive(), "the program survived a 1×1 terminal");
+    t.resize(5, 19);
+    t.wait_for("the notice at 19×5", |s| s.contains("Terminal too small"));
+    t.resize(5, 20);
+    t.wait_for("the smallest reader, 20×5", |s| {
+        !s.contains("too small") && s.percent() == Some(0)
+    });
+    t.resize(30, 100);
+    t.wait_for("the guide again", at_start("Reading with longform"));
+    assert!(t.alive(), "the program is still running");
+
+    t.send("q");
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 0, "exit status {status}");
+    t.assert_restored();
+}
+
+#[test]
+fn escape_injection() {
+    let mut spawn = Spawn::longform(&[]);
+    let article = spawn.dir.path().join("evil.md");
+    std::fs::write(
+        &article,
+        "---\ntitle: Evil \x1b]2;hacked\x07 title\n---\n\n\
+         # Hi\n\n\
+         A \x1b]0;pwned\x07 title and \x1b[2J clear and &#27;[31m entity and \u{202e}rev.\n",
+    )
+    .expect("write the article");
+    spawn.cmd.arg(&article);
+    let mut t = spawn.run(24, 100);
+    let screen = t.wait_for("the article", |s| s.contains("Hi") && s.contains("rev."));
+    let text = screen.text();
+    // Every control character is shown as a visible stand-in.
+    assert!(text.contains("A ␛]0;pwned␇ title and"), "{text}");
+    assert!(text.contains("␛[2J clear and"), "{text}");
+    assert!(text.contains("␛[31m entity and"), "{text}");
+    assert!(text.contains("<U+202E>rev."), "{text}");
+    assert!(screen.status().contains("Evil ␛]2;hacked␇ title"), "{text}");
+
+    t.send("q");
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 0, "exit status {status}");
+    let raw = t.raw();
+    for bad in [
+        &b"\x1b]0;pwned"[..],
+        b"\x1b]2;hacked",
+        b"\x1b[2J clear",
+        b"\x1b[31m entity",
+        "\u{202e}".as_bytes(),
+        b"\x07",
+    ] {
+        assert!(
+            !contains(&raw, bad),
+            "the output holds {:?}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    let out = t.output();
+    assert!(
+        out.parser.callbacks().titles.is_empty(),
+        "the window title was set to {:?}",
+        out.parser
+            .callbacks()
+            .titles
+            .iter()
+            .map(|t| String::from_utf8_lossy(t).into_owned())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(out.parser.callbacks().bells, 0, "the bell rang");
+    drop(out);
+    t.assert_restored();
+}
+
+#[test]
+fn stdin_article() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = CommandBuilder::new("sh");
+    // The article comes through a pipe; the keys come from the terminal.
+    cmd.args(["-c", "cat \"$1\" | \"$0\" -", BIN, TEA]);
+    let mut t = Spawn::with(cmd, dir).run(24, 80);
+    let first = t.wait_for("the article from stdin", at_start("Field Notes on Tea"));
+    t.send("j");
+    t.wait_for("a line down", |s| s.body()[..22] == first.body()[1..]);
+    t.send("q");
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 0, "exit status {status}");
+    t.assert_restored();
+}
+
+#[test]
+fn missing_file_is_a_plain_error() {
+    // A missing file is one line on stderr, with no terminal set-up at all.
+    let mut spawn = Spawn::longform(&[]);
+    let missing = spawn.dir.path().join("missing.md");
+    spawn.cmd.arg(&missing);
+    let mut t = spawn.run(24, 80);
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 1, "exit status {status}");
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    assert!(raw.contains("longform: cannot open"), "{raw:?}");
+    assert!(raw.contains("no such file"), "{raw:?}");
+    assert!(!raw.contains("\x1b[?1049h"), "{raw:?}");
+}
+
+/// Closing the terminal window: the kernel hangs the terminal up and sends
+/// SIGHUP. The program exits with 129 like on `kill -HUP`, even though
+/// crossterm's read of keys keeps retrying on a hung-up terminal
+/// (crossterm-rs/crossterm#793): the signal watcher ends it after a grace
+/// period, and nothing panics writing to the dead terminal.
+#[test]
+fn hangup_exits() {
+    let mut t = Term::open(&[TEA], 24, 80);
+    t.wait_for("the article", |s| s.percent() == Some(0));
+    t.hang_up();
+    let status = t.wait_exit();
+    assert_eq!(
+        (status.exit_code(), status.signal()),
+        (129, None),
+        "a hangup should end the program with status 129, not {status}"
+    );
+}
+
+/// A resize keeps the text at the top position on the top row, also when
+/// that position falls inside the first line of a paragraph at the new
+/// width: the blank line that shares the paragraph's position is skipped.
+#[test]
+fn resize_keeps_mid_paragraph_text_on_top() {
+    let mut t = Term::open(&[SLOW_WEB], 20, 60);
+    let mut screen = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    for _ in 0..20 {
+        if screen.body()[0].starts_with("person reading something long") {
+            break;
+        }
+        let next = screen.body()[1].clone();
+        t.send("j");
+        screen = t.wait_for("a line down", |s| s.body()[0] == next);
+    }
+    assert!(
+        screen.body()[0].starts_with("person reading something long"),
+        "{}",
+        screen.text()
+    );
+    t.resize(30, 100);
+    let wide = t.wait_for("the 100×30 layout", |s| {
+        s.rows.len() == 30 && s.contains("There is a particular kind of quiet")
+    });
+    assert!(
+        wide.body()[0].contains("a person reading something"),
+        "the line with the top position is not on top:\n{}",
+        wide.text()
+    );
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}

@@ -1,0 +1,143 @@
+//! Process-level tests of the reading store: writers killed with SIGKILL at
+//! random moments never leave a torn record, and two processes adding
+//! bookmarks to one article lose none. The child processes are this test
+//! binary run again on an ignored test, told what to do by environment
+//! variables; everything lives in a temporary dir, never the real home.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use longform::parse::parse;
+use longform::position::{Anchor, Position};
+use longform::store::{Load, ReadingState, Store};
+
+const ID: &str = "5eed5eed5eed5eed";
+/// The store dir a child works in; children do nothing without it.
+const DIR_VAR: &str = "LONGFORM_STORE_TEST_DIR";
+/// The label prefix of a bookmarking child.
+const TAG_VAR: &str = "LONGFORM_STORE_TEST_TAG";
+const BOOKMARKS_PER_CHILD: usize = 20;
+/// Bookmarks in the record a killed writer rewrites: enough to make a
+/// write take a while, so kills land in the middle of some.
+const BIG: usize = 400;
+
+fn anchor(byte: usize) -> Anchor {
+    let src = "# Title\n\nSome text to anchor in, long enough for a quote of it.\n";
+    Anchor::at(&parse(src), Position(byte))
+}
+
+fn big_state() -> ReadingState {
+    let mut state = ReadingState::new("/articles/big.md".into(), "Big".into(), 7, 1);
+    for i in 0..BIG {
+        let note = format!("note {i}: {}", "lorem ipsum ".repeat(10));
+        state.add_bookmark(anchor(i % 60), format!("mark {i}"), Some(note), 1);
+    }
+    state
+}
+
+fn child(test: &str, dir: &Path, tag: &str) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
+    cmd.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(DIR_VAR, dir)
+    .env(TAG_VAR, tag)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    cmd
+}
+
+/// Child: rewrite the big record as fast as it can, forever, counting
+/// its saves in `seconds_read` so the parent sees progress.
+#[test]
+#[ignore = "a child process of killed_writers_never_leave_a_torn_record"]
+fn writer_child() {
+    let Some(dir) = std::env::var_os(DIR_VAR) else {
+        return;
+    };
+    let store = Store::new(Path::new(&dir));
+    let mut state = match store.load(ID).expect("load") {
+        Load::Found(state) => state,
+        other => panic!("{other:?}"),
+    };
+    loop {
+        state.seconds_read += 1;
+        state = store.save(ID, &state).expect("save");
+    }
+}
+
+/// Child: add bookmarks one by one, saving after each, as a reader would.
+#[test]
+#[ignore = "a child process of two_processes_adding_bookmarks_lose_none"]
+fn bookmark_child() {
+    let (Some(dir), Ok(tag)) = (std::env::var_os(DIR_VAR), std::env::var(TAG_VAR)) else {
+        return;
+    };
+    let store = Store::new(Path::new(&dir));
+    // Both children opened the article before either saved.
+    let mut state = ReadingState::new("/articles/a.md".into(), "A".into(), 9, 1);
+    for i in 0..BOOKMARKS_PER_CHILD {
+        state.add_bookmark(anchor(i), format!("{tag}-{i}"), None, 1);
+        state = store.save(ID, &state).expect("save");
+    }
+}
+
+#[test]
+fn killed_writers_never_leave_a_torn_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    store.save(ID, &big_state()).unwrap();
+    let mut last = 0;
+    for round in 0..25u64 {
+        let mut writer = child("writer_child", dir.path(), "").spawn().unwrap();
+        // Vary the moment of the kill so it lands in every phase of a save.
+        std::thread::sleep(Duration::from_millis(30 + (round * 17) % 70));
+        // `Child::kill` sends SIGKILL on Unix: no destructor, no cleanup.
+        writer.kill().unwrap();
+        writer.wait().unwrap();
+        let state = match store.load(ID).unwrap() {
+            Load::Found(state) => state,
+            other => panic!("round {round}: {other:?}"),
+        };
+        assert_eq!(state.bookmarks.len(), BIG, "round {round}");
+        assert!(state.seconds_read >= last, "round {round}: went back");
+        last = state.seconds_read;
+    }
+    assert!(last > 0, "the writers never saved: the test proved nothing");
+    let names: Vec<String> = std::fs::read_dir(store.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("corrupt")), "{names:?}");
+}
+
+#[test]
+fn two_processes_adding_bookmarks_lose_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let started = Instant::now();
+    let children: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|tag| child("bookmark_child", dir.path(), tag).spawn().unwrap())
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success(), "a child failed");
+    }
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let Load::Found(state) = store.load(ID).unwrap() else {
+        panic!("no record");
+    };
+    let mut labels: Vec<String> = state.bookmarks.into_iter().map(|b| b.label).collect();
+    labels.sort();
+    let mut expected: Vec<String> = ["a", "b"]
+        .iter()
+        .flat_map(|t| (0..BOOKMARKS_PER_CHILD).map(move |i| format!("{t}-{i}")))
+        .collect();
+    expected.sort();
+    assert_eq!(labels, expected);
+}
