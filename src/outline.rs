@@ -207,6 +207,8 @@ pub struct Entry {
     pub section: usize,
     /// Char indices of the title that the filter matched.
     pub hits: Vec<usize>,
+    /// How well the filter matched: the best match gets the cursor.
+    pub score: i64,
 }
 
 impl OutlineList {
@@ -259,7 +261,11 @@ impl OutlineList {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, s)| {
-                    fuzzy_match(q, &s.title).map(|(_, hits)| Entry { section: i, hits })
+                    fuzzy_match(q, &s.title).map(|(score, hits)| Entry {
+                        section: i,
+                        hits,
+                        score,
+                    })
                 })
                 .collect(),
             None => (0..outline.sections.len())
@@ -267,6 +273,7 @@ impl OutlineList {
                 .map(|section| Entry {
                     section,
                     hits: Vec::new(),
+                    score: 0,
                 })
                 .collect(),
         }
@@ -326,11 +333,16 @@ impl OutlineList {
         self.select_section(outline, keep);
     }
 
-    /// Start filtering, or change the filter; the cursor goes to the first
-    /// match.
-    pub fn set_filter(&mut self, filter: Option<String>) {
+    /// Start filtering, or change the filter. The rows stay in article
+    /// order; the cursor goes to the best match (the first of equals).
+    pub fn set_filter(&mut self, outline: &Outline, filter: Option<String>) {
         self.filter = filter;
-        self.cursor = 0;
+        let entries = self.entries(outline);
+        self.cursor = entries
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, e)| (e.score, std::cmp::Reverse(*i)))
+            .map_or(0, |(i, _)| i);
     }
 }
 
@@ -561,16 +573,25 @@ mod tests {
         list.set_level(&o, 1);
         assert_eq!(titles(&list), ["Part I", "Part II"]);
         list.set_level(&o, 6);
-        list.set_filter(Some("mid".into()));
+        list.set_filter(&o, Some("mid".into()));
         assert_eq!(titles(&list), ["Middle"]);
         assert_eq!(list.entries(&o)[0].hits, [0, 1, 2]);
-        list.set_filter(None);
+        list.set_filter(&o, None);
         list.last(&o);
         assert_eq!(list.selected(&o), Some(3));
         // Collapsing a leaf goes to its parent.
         let mut list = OutlineList::open_at(&o, Some(1));
         list.collapse(&o);
         assert_eq!(list.selected(&o), Some(0));
+    }
+
+    #[test]
+    fn the_best_match_gets_the_cursor() {
+        let o = Outline::new(&parse("# The rag and the break\n\n# Reader mode\n"));
+        let mut list = OutlineList::open_at(&o, None);
+        list.set_filter(&o, Some("rdr".into()));
+        assert_eq!(list.entries(&o).len(), 2);
+        assert_eq!(list.selected(&o), Some(1));
     }
 
     #[test]

@@ -152,10 +152,19 @@ impl Reader {
         }
     }
 
+    /// Where the reader is, exactly: the top position and which of the
+    /// lines sharing it is on top.
+    pub fn place(&self) -> Place {
+        Place {
+            top: self.top,
+            skew: self.skew,
+        }
+    }
+
     /// Go back to a place exactly as it was left (the jump list).
-    pub fn go_to(&mut self, pos: Position) {
-        self.top = pos;
-        self.skew = 0;
+    pub fn go_to(&mut self, place: Place) {
+        self.top = place.top;
+        self.skew = place.skew;
     }
 
     /// Put the text at `pos` on the top line, skipping the blank lines
@@ -233,12 +242,25 @@ impl Reader {
     }
 }
 
+/// A reader's place, exactly as it was on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub top: Position,
+    skew: isize,
+}
+
+impl From<Position> for Place {
+    fn from(top: Position) -> Place {
+        Place { top, skew: 0 }
+    }
+}
+
 /// Where the reader has been: every jump pushes the place it left, as in
 /// vim. Scrolling does not push.
 #[derive(Clone, Debug, Default)]
 pub struct JumpList {
-    back: Vec<Position>,
-    forward: Vec<Position>,
+    back: Vec<Place>,
+    forward: Vec<Place>,
 }
 
 /// The most places a jump list remembers.
@@ -246,7 +268,7 @@ const JUMPS_KEPT: usize = 100;
 
 impl JumpList {
     /// Remember `from` before jumping away from it.
-    pub fn push(&mut self, from: Position) {
+    pub fn push(&mut self, from: Place) {
         if self.back.last() != Some(&from) {
             self.back.push(from);
         }
@@ -257,14 +279,14 @@ impl JumpList {
     }
 
     /// The place to go back to from `current`.
-    pub fn back(&mut self, current: Position) -> Option<Position> {
+    pub fn back(&mut self, current: Place) -> Option<Place> {
         let to = self.back.pop()?;
         self.forward.push(current);
         Some(to)
     }
 
     /// The place to go forward to again from `current`.
-    pub fn forward(&mut self, current: Position) -> Option<Position> {
+    pub fn forward(&mut self, current: Place) -> Option<Place> {
         let to = self.forward.pop()?;
         self.back.push(current);
         Some(to)
@@ -350,20 +372,21 @@ mod tests {
 
     #[test]
     fn jump_list_goes_back_and_forward_like_vim() {
+        let p = |n: usize| Place::from(Position(n));
         let mut j = JumpList::default();
-        assert_eq!(j.back(Position(5)), None);
-        j.push(Position(10));
-        j.push(Position(20));
-        assert_eq!(j.back(Position(30)), Some(Position(20)));
-        assert_eq!(j.back(Position(20)), Some(Position(10)));
-        assert_eq!(j.back(Position(10)), None);
-        assert_eq!(j.forward(Position(10)), Some(Position(20)));
-        assert_eq!(j.forward(Position(20)), Some(Position(30)));
-        assert_eq!(j.forward(Position(30)), None);
+        assert_eq!(j.back(p(5)), None);
+        j.push(p(10));
+        j.push(p(20));
+        assert_eq!(j.back(p(30)), Some(p(20)));
+        assert_eq!(j.back(p(20)), Some(p(10)));
+        assert_eq!(j.back(p(10)), None);
+        assert_eq!(j.forward(p(10)), Some(p(20)));
+        assert_eq!(j.forward(p(20)), Some(p(30)));
+        assert_eq!(j.forward(p(30)), None);
         // A new jump drops the forward history.
-        j.back(Position(30));
-        j.push(Position(20));
-        assert_eq!(j.forward(Position(99)), None);
+        j.back(p(30));
+        j.push(p(20));
+        assert_eq!(j.forward(p(99)), None);
     }
 
     #[test]

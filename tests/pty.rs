@@ -803,3 +803,56 @@ fn resize_keeps_mid_paragraph_text_on_top() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
+
+/// Section navigation as a reader uses it: three heading jumps, then the
+/// outline with a filter, a jump, and Backspace back to where we were.
+#[test]
+fn heading_jumps_outline_filter_and_back() {
+    let mut t = Term::open(&[SLOW_WEB], 30, 100);
+    t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    t.send("]]]");
+    let third = t.wait_for("the third heading on top", |s| {
+        s.body()[0].trim() == "Eighty columns"
+    });
+    assert!(
+        third
+            .status()
+            .contains("Glass before paper › Eighty columns"),
+        "{}",
+        third.status()
+    );
+    t.send("t");
+    t.wait_for("the outline", |s| s.contains("┌ Outline"));
+    t.send("/rdr");
+    let filtered = t.wait_for("the filtered outline", |s| s.contains("/rdr"));
+    assert!(filtered.contains("Reader mode"), "{}", filtered.text());
+    assert!(!filtered.contains("Measure"), "{}", filtered.text());
+    t.send("\r");
+    let jumped = t.wait_for("Reader mode on top", |s| {
+        s.body()[0].trim() == "Reader mode" && !s.contains("┌ Outline")
+    });
+    assert!(
+        jumped.status().contains("Reader mode"),
+        "{}",
+        jumped.status()
+    );
+    // Backspace goes back along the jump list.
+    t.send("\x7f");
+    let back = t.wait_for("back at Eighty columns", |s| {
+        s.body()[0].trim() == "Eighty columns"
+    });
+    assert_eq!(back.body(), third.body());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
+/// `--section` opens with that heading on the top line.
+#[test]
+fn open_at_a_section() {
+    let mut t = Term::open(&[SLOW_WEB, "--section", "coda"], 30, 100);
+    let s = t.wait_for("Coda on top", |s| s.body()[0].trim() == "Coda");
+    assert!(s.status().contains("Coda"), "{}", s.status());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}

@@ -128,7 +128,7 @@ impl App {
 
     /// Jump to `pos`, remembering where we were.
     pub fn jump(&mut self, pos: Position) {
-        self.jumps.push(self.reader.top);
+        self.jumps.push(self.reader.place());
         self.reader.jump_to(&self.doc, &mut self.layout, pos);
         self.link = None;
     }
@@ -233,12 +233,12 @@ impl App {
                 let s = self.outline.prev_peer(self.reader.top).map(|s| s.heading);
                 self.jump_to_section(s, "No earlier section at this level");
             }
-            Action::JumpBack => match self.jumps.back(self.reader.top) {
-                Some(pos) => self.reader.go_to(pos),
+            Action::JumpBack => match self.jumps.back(self.reader.place()) {
+                Some(place) => self.reader.go_to(place),
                 None => self.message = Some("Jump list: nothing to go back to".into()),
             },
-            Action::JumpForward => match self.jumps.forward(self.reader.top) {
-                Some(pos) => self.reader.go_to(pos),
+            Action::JumpForward => match self.jumps.forward(self.reader.place()) {
+                Some(place) => self.reader.go_to(place),
                 None => self.message = Some("Jump list: nothing to go forward to".into()),
             },
             Action::NextLink => self.cycle_link(true),
@@ -271,7 +271,7 @@ impl App {
             }
             Action::FilterStart => {
                 if let Some(list) = &mut self.list {
-                    list.set_filter(Some(String::new()));
+                    list.set_filter(&self.outline, Some(String::new()));
                     self.mode = Mode::OutlineFilter;
                 }
             }
@@ -283,7 +283,7 @@ impl App {
                 if let Some(list) = &mut self.list
                     && list.filter.as_deref().is_some_and(str::is_empty)
                 {
-                    list.set_filter(None);
+                    list.set_filter(&self.outline, None);
                 }
                 self.mode = Mode::Outline;
             }
@@ -329,7 +329,7 @@ impl App {
         if let Some(list) = &mut self.list {
             let mut filter = list.filter.clone().unwrap_or_default();
             f(&mut filter);
-            list.set_filter(Some(filter));
+            list.set_filter(&self.outline, Some(filter));
         }
     }
 

@@ -160,6 +160,7 @@ pub fn draw_sidebar(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
         .map(|section| Entry {
             section,
             hits: Vec::new(),
+            score: 0,
         })
         .collect();
     let current = app.current_section().unwrap_or(0);
