@@ -40,6 +40,10 @@ pub struct Cli {
     /// prefix, then substring; case-insensitive)
     #[arg(long, value_name = "TEXT")]
     pub section: Option<String>,
+    /// Open at the start, ignoring the saved position (it is still saved
+    /// on exit)
+    #[arg(long)]
+    pub from_start: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,7 +106,13 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 cat_command(&source, None, ColorChoice::Never)?;
                 return Ok(Exit::Quit);
             }
-            tui::run(&source, start)
+            tui::run(
+                source,
+                &tui::Options {
+                    section: start,
+                    from_start: cli.from_start,
+                },
+            )
         }
     }
 }

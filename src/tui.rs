@@ -41,12 +41,20 @@ pub enum Exit {
     Signal(i32),
 }
 
-/// Open `source` full screen, at `start` when given, and read until the
-/// user quits.
-pub fn run(source: &Source, start: Option<Position>) -> Result<Exit> {
+/// How the reader opens an article.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Open at this section instead of the saved position.
+    pub section: Option<Position>,
+    /// Ignore the saved position for this run.
+    pub from_start: bool,
+}
+
+/// Open `source` full screen and read until the user quits.
+pub fn run(source: Source, options: &Options) -> Result<Exit> {
     let signal = watch_signals()?;
-    let mut app = App::new(source, Theme::from_env());
-    if let Some(pos) = start {
+    let mut app = App::new(&source, Theme::from_env());
+    if let Some(pos) = options.section {
         app.start_at(pos);
     }
     let guard = TerminalGuard::enter()?;
