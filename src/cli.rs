@@ -11,18 +11,23 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+use crate::config::Config;
 use crate::document::Document;
 use crate::layout::{Line, layout_block};
 use crate::load::{Source, load};
 use crate::outline::Outline;
 use crate::parse::parse;
 use crate::parse::sanitize;
+use crate::paths;
 use crate::position::Position;
 use crate::reader::DEFAULT_WPM;
+use crate::store::Store;
 use crate::tui::ansi::{RESET, sgr};
 use crate::tui::app::DEFAULT_MEASURE;
 use crate::tui::theme::Theme;
 use crate::tui::{self, Exit};
+
+mod report;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,6 +72,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the config dir and the files longform keeps in it
+    Where,
+    /// List bookmarks: of one article, or of every article that has any
+    Bookmarks {
+        /// The article (default: every article with bookmarks)
+        file: Option<PathBuf>,
+        /// Print a JSON list of {path, title, id, label, note, section,
+        /// percent, snippet, created, missing}
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the articles read, most recently opened first
+    Progress {
+        /// Print a JSON list of {path, title, percent, finished,
+        /// last_opened, minutes_read, bookmarks, missing}
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -92,6 +115,11 @@ pub fn run(cli: Cli) -> Result<Exit> {
             out.flush()?;
             Ok(Exit::Quit)
         }
+        Some(Command::Where) => report::where_command().map(|()| Exit::Quit),
+        Some(Command::Bookmarks { file, json }) => {
+            report::bookmarks_command(file.as_deref(), json).map(|()| Exit::Quit)
+        }
+        Some(Command::Progress { json }) => report::progress_command(json).map(|()| Exit::Quit),
         None => {
             let Some(file) = cli.file else {
                 anyhow::bail!("no article given: try 'longform FILE' or 'longform --help'");
@@ -106,11 +134,15 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 cat_command(&source, None, ColorChoice::Never)?;
                 return Ok(Exit::Quit);
             }
+            let (store, config, warning) = reading_setup();
             tui::run(
                 source,
-                &tui::Options {
+                tui::Options {
                     section: start,
                     from_start: cli.from_start,
+                    store,
+                    config,
+                    warning,
                 },
             )
         }
@@ -145,6 +177,22 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
     cat(&doc, width, theme, &mut out)?;
     out.flush()?;
     Ok(())
+}
+
+/// The store and config for the reader. Neither is required to read: a
+/// missing config dir means nothing is saved, with a warning.
+fn reading_setup() -> (Option<Store>, Config, Option<String>) {
+    match paths::config_dir() {
+        Ok(dir) => {
+            let (config, warning) = Config::load(&paths::config_file(&dir));
+            (Some(Store::new(&dir)), config, warning)
+        }
+        Err(err) => (
+            None,
+            Config::default(),
+            Some(format!("Progress will not be saved: {err:#}")),
+        ),
+    }
 }
 
 /// The position of the section `query` names, or an error listing the

@@ -21,5 +21,6 @@ pub mod parse;
 pub mod paths;
 pub mod position;
 pub mod reader;
+pub mod session;
 pub mod store;
 pub mod tui;

@@ -9,10 +9,10 @@ pub mod keymap;
 pub mod theme;
 pub mod view;
 
-use std::io::{self, Stdout};
-use std::sync::Arc;
+use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
@@ -27,8 +27,10 @@ use app::App;
 use keymap::{key_action, mouse_action};
 use theme::Theme;
 
+use crate::config::Config;
 use crate::load::Source;
 use crate::position::Position;
+use crate::store::{ReadingState, Store, learned_wpm};
 
 /// How often the loop wakes to notice a signal when no key comes.
 const TICK: Duration = Duration::from_millis(100);
@@ -48,18 +50,51 @@ pub struct Options {
     pub section: Option<Position>,
     /// Ignore the saved position for this run.
     pub from_start: bool,
+    /// Where reading state is kept; `None` when there is no config dir.
+    pub store: Option<Store>,
+    pub config: Config,
+    /// A problem with the config, to show once.
+    pub warning: Option<String>,
 }
 
-/// Open `source` full screen and read until the user quits.
-pub fn run(source: Source, options: &Options) -> Result<Exit> {
-    let signal = watch_signals()?;
-    let mut app = App::new(&source, Theme::from_env());
+/// The record to save if the loop cannot answer a signal.
+type Emergency = Arc<Mutex<Option<(Store, String, ReadingState)>>>;
+
+/// Open `source` full screen and read until the user quits. Progress is
+/// saved on quit, on signals, and in the background when idle.
+pub fn run(source: Source, options: Options) -> Result<Exit> {
+    let emergency: Emergency = Arc::default();
+    let signal = watch_signals(Arc::clone(&emergency))?;
+    let mut app = App::open(
+        &source,
+        Theme::from_env(),
+        options.store.clone(),
+        options.from_start,
+    );
+    drop(source);
     if let Some(pos) = options.section {
         app.start_at(pos);
     }
+    if let Some(m) = options.config.measure {
+        app.max_measure = usize::from(m).max(1);
+    }
+    let learned = options
+        .store
+        .as_ref()
+        .and_then(|s| learned_wpm(s.all().iter().map(|(_, r)| r)));
+    if let Some(wpm) = options.config.words_per_minute.or(learned) {
+        app.set_wpm(wpm);
+    }
+    if let Some(w) = options.warning {
+        app.message = Some(w);
+    }
     let guard = TerminalGuard::enter()?;
-    let result = event_loop(&mut app, &signal);
+    let result = event_loop(&mut app, &signal, &emergency);
     drop(guard);
+    // The terminal is back: a failed save can be said on stderr.
+    if let Some(warning) = app.save_now() {
+        let _ = writeln!(io::stderr(), "longform: warning: {warning}");
+    }
     result
 }
 
@@ -74,7 +109,7 @@ const SIGNAL_GRACE: Duration = Duration::from_secs(1);
 /// number and ends cleanly. When it cannot (a closed terminal can leave the
 /// read of keys retrying forever), the watcher restores what it can and
 /// exits with 128 + the signal.
-fn watch_signals() -> Result<Arc<AtomicUsize>> {
+fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let signal = Arc::new(AtomicUsize::new(0));
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
@@ -86,6 +121,12 @@ fn watch_signals() -> Result<Arc<AtomicUsize>> {
             std::thread::sleep(SIGNAL_GRACE);
             if seen.load(Ordering::SeqCst) != SIGNAL_TAKEN {
                 restore();
+                // The loop is stuck: save the last state it published.
+                if let Ok(mut slot) = emergency.lock()
+                    && let Some((store, id, state)) = slot.take()
+                {
+                    let _ = store.save(&id, &state);
+                }
                 std::process::exit(128 + sig);
             }
         }
@@ -93,8 +134,8 @@ fn watch_signals() -> Result<Arc<AtomicUsize>> {
     Ok(signal)
 }
 
-fn event_loop(app: &mut App, signal: &AtomicUsize) -> Result<Exit> {
-    let result = read_and_draw(app, signal);
+fn event_loop(app: &mut App, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
+    let result = read_and_draw(app, signal, emergency);
     match result {
         // A hung-up terminal fails to draw or read just before SIGHUP
         // arrives: report the hangup, not the I/O error it caused.
@@ -130,7 +171,7 @@ fn wait_for_signal(signal: &AtomicUsize, wait: Duration) -> Option<i32> {
     }
 }
 
-fn read_and_draw(app: &mut App, signal: &AtomicUsize) -> Result<Exit> {
+fn read_and_draw(app: &mut App, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
     // Never dropped: the guard restores the terminal, and ratatui's own drop
     // would print (and so panic) when the terminal is already gone.
     let mut terminal = std::mem::ManuallyDrop::new(
@@ -151,6 +192,12 @@ fn read_and_draw(app: &mut App, signal: &AtomicUsize) -> Result<Exit> {
             if event::poll(TICK).context("cannot read the terminal")? {
                 break;
             }
+            app.tick(Instant::now());
+            if app.message.is_some() && app.session.save_error.is_some() {
+                terminal
+                    .draw(|frame| view::draw(frame, app))
+                    .context("cannot draw")?;
+            }
         }
         let action = match event::read().context("cannot read the terminal")? {
             Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app.mode, key),
@@ -159,7 +206,12 @@ fn read_and_draw(app: &mut App, signal: &AtomicUsize) -> Result<Exit> {
             _ => None,
         };
         if let Some(action) = action {
+            let before = app.top();
             app.update(action);
+            app.after_key(before, Instant::now());
+            if let Ok(mut slot) = emergency.lock() {
+                *slot = app.session.snapshot();
+            }
         }
     }
 }

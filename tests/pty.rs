@@ -856,3 +856,95 @@ fn open_at_a_section() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
+
+/// Progress survives quitting: page down, bookmark, quit; reopen at another
+/// size and the same sentence is on top; the bookmark is listed by
+/// `longform bookmarks FILE --json`.
+#[test]
+fn bookmark_quit_reopen_at_another_size() {
+    let shared = tempfile::tempdir().expect("shared config");
+    let article = shared.path().join("the-slow-web.md");
+    std::fs::copy(SLOW_WEB, &article).expect("copy the article");
+    let config = shared.path().join("config");
+    let open = |rows: u16, cols: u16| {
+        let mut spawn = Spawn::longform(&[article.to_str().expect("utf-8 path")]);
+        spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+        spawn.run(rows, cols)
+    };
+
+    let mut t = open(30, 100);
+    let mut screen = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    for _ in 0..5 {
+        let last = screen.body().last().cloned().unwrap_or_default();
+        t.send(" ");
+        screen = t.wait_for("a page down", |s| s.body()[0] == last);
+    }
+    let top_words: Vec<String> = screen.body()[0]
+        .split_whitespace()
+        .take(4)
+        .map(str::to_string)
+        .collect();
+    t.send("m");
+    t.wait_for("the bookmark prompt", |s| s.status().contains("Bookmark: "));
+    t.send("\r");
+    t.wait_for("the bookmark saved", |s| {
+        s.status().contains("Bookmarked: ")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+
+    let mut t = open(20, 60);
+    let again = t.wait_for("resumed", |s| s.status().contains("Resumed at"));
+    let first = again.body()[0].clone();
+    let joined = again.body()[..2].join(" ");
+    assert!(
+        top_words.iter().all(|w| joined.contains(w.as_str())),
+        "{top_words:?} not at the top of:\n{}",
+        again.text()
+    );
+    assert!(!first.trim().is_empty());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+
+    let out = std::process::Command::new(BIN)
+        .args(["bookmarks", article.to_str().expect("utf-8 path"), "--json"])
+        .env("LONGFORM_CONFIG_DIR", &config)
+        .output()
+        .expect("run bookmarks");
+    assert!(out.status.success());
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let list = list.as_array().expect("a list");
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert!(
+        list[0]["label"].as_str().is_some_and(|l| !l.is_empty()),
+        "{list:?}"
+    );
+}
+
+/// SIGTERM saves the position before the program exits.
+#[test]
+fn sigterm_saves_the_position() {
+    let shared = tempfile::tempdir().expect("shared config");
+    let config = shared.path().join("config");
+    let mut spawn = Spawn::longform(&[SLOW_WEB]);
+    spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+    let mut t = spawn.run(30, 100);
+    let first = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    let last = first.body().last().cloned().unwrap_or_default();
+    t.send(" ");
+    t.wait_for("a page down", |s| s.body()[0] == last);
+    t.signal("TERM");
+    assert_eq!(t.wait_exit().exit_code(), 143);
+    let records: Vec<_> = std::fs::read_dir(config.join("reading"))
+        .expect("a reading folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(records.len(), 1);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(records[0].path()).expect("read")).expect("JSON");
+    assert!(
+        record["position"]["byte"].as_u64().unwrap_or(0) > 0,
+        "{record}"
+    );
+}

@@ -74,6 +74,18 @@ fn help_overlay_lists_every_key() {
         assert!(shown.contains(key), "{key} missing from the short help");
     }
     insta::assert_snapshot!("help_120x20", terminal.backend());
+    // At 80x24 it scrolls: the last key comes into view.
+    let terminal = screen(&mut app, 80, 24);
+    let shown = format!("{}", terminal.backend());
+    assert!(shown.contains("j/k scroll"), "{shown}");
+    assert!(!shown.contains("Ctrl-c"));
+    for _ in 0..20 {
+        app.update(Action::HelpScroll(1));
+    }
+    let terminal = screen(&mut app, 80, 24);
+    let shown = format!("{}", terminal.backend());
+    assert!(shown.contains("q  Ctrl-c"), "{shown}");
+    insta::assert_snapshot!("help_80x24_scrolled", terminal.backend());
 }
 
 #[test]

@@ -47,7 +47,25 @@ pub enum Action {
         column: u16,
         row: u16,
     },
+    /// `m`: bookmark the top of the screen (asks for a label).
+    AddBookmark,
+    /// `'` or `B`: the bookmark list.
+    OpenBookmarks,
+    BookmarkMove(isize),
+    BookmarkFirst,
+    BookmarkLast,
+    BookmarkOpen,
+    BookmarkDelete,
+    BookmarkUndo,
+    BookmarkRename,
+    BookmarkNote,
+    PromptInput(char),
+    PromptBackspace,
+    PromptAccept,
+    PromptCancel,
     ToggleHelp,
+    /// Scroll the help overlay on a short screen.
+    HelpScroll(isize),
     CloseOverlay,
     Quit,
 }

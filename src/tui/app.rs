@@ -3,6 +3,8 @@
 //! status message. `update` carries out an `Action`; the views draw from
 //! this state.
 
+use std::time::{Duration, Instant};
+
 use super::action::Action;
 use super::keymap::Mode;
 use super::theme::Theme;
@@ -13,6 +15,46 @@ use crate::outline::{Outline, OutlineList};
 use crate::parse::parse;
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Reader};
+use crate::session::{BookmarkView, Session};
+use crate::store::{self, Bookmark, Store};
+
+/// Seconds without keys before the position is saved.
+pub const IDLE_SAVE: Duration = Duration::from_secs(5);
+
+/// A one-line prompt at the bottom of the screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The label of a new bookmark at this position.
+    NewBookmark(Position),
+    /// A new label for the bookmark with this id.
+    Rename(String),
+    /// The note of the bookmark with this id.
+    Note(String),
+}
+
+impl PromptKind {
+    pub fn title(&self) -> &'static str {
+        match self {
+            PromptKind::NewBookmark(_) => "Bookmark",
+            PromptKind::Rename(_) => "Rename",
+            PromptKind::Note(_) => "Note",
+        }
+    }
+}
+
+/// The bookmark list while it is open.
+#[derive(Clone, Debug, Default)]
+pub struct BookmarkList {
+    pub cursor: usize,
+    /// Deleted while the list is open, newest last: `u` brings them back.
+    pub undo: Vec<Bookmark>,
+}
 
 /// The widest text column, in columns: a comfortable measure for prose.
 pub const DEFAULT_MEASURE: usize = 80;
@@ -52,16 +94,44 @@ pub struct App {
     pub screen_width: u16,
     /// A place to jump to once the screen size is known.
     pending: Option<Position>,
+    /// The article's record: resume, bookmarks, time read, saving.
+    pub session: Session,
+    pub prompt: Option<Prompt>,
+    pub marks: Option<BookmarkList>,
+    /// The words per minute came from the config or were learned.
+    pub wpm_known: bool,
+    /// Rows the help overlay is scrolled by, on a short screen.
+    pub help_scroll: usize,
 }
 
 impl App {
+    /// An app that saves nothing: for tests and previews.
     pub fn new(source: &Source, theme: Theme) -> App {
+        App::open(source, theme, None, false)
+    }
+
+    /// Open `source`, with its saved state from `store` when given. The
+    /// reader resumes at the saved position unless `from_start`.
+    pub fn open(source: &Source, theme: Theme, store: Option<Store>, from_start: bool) -> App {
         let doc = parse(&source.text);
         let title = doc.title().map_or_else(|| source.stem(), str::to_string);
+        let title = crate::parse::sanitize(&title);
         let layout = Layout::new(&doc, DEFAULT_MEASURE);
         let outline = Outline::new(&doc);
-        App {
-            title: crate::parse::sanitize(&title),
+        let opened = Session::open(
+            store,
+            source.path.as_deref(),
+            &source.text,
+            &doc,
+            &title,
+            store::now(),
+        );
+        let message = match (source.warning(), opened.message) {
+            (Some(w), Some(m)) => Some(format!("{w} · {m}")),
+            (w, m) => w.or(m),
+        };
+        let mut app = App {
+            title,
             outline,
             layout,
             doc,
@@ -71,7 +141,7 @@ impl App {
             list: None,
             sidebar: false,
             link: None,
-            message: source.warning(),
+            message,
             theme,
             max_measure: DEFAULT_MEASURE,
             wpm: DEFAULT_WPM,
@@ -80,7 +150,22 @@ impl App {
             sidebar_columns: None,
             screen_width: 0,
             pending: None,
+            session: opened.session,
+            prompt: None,
+            marks: None,
+            wpm_known: false,
+            help_scroll: 0,
+        };
+        if let Some(pos) = opened.resume.filter(|_| !from_start) {
+            app.start_at(pos);
         }
+        app
+    }
+
+    /// Use a reading speed from the config or learned from the records.
+    pub fn set_wpm(&mut self, wpm: u32) {
+        self.wpm = usize::try_from(wpm).unwrap_or(DEFAULT_WPM).max(1);
+        self.wpm_known = true;
     }
 
     /// Open at `pos` (a section, a saved place) instead of the start.
@@ -116,9 +201,71 @@ impl App {
         self.reader.top
     }
 
-    /// The position the outline's progress bars count from.
+    /// The position the outline's progress bars count from: the saved
+    /// one once there is one, else where the reader is.
     pub fn progress_position(&self) -> Position {
-        self.reader.top
+        self.session
+            .state
+            .position
+            .as_ref()
+            .filter(|a| a.fingerprint == self.doc.fingerprint)
+            .map_or(self.reader.top, |a| Position(a.byte))
+    }
+
+    /// After every key: count reading time, remember the place, and mark
+    /// the article finished once its end is on screen.
+    pub fn after_key(&mut self, before: Position, at: Instant) {
+        let after = self.reader.top;
+        self.session.key(&self.doc, before, after, at);
+        let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+        self.session
+            .record_position(&self.doc, after, at_end, store::now());
+    }
+
+    /// Called when no key came for a while: save in the background after
+    /// `IDLE_SAVE`, and take in a finished save.
+    pub fn tick(&mut self, now: Instant) {
+        if self.session.is_dirty() && self.session.idle(now) >= IDLE_SAVE {
+            self.session.save_in_background();
+        }
+        if let Some(warning) = self.session.poll_saved() {
+            self.message = Some(warning);
+        }
+    }
+
+    /// Save before leaving; a warning when it failed.
+    pub fn save_now(&mut self) -> Option<String> {
+        let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+        self.session
+            .record_position(&self.doc, self.reader.top, at_end, store::now());
+        self.session.save_now()
+    }
+
+    /// The bookmarks in article order, as the list shows them.
+    pub fn bookmarks(&self) -> Vec<BookmarkView> {
+        self.session.bookmarks(&self.doc)
+    }
+
+    /// The label offered for a bookmark at the top of the screen: the
+    /// section and the first words of the line.
+    fn bookmark_label(&mut self) -> String {
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let words: Vec<String> = screen
+            .lines
+            .iter()
+            .map(crate::layout::Line::text)
+            .find(|t| !t.trim().is_empty())
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(5)
+            .map(str::to_string)
+            .collect();
+        let words = words.join(" ");
+        match self.doc.section_at(self.reader.top) {
+            Some(h) if !words.is_empty() && words != h.text => format!("{} · {words}", h.text),
+            Some(h) => h.text.clone(),
+            None => words,
+        }
     }
 
     /// The section the reader is in, as an index into the outline.
@@ -288,21 +435,161 @@ impl App {
                 self.mode = Mode::Outline;
             }
             Action::Click { column, row } => self.click(column, row),
+            Action::AddBookmark => {
+                let text = self.bookmark_label();
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::NewBookmark(self.reader.top),
+                    text,
+                });
+                self.mode = Mode::Prompt;
+            }
+            Action::OpenBookmarks => {
+                if self.bookmarks().is_empty() {
+                    self.message = Some("No bookmarks yet: m adds one".into());
+                }
+                self.marks = Some(BookmarkList::default());
+                self.mode = Mode::Bookmarks;
+            }
+            Action::BookmarkMove(n) => {
+                let len = self.bookmarks().len();
+                if let Some(m) = &mut self.marks {
+                    m.cursor = m.cursor.saturating_add_signed(n).min(len.saturating_sub(1));
+                }
+            }
+            Action::BookmarkFirst => {
+                if let Some(m) = &mut self.marks {
+                    m.cursor = 0;
+                }
+            }
+            Action::BookmarkLast => {
+                let len = self.bookmarks().len();
+                if let Some(m) = &mut self.marks {
+                    m.cursor = len.saturating_sub(1);
+                }
+            }
+            Action::BookmarkOpen => {
+                if let Some(b) = self.selected_bookmark() {
+                    self.marks = None;
+                    self.mode = Mode::Reading;
+                    self.jump(b.pos);
+                }
+            }
+            Action::BookmarkDelete => {
+                if let Some(b) = self.selected_bookmark()
+                    && let Some(removed) = self.session.delete_bookmark(&b.id, store::now())
+                {
+                    let len = self.bookmarks().len();
+                    if let Some(m) = &mut self.marks {
+                        m.undo.push(removed);
+                        m.cursor = m.cursor.min(len.saturating_sub(1));
+                    }
+                    self.message = Some(format!("Deleted “{}” · u undoes", b.label));
+                }
+            }
+            Action::BookmarkUndo => {
+                if let Some(b) = self.marks.as_mut().and_then(|m| m.undo.pop()) {
+                    self.message = Some(format!("Restored “{}”", b.label));
+                    self.session.undelete_bookmark(b, store::now());
+                }
+            }
+            Action::BookmarkRename | Action::BookmarkNote => {
+                if let Some(b) = self.selected_bookmark() {
+                    self.prompt = Some(if action == Action::BookmarkRename {
+                        Prompt {
+                            kind: PromptKind::Rename(b.id),
+                            text: b.label,
+                        }
+                    } else {
+                        Prompt {
+                            kind: PromptKind::Note(b.id),
+                            text: b.note.unwrap_or_default(),
+                        }
+                    });
+                    self.mode = Mode::Prompt;
+                }
+            }
+            Action::PromptInput(c) => {
+                if let Some(p) = &mut self.prompt {
+                    p.text.push(c);
+                }
+            }
+            Action::PromptBackspace => {
+                if let Some(p) = &mut self.prompt {
+                    p.text.pop();
+                }
+            }
+            Action::PromptAccept => self.accept_prompt(),
+            Action::PromptCancel => {
+                self.prompt = None;
+                self.mode = if self.marks.is_some() {
+                    Mode::Bookmarks
+                } else {
+                    Mode::Reading
+                };
+            }
             Action::ToggleHelp => {
+                self.help_scroll = 0;
                 self.mode = match self.mode {
                     Mode::Help => Mode::Reading,
                     _ => Mode::Help,
                 }
             }
+            Action::HelpScroll(n) => {
+                let most = super::keymap::HELP.len();
+                self.help_scroll = self.help_scroll.saturating_add_signed(n).min(most);
+            }
             Action::CloseOverlay => {
                 if matches!(self.mode, Mode::Outline | Mode::OutlineFilter) {
                     self.close_outline();
+                } else if self.mode == Mode::Bookmarks {
+                    self.marks = None;
+                    self.mode = Mode::Reading;
                 } else {
                     self.mode = Mode::Reading;
                     self.link = None;
                 }
             }
             Action::Quit => self.quit = true,
+        }
+    }
+
+    fn selected_bookmark(&self) -> Option<BookmarkView> {
+        let cursor = self.marks.as_ref()?.cursor;
+        self.bookmarks().into_iter().nth(cursor)
+    }
+
+    fn accept_prompt(&mut self) {
+        let Some(prompt) = self.prompt.take() else {
+            return;
+        };
+        let text = crate::parse::sanitize(prompt.text.trim());
+        let now = store::now();
+        match prompt.kind {
+            PromptKind::NewBookmark(pos) => {
+                let label = if text.is_empty() {
+                    self.bookmark_label()
+                } else {
+                    text
+                };
+                self.message = Some(if self.session.saves() {
+                    format!("Bookmarked: {label}")
+                } else {
+                    format!("Bookmarked: {label} (not saved: progress is not being saved)")
+                });
+                self.session.add_bookmark(&self.doc, pos, label, now);
+                self.mode = Mode::Reading;
+            }
+            PromptKind::Rename(id) => {
+                if !text.is_empty() {
+                    self.session.rename_bookmark(&id, text, now);
+                }
+                self.mode = Mode::Bookmarks;
+            }
+            PromptKind::Note(id) => {
+                let note = (!text.is_empty()).then_some(text);
+                self.session.set_note(&id, note, now);
+                self.mode = Mode::Bookmarks;
+            }
         }
     }
 

@@ -13,6 +13,10 @@ pub enum Mode {
     Outline,
     /// Typing a filter in the outline.
     OutlineFilter,
+    /// The bookmark list.
+    Bookmarks,
+    /// Typing in a one-line prompt.
+    Prompt,
 }
 
 /// Lines the mouse wheel moves per notch.
@@ -31,18 +35,23 @@ pub const HELP: &[(&str, &str)] = &[
     ("G  End", "end of the article"),
     ("", "Sections"),
     ("]  [", "next / previous heading"),
-    ("}  {", "next / previous at this level"),
-    ("t", "outline (table of contents)"),
-    ("T", "outline sidebar (120+ columns)"),
-    ("Tab  Shift-Tab", "select next / previous link"),
+    ("}  {", "next / prev. at this level"),
+    ("t", "outline (contents)"),
+    ("T", "outline as a sidebar"),
+    ("Tab  Shift-Tab", "select next / prev. link"),
     ("Enter", "follow the selected link"),
-    ("Backspace  Ctrl-o", "back along the jump list"),
-    ("Ctrl-i", "forward along the jump list"),
+    ("Bksp  Ctrl-o", "back in the jump list"),
+    ("Ctrl-i", "forward in the jump list"),
+    ("", "Bookmarks"),
+    ("m", "bookmark this place"),
+    ("'  B", "list bookmarks"),
+    ("Enter  d  u", "jump, delete, undo delete"),
+    ("r  n", "rename, edit the note"),
     ("", "In the outline"),
     ("j k  g G", "move, first, last"),
     ("Enter", "jump to the section"),
     ("h l  ← →", "collapse / expand"),
-    ("1 … 6", "show headings down to that level"),
+    ("1 … 6", "headings down to level N"),
     ("/", "filter headings"),
     ("Esc  t", "close"),
     ("", "Anywhere"),
@@ -59,6 +68,8 @@ pub fn key_action(mode: Mode, key: KeyEvent) -> Option<Action> {
         Mode::Help => help_key(key),
         Mode::Outline => outline_key(key),
         Mode::OutlineFilter => filter_key(key),
+        Mode::Bookmarks => bookmarks_key(key),
+        Mode::Prompt => prompt_key(key),
         Mode::Reading => reading_key(key, ctrl),
     }
 }
@@ -66,6 +77,10 @@ pub fn key_action(mode: Mode, key: KeyEvent) -> Option<Action> {
 fn help_key(key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => Some(Action::CloseOverlay),
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::HelpScroll(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::HelpScroll(-1)),
+        KeyCode::Char(' ') | KeyCode::PageDown => Some(Action::HelpScroll(10)),
+        KeyCode::Char('b') | KeyCode::PageUp => Some(Action::HelpScroll(-10)),
         _ => None,
     }
 }
@@ -99,9 +114,41 @@ fn reading_key(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::BackTab => Some(Action::PrevLink),
         KeyCode::Enter => Some(Action::FollowLink),
         KeyCode::Backspace => Some(Action::JumpBack),
+        KeyCode::Char('m') => Some(Action::AddBookmark),
+        KeyCode::Char('\'' | 'B') => Some(Action::OpenBookmarks),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Esc => Some(Action::CloseOverlay),
+        _ => None,
+    }
+}
+
+fn bookmarks_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::BookmarkMove(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::BookmarkMove(-1)),
+        KeyCode::Char('g') | KeyCode::Home => Some(Action::BookmarkFirst),
+        KeyCode::Char('G') | KeyCode::End => Some(Action::BookmarkLast),
+        KeyCode::Enter => Some(Action::BookmarkOpen),
+        KeyCode::Char('d') | KeyCode::Delete => Some(Action::BookmarkDelete),
+        KeyCode::Char('u') => Some(Action::BookmarkUndo),
+        KeyCode::Char('r') => Some(Action::BookmarkRename),
+        KeyCode::Char('n') => Some(Action::BookmarkNote),
+        KeyCode::Esc | KeyCode::Char('\'' | 'B') => Some(Action::CloseOverlay),
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        _ => None,
+    }
+}
+
+fn prompt_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Enter => Some(Action::PromptAccept),
+        KeyCode::Esc => Some(Action::PromptCancel),
+        KeyCode::Backspace => Some(Action::PromptBackspace),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::PromptInput(c))
+        }
         _ => None,
     }
 }
@@ -227,6 +274,9 @@ mod tests {
             key_action(Mode::Help, key(KeyCode::Char('?'))),
             Some(Action::CloseOverlay)
         );
-        assert_eq!(key_action(Mode::Help, key(KeyCode::Char('j'))), None);
+        assert_eq!(
+            key_action(Mode::Help, key(KeyCode::Char('j'))),
+            Some(Action::HelpScroll(1))
+        );
     }
 }

@@ -154,6 +154,14 @@ impl Theme {
             .add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
     }
 
+    /// The mark beside a bookmarked line.
+    pub fn bookmark(self) -> Style {
+        match self {
+            Theme::Dark => Style::new().fg(Color::Indexed(215)),
+            Theme::Mono => Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
     /// The link selected with Tab.
     pub fn selected_link(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)

@@ -2,6 +2,7 @@
 //! sidebar and the overlays, one file each. Views only draw; they never
 //! change what is read.
 
+mod bookmarks;
 mod help;
 mod outline;
 mod reader;
@@ -57,6 +58,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
             if let Some(list) = &app.list {
                 outline::draw_overlay(frame, app, list, body);
             }
+        }
+        Mode::Bookmarks => {
+            if let Some(list) = &app.marks {
+                bookmarks::draw(frame, app, list, body);
+            }
+        }
+        Mode::Prompt => {
+            if let Some(list) = &app.marks {
+                bookmarks::draw(frame, app, list, body);
+            }
+            status::draw_prompt(frame, app, bar);
         }
         Mode::Reading => {}
     }

@@ -56,11 +56,23 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
         width: w,
         height: h,
     };
+    let rows = usize::from(h.saturating_sub(2));
+    let taller = left.len().max(right.len()) > rows;
+    let title = if taller {
+        " Keys · j/k scroll · Esc closes "
+    } else {
+        " Keys · Esc closes "
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.border())
-        .title(" Keys · Esc closes ");
+        .title(title);
     let inner = block.inner(rect);
+    // Scroll when the keys do not fit, never past the last one.
+    let most = left.len().max(right.len()).saturating_sub(rows);
+    let skip = app.help_scroll.min(most);
+    let left: Vec<Line<'_>> = left.into_iter().skip(skip).collect();
+    let right: Vec<Line<'_>> = right.into_iter().skip(skip).collect();
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     let col_w = u16::try_from(one_w).unwrap_or(u16::MAX).min(inner.width);

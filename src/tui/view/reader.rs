@@ -38,4 +38,21 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         .collect();
     // No `.wrap()`: the layout already wrapped every line to the measure.
     frame.render_widget(Paragraph::new(lines), column);
+
+    // Bookmarks: a mark in the left margin beside the line that holds one.
+    if column.x >= area.x + 2 {
+        let marks: Vec<usize> = app.bookmarks().iter().map(|b| b.pos.0).collect();
+        let buf = frame.buffer_mut();
+        for (row, line) in screen.lines.iter().enumerate() {
+            let end = line.end.max(line.start + 1);
+            if marks.iter().any(|&m| line.start <= m && m < end) && !line.text().trim().is_empty() {
+                let y = area.y + u16::try_from(row).unwrap_or(u16::MAX);
+                if y < area.y + area.height {
+                    buf[(column.x - 2, y)]
+                        .set_symbol("▍")
+                        .set_style(app.theme.bookmark());
+                }
+            }
+        }
+    }
 }

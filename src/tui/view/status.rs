@@ -9,6 +9,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::outline::breadcrumb;
+use crate::position::Position;
 use crate::reader::Screen;
 use crate::tui::app::App;
 
@@ -16,10 +17,26 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let theme = app.theme;
     let percent = app.reader.percent(&app.doc, screen);
     let minutes = app.reader.minutes_left(&app.doc, screen, app.wpm);
-    let right = if screen.at_end {
-        format!(" {percent}% · end ")
-    } else {
-        format!(" {percent}% · {minutes} min left ")
+    // Where the text on the top line starts: the same place whether the
+    // reader is at byte 0 or at the first heading below front matter.
+    let here = screen
+        .lines
+        .first()
+        .map_or(app.reader.top, |l| Position(l.start.max(app.reader.top.0)));
+    let section_left = app.outline.current(here).map(|i| {
+        let s = &app.outline.sections[i];
+        let left = app
+            .doc
+            .words_before(Position(s.end))
+            .saturating_sub(app.doc.words_before(here));
+        left.div_ceil(app.wpm.max(1))
+    });
+    let right = match section_left {
+        _ if screen.at_end => format!(" {percent}% · end "),
+        Some(sec) if usize::from(area.width) >= 80 => {
+            format!(" {percent}% · ~{sec} min left in section · {minutes} min ")
+        }
+        _ => format!(" {percent}% · {minutes} min left "),
     };
     let room = usize::from(area.width).saturating_sub(right.width());
     let mut spans = Vec::new();
@@ -31,7 +48,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         // repeats the title.
         let path: Vec<_> = app
             .outline
-            .path(app.reader.top)
+            .path(here)
             .into_iter()
             .skip_while(|s| s.depth == 0 && s.title == app.title)
             .collect();
@@ -49,6 +66,38 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     spans.push(Span::styled(" ".repeat(room - used), theme.status()));
     spans.push(Span::styled(right, theme.status_dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The one-line prompt, in place of the status bar.
+pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let Some(prompt) = &app.prompt else {
+        return;
+    };
+    let head = format!(" {}: ", prompt.kind.title());
+    let tail = "▏ Enter saves · Esc cancels ";
+    let room = usize::from(area.width).saturating_sub(head.width() + tail.width());
+    // Show the end of a long text: that is where typing happens.
+    let text: String = {
+        let mut t: Vec<char> = Vec::new();
+        let mut used = 0;
+        for c in prompt.text.chars().rev() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            t.push(c);
+        }
+        t.into_iter().rev().collect()
+    };
+    let pad = room.saturating_sub(text.width());
+    let line = Line::from(vec![
+        Span::styled(head, app.theme.key().patch(app.theme.status())),
+        Span::styled(crate::parse::sanitize(&text), app.theme.status()),
+        Span::styled(tail, app.theme.status_dim()),
+        Span::styled(" ".repeat(pad), app.theme.status()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 /// Cut `text` to `width` columns, ending in … when it was cut.

@@ -1,0 +1,639 @@
+//! The non-interactive commands about what longform remembers: `where`
+//! (the config dir and the files in it), `bookmarks` (each bookmark with the
+//! section, percent and text it points at) and `progress` (the articles
+//! read). They only read: a corrupt record is skipped, never moved aside,
+//! and an article is parsed only to find where its anchors are now. When the
+//! article is gone, the saved anchor speaks for it. Every string that comes
+//! from a record or an article is sanitised before it is printed.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::config::Config;
+use crate::document::Document;
+use crate::load::{decode, load};
+use crate::parse::{fingerprint, parse, sanitize};
+use crate::paths;
+use crate::position::Anchor;
+use crate::store::{self, Bookmark, ReadingState, Store};
+
+/// Characters of article text shown for a bookmark.
+const SNIPPET_CHARS: usize = 60;
+
+/// The widest a title may be in the `progress` table, in columns.
+const TITLE_COLUMNS: usize = 40;
+
+/// What `bookmarks` says when there are none.
+pub const NO_BOOKMARKS: &str = "No bookmarks yet: press m while reading to add one.";
+
+/// What `progress` says when no article was read.
+pub const NOTHING_READ: &str = "Nothing read yet.";
+
+/// `longform where`: print the config dir and the files it uses.
+pub fn where_command() -> Result<()> {
+    let dir = paths::config_dir()?;
+    to_stdout(|out| where_report(&dir, out))
+}
+
+/// `longform bookmarks [FILE] [--json]`.
+pub fn bookmarks_command(file: Option<&Path>, json: bool) -> Result<()> {
+    let store = Store::new(&paths::config_dir()?);
+    let articles: Vec<Article> = match file {
+        Some(file) => article_for_file(&store, file)?.into_iter().collect(),
+        None => store
+            .all()
+            .into_iter()
+            .filter(|(_, state)| !state.bookmarks.is_empty())
+            .map(|(_, state)| Article::open(state))
+            .collect(),
+    };
+    to_stdout(|out| bookmarks(&articles, json, out))
+}
+
+/// `longform progress [--json]`.
+pub fn progress_command(json: bool) -> Result<()> {
+    let store = Store::new(&paths::config_dir()?);
+    let articles: Vec<Article> = store
+        .all()
+        .into_iter()
+        .map(|(_, state)| Article::open(state))
+        .collect();
+    to_stdout(|out| progress(&articles, store::now(), json, out))
+}
+
+/// Run `write` on a buffered stdout and flush it.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    write(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// where
+
+/// Write the config dir, the config file and the reading records folder,
+/// each with what state it is in.
+pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
+    let dir_note = if dir.is_dir() {
+        String::new()
+    } else if dir.exists() {
+        " (not a folder: nothing can be saved)".to_string()
+    } else {
+        " (missing: nothing saved yet)".to_string()
+    };
+    writeln!(out, "config dir   {}{dir_note}", show_path(dir))?;
+
+    let file = paths::config_file(dir);
+    let file_note = if file.exists() {
+        match Config::load(&file).1 {
+            None => "in use".to_string(),
+            Some(warning) => {
+                // The warning starts with the file's name, shown already.
+                let prefix = format!("{}: ", file.display());
+                let problem = warning.strip_prefix(&prefix).unwrap_or(&warning);
+                format!("invalid: {}", one_line(problem))
+            }
+        }
+    } else {
+        "missing: defaults in use".to_string()
+    };
+    writeln!(out, "config file  {} ({file_note})", show_path(&file))?;
+
+    writeln!(
+        out,
+        "reading      {} ({})",
+        show_path(&paths::reading_dir(dir)),
+        records_note(dir)
+    )?;
+    Ok(())
+}
+
+/// How many records the reading folder of config dir `dir` holds, and how
+/// many of its files cannot be used.
+fn records_note(dir: &Path) -> String {
+    let entries = match fs::read_dir(paths::reading_dir(dir)) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return "none yet".to_string(),
+        Err(e) => return format!("cannot read it: {}", one_line(&e.to_string())),
+    };
+    let (mut files, mut corrupt) = (0usize, 0usize);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        if name.ends_with(".json") {
+            files += 1;
+        } else if name.contains(".json.corrupt-") {
+            corrupt += 1;
+        }
+    }
+    // The store reads the same folder; what it skips is unreadable.
+    let readable = Store::new(dir).all().len();
+    let mut note = match readable {
+        1 => "1 record".to_string(),
+        n => format!("{n} records"),
+    };
+    let unreadable = files.saturating_sub(readable);
+    if unreadable > 0 {
+        note.push_str(&format!(
+            "; {unreadable} unreadable (corrupt, or from a newer longform)"
+        ));
+    }
+    if corrupt > 0 {
+        note.push_str(&format!("; {corrupt} set aside as corrupt"));
+    }
+    note
+}
+
+// ---------------------------------------------------------------------------
+// The articles behind the records
+
+/// A reading record and its article as it is on disk now.
+pub struct Article {
+    pub state: ReadingState,
+    /// The article's text and its parse; `None` when it cannot be read.
+    parsed: Option<(String, Document)>,
+    /// Why the article could not be read: "file missing", for example.
+    pub problem: Option<String>,
+}
+
+/// Where an anchor points in an article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The byte in the article as it is now, to sort by.
+    pub byte: usize,
+    pub percent: u8,
+    /// The heading title, or the saved section slug when the article is
+    /// gone.
+    pub section: Option<String>,
+    /// The text at the place, about `SNIPPET_CHARS` characters.
+    pub snippet: String,
+}
+
+impl Article {
+    /// The article of `state`, read from the path it records.
+    pub fn open(state: ReadingState) -> Article {
+        let text = read_article(&state.path);
+        Article::with_text(state, text)
+    }
+
+    fn with_text(state: ReadingState, text: Result<String, String>) -> Article {
+        match text {
+            Ok(text) => {
+                let doc = parse(&text);
+                Article {
+                    state,
+                    parsed: Some((text, doc)),
+                    problem: None,
+                }
+            }
+            Err(problem) => Article {
+                state,
+                parsed: None,
+                problem: Some(problem),
+            },
+        }
+    }
+
+    /// The title: the article's own, else the saved one, else the file
+    /// name.
+    pub fn title(&self) -> String {
+        let from_doc = self
+            .parsed
+            .as_ref()
+            .and_then(|(_, doc)| doc.title())
+            .filter(|t| !t.trim().is_empty());
+        let title = match from_doc {
+            Some(t) => t.to_string(),
+            None if !self.state.title.trim().is_empty() => self.state.title.clone(),
+            None => self
+                .state
+                .path
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        };
+        one_line(&title)
+    }
+
+    /// Where `anchor` is now: restored in the article when it can be read,
+    /// else taken from the anchor as saved.
+    pub fn place(&self, anchor: &Anchor) -> Place {
+        match &self.parsed {
+            Some((text, doc)) => {
+                let (pos, _) = anchor.restore(doc, text);
+                Place {
+                    byte: pos.byte(),
+                    percent: doc.percent_at(pos),
+                    section: doc.section_at(pos).map(|h| one_line(&h.text)),
+                    snippet: snippet(&Anchor::at(doc, pos).quote),
+                }
+            }
+            None => {
+                let percent = if anchor.len == 0 {
+                    0
+                } else {
+                    let p = anchor.byte.min(anchor.len) as u128 * 100 / anchor.len as u128;
+                    u8::try_from(p).unwrap_or(100)
+                };
+                Place {
+                    byte: anchor.byte,
+                    percent,
+                    section: anchor.section.as_deref().map(one_line),
+                    snippet: snippet(&anchor.quote),
+                }
+            }
+        }
+    }
+
+    /// The bookmarks with their places, in article order.
+    pub fn bookmarks(&self) -> Vec<(&Bookmark, Place)> {
+        let mut marks: Vec<(&Bookmark, Place)> = self
+            .state
+            .bookmarks
+            .iter()
+            .map(|b| (b, self.place(&b.anchor)))
+            .collect();
+        marks.sort_by(|(a, pa), (b, pb)| {
+            (pa.byte, a.created, &a.id).cmp(&(pb.byte, b.created, &b.id))
+        });
+        marks
+    }
+
+    /// How far the reader got, in percent of the words.
+    pub fn percent(&self) -> u8 {
+        self.state
+            .position
+            .as_ref()
+            .map_or(0, |anchor| self.place(anchor).percent)
+    }
+
+    /// The path as shown.
+    fn shown_path(&self) -> String {
+        show_path(&self.state.path)
+    }
+}
+
+/// The text of the article at `path`, or why it cannot be had.
+fn read_article(path: &Path) -> Result<String, String> {
+    match fs::read(path) {
+        Ok(bytes) => decode(bytes, show_path(path), Some(path.to_path_buf()))
+            .map(|source| source.text)
+            .map_err(|_| "not an article any more".to_string()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err("file missing".to_string()),
+        Err(_) if path.is_dir() => Err("now a folder".to_string()),
+        Err(_) => Err("cannot read the file".to_string()),
+    }
+}
+
+/// The record of the article `file` names, as an `Article`. An article that
+/// was moved and not opened since is found by its content, as the reader
+/// would find it. `None` when it has no record.
+fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
+    if file.as_os_str() == "-" {
+        bail!("bookmarks belong to files, not stdin: give the article's path");
+    }
+    // The same errors as opening the article to read it.
+    let source = load(file)?;
+    let canonical =
+        fs::canonicalize(file).with_context(|| format!("cannot open {}", show_path(file)))?;
+    let id = store::record_id(&canonical);
+    let records = store.all();
+    if let Some((_, state)) = records.iter().find(|(rid, _)| *rid == id) {
+        return Ok(Some(Article::with_text(state.clone(), Ok(source.text))));
+    }
+    if store.record_path(&id).exists() {
+        let _ = writeln!(
+            io::stderr(),
+            "longform: warning: the record of {} cannot be read (corrupt, or from a newer longform)",
+            show_path(&canonical)
+        );
+        return Ok(None);
+    }
+    let fp = fingerprint(&source.text);
+    let moved = records
+        .into_iter()
+        .find(|(_, state)| state.fingerprint == fp && !state.path.exists());
+    Ok(moved.map(|(_, state)| {
+        let state = ReadingState {
+            path: canonical,
+            ..state
+        };
+        Article::with_text(state, Ok(source.text))
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// bookmarks
+
+/// One bookmark for `bookmarks --json`.
+#[derive(Serialize)]
+struct BookmarkEntry {
+    path: String,
+    title: String,
+    id: String,
+    label: String,
+    note: Option<String>,
+    section: Option<String>,
+    percent: u8,
+    snippet: String,
+    created: u64,
+    /// The article could not be read: section, percent and snippet are
+    /// those saved with the bookmark.
+    missing: bool,
+}
+
+/// Write the bookmarks of `articles`, grouped by article in the order
+/// given, each article's in article order: a listing, or JSON.
+pub fn bookmarks(articles: &[Article], json: bool, out: &mut dyn Write) -> Result<()> {
+    let articles: Vec<&Article> = articles
+        .iter()
+        .filter(|a| !a.state.bookmarks.is_empty())
+        .collect();
+    if json {
+        let mut entries = Vec::new();
+        for article in &articles {
+            let (path, title) = (article.shown_path(), article.title());
+            for (b, place) in article.bookmarks() {
+                entries.push(BookmarkEntry {
+                    path: path.clone(),
+                    title: title.clone(),
+                    id: one_line(&b.id),
+                    label: one_line(&b.label),
+                    note: b.note.as_deref().map(sanitize),
+                    section: place.section,
+                    percent: place.percent,
+                    snippet: place.snippet,
+                    created: b.created,
+                    missing: article.problem.is_some(),
+                });
+            }
+        }
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if articles.is_empty() {
+        writeln!(out, "{NO_BOOKMARKS}")?;
+        return Ok(());
+    }
+    for (i, article) in articles.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write!(out, "{} — {}", article.title(), article.shown_path())?;
+        match &article.problem {
+            Some(problem) => writeln!(out, " ({problem})")?,
+            None => writeln!(out)?,
+        }
+        for (b, place) in article.bookmarks() {
+            let mut line = format!(
+                "{:>5}  {}",
+                format!("{}%", place.percent),
+                one_line(&b.label)
+            );
+            if let Some(section) = &place.section {
+                line.push_str(" · ");
+                line.push_str(section);
+            }
+            if !place.snippet.is_empty() {
+                line.push_str(&format!(" — “{}”", place.snippet));
+            }
+            writeln!(out, "{line}")?;
+            if let Some(note) = b.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                writeln!(out, "       note: {}", one_line(note))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// progress
+
+/// One article for `progress --json`.
+#[derive(Serialize)]
+struct ProgressEntry {
+    path: String,
+    title: String,
+    percent: u8,
+    finished: bool,
+    /// Unix seconds.
+    last_opened: u64,
+    minutes_read: u64,
+    bookmarks: usize,
+    /// The article could not be read: the percent is the saved position's
+    /// share of the bytes.
+    missing: bool,
+}
+
+/// Write the articles read, in the order given (the store's: most recently
+/// opened first): a table, or JSON.
+pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write) -> Result<()> {
+    if json {
+        let entries: Vec<ProgressEntry> = articles
+            .iter()
+            .map(|a| ProgressEntry {
+                path: a.shown_path(),
+                title: a.title(),
+                percent: a.percent(),
+                finished: a.state.finished,
+                last_opened: a.state.last_opened,
+                minutes_read: a.state.seconds_read / 60,
+                bookmarks: a.state.bookmarks.len(),
+                missing: a.problem.is_some(),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if articles.is_empty() {
+        writeln!(out, "{NOTHING_READ}")?;
+        return Ok(());
+    }
+    let header = [
+        "Read",
+        "Finished",
+        "Last opened",
+        "Minutes",
+        "Bookmarks",
+        "Title",
+        "Path",
+    ];
+    let right = [true, false, false, true, true, false, false];
+    let rows: Vec<[String; 7]> = articles
+        .iter()
+        .map(|a| {
+            let mut path = a.shown_path();
+            if let Some(problem) = &a.problem {
+                path.push_str(&format!(" ({problem})"));
+            }
+            [
+                format!("{}%", a.percent()),
+                if a.state.finished { "yes" } else { "no" }.to_string(),
+                ago(a.state.last_opened, now),
+                (a.state.seconds_read / 60).to_string(),
+                a.state.bookmarks.len().to_string(),
+                fit(&a.title(), TITLE_COLUMNS),
+                path,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(UnicodeWidthStr::width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let header = header.map(str::to_string);
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = " ".repeat(widths[i] - cell.width());
+            if right[i] {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if i + 1 < row.len() {
+                    line.push_str(&pad);
+                }
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/// `then` (unix seconds) said the way people say it: "just now",
+/// "5 minutes ago", "2 days ago".
+pub fn ago(then: u64, now: u64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    if then == 0 {
+        return "unknown".to_string();
+    }
+    let d = now.saturating_sub(then);
+    let (n, unit) = match d {
+        _ if d < MINUTE => return "just now".to_string(),
+        _ if d < HOUR => (d / MINUTE, "minute"),
+        _ if d < DAY => (d / HOUR, "hour"),
+        _ if d < 2 * DAY => return "yesterday".to_string(),
+        _ if d < 30 * DAY => (d / DAY, "day"),
+        _ if d < 365 * DAY => (d / (30 * DAY), "month"),
+        _ => (d / (365 * DAY), "year"),
+    };
+    if n == 1 {
+        format!("1 {unit} ago")
+    } else {
+        format!("{n} {unit}s ago")
+    }
+}
+
+/// A path as shown: lossy where it is not UTF-8, and sanitised.
+fn show_path(path: &Path) -> String {
+    one_line(&path.to_string_lossy())
+}
+
+/// `text` made safe for one line of a terminal: control characters get
+/// their stand-ins, and line breaks and tabs become spaces.
+fn one_line(text: &str) -> String {
+    sanitize(text).replace(['\n', '\t'], " ")
+}
+
+/// A quote cut to about `SNIPPET_CHARS` characters, at a space when one is
+/// near, with an ellipsis when it was cut.
+fn snippet(quote: &str) -> String {
+    let quote = one_line(quote.trim());
+    if quote.chars().count() <= SNIPPET_CHARS {
+        return quote;
+    }
+    let cut: String = quote.chars().take(SNIPPET_CHARS).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if cut[..i].chars().count() >= SNIPPET_CHARS * 3 / 4 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
+/// `text` cut to at most `columns` columns, with an ellipsis when cut.
+fn fit(text: &str, columns: usize) -> String {
+    if text.width() <= columns {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > columns {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ago_reads_like_speech() {
+        let now = 1_000_000_000;
+        assert_eq!(ago(now, now), "just now");
+        assert_eq!(ago(now - 59, now), "just now");
+        assert_eq!(ago(now - 60, now), "1 minute ago");
+        assert_eq!(ago(now - 5 * 60, now), "5 minutes ago");
+        assert_eq!(ago(now - 3 * 3600, now), "3 hours ago");
+        assert_eq!(ago(now - 30 * 3600, now), "yesterday");
+        assert_eq!(ago(now - 2 * 86_400, now), "2 days ago");
+        assert_eq!(ago(now - 65 * 86_400, now), "2 months ago");
+        assert_eq!(ago(now - 800 * 86_400, now), "2 years ago");
+        // A clock that went backwards is not the future.
+        assert_eq!(ago(now + 100, now), "just now");
+        assert_eq!(ago(0, now), "unknown");
+    }
+
+    #[test]
+    fn snippets_are_cut_at_a_space_with_an_ellipsis() {
+        assert_eq!(snippet("short text"), "short text");
+        let long = "word ".repeat(20);
+        let s = snippet(&long);
+        assert!(s.ends_with("word…"), "{s}");
+        assert!(s.chars().count() <= SNIPPET_CHARS + 1, "{s}");
+        let unbroken = "x".repeat(100);
+        assert_eq!(snippet(&unbroken).chars().count(), SNIPPET_CHARS + 1);
+        assert_eq!(snippet("a\u{1b}[31mb"), "a\u{241b}[31mb");
+    }
+
+    #[test]
+    fn fit_keeps_within_the_columns() {
+        assert_eq!(fit("abc", 5), "abc");
+        assert_eq!(fit("abcdef", 5), "abcd…");
+        assert!(fit("日本語のタイトル", 7).width() <= 7);
+    }
+
+    #[test]
+    fn one_line_leaves_no_controls_or_breaks() {
+        let s = one_line("a\nb\tc\u{1b}d\u{202e}e");
+        assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
+        assert!(!s.contains('\u{202e}'));
+    }
+}

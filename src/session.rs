@@ -1,0 +1,520 @@
+//! One article being read, as the store sees it: finding its record,
+//! resuming where the reader stopped, bookmarks, active reading time and the
+//! words-per-minute samples, and saving. No terminal here: the TUI calls
+//! these with positions and times.
+//!
+//! Saving must never lose data nor block the screen: the idle save runs on
+//! a thread and its merged result is taken back on the next tick; the save
+//! on quit waits. When the store cannot be used (stdin, a read-only or
+//! broken config dir, a record from a newer longform), reading goes on and
+//! one warning says that progress will not be saved.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::document::Document;
+use crate::position::{Anchor, Position, Restored};
+use crate::store::{self, Bookmark, Load, ReadingState, Store};
+
+/// Keys within this long of the last one count as reading time.
+pub const ACTIVE_GAP: Duration = Duration::from_secs(120);
+/// A move of more words than this is a jump, not reading: it is left out
+/// of the words-per-minute samples.
+const BIG_JUMP_WORDS: usize = 2000;
+
+/// A bookmark as the list shows it: resolved in the article as it is now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BookmarkView {
+    pub id: String,
+    pub label: String,
+    pub note: Option<String>,
+    pub created: u64,
+    pub pos: Position,
+    /// The title of the section it is in.
+    pub section: Option<String>,
+    /// Text at the bookmark.
+    pub snippet: String,
+}
+
+/// What opening found, for the status bar.
+pub struct Opened {
+    pub session: Session,
+    /// The saved position, when there is one.
+    pub resume: Option<Position>,
+    /// What to tell the user: where reading resumes, or what went wrong.
+    pub message: Option<String>,
+}
+
+pub struct Session {
+    store: Option<Store>,
+    id: String,
+    pub state: ReadingState,
+    /// The article's text, to restore anchors in.
+    text: String,
+    /// A record found under another path (the file was moved): removed once
+    /// saved under the new id, if its file is gone.
+    moved_from: Option<(String, PathBuf)>,
+    last_key: Option<Instant>,
+    /// Fractions of a second of reading not yet added to the record.
+    pending_active: Duration,
+    pending_sample: Duration,
+    /// A save running on a thread, and its merged result.
+    saving: Option<Receiver<Result<ReadingState>>>,
+    /// Something changed since the last save.
+    dirty: bool,
+    /// The warning about saving was shown already.
+    warned: bool,
+    /// Saves that failed, for the status bar.
+    pub save_error: Option<String>,
+}
+
+impl Session {
+    /// Open the record of the article at `path` (None for stdin: nothing is
+    /// saved). `store` is None when the config dir could not be found.
+    pub fn open(
+        store: Option<Store>,
+        path: Option<&Path>,
+        text: &str,
+        doc: &Document,
+        title: &str,
+        now: u64,
+    ) -> Opened {
+        let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
+        let mut session = Session {
+            store: None,
+            id: String::new(),
+            state: ReadingState::new(
+                canonical.clone().unwrap_or_default(),
+                title.to_string(),
+                doc.fingerprint,
+                now,
+            ),
+            text: text.to_string(),
+            moved_from: None,
+            last_key: None,
+            pending_active: Duration::ZERO,
+            pending_sample: Duration::ZERO,
+            saving: None,
+            dirty: false,
+            warned: false,
+            save_error: None,
+        };
+        let (Some(store), Some(canonical)) = (store, canonical) else {
+            // Stdin or no config dir: nothing to resume, nothing to save.
+            session.warned = true;
+            return Opened {
+                session,
+                resume: None,
+                message: None,
+            };
+        };
+        let id = store::record_id(&canonical);
+        let mut message = None;
+        let found = match store.load(&id) {
+            Ok(Load::Found(state)) => Some(state),
+            Ok(Load::Fresh) => match store.find_by_fingerprint(doc.fingerprint) {
+                Some((old_id, old)) if old.path != canonical => {
+                    session.moved_from = Some((old_id, old.path.clone()));
+                    Some(old)
+                }
+                _ => None,
+            },
+            Ok(Load::Corrupt { moved_to, reason }) => {
+                message = Some(format!(
+                    "Reading record was damaged ({reason}); moved aside to {}, starting fresh",
+                    moved_to.display()
+                ));
+                None
+            }
+            Ok(Load::Newer { version }) => {
+                session.warned = true;
+                return Opened {
+                    session,
+                    resume: None,
+                    message: Some(format!(
+                        "Reading record is from a newer longform (version {version}): progress will not be saved"
+                    )),
+                };
+            }
+            Err(err) => {
+                session.warned = true;
+                return Opened {
+                    session,
+                    resume: None,
+                    message: Some(format!("Progress will not be saved: {err:#}")),
+                };
+            }
+        };
+        session.store = Some(store);
+        session.id = id;
+        let mut resume = None;
+        if let Some(mut state) = found {
+            if let Some(anchor) = &state.position {
+                let (pos, how) = anchor.restore(doc, text);
+                resume = Some(pos);
+                message = message.or_else(|| Some(resume_message(doc, pos, how)));
+            }
+            state.path = canonical;
+            state.title = title.to_string();
+            state.fingerprint = doc.fingerprint;
+            state.last_opened = now;
+            session.state = state;
+        }
+        session.dirty = true;
+        Opened {
+            session,
+            resume,
+            message,
+        }
+    }
+
+    /// Whether progress is being saved.
+    pub fn saves(&self) -> bool {
+        self.store.is_some()
+    }
+
+    /// Remember the reader's place; `at_end` marks the article finished.
+    pub fn record_position(&mut self, doc: &Document, pos: Position, at_end: bool, now: u64) {
+        let moved = self.state.position.as_ref().is_none_or(|a| a.byte != pos.0);
+        if moved {
+            self.state.set_position(Anchor::at(doc, pos), now);
+            self.dirty = true;
+        }
+        if at_end && !self.state.finished {
+            self.state.finished = true;
+            self.dirty = true;
+        }
+    }
+
+    /// A key was pressed at `at`, moving the reader from `before` to
+    /// `after`. Time with keys within two minutes counts as reading, and
+    /// moves that are neither idle nor jumps teach the reading speed.
+    pub fn key(&mut self, doc: &Document, before: Position, after: Position, at: Instant) {
+        if let Some(last) = self.last_key {
+            let gap = at.saturating_duration_since(last);
+            if gap <= ACTIVE_GAP {
+                self.pending_active += gap;
+                let whole = self.pending_active.as_secs();
+                if whole > 0 {
+                    self.state.seconds_read += whole;
+                    self.pending_active -= Duration::from_secs(whole);
+                    self.dirty = true;
+                }
+                let words = doc
+                    .words_before(after)
+                    .saturating_sub(doc.words_before(before));
+                if after > before && words <= BIG_JUMP_WORDS {
+                    self.pending_sample += gap;
+                    let secs = self.pending_sample.as_secs();
+                    self.state.words_read += words as u64;
+                    self.state.active_seconds += secs;
+                    self.pending_sample -= Duration::from_secs(secs);
+                    self.dirty = true;
+                }
+            }
+        }
+        self.last_key = Some(at);
+    }
+
+    /// How long since the last key, for the idle save.
+    pub fn idle(&self, now: Instant) -> Duration {
+        self.last_key
+            .map_or(Duration::MAX, |k| now.saturating_duration_since(k))
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// The record to save in an emergency (a signal the loop cannot
+    /// answer): the store, the id and the state.
+    pub fn snapshot(&self) -> Option<(Store, String, ReadingState)> {
+        let store = self.store.clone()?;
+        Some((store, self.id.clone(), self.state.clone()))
+    }
+
+    /// Start saving on a thread, unless a save is running. The screen never
+    /// waits for it.
+    pub fn save_in_background(&mut self) {
+        if self.saving.is_some() || !self.dirty {
+            return;
+        }
+        let Some((store, id, state)) = self.snapshot() else {
+            return;
+        };
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(store.save(&id, &state));
+        });
+        self.saving = Some(rx);
+        self.dirty = false;
+    }
+
+    /// Take in a finished background save: what other processes saved is
+    /// merged into ours. Returns a warning the first time saving fails.
+    pub fn poll_saved(&mut self) -> Option<String> {
+        let rx = self.saving.as_ref()?;
+        let result = match rx.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => {
+                self.saving = None;
+                return None;
+            }
+        };
+        self.saving = None;
+        self.after_save(result)
+    }
+
+    /// Save now, waiting for it: on quit and on signals. Returns a warning
+    /// when saving failed.
+    pub fn save_now(&mut self) -> Option<String> {
+        if let Some(rx) = self.saving.take()
+            && let Ok(result) = rx.recv()
+        {
+            let _ = self.after_save(result);
+        }
+        let (store, id, state) = self.snapshot()?;
+        self.dirty = false;
+        let result = store.save(&id, &state);
+        self.after_save(result)
+    }
+
+    fn after_save(&mut self, result: Result<ReadingState>) -> Option<String> {
+        match result {
+            Ok(saved) => {
+                // Keep what others saved, and what we changed meanwhile.
+                self.state = store::merge(&saved, &self.state);
+                self.save_error = None;
+                if let (Some((old_id, old_path)), Some(store)) =
+                    (self.moved_from.take(), &self.store)
+                    && !old_path.exists()
+                    && old_id != self.id
+                {
+                    let _ = store.remove(&old_id);
+                }
+                None
+            }
+            Err(err) => {
+                self.dirty = true;
+                let msg = format!("Progress will not be saved: {err:#}");
+                self.save_error = Some(msg.clone());
+                if self.warned {
+                    None
+                } else {
+                    self.warned = true;
+                    Some(msg)
+                }
+            }
+        }
+    }
+
+    /// The bookmarks in article order, resolved in the article as it is.
+    pub fn bookmarks(&self, doc: &Document) -> Vec<BookmarkView> {
+        let mut out: Vec<BookmarkView> = self
+            .state
+            .bookmarks
+            .iter()
+            .map(|b| {
+                let (pos, _) = b.anchor.restore(doc, &self.text);
+                BookmarkView {
+                    id: b.id.clone(),
+                    label: b.label.clone(),
+                    note: b.note.clone(),
+                    created: b.created,
+                    pos,
+                    section: doc.section_at(pos).map(|h| h.text.clone()),
+                    snippet: Anchor::at(doc, pos).quote,
+                }
+            })
+            .collect();
+        out.sort_by_key(|b| (b.pos, b.created));
+        out
+    }
+
+    pub fn add_bookmark(&mut self, doc: &Document, pos: Position, label: String, now: u64) {
+        self.state
+            .add_bookmark(Anchor::at(doc, pos), label, None, now);
+        self.dirty = true;
+    }
+
+    /// Delete a bookmark; it is returned for an undo.
+    pub fn delete_bookmark(&mut self, id: &str, now: u64) -> Option<Bookmark> {
+        let b = self.state.delete_bookmark(id, now);
+        self.dirty |= b.is_some();
+        b
+    }
+
+    pub fn undelete_bookmark(&mut self, bookmark: Bookmark, now: u64) {
+        self.state.undelete_bookmark(bookmark, now);
+        self.dirty = true;
+    }
+
+    pub fn rename_bookmark(&mut self, id: &str, label: String, now: u64) {
+        self.dirty |= self.state.edit_bookmark(id, now, |b| b.label = label);
+    }
+
+    pub fn set_note(&mut self, id: &str, note: Option<String>, now: u64) {
+        self.dirty |= self.state.edit_bookmark(id, now, |b| b.note = note);
+    }
+}
+
+/// "Resumed at 43% · Birth of the Opposition", or a word that the article
+/// changed and the place is approximate.
+fn resume_message(doc: &Document, pos: Position, how: Restored) -> String {
+    if !how.is_exact() && how != Restored::Quote {
+        return "Article changed: position restored approximately".to_string();
+    }
+    let mut msg = format!("Resumed at {}%", doc.percent_at(pos));
+    if let Some(h) = doc.section_at(pos) {
+        msg.push_str(" · ");
+        msg.push_str(&h.text);
+    }
+    if how == Restored::Quote {
+        msg.push_str(" (article changed; the same text was found)");
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn article() -> String {
+        let mut s = String::from("# Essay\n\n");
+        for i in 0..30 {
+            s.push_str(&format!(
+                "## Part {i}\n\nSentence number {i} of the essay, with some words.\n\n"
+            ));
+        }
+        s
+    }
+
+    fn setup() -> (tempfile::TempDir, PathBuf, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("essay.md");
+        let text = article();
+        std::fs::write(&path, &text).unwrap();
+        (dir, path, text)
+    }
+
+    #[test]
+    fn saves_and_resumes_with_a_message() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let opened = Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 100);
+        assert!(opened.resume.is_none() && opened.message.is_none());
+        let mut s = opened.session;
+        let pos = Position(doc.blocks[40].source.start);
+        s.record_position(&doc, pos, false, 101);
+        s.add_bookmark(&doc, pos, "here".into(), 101);
+        assert!(s.save_now().is_none());
+
+        let again = Session::open(Some(store), Some(&path), &text, &doc, "Essay", 200);
+        assert_eq!(again.resume, Some(pos));
+        let msg = again.message.unwrap();
+        assert!(msg.starts_with("Resumed at "), "{msg}");
+        assert!(msg.contains("Part 1"), "{msg}");
+        assert_eq!(again.session.bookmarks(&doc)[0].label, "here");
+        assert_eq!(again.session.state.last_opened, 200);
+    }
+
+    #[test]
+    fn an_edited_article_says_so() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        s.record_position(&doc, Position(doc.blocks[30].source.start + 3), false, 2);
+        s.save_now();
+        let edited = text
+            .replace("## Part 14", "## A new name")
+            .replace("Sentence number 14", "Altogether different words");
+        std::fs::write(&path, &edited).unwrap();
+        let doc2 = parse(&edited);
+        let again = Session::open(Some(store), Some(&path), &edited, &doc2, "Essay", 3);
+        let msg = again.message.unwrap();
+        assert!(msg.contains("Article changed"), "{msg}");
+    }
+
+    #[test]
+    fn a_moved_file_keeps_its_record() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        s.add_bookmark(
+            &doc,
+            Position(doc.blocks[10].source.start),
+            "kept".into(),
+            1,
+        );
+        s.save_now();
+        let moved = dir.path().join("moved.md");
+        std::fs::rename(&path, &moved).unwrap();
+        let mut again =
+            Session::open(Some(store.clone()), Some(&moved), &text, &doc, "Essay", 2).session;
+        assert_eq!(again.bookmarks(&doc)[0].label, "kept");
+        again.save_now();
+        let all = store.all();
+        assert_eq!(all.len(), 1, "the old record is gone");
+        assert_eq!(all[0].1.path, std::fs::canonicalize(&moved).unwrap());
+    }
+
+    #[test]
+    fn stdin_and_broken_dirs_read_without_saving() {
+        let text = article();
+        let doc = parse(&text);
+        let opened = Session::open(None, None, &text, &doc, "Essay", 1);
+        assert!(!opened.session.saves());
+        let (dir, path, text) = setup();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let store = Store::new(&file.join("config"));
+        let opened = Session::open(Some(store), Some(&path), &text, &doc, "Essay", 1);
+        let mut s = opened.session;
+        // Either opening or the first save warns, once.
+        let warned = opened.message.is_some() || s.save_now().is_some();
+        assert!(warned);
+        assert!(s.save_now().is_none(), "the warning is given once");
+    }
+
+    #[test]
+    fn active_time_and_speed_samples() {
+        let text = article();
+        let doc = parse(&text);
+        let mut s = Session::open(None, None, &text, &doc, "Essay", 1).session;
+        let t0 = Instant::now();
+        let p = |b: usize| Position(doc.blocks[b].source.start);
+        s.key(&doc, p(0), p(2), t0);
+        s.key(&doc, p(2), p(4), t0 + Duration::from_secs(30));
+        s.key(&doc, p(4), p(6), t0 + Duration::from_secs(60));
+        assert_eq!(s.state.seconds_read, 60);
+        assert_eq!(s.state.active_seconds, 60);
+        assert!(s.state.words_read > 0);
+        // A long idle gap counts for nothing.
+        s.key(&doc, p(6), p(8), t0 + Duration::from_secs(600));
+        assert_eq!(s.state.seconds_read, 60);
+        // A big jump is time read but not a speed sample.
+        s.key(&doc, p(8), p(8), t0 + Duration::from_secs(610));
+        assert_eq!(s.state.seconds_read, 70);
+    }
+
+    #[test]
+    fn finished_when_the_end_is_reached() {
+        let text = article();
+        let doc = parse(&text);
+        let mut s = Session::open(None, None, &text, &doc, "Essay", 1).session;
+        s.record_position(&doc, Position(10), false, 2);
+        assert!(!s.state.finished);
+        s.record_position(&doc, Position(20), true, 3);
+        assert!(s.state.finished);
+    }
+}

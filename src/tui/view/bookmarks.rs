@@ -1,0 +1,85 @@
+//! The bookmark list of this article, in article order: label, section,
+//! a snippet of the text and the date.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::status::fit;
+use crate::tui::app::{App, BookmarkList};
+
+/// "today", "yesterday", "3 days ago", or the date.
+pub fn ago(then: u64, now: u64) -> String {
+    let days = now.saturating_sub(then) / 86_400;
+    match days {
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        2..=30 => format!("{days} days ago"),
+        _ => format!("{} months ago", days / 30),
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, list: &BookmarkList, area: Rect) {
+    let w = area.width.saturating_sub(4).min(90);
+    let h = area.height.saturating_sub(2);
+    let rect = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border())
+        .title(" Bookmarks · Enter jump · d delete · u undo · r rename · n note ");
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let width = usize::from(inner.width);
+    let marks = app.bookmarks();
+    let now = crate::store::now();
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    if marks.is_empty() {
+        lines.push(Line::from(
+            " No bookmarks yet: m adds one at the top of the screen.",
+        ));
+    }
+    // Two rows a bookmark; keep the cursor in view.
+    let per_page = (usize::from(inner.height) / 2).max(1);
+    let offset = list.cursor.saturating_sub(per_page.saturating_sub(1));
+    for (i, b) in marks.iter().enumerate().skip(offset).take(per_page) {
+        let selected = i == list.cursor;
+        let mut head = app.theme.outline_current();
+        let mut dim = app.theme.outline_meta();
+        if selected {
+            head = head.add_modifier(Modifier::REVERSED);
+            dim = dim.add_modifier(Modifier::REVERSED);
+        }
+        let pct = app.doc.percent_at(b.pos);
+        let right = format!(" {pct:>3}% · {} ", ago(b.created, now));
+        let label = fit(
+            &format!(" {}", b.label),
+            width.saturating_sub(right.width()),
+        );
+        let pad = width.saturating_sub(label.width() + right.width());
+        lines.push(Line::from(vec![
+            Span::styled(label, head),
+            Span::styled(" ".repeat(pad), head),
+            Span::styled(right, dim),
+        ]));
+        let mut detail = String::from("   ");
+        if let Some(section) = &b.section {
+            detail.push_str(section);
+            detail.push_str(" — ");
+        }
+        if let Some(note) = &b.note {
+            detail.push_str(&format!("✎ {note} · "));
+        }
+        detail.push_str(&format!("“{}…”", b.snippet));
+        lines.push(Line::styled(fit(&detail, width), app.theme.outline_meta()));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

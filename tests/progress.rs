@@ -1,0 +1,295 @@
+//! Reading progress and bookmarks through the App, with a real store in a
+//! temporary config dir: resume, messages, bookmarks and their list, the
+//! margin mark, and what happens when the store cannot be used.
+
+use std::path::PathBuf;
+
+use longform::load::load;
+use longform::store::{Load, Store, record_id};
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::keymap::Mode;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// A copy of a bundled article in a temporary folder, and a store there.
+struct Fixture {
+    dir: tempfile::TempDir,
+    article: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join(name);
+        let src = format!("{}/articles/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(src, &article).unwrap();
+        Fixture { dir, article }
+    }
+
+    fn store(&self) -> Store {
+        Store::new(&self.dir.path().join("config"))
+    }
+
+    fn open(&self, from_start: bool) -> App {
+        let source = load(&self.article).unwrap();
+        App::open(&source, Theme::Dark, Some(self.store()), from_start)
+    }
+
+    fn id(&self) -> String {
+        record_id(&std::fs::canonicalize(&self.article).unwrap())
+    }
+}
+
+fn frame(app: &mut App, w: u16, h: u16) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw(f, app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+fn act(app: &mut App, actions: &[Action], w: u16, h: u16) -> Vec<String> {
+    for &a in actions {
+        let before = app.top();
+        app.update(a);
+        app.after_key(before, std::time::Instant::now());
+        frame(app, w, h);
+    }
+    frame(app, w, h)
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::PromptInput(c));
+    }
+}
+
+#[test]
+fn resume_at_the_same_sentence_at_another_size() {
+    let fx = Fixture::new("the-slow-web.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    act(&mut app, &[Action::PageDown; 5], 100, 30);
+    let top = app.top();
+    assert!(app.save_now().is_none());
+
+    let mut again = fx.open(false);
+    let screen = frame(&mut again, 60, 20);
+    assert_eq!(again.top(), top);
+    let msg = screen[19].trim();
+    assert!(msg.starts_with("Resumed at "), "{msg}");
+    assert!(msg.contains('%') && msg.contains(" · "), "{msg}");
+    // The line on top at 60 columns holds the saved position.
+    let first = screen[0].trim().to_string();
+    let src = std::fs::read_to_string(&fx.article).unwrap();
+    let words: Vec<&str> = first.split_whitespace().take(3).collect();
+    let at = src[..].find(&words.join(" ")).unwrap();
+    assert!(
+        at <= top.0 + 3 && top.0 < at + first.len() + 40,
+        "{first:?} vs byte {}",
+        top.0
+    );
+
+    // --from-start ignores it, but still saves on exit.
+    let mut fresh = fx.open(true);
+    frame(&mut fresh, 60, 20);
+    assert_eq!(fresh.top().0, 0);
+    act(&mut fresh, &[Action::PageDown], 60, 20);
+    let moved = fresh.top();
+    fresh.save_now();
+    assert_eq!(fx.open(false).top(), moved);
+}
+
+#[test]
+fn reaching_the_end_marks_the_article_finished() {
+    let fx = Fixture::new("field-notes-on-tea.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    act(&mut app, &[Action::Bottom], 100, 30);
+    app.save_now();
+    match fx.store().load(&fx.id()).unwrap() {
+        Load::Found(state) => assert!(state.finished),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bookmarks_add_list_jump_rename_note_delete_undo() {
+    let fx = Fixture::new("the-slow-web.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    act(&mut app, &[Action::PageDown; 3], 100, 30);
+    let marked = app.top();
+    // m asks for a label, pre-filled with the section and first words.
+    let screen = act(&mut app, &[Action::AddBookmark], 100, 30);
+    assert_eq!(app.mode, Mode::Prompt);
+    assert!(screen[29].contains("Bookmark: "), "{}", screen[29]);
+    let prefill = app.prompt.as_ref().unwrap().text.clone();
+    assert!(prefill.contains(" · "), "{prefill}");
+    // Esc cancels.
+    act(&mut app, &[Action::PromptCancel], 100, 30);
+    assert!(app.bookmarks().is_empty());
+    act(&mut app, &[Action::AddBookmark], 100, 30);
+    for _ in 0..prefill.chars().count() {
+        app.update(Action::PromptBackspace);
+    }
+    type_text(&mut app, "Second");
+    let screen = act(&mut app, &[Action::PromptAccept], 100, 30);
+    assert!(screen[29].contains("Bookmarked: Second"), "{}", screen[29]);
+    // The mark in the left margin, beside the top line.
+    assert!(
+        screen[..29].iter().any(|r| r.contains('▍')),
+        "no margin mark"
+    );
+    // One earlier in the article.
+    act(
+        &mut app,
+        &[Action::Top, Action::PageDown, Action::AddBookmark],
+        100,
+        30,
+    );
+    app.prompt.as_mut().unwrap().text = "First".into();
+    act(&mut app, &[Action::PromptAccept], 100, 30);
+
+    // The list is in article order, with section, snippet and date.
+    let screen = act(&mut app, &[Action::OpenBookmarks], 100, 30);
+    let first = screen.iter().position(|r| r.contains("First")).unwrap();
+    let second = screen.iter().position(|r| r.contains("Second")).unwrap();
+    assert!(first < second, "not in article order");
+    assert!(screen[second].contains("today"), "{}", screen[second]);
+    assert!(screen[second + 1].contains('“'), "{}", screen[second + 1]);
+    // Enter on the second jumps there, and the jump list brings us back.
+    let here = app.top();
+    act(
+        &mut app,
+        &[Action::BookmarkMove(1), Action::BookmarkOpen],
+        100,
+        30,
+    );
+    assert_eq!(app.top(), marked);
+    act(&mut app, &[Action::JumpBack], 100, 30);
+    assert_eq!(app.top(), here);
+
+    // Rename and note.
+    act(
+        &mut app,
+        &[Action::OpenBookmarks, Action::BookmarkRename],
+        100,
+        30,
+    );
+    app.prompt.as_mut().unwrap().text = "Opening".into();
+    act(
+        &mut app,
+        &[Action::PromptAccept, Action::BookmarkNote],
+        100,
+        30,
+    );
+    type_text(&mut app, "read again");
+    let screen = act(&mut app, &[Action::PromptAccept], 100, 30);
+    assert!(screen.iter().any(|r| r.contains("Opening")));
+    assert!(screen.iter().any(|r| r.contains("✎ read again")));
+    // Delete, then undo.
+    let screen = act(&mut app, &[Action::BookmarkDelete], 100, 30);
+    assert!(!screen[..29].iter().any(|r| r.contains("Opening")));
+    assert!(
+        screen[29].contains("Deleted “Opening” · u undoes"),
+        "{}",
+        screen[29]
+    );
+    assert_eq!(app.bookmarks().len(), 1);
+    let screen = act(&mut app, &[Action::BookmarkUndo], 100, 30);
+    assert!(screen.iter().any(|r| r.contains("Opening")));
+    assert_eq!(app.bookmarks().len(), 2);
+    act(&mut app, &[Action::CloseOverlay], 100, 30);
+    assert!(app.save_now().is_none());
+
+    // On disk, in a new session.
+    let again = fx.open(false);
+    let labels: Vec<String> = again.bookmarks().into_iter().map(|b| b.label).collect();
+    assert_eq!(labels, ["Opening", "Second"]);
+    assert_eq!(again.bookmarks()[0].note.as_deref(), Some("read again"));
+}
+
+#[test]
+fn a_corrupt_record_is_moved_aside_with_a_warning() {
+    let fx = Fixture::new("the-slow-web.md");
+    let path = fx.store().record_path(&fx.id());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "{ \"version\": 1, \"path\": ").unwrap();
+    let mut app = fx.open(false);
+    let screen = frame(&mut app, 100, 30);
+    assert!(screen[29].contains("damaged"), "{}", screen[29]);
+    assert_eq!(app.top().0, 0);
+    let aside: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(aside[0].path()).unwrap(),
+        "{ \"version\": 1, \"path\": "
+    );
+}
+
+#[test]
+fn a_newer_record_is_left_alone() {
+    let fx = Fixture::new("the-slow-web.md");
+    let path = fx.store().record_path(&fx.id());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let newer = format!(
+        "{{\"version\": 9, \"path\": {:?}, \"fingerprint\": \"00\"}}",
+        fx.article.display().to_string()
+    );
+    std::fs::write(&path, &newer).unwrap();
+    let mut app = fx.open(false);
+    let screen = frame(&mut app, 100, 30);
+    assert!(screen[29].contains("newer longform"), "{}", screen[29]);
+    act(&mut app, &[Action::PageDown], 100, 30);
+    app.save_now();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), newer);
+}
+
+#[test]
+fn an_unusable_config_dir_warns_once_and_reading_works() {
+    let fx = Fixture::new("the-slow-web.md");
+    let blocker = fx.dir.path().join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let source = load(&fx.article).unwrap();
+    let mut app = App::open(&source, Theme::Dark, Some(Store::new(&blocker)), false);
+    let opened = frame(&mut app, 100, 30)[29].clone();
+    act(&mut app, &[Action::PageDown, Action::PageDown], 100, 30);
+    assert!(app.top().0 > 0, "reading works");
+    let first = app.save_now();
+    assert!(
+        first.is_some() || opened.contains("will not be saved"),
+        "no warning at all: {opened}"
+    );
+    assert!(app.save_now().is_none(), "warned only once");
+}
+
+#[test]
+fn outline_progress_counts_from_the_saved_position() {
+    let fx = Fixture::new("the-slow-web.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    act(
+        &mut app,
+        &[Action::NextHeading, Action::NextHeading, Action::NextPeer],
+        100,
+        30,
+    );
+    app.save_now();
+    let mut again = fx.open(false);
+    frame(&mut again, 100, 30);
+    let screen = act(&mut again, &[Action::ToggleOutline], 100, 30);
+    let row = screen
+        .iter()
+        .find(|r| r.contains("Glass before paper"))
+        .unwrap();
+    assert!(row.contains('✓'), "{row}");
+}
