@@ -17,7 +17,7 @@ pub struct Config {
     pub words_per_minute: Option<u32>,
     /// The text width in columns.
     #[serde(deserialize_with = "positive")]
-    pub measure: Option<u16>,
+    pub width: Option<u16>,
 }
 
 impl Config {
@@ -102,18 +102,18 @@ mod tests {
     fn a_valid_file_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "# mine\nwords_per_minute = 300\nmeasure = 72\n").unwrap();
+        std::fs::write(&path, "# mine\nwords_per_minute = 300\nwidth = 72\n").unwrap();
         let (config, warning) = Config::load(&path);
         assert_eq!(warning, None);
         assert_eq!(config.words_per_minute, Some(300));
-        assert_eq!(config.measure, Some(72));
+        assert_eq!(config.width, Some(72));
     }
 
     #[test]
     fn an_invalid_file_gives_the_defaults_and_names_the_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "measure = 72\n\nwords_per_minute = \"fast\"\n").unwrap();
+        std::fs::write(&path, "width = 72\n\nwords_per_minute = \"fast\"\n").unwrap();
         let (config, warning) = Config::load(&path);
         assert_eq!(config, Config::default());
         let warning = warning.unwrap();
@@ -124,10 +124,10 @@ mod tests {
     #[test]
     fn syntax_errors_unknown_keys_and_zero_name_their_line() {
         let cases = [
-            ("measure = 72\nwords_per_minute = = 3\n", 2),
+            ("width = 72\nwords_per_minute = = 3\n", 2),
             ("\n\nmesure = 72\n", 3),
             ("words_per_minute = 0\n", 1),
-            ("measure = 100000\n", 1),
+            ("width = 100000\n", 1),
         ];
         for (text, line) in cases {
             let err = Config::parse(text).unwrap_err();
@@ -142,7 +142,7 @@ mod tests {
     fn a_file_that_is_not_text_gives_a_warning() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, b"measure = \xff\n").unwrap();
+        std::fs::write(&path, b"width = \xff\n").unwrap();
         let (config, warning) = Config::load(&path);
         assert_eq!(config, Config::default());
         assert!(warning.unwrap().contains("not UTF-8"));

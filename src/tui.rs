@@ -75,7 +75,7 @@ pub fn run(source: Source, options: Options) -> Result<Exit> {
     if let Some(pos) = options.section {
         app.start_at(pos);
     }
-    if let Some(m) = options.config.measure {
+    if let Some(m) = options.config.width {
         app.max_measure = usize::from(m).max(1);
     }
     let learned = options
