@@ -3,9 +3,9 @@
 //! writer so that tests can capture it.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use serde::Serialize;
@@ -14,9 +14,9 @@ use unicode_width::UnicodeWidthStr;
 use crate::config::Config;
 use crate::document::Document;
 use crate::layout::{Line, layout_block};
+use crate::library::parse_article;
 use crate::load::{Source, load};
 use crate::outline::Outline;
-use crate::parse::parse;
 use crate::parse::sanitize;
 use crate::paths;
 use crate::position::Position;
@@ -83,6 +83,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the articles of a folder (default: the library) with progress
+    List {
+        /// The folder to list
+        dir: Option<PathBuf>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// List the articles read, most recently opened first
     Progress {
         /// Print a JSON list of {path, title, percent, finished,
@@ -109,7 +117,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         }
         Some(Command::Toc { file, json }) => {
             let source = load(&file)?;
-            let doc = parse(&source.text);
+            let doc = parse_article(source.path.as_deref(), &source.text);
             let mut out = io::BufWriter::new(io::stdout().lock());
             toc(&doc, json, &mut out)?;
             out.flush()?;
@@ -120,13 +128,36 @@ pub fn run(cli: Cli) -> Result<Exit> {
             report::bookmarks_command(file.as_deref(), json).map(|()| Exit::Quit)
         }
         Some(Command::Progress { json }) => report::progress_command(json).map(|()| Exit::Quit),
+        Some(Command::List { dir, json }) => {
+            let (_, config, warning) = reading_setup();
+            if let Some(w) = warning {
+                let _ = writeln!(io::stderr(), "longform: warning: {w}");
+            }
+            let roots = match dir {
+                Some(d) => vec![checked_folder(&d)?],
+                None => default_roots(&config)?,
+            };
+            report::list_command(&roots, json).map(|()| Exit::Quit)
+        }
         None => {
-            let Some(file) = cli.file else {
-                anyhow::bail!("no article given: try 'longform FILE' or 'longform --help'");
+            let file = match cli.file {
+                Some(f) if f.is_dir() => {
+                    return library(vec![checked_folder(&f)?]);
+                }
+                Some(f) => f,
+                // `cmd | longform` reads the article from the pipe.
+                None if !io::stdin().is_terminal() => PathBuf::from("-"),
+                None => {
+                    let (_, config, _) = reading_setup();
+                    return library(default_roots(&config)?);
+                }
             };
             let source = load(&file)?;
             let start = match &cli.section {
-                Some(query) => Some(find_section(&parse(&source.text), query)?),
+                Some(query) => Some(find_section(
+                    &parse_article(source.path.as_deref(), &source.text),
+                    query,
+                )?),
                 None => None,
             };
             if !io::stdout().is_terminal() {
@@ -172,12 +203,69 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
         ColorChoice::Auto => tty,
     };
     let theme = styled.then(Theme::from_env);
-    let doc = parse(&source.text);
+    let doc = parse_article(source.path.as_deref(), &source.text);
     let mut out = io::BufWriter::new(stdout.lock());
     cat(&doc, width, theme, &mut out)?;
     out.flush()?;
     Ok(())
 }
+
+/// Open the library screen of `roots`; piped, print the list instead.
+fn library(roots: Vec<PathBuf>) -> Result<Exit> {
+    if !io::stdout().is_terminal() {
+        report::list_command(&roots, false)?;
+        return Ok(Exit::Quit);
+    }
+    let (store, config, warning) = reading_setup();
+    let config_dir = paths::config_dir().ok();
+    tui::run_library(
+        roots,
+        tui::Options {
+            store,
+            config,
+            warning,
+            ..tui::Options::default()
+        },
+        config_dir,
+    )
+}
+
+/// A folder given on the command line, or a clear error.
+fn checked_folder(dir: &Path) -> Result<PathBuf> {
+    if dir.is_dir() {
+        return Ok(dir.to_path_buf());
+    }
+    let name = sanitize(&dir.to_string_lossy());
+    if dir.exists() {
+        anyhow::bail!("{name}: is not a folder");
+    }
+    anyhow::bail!("cannot open {name}: no such folder")
+}
+
+/// The folders `longform` with no argument shows: `library` from the
+/// config, else `./articles`, else the default library, created and seeded
+/// with the bundled guide on first use.
+fn default_roots(config: &Config) -> Result<Vec<PathBuf>> {
+    if let Some(list) = config.library.as_ref().filter(|l| !l.is_empty()) {
+        return Ok(list.iter().map(|p| paths::expand_home(p)).collect());
+    }
+    let local = PathBuf::from("articles");
+    if local.is_dir() {
+        return Ok(vec![local]);
+    }
+    let dir = paths::default_library()?;
+    if !dir.exists() {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the library folder {}", dir.display()))?;
+        let guide = dir.join("reading-with-longform.md");
+        std::fs::write(&guide, GUIDE)
+            .with_context(|| format!("cannot write {}", guide.display()))?;
+    }
+    Ok(vec![dir])
+}
+
+/// Our guide, embedded so a fresh install has something to read.
+const GUIDE: &str = include_str!("../articles/reading-with-longform.md");
 
 /// The store and config for the reader. Neither is required to read: a
 /// missing config dir means nothing is saved, with a warning.

@@ -18,6 +18,8 @@ pub struct Config {
     /// The text width in columns.
     #[serde(deserialize_with = "positive")]
     pub width: Option<u16>,
+    /// The folders `longform` with no argument shows; `~/` is the home.
+    pub library: Option<Vec<String>>,
 }
 
 impl Config {
@@ -96,6 +98,15 @@ mod tests {
         let (config, warning) = Config::load(&dir.path().join("config.toml"));
         assert_eq!(config, Config::default());
         assert_eq!(warning, None);
+    }
+
+    #[test]
+    fn library_folders() {
+        let config = Config::parse("library = [\"~/reading\", \"/srv/articles\"]\n").unwrap();
+        assert_eq!(
+            config.library,
+            Some(vec!["~/reading".to_string(), "/srv/articles".to_string()])
+        );
     }
 
     #[test]

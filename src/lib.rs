@@ -15,6 +15,7 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod layout;
+pub mod library;
 pub mod load;
 pub mod outline;
 pub mod parse;

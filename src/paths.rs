@@ -27,6 +27,30 @@ pub fn config_dir_from(var: Option<OsString>) -> Result<PathBuf> {
         .ok_or_else(|| anyhow!("cannot find a home directory for the config; set {CONFIG_DIR_VAR}"))
 }
 
+/// The folder of articles shown when nothing else is configured: in the
+/// config dir when `LONGFORM_CONFIG_DIR` is set (so a test or a portable
+/// setup keeps everything in one place), else the platform's data dir
+/// (`~/.local/share/longform/articles` on Linux).
+pub fn default_library() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(CONFIG_DIR_VAR).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir).join("articles"));
+    }
+    directories::ProjectDirs::from("", "", "longform")
+        .map(|dirs| dirs.data_dir().join("articles"))
+        .ok_or_else(|| {
+            anyhow!("cannot find a home directory for the library; set {CONFIG_DIR_VAR}")
+        })
+}
+
+/// A folder from the config, with a leading `~/` meaning the home.
+pub fn expand_home(path: &str) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => directories::BaseDirs::new()
+            .map_or_else(|| PathBuf::from(path), |b| b.home_dir().join(rest)),
+        None => PathBuf::from(path),
+    }
+}
+
 /// The user's settings in `dir`.
 pub fn config_file(dir: &Path) -> PathBuf {
     dir.join("config.toml")

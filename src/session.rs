@@ -102,8 +102,8 @@ impl Session {
             warned: false,
             save_error: None,
         };
-        let (Some(store), Some(canonical)) = (store, canonical) else {
-            // Stdin or no config dir: nothing to resume, nothing to save.
+        let Some(store) = store else {
+            // No config dir: nothing to resume, nothing to save.
             session.warned = true;
             return Opened {
                 session,
@@ -111,12 +111,20 @@ impl Session {
                 message: None,
             };
         };
-        let id = store::record_id(&canonical);
+        // Stdin has no path: its record is found by its text.
+        let (id, canonical) = match canonical {
+            Some(c) => (store::record_id(&c), c),
+            None => (
+                format!("stdin{:016x}", doc.fingerprint),
+                PathBuf::from("(stdin)"),
+            ),
+        };
+        session.state.path.clone_from(&canonical);
         let mut message = None;
         let found = match store.load(&id) {
             Ok(Load::Found(state)) => Some(state),
             Ok(Load::Fresh) => match store.find_by_fingerprint(doc.fingerprint) {
-                Some((old_id, old)) if old.path != canonical => {
+                Some((old_id, old)) if old.path != canonical && path.is_some() => {
                     session.moved_from = Some((old_id, old.path.clone()));
                     Some(old)
                 }
@@ -181,6 +189,7 @@ impl Session {
         let moved = self.state.position.as_ref().is_none_or(|a| a.byte != pos.0);
         if moved {
             self.state.set_position(Anchor::at(doc, pos), now);
+            self.state.percent = if at_end { 100 } else { doc.percent_at(pos) };
             self.dirty = true;
         }
         if at_end && !self.state.finished {
@@ -466,6 +475,21 @@ mod tests {
         let all = store.all();
         assert_eq!(all.len(), 1, "the old record is gone");
         assert_eq!(all[0].1.path, std::fs::canonicalize(&moved).unwrap());
+    }
+
+    #[test]
+    fn stdin_is_kept_by_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = article();
+        let doc = parse(&text);
+        let store = Store::new(dir.path());
+        let mut s = Session::open(Some(store.clone()), None, &text, &doc, "Essay", 1).session;
+        assert!(s.saves());
+        let pos = Position(doc.blocks[20].source.start);
+        s.record_position(&doc, pos, false, 2);
+        assert!(s.save_now().is_none());
+        let again = Session::open(Some(store), None, &text, &doc, "Essay", 3);
+        assert_eq!(again.resume, Some(pos));
     }
 
     #[test]

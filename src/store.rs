@@ -55,15 +55,23 @@ pub struct ReadingState {
     /// merge.
     #[serde(default)]
     pub position_updated: u64,
+    /// How much of the article is read at `position`, in words: what the
+    /// library shows without parsing every article.
+    #[serde(default)]
+    pub percent: u8,
     #[serde(default)]
     pub bookmarks: Vec<Bookmark>,
     /// Deleted bookmarks, kept so that an older copy of the record (another
     /// process, a sync tool) cannot bring them back.
     #[serde(default)]
     pub tombstones: Vec<Tombstone>,
-    /// The end of the article was reached once.
+    /// The end of the article was reached, or the reader said so.
     #[serde(default)]
     pub finished: bool,
+    /// When `finished` was last set or cleared by hand (unix seconds): the
+    /// newer choice wins a merge. 0 when only reading set it.
+    #[serde(default)]
+    pub finished_updated: u64,
     /// Unix seconds.
     #[serde(default)]
     pub last_opened: u64,
@@ -120,9 +128,11 @@ impl ReadingState {
             fingerprint,
             position: None,
             position_updated: 0,
+            percent: 0,
             bookmarks: Vec::new(),
             tombstones: Vec::new(),
             finished: false,
+            finished_updated: 0,
             last_opened: now,
             seconds_read: 0,
             words_read: 0,
@@ -193,7 +203,8 @@ impl ReadingState {
 /// Merge the record on disk with the one being saved. The newest position
 /// wins; bookmarks are united by id, the most recently edited copy winning;
 /// tombstones are united and remove every copy not edited after them;
-/// `finished` is kept once set; times and counters take the larger value.
+/// `finished` follows the newer choice made by hand, else stays once set;
+/// times and counters take the larger value.
 /// The path, title and fingerprint are those of `ours`, the article as it
 /// is now.
 pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
@@ -202,6 +213,7 @@ pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
     if disk.position_updated > ours.position_updated {
         out.position.clone_from(&disk.position);
         out.position_updated = disk.position_updated;
+        out.percent = disk.percent;
     }
 
     let mut tombstones: BTreeMap<&str, u64> = BTreeMap::new();
@@ -238,7 +250,17 @@ pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
         })
         .collect();
 
-    out.finished = disk.finished || ours.finished;
+    // A choice made by hand (x in the library) wins over an older one;
+    // otherwise reaching the end anywhere counts.
+    out.finished = if disk.finished_updated > ours.finished_updated {
+        disk.finished
+    } else if ours.finished_updated > 0 {
+        // Ours is as new or newer, and is the latest thing the user did.
+        ours.finished
+    } else {
+        disk.finished || ours.finished
+    };
+    out.finished_updated = disk.finished_updated.max(ours.finished_updated);
     out.last_opened = disk.last_opened.max(ours.last_opened);
     out.seconds_read = disk.seconds_read.max(ours.seconds_read);
     out.words_read = disk.words_read.max(ours.words_read);

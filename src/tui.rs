@@ -6,10 +6,12 @@ pub mod action;
 pub mod ansi;
 pub mod app;
 pub mod keymap;
+pub mod library;
 pub mod theme;
 pub mod view;
 
 use std::io::{self, Stdout, Write};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -24,11 +26,12 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use app::App;
-use keymap::{key_action, mouse_action};
+use keymap::{key_action, library_key, mouse_action};
+use library::Library;
 use theme::Theme;
 
 use crate::config::Config;
-use crate::load::Source;
+use crate::load::{Source, load};
 use crate::position::Position;
 use crate::store::{ReadingState, Store, learned_wpm};
 
@@ -60,39 +63,182 @@ pub struct Options {
 /// The record to save if the loop cannot answer a signal.
 type Emergency = Arc<Mutex<Option<(Store, String, ReadingState)>>>;
 
+/// What is on screen: the library, a reader, or a reader opened from the
+/// library (`q` goes back to it).
+struct Shell {
+    library: Option<Library>,
+    reader: Option<App>,
+    options: Options,
+    wpm: Option<u32>,
+    theme: Theme,
+}
+
+impl Shell {
+    fn new(options: Options) -> Shell {
+        let learned = options
+            .store
+            .as_ref()
+            .and_then(|s| learned_wpm(s.all().iter().map(|(_, r)| r)));
+        let wpm = options.config.words_per_minute.or(learned);
+        Shell {
+            library: None,
+            reader: None,
+            options,
+            wpm,
+            theme: Theme::from_env(),
+        }
+    }
+
+    /// Open an article in the reader, with the settings in effect.
+    fn open(&mut self, source: &Source, section: Option<Position>, from_start: bool) {
+        let mut app = App::open(source, self.theme, self.options.store.clone(), from_start);
+        if let Some(pos) = section {
+            app.start_at(pos);
+        }
+        if let Some(m) = self.options.config.width {
+            app.max_measure = usize::from(m).max(1);
+        }
+        if let Some(wpm) = self.wpm {
+            app.set_wpm(wpm);
+        }
+        if let Some(w) = self.options.warning.take() {
+            app.message = Some(w);
+        }
+        self.reader = Some(app);
+    }
+
+    /// Close the reader, saving; back to the library when there is one.
+    /// True when the program should end.
+    fn close_reader(&mut self) -> bool {
+        if let Some(mut app) = self.reader.take() {
+            let warning = app.save_now();
+            if let Some(lib) = &mut self.library {
+                lib.reload_records();
+                lib.message = warning;
+                return false;
+            }
+            if let Some(w) = warning {
+                self.options.warning = Some(w);
+            }
+        }
+        true
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame<'_>) {
+        if let Some(app) = &mut self.reader {
+            view::draw(frame, app);
+        } else if let Some(lib) = &self.library {
+            let wpm = self.wpm.map_or(crate::reader::DEFAULT_WPM, |w| {
+                usize::try_from(w).unwrap_or(1)
+            });
+            view::draw_library(frame, lib, self.theme, wpm);
+        }
+    }
+
+    /// Handle one event. True when the program should end.
+    fn handle(&mut self, event: &Event) -> bool {
+        if let Some(app) = &mut self.reader {
+            let action = match event {
+                Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app.mode, *key),
+                Event::Mouse(mouse) => mouse_action(*mouse),
+                _ => None,
+            };
+            if let Some(action) = action {
+                let before = app.top();
+                app.update(action);
+                app.after_key(before, Instant::now());
+                if app.quit {
+                    return self.close_reader();
+                }
+            }
+            return false;
+        }
+        let Some(lib) = &mut self.library else {
+            return true;
+        };
+        let Event::Key(key) = event else {
+            return false;
+        };
+        if key.kind == KeyEventKind::Release {
+            return false;
+        }
+        let Some(action) = library_key(lib.filtering, lib.help, *key) else {
+            return false;
+        };
+        let open = lib.update(action);
+        if lib.quit {
+            return true;
+        }
+        if let Some(library::Open::Article(path)) = open {
+            match load(&path) {
+                Ok(source) => self.open(&source, None, false),
+                Err(e) => {
+                    if let Some(lib) = &mut self.library {
+                        lib.message = Some(format!("{e:#}"));
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn tick(&mut self) {
+        if let Some(app) = &mut self.reader {
+            app.tick(Instant::now());
+        }
+        if let Some(lib) = &mut self.library {
+            lib.poll();
+        }
+    }
+
+    fn snapshot(&self) -> Option<(Store, String, ReadingState)> {
+        self.reader.as_ref().and_then(|a| a.session.snapshot())
+    }
+
+    /// Save before leaving; a warning for stderr when it failed.
+    fn finish(&mut self) -> Option<String> {
+        let warning = self.reader.as_mut().and_then(App::save_now);
+        warning.or_else(|| {
+            self.options
+                .warning
+                .take()
+                .filter(|w| w.contains("not be saved"))
+        })
+    }
+}
+
 /// Open `source` full screen and read until the user quits. Progress is
 /// saved on quit, on signals, and in the background when idle.
 pub fn run(source: Source, options: Options) -> Result<Exit> {
+    let section = options.section;
+    let from_start = options.from_start;
+    let mut shell = Shell::new(options);
+    shell.open(&source, section, from_start);
+    drop(source);
+    run_shell(shell)
+}
+
+/// Open the library of `roots`: the articles in them, with their progress.
+pub fn run_library(
+    roots: Vec<PathBuf>,
+    options: Options,
+    config_dir: Option<PathBuf>,
+) -> Result<Exit> {
+    let mut shell = Shell::new(options);
+    let mut lib = Library::new(roots, shell.options.store.clone(), config_dir);
+    lib.message = shell.options.warning.take();
+    shell.library = Some(lib);
+    run_shell(shell)
+}
+
+fn run_shell(mut shell: Shell) -> Result<Exit> {
     let emergency: Emergency = Arc::default();
     let signal = watch_signals(Arc::clone(&emergency))?;
-    let mut app = App::open(
-        &source,
-        Theme::from_env(),
-        options.store.clone(),
-        options.from_start,
-    );
-    drop(source);
-    if let Some(pos) = options.section {
-        app.start_at(pos);
-    }
-    if let Some(m) = options.config.width {
-        app.max_measure = usize::from(m).max(1);
-    }
-    let learned = options
-        .store
-        .as_ref()
-        .and_then(|s| learned_wpm(s.all().iter().map(|(_, r)| r)));
-    if let Some(wpm) = options.config.words_per_minute.or(learned) {
-        app.set_wpm(wpm);
-    }
-    if let Some(w) = options.warning {
-        app.message = Some(w);
-    }
     let guard = TerminalGuard::enter()?;
-    let result = event_loop(&mut app, &signal, &emergency);
+    let result = event_loop(&mut shell, &signal, &emergency);
     drop(guard);
     // The terminal is back: a failed save can be said on stderr.
-    if let Some(warning) = app.save_now() {
+    if let Some(warning) = shell.finish() {
         let _ = writeln!(io::stderr(), "longform: warning: {warning}");
     }
     result
@@ -134,8 +280,8 @@ fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
     Ok(signal)
 }
 
-fn event_loop(app: &mut App, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
-    let result = read_and_draw(app, signal, emergency);
+fn event_loop(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
+    let result = read_and_draw(shell, signal, emergency);
     match result {
         // A hung-up terminal fails to draw or read just before SIGHUP
         // arrives: report the hangup, not the I/O error it caused.
@@ -171,7 +317,7 @@ fn wait_for_signal(signal: &AtomicUsize, wait: Duration) -> Option<i32> {
     }
 }
 
-fn read_and_draw(app: &mut App, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
+fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
     // Never dropped: the guard restores the terminal, and ratatui's own drop
     // would print (and so panic) when the terminal is already gone.
     let mut terminal = std::mem::ManuallyDrop::new(
@@ -179,12 +325,10 @@ fn read_and_draw(app: &mut App, signal: &AtomicUsize, emergency: &Emergency) -> 
     );
     loop {
         terminal
-            .draw(|frame| view::draw(frame, app))
+            .draw(|frame| shell.draw(frame))
             .context("cannot draw")?;
-        if app.quit {
-            return Ok(Exit::Quit);
-        }
-        // Wait for the next event, waking to notice signals.
+        // Wait for the next event, waking to notice signals, to save when
+        // idle and to show what the library scan found.
         loop {
             if let Some(sig) = wait_for_signal(signal, Duration::ZERO) {
                 return Ok(Exit::Signal(sig));
@@ -192,26 +336,17 @@ fn read_and_draw(app: &mut App, signal: &AtomicUsize, emergency: &Emergency) -> 
             if event::poll(TICK).context("cannot read the terminal")? {
                 break;
             }
-            app.tick(Instant::now());
-            if app.message.is_some() && app.session.save_error.is_some() {
-                terminal
-                    .draw(|frame| view::draw(frame, app))
-                    .context("cannot draw")?;
-            }
+            shell.tick();
+            terminal
+                .draw(|frame| shell.draw(frame))
+                .context("cannot draw")?;
         }
-        let action = match event::read().context("cannot read the terminal")? {
-            Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app.mode, key),
-            Event::Mouse(mouse) => mouse_action(mouse),
-            // A resize is handled by the next draw, at the new size.
-            _ => None,
-        };
-        if let Some(action) = action {
-            let before = app.top();
-            app.update(action);
-            app.after_key(before, Instant::now());
-            if let Ok(mut slot) = emergency.lock() {
-                *slot = app.session.snapshot();
-            }
+        let event = event::read().context("cannot read the terminal")?;
+        if shell.handle(&event) {
+            return Ok(Exit::Quit);
+        }
+        if let Ok(mut slot) = emergency.lock() {
+            *slot = shell.snapshot();
         }
     }
 }

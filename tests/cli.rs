@@ -681,13 +681,25 @@ fn binary_file() {
 fn folder() {
     let dir = tempfile::tempdir().unwrap();
     let d = path_str(dir.path());
-    for args in [vec!["cat", d], vec![d]] {
-        let r = run(&args);
-        assert_eq!(r.code(), Some(1), "{args:?}");
-        assert!(r.stdout.is_empty());
-        let line = assert_one_error_line(&r, "folder");
-        assert!(line.contains(d), "{line}");
-    }
+    let r = run(&["cat", d]);
+    assert_eq!(r.code(), Some(1));
+    assert!(r.stdout.is_empty());
+    let line = assert_one_error_line(&r, "folder");
+    assert!(line.contains(d), "{line}");
+    // `longform DIR` is the library of DIR; piped, it prints the list.
+    let r = run(&[d]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert_eq!(r.out(), "No articles here.\n");
+    std::fs::write(dir.path().join("a.md"), "# An article\n\nWith words.\n").unwrap();
+    let r = run(&[d]);
+    assert!(r.out().contains("An article"), "{}", r.out());
+    let r = run(&["list", d, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.out()).unwrap();
+    assert_eq!(v[0]["title"], "An article");
+    assert_eq!(v[0]["words"], 4);
+    let r = run(&["list", &format!("{d}/missing")]);
+    assert_eq!(r.code(), Some(1));
+    assert_one_error_line(&r, "missing folder");
 }
 
 #[test]
@@ -710,11 +722,12 @@ fn invalid_utf8_is_a_warning() {
 }
 
 #[test]
-fn no_arguments() {
-    let r = run(&[]);
-    assert_eq!(r.code(), Some(1));
-    assert!(r.stdout.is_empty());
-    assert_one_error_line(&r, "no arguments");
+fn no_arguments_reads_a_pipe() {
+    // `cmd | longform` reads the article from the pipe.
+    let r = run_with(&[], Some(b"# From a pipe\n\nHello.\n"), &[]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert!(r.out().contains("From a pipe"), "{}", r.out());
+    assert!(r.out().contains("Hello."));
 }
 
 #[test]

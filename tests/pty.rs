@@ -948,3 +948,63 @@ fn sigterm_saves_the_position() {
         "{record}"
     );
 }
+
+/// The library of a folder: open an article, read a little, `q` back and
+/// its progress shows; relaunch and `c` continues at the same place.
+#[test]
+fn library_open_back_and_continue() {
+    let shared = tempfile::tempdir().expect("shared dir");
+    let shelf = shared.path().join("shelf");
+    std::fs::create_dir_all(&shelf).expect("shelf");
+    for name in [
+        "the-slow-web.md",
+        "field-notes-on-tea.md",
+        "reading-with-longform.md",
+    ] {
+        let from = format!("{}/articles/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(from, shelf.join(name)).expect("copy an article");
+    }
+    let config = shared.path().join("config");
+    let open = || {
+        let mut spawn = Spawn::longform(&[shelf.to_str().expect("utf-8 path")]);
+        spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+        spawn.run(24, 110)
+    };
+
+    let mut t = open();
+    t.wait_for("the library", |s| {
+        s.contains("Library · 3 articles") && s.contains("The Slow Web") && !s.contains("scanning")
+    });
+    // Sorted by recent, none read: path order. Select The Slow Web.
+    t.send("/slow\r");
+    let mut reading = t.wait_for("the essay", at_start("The Slow Web"));
+    for _ in 0..3 {
+        let last = reading.body().last().cloned().unwrap_or_default();
+        t.send(" ");
+        reading = t.wait_for("a page down", |s| s.body()[0] == last);
+    }
+    let percent = reading.percent().expect("a percent");
+    assert!(percent > 0);
+    t.send("q");
+    let back = t.wait_for("the library again", |s| s.contains("Library · "));
+    let row = back
+        .rows
+        .iter()
+        .find(|r| r.contains("The Slow Web"))
+        .expect("the essay's row");
+    assert!(row.contains(&format!("{percent}%")), "{row}");
+    assert!(row.contains("just now"), "{row}");
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+
+    let mut t = open();
+    t.wait_for("the library", |s| s.contains("Library · 3 articles"));
+    t.send("c");
+    let resumed = t.wait_for("resumed", |s| s.status().contains("Resumed at"));
+    assert_eq!(resumed.body()[0], reading.body()[0], "\n{}", resumed.text());
+    t.send("q");
+    t.wait_for("the library again", |s| s.contains("Library · "));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}

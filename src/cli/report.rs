@@ -16,6 +16,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::config::Config;
 use crate::document::Document;
+use crate::library::ago;
 use crate::load::{decode, load};
 use crate::parse::{fingerprint, parse, sanitize};
 use crate::paths;
@@ -64,6 +65,108 @@ pub fn progress_command(json: bool) -> Result<()> {
         .map(|(_, state)| Article::open(state))
         .collect();
     to_stdout(|out| progress(&articles, store::now(), json, out))
+}
+
+/// `longform list [DIR] [--json]`: the library's rows, for scripts.
+pub fn list_command(roots: &[std::path::PathBuf], json: bool) -> Result<()> {
+    let config_dir = paths::config_dir().ok();
+    let mut paths = Vec::new();
+    for root in roots {
+        paths.extend(crate::library::find_articles(root));
+    }
+    paths.sort();
+    paths.dedup();
+    let cache_file = config_dir.as_deref().map(crate::library::Cache::path);
+    let mut cache = cache_file
+        .as_deref()
+        .map(crate::library::Cache::load)
+        .unwrap_or_default();
+    let summaries = crate::library::scan(&paths, &mut cache, |_| {});
+    if let Some(file) = &cache_file {
+        // Only a cache: a failure costs a slower next run.
+        let _ = cache.save(file);
+    }
+    let records: Vec<ReadingState> = config_dir
+        .map(|d| Store::new(&d).all().into_iter().map(|(_, r)| r).collect())
+        .unwrap_or_default();
+    let mut rows = crate::library::rows(&summaries, &records);
+    crate::library::Sort::Recent.apply(&mut rows);
+    to_stdout(|out| list(&rows, store::now(), json, out))
+}
+
+/// One row of `list --json`.
+#[derive(Serialize)]
+struct ListRow {
+    path: String,
+    title: String,
+    author: Option<String>,
+    words: usize,
+    minutes: usize,
+    percent: u8,
+    finished: bool,
+    bookmarks: usize,
+    last_opened: u64,
+    error: Option<String>,
+}
+
+/// Write library rows: aligned text, or JSON.
+pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Write) -> Result<()> {
+    if json {
+        let list: Vec<ListRow> = rows
+            .iter()
+            .map(|r| ListRow {
+                path: show_path(&r.summary.path),
+                title: one_line(&r.summary.title),
+                author: r.summary.author.as_deref().map(one_line),
+                words: r.summary.words,
+                minutes: crate::library::default_minutes(r.summary.words),
+                percent: r.percent,
+                finished: r.finished,
+                bookmarks: r.bookmarks,
+                last_opened: r.last_opened,
+                error: r.summary.error.as_deref().map(one_line),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if rows.is_empty() {
+        writeln!(out, "No articles here.")?;
+        return Ok(());
+    }
+    let titles: Vec<String> = rows
+        .iter()
+        .map(|r| fit(&one_line(&r.summary.title), 40))
+        .collect();
+    let title_w = titles.iter().map(|t| t.width()).max().unwrap_or(5).max(5);
+    writeln!(
+        out,
+        "{:<title_w$}  {:>7}  {:>4}  {:>5}  {:>9}  {:<14}  Path",
+        "Title", "Words", "Min", "Read", "Bookmarks", "Last read"
+    )?;
+    for (r, title) in rows.iter().zip(&titles) {
+        let pad = title_w - title.width();
+        let read = if r.finished {
+            "✓".to_string()
+        } else {
+            format!("{}%", r.percent)
+        };
+        let last = ago(r.last_opened, now);
+        let path = show_path(&r.summary.path);
+        match &r.summary.error {
+            Some(e) => writeln!(out, "{title}{}  {}  {path}", " ".repeat(pad), one_line(e))?,
+            None => writeln!(
+                out,
+                "{title}{}  {:>7}  {:>4}  {read:>5}  {:>9}  {last:<14}  {path}",
+                " ".repeat(pad),
+                r.summary.words,
+                crate::library::default_minutes(r.summary.words),
+                r.bookmarks
+            )?,
+        }
+    }
+    Ok(())
 }
 
 /// Run `write` on a buffered stdout and flush it.
@@ -519,32 +622,6 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
 // ---------------------------------------------------------------------------
 // Small helpers
 
-/// `then` (unix seconds) said the way people say it: "just now",
-/// "5 minutes ago", "2 days ago".
-pub fn ago(then: u64, now: u64) -> String {
-    const MINUTE: u64 = 60;
-    const HOUR: u64 = 60 * MINUTE;
-    const DAY: u64 = 24 * HOUR;
-    if then == 0 {
-        return "unknown".to_string();
-    }
-    let d = now.saturating_sub(then);
-    let (n, unit) = match d {
-        _ if d < MINUTE => return "just now".to_string(),
-        _ if d < HOUR => (d / MINUTE, "minute"),
-        _ if d < DAY => (d / HOUR, "hour"),
-        _ if d < 2 * DAY => return "yesterday".to_string(),
-        _ if d < 30 * DAY => (d / DAY, "day"),
-        _ if d < 365 * DAY => (d / (30 * DAY), "month"),
-        _ => (d / (365 * DAY), "year"),
-    };
-    if n == 1 {
-        format!("1 {unit} ago")
-    } else {
-        format!("{n} {unit}s ago")
-    }
-}
-
 /// A path as shown: lossy where it is not UTF-8, and sanitised.
 fn show_path(path: &Path) -> String {
     one_line(&path.to_string_lossy())
@@ -593,23 +670,6 @@ fn fit(text: &str, columns: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ago_reads_like_speech() {
-        let now = 1_000_000_000;
-        assert_eq!(ago(now, now), "just now");
-        assert_eq!(ago(now - 59, now), "just now");
-        assert_eq!(ago(now - 60, now), "1 minute ago");
-        assert_eq!(ago(now - 5 * 60, now), "5 minutes ago");
-        assert_eq!(ago(now - 3 * 3600, now), "3 hours ago");
-        assert_eq!(ago(now - 30 * 3600, now), "yesterday");
-        assert_eq!(ago(now - 2 * 86_400, now), "2 days ago");
-        assert_eq!(ago(now - 65 * 86_400, now), "2 months ago");
-        assert_eq!(ago(now - 800 * 86_400, now), "2 years ago");
-        // A clock that went backwards is not the future.
-        assert_eq!(ago(now + 100, now), "just now");
-        assert_eq!(ago(0, now), "unknown");
-    }
 
     #[test]
     fn snippets_are_cut_at_a_space_with_an_ellipsis() {

@@ -63,6 +63,14 @@ pub enum Action {
     PromptBackspace,
     PromptAccept,
     PromptCancel,
+    /// The library: move, open, continue, sort, mark finished.
+    LibraryMove(isize),
+    LibraryFirst,
+    LibraryLast,
+    LibraryOpen,
+    LibraryContinue,
+    LibrarySort,
+    LibraryToggleFinished,
     ToggleHelp,
     /// Scroll the help overlay on a short screen.
     HelpScroll(isize),

@@ -12,7 +12,6 @@ use crate::document::{Document, LinkTarget};
 use crate::layout::Layout;
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
-use crate::parse::parse;
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Reader};
 use crate::session::{BookmarkView, Session};
@@ -113,7 +112,7 @@ impl App {
     /// Open `source`, with its saved state from `store` when given. The
     /// reader resumes at the saved position unless `from_start`.
     pub fn open(source: &Source, theme: Theme, store: Option<Store>, from_start: bool) -> App {
-        let doc = parse(&source.text);
+        let doc = crate::library::parse_article(source.path.as_deref(), &source.text);
         let title = doc.title().map_or_else(|| source.stem(), str::to_string);
         let title = crate::parse::sanitize(&title);
         let layout = Layout::new(&doc, DEFAULT_MEASURE);
@@ -550,6 +549,14 @@ impl App {
                 }
             }
             Action::Quit => self.quit = true,
+            // The library's own actions never reach the reader.
+            Action::LibraryMove(_)
+            | Action::LibraryFirst
+            | Action::LibraryLast
+            | Action::LibraryOpen
+            | Action::LibraryContinue
+            | Action::LibrarySort
+            | Action::LibraryToggleFinished => {}
         }
     }
 

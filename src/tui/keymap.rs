@@ -59,6 +59,64 @@ pub const HELP: &[(&str, &str)] = &[
     ("q  Ctrl-c", "quit"),
 ];
 
+/// The library's keys, for its help overlay.
+pub const LIBRARY_HELP: &[(&str, &str)] = &[
+    ("", "Library"),
+    ("j k  ↑ ↓", "move"),
+    ("g G", "first, last"),
+    ("Enter", "open the article"),
+    ("c", "continue the last one read"),
+    ("s", "sort: recent, title, progress, length"),
+    ("/", "filter by title or path"),
+    ("x", "mark finished, or not"),
+    ("", "In the reader"),
+    ("q", "back to the library"),
+    ("?", "every reading key"),
+    ("", "Anywhere"),
+    ("?", "this help"),
+    ("q  Ctrl-c", "quit"),
+];
+
+/// The library's keys; `filtering` while a filter is typed, `help` while
+/// the help is shown.
+pub fn library_key(filtering: bool, help: bool, key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if help {
+        return help_key(key);
+    }
+    if filtering {
+        return match key.code {
+            KeyCode::Enter => Some(Action::LibraryOpen),
+            KeyCode::Esc => Some(Action::FilterDone),
+            KeyCode::Backspace => Some(Action::FilterBackspace),
+            KeyCode::Down => Some(Action::LibraryMove(1)),
+            KeyCode::Up => Some(Action::LibraryMove(-1)),
+            KeyCode::Char(c) if !ctrl => Some(Action::FilterInput(c)),
+            _ => None,
+        };
+    }
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::LibraryMove(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::LibraryMove(-1)),
+        KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::LibraryMove(10)),
+        KeyCode::PageUp | KeyCode::Char('b') => Some(Action::LibraryMove(-10)),
+        KeyCode::Char('g') | KeyCode::Home => Some(Action::LibraryFirst),
+        KeyCode::Char('G') | KeyCode::End => Some(Action::LibraryLast),
+        KeyCode::Enter => Some(Action::LibraryOpen),
+        KeyCode::Char('c') => Some(Action::LibraryContinue),
+        KeyCode::Char('s') => Some(Action::LibrarySort),
+        KeyCode::Char('x') => Some(Action::LibraryToggleFinished),
+        KeyCode::Char('/') => Some(Action::FilterStart),
+        KeyCode::Esc => Some(Action::CloseOverlay),
+        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        KeyCode::Char('q') => Some(Action::Quit),
+        _ => None,
+    }
+}
+
 pub fn key_action(mode: Mode, key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {

@@ -4,6 +4,7 @@
 
 mod bookmarks;
 mod help;
+mod library;
 mod outline;
 mod reader;
 pub mod status;
@@ -71,6 +72,24 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
             status::draw_prompt(frame, app, bar);
         }
         Mode::Reading => {}
+    }
+}
+
+/// Draw the library screen, with its help when asked.
+pub fn draw_library(
+    frame: &mut Frame<'_>,
+    lib: &super::library::Library,
+    theme: super::theme::Theme,
+    wpm: usize,
+) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    library::draw(frame, lib, theme, wpm);
+    if lib.help {
+        help::draw_table(frame, super::keymap::LIBRARY_HELP, theme, 0, area);
     }
 }
 

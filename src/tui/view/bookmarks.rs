@@ -9,18 +9,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::status::fit;
+use crate::library::ago;
 use crate::tui::app::{App, BookmarkList};
-
-/// "today", "yesterday", "3 days ago", or the date.
-pub fn ago(then: u64, now: u64) -> String {
-    let days = now.saturating_sub(then) / 86_400;
-    match days {
-        0 => "today".into(),
-        1 => "yesterday".into(),
-        2..=30 => format!("{days} days ago"),
-        _ => format!("{} months ago", days / 30),
-    }
-}
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, list: &BookmarkList, area: Rect) {
     let w = area.width.saturating_sub(4).min(90);

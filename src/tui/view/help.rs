@@ -9,21 +9,34 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::tui::app::App;
 use crate::tui::keymap::HELP;
+use crate::tui::theme::Theme;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let key_width = HELP.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
-    let text_width = HELP.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
-    let lines: Vec<Line<'_>> = HELP
+    draw_table(frame, HELP, app.theme, app.help_scroll, area);
+}
+
+/// A table of keys in a box: two columns when it is too tall for one and
+/// they fit side by side, scrolled by `scroll` rows when it still does not.
+pub fn draw_table(
+    frame: &mut Frame<'_>,
+    table: &[(&str, &str)],
+    theme: Theme,
+    scroll: usize,
+    area: Rect,
+) {
+    let key_width = table.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let text_width = table.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
+    let lines: Vec<Line<'_>> = table
         .iter()
         .map(|(k, d)| {
             if k.is_empty() {
                 Line::from(Span::styled(
                     format!(" {d}"),
-                    app.theme.border().add_modifier(Modifier::BOLD),
+                    theme.border().add_modifier(Modifier::BOLD),
                 ))
             } else {
                 Line::from(vec![
-                    Span::styled(format!("   {k:<key_width$}  "), app.theme.key()),
+                    Span::styled(format!("   {k:<key_width$}  "), theme.key()),
                     Span::raw(*d),
                 ])
             }
@@ -36,7 +49,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let (left, right) = if two {
         let middle = lines.len() / 2;
         let split = (0..lines.len())
-            .filter(|&i| HELP[i].0.is_empty())
+            .filter(|&i| table[i].0.is_empty())
             .min_by_key(|&i| i.abs_diff(middle))
             .unwrap_or(middle);
         let mut left = lines;
@@ -65,12 +78,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(app.theme.border())
+        .border_style(theme.border())
         .title(title);
     let inner = block.inner(rect);
     // Scroll when the keys do not fit, never past the last one.
     let most = left.len().max(right.len()).saturating_sub(rows);
-    let skip = app.help_scroll.min(most);
+    let skip = scroll.min(most);
     let left: Vec<Line<'_>> = left.into_iter().skip(skip).collect();
     let right: Vec<Line<'_>> = right.into_iter().skip(skip).collect();
     frame.render_widget(Clear, rect);

@@ -1,0 +1,524 @@
+//! The articles a reader keeps: folders scanned for `.md`, `.markdown` and
+//! `.txt` files, each summarised (title, author, words, headings), joined
+//! with its reading record (progress, finished, bookmarks, last read).
+//!
+//! Summaries are cached in the config dir keyed by path, size and
+//! modification time, so a warm scan only looks at file metadata. A file
+//! that cannot be read is a row with its error, never the end of the scan.
+//! No terminal here; the paths are passed in.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::document::Document;
+use crate::load::decode;
+use crate::reader::DEFAULT_WPM;
+use crate::store::ReadingState;
+
+/// File endings that are articles.
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+/// Folders never entered: build output and dependencies.
+const SKIPPED: &[&str] = &["target", "node_modules"];
+
+/// What the library shows of one article file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub title: String,
+    pub author: Option<String>,
+    pub words: usize,
+    pub headings: usize,
+    /// Why the file could not be read, for a dimmed row.
+    pub error: Option<String>,
+}
+
+impl Summary {
+    pub fn minutes(&self, wpm: usize) -> usize {
+        self.words.div_ceil(wpm.max(1))
+    }
+}
+
+/// Every article file under `dir`, in path order. Hidden folders, `target`
+/// and `node_modules` are skipped; the walk is iterative.
+pub fn find_articles(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if !name.starts_with('.') && !SKIPPED.contains(&name.as_ref()) {
+                    stack.push(path);
+                }
+            } else if is_article(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Whether a path names an article file by its ending.
+pub fn is_article(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Whether a path is a plain-text article rather than Markdown.
+pub fn is_plain_text(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+/// Parse an article's text the way its file ending says.
+pub fn parse_article(path: Option<&Path>, text: &str) -> Document {
+    match path {
+        Some(p) if is_plain_text(p) => crate::parse::parse(text),
+        _ => crate::parse::parse(text),
+    }
+}
+
+/// Read and summarise one article file.
+pub fn summarise(path: &Path) -> Summary {
+    let name = crate::parse::sanitize(&path.to_string_lossy());
+    let stem = path.file_stem().map_or_else(
+        || name.clone(),
+        |s| crate::parse::sanitize(&s.to_string_lossy()),
+    );
+    let failed = |error: String| Summary {
+        path: path.to_path_buf(),
+        title: stem.clone(),
+        author: None,
+        words: 0,
+        headings: 0,
+        error: Some(error),
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return failed(format!("cannot read: {e}")),
+    };
+    // The error names the file only: the row already shows where it is.
+    let file_name = path
+        .file_name()
+        .map_or(name, |n| crate::parse::sanitize(&n.to_string_lossy()));
+    let source = match decode(bytes, file_name, Some(path.to_path_buf())) {
+        Ok(s) => s,
+        Err(e) => return failed(format!("{e:#}")),
+    };
+    let doc = parse_article(Some(path), &source.text);
+    Summary {
+        path: path.to_path_buf(),
+        title: doc.title().map_or(stem, crate::parse::sanitize),
+        author: doc.meta.author.clone(),
+        words: doc.words,
+        headings: doc.headings.len(),
+        error: None,
+    }
+}
+
+/// The cache key of a file: its size and modification time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub modified_ns: u128,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Some(Stamp {
+            size: meta.len(),
+            modified_ns,
+        })
+    }
+}
+
+/// Summaries kept between runs, keyed by path; valid while the file's size
+/// and modification time are unchanged.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Cache {
+    version: u32,
+    entries: HashMap<PathBuf, (Stamp, Summary)>,
+}
+
+impl Cache {
+    /// The cache file in the config dir.
+    pub fn path(config_dir: &Path) -> PathBuf {
+        config_dir.join("library-cache.json")
+    }
+
+    /// Load the cache; a missing or unreadable one is empty (it is only a
+    /// cache).
+    pub fn load(file: &Path) -> Cache {
+        std::fs::read(file)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
+            .filter(|c| c.version == 1)
+            .unwrap_or_default()
+    }
+
+    /// Write the cache atomically.
+    pub fn save(&self, file: &Path) -> Result<()> {
+        let dir = file.parent().context("the cache has no folder")?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        let mut out = Cache {
+            version: 1,
+            entries: self.entries.clone(),
+        };
+        out.version = 1;
+        serde_json::to_writer(&mut tmp, &out)?;
+        tmp.persist(file)?;
+        Ok(())
+    }
+
+    /// The cached summary of `path`, if the file has not changed.
+    pub fn get(&self, path: &Path, stamp: Stamp) -> Option<&Summary> {
+        self.entries
+            .get(path)
+            .filter(|(s, _)| *s == stamp)
+            .map(|(_, summary)| summary)
+    }
+
+    pub fn put(&mut self, stamp: Stamp, summary: Summary) {
+        self.entries.insert(summary.path.clone(), (stamp, summary));
+    }
+
+    /// Forget files that are gone, so the cache does not grow forever.
+    pub fn retain(&mut self, keep: &[PathBuf]) {
+        let keep: std::collections::HashSet<&PathBuf> = keep.iter().collect();
+        self.entries.retain(|p, _| keep.contains(p));
+    }
+}
+
+/// Summaries of `paths`, from the cache where it is valid; the cache is
+/// updated. `each` is called with every summary as it is ready, so a screen
+/// can fill in while the scan goes on.
+pub fn scan(paths: &[PathBuf], cache: &mut Cache, mut each: impl FnMut(&Summary)) -> Vec<Summary> {
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        let stamp = Stamp::of(path);
+        let summary = match stamp.and_then(|s| cache.get(path, s).cloned()) {
+            Some(s) => s,
+            None => {
+                let s = summarise(path);
+                if let Some(stamp) = stamp {
+                    cache.put(stamp, s.clone());
+                }
+                s
+            }
+        };
+        each(&summary);
+        out.push(summary);
+    }
+    cache.retain(paths);
+    out
+}
+
+/// One library row: the article and what the reader did with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub summary: Summary,
+    pub percent: u8,
+    pub finished: bool,
+    pub bookmarks: usize,
+    /// Unix seconds; 0 when never opened.
+    pub last_opened: u64,
+    /// The saved place exists, so `c` can continue there.
+    pub started: bool,
+}
+
+/// Join summaries with reading records (matched by canonical path).
+pub fn rows(summaries: &[Summary], records: &[ReadingState]) -> Vec<Row> {
+    let by_path: HashMap<&Path, &ReadingState> =
+        records.iter().map(|r| (r.path.as_path(), r)).collect();
+    summaries
+        .iter()
+        .map(|s| {
+            let canonical = std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone());
+            let record = by_path.get(canonical.as_path());
+            row(s.clone(), record.copied())
+        })
+        .collect()
+}
+
+/// A row from a summary and its record, if any.
+pub fn row(summary: Summary, record: Option<&ReadingState>) -> Row {
+    match record {
+        Some(r) => Row {
+            summary,
+            percent: if r.finished { 100 } else { r.percent },
+            finished: r.finished,
+            bookmarks: r.bookmarks.len(),
+            last_opened: r.last_opened,
+            started: r.position.is_some(),
+        },
+        None => Row {
+            summary,
+            percent: 0,
+            finished: false,
+            bookmarks: 0,
+            last_opened: 0,
+            started: false,
+        },
+    }
+}
+
+/// How the library is sorted; `s` cycles through them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    Recent,
+    Title,
+    Progress,
+    Length,
+}
+
+impl Sort {
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Recent => Sort::Title,
+            Sort::Title => Sort::Progress,
+            Sort::Progress => Sort::Length,
+            Sort::Length => Sort::Recent,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Recent => "recent",
+            Sort::Title => "title",
+            Sort::Progress => "progress",
+            Sort::Length => "length",
+        }
+    }
+
+    /// Sort rows in place; ties keep path order.
+    pub fn apply(self, rows: &mut [Row]) {
+        match self {
+            Sort::Recent => rows.sort_by(|a, b| {
+                b.last_opened
+                    .cmp(&a.last_opened)
+                    .then_with(|| a.summary.path.cmp(&b.summary.path))
+            }),
+            Sort::Title => rows.sort_by(|a, b| {
+                a.summary
+                    .title
+                    .to_lowercase()
+                    .cmp(&b.summary.title.to_lowercase())
+            }),
+            Sort::Progress => rows.sort_by_key(|r| std::cmp::Reverse(r.percent)),
+            Sort::Length => rows.sort_by_key(|r| std::cmp::Reverse(r.summary.words)),
+        }
+    }
+}
+
+/// The article `c` continues: the most recently read unfinished one.
+pub fn continue_row(rows: &[Row]) -> Option<usize> {
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| r.started && !r.finished && r.summary.error.is_none())
+        .max_by_key(|(_, r)| r.last_opened)
+        .map(|(i, _)| i)
+}
+
+/// `then` (unix seconds) said the way people say it: "just now",
+/// "5 minutes ago", "yesterday", "2 days ago"; "never" for 0.
+pub fn ago(then: u64, now: u64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    if then == 0 {
+        return "never".to_string();
+    }
+    let d = now.saturating_sub(then);
+    let (n, unit) = match d {
+        _ if d < MINUTE => return "just now".to_string(),
+        _ if d < HOUR => (d / MINUTE, "minute"),
+        _ if d < DAY => (d / HOUR, "hour"),
+        _ if d < 2 * DAY => return "yesterday".to_string(),
+        _ if d < 30 * DAY => (d / DAY, "day"),
+        _ if d < 365 * DAY => (d / (30 * DAY), "month"),
+        _ => (d / (365 * DAY), "year"),
+    };
+    if n == 1 {
+        format!("1 {unit} ago")
+    } else {
+        format!("{n} {unit}s ago")
+    }
+}
+
+/// Minutes at the default speed, for rows.
+pub fn default_minutes(words: usize) -> usize {
+    words.div_ceil(DEFAULT_WPM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn finds_nested_articles_and_skips_ignored_folders() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "a.md", "# A\n");
+        write(d.path(), "deep/er/b.markdown", "# B\n");
+        write(d.path(), "notes/c.txt", "C\n");
+        write(d.path(), "notes/c.rs", "fn main() {}\n");
+        write(d.path(), ".hidden/d.md", "# D\n");
+        write(d.path(), "target/e.md", "# E\n");
+        write(d.path(), "node_modules/x/f.md", "# F\n");
+        let found: Vec<String> = find_articles(d.path())
+            .iter()
+            .map(|p| p.strip_prefix(d.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(found, ["a.md", "deep/er/b.markdown", "notes/c.txt"]);
+    }
+
+    #[test]
+    fn bad_files_are_rows_with_their_error() {
+        let d = tempfile::tempdir().unwrap();
+        let good = write(
+            d.path(),
+            "good.md",
+            "---\ntitle: Good One\nauthor: Ann\n---\nSome words here.\n",
+        );
+        let bin = d.path().join("bin.md");
+        std::fs::write(&bin, b"\0\x01\x02binary").unwrap();
+        let mut cache = Cache::default();
+        let out = scan(&[bin.clone(), good.clone()], &mut cache, |_| {});
+        assert!(
+            out[0]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("binary"))
+        );
+        assert_eq!(out[0].title, "bin");
+        assert_eq!(out[1].title, "Good One");
+        assert_eq!(out[1].author.as_deref(), Some("Ann"));
+        assert_eq!(out[1].words, 3);
+    }
+
+    #[test]
+    fn the_cache_is_used_until_the_file_changes() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "a.md", "# First title\n\nwords\n");
+        let mut cache = Cache::default();
+        scan(std::slice::from_ref(&p), &mut cache, |_| {});
+        let file = Cache::path(d.path());
+        cache.save(&file).unwrap();
+        let mut warm = Cache::load(&file);
+        // Tamper with the cached title: a warm scan must return it as is.
+        let stamp = Stamp::of(&p).unwrap();
+        let mut s = warm.get(&p, stamp).unwrap().clone();
+        s.title = "Cached".into();
+        warm.put(stamp, s);
+        assert_eq!(
+            scan(std::slice::from_ref(&p), &mut warm, |_| {})[0].title,
+            "Cached"
+        );
+        // A change of size invalidates it.
+        std::fs::write(&p, "# Second title, longer\n\nwords\n").unwrap();
+        assert_eq!(
+            scan(std::slice::from_ref(&p), &mut warm, |_| {})[0].title,
+            "Second title, longer"
+        );
+    }
+
+    #[test]
+    fn sorting_and_continue() {
+        let row = |title: &str, percent: u8, last: u64, finished: bool, words: usize| Row {
+            summary: Summary {
+                path: PathBuf::from(format!("{title}.md")),
+                title: title.into(),
+                author: None,
+                words,
+                headings: 0,
+                error: None,
+            },
+            percent,
+            finished,
+            bookmarks: 0,
+            last_opened: last,
+            started: last > 0,
+        };
+        let mut rows = vec![
+            row("b", 50, 10, false, 100),
+            row("a", 100, 30, true, 300),
+            row("c", 10, 20, false, 200),
+        ];
+        Sort::Recent.apply(&mut rows);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.summary.title.as_str())
+                .collect::<String>(),
+            "acb"
+        );
+        Sort::Title.apply(&mut rows);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.summary.title.as_str())
+                .collect::<String>(),
+            "abc"
+        );
+        Sort::Progress.apply(&mut rows);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.summary.title.as_str())
+                .collect::<String>(),
+            "abc"
+        );
+        Sort::Length.apply(&mut rows);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.summary.title.as_str())
+                .collect::<String>(),
+            "acb"
+        );
+        // The finished one is skipped: c is the latest unfinished.
+        let i = continue_row(&rows).unwrap();
+        assert_eq!(rows[i].summary.title, "c");
+    }
+
+    #[test]
+    fn ago_reads_like_speech() {
+        let now = 1_000_000_000;
+        assert_eq!(ago(now, now), "just now");
+        assert_eq!(ago(now - 59, now), "just now");
+        assert_eq!(ago(now - 60, now), "1 minute ago");
+        assert_eq!(ago(now - 5 * 60, now), "5 minutes ago");
+        assert_eq!(ago(now - 3 * 3600, now), "3 hours ago");
+        assert_eq!(ago(now - 30 * 3600, now), "yesterday");
+        assert_eq!(ago(now - 2 * 86_400, now), "2 days ago");
+        assert_eq!(ago(now - 65 * 86_400, now), "2 months ago");
+        assert_eq!(ago(now - 800 * 86_400, now), "2 years ago");
+        // A clock that went backwards is not the future.
+        assert_eq!(ago(now + 100, now), "just now");
+        assert_eq!(ago(0, now), "never");
+    }
+}

@@ -1,0 +1,342 @@
+//! The library screen's state: the rows, their order and filter, the
+//! cursor, and the scan that fills them in on a thread so the screen shows
+//! at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use crate::library::{self, Cache, Row, Sort, Summary};
+use crate::outline::fuzzy_match;
+use crate::store::{self, Load, ReadingState, Store};
+
+/// What the scan thread sends.
+enum Scan {
+    /// The files found, before any is read.
+    Found(Vec<PathBuf>),
+    /// One file summarised.
+    Summary(Summary),
+    Done,
+}
+
+pub struct Library {
+    /// The folders shown.
+    pub roots: Vec<PathBuf>,
+    /// Every article, in the current sort.
+    rows: Vec<Row>,
+    pub sort: Sort,
+    /// The selected row among `visible()`.
+    pub cursor: usize,
+    /// The filter, while one is typed or kept.
+    pub filter: Option<String>,
+    pub filtering: bool,
+    pub scanning: bool,
+    pub message: Option<String>,
+    pub help: bool,
+    pub quit: bool,
+    store: Option<Store>,
+    records: Vec<ReadingState>,
+    scan: Option<Receiver<Scan>>,
+}
+
+/// What a library key asks the shell to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Open {
+    /// Open this article in the reader.
+    Article(PathBuf),
+}
+
+impl Library {
+    /// A library of `roots`; the scan starts at once on a thread, using the
+    /// cache in `config_dir` when there is one.
+    pub fn new(roots: Vec<PathBuf>, store: Option<Store>, config_dir: Option<PathBuf>) -> Library {
+        let (tx, rx) = channel();
+        let scan_roots = roots.clone();
+        std::thread::spawn(move || {
+            let mut paths = Vec::new();
+            for root in &scan_roots {
+                paths.extend(library::find_articles(root));
+            }
+            paths.sort();
+            paths.dedup();
+            if tx.send(Scan::Found(paths.clone())).is_err() {
+                return;
+            }
+            let cache_file = config_dir.as_deref().map(Cache::path);
+            let mut cache = cache_file.as_deref().map(Cache::load).unwrap_or_default();
+            library::scan(&paths, &mut cache, |s| {
+                let _ = tx.send(Scan::Summary(s.clone()));
+            });
+            if let Some(file) = cache_file {
+                // Only a cache: a failure costs a slower next start.
+                let _ = cache.save(&file);
+            }
+            let _ = tx.send(Scan::Done);
+        });
+        let mut lib = Library {
+            roots,
+            rows: Vec::new(),
+            sort: Sort::Recent,
+            cursor: 0,
+            filter: None,
+            filtering: false,
+            scanning: true,
+            message: None,
+            help: false,
+            quit: false,
+            store,
+            records: Vec::new(),
+            scan: Some(rx),
+        };
+        lib.reload_records();
+        lib
+    }
+
+    /// Read the reading records again: after returning from the reader.
+    pub fn reload_records(&mut self) {
+        self.records = self
+            .store
+            .as_ref()
+            .map(|s| s.all().into_iter().map(|(_, r)| r).collect())
+            .unwrap_or_default();
+        let summaries: Vec<Summary> = self.rows.iter().map(|r| r.summary.clone()).collect();
+        self.set_rows(&summaries);
+    }
+
+    fn set_rows(&mut self, summaries: &[Summary]) {
+        let keep = self.selected().map(|r| r.summary.path.clone());
+        self.rows = library::rows(summaries, &self.records);
+        self.sort.apply(&mut self.rows);
+        if let Some(path) = keep {
+            self.select_path(&path);
+        }
+    }
+
+    /// Take in what the scan found so far. True when something changed.
+    pub fn poll(&mut self) -> bool {
+        let Some(rx) = self.scan.take() else {
+            return false;
+        };
+        let mut changed = false;
+        loop {
+            match rx.try_recv() {
+                Ok(Scan::Found(paths)) => {
+                    let placeholders: Vec<Summary> = paths
+                        .into_iter()
+                        .map(|path| Summary {
+                            title: path
+                                .file_stem()
+                                .map(|s| crate::parse::sanitize(&s.to_string_lossy()))
+                                .unwrap_or_default(),
+                            path,
+                            author: None,
+                            words: 0,
+                            headings: 0,
+                            error: None,
+                        })
+                        .collect();
+                    self.set_rows(&placeholders);
+                    changed = true;
+                }
+                Ok(Scan::Summary(s)) => {
+                    let record = self.record_for(&s.path);
+                    if let Some(row) = self.rows.iter_mut().find(|r| r.summary.path == s.path) {
+                        *row = library::row(s, record.as_ref());
+                    }
+                    changed = true;
+                }
+                Ok(Scan::Done) | Err(TryRecvError::Disconnected) => {
+                    self.scanning = false;
+                    let keep = self.selected().map(|r| r.summary.path.clone());
+                    self.sort.apply(&mut self.rows);
+                    if let Some(p) = keep {
+                        self.select_path(&p);
+                    }
+                    return true;
+                }
+                Err(TryRecvError::Empty) => {
+                    self.scan = Some(rx);
+                    return changed;
+                }
+            }
+        }
+    }
+
+    fn record_for(&self, path: &Path) -> Option<ReadingState> {
+        let canonical = std::fs::canonicalize(path).ok()?;
+        self.records.iter().find(|r| r.path == canonical).cloned()
+    }
+
+    /// The rows shown: all, or those the filter matches, in order.
+    pub fn visible(&self) -> Vec<&Row> {
+        match self.filter.as_deref().filter(|f| !f.is_empty()) {
+            None => self.rows.iter().collect(),
+            Some(f) => self
+                .rows
+                .iter()
+                .filter(|r| {
+                    fuzzy_match(f, &r.summary.title).is_some()
+                        || fuzzy_match(f, &r.summary.path.to_string_lossy()).is_some()
+                })
+                .collect(),
+        }
+    }
+
+    pub fn selected(&self) -> Option<&Row> {
+        self.visible().get(self.cursor).copied()
+    }
+
+    fn select_path(&mut self, path: &Path) {
+        if let Some(i) = self.visible().iter().position(|r| r.summary.path == path) {
+            self.cursor = i;
+        }
+    }
+
+    pub fn move_by(&mut self, n: isize) {
+        let len = self.visible().len();
+        self.cursor = self
+            .cursor
+            .saturating_add_signed(n)
+            .min(len.saturating_sub(1));
+    }
+
+    pub fn first(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn last(&mut self) {
+        self.cursor = self.visible().len().saturating_sub(1);
+    }
+
+    pub fn cycle_sort(&mut self) {
+        let keep = self.selected().map(|r| r.summary.path.clone());
+        self.sort = self.sort.next();
+        self.sort.apply(&mut self.rows);
+        if let Some(p) = keep {
+            self.select_path(&p);
+        }
+        self.message = Some(format!("Sorted by {}", self.sort.name()));
+    }
+
+    pub fn edit_filter(&mut self, edit: impl FnOnce(&mut String)) {
+        let mut f = self.filter.take().unwrap_or_default();
+        edit(&mut f);
+        self.filter = Some(f);
+        self.cursor = 0;
+    }
+
+    /// The article under the cursor, to open.
+    pub fn open(&mut self) -> Option<Open> {
+        let row = self.selected()?;
+        if let Some(e) = &row.summary.error {
+            self.message = Some(format!("Cannot open it: {e}"));
+            return None;
+        }
+        Some(Open::Article(row.summary.path.clone()))
+    }
+
+    /// `c`: the most recently read unfinished article.
+    pub fn continue_reading(&mut self) -> Option<Open> {
+        let rows: Vec<Row> = self.rows.clone();
+        match library::continue_row(&rows) {
+            Some(i) => {
+                let path = rows[i].summary.path.clone();
+                self.filter = None;
+                self.select_path(&path);
+                Some(Open::Article(path))
+            }
+            None => {
+                self.message = Some("Nothing to continue: no article is half read".into());
+                None
+            }
+        }
+    }
+
+    /// Carry out a library action; an article to open comes back.
+    pub fn update(&mut self, action: super::action::Action) -> Option<Open> {
+        use super::action::Action;
+        self.message = None;
+        match action {
+            Action::LibraryMove(n) => self.move_by(n),
+            Action::LibraryFirst => self.first(),
+            Action::LibraryLast => self.last(),
+            Action::LibraryOpen => {
+                self.filtering = false;
+                return self.open();
+            }
+            Action::LibraryContinue => return self.continue_reading(),
+            Action::LibrarySort => self.cycle_sort(),
+            Action::LibraryToggleFinished => self.toggle_finished(),
+            Action::FilterStart => {
+                self.filtering = true;
+                self.edit_filter(|_| {});
+            }
+            Action::FilterInput(c) => self.edit_filter(|f| f.push(c)),
+            Action::FilterBackspace => self.edit_filter(|f| {
+                f.pop();
+            }),
+            Action::FilterDone => {
+                self.filtering = false;
+                if self.filter.as_deref().is_some_and(str::is_empty) {
+                    self.filter = None;
+                }
+            }
+            Action::CloseOverlay => {
+                if self.help {
+                    self.help = false;
+                } else {
+                    self.filter = None;
+                    self.filtering = false;
+                }
+            }
+            Action::ToggleHelp => self.help = !self.help,
+            Action::Quit => self.quit = true,
+            _ => {}
+        }
+        None
+    }
+
+    /// `x`: mark the selected article finished, or not, by hand.
+    pub fn toggle_finished(&mut self) {
+        let Some(row) = self.selected().cloned() else {
+            return;
+        };
+        let Some(store) = &self.store else {
+            self.message = Some("Progress is not being saved".into());
+            return;
+        };
+        let Ok(canonical) = std::fs::canonicalize(&row.summary.path) else {
+            return;
+        };
+        let id = store::record_id(&canonical);
+        let now = store::now();
+        let mut state = match store.load(&id) {
+            Ok(Load::Found(s)) => s,
+            Ok(Load::Fresh | Load::Corrupt { .. }) => {
+                let text = std::fs::read_to_string(&canonical).unwrap_or_default();
+                ReadingState::new(
+                    canonical,
+                    row.summary.title.clone(),
+                    crate::parse::fingerprint(&text),
+                    0,
+                )
+            }
+            Ok(Load::Newer { .. }) | Err(_) => {
+                self.message = Some("This article's record cannot be changed".into());
+                return;
+            }
+        };
+        state.finished = !row.finished;
+        state.finished_updated = now;
+        match store.save(&id, &state) {
+            Ok(_) => {
+                self.message = Some(if state.finished {
+                    format!("Marked finished: {}", row.summary.title)
+                } else {
+                    format!("Marked unfinished: {}", row.summary.title)
+                });
+                self.reload_records();
+            }
+            Err(e) => self.message = Some(format!("Cannot save: {e:#}")),
+        }
+    }
+}
