@@ -2,6 +2,7 @@
 //! `cat` prints an article wrapped exactly as the reader wraps it, through a
 //! writer so that tests can capture it.
 
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Config;
-use crate::document::Document;
+use crate::document::{Document, Style as DocStyle};
 use crate::layout::{Line, layout_block};
 use crate::library::parse_article;
 use crate::load::{Source, load};
@@ -91,6 +92,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import web pages (saved .html files, - for stdin, or http(s) URLs)
+    /// as Markdown articles into the library
+    Import {
+        /// Saved .html/.htm files, - for HTML on stdin, or http(s):// URLs
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<String>,
+        /// The folder to write into (default: the library)
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+        /// Open the (last) imported article in the reader
+        #[arg(long)]
+        open: bool,
+    },
     /// List the articles read, most recently opened first
     Progress {
         /// Print a JSON list of {path, title, percent, finished,
@@ -127,6 +141,11 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Some(Command::Bookmarks { file, json }) => {
             report::bookmarks_command(file.as_deref(), json).map(|()| Exit::Quit)
         }
+        Some(Command::Import {
+            sources,
+            into,
+            open,
+        }) => crate::import::run(&sources, into.as_deref(), open),
         Some(Command::Progress { json }) => report::progress_command(json).map(|()| Exit::Quit),
         Some(Command::List { dir, json }) => {
             let (_, config, warning) = reading_setup();
@@ -269,7 +288,7 @@ const GUIDE: &str = include_str!("../articles/reading-with-longform.md");
 
 /// The store and config for the reader. Neither is required to read: a
 /// missing config dir means nothing is saved, with a warning.
-fn reading_setup() -> (Option<Store>, Config, Option<String>) {
+pub(crate) fn reading_setup() -> (Option<Store>, Config, Option<String>) {
     match paths::config_dir() {
         Ok(dir) => {
             let (config, warning) = Config::load(&paths::config_file(&dir));
@@ -373,15 +392,23 @@ pub fn cat(
     theme: Option<Theme>,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    // An article uses a handful of styles but has millions of segments:
+    // build each escape sequence once, not once per segment.
+    let mut codes: HashMap<DocStyle, String> = HashMap::new();
     for b in 0..doc.blocks.len() {
         for line in layout_block(doc, b, width.max(1)) {
-            write_line(&line, theme, out)?;
+            write_line(&line, theme, &mut codes, out)?;
         }
     }
     Ok(())
 }
 
-fn write_line(line: &Line, theme: Option<Theme>, out: &mut impl Write) -> io::Result<()> {
+fn write_line(
+    line: &Line,
+    theme: Option<Theme>,
+    codes: &mut HashMap<DocStyle, String>,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let last = line.segs.len();
     for (i, seg) in line.segs.iter().enumerate() {
         let text = if i + 1 == last {
@@ -389,9 +416,17 @@ fn write_line(line: &Line, theme: Option<Theme>, out: &mut impl Write) -> io::Re
         } else {
             seg.text.as_str()
         };
-        match theme.map(|t| sgr(t.text(seg.style))) {
+        let code = theme.map(|t| {
+            codes
+                .entry(seg.style)
+                .or_insert_with(|| sgr(t.text(seg.style)))
+                .as_str()
+        });
+        match code {
             Some(code) if !code.is_empty() && !text.trim().is_empty() => {
-                write!(out, "{code}{text}{RESET}")?;
+                out.write_all(code.as_bytes())?;
+                out.write_all(text.as_bytes())?;
+                out.write_all(RESET.as_bytes())?;
             }
             _ => out.write_all(text.as_bytes())?,
         }

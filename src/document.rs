@@ -217,6 +217,9 @@ pub struct Heading {
 /// What the front matter says, or what was inferred.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Meta {
+    /// The title and byline are already blocks of the text (plain-text
+    /// articles): the layout draws no header for them.
+    pub inline: bool,
     pub title: Option<String>,
     pub author: Option<String>,
     pub date: Option<String>,

@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
@@ -320,16 +320,23 @@ impl Prefix {
         // Keep at least half the measure for the text itself.
         let budget = width / 2;
         let mut total: usize = chain.iter().map(|c| part_width(c)).sum();
+        truncated |= total > budget;
+        // A cut nest shows a mark, so the reader knows there are more
+        // levels than drawn: keep a column for it.
+        let room = if truncated {
+            budget.saturating_sub(1)
+        } else {
+            budget
+        };
         let mut skip = 0;
-        while total > budget && skip < chain.len() {
+        while total > room && skip < chain.len() {
             total -= part_width(chain[skip]);
             skip += 1;
-            truncated = true;
         }
         let mut first = Vec::new();
         let mut rest = Vec::new();
         let mut spacer = Vec::new();
-        if truncated && total < budget {
+        if truncated && budget > 0 {
             for v in [&mut first, &mut rest, &mut spacer] {
                 v.push(seg("…", Role::QuoteBar));
             }
@@ -459,6 +466,9 @@ fn header(
     own: &mut Vec<Draft>,
 ) {
     let meta = &doc.meta;
+    if meta.inline {
+        return;
+    }
     let byline: Vec<&str> = [meta.author.as_deref(), meta.date.as_deref()]
         .into_iter()
         .flatten()
@@ -502,6 +512,8 @@ fn header(
 
 /// One grapheme cluster ready to be placed.
 struct Atom<'a> {
+    /// Its byte offset in the block's text, where line breaks are found.
+    at: usize,
     text: &'a str,
     flags: Flags,
     link: Option<u32>,
@@ -516,7 +528,7 @@ struct Atom<'a> {
 fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> Vec<Atom<'a>> {
     let mut out = Vec::with_capacity(full.len());
     let mut si = 0;
-    for (i, g) in full.grapheme_indices(true) {
+    for (i, g) in clusters(full) {
         while si + 1 < starts.len() && starts[si + 1] <= i {
             si += 1;
         }
@@ -543,6 +555,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             width = 1;
         }
         out.push(Atom {
+            at: i,
             text,
             flags: span.flags,
             link: span.link,
@@ -554,6 +567,48 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
         });
     }
     out
+}
+
+/// The grapheme clusters of `s` with their byte offsets: the same as
+/// `grapheme_indices(true)`, faster on ASCII. Between two ASCII characters
+/// there is always a cluster boundary except in CR LF (UAX #29, GB3), so an
+/// ASCII byte followed by another one (or by the end) is a cluster of its
+/// own; only text next to non-ASCII characters goes through the full
+/// segmentation. Prose is mostly ASCII, and segmenting every byte was the
+/// largest single cost of laying out an article.
+fn clusters(s: &str) -> Clusters<'_> {
+    Clusters { s, at: 0 }
+}
+
+struct Clusters<'a> {
+    s: &'a str,
+    at: usize,
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let bytes = self.s.as_bytes();
+        let i = self.at;
+        let b = *bytes.get(i)?;
+        let next = bytes.get(i + 1).copied();
+        let alone =
+            b.is_ascii() && next.is_none_or(|n| n.is_ascii() && !(b == b'\r' && n == b'\n'));
+        let end = if alone {
+            i + 1
+        } else {
+            // The whole text is the chunk, so the cursor never needs more
+            // context; should it still fail, one char is a safe cluster.
+            GraphemeCursor::new(i, self.s.len(), true)
+                .next_boundary(self.s, 0)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| i + self.s[i..].chars().next().map_or(1, char::len_utf8))
+        };
+        self.at = end;
+        Some((i, &self.s[i..end]))
+    }
 }
 
 /// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,
@@ -573,17 +628,16 @@ fn wrap(spans: &[Span], width: usize, style: Style) -> Vec<Draft> {
         .filter(|&(_, kind)| kind == BreakOpportunity::Allowed)
         .map(|(i, _)| i)
         .peekable();
-    let mut atom_starts = full.grapheme_indices(true).map(|(i, _)| i);
 
     let mut lines: Vec<Range<usize>> = Vec::new();
     let mut line_start = 0;
     let mut used = 0;
     let mut last_break: Option<usize> = None;
     for i in 0..atoms.len() {
-        let byte = atom_starts.next().unwrap_or(full.len());
+        let atom = &atoms[i];
+        let byte = atom.at;
         while breaks.next_if(|&b| b < byte).is_some() {}
         let can_break = breaks.next_if(|&b| b == byte).is_some();
-        let atom = &atoms[i];
         if atom.newline {
             lines.push(line_start..i);
             line_start = i + 1;
@@ -1197,5 +1251,44 @@ mod properties {
         assert_eq!("👩‍🔬".width(), 2);
         let lines = layout_all(&parse("👩‍🔬👩‍🔬👩‍🔬"), 3);
         assert!(lines.iter().all(|l| l.text() == "👩‍🔬"), "{lines:?}");
+    }
+}
+
+#[cfg(test)]
+mod cluster_tests {
+    use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    use super::clusters;
+
+    /// Characters around every ASCII/non-ASCII seam the fast path has.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z .,]{1,6}",
+            Just("\r\n".to_string()),
+            Just("\r".to_string()),
+            Just("\n".to_string()),
+            Just("\u{301}".to_string()),
+            Just("\u{200d}".to_string()),
+            Just("👩‍🔬".to_string()),
+            Just("🇯🇵".to_string()),
+            Just("🇯".to_string()),
+            Just("漢字".to_string()),
+            Just("👍🏽".to_string()),
+            Just("\u{fe0f}".to_string()),
+            Just("\u{1100}\u{1161}".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn clusters_are_grapheme_clusters(parts in prop::collection::vec(piece(), 0..20)) {
+            let s: String = parts.concat();
+            let fast: Vec<(usize, &str)> = clusters(&s).collect();
+            let slow: Vec<(usize, &str)> = s.grapheme_indices(true).collect();
+            prop_assert_eq!(fast, slow);
+        }
     }
 }

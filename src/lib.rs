@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod config;
 pub mod document;
+pub mod import;
 pub mod layout;
 pub mod library;
 pub mod load;
@@ -24,4 +25,5 @@ pub mod position;
 pub mod reader;
 pub mod session;
 pub mod store;
+pub mod testgen;
 pub mod tui;

@@ -88,7 +88,7 @@ pub fn is_plain_text(path: &Path) -> bool {
 /// Parse an article's text the way its file ending says.
 pub fn parse_article(path: Option<&Path>, text: &str) -> Document {
     match path {
-        Some(p) if is_plain_text(p) => crate::parse::parse(text),
+        Some(p) if is_plain_text(p) => crate::parse::text::parse_text(text),
         _ => crate::parse::parse(text),
     }
 }

@@ -66,19 +66,19 @@ impl Outline {
             .map(|h| doc.blocks[h.block].source.start)
             .collect();
         let mut sections: Vec<Section> = Vec::with_capacity(doc.headings.len());
+        // The open sections, their levels rising. A heading closes every
+        // open section of its level or deeper, so each section's end is set
+        // once, when it is popped: linear, where a search ahead for the
+        // next heading of the same level is quadratic in a file of one H1
+        // and 100,000 H2s.
         let mut stack: Vec<usize> = Vec::new();
         for (i, h) in doc.headings.iter().enumerate() {
-            while stack.last().is_some_and(|&p| sections[p].level >= h.level) {
+            while let Some(&p) = stack.last()
+                && sections[p].level >= h.level
+            {
+                sections[p].end = starts[i].max(sections[p].start);
                 stack.pop();
             }
-            let end = doc.headings[i + 1..]
-                .iter()
-                .zip(&starts[i + 1..])
-                .find(|(next, _)| next.level <= h.level)
-                .map_or(doc.source_len, |(_, &s)| s);
-            let words = doc
-                .words_before(Position(end))
-                .saturating_sub(doc.words_before(Position(starts[i])));
             sections.push(Section {
                 heading: i,
                 level: h.level,
@@ -87,11 +87,16 @@ impl Outline {
                 title: h.text.clone(),
                 slug: h.slug.clone(),
                 start: starts[i],
-                end: end.max(starts[i]),
+                end: doc.source_len.max(starts[i]),
                 heading_end: doc.blocks[h.block].source.end.max(starts[i] + 1),
-                words,
+                words: 0,
             });
             stack.push(i);
+        }
+        for s in &mut sections {
+            s.words = doc
+                .words_before(Position(s.end))
+                .saturating_sub(doc.words_before(Position(s.start)));
         }
         Outline { sections }
     }
@@ -151,6 +156,13 @@ impl Outline {
             .iter()
             .rev()
             .find(|s| s.heading_end <= pos.0 && s.level <= level)
+    }
+
+    /// Whether section `i` has subsections.
+    pub fn has_children(&self, i: usize) -> bool {
+        self.sections
+            .get(i + 1)
+            .is_some_and(|s| s.parent == Some(i))
     }
 
     /// The section whose slug is `slug`.
@@ -298,20 +310,13 @@ impl OutlineList {
         self.cursor = self.entries(outline).len().saturating_sub(1);
     }
 
-    fn has_children(outline: &Outline, i: usize) -> bool {
-        outline
-            .sections
-            .get(i + 1)
-            .is_some_and(|s| s.parent == Some(i))
-    }
-
     /// Collapse the subtree under the cursor; on a leaf or a collapsed one,
     /// go to its parent.
     pub fn collapse(&mut self, outline: &Outline) {
         let Some(i) = self.selected(outline) else {
             return;
         };
-        if Self::has_children(outline, i) && !self.collapsed.contains(&i) {
+        if outline.has_children(i) && !self.collapsed.contains(&i) {
             self.collapsed.insert(i);
             self.select_section(outline, Some(i));
         } else if let Some(p) = outline.sections[i].parent {
@@ -422,17 +427,21 @@ pub fn breadcrumb(path: &[&Section], width: usize) -> String {
             return s;
         }
     }
-    // Even the last part is too long: keep its end.
+    // Even the last part is too long: keep its end. Measured by grapheme
+    // cluster with the same function as the whole string above, so the
+    // result is never wider than `width` (char by char, a control or a
+    // combining sequence measured differently and overflowed the bar).
+    use unicode_segmentation::UnicodeSegmentation;
     let last = parts.last().copied().unwrap_or("");
-    let mut tail: Vec<char> = Vec::new();
+    let mut tail: Vec<&str> = Vec::new();
     let mut used = 1;
-    for c in last.chars().rev() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    for g in last.graphemes(true).rev() {
+        let w = g.width();
         if used + w > width {
             break;
         }
         used += w;
-        tail.push(c);
+        tail.push(g);
     }
     if width == 0 {
         return String::new();

@@ -6,6 +6,8 @@
 //! file are replaced here by visible stand-ins, so nothing the file says can
 //! reach the terminal raw.
 
+pub mod text;
+
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -21,12 +23,36 @@ use crate::document::{
 
 /// Parse a Markdown article.
 pub fn parse(source: &str) -> Document {
-    let mut builder = Builder::new(source);
-    let parser = Parser::new_ext(source, options()).into_offset_iter();
+    let text = lone_cr_as_lf(source);
+    let mut builder = Builder::new(&text);
+    // The fingerprint is of the file as it is, so an edit to its line ends
+    // still counts as an edit.
+    builder.doc.fingerprint = fingerprint(source);
+    let parser = Parser::new_ext(&text, options()).into_offset_iter();
     for (event, range) in parser {
         builder.event(event, range);
     }
     builder.finish()
+}
+
+/// CommonMark ends lines with LF, CRLF or a lone CR, but pulldown-cmark does
+/// not split at a lone CR (old Mac files): the whole file became one
+/// paragraph full of stand-ins. Both are one byte, so swapping them keeps
+/// every offset into the source.
+fn lone_cr_as_lf(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains('\r') {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let bytes = source.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let fixed: Vec<u8> = (0..bytes.len())
+        .map(|i| if lone(i) { b'\n' } else { bytes[i] })
+        .collect();
+    // Only ASCII bytes changed, so the text is still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(fixed).unwrap_or_else(|_| source.to_string()))
 }
 
 fn options() -> Options {
@@ -432,7 +458,8 @@ impl<'s> Builder<'s> {
             Tag::Link { dest_url, .. } => {
                 self.link += 1;
                 let target = match dest_url.strip_prefix('#') {
-                    Some(slug) => LinkTarget::Internal(slug.to_string()),
+                    // Shown in the status bar when the slug is missing.
+                    Some(slug) => LinkTarget::Internal(sanitize(slug)),
                     None => LinkTarget::External(sanitize(&dest_url)),
                 };
                 self.current_link = Some(self.add_link(target, range.start));
@@ -655,18 +682,22 @@ impl<'s> Builder<'s> {
             return;
         };
         let range = leaf.start..leaf.end;
-        let mut tight = false;
         let kind = match leaf.kind {
-            LeafKind::Paragraph { tight: t } => {
-                tight = t;
-                BlockKind::Paragraph { spans: leaf.spans }
+            LeafKind::Paragraph { tight } => {
+                self.push_paragraph(leaf.spans, range, tight);
+                return;
             }
             LeafKind::Heading { level, id } => {
                 let text: String = leaf.spans.iter().map(|s| s.text.as_str()).collect();
                 let slug = self.unique_slug(id.map_or_else(|| slugify(&text), |id| sanitize(&id)));
+                // Titles go to one-line places (status bar, outline,
+                // breadcrumb) that measure them: a tab or the newline of a
+                // hard break has no width there, so whitespace becomes one
+                // space.
+                let title = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 self.doc.headings.push(Heading {
                     level,
-                    text: text.trim().to_string(),
+                    text: title,
                     slug,
                     block: self.doc.blocks.len(),
                 });
@@ -683,7 +714,32 @@ impl<'s> Builder<'s> {
                 lines: trim_raw_lines(leaf.lines),
             },
         };
-        self.push_block(kind, range, tight);
+        self.push_block(kind, range, false);
+    }
+
+    /// A paragraph, in pieces when it is long: the pieces after the first
+    /// follow it with no blank line, so they read as one paragraph.
+    fn push_paragraph(&mut self, spans: Vec<Span>, range: Range<usize>, tight: bool) {
+        let pieces = split_paragraph(spans);
+        let starts: Vec<usize> = pieces
+            .iter()
+            .map(|p| p.first().map_or(range.start, |s| s.source))
+            .collect();
+        let n = pieces.len();
+        for (i, spans) in pieces.into_iter().enumerate() {
+            let start = if i == 0 { range.start } else { starts[i] };
+            let end = starts.get(i + 1).copied().unwrap_or(range.end);
+            self.push_block(BlockKind::Paragraph { spans }, start..end, tight);
+            if i > 0
+                && let Some(block) = self.doc.blocks.last_mut()
+            {
+                block.space_before = 0;
+            }
+        }
+        if n == 0 {
+            let kind = BlockKind::Paragraph { spans: Vec::new() };
+            self.push_block(kind, range, tight);
+        }
     }
 
     /// Footnotes are numbered in the order they are first met, as GitHub
@@ -693,17 +749,20 @@ impl<'s> Builder<'s> {
         *self.footnotes.entry(label.to_string()).or_insert(next)
     }
 
+    /// `slug`, or `slug-1`, `slug-2`… when it is taken. `slugs` maps each
+    /// slug given out to the next suffix to try for it, so that a file full
+    /// of `a-1`…`a-n` and then `a`s costs one probe per heading, not n.
     fn unique_slug(&mut self, slug: String) -> String {
-        let n = self.slugs.entry(slug.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 {
+        let Some(&next) = self.slugs.get(&slug) else {
+            self.slugs.insert(slug.clone(), 1);
             return slug;
-        }
-        let mut k = *n - 1;
+        };
+        let mut k = next;
         loop {
             let candidate = format!("{slug}-{k}");
             if !self.slugs.contains_key(&candidate) {
                 self.slugs.insert(candidate.clone(), 1);
+                self.slugs.insert(slug, k + 1);
                 return candidate;
             }
             k += 1;
@@ -790,6 +849,12 @@ impl<'s> Builder<'s> {
 
     fn finish(mut self) -> Document {
         self.close_leaf();
+        // The title and byline are drawn with the first block: a file of
+        // front matter alone gets an empty one, so they are still shown.
+        if self.doc.blocks.is_empty() && self.doc.meta != Meta::default() {
+            let end = self.src.len();
+            self.push_block(BlockKind::Paragraph { spans: Vec::new() }, end..end, false);
+        }
         let mut total = 0;
         self.doc.words_before_block = self
             .doc
@@ -804,6 +869,90 @@ impl<'s> Builder<'s> {
         self.doc.words = total;
         self.doc
     }
+}
+
+/// Paragraphs longer than this (in bytes of text) are stored as several
+/// blocks. Layout is lazy per block, so the first screen of a file that is
+/// one 10 MB paragraph costs one piece instead of the whole file (seconds,
+/// not minutes, in a debug build). The price: where two pieces meet a line
+/// may end short, once every few hundred lines of such a paragraph.
+const PARAGRAPH_PIECE: usize = 32 * 1024;
+
+/// Cut a paragraph's spans into pieces of at most `PARAGRAPH_PIECE` bytes,
+/// after a space where there is one, else between grapheme clusters.
+fn split_paragraph(spans: Vec<Span>) -> Vec<Vec<Span>> {
+    let mut pieces = Vec::new();
+    let mut piece: Vec<Span> = Vec::new();
+    let mut len = 0;
+    for span in spans {
+        // Bytes of the span already put in earlier pieces. Slices are taken
+        // by offset: cutting the tail off again and again would copy a
+        // 10 MB span hundreds of times.
+        let mut from = 0;
+        while len + span.text.len() - from > PARAGRAPH_PIECE {
+            let rest = &span.text[from..];
+            // `None`: end the piece before the rest of this span.
+            if let Some(at) = cut_point(rest, PARAGRAPH_PIECE - len, piece.is_empty()) {
+                piece.push(sub_span(&span, from, from + at));
+                from += at;
+            }
+            pieces.push(std::mem::take(&mut piece));
+            len = 0;
+        }
+        if from == 0 {
+            len += span.text.len();
+            piece.push(span);
+        } else if from < span.text.len() {
+            len += span.text.len() - from;
+            piece.push(sub_span(&span, from, span.text.len()));
+        }
+    }
+    if !piece.is_empty() {
+        pieces.push(piece);
+    }
+    pieces
+}
+
+/// The bytes `from..to` of a span's text, as a span of their own.
+fn sub_span(span: &Span, from: usize, to: usize) -> Span {
+    Span {
+        text: span.text[from..to].to_string(),
+        flags: span.flags,
+        source: span.source_at(from),
+        exact: span.exact,
+        link: span.link,
+    }
+}
+
+/// Where to cut `text` so that at most `room` bytes come before the cut:
+/// after its last space there. Else, when the cut `must` fall inside the
+/// text (nothing is before it), after its last whole grapheme cluster
+/// there, or after the first cluster when even that one is longer (a
+/// cluster is never split). `None` ends the piece before `text`.
+fn cut_point(text: &str, room: usize, must: bool) -> Option<usize> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut end = room.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if let Some(i) = text[..end].rfind(' ') {
+        return Some(i + 1);
+    }
+    if !must {
+        return None;
+    }
+    let mut cut = 0;
+    for (i, g) in text.grapheme_indices(true) {
+        let after = i + g.len();
+        if after > room && cut > 0 {
+            break;
+        }
+        cut = after;
+        if after > room {
+            break;
+        }
+    }
+    Some(cut)
 }
 
 fn block_text(kind: &BlockKind) -> String {

@@ -969,3 +969,32 @@ fn section_that_matches_is_accepted() {
     let r = run(&[&slow_web(), "--section", "READER"]);
     assert_eq!(r.code(), Some(0), "{}", r.stderr);
 }
+
+#[test]
+fn the_default_library_is_seeded_with_the_guide() {
+    let (mut cmd, config) = command(&["list", "--json"]);
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cmd.current_dir(cwd.path()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["title"], "Reading with longform");
+    let seeded = config.path().join("articles/reading-with-longform.md");
+    assert!(seeded.is_file());
+    // A configured library wins over ./articles and the default.
+    let shelf = config.path().join("shelf");
+    std::fs::create_dir_all(&shelf).unwrap();
+    std::fs::write(shelf.join("mine.txt"), "My Own Notes\n\nSome plain text.\n").unwrap();
+    std::fs::write(
+        config.path().join("config.toml"),
+        format!("library = [{:?}]\n", shelf.display().to_string()),
+    )
+    .unwrap();
+    let out = cmd.current_dir(cwd.path()).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["title"], "My Own Notes");
+}

@@ -160,7 +160,7 @@ fn bookmarks_add_list_jump_rename_note_delete_undo() {
     let first = screen.iter().position(|r| r.contains("First")).unwrap();
     let second = screen.iter().position(|r| r.contains("Second")).unwrap();
     assert!(first < second, "not in article order");
-    assert!(screen[second].contains("today"), "{}", screen[second]);
+    assert!(screen[second].contains("just now"), "{}", screen[second]);
     assert!(screen[second + 1].contains('“'), "{}", screen[second + 1]);
     // Enter on the second jumps there, and the jump list brings us back.
     let here = app.top();

@@ -285,6 +285,17 @@ impl Term {
         drop(out);
     }
 
+    /// Resize only the program's terminal, leaving the emulator as it is.
+    /// For a resize storm: vt100 itself panics (an overflow in its line
+    /// wrapping) when a frame drawn for a wide terminal reaches it while it
+    /// is one column wide, which is bound to happen when sizes change faster
+    /// than frames are drawn. Only the screen after the storm is read.
+    fn resize_program(&mut self, rows: u16, cols: u16) {
+        self.master()
+            .resize(size(rows, cols))
+            .expect("resize the pty");
+    }
+
     fn pid(&self) -> u32 {
         self.child.process_id().expect("the child has a pid")
     }
@@ -1006,5 +1017,52 @@ fn library_open_back_and_continue() {
     t.wait_for("the library again", |s| s.contains("Library · "));
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
+/// A resize storm, as when a window is dragged: 200 sizes in about two
+/// seconds, tiny ones included. The program keeps up without dying, and
+/// back at the first size it shows exactly what it showed before.
+#[test]
+fn resize_storm_keeps_the_place() {
+    let (rows, cols) = (20, 60);
+    let mut t = Term::open(&[SLOW_WEB], rows, cols);
+    let mut screen = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    // Into the text, so that a lost position would show.
+    for _ in 0..5 {
+        let next = screen.body()[1].clone();
+        t.send("j");
+        screen = t.wait_for("a line down", |s| s.body()[0] == next);
+    }
+    let before = screen;
+    let sizes: [(u16, u16); 8] = [
+        (1, 1),
+        (5, 20),
+        (40, 160),
+        (2, 1),
+        (24, 80),
+        (50, 1),
+        (150, 400),
+        (12, 33),
+    ];
+    let start = Instant::now();
+    for i in 0..200 {
+        let (r, c) = sizes[i % sizes.len()];
+        t.resize_program(r, c);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let storm = start.elapsed();
+    assert!(t.alive(), "the program died in the storm");
+    t.resize(rows, cols);
+    t.wait_for("the screen from before the storm", |s| {
+        s.rows == before.rows
+    });
+    assert!(
+        storm < Duration::from_secs(5),
+        "200 resizes took {storm:?}: not a storm"
+    );
+    t.send("q");
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 0, "exit status {status}");
     t.assert_restored();
 }

@@ -186,7 +186,7 @@ fn where_shows_the_dir_from_the_variable_and_counts_records() {
     let tea = env.article("field-notes-on-tea.md");
     env.record(&web, now(), |_, _, _| {});
     env.record(&tea, now(), |_, _, _| {});
-    std::fs::write(env.config.path().join("config.toml"), "measure = 72\n").expect("config");
+    std::fs::write(env.config.path().join("config.toml"), "width = 72\n").expect("config");
     let out = env.ok(&["where"]);
     assert!(
         out.contains(&format!("config file  {dir}/config.toml (in use)\n")),
@@ -204,7 +204,7 @@ fn where_names_the_line_of_an_invalid_config_and_unreadable_records() {
     let dir = path_str(env.config.path());
     std::fs::write(
         env.config.path().join("config.toml"),
-        "measure = 72\n\nwords_per_minute = \"fast\"\n",
+        "width = 72\n\nwords_per_minute = \"fast\"\n",
     )
     .expect("config");
     let web = env.article("the-slow-web.md");

@@ -93,6 +93,18 @@ pub fn draw_library(
     }
 }
 
+/// A rect of at most `width` × `height`, centred in `area`.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
 fn too_small(frame: &mut Frame<'_>, area: Rect) {
     let msg = Paragraph::new(Line::from("Terminal too small")).wrap(Wrap { trim: true });
     frame.render_widget(msg, area);

@@ -13,14 +13,11 @@ use crate::library::ago;
 use crate::tui::app::{App, BookmarkList};
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, list: &BookmarkList, area: Rect) {
-    let w = area.width.saturating_sub(4).min(90);
-    let h = area.height.saturating_sub(2);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let rect = super::centred(
+        area,
+        area.width.saturating_sub(4).min(90),
+        area.height.saturating_sub(2),
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.border())

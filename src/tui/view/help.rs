@@ -61,14 +61,8 @@ pub fn draw_table(
     let cols = if two { 2 } else { 1 };
     let want_w = u16::try_from(cols * one_w + 2 + cols - 1).unwrap_or(u16::MAX);
     let want_h = u16::try_from(left.len().max(right.len()) + 2).unwrap_or(u16::MAX);
-    let w = want_w.min(area.width);
-    let h = want_h.min(area.height);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let rect = super::centred(area, want_w, want_h);
+    let h = rect.height;
     let rows = usize::from(h.saturating_sub(2));
     let taller = left.len().max(right.len()) > rows;
     let title = if taller {

@@ -76,23 +76,13 @@ fn scroll_offset(cursor: usize, len: usize, rows: usize) -> usize {
     cursor.saturating_sub(rows / 2).min(len - rows)
 }
 
-fn has_children(app: &App, i: usize) -> bool {
-    app.outline
-        .sections
-        .get(i + 1)
-        .is_some_and(|s| s.parent == Some(i))
-}
-
 /// The outline overlay, centred over the text.
 pub fn draw_overlay(frame: &mut Frame<'_>, app: &App, list: &OutlineList, area: Rect) {
-    let w = area.width.saturating_sub(4).min(76);
-    let h = area.height.saturating_sub(2);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let rect = super::centred(
+        area,
+        area.width.saturating_sub(4).min(76),
+        area.height.saturating_sub(2),
+    );
     let filtering = app.mode == Mode::OutlineFilter || list.filter.is_some();
     let title = match list.max_level {
         6 => " Outline ".to_string(),
@@ -116,7 +106,7 @@ pub fn draw_overlay(frame: &mut Frame<'_>, app: &App, list: &OutlineList, area: 
     }
     let offset = scroll_offset(list.cursor, entries.len(), rows);
     for (i, e) in entries.iter().enumerate().skip(offset).take(rows) {
-        let collapsed = list.collapsed.contains(&e.section) && has_children(app, e.section);
+        let collapsed = list.collapsed.contains(&e.section) && app.outline.has_children(e.section);
         lines.push(row(app, e, width, i == list.cursor, collapsed, false));
     }
     frame.render_widget(

@@ -1,0 +1,322 @@
+//! The reader's speed on generated articles (issue 7): open → first frame,
+//! key → frame, resize → frame, search and `cat`, at 100 KiB, 1 MiB and
+//! 10 MiB, and on a 2 MiB paragraph written on a single line.
+//!
+//! Run with `cargo bench --locked --bench reader`; a filter such as
+//! `cargo bench --bench reader -- open` runs one group. The articles come
+//! from `longform::testgen` with its fixed seed, so every run reads the same
+//! bytes. Frames are drawn into a 120x40 `TestBackend` through the real
+//! `App` and `view::draw`, the same code the terminal runs.
+//!
+//! Time budget: the machine has 2 cores shared with other builds, so every
+//! group caps its time (`max_time`) and the large cases take few samples;
+//! the whole run takes a few minutes.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::OnceLock;
+
+use divan::{Bencher, black_box};
+use longform::cli::cat;
+use longform::document::block_spans;
+use longform::layout::Layout;
+use longform::load::{Source, decode};
+use longform::parse::parse;
+use longform::position::Position;
+use longform::testgen::{self, SEED};
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::theme::Theme;
+use longform::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn main() {
+    divan::main();
+}
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 40;
+
+/// The articles every benchmark runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Input {
+    K100,
+    M1,
+    M10,
+    /// One 2 MiB paragraph on a single line: must meet the 1 MiB targets.
+    Line,
+    /// 10,000 nested block quotes: only has to survive, quickly.
+    Quotes,
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Input::K100 => "100KB",
+            Input::M1 => "1MB",
+            Input::M10 => "10MB",
+            Input::Line => "2MB-one-line",
+            Input::Quotes => "10k-nested-quotes",
+        })
+    }
+}
+
+const SIZES: [Input; 4] = [Input::K100, Input::M1, Input::M10, Input::Line];
+const ALL: [Input; 5] = [
+    Input::K100,
+    Input::M1,
+    Input::M10,
+    Input::Line,
+    Input::Quotes,
+];
+
+impl Input {
+    /// The article's text, generated once per run.
+    fn text(self) -> &'static str {
+        static CELLS: [OnceLock<String>; 5] = [const { OnceLock::new() }; 5];
+        let i = ALL.iter().position(|&x| x == self).unwrap_or(0);
+        CELLS[i].get_or_init(|| match self {
+            Input::K100 => testgen::article(SEED, testgen::SIZE_100K),
+            Input::M1 => testgen::article(SEED, testgen::SIZE_1M),
+            Input::M10 => testgen::article(SEED, testgen::SIZE_10M),
+            Input::Line => testgen::single_line(SEED, testgen::SIZE_SINGLE_LINE),
+            Input::Quotes => testgen::nested_quotes(testgen::QUOTE_DEPTH),
+        })
+    }
+
+    fn source(self) -> Source {
+        decode(self.text().as_bytes().to_vec(), "bench.md".into(), None).unwrap()
+    }
+
+    /// An app open on this article with its first frame drawn, as the
+    /// reader is a moment after it starts.
+    fn opened(self) -> (App, Terminal<TestBackend>) {
+        let mut app = App::new(&self.source(), Theme::Dark);
+        let mut term = terminal();
+        draw(&mut term, &mut app);
+        (app, term)
+    }
+}
+
+fn terminal() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap()
+}
+
+fn draw(term: &mut Terminal<TestBackend>, app: &mut App) {
+    term.draw(|frame| view::draw(frame, app)).unwrap();
+}
+
+/// The place halfway through the article: the middle section when it has
+/// sections, else the middle byte (the single-line paragraph has none).
+fn middle(app: &App) -> Position {
+    let sections = &app.outline.sections;
+    if sections.is_empty() {
+        let text_len = app.doc.source_len;
+        Position(text_len / 2)
+    } else {
+        Position(sections[sections.len() / 2].start)
+    }
+}
+
+/// Open → first frame: decode the bytes, parse, build the app (outline,
+/// session), lay out what the first screen needs and draw it. Reading the
+/// file is left out: it is the page cache's speed, not ours.
+#[divan::bench_group(sample_count = 20, max_time = 6)]
+mod open {
+    use super::*;
+
+    #[divan::bench(args = ALL)]
+    fn first_frame(bencher: Bencher, input: Input) {
+        bencher
+            .with_inputs(|| input.text().as_bytes().to_vec())
+            .bench_local_values(|bytes| {
+                let source = decode(bytes, "bench.md".into(), None).unwrap();
+                let mut app = App::new(&source, Theme::Dark);
+                let mut term = terminal();
+                draw(&mut term, &mut app);
+                // Dropping a 10 MB document is part of quitting, not opening.
+                (app, term, source)
+            });
+    }
+
+    /// The parse alone, to see how much of the first frame it is.
+    #[divan::bench(args = SIZES)]
+    fn parse_only(bencher: Bencher, input: Input) {
+        let text = input.text();
+        bencher.bench_local(|| parse(black_box(text)));
+    }
+}
+
+/// A key press → the next frame, on an article already open. Line and page
+/// down walk on through the article from one sample to the next, as a
+/// reader does; the jumps start from a fresh layout each time, so that they
+/// pay for laying out the blocks they land on, as the first jump does.
+#[divan::bench_group(sample_count = 50, max_time = 4)]
+mod key {
+    use super::*;
+
+    fn walk(bencher: Bencher, input: Input, action: Action) {
+        let (mut app, mut term) = input.opened();
+        bencher.bench_local(|| {
+            app.update(action);
+            if app.reader.top.0 + 1 >= app.doc.source_len || app.message.is_some() {
+                // Reached the end: start again so that the motion moves.
+                app.update(Action::Top);
+            }
+            draw(&mut term, &mut app);
+        });
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn line_down(bencher: Bencher, input: Input) {
+        walk(bencher, input, Action::LineDown);
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn page_down(bencher: Bencher, input: Input) {
+        walk(bencher, input, Action::PageDown);
+    }
+
+    /// Run `key` from a fresh layout each time (the layout reset is not
+    /// timed), starting at `from`.
+    fn jump(bencher: Bencher, input: Input, from: Option<fn(&App) -> Position>, key: Key) {
+        let (app, term) = input.opened();
+        let state = RefCell::new((app, term));
+        bencher
+            .with_inputs(|| {
+                let mut s = state.borrow_mut();
+                let (app, _) = &mut *s;
+                app.layout = Layout::new(&app.doc, app.layout.width());
+                match from {
+                    Some(f) => {
+                        let pos = f(app);
+                        app.reader.to_start();
+                        app.jump(pos);
+                    }
+                    None => app.update(Action::Top),
+                }
+            })
+            .bench_local_values(|()| {
+                let mut s = state.borrow_mut();
+                let (app, term) = &mut *s;
+                match key {
+                    Key::Action(a) => app.update(a),
+                    Key::Middle => {
+                        let pos = middle(app);
+                        app.jump(pos);
+                    }
+                }
+                draw(term, app);
+            });
+    }
+
+    #[derive(Clone, Copy)]
+    enum Key {
+        Action(Action),
+        /// A section in the middle, as chosen in the outline.
+        Middle,
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn to_end(bencher: Bencher, input: Input) {
+        jump(bencher, input, None, Key::Action(Action::Bottom));
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn to_middle_section(bencher: Bencher, input: Input) {
+        jump(bencher, input, None, Key::Middle);
+    }
+
+    /// Back to the start from the middle.
+    #[divan::bench(args = SIZES)]
+    fn to_start(bencher: Bencher, input: Input) {
+        jump(bencher, input, Some(middle), Key::Action(Action::Top));
+    }
+
+    /// The next section at the same level (`}`), from the middle.
+    #[divan::bench(args = SIZES)]
+    fn next_peer(bencher: Bencher, input: Input) {
+        jump(bencher, input, Some(middle), Key::Action(Action::NextPeer));
+    }
+}
+
+/// Resize → frame: the text width goes 80 → 100 → 60 → 80…, one step per
+/// iteration, each drawing a frame at the same top position. The measure is
+/// allowed up to 100 columns here so that every step lays the screen out
+/// again (the default caps it at 80, which would make 80 → 100 free).
+#[divan::bench_group(sample_count = 50, max_time = 4)]
+mod resize {
+    use super::*;
+
+    #[divan::bench(args = SIZES)]
+    fn width_80_100_60(bencher: Bencher, input: Input) {
+        let (mut app, mut term) = input.opened();
+        app.max_measure = 100;
+        let pos = middle(&app);
+        app.jump(pos);
+        let top = app.reader.top;
+        let widths = [80u16, 100, 60];
+        let mut i = 0;
+        bencher.bench_local(|| {
+            term.backend_mut().resize(widths[i % 3], HEIGHT);
+            i += 1;
+            draw(&mut term, &mut app);
+        });
+        assert_eq!(app.reader.top, top, "a resize moved the reader");
+    }
+}
+
+/// All matches of a common word. There is no search module yet (issue 6):
+/// this is the baseline to beat, a plain scan of every block's spans that
+/// counts case-insensitive matches of "the", without memchr.
+#[divan::bench_group(sample_count = 20, max_time = 4)]
+mod search {
+    use super::*;
+
+    fn count_the(doc: &longform::document::Document) -> usize {
+        doc.blocks
+            .iter()
+            .flat_map(|b| block_spans(&b.kind))
+            .map(|s| {
+                s.text
+                    .as_bytes()
+                    .windows(3)
+                    .filter(|w| w.eq_ignore_ascii_case(b"the"))
+                    .count()
+            })
+            .sum()
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn all_matches_of_the(bencher: Bencher, input: Input) {
+        let doc = parse(input.text());
+        assert!(count_the(&doc) > 0);
+        bencher.bench_local(|| count_the(black_box(&doc)));
+    }
+}
+
+/// `longform cat` of the whole article at width 80, styled, into a sink:
+/// layout of every block plus the escape sequences. Parsing is included, as
+/// the command does it.
+#[divan::bench_group(sample_count = 10, max_time = 8)]
+mod cat_all {
+    use super::*;
+
+    #[divan::bench(args = ALL)]
+    fn styled_width_80(bencher: Bencher, input: Input) {
+        let text = input.text();
+        bencher.bench_local(|| {
+            let doc = parse(black_box(text));
+            cat(&doc, 80, Some(Theme::Dark), &mut std::io::sink()).unwrap();
+            doc
+        });
+    }
+
+    /// Layout and styling alone, on a document parsed beforehand.
+    #[divan::bench(args = SIZES)]
+    fn without_parse(bencher: Bencher, input: Input) {
+        let doc = parse(input.text());
+        bencher.bench_local(|| cat(&doc, 80, Some(Theme::Dark), &mut std::io::sink()).unwrap());
+    }
+}

@@ -1,0 +1,32 @@
+//! Write a generated benchmark article to stdout, the same bytes the
+//! benchmarks read:
+//!
+//! ```sh
+//! cargo run --release --example gen -- 10m > gen10mb.md
+//! ```
+//!
+//! Sizes: `100k`, `1m`, `10m` (articles), `line` (the 2 MiB single-line
+//! paragraph) and `quotes` (10,000 nested block quotes). An optional second
+//! argument is the seed.
+
+use std::io::Write;
+
+use longform::testgen::{self, SEED};
+
+fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let kind = args.next().unwrap_or_else(|| "1m".into());
+    let seed = args.next().and_then(|s| s.parse().ok()).unwrap_or(SEED);
+    let text = match kind.as_str() {
+        "100k" => testgen::article(seed, testgen::SIZE_100K),
+        "1m" => testgen::article(seed, testgen::SIZE_1M),
+        "10m" => testgen::article(seed, testgen::SIZE_10M),
+        "line" => testgen::single_line(seed, testgen::SIZE_SINGLE_LINE),
+        "quotes" => testgen::nested_quotes(testgen::QUOTE_DEPTH),
+        other => {
+            eprintln!("gen: unknown size {other:?}: use 100k, 1m, 10m, line or quotes");
+            std::process::exit(2);
+        }
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())
+}

@@ -1,0 +1,8 @@
+//! Bytes → the reading-state record parser and the store's load path. The
+//! checks are in `src/lib.rs`, shared with the regression test of the main
+//! crate.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| longform_fuzz::store(data));

@@ -1,0 +1,514 @@
+//! `longform import`: turn a web page into a clean Markdown article in the
+//! library. A source is a saved `.html`/`.htm` file, `-` for HTML on stdin,
+//! or an `http(s)://` URL fetched with a small blocking client (at most 5
+//! redirects, a 20 s timeout, 20 MB, HTML content types only). The readable
+//! part is extracted by `dom_smoothie` (a port of Mozilla's Readability),
+//! with the page URL as the document URL so links and images become
+//! absolute, and converted to Markdown by `htmd`. The article is written
+//! with YAML front matter as `<slug-of-title>.md`, atomically and never over
+//! an existing file, into `--into` or the library folder.
+
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::config::Config;
+use crate::paths;
+use crate::reader::DEFAULT_WPM;
+use crate::tui::Exit;
+
+/// Limits of a URL fetch; tests use small ones.
+#[derive(Clone, Copy, Debug)]
+pub struct FetchLimits {
+    /// The largest body accepted, in bytes.
+    pub max_bytes: u64,
+    /// The whole request, connection to last byte.
+    pub timeout: Duration,
+    /// Redirects followed before giving up.
+    pub max_redirects: u32,
+}
+
+impl Default for FetchLimits {
+    fn default() -> Self {
+        FetchLimits {
+            max_bytes: 20 * 1024 * 1024,
+            timeout: Duration::from_secs(20),
+            max_redirects: 5,
+        }
+    }
+}
+
+/// The longest file name written, in bytes, `.md` and any `-N` included.
+const MAX_NAME_BYTES: usize = 100;
+
+/// HTML read from somewhere, with the URL that makes its links absolute.
+#[derive(Debug)]
+pub struct Page {
+    pub html: String,
+    /// The final URL after redirects; `None` for files and stdin.
+    pub url: Option<String>,
+}
+
+/// One article written to disk.
+#[derive(Debug)]
+pub struct Imported {
+    pub path: PathBuf,
+    pub title: String,
+    pub words: usize,
+    pub minutes: usize,
+}
+
+/// An extracted article, ready to be written.
+#[derive(Debug)]
+pub struct Article {
+    pub title: String,
+    /// Front matter followed by the Markdown body.
+    pub markdown: String,
+}
+
+/// Run `longform import`: import each source, print a line per article,
+/// report each failure, and open the last article when asked.
+pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> {
+    let dir = match into {
+        Some(d) if d.is_dir() => d.to_path_buf(),
+        Some(d) => bail!(
+            "cannot import into {}: no such folder",
+            crate::parse::sanitize(&d.to_string_lossy())
+        ),
+        None => library_folder()?,
+    };
+    let mut last = None;
+    let mut failed = 0;
+    let mut out = io::stdout().lock();
+    for source in sources {
+        match import_one(source, &dir, &FetchLimits::default()) {
+            Ok(done) => {
+                writeln!(
+                    out,
+                    "{} · {} · {} words · {} min",
+                    done.path.display(),
+                    done.title,
+                    done.words,
+                    done.minutes
+                )?;
+                last = Some(done.path);
+            }
+            Err(err) if sources.len() == 1 => return Err(err),
+            Err(err) => {
+                failed += 1;
+                let _ = writeln!(io::stderr(), "longform: {err:#}");
+            }
+        }
+    }
+    out.flush()?;
+    drop(out);
+    if failed > 0 {
+        bail!("{failed} of {} imports failed", sources.len());
+    }
+    match last {
+        Some(path) if open && io::stdout().is_terminal() => open_in_reader(&path),
+        _ => Ok(Exit::Quit),
+    }
+}
+
+/// Open `path` in the reader, as `longform FILE` does.
+fn open_in_reader(path: &Path) -> Result<Exit> {
+    let source = crate::load::load(path)?;
+    let (store, config, warning) = crate::cli::reading_setup();
+    crate::tui::run(
+        source,
+        crate::tui::Options {
+            store,
+            config,
+            warning,
+            ..crate::tui::Options::default()
+        },
+    )
+}
+
+/// The folder imports go to without `--into`: the first configured library
+/// folder, else the default library (created when missing).
+pub fn library_folder() -> Result<PathBuf> {
+    let config = match paths::config_dir() {
+        Ok(dir) => Config::load(&paths::config_file(&dir)).0,
+        Err(_) => Config::default(),
+    };
+    let dir = match config.library.as_ref().and_then(|l| l.first()) {
+        Some(first) => paths::expand_home(first),
+        None => paths::default_library()?,
+    };
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the library folder {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Import one source into `dir`; every error names the source.
+pub fn import_one(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Imported> {
+    let name = crate::parse::sanitize(source);
+    let result = read_source(source, limits).and_then(|page| {
+        let article = extract(&page.html, page.url.as_deref(), &now_rfc3339())?;
+        write_article(&article, dir)
+    });
+    result.map_err(|e| anyhow!("{name}: {e:#}"))
+}
+
+/// Read the HTML of a source: a URL, `-` for stdin, or a file.
+pub fn read_source(source: &str, limits: &FetchLimits) -> Result<Page> {
+    let lower = source.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return fetch(source, limits);
+    }
+    let bytes = if source == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("cannot read stdin")?;
+        bytes
+    } else {
+        let path = Path::new(source);
+        if path.is_dir() {
+            bail!("is a folder, not an HTML file");
+        }
+        std::fs::read(path).map_err(|e| anyhow!("cannot open: {}", describe(&e)))?
+    };
+    Ok(Page {
+        html: decode_html(bytes)?,
+        url: None,
+    })
+}
+
+/// Fetch `url` within `limits`: HTML only, never more than `max_bytes`.
+pub fn fetch(url: &str, limits: &FetchLimits) -> Result<Page> {
+    let parsed: ureq::http::Uri = url.parse().map_err(|e| anyhow!("not a valid URL: {e}"))?;
+    if !matches!(parsed.scheme_str(), Some("http" | "https")) || parsed.host().is_none() {
+        bail!("not a valid http(s) URL");
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(limits.max_redirects)
+        .timeout_global(Some(limits.timeout))
+        .user_agent(format!(
+            "longform/{} (+terminal reader)",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .build()
+        .into();
+    let mut response = agent
+        .get(parsed)
+        .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1")
+        .call()
+        .map_err(|e| fetch_error(&e, limits))?;
+    let final_url = {
+        use ureq::ResponseExt;
+        response.get_uri().to_string()
+    };
+    if let Some(mime) = response.body().mime_type() {
+        let mime = mime.to_ascii_lowercase();
+        if mime != "text/html" && mime != "application/xhtml+xml" {
+            bail!(
+                "content is not HTML (Content-Type: {})",
+                crate::parse::sanitize(&mime)
+            );
+        }
+    }
+    if let Some(len) = response.body().content_length()
+        && len > limits.max_bytes
+    {
+        bail!("{}", too_big(limits));
+    }
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(limits.max_bytes)
+        .read_to_vec()
+        .map_err(|e| fetch_error(&e, limits))?;
+    Ok(Page {
+        html: decode_html(bytes)?,
+        url: Some(final_url),
+    })
+}
+
+fn too_big(limits: &FetchLimits) -> String {
+    format!("response too big (over {} bytes)", limits.max_bytes)
+}
+
+/// One line for a failed fetch.
+fn fetch_error(err: &ureq::Error, limits: &FetchLimits) -> anyhow::Error {
+    match err {
+        ureq::Error::StatusCode(code) => anyhow!("the server answered HTTP {code}"),
+        ureq::Error::TooManyRedirects => {
+            anyhow!("too many redirects (more than {})", limits.max_redirects)
+        }
+        ureq::Error::Timeout(_) => anyhow!(
+            "URL unreachable: timed out after {} s",
+            limits.timeout.as_secs_f32()
+        ),
+        ureq::Error::BodyExceedsLimit(_) => anyhow!("{}", too_big(limits)),
+        ureq::Error::HostNotFound => anyhow!("URL unreachable: host not found"),
+        ureq::Error::ConnectionFailed => anyhow!("URL unreachable: connection failed"),
+        ureq::Error::Io(e) => anyhow!("URL unreachable: {}", describe(e)),
+        other => anyhow!("URL unreachable: {other}"),
+    }
+}
+
+/// An I/O error without the "(os error N)" noise.
+fn describe(err: &io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Check that the bytes can be HTML, and decode them (lossily) as UTF-8.
+pub fn decode_html(bytes: Vec<u8>) -> Result<String> {
+    if bytes.contains(&0) {
+        bail!("invalid HTML: binary data (NUL bytes)");
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let has_tag = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'!'));
+    if !has_tag {
+        bail!("invalid HTML: no HTML markup found");
+    }
+    Ok(text)
+}
+
+/// Extract the article of `html` and convert it to Markdown with front
+/// matter. `url` is the page's address, used for absolute links.
+pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article> {
+    let cfg = dom_smoothie::Config {
+        max_elements_to_parse: 200_000,
+        ..dom_smoothie::Config::default()
+    };
+    let mut readability = dom_smoothie::Readability::new(html, url, Some(cfg))
+        .map_err(|e| anyhow!("invalid HTML: {e}"))?;
+    if !readability.is_probably_readable() {
+        bail!("no article content found");
+    }
+    let article = readability.parse().map_err(|e| match e {
+        dom_smoothie::ReadabilityError::GrabFailed => anyhow!("no article content found"),
+        other => anyhow!("invalid HTML: {other}"),
+    })?;
+    let options = htmd::options::Options {
+        bullet_list_marker: htmd::options::BulletListMarker::Dash,
+        ul_bullet_spacing: 1,
+        ol_number_spacing: 1,
+        ..htmd::options::Options::default()
+    };
+    let converter = htmd::HtmlToMarkdown::builder()
+        .options(options)
+        .skip_tags(vec![
+            "script", "style", "noscript", "nav", "form", "button", "iframe", "svg", "input",
+            "select", "textarea", "template",
+        ])
+        .build();
+    let body = converter
+        .convert(&article.content)
+        .map_err(|e| anyhow!("cannot convert the article to Markdown: {e}"))?;
+    let body = body.trim();
+    if body.is_empty() {
+        bail!("no article content found");
+    }
+    let title = one_line(&article.title);
+    let title = if title.is_empty() {
+        "Untitled".to_string()
+    } else {
+        title
+    };
+    let mut md = String::from("---\n");
+    field(&mut md, "title", Some(&title));
+    field(&mut md, "author", article.byline.as_deref());
+    field(&mut md, "date", article.published_time.as_deref());
+    field(&mut md, "url", url);
+    field(&mut md, "site", article.site_name.as_deref());
+    field(&mut md, "imported", Some(imported));
+    md.push_str("---\n\n");
+    md.push_str(body);
+    md.push('\n');
+    Ok(Article {
+        title,
+        markdown: md,
+    })
+}
+
+/// Whitespace collapsed to single spaces, control characters dropped.
+fn one_line(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Append `key: "value"` when the value is present and not blank.
+fn field(out: &mut String, key: &str, value: Option<&str>) {
+    let Some(value) = value.map(one_line).filter(|v| !v.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(out, "{key}: {}", yaml_quote(&value));
+}
+
+/// A YAML double-quoted scalar: `\` and `"` escaped, control characters
+/// removed.
+pub fn yaml_quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The file stem for a title: lowercase ASCII letters and digits (and other
+/// alphanumerics), everything else one `-`, trimmed, at most `max` bytes;
+/// "article" when nothing is left.
+pub fn file_stem(title: &str, max: usize) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if slug.len() + c.len_utf8() > max {
+                break;
+            }
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            if slug.len() + 1 > max {
+                break;
+            }
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches(|c| c == '-' || c == '.');
+    if slug.is_empty() {
+        "article".to_string()
+    } else {
+        slug.to_string()
+    }
+}
+
+/// Write `article` into `dir` as `<slug>.md`, or `<slug>-2.md`… when taken.
+/// The file appears whole or not at all.
+pub fn write_article(article: &Article, dir: &Path) -> Result<Imported> {
+    let doc = crate::parse::parse(&article.markdown);
+    let words = doc.words;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".longform-import-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write into {}", dir.display()))?;
+    tmp.write_all(article.markdown.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write into {}", dir.display()))?;
+    let mut n = 1u32;
+    loop {
+        let suffix = if n == 1 {
+            ".md".to_string()
+        } else {
+            format!("-{n}.md")
+        };
+        let stem = file_stem(&article.title, MAX_NAME_BYTES - suffix.len());
+        let path = dir.join(format!("{stem}{suffix}"));
+        match tmp.persist_noclobber(&path) {
+            Ok(_) => {
+                return Ok(Imported {
+                    path,
+                    title: article.title.clone(),
+                    words,
+                    minutes: words.div_ceil(DEFAULT_WPM).max(1),
+                });
+            }
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists && n < 10_000 => {
+                tmp = e.file;
+                n += 1;
+            }
+            Err(e) => {
+                return Err(anyhow!(
+                    "cannot write {}: {}",
+                    path.display(),
+                    describe(&e.error)
+                ));
+            }
+        }
+    }
+}
+
+/// Now as RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    rfc3339(secs)
+}
+
+/// Seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn stems() {
+        assert_eq!(file_stem("Hello, World!", 100), "hello-world");
+        assert_eq!(file_stem("../../etc/passwd", 100), "etc-passwd");
+        assert_eq!(file_stem("...", 100), "article");
+        assert_eq!(file_stem("", 100), "article");
+        let long = file_stem(&"é".repeat(200), 97);
+        assert!(long.len() <= 97);
+        assert!(file_stem(&"ab ".repeat(100), 10).len() <= 10);
+        assert!(!file_stem("a b c d e f", 4).ends_with('-'));
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(yaml_quote(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(yaml_quote("x\u{7}y\u{1b}z"), "\"xyz\"");
+    }
+
+    #[test]
+    fn not_html() {
+        assert!(decode_html(b"just text".to_vec()).is_err());
+        assert!(decode_html(b"<p>\0</p>".to_vec()).is_err());
+        assert!(decode_html(b"<p>ok</p>".to_vec()).is_ok());
+    }
+}

@@ -1,0 +1,472 @@
+//! `longform import`: saved pages, stdin and URLs become clean Markdown
+//! articles with front matter, and every failure is one clear line, exit 1
+//! and no file left behind.
+//!
+//! Hermetic: no test touches the internet. URLs are served by a tiny HTTP
+//! server on 127.0.0.1 started by the test, and every run of the binary has
+//! its own `LONGFORM_CONFIG_DIR`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use longform::import::{FetchLimits, fetch, import_one};
+
+const BIN: &str = env!("CARGO_BIN_EXE_longform");
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/html")
+        .join(name)
+}
+
+fn fixture_text(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).expect("fixture")
+}
+
+/// Run `longform` with a private config folder, optional stdin.
+fn longform(args: &[&str], stdin: Option<&[u8]>, config: &Path) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env("LONGFORM_CONFIG_DIR", config)
+        .env("HOME", config)
+        .env("XDG_CONFIG_HOME", config)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn longform");
+    if let Some(bytes) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(bytes)
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("wait longform")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The files in `dir`, hidden ones included, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Import into a fresh folder; returns (output, folder, config folder).
+fn import(args: &[&str], stdin: Option<&[u8]>) -> (Output, tempfile::TempDir, tempfile::TempDir) {
+    let into = tempfile::tempdir().expect("into");
+    let config = tempfile::tempdir().expect("config");
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let into_str = into.path().to_str().expect("utf-8 path").to_string();
+    all.extend_from_slice(&["--into", &into_str]);
+    let o = longform(&all, stdin, config.path());
+    (o, into, config)
+}
+
+const CHROME: &[&str] = &[
+    "NavPolitics",
+    "NavSubscribe",
+    "SidebarTrending",
+    "ShareOnTwitter",
+    "ShareOnFacebook",
+    "CopyLinkButton",
+    "CommentsHeading",
+    "CommentFormName",
+    "CommentFormBody",
+    "PostCommentButton",
+    "FooterCopyright",
+    "trackingScriptMarker",
+    "inlineScriptMarker",
+    "hidden-style-marker",
+];
+
+/// The article fixture's content, with links resolved against `base`
+/// (empty for a file: links stay as written).
+fn check_article(md: &str, base: &str) {
+    assert!(md.starts_with("---\n"), "front matter first:\n{md}");
+    assert!(
+        md.contains("title: \"The Quiet Art of Slow Reading\"\n"),
+        "{md}"
+    );
+    assert!(md.contains("author: \"Mara Quill\"\n"), "{md}");
+    assert!(md.contains("date: \"2024-03-05T09:30:00Z\"\n"), "{md}");
+    assert!(md.contains("site: \"The Lantern Review\"\n"), "{md}");
+    let imported = md
+        .lines()
+        .find_map(|l| l.strip_prefix("imported: \""))
+        .expect("imported field");
+    assert_eq!(imported.len(), "2024-01-01T00:00:00Z\"".len(), "{imported}");
+    assert!(imported.ends_with("Z\""), "{imported}");
+    for heading in ["## Why attention matters", "## Tools for the slow reader"] {
+        assert!(md.contains(heading), "{heading} missing:\n{md}");
+    }
+    assert!(md.contains("_shape_") || md.contains("*shape*"), "{md}");
+    assert!(md.contains("**small turns**"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "[our earlier essay on reader modes]({base}/essays/reader-modes)"
+        )),
+        "{md}"
+    );
+    assert!(md.contains("Read in one sitting when you can."), "{md}");
+    assert!(
+        md.lines()
+            .any(|l| l.trim_start().starts_with(['-', '*']) && l.contains("Read in one sitting")),
+        "list item:\n{md}"
+    );
+    assert!(md.contains("> We read to know"), "{md}");
+    assert!(md.contains("```"), "{md}");
+    assert!(
+        md.contains("longform import https://example.org/essay.html --open"),
+        "{md}"
+    );
+    assert!(md.contains("| Tool"), "{md}");
+    assert!(md.contains("| Terminal"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "![A reading lamp on a desk]({base}/images/lamp.jpg)"
+        )),
+        "{md}"
+    );
+    for chrome in CHROME {
+        assert!(!md.contains(chrome), "{chrome} leaked:\n{md}");
+    }
+}
+
+#[test]
+fn a_saved_page_becomes_a_clean_article() {
+    let (o, into, _config) = import(&[fixture("article.html").to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(files(into.path()), ["the-quiet-art-of-slow-reading.md"]);
+    let path = into.path().join("the-quiet-art-of-slow-reading.md");
+    let md = std::fs::read_to_string(&path).unwrap();
+    check_article(&md, "");
+    assert!(!md.contains("\nurl:"), "no url for a file:\n{md}");
+    let line = out(&o);
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.starts_with(&format!(
+        "{} · The Quiet Art of Slow Reading · ",
+        path.display()
+    )));
+    assert!(line.trim_end().ends_with(" min"), "{line}");
+    assert!(line.contains(" words · "), "{line}");
+}
+
+#[test]
+fn an_existing_file_is_never_overwritten() {
+    let into = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let existing = into.path().join("the-quiet-art-of-slow-reading.md");
+    std::fs::write(&existing, "mine").unwrap();
+    let page = fixture("article.html");
+    let args = [
+        "import",
+        page.to_str().unwrap(),
+        "--into",
+        into.path().to_str().unwrap(),
+    ];
+    for _ in 0..2 {
+        let o = longform(&args, None, config.path());
+        assert!(o.status.success(), "{}", err(&o));
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine");
+    assert_eq!(
+        files(into.path()),
+        [
+            "the-quiet-art-of-slow-reading-2.md",
+            "the-quiet-art-of-slow-reading-3.md",
+            "the-quiet-art-of-slow-reading.md"
+        ]
+    );
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let html = fixture_text("article.html");
+    let (o, into, _config) = import(&["-"], Some(html.as_bytes()));
+    assert!(o.status.success(), "{}", err(&o));
+    let md = std::fs::read_to_string(into.path().join("the-quiet-art-of-slow-reading.md")).unwrap();
+    check_article(&md, "");
+}
+
+#[test]
+fn the_default_folder_is_the_library() {
+    let config = tempfile::tempdir().unwrap();
+    let path = fixture("article.html");
+    let o = longform(&["import", path.to_str().unwrap()], None, config.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        config
+            .path()
+            .join("articles/the-quiet-art-of-slow-reading.md")
+            .is_file()
+    );
+
+    // A configured library wins: its first folder.
+    let lib = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("config.toml"),
+        format!("library = [{:?}]\n", lib.path().to_str().unwrap()),
+    )
+    .unwrap();
+    let o = longform(&["import", path.to_str().unwrap()], None, config.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(files(lib.path()), ["the-quiet-art-of-slow-reading.md"]);
+}
+
+#[test]
+fn toc_lists_the_sections_of_an_import() {
+    let (o, into, config) = import(&[fixture("article.html").to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", err(&o));
+    let path = into.path().join("the-quiet-art-of-slow-reading.md");
+    let toc = longform(&["toc", path.to_str().unwrap()], None, config.path());
+    assert!(toc.status.success(), "{}", err(&toc));
+    let text = out(&toc);
+    assert!(text.contains("Why attention matters"), "{text}");
+    assert!(text.contains("Tools for the slow reader"), "{text}");
+}
+
+/// Assert one failed import: exit 1, `message` on stderr, no file at all.
+fn assert_fails(args: &[&str], stdin: Option<&[u8]>, message: &str) {
+    let (o, into, _config) = import(args, stdin);
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", err(&o));
+    let e = err(&o);
+    assert!(e.starts_with("longform: "), "{e}");
+    assert!(e.contains(message), "expected {message:?} in {e:?}");
+    assert_eq!(e.lines().count(), 1, "one line: {e}");
+    assert!(out(&o).is_empty(), "{}", out(&o));
+    assert!(files(into.path()).is_empty(), "{:?}", files(into.path()));
+}
+
+#[test]
+fn a_page_without_an_article_is_refused() {
+    assert_fails(
+        &[fixture("login.html").to_str().unwrap()],
+        None,
+        "no article content found",
+    );
+}
+
+#[test]
+fn invalid_html_is_refused() {
+    assert_fails(&["-"], Some(b"just some words, no markup"), "invalid HTML");
+    assert_fails(&["-"], Some(b"<p>bin\0ary</p>"), "invalid HTML");
+    assert_fails(&["http://"], None, "not a valid");
+}
+
+#[test]
+fn a_missing_file_is_refused() {
+    assert_fails(&["/nonexistent/page.html"], None, "cannot open");
+}
+
+#[test]
+fn several_sources_import_the_good_and_report_the_bad() {
+    let good = fixture("article.html");
+    let bad = fixture("login.html");
+    let (o, into, _config) = import(&[bad.to_str().unwrap(), good.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.contains("login.html: no article content found"), "{e}");
+    assert!(e.contains("1 of 2 imports failed"), "{e}");
+    assert_eq!(out(&o).lines().count(), 1);
+    assert_eq!(files(into.path()), ["the-quiet-art-of-slow-reading.md"]);
+}
+
+// ---- URLs, served from 127.0.0.1 ----
+
+/// A canned HTTP server on an ephemeral port; answers at most 64
+/// connections, each in its own thread.
+fn serve() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(64).flatten() {
+            std::thread::spawn(move || answer(stream));
+        }
+    });
+    base
+}
+
+fn answer(mut stream: TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if line == "\r\n" => break,
+            Ok(_) => {}
+        }
+    }
+    let path = request.split(' ').nth(1).unwrap_or("/").to_string();
+    let html = fixture_text("article.html");
+    let respond = |stream: &mut TcpStream, status: &str, headers: &str, body: &[u8]| {
+        let head = format!(
+            "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body);
+    };
+    if let Some(n) = path.strip_prefix("/r/") {
+        let n: u32 = n.parse().unwrap_or(0);
+        let next = if n <= 1 {
+            "/essay/article.html".to_string()
+        } else {
+            format!("/r/{}", n - 1)
+        };
+        respond(
+            &mut stream,
+            "302 Found",
+            &format!("Location: {next}\r\n"),
+            b"",
+        );
+        return;
+    }
+    match path.as_str() {
+        "/essay/article.html" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: text/html; charset=utf-8\r\n",
+            html.as_bytes(),
+        ),
+        "/data.json" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: application/json\r\n",
+            b"{\"a\": 1}",
+        ),
+        "/big" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: text/html\r\n",
+            format!("<html><body>{}</body></html>", "<p>x</p>".repeat(500)).as_bytes(),
+        ),
+        "/big-stream" => {
+            // No Content-Length: the limit must stop the read itself.
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n",
+            );
+            let _ = stream.write_all(&b"<p>y</p>".repeat(1000));
+        }
+        "/stall" => std::thread::sleep(Duration::from_secs(3)),
+        _ => respond(
+            &mut stream,
+            "404 Not Found",
+            "Content-Type: text/html\r\n",
+            b"<h1>Not found</h1>",
+        ),
+    }
+}
+
+/// A URL on a port nobody listens on.
+fn closed_port_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}/article.html")
+}
+
+#[test]
+fn a_url_is_fetched_and_its_links_made_absolute() {
+    let base = serve();
+    let url = format!("{base}/essay/article.html");
+    let (o, into, _config) = import(&[&url], None);
+    assert!(o.status.success(), "{}", err(&o));
+    let md = std::fs::read_to_string(into.path().join("the-quiet-art-of-slow-reading.md")).unwrap();
+    check_article(&md, &base);
+    assert!(md.contains(&format!("url: \"{url}\"\n")), "{md}");
+}
+
+#[test]
+fn a_short_redirect_chain_is_followed() {
+    let base = serve();
+    let (o, into, _config) = import(&[&format!("{base}/r/3")], None);
+    assert!(o.status.success(), "{}", err(&o));
+    let md = std::fs::read_to_string(into.path().join("the-quiet-art-of-slow-reading.md")).unwrap();
+    // Links are absolute against the page where the chain ended.
+    check_article(&md, &base);
+    assert!(
+        md.contains(&format!("url: \"{base}/essay/article.html\"")),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_chain_of_six_redirects_is_refused() {
+    let base = serve();
+    assert_fails(&[&format!("{base}/r/6")], None, "too many redirects");
+}
+
+#[test]
+fn a_non_html_response_is_refused() {
+    let base = serve();
+    assert_fails(&[&format!("{base}/data.json")], None, "content is not HTML");
+}
+
+#[test]
+fn a_404_is_refused() {
+    let base = serve();
+    assert_fails(&[&format!("{base}/missing")], None, "HTTP 404");
+}
+
+#[test]
+fn an_unreachable_url_is_refused() {
+    assert_fails(&[&closed_port_url()], None, "URL unreachable");
+}
+
+fn small(max_bytes: u64, timeout_ms: u64) -> FetchLimits {
+    FetchLimits {
+        max_bytes,
+        timeout: Duration::from_millis(timeout_ms),
+        ..FetchLimits::default()
+    }
+}
+
+#[test]
+fn a_too_big_response_is_refused_and_leaves_nothing() {
+    let base = serve();
+    for path in ["/big", "/big-stream"] {
+        let dir = tempfile::tempdir().unwrap();
+        let e = import_one(&format!("{base}{path}"), dir.path(), &small(1000, 5000))
+            .expect_err("too big");
+        assert!(
+            format!("{e:#}").contains("response too big"),
+            "{path}: {e:#}"
+        );
+        assert!(files(dir.path()).is_empty());
+    }
+    // Within the limit the same page is fetched.
+    let page = fetch(&format!("{base}/big"), &small(100_000, 5000)).expect("fits");
+    assert!(page.html.contains("<p>x</p>"));
+}
+
+#[test]
+fn a_stalled_server_times_out() {
+    let base = serve();
+    let e = fetch(&format!("{base}/stall"), &small(1000, 300)).expect_err("timeout");
+    assert!(format!("{e:#}").contains("timed out"), "{e:#}");
+}
