@@ -41,8 +41,11 @@ fn shelf() -> &'static Shelf {
         for n in 0..ARTICLES {
             let folder = root.join(format!("shelf-{:02}", n % 40));
             std::fs::create_dir_all(&folder).expect("folder");
-            std::fs::write(folder.join(format!("article-{n:04}.md")), &texts[n % DISTINCT])
-                .expect("write an article");
+            std::fs::write(
+                folder.join(format!("article-{n:04}.md")),
+                &texts[n % DISTINCT],
+            )
+            .expect("write an article");
         }
         let cache_file = Cache::path(&dir.path().join("config"));
         let mut cache = Cache::default();

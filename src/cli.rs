@@ -50,6 +50,9 @@ pub struct Cli {
     /// on exit)
     #[arg(long)]
     pub from_start: bool,
+    /// Crash on purpose after the first frame: tests the crash handling
+    #[arg(long, hide = true)]
+    pub crash_test: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,6 +193,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 tui::Options {
                     section: start,
                     from_start: cli.from_start,
+                    crash_test: cli.crash_test,
                     store,
                     config,
                     warning,

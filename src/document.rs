@@ -224,6 +224,10 @@ pub struct Meta {
     pub author: Option<String>,
     pub date: Option<String>,
     pub url: Option<String>,
+    /// The link to `url`, as an index into `Document::links`: the header
+    /// shows the original page as a link that the reader's link keys select
+    /// like any other.
+    pub url_link: Option<u32>,
 }
 
 /// A parsed article. Immutable once built.

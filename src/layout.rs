@@ -25,6 +25,38 @@ pub struct Seg {
     pub style: Style,
     /// The link this text belongs to, as an index into `Document::links`.
     pub link: Option<u32>,
+    /// The source byte of the text's first byte; `None` for decoration
+    /// (bars, borders, markers, the header) that no source byte shows.
+    pub source: Option<usize>,
+    /// True when byte `i` of `text` is source byte `source + i`; otherwise
+    /// all of the text stands for the one byte at `source` (an entity, a
+    /// smart quote, a stand-in, an expanded tab).
+    pub exact: bool,
+}
+
+impl Seg {
+    /// The bytes of `text` that show source bytes in `range`, widened to
+    /// char boundaries. An inexact seg is all in or all out, by its
+    /// `source`.
+    pub fn part_in(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        let source = self.source?;
+        if !self.exact {
+            return range.contains(&source).then_some(0..self.text.len());
+        }
+        let end = source + self.text.len();
+        if range.end <= source || range.start >= end {
+            return None;
+        }
+        let mut from = range.start.saturating_sub(source);
+        let mut to = (range.end - source).min(self.text.len());
+        while !self.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        while !self.text.is_char_boundary(to) {
+            to += 1;
+        }
+        (from < to).then_some(from..to)
+    }
 }
 
 /// One visual line.
@@ -223,6 +255,8 @@ fn seg(text: impl Into<String>, role: Role) -> Seg {
         text: text.into(),
         style: Style::role(role),
         link: None,
+        source: None,
+        exact: false,
     }
 }
 
@@ -455,9 +489,10 @@ fn content(block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
     }
 }
 
-/// The header from front matter, drawn with the first block: the title and
-/// byline centred above it, or, when the article opens with the title as
-/// its heading, the byline under that heading.
+/// The header from front matter, drawn with the first block: the title,
+/// byline and link to the original page centred above it, or, when the
+/// article opens with the title as its heading, the byline and link under
+/// that heading.
 fn header(
     doc: &Document,
     block: &Block,
@@ -484,12 +519,35 @@ fn header(
         };
         wrap(std::slice::from_ref(&span), width, Style::role(role))
             .into_iter()
-            .map(|d| Draft::decoration(d.segs))
+            .map(|d| {
+                let mut segs = d.segs;
+                for s in &mut segs {
+                    s.source = None;
+                }
+                Draft::decoration(segs)
+            })
     };
+    // The original page under the byline, as a link that the reader's link
+    // keys select like any other: the URL without its scheme, which says
+    // nothing, cut with an ellipsis so the line never wraps.
+    let page_link = meta.url.as_deref().zip(meta.url_link).map(|(url, link)| {
+        let shown = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let mut text = format!("↗ {shown}");
+        if text.width() > width {
+            text = truncate_to_width(&text, width.saturating_sub(1));
+            text.push('…');
+        }
+        let mut link_seg = seg(text, Role::Byline);
+        link_seg.style.flags = Flags::LINK;
+        link_seg.link = Some(link);
+        Draft::decoration(vec![link_seg])
+    });
     let repeated = matches!(&block.kind, BlockKind::Heading { level: 1, .. })
         && doc.headings.first().map(|h| h.text.as_str()) == meta.title.as_deref().map(str::trim);
     if repeated {
+        // Aligned like the byline above it, under the heading.
         own.extend(line(&byline, Role::Byline, Flags::NONE));
+        own.extend(page_link);
         return;
     }
     let before = above.len();
@@ -505,6 +563,7 @@ fn header(
     if !byline.is_empty() {
         above.extend(line(&byline, Role::Byline, Flags::NONE).map(centred));
     }
+    above.extend(page_link.map(centred));
     if above.len() > before {
         above.push(Draft::decoration(Vec::new()));
     }
@@ -520,6 +579,8 @@ struct Atom<'a> {
     width: usize,
     source: usize,
     end: usize,
+    /// The text is a verbatim copy of the source from `source` on.
+    exact: bool,
     space: bool,
     newline: bool,
 }
@@ -562,6 +623,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             width,
             source,
             end,
+            exact: span.exact && text == g,
             space,
             newline,
         });
@@ -683,12 +745,25 @@ fn wrap(spans: &[Span], width: usize, style: Style) -> Vec<Draft> {
         .collect()
 }
 
-/// Merge a line's atoms into segments of equal style.
+/// Merge a line's atoms into segments of equal style that map to the
+/// source the same way: a seg is exact and contiguous in the source, or is
+/// inexact text standing for one source byte.
 fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
     let mut segs: Vec<Seg> = Vec::new();
     for a in atoms {
         match segs.last_mut() {
-            Some(s) if s.style.flags == style.flags.with(a.flags) && s.link == a.link => {
+            Some(s)
+                if s.style.flags == style.flags.with(a.flags)
+                    && s.link == a.link
+                    && s.exact == a.exact
+                    && s.source.is_some_and(|src| {
+                        if a.exact {
+                            src + s.text.len() == a.source
+                        } else {
+                            src == a.source
+                        }
+                    }) =>
+            {
                 s.text.push_str(a.text);
             }
             _ => segs.push(Seg {
@@ -698,6 +773,8 @@ fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
                     flags: style.flags.with(a.flags),
                 },
                 link: a.link,
+                source: Some(a.source),
+                exact: a.exact,
             }),
         }
     }
@@ -725,8 +802,23 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
     let mut col = 0;
     let mut source: Option<Range<usize>> = None;
     let line_start = line.first().map_or(0, |s| s.source);
-    let push = |cur: &mut Vec<Seg>, text: &str, flags: Flags| match cur.last_mut() {
-        Some(s) if s.style.flags == flags && s.style.role == role => s.text.push_str(text),
+    let push = |cur: &mut Vec<Seg>, text: &str, flags: Flags, at: usize, exact: bool| match cur
+        .last_mut()
+    {
+        Some(s)
+            if s.style.flags == flags
+                && s.style.role == role
+                && s.exact == exact
+                && s.source.is_some_and(|src| {
+                    if exact {
+                        src + s.text.len() == at
+                    } else {
+                        src == at
+                    }
+                }) =>
+        {
+            s.text.push_str(text);
+        }
         _ => cur.push(Seg {
             text: text.to_string(),
             style: Style {
@@ -734,6 +826,8 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
                 flags,
             },
             link: None,
+            source: Some(at),
+            exact,
         }),
     };
     for span in line {
@@ -770,10 +864,16 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
             } else {
                 (text, w)
             };
-            push(&mut cur, &text, span.flags.with(Flags::NONE));
+            let at = span.source_at(i);
+            push(
+                &mut cur,
+                &text,
+                span.flags.with(Flags::NONE),
+                at,
+                span.exact && text == g,
+            );
             used += w;
             col += w;
-            let at = span.source_at(i);
             let end = span.source_at((i + g.len()).min(span.text.len()));
             source = Some(match source {
                 Some(r) => r.start..end.max(r.start),

@@ -23,6 +23,7 @@ pub mod parse;
 pub mod paths;
 pub mod position;
 pub mod reader;
+pub mod search;
 pub mod session;
 pub mod store;
 pub mod testgen;

@@ -1,6 +1,7 @@
 //! The `longform` binary: parse the arguments, run the command, and decide
 //! the exit code. Errors are one line on stderr; a closed pipe is a quiet
-//! success.
+//! success; a crash writes its details to a log and says where, in one
+//! line, instead of a backtrace over the reader's screen.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -10,6 +11,9 @@ use longform::cli::{self, Cli};
 use longform::tui::Exit;
 
 fn main() -> ExitCode {
+    // Installed first: the terminal guard chains its own hook in front of
+    // it, so the terminal is restored before this message is printed.
+    std::panic::set_hook(Box::new(crash_report));
     let cli = Cli::parse();
     match cli::run(cli) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
@@ -21,6 +25,29 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The panic hook: the details and a backtrace go to a crash log in the
+/// temporary folder; the user sees one line saying where.
+fn crash_report(info: &std::panic::PanicHookInfo<'_>) {
+    let backtrace = std::backtrace::Backtrace::force_capture();
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let path =
+        std::env::temp_dir().join(format!("longform-crash-{secs}-{}.log", std::process::id()));
+    let report = format!(
+        "longform {} crashed\n{info}\n\nbacktrace:\n{backtrace}\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let line = match std::fs::write(&path, report) {
+        Ok(()) => format!(
+            "longform: internal error, sorry; details are in {}",
+            path.display()
+        ),
+        Err(_) => format!("longform: internal error, sorry: {info}"),
+    };
+    let _ = writeln!(io::stderr(), "{line}");
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -849,6 +849,13 @@ impl<'s> Builder<'s> {
 
     fn finish(mut self) -> Document {
         self.close_leaf();
+        // The header draws the source URL as a link to the original page.
+        // It is added last so that the links of the text keep their
+        // indices; it starts where front matter does, at the top.
+        if let Some(url) = self.doc.meta.url.clone() {
+            let link = self.add_link(LinkTarget::External(url), 0);
+            self.doc.meta.url_link = Some(link);
+        }
         // The title and byline are drawn with the first block: a file of
         // front matter alone gets an empty one, so they are still shown.
         if self.doc.blocks.is_empty() && self.doc.meta != Meta::default() {

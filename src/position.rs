@@ -198,8 +198,8 @@ fn quote_at(doc: &Document, byte: usize) -> String {
 /// spaces and blocks joined by one space, with a map from each byte of it
 /// back to the source.
 #[derive(Default)]
-struct PlainText {
-    text: String,
+pub(crate) struct PlainText {
+    pub(crate) text: String,
     /// Where runs of text start, in text order. Within an exact run, text
     /// and source advance together; an inexact run maps to one source byte.
     marks: Vec<Mark>,
@@ -228,7 +228,7 @@ enum Gap {
 }
 
 impl PlainText {
-    fn of(doc: &Document, blocks: Range<usize>) -> PlainText {
+    pub(crate) fn of(doc: &Document, blocks: Range<usize>) -> PlainText {
         let mut plain = PlainText::default();
         for block in &doc.blocks[blocks] {
             plain.push_block(&block.kind);
@@ -245,7 +245,38 @@ impl PlainText {
         let mut started = false;
         for group in span_groups(kind) {
             for span in group {
-                for (i, c) in span.text.char_indices() {
+                let text = span.text.as_str();
+                // Most prose spans are already collapsed, but for a space
+                // at either end: their text goes in as one run.
+                if span.exact
+                    && let Some(inner) = collapsed_inner(text)
+                {
+                    let lead = usize::from(text.starts_with(' '));
+                    if lead == 1 && started && matches!(gap, Gap::None) {
+                        gap = Gap::Space {
+                            source: span.source,
+                            exact: true,
+                        };
+                    }
+                    match gap {
+                        Gap::None => {}
+                        Gap::Space { source, exact } => self.push(" ", source, exact),
+                        Gap::Implied => self.push(" ", span.source + lead, false),
+                    }
+                    started = true;
+                    self.push(inner, span.source + lead, true);
+                    gap = if text.ends_with(' ') {
+                        Gap::Space {
+                            source: span.source + lead + inner.len(),
+                            exact: true,
+                        }
+                    } else {
+                        Gap::None
+                    };
+                    continue;
+                }
+                let mut i = 0;
+                while let Some(c) = text[i..].chars().next() {
                     let source = span.source_at(i);
                     if c.is_whitespace() {
                         if started && matches!(gap, Gap::None) {
@@ -254,18 +285,24 @@ impl PlainText {
                                 exact: span.exact,
                             };
                         }
+                        i += c.len_utf8();
                         continue;
                     }
                     match gap {
                         Gap::None => {}
-                        Gap::Space { source, exact } => self.push(' ', source, exact),
+                        Gap::Space { source, exact } => self.push(" ", source, exact),
                         // The space maps to the character after it, so a
                         // match starting there starts at that character.
-                        Gap::Implied => self.push(' ', source, false),
+                        Gap::Implied => self.push(" ", source, false),
                     }
                     gap = Gap::None;
                     started = true;
-                    self.push(c, source, span.exact);
+                    // The visible characters up to the next whitespace go
+                    // in at once: each of them would continue the same run.
+                    let rest = &text[i..];
+                    let run = next_whitespace(rest);
+                    self.push(&rest[..run], source, span.exact);
+                    i += run;
                 }
             }
             if started {
@@ -274,7 +311,9 @@ impl PlainText {
         }
     }
 
-    fn push(&mut self, c: char, source: usize, exact: bool) {
+    /// Append `run`, whose first byte came from `source`: all of it from
+    /// there on when `exact`, else all of it from that one byte.
+    fn push(&mut self, run: &str, source: usize, exact: bool) {
         let t = self.text.len();
         let continues = self.marks.last().is_some_and(|m| {
             if m.exact && exact {
@@ -290,11 +329,11 @@ impl PlainText {
                 exact,
             });
         }
-        self.text.push(c);
+        self.text.push_str(run);
     }
 
     /// The source byte that text byte `t` came from.
-    fn source_at(&self, t: usize) -> usize {
+    pub(crate) fn source_at(&self, t: usize) -> usize {
         let i = self
             .marks
             .partition_point(|m| m.text <= t)
@@ -304,6 +343,30 @@ impl PlainText {
             Some(m) => m.source,
             None => 0,
         }
+    }
+
+    /// The source bytes that the non-empty text range `range` shows: from
+    /// its first character's byte to past its last character. A last
+    /// character that is not an exact copy (an entity, a smart quote) ends
+    /// where the text after it starts in the source, or one byte on when
+    /// nothing follows it.
+    pub(crate) fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.source_at(range.start);
+        let Some((last, c)) = self.text[range.clone()].char_indices().next_back() else {
+            return start..start;
+        };
+        let last = range.start + last;
+        let i = self
+            .marks
+            .partition_point(|m| m.text <= last)
+            .saturating_sub(1);
+        let at = self.source_at(last);
+        let end = match self.marks.get(i) {
+            Some(m) if m.exact => at + c.len_utf8(),
+            _ if range.end < self.text.len() => self.source_at(range.end).max(at + 1),
+            _ => at + 1,
+        };
+        start..end.max(start)
     }
 
     /// Every place `needle` occurs, overlapping ones included: a repeated
@@ -383,6 +446,43 @@ impl PlainText {
         }
         None
     }
+}
+
+/// The text of `text` shown as it is, without one space at either end:
+/// when the rest is ASCII, not empty, and has no whitespace but single
+/// spaces between words, so that collapsing whitespace leaves it unchanged.
+fn collapsed_inner(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix(' ').unwrap_or(text);
+    let inner = inner.strip_suffix(' ').unwrap_or(inner);
+    let b = inner.as_bytes();
+    let simple = inner.is_ascii()
+        && b.first().is_some_and(|&c| c != b' ')
+        && b.last().is_some_and(|&c| c != b' ')
+        && !b.iter().any(|c| matches!(c, b'\t'..=b'\r'))
+        && !b.windows(2).any(|w| w == b"  ");
+    simple.then_some(inner)
+}
+
+/// The offset of the first whitespace character in `s`, or its length: the
+/// same as `s.find(char::is_whitespace)`, without decoding ASCII.
+fn next_whitespace(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                return i;
+            }
+            i += 1;
+        } else {
+            match s[i..].chars().next() {
+                Some(c) if c.is_whitespace() => return i,
+                Some(c) => i += c.len_utf8(),
+                None => break,
+            }
+        }
+    }
+    bytes.len()
 }
 
 /// The spans of a block in groups that the layout shows apart (code lines,

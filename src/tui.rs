@@ -12,7 +12,7 @@ pub mod view;
 
 use std::io::{self, Stdout, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -58,6 +58,9 @@ pub struct Options {
     pub config: Config,
     /// A problem with the config, to show once.
     pub warning: Option<String>,
+    /// Panic after the first frame, to test that a crash restores the
+    /// terminal and leaves a log.
+    pub crash_test: bool,
 }
 
 /// The record to save if the loop cannot answer a signal.
@@ -327,6 +330,7 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
         terminal
             .draw(|frame| shell.draw(frame))
             .context("cannot draw")?;
+        assert!(!shell.options.crash_test, "crash test requested");
         // Wait for the next event, waking to notice signals, to save when
         // idle and to show what the library scan found.
         loop {
@@ -342,6 +346,11 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
                 .context("cannot draw")?;
         }
         let event = event::read().context("cannot read the terminal")?;
+        if is_suspend(&event) {
+            suspend().context("cannot suspend")?;
+            terminal.clear().context("cannot draw")?;
+            continue;
+        }
         if shell.handle(&event) {
             return Ok(Exit::Quit);
         }
@@ -349,6 +358,23 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
             *slot = shell.snapshot();
         }
     }
+}
+
+/// Ctrl-z: in raw mode the terminal sends it as a key, not as SIGTSTP.
+fn is_suspend(event: &Event) -> bool {
+    matches!(event, Event::Key(key)
+        if key.kind != KeyEventKind::Release
+            && key.code == crossterm::event::KeyCode::Char('z')
+            && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL))
+}
+
+/// Give the terminal back and stop, as a shell's job control expects; on
+/// `fg`, take it again. The caller redraws.
+fn suspend() -> Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    // Here again after SIGCONT.
+    take_terminal()
 }
 
 /// Raw mode, the alternate screen and mouse reporting, for as long as it
@@ -362,15 +388,8 @@ impl TerminalGuard {
             restore();
             previous(info);
         }));
-        enable_raw_mode().context("cannot put the terminal in raw mode")?;
         let guard = TerminalGuard;
-        execute!(
-            io::stdout(),
-            EnterAlternateScreen,
-            EnableMouseCapture,
-            crossterm::cursor::Hide
-        )
-        .context("cannot set up the terminal")?;
+        take_terminal()?;
         Ok(guard)
     }
 }
@@ -381,7 +400,28 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Whether the terminal is set up for the reader now. Restoring twice
+/// would leave the alternate screen twice, and terminals answer that by
+/// moving the cursor back over what was printed since.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+fn take_terminal() -> Result<()> {
+    enable_raw_mode().context("cannot put the terminal in raw mode")?;
+    TAKEN.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        crossterm::cursor::Hide
+    )
+    .context("cannot set up the terminal")?;
+    Ok(())
+}
+
 fn restore() {
+    if !TAKEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out: Stdout = io::stdout();
     let _ = execute!(
         out,

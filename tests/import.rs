@@ -22,6 +22,14 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A page of `tests/fixtures/web/`: hand-written imitations of real
+/// article pages, each with its own chrome to leave out.
+fn web(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/web")
+        .join(name)
+}
+
 fn fixture_text(name: &str) -> String {
     std::fs::read_to_string(fixture(name)).expect("fixture")
 }
@@ -234,16 +242,177 @@ fn the_default_folder_is_the_library() {
     assert_eq!(files(lib.path()), ["the-quiet-art-of-slow-reading.md"]);
 }
 
+/// Import one page of `tests/fixtures/web/`; returns the Markdown, its
+/// path and the folders it lives in.
+fn import_web(name: &str, file: &str) -> (String, PathBuf, tempfile::TempDir, tempfile::TempDir) {
+    let (o, into, config) = import(&[web(name).to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(files(into.path()), [file]);
+    let path = into.path().join(file);
+    assert!(
+        out(&o).starts_with(&format!("{} · ", path.display())),
+        "{}",
+        out(&o)
+    );
+    let md = std::fs::read_to_string(&path).expect("imported file");
+    (md, path, into, config)
+}
+
+/// Every `needle` is in `md`, in this order.
+fn assert_in_order(md: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        let at = md[from..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing or out of order:\n{md}"));
+        from += at + needle.len();
+    }
+}
+
+/// None of the `chrome` of the page `name` is in `md`; each marker is
+/// checked to be on the page, so that a typo cannot pass unnoticed.
+fn assert_no_chrome(name: &str, md: &str, chrome: &[&str]) {
+    let page = std::fs::read_to_string(web(name)).expect("fixture");
+    for marker in chrome {
+        assert!(page.contains(marker), "{marker} is not on {name}");
+        assert!(!md.contains(marker), "{marker} leaked:\n{md}");
+    }
+}
+
+/// The text of everything around the news article: none of it is content.
+const NEWS_CHROME: &[&str] = &[
+    "NewsCookieBanner",
+    "NewsAcceptCookies",
+    "NewsNavLocal",
+    "NewsNavBusiness",
+    "NewsNavWeather",
+    "NewsNavSubscribe",
+    "NewsSearchBox",
+    "NewsSidebar",
+    "NewsShareOnX",
+    "NewsShareOnFacebook",
+    "NewsShareByEmail",
+    "NewsCopyLink",
+    "NewsCommentsHeading",
+    "NewsCommenterName",
+    "NewsCommentText",
+    "NewsCommentFormName",
+    "NewsCommentFormBody",
+    "NewsPostComment",
+    "NewsFooter",
+    "newsStyleMarker",
+    "newsAnalyticsMarker",
+    "newsInlineScriptMarker",
+];
+
+#[test]
+fn a_news_page_keeps_the_story_and_drops_the_site() {
+    let (md, _, _into, _config) =
+        import_web("news.html", "harbour-town-votes-to-keep-its-night-ferry.md");
+    assert!(md.starts_with("---\n"), "front matter first:\n{md}");
+    assert!(
+        md.contains("title: \"Harbour Town Votes to Keep Its Night Ferry\"\n"),
+        "{md}"
+    );
+    assert!(md.contains("author: \"Ines Marlow\"\n"), "{md}");
+    assert!(md.contains("date: \"2025-06-14T07:45:00Z\"\n"), "{md}");
+    assert!(md.contains("site: \"The Coastline Courier\"\n"), "{md}");
+    assert!(!md.contains("\nurl:"), "no url for a file:\n{md}");
+    // The story from its first paragraph to its notes, sections in order.
+    assert_in_order(
+        &md,
+        &[
+            "After three hours of debate",
+            "## What the council decided",
+            "- Mooring fees rise by four percent from September.",
+            "## Why the ferry matters",
+            "> If the boat goes, the islands become a place",
+            "## What happens next",
+            "drive smaller fishing boats to other harbours",
+            "The first petition gathered 2,314 signatures",
+            "Figures from the harbour master's annual report",
+        ],
+    );
+    assert_no_chrome("news.html", &md, NEWS_CHROME);
+}
+
+#[test]
+fn a_blog_post_keeps_its_code_and_table() {
+    let (md, _, _into, _config) = import_web("blog.html", "parsing-dates-without-tears.md");
+    assert!(
+        md.contains("title: \"Parsing Dates Without Tears\"\n"),
+        "{md}"
+    );
+    // The page has no author meta tag: the byline comes from the post.
+    assert!(md.contains("author: \"Theo Varga\"\n"), "{md}");
+    assert!(md.contains("site: \"Notes from the Workbench\"\n"), "{md}");
+    assert_in_order(
+        &md,
+        &[
+            "## Start with the formats you actually see",
+            "## A strict parser in a few lines",
+            "## Test the boundaries",
+        ],
+    );
+    // The code is fenced, with its entities decoded and its indent kept.
+    assert_in_order(
+        &md,
+        &[
+            "```",
+            "fn parse_date(s: &str) -> Option<(Date, &'static str)> {\n",
+            "    FORMATS.iter().find_map(",
+            "```",
+        ],
+    );
+    // The table is a Markdown table: a header, a rule, a row per entry.
+    let table: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(table.len(), 5, "{md}");
+    assert!(
+        table[0].contains("Format") && table[0].contains("Seen in"),
+        "{md}"
+    );
+    assert!(table[1].contains("---"), "{md}");
+    assert!(
+        table[4].contains("Day first") && table[4].contains("03/02/2025"),
+        "{md}"
+    );
+    assert_no_chrome(
+        "blog.html",
+        &md,
+        &[
+            "BlogNav",
+            "BlogShare",
+            "BlogComments",
+            "BlogCommentForm",
+            "BlogPostComment",
+            "BlogFooter",
+            "blogStyleMarker",
+            "blogTrackerMarker",
+        ],
+    );
+}
+
 #[test]
 fn toc_lists_the_sections_of_an_import() {
-    let (o, into, config) = import(&[fixture("article.html").to_str().unwrap()], None);
-    assert!(o.status.success(), "{}", err(&o));
-    let path = into.path().join("the-quiet-art-of-slow-reading.md");
+    let (_, path, _into, config) =
+        import_web("news.html", "harbour-town-votes-to-keep-its-night-ferry.md");
     let toc = longform(&["toc", path.to_str().unwrap()], None, config.path());
     assert!(toc.status.success(), "{}", err(&toc));
     let text = out(&toc);
-    assert!(text.contains("Why attention matters"), "{text}");
-    assert!(text.contains("Tools for the slow reader"), "{text}");
+    let sections: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("  ").next())
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "What the council decided",
+            "Why the ferry matters",
+            "What happens next"
+        ],
+        "{text}"
+    );
 }
 
 /// Assert one failed import: exit 1, `message` on stderr, no file at all.
@@ -260,11 +429,9 @@ fn assert_fails(args: &[&str], stdin: Option<&[u8]>, message: &str) {
 
 #[test]
 fn a_page_without_an_article_is_refused() {
-    assert_fails(
-        &[fixture("login.html").to_str().unwrap()],
-        None,
-        "no article content found",
-    );
+    for page in [fixture("login.html"), web("login.html")] {
+        assert_fails(&[page.to_str().unwrap()], None, "no article content found");
+    }
 }
 
 #[test]

@@ -1066,3 +1066,81 @@ fn resize_storm_keeps_the_place() {
     assert_eq!(status.exit_code(), 0, "exit status {status}");
     t.assert_restored();
 }
+
+/// The runs of text that the screen shows in reverse video in the search
+/// colour: the highlighted matches, top to bottom.
+fn search_highlights(t: &Term) -> Vec<String> {
+    let out = t.output();
+    let screen = out.parser.screen();
+    let (rows, cols) = screen.size();
+    let mut runs = Vec::new();
+    for row in 0..rows {
+        let mut run: Option<String> = None;
+        for col in 0..cols {
+            let lit = screen
+                .cell(row, col)
+                .filter(|c| c.inverse() && c.fgcolor() == vt100::Color::Idx(222));
+            match (lit, &mut run) {
+                (Some(c), Some(r)) => r.push_str(c.contents()),
+                (Some(c), None) => run = Some(c.contents().to_string()),
+                (None, Some(_)) => runs.extend(run.take()),
+                (None, None) => {}
+            }
+        }
+        runs.extend(run);
+    }
+    runs
+}
+
+/// `/` searches: matches are highlighted while typing, Enter jumps and the
+/// status bar counts, `n` goes to the next match and Backspace goes back to
+/// where the search began.
+#[test]
+fn search_highlights_counts_and_goes_back() {
+    let mut t = Term::open(&[SLOW_WEB], 30, 100);
+    let start = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    t.send("/measure");
+    t.wait_for("the search prompt with a count", |s| {
+        s.status().contains("Search: measure") && s.status().contains(" matches")
+    });
+    let lit = search_highlights(&t);
+    assert!(!lit.is_empty(), "{}", t.screen().text());
+    assert!(
+        lit.iter().all(|r| r.eq_ignore_ascii_case("measure")),
+        "{lit:?}"
+    );
+    t.send("\r");
+    let first = t.wait_for("the first match counted", |s| {
+        s.status().contains("match 1/")
+    });
+    let total: usize = {
+        let status = first.status();
+        let after = &status[status.find("match 1/").unwrap() + "match 1/".len()..];
+        after
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(total >= 5, "{}", first.status());
+    let lit = search_highlights(&t);
+    assert!(
+        !lit.is_empty() && lit.iter().all(|r| r.eq_ignore_ascii_case("measure")),
+        "{lit:?}\n{}",
+        first.text()
+    );
+    t.send("n");
+    t.wait_for("the second match", |s| {
+        s.status().contains(&format!("match 2/{total}"))
+    });
+    assert!(!search_highlights(&t).is_empty());
+    t.send("\x7f");
+    let back = t.wait_for("back where the search began", |s| {
+        s.body()[0].contains("The Slow Web") && s.percent() == Some(0)
+    });
+    assert_eq!(back.body(), start.body());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}

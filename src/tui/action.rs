@@ -59,6 +59,11 @@ pub enum Action {
     BookmarkUndo,
     BookmarkRename,
     BookmarkNote,
+    /// `/`: a prompt for a search in the article.
+    SearchStart,
+    /// `n` and `N`: the next or previous match of the search.
+    SearchNext,
+    SearchPrev,
     PromptInput(char),
     PromptBackspace,
     PromptAccept,

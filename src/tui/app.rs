@@ -3,6 +3,7 @@
 //! status message. `update` carries out an `Action`; the views draw from
 //! this state.
 
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use super::action::Action;
@@ -13,7 +14,8 @@ use crate::layout::Layout;
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
 use crate::position::Position;
-use crate::reader::{DEFAULT_WPM, JumpList, Reader};
+use crate::reader::{DEFAULT_WPM, JumpList, Place, Reader};
+use crate::search::Index;
 use crate::session::{BookmarkView, Session};
 use crate::store::{self, Bookmark, Store};
 
@@ -35,6 +37,8 @@ pub enum PromptKind {
     Rename(String),
     /// The note of the bookmark with this id.
     Note(String),
+    /// A search, typed where the reader was: Esc goes back there.
+    Search(Place),
 }
 
 impl PromptKind {
@@ -43,8 +47,20 @@ impl PromptKind {
             PromptKind::NewBookmark(_) => "Bookmark",
             PromptKind::Rename(_) => "Rename",
             PromptKind::Note(_) => "Note",
+            PromptKind::Search(_) => "Search",
         }
     }
+}
+
+/// The search in effect: its matches are highlighted, `n` and `N` move
+/// between them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    /// Source ranges of the matches, in order.
+    pub matches: Vec<Range<usize>>,
+    /// The match last moved to, as an index into `matches`.
+    pub current: Option<usize>,
 }
 
 /// The bookmark list while it is open.
@@ -101,6 +117,10 @@ pub struct App {
     pub wpm_known: bool,
     /// Rows the help overlay is scrolled by, on a short screen.
     pub help_scroll: usize,
+    /// The search being typed or last made.
+    pub search: Option<Search>,
+    /// The article's text made ready for search, on the first search.
+    search_index: Option<Index>,
 }
 
 impl App {
@@ -154,6 +174,8 @@ impl App {
             marks: None,
             wpm_known: false,
             help_scroll: 0,
+            search: None,
+            search_index: None,
         };
         if let Some(pos) = opened.resume.filter(|_| !from_start) {
             app.start_at(pos);
@@ -507,18 +529,38 @@ impl App {
                     self.mode = Mode::Prompt;
                 }
             }
+            Action::SearchStart => {
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Search(self.reader.place()),
+                    text: String::new(),
+                });
+                self.mode = Mode::Prompt;
+                self.search_typed();
+            }
+            Action::SearchNext => self.next_match(true),
+            Action::SearchPrev => self.next_match(false),
             Action::PromptInput(c) => {
                 if let Some(p) = &mut self.prompt {
                     p.text.push(c);
                 }
+                self.search_typed();
             }
             Action::PromptBackspace => {
                 if let Some(p) = &mut self.prompt {
                     p.text.pop();
                 }
+                self.search_typed();
             }
             Action::PromptAccept => self.accept_prompt(),
             Action::PromptCancel => {
+                if let Some(Prompt {
+                    kind: PromptKind::Search(from),
+                    ..
+                }) = self.prompt
+                {
+                    self.reader.go_to(from);
+                    self.search = None;
+                }
                 self.prompt = None;
                 self.mode = if self.marks.is_some() {
                     Mode::Bookmarks
@@ -597,7 +639,139 @@ impl App {
                 self.session.set_note(&id, note, now);
                 self.mode = Mode::Bookmarks;
             }
+            PromptKind::Search(from) => {
+                self.mode = Mode::Reading;
+                self.reader.go_to(from);
+                let search = self.find(&prompt.text);
+                if search.query.trim().is_empty() {
+                    self.search = None;
+                    return;
+                }
+                if search.matches.is_empty() {
+                    self.message = Some(format!("Not found: {text}"));
+                    self.search = Some(search);
+                    return;
+                }
+                let top = from.top.0;
+                let first = Some(search.matches.partition_point(|m| m.start < top))
+                    .filter(|&i| i < search.matches.len());
+                if first.is_none() {
+                    self.message = Some("search wrapped to the start".into());
+                }
+                self.search = Some(search);
+                self.jumps.push(from);
+                self.show_match(first.unwrap_or(0));
+            }
         }
+    }
+
+    /// The search for `query`, with no match chosen yet.
+    fn find(&mut self, query: &str) -> Search {
+        let index = self
+            .search_index
+            .get_or_insert_with(|| Index::new(&self.doc));
+        Search {
+            query: query.to_string(),
+            matches: index.find(query),
+            current: None,
+        }
+    }
+
+    /// The search prompt changed: highlight the matches of what is typed,
+    /// and show the first one from where the search began when it is not
+    /// on that screen already.
+    fn search_typed(&mut self) {
+        let Some(Prompt {
+            kind: PromptKind::Search(from),
+            text,
+        }) = &self.prompt
+        else {
+            return;
+        };
+        let (from, text) = (*from, text.clone());
+        self.reader.go_to(from);
+        let mut search = self.find(&text);
+        let first = Some(search.matches.partition_point(|m| m.start < from.top.0))
+            .filter(|&i| i < search.matches.len());
+        search.current = first;
+        let start = first.map(|i| search.matches[i].start);
+        self.search = Some(search);
+        if let Some(start) = start
+            && !self.on_screen(start)
+        {
+            self.show_match(first.unwrap_or(0));
+        }
+    }
+
+    /// Whether source byte `at` is shown on the screen now.
+    fn on_screen(&mut self, at: usize) -> bool {
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        match (screen.lines.first(), screen.lines.last()) {
+            (Some(first), Some(last)) => {
+                first.start <= at && (screen.at_end || at < last.end.max(last.start + 1))
+            }
+            _ => false,
+        }
+    }
+
+    /// Make match `i` the current one and put it about a third of the
+    /// way down the screen.
+    fn show_match(&mut self, i: usize) {
+        let Some(search) = &mut self.search else {
+            return;
+        };
+        let Some(m) = search.matches.get(i) else {
+            return;
+        };
+        search.current = Some(i);
+        let pos = Position(m.start);
+        self.reader.jump_to(&self.doc, &mut self.layout, pos);
+        let third = isize::try_from(self.reader.height / 3).unwrap_or(0);
+        self.reader.scroll(&self.doc, &mut self.layout, -third);
+        self.link = None;
+    }
+
+    /// `n` and `N`: from the current match when it is on screen, else from
+    /// the top of the screen; past either end the search wraps, and says so.
+    fn next_match(&mut self, forward: bool) {
+        let Some(search) = &self.search else {
+            self.message = Some("No search yet: / searches".into());
+            return;
+        };
+        let n = search.matches.len();
+        if n == 0 {
+            self.message = Some(format!(
+                "Not found: {}",
+                crate::parse::sanitize(search.query.trim())
+            ));
+            return;
+        }
+        let current = search.current.map(|i| (i, search.matches[i].start));
+        // The first match at or after the top of the screen.
+        let top = self.reader.top.0;
+        let after = search.matches.partition_point(|m| m.start < top);
+        let current = current
+            .filter(|&(_, at)| self.on_screen(at))
+            .map(|(i, _)| i);
+        let (target, wrapped) = match (current, forward) {
+            (Some(i), true) => (if i + 1 < n { i + 1 } else { 0 }, i + 1 == n),
+            (Some(i), false) => (if i > 0 { i - 1 } else { n - 1 }, i == 0),
+            (None, true) if after < n => (after, false),
+            (None, true) => (0, true),
+            (None, false) if after > 0 => (after - 1, false),
+            (None, false) => (n - 1, true),
+        };
+        if wrapped {
+            self.message = Some(
+                if forward {
+                    "search wrapped to the start"
+                } else {
+                    "search wrapped to the end"
+                }
+                .into(),
+            );
+        }
+        self.show_match(target);
     }
 
     fn open_outline(&mut self) {

@@ -42,6 +42,9 @@ pub const HELP: &[(&str, &str)] = &[
     ("Enter", "follow the selected link"),
     ("Bksp  Ctrl-o", "back in the jump list"),
     ("Ctrl-i", "forward in the jump list"),
+    ("", "Search"),
+    ("/", "search the article"),
+    ("n  N", "next / previous match"),
     ("", "Bookmarks"),
     ("m", "bookmark this place"),
     ("'  B", "list bookmarks"),
@@ -174,6 +177,9 @@ fn reading_key(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Backspace => Some(Action::JumpBack),
         KeyCode::Char('m') => Some(Action::AddBookmark),
         KeyCode::Char('\'' | 'B') => Some(Action::OpenBookmarks),
+        KeyCode::Char('/') => Some(Action::SearchStart),
+        KeyCode::Char('n') => Some(Action::SearchNext),
+        KeyCode::Char('N') => Some(Action::SearchPrev),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Esc => Some(Action::CloseOverlay),
@@ -297,6 +303,29 @@ mod tests {
         assert_eq!(key_action(r, ctrl_o), Some(Action::JumpBack));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(key_action(Mode::Help, ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn search_keys() {
+        let cases = [
+            (Mode::Reading, KeyCode::Char('/'), Action::SearchStart),
+            (Mode::Reading, KeyCode::Char('n'), Action::SearchNext),
+            (Mode::Reading, KeyCode::Char('N'), Action::SearchPrev),
+            // Typed into the prompt, they are text.
+            (Mode::Prompt, KeyCode::Char('n'), Action::PromptInput('n')),
+            (Mode::Prompt, KeyCode::Char('/'), Action::PromptInput('/')),
+            (Mode::Prompt, KeyCode::Enter, Action::PromptAccept),
+            (Mode::Prompt, KeyCode::Esc, Action::PromptCancel),
+            // The bookmark list keeps `n` for notes.
+            (Mode::Bookmarks, KeyCode::Char('n'), Action::BookmarkNote),
+        ];
+        for (mode, code, action) in cases {
+            assert_eq!(
+                key_action(mode, key(code)),
+                Some(action),
+                "{mode:?} {code:?}"
+            );
+        }
     }
 
     #[test]

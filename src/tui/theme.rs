@@ -154,6 +154,12 @@ impl Theme {
             .add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
     }
 
+    /// A match of the search in the text: the filter's colours, reversed
+    /// so that it stands out of underlined links too.
+    pub fn search_match(self) -> Style {
+        self.matched().add_modifier(Modifier::REVERSED)
+    }
+
     /// The mark beside a bookmarked line.
     pub fn bookmark(self) -> Style {
         match self {

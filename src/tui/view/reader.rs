@@ -1,11 +1,15 @@
 //! The text column: the lines of the current screen, centred in the space
-//! left for text. The link selected with Tab is highlighted.
+//! left for text. The link selected with Tab and the matches of the search
+//! are highlighted.
+
+use std::ops::Range;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::layout::Seg;
 use crate::reader::Screen;
 use crate::tui::app::App;
 
@@ -18,22 +22,35 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         width: measure,
         ..area
     };
+    let matches = app.search.as_ref().map_or(&[][..], |s| &s.matches[..]);
     let lines: Vec<Line<'_>> = screen
         .lines
         .iter()
         .map(|l| {
-            Line::from(
-                l.segs
-                    .iter()
-                    .map(|s| {
-                        let mut style = app.theme.text(s.style);
-                        if s.link.is_some() && s.link == app.link {
-                            style = style.patch(app.theme.selected_link());
-                        }
-                        Span::styled(s.text.as_str(), style)
-                    })
-                    .collect::<Vec<_>>(),
-            )
+            let mut spans = Vec::with_capacity(l.segs.len());
+            for s in &l.segs {
+                let mut style = app.theme.text(s.style);
+                if s.link.is_some() && s.link == app.link {
+                    style = style.patch(app.theme.selected_link());
+                }
+                let found = style.patch(app.theme.search_match());
+                let mut at = 0;
+                for part in matched_parts(s, matches) {
+                    let start = part.start.max(at);
+                    if part.end <= start {
+                        continue;
+                    }
+                    if start > at {
+                        spans.push(Span::styled(&s.text[at..start], style));
+                    }
+                    spans.push(Span::styled(&s.text[start..part.end], found));
+                    at = part.end;
+                }
+                if at < s.text.len() {
+                    spans.push(Span::styled(&s.text[at..], style));
+                }
+            }
+            Line::from(spans)
         })
         .collect();
     // No `.wrap()`: the layout already wrapped every line to the measure.
@@ -55,4 +72,29 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
             }
         }
     }
+}
+
+/// The byte ranges of a seg's text that show a match, in order and apart.
+/// `matches` are in order, so only those near the seg's source are looked
+/// at.
+fn matched_parts(seg: &Seg, matches: &[Range<usize>]) -> Vec<Range<usize>> {
+    let Some(source) = seg.source else {
+        return Vec::new();
+    };
+    let end = if seg.exact {
+        source + seg.text.len()
+    } else {
+        source + 1
+    };
+    let first = matches.partition_point(|m| m.end <= source);
+    let mut parts: Vec<Range<usize>> = Vec::new();
+    for m in matches[first..].iter().take_while(|m| m.start < end) {
+        if let Some(p) = seg.part_in(m) {
+            match parts.last_mut() {
+                Some(last) if p.start <= last.end => last.end = last.end.max(p.end),
+                _ => parts.push(p),
+            }
+        }
+    }
+    parts
 }

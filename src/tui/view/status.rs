@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::outline::breadcrumb;
 use crate::position::Position;
 use crate::reader::Screen;
-use crate::tui::app::App;
+use crate::tui::app::{App, PromptKind};
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let theme = app.theme;
@@ -38,6 +38,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         }
         _ => format!(" {percent}% · {minutes} min left "),
     };
+    let right = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
+        Some(search) if !search.matches.is_empty() => match search.current {
+            Some(i) => format!(" match {}/{} ·{right}", i + 1, search.matches.len()),
+            None => format!(" {} matches ·{right}", search.matches.len()),
+        },
+        _ => right,
+    };
     let room = usize::from(area.width).saturating_sub(right.width());
     let mut spans = Vec::new();
     if let Some(msg) = &app.message {
@@ -63,7 +70,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         spans.push(Span::styled(crumb, theme.status_dim()));
     }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    spans.push(Span::styled(" ".repeat(room - used), theme.status()));
+    spans.push(Span::styled(
+        " ".repeat(room.saturating_sub(used)),
+        theme.status(),
+    ));
     spans.push(Span::styled(right, theme.status_dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -74,7 +84,18 @@ pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
         return;
     };
     let head = format!(" {}: ", prompt.kind.title());
-    let tail = "▏ Enter saves · Esc cancels ";
+    let tail = match (&prompt.kind, &app.search) {
+        (PromptKind::Search(_), Some(s)) if !s.query.trim().is_empty() => {
+            let count = match s.matches.len() {
+                0 => "no match".to_string(),
+                1 => "1 match".to_string(),
+                n => format!("{n} matches"),
+            };
+            format!("▏ {count} · Enter jumps · Esc cancels ")
+        }
+        (PromptKind::Search(_), _) => "▏ Enter jumps · Esc cancels ".to_string(),
+        _ => "▏ Enter saves · Esc cancels ".to_string(),
+    };
     let room = usize::from(area.width).saturating_sub(head.width() + tail.width());
     // Show the end of a long text: that is where typing happens.
     let text: String = {
@@ -94,7 +115,7 @@ pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let line = Line::from(vec![
         Span::styled(head, app.theme.key().patch(app.theme.status())),
         Span::styled(crate::parse::sanitize(&text), app.theme.status()),
-        Span::styled(tail, app.theme.status_dim()),
+        Span::styled(tail.as_str(), app.theme.status_dim()),
         Span::styled(" ".repeat(pad), app.theme.status()),
     ]);
     frame.render_widget(Paragraph::new(line), area);
