@@ -348,7 +348,17 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
         let event = event::read().context("cannot read the terminal")?;
         if is_suspend(&event) {
             suspend().context("cannot suspend")?;
-            terminal.clear().context("cannot draw")?;
+            // A fresh terminal draws everything again; `clear` would ask
+            // the terminal where its cursor is, which not every one answers.
+            execute!(
+                io::stdout(),
+                crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+            )
+            .context("cannot draw")?;
+            let fresh = Terminal::new(CrosstermBackend::new(io::stdout()))
+                .context("cannot use the terminal")?;
+            // Not dropped, for the same reason as at the start.
+            std::mem::forget(std::mem::replace(&mut *terminal, fresh));
             continue;
         }
         if shell.handle(&event) {

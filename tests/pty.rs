@@ -1144,3 +1144,53 @@ fn search_highlights_counts_and_goes_back() {
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
 }
+
+/// A crash restores the terminal first, then says in one line where the
+/// details went; no backtrace is printed over the screen.
+#[test]
+fn a_crash_restores_the_terminal_and_leaves_a_log() {
+    let logs = tempfile::tempdir().expect("log dir");
+    let mut spawn = Spawn::longform(&[SLOW_WEB, "--crash-test"]);
+    spawn.cmd.env("TMPDIR", logs.path());
+    let mut t = spawn.run(24, 80);
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 101, "{status}");
+    t.assert_restored();
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    assert!(
+        raw.contains("longform: internal error, sorry; details are in"),
+        "{raw:?}"
+    );
+    assert!(!raw.contains("stack backtrace"), "{raw:?}");
+    let log = std::fs::read_dir(logs.path())
+        .expect("read the log dir")
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("longform-crash-")
+        })
+        .expect("a crash log");
+    let text = std::fs::read_to_string(log.path()).expect("read the log");
+    assert!(text.contains("crash test requested"), "{text}");
+}
+
+/// Ctrl-z gives the terminal back; when the program runs again it takes
+/// the terminal again and redraws the same place.
+#[test]
+fn ctrl_z_gives_the_terminal_back_and_redraws() {
+    let mut t = Term::open(&[SLOW_WEB], 24, 80);
+    let first = t.wait_for("the essay", at_start("The Slow Web"));
+    t.send("\x1a");
+    // Without a job-control shell the stop may be ignored; either way the
+    // program must come back to the same screen when continued.
+    t.signal("CONT");
+    t.send("j");
+    t.wait_for("a line down", |s| s.body()[0] == first.body()[1]);
+    let raw = t.raw();
+    let left = raw.windows(8).filter(|w| *w == b"\x1b[?1049l").count();
+    assert!(left >= 1, "the alternate screen was not left on Ctrl-z");
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
