@@ -125,8 +125,27 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The reader was asked for where no interactive terminal is: the output
+/// is piped, or `TERM=dumb`. `main` exits with 2 for it.
+#[derive(Debug)]
+pub struct NeedsTerminal(pub String);
+
+impl std::fmt::Display for NeedsTerminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the reader needs an interactive terminal; to print instead, use: {}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NeedsTerminal {}
+
 /// Run the command line; the exit code is decided by `main`.
-pub fn run(cli: Cli) -> Result<Exit> {
+/// `interactive` is false when stdout is not a terminal or `TERM=dumb`:
+/// `main` works that out, since it alone reads the environment.
+pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
     match cli.command {
         Some(Command::Cat { file, width, color }) => {
             cat_command(&load(&file)?, width, color)?;
@@ -164,12 +183,20 @@ pub fn run(cli: Cli) -> Result<Exit> {
         None => {
             let file = match cli.file {
                 Some(f) if f.is_dir() => {
-                    return library(vec![checked_folder(&f)?]);
+                    let dir = checked_folder(&f)?;
+                    if !interactive {
+                        let name = sanitize(&dir.to_string_lossy());
+                        return Err(NeedsTerminal(format!("longform list {name}")).into());
+                    }
+                    return library(vec![dir]);
                 }
                 Some(f) => f,
                 // `cmd | longform` reads the article from the pipe.
                 None if !io::stdin().is_terminal() => PathBuf::from("-"),
                 None => {
+                    if !interactive {
+                        return Err(NeedsTerminal("longform list".into()).into());
+                    }
                     let (_, config, _) = reading_setup();
                     return library(default_roots(&config)?);
                 }
@@ -182,10 +209,9 @@ pub fn run(cli: Cli) -> Result<Exit> {
                 )?),
                 None => None,
             };
-            if !io::stdout().is_terminal() {
-                // Like less: with no terminal to draw on, print the text.
-                cat_command(&source, None, ColorChoice::Never)?;
-                return Ok(Exit::Quit);
+            if !interactive {
+                let name = sanitize(&file.to_string_lossy());
+                return Err(NeedsTerminal(format!("longform cat {name}")).into());
             }
             let (store, config, warning) = reading_setup();
             tui::run(
@@ -233,12 +259,8 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
     Ok(())
 }
 
-/// Open the library screen of `roots`; piped, print the list instead.
+/// Open the library screen of `roots`.
 fn library(roots: Vec<PathBuf>) -> Result<Exit> {
-    if !io::stdout().is_terminal() {
-        report::list_command(&roots, false)?;
-        return Ok(Exit::Quit);
-    }
     let (store, config, warning) = reading_setup();
     let config_dir = paths::config_dir().ok();
     tui::run_library(

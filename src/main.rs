@@ -3,11 +3,11 @@
 //! success; a crash writes its details to a log and says where, in one
 //! line, instead of a backtrace over the reader's screen.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use longform::cli::{self, Cli};
+use longform::cli::{self, Cli, NeedsTerminal};
 use longform::tui::Exit;
 
 fn main() -> ExitCode {
@@ -15,10 +15,16 @@ fn main() -> ExitCode {
     // it, so the terminal is restored before this message is printed.
     std::panic::set_hook(Box::new(crash_report));
     let cli = Cli::parse();
-    match cli::run(cli) {
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let interactive = io::stdout().is_terminal() && !dumb;
+    match cli::run(cli, interactive) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(sig)) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<NeedsTerminal>().is_some() => {
+            let _ = writeln!(io::stderr(), "longform: {err:#}");
+            ExitCode::from(2)
+        }
         Err(err) => {
             // A closed stderr must not turn an error into a crash.
             let _ = writeln!(io::stderr(), "longform: {err:#}");

@@ -343,7 +343,6 @@ fn piped_output_is_plain() {
         vec!["cat", f.as_str()],
         vec!["cat", f.as_str(), "--color", "auto"],
         vec!["cat", f.as_str(), "--color=never"],
-        vec![f.as_str()],
     ] {
         let r = run(&args);
         assert_eq!(r.code(), Some(0), "{args:?}: {}", r.stderr);
@@ -487,14 +486,13 @@ fn control_characters_with_color_always_only_sgr() {
 }
 
 #[test]
-fn control_characters_in_the_reader_shell_too() {
-    // `longform FILE` without a terminal prints like `cat`.
+fn control_characters_never_reach_an_error_message() {
+    // Without a terminal the reader refuses, naming the file safely.
     let dir = tempfile::tempdir().unwrap();
     let f = hostile_file(dir.path());
     let r = run(&[&f]);
-    assert_eq!(r.code(), Some(0), "{}", r.stderr);
-    assert!(!r.stdout.contains(&0x1b));
-    assert!(!r.out().chars().any(dangerous));
+    assert_eq!(r.code(), Some(2), "{}", r.stderr);
+    assert!(!r.stderr.contains('\u{1b}'));
 }
 
 // ---------------------------------------------------------------------------
@@ -555,13 +553,20 @@ fn default_width_is_80_when_piped() {
 }
 
 #[test]
-fn reader_without_terminal_prints_like_cat() {
+fn the_reader_needs_a_terminal() {
+    // Piped, or on a dumb terminal: exit 2, and say what to use instead.
     for article in articles() {
         let a = path_str(&article);
-        let shell = run(&[a]);
-        assert_eq!(shell.code(), Some(0), "{}", shell.stderr);
-        assert_eq!(shell.out(), run(&["cat", a]).out(), "{a}");
+        let r = run(&[a]);
+        assert_eq!(r.code(), Some(2), "{}", r.stderr);
+        assert!(r.stdout.is_empty());
+        let line = assert_one_error_line(&r, "no terminal");
+        assert!(line.contains("interactive terminal"), "{line}");
+        assert!(line.contains(&format!("longform cat {a}")), "{line}");
     }
+    let first = articles()[0].clone();
+    let r = run_with(&[path_str(&first)], None, &[("TERM", "dumb")]);
+    assert_eq!(r.code(), Some(2));
 }
 
 #[test]
@@ -571,9 +576,10 @@ fn stdin_dash_reads_the_article() {
     let r = run_with(&["cat", "-", "--width", "60"], Some(&bytes), &[]);
     assert_eq!(r.code(), Some(0), "{}", r.stderr);
     assert_eq!(r.out(), elements_plain());
+    // The reader on stdin needs a terminal to draw on (the
+    // pseudo-terminal test covers it).
     let r = run_with(&["-"], Some(&bytes), &[]);
-    assert_eq!(r.code(), Some(0), "{}", r.stderr);
-    assert!(r.out().contains("Every Element"));
+    assert_eq!(r.code(), Some(2), "{}", r.stderr);
 }
 
 #[test]
@@ -686,12 +692,15 @@ fn folder() {
     assert!(r.stdout.is_empty());
     let line = assert_one_error_line(&r, "folder");
     assert!(line.contains(d), "{line}");
-    // `longform DIR` is the library of DIR; piped, it prints the list.
+    // `longform DIR` is the library of DIR: it needs a terminal, and
+    // `longform list DIR` prints it.
     let r = run(&[d]);
-    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert_eq!(r.code(), Some(2), "{}", r.stderr);
+    assert!(assert_one_error_line(&r, "library").contains(&format!("longform list {d}")));
+    let r = run(&["list", d]);
     assert_eq!(r.out(), "No articles here.\n");
     std::fs::write(dir.path().join("a.md"), "# An article\n\nWith words.\n").unwrap();
-    let r = run(&[d]);
+    let r = run(&["list", d]);
     assert!(r.out().contains("An article"), "{}", r.out());
     let r = run(&["list", d, "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.out()).unwrap();
@@ -722,12 +731,12 @@ fn invalid_utf8_is_a_warning() {
 }
 
 #[test]
-fn no_arguments_reads_a_pipe() {
-    // `cmd | longform` reads the article from the pipe.
+fn no_arguments_reads_a_pipe_but_needs_a_terminal_to_show_it() {
+    // `cmd | longform` reads the article from the pipe (the pseudo-terminal
+    // test shows it); with stdout piped too, it says to use cat.
     let r = run_with(&[], Some(b"# From a pipe\n\nHello.\n"), &[]);
-    assert_eq!(r.code(), Some(0), "{}", r.stderr);
-    assert!(r.out().contains("From a pipe"), "{}", r.out());
-    assert!(r.out().contains("Hello."));
+    assert_eq!(r.code(), Some(2), "{}", r.stderr);
+    assert!(assert_one_error_line(&r, "pipe").contains("longform cat -"));
 }
 
 #[test]
@@ -805,7 +814,6 @@ fn closed_pipe_is_quiet() {
         vec!["cat", big.as_str()],
         vec!["cat", big.as_str(), "--color=always"],
         vec!["cat", big.as_str(), "--width", "20"],
-        vec![big.as_str()],
     ] {
         let r = close_pipe_early(&args);
         assert_eq!(r.code(), Some(0), "{args:?}: {:?} {}", r.status, r.stderr);
@@ -965,9 +973,10 @@ fn section_that_matches_nothing_lists_the_closest() {
 
 #[test]
 fn section_that_matches_is_accepted() {
-    // Piped, the reader prints like cat; the section is still checked.
+    // The section is checked first: a match gets as far as asking for a
+    // terminal.
     let r = run(&[&slow_web(), "--section", "READER"]);
-    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert_eq!(r.code(), Some(2), "{}", r.stderr);
 }
 
 #[test]

@@ -1194,3 +1194,16 @@ fn ctrl_z_gives_the_terminal_back_and_redraws() {
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
 }
+
+/// On a dumb terminal the reader does not start: it says to use cat.
+#[test]
+fn a_dumb_terminal_is_refused_with_advice() {
+    let mut spawn = Spawn::longform(&[SLOW_WEB]);
+    spawn.cmd.env("TERM", "dumb");
+    let mut t = spawn.run(24, 80);
+    assert_eq!(t.wait_exit().exit_code(), 2);
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    assert!(raw.contains("needs an interactive terminal"), "{raw:?}");
+    assert!(raw.contains("longform cat"), "{raw:?}");
+    assert!(!raw.contains("\x1b[?1049h"), "{raw:?}");
+}
