@@ -344,6 +344,14 @@ impl Session {
         out
     }
 
+    /// The article changed on disk and was parsed again: bookmarks are
+    /// restored in the new text from now on, and the record follows it.
+    pub fn replace_text(&mut self, text: &str, doc: &Document) {
+        self.text = text.to_string();
+        self.state.fingerprint = doc.fingerprint;
+        self.dirty = true;
+    }
+
     pub fn add_bookmark(&mut self, doc: &Document, pos: Position, label: String, now: u64) {
         self.state
             .add_bookmark(Anchor::at(doc, pos), label, None, now);

@@ -66,11 +66,70 @@ pub struct Options {
 /// The record to save if the loop cannot answer a signal.
 type Emergency = Arc<Mutex<Option<(Store, String, ReadingState)>>>;
 
+/// How long a burst of changes to the open file must be quiet before it is
+/// read again: editors save in several steps.
+const RELOAD_AFTER: Duration = Duration::from_millis(200);
+
+/// A watch on the open article's file.
+struct Watch {
+    _watcher: notify::RecommendedWatcher,
+    changed: std::sync::mpsc::Receiver<()>,
+    path: PathBuf,
+    /// When the last change was seen, until it is read.
+    pending: Option<Instant>,
+}
+
+impl Watch {
+    /// Watch `path`'s folder (editors often replace the file rather than
+    /// write it) for changes to `path`. None when watching is not possible:
+    /// the reader works without it.
+    fn new(path: &std::path::Path) -> Option<Watch> {
+        use notify::Watcher;
+        let path = std::fs::canonicalize(path).ok()?;
+        let folder = path.parent()?.to_path_buf();
+        let (tx, changed) = std::sync::mpsc::channel();
+        let target = path.clone();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                if let Ok(event) = event
+                    && event.paths.iter().any(|p| *p == target)
+                {
+                    let _ = tx.send(());
+                }
+            })
+            .ok()?;
+        watcher
+            .watch(&folder, notify::RecursiveMode::NonRecursive)
+            .ok()?;
+        Some(Watch {
+            _watcher: watcher,
+            changed,
+            path,
+            pending: None,
+        })
+    }
+
+    /// True once a change has been quiet for `RELOAD_AFTER`.
+    fn due(&mut self, now: Instant) -> bool {
+        while self.changed.try_recv().is_ok() {
+            self.pending = Some(now);
+        }
+        match self.pending {
+            Some(at) if now.saturating_duration_since(at) >= RELOAD_AFTER => {
+                self.pending = None;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// What is on screen: the library, a reader, or a reader opened from the
 /// library (`q` goes back to it).
 struct Shell {
     library: Option<Library>,
     reader: Option<App>,
+    watch: Option<Watch>,
     options: Options,
     wpm: Option<u32>,
     theme: Theme,
@@ -86,6 +145,7 @@ impl Shell {
         Shell {
             library: None,
             reader: None,
+            watch: None,
             options,
             wpm,
             theme: Theme::from_env(),
@@ -107,12 +167,14 @@ impl Shell {
         if let Some(w) = self.options.warning.take() {
             app.message = Some(w);
         }
+        self.watch = source.path.as_deref().and_then(Watch::new);
         self.reader = Some(app);
     }
 
     /// Close the reader, saving; back to the library when there is one.
     /// True when the program should end.
     fn close_reader(&mut self) -> bool {
+        self.watch = None;
         if let Some(mut app) = self.reader.take() {
             let warning = app.save_now();
             if let Some(lib) = &mut self.library {
@@ -186,8 +248,14 @@ impl Shell {
     }
 
     fn tick(&mut self) {
+        let now = Instant::now();
         if let Some(app) = &mut self.reader {
-            app.tick(Instant::now());
+            app.tick(now);
+            if let Some(watch) = &mut self.watch
+                && watch.due(now)
+            {
+                app.reload(load(&watch.path));
+            }
         }
         if let Some(lib) = &mut self.library {
             lib.poll();

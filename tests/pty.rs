@@ -1207,3 +1207,37 @@ fn a_dumb_terminal_is_refused_with_advice() {
     assert!(raw.contains("longform cat"), "{raw:?}");
     assert!(!raw.contains("\x1b[?1049h"), "{raw:?}");
 }
+
+/// An edit saved by another program while reading: the reader notices,
+/// reads the file again and keeps the same text on top.
+#[test]
+fn an_edit_on_disk_is_reloaded_in_place() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("essay.md");
+    std::fs::copy(SLOW_WEB, &path).expect("copy");
+    let mut t = Term::open(&[path.to_str().expect("utf-8 path")], 30, 100);
+    let mut screen = t.wait_for("the essay", at_start("The Slow Web"));
+    for _ in 0..3 {
+        let last = screen.body().last().cloned().unwrap_or_default();
+        t.send(" ");
+        screen = t.wait_for("a page down", |s| s.body()[0] == last);
+    }
+    let text = std::fs::read_to_string(&path).expect("read");
+    let at = text
+        .find("There is a particular")
+        .expect("the first paragraph");
+    let edited = format!(
+        "{}{}{}",
+        &text[..at],
+        "Inserted.\n\n".repeat(30),
+        &text[at..]
+    );
+    // Written aside and renamed over, as editors do.
+    let aside = dir.path().join(".essay.md.tmp");
+    std::fs::write(&aside, edited).expect("write");
+    std::fs::rename(&aside, &path).expect("rename");
+    let reloaded = t.wait_for("the reload", |s| s.status().contains("Article reloaded"));
+    assert_eq!(reloaded.body(), screen.body());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}

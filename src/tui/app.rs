@@ -183,6 +183,50 @@ impl App {
         app
     }
 
+    /// The file changed on disk: read it again and put the same text on
+    /// top, found through the anchor as when resuming. A file deleted or
+    /// emptied keeps the text already loaded, and says so.
+    pub fn reload(&mut self, loaded: anyhow::Result<Source>) {
+        let source = match loaded {
+            Ok(s) if !s.text.trim().is_empty() => s,
+            Ok(_) => {
+                self.message =
+                    Some("The file was emptied on disk: showing the text loaded before".into());
+                return;
+            }
+            Err(_) => {
+                self.message =
+                    Some("The file is gone from disk: showing the text loaded before".into());
+                return;
+            }
+        };
+        let anchor = crate::position::Anchor::at(&self.doc, self.reader.top);
+        let doc = crate::library::parse_article(source.path.as_deref(), &source.text);
+        if doc.fingerprint == self.doc.fingerprint {
+            return;
+        }
+        let (pos, how) = anchor.restore(&doc, &source.text);
+        self.session.replace_text(&source.text, &doc);
+        self.outline = Outline::new(&doc);
+        self.layout = Layout::new(&doc, self.layout.width());
+        self.doc = doc;
+        self.link = None;
+        // Lists of the old text would point at the wrong places.
+        self.list = None;
+        self.marks = None;
+        if self.mode != Mode::Help {
+            self.mode = Mode::Reading;
+        }
+        self.reader.go_to(pos.into());
+        self.message = Some(
+            if how.is_exact() || how == crate::position::Restored::Quote {
+                "Article reloaded".into()
+            } else {
+                "Article reloaded: position restored approximately".into()
+            },
+        );
+    }
+
     /// Use a reading speed from the config or learned from the records.
     pub fn set_wpm(&mut self, wpm: u32) {
         self.wpm = usize::try_from(wpm).unwrap_or(DEFAULT_WPM).max(1);
