@@ -92,7 +92,7 @@ impl Watch {
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 if let Ok(event) = event
-                    && event.paths.iter().any(|p| *p == target)
+                    && event.paths.contains(&target)
                 {
                     let _ = tx.send(());
                 }
