@@ -507,24 +507,9 @@ impl Store {
     fn write_atomically(&self, id: &str, path: &Path, state: &ReadingState) -> Result<()> {
         let mut json = serde_json::to_vec_pretty(state).context("cannot encode the record")?;
         json.push(b'\n');
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{id}."))
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
-            .with_context(|| format!("cannot create a file in {}", self.dir.display()))?;
-        tmp.write_all(&json)
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("cannot write {}", tmp.path().display()))?;
-        tmp.persist(path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
-        // Make the rename itself durable. Not every file system can sync a
-        // folder, and the record is already complete, so a failure here is
-        // not worth reporting.
-        if let Ok(dir) = File::open(&self.dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        replace_file(&self.dir, &format!(".{id}."), path, |out| {
+            out.write_all(&json)
+        })
     }
 
     /// Remove temporary files of record `id` left by a writer that was
@@ -559,6 +544,36 @@ impl Drop for LockGuard {
 fn check_id(id: &str) -> Result<()> {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         bail!("invalid record id {id:?}");
+    }
+    Ok(())
+}
+
+/// Replace `path` (in `dir`) with what `write` writes: a temporary file in
+/// the same folder is written, flushed to the disk and renamed over it. If
+/// `write` fails (a full disk), `path` is untouched and the temporary file
+/// is removed.
+fn replace_file(
+    dir: &Path,
+    prefix: &str,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    write(&mut tmp)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    // Make the rename itself durable. Not every file system can sync a
+    // folder, and the record is already complete, so a failure here is
+    // not worth reporting.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
     Ok(())
 }
@@ -655,6 +670,37 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn a_full_disk_leaves_the_old_record_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        std::fs::write(&path, "old record").unwrap();
+        let err = replace_file(dir.path(), ".r.", &path, |out| {
+            out.write_all(b"half a new rec")?;
+            Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "no space left on device",
+            ))
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("no space left"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old record");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "the temporary file is removed");
+    }
+
+    #[test]
+    fn a_vanished_config_dir_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        let store = Store::new(&config);
+        let state = ReadingState::new(PathBuf::from("/a.md"), "A".into(), 1, 1);
+        store.save("abc", &state).unwrap();
+        std::fs::remove_dir_all(&config).unwrap();
+        store.save("abc", &state).unwrap();
+        assert!(matches!(store.load("abc").unwrap(), Load::Found(_)));
     }
 
     #[test]
