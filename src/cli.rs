@@ -220,6 +220,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                     section: start,
                     from_start: cli.from_start,
                     crash_test: cli.crash_test,
+                    config_file: paths::config_dir().ok().map(|d| paths::config_file(&d)),
                     store,
                     config,
                     warning,
@@ -269,6 +270,7 @@ fn library(roots: Vec<PathBuf>) -> Result<Exit> {
             store,
             config,
             warning,
+            config_file: config_dir.as_deref().map(paths::config_file),
             ..tui::Options::default()
         },
         config_dir,

@@ -64,6 +64,63 @@ impl Config {
     }
 }
 
+/// Remember `width` in the config file at `path` (`None` forgets it),
+/// changing only the `width` line: the user's comments and other settings
+/// stay as they are. The file is replaced atomically.
+pub fn save_width(path: &Path, width: Option<u16>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let text = with_width(&text, width);
+    let dir = path.parent().context("the config has no folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    io::Write::write_all(&mut tmp, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// `text` with its top-level `width` line set to `width`, added at the top
+/// when there is none, or removed for `None`.
+fn with_width(text: &str, width: Option<u16>) -> String {
+    let mut out = Vec::new();
+    let mut top_level = true;
+    let mut done = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            top_level = false;
+        }
+        let is_width = top_level
+            && trimmed
+                .strip_prefix("width")
+                .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if is_width {
+            if let (Some(w), false) = (width, done) {
+                out.push(format!("width = {w}"));
+            }
+            done = true;
+            continue;
+        }
+        out.push(line.to_string());
+    }
+    if let (Some(w), false) = (width, done) {
+        out.insert(0, format!("width = {w}"));
+    }
+    let mut joined = out.join("\n");
+    if !joined.is_empty() {
+        joined.push('\n');
+    }
+    joined
+}
+
 /// The 1-based line that byte `at` of `text` is on.
 fn line_of(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
@@ -98,6 +155,25 @@ mod tests {
         let (config, warning) = Config::load(&dir.path().join("config.toml"));
         assert_eq!(config, Config::default());
         assert_eq!(warning, None);
+    }
+
+    #[test]
+    fn the_width_line_is_changed_and_the_rest_kept() {
+        let text = "# mine\nwords_per_minute = 300\nwidth = 80\n\n[other]\nwidth = 1\n";
+        assert_eq!(
+            with_width(text, Some(72)),
+            "# mine\nwords_per_minute = 300\nwidth = 72\n\n[other]\nwidth = 1\n"
+        );
+        assert_eq!(
+            with_width(text, None),
+            "# mine\nwords_per_minute = 300\n\n[other]\nwidth = 1\n"
+        );
+        assert_eq!(with_width("", Some(60)), "width = 60\n");
+        assert_eq!(with_width("# note\n", Some(60)), "width = 60\n# note\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        save_width(&path, Some(64)).unwrap();
+        assert_eq!(Config::load(&path).0.width, Some(64));
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct Options {
     /// Panic after the first frame, to test that a crash restores the
     /// terminal and leaves a log.
     pub crash_test: bool,
+    /// The config file, where the reader remembers the width.
+    pub config_file: Option<PathBuf>,
 }
 
 /// The record to save if the loop cannot answer a signal.
@@ -160,7 +162,9 @@ impl Shell {
         }
         if let Some(m) = self.options.config.width {
             app.max_measure = usize::from(m).max(1);
+            app.default_measure = app.max_measure;
         }
+        app.config_file.clone_from(&self.options.config_file);
         if let Some(wpm) = self.wpm {
             app.set_wpm(wpm);
         }

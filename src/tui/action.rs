@@ -76,6 +76,10 @@ pub enum Action {
     LibraryContinue,
     LibrarySort,
     LibraryToggleFinished,
+    /// `+`, `-` and `=`: a wider or narrower text column, or the default.
+    Wider,
+    Narrower,
+    DefaultWidth,
     ToggleHelp,
     /// Scroll the help overlay on a short screen.
     HelpScroll(isize),

@@ -73,6 +73,8 @@ pub struct BookmarkList {
 
 /// The widest text column, in columns: a comfortable measure for prose.
 pub const DEFAULT_MEASURE: usize = 80;
+/// The narrowest measure `-` goes to.
+pub const MIN_MEASURE: usize = 30;
 /// Below this size the screen only says it is too small.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
@@ -117,6 +119,12 @@ pub struct App {
     pub wpm_known: bool,
     /// Rows the help overlay is scrolled by, on a short screen.
     pub help_scroll: usize,
+    /// Where `+`, `-` and `=` remember the width; None saves nothing.
+    pub config_file: Option<std::path::PathBuf>,
+    /// The width `=` goes back to: the configured one, else 80.
+    pub default_measure: usize,
+    /// Columns the text area had at the last frame.
+    text_width: usize,
     /// The search being typed or last made.
     pub search: Option<Search>,
     /// The article's text made ready for search, on the first search.
@@ -174,6 +182,9 @@ impl App {
             marks: None,
             wpm_known: false,
             help_scroll: 0,
+            config_file: None,
+            default_measure: DEFAULT_MEASURE,
+            text_width: DEFAULT_MEASURE,
             search: None,
             search_index: None,
         };
@@ -252,6 +263,7 @@ impl App {
     /// Fit the layout and the reader to a text area. A new width lays the
     /// article out again; the top position stays where it is.
     pub fn fit(&mut self, width: u16, height: u16) {
+        self.text_width = usize::from(width);
         let measure = self.measure(width);
         if measure != self.layout.width() {
             self.layout = Layout::new(&self.doc, measure);
@@ -500,6 +512,7 @@ impl App {
                 self.mode = Mode::Outline;
             }
             Action::Click { column, row } => self.click(column, row),
+            Action::Wider | Action::Narrower | Action::DefaultWidth => self.change_width(action),
             Action::AddBookmark => {
                 let text = self.bookmark_label();
                 self.prompt = Some(Prompt {
@@ -644,6 +657,40 @@ impl App {
             | Action::LibrarySort
             | Action::LibraryToggleFinished => {}
         }
+    }
+
+    /// `+`, `-` and `=`: the measure by 4 columns, from 30 up to the full
+    /// width, or back to the default. The top position does not move; the
+    /// width is remembered in the config.
+    fn change_width(&mut self, action: Action) {
+        let full = self.text_width.max(1);
+        let now = self.max_measure.min(full);
+        let width = match action {
+            Action::Wider => (now + 4).min(full),
+            Action::Narrower => now.saturating_sub(4).max(MIN_MEASURE.min(full)),
+            _ => self.default_measure,
+        };
+        if width == now && action != Action::DefaultWidth {
+            self.message = Some(if action == Action::Wider {
+                format!("Width {width}: the full width")
+            } else {
+                format!("Width {width}: the narrowest")
+            });
+            return;
+        }
+        self.max_measure = width;
+        let saved = match &self.config_file {
+            Some(path) => {
+                let value =
+                    (width != DEFAULT_MEASURE).then(|| u16::try_from(width).unwrap_or(u16::MAX));
+                match crate::config::save_width(path, value) {
+                    Ok(()) => " · remembered".to_string(),
+                    Err(e) => format!(" · not remembered: {e:#}"),
+                }
+            }
+            None => String::new(),
+        };
+        self.message = Some(format!("Width {}{saved}", width.min(full)));
     }
 
     fn selected_bookmark(&self) -> Option<BookmarkView> {
