@@ -252,7 +252,12 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
         ColorChoice::Never => false,
         ColorChoice::Auto => tty,
     };
-    let theme = styled.then(Theme::from_env);
+    let theme = styled.then(|| {
+        let named = paths::config_dir()
+            .ok()
+            .and_then(|d| Config::load(&paths::config_file(&d)).0.theme);
+        named.map_or_else(Theme::from_env, Theme::named)
+    });
     let doc = parse_article(source.path.as_deref(), &source.text);
     let mut out = io::BufWriter::new(stdout.lock());
     cat(&doc, width, theme, &mut out)?;

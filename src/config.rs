@@ -20,6 +20,17 @@ pub struct Config {
     pub width: Option<u16>,
     /// The folders `longform` with no argument shows; `~/` is the home.
     pub library: Option<Vec<String>>,
+    /// `dark`, `light` or `mono`.
+    pub theme: Option<ThemeName>,
+}
+
+/// The themes a config can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    Dark,
+    Light,
+    Mono,
 }
 
 impl Config {
@@ -174,6 +185,16 @@ mod tests {
         let path = dir.path().join("config.toml");
         save_width(&path, Some(64)).unwrap();
         assert_eq!(Config::load(&path).0.width, Some(64));
+    }
+
+    #[test]
+    fn themes_by_name() {
+        assert_eq!(
+            Config::parse("theme = \"light\"\n").unwrap().theme,
+            Some(ThemeName::Light)
+        );
+        let err = Config::parse("width = 70\ntheme = \"sepia\"\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
     }
 
     #[test]

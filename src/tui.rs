@@ -144,13 +144,17 @@ impl Shell {
             .as_ref()
             .and_then(|s| learned_wpm(s.all().iter().map(|(_, r)| r)));
         let wpm = options.config.words_per_minute.or(learned);
+        let theme = options
+            .config
+            .theme
+            .map_or_else(Theme::from_env, Theme::named);
         Shell {
             library: None,
             reader: None,
             watch: None,
             options,
             wpm,
-            theme: Theme::from_env(),
+            theme,
         }
     }
 

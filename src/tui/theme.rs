@@ -9,6 +9,9 @@ use crate::document::{Flags, Role, Style as DocStyle};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
     Dark,
+    /// For terminals with a light background: the same roles in darker
+    /// inks.
+    Light,
     Mono,
 }
 
@@ -22,9 +25,43 @@ impl Theme {
         }
     }
 
+    /// The theme a config names; `NO_COLOR` still means mono.
+    pub fn named(name: crate::config::ThemeName) -> Theme {
+        if Theme::from_env() == Theme::Mono {
+            return Theme::Mono;
+        }
+        match name {
+            crate::config::ThemeName::Dark => Theme::Dark,
+            crate::config::ThemeName::Light => Theme::Light,
+            crate::config::ThemeName::Mono => Theme::Mono,
+        }
+    }
+
+    /// A colour of the dark palette, or its counterpart on a light
+    /// background (256-colour indices).
+    fn ink(self, c: u8) -> Color {
+        if self != Theme::Light {
+            return Color::Indexed(c);
+        }
+        Color::Indexed(match c {
+            215 | 222 => 130,
+            180 => 94,
+            110 | 109 => 25,
+            250 => 238,
+            240 | 242 | 244 | 245 | 246 => 243,
+            151 => 22,
+            75 => 26,
+            176 => 90,
+            203 => 160,
+            252 => 235,
+            236 => 254,
+            other => other,
+        })
+    }
+
     fn color(self, c: u8) -> Style {
         match self {
-            Theme::Dark => Style::new().fg(Color::Indexed(c)),
+            Theme::Dark | Theme::Light => Style::new().fg(self.ink(c)),
             Theme::Mono => Style::new(),
         }
     }
@@ -57,7 +94,7 @@ impl Theme {
 
     fn dim(self) -> Modifier {
         match self {
-            Theme::Dark => Modifier::empty(),
+            Theme::Dark | Theme::Light => Modifier::empty(),
             Theme::Mono => Modifier::DIM,
         }
     }
@@ -99,7 +136,7 @@ impl Theme {
     /// The status bar.
     pub fn status(self) -> Style {
         match self {
-            Theme::Dark => Style::new().fg(Color::Indexed(252)).bg(Color::Indexed(236)),
+            Theme::Dark | Theme::Light => Style::new().fg(self.ink(252)).bg(self.ink(236)),
             Theme::Mono => Style::new().add_modifier(Modifier::REVERSED),
         }
     }
@@ -107,7 +144,7 @@ impl Theme {
     /// The quieter half of the status bar: section and progress.
     pub fn status_dim(self) -> Style {
         match self {
-            Theme::Dark => Style::new().fg(Color::Indexed(246)).bg(Color::Indexed(236)),
+            Theme::Dark | Theme::Light => Style::new().fg(self.ink(246)).bg(self.ink(236)),
             Theme::Mono => Style::new().add_modifier(Modifier::REVERSED),
         }
     }
@@ -115,7 +152,7 @@ impl Theme {
     /// A warning or notice in the status bar.
     pub fn message(self) -> Style {
         match self {
-            Theme::Dark => Style::new().fg(Color::Indexed(222)).bg(Color::Indexed(236)),
+            Theme::Dark | Theme::Light => Style::new().fg(self.ink(222)).bg(self.ink(236)),
             Theme::Mono => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         }
     }
@@ -163,7 +200,7 @@ impl Theme {
     /// The mark beside a bookmarked line.
     pub fn bookmark(self) -> Style {
         match self {
-            Theme::Dark => Style::new().fg(Color::Indexed(215)),
+            Theme::Dark | Theme::Light => Style::new().fg(self.ink(215)),
             Theme::Mono => Style::new().add_modifier(Modifier::BOLD),
         }
     }
