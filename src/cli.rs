@@ -108,6 +108,12 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Print the configuration: --default prints every setting, commented
+    Config {
+        /// Print a fully commented default config.toml
+        #[arg(long)]
+        default: bool,
+    },
     /// List the articles read, most recently opened first
     Progress {
         /// Print a JSON list of {path, title, percent, finished,
@@ -168,6 +174,25 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
             into,
             open,
         }) => crate::import::run(&sources, into.as_deref(), open),
+        Some(Command::Config { default }) => {
+            if default {
+                io::stdout().write_all(crate::config::DEFAULT_CONFIG.as_bytes())?;
+            } else {
+                let dir = paths::config_dir()?;
+                let file = paths::config_file(&dir);
+                let (_, warning) = Config::load(&file);
+                match (std::fs::read_to_string(&file), warning) {
+                    (_, Some(w)) => anyhow::bail!("{w}"),
+                    (Ok(text), None) => io::stdout().write_all(text.as_bytes())?,
+                    (Err(_), None) => writeln!(
+                        io::stdout(),
+                        "# {} does not exist: the defaults apply (longform config --default shows them)",
+                        file.display()
+                    )?,
+                }
+            }
+            Ok(Exit::Quit)
+        }
         Some(Command::Progress { json }) => report::progress_command(json).map(|()| Exit::Quit),
         Some(Command::List { dir, json }) => {
             let (_, config, warning) = reading_setup();

@@ -75,6 +75,29 @@ impl Config {
     }
 }
 
+/// A config file with every setting at its default, commented: what
+/// `longform config --default` prints. It parses as a valid config.
+pub const DEFAULT_CONFIG: &str = r#"# longform's settings: config.toml in the folder `longform where` shows.
+# Every line below is commented out, so the defaults apply; remove the #
+# before a setting to change it.
+
+# The widest text column, in columns. + and - in the reader change it and
+# remember the choice here.
+# width = 80
+
+# dark, light or mono (bold, italic, underline and reverse only).
+# NO_COLOR in the environment always means mono.
+# theme = "dark"
+
+# Your reading speed, for the minutes left. Without it, longform uses 238
+# until it has seen ten minutes of your own reading, then your speed.
+# words_per_minute = 238
+
+# The folders `longform` with no argument shows; ~/ is your home. Without
+# it: ./articles when there is one, else the default library.
+# library = ["~/reading"]
+"#;
+
 /// Remember `width` in the config file at `path` (`None` forgets it),
 /// changing only the `width` line: the user's comments and other settings
 /// stay as they are. The file is replaced atomically.
@@ -185,6 +208,19 @@ mod tests {
         let path = dir.path().join("config.toml");
         save_width(&path, Some(64)).unwrap();
         assert_eq!(Config::load(&path).0.width, Some(64));
+    }
+
+    #[test]
+    fn the_default_config_is_valid_and_the_defaults() {
+        assert_eq!(Config::parse(DEFAULT_CONFIG).unwrap(), Config::default());
+        let uncommented: String = DEFAULT_CONFIG
+            .lines()
+            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let config = Config::parse(&uncommented).unwrap();
+        assert_eq!(config.width, Some(80));
+        assert_eq!(config.words_per_minute, Some(238));
     }
 
     #[test]

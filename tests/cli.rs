@@ -1007,3 +1007,26 @@ fn the_default_library_is_seeded_with_the_guide() {
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["title"], "My Own Notes");
 }
+
+#[test]
+fn config_default_prints_every_setting_commented() {
+    let r = run(&["config", "--default"]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    for key in ["width", "theme", "words_per_minute", "library"] {
+        assert!(
+            r.out().contains(&format!("# {key} = ")),
+            "{key}: {}",
+            r.out()
+        );
+    }
+    // An invalid config is named with its line.
+    let (mut cmd, config) = command(&["config"]);
+    std::fs::write(
+        config.path().join("config.toml"),
+        "width = 70\ntheme = \"sepia\"\n",
+    )
+    .unwrap();
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
