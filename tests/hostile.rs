@@ -25,21 +25,12 @@ use ratatui::backend::TestBackend;
 const BUDGET: Duration = Duration::from_secs(10);
 const WIDTH: usize = 80;
 
-/// A character that must never reach the terminal from a file: C0 and C1
-/// controls (tab and newline included: layout turns them into spaces and
-/// lines), DEL, bidi embeddings, overrides and isolates, and the Unicode
-/// line and paragraph separators.
-fn forbidden(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0}'..='\u{1f}'
-            | '\u{7f}'..='\u{9f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
-}
+// The same definition the fuzz targets check against.
+#[path = "../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod checks;
+
+use checks::forbidden;
 
 fn assert_clean(what: &str, text: &str) {
     if let Some(c) = text.chars().find(|&c| forbidden(c)) {
