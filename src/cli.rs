@@ -13,8 +13,8 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Config;
-use crate::document::{Document, Style as DocStyle};
-use crate::layout::{Line, layout_block};
+use crate::document::{Document, LinkTarget, Style as DocStyle};
+use crate::layout::{LayoutOptions, Line, layout_block};
 use crate::library::parse_article;
 use crate::load::{Source, load};
 use crate::outline::Outline;
@@ -176,15 +176,26 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
         }) => crate::import::run(&sources, into.as_deref(), open),
         Some(Command::Config { default }) => {
             if default {
-                io::stdout().write_all(crate::config::DEFAULT_CONFIG.as_bytes())?;
+                io::stdout().write_all(default_config().as_bytes())?;
             } else {
                 let dir = paths::config_dir()?;
                 let file = paths::config_file(&dir);
-                let (_, warning) = Config::load(&file);
-                match (std::fs::read_to_string(&file), warning) {
-                    (_, Some(w)) => anyhow::bail!("{w}"),
-                    (Ok(text), None) => io::stdout().write_all(text.as_bytes())?,
-                    (Err(_), None) => writeln!(
+                let (_, warnings) = tui::settings::load(&file);
+                if !warnings.is_empty() {
+                    // Every problem, one a line; the error sums them up.
+                    for w in &warnings {
+                        let _ = writeln!(io::stderr(), "longform: {}: {w}", file.display());
+                    }
+                    let n = warnings.len();
+                    let problems = if n == 1 { "problem" } else { "problems" };
+                    anyhow::bail!(
+                        "{}: {n} {problems}; where a setting is invalid, its default is used",
+                        file.display()
+                    );
+                }
+                match std::fs::read_to_string(&file) {
+                    Ok(text) => io::stdout().write_all(text.as_bytes())?,
+                    Err(_) => writeln!(
                         io::stdout(),
                         "# {} does not exist: the defaults apply (longform config --default shows them)",
                         file.display()
@@ -277,17 +288,35 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
         ColorChoice::Never => false,
         ColorChoice::Auto => tty,
     };
-    let theme = styled.then(|| {
-        let named = paths::config_dir()
-            .ok()
-            .and_then(|d| Config::load(&paths::config_file(&d)).0.theme);
-        named.map_or_else(Theme::from_env, Theme::named)
-    });
+    let config = paths::config_dir()
+        .ok()
+        .map(|d| Config::load(&paths::config_file(&d)).0)
+        .unwrap_or_default();
+    // The configured theme and colours; never a query to the terminal,
+    // whose answer could land in the output.
+    let theme = styled.then(|| tui::settings::Settings::new(&config, None).theme);
+    let options = LayoutOptions {
+        justify: config.justify.unwrap_or(false),
+        plain_code: theme.is_none(),
+    };
     let doc = parse_article(source.path.as_deref(), &source.text);
     let mut out = io::BufWriter::new(stdout.lock());
-    cat(&doc, width, theme, &mut out)?;
+    let osc8 = config.links.osc8.unwrap_or(false);
+    cat_linked(&doc, width, options, theme, osc8, &mut out)?;
     out.flush()?;
     Ok(())
+}
+
+/// What `longform config --default` prints: every setting, then every
+/// style of `[colors]` and every action of `[keys]` with its default keys,
+/// all commented out.
+pub fn default_config() -> String {
+    format!(
+        "{}{}{}",
+        crate::config::DEFAULT_CONFIG,
+        Theme::default_config(),
+        tui::keymap::Keymap::default().default_config()
+    )
 }
 
 /// Open the library screen of `roots`.
@@ -349,7 +378,9 @@ const GUIDE: &str = include_str!("../articles/reading-with-longform.md");
 pub(crate) fn reading_setup() -> (Option<Store>, Config, Option<String>) {
     match paths::config_dir() {
         Ok(dir) => {
-            let (config, warning) = Config::load(&paths::config_file(&dir));
+            let file = paths::config_file(&dir);
+            let (config, warnings) = tui::settings::load(&file);
+            let warning = crate::config::describe(&file, &warnings);
             (Some(Store::new(&dir)), config, warning)
         }
         Err(err) => (
@@ -447,47 +478,98 @@ pub fn toc(doc: &Document, json: bool, out: &mut impl Write) -> Result<()> {
 pub fn cat(
     doc: &Document,
     width: usize,
+    options: LayoutOptions,
     theme: Option<Theme>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    cat_linked(doc, width, options, theme, false, out)
+}
+
+/// `cat`, with the web links written as OSC 8 hyperlinks when `osc8` and
+/// the output is styled (`links.osc8` in the config).
+pub fn cat_linked(
+    doc: &Document,
+    width: usize,
+    options: LayoutOptions,
+    theme: Option<Theme>,
+    osc8: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
     // An article uses a handful of styles but has millions of segments:
     // build each escape sequence once, not once per segment.
-    let mut codes: HashMap<DocStyle, String> = HashMap::new();
+    let mut out = Styled {
+        theme,
+        codes: HashMap::new(),
+        links: HashMap::new(),
+        osc8: osc8 && theme.is_some(),
+        doc,
+        out,
+    };
     for b in 0..doc.blocks.len() {
-        for line in layout_block(doc, b, width.max(1)) {
-            write_line(&line, theme, &mut codes, out)?;
+        for line in layout_block(doc, b, width.max(1), options) {
+            out.line(&line)?;
         }
     }
     Ok(())
 }
 
-fn write_line(
-    line: &Line,
+/// Lines written with escape sequences made once per style and link.
+struct Styled<'a, W> {
     theme: Option<Theme>,
-    codes: &mut HashMap<DocStyle, String>,
-    out: &mut impl Write,
-) -> io::Result<()> {
-    let last = line.segs.len();
-    for (i, seg) in line.segs.iter().enumerate() {
-        let text = if i + 1 == last {
-            seg.text.trim_end()
-        } else {
-            seg.text.as_str()
-        };
-        let code = theme.map(|t| {
-            codes
-                .entry(seg.style)
-                .or_insert_with(|| sgr(t.text(seg.style)))
-                .as_str()
-        });
-        match code {
-            Some(code) if !code.is_empty() && !text.trim().is_empty() => {
-                out.write_all(code.as_bytes())?;
-                out.write_all(text.as_bytes())?;
-                out.write_all(RESET.as_bytes())?;
+    codes: HashMap<DocStyle, String>,
+    /// The OSC 8 start of each link, `None` for those not written as one.
+    links: HashMap<u32, Option<String>>,
+    osc8: bool,
+    doc: &'a Document,
+    out: &'a mut W,
+}
+
+impl<W: Write> Styled<'_, W> {
+    fn line(&mut self, line: &Line) -> io::Result<()> {
+        let last = line.segs.len();
+        for (i, seg) in line.segs.iter().enumerate() {
+            let text = if i + 1 == last {
+                seg.text.trim_end()
+            } else {
+                seg.text.as_str()
+            };
+            let link = match seg.link {
+                Some(l) if self.osc8 && !text.is_empty() => {
+                    let doc = self.doc;
+                    self.links
+                        .entry(l)
+                        .or_insert_with(|| {
+                            let link = doc.links.get(usize::try_from(l).ok()?)?;
+                            match &link.target {
+                                LinkTarget::External(url) => crate::links::osc8_start(url),
+                                _ => None,
+                            }
+                        })
+                        .as_deref()
+                }
+                _ => None,
+            };
+            if let Some(start) = link {
+                self.out.write_all(start.as_bytes())?;
             }
-            _ => out.write_all(text.as_bytes())?,
+            let code = self.theme.map(|t| {
+                self.codes
+                    .entry(seg.style)
+                    .or_insert_with(|| sgr(t.text(seg.style)))
+                    .as_str()
+            });
+            match code {
+                Some(code) if !code.is_empty() && !text.trim().is_empty() => {
+                    self.out.write_all(code.as_bytes())?;
+                    self.out.write_all(text.as_bytes())?;
+                    self.out.write_all(RESET.as_bytes())?;
+                }
+                _ => self.out.write_all(text.as_bytes())?,
+            }
+            if link.is_some() {
+                self.out.write_all(crate::links::OSC8_END.as_bytes())?;
+            }
         }
+        self.out.write_all(b"\n")
     }
-    out.write_all(b"\n")
 }

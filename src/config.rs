@@ -1,101 +1,413 @@
-//! The user's settings, read from `config.toml`. A missing file means the
-//! defaults; a file that cannot be used also means the defaults, plus one
-//! warning that names the line, so a typo never stops the reader.
+//! The user's settings, read from `config.toml`. Each setting is checked on
+//! its own: a TOML syntax error, an unknown key or a bad value is a warning
+//! that names its line, and only that setting falls back to its default, so
+//! a typo never stops the reader. `[colors]` and `[keys]` are read here as
+//! names and values; the theme and the keymap, which own those names, check
+//! them.
 
+use std::fmt;
 use std::io;
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer, de::Error};
+use toml::de::{DeTable, DeValue};
 
-/// Settings from `config.toml`. Every field is optional: `None` means the
-/// built-in default.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// Settings from `config.toml`. Every field is optional: `None` (or empty)
+/// means the built-in default.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     /// Reading speed for the time left; overrides the learned speed.
-    #[serde(deserialize_with = "positive")]
     pub words_per_minute: Option<u32>,
     /// The text width in columns.
-    #[serde(deserialize_with = "positive")]
     pub width: Option<u16>,
     /// The folders `longform` with no argument shows; `~/` is the home.
     pub library: Option<Vec<String>>,
-    /// `dark`, `light` or `mono`.
+    /// `dark`, `light` or `mono`; `None` asks the terminal.
     pub theme: Option<ThemeName>,
+    /// Justify paragraphs to both edges of the measure.
+    pub justify: Option<bool>,
+    /// How links are shown: `[links]` in the file.
+    pub links: Links,
+    /// `[colors]`: a style name and its colour, for the theme to check.
+    pub colors: Vec<Entry>,
+    /// `[keys]`: an action name and its keys, for the keymap to check.
+    pub keys: Vec<Entry>,
+}
+
+/// The `[links]` table (or dotted `links.osc8` keys).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Links {
+    /// Emit OSC 8 hyperlinks so the terminal can open them.
+    pub osc8: Option<bool>,
 }
 
 /// The themes a config can name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThemeName {
     Dark,
     Light,
     Mono,
 }
 
+/// One line of `[colors]` or `[keys]` as written: a name and its values
+/// (a colour, or one or more keys), with the line for warnings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub values: Vec<String>,
+    pub line: usize,
+}
+
+/// A problem with the config file: what is wrong, and on which line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// `None` when the whole file is concerned (it cannot be read).
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn at(line: usize, message: impl Into<String>) -> Warning {
+        Warning {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// One line for the status bar about the config at `path`: the first
+/// warning, and how many more there are. `None` when there are none.
+pub fn describe(path: &Path, warnings: &[Warning]) -> Option<String> {
+    let first = warnings.first()?;
+    let mut text = format!("{}: {first}; using the defaults", path.display());
+    if warnings.len() > 1 {
+        text.push_str(&format!(" (+{} more)", warnings.len() - 1));
+    }
+    Some(text)
+}
+
 impl Config {
-    /// Read the config at `path`. Returns the defaults and a warning for
-    /// the user when the file exists but cannot be used.
-    pub fn load(path: &Path) -> (Config, Option<String>) {
-        let name = path.display();
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return (Config::default(), None),
+    /// Read the config at `path`: what could be used, and a warning for
+    /// each problem. A missing file is the defaults without a warning.
+    pub fn load(path: &Path) -> (Config, Vec<Warning>) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (Config::default(), Vec::new()),
             Err(e) => {
                 let why = match e.kind() {
                     io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
                     _ => e.to_string(),
                 };
-                return (
-                    Config::default(),
-                    Some(format!(
-                        "{name}: cannot read it ({why}); using the defaults"
-                    )),
-                );
+                let warning = Warning {
+                    line: None,
+                    message: format!("cannot read it ({why})"),
+                };
+                (Config::default(), vec![warning])
             }
-        };
-        match Config::parse(&text) {
-            Ok(config) => (config, None),
-            Err(problem) => (
-                Config::default(),
-                Some(format!("{name}: {problem}; using the defaults")),
-            ),
         }
     }
 
-    /// Parse the text of a config file. The error names the line.
-    pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| {
-            let message = e.message().trim_end().to_string();
-            match e.span() {
-                Some(span) => format!("line {}: {message}", line_of(text, span.start)),
-                None => message,
+    /// Parse the text of a config file, setting by setting. The warnings
+    /// name their lines and come in the order of the file.
+    pub fn parse(text: &str) -> (Config, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        let mut config = Config::default();
+        let mut text = text.to_string();
+        // A syntax error: say so, blank out its line and try again, so the
+        // rest of the file still counts.
+        for _ in 0..=text.lines().count() {
+            let err = match DeTable::parse(&text) {
+                Ok(table) => {
+                    config.read(table.get_ref(), &text, &mut warnings);
+                    break;
+                }
+                Err(err) => err,
+            };
+            let at = line_of(&text, err.span().map_or(0, |s| s.start));
+            let Some(line) = drop_line(&mut text, at) else {
+                break;
+            };
+            let what = if text.lines().nth(line - 1).is_some_and(is_ignored_header) {
+                "the table is ignored"
+            } else {
+                "the line is ignored"
+            };
+            let message = err.message().trim_end().trim_end_matches('.');
+            warnings.push(Warning::at(line, format!("{message}; {what}")));
+        }
+        warnings.sort_by_key(|w| w.line);
+        (config, warnings)
+    }
+
+    /// Take each setting of `table` that is valid; warn about the others.
+    fn read(&mut self, table: &DeTable<'_>, text: &str, warnings: &mut Vec<Warning>) {
+        for (key, value) in table {
+            let line = line_of(text, value.span().start);
+            let name: &str = key.get_ref();
+            let value = value.get_ref();
+            let problem = match name {
+                "width" => whole(value, 1, u16::MAX).map(|w| self.width = Some(w)),
+                "words_per_minute" => {
+                    whole(value, 1, u32::MAX).map(|w| self.words_per_minute = Some(w))
+                }
+                "theme" => theme(value).map(|t| self.theme = Some(t)),
+                "justify" => boolean(value).map(|b| self.justify = Some(b)),
+                "library" => folders(value).map(|l| self.library = Some(l)),
+                "links" => {
+                    self.read_links(value, line, text, warnings);
+                    Ok(())
+                }
+                "colors" => {
+                    self.colors = entries("colors", value, line, text, warnings, colour);
+                    Ok(())
+                }
+                "keys" => {
+                    self.keys = entries("keys", value, line, text, warnings, keys);
+                    Ok(())
+                }
+                ignored if ignored.starts_with(IGNORED) => Ok(()),
+                _ => {
+                    let line = line_of(text, key.span().start);
+                    warnings.push(Warning::at(line, format!("unknown setting `{name}`")));
+                    Ok(())
+                }
+            };
+            if let Err(problem) = problem {
+                warnings.push(Warning::at(line, format!("{name}: {problem}")));
             }
-        })
+        }
+    }
+
+    fn read_links(
+        &mut self,
+        value: &DeValue<'_>,
+        line: usize,
+        text: &str,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let Some(table) = value.as_table() else {
+            let found = found(value);
+            warnings.push(Warning::at(
+                line,
+                format!("links: expected a table, found {found}"),
+            ));
+            return;
+        };
+        for (key, value) in table {
+            let line = line_of(text, value.span().start);
+            let name: &str = key.get_ref();
+            let problem = match name {
+                "osc8" => boolean(value.get_ref()).map(|b| self.links.osc8 = Some(b)),
+                _ => Err("unknown setting".to_string()),
+            };
+            if let Err(problem) = problem {
+                warnings.push(Warning::at(line, format!("links.{name}: {problem}")));
+            }
+        }
     }
 }
 
-/// A config file with every setting at its default, commented: what
-/// `longform config --default` prints. It parses as a valid config.
+/// What a table that stood under a broken header is renamed to: its
+/// entries are ignored with the header's warning, not one by one.
+const IGNORED: &str = "longform-ignored-line-";
+
+fn is_ignored_header(line: &str) -> bool {
+    line.contains(IGNORED)
+}
+
+/// Blank out line `line` (1-based) of `text` so that it parses, or the
+/// nearest line above it that has anything on it: an error at the end of
+/// the file or of a blank line belongs to what came before. A table header
+/// becomes a header of an ignored table, so its keys do not fall into the
+/// table above. Returns the line dropped.
+fn drop_line(text: &mut String, line: usize) -> Option<usize> {
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let index = (0..line.min(lines.len()))
+        .rev()
+        .find(|&i| !lines[i].trim().is_empty() && !is_ignored_header(lines[i]))?;
+    let header = format!("[{IGNORED}{}]", index + 1);
+    lines[index] = if lines[index].trim_start().starts_with('[') {
+        &header
+    } else {
+        ""
+    };
+    *text = lines.join("\n");
+    Some(index + 1)
+}
+
+/// A value as a warning shows it: strings quoted, numbers as written.
+fn found(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) => format!("{s:?}"),
+        DeValue::Integer(i) => i.to_string(),
+        DeValue::Float(f) => f.to_string(),
+        DeValue::Boolean(b) => b.to_string(),
+        other => format!(
+            "a{} {}",
+            if other.is_array() { "n" } else { "" },
+            other.type_str()
+        ),
+    }
+}
+
+/// A whole number from `low` to `high`: zero words a minute or a zero
+/// measure would divide by zero or show nothing.
+fn whole<T: TryFrom<i64>>(value: &DeValue<'_>, low: i64, high: T) -> Result<T, String>
+where
+    i64: TryFrom<T>,
+{
+    let high = i64::try_from(high).unwrap_or(i64::MAX);
+    let wanted = || format!("expected a whole number from {low} to {high}");
+    let DeValue::Integer(i) = value else {
+        return Err(format!("{}, found {}", wanted(), found(value)));
+    };
+    i64::from_str_radix(i.as_str(), i.radix())
+        .ok()
+        .filter(|n| (low..=high).contains(n))
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| format!("{}, found {}", wanted(), found(value)))
+}
+
+fn boolean(value: &DeValue<'_>) -> Result<bool, String> {
+    value
+        .as_bool()
+        .ok_or_else(|| format!("expected true or false, found {}", found(value)))
+}
+
+fn theme(value: &DeValue<'_>) -> Result<ThemeName, String> {
+    match value.as_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("dark") => Ok(ThemeName::Dark),
+        Some("light") => Ok(ThemeName::Light),
+        Some("mono") => Ok(ThemeName::Mono),
+        _ => Err(format!(
+            "expected \"dark\", \"light\" or \"mono\", found {}",
+            found(value)
+        )),
+    }
+}
+
+/// A list of folders; one folder on its own is taken as a list of one.
+fn folders(value: &DeValue<'_>) -> Result<Vec<String>, String> {
+    if let Some(one) = value.as_str() {
+        return Ok(vec![one.to_string()]);
+    }
+    let wanted = || format!("expected a list of folders, found {}", found(value));
+    let list = value.as_array().ok_or_else(wanted)?;
+    list.iter()
+        .map(|v| v.get_ref().as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(wanted)
+}
+
+/// A colour as written: a string, or a number for a palette index.
+fn colour(value: &DeValue<'_>) -> Option<Vec<String>> {
+    match value {
+        DeValue::String(s) => Some(vec![s.to_string()]),
+        DeValue::Integer(i) => Some(vec![i.to_string()]),
+        _ => None,
+    }
+}
+
+/// One key or a list of keys, as written.
+fn keys(value: &DeValue<'_>) -> Option<Vec<String>> {
+    if let Some(one) = value.as_str() {
+        return Some(vec![one.to_string()]);
+    }
+    value
+        .as_array()?
+        .iter()
+        .map(|v| v.get_ref().as_str().map(str::to_string))
+        .collect()
+}
+
+/// The entries of the table `[name]`, each read by `read`; a value `read`
+/// cannot take is a warning, and the other entries still count.
+fn entries(
+    name: &str,
+    value: &DeValue<'_>,
+    line: usize,
+    text: &str,
+    warnings: &mut Vec<Warning>,
+    read: fn(&DeValue<'_>) -> Option<Vec<String>>,
+) -> Vec<Entry> {
+    let Some(table) = value.as_table() else {
+        let found = found(value);
+        warnings.push(Warning::at(
+            line,
+            format!("{name}: expected a table, found {found}"),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in table {
+        let line = line_of(text, key.span().start);
+        match read(value.get_ref()) {
+            Some(values) => out.push(Entry {
+                name: key.get_ref().to_string(),
+                values,
+                line,
+            }),
+            None => {
+                let wanted = if name == "keys" {
+                    "a key or a list of keys"
+                } else {
+                    "a colour"
+                };
+                let found = found(value.get_ref());
+                warnings.push(Warning::at(
+                    line,
+                    format!("{name}.{}: expected {wanted}, found {found}", key.get_ref()),
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|e| e.line);
+    out
+}
+
+/// A config file with every setting at its default, commented: the top
+/// of what `longform config --default` prints, before the `[colors]` and
+/// `[keys]` tables that the theme and the keymap write. It parses as a
+/// valid config.
 pub const DEFAULT_CONFIG: &str = r#"# longform's settings: config.toml in the folder `longform where` shows.
 # Every line below is commented out, so the defaults apply; remove the #
-# before a setting to change it.
+# before a setting to change it. A setting that is wrong is reported with
+# its line when longform starts (and by `longform config`); that setting
+# keeps its default and the others still apply.
 
 # The widest text column, in columns. + and - in the reader change it and
 # remember the choice here.
 # width = 80
 
-# dark, light or mono (bold, italic, underline and reverse only).
-# NO_COLOR in the environment always means mono.
+# dark, light or mono (bold, italic, underline and reverse only). Without
+# it, longform asks the terminal for its background colour and picks dark
+# or light; dark when the terminal does not say. NO_COLOR in the
+# environment always means mono.
 # theme = "dark"
 
 # Your reading speed, for the minutes left. Without it, longform uses 238
 # until it has seen ten minutes of your own reading, then your speed.
 # words_per_minute = 238
 
+# Spread the words of paragraphs to fill the column, flush on both sides.
+# justify = false
+
 # The folders `longform` with no argument shows; ~/ is your home. Without
 # it: ./articles when there is one, else the default library.
 # library = ["~/reading"]
+
+# [links]
+# Send the links of the article to the terminal as OSC 8 hyperlinks, so
+# that a click (or Ctrl-click) opens them in terminals that support it.
+# osc8 = false
 "#;
 
 /// Remember `width` in the config file at `path` (`None` forgets it),
@@ -165,30 +477,22 @@ fn line_of(text: &str, at: usize) -> usize {
         + 1
 }
 
-/// An optional number that must not be zero: zero words a minute or a zero
-/// measure would divide by zero or show nothing.
-fn positive<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default + PartialEq,
-{
-    let value = T::deserialize(d)?;
-    if value == T::default() {
-        return Err(D::Error::custom("must be greater than 0"));
-    }
-    Ok(Some(value))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The lines of the warnings for `text`, and the config read from it.
+    fn lines(text: &str) -> (Config, Vec<usize>) {
+        let (config, warnings) = Config::parse(text);
+        (config, warnings.iter().filter_map(|w| w.line).collect())
+    }
+
     #[test]
     fn a_missing_file_is_the_defaults_without_a_warning() {
         let dir = tempfile::tempdir().unwrap();
-        let (config, warning) = Config::load(&dir.path().join("config.toml"));
+        let (config, warnings) = Config::load(&dir.path().join("config.toml"));
         assert_eq!(config, Config::default());
-        assert_eq!(warning, None);
+        assert_eq!(warnings, Vec::new());
     }
 
     #[test]
@@ -212,34 +516,67 @@ mod tests {
 
     #[test]
     fn the_default_config_is_valid_and_the_defaults() {
-        assert_eq!(Config::parse(DEFAULT_CONFIG).unwrap(), Config::default());
+        assert_eq!(
+            Config::parse(DEFAULT_CONFIG),
+            (Config::default(), Vec::new())
+        );
+        // Uncommented, every setting and table header is read, without a
+        // warning.
         let uncommented: String = DEFAULT_CONFIG
             .lines()
-            .filter_map(|l| l.strip_prefix("# ").filter(|l| l.contains(" = ")))
+            .filter_map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|l| l.contains(" = ") || l.starts_with('['))
+            })
             .map(|l| format!("{l}\n"))
             .collect();
-        let config = Config::parse(&uncommented).unwrap();
+        let (config, warnings) = Config::parse(&uncommented);
+        assert_eq!(warnings, Vec::new(), "{uncommented}");
         assert_eq!(config.width, Some(80));
         assert_eq!(config.words_per_minute, Some(238));
+        assert_eq!(config.theme, Some(ThemeName::Dark));
+        assert_eq!(config.justify, Some(false));
+        assert_eq!(config.links.osc8, Some(false));
+        assert_eq!(config.library, Some(vec!["~/reading".to_string()]));
     }
 
     #[test]
     fn themes_by_name() {
         assert_eq!(
-            Config::parse("theme = \"light\"\n").unwrap().theme,
+            Config::parse("theme = \"light\"\n").0.theme,
             Some(ThemeName::Light)
         );
-        let err = Config::parse("width = 70\ntheme = \"sepia\"\n").unwrap_err();
-        assert!(err.starts_with("line 2:"), "{err}");
+        let (config, warnings) = Config::parse("width = 70\ntheme = \"sepia\"\n");
+        assert_eq!(config.width, Some(70));
+        assert_eq!(config.theme, None);
+        assert_eq!(warnings[0].line, Some(2));
+        assert!(warnings[0].message.contains("\"sepia\""), "{warnings:?}");
     }
 
     #[test]
     fn library_folders() {
-        let config = Config::parse("library = [\"~/reading\", \"/srv/articles\"]\n").unwrap();
+        let (config, _) = Config::parse("library = [\"~/reading\", \"/srv/articles\"]\n");
         assert_eq!(
             config.library,
             Some(vec!["~/reading".to_string(), "/srv/articles".to_string()])
         );
+        let (config, _) = Config::parse("library = \"~/reading\"\n");
+        assert_eq!(config.library, Some(vec!["~/reading".to_string()]));
+    }
+
+    #[test]
+    fn links_as_a_table_or_a_dotted_key() {
+        for text in ["links.osc8 = true\n", "[links]\nosc8 = true\n"] {
+            assert_eq!(Config::parse(text), {
+                let mut c = Config::default();
+                c.links.osc8 = Some(true);
+                (c, Vec::new())
+            });
+        }
+        let (config, lines) = lines("justify = true\n[links]\nosc8 = \"yes\"\nosc9 = true\n");
+        assert_eq!(config.justify, Some(true));
+        assert_eq!(config.links.osc8, None);
+        assert_eq!(lines, [3, 4]);
     }
 
     #[test]
@@ -247,22 +584,27 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "# mine\nwords_per_minute = 300\nwidth = 72\n").unwrap();
-        let (config, warning) = Config::load(&path);
-        assert_eq!(warning, None);
+        let (config, warnings) = Config::load(&path);
+        assert_eq!(warnings, Vec::new());
         assert_eq!(config.words_per_minute, Some(300));
         assert_eq!(config.width, Some(72));
     }
 
     #[test]
-    fn an_invalid_file_gives_the_defaults_and_names_the_line() {
+    fn a_bad_setting_loses_only_itself_and_names_its_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "width = 72\n\nwords_per_minute = \"fast\"\n").unwrap();
-        let (config, warning) = Config::load(&path);
-        assert_eq!(config, Config::default());
-        let warning = warning.unwrap();
-        assert!(warning.contains("config.toml: line 3:"), "{warning}");
-        assert!(warning.ends_with("using the defaults"), "{warning}");
+        let (config, warnings) = Config::load(&path);
+        assert_eq!(config.width, Some(72));
+        assert_eq!(config.words_per_minute, None);
+        let shown = describe(&path, &warnings).unwrap();
+        assert!(
+            shown.contains("config.toml: line 3: words_per_minute:"),
+            "{shown}"
+        );
+        assert!(shown.contains("\"fast\""), "{shown}");
+        assert!(shown.ends_with("using the defaults"), "{shown}");
     }
 
     #[test]
@@ -272,14 +614,103 @@ mod tests {
             ("\n\nmesure = 72\n", 3),
             ("words_per_minute = 0\n", 1),
             ("width = 100000\n", 1),
+            ("width = 72.5\n", 1),
+            ("justify = \"yes\"\n", 1),
+            ("theme = \"dark\"\nwidth = 72\nwidth = 80\n", 3),
+            ("library = [\"~/a\", 3]\n", 1),
         ];
         for (text, line) in cases {
-            let err = Config::parse(text).unwrap_err();
+            let (_, warnings) = Config::parse(text);
+            assert_eq!(warnings.len(), 1, "{text:?}: {warnings:?}");
+            let shown = warnings[0].to_string();
             assert!(
-                err.starts_with(&format!("line {line}: ")),
-                "{text:?}: {err}"
+                shown.starts_with(&format!("line {line}: ")),
+                "{text:?}: {shown}"
             );
         }
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_the_rest_of_the_file() {
+        let text = "width = 72\nwords_per_minute = = 3\ntheme = \"light\"\n";
+        let (config, lines) = lines(text);
+        assert_eq!(config.width, Some(72));
+        assert_eq!(config.words_per_minute, None);
+        assert_eq!(config.theme, Some(ThemeName::Light));
+        assert_eq!(lines, [2]);
+        // An unclosed string, then a table that is fine.
+        let (config, lines) = self::lines("width = 72\ntheme = \"light\n[keys]\nquit = \"x\"\n");
+        assert_eq!((config.width, config.theme), (Some(72), None));
+        assert_eq!(config.keys.len(), 1);
+        assert_eq!(lines, [2]);
+        // A broken table header: its keys are ignored with it, not read
+        // into the table above.
+        let text = "[links]\nosc8 = true\n[keys\nquit = \"x\"\n\njustify = true\n";
+        let (config, warnings) = Config::parse(text);
+        assert_eq!(config.links.osc8, Some(true));
+        assert_eq!(config.keys, Vec::new());
+        assert_eq!(config.justify, None);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].line, Some(3));
+        assert!(
+            warnings[0].message.ends_with("the table is ignored"),
+            "{warnings:?}"
+        );
+        // An array left open takes the lines after it down with it; what
+        // came before stays.
+        let (config, lines) = self::lines("width = 70\nlibrary = [\"a\",\njustify = true\n");
+        assert_eq!(config.width, Some(70));
+        assert_eq!(config.library, None);
+        assert!(
+            !lines.is_empty() && lines.iter().all(|&l| l >= 2),
+            "{lines:?}"
+        );
+        // Nothing usable at all.
+        let (config, warnings) = Config::parse("= = =\n[[[\n\"\n");
+        assert_eq!(config, Config::default());
+        assert!(!warnings.is_empty());
+    }
+
+    #[test]
+    fn colours_and_keys_are_kept_for_their_owners() {
+        let text = "[colors]\nlink = \"light blue\"\nheading1 = 215\ntext = true\n\n\
+                    [keys]\nquit = \"x\"\nnext_section = [\"]\", \"J\"]\ntop = 3\n";
+        let (config, warnings) = Config::parse(text);
+        let entry = |name: &str, values: &[&str], line| Entry {
+            name: name.into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+            line,
+        };
+        assert_eq!(
+            config.colors,
+            [
+                entry("link", &["light blue"], 2),
+                entry("heading1", &["215"], 3)
+            ]
+        );
+        assert_eq!(
+            config.keys,
+            [
+                entry("quit", &["x"], 7),
+                entry("next_section", &["]", "J"], 8)
+            ]
+        );
+        let lines: Vec<_> = warnings.iter().filter_map(|w| w.line).collect();
+        assert_eq!(lines, [4, 9], "{warnings:?}");
+    }
+
+    #[test]
+    fn several_warnings_are_summed_up() {
+        let path = Path::new("/c/config.toml");
+        let (_, warnings) = Config::parse("width = 0\ntheme = 1\nfoo = 2\n");
+        assert_eq!(warnings.len(), 3);
+        let shown = describe(path, &warnings).unwrap();
+        assert!(
+            shown.starts_with("/c/config.toml: line 1: width:"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("using the defaults (+2 more)"), "{shown}");
+        assert_eq!(describe(path, &[]), None);
     }
 
     #[test]
@@ -287,11 +718,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, b"width = \xff\n").unwrap();
-        let (config, warning) = Config::load(&path);
+        let (config, warnings) = Config::load(&path);
         assert_eq!(config, Config::default());
-        assert!(warning.unwrap().contains("not UTF-8"));
+        assert!(warnings[0].message.contains("not UTF-8"));
+        assert_eq!(warnings[0].line, None);
         // A folder where the file should be is reported too.
-        let (_, warning) = Config::load(dir.path());
-        assert!(warning.is_some());
+        let (_, warnings) = Config::load(dir.path());
+        assert_eq!(warnings.len(), 1);
     }
 }

@@ -54,7 +54,10 @@ pub enum Role {
     QuoteBar,
     ListMarker,
     FootnoteLabel,
+    /// Code as written, and the plain text of highlighted code.
     CodeBlock,
+    /// A token of highlighted code, by what it is in its language.
+    Syntax(Token),
     CodeLang,
     /// The mark at the start of a wrapped code or HTML line.
     Continuation,
@@ -65,6 +68,22 @@ pub enum Role {
     Title,
     Byline,
     Alert,
+}
+
+/// What a piece of highlighted code is, whatever its language: the few
+/// classes a reader tells apart at a glance. `highlight` maps a grammar's
+/// scopes to these; the theme gives each its look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Token {
+    Keyword,
+    String,
+    Comment,
+    /// Numbers, booleans, named constants and escapes.
+    Constant,
+    Function,
+    Type,
+    /// Operators and punctuation.
+    Punctuation,
 }
 
 /// The full semantic style of a piece of text.
@@ -246,6 +265,10 @@ pub struct Document {
     pub links: Vec<Link>,
     /// The container of each footnote's definition, by footnote number - 1.
     pub footnotes: Vec<Option<usize>>,
+    /// For a window of a long article parsed on its own while the whole is
+    /// parsed on a thread: the part of the source it covers. Its blocks are
+    /// only those; counts of words are estimates.
+    pub window: Option<Range<usize>>,
 }
 
 impl Document {

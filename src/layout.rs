@@ -5,8 +5,14 @@
 //! grapheme clusters, measured with unicode-width, at UAX #14 break
 //! opportunities; a cluster is never split and no line is ever wider than
 //! the measure. Layout is lazy: `Layout` lays a block out the first time it
-//! is asked for, so a screen costs the blocks it shows.
+//! is asked for, so a screen costs the blocks it shows; that is also when a
+//! code block is highlighted (see `highlight`).
+//!
+//! Justified text (`LayoutOptions::justify`) widens the spaces of a
+//! paragraph's lines to fill the measure. The added spaces are not source
+//! text: they stand for the space they follow, like an expanded tab.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
@@ -16,6 +22,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::document::{
     Align, Block, BlockKind, Cell, ContainerKind, Document, Flags, RawLine, Role, Span, Style,
 };
+use crate::highlight::{self, Run};
 use crate::position::Position;
 
 /// A run of text in one style on a visual line.
@@ -94,23 +101,61 @@ pub struct LineRef {
     pub line: usize,
 }
 
+/// How text is set, besides its width.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct LayoutOptions {
+    /// Spread the spaces of paragraph lines to fill the measure. The last
+    /// line of a paragraph, a line before a hard break and a line of one
+    /// word (or of CJK text without spaces) stay as they are; headings,
+    /// code and tables are never justified.
+    pub justify: bool,
+    /// Leave code blocks unhighlighted: for output without styles (`cat`
+    /// into a pipe), where the tokens would only be thrown away.
+    pub plain_code: bool,
+}
+
+impl LayoutOptions {
+    /// Justified text, everything else as by default.
+    pub const JUSTIFIED: LayoutOptions = LayoutOptions {
+        justify: true,
+        plain_code: false,
+    };
+}
+
 /// The lines of a document at one width, laid out block by block on demand.
 #[derive(Clone, Debug)]
 pub struct Layout {
     width: usize,
+    options: LayoutOptions,
     blocks: Vec<Option<Vec<Line>>>,
 }
 
 impl Layout {
     pub fn new(doc: &Document, width: usize) -> Layout {
+        Layout::with_options(doc, width, LayoutOptions::default())
+    }
+
+    pub fn with_options(doc: &Document, width: usize, options: LayoutOptions) -> Layout {
         Layout {
             width: width.max(1),
+            options,
             blocks: vec![None; doc.blocks.len()],
         }
     }
 
+    /// A new layout of `doc` at `width`, set as this one is: what a resize
+    /// or a reload needs.
+    #[must_use]
+    pub fn relaid(&self, doc: &Document, width: usize) -> Layout {
+        Layout::with_options(doc, width, self.options)
+    }
+
     pub fn width(&self) -> usize {
         self.width
+    }
+
+    pub fn options(&self) -> LayoutOptions {
+        self.options
     }
 
     pub fn is_empty(&self) -> bool {
@@ -124,8 +169,8 @@ impl Layout {
 
     /// The lines of block `b`, laid out now if they were not yet.
     pub fn block(&mut self, doc: &Document, b: usize) -> &[Line] {
-        let width = self.width;
-        self.blocks[b].get_or_insert_with(|| layout_block(doc, b, width))
+        let (width, options) = (self.width, self.options);
+        self.blocks[b].get_or_insert_with(|| layout_block(doc, b, width, options))
     }
 
     pub fn line(&mut self, doc: &Document, r: LineRef) -> &Line {
@@ -223,15 +268,25 @@ impl Layout {
 
 /// Lay out a whole document: every line, in order. For tests and `cat`.
 pub fn layout_all(doc: &Document, width: usize) -> Vec<Line> {
+    layout_all_with(doc, width, LayoutOptions::default())
+}
+
+/// `layout_all` with options.
+pub fn layout_all_with(doc: &Document, width: usize, options: LayoutOptions) -> Vec<Line> {
     (0..doc.blocks.len())
-        .flat_map(|b| layout_block(doc, b, width.max(1)))
+        .flat_map(|b| layout_block(doc, b, width.max(1), options))
         .collect()
 }
 
 /// A document laid out as plain text, one visual line per line.
 pub fn render_to_string(doc: &Document, width: usize) -> String {
+    render_to_string_with(doc, width, LayoutOptions::default())
+}
+
+/// `render_to_string` with options.
+pub fn render_to_string_with(doc: &Document, width: usize, options: LayoutOptions) -> String {
     let mut out = String::new();
-    for line in layout_all(doc, width) {
+    for line in layout_all_with(doc, width, options) {
         out.push_str(line.text().trim_end());
         out.push('\n');
     }
@@ -262,12 +317,17 @@ fn seg(text: impl Into<String>, role: Role) -> Seg {
 
 /// Lay out one block at `width` columns: its blank lines before, then its
 /// content, each line prefixed by the bars and indents of its containers.
-pub fn layout_block(doc: &Document, index: usize, width: usize) -> Vec<Line> {
+pub fn layout_block(
+    doc: &Document,
+    index: usize,
+    width: usize,
+    options: LayoutOptions,
+) -> Vec<Line> {
     let block = &doc.blocks[index];
     let prefix = Prefix::new(doc, index, width);
     let inner = width.saturating_sub(prefix.width).max(1);
     let in_quote = prefix.in_quote;
-    let mut drafts = content(block, inner, in_quote);
+    let mut drafts = content(block, inner, in_quote, options);
     if drafts.is_empty() {
         drafts.push(Draft {
             segs: Vec::new(),
@@ -420,7 +480,7 @@ impl Prefix {
 }
 
 /// The lines of a block's own content, at `width` columns.
-fn content(block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
+fn content(block: &Block, width: usize, in_quote: bool, options: LayoutOptions) -> Vec<Draft> {
     match &block.kind {
         BlockKind::Heading { level, spans } => {
             let style = Style::role(Role::Heading(*level));
@@ -442,7 +502,7 @@ fn content(block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
         }
         BlockKind::Paragraph { spans } => {
             let role = if in_quote { Role::Quote } else { Role::Text };
-            wrap(spans, width, Style::role(role))
+            wrap_with(spans, width, Style::role(role), options.justify)
         }
         BlockKind::Code { lang, lines } => {
             let mut out = Vec::new();
@@ -450,8 +510,14 @@ fn content(block: &Block, width: usize, in_quote: bool) -> Vec<Draft> {
                 let label = truncate_to_width(&format!("{CODE_GUTTER}{lang}"), width);
                 out.push(Draft::decoration(vec![seg(label, Role::CodeLang)]));
             }
-            for line in lines {
-                out.extend(wrap_raw(line, width, Role::CodeBlock, CODE_GUTTER));
+            let runs = lang
+                .as_deref()
+                .filter(|_| !options.plain_code)
+                .and_then(|lang| highlight::highlight(lang, lines.iter().map(raw_text)))
+                .unwrap_or_default();
+            for (i, line) in lines.iter().enumerate() {
+                let runs = runs.get(i).map_or(&[][..], Vec::as_slice);
+                out.extend(wrap_raw(line, width, CODE_GUTTER, runs));
             }
             out
         }
@@ -570,6 +636,7 @@ fn header(
 }
 
 /// One grapheme cluster ready to be placed.
+#[derive(Clone)]
 struct Atom<'a> {
     /// Its byte offset in the block's text, where line breaks are found.
     at: usize,
@@ -676,6 +743,12 @@ impl<'a> Iterator for Clusters<'a> {
 /// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,
 /// and hard inside a cluster run longer than the width.
 fn wrap(spans: &[Span], width: usize, style: Style) -> Vec<Draft> {
+    wrap_with(spans, width, style, false)
+}
+
+/// `wrap`, with the lines justified when `justify`: all but the last and
+/// those before a hard break.
+fn wrap_with(spans: &[Span], width: usize, style: Style, justify: bool) -> Vec<Draft> {
     let mut full = String::new();
     let mut starts = Vec::with_capacity(spans.len());
     for s in spans {
@@ -731,18 +804,71 @@ fn wrap(spans: &[Span], width: usize, style: Style) -> Vec<Draft> {
     }
     lines.push(line_start..atoms.len());
 
+    let last = lines.len() - 1;
     lines
         .into_iter()
-        .map(|mut r| {
+        .enumerate()
+        .map(|(n, mut r)| {
+            // A line that a hard break ends stays as it is.
+            let hard = atoms.get(r.end).is_some_and(|a| a.newline);
             while r.end > r.start && atoms[r.end - 1].space {
                 r.end -= 1;
             }
             while r.start < r.end && atoms[r.start].space && r.start > 0 {
                 r.start += 1;
             }
+            if justify && n != last && !hard {
+                // Alternate the side the odd spaces go to, line by line,
+                // so that no column of wide gaps runs down one edge.
+                if let Some(atoms) = justified(&atoms[r.clone()], width, n % 2 == 0) {
+                    return draft_from_atoms(&atoms, style);
+                }
+            }
             draft_from_atoms(&atoms[r], style)
         })
         .collect()
+}
+
+/// A line's atoms with its gaps between words widened so that it is
+/// `width` columns wide; `None` when it has no gap (one word, or CJK text
+/// without spaces) or is full already. The spaces added come after the
+/// gap's own, each standing for the space before it (inexact, like an
+/// expanded tab), so no source offset moves. The odd spaces go to the
+/// first gaps when `from_left`, else to the last.
+fn justified<'a>(line: &[Atom<'a>], width: usize, from_left: bool) -> Option<Vec<Atom<'a>>> {
+    // The end of each gap between words: a space followed by a word.
+    let first_word = line.iter().position(|a| !a.space)?;
+    let gaps: Vec<usize> = (first_word + 1..line.len())
+        .filter(|&i| line[i - 1].space && !line[i].space)
+        .collect();
+    let used: usize = line.iter().map(|a| a.width).sum();
+    if gaps.is_empty() || used >= width {
+        return None;
+    }
+    let extra = width - used;
+    let (each, odd) = (extra / gaps.len(), extra % gaps.len());
+    let mut out = Vec::with_capacity(line.len() + extra);
+    let mut from = 0;
+    for (g, &at) in gaps.iter().enumerate() {
+        out.extend_from_slice(&line[from..at]);
+        let more = if from_left {
+            g < odd
+        } else {
+            g >= gaps.len() - odd
+        };
+        let space = &line[at - 1];
+        let pad = Atom {
+            text: " ",
+            width: 1,
+            end: space.source,
+            exact: false,
+            ..space.clone()
+        };
+        out.extend(std::iter::repeat_n(pad, each + usize::from(more)));
+        from = at;
+    }
+    out.extend_from_slice(&line[from..]);
+    Some(out)
 }
 
 /// Merge a line's atoms into segments of equal style that map to the
@@ -785,9 +911,20 @@ fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
     Draft { segs, source }
 }
 
-/// Wrap a line of code or HTML, keeping its whitespace: tabs go to the next
-/// stop, and a line longer than the width continues after a visible mark.
-fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft> {
+/// The text of a code line: its spans joined, borrowed when it has one.
+fn raw_text(line: &RawLine) -> Cow<'_, str> {
+    match line.as_slice() {
+        [one] => Cow::Borrowed(&one.text),
+        spans => Cow::Owned(spans.iter().map(|s| s.text.as_str()).collect()),
+    }
+}
+
+/// Wrap a line of code, keeping its whitespace: tabs go to the next stop,
+/// and a line longer than the width continues after a visible mark. `runs`
+/// are the line's token classes, if it is highlighted: segs split where
+/// the class changes, and keep their source offsets as plain code does.
+fn wrap_raw(line: &RawLine, width: usize, gutter: &str, runs: &[Run]) -> Vec<Draft> {
+    let role = Role::CodeBlock;
     let gutter_w = gutter
         .width()
         .max(CONTINUATION.width())
@@ -795,19 +932,17 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
     let gutter_first = if gutter.is_empty() { "" } else { gutter };
     let first_w = gutter_first.width().min(gutter_w);
     let mut out = Vec::new();
-    let style = Style::role(role);
     let mut cur: Vec<Seg> = vec![seg(&gutter_first[..first_w.min(gutter_first.len())], role)];
     let mut used = first_w;
     let mut limit = width;
     let mut col = 0;
     let mut source: Option<Range<usize>> = None;
     let line_start = line.first().map_or(0, |s| s.source);
-    let push = |cur: &mut Vec<Seg>, text: &str, flags: Flags, at: usize, exact: bool| match cur
+    let push = |cur: &mut Vec<Seg>, text: &str, style: Style, at: usize, exact: bool| match cur
         .last_mut()
     {
         Some(s)
-            if s.style.flags == flags
-                && s.style.role == role
+            if s.style == style
                 && s.exact == exact
                 && s.source.is_some_and(|src| {
                     if exact {
@@ -821,17 +956,29 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
         }
         _ => cur.push(Seg {
             text: text.to_string(),
-            style: Style {
-                role: style.role,
-                flags,
-            },
+            style,
             link: None,
             source: Some(at),
             exact,
         }),
     };
+    // The byte in the line's text where the span starts, and the run it
+    // is in, to find each cluster's token class.
+    let mut offset = 0;
+    let mut run = 0;
     for span in line {
         for (i, g) in span.text.grapheme_indices(true) {
+            while runs.get(run + 1).is_some_and(|r| r.start <= offset + i) {
+                run += 1;
+            }
+            let token = runs
+                .get(run)
+                .filter(|r| r.start <= offset + i)
+                .and_then(|r| r.token);
+            let style = Style {
+                role: token.map_or(role, Role::Syntax),
+                flags: span.flags,
+            };
             let (text, w) = if g == "\t" {
                 let n = TAB_STOP - col % TAB_STOP;
                 (" ".repeat(n), n)
@@ -865,13 +1012,7 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
                 (text, w)
             };
             let at = span.source_at(i);
-            push(
-                &mut cur,
-                &text,
-                span.flags.with(Flags::NONE),
-                at,
-                span.exact && text == g,
-            );
+            push(&mut cur, &text, style, at, span.exact && text == g);
             used += w;
             col += w;
             let end = span.source_at((i + g.len()).min(span.text.len()));
@@ -880,6 +1021,7 @@ fn wrap_raw(line: &RawLine, width: usize, role: Role, gutter: &str) -> Vec<Draft
                 None => at..end.max(at),
             });
         }
+        offset += span.text.len();
     }
     out.push(Draft {
         segs: cur,
@@ -1082,6 +1224,7 @@ fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], width: usize) -> Vec<D
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Token;
     use crate::parse::parse;
 
     fn render(src: &str, width: usize) -> String {
@@ -1190,6 +1333,169 @@ mod tests {
                 None => break,
             }
         }
+    }
+
+    /// Every seg that claims to copy the source does, and every line's
+    /// range is in order: what positions and search rely on.
+    fn assert_maps_to_source(src: &str, lines: &[Line]) {
+        for line in lines {
+            assert!(line.start <= line.end.max(line.start) && line.end <= src.len());
+            for seg in &line.segs {
+                if let (Some(at), true) = (seg.source, seg.exact) {
+                    assert_eq!(src.get(at..at + seg.text.len()), Some(seg.text.as_str()));
+                }
+            }
+        }
+    }
+
+    fn justify_all(src: &str, width: usize) -> Vec<Line> {
+        layout_all_with(&parse(src), width, LayoutOptions::JUSTIFIED)
+    }
+
+    #[test]
+    fn laying_out_without_code_never_loads_the_grammars() {
+        let asked = crate::highlight::asked_on_this_thread;
+        let before = asked();
+        let prose = "# Title\n\nSome *text* and `code`.\n\n- a list\n\n> a quote\n\n    indented code\n\n```\nno language\n```\n\n```text\nnot a language\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+        layout_all(&parse(prose), 40);
+        assert_eq!(asked(), before, "the grammars were asked for");
+        // A block that names a language asks, when it is laid out.
+        let doc = parse(&format!("{prose}\n```rust\nfn main() {{}}\n```\n"));
+        let plain = LayoutOptions {
+            plain_code: true,
+            ..LayoutOptions::default()
+        };
+        let lines = layout_all_with(&doc, 40, plain);
+        assert_eq!(asked(), before, "plain code was highlighted");
+        assert!(
+            lines
+                .iter()
+                .flat_map(|l| &l.segs)
+                .all(|s| !matches!(s.style.role, Role::Syntax(_)))
+        );
+        let mut layout = Layout::new(&doc, 40);
+        layout.block(&doc, 0);
+        assert_eq!(asked(), before);
+        layout.block(&doc, doc.blocks.len() - 1);
+        assert_eq!(asked(), before + 1);
+        // Laid out once: the cached block does not ask again.
+        layout.block(&doc, doc.blocks.len() - 1);
+        assert_eq!(asked(), before + 1);
+    }
+
+    #[test]
+    fn highlighted_code_keeps_its_text_source_and_marks() {
+        let body = "fn main() {\n\tlet x = \"a long string that wraps\"; // comment\n}\n```\n";
+        let src = format!("```rust\n{body}");
+        let plain = format!("```zzzz\n{body}");
+        let (lines, plain_lines) = (layout_all(&parse(&src), 24), layout_all(&parse(&plain), 24));
+        assert_maps_to_source(&src, &lines);
+        // The same text on the same lines over the same source: only the
+        // styles differ.
+        assert_eq!(lines.len(), plain_lines.len());
+        for (a, b) in lines.iter().zip(&plain_lines).skip(1) {
+            assert_eq!((a.text(), a.start, a.end), (b.text(), b.start, b.end));
+        }
+        let out = render_to_string(&parse(&src), 24);
+        insta_like(
+            &out,
+            "  rust\n  fn main() {\n      let x = \"a long st\n↪ ring that wraps\"; // c\n↪ omment\n  }\n",
+        );
+        let role_of = |text: &str| {
+            lines
+                .iter()
+                .flat_map(|l| &l.segs)
+                .find(|s| s.text == text)
+                .unwrap_or_else(|| panic!("no seg {text:?} in {lines:?}"))
+                .style
+                .role
+        };
+        assert_eq!(role_of("fn"), Role::Syntax(Token::Keyword));
+        assert_eq!(role_of("main"), Role::Syntax(Token::Function));
+        assert_eq!(role_of("\"a long st"), Role::Syntax(Token::String));
+        assert_eq!(role_of("ring that wraps\""), Role::Syntax(Token::String));
+        assert_eq!(role_of("// c"), Role::Syntax(Token::Comment));
+        assert_eq!(role_of("omment"), Role::Syntax(Token::Comment));
+        assert_eq!(role_of("↪ "), Role::Continuation);
+        // The tab is expanded, and stands for its one source byte.
+        let tab = src.find('\t').unwrap();
+        let expanded = lines[2]
+            .segs
+            .iter()
+            .find(|s| s.source == Some(tab))
+            .unwrap();
+        assert_eq!((expanded.text.as_str(), expanded.exact), ("    ", false));
+        // Each seg of a highlighted line holds one class.
+        let fn_seg = lines[1].segs.iter().find(|s| s.text == "fn").unwrap();
+        assert_eq!(fn_seg.source, src.find("fn"));
+        assert!(fn_seg.exact);
+    }
+
+    #[test]
+    fn unknown_or_missing_language_is_plain_code() {
+        for src in ["```klingon\nfn x() {}\n```\n", "```\nfn x() {}\n```\n"] {
+            let lines = layout_all(&parse(src), 40);
+            let roles: Vec<Role> = lines
+                .iter()
+                .flat_map(|l| &l.segs)
+                .map(|s| s.style.role)
+                .filter(|r| !matches!(r, Role::CodeLang))
+                .collect();
+            assert!(roles.iter().all(|r| *r == Role::CodeBlock), "{roles:?}");
+        }
+    }
+
+    #[test]
+    fn justify_fills_every_line_but_the_last() {
+        let src = "The quick brown fox jumps over the lazy dog, and then it runs far away into the woods where nobody can see it any more at all.";
+        let lines = justify_all(src, 30);
+        assert!(lines.len() > 3);
+        let (last, rest) = lines.split_last().unwrap();
+        for line in rest {
+            assert_eq!(line.width(), 30, "{:?}", line.text());
+        }
+        assert!(last.width() < 30);
+        assert_maps_to_source(src, &lines);
+        // The same words on the same lines, over the same source.
+        let ragged = layout_all(&parse(src), 30);
+        for (a, b) in lines.iter().zip(&ragged) {
+            let words = |l: &Line| {
+                l.text()
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(words(a), words(b));
+            assert_eq!((a.start, a.end), (b.start, b.end));
+        }
+        // Gaps differ by at most one space.
+        for line in rest {
+            let gaps: Vec<usize> = line
+                .text()
+                .split(|c: char| c != ' ')
+                .filter(|g| !g.is_empty())
+                .map(str::len)
+                .collect();
+            let (lo, hi) = (gaps.iter().min().unwrap(), gaps.iter().max().unwrap());
+            assert!(hi - lo <= 1, "{:?}", line.text());
+        }
+    }
+
+    #[test]
+    fn justify_leaves_short_lines_alone() {
+        // A hard break ends a line that stays ragged; one word is never
+        // stretched; nor is CJK text, which has no spaces.
+        let out = render_to_string_with(
+            &parse(
+                "one two  \nthree four five six seven eight\n\nsupercalifragilistic\n\n漢字の文章は単語の間に空白がありません",
+            ),
+            12,
+            LayoutOptions::JUSTIFIED,
+        );
+        insta_like(
+            &out,
+            "one two\nthree   four\nfive     six\nseven eight\n\nsupercalifra\ngilistic\n\n漢字の文章は\n単語の間に空\n白がありませ\nん\n",
+        );
     }
 
     fn insta_like(actual: &str, expected: &str) {
@@ -1324,6 +1630,27 @@ mod properties {
                 prop_assert_eq!(layout.line(&doc, found).start, pos.0);
                 prop_assert!(found <= line);
                 r = layout.next(&doc, line);
+            }
+        }
+
+        #[test]
+        fn justify_only_widens_spaces(src in markdown(), width in 1usize..100) {
+            let doc = parse(&src);
+            let ragged = layout_all(&doc, width);
+            let even = layout_all_with(&doc, width, LayoutOptions::JUSTIFIED);
+            prop_assert_eq!(ragged.len(), even.len());
+            for (a, b) in ragged.iter().zip(&even) {
+                prop_assert!(b.width() <= width, "{:?} at {}", b.text(), width);
+                prop_assert!(b.width() >= a.width());
+                // The same words in the same order, over the same source.
+                prop_assert!(a.text().split_whitespace().eq(b.text().split_whitespace()),
+                    "{:?} vs {:?}", a.text(), b.text());
+                prop_assert_eq!((a.start, a.end), (b.start, b.end));
+                for seg in &b.segs {
+                    if let (Some(at), true) = (seg.source, seg.exact) {
+                        prop_assert_eq!(src.get(at..at + seg.text.len()), Some(seg.text.as_str()));
+                    }
+                }
             }
         }
 

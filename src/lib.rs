@@ -14,9 +14,11 @@
 pub mod cli;
 pub mod config;
 pub mod document;
+pub mod highlight;
 pub mod import;
 pub mod layout;
 pub mod library;
+pub mod links;
 pub mod load;
 pub mod outline;
 pub mod parse;

@@ -7,6 +7,7 @@
 //! reach the terminal raw.
 
 pub mod text;
+pub mod window;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -23,12 +24,63 @@ use crate::document::{
 
 /// Parse a Markdown article.
 pub fn parse(source: &str) -> Document {
-    let text = lone_cr_as_lf(source);
-    let mut builder = Builder::new(&text);
+    let mut doc = parse_part(source);
     // The fingerprint is of the file as it is, so an edit to its line ends
     // still counts as an edit.
-    builder.doc.fingerprint = fingerprint(source);
+    doc.fingerprint = fingerprint(source);
+    doc
+}
+
+/// Parse a Markdown article on a thread that may be told to stop (the
+/// reader closed before the parse ended): `None` when it was.
+pub fn parse_unless(source: &str, stop: &std::sync::atomic::AtomicBool) -> Option<Document> {
+    use std::sync::atomic::Ordering;
+    let text = lone_cr_as_lf(source);
+    let mut builder = Builder::new(&text);
     let parser = Parser::new_ext(&text, options()).into_offset_iter();
+    for (n, (event, range)) in parser.enumerate() {
+        if n % 4096 == 0 && stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        builder.event(event, range);
+    }
+    let mut doc = builder.finish();
+    doc.fingerprint = fingerprint(source);
+    Some(doc)
+}
+
+/// Parse Markdown without the fingerprint.
+fn parse_part(source: &str) -> Document {
+    let text = lone_cr_as_lf(source);
+    let mut builder = Builder::new(&text);
+    let parser = Parser::new_ext(&text, options()).into_offset_iter();
+    for (event, range) in parser {
+        builder.event(event, range);
+    }
+    builder.finish()
+}
+
+/// Parse a window of a longer article: `references` are the link
+/// definitions of the whole text (by normalized label), for the links whose
+/// definition is outside the window, and `footnotes` the footnote labels
+/// used before it, in order, so that numbers continue from them.
+fn parse_window_part(
+    source: &str,
+    references: &HashMap<String, String>,
+    footnotes: &[String],
+) -> Document {
+    let text = lone_cr_as_lf(source);
+    let mut builder = Builder::new(&text);
+    for label in footnotes {
+        builder.footnote_number(label);
+    }
+    let callback = |link: pulldown_cmark::BrokenLink<'_>| {
+        references
+            .get(&window::normalize_label(&link.reference))
+            .map(|url| (url.clone().into(), "".into()))
+    };
+    let parser =
+        Parser::new_with_broken_link_callback(&text, options(), Some(callback)).into_offset_iter();
     for (event, range) in parser {
         builder.event(event, range);
     }
@@ -201,7 +253,6 @@ impl<'s> Builder<'s> {
             src,
             doc: Document {
                 source_len: src.len(),
-                fingerprint: fingerprint(src),
                 ..Document::default()
             },
             open: Vec::new(),

@@ -111,6 +111,14 @@ impl Index {
         }
     }
 
+    /// Make the text ready for lowercase queries, the usual kind, so that
+    /// the first search costs no more than the next ones: done on the thread
+    /// that parses a long article.
+    pub fn prepare(&self) {
+        self.lower
+            .get_or_init(|| Folded::new(&self.plain.text, true));
+    }
+
     /// The source ranges of every match of `query`, in order and not
     /// overlapping. Whitespace in the query matches any run of whitespace;
     /// an empty or blank query matches nothing.

@@ -46,6 +46,8 @@ pub struct Opened {
     pub resume: Option<Position>,
     /// What to tell the user: where reading resumes, or what went wrong.
     pub message: Option<String>,
+    /// How the saved position was found, when there was one.
+    pub how: Option<Restored>,
 }
 
 pub struct Session {
@@ -109,6 +111,7 @@ impl Session {
                 session,
                 resume: None,
                 message: None,
+                how: None,
             };
         };
         // Stdin has no path: its record is found by its text.
@@ -142,6 +145,7 @@ impl Session {
                 return Opened {
                     session,
                     resume: None,
+                    how: None,
                     message: Some(format!(
                         "Reading record is from a newer longform (version {version}): progress will not be saved"
                     )),
@@ -152,6 +156,7 @@ impl Session {
                 return Opened {
                     session,
                     resume: None,
+                    how: None,
                     message: Some(format!("Progress will not be saved: {err:#}")),
                 };
             }
@@ -159,10 +164,12 @@ impl Session {
         session.store = Some(store);
         session.id = id;
         let mut resume = None;
+        let mut restored = None;
         if let Some(mut state) = found {
             if let Some(anchor) = &state.position {
                 let (pos, how) = anchor.restore(doc, text);
                 resume = Some(pos);
+                restored = Some(how);
                 message = message.or_else(|| Some(resume_message(doc, pos, how)));
             }
             state.path = canonical;
@@ -176,7 +183,13 @@ impl Session {
             session,
             resume,
             message,
+            how: restored,
         }
+    }
+
+    /// The article's text as it was opened.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// Whether progress is being saved.
@@ -381,7 +394,7 @@ impl Session {
 
 /// "Resumed at 43% · Birth of the Opposition", or a word that the article
 /// changed and the place is approximate.
-fn resume_message(doc: &Document, pos: Position, how: Restored) -> String {
+pub fn resume_message(doc: &Document, pos: Position, how: Restored) -> String {
     if !how.is_exact() && how != Restored::Quote {
         return "Article changed: position restored approximately".to_string();
     }

@@ -5,8 +5,10 @@
 pub mod action;
 pub mod ansi;
 pub mod app;
+pub mod background;
 pub mod keymap;
 pub mod library;
+pub mod settings;
 pub mod theme;
 pub mod view;
 
@@ -24,9 +26,11 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Cell;
 
+use action::Action;
 use app::App;
-use keymap::{key_action, library_key, mouse_action};
+use keymap::{Keymap, Mode, library_key, mouse_action};
 use library::Library;
 use theme::Theme;
 
@@ -135,6 +139,8 @@ struct Shell {
     options: Options,
     wpm: Option<u32>,
     theme: Theme,
+    /// The reading keys, with `[keys]` from the config.
+    keymap: Keymap,
 }
 
 impl Shell {
@@ -144,23 +150,25 @@ impl Shell {
             .as_ref()
             .and_then(|s| learned_wpm(s.all().iter().map(|(_, r)| r)));
         let wpm = options.config.words_per_minute.or(learned);
-        let theme = options
-            .config
-            .theme
-            .map_or_else(Theme::from_env, Theme::named);
+        // Problems with the settings were reported with the config's own,
+        // by whoever loaded it (`settings::load`).
+        let background = settings::terminal_background(&options.config);
+        let settings = settings::Settings::new(&options.config, background);
         Shell {
             library: None,
             reader: None,
             watch: None,
             options,
             wpm,
-            theme,
+            theme: settings.theme,
+            keymap: settings.keymap,
         }
     }
 
     /// Open an article in the reader, with the settings in effect.
     fn open(&mut self, source: &Source, section: Option<Position>, from_start: bool) {
         let mut app = App::open(source, self.theme, self.options.store.clone(), from_start);
+        app.keymap = self.keymap.clone();
         if let Some(pos) = section {
             app.start_at(pos);
         }
@@ -169,6 +177,11 @@ impl Shell {
             app.default_measure = app.max_measure;
         }
         app.config_file.clone_from(&self.options.config_file);
+        app.set_layout_options(crate::layout::LayoutOptions {
+            justify: self.options.config.justify.unwrap_or(false),
+            ..Default::default()
+        });
+        app.osc8 = self.options.config.links.osc8.unwrap_or(false);
         if let Some(wpm) = self.wpm {
             app.set_wpm(wpm);
         }
@@ -200,7 +213,7 @@ impl Shell {
     fn draw(&mut self, frame: &mut ratatui::Frame<'_>) {
         if let Some(app) = &mut self.reader {
             view::draw(frame, app);
-        } else if let Some(lib) = &self.library {
+        } else if let Some(lib) = &mut self.library {
             let wpm = self.wpm.map_or(crate::reader::DEFAULT_WPM, |w| {
                 usize::try_from(w).unwrap_or(1)
             });
@@ -212,7 +225,9 @@ impl Shell {
     fn handle(&mut self, event: &Event) -> bool {
         if let Some(app) = &mut self.reader {
             let action = match event {
-                Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app.mode, *key),
+                Event::Key(key) if key.kind != KeyEventKind::Release => {
+                    app.keymap.key_action(app.mode, *key)
+                }
                 Event::Mouse(mouse) => mouse_action(*mouse),
                 _ => None,
             };
@@ -229,16 +244,20 @@ impl Shell {
         let Some(lib) = &mut self.library else {
             return true;
         };
-        let Event::Key(key) = event else {
-            return false;
+        let open = match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                let Some(action) = library_key(lib.filtering, lib.help, *key) else {
+                    return false;
+                };
+                lib.update(action)
+            }
+            Event::Mouse(mouse) => match mouse_action(*mouse) {
+                Some(Action::Click { row, .. }) => lib.click(row),
+                Some(Action::Scroll(n)) => lib.update(Action::LibraryMove(isize::from(n))),
+                _ => None,
+            },
+            _ => return false,
         };
-        if key.kind == KeyEventKind::Release {
-            return false;
-        }
-        let Some(action) = library_key(lib.filtering, lib.help, *key) else {
-            return false;
-        };
-        let open = lib.update(action);
         if lib.quit {
             return true;
         }
@@ -403,9 +422,7 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
         Terminal::new(CrosstermBackend::new(io::stdout())).context("cannot use the terminal")?,
     );
     loop {
-        terminal
-            .draw(|frame| shell.draw(frame))
-            .context("cannot draw")?;
+        draw(&mut terminal, shell)?;
         assert!(!shell.options.crash_test, "crash test requested");
         // Wait for the next event, waking to notice signals, to save when
         // idle and to show what the library scan found.
@@ -417,9 +434,7 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
                 break;
             }
             shell.tick();
-            terminal
-                .draw(|frame| shell.draw(frame))
-                .context("cannot draw")?;
+            draw(&mut terminal, shell)?;
         }
         let event = event::read().context("cannot read the terminal")?;
         if is_suspend(&event) {
@@ -444,6 +459,70 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
             *slot = shell.snapshot();
         }
     }
+}
+
+/// Draw a frame; then, with `links.osc8`, write the external links of the
+/// text again as OSC 8 hyperlinks.
+fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell) -> Result<()> {
+    let frame = terminal
+        .draw(|frame| shell.draw(frame))
+        .context("cannot draw")?;
+    let Some(app) = shell
+        .reader
+        .as_mut()
+        .filter(|a| a.osc8 && a.mode == Mode::Reading)
+    else {
+        return Ok(());
+    };
+    let cells = hyperlink_cells(app, frame.buffer);
+    if cells.is_empty() {
+        return Ok(());
+    }
+    let backend = terminal.backend_mut();
+    ratatui::backend::Backend::draw(backend, cells.iter().map(|(x, y, c)| (*x, *y, c)))
+        .and_then(|()| ratatui::backend::Backend::flush(backend))
+        .context("cannot draw")?;
+    Ok(())
+}
+
+/// The cells of the external links on screen, each wrapped in an OSC 8
+/// hyperlink. A cell's symbol is one grapheme; the sequences around it do
+/// not move the cursor. Targets that are not openable are left as text.
+fn hyperlink_cells(app: &mut App, buffer: &ratatui::buffer::Buffer) -> Vec<(u16, u16, Cell)> {
+    let mut cells = Vec::new();
+    for (x, y, width, link) in app.link_runs() {
+        let target = usize::try_from(link)
+            .ok()
+            .and_then(|l| app.doc.links.get(l))
+            .and_then(|l| match &l.target {
+                crate::document::LinkTarget::External(url) => crate::links::osc8_start(url),
+                _ => None,
+            });
+        let Some(start) = target else {
+            continue;
+        };
+        // Cells behind a wide character are not drawn: the character covers
+        // them.
+        let mut covered = 0;
+        for cx in x..x.saturating_add(width) {
+            let Some(cell) = buffer.cell((cx, y)) else {
+                continue;
+            };
+            if covered > 0 {
+                covered -= 1;
+                continue;
+            }
+            covered = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+            if cell.symbol().is_empty() {
+                continue;
+            }
+            let mut cell = cell.clone();
+            let symbol = format!("{start}{}{}", cell.symbol(), crate::links::OSC8_END);
+            cell.set_symbol(&symbol);
+            cells.push((cx, y, cell));
+        }
+    }
+    cells
 }
 
 /// Ctrl-z: in raw mode the terminal sends it as a key, not as SIGTSTP.
@@ -516,4 +595,37 @@ fn restore() {
         crossterm::cursor::Show
     );
     let _ = disable_raw_mode();
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    #[test]
+    fn external_links_become_osc8_hyperlinks_cell_by_cell() {
+        let md = "# T\n\nSee [the 例 page](https://example.com/a), [a file](file:///etc/passwd), \
+                  [bad](https://e.com/\u{1b}x) and [part](#t).\n";
+        let source = crate::load::decode(md.as_bytes().to_vec(), "t.md".into(), None).unwrap();
+        let mut app = App::new(&source, Theme::Dark);
+        let mut terminal = Terminal::new(TestBackend::new(60, 10)).unwrap();
+        let frame = terminal.draw(|f| view::draw(f, &mut app)).unwrap();
+        let cells = hyperlink_cells(&mut app, frame.buffer);
+        let start = "\x1b]8;;https://example.com/a\x1b\\";
+        let end = crate::links::OSC8_END;
+        let shown: String = cells
+            .iter()
+            .map(|(_, _, c)| {
+                let s = c.symbol();
+                assert!(s.starts_with(start) && s.ends_with(end), "{s:?}");
+                &s[start.len()..s.len() - end.len()]
+            })
+            .collect();
+        // Only the openable link, each grapheme once, and the cell behind
+        // the wide character skipped.
+        assert_eq!(shown, "the 例 page");
+        let xs: Vec<u16> = cells.iter().map(|(x, _, _)| *x).collect();
+        assert!(xs.windows(2).any(|w| w[1] == w[0] + 2), "{xs:?}");
+    }
 }

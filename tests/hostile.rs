@@ -99,6 +99,9 @@ fn run_with(source: Source, every_block: bool) -> Outcome {
     // The app parses the file; the layout checks use its document, so the
     // big cases are parsed once.
     let mut app = App::new(&source, Theme::Dark);
+    // A long file opens on a window of it first: that frame must hold too.
+    let mut frames = frame(&mut app, 80, 24);
+    app.wait_whole();
     let doc = &app.doc;
     let lines = if every_block {
         layout_all(doc, WIDTH)
@@ -118,7 +121,6 @@ fn run_with(source: Source, every_block: bool) -> Outcome {
     }
 
     // The reader at a roomy and a cramped size, at the start and the end.
-    let mut frames = String::new();
     for (w, h) in [(80, 24), (24, 6)] {
         app.update(Action::Top);
         frames.push_str(&frame(&mut app, w, h));

@@ -82,7 +82,7 @@ fn scanned(s: &Shelf) -> Library {
     lib
 }
 
-fn screen(lib: &Library, w: u16, h: u16) -> Terminal<TestBackend> {
+fn screen(lib: &mut Library, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| draw_library(f, lib, Theme::Dark, 238)).unwrap();
     t
@@ -105,8 +105,8 @@ fn rows_show_progress_and_sort_by_recent() {
         2,
     );
     record(&store, &s.root.join("guide.md"), 100, 5, true, 0);
-    let lib = scanned(&s);
-    let t = screen(&lib, 130, 12);
+    let mut lib = scanned(&s);
+    let t = screen(&mut lib, 130, 12);
     let shown = text(&t);
     let rows: Vec<&str> = shown.lines().collect();
     assert!(
@@ -175,7 +175,7 @@ fn sort_filter_finish_and_continue() {
         lib.update(Action::FilterInput(c));
     }
     assert_eq!(lib.visible().len(), 1);
-    assert!(text(&screen(&lib, 100, 10)).contains("/slow"));
+    assert!(text(&screen(&mut lib, 100, 10)).contains("/slow"));
     lib.update(Action::FilterDone);
     // x marks it finished, and again unfinished.
     lib.update(Action::LibraryToggleFinished);
@@ -198,7 +198,7 @@ fn help_lists_the_library_keys() {
     let s = shelf();
     let mut lib = scanned(&s);
     lib.update(Action::ToggleHelp);
-    let shown = text(&screen(&lib, 100, 24));
+    let shown = text(&screen(&mut lib, 100, 24));
     for key in [
         "continue",
         "sort",
@@ -217,5 +217,29 @@ fn an_empty_folder_says_what_to_do() {
     while lib.scanning {
         lib.poll();
     }
-    assert!(text(&screen(&lib, 100, 10)).contains("No articles here"));
+    assert!(text(&screen(&mut lib, 100, 10)).contains("No articles here"));
+}
+
+/// A click selects the article on that row; a click on the selected one
+/// opens it.
+#[test]
+fn a_click_selects_a_row_and_a_second_click_opens_it() {
+    let s = shelf();
+    let mut lib = scanned(&s);
+    let shown = text(&screen(&mut lib, 120, 12));
+    let row = shown
+        .lines()
+        .position(|l| l.contains("Field Notes on Tea") || l.contains("field-notes-on-tea"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    let row = u16::try_from(row).unwrap();
+    let before = lib.cursor;
+    assert_eq!(lib.click(row), None);
+    assert_ne!(lib.cursor, before, "the click moved the selection");
+    let Some(Open::Article(path)) = lib.click(row) else {
+        panic!("a second click opens the article");
+    };
+    assert!(path.ends_with("field-notes-on-tea.md"), "{path:?}");
+    // A click on the heading or an empty row does nothing.
+    assert_eq!(lib.click(0), None);
+    assert_eq!(lib.click(11), None);
 }

@@ -1241,3 +1241,80 @@ fn an_edit_on_disk_is_reloaded_in_place() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
+
+/// An external link opens with the system's opener (here a stand-in
+/// `xdg-open` first on the PATH) only after a second Enter; a `file:` link
+/// is refused; with `links.osc8` the link is also written as an OSC 8
+/// hyperlink.
+#[test]
+fn external_links_open_after_a_second_enter_and_only_for_web_schemes() {
+    let mut spawn = Spawn::longform(&["links.md"]);
+    let dir = spawn.dir.path().to_path_buf();
+    std::fs::write(
+        dir.join("links.md"),
+        "# Links\n\nRead [the page](https://example.com/page) or [a file](file:///etc/passwd).\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("config/config.toml"), "links.osc8 = true\n").unwrap();
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opened = dir.join("opened.txt");
+    let script = bin.join("xdg-open");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&script, perms).unwrap();
+    let path = std::env::var("PATH").unwrap_or_default();
+    spawn.cmd.env("PATH", format!("{}:{path}", bin.display()));
+    let mut t = spawn.run(24, 80);
+    t.wait_for("the article", |s| s.contains("the page"));
+    let osc8 = b"\x1b]8;;https://example.com/page\x1b\\";
+    let start = Instant::now();
+    while !t.raw().windows(osc8.len()).any(|w| w == osc8) {
+        assert!(start.elapsed() < TIMEOUT, "no OSC 8 hyperlink was written");
+        std::thread::sleep(POLL);
+    }
+    assert!(
+        !t.raw().windows(9).any(|w| w == b"]8;;file:"),
+        "a file: link is never a hyperlink"
+    );
+    t.send("\t");
+    t.wait_for("the link selected", |s| {
+        s.status().contains("https://example.com/page")
+    });
+    t.send("\r");
+    t.wait_for("the confirmation", |s| s.contains("Open this link?"));
+    assert!(!opened.exists(), "nothing opens before the second Enter");
+    t.send("\r");
+    t.wait_for("opened", |s| {
+        s.status().contains("Opened https://example.com/page")
+    });
+    let start = Instant::now();
+    while std::fs::read_to_string(&opened).unwrap_or_default() != "https://example.com/page\n" {
+        assert!(start.elapsed() < TIMEOUT, "the opener was not run");
+        std::thread::sleep(POLL);
+    }
+    // The file: link is refused with a message.
+    t.send("\t");
+    t.wait_for("the file link selected", |s| {
+        s.status().contains("file:///etc/passwd")
+    });
+    t.send("\r");
+    t.wait_for("the refusal", |s| {
+        s.status().contains("only http, https and mailto")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        "https://example.com/page\n"
+    );
+}

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use longform::config::Config;
 use longform::load::decode;
 use longform::tui::app::App;
 use longform::tui::theme::Theme;
@@ -80,4 +81,34 @@ fn mono_uses_no_colour() {
     let runs = style_runs(&t);
     assert!(runs.contains("BOLD"), "{runs}");
     insta::assert_snapshot!("theme_mono", runs);
+}
+
+#[test]
+fn colours_from_the_config_replace_the_theme_s() {
+    let text = "[colors]\n\
+                heading1 = \"light blue\"\n\
+                link = \"#ff8000\"\n\
+                status_background = 17\n\
+                code = \"bleu\"\n\
+                quote = \"default\"\n";
+    let (config, warnings) = Config::parse(text);
+    assert_eq!(warnings, Vec::new());
+    let (theme, warnings) = Theme::Dark.with_colors(&config.colors);
+    // The colour that cannot be read is a warning naming its line; the
+    // others apply.
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].line, Some(5));
+    let runs = style_runs(&frame(theme));
+    assert!(runs.contains("Indexed(12)/Reset BOLD"), "{runs}");
+    assert!(runs.contains("Rgb(255, 128, 0)"), "{runs}");
+    assert!(runs.contains("/Indexed(17)"), "{runs}");
+    assert!(!runs.contains("Indexed(215)/Reset BOLD"), "{runs}");
+    // Code keeps the theme's colour.
+    assert!(runs.contains("Indexed(151)"), "{runs}");
+    insta::assert_snapshot!("theme_dark_colors", runs);
+    // Light takes them too; mono keeps no colour.
+    let (light, _) = Theme::Light.with_colors(&config.colors);
+    assert!(style_runs(&frame(light)).contains("Rgb(255, 128, 0)"));
+    let (mono, _) = Theme::Mono.with_colors(&config.colors);
+    assert_eq!(mono, Theme::Mono);
 }

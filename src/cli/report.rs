@@ -14,7 +14,6 @@ use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::config::Config;
 use crate::document::Document;
 use crate::library::ago;
 use crate::load::{decode, load};
@@ -194,7 +193,8 @@ pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
 
     let file = paths::config_file(dir);
     let file_note = if file.exists() {
-        match Config::load(&file).1 {
+        let (_, warnings) = crate::tui::settings::load(&file);
+        match crate::config::describe(&file, &warnings) {
             None => "in use".to_string(),
             Some(warning) => {
                 // The warning starts with the file's name, shown already.

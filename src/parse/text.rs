@@ -99,6 +99,7 @@ pub fn parse_text(source: &str) -> Document {
         }
     }
     let mut doc = out.builder.finish();
+    doc.fingerprint = super::fingerprint(source);
     // The title and byline are blocks of the text already: no header.
     doc.meta.inline = true;
     if header.title.is_some() {

@@ -27,6 +27,16 @@ pub enum Action {
     NextLink,
     PrevLink,
     FollowLink,
+    /// `o`: letter hints on the links on screen; typing one follows it.
+    LinkHints,
+    /// A letter typed while the hints are shown.
+    HintInput(char),
+    /// `L`: the list of every link in the article.
+    LinkList,
+    LinkListMove(isize),
+    LinkListFirst,
+    LinkListLast,
+    LinkListOpen,
     ToggleOutline,
     ToggleSidebar,
     OutlineMove(isize),
@@ -85,4 +95,58 @@ pub enum Action {
     HelpScroll(isize),
     CloseOverlay,
     Quit,
+}
+
+impl Action {
+    /// The reading actions a config can bind, by the name `[keys]` gives
+    /// them, in the order the default config lists them.
+    pub const NAMED: &[(&str, Action)] = &[
+        ("line_down", Action::LineDown),
+        ("line_up", Action::LineUp),
+        ("half_page_down", Action::HalfPageDown),
+        ("half_page_up", Action::HalfPageUp),
+        ("page_down", Action::PageDown),
+        ("page_up", Action::PageUp),
+        ("top", Action::Top),
+        ("bottom", Action::Bottom),
+        ("next_section", Action::NextHeading),
+        ("prev_section", Action::PrevHeading),
+        ("next_peer", Action::NextPeer),
+        ("prev_peer", Action::PrevPeer),
+        ("outline", Action::ToggleOutline),
+        ("sidebar", Action::ToggleSidebar),
+        ("next_link", Action::NextLink),
+        ("prev_link", Action::PrevLink),
+        ("follow_link", Action::FollowLink),
+        ("link_hints", Action::LinkHints),
+        ("link_list", Action::LinkList),
+        ("jump_back", Action::JumpBack),
+        ("jump_forward", Action::JumpForward),
+        ("wider", Action::Wider),
+        ("narrower", Action::Narrower),
+        ("default_width", Action::DefaultWidth),
+        ("bookmark", Action::AddBookmark),
+        ("bookmarks", Action::OpenBookmarks),
+        ("search", Action::SearchStart),
+        ("search_next", Action::SearchNext),
+        ("search_prev", Action::SearchPrev),
+        ("help", Action::ToggleHelp),
+        ("quit", Action::Quit),
+    ];
+
+    /// The action `[keys]` calls `name`.
+    pub fn named(name: &str) -> Option<Action> {
+        Action::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, a)| a)
+    }
+
+    /// The name `[keys]` gives this action, when it can be bound.
+    pub fn name(self) -> Option<&'static str> {
+        Action::NAMED
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map(|&(n, _)| n)
+    }
 }

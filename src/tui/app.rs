@@ -4,15 +4,19 @@
 //! this state.
 
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
 use super::action::Action;
 use super::keymap::Mode;
 use super::theme::Theme;
 use crate::document::{Document, LinkTarget};
-use crate::layout::Layout;
+use crate::layout::{Layout, LayoutOptions};
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
+use crate::parse::window::PROGRESSIVE_MIN;
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Place, Reader};
 use crate::search::Index;
@@ -71,6 +75,71 @@ pub struct BookmarkList {
     pub undo: Vec<Bookmark>,
 }
 
+/// Letter hints on the links of the screen (`o`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hints {
+    /// Each hint and the link it follows, in reading order.
+    pub labels: Vec<(String, u32)>,
+    /// The letters typed so far.
+    pub typed: String,
+}
+
+/// The list of every link in the article (`L`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkList {
+    pub entries: Vec<crate::links::LinkEntry>,
+    pub cursor: usize,
+}
+
+/// What opens an external link: the system's opener, or, in tests and
+/// previews, a list of what would have been opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Opener {
+    System,
+    Record(Vec<String>),
+}
+
+/// The whole of a long article, parsed on a thread while a window of it
+/// shows, with its search index made ready. Dropping it tells the thread to
+/// stop.
+struct Background {
+    rx: Receiver<(Document, Index)>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Background {
+    /// Start parsing `text`; `None` when no thread could be started.
+    fn start(text: String) -> Option<Background> {
+        let (tx, rx) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        std::thread::Builder::new()
+            .name("parse".into())
+            .spawn(move || {
+                let Some(doc) = crate::parse::parse_unless(&text, &stopped) else {
+                    return;
+                };
+                drop(text);
+                let index = Index::new(&doc);
+                index.prepare();
+                let _ = tx.send((doc, index));
+            })
+            .ok()?;
+        Some(Background { rx, stop })
+    }
+
+    /// The whole article, once parsed; `None` if the thread died.
+    fn wait(&self) -> Option<(Document, Index)> {
+        self.rx.recv().ok()
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 /// The widest text column, in columns: a comfortable measure for prose.
 pub const DEFAULT_MEASURE: usize = 80;
 /// The narrowest measure `-` goes to.
@@ -100,6 +169,8 @@ pub struct App {
     /// A notice shown in the status bar until the next key.
     pub message: Option<String>,
     pub theme: Theme,
+    /// The reading keys in effect; the help overlay lists them.
+    pub keymap: super::keymap::Keymap,
     pub max_measure: usize,
     pub wpm: usize,
     pub quit: bool,
@@ -129,35 +200,100 @@ pub struct App {
     pub search: Option<Search>,
     /// The article's text made ready for search, on the first search.
     search_index: Option<Index>,
+    /// Hints on the links of the screen, while they are shown.
+    pub hints: Option<Hints>,
+    /// The link list, while it is open.
+    pub link_list: Option<LinkList>,
+    /// An external link waiting for a second Enter before it opens.
+    pub confirm: Option<String>,
+    pub opener: Opener,
+    /// Emit links as OSC 8 hyperlinks (`links.osc8` in the config).
+    pub osc8: bool,
+    /// Where the text column was last drawn: x, y, width, height.
+    pub text_column: (u16, u16, u16, u16),
+    /// Rows of the open list overlay as last drawn: screen row → entry.
+    pub list_rows: Vec<(u16, usize)>,
+    /// The whole article being parsed while a window of it shows.
+    background: Option<Background>,
+    /// The title when the article has none.
+    stem: String,
 }
 
 impl App {
     /// An app that saves nothing: for tests and previews.
     pub fn new(source: &Source, theme: Theme) -> App {
-        App::open(source, theme, None, false)
+        let mut app = App::open(source, theme, None, false);
+        app.opener = Opener::Record(Vec::new());
+        app
     }
 
     /// Open `source`, with its saved state from `store` when given. The
-    /// reader resumes at the saved position unless `from_start`.
+    /// reader resumes at the saved position unless `from_start`. A long
+    /// Markdown article opens on a window around that position, and the
+    /// whole is parsed on a thread (see `parse::window`).
     pub fn open(source: &Source, theme: Theme, store: Option<Store>, from_start: bool) -> App {
-        let doc = crate::library::parse_article(source.path.as_deref(), &source.text);
-        let title = doc.title().map_or_else(|| source.stem(), str::to_string);
-        let title = crate::parse::sanitize(&title);
+        App::open_with(source, theme, store, from_start, PROGRESSIVE_MIN)
+    }
+
+    /// `open`, with articles of at least `progressive` bytes opened on a
+    /// window first.
+    pub fn open_with(
+        source: &Source,
+        theme: Theme,
+        store: Option<Store>,
+        from_start: bool,
+        progressive: usize,
+    ) -> App {
+        let path = source.path.as_deref();
+        let text = &source.text;
+        let markdown = !path.is_some_and(crate::library::is_plain_text);
+        let mut background = (markdown && text.len() >= progressive)
+            .then(|| Background::start(text.clone()))
+            .flatten();
+        let mut doc = if background.is_some() {
+            let fingerprint = crate::parse::fingerprint(text);
+            crate::parse::window::parse_window(text, 0, fingerprint)
+        } else {
+            crate::library::parse_article(path, text)
+        };
+        let title_of = |doc: &Document| {
+            crate::parse::sanitize(&doc.title().map_or_else(|| source.stem(), str::to_string))
+        };
+        let mut title = title_of(&doc);
+        let now = store::now();
+        let mut opened = Session::open(store.clone(), path, text, &doc, &title, now);
+        if let Some(bg) = &background {
+            match (opened.resume, opened.how) {
+                // Found again by its words after an edit: that needs the
+                // whole article.
+                (Some(_), Some(how)) if !how.is_exact() => {
+                    if let Some((whole, _)) = bg.wait() {
+                        doc = whole;
+                    } else {
+                        doc = crate::library::parse_article(path, text);
+                    }
+                    background = None;
+                    title = title_of(&doc);
+                    opened = Session::open(store, path, text, &doc, &title, now);
+                }
+                (Some(pos), Some(how))
+                    if !from_start && !doc.window.as_ref().is_some_and(|w| w.contains(&pos.0)) =>
+                {
+                    doc = crate::parse::window::parse_window(text, pos.0, doc.fingerprint);
+                    opened.message = Some(crate::session::resume_message(&doc, pos, how));
+                }
+                _ => {}
+            }
+        }
         let layout = Layout::new(&doc, DEFAULT_MEASURE);
         let outline = Outline::new(&doc);
-        let opened = Session::open(
-            store,
-            source.path.as_deref(),
-            &source.text,
-            &doc,
-            &title,
-            store::now(),
-        );
         let message = match (source.warning(), opened.message) {
             (Some(w), Some(m)) => Some(format!("{w} · {m}")),
             (w, m) => w.or(m),
         };
         let mut app = App {
+            stem: source.stem(),
+            background,
             title,
             outline,
             layout,
@@ -170,6 +306,7 @@ impl App {
             link: None,
             message,
             theme,
+            keymap: super::keymap::Keymap::default(),
             max_measure: DEFAULT_MEASURE,
             wpm: DEFAULT_WPM,
             quit: false,
@@ -187,6 +324,13 @@ impl App {
             text_width: DEFAULT_MEASURE,
             search: None,
             search_index: None,
+            hints: None,
+            link_list: None,
+            confirm: None,
+            opener: Opener::System,
+            osc8: false,
+            text_column: (0, 0, 0, 0),
+            list_rows: Vec::new(),
         };
         if let Some(pos) = opened.resume.filter(|_| !from_start) {
             app.start_at(pos);
@@ -216,10 +360,12 @@ impl App {
         if doc.fingerprint == self.doc.fingerprint {
             return;
         }
+        // The whole of the old text is no longer wanted.
+        self.background = None;
         let (pos, how) = anchor.restore(&doc, &source.text);
         self.session.replace_text(&source.text, &doc);
         self.outline = Outline::new(&doc);
-        self.layout = Layout::new(&doc, self.layout.width());
+        self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
         self.link = None;
         // Lists of the old text would point at the wrong places.
@@ -238,6 +384,97 @@ impl App {
         );
     }
 
+    /// Only a window of the article is parsed yet.
+    pub fn is_partial(&self) -> bool {
+        self.doc.window.is_some()
+    }
+
+    /// Take the whole article if its parse has ended.
+    pub fn poll_whole(&mut self) {
+        let Some(bg) = &self.background else {
+            return;
+        };
+        match bg.rx.try_recv() {
+            Ok((doc, index)) => {
+                self.background = None;
+                self.take_whole(doc, Some(index));
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.wait_whole(),
+        }
+    }
+
+    /// Wait for the whole article (at most the time of one parse).
+    pub fn wait_whole(&mut self) {
+        if !self.is_partial() {
+            return;
+        }
+        let whole = self.background.take().and_then(|bg| bg.wait());
+        match whole {
+            Some((doc, index)) => self.take_whole(doc, Some(index)),
+            None => {
+                // The thread died: parse here.
+                let doc = crate::parse::parse(self.session.text());
+                self.take_whole(doc, None);
+            }
+        }
+    }
+
+    /// Put the whole article in place of the window. Positions are bytes
+    /// of the same source, so the reader stays exactly where it is.
+    fn take_whole(&mut self, doc: Document, index: Option<Index>) {
+        self.title = crate::parse::sanitize(
+            &doc.title()
+                .map_or_else(|| self.stem.clone(), str::to_string),
+        );
+        self.session.state.title.clone_from(&self.title);
+        self.outline = Outline::new(&doc);
+        self.layout = self.layout.relaid(&doc, self.layout.width());
+        self.doc = doc;
+        self.search_index = index;
+        self.link = None;
+        self.hints = None;
+        self.link_list = None;
+        self.list = None;
+    }
+
+    /// Whether `action` can be carried out on the window: a short motion
+    /// that stays well inside it.
+    fn fits_window(&mut self, action: Action) -> bool {
+        use Action::{
+            CloseOverlay, DefaultWidth, HalfPageDown, HalfPageUp, HelpScroll, LineDown, LineUp,
+            Narrower, PageDown, PageUp, Scroll, ToggleHelp, Wider,
+        };
+        if !matches!(
+            action,
+            LineDown
+                | LineUp
+                | Scroll(_)
+                | HalfPageDown
+                | HalfPageUp
+                | PageDown
+                | PageUp
+                | Wider
+                | Narrower
+                | DefaultWidth
+                | ToggleHelp
+                | HelpScroll(_)
+                | CloseOverlay
+        ) {
+            return false;
+        }
+        let Some(window) = self.doc.window.clone() else {
+            return true;
+        };
+        // Two screens of margin, counted in bytes generously.
+        let margin = 16 * 1024;
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let first = screen.lines.first().map_or(self.reader.top.0, |l| l.start);
+        let last = screen.lines.last().map_or(self.reader.top.0, |l| l.end);
+        (window.start == 0 || first >= window.start + margin)
+            && (window.end >= self.doc.source_len || last + margin <= window.end)
+    }
+
     /// Use a reading speed from the config or learned from the records.
     pub fn set_wpm(&mut self, wpm: u32) {
         self.wpm = usize::try_from(wpm).unwrap_or(DEFAULT_WPM).max(1);
@@ -246,8 +483,30 @@ impl App {
 
     /// Open at `pos` (a section, a saved place) instead of the start.
     pub fn start_at(&mut self, pos: Position) {
+        if self
+            .doc
+            .window
+            .as_ref()
+            .is_some_and(|w| !w.contains(&pos.0))
+        {
+            // A window there instead, while the whole is still parsed.
+            let doc = crate::parse::window::parse_window(
+                self.session.text(),
+                pos.0,
+                self.doc.fingerprint,
+            );
+            self.outline = Outline::new(&doc);
+            self.layout = self.layout.relaid(&doc, self.layout.width());
+            self.doc = doc;
+        }
         self.reader.top = pos;
         self.pending = Some(pos);
+    }
+
+    /// Set text as `options` say (justified or not), from now on: a new
+    /// width keeps them.
+    pub fn set_layout_options(&mut self, options: LayoutOptions) {
+        self.layout = Layout::with_options(&self.doc, self.layout.width(), options);
     }
 
     /// The text column's width for a text area `width` columns wide.
@@ -266,7 +525,7 @@ impl App {
         self.text_width = usize::from(width);
         let measure = self.measure(width);
         if measure != self.layout.width() {
-            self.layout = Layout::new(&self.doc, measure);
+            self.layout = self.layout.relaid(&self.doc, measure);
         }
         self.reader.set_height(usize::from(height));
         if let Some(pos) = self.pending.take() {
@@ -292,6 +551,11 @@ impl App {
     /// After every key: count reading time, remember the place, and mark
     /// the article finished once its end is on screen.
     pub fn after_key(&mut self, before: Position, at: Instant) {
+        self.poll_whole();
+        if self.is_partial() {
+            // Anchors and progress are recorded from the whole article.
+            return;
+        }
         let after = self.reader.top;
         self.session.key(&self.doc, before, after, at);
         let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
@@ -302,6 +566,7 @@ impl App {
     /// Called when no key came for a while: save in the background after
     /// `IDLE_SAVE`, and take in a finished save.
     pub fn tick(&mut self, now: Instant) {
+        self.poll_whole();
         if self.session.is_dirty() && self.session.idle(now) >= IDLE_SAVE {
             self.session.save_in_background();
         }
@@ -312,6 +577,7 @@ impl App {
 
     /// Save before leaving; a warning when it failed.
     pub fn save_now(&mut self) -> Option<String> {
+        self.wait_whole();
         let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
         self.session
             .record_position(&self.doc, self.reader.top, at_end, store::now());
@@ -409,27 +675,186 @@ impl App {
             },
             LinkTarget::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
             LinkTarget::External(url) => {
-                format!("External link: {url} (opening links comes later)")
+                format!(
+                    "Link to {} (Enter to open)",
+                    crate::parse::sanitize(url.trim())
+                )
             }
         })
     }
 
     fn follow_link(&mut self) {
         let Some(link) = self.link else {
-            self.message = Some("No link selected: Tab selects one".into());
+            self.message = Some("No link selected: Tab selects one, o shows hints".into());
             return;
         };
-        let Ok(i) = usize::try_from(link) else {
+        self.follow(link);
+    }
+
+    /// Follow link `link`: jump to a section or footnote (remembering
+    /// where we were), or ask before opening an external one.
+    pub fn follow(&mut self, link: u32) {
+        let Some(i) = usize::try_from(link)
+            .ok()
+            .filter(|&i| i < self.doc.links.len())
+        else {
             return;
         };
-        match self.doc.link_destination(i) {
-            Some(pos) => self.jump(pos),
-            None => self.message = self.link_description(link),
+        if let Some(pos) = self.doc.link_destination(i) {
+            self.jump(pos);
+            return;
+        }
+        match &self.doc.links[i].target {
+            LinkTarget::External(url) => {
+                let url = url.clone();
+                match crate::links::openable(&url) {
+                    Ok(ok) => {
+                        self.link = Some(link);
+                        self.confirm = Some(ok.to_string());
+                    }
+                    Err(why) => self.message = Some(format!("Not opened: {why}")),
+                }
+            }
+            _ => self.message = self.link_description(link),
+        }
+    }
+
+    /// The visible text of link `link` on the screen or in the article.
+    pub fn link_text(&self, link: u32) -> String {
+        let mut text = String::new();
+        for block in &self.doc.blocks {
+            for span in crate::document::block_spans(&block.kind) {
+                if span.link == Some(link) {
+                    text.push_str(&span.text);
+                }
+            }
+            if !text.is_empty() {
+                break;
+            }
+        }
+        text
+    }
+
+    /// A warning for the confirmation when the link's text shows an
+    /// address other than its target.
+    pub fn confirm_warning(&self) -> Option<String> {
+        let url = self.confirm.as_ref()?;
+        crate::links::disguise(&self.link_text(self.link?), url)
+    }
+
+    /// The second Enter: hand the URL to the system's opener.
+    fn launch(&mut self, url: String) {
+        let shown = crate::parse::sanitize(&url);
+        match &mut self.opener {
+            Opener::Record(opened) => {
+                opened.push(url);
+                self.message = Some(format!("Opened {shown}"));
+            }
+            Opener::System => {
+                self.message = Some(match open::that_detached(&url) {
+                    Ok(()) => format!("Opened {shown}"),
+                    Err(e) => format!("Could not open {shown}: {e}"),
+                });
+            }
+        }
+    }
+
+    /// `o`: a hint on each link of the screen.
+    fn show_hints(&mut self) {
+        let links = self.visible_links();
+        if links.is_empty() {
+            self.message = Some("No links on this screen".into());
+            return;
+        }
+        let labels = crate::links::hint_labels(links.len());
+        self.hints = Some(Hints {
+            labels: labels.into_iter().zip(links).collect(),
+            typed: String::new(),
+        });
+        self.mode = Mode::Hints;
+        self.message = Some("Type a link's letters to follow it · Esc cancels".into());
+    }
+
+    /// A letter typed while the hints are shown; backspace takes one back.
+    fn hint_typed(&mut self, c: char) {
+        let Some(hints) = &mut self.hints else {
+            return;
+        };
+        if c == '\u{8}' {
+            hints.typed.pop();
+            return;
+        }
+        hints.typed.push(c.to_ascii_lowercase());
+        let typed = hints.typed.clone();
+        let exact = hints
+            .labels
+            .iter()
+            .find(|(l, _)| *l == typed)
+            .map(|&(_, link)| link);
+        let any = hints.labels.iter().any(|(l, _)| l.starts_with(&typed));
+        if let Some(link) = exact {
+            self.close_hints();
+            self.follow(link);
+        } else if !any {
+            self.close_hints();
+            self.message = Some(format!("No link has the hint {typed}"));
+        }
+    }
+
+    fn close_hints(&mut self) {
+        self.hints = None;
+        self.mode = Mode::Reading;
+    }
+
+    /// `L`: every link of the article, the cursor on the first one at or
+    /// after the top of the screen.
+    fn open_link_list(&mut self) {
+        let entries = crate::links::entries(&self.doc);
+        if entries.is_empty() {
+            self.message = Some("No links in this article".into());
+            return;
+        }
+        let top = self.reader.top.0;
+        let cursor = entries
+            .iter()
+            .position(|e| e.source >= top)
+            .unwrap_or(entries.len() - 1);
+        self.link_list = Some(LinkList { entries, cursor });
+        self.mode = Mode::Links;
+    }
+
+    fn move_link_cursor(&mut self, f: impl FnOnce(usize, usize) -> usize) {
+        if let Some(list) = &mut self.link_list {
+            let last = list.entries.len().saturating_sub(1);
+            list.cursor = f(list.cursor, last).min(last);
+        }
+    }
+
+    fn open_link_entry(&mut self) {
+        let Some(list) = self.link_list.take() else {
+            return;
+        };
+        self.mode = Mode::Reading;
+        if let Some(e) = list.entries.get(list.cursor) {
+            self.follow(e.index);
         }
     }
 
     pub fn update(&mut self, action: Action) {
         self.message = None;
+        if self.is_partial() && !self.fits_window(action) {
+            self.wait_whole();
+        }
+        // An external link waits for a second Enter; any other key
+        // cancels it.
+        if let Some(url) = self.confirm.take() {
+            if action == Action::FollowLink {
+                self.launch(url);
+            } else {
+                self.message = Some("Not opened".into());
+            }
+            return;
+        }
         let (doc, layout, reader) = (&self.doc, &mut self.layout, &mut self.reader);
         match action {
             Action::LineDown => reader.line_down(doc, layout),
@@ -468,6 +893,13 @@ impl App {
             Action::NextLink => self.cycle_link(true),
             Action::PrevLink => self.cycle_link(false),
             Action::FollowLink => self.follow_link(),
+            Action::LinkHints => self.show_hints(),
+            Action::HintInput(c) => self.hint_typed(c),
+            Action::LinkList => self.open_link_list(),
+            Action::LinkListMove(n) => self.move_link_cursor(|at, _| at.saturating_add_signed(n)),
+            Action::LinkListFirst => self.move_link_cursor(|_, _| 0),
+            Action::LinkListLast => self.move_link_cursor(|_, last| last),
+            Action::LinkListOpen => self.open_link_entry(),
             Action::ToggleOutline => self.open_outline(),
             Action::ToggleSidebar => {
                 self.sidebar = !self.sidebar;
@@ -641,6 +1073,11 @@ impl App {
                     self.close_outline();
                 } else if self.mode == Mode::Bookmarks {
                     self.marks = None;
+                    self.mode = Mode::Reading;
+                } else if self.mode == Mode::Hints {
+                    self.close_hints();
+                } else if self.mode == Mode::Links {
+                    self.link_list = None;
                     self.mode = Mode::Reading;
                 } else {
                     self.mode = Mode::Reading;
@@ -892,15 +1329,101 @@ impl App {
         }
     }
 
+    /// Runs of link text on the screen as last drawn, in reading order:
+    /// (x, y, width, link).
+    pub fn link_runs(&mut self) -> Vec<(u16, u16, u16, u32)> {
+        use unicode_width::UnicodeWidthStr;
+        let (x0, y0, width, height) = self.text_column;
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let mut runs = Vec::new();
+        for (row, line) in screen.lines.iter().enumerate().take(usize::from(height)) {
+            let y = y0.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
+            let mut x: u16 = 0;
+            for seg in &line.segs {
+                let w = u16::try_from(seg.text.width()).unwrap_or(u16::MAX);
+                if let Some(link) = seg.link
+                    && w > 0
+                    && x < width
+                {
+                    runs.push((x0.saturating_add(x), y, w.min(width - x), link));
+                }
+                x = x.saturating_add(w);
+            }
+        }
+        runs
+    }
+
+    /// The link drawn at a cell of the screen, if any.
+    pub fn link_at(&mut self, column: u16, row: u16) -> Option<u32> {
+        self.link_runs()
+            .into_iter()
+            .find(|&(x, y, w, _)| y == row && x <= column && column < x.saturating_add(w))
+            .map(|(_, _, _, link)| link)
+    }
+
+    /// A click: on an entry of an open list, it selects the entry, and on
+    /// the selected one it opens it; on a link, it follows it; on the
+    /// sidebar, it jumps to the section.
     fn click(&mut self, column: u16, row: u16) {
-        let Some((left, right)) = self.sidebar_columns else {
-            return;
-        };
-        if column < left || column >= right {
+        match self.mode {
+            Mode::Outline | Mode::OutlineFilter | Mode::Bookmarks | Mode::Links => {
+                self.click_list(row);
+                return;
+            }
+            Mode::Reading => {}
+            _ => return,
+        }
+        if let Some((left, right)) = self.sidebar_columns
+            && column >= left
+            && column < right
+        {
+            if let Some(&(_, section)) = self.sidebar_rows.iter().find(|(r, _)| *r == row) {
+                self.jump(Position(self.outline.sections[section].start));
+            }
             return;
         }
-        if let Some(&(_, section)) = self.sidebar_rows.iter().find(|(r, _)| *r == row) {
-            self.jump(Position(self.outline.sections[section].start));
+        if let Some(link) = self.link_at(column, row) {
+            self.link = Some(link);
+            self.follow(link);
+        }
+    }
+
+    fn click_list(&mut self, row: u16) {
+        let Some(&(_, entry)) = self.list_rows.iter().find(|(r, _)| *r == row) else {
+            return;
+        };
+        match self.mode {
+            Mode::Outline | Mode::OutlineFilter => {
+                let Some(list) = &mut self.list else {
+                    return;
+                };
+                if list.cursor == entry {
+                    self.update(Action::OutlineOpen);
+                } else {
+                    list.cursor = entry;
+                }
+            }
+            Mode::Bookmarks => {
+                let Some(list) = &mut self.marks else {
+                    return;
+                };
+                if list.cursor == entry {
+                    self.update(Action::BookmarkOpen);
+                } else {
+                    list.cursor = entry;
+                }
+            }
+            Mode::Links => {
+                let Some(list) = &mut self.link_list else {
+                    return;
+                };
+                if list.cursor == entry {
+                    self.open_link_entry();
+                } else {
+                    list.cursor = entry;
+                }
+            }
+            _ => {}
         }
     }
 }

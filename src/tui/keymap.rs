@@ -1,9 +1,15 @@
-//! (mode, key) → action. The only file that names keys; the help overlay is
-//! generated from `HELP` so it always lists what the keys really do.
+//! (mode, key) → action. The only file that names keys. Reading keys are a
+//! table, `Keymap`: the defaults, changed by `[keys]` in the config. The
+//! help overlay is generated from that table, so it always lists the keys
+//! in effect. The lists and prompts keep fixed keys.
+
+use std::fmt;
+use std::sync::LazyLock;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::action::Action;
+use crate::config::{Entry, Warning};
 
 /// What has the keyboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,51 +23,116 @@ pub enum Mode {
     Bookmarks,
     /// Typing in a one-line prompt.
     Prompt,
+    /// Letter hints on the links on screen: typing one follows it.
+    Hints,
+    /// The list of every link in the article.
+    Links,
 }
 
 /// Lines the mouse wheel moves per notch.
 const WHEEL_LINES: i8 = 3;
 
-/// The key bindings as shown in the help overlay: keys, then what they do.
-/// An empty key starts a new group under the given title.
-pub const HELP: &[(&str, &str)] = &[
-    ("", "Reading"),
-    ("j  ↓  wheel", "line down"),
-    ("k  ↑  wheel", "line up"),
-    ("Ctrl-d  Ctrl-u", "half page down / up"),
-    ("Space  f  PgDn", "page down"),
-    ("b  PgUp", "page up"),
-    ("g  Home", "start of the article"),
-    ("G  End", "end of the article"),
-    ("+  -  =", "wider / narrower / reset"),
-    ("", "Sections"),
-    ("]  [", "next / previous heading"),
-    ("}  {", "next / prev. at this level"),
-    ("t", "outline (contents)"),
-    ("T", "outline as a sidebar"),
-    ("Tab  Shift-Tab", "select next / prev. link"),
-    ("Enter", "follow the selected link"),
-    ("Bksp  Ctrl-o", "back in the jump list"),
-    ("Ctrl-i", "forward in the jump list"),
-    ("", "Search"),
-    ("/", "search the article"),
-    ("n  N", "next / previous match"),
-    ("", "Bookmarks"),
-    ("m", "bookmark this place"),
-    ("'  B", "list bookmarks"),
-    ("Enter  d  u", "jump, delete, undo delete"),
-    ("r  n", "rename, edit the note"),
-    ("", "In the outline"),
-    ("j k  g G", "move, first, last"),
-    ("Enter", "jump to the section"),
-    ("h l  ← →", "collapse / expand"),
-    ("1 … 6", "headings down to level N"),
-    ("/", "filter headings"),
-    ("Esc  t", "close"),
-    ("", "Anywhere"),
-    ("?", "this help"),
-    ("q  Ctrl-c", "quit"),
+/// The help overlay: rows of (reading actions, fixed keys, what they do).
+/// A row lists the keys the keymap gives its actions, then its fixed keys.
+/// A row with neither starts a new group under the given title.
+pub const HELP: &[(&[Action], &str, &str)] = &[
+    (&[], "", "Reading"),
+    (&[Action::LineDown], "wheel", "line down"),
+    (&[Action::LineUp], "wheel", "line up"),
+    (
+        &[Action::HalfPageDown, Action::HalfPageUp],
+        "",
+        "half page down / up",
+    ),
+    (&[Action::PageDown], "", "page down"),
+    (&[Action::PageUp], "", "page up"),
+    (&[Action::Top], "", "start of the article"),
+    (&[Action::Bottom], "", "end of the article"),
+    (
+        &[Action::Wider, Action::Narrower, Action::DefaultWidth],
+        "",
+        "wider / narrower / reset",
+    ),
+    (&[], "", "Sections"),
+    (
+        &[Action::NextHeading, Action::PrevHeading],
+        "",
+        "next / previous heading",
+    ),
+    (
+        &[Action::NextPeer, Action::PrevPeer],
+        "",
+        "next / prev. at this level",
+    ),
+    (
+        &[Action::ToggleOutline, Action::ToggleSidebar],
+        "",
+        "outline / as a sidebar",
+    ),
+    (
+        &[Action::NextLink, Action::PrevLink],
+        "",
+        "select next / prev. link",
+    ),
+    (&[Action::FollowLink], "", "follow the selected link"),
+    (
+        &[Action::LinkHints, Action::LinkList],
+        "",
+        "letter hints / link list",
+    ),
+    (&[Action::JumpBack], "", "back in the jump list"),
+    (&[Action::JumpForward], "", "forward in the jump list"),
+    (&[], "", "Search"),
+    (&[Action::SearchStart], "", "search the article"),
+    (
+        &[Action::SearchNext, Action::SearchPrev],
+        "",
+        "next / previous match",
+    ),
+    (&[], "", "Bookmarks"),
+    (&[Action::AddBookmark], "", "bookmark this place"),
+    (&[Action::OpenBookmarks], "", "list bookmarks"),
+    (&[], "Enter  d  u", "jump, delete, undo delete"),
+    (&[], "r  n", "rename, edit the note"),
+    (&[], "", "In the outline"),
+    (&[], "j k  g G", "move, first, last"),
+    (&[], "Enter", "jump to the section"),
+    (&[], "h l  ← →", "collapse / expand"),
+    (&[], "1 … 6", "headings down to level N"),
+    (&[], "/", "filter headings"),
+    (&[], "Esc  t", "close"),
+    (&[], "", "Anywhere"),
+    (&[Action::ToggleHelp], "", "this help"),
+    (&[Action::Quit], "Ctrl-c", "quit"),
 ];
+
+/// Keys of one action the help shows, at most: it stays two columns wide
+/// on a 100-column screen. `longform config --default` lists them all.
+const HELP_KEYS: usize = 3;
+
+/// The rows of the help overlay with the keys of `keymap`: keys, then
+/// what they do; an empty key is a group title. A row whose actions have
+/// no keys left is not shown.
+pub fn help(keymap: &Keymap) -> Vec<(String, &'static str)> {
+    let mut rows = Vec::new();
+    for &(actions, fixed, text) in HELP {
+        if actions.is_empty() && fixed.is_empty() {
+            rows.push((String::new(), text));
+            continue;
+        }
+        let mut keys: Vec<String> = actions
+            .iter()
+            .flat_map(|&a| keymap.keys(a).iter().take(HELP_KEYS).map(|k| k.label()))
+            .collect();
+        if !fixed.is_empty() {
+            keys.push(fixed.to_string());
+        }
+        if !keys.is_empty() {
+            rows.push((keys.join("  "), text));
+        }
+    }
+    rows
+}
 
 /// The library's keys, for its help overlay.
 pub const LIBRARY_HELP: &[(&str, &str)] = &[
@@ -121,19 +192,357 @@ pub fn library_key(filtering: bool, help: bool, key: KeyEvent) -> Option<Action>
     }
 }
 
+/// What `key` does in `mode` with the default reading keys.
 pub fn key_action(mode: Mode, key: KeyEvent) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
+    static DEFAULT: LazyLock<Keymap> = LazyLock::new(Keymap::default);
+    DEFAULT.key_action(mode, key)
+}
+
+/// The default keys of each reading action, spelt as in `[keys]`.
+const DEFAULT_KEYS: &[(Action, &[&str])] = &[
+    (Action::LineDown, &["j", "Down"]),
+    (Action::LineUp, &["k", "Up"]),
+    (Action::HalfPageDown, &["Ctrl-d"]),
+    (Action::HalfPageUp, &["Ctrl-u"]),
+    (Action::PageDown, &["Space", "f", "PageDown", "Ctrl-f"]),
+    (Action::PageUp, &["b", "PageUp", "Ctrl-b"]),
+    (Action::Top, &["g", "Home"]),
+    (Action::Bottom, &["G", "End"]),
+    (Action::NextHeading, &["]"]),
+    (Action::PrevHeading, &["["]),
+    (Action::NextPeer, &["}"]),
+    (Action::PrevPeer, &["{"]),
+    (Action::ToggleOutline, &["t"]),
+    (Action::ToggleSidebar, &["T"]),
+    (Action::NextLink, &["Tab"]),
+    (Action::PrevLink, &["Shift-Tab"]),
+    (Action::FollowLink, &["Enter"]),
+    (Action::LinkHints, &["o"]),
+    (Action::LinkList, &["L"]),
+    (Action::JumpBack, &["Backspace", "Ctrl-o"]),
+    (Action::JumpForward, &["Ctrl-i"]),
+    (Action::Wider, &["+"]),
+    (Action::Narrower, &["-"]),
+    (Action::DefaultWidth, &["="]),
+    (Action::AddBookmark, &["m"]),
+    (Action::OpenBookmarks, &["'", "B"]),
+    (Action::SearchStart, &["/"]),
+    (Action::SearchNext, &["n"]),
+    (Action::SearchPrev, &["N"]),
+    (Action::ToggleHelp, &["?"]),
+    (Action::Quit, &["q"]),
+];
+
+/// The reading keys: for each action `[keys]` can name, the keys that do
+/// it. Built from the defaults and the config; the app looks keys up in it
+/// and the help overlay lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keymap {
+    /// In the order of `Action::NAMED`; a key is in one list at most.
+    bindings: Vec<(Action, Vec<Key>)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        let defaults = |action: Action| -> Vec<Key> {
+            DEFAULT_KEYS
+                .iter()
+                .find(|(a, _)| *a == action)
+                .map(|(_, keys)| keys.iter().filter_map(|k| Key::parse(k).ok()).collect())
+                .unwrap_or_default()
+        };
+        Keymap {
+            bindings: Action::NAMED
+                .iter()
+                .map(|&(_, a)| (a, defaults(a)))
+                .collect(),
+        }
     }
-    match mode {
-        Mode::Help => help_key(key),
-        Mode::Outline => outline_key(key),
-        Mode::OutlineFilter => filter_key(key),
-        Mode::Bookmarks => bookmarks_key(key),
-        Mode::Prompt => prompt_key(key),
-        Mode::Reading => reading_key(key, ctrl),
+}
+
+impl Keymap {
+    /// The default keys changed by the `[keys]` entries of a config. An
+    /// action listed there gets exactly the keys given (an empty list
+    /// leaves it without any), and each of those keys is taken from the
+    /// action it did before. An unknown action or a key that cannot be read
+    /// is a warning; the other entries still apply.
+    pub fn from_config(entries: &[Entry]) -> (Keymap, Vec<Warning>) {
+        let mut keymap = Keymap::default();
+        let mut warnings = Vec::new();
+        // The keys given so far, to tell when two entries give the same one.
+        let mut given: Vec<(Key, &str, usize)> = Vec::new();
+        for entry in entries {
+            let name = entry.name.as_str();
+            let Some(action) = Action::named(name) else {
+                let message = format!(
+                    "keys: unknown action `{name}` (the actions are listed by longform config --default)"
+                );
+                warnings.push(Warning::at(entry.line, message));
+                continue;
+            };
+            let mut keys: Vec<Key> = Vec::new();
+            for text in &entry.values {
+                match Key::parse(text) {
+                    Ok(key) if !keys.contains(&key) => keys.push(key),
+                    Ok(_) => {}
+                    Err(problem) => {
+                        warnings.push(Warning::at(entry.line, format!("keys.{name}: {problem}")));
+                    }
+                }
+            }
+            // Every key was wrong: the action keeps its defaults rather
+            // than lose them all to a typo.
+            if keys.is_empty() && !entry.values.is_empty() {
+                continue;
+            }
+            for &key in &keys {
+                if let Some((_, other, line)) = given.iter().find(|(k, _, _)| *k == key) {
+                    let message = format!(
+                        "keys.{name}: {key} is also given to {other} on line {line}; {name} gets it"
+                    );
+                    warnings.push(Warning::at(entry.line, message));
+                }
+                for (_, bound) in &mut keymap.bindings {
+                    bound.retain(|k| *k != key);
+                }
+                given.retain(|(k, _, _)| *k != key);
+                given.push((key, name, entry.line));
+            }
+            if let Some((_, bound)) = keymap.bindings.iter_mut().find(|(a, _)| *a == action) {
+                *bound = keys;
+            }
+        }
+        (keymap, warnings)
     }
+
+    /// The reading action of `key`, if it has one.
+    pub fn action(&self, key: Key) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|(_, keys)| keys.contains(&key))
+            .map(|&(a, _)| a)
+    }
+
+    /// The keys of `action`, in the order they were given.
+    pub fn keys(&self, action: Action) -> &[Key] {
+        self.bindings
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map_or(&[], |(_, keys)| keys.as_slice())
+    }
+
+    /// What `key` does in `mode`. Ctrl-c quits everywhere, whatever the
+    /// config says. An overlay also closes with the key that opened it.
+    pub fn key_action(&self, mode: Mode, key: KeyEvent) -> Option<Action> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            return Some(Action::Quit);
+        }
+        let opener = match mode {
+            Mode::Help => Some(Action::ToggleHelp),
+            Mode::Outline => Some(Action::ToggleOutline),
+            Mode::Bookmarks => Some(Action::OpenBookmarks),
+            Mode::Links => Some(Action::LinkList),
+            _ => None,
+        };
+        let fixed = match mode {
+            Mode::Help => help_key(key),
+            Mode::Outline => outline_key(key),
+            Mode::OutlineFilter => filter_key(key),
+            Mode::Bookmarks => bookmarks_key(key),
+            Mode::Prompt => prompt_key(key),
+            Mode::Hints => hints_key(key),
+            Mode::Links => links_key(key),
+            Mode::Reading => self.action(Key::of(key)).or(match key.code {
+                KeyCode::Esc => Some(Action::CloseOverlay),
+                _ => None,
+            }),
+        };
+        fixed.or_else(|| {
+            (opener.is_some() && self.action(Key::of(key)) == opener)
+                .then_some(Action::CloseOverlay)
+        })
+    }
+
+    /// The `[keys]` table of the default config: every action with its
+    /// default keys, commented out.
+    pub fn default_config(&self) -> String {
+        let mut out = String::from(
+            "\n# [keys]\n\
+             # The reading keys: an action and the keys that do it. Listing an\n\
+             # action replaces its keys, and takes them from any other action.\n\
+             # A key is one character (\"j\", \"J\", \"]\"), or a name: Space, Enter,\n\
+             # Tab, Shift-Tab, Backspace, Esc, Up, Down, Left, Right, Home, End,\n\
+             # PageUp, PageDown, Delete, F1 to F12; Ctrl- (or C-) and Alt- go\n\
+             # before it, as in Ctrl-d. Ctrl-c always quits.\n",
+        );
+        for (action, keys) in &self.bindings {
+            let Some(name) = action.name() else { continue };
+            let keys: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{:?}", k.to_string()))
+                .collect();
+            out.push_str(&format!("# {name} = [{}]\n", keys.join(", ")));
+        }
+        out
+    }
+}
+
+/// A key as bindings name it: a key code, with Ctrl or Alt. Shift is not
+/// kept: it is in the character itself (`J`), or makes Tab a BackTab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    /// The key of a key press.
+    pub fn of(event: KeyEvent) -> Key {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match event.code {
+            // Terminals cannot tell Ctrl-d from Ctrl-D.
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            code => code,
+        };
+        Key {
+            code,
+            ctrl,
+            alt: event.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+
+    /// Read a key as `[keys]` spells it: one character (`j`, `J`, `]`), or
+    /// a name (`Space`, `PageDown`, `F5`…), after `Ctrl-` (or `C-`),
+    /// `Alt-` (or `M-`) and `Shift-` for Tab.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut rest = text;
+        let (mut ctrl, mut alt, mut shift) = (false, false, false);
+        while rest.chars().count() > 1 {
+            let Some((head, tail)) = rest.split_once('-').filter(|(_, t)| !t.is_empty()) else {
+                break;
+            };
+            match head.to_ascii_lowercase().as_str() {
+                "ctrl" | "control" | "c" => ctrl = true,
+                "alt" | "meta" | "m" => alt = true,
+                "shift" => shift = true,
+                _ => break,
+            }
+            rest = tail;
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => named_key(rest).ok_or_else(|| {
+                format!(
+                    "cannot read the key {text:?}: write one character, or a name like \
+                     Space, Enter, Tab, PageDown or F1, with Ctrl- or Alt- before it"
+                )
+            })?,
+        };
+        let code = match code {
+            KeyCode::Tab if shift => KeyCode::BackTab,
+            KeyCode::Char(c) if shift && c.is_alphabetic() => {
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+            }
+            _ if shift => {
+                return Err(format!(
+                    "cannot read the key {text:?}: Shift- goes with Tab or a letter; \
+                     write other characters as they are typed, like \"{{\""
+                ));
+            }
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            code => code,
+        };
+        if ctrl && code == KeyCode::Char('c') {
+            return Err("Ctrl-c always quits; it cannot be given to another action".into());
+        }
+        Ok(Key { code, ctrl, alt })
+    }
+
+    /// The key as the help overlay shows it: short, arrows as arrows.
+    pub fn label(self) -> String {
+        let name = match self.code {
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::Backspace => "Bksp".to_string(),
+            KeyCode::Delete => "Del".to_string(),
+            _ => return self.to_string(),
+        };
+        format!("{}{name}", self.prefix())
+    }
+
+    fn prefix(self) -> &'static str {
+        match (self.ctrl, self.alt) {
+            (true, true) => "Ctrl-Alt-",
+            (true, false) => "Ctrl-",
+            (false, true) => "Alt-",
+            (false, false) => "",
+        }
+    }
+}
+
+/// The key as `[keys]` spells it: `Key::parse` reads it back.
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix())?;
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space",
+            KeyCode::Char(c) => return write!(f, "{c}"),
+            KeyCode::F(n) => return write!(f, "F{n}"),
+            KeyCode::BackTab => "Shift-Tab",
+            KeyCode::Enter => "Enter",
+            KeyCode::Tab => "Tab",
+            KeyCode::Backspace => "Backspace",
+            KeyCode::Esc => "Esc",
+            KeyCode::Up => "Up",
+            KeyCode::Down => "Down",
+            KeyCode::Left => "Left",
+            KeyCode::Right => "Right",
+            KeyCode::Home => "Home",
+            KeyCode::End => "End",
+            KeyCode::PageUp => "PageUp",
+            KeyCode::PageDown => "PageDown",
+            KeyCode::Delete => "Delete",
+            KeyCode::Insert => "Insert",
+            other => return write!(f, "{other:?}"),
+        };
+        f.write_str(name)
+    }
+}
+
+/// A key `[keys]` names with a word, in any case.
+fn named_key(name: &str) -> Option<KeyCode> {
+    let lower = name.to_ascii_lowercase();
+    let code = match lower.as_str() {
+        "space" => KeyCode::Char(' '),
+        "enter" | "return" => KeyCode::Enter,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" | "bksp" => KeyCode::Backspace,
+        "esc" | "escape" => KeyCode::Esc,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" | "pgup" => KeyCode::PageUp,
+        "pagedown" | "pgdn" => KeyCode::PageDown,
+        "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
+        _ => {
+            let n: u8 = lower.strip_prefix('f')?.parse().ok()?;
+            return (1..=12).contains(&n).then_some(KeyCode::F(n));
+        }
+    };
+    Some(code)
 }
 
 fn help_key(key: KeyEvent) -> Option<Action> {
@@ -143,50 +552,6 @@ fn help_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('k') | KeyCode::Up => Some(Action::HelpScroll(-1)),
         KeyCode::Char(' ') | KeyCode::PageDown => Some(Action::HelpScroll(10)),
         KeyCode::Char('b') | KeyCode::PageUp => Some(Action::HelpScroll(-10)),
-        _ => None,
-    }
-}
-
-fn reading_key(key: KeyEvent, ctrl: bool) -> Option<Action> {
-    if ctrl {
-        return match key.code {
-            KeyCode::Char('d') => Some(Action::HalfPageDown),
-            KeyCode::Char('u') => Some(Action::HalfPageUp),
-            KeyCode::Char('f') => Some(Action::PageDown),
-            KeyCode::Char('b') => Some(Action::PageUp),
-            KeyCode::Char('o') => Some(Action::JumpBack),
-            KeyCode::Char('i') => Some(Action::JumpForward),
-            _ => None,
-        };
-    }
-    match key.code {
-        KeyCode::Char('j') | KeyCode::Down => Some(Action::LineDown),
-        KeyCode::Char('k') | KeyCode::Up => Some(Action::LineUp),
-        KeyCode::Char(' ' | 'f') | KeyCode::PageDown => Some(Action::PageDown),
-        KeyCode::Char('b') | KeyCode::PageUp => Some(Action::PageUp),
-        KeyCode::Char('g') | KeyCode::Home => Some(Action::Top),
-        KeyCode::Char('G') | KeyCode::End => Some(Action::Bottom),
-        KeyCode::Char(']') => Some(Action::NextHeading),
-        KeyCode::Char('[') => Some(Action::PrevHeading),
-        KeyCode::Char('}') => Some(Action::NextPeer),
-        KeyCode::Char('{') => Some(Action::PrevPeer),
-        KeyCode::Char('t') => Some(Action::ToggleOutline),
-        KeyCode::Char('T') => Some(Action::ToggleSidebar),
-        KeyCode::Tab => Some(Action::NextLink),
-        KeyCode::BackTab => Some(Action::PrevLink),
-        KeyCode::Enter => Some(Action::FollowLink),
-        KeyCode::Backspace => Some(Action::JumpBack),
-        KeyCode::Char('+') => Some(Action::Wider),
-        KeyCode::Char('-') => Some(Action::Narrower),
-        KeyCode::Char('=') => Some(Action::DefaultWidth),
-        KeyCode::Char('m') => Some(Action::AddBookmark),
-        KeyCode::Char('\'' | 'B') => Some(Action::OpenBookmarks),
-        KeyCode::Char('/') => Some(Action::SearchStart),
-        KeyCode::Char('n') => Some(Action::SearchNext),
-        KeyCode::Char('N') => Some(Action::SearchPrev),
-        KeyCode::Char('?') => Some(Action::ToggleHelp),
-        KeyCode::Char('q') => Some(Action::Quit),
-        KeyCode::Esc => Some(Action::CloseOverlay),
         _ => None,
     }
 }
@@ -203,6 +568,31 @@ fn bookmarks_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('r') => Some(Action::BookmarkRename),
         KeyCode::Char('n') => Some(Action::BookmarkNote),
         KeyCode::Esc | KeyCode::Char('\'' | 'B') => Some(Action::CloseOverlay),
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        _ => None,
+    }
+}
+
+fn hints_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc => Some(Action::CloseOverlay),
+        KeyCode::Backspace => Some(Action::HintInput('\u{8}')),
+        KeyCode::Char(c) if c.is_ascii_alphabetic() => Some(Action::HintInput(c)),
+        _ => Some(Action::CloseOverlay),
+    }
+}
+
+fn links_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::LinkListMove(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::LinkListMove(-1)),
+        KeyCode::Char(' ') | KeyCode::PageDown => Some(Action::LinkListMove(10)),
+        KeyCode::Char('b') | KeyCode::PageUp => Some(Action::LinkListMove(-10)),
+        KeyCode::Char('g') | KeyCode::Home => Some(Action::LinkListFirst),
+        KeyCode::Char('G') | KeyCode::End => Some(Action::LinkListLast),
+        KeyCode::Enter => Some(Action::LinkListOpen),
+        KeyCode::Esc | KeyCode::Char('L') => Some(Action::CloseOverlay),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         _ => None,
@@ -270,6 +660,68 @@ pub fn mouse_action(mouse: MouseEvent) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_action_a_config_can_bind_has_default_keys_and_a_help_row() {
+        for &(name, action) in Action::NAMED {
+            assert!(
+                DEFAULT_KEYS.iter().any(|(a, _)| *a == action),
+                "{name} has no default keys"
+            );
+            assert!(
+                HELP.iter().any(|(actions, _, _)| actions.contains(&action)),
+                "{name} is not in the help"
+            );
+            assert_eq!(Action::named(name), Some(action));
+        }
+        for (action, keys) in DEFAULT_KEYS {
+            for key in *keys {
+                let parsed = Key::parse(key).unwrap_or_else(|e| panic!("{action:?}: {e}"));
+                assert_eq!(parsed.to_string(), *key, "{action:?}");
+            }
+        }
+        assert_eq!(DEFAULT_KEYS.len(), Action::NAMED.len());
+    }
+
+    #[test]
+    fn an_overlay_closes_with_the_key_that_opened_it() {
+        let entries = [
+            Entry {
+                name: "outline".into(),
+                values: vec!["O".into()],
+                line: 1,
+            },
+            Entry {
+                name: "help".into(),
+                values: vec!["F1".into()],
+                line: 2,
+            },
+        ];
+        let (keymap, warnings) = Keymap::from_config(&entries);
+        assert_eq!(warnings, Vec::new());
+        let shift_o = KeyEvent::new(KeyCode::Char('O'), KeyModifiers::SHIFT);
+        let cases = [
+            (Mode::Reading, shift_o, Some(Action::ToggleOutline)),
+            (Mode::Outline, shift_o, Some(Action::CloseOverlay)),
+            (Mode::Help, key(KeyCode::F(1)), Some(Action::CloseOverlay)),
+            (Mode::Reading, key(KeyCode::F(1)), Some(Action::ToggleHelp)),
+            // The fixed keys still work, and win.
+            (
+                Mode::Outline,
+                key(KeyCode::Char('t')),
+                Some(Action::CloseOverlay),
+            ),
+            (
+                Mode::Outline,
+                key(KeyCode::Char('j')),
+                Some(Action::OutlineMove(1)),
+            ),
+            (Mode::OutlineFilter, shift_o, Some(Action::FilterInput('O'))),
+        ];
+        for (mode, event, action) in cases {
+            assert_eq!(keymap.key_action(mode, event), action, "{mode:?} {event:?}");
+        }
+    }
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)

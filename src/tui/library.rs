@@ -36,6 +36,8 @@ pub struct Library {
     store: Option<Store>,
     records: Vec<ReadingState>,
     scan: Option<Receiver<Scan>>,
+    /// Rows as last drawn: screen row → index into `visible()`, for clicks.
+    pub row_hits: Vec<(u16, usize)>,
 }
 
 /// What a library key asks the shell to do.
@@ -75,6 +77,7 @@ impl Library {
         let mut lib = Library {
             roots,
             rows: Vec::new(),
+            row_hits: Vec::new(),
             sort: Sort::Recent,
             cursor: 0,
             filter: None,
@@ -292,6 +295,21 @@ impl Library {
             Action::Quit => self.quit = true,
             _ => {}
         }
+        None
+    }
+
+    /// A click on screen row `row`: it selects the article there, and on
+    /// the selected one it opens it.
+    pub fn click(&mut self, row: u16) -> Option<Open> {
+        if self.help {
+            return None;
+        }
+        let &(_, i) = self.row_hits.iter().find(|(r, _)| *r == row)?;
+        if i == self.cursor {
+            self.filtering = false;
+            return self.open();
+        }
+        self.cursor = i;
         None
     }
 

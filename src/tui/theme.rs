@@ -1,46 +1,248 @@
 //! Every colour and modifier in one place: semantic styles from the core in,
-//! terminal styles out. `mono` uses modifiers only, and is what `NO_COLOR`
-//! gives.
+//! terminal styles out. A theme is a palette (`dark`, `light` or `mono`)
+//! with the colours `[colors]` in the config puts in place of the
+//! palette's own. `mono` uses modifiers only, is what `NO_COLOR` gives, and
+//! keeps no colours from `[colors]`.
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::document::{Flags, Role, Style as DocStyle};
+use crate::config::{Entry, ThemeName, Warning};
+use crate::document::{Flags, Role, Style as DocStyle, Token};
 
+/// The palettes a theme starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
+pub enum Palette {
     Dark,
     /// For terminals with a light background: the same roles in darker
     /// inks.
     Light,
+    /// No colour: bold, italic, underline and reverse only.
     Mono,
 }
 
+/// A palette, and the colours the config gives some of its styles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Theme {
+    pub palette: Palette,
+    /// By `Slot`; `None` keeps the palette's colour.
+    colors: [Option<Color>; SLOTS.len()],
+}
+
+/// The styles `[colors]` can change. Each is one entry of `SLOTS`, in the
+/// same order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Text,
+    Heading1,
+    Heading2,
+    Heading3,
+    Heading4,
+    Heading5,
+    Heading6,
+    Quote,
+    Code,
+    Link,
+    Image,
+    Marker,
+    Border,
+    Dim,
+    Byline,
+    StandIn,
+    Status,
+    StatusBackground,
+    StatusDim,
+    Message,
+    Key,
+    Current,
+    Meta,
+    Match,
+    Bookmark,
+    SelectedLink,
+}
+
+/// Each style `[colors]` can change: its name there, its colour in the
+/// dark palette (a 256-colour index; `None` is the terminal's own), and
+/// what it colours.
+const SLOTS: [(Slot, &str, Option<u8>, &str); 26] = [
+    (Slot::Text, "text", None, "body text"),
+    (
+        Slot::Heading1,
+        "heading1",
+        Some(215),
+        "title and level 1 headings",
+    ),
+    (Slot::Heading2, "heading2", Some(180), "level 2 headings"),
+    (Slot::Heading3, "heading3", Some(110), "level 3 headings"),
+    (Slot::Heading4, "heading4", Some(109), "level 4 headings"),
+    (Slot::Heading5, "heading5", Some(109), "level 5 headings"),
+    (Slot::Heading6, "heading6", Some(109), "level 6 headings"),
+    (Slot::Quote, "quote", Some(250), "block quotes"),
+    (Slot::Code, "code", Some(151), "code blocks and inline code"),
+    (Slot::Link, "link", Some(75), "links"),
+    (Slot::Image, "image", Some(176), "images (their text)"),
+    (
+        Slot::Marker,
+        "marker",
+        Some(110),
+        "list markers, footnotes, alerts",
+    ),
+    (
+        Slot::Border,
+        "border",
+        Some(240),
+        "rules, quote bars, table and box borders",
+    ),
+    (Slot::Dim, "dim", Some(242), "code languages and raw HTML"),
+    (Slot::Byline, "byline", Some(245), "author and date"),
+    (
+        Slot::StandIn,
+        "stand_in",
+        Some(203),
+        "control characters from the file, shown as symbols",
+    ),
+    (Slot::Status, "status", Some(252), "status bar text"),
+    (
+        Slot::StatusBackground,
+        "status_background",
+        Some(236),
+        "status bar background",
+    ),
+    (
+        Slot::StatusDim,
+        "status_dim",
+        Some(246),
+        "section and progress in the status bar",
+    ),
+    (
+        Slot::Message,
+        "message",
+        Some(222),
+        "notices in the status bar",
+    ),
+    (Slot::Key, "key", Some(215), "keys in the help, prompts"),
+    (
+        Slot::Current,
+        "current",
+        Some(215),
+        "the section being read, list titles",
+    ),
+    (
+        Slot::Meta,
+        "meta",
+        Some(244),
+        "minutes, progress and details in lists",
+    ),
+    (
+        Slot::Match,
+        "match",
+        Some(222),
+        "search matches and filtered letters",
+    ),
+    (Slot::Bookmark, "bookmark", Some(215), "the bookmark mark"),
+    (
+        Slot::SelectedLink,
+        "selected_link",
+        None,
+        "background of the link selected with Tab (else reverse video)",
+    ),
+];
+
+#[allow(non_upper_case_globals)]
 impl Theme {
-    /// The theme for this environment: mono when `NO_COLOR` is set to
-    /// anything non-empty (no-color.org), dark otherwise.
-    pub fn from_env() -> Theme {
-        match std::env::var_os("NO_COLOR") {
-            Some(v) if !v.is_empty() => Theme::Mono,
-            _ => Theme::Dark,
+    pub const Dark: Theme = Theme::of(Palette::Dark);
+    pub const Light: Theme = Theme::of(Palette::Light);
+    pub const Mono: Theme = Theme::of(Palette::Mono);
+
+    /// A palette with its own colours.
+    pub const fn of(palette: Palette) -> Theme {
+        Theme {
+            palette,
+            colors: [None; SLOTS.len()],
         }
     }
 
+    /// The theme for this environment: mono when `NO_COLOR` is set to
+    /// anything non-empty (no-color.org), dark otherwise.
+    pub fn from_env() -> Theme {
+        Theme::choose(None, None)
+    }
+
     /// The theme a config names; `NO_COLOR` still means mono.
-    pub fn named(name: crate::config::ThemeName) -> Theme {
-        if Theme::from_env() == Theme::Mono {
-            return Theme::Mono;
+    pub fn named(name: ThemeName) -> Theme {
+        Theme::choose(Some(name), None)
+    }
+
+    /// Mono when `NO_COLOR` is set; else the palette the config names;
+    /// else the one that suits the terminal's background, when it is
+    /// known; else dark.
+    pub fn choose(name: Option<ThemeName>, background: Option<Palette>) -> Theme {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let palette = match name {
+            _ if no_color => Palette::Mono,
+            Some(ThemeName::Dark) => Palette::Dark,
+            Some(ThemeName::Light) => Palette::Light,
+            Some(ThemeName::Mono) => Palette::Mono,
+            None => background.unwrap_or(Palette::Dark),
+        };
+        Theme::of(palette)
+    }
+
+    /// This theme with the colours of `[colors]`. A style name or a colour
+    /// that cannot be read is a warning, and that style keeps its colour.
+    /// Mono checks them but keeps no colour.
+    pub fn with_colors(mut self, entries: &[Entry]) -> (Theme, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        for entry in entries {
+            let name = entry.name.as_str();
+            let Some(index) = SLOTS.iter().position(|(_, n, _, _)| *n == name) else {
+                let message = format!(
+                    "colors: unknown style `{name}` (the styles are listed by longform config --default)"
+                );
+                warnings.push(Warning::at(entry.line, message));
+                continue;
+            };
+            let value = entry.values.first().map_or("", String::as_str);
+            match parse_color(value) {
+                Some(color) if self.palette != Palette::Mono => self.colors[index] = Some(color),
+                Some(_) => {}
+                None => {
+                    let message = format!(
+                        "colors.{name}: {value:?} is not a colour; use a name like \"light blue\", \
+                         \"#rrggbb\", or a number from 0 to 255"
+                    );
+                    warnings.push(Warning::at(entry.line, message));
+                }
+            }
         }
-        match name {
-            crate::config::ThemeName::Dark => Theme::Dark,
-            crate::config::ThemeName::Light => Theme::Light,
-            crate::config::ThemeName::Mono => Theme::Mono,
+        (self, warnings)
+    }
+
+    /// The `[colors]` table of the default config: every style with its
+    /// colour in the dark palette, commented out.
+    pub fn default_config() -> String {
+        let mut out = String::from(
+            "\n# [colors]\n\
+             # Colours for single styles of the dark and light themes (mono keeps\n\
+             # none). A colour is a name (red, light blue, dark gray, white…),\n\
+             # \"#rrggbb\", a number from 0 to 255 (the terminal's 256 colours), or\n\
+             # \"default\" for the terminal's own. The values below are the dark\n\
+             # theme's. selected_link has no colour of its own: it is the link in\n\
+             # reverse video until it is given a background colour here.\n",
+        );
+        for (_, name, dark, what) in SLOTS {
+            let value = dark.map_or_else(|| "\"default\"".to_string(), |c| c.to_string());
+            if name != "selected_link" {
+                let setting = format!("{name} = {value}");
+                out.push_str(&format!("# {setting:<24} # {what}\n"));
+            }
         }
+        out
     }
 
     /// A colour of the dark palette, or its counterpart on a light
     /// background (256-colour indices).
     fn ink(self, c: u8) -> Color {
-        if self != Theme::Light {
+        if self.palette != Palette::Light {
             return Color::Indexed(c);
         }
         Color::Indexed(match c {
@@ -59,43 +261,87 @@ impl Theme {
         })
     }
 
-    fn color(self, c: u8) -> Style {
-        match self {
-            Theme::Dark | Theme::Light => Style::new().fg(self.ink(c)),
-            Theme::Mono => Style::new(),
+    /// The colour of `slot`: the config's, else the palette's; none in
+    /// mono, nor for a style that keeps the terminal's own.
+    fn ink_of(self, slot: Slot) -> Option<Color> {
+        if self.palette == Palette::Mono {
+            return None;
+        }
+        let (_, _, dark, _) = SLOTS[slot as usize];
+        self.colors[slot as usize].or_else(|| dark.map(|c| self.ink(c)))
+    }
+
+    /// The foreground of `slot`.
+    fn color(self, slot: Slot) -> Style {
+        match self.ink_of(slot) {
+            Some(c) => Style::new().fg(c),
+            None => Style::new(),
         }
     }
 
     /// The terminal style of a piece of article text.
     pub fn text(self, style: DocStyle) -> Style {
         let base = match style.role {
-            Role::Text => Style::new(),
-            Role::TableHeader => Style::new().add_modifier(Modifier::BOLD),
-            Role::Heading(1) | Role::Title => self.color(215).add_modifier(Modifier::BOLD),
-            Role::Heading(2) => self.color(180).add_modifier(Modifier::BOLD),
-            Role::Heading(3) => self.color(110).add_modifier(Modifier::BOLD),
-            Role::Heading(_) => self
-                .color(109)
-                .add_modifier(Modifier::BOLD | Modifier::ITALIC),
-            Role::HeadingRule(1) => self.color(215),
-            Role::HeadingRule(_) => self.color(180),
-            Role::Quote => self.color(250).add_modifier(Modifier::ITALIC),
-            Role::QuoteBar | Role::TableBorder | Role::Rule | Role::Continuation => {
-                self.color(240).add_modifier(self.dim())
+            Role::Text => self.color(Slot::Text),
+            Role::TableHeader => self.color(Slot::Text).add_modifier(Modifier::BOLD),
+            Role::Heading(1) | Role::Title => {
+                self.color(Slot::Heading1).add_modifier(Modifier::BOLD)
             }
-            Role::ListMarker | Role::FootnoteLabel | Role::Alert => self.color(110),
-            Role::CodeBlock => self.color(151),
-            Role::CodeLang => self.color(242).add_modifier(Modifier::ITALIC),
-            Role::Html => self.color(242).add_modifier(self.dim()),
-            Role::Byline => self.color(245).add_modifier(Modifier::ITALIC),
+            Role::Heading(2) => self.color(Slot::Heading2).add_modifier(Modifier::BOLD),
+            Role::Heading(3) => self.color(Slot::Heading3).add_modifier(Modifier::BOLD),
+            Role::Heading(level) => {
+                let slot = match level {
+                    4 => Slot::Heading4,
+                    5 => Slot::Heading5,
+                    _ => Slot::Heading6,
+                };
+                self.color(slot)
+                    .add_modifier(Modifier::BOLD | Modifier::ITALIC)
+            }
+            Role::HeadingRule(1) => self.color(Slot::Heading1),
+            Role::HeadingRule(_) => self.color(Slot::Heading2),
+            Role::Quote => self.color(Slot::Quote).add_modifier(Modifier::ITALIC),
+            Role::QuoteBar | Role::TableBorder | Role::Rule | Role::Continuation => {
+                self.color(Slot::Border).add_modifier(self.dim())
+            }
+            Role::ListMarker | Role::FootnoteLabel | Role::Alert => self.color(Slot::Marker),
+            Role::CodeBlock => self.color(Slot::Code),
+            Role::Syntax(token) => self.syntax(token),
+            Role::CodeLang => self.color(Slot::Dim).add_modifier(Modifier::ITALIC),
+            Role::Html => self.color(Slot::Dim).add_modifier(self.dim()),
+            Role::Byline => self.color(Slot::Byline).add_modifier(Modifier::ITALIC),
         };
         self.flags(base, style.flags)
     }
 
+    /// A token of highlighted code (256-colour indices). Mono keeps the
+    /// two that matter most to a reader: keywords bold, comments italic.
+    fn syntax(self, token: Token) -> Style {
+        let (dark, light) = match token {
+            Token::Keyword => (176, 90),
+            Token::String => (180, 94),
+            Token::Comment => (244, 243),
+            Token::Constant => (215, 130),
+            Token::Function => (110, 25),
+            Token::Type => (116, 30),
+            Token::Punctuation => (247, 240),
+        };
+        let style = match self.palette {
+            Palette::Dark => Style::new().fg(Color::Indexed(dark)),
+            Palette::Light => Style::new().fg(Color::Indexed(light)),
+            Palette::Mono => Style::new(),
+        };
+        match token {
+            Token::Keyword if self.palette == Palette::Mono => style.add_modifier(Modifier::BOLD),
+            Token::Comment => style.add_modifier(Modifier::ITALIC),
+            _ => style,
+        }
+    }
+
     fn dim(self) -> Modifier {
-        match self {
-            Theme::Dark | Theme::Light => Modifier::empty(),
-            Theme::Mono => Modifier::DIM,
+        match self.palette {
+            Palette::Dark | Palette::Light => Modifier::empty(),
+            Palette::Mono => Modifier::DIM,
         }
     }
 
@@ -110,60 +356,69 @@ impl Theme {
             s = s.add_modifier(Modifier::CROSSED_OUT);
         }
         if flags.contains(Flags::CODE) {
-            s = s.patch(self.color(151));
-            if self == Theme::Mono {
+            s = s.patch(self.color(Slot::Code));
+            if self.palette == Palette::Mono {
                 s = s.add_modifier(Modifier::BOLD);
             }
         }
         if flags.contains(Flags::LINK) {
-            s = s.patch(self.color(75)).add_modifier(Modifier::UNDERLINED);
+            s = s
+                .patch(self.color(Slot::Link))
+                .add_modifier(Modifier::UNDERLINED);
         }
         if flags.contains(Flags::IMAGE) {
-            s = s.patch(self.color(176)).add_modifier(Modifier::ITALIC);
+            s = s
+                .patch(self.color(Slot::Image))
+                .add_modifier(Modifier::ITALIC);
         }
         if flags.contains(Flags::FOOTNOTE_REF) {
-            s = s.patch(self.color(110));
+            s = s.patch(self.color(Slot::Marker));
         }
         if flags.contains(Flags::HTML) {
-            s = s.patch(self.color(242)).add_modifier(self.dim());
+            s = s.patch(self.color(Slot::Dim)).add_modifier(self.dim());
         }
         if flags.contains(Flags::STAND_IN) {
-            s = s.patch(self.color(203)).add_modifier(Modifier::REVERSED);
+            s = s
+                .patch(self.color(Slot::StandIn))
+                .add_modifier(Modifier::REVERSED);
         }
         s
     }
 
+    /// A bar style: `slot`'s colour on the status bar's background, or
+    /// reverse video in mono.
+    fn bar(self, slot: Slot) -> Style {
+        match (self.ink_of(slot), self.ink_of(Slot::StatusBackground)) {
+            (Some(fg), Some(bg)) => Style::new().fg(fg).bg(bg),
+            _ => Style::new().add_modifier(Modifier::REVERSED),
+        }
+    }
+
     /// The status bar.
     pub fn status(self) -> Style {
-        match self {
-            Theme::Dark | Theme::Light => Style::new().fg(self.ink(252)).bg(self.ink(236)),
-            Theme::Mono => Style::new().add_modifier(Modifier::REVERSED),
-        }
+        self.bar(Slot::Status)
     }
 
     /// The quieter half of the status bar: section and progress.
     pub fn status_dim(self) -> Style {
-        match self {
-            Theme::Dark | Theme::Light => Style::new().fg(self.ink(246)).bg(self.ink(236)),
-            Theme::Mono => Style::new().add_modifier(Modifier::REVERSED),
-        }
+        self.bar(Slot::StatusDim)
     }
 
     /// A warning or notice in the status bar.
     pub fn message(self) -> Style {
-        match self {
-            Theme::Dark | Theme::Light => Style::new().fg(self.ink(222)).bg(self.ink(236)),
-            Theme::Mono => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        match self.palette {
+            Palette::Dark | Palette::Light => self.bar(Slot::Message),
+            Palette::Mono => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         }
     }
 
     /// Keys in the help overlay.
     pub fn key(self) -> Style {
-        self.color(215).add_modifier(Modifier::BOLD)
+        self.color(Slot::Key).add_modifier(Modifier::BOLD)
     }
 
     pub fn border(self) -> Style {
-        self.color(240)
+        self.color(Slot::Border)
     }
 
     /// An outline row, by heading level.
@@ -171,23 +426,26 @@ impl Theme {
         match level {
             1 => Style::new().add_modifier(Modifier::BOLD),
             2 => Style::new(),
-            _ => self.color(250),
+            _ => match self.palette {
+                Palette::Mono => Style::new(),
+                _ => Style::new().fg(self.ink(250)),
+            },
         }
     }
 
     /// The outline row of the section being read.
     pub fn outline_current(self) -> Style {
-        self.color(215).add_modifier(Modifier::BOLD)
+        self.color(Slot::Current).add_modifier(Modifier::BOLD)
     }
 
     /// Minutes and progress in an outline row.
     pub fn outline_meta(self) -> Style {
-        self.color(244)
+        self.color(Slot::Meta)
     }
 
     /// Letters matched by a filter.
     pub fn matched(self) -> Style {
-        self.color(222)
+        self.color(Slot::Match)
             .add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
     }
 
@@ -199,14 +457,82 @@ impl Theme {
 
     /// The mark beside a bookmarked line.
     pub fn bookmark(self) -> Style {
-        match self {
-            Theme::Dark | Theme::Light => Style::new().fg(self.ink(215)),
-            Theme::Mono => Style::new().add_modifier(Modifier::BOLD),
+        match self.palette {
+            Palette::Dark | Palette::Light => self.color(Slot::Bookmark),
+            Palette::Mono => Style::new().add_modifier(Modifier::BOLD),
         }
     }
 
-    /// The link selected with Tab.
+    /// The link selected with Tab: reverse video, or the configured
+    /// background.
     pub fn selected_link(self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        match self.ink_of(Slot::SelectedLink) {
+            Some(bg) => Style::new().bg(bg),
+            None => Style::new().add_modifier(Modifier::REVERSED),
+        }
+    }
+}
+
+/// A colour as `[colors]` writes it: a name (`red`, `light blue`,
+/// `dark gray`…), `#rrggbb`, a 256-colour index, or `default` for the
+/// terminal's own. Named colours become their index (0 to 15), which every
+/// output, `longform cat` included, can write.
+fn parse_color(text: &str) -> Option<Color> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("default") {
+        return Some(Color::Reset);
+    }
+    let color: Color = text.parse().ok()?;
+    let index = match color {
+        Color::Black => 0,
+        Color::Red => 1,
+        Color::Green => 2,
+        Color::Yellow => 3,
+        Color::Blue => 4,
+        Color::Magenta => 5,
+        Color::Cyan => 6,
+        Color::Gray => 7,
+        Color::DarkGray => 8,
+        Color::LightRed => 9,
+        Color::LightGreen => 10,
+        Color::LightYellow => 11,
+        Color::LightBlue => 12,
+        Color::LightMagenta => 13,
+        Color::LightCyan => 14,
+        Color::White => 15,
+        other => return Some(other),
+    };
+    Some(Color::Indexed(index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_in_their_order() {
+        for (i, (slot, _, _, _)) in SLOTS.iter().enumerate() {
+            assert_eq!(*slot as usize, i, "{slot:?}");
+        }
+    }
+
+    #[test]
+    fn colours_as_written() {
+        let cases = [
+            ("red", Some(Color::Indexed(1))),
+            ("light blue", Some(Color::Indexed(12))),
+            ("Bright-Green", Some(Color::Indexed(10))),
+            ("dark grey", Some(Color::Indexed(8))),
+            ("#ff8000", Some(Color::Rgb(255, 128, 0))),
+            ("75", Some(Color::Indexed(75))),
+            ("default", Some(Color::Reset)),
+            ("256", None),
+            ("#ff80", None),
+            ("bleu", None),
+            ("", None),
+        ];
+        for (text, color) in cases {
+            assert_eq!(parse_color(text), color, "{text:?}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 mod bookmarks;
 mod help;
 mod library;
+mod links;
 mod outline;
 mod reader;
 pub mod status;
@@ -50,44 +51,58 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
         body
     };
     app.fit(text.width, text.height);
+    let column = reader::column(app, text);
+    app.text_column = (column.x, column.y, column.width, column.height);
     let screen = app.reader.screen(&app.doc, &mut app.layout);
     reader::draw(frame, app, &screen, text);
     status::draw(frame, app, &screen, bar);
+    let mut rows = Vec::new();
     match app.mode {
         Mode::Help => help::draw(frame, app, area),
         Mode::Outline | Mode::OutlineFilter => {
             if let Some(list) = &app.list {
-                outline::draw_overlay(frame, app, list, body);
+                rows = outline::draw_overlay(frame, app, list, body);
             }
         }
         Mode::Bookmarks => {
             if let Some(list) = &app.marks {
-                bookmarks::draw(frame, app, list, body);
+                rows = bookmarks::draw(frame, app, list, body);
             }
         }
         Mode::Prompt => {
             if let Some(list) = &app.marks {
-                bookmarks::draw(frame, app, list, body);
+                rows = bookmarks::draw(frame, app, list, body);
             }
             status::draw_prompt(frame, app, bar);
         }
+        Mode::Hints => links::draw_hints(frame, app),
+        Mode::Links => {
+            if let Some(list) = &app.link_list {
+                rows = links::draw_list(frame, app, list, body);
+            }
+        }
         Mode::Reading => {}
     }
+    if app.confirm.is_some() {
+        links::draw_confirm(frame, app, body);
+    }
+    app.list_rows = rows;
 }
 
 /// Draw the library screen, with its help when asked.
 pub fn draw_library(
     frame: &mut Frame<'_>,
-    lib: &super::library::Library,
+    lib: &mut super::library::Library,
     theme: super::theme::Theme,
     wpm: usize,
 ) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
+        lib.row_hits.clear();
         return;
     }
-    library::draw(frame, lib, theme, wpm);
+    lib.row_hits = library::draw(frame, lib, theme, wpm);
     if lib.help {
         help::draw_table(frame, super::keymap::LIBRARY_HELP, theme, 0, area);
     }

@@ -12,7 +12,14 @@ use super::status::fit;
 use crate::library::ago;
 use crate::tui::app::{App, BookmarkList};
 
-pub fn draw(frame: &mut Frame<'_>, app: &App, list: &BookmarkList, area: Rect) {
+/// Draw the list; returns which bookmark each screen row shows, for
+/// clicks.
+pub fn draw(
+    frame: &mut Frame<'_>,
+    app: &App,
+    list: &BookmarkList,
+    area: Rect,
+) -> Vec<(u16, usize)> {
     let rect = super::centred(
         area,
         area.width.saturating_sub(4).min(90),
@@ -37,7 +44,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, list: &BookmarkList, area: Rect) {
     // Two rows a bookmark; keep the cursor in view.
     let per_page = (usize::from(inner.height) / 2).max(1);
     let offset = list.cursor.saturating_sub(per_page.saturating_sub(1));
-    for (i, b) in marks.iter().enumerate().skip(offset).take(per_page) {
+    let mut rows = Vec::new();
+    for (n, (i, b)) in marks
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(per_page)
+        .enumerate()
+    {
+        let y = inner.y + u16::try_from(2 * n).unwrap_or(u16::MAX);
+        rows.extend([(y, i), (y.saturating_add(1), i)]);
         let selected = i == list.cursor;
         let mut head = app.theme.outline_current();
         let mut dim = app.theme.outline_meta();
@@ -69,4 +85,5 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, list: &BookmarkList, area: Rect) {
         lines.push(Line::styled(fit(&detail, width), app.theme.outline_meta()));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    rows
 }

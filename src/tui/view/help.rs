@@ -1,4 +1,5 @@
-//! The help overlay: every key, generated from the keymap's table.
+//! The help overlay: every key, generated from the keymap in effect, so a
+//! key remapped in the config shows where it is.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,27 +9,32 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::app::App;
-use crate::tui::keymap::HELP;
+use crate::tui::keymap::help;
 use crate::tui::theme::Theme;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    draw_table(frame, HELP, app.theme, app.help_scroll, area);
+    draw_table(frame, &help(&app.keymap), app.theme, app.help_scroll, area);
 }
 
 /// A table of keys in a box: two columns when it is too tall for one and
 /// they fit side by side, scrolled by `scroll` rows when it still does not.
-pub fn draw_table(
+pub fn draw_table<K: AsRef<str>>(
     frame: &mut Frame<'_>,
-    table: &[(&str, &str)],
+    table: &[(K, &str)],
     theme: Theme,
     scroll: usize,
     area: Rect,
 ) {
-    let key_width = table.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let key_width = table
+        .iter()
+        .map(|(k, _)| k.as_ref().width())
+        .max()
+        .unwrap_or(0);
     let text_width = table.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
     let lines: Vec<Line<'_>> = table
         .iter()
         .map(|(k, d)| {
+            let k = k.as_ref();
             if k.is_empty() {
                 Line::from(Span::styled(
                     format!(" {d}"),
@@ -49,7 +55,7 @@ pub fn draw_table(
     let (left, right) = if two {
         let middle = lines.len() / 2;
         let split = (0..lines.len())
-            .filter(|&i| table[i].0.is_empty())
+            .filter(|&i| table[i].0.as_ref().is_empty())
             .min_by_key(|&i| i.abs_diff(middle))
             .unwrap_or(middle);
         let mut left = lines;

@@ -79,7 +79,9 @@ fn row_line<'a>(row: &Row, width: usize, selected: bool, wpm: usize, theme: Them
     ])
 }
 
-pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) {
+/// Draw the library; returns which row of `visible()` each screen row
+/// shows, for clicks.
+pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> Vec<(u16, usize)> {
     let area = frame.area();
     let width = usize::from(area.width);
     let visible = lib.visible();
@@ -106,7 +108,10 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) {
         )));
     }
     let offset = lib.cursor.saturating_sub(rows.saturating_sub(1));
+    let mut hits = Vec::new();
     for (i, row) in visible.iter().enumerate().skip(offset).take(rows) {
+        let y = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        hits.push((area.y.saturating_add(y), i));
         lines.push(row_line(row, width, i == lib.cursor, wpm, theme));
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -130,4 +135,5 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) {
         Paragraph::new(Line::styled(text + &" ".repeat(pad), theme.status())),
         bar,
     );
+    hits
 }

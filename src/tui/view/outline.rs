@@ -76,8 +76,14 @@ fn scroll_offset(cursor: usize, len: usize, rows: usize) -> usize {
     cursor.saturating_sub(rows / 2).min(len - rows)
 }
 
-/// The outline overlay, centred over the text.
-pub fn draw_overlay(frame: &mut Frame<'_>, app: &App, list: &OutlineList, area: Rect) {
+/// The outline overlay, centred over the text. Returns which entry each
+/// screen row shows, for clicks.
+pub fn draw_overlay(
+    frame: &mut Frame<'_>,
+    app: &App,
+    list: &OutlineList,
+    area: Rect,
+) -> Vec<(u16, usize)> {
     let rect = super::centred(
         area,
         area.width.saturating_sub(4).min(76),
@@ -105,7 +111,15 @@ pub fn draw_overlay(frame: &mut Frame<'_>, app: &App, list: &OutlineList, area: 
         lines.push(Line::from("No heading matches"));
     }
     let offset = scroll_offset(list.cursor, entries.len(), rows);
-    for (i, e) in entries.iter().enumerate().skip(offset).take(rows) {
+    let mut hit_rows = Vec::new();
+    for (n, (i, e)) in entries
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+        .enumerate()
+    {
+        hit_rows.push((inner.y + u16::try_from(n).unwrap_or(u16::MAX), i));
         let collapsed = list.collapsed.contains(&e.section) && app.outline.has_children(e.section);
         lines.push(row(app, e, width, i == list.cursor, collapsed, false));
     }
@@ -134,6 +148,7 @@ pub fn draw_overlay(frame: &mut Frame<'_>, app: &App, list: &OutlineList, area: 
         };
         frame.render_widget(Paragraph::new(line), at);
     }
+    hit_rows
 }
 
 /// The pinned sidebar, following the reader: the current section is always

@@ -13,15 +13,20 @@ use crate::layout::Seg;
 use crate::reader::Screen;
 use crate::tui::app::App;
 
-pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
+/// The text column: the measure, centred in the text area.
+pub fn column(app: &App, area: Rect) -> Rect {
     let measure = u16::try_from(app.layout.width())
         .unwrap_or(area.width)
         .min(area.width);
-    let column = Rect {
+    Rect {
         x: area.x + (area.width - measure) / 2,
         width: measure,
         ..area
-    };
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
+    let column = column(app, area);
     let matches = app.search.as_ref().map_or(&[][..], |s| &s.matches[..]);
     let lines: Vec<Line<'_>> = screen
         .lines

@@ -45,6 +45,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         },
         _ => right,
     };
+    // A notice too long to sit beside the progress takes the whole bar:
+    // it is there only until the next key.
+    let right = match &app.message {
+        Some(msg) if msg.width() + 1 > usize::from(area.width).saturating_sub(right.width()) => {
+            String::new()
+        }
+        _ => right,
+    };
     let room = usize::from(area.width).saturating_sub(right.width());
     let mut spans = Vec::new();
     if let Some(msg) = &app.message {

@@ -1,0 +1,313 @@
+//! Links as the reader offers them: the list of every link with its text,
+//! target and section; the letter hints shown on the links of a screen; and
+//! the rules for opening a link outside the article, where a visible text
+//! must never hide a different target.
+
+use crate::document::{Document, LinkTarget, block_spans};
+use crate::position::Position;
+
+/// The schemes longform hands to the system opener.
+pub const OPENABLE: [&str; 3] = ["http", "https", "mailto"];
+
+/// One link of the article, as the link list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkEntry {
+    /// The index into `Document::links`.
+    pub index: u32,
+    /// The visible text, as rendered.
+    pub text: String,
+    /// Where it goes, in words a reader can check.
+    pub target: String,
+    /// The heading of the section the link is in.
+    pub section: Option<String>,
+    /// Where the link starts in the source.
+    pub source: usize,
+}
+
+/// Every link of `doc`, in reading order.
+pub fn entries(doc: &Document) -> Vec<LinkEntry> {
+    let mut texts = vec![String::new(); doc.links.len()];
+    for block in &doc.blocks {
+        for span in block_spans(&block.kind) {
+            if let Some(t) = span
+                .link
+                .and_then(|l| usize::try_from(l).ok())
+                .and_then(|l| texts.get_mut(l))
+            {
+                t.push_str(&span.text);
+            }
+        }
+    }
+    let mut out: Vec<LinkEntry> = doc
+        .links
+        .iter()
+        .zip(texts)
+        .enumerate()
+        .map(|(i, (link, text))| LinkEntry {
+            index: u32::try_from(i).unwrap_or(u32::MAX),
+            text: squeeze(&text),
+            target: describe(doc, &link.target),
+            section: doc
+                .section_at(Position(link.source))
+                .map(|h| h.text.clone()),
+            source: link.source,
+        })
+        .collect();
+    out.sort_by_key(|e| (e.source, e.index));
+    out
+}
+
+/// Whitespace runs as single spaces, trimmed.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A link's target as the list and the status bar show it.
+pub fn describe(doc: &Document, target: &LinkTarget) -> String {
+    match target {
+        LinkTarget::Internal(slug) => match doc.headings.iter().find(|h| &h.slug == slug) {
+            Some(h) => format!("#{slug} · {}", h.text),
+            None => format!("#{slug} (not in this article)"),
+        },
+        LinkTarget::Footnote(n) => format!("footnote {n}"),
+        LinkTarget::External(url) => crate::parse::sanitize(url),
+    }
+}
+
+/// Why an external link is not opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A scheme other than http, https and mailto (or none).
+    Scheme(String),
+    /// Control characters, spaces or an empty target.
+    Malformed,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Scheme(s) if s.is_empty() => {
+                f.write_str("only http, https and mailto links open, and this one has no scheme")
+            }
+            Refusal::Scheme(s) => write!(f, "only http, https and mailto links open, not {s}:"),
+            Refusal::Malformed => f.write_str("the target has control characters or spaces"),
+        }
+    }
+}
+
+/// `url` when it may be handed to the system opener: an http, https or
+/// mailto target with no control characters and no spaces.
+pub fn openable(url: &str) -> Result<&str, Refusal> {
+    let url = url.trim();
+    if url.is_empty() || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Refusal::Malformed);
+    }
+    let scheme = scheme(url).unwrap_or("");
+    if OPENABLE.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
+        Ok(url)
+    } else {
+        Err(Refusal::Scheme(crate::parse::sanitize(scheme)))
+    }
+}
+
+/// The scheme of `url`: letters, digits, `+`, `-` and `.` before a colon,
+/// starting with a letter.
+fn scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// The host of an http(s) URL or of a bare `www.example.com/…` text,
+/// lowercased; the address of a mailto.
+fn host(text: &str) -> Option<String> {
+    let t = text.trim().trim_end_matches(['.', ',', ';', ')']);
+    let lower = t.to_ascii_lowercase();
+    let rest = if let Some(r) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
+        r
+    } else if let Some(r) = lower.strip_prefix("mailto:") {
+        return Some(r.split('?').next().unwrap_or(r).to_string());
+    } else if lower.starts_with("www.") {
+        &lower
+    } else {
+        return None;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host);
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+/// A warning when a link's visible text looks like an address other than
+/// where the link goes: `[https://bank.example](https://evil.example)`.
+pub fn disguise(text: &str, url: &str) -> Option<String> {
+    let shown = host(text)?;
+    let real = host(url);
+    if real.as_deref() == Some(shown.as_str()) {
+        return None;
+    }
+    Some(format!(
+        "the text shows {} but the link goes to {}",
+        crate::parse::sanitize(&shown),
+        crate::parse::sanitize(real.as_deref().unwrap_or(url))
+    ))
+}
+
+/// The letters hints are made of, easiest to type first.
+const HINT_LETTERS: &[u8] = b"asdfjklghqwertyuiopzxcvbnm";
+
+/// `n` distinct hint labels, all of the same length so that none is the
+/// start of another: single letters up to 26 links, then pairs.
+pub fn hint_labels(n: usize) -> Vec<String> {
+    let base = HINT_LETTERS.len();
+    let mut len = 1;
+    let mut capacity = base;
+    while capacity < n {
+        len += 1;
+        capacity = capacity.saturating_mul(base);
+    }
+    (0..n)
+        .map(|mut i| {
+            let mut label = vec![0u8; len];
+            for slot in label.iter_mut().rev() {
+                *slot = HINT_LETTERS[i % base];
+                i /= base;
+            }
+            String::from_utf8(label).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The OSC 8 sequence that starts a hyperlink to `url`, or `None` when the
+/// target may not be emitted: only openable targets are, so no control
+/// character (an escape that ends the sequence early) can reach the
+/// terminal.
+pub fn osc8_start(url: &str) -> Option<String> {
+    let url = openable(url).ok()?;
+    // The spec allows only printable ASCII in the URI; anything else is
+    // refused rather than guessed at.
+    url.bytes()
+        .all(|b| (0x21..0x7f).contains(&b))
+        .then(|| format!("\x1b]8;;{url}\x1b\\"))
+}
+
+/// The OSC 8 sequence that ends a hyperlink.
+pub const OSC8_END: &str = "\x1b]8;;\x1b\\";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(md: &str) -> Document {
+        crate::parse::parse(md)
+    }
+
+    #[test]
+    fn entries_have_text_target_and_section() {
+        let d = doc(
+            "# One\n\nSee [the *docs*](https://example.com/docs) and [two](#two).\n\n\
+                     # Two\n\nA note[^n] and <mailto:a@b.example>.\n\n[^n]: The note.\n",
+        );
+        let e = entries(&d);
+        assert_eq!(e.len(), 4, "{e:#?}");
+        assert_eq!(e[0].text, "the docs");
+        assert_eq!(e[0].target, "https://example.com/docs");
+        assert_eq!(e[0].section.as_deref(), Some("One"));
+        assert_eq!(e[1].text, "two");
+        assert_eq!(e[1].target, "#two · Two");
+        assert_eq!(e[2].target, "footnote 1");
+        assert_eq!(e[2].section.as_deref(), Some("Two"));
+        assert_eq!(e[3].target, "mailto:a@b.example");
+        assert!(e.windows(2).all(|w| w[0].source <= w[1].source));
+    }
+
+    #[test]
+    fn only_http_https_and_mailto_open() {
+        let table = [
+            (
+                "https://example.com/a?b=c#d",
+                Ok("https://example.com/a?b=c#d"),
+            ),
+            ("HTTP://EXAMPLE.COM", Ok("HTTP://EXAMPLE.COM")),
+            (
+                "mailto:someone@example.com",
+                Ok("mailto:someone@example.com"),
+            ),
+            ("file:///etc/passwd", Err(Refusal::Scheme("file".into()))),
+            (
+                "javascript:alert(1)",
+                Err(Refusal::Scheme("javascript".into())),
+            ),
+            ("ftp://example.com", Err(Refusal::Scheme("ftp".into()))),
+            ("example.com/page", Err(Refusal::Scheme(String::new()))),
+            ("relative/path.md", Err(Refusal::Scheme(String::new()))),
+            ("https://exa\u{1b}]8;;mple.com", Err(Refusal::Malformed)),
+            ("https://example.com/a b", Err(Refusal::Malformed)),
+            ("", Err(Refusal::Malformed)),
+        ];
+        for (url, want) in table {
+            assert_eq!(openable(url), want, "{url:?}");
+        }
+        assert!(
+            openable("file:///x")
+                .unwrap_err()
+                .to_string()
+                .contains("only http, https and mailto")
+        );
+    }
+
+    #[test]
+    fn a_text_that_shows_another_address_is_named() {
+        assert_eq!(disguise("the docs", "https://example.com"), None);
+        assert_eq!(
+            disguise("https://example.com/a", "https://www.example.com/b"),
+            None
+        );
+        assert_eq!(disguise("www.example.com", "http://example.com"), None);
+        let w = disguise("https://bank.example", "https://evil.example/login").unwrap();
+        assert!(
+            w.contains("bank.example") && w.contains("evil.example"),
+            "{w}"
+        );
+        assert!(disguise("www.bank.example", "mailto:x@evil.example").is_some());
+    }
+
+    #[test]
+    fn hint_labels_are_distinct_and_prefix_free() {
+        assert_eq!(hint_labels(3), ["a", "s", "d"]);
+        for n in [0, 1, 26, 27, 200, 700] {
+            let labels = hint_labels(n);
+            assert_eq!(labels.len(), n);
+            let mut sorted = labels.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), n, "{n}: duplicates");
+            for a in &labels {
+                assert!(
+                    labels.iter().all(|b| a == b || !b.starts_with(a.as_str())),
+                    "{n}: {a} is a prefix"
+                );
+            }
+        }
+        assert!(hint_labels(27).iter().all(|l| l.len() == 2));
+    }
+
+    #[test]
+    fn osc8_only_for_clean_openable_targets() {
+        assert_eq!(
+            osc8_start("https://example.com/a").as_deref(),
+            Some("\x1b]8;;https://example.com/a\x1b\\")
+        );
+        assert_eq!(osc8_start("https://e.com/\u{7}x"), None);
+        assert_eq!(osc8_start("https://e.com/\u{9b}x"), None);
+        assert_eq!(osc8_start("https://e.com/é"), None);
+        assert_eq!(osc8_start("file:///etc/passwd"), None);
+    }
+}

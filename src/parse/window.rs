@@ -1,0 +1,408 @@
+//! A window of a long article, parsed on its own so that the first screen
+//! of a 10 MB file shows in milliseconds while the whole is parsed on a
+//! thread (issue 7).
+//!
+//! A window starts and ends where a block surely starts: a line at column 0
+//! after a blank line, outside fenced code, front matter and the HTML blocks
+//! that may hold blank lines. The blocks inside are then the same as in the
+//! whole parse, except what needs the rest of the file: reference links and
+//! footnotes defined elsewhere, footnote numbers, and the slugs of repeated
+//! headings. Those are right once the whole parse lands. Every offset is
+//! into the whole source, so positions mean the same in both.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::document::{BlockKind, Document, Span};
+
+/// Articles at least this long open on a window first.
+pub const PROGRESSIVE_MIN: usize = 256 * 1024;
+/// Source bytes a window keeps before and after the place it is for.
+const BEFORE: usize = 16 * 1024;
+const AFTER: usize = 96 * 1024;
+/// How far past the wanted edge a block start is looked for before the
+/// window is cut inside a paragraph instead (a very long line).
+const SLACK: usize = 64 * 1024;
+
+/// The part of `text` a window around byte `at` parses.
+pub fn window_around(text: &str, at: usize) -> Range<usize> {
+    let at = at.min(text.len());
+    let want_start = at.saturating_sub(BEFORE);
+    let want_end = at.saturating_add(AFTER).min(text.len());
+    let starts = block_starts(text, want_start.saturating_sub(SLACK), want_end + SLACK);
+    let start = if want_start == 0 {
+        0
+    } else {
+        starts
+            .iter()
+            .rev()
+            .find(|&&s| s <= want_start)
+            .copied()
+            .unwrap_or_else(|| cut_in_text(text, want_start, false))
+    };
+    let end = if want_end >= text.len() {
+        text.len()
+    } else {
+        starts
+            .iter()
+            .find(|&&s| s >= want_end)
+            .copied()
+            .unwrap_or_else(|| cut_in_text(text, want_end, true))
+    };
+    start..end.max(start)
+}
+
+/// Block starts in `text` between `from` and `to` (byte offsets of line
+/// starts), found by one pass over the lines from the start of the file
+/// that keeps track of fences, front matter and multi-line HTML.
+fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut prev_blank = true;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut html_end: Option<&'static [u8]> = None;
+    let mut front = if bytes.starts_with(b"---") || bytes.starts_with(b"+++") {
+        Some(bytes[0])
+    } else {
+        None
+    };
+    let mut first = true;
+    while at < bytes.len() && at <= to {
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        let line = &bytes[at..end];
+        let blank = line.iter().all(|b| b.is_ascii_whitespace());
+        if let Some(c) = front {
+            if !first && line.len() >= 3 && line[..3].iter().all(|&b| b == c)
+                || (c == b'-' && line.starts_with(b"..."))
+            {
+                front = None;
+                prev_blank = true;
+                at = end + 1;
+                continue;
+            }
+        } else if let Some((c, n)) = fence {
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            let run = line[indent.min(line.len())..]
+                .iter()
+                .take_while(|&&b| b == c)
+                .count();
+            if indent < 4 && run >= n && line[indent + run..].iter().all(u8::is_ascii_whitespace) {
+                fence = None;
+            }
+        } else if let Some(close) = html_end {
+            if contains_ci(line, close) {
+                html_end = None;
+            }
+        } else {
+            if prev_blank && !blank && line[0] != b' ' && line[0] != b'\t' && at >= from {
+                out.push(at);
+            }
+            fence = fence_open(line);
+            if fence.is_none() {
+                html_end = html_open(line).filter(|close| !contains_ci(line, close));
+            }
+        }
+        first = false;
+        prev_blank = blank;
+        at = end + 1;
+    }
+    out
+}
+
+/// The fence character and length a line opens, if it opens one.
+fn fence_open(line: &[u8]) -> Option<(u8, usize)> {
+    let indent = line.iter().take_while(|&&b| b == b' ').count();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let c = *rest.first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = rest.iter().take_while(|&&b| b == c).count();
+    // A backtick fence's info string has no backtick.
+    (n >= 3 && !(c == b'`' && rest[n..].contains(&b'`'))).then_some((c, n))
+}
+
+/// The end marker of an HTML block that may hold blank lines (CommonMark
+/// kinds 1 to 5), when `line` starts one.
+fn html_open(line: &[u8]) -> Option<&'static [u8]> {
+    let indent = line.iter().take_while(|&&b| b == b' ').count();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+    if starts(b"<!--") {
+        return Some(b"-->");
+    }
+    for (open, close) in [
+        (&b"<pre"[..], &b"</pre>"[..]),
+        (b"<script", b"</script>"),
+        (b"<style", b"</style>"),
+        (b"<textarea", b"</textarea>"),
+    ] {
+        if starts(open)
+            && rest
+                .get(open.len())
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'>')
+        {
+            return Some(close);
+        }
+    }
+    if starts(b"<?") {
+        return Some(b"?>");
+    }
+    if starts(b"<![CDATA[") {
+        return Some(b"]]>");
+    }
+    if starts(b"<!") {
+        return Some(b">");
+    }
+    None
+}
+
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// A cut inside running text near `at`, when no block starts close by (a
+/// paragraph of megabytes on one line): just after a space that is
+/// followed by a letter, so the window does not start with something that
+/// reads as a list marker or a heading.
+fn cut_in_text(text: &str, at: usize, forward: bool) -> usize {
+    let bytes = text.as_bytes();
+    let ok = |i: usize| {
+        i > 0
+            && i < bytes.len()
+            && bytes[i - 1] == b' '
+            && bytes[i].is_ascii_alphabetic()
+            && text.is_char_boundary(i)
+    };
+    let found = if forward {
+        (at..bytes.len().min(at + SLACK)).find(|&i| ok(i))
+    } else {
+        (at.saturating_sub(SLACK)..=at).rev().find(|&i| ok(i))
+    };
+    found.unwrap_or(if forward { text.len() } else { 0 })
+}
+
+/// Parse the window of `text` around byte `at`. `fingerprint` is the whole
+/// text's. The counts of words are estimates, scaled from the window, until
+/// the whole parse replaces the document.
+pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
+    let range = window_around(text, at);
+    let part = &text[range.clone()];
+    let references = references(text, &range);
+    let footnotes = footnotes_before(&text[..range.start]);
+    let mut doc = super::parse_window_part(part, &references, &footnotes);
+    if range.start > 0 {
+        shift(&mut doc, range.start);
+        // No front matter outside the start of the file.
+        doc.meta = crate::document::Meta::default();
+    }
+    doc.source_len = text.len();
+    doc.fingerprint = fingerprint;
+    if !part.is_empty() && range.len() < text.len() {
+        // Words per byte as in the window, for progress and time left.
+        #[allow(clippy::cast_precision_loss)]
+        let per_byte = doc.words as f64 / part.len() as f64;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let scale = |bytes: usize| (bytes as f64 * per_byte).round() as usize;
+        let before = scale(range.start);
+        for w in &mut doc.words_before_block {
+            *w += before;
+        }
+        doc.words = (before + doc.words).max(scale(text.len()));
+    }
+    doc.window = Some(range);
+    doc
+}
+
+/// A link label as CommonMark compares them: case-folded, with runs of
+/// whitespace as one space.
+pub fn normalize_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The link reference definitions (`[label]: url`) outside `window`, by
+/// normalized label; the first definition of a label wins, as in
+/// CommonMark. A line scan: a definition inside fenced code may be taken
+/// too, which only matters until the whole parse lands.
+fn references(text: &str, window: &Range<usize>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let bytes = text.as_bytes();
+    for hit in memchr::memmem::find_iter(bytes, b"]:") {
+        if window.contains(&hit) {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
+        let line = &text[line_start..hit];
+        let trimmed = line.trim_start_matches(' ');
+        if line.len() - trimmed.len() > 3 {
+            continue;
+        }
+        let Some(label) = trimmed.strip_prefix('[') else {
+            continue;
+        };
+        if label.is_empty() || label.starts_with('^') || label.contains(['[', ']']) {
+            continue;
+        }
+        let rest = &text[hit + 2..];
+        let rest = rest[..rest.find('\n').unwrap_or(rest.len())].trim_start();
+        let dest = match rest.strip_prefix('<') {
+            Some(r) => r.split('>').next().unwrap_or(""),
+            None => rest.split_whitespace().next().unwrap_or(""),
+        };
+        if dest.is_empty() {
+            continue;
+        }
+        out.entry(normalize_label(label))
+            .or_insert_with(|| dest.to_string());
+    }
+    out
+}
+
+/// The footnote labels referenced in `before`, in order of first use.
+fn footnotes_before(before: &str) -> Vec<String> {
+    let bytes = before.as_bytes();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for hit in memchr::memmem::find_iter(bytes, b"[^") {
+        let rest = &before[hit + 2..];
+        let Some(end) = rest.find(']') else {
+            continue;
+        };
+        let label = &rest[..end];
+        if label.is_empty() || label.len() > 100 || label.contains(char::is_whitespace) {
+            continue;
+        }
+        // `[^x]:` starts a definition, not a use.
+        if rest[end + 1..].starts_with(':') {
+            continue;
+        }
+        if seen.insert(label.to_string()) {
+            out.push(label.to_string());
+        }
+    }
+    out
+}
+
+/// Move every source offset of `doc` by `by` bytes.
+fn shift(doc: &mut Document, by: usize) {
+    let spans = |spans: &mut Vec<Span>| {
+        for s in spans {
+            s.source += by;
+        }
+    };
+    for block in &mut doc.blocks {
+        block.source = block.source.start + by..block.source.end + by;
+        match &mut block.kind {
+            BlockKind::Heading { spans: s, .. } | BlockKind::Paragraph { spans: s } => spans(s),
+            BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
+                lines.iter_mut().for_each(spans);
+            }
+            BlockKind::Table { rows, .. } => {
+                rows.iter_mut().flatten().for_each(spans);
+            }
+            BlockKind::Rule => {}
+        }
+    }
+    for link in &mut doc.links {
+        link.source += by;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::block_spans;
+
+    fn kinds(doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
+        doc.blocks
+            .iter()
+            .filter(|b| range.contains(&b.source.start))
+            .map(|b| {
+                let text: String = block_spans(&b.kind).map(|s| s.text.as_str()).collect();
+                (b.source.clone(), text)
+            })
+            .collect()
+    }
+
+    /// The window's blocks are the whole parse's blocks, but for the last
+    /// one or two, which may be cut.
+    fn check(text: &str, at: usize) {
+        let full = crate::parse::parse(text);
+        let win = parse_window(text, at, full.fingerprint);
+        let range = win.window.clone().unwrap();
+        assert!(range.start <= at.min(text.len()) && at.min(text.len()) <= range.end);
+        assert_eq!(win.source_len, full.source_len);
+        let w = kinds(&win, range.clone());
+        let f = kinds(&full, range.clone());
+        let n = w.len().min(f.len()).saturating_sub(2);
+        for i in 0..n {
+            assert_eq!(w[i], f[i], "block {i} of the window at {at}");
+        }
+    }
+
+    #[test]
+    fn windows_of_a_generated_article_match_the_whole_parse() {
+        let text = crate::testgen::article(crate::testgen::SEED, 600 * 1024);
+        for at in [
+            0,
+            1000,
+            200_000,
+            333_333,
+            500_000,
+            text.len() - 10,
+            text.len(),
+        ] {
+            check(&text, at);
+        }
+    }
+
+    #[test]
+    fn windows_of_real_articles_match_the_whole_parse() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Repeat the article so that windows fall inside it.
+            let text = text.repeat((3 * BEFORE / text.len().max(1)).max(1) + 2);
+            for at in (0..text.len()).step_by(text.len() / 7 + 1) {
+                check(&text, at);
+            }
+        }
+    }
+
+    #[test]
+    fn fences_front_matter_and_comments_hold_no_block_start() {
+        let text = "---\ntitle: x\n\nkey: y\n---\n\nPara.\n\n```\ncode\n\nnot a start\n```\n\n\
+                    <!-- a\n\nnot a start -->\n\nLast.\n";
+        let starts = block_starts(text, 0, text.len());
+        let lines: Vec<&str> = starts
+            .iter()
+            .map(|&s| text[s..].lines().next().unwrap())
+            .collect();
+        assert_eq!(lines, ["Para.", "```", "<!-- a", "Last."]);
+    }
+
+    #[test]
+    fn a_single_line_is_cut_between_words() {
+        let text = "word ".repeat(400_000);
+        let r = window_around(&text, 1_000_000);
+        assert!(r.start > 0 && r.end < text.len(), "{r:?}");
+        assert!(r.len() < 4 * (BEFORE + AFTER));
+        assert_eq!(&text[r.start..r.start + 4], "word");
+    }
+}

@@ -1,0 +1,64 @@
+//! The settings the screens run with, made from the config: the theme with
+//! the colours of `[colors]`, and the reading keymap with the keys of
+//! `[keys]`. The config reads the file; the theme and the keymap check the
+//! names they own; this puts the two together, with every warning in the
+//! order of the file.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use super::background;
+use super::keymap::Keymap;
+use super::theme::{Palette, Theme};
+use crate::config::{Config, Warning};
+
+/// The theme and the reading keys in effect.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub theme: Theme,
+    pub keymap: Keymap,
+    /// Problems with `[colors]` and `[keys]`, by line.
+    pub warnings: Vec<Warning>,
+}
+
+impl Settings {
+    /// The settings of `config`. `background` is the palette that suits
+    /// the terminal, when it was asked (see `terminal_background`).
+    pub fn new(config: &Config, background: Option<Palette>) -> Settings {
+        let (theme, mut warnings) =
+            Theme::choose(config.theme, background).with_colors(&config.colors);
+        let (keymap, more) = Keymap::from_config(&config.keys);
+        warnings.extend(more);
+        warnings.sort_by_key(|w| w.line);
+        Settings {
+            theme,
+            keymap,
+            warnings,
+        }
+    }
+}
+
+/// The config at `path` and every problem with it: those the config finds
+/// and those the theme and the keymap find, by line.
+pub fn load(path: &Path) -> (Config, Vec<Warning>) {
+    let (config, mut warnings) = Config::load(path);
+    warnings.extend(Settings::new(&config, None).warnings);
+    warnings.sort_by_key(|w| w.line);
+    (config, warnings)
+}
+
+/// The palette that suits the terminal's background, asked only when it
+/// can matter and cannot hurt: the config names no theme, `NO_COLOR` is
+/// not set, and both stdin and stdout are the terminal (a pipe could be
+/// the article, or a pager).
+pub fn terminal_background(config: &Config) -> Option<Palette> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if config.theme.is_some()
+        || no_color
+        || !std::io::stdin().is_terminal()
+        || !std::io::stdout().is_terminal()
+    {
+        return None;
+    }
+    background::query().map(|light| if light { Palette::Light } else { Palette::Dark })
+}

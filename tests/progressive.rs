@@ -1,0 +1,239 @@
+//! Long articles open on a window parsed on its own, while the whole is
+//! parsed on a thread (issue 7). The first screen must be the one the whole
+//! parse gives, and taking the whole in must not move the reader.
+
+use std::time::{Duration, Instant};
+
+use longform::load::{Source, decode};
+use longform::store::Store;
+use longform::testgen::{self, SEED};
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const W: u16 = 120;
+const H: u16 = 40;
+
+fn source(text: &str, path: Option<std::path::PathBuf>) -> Source {
+    decode(text.as_bytes().to_vec(), "long.md".into(), path).unwrap()
+}
+
+/// The text rows of the screen, without the status bar.
+fn body(app: &mut App) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    let shown = format!("{}", terminal.backend());
+    let mut rows: Vec<String> = shown.lines().map(str::to_string).collect();
+    rows.pop();
+    rows
+}
+
+fn status(app: &mut App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    format!("{}", terminal.backend())
+        .lines()
+        .last()
+        .unwrap()
+        .to_string()
+}
+
+/// Tick until the whole article is in, as the event loop does.
+fn tick_until_whole(app: &mut App) {
+    let start = Instant::now();
+    while app.is_partial() {
+        assert!(start.elapsed() < Duration::from_secs(60), "never landed");
+        app.tick(Instant::now());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn the_first_screen_of_a_window_is_the_whole_parse_s() {
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    let src = source(&text, None);
+    let mut whole = App::open_with(&src, Theme::Dark, None, false, usize::MAX);
+    let mut app = App::new(&src, Theme::Dark);
+    assert!(app.is_partial(), "a 1 MB article opens on a window");
+    assert!(!whole.is_partial());
+    assert_eq!(body(&mut app), body(&mut whole));
+    // A few motions inside the window stay on the window.
+    for _ in 0..3 {
+        app.update(Action::PageDown);
+        whole.update(Action::PageDown);
+    }
+    app.update(Action::LineDown);
+    whole.update(Action::LineDown);
+    assert_eq!(body(&mut app), body(&mut whole));
+    let top = app.top();
+    tick_until_whole(&mut app);
+    assert_eq!(app.top(), top, "the whole parse does not move the reader");
+    assert_eq!(body(&mut app), body(&mut whole));
+    assert_eq!(status(&mut app), status(&mut whole));
+}
+
+#[test]
+fn a_jump_far_away_waits_for_the_whole_article() {
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    let src = source(&text, None);
+    let mut whole = App::open_with(&src, Theme::Dark, None, false, usize::MAX);
+    let mut app = App::new(&src, Theme::Dark);
+    body(&mut app);
+    body(&mut whole);
+    assert!(app.is_partial());
+    app.update(Action::Bottom);
+    whole.update(Action::Bottom);
+    assert!(!app.is_partial());
+    assert_eq!(body(&mut app), body(&mut whole));
+    assert!(status(&mut app).contains("100% · end"));
+}
+
+#[test]
+fn resuming_deep_in_a_long_article_opens_a_window_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(&dir.path().join("config"));
+    let file = dir.path().join("long.md");
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    std::fs::write(&file, &text).unwrap();
+    let src = || source(&text, Some(file.clone()));
+
+    // Read to about two thirds through, and quit.
+    let mut first = App::open_with(&src(), Theme::Dark, Some(store.clone()), false, usize::MAX);
+    body(&mut first);
+    for _ in 0..6 {
+        first.update(Action::NextPeer);
+    }
+    for _ in 0..200 {
+        first.update(Action::PageDown);
+    }
+    first.update(Action::LineDown);
+    let place = first.top();
+    let first_seen = body(&mut first);
+    first.after_key(place, Instant::now());
+    assert_eq!(first.save_now(), None);
+    assert!(place.0 > text.len() / 3, "{place:?}");
+
+    let mut whole = App::open_with(&src(), Theme::Dark, Some(store.clone()), false, usize::MAX);
+    let seen = body(&mut whole);
+    assert!(
+        seen.iter().any(|r| r.contains(seen_first(&first_seen))),
+        "{seen:?}"
+    );
+    let mut again = App::open(&src(), Theme::Dark, Some(store.clone()), false);
+    assert!(again.is_partial());
+    assert_eq!(again.top(), place);
+    assert_eq!(body(&mut again), seen);
+    assert!(
+        again
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("Resumed at"),
+        "{:?}",
+        again.message
+    );
+    tick_until_whole(&mut again);
+    assert_eq!(again.top(), place);
+    assert_eq!(body(&mut again), seen);
+}
+
+/// The first line of text on a screen.
+fn seen_first(rows: &[String]) -> &str {
+    rows.iter()
+        .map(|r| r.trim_matches(|c| c == '"' || c == ' '))
+        .find(|r| !r.is_empty())
+        .unwrap()
+}
+
+#[test]
+fn an_edited_long_article_is_resumed_from_the_whole_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(&dir.path().join("config"));
+    let file = dir.path().join("long.md");
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    std::fs::write(&file, &text).unwrap();
+    let mut first = App::open(
+        &source(&text, Some(file.clone())),
+        Theme::Dark,
+        Some(store.clone()),
+        false,
+    );
+    body(&mut first);
+    first.update(Action::Bottom);
+    for _ in 0..50 {
+        first.update(Action::PageUp);
+    }
+    let seen = body(&mut first);
+    let place = first.top();
+    first.after_key(place, Instant::now());
+    assert_eq!(first.save_now(), None);
+    drop(first);
+
+    // A paragraph added at the start moves every byte.
+    let edited = format!("A new first paragraph, added later.\n\n{text}");
+    std::fs::write(&file, &edited).unwrap();
+    let mut again = App::open(
+        &source(&edited, Some(file.clone())),
+        Theme::Dark,
+        Some(store),
+        false,
+    );
+    assert!(
+        !again.is_partial(),
+        "found by its words in the whole article"
+    );
+    assert_eq!(
+        again.top().0,
+        place.0 + "A new first paragraph, added later.\n\n".len()
+    );
+    assert_eq!(body(&mut again), seen);
+}
+
+/// Link definitions and footnote numbers come from the whole text even in
+/// a window: the first screen shows the links as links.
+#[test]
+fn references_and_footnotes_defined_outside_the_window_are_right_at_once() {
+    let filler =
+        "A paragraph of filler text that only takes up room in the article.\n\n".repeat(6000);
+    let text = format!(
+        "# Refs\n\nEarly notes[^a][^b].\n\n[^a]: One.\n\n[^b]: Two.\n\n{filler}\
+         # Late\n\nSee [the reference][Far Away] and a note[^c].\n\n[^c]: Three.\n\n\
+         {filler}[far   away]: https://example.com/far\n"
+    );
+    let src = source(&text, None);
+    let mut whole = App::open_with(&src, Theme::Dark, None, false, usize::MAX);
+    let mut app = App::new(&src, Theme::Dark);
+    let late = text.find("# Late").unwrap();
+    app.start_at(longform::position::Position(late));
+    whole.start_at(longform::position::Position(late));
+    assert!(app.is_partial(), "a window at the late section");
+    let shown = body(&mut app);
+    assert_eq!(shown, body(&mut whole));
+    assert!(
+        shown[3].contains("See the reference and a note[3]."),
+        "{shown:?}"
+    );
+    assert!(
+        app.doc.links.iter().any(|l| l.target
+            == longform::document::LinkTarget::External("https://example.com/far".into()))
+    );
+    let top = app.top();
+    tick_until_whole(&mut app);
+    assert_eq!(app.top(), top);
+    assert_eq!(body(&mut app), shown);
+}
+
+#[test]
+fn closing_a_long_article_early_stops_its_parse() {
+    let text = testgen::article(SEED, testgen::SIZE_10M);
+    let src = source(&text, None);
+    for _ in 0..3 {
+        let mut app = App::new(&src, Theme::Dark);
+        assert!(app.is_partial());
+        body(&mut app);
+        drop(app);
+    }
+}
