@@ -299,10 +299,21 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
         justify: config.justify.unwrap_or(false),
         plain_code: theme.is_none(),
     };
-    let doc = parse_article(source.path.as_deref(), &source.text);
     let mut out = io::BufWriter::new(stdout.lock());
     let osc8 = config.links.osc8.unwrap_or(false);
-    cat_linked(&doc, width, options, theme, osc8, &mut out)?;
+    let style = CatStyle {
+        width,
+        options,
+        theme,
+        osc8,
+    };
+    cat_source(
+        &source.text,
+        source.path.as_deref(),
+        CAT_PIECE,
+        style,
+        &mut out,
+    )?;
     out.flush()?;
     Ok(())
 }
@@ -485,10 +496,92 @@ pub fn cat(
     cat_linked(doc, width, options, theme, false, out)
 }
 
+/// Bytes of Markdown `longform cat` parses and writes at a time.
+pub const CAT_PIECE: usize = 256 * 1024;
+
+/// How `cat_source` sets the text.
+#[derive(Clone, Copy, Debug)]
+pub struct CatStyle {
+    pub width: usize,
+    pub options: LayoutOptions,
+    pub theme: Option<Theme>,
+    pub osc8: bool,
+}
+
+/// `longform cat` of a whole source. Markdown is cut into pieces of about
+/// `piece` bytes where blocks start (`parse::window::Pieces`), which are
+/// parsed and laid out a few at a time on the machine's cores and written
+/// in order: the output is the same as from the whole document, which is
+/// never held at once.
+pub fn cat_source(
+    text: &str,
+    path: Option<&Path>,
+    piece: usize,
+    style: CatStyle,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let CatStyle {
+        width,
+        options,
+        theme,
+        osc8,
+    } = style;
+    if path.is_some_and(crate::library::is_plain_text) {
+        let doc = parse_article(path, text);
+        return cat_linked(&doc, width, options, theme, osc8, out);
+    }
+    let pieces = crate::parse::window::Pieces::new(text, piece);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 4);
+    let indices: Vec<usize> = (0..pieces.ranges.len()).collect();
+    for batch in indices.chunks(workers) {
+        let written: Vec<io::Result<Vec<u8>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|&i| {
+                    let pieces = &pieces;
+                    scope.spawn(move || {
+                        let (doc, first) = pieces.parse(text, i);
+                        let mut buf = Vec::new();
+                        let blocks = first..doc.blocks.len();
+                        cat_blocks(&doc, blocks, width, options, theme, osc8, &mut buf)
+                            .map(|()| buf)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(io::Error::other("a worker failed")))
+                })
+                .collect()
+        });
+        for w in written {
+            out.write_all(&w?)?;
+        }
+    }
+    Ok(())
+}
+
 /// `cat`, with the web links written as OSC 8 hyperlinks when `osc8` and
 /// the output is styled (`links.osc8` in the config).
 pub fn cat_linked(
     doc: &Document,
+    width: usize,
+    options: LayoutOptions,
+    theme: Option<Theme>,
+    osc8: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    cat_blocks(doc, 0..doc.blocks.len(), width, options, theme, osc8, out)
+}
+
+/// `cat_linked` of some of the blocks of `doc`.
+fn cat_blocks(
+    doc: &Document,
+    blocks: std::ops::Range<usize>,
     width: usize,
     options: LayoutOptions,
     theme: Option<Theme>,
@@ -505,7 +598,7 @@ pub fn cat_linked(
         doc,
         out,
     };
-    for b in 0..doc.blocks.len() {
+    for b in blocks {
         for line in layout_block(doc, b, width.max(1), options) {
             out.line(&line)?;
         }

@@ -10,7 +10,7 @@
 //! headings. Those are right once the whole parse lands. Every offset is
 //! into the whole source, so positions mean the same in both.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::document::{BlockKind, Document, Span};
@@ -95,7 +95,13 @@ fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
                 html_end = None;
             }
         } else {
-            if prev_blank && !blank && line[0] != b' ' && line[0] != b'\t' && at >= from {
+            if prev_blank
+                && !blank
+                && line[0] != b' '
+                && line[0] != b'\t'
+                && !opens_container(line)
+                && at >= from
+            {
                 out.push(at);
             }
             fence = fence_open(line);
@@ -108,6 +114,22 @@ fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
         at = end + 1;
     }
     out
+}
+
+/// Whether a line starts a list item or a block quote. Those are not cut
+/// at: whether a list is tight depends on all of its items, so a list (and
+/// a quote, which may hold one) is parsed whole.
+fn opens_container(line: &[u8]) -> bool {
+    let after = |i: usize| line.get(i).is_none_or(|b| *b == b' ' || *b == b'\t');
+    match line.first() {
+        Some(b'>') => true,
+        Some(b'-' | b'*' | b'+') => after(1),
+        Some(b'0'..=b'9') => {
+            let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+            digits <= 9 && matches!(line.get(digits), Some(b'.' | b')')) && after(digits + 1)
+        }
+        _ => false,
+    }
 }
 
 /// The fence character and length a line opens, if it opens one.
@@ -198,13 +220,8 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     let part = &text[range.clone()];
     let references = references(text, &range);
     let footnotes = footnotes_before(&text[..range.start]);
-    let mut doc = super::parse_window_part(part, &references, &footnotes);
-    if range.start > 0 {
-        shift(&mut doc, range.start);
-        // No front matter outside the start of the file.
-        doc.meta = crate::document::Meta::default();
-    }
-    doc.source_len = text.len();
+    let defined = footnote_definitions(text);
+    let mut doc = parse_range(text, range.clone(), &references, &footnotes, &defined);
     doc.fingerprint = fingerprint;
     if !part.is_empty() && range.len() < text.len() {
         // Words per byte as in the window, for progress and time left.
@@ -220,6 +237,146 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     }
     doc.window = Some(range);
     doc
+}
+
+/// Parse the part `range` of `text` on its own, with offsets into the
+/// whole text, link definitions from `references` and footnote numbers
+/// continuing from `footnotes`.
+fn parse_range(
+    text: &str,
+    range: Range<usize>,
+    references: &HashMap<String, String>,
+    footnotes: &[String],
+    defined: &HashSet<String>,
+) -> Document {
+    let part = &text[range.clone()];
+    // A footnote used here and defined elsewhere gets a stand-in definition
+    // after the part, so that its reference reads as one; the stand-in's
+    // blocks are dropped.
+    let inside = footnote_definitions(part);
+    let mut missing: Vec<String> = footnotes_before(part)
+        .into_iter()
+        .filter(|l| defined.contains(l) && !inside.contains(l))
+        .collect();
+    missing.dedup();
+    let mut doc = if missing.is_empty() {
+        super::parse_window_part(part, references, footnotes)
+    } else {
+        let mut padded = String::with_capacity(part.len() + 16 * missing.len());
+        padded.push_str(part);
+        for label in &missing {
+            padded.push_str("\n\n[^");
+            padded.push_str(label);
+            padded.push_str("]: .");
+        }
+        padded.push('\n');
+        let mut doc = super::parse_window_part(&padded, references, footnotes);
+        let keep = doc.blocks.partition_point(|b| b.source.start < part.len());
+        doc.blocks.truncate(keep);
+        doc.words_before_block.truncate(keep);
+        doc.headings.retain(|h| h.block < keep);
+        doc.words = doc.blocks.iter().map(|b| b.words).sum();
+        doc
+    };
+    if range.start > 0 {
+        shift(&mut doc, range.start);
+        // No front matter outside the start of the file.
+        doc.meta = crate::document::Meta::default();
+    }
+    doc.source_len = text.len();
+    doc
+}
+
+/// A long article cut into pieces of about `size` bytes at block starts,
+/// to be parsed and written one after the other, or side by side, by
+/// `longform cat`: it then never holds the whole document.
+pub struct Pieces {
+    pub ranges: Vec<Range<usize>>,
+    /// Every block start, and for each piece the index of its start there:
+    /// a piece is parsed from a block start before it, so that its first
+    /// block is spaced as in the whole.
+    starts: Vec<usize>,
+    from: Vec<usize>,
+    references: HashMap<String, String>,
+    /// For each piece, the footnote labels used before it, in order.
+    footnotes: Vec<Vec<String>>,
+    /// Every footnote label the text defines.
+    defined: HashSet<String>,
+}
+
+impl Pieces {
+    pub fn new(text: &str, size: usize) -> Pieces {
+        let mut ranges = Vec::new();
+        let mut from = vec![0];
+        let mut start = 0;
+        let starts = block_starts(text, 0, text.len());
+        for (k, &s) in starts.iter().enumerate() {
+            // The first piece holds the first block and what is before it
+            // (front matter): every other piece has a block start before it.
+            if k > 0 && s >= start + size.max(1) {
+                ranges.push(start..s);
+                from.push(k);
+                start = s;
+            }
+        }
+        ranges.push(start..text.len());
+        let mut footnotes = Vec::with_capacity(ranges.len());
+        let mut seen: Vec<String> = Vec::new();
+        let mut known = std::collections::HashSet::new();
+        for r in &ranges {
+            footnotes.push(seen.clone());
+            for label in footnotes_before(&text[r.clone()]) {
+                if known.insert(label.clone()) {
+                    seen.push(label);
+                }
+            }
+        }
+        let references = if ranges.len() > 1 {
+            self::references(text, &(0..0))
+        } else {
+            HashMap::new()
+        };
+        let defined = if ranges.len() > 1 {
+            footnote_definitions(text)
+        } else {
+            HashSet::new()
+        };
+        Pieces {
+            ranges,
+            starts,
+            from,
+            defined,
+            references,
+            footnotes,
+        }
+    }
+
+    /// Parse piece `i` of `text`, with the block before it: the piece's
+    /// blocks are those from the returned index on.
+    pub fn parse(&self, text: &str, i: usize) -> (Document, usize) {
+        let range = self.ranges[i].clone();
+        // From the block start before the piece; further back while what
+        // is there makes no block (link definitions), up to the start.
+        let mut back = 1;
+        loop {
+            let from = match self.from[i].checked_sub(back) {
+                Some(k) if i > 0 => self.starts[k],
+                _ => 0,
+            };
+            let doc = parse_range(
+                text,
+                from..range.end,
+                &self.references,
+                &self.footnotes[i],
+                &self.defined,
+            );
+            let first = doc.blocks.partition_point(|b| b.source.start < range.start);
+            if first > 0 || from == 0 {
+                return (doc, first);
+            }
+            back *= 2;
+        }
+    }
 }
 
 /// A link label as CommonMark compares them: case-folded, with runs of
@@ -255,8 +412,12 @@ fn references(text: &str, window: &Range<usize>) -> HashMap<String, String> {
         if label.is_empty() || label.starts_with('^') || label.contains(['[', ']']) {
             continue;
         }
-        let rest = &text[hit + 2..];
-        let rest = rest[..rest.find('\n').unwrap_or(rest.len())].trim_start();
+        // The destination may be on the next line.
+        let mut rest = text[hit + 2..].trim_start_matches([' ', '\t']);
+        if let Some(next) = rest.strip_prefix('\n') {
+            rest = next.trim_start_matches([' ', '\t']);
+        }
+        let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
         let dest = match rest.strip_prefix('<') {
             Some(r) => r.split('>').next().unwrap_or(""),
             None => rest.split_whitespace().next().unwrap_or(""),
@@ -266,6 +427,32 @@ fn references(text: &str, window: &Range<usize>) -> HashMap<String, String> {
         }
         out.entry(normalize_label(label))
             .or_insert_with(|| dest.to_string());
+    }
+    out
+}
+
+/// The footnote labels `text` defines (`[^label]:` at the start of a
+/// line).
+fn footnote_definitions(text: &str) -> HashSet<String> {
+    let bytes = text.as_bytes();
+    let mut out = HashSet::new();
+    for hit in memchr::memmem::find_iter(bytes, b"[^") {
+        let line_start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
+        if hit - line_start > 3 || bytes[line_start..hit].iter().any(|&b| b != b' ') {
+            continue;
+        }
+        let rest = &text[hit + 2..];
+        let Some(end) = rest.find(']') else {
+            continue;
+        };
+        let label = &rest[..end];
+        if !label.is_empty()
+            && label.len() <= 100
+            && !label.contains(char::is_whitespace)
+            && rest[end + 1..].starts_with(':')
+        {
+            out.insert(label.to_string());
+        }
     }
     out
 }
