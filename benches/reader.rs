@@ -313,27 +313,55 @@ mod search {
     }
 }
 
-/// `longform cat` of the whole article at width 80, styled, into a sink:
-/// layout of every block plus the escape sequences. Parsing is included, as
-/// the command does it.
+/// `longform cat` of the whole article at width 80, styled, into a sink,
+/// as the command does it: the Markdown cut into pieces at block starts,
+/// parsed, laid out (code highlighted) and styled on the machine's cores,
+/// and written in order.
 #[divan::bench_group(sample_count = 10, max_time = 8)]
 mod cat_all {
     use super::*;
+    use longform::cli::{CAT_PIECE, CatStyle, cat_source};
+
+    fn style(theme: Option<Theme>) -> CatStyle {
+        CatStyle {
+            width: 80,
+            options: LayoutOptions {
+                justify: false,
+                plain_code: theme.is_none(),
+            },
+            theme,
+            osc8: false,
+        }
+    }
 
     #[divan::bench(args = ALL)]
     fn styled_width_80(bencher: Bencher, input: Input) {
         let text = input.text();
         bencher.bench_local(|| {
-            let doc = parse(black_box(text));
-            cat(
-                &doc,
-                80,
-                LayoutOptions::default(),
-                Some(Theme::Dark),
+            cat_source(
+                black_box(text),
+                None,
+                CAT_PIECE,
+                style(Some(Theme::Dark)),
                 &mut std::io::sink(),
             )
             .unwrap();
-            doc
+        });
+    }
+
+    /// The same without styles (`cat` into a pipe): no highlighting.
+    #[divan::bench(args = SIZES)]
+    fn plain_width_80(bencher: Bencher, input: Input) {
+        let text = input.text();
+        bencher.bench_local(|| {
+            cat_source(
+                black_box(text),
+                None,
+                CAT_PIECE,
+                style(None),
+                &mut std::io::sink(),
+            )
+            .unwrap();
         });
     }
 

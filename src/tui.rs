@@ -138,6 +138,8 @@ struct Shell {
     watch: Option<Watch>,
     options: Options,
     wpm: Option<u32>,
+    /// The speed learned from the records, while it is read on a thread.
+    learning: Option<std::sync::mpsc::Receiver<Option<u32>>>,
     theme: Theme,
     /// The reading keys, with `[keys]` from the config.
     keymap: Keymap,
@@ -145,11 +147,23 @@ struct Shell {
 
 impl Shell {
     fn new(options: Options) -> Shell {
-        let learned = options
-            .store
-            .as_ref()
-            .and_then(|s| learned_wpm(s.all().iter().map(|(_, r)| r)));
-        let wpm = options.config.words_per_minute.or(learned);
+        // The speed learned from every record is read on a thread: with
+        // thousands of records it takes longer than the rest of start-up.
+        let learning = match (&options.store, options.config.words_per_minute) {
+            (Some(store), None) => {
+                let store = store.clone();
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::Builder::new()
+                    .name("wpm".into())
+                    .spawn(move || {
+                        let _ = tx.send(learned_wpm(store.all().iter().map(|(_, r)| r)));
+                    })
+                    .ok()
+                    .map(|_| rx)
+            }
+            _ => None,
+        };
+        let wpm = options.config.words_per_minute;
         // Problems with the settings were reported with the config's own,
         // by whoever loaded it (`settings::load`).
         let background = settings::terminal_background(&options.config);
@@ -160,6 +174,7 @@ impl Shell {
             watch: None,
             options,
             wpm,
+            learning,
             theme: settings.theme,
             keymap: settings.keymap,
         }
@@ -276,6 +291,15 @@ impl Shell {
 
     fn tick(&mut self) {
         let now = Instant::now();
+        if let Some(learned) = self.learning.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.learning = None;
+            if let Some(wpm) = learned {
+                self.wpm = Some(wpm);
+                if let Some(app) = &mut self.reader {
+                    app.set_wpm(wpm);
+                }
+            }
+        }
         if let Some(app) = &mut self.reader {
             app.tick(now);
             if let Some(watch) = &mut self.watch

@@ -1318,3 +1318,32 @@ fn external_links_open_after_a_second_enter_and_only_for_web_schemes() {
         "https://example.com/page\n"
     );
 }
+
+/// The reading speed learned from the records (read on a thread at start)
+/// reaches the status bar's minutes left.
+#[test]
+fn the_learned_reading_speed_sets_the_minutes_left() {
+    let spawn = Spawn::longform(&["words.md"]);
+    let dir = spawn.dir.path().to_path_buf();
+    // 2,001 words with the heading: 21 minutes at 100 words a minute, 9
+    // at the default 238.
+    let words = vec!["word"; 2000].join(" ");
+    std::fs::write(dir.join("words.md"), format!("# Words\n\n{words}\n")).unwrap();
+    let store = longform::store::Store::new(&dir.join("config"));
+    let mut state =
+        longform::store::ReadingState::new(dir.join("elsewhere.md"), "Elsewhere".into(), 7, 1);
+    state.words_read = 1_500;
+    state.active_seconds = 900;
+    store
+        .save(
+            &longform::store::record_id(&dir.join("elsewhere.md")),
+            &state,
+        )
+        .unwrap();
+    let mut t = spawn.run(24, 80);
+    t.wait_for("21 minutes at the learned 100 words a minute", |s| {
+        s.status().ends_with("· 21 min")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}
