@@ -934,7 +934,7 @@ impl<'s> Builder<'s> {
 /// one 10 MB paragraph costs one piece instead of the whole file (seconds,
 /// not minutes, in a debug build). The price: where two pieces meet a line
 /// may end short, once every few hundred lines of such a paragraph.
-const PARAGRAPH_PIECE: usize = 32 * 1024;
+const PARAGRAPH_PIECE: usize = 16 * 1024;
 
 /// Cut a paragraph's spans into pieces of at most `PARAGRAPH_PIECE` bytes,
 /// after a space where there is one, else between grapheme clusters.

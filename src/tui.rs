@@ -130,12 +130,20 @@ impl Watch {
     }
 }
 
+/// The size and modification time of a file, to tell whether it changed.
+fn file_stamp(path: &std::path::Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
 /// What is on screen: the library, a reader, or a reader opened from the
 /// library (`q` goes back to it).
 struct Shell {
     library: Option<Library>,
     reader: Option<App>,
     watch: Option<Watch>,
+    /// The watch being set up on a thread.
+    watching: Option<std::sync::mpsc::Receiver<Option<Watch>>>,
     options: Options,
     wpm: Option<u32>,
     /// The speed learned from the records, while it is read on a thread.
@@ -172,6 +180,7 @@ impl Shell {
             library: None,
             reader: None,
             watch: None,
+            watching: None,
             options,
             wpm,
             learning,
@@ -203,7 +212,27 @@ impl Shell {
         if let Some(w) = self.options.warning.take() {
             app.message = Some(w);
         }
-        self.watch = source.path.as_deref().and_then(Watch::new);
+        // Registering a watch can take long on some file systems (150 ms
+        // was seen on a busy /tmp): it is done on a thread, after the first
+        // frame, and a change made meanwhile is still noticed.
+        self.watch = None;
+        self.watching = source.path.clone().and_then(|path| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let stamp = file_stamp(&path);
+            std::thread::Builder::new()
+                .name("watch".into())
+                .spawn(move || {
+                    let watch = Watch::new(&path).map(|mut w| {
+                        if file_stamp(&path) != stamp {
+                            w.pending = Some(Instant::now());
+                        }
+                        w
+                    });
+                    let _ = tx.send(watch);
+                })
+                .ok()
+                .map(|_| rx)
+        });
         self.reader = Some(app);
     }
 
@@ -211,6 +240,7 @@ impl Shell {
     /// True when the program should end.
     fn close_reader(&mut self) -> bool {
         self.watch = None;
+        self.watching = None;
         if let Some(mut app) = self.reader.take() {
             let warning = app.save_now();
             if let Some(lib) = &mut self.library {
@@ -291,6 +321,10 @@ impl Shell {
 
     fn tick(&mut self) {
         let now = Instant::now();
+        if let Some(watch) = self.watching.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.watching = None;
+            self.watch = watch;
+        }
         if let Some(learned) = self.learning.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.learning = None;
             if let Some(wpm) = learned {

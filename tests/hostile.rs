@@ -508,7 +508,7 @@ fn zero_width_joiners() {
     );
     let out = run_text(&src);
     assert!(out.shows("👩‍🔬") && out.shows("👨‍👩‍👧‍👦"));
-    // A paragraph is stored in pieces of 32 KB, and a piece never splits a
+    // A paragraph is stored in pieces of 16 KB, and a piece never splits a
     // cluster, so the 300 KB one is a piece of its own: "star", then that
     // cluster, then "end" on lines of their own. All of it is still shown.
     let squeezed: String = out

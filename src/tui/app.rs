@@ -711,6 +711,12 @@ impl App {
                     Ok(ok) => {
                         self.link = Some(link);
                         self.confirm = Some(ok.to_string());
+                        // The box above the status bar shows the target in
+                        // full, however long.
+                        self.message = Some(format!(
+                            "Open {}? Enter opens it, any other key cancels",
+                            crate::parse::sanitize(ok)
+                        ));
                     }
                     Err(why) => self.message = Some(format!("Not opened: {why}")),
                 }

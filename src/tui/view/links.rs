@@ -145,10 +145,6 @@ pub fn draw_confirm(frame: &mut Frame<'_>, app: &App, area: Rect) {
             app.theme.message(),
         ));
     }
-    lines.push(Line::styled(
-        "Enter opens it · any other key cancels",
-        app.theme.outline_meta(),
-    ));
     let inner_width = area.width.saturating_sub(2).max(1);
     let rows: usize = lines
         .iter()
