@@ -35,8 +35,9 @@ pub fn parse(source: &str) -> Document {
 /// reader closed before the parse ended): `None` when it was.
 pub fn parse_unless(source: &str, stop: &std::sync::atomic::AtomicBool) -> Option<Document> {
     use std::sync::atomic::Ordering;
-    let text = lone_cr_as_lf(source);
+    let (text, meta) = prepare(source, true);
     let mut builder = Builder::new(&text);
+    builder.doc.meta = meta.unwrap_or_default();
     let parser = Parser::new_ext(&text, options()).into_offset_iter();
     for (n, (event, range)) in parser.enumerate() {
         if n % 4096 == 0 && stop.load(Ordering::Relaxed) {
@@ -51,13 +52,78 @@ pub fn parse_unless(source: &str, stop: &std::sync::atomic::AtomicBool) -> Optio
 
 /// Parse Markdown without the fingerprint.
 fn parse_part(source: &str) -> Document {
-    let text = lone_cr_as_lf(source);
+    let (text, meta) = prepare(source, true);
     let mut builder = Builder::new(&text);
+    builder.doc.meta = meta.unwrap_or_default();
     let parser = Parser::new_ext(&text, options()).into_offset_iter();
     for (event, range) in parser {
         builder.event(event, range);
     }
     builder.finish()
+}
+
+/// The link reference definitions of a whole article, as pulldown-cmark's
+/// first pass finds them (about 4 ms a megabyte): normalized label →
+/// destination.
+pub(crate) fn reference_definitions(source: &str) -> HashMap<String, String> {
+    let (text, _) = prepare(source, true);
+    let parser = Parser::new_ext(&text, options());
+    parser
+        .reference_definitions()
+        .iter()
+        .map(|(label, def)| (window::normalize_label(label), def.dest.to_string()))
+        .collect()
+}
+
+/// The text pulldown-cmark is given: lone CRs as line ends, and front
+/// matter at the start of the file (`at_start`) blanked out, its fields
+/// read here. Every byte keeps its offset. pulldown-cmark would also take a
+/// `---` line followed by text anywhere in the article for the start of a
+/// metadata block and hide everything up to the next `---`: front matter
+/// only counts at the start of the file.
+fn prepare(source: &str, at_start: bool) -> (std::borrow::Cow<'_, str>, Option<Meta>) {
+    let text = lone_cr_as_lf(source);
+    let Some((kind, block, inner)) = at_start.then(|| front_matter(&text)).flatten() else {
+        return (text, None);
+    };
+    let meta = parse_meta(kind, &text[inner]);
+    let mut bytes = text.into_owned().into_bytes();
+    for b in &mut bytes[block] {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+    // Only whole characters were replaced, each byte by a space.
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    (std::borrow::Cow::Owned(text), Some(meta))
+}
+
+/// Front matter at the start of `text`: YAML between `---` lines (or
+/// closed by `...`), or TOML between `+++` lines, the line after the
+/// opening one not blank. Its kind, the whole block and its inside.
+pub(crate) fn front_matter(text: &str) -> Option<(MetadataBlockKind, Range<usize>, Range<usize>)> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next()?;
+    let (kind, closers): (_, &[&str]) = match first.trim_end() {
+        "---" => (MetadataBlockKind::YamlStyle, &["---", "..."]),
+        "+++" => (MetadataBlockKind::PlusesStyle, &["+++"]),
+        _ => return None,
+    };
+    let inner_start = first.len();
+    let mut at = inner_start;
+    let mut second = true;
+    for line in lines {
+        let trimmed = line.trim_end();
+        if second && trimmed.is_empty() {
+            return None;
+        }
+        second = false;
+        if closers.contains(&trimmed) {
+            return Some((kind, 0..at + line.len(), inner_start..at));
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// Parse a window of a longer article: `references` are the link
@@ -66,11 +132,13 @@ fn parse_part(source: &str) -> Document {
 /// used before it, in order, so that numbers continue from them.
 fn parse_window_part(
     source: &str,
+    at_start: bool,
     references: &HashMap<String, String>,
     footnotes: &[String],
 ) -> Document {
-    let text = lone_cr_as_lf(source);
+    let (text, meta) = prepare(source, at_start);
     let mut builder = Builder::new(&text);
+    builder.doc.meta = meta.unwrap_or_default();
     for label in footnotes {
         builder.footnote_number(label);
     }
@@ -114,8 +182,6 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_GFM
 }
 
@@ -1177,6 +1243,35 @@ fn set_meta(meta: &mut Meta, key: &str, value: Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_then_text_in_the_middle_is_not_front_matter() {
+        // pulldown-cmark's metadata blocks would hide everything from a
+        // `---` followed by text to the next `---`.
+        let doc = parse("Start.\n\n---\nStill shown.\n\n---\n");
+        let text: String = doc
+            .blocks
+            .iter()
+            .flat_map(|b| block_spans(&b.kind))
+            .map(|s| s.text.as_str())
+            .collect();
+        assert!(text.contains("Still shown."), "{text:?}");
+        assert_eq!(doc.meta, Meta::default());
+        // At the start of the file it is front matter, read and not shown.
+        let doc = parse("---\ntitle: Kept\n---\n\nBody.\n");
+        assert_eq!(doc.meta.title.as_deref(), Some("Kept"));
+        assert_eq!(doc.blocks.len(), 1);
+        assert_eq!(
+            doc.blocks[0].source.start,
+            "---\ntitle: Kept\n---\n\n".len()
+        );
+        // A blank line after the opening `---` makes it a rule.
+        let doc = parse("---\n\ntitle: no\n---\n");
+        assert_eq!(doc.meta, Meta::default());
+        // TOML front matter.
+        let doc = parse("+++\ntitle = \"Plus\"\n+++\nBody.\n");
+        assert_eq!(doc.meta.title.as_deref(), Some("Plus"));
+    }
 
     fn paragraph_text(doc: &Document, i: usize) -> String {
         block_spans(&doc.blocks[i].kind)

@@ -108,3 +108,82 @@ fn every_element_in_pieces_matches_the_whole() {
         check("elements.md", &text, piece);
     }
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of Markdown that start or continue blocks of every kind,
+    /// including those that hold blank lines (fences, comments, loose
+    /// lists, quotes, footnotes) and those defined far from their use
+    /// (link references, footnotes).
+    const SNIPPETS: &[&str] = &[
+        "A plain paragraph of a few words.",
+        "Text with *emphasis*, **strong**, `code` and [a link](https://example.com).",
+        "A [reference link][ref] and a [shortcut] and a note.[^n]",
+        "[ref]: https://example.com/ref",
+        "[shortcut]:\n  https://example.com/shortcut",
+        "[^n]: The note, with a second paragraph:\n\n    indented under it.",
+        "# A heading",
+        "## Another heading {#custom}",
+        "Setext heading\n==============",
+        "- item one\n- item two",
+        "- loose item\n\n- another loose item",
+        "1. first\n2. second\n\n3. third, loose",
+        "- outer\n  - inner\n\n- outer again",
+        "> a quote\n>\n> - with a list",
+        "> a quote\n\nlazy after a blank",
+        "```rust\nfn main() {\n\n    // a blank line above\n}\n```",
+        "~~~\nplain fence\n\n~~~",
+        "    indented code\n\n    more indented code",
+        "<div>\nan html block\n</div>",
+        "<!-- a comment\n\nwith a blank line -->",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "---",
+        "2024. A line that starts with a year.",
+        "+ plus item",
+        "Term with a trailing hard break  \nnext line",
+        "日本語の段落。改行なしで続く長い文章。",
+    ];
+
+    fn document() -> impl Strategy<Value = String> {
+        (
+            any::<bool>(),
+            proptest::collection::vec((0..SNIPPETS.len(), any::<bool>()), 1..30),
+        )
+            .prop_map(|(front, parts)| {
+                // A document always starts with a block: pulldown-cmark
+                // reads a `---` rule that comes first (after nothing but
+                // link definitions) as the start of front matter.
+                let mut text = String::new();
+                if front {
+                    text.push_str("---\ntitle: Random\n\nauthor: Someone\n---\n\n");
+                }
+                text.push_str("Start.\n\n");
+                for (i, blank) in parts {
+                    text.push_str(SNIPPETS[i]);
+                    text.push_str(if blank { "\n\n" } else { "\n" });
+                }
+                text
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 200,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn random_documents_in_pieces_match_the_whole(text in document()) {
+            for piece in [1, 64] {
+                for style in styles() {
+                    let a = String::from_utf8(whole(&text, style)).unwrap();
+                    let b = String::from_utf8(pieces(&text, piece, style)).unwrap();
+                    prop_assert_eq!(a, b, "pieces of {}:\n{}", piece, text);
+                }
+            }
+        }
+    }
+}

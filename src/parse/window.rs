@@ -56,26 +56,51 @@ pub fn window_around(text: &str, at: usize) -> Range<usize> {
 /// starts), found by one pass over the lines from the start of the file
 /// that keeps track of fences, front matter and multi-line HTML.
 fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
+    scan(text, true, from, to, &mut Vec::new(), &mut Vec::new()).0
+}
+
+/// What is still open at the end of a scanned text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Open {
+    Nothing,
+    /// A fence of this character and length.
+    Fence(u8, usize),
+    /// An HTML comment or block of CommonMark's kinds 1 to 5, or front
+    /// matter, that is not closed.
+    Other,
+}
+
+/// `block_starts`, also noting in `after_close` the lines that follow the
+/// end of a fence or of an HTML block (where a paragraph may start without
+/// a blank line before it), and in `outside` every line that is not in a
+/// fence, an HTML block or front matter.
+fn scan(
+    text: &str,
+    at_start: bool,
+    from: usize,
+    to: usize,
+    after_close: &mut Vec<usize>,
+    outside: &mut Vec<usize>,
+) -> (Vec<usize>, Open) {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;
     let mut prev_blank = true;
     let mut fence: Option<(u8, usize)> = None;
     let mut html_end: Option<&'static [u8]> = None;
-    let mut front = if bytes.starts_with(b"---") || bytes.starts_with(b"+++") {
-        Some(bytes[0])
-    } else {
-        None
-    };
-    let mut first = true;
+    let mut html_to_blank = false;
+    // Front matter, as the parser reads it: only at the start of the file.
+    let front_end = at_start
+        .then(|| super::front_matter(text))
+        .flatten()
+        .map(|(_, block, _)| block.end);
+    let mut front = front_end.map(|_| ());
     while at < bytes.len() && at <= to {
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
         let line = &bytes[at..end];
         let blank = line.iter().all(|b| b.is_ascii_whitespace());
-        if let Some(c) = front {
-            if !first && line.len() >= 3 && line[..3].iter().all(|&b| b == c)
-                || (c == b'-' && line.starts_with(b"..."))
-            {
+        if front.is_some() {
+            if front_end.is_some_and(|e| end + 1 >= e) {
                 front = None;
                 prev_blank = true;
                 at = end + 1;
@@ -89,12 +114,19 @@ fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
                 .count();
             if indent < 4 && run >= n && line[indent + run..].iter().all(u8::is_ascii_whitespace) {
                 fence = None;
+                after_close.push(end + 1);
             }
         } else if let Some(close) = html_end {
             if contains_ci(line, close) {
                 html_end = None;
+                after_close.push(end + 1);
             }
+        } else if html_to_blank {
+            // An HTML block of CommonMark's kinds 6 and 7 runs to a blank
+            // line; what looks like a fence inside it is not one.
+            html_to_blank = !blank;
         } else {
+            outside.push(at);
             if prev_blank
                 && !blank
                 && line[0] != b' '
@@ -106,14 +138,28 @@ fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
             }
             fence = fence_open(line);
             if fence.is_none() {
-                html_end = html_open(line).filter(|close| !contains_ci(line, close));
+                html_end = html_open(line);
+                if html_end.is_some_and(|close| contains_ci(line, close)) {
+                    html_end = None;
+                    after_close.push(end + 1);
+                }
+            }
+            if fence.is_none() && html_end.is_none() && html_open(line).is_none() {
+                html_to_blank = html_block_to_blank(line, prev_blank);
             }
         }
-        first = false;
         prev_blank = blank;
         at = end + 1;
     }
-    out
+    // An HTML block that runs to a blank line is closed by the blank line
+    // that starts what is appended.
+    let _ = html_to_blank;
+    let open = match (fence, html_end, front) {
+        (Some((c, n)), ..) => Open::Fence(c, n),
+        (None, None, None) => Open::Nothing,
+        _ => Open::Other,
+    };
+    (out, open)
 }
 
 /// Whether a line starts a list item or a block quote. Those are not cut
@@ -186,6 +232,103 @@ fn html_open(line: &[u8]) -> Option<&'static [u8]> {
     None
 }
 
+/// Whether `line` starts an HTML block that ends at a blank line:
+/// CommonMark's kind 6 (a block-level tag, which may interrupt a
+/// paragraph) or kind 7 (any tag alone on its line, only after a blank
+/// line).
+fn html_block_to_blank(line: &[u8], after_blank: bool) -> bool {
+    const BLOCK_TAGS: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "base",
+        "basefont",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "menu",
+        "menuitem",
+        "nav",
+        "noframes",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "param",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "track",
+        "ul",
+    ];
+    let indent = line.iter().take_while(|&&b| b == b' ').count();
+    if indent > 3 {
+        return false;
+    }
+    let Some(rest) = line[indent..].strip_prefix(b"<") else {
+        return false;
+    };
+    let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+    let name_len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+        .count();
+    if name_len == 0 || !rest[0].is_ascii_alphabetic() {
+        return false;
+    }
+    let name = &rest[..name_len];
+    let after = rest.get(name_len);
+    let block = BLOCK_TAGS
+        .iter()
+        .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
+        && after.is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+    // Kind 7: a whole tag and nothing after it on the line.
+    let alone = after_blank
+        && line.trim_ascii_end().ends_with(b">")
+        && after.is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+    block || alone
+}
+
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle))
@@ -218,10 +361,9 @@ fn cut_in_text(text: &str, at: usize, forward: bool) -> usize {
 pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     let range = window_around(text, at);
     let part = &text[range.clone()];
-    let references = references(text, &range);
+    let defs = Definitions::of(text);
     let footnotes = footnotes_before(&text[..range.start]);
-    let defined = footnote_definitions(text);
-    let mut doc = parse_range(text, range.clone(), &references, &footnotes, &defined);
+    let mut doc = parse_range(text, range.clone(), &footnotes, &defs);
     doc.fingerprint = fingerprint;
     if !part.is_empty() && range.len() < text.len() {
         // Words per byte as in the window, for progress and time left.
@@ -240,37 +382,66 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
 }
 
 /// Parse the part `range` of `text` on its own, with offsets into the
-/// whole text, link definitions from `references` and footnote numbers
-/// continuing from `footnotes`.
+/// whole text, the link and footnote definitions of the whole text, and
+/// footnote numbers continuing from `footnotes`.
 fn parse_range(
     text: &str,
     range: Range<usize>,
-    references: &HashMap<String, String>,
     footnotes: &[String],
-    defined: &HashSet<String>,
+    defs: &Definitions,
 ) -> Document {
     let part = &text[range.clone()];
+    let references = &defs.references;
     // A footnote used here and defined elsewhere gets a stand-in definition
     // after the part, so that its reference reads as one; the stand-in's
     // blocks are dropped.
-    let inside = footnote_definitions(part);
+    let inside: HashSet<&str> = defs
+        .footnotes
+        .iter()
+        .filter(|(at, _)| range.contains(at))
+        .map(|(_, l)| l.as_str())
+        .collect();
+    let defined = defs.footnote_labels();
     let mut missing: Vec<String> = footnotes_before(part)
         .into_iter()
-        .filter(|l| defined.contains(l) && !inside.contains(l))
+        .filter(|l| defined.contains(l) && !inside.contains(l.as_str()))
         .collect();
     missing.dedup();
+    // The stand-ins go after whatever the part leaves open: a fence open to
+    // the end of the file is closed first (its text stays the same); after
+    // an unclosed HTML block or comment they would be shown, so there are
+    // none.
+    let at_start = range.start == 0;
+    let open = scan(
+        part,
+        at_start,
+        0,
+        part.len(),
+        &mut Vec::new(),
+        &mut Vec::new(),
+    )
+    .1;
+    if open == Open::Other {
+        missing.clear();
+    }
     let mut doc = if missing.is_empty() {
-        super::parse_window_part(part, references, footnotes)
+        super::parse_window_part(part, range.start == 0, references, footnotes)
     } else {
         let mut padded = String::with_capacity(part.len() + 16 * missing.len());
         padded.push_str(part);
+        if let Open::Fence(c, n) = open {
+            if !padded.ends_with('\n') {
+                padded.push('\n');
+            }
+            padded.extend(std::iter::repeat_n(char::from(c), n));
+        }
         for label in &missing {
             padded.push_str("\n\n[^");
             padded.push_str(label);
             padded.push_str("]: .");
         }
         padded.push('\n');
-        let mut doc = super::parse_window_part(&padded, references, footnotes);
+        let mut doc = super::parse_window_part(&padded, range.start == 0, references, footnotes);
         let keep = doc.blocks.partition_point(|b| b.source.start < part.len());
         doc.blocks.truncate(keep);
         doc.words_before_block.truncate(keep);
@@ -297,11 +468,9 @@ pub struct Pieces {
     /// block is spaced as in the whole.
     starts: Vec<usize>,
     from: Vec<usize>,
-    references: HashMap<String, String>,
     /// For each piece, the footnote labels used before it, in order.
     footnotes: Vec<Vec<String>>,
-    /// Every footnote label the text defines.
-    defined: HashSet<String>,
+    definitions: Definitions,
 }
 
 impl Pieces {
@@ -331,23 +500,25 @@ impl Pieces {
                 }
             }
         }
-        let references = if ranges.len() > 1 {
-            self::references(text, &(0..0))
+        let definitions = if ranges.len() > 1 {
+            // The pieces are written for good, so the link definitions come
+            // from pulldown-cmark's own first pass over the whole text, not
+            // from the line scan a window makes do with.
+            let mut d = Definitions::of(text);
+            d.references = super::reference_definitions(text);
+            d
         } else {
-            HashMap::new()
-        };
-        let defined = if ranges.len() > 1 {
-            footnote_definitions(text)
-        } else {
-            HashSet::new()
+            Definitions {
+                references: HashMap::new(),
+                footnotes: Vec::new(),
+            }
         };
         Pieces {
             ranges,
             starts,
             from,
-            defined,
-            references,
             footnotes,
+            definitions,
         }
     }
 
@@ -363,13 +534,7 @@ impl Pieces {
                 Some(k) if i > 0 => self.starts[k],
                 _ => 0,
             };
-            let doc = parse_range(
-                text,
-                from..range.end,
-                &self.references,
-                &self.footnotes[i],
-                &self.defined,
-            );
+            let doc = parse_range(text, from..range.end, &self.footnotes[i], &self.definitions);
             let first = doc.blocks.partition_point(|b| b.source.start < range.start);
             if first > 0 || from == 0 {
                 return (doc, first);
@@ -389,72 +554,120 @@ pub fn normalize_label(label: &str) -> String {
         .to_lowercase()
 }
 
-/// The link reference definitions (`[label]: url`) outside `window`, by
-/// normalized label; the first definition of a label wins, as in
-/// CommonMark. A line scan: a definition inside fenced code may be taken
-/// too, which only matters until the whole parse lands.
-fn references(text: &str, window: &Range<usize>) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    let bytes = text.as_bytes();
-    for hit in memchr::memmem::find_iter(bytes, b"]:") {
-        if window.contains(&hit) {
-            continue;
-        }
-        let line_start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
-        let line = &text[line_start..hit];
-        let trimmed = line.trim_start_matches(' ');
-        if line.len() - trimmed.len() > 3 {
-            continue;
-        }
-        let Some(label) = trimmed.strip_prefix('[') else {
-            continue;
-        };
-        if label.is_empty() || label.starts_with('^') || label.contains(['[', ']']) {
-            continue;
-        }
-        // The destination may be on the next line.
-        let mut rest = text[hit + 2..].trim_start_matches([' ', '\t']);
-        if let Some(next) = rest.strip_prefix('\n') {
-            rest = next.trim_start_matches([' ', '\t']);
-        }
-        let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
-        let dest = match rest.strip_prefix('<') {
-            Some(r) => r.split('>').next().unwrap_or(""),
-            None => rest.split_whitespace().next().unwrap_or(""),
-        };
-        if dest.is_empty() {
-            continue;
-        }
-        out.entry(normalize_label(label))
-            .or_insert_with(|| dest.to_string());
-    }
-    out
+/// The link reference definitions and footnote definitions of a text,
+/// found by a line scan: a definition counts where a block starts (see
+/// `block_starts`) or on the line right after another definition, so a
+/// line inside a paragraph or a fence that only looks like one does not.
+struct Definitions {
+    /// Normalized label → destination; the first definition wins, as in
+    /// CommonMark.
+    references: HashMap<String, String>,
+    /// Each footnote definition: where it is and its label.
+    footnotes: Vec<(usize, String)>,
 }
 
-/// The footnote labels `text` defines (`[^label]:` at the start of a
-/// line).
-fn footnote_definitions(text: &str) -> HashSet<String> {
-    let bytes = text.as_bytes();
-    let mut out = HashSet::new();
-    for hit in memchr::memmem::find_iter(bytes, b"[^") {
-        let line_start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
-        if hit - line_start > 3 || bytes[line_start..hit].iter().any(|&b| b != b' ') {
-            continue;
-        }
-        let rest = &text[hit + 2..];
-        let Some(end) = rest.find(']') else {
-            continue;
+impl Definitions {
+    fn of(text: &str) -> Definitions {
+        let mut closed = Vec::new();
+        let mut outside = Vec::new();
+        let (starts, _) = scan(text, true, 0, text.len(), &mut closed, &mut outside);
+        let bytes = text.as_bytes();
+        let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let line_end =
+            |at: usize| memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
+        // Where the last definition found ends, to accept the next line.
+        let mut after_last = usize::MAX;
+        // A definition starts a paragraph: after a blank line (a block
+        // start), another definition, or a line that cannot go on into a
+        // paragraph (an ATX heading, a rule, a setext underline).
+        let after_closed_line = |start: usize| {
+            if start == 0 {
+                return true;
+            }
+            let prev = &bytes[line_start(start - 1)..start - 1];
+            let indent = prev.iter().take_while(|&&b| b == b' ').count();
+            let prev = &prev[indent.min(prev.len())..];
+            let hashes = prev.iter().take_while(|&&b| b == b'#').count();
+            let heading = indent < 4
+                && (1..=6).contains(&hashes)
+                && prev.get(hashes).is_none_or(|b| *b == b' ' || *b == b'\t');
+            let rule = indent < 4
+                && [b'-', b'*', b'_'].iter().any(|&c| {
+                    prev.iter().filter(|&&b| b == c).count() >= 3
+                        && prev.iter().all(|&b| b == c || b == b' ' || b == b'\t')
+                });
+            // `===` under a setext heading.
+            let underline = indent < 4
+                && prev.first() == Some(&b'=')
+                && prev.iter().all(|&b| b == b'=' || b == b' ' || b == b'\t');
+            heading || rule || underline
         };
-        let label = &rest[..end];
-        if !label.is_empty()
-            && label.len() <= 100
-            && !label.contains(char::is_whitespace)
-            && rest[end + 1..].starts_with(':')
-        {
-            out.insert(label.to_string());
+        let accepted = |start: usize, end: usize, after_last: &mut usize| {
+            let ok = starts.binary_search(&start).is_ok()
+                || closed.binary_search(&start).is_ok()
+                || start == *after_last
+                || after_closed_line(start);
+            if ok {
+                *after_last = end + 1;
+            }
+            ok
+        };
+        let mut references = HashMap::new();
+        let mut footnotes = Vec::new();
+        // Both kinds in order of position, so that runs of definitions of
+        // either kind are followed.
+        let mut hits: Vec<usize> = memchr::memmem::find_iter(bytes, b"]:").collect();
+        hits.sort_unstable();
+        for hit in hits {
+            let start = line_start(hit);
+            let line = &text[start..hit];
+            let Some(label) = line.strip_prefix('[') else {
+                continue;
+            };
+            if label.is_empty() || label.contains(['[', ']']) {
+                continue;
+            }
+            if let Some(note) = label.strip_prefix('^') {
+                if note.is_empty() || note.len() > 100 || note.contains(char::is_whitespace) {
+                    continue;
+                }
+                // A footnote definition may interrupt a paragraph; it
+                // only has to be outside code and HTML.
+                if outside.binary_search(&start).is_ok() {
+                    after_last = line_end(hit) + 1;
+                    footnotes.push((start, note.to_string()));
+                }
+                continue;
+            }
+            // The destination may be on the next line.
+            let mut end = line_end(hit);
+            let mut rest = text[hit + 2..end].trim_start_matches([' ', '\t']);
+            if rest.is_empty() && end < text.len() {
+                let next_end = line_end(end + 1);
+                rest = text[end + 1..next_end].trim_start_matches([' ', '\t']);
+                end = next_end;
+            }
+            let dest = match rest.strip_prefix('<') {
+                Some(r) => r.split('>').next().unwrap_or(""),
+                None => rest.split_whitespace().next().unwrap_or(""),
+            };
+            if dest.is_empty() || !accepted(start, end, &mut after_last) {
+                continue;
+            }
+            references
+                .entry(normalize_label(label))
+                .or_insert_with(|| dest.to_string());
+        }
+        Definitions {
+            references,
+            footnotes,
         }
     }
-    out
+
+    /// Every footnote label defined.
+    fn footnote_labels(&self) -> HashSet<String> {
+        self.footnotes.iter().map(|(_, l)| l.clone()).collect()
+    }
 }
 
 /// The footnote labels referenced in `before`, in order of first use.
