@@ -1398,38 +1398,23 @@ impl App {
         let Some(&(_, entry)) = self.list_rows.iter().find(|(r, _)| *r == row) else {
             return;
         };
+        let cursor = match self.mode {
+            Mode::Outline | Mode::OutlineFilter => self.list.as_mut().map(|l| &mut l.cursor),
+            Mode::Bookmarks => self.marks.as_mut().map(|l| &mut l.cursor),
+            Mode::Links => self.link_list.as_mut().map(|l| &mut l.cursor),
+            _ => None,
+        };
+        let Some(cursor) = cursor else {
+            return;
+        };
+        if *cursor != entry {
+            *cursor = entry;
+            return;
+        }
         match self.mode {
-            Mode::Outline | Mode::OutlineFilter => {
-                let Some(list) = &mut self.list else {
-                    return;
-                };
-                if list.cursor == entry {
-                    self.update(Action::OutlineOpen);
-                } else {
-                    list.cursor = entry;
-                }
-            }
-            Mode::Bookmarks => {
-                let Some(list) = &mut self.marks else {
-                    return;
-                };
-                if list.cursor == entry {
-                    self.update(Action::BookmarkOpen);
-                } else {
-                    list.cursor = entry;
-                }
-            }
-            Mode::Links => {
-                let Some(list) = &mut self.link_list else {
-                    return;
-                };
-                if list.cursor == entry {
-                    self.open_link_entry();
-                } else {
-                    list.cursor = entry;
-                }
-            }
-            _ => {}
+            Mode::Bookmarks => self.update(Action::BookmarkOpen),
+            Mode::Links => self.open_link_entry(),
+            _ => self.update(Action::OutlineOpen),
         }
     }
 }

@@ -108,6 +108,37 @@ pub fn draw_library(
     }
 }
 
+/// The styles of a list entry's heading and details, reversed when it is
+/// the selected one.
+pub fn entry_styles(
+    theme: super::theme::Theme,
+    selected: bool,
+) -> (ratatui::style::Style, ratatui::style::Style) {
+    let (head, meta) = (theme.outline_current(), theme.outline_meta());
+    if selected {
+        let r = ratatui::style::Modifier::REVERSED;
+        (head.add_modifier(r), meta.add_modifier(r))
+    } else {
+        (head, meta)
+    }
+}
+
+/// For a list shown two rows an entry from entry `offset` on, starting at
+/// screen row `top`: each shown entry's index and the rows it covers, as
+/// the screen row → entry map clicks use.
+pub fn two_row_entries(offset: usize, len: usize, per_page: usize, top: u16) -> Vec<(usize, u16)> {
+    (offset..len)
+        .take(per_page)
+        .enumerate()
+        .map(|(n, i)| {
+            (
+                i,
+                top.saturating_add(u16::try_from(2 * n).unwrap_or(u16::MAX)),
+            )
+        })
+        .collect()
+}
+
 /// A rect of at most `width` × `height`, centred in `area`.
 pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

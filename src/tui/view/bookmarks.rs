@@ -3,7 +3,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
@@ -45,22 +44,10 @@ pub fn draw(
     let per_page = (usize::from(inner.height) / 2).max(1);
     let offset = list.cursor.saturating_sub(per_page.saturating_sub(1));
     let mut rows = Vec::new();
-    for (n, (i, b)) in marks
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(per_page)
-        .enumerate()
-    {
-        let y = inner.y + u16::try_from(2 * n).unwrap_or(u16::MAX);
+    for (i, y) in super::two_row_entries(offset, marks.len(), per_page, inner.y) {
+        let b = &marks[i];
         rows.extend([(y, i), (y.saturating_add(1), i)]);
-        let selected = i == list.cursor;
-        let mut head = app.theme.outline_current();
-        let mut dim = app.theme.outline_meta();
-        if selected {
-            head = head.add_modifier(Modifier::REVERSED);
-            dim = dim.add_modifier(Modifier::REVERSED);
-        }
+        let (head, dim) = super::entry_styles(app.theme, i == list.cursor);
         let pct = app.doc.percent_at(b.pos);
         let right = format!(" {pct:>3}% · {} ", ago(b.created, now));
         let label = fit(

@@ -88,22 +88,10 @@ pub fn draw_list(
     };
     let mut lines = Vec::new();
     let mut rows = Vec::new();
-    for (n, (i, e)) in list
-        .entries
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(per_page)
-        .enumerate()
-    {
-        let y = inner.y + u16::try_from(2 * n).unwrap_or(u16::MAX);
+    for (i, y) in super::two_row_entries(offset, list.entries.len(), per_page, inner.y) {
+        let e = &list.entries[i];
         rows.extend([(y, i), (y.saturating_add(1), i)]);
-        let mut head = app.theme.outline_current();
-        let mut meta = app.theme.outline_meta();
-        if i == list.cursor {
-            head = head.add_modifier(Modifier::REVERSED);
-            meta = meta.add_modifier(Modifier::REVERSED);
-        }
+        let (head, meta) = super::entry_styles(app.theme, i == list.cursor);
         let text = if e.text.is_empty() {
             "(no text)"
         } else {
