@@ -133,16 +133,35 @@ fn host(text: &str) -> Option<String> {
         r
     } else if let Some(r) = lower.strip_prefix("mailto:") {
         return Some(r.split('?').next().unwrap_or(r).to_string());
-    } else if lower.starts_with("www.") {
+    } else if lower.starts_with("www.") || looks_like_address(&lower) {
         &lower
     } else {
         return None;
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    // Browsers read `\` as `/` in web addresses: `evil.example\@bank.example`
+    // goes to evil.example.
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or(rest);
     let host = authority.rsplit('@').next().unwrap_or(authority);
     let host = host.split(':').next().unwrap_or(host);
     let host = host.strip_prefix("www.").unwrap_or(host);
     (!host.is_empty()).then(|| host.to_string())
+}
+
+/// Whether a text without a scheme reads as a web address with a path,
+/// such as `bank.example/login`: a dotted name whose last part is letters,
+/// then a slash. (A bare name like `Node.js` is a name, not an address.)
+fn looks_like_address(text: &str) -> bool {
+    let Some((host, _)) = text.split_once('/') else {
+        return false;
+    };
+    let mut parts = host.split('.');
+    let last = parts.next_back().unwrap_or("");
+    parts.next().is_some()
+        && last.len() >= 2
+        && last.chars().all(|c| c.is_ascii_alphabetic())
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 /// A warning when a link's visible text looks like an address other than
@@ -277,6 +296,20 @@ mod tests {
             "{w}"
         );
         assert!(disguise("www.bank.example", "mailto:x@evil.example").is_some());
+        // A backslash ends the host for browsers, so the host is evil.example.
+        let w = disguise(
+            "https://bank.example",
+            "https://evil.example\\@bank.example",
+        )
+        .unwrap();
+        assert!(w.contains("goes to evil.example"), "{w}");
+        // A bare address with a path counts; a name with a dot does not.
+        assert!(disguise("bank.example/login", "https://evil.example/").is_some());
+        assert_eq!(
+            disguise("bank.example/login", "https://bank.example/login"),
+            None
+        );
+        assert_eq!(disguise("Node.js", "https://nodejs.org"), None);
     }
 
     #[test]

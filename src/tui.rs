@@ -12,6 +12,7 @@ pub mod settings;
 pub mod theme;
 pub mod view;
 
+use std::collections::HashMap;
 use std::io::{self, Stdout, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -130,12 +131,6 @@ impl Watch {
     }
 }
 
-/// The size and modification time of a file, to tell whether it changed.
-fn file_stamp(path: &std::path::Path) -> Option<(u64, std::time::SystemTime)> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.len(), meta.modified().ok()?))
-}
-
 /// What is on screen: the library, a reader, or a reader opened from the
 /// library (`q` goes back to it).
 struct Shell {
@@ -144,6 +139,10 @@ struct Shell {
     watch: Option<Watch>,
     /// The watch being set up on a thread.
     watching: Option<std::sync::mpsc::Receiver<Option<Watch>>>,
+    /// The cells written as OSC 8 hyperlinks at the last frame, and the
+    /// screen size they were written for.
+    linked: HashMap<(u16, u16), (Cell, String)>,
+    linked_size: (u16, u16),
     options: Options,
     wpm: Option<u32>,
     /// The speed learned from the records, while it is read on a thread.
@@ -181,6 +180,8 @@ impl Shell {
             reader: None,
             watch: None,
             watching: None,
+            linked: HashMap::new(),
+            linked_size: (0, 0),
             options,
             wpm,
             learning,
@@ -216,14 +217,17 @@ impl Shell {
         // was seen on a busy /tmp): it is done on a thread, after the first
         // frame, and a change made meanwhile is still noticed.
         self.watch = None;
+        // The file is compared with the text that was read, so an edit
+        // saved at any time since is noticed.
+        let read = app.doc.fingerprint;
         self.watching = source.path.clone().and_then(|path| {
             let (tx, rx) = std::sync::mpsc::channel();
-            let stamp = file_stamp(&path);
             std::thread::Builder::new()
                 .name("watch".into())
                 .spawn(move || {
                     let watch = Watch::new(&path).map(|mut w| {
-                        if file_stamp(&path) != stamp {
+                        let now = load(&path).map(|s| crate::parse::fingerprint(&s.text));
+                        if now.ok() != Some(read) {
                             w.pending = Some(Instant::now());
                         }
                         w
@@ -508,6 +512,7 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
                 .context("cannot use the terminal")?;
             // Not dropped, for the same reason as at the start.
             std::mem::forget(std::mem::replace(&mut *terminal, fresh));
+            shell.linked.clear();
             continue;
         }
         if shell.handle(&event) {
@@ -519,23 +524,55 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
     }
 }
 
-/// Draw a frame; then, with `links.osc8`, write the external links of the
-/// text again as OSC 8 hyperlinks.
+/// Draw a frame; then, with `links.osc8`, write the cells of the external
+/// links on screen again as OSC 8 hyperlinks. Only cells whose link or text
+/// changed are written, and cells that were links and no longer are (the
+/// text scrolled, an overlay or the confirmation box came over them) are
+/// written again without one: ratatui only redraws the cells whose text
+/// changed, so the terminal would otherwise keep an old link on them.
 fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell) -> Result<()> {
     let frame = terminal
         .draw(|frame| shell.draw(frame))
         .context("cannot draw")?;
-    let Some(app) = shell
-        .reader
-        .as_mut()
-        .filter(|a| a.osc8 && a.mode == Mode::Reading)
-    else {
-        return Ok(());
+    let size = (frame.area.width, frame.area.height);
+    let want = match shell.reader.as_mut() {
+        Some(app) if app.osc8 && app.mode == Mode::Reading && app.confirm.is_none() => {
+            hyperlink_cells(app, frame.buffer)
+        }
+        _ => HashMap::new(),
     };
-    let cells = hyperlink_cells(app, frame.buffer);
+    if want.is_empty() && shell.linked.is_empty() {
+        return Ok(());
+    }
+    // A new size redraws every cell.
+    if shell.linked_size != size {
+        shell.linked.clear();
+        shell.linked_size = size;
+    }
+    let mut cells: Vec<(u16, u16, Cell)> = Vec::new();
+    for (&(x, y), (cell, start)) in &want {
+        if shell.linked.get(&(x, y)) != Some(&(cell.clone(), start.clone())) {
+            let mut linked = cell.clone();
+            linked.set_symbol(&format!(
+                "{start}{}{}",
+                cell.symbol(),
+                crate::links::OSC8_END
+            ));
+            cells.push((x, y, linked));
+        }
+    }
+    for &(x, y) in shell.linked.keys() {
+        if !want.contains_key(&(x, y))
+            && let Some(cell) = frame.buffer.cell((x, y))
+        {
+            cells.push((x, y, cell.clone()));
+        }
+    }
+    shell.linked = want;
     if cells.is_empty() {
         return Ok(());
     }
+    cells.sort_by_key(|&(x, y, _)| (y, x));
     let backend = terminal.backend_mut();
     ratatui::backend::Backend::draw(backend, cells.iter().map(|(x, y, c)| (*x, *y, c)))
         .and_then(|()| ratatui::backend::Backend::flush(backend))
@@ -543,11 +580,15 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell
     Ok(())
 }
 
-/// The cells of the external links on screen, each wrapped in an OSC 8
-/// hyperlink. A cell's symbol is one grapheme; the sequences around it do
-/// not move the cursor. Targets that are not openable are left as text.
-fn hyperlink_cells(app: &mut App, buffer: &ratatui::buffer::Buffer) -> Vec<(u16, u16, Cell)> {
-    let mut cells = Vec::new();
+/// The cells of the external links on screen, each with the OSC 8 sequence
+/// that makes it a hyperlink. A cell's symbol is one grapheme; the
+/// sequences around it do not move the cursor. Targets that are not
+/// openable are left as text.
+fn hyperlink_cells(
+    app: &mut App,
+    buffer: &ratatui::buffer::Buffer,
+) -> HashMap<(u16, u16), (Cell, String)> {
+    let mut cells = HashMap::new();
     for (x, y, width, link) in app.link_runs() {
         let target = usize::try_from(link)
             .ok()
@@ -574,10 +615,7 @@ fn hyperlink_cells(app: &mut App, buffer: &ratatui::buffer::Buffer) -> Vec<(u16,
             if cell.symbol().is_empty() {
                 continue;
             }
-            let mut cell = cell.clone();
-            let symbol = format!("{start}{}{}", cell.symbol(), crate::links::OSC8_END);
-            cell.set_symbol(&symbol);
-            cells.push((cx, y, cell));
+            cells.insert((cx, y), (cell.clone(), start.clone()));
         }
     }
     cells
@@ -670,20 +708,22 @@ mod tests {
         let mut terminal = Terminal::new(TestBackend::new(60, 10)).unwrap();
         let frame = terminal.draw(|f| view::draw(f, &mut app)).unwrap();
         let cells = hyperlink_cells(&mut app, frame.buffer);
-        let start = "\x1b]8;;https://example.com/a\x1b\\";
-        let end = crate::links::OSC8_END;
-        let shown: String = cells
-            .iter()
-            .map(|(_, _, c)| {
-                let s = c.symbol();
-                assert!(s.starts_with(start) && s.ends_with(end), "{s:?}");
-                &s[start.len()..s.len() - end.len()]
-            })
-            .collect();
+        let mut cells: Vec<_> = cells.into_iter().collect();
+        cells.sort_by_key(|&((x, y), _)| (y, x));
         // Only the openable link, each grapheme once, and the cell behind
         // the wide character skipped.
+        assert!(
+            cells
+                .iter()
+                .all(|(_, (_, s))| s == "\x1b]8;;https://example.com/a\x1b\\")
+        );
+        let shown: String = cells.iter().map(|(_, (c, _))| c.symbol()).collect();
         assert_eq!(shown, "the 例 page");
-        let xs: Vec<u16> = cells.iter().map(|(x, _, _)| *x).collect();
+        let xs: Vec<u16> = cells.iter().map(|((x, _), _)| *x).collect();
         assert!(xs.windows(2).any(|w| w[1] == w[0] + 2), "{xs:?}");
+        // Too small a screen draws no text, so no links.
+        let mut small = Terminal::new(TestBackend::new(10, 3)).unwrap();
+        let frame = small.draw(|f| view::draw(f, &mut app)).unwrap();
+        assert!(hyperlink_cells(&mut app, frame.buffer).is_empty());
     }
 }

@@ -144,6 +144,10 @@ mod random {
         "+ plus item",
         "Term with a trailing hard break  \nnext line",
         "日本語の段落。改行なしで続く長い文章。",
+        "- ```\n  fenced in a list item\n\n  still code\n  ```",
+        "> ```\n> fenced in a quote\n>\n> still code\n> ```",
+        "<a href=\"x\">an inline tag</a> on its own line",
+        "Use `[^a-z]` in a pattern, or grep '[^0-9]'.",
     ];
 
     fn document() -> impl Strategy<Value = String> {

@@ -87,6 +87,14 @@ fn a_wrong_hint_or_escape_closes_the_hints() {
     app.update(Action::CloseOverlay);
     assert_eq!(app.mode, Mode::Reading);
     assert!(app.hints.is_none());
+    // The wheel scrolls and takes the hints away: they were for the links
+    // that were on screen.
+    app.update(Action::LinkHints);
+    let top = app.top();
+    app.update(Action::Scroll(3));
+    assert_eq!(app.mode, Mode::Reading);
+    assert!(app.hints.is_none());
+    assert!(app.top() > top);
 }
 
 #[test]

@@ -237,3 +237,33 @@ fn closing_a_long_article_early_stops_its_parse() {
         drop(app);
     }
 }
+
+/// A screen can hold more source than the window's margin (long link
+/// targets are not shown): paging must still never show the window's end
+/// as the article's.
+#[test]
+fn paging_past_a_window_of_long_hidden_targets_shows_the_article() {
+    let target = format!("https://example.com/{}", "a".repeat(6000));
+    let para = format!("A short line with [a link]({target}) in it.\n\n");
+    let text = format!("# Long targets\n\n{}", para.repeat(60));
+    assert!(text.len() > 256 * 1024);
+    let src = source(&text, None);
+    let mut whole = App::open_with(&src, Theme::Dark, None, false, usize::MAX);
+    let mut app = App::new(&src, Theme::Dark);
+    assert!(app.is_partial());
+    assert_eq!(body(&mut app), body(&mut whole));
+    assert_eq!(
+        status(&mut app).contains("end"),
+        status(&mut whole).contains("end")
+    );
+    for _ in 0..8 {
+        app.update(Action::PageDown);
+        whole.update(Action::PageDown);
+        assert_eq!(app.top(), whole.top());
+        assert_eq!(body(&mut app), body(&mut whole));
+        assert_eq!(
+            status(&mut app).contains("end"),
+            status(&mut whole).contains("end")
+        );
+    }
+}

@@ -107,6 +107,8 @@ fn scan(
                 continue;
             }
         } else if let Some((c, n)) = fence {
+            // A fence in a quote is closed by a quoted line.
+            let line = strip_quotes(line);
             let indent = line.iter().take_while(|&&b| b == b' ').count();
             let run = line[indent.min(line.len())..]
                 .iter()
@@ -136,7 +138,8 @@ fn scan(
             {
                 out.push(at);
             }
-            fence = fence_open(line);
+            // A fence may open on the line of a list marker or a quote.
+            fence = fence_open(strip_containers(line));
             if fence.is_none() {
                 html_end = html_open(line);
                 if html_end.is_some_and(|close| contains_ci(line, close)) {
@@ -175,6 +178,41 @@ fn opens_container(line: &[u8]) -> bool {
             digits <= 9 && matches!(line.get(digits), Some(b'.' | b')')) && after(digits + 1)
         }
         _ => false,
+    }
+}
+
+/// `line` without the `>` of the quotes it is in.
+fn strip_quotes(mut line: &[u8]) -> &[u8] {
+    loop {
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        match line.get(indent) {
+            Some(b'>') if indent < 4 => {
+                line = &line[indent + 1..];
+                if line.first() == Some(&b' ') {
+                    line = &line[1..];
+                }
+            }
+            _ => return line,
+        }
+    }
+}
+
+/// `line` without the quote marks and list markers it starts with.
+fn strip_containers(mut line: &[u8]) -> &[u8] {
+    loop {
+        let before = line.len();
+        line = strip_quotes(line);
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        if indent < 4 && opens_container(&line[indent..]) {
+            let rest = &line[indent..];
+            let marker = rest.iter().take_while(|b| !b.is_ascii_whitespace()).count();
+            line = &rest[marker..];
+            let spaces = line.iter().take_while(|&&b| b == b' ').count();
+            line = &line[spaces.min(4)..];
+        }
+        if line.len() == before {
+            return line;
+        }
     }
 }
 
@@ -322,9 +360,10 @@ fn html_block_to_blank(line: &[u8], after_blank: bool) -> bool {
         .iter()
         .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
         && after.is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
-    // Kind 7: a whole tag and nothing after it on the line.
+    // Kind 7: one whole tag and nothing after it on the line.
+    let first_close = line.iter().position(|&b| b == b'>');
     let alone = after_blank
-        && line.trim_ascii_end().ends_with(b">")
+        && first_close.is_some_and(|i| line[i + 1..].iter().all(u8::is_ascii_whitespace))
         && after.is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
     block || alone
 }
@@ -362,7 +401,7 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     let range = window_around(text, at);
     let part = &text[range.clone()];
     let defs = Definitions::of(text);
-    let footnotes = footnotes_before(&text[..range.start]);
+    let footnotes = footnote_marks(&text[..range.start], Some(&defs.footnote_labels()));
     let mut doc = parse_range(text, range.clone(), &footnotes, &defs);
     doc.fingerprint = fingerprint;
     if !part.is_empty() && range.len() < text.len() {
@@ -489,17 +528,6 @@ impl Pieces {
             }
         }
         ranges.push(start..text.len());
-        let mut footnotes = Vec::with_capacity(ranges.len());
-        let mut seen: Vec<String> = Vec::new();
-        let mut known = std::collections::HashSet::new();
-        for r in &ranges {
-            footnotes.push(seen.clone());
-            for label in footnotes_before(&text[r.clone()]) {
-                if known.insert(label.clone()) {
-                    seen.push(label);
-                }
-            }
-        }
         let definitions = if ranges.len() > 1 {
             // The pieces are written for good, so the link definitions come
             // from pulldown-cmark's own first pass over the whole text, not
@@ -513,6 +541,18 @@ impl Pieces {
                 footnotes: Vec::new(),
             }
         };
+        let defined = definitions.footnote_labels();
+        let mut footnotes = Vec::with_capacity(ranges.len());
+        let mut seen: Vec<String> = Vec::new();
+        let mut known = HashSet::new();
+        for r in &ranges {
+            footnotes.push(seen.clone());
+            for label in footnote_marks(&text[r.clone()], Some(&defined)) {
+                if known.insert(label.clone()) {
+                    seen.push(label);
+                }
+            }
+        }
         Pieces {
             ranges,
             starts,
@@ -672,11 +712,19 @@ impl Definitions {
 
 /// The footnote labels referenced in `before`, in order of first use.
 fn footnotes_before(before: &str) -> Vec<String> {
-    let bytes = before.as_bytes();
-    let mut seen = std::collections::HashSet::new();
+    footnote_marks(before, None)
+}
+
+/// The footnote labels of `text` in order of first appearance, uses and
+/// definitions alike (a footnote is numbered where it first appears,
+/// whichever comes first); with `defined`, only those labels, which leaves
+/// out `[^a-z]` in a pattern and other brackets that are not footnotes.
+fn footnote_marks(text: &str, defined: Option<&HashSet<String>>) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut seen = HashSet::new();
     let mut out = Vec::new();
     for hit in memchr::memmem::find_iter(bytes, b"[^") {
-        let rest = &before[hit + 2..];
+        let rest = &text[hit + 2..];
         let Some(end) = rest.find(']') else {
             continue;
         };
@@ -684,9 +732,11 @@ fn footnotes_before(before: &str) -> Vec<String> {
         if label.is_empty() || label.len() > 100 || label.contains(char::is_whitespace) {
             continue;
         }
-        // `[^x]:` starts a definition, not a use.
-        if rest[end + 1..].starts_with(':') {
-            continue;
+        match defined {
+            Some(d) if !d.contains(label) => continue,
+            // Without the defined labels: uses only (`[^x]:` defines).
+            None if rest[end + 1..].starts_with(':') => continue,
+            _ => {}
         }
         if seen.insert(label.to_string()) {
             out.push(label.to_string());

@@ -531,6 +531,12 @@ impl App {
         if let Some(pos) = self.pending.take() {
             self.reader.jump_to(&self.doc, &mut self.layout, pos);
         }
+        // A screen that reaches an edge of the window (it can hold more
+        // source bytes than the margin allowed for: long link targets,
+        // definitions) would show the window's end as the article's.
+        if self.is_partial() && self.at_window_edge() {
+            self.wait_whole();
+        }
     }
 
     pub fn top(&self) -> Position {
@@ -851,6 +857,14 @@ impl App {
         if self.is_partial() && !self.fits_window(action) {
             self.wait_whole();
         }
+        // The hints are for the links on screen: anything but a hint's
+        // letters (the wheel, a click) takes them away first.
+        if self.mode == Mode::Hints && !matches!(action, Action::HintInput(_)) {
+            self.close_hints();
+            if action == Action::CloseOverlay {
+                return;
+            }
+        }
         // An external link waits for a second Enter; any other key
         // cancels it.
         if let Some(url) = self.confirm.take() {
@@ -1100,6 +1114,20 @@ impl App {
             | Action::LibrarySort
             | Action::LibraryToggleFinished => {}
         }
+    }
+
+    /// Whether the screen shows either edge of the window, where it is not
+    /// an edge of the article.
+    fn at_window_edge(&mut self) -> bool {
+        let Some(window) = self.doc.window.clone() else {
+            return false;
+        };
+        let len = self.doc.source_len;
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let first = screen.lines.first().map_or(self.reader.top.0, |l| l.start);
+        let last = screen.lines.last().map_or(self.reader.top.0, |l| l.end);
+        (window.end < len && (screen.at_end || last >= window.end))
+            || (window.start > 0 && first <= window.start)
     }
 
     /// `+`, `-` and `=`: the measure by 4 columns, from 30 up to the full

@@ -24,6 +24,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     app.screen_width = area.width;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
+        // No text is shown: no link to click or to hyperlink.
+        app.text_column = (0, 0, 0, 0);
         return;
     }
     let body = Rect {
