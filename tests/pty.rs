@@ -1347,3 +1347,57 @@ fn the_learned_reading_speed_sets_the_minutes_left() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
+
+/// `o` puts letter hints on the links of the screen and typing one follows
+/// it; `L` lists every link and Enter follows the selected one; a click on
+/// a link follows it. Through the real binary and terminal.
+#[test]
+fn hints_the_link_list_and_clicks_follow_links() {
+    let spawn = Spawn::longform(&["links.md"]);
+    let dir = spawn.dir.path().to_path_buf();
+    let filler: String = (1..=40)
+        .map(|i| format!("Filler paragraph {i} keeps the second part off the first screen.\n\n"))
+        .collect();
+    std::fs::write(
+        dir.join("links.md"),
+        format!(
+            "# First part\n\nGo to [the second part](#second-part) or [the web](https://example.com).\n\n\
+             {filler}# Second part\n\nBack to [the first part](#first-part).\n\n{filler}"
+        ),
+    )
+    .unwrap();
+    let mut t = spawn.run(24, 80);
+    t.wait_for("the article", |s| s.contains("the second part"));
+    // The hints: the first link gets `a`; its first letter is covered.
+    t.send("o");
+    t.wait_for("the hints", |s| {
+        s.status().contains("Type a link's letters") && s.contains("ahe second part")
+    });
+    t.send("a");
+    t.wait_for("the second part on top", |s| s.body()[0].contains("Second part"));
+    // Back, then the link list.
+    t.send("\x7f");
+    t.wait_for("back at the start", |s| s.body()[0].contains("First part"));
+    t.send("L");
+    t.wait_for("the link list", |s| s.contains("Links (3)"));
+    t.send("G");
+    t.send("\r");
+    t.wait_for("the last link followed", |s| {
+        s.body()[0].contains("First part") && !s.contains("Links (3)")
+    });
+    // A click on a link: SGR mouse report of a left press at its cell.
+    let screen = t.screen();
+    let (row, line) = screen
+        .body()
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.contains("the second part"))
+        .map(|(r, l)| (r, l.clone()))
+        .unwrap();
+    let col = line.find("the second part").unwrap() + 1;
+    t.send(format!("\x1b[<0;{};{}M\x1b[<0;{};{}m", col + 1, row + 1, col + 1, row + 1));
+    t.wait_for("the click followed the link", |s| s.body()[0].contains("Second part"));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
