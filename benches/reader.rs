@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use divan::{Bencher, black_box};
 use longform::cli::cat;
-use longform::layout::{Layout, LayoutOptions};
+use longform::layout::LayoutOptions;
 use longform::load::{Source, decode};
 use longform::parse::parse;
 use longform::position::Position;
@@ -92,13 +92,25 @@ impl Input {
     /// reader is a moment after it starts, once the whole article is
     /// parsed (long articles open on a window while a thread parses them).
     fn opened(self) -> (App, Terminal<TestBackend>) {
-        let mut app = App::new(&self.source(), Theme::Dark);
+        let mut app = app(&self.source());
         let mut term = terminal();
         draw(&mut term, &mut app);
         app.wait_whole();
         draw(&mut term, &mut app);
         (app, term)
     }
+}
+
+/// The app for `source`, set as the terminal shell sets it: code blocks
+/// are laid out plain for the frame that first shows them and coloured
+/// right after it (`LayoutOptions::defer_code`).
+fn app(source: &Source) -> App {
+    let mut app = App::new(source, Theme::Dark);
+    app.set_layout_options(LayoutOptions {
+        defer_code: true,
+        ..LayoutOptions::default()
+    });
+    app
 }
 
 fn terminal() -> Terminal<TestBackend> {
@@ -137,7 +149,7 @@ mod open {
             .with_inputs(|| input.text().as_bytes().to_vec())
             .bench_local_values(|bytes| {
                 let source = decode(bytes, "bench.md".into(), None).unwrap();
-                let mut app = App::new(&source, Theme::Dark);
+                let mut app = app(&source);
                 let mut term = terminal();
                 draw(&mut term, &mut app);
                 // Dropping a 10 MB document is part of quitting, not opening.
@@ -153,7 +165,7 @@ mod open {
             .with_inputs(|| input.text().as_bytes().to_vec())
             .bench_local_values(|bytes| {
                 let source = decode(bytes, "bench.md".into(), None).unwrap();
-                let mut app = App::new(&source, Theme::Dark);
+                let mut app = app(&source);
                 let mut term = terminal();
                 draw(&mut term, &mut app);
                 app.wait_whole();
@@ -209,7 +221,7 @@ mod key {
             .with_inputs(|| {
                 let mut s = state.borrow_mut();
                 let (app, _) = &mut *s;
-                app.layout = Layout::new(&app.doc, app.layout.width());
+                app.layout = app.layout.relaid(&app.doc, app.layout.width());
                 match from {
                     Some(f) => {
                         let pos = f(app);
@@ -224,12 +236,16 @@ mod key {
                 let (app, term) = &mut *s;
                 match key {
                     Key::Action(a) => app.update(a),
-                    Key::Middle => {
+                    Key::Middle | Key::MiddleColoured => {
                         let pos = middle(app);
                         app.jump(pos);
                     }
                 }
                 draw(term, app);
+                if matches!(key, Key::MiddleColoured) {
+                    app.layout.highlight_deferred(&app.doc);
+                    draw(term, app);
+                }
             });
     }
 
@@ -238,6 +254,8 @@ mod key {
         Action(Action),
         /// A section in the middle, as chosen in the outline.
         Middle,
+        /// The same, and the frame after it that colours its code.
+        MiddleColoured,
     }
 
     #[divan::bench(args = SIZES)]
@@ -248,6 +266,13 @@ mod key {
     #[divan::bench(args = SIZES)]
     fn to_middle_section(bencher: Bencher, input: Input) {
         jump(bencher, input, None, Key::Middle);
+    }
+
+    /// The jump to the middle and the second frame, with its code
+    /// coloured: what the eye sees a moment after the key.
+    #[divan::bench(args = SIZES)]
+    fn to_middle_section_coloured(bencher: Bencher, input: Input) {
+        jump(bencher, input, None, Key::MiddleColoured);
     }
 
     /// Back to the start from the middle.
@@ -328,6 +353,7 @@ mod cat_all {
             options: LayoutOptions {
                 justify: false,
                 plain_code: theme.is_none(),
+                defer_code: false,
             },
             theme,
             osc8: false,

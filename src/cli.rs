@@ -298,6 +298,7 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
     let options = LayoutOptions {
         justify: config.justify.unwrap_or(false),
         plain_code: theme.is_none(),
+        defer_code: false,
     };
     let mut out = io::BufWriter::new(stdout.lock());
     let osc8 = config.links.osc8.unwrap_or(false);

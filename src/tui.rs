@@ -204,6 +204,8 @@ impl Shell {
         app.config_file.clone_from(&self.options.config_file);
         app.set_layout_options(crate::layout::LayoutOptions {
             justify: self.options.config.justify.unwrap_or(false),
+            // Code is coloured right after the frame that first shows it.
+            defer_code: true,
             ..Default::default()
         });
         app.osc8 = self.options.config.links.osc8.unwrap_or(false);
@@ -485,6 +487,18 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
     );
     loop {
         draw(&mut terminal, shell)?;
+        // Code first shown plain is coloured now, unless a key is waiting.
+        while shell
+            .reader
+            .as_ref()
+            .is_some_and(|a| a.layout.has_deferred())
+            && !event::poll(Duration::ZERO).context("cannot read the terminal")?
+        {
+            if let Some(app) = &mut shell.reader {
+                app.layout.highlight_deferred(&app.doc);
+            }
+            draw(&mut terminal, shell)?;
+        }
         assert!(!shell.options.crash_test, "crash test requested");
         // Wait for the next event, waking to notice signals, to save when
         // idle and to show what the library scan found.

@@ -40,6 +40,7 @@ fn styles() -> [CatStyle; 2] {
             options: LayoutOptions {
                 justify: true,
                 plain_code: true,
+                defer_code: false,
             },
             theme: None,
             osc8: false,

@@ -1374,7 +1374,9 @@ fn hints_the_link_list_and_clicks_follow_links() {
         s.status().contains("Type a link's letters") && s.contains("ahe second part")
     });
     t.send("a");
-    t.wait_for("the second part on top", |s| s.body()[0].contains("Second part"));
+    t.wait_for("the second part on top", |s| {
+        s.body()[0].contains("Second part")
+    });
     // Back, then the link list.
     t.send("\x7f");
     t.wait_for("back at the start", |s| s.body()[0].contains("First part"));
@@ -1395,9 +1397,57 @@ fn hints_the_link_list_and_clicks_follow_links() {
         .map(|(r, l)| (r, l.clone()))
         .unwrap();
     let col = line.find("the second part").unwrap() + 1;
-    t.send(format!("\x1b[<0;{};{}M\x1b[<0;{};{}m", col + 1, row + 1, col + 1, row + 1));
-    t.wait_for("the click followed the link", |s| s.body()[0].contains("Second part"));
+    t.send(format!(
+        "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+        col + 1,
+        row + 1,
+        col + 1,
+        row + 1
+    ));
+    t.wait_for("the click followed the link", |s| {
+        s.body()[0].contains("Second part")
+    });
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
+}
+
+/// Code is drawn plain the first time and coloured right after (the
+/// reader defers the grammar engine past the frame): in the real binary the
+/// keyword ends up coloured.
+#[test]
+fn code_blocks_are_coloured_once_shown() {
+    let spawn = Spawn::longform(&["code.md"]);
+    let dir = spawn.dir.path().to_path_buf();
+    std::fs::write(
+        dir.join("code.md"),
+        "# Code\n\nSome Rust:\n\n```rust\nfn main() {\n    let answer = 42;\n}\n```\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("config/config.toml"), "theme = \"dark\"\n").unwrap();
+    let mut t = spawn.run(24, 80);
+    t.wait_for("the code", |s| s.contains("fn main()"));
+    let start = Instant::now();
+    loop {
+        let coloured = {
+            let out = t.output();
+            let screen = out.parser.screen();
+            let (rows, cols) = screen.size();
+            (0..rows).any(|row| {
+                (0..cols.saturating_sub(1)).any(|col| {
+                    let (a, b) = (screen.cell(row, col), screen.cell(row, col + 1));
+                    matches!((a, b), (Some(a), Some(b))
+                        if a.contents() == "f" && b.contents() == "n"
+                            && a.fgcolor() == vt100::Color::Idx(176))
+                })
+            })
+        };
+        if coloured {
+            break;
+        }
+        assert!(start.elapsed() < TIMEOUT, "the keyword was never coloured");
+        std::thread::sleep(POLL);
+    }
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
 }
