@@ -19,6 +19,19 @@ pub struct Source {
     pub text: String,
     /// The bytes were not valid UTF-8 and were decoded with replacements.
     pub lossy: bool,
+    /// The file's size and modification time just before it was read, to
+    /// notice an edit saved while the reader was starting.
+    pub stamp: Option<Stamp>,
+}
+
+/// A file's size and modification time.
+pub type Stamp = (u64, std::time::SystemTime);
+
+/// The size and modification time of the file at `path`, when they can be
+/// read.
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 impl Source {
@@ -53,9 +66,12 @@ pub fn load(arg: &Path) -> Result<Source> {
     if arg.is_dir() {
         bail!("{name}: is a folder, not an article");
     }
+    let before = stamp(arg);
     let bytes =
         std::fs::read(arg).map_err(|e| anyhow::anyhow!("cannot open {name}: {}", describe(&e)))?;
-    decode(bytes, name, Some(arg.to_path_buf()))
+    let mut source = decode(bytes, name, Some(arg.to_path_buf()))?;
+    source.stamp = before;
+    Ok(source)
 }
 
 /// Check and decode the bytes of an article.
@@ -76,6 +92,7 @@ pub fn decode(bytes: Vec<u8>, name: String, path: Option<PathBuf>) -> Result<Sou
         path,
         text,
         lossy,
+        stamp: None,
     })
 }
 

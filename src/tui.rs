@@ -98,7 +98,10 @@ impl Watch {
         let target = path.clone();
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                // Reading the file (this program's own check, a `grep`)
+                // is no change.
                 if let Ok(event) = event
+                    && !matches!(event.kind, notify::EventKind::Access(_))
                     && event.paths.contains(&target)
                 {
                     let _ = tx.send(());
@@ -219,17 +222,16 @@ impl Shell {
         // was seen on a busy /tmp): it is done on a thread, after the first
         // frame, and a change made meanwhile is still noticed.
         self.watch = None;
-        // The file is compared with the text that was read, so an edit
-        // saved at any time since is noticed.
-        let read = app.doc.fingerprint;
+        // The file's size and time are compared with those from just
+        // before it was read, so an edit saved at any time since is noticed.
+        let read = source.stamp;
         self.watching = source.path.clone().and_then(|path| {
             let (tx, rx) = std::sync::mpsc::channel();
             std::thread::Builder::new()
                 .name("watch".into())
                 .spawn(move || {
                     let watch = Watch::new(&path).map(|mut w| {
-                        let now = load(&path).map(|s| crate::parse::fingerprint(&s.text));
-                        if now.ok() != Some(read) {
+                        if read.is_none() || crate::load::stamp(&path) != read {
                             w.pending = Some(Instant::now());
                         }
                         w

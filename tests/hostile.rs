@@ -139,6 +139,7 @@ fn run_text(text: &str) -> Outcome {
         path: None,
         text: text.to_string(),
         lossy: false,
+        stamp: None,
     })
 }
 
@@ -568,6 +569,7 @@ impl FromText for Source {
             path: None,
             text: text.to_string(),
             lossy: false,
+            stamp: None,
         }
     }
 }

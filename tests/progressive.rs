@@ -267,3 +267,17 @@ fn paging_past_a_window_of_long_hidden_targets_shows_the_article() {
         );
     }
 }
+
+#[test]
+fn the_first_frame_of_a_long_article_does_not_wait_for_the_whole() {
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    let mut app = App::new(&source(&text, None), Theme::Dark);
+    body(&mut app);
+    assert!(
+        app.is_partial(),
+        "the first frame waited for the whole parse"
+    );
+    app.update(Action::PageDown);
+    body(&mut app);
+    assert!(app.is_partial(), "a page down waited for the whole parse");
+}

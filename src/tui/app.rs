@@ -355,11 +355,12 @@ impl App {
                 return;
             }
         };
-        let anchor = crate::position::Anchor::at(&self.doc, self.reader.top);
-        let doc = crate::library::parse_article(source.path.as_deref(), &source.text);
-        if doc.fingerprint == self.doc.fingerprint {
+        // The same text again (a save without changes): nothing to parse.
+        if crate::parse::fingerprint(&source.text) == self.doc.fingerprint {
             return;
         }
+        let anchor = crate::position::Anchor::at(&self.doc, self.reader.top);
+        let doc = crate::library::parse_article(source.path.as_deref(), &source.text);
         // The whole of the old text is no longer wanted.
         self.background = None;
         let (pos, how) = anchor.restore(&doc, &source.text);
