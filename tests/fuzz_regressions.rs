@@ -55,6 +55,11 @@ fn store_regressions() {
     replay("store", checks::store);
 }
 
+#[test]
+fn pieces_regressions() {
+    replay("pieces", checks::pieces);
+}
+
 /// Pieces of Markdown that stress the parser, the layout and the screen.
 fn token() -> impl Strategy<Value = String> {
     prop_oneof![

@@ -79,6 +79,55 @@ pub fn render(data: &[u8]) {
     }
 }
 
+/// Bytes → decode → `longform cat` of the Markdown in pieces of 1 to 64
+/// bytes (the first byte), which must write exactly what the whole
+/// document gives; and the window the reader opens around a place (the
+/// next two bytes), whose offsets must stay in the text, on char
+/// boundaries and in order.
+pub fn pieces(data: &[u8]) {
+    use longform::cli::{CatStyle, cat_linked, cat_source};
+    use longform::layout::LayoutOptions;
+    let Some((head, body)) = data.split_first_chunk::<3>() else {
+        return;
+    };
+    let piece = 1 + usize::from(head[0]) % 64;
+    let Ok(source) = decode(body.to_vec(), "fuzz.md".into(), None) else {
+        return;
+    };
+    let text = &source.text;
+    let style = CatStyle {
+        width: 40,
+        options: LayoutOptions::default(),
+        theme: Some(Theme::Dark),
+        osc8: true,
+    };
+    let doc = parse(text);
+    let mut whole = Vec::new();
+    cat_linked(&doc, 40, style.options, style.theme, true, &mut whole).expect("cat");
+    let mut cut = Vec::new();
+    cat_source(text, None, piece, style, &mut cut).expect("cat in pieces");
+    assert!(
+        whole == cut,
+        "pieces of {piece} differ:\n{}\n---\n{}",
+        String::from_utf8_lossy(&whole),
+        String::from_utf8_lossy(&cut)
+    );
+
+    let fraction = u16::from_le_bytes([head[1], head[2]]);
+    let mut at = text.len() * usize::from(fraction) / usize::from(u16::MAX);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let window = longform::parse::window::parse_window(text, at, doc.fingerprint);
+    let range = window.window.clone().expect("a window");
+    assert!(
+        range.start <= at && at <= range.end,
+        "{at} outside {range:?}"
+    );
+    assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
+    check_layout(&window, text, 40);
+}
+
 /// Bytes → decode → plain-text inference → layout at a width from the first
 /// byte (1..300), with the same checks as `render`'s layout.
 pub fn plaintext(data: &[u8]) {

@@ -264,7 +264,8 @@ fn html_open(line: &[u8]) -> Option<&'static [u8]> {
     if starts(b"<![CDATA[") {
         return Some(b"]]>");
     }
-    if starts(b"<!") {
+    // Kind 4: `<!` and a letter (a declaration such as `<!DOCTYPE`).
+    if starts(b"<!") && rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
         return Some(b">");
     }
     None
