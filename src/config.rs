@@ -87,11 +87,17 @@ impl fmt::Display for Warning {
 /// warning, and how many more there are. `None` when there are none.
 pub fn describe(path: &Path, warnings: &[Warning]) -> Option<String> {
     let first = warnings.first()?;
-    let mut text = format!("{}: {first}; using the defaults", path.display());
-    if warnings.len() > 1 {
-        text.push_str(&format!(" (+{} more)", warnings.len() - 1));
-    }
-    Some(text)
+    // The file's name only: the status bar is one line, and the count
+    // comes before the detail so that a long one never hides it.
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let more = match warnings.len() {
+        1 => String::new(),
+        n => format!(" (+{} more: longform config lists them)", n - 1),
+    };
+    Some(format!("{name}{more}: {first}; using the defaults"))
 }
 
 impl Config {
@@ -706,10 +712,10 @@ mod tests {
         assert_eq!(warnings.len(), 3);
         let shown = describe(path, &warnings).unwrap();
         assert!(
-            shown.starts_with("/c/config.toml: line 1: width:"),
+            shown.starts_with("config.toml (+2 more: longform config lists them): line 1: width:"),
             "{shown}"
         );
-        assert!(shown.ends_with("using the defaults (+2 more)"), "{shown}");
+        assert!(shown.ends_with("using the defaults"), "{shown}");
         assert_eq!(describe(path, &[]), None);
     }
 

@@ -194,13 +194,17 @@ pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
     let file = paths::config_file(dir);
     let file_note = if file.exists() {
         let (_, warnings) = crate::tui::settings::load(&file);
-        match crate::config::describe(&file, &warnings) {
+        match warnings.first() {
             None => "in use".to_string(),
-            Some(warning) => {
-                // The warning starts with the file's name, shown already.
-                let prefix = format!("{}: ", file.display());
-                let problem = warning.strip_prefix(&prefix).unwrap_or(&warning);
-                format!("invalid: {}", one_line(problem))
+            Some(first) => {
+                let more = match warnings.len() {
+                    1 => String::new(),
+                    n => format!(" (+{} more)", n - 1),
+                };
+                format!(
+                    "invalid: {}; using the defaults{more}",
+                    one_line(&first.to_string())
+                )
             }
         }
     } else {
