@@ -143,8 +143,10 @@ fn middle(app: &App) -> Position {
 mod open {
     use super::*;
 
-    #[divan::bench(args = ALL)]
-    fn first_frame(bencher: Bencher, input: Input) {
+    /// Open `input` and draw the first frame; with `whole`, also wait for
+    /// the whole article and draw again. The values are returned so that
+    /// dropping a 10 MB document (part of quitting) is not timed.
+    fn open(bencher: Bencher, input: Input, whole: bool) {
         bencher
             .with_inputs(|| input.text().as_bytes().to_vec())
             .bench_local_values(|bytes| {
@@ -152,26 +154,24 @@ mod open {
                 let mut app = app(&source);
                 let mut term = terminal();
                 draw(&mut term, &mut app);
-                // Dropping a 10 MB document is part of quitting, not opening.
+                if whole {
+                    app.wait_whole();
+                    draw(&mut term, &mut app);
+                }
                 (app, term, source)
             });
+    }
+
+    #[divan::bench(args = ALL)]
+    fn first_frame(bencher: Bencher, input: Input) {
+        open(bencher, input, false);
     }
 
     /// Open → the whole article parsed and in place (the thread's work,
     /// with the search index made ready), for the long articles.
     #[divan::bench(args = SIZES)]
     fn whole_parsed(bencher: Bencher, input: Input) {
-        bencher
-            .with_inputs(|| input.text().as_bytes().to_vec())
-            .bench_local_values(|bytes| {
-                let source = decode(bytes, "bench.md".into(), None).unwrap();
-                let mut app = app(&source);
-                let mut term = terminal();
-                draw(&mut term, &mut app);
-                app.wait_whole();
-                draw(&mut term, &mut app);
-                (app, term, source)
-            });
+        open(bencher, input, true);
     }
 
     /// The parse alone, to see how much of the first frame it is.
