@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -535,35 +536,69 @@ pub fn cat_source(
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 4);
-    let indices: Vec<usize> = (0..pieces.ranges.len()).collect();
-    for batch in indices.chunks(workers) {
-        let written: Vec<io::Result<Vec<u8>>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = batch
-                .iter()
-                .map(|&i| {
-                    let pieces = &pieces;
-                    scope.spawn(move || {
-                        let (doc, first) = pieces.parse(text, i);
-                        let mut buf = Vec::new();
-                        let blocks = first..doc.blocks.len();
-                        cat_blocks(&doc, blocks, width, options, theme, osc8, &mut buf)
-                            .map(|()| buf)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(io::Error::other("a worker failed")))
-                })
-                .collect()
-        });
-        for w in written {
-            out.write_all(&w?)?;
+    let count = pieces.ranges.len();
+    // Workers take the next piece as soon as they are free; the output is
+    // written in order, and no worker runs more than `AHEAD` pieces ahead
+    // of what is written, so memory stays a few pieces whatever the size.
+    let ahead = 2 * workers;
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, io::Result<Vec<u8>>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (pieces, next, written, stop) = (&pieces, &next, &written, &stop);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count {
+                        return;
+                    }
+                    while i >= written.load(Ordering::Acquire) + ahead {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let (doc, first) = pieces.parse(text, i);
+                    let mut buf = Vec::new();
+                    let blocks = first..doc.blocks.len();
+                    let done = cat_blocks(&doc, blocks, width, options, theme, osc8, &mut buf)
+                        .map(|()| buf);
+                    if tx.send((i, done)).is_err() {
+                        return;
+                    }
+                }
+            });
         }
-    }
-    Ok(())
+        drop(tx);
+        let mut waiting: std::collections::BTreeMap<usize, io::Result<Vec<u8>>> =
+            std::collections::BTreeMap::new();
+        let mut want = 0;
+        let result = (|| {
+            for (i, done) in &rx {
+                waiting.insert(i, done);
+                while let Some(done) = waiting.remove(&want) {
+                    out.write_all(&done?)?;
+                    want += 1;
+                    written.store(want, Ordering::Release);
+                }
+            }
+            if want < count {
+                return Err(io::Error::other("a worker failed"));
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        drop(rx);
+        result
+    })
 }
 
 /// `cat`, with the web links written as OSC 8 hyperlinks when `osc8` and
