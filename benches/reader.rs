@@ -360,35 +360,29 @@ mod cat_all {
         }
     }
 
-    #[divan::bench(args = ALL)]
-    fn styled_width_80(bencher: Bencher, input: Input) {
+    fn cat_whole(bencher: Bencher, input: Input, theme: Option<Theme>) {
         let text = input.text();
         bencher.bench_local(|| {
             cat_source(
                 black_box(text),
                 None,
                 CAT_PIECE,
-                style(Some(Theme::Dark)),
+                style(theme),
                 &mut std::io::sink(),
             )
             .unwrap();
         });
     }
 
+    #[divan::bench(args = ALL)]
+    fn styled_width_80(bencher: Bencher, input: Input) {
+        cat_whole(bencher, input, Some(Theme::Dark));
+    }
+
     /// The same without styles (`cat` into a pipe): no highlighting.
     #[divan::bench(args = SIZES)]
     fn plain_width_80(bencher: Bencher, input: Input) {
-        let text = input.text();
-        bencher.bench_local(|| {
-            cat_source(
-                black_box(text),
-                None,
-                CAT_PIECE,
-                style(None),
-                &mut std::io::sink(),
-            )
-            .unwrap();
-        });
+        cat_whole(bencher, input, None);
     }
 
     /// Layout and styling alone, on a document parsed beforehand.

@@ -522,15 +522,9 @@ pub fn cat_source(
     style: CatStyle,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let CatStyle {
-        width,
-        options,
-        theme,
-        osc8,
-    } = style;
     if path.is_some_and(crate::library::is_plain_text) {
         let doc = parse_article(path, text);
-        return cat_linked(&doc, width, options, theme, osc8, out);
+        return cat_blocks(&doc, 0..doc.blocks.len(), style, out);
     }
     let pieces = crate::parse::window::Pieces::new(text, piece);
     let workers = std::thread::available_parallelism()
@@ -567,8 +561,7 @@ pub fn cat_source(
                     let (doc, first) = pieces.parse(text, i);
                     let mut buf = Vec::new();
                     let blocks = first..doc.blocks.len();
-                    let done = cat_blocks(&doc, blocks, width, options, theme, osc8, &mut buf)
-                        .map(|()| buf);
+                    let done = cat_blocks(&doc, blocks, style, &mut buf).map(|()| buf);
                     if tx.send((i, done)).is_err() {
                         return;
                     }
@@ -611,19 +604,28 @@ pub fn cat_linked(
     osc8: bool,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    cat_blocks(doc, 0..doc.blocks.len(), width, options, theme, osc8, out)
+    let style = CatStyle {
+        width,
+        options,
+        theme,
+        osc8,
+    };
+    cat_blocks(doc, 0..doc.blocks.len(), style, out)
 }
 
 /// `cat_linked` of some of the blocks of `doc`.
 fn cat_blocks(
     doc: &Document,
     blocks: std::ops::Range<usize>,
-    width: usize,
-    options: LayoutOptions,
-    theme: Option<Theme>,
-    osc8: bool,
+    style: CatStyle,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let CatStyle {
+        width,
+        options,
+        theme,
+        osc8,
+    } = style;
     // An article uses a handful of styles but has millions of segments:
     // build each escape sequence once, not once per segment.
     let mut out = Styled {
