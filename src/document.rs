@@ -105,7 +105,9 @@ impl Style {
 /// A run of text with one style, traced back to the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
-    pub text: String,
+    /// Most spans are short: up to 24 bytes are kept without an allocation
+    /// of their own.
+    pub text: compact_str::CompactString,
     pub flags: Flags,
     /// Byte offset in the source of the span's first character.
     pub source: usize,
@@ -230,6 +232,9 @@ pub struct Heading {
     pub text: String,
     /// GitHub-style id, unique in the document; an explicit `{#id}` wins.
     pub slug: String,
+    /// The slug before it was made unique: a document parsed in pieces
+    /// makes its slugs unique again when the pieces are joined.
+    pub(crate) base: String,
     pub block: usize,
 }
 
@@ -250,7 +255,7 @@ pub struct Meta {
 }
 
 /// A parsed article. Immutable once built.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
     pub meta: Meta,
     pub blocks: Vec<Block>,
@@ -363,6 +368,20 @@ pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
         }
         BlockKind::Table { rows, .. } => Box::new(rows.iter().flatten().flatten()),
         BlockKind::Rule => Box::new(std::iter::empty()),
+    }
+}
+
+/// Call `f` on every span of a block, to change it.
+pub(crate) fn for_each_span_mut(kind: &mut BlockKind, mut f: impl FnMut(&mut Span)) {
+    match kind {
+        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => {
+            spans.iter_mut().for_each(f);
+        }
+        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
+            lines.iter_mut().flatten().for_each(f);
+        }
+        BlockKind::Table { rows, .. } => rows.iter_mut().flatten().flatten().for_each(&mut f),
+        BlockKind::Rule => {}
     }
 }
 

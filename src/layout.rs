@@ -613,7 +613,7 @@ fn header(
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
         let span = Span {
-            text: text.to_string(),
+            text: text.into(),
             flags,
             source: block.source.start,
             exact: false,

@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use crate::document::{BlockKind, Document, Span};
+use crate::document::Document;
 
 /// Articles at least this long open on a window first.
 pub const PROGRESSIVE_MIN: usize = 256 * 1024;
@@ -784,23 +784,9 @@ fn footnote_marks(text: &str, defined: Option<&HashSet<String>>) -> Vec<String> 
 
 /// Move every source offset of `doc` by `by` bytes.
 fn shift(doc: &mut Document, by: usize) {
-    let spans = |spans: &mut Vec<Span>| {
-        for s in spans {
-            s.source += by;
-        }
-    };
     for block in &mut doc.blocks {
         block.source = block.source.start + by..block.source.end + by;
-        match &mut block.kind {
-            BlockKind::Heading { spans: s, .. } | BlockKind::Paragraph { spans: s } => spans(s),
-            BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
-                lines.iter_mut().for_each(spans);
-            }
-            BlockKind::Table { rows, .. } => {
-                rows.iter_mut().flatten().for_each(spans);
-            }
-            BlockKind::Rule => {}
-        }
+        crate::document::for_each_span_mut(&mut block.kind, |s| s.source += by);
     }
     for link in &mut doc.links {
         link.source += by;

@@ -1,0 +1,181 @@
+//! A long article parsed in pieces on the machine's cores and joined into
+//! one document: the document one parse of the whole gives (the tests hold
+//! it to that), without ever holding pulldown-cmark's block tree of the
+//! whole text, which takes about five bytes for each byte of Markdown.
+//!
+//! The pieces are `window::Pieces`, cut where a block surely starts and
+//! parsed with the link definitions and footnote numbers of the whole
+//! text, as `longform cat` writes them. Joining them renumbers what each
+//! piece numbered on its own: containers, links and heading slugs.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use super::Slugs;
+use super::window::Pieces;
+use crate::document::{Document, Link, for_each_span_mut};
+
+/// The size of the pieces a long article is parsed in.
+pub const PIECE: usize = 256 * 1024;
+
+/// Parse `text` in pieces of about `size` bytes, side by side on the
+/// machine's cores; `None` when `stop` was set before the end.
+pub fn parse_in_pieces(text: &str, size: usize, stop: &AtomicBool) -> Option<Document> {
+    let pieces = Pieces::new(text, size);
+    let count = pieces.ranges.len();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 4)
+        .min(count);
+    let mut joined = Joined::new(text);
+    if workers == 1 {
+        for i in 0..count {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let (doc, first) = pieces.parse(text, i);
+            joined.push(doc, first, pieces.ranges[i].clone());
+        }
+        return Some(joined.finish());
+    }
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Document, usize)>();
+    let done = std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (pieces, next) = (&pieces, &next);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count || stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let (doc, first) = pieces.parse(text, i);
+                    if tx.send((i, doc, first)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Pieces are joined in order as they come; one that comes early
+        // waits here.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (i, doc, first) in &rx {
+            waiting.insert(i, (doc, first));
+            while let Some((doc, first)) = waiting.remove(&want) {
+                joined.push(doc, first, pieces.ranges[want].clone());
+                want += 1;
+            }
+        }
+        want == count
+    });
+    (done && !stop.load(Ordering::Relaxed)).then(|| joined.finish())
+}
+
+/// The document being joined, piece after piece.
+struct Joined {
+    doc: Document,
+    slugs: Slugs,
+    /// The link of the front matter's URL, which one parse adds last.
+    url_link: Option<Link>,
+    fingerprint: u64,
+}
+
+impl Joined {
+    fn new(text: &str) -> Joined {
+        Joined {
+            doc: Document {
+                source_len: text.len(),
+                ..Document::default()
+            },
+            slugs: Slugs::default(),
+            url_link: None,
+            fingerprint: super::fingerprint(text),
+        }
+    }
+
+    /// Add the piece `range`, parsed into `doc` whose blocks from `first`
+    /// on are the piece's (those before are there for their spacing).
+    fn push(&mut self, doc: Document, first: usize, range: Range<usize>) {
+        let Document {
+            meta,
+            blocks,
+            containers,
+            headings,
+            links,
+            footnotes,
+            ..
+        } = doc;
+        let first_piece = range.start == 0;
+        let url_link = meta.url_link.map(|l| l as usize);
+        if first_piece {
+            self.doc.meta = meta;
+            self.doc.meta.url_link = None;
+        }
+        // Links, in the order they were met, are the piece's from where it
+        // starts: those before belong to the piece before.
+        let mut link_at = vec![None; links.len()];
+        for (i, link) in links.into_iter().enumerate() {
+            if first_piece && Some(i) == url_link {
+                self.url_link = Some(link);
+            } else if range.contains(&link.source) {
+                link_at[i] = u32::try_from(self.doc.links.len()).ok();
+                self.doc.links.push(link);
+            }
+        }
+        // Containers are the piece's when their first block is (a piece
+        // starts outside any container): not those of the blocks before,
+        // nor the stand-in definitions after it.
+        let offset = self.doc.blocks.len();
+        let kept = first..blocks.len();
+        let mut container_at = vec![None; containers.len()];
+        for (i, mut c) in containers.into_iter().enumerate() {
+            if kept.contains(&c.first_block) {
+                container_at[i] = Some(self.doc.containers.len());
+                c.parent = c.parent.and_then(|p| container_at[p]);
+                c.first_block = c.first_block - first + offset;
+                self.doc.containers.push(c);
+            }
+        }
+        for mut block in blocks.into_iter().skip(first) {
+            block.container = block.container.and_then(|c| container_at[c]);
+            for_each_span_mut(&mut block.kind, |span| {
+                span.link = span.link.and_then(|l| link_at[l as usize]);
+            });
+            self.doc.blocks.push(block);
+        }
+        for mut heading in headings.into_iter().filter(|h| h.block >= first) {
+            heading.block = heading.block - first + offset;
+            heading.slug = self.slugs.unique(heading.base.clone());
+            self.doc.headings.push(heading);
+        }
+        for (n, container) in footnotes.into_iter().enumerate() {
+            let Some(c) = container.and_then(|c| container_at[c]) else {
+                continue;
+            };
+            let slots = &mut self.doc.footnotes;
+            if slots.len() <= n {
+                slots.resize(n + 1, None);
+            }
+            slots[n].get_or_insert(c);
+        }
+    }
+
+    fn finish(mut self) -> Document {
+        if let Some(link) = self.url_link {
+            self.doc.meta.url_link = u32::try_from(self.doc.links.len()).ok();
+            self.doc.links.push(link);
+        }
+        super::count_words_before(&mut self.doc);
+        // The lists grew by doubling as pieces came.
+        self.doc.blocks.shrink_to_fit();
+        self.doc.containers.shrink_to_fit();
+        self.doc.links.shrink_to_fit();
+        self.doc.headings.shrink_to_fit();
+        self.doc.fingerprint = self.fingerprint;
+        self.doc
+    }
+}
