@@ -34,10 +34,17 @@ pub fn parse(source: &str) -> Document {
 
 /// Parse a Markdown article on a thread that may be told to stop (the
 /// reader closed before the parse ended): `None` when it was. A long
-/// article is parsed in pieces on the machine's cores (`join`), which
-/// gives the same document with a fraction of one parse's peak memory.
+/// article is parsed in pieces (`join`), which gives the same document
+/// with a fraction of one parse's peak memory, on the cores but one: that
+/// one is the reader's, which draws and takes keys meanwhile.
 pub fn parse_unless(source: &str, stop: &std::sync::atomic::AtomicBool) -> Option<Document> {
-    join::parse_in_pieces(source, join::PIECE, stop)
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    join::parse_in_pieces(
+        source,
+        join::PIECE,
+        cores.saturating_sub(1).clamp(1, 4),
+        stop,
+    )
 }
 
 /// Parse Markdown without the fingerprint.

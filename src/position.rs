@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{BlockKind, Document, Span};
+use crate::document::{BlockKind, Document, Span, block_spans};
 
 /// A byte offset into the article's source text, on a char boundary.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -208,8 +208,26 @@ pub(crate) struct PlainText {
 #[derive(Clone, Copy)]
 struct Mark {
     text: usize,
-    source: usize,
-    exact: bool,
+    /// The source byte, shifted left by one, with the low bit set when the
+    /// run is exact: a long article has hundreds of thousands of marks.
+    packed: usize,
+}
+
+impl Mark {
+    fn new(text: usize, source: usize, exact: bool) -> Mark {
+        Mark {
+            text,
+            packed: source << 1 | usize::from(exact),
+        }
+    }
+
+    fn source(self) -> usize {
+        self.packed >> 1
+    }
+
+    fn exact(self) -> bool {
+        self.packed & 1 == 1
+    }
 }
 
 /// A space not yet written: spaces are only written between two visible
@@ -229,10 +247,23 @@ enum Gap {
 
 impl PlainText {
     pub(crate) fn of(doc: &Document, blocks: Range<usize>) -> PlainText {
-        let mut plain = PlainText::default();
-        for block in &doc.blocks[blocks] {
+        let blocks = &doc.blocks[blocks];
+        // The text of a whole article is sized at once, grown by doubling
+        // it would take up to twice its size: collapsing only shortens the
+        // spans' text, and at most one space goes before each.
+        let (bytes, spans) = blocks
+            .iter()
+            .flat_map(|b| block_spans(&b.kind))
+            .fold((0, 0), |(bytes, n), s| (bytes + s.text.len(), n + 1));
+        let mut plain = PlainText {
+            text: String::with_capacity(bytes + spans + blocks.len()),
+            marks: Vec::with_capacity(spans / 2),
+        };
+        for block in blocks {
             plain.push_block(&block.kind);
         }
+        plain.text.shrink_to_fit();
+        plain.marks.shrink_to_fit();
         plain
     }
 
@@ -316,18 +347,14 @@ impl PlainText {
     fn push(&mut self, run: &str, source: usize, exact: bool) {
         let t = self.text.len();
         let continues = self.marks.last().is_some_and(|m| {
-            if m.exact && exact {
-                m.source + (t - m.text) == source
+            if m.exact() && exact {
+                m.source() + (t - m.text) == source
             } else {
-                !m.exact && !exact && m.source == source
+                !m.exact() && !exact && m.source() == source
             }
         });
         if !continues {
-            self.marks.push(Mark {
-                text: t,
-                source,
-                exact,
-            });
+            self.marks.push(Mark::new(t, source, exact));
         }
         self.text.push_str(run);
     }
@@ -339,8 +366,8 @@ impl PlainText {
             .partition_point(|m| m.text <= t)
             .saturating_sub(1);
         match self.marks.get(i) {
-            Some(m) if m.exact => m.source + (t - m.text),
-            Some(m) => m.source,
+            Some(m) if m.exact() => m.source() + (t - m.text),
+            Some(m) => m.source(),
             None => 0,
         }
     }
@@ -362,7 +389,7 @@ impl PlainText {
             .saturating_sub(1);
         let at = self.source_at(last);
         let end = match self.marks.get(i) {
-            Some(m) if m.exact => at + c.len_utf8(),
+            Some(m) if m.exact() => at + c.len_utf8(),
             _ if range.end < self.text.len() => self.source_at(range.end).max(at + 1),
             _ => at + 1,
         };

@@ -7,12 +7,12 @@
 //! is found, and `**word**` is found by `word`. Case is smart: a query
 //! without a capital letter ignores case, one with a capital matches it
 //! exactly. Typographic quotes, apostrophes and dashes match their plain
-//! ASCII forms, folded on both sides character by character, so `don't`
-//! finds `don’t`. An `Index` keeps the folded text of one article so that
-//! searching again as the query is typed costs only the scan.
+//! ASCII forms and each other, so `don't` finds `don’t`. The query becomes
+//! a regular expression (each character a literal, or the class of its
+//! quotes or dashes; case folded by the engine), so the text is kept once,
+//! as it is, and the first search costs what the next ones do.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use crate::document::Document;
 use crate::position::PlainText;
@@ -20,103 +20,59 @@ use crate::position::PlainText;
 /// The rendered text of one article, ready to be searched many times.
 pub struct Index {
     plain: PlainText,
-    /// The text with quotes and dashes folded, case kept, and its map back
-    /// to `plain.text`: made on the first query with a capital.
-    quotes: OnceLock<Folded>,
-    /// The same, lowercased too: made on the first query without one.
-    lower: OnceLock<Folded>,
 }
 
-/// A folded copy of the plain text. Folding may change a character's
-/// length in bytes, so `shifts` maps folded offsets back: each entry is a
-/// (folded, plain) pair from which the two advance together, in order.
-struct Folded {
-    text: String,
-    shifts: Vec<(usize, usize)>,
+/// The characters a typed quote or dash matches: its typographic and plain
+/// forms, as the inside of a class.
+fn variants(c: char) -> Option<&'static str> {
+    match c {
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' => Some("'\u{2019}\u{2018}\u{02BC}"),
+        '"' | '\u{201C}' | '\u{201D}' => Some("\"\u{201C}\u{201D}"),
+        '-' | '\u{2013}' | '\u{2014}' => Some("\\-\u{2013}\u{2014}"),
+        _ => None,
+    }
 }
 
-impl Folded {
-    fn new(plain: &str, lower: bool) -> Folded {
-        let mut text = String::with_capacity(plain.len());
-        let mut shifts = vec![(0, 0)];
-        let mut p = 0;
-        while p < plain.len() {
-            // Runs of ASCII, most of any text, fold in bulk.
-            let run = plain.as_bytes()[p..]
-                .iter()
-                .position(|b| !b.is_ascii())
-                .unwrap_or(plain.len() - p);
-            if run > 0 {
-                let from = text.len();
-                text.push_str(&plain[p..p + run]);
-                if lower {
-                    text[from..].make_ascii_lowercase();
-                }
-                p += run;
-                continue;
-            }
-            let Some(c) = plain[p..].chars().next() else {
-                break;
-            };
-            let f = fold(c, lower);
-            if f.len_utf8() != c.len_utf8() {
-                shifts.push((text.len(), p));
-                text.push(f);
-                shifts.push((text.len(), p + c.len_utf8()));
-            } else {
-                text.push(f);
-            }
-            p += c.len_utf8();
+/// The pattern for `query`: whitespace runs as one space (the plain text
+/// has no other), quotes and dashes as classes, case ignored when the
+/// query has no capital.
+fn pattern(query: &str) -> String {
+    let mut out = String::with_capacity(query.len() * 2 + 4);
+    if !query.chars().any(char::is_uppercase) {
+        out.push_str("(?i)");
+    }
+    let mut space = false;
+    let mut any = false;
+    for c in query.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
         }
-        Folded { text, shifts }
+        if space && any {
+            out.push(' ');
+        }
+        space = false;
+        any = true;
+        match variants(c) {
+            Some(class) => {
+                out.push('[');
+                out.push_str(class);
+                out.push(']');
+            }
+            None => out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
+        }
     }
-
-    /// The offset in the plain text of folded offset `f`, a char boundary.
-    fn plain_at(&self, f: usize) -> usize {
-        let i = self
-            .shifts
-            .partition_point(|&(at, _)| at <= f)
-            .saturating_sub(1);
-        let (at, p) = self.shifts[i];
-        p + (f - at)
+    if space {
+        out.push(' ');
     }
-}
-
-/// `c` with typographic quotes and dashes made plain and, when `lower`,
-/// lowercased (only where lowercase is a single character, so that every
-/// character folds to exactly one).
-fn fold(c: char, lower: bool) -> char {
-    let c = match c {
-        '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
-        '\u{201C}' | '\u{201D}' => '"',
-        '\u{2013}' | '\u{2014}' => '-',
-        c => c,
-    };
-    if !lower {
-        return c;
-    }
-    let mut l = c.to_lowercase();
-    match (l.next(), l.next()) {
-        (Some(one), None) => one,
-        _ => c,
-    }
+    out
 }
 
 impl Index {
     pub fn new(doc: &Document) -> Index {
         Index {
             plain: PlainText::of(doc, 0..doc.blocks.len()),
-            quotes: OnceLock::new(),
-            lower: OnceLock::new(),
         }
-    }
-
-    /// Make the text ready for lowercase queries, the usual kind, so that
-    /// the first search costs no more than the next ones: done on the thread
-    /// that parses a long article.
-    pub fn prepare(&self) {
-        self.lower
-            .get_or_init(|| Folded::new(&self.plain.text, true));
     }
 
     /// The source ranges of every match of `query`, in order and not
@@ -126,33 +82,16 @@ impl Index {
         if query.trim().is_empty() {
             return Vec::new();
         }
-        let lower = !query.chars().any(char::is_uppercase);
-        let folded = if lower { &self.lower } else { &self.quotes }
-            .get_or_init(|| Folded::new(&self.plain.text, lower));
-        let mut needle = String::with_capacity(query.len());
-        let mut space = false;
-        for c in query.chars() {
-            if c.is_whitespace() {
-                space = true;
-                continue;
-            }
-            if space && !needle.is_empty() {
-                needle.push(' ');
-            }
-            space = false;
-            needle.push(fold(c, lower));
-        }
-        if space {
-            needle.push(' ');
-        }
-        folded
-            .text
-            .match_indices(&needle)
-            .map(|(f, m)| {
-                let start = folded.plain_at(f);
-                let end = folded.plain_at(f + m.len());
-                self.plain.source_range(start..end)
-            })
+        // Every character is escaped or a class, so the pattern is valid;
+        // one too big for the engine (a pasted page) finds nothing.
+        let Ok(re) = regex::RegexBuilder::new(&pattern(query))
+            .size_limit(1 << 22)
+            .build()
+        else {
+            return Vec::new();
+        };
+        re.find_iter(&self.plain.text)
+            .map(|m| self.plain.source_range(m.range()))
             .collect()
     }
 }
@@ -242,6 +181,19 @@ mod tests {
         assert_eq!(found(src, "aa"), ["aa", "aa", "aa"]);
         let hits = find_all(&parse(src), "aa");
         assert!(hits.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn characters_of_patterns_are_only_themselves() {
+        let src = "Costs $5.00 (or so) in a [case], axb a.b a\\b a*b.\n";
+        assert_eq!(found(src, "a.b"), ["a.b"]);
+        assert_eq!(found(src, "(or so)"), ["(or so)"]);
+        assert_eq!(found(src, "$5.00"), ["$5.00"]);
+        assert_eq!(found(src, "[case]"), ["[case]"]);
+        assert_eq!(found(src, "a\\b"), ["a\\b"]);
+        assert_eq!(found(src, "a*b"), ["a*b"]);
+        assert!(found(src, ".*").is_empty());
+        assert!(found(src, "^").is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! one warning says that progress will not be saved.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
@@ -55,7 +56,7 @@ pub struct Session {
     id: String,
     pub state: ReadingState,
     /// The article's text, to restore anchors in.
-    text: String,
+    text: Arc<str>,
     /// A record found under another path (the file was moved): removed once
     /// saved under the new id, if its file is gone.
     moved_from: Option<(String, PathBuf)>,
@@ -84,6 +85,19 @@ impl Session {
         title: &str,
         now: u64,
     ) -> Opened {
+        Session::open_shared(store, path, Arc::from(text), doc, title, now)
+    }
+
+    /// `open`, keeping `text` without a copy of its own: the reader shares
+    /// the article's text with the thread that parses it.
+    pub fn open_shared(
+        store: Option<Store>,
+        path: Option<&Path>,
+        text: Arc<str>,
+        doc: &Document,
+        title: &str,
+        now: u64,
+    ) -> Opened {
         let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
         let mut session = Session {
             store: None,
@@ -94,7 +108,7 @@ impl Session {
                 doc.fingerprint,
                 now,
             ),
-            text: text.to_string(),
+            text,
             moved_from: None,
             last_key: None,
             pending_active: Duration::ZERO,
@@ -167,7 +181,7 @@ impl Session {
         let mut restored = None;
         if let Some(mut state) = found {
             if let Some(anchor) = &state.position {
-                let (pos, how) = anchor.restore(doc, text);
+                let (pos, how) = anchor.restore(doc, &session.text);
                 resume = Some(pos);
                 restored = Some(how);
                 message = message.or_else(|| Some(resume_message(doc, pos, how)));
@@ -360,7 +374,7 @@ impl Session {
     /// The article changed on disk and was parsed again: bookmarks are
     /// restored in the new text from now on, and the record follows it.
     pub fn replace_text(&mut self, text: &str, doc: &Document) {
-        self.text = text.to_string();
+        self.text = Arc::from(text);
         self.state.fingerprint = doc.fingerprint;
         self.dirty = true;
     }

@@ -53,7 +53,7 @@ fn styles() -> [CatStyle; 2] {
 /// The document joined from pieces of `piece` bytes.
 fn joined(text: &str, piece: usize) -> longform::document::Document {
     let stop = std::sync::atomic::AtomicBool::new(false);
-    longform::parse::join::parse_in_pieces(text, piece, &stop).unwrap()
+    longform::parse::join::parse_in_pieces(text, piece, 2, &stop).unwrap()
 }
 
 /// The first difference between two documents, for a readable failure.
@@ -86,6 +86,10 @@ fn check(name: &str, text: &str, piece: usize) {
         "{name}, joined from pieces of {piece}: {}",
         difference(&one, &many)
     );
+    // The reader on two cores parses on one thread.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let alone = longform::parse::join::parse_in_pieces(text, piece, 1, &stop).unwrap();
+    assert!(one == alone, "{name}, pieces of {piece} on one thread");
     for style in styles() {
         let a = whole(text, style);
         let b = pieces(text, piece, style);

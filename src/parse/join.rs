@@ -3,6 +3,9 @@
 //! it to that), without ever holding pulldown-cmark's block tree of the
 //! whole text, which takes about five bytes for each byte of Markdown.
 //!
+//! The reader parses on the cores it leaves free: the first frame and
+//! the keys must not wait for a core.
+//!
 //! The pieces are `window::Pieces`, cut where a block surely starts and
 //! parsed with the link definitions and footnote numbers of the whole
 //! text, as `longform cat` writes them. Joining them renumbers what each
@@ -19,15 +22,17 @@ use crate::document::{Document, Link, for_each_span_mut};
 /// The size of the pieces a long article is parsed in.
 pub const PIECE: usize = 256 * 1024;
 
-/// Parse `text` in pieces of about `size` bytes, side by side on the
-/// machine's cores; `None` when `stop` was set before the end.
-pub fn parse_in_pieces(text: &str, size: usize, stop: &AtomicBool) -> Option<Document> {
+/// Parse `text` in pieces of about `size` bytes, side by side on up to
+/// `workers` threads; `None` when `stop` was set before the end.
+pub fn parse_in_pieces(
+    text: &str,
+    size: usize,
+    workers: usize,
+    stop: &AtomicBool,
+) -> Option<Document> {
     let pieces = Pieces::new(text, size);
     let count = pieces.ranges.len();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 4)
-        .min(count);
+    let workers = workers.clamp(1, count.max(1));
     let mut joined = Joined::new(text);
     if workers == 1 {
         for i in 0..count {
@@ -177,5 +182,22 @@ impl Joined {
         self.doc.headings.shrink_to_fit();
         self.doc.fingerprint = self.fingerprint;
         self.doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parse_told_to_stop_gives_nothing() {
+        let text = crate::testgen::article(crate::testgen::SEED, 64 * 1024);
+        let stop = AtomicBool::new(true);
+        for workers in [1, 2] {
+            assert!(parse_in_pieces(&text, 4096, workers, &stop).is_none());
+        }
+        let go = AtomicBool::new(false);
+        let doc = parse_in_pieces(&text, 4096, 2, &go).unwrap();
+        assert_eq!(doc, crate::parse::parse(&text));
     }
 }
