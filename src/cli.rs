@@ -526,7 +526,8 @@ pub fn cat_source(
         let doc = parse_article(path, text);
         return cat_blocks(&doc, 0..doc.blocks.len(), style, out);
     }
-    let pieces = crate::parse::window::Pieces::new(text, piece);
+    let mut pieces = crate::parse::window::Pieces::new(text, piece);
+    pieces.count_words = false;
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 4);

@@ -126,15 +126,18 @@ pub(crate) fn front_matter(text: &str) -> Option<(MetadataBlockKind, Range<usize
 /// Parse a window of a longer article: `references` are the link
 /// definitions of the whole text (by normalized label), for the links whose
 /// definition is outside the window, and `footnotes` the footnote labels
-/// used before it, in order, so that numbers continue from them.
+/// used before it, in order, so that numbers continue from them. Without
+/// `count`, blocks have no words.
 fn parse_window_part(
     source: &str,
     at_start: bool,
     references: &HashMap<String, String>,
     footnotes: &[String],
+    count: bool,
 ) -> Document {
     let (text, meta) = prepare(source, at_start);
     let mut builder = Builder::new(&text);
+    builder.count = count;
     builder.doc.meta = meta.unwrap_or_default();
     for label in footnotes {
         builder.footnote_number(label);
@@ -308,6 +311,8 @@ struct Builder<'s> {
     block_list_root: Vec<Option<usize>>,
     slugs: Slugs,
     footnotes: HashMap<String, usize>,
+    /// Count the words of each block (all but `longform cat` need them).
+    count: bool,
 }
 
 /// The slugs given out in one document, to keep them unique: each maps to
@@ -359,6 +364,7 @@ impl<'s> Builder<'s> {
             block_list_root: Vec::new(),
             slugs: Slugs::default(),
             footnotes: HashMap::new(),
+            count: true,
         }
     }
 
@@ -937,7 +943,11 @@ impl<'s> Builder<'s> {
         let floor = self.doc.blocks.last().map_or(0, |b| b.source.start);
         let start = range.start.max(floor);
         let end = range.end.max(start);
-        let words = count_words(&block_text(&kind));
+        let words = if self.count {
+            count_words(&block_text(&kind))
+        } else {
+            0
+        };
         let mut kind = kind;
         compact(&mut kind);
         self.doc.blocks.push(Block {

@@ -143,6 +143,17 @@ fn a_generated_article_in_pieces_matches_the_whole() {
 }
 
 #[test]
+fn a_fence_open_to_the_end_with_a_note_defined_before_ends_where_the_text_does() {
+    // The piece holding the fence gets a stand-in for the note after a
+    // closing fence of its own: the block must still end at the text's end.
+    let text = "Start.\n\n[^n]: The note:\n\n    indented under it.\nA paragraph.\n\n\
+                <div>\nan html block\n</div>\n~~~\nplain fence\n\n~~~\nA note.[^n]\n";
+    for piece in [1, 20] {
+        check("open fence", text, piece);
+    }
+}
+
+#[test]
 fn every_element_in_pieces_matches_the_whole() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/elements.md");
     let text = std::fs::read_to_string(path).unwrap();

@@ -403,7 +403,7 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     let part = &text[range.clone()];
     let defs = Definitions::of(text);
     let footnotes = footnote_marks(&text[..range.start], Some(&defs.footnote_labels()));
-    let mut doc = parse_range(text, range.clone(), &footnotes, &defs);
+    let mut doc = parse_range(text, range.clone(), &footnotes, &defs, true);
     doc.fingerprint = fingerprint;
     if !part.is_empty() && range.len() < text.len() {
         // Words per byte as in the window, for progress and time left.
@@ -429,6 +429,7 @@ fn parse_range(
     range: Range<usize>,
     footnotes: &[String],
     defs: &Definitions,
+    count: bool,
 ) -> Document {
     let part = &text[range.clone()];
     let references = &defs.references;
@@ -465,7 +466,7 @@ fn parse_range(
         missing.clear();
     }
     let mut doc = if missing.is_empty() {
-        super::parse_window_part(part, range.start == 0, references, footnotes)
+        super::parse_window_part(part, range.start == 0, references, footnotes, count)
     } else {
         let mut padded = String::with_capacity(part.len() + 16 * missing.len());
         padded.push_str(part);
@@ -481,9 +482,14 @@ fn parse_range(
             padded.push_str("]: .");
         }
         padded.push('\n');
-        let mut doc = super::parse_window_part(&padded, range.start == 0, references, footnotes);
+        let mut doc =
+            super::parse_window_part(&padded, range.start == 0, references, footnotes, count);
         let keep = doc.blocks.partition_point(|b| b.source.start < part.len());
         doc.blocks.truncate(keep);
+        // A fence closed here ends where the part does, as in the whole.
+        for b in &mut doc.blocks {
+            b.source.end = b.source.end.min(part.len());
+        }
         doc.words_before_block.truncate(keep);
         doc.headings.retain(|h| h.block < keep);
         doc.words = doc.blocks.iter().map(|b| b.words).sum();
@@ -511,6 +517,9 @@ pub struct Pieces {
     /// For each piece, the footnote labels used before it, in order.
     footnotes: Vec<Vec<String>>,
     definitions: Definitions,
+    /// Count the words of each block: `cat`, which only writes them,
+    /// turns this off (a tenth of its time).
+    pub count_words: bool,
 }
 
 impl Pieces {
@@ -560,6 +569,7 @@ impl Pieces {
             from,
             footnotes,
             definitions,
+            count_words: true,
         }
     }
 
@@ -575,7 +585,13 @@ impl Pieces {
                 Some(k) if i > 0 => self.starts[k],
                 _ => 0,
             };
-            let doc = parse_range(text, from..range.end, &self.footnotes[i], &self.definitions);
+            let doc = parse_range(
+                text,
+                from..range.end,
+                &self.footnotes[i],
+                &self.definitions,
+                self.count_words,
+            );
             let first = doc.blocks.partition_point(|b| b.source.start < range.start);
             if first > 0 || from == 0 {
                 return (doc, first);
