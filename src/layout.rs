@@ -704,19 +704,25 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
         } else {
             span.source
         };
-        let newline = g == "\n";
-        let space = g == " " || g == "\t";
+        // Most clusters are one ASCII byte: told apart by that byte, not
+        // by comparing strings.
+        let byte = if g.len() == 1 { g.as_bytes()[0] } else { 0 };
+        let newline = byte == b'\n';
+        let tab = byte == b'\t';
+        let space = byte == b' ' || tab;
         let mut width = if newline {
             0
-        } else if space {
+        } else if space || (0x20..0x7f).contains(&byte) {
             1
         } else {
             g.width()
         };
-        let mut text = if g == "\t" { " " } else { g };
+        let mut text = if tab { " " } else { g };
+        let mut replaced = tab;
         if width > max {
             text = "…";
             width = 1;
+            replaced = true;
         }
         out.push(Atom {
             at: i,
@@ -726,7 +732,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             width,
             source,
             end,
-            exact: span.exact && text == g,
+            exact: span.exact && !replaced,
             space,
             newline,
         });
