@@ -526,11 +526,11 @@ pub fn cat_source(
         let doc = parse_article(path, text);
         return cat_blocks(&doc, 0..doc.blocks.len(), style, out);
     }
-    let mut pieces = crate::parse::window::Pieces::new(text, piece);
-    pieces.count_words = false;
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 4);
+    let mut pieces = crate::parse::window::Pieces::new(text, piece, workers);
+    pieces.count_words = false;
     let count = pieces.ranges.len();
     // Workers take the next piece as soon as they are free; the output is
     // written in order, and no worker runs more than `AHEAD` pieces ahead

@@ -127,14 +127,15 @@ pub(crate) fn front_matter(text: &str) -> Option<(MetadataBlockKind, Range<usize
 /// definitions of the whole text (by normalized label), for the links whose
 /// definition is outside the window, and `footnotes` the footnote labels
 /// used before it, in order, so that numbers continue from them. Without
-/// `count`, blocks have no words.
+/// `count`, blocks have no words. `None` when `stop` was set meanwhile.
 fn parse_window_part(
     source: &str,
     at_start: bool,
     references: &HashMap<String, String>,
     footnotes: &[String],
     count: bool,
-) -> Document {
+    stop: &std::sync::atomic::AtomicBool,
+) -> Option<Document> {
     let (text, meta) = prepare(source, at_start);
     let mut builder = Builder::new(&text);
     builder.count = count;
@@ -149,11 +150,17 @@ fn parse_window_part(
     };
     let parser =
         Parser::new_with_broken_link_callback(&text, options(), Some(callback)).into_offset_iter();
-    for (event, range) in parser {
+    for (n, (event, range)) in parser.enumerate() {
+        if n % 4096 == 0 && stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
         builder.event(event, range);
     }
-    builder.finish()
+    Some(builder.finish())
 }
+
+/// A stop flag nobody sets, for parses that always run to the end.
+pub(crate) static NEVER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// CommonMark ends lines with LF, CRLF or a lone CR, but pulldown-cmark does
 /// not split at a lone CR (old Mac files): the whole file became one

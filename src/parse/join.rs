@@ -30,16 +30,13 @@ pub fn parse_in_pieces(
     workers: usize,
     stop: &AtomicBool,
 ) -> Option<Document> {
-    let pieces = Pieces::new(text, size);
+    let pieces = Pieces::new(text, size, workers);
     let count = pieces.ranges.len();
     let workers = workers.clamp(1, count.max(1));
     let mut joined = Joined::new(text);
     if workers == 1 {
         for i in 0..count {
-            if stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            let (doc, first) = pieces.parse(text, i);
+            let (doc, first) = pieces.parse_unless(text, i, stop)?;
             joined.push(doc, first, pieces.ranges[i].clone());
         }
         return Some(joined.finish());
@@ -53,10 +50,12 @@ pub fn parse_in_pieces(
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count || stop.load(Ordering::Relaxed) {
+                    if i >= count {
                         return;
                     }
-                    let (doc, first) = pieces.parse(text, i);
+                    let Some((doc, first)) = pieces.parse_unless(text, i, stop) else {
+                        return;
+                    };
                     if tx.send((i, doc, first)).is_err() {
                         return;
                     }

@@ -12,6 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::atomic::AtomicBool;
 
 use crate::document::Document;
 
@@ -403,7 +404,8 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     let part = &text[range.clone()];
     let defs = Definitions::of(text);
     let footnotes = footnote_marks(&text[..range.start], Some(&defs.footnote_labels()));
-    let mut doc = parse_range(text, range.clone(), &footnotes, &defs, true);
+    let mut doc = parse_range(text, range.clone(), &footnotes, &defs, true, &super::NEVER)
+        .unwrap_or_default();
     doc.fingerprint = fingerprint;
     if !part.is_empty() && range.len() < text.len() {
         // Words per byte as in the window, for progress and time left.
@@ -430,7 +432,8 @@ fn parse_range(
     footnotes: &[String],
     defs: &Definitions,
     count: bool,
-) -> Document {
+    stop: &AtomicBool,
+) -> Option<Document> {
     let part = &text[range.clone()];
     let references = &defs.references;
     // A footnote used here and defined elsewhere gets a stand-in definition
@@ -466,7 +469,7 @@ fn parse_range(
         missing.clear();
     }
     let mut doc = if missing.is_empty() {
-        super::parse_window_part(part, range.start == 0, references, footnotes, count)
+        super::parse_window_part(part, range.start == 0, references, footnotes, count, stop)?
     } else {
         let mut padded = String::with_capacity(part.len() + 16 * missing.len());
         padded.push_str(part);
@@ -482,8 +485,14 @@ fn parse_range(
             padded.push_str("]: .");
         }
         padded.push('\n');
-        let mut doc =
-            super::parse_window_part(&padded, range.start == 0, references, footnotes, count);
+        let mut doc = super::parse_window_part(
+            &padded,
+            range.start == 0,
+            references,
+            footnotes,
+            count,
+            stop,
+        )?;
         let keep = doc.blocks.partition_point(|b| b.source.start < part.len());
         doc.blocks.truncate(keep);
         // A fence closed here ends where the part does, as in the whole.
@@ -501,7 +510,7 @@ fn parse_range(
         doc.meta = crate::document::Meta::default();
     }
     doc.source_len = text.len();
-    doc
+    Some(doc)
 }
 
 /// A long article cut into pieces of about `size` bytes at block starts,
@@ -523,7 +532,9 @@ pub struct Pieces {
 }
 
 impl Pieces {
-    pub fn new(text: &str, size: usize) -> Pieces {
+    /// Cut `text`; the link definitions are found on up to `workers`
+    /// threads.
+    pub fn new(text: &str, size: usize, workers: usize) -> Pieces {
         let mut ranges = Vec::new();
         let mut from = vec![0];
         let mut start = 0;
@@ -543,7 +554,7 @@ impl Pieces {
             // from pulldown-cmark's own first pass over the whole text, not
             // from the line scan a window makes do with.
             let mut d = Definitions::of(text);
-            d.references = piece_references(text, &ranges);
+            d.references = piece_references(text, &ranges, workers);
             d
         } else {
             Definitions {
@@ -576,6 +587,17 @@ impl Pieces {
     /// Parse piece `i` of `text`, with the block before it: the piece's
     /// blocks are those from the returned index on.
     pub fn parse(&self, text: &str, i: usize) -> (Document, usize) {
+        self.parse_unless(text, i, &super::NEVER)
+            .unwrap_or_default()
+    }
+
+    /// `parse`, or `None` when `stop` was set before it ended.
+    pub fn parse_unless(
+        &self,
+        text: &str,
+        i: usize,
+        stop: &AtomicBool,
+    ) -> Option<(Document, usize)> {
         let range = self.ranges[i].clone();
         // From the block start before the piece; further back while what
         // is there makes no block (link definitions), up to the start.
@@ -591,10 +613,11 @@ impl Pieces {
                 &self.footnotes[i],
                 &self.definitions,
                 self.count_words,
-            );
+                stop,
+            )?;
             let first = doc.blocks.partition_point(|b| b.source.start < range.start);
             if first > 0 || from == 0 {
-                return (doc, first);
+                return Some((doc, first));
             }
             back *= 2;
         }
@@ -606,10 +629,12 @@ impl Pieces {
 /// definition there is one in the whole), on the machine's cores; the first
 /// definition of a label wins, as in CommonMark. Piece by piece, the parser
 /// never holds the block tree of the whole text (60 MB for 10 MB).
-fn piece_references(text: &str, ranges: &[Range<usize>]) -> HashMap<String, String> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 4);
+fn piece_references(
+    text: &str,
+    ranges: &[Range<usize>],
+    workers: usize,
+) -> HashMap<String, String> {
+    let workers = workers.clamp(1, 4);
     let per = ranges.len().div_ceil(workers).max(1);
     let found: Vec<Vec<HashMap<String, String>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = ranges
