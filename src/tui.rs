@@ -550,6 +550,9 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell
     let frame = terminal
         .draw(|frame| shell.draw(frame))
         .context("cannot draw")?;
+    if let Some(app) = shell.reader.as_mut() {
+        app.frame_drawn();
+    }
     let size = (frame.area.width, frame.area.height);
     let want = match shell.reader.as_mut() {
         Some(app) if app.osc8 && app.mode == Mode::Reading && app.confirm.is_none() => {
