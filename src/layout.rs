@@ -728,7 +728,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             at: i,
             text,
             flags: span.flags,
-            link: span.link,
+            link: span.link.map(crate::document::LinkId::index),
             width,
             source,
             end,

@@ -20,7 +20,7 @@ use pulldown_cmark::{
 
 use crate::document::{
     Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading, Link,
-    LinkTarget, Meta, Role, Span, block_spans, count_words,
+    LinkId, LinkTarget, Meta, Role, Span, block_spans, count_words,
 };
 
 /// Parse a Markdown article.
@@ -794,7 +794,7 @@ impl<'s> Builder<'s> {
                 add(cell);
                 if let Some(link) = self.current_link {
                     for span in &mut cell[before..] {
-                        span.link = Some(link);
+                        span.link = LinkId::new(link);
                     }
                 }
             }
@@ -809,7 +809,7 @@ impl<'s> Builder<'s> {
             add(&mut leaf.spans);
             if let Some(link) = self.current_link {
                 for span in &mut leaf.spans[before..] {
-                    span.link = Some(link);
+                    span.link = LinkId::new(link);
                 }
             }
         }

@@ -17,7 +17,7 @@ use std::sync::mpsc;
 
 use super::Slugs;
 use super::window::Pieces;
-use crate::document::{Document, Link, for_each_span_mut};
+use crate::document::{Document, Link, LinkId, for_each_span_mut};
 
 /// The size of the pieces a long article is parsed in.
 pub const PIECE: usize = 256 * 1024;
@@ -147,7 +147,10 @@ impl Joined {
         for mut block in blocks.into_iter().skip(first) {
             block.container = block.container.and_then(|c| container_at[c]);
             for_each_span_mut(&mut block.kind, |span| {
-                span.link = span.link.and_then(|l| link_at[l as usize]);
+                span.link = span
+                    .link
+                    .and_then(|l| link_at[l.index() as usize])
+                    .and_then(LinkId::new);
             });
             self.doc.blocks.push(block);
         }
