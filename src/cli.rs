@@ -529,6 +529,8 @@ pub fn cat_source(
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 4);
+    // The pieces are cut at line ends, and a lone CR ends a line too.
+    let text = &*crate::parse::lone_cr_as_lf(text);
     let mut pieces = crate::parse::window::Pieces::new(text, piece, workers);
     pieces.count_words = false;
     let count = pieces.ranges.len();
@@ -539,11 +541,15 @@ pub fn cat_source(
     let next = AtomicUsize::new(0);
     let written = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, io::Result<Vec<u8>>)>();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, io::Result<Vec<u8>>, Vec<String>)>();
+    let render = |doc: &Document, first: usize| {
+        let mut buf = Vec::new();
+        cat_blocks(doc, first..doc.blocks.len(), style, &mut buf).map(|()| buf)
+    };
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (pieces, next, written, stop) = (&pieces, &next, &written, &stop);
+            let (pieces, next, written, stop, render) = (&pieces, &next, &written, &stop, &render);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -559,24 +565,33 @@ pub fn cat_source(
                     if stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    let (doc, first) = pieces.parse(text, i);
-                    let mut buf = Vec::new();
-                    let blocks = first..doc.blocks.len();
-                    let done = cat_blocks(&doc, blocks, style, &mut buf).map(|()| buf);
-                    if tx.send((i, done)).is_err() {
+                    let (doc, first, after) = pieces.parse(text, i);
+                    if tx.send((i, render(&doc, first), after)).is_err() {
                         return;
                     }
                 }
             });
         }
         drop(tx);
-        let mut waiting: std::collections::BTreeMap<usize, io::Result<Vec<u8>>> =
-            std::collections::BTreeMap::new();
+        let mut waiting = std::collections::BTreeMap::new();
         let mut want = 0;
+        // The footnote labels numbered so far: a piece numbered from
+        // others is parsed again here (see `Pieces::parse`).
+        let mut numbered: Vec<String> = Vec::new();
         let result = (|| {
-            for (i, done) in &rx {
-                waiting.insert(i, done);
-                while let Some(done) = waiting.remove(&want) {
+            for (i, done, after) in &rx {
+                waiting.insert(i, (done, after));
+                while let Some((mut done, mut after)) = waiting.remove(&want) {
+                    if pieces.footnotes_before(want) != numbered.as_slice() {
+                        let never = AtomicBool::new(false);
+                        if let Some((doc, first, again)) =
+                            pieces.reparse(text, want, &numbered, &never)
+                        {
+                            done = render(&doc, first);
+                            after = again;
+                        }
+                    }
+                    numbered = after;
                     out.write_all(&done?)?;
                     want += 1;
                     written.store(want, Ordering::Release);

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use pulldown_cmark::{
-    Alignment, BlockQuoteKind, CodeBlockKind, Event, MetadataBlockKind, Options, Parser, Tag,
-    TagEnd,
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, MetadataBlockKind, Options, Parser,
+    Tag, TagEnd,
 };
 
 use crate::document::{
@@ -123,26 +123,50 @@ pub(crate) fn front_matter(text: &str) -> Option<(MetadataBlockKind, Range<usize
     None
 }
 
-/// Parse a window of a longer article: `references` are the link
-/// definitions of the whole text (by normalized label), for the links whose
-/// definition is outside the window, and `footnotes` the footnote labels
-/// used before it, in order, so that numbers continue from them. Without
-/// `count`, blocks have no words. `None` when `stop` was set meanwhile.
+/// Footnote labels in the order they were numbered, each with where it
+/// was first met (`None`: before the text).
+type FootnoteOrder = Vec<(String, Option<usize>)>;
+
+/// How a part of a longer article is parsed (see `window`).
+pub(crate) struct Part<'a> {
+    /// The part starts the text: front matter counts there only.
+    pub at_start: bool,
+    /// The part ends the text: a header with no block after it gets its
+    /// empty block only then.
+    pub at_end: bool,
+    /// The link definitions of the whole text, by normalized label, for
+    /// the links whose definition is outside the part.
+    pub references: &'a HashMap<String, String>,
+    /// `references` come from pulldown-cmark's own pass over the whole
+    /// text: they win over the part's own definitions, since the first
+    /// definition in the whole text wins, as in CommonMark.
+    pub references_win: bool,
+    /// The footnote labels numbered before the part, in order, so that
+    /// numbers continue from them.
+    pub footnotes: &'a [String],
+    /// Count the words of each block.
+    pub count: bool,
+}
+
+/// Parse a part of a longer article. Besides the document, the footnote
+/// labels it numbered, in order, each with where in the part it was first
+/// met (`None` for those numbered before it). `None` when `stop` was set
+/// meanwhile.
 fn parse_window_part(
     source: &str,
-    at_start: bool,
-    references: &HashMap<String, String>,
-    footnotes: &[String],
-    count: bool,
+    part: &Part<'_>,
     stop: &std::sync::atomic::AtomicBool,
-) -> Option<Document> {
-    let (text, meta) = prepare(source, at_start);
+) -> Option<(Document, FootnoteOrder)> {
+    let (text, meta) = prepare(source, part.at_start);
     let mut builder = Builder::new(&text);
-    builder.count = count;
+    builder.count = part.count;
+    builder.at_end = part.at_end;
+    builder.references = part.references_win.then_some(part.references);
     builder.doc.meta = meta.unwrap_or_default();
-    for label in footnotes {
-        builder.footnote_number(label);
+    for label in part.footnotes {
+        builder.footnote_number(label, None);
     }
+    let references = part.references;
     let callback = |link: pulldown_cmark::BrokenLink<'_>| {
         references
             .get(&window::normalize_label(&link.reference))
@@ -156,7 +180,8 @@ fn parse_window_part(
         }
         builder.event(event, range);
     }
-    Some(builder.finish())
+    let order = std::mem::take(&mut builder.footnote_order);
+    Some((builder.finish(), order))
 }
 
 /// A stop flag nobody sets, for parses that always run to the end.
@@ -166,7 +191,7 @@ pub(crate) static NEVER: std::sync::atomic::AtomicBool = std::sync::atomic::Atom
 /// not split at a lone CR (old Mac files): the whole file became one
 /// paragraph full of stand-ins. Both are one byte, so swapping them keeps
 /// every offset into the source.
-fn lone_cr_as_lf(source: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn lone_cr_as_lf(source: &str) -> std::borrow::Cow<'_, str> {
     if !source.contains('\r') {
         return std::borrow::Cow::Borrowed(source);
     }
@@ -320,6 +345,13 @@ struct Builder<'s> {
     footnotes: HashMap<String, usize>,
     /// Count the words of each block (all but `longform cat` need them).
     count: bool,
+    /// The source ends with this text (see `Part::at_end`).
+    at_end: bool,
+    /// Link definitions that win over the text's own (`Part`).
+    references: Option<&'s HashMap<String, String>>,
+    /// The footnote labels in the order they were numbered, with where
+    /// each was first met (`None`: before the text).
+    footnote_order: FootnoteOrder,
 }
 
 /// The slugs given out in one document, to keep them unique: each maps to
@@ -372,6 +404,9 @@ impl<'s> Builder<'s> {
             slugs: Slugs::default(),
             footnotes: HashMap::new(),
             count: true,
+            at_end: true,
+            references: None,
+            footnote_order: Vec::new(),
         }
     }
 
@@ -431,7 +466,7 @@ impl<'s> Builder<'s> {
             }
             Event::FootnoteReference(label) => {
                 let flags = self.flags().with(Flags::FOOTNOTE_REF);
-                let n = self.footnote_number(&label);
+                let n = self.footnote_number(&label, Some(range.start));
                 let text = format!("[{n}]");
                 let outer = self.current_link;
                 self.current_link = Some(self.add_link(LinkTarget::Footnote(n), range.start));
@@ -565,7 +600,7 @@ impl<'s> Builder<'s> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_leaf();
-                let n = self.footnote_number(&label);
+                let n = self.footnote_number(&label, Some(range.start));
                 let marker = format!("[{n}]");
                 let id = self.open_container(ContainerKind::Item {
                     marker,
@@ -608,12 +643,26 @@ impl<'s> Builder<'s> {
             Tag::Emphasis => self.emphasis += 1,
             Tag::Strong => self.strong += 1,
             Tag::Strikethrough => self.strike += 1,
-            Tag::Link { dest_url, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                id,
+                ..
+            } => {
                 self.link += 1;
+                // The whole text's first definition of the label, when a
+                // part of it is parsed on its own.
+                let whole = match link_type {
+                    LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => self
+                        .references
+                        .and_then(|r| r.get(&window::normalize_label(&id))),
+                    _ => None,
+                };
+                let dest_url = whole.map_or(&*dest_url, String::as_str);
                 let target = match dest_url.strip_prefix('#') {
                     // Shown in the status bar when the slug is missing.
                     Some(slug) => LinkTarget::Internal(sanitize(slug)),
-                    None => LinkTarget::External(sanitize(&dest_url)),
+                    None => LinkTarget::External(sanitize(dest_url)),
                 };
                 self.current_link = Some(self.add_link(target, range.start));
             }
@@ -899,9 +948,13 @@ impl<'s> Builder<'s> {
 
     /// Footnotes are numbered in the order they are first met, as GitHub
     /// does, whatever their labels.
-    fn footnote_number(&mut self, label: &str) -> usize {
+    fn footnote_number(&mut self, label: &str, at: Option<usize>) -> usize {
         let next = self.footnotes.len() + 1;
-        *self.footnotes.entry(label.to_string()).or_insert(next)
+        let n = *self.footnotes.entry(label.to_string()).or_insert(next);
+        if n == next {
+            self.footnote_order.push((label.to_string(), at));
+        }
+        n
     }
 
     fn open_container(&mut self, kind: ContainerKind) -> usize {
@@ -999,7 +1052,7 @@ impl<'s> Builder<'s> {
         }
         // The title and byline are drawn with the first block: a file of
         // front matter alone gets an empty one, so they are still shown.
-        if self.doc.blocks.is_empty() && self.doc.meta != Meta::default() {
+        if self.at_end && self.doc.blocks.is_empty() && self.doc.meta != Meta::default() {
             let end = self.src.len();
             self.push_block(BlockKind::Paragraph { spans: Vec::new() }, end..end, false);
         }
@@ -1046,8 +1099,14 @@ fn drop_empty_containers(doc: &mut Document) {
     for b in &mut doc.blocks {
         b.container = map(b.container);
     }
-    for f in &mut doc.footnotes {
-        *f = map(*f);
+    for (n, f) in doc.footnotes.iter_mut().enumerate() {
+        // An empty first definition gives way to the next one.
+        let marker = format!("[{}]", n + 1);
+        *f = map(*f).or_else(|| {
+            doc.containers.iter().position(|c| {
+                matches!(&c.kind, ContainerKind::Item { marker: m, role: Role::FootnoteLabel } if *m == marker)
+            })
+        });
     }
 }
 

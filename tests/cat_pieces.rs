@@ -154,6 +154,56 @@ fn a_fence_open_to_the_end_with_a_note_defined_before_ends_where_the_text_does()
 }
 
 #[test]
+fn what_a_piece_cannot_see_alone_is_taken_from_the_whole() {
+    for (what, text) in [
+        // The first definition of a label wins, wherever the piece starts.
+        (
+            "a label defined twice",
+            "Start.\n\n[a]: /first\n\nSee [a].\n\n[a]: /second\n\nSee [a] again.\n",
+        ),
+        (
+            "a label defined twice in two cases",
+            "Start.\n\n[Foo]: /first\n\nSee [foo].\n\n[foo]: /second\n\nSee [Foo][].\n",
+        ),
+        // Marks in code and HTML are not footnote uses: the numbers come
+        // from what the pieces before really numbered.
+        (
+            "a footnote mark in code",
+            "Start.\n\nSyntax: `x[^b]`.\n\nFirst[^a] then[^b].\n\n[^a]: A.\n\n[^b]: B.\n",
+        ),
+        (
+            "a footnote definition in HTML",
+            "Start.\n\n<div>\n[^b]: no definition\n</div>\nFirst[^a] then[^b].\n\n\
+             [^a]: A.\n\n[^b]: B.\n",
+        ),
+        // Lone CRs end lines for the cuts as they do for the parser.
+        (
+            "a fence of lone CRs",
+            "Intro\r```\rcode\n\nnot a start in whole\r```\n\nAfter.\n",
+        ),
+        (
+            "footnotes after lone CRs",
+            "Start.\r\r[^a] x[^b].\r\r[^a]: A.\n\n[^b]: B\n\nMore[^c].\n\n[^c]: C.\n",
+        ),
+        // Front matter with no block before the next piece's.
+        (
+            "front matter and a definition",
+            "---\ntitle: T\n---\n\n[a]: /u\n\nText [a].\n",
+        ),
+        // Empty footnote definitions.
+        ("an empty note", "Text[^a].\n\n[^a]:\n"),
+        (
+            "an empty note defined again",
+            "Text[^a].\n\n[^a]:\n\nMiddle.\n\n[^a]: real.\n",
+        ),
+    ] {
+        for piece in [1, 20, 64] {
+            check(what, text, piece);
+        }
+    }
+}
+
+#[test]
 fn every_element_in_pieces_matches_the_whole() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/elements.md");
     let text = std::fs::read_to_string(path).unwrap();
@@ -201,6 +251,13 @@ mod random {
         "> ```\n> fenced in a quote\n>\n> still code\n> ```",
         "<a href=\"x\">an inline tag</a> on its own line",
         "Use `[^a-z]` in a pattern, or grep '[^0-9]'.",
+        // A label defined twice: the first definition in the text wins.
+        "[REF]: https://example.com/later",
+        // A footnote mark in code is not a use.
+        "Syntax: `x[^n]` and\r```\r[^m] in code\r```",
+        "Another note.[^m]",
+        "[^m]: The other note.",
+        "[^e]:",
     ];
 
     fn document() -> impl Strategy<Value = String> {

@@ -30,19 +30,22 @@ pub fn parse_in_pieces(
     workers: usize,
     stop: &AtomicBool,
 ) -> Option<Document> {
+    let mut joined = Joined::new(text);
+    // The pieces are cut at line ends, and a lone CR ends a line too: as
+    // one parse sees them (one byte for one, so no offset moves).
+    let text = &*super::lone_cr_as_lf(text);
     let pieces = Pieces::new(text, size, workers);
     let count = pieces.ranges.len();
     let workers = workers.clamp(1, count.max(1));
-    let mut joined = Joined::new(text);
     if workers == 1 {
         for i in 0..count {
-            let (doc, first) = pieces.parse_unless(text, i, stop)?;
-            joined.push(doc, first, pieces.ranges[i].clone());
+            let parsed = pieces.parse_unless(text, i, stop)?;
+            joined.push(&pieces, text, i, parsed, stop)?;
         }
         return Some(joined.finish());
     }
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Document, usize)>();
+    let (tx, rx) = mpsc::channel::<(usize, Parsed)>();
     let done = std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -53,10 +56,10 @@ pub fn parse_in_pieces(
                     if i >= count {
                         return;
                     }
-                    let Some((doc, first)) = pieces.parse_unless(text, i, stop) else {
+                    let Some(parsed) = pieces.parse_unless(text, i, stop) else {
                         return;
                     };
-                    if tx.send((i, doc, first)).is_err() {
+                    if tx.send((i, parsed)).is_err() {
                         return;
                     }
                 }
@@ -67,10 +70,12 @@ pub fn parse_in_pieces(
         // waits here.
         let mut waiting = std::collections::BTreeMap::new();
         let mut want = 0;
-        for (i, doc, first) in &rx {
-            waiting.insert(i, (doc, first));
-            while let Some((doc, first)) = waiting.remove(&want) {
-                joined.push(doc, first, pieces.ranges[want].clone());
+        for (i, parsed) in &rx {
+            waiting.insert(i, parsed);
+            while let Some(parsed) = waiting.remove(&want) {
+                if joined.push(&pieces, text, want, parsed, stop).is_none() {
+                    return false;
+                }
                 want += 1;
             }
         }
@@ -79,6 +84,10 @@ pub fn parse_in_pieces(
     (done && !stop.load(Ordering::Relaxed)).then(|| joined.finish())
 }
 
+/// A piece parsed: its document, the index of its first block, and the
+/// footnote labels numbered by its end (see `Pieces::parse`).
+type Parsed = (Document, usize, Vec<String>);
+
 /// The document being joined, piece after piece.
 struct Joined {
     doc: Document,
@@ -86,6 +95,8 @@ struct Joined {
     /// The link of the front matter's URL, which one parse adds last.
     url_link: Option<Link>,
     fingerprint: u64,
+    /// The footnote labels numbered so far, in order.
+    footnotes: Vec<String>,
 }
 
 impl Joined {
@@ -98,12 +109,34 @@ impl Joined {
             slugs: Slugs::default(),
             url_link: None,
             fingerprint: super::fingerprint(text),
+            footnotes: Vec::new(),
         }
+    }
+
+    /// Join piece `i` of `text`, parsed. A piece numbered from other
+    /// footnotes than the pieces before it numbered is parsed again first.
+    /// `None` when `stop` was set during that parse.
+    fn push(
+        &mut self,
+        pieces: &Pieces,
+        text: &str,
+        i: usize,
+        parsed: Parsed,
+        stop: &AtomicBool,
+    ) -> Option<()> {
+        let (doc, first, after) = if pieces.footnotes_before(i) == self.footnotes.as_slice() {
+            parsed
+        } else {
+            pieces.reparse(text, i, &self.footnotes, stop)?
+        };
+        self.footnotes = after;
+        self.add(doc, first, pieces.ranges[i].clone());
+        Some(())
     }
 
     /// Add the piece `range`, parsed into `doc` whose blocks from `first`
     /// on are the piece's (those before are there for their spacing).
-    fn push(&mut self, doc: Document, first: usize, range: Range<usize>) {
+    fn add(&mut self, doc: Document, first: usize, range: Range<usize>) {
         let Document {
             meta,
             blocks,
@@ -158,6 +191,10 @@ impl Joined {
             heading.block = heading.block - first + offset;
             heading.slug = self.slugs.unique(heading.base.clone());
             self.doc.headings.push(heading);
+        }
+        // Numbered definitions with nothing in them keep their place.
+        if self.doc.footnotes.len() < footnotes.len() {
+            self.doc.footnotes.resize(footnotes.len(), None);
         }
         for (n, container) in footnotes.into_iter().enumerate() {
             let Some(c) = container.and_then(|c| container_at[c]) else {

@@ -405,6 +405,7 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     let defs = Definitions::of(text);
     let footnotes = footnote_marks(&text[..range.start], Some(&defs.footnote_labels()));
     let mut doc = parse_range(text, range.clone(), &footnotes, &defs, true, &super::NEVER)
+        .map(|(doc, _)| doc)
         .unwrap_or_default();
     doc.fingerprint = fingerprint;
     if !part.is_empty() && range.len() < text.len() {
@@ -425,7 +426,9 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
 
 /// Parse the part `range` of `text` on its own, with offsets into the
 /// whole text, the link and footnote definitions of the whole text, and
-/// footnote numbers continuing from `footnotes`.
+/// footnote numbers continuing from `footnotes`. Besides the document, the
+/// footnote labels numbered by the end of the part, in order: `footnotes`
+/// and those the part met.
 fn parse_range(
     text: &str,
     range: Range<usize>,
@@ -433,9 +436,16 @@ fn parse_range(
     defs: &Definitions,
     count: bool,
     stop: &AtomicBool,
-) -> Option<Document> {
+) -> Option<(Document, Vec<String>)> {
     let part = &text[range.clone()];
-    let references = &defs.references;
+    let how = super::Part {
+        at_start: range.start == 0,
+        at_end: range.end == text.len(),
+        references: &defs.references,
+        references_win: defs.from_parser,
+        footnotes,
+        count,
+    };
     // A footnote used here and defined elsewhere gets a stand-in definition
     // after the part, so that its reference reads as one; the stand-in's
     // blocks are dropped.
@@ -468,8 +478,8 @@ fn parse_range(
     if open == Open::Other {
         missing.clear();
     }
-    let mut doc = if missing.is_empty() {
-        super::parse_window_part(part, range.start == 0, references, footnotes, count, stop)?
+    let (mut doc, order) = if missing.is_empty() {
+        super::parse_window_part(part, &how, stop)?
     } else {
         let mut padded = String::with_capacity(part.len() + 16 * missing.len());
         padded.push_str(part);
@@ -485,14 +495,7 @@ fn parse_range(
             padded.push_str("]: .");
         }
         padded.push('\n');
-        let mut doc = super::parse_window_part(
-            &padded,
-            range.start == 0,
-            references,
-            footnotes,
-            count,
-            stop,
-        )?;
+        let (mut doc, order) = super::parse_window_part(&padded, &how, stop)?;
         let keep = doc.blocks.partition_point(|b| b.source.start < part.len());
         doc.blocks.truncate(keep);
         // A fence closed here ends where the part does, as in the whole.
@@ -502,15 +505,22 @@ fn parse_range(
         doc.words_before_block.truncate(keep);
         doc.headings.retain(|h| h.block < keep);
         doc.words = doc.blocks.iter().map(|b| b.words).sum();
-        doc
+        (doc, order)
     };
+    // The stand-ins number labels the part does not really use (a mark in
+    // code looks like a use to the scan): those are not the part's.
+    let order = order
+        .into_iter()
+        .filter(|(_, at)| at.is_none_or(|at| at < part.len()))
+        .map(|(label, _)| label)
+        .collect();
     if range.start > 0 {
         shift(&mut doc, range.start);
         // No front matter outside the start of the file.
         doc.meta = crate::document::Meta::default();
     }
     doc.source_len = text.len();
-    Some(doc)
+    Some((doc, order))
 }
 
 /// A long article cut into pieces of about `size` bytes at block starts,
@@ -555,11 +565,13 @@ impl Pieces {
             // from the line scan a window makes do with.
             let mut d = Definitions::of(text);
             d.references = piece_references(text, &ranges, workers);
+            d.from_parser = true;
             d
         } else {
             Definitions {
                 references: HashMap::new(),
                 footnotes: Vec::new(),
+                from_parser: true,
             }
         };
         let defined = definitions.footnote_labels();
@@ -585,8 +597,12 @@ impl Pieces {
     }
 
     /// Parse piece `i` of `text`, with the block before it: the piece's
-    /// blocks are those from the returned index on.
-    pub fn parse(&self, text: &str, i: usize) -> (Document, usize) {
+    /// blocks are those from the returned index on. Also the footnote
+    /// labels numbered by the end of the piece, in order. The next piece
+    /// was numbered from `footnotes_before(i + 1)`, found by a scan of the
+    /// text that can take a mark in code for a use: when the two differ,
+    /// it must be parsed again with `reparse`.
+    pub fn parse(&self, text: &str, i: usize) -> (Document, usize, Vec<String>) {
         self.parse_unless(text, i, &super::NEVER)
             .unwrap_or_default()
     }
@@ -597,7 +613,23 @@ impl Pieces {
         text: &str,
         i: usize,
         stop: &AtomicBool,
-    ) -> Option<(Document, usize)> {
+    ) -> Option<(Document, usize, Vec<String>)> {
+        self.reparse(text, i, &self.footnotes[i], stop)
+    }
+
+    /// The footnote labels piece `i` is numbered from by `parse`.
+    pub fn footnotes_before(&self, i: usize) -> &[String] {
+        &self.footnotes[i]
+    }
+
+    /// `parse_unless`, with footnote numbers continuing from `footnotes`.
+    pub fn reparse(
+        &self,
+        text: &str,
+        i: usize,
+        footnotes: &[String],
+        stop: &AtomicBool,
+    ) -> Option<(Document, usize, Vec<String>)> {
         let range = self.ranges[i].clone();
         // From the block start before the piece; further back while what
         // is there makes no block (link definitions), up to the start.
@@ -607,17 +639,17 @@ impl Pieces {
                 Some(k) if i > 0 => self.starts[k],
                 _ => 0,
             };
-            let doc = parse_range(
+            let (doc, order) = parse_range(
                 text,
                 from..range.end,
-                &self.footnotes[i],
+                footnotes,
                 &self.definitions,
                 self.count_words,
                 stop,
             )?;
             let first = doc.blocks.partition_point(|b| b.source.start < range.start);
             if first > 0 || from == 0 {
-                return Some((doc, first));
+                return Some((doc, first, order));
             }
             back *= 2;
         }
@@ -682,6 +714,9 @@ struct Definitions {
     references: HashMap<String, String>,
     /// Each footnote definition: where it is and its label.
     footnotes: Vec<(usize, String)>,
+    /// `references` are pulldown-cmark's own, found in each piece, not
+    /// the line scan's.
+    from_parser: bool,
 }
 
 impl Definitions {
@@ -779,6 +814,7 @@ impl Definitions {
         Definitions {
             references,
             footnotes,
+            from_parser: false,
         }
     }
 
