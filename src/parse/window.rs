@@ -400,6 +400,8 @@ fn cut_in_text(text: &str, at: usize, forward: bool) -> usize {
 /// text's. The counts of words are estimates, scaled from the window, until
 /// the whole parse replaces the document.
 pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
+    // Lines end at lone CRs too, for the cut as for the parser.
+    let text = &*super::lone_cr_as_lf(text);
     let range = window_around(text, at);
     let part = &text[range.clone()];
     let defs = Definitions::of(text);
@@ -932,6 +934,19 @@ mod tests {
             for at in (0..text.len()).step_by(text.len() / 7 + 1) {
                 check(&text, at);
             }
+        }
+    }
+
+    #[test]
+    fn a_window_of_lone_cr_lines_matches_the_whole_parse() {
+        let mut text = String::from("Intro\r\r");
+        for i in 0..5000 {
+            text.push_str(&format!(
+                "Paragraph {i}.\r```\rcode {i}\n\nstill code\r```\n\n"
+            ));
+        }
+        for at in [0, text.len() / 3, text.len() / 2, text.len()] {
+            check(&text, at);
         }
     }
 
