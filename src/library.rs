@@ -108,14 +108,17 @@ pub fn summarise(path: &Path) -> Summary {
         headings: 0,
         error: Some(error),
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return failed(format!("cannot read: {e}")),
-    };
     // The error names the file only: the row already shows where it is.
     let file_name = path
         .file_name()
         .map_or(name, |n| crate::parse::sanitize(&n.to_string_lossy()));
+    if let Err(e) = crate::load::check_size(path, &file_name) {
+        return failed(format!("{e:#}"));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return failed(format!("cannot read: {e}")),
+    };
     let source = match decode(bytes, file_name, Some(path.to_path_buf())) {
         Ok(s) => s,
         Err(e) => return failed(format!("{e:#}")),

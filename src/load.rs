@@ -10,6 +10,27 @@ use anyhow::{Result, bail};
 /// How many leading bytes are checked for NUL to call a file binary.
 const BINARY_SNIFF: usize = 8 * 1024;
 
+/// The longest article read: 1 GiB. An article is parsed into several
+/// times its size, and positions are kept in 32 bits where there are
+/// hundreds of thousands of them (the search index).
+pub const MAX_ARTICLE: u64 = 1 << 30;
+
+/// The message for an article longer than `MAX_ARTICLE`.
+fn too_long(name: &str, len: u64) -> anyhow::Error {
+    #[allow(clippy::cast_precision_loss)]
+    let gib = len as f64 / f64::from(1u32 << 30);
+    anyhow::anyhow!("{name}: is {gib:.1} GiB; longform reads articles of up to 1 GiB")
+}
+
+/// `Err` when `path` is a file longer than an article may be, before it is
+/// read.
+pub fn check_size(path: &Path, name: &str) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() > MAX_ARTICLE => Err(too_long(name, meta.len())),
+        _ => Ok(()),
+    }
+}
+
 /// An article's text and where it came from.
 #[derive(Clone, Debug)]
 pub struct Source {
@@ -56,6 +77,7 @@ pub fn load(arg: &Path) -> Result<Source> {
         let mut bytes = Vec::new();
         io::stdin()
             .lock()
+            .take(MAX_ARTICLE + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| anyhow::anyhow!("cannot read stdin: {}", describe(&e)))?;
         return decode(bytes, "-".into(), None);
@@ -66,6 +88,7 @@ pub fn load(arg: &Path) -> Result<Source> {
     if arg.is_dir() {
         bail!("{name}: is a folder, not an article");
     }
+    check_size(arg, &name)?;
     let before = stamp(arg);
     let bytes =
         std::fs::read(arg).map_err(|e| anyhow::anyhow!("cannot open {name}: {}", describe(&e)))?;
@@ -76,6 +99,15 @@ pub fn load(arg: &Path) -> Result<Source> {
 
 /// Check and decode the bytes of an article.
 pub fn decode(bytes: Vec<u8>, name: String, path: Option<PathBuf>) -> Result<Source> {
+    let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if len > MAX_ARTICLE {
+        // From stdin, only one byte more than the most was read.
+        return Err(if path.is_some() {
+            too_long(&name, len)
+        } else {
+            anyhow::anyhow!("{name}: is longer than 1 GiB; longform reads articles of up to 1 GiB")
+        });
+    }
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if sniff.contains(&0) {
         bail!("{name}: looks like a binary file (it has NUL bytes), not an article");

@@ -207,22 +207,30 @@ pub(crate) struct PlainText {
 
 #[derive(Clone, Copy)]
 struct Mark {
-    text: usize,
+    /// Offsets in 32 bits: a long article has hundreds of thousands of
+    /// marks, and no article is over 1 GiB (`load::MAX_ARTICLE`), nor its
+    /// text over 4 GiB. Past that they saturate rather than wrap.
+    text: u32,
     /// The source byte, shifted left by one, with the low bit set when the
-    /// run is exact: a long article has hundreds of thousands of marks.
-    packed: usize,
+    /// run is exact.
+    packed: u32,
 }
 
 impl Mark {
     fn new(text: usize, source: usize, exact: bool) -> Mark {
+        let source = u32::try_from(source).unwrap_or(u32::MAX).min(u32::MAX >> 1);
         Mark {
-            text,
-            packed: source << 1 | usize::from(exact),
+            text: u32::try_from(text).unwrap_or(u32::MAX),
+            packed: source << 1 | u32::from(exact),
         }
     }
 
+    fn text(self) -> usize {
+        self.text as usize
+    }
+
     fn source(self) -> usize {
-        self.packed >> 1
+        (self.packed >> 1) as usize
     }
 
     fn exact(self) -> bool {
@@ -348,7 +356,7 @@ impl PlainText {
         let t = self.text.len();
         let continues = self.marks.last().is_some_and(|m| {
             if m.exact() && exact {
-                m.source() + (t - m.text) == source
+                m.source() + (t - m.text()) == source
             } else {
                 !m.exact() && !exact && m.source() == source
             }
@@ -363,10 +371,10 @@ impl PlainText {
     pub(crate) fn source_at(&self, t: usize) -> usize {
         let i = self
             .marks
-            .partition_point(|m| m.text <= t)
+            .partition_point(|m| m.text() <= t)
             .saturating_sub(1);
         match self.marks.get(i) {
-            Some(m) if m.exact() => m.source() + (t - m.text),
+            Some(m) if m.exact() => m.source() + (t - m.text()),
             Some(m) => m.source(),
             None => 0,
         }
@@ -385,7 +393,7 @@ impl PlainText {
         let last = range.start + last;
         let i = self
             .marks
-            .partition_point(|m| m.text <= last)
+            .partition_point(|m| m.text() <= last)
             .saturating_sub(1);
         let at = self.source_at(last);
         let end = match self.marks.get(i) {

@@ -684,6 +684,29 @@ fn binary_file() {
 }
 
 #[test]
+fn an_article_over_a_gigabyte_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("huge.md");
+    // Sparse: it takes no room, and is refused from its size alone.
+    let f = std::fs::File::create(&p).unwrap();
+    f.set_len((1 << 30) + (1 << 29)).unwrap();
+    drop(f);
+    let r = run(&["cat", path_str(&p)]);
+    assert_eq!(r.code(), Some(1));
+    assert!(r.stdout.is_empty());
+    let line = assert_one_error_line(&r, "too long");
+    assert!(
+        line.contains("1.5 GiB") && line.contains("up to 1 GiB"),
+        "{line}"
+    );
+    assert!(line.contains(path_str(&p)), "{line}");
+    // The library lists it with that reason.
+    let r = run(&["list", path_str(dir.path())]);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(out.contains("up to 1 GiB"), "{out}{}", r.stderr);
+}
+
+#[test]
 fn folder() {
     let dir = tempfile::tempdir().unwrap();
     let d = path_str(dir.path());
