@@ -354,6 +354,16 @@ impl PlainText {
     /// there on when `exact`, else all of it from that one byte.
     fn push(&mut self, run: &str, source: usize, exact: bool) {
         let t = self.text.len();
+        // One byte standing for the source byte right after an exact run
+        // (the space of a soft line break) maps the same way as an exact
+        // byte there: it goes on with the run, and so does the text after
+        // it, instead of starting two more marks.
+        let exact = exact
+            || (run.len() == 1
+                && self
+                    .marks
+                    .last()
+                    .is_some_and(|m| m.exact() && m.source() + (t - m.text()) == source));
         let continues = self.marks.last().is_some_and(|m| {
             if m.exact() && exact {
                 m.source() + (t - m.text()) == source
@@ -552,6 +562,30 @@ pub(crate) mod hex_u64 {
 mod tests {
     use super::*;
     use crate::parse::parse;
+
+    #[test]
+    fn a_soft_wrapped_paragraph_is_one_run_of_the_source() {
+        let src = "One two\nthree four\nfive.\n";
+        let plain = PlainText::of(&parse(src), 0..1);
+        assert_eq!(plain.text, "One two three four five.");
+        assert_eq!(plain.marks.len(), 1);
+        for (t, c) in plain.text.char_indices() {
+            let s = plain.source_at(t);
+            let expected = if c == ' ' {
+                [' ', '\n'].as_slice()
+            } else {
+                &[c]
+            };
+            assert!(expected.contains(&src[s..].chars().next().unwrap()), "{t}");
+        }
+        // With CRLF line ends the text after a break is a new run, and
+        // each byte still maps to its own.
+        let src = "One two\r\nthree.\r\n";
+        let plain = PlainText::of(&parse(src), 0..1);
+        assert_eq!(plain.text, "One two three.");
+        assert_eq!(plain.source_at(8), src.find("three").unwrap());
+        assert_eq!(plain.source_range(4..13), 4..src.find('.').unwrap());
+    }
 
     /// An article of three sections of distinct paragraphs.
     fn article() -> String {
