@@ -38,9 +38,12 @@ pub fn parse_in_pieces(
     let count = pieces.ranges.len();
     let workers = workers.clamp(1, count.max(1));
     if workers == 1 {
+        // One after the other, each piece is numbered from what the ones
+        // before really numbered: never parsed twice.
         for i in 0..count {
-            let parsed = pieces.parse_unless(text, i, stop)?;
-            joined.push(&pieces, text, i, parsed, stop)?;
+            let (doc, first, after) = pieces.reparse(text, i, &joined.footnotes, stop)?;
+            joined.footnotes = after;
+            joined.add(doc, first, pieces.ranges[i].clone());
         }
         return Some(joined.finish());
     }
