@@ -190,6 +190,11 @@ fn what_a_piece_cannot_see_alone_is_taken_from_the_whole() {
             "front matter and a definition",
             "---\ntitle: T\n---\n\n[a]: /u\n\nText [a].\n",
         ),
+        // `[^1]:` in the middle of a line is a use, not a definition.
+        (
+            "a note used before a colon",
+            "Start.\n\nSee this[^1]: a use.\n\nMore.\n\n[^1]: The note.\n",
+        ),
         // Empty footnote definitions.
         ("an empty note", "Text[^a].\n\n[^a]:\n"),
         (

@@ -81,7 +81,8 @@ pub fn render(data: &[u8]) {
 
 /// Bytes → decode → `longform cat` of the Markdown in pieces of 1 to 64
 /// bytes (the first byte), which must write exactly what the whole
-/// document gives; and the window the reader opens around a place (the
+/// document gives, and the same pieces joined, which must be the whole
+/// document; and the window the reader opens around a place (the
 /// next two bytes), whose offsets must stay in the text, on char
 /// boundaries and in order.
 pub fn pieces(data: &[u8]) {
@@ -112,6 +113,16 @@ pub fn pieces(data: &[u8]) {
         String::from_utf8_lossy(&whole),
         String::from_utf8_lossy(&cut)
     );
+    // The reader joins the same pieces into the document one parse gives.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    for workers in [1, 2] {
+        let joined = longform::parse::join::parse_in_pieces(text, piece, workers, &stop)
+            .expect("not stopped");
+        assert!(
+            joined == doc,
+            "joined from pieces of {piece} on {workers} threads differs"
+        );
+    }
 
     let fraction = u16::from_le_bytes([head[1], head[2]]);
     let mut at = text.len() * usize::from(fraction) / usize::from(u16::MAX);

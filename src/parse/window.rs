@@ -405,7 +405,8 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
     let range = window_around(text, at);
     let part = &text[range.clone()];
     let defs = Definitions::of(text);
-    let footnotes = footnote_marks(&text[..range.start], Some(&defs.footnote_labels()));
+    let counts = |at: usize| defs.may_be_footnote(text, at);
+    let footnotes = footnote_marks(&text[..range.start], Some(&defs.footnote_labels()), counts);
     let mut doc = parse_range(text, range.clone(), &footnotes, &defs, true, &super::NEVER)
         .map(|(doc, _)| doc)
         .unwrap_or_default();
@@ -574,6 +575,7 @@ impl Pieces {
                 references: HashMap::new(),
                 footnotes: Vec::new(),
                 from_parser: true,
+                outside: Vec::new(),
             }
         };
         let defined = definitions.footnote_labels();
@@ -582,7 +584,8 @@ impl Pieces {
         let mut known = HashSet::new();
         for r in &ranges {
             footnotes.push(seen.clone());
-            for label in footnote_marks(&text[r.clone()], Some(&defined)) {
+            let counts = |at: usize| definitions.may_be_footnote(text, r.start + at);
+            for label in footnote_marks(&text[r.clone()], Some(&defined), counts) {
                 if known.insert(label.clone()) {
                     seen.push(label);
                 }
@@ -719,6 +722,9 @@ struct Definitions {
     /// `references` are pulldown-cmark's own, found in each piece, not
     /// the line scan's.
     from_parser: bool,
+    /// The starts of the lines outside fences, HTML blocks and front
+    /// matter, in order; empty when not scanned.
+    outside: Vec<usize>,
 }
 
 impl Definitions {
@@ -817,7 +823,23 @@ impl Definitions {
             references,
             footnotes,
             from_parser: false,
+            outside,
         }
+    }
+
+    /// Whether a footnote mark at byte `at` of `text` can be one: on a line
+    /// outside fences and HTML blocks (when they were scanned) and after an
+    /// even number of backticks on its line (outside inline code, mostly).
+    /// Numbers found from such marks are checked by the parse anyway (see
+    /// `Pieces::parse`); this keeps that check from failing often.
+    fn may_be_footnote(&self, text: &str, at: usize) -> bool {
+        let bytes = text.as_bytes();
+        let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let in_block = !self.outside.is_empty() && self.outside.binary_search(&line).is_err();
+        !in_block
+            && memchr::memchr_iter(b'`', &bytes[line..at])
+                .count()
+                .is_multiple_of(2)
     }
 
     /// Every footnote label defined.
@@ -828,18 +850,26 @@ impl Definitions {
 
 /// The footnote labels referenced in `before`, in order of first use.
 fn footnotes_before(before: &str) -> Vec<String> {
-    footnote_marks(before, None)
+    footnote_marks(before, None, |_| true)
 }
 
 /// The footnote labels of `text` in order of first appearance, uses and
 /// definitions alike (a footnote is numbered where it first appears,
 /// whichever comes first); with `defined`, only those labels, which leaves
 /// out `[^a-z]` in a pattern and other brackets that are not footnotes.
-fn footnote_marks(text: &str, defined: Option<&HashSet<String>>) -> Vec<String> {
+/// Marks at the places `counts` rejects are left out.
+fn footnote_marks(
+    text: &str,
+    defined: Option<&HashSet<String>>,
+    counts: impl Fn(usize) -> bool,
+) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for hit in memchr::memmem::find_iter(bytes, b"[^") {
+        if !counts(hit) {
+            continue;
+        }
         let rest = &text[hit + 2..];
         let Some(end) = rest.find(']') else {
             continue;
@@ -850,8 +880,18 @@ fn footnote_marks(text: &str, defined: Option<&HashSet<String>>) -> Vec<String> 
         }
         match defined {
             Some(d) if !d.contains(label) => continue,
-            // Without the defined labels: uses only (`[^x]:` defines).
-            None if rest[end + 1..].starts_with(':') => continue,
+            // Without the defined labels: uses only. `[^x]:` defines at
+            // the start of a line (after spaces and quote marks); in the
+            // middle of one it is a use followed by a colon.
+            None if rest[end + 1..].starts_with(':') && {
+                let line = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |i| i + 1);
+                bytes[line..hit]
+                    .iter()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'>'))
+            } =>
+            {
+                continue;
+            }
             _ => {}
         }
         if seen.insert(label.to_string()) {
@@ -935,6 +975,18 @@ mod tests {
                 check(&text, at);
             }
         }
+    }
+
+    #[test]
+    fn footnote_marks_in_code_do_not_number_the_pieces_after_them() {
+        let text = "Start.\n\nIn code: `[^b]`.\n\n```\n[^c]\n```\n\n<div>\n[^c]\n</div>\n\n\
+                    Real[^a] and[^c] then[^b].\n\nLast.\n\n[^a]: A.\n\n[^b]: B.\n\n[^c]: C.\n";
+        let pieces = Pieces::new(text, 1, 1);
+        let last = pieces.ranges.len() - 1;
+        // What the parse really numbered before the last piece.
+        let (_, _, before_last) = pieces.parse(text, last - 1);
+        assert_eq!(pieces.footnotes_before(last), before_last.as_slice());
+        assert_eq!(before_last, ["a", "c", "b"]);
     }
 
     #[test]
