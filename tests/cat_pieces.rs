@@ -195,6 +195,9 @@ fn what_a_piece_cannot_see_alone_is_taken_from_the_whole() {
             "a note used before a colon",
             "Start.\n\nSee this[^1]: a use.\n\nMore.\n\n[^1]: The note.\n",
         ),
+        // Not a tag (an attribute starts with a letter): a paragraph,
+        // which the fence after it interrupts.
+        ("a tag that is not one", "<h 1a>\n```\n\nee\n\nmore code\n"),
         // Empty footnote definitions.
         ("an empty note", "Text[^a].\n\n[^a]:\n"),
         (

@@ -363,11 +363,73 @@ fn html_block_to_blank(line: &[u8], after_blank: bool) -> bool {
         .any(|t| t.as_bytes().eq_ignore_ascii_case(name))
         && after.is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
     // Kind 7: one whole tag and nothing after it on the line.
-    let first_close = line.iter().position(|&b| b == b'>');
-    let alone = after_blank
-        && first_close.is_some_and(|i| line[i + 1..].iter().all(u8::is_ascii_whitespace))
-        && after.is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+    let alone = after_blank && whole_tag_line(&line[indent..]);
     block || alone
+}
+
+/// Whether `line` is one complete open or closing tag, as CommonMark
+/// writes them, and only whitespace after it: `<h 1a>` is not (an
+/// attribute name starts with a letter, `_` or `:`), and is text.
+fn whole_tag_line(line: &[u8]) -> bool {
+    let Some(mut rest) = line.strip_prefix(b"<") else {
+        return false;
+    };
+    let closing = rest.first() == Some(&b'/');
+    if closing {
+        rest = &rest[1..];
+    }
+    let name = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+        .count();
+    if name == 0 || !rest[0].is_ascii_alphabetic() {
+        return false;
+    }
+    rest = &rest[name..];
+    let spaces = |r: &[u8]| r.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    if !closing {
+        loop {
+            let gap = spaces(rest);
+            let after = &rest[gap..];
+            let starts_name = after
+                .first()
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b':');
+            if gap == 0 || !starts_name {
+                break;
+            }
+            let attr = after
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(b))
+                .count();
+            rest = &after[attr..];
+            // An optional value: unquoted, or in single or double quotes.
+            let eq = spaces(rest);
+            if rest.get(eq) != Some(&b'=') {
+                continue;
+            }
+            let after_eq = &rest[eq + 1..];
+            let value = &after_eq[spaces(after_eq)..];
+            let len = match value.first() {
+                Some(&q @ (b'"' | b'\'')) => match value[1..].iter().position(|&b| b == q) {
+                    Some(end) => end + 2,
+                    None => return false,
+                },
+                _ => value
+                    .iter()
+                    .take_while(|b| !b.is_ascii_whitespace() && !b"\"'=<>`".contains(b))
+                    .count(),
+            };
+            if len == 0 {
+                return false;
+            }
+            rest = &value[len..];
+        }
+    }
+    rest = &rest[spaces(rest)..];
+    if !closing && rest.first() == Some(&b'/') {
+        rest = &rest[1..];
+    }
+    rest.first() == Some(&b'>') && rest[1..].iter().all(u8::is_ascii_whitespace)
 }
 
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
@@ -974,6 +1036,32 @@ mod tests {
             for at in (0..text.len()).step_by(text.len() / 7 + 1) {
                 check(&text, at);
             }
+        }
+    }
+
+    #[test]
+    fn a_whole_tag_line_is_one_valid_tag() {
+        for ok in [
+            "<div>",
+            "<a href=\"x\">",
+            "<img src='y' alt=z />",
+            "</span >",
+            "<x-y data-a=1 :b _c>  ",
+            "<br/>",
+        ] {
+            assert!(whole_tag_line(ok.as_bytes()), "{ok}");
+        }
+        for no in [
+            "<h 1a>",
+            "<a href=\"x>",
+            "<a>text",
+            "<a =b>",
+            "<1a>",
+            "</a b>",
+            "<a b=>",
+            "<a",
+        ] {
+            assert!(!whole_tag_line(no.as_bytes()), "{no}");
         }
     }
 
