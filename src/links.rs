@@ -46,7 +46,12 @@ pub fn entries(doc: &Document) -> Vec<LinkEntry> {
         .enumerate()
         .map(|(i, (link, text))| LinkEntry {
             index: u32::try_from(i).unwrap_or(u32::MAX),
-            text: squeeze(&text),
+            // The header's link has no text of the article's own.
+            text: if doc.meta.url_link.and_then(|u| usize::try_from(u).ok()) == Some(i) {
+                "Original page".to_string()
+            } else {
+                squeeze(&text)
+            },
             target: describe(doc, &link.target),
             section: doc
                 .section_at(Position(link.source))
@@ -227,6 +232,19 @@ mod tests {
 
     fn doc(md: &str) -> Document {
         crate::parse::parse(md)
+    }
+
+    #[test]
+    fn the_original_page_is_named_in_the_list() {
+        let d = doc("---\ntitle: T\nurl: https://example.com/post\n---\n\nText.\n");
+        let e = entries(&d);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].text, "Original page");
+        assert!(
+            e[0].target.contains("https://example.com/post"),
+            "{}",
+            e[0].target
+        );
     }
 
     #[test]
