@@ -79,6 +79,10 @@ fn fence_token(lang: &str) -> String {
         "py3" | "python3" => "py".into(),
         "c++" => "cpp".into(),
         "node" => "js".into(),
+        // No TypeScript grammar comes with syntect: JavaScript's colours
+        // its keywords, strings, comments and numbers the same way.
+        "typescript" | "ts" | "tsx" | "mts" | "cts" => "js".into(),
+        "jsonc" | "json5" => "json".into(),
         // Not a language: no need to load the grammars to find that out.
         "text" | "txt" | "plain" | "plaintext" | "output" | "none" => String::new(),
         _ => lower,
@@ -408,6 +412,15 @@ mod tests {
     }
 
     #[test]
+    fn typescript_gets_its_strings_comments_and_keywords_coloured() {
+        let src = "const greet = (u: User): string => `hi ${u.name}`; // say hi\n";
+        let all = classes("ts", src);
+        assert_eq!(class_of(&all, "const"), Some(Token::Keyword));
+        assert_eq!(class_of(&all, "// say hi"), Some(Token::Comment));
+        assert_eq!(class_of(&all, "`hi"), Some(Token::String));
+    }
+
+    #[test]
     fn languages_are_found_by_name_or_extension_in_any_case() {
         for lang in [
             "rust",
@@ -429,6 +442,10 @@ mod tests {
             "html",
             "yaml",
             "sql",
+            "ts",
+            "TypeScript",
+            "tsx",
+            "jsonc",
         ] {
             assert!(syntax_for(&fence_token(lang)).is_some(), "{lang}");
         }
