@@ -349,11 +349,8 @@ fn html_block_to_blank(line: &[u8], after_blank: bool) -> bool {
         return false;
     };
     let rest = rest.strip_prefix(b"/").unwrap_or(rest);
-    let name_len = rest
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
-        .count();
-    if name_len == 0 || !rest[0].is_ascii_alphabetic() {
+    let name_len = tag_name(rest);
+    if name_len == 0 {
         return false;
     }
     let name = &rest[..name_len];
@@ -367,6 +364,17 @@ fn html_block_to_blank(line: &[u8], after_blank: bool) -> bool {
     block || alone
 }
 
+/// The length of the tag name `rest` starts with (a letter, then letters,
+/// digits and `-`), 0 when there is none.
+fn tag_name(rest: &[u8]) -> usize {
+    if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+        return 0;
+    }
+    rest.iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+        .count()
+}
+
 /// Whether `line` is one complete open or closing tag, as CommonMark
 /// writes them, and only whitespace after it: `<h 1a>` is not (an
 /// attribute name starts with a letter, `_` or `:`), and is text.
@@ -378,11 +386,8 @@ fn whole_tag_line(line: &[u8]) -> bool {
     if closing {
         rest = &rest[1..];
     }
-    let name = rest
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
-        .count();
-    if name == 0 || !rest[0].is_ascii_alphabetic() {
+    let name = tag_name(rest);
+    if name == 0 {
         return false;
     }
     rest = &rest[name..];
