@@ -22,12 +22,12 @@ use crate::document::Token;
 
 /// The bytes of a block that are highlighted; the lines after them are
 /// shown plain. A block is highlighted whole when it is laid out, and the
-/// pure-Rust regex engine parses code at only about 300 KB/s (measured on
-/// Rust, Python and C; JSON and HTML are faster), so this keeps the worst
-/// block to about 50 ms once, when it first comes into view: a listing of
-/// 50,000 lines opens at once, coloured for its first few hundred lines.
-/// Code in articles is nearly always far shorter.
-pub const BUDGET: usize = 16 * 1024;
+/// grammars parse code at only about 1 MB/s (measured on Rust, the slowest
+/// of the common ones; JSON and shell are faster), so this keeps the worst
+/// block to about 30 ms once, when it first comes into view: a listing of
+/// 50,000 lines opens at once, coloured for its first thousand lines or
+/// so. Code in articles is nearly always far shorter.
+pub const BUDGET: usize = 32 * 1024;
 /// A line longer than this ends the highlighting too: a grammar searches a
 /// line again from every token, so one long minified line can cost more
 /// than its share of the budget.
