@@ -671,10 +671,15 @@ fn header(
     }
 }
 
-/// One grapheme cluster ready to be placed.
+/// One grapheme cluster ready to be placed, or a word of them: a run of
+/// printable ASCII characters of one span with no break opportunity
+/// inside, each of which would be a cluster one column wide. Prose is
+/// mostly such words, and one record per word rather than per character
+/// is most of the layout's speed. A word is split where a line must break
+/// inside it (`split_word`), exactly where the clusters would have been.
 #[derive(Clone)]
 struct Atom<'a> {
-    /// Its byte offset in the block's text, where line breaks are found.
+    /// Its byte offset in the block's text.
     at: usize,
     text: &'a str,
     flags: Flags,
@@ -686,27 +691,78 @@ struct Atom<'a> {
     exact: bool,
     space: bool,
     newline: bool,
+    /// A UAX #14 break opportunity comes before it.
+    can_break: bool,
+    /// It is a word of several one-column clusters (see above).
+    word: bool,
 }
 
-/// Split spans into grapheme clusters, clustering across span boundaries.
+/// A printable ASCII character other than the space: one column, and a
+/// cluster of its own unless a non-ASCII character follows.
+fn is_word_byte(b: u8) -> bool {
+    (0x21..0x7f).contains(&b)
+}
+
+/// Split spans into atoms, clustering across span boundaries: grapheme
+/// clusters, and words where clusters are plain ASCII (see `Atom`).
 fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> Vec<Atom<'a>> {
-    let mut out = Vec::with_capacity(full.len());
+    let bytes = full.as_bytes();
+    let mut breaks = linebreaks(full)
+        .filter(|&(_, kind)| kind == BreakOpportunity::Allowed)
+        .map(|(i, _)| i)
+        .peekable();
+    let mut out = Vec::with_capacity(full.len() / 4 + 4);
     let mut si = 0;
-    for (i, g) in clusters(full) {
+    let mut clusters = clusters(full);
+    while let Some((i, g)) = clusters.next() {
         while si + 1 < starts.len() && starts[si + 1] <= i {
             si += 1;
         }
+        while breaks.next_if(|&b| b < i).is_some() {}
+        let can_break = breaks.next_if(|&b| b == i).is_some();
         let span = &spans[si];
         let local = i - starts[si];
         let source = span.source_at(local);
+        // Most clusters are one ASCII byte: told apart by that byte, not
+        // by comparing strings.
+        let byte = if g.len() == 1 { g.as_bytes()[0] } else { 0 };
+        if is_word_byte(byte) && max >= 1 {
+            // The word goes on while its bytes are clusters of their own,
+            // in this span, with no break opportunity before them.
+            let stop = starts
+                .get(si + 1)
+                .copied()
+                .unwrap_or(full.len())
+                .min(breaks.peek().copied().unwrap_or(usize::MAX));
+            let mut j = i + 1;
+            while j < stop
+                && is_word_byte(bytes[j])
+                && bytes.get(j + 1).is_none_or(|n| n.is_ascii())
+            {
+                j += 1;
+            }
+            clusters.at = j;
+            out.push(Atom {
+                at: i,
+                text: &full[i..j],
+                flags: span.flags,
+                link: span.link.map(crate::document::LinkId::index),
+                width: j - i,
+                source,
+                end: span.source_at(j - starts[si]),
+                exact: span.exact,
+                space: false,
+                newline: false,
+                can_break,
+                word: j - i > 1,
+            });
+            continue;
+        }
         let end = if span.exact {
             span.source_at((local + g.len()).min(span.text.len()))
         } else {
             span.source
         };
-        // Most clusters are one ASCII byte: told apart by that byte, not
-        // by comparing strings.
-        let byte = if g.len() == 1 { g.as_bytes()[0] } else { 0 };
         let newline = byte == b'\n';
         let tab = byte == b'\t';
         let space = byte == b' ' || tab;
@@ -735,9 +791,37 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             exact: span.exact && !replaced,
             space,
             newline,
+            can_break,
+            word: false,
         });
     }
     out
+}
+
+/// Split the word at `i` after its first `n` characters (0 < n < its
+/// width): the line breaks there, as it would between those clusters.
+fn split_word(atoms: &mut Vec<Atom<'_>>, i: usize, n: usize) {
+    let word = &mut atoms[i];
+    let (head, tail) = word.text.split_at(n);
+    let source = if word.exact {
+        word.source + n
+    } else {
+        word.source
+    };
+    let rest = Atom {
+        at: word.at + n,
+        text: tail,
+        width: tail.len(),
+        source,
+        can_break: false,
+        word: tail.len() > 1,
+        ..word.clone()
+    };
+    word.text = head;
+    word.width = n;
+    word.end = source;
+    word.word = n > 1;
+    atoms.insert(i + 1, rest);
 }
 
 /// The grapheme clusters of `s` with their byte offsets: the same as
@@ -800,39 +884,46 @@ fn wrap_with(spans: &[Span], width: usize, style: Style, justify: bool) -> Vec<D
     if full.is_empty() {
         return Vec::new();
     }
-    let atoms = atoms(spans, &full, &starts, width);
-    let mut breaks = linebreaks(&full)
-        .filter(|&(_, kind)| kind == BreakOpportunity::Allowed)
-        .map(|(i, _)| i)
-        .peekable();
-
+    let mut atoms = atoms(spans, &full, &starts, width);
     let mut lines: Vec<Range<usize>> = Vec::new();
     let mut line_start = 0;
     let mut used = 0;
     let mut last_break: Option<usize> = None;
-    for i in 0..atoms.len() {
+    let mut i = 0;
+    while i < atoms.len() {
         let atom = &atoms[i];
-        let byte = atom.at;
-        while breaks.next_if(|&b| b < byte).is_some() {}
-        let can_break = breaks.next_if(|&b| b == byte).is_some();
         if atom.newline {
             lines.push(line_start..i);
             line_start = i + 1;
             used = 0;
             last_break = None;
+            i += 1;
             continue;
         }
-        if can_break && i > line_start {
+        if atom.can_break && i > line_start {
             last_break = Some(i);
         }
         if atom.space {
             used += atom.width;
+            i += 1;
             continue;
         }
-        while used + atom.width > width && i > line_start {
+        while used + atoms[i].width > width {
             let cut = match last_break {
                 Some(b) if b > line_start => b,
-                _ => i,
+                _ => {
+                    // No break opportunity on the line: a word breaks
+                    // where it meets the edge, as its clusters would.
+                    let room = width.saturating_sub(used);
+                    if atoms[i].word && (room > 0 || i == line_start) {
+                        split_word(&mut atoms, i, room.max(1));
+                        break;
+                    }
+                    if i == line_start {
+                        break;
+                    }
+                    i
+                }
             };
             lines.push(line_start..cut);
             line_start = cut;
@@ -842,7 +933,8 @@ fn wrap_with(spans: &[Span], width: usize, style: Style, justify: bool) -> Vec<D
             used = atoms[line_start..i].iter().map(|a| a.width).sum();
             last_break = None;
         }
-        used += atom.width;
+        used += atoms[i].width;
+        i += 1;
     }
     lines.push(line_start..atoms.len());
 
@@ -1332,6 +1424,36 @@ mod tests {
         );
         assert!(out.lines().all(|l| l.width() <= 12), "{out}");
         assert!(out.contains("see"));
+    }
+
+    #[test]
+    fn words_break_inside_only_at_the_edge() {
+        // A word longer than the line fills each line to the edge.
+        assert_eq!(render("abcdefghij", 4), "abcd\nefgh\nij\n");
+        // A word after a space moves to the next line whole, then breaks.
+        assert_eq!(render("ab cdefghij", 4), "ab\ncdef\nghij\n");
+        // Styles inside a word are no break opportunity: the word still
+        // breaks at the edge, not where the style changes.
+        assert_eq!(render("**abc**defgh", 4), "abcd\nefgh\n");
+        assert_eq!(render("x **abc**defgh", 4), "x\nabcd\nefgh\n");
+        // An ASCII letter followed by a combining mark is one cluster.
+        assert_eq!(render("abce\u{301}fgh", 4), "abce\u{301}\nfgh\n");
+        // One column each, at any width.
+        assert_eq!(render("abc", 1), "a\nb\nc\n");
+        // Breaks after hyphens and before CJK, by UAX #14.
+        assert_eq!(render("well-known", 7), "well-\nknown\n");
+        assert_eq!(render("ab漢字", 4), "ab漢\n字\n");
+    }
+
+    #[test]
+    fn a_split_word_keeps_its_source_bytes() {
+        let src = "see abcdefghijkl end";
+        let doc = parse(src);
+        let lines = layout_all(&doc, 5);
+        assert_maps_to_source(src, &lines);
+        let texts: Vec<String> = lines.iter().map(Line::text).collect();
+        assert_eq!(texts, ["see", "abcde", "fghij", "kl", "end"]);
+        assert_eq!((lines[2].start, lines[2].end), (9, 14));
     }
 
     #[test]
