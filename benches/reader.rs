@@ -315,26 +315,19 @@ mod resize {
 }
 
 /// All matches of a common word, "the", with their source ranges (issue 6:
-/// well under 100 ms at 10 MB). `search_all` is a first search: the
-/// article's text is gathered and folded, then scanned. `search_again` is
-/// each key typed after that, on the kept `Index`.
+/// well under 100 ms at 10 MB): the article's text gathered a stretch at a
+/// time and scanned, as every search and every key typed into the search
+/// prompt does it.
 #[divan::bench_group(sample_count = 20, max_time = 4)]
 mod search {
     use super::*;
-    use longform::search::{Index, find_all};
+    use longform::search::find_all;
 
     #[divan::bench(args = SIZES)]
     fn search_all(bencher: Bencher, input: Input) {
         let doc = parse(input.text());
         assert!(!find_all(&doc, "the").is_empty());
         bencher.bench_local(|| find_all(black_box(&doc), black_box("the")));
-    }
-
-    #[divan::bench(args = SIZES)]
-    fn search_again(bencher: Bencher, input: Input) {
-        let doc = parse(input.text());
-        let index = Index::new(&doc);
-        bencher.bench_local(|| black_box(&index).find(black_box("the")));
     }
 }
 

@@ -203,6 +203,9 @@ pub(crate) struct PlainText {
     /// Where runs of text start, in text order. Within an exact run, text
     /// and source advance together; an inexact run maps to one source byte.
     marks: Vec<Mark>,
+    /// A block has shown text, so the next one starts after a space (the
+    /// text itself may have been cut away by `drain_to`).
+    started: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -266,6 +269,7 @@ impl PlainText {
         let mut plain = PlainText {
             text: String::with_capacity(bytes + spans + blocks.len()),
             marks: Vec::with_capacity(spans / 2),
+            started: false,
         };
         for block in blocks {
             plain.push_block(&block.kind);
@@ -275,8 +279,10 @@ impl PlainText {
         plain
     }
 
-    fn push_block(&mut self, kind: &BlockKind) {
-        let mut gap = if self.text.is_empty() {
+    /// Append a block's text, after a space when a block before it showed
+    /// text.
+    pub(crate) fn push_block(&mut self, kind: &BlockKind) {
+        let mut gap = if !self.started {
             Gap::None
         } else {
             Gap::Implied
@@ -348,6 +354,33 @@ impl PlainText {
                 gap = Gap::Implied;
             }
         }
+        self.started |= started;
+    }
+
+    /// Drop the text before byte `cut` (a char boundary), keeping the map
+    /// of what is left: offsets into the text then count from `cut`. A
+    /// search over a long article keeps only the stretch it is scanning.
+    pub(crate) fn drain_to(&mut self, cut: usize) {
+        if cut == 0 {
+            return;
+        }
+        let i = self
+            .marks
+            .partition_point(|m| m.text() <= cut)
+            .saturating_sub(1);
+        let first = self
+            .marks
+            .get(i)
+            .map(|m| Mark::new(0, self.source_at(cut), m.exact()));
+        if let Some(first) = first {
+            let shift = u32::try_from(cut).unwrap_or(u32::MAX);
+            self.marks.drain(..i);
+            self.marks[0] = first;
+            for m in &mut self.marks[1..] {
+                m.text = m.text.saturating_sub(shift);
+            }
+        }
+        self.text.drain(..cut);
     }
 
     /// Append `run`, whose first byte came from `source`: all of it from

@@ -9,18 +9,21 @@
 //! exactly. Typographic quotes, apostrophes and dashes match their plain
 //! ASCII forms and each other, so `don't` finds `don’t`. The query becomes
 //! a regular expression (each character a literal, or the class of its
-//! quotes or dashes; case folded by the engine), so the text is kept once,
-//! as it is, and the first search costs what the next ones do.
+//! quotes or dashes; case folded by the engine).
+//!
+//! The text is gathered as the scan goes, a stretch at a time, and dropped
+//! behind it: no copy of the whole article's text is kept, which for a long
+//! article would be as big as the article, and a search costs about what
+//! gathering and scanning the text once does (under 50 ms at 10 MB).
 
 use std::ops::Range;
 
 use crate::document::Document;
 use crate::position::PlainText;
 
-/// The rendered text of one article, ready to be searched many times.
-pub struct Index {
-    plain: PlainText,
-}
+/// Bytes of text gathered before each scan: small enough to stay in the
+/// cache, large enough that starting a scan costs nothing.
+const STRETCH: usize = 64 * 1024;
 
 /// The characters a typed quote or dash matches: its typographic and plain
 /// forms, as the inside of a class.
@@ -68,38 +71,73 @@ fn pattern(query: &str) -> String {
     out
 }
 
-impl Index {
-    pub fn new(doc: &Document) -> Index {
-        Index {
-            plain: PlainText::of(doc, 0..doc.blocks.len()),
-        }
-    }
-
-    /// The source ranges of every match of `query`, in order and not
-    /// overlapping. Whitespace in the query matches any run of whitespace;
-    /// an empty or blank query matches nothing.
-    pub fn find(&self, query: &str) -> Vec<Range<usize>> {
-        if query.trim().is_empty() {
-            return Vec::new();
-        }
-        // Every character is escaped or a class, so the pattern is valid;
-        // one too big for the engine (a pasted page) finds nothing.
-        let Ok(re) = regex::RegexBuilder::new(&pattern(query))
-            .size_limit(1 << 22)
-            .build()
-        else {
-            return Vec::new();
-        };
-        re.find_iter(&self.plain.text)
-            .map(|m| self.plain.source_range(m.range()))
-            .collect()
-    }
+/// The source ranges of every match of `query` in `doc`, in order and not
+/// overlapping. Whitespace in the query matches any run of whitespace; an
+/// empty or blank query matches nothing.
+pub fn find_all(doc: &Document, query: &str) -> Vec<Range<usize>> {
+    find_in_stretches(doc, query, STRETCH)
 }
 
-/// The source ranges of every match of `query` in `doc`, in order: see
-/// `Index::find`.
-pub fn find_all(doc: &Document, query: &str) -> Vec<Range<usize>> {
-    Index::new(doc).find(query)
+/// `find_all`, gathering `stretch` bytes of text before each scan.
+fn find_in_stretches(doc: &Document, query: &str, stretch: usize) -> Vec<Range<usize>> {
+    // A stretch of at least one character's bytes beyond what is settled:
+    // each round then moves on by a character at least.
+    let stretch = stretch.max(4);
+    if query.trim().is_empty() {
+        return Vec::new();
+    }
+    // Every character is escaped or a class, so the pattern is valid; one
+    // too big for the engine (a pasted page) finds nothing.
+    let Ok(re) = regex::RegexBuilder::new(&pattern(query))
+        .size_limit(1 << 22)
+        .build()
+    else {
+        return Vec::new();
+    };
+    // Each character of the query matches one character of the text, of
+    // at most 4 bytes; a match's end is mapped with the character after
+    // it. Once this much text follows a place, whether a match starts
+    // there is settled.
+    let reach = 4 * (query.chars().count() + 2);
+    let mut plain = PlainText::default();
+    let mut blocks = doc.blocks.iter();
+    let mut out = Vec::new();
+    // Where the scan goes on: no match starts before it.
+    let mut from = 0;
+    loop {
+        let mut done = false;
+        while plain.text.len() < from + stretch + reach {
+            let Some(block) = blocks.next() else {
+                done = true;
+                break;
+            };
+            plain.push_block(&block.kind);
+        }
+        // Matches that start up to here are sure; later ones wait for
+        // more text.
+        let settled = if done {
+            plain.text.len()
+        } else {
+            plain.text.len() - reach
+        };
+        while let Some(m) = re.find_at(&plain.text, from) {
+            if m.start() > settled {
+                break;
+            }
+            out.push(plain.source_range(m.range()));
+            from = m.end().max(m.start() + 1);
+        }
+        if done {
+            return out;
+        }
+        // No match starts between `from` and `settled`.
+        let mut cut = from.max(settled).min(plain.text.len());
+        while !plain.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        plain.drain_to(cut);
+        from = from.max(cut) - cut;
+    }
 }
 
 #[cfg(test)]
@@ -205,12 +243,69 @@ mod tests {
         assert_eq!(found(src, "stanbul"), ["stanbul"]);
     }
 
+    /// The matches of `query` in the text of the whole article gathered
+    /// at once: what the search in stretches must give.
+    fn found_in_one_text(doc: &Document, query: &str) -> Vec<Range<usize>> {
+        if query.trim().is_empty() {
+            return Vec::new();
+        }
+        let plain = PlainText::of(doc, 0..doc.blocks.len());
+        let Ok(re) = regex::Regex::new(&pattern(query)) else {
+            return Vec::new();
+        };
+        re.find_iter(&plain.text)
+            .map(|m| plain.source_range(m.range()))
+            .collect()
+    }
+
+    #[test]
+    fn stretches_find_what_one_text_finds() {
+        let src = "# Title\n\nFirst words, *aaaa* aaa\n\n> a\n> aa\n\n- \u{212A}elvin\n- a-a\n\n```\naa  a\n```\n\nlast **aa**a\n";
+        let doc = parse(src);
+        for query in [
+            "a",
+            "aa",
+            "aaa",
+            "a a",
+            "title first",
+            "words, a",
+            "kelvin",
+            "a-a",
+            "aa a",
+            "a ",
+        ] {
+            let whole = found_in_one_text(&doc, query);
+            assert!(!whole.is_empty(), "{query}");
+            for stretch in [1, 2, 3, 5, 8, 13, 1000] {
+                assert_eq!(
+                    find_in_stretches(&doc, query, stretch),
+                    whole,
+                    "{query} {stretch}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stretches_find_what_one_text_finds_anywhere(
+            src in "([ab\u{e9}\u{212A} \n*>#-]|\n\n|`){0,80}",
+            query in "[ab\u{e9}k ]{1,4}",
+            stretch in 1usize..40,
+        ) {
+            let doc = parse(&src);
+            proptest::prop_assert_eq!(
+                find_in_stretches(&doc, &query, stretch),
+                found_in_one_text(&doc, &query)
+            );
+        }
+    }
+
     #[test]
     fn a_ten_megabyte_article_is_searched() {
         let src = crate::testgen::article(crate::testgen::SEED, crate::testgen::SIZE_10M);
         let doc = parse(&src);
-        let index = Index::new(&doc);
-        let hits = index.find("the");
+        let hits = find_all(&doc, "the");
         assert!(hits.len() > 10_000, "{} matches", hits.len());
         assert!(hits.windows(2).all(|w| w[0].start < w[1].start));
         for r in hits.iter().step_by(997) {

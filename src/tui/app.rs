@@ -19,7 +19,6 @@ use crate::outline::{Outline, OutlineList};
 use crate::parse::window::PROGRESSIVE_MIN;
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Place, Reader};
-use crate::search::Index;
 use crate::session::{BookmarkView, Session};
 use crate::store::{self, Bookmark, Store};
 
@@ -100,10 +99,9 @@ pub enum Opener {
 }
 
 /// The whole of a long article, parsed on a thread while a window of it
-/// shows, with its search index made ready. Dropping it tells the thread to
-/// stop.
+/// shows. Dropping it tells the thread to stop.
 struct Background {
-    rx: Receiver<(Document, Index)>,
+    rx: Receiver<Document>,
     stop: Arc<AtomicBool>,
     /// Tells the thread to begin: it waits for the first frame.
     go: Option<mpsc::Sender<()>>,
@@ -134,8 +132,7 @@ impl Background {
                 };
                 drop(text);
                 give_back_free_memory();
-                let index = Index::new(&doc);
-                let _ = tx.send((doc, index));
+                let _ = tx.send(doc);
             })
             .ok()?;
         Some(Background {
@@ -153,7 +150,7 @@ impl Background {
     }
 
     /// The whole article, once parsed; `None` if the thread died.
-    fn wait(&mut self) -> Option<(Document, Index)> {
+    fn wait(&mut self) -> Option<Document> {
         self.release();
         self.rx.recv().ok()
     }
@@ -234,8 +231,6 @@ pub struct App {
     text_width: usize,
     /// The search being typed or last made.
     pub search: Option<Search>,
-    /// The article's text made ready for search, on the first search.
-    search_index: Option<Index>,
     /// Hints on the links of the screen, while they are shown.
     pub hints: Option<Hints>,
     /// The link list, while it is open.
@@ -306,7 +301,7 @@ impl App {
                 // Found again by its words after an edit: that needs the
                 // whole article.
                 (Some(_), Some(how)) if !how.is_exact() => {
-                    if let Some((whole, _)) = bg.wait() {
+                    if let Some(whole) = bg.wait() {
                         doc = whole;
                     } else {
                         doc = crate::library::parse_article(path, text);
@@ -362,7 +357,6 @@ impl App {
             default_measure: DEFAULT_MEASURE,
             text_width: DEFAULT_MEASURE,
             search: None,
-            search_index: None,
             hints: None,
             link_list: None,
             confirm: None,
@@ -443,9 +437,9 @@ impl App {
         };
         bg.release();
         match bg.rx.try_recv() {
-            Ok((doc, index)) => {
+            Ok(doc) => {
                 self.background = None;
-                self.take_whole(doc, Some(index));
+                self.take_whole(doc);
             }
             Err(TryRecvError::Empty) => {}
             Err(TryRecvError::Disconnected) => self.wait_whole(),
@@ -459,18 +453,18 @@ impl App {
         }
         let whole = self.background.take().and_then(|mut bg| bg.wait());
         match whole {
-            Some((doc, index)) => self.take_whole(doc, Some(index)),
+            Some(doc) => self.take_whole(doc),
             None => {
                 // The thread died: parse here.
                 let doc = crate::parse::parse(self.session.text());
-                self.take_whole(doc, None);
+                self.take_whole(doc);
             }
         }
     }
 
     /// Put the whole article in place of the window. Positions are bytes
     /// of the same source, so the reader stays exactly where it is.
-    fn take_whole(&mut self, doc: Document, index: Option<Index>) {
+    fn take_whole(&mut self, doc: Document) {
         self.title = crate::parse::sanitize(
             &doc.title()
                 .map_or_else(|| self.stem.clone(), str::to_string),
@@ -479,7 +473,6 @@ impl App {
         self.outline = Outline::new(&doc);
         self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
-        self.search_index = index;
         self.link = None;
         self.hints = None;
         self.link_list = None;
@@ -1277,12 +1270,9 @@ impl App {
 
     /// The search for `query`, with no match chosen yet.
     fn find(&mut self, query: &str) -> Search {
-        let index = self
-            .search_index
-            .get_or_insert_with(|| Index::new(&self.doc));
         Search {
             query: query.to_string(),
-            matches: index.find(query),
+            matches: crate::search::find_all(&self.doc, query),
             current: None,
         }
     }
