@@ -131,7 +131,7 @@ impl Background {
                     return;
                 };
                 drop(text);
-                give_back_free_memory();
+                crate::parse::join::give_back_free_memory();
                 let _ = tx.send(doc);
             })
             .ok()?;
@@ -153,17 +153,6 @@ impl Background {
     fn wait(&mut self) -> Option<Document> {
         self.release();
         self.rx.recv().ok()
-    }
-}
-
-/// Return to the system the pages the parse freed: the pieces' parse
-/// trees leave holes between the spans they made, 8 MB for a 10 MB article,
-/// that the allocator keeps unless asked.
-fn give_back_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks glibc's own heaps, under their locks.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
