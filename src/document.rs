@@ -106,7 +106,10 @@ impl Style {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
     /// Most spans are short: up to 24 bytes are kept without an allocation
-    /// of their own.
+    /// of their own. The line end of a soft break inside a paragraph is
+    /// kept in an exact span's text as the source has it, and reads as a
+    /// space (see `shown`); a hard break is a span `"\n"` of its own, not
+    /// exact.
     pub text: compact_str::CompactString,
     pub flags: Flags,
     /// Byte offset in the source of the span's first character.
@@ -140,6 +143,15 @@ impl LinkId {
 
 impl Span {
     /// The source byte that the byte `i` of `text` came from.
+    /// The text as it reads: the line ends of soft breaks as spaces.
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        if self.exact && self.text.contains('\n') {
+            std::borrow::Cow::Owned(self.text.replace('\n', " "))
+        } else {
+            std::borrow::Cow::Borrowed(self.text.as_str())
+        }
+    }
+
     pub fn source_at(&self, i: usize) -> usize {
         if self.exact {
             self.source + i

@@ -758,10 +758,14 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             });
             continue;
         }
-        let end = if span.exact {
+        // A line end kept in a paragraph's text is a soft break, shown as
+        // the space `wrap_with` put in its place: a space standing for the
+        // line end, as when it was a span of its own.
+        let soft = byte == b' ' && span.exact && span.text.as_bytes()[local] == b'\n';
+        let end = if span.exact && !soft {
             span.source_at((local + g.len()).min(span.text.len()))
         } else {
-            span.source
+            source
         };
         let newline = byte == b'\n';
         let tab = byte == b'\t';
@@ -774,7 +778,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             g.width()
         };
         let mut text = if tab { " " } else { g };
-        let mut replaced = tab;
+        let mut replaced = tab || soft;
         if width > max {
             text = "…";
             width = 1;
@@ -879,7 +883,18 @@ fn wrap_with(spans: &[Span], width: usize, style: Style, justify: bool) -> Vec<D
     let mut starts = Vec::with_capacity(spans.len());
     for s in spans {
         starts.push(full.len());
-        full.push_str(&s.text);
+        if s.exact && s.text.contains('\n') {
+            // A paragraph's soft line break (see `atoms`): a space here,
+            // so that lines break around it as around any space.
+            for (k, line) in s.text.split('\n').enumerate() {
+                if k > 0 {
+                    full.push(' ');
+                }
+                full.push_str(line);
+            }
+        } else {
+            full.push_str(&s.text);
+        }
     }
     if full.is_empty() {
         return Vec::new();

@@ -477,14 +477,31 @@ impl<'s> Builder<'s> {
             }
             Event::SoftBreak => {
                 let flags = self.flags();
+                // A line end between two lines of a paragraph's text stays
+                // in its text as the source has it, so that the lines are
+                // one span instead of three (a long article has hundreds of
+                // thousands of soft breaks, and a span takes 40 bytes); the
+                // layout shows it as a space. Not in links, whose text is
+                // listed, nor in headings, whose text is shown whole.
+                let joined = self.table.is_none()
+                    && self.current_link.is_none()
+                    && self.src.get(range.clone()) == Some("\n")
+                    && matches!(
+                        self.leaf.as_ref().map(|l| &l.kind),
+                        Some(LeafKind::Paragraph { .. })
+                    );
                 self.inline(range.clone(), |spans| {
-                    spans.push(Span {
-                        text: " ".into(),
-                        flags,
-                        source: range.start,
-                        exact: false,
-                        link: None,
-                    });
+                    if joined {
+                        push_span(spans, "\n", range.start, true, flags);
+                    } else {
+                        spans.push(Span {
+                            text: " ".into(),
+                            flags,
+                            source: range.start,
+                            exact: false,
+                            link: None,
+                        });
+                    }
                 });
             }
             Event::HardBreak => {

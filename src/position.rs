@@ -309,8 +309,18 @@ impl PlainText {
                         Gap::Implied => self.push(" ", span.source + lead, false),
                     }
                     started = true;
-                    self.push(inner, span.source + lead, true);
-                    gap = if text.ends_with(' ') {
+                    // The line ends of soft breaks read as spaces: each
+                    // maps to its own byte, so the run goes on through it.
+                    let mut at = span.source + lead;
+                    for (k, line) in inner.split('\n').enumerate() {
+                        if k > 0 {
+                            self.push(" ", at, true);
+                            at += 1;
+                        }
+                        self.push(line, at, true);
+                        at += line.len();
+                    }
+                    gap = if text.ends_with([' ', '\n']) {
                         Gap::Space {
                             source: span.source + lead + inner.len(),
                             exact: true,
@@ -526,18 +536,27 @@ impl PlainText {
     }
 }
 
-/// The text of `text` shown as it is, without one space at either end:
-/// when the rest is ASCII, not empty, and has no whitespace but single
-/// spaces between words, so that collapsing whitespace leaves it unchanged.
+/// The text of `text` shown as it is, without one space at its start and
+/// one space or line end at its end: when the rest is ASCII, not empty,
+/// and has no whitespace but single spaces or line ends between words, so
+/// that collapsing whitespace only turns those line ends into spaces.
 fn collapsed_inner(text: &str) -> Option<&str> {
     let inner = text.strip_prefix(' ').unwrap_or(text);
-    let inner = inner.strip_suffix(' ').unwrap_or(inner);
+    let inner = inner.strip_suffix([' ', '\n']).unwrap_or(inner);
     let b = inner.as_bytes();
+    // Spaces and the line ends of soft breaks (see `Span::text`), one at a
+    // time between visible characters. Written without early exits, so
+    // that the checks run many bytes at a time: this is most of a search.
+    let gap = |c: u8| u8::from(c == b' ') | u8::from(c == b'\n');
+    let control = b.iter().fold(0, |a, &c| {
+        a | (u8::from(c < b' ') & (1 - u8::from(c == b'\n')))
+    });
+    let doubled = b.windows(2).fold(0, |a, w| a | (gap(w[0]) & gap(w[1])));
     let simple = inner.is_ascii()
-        && b.first().is_some_and(|&c| c != b' ')
-        && b.last().is_some_and(|&c| c != b' ')
-        && !b.iter().any(|c| matches!(c, b'\t'..=b'\r'))
-        && !b.windows(2).any(|w| w == b"  ");
+        && b.first().is_some_and(|&c| gap(c) == 0)
+        && b.last().is_some_and(|&c| gap(c) == 0)
+        && control == 0
+        && doubled == 0;
     simple.then_some(inner)
 }
 

@@ -15,7 +15,7 @@ fn fixture(name: &str) -> String {
 
 fn block_text(doc: &Document, i: usize) -> String {
     block_spans(&doc.blocks[i].kind)
-        .map(|s| s.text.as_str())
+        .map(|s| s.shown())
         .collect()
 }
 

@@ -720,10 +720,16 @@ mod tests {
     use super::*;
     use crate::document::{BlockKind, ContainerKind, Flags, block_spans};
 
+    /// Each block's text as it reads: a line end kept in a paragraph's
+    /// text (a soft break) reads as a space.
     fn texts(doc: &Document) -> Vec<String> {
         doc.blocks
             .iter()
-            .map(|b| block_spans(&b.kind).map(|s| s.text.as_str()).collect())
+            .map(|b| {
+                block_spans(&b.kind)
+                    .map(|s| s.shown().into_owned())
+                    .collect()
+            })
             .collect()
     }
 
