@@ -603,8 +603,10 @@ pub struct Pieces {
     /// block is spaced as in the whole.
     starts: Vec<usize>,
     from: Vec<usize>,
-    /// For each piece, the footnote labels used before it, in order.
-    footnotes: Vec<Vec<String>>,
+    /// The footnote labels in the order they are first used, and for each
+    /// piece how many of them are used before it.
+    footnotes: Vec<String>,
+    footnotes_before: Vec<usize>,
     definitions: Definitions,
     /// Count the words of each block: `cat`, which only writes them,
     /// turns this off (a tenth of its time).
@@ -629,7 +631,7 @@ impl Pieces {
             }
         }
         ranges.push(start..text.len());
-        let definitions = if ranges.len() > 1 {
+        let mut definitions = if ranges.len() > 1 {
             // The pieces are written for good, so the link definitions come
             // from pulldown-cmark's own first pass over the whole text, not
             // from the line scan a window makes do with.
@@ -646,11 +648,11 @@ impl Pieces {
             }
         };
         let defined = definitions.footnote_labels();
-        let mut footnotes = Vec::with_capacity(ranges.len());
+        let mut footnotes_before = Vec::with_capacity(ranges.len());
         let mut seen: Vec<String> = Vec::new();
         let mut known = HashSet::new();
         for r in &ranges {
-            footnotes.push(seen.clone());
+            footnotes_before.push(seen.len());
             let counts = |at: usize| definitions.may_be_footnote(text, r.start + at);
             for label in footnote_marks(&text[r.clone()], Some(&defined), counts) {
                 if known.insert(label.clone()) {
@@ -658,11 +660,15 @@ impl Pieces {
                 }
             }
         }
+        // The lines outside code were only needed for that scan (a line
+        // start for every line of the article).
+        definitions.outside = Vec::new();
         Pieces {
             ranges,
             starts,
             from,
-            footnotes,
+            footnotes: seen,
+            footnotes_before,
             definitions,
             count_words: true,
         }
@@ -686,12 +692,12 @@ impl Pieces {
         i: usize,
         stop: &AtomicBool,
     ) -> Option<(Document, usize, Vec<String>)> {
-        self.reparse(text, i, &self.footnotes[i], stop)
+        self.reparse(text, i, self.footnotes_before(i), stop)
     }
 
     /// The footnote labels piece `i` is numbered from by `parse`.
     pub fn footnotes_before(&self, i: usize) -> &[String] {
-        &self.footnotes[i]
+        &self.footnotes[..self.footnotes_before[i]]
     }
 
     /// `parse_unless`, with footnote numbers continuing from `footnotes`.
