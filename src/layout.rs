@@ -13,6 +13,7 @@
 //! text: they stand for the space they follow, like an expanded tab.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
@@ -133,7 +134,10 @@ impl LayoutOptions {
 pub struct Layout {
     width: usize,
     options: LayoutOptions,
-    blocks: Vec<Option<Vec<Line>>>,
+    /// The document's blocks, of which only those laid out are kept: a
+    /// slot for each of them would take a megabyte for a long article.
+    blocks: usize,
+    lines: HashMap<usize, Vec<Line>>,
     /// Code blocks laid out plain, waiting to be highlighted.
     deferred: Vec<usize>,
 }
@@ -147,7 +151,8 @@ impl Layout {
         Layout {
             width: width.max(1),
             options,
-            blocks: vec![None; doc.blocks.len()],
+            blocks: doc.blocks.len(),
+            lines: HashMap::new(),
             deferred: Vec::new(),
         }
     }
@@ -168,18 +173,18 @@ impl Layout {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
+        self.blocks == 0
     }
 
     /// How many blocks have been laid out so far: what a motion cost.
     pub fn laid_out(&self) -> usize {
-        self.blocks.iter().filter(|b| b.is_some()).count()
+        self.lines.len()
     }
 
     /// The lines of block `b`, laid out now if they were not yet.
     pub fn block(&mut self, doc: &Document, b: usize) -> &[Line] {
         let (width, mut options) = (self.width, self.options);
-        if self.blocks[b].is_none()
+        if !self.lines.contains_key(&b)
             && options.defer_code
             && !options.plain_code
             && matches!(&doc.blocks[b].kind, BlockKind::Code { lang: Some(_), .. })
@@ -187,7 +192,9 @@ impl Layout {
             options.plain_code = true;
             self.deferred.push(b);
         }
-        self.blocks[b].get_or_insert_with(|| layout_block(doc, b, width, options))
+        self.lines
+            .entry(b)
+            .or_insert_with(|| layout_block(doc, b, width, options))
     }
 
     /// Whether code blocks laid out plain wait to be highlighted.
@@ -203,8 +210,8 @@ impl Layout {
             ..self.options
         };
         for b in std::mem::take(&mut self.deferred) {
-            if self.blocks[b].is_some() {
-                self.blocks[b] = Some(layout_block(doc, b, self.width, options));
+            if let Some(lines) = self.lines.get_mut(&b) {
+                *lines = layout_block(doc, b, self.width, options);
             }
         }
     }
@@ -214,11 +221,11 @@ impl Layout {
     }
 
     pub fn first(&self) -> Option<LineRef> {
-        (!self.blocks.is_empty()).then_some(LineRef { block: 0, line: 0 })
+        (self.blocks > 0).then_some(LineRef { block: 0, line: 0 })
     }
 
     pub fn last(&mut self, doc: &Document) -> Option<LineRef> {
-        let block = self.blocks.len().checked_sub(1)?;
+        let block = self.blocks.checked_sub(1)?;
         let line = self.block(doc, block).len() - 1;
         Some(LineRef { block, line })
     }
@@ -230,7 +237,7 @@ impl Layout {
                 line: r.line + 1,
             });
         }
-        (r.block + 1 < self.blocks.len()).then_some(LineRef {
+        (r.block + 1 < self.blocks).then_some(LineRef {
             block: r.block + 1,
             line: 0,
         })
@@ -267,7 +274,7 @@ impl Layout {
     /// The line that shows `pos`: the first of the lines that start at the
     /// greatest start not after it.
     pub fn line_at(&mut self, doc: &Document, pos: Position) -> Option<LineRef> {
-        if self.blocks.is_empty() {
+        if self.blocks == 0 {
             return None;
         }
         let block = doc.block_at(pos);
