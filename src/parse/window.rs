@@ -753,6 +753,7 @@ fn piece_references(
                 scope.spawn(move || {
                     chunk
                         .iter()
+                        .filter(|&r| may_define_references(&text[r.clone()]))
                         .map(|r| super::reference_definitions(&text[r.clone()], r.start == 0))
                         .collect::<Vec<_>>()
                 })
@@ -770,6 +771,18 @@ fn piece_references(
         }
     }
     out
+}
+
+/// Whether `text` may hold a link reference definition: it has a `]:`
+/// that does not close the label of a footnote definition opening its
+/// line (`[^note]: …`). Most pieces of a long article have none, and are
+/// not given to the parser's first pass to find them.
+fn may_define_references(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"]:").any(|at| {
+        let line = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let head = text[line..at].trim_start_matches([' ', '\t', '>']);
+        !head.starts_with("[^") || head.contains(']')
+    })
 }
 
 /// A link label as CommonMark compares them: case-folded, with runs of
@@ -1014,6 +1027,28 @@ mod tests {
         let n = w.len().min(f.len()).saturating_sub(2);
         for i in 0..n {
             assert_eq!(w[i], f[i], "block {i} of the window at {at}");
+        }
+    }
+
+    #[test]
+    fn pieces_without_a_reference_definition_are_told_apart() {
+        for text in [
+            "[a]: /url\n",
+            "text\n\n  [label]: /url 'title'\n",
+            "> [quoted]: /url\n",
+            "[multi\nline]: /url\n",
+            "[^1]: note with [a]: inside\n",
+            "[^x][a]: /url\n",
+        ] {
+            assert!(may_define_references(text), "{text:?}");
+        }
+        for text in [
+            "",
+            "plain text, no label\n",
+            "[^1]: a note\n\n> [^two]: another\n   [^3]: indented\n",
+            "a [link][ref] and [^1] a note\n",
+        ] {
+            assert!(!may_define_references(text), "{text:?}");
         }
     }
 
