@@ -310,15 +310,13 @@ impl PlainText {
                     }
                     started = true;
                     // The line ends of soft breaks read as spaces: each
-                    // maps to its own byte, so the run goes on through it.
-                    let mut at = span.source + lead;
-                    for (k, line) in inner.split('\n').enumerate() {
-                        if k > 0 {
-                            self.push(" ", at, true);
-                            at += 1;
-                        }
-                        self.push(line, at, true);
-                        at += line.len();
+                    // maps to its own byte, so the run goes on through it
+                    // and needs no mark of its own.
+                    let mut lines = inner.split('\n');
+                    self.push(lines.next().unwrap_or(""), span.source + lead, true);
+                    for line in lines {
+                        self.text.push(' ');
+                        self.text.push_str(line);
                     }
                     gap = if text.ends_with([' ', '\n']) {
                         Gap::Space {
