@@ -80,11 +80,52 @@ pub fn find_all(doc: &Document, query: &str) -> Vec<Range<usize>> {
 
 /// `find_all`, gathering `stretch` bytes of text before each scan.
 fn find_in_stretches(doc: &Document, query: &str, stretch: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    scan(doc, query, stretch, |m| out.push(m));
+    out
+}
+
+/// Source bytes after the first match that `find_near` keeps matches for:
+/// many screens of text.
+const NEAR: usize = 256 * 1024;
+
+/// The matches of `query` near where a search typed at `from` shows them,
+/// and how many there are in all: as `find_all` gives them, from the first
+/// match at or after source byte `from` (or, when there is none, from the
+/// first match of all) to `NEAR` bytes past it. A search is made again at
+/// each key typed, and the first letters of a long article's words match
+/// hundreds of thousands of times: only the screen around the match shown
+/// needs them, and only their count is said.
+pub fn find_near(doc: &Document, query: &str, from: usize) -> (Vec<Range<usize>>, usize) {
+    let (mut head, mut near) = (Vec::new(), Vec::new());
+    let mut total = 0;
+    scan(doc, query, STRETCH, |m| {
+        total += 1;
+        if head
+            .first()
+            .is_none_or(|f: &Range<usize>| m.start <= f.start + NEAR)
+        {
+            head.push(m.clone());
+        }
+        if m.start >= from
+            && near
+                .first()
+                .is_none_or(|f: &Range<usize>| m.start <= f.start + NEAR)
+        {
+            near.push(m);
+        }
+    });
+    (if near.is_empty() { head } else { near }, total)
+}
+
+/// Call `found` with the source range of every match of `query` in `doc`,
+/// in order (see `find_all`), gathering `stretch` bytes of text at a time.
+fn scan(doc: &Document, query: &str, stretch: usize, mut found: impl FnMut(Range<usize>)) {
     // A stretch of at least one character's bytes beyond what is settled:
     // each round then moves on by a character at least.
     let stretch = stretch.max(4);
     if query.trim().is_empty() {
-        return Vec::new();
+        return;
     }
     // Every character is escaped or a class, so the pattern is valid; one
     // too big for the engine (a pasted page) finds nothing.
@@ -92,7 +133,7 @@ fn find_in_stretches(doc: &Document, query: &str, stretch: usize) -> Vec<Range<u
         .size_limit(1 << 22)
         .build()
     else {
-        return Vec::new();
+        return;
     };
     // Each character of the query matches one character of the text, of
     // at most 4 bytes; a match's end is mapped with the character after
@@ -101,7 +142,6 @@ fn find_in_stretches(doc: &Document, query: &str, stretch: usize) -> Vec<Range<u
     let reach = 4 * (query.chars().count() + 2);
     let mut plain = PlainText::default();
     let mut blocks = doc.blocks.iter();
-    let mut out = Vec::new();
     // Where the scan goes on: no match starts before it.
     let mut from = 0;
     loop {
@@ -124,11 +164,11 @@ fn find_in_stretches(doc: &Document, query: &str, stretch: usize) -> Vec<Range<u
             if m.start() > settled {
                 break;
             }
-            out.push(plain.source_range(m.range()));
+            found(plain.source_range(m.range()));
             from = m.end().max(m.start() + 1);
         }
         if done {
-            return out;
+            return;
         }
         // No match starts between `from` and `settled`.
         let mut cut = from.max(settled).min(plain.text.len());
@@ -299,6 +339,41 @@ mod tests {
                 found_in_one_text(&doc, &query)
             );
         }
+    }
+
+    #[test]
+    fn near_keeps_the_matches_from_the_place_and_counts_all() {
+        let para = "a word, then filler text. ".repeat(400);
+        let src = format!("{para}\n\n{para}\n\n{para}\n");
+        let doc = parse(&src);
+        let all = find_all(&doc, "word");
+        assert_eq!(all.len(), 1200);
+        // From a place, the matches at or after it, up to NEAR past the
+        // first of them.
+        let from = src.len() / 2;
+        let (near, total) = find_near(&doc, "word", from);
+        assert_eq!(total, 1200);
+        let first = all.partition_point(|m| m.start < from);
+        assert_eq!(near, all[first..]);
+        // Past the last match, from the first of all.
+        let (wrapped, total) = find_near(&doc, "word", src.len());
+        assert_eq!((wrapped, total), (all.clone(), 1200));
+        // A long article keeps a window only.
+        let long = format!("{para}\n\n").repeat(100);
+        let doc = parse(&long);
+        let all = find_all(&doc, "word");
+        let (near, total) = find_near(&doc, "word", 0);
+        assert_eq!(total, all.len());
+        assert!(
+            near.len() < all.len() / 2,
+            "{} of {}",
+            near.len(),
+            all.len()
+        );
+        assert_eq!(near, all[..near.len()]);
+        assert!(near.last().unwrap().start <= near[0].start + NEAR);
+        assert!(all[near.len()].start > near[0].start + NEAR);
+        assert_eq!(find_near(&doc, "absent", 0), (Vec::new(), 0));
     }
 
     #[test]

@@ -60,8 +60,12 @@ impl PromptKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Search {
     pub query: String,
-    /// Source ranges of the matches, in order.
+    /// Source ranges of the matches, in order: all of them once the search
+    /// is made, only those near the match shown while it is typed (see
+    /// `search::find_near`).
     pub matches: Vec<Range<usize>>,
+    /// How many matches there are in all.
+    pub total: usize,
     /// The match last moved to, as an index into `matches`.
     pub current: Option<usize>,
 }
@@ -1259,9 +1263,11 @@ impl App {
 
     /// The search for `query`, with no match chosen yet.
     fn find(&mut self, query: &str) -> Search {
+        let matches = crate::search::find_all(&self.doc, query);
         Search {
             query: query.to_string(),
-            matches: crate::search::find_all(&self.doc, query),
+            total: matches.len(),
+            matches,
             current: None,
         }
     }
@@ -1279,7 +1285,14 @@ impl App {
         };
         let (from, text) = (*from, text.clone());
         self.reader.go_to(from);
-        let mut search = self.find(&text);
+        // Enter searches again for all the matches, which `n` and `N` walk.
+        let (matches, total) = crate::search::find_near(&self.doc, &text, from.top.0);
+        let mut search = Search {
+            query: text,
+            matches,
+            total,
+            current: None,
+        };
         let first = Some(search.matches.partition_point(|m| m.start < from.top.0))
             .filter(|&i| i < search.matches.len());
         search.current = first;

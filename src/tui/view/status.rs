@@ -40,8 +40,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     };
     let right = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
         Some(search) if !search.matches.is_empty() => match search.current {
-            Some(i) => format!(" match {}/{} ·{right}", i + 1, search.matches.len()),
-            None => format!(" {} matches ·{right}", search.matches.len()),
+            Some(i) => format!(" match {}/{} ·{right}", i + 1, search.total),
+            None => format!(" {} matches ·{right}", search.total),
         },
         _ => right,
     };
@@ -94,7 +94,7 @@ pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let head = format!(" {}: ", prompt.kind.title());
     let tail = match (&prompt.kind, &app.search) {
         (PromptKind::Search(_), Some(s)) if !s.query.trim().is_empty() => {
-            let count = match s.matches.len() {
+            let count = match s.total {
                 0 => "no match".to_string(),
                 1 => "1 match".to_string(),
                 n => format!("{n} matches"),
