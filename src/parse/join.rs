@@ -253,6 +253,21 @@ pub fn give_back_free_memory() {
     }
 }
 
+/// Have every thread allocate from one heap. glibc gives each thread an
+/// arena of its own, and the reader's document, built on the parse thread,
+/// then sits in a second heap beside the first, with the free space of
+/// both: about a megabyte more at 10 MB. One heap suits the reader, whose
+/// two threads rarely allocate at the same time; not `cat`, whose workers
+/// do.
+pub fn use_one_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of glibc's allocator, which
+    // takes its own lock to do so.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// Pieces joined between two calls of `give_back_free_memory` (about
 /// 2 MB of text, a millisecond of trimming each time).
 const TRIM_EVERY: usize = 8;

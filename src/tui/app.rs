@@ -274,7 +274,10 @@ impl App {
         let text = &*shared;
         let markdown = !path.is_some_and(crate::library::is_plain_text);
         let mut background = (markdown && text.len() >= progressive)
-            .then(|| Background::start(Arc::clone(&shared)))
+            .then(|| {
+                crate::parse::join::use_one_heap();
+                Background::start(Arc::clone(&shared))
+            })
             .flatten();
         let mut doc = if background.is_some() {
             let fingerprint = crate::parse::fingerprint(text);
