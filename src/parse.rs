@@ -1135,7 +1135,8 @@ fn drop_empty_containers(doc: &mut Document) {
 const PARAGRAPH_PIECE: usize = 16 * 1024;
 
 /// Cut a paragraph's spans into pieces of at most `PARAGRAPH_PIECE` bytes,
-/// after a space where there is one, else between grapheme clusters.
+/// after a space or a line end where there is one, else between grapheme
+/// clusters.
 fn split_paragraph(spans: Vec<Span>) -> Vec<Vec<Span>> {
     let mut pieces = Vec::new();
     let mut piece: Vec<Span> = Vec::new();
@@ -1191,7 +1192,8 @@ fn cut_point(text: &str, room: usize, must: bool) -> Option<usize> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    if let Some(i) = text[..end].rfind(' ') {
+    // A space, or the line end of a soft break kept in the text.
+    if let Some(i) = text[..end].rfind([' ', '\n']) {
         return Some(i + 1);
     }
     if !must {
@@ -1534,6 +1536,18 @@ mod tests {
         let doc = parse("> [!NOTE]\n> Mind the gap.\n");
         assert_eq!(paragraph_text(&doc, 0), "Note");
         assert_eq!(paragraph_text(&doc, 1), "Mind the gap.");
+    }
+
+    #[test]
+    fn a_long_paragraph_of_one_word_lines_is_cut_between_words() {
+        let src = "words\n".repeat(5000);
+        let doc = parse(&src);
+        assert!(doc.blocks.len() > 1);
+        for b in &doc.blocks[1..] {
+            assert_eq!(&src[b.source.start - 1..b.source.start], "\n");
+        }
+        assert_eq!(doc.words, 5000);
+        assert_eq!(crate::search::find_all(&doc, "words").len(), 5000);
     }
 
     #[test]
