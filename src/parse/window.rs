@@ -775,13 +775,17 @@ fn piece_references(
 
 /// Whether `text` may hold a link reference definition: it has a `]:`
 /// that does not close the label of a footnote definition opening its
-/// line (`[^note]: …`). Most pieces of a long article have none, and are
+/// line (`[^note]: …`; a blank label such as `[^ ]:` makes a link
+/// definition of `^`). Most pieces of a long article have none, and are
 /// not given to the parser's first pass to find them.
 fn may_define_references(text: &str) -> bool {
     memchr::memmem::find_iter(text.as_bytes(), b"]:").any(|at| {
         let line = text[..at].rfind('\n').map_or(0, |n| n + 1);
         let head = text[line..at].trim_start_matches([' ', '\t', '>']);
-        !head.starts_with("[^") || head.contains(']')
+        let note = head
+            .strip_prefix("[^")
+            .is_some_and(|label| !label.contains(']') && !label.trim().is_empty());
+        !note
     })
 }
 
@@ -1039,6 +1043,8 @@ mod tests {
             "[multi\nline]: /url\n",
             "[^1]: note with [a]: inside\n",
             "[^x][a]: /url\n",
+            "[^]: /url\n",
+            "[^ ]: /url\n",
         ] {
             assert!(may_define_references(text), "{text:?}");
         }

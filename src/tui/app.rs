@@ -275,7 +275,10 @@ impl App {
         let markdown = !path.is_some_and(crate::library::is_plain_text);
         let mut background = (markdown && text.len() >= progressive)
             .then(|| {
-                crate::parse::join::use_one_heap();
+                let cores = std::thread::available_parallelism().map_or(1, usize::from);
+                if cores <= 2 {
+                    crate::parse::join::use_one_heap();
+                }
                 Background::start(Arc::clone(&shared))
             })
             .flatten();
