@@ -167,8 +167,8 @@ mod open {
         open(bencher, input, false);
     }
 
-    /// Open → the whole article parsed and in place (the thread's work,
-    /// with the search index made ready), for the long articles.
+    /// Open → the whole article parsed and in place (the thread's work),
+    /// for the long articles.
     #[divan::bench(args = SIZES)]
     fn whole_parsed(bencher: Bencher, input: Input) {
         open(bencher, input, true);

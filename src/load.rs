@@ -12,7 +12,7 @@ const BINARY_SNIFF: usize = 8 * 1024;
 
 /// The longest article read: 1 GiB. An article is parsed into several
 /// times its size, and positions are kept in 32 bits where there are
-/// hundreds of thousands of them (the search index).
+/// hundreds of thousands of them (the map from search text to source).
 pub const MAX_ARTICLE: u64 = 1 << 30;
 
 /// The message for an article longer than `MAX_ARTICLE`.
