@@ -155,7 +155,7 @@ impl std::error::Error for NeedsTerminal {}
 pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
     match cli.command {
         Some(Command::Cat { file, width, color }) => {
-            cat_command(&load(&file)?, width, color)?;
+            cat_command(load(&file)?, width, color)?;
             Ok(Exit::Quit)
         }
         Some(Command::Toc { file, json }) => {
@@ -267,7 +267,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
     }
 }
 
-fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Result<()> {
+fn cat_command(mut source: Source, width: Option<u16>, color: ColorChoice) -> Result<()> {
     if let Some(w) = source.warning() {
         let _ = writeln!(io::stderr(), "longform: warning: {w}");
     }
@@ -309,13 +309,10 @@ fn cat_command(source: &Source, width: Option<u16>, color: ColorChoice) -> Resul
         theme,
         osc8,
     };
-    cat_source(
-        &source.text,
-        source.path.as_deref(),
-        CAT_PIECE,
-        style,
-        &mut out,
-    )?;
+    // The document's spans read their text from one shared copy; the
+    // loaded one is freed before the parse begins.
+    let text: std::sync::Arc<str> = std::mem::take(&mut source.text).into();
+    cat_source(&text, source.path.as_deref(), CAT_PIECE, style, &mut out)?;
     out.flush()?;
     Ok(())
 }
@@ -516,21 +513,21 @@ pub struct CatStyle {
 /// in order: the output is the same as from the whole document, which is
 /// never held at once.
 pub fn cat_source(
-    text: &str,
+    text: &std::sync::Arc<str>,
     path: Option<&Path>,
     piece: usize,
     style: CatStyle,
     out: &mut impl Write,
 ) -> io::Result<()> {
     if path.is_some_and(crate::library::is_plain_text) {
-        let doc = parse_article(path, text);
+        let doc = crate::library::parse_shared_article(path, text);
         return cat_blocks(&doc, 0..doc.blocks.len(), style, out);
     }
     let workers = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 4);
     // The pieces are cut at line ends, and a lone CR ends a line too.
-    let text = &*crate::parse::lone_cr_as_lf(text);
+    let text = &crate::parse::prepared(text);
     let mut pieces = crate::parse::window::Pieces::new(text, piece, workers);
     pieces.count_words = false;
     let count = pieces.ranges.len();

@@ -105,22 +105,27 @@ impl Style {
 /// A run of text with one style, traced back to the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Span {
-    /// Most spans are short: up to 24 bytes are kept without an allocation
-    /// of their own. The line end of a soft break inside a paragraph is
-    /// kept in an exact span's text as the source has it, and reads as a
-    /// space (see `shown`); a hard break is a span `"\n"` of its own, not
-    /// exact.
-    pub text: compact_str::CompactString,
+    text: SpanText,
     pub flags: Flags,
     /// Byte offset in the source of the span's first character.
     pub source: usize,
-    /// True when `text` is a verbatim copy of the source from `source` on, so
-    /// that every byte of it maps to its own source byte. Entities, smart
-    /// punctuation and stand-ins are not exact: all of their text maps to
-    /// `source`.
-    pub exact: bool,
     /// The link this text belongs to.
     pub link: Option<LinkId>,
+}
+
+/// What a span reads as. Most of an article's text is its source as
+/// written: such a span keeps only its length, and reads its text from the
+/// document's (`Document::text`), so the text is not held twice. The line
+/// end of a soft break inside a paragraph stays in such a span as the
+/// source has it, and reads as a space (see `Span::shown`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SpanText {
+    /// The `len` bytes of the source from `Span::source` on.
+    Source(u32),
+    /// Text that is not the source's: entities, smart punctuation,
+    /// stand-ins, footnote marks, a hard break's `"\n"`. All of it maps to
+    /// `Span::source`. Up to 24 bytes are kept without an allocation.
+    Own(compact_str::CompactString),
 }
 
 /// An index into `Document::links`, in four bytes with its `None`: a long
@@ -142,21 +147,106 @@ impl LinkId {
 }
 
 impl Span {
-    /// The source byte that the byte `i` of `text` came from.
-    /// The text as it reads: the line ends of soft breaks as spaces.
-    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
-        if self.exact && self.text.contains('\n') {
-            std::borrow::Cow::Owned(self.text.replace('\n', " "))
-        } else {
-            std::borrow::Cow::Borrowed(self.text.as_str())
+    /// A span of the source's own text: `len` bytes from `source` on.
+    pub fn of_source(source: usize, len: usize, flags: Flags) -> Span {
+        Span {
+            text: SpanText::Source(u32::try_from(len).unwrap_or(u32::MAX)),
+            flags,
+            source,
+            link: None,
         }
     }
 
+    /// A span whose text is not the source's, shown for the source byte
+    /// `source`.
+    pub fn owned(text: &str, source: usize, flags: Flags) -> Span {
+        Span {
+            text: SpanText::Own(text.into()),
+            flags,
+            source,
+            link: None,
+        }
+    }
+
+    /// True when the text is the source's own from `source` on, so that
+    /// every byte of it maps to its own source byte. Entities, smart
+    /// punctuation and stand-ins are not exact: all of their text maps to
+    /// `source`.
+    pub fn exact(&self) -> bool {
+        matches!(self.text, SpanText::Source(_))
+    }
+
+    /// The span's text; `src` is the text the document was parsed from
+    /// (`Document::text`).
+    pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
+        match &self.text {
+            SpanText::Source(len) => {
+                let text = src.get(self.source..self.source + *len as usize);
+                debug_assert!(text.is_some(), "a span read from the wrong text");
+                text.unwrap_or_default()
+            }
+            SpanText::Own(text) => text,
+        }
+    }
+
+    /// The length of the text in bytes.
+    pub fn len(&self) -> usize {
+        match &self.text {
+            SpanText::Source(len) => *len as usize,
+            SpanText::Own(text) => text.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text as it reads: the line ends of soft breaks as spaces.
+    pub fn shown<'a>(&'a self, src: &'a str) -> std::borrow::Cow<'a, str> {
+        let text = self.text(src);
+        if self.exact() && text.contains('\n') {
+            std::borrow::Cow::Owned(text.replace('\n', " "))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
+    }
+
+    /// The source byte that the byte `i` of the text came from.
     pub fn source_at(&self, i: usize) -> usize {
-        if self.exact {
+        if self.exact() {
             self.source + i
         } else {
             self.source
+        }
+    }
+
+    /// Lengthen an exact span by `len` bytes of the source that follow it.
+    pub(crate) fn extend(&mut self, len: usize) {
+        if let SpanText::Source(n) = &mut self.text {
+            *n = u32::try_from(*n as usize + len).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// Bytes `from..to` of the span. An exact span's part keeps mapping to
+    /// its own source; any other part maps to the span's `source`.
+    pub(crate) fn part(&self, from: usize, to: usize) -> Span {
+        match &self.text {
+            SpanText::Source(_) => Span {
+                text: SpanText::Source(u32::try_from(to - from).unwrap_or(u32::MAX)),
+                source: self.source + from,
+                ..self.clone()
+            },
+            SpanText::Own(text) => Span {
+                text: SpanText::Own(text[from..to].into()),
+                ..self.clone()
+            },
+        }
+    }
+
+    /// Give back the spare room of an owned text.
+    pub(crate) fn shrink(&mut self) {
+        if let SpanText::Own(text) = &mut self.text {
+            text.shrink_to_fit();
         }
     }
 }
@@ -291,6 +381,10 @@ pub struct Document {
     pub blocks: Vec<Block>,
     pub containers: Vec<Container>,
     pub headings: Vec<Heading>,
+    /// The text the article was parsed from, which exact spans read
+    /// theirs from: the source, with lone CRs as line ends. Shared with
+    /// whoever holds the source.
+    pub text: std::sync::Arc<str>,
     pub source_len: usize,
     pub words: usize,
     /// Words in all blocks before block `i`.
@@ -348,16 +442,17 @@ impl Document {
             if span.source >= pos.0 {
                 break;
             }
-            let cut = if span.exact {
-                let mut n = (pos.0 - span.source).min(span.text.len());
-                while !span.text.is_char_boundary(n) {
+            let own = span.text(&self.text);
+            let cut = if span.exact() {
+                let mut n = (pos.0 - span.source).min(own.len());
+                while !own.is_char_boundary(n) {
                     n -= 1;
                 }
                 n
             } else {
-                span.text.len()
+                own.len()
             };
-            text.push_str(&span.text[..cut]);
+            text.push_str(&own[..cut]);
         }
         before + count_words(&text).min(block.words)
     }
@@ -434,5 +529,39 @@ mod tests {
         assert_eq!(std::mem::size_of::<Option<LinkId>>(), 4);
         // Hundreds of thousands of spans in a long article.
         assert!(std::mem::size_of::<Span>() <= 40);
+    }
+
+    #[test]
+    fn an_exact_span_reads_its_text_from_the_source() {
+        let src = "say &amp; hello\nworld";
+        let mut span = Span::of_source(10, 5, Flags::NONE);
+        assert!(span.exact());
+        assert_eq!(
+            (span.text(src), span.len(), span.source_at(2)),
+            ("hello", 5, 12)
+        );
+        span.extend(6);
+        assert_eq!(span.text(src), "hello\nworld");
+        assert_eq!(span.shown(src), "hello world");
+        let tail = span.part(6, 11);
+        assert_eq!(
+            (tail.text(src), tail.source, tail.exact()),
+            ("world", 16, true)
+        );
+
+        // Text that is not the source's maps all of its bytes to one place.
+        let entity = Span::owned("&", 4, Flags::NONE);
+        assert!(!entity.exact());
+        assert_eq!((entity.text(src), entity.source_at(0)), ("&", 4));
+        let stand_in = Span::owned("<U+202E>", 4, Flags::STAND_IN);
+        let part = stand_in.part(1, 3);
+        assert_eq!(
+            (part.text(src), part.source, part.exact()),
+            ("U+", 4, false)
+        );
+        // Lengthening is for exact spans only.
+        let mut entity = entity;
+        entity.extend(3);
+        assert_eq!(entity.text(src), "&");
     }
 }

@@ -370,7 +370,7 @@ pub fn layout_block(
     let prefix = Prefix::new(doc, index, width);
     let inner = width.saturating_sub(prefix.width).max(1);
     let in_quote = prefix.in_quote;
-    let mut drafts = content(block, inner, in_quote, options);
+    let mut drafts = content(block, &doc.text, inner, in_quote, options);
     if drafts.is_empty() {
         drafts.push(Draft {
             segs: Vec::new(),
@@ -523,11 +523,17 @@ impl Prefix {
 }
 
 /// The lines of a block's own content, at `width` columns.
-fn content(block: &Block, width: usize, in_quote: bool, options: LayoutOptions) -> Vec<Draft> {
+fn content(
+    block: &Block,
+    src: &str,
+    width: usize,
+    in_quote: bool,
+    options: LayoutOptions,
+) -> Vec<Draft> {
     match &block.kind {
         BlockKind::Heading { level, spans } => {
             let style = Style::role(Role::Heading(*level));
-            let mut lines = wrap(spans, width, style);
+            let mut lines = wrap(spans, src, width, style);
             if *level <= 2 {
                 let w = lines
                     .iter()
@@ -545,7 +551,7 @@ fn content(block: &Block, width: usize, in_quote: bool, options: LayoutOptions) 
         }
         BlockKind::Paragraph { spans } => {
             let role = if in_quote { Role::Quote } else { Role::Text };
-            wrap_with(spans, width, Style::role(role), options.justify)
+            wrap_with(spans, src, width, Style::role(role), options.justify)
         }
         BlockKind::Code { lang, lines } => {
             let mut out = Vec::new();
@@ -556,11 +562,11 @@ fn content(block: &Block, width: usize, in_quote: bool, options: LayoutOptions) 
             let runs = lang
                 .as_deref()
                 .filter(|_| !options.plain_code)
-                .and_then(|lang| highlight::highlight(lang, lines.iter().map(raw_text)))
+                .and_then(|lang| highlight::highlight(lang, lines.iter().map(|l| raw_text(l, src))))
                 .unwrap_or_default();
             for (i, line) in lines.iter().enumerate() {
                 let runs = runs.get(i).map_or(&[][..], Vec::as_slice);
-                out.extend(wrap_raw(line, width, CODE_GUTTER, runs));
+                out.extend(wrap_raw(line, src, width, CODE_GUTTER, runs));
             }
             out
         }
@@ -568,7 +574,7 @@ fn content(block: &Block, width: usize, in_quote: bool, options: LayoutOptions) 
             let mut out = Vec::new();
             // HTML's whitespace is not significant: wrap it like prose.
             for line in lines {
-                let mut wrapped = wrap(line, width, Style::role(Role::Html));
+                let mut wrapped = wrap(line, src, width, Style::role(Role::Html));
                 if wrapped.is_empty() {
                     wrapped.push(Draft::decoration(Vec::new()));
                 }
@@ -580,7 +586,7 @@ fn content(block: &Block, width: usize, in_quote: bool, options: LayoutOptions) 
             aligns,
             header_rows,
             rows,
-        } => table(aligns, *header_rows, rows, width),
+        } => table(aligns, *header_rows, rows, src, width),
         BlockKind::Rule => vec![Draft::decoration(vec![seg(
             "─".repeat(width.min(40)),
             Role::Rule,
@@ -619,14 +625,8 @@ fn header(
         .collect();
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
-        let span = Span {
-            text: text.into(),
-            flags,
-            source: block.source.start,
-            exact: false,
-            link: None,
-        };
-        wrap(std::slice::from_ref(&span), width, Style::role(role))
+        let span = Span::owned(text, block.source.start, flags);
+        wrap(std::slice::from_ref(&span), "", width, Style::role(role))
             .into_iter()
             .map(|d| {
                 let mut segs = d.segs;
@@ -712,7 +712,13 @@ fn is_word_byte(b: u8) -> bool {
 
 /// Split spans into atoms, clustering across span boundaries: grapheme
 /// clusters, and words where clusters are plain ASCII (see `Atom`).
-fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> Vec<Atom<'a>> {
+fn atoms<'a>(
+    spans: &'a [Span],
+    src: &str,
+    full: &'a str,
+    starts: &[usize],
+    max: usize,
+) -> Vec<Atom<'a>> {
     let bytes = full.as_bytes();
     let mut breaks = linebreaks(full)
         .filter(|&(_, kind)| kind == BreakOpportunity::Allowed)
@@ -757,7 +763,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
                 width: j - i,
                 source,
                 end: span.source_at(j - starts[si]),
-                exact: span.exact,
+                exact: span.exact(),
                 space: false,
                 newline: false,
                 can_break,
@@ -768,9 +774,10 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
         // A line end kept in a paragraph's text is a soft break, shown as
         // the space `wrap_with` put in its place: a space standing for the
         // line end, as when it was a span of its own.
-        let soft = byte == b' ' && span.exact && span.text.as_bytes()[local] == b'\n';
-        let end = if span.exact && !soft {
-            span.source_at((local + g.len()).min(span.text.len()))
+        let soft =
+            byte == b' ' && span.exact() && span.text(src).as_bytes().get(local) == Some(&b'\n');
+        let end = if span.exact() && !soft {
+            span.source_at((local + g.len()).min(span.len()))
         } else {
             source
         };
@@ -799,7 +806,7 @@ fn atoms<'a>(spans: &'a [Span], full: &'a str, starts: &[usize], max: usize) -> 
             width,
             source,
             end,
-            exact: span.exact && !replaced,
+            exact: span.exact() && !replaced,
             space,
             newline,
             can_break,
@@ -879,34 +886,35 @@ impl<'a> Iterator for Clusters<'a> {
 
 /// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,
 /// and hard inside a cluster run longer than the width.
-fn wrap(spans: &[Span], width: usize, style: Style) -> Vec<Draft> {
-    wrap_with(spans, width, style, false)
+fn wrap(spans: &[Span], src: &str, width: usize, style: Style) -> Vec<Draft> {
+    wrap_with(spans, src, width, style, false)
 }
 
 /// `wrap`, with the lines justified when `justify`: all but the last and
 /// those before a hard break.
-fn wrap_with(spans: &[Span], width: usize, style: Style, justify: bool) -> Vec<Draft> {
+fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: bool) -> Vec<Draft> {
     let mut full = String::new();
     let mut starts = Vec::with_capacity(spans.len());
     for s in spans {
         starts.push(full.len());
-        if s.exact && s.text.contains('\n') {
+        let text = s.text(src);
+        if s.exact() && text.contains('\n') {
             // A paragraph's soft line break (see `atoms`): a space here,
             // so that lines break around it as around any space.
-            for (k, line) in s.text.split('\n').enumerate() {
+            for (k, line) in text.split('\n').enumerate() {
                 if k > 0 {
                     full.push(' ');
                 }
                 full.push_str(line);
             }
         } else {
-            full.push_str(&s.text);
+            full.push_str(text);
         }
     }
     if full.is_empty() {
         return Vec::new();
     }
-    let mut atoms = atoms(spans, &full, &starts, width);
+    let mut atoms = atoms(spans, src, &full, &starts, width);
     let mut lines: Vec<Range<usize>> = Vec::new();
     let mut line_start = 0;
     let mut used = 0;
@@ -1068,10 +1076,10 @@ fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
 }
 
 /// The text of a code line: its spans joined, borrowed when it has one.
-fn raw_text(line: &RawLine) -> Cow<'_, str> {
+fn raw_text<'a>(line: &'a RawLine, src: &'a str) -> Cow<'a, str> {
     match line.as_slice() {
-        [one] => Cow::Borrowed(&one.text),
-        spans => Cow::Owned(spans.iter().map(|s| s.text.as_str()).collect()),
+        [one] => Cow::Borrowed(one.text(src)),
+        spans => Cow::Owned(spans.iter().map(|s| s.text(src)).collect()),
     }
 }
 
@@ -1079,7 +1087,7 @@ fn raw_text(line: &RawLine) -> Cow<'_, str> {
 /// and a line longer than the width continues after a visible mark. `runs`
 /// are the line's token classes, if it is highlighted: segs split where
 /// the class changes, and keep their source offsets as plain code does.
-fn wrap_raw(line: &RawLine, width: usize, gutter: &str, runs: &[Run]) -> Vec<Draft> {
+fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run]) -> Vec<Draft> {
     let role = Role::CodeBlock;
     let gutter_w = gutter
         .width()
@@ -1123,7 +1131,8 @@ fn wrap_raw(line: &RawLine, width: usize, gutter: &str, runs: &[Run]) -> Vec<Dra
     let mut offset = 0;
     let mut run = 0;
     for span in line {
-        for (i, g) in span.text.grapheme_indices(true) {
+        let span_text = span.text(src);
+        for (i, g) in span_text.grapheme_indices(true) {
             while runs.get(run + 1).is_some_and(|r| r.start <= offset + i) {
                 run += 1;
             }
@@ -1168,16 +1177,16 @@ fn wrap_raw(line: &RawLine, width: usize, gutter: &str, runs: &[Run]) -> Vec<Dra
                 (text, w)
             };
             let at = span.source_at(i);
-            push(&mut cur, &text, style, at, span.exact && text == g);
+            push(&mut cur, &text, style, at, span.exact() && text == g);
             used += w;
             col += w;
-            let end = span.source_at((i + g.len()).min(span.text.len()));
+            let end = span.source_at((i + g.len()).min(span_text.len()));
             source = Some(match source {
                 Some(r) => r.start..end.max(r.start),
                 None => at..end.max(at),
             });
         }
-        offset += span.text.len();
+        offset += span_text.len();
     }
     out.push(Draft {
         segs: cur,
@@ -1201,14 +1210,14 @@ fn truncate_to_width(text: &str, width: usize) -> String {
     out
 }
 
-fn cell_width(cell: &Cell) -> usize {
-    cell.iter().map(|s| s.text.width()).sum()
+fn cell_width(cell: &Cell, src: &str) -> usize {
+    cell.iter().map(|s| s.text(src).width()).sum()
 }
 
 /// The widest word of a cell: the narrowest it can be without breaking one.
-fn cell_min_width(cell: &Cell) -> usize {
+fn cell_min_width(cell: &Cell, src: &str) -> usize {
     cell.iter()
-        .flat_map(|s| s.text.split_whitespace())
+        .flat_map(|s| s.text(src).split_whitespace())
         .map(UnicodeWidthStr::width)
         .max()
         .unwrap_or(0)
@@ -1217,13 +1226,13 @@ fn cell_min_width(cell: &Cell) -> usize {
 /// Column widths that fit `room` columns of cell text: natural widths when
 /// they fit, otherwise each column keeps its widest word (up to a share) and
 /// the rest is shared out by how much each column wants.
-fn column_widths(rows: &[Vec<Cell>], ncols: usize, room: usize) -> Vec<usize> {
+fn column_widths(rows: &[Vec<Cell>], src: &str, ncols: usize, room: usize) -> Vec<usize> {
     let mut natural = vec![1; ncols];
     let mut min = vec![1; ncols];
     for row in rows {
         for (c, cell) in row.iter().enumerate() {
-            natural[c] = natural[c].max(cell_width(cell));
-            min[c] = min[c].max(cell_min_width(cell));
+            natural[c] = natural[c].max(cell_width(cell, src));
+            min[c] = min[c].max(cell_min_width(cell, src));
         }
     }
     if natural.iter().sum::<usize>() <= room {
@@ -1271,7 +1280,13 @@ fn column_widths(rows: &[Vec<Cell>], ncols: usize, room: usize) -> Vec<usize> {
 /// A table with box borders, columns sized by display width, and cells that
 /// wrap when the table is wider than the measure. A table with more columns
 /// than can be drawn falls back to one line of cells per row.
-fn table(aligns: &[Align], header_rows: usize, rows: &[Vec<Cell>], width: usize) -> Vec<Draft> {
+fn table(
+    aligns: &[Align],
+    header_rows: usize,
+    rows: &[Vec<Cell>],
+    src: &str,
+    width: usize,
+) -> Vec<Draft> {
     let ncols = rows
         .iter()
         .map(Vec::len)
@@ -1283,9 +1298,9 @@ fn table(aligns: &[Align], header_rows: usize, rows: &[Vec<Cell>], width: usize)
     }
     let chrome = 3 * ncols + 1;
     if chrome + ncols > width {
-        return table_as_lines(header_rows, rows, width);
+        return table_as_lines(header_rows, rows, src, width);
     }
-    let widths = column_widths(rows, ncols, width - chrome);
+    let widths = column_widths(rows, src, ncols, width - chrome);
     let border = |l: &str, m: &str, r: &str| {
         let mut s = String::from(l);
         for (c, w) in widths.iter().enumerate() {
@@ -1304,7 +1319,10 @@ fn table(aligns: &[Align], header_rows: usize, rows: &[Vec<Cell>], width: usize)
         };
         let empty = Vec::new();
         let cells: Vec<Vec<Draft>> = (0..ncols)
-            .map(|c| wrap(row.get(c).unwrap_or(&empty), widths[c], Style::role(role)))
+            .map(|c| {
+                let cell = row.get(c).unwrap_or(&empty);
+                wrap(cell, src, widths[c], Style::role(role))
+            })
             .collect();
         let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
         for h in 0..height {
@@ -1350,20 +1368,14 @@ fn table(aligns: &[Align], header_rows: usize, rows: &[Vec<Cell>], width: usize)
 
 /// The fallback for a table too wide to draw: each row as wrapped text with
 /// its cells separated by bars.
-fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], width: usize) -> Vec<Draft> {
+fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], src: &str, width: usize) -> Vec<Draft> {
     let mut out = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let mut spans: Vec<Span> = Vec::new();
         for (c, cell) in row.iter().enumerate() {
             if c > 0 {
                 let at = cell.first().map_or(0, |s| s.source);
-                spans.push(Span {
-                    text: " │ ".into(),
-                    flags: Flags::NONE,
-                    source: at,
-                    exact: false,
-                    link: None,
-                });
+                spans.push(Span::owned(" │ ", at, Flags::NONE));
             }
             spans.extend(cell.iter().cloned());
         }
@@ -1372,7 +1384,7 @@ fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], width: usize) -> Vec<D
         } else {
             Role::Text
         };
-        out.extend(wrap(&spans, width, Style::role(role)));
+        out.extend(wrap(&spans, src, width, Style::role(role)));
     }
     out
 }

@@ -87,9 +87,15 @@ pub fn is_plain_text(path: &Path) -> bool {
 
 /// Parse an article's text the way its file ending says.
 pub fn parse_article(path: Option<&Path>, text: &str) -> Document {
+    parse_shared_article(path, &std::sync::Arc::from(text))
+}
+
+/// `parse_article` of a shared text, which the document's spans read their
+/// text from.
+pub fn parse_shared_article(path: Option<&Path>, text: &std::sync::Arc<str>) -> Document {
     match path {
-        Some(p) if is_plain_text(p) => crate::parse::text::parse_text(text),
-        _ => crate::parse::parse(text),
+        Some(p) if is_plain_text(p) => crate::parse::text::parse_text_shared(text),
+        _ => crate::parse::parse_shared(text),
     }
 }
 

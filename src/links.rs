@@ -35,7 +35,7 @@ pub fn entries(doc: &Document) -> Vec<LinkEntry> {
                 .and_then(|l| usize::try_from(l).ok())
                 .and_then(|l| texts.get_mut(l))
             {
-                t.push_str(&span.text);
+                t.push_str(span.text(&doc.text));
             }
         }
     }

@@ -18,6 +18,8 @@ use pulldown_cmark::{
     Tag, TagEnd,
 };
 
+use std::sync::Arc;
+
 use crate::document::{
     Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading, Link,
     LinkId, LinkTarget, Meta, Role, Span, block_spans, count_words,
@@ -25,11 +27,29 @@ use crate::document::{
 
 /// Parse a Markdown article.
 pub fn parse(source: &str) -> Document {
+    parse_shared(&Arc::from(source))
+}
+
+/// Parse a Markdown article held in a shared text, which the document's
+/// spans then read their text from (`Document::text`): no copy is made
+/// unless the text has lone CRs.
+pub fn parse_shared(source: &Arc<str>) -> Document {
     let mut doc = parse_part(source);
     // The fingerprint is of the file as it is, so an edit to its line ends
     // still counts as an edit.
     doc.fingerprint = fingerprint(source);
+    doc.text = prepared(source);
     doc
+}
+
+/// The text the parser reads and spans read from: the source, with lone
+/// CRs as line ends (see `lone_cr_as_lf`); the same shared text when it
+/// has none.
+pub fn prepared(source: &Arc<str>) -> Arc<str> {
+    match lone_cr_as_lf(source) {
+        std::borrow::Cow::Borrowed(_) => Arc::clone(source),
+        std::borrow::Cow::Owned(text) => Arc::from(text),
+    }
 }
 
 /// Parse a Markdown article on a thread that may be told to stop (the
@@ -37,7 +57,7 @@ pub fn parse(source: &str) -> Document {
 /// article is parsed in pieces (`join`), which gives the same document
 /// with a fraction of one parse's peak memory, on the cores but one: that
 /// one is the reader's, which draws and takes keys meanwhile.
-pub fn parse_unless(source: &str, stop: &std::sync::atomic::AtomicBool) -> Option<Document> {
+pub fn parse_unless(source: &Arc<str>, stop: &std::sync::atomic::AtomicBool) -> Option<Document> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     join::parse_in_pieces(
         source,
@@ -255,13 +275,11 @@ fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
             if chunk_start < i {
                 push_span(spans, &text[chunk_start..i], at(chunk_start), exact, flags);
             }
-            spans.push(Span {
-                text: replacement.into(),
-                flags: flags.with(Flags::STAND_IN),
-                source: at(i),
-                exact: false,
-                link: None,
-            });
+            spans.push(Span::owned(
+                &replacement,
+                at(i),
+                flags.with(Flags::STAND_IN),
+            ));
             chunk_start = i + c.len_utf8();
         }
     }
@@ -275,19 +293,17 @@ fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
 fn push_span(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {
     if let Some(last) = spans.last_mut()
         && exact
-        && last.exact
+        && last.exact()
         && last.flags == flags
-        && last.source + last.text.len() == source
+        && last.source + last.len() == source
     {
-        last.text.push_str(text);
+        last.extend(text.len());
         return;
     }
-    spans.push(Span {
-        text: text.into(),
-        flags,
-        source,
-        exact,
-        link: None,
+    spans.push(if exact {
+        Span::of_source(source, text.len(), flags)
+    } else {
+        Span::owned(text, source, flags)
     });
 }
 
@@ -494,25 +510,13 @@ impl<'s> Builder<'s> {
                     if joined {
                         push_span(spans, "\n", range.start, true, flags);
                     } else {
-                        spans.push(Span {
-                            text: " ".into(),
-                            flags,
-                            source: range.start,
-                            exact: false,
-                            link: None,
-                        });
+                        spans.push(Span::owned(" ", range.start, flags));
                     }
                 });
             }
             Event::HardBreak => {
                 self.inline(range.clone(), |spans| {
-                    spans.push(Span {
-                        text: "\n".into(),
-                        flags: Flags::NONE,
-                        source: range.start,
-                        exact: false,
-                        link: None,
-                    });
+                    spans.push(Span::owned("\n", range.start, Flags::NONE));
                 });
             }
             Event::Rule => {
@@ -554,13 +558,7 @@ impl<'s> Builder<'s> {
                         BlockQuoteKind::Warning => "Warning",
                         BlockQuoteKind::Caution => "Caution",
                     };
-                    let spans = vec![Span {
-                        text: label.into(),
-                        flags: Flags::STRONG,
-                        source: range.start,
-                        exact: false,
-                        link: None,
-                    }];
+                    let spans = vec![Span::owned(label, range.start, Flags::STRONG)];
                     self.push_block(
                         BlockKind::Paragraph { spans },
                         range.start..range.start,
@@ -907,7 +905,7 @@ impl<'s> Builder<'s> {
                 return;
             }
             LeafKind::Heading { level, id } => {
-                let text: String = leaf.spans.iter().map(|s| s.text.as_str()).collect();
+                let text: String = leaf.spans.iter().map(|s| s.text(self.src)).collect();
                 let base = id.map_or_else(|| slugify(&text), |id| sanitize(&id));
                 let slug = self.slugs.unique(base.clone());
                 // Titles go to one-line places (status bar, outline,
@@ -941,7 +939,7 @@ impl<'s> Builder<'s> {
     /// A paragraph, in pieces when it is long: the pieces after the first
     /// follow it with no blank line, so they read as one paragraph.
     fn push_paragraph(&mut self, spans: Vec<Span>, range: Range<usize>, tight: bool) {
-        let pieces = split_paragraph(spans);
+        let pieces = split_paragraph(spans, self.src);
         let starts: Vec<usize> = pieces
             .iter()
             .map(|p| p.first().map_or(range.start, |s| s.source))
@@ -1021,7 +1019,7 @@ impl<'s> Builder<'s> {
         let start = range.start.max(floor);
         let end = range.end.max(start);
         let words = if self.count {
-            count_words(&block_text(&kind))
+            count_words(&block_text(&kind, self.src))
         } else {
             0
         };
@@ -1137,7 +1135,7 @@ const PARAGRAPH_PIECE: usize = 16 * 1024;
 /// Cut a paragraph's spans into pieces of at most `PARAGRAPH_PIECE` bytes,
 /// after a space or a line end where there is one, else between grapheme
 /// clusters.
-fn split_paragraph(spans: Vec<Span>) -> Vec<Vec<Span>> {
+fn split_paragraph(spans: Vec<Span>, src: &str) -> Vec<Vec<Span>> {
     let mut pieces = Vec::new();
     let mut piece: Vec<Span> = Vec::new();
     let mut len = 0;
@@ -1146,39 +1144,29 @@ fn split_paragraph(spans: Vec<Span>) -> Vec<Vec<Span>> {
         // by offset: cutting the tail off again and again would copy a
         // 10 MB span hundreds of times.
         let mut from = 0;
-        while len + span.text.len() - from > PARAGRAPH_PIECE {
-            let rest = &span.text[from..];
+        let text = span.text(src);
+        while len + text.len() - from > PARAGRAPH_PIECE {
+            let rest = &text[from..];
             // `None`: end the piece before the rest of this span.
             if let Some(at) = cut_point(rest, PARAGRAPH_PIECE - len, piece.is_empty()) {
-                piece.push(sub_span(&span, from, from + at));
+                piece.push(span.part(from, from + at));
                 from += at;
             }
             pieces.push(std::mem::take(&mut piece));
             len = 0;
         }
         if from == 0 {
-            len += span.text.len();
+            len += text.len();
             piece.push(span);
-        } else if from < span.text.len() {
-            len += span.text.len() - from;
-            piece.push(sub_span(&span, from, span.text.len()));
+        } else if from < text.len() {
+            len += text.len() - from;
+            piece.push(span.part(from, text.len()));
         }
     }
     if !piece.is_empty() {
         pieces.push(piece);
     }
     pieces
-}
-
-/// The bytes `from..to` of a span's text, as a span of their own.
-fn sub_span(span: &Span, from: usize, to: usize) -> Span {
-    Span {
-        text: span.text[from..to].into(),
-        flags: span.flags,
-        source: span.source_at(from),
-        exact: span.exact,
-        link: span.link,
-    }
 }
 
 /// Where to cut `text` so that at most `room` bytes come before the cut:
@@ -1213,10 +1201,10 @@ fn cut_point(text: &str, room: usize, must: bool) -> Option<usize> {
     Some(cut)
 }
 
-fn block_text(kind: &BlockKind) -> String {
+fn block_text(kind: &BlockKind, src: &str) -> String {
     let mut text = String::new();
     for span in block_spans(kind) {
-        text.push_str(&span.text);
+        text.push_str(span.text(src));
         text.push(' ');
     }
     text
@@ -1253,7 +1241,7 @@ fn compact(kind: &mut BlockKind) {
     fn spans(spans: &mut Vec<Span>) {
         spans.shrink_to_fit();
         for s in spans {
-            s.text.shrink_to_fit();
+            s.shrink();
         }
     }
     match kind {
@@ -1413,7 +1401,7 @@ mod tests {
             .blocks
             .iter()
             .flat_map(|b| block_spans(&b.kind))
-            .map(|s| s.text.as_str())
+            .map(|s| s.text(&doc.text))
             .collect();
         assert!(text.contains("Still shown."), "{text:?}");
         assert_eq!(doc.meta, Meta::default());
@@ -1435,7 +1423,7 @@ mod tests {
 
     fn paragraph_text(doc: &Document, i: usize) -> String {
         block_spans(&doc.blocks[i].kind)
-            .map(|s| s.text.as_str())
+            .map(|s| s.text(&doc.text))
             .collect()
     }
 
@@ -1485,8 +1473,15 @@ mod tests {
     fn exact_spans_point_at_their_source() {
         let src = "Some *emphasis* and **strong** text.";
         let doc = parse(src);
-        for span in block_spans(&doc.blocks[0].kind).filter(|s| s.exact) {
-            assert_eq!(&src[span.source..span.source + span.text.len()], span.text);
+        let exact: Vec<&Span> = block_spans(&doc.blocks[0].kind)
+            .filter(|s| s.exact())
+            .collect();
+        assert_eq!(exact.len(), 5);
+        for span in exact {
+            assert_eq!(
+                &src[span.source..span.source + span.len()],
+                span.text(&doc.text)
+            );
         }
     }
 

@@ -174,7 +174,7 @@ fn quote_at(doc: &Document, byte: usize) -> String {
     let mut start = None;
     for block in &doc.blocks[doc.block_at(Position(byte))..] {
         let from = plain.text.len();
-        plain.push_block(&block.kind);
+        plain.push_block(&block.kind, &doc.text);
         if start.is_none() {
             start = plain.text[from..]
                 .char_indices()
@@ -265,14 +265,14 @@ impl PlainText {
         let (bytes, spans) = blocks
             .iter()
             .flat_map(|b| block_spans(&b.kind))
-            .fold((0, 0), |(bytes, n), s| (bytes + s.text.len(), n + 1));
+            .fold((0, 0), |(bytes, n), s| (bytes + s.len(), n + 1));
         let mut plain = PlainText {
             text: String::with_capacity(bytes + spans + blocks.len()),
             marks: Vec::with_capacity(spans / 2),
             started: false,
         };
         for block in blocks {
-            plain.push_block(&block.kind);
+            plain.push_block(&block.kind, &doc.text);
         }
         plain.text.shrink_to_fit();
         plain.marks.shrink_to_fit();
@@ -281,7 +281,7 @@ impl PlainText {
 
     /// Append a block's text, after a space when a block before it showed
     /// text.
-    pub(crate) fn push_block(&mut self, kind: &BlockKind) {
+    pub(crate) fn push_block(&mut self, kind: &BlockKind, src: &str) {
         let mut gap = if !self.started {
             Gap::None
         } else {
@@ -290,10 +290,10 @@ impl PlainText {
         let mut started = false;
         for group in span_groups(kind) {
             for span in group {
-                let text = span.text.as_str();
+                let text = span.text(src);
                 // Most prose spans are already collapsed, but for a space
                 // at either end: their text goes in as one run.
-                if span.exact
+                if span.exact()
                     && let Some(inner) = collapsed_inner(text)
                 {
                     let lead = usize::from(text.starts_with(' '));
@@ -335,7 +335,7 @@ impl PlainText {
                         if started && matches!(gap, Gap::None) {
                             gap = Gap::Space {
                                 source,
-                                exact: span.exact,
+                                exact: span.exact(),
                             };
                         }
                         i += c.len_utf8();
@@ -354,7 +354,7 @@ impl PlainText {
                     // in at once: each of them would continue the same run.
                     let rest = &text[i..];
                     let run = next_whitespace(rest);
-                    self.push(&rest[..run], source, span.exact);
+                    self.push(&rest[..run], source, span.exact());
                     i += run;
                 }
             }

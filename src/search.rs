@@ -151,7 +151,7 @@ fn scan(doc: &Document, query: &str, stretch: usize, mut found: impl FnMut(Range
                 done = true;
                 break;
             };
-            plain.push_block(&block.kind);
+            plain.push_block(&block.kind, &doc.text);
         }
         // Matches that start up to here are sure; later ones wait for
         // more text.

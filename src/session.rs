@@ -202,7 +202,7 @@ impl Session {
     }
 
     /// The article's text as it was opened.
-    pub fn text(&self) -> &str {
+    pub fn text(&self) -> &Arc<str> {
         &self.text
     }
 
@@ -373,8 +373,8 @@ impl Session {
 
     /// The article changed on disk and was parsed again: bookmarks are
     /// restored in the new text from now on, and the record follows it.
-    pub fn replace_text(&mut self, text: &str, doc: &Document) {
-        self.text = Arc::from(text);
+    pub fn replace_text(&mut self, text: Arc<str>, doc: &Document) {
+        self.text = text;
         self.state.fingerprint = doc.fingerprint;
         self.dirty = true;
     }

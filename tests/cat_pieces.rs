@@ -25,7 +25,7 @@ fn whole(text: &str, style: CatStyle) -> Vec<u8> {
 
 fn pieces(text: &str, piece: usize, style: CatStyle) -> Vec<u8> {
     let mut out = Vec::new();
-    cat_source(text, None, piece, style, &mut out).unwrap();
+    cat_source(&text.into(), None, piece, style, &mut out).unwrap();
     out
 }
 
@@ -53,7 +53,7 @@ fn styles() -> [CatStyle; 2] {
 /// The document joined from pieces of `piece` bytes.
 fn joined(text: &str, piece: usize) -> longform::document::Document {
     let stop = std::sync::atomic::AtomicBool::new(false);
-    longform::parse::join::parse_in_pieces(text, piece, 2, &stop).unwrap()
+    longform::parse::join::parse_in_pieces(&text.into(), piece, 2, &stop).unwrap()
 }
 
 /// The first difference between two documents, for a readable failure.
@@ -88,7 +88,7 @@ fn check(name: &str, text: &str, piece: usize) {
     );
     // The reader on two cores parses on one thread.
     let stop = std::sync::atomic::AtomicBool::new(false);
-    let alone = longform::parse::join::parse_in_pieces(text, piece, 1, &stop).unwrap();
+    let alone = longform::parse::join::parse_in_pieces(&text.into(), piece, 1, &stop).unwrap();
     assert!(one == alone, "{name}, pieces of {piece} on one thread");
     for style in styles() {
         let a = whole(text, style);

@@ -295,7 +295,7 @@ fn doc_text(doc: &Document) -> String {
     doc.blocks
         .iter()
         .flat_map(|b| longform::document::block_spans(&b.kind))
-        .map(|s| s.text.as_str())
+        .map(|s| s.text(&doc.text))
         .collect()
 }
 

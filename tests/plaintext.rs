@@ -15,7 +15,7 @@ fn fixture(name: &str) -> String {
 
 fn block_text(doc: &Document, i: usize) -> String {
     block_spans(&doc.blocks[i].kind)
-        .map(|s| s.shown())
+        .map(|s| s.shown(&doc.text))
         .collect()
 }
 
@@ -39,7 +39,7 @@ fn paragraphs(doc: &Document) -> Vec<String> {
 
 fn dimmed(doc: &Document, i: usize) -> bool {
     block_spans(&doc.blocks[i].kind)
-        .filter(|s| !s.text.trim().is_empty())
+        .filter(|s| !s.text(&doc.text).trim().is_empty())
         .all(|s| s.flags.contains(Flags::HTML))
 }
 
@@ -56,10 +56,10 @@ fn squeeze(s: &str) -> String {
 /// Every exact span is a copy of the source bytes it points at.
 fn assert_exact(src: &str, doc: &Document) {
     for block in &doc.blocks {
-        for span in block_spans(&block.kind).filter(|s| s.exact) {
+        for span in block_spans(&block.kind).filter(|s| s.exact()) {
             assert_eq!(
-                src.get(span.source..span.source + span.text.len()),
-                Some(span.text.as_str())
+                src.get(span.source..span.source + span.len()),
+                Some(span.text(&doc.text))
             );
         }
     }
@@ -317,10 +317,13 @@ proptest! {
             for span in block_spans(&block.kind) {
                 prop_assert!(span.source <= src.len());
                 prop_assert!(src.is_char_boundary(span.source));
-                if span.exact {
-                    prop_assert_eq!(&src[span.source..span.source + span.text.len()], &span.text);
+                if span.exact() {
+                    prop_assert_eq!(
+                        src.get(span.source..span.source + span.len()),
+                        Some(span.text(&doc.text))
+                    );
                 }
-                for c in span.text.chars() {
+                for c in span.text(&doc.text).chars() {
                     prop_assert!(longform::parse::stand_in(c).is_none(), "{:?}", c);
                 }
             }
@@ -342,8 +345,11 @@ proptest! {
     fn arbitrary_strings_never_panic(src in any::<String>()) {
         let doc = parse_text(&src);
         for block in &doc.blocks {
-            for span in block_spans(&block.kind).filter(|s| s.exact) {
-                prop_assert_eq!(&src[span.source..span.source + span.text.len()], &span.text);
+            for span in block_spans(&block.kind).filter(|s| s.exact()) {
+                prop_assert_eq!(
+                    src.get(span.source..span.source + span.len()),
+                    Some(span.text(&doc.text))
+                );
             }
         }
         layout_all(&doc, 60);

@@ -106,7 +106,8 @@ pub fn pieces(data: &[u8]) {
     let mut whole = Vec::new();
     cat_linked(&doc, 40, style.options, style.theme, true, &mut whole).expect("cat");
     let mut cut = Vec::new();
-    cat_source(text, None, piece, style, &mut cut).expect("cat in pieces");
+    let shared: std::sync::Arc<str> = text.as_str().into();
+    cat_source(&shared, None, piece, style, &mut cut).expect("cat in pieces");
     assert!(
         whole == cut,
         "pieces of {piece} differ:\n{}\n---\n{}",
@@ -116,7 +117,7 @@ pub fn pieces(data: &[u8]) {
     // The reader joins the same pieces into the document one parse gives.
     let stop = std::sync::atomic::AtomicBool::new(false);
     for workers in [1, 2] {
-        let joined = longform::parse::join::parse_in_pieces(text, piece, workers, &stop)
+        let joined = longform::parse::join::parse_in_pieces(&shared, piece, workers, &stop)
             .expect("not stopped");
         assert!(
             joined == doc,
@@ -129,7 +130,7 @@ pub fn pieces(data: &[u8]) {
     while !text.is_char_boundary(at) {
         at -= 1;
     }
-    let window = longform::parse::window::parse_window(text, at, doc.fingerprint);
+    let window = longform::parse::window::parse_window(&shared, at, doc.fingerprint);
     let range = window.window.clone().expect("a window");
     assert!(
         range.start <= at && at <= range.end,

@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use super::Slugs;
 use super::window::Pieces;
@@ -25,15 +25,15 @@ pub const PIECE: usize = 256 * 1024;
 /// Parse `text` in pieces of about `size` bytes, side by side on up to
 /// `workers` threads; `None` when `stop` was set before the end.
 pub fn parse_in_pieces(
-    text: &str,
+    source: &Arc<str>,
     size: usize,
     workers: usize,
     stop: &AtomicBool,
 ) -> Option<Document> {
-    let mut joined = Joined::new(text);
+    let mut joined = Joined::new(source);
     // The pieces are cut at line ends, and a lone CR ends a line too: as
     // one parse sees them (one byte for one, so no offset moves).
-    let text = &*super::lone_cr_as_lf(text);
+    let text = &super::prepared(source);
     let pieces = Pieces::new(text, size, workers);
     let count = pieces.ranges.len();
     let workers = workers.clamp(1, count.max(1));
@@ -48,7 +48,7 @@ pub fn parse_in_pieces(
                 give_back_free_memory();
             }
         }
-        return Some(joined.finish());
+        return Some(joined.finish(text));
     }
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Parsed)>();
@@ -90,7 +90,7 @@ pub fn parse_in_pieces(
         }
         want == count
     });
-    (done && !stop.load(Ordering::Relaxed)).then(|| joined.finish())
+    (done && !stop.load(Ordering::Relaxed)).then(|| joined.finish(text))
 }
 
 /// A piece parsed: its document, the index of its first block, and the
@@ -128,7 +128,7 @@ impl Joined {
     fn push(
         &mut self,
         pieces: &Pieces,
-        text: &str,
+        text: &Arc<str>,
         i: usize,
         parsed: Parsed,
         stop: &AtomicBool,
@@ -225,7 +225,7 @@ impl Joined {
         }
     }
 
-    fn finish(mut self) -> Document {
+    fn finish(mut self, text: &Arc<str>) -> Document {
         if let Some(link) = self.url_link {
             self.doc.meta.url_link = u32::try_from(self.doc.links.len()).ok();
             self.doc.links.push(link);
@@ -237,6 +237,7 @@ impl Joined {
         self.doc.links.shrink_to_fit();
         self.doc.headings.shrink_to_fit();
         self.doc.fingerprint = self.fingerprint;
+        self.doc.text = Arc::clone(text);
         self.doc
     }
 }
@@ -290,7 +291,7 @@ mod tests {
 
     #[test]
     fn a_parse_told_to_stop_gives_nothing() {
-        let text = crate::testgen::article(crate::testgen::SEED, 64 * 1024);
+        let text: Arc<str> = crate::testgen::article(crate::testgen::SEED, 64 * 1024).into();
         let stop = AtomicBool::new(true);
         for workers in [1, 2] {
             assert!(parse_in_pieces(&text, 4096, workers, &stop).is_none());

@@ -12,6 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::document::Document;
@@ -466,9 +467,9 @@ fn cut_in_text(text: &str, at: usize, forward: bool) -> usize {
 /// Parse the window of `text` around byte `at`. `fingerprint` is the whole
 /// text's. The counts of words are estimates, scaled from the window, until
 /// the whole parse replaces the document.
-pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
+pub fn parse_window(text: &Arc<str>, at: usize, fingerprint: u64) -> Document {
     // Lines end at lone CRs too, for the cut as for the parser.
-    let text = &*super::lone_cr_as_lf(text);
+    let text = &super::prepared(text);
     let range = window_around(text, at);
     let part = &text[range.clone()];
     let defs = Definitions::of(text);
@@ -500,7 +501,7 @@ pub fn parse_window(text: &str, at: usize, fingerprint: u64) -> Document {
 /// footnote labels numbered by the end of the part, in order: `footnotes`
 /// and those the part met.
 fn parse_range(
-    text: &str,
+    text: &Arc<str>,
     range: Range<usize>,
     footnotes: &[String],
     defs: &Definitions,
@@ -590,6 +591,7 @@ fn parse_range(
         doc.meta = crate::document::Meta::default();
     }
     doc.source_len = text.len();
+    doc.text = Arc::clone(text);
     Some((doc, order))
 }
 
@@ -680,7 +682,7 @@ impl Pieces {
     /// was numbered from `footnotes_before(i + 1)`, found by a scan of the
     /// text that can take a mark in code for a use: when the two differ,
     /// it must be parsed again with `reparse`.
-    pub fn parse(&self, text: &str, i: usize) -> (Document, usize, Vec<String>) {
+    pub fn parse(&self, text: &Arc<str>, i: usize) -> (Document, usize, Vec<String>) {
         self.parse_unless(text, i, &super::NEVER)
             .unwrap_or_default()
     }
@@ -688,7 +690,7 @@ impl Pieces {
     /// `parse`, or `None` when `stop` was set before it ended.
     pub fn parse_unless(
         &self,
-        text: &str,
+        text: &Arc<str>,
         i: usize,
         stop: &AtomicBool,
     ) -> Option<(Document, usize, Vec<String>)> {
@@ -703,7 +705,7 @@ impl Pieces {
     /// `parse_unless`, with footnote numbers continuing from `footnotes`.
     pub fn reparse(
         &self,
-        text: &str,
+        text: &Arc<str>,
         i: usize,
         footnotes: &[String],
         stop: &AtomicBool,
@@ -1012,7 +1014,7 @@ mod tests {
             .iter()
             .filter(|b| range.contains(&b.source.start))
             .map(|b| {
-                let text: String = block_spans(&b.kind).map(|s| s.text.as_str()).collect();
+                let text: String = block_spans(&b.kind).map(|s| s.text(&doc.text)).collect();
                 (b.source.clone(), text)
             })
             .collect()
@@ -1022,7 +1024,7 @@ mod tests {
     /// one or two, which may be cut.
     fn check(text: &str, at: usize) {
         let full = crate::parse::parse(text);
-        let win = parse_window(text, at, full.fingerprint);
+        let win = parse_window(&Arc::from(text), at, full.fingerprint);
         let range = win.window.clone().unwrap();
         assert!(range.start <= at.min(text.len()) && at.min(text.len()) <= range.end);
         assert_eq!(win.source_len, full.source_len);
@@ -1124,7 +1126,7 @@ mod tests {
         let pieces = Pieces::new(text, 1, 1);
         let last = pieces.ranges.len() - 1;
         // What the parse really numbered before the last piece.
-        let (_, _, before_last) = pieces.parse(text, last - 1);
+        let (_, _, before_last) = pieces.parse(&Arc::from(text), last - 1);
         assert_eq!(pieces.footnotes_before(last), before_last.as_slice());
         assert_eq!(before_last, ["a", "c", "b"]);
     }

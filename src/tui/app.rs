@@ -284,9 +284,9 @@ impl App {
             .flatten();
         let mut doc = if background.is_some() {
             let fingerprint = crate::parse::fingerprint(text);
-            crate::parse::window::parse_window(text, 0, fingerprint)
+            crate::parse::window::parse_window(&shared, 0, fingerprint)
         } else {
-            crate::library::parse_article(path, text)
+            crate::library::parse_shared_article(path, &shared)
         };
         let title_of = |doc: &Document| {
             crate::parse::sanitize(&doc.title().map_or_else(|| source.stem(), str::to_string))
@@ -303,7 +303,7 @@ impl App {
                     if let Some(whole) = bg.wait() {
                         doc = whole;
                     } else {
-                        doc = crate::library::parse_article(path, text);
+                        doc = crate::library::parse_shared_article(path, &shared);
                     }
                     background = None;
                     title = title_of(&doc);
@@ -312,7 +312,7 @@ impl App {
                 (Some(pos), Some(how))
                     if !from_start && !doc.window.as_ref().is_some_and(|w| w.contains(&pos.0)) =>
                 {
-                    doc = crate::parse::window::parse_window(text, pos.0, doc.fingerprint);
+                    doc = crate::parse::window::parse_window(&shared, pos.0, doc.fingerprint);
                     opened.message = Some(crate::session::resume_message(&doc, pos, how));
                 }
                 _ => {}
@@ -392,11 +392,12 @@ impl App {
             return;
         }
         let anchor = crate::position::Anchor::at(&self.doc, self.reader.top);
-        let doc = crate::library::parse_article(source.path.as_deref(), &source.text);
+        let shared: Arc<str> = Arc::from(source.text.as_str());
+        let doc = crate::library::parse_shared_article(source.path.as_deref(), &shared);
         // The whole of the old text is no longer wanted.
         self.background = None;
         let (pos, how) = anchor.restore(&doc, &source.text);
-        self.session.replace_text(&source.text, &doc);
+        self.session.replace_text(shared, &doc);
         self.outline = Outline::new(&doc);
         self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
@@ -455,7 +456,7 @@ impl App {
             Some(doc) => self.take_whole(doc),
             None => {
                 // The thread died: parse here.
-                let doc = crate::parse::parse(self.session.text());
+                let doc = crate::parse::parse_shared(self.session.text());
                 self.take_whole(doc);
             }
         }
@@ -777,7 +778,7 @@ impl App {
         for block in &self.doc.blocks {
             for span in crate::document::block_spans(&block.kind) {
                 if span.link.map(crate::document::LinkId::index) == Some(link) {
-                    text.push_str(&span.text);
+                    text.push_str(span.text(&self.doc.text));
                 }
             }
             if !text.is_empty() {
