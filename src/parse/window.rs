@@ -91,6 +91,10 @@ fn scan(
     let mut fence: Option<(u8, usize)> = None;
     let mut html_end: Option<&'static [u8]> = None;
     let mut html_to_blank = false;
+    // What the line before left open, for a line of only whitespace with a
+    // form feed or vertical tab in it: that continues an open paragraph,
+    // as pulldown-cmark reads it, and is a blank line anywhere else.
+    let mut para = Para::Closed;
     // Front matter, as the parser reads it: only at the start of the file.
     let front_end = at_start
         .then(|| super::front_matter(text))
@@ -100,7 +104,12 @@ fn scan(
     while at < bytes.len() && at <= to {
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
         let line = &bytes[at..end];
-        let blank = line.iter().all(|b| b.is_ascii_whitespace());
+        let blank = line
+            .iter()
+            .all(|&b| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c))
+            && !(matches!(para, Para::First | Para::Open)
+                && line.iter().any(|&b| matches!(b, 0x0b | 0x0c)));
+        let was = std::mem::replace(&mut para, Para::Closed);
         if front.is_some() {
             if front_end.is_some_and(|e| end + 1 >= e) {
                 front = None;
@@ -141,7 +150,8 @@ fn scan(
                 out.push(at);
             }
             // A fence may open on the line of a list marker or a quote.
-            fence = fence_open(strip_containers(line));
+            let inner = strip_containers(line);
+            fence = fence_open(inner);
             if fence.is_none() {
                 html_end = html_open(line);
                 if html_end.is_some_and(|close| contains_ci(line, close)) {
@@ -150,7 +160,10 @@ fn scan(
                 }
             }
             if fence.is_none() && html_end.is_none() && html_open(line).is_none() {
-                html_to_blank = html_block_to_blank(line, prev_blank);
+                html_to_blank = html_block_to_blank(line, was == Para::Closed);
+            }
+            if !blank && fence.is_none() && html_end.is_none() && !html_to_blank {
+                para = paragraph_after(inner, was);
             }
         }
         prev_blank = blank;
@@ -165,6 +178,78 @@ fn scan(
         _ => Open::Other,
     };
     (out, open)
+}
+
+/// Whether a paragraph is open after a line, for a line of only spaces,
+/// tabs, form feeds and vertical tabs after it: pulldown-cmark takes that
+/// for a blank line, except after a line of a paragraph, which it goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Para {
+    Closed,
+    /// A paragraph began on this line: a table's delimiter row may follow.
+    First,
+    Open,
+    /// The rows of a table, which such a line ends.
+    Table,
+}
+
+/// What is open after a line that is not blank and opens no fence or HTML
+/// block, `inner` being the line without its quote marks and list
+/// markers, when `before` was open before it.
+fn paragraph_after(inner: &[u8], before: Para) -> Para {
+    let indent = inner
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let rest = &inner[indent..];
+    let open = matches!(before, Para::First | Para::Open);
+    if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0x0b) {
+        // A form feed or vertical tab goes on with an open paragraph; only
+        // container marks are an empty item or a quote's blank line.
+        let goes_on = open && rest.iter().any(|&b| matches!(b, 0x0b | 0x0c));
+        return if goes_on { Para::Open } else { Para::Closed };
+    }
+    if !open && (indent >= 4 || inner.first() == Some(&b'\t')) {
+        return if before == Para::Table {
+            Para::Table
+        } else {
+            // Indented code.
+            Para::Closed
+        };
+    }
+    if indent < 4 {
+        let first = rest[0];
+        let run = rest.iter().take_while(|&&b| b == first).count();
+        let only = |b: &[u8]| b.iter().all(u8::is_ascii_whitespace);
+        // An ATX heading.
+        if first == b'#' && run <= 6 && rest.get(run).is_none_or(|b| b.is_ascii_whitespace()) {
+            return Para::Closed;
+        }
+        // A setext underline, which makes the paragraph a heading.
+        if open && matches!(first, b'=' | b'-') && only(&rest[run..]) {
+            return Para::Closed;
+        }
+        // A thematic break.
+        if matches!(first, b'*' | b'-' | b'_') {
+            let marks = rest.iter().filter(|&&b| b == first).count();
+            if marks >= 3 && rest.iter().all(|&b| b == first || b == b' ' || b == b'\t') {
+                return Para::Closed;
+            }
+        }
+        // A table's delimiter row under the paragraph's first line.
+        if before == Para::First
+            && rest.contains(&b'-')
+            && (rest.contains(&b'|') || rest.contains(&b':'))
+            && rest.iter().all(|b| b"|-: \t\r".contains(b))
+        {
+            return Para::Table;
+        }
+    }
+    match before {
+        Para::Table => Para::Table,
+        Para::Closed => Para::First,
+        Para::First | Para::Open => Para::Open,
+    }
 }
 
 /// Whether a line starts a list item or a block quote. Those are not cut
@@ -1141,6 +1226,35 @@ mod tests {
         }
         for at in [0, text.len() / 3, text.len() / 2, text.len()] {
             check(&text, at);
+        }
+    }
+
+    #[test]
+    fn a_form_feed_line_goes_on_with_an_open_paragraph() {
+        // A line of spaces with a form feed or vertical tab: pulldown-cmark
+        // takes it for a line of the paragraph before it, and for a blank
+        // line anywhere else (after a heading, a table, an HTML block).
+        let starts = |text: &str| block_starts(text, 0, text.len());
+        assert_eq!(starts("a\n\u{c}\nb\n"), [0]);
+        assert_eq!(starts("1\n- a\n \u{b}\nb\n"), [0]);
+        assert_eq!(starts("# h\n\u{c}\nb\n"), [0, 6]);
+        assert_eq!(starts("|a|b|\n|-|-|\n\u{c}\nb\n"), [0, 14]);
+        assert_eq!(starts("a\n===\n\u{c}\nb\n"), [0, 8]);
+        // A vertical tab ends an HTML block: the fence after it is one.
+        assert_eq!(starts("<div>\n\u{b}\n```\n\nx\n```\n\nc\n"), [0, 8, 20]);
+        // Each of these is parsed in pieces as in one parse: the lines
+        // after the form feed are the paragraph's, and the fence opens.
+        for text in [
+            "\u{fffd}\n\u{c}\n0",
+            "a\n\u{c}\n<x-y>\n```\nz\n\nend\n",
+            "> a\n\t\u{c}\n<x-y>\n```\nz\n\nend\n",
+            "[^n]: note\n\u{c} \n<x-y>\n```\nz\n\nend\n",
+            "# h\n\u{c}\n<x-y>\n```\nz\n\nend\n",
+            "a|b\n-|-\n1|2\n\u{b}\n<x-y>\n```\nz\n\nend\n",
+        ] {
+            let stop = AtomicBool::new(false);
+            let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
+            assert!(joined == Some(crate::parse::parse(text)), "{text:?}");
         }
     }
 
