@@ -641,7 +641,18 @@ fn parse_range(
         padded.push_str(part);
         if let Open::Fence(c, n) = open {
             if !padded.ends_with('\n') {
-                padded.push('\n');
+                // The fence runs to the end of the file, whose last line,
+                // when it is only spaces, is no line of the code there.
+                let last = padded.rfind('\n').map_or(0, |i| i + 1);
+                if last > 0
+                    && strip_quotes(&padded.as_bytes()[last..])
+                        .iter()
+                        .all(|&b| b == b' ')
+                {
+                    padded.truncate(last);
+                } else {
+                    padded.push('\n');
+                }
             }
             padded.extend(std::iter::repeat_n(char::from(c), n));
         }
@@ -1251,6 +1262,25 @@ mod tests {
             "[^n]: note\n\u{c} \n<x-y>\n```\nz\n\nend\n",
             "# h\n\u{c}\n<x-y>\n```\nz\n\nend\n",
             "a|b\n-|-\n1|2\n\u{b}\n<x-y>\n```\nz\n\nend\n",
+        ] {
+            let stop = AtomicBool::new(false);
+            let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
+            assert!(joined == Some(crate::parse::parse(text)), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_fence_open_to_the_end_keeps_no_last_line_of_spaces() {
+        // The last piece has a stand-in footnote definition after it (the
+        // scan takes the mark in the code for a use), so its fence is
+        // closed first: a last line of only spaces, which pulldown-cmark
+        // leaves out of a fence at the end of the file, stays out.
+        for text in [
+            "[^1]: note\n\np\n\n```\n[^1]\n   ",
+            "[^1]: note\n\np\n\n```\n[^1]\n\t",
+            "[^1]: note\n\np\n\n```\n[^1]\n  b",
+            "[^1]: note\n\np\n\n> ```\n> [^1]\n>    ",
+            "[^1]: note\n\np\n\n- ```\n  [^1]\n     ",
         ] {
             let stop = AtomicBool::new(false);
             let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
