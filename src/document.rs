@@ -238,7 +238,9 @@ impl Span {
             },
             SpanText::Own(text) => Span {
                 text: SpanText::Own(text[from..to].into()),
-                ..self.clone()
+                flags: self.flags,
+                source: self.source,
+                link: self.link,
             },
         }
     }

@@ -34,22 +34,55 @@ pub fn parse(source: &str) -> Document {
 /// spans then read their text from (`Document::text`): no copy is made
 /// unless the text has lone CRs.
 pub fn parse_shared(source: &Arc<str>) -> Document {
-    let mut doc = parse_part(source);
+    let text = prepared(source);
+    let mut doc = parse_part(&text);
     // The fingerprint is of the file as it is, so an edit to its line ends
     // still counts as an edit.
     doc.fingerprint = fingerprint(source);
-    doc.text = prepared(source);
+    doc.text = text;
+    #[cfg(debug_assertions)]
+    same_text_as_the_builder(&doc);
     doc
+}
+
+/// Check, in debug builds, that every exact span reads from the document's
+/// text what the builder read from its own (front matter blanked out).
+#[cfg(debug_assertions)]
+fn same_text_as_the_builder(doc: &Document) {
+    let (seen, _) = prepare(&doc.text, true);
+    for block in &doc.blocks {
+        for span in block_spans(&block.kind).filter(|s| s.exact()) {
+            assert_eq!(
+                Some(span.text(&doc.text)),
+                seen.get(span.source..span.source + span.len()),
+                "an exact span reads other text than its builder's"
+            );
+        }
+    }
 }
 
 /// The text the parser reads and spans read from: the source, with lone
 /// CRs as line ends (see `lone_cr_as_lf`); the same shared text when it
 /// has none.
 pub fn prepared(source: &Arc<str>) -> Arc<str> {
-    match lone_cr_as_lf(source) {
-        std::borrow::Cow::Borrowed(_) => Arc::clone(source),
-        std::borrow::Cow::Owned(text) => Arc::from(text),
+    let bytes = source.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return Arc::clone(source);
     }
+    // One copy, changed where it is: the caller's text is shared.
+    let mut text: Arc<str> = Arc::from(&**source);
+    if let Some(text) = Arc::get_mut(&mut text) {
+        // SAFETY: only ASCII bytes are replaced, by ASCII bytes, so the
+        // text stays valid UTF-8.
+        let out = unsafe { text.as_bytes_mut() };
+        for (i, byte) in out.iter_mut().enumerate() {
+            if lone(i) {
+                *byte = b'\n';
+            }
+        }
+    }
+    text
 }
 
 /// Parse a Markdown article on a thread that may be told to stop (the

@@ -115,8 +115,10 @@ struct Background {
 const FIRST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl Background {
-    /// Start parsing `text`; `None` when no thread could be started.
-    fn start(text: Arc<str>) -> Option<Background> {
+    /// Start parsing `text`, the article as the parser reads it (see
+    /// `parse::prepared`), whose file has the `fingerprint`; `None` when
+    /// no thread could be started.
+    fn start(text: Arc<str>, fingerprint: u64) -> Option<Background> {
         let (tx, rx) = mpsc::channel();
         let (go, begin) = mpsc::channel::<()>();
         let stop = Arc::new(AtomicBool::new(false));
@@ -131,9 +133,10 @@ impl Background {
                 if stopped.load(Ordering::Relaxed) {
                     return;
                 }
-                let Some(doc) = crate::parse::parse_unless(&text, &stopped) else {
+                let Some(mut doc) = crate::parse::parse_unless(&text, &stopped) else {
                     return;
                 };
+                doc.fingerprint = fingerprint;
                 drop(text);
                 crate::parse::join::give_back_free_memory();
                 let _ = tx.send(doc);
@@ -273,21 +276,27 @@ impl App {
         let shared: Arc<str> = Arc::from(source.text.as_str());
         let text = &*shared;
         let markdown = !path.is_some_and(crate::library::is_plain_text);
-        let mut background = (markdown && text.len() >= progressive)
-            .then(|| {
-                let cores = std::thread::available_parallelism().map_or(1, usize::from);
-                if cores <= 2 {
-                    crate::parse::join::use_one_heap();
-                }
-                Background::start(Arc::clone(&shared))
-            })
-            .flatten();
-        let mut doc = if background.is_some() {
-            let fingerprint = crate::parse::fingerprint(text);
-            crate::parse::window::parse_window(&shared, 0, fingerprint)
-        } else {
-            crate::library::parse_shared_article(path, &shared)
-        };
+        // What the parses read: the same text, unless it has lone CRs,
+        // which the window and the whole then share.
+        let prepared = (markdown && text.len() >= progressive).then(|| {
+            (
+                crate::parse::prepared(&shared),
+                crate::parse::fingerprint(text),
+            )
+        });
+        let mut background = prepared.as_ref().and_then(|(prepared, fingerprint)| {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            if cores <= 2 {
+                crate::parse::join::use_one_heap();
+            }
+            Background::start(Arc::clone(prepared), *fingerprint)
+        });
+        let mut doc =
+            if let (Some((prepared, fingerprint)), true) = (&prepared, background.is_some()) {
+                crate::parse::window::parse_window(prepared, 0, *fingerprint)
+            } else {
+                crate::library::parse_shared_article(path, &shared)
+            };
         let title_of = |doc: &Document| {
             crate::parse::sanitize(&doc.title().map_or_else(|| source.stem(), str::to_string))
         };
@@ -312,7 +321,7 @@ impl App {
                 (Some(pos), Some(how))
                     if !from_start && !doc.window.as_ref().is_some_and(|w| w.contains(&pos.0)) =>
                 {
-                    doc = crate::parse::window::parse_window(&shared, pos.0, doc.fingerprint);
+                    doc = crate::parse::window::parse_window(&doc.text, pos.0, doc.fingerprint);
                     opened.message = Some(crate::session::resume_message(&doc, pos, how));
                 }
                 _ => {}
@@ -392,11 +401,12 @@ impl App {
             return;
         }
         let anchor = crate::position::Anchor::at(&self.doc, self.reader.top);
-        let shared: Arc<str> = Arc::from(source.text.as_str());
+        let mut source = source;
+        let shared: Arc<str> = Arc::from(std::mem::take(&mut source.text));
         let doc = crate::library::parse_shared_article(source.path.as_deref(), &shared);
         // The whole of the old text is no longer wanted.
         self.background = None;
-        let (pos, how) = anchor.restore(&doc, &source.text);
+        let (pos, how) = anchor.restore(&doc, &shared);
         self.session.replace_text(shared, &doc);
         self.outline = Outline::new(&doc);
         self.layout = self.layout.relaid(&doc, self.layout.width());
@@ -531,11 +541,9 @@ impl App {
             .is_some_and(|w| !w.contains(&pos.0))
         {
             // A window there instead, while the whole is still parsed.
-            let doc = crate::parse::window::parse_window(
-                self.session.text(),
-                pos.0,
-                self.doc.fingerprint,
-            );
+            // The window's text is the one the parses read.
+            let doc =
+                crate::parse::window::parse_window(&self.doc.text, pos.0, self.doc.fingerprint);
             self.outline = Outline::new(&doc);
             self.layout = self.layout.relaid(&doc, self.layout.width());
             self.doc = doc;
