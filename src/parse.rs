@@ -996,11 +996,15 @@ impl<'s> Builder<'s> {
 
     /// Footnotes are numbered in the order they are first met, as GitHub
     /// does, whatever their labels.
+    /// The number of footnote `label`, given in order of first use.
+    /// Labels are compared as pulldown-cmark matches a use with its
+    /// definition: `[^X]` is `[^x]`, and `[^ a  b]` is `[^a b]`.
     fn footnote_number(&mut self, label: &str, at: Option<usize>) -> usize {
+        let label = window::normalize_label(label);
         let next = self.footnotes.len() + 1;
-        let n = *self.footnotes.entry(label.to_string()).or_insert(next);
+        let n = *self.footnotes.entry(label.clone()).or_insert(next);
         if n == next {
-            self.footnote_order.push((label.to_string(), at));
+            self.footnote_order.push((label, at));
         }
         n
     }

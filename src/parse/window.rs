@@ -977,14 +977,14 @@ impl Definitions {
                 continue;
             }
             if let Some(note) = label.strip_prefix('^') {
-                if note.is_empty() || note.len() > 100 || note.contains(char::is_whitespace) {
+                if note.trim().is_empty() || note.len() > 100 || note.contains('\n') {
                     continue;
                 }
                 // A footnote definition may interrupt a paragraph; it
                 // only has to be outside code and HTML.
                 if outside.binary_search(&start).is_ok() {
                     after_last = line_end(hit) + 1;
-                    footnotes.push((start, note.to_string()));
+                    footnotes.push((start, normalize_label(note)));
                 }
                 continue;
             }
@@ -1063,11 +1063,12 @@ fn footnote_marks(
             continue;
         };
         let label = &rest[..end];
-        if label.is_empty() || label.len() > 100 || label.contains(char::is_whitespace) {
+        if label.trim().is_empty() || label.len() > 100 || label.contains('\n') {
             continue;
         }
+        let label = normalize_label(label);
         match defined {
-            Some(d) if !d.contains(label) => continue,
+            Some(d) if !d.contains(&label) => continue,
             // Without the defined labels: uses only. `[^x]:` defines at
             // the start of a line (after spaces and quote marks); in the
             // middle of one it is a use followed by a colon.
@@ -1082,8 +1083,8 @@ fn footnote_marks(
             }
             _ => {}
         }
-        if seen.insert(label.to_string()) {
-            out.push(label.to_string());
+        if seen.insert(label.clone()) {
+            out.push(label);
         }
     }
     out
@@ -1103,7 +1104,8 @@ fn shift(doc: &mut Document, by: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::block_spans;
+    use crate::document::{LinkTarget, block_spans};
+    use crate::position::Position;
 
     fn kinds(doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
         doc.blocks
@@ -1266,6 +1268,31 @@ mod tests {
             let stop = AtomicBool::new(false);
             let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
             assert!(joined == Some(crate::parse::parse(text)), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn footnote_labels_match_as_the_parser_matches_them() {
+        // pulldown-cmark matches a use with its definition whatever the
+        // case and the spaces in the label: the scan of the pieces and the
+        // numbers follow it.
+        for text in [
+            "a[^1]\n\np\n\nq\n\n[^ 1]: n\n",
+            "a[^1 ]\n\np\n\nq\n\n[^1]: n\n",
+            "a[^x y]\n\np\n\nq\n\n[^X \t y]: n\n",
+            "a[^X]\n\np\n\nq\n\n[^x]: n\n",
+        ] {
+            let doc = crate::parse::parse(text);
+            assert_eq!(doc.footnotes.len(), 1, "{text:?}");
+            let note = doc
+                .links
+                .iter()
+                .position(|l| l.target == LinkTarget::Footnote(1));
+            let to = note.and_then(|i| doc.link_destination(i));
+            assert_eq!(to, Some(Position(text.len() - 2)), "{text:?}");
+            let stop = AtomicBool::new(false);
+            let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
+            assert!(joined == Some(doc), "{text:?}");
         }
     }
 
