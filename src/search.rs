@@ -85,37 +85,72 @@ fn find_in_stretches(doc: &Document, query: &str, stretch: usize) -> Vec<Range<u
     out
 }
 
-/// Source bytes after the first match that `find_near` keeps matches for:
-/// many screens of text.
+/// Source bytes on either side of a place that `find_around` keeps the
+/// matches of: many screens of text.
 const NEAR: usize = 256 * 1024;
 
-/// The matches of `query` near where a search typed at `from` shows them,
-/// and how many there are in all: as `find_all` gives them, from the first
-/// match at or after source byte `from` (or, when there is none, from the
-/// first match of all) to `NEAR` bytes past it. A search is made again at
-/// each key typed, and the first letters of a long article's words match
-/// hundreds of thousands of times: only the screen around the match shown
-/// needs them, and only their count is said.
-pub fn find_near(doc: &Document, query: &str, from: usize) -> (Vec<Range<usize>>, usize) {
-    let (mut head, mut near) = (Vec::new(), Vec::new());
-    let mut total = 0;
+/// The matches of a search that are kept at once: those around one place
+/// of the article, and where they stand among all of them. A single letter
+/// matches over a million times in a long article, and keeping them all
+/// took more memory than the article; the screen and the moves to the
+/// next or the previous match only need those around.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    /// In order: every match that starts within `NEAR` bytes of the place,
+    /// and the nearest one beyond that on either side, so that the next
+    /// and the previous match of any kept one are known.
+    pub matches: Vec<Range<usize>>,
+    /// How many matches come before the first of `matches`.
+    pub before: usize,
+    /// How many matches there are in all.
+    pub total: usize,
+}
+
+impl Found {
+    /// Whether the matches kept are those around source byte `at`: no
+    /// match is left out between it and them.
+    pub fn covers(&self, at: usize) -> bool {
+        covers(&self.matches, self.before, self.total, at)
+    }
+}
+
+/// Whether `matches`, a run of all `total` matches that has `before`
+/// others before it, leaves out no match between source byte `at` and
+/// itself.
+pub fn covers(matches: &[Range<usize>], before: usize, total: usize, at: usize) -> bool {
+    let (Some(first), Some(last)) = (matches.first(), matches.last()) else {
+        return true;
+    };
+    (before == 0 || first.start <= at) && (before + matches.len() == total || at <= last.start)
+}
+
+/// The matches of `query` around source byte `at` (see `Found`), from one
+/// scan of the article (see `find_all`).
+pub fn find_around(doc: &Document, query: &str, at: usize) -> Found {
+    find_around_within(doc, query, at, NEAR)
+}
+
+/// `find_around`, keeping the matches within `near` bytes of `at`.
+fn find_around_within(doc: &Document, query: &str, at: usize, near: usize) -> Found {
+    let (from, to) = (at.saturating_sub(near), at.saturating_add(near));
+    let mut found = Found::default();
+    let mut last_before: Option<Range<usize>> = None;
+    let mut beyond = false;
     scan(doc, query, STRETCH, |m| {
-        total += 1;
-        if head
-            .first()
-            .is_none_or(|f: &Range<usize>| m.start <= f.start + NEAR)
-        {
-            head.push(m.clone());
-        }
-        if m.start >= from
-            && near
-                .first()
-                .is_none_or(|f: &Range<usize>| m.start <= f.start + NEAR)
-        {
-            near.push(m);
+        found.total += 1;
+        if m.start < from {
+            found.before += 1;
+            last_before = Some(m);
+        } else if m.start < to || !beyond {
+            beyond |= m.start >= to;
+            found.matches.push(m);
         }
     });
-    (if near.is_empty() { head } else { near }, total)
+    if let Some(m) = last_before {
+        found.matches.insert(0, m);
+        found.before -= 1;
+    }
+    found
 }
 
 /// Call `found` with the source range of every match of `query` in `doc`,
@@ -342,38 +377,49 @@ mod tests {
     }
 
     #[test]
-    fn near_keeps_the_matches_from_the_place_and_counts_all() {
-        let para = "a word, then filler text. ".repeat(400);
-        let src = format!("{para}\n\n{para}\n\n{para}\n");
+    fn around_keeps_the_matches_near_the_place_and_counts_all() {
+        let para = "a word, then filler text. ".repeat(40);
+        let src = format!("{para}\n\n").repeat(30);
         let doc = parse(&src);
         let all = find_all(&doc, "word");
         assert_eq!(all.len(), 1200);
-        // From a place, the matches at or after it, up to NEAR past the
-        // first of them.
-        let from = src.len() / 2;
-        let (near, total) = find_near(&doc, "word", from);
-        assert_eq!(total, 1200);
-        let first = all.partition_point(|m| m.start < from);
-        assert_eq!(near, all[first..]);
-        // Past the last match, from the first of all.
-        let (wrapped, total) = find_near(&doc, "word", src.len());
-        assert_eq!((wrapped, total), (all.clone(), 1200));
-        // A long article keeps a window only.
-        let long = format!("{para}\n\n").repeat(100);
-        let doc = parse(&long);
-        let all = find_all(&doc, "word");
-        let (near, total) = find_near(&doc, "word", 0);
-        assert_eq!(total, all.len());
-        assert!(
-            near.len() < all.len() / 2,
-            "{} of {}",
-            near.len(),
-            all.len()
-        );
-        assert_eq!(near, all[..near.len()]);
-        assert!(near.last().unwrap().start <= near[0].start + NEAR);
-        assert!(all[near.len()].start > near[0].start + NEAR);
-        assert_eq!(find_near(&doc, "absent", 0), (Vec::new(), 0));
+        let near = 3000;
+        for at in [
+            0,
+            1,
+            2999,
+            3001,
+            src.len() / 3,
+            src.len() / 2,
+            src.len() - 5,
+            src.len(),
+        ] {
+            let found = find_around_within(&doc, "word", at, near);
+            assert_eq!(found.total, 1200);
+            // The kept ones are a run of all of them: those starting
+            // within `near` of the place, and one more on either side.
+            let end = found.before + found.matches.len();
+            assert_eq!(found.matches, all[found.before..end], "at {at}");
+            let inside = |m: &Range<usize>| m.start + near >= at && m.start < at + near;
+            let first_in = all.iter().position(inside).unwrap();
+            let last_in = all.iter().rposition(inside).unwrap();
+            assert_eq!(found.before, first_in.saturating_sub(1), "at {at}");
+            assert_eq!(end, (last_in + 2).min(all.len()), "at {at}");
+            assert!(found.covers(at));
+            assert!(found.matches.len() <= 250, "{}", found.matches.len());
+        }
+        // Far from any match, the nearest on either side.
+        let src = format!("word\n\n{}\n\nword word\n", "filler ".repeat(2000));
+        let doc = parse(&src);
+        let found = find_around_within(&doc, "word", src.len() / 2, 100);
+        assert_eq!((found.before, found.matches.len(), found.total), (0, 2, 3));
+        assert!(found.covers(src.len() / 2));
+        let found = find_around_within(&doc, "word", src.len(), 100);
+        assert_eq!((found.before, found.matches.len(), found.total), (0, 3, 3));
+        let found = find_around_within(&doc, "word", 0, 100);
+        assert_eq!((found.before, found.matches.len()), (0, 2));
+        assert!(found.covers(0) && found.covers(10) && !found.covers(src.len() - 2));
+        assert_eq!(find_around(&doc, "absent", 0), Found::default());
     }
 
     #[test]

@@ -328,3 +328,93 @@ fn n_after_scrolling_away_goes_on_from_the_top_of_the_screen() {
     assert!(status(&t).contains("match 2/10"), "{}", status(&t));
     assert!(!status(&t).contains("wrapped"), "{}", status(&t));
 }
+
+/// A long article with a rare word every 100 KB or so among a common one.
+fn long_app() -> (App, String) {
+    let filler = "Some filler text in a paragraph, one of many.\n\n".repeat(2000);
+    let mut src = String::from("# Long\n\n");
+    for i in 0..12 {
+        src.push_str(&filler);
+        src.push_str(&format!("The needle number {i}.\n\n"));
+    }
+    let mut app = App::new(
+        &decode(src.clone().into_bytes(), "long.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    app.wait_whole();
+    screen(&mut app);
+    (app, src)
+}
+
+#[test]
+fn n_and_n_walk_every_match_of_a_long_article_keeping_those_around() {
+    let (mut app, src) = long_app();
+    let needles = find_all(&app.doc, "needle");
+    assert_eq!(needles.len(), 12);
+    search(&mut app, "needle");
+    app.update(Action::PromptAccept);
+    assert_eq!(current_start(&app), needles[0].start);
+    assert!(status(&screen(&mut app)).contains("match 1/12"));
+    // Forward through all of them, then around to the first.
+    for (k, m) in needles.iter().enumerate().skip(1) {
+        app.update(Action::SearchNext);
+        assert_eq!(current_start(&app), m.start, "match {k}");
+        let t = screen(&mut app);
+        assert!(
+            status(&t).contains(&format!("match {}/12", k + 1)),
+            "{}",
+            status(&t)
+        );
+        assert!(highlighted(&t).iter().any(|(_, s)| s == "needle"));
+    }
+    app.update(Action::SearchNext);
+    assert_eq!(current_start(&app), needles[0].start);
+    assert!(status(&screen(&mut app)).contains("wrapped to the start"));
+    // Backward around to the last, and on back.
+    app.update(Action::SearchPrev);
+    assert_eq!(current_start(&app), needles[11].start);
+    for k in (0..11).rev() {
+        app.update(Action::SearchPrev);
+        assert_eq!(current_start(&app), needles[k].start, "match {k}");
+        assert!(status(&screen(&mut app)).contains(&format!("match {}/12", k + 1)));
+    }
+
+    // A common word: only the matches around the screen are kept, and
+    // they follow the screen so that it is always lit.
+    let all = find_all(&app.doc, "filler");
+    app.update(Action::SearchStart);
+    for c in "filler".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    let search = app.search.as_ref().unwrap();
+    assert_eq!(search.total, all.len());
+    assert!(
+        search.matches.len() < all.len() / 2,
+        "{} kept",
+        search.matches.len()
+    );
+    app.update(Action::Bottom);
+    let t = screen(&mut app);
+    assert!(
+        highlighted(&t).iter().any(|(_, s)| s == "filler"),
+        "{}",
+        rows(&t).join("\n")
+    );
+    let search = app.search.as_ref().unwrap();
+    assert_eq!(search.matches.last(), all.last());
+    // `n` on the last screen goes to its first match, and on from the
+    // last of all around to the first.
+    let top = app.reader.top.0;
+    app.update(Action::SearchNext);
+    let first_shown = all.partition_point(|m| m.start < top);
+    assert_eq!(current_start(&app), all[first_shown].start);
+    for _ in first_shown + 1..all.len() {
+        app.update(Action::SearchNext);
+    }
+    assert_eq!(current_start(&app), all[all.len() - 1].start);
+    app.update(Action::SearchNext);
+    assert_eq!(current_start(&app), all[0].start);
+    assert!(status(&screen(&mut app)).contains(&format!("match 1/{}", all.len())));
+    assert_eq!(&src[all[0].clone()], "filler");
+}

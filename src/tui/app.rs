@@ -60,14 +60,45 @@ impl PromptKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Search {
     pub query: String,
-    /// Source ranges of the matches, in order: all of them once the search
-    /// is made, only those near the match shown while it is typed (see
-    /// `search::find_near`).
+    /// Source ranges of the matches around the screen, in order (see
+    /// `search::Found`): found again when the screen or a move leaves them.
     pub matches: Vec<Range<usize>>,
+    /// How many matches come before the first of `matches`.
+    pub before: usize,
     /// How many matches there are in all.
     pub total: usize,
     /// The match last moved to, as an index into `matches`.
     pub current: Option<usize>,
+}
+
+impl Search {
+    /// The search for `query`, keeping the matches around source byte
+    /// `at`, with no match chosen yet.
+    fn around(doc: &Document, query: &str, at: usize) -> Search {
+        let found = crate::search::find_around(doc, query, at);
+        Search {
+            query: query.to_string(),
+            matches: found.matches,
+            before: found.before,
+            total: found.total,
+            current: None,
+        }
+    }
+
+    /// Keep the matches around source byte `at` instead, the current one
+    /// staying current when it is among them.
+    fn move_to(&mut self, doc: &Document, at: usize) {
+        let current = self.current.map(|i| self.before + i);
+        *self = Search::around(doc, &self.query, at);
+        self.current = current
+            .and_then(|k| k.checked_sub(self.before))
+            .filter(|&i| i < self.matches.len());
+    }
+
+    /// Whether the matches kept are those around source byte `at`.
+    fn covers(&self, at: usize) -> bool {
+        crate::search::covers(&self.matches, self.before, self.total, at)
+    }
 }
 
 /// The bookmark list while it is open.
@@ -902,6 +933,18 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        self.act(action);
+        // The matches kept are those around the screen, for its
+        // highlights and for `n` and `N`.
+        let top = self.reader.top.0;
+        if let Some(search) = &mut self.search
+            && !search.covers(top)
+        {
+            search.move_to(&self.doc, top);
+        }
+    }
+
+    fn act(&mut self, action: Action) {
         self.message = None;
         if self.is_partial() && !self.fits_window(action) {
             self.wait_whole();
@@ -1253,37 +1296,29 @@ impl App {
             PromptKind::Search(from) => {
                 self.mode = Mode::Reading;
                 self.reader.go_to(from);
-                let search = self.find(&prompt.text);
+                let top = from.top.0;
+                let search = Search::around(&self.doc, &prompt.text, top);
                 if search.query.trim().is_empty() {
                     self.search = None;
                     return;
                 }
-                if search.matches.is_empty() {
+                if search.total == 0 {
                     self.message = Some(format!("Not found: {text}"));
                     self.search = Some(search);
                     return;
                 }
-                let top = from.top.0;
-                let first = Some(search.matches.partition_point(|m| m.start < top))
-                    .filter(|&i| i < search.matches.len());
-                if first.is_none() {
+                // The first match at or after the top of the screen.
+                let first = search.before + search.matches.partition_point(|m| m.start < top);
+                let first = if first < search.total {
+                    first
+                } else {
                     self.message = Some("search wrapped to the start".into());
-                }
+                    0
+                };
                 self.search = Some(search);
                 self.jumps.push(from);
-                self.show_match(first.unwrap_or(0));
+                self.show_match(first);
             }
-        }
-    }
-
-    /// The search for `query`, with no match chosen yet.
-    fn find(&mut self, query: &str) -> Search {
-        let matches = crate::search::find_all(&self.doc, query);
-        Search {
-            query: query.to_string(),
-            total: matches.len(),
-            matches,
-            current: None,
         }
     }
 
@@ -1300,23 +1335,17 @@ impl App {
         };
         let (from, text) = (*from, text.clone());
         self.reader.go_to(from);
-        // Enter searches again for all the matches, which `n` and `N` walk.
-        let (matches, total) = crate::search::find_near(&self.doc, &text, from.top.0);
-        let mut search = Search {
-            query: text,
-            matches,
-            total,
-            current: None,
-        };
+        let mut search = Search::around(&self.doc, &text, from.top.0);
         let first = Some(search.matches.partition_point(|m| m.start < from.top.0))
             .filter(|&i| i < search.matches.len());
         search.current = first;
         let start = first.map(|i| search.matches[i].start);
+        let first = first.map(|i| search.before + i);
         self.search = Some(search);
-        if let Some(start) = start
+        if let (Some(start), Some(first)) = (start, first)
             && !self.on_screen(start)
         {
-            self.show_match(first.unwrap_or(0));
+            self.show_match(first);
         }
     }
 
@@ -1331,10 +1360,33 @@ impl App {
         }
     }
 
-    /// Make match `i` the current one and put it about a third of the
-    /// way down the screen.
-    fn show_match(&mut self, i: usize) {
+    /// Make match `k` of all the current one and put it about a third of
+    /// the way down the screen.
+    fn show_match(&mut self, k: usize) {
         let Some(search) = &mut self.search else {
+            return;
+        };
+        if k >= search.total {
+            return;
+        }
+        // Not among those kept: those around it instead. The match before
+        // the first kept one starts before it, the one after the last
+        // kept one after it; the first of all starts after the article's
+        // start, the last before its end.
+        let kept = search.before..search.before + search.matches.len();
+        if !kept.contains(&k) {
+            let at = if k == 0 {
+                0
+            } else if k + 1 == search.total {
+                self.doc.source_len
+            } else if k < kept.start {
+                search.matches.first().map_or(0, |m| m.start)
+            } else {
+                search.matches.last().map_or(0, |m| m.end)
+            };
+            search.move_to(&self.doc, at);
+        }
+        let Some(i) = k.checked_sub(search.before) else {
             return;
         };
         let Some(m) = search.matches.get(i) else {
@@ -1355,7 +1407,7 @@ impl App {
             self.message = Some("No search yet: / searches".into());
             return;
         };
-        let n = search.matches.len();
+        let n = search.total;
         if n == 0 {
             self.message = Some(format!(
                 "Not found: {}",
@@ -1363,10 +1415,13 @@ impl App {
             ));
             return;
         }
-        let current = search.current.map(|i| (i, search.matches[i].start));
-        // The first match at or after the top of the screen.
+        let current = search
+            .current
+            .map(|i| (search.before + i, search.matches[i].start));
+        // The first match at or after the top of the screen (the matches
+        // kept are those around it).
         let top = self.reader.top.0;
-        let after = search.matches.partition_point(|m| m.start < top);
+        let after = search.before + search.matches.partition_point(|m| m.start < top);
         let current = current
             .filter(|&(_, at)| self.on_screen(at))
             .map(|(i, _)| i);

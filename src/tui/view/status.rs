@@ -39,8 +39,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         _ => format!(" {percent}% · {minutes} min left "),
     };
     let right = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
-        Some(search) if !search.matches.is_empty() => match search.current {
-            Some(i) => format!(" match {}/{} ·{right}", i + 1, search.total),
+        Some(search) if search.total > 0 => match search.current {
+            Some(i) => format!(" match {}/{} ·{right}", search.before + i + 1, search.total),
             None => format!(" {} matches ·{right}", search.total),
         },
         _ => right,
