@@ -893,7 +893,7 @@ fn wrap(spans: &[Span], src: &str, width: usize, style: Style) -> Vec<Draft> {
 /// `wrap`, with the lines justified when `justify`: all but the last and
 /// those before a hard break.
 fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: bool) -> Vec<Draft> {
-    let mut full = String::new();
+    let mut full = String::with_capacity(spans.iter().map(Span::len).sum());
     let mut starts = Vec::with_capacity(spans.len());
     for s in spans {
         starts.push(full.len());
@@ -1040,33 +1040,45 @@ fn justified<'a>(line: &[Atom<'a>], width: usize, from_left: bool) -> Option<Vec
 /// inexact text standing for one source byte.
 fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
     let mut segs: Vec<Seg> = Vec::new();
-    for a in atoms {
-        match segs.last_mut() {
-            Some(s)
-                if s.style.flags == style.flags.with(a.flags)
-                    && s.link == a.link
-                    && s.exact == a.exact
-                    && s.source.is_some_and(|src| {
-                        if a.exact {
-                            src + s.text.len() == a.source
-                        } else {
-                            src == a.source
-                        }
-                    }) =>
+    let mut i = 0;
+    while i < atoms.len() {
+        // The atoms that go on with the first one's seg: same look and
+        // link, and next in the source; their text is put together once.
+        let a = &atoms[i];
+        let flags = style.flags.with(a.flags);
+        let mut len = a.text.len();
+        let mut j = i + 1;
+        while let Some(b) = atoms.get(j) {
+            let next = if a.exact {
+                a.source + len == b.source
+            } else {
+                a.source == b.source
+            };
+            if !(next
+                && style.flags.with(b.flags) == flags
+                && b.link == a.link
+                && b.exact == a.exact)
             {
-                s.text.push_str(a.text);
+                break;
             }
-            _ => segs.push(Seg {
-                text: a.text.to_string(),
-                style: Style {
-                    role: style.role,
-                    flags: style.flags.with(a.flags),
-                },
-                link: a.link,
-                source: Some(a.source),
-                exact: a.exact,
-            }),
+            len += b.text.len();
+            j += 1;
         }
+        let mut text = String::with_capacity(len);
+        for b in &atoms[i..j] {
+            text.push_str(b.text);
+        }
+        segs.push(Seg {
+            text,
+            style: Style {
+                role: style.role,
+                flags,
+            },
+            link: a.link,
+            source: Some(a.source),
+            exact: a.exact,
+        });
+        i = j;
     }
     let source = match (atoms.first(), atoms.last()) {
         (Some(f), Some(l)) => Some(f.source..l.end.max(f.source)),

@@ -301,6 +301,18 @@ pub fn sanitize(text: &str) -> String {
 /// Append `text` to `spans`, splitting out stand-ins so that the rest keeps
 /// its exact mapping to the source.
 fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {
+    // Most text has no character to stand in for: none of the control
+    // bytes, nor a lead byte of a C1 control (0xC2) or of a bidi control
+    // or line separator (0xE2). Only text with one of those is looked at
+    // character by character.
+    let may_stand_in =
+        |b: &u8| (*b < 0x20 && *b != b'\t' && *b != b'\n') || matches!(*b, 0x7f | 0xc2 | 0xe2);
+    if !text.as_bytes().iter().any(may_stand_in) {
+        if !text.is_empty() {
+            push_span(spans, text, source, exact, flags);
+        }
+        return;
+    }
     let at = |i: usize| if exact { source + i } else { source };
     let mut chunk_start = 0;
     for (i, c) in text.char_indices() {
