@@ -95,7 +95,9 @@ fn row_of(app: &mut App, at: usize) -> Option<usize> {
 
 fn current_start(app: &App) -> usize {
     let s = app.search.as_ref().expect("a search");
-    s.matches[s.current.expect("a current match")].start
+    s.get(s.current.expect("a current match"))
+        .expect("kept")
+        .start
 }
 
 #[test]
@@ -417,4 +419,59 @@ fn n_and_n_walk_every_match_of_a_long_article_keeping_those_around() {
     assert_eq!(current_start(&app), all[0].start);
     assert!(status(&screen(&mut app)).contains(&format!("match 1/{}", all.len())));
     assert_eq!(&src[all[0].clone()], "filler");
+}
+
+#[test]
+fn the_kept_matches_follow_the_screen_and_the_current_one_stays() {
+    let (mut app, _) = long_app();
+    // Every match on each screen is lit, paging down through the article.
+    search(&mut app, "filler");
+    app.update(Action::PromptAccept);
+    let all = find_all(&app.doc, "filler");
+    for _ in 0..400 {
+        app.update(Action::PageDown);
+        let t = screen(&mut app);
+        let lines = app.reader.screen(&app.doc, &mut app.layout).lines;
+        let (top, bottom) = (lines[0].start, lines[lines.len() - 1].end);
+        let shown = all
+            .iter()
+            .filter(|m| m.start >= top && m.end <= bottom)
+            .count();
+        let lit = highlighted(&t)
+            .iter()
+            .filter(|(_, s)| s == "filler")
+            .count();
+        assert_eq!(lit, shown, "top {top}");
+    }
+
+    // Far away and back: the current match is still the current one.
+    search(&mut app, "needle");
+    app.update(Action::PromptAccept);
+    app.update(Action::Top);
+    app.update(Action::SearchNext);
+    app.update(Action::SearchNext);
+    app.update(Action::SearchNext);
+    assert!(status(&screen(&mut app)).contains("match 3/12"));
+    for _ in 0..300 {
+        app.update(Action::PageDown);
+    }
+    for _ in 0..300 {
+        app.update(Action::PageUp);
+    }
+    assert!(status(&screen(&mut app)).contains("match 3/12"));
+    app.update(Action::SearchNext);
+    assert!(status(&screen(&mut app)).contains("match 4/12"));
+
+    // A reload keeps the query and counts again in the new text.
+    let text = "# Short\n\nA needle here.\n\nAnother needle there.\n";
+    app.reload(decode(text.as_bytes().to_vec(), "long.md".into(), None));
+    let t = screen(&mut app);
+    assert!(status(&t).contains("2 matches"), "{}", status(&t));
+    assert_eq!(highlighted(&t).len(), 2);
+    // `n` goes to a match of the new text, counted among its two.
+    app.update(Action::SearchNext);
+    let t = screen(&mut app);
+    assert!(status(&t).contains("/2 "), "{}", status(&t));
+    let at = current_start(&app);
+    assert_eq!(&text[at..at + 6], "needle");
 }

@@ -67,7 +67,7 @@ pub struct Search {
     pub before: usize,
     /// How many matches there are in all.
     pub total: usize,
-    /// The match last moved to, as an index into `matches`.
+    /// The match last moved to, as an index among all the matches.
     pub current: Option<usize>,
 }
 
@@ -85,14 +85,17 @@ impl Search {
         }
     }
 
-    /// Keep the matches around source byte `at` instead, the current one
-    /// staying current when it is among them.
+    /// Keep the matches around source byte `at` instead; the current
+    /// match stays current.
     fn move_to(&mut self, doc: &Document, at: usize) {
-        let current = self.current.map(|i| self.before + i);
+        let current = self.current;
         *self = Search::around(doc, &self.query, at);
-        self.current = current
-            .and_then(|k| k.checked_sub(self.before))
-            .filter(|&i| i < self.matches.len());
+        self.current = current;
+    }
+
+    /// Match `k` of all, when it is among those kept.
+    pub fn get(&self, k: usize) -> Option<&Range<usize>> {
+        self.matches.get(k.checked_sub(self.before)?)
     }
 
     /// Whether the matches kept are those around source byte `at`.
@@ -450,6 +453,11 @@ impl App {
             self.mode = Mode::Reading;
         }
         self.reader.go_to(pos.into());
+        // The search goes on in the new text, from no match.
+        if let Some(search) = &self.search {
+            self.search = Some(Search::around(&self.doc, &search.query, pos.0));
+        }
+        self.search_follows_screen();
         self.message = Some(
             if how.is_exact() || how == crate::position::Restored::Quote {
                 "Article reloaded".into()
@@ -934,11 +942,20 @@ impl App {
 
     pub fn update(&mut self, action: Action) {
         self.act(action);
-        // The matches kept are those around the screen, for its
-        // highlights and for `n` and `N`.
+        self.search_follows_screen();
+    }
+
+    /// Keep the matches around the screen, from its top to its bottom, for
+    /// its highlights and for `n` and `N`.
+    fn search_follows_screen(&mut self) {
+        if self.search.is_none() {
+            return;
+        }
         let top = self.reader.top.0;
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let bottom = screen.lines.last().map_or(top, |l| l.end.max(top));
         if let Some(search) = &mut self.search
-            && !search.covers(top)
+            && !(search.covers(top) && search.covers(bottom))
         {
             search.move_to(&self.doc, top);
         }
@@ -1338,9 +1355,9 @@ impl App {
         let mut search = Search::around(&self.doc, &text, from.top.0);
         let first = Some(search.matches.partition_point(|m| m.start < from.top.0))
             .filter(|&i| i < search.matches.len());
-        search.current = first;
         let start = first.map(|i| search.matches[i].start);
         let first = first.map(|i| search.before + i);
+        search.current = first;
         self.search = Some(search);
         if let (Some(start), Some(first)) = (start, first)
             && !self.on_screen(start)
@@ -1386,14 +1403,11 @@ impl App {
             };
             search.move_to(&self.doc, at);
         }
-        let Some(i) = k.checked_sub(search.before) else {
+        let Some(m) = search.get(k) else {
             return;
         };
-        let Some(m) = search.matches.get(i) else {
-            return;
-        };
-        search.current = Some(i);
         let pos = Position(m.start);
+        search.current = Some(k);
         self.reader.jump_to(&self.doc, &mut self.layout, pos);
         let third = isize::try_from(self.reader.height / 3).unwrap_or(0);
         self.reader.scroll(&self.doc, &mut self.layout, -third);
@@ -1415,9 +1429,9 @@ impl App {
             ));
             return;
         }
-        let current = search
-            .current
-            .map(|i| (search.before + i, search.matches[i].start));
+        // The current match counts when it is among those kept around
+        // the screen, and on it.
+        let current = search.current.and_then(|k| Some((k, search.get(k)?.start)));
         // The first match at or after the top of the screen (the matches
         // kept are those around it).
         let top = self.reader.top.0;

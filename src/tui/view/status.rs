@@ -40,7 +40,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     };
     let right = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
         Some(search) if search.total > 0 => match search.current {
-            Some(i) => format!(" match {}/{} ·{right}", search.before + i + 1, search.total),
+            Some(k) => format!(" match {}/{} ·{right}", k + 1, search.total),
             None => format!(" {} matches ·{right}", search.total),
         },
         _ => right,
