@@ -124,20 +124,37 @@ pub fn covers(matches: &[Range<usize>], before: usize, total: usize, at: usize) 
     (before == 0 || first.start <= at) && (before + matches.len() == total || at <= last.start)
 }
 
+/// Up to this many matches are all kept (a quarter of a megabyte): moving
+/// between them never needs another scan, however far apart they are.
+const KEEP_ALL: usize = 16 * 1024;
+
 /// The matches of `query` around source byte `at` (see `Found`), from one
-/// scan of the article (see `find_all`).
+/// scan of the article (see `find_all`); all of them when they are few.
 pub fn find_around(doc: &Document, query: &str, at: usize) -> Found {
-    find_around_within(doc, query, at, NEAR)
+    find_around_within(doc, query, at, NEAR, KEEP_ALL)
 }
 
-/// `find_around`, keeping the matches within `near` bytes of `at`.
-fn find_around_within(doc: &Document, query: &str, at: usize, near: usize) -> Found {
+/// `find_around`, keeping the matches within `near` bytes of `at`, or all
+/// of them when there are no more than `keep_all`.
+fn find_around_within(
+    doc: &Document,
+    query: &str,
+    at: usize,
+    near: usize,
+    keep_all: usize,
+) -> Found {
     let (from, to) = (at.saturating_sub(near), at.saturating_add(near));
     let mut found = Found::default();
     let mut last_before: Option<Range<usize>> = None;
     let mut beyond = false;
+    let mut all = Some(Vec::new());
     scan(doc, query, STRETCH, |m| {
         found.total += 1;
+        if found.total > keep_all {
+            all = None;
+        } else if let Some(all) = &mut all {
+            all.push(m.clone());
+        }
         if m.start < from {
             found.before += 1;
             last_before = Some(m);
@@ -146,6 +163,13 @@ fn find_around_within(doc: &Document, query: &str, at: usize, near: usize) -> Fo
             found.matches.push(m);
         }
     });
+    if let Some(all) = all {
+        return Found {
+            matches: all,
+            before: 0,
+            total: found.total,
+        };
+    }
     if let Some(m) = last_before {
         found.matches.insert(0, m);
         found.before -= 1;
@@ -394,7 +418,7 @@ mod tests {
             src.len() - 5,
             src.len(),
         ] {
-            let found = find_around_within(&doc, "word", at, near);
+            let found = find_around_within(&doc, "word", at, near, 0);
             assert_eq!(found.total, 1200);
             // The kept ones are a run of all of them: those starting
             // within `near` of the place, and one more on either side.
@@ -411,15 +435,19 @@ mod tests {
         // Far from any match, the nearest on either side.
         let src = format!("word\n\n{}\n\nword word\n", "filler ".repeat(2000));
         let doc = parse(&src);
-        let found = find_around_within(&doc, "word", src.len() / 2, 100);
+        let found = find_around_within(&doc, "word", src.len() / 2, 100, 0);
         assert_eq!((found.before, found.matches.len(), found.total), (0, 2, 3));
         assert!(found.covers(src.len() / 2));
-        let found = find_around_within(&doc, "word", src.len(), 100);
+        let found = find_around_within(&doc, "word", src.len(), 100, 0);
         assert_eq!((found.before, found.matches.len(), found.total), (0, 3, 3));
-        let found = find_around_within(&doc, "word", 0, 100);
+        let found = find_around_within(&doc, "word", 0, 100, 0);
         assert_eq!((found.before, found.matches.len()), (0, 2));
         assert!(found.covers(0) && found.covers(10) && !found.covers(src.len() - 2));
         assert_eq!(find_around(&doc, "absent", 0), Found::default());
+        // A few matches are all kept, wherever the place.
+        let found = find_around_within(&doc, "word", 0, 100, 3);
+        assert_eq!((found.before, found.matches.len(), found.total), (0, 3, 3));
+        assert!(found.covers(src.len()));
     }
 
     #[test]

@@ -384,6 +384,7 @@ fn n_and_n_walk_every_match_of_a_long_article_keeping_those_around() {
     // A common word: only the matches around the screen are kept, and
     // they follow the screen so that it is always lit.
     let all = find_all(&app.doc, "filler");
+    app.update(Action::Top);
     app.update(Action::SearchStart);
     for c in "filler".chars() {
         app.update(Action::PromptInput(c));
@@ -396,6 +397,17 @@ fn n_and_n_walk_every_match_of_a_long_article_keeping_those_around() {
         "{} kept",
         search.matches.len()
     );
+    // `n` walks them past the end of those kept, and `N` back.
+    let kept = search.matches.len();
+    for (k, m) in all.iter().enumerate().take(kept + 50).skip(1) {
+        app.update(Action::SearchNext);
+        assert_eq!(current_start(&app), m.start, "match {k}");
+    }
+    for k in (kept - 50..kept + 49).rev() {
+        app.update(Action::SearchPrev);
+        assert_eq!(current_start(&app), all[k].start, "match {k}");
+    }
+    app.update(Action::Top);
     app.update(Action::Bottom);
     let t = screen(&mut app);
     assert!(
