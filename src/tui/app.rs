@@ -1314,7 +1314,14 @@ impl App {
                 self.mode = Mode::Reading;
                 self.reader.go_to(from);
                 let top = from.top.0;
-                let search = Search::around(&self.doc, &prompt.text, top);
+                // Typing found the matches around the same place already.
+                let search = match self.search.take() {
+                    Some(typed) if typed.query == prompt.text && typed.covers(top) => Search {
+                        current: None,
+                        ..typed
+                    },
+                    _ => Search::around(&self.doc, &prompt.text, top),
+                };
                 if search.query.trim().is_empty() {
                     self.search = None;
                     return;
