@@ -1265,9 +1265,7 @@ mod tests {
             "# h\n\u{c}\n<x-y>\n```\nz\n\nend\n",
             "a|b\n-|-\n1|2\n\u{b}\n<x-y>\n```\nz\n\nend\n",
         ] {
-            let stop = AtomicBool::new(false);
-            let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
-            assert!(joined == Some(crate::parse::parse(text)), "{text:?}");
+            assert_pieces_read_as_one(text);
         }
     }
 
@@ -1290,10 +1288,16 @@ mod tests {
                 .position(|l| l.target == LinkTarget::Footnote(1));
             let to = note.and_then(|i| doc.link_destination(i));
             assert_eq!(to, Some(Position(text.len() - 2)), "{text:?}");
-            let stop = AtomicBool::new(false);
-            let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
-            assert!(joined == Some(doc), "{text:?}");
+            assert_pieces_read_as_one(text);
         }
+    }
+
+    /// Joined from pieces of one byte, `text` is the document one parse
+    /// gives.
+    fn assert_pieces_read_as_one(text: &str) {
+        let stop = AtomicBool::new(false);
+        let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
+        assert!(joined == Some(crate::parse::parse(text)), "{text:?}");
     }
 
     #[test]
@@ -1309,9 +1313,7 @@ mod tests {
             "[^1]: note\n\np\n\n> ```\n> [^1]\n>    ",
             "[^1]: note\n\np\n\n- ```\n  [^1]\n     ",
         ] {
-            let stop = AtomicBool::new(false);
-            let joined = crate::parse::join::parse_in_pieces(&Arc::from(text), 1, 1, &stop);
-            assert!(joined == Some(crate::parse::parse(text)), "{text:?}");
+            assert_pieces_read_as_one(text);
         }
     }
 
