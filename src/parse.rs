@@ -65,24 +65,33 @@ fn same_text_as_the_builder(doc: &Document) {
 /// CRs as line ends (see `lone_cr_as_lf`); the same shared text when it
 /// has none.
 pub fn prepared(source: &Arc<str>) -> Arc<str> {
-    let bytes = source.as_bytes();
-    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+    if !has_lone_cr(source) {
         return Arc::clone(source);
     }
     // One copy, changed where it is: the caller's text is shared.
     let mut text: Arc<str> = Arc::from(&**source);
     if let Some(text) = Arc::get_mut(&mut text) {
-        // SAFETY: only ASCII bytes are replaced, by ASCII bytes, so the
-        // text stays valid UTF-8.
-        let out = unsafe { text.as_bytes_mut() };
-        for (i, byte) in out.iter_mut().enumerate() {
-            if lone(i) {
-                *byte = b'\n';
-            }
-        }
+        lone_crs_to_lf(text);
     }
     text
+}
+
+/// Whether `text` has a CR that no LF follows.
+fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// Turn every CR of `text` that no LF follows into an LF.
+fn lone_crs_to_lf(text: &mut str) {
+    // SAFETY: only ASCII bytes are replaced, by ASCII bytes, so the text
+    // stays valid UTF-8.
+    let bytes = unsafe { text.as_bytes_mut() };
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
 }
 
 /// Parse a Markdown article on a thread that may be told to stop (the
@@ -245,19 +254,12 @@ pub(crate) static NEVER: std::sync::atomic::AtomicBool = std::sync::atomic::Atom
 /// paragraph full of stand-ins. Both are one byte, so swapping them keeps
 /// every offset into the source.
 pub(crate) fn lone_cr_as_lf(source: &str) -> std::borrow::Cow<'_, str> {
-    if !source.contains('\r') {
+    if !has_lone_cr(source) {
         return std::borrow::Cow::Borrowed(source);
     }
-    let bytes = source.as_bytes();
-    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-    if !(0..bytes.len()).any(lone) {
-        return std::borrow::Cow::Borrowed(source);
-    }
-    let fixed: Vec<u8> = (0..bytes.len())
-        .map(|i| if lone(i) { b'\n' } else { bytes[i] })
-        .collect();
-    // Only ASCII bytes changed, so the text is still UTF-8.
-    std::borrow::Cow::Owned(String::from_utf8(fixed).unwrap_or_else(|_| source.to_string()))
+    let mut fixed = source.to_string();
+    lone_crs_to_lf(&mut fixed);
+    std::borrow::Cow::Owned(fixed)
 }
 
 fn options() -> Options {
