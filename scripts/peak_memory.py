@@ -23,7 +23,7 @@ import tempfile
 import termios
 import time
 
-BINARY = os.path.join(os.path.dirname(__file__), "..", "target", "release", "longform")
+BINARY = os.environ.get("BINARY") or os.path.join(os.path.dirname(__file__), "..", "target", "release", "longform")
 
 
 def pump(fd, seconds):

@@ -2,7 +2,6 @@
 //! `cat` prints an article wrapped exactly as the reader wraps it, through a
 //! writer so that tests can capture it.
 
-use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -643,8 +642,8 @@ fn cat_blocks(
     // build each escape sequence once, not once per segment.
     let mut out = Styled {
         theme,
-        codes: HashMap::new(),
-        links: HashMap::new(),
+        codes: rustc_hash::FxHashMap::default(),
+        links: rustc_hash::FxHashMap::default(),
         osc8: osc8 && theme.is_some(),
         doc,
         out,
@@ -660,9 +659,9 @@ fn cat_blocks(
 /// Lines written with escape sequences made once per style and link.
 struct Styled<'a, W> {
     theme: Option<Theme>,
-    codes: HashMap<DocStyle, String>,
+    codes: rustc_hash::FxHashMap<DocStyle, String>,
     /// The OSC 8 start of each link, `None` for those not written as one.
-    links: HashMap<u32, Option<String>>,
+    links: rustc_hash::FxHashMap<u32, Option<String>>,
     osc8: bool,
     doc: &'a Document,
     out: &'a mut W,

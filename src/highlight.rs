@@ -124,6 +124,7 @@ pub fn highlight<'a>(
     let (set, syntax) = syntax_for(&token)?;
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
+    let mut classes = Classes::default();
     let mut out = Vec::new();
     let mut buf = String::new();
     for line in lines {
@@ -131,7 +132,7 @@ pub fn highlight<'a>(
         buf.push_str(&line);
         // The grammars loaded are the ones that expect the newline.
         buf.push('\n');
-        match runs(&mut state, &mut stack, &buf, line.len(), set) {
+        match runs(&mut state, &mut stack, &mut classes, &buf, line.len(), set) {
             Some(r) => out.push(r),
             None => break,
         }
@@ -143,16 +144,17 @@ pub fn highlight<'a>(
 fn runs(
     state: &mut ParseState,
     stack: &mut ScopeStack,
+    classes: &mut Classes,
     line: &str,
     len: usize,
     set: &SyntaxSet,
 ) -> Option<Vec<Run>> {
     let ops = state.parse_line(line, set).ok()?;
     let mut out = Runs::new(len);
-    out.put(0, classify(stack.as_slice()));
+    out.put(0, classes.of(stack.as_slice()));
     for (at, op) in ops {
         stack.apply(&op).ok()?;
-        out.put(at, classify(stack.as_slice()));
+        out.put(at, classes.of(stack.as_slice()));
     }
     Some(out.done())
 }
@@ -334,12 +336,34 @@ static RULES: LazyLock<Vec<(Scope, Option<Token>)>> = LazyLock::new(|| {
 /// The class of the text under a scope stack: the innermost scope that a
 /// rule knows decides.
 pub fn classify(stack: &[Scope]) -> Option<Token> {
-    for scope in stack.iter().rev() {
-        if let Some((_, token)) = RULES.iter().find(|(p, _)| p.is_prefix_of(*scope)) {
-            return *token;
+    Classes::default().of(stack)
+}
+
+/// `classify`, with the rule each scope takes remembered: a block's lines
+/// go through the same few dozen scopes again and again, and finding a
+/// scope's rule means trying every prefix in turn.
+#[derive(Default)]
+struct Classes {
+    /// For each scope met, the class of the rule it takes, or `None` when
+    /// no rule knows it.
+    rules: rustc_hash::FxHashMap<Scope, Option<Option<Token>>>,
+}
+
+impl Classes {
+    fn of(&mut self, stack: &[Scope]) -> Option<Token> {
+        for scope in stack.iter().rev() {
+            let rule = *self.rules.entry(*scope).or_insert_with(|| {
+                RULES
+                    .iter()
+                    .find(|(p, _)| p.is_prefix_of(*scope))
+                    .map(|(_, token)| *token)
+            });
+            if let Some(token) = rule {
+                return token;
+            }
         }
+        None
     }
-    None
 }
 
 /// Laying out asks for the grammars only when a block needs them.
