@@ -425,15 +425,31 @@ impl Writer {
         self.out.push('\n');
     }
 
+    /// A fenced block of code in one of `LANGS`, written as that language
+    /// is written (a highlighter is slower on text its grammar does not
+    /// expect, so code in the wrong language would measure the wrong thing).
     fn code(&mut self) {
         let lang = self.rng.pick(LANGS);
         let _ = writeln!(self.out, "```{lang}");
+        let lines = self.rng.range(4, 16);
+        match lang {
+            "rust" => self.rust(lines),
+            "python" => self.python(lines),
+            "sh" => self.shell(lines),
+            "toml" => self.toml(lines),
+            "json" => self.json(lines),
+            _ => self.output(lines),
+        }
+        self.out.push_str("```\n\n");
+    }
+
+    fn rust(&mut self, lines: usize) {
         let mut depth = 0usize;
-        for _ in 0..self.rng.range(4, 16) {
+        for _ in 0..lines {
             let a = self.rng.pick(CONTENT_WORDS);
             let b = self.rng.pick(CONTENT_WORDS);
             let indent = "    ".repeat(depth);
-            match self.rng.range(0, 5) {
+            match self.rng.range(0, 7) {
                 0 => {
                     let _ = writeln!(self.out, "{indent}fn {a}_{b}(input: &str) -> usize {{");
                     depth = (depth + 1).min(3);
@@ -445,13 +461,152 @@ impl Writer {
                 2 => {
                     let _ = writeln!(self.out, "{indent}// {a} then {b}, measured in columns");
                 }
+                3 => {
+                    let _ = writeln!(
+                        self.out,
+                        "{indent}let {a}: Vec<String> = {b}.lines().map(str::to_owned).collect();"
+                    );
+                }
+                4 => {
+                    let _ = writeln!(
+                        self.out,
+                        "{indent}println!(\"{a} {{}} of {{}}\", {b}, \"{a}\".len());"
+                    );
+                }
                 _ => {
                     let n = self.rng.range(0, 1000);
                     let _ = writeln!(self.out, "{indent}let {a} = {b}.len() * {n};");
                 }
             }
         }
-        self.out.push_str("```\n\n");
+        for d in (0..depth).rev() {
+            let _ = writeln!(self.out, "{}}}", "    ".repeat(d));
+        }
+    }
+
+    fn python(&mut self, lines: usize) {
+        let mut depth = 0usize;
+        for i in 0..lines {
+            let a = self.rng.pick(CONTENT_WORDS);
+            let b = self.rng.pick(CONTENT_WORDS);
+            let indent = "    ".repeat(depth);
+            match self.rng.range(0, 7) {
+                0 if i == 0 => {
+                    let _ = writeln!(self.out, "import {a}");
+                }
+                0 | 1 => {
+                    let _ = writeln!(self.out, "{indent}def {a}_{b}(text, width=80):");
+                    depth = (depth + 1).min(3);
+                    let _ = writeln!(
+                        self.out,
+                        "{}\"\"\"The {a} of the {b}.\"\"\"",
+                        "    ".repeat(depth)
+                    );
+                }
+                2 => {
+                    let _ = writeln!(self.out, "{indent}# {a} then {b}, measured in columns");
+                }
+                3 => {
+                    let _ = writeln!(self.out, "{indent}for {a} in {b}.split():");
+                    let _ = writeln!(
+                        self.out,
+                        "{indent}    print(f\"{{{a}!r}} is {b}\", len({a}))"
+                    );
+                }
+                4 if depth > 0 => {
+                    let _ = writeln!(self.out, "{indent}return {{\"{a}\": {b}, \"done\": True}}");
+                    depth -= 1;
+                }
+                _ => {
+                    let n = self.rng.range(0, 1000);
+                    let _ = writeln!(self.out, "{indent}{a} = len({b}) * {n} if {b} else None");
+                }
+            }
+        }
+    }
+
+    fn shell(&mut self, lines: usize) {
+        for _ in 0..lines {
+            let a = self.rng.pick(CONTENT_WORDS);
+            let b = self.rng.pick(CONTENT_WORDS);
+            match self.rng.range(0, 6) {
+                0 => {
+                    let _ = writeln!(self.out, "# {a} the {b} first");
+                }
+                1 => {
+                    let _ = writeln!(self.out, "export {}_DIR=\"$HOME/{a}\"", a.to_uppercase());
+                }
+                2 => {
+                    let _ = writeln!(self.out, "grep -n '{a}' {b}.md | wc -l");
+                }
+                3 => {
+                    let _ = writeln!(self.out, "for f in {a}/*.md; do echo \"$f\"; done");
+                }
+                _ => {
+                    let n = self.rng.range(1, 100);
+                    let _ = writeln!(self.out, "longform cat {a}.md --width {n} > /tmp/{b}.txt");
+                }
+            }
+        }
+    }
+
+    fn toml(&mut self, lines: usize) {
+        for i in 0..lines {
+            let a = self.rng.pick(CONTENT_WORDS);
+            let b = self.rng.pick(CONTENT_WORDS);
+            match self.rng.range(0, 5) {
+                _ if i == 0 => {
+                    let _ = writeln!(self.out, "[{a}]");
+                }
+                0 => {
+                    let _ = writeln!(self.out, "\n[{a}.{b}]");
+                }
+                1 => {
+                    let _ = writeln!(self.out, "{a} = true  # {b}");
+                }
+                2 => {
+                    let n = self.rng.range(0, 1000);
+                    let _ = writeln!(self.out, "{a} = [{n}, {}]", n * 2);
+                }
+                _ => {
+                    let _ = writeln!(self.out, "{a} = \"{b}\"");
+                }
+            }
+        }
+    }
+
+    fn json(&mut self, lines: usize) {
+        self.out.push_str("{\n");
+        for i in 0..lines {
+            let a = self.rng.pick(CONTENT_WORDS);
+            let b = self.rng.pick(CONTENT_WORDS);
+            let comma = if i + 1 < lines { "," } else { "" };
+            match self.rng.range(0, 4) {
+                0 => {
+                    let n = self.rng.range(0, 100_000);
+                    let _ = writeln!(self.out, "  \"{a}\": {n}.{}{comma}", n % 10);
+                }
+                1 => {
+                    let _ = writeln!(self.out, "  \"{a}\": [\"{b}\", null, false]{comma}");
+                }
+                2 => {
+                    let _ = writeln!(self.out, "  \"{a}\": {{ \"{b}\": true }}{comma}");
+                }
+                _ => {
+                    let _ = writeln!(self.out, "  \"{a}\": \"{b}\"{comma}");
+                }
+            }
+        }
+        self.out.push_str("}\n");
+    }
+
+    /// A block without a language: a program's output.
+    fn output(&mut self, lines: usize) {
+        for _ in 0..lines {
+            let a = self.rng.pick(CONTENT_WORDS);
+            let n = self.rng.range(0, 10_000);
+            let _ = writeln!(self.out, "{a:<12} {n:>6}  ok");
+        }
     }
 
     fn table(&mut self) {
@@ -603,7 +758,7 @@ mod tests {
             "{}",
             &a[..60]
         );
-        assert_eq!(a.len(), 102_538);
+        assert_eq!(a.len(), 103_046);
     }
 
     #[test]
