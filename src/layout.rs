@@ -385,13 +385,16 @@ pub fn layout_block(
     for _ in 0..block.space_before {
         lines.push(Draft::decoration(prefix.spacer.clone()));
     }
-    for (i, mut draft) in drafts.into_iter().enumerate() {
-        let mut segs = if i == 0 {
-            prefix.first.clone()
+    for (i, draft) in drafts.into_iter().enumerate() {
+        let bars = if i == 0 { &prefix.first } else { &prefix.rest };
+        let segs = if bars.is_empty() {
+            draft.segs
         } else {
-            prefix.rest.clone()
+            let mut segs = Vec::with_capacity(bars.len() + draft.segs.len());
+            segs.extend_from_slice(bars);
+            segs.extend(draft.segs);
+            segs
         };
-        segs.append(&mut draft.segs);
         lines.push(Draft {
             segs,
             source: draft.source,
