@@ -718,7 +718,10 @@ impl Pieces {
         let mut ranges = Vec::new();
         let mut from = vec![0];
         let mut start = 0;
-        let starts = block_starts(text, 0, text.len());
+        // One scan of the text finds both the block starts and the lines
+        // the definitions are looked for on: it is the one part of `cat`
+        // that no other core can share.
+        let (scanned, starts) = Definitions::with_starts(text);
         for (k, &s) in starts.iter().enumerate() {
             // The first piece holds the first block and what is before it
             // (front matter): every other piece has a block start before it.
@@ -733,7 +736,7 @@ impl Pieces {
             // The pieces are written for good, so the link definitions come
             // from pulldown-cmark's own first pass over the whole text, not
             // from the line scan a window makes do with.
-            let mut d = Definitions::of(text);
+            let mut d = scanned;
             d.references = piece_references(text, &ranges, workers);
             d.from_parser = true;
             d
@@ -917,6 +920,11 @@ struct Definitions {
 
 impl Definitions {
     fn of(text: &str) -> Definitions {
+        Definitions::with_starts(text).0
+    }
+
+    /// `of`, with the block starts of `text` that its scan found.
+    fn with_starts(text: &str) -> (Definitions, Vec<usize>) {
         let mut closed = Vec::new();
         let mut outside = Vec::new();
         let (starts, _) = scan(text, true, 0, text.len(), &mut closed, &mut outside);
@@ -1007,12 +1015,13 @@ impl Definitions {
                 .entry(normalize_label(label))
                 .or_insert_with(|| dest.to_string());
         }
-        Definitions {
+        let definitions = Definitions {
             references,
             footnotes,
             from_parser: false,
             outside,
-        }
+        };
+        (definitions, starts)
     }
 
     /// Whether a footnote mark at byte `at` of `text` can be one: on a line
