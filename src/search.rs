@@ -81,7 +81,10 @@ pub fn find_all(doc: &Document, query: &str) -> Vec<Range<usize>> {
 /// `find_all`, gathering `stretch` bytes of text before each scan.
 fn find_in_stretches(doc: &Document, query: &str, stretch: usize) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    scan(doc, query, stretch, |m| out.push(m));
+    scan(doc, query, stretch, 0, |m| {
+        out.push(m);
+        true
+    });
     out
 }
 
@@ -104,7 +107,28 @@ pub struct Found {
     pub before: usize,
     /// How many matches there are in all.
     pub total: usize,
+    /// Where a search for the same query in the same document can start
+    /// again (`find_again`), about every `RESUME_EVERY` bytes; none when
+    /// every match is kept.
+    pub resumes: Vec<Resume>,
 }
+
+/// A block that a scan can start from and find what a scan of the whole
+/// article finds from there on: `before` matches start before it, and the
+/// last of them ends before it (a match can run from one block into the
+/// next, and one scan finds no overlapping matches).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resume {
+    block: usize,
+    before: usize,
+}
+
+/// Source bytes between the blocks a search can start again from: a
+/// search that keeps only the matches around the screen finds them again,
+/// when the reader moves far, from the last of those blocks before them
+/// rather than from the start of the article: 1-3 ms instead of 43 for
+/// "the" at 10 MB.
+const RESUME_EVERY: usize = 64 * 1024;
 
 impl Found {
     /// Whether the matches kept are those around source byte `at`: no
@@ -143,12 +167,44 @@ fn find_around_within(
     near: usize,
     keep_all: usize,
 ) -> Found {
+    find_around_every(doc, query, at, near, keep_all, RESUME_EVERY)
+}
+
+/// `find_around_within`, with a block to resume from every `every` bytes.
+fn find_around_every(
+    doc: &Document,
+    query: &str,
+    at: usize,
+    near: usize,
+    keep_all: usize,
+    every: usize,
+) -> Found {
     let (from, to) = (at.saturating_sub(near), at.saturating_add(near));
     let mut found = Found::default();
     let mut last_before: Option<Range<usize>> = None;
     let mut beyond = false;
     let mut all = Some(Vec::new());
-    scan(doc, query, STRETCH, |m| {
+    // The next block to resume from, the first at or after a multiple of
+    // `every`, and where the last match so far ends.
+    let start = |k: usize| doc.blocks.get(k).map_or(usize::MAX, |b| b.source.start);
+    let after = |at: usize| doc.blocks.partition_point(|b| b.source.start < at);
+    let mut next = after(every.max(1));
+    let mut last_end = 0;
+    let mut resumes = Vec::new();
+    let mut note = |upto: usize, total: usize, last_end: usize| {
+        while start(next) <= upto {
+            if last_end <= start(next) {
+                resumes.push(Resume {
+                    block: next,
+                    before: total,
+                });
+            }
+            next = after(start(next).saturating_add(every.max(1)));
+        }
+    };
+    scan(doc, query, STRETCH, 0, |m| {
+        note(m.start, found.total, last_end);
+        last_end = m.end;
         found.total += 1;
         if found.total > keep_all {
             all = None;
@@ -162,14 +218,18 @@ fn find_around_within(
             beyond |= m.start >= to;
             found.matches.push(m);
         }
+        true
     });
     if let Some(all) = all {
         return Found {
             matches: all,
             before: 0,
             total: found.total,
+            resumes: Vec::new(),
         };
     }
+    note(usize::MAX - 1, found.total, last_end);
+    found.resumes = resumes;
     if let Some(m) = last_before {
         found.matches.insert(0, m);
         found.before -= 1;
@@ -177,9 +237,84 @@ fn find_around_within(
     found
 }
 
-/// Call `found` with the source range of every match of `query` in `doc`,
-/// in order (see `find_all`), gathering `stretch` bytes of text at a time.
-fn scan(doc: &Document, query: &str, stretch: usize, mut found: impl FnMut(Range<usize>)) {
+/// The matches of `query` around source byte `at`, as `find_around` finds
+/// them, for a query `earlier` found in this same document with some of
+/// its matches left out: the scan starts from a block it can resume from
+/// before the place and stops after the first match beyond it, rather
+/// than going through the whole article.
+pub fn find_again(doc: &Document, query: &str, at: usize, earlier: &Found) -> Found {
+    find_again_within(doc, query, at, NEAR, earlier)
+}
+
+fn find_again_within(
+    doc: &Document,
+    query: &str,
+    at: usize,
+    near: usize,
+    earlier: &Found,
+) -> Found {
+    let (from, to) = (at.saturating_sub(near), at.saturating_add(near));
+    let resumes = &earlier.resumes;
+    let start = |r: &Resume| {
+        doc.blocks
+            .get(r.block)
+            .map_or(usize::MAX, |b| b.source.start)
+    };
+    // The last block to resume from at or before `from`: the article's
+    // start when there is none.
+    let mut k = resumes.partition_point(|r| start(r) <= from);
+    loop {
+        let resume = k.checked_sub(1).map_or(
+            Resume {
+                block: 0,
+                before: 0,
+            },
+            |i| resumes[i],
+        );
+        let mut found = Found {
+            before: resume.before,
+            total: earlier.total,
+            resumes: resumes.clone(),
+            ..Found::default()
+        };
+        let mut last_before: Option<Range<usize>> = None;
+        scan(doc, query, STRETCH, resume.block, |m| {
+            if m.start < from {
+                found.before += 1;
+                last_before = Some(m);
+                return true;
+            }
+            let beyond = m.start >= to;
+            found.matches.push(m);
+            !beyond
+        });
+        match last_before {
+            Some(m) => {
+                found.matches.insert(0, m);
+                found.before -= 1;
+            }
+            // The match before the place is before this block: from the
+            // last block with fewer matches before it.
+            None if resume.before > 0 => {
+                k = resumes[..k - 1].partition_point(|r| r.before < resume.before);
+                continue;
+            }
+            None => {}
+        }
+        return found;
+    }
+}
+
+/// Call `found` with the source range of every match of `query` in `doc`
+/// from block `first` on, in order (see `find_all`), gathering `stretch`
+/// bytes of text at a time, until it returns false.
+fn scan(
+    doc: &Document,
+    query: &str,
+    stretch: usize,
+    first: usize,
+    mut found: impl FnMut(Range<usize>) -> bool,
+) {
     // A stretch of at least one character's bytes beyond what is settled:
     // each round then moves on by a character at least.
     let stretch = stretch.max(4);
@@ -200,7 +335,7 @@ fn scan(doc: &Document, query: &str, stretch: usize, mut found: impl FnMut(Range
     // there is settled.
     let reach = 4 * (query.chars().count() + 2);
     let mut plain = PlainText::default();
-    let mut blocks = doc.blocks.iter();
+    let mut blocks = doc.blocks[first.min(doc.blocks.len())..].iter();
     // Where the scan goes on: no match starts before it.
     let mut from = 0;
     loop {
@@ -223,7 +358,9 @@ fn scan(doc: &Document, query: &str, stretch: usize, mut found: impl FnMut(Range
             if m.start() > settled {
                 break;
             }
-            found(plain.source_range(m.range()));
+            if !found(plain.source_range(m.range())) {
+                return;
+            }
             from = m.end().max(m.start() + 1);
         }
         if done {
@@ -464,5 +601,76 @@ mod tests {
                 &src[r.clone()]
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod again {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::parse::parse;
+
+    /// Paragraphs, headings, lists and quotes of a few words from a small
+    /// vocabulary, so that matches are many, run across blocks, overlap
+    /// (`aa` in `aaaa`) and sit right at block starts.
+    fn article() -> impl Strategy<Value = String> {
+        let word = prop_oneof![
+            Just("a"),
+            Just("aa"),
+            Just("the"),
+            Just("then"),
+            Just("word"),
+            Just("*a*"),
+            Just("**the**"),
+            Just("a-a"),
+            Just("&amp;"),
+        ];
+        let block = (
+            prop_oneof![Just(""), Just("# "), Just("- "), Just("> "), Just("1. ")],
+            prop::collection::vec(word, 1..8),
+        )
+            .prop_map(|(lead, words)| format!("{lead}{}\n\n", words.join(" ")));
+        prop::collection::vec(block, 0..60).prop_map(|b| b.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn found_again_is_found_around(
+            src in article(),
+            query in prop_oneof![
+                Just("a"), Just("aa"), Just("the"), Just("a a"), Just("then a"),
+                Just("a "), Just("word the"), Just("-a"),
+            ],
+            near in 1usize..200,
+            every in 1usize..300,
+            place in 0.0f64..1.0,
+            first in 0.0f64..1.0,
+        ) {
+            let doc = parse(&src);
+            let at = |f: f64| (f * src.len() as f64) as usize;
+            let earlier = find_around_every(&doc, query, at(first), near, 0, every);
+            let want = find_around_every(&doc, query, at(place), near, 0, every);
+            let got = find_again_within(&doc, query, at(place), near, &earlier);
+            prop_assert_eq!(&got.matches, &want.matches);
+            prop_assert_eq!(got.before, want.before);
+            prop_assert_eq!(got.total, want.total);
+            prop_assert_eq!(&got.resumes, &earlier.resumes);
+        }
+    }
+
+    #[test]
+    fn a_far_move_scans_only_near_the_place() {
+        let src = "the word and the other. ".repeat(20) + "\n\n";
+        let src = src.repeat(2000);
+        let doc = parse(&src);
+        let earlier = find_around_within(&doc, "the", 0, 1000, 0);
+        assert!(earlier.resumes.len() > 10, "{}", earlier.resumes.len());
+        let at = src.len() * 3 / 4;
+        let again = find_again_within(&doc, "the", at, 1000, &earlier);
+        assert_eq!(again, find_around_within(&doc, "the", at, 1000, 0));
+        assert!(again.covers(at));
     }
 }

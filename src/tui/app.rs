@@ -69,27 +69,42 @@ pub struct Search {
     pub total: usize,
     /// The match last moved to, as an index among all the matches.
     pub current: Option<usize>,
+    /// Where a scan for the query can start again (see `search::Resume`).
+    resumes: Vec<crate::search::Resume>,
 }
 
 impl Search {
     /// The search for `query`, keeping the matches around source byte
     /// `at`, with no match chosen yet.
     fn around(doc: &Document, query: &str, at: usize) -> Search {
-        let found = crate::search::find_around(doc, query, at);
+        Search::of(query, crate::search::find_around(doc, query, at))
+    }
+
+    fn of(query: &str, found: crate::search::Found) -> Search {
         Search {
             query: query.to_string(),
             matches: found.matches,
             before: found.before,
             total: found.total,
             current: None,
+            resumes: found.resumes,
         }
     }
 
     /// Keep the matches around source byte `at` instead; the current
-    /// match stays current.
+    /// match stays current. The document is the one they were found in.
     fn move_to(&mut self, doc: &Document, at: usize) {
         let current = self.current;
-        *self = Search::around(doc, &self.query, at);
+        let earlier = crate::search::Found {
+            matches: Vec::new(),
+            before: self.before,
+            total: self.total,
+            resumes: std::mem::take(&mut self.resumes),
+        };
+        *self = Search::of(
+            &self.query,
+            crate::search::find_again(doc, &self.query, at, &earlier),
+        );
         self.current = current;
     }
 
