@@ -69,18 +69,20 @@ pub struct Search {
     pub total: usize,
     /// The match last moved to, as an index among all the matches.
     pub current: Option<usize>,
-    /// Where a scan for the query can start again (see `search::Resume`).
+    /// Where a scan for the query can start again (see `search::Resume`),
+    /// and the number of blocks of the document they are blocks of.
     resumes: Vec<crate::search::Resume>,
+    blocks: usize,
 }
 
 impl Search {
     /// The search for `query`, keeping the matches around source byte
     /// `at`, with no match chosen yet.
     fn around(doc: &Document, query: &str, at: usize) -> Search {
-        Search::of(query, crate::search::find_around(doc, query, at))
+        Search::of(doc, query, crate::search::find_around(doc, query, at))
     }
 
-    fn of(query: &str, found: crate::search::Found) -> Search {
+    fn of(doc: &Document, query: &str, found: crate::search::Found) -> Search {
         Search {
             query: query.to_string(),
             matches: found.matches,
@@ -88,13 +90,21 @@ impl Search {
             total: found.total,
             current: None,
             resumes: found.resumes,
+            blocks: doc.blocks.len(),
         }
     }
 
     /// Keep the matches around source byte `at` instead; the current
-    /// match stays current. The document is the one they were found in.
+    /// match stays current. The document is the one they were found in:
+    /// one with other blocks (which no code path gives yet) is searched
+    /// whole again rather than from blocks that are not its own.
     fn move_to(&mut self, doc: &Document, at: usize) {
         let current = self.current;
+        if doc.blocks.len() != self.blocks {
+            *self = Search::around(doc, &self.query, at);
+            self.current = current.filter(|&k| k < self.total);
+            return;
+        }
         let earlier = crate::search::Found {
             matches: Vec::new(),
             before: self.before,
@@ -102,6 +112,7 @@ impl Search {
             resumes: std::mem::take(&mut self.resumes),
         };
         *self = Search::of(
+            doc,
             &self.query,
             crate::search::find_again(doc, &self.query, at, &earlier),
         );
@@ -1590,5 +1601,24 @@ impl App {
             Mode::Links => self.open_link_entry(),
             _ => self.update(Action::OutlineOpen),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Search;
+    use crate::parse::parse;
+
+    #[test]
+    fn a_search_moved_to_another_document_counts_that_one() {
+        let first = parse(&"the end\n\n".repeat(3));
+        let other = parse(&"the the\n\n".repeat(5));
+        let mut search = Search::around(&first, "the", 0);
+        search.current = Some(2);
+        assert_eq!(search.total, 3);
+        search.move_to(&other, 0);
+        assert_eq!(search.total, 10);
+        assert_eq!(search.matches.len(), 10);
+        assert_eq!(search.current, Some(2));
     }
 }
