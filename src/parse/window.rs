@@ -622,15 +622,20 @@ fn parse_range(
     // an unclosed HTML block or comment they would be shown, so there are
     // none.
     let at_start = range.start == 0;
-    let open = scan(
-        part,
-        at_start,
-        0,
-        part.len(),
-        &mut Vec::new(),
-        &mut Vec::new(),
-    )
-    .1;
+    // Only the stand-ins need to know (a scan of the whole part).
+    let open = if missing.is_empty() {
+        Open::Nothing
+    } else {
+        scan(
+            part,
+            at_start,
+            0,
+            part.len(),
+            &mut Vec::new(),
+            &mut Vec::new(),
+        )
+        .1
+    };
     if open == Open::Other {
         missing.clear();
     }
