@@ -113,10 +113,12 @@ pub struct LayoutOptions {
     /// Leave code blocks unhighlighted: for output without styles (`cat`
     /// into a pipe), where the tokens would only be thrown away.
     pub plain_code: bool,
-    /// Lay a code block out plain the first time and highlight it when
-    /// asked (`Layout::highlight_deferred`), right after the frame: a key
-    /// never waits for the grammar engine (about 60 µs a line). The lines
-    /// are the same either way; only their colours change.
+    /// Lay a code block whose language needs one of syntect's grammars
+    /// out plain the first time and highlight it when asked
+    /// (`Layout::highlight_deferred`), right after the frame: a key never
+    /// waits for the grammar engine (about 60 µs a line). The lines are
+    /// the same either way; only their colours change. The languages with
+    /// a tokeniser of our own are highlighted at once.
     pub defer_code: bool,
 }
 
@@ -187,7 +189,8 @@ impl Layout {
         if !self.lines.contains_key(&b)
             && options.defer_code
             && !options.plain_code
-            && matches!(&doc.blocks[b].kind, BlockKind::Code { lang: Some(_), .. })
+            && matches!(&doc.blocks[b].kind, BlockKind::Code { lang: Some(lang), .. }
+                if highlight::needs_grammar(lang))
         {
             options.plain_code = true;
             self.deferred.push(b);
@@ -1410,7 +1413,7 @@ mod tests {
 
     #[test]
     fn deferred_code_is_laid_out_plain_then_highlighted_with_the_same_lines() {
-        let doc = crate::parse::parse("Text.\n\n```rust\nfn main() {\n    let x = 1;\n}\n```\n");
+        let doc = crate::parse::parse("Text.\n\n```go\nfunc main() {\n    x := 1\n}\n```\n");
         let code = doc
             .blocks
             .iter()
@@ -1442,6 +1445,11 @@ mod tests {
         let mut now = Layout::new(&doc, 40);
         assert!(coloured(now.block(&doc, code)));
         assert!(!now.has_deferred());
+        // And so is code that a tokeniser of our own reads.
+        let doc = crate::parse::parse("Text.\n\n```rust\nfn main() {}\n```\n");
+        let mut layout = Layout::with_options(&doc, 40, options);
+        assert!(coloured(layout.block(&doc, 1)));
+        assert!(!layout.has_deferred());
     }
     use crate::document::Token;
     use crate::parse::parse;
@@ -1608,8 +1616,14 @@ mod tests {
         let prose = "# Title\n\nSome *text* and `code`.\n\n- a list\n\n> a quote\n\n    indented code\n\n```\nno language\n```\n\n```text\nnot a language\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
         layout_all(&parse(prose), 40);
         assert_eq!(asked(), before, "the grammars were asked for");
-        // A block that names a language asks, when it is laid out.
-        let doc = parse(&format!("{prose}\n```rust\nfn main() {{}}\n```\n"));
+        // Nor does code in a language with a tokeniser of our own.
+        layout_all(
+            &parse(&format!("{prose}\n```rust\nfn main() {{}}\n```\n")),
+            40,
+        );
+        assert_eq!(asked(), before, "the grammars were asked for Rust");
+        // A block in another language asks, when it is laid out.
+        let doc = parse(&format!("{prose}\n```go\nfunc main() {{}}\n```\n"));
         let plain = LayoutOptions {
             plain_code: true,
             ..LayoutOptions::default()
