@@ -60,6 +60,11 @@ fn pieces_regressions() {
     replay("pieces", checks::pieces);
 }
 
+#[test]
+fn highlight_regressions() {
+    replay("highlight", checks::highlight);
+}
+
 /// Pieces of Markdown that stress the parser, the layout and the screen.
 fn token() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -91,6 +96,19 @@ fn token() -> impl Strategy<Value = String> {
         Just("\u{200d}".to_string()),
         Just("漢字".to_string()),
         Just("e\u{301}".to_string()),
+        Just("\n```rust\n".to_string()),
+        Just("\n```python\n".to_string()),
+        Just("\n```sh\n".to_string()),
+        Just("\n```js\n".to_string()),
+        Just("\n```json\n".to_string()),
+        Just("\"".to_string()),
+        Just("'".to_string()),
+        Just("r#\"".to_string()),
+        Just("\"\"\"".to_string()),
+        Just("/*".to_string()),
+        Just("${".to_string()),
+        Just("<<EOF\n".to_string()),
+        Just("\\".to_string()),
     ]
 }
 
@@ -133,6 +151,16 @@ proptest! {
         quote in "[a-zA-Zé漢字 ]{0,80}",
     ) {
         checks::store(&record(byte, len, same_text, section, &quote));
+    }
+
+    #[test]
+    fn highlight_holds_for_code_like_text(
+        lang in any::<u8>(),
+        text in "[a-zA-Z0-9_ \t\n'\"`#$@!{}()<>\\[\\]/*\\\\.:;,=+|&%-é漢😀]{0,300}",
+    ) {
+        let mut data = vec![lang];
+        data.extend_from_slice(text.as_bytes());
+        checks::highlight(&data);
     }
 
     #[test]

@@ -238,3 +238,39 @@ fn restore_checked(anchor: &Anchor, doc: &Document) {
         pos.0
     );
 }
+
+/// The languages the `highlight` target picks from by its first byte: each
+/// tokeniser of our own, and one of syntect's grammars.
+pub const HIGHLIGHT_LANGS: [&str; 7] = ["rust", "python", "js", "sh", "json", "toml", "go"];
+
+/// Bytes → a language from the first byte → the rest, as lines, through the
+/// highlighter. Panics when a line's runs are not in order, start outside
+/// the line or off a char boundary, or repeat a class.
+pub fn highlight(data: &[u8]) {
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(body) else {
+        return;
+    };
+    let lang = HIGHLIGHT_LANGS[usize::from(pick) % HIGHLIGHT_LANGS.len()];
+    let lines: Vec<&str> = text.split('\n').collect();
+    let cows = lines.iter().map(|l| std::borrow::Cow::Borrowed(*l));
+    let Some(runs) = longform::highlight::highlight(lang, cows) else {
+        return;
+    };
+    assert!(runs.len() <= lines.len());
+    for (line, runs) in lines.iter().zip(&runs) {
+        for (i, run) in runs.iter().enumerate() {
+            assert!(run.start < line.len(), "{run:?} outside {line:?}");
+            assert!(
+                line.is_char_boundary(run.start),
+                "{run:?} inside a char of {line:?}"
+            );
+            if i > 0 {
+                assert!(runs[i - 1].start < run.start, "out of order in {line:?}");
+                assert_ne!(runs[i - 1].token, run.token, "repeated in {line:?}");
+            }
+        }
+    }
+}
