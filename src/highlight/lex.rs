@@ -98,6 +98,8 @@ enum Names {
     Function,
     /// After `struct`, `class`, `extends`...
     Type,
+    /// After Rust's `const` and `static`.
+    Constant,
 }
 
 /// The runs of one line of `lang`, going on from `state`.
@@ -691,6 +693,7 @@ impl Lexer<'_> {
         let token = match self.names {
             Names::Function => Some(Token::Function),
             Names::Type => Some(Token::Type),
+            Names::Constant => Some(Token::Constant),
             Names::Nothing => None,
         };
         self.names = then;
@@ -702,12 +705,15 @@ impl Lexer<'_> {
         let (token, then) = match w {
             "fn" => keyword(Names::Function),
             "struct" | "enum" | "trait" | "type" | "union" | "impl" => keyword(Names::Type),
-            "as" | "async" | "await" | "break" | "const" | "continue" | "crate" | "dyn"
-            | "else" | "extern" | "for" | "if" | "in" | "let" | "loop" | "match" | "mod"
-            | "move" | "mut" | "pub" | "ref" | "return" | "self" | "Self" | "static" | "super"
-            | "unsafe" | "use" | "where" | "while" | "yield" | "box" | "bool" | "char" | "str"
-            | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64"
-            | "i128" | "isize" | "f32" | "f64" => keyword(Names::Nothing),
+            "const" | "static" => keyword(Names::Constant),
+            // `static mut NAME`: the name is still the static's.
+            "mut" => keyword(self.names),
+            "as" | "async" | "await" | "break" | "continue" | "crate" | "dyn" | "else"
+            | "extern" | "for" | "if" | "in" | "let" | "loop" | "match" | "mod" | "move"
+            | "pub" | "ref" | "return" | "self" | "Self" | "super" | "unsafe" | "use" | "where"
+            | "while" | "yield" | "box" | "bool" | "char" | "str" | "u8" | "u16" | "u32"
+            | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128" | "isize"
+            | "f32" | "f64" => keyword(Names::Nothing),
             "true" | "false" => (Some(Token::Constant), Names::Nothing),
             _ => {
                 let named = self.named(Names::Nothing);
@@ -1031,6 +1037,13 @@ mod tests {
         assert_eq!(class_of(&all, "vec!"), Some(Function));
         assert_eq!(class_of(&all, "Some"), Some(Type));
         assert_eq!(class_of(&all, "f"), Some(Function));
+        let all = classes(
+            "rust",
+            "const MAX: usize = 1;\nstatic mut COUNT: u8 = 0;\nconst fn g() {}\n",
+        );
+        assert_eq!(class_of(&all, "MAX"), Some(Constant));
+        assert_eq!(class_of(&all, "COUNT"), Some(Constant));
+        assert_eq!(class_of(&all, "g"), Some(Function));
     }
 
     #[test]
