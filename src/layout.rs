@@ -1150,7 +1150,7 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
     let mut run = 0;
     for span in line {
         let span_text = span.text(src);
-        for (i, g) in span_text.grapheme_indices(true) {
+        for (i, g) in clusters(span_text) {
             while runs.get(run + 1).is_some_and(|r| r.start <= offset + i) {
                 run += 1;
             }
@@ -1162,14 +1162,16 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
                 role: token.map_or(role, Role::Syntax),
                 flags: span.flags,
             };
-            let (text, w) = if g == "\t" {
+            // The cluster itself unless it is replaced: a copy per cluster
+            // was most of the cost of a code line.
+            let (text, w): (Cow<'_, str>, usize) = if g == "\t" {
                 let n = TAB_STOP - col % TAB_STOP;
-                (" ".repeat(n), n)
+                (" ".repeat(n).into(), n)
             } else {
-                (g.to_string(), g.width())
+                (g.into(), g.width())
             };
             let (text, w) = if w > limit.saturating_sub(gutter_w).max(1) && g != "\t" {
-                ("…".to_string(), 1)
+                ("…".into(), 1)
             } else {
                 (text, w)
             };
@@ -1190,7 +1192,7 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
             // A tab wider than the room left is cut to fit.
             let (text, w) = if used + w > limit {
                 let n = limit.saturating_sub(used);
-                (" ".repeat(n), n)
+                (" ".repeat(n).into(), n)
             } else {
                 (text, w)
             };
