@@ -388,20 +388,11 @@ pub fn layout_block(
     for _ in 0..block.space_before {
         lines.push(Draft::decoration(prefix.spacer.clone()));
     }
-    for (i, draft) in drafts.into_iter().enumerate() {
+    for (i, mut draft) in drafts.into_iter().enumerate() {
         let bars = if i == 0 { &prefix.first } else { &prefix.rest };
-        let segs = if bars.is_empty() {
-            draft.segs
-        } else {
-            let mut segs = Vec::with_capacity(bars.len() + draft.segs.len());
-            segs.extend_from_slice(bars);
-            segs.extend(draft.segs);
-            segs
-        };
-        lines.push(Draft {
-            segs,
-            source: draft.source,
-        });
+        // In place: a line's segs mostly leave room for the bars.
+        draft.segs.splice(0..0, bars.iter().cloned());
+        lines.push(draft);
     }
     finish_lines(lines, block)
 }
@@ -426,7 +417,8 @@ fn finish_lines(drafts: Vec<Draft>, block: &Block) -> Vec<Line> {
             None => (prev_start, prev_start),
         };
         prev_start = start;
-        let segs = d.segs.into_iter().filter(|s| !s.text.is_empty()).collect();
+        let mut segs = d.segs;
+        segs.retain(|s| !s.text.is_empty());
         lines.push(Line { segs, start, end });
     }
     lines
@@ -695,6 +687,10 @@ struct Atom<'a> {
     /// Its byte offset in the block's text.
     at: usize,
     text: &'a str,
+    /// `text` is the block's text from `at` on, not a replacement (an
+    /// expanded tab, an ellipsis, a justified line's added space): atoms
+    /// next to each other there are copied into their seg at once.
+    shared: bool,
     flags: Flags,
     link: Option<u32>,
     width: usize,
@@ -770,6 +766,7 @@ fn atoms<'a>(
                 source,
                 end: span.source_at(j - starts[si]),
                 exact: span.exact(),
+                shared: true,
                 space: false,
                 newline: false,
                 can_break,
@@ -780,8 +777,8 @@ fn atoms<'a>(
         // A line end kept in a paragraph's text is a soft break, shown as
         // the space `wrap_with` put in its place: a space standing for the
         // line end, as when it was a span of its own.
-        let soft =
-            byte == b' ' && span.exact() && span.text(src).as_bytes().get(local) == Some(&b'\n');
+        // (An exact span's byte `local` is the source's byte `source`.)
+        let soft = byte == b' ' && span.exact() && src.as_bytes().get(source) == Some(&b'\n');
         let end = if span.exact() && !soft {
             span.source_at((local + g.len()).min(span.len()))
         } else {
@@ -799,10 +796,12 @@ fn atoms<'a>(
         };
         let mut text = if tab { " " } else { g };
         let mut replaced = tab || soft;
+        let mut shared = !tab;
         if width > max {
             text = "…";
             width = 1;
             replaced = true;
+            shared = false;
         }
         out.push(Atom {
             at: i,
@@ -813,6 +812,7 @@ fn atoms<'a>(
             source,
             end,
             exact: span.exact() && !replaced,
+            shared,
             space,
             newline,
             can_break,
@@ -991,10 +991,10 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
                 // Alternate the side the odd spaces go to, line by line,
                 // so that no column of wide gaps runs down one edge.
                 if let Some(atoms) = justified(&atoms[r.clone()], width, n % 2 == 0) {
-                    return draft_from_atoms(&atoms, style);
+                    return draft_from_atoms(&atoms, &full, style);
                 }
             }
-            draft_from_atoms(&atoms[r], style)
+            draft_from_atoms(&atoms[r], &full, style)
         })
         .collect()
 }
@@ -1032,6 +1032,7 @@ fn justified<'a>(line: &[Atom<'a>], width: usize, from_left: bool) -> Option<Vec
             width: 1,
             end: space.source,
             exact: false,
+            shared: false,
             ..space.clone()
         };
         out.extend(std::iter::repeat_n(pad, each + usize::from(more)));
@@ -1043,8 +1044,9 @@ fn justified<'a>(line: &[Atom<'a>], width: usize, from_left: bool) -> Option<Vec
 
 /// Merge a line's atoms into segments of equal style that map to the
 /// source the same way: a seg is exact and contiguous in the source, or is
-/// inexact text standing for one source byte.
-fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
+/// inexact text standing for one source byte. `full` is the block's text
+/// the atoms were cut from.
+fn draft_from_atoms(atoms: &[Atom<'_>], full: &str, style: Style) -> Draft {
     let mut segs: Vec<Seg> = Vec::new();
     let mut i = 0;
     while i < atoms.len() {
@@ -1070,9 +1072,23 @@ fn draft_from_atoms(atoms: &[Atom<'_>], style: Style) -> Draft {
             len += b.text.len();
             j += 1;
         }
+        // A seg is mostly a run of words and spaces next to each other in
+        // `full`: one copy for the run, not one per atom.
         let mut text = String::with_capacity(len);
-        for b in &atoms[i..j] {
-            text.push_str(b.text);
+        let mut k = i;
+        while k < j {
+            let from = &atoms[k];
+            let mut end = from.at + from.text.len();
+            k += 1;
+            if !from.shared {
+                text.push_str(from.text);
+                continue;
+            }
+            while k < j && atoms[k].shared && atoms[k].at == end {
+                end += atoms[k].text.len();
+                k += 1;
+            }
+            text.push_str(&full[from.at..end]);
         }
         segs.push(Seg {
             text,
