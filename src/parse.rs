@@ -521,7 +521,7 @@ impl<'s> Builder<'s> {
                 self.raw_text(&text, range);
             }
             Event::InlineHtml(text) => {
-                let exact = self.src.get(range.clone()) == Some(&*text);
+                let exact = self.is_source(&text, range.clone());
                 let flags = self.flags().with(Flags::HTML);
                 self.inline(range.clone(), |spans| {
                     push_text(spans, &text, range.start, exact, flags);
@@ -844,11 +844,20 @@ impl<'s> Builder<'s> {
             self.raw_text(text, range);
             return;
         }
-        let exact = self.src.get(range.clone()) == Some(text);
+        let exact = self.is_source(text, range.clone());
         let flags = self.flags();
         self.inline(range.clone(), |spans| {
             push_text(spans, text, range.start, exact, flags);
         });
+    }
+
+    /// Whether `text` is the source's `range` as written. Text that
+    /// pulldown-cmark borrows from the source is that very slice, known by
+    /// its address without comparing the bytes; other text is compared.
+    fn is_source(&self, text: &str, range: Range<usize>) -> bool {
+        self.src
+            .get(range)
+            .is_some_and(|s| std::ptr::eq(s, text) || s == text)
     }
 
     /// Add to the alt text of the image being read; false when there is none.
@@ -864,7 +873,7 @@ impl<'s> Builder<'s> {
 
     /// Text of a code or HTML block: split into lines, whitespace kept.
     fn raw_text(&mut self, text: &str, range: Range<usize>) {
-        let exact = self.src.get(range.clone()) == Some(text);
+        let exact = self.is_source(text, range.clone());
         let Some(leaf) = &mut self.leaf else {
             return;
         };
@@ -1187,6 +1196,11 @@ const PARAGRAPH_PIECE: usize = 16 * 1024;
 /// after a space or a line end where there is one, else between grapheme
 /// clusters.
 fn split_paragraph(spans: Vec<Span>, src: &str) -> Vec<Vec<Span>> {
+    // Most paragraphs are one piece: keep their spans as they are rather
+    // than move each into a new vector.
+    if !spans.is_empty() && spans.iter().map(Span::len).sum::<usize>() <= PARAGRAPH_PIECE {
+        return vec![spans];
+    }
     let mut pieces = Vec::new();
     let mut piece: Vec<Span> = Vec::new();
     let mut len = 0;
