@@ -714,19 +714,21 @@ fn is_word_byte(b: u8) -> bool {
 
 /// Split spans into atoms, clustering across span boundaries: grapheme
 /// clusters, and words where clusters are plain ASCII (see `Atom`).
+/// They are put in `out`, which is empty.
 fn atoms<'a>(
     spans: &'a [Span],
     src: &str,
     full: &'a str,
     starts: &[usize],
     max: usize,
-) -> Vec<Atom<'a>> {
+    out: &mut Vec<Atom<'a>>,
+) {
     let bytes = full.as_bytes();
     let mut breaks = linebreaks(full)
         .filter(|&(_, kind)| kind == BreakOpportunity::Allowed)
         .map(|(i, _)| i)
         .peekable();
-    let mut out = Vec::with_capacity(full.len() / 4 + 4);
+    out.reserve(full.len() / 4 + 4);
     let mut si = 0;
     let mut clusters = clusters(full);
     while let Some((i, g)) = clusters.next() {
@@ -819,7 +821,6 @@ fn atoms<'a>(
             word: false,
         });
     }
-    out
 }
 
 /// Split the word at `i` after its first `n` characters (0 < n < its
@@ -899,8 +900,15 @@ fn wrap(spans: &[Span], src: &str, width: usize, style: Style) -> Vec<Draft> {
 /// `wrap`, with the lines justified when `justify`: all but the last and
 /// those before a hard break.
 fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: bool) -> Vec<Draft> {
-    let mut full = String::with_capacity(spans.iter().map(Span::len).sum());
-    let mut starts = Vec::with_capacity(spans.len());
+    let Scratch {
+        mut full,
+        mut starts,
+        atoms: spare,
+        mut lines,
+    } = SCRATCH.take();
+    full.clear();
+    starts.clear();
+    lines.clear();
     for s in spans {
         starts.push(full.len());
         let text = s.text(src);
@@ -918,10 +926,17 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
         }
     }
     if full.is_empty() {
+        SCRATCH.set(Scratch {
+            full,
+            starts,
+            atoms: spare,
+            lines,
+        });
         return Vec::new();
     }
-    let mut atoms = atoms(spans, src, &full, &starts, width);
-    let mut lines: Vec<Range<usize>> = Vec::new();
+    // Empty, and of no text: a `Vec<Atom<'static>>` is one of atoms of any.
+    let mut atoms: Vec<Atom<'_>> = spare;
+    self::atoms(spans, src, &full, &starts, width, &mut atoms);
     let mut line_start = 0;
     let mut used = 0;
     let mut last_break: Option<usize> = None;
@@ -975,8 +990,9 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
     lines.push(line_start..atoms.len());
 
     let last = lines.len() - 1;
-    lines
-        .into_iter()
+    let drafts = lines
+        .iter()
+        .cloned()
         .enumerate()
         .map(|(n, mut r)| {
             // A line that a hard break ends stays as it is.
@@ -996,7 +1012,55 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
             }
             draft_from_atoms(&atoms[r], &full, style)
         })
-        .collect()
+        .collect();
+    // The buffers go back for the next paragraph, unless a long one grew
+    // them: the atoms emptied, which makes them of no text (the loop over
+    // none keeps their allocation).
+    if full.capacity() <= SCRATCH_KEEP {
+        atoms.clear();
+        let atoms = atoms.into_iter().map(|_| unreachable!()).collect();
+        SCRATCH.set(Scratch {
+            full,
+            starts,
+            atoms,
+            lines,
+        });
+    }
+    drafts
+}
+
+/// Buffers that `wrap_with` fills for each block of text, kept for the next
+/// on each thread: allocating them for every paragraph (its atoms take tens
+/// of kilobytes) was a large part of laying out prose.
+struct Scratch {
+    /// The block's text (see `wrap_with`).
+    full: String,
+    /// Where each span starts in `full`.
+    starts: Vec<usize>,
+    /// Always empty between blocks.
+    atoms: Vec<Atom<'static>>,
+    /// The atoms of each line.
+    lines: Vec<Range<usize>>,
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch {
+            full: String::new(),
+            starts: Vec::new(),
+            atoms: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+}
+
+/// The text of the longest block whose buffers are kept: a paragraph piece
+/// (see `parse`) and some room; a block of a megabyte of HTML on one line
+/// gives its buffers back.
+const SCRATCH_KEEP: usize = 64 * 1024;
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
 }
 
 /// A line's atoms with its gaps between words widened so that it is
