@@ -1286,18 +1286,15 @@ fn trim_raw_lines(mut lines: Vec<Vec<Span>>) -> Vec<Vec<Span>> {
 /// A GitHub-style heading id: lower case, punctuation dropped, spaces as
 /// hyphens.
 pub fn slugify(text: &str) -> String {
-    text.trim()
-        .chars()
-        .filter_map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c.to_lowercase().collect::<String>())
-            } else if c == ' ' {
-                Some("-".to_string())
-            } else {
-                None
-            }
-        })
-        .collect()
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            slug.extend(c.to_lowercase());
+        } else if c == ' ' {
+            slug.push('-');
+        }
+    }
+    slug
 }
 
 /// Give back the room the block's vectors and strings grew into while it

@@ -559,7 +559,7 @@ pub fn parse_window(text: &Arc<str>, at: usize, fingerprint: u64) -> Document {
     let part = &text[range.clone()];
     let defs = Definitions::of(text);
     let counts = |at: usize| defs.may_be_footnote(text, at);
-    let footnotes = footnote_marks(&text[..range.start], Some(&defs.footnote_labels()), counts);
+    let footnotes = footnote_marks(&text[..range.start], Some(defs.footnote_labels()), counts);
     let mut doc = parse_range(text, range.clone(), &footnotes, &defs, true, &super::NEVER)
         .map(|(doc, _)| doc)
         .unwrap_or_default();
@@ -614,7 +614,7 @@ fn parse_range(
     let defined = defs.footnote_labels();
     let mut missing: Vec<String> = footnotes_before(part)
         .into_iter()
-        .filter(|l| defined.contains(l.as_str()) && !inside.contains(l.as_str()))
+        .filter(|l| defined.contains(l) && !inside.contains(l.as_str()))
         .collect();
     missing.dedup();
     // The stand-ins go after whatever the part leaves open: a fence open to
@@ -749,6 +749,7 @@ impl Pieces {
             Definitions {
                 references: HashMap::new(),
                 footnotes: Vec::new(),
+                labels: HashSet::new(),
                 from_parser: true,
                 outside: Vec::new(),
             }
@@ -760,7 +761,7 @@ impl Pieces {
         for r in &ranges {
             footnotes_before.push(seen.len());
             let counts = |at: usize| definitions.may_be_footnote(text, r.start + at);
-            for label in footnote_marks(&text[r.clone()], Some(&defined), counts) {
+            for label in footnote_marks(&text[r.clone()], Some(defined), counts) {
                 if known.insert(label.clone()) {
                     seen.push(label);
                 }
@@ -921,6 +922,9 @@ struct Definitions {
     references: HashMap<String, String>,
     /// Each footnote definition: where it is and its label.
     footnotes: Vec<(usize, String)>,
+    /// The labels of `footnotes`, as a set: each piece of an article with
+    /// thousands of notes checks the uses it finds against them.
+    labels: HashSet<String>,
     /// `references` are pulldown-cmark's own, found in each piece, not
     /// the line scan's.
     from_parser: bool,
@@ -1026,9 +1030,11 @@ impl Definitions {
                 .entry(normalize_label(label))
                 .or_insert_with(|| dest.to_string());
         }
+        let labels = footnotes.iter().map(|(_, l)| l.clone()).collect();
         let definitions = Definitions {
             references,
             footnotes,
+            labels,
             from_parser: false,
             outside,
         };
@@ -1050,10 +1056,9 @@ impl Definitions {
                 .is_multiple_of(2)
     }
 
-    /// Every footnote label defined. Borrowed: each piece of an article
-    /// with thousands of notes asks for them.
-    fn footnote_labels(&self) -> HashSet<&str> {
-        self.footnotes.iter().map(|(_, l)| l.as_str()).collect()
+    /// Every footnote label defined.
+    fn footnote_labels(&self) -> &HashSet<String> {
+        &self.labels
     }
 }
 
@@ -1069,7 +1074,7 @@ fn footnotes_before(before: &str) -> Vec<String> {
 /// Marks at the places `counts` rejects are left out.
 fn footnote_marks(
     text: &str,
-    defined: Option<&HashSet<&str>>,
+    defined: Option<&HashSet<String>>,
     counts: impl Fn(usize) -> bool,
 ) -> Vec<String> {
     let bytes = text.as_bytes();
@@ -1089,7 +1094,7 @@ fn footnote_marks(
         }
         let label = normalize_label(label);
         match defined {
-            Some(d) if !d.contains(label.as_str()) => continue,
+            Some(d) if !d.contains(&label) => continue,
             // Without the defined labels: uses only. `[^x]:` defines at
             // the start of a line (after spaces and quote marks); in the
             // middle of one it is a use followed by a colon.
