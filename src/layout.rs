@@ -905,6 +905,7 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
         mut starts,
         atoms: spare,
         mut lines,
+        mut segs,
     } = SCRATCH.take();
     full.clear();
     starts.clear();
@@ -931,6 +932,7 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
             starts,
             atoms: spare,
             lines,
+            segs,
         });
         return Vec::new();
     }
@@ -1007,10 +1009,10 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
                 // Alternate the side the odd spaces go to, line by line,
                 // so that no column of wide gaps runs down one edge.
                 if let Some(atoms) = justified(&atoms[r.clone()], width, n % 2 == 0) {
-                    return draft_from_atoms(&atoms, &full, style);
+                    return draft_from_atoms(&atoms, &full, style, &mut segs);
                 }
             }
-            draft_from_atoms(&atoms[r], &full, style)
+            draft_from_atoms(&atoms[r], &full, style, &mut segs)
         })
         .collect();
     // The buffers go back for the next paragraph, unless a long one grew
@@ -1024,6 +1026,7 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
             starts,
             atoms,
             lines,
+            segs,
         });
     }
     drafts
@@ -1032,6 +1035,7 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
 /// Buffers that `wrap_with` fills for each block of text, kept for the next
 /// on each thread: allocating them for every paragraph (its atoms take tens
 /// of kilobytes) was a large part of laying out prose.
+#[derive(Default)]
 struct Scratch {
     /// The block's text (see `wrap_with`).
     full: String,
@@ -1041,23 +1045,18 @@ struct Scratch {
     atoms: Vec<Atom<'static>>,
     /// The atoms of each line.
     lines: Vec<Range<usize>>,
-}
-
-impl Default for Scratch {
-    fn default() -> Scratch {
-        Scratch {
-            full: String::new(),
-            starts: Vec::new(),
-            atoms: Vec::new(),
-            lines: Vec::new(),
-        }
-    }
+    /// A line's segs while they are built (`draft_from_atoms`); empty.
+    segs: Vec<Seg>,
 }
 
 /// The text of the longest block whose buffers are kept: a paragraph piece
 /// (see `parse`) and some room; a block of a megabyte of HTML on one line
 /// gives its buffers back.
 const SCRATCH_KEEP: usize = 64 * 1024;
+
+/// The bars and indents a line has room for before its segs: those of two
+/// levels of lists or quotes.
+const BARS_ROOM: usize = 2;
 
 thread_local! {
     static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
@@ -1109,9 +1108,8 @@ fn justified<'a>(line: &[Atom<'a>], width: usize, from_left: bool) -> Option<Vec
 /// Merge a line's atoms into segments of equal style that map to the
 /// source the same way: a seg is exact and contiguous in the source, or is
 /// inexact text standing for one source byte. `full` is the block's text
-/// the atoms were cut from.
-fn draft_from_atoms(atoms: &[Atom<'_>], full: &str, style: Style) -> Draft {
-    let mut segs: Vec<Seg> = Vec::new();
+/// the atoms were cut from; `built` is an empty Vec to build the segs in.
+fn draft_from_atoms(atoms: &[Atom<'_>], full: &str, style: Style, built: &mut Vec<Seg>) -> Draft {
     let mut i = 0;
     while i < atoms.len() {
         // The atoms that go on with the first one's seg: same look and
@@ -1154,7 +1152,7 @@ fn draft_from_atoms(atoms: &[Atom<'_>], full: &str, style: Style) -> Draft {
             }
             text.push_str(&full[from.at..end]);
         }
-        segs.push(Seg {
+        built.push(Seg {
             text,
             style: Style {
                 role: style.role,
@@ -1166,6 +1164,10 @@ fn draft_from_atoms(atoms: &[Atom<'_>], full: &str, style: Style) -> Draft {
         });
         i = j;
     }
+    // The line's own Vec is made once at its size, with room for the bars
+    // of a list or a quote (see `layout_block`), not grown seg by seg.
+    let mut segs = Vec::with_capacity(built.len() + BARS_ROOM);
+    segs.append(built);
     let source = match (atoms.first(), atoms.last()) {
         (Some(f), Some(l)) => Some(f.source..l.end.max(f.source)),
         _ => None,
