@@ -391,6 +391,11 @@ struct Builder<'s> {
     lists: Vec<List>,
     list_root: usize,
     leaf: Option<Leaf>,
+    /// The Vec the last leaf's spans were gathered in, empty: the next
+    /// leaf gathers its own in it. A leaf's spans are then copied once
+    /// into a Vec of their size, where growing a new one for each leaf
+    /// and shrinking it to fit (`compact`) took several reallocations.
+    spare_spans: Vec<Span>,
     table: Option<Table>,
     emphasis: u32,
     strong: u32,
@@ -455,6 +460,7 @@ impl<'s> Builder<'s> {
             lists: Vec::new(),
             list_root: 0,
             leaf: None,
+            spare_spans: Vec::new(),
             table: None,
             emphasis: 0,
             strong: 0,
@@ -943,7 +949,7 @@ impl<'s> Builder<'s> {
     fn open_leaf(&mut self, kind: LeafKind, start: usize) {
         self.leaf = Some(Leaf {
             kind,
-            spans: Vec::new(),
+            spans: std::mem::take(&mut self.spare_spans),
             lines: Vec::new(),
             start,
             end: start,
@@ -951,9 +957,13 @@ impl<'s> Builder<'s> {
     }
 
     fn close_leaf(&mut self) {
-        let Some(leaf) = self.leaf.take() else {
+        let Some(mut leaf) = self.leaf.take() else {
             return;
         };
+        let mut gathered = std::mem::take(&mut leaf.spans);
+        leaf.spans = Vec::with_capacity(gathered.len());
+        leaf.spans.append(&mut gathered);
+        self.spare_spans = gathered;
         let range = leaf.start..leaf.end;
         let kind = match leaf.kind {
             LeafKind::Paragraph { tight } => {
