@@ -741,6 +741,19 @@ impl Lexer<'_> {
         self.b[i..].starts_with(s.as_bytes())
     }
 
+    /// A word that is no keyword of the language: the name a keyword
+    /// before it announced, else a function where a call follows it.
+    fn name_or_call(&mut self, j: usize) -> Option<Token> {
+        let named = self.named(Names::Nothing);
+        if named.is_some() {
+            named
+        } else if self.next_solid(j) == b'(' {
+            Some(Token::Function)
+        } else {
+            None
+        }
+    }
+
     fn python_word(&mut self, w: &str, j: usize) -> Option<Token> {
         let (token, then) = match w {
             "def" => (Some(Token::Keyword), Names::Function),
@@ -760,16 +773,7 @@ impl Lexer<'_> {
             | "object" | "type" | "complex" | "frozenset" | "bytearray" => {
                 (Some(Token::Type), Names::Nothing)
             }
-            _ => {
-                let named = self.named(Names::Nothing);
-                return if named.is_some() {
-                    named
-                } else if self.next_solid(j) == b'(' {
-                    Some(Token::Function)
-                } else {
-                    None
-                };
-            }
+            _ => return self.name_or_call(j),
         };
         self.names = then;
         token
@@ -789,16 +793,7 @@ impl Lexer<'_> {
             "true" | "false" | "null" | "undefined" | "NaN" | "Infinity" => {
                 (Some(Token::Constant), Names::Nothing)
             }
-            _ => {
-                let named = self.named(Names::Nothing);
-                return if named.is_some() {
-                    named
-                } else if self.next_solid(j) == b'(' {
-                    Some(Token::Function)
-                } else {
-                    None
-                };
-            }
+            _ => return self.name_or_call(j),
         };
         self.names = then;
         token
