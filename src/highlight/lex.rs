@@ -79,6 +79,22 @@ struct Quote {
     lines: bool,
 }
 
+impl Quote {
+    /// A string closed by one `quote` that goes on past the end of its
+    /// line, with no interpolation: the kind most strings are.
+    fn multiline(quote: u8, escapes: bool) -> Quote {
+        Quote {
+            quote,
+            count: 1,
+            hashes: 0,
+            escapes,
+            interp: Interp::None,
+            class: Token::String,
+            lines: true,
+        }
+    }
+}
+
 /// What a string interpolates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Interp {
@@ -333,13 +349,8 @@ impl Lexer<'_> {
     /// and JavaScript's; Rust's are found with their prefixes in `word`).
     fn quote_at(&self, i: usize, c: u8) -> Option<Quote> {
         let mut quote = Quote {
-            quote: c,
-            count: 1,
-            hashes: 0,
-            escapes: true,
-            interp: Interp::None,
-            class: Token::String,
             lines: false,
+            ..Quote::multiline(c, true)
         };
         match (self.lang, c) {
             (Lang::Json, b'"') | (Lang::Js, b'"' | b'\'') => {}
@@ -633,24 +644,11 @@ impl Lexer<'_> {
                 let at = self.at(j + hashes);
                 if raw && at == b'"' {
                     Quote {
-                        quote: b'"',
-                        count: 1,
                         hashes: u8::try_from(hashes).unwrap_or(u8::MAX),
-                        escapes: false,
-                        interp: Interp::None,
-                        class: Token::String,
-                        lines: true,
+                        ..Quote::multiline(b'"', false)
                     }
                 } else if matches!(w, "b" | "c") && next == b'"' {
-                    Quote {
-                        quote: b'"',
-                        count: 1,
-                        hashes: 0,
-                        escapes: true,
-                        interp: Interp::None,
-                        class: Token::String,
-                        lines: true,
-                    }
+                    Quote::multiline(b'"', true)
                 } else if w == "b" && next == b'\'' {
                     self.put(i, Some(Token::String));
                     self.i = j;
@@ -806,17 +804,12 @@ impl Lexer<'_> {
         match c {
             b'\'' | b'"' => {
                 let quote = Quote {
-                    quote: c,
-                    count: 1,
-                    hashes: 0,
-                    escapes: c == b'"',
                     interp: if c == b'"' {
                         Interp::Dollar
                     } else {
                         Interp::None
                     },
-                    class: Token::String,
-                    lines: true,
+                    ..Quote::multiline(c, c == b'"')
                 };
                 self.put(i, Some(Token::String));
                 self.i += 1;
@@ -849,15 +842,7 @@ impl Lexer<'_> {
         let next = self.at(i + 1);
         if next == b'\'' {
             // ANSI-C quoting: `$'a\tb'`.
-            let quote = Quote {
-                quote: b'\'',
-                count: 1,
-                hashes: 0,
-                escapes: true,
-                interp: Interp::None,
-                class: Token::String,
-                lines: true,
-            };
+            let quote = Quote::multiline(b'\'', true);
             self.put(i, Some(Token::String));
             self.i += 2;
             self.string_body(quote);
