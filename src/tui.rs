@@ -8,6 +8,7 @@ pub mod app;
 pub mod background;
 pub mod keymap;
 pub mod library;
+pub mod replies;
 pub mod settings;
 pub mod theme;
 pub mod view;
@@ -33,7 +34,8 @@ use action::Action;
 use app::App;
 use keymap::{Keymap, Mode, library_key, mouse_action};
 use library::Library;
-use theme::Theme;
+use replies::ReplyFilter;
+use theme::{Palette, Theme};
 
 use crate::config::Config;
 use crate::load::{Source, load};
@@ -175,9 +177,9 @@ impl Shell {
         };
         let wpm = options.config.words_per_minute;
         // Problems with the settings were reported with the config's own,
-        // by whoever loaded it (`settings::load`).
-        let background = settings::terminal_background(&options.config);
-        let settings = settings::Settings::new(&options.config, background);
+        // by whoever loaded it (`settings::load`). The terminal's
+        // background is asked once the terminal is taken (`run_shell`).
+        let settings = settings::Settings::new(&options.config, None);
         Shell {
             library: None,
             reader: None,
@@ -190,6 +192,16 @@ impl Shell {
             learning,
             theme: settings.theme,
             keymap: settings.keymap,
+        }
+    }
+
+    /// Take the theme that suits the terminal's background, told by the
+    /// terminal at any time (a slow link answers after the first frame).
+    fn set_background(&mut self, background: Palette) {
+        let theme = settings::Settings::new(&self.options.config, Some(background)).theme;
+        self.theme = theme;
+        if let Some(app) = &mut self.reader {
+            app.theme = theme;
         }
     }
 
@@ -399,7 +411,15 @@ fn run_shell(mut shell: Shell) -> Result<Exit> {
     let emergency: Emergency = Arc::default();
     let signal = watch_signals(Arc::clone(&emergency))?;
     let guard = TerminalGuard::enter()?;
-    let result = event_loop(&mut shell, &signal, &emergency);
+    // Asked in raw mode, so that no answer is echoed or waits for a line.
+    let replies = if settings::asks_background(&shell.options.config) {
+        background::ask(background::WAIT)
+    } else {
+        replies::Replies::default()
+    };
+    let mut filter = ReplyFilter::new(replies, Instant::now());
+    take_answers(&mut shell, &mut filter);
+    let result = event_loop(&mut shell, &signal, &emergency, &mut filter);
     drop(guard);
     // The terminal is back: a failed save can be said on stderr.
     if let Some(warning) = shell.finish() {
@@ -444,8 +464,22 @@ fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
     Ok(signal)
 }
 
-fn event_loop(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
-    let result = read_and_draw(shell, signal, emergency);
+/// Apply the terminal's answers to the background query that came in.
+fn take_answers(shell: &mut Shell, filter: &mut ReplyFilter) {
+    for answer in filter.take_answers() {
+        if let Some(palette) = settings::palette_of(&answer) {
+            shell.set_background(palette);
+        }
+    }
+}
+
+fn event_loop(
+    shell: &mut Shell,
+    signal: &AtomicUsize,
+    emergency: &Emergency,
+    filter: &mut ReplyFilter,
+) -> Result<Exit> {
+    let result = read_and_draw(shell, signal, emergency, filter);
     match result {
         // A hung-up terminal fails to draw or read just before SIGHUP
         // arrives: report the hangup, not the I/O error it caused.
@@ -481,7 +515,12 @@ fn wait_for_signal(signal: &AtomicUsize, wait: Duration) -> Option<i32> {
     }
 }
 
-fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency) -> Result<Exit> {
+fn read_and_draw(
+    shell: &mut Shell,
+    signal: &AtomicUsize,
+    emergency: &Emergency,
+    filter: &mut ReplyFilter,
+) -> Result<Exit> {
     // Never dropped: the guard restores the terminal, and ratatui's own drop
     // would print (and so panic) when the terminal is already gone.
     let mut terminal = std::mem::ManuallyDrop::new(
@@ -503,39 +542,48 @@ fn read_and_draw(shell: &mut Shell, signal: &AtomicUsize, emergency: &Emergency)
         }
         assert!(!shell.options.crash_test, "crash test requested");
         // Wait for the next event, waking to notice signals, to save when
-        // idle and to show what the library scan found.
-        loop {
+        // idle and to show what the library scan found. The terminal's
+        // answers are taken out of the events here.
+        let events = loop {
             if let Some(sig) = wait_for_signal(signal, Duration::ZERO) {
                 return Ok(Exit::Signal(sig));
             }
             if event::poll(TICK).context("cannot read the terminal")? {
-                break;
+                let event = event::read().context("cannot read the terminal")?;
+                let more = event::poll(Duration::ZERO).context("cannot read the terminal")?;
+                break filter.take(event, more, Instant::now());
+            }
+            if let Some(held) = filter.expire(Instant::now()) {
+                break vec![held];
             }
             shell.tick();
             draw(&mut terminal, shell)?;
-        }
-        let event = event::read().context("cannot read the terminal")?;
-        if is_suspend(&event) {
-            suspend().context("cannot suspend")?;
-            // A fresh terminal draws everything again; `clear` would ask
-            // the terminal where its cursor is, which not every one answers.
-            execute!(
-                io::stdout(),
-                crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
-            )
-            .context("cannot draw")?;
-            let fresh = Terminal::new(CrosstermBackend::new(io::stdout()))
-                .context("cannot use the terminal")?;
-            // Not dropped, for the same reason as at the start.
-            std::mem::forget(std::mem::replace(&mut *terminal, fresh));
-            shell.linked.clear();
-            continue;
-        }
-        if shell.handle(&event) {
-            return Ok(Exit::Quit);
-        }
-        if let Ok(mut slot) = emergency.lock() {
-            *slot = shell.snapshot();
+        };
+        take_answers(shell, filter);
+        for event in events {
+            if is_suspend(&event) {
+                suspend().context("cannot suspend")?;
+                // A fresh terminal draws everything again; `clear` would
+                // ask the terminal where its cursor is, which not every
+                // one answers.
+                execute!(
+                    io::stdout(),
+                    crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+                )
+                .context("cannot draw")?;
+                let fresh = Terminal::new(CrosstermBackend::new(io::stdout()))
+                    .context("cannot use the terminal")?;
+                // Not dropped, for the same reason as at the start.
+                std::mem::forget(std::mem::replace(&mut *terminal, fresh));
+                shell.linked.clear();
+                continue;
+            }
+            if shell.handle(&event) {
+                return Ok(Exit::Quit);
+            }
+            if let Ok(mut slot) = emergency.lock() {
+                *slot = shell.snapshot();
+            }
         }
     }
 }

@@ -1451,3 +1451,69 @@ fn code_blocks_are_coloured_once_shown() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
+
+/// The status bar's background in the dark palette, which the reader
+/// starts with when the terminal has not told its colour.
+const DARK_STATUS: vt100::Color = vt100::Color::Idx(236);
+
+/// The terminal answers the background-colour query late, as over a slow
+/// link, ended by `end` (BEL or ST), with its DA1 answer after it. The
+/// theme follows the answer whenever it comes, and no part of it is read
+/// as keys: the place is the same, no prompt opens, and `q` still quits.
+fn late_answer(late: Duration, end: &str) {
+    let mut t = Term::open(&[SLOW_WEB, "--section", "coda"], 30, 100);
+    let start = Instant::now();
+    while !contains(&t.raw(), b"\x1b]11;?") {
+        assert!(start.elapsed() < TIMEOUT, "the colour was never asked");
+        std::thread::sleep(POLL);
+    }
+    std::thread::sleep(late);
+    // A white background: every letter of `rgb:ffff/ffff/ffff` that is a
+    // key (`g` goes to the top, `b` back a page) and the `/` (search)
+    // would show if read as keys.
+    t.send(format!("\x1b]11;rgb:ffff/ffff/ffff{end}\x1b[?62;22c"));
+    let light = t.wait_for("the light theme, Coda on top", |s| {
+        s.body()[0].trim() == "Coda"
+    });
+    let start = Instant::now();
+    loop {
+        let bg = {
+            let out = t.output();
+            let screen = out.parser.screen();
+            screen.cell(29, 0).map(vt100::Cell::bgcolor)
+        };
+        if bg.is_some_and(|c| c != DARK_STATUS && c != vt100::Color::Default) {
+            break;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "the answer {late:?} late was not taken: the status bar is {bg:?}"
+        );
+        std::thread::sleep(POLL);
+    }
+    let after = t.screen();
+    assert_eq!(after.body(), light.body(), "the place moved");
+    assert!(after.status().contains("Coda"), "{}", after.status());
+    assert!(!after.status().contains("Search"), "{}", after.status());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0, "{late:?} {end:?}");
+    t.assert_restored();
+}
+
+#[test]
+fn an_answer_50ms_late_is_no_keys() {
+    late_answer(Duration::from_millis(50), "\x07");
+    late_answer(Duration::from_millis(50), "\x1b\\");
+}
+
+#[test]
+fn an_answer_400ms_late_is_no_keys() {
+    late_answer(Duration::from_millis(400), "\x07");
+    late_answer(Duration::from_millis(400), "\x1b\\");
+}
+
+#[test]
+fn an_answer_1500ms_late_is_no_keys() {
+    late_answer(Duration::from_millis(1500), "\x07");
+    late_answer(Duration::from_millis(1500), "\x1b\\");
+}

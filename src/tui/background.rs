@@ -2,30 +2,32 @@
 //! can suit it when the config names none. The query is followed by DA1,
 //! which every terminal answers, in order: an answer to DA1 alone means the
 //! terminal does not tell its colour, and there is nothing to wait for. A
-//! terminal that answers neither costs `WAIT` at startup, once.
+//! terminal that answers neither costs `WAIT` at startup, once; an answer
+//! that comes after `WAIT` is taken in by the event loop, which applies the
+//! theme then (`replies`).
 //!
 //! The query ends with ST, not BEL: nothing longform writes rings the bell.
 
 use std::time::Duration;
 
-/// How long to wait for the answers.
-const WAIT: Duration = Duration::from_millis(100);
+use super::replies::Replies;
 
-/// Whether the terminal's background is light; `None` when the terminal
-/// does not say in time. The caller makes sure stdin and stdout are the
-/// terminal.
-pub fn query() -> Option<bool> {
+/// How long to wait for the answers before the first frame. An answer
+/// that comes later is still taken in (see `replies`).
+pub const WAIT: Duration = Duration::from_millis(100);
+
+/// Ask the terminal for its background colour, and read its answers
+/// until DA1 is answered or `wait` is over. What was read, and any answer
+/// still arriving, is in the returned recogniser, which the event loop
+/// goes on with. The caller makes sure stdin and stdout are the terminal,
+/// in raw mode. Keys typed meanwhile are lost.
+pub fn ask(wait: Duration) -> Replies {
+    let mut replies = Replies::default();
     #[cfg(unix)]
-    {
-        crossterm::terminal::enable_raw_mode().ok()?;
-        let answer = unix::ask(WAIT);
-        let _ = crossterm::terminal::disable_raw_mode();
-        answer.as_deref().and_then(is_light)
-    }
+    unix::ask(&mut replies, wait);
     #[cfg(not(unix))]
-    {
-        None
-    }
+    let _ = wait;
+    replies
 }
 
 #[cfg(unix)]
@@ -36,20 +38,22 @@ mod unix {
 
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
-    /// Send the queries and read what comes back until DA1 is answered or
-    /// `wait` is over. The bytes are read from the file descriptor itself,
-    /// not through a buffer that could keep keys typed meanwhile from the
-    /// event loop.
-    pub(super) fn ask(wait: Duration) -> Option<Vec<u8>> {
+    use super::Replies;
+
+    /// Send the queries and feed what comes back to `replies` until DA1 is
+    /// answered or `wait` is over. The bytes are read from the file
+    /// descriptor itself, not through a buffer that would keep them from
+    /// the event loop.
+    pub(super) fn ask(replies: &mut Replies, wait: Duration) {
         let mut out = io::stdout().lock();
-        out.write_all(b"\x1b]11;?\x1b\\\x1b[c").ok()?;
-        out.flush().ok()?;
+        if out.write_all(b"\x1b]11;?\x1b\\\x1b[c").is_err() || out.flush().is_err() {
+            return;
+        }
         drop(out);
         let stdin = io::stdin();
         let fd = stdin.as_fd();
         let until = Instant::now() + wait;
-        let mut got = Vec::new();
-        while !super::answered_da1(&got) {
+        while !replies.answered_da1() {
             let left = until.saturating_duration_since(Instant::now());
             let Ok(timeout) = Timespec::try_from(left) else {
                 break;
@@ -64,32 +68,24 @@ mod unix {
                 Err(rustix::io::Errno::INTR) => continue,
                 Err(_) => break,
             }
-            let mut buf = [0u8; 256];
-            match rustix::io::read(fd, &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => got.extend_from_slice(&buf[..n]),
+            // One byte at a time: a read must not go past the DA1 answer
+            // into keys typed after it.
+            let mut byte = [0u8; 1];
+            match rustix::io::read(fd, &mut byte) {
+                Ok(1) => {
+                    replies.feed(byte[0]);
+                }
+                _ => break,
             }
         }
-        Some(got)
     }
 }
 
-/// Whether `bytes` hold the answer to DA1: `ESC [ ? … c`.
-fn answered_da1(bytes: &[u8]) -> bool {
-    bytes
-        .windows(3)
-        .position(|w| w == b"\x1b[?")
-        .is_some_and(|at| bytes[at..].contains(&b'c'))
-}
-
-/// Whether the colour in an answer to OSC 11 is light:
-/// `ESC ] 11 ; rgb:RRRR/GGGG/BBBB` ended by ST or BEL, with one to four
-/// hex digits a channel. `None` when there is no such answer.
-fn is_light(bytes: &[u8]) -> Option<bool> {
-    let start = bytes.windows(5).position(|w| w == b"\x1b]11;")? + 5;
-    let rest = &bytes[start..];
-    let end = rest.iter().position(|&b| b == 0x07 || b == 0x1b)?;
-    let body = std::str::from_utf8(&rest[..end]).ok()?;
+/// Whether the colour in the body of an answer to OSC 11,
+/// `11;rgb:RRRR/GGGG/BBBB` with one to four hex digits a channel, is
+/// light. `None` when it is no such answer.
+pub fn is_light(answer: &[u8]) -> Option<bool> {
+    let body = std::str::from_utf8(answer.strip_prefix(b"11;")?).ok()?;
     let channels = body
         .strip_prefix("rgb:")
         .or_else(|| body.strip_prefix("rgba:"))?;
@@ -119,9 +115,18 @@ mod tests {
             (b"\x1b]11;rgb:zz/00/00\x1b\\", None),
         ];
         for (bytes, light) in cases {
-            assert_eq!(is_light(bytes), light, "{bytes:?}");
+            let mut replies = Replies::default();
+            for &b in bytes {
+                replies.feed(b);
+            }
+            let answers = replies.take_answers();
+            assert_eq!(
+                answers.first().and_then(|a| is_light(a)),
+                light,
+                "{bytes:?}"
+            );
+            assert_eq!(replies.answered_da1(), bytes.ends_with(b"c"), "{bytes:?}");
         }
-        assert!(answered_da1(b"\x1b]11;rgb:0/0/0\x07\x1b[?62;22c"));
-        assert!(!answered_da1(b"\x1b]11;rgb:0/0/0\x07\x1b[?62;2"));
+        assert_eq!(is_light(b"10;rgb:ffff/ffff/ffff"), None);
     }
 }

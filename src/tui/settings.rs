@@ -23,7 +23,7 @@ pub struct Settings {
 
 impl Settings {
     /// The settings of `config`. `background` is the palette that suits
-    /// the terminal, when it was asked (see `terminal_background`).
+    /// the terminal, when it was asked (see `asks_background`).
     pub fn new(config: &Config, background: Option<Palette>) -> Settings {
         let (theme, mut warnings) =
             Theme::choose(config.theme, background).with_colors(&config.colors);
@@ -47,18 +47,19 @@ pub fn load(path: &Path) -> (Config, Vec<Warning>) {
     (config, warnings)
 }
 
-/// The palette that suits the terminal's background, asked only when it
-/// can matter and cannot hurt: the config names no theme, `NO_COLOR` is
+/// Whether to ask the terminal for its background colour: only when it
+/// can matter and cannot hurt. The config names no theme, `NO_COLOR` is
 /// not set, and both stdin and stdout are the terminal (a pipe could be
 /// the article, or a pager).
-pub fn terminal_background(config: &Config) -> Option<Palette> {
+pub fn asks_background(config: &Config) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if config.theme.is_some()
-        || no_color
-        || !std::io::stdin().is_terminal()
-        || !std::io::stdout().is_terminal()
-    {
-        return None;
-    }
-    background::query().map(|light| if light { Palette::Light } else { Palette::Dark })
+    config.theme.is_none()
+        && !no_color
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal()
+}
+
+/// The palette an answer to the background query (an OSC body) asks for.
+pub fn palette_of(answer: &[u8]) -> Option<Palette> {
+    background::is_light(answer).map(|light| if light { Palette::Light } else { Palette::Dark })
 }
