@@ -9,9 +9,9 @@
 //! an existing file, into `--into` or the library folder.
 
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -20,15 +20,19 @@ use crate::paths;
 use crate::reader::DEFAULT_WPM;
 use crate::tui::Exit;
 
-/// Limits of a URL fetch; tests use small ones.
+mod nesting;
+
+/// Limits of an import; tests use small ones.
 #[derive(Clone, Copy, Debug)]
 pub struct FetchLimits {
-    /// The largest body accepted, in bytes.
+    /// The largest page accepted, in bytes, from a URL, a file or stdin.
     pub max_bytes: u64,
     /// The whole request, connection to last byte.
     pub timeout: Duration,
     /// Redirects followed before giving up.
     pub max_redirects: u32,
+    /// The whole import of one source: fetch, extraction and conversion.
+    pub deadline: Duration,
 }
 
 impl Default for FetchLimits {
@@ -37,6 +41,7 @@ impl Default for FetchLimits {
             max_bytes: 20 * 1024 * 1024,
             timeout: Duration::from_secs(20),
             max_redirects: 5,
+            deadline: Duration::from_secs(60),
         }
     }
 }
@@ -145,14 +150,53 @@ pub fn library_folder() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Import one source into `dir`; every error names the source.
+/// Import one source into `dir`; every error names the source. The fetch
+/// and the extraction together must end within `limits.deadline`.
 pub fn import_one(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Imported> {
     let name = crate::parse::sanitize(source);
-    let result = read_source(source, limits).and_then(|page| {
-        let article = extract(&page.html, page.url.as_deref(), &now_rfc3339())?;
+    let started = Instant::now();
+    let mut limits = *limits;
+    limits.timeout = limits.timeout.min(limits.deadline);
+    let result = read_source(source, &limits).and_then(|page| {
+        let left = limits.deadline.saturating_sub(started.elapsed());
+        let article = extract_within(page, left, limits.deadline)?;
         write_article(&article, dir)
     });
     result.map_err(|e| anyhow!("{name}: {e:#}"))
+}
+
+/// Stack for the extraction thread: the parser and the extractor recurse
+/// into nested elements.
+const EXTRACT_STACK: usize = 64 * 1024 * 1024;
+
+/// `extract` on a thread of its own, given up after `left`. A page that
+/// takes longer is abandoned (its thread ends with the process) and the
+/// import fails with one clear line.
+fn extract_within(page: Page, left: Duration, deadline: Duration) -> Result<Article> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let imported = now_rfc3339();
+    std::thread::Builder::new()
+        .name("import".into())
+        .stack_size(EXTRACT_STACK)
+        .spawn(move || {
+            let _ = tx.send(extract(&page.html, page.url.as_deref(), &imported));
+        })
+        .context("cannot start the extraction")?;
+    match rx.recv_timeout(left) {
+        Ok(result) => result,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(gave_up(deadline)),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            bail!("the extraction failed")
+        }
+    }
+}
+
+/// The message for an import over its deadline.
+fn gave_up(deadline: Duration) -> anyhow::Error {
+    anyhow!(
+        "gave up after {} s: the page takes too long to import",
+        deadline.as_secs_f32()
+    )
 }
 
 /// Read the HTML of a source: a URL, `-` for stdin, or a file.
@@ -161,25 +205,35 @@ pub fn read_source(source: &str, limits: &FetchLimits) -> Result<Page> {
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return fetch(source, limits);
     }
-    let bytes = if source == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("cannot read stdin")?;
-        bytes
+    use crate::load::{Unopenable, Unreadable, open_regular, read_text};
+    let read = if source == "-" {
+        read_text(io::stdin().lock(), limits.max_bytes, 0, None)
     } else {
-        let path = Path::new(source);
-        if path.is_dir() {
-            bail!("is a folder, not an HTML file");
+        // Checked before it is opened: a named pipe would wait for a
+        // writer, a device never end.
+        let (file, meta) = open_regular(Path::new(source)).map_err(|e| match e {
+            Unopenable::Io(e) => anyhow!("cannot open: {}", describe(&e)),
+            other => anyhow!("{}", other.describe("an HTML file")),
+        })?;
+        if meta.len() > limits.max_bytes {
+            bail!("too big (over {} bytes)", limits.max_bytes);
         }
-        std::fs::read(path).map_err(|e| anyhow!("cannot open: {}", describe(&e)))?
+        read_text(file, limits.max_bytes, meta.len(), None)
     };
+    let bytes = read.map_err(|e| match e {
+        Unreadable::Binary => anyhow!("{BINARY}"),
+        Unreadable::TooLong => anyhow!("too big (over {} bytes)", limits.max_bytes),
+        Unreadable::Io(e) if source == "-" => anyhow!("cannot read stdin: {}", describe(&e)),
+        Unreadable::Io(e) => anyhow!("cannot read: {}", describe(&e)),
+    })?;
     Ok(Page {
-        html: decode_html(bytes)?,
+        html: decode_html(bytes, None)?,
         url: None,
     })
 }
+
+/// The message for a page with NUL bytes.
+const BINARY: &str = "invalid HTML: binary data (NUL bytes)";
 
 /// Fetch `url` within `limits`: HTML only, never more than `max_bytes`.
 pub fn fetch(url: &str, limits: &FetchLimits) -> Result<Page> {
@@ -219,6 +273,10 @@ pub fn fetch(url: &str, limits: &FetchLimits) -> Result<Page> {
     {
         bail!("{}", too_big(limits));
     }
+    let charset = response
+        .body()
+        .charset()
+        .map(|c| c.trim_matches(['"', '\'']).to_string());
     let bytes = response
         .body_mut()
         .with_config()
@@ -226,7 +284,7 @@ pub fn fetch(url: &str, limits: &FetchLimits) -> Result<Page> {
         .read_to_vec()
         .map_err(|e| fetch_error(&e, limits))?;
     Ok(Page {
-        html: decode_html(bytes)?,
+        html: decode_html(bytes, charset.as_deref())?,
         url: Some(final_url),
     })
 }
@@ -263,15 +321,15 @@ fn describe(err: &io::Error) -> String {
     }
 }
 
-/// Check that the bytes can be HTML, and decode them (lossily) as UTF-8.
-pub fn decode_html(bytes: Vec<u8>) -> Result<String> {
-    if bytes.contains(&0) {
-        bail!("invalid HTML: binary data (NUL bytes)");
+/// Check that the bytes can be HTML, and decode them in the encoding the
+/// HTML standard chooses: byte order mark, then `http_charset` (from the
+/// `Content-Type` header), then a `<meta>` declaration, then UTF-8.
+pub fn decode_html(bytes: Vec<u8>, http_charset: Option<&str>) -> Result<String> {
+    let declared = http_charset.and_then(|c| encoding_rs::Encoding::for_label(c.trim().as_bytes()));
+    if crate::encoding::looks_binary(&bytes, declared) {
+        bail!("{BINARY}");
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
+    let text = crate::encoding::decode_html(bytes, http_charset).text;
     let has_tag = text
         .as_bytes()
         .windows(2)
@@ -289,7 +347,8 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
         max_elements_to_parse: 200_000,
         ..dom_smoothie::Config::default()
     };
-    let mut readability = dom_smoothie::Readability::new(html, url, Some(cfg))
+    let html = nesting::cap_nesting(html, nesting::MAX_DEPTH, nesting::MAX_TOTAL);
+    let mut readability = dom_smoothie::Readability::new(html.as_ref(), url, Some(cfg))
         .map_err(|e| anyhow!("invalid HTML: {e}"))?;
     if !readability.is_probably_readable() {
         bail!("no article content found");
@@ -507,8 +566,8 @@ mod tests {
 
     #[test]
     fn not_html() {
-        assert!(decode_html(b"just text".to_vec()).is_err());
-        assert!(decode_html(b"<p>\0</p>".to_vec()).is_err());
-        assert!(decode_html(b"<p>ok</p>".to_vec()).is_ok());
+        assert!(decode_html(b"just text".to_vec(), None).is_err());
+        assert!(decode_html(b"<p>\0</p>".to_vec(), None).is_err());
+        assert!(decode_html(b"<p>ok</p>".to_vec(), None).is_ok());
     }
 }

@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod config;
 pub mod document;
+pub mod encoding;
 pub mod highlight;
 pub mod import;
 pub mod layout;

@@ -99,6 +99,9 @@ pub fn parse_shared_article(path: Option<&Path>, text: &std::sync::Arc<str>) -> 
     }
 }
 
+/// The error of a library row that is a named pipe, a device or a socket.
+pub const NOT_REGULAR: &str = "not a regular file";
+
 /// Read and summarise one article file.
 pub fn summarise(path: &Path) -> Summary {
     let name = crate::parse::sanitize(&path.to_string_lossy());
@@ -118,12 +121,19 @@ pub fn summarise(path: &Path) -> Summary {
     let file_name = path
         .file_name()
         .map_or(name, |n| crate::parse::sanitize(&n.to_string_lossy()));
+    // Never opened when it is not a regular file: a named pipe would
+    // hold the scan until something writes to it.
+    let (file, meta) = match crate::load::open_regular(path) {
+        Ok(opened) => opened,
+        Err(crate::load::Unopenable::Special(_)) => return failed(NOT_REGULAR.into()),
+        Err(e) => return failed(e.describe("an article")),
+    };
     if let Err(e) = crate::load::check_size(path, &file_name) {
         return failed(format!("{e:#}"));
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::load::read_text(file, crate::load::MAX_ARTICLE, meta.len(), None) {
         Ok(b) => b,
-        Err(e) => return failed(format!("cannot read: {e}")),
+        Err(e) => return failed(format!("{:#}", crate::load::unreadable(&file_name, &e, None))),
     };
     let source = match decode(bytes, file_name, Some(path.to_path_buf())) {
         Ok(s) => s,

@@ -1,14 +1,18 @@
 //! Reading an article from a file or stdin, with clear errors for what a
-//! reader cannot open: a missing file, one it may not read, a folder, or a
-//! binary file. Invalid UTF-8 is decoded lossily and reported, not refused.
+//! reader cannot open: a missing file, one it may not read, a folder, a
+//! special file (a named pipe, a device, a socket), or a binary file. Every
+//! read is bounded, and a special file is never opened for reading, since
+//! opening a named pipe waits for a writer. The bytes are decoded by
+//! `encoding`: a byte order mark, else UTF-8, else windows-1252; damaged
+//! UTF-8 is repaired and reported, not refused.
 
+use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-/// How many leading bytes are checked for NUL to call a file binary.
-const BINARY_SNIFF: usize = 8 * 1024;
+use crate::encoding::{self, SNIFF};
 
 /// The longest article read: 1 GiB. An article is parsed into several
 /// times its size, and positions are kept in 32 bits where there are
@@ -20,6 +24,124 @@ fn too_long(name: &str, len: u64) -> anyhow::Error {
     #[allow(clippy::cast_precision_loss)]
     let gib = len as f64 / f64::from(1u32 << 30);
     anyhow::anyhow!("{name}: is {gib:.1} GiB; longform reads articles of up to 1 GiB")
+}
+
+/// Why a path cannot be opened as a file to read.
+#[derive(Debug)]
+pub enum Unopenable {
+    Folder,
+    /// A named pipe, a device or a socket, with what it is.
+    Special(&'static str),
+    Io(io::Error),
+}
+
+impl Unopenable {
+    /// A few plain words, to follow the file's name.
+    pub fn describe(&self, folder: &str) -> String {
+        match self {
+            Unopenable::Folder => format!("is a folder, not {folder}"),
+            Unopenable::Special(what) => format!("not a regular file ({what})"),
+            Unopenable::Io(e) => format!("cannot open it: {}", describe(e)),
+        }
+    }
+}
+
+/// `Err` for anything but a regular file.
+fn check_kind(meta: &Metadata) -> Result<(), Unopenable> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    if kind.is_dir() {
+        return Err(Unopenable::Folder);
+    }
+    Err(Unopenable::Special(special_kind(&kind)))
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Open `path` for reading when it is a regular file, symbolic links
+/// followed. The kind is checked before opening, then again on the opened
+/// file: a named pipe put in its place between the two is opened without
+/// waiting for a writer (`O_NONBLOCK`), then refused.
+pub fn open_regular(path: &Path) -> Result<(File, Metadata), Unopenable> {
+    check_kind(&std::fs::metadata(path).map_err(Unopenable::Io)?)?;
+    let file = open_nonblocking(path).map_err(Unopenable::Io)?;
+    let meta = file.metadata().map_err(Unopenable::Io)?;
+    check_kind(&meta)?;
+    Ok((file, meta))
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use rustix::fs::{Mode, OFlags};
+    // A regular file reads the same with O_NONBLOCK.
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Why bytes of text could not be read.
+#[derive(Debug)]
+pub enum Unreadable {
+    /// A NUL among the first bytes.
+    Binary,
+    /// More than the limit.
+    TooLong,
+    Io(io::Error),
+}
+
+/// Read the bytes of a text from `reader`, at most `limit` of them. The
+/// first `encoding::SNIFF` bytes are checked for NUL before the rest is
+/// read, so `/dev/zero` behind stdin is refused at once; `declared` is the
+/// encoding known before reading (UTF-16 has NUL bytes). `size` is the
+/// expected length, to allocate once.
+pub fn read_text(
+    reader: impl Read,
+    limit: u64,
+    size: u64,
+    declared: Option<&'static encoding_rs::Encoding>,
+) -> Result<Vec<u8>, Unreadable> {
+    let capacity = usize::try_from(size.min(limit) + 1).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    let mut reader = reader.take(limit.saturating_add(1));
+    (&mut reader)
+        .take(SNIFF as u64)
+        .read_to_end(&mut bytes)
+        .map_err(Unreadable::Io)?;
+    if encoding::looks_binary(&bytes, declared) {
+        return Err(Unreadable::Binary);
+    }
+    reader.read_to_end(&mut bytes).map_err(Unreadable::Io)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(Unreadable::TooLong);
+    }
+    Ok(bytes)
 }
 
 /// `Err` when `path` is a file longer than an article may be, before it is
@@ -43,6 +165,9 @@ pub struct Source {
     /// The file's size and modification time just before it was read, to
     /// notice an edit saved while the reader was starting.
     pub stamp: Option<Stamp>,
+    /// The legacy encoding the bytes were read as, when they were not
+    /// UTF-8 and had no byte order mark.
+    pub legacy: Option<&'static str>,
 }
 
 /// A file's size and modification time.
@@ -64,37 +189,61 @@ impl Source {
             .map_or_else(|| "stdin".to_string(), |s| s.to_string_lossy().into_owned())
     }
 
-    /// A one-line warning for the user, when the text needed repair.
+    /// A one-line warning for the user, when the text needed repair or was
+    /// not UTF-8.
     pub fn warning(&self) -> Option<String> {
-        self.lossy
-            .then(|| format!("{}: invalid UTF-8 was replaced with �", self.name))
+        if self.lossy {
+            return Some(format!("{}: invalid UTF-8 was replaced with �", self.name));
+        }
+        self.legacy
+            .map(|encoding| format!("{}: not UTF-8; read as {encoding}", self.name))
     }
 }
 
 /// Read the article named on the command line; `-` reads stdin.
 pub fn load(arg: &Path) -> Result<Source> {
     if arg.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .take(MAX_ARTICLE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| anyhow::anyhow!("cannot read stdin: {}", describe(&e)))?;
+        let bytes = read_text(io::stdin().lock(), MAX_ARTICLE, 0, None)
+            .map_err(|e| unreadable("-", &e, None))?;
         return decode(bytes, "-".into(), None);
     }
     // The name is shown to the user: no control character from it may
     // reach the terminal either.
     let name = crate::parse::sanitize(&arg.to_string_lossy());
-    if arg.is_dir() {
-        bail!("{name}: is a folder, not an article");
+    let (file, meta) = open_regular(arg).map_err(|e| match e {
+        Unopenable::Io(e) => anyhow::anyhow!("cannot open {name}: {}", describe(&e)),
+        other => anyhow::anyhow!("{name}: {}", other.describe("an article")),
+    })?;
+    if meta.len() > MAX_ARTICLE {
+        return Err(too_long(&name, meta.len()));
     }
-    check_size(arg, &name)?;
-    let before = stamp(arg);
-    let bytes =
-        std::fs::read(arg).map_err(|e| anyhow::anyhow!("cannot open {name}: {}", describe(&e)))?;
+    let before = meta.modified().ok().map(|m| (meta.len(), m));
+    let bytes = read_text(file, MAX_ARTICLE, meta.len(), None)
+        .map_err(|e| unreadable(&name, &e, Some(meta.len())))?;
     let mut source = decode(bytes, name, Some(arg.to_path_buf()))?;
     source.stamp = before;
     Ok(source)
+}
+
+/// The one-line error for a text that could not be read.
+pub(crate) fn unreadable(name: &str, e: &Unreadable, size: Option<u64>) -> anyhow::Error {
+    match e {
+        Unreadable::Binary => binary(name),
+        Unreadable::TooLong => match size {
+            Some(len) if len > MAX_ARTICLE => too_long(name, len),
+            _ => anyhow::anyhow!(
+                "{name}: is longer than 1 GiB; longform reads articles of up to 1 GiB"
+            ),
+        },
+        Unreadable::Io(e) if name == "-" => {
+            anyhow::anyhow!("cannot read stdin: {}", describe(e))
+        }
+        Unreadable::Io(e) => anyhow::anyhow!("cannot read {name}: {}", describe(e)),
+    }
+}
+
+fn binary(name: &str) -> anyhow::Error {
+    anyhow::anyhow!("{name}: looks like a binary file (it has NUL bytes), not an article")
 }
 
 /// Check and decode the bytes of an article.
@@ -108,28 +257,27 @@ pub fn decode(bytes: Vec<u8>, name: String, path: Option<PathBuf>) -> Result<Sou
             anyhow::anyhow!("{name}: is longer than 1 GiB; longform reads articles of up to 1 GiB")
         });
     }
-    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
-    if sniff.contains(&0) {
-        bail!("{name}: looks like a binary file (it has NUL bytes), not an article");
+    if encoding::looks_binary(&bytes, None) {
+        return Err(binary(&name));
     }
-    let (mut text, lossy) = match String::from_utf8(bytes) {
-        Ok(t) => (t, false),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
-    };
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
+    let decoded = encoding::decode_article(bytes);
+    // UTF-16 may hold a NUL the byte check could not see past its BOM.
+    if decoded.text.chars().take(SNIFF / 2).any(|c| c == '\0') {
+        bail!("{name}: looks like a binary file (it has NUL characters), not an article");
     }
+    let legacy = (decoded.encoding == encoding_rs::WINDOWS_1252).then_some("windows-1252");
     Ok(Source {
         name,
         path,
-        text,
-        lossy,
+        text: decoded.text,
+        lossy: decoded.replaced,
         stamp: None,
+        legacy,
     })
 }
 
 /// An I/O error in a few plain words, without the OS error number.
-fn describe(e: &io::Error) -> String {
+pub fn describe(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -156,10 +304,41 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_repaired_and_reported() {
-        let s = decode(b"caf\xe9 au lait".to_vec(), "x.md".into(), None).unwrap();
+        let s = decode(b"d\xc3\xa9j\xc3\xa0 \xe9 vu".to_vec(), "x.md".into(), None).unwrap();
         assert!(s.lossy);
-        assert_eq!(s.text, "caf\u{fffd} au lait");
+        assert_eq!(s.text, "déjà \u{fffd} vu");
         assert!(s.warning().unwrap().contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn latin1_is_read_as_windows_1252_and_reported() {
+        let s = decode(b"caf\xe9 au lait \x93quoted\x94".to_vec(), "x.md".into(), None).unwrap();
+        assert!(!s.lossy);
+        assert_eq!(s.text, "café au lait \u{201c}quoted\u{201d}");
+        assert_eq!(s.warning().unwrap(), "x.md: not UTF-8; read as windows-1252");
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_text_not_binary() {
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend("# Héllo\n\nWorld.\n".encode_utf16().flat_map(u16::to_le_bytes));
+        let s = decode(bytes, "x.md".into(), None).unwrap();
+        assert_eq!(s.text, "# Héllo\n\nWorld.\n");
+        assert!(s.warning().is_none());
+        let mut nul = vec![0xff, 0xfe];
+        nul.extend("a\0b".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(decode(nul, "x.md".into(), None).is_err());
+    }
+
+    #[test]
+    fn reading_is_bounded_and_sniffed_first() {
+        // An endless source of NULs is refused after the first bytes.
+        let e = read_text(io::repeat(0), MAX_ARTICLE, 0, None).unwrap_err();
+        assert!(matches!(e, Unreadable::Binary));
+        let e = read_text(io::repeat(b'a'), 100, 0, None).unwrap_err();
+        assert!(matches!(e, Unreadable::TooLong));
+        let ok = read_text(&b"short"[..], 5, 5, None).unwrap();
+        assert_eq!(ok, b"short");
     }
 
     #[test]

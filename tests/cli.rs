@@ -736,14 +736,15 @@ fn folder() {
 
 #[test]
 fn invalid_utf8_is_a_warning() {
+    // UTF-8 (it has a valid "é") with one damaged byte: repaired with �.
     let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("latin1.md");
-    std::fs::write(&p, b"# Caf\xe9\n\nA caf\xe9 au lait, s'il vous pla\xeet.\n").unwrap();
+    let p = dir.path().join("damaged.md");
+    std::fs::write(&p, b"# Caf\xc3\xa9\n\nA caf\xe9 au lait, s'il vous pla\xc3\xaet.\n").unwrap();
     let r = run(&["cat", path_str(&p)]);
     assert_eq!(r.code(), Some(0), "{}", r.stderr);
     let out = r.out();
-    assert!(out.contains("Caf\u{fffd}"), "{out}");
-    assert!(out.contains("A caf\u{fffd} au lait"), "{out}");
+    assert!(out.contains("Café"), "{out}");
+    assert!(out.contains("A caf\u{fffd} au lait, s'il vous plaît."), "{out}");
     let line = assert_one_error_line(&r, "invalid UTF-8");
     assert!(line.contains("invalid UTF-8"), "{line}");
 
@@ -751,6 +752,40 @@ fn invalid_utf8_is_a_warning() {
     let r = run_with(&["cat", "-"], Some(&bytes), &[]);
     assert_eq!(r.code(), Some(0));
     assert!(assert_one_error_line(&r, "stdin").contains("invalid UTF-8"));
+}
+
+#[test]
+fn latin1_is_read_as_windows_1252_with_a_warning() {
+    // No valid UTF-8 character at all: a legacy 8-bit file.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("latin1.md");
+    std::fs::write(&p, b"# Caf\xe9\n\nA caf\xe9 au lait, s'il vous pla\xeet \x96 \x93oui\x94.\n").unwrap();
+    let r = run(&["cat", path_str(&p)]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    assert!(out.contains("Café"), "{out}");
+    assert!(out.contains("A café au lait, s'il vous plaît – “oui”."), "{out}");
+    let line = assert_one_error_line(&r, "windows-1252");
+    assert!(line.contains("latin1.md: not UTF-8; read as windows-1252"), "{line}");
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bom, le) in [("le.md", [0xff, 0xfe], true), ("be.md", [0xfe, 0xff], false)] {
+        let p = dir.path().join(name);
+        let mut bytes = bom.to_vec();
+        for unit in "# Grüße\n\nSome text 中文.\n".encode_utf16() {
+            bytes.extend(if le { unit.to_le_bytes() } else { unit.to_be_bytes() });
+        }
+        std::fs::write(&p, &bytes).unwrap();
+        let r = run(&["cat", path_str(&p)]);
+        assert_eq!(r.code(), Some(0), "{name}: {}", r.stderr);
+        assert!(r.stderr.is_empty(), "{name}: {}", r.stderr);
+        assert!(r.out().contains("Grüße") && r.out().contains("Some text 中文."), "{}", r.out());
+        let r = run_with(&["toc", "-"], Some(&bytes), &[]);
+        assert!(r.out().contains("Grüße"), "{name}: {}{}", r.out(), r.stderr);
+    }
 }
 
 #[test]

@@ -143,6 +143,7 @@ fn run_text(text: &str) -> Outcome {
         text: text.to_string(),
         lossy: false,
         stamp: None,
+        legacy: None,
     })
 }
 
@@ -573,6 +574,7 @@ impl FromText for Source {
             text: text.to_string(),
             lossy: false,
             stamp: None,
+            legacy: None,
         }
     }
 }

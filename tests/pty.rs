@@ -594,15 +594,16 @@ fn keys_move_as_documented() {
 #[test]
 fn invalid_utf8_notice() {
     let mut spawn = Spawn::longform(&[]);
-    let article = spawn.dir.path().join("latin1.md");
-    std::fs::write(&article, b"# Caf\xe9\n\nCaf\xe9 au lait, twice.\n").expect("write");
+    // UTF-8 (the title's "é" is valid) with one damaged byte.
+    let article = spawn.dir.path().join("damaged.md");
+    std::fs::write(&article, b"# Caf\xc3\xa9\n\nCaf\xe9 au lait, twice.\n").expect("write");
     spawn.cmd.arg(&article);
     let mut t = spawn.run(24, 80);
     // The notice takes the place of the title until the next key. (vt100
     // drops U+FFFD, so the � itself is checked in the raw output.)
     let screen = t.wait_for("the notice", |s| {
         s.status()
-            .contains("latin1.md: invalid UTF-8 was replaced with")
+            .contains("damaged.md: invalid UTF-8 was replaced with")
     });
     assert!(screen.contains("au lait, twice."), "{}", screen.text());
     assert!(

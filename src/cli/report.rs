@@ -390,14 +390,19 @@ impl Article {
 
 /// The text of the article at `path`, or why it cannot be had.
 fn read_article(path: &Path) -> Result<String, String> {
-    match fs::read(path) {
-        Ok(bytes) => decode(bytes, show_path(path), Some(path.to_path_buf()))
-            .map(|source| source.text)
-            .map_err(|_| "not an article any more".to_string()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err("file missing".to_string()),
-        Err(_) if path.is_dir() => Err("now a folder".to_string()),
-        Err(_) => Err("cannot read the file".to_string()),
-    }
+    use crate::load::{MAX_ARTICLE, Unopenable, open_regular, read_text};
+    // Checked before it is opened: a named pipe would wait for a writer.
+    let (file, meta) = open_regular(path).map_err(|e| match e {
+        Unopenable::Io(e) if e.kind() == io::ErrorKind::NotFound => "file missing".to_string(),
+        Unopenable::Folder => "now a folder".to_string(),
+        Unopenable::Special(_) => crate::library::NOT_REGULAR.to_string(),
+        Unopenable::Io(_) => "cannot read the file".to_string(),
+    })?;
+    let bytes = read_text(file, MAX_ARTICLE, meta.len(), None)
+        .map_err(|_| "not an article any more".to_string())?;
+    decode(bytes, show_path(path), Some(path.to_path_buf()))
+        .map(|source| source.text)
+        .map_err(|_| "not an article any more".to_string())
 }
 
 /// The record of the article `file` names, as an `Article`. An article that

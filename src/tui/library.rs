@@ -330,7 +330,10 @@ impl Library {
         let mut state = match store.load(&id) {
             Ok(Load::Found(s)) => s,
             Ok(Load::Fresh | Load::Corrupt { .. }) => {
-                let text = std::fs::read_to_string(&canonical).unwrap_or_default();
+                // Loaded with the checks: the row may be a named pipe.
+                let text = crate::load::load(&canonical)
+                    .map(|s| s.text)
+                    .unwrap_or_default();
                 ReadingState::new(
                     canonical,
                     row.summary.title.clone(),
