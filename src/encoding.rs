@@ -349,7 +349,10 @@ mod tests {
             (b"<div title='<meta charset=gbk>'>", None),
             (b"<meta charset=utf-16le>", Some(UTF_8)),
             (b"<meta charset=x-user-defined>", Some(WINDOWS_1252)),
-            (b"<meta name=viewport content=width><meta charset=euc-jp>", Some(encoding_rs::EUC_JP)),
+            (
+                b"<meta name=viewport content=width><meta charset=euc-jp>",
+                Some(encoding_rs::EUC_JP),
+            ),
         ];
         for (head, want) in cases {
             assert_eq!(
@@ -368,7 +371,10 @@ mod tests {
     #[test]
     fn legacy_and_damaged_articles() {
         let d = decode_article(b"caf\xe9 au lait".to_vec());
-        assert_eq!((d.text.as_str(), d.encoding, d.replaced), ("café au lait", WINDOWS_1252, false));
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.replaced),
+            ("café au lait", WINDOWS_1252, false)
+        );
         let d = decode_article("naïve \u{2014} ".bytes().chain(*b"\xff end").collect());
         assert_eq!(d.encoding, UTF_8);
         assert!(d.replaced);

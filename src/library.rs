@@ -133,7 +133,12 @@ pub fn summarise(path: &Path) -> Summary {
     }
     let bytes = match crate::load::read_text(file, crate::load::MAX_ARTICLE, meta.len(), None) {
         Ok(b) => b,
-        Err(e) => return failed(format!("{:#}", crate::load::unreadable(&file_name, &e, None))),
+        Err(e) => {
+            return failed(format!(
+                "{:#}",
+                crate::load::unreadable(&file_name, &e, None)
+            ));
+        }
     };
     let source = match decode(bytes, file_name, Some(path.to_path_buf())) {
         Ok(s) => s,

@@ -312,16 +312,28 @@ mod tests {
 
     #[test]
     fn latin1_is_read_as_windows_1252_and_reported() {
-        let s = decode(b"caf\xe9 au lait \x93quoted\x94".to_vec(), "x.md".into(), None).unwrap();
+        let s = decode(
+            b"caf\xe9 au lait \x93quoted\x94".to_vec(),
+            "x.md".into(),
+            None,
+        )
+        .unwrap();
         assert!(!s.lossy);
         assert_eq!(s.text, "café au lait \u{201c}quoted\u{201d}");
-        assert_eq!(s.warning().unwrap(), "x.md: not UTF-8; read as windows-1252");
+        assert_eq!(
+            s.warning().unwrap(),
+            "x.md: not UTF-8; read as windows-1252"
+        );
     }
 
     #[test]
     fn utf16_with_a_bom_is_text_not_binary() {
         let mut bytes = vec![0xff, 0xfe];
-        bytes.extend("# Héllo\n\nWorld.\n".encode_utf16().flat_map(u16::to_le_bytes));
+        bytes.extend(
+            "# Héllo\n\nWorld.\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
         let s = decode(bytes, "x.md".into(), None).unwrap();
         assert_eq!(s.text, "# Héllo\n\nWorld.\n");
         assert!(s.warning().is_none());

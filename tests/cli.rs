@@ -739,12 +739,19 @@ fn invalid_utf8_is_a_warning() {
     // UTF-8 (it has a valid "é") with one damaged byte: repaired with �.
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("damaged.md");
-    std::fs::write(&p, b"# Caf\xc3\xa9\n\nA caf\xe9 au lait, s'il vous pla\xc3\xaet.\n").unwrap();
+    std::fs::write(
+        &p,
+        b"# Caf\xc3\xa9\n\nA caf\xe9 au lait, s'il vous pla\xc3\xaet.\n",
+    )
+    .unwrap();
     let r = run(&["cat", path_str(&p)]);
     assert_eq!(r.code(), Some(0), "{}", r.stderr);
     let out = r.out();
     assert!(out.contains("Café"), "{out}");
-    assert!(out.contains("A caf\u{fffd} au lait, s'il vous plaît."), "{out}");
+    assert!(
+        out.contains("A caf\u{fffd} au lait, s’il vous plaît."),
+        "{out}"
+    );
     let line = assert_one_error_line(&r, "invalid UTF-8");
     assert!(line.contains("invalid UTF-8"), "{line}");
 
@@ -759,30 +766,51 @@ fn latin1_is_read_as_windows_1252_with_a_warning() {
     // No valid UTF-8 character at all: a legacy 8-bit file.
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("latin1.md");
-    std::fs::write(&p, b"# Caf\xe9\n\nA caf\xe9 au lait, s'il vous pla\xeet \x96 \x93oui\x94.\n").unwrap();
+    std::fs::write(
+        &p,
+        b"# Caf\xe9\n\nA caf\xe9 au lait, s'il vous pla\xeet \x96 \x93oui\x94.\n",
+    )
+    .unwrap();
     let r = run(&["cat", path_str(&p)]);
     assert_eq!(r.code(), Some(0), "{}", r.stderr);
     let out = r.out();
     assert!(out.contains("Café"), "{out}");
-    assert!(out.contains("A café au lait, s'il vous plaît – “oui”."), "{out}");
+    assert!(
+        out.contains("A café au lait, s’il vous plaît – “oui”."),
+        "{out}"
+    );
     let line = assert_one_error_line(&r, "windows-1252");
-    assert!(line.contains("latin1.md: not UTF-8; read as windows-1252"), "{line}");
+    assert!(
+        line.contains("latin1.md: not UTF-8; read as windows-1252"),
+        "{line}"
+    );
 }
 
 #[test]
 fn utf16_with_a_byte_order_mark_is_read() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, bom, le) in [("le.md", [0xff, 0xfe], true), ("be.md", [0xfe, 0xff], false)] {
+    for (name, bom, le) in [
+        ("le.md", [0xff, 0xfe], true),
+        ("be.md", [0xfe, 0xff], false),
+    ] {
         let p = dir.path().join(name);
         let mut bytes = bom.to_vec();
         for unit in "# Grüße\n\nSome text 中文.\n".encode_utf16() {
-            bytes.extend(if le { unit.to_le_bytes() } else { unit.to_be_bytes() });
+            bytes.extend(if le {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            });
         }
         std::fs::write(&p, &bytes).unwrap();
         let r = run(&["cat", path_str(&p)]);
         assert_eq!(r.code(), Some(0), "{name}: {}", r.stderr);
         assert!(r.stderr.is_empty(), "{name}: {}", r.stderr);
-        assert!(r.out().contains("Grüße") && r.out().contains("Some text 中文."), "{}", r.out());
+        assert!(
+            r.out().contains("Grüße") && r.out().contains("Some text 中文."),
+            "{}",
+            r.out()
+        );
         let r = run_with(&["toc", "-"], Some(&bytes), &[]);
         assert!(r.out().contains("Grüße"), "{name}: {}{}", r.out(), r.stderr);
     }
@@ -1087,4 +1115,149 @@ fn config_default_prints_every_setting_commented() {
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
+
+// ---------------------------------------------------------------------------
+// Special files (issue 20): a named pipe, a device or a symlink to one is
+// refused at once, never opened for reading (which waits for a writer) nor
+// read to its end (which never comes).
+
+/// Run `longform` with `stdin`, killed if it has not ended after a minute:
+/// a guard against the hang these tests are about, not a measure of speed.
+fn run_guarded(args: &[&str], stdin: Stdio) -> Run {
+    let (mut cmd, _config) = command(args);
+    let mut child = cmd
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn longform");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("longform {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("output");
+    let run = Run {
+        status: output.status,
+        stdout: output.stdout,
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_no_panic(&run, args);
+    run
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(ok.success(), "mkfifo {}", path.display());
+}
+
+/// A folder with a named pipe and symlinks to two devices, all named as
+/// articles, beside one real article.
+#[cfg(unix)]
+fn special_files() -> (tempfile::TempDir, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("real.md"), "# A real article\n\nWords.\n").unwrap();
+    let pipe = dir.path().join("pipe.md");
+    mkfifo(&pipe);
+    let mut specials = vec![pipe];
+    for device in ["/dev/zero", "/dev/urandom"] {
+        let name = Path::new(device).file_name().unwrap();
+        let link = dir.path().join(name).with_extension("md");
+        std::os::unix::fs::symlink(device, &link).unwrap();
+        specials.push(link);
+    }
+    (dir, specials)
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_by_every_command() {
+    let (dir, specials) = special_files();
+    let into = dir.path().join("into");
+    std::fs::create_dir(&into).unwrap();
+    for file in &specials {
+        let f = path_str(file);
+        let kind = if f.ends_with("pipe.md") {
+            "not a regular file (a named pipe)"
+        } else {
+            "not a regular file (a device)"
+        };
+        for args in [
+            vec!["cat", f],
+            vec!["toc", f],
+            vec![f],
+            vec!["bookmarks", f],
+            vec!["import", f, "--into", path_str(&into)],
+        ] {
+            let r = run_guarded(&args, Stdio::null());
+            assert_eq!(r.code(), Some(1), "{args:?}: {}", r.stderr);
+            let line = assert_one_error_line(&r, "a special file");
+            assert!(line.contains(kind), "{args:?}: {line}");
+        }
+        let r = run_guarded(&["list", f], Stdio::null());
+        assert_eq!(r.code(), Some(1), "{}", r.stderr);
+        assert!(assert_one_error_line(&r, "list").contains("is not a folder"));
+    }
+    assert!(std::fs::read_dir(&into).unwrap().next().is_none());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_special_file_in_a_folder_is_a_row_of_its_own() {
+    let (dir, _specials) = special_files();
+    let r = run_guarded(&["list", path_str(dir.path())], Stdio::null());
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    assert!(out.contains("A real article"), "{out}");
+    assert_eq!(out.matches("not a regular file").count(), 3, "{out}");
+    let r = run_guarded(&["list", "--json", path_str(dir.path())], Stdio::null());
+    let rows: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+    let errors: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["error"].as_str())
+        .collect();
+    assert_eq!(errors, ["not a regular file"; 3], "{rows}");
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_stdin_is_refused_from_its_first_bytes() {
+    for device in ["/dev/zero", "/dev/urandom"] {
+        for args in [["cat", "-"], ["toc", "-"], ["import", "-"]] {
+            let stdin = std::fs::File::open(device).unwrap();
+            let r = run_guarded(&args, Stdio::from(stdin));
+            assert_eq!(r.code(), Some(1), "{args:?} < {device}: {}", r.stderr);
+            let line = assert_one_error_line(&r, device);
+            assert!(line.contains("binary"), "{args:?} < {device}: {line}");
+        }
+    }
+}
+
+#[test]
+fn a_long_stdin_stops_at_the_import_limit() {
+    // 21 MB of text without a NUL: read to 20 MB and one byte, then refused.
+    let big = "<p>word</p>\n".repeat(21 * 1024 * 1024 / 12);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_with(
+        &["import", "-", "--into", path_str(dir.path())],
+        Some(big.as_bytes()),
+        &[],
+    );
+    assert_eq!(r.code(), Some(1), "{}", r.stderr);
+    assert!(
+        assert_one_error_line(&r, "too big").contains("too big (over 20971520 bytes)"),
+        "{}",
+        r.stderr
+    );
 }

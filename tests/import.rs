@@ -513,6 +513,32 @@ fn answer(mut stream: TcpStream) {
         );
         return;
     }
+    // A page in another encoding, with the charset in the header; under
+    // `/bare/` without its `<meta>` (the header alone tells), under
+    // `/lying/` with a header that a byte order mark overrules.
+    for (prefix, strip, lie) in [
+        ("/enc/", false, false),
+        ("/bare/", true, false),
+        ("/lying/", false, true),
+    ] {
+        if let Some(name) = path.strip_prefix(prefix) {
+            let Some((file, charset)) = ENCODED.iter().find(|(f, _)| *f == name) else {
+                break;
+            };
+            let mut body = std::fs::read(encoded(file)).expect("fixture");
+            if strip {
+                body = without_meta(&body);
+            }
+            let charset = if lie { "windows-1252" } else { charset };
+            respond(
+                &mut stream,
+                "200 OK",
+                &format!("Content-Type: text/html; charset={charset}\r\n"),
+                &body,
+            );
+            return;
+        }
+    }
     match path.as_str() {
         "/essay/article.html" => respond(
             &mut stream,
@@ -636,4 +662,183 @@ fn a_stalled_server_times_out() {
     let base = serve();
     let e = fetch(&format!("{base}/stall"), &small(1000, 300)).expect_err("timeout");
     assert!(format!("{e:#}").contains("timed out"), "{e:#}");
+}
+
+// ---- Other encodings ----
+
+/// The pages of `tests/fixtures/encodings/` (written for these tests), and
+/// the charset the server names for each.
+const ENCODED: &[(&str, &str)] = &[
+    ("windows-1252.html", "windows-1252"),
+    ("shift_jis.html", "Shift_JIS"),
+    ("gb18030.html", "GB18030"),
+    ("utf-16le.html", "UTF-16LE"),
+];
+
+fn encoded(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/encodings")
+        .join(name)
+}
+
+/// The bytes of a page without its `<meta ...>` line (ASCII in every
+/// ASCII-compatible encoding).
+fn without_meta(page: &[u8]) -> Vec<u8> {
+    let start = page
+        .windows(5)
+        .position(|w| w == b"<meta")
+        .expect("a meta tag");
+    let end = start
+        + page[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .expect("its end")
+        + 1;
+    [&page[..start], &page[end..]].concat()
+}
+
+/// What each page must read as: its title and a phrase with the
+/// characters an ASCII decoder would lose.
+fn expected(name: &str) -> (&'static str, &'static str) {
+    match name {
+        "windows-1252.html" => ("Café crème à l’été", "coûte 3 € à la terrasse"),
+        "shift_jis.html" => (
+            "ゆっくり読むこと",
+            "急いで読むことよりも多くのことを教えてくれる",
+        ),
+        "gb18030.html" => ("慢读的艺术", "𠀀这个字在编码里需要四个字节"),
+        "utf-16le.html" => ("Grüße aus Köln", "größer oder kleiner werden – die Stelle"),
+        other => panic!("no expectation for {other}"),
+    }
+}
+
+/// The one article imported into `dir`, checked against `name`'s page.
+fn check_encoded(name: &str, dir: &Path, from: &str) {
+    let (title, phrase) = expected(name);
+    let md_files: Vec<String> = files(dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".md"))
+        .collect();
+    assert_eq!(md_files.len(), 1, "{name} {from}: {md_files:?}");
+    let md = std::fs::read_to_string(dir.join(&md_files[0])).expect("utf-8 article");
+    assert!(
+        md.contains(&format!("title: \"{title}\"")),
+        "{name} {from}:\n{md}"
+    );
+    assert!(md.contains(phrase), "{name} {from}:\n{md}");
+    assert!(
+        !md.contains('\u{fffd}'),
+        "{name} {from}: a character was lost\n{md}"
+    );
+}
+
+#[test]
+fn pages_in_other_encodings_are_decoded_from_files() {
+    for (name, _) in ENCODED {
+        let file = encoded(name);
+        let (o, into, _config) = import(&[file.to_str().expect("utf-8 path")], None);
+        assert!(o.status.success(), "{name}: {}", err(&o));
+        check_encoded(name, into.path(), "from a file");
+        // And the same bytes on stdin.
+        let bytes = std::fs::read(&file).expect("fixture");
+        let (o, into, _config) = import(&["-"], Some(&bytes));
+        assert!(o.status.success(), "{name}: {}", err(&o));
+        check_encoded(name, into.path(), "from stdin");
+    }
+}
+
+#[test]
+fn pages_in_other_encodings_are_decoded_from_a_server() {
+    let base = serve();
+    for (name, _) in ENCODED {
+        // The UTF-16 page has no <meta> to strip: its byte order mark tells.
+        let prefixes: &[&str] = if name.starts_with("utf-16") {
+            &["/enc/", "/lying/"]
+        } else {
+            &["/enc/", "/bare/"]
+        };
+        for prefix in prefixes {
+            let url = format!("{base}{prefix}{name}");
+            let (o, into, _config) = import(&[&url], None);
+            assert!(o.status.success(), "{url}: {}", err(&o));
+            check_encoded(name, into.path(), prefix);
+        }
+    }
+}
+
+#[test]
+fn the_header_charset_comes_before_the_meta() {
+    // A Shift_JIS page whose <meta> wrongly says windows-1252, served with
+    // the right charset in the header: the header wins.
+    let page = std::fs::read(encoded("shift_jis.html")).expect("fixture");
+    let wrong = [
+        &b"<meta charset=\"windows-1252\">"[..],
+        &without_meta(&page)[..],
+    ]
+    .concat();
+    let page = longform::import::decode_html(wrong.clone(), Some("Shift_JIS")).expect("html");
+    assert!(page.contains("ゆっくり読むこと"), "{page}");
+    let page = longform::import::decode_html(wrong, None).expect("html");
+    assert!(!page.contains("ゆっくり読むこと"));
+}
+
+// ---- Deep nesting and the deadline ----
+
+/// A page of `n` nested `open`…`close` around one readable paragraph.
+fn nested(n: usize, open: &str, close: &str) -> String {
+    format!(
+        "<html><head><title>Deep</title></head><body>{}<p>{}</p>{}</body></html>",
+        open.repeat(n),
+        "A sentence of the article that must come through whole. ".repeat(20),
+        close.repeat(n)
+    )
+}
+
+#[test]
+fn a_hundred_thousand_nested_divs_import_within_five_seconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("deep.html");
+    std::fs::write(&page, nested(100_000, "<div>", "</div>")).unwrap();
+    let limits = FetchLimits {
+        deadline: Duration::from_secs(5),
+        ..FetchLimits::default()
+    };
+    let done = import_one(page.to_str().expect("utf-8"), dir.path(), &limits)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let md = std::fs::read_to_string(&done.path).unwrap();
+    assert!(
+        md.contains("A sentence of the article that must come through whole."),
+        "{md}"
+    );
+    // Nested inline elements too, which the parser's stack went through.
+    std::fs::write(&page, nested(100_000, "<b>", "</b>")).unwrap();
+    let done = import_one(page.to_str().expect("utf-8"), dir.path(), &limits)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    assert!(
+        std::fs::read_to_string(&done.path)
+            .unwrap()
+            .contains("come through whole")
+    );
+}
+
+#[test]
+fn a_slow_import_gives_up_at_the_deadline_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("slow.html");
+    // Deep lists are not capped (a list item's end tag may be left out),
+    // and take the extractor many seconds.
+    std::fs::write(&page, nested(100_000, "<ul><li>", "</li></ul>")).unwrap();
+    let limits = FetchLimits {
+        deadline: Duration::from_millis(200),
+        ..FetchLimits::default()
+    };
+    let e = import_one(page.to_str().expect("utf-8"), dir.path(), &limits).expect_err("too slow");
+    let line = format!("{e:#}");
+    assert!(line.contains("gave up after 0.2 s"), "{line}");
+    assert!(!line.contains('\n'), "{line}");
+    assert!(files(dir.path()).iter().all(|f| !f.ends_with(".md")));
+    // The fetch counts towards the same deadline.
+    let base = serve();
+    let e = import_one(&format!("{base}/stall"), dir.path(), &limits).expect_err("stalled");
+    assert!(format!("{e:#}").contains("timed out after 0.2 s"), "{e:#}");
 }

@@ -1243,6 +1243,37 @@ fn an_edit_on_disk_is_reloaded_in_place() {
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
 
+/// The open article replaced by a named pipe: the reload is refused
+/// without opening the pipe (which would wait for a writer), the loaded
+/// text stays, and the keys still work.
+#[test]
+fn a_named_pipe_in_place_of_the_article_is_not_reloaded() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("essay.md");
+    std::fs::copy(SLOW_WEB, &path).expect("copy");
+    let mut t = Term::open(&[path.to_str().expect("utf-8 path")], 30, 100);
+    let mut screen = t.wait_for("the essay", at_start("The Slow Web"));
+    let last = screen.body().last().cloned().unwrap_or_default();
+    t.send(" ");
+    screen = t.wait_for("a page down", |s| s.body()[0] == last);
+    std::fs::remove_file(&path).expect("remove");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let kept = t.wait_for("the refusal", |s| {
+        s.status().contains("showing the text loaded before")
+    });
+    assert_eq!(kept.body(), screen.body());
+    let next = kept.body().last().cloned().unwrap_or_default();
+    t.send(" ");
+    t.wait_for("another page down", |s| s.body()[0] == next);
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
 /// An external link opens with the system's opener (here a stand-in
 /// `xdg-open` first on the PATH) only after a second Enter; a `file:` link
 /// is refused; with `links.osc8` the link is also written as an OSC 8

@@ -21,11 +21,46 @@ pub const MAX_TOTAL: usize = 1024;
 /// Elements that are never closed, or whose end tag may be left out:
 /// they are not counted.
 const UNCOUNTED: &[&[u8]] = &[
-    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
-    b"source", b"track", b"wbr", b"param", b"keygen", b"frame", b"basefont", b"bgsound",
-    b"image", b"p", b"li", b"dt", b"dd", b"rt", b"rp", b"rb", b"rtc", b"optgroup", b"option",
-    b"colgroup", b"caption", b"thead", b"tbody", b"tfoot", b"tr", b"td", b"th", b"html",
-    b"head", b"body",
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"source",
+    b"track",
+    b"wbr",
+    b"param",
+    b"keygen",
+    b"frame",
+    b"basefont",
+    b"bgsound",
+    b"image",
+    b"p",
+    b"li",
+    b"dt",
+    b"dd",
+    b"rt",
+    b"rp",
+    b"rb",
+    b"rtc",
+    b"optgroup",
+    b"option",
+    b"colgroup",
+    b"caption",
+    b"thead",
+    b"tbody",
+    b"tfoot",
+    b"tr",
+    b"td",
+    b"th",
+    b"html",
+    b"head",
+    b"body",
 ];
 
 /// Elements whose content is raw text, where a `<div` is not a tag.
@@ -173,7 +208,10 @@ mod tests {
     #[test]
     fn deep_chains_lose_their_deepest_tags_and_keep_the_text() {
         let html = "<div><DIV><span id=\"a>b\">text</span></DIV></div><p>after</p>";
-        assert_eq!(cap_nesting(html, 5, 2), "<div><DIV>text</DIV></div><p>after</p>");
+        assert_eq!(
+            cap_nesting(html, 5, 2),
+            "<div><DIV>text</DIV></div><p>after</p>"
+        );
         let deep = format!("{}x{}", "<div>".repeat(1000), "</div>".repeat(1000));
         let capped = cap_nesting(&deep, 3, 100);
         assert_eq!(capped, "<div><div><div>x</div></div></div>");
@@ -187,7 +225,10 @@ mod tests {
             "<div><!-- <div><div> --><script>'<div><div>'</script><div>x</div></div>"
         );
         // An unclosed script: the rest is raw text.
-        assert!(matches!(cap_nesting("<script><div><div><div>", 1, 100), Cow::Borrowed(_)));
+        assert!(matches!(
+            cap_nesting("<script><div><div><div>", 1, 100),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -207,6 +248,9 @@ mod tests {
 
     #[test]
     fn stray_end_tags_are_kept() {
-        assert_eq!(cap_nesting("</div></span>x<div>", 1, 100), "</div></span>x<div>");
+        assert_eq!(
+            cap_nesting("</div></span>x<div>", 1, 100),
+            "</div></span>x<div>"
+        );
     }
 }
