@@ -1,11 +1,14 @@
 //! Plain text → `Document`: structure inferred from a page copied out of a
-//! browser or a `.txt` export. Paragraphs are runs of lines between blank
-//! lines, with their hard wraps joined; a short line standing alone at the top
-//! is the title, a "By …" line under it the author, short lines standing alone
-//! between paragraphs are section headings, bulleted lines are list items, and
-//! trailing page furniture ("Leave a Reply", "Share this:") is dimmed. The
-//! inference is conservative and never drops text: whatever is not recognised
-//! stays a paragraph.
+//! browser, a `.txt` export, a Project Gutenberg book or an RFC. Paragraphs
+//! are runs of lines between blank lines, with their hard wraps joined (a
+//! word split by a hyphen at a line end is joined again); indented verse and
+//! blocks laid out in columns keep their lines. A short line standing alone
+//! at the top is the title, a "By …" line under it the byline, bulleted
+//! lines are list items, and section headings are found by weighing the
+//! evidence for each line that stands alone (`heading`). Page furniture
+//! (`furniture`) and trailing comment forms are dimmed and kept out of the
+//! outline and the word count. Nothing is ever dropped: whatever is not
+//! recognised stays a paragraph.
 //!
 //! This module only decides the structure. It states it as the same event
 //! stream that pulldown-cmark gives the Markdown builder in `parse`, and lets
@@ -13,20 +16,20 @@
 //! Markdown rules for stand-ins, exact source mapping, spacing, list markers,
 //! heading slugs, words and the fingerprint, with no second copy of them.
 
+mod furniture;
+mod heading;
+
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
 
 use super::{Builder, sanitize};
-use crate::document::Document;
+use crate::document::{Document, Flags, block_spans, count_words};
+use heading::{Context, Placement};
 
 /// A title has fewer characters than this.
 const TITLE_MAX: usize = 100;
-/// A section heading has fewer characters than this: subheads are short, and
-/// a longer line without a full stop is more likely a fragment of prose.
-const HEADING_MAX: usize = 80;
-/// A boilerplate line ("Leave a Reply") has fewer characters than this.
-const BOILERPLATE_MAX: usize = 60;
 
 /// Parse a plain-text article. Offsets in the result are offsets into
 /// `source`, which the caller has already stripped of any byte order mark (a
@@ -35,77 +38,158 @@ pub fn parse_text(source: &str) -> Document {
     parse_text_shared(&std::sync::Arc::from(source))
 }
 
+/// How a chunk of lines is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Body,
+    Furniture,
+    Site,
+    Title,
+    Byline,
+    Rule,
+    /// A heading of this level, of the chunk's first line, its first two
+    /// lines (a number over its title, a wrapped title), or its first line
+    /// over an underline.
+    Heading(u8, HeadingForm),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HeadingForm {
+    OneLine,
+    TwoLines,
+    Underlined,
+}
+
 /// `parse_text` of a shared text, which the document's spans read their
 /// text from (`Document::text`).
 pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     let source: &str = shared;
     let lines = split_lines(source);
-    let chunks = chunks(&lines);
     let text = |l: &Line| &source[l.text.clone()];
+    let texts: Vec<&str> = lines.iter().map(text).collect();
+    let raws: Vec<&str> = lines.iter().map(|l| &source[l.line.clone()]).collect();
+    let dim_lines = furniture::furniture(&raws, &texts);
+    let chunks = chunks(&lines, &dim_lines);
     let chunk_lines = |c: usize| &lines[chunks[c].clone()];
     let shapes: Vec<Shape> = (0..chunks.len())
         .map(|c| Shape::of(chunk_lines(c), &text))
         .collect();
-
-    let header = Header::infer(&shapes, &chunks, &lines, &text);
-    let header_end = header.end();
-    let first_prose = (header_end..chunks.len()).find(|&c| shapes[c].prose);
-    // Page furniture is only looked for in the second half of the text and
-    // after the article has begun, so that a paragraph that mentions
-    // "Comments" early on is never taken for it.
-    let boilerplate = first_prose
-        .and_then(|p| {
-            (p + 1..chunks.len()).find(|&c| {
-                let head = &chunk_lines(c)[0];
-                head.line.start * 2 >= source.len() && is_boilerplate(text(head))
-            })
+    let mut roles: Vec<Role> = (0..chunks.len())
+        .map(|c| {
+            if dim_lines[chunks[c].start] {
+                Role::Furniture
+            } else if shapes[c].rule {
+                Role::Rule
+            } else {
+                Role::Body
+            }
         })
-        .unwrap_or(chunks.len());
-
-    let is_heading = |c: usize| {
-        let shape = &shapes[c];
-        let next_is_prose = c + 1 < boilerplate && shapes[c + 1].prose;
-        if !shape.heading || !next_is_prose || c < header_end || c >= boilerplate {
-            return false;
+        .collect();
+    // The article's own chunks, furniture left out: what the title,
+    // headings and their neighbours are looked for in.
+    let body: Vec<usize> = (0..chunks.len())
+        .filter(|&c| roles[c] != Role::Furniture)
+        .collect();
+    let body_chunks: Vec<Range<usize>> = body.iter().map(|&c| chunks[c].clone()).collect();
+    let body_shapes: Vec<Shape> = body.iter().map(|&c| shapes[c]).collect();
+    let header = Header::infer(&body_shapes, &body_chunks, &lines, &text);
+    for (chunk, role) in [
+        (header.site, Role::Site),
+        (header.title, Role::Title),
+        (header.byline, Role::Byline),
+    ] {
+        if let Some(k) = chunk {
+            roles[body[k]] = role;
         }
-        let prev = c.checked_sub(1).map(|p| &shapes[p]);
-        // Between paragraphs: a line standing alone before the article has
-        // begun is more likely a dateline or a caption than a subhead.
-        let between_paragraphs =
-            first_prose.is_some_and(|p| c > p) && prev.is_some_and(|p| p.prose || p.list || p.rule);
-        // A numbered section line ("1. Beginnings", "Part Two") is a strong
-        // sign by itself, and may follow the title directly; but not when the
-        // line before it is numbered the same way, which makes both of them
-        // items of a list spaced out with blank lines.
-        let numbered_section =
-            shape.section && !(shape.numbered && prev.is_some_and(|p| p.numbered));
-        between_paragraphs || numbered_section
-    };
+    }
+    let header_end = header.end();
 
+    let measure = Measure::of(&body, &chunks, &shapes, &lines, &text);
+    let headings = find_headings(
+        &body[header_end.min(body.len())..],
+        &chunks,
+        &shapes,
+        &lines,
+        &text,
+        &measure,
+    );
+    for (c, level, form) in headings {
+        roles[c] = Role::Heading(level, form);
+    }
+
+    // Trailing page furniture: only looked for in the second half of the
+    // text and after the article has begun, so that a paragraph that
+    // mentions "Comments" early on is never taken for it.
+    let first_prose = body[header_end.min(body.len())..]
+        .iter()
+        .copied()
+        .find(|&c| shapes[c].prose && roles[c] == Role::Body);
+    let trailer = first_prose.and_then(|p| {
+        (p + 1..chunks.len()).find(|&c| {
+            let head = &chunk_lines(c)[0];
+            head.line.start * 2 >= source.len() && furniture::starts_trailer(text(head))
+        })
+    });
+    if let Some(t) = trailer {
+        roles[t..].fill(Role::Furniture);
+    }
+    // The publisher's notices under their own heading (an RFC's status and
+    // copyright): the heading stays in the outline, its text is dimmed.
+    let mut notice = false;
+    for (role, range) in roles.iter_mut().zip(&chunks) {
+        match role {
+            Role::Heading(..) => notice = furniture::is_notice_section(text(&lines[range.start])),
+            Role::Body if notice => *role = Role::Furniture,
+            _ => {}
+        }
+    }
+
+    let split_words = hyphen_words(source, &lines);
     let mut out = Emitter {
         src: source,
         builder: Builder::new(source),
+        words: &split_words,
     };
     for (c, range) in chunks.iter().enumerate() {
         let chunk = &lines[range.clone()];
-        if header.site == Some(c) {
-            out.paragraph(chunk, Join::Soft, true);
-        } else if header.title == Some(c) {
-            out.heading(HeadingLevel::H1, &chunk[0]);
-            if chunk.len() > 1 {
-                out.paragraph(&chunk[1..], Join::Hard, false);
+        let keep = measure.keeps_lines(chunk, &text);
+        match roles[c] {
+            Role::Site => out.paragraph(chunk, Join::Soft, true),
+            Role::Title => {
+                out.heading(HeadingLevel::H1, &chunk[..1]);
+                if chunk.len() > 1 {
+                    out.paragraph(&chunk[1..], Join::Hard, false);
+                }
             }
-        } else if header.byline == Some(c) {
-            out.paragraph(chunk, Join::Hard, false);
-        } else if shapes[c].rule {
-            out.rule(&chunk[0]);
-        } else if is_heading(c) {
-            out.heading(HeadingLevel::H2, &chunk[0]);
-        } else {
-            out.body(chunk, c >= boilerplate, &text);
+            Role::Byline => out.paragraph(chunk, Join::Hard, false),
+            Role::Rule => out.rule(&chunk[0]),
+            Role::Heading(level, form) => {
+                let n = if form == HeadingForm::TwoLines { 2 } else { 1 };
+                out.heading(heading_level(level), &chunk[..n]);
+                // An underline is markup, as in Markdown.
+                let rest = if form == HeadingForm::Underlined {
+                    2
+                } else {
+                    n
+                };
+                if chunk.len() > rest {
+                    out.body(&chunk[rest..], false, keep, &text);
+                }
+            }
+            Role::Furniture => out.body(chunk, true, keep, &text),
+            Role::Body => out.body(chunk, false, keep, &text),
         }
     }
     let mut doc = out.builder.finish();
+    // Dimmed text is not the article's: its words are not counted.
+    for block in &mut doc.blocks {
+        let shown: String = block_spans(&block.kind)
+            .filter(|s| !s.flags.contains(Flags::HTML))
+            .map(|s| s.text(source))
+            .collect();
+        block.words = count_words(&shown);
+    }
+    super::count_words_before(&mut doc);
     doc.fingerprint = super::fingerprint(source);
     doc.text = std::sync::Arc::clone(shared);
     // The title and byline are blocks of the text already: no header.
@@ -119,7 +203,294 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             .map(|h| h.text.clone());
     }
     doc.meta.author = header.author_line.and_then(|l| byline(text(&lines[l])));
+    // A mail-style header names them when the text does not.
+    if doc.meta.title.is_none() {
+        doc.meta.title = furniture::header_field(&texts, "title").map(sanitize);
+    }
+    if doc.meta.author.is_none() {
+        doc.meta.author = furniture::header_field(&texts, "author")
+            .map(|a| sanitize(a.split(" <").next().unwrap_or(a)));
+    }
     doc
+}
+
+fn heading_level(level: u8) -> HeadingLevel {
+    match level {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// The column of the body text, and its width: what a heading's place is
+/// judged against, and what tells verse and laid-out blocks from prose.
+struct Measure {
+    /// The indent of most lines of running text.
+    indent: usize,
+    /// The width of the text, indent included: the longer lines of running
+    /// text.
+    width: usize,
+}
+
+impl Measure {
+    fn of<'s>(
+        body: &[usize],
+        chunks: &[Range<usize>],
+        shapes: &[Shape],
+        lines: &[Line],
+        text: &impl Fn(&Line) -> &'s str,
+    ) -> Measure {
+        let mut indents: HashMap<usize, usize> = HashMap::new();
+        let mut widths = Vec::new();
+        for &c in body
+            .iter()
+            .filter(|&&c| shapes[c].prose && chunks[c].len() > 1)
+        {
+            for line in &lines[chunks[c].clone()] {
+                *indents.entry(line.indent).or_default() += 1;
+                widths.push(line.indent + text(line).chars().count());
+            }
+        }
+        let indent = indents
+            .into_iter()
+            .max_by_key(|&(indent, n)| (n, std::cmp::Reverse(indent)))
+            .map_or(0, |(indent, _)| indent);
+        widths.sort_unstable();
+        let width = widths.get(widths.len() * 9 / 10).copied().unwrap_or(72);
+        Measure { indent, width }
+    }
+
+    fn placement(&self, indent: usize, chars: usize) -> Placement {
+        if indent < self.indent {
+            return Placement::Outdented;
+        }
+        if indent < self.indent + 2 {
+            return Placement::Body;
+        }
+        let centre = indent + chars / 2;
+        let slack = (self.width / 8).max(3);
+        if indent >= self.indent + 4 && centre.abs_diff(self.width / 2) <= slack {
+            Placement::Centred
+        } else {
+            Placement::Indented
+        }
+    }
+
+    /// Lines that mean to be lines: every one indented past the body
+    /// (verse, a quotation, code), or laid out in columns.
+    fn keeps_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> bool {
+        chunk.len() > 1
+            && (chunk.iter().all(|l| l.indent >= self.indent + 2)
+                || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len())
+    }
+}
+
+/// The chunks among `body` (in order, furniture left out) that are
+/// headings, with their level and form.
+fn find_headings<'s>(
+    body: &[usize],
+    chunks: &[Range<usize>],
+    shapes: &[Shape],
+    lines: &[Line],
+    text: &impl Fn(&Line) -> &'s str,
+    measure: &Measure,
+) -> Vec<(usize, u8, HeadingForm)> {
+    let first = |c: usize| &lines[chunks[c].start];
+    // The text a heading candidate is judged by, and its form.
+    let candidate = |c: usize| -> Option<(String, HeadingForm)> {
+        let chunk = &lines[chunks[c].clone()];
+        let shape = &shapes[c];
+        if shape.rule || shape.list {
+            return None;
+        }
+        if chunk.len() >= 2 && heading::underline(text(&chunk[1]), text(&chunk[0])).is_some() {
+            return Some((text(&chunk[0]).to_string(), HeadingForm::Underlined));
+        }
+        if chunk.len() == 1 {
+            return Some((text(&chunk[0]).to_string(), HeadingForm::OneLine));
+        }
+        let (a, b) = (&chunk[0], &chunk[1]);
+        (chunk.len() == 2 && heading::two_line_heading(text(a), a.indent, text(b), b.indent))
+            .then(|| (format!("{} {}", text(a), text(b)), HeadingForm::TwoLines))
+    };
+    let candidates: Vec<Option<(String, HeadingForm)>> =
+        body.iter().map(|&c| candidate(c)).collect();
+    // Lines laid out mostly in signs: a diagram, a table of figures.
+    let figure = |k: usize| {
+        body.get(k).is_some_and(|&c| {
+            let chunk = &lines[chunks[c].clone()];
+            let letters: usize = chunk
+                .iter()
+                .map(|l| text(l).chars().filter(|c| c.is_alphabetic()).count())
+                .sum();
+            let all: usize = chunk.iter().map(|l| text(l).chars().count()).sum();
+            measure.keeps_lines(chunk, text) && letters * 2 < all
+        })
+    };
+    // Running text, not a figure.
+    let prose = |k: usize| body.get(k).is_some_and(|&c| shapes[c].prose) && !figure(k);
+    let avg_line = |k: usize| -> Option<usize> {
+        let &c = body.get(k)?;
+        if !prose(k) {
+            return None;
+        }
+        let chunk = &lines[chunks[c].clone()];
+        Some(chunk.iter().map(|l| text(l).chars().count()).sum::<usize>() / chunk.len())
+    };
+    let mut seen_prose = false;
+    let contexts: Vec<Context> = (0..body.len())
+        .map(|k| {
+            let c = body[k];
+            let before = seen_prose;
+            seen_prose |= prose(k);
+            let Some((line, _)) = &candidates[k] else {
+                return Context::default();
+            };
+            let chars = line.chars().count();
+            let blank_lines_before = chunks[c].start.checked_sub(1).map_or(2, |i| {
+                lines[..=i]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.is_blank())
+                    .count()
+            });
+            let neighbours: Vec<usize> = [k.checked_sub(1), Some(k + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(avg_line)
+                .collect();
+            let much_shorter = !neighbours.is_empty()
+                && chars * 2 < neighbours.iter().sum::<usize>() / neighbours.len();
+            let prev_single = k
+                .checked_sub(1)
+                .filter(|&p| chunks[body[p]].len() == 1)
+                .map(|p| text(first(body[p])));
+            Context {
+                followed_by_prose: prose(k + 1),
+                followed_by_heading: candidates.get(k + 1).is_some_and(Option::is_some)
+                    && prose(k + 2),
+                follows_prose: k
+                    .checked_sub(1)
+                    .is_some_and(|p| prose(p) || shapes[body[p]].list || shapes[body[p]].rule),
+                before_article: !before,
+                blank_lines_before,
+                placement: measure.placement(first(c).indent, chars),
+                siblings: false,
+                much_shorter,
+                after_number: prev_single.is_some_and(|p| {
+                    heading::is_bare_number(p)
+                        && !matches!(
+                            heading::section_number(p),
+                            Some((heading::Numbering::Arabic(_), _))
+                        )
+                }),
+                off_pattern: false,
+                by_figure: k.checked_sub(1).is_some_and(figure)
+                    || body
+                        .get(k + 1)
+                        .is_some_and(|&n| heading::is_caption(text(first(n)))),
+                glued: blank_lines_before == 0,
+                spaced_list: heading::arabic_number(line).is_some_and(|(depth, n)| {
+                    let neighbour = |j: Option<usize>, want: u32| {
+                        j.and_then(|j| candidates.get(j)?.as_ref())
+                            .and_then(|(l, _)| heading::arabic_number(l))
+                            == Some((depth, want))
+                    };
+                    neighbour(k.checked_sub(1), n.wrapping_sub(1)) || neighbour(Some(k + 1), n + 1)
+                }),
+            }
+        })
+        .collect();
+    // Siblings: lines of one pattern that each have some evidence already.
+    let mut patterns: HashMap<heading::Pattern, usize> = HashMap::new();
+    let pattern_of = |k: usize| {
+        let (line, _) = candidates[k].as_ref()?;
+        heading::pattern(line, contexts[k].placement)
+    };
+    for k in 0..body.len() {
+        let Some(p) = pattern_of(k) else { continue };
+        let (line, _) = candidates[k].as_ref().expect("a pattern has a line");
+        if heading::evidence(line, &contexts[k]) >= 1.5 {
+            *patterns.entry(p).or_default() += 1;
+        }
+    }
+    // An article whose headings share a pattern asks more of a line that
+    // shares none.
+    let patterned = patterns.values().any(|&n| n >= 3);
+    let mut levels: Vec<char> = Vec::new();
+    let mut out = Vec::new();
+    for k in 0..body.len() {
+        let Some((line, form)) = &candidates[k] else {
+            continue;
+        };
+        let c = body[k];
+        let level = match form {
+            HeadingForm::Underlined => {
+                let mark = heading::underline(text(&lines[chunks[c].start + 1]), text(first(c)))
+                    .unwrap_or('=');
+                let at = levels.iter().position(|&m| m == mark).unwrap_or_else(|| {
+                    levels.push(mark);
+                    levels.len() - 1
+                });
+                out.push((c, (at + 2).min(6) as u8, *form));
+                continue;
+            }
+            _ => match heading::section_number(line) {
+                Some((heading::Numbering::Arabic(depth), _)) => (depth + 1).min(6) as u8,
+                _ if contexts[k].after_number => 3,
+                _ => 2,
+            },
+        };
+        let mut cx = contexts[k];
+        cx.siblings = pattern_of(k).is_some_and(|p| patterns.get(&p).is_some_and(|&n| n >= 3));
+        cx.off_pattern = patterned && !cx.siblings;
+        if heading::evidence(line, &cx) >= heading::THRESHOLD {
+            out.push((c, level, *form));
+        }
+    }
+    out
+}
+
+/// The words of the text that a hyphen at a line end might have split:
+/// every word of the text, in lower case, when any line ends in a
+/// hyphenated word.
+fn hyphen_words(source: &str, lines: &[Line]) -> HashSet<String> {
+    let any = lines
+        .iter()
+        .any(|l| split_at_end(&source[l.text.clone()]).is_some());
+    if !any {
+        return HashSet::new();
+    }
+    source
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.len() > 2)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The letters before a hyphen that ends a line (`exam-`), if it does.
+fn split_at_end(line: &str) -> Option<&str> {
+    let stem = line.strip_suffix('-')?;
+    let start = stem
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map(|(i, _)| i)?;
+    Some(&stem[start..])
+}
+
+/// The letters a line starts with, when it starts in lower case.
+fn lower_start(line: &str) -> Option<&str> {
+    let end = line
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(line.len(), |(i, _)| i);
+    let word = &line[..end];
+    word.starts_with(char::is_lowercase).then_some(word)
 }
 
 /// One line of the source.
@@ -129,6 +500,8 @@ struct Line {
     line: Range<usize>,
     /// The line without the whitespace around it: the text that is kept.
     text: Range<usize>,
+    /// The columns before the text (a tab to the next multiple of 8).
+    indent: usize,
 }
 
 impl Line {
@@ -156,10 +529,16 @@ fn split_lines(src: &str) -> Vec<Line> {
             let raw = &src[start..i];
             let body = raw.trim_start_matches(is_space);
             let lead = raw.len() - body.len();
+            let indent = raw[..lead].chars().fold(0, |col, c| match c {
+                '\t' => (col / 8 + 1) * 8,
+                '\u{feff}' | '\u{c}' => col,
+                _ => col + 1,
+            });
             let body = body.trim_end_matches(is_space);
             lines.push(Line {
                 line: start..i,
                 text: start + lead..start + lead + body.len(),
+                indent,
             });
             if at_end {
                 break;
@@ -177,18 +556,21 @@ fn split_lines(src: &str) -> Vec<Line> {
     lines
 }
 
-/// The runs of non-blank lines, as ranges of line indices.
-fn chunks(lines: &[Line]) -> Vec<Range<usize>> {
+/// The runs of non-blank lines, as ranges of line indices; a run is also
+/// cut where furniture starts or ends, so that a chunk is all furniture or
+/// none.
+fn chunks(lines: &[Line], furniture: &[bool]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut start = None;
+    let mut start: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
-        match (line.is_blank(), start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                out.push(s..i);
-                start = None;
-            }
-            _ => {}
+        if let Some(s) = start
+            && (line.is_blank() || furniture[i] != furniture[s])
+        {
+            out.push(s..i);
+            start = None;
+        }
+        if !line.is_blank() && start.is_none() {
+            start = Some(i);
         }
     }
     if let Some(s) = start {
@@ -198,18 +580,12 @@ fn chunks(lines: &[Line]) -> Vec<Range<usize>> {
 }
 
 /// What a chunk looks like, judged on its own.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Shape {
     /// Running text: what a heading must be followed by.
     prose: bool,
-    /// One line that could be a section heading.
-    heading: bool,
     /// One line that could be a title, or the site name above one.
     title: bool,
-    /// A numbered section line: "1. Beginnings", "II. The Argument", "Part One".
-    section: bool,
-    /// Starts like an item of a numbered list: "1." or "1)".
-    numbered: bool,
     /// Starts with a list.
     list: bool,
     /// A line of `* * *` or `-----`: a scene break.
@@ -222,13 +598,13 @@ impl Shape {
         let single = lines.len() == 1;
         let rule = single && is_rule(first);
         let list = list_start(lines, text).is_some_and(|(at, _)| at == 0);
-        let heading = single && !rule && is_heading_line(first);
+        // A line alone is running text when it is long or ends a sentence.
+        let sentence = first.chars().count() >= 60
+            || matches!(last_significant(first), Some('.' | ',' | ';' | '…'))
+            || first.starts_with(['"', '“', '‘', '\'']);
         Shape {
-            prose: !rule && !list && !heading,
-            heading,
+            prose: !rule && !list && (!single || sentence),
             title: !rule && !list && is_title_line(first),
-            section: single && is_section_line(first),
-            numbered: number(first).is_some(),
             list,
             rule,
         }
@@ -283,6 +659,17 @@ impl Header {
                 author_line,
             }
         };
+        // A kicker (a section or site name) over the title, hard-wrapped
+        // onto a few short lines.
+        let kicker = chunks.len() > 1
+            && (2..=3).contains(&chunks[0].len())
+            && lines[chunks[0].clone()]
+                .iter()
+                .all(|l| is_title_line(text(l)))
+            && titled(1);
+        if kicker {
+            return header(Some(0), 1);
+        }
         if !titled(0) || chunks.len() == 1 && chunks[0].len() == 1 {
             // A lone line is not a title either: there is nothing for it to
             // stand above.
@@ -324,12 +711,14 @@ enum Join {
 }
 
 /// Feeds the Markdown builder the events that describe the structure.
-struct Emitter<'s> {
+struct Emitter<'s, 'w> {
     src: &'s str,
     builder: Builder<'s>,
+    /// The words of the article, for a word split at a line end.
+    words: &'w HashSet<String>,
 }
 
-impl<'s> Emitter<'s> {
+impl<'s> Emitter<'s, '_> {
     fn event(&mut self, event: Event<'s>, range: Range<usize>) {
         self.builder.event(event, range);
     }
@@ -359,8 +748,9 @@ impl<'s> Emitter<'s> {
     /// first line's text, after any list marker). A line break maps to the
     /// offset of the line end it replaces.
     fn lines(&mut self, lines: &[Line], first: usize, join: Join, dim: bool) {
+        let mut joined = false;
         for (i, line) in lines.iter().enumerate() {
-            if i > 0 {
+            if i > 0 && !joined {
                 let eol = lines[i - 1].line.end;
                 let event = match join {
                     Join::Soft => Event::SoftBreak,
@@ -369,7 +759,24 @@ impl<'s> Emitter<'s> {
                 self.event(event, eol..line.line.start);
             }
             let start = if i == 0 { first } else { line.text.start };
-            self.piece(start..line.text.end, dim);
+            let mut end = line.text.end;
+            // A word split by a hyphen at the line end is joined to the
+            // next line's start: without the hyphen when the whole word
+            // occurs in the article ("exam-" "ple"), else with it
+            // ("self-" "evident").
+            joined = false;
+            if join == Join::Soft
+                && let Some(next) = lines.get(i + 1)
+                && let Some(stem) = split_at_end(&self.src[start..end])
+                && let Some(tail) = lower_start(&self.src[next.text.clone()])
+            {
+                joined = true;
+                let whole = format!("{stem}{tail}").to_lowercase();
+                if self.words.contains(&whole) {
+                    end -= 1;
+                }
+            }
+            self.piece(start..end, dim);
         }
     }
 
@@ -380,16 +787,18 @@ impl<'s> Emitter<'s> {
         self.end(&Tag::Paragraph, range);
     }
 
-    fn heading(&mut self, level: HeadingLevel, line: &Line) {
+    /// A heading of one line, or of two lines that are one title.
+    fn heading(&mut self, level: HeadingLevel, lines: &[Line]) {
         let tag = Tag::Heading {
             level,
             id: None,
             classes: Vec::new(),
             attrs: Vec::new(),
         };
-        self.start(tag.clone(), line.text.clone());
-        self.piece(line.text.clone(), false);
-        self.end(&tag, line.text.clone());
+        let range = span(lines);
+        self.start(tag.clone(), range.clone());
+        self.lines(lines, range.start, Join::Soft, false);
+        self.end(&tag, range);
     }
 
     fn rule(&mut self, line: &Line) {
@@ -398,7 +807,11 @@ impl<'s> Emitter<'s> {
 
     /// Running text: a paragraph, or a list, or a paragraph that introduces
     /// a list ("Three things:" over bulleted lines).
-    fn body(&mut self, lines: &[Line], dim: bool, text: &impl Fn(&Line) -> &'s str) {
+    fn body(&mut self, lines: &[Line], dim: bool, keep: bool, text: &impl Fn(&Line) -> &'s str) {
+        if keep {
+            self.paragraph(lines, Join::Hard, dim);
+            return;
+        }
         let Some((at, kind)) = list_start(lines, text) else {
             self.paragraph(lines, Join::Soft, dim);
             return;
@@ -548,69 +961,8 @@ fn is_title_line(line: &str) -> bool {
             Some('.' | '!' | '?' | ':' | ';' | ',' | '…')
         )
         && bullet(line).is_none()
-        && !is_section_line(line)
+        && heading::section_number(line).is_none()
         && !is_rule(line)
-}
-
-/// A line that could be a section heading: short, with no full stop or
-/// other ending that makes it a sentence or a lead-in (a question may be a
-/// heading), not a list item, and not starting in lower case, which is how a
-/// stray fragment of a sentence starts.
-fn is_heading_line(line: &str) -> bool {
-    shorter_than(line, HEADING_MAX)
-        && line.chars().any(char::is_alphanumeric)
-        && !matches!(
-            last_significant(line),
-            Some('.' | '!' | ':' | ';' | ',' | '…')
-        )
-        && bullet(line).is_none()
-        && !is_rule(line)
-        && !line
-            .chars()
-            .find(|c| c.is_alphabetic())
-            .is_some_and(char::is_lowercase)
-}
-
-/// A numbered section line: "1. Beginnings", "2.3 Results", "II. The
-/// Argument", "Part One", "Chapter 3: The Storm".
-fn is_section_line(line: &str) -> bool {
-    if number(line).is_some() {
-        return true;
-    }
-    let mut words = line.split_whitespace();
-    let (Some(first), Some(second)) = (words.next(), words.next()) else {
-        return false;
-    };
-    let bare = first.trim_end_matches(['.', ')']);
-    let dotted = bare.contains('.')
-        && bare
-            .split('.')
-            .all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
-    let roman = bare.len() < first.len() && is_roman(bare);
-    let named = ["part", "chapter", "section", "book", "act"]
-        .iter()
-        .any(|w| first.eq_ignore_ascii_case(w))
-        && {
-            let n = second.trim_end_matches([':', '.', ',']);
-            (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                || is_roman(n)
-                || NUMBER_WORDS.iter().any(|w| n.eq_ignore_ascii_case(w))
-        };
-    dotted || roman || named
-}
-
-const NUMBER_WORDS: &[&str] = &[
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "last",
-];
-
-/// An upper-case Roman numeral. A single letter counts only for I, V and X,
-/// so that an initial such as "C. S. Lewis" is not a section number.
-fn is_roman(s: &str) -> bool {
-    (1..=7).contains(&s.len())
-        && s.bytes().all(|b| b"IVXLCDM".contains(&b))
-        && (s.len() > 1 || matches!(s, "I" | "V" | "X"))
 }
 
 /// A site name such as "example.com" or "www.example.org".
@@ -674,53 +1026,6 @@ fn byline(line: &str) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     (!clean.is_empty()).then_some(clean)
-}
-
-/// The first line of trailing page furniture: a comment form, share
-/// buttons, related links, a newsletter box.
-fn is_boilerplate(line: &str) -> bool {
-    if !shorter_than(line, BOILERPLATE_MAX) {
-        return false;
-    }
-    let lower = line
-        .trim_end_matches(|c: char| c == ':' || c == '.' || is_space(c))
-        .to_lowercase();
-    // "3 Comments", "12 thoughts on “The Title”".
-    let counted = lower.trim_start_matches(|c: char| c.is_ascii_digit());
-    if counted.len() < lower.len() {
-        let counted = counted.trim_start();
-        return [
-            "comment",
-            "response",
-            "repl",
-            "thoughts on ",
-            "responses to ",
-        ]
-        .iter()
-        .any(|p| counted.starts_with(p));
-    }
-    const EXACT: &[&str] = &[
-        "comments",
-        "you may also like",
-        "you might also like",
-        "post navigation",
-        "like this",
-        "join the discussion",
-        "post a comment",
-        "add a comment",
-    ];
-    // WordPress runs "Leave a Reply Cancel reply" together on one line.
-    const PREFIX: &[&str] = &[
-        "leave a reply",
-        "leave a comment",
-        "share this",
-        "related posts",
-        "related articles",
-        "related stories",
-        "subscribe to our newsletter",
-        "sign up for our newsletter",
-    ];
-    EXACT.contains(&lower.as_str()) || PREFIX.iter().any(|p| lower.starts_with(p))
 }
 
 #[cfg(test)]
@@ -879,10 +1184,10 @@ mod tests {
             "Part One",
             "Chapter 3: The Storm",
         ] {
-            assert!(is_section_line(line), "{line}");
+            assert!(heading::section_number(line).is_some(), "{line}");
         }
-        for line in ["C. S. Lewis", "Part of it", "12", "2024 in review"] {
-            assert!(!is_section_line(line), "{line}");
+        for line in ["C. S. Lewis", "Part of it", "1234", "2024 in review"] {
+            assert!(heading::section_number(line).is_none(), "{line}");
         }
         let src = format!("On Walking\n\n1. Beginnings\n\n{PARA}\n\nII. The Argument\n\n{PARA}");
         let doc = parse_text(&src);
@@ -958,27 +1263,6 @@ mod tests {
         let doc = parse_text(&src);
         assert!(!(0..doc.blocks.len()).any(|b| dimmed(&doc, b)));
         assert_eq!(doc.headings[0].text, "Comments");
-    }
-
-    #[test]
-    fn boilerplate_phrases() {
-        for line in [
-            "Leave a Reply",
-            "3 Comments",
-            "Share this:",
-            "Related posts",
-            "12 thoughts on “X”",
-            "Subscribe to our newsletter",
-        ] {
-            assert!(is_boilerplate(line), "{line}");
-        }
-        for line in [
-            "Related",
-            "Comments are welcome here, and we read them all",
-            "Sharing",
-        ] {
-            assert!(!is_boilerplate(line), "{line}");
-        }
     }
 
     #[test]

@@ -1,0 +1,576 @@
+//! Page furniture in a plain-text article: the lines that came with the page
+//! rather than the article. A Project Gutenberg header and licence, the
+//! running heads, page footers and form feeds of an RFC, a mail-style header
+//! (`Title:`, `Author:`), an address block with e-mails, a copyright or
+//! licence notice, and the odd lines a pasted web page brings along: photo
+//! credits, `Filed under`, share and related-post lines, cookie notices,
+//! newsletter boxes. This module only finds them, line by line; the parser
+//! dims them and keeps them out of the outline and the word count. Nothing
+//! is dropped.
+
+use std::collections::HashMap;
+
+/// Which lines of the text are furniture. `raw` is each whole line, `text`
+/// the same line trimmed.
+pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
+    let mut dim = vec![false; text.len()];
+    gutenberg(text, &mut dim);
+    page_breaks(raw, text, &mut dim);
+    mail_header(text, &mut dim);
+    top_block(text, &mut dim);
+    for chunk in chunks(text) {
+        if chunk_is_furniture(&text[chunk.clone()]) {
+            dim[chunk].fill(true);
+        }
+    }
+    dim
+}
+
+/// A mail-style header at the top (`PEP: 8`, `Title: …`, `Author: …`): the
+/// value of one of its fields.
+pub(super) fn header_field<'s>(text: &[&'s str], field: &str) -> Option<&'s str> {
+    let end = mail_header_end(text)?;
+    text[..end].iter().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(field).then(|| value.trim())
+    })
+}
+
+/// The runs of non-blank lines, as ranges of line indices.
+fn chunks(text: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, line) in text.iter().enumerate() {
+        match (line.is_empty(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// The Project Gutenberg header (to its `*** START OF …` line, and the
+/// producer's credits under it) and footer (from `*** END OF …` or `End of
+/// Project Gutenberg's …`, with the licence). A publisher's advertisement
+/// between a book's `THE END` and the footer goes with the footer.
+fn gutenberg(text: &[&str], dim: &mut [bool]) {
+    let marker = |line: &str, word: &str| {
+        let upper = line.to_uppercase();
+        line.starts_with("***") && upper.contains(word) && upper.contains("PROJECT GUTENBERG")
+    };
+    let Some(start) = text.iter().position(|l| marker(l, "START OF")) else {
+        return;
+    };
+    dim[..=start].fill(true);
+    let credits = (start + 1..text.len()).find(|&i| !text[i].is_empty());
+    if let Some(c) = credits {
+        let lower = text[c].to_lowercase();
+        if [
+            "produced by",
+            "credits:",
+            "e-text prepared by",
+            "transcribed by",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        {
+            let end = (c..text.len())
+                .find(|&i| text[i].is_empty())
+                .unwrap_or(text.len());
+            dim[c..end].fill(true);
+        }
+    }
+    let end = (start + 1..text.len()).find(|&i| {
+        let lower = text[i].to_lowercase();
+        marker(text[i], "END OF")
+            || lower.starts_with("end of project gutenberg")
+            || lower.starts_with("end of the project gutenberg")
+    });
+    let Some(end) = end else {
+        return;
+    };
+    dim[end..].fill(true);
+    // "THE END" in the last lines of the book: what follows is the
+    // publisher's, not the author's.
+    let tail = end.saturating_sub(((end - start) / 50).max(100)).max(start);
+    if let Some(the_end) = (tail..end).find(|&i| text[i] == "THE END") {
+        dim[the_end + 1..end].fill(true);
+    }
+}
+
+/// Form feeds, page footers (`… [Page 12]`), and the running heads that
+/// start the next page: lines that begin `RFC 1234`, or short lines that
+/// come back verbatim on many pages.
+fn page_breaks(raw: &[&str], text: &[&str], dim: &mut [bool]) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for line in text.iter().filter(|l| !l.is_empty() && l.len() < 80) {
+        *seen.entry(line).or_default() += 1;
+    }
+    let running = |line: &str| is_rfc_running_head(line) || seen.get(line).is_some_and(|&n| n >= 3);
+    for i in 0..text.len() {
+        // A form feed on a line of its own.
+        let feed = raw[i].contains('\u{c}') && text[i].is_empty();
+        let footer = is_page_footer(text[i]);
+        if !feed && !footer {
+            continue;
+        }
+        dim[i] = true;
+        let mut j = i + 1;
+        while j < text.len() && text[j].is_empty() {
+            j += 1;
+        }
+        // Under a first running head, a short line seen on another page
+        // too (the chapter's name) is one as well.
+        for k in j..(j + 3).min(text.len()) {
+            let more = k > j && text[k].len() < 40 && seen.get(text[k]).is_some_and(|&n| n >= 2);
+            if text[k].is_empty() || !(running(text[k]) || more) {
+                break;
+            }
+            dim[k] = true;
+        }
+    }
+}
+
+/// `Fette & Melnikov     Standards Track     [Page 12]`, or `[Page ii]`
+/// alone.
+fn is_page_footer(line: &str) -> bool {
+    line.strip_suffix(']')
+        .and_then(|l| l.rsplit_once("[Page "))
+        .is_some_and(|(_, n)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `RFC 6455        The WebSocket Protocol        December 2011`.
+fn is_rfc_running_head(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    words.next() == Some("RFC")
+        && words
+            .next()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && line.contains("   ")
+}
+
+/// The end of a mail-style header at the very top: three or more
+/// `Field: value` lines, continued on indented lines.
+fn mail_header_end(text: &[&str]) -> Option<usize> {
+    let field = |line: &str| {
+        line.split_once(": ").is_some_and(|(key, _)| {
+            !key.is_empty()
+                && key.len() <= 20
+                && key.starts_with(|c: char| c.is_ascii_uppercase())
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+    };
+    let first = text.iter().position(|l| !l.is_empty())?;
+    let mut fields = 0;
+    let mut end = first;
+    while end < text.len() && !text[end].is_empty() {
+        if field(text[end]) {
+            fields += 1;
+        } else if fields == 0 {
+            return None;
+        }
+        end += 1;
+    }
+    (fields >= 3).then_some(end)
+}
+
+fn mail_header(text: &[&str], dim: &mut [bool]) {
+    if let Some(end) = mail_header_end(text) {
+        dim[..end].fill(true);
+    }
+}
+
+/// The block at the very top of a memo or a pasted page that is laid out in
+/// columns (`Network Working Group        G. Klyne`) or is a row of
+/// bracketed links: what a document series or a site puts above the title.
+fn top_block(text: &[&str], dim: &mut [bool]) {
+    let Some(first) = text.iter().position(|l| !l.is_empty()) else {
+        return;
+    };
+    let end = (first..text.len())
+        .find(|&i| text[i].is_empty())
+        .unwrap_or(text.len());
+    let block = &text[first..end];
+    let columns = block.iter().filter(|l| l.trim().contains("   ")).count();
+    if columns >= 2 || columns * 2 > block.len() || is_link_row(block[0]) {
+        dim[first..end].fill(true);
+    }
+}
+
+/// `[Search] [txt|html] [Tracker]`: a row of site links.
+fn is_link_row(line: &str) -> bool {
+    line.starts_with('[') && line.ends_with(']') && line.matches("] [").count() >= 2
+}
+
+/// A run of lines that is furniture as a whole.
+fn chunk_is_furniture(lines: &[&str]) -> bool {
+    let first = lines[0];
+    if lines.len() <= 2 && is_furniture_line(first) {
+        return true;
+    }
+    let lower = first.to_lowercase();
+    let copyright = (lower.starts_with("copyright") || first.starts_with('©'))
+        && first.chars().any(|c| c.is_ascii_digit());
+    let licence = lower.starts_with("permission is granted to")
+        || lower.starts_with("this document has been placed in the public domain");
+    let emacs = lines.contains(&"Local Variables:");
+    (lines.len() <= 4 && copyright) || licence || emacs || is_address_block(lines)
+}
+
+/// An address block: a few short lines, one of them an e-mail address.
+fn is_address_block(lines: &[&str]) -> bool {
+    lines.len() <= 12
+        && lines.iter().all(|l| l.chars().count() <= 60)
+        && lines.iter().any(|l| {
+            let lower = l.to_lowercase();
+            lower.starts_with("email:") || lower.starts_with("e-mail:") || is_email(l)
+        })
+}
+
+/// A line that is an e-mail address, or ends with one.
+fn is_email(line: &str) -> bool {
+    line.split_whitespace().last().is_some_and(|w| {
+        let w = w.trim_matches(|c: char| matches!(c, '<' | '>' | '(' | ')' | ','));
+        w.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.ends_with('.')
+        })
+    })
+}
+
+/// One line of web-page furniture: a photo credit, `Filed under`, a share,
+/// related-post, cookie or newsletter line.
+pub(super) fn is_furniture_line(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let lower = lower.trim_end_matches([':', '.', ' ']);
+    if lower.contains("cookie")
+        && [
+            "accept",
+            "you agree",
+            "consent",
+            "cookie policy",
+            "cookie settings",
+            "privacy policy",
+            "this site",
+            "this website",
+            "our website",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        && line.chars().count() < 400
+    {
+        return true;
+    }
+    if line.chars().count() >= 100 {
+        return false;
+    }
+    const EXACT: &[&str] = &[
+        "share",
+        "tweet",
+        "email",
+        "print",
+        "copied!",
+        "newsletter",
+        "subscribe",
+        "advertisement",
+        "read later",
+        "read more",
+        "accept cookies",
+        "no comments",
+    ];
+    const PREFIX: &[&str] = &[
+        "filed under",
+        "labels:",
+        "tags:",
+        "tagged:",
+        "posted in ",
+        "posted by ",
+        "categories:",
+        "share this",
+        "share on ",
+        "share to ",
+        "share via ",
+        "email this",
+        "related posts",
+        "related articles",
+        "related stories",
+        "read this next",
+        "read next",
+        "you may also like",
+        "you might also like",
+        "recommended for you",
+        "more stories",
+        "sign up for our",
+        "subscribe to our",
+        "subscribe now",
+        "subscribe to:",
+        "photo:",
+        "photo by ",
+        "photos by ",
+        "photo credit",
+        "photograph:",
+        "photograph by ",
+        "photography by ",
+        "image:",
+        "image by ",
+        "image credit",
+        "illustration:",
+        "illustration by ",
+        "credit:",
+    ];
+    const INSIDE: &[&str] = &[
+        "getty images",
+        "delivered to your inbox",
+        "all rights reserved",
+        "/ap photo",
+        "/reuters",
+    ];
+    EXACT.contains(&lower)
+        || PREFIX.iter().any(|p| lower.starts_with(p))
+        || INSIDE.iter().any(|p| lower.contains(p))
+        || is_agency_credit(line)
+}
+
+/// A photo credit such as `Olena Shmahalo/Quanta Magazine`: a few
+/// capitalised words with a slash between a name and an agency.
+fn is_agency_credit(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // The slash follows a name of two words or more.
+    let slash = line.char_indices().any(|(i, c)| {
+        c == '/'
+            && line[..i].contains(' ')
+            && line[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic)
+            && line[i + 1..].chars().next().is_some_and(char::is_uppercase)
+    });
+    slash
+        && (2..=6).contains(&words.len())
+        && words.iter().all(|w| {
+            w.split('/')
+                .all(|p| p.chars().next().is_some_and(|c| c.is_uppercase()))
+        })
+}
+
+/// A section that holds only the publisher's notices, whose body is dimmed
+/// under its heading: the status and copyright sections of an RFC.
+pub(super) fn is_notice_section(title: &str) -> bool {
+    let lower = title.to_lowercase();
+    [
+        "status of this memo",
+        "copyright notice",
+        "full copyright statement",
+        "intellectual property",
+        "acknowledgement",
+    ]
+    .contains(&lower.as_str())
+}
+
+/// The first line of trailing page furniture: a comment form, share
+/// buttons, related links, a newsletter box. From there to the end, the
+/// text is dimmed.
+pub(super) fn starts_trailer(line: &str) -> bool {
+    if line.chars().count() >= 60 {
+        return false;
+    }
+    let lower = line
+        .trim_end_matches(|c: char| c == ':' || c == '.' || c.is_whitespace())
+        .to_lowercase();
+    // "3 Comments", "12 thoughts on “The Title”".
+    let counted = lower.trim_start_matches(|c: char| c.is_ascii_digit());
+    if counted.len() < lower.len() {
+        let counted = counted.trim_start();
+        return [
+            "comment",
+            "response",
+            "repl",
+            "thoughts on ",
+            "responses to ",
+        ]
+        .iter()
+        .any(|p| counted.starts_with(p));
+    }
+    const EXACT: &[&str] = &[
+        "comments",
+        "you may also like",
+        "you might also like",
+        "post navigation",
+        "like this",
+        "join the discussion",
+        "post a comment",
+        "add a comment",
+    ];
+    // WordPress runs "Leave a Reply Cancel reply" together on one line.
+    const PREFIX: &[&str] = &[
+        "leave a reply",
+        "leave a comment",
+        "share this",
+        "related posts",
+        "related articles",
+        "related stories",
+        "subscribe to our newsletter",
+        "sign up for our newsletter",
+    ];
+    EXACT.contains(&lower.as_str()) || PREFIX.iter().any(|p| lower.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dimmed(src: &str) -> Vec<&str> {
+        let raw: Vec<&str> = src.split('\n').collect();
+        let text: Vec<&str> = raw.iter().map(|l| l.trim()).collect();
+        let dim = furniture(&raw, &text);
+        text.iter()
+            .zip(dim)
+            .filter(|(l, d)| *d && !l.is_empty())
+            .map(|(l, _)| *l)
+            .collect()
+    }
+
+    const PROSE: &str = "It was a long walk home, and the rain did not stop once.";
+
+    #[test]
+    fn gutenberg_header_credits_footer_and_advertisement() {
+        let src = format!(
+            "The Project Gutenberg eBook of X\n\n*** START OF THE PROJECT GUTENBERG EBOOK X ***\n\nProduced by A. Reader\n\nX\n\n{PROSE}\n\nTHE END\n\nMORE BOOKS BY THE SAME PUBLISHER\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\n\nSection 1. General Terms of Use\n"
+        );
+        assert_eq!(
+            dimmed(&src),
+            [
+                "The Project Gutenberg eBook of X",
+                "*** START OF THE PROJECT GUTENBERG EBOOK X ***",
+                "Produced by A. Reader",
+                "MORE BOOKS BY THE SAME PUBLISHER",
+                "*** END OF THE PROJECT GUTENBERG EBOOK X ***",
+                "Section 1. General Terms of Use",
+            ]
+        );
+        // Old-style footer.
+        let src = format!(
+            "*** START OF THIS PROJECT GUTENBERG EBOOK X ***\n\n{PROSE}\n\nEnd of Project Gutenberg's X\n\nlicence"
+        );
+        assert_eq!(dimmed(&src).len(), 3);
+    }
+
+    #[test]
+    fn rfc_page_footer_form_feed_and_running_head() {
+        let head = "RFC 3339       Date and Time on the Internet       July 2002";
+        let src = format!(
+            "   {PROSE}\n\nKlyne, et. al.     Standards Track     [Page 1]\n\u{c}\n{head}\n\n   {PROSE}\n"
+        );
+        assert_eq!(
+            dimmed(&src),
+            ["Klyne, et. al.     Standards Track     [Page 1]", head]
+        );
+    }
+
+    #[test]
+    fn running_heads_repeated_after_bare_page_numbers() {
+        let page = |n: u32| {
+            format!(
+                "  {PROSE}\n\n[Page {n}]\n\nSeptember 1981\nInternet Protocol\nIntroduction\n\n"
+            )
+        };
+        let src: String = (1..=3).map(page).collect();
+        let dim = dimmed(&src);
+        assert_eq!(dim.len(), 12, "{dim:?}");
+        assert!(!dim.contains(&PROSE));
+    }
+
+    #[test]
+    fn mail_header_and_column_block_at_the_top() {
+        let src = format!("PEP: 8\nTitle: Style Guide\nAuthor: Guido\n\nIntroduction\n\n{PROSE}");
+        assert_eq!(
+            dimmed(&src),
+            ["PEP: 8", "Title: Style Guide", "Author: Guido"]
+        );
+        let text: Vec<&str> = src.lines().collect();
+        assert_eq!(header_field(&text, "title"), Some("Style Guide"));
+        let src = format!(
+            "Network Working Group          G. Klyne\nRequest for Comments: 3339     Clearswift\n\n    Title\n\n{PROSE}"
+        );
+        assert_eq!(dimmed(&src).len(), 2);
+        // Prose at the top is no header.
+        assert!(dimmed(&format!("{PROSE}\n{PROSE}\n\nNext: more")).is_empty());
+    }
+
+    #[test]
+    fn address_copyright_and_licence_blocks() {
+        let src = format!(
+            "{PROSE}\n\nChris Newman\nSun Microsystems\nEMail: chris.newman@sun.com\n\nCopyright (C) 1985 Richard M. Stallman\n\nPermission is granted to anyone to copy this.\n\n{PROSE}"
+        );
+        assert_eq!(dimmed(&src).len(), 5);
+        // An e-mail inside running text is not an address block.
+        let src =
+            format!("{PROSE} Write to me at ann@example.org with your thoughts, or call.\n{PROSE}");
+        assert!(dimmed(&src).is_empty());
+    }
+
+    #[test]
+    fn web_furniture_lines() {
+        for line in [
+            "Filed Under: Recipes",
+            "Labels: FPGA, Tools",
+            "Share this article",
+            "Share on Pinterest",
+            "Email ThisBlogThis!Share to Twitter",
+            "Related Articles",
+            "Read this next",
+            "By clicking Accept Cookies, you agree to our use of cookies",
+            "Get Quanta Magazine delivered to your inbox",
+            "Subscribe now",
+            "Photo by Ann Lee",
+            "Olena Shmahalo/Quanta Magazine",
+            "A crowd at the gate. (Getty Images)",
+        ] {
+            assert!(is_furniture_line(line), "{line}");
+        }
+        for line in [
+            "Related work",
+            "The Sharing Economy",
+            "Photographs of the Moon",
+            "Input/Output Rules",
+            "either/or",
+            "We use cookies in the recipe below.",
+        ] {
+            assert!(!is_furniture_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn trailer_phrases() {
+        for line in [
+            "Leave a Reply",
+            "3 Comments",
+            "Share this:",
+            "Related posts",
+            "12 thoughts on “X”",
+            "Subscribe to our newsletter",
+        ] {
+            assert!(starts_trailer(line), "{line}");
+        }
+        for line in [
+            "Related",
+            "Comments are welcome here, and we read them all",
+            "Sharing",
+        ] {
+            assert!(!starts_trailer(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn notice_sections() {
+        assert!(is_notice_section("Status of This Memo"));
+        assert!(is_notice_section("Full Copyright Statement"));
+        assert!(!is_notice_section("Acknowledgements and Thanks"));
+    }
+}
