@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod document;
 pub mod encoding;
 pub mod highlight;

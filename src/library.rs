@@ -263,7 +263,10 @@ pub fn scan(paths: &[PathBuf], cache: &mut Cache, mut each: impl FnMut(&Summary)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     pub summary: Summary,
+    /// Where the saved place is, in percent of the words before it.
     pub percent: u8,
+    /// The share of the words read, in percent.
+    pub read: u8,
     pub finished: bool,
     pub bookmarks: usize,
     /// Unix seconds; 0 when never opened.
@@ -291,7 +294,8 @@ pub fn row(summary: Summary, record: Option<&ReadingState>) -> Row {
     match record {
         Some(r) => Row {
             summary,
-            percent: if r.finished { 100 } else { r.percent },
+            percent: r.percent,
+            read: r.read,
             finished: r.finished,
             bookmarks: r.bookmarks.len(),
             last_opened: r.last_opened,
@@ -300,6 +304,7 @@ pub fn row(summary: Summary, record: Option<&ReadingState>) -> Row {
         None => Row {
             summary,
             percent: 0,
+            read: 0,
             finished: false,
             bookmarks: 0,
             last_opened: 0,
@@ -350,7 +355,9 @@ impl Sort {
                     .to_lowercase()
                     .cmp(&b.summary.title.to_lowercase())
             }),
-            Sort::Progress => rows.sort_by_key(|r| std::cmp::Reverse(r.percent)),
+            Sort::Progress => {
+                rows.sort_by_key(|r| std::cmp::Reverse((r.finished, r.read, r.percent)));
+            }
             Sort::Length => rows.sort_by_key(|r| std::cmp::Reverse(r.summary.words)),
         }
     }
@@ -486,6 +493,7 @@ mod tests {
                 error: None,
             },
             percent,
+            read: percent,
             finished,
             bookmarks: 0,
             last_opened: last,

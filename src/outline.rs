@@ -35,21 +35,6 @@ impl Section {
     pub fn minutes(&self, wpm: usize) -> usize {
         self.words.div_ceil(wpm.max(1)).max(1)
     }
-
-    /// The share of the section read when the reader is at `pos`, 0 to 1.
-    pub fn read_fraction(&self, doc: &Document, pos: Position) -> f64 {
-        if pos.0 < self.start {
-            return 0.0;
-        }
-        if pos.0 >= self.end || self.words == 0 {
-            return if pos.0 >= self.end { 1.0 } else { 0.0 };
-        }
-        let before = doc.words_before(Position(self.start));
-        let read = doc.words_before(pos).saturating_sub(before);
-        #[allow(clippy::cast_precision_loss)]
-        let f = read as f64 / self.words as f64;
-        f.clamp(0.0, 1.0)
-    }
 }
 
 /// The section tree of a document, in article order.

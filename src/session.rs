@@ -1,7 +1,8 @@
 //! One article being read, as the store sees it: finding its record,
-//! resuming where the reader stopped, bookmarks, active reading time and the
+//! resuming where the reader stopped, what was read (coverage) and whether
+//! the article is finished, bookmarks, active reading time and the
 //! words-per-minute samples, and saving. No terminal here: the TUI calls
-//! these with positions and times.
+//! these with positions, screen ranges and times.
 //!
 //! Saving must never lose data nor block the screen: the idle save runs on
 //! a thread and its merged result is taken back on the next tick; the save
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::coverage::Coverage;
 use crate::document::Document;
 use crate::position::{Anchor, Position, Restored};
 use crate::store::{self, Bookmark, Load, ReadingState, Store};
@@ -25,6 +27,9 @@ pub const ACTIVE_GAP: Duration = Duration::from_secs(120);
 /// A move of more words than this is a jump, not reading: it is left out
 /// of the words-per-minute samples.
 const BIG_JUMP_WORDS: usize = 2000;
+/// A screen that stays this long while the reader is active counts as
+/// read: resting on a screen is reading, as moving through it is.
+pub const REST_READ: Duration = Duration::from_secs(10);
 
 /// A bookmark as the list shows it: resolved in the article as it is now.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +66,14 @@ pub struct Session {
     /// saved under the new id, if its file is gone.
     moved_from: Option<(String, PathBuf)>,
     last_key: Option<Instant>,
+    /// When the article was opened: the reader is active from then.
+    opened_at: Instant,
+    /// The screen now shown, as a source range, since when, and whether
+    /// its rest was counted already.
+    resting: Option<(std::ops::Range<usize>, Instant, bool)>,
+    /// The reader moved in this session (by reading or a jump): until then
+    /// the saved place is kept as it was.
+    pub moved: bool,
     /// Fractions of a second of reading not yet added to the record.
     pending_active: Duration,
     pending_sample: Duration,
@@ -111,6 +124,9 @@ impl Session {
             text,
             moved_from: None,
             last_key: None,
+            opened_at: Instant::now(),
+            resting: None,
+            moved: false,
             pending_active: Duration::ZERO,
             pending_sample: Duration::ZERO,
             saving: None,
@@ -133,15 +149,19 @@ impl Session {
             Some(c) => (store::record_id(&c), c),
             None => (
                 format!("stdin{:016x}", doc.fingerprint),
-                PathBuf::from("(stdin)"),
+                PathBuf::from(store::STDIN_PATH),
             ),
         };
         session.state.path.clone_from(&canonical);
         let mut message = None;
         let found = match store.load(&id) {
             Ok(Load::Found(state)) => Some(state),
+            // The same text under another path: a file that was moved
+            // inherits its record; a copy (both paths exist) gets its own.
             Ok(Load::Fresh) => match store.find_by_fingerprint(doc.fingerprint) {
-                Some((old_id, old)) if old.path != canonical && path.is_some() => {
+                Some((old_id, old))
+                    if old.path != canonical && path.is_some() && !old.path.exists() =>
+                {
                     session.moved_from = Some((old_id, old.path.clone()));
                     Some(old)
                 }
@@ -154,12 +174,16 @@ impl Session {
                 ));
                 None
             }
-            Ok(Load::Newer { version }) => {
+            Ok(Load::Newer { version, state }) => {
+                // Read, to open at its place, but never written.
                 session.warned = true;
+                let resume = state
+                    .and_then(|s| s.position)
+                    .map(|a| a.restore(doc, &session.text));
                 return Opened {
                     session,
-                    resume: None,
-                    how: None,
+                    resume: resume.map(|(pos, _)| pos),
+                    how: resume.map(|(_, how)| how),
                     message: Some(format!(
                         "Reading record is from a newer longform (version {version}): progress will not be saved"
                     )),
@@ -184,7 +208,7 @@ impl Session {
                 let (pos, how) = anchor.restore(doc, &session.text);
                 resume = Some(pos);
                 restored = Some(how);
-                message = message.or_else(|| Some(resume_message(doc, pos, how)));
+                message = message.or_else(|| resume_message(doc, pos, how));
             }
             state.path = canonical;
             state.title = title.to_string();
@@ -211,24 +235,106 @@ impl Session {
         self.store.is_some()
     }
 
-    /// Remember the reader's place; `at_end` marks the article finished.
+    /// Remember the reader's place; `at_end` says the end is on screen,
+    /// which puts the place at 100%. Finishing is another matter: see
+    /// `finish_if_read`.
     pub fn record_position(&mut self, doc: &Document, pos: Position, at_end: bool, now: u64) {
-        let moved = self.state.position.as_ref().is_none_or(|a| a.byte != pos.0);
-        if moved {
+        let percent = if at_end { 100 } else { doc.percent_at(pos) };
+        let changed = self.state.position.as_ref().is_none_or(|a| a.byte != pos.0)
+            || self.state.percent != percent;
+        if changed {
             self.state.set_position(Anchor::at(doc, pos), now);
-            self.state.percent = if at_end { 100 } else { doc.percent_at(pos) };
+            self.state.percent = percent;
             self.dirty = true;
         }
-        if at_end && !self.state.finished {
+    }
+
+    /// Count the source bytes `range` as read. True when that added any.
+    pub fn record_read(&mut self, doc: &Document, range: std::ops::Range<usize>) -> bool {
+        let range = range.start.min(doc.source_len)..range.end.min(doc.source_len);
+        if !self.state.coverage.add(range) {
+            return false;
+        }
+        self.recount(doc);
+        self.dirty = true;
+        true
+    }
+
+    /// Count the words read again, after a merge brought ranges read
+    /// elsewhere.
+    pub fn recount(&mut self, doc: &Document) {
+        if doc.window.is_some() {
+            // A window's counts of words are estimates: count once whole.
+            return;
+        }
+        let read = self.state.coverage.percent(doc);
+        if read != self.state.read {
+            self.state.read = read;
+            self.dirty = true;
+        }
+    }
+
+    /// The end was reached by reading: the article is finished when most
+    /// of its words were read. An article without words never is. True
+    /// when this finished it.
+    pub fn finish_if_read(&mut self, doc: &Document) -> bool {
+        if self.state.finished || doc.words == 0 {
+            return false;
+        }
+        if self
+            .state
+            .coverage
+            .is_read(doc, 0..doc.source_len, doc.words)
+        {
             self.state.finished = true;
             self.dirty = true;
+            return true;
         }
+        false
+    }
+
+    /// `X`: the reader says the article is finished, or not. Returns the
+    /// new state.
+    pub fn toggle_finished(&mut self, now: u64) -> bool {
+        self.state.finished = !self.state.finished;
+        self.state.finished_updated = now;
+        self.dirty = true;
+        self.state.finished
+    }
+
+    /// The screen showing source `range` is on screen at `now`. True once
+    /// it has stayed `REST_READ` while the reader was active (a key, or
+    /// the opening, within `ACTIVE_GAP`): it counts as read then, once.
+    pub fn rest(&mut self, range: std::ops::Range<usize>, now: Instant) -> bool {
+        let active_since = self
+            .last_key
+            .map_or(self.opened_at, |k| k.max(self.opened_at));
+        let active = now.saturating_duration_since(active_since) <= ACTIVE_GAP;
+        match &mut self.resting {
+            Some((shown, since, counted)) if *shown == range => {
+                if !*counted && active && now.saturating_duration_since(*since) >= REST_READ {
+                    *counted = true;
+                    return true;
+                }
+                false
+            }
+            _ => {
+                self.resting = Some((range, now, false));
+                false
+            }
+        }
+    }
+
+    /// What was read, for ticks and shares.
+    pub fn coverage(&self) -> &Coverage {
+        &self.state.coverage
     }
 
     /// A key was pressed at `at`, moving the reader from `before` to
     /// `after`. Time with keys within two minutes counts as reading, and
     /// moves that are neither idle nor jumps teach the reading speed.
     pub fn key(&mut self, doc: &Document, before: Position, after: Position, at: Instant) {
+        self.moved |= before != after;
         if let Some(last) = self.last_key {
             let gap = at.saturating_duration_since(last);
             if gap <= ACTIVE_GAP {
@@ -308,6 +414,16 @@ impl Session {
     /// Save now, waiting for it: on quit and on signals. Returns a warning
     /// when saving failed.
     pub fn save_now(&mut self) -> Option<String> {
+        self.save_waiting(None)
+    }
+
+    /// `save_now`, with the share read counted in `doc` once the coverage
+    /// saved elsewhere is merged in.
+    pub fn save_now_in(&mut self, doc: &Document) -> Option<String> {
+        self.save_waiting(Some(doc))
+    }
+
+    fn save_waiting(&mut self, doc: Option<&Document>) -> Option<String> {
         if let Some(rx) = self.saving.take()
             && let Ok(result) = rx.recv()
         {
@@ -315,7 +431,9 @@ impl Session {
         }
         let (store, id, state) = self.snapshot()?;
         self.dirty = false;
-        let result = store.save(&id, &state);
+        let count = |c: &Coverage| doc.map_or(0, |d| c.percent(d));
+        let result =
+            store.save_counting(&id, &state, doc.map(|_| &count as &dyn Fn(&Coverage) -> u8));
         self.after_save(result)
     }
 
@@ -407,10 +525,14 @@ impl Session {
 }
 
 /// "Resumed at 43% · Birth of the Opposition", or a word that the article
-/// changed and the place is approximate.
-pub fn resume_message(doc: &Document, pos: Position, how: Restored) -> String {
+/// changed and the place is approximate. Nothing for a place at the start:
+/// there is nothing to resume.
+pub fn resume_message(doc: &Document, pos: Position, how: Restored) -> Option<String> {
+    if doc.words_before(pos) == 0 {
+        return None;
+    }
     if !how.is_exact() && how != Restored::Quote {
-        return "Article changed: position restored approximately".to_string();
+        return Some("Article changed: position restored approximately".to_string());
     }
     let mut msg = format!("Resumed at {}%", doc.percent_at(pos));
     if let Some(h) = doc.section_at(pos) {
@@ -420,7 +542,7 @@ pub fn resume_message(doc: &Document, pos: Position, how: Restored) -> String {
     if how == Restored::Quote {
         msg.push_str(" (article changed; the same text was found)");
     }
-    msg
+    Some(msg)
 }
 
 #[cfg(test)]
@@ -567,13 +689,116 @@ mod tests {
     }
 
     #[test]
-    fn finished_when_the_end_is_reached() {
+    fn finished_only_when_most_was_read() {
         let text = article();
         let doc = parse(&text);
         let mut s = Session::open(None, None, &text, &doc, "Essay", 1).session;
-        s.record_position(&doc, Position(10), false, 2);
+        // The end on screen after a jump: the place is at 100%, but
+        // nothing says the article was read.
+        s.record_position(&doc, Position(text.len() - 10), true, 2);
+        assert_eq!(s.state.percent, 100);
+        s.record_read(&doc, text.len() - 60..text.len());
+        assert!(!s.finish_if_read(&doc));
         assert!(!s.state.finished);
-        s.record_position(&doc, Position(20), true, 3);
+        // Read most of it: now reaching the end finishes it.
+        s.record_read(&doc, 0..text.len() * 95 / 100);
+        assert!(s.state.read >= 90, "{}", s.state.read);
+        assert!(s.finish_if_read(&doc));
         assert!(s.state.finished);
+        assert!(!s.finish_if_read(&doc), "once");
+        // By hand, both ways, with the time of the choice.
+        assert!(!s.toggle_finished(5));
+        assert_eq!((s.state.finished, s.state.finished_updated), (false, 5));
+        assert!(s.toggle_finished(6));
+    }
+
+    #[test]
+    fn an_empty_article_is_never_finished() {
+        for text in ["", "  \n\n ", "---\ntitle: Only a title\n---\n"] {
+            let doc = parse(text);
+            let mut s = Session::open(None, None, text, &doc, "E", 1).session;
+            s.record_read(&doc, 0..text.len());
+            assert!(!s.finish_if_read(&doc), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_screen_rested_on_for_ten_active_seconds_is_read_once() {
+        let text = article();
+        let doc = parse(&text);
+        let mut s = Session::open(None, None, &text, &doc, "Essay", 1).session;
+        let t0 = Instant::now();
+        assert!(!s.rest(0..100, t0));
+        assert!(!s.rest(0..100, t0 + Duration::from_secs(9)));
+        assert!(s.rest(0..100, t0 + REST_READ));
+        assert!(!s.rest(0..100, t0 + REST_READ * 2), "counted once");
+        // Another screen starts its own clock.
+        assert!(!s.rest(100..200, t0 + REST_READ * 2));
+        assert!(s.rest(100..200, t0 + REST_READ * 3));
+        // Long after the last key, the reader is away: no rest counts.
+        let mut idle = Session::open(None, None, &text, &doc, "Essay", 1).session;
+        let later = t0 + ACTIVE_GAP + Duration::from_secs(5);
+        assert!(!idle.rest(0..100, later));
+        assert!(!idle.rest(0..100, later + REST_READ * 2));
+    }
+
+    #[test]
+    fn the_record_counts_what_was_read() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let half = doc.blocks[doc.blocks.len() / 2].source.start;
+        assert!(s.record_read(&doc, 0..half));
+        assert!(!s.record_read(&doc, 10..20), "read already");
+        let read = s.state.read;
+        assert!((40..=60).contains(&read), "{read}");
+        assert!(s.save_now_in(&doc).is_none());
+        // Another reader of the same file read the second half meanwhile.
+        let mut other =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 2).session;
+        other.state.coverage = Coverage::default();
+        other.record_read(&doc, half..text.len());
+        assert!(other.save_now_in(&doc).is_none());
+        let Ok(Load::Found(saved)) =
+            store.load(&store::record_id(&std::fs::canonicalize(&path).unwrap()))
+        else {
+            panic!("no record");
+        };
+        assert_eq!(saved.coverage.pairs(), [[0, text.len()]]);
+        assert_eq!(saved.read, 100);
+    }
+
+    #[test]
+    fn no_resume_message_for_a_place_at_the_start() {
+        let text = article();
+        let doc = parse(&text);
+        assert_eq!(resume_message(&doc, Position(0), Restored::Exact), None);
+        let msg = resume_message(&doc, Position(doc.blocks[20].source.start), Restored::Exact);
+        assert!(msg.is_some_and(|m| m.starts_with("Resumed at ")));
+    }
+
+    #[test]
+    fn a_copy_gets_a_record_of_its_own() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        s.add_bookmark(
+            &doc,
+            Position(doc.blocks[10].source.start),
+            "mine".into(),
+            1,
+        );
+        s.save_now();
+        let copy = dir.path().join("copy.md");
+        std::fs::copy(&path, &copy).unwrap();
+        let mut other =
+            Session::open(Some(store.clone()), Some(&copy), &text, &doc, "Essay", 2).session;
+        assert!(other.bookmarks(&doc).is_empty(), "a copy starts fresh");
+        other.save_now();
+        assert_eq!(store.all().len(), 2, "both records are kept");
     }
 }

@@ -1,13 +1,14 @@
 //! Reading state that is never lost: one JSON record per article under
-//! `<config dir>/reading/<id>.json`, holding where the reader stopped, the
-//! bookmarks and the time spent.
+//! `<config dir>/reading/<id>.json`, holding where the reader stopped, what
+//! was read, the bookmarks and the time spent.
 //!
 //! Saving takes an advisory lock, re-reads the record, merges it with what
 //! is being saved and replaces it atomically (temporary file, fsync,
 //! rename), so two processes on one article, a crash at any moment or a
-//! record brought in by a sync tool never lose a bookmark. A record that
-//! cannot be parsed is moved aside, never overwritten; a record from a newer
-//! longform is left alone. The config dir is passed in: this module never
+//! record brought in by a sync tool never lose a bookmark nor a part read. A
+//! record that cannot be parsed is moved aside, never overwritten; a record
+//! from a newer longform is read but left alone. Records of version 1 are
+//! read and migrated. The config dir is passed in: this module never
 //! looks at the environment.
 
 use std::collections::BTreeMap;
@@ -20,10 +21,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::coverage::Coverage;
 use crate::position::{Anchor, hex_u64};
 
-/// The record format written by this version of longform.
-pub const VERSION: u32 = 1;
+/// The record format written by this version of longform. Version 2 added
+/// `coverage` and `read`; version 1 records are migrated when read.
+pub const VERSION: u32 = 2;
+
+/// The path recorded for an article read from stdin, which has none: its
+/// record is found by its text.
+pub const STDIN_PATH: &str = "(stdin)";
 
 /// Seconds of counted reading, across articles, before the learned speed
 /// is trusted over the default.
@@ -55,17 +62,25 @@ pub struct ReadingState {
     /// merge.
     #[serde(default)]
     pub position_updated: u64,
-    /// How much of the article is read at `position`, in words: what the
-    /// library shows without parsing every article.
+    /// Where `position` is, in percent of the words before it: what the
+    /// library shows as "at" without parsing every article.
     #[serde(default)]
     pub percent: u8,
+    /// The source byte ranges read by reading motion (see `coverage`).
+    #[serde(default)]
+    pub coverage: Coverage,
+    /// The share of the article's words in `coverage`, in percent: what the
+    /// library shows as "read" without parsing every article.
+    #[serde(default)]
+    pub read: u8,
     #[serde(default)]
     pub bookmarks: Vec<Bookmark>,
     /// Deleted bookmarks, kept so that an older copy of the record (another
     /// process, a sync tool) cannot bring them back.
     #[serde(default)]
     pub tombstones: Vec<Tombstone>,
-    /// The end of the article was reached, or the reader said so.
+    /// The end was reached by reading with most of the words read, or the
+    /// reader said so.
     #[serde(default)]
     pub finished: bool,
     /// When `finished` was last set or cleared by hand (unix seconds): the
@@ -129,6 +144,8 @@ impl ReadingState {
             position: None,
             position_updated: 0,
             percent: 0,
+            coverage: Coverage::default(),
+            read: 0,
             bookmarks: Vec::new(),
             tombstones: Vec::new(),
             finished: false,
@@ -138,6 +155,11 @@ impl ReadingState {
             words_read: 0,
             active_seconds: 0,
         }
+    }
+
+    /// The article was read from stdin.
+    pub fn is_stdin(&self) -> bool {
+        self.path.as_os_str() == STDIN_PATH
     }
 
     /// Remember where the reader is.
@@ -201,7 +223,8 @@ impl ReadingState {
 }
 
 /// Merge the record on disk with the one being saved. The newest position
-/// wins; bookmarks are united by id, the most recently edited copy winning;
+/// wins; coverage is united (its `read` share takes the larger value here;
+/// the session counts it again in the article); bookmarks are united by id, the most recently edited copy winning;
 /// tombstones are united and remove every copy not edited after them;
 /// `finished` follows the newer choice made by hand, else stays once set;
 /// times and counters take the larger value.
@@ -215,6 +238,9 @@ pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
         out.position_updated = disk.position_updated;
         out.percent = disk.percent;
     }
+
+    out.coverage = disk.coverage.union(&ours.coverage);
+    out.read = disk.read.max(ours.read);
 
     let mut tombstones: BTreeMap<&str, u64> = BTreeMap::new();
     for t in disk.tombstones.iter().chain(&ours.tombstones) {
@@ -326,6 +352,8 @@ pub fn now() -> u64 {
 }
 
 /// What `Store::load` found.
+// Loaded once when an article opens: a box would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Load {
     /// No record: the article was never opened.
@@ -338,9 +366,11 @@ pub enum Load {
         reason: String,
     },
     /// The record was written by a newer longform. It is left alone and
-    /// `save` will refuse to replace it.
+    /// `save` will refuse to replace it; `state` is what could be read of
+    /// it, to resume at its place.
     Newer {
         version: u64,
+        state: Option<Box<ReadingState>>,
     },
 }
 
@@ -355,7 +385,7 @@ enum OnDisk {
     Missing,
     Valid(Box<ReadingState>),
     Bad(String),
-    Newer(u64),
+    Newer(u64, Option<Box<ReadingState>>),
 }
 
 impl Store {
@@ -389,7 +419,7 @@ impl Store {
         match read(&path)? {
             OnDisk::Missing => Ok(Load::Fresh),
             OnDisk::Valid(state) => Ok(Load::Found(*state)),
-            OnDisk::Newer(version) => Ok(Load::Newer { version }),
+            OnDisk::Newer(version, state) => Ok(Load::Newer { version, state }),
             OnDisk::Bad(_) => {
                 // Look again under the lock: a writer may have replaced the
                 // file, or another reader moved it aside, since.
@@ -397,7 +427,7 @@ impl Store {
                 match read(&path)? {
                     OnDisk::Missing => Ok(Load::Fresh),
                     OnDisk::Valid(state) => Ok(Load::Found(*state)),
-                    OnDisk::Newer(version) => Ok(Load::Newer { version }),
+                    OnDisk::Newer(version, state) => Ok(Load::Newer { version, state }),
                     OnDisk::Bad(reason) => Ok(Load::Corrupt {
                         moved_to: move_aside(&path)?,
                         reason,
@@ -413,6 +443,17 @@ impl Store {
     /// when the record on disk is from a newer longform, and fails when the
     /// config dir cannot be written.
     pub fn save(&self, id: &str, state: &ReadingState) -> Result<ReadingState> {
+        self.save_counting(id, state, None)
+    }
+
+    /// `save`, with the `read` share of the merged coverage counted by
+    /// `count` (which knows the article's words) rather than estimated.
+    pub fn save_counting(
+        &self,
+        id: &str,
+        state: &ReadingState,
+        count: Option<&dyn Fn(&Coverage) -> u8>,
+    ) -> Result<ReadingState> {
         check_id(id)?;
         fs::create_dir_all(&self.dir)
             .with_context(|| format!("cannot create {}", self.dir.display()))?;
@@ -425,16 +466,19 @@ impl Store {
                 move_aside(&path)?;
                 state.clone()
             }
-            OnDisk::Newer(version) => bail!(
+            OnDisk::Newer(version, _) => bail!(
                 "{} was written by a newer longform (record version {version}); \
                  not replacing it",
                 path.display()
             ),
         };
-        let merged = ReadingState {
+        let mut merged = ReadingState {
             version: VERSION,
             ..merged
         };
+        if let Some(count) = count {
+            merged.read = count(&merged.coverage);
+        }
         self.write_atomically(id, &path, &merged)?;
         self.remove_stale_temps(id);
         Ok(merged)
@@ -455,15 +499,17 @@ impl Store {
     }
 
     /// The most recently opened record of an article with this content,
-    /// to carry a moved file's bookmarks and position over.
+    /// to carry a moved file's bookmarks and position over. Records of a
+    /// newer longform are not carried: that would rewrite them.
     pub fn find_by_fingerprint(&self, fingerprint: u64) -> Option<(String, ReadingState)> {
         self.all()
             .into_iter()
-            .find(|(_, state)| state.fingerprint == fingerprint)
+            .find(|(_, state)| state.fingerprint == fingerprint && state.version <= VERSION)
     }
 
     /// Every readable record with its id, most recently opened first.
-    /// Corrupt records and those of a newer longform are skipped.
+    /// Corrupt records are skipped, and so are those of a newer longform
+    /// whose shape cannot be read; version 1 records come migrated.
     pub fn all(&self) -> Vec<(String, ReadingState)> {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return Vec::new();
@@ -474,7 +520,9 @@ impl Store {
                 let id = path.file_name()?.to_str()?.strip_suffix(".json")?;
                 check_id(id).ok()?;
                 match read(&path).ok()? {
-                    OnDisk::Valid(state) => Some((id.to_string(), *state)),
+                    OnDisk::Valid(state) | OnDisk::Newer(_, Some(state)) => {
+                        Some((id.to_string(), *state))
+                    }
                     _ => None,
                 }
             })
@@ -596,13 +644,41 @@ fn classify(bytes: &[u8]) -> OnDisk {
         Err(e) => return OnDisk::Bad(e.to_string()),
     };
     match value.get("version").and_then(serde_json::Value::as_u64) {
-        Some(v) if v > u64::from(VERSION) => return OnDisk::Newer(v),
+        // Read what can be read of it, for the place and the listing; it
+        // is never written back.
+        Some(v) if v > u64::from(VERSION) => {
+            let state = serde_json::from_value::<ReadingState>(value).ok();
+            return OnDisk::Newer(v, state.map(Box::new));
+        }
+        Some(1) => {
+            return match serde_json::from_value::<ReadingState>(value) {
+                Ok(mut state) => {
+                    migrate_v1(&mut state);
+                    OnDisk::Valid(Box::new(state))
+                }
+                Err(e) => OnDisk::Bad(e.to_string()),
+            };
+        }
         Some(v) if v == u64::from(VERSION) => {}
         _ => return OnDisk::Bad("no known \"version\"".to_string()),
     }
     match serde_json::from_value(value) {
         Ok(state) => OnDisk::Valid(Box::new(state)),
         Err(e) => OnDisk::Bad(e.to_string()),
+    }
+}
+
+/// A version 1 record kept only the furthest place: everything before it
+/// counts as read. Its `finished` stays when the reader chose it or when the
+/// place was near the end; version 1 also set it on a jump to the end.
+pub fn migrate_v1(state: &mut ReadingState) {
+    state.version = VERSION;
+    if let Some(anchor) = &state.position {
+        state.coverage = Coverage::of(0..anchor.byte);
+    }
+    state.read = state.percent;
+    if state.finished_updated == 0 && usize::from(state.percent) < crate::coverage::READ_PERCENT {
+        state.finished = false;
     }
 }
 
@@ -732,7 +808,7 @@ mod tests {
         assert_eq!(saved, s);
         assert_eq!(store.load(ID).unwrap(), Load::Found(s));
         let text = fs::read_to_string(store.record_path(ID)).unwrap();
-        assert!(text.starts_with("{\n  \"version\": 1,\n"), "{text}");
+        assert!(text.starts_with("{\n  \"version\": 2,\n"), "{text}");
         assert!(text.contains("\"fingerprint\": \"000000000000002a\""));
         assert!(text.ends_with("}\n"));
         assert_eq!(
@@ -893,9 +969,15 @@ mod tests {
     fn a_newer_record_is_left_alone_and_never_downgraded() {
         let (_dir, store) = store();
         fs::create_dir_all(store.dir()).unwrap();
-        let text = br#"{"version": 2, "shape": ["entirely", "new"]}"#;
+        let text = br#"{"version": 3, "shape": ["entirely", "new"]}"#;
         fs::write(store.record_path(ID), text).unwrap();
-        assert_eq!(store.load(ID).unwrap(), Load::Newer { version: 2 });
+        assert_eq!(
+            store.load(ID).unwrap(),
+            Load::Newer {
+                version: 3,
+                state: None
+            }
+        );
         let err = store.save(ID, &state()).unwrap_err();
         assert!(format!("{err:#}").contains("newer longform"), "{err:#}");
         assert_eq!(fs::read(store.record_path(ID)).unwrap(), text);
@@ -904,6 +986,48 @@ mod tests {
             files_in(store.dir()).iter().all(|n| !n.contains("corrupt")),
             "a newer record is not corrupt"
         );
+    }
+
+    #[test]
+    fn a_newer_record_of_a_known_shape_is_read_but_never_rewritten() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        let mut newer = state();
+        newer.version = 7;
+        newer.set_position(anchor(12), 1001);
+        let mut value = serde_json::to_value(&newer).unwrap();
+        value["something_new"] = serde_json::json!({"a": 1});
+        let text = serde_json::to_vec_pretty(&value).unwrap();
+        fs::write(store.record_path(ID), &text).unwrap();
+        let Load::Newer {
+            version: 7,
+            state: Some(read),
+        } = store.load(ID).unwrap()
+        else {
+            panic!("not read as newer");
+        };
+        assert_eq!(read.position, newer.position);
+        assert_eq!(store.all().len(), 1, "listed");
+        assert_eq!(store.find_by_fingerprint(42), None, "never carried over");
+        assert!(store.save(ID, &state()).is_err());
+        assert_eq!(fs::read(store.record_path(ID)).unwrap(), text);
+    }
+
+    #[test]
+    fn coverage_is_united_by_a_merge() {
+        let (_dir, store) = store();
+        let mut a = state();
+        a.coverage = Coverage::of(0..10);
+        a.read = 10;
+        store.save(ID, &a).unwrap();
+        let mut b = state();
+        b.coverage = Coverage::of(50..70);
+        b.read = 20;
+        let merged = store.save(ID, &b).unwrap();
+        assert_eq!(merged.coverage.pairs(), [[0, 10], [50, 70]]);
+        assert_eq!(merged.read, 20);
+        let text = fs::read_to_string(store.record_path(ID)).unwrap();
+        assert!(text.contains("\"coverage\": [\n    [\n      0,"), "{text}");
     }
 
     #[test]

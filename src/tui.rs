@@ -210,7 +210,7 @@ impl Shell {
         let mut app = App::open(source, self.theme, self.options.store.clone(), from_start);
         app.keymap = self.keymap.clone();
         if let Some(pos) = section {
-            app.start_at(pos);
+            app.start_at_section(pos);
         }
         if let Some(m) = self.options.config.width {
             app.max_measure = usize::from(m).max(1);

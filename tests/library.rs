@@ -62,6 +62,9 @@ fn record(store: &Store, path: &Path, percent: u8, days: u64, finished: bool, ma
     let pos = longform::position::Position(doc.source_len * usize::from(percent) / 100);
     state.set_position(Anchor::at(&doc, pos), now() - days * 86_400);
     state.percent = percent;
+    // The first half of what lies before the place was read.
+    state.coverage = longform::coverage::Coverage::of(0..pos.0 / 2);
+    state.read = state.coverage.percent(&doc);
     state.finished = finished;
     for i in 0..marks {
         state.add_bookmark(Anchor::at(&doc, pos), format!("mark {i}"), None, 1);

@@ -104,17 +104,131 @@ fn resume_at_the_same_sentence_at_another_size() {
     assert_eq!(fx.open(false).top(), moved);
 }
 
+fn saved(fx: &Fixture) -> longform::store::ReadingState {
+    match fx.store().load(&fx.id()).unwrap() {
+        Load::Found(state) => state,
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
-fn reaching_the_end_marks_the_article_finished() {
+fn a_jump_to_the_end_never_finishes_the_article() {
     let fx = Fixture::new("field-notes-on-tea.md");
     let mut app = fx.open(false);
     frame(&mut app, 100, 30);
     act(&mut app, &[Action::Bottom], 100, 30);
     app.save_now();
-    match fx.store().load(&fx.id()).unwrap() {
-        Load::Found(state) => assert!(state.finished),
-        other => panic!("{other:?}"),
+    let state = saved(&fx);
+    assert!(!state.finished);
+    assert!(state.read < 20, "{}", state.read);
+    // The place is where the reader jumped to: the end.
+    assert_eq!(state.percent, 100);
+}
+
+#[test]
+fn reading_to_the_end_finishes_the_article() {
+    let fx = Fixture::new("field-notes-on-tea.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    let mut screen = frame(&mut app, 100, 30);
+    for _ in 0..200 {
+        if app.session.state.finished {
+            break;
+        }
+        screen = act(&mut app, &[Action::PageDown], 100, 30);
     }
+    assert!(app.session.state.finished);
+    assert!(
+        screen[29].contains("Finished · 100% read"),
+        "{}",
+        screen[29]
+    );
+    app.save_now();
+    let state = saved(&fx);
+    assert!(state.finished);
+    assert_eq!(state.read, 100);
+    // X says it is not finished after all, and back.
+    let screen = act(&mut app, &[Action::ToggleFinished], 100, 30);
+    assert!(screen[29].contains("Marked not finished"), "{}", screen[29]);
+    app.save_now();
+    assert!(!saved(&fx).finished);
+    act(&mut app, &[Action::ToggleFinished], 100, 30);
+    app.save_now();
+    assert!(saved(&fx).finished);
+}
+
+#[test]
+fn g_and_capital_g_are_jumps_that_backspace_undoes() {
+    let fx = Fixture::new("the-slow-web.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    act(&mut app, &[Action::PageDown; 2], 100, 30);
+    let here = app.top();
+    act(&mut app, &[Action::Bottom], 100, 30);
+    assert_ne!(app.top(), here);
+    act(&mut app, &[Action::JumpBack], 100, 30);
+    assert_eq!(app.top(), here);
+    act(&mut app, &[Action::Top, Action::JumpBack], 100, 30);
+    assert_eq!(app.top(), here);
+}
+
+#[test]
+fn opening_elsewhere_keeps_the_saved_place() {
+    let fx = Fixture::new("the-slow-web.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    act(&mut app, &[Action::PageDown; 5], 100, 30);
+    let place = app.top();
+    app.save_now();
+    let percent = saved(&fx).percent;
+    assert!(percent > 10, "{percent}");
+
+    // --from-start says where the place is, and quitting keeps it.
+    let mut fresh = fx.open(true);
+    let screen = frame(&mut fresh, 100, 30);
+    assert_eq!(fresh.top().0, 0);
+    assert_eq!(
+        screen[29].trim(),
+        format!("From the start · your place at {percent}% is kept (Backspace goes there)")
+    );
+    fresh.save_now();
+    assert_eq!(saved(&fx).position.map(|a| a.byte), Some(place.0));
+    // Backspace goes there.
+    act(&mut fresh, &[Action::JumpBack], 100, 30);
+    assert_eq!(fresh.top(), place);
+
+    // --section likewise, naming the section.
+    let mut app = fx.open(false);
+    let doc_pos = app
+        .outline
+        .sections
+        .iter()
+        .find(|s| s.title == "Coda")
+        .map(|s| longform::position::Position(s.start))
+        .unwrap();
+    app.start_at_section(doc_pos);
+    let screen = frame(&mut app, 100, 30);
+    assert!(
+        screen[29]
+            .trim()
+            .starts_with(&format!("At Coda · your place at {percent}% is kept")),
+        "{}",
+        screen[29]
+    );
+    assert!(!screen[29].contains("Resumed"));
+    app.save_now();
+    assert_eq!(saved(&fx).position.map(|a| a.byte), Some(place.0));
+}
+
+#[test]
+fn no_resumed_message_for_an_article_never_scrolled() {
+    let fx = Fixture::new("the-slow-web.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    app.save_now();
+    let mut again = fx.open(false);
+    let screen = frame(&mut again, 100, 30);
+    assert!(!screen[29].contains("Resumed"), "{}", screen[29]);
 }
 
 #[test]
@@ -273,23 +387,36 @@ fn an_unusable_config_dir_warns_once_and_reading_works() {
 }
 
 #[test]
-fn outline_progress_counts_from_the_saved_position() {
+fn outline_ticks_what_was_read_not_what_was_skipped() {
     let fx = Fixture::new("the-slow-web.md");
     let mut app = fx.open(false);
     frame(&mut app, 100, 30);
-    act(
-        &mut app,
-        &[Action::NextHeading, Action::NextHeading, Action::NextPeer],
-        100,
-        30,
-    );
+    // Read the first part page by page, then jump far ahead.
+    act(&mut app, &[Action::PageDown; 4], 100, 30);
+    act(&mut app, &[Action::NextPeer, Action::NextPeer], 100, 30);
     app.save_now();
     let mut again = fx.open(false);
     frame(&mut again, 100, 30);
     let screen = act(&mut again, &[Action::ToggleOutline], 100, 30);
-    let row = screen
-        .iter()
-        .find(|r| r.contains("Glass before paper"))
-        .unwrap();
-    assert!(row.contains('✓'), "{row}");
+    let row = |title: &str| {
+        screen
+            .iter()
+            .find(|r| r.contains(title) && r.contains(" min "))
+            .unwrap_or_else(|| panic!("{title}: {screen:#?}"))
+            .clone()
+    };
+    assert!(
+        row("Eighty columns").contains('✓'),
+        "{}",
+        row("Eighty columns")
+    );
+    assert!(row("Leading and the margin").contains('✓'));
+    // Jumped over, and jumped to: neither was read.
+    let skipped = row("Reader mode");
+    assert!(
+        !skipped.contains('✓') && skipped.contains(" 0%"),
+        "{skipped}"
+    );
+    let landed = row("What slow reading asks for");
+    assert!(landed.contains(" 0%"), "{landed}");
 }

@@ -141,3 +141,57 @@ fn two_processes_adding_bookmarks_lose_none() {
     expected.sort();
     assert_eq!(labels, expected);
 }
+
+/// Records written by longform before coverage (version 1), as fixtures:
+/// each is read through the store and comes out as version 2.
+fn migrated(fixture: &str) -> (tempfile::TempDir, Store, ReadingState) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::new(dir.path());
+    std::fs::create_dir_all(store.dir()).expect("reading dir");
+    let text = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/records")
+            .join(fixture),
+    )
+    .expect("fixture");
+    std::fs::write(store.record_path(ID), text).expect("record");
+    let Load::Found(state) = store.load(ID).expect("load") else {
+        panic!("{fixture}: not read as a record");
+    };
+    (dir, store, state)
+}
+
+#[test]
+fn a_v1_record_counts_everything_before_its_place_as_read() {
+    let (_dir, store, state) = migrated("v1-midway.json");
+    assert_eq!(state.version, 2);
+    assert_eq!(state.coverage.pairs(), [[0, 4210]]);
+    assert_eq!((state.percent, state.read), (47, 47));
+    assert!(!state.finished);
+    assert_eq!(state.bookmarks.len(), 1);
+    assert_eq!(state.bookmarks[0].note.as_deref(), Some("quote this"));
+    assert_eq!(state.seconds_read, 540);
+    // Saved again, it is a version 2 record with the same contents.
+    store.save(ID, &state).expect("save");
+    let text = std::fs::read_to_string(store.record_path(ID)).expect("read");
+    assert!(text.contains("\"version\": 2"), "{text}");
+    assert_eq!(store.load(ID).expect("load"), Load::Found(state));
+}
+
+#[test]
+fn a_v1_finish_from_a_jump_to_the_end_is_not_kept() {
+    // Version 1 marked an article finished when its end was on screen at
+    // all, even after a peek at the end and back.
+    let (_dir, _store, state) = migrated("v1-peeked-at-the-end.json");
+    assert_eq!(state.coverage.pairs(), [[0, 310]]);
+    assert_eq!(state.read, 3);
+    assert!(!state.finished);
+}
+
+#[test]
+fn a_v1_finish_chosen_by_hand_is_kept() {
+    let (_dir, _store, state) = migrated("v1-finished-by-hand.json");
+    assert!(state.finished);
+    assert!(state.coverage.is_empty());
+    assert_eq!(state.position, None);
+}

@@ -101,7 +101,10 @@ struct ListRow {
     author: Option<String>,
     words: usize,
     minutes: usize,
+    /// Where the saved place is, in percent of the words.
     percent: u8,
+    /// The share of the words read, in percent.
+    read: u8,
     finished: bool,
     bookmarks: usize,
     last_opened: u64,
@@ -120,6 +123,7 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
                 words: r.summary.words,
                 minutes: crate::library::default_minutes(r.summary.words),
                 percent: r.percent,
+                read: r.read,
                 finished: r.finished,
                 bookmarks: r.bookmarks,
                 last_opened: r.last_opened,
@@ -149,7 +153,7 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
         let read = if r.finished {
             "✓".to_string()
         } else {
-            format!("{}%", r.percent)
+            format!("{}%", r.read)
         };
         let last = ago(r.last_opened, now);
         let path = show_path(&r.summary.path);
@@ -288,6 +292,14 @@ pub struct Place {
 impl Article {
     /// The article of `state`, read from the path it records.
     pub fn open(state: ReadingState) -> Article {
+        if state.is_stdin() {
+            // Nothing to read it from: what the record says is all.
+            return Article {
+                state,
+                parsed: None,
+                problem: None,
+            };
+        }
         let text = read_article(&state.path);
         Article::with_text(state, text)
     }
@@ -374,17 +386,37 @@ impl Article {
         marks
     }
 
-    /// How far the reader got, in percent of the words.
+    /// Where the saved place is, in percent of the words before it.
     pub fn percent(&self) -> u8 {
+        if self.parsed.is_none() {
+            return self.state.percent;
+        }
         self.state
             .position
             .as_ref()
             .map_or(0, |anchor| self.place(anchor).percent)
     }
 
-    /// The path as shown.
+    /// The share of the words read, counted in the article as it is when
+    /// it can be read.
+    pub fn read(&self) -> u8 {
+        match &self.parsed {
+            Some((_, doc)) => self.state.coverage.percent(doc),
+            None => self.state.read,
+        }
+    }
+
+    /// The path as shown; `stdin` for an article read from it.
     fn shown_path(&self) -> String {
+        if self.state.is_stdin() {
+            return "stdin".to_string();
+        }
         show_path(&self.state.path)
+    }
+
+    /// The path for JSON: none for stdin.
+    fn json_path(&self) -> Option<String> {
+        (!self.state.is_stdin()).then(|| show_path(&self.state.path))
     }
 }
 
@@ -533,9 +565,13 @@ pub fn bookmarks(articles: &[Article], json: bool, out: &mut dyn Write) -> Resul
 /// One article for `progress --json`.
 #[derive(Serialize)]
 struct ProgressEntry {
-    path: String,
+    /// None for an article read from stdin.
+    path: Option<String>,
     title: String,
+    /// Where the saved place is, in percent of the words before it.
     percent: u8,
+    /// The share of the words read, in percent.
+    read: u8,
     finished: bool,
     /// Unix seconds.
     last_opened: u64,
@@ -553,9 +589,10 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
         let entries: Vec<ProgressEntry> = articles
             .iter()
             .map(|a| ProgressEntry {
-                path: a.shown_path(),
+                path: a.json_path(),
                 title: a.title(),
                 percent: a.percent(),
+                read: a.read(),
                 finished: a.state.finished,
                 last_opened: a.state.last_opened,
                 minutes_read: a.state.seconds_read / 60,
@@ -572,6 +609,7 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
         return Ok(());
     }
     let header = [
+        "At",
         "Read",
         "Finished",
         "Last opened",
@@ -580,8 +618,8 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
         "Title",
         "Path",
     ];
-    let right = [true, false, false, true, true, false, false];
-    let rows: Vec<[String; 7]> = articles
+    let right = [true, true, false, false, true, true, false, false];
+    let rows: Vec<[String; 8]> = articles
         .iter()
         .map(|a| {
             let mut path = a.shown_path();
@@ -590,6 +628,7 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
             }
             [
                 format!("{}%", a.percent()),
+                format!("{}%", a.read()),
                 if a.state.finished { "yes" } else { "no" }.to_string(),
                 ago(a.state.last_opened, now),
                 (a.state.seconds_read / 60).to_string(),

@@ -86,6 +86,8 @@ pub enum Action {
     LibraryContinue,
     LibrarySort,
     LibraryToggleFinished,
+    /// `X`: mark the article finished, or not finished.
+    ToggleFinished,
     /// `+`, `-` and `=`: a wider or narrower text column, or the default.
     Wider,
     Narrower,
@@ -130,9 +132,27 @@ impl Action {
         ("search", Action::SearchStart),
         ("search_next", Action::SearchNext),
         ("search_prev", Action::SearchPrev),
+        ("toggle_finished", Action::ToggleFinished),
         ("help", Action::ToggleHelp),
         ("quit", Action::Quit),
     ];
+
+    /// Whether this is reading motion: moving through the text a line, a
+    /// half page or a page at a time, or with the wheel. What it passes
+    /// over counts as read; a jump (`g`, `G`, a link, a section, search)
+    /// does not.
+    pub fn is_reading_motion(self) -> bool {
+        matches!(
+            self,
+            Action::LineDown
+                | Action::LineUp
+                | Action::Scroll(_)
+                | Action::HalfPageDown
+                | Action::HalfPageUp
+                | Action::PageDown
+                | Action::PageUp
+        )
+    }
 
     /// The action `[keys]` calls `name`.
     pub fn named(name: &str) -> Option<Action> {

@@ -382,13 +382,27 @@ impl App {
                     if !from_start && !doc.window.as_ref().is_some_and(|w| w.contains(&pos.0)) =>
                 {
                     doc = crate::parse::window::parse_window(&doc.text, pos.0, doc.fingerprint);
-                    opened.message = Some(crate::session::resume_message(&doc, pos, how));
+                    opened.message = crate::session::resume_message(&doc, pos, how);
                 }
                 _ => {}
             }
         }
         let layout = Layout::new(&doc, DEFAULT_MEASURE);
         let outline = Outline::new(&doc);
+        // The saved place, when it is somewhere past the start: opening
+        // elsewhere keeps it, one Backspace away.
+        let kept = opened
+            .resume
+            .filter(|_| from_start)
+            .filter(|&pos| doc.words_before(pos) > 0);
+        if from_start {
+            opened.message = kept.map(|_| {
+                format!(
+                    "From the start · {}",
+                    kept_place(opened.session.state.percent)
+                )
+            });
+        }
         let message = match (source.warning(), opened.message) {
             (Some(w), Some(m)) => Some(format!("{w} · {m}")),
             (w, m) => w.or(m),
@@ -436,7 +450,35 @@ impl App {
         if let Some(pos) = opened.resume.filter(|_| !from_start) {
             app.start_at(pos);
         }
+        if let Some(pos) = kept {
+            app.jumps.push(pos.into());
+        }
         app
+    }
+
+    /// Open at section `pos` (`--section`) rather than the saved place,
+    /// which is kept, one Backspace away. Says so, and never "Resumed".
+    pub fn start_at_section(&mut self, pos: Position) {
+        let saved = self
+            .session
+            .state
+            .position
+            .as_ref()
+            .map(|_| self.reader.top)
+            .filter(|&p| p != pos && self.doc.words_before(p) > 0);
+        let percent = self.session.state.percent;
+        self.start_at(pos);
+        let at = self.doc.section_at(pos).map_or_else(
+            || "At the section".to_string(),
+            |h| format!("At {}", h.text),
+        );
+        self.message = Some(match saved {
+            Some(place) => {
+                self.jumps.push(place.into());
+                format!("{at} · {}", kept_place(percent))
+            }
+            None => at,
+        });
     }
 
     /// The file changed on disk: read it again and put the same text on
@@ -545,6 +587,7 @@ impl App {
                 .map_or_else(|| self.stem.clone(), str::to_string),
         );
         self.session.state.title.clone_from(&self.title);
+        self.session.recount(&doc);
         self.outline = Outline::new(&doc);
         self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
@@ -657,17 +700,6 @@ impl App {
         self.reader.top
     }
 
-    /// The position the outline's progress bars count from: the saved
-    /// one once there is one, else where the reader is.
-    pub fn progress_position(&self) -> Position {
-        self.session
-            .state
-            .position
-            .as_ref()
-            .filter(|a| a.fingerprint == self.doc.fingerprint)
-            .map_or(self.reader.top, |a| Position(a.byte))
-    }
-
     /// After every key: count reading time, remember the place, and mark
     /// the article finished once its end is on screen.
     pub fn after_key(&mut self, before: Position, at: Instant) {
@@ -678,15 +710,31 @@ impl App {
         }
         let after = self.reader.top;
         self.session.key(&self.doc, before, after, at);
-        let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
-        self.session
-            .record_position(&self.doc, after, at_end, store::now());
+        // The saved place stays until the reader moves.
+        if self.session.moved {
+            let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+            self.session
+                .record_position(&self.doc, after, at_end, store::now());
+        }
     }
 
     /// Called when no key came for a while: save in the background after
     /// `IDLE_SAVE`, and take in a finished save.
     pub fn tick(&mut self, now: Instant) {
         self.poll_whole();
+        // Resting on a screen is reading too: an article that fits on one
+        // screen is read by staying on it.
+        if self.mode == Mode::Reading && !self.is_partial() {
+            let (range, at_end) = self.screen_range();
+            if self.session.rest(range.clone(), now) {
+                self.session.record_read(&self.doc, range);
+                if at_end {
+                    self.finish_if_read();
+                }
+            }
+            // Ranges read in another process come in with a save.
+            self.session.recount(&self.doc);
+        }
         if self.session.is_dirty() && self.session.idle(now) >= IDLE_SAVE {
             self.session.save_in_background();
         }
@@ -698,10 +746,12 @@ impl App {
     /// Save before leaving; a warning when it failed.
     pub fn save_now(&mut self) -> Option<String> {
         self.wait_whole();
-        let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
-        self.session
-            .record_position(&self.doc, self.reader.top, at_end, store::now());
-        self.session.save_now()
+        if self.session.moved {
+            let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+            self.session
+                .record_position(&self.doc, self.reader.top, at_end, store::now());
+        }
+        self.session.save_now_in(&self.doc)
     }
 
     /// The bookmarks in article order, as the list shows them.
@@ -967,8 +1017,67 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        // What stays on screen while reading counts as read: the screen
+        // left and the screen reached.
+        let reading = action.is_reading_motion() && self.mode == Mode::Reading;
+        let (left, _) = self.screen_range();
         self.act(action);
+        let (reached, at_end) = self.screen_range();
+        // Any move on purpose, reading or a jump, makes the place the
+        // reader's new one. A motion that cannot move (an article shorter
+        // than the screen, the end already in view) reads nothing new:
+        // resting on the screen does.
+        if reached != left {
+            self.session.moved = true;
+            if reading {
+                self.session.record_read(&self.doc, left);
+                self.session.record_read(&self.doc, reached);
+                if at_end {
+                    self.finish_if_read();
+                }
+            }
+        }
         self.search_follows_screen();
+    }
+
+    /// The source bytes the screen shows, and whether the end is on it.
+    /// A screen at the start counts from byte 0 (front matter, blank
+    /// lines), one at the end to the last byte.
+    pub fn screen_range(&mut self) -> (Range<usize>, bool) {
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let top = self.reader.top.0;
+        let first = screen.lines.first().map_or(top, |l| l.start);
+        let start = if self.doc.words_before(Position(first)) == 0 {
+            0
+        } else {
+            first
+        };
+        let end = if screen.at_end {
+            self.doc.source_len
+        } else {
+            screen.lines.last().map_or(first, |l| l.end.max(first))
+        };
+        (start..end, screen.at_end)
+    }
+
+    /// The end was reached by reading: finished, if most was read.
+    fn finish_if_read(&mut self) {
+        if !self.is_partial() && self.session.finish_if_read(&self.doc) {
+            self.message = Some(format!(
+                "Finished · {}% read · X marks it not finished",
+                self.session.state.read
+            ));
+        }
+    }
+
+    /// Where the text on the top line starts: a heading there, or the
+    /// title block drawn above the first block, is behind the reader.
+    fn top_line_start(&mut self) -> Position {
+        let top = self.reader.top;
+        match self.reader.top_line(&self.doc, &mut self.layout) {
+            Some(r) => Position(self.layout.line(&self.doc, r).start.max(top.0)),
+            None => top,
+        }
     }
 
     /// Keep the matches around the screen, from its top to its bottom, for
@@ -1019,23 +1128,42 @@ impl App {
             Action::HalfPageUp => reader.half_up(doc, layout),
             Action::PageDown => reader.page_down(doc, layout),
             Action::PageUp => reader.page_up(doc, layout),
-            Action::Top => reader.to_start(),
-            Action::Bottom => reader.to_end(doc, layout),
+            // Jumps, remembered like every other.
+            Action::Top => {
+                self.jumps.push(reader.place());
+                reader.to_start();
+            }
+            Action::Bottom => {
+                self.jumps.push(reader.place());
+                reader.to_end(doc, layout);
+            }
             Action::NextHeading => {
-                let s = self.outline.next(self.reader.top).map(|s| s.heading);
-                self.jump_to_section(s, "No heading after this one");
+                let top = self.top_line_start();
+                let s = self.outline.next(top).map(|s| s.heading);
+                self.jump_to_section(s, "No more sections");
             }
             Action::PrevHeading => {
-                let s = self.outline.prev(self.reader.top).map(|s| s.heading);
-                self.jump_to_section(s, "No heading before this one");
+                let top = self.top_line_start();
+                let s = self.outline.prev(top).map(|s| s.heading);
+                self.jump_to_section(s, "No earlier sections");
             }
             Action::NextPeer => {
-                let s = self.outline.next_peer(self.reader.top).map(|s| s.heading);
-                self.jump_to_section(s, "No further section at this level");
+                let top = self.top_line_start();
+                let s = self.outline.next_peer(top).map(|s| s.heading);
+                self.jump_to_section(s, "No more sections at this level");
             }
             Action::PrevPeer => {
-                let s = self.outline.prev_peer(self.reader.top).map(|s| s.heading);
-                self.jump_to_section(s, "No earlier section at this level");
+                let top = self.top_line_start();
+                let s = self.outline.prev_peer(top).map(|s| s.heading);
+                self.jump_to_section(s, "No earlier sections at this level");
+            }
+            Action::ToggleFinished => {
+                let finished = self.session.toggle_finished(store::now());
+                self.message = Some(if finished {
+                    "Marked finished · X undoes".to_string()
+                } else {
+                    "Marked not finished · X undoes".to_string()
+                });
             }
             Action::JumpBack => match self.jumps.back(self.reader.place()) {
                 Some(place) => self.reader.go_to(place),
@@ -1602,6 +1730,11 @@ impl App {
             _ => self.update(Action::OutlineOpen),
         }
     }
+}
+
+/// "your place at 47% is kept (Backspace goes there)".
+fn kept_place(percent: u8) -> String {
+    format!("your place at {percent}% is kept (Backspace goes there)")
 }
 
 #[cfg(test)]

@@ -46,8 +46,12 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
     ),
     (&[Action::PageDown], "", "page down"),
     (&[Action::PageUp], "", "page up"),
-    (&[Action::Top], "", "start of the article"),
-    (&[Action::Bottom], "", "end of the article"),
+    (
+        &[Action::Top, Action::Bottom],
+        "",
+        "start / end of the article",
+    ),
+    (&[Action::ToggleFinished], "", "mark finished or not"),
     (
         &[Action::Wider, Action::Narrower, Action::DefaultWidth],
         "",
@@ -229,6 +233,7 @@ const DEFAULT_KEYS: &[(Action, &[&str])] = &[
     (Action::SearchStart, &["/"]),
     (Action::SearchNext, &["n"]),
     (Action::SearchPrev, &["N"]),
+    (Action::ToggleFinished, &["X"]),
     (Action::ToggleHelp, &["?"]),
     (Action::Quit, &["q"]),
 ];

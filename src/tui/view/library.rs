@@ -16,14 +16,21 @@ use crate::tui::theme::Theme;
 /// Columns of the progress bar.
 const BAR: usize = 10;
 
-/// A bar of `BAR` cells and the percent, or ✓ when finished.
-fn progress(row: &Row) -> String {
-    let filled = usize::from(row.percent.min(100)) * BAR / 100;
+/// A bar of `BAR` cells filled by the share read, then where the saved
+/// place is and how much was read (`at 63% · read 40%`), and ✓ when
+/// finished. Narrow, only the share read.
+fn progress(row: &Row, wide: bool) -> String {
+    let filled = usize::from(row.read.min(100)) * BAR / 100;
     let bar: String = "━".repeat(filled) + &"─".repeat(BAR - filled);
-    if row.finished {
-        format!("{bar}   ✓")
+    let mark = if row.finished { "✓" } else { " " };
+    if wide {
+        format!(
+            "{bar} {:>8} · read {:>4} {mark}",
+            format!("at {}%", row.percent),
+            format!("{}%", row.read)
+        )
     } else {
-        format!("{bar} {:>3}%", row.percent)
+        format!("{bar} {:>4} {mark}", format!("{}%", row.read))
     }
 }
 
@@ -52,7 +59,7 @@ fn row_line<'a>(row: &Row, width: usize, selected: bool, wpm: usize, theme: Them
         } else {
             right.push_str(&format!("{minutes:>4} min  "));
         }
-        right.push_str(&progress(row));
+        right.push_str(&progress(row, width >= 60));
         if width >= 90 {
             let marks = if row.bookmarks > 0 {
                 format!("{:>3} ◆", row.bookmarks)

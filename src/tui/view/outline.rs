@@ -14,7 +14,7 @@ use crate::tui::app::App;
 use crate::tui::keymap::Mode;
 
 /// One outline row: indent, title (matched letters marked), minutes and
-/// how much is read, right-aligned.
+/// how much was read, right-aligned; ✓ once 90% of its words were.
 /// The sidebar is narrow: its rows show how much is read but not minutes.
 fn row<'a>(
     app: &App,
@@ -27,12 +27,14 @@ fn row<'a>(
     let theme = app.theme;
     let s = &app.outline.sections[entry.section];
     let current = app.current_section() == Some(entry.section);
-    let read = s.read_fraction(&app.doc, app.progress_position());
-    let done = if read >= 1.0 {
+    // What was read, not how far the reader got: a section skipped over
+    // is not ticked.
+    let coverage = app.session.coverage();
+    let range = s.start..s.end;
+    let done = if coverage.is_read(&app.doc, range.clone(), s.words) {
         "✓".to_string()
     } else {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let pct = (read * 100.0).floor() as u32;
+        let pct = crate::coverage::percent_of(coverage.words_in(&app.doc, range), s.words);
         format!("{pct}%")
     };
     let right = if compact {

@@ -25,7 +25,24 @@ pub fn column(app: &App, area: Rect) -> Rect {
     }
 }
 
+/// What an article with no text shows, centred: its file is empty, or
+/// holds only blank lines or front matter.
+pub const EMPTY: &str = "This article is empty";
+
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
+    if app.doc.blocks.is_empty() && app.doc.window.is_none() {
+        let y = area.y + area.height.saturating_sub(1) / 2;
+        let line = Line::styled(EMPTY, app.theme.outline_meta());
+        frame.render_widget(
+            Paragraph::new(line).alignment(ratatui::layout::Alignment::Center),
+            Rect {
+                y,
+                height: 1.min(area.height),
+                ..area
+            },
+        );
+        return;
+    }
     let column = column(app, area);
     let matches = app.search.as_ref().map_or(&[][..], |s| &s.matches[..]);
     let lines: Vec<Line<'_>> = screen
