@@ -1,6 +1,7 @@
 //! The terminal shell: set the terminal up, run the draw–read–update loop,
-//! and put the terminal back as it was found, on quit, on error, on panic and
-//! on SIGTERM, SIGHUP or SIGINT.
+//! and put the terminal back as it was found, on quit, on error, on panic, on
+//! the signals that end it (SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1,
+//! SIGALRM) and while stopped (Ctrl-z, SIGTSTP).
 
 pub mod action;
 pub mod ansi;
@@ -435,29 +436,57 @@ const SIGNAL_TAKEN: usize = usize::MAX;
 /// restores the terminal and exits itself.
 const SIGNAL_GRACE: Duration = Duration::from_secs(1);
 
-/// Watch for SIGTERM, SIGHUP and SIGINT. The event loop sees the returned
-/// number and ends cleanly. When it cannot (a closed terminal can leave the
-/// read of keys retrying forever), the watcher restores what it can and
+/// Set when SIGTSTP came from outside (`kill -TSTP`): the loop gives the
+/// terminal back and stops, as on Ctrl-z.
+static STOP_ASKED: AtomicBool = AtomicBool::new(false);
+
+/// Set on SIGCONT: the loop takes the terminal again and redraws it all,
+/// whatever stopped the program (SIGSTOP cannot be caught).
+static CONTINUED: AtomicBool = AtomicBool::new(false);
+
+/// The signals that end the reader, with the terminal restored and the
+/// place saved.
+const ENDING: [i32; 6] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGALRM,
+];
+
+/// Watch for the signals of `ENDING`, and for SIGTSTP and SIGCONT. The
+/// event loop sees the returned number and ends cleanly. When it cannot (a
+/// closed terminal can leave the read of keys retrying forever), the
+/// watcher restores what it can, saves without waiting for a lock, and
 /// exits with 128 + the signal.
 fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::consts::{SIGCONT, SIGTSTP};
     let signal = Arc::new(AtomicUsize::new(0));
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+    let mut signals = signal_hook::iterator::Signals::new(ENDING.iter().chain(&[SIGTSTP, SIGCONT]))
         .context("cannot watch for signals")?;
     let seen = Arc::clone(&signal);
     std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            seen.store(usize::try_from(sig).unwrap_or(15), Ordering::SeqCst);
-            std::thread::sleep(SIGNAL_GRACE);
-            if seen.load(Ordering::SeqCst) != SIGNAL_TAKEN {
-                restore();
-                // The loop is stuck: save the last state it published.
-                if let Ok(mut slot) = emergency.lock()
-                    && let Some((store, id, state)) = slot.take()
-                {
-                    let _ = store.save(&id, &state);
+        for sig in signals.forever() {
+            match sig {
+                SIGTSTP => STOP_ASKED.store(true, Ordering::SeqCst),
+                SIGCONT => CONTINUED.store(true, Ordering::SeqCst),
+                _ => {
+                    seen.store(usize::try_from(sig).unwrap_or(15), Ordering::SeqCst);
+                    std::thread::sleep(SIGNAL_GRACE);
+                    if seen.load(Ordering::SeqCst) != SIGNAL_TAKEN {
+                        restore();
+                        // The loop is stuck: save the last state it
+                        // published.
+                        if let Ok(mut slot) = emergency.lock()
+                            && let Some((store, id, state)) = slot.take()
+                        {
+                            let _ = store.save(&id, &state);
+                        }
+                        std::process::exit(128 + sig);
+                    }
+                    return;
                 }
-                std::process::exit(128 + sig);
             }
         }
     });
@@ -548,6 +577,13 @@ fn read_and_draw(
             if let Some(sig) = wait_for_signal(signal, Duration::ZERO) {
                 return Ok(Exit::Signal(sig));
             }
+            if STOP_ASKED.swap(false, Ordering::SeqCst) {
+                suspend().context("cannot suspend")?;
+            }
+            if CONTINUED.swap(false, Ordering::SeqCst) {
+                take_terminal().context("cannot use the terminal")?;
+                redraw_all(&mut terminal, shell)?;
+            }
             if event::poll(TICK).context("cannot read the terminal")? {
                 let event = event::read().context("cannot read the terminal")?;
                 let more = event::poll(Duration::ZERO).context("cannot read the terminal")?;
@@ -563,19 +599,7 @@ fn read_and_draw(
         for event in events {
             if is_suspend(&event) {
                 suspend().context("cannot suspend")?;
-                // A fresh terminal draws everything again; `clear` would
-                // ask the terminal where its cursor is, which not every
-                // one answers.
-                execute!(
-                    io::stdout(),
-                    crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
-                )
-                .context("cannot draw")?;
-                let fresh = Terminal::new(CrosstermBackend::new(io::stdout()))
-                    .context("cannot use the terminal")?;
-                // Not dropped, for the same reason as at the start.
-                std::mem::forget(std::mem::replace(&mut *terminal, fresh));
-                shell.linked.clear();
+                redraw_all(&mut terminal, shell)?;
                 continue;
             }
             if shell.handle(&event) {
@@ -586,6 +610,27 @@ fn read_and_draw(
             }
         }
     }
+}
+
+/// Forget what the terminal showed, so that the next frame draws every
+/// cell: after a stop, the terminal may show anything.
+fn redraw_all(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    shell: &mut Shell,
+) -> Result<()> {
+    // `clear` would ask the terminal where its cursor is, which not every
+    // one answers.
+    execute!(
+        io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )
+    .context("cannot draw")?;
+    let fresh =
+        Terminal::new(CrosstermBackend::new(io::stdout())).context("cannot use the terminal")?;
+    // Not dropped, for the same reason as at the start.
+    std::mem::forget(std::mem::replace(terminal, fresh));
+    shell.linked.clear();
+    draw(terminal, shell)
 }
 
 /// Draw a frame; then, with `links.osc8`, write the cells of the external
@@ -697,10 +742,11 @@ fn is_suspend(event: &Event) -> bool {
 }
 
 /// Give the terminal back and stop, as a shell's job control expects; on
-/// `fg`, take it again. The caller redraws.
+/// `fg`, take it again. The caller redraws. SIGTSTP is caught (to get
+/// here), so the stop is SIGTSTP's default action, done by hand.
 fn suspend() -> Result<()> {
     restore();
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)?;
     // Here again after SIGCONT.
     take_terminal()
 }

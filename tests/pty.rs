@@ -649,6 +649,69 @@ fn sigint_restores_terminal() {
 }
 
 #[test]
+fn sigquit_restores_terminal() {
+    signal_restores("QUIT", 131);
+}
+
+#[test]
+fn sigusr1_restores_terminal() {
+    signal_restores("USR1", 138);
+}
+
+#[test]
+fn sigalrm_restores_terminal() {
+    signal_restores("ALRM", 142);
+}
+
+/// Whether process `pid` is stopped (state `T` in `/proc`).
+fn stopped(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            // The state follows the command name, which is in brackets.
+            let after = &stat[stat.rfind(')')? + 1..];
+            after.split_whitespace().next().map(|s| s == "T")
+        })
+        .unwrap_or(false)
+}
+
+/// `kill -TSTP` from outside gives the terminal back (main screen, mouse
+/// off, cooked mode) and then stops; SIGCONT takes the terminal again and
+/// redraws the same place, and the keys work.
+#[test]
+fn sigtstp_gives_the_terminal_back_and_sigcont_redraws() {
+    let mut t = Term::open(&[SLOW_WEB], 24, 80);
+    let first = t.wait_for("the essay", at_start("The Slow Web"));
+    t.signal("TSTP");
+    let start = Instant::now();
+    while !(stopped(t.pid()) && t.canonical()) {
+        assert!(start.elapsed() < TIMEOUT, "the program did not stop");
+        std::thread::sleep(POLL);
+    }
+    {
+        let out = t.output();
+        let screen = out.parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "the cursor is still hidden");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse reporting is still on"
+        );
+    }
+    t.signal("CONT");
+    let again = t.wait_for("the essay redrawn", |s| s.body() == first.body());
+    assert_eq!(again.status(), first.status());
+    assert!(t.output().parser.screen().alternate_screen());
+    assert!(!t.canonical(), "raw mode was not taken again");
+    t.send("j");
+    t.wait_for("a line down", |s| s.body()[0] == first.body()[1]);
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
+#[test]
 fn tiny_terminal() {
     let mut t = Term::open(&[GUIDE], 3, 10);
     let small = t.wait_for("the too-small notice", |s| s.contains("Terminal"));
@@ -937,6 +1000,18 @@ fn bookmark_quit_reopen_at_another_size() {
 /// SIGTERM saves the position before the program exits.
 #[test]
 fn sigterm_saves_the_position() {
+    signal_saves_the_position("TERM", 143);
+}
+
+/// SIGQUIT, SIGUSR1 and SIGALRM end the reader as SIGTERM does.
+#[test]
+fn other_ending_signals_save_the_position() {
+    signal_saves_the_position("QUIT", 131);
+    signal_saves_the_position("USR1", 138);
+    signal_saves_the_position("ALRM", 142);
+}
+
+fn signal_saves_the_position(signal: &str, code: u32) {
     let shared = tempfile::tempdir().expect("shared config");
     let config = shared.path().join("config");
     let mut spawn = Spawn::longform(&[SLOW_WEB]);
@@ -946,8 +1021,9 @@ fn sigterm_saves_the_position() {
     let last = first.body().last().cloned().unwrap_or_default();
     t.send(" ");
     t.wait_for("a page down", |s| s.body()[0] == last);
-    t.signal("TERM");
-    assert_eq!(t.wait_exit().exit_code(), 143);
+    t.signal(signal);
+    assert_eq!(t.wait_exit().exit_code(), code, "SIG{signal}");
+    t.assert_restored();
     let records: Vec<_> = std::fs::read_dir(config.join("reading"))
         .expect("a reading folder")
         .filter_map(Result::ok)
