@@ -26,6 +26,9 @@ impl Flags {
     pub const STAND_IN: Flags = Flags(1 << 7);
     /// Inline HTML, shown dimmed.
     pub const HTML: Flags = Flags(1 << 8);
+    /// The author line of a plain-text article, drawn as the byline of
+    /// front matter is.
+    pub const BYLINE: Flags = Flags(1 << 9);
 
     pub fn contains(self, other: Flags) -> bool {
         self.0 & other.0 == other.0

@@ -1,5 +1,6 @@
-//! The real-world corpus in tests/corpus/ (see SOURCES.md there): every file
-//! is decoded, parsed, laid out at several widths and drawn in a test
+//! The real-world corpus in tests/corpus/ and the plain-text articles in
+//! tests/plaintext/ (see SOURCES.md in each): every file is decoded, parsed
+//! as its ending says, laid out at several widths and drawn in a test
 //! terminal, without a panic, with no line wider than the width, and with
 //! every line's source range in order and inside the source.
 
@@ -7,8 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
 use longform::layout::{Layout, layout_all};
+use longform::library::parse_article;
 use longform::load::{Source, decode};
-use longform::parse::parse;
 use longform::position::Position;
 use longform::tui::action::Action;
 use longform::tui::app::App;
@@ -20,8 +21,24 @@ use unicode_width::UnicodeWidthStr;
 const WIDTHS: [usize; 4] = [20, 47, 80, 133];
 const SCREENS: [(u16, u16); 4] = [(20, 8), (47, 16), (80, 24), (133, 40)];
 
-/// The corpus files, sorted, without SOURCES.md.
+/// The corpus files, sorted, without SOURCES.md, then the plain-text
+/// articles.
 fn corpus() -> Vec<PathBuf> {
+    let mut files = markdown_corpus();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/plaintext");
+    let mut texts: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/plaintext")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    texts.sort();
+    assert!(texts.len() >= 10, "expected the 10 plain-text articles");
+    files.extend(texts);
+    files
+}
+
+/// The Markdown corpus files, sorted, without SOURCES.md.
+fn markdown_corpus() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/corpus")
@@ -91,9 +108,9 @@ fn for_each_file(check: impl Fn(&std::path::Path, &Source) -> Vec<String>) {
 
 #[test]
 fn corpus_lays_out_within_width_and_in_source_order() {
-    for_each_file(|_, source| {
+    for_each_file(|path, source| {
         let mut problems = Vec::new();
-        let doc = parse(&source.text);
+        let doc = parse_article(Some(path), &source.text);
         let len = source.text.len();
         if doc.source_len != len {
             problems.push(format!("source_len {} != {len}", doc.source_len));
@@ -148,8 +165,8 @@ fn corpus_lays_out_within_width_and_in_source_order() {
 fn corpus_fits_tiny_widths() {
     // The layout promises that no line is ever wider than the measure, even
     // when the measure is absurdly small (`longform cat --width 1`).
-    for_each_file(|_, source| {
-        let doc = parse(&source.text);
+    for_each_file(|path, source| {
+        let doc = parse_article(Some(path), &source.text);
         let mut problems = Vec::new();
         for w in [1, 2, 3, 5, 8, 13] {
             for (i, line) in layout_all(&doc, w).iter().enumerate() {
@@ -171,9 +188,9 @@ fn corpus_fits_tiny_widths() {
 fn corpus_positions_find_their_lines_back() {
     // The reader names places by source position: each line's start must
     // lead back to a line with the same start.
-    for_each_file(|_, source| {
+    for_each_file(|path, source| {
         let mut problems = Vec::new();
-        let doc = parse(&source.text);
+        let doc = parse_article(Some(path), &source.text);
         for w in [20, 80] {
             let mut layout = Layout::new(&doc, w);
             let Some(mut r) = layout.first() else {
@@ -305,7 +322,7 @@ fn corpus_crlf_file_is_read() {
     assert!(!crlf.is_empty(), "the corpus should hold a CRLF file");
     for p in crlf {
         let source = load(&p);
-        let doc = parse(&source.text);
+        let doc = parse_article(Some(&p), &source.text);
         let text: String = layout_all(&doc, 80)
             .iter()
             .map(|l| l.text() + "\n")

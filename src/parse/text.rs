@@ -203,6 +203,17 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             .map(|h| h.text.clone());
     }
     doc.meta.author = header.author_line.and_then(|l| byline(text(&lines[l])));
+    if doc.meta.author.is_some()
+        && let Some(l) = header.author_line
+    {
+        // The byline's block, drawn as a Markdown article's byline is.
+        let at = lines[l].text.start;
+        for block in doc.blocks.iter_mut().filter(|b| b.source.start == at) {
+            crate::document::for_each_span_mut(&mut block.kind, |s| {
+                s.flags = s.flags.with(Flags::BYLINE);
+            });
+        }
+    }
     // A mail-style header names them when the text does not.
     if doc.meta.title.is_none() {
         doc.meta.title = furniture::header_field(&texts, "title").map(sanitize);
@@ -1101,6 +1112,9 @@ mod tests {
         assert_eq!(doc.meta.title.as_deref(), Some("A Quiet Harbour"));
         assert_eq!(doc.meta.author.as_deref(), Some("Jane Doe, Reuters"));
         assert_eq!(texts(&doc)[1], "By Jane Doe, Reuters");
+        let byline =
+            |b: usize| block_spans(&doc.blocks[b].kind).all(|s| s.flags.contains(Flags::BYLINE));
+        assert!(byline(1) && !byline(2));
         assert_eq!(doc.headings[0].slug, "a-quiet-harbour");
     }
 

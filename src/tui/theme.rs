@@ -377,6 +377,11 @@ impl Theme {
         if flags.contains(Flags::HTML) {
             s = s.patch(self.color(Slot::Dim)).add_modifier(self.dim());
         }
+        if flags.contains(Flags::BYLINE) {
+            s = s
+                .patch(self.color(Slot::Byline))
+                .add_modifier(Modifier::ITALIC);
+        }
         if flags.contains(Flags::STAND_IN) {
             s = s
                 .patch(self.color(Slot::StandIn))
