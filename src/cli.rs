@@ -29,6 +29,7 @@ use crate::tui::theme::Theme;
 use crate::tui::{self, Exit};
 
 mod report;
+pub mod sync;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -113,6 +114,11 @@ pub enum Command {
         /// Print a fully commented default config.toml
         #[arg(long)]
         default: bool,
+    },
+    /// Sync your place with a KOReader sync server (kosync)
+    Sync {
+        #[command(subcommand)]
+        command: sync::SyncCommand,
     },
     /// List the articles read, most recently opened first
     Progress {
@@ -205,6 +211,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
             Ok(Exit::Quit)
         }
         Some(Command::Progress { json }) => report::progress_command(json).map(|()| Exit::Quit),
+        Some(Command::Sync { command }) => sync::run(command).map(|()| Exit::Quit),
         Some(Command::List { dir, json }) => {
             let (_, config, warning) = reading_setup();
             if let Some(w) = warning {

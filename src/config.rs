@@ -27,6 +27,8 @@ pub struct Config {
     pub justify: Option<bool>,
     /// How links are shown: `[links]` in the file.
     pub links: Links,
+    /// Progress sync: `[sync]` in the file.
+    pub sync: Sync,
     /// `[colors]`: a style name and its colour, for the theme to check.
     pub colors: Vec<Entry>,
     /// `[keys]`: an action name and its keys, for the keymap to check.
@@ -38,6 +40,30 @@ pub struct Config {
 pub struct Links {
     /// Emit OSC 8 hyperlinks so the terminal can open them.
     pub osc8: Option<bool>,
+}
+
+/// The `[sync]` table: how progress is synced through a kosync server
+/// (the login itself is kept apart, never in the config).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sync {
+    /// How documents are known to the server; `None` is `Binary`.
+    pub document: Option<DocumentKey>,
+    /// Ask before jumping to a newer place from another device.
+    pub ask: Option<bool>,
+    /// Allow a plain `http://` server on another machine.
+    pub insecure_http: Option<bool>,
+    /// This machine's name on the server; `None` is the host name.
+    pub device: Option<String>,
+}
+
+/// How a document is known to the sync server, as KOReader offers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DocumentKey {
+    /// KOReader's partial MD5 of the file's bytes: the same file anywhere.
+    #[default]
+    Binary,
+    /// The MD5 of the file's name: the same name anywhere.
+    Filename,
 }
 
 /// The themes a config can name.
@@ -171,6 +197,10 @@ impl Config {
                     self.read_links(value, line, text, warnings);
                     Ok(())
                 }
+                "sync" => {
+                    self.read_sync(value, line, text, warnings);
+                    Ok(())
+                }
                 "colors" => {
                     self.colors = entries("colors", value, line, text, warnings, colour);
                     Ok(())
@@ -219,6 +249,62 @@ impl Config {
             }
         }
     }
+}
+
+impl Config {
+    fn read_sync(
+        &mut self,
+        value: &DeValue<'_>,
+        line: usize,
+        text: &str,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let Some(table) = value.as_table() else {
+            let found = found(value);
+            warnings.push(Warning::at(
+                line,
+                format!("sync: expected a table, found {found}"),
+            ));
+            return;
+        };
+        for (key, value) in table {
+            let line = line_of(text, value.span().start);
+            let name: &str = key.get_ref();
+            let value = value.get_ref();
+            let sync = &mut self.sync;
+            let problem = match name {
+                "document" => document_key(value).map(|d| sync.document = Some(d)),
+                "ask" => boolean(value).map(|b| sync.ask = Some(b)),
+                "insecure_http" => boolean(value).map(|b| sync.insecure_http = Some(b)),
+                "device" => device(value).map(|d| sync.device = Some(d)),
+                _ => Err("unknown setting".to_string()),
+            };
+            if let Err(problem) = problem {
+                warnings.push(Warning::at(line, format!("sync.{name}: {problem}")));
+            }
+        }
+    }
+}
+
+fn document_key(value: &DeValue<'_>) -> Result<DocumentKey, String> {
+    match value.as_str() {
+        Some("binary") => Ok(DocumentKey::Binary),
+        Some("filename") => Ok(DocumentKey::Filename),
+        _ => Err(format!(
+            "expected \"binary\" or \"filename\", found {}",
+            found(value)
+        )),
+    }
+}
+
+/// A device name: one line of text, not empty.
+fn device(value: &DeValue<'_>) -> Result<String, String> {
+    value
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !s.chars().any(char::is_control))
+        .map(str::to_string)
+        .ok_or_else(|| format!("expected a name, found {}", found(value)))
 }
 
 /// What a table that stood under a broken header is renamed to: its
@@ -414,6 +500,21 @@ pub const DEFAULT_CONFIG: &str = r#"# longform's settings: config.toml in the fo
 # Send the links of the article to the terminal as OSC 8 hyperlinks, so
 # that a click (or Ctrl-click) opens them in terminals that support it.
 # osc8 = false
+
+# [sync]
+# Progress sync through a KOReader sync server (kosync); log in with
+# `longform sync login --server URL --user NAME`.
+# How documents are known to the server: "binary" (KOReader's partial MD5
+# of the file: the same file on every device) or "filename" (the same file
+# name on every device).
+# document = "binary"
+# Ask before jumping to a newer place pushed by another device.
+# ask = false
+# Allow a plain http:// server on another machine (your password key
+# would travel unencrypted). http://localhost is always allowed.
+# insecure_http = false
+# This machine's name on the server (default: the host name).
+# device = "laptop"
 "#;
 
 /// Remember `width` in the config file at `path` (`None` forgets it),
@@ -544,6 +645,33 @@ mod tests {
         assert_eq!(config.justify, Some(false));
         assert_eq!(config.links.osc8, Some(false));
         assert_eq!(config.library, Some(vec!["~/reading".to_string()]));
+        assert_eq!(
+            config.sync,
+            Sync {
+                document: Some(DocumentKey::Binary),
+                ask: Some(false),
+                insecure_http: Some(false),
+                device: Some("laptop".to_string()),
+            }
+        );
+    }
+
+    #[test]
+    fn the_sync_table_is_read_setting_by_setting() {
+        let text = "[sync]\ndocument = \"filename\"\nask = true\ninsecure_http = 1\n\
+                    device = \"\"\nserver = \"x\"\n";
+        let (config, lines) = lines(text);
+        assert_eq!(config.sync.document, Some(DocumentKey::Filename));
+        assert_eq!(config.sync.ask, Some(true));
+        assert_eq!(config.sync.insecure_http, None);
+        assert_eq!(config.sync.device, None);
+        assert_eq!(lines, [4, 5, 6]);
+        let (config, warnings) = Config::parse("sync = 3\n");
+        assert_eq!(config.sync, Sync::default());
+        assert!(
+            warnings[0].message.contains("expected a table"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -30,5 +30,6 @@ pub mod reader;
 pub mod search;
 pub mod session;
 pub mod store;
+pub mod sync;
 pub mod testgen;
 pub mod tui;

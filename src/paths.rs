@@ -11,6 +11,17 @@ use anyhow::{Result, anyhow};
 /// The variable that moves the config dir, for tests and portable setups.
 pub const CONFIG_DIR_VAR: &str = "LONGFORM_CONFIG_DIR";
 
+/// The variable that gives `longform sync login` the password, for scripts.
+pub const SYNC_PASSWORD_VAR: &str = "LONGFORM_SYNC_PASSWORD";
+
+/// The sync password from `LONGFORM_SYNC_PASSWORD`, when it is set and
+/// not empty.
+pub fn sync_password() -> Option<String> {
+    std::env::var(SYNC_PASSWORD_VAR)
+        .ok()
+        .filter(|p| !p.is_empty())
+}
+
 /// The config dir: `LONGFORM_CONFIG_DIR` when it is set and not empty, else
 /// the platform's (`~/.config/longform` on Linux).
 pub fn config_dir() -> Result<PathBuf> {

@@ -1,0 +1,428 @@
+//! Progress sync against a real KOReader sync server (`kosync` with
+//! Redis, started by `kosync::Kosync` on free ports), through the
+//! `longform sync` commands: two config folders play two machines. The
+//! faults a server can commit come from a small hostile server. Every run
+//! is hermetic: `LONGFORM_CONFIG_DIR` and `HOME` point into a temporary
+//! folder.
+
+#[path = "sync/hostile.rs"]
+mod hostile;
+#[path = "sync/kosync.rs"]
+mod kosync;
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use kosync::Kosync;
+use longform::position::{Anchor, Position};
+use longform::store::{ReadingState, Store, record_id};
+
+const BIN: &str = env!("CARGO_BIN_EXE_longform");
+const ARTICLE: &str = include_str!("../articles/the-slow-web.md");
+const PASSWORD: &str = "correct horse";
+
+/// One machine: its config folder and its own copy of the article.
+struct Machine {
+    dir: tempfile::TempDir,
+    article: PathBuf,
+}
+
+impl Machine {
+    fn new(device: &str) -> Machine {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("config")).expect("config");
+        std::fs::create_dir_all(dir.path().join("articles")).expect("articles");
+        let article = dir.path().join("articles/the-slow-web.md");
+        std::fs::write(&article, ARTICLE).expect("article");
+        let machine = Machine { dir, article };
+        machine.write_config(&format!("[sync]\ndevice = \"{device}\"\n"));
+        machine
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    fn write_config(&self, text: &str) {
+        std::fs::write(self.config().join("config.toml"), text).expect("config.toml");
+    }
+
+    fn run(&self, args: &[&str], password: Option<&str>) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env("LONGFORM_CONFIG_DIR", self.config())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path())
+            .env_remove("LONGFORM_SYNC_PASSWORD")
+            .stdin(Stdio::null());
+        if let Some(p) = password {
+            cmd.env("LONGFORM_SYNC_PASSWORD", p);
+        }
+        cmd.output().expect("run longform")
+    }
+
+    fn article(&self) -> &str {
+        self.article.to_str().expect("UTF-8 path")
+    }
+
+    fn record_id(&self) -> String {
+        record_id(&std::fs::canonicalize(&self.article).expect("canonical"))
+    }
+
+    fn record_file(&self) -> PathBuf {
+        Store::new(&self.config()).record_path(&self.record_id())
+    }
+
+    fn record(&self) -> ReadingState {
+        let text = std::fs::read(self.record_file()).expect("record");
+        serde_json::from_slice(&text).expect("a record")
+    }
+
+    /// Save a reading record with the place at `byte`, as the reader
+    /// does when it quits there.
+    fn read_to(&self, byte: usize) -> Anchor {
+        let doc = longform::library::parse_article(Some(&self.article), ARTICLE);
+        let anchor = Anchor::at(&doc, Position(byte));
+        let canonical = std::fs::canonicalize(&self.article).expect("canonical");
+        let mut state = ReadingState::new(canonical, "The Slow Web".into(), doc.fingerprint, 1);
+        state.set_position(anchor.clone(), 1);
+        state.percent = doc.percent_at(Position(byte));
+        Store::new(&self.config())
+            .save(&self.record_id(), &state)
+            .expect("save");
+        anchor
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.config().join("sync.log")).unwrap_or_default()
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[track_caller]
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        stderr(out),
+        stdout(out)
+    );
+    stdout(out)
+}
+
+/// The one line of a failure (exit code 1).
+#[track_caller]
+fn fails(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(out), stderr(out));
+    let err = stderr(out);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.contains("warning")).collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    lines[0].to_string()
+}
+
+/// The byte where the first paragraph under `heading` starts, about 40%
+/// of the way in.
+fn place_near_40_percent() -> usize {
+    let at = ARTICLE.find("## The craft of the line").expect("a heading");
+    at + ARTICLE[at..].find("\n\n").expect("a paragraph") + 2
+}
+
+#[test]
+fn a_place_pushed_on_one_machine_is_pulled_exactly_on_another() {
+    let Some(server) = Kosync::start("a_place_pushed_on_one_machine_is_pulled_exactly_on_another")
+    else {
+        return;
+    };
+    let a = Machine::new("laptop");
+    let b = Machine::new("desktop");
+    let url = server.url.as_str();
+    let said = ok(&a.run(
+        &["sync", "register", "--server", url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+    assert!(said.contains("Registered and logged in"), "{said}");
+    let anchor = a.read_to(place_near_40_percent());
+    let said = ok(&a.run(&["sync", "push", a.article()], None));
+    assert!(said.starts_with("Pushed The Slow Web at "), "{said}");
+
+    ok(&b.run(
+        &["sync", "login", "--server", url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+    let said = ok(&b.run(&["sync", "pull", b.article()], None));
+    assert!(said.starts_with("Synced from laptop: "), "{said}");
+    assert!(!said.contains("approximate"), "{said}");
+    let pulled = b.record().position.expect("a place");
+    assert_eq!(pulled.byte, anchor.byte);
+    assert_eq!(pulled.quote, anchor.quote);
+
+    let status = ok(&b.run(&["sync", "status"], None));
+    assert!(status.contains(&format!("server     {url}")), "{status}");
+    assert!(status.contains("user       ann"), "{status}");
+    assert!(status.contains("device     desktop"), "{status}");
+    assert!(status.contains("last push  never"), "{status}");
+    assert!(
+        status.contains("The Slow Web at ") && status.contains("from laptop"),
+        "{status}"
+    );
+    let login = std::fs::read_to_string(b.config().join("sync-login.json")).expect("login");
+    let key: serde_json::Value = serde_json::from_str(&login).expect("json");
+    let key = key["key"].as_str().expect("key");
+    assert!(
+        !status.contains(key) && !status.contains(PASSWORD),
+        "{status}"
+    );
+    let config = std::fs::read_to_string(b.config().join("config.toml")).expect("config");
+    assert!(!config.contains(key), "the login stays out of config.toml");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(b.config().join("sync-login.json")).expect("login");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+
+    let said = ok(&b.run(&["sync", "logout"], None));
+    assert!(said.contains("Logged out of"), "{said}");
+    assert!(!b.config().join("sync-login.json").exists());
+    let err = fails(&b.run(&["sync", "pull", b.article()], None));
+    assert!(err.contains("not logged in"), "{err}");
+}
+
+/// Push as KOReader does: its headers, an XPointer, a fraction.
+fn push_as_koreader(url: &str, user: &str, document: &str, percentage: f64) {
+    let key = longform::sync::digest::md5_hex(PASSWORD.as_bytes());
+    let body = serde_json::json!({
+        "document": document,
+        "progress": "/body/DocFragment[3]/body/div/p[14]/text().52",
+        "percentage": percentage,
+        "device": "Kobo",
+        "device_id": "6F5B1E2C9A0D4F37B8E1C2D3A4B5C6D7",
+    });
+    let response = ureq::put(&format!("{url}/syncs/progress"))
+        .header("Accept", "application/vnd.koreader.v1+json")
+        .header("x-auth-user", user)
+        .header("x-auth-key", &key)
+        .content_type("application/json")
+        .send(body.to_string())
+        .expect("KOReader's push");
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+#[test]
+fn a_koreader_record_opens_at_its_percentage() {
+    let Some(server) = Kosync::start("a_koreader_record_opens_at_its_percentage") else {
+        return;
+    };
+    let b = Machine::new("desktop");
+    ok(&b.run(
+        &["sync", "register", "--server", &server.url, "--user", "kim"],
+        Some(PASSWORD),
+    ));
+    let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
+    push_as_koreader(&server.url, "kim", &document, 0.63);
+    let said = ok(&b.run(&["sync", "pull", b.article()], None));
+    assert!(
+        said.starts_with("Synced from Kobo: 63% (approximate)"),
+        "{said}"
+    );
+    let record = b.record();
+    assert_eq!(record.percent, 63);
+    let doc = longform::library::parse_article(Some(&b.article), ARTICLE);
+    let at = record.position.expect("a place").byte;
+    let words = doc.words_before(Position(at)) as f64 / doc.words as f64;
+    assert!((words - 0.63).abs() < 0.01, "{words}");
+
+    // By file name, KOReader's other way of naming a document.
+    b.write_config("[sync]\ndocument = \"filename\"\n");
+    push_as_koreader(
+        &server.url,
+        "kim",
+        &longform::sync::digest::filename_md5("the-slow-web.md"),
+        0.25,
+    );
+    let said = ok(&b.run(&["sync", "pull", b.article()], None));
+    assert!(
+        said.starts_with("Synced from Kobo: 25% (approximate)"),
+        "{said}"
+    );
+}
+
+#[test]
+fn offline_then_back_online() {
+    let Some(mut server) = Kosync::start("offline_then_back_online") else {
+        return;
+    };
+    let a = Machine::new("laptop");
+    ok(&a.run(
+        &["sync", "register", "--server", &server.url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+    a.read_to(place_near_40_percent());
+    let before = std::fs::read(a.record_file()).expect("record");
+    server.stop();
+    let err = fails(&a.run(&["sync", "push", a.article()], None));
+    assert!(err.contains("cannot reach the sync server"), "{err}");
+    let err = fails(&a.run(&["sync", "pull", a.article()], None));
+    assert!(err.contains("cannot reach the sync server"), "{err}");
+    assert_eq!(std::fs::read(a.record_file()).expect("record"), before);
+    assert!(
+        a.log().contains("cannot reach the sync server"),
+        "{}",
+        a.log()
+    );
+
+    server.restart();
+    let said = ok(&a.run(&["sync", "push", a.article()], None));
+    assert!(said.starts_with("Pushed"), "{said}");
+    let status = ok(&a.run(&["sync", "status"], None));
+    assert!(!status.contains("last push  never"), "{status}");
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_nothing_is_saved() {
+    let Some(server) = Kosync::start("a_wrong_password_is_refused_and_nothing_is_saved") else {
+        return;
+    };
+    let a = Machine::new("laptop");
+    let url = server.url.as_str();
+    ok(&a.run(
+        &["sync", "register", "--server", url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+    let err = fails(&a.run(
+        &["sync", "register", "--server", url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+    assert!(err.contains("already exists"), "{err}");
+
+    let b = Machine::new("desktop");
+    let err = fails(&b.run(
+        &["sync", "login", "--server", url, "--user", "ann"],
+        Some("wrong"),
+    ));
+    assert!(err.contains("refused the user name or password"), "{err}");
+    assert!(!b.config().join("sync-login.json").exists());
+    let err = fails(&b.run(
+        &["sync", "login", "--server", url, "--user", "nobody"],
+        Some(PASSWORD),
+    ));
+    assert!(err.contains("refused the user name or password"), "{err}");
+
+    // A login whose password was changed elsewhere: pulls are refused and
+    // the record stays as it was.
+    let login = b.config().join("sync-login.json");
+    std::fs::write(
+        &login,
+        format!(r#"{{"server":"{url}","user":"ann","key":"00000000000000000000000000000000"}}"#),
+    )
+    .expect("login");
+    b.read_to(100);
+    let before = std::fs::read(b.record_file()).expect("record");
+    let err = fails(&b.run(&["sync", "pull", b.article()], None));
+    assert!(err.contains("refused the user name or password"), "{err}");
+    assert_eq!(std::fs::read(b.record_file()).expect("record"), before);
+}
+
+#[test]
+fn a_hostile_server_gets_one_line_and_touches_nothing() {
+    use hostile::Misbehaviour::*;
+    for (how, expected) in [
+        (Html, "answered a web page, not a kosync reply"),
+        (Garbage, "answered something that is not JSON"),
+        (Huge, "sent more than 64 KB"),
+        (HugeUnannounced, "sent more than 64 KB"),
+        (Slow, "did not answer within 3 s"),
+        (RedirectElsewhere, "redirects to evil.example"),
+    ] {
+        let url = hostile::serve(how);
+        let m = Machine::new("laptop");
+        let err = fails(&m.run(
+            &["sync", "login", "--server", &url, "--user", "ann"],
+            Some(PASSWORD),
+        ));
+        assert!(err.contains(expected), "{how:?}: {err}");
+        assert!(!m.config().join("sync-login.json").exists(), "{how:?}");
+
+        std::fs::write(
+            m.config().join("sync-login.json"),
+            format!(
+                r#"{{"server":"{url}","user":"ann","key":"5ebe2294ecd0e0f08eab7690d2a6ee69"}}"#
+            ),
+        )
+        .expect("login");
+        m.read_to(100);
+        let before = std::fs::read(m.record_file()).expect("record");
+        let err = fails(&m.run(&["sync", "pull", m.article()], None));
+        assert!(err.contains(expected), "{how:?}: {err}");
+        let err = fails(&m.run(&["sync", "push", m.article()], None));
+        assert!(err.contains(expected), "{how:?}: {err}");
+        assert_eq!(
+            std::fs::read(m.record_file()).expect("record"),
+            before,
+            "{how:?}"
+        );
+        assert!(m.log().contains(expected), "{how:?}: {}", m.log());
+    }
+}
+
+#[test]
+fn plain_http_to_another_machine_needs_the_setting_and_stdin_is_not_synced() {
+    let m = Machine::new("laptop");
+    let err = fails(&m.run(
+        &[
+            "sync",
+            "login",
+            "--server",
+            "http://sync.example.invalid",
+            "--user",
+            "ann",
+        ],
+        Some(PASSWORD),
+    ));
+    assert!(err.contains("sync.insecure_http = true"), "{err}");
+    let err = fails(&m.run(
+        &[
+            "sync",
+            "login",
+            "--server",
+            "sync.example.org",
+            "--user",
+            "ann",
+        ],
+        Some(PASSWORD),
+    ));
+    assert!(err.contains("not a sync server address"), "{err}");
+    let err = fails(&m.run(
+        &[
+            "sync",
+            "login",
+            "--server",
+            "https://x.org",
+            "--user",
+            "a:b",
+        ],
+        Some(PASSWORD),
+    ));
+    assert!(err.contains("cannot hold ':'"), "{err}");
+
+    std::fs::write(
+        m.config().join("sync-login.json"),
+        r#"{"server":"http://127.0.0.1:9","user":"ann","key":"5ebe2294ecd0e0f08eab7690d2a6ee69"}"#,
+    )
+    .expect("login");
+    let err = fails(&m.run(&["sync", "push", "-"], None));
+    assert!(err.contains("stdin is not synced"), "{err}");
+    let status = ok(&m.run(&["sync", "status"], None));
+    assert!(
+        !status.contains("5ebe2294"),
+        "the key is never printed: {status}"
+    );
+}
