@@ -454,7 +454,11 @@ fn open_scroll_resize_quit() {
         "{}",
         first.status()
     );
-    assert!(first.status().contains("min left"), "{}", first.status());
+    assert!(
+        first.status().contains("min in article"),
+        "{}",
+        first.status()
+    );
     assert!(!t.canonical(), "the reader runs in raw mode");
     assert!(first.contains("Opening an article"), "{}", first.text());
     // The text column is 80 wide and centred: 10 blank columns either side.
@@ -535,7 +539,7 @@ fn open_scroll_resize_quit() {
     // To the end.
     t.send("G");
     let end = t.wait_for("the end", |s| s.status().contains("100% · end"));
-    assert!(!end.status().contains("min left"), "{}", end.status());
+    assert!(!end.status().contains(" min "), "{}", end.status());
     // And back to the start.
     t.send("g");
     t.wait_for("the start again", |s| *s == first);
@@ -1451,7 +1455,7 @@ fn the_learned_reading_speed_sets_the_minutes_left() {
         .unwrap();
     let mut t = spawn.run(24, 80);
     t.wait_for("21 minutes at the learned 100 words a minute", |s| {
-        s.status().ends_with("· 21 min")
+        s.status().ends_with(" 21 min in article")
     });
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
@@ -1625,4 +1629,184 @@ fn an_answer_400ms_late_is_no_keys() {
 fn an_answer_1500ms_late_is_no_keys() {
     late_answer(Duration::from_millis(1500), "\x07");
     late_answer(Duration::from_millis(1500), "\x1b\\");
+}
+
+// ---------------------------------------------------------------------------
+// What is read, finished and kept: the record tells what the reader did.
+
+/// An article copied into a fresh folder with its own config dir, opened as
+/// many times as a test needs.
+struct Shelf {
+    dir: TempDir,
+    article: std::path::PathBuf,
+}
+
+impl Shelf {
+    fn with(source: &str) -> Shelf {
+        let dir = tempfile::tempdir().expect("shelf dir");
+        let name = std::path::Path::new(source).file_name().expect("a name");
+        let article = dir.path().join(name);
+        std::fs::copy(source, &article).expect("copy the article");
+        Shelf { dir, article }
+    }
+
+    fn config(&self) -> std::path::PathBuf {
+        self.dir.path().join("config")
+    }
+
+    fn open(&self, extra: &[&str]) -> Term {
+        let mut args = vec![self.article.to_str().expect("utf-8 path")];
+        args.extend_from_slice(extra);
+        let mut spawn = Spawn::longform(&args);
+        spawn.cmd.env("LONGFORM_CONFIG_DIR", self.config());
+        spawn.run(30, 100)
+    }
+
+    /// The article's entry in `longform progress --json`.
+    fn progress(&self) -> serde_json::Value {
+        let out = std::process::Command::new(BIN)
+            .args(["progress", "--json"])
+            .env("LONGFORM_CONFIG_DIR", self.config())
+            .output()
+            .expect("run progress");
+        assert!(out.status.success());
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+        list[0].clone()
+    }
+}
+
+/// Page down with Space until the end is on screen.
+fn space_to_the_end(t: &mut Term, mut screen: Screen) -> Screen {
+    for _ in 0..200 {
+        if screen.status().contains("end") {
+            return screen;
+        }
+        let before = screen.clone();
+        t.send(" ");
+        screen = t.wait_for("a page down", |s| *s != before);
+    }
+    panic!("never reached the end:\n{}", screen.text());
+}
+
+#[test]
+fn a_peek_at_the_end_leaves_the_article_unfinished_and_backspace_comes_back() {
+    let shelf = Shelf::with(TEA);
+    let mut t = shelf.open(&[]);
+    let first = t.wait_for("the notes at 0%", at_start("Field Notes on Tea"));
+    t.send("G");
+    t.wait_for("the end", |s| s.status().contains("100% · end"));
+    t.send("\x7f");
+    t.wait_for("back at the start", |s| *s == first);
+    t.send("G");
+    t.wait_for("the end again", |s| s.status().contains("100% · end"));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    let p = shelf.progress();
+    assert_eq!(p["finished"], false, "{p}");
+    assert!(p["read"].as_u64().is_some_and(|r| r < 20), "{p}");
+}
+
+#[test]
+fn reading_with_space_to_the_end_finishes_the_article() {
+    let shelf = Shelf::with(TEA);
+    let mut t = shelf.open(&[]);
+    let first = t.wait_for("the notes at 0%", at_start("Field Notes on Tea"));
+    space_to_the_end(&mut t, first);
+    t.wait_for("the finish said", |s| s.status().contains("Finished"));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    let p = shelf.progress();
+    assert_eq!(p["finished"], true, "{p}");
+    assert_eq!(p["read"], 100, "{p}");
+    assert_eq!(p["percent"], 100, "{p}");
+}
+
+#[test]
+fn from_start_then_quit_keeps_the_saved_place() {
+    let shelf = Shelf::with(SLOW_WEB);
+    let mut t = shelf.open(&[]);
+    let mut screen = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    for _ in 0..6 {
+        let before = screen.clone();
+        t.send(" ");
+        screen = t.wait_for("a page down", |s| *s != before);
+    }
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    let saved = shelf.progress()["percent"].as_u64().expect("a percent");
+    assert!(saved > 10, "{saved}");
+
+    let mut t = shelf.open(&["--from-start"]);
+    let told = format!("From the start · your place at {saved}% is kept (Backspace goes there)");
+    let screen = t.wait_for("the note", |s| s.status().contains(&told));
+    assert!(!screen.status().contains("Resumed"), "{}", screen.status());
+    assert!(
+        screen.status().ends_with(" 0% · 11 min in article"),
+        "{}",
+        screen.status()
+    );
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    assert_eq!(shelf.progress()["percent"], saved);
+}
+
+#[test]
+fn the_first_bracket_in_a_front_matter_article_moves_to_the_first_section() {
+    let mut t = Term::open(&[SLOW_WEB], 30, 100);
+    let first = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+    t.send("]");
+    let moved = t.wait_for("the first section on top", |s| {
+        s.body()[0].trim() == "Glass before paper"
+    });
+    assert_ne!(moved.body(), first.body());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}
+
+/// Two longform processes on one article, each reading one half: the
+/// record holds both halves read.
+#[test]
+fn two_readers_of_one_article_each_reading_a_half_merge_what_they_read() {
+    let shelf = Shelf::with(TEA);
+    let mut first = shelf.open(&[]);
+    let start = first.wait_for("the notes at 0%", at_start("Field Notes on Tea"));
+    // The second opens at the second half before the first has saved.
+    let mut second = shelf.open(&["--section", "japan"]);
+    let japan = second.wait_for("Japan on top", |s| s.body()[0].contains("Japan"));
+    // The first reads up to Japan, the second from there to the end.
+    let mut screen = start;
+    for _ in 0..200 {
+        if screen.body().iter().any(|r| r.contains("Japan")) {
+            break;
+        }
+        let before = screen.clone();
+        first.send(" ");
+        screen = first.wait_for("a page down", |s| *s != before);
+    }
+    first.send("q");
+    assert_eq!(first.wait_exit().exit_code(), 0);
+    let half = shelf.progress();
+    assert_eq!(half["finished"], false, "{half}");
+    let read_first = half["read"].as_u64().expect("read");
+    assert!((30..90).contains(&read_first), "{half}");
+
+    space_to_the_end(&mut second, japan);
+    second.send("q");
+    assert_eq!(second.wait_exit().exit_code(), 0);
+    let both = shelf.progress();
+    let read = both["read"].as_u64().expect("read");
+    assert!(read >= 95, "both halves are read: {both}");
+    let records: Vec<_> = std::fs::read_dir(shelf.config().join("reading"))
+        .expect("a reading folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(records.len(), 1);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(records[0].path()).expect("read")).expect("JSON");
+    assert_eq!(record["version"], 2, "{record}");
+    let coverage = record["coverage"].as_array().expect("coverage");
+    assert!(coverage.len() <= 2, "a few intervals: {record}");
+    assert_eq!(coverage[0][0], 0, "{record}");
 }

@@ -387,14 +387,19 @@ impl Article {
     }
 
     /// Where the saved place is, in percent of the words before it.
+    /// Found again in the article; 100 when the end was on screen there,
+    /// as the status bar said, and the article is unchanged.
     pub fn percent(&self) -> u8 {
-        if self.parsed.is_none() {
-            return self.state.percent;
+        match (&self.parsed, &self.state.position) {
+            (None, _) => self.state.percent,
+            (_, None) => 0,
+            (Some((_, doc)), Some(anchor))
+                if anchor.fingerprint == doc.fingerprint && self.state.percent == 100 =>
+            {
+                100
+            }
+            (Some(_), Some(anchor)) => self.place(anchor).percent,
         }
-        self.state
-            .position
-            .as_ref()
-            .map_or(0, |anchor| self.place(anchor).percent)
     }
 
     /// The share of the words read, counted in the article as it is when

@@ -700,8 +700,8 @@ impl App {
         self.reader.top
     }
 
-    /// After every key: count reading time, remember the place, and mark
-    /// the article finished once its end is on screen.
+    /// After every key: count reading time, and remember the place once
+    /// the reader has moved in this session.
     pub fn after_key(&mut self, before: Position, at: Instant) {
         self.poll_whole();
         if self.is_partial() {

@@ -1,5 +1,6 @@
-//! The status bar: title and section on the left, progress and time left on
-//! the right, or a notice when there is one.
+//! The status bar: the section path (and the title, when there is room) on
+//! the left, the percent and the minutes left on the right, or a notice
+//! when there is one. At every width the least important part goes first.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,13 +9,112 @@ use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use crate::outline::breadcrumb;
 use crate::position::Position;
 use crate::reader::Screen;
 use crate::tui::app::{App, PromptKind};
 
-pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
-    let theme = app.theme;
+/// What the status bar can say, most important first: where the reader
+/// is (the section path), how far (percent), the minutes left in the
+/// section and in the article, and the title.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// The sections the reader is in, outermost first; empty before the
+    /// first heading.
+    pub path: Vec<String>,
+    pub percent: u8,
+    /// The end is on screen: "end" replaces the minutes.
+    pub at_end: bool,
+    pub section_minutes: Option<usize>,
+    pub article_minutes: usize,
+    pub title: String,
+}
+
+/// The narrowest the section path is shortened to before figures are
+/// dropped to make room for it.
+const SECTION_MIN: usize = 16;
+
+/// Lay out the bar in `width` columns: the left side (title, section) and
+/// the right side (figures). What does not fit is dropped from the least
+/// important end: the title first, then the minutes in the article, the
+/// minutes in the section, the percent. The section path is shortened
+/// from the left, with `…` at its start. Widths are display columns.
+pub fn compose(parts: &Parts, width: usize) -> (String, String) {
+    let mut figures = vec![format!("{}%", parts.percent)];
+    if parts.at_end {
+        figures.push("end".to_string());
+    } else {
+        if let Some(m) = parts.section_minutes {
+            figures.push(format!("{m} min left in section"));
+        }
+        figures.push(format!("{} min in article", parts.article_minutes));
+    }
+    let crumb = parts.path.join(" › ");
+    let has_section = !crumb.is_empty();
+    // " § " before the path, and two columns apart from the figures.
+    let section_width = |room: usize| room.saturating_sub(5);
+    // The figures that fit beside the section at its narrowest.
+    let section_least = if has_section {
+        5 + crumb.width().min(SECTION_MIN)
+    } else {
+        0
+    };
+    let right_of = |n: usize| format!(" {} ", figures[..n].join(" · "));
+    let mut n = figures.len();
+    while n > 0 && section_least + right_of(n).width() > width {
+        n -= 1;
+    }
+    let right = if n == 0 { String::new() } else { right_of(n) };
+    let room = width.saturating_sub(right.width());
+    let mut left = String::new();
+    if has_section && room > 6 {
+        let shown = if crumb.width() <= section_width(room) {
+            crumb.clone()
+        } else {
+            let path: Vec<&str> = parts.path.iter().map(String::as_str).collect();
+            shorten_left(&path, section_width(room))
+        };
+        left = format!(" § {shown}");
+    }
+    // The title, when everything else is shown whole and it fits.
+    let spare = room.saturating_sub(left.width());
+    let whole = n == figures.len() && (!has_section || left.width() == 3 + crumb.width());
+    // The title needs room to be worth showing, and two columns apart.
+    let spare = spare.saturating_sub(2);
+    let title = format!(" {}", parts.title);
+    if whole && !parts.title.is_empty() {
+        let sep = if has_section { " ·" } else { "" };
+        if title.width() + sep.width() <= spare {
+            left = format!("{title}{sep}{left}");
+        } else if spare >= 12 + sep.width() {
+            left = format!("{}{sep}{left}", fit(&title, spare - sep.width()));
+        }
+    }
+    (left, right)
+}
+
+/// `path` joined by ` › `, shortened from the left to `width` columns,
+/// starting with `…`.
+fn shorten_left(path: &[&str], width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let full = path.join(" › ");
+    let mut tail: Vec<&str> = Vec::new();
+    let mut used = 1;
+    for g in full.graphemes(true).rev() {
+        let w = g.width();
+        if used + w > width {
+            break;
+        }
+        used += w;
+        tail.push(g);
+    }
+    tail.reverse();
+    format!("…{}", tail.concat().trim_start())
+}
+
+/// What the app shows in the bar now.
+fn parts(app: &App, screen: &Screen) -> Parts {
     let percent = app.reader.percent(&app.doc, screen);
     let minutes = app.reader.minutes_left(&app.doc, screen, app.wpm);
     // Where the text on the top line starts: the same place whether the
@@ -23,7 +123,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         .lines
         .first()
         .map_or(app.reader.top, |l| Position(l.start.max(app.reader.top.0)));
-    let section_left = app.outline.current(here).map(|i| {
+    let section_minutes = app.outline.current(here).map(|i| {
         let s = &app.outline.sections[i];
         let left = app
             .doc
@@ -31,13 +131,31 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
             .saturating_sub(app.doc.words_before(here));
         left.div_ceil(app.wpm.max(1))
     });
-    let right = match section_left {
-        _ if screen.at_end => format!(" {percent}% · end "),
-        Some(sec) if usize::from(area.width) >= 80 => {
-            format!(" {percent}% · ~{sec} min left in section · {minutes} min ")
-        }
-        _ => format!(" {percent}% · {minutes} min left "),
-    };
+    // The sections, without a first heading that only repeats the title.
+    let path: Vec<String> = app
+        .outline
+        .path(here)
+        .into_iter()
+        .skip_while(|s| s.depth == 0 && s.title == app.title)
+        .map(|s| s.title.clone())
+        .collect();
+    // With no section named, the section is the whole article: its
+    // minutes would only repeat the article's.
+    let section_minutes = section_minutes.filter(|_| !path.is_empty());
+    Parts {
+        path,
+        percent,
+        at_end: screen.at_end,
+        section_minutes,
+        article_minutes: minutes,
+        title: app.title.clone(),
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
+    let theme = app.theme;
+    let width = usize::from(area.width);
+    let (left, right) = compose(&parts(app, screen), width);
     let right = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
         Some(search) if search.total > 0 => match search.current {
             Some(k) => format!(" match {}/{} ·{right}", k + 1, search.total),
@@ -45,37 +163,23 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         },
         _ => right,
     };
+    let right = if right.width() > width {
+        String::new()
+    } else {
+        right
+    };
     // A notice too long to sit beside the progress takes the whole bar:
     // it is there only until the next key.
     let right = match &app.message {
-        Some(msg) if msg.width() + 1 > usize::from(area.width).saturating_sub(right.width()) => {
-            String::new()
-        }
+        Some(msg) if msg.width() + 1 > width.saturating_sub(right.width()) => String::new(),
         _ => right,
     };
-    let room = usize::from(area.width).saturating_sub(right.width());
+    let room = width.saturating_sub(right.width());
     let mut spans = Vec::new();
     if let Some(msg) = &app.message {
         spans.push(Span::styled(fit(&format!(" {msg}"), room), theme.message()));
     } else {
-        let title = format!(" {}", app.title);
-        // The breadcrumb of sections, without a first heading that only
-        // repeats the title.
-        let path: Vec<_> = app
-            .outline
-            .path(here)
-            .into_iter()
-            .skip_while(|s| s.depth == 0 && s.title == app.title)
-            .collect();
-        let title = fit(&title, room);
-        let left = room.saturating_sub(title.width());
-        let crumb = if path.is_empty() || left < 5 {
-            String::new()
-        } else {
-            format!(" › {}", breadcrumb(&path, left - 3))
-        };
-        spans.push(Span::styled(title, theme.status()));
-        spans.push(Span::styled(crumb, theme.status_dim()));
+        spans.push(Span::styled(fit(&left, room), theme.status()));
     }
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     spans.push(Span::styled(
