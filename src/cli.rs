@@ -189,14 +189,17 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                 let (_, warnings) = tui::settings::load(&file);
                 if !warnings.is_empty() {
                     // Every problem, one a line; the error sums them up.
+                    // Names from the file (an unknown setting or action)
+                    // get their stand-ins before they reach the terminal.
+                    let shown = crate::parse::sanitize_line(&file.to_string_lossy());
                     for w in &warnings {
-                        let _ = writeln!(io::stderr(), "longform: {}: {w}", file.display());
+                        let w = crate::parse::sanitize_line(&w.to_string());
+                        let _ = writeln!(io::stderr(), "longform: {shown}: {w}");
                     }
                     let n = warnings.len();
                     let problems = if n == 1 { "problem" } else { "problems" };
                     anyhow::bail!(
-                        "{}: {n} {problems}; where a setting is invalid, its default is used",
-                        file.display()
+                        "{shown}: {n} {problems}; where a setting is invalid, its default is used"
                     );
                 }
                 match std::fs::read_to_string(&file) {
@@ -204,7 +207,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                     Err(_) => writeln!(
                         io::stdout(),
                         "# {} does not exist: the defaults apply (longform config --default shows them)",
-                        file.display()
+                        crate::parse::sanitize_line(&file.to_string_lossy())
                     )?,
                 }
             }
@@ -215,7 +218,11 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
         Some(Command::List { dir, json }) => {
             let (_, config, warning) = reading_setup();
             if let Some(w) = warning {
-                let _ = writeln!(io::stderr(), "longform: warning: {w}");
+                let _ = writeln!(
+                    io::stderr(),
+                    "longform: warning: {}",
+                    crate::parse::sanitize_line(&w)
+                );
             }
             let roots = match dir {
                 Some(d) => vec![checked_folder(&d)?],
@@ -275,7 +282,11 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
 
 fn cat_command(mut source: Source, width: Option<u16>, color: ColorChoice) -> Result<()> {
     if let Some(w) = source.warning() {
-        let _ = writeln!(io::stderr(), "longform: warning: {w}");
+        let _ = writeln!(
+            io::stderr(),
+            "longform: warning: {}",
+            crate::parse::sanitize_line(&w)
+        );
     }
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
@@ -352,16 +363,28 @@ fn library(roots: Vec<PathBuf>) -> Result<Exit> {
     )
 }
 
-/// A folder given on the command line, or a clear error.
+/// A folder given on the command line that can be listed, or a clear
+/// error.
 fn checked_folder(dir: &Path) -> Result<PathBuf> {
-    if dir.is_dir() {
-        return Ok(dir.to_path_buf());
-    }
     let name = sanitize(&dir.to_string_lossy());
+    if dir.is_dir() {
+        return match std::fs::read_dir(dir) {
+            Ok(_) => Ok(dir.to_path_buf()),
+            Err(e) => Err(unlistable(&name, &e)),
+        };
+    }
     if dir.exists() {
         anyhow::bail!("{name}: is not a folder");
     }
     anyhow::bail!("cannot open {name}: no such folder")
+}
+
+/// The error for a folder that cannot be listed.
+fn unlistable(name: &str, e: &io::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot read the folder {name}: {}",
+        crate::load::describe(e)
+    )
 }
 
 /// The folders `longform` with no argument shows: `library` from the
@@ -721,5 +744,18 @@ impl<W: Write> Styled<'_, W> {
             }
         }
         self.out.write_all(b"\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_unlistable_folder_says_why() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = super::unlistable("books", &denied);
+        assert_eq!(
+            e.to_string(),
+            "cannot read the folder books: permission denied"
+        );
     }
 }

@@ -79,10 +79,8 @@ pub struct Article {
 pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> {
     let dir = match into {
         Some(d) if d.is_dir() => d.to_path_buf(),
-        Some(d) => bail!(
-            "cannot import into {}: no such folder",
-            crate::parse::sanitize(&d.to_string_lossy())
-        ),
+        Some(d) if d.exists() => bail!("cannot import into {}: is not a folder", shown(d)),
+        Some(d) => bail!("cannot import into {}: no such folder", shown(d)),
         None => library_folder()?,
     };
     let mut last = None;
@@ -94,8 +92,8 @@ pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> 
                 writeln!(
                     out,
                     "{} · {} · {} words · {} min",
-                    done.path.display(),
-                    done.title,
+                    shown(&done.path),
+                    crate::parse::sanitize_line(&done.title),
                     done.words,
                     done.minutes
                 )?;
@@ -104,7 +102,11 @@ pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> 
             Err(err) if sources.len() == 1 => return Err(err),
             Err(err) => {
                 failed += 1;
-                let _ = writeln!(io::stderr(), "longform: {err:#}");
+                let _ = writeln!(
+                    io::stderr(),
+                    "longform: {}",
+                    crate::parse::sanitize_line(&format!("{err:#}"))
+                );
             }
         }
     }
@@ -117,6 +119,11 @@ pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> 
         Some(path) if open && io::stdout().is_terminal() => open_in_reader(&path),
         _ => Ok(Exit::Quit),
     }
+}
+
+/// A path as shown in a message: on one line, with stand-ins.
+fn shown(path: &Path) -> String {
+    crate::parse::sanitize_line(&path.to_string_lossy())
 }
 
 /// Open `path` in the reader, as `longform FILE` does.
@@ -146,7 +153,7 @@ pub fn library_folder() -> Result<PathBuf> {
         None => paths::default_library()?,
     };
     std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the library folder {}", dir.display()))?;
+        .with_context(|| format!("cannot create the library folder {}", shown(&dir)))?;
     Ok(dir)
 }
 
@@ -468,10 +475,10 @@ pub fn write_article(article: &Article, dir: &Path) -> Result<Imported> {
         .prefix(".longform-import-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot write into {}", dir.display()))?;
+        .with_context(|| format!("cannot write into {}", shown(dir)))?;
     tmp.write_all(article.markdown.as_bytes())
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write into {}", dir.display()))?;
+        .with_context(|| format!("cannot write into {}", shown(dir)))?;
     let mut n = 1u32;
     loop {
         let suffix = if n == 1 {
@@ -497,7 +504,7 @@ pub fn write_article(article: &Article, dir: &Path) -> Result<Imported> {
             Err(e) => {
                 return Err(anyhow!(
                     "cannot write {}: {}",
-                    path.display(),
+                    shown(&path),
                     describe(&e.error)
                 ));
             }

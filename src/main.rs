@@ -22,12 +22,12 @@ fn main() -> ExitCode {
         Ok(Exit::Signal(sig)) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if err.downcast_ref::<NeedsTerminal>().is_some() => {
-            let _ = writeln!(io::stderr(), "longform: {err:#}");
+            let _ = writeln!(io::stderr(), "longform: {}", one_line(&err));
             ExitCode::from(2)
         }
         Err(err) => {
             // A closed stderr must not turn an error into a crash.
-            let _ = writeln!(io::stderr(), "longform: {err:#}");
+            let _ = writeln!(io::stderr(), "longform: {}", one_line(&err));
             ExitCode::from(1)
         }
     }
@@ -54,6 +54,12 @@ fn crash_report(info: &std::panic::PanicHookInfo<'_>) {
         Err(_) => format!("longform: internal error, sorry: {info}"),
     };
     let _ = writeln!(io::stderr(), "{line}");
+}
+
+/// An error as one line: whatever of it came from outside (a file name, a
+/// path from the config) gets its stand-ins, line breaks and tabs too.
+fn one_line(err: &anyhow::Error) -> String {
+    longform::parse::sanitize_line(&format!("{err:#}"))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

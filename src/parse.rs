@@ -300,6 +300,24 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
+/// `sanitize` for text shown on one line (a message, a file name in an
+/// error): a line break or a tab stands in too, so that nothing from
+/// outside can start a line that looks like another message.
+pub fn sanitize_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('\u{240a}'),
+            '\t' => out.push('\u{2409}'),
+            c => match stand_in(c) {
+                Some(s) => out.push_str(&s),
+                None => out.push(c),
+            },
+        }
+    }
+    out
+}
+
 /// Append `text` to `spans`, splitting out stand-ins so that the rest keeps
 /// its exact mapping to the source.
 fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {

@@ -1261,3 +1261,111 @@ fn a_long_stdin_stops_at_the_import_limit() {
         r.stderr
     );
 }
+
+// ---------------------------------------------------------------------------
+// Stand-ins in every message (issue 20): what comes from outside (a file
+// name, a folder, a page title, a name in the config) never reaches the
+// terminal with a control or bidi character, nor breaks a one-line error.
+
+/// Whether `text` has a character that must never reach the terminal raw.
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[test]
+fn a_file_name_with_a_newline_or_a_tab_stays_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("two\nlines\tand\u{1b}[31m.md");
+    for args in [vec!["cat", path_str(&odd)], vec!["toc", path_str(&odd)]] {
+        let r = run(&args);
+        assert_eq!(r.code(), Some(1));
+        let line = assert_one_error_line(&r, "odd name");
+        assert!(line.contains("two␊lines␉and␛[31m.md"), "{line}");
+        assert!(!has_raw_control(&r.stderr), "{:?}", r.stderr);
+    }
+    // The same name as a folder to list, and as a binary file.
+    let r = run(&["list", path_str(&odd)]);
+    assert_eq!(r.code(), Some(1));
+    assert!(assert_one_error_line(&r, "list").contains("two␊lines"));
+    std::fs::write(&odd, b"\0\0binary").unwrap();
+    let r = run(&["cat", path_str(&odd)]);
+    assert!(assert_one_error_line(&r, "binary").contains("two␊lines␉and"));
+}
+
+#[test]
+fn import_messages_show_titles_and_folders_with_stand_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let into = dir.path().join("in\u{1b}]0;pwned\u{7}to");
+    std::fs::create_dir(&into).unwrap();
+    let page = dir.path().join("page.html");
+    let words = "A paragraph of the article, long enough to be kept by the extractor. ".repeat(8);
+    std::fs::write(
+        &page,
+        format!(
+            "<html><head><title>Invoice \u{202e}fdp.exe</title></head><body><article>\
+             <h1>Invoice \u{202e}fdp.exe</h1><p>{words}</p><p>{words}</p></article></body></html>"
+        ),
+    )
+    .unwrap();
+    let r = run(&["import", path_str(&page), "--into", path_str(&into)]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    assert!(!has_raw_control(&out), "{out:?}");
+    assert!(out.contains("Invoice <U+202E>fdp.exe"), "{out}");
+    assert!(out.contains("in␛]0;pwned␇to"), "{out}");
+    // A folder that is a file, and one that is missing, named as safely.
+    let file_into = dir.path().join("not\u{202e}dir");
+    std::fs::write(&file_into, "x").unwrap();
+    let r = run(&["import", path_str(&page), "--into", path_str(&file_into)]);
+    assert_eq!(r.code(), Some(1));
+    let line = assert_one_error_line(&r, "--into a file");
+    assert!(line.ends_with("not<U+202E>dir: is not a folder"), "{line}");
+    let r = run(&["import", path_str(&page), "--into", "/no/such\tfolder"]);
+    assert_eq!(r.code(), Some(1));
+    let line = assert_one_error_line(&r, "--into nowhere");
+    assert!(line.contains("/no/such␉folder: no such folder"), "{line}");
+}
+
+#[test]
+fn unknown_names_in_the_config_are_shown_with_stand_ins() {
+    let (mut cmd, config) = command(&["config"]);
+    std::fs::write(
+        config.path().join("config.toml"),
+        "\"wid\\u001b[31mth\" = 70\n[keys]\n\"act\\u202eion\" = \"x\"\n",
+    )
+    .unwrap();
+    let output = cmd.output().expect("run longform config");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!has_raw_control(&stderr), "{stderr:?}");
+    assert!(stderr.contains("act<U+202E>ion"), "{stderr}");
+    assert!(stderr.contains("wid␛[31mth"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_refused_by_list() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("a.md"), "# A\n\nText.\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let enforced = std::fs::read_dir(&locked).is_err();
+    let r = run(&["list", path_str(&locked)]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if enforced {
+        assert_eq!(r.code(), Some(1), "{}", r.out());
+        let line = assert_one_error_line(&r, "unreadable folder");
+        assert!(line.contains("cannot read the folder"), "{line}");
+        assert!(line.ends_with("locked: permission denied"), "{line}");
+    } else {
+        // Running as root, the folder can be read after all, and is listed;
+        // the message itself is checked by a unit test of the binary.
+        assert_eq!(r.code(), Some(0), "{}", r.stderr);
+        assert!(r.out().contains("a.md"), "{}", r.out());
+    }
+}
