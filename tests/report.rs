@@ -554,6 +554,44 @@ fn an_empty_store_says_so() {
     assert_eq!(env.ok(&["progress", "--json"]), "[]\n");
 }
 
+/// Records that cannot be read (corrupt, or from a newer longform) are
+/// counted, not hidden behind "Nothing read yet", and never moved aside.
+#[test]
+fn unreadable_records_are_counted_not_hidden() {
+    let env = Env::new();
+    let reading = env.config.path().join("reading");
+    std::fs::create_dir_all(&reading).expect("reading folder");
+    std::fs::write(reading.join("00000000000000aa.json"), "{ torn").expect("corrupt");
+    std::fs::write(
+        reading.join("00000000000000bb.json"),
+        "{\"version\": 99, \"from\": \"the future\"}",
+    )
+    .expect("newer");
+    let note = "2 records could not be read (see longform where)\n";
+    assert_eq!(env.ok(&["progress"]), note);
+    assert_eq!(env.ok(&["bookmarks"]), note);
+    // JSON stays valid: the note goes to stderr.
+    for args in [["progress", "--json"], ["bookmarks", "--json"]] {
+        let run = env.run(&args);
+        assert_eq!(run.status.code(), Some(0));
+        assert_eq!(run.stdout, "[]\n");
+        assert_eq!(run.stderr, format!("longform: warning: {note}"));
+    }
+    // Beside a readable record, the note follows the table.
+    let web = env.article("the-slow-web.md");
+    env.record(&web, now(), |state, doc, text| {
+        mark(state, doc, text, "There is a particular", "start");
+    });
+    let out = env.ok(&["progress"]);
+    assert!(out.contains("The Slow Web"), "{out}");
+    assert!(out.ends_with(note), "{out}");
+    let out = env.ok(&["bookmarks"]);
+    assert!(out.contains("start"), "{out}");
+    assert!(out.ends_with(note), "{out}");
+    assert!(reading.join("00000000000000aa.json").exists());
+    assert!(reading.join("00000000000000bb.json").exists());
+}
+
 // ---------------------------------------------------------------------------
 // Control characters
 

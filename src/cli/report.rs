@@ -42,28 +42,96 @@ pub fn where_command() -> Result<()> {
 
 /// `longform bookmarks [FILE] [--json]`.
 pub fn bookmarks_command(file: Option<&Path>, json: bool) -> Result<()> {
-    let store = Store::new(&paths::config_dir()?);
-    let articles: Vec<Article> = match file {
-        Some(file) => article_for_file(&store, file)?.into_iter().collect(),
-        None => store
-            .all()
+    let dir = paths::config_dir()?;
+    let store = Store::new(&dir);
+    let Some(file) = file else {
+        let records = store.all();
+        let unreadable = unreadable_records(&dir, records.len());
+        let articles: Vec<Article> = records
             .into_iter()
             .filter(|(_, state)| !state.bookmarks.is_empty())
             .map(|(_, state)| Article::open(state))
-            .collect(),
+            .collect();
+        return with_unreadable(unreadable, articles.is_empty(), json, |out| {
+            bookmarks(&articles, json, out)
+        });
     };
+    let articles: Vec<Article> = article_for_file(&store, file)?.into_iter().collect();
     to_stdout(|out| bookmarks(&articles, json, out))
 }
 
 /// `longform progress [--json]`.
 pub fn progress_command(json: bool) -> Result<()> {
-    let store = Store::new(&paths::config_dir()?);
-    let articles: Vec<Article> = store
-        .all()
+    let dir = paths::config_dir()?;
+    let records = Store::new(&dir).all();
+    let unreadable = unreadable_records(&dir, records.len());
+    let articles: Vec<Article> = records
         .into_iter()
         .map(|(_, state)| Article::open(state))
         .collect();
-    to_stdout(|out| progress(&articles, store::now(), json, out))
+    with_unreadable(unreadable, articles.is_empty(), json, |out| {
+        progress(&articles, store::now(), json, out)
+    })
+}
+
+/// Write a report with `write`, saying how many records could not be read
+/// when there are any: in place of the report when it would be empty (not
+/// "nothing read yet"), else after it; on stderr beside JSON.
+fn with_unreadable(
+    unreadable: usize,
+    empty: bool,
+    json: bool,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    if unreadable == 0 {
+        return to_stdout(write);
+    }
+    let note = unreadable_note(unreadable);
+    if json {
+        to_stdout(write)?;
+        let _ = writeln!(io::stderr(), "longform: warning: {note}");
+        return Ok(());
+    }
+    to_stdout(|out| {
+        if !empty {
+            write(out)?;
+        }
+        writeln!(out, "{note}")?;
+        Ok(())
+    })
+}
+
+/// The line about records that could not be read.
+pub fn unreadable_note(n: usize) -> String {
+    match n {
+        1 => "1 record could not be read (see longform where)".to_string(),
+        n => format!("{n} records could not be read (see longform where)"),
+    }
+}
+
+/// How many record files of config dir `dir` are not among the `readable`
+/// the store read: corrupt, or from a newer longform.
+fn unreadable_records(dir: &Path, readable: usize) -> usize {
+    record_files(dir).map_or(0, |(files, _)| files.saturating_sub(readable))
+}
+
+/// The record files in the reading folder of config dir `dir`, and the
+/// records set aside as corrupt.
+fn record_files(dir: &Path) -> io::Result<(usize, usize)> {
+    let (mut files, mut corrupt) = (0usize, 0usize);
+    for entry in fs::read_dir(paths::reading_dir(dir))?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        if name.ends_with(".json") {
+            files += 1;
+        } else if name.contains(".json.corrupt-") {
+            corrupt += 1;
+        }
+    }
+    Ok((files, corrupt))
 }
 
 /// `longform list [DIR] [--json]`: the library's rows, for scripts.
@@ -228,24 +296,11 @@ pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
 /// How many records the reading folder of config dir `dir` holds, and how
 /// many of its files cannot be used.
 fn records_note(dir: &Path) -> String {
-    let entries = match fs::read_dir(paths::reading_dir(dir)) {
-        Ok(entries) => entries,
+    let (files, corrupt) = match record_files(dir) {
+        Ok(counts) => counts,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return "none yet".to_string(),
         Err(e) => return format!("cannot read it: {}", one_line(&e.to_string())),
     };
-    let (mut files, mut corrupt) = (0usize, 0usize);
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        if name.ends_with(".json") {
-            files += 1;
-        } else if name.contains(".json.corrupt-") {
-            corrupt += 1;
-        }
-    }
     // The store reads the same folder; what it skips is unreadable.
     let readable = Store::new(dir).all().len();
     let mut note = match readable {
