@@ -139,7 +139,7 @@ fn host(text: &str) -> Option<String> {
         r
     } else if let Some(r) = lower.strip_prefix("mailto:") {
         return Some(r.split('?').next().unwrap_or(r).to_string());
-    } else if lower.starts_with("www.") || looks_like_address(&lower) {
+    } else if lower.starts_with("www.") || looks_like_address(&lower) || looks_like_domain(&lower) {
         &lower
     } else {
         return None;
@@ -170,12 +170,54 @@ fn looks_like_address(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
+/// Top-level domains common enough that a bare `name.tld` link text reads
+/// as a web address (`paypal.com`). Those that are also common file
+/// endings (`.md`, `.rs`, `.py`, `.sh`, `.pl`, `.cc`) are left out, so
+/// `[README.md](…)` is a name; so is `Node.js`, `.js` being no domain.
+const DOMAINS: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "mobi", "app",
+    "dev", "io", "co", "ai", "me", "tv", "us", "uk", "de", "fr", "it", "es", "nl", "be", "ch",
+    "at", "se", "no", "dk", "fi", "ie", "pt", "gr", "cz", "sk", "hu", "ro", "bg", "ua", "ru", "tr",
+    "il", "cn", "jp", "kr", "in", "id", "sg", "hk", "tw", "vn", "th", "ph", "my", "pk", "br", "ar",
+    "mx", "cl", "pe", "au", "nz", "za", "ng", "ke", "eg", "ca", "eu", "lt", "lv", "ee", "si", "hr",
+    "lu", "li", "is", "gg", "ly", "to", "fm", "im", "xyz", "online", "site", "top", "shop",
+    "store", "club", "blog", "news", "link", "live", "tech", "cloud", "page", "bank", "money",
+    "finance", "email", "example", "test",
+];
+
+/// Whether a text is a bare domain name such as `paypal.com` or
+/// `login.bank.co.uk`: dotted labels of letters, digits and hyphens, the
+/// last one a common top-level domain.
+fn looks_like_domain(text: &str) -> bool {
+    let mut labels = text.split('.');
+    let Some(last) = labels.next_back() else {
+        return false;
+    };
+    let mut count = 0;
+    for label in labels {
+        count += 1;
+        let ok = !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !ok {
+            return false;
+        }
+    }
+    count > 0 && DOMAINS.contains(&last)
+}
+
 /// A warning when a link's visible text looks like an address other than
-/// where the link goes: `[https://bank.example](https://evil.example)`.
+/// where the link goes: `[https://bank.example](https://evil.example)`, or
+/// `[paypal.com](https://evil.example/login)`. A link to a subdomain of the
+/// address shown (`python.org` to `docs.python.org`) goes where it says.
 pub fn disguise(text: &str, url: &str) -> Option<String> {
     let shown = host(text)?;
     let real = host(url);
-    if real.as_deref() == Some(shown.as_str()) {
+    if real
+        .as_deref()
+        .is_some_and(|r| r == shown || r.ends_with(&format!(".{shown}")))
+    {
         return None;
     }
     Some(format!(
@@ -329,6 +371,39 @@ mod tests {
             None
         );
         assert_eq!(disguise("Node.js", "https://nodejs.org"), None);
+    }
+
+    #[test]
+    fn a_text_that_is_a_bare_domain_is_named_like_a_url() {
+        let as_url = disguise("https://paypal.com", "https://evil.example/login").unwrap();
+        let as_domain = disguise("paypal.com", "https://evil.example/login").unwrap();
+        assert_eq!(as_domain, as_url);
+        assert_eq!(
+            as_domain,
+            "the text shows paypal.com but the link goes to evil.example"
+        );
+        assert!(disguise("PayPal.com", "https://paypal.com.evil.example/").is_some());
+        assert!(disguise("login.bank.co.uk", "http://evilpaypal.com").is_some());
+        assert!(disguise("paypal.com.", "https://evil.example").is_some());
+        // Where the text says, or a part of that site.
+        assert_eq!(
+            disguise("paypal.com", "https://www.paypal.com/signin"),
+            None
+        );
+        assert_eq!(disguise("python.org", "https://docs.python.org/3/"), None);
+        // Names with a dot that are not addresses.
+        for name in [
+            "README.md",
+            "main.rs",
+            "setup.py",
+            "e.g.",
+            "i.e",
+            "Node.js",
+            "v1.2",
+            "a..com",
+        ] {
+            assert_eq!(disguise(name, "https://evil.example"), None, "{name}");
+        }
     }
 
     #[test]

@@ -186,6 +186,33 @@ fn a_text_that_shows_another_address_is_called_out() {
 }
 
 #[test]
+fn a_text_that_is_a_bare_domain_is_called_out_too() {
+    let md = "# Pay\n\nLog in at [paypal.com](https://evil.example/login) or [the real one](https://paypal.com).\n";
+    let mut app = App::new(
+        &decode(md.as_bytes().to_vec(), "pay.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    screen(&mut app, 80, 24);
+    app.update(Action::LinkList);
+    let cursor = app
+        .link_list
+        .as_ref()
+        .unwrap()
+        .entries
+        .iter()
+        .position(|e| e.text == "paypal.com")
+        .unwrap();
+    app.link_list.as_mut().unwrap().cursor = cursor;
+    app.update(Action::LinkListOpen);
+    assert_eq!(app.confirm.as_deref(), Some("https://evil.example/login"));
+    let shown = screen(&mut app, 80, 24);
+    assert!(
+        shown.contains("the text shows paypal.com but the link goes to evil.example"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn a_long_target_is_shown_in_full() {
     let long = format!("https://example.com/{}", "a-long-path/".repeat(20));
     let md = format!("# Long\n\nSee [this]({long}).\n");
