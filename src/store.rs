@@ -16,7 +16,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -378,7 +378,29 @@ pub enum Load {
 #[derive(Clone, Debug)]
 pub struct Store {
     dir: PathBuf,
+    /// How long to wait for a record's lock before saving into its
+    /// `.pending` file instead.
+    lock_wait: Duration,
 }
+
+/// How long a save waits for a record's lock that another process holds.
+pub const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// How often a held lock is tried again while waiting for it.
+const LOCK_RETRY: Duration = Duration::from_millis(20);
+
+/// The lock of a record was held by another process for longer than the
+/// store waits.
+#[derive(Debug)]
+pub struct LockHeld(PathBuf);
+
+impl std::fmt::Display for LockHeld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is held by another process", self.0.display())
+    }
+}
+
+impl std::error::Error for LockHeld {}
 
 /// A record file as read, before anything is done about it.
 enum OnDisk {
@@ -393,6 +415,18 @@ impl Store {
     pub fn new(config_dir: &Path) -> Store {
         Store {
             dir: crate::paths::reading_dir(config_dir),
+            lock_wait: LOCK_WAIT,
+        }
+    }
+
+    /// This store, never waiting for a lock: a held one sends the save to
+    /// the `.pending` file at once. For the save on a signal, which must
+    /// never block.
+    #[must_use]
+    pub fn impatient(&self) -> Store {
+        Store {
+            lock_wait: Duration::ZERO,
+            ..self.clone()
         }
     }
 
@@ -410,11 +444,18 @@ impl Store {
         self.dir.join(format!("{id}.lock"))
     }
 
+    /// Where a save that could not take the lock of record `id` goes, to be
+    /// merged into the record when it is next loaded.
+    pub fn pending_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.pending"))
+    }
+
     /// Read record `id`. A corrupt record is moved aside (which needs write
     /// access); a missing one is `Fresh`. Errors are for the caller to show
     /// as a warning before reading on without saved state.
     pub fn load(&self, id: &str) -> Result<Load> {
         check_id(id)?;
+        self.merge_pending(id);
         let path = self.record_path(id);
         match read(&path)? {
             OnDisk::Missing => Ok(Load::Fresh),
@@ -457,7 +498,7 @@ impl Store {
         check_id(id)?;
         fs::create_dir_all(&self.dir)
             .with_context(|| format!("cannot create {}", self.dir.display()))?;
-        let _lock = self.lock(id)?;
+        let _lock = self.lock_or_pending(id, state)?;
         let path = self.record_path(id);
         let merged = match read(&path)? {
             OnDisk::Missing => state.clone(),
@@ -536,6 +577,8 @@ impl Store {
     }
 
     /// Take the advisory lock of record `id`, held until the guard drops.
+    /// A lock another process holds is waited for up to `lock_wait`, then
+    /// the error is `LockHeld`: a stuck process must not hang this one.
     fn lock(&self, id: &str) -> Result<LockGuard> {
         let path = self.lock_path(id);
         let file = OpenOptions::new()
@@ -544,9 +587,69 @@ impl Store {
             .write(true)
             .open(&path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-        file.lock()
-            .with_context(|| format!("cannot lock {}", path.display()))?;
-        Ok(LockGuard(file))
+        let until = Instant::now() + self.lock_wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(LockGuard(file)),
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < until => {
+                    std::thread::sleep(LOCK_RETRY);
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(LockHeld(path).into()),
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            }
+        }
+    }
+
+    /// The lock of record `id`; when another process holds it too long,
+    /// `state` is saved into the record's `.pending` file instead, and the
+    /// error says so.
+    fn lock_or_pending(&self, id: &str, state: &ReadingState) -> Result<LockGuard> {
+        let err = match self.lock(id) {
+            Err(err) if err.is::<LockHeld>() => err,
+            other => return other,
+        };
+        let pending = self.pending_path(id);
+        self.write_pending(id, state)
+            .with_context(|| format!("{err}, and saving beside it failed"))?;
+        bail!(
+            "{err}; kept in {} until the article is opened again",
+            pending.display()
+        )
+    }
+
+    /// Save `state` into the `.pending` file of record `id`, merged with
+    /// what an earlier such save left there. No lock is taken: this is
+    /// the way out when the lock cannot be had.
+    fn write_pending(&self, id: &str, state: &ReadingState) -> Result<()> {
+        let path = self.pending_path(id);
+        let merged = match read(&path)? {
+            OnDisk::Valid(earlier) => merge(&earlier, state),
+            _ => state.clone(),
+        };
+        let mut json = serde_json::to_vec_pretty(&merged).context("cannot encode the record")?;
+        json.push(b'\n');
+        // Not the record's prefix: the lock holder removes those as stale.
+        replace_file(&self.dir, &format!(".{id}-pending."), &path, |out| {
+            out.write_all(&json)
+        })
+    }
+
+    /// Merge the `.pending` file of record `id`, if there is one, into the
+    /// record, and remove it once saved. When the lock is still held it
+    /// stays for the next time: nothing in it is lost.
+    fn merge_pending(&self, id: &str) {
+        let path = self.pending_path(id);
+        match read(&path) {
+            Ok(OnDisk::Valid(pending)) if self.impatient().save(id, &pending).is_ok() => {
+                let _ = fs::remove_file(&path);
+            }
+            Ok(OnDisk::Bad(_)) => {
+                let _ = move_aside(&path);
+            }
+            _ => {}
+        }
     }
 
     /// Write `state` to a temporary file in the same folder, flush it to
@@ -1085,6 +1188,75 @@ mod tests {
                 format!("{ID}.json"),
                 format!("{ID}.lock")
             ]
+        );
+    }
+
+    /// Holds the lock of record `ID` as another process would: a second
+    /// open file of the lock has its own lock.
+    fn hold_lock(store: &Store) -> File {
+        fs::create_dir_all(store.dir()).unwrap();
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(store.lock_path(ID))
+            .unwrap();
+        file.lock().unwrap();
+        file
+    }
+
+    /// Save on a thread and wait for it, for a minute at most: a save that
+    /// waits forever for the lock fails the test instead of hanging it.
+    fn save_in_time(store: &Store, state: &ReadingState) -> Result<ReadingState> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (store, state) = (store.clone(), state.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(store.save(ID, &state));
+        });
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("the save waited for the held lock and never gave up")
+    }
+
+    #[test]
+    fn a_held_lock_sends_the_save_to_pending_and_the_next_load_merges_it() {
+        let (_dir, store) = store();
+        let mut on_disk = state();
+        on_disk.add_bookmark(anchor(2), "before".into(), None, 1000);
+        store.save(ID, &on_disk).unwrap();
+        let holder = hold_lock(&store);
+        let mut ours = on_disk.clone();
+        ours.add_bookmark(anchor(9), "while locked".into(), None, 1001);
+        ours.set_position(anchor(20), 1002);
+        for store in [store.clone(), store.impatient()] {
+            let err = save_in_time(&store, &ours).unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains("held by another process"), "{msg}");
+            assert!(msg.contains(".pending"), "{msg}");
+        }
+        // The record is untouched; the pending file has it all.
+        let Load::Found(disk) = store.load(ID).unwrap() else {
+            panic!("no record")
+        };
+        assert_eq!(disk.bookmarks.len(), 1);
+        assert!(store.pending_path(ID).exists(), "the pending save was lost");
+        let Ok(OnDisk::Valid(pending)) = read(&store.pending_path(ID)) else {
+            panic!("the pending file is not a record")
+        };
+        assert_eq!(pending.bookmarks.len(), 2);
+        // Once the lock is free, the next open merges it and removes it.
+        drop(holder);
+        let Load::Found(merged) = store.load(ID).unwrap() else {
+            panic!("no record")
+        };
+        let mut labels: Vec<&str> = merged.bookmarks.iter().map(|b| b.label.as_str()).collect();
+        labels.sort_unstable();
+        assert_eq!(labels, ["before", "while locked"]);
+        assert_eq!(merged.position.map(|a| a.byte), Some(20));
+        assert!(!store.pending_path(ID).exists());
+        assert!(
+            files_in(store.dir()).iter().all(|f| !f.ends_with(".tmp")),
+            "{:?}",
+            files_in(store.dir())
         );
     }
 

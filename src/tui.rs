@@ -477,11 +477,11 @@ fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
                     if seen.load(Ordering::SeqCst) != SIGNAL_TAKEN {
                         restore();
                         // The loop is stuck: save the last state it
-                        // published.
+                        // published, without waiting for a lock.
                         if let Ok(mut slot) = emergency.lock()
                             && let Some((store, id, state)) = slot.take()
                         {
-                            let _ = store.save(&id, &state);
+                            let _ = store.impatient().save(&id, &state);
                         }
                         std::process::exit(128 + sig);
                     }

@@ -1809,4 +1809,60 @@ fn two_readers_of_one_article_each_reading_a_half_merge_what_they_read() {
     let coverage = record["coverage"].as_array().expect("coverage");
     assert!(coverage.len() <= 2, "a few intervals: {record}");
     assert_eq!(coverage[0][0], 0, "{record}");
+
+/// Another process holds the article's record lock and never lets it go:
+/// quitting and SIGTERM still end the reader (the lock is waited for a
+/// short while), the place is kept in the record's `.pending` file with a
+/// word on stderr, and the next open, with the lock free, takes it in.
+#[test]
+fn a_held_record_lock_does_not_hang_quit_or_sigterm() {
+    let shared = tempfile::tempdir().expect("shared dir");
+    let article = shared.path().join("the-slow-web.md");
+    std::fs::copy(SLOW_WEB, &article).expect("copy the article");
+    let config = shared.path().join("config");
+    let reading = config.join("reading");
+    std::fs::create_dir_all(&reading).expect("reading dir");
+    let id = longform::store::record_id(&std::fs::canonicalize(&article).expect("canonical"));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(reading.join(format!("{id}.lock")))
+        .expect("the lock file");
+    lock.lock().expect("hold the lock");
+    let pending = reading.join(format!("{id}.pending"));
+    let open = || {
+        let mut spawn = Spawn::longform(&[article.to_str().expect("UTF-8 path")]);
+        spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+        spawn.run(30, 100)
+    };
+    for (end, code) in [("q", 0), ("TERM", 143)] {
+        let _ = std::fs::remove_file(&pending);
+        let mut t = open();
+        let first = t.wait_for("the essay at 0%", at_start("The Slow Web"));
+        let last = first.body().last().cloned().unwrap_or_default();
+        t.send(" ");
+        t.wait_for("a page down", |s| s.body()[0] == last);
+        if end == "q" {
+            t.send("q");
+        } else {
+            t.signal(end);
+        }
+        assert_eq!(t.wait_exit().exit_code(), code, "ended by {end}");
+        t.assert_restored();
+        let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+        assert!(
+            raw.contains(".pending"),
+            "no word of the pending save: {raw:?}"
+        );
+        assert!(pending.exists(), "nothing was kept after {end}");
+    }
+    drop(lock);
+    let mut t = open();
+    t.wait_for("the saved place, taken from the pending file", |s| {
+        s.percent().is_some_and(|p| p > 0)
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    assert!(!pending.exists(), "the pending file was not merged");
 }
