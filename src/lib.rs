@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod config;
 pub mod coverage;
+pub mod crash;
 pub mod document;
 pub mod encoding;
 pub mod highlight;

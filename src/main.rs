@@ -1,7 +1,7 @@
 //! The `longform` binary: parse the arguments, run the command, and decide
 //! the exit code. Errors are one line on stderr; a closed pipe is a quiet
-//! success; a crash writes its details to a log and says where, in one
-//! line, instead of a backtrace over the reader's screen.
+//! success; a crash writes its details to a log in the config dir and says
+//! where, in one line, instead of a backtrace over the reader's screen.
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -33,25 +33,28 @@ fn main() -> ExitCode {
     }
 }
 
-/// The panic hook: the details and a backtrace go to a crash log in the
-/// temporary folder; the user sees one line saying where.
+/// The panic hook: the details and a backtrace go to a new crash log in
+/// the config dir (`longform where` lists them); the user sees one line
+/// saying where.
 fn crash_report(info: &std::panic::PanicHookInfo<'_>) {
     let backtrace = std::backtrace::Backtrace::force_capture();
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let path =
-        std::env::temp_dir().join(format!("longform-crash-{secs}-{}.log", std::process::id()));
     let report = format!(
         "longform {} crashed\n{info}\n\nbacktrace:\n{backtrace}\n",
         env!("CARGO_PKG_VERSION")
     );
-    let line = match std::fs::write(&path, report) {
-        Ok(()) => format!(
+    let written = longform::paths::config_dir().ok().and_then(|dir| {
+        let stamp = format!("{secs}-{}", std::process::id());
+        longform::crash::write_log(&longform::crash::dir(&dir), &stamp, &report).ok()
+    });
+    let line = match written {
+        Some(path) => format!(
             "longform: internal error, sorry; details are in {}",
-            path.display()
+            longform::parse::sanitize(&path.display().to_string())
         ),
-        Err(_) => format!("longform: internal error, sorry: {info}"),
+        None => format!("longform: internal error, sorry: {info}"),
     };
     let _ = writeln!(io::stderr(), "{line}");
 }

@@ -1231,9 +1231,10 @@ fn search_highlights_counts_and_goes_back() {
 /// details went; no backtrace is printed over the screen.
 #[test]
 fn a_crash_restores_the_terminal_and_leaves_a_log() {
-    let logs = tempfile::tempdir().expect("log dir");
+    let logs = tempfile::tempdir().expect("temp dir");
     let mut spawn = Spawn::longform(&[SLOW_WEB, "--crash-test"]);
     spawn.cmd.env("TMPDIR", logs.path());
+    let config = spawn.dir.path().join("config");
     let mut t = spawn.run(24, 80);
     let status = t.wait_exit();
     assert_eq!(status.exit_code(), 101, "{status}");
@@ -1244,8 +1245,15 @@ fn a_crash_restores_the_terminal_and_leaves_a_log() {
         "{raw:?}"
     );
     assert!(!raw.contains("stack backtrace"), "{raw:?}");
-    let log = std::fs::read_dir(logs.path())
-        .expect("read the log dir")
+    // In the config dir, not in the shared temporary folder.
+    assert_eq!(
+        std::fs::read_dir(logs.path()).expect("read TMPDIR").count(),
+        0,
+        "something was written to TMPDIR"
+    );
+    let crashes = config.join("crashes");
+    let log = std::fs::read_dir(&crashes)
+        .expect("read the crash folder")
         .filter_map(Result::ok)
         .find(|e| {
             e.file_name()
@@ -1253,8 +1261,24 @@ fn a_crash_restores_the_terminal_and_leaves_a_log() {
                 .starts_with("longform-crash-")
         })
         .expect("a crash log");
+    assert!(raw.contains(&log.path().display().to_string()), "{raw:?}");
     let text = std::fs::read_to_string(log.path()).expect("read the log");
     assert!(text.contains("crash test requested"), "{text}");
+    // `longform where` lists it.
+    let out = std::process::Command::new(BIN)
+        .arg("where")
+        .env("LONGFORM_CONFIG_DIR", &config)
+        .output()
+        .expect("run longform where");
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains(&format!(
+            "crash logs   {} (1 log, the latest {})",
+            crashes.display(),
+            log.path().display()
+        )),
+        "{out}"
+    );
 }
 
 /// Ctrl-z gives the terminal back; when the program runs again it takes

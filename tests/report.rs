@@ -178,7 +178,8 @@ fn where_shows_the_dir_from_the_variable_and_counts_records() {
         format!(
             "config dir   {dir}\n\
              config file  {dir}/config.toml (missing: defaults in use)\n\
-             reading      {dir}/reading (none yet)\n"
+             reading      {dir}/reading (none yet)\n\
+             crash logs   {dir}/crashes (none)\n"
         )
     );
 

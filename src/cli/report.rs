@@ -290,6 +290,18 @@ pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
         show_path(&paths::reading_dir(dir)),
         records_note(dir)
     )?;
+    let crashes = crate::crash::dir(dir);
+    let logs = crate::crash::logs(&crashes);
+    let crash_note = match logs.last() {
+        None => "none".to_string(),
+        Some(latest) => format!(
+            "{} {}, the latest {}",
+            logs.len(),
+            if logs.len() == 1 { "log" } else { "logs" },
+            show_path(latest)
+        ),
+    };
+    writeln!(out, "crash logs   {} ({crash_note})", show_path(&crashes))?;
     Ok(())
 }
 
