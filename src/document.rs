@@ -349,6 +349,8 @@ pub struct Block {
     pub space_before: u8,
     /// Words in the block.
     pub words: usize,
+    /// Its lines are centred in the column (HTML's `align="center"`).
+    pub centered: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -373,7 +373,17 @@ pub fn layout_block(
     let prefix = Prefix::new(doc, index, width);
     let inner = width.saturating_sub(prefix.width).max(1);
     let in_quote = prefix.in_quote;
-    let mut drafts = content(block, &doc.text, inner, in_quote, options);
+    let mut drafts = if block.centered {
+        let options = LayoutOptions {
+            justify: false,
+            ..options
+        };
+        let mut drafts = content(block, &doc.text, inner, in_quote, options);
+        center(&mut drafts, inner);
+        drafts
+    } else {
+        content(block, &doc.text, inner, in_quote, options)
+    };
     if drafts.is_empty() {
         drafts.push(Draft {
             segs: Vec::new(),
@@ -395,6 +405,17 @@ pub fn layout_block(
         lines.push(draft);
     }
     finish_lines(lines, block)
+}
+
+/// Centre each line in `width` columns.
+fn center(drafts: &mut [Draft], width: usize) {
+    for d in drafts {
+        let w: usize = d.segs.iter().map(|s| s.text.width()).sum();
+        let pad = width.saturating_sub(w) / 2;
+        if pad > 0 {
+            d.segs.insert(0, seg(" ".repeat(pad), Role::Text));
+        }
+    }
 }
 
 /// Give decoration lines the start of the text next to them, and keep starts
@@ -1647,7 +1668,8 @@ mod tests {
         let out = render(src, 40);
         assert!(out.contains("Text[1] and [image: a cat]."), "{out}");
         assert!(out.contains("──────"), "{out}");
-        assert!(out.contains("<div>raw</div>"), "{out}");
+        // HTML is read, not shown as markup.
+        assert!(out.contains("\nraw\n"), "{out}");
         assert!(out.contains("[1] The note."), "{out}");
     }
 

@@ -6,6 +6,7 @@
 //! file are replaced here by visible stand-ins, so nothing the file says can
 //! reach the terminal raw.
 
+mod html;
 pub mod join;
 pub mod text;
 pub mod window;
@@ -113,6 +114,7 @@ pub fn parse_unless(source: &Arc<str>, stop: &std::sync::atomic::AtomicBool) -> 
 fn parse_part(source: &str) -> Document {
     let (text, meta) = prepare(source, true);
     let mut builder = Builder::new(&text);
+    builder.markdown = true;
     builder.doc.meta = meta.unwrap_or_default();
     let parser = Parser::new_ext(&text, options()).into_offset_iter();
     for (event, range) in parser {
@@ -221,6 +223,7 @@ fn parse_window_part(
 ) -> Option<(Document, FootnoteOrder)> {
     let (text, meta) = prepare(source, part.at_start);
     let mut builder = Builder::new(&text);
+    builder.markdown = true;
     builder.count = part.count;
     builder.at_end = part.at_end;
     builder.references = part.references_win.then_some(part.references);
@@ -375,6 +378,8 @@ fn push_span(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
 /// A leaf block being filled with inline content.
 struct Leaf {
     kind: LeafKind,
+    /// Inside HTML that centres its text.
+    center: bool,
     spans: Vec<Span>,
     /// Raw lines, for code and HTML blocks.
     lines: Vec<Vec<Span>>,
@@ -386,7 +391,6 @@ enum LeafKind {
     Paragraph { tight: bool },
     Heading { level: u8, id: Option<String> },
     Code { lang: Option<String> },
-    Html,
 }
 
 struct Table {
@@ -418,7 +422,26 @@ struct Builder<'s> {
     emphasis: u32,
     strong: u32,
     strike: u32,
+    /// Code from HTML (`<code>`, `<kbd>`).
+    code: u32,
     link: u32,
+    /// Driven by pulldown-cmark, whose HTML is read as HTML. The
+    /// plain-text reader passes its dimmed text as inline HTML instead.
+    markdown: bool,
+    /// Where the HTML piece being read is in the source.
+    html_at: usize,
+    /// A `<` or `</` that ended a line of text, held back (see `html`).
+    split_tag: Option<html::SplitTag>,
+    /// HTML elements that are open (see `html`).
+    html_open: Vec<html::Open>,
+    /// How many open HTML elements centre their text.
+    center: u32,
+    /// How many open HTML elements hide their text (`<script>`).
+    hidden: u32,
+    /// The HTML table row being read has a data cell, so it is no header.
+    row_has_data: bool,
+    /// The HTML block being read: its start, end and text.
+    html_block: Option<(usize, usize, String)>,
     /// The link being read, as an index into `Document::links`.
     current_link: Option<u32>,
     /// The alt text and start of the image being read, and how many images
@@ -483,7 +506,16 @@ impl<'s> Builder<'s> {
             emphasis: 0,
             strong: 0,
             strike: 0,
+            code: 0,
             link: 0,
+            markdown: false,
+            html_at: 0,
+            split_tag: None,
+            html_open: Vec::new(),
+            center: 0,
+            hidden: 0,
+            row_has_data: false,
+            html_block: None,
             current_link: None,
             image: None,
             metadata: None,
@@ -511,10 +543,16 @@ impl<'s> Builder<'s> {
         if self.link > 0 {
             f = f.with(Flags::LINK);
         }
+        if self.code > 0 {
+            f = f.with(Flags::CODE);
+        }
         f
     }
 
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.split_tag.is_some() && self.split_tag_goes_on(&event, &range) {
+            return;
+        }
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
@@ -538,12 +576,14 @@ impl<'s> Builder<'s> {
                     push_text(spans, &text, range.start, false, flags);
                 });
             }
-            Event::Html(text) => {
-                if self.leaf.is_none() {
-                    self.open_leaf(LeafKind::Html, range.start);
+            Event::Html(text) => match &mut self.html_block {
+                Some((_, end, html)) => {
+                    html.push_str(&text);
+                    *end = (*end).max(range.end);
                 }
-                self.raw_text(&text, range);
-            }
+                None => self.html(&text, range, false),
+            },
+            Event::InlineHtml(text) if self.markdown => self.html(&text, range, true),
             Event::InlineHtml(text) => {
                 let exact = self.is_source(&text, range.clone());
                 let flags = self.flags().with(Flags::HTML);
@@ -651,38 +691,15 @@ impl<'s> Builder<'s> {
             }
             Tag::HtmlBlock => {
                 self.close_leaf();
-                self.open_leaf(LeafKind::Html, range.start);
+                self.html_block = Some((range.start, range.start, String::new()));
             }
             Tag::List(first) => {
                 self.close_leaf();
-                if self.lists.is_empty() {
-                    self.list_root += 1;
-                }
-                self.lists.push(List {
-                    next_number: first,
-                    items: Vec::new(),
-                });
+                self.start_list(first);
             }
             Tag::Item => {
                 self.close_leaf();
-                let depth = self.lists.len();
-                let Some(list) = self.lists.last_mut() else {
-                    return;
-                };
-                let marker = match list.next_number {
-                    Some(n) => {
-                        list.next_number = Some(n.saturating_add(1));
-                        format!("{n}.")
-                    }
-                    None => ["•", "◦", "▪"][(depth + 2) % 3].to_string(),
-                };
-                let id = self.open_container(ContainerKind::Item {
-                    marker,
-                    role: Role::ListMarker,
-                });
-                if let Some(list) = self.lists.last_mut() {
-                    list.items.push(id);
-                }
+                self.start_item();
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_leaf();
@@ -772,21 +789,27 @@ impl<'s> Builder<'s> {
 
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock => {
+                self.html_close_inline();
                 if let Some(leaf) = &mut self.leaf {
                     leaf.end = leaf.end.max(range.end);
                 }
                 self.close_leaf();
             }
+            TagEnd::HtmlBlock => {
+                if let Some((start, end, html)) = self.html_block.take() {
+                    self.html(&html, start..end.max(range.end), false);
+                }
+            }
             TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition => {
+                self.html_close_inline();
+                self.html_close_containers();
                 self.close_leaf();
                 self.open.pop();
             }
             TagEnd::List(_) => {
                 self.close_leaf();
-                if let Some(list) = self.lists.pop() {
-                    self.align_numbers(&list.items);
-                }
+                self.end_list();
             }
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
@@ -804,6 +827,7 @@ impl<'s> Builder<'s> {
                 }
             }
             TagEnd::TableCell => {
+                self.html_close_inline();
                 if let Some(t) = &mut self.table
                     && let Some(cell) = t.cell.take()
                     && let Some(row) = t.rows.last_mut()
@@ -825,12 +849,7 @@ impl<'s> Builder<'s> {
                 {
                     *depth -= 1;
                 } else if let Some((alt, start, _)) = self.image.take() {
-                    let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
-                    let text = if alt.is_empty() {
-                        "[image]".to_string()
-                    } else {
-                        format!("[image: {alt}]")
-                    };
+                    let text = image_placeholder(&alt);
                     let flags = self.flags().with(Flags::IMAGE);
                     self.inline(start..range.end, |spans| {
                         push_text(spans, &text, start, false, flags);
@@ -855,13 +874,13 @@ impl<'s> Builder<'s> {
             meta.push_str(text);
             return;
         }
-        if self.alt_text(text) {
+        if self.alt_text(text) || self.hidden > 0 {
             return;
         }
         if matches!(
             self.leaf,
             Some(Leaf {
-                kind: LeafKind::Code { .. } | LeafKind::Html,
+                kind: LeafKind::Code { .. },
                 ..
             })
         ) {
@@ -869,10 +888,70 @@ impl<'s> Builder<'s> {
             return;
         }
         let exact = self.is_source(text, range.clone());
+        let text = if exact && self.markdown {
+            self.hold_split_tag(text, range.start)
+        } else {
+            text
+        };
         let flags = self.flags();
         self.inline(range.clone(), |spans| {
             push_text(spans, text, range.start, exact, flags);
         });
+    }
+
+    /// With a held `<`: take `event` as the rest of a tag written across a
+    /// line end, when it is. False when the event is for the caller to
+    /// handle; the held text is then added first, as text.
+    pub(super) fn split_tag_goes_on(&mut self, event: &Event<'_>, range: &Range<usize>) -> bool {
+        let Some(split) = &mut self.split_tag else {
+            return false;
+        };
+        match event {
+            // pulldown-cmark gives `</` as two texts.
+            Event::Text(text)
+                if split.soft.is_none()
+                    && split.len == 1
+                    && &**text == "/"
+                    && range.start == split.at + 1 =>
+            {
+                split.len = 2;
+                return true;
+            }
+            Event::SoftBreak if split.soft.is_none() => {
+                split.soft = Some(range.clone());
+                return true;
+            }
+            Event::Text(text) if split.soft.is_some() => {
+                let (at, len) = (split.at, split.len);
+                let src = self.src;
+                if let Some(gt) = text.find('>')
+                    && text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+                    && src.get(range.clone()) == Some(&**text)
+                {
+                    let tag = format!("{}{}", &src[at..at + len], &text[..=gt]);
+                    if Self::is_one_tag(&tag) {
+                        self.split_tag = None;
+                        self.html(&tag, at..range.start + gt + 1, true);
+                        let rest = range.start + gt + 1..range.end;
+                        self.text(&src[rest.clone()], rest);
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        // Not a tag: the held text goes in as it was.
+        if let Some(split) = self.split_tag.take() {
+            let (flags, src) = (self.flags(), self.src);
+            let held = split.at..split.at + split.len;
+            self.inline(held.clone(), |spans| {
+                push_text(spans, &src[held.clone()], held.start, true, flags);
+            });
+            if let Some(soft) = split.soft {
+                self.event(Event::SoftBreak, soft);
+            }
+        }
+        false
     }
 
     /// Whether `text` is the source's `range` as written. Text that
@@ -902,11 +981,7 @@ impl<'s> Builder<'s> {
             return;
         };
         leaf.end = leaf.end.max(range.end);
-        let flags = if matches!(leaf.kind, LeafKind::Html) {
-            Flags::HTML
-        } else {
-            Flags::NONE
-        };
+        let flags = Flags::NONE;
         if leaf.lines.is_empty() {
             leaf.lines.push(Vec::new());
         }
@@ -967,6 +1042,7 @@ impl<'s> Builder<'s> {
     fn open_leaf(&mut self, kind: LeafKind, start: usize) {
         self.leaf = Some(Leaf {
             kind,
+            center: self.center > 0,
             spans: std::mem::take(&mut self.spare_spans),
             lines: Vec::new(),
             start,
@@ -975,21 +1051,53 @@ impl<'s> Builder<'s> {
     }
 
     fn close_leaf(&mut self) {
-        let Some(mut leaf) = self.leaf.take() else {
+        let Some(leaf) = self.leaf.take() else {
             return;
         };
+        let (center, first) = (leaf.center, self.doc.blocks.len());
+        self.push_leaf(leaf);
+        if center {
+            for block in &mut self.doc.blocks[first..] {
+                block.centered = true;
+            }
+        }
+    }
+
+    fn push_leaf(&mut self, mut leaf: Leaf) {
         let mut gathered = std::mem::take(&mut leaf.spans);
         leaf.spans = Vec::with_capacity(gathered.len());
         leaf.spans.append(&mut gathered);
         self.spare_spans = gathered;
         let range = leaf.start..leaf.end;
         let kind = match leaf.kind {
+            // A paragraph of HTML that shows nothing (`<br/><br/>`, an
+            // anchor) leaves no blank lines.
+            LeafKind::Paragraph { .. }
+                if self.markdown
+                    && leaf
+                        .spans
+                        .iter()
+                        .all(|s| s.text(self.src).trim().is_empty()) =>
+            {
+                return;
+            }
             LeafKind::Paragraph { tight } => {
                 self.push_paragraph(leaf.spans, range, tight);
                 return;
             }
             LeafKind::Heading { level, id } => {
-                let text: String = leaf.spans.iter().map(|s| s.text(self.src)).collect();
+                // An HTML heading often holds a logo: its name is the text
+                // beside it, when there is some.
+                let words = |s: &&Span| !s.flags.contains(Flags::IMAGE);
+                let mut text: String = leaf
+                    .spans
+                    .iter()
+                    .filter(words)
+                    .map(|s| s.text(self.src))
+                    .collect();
+                if text.trim().is_empty() {
+                    text = leaf.spans.iter().map(|s| s.text(self.src)).collect();
+                }
                 let base = id.map_or_else(|| slugify(&text), |id| sanitize(&id));
                 let slug = self.slugs.unique(base.clone());
                 // Titles go to one-line places (status bar, outline,
@@ -1011,9 +1119,6 @@ impl<'s> Builder<'s> {
             }
             LeafKind::Code { lang } => BlockKind::Code {
                 lang,
-                lines: trim_raw_lines(leaf.lines),
-            },
-            LeafKind::Html => BlockKind::Html {
                 lines: trim_raw_lines(leaf.lines),
             },
         };
@@ -1058,6 +1163,43 @@ impl<'s> Builder<'s> {
             self.footnote_order.push((label, at));
         }
         n
+    }
+
+    fn start_list(&mut self, first: Option<u64>) {
+        if self.lists.is_empty() {
+            self.list_root += 1;
+        }
+        self.lists.push(List {
+            next_number: first,
+            items: Vec::new(),
+        });
+    }
+
+    fn end_list(&mut self) {
+        if let Some(list) = self.lists.pop() {
+            self.align_numbers(&list.items);
+        }
+    }
+
+    /// Open a list item's container, with the marker its list gives it.
+    fn start_item(&mut self) -> Option<usize> {
+        let depth = self.lists.len();
+        let list = self.lists.last_mut()?;
+        let marker = match list.next_number {
+            Some(n) => {
+                list.next_number = Some(n.saturating_add(1));
+                format!("{n}.")
+            }
+            None => ["•", "◦", "▪"][(depth + 2) % 3].to_string(),
+        };
+        let id = self.open_container(ContainerKind::Item {
+            marker,
+            role: Role::ListMarker,
+        });
+        if let Some(list) = self.lists.last_mut() {
+            list.items.push(id);
+        }
+        Some(id)
     }
 
     fn open_container(&mut self, kind: ContainerKind) -> usize {
@@ -1119,6 +1261,7 @@ impl<'s> Builder<'s> {
             container,
             space_before,
             words,
+            centered: false,
         });
         self.block_list_root.push(list_root);
     }
@@ -1145,6 +1288,7 @@ impl<'s> Builder<'s> {
     }
 
     fn finish(mut self) -> Document {
+        self.html_close_where(|_| true);
         self.close_leaf();
         // The header draws the source URL as a link to the original page.
         // It is added last so that the links of the text keep their
@@ -1292,6 +1436,16 @@ fn cut_point(text: &str, room: usize, must: bool) -> Option<usize> {
         }
     }
     Some(cut)
+}
+
+/// What an image shows in the text: its alt text in brackets.
+fn image_placeholder(alt: &str) -> String {
+    let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+    if alt.is_empty() {
+        "[image]".to_string()
+    } else {
+        format!("[image: {alt}]")
+    }
 }
 
 fn block_text(kind: &BlockKind, src: &str) -> String {

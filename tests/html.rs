@@ -1,0 +1,213 @@
+//! HTML inside Markdown: a README full of layout HTML drawn at two widths,
+//! the corpus READMEs read without a tag, and no input ever shows a tag
+//! that its source wrote as one.
+
+use longform::document::Document;
+use longform::layout::{LayoutOptions, layout_block, render_to_string};
+use longform::load::decode;
+use longform::parse::parse;
+use longform::tui::app::App;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const README: &str = "tests/fixtures/readme-html.md";
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[test]
+fn a_readme_of_layout_html_at_60_and_100_columns() {
+    let full = format!("{}/{README}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&full).unwrap();
+    for (w, h) in [(60, 60), (100, 60)] {
+        let mut app = App::new(
+            &decode(bytes.clone(), README.into(), Some(full.clone().into())).unwrap(),
+            Theme::Dark,
+        );
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| draw(f, &mut app)).unwrap();
+        insta::assert_snapshot!(format!("readme_html_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn html_reads_as_its_markdown_twin() {
+    let doc = parse(&read(README));
+    let text = render_to_string(&doc, 60);
+    assert!(!text.contains('<'), "{text}");
+    for shown in [
+        "[image: Tidepool]",
+        "A small tide-table server — fast, tiny & offline.",
+        "▾ Build from source",
+        "• Moon phases",
+        "2. Unpack",
+        "[image: A chart of one day's tides]",
+        "│ [image: Ana] Ana Lima │",
+        "A tag broken across lines\nstill breaks the line",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in\n{text}");
+    }
+    for hidden in ["never shown", "display: none", "generated; do not edit"] {
+        assert!(!text.contains(hidden), "{hidden:?} in\n{text}");
+    }
+    // HTML headings are in the outline, named by their text.
+    let headings: Vec<&str> = doc.headings.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(
+        headings,
+        ["Tidepool", "Install", "Features", "Contributors"]
+    );
+    // HTML links are links, like Markdown's.
+    let links: Vec<String> = doc
+        .links
+        .iter()
+        .map(|l| format!("{:?}", l.target))
+        .collect();
+    assert!(
+        links
+            .iter()
+            .any(|l| l.contains("https://ci.example.org/tidepool")),
+        "{links:?}"
+    );
+    assert!(
+        links.iter().any(|l| l.contains("https://example.org/ana")),
+        "{links:?}"
+    );
+    // Centred lines start with spaces; the table is not centred.
+    let line = text
+        .lines()
+        .find(|l| l.contains("A small tide-table"))
+        .unwrap();
+    assert!(line.starts_with("     "), "{line:?}");
+}
+
+/// Every character drawn from a block maps to a byte inside it.
+fn assert_maps_inside_blocks(doc: &Document, width: usize) {
+    for (b, block) in doc.blocks.iter().enumerate() {
+        for line in layout_block(doc, b, width, LayoutOptions::default()) {
+            for seg in line.segs.iter().filter(|s| s.source.is_some()) {
+                let at = seg.source.unwrap();
+                let end = at + if seg.exact { seg.text.len() } else { 0 };
+                assert!(
+                    block.source.start <= at && end <= block.source.end.max(at),
+                    "{seg:?} outside block {b} {:?}",
+                    block.source
+                );
+                if seg.exact {
+                    assert_eq!(&doc.text[at..end], seg.text, "{seg:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn html_text_maps_into_its_block() {
+    let doc = parse(&read(README));
+    assert_maps_inside_blocks(&doc, 60);
+}
+
+#[test]
+fn corpus_readmes_read_without_a_tag() {
+    let dir = format!("{}/tests/corpus", env!("CARGO_MANIFEST_DIR"));
+    for name in [
+        "ciu-arabic.md",
+        "ciu-tasklists.md",
+        "nodebp-emoji.md",
+        "nodebp-hebrew.md",
+        "nodebp-japanese.md",
+        "opensource-guide-ar-frontmatter.md",
+    ] {
+        let src = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        let doc = parse(&src);
+        let text = render_to_string(&doc, 100);
+        // Code shows its text as written, tags and all: only prose counts.
+        let prose: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("  ") && !l.starts_with('↪'))
+            .collect();
+        for line in prose {
+            for tag in TAGS {
+                assert!(!has_tag(line, tag), "{name}: <{tag}> shown in {line:?}");
+            }
+        }
+        assert_maps_inside_blocks(&doc, 100);
+    }
+}
+
+/// Element names the corpus and the generator below write as tags.
+const TAGS: &[&str] = &[
+    "a", "abbr", "aside", "b", "br", "code", "del", "details", "div", "em", "h1", "h2", "hr", "i",
+    "img", "input", "kbd", "label", "li", "ol", "p", "picture", "s", "source", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "th", "tr", "ul", "foo", "x-card",
+];
+
+/// Whether `line` shows `<tag` or `</tag` as a tag: the name ends there.
+fn has_tag(line: &str, tag: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["<", "</"].iter().any(|open| {
+        let needle = format!("{open}{tag}");
+        lower.match_indices(&needle).any(|(i, _)| {
+            lower[i + needle.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '-')
+        })
+    })
+}
+
+fn tag() -> impl Strategy<Value = String> {
+    let name = prop::sample::select(TAGS);
+    let attr = prop::sample::select(
+        &[
+            "",
+            " align=\"center\"",
+            " href=\"https://x.org/a?b=1&amp;c\"",
+            " alt=\"an &eacute; alt\"",
+            " class=x",
+            " title='q \u{1b}[2J'",
+        ][..],
+    );
+    prop_oneof![
+        (name.clone(), attr.clone()).prop_map(|(n, a)| format!("<{n}{a}>")),
+        name.clone().prop_map(|n| format!("</{n}>")),
+        (name, attr).prop_map(|(n, a)| format!("<{n}{a}/>")),
+    ]
+}
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => tag(),
+        3 => prop::sample::select(&[
+            "word", "two words", "&amp;", "&#27;", "&copy;", "é", "漢字", "x", "1.", "|",
+        ][..]).prop_map(String::from),
+        2 => prop::sample::select(&[" ", "\n", "\n\n", "\n> ", "\n- ", "\n# ", "\n1. "][..])
+            .prop_map(String::from),
+        1 => Just("<!-- hidden <b> -->".to_string()),
+        1 => Just("<script>var s = '<b>';</script>".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn no_tag_the_source_wrote_is_ever_shown(
+        parts in prop::collection::vec(piece(), 0..40),
+        width in 10usize..90,
+    ) {
+        let src: String = parts.concat();
+        let doc = parse(&src);
+        let text = render_to_string(&doc, width);
+        for line in text.lines() {
+            for tag in TAGS.iter().filter(|t| has_tag(&src, t)) {
+                prop_assert!(!has_tag(line, tag), "<{}> in {:?} from {:?}", tag, line, src);
+            }
+            prop_assert!(!line.contains('\u{1b}'), "{:?}", line);
+        }
+        assert_maps_inside_blocks(&doc, width);
+    }
+}
