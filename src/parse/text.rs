@@ -695,7 +695,9 @@ impl Header {
         if titled(1) {
             let second = text(&lines[chunks[1].start]);
             let longer = second.chars().count() > first.chars().count();
-            if longer || byline_of(1).is_some() || is_site_name(first) {
+            // A shorter line under the title is its subtitle, even with a
+            // byline under it (a book's title page).
+            if longer || is_site_name(first) {
                 return header(Some(0), 1);
             }
         }
@@ -1154,6 +1156,22 @@ mod tests {
         let src = format!("A Long Title About Harbours\n\nJane Doe\n\n{PARA}");
         let doc = parse_text(&src);
         assert_eq!(kinds(&doc), ["h1", "p", "p"]);
+    }
+
+    #[test]
+    fn a_shorter_subtitle_under_the_title_is_not_the_title() {
+        let src = format!("The Time Machine\n\nAn Invention\n\nby H. G. Wells\n\n{PARA}");
+        let doc = parse_text(&src);
+        assert_eq!(doc.meta.title.as_deref(), Some("The Time Machine"));
+        // A hard-wrapped kicker over the title is dimmed, the title kept.
+        let src = format!("Science and\nTechnology\n\nThe Hidden Heroines of Chaos\n\n{PARA}");
+        let doc = parse_text(&src);
+        assert_eq!(kinds(&doc), ["p", "h1", "p"]);
+        assert!(dimmed(&doc, 0));
+        assert_eq!(
+            doc.meta.title.as_deref(),
+            Some("The Hidden Heroines of Chaos")
+        );
     }
 
     #[test]
