@@ -9,6 +9,7 @@ pub mod app;
 pub mod background;
 pub mod keymap;
 pub mod library;
+pub mod prompt;
 pub mod replies;
 pub mod settings;
 pub mod theme;
@@ -22,7 +23,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind};
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -295,6 +299,10 @@ impl Shell {
                     app.keymap.key_action(app.mode, *key)
                 }
                 Event::Mouse(mouse) => mouse_action(*mouse),
+                Event::Paste(text) => {
+                    app.paste(text);
+                    return false;
+                }
                 _ => None,
             };
             if let Some(action) = action {
@@ -322,6 +330,10 @@ impl Shell {
                 Some(Action::Scroll(n)) => lib.update(Action::LibraryMove(isize::from(n))),
                 _ => None,
             },
+            Event::Paste(text) => {
+                lib.paste(text);
+                return false;
+            }
             _ => return false,
         };
         if lib.quit {
@@ -786,6 +798,8 @@ fn take_terminal() -> Result<()> {
         io::stdout(),
         EnterAlternateScreen,
         EnableMouseCapture,
+        // A paste arrives as one event of text, never as keys.
+        EnableBracketedPaste,
         crossterm::cursor::Hide
     )
     .context("cannot set up the terminal")?;
@@ -799,6 +813,7 @@ fn restore() {
     let mut out: Stdout = io::stdout();
     let _ = execute!(
         out,
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show

@@ -9,6 +9,7 @@ use longform::store::{Load, Store, record_id};
 use longform::tui::action::Action;
 use longform::tui::app::App;
 use longform::tui::keymap::Mode;
+use longform::tui::prompt::Edit;
 use longform::tui::theme::Theme;
 use longform::tui::view::draw;
 use ratatui::Terminal;
@@ -244,14 +245,14 @@ fn bookmarks_add_list_jump_rename_note_delete_undo() {
     let screen = act(&mut app, &[Action::AddBookmark], 100, 30);
     assert_eq!(app.mode, Mode::Prompt);
     assert!(screen[29].contains("Bookmark: "), "{}", screen[29]);
-    let prefill = app.prompt.as_ref().unwrap().text.clone();
+    let prefill = app.prompt.as_ref().unwrap().text().to_string();
     assert!(prefill.contains(" · "), "{prefill}");
     // Esc cancels.
     act(&mut app, &[Action::PromptCancel], 100, 30);
     assert!(app.bookmarks().is_empty());
     act(&mut app, &[Action::AddBookmark], 100, 30);
     for _ in 0..prefill.chars().count() {
-        app.update(Action::PromptBackspace);
+        app.update(Action::PromptEdit(Edit::Backspace));
     }
     type_text(&mut app, "Second");
     let screen = act(&mut app, &[Action::PromptAccept], 100, 30);
@@ -268,7 +269,7 @@ fn bookmarks_add_list_jump_rename_note_delete_undo() {
         100,
         30,
     );
-    app.prompt.as_mut().unwrap().text = "First".into();
+    app.prompt.as_mut().unwrap().set_text("First");
     act(&mut app, &[Action::PromptAccept], 100, 30);
 
     // The list is in article order, with section, snippet and date.
@@ -297,7 +298,7 @@ fn bookmarks_add_list_jump_rename_note_delete_undo() {
         100,
         30,
     );
-    app.prompt.as_mut().unwrap().text = "Opening".into();
+    app.prompt.as_mut().unwrap().set_text("Opening");
     act(
         &mut app,
         &[Action::PromptAccept, Action::BookmarkNote],

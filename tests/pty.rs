@@ -1833,6 +1833,7 @@ fn two_readers_of_one_article_each_reading_a_half_merge_what_they_read() {
     let coverage = record["coverage"].as_array().expect("coverage");
     assert!(coverage.len() <= 2, "a few intervals: {record}");
     assert_eq!(coverage[0][0], 0, "{record}");
+}
 
 /// Another process holds the article's record lock and never lets it go:
 /// quitting and SIGTERM still end the reader (the lock is waited for a
@@ -1889,4 +1890,63 @@ fn a_held_record_lock_does_not_hang_quit_or_sigterm() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
     assert!(!pending.exists(), "the pending file was not merged");
+}
+
+/// Rename a bookmark: Ctrl-u clears the pre-filled label, the typed one is
+/// saved with Enter.
+#[test]
+fn rename_a_bookmark_with_ctrl_u() {
+    let shared = tempfile::tempdir().expect("shared config");
+    let config = shared.path().join("config");
+    let mut spawn = Spawn::longform(&[SLOW_WEB]);
+    spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+    let mut t = spawn.run(24, 80);
+    t.wait_for("the essay", at_start("The Slow Web"));
+    t.send("m");
+    t.wait_for("the bookmark prompt", |s| s.status().contains("Bookmark: "));
+    t.send("\r");
+    t.wait_for("the bookmark saved", |s| {
+        s.status().contains("Bookmarked: ")
+    });
+    t.send("'");
+    t.wait_for("the bookmarks", |s| s.contains("Bookmarks"));
+    t.send("r");
+    t.wait_for("the rename prompt", |s| s.status().contains("Rename: "));
+    // Ctrl-u, then a label with a word deleted by Ctrl-w on the way.
+    t.send("\x15Mine extra\x17");
+    t.wait_for("the typed label", |s| {
+        s.status().contains("Rename: Mine ") && !s.status().contains("extra")
+    });
+    t.send("label\r");
+    t.wait_for("the renamed bookmark", |s| s.contains("Mine label"));
+    t.send("\x1bq");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+
+    let out = std::process::Command::new(BIN)
+        .args(["bookmarks", SLOW_WEB, "--json"])
+        .env("LONGFORM_CONFIG_DIR", &config)
+        .output()
+        .expect("run bookmarks");
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(list[0]["label"], "Mine label", "{list}");
+}
+
+/// A paste is text: keys inside it (ESC, q, Enter) do nothing, in the
+/// search prompt or while reading.
+#[test]
+fn a_pasted_escape_triggers_no_key() {
+    let mut t = Term::open(&[SLOW_WEB], 24, 80);
+    t.wait_for("the essay", at_start("The Slow Web"));
+    // While reading, a paste is ignored: its q does not quit.
+    t.send("\x1b[200~q\x1b[201~");
+    t.send("/");
+    t.wait_for("the search prompt", |s| s.status().contains("Search: "));
+    t.send("\x1b[200~sl\x1bq\row\x1b[201~");
+    let screen = t.wait_for("the pasted text", |s| s.status().contains("Search: slq ow"));
+    assert!(t.alive(), "{}", screen.text());
+    // The prompt is still open: Esc now cancels it, q quits.
+    t.send("\x1b");
+    t.wait_for("the prompt closed", |s| !s.status().contains("Search: "));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
 }

@@ -121,3 +121,29 @@ fn every_size_renders_and_tiny_ones_say_so() {
     let terminal = screen(&mut app, 18, 3);
     insta::assert_snapshot!("too_small_18x3", terminal.backend());
 }
+
+/// At 40 columns a long search shows its end and the cursor; the hints
+/// give way first.
+#[test]
+fn a_long_search_at_40_columns_shows_its_end() {
+    let mut app = app("articles/the-slow-web.md");
+    screen(&mut app, 40, 15);
+    app.update(Action::SearchStart);
+    for c in "the web that we used to know wel".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    let mut terminal = screen(&mut app, 40, 15);
+    let shown = format!("{}", terminal.backend());
+    let status = shown.lines().last().unwrap().to_string();
+    assert!(status.contains("Search: "), "{status}");
+    assert!(status.contains("know wel"), "{status}");
+    assert!(!status.contains("Enter"), "{status}");
+    // The cursor sits after the last character typed.
+    let cursor = terminal.get_cursor_position().unwrap();
+    assert_eq!(cursor.y, 14);
+    // The backend's rows are quoted: one more character before the first
+    // column.
+    let before: String = status.chars().take(usize::from(cursor.x) + 1).collect();
+    assert!(before.ends_with("know wel"), "{before:?} in {status:?}");
+    insta::assert_snapshot!("search_prompt_long_40x15", terminal.backend());
+}

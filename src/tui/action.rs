@@ -1,6 +1,8 @@
 //! Every command a key or the mouse can trigger: a reified method call on the
 //! `App`. Keys map to actions in `keymap`; `App::update` carries them out.
 
+use super::prompt::Edit;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     LineDown,
@@ -49,7 +51,8 @@ pub enum Action {
     /// Start typing a filter in the outline.
     FilterStart,
     FilterInput(char),
-    FilterBackspace,
+    /// A move or deletion in the filter being typed.
+    FilterEdit(Edit),
     /// Leave the filter prompt, keeping the filtered list.
     FilterDone,
     /// A mouse click at a cell of the screen.
@@ -75,7 +78,8 @@ pub enum Action {
     SearchNext,
     SearchPrev,
     PromptInput(char),
-    PromptBackspace,
+    /// A move or deletion in the prompt.
+    PromptEdit(Edit),
     PromptAccept,
     PromptCancel,
     /// The library: move, open, continue, sort, mark finished.

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use super::action::Action;
 use super::keymap::Mode;
+use super::prompt::LineInput;
+pub use super::prompt::{Prompt, PromptKind};
 use super::theme::Theme;
 use crate::document::{Document, LinkTarget};
 use crate::layout::{Layout, LayoutOptions};
@@ -18,42 +20,12 @@ use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
 use crate::parse::window::PROGRESSIVE_MIN;
 use crate::position::Position;
-use crate::reader::{DEFAULT_WPM, JumpList, Place, Reader};
+use crate::reader::{DEFAULT_WPM, JumpList, Reader};
 use crate::session::{BookmarkView, Session};
 use crate::store::{self, Bookmark, Store};
 
 /// Seconds without keys before the position is saved.
 pub const IDLE_SAVE: Duration = Duration::from_secs(5);
-
-/// A one-line prompt at the bottom of the screen.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Prompt {
-    pub kind: PromptKind,
-    pub text: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PromptKind {
-    /// The label of a new bookmark at this position.
-    NewBookmark(Position),
-    /// A new label for the bookmark with this id.
-    Rename(String),
-    /// The note of the bookmark with this id.
-    Note(String),
-    /// A search, typed where the reader was: Esc goes back there.
-    Search(Place),
-}
-
-impl PromptKind {
-    pub fn title(&self) -> &'static str {
-        match self {
-            PromptKind::NewBookmark(_) => "Bookmark",
-            PromptKind::Rename(_) => "Rename",
-            PromptKind::Note(_) => "Note",
-            PromptKind::Search(_) => "Search",
-        }
-    }
-}
 
 /// The search in effect: its matches are highlighted, `n` and `N` move
 /// between them.
@@ -274,6 +246,8 @@ pub struct App {
     /// The article's record: resume, bookmarks, time read, saving.
     pub session: Session,
     pub prompt: Option<Prompt>,
+    /// The outline's filter as typed, with its cursor.
+    pub filter_line: LineInput,
     pub marks: Option<BookmarkList>,
     /// The words per minute came from the config or were learned.
     pub wpm_known: bool,
@@ -432,6 +406,7 @@ impl App {
             pending: None,
             session: opened.session,
             prompt: None,
+            filter_line: LineInput::empty(),
             marks: None,
             wpm_known: false,
             help_scroll: 0,
@@ -1211,13 +1186,12 @@ impl App {
             Action::FilterStart => {
                 if let Some(list) = &mut self.list {
                     list.set_filter(&self.outline, Some(String::new()));
+                    self.filter_line = LineInput::empty();
                     self.mode = Mode::OutlineFilter;
                 }
             }
-            Action::FilterInput(c) => self.edit_filter(|f| f.push(c)),
-            Action::FilterBackspace => self.edit_filter(|f| {
-                f.pop();
-            }),
+            Action::FilterInput(c) => self.edit_filter(|f| f.insert(c)),
+            Action::FilterEdit(edit) => self.edit_filter(|f| f.edit(edit)),
             Action::FilterDone => {
                 if let Some(list) = &mut self.list
                     && list.filter.as_deref().is_some_and(str::is_empty)
@@ -1230,10 +1204,7 @@ impl App {
             Action::Wider | Action::Narrower | Action::DefaultWidth => self.change_width(action),
             Action::AddBookmark => {
                 let text = self.bookmark_label();
-                self.prompt = Some(Prompt {
-                    kind: PromptKind::NewBookmark(self.reader.top),
-                    text,
-                });
+                self.prompt = Some(Prompt::new(PromptKind::NewBookmark(self.reader.top), &text));
                 self.mode = Mode::Prompt;
             }
             Action::OpenBookmarks => {
@@ -1288,49 +1259,38 @@ impl App {
             Action::BookmarkRename | Action::BookmarkNote => {
                 if let Some(b) = self.selected_bookmark() {
                     self.prompt = Some(if action == Action::BookmarkRename {
-                        Prompt {
-                            kind: PromptKind::Rename(b.id),
-                            text: b.label,
-                        }
+                        Prompt::new(PromptKind::Rename(b.id), &b.label)
                     } else {
-                        Prompt {
-                            kind: PromptKind::Note(b.id),
-                            text: b.note.unwrap_or_default(),
-                        }
+                        Prompt::new(PromptKind::Note(b.id), &b.note.unwrap_or_default())
                     });
                     self.mode = Mode::Prompt;
                 }
             }
             Action::SearchStart => {
-                self.prompt = Some(Prompt {
-                    kind: PromptKind::Search(self.reader.place()),
-                    text: String::new(),
-                });
+                self.prompt = Some(Prompt::new(PromptKind::Search(self.reader.place()), ""));
                 self.mode = Mode::Prompt;
                 self.search_typed();
             }
             Action::SearchNext => self.next_match(true),
             Action::SearchPrev => self.next_match(false),
             Action::PromptInput(c) => {
-                if let Some(p) = &mut self.prompt {
-                    p.text.push(c);
+                if self.prompt.as_mut().is_some_and(|p| p.line.insert(c)) {
+                    self.search_typed();
                 }
-                self.search_typed();
             }
-            Action::PromptBackspace => {
-                if let Some(p) = &mut self.prompt {
-                    p.text.pop();
+            Action::PromptEdit(edit) => {
+                if self.prompt.as_mut().is_some_and(|p| p.line.edit(edit)) {
+                    self.search_typed();
                 }
-                self.search_typed();
             }
             Action::PromptAccept => self.accept_prompt(),
             Action::PromptCancel => {
                 if let Some(Prompt {
                     kind: PromptKind::Search(from),
                     ..
-                }) = self.prompt
+                }) = &self.prompt
                 {
-                    self.reader.go_to(from);
+                    self.reader.go_to(*from);
                     self.search = None;
                 }
                 self.prompt = None;
@@ -1436,7 +1396,8 @@ impl App {
         let Some(prompt) = self.prompt.take() else {
             return;
         };
-        let text = crate::parse::sanitize(prompt.text.trim());
+        let typed = prompt.text().to_string();
+        let text = crate::parse::sanitize(typed.trim());
         let now = store::now();
         match prompt.kind {
             PromptKind::NewBookmark(pos) => {
@@ -1470,11 +1431,11 @@ impl App {
                 let top = from.top.0;
                 // Typing found the matches around the same place already.
                 let search = match self.search.take() {
-                    Some(typed) if typed.query == prompt.text && typed.covers(top) => Search {
+                    Some(typed) if typed.query == prompt.text() && typed.covers(top) => Search {
                         current: None,
                         ..typed
                     },
-                    _ => Search::around(&self.doc, &prompt.text, top),
+                    _ => Search::around(&self.doc, prompt.text(), top),
                 };
                 if search.query.trim().is_empty() {
                     self.search = None;
@@ -1504,14 +1465,13 @@ impl App {
     /// and show the first one from where the search began when it is not
     /// on that screen already.
     fn search_typed(&mut self) {
-        let Some(Prompt {
-            kind: PromptKind::Search(from),
-            text,
-        }) = &self.prompt
-        else {
+        let Some(prompt) = &self.prompt else {
             return;
         };
-        let (from, text) = (*from, text.clone());
+        let PromptKind::Search(from) = prompt.kind else {
+            return;
+        };
+        let text = prompt.text().to_string();
         self.reader.go_to(from);
         let mut search = Search::around(&self.doc, &text, from.top.0);
         let first = Some(search.matches.partition_point(|m| m.start < from.top.0))
@@ -1640,11 +1600,24 @@ impl App {
         }
     }
 
-    fn edit_filter(&mut self, f: impl FnOnce(&mut String)) {
-        if let Some(list) = &mut self.list {
-            let mut filter = list.filter.clone().unwrap_or_default();
-            f(&mut filter);
-            list.set_filter(&self.outline, Some(filter));
+    fn edit_filter(&mut self, f: impl FnOnce(&mut LineInput) -> bool) {
+        if let Some(list) = &mut self.list
+            && f(&mut self.filter_line)
+        {
+            list.set_filter(&self.outline, Some(self.filter_line.text().to_string()));
+        }
+    }
+
+    /// Text pasted into the terminal: typed into the prompt or the filter
+    /// being typed, and ignored anywhere else, so that it never acts as
+    /// keys.
+    pub fn paste(&mut self, text: &str) {
+        match self.mode {
+            Mode::Prompt if self.prompt.as_mut().is_some_and(|p| p.line.paste(text)) => {
+                self.search_typed();
+            }
+            Mode::OutlineFilter => self.edit_filter(|f| f.paste(text)),
+            _ => {}
         }
     }
 

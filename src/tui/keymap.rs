@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::action::Action;
+use super::prompt::Edit;
 use crate::config::{Entry, Warning};
 
 /// What has the keyboard.
@@ -170,11 +171,12 @@ pub fn library_key(filtering: bool, help: bool, key: KeyEvent) -> Option<Action>
         return match key.code {
             KeyCode::Enter => Some(Action::LibraryOpen),
             KeyCode::Esc => Some(Action::FilterDone),
-            KeyCode::Backspace => Some(Action::FilterBackspace),
             KeyCode::Down => Some(Action::LibraryMove(1)),
             KeyCode::Up => Some(Action::LibraryMove(-1)),
-            KeyCode::Char(c) if !ctrl => Some(Action::FilterInput(c)),
-            _ => None,
+            _ => line_edit(key).map(|e| match e {
+                Ok(c) => Action::FilterInput(c),
+                Err(edit) => Action::FilterEdit(edit),
+            }),
         };
     }
     match key.code {
@@ -608,12 +610,48 @@ fn prompt_key(key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Enter => Some(Action::PromptAccept),
         KeyCode::Esc => Some(Action::PromptCancel),
-        KeyCode::Backspace => Some(Action::PromptBackspace),
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            Some(Action::PromptInput(c))
-        }
-        _ => None,
+        _ => line_edit(key).map(|e| match e {
+            Ok(c) => Action::PromptInput(c),
+            Err(edit) => Action::PromptEdit(edit),
+        }),
     }
+}
+
+/// The keys of a line being typed, as in a shell: a character to insert,
+/// or an edit.
+fn line_edit(key: KeyEvent) -> Option<Result<char, Edit>> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let edit = match key.code {
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Home,
+        KeyCode::End => Edit::End,
+        KeyCode::Delete => Edit::Delete,
+        KeyCode::Backspace if alt || ctrl => Edit::DeleteWordBack,
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Char(c) if ctrl => match c.to_ascii_lowercase() {
+            'a' => Edit::Home,
+            'e' => Edit::End,
+            'b' => Edit::Left,
+            'f' => Edit::Right,
+            'u' => Edit::DeleteToStart,
+            'k' => Edit::DeleteToEnd,
+            'w' => Edit::DeleteWordBack,
+            'h' => Edit::Backspace,
+            'd' => Edit::Delete,
+            _ => return None,
+        },
+        KeyCode::Char(c) if alt => match c {
+            'b' => Edit::WordLeft,
+            'f' => Edit::WordRight,
+            'd' => Edit::DeleteWordForward,
+            _ => return None,
+        },
+        KeyCode::Char(c) => return Some(Ok(c)),
+        _ => return None,
+    };
+    Some(Err(edit))
 }
 
 fn outline_key(key: KeyEvent) -> Option<Action> {
@@ -640,13 +678,12 @@ fn filter_key(key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Enter => Some(Action::OutlineOpen),
         KeyCode::Esc => Some(Action::FilterDone),
-        KeyCode::Backspace => Some(Action::FilterBackspace),
         KeyCode::Down => Some(Action::OutlineMove(1)),
         KeyCode::Up => Some(Action::OutlineMove(-1)),
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            Some(Action::FilterInput(c))
-        }
-        _ => None,
+        _ => line_edit(key).map(|e| match e {
+            Ok(c) => Action::FilterInput(c),
+            Err(edit) => Action::FilterEdit(edit),
+        }),
     }
 }
 

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
+use super::prompt::LineInput;
 use crate::library::{self, Cache, Row, Sort, Summary};
 use crate::outline::fuzzy_match;
 use crate::store::{self, Load, ReadingState, Store};
@@ -28,6 +29,8 @@ pub struct Library {
     pub cursor: usize,
     /// The filter, while one is typed or kept.
     pub filter: Option<String>,
+    /// The filter as typed, with its cursor.
+    pub filter_line: LineInput,
     pub filtering: bool,
     pub scanning: bool,
     pub message: Option<String>,
@@ -81,6 +84,7 @@ impl Library {
             sort: Sort::Recent,
             cursor: 0,
             filter: None,
+            filter_line: LineInput::empty(),
             filtering: false,
             scanning: true,
             message: None,
@@ -220,11 +224,22 @@ impl Library {
         self.message = Some(format!("Sorted by {}", self.sort.name()));
     }
 
-    pub fn edit_filter(&mut self, edit: impl FnOnce(&mut String)) {
-        let mut f = self.filter.take().unwrap_or_default();
-        edit(&mut f);
-        self.filter = Some(f);
-        self.cursor = 0;
+    /// Change the filter being typed; the cursor goes back to the first
+    /// row when it changed.
+    pub fn edit_filter(&mut self, edit: impl FnOnce(&mut LineInput) -> bool) {
+        let changed = edit(&mut self.filter_line);
+        self.filter = Some(self.filter_line.text().to_string());
+        if changed {
+            self.cursor = 0;
+        }
+    }
+
+    /// Text pasted while the filter is typed goes into it; otherwise it is
+    /// ignored, so that it never acts as keys.
+    pub fn paste(&mut self, text: &str) {
+        if self.filtering && !self.help {
+            self.edit_filter(|f| f.paste(text));
+        }
     }
 
     /// The article under the cursor, to open.
@@ -271,12 +286,15 @@ impl Library {
             Action::LibraryToggleFinished => self.toggle_finished(),
             Action::FilterStart => {
                 self.filtering = true;
-                self.edit_filter(|_| {});
+                // A kept filter is taken up again, to be refined.
+                let kept = self.filter.clone().unwrap_or_default();
+                self.edit_filter(|f| {
+                    f.set_text(&kept);
+                    false
+                });
             }
-            Action::FilterInput(c) => self.edit_filter(|f| f.push(c)),
-            Action::FilterBackspace => self.edit_filter(|f| {
-                f.pop();
-            }),
+            Action::FilterInput(c) => self.edit_filter(|f| f.insert(c)),
+            Action::FilterEdit(edit) => self.edit_filter(|f| f.edit(edit)),
             Action::FilterDone => {
                 self.filtering = false;
                 if self.filter.as_deref().is_some_and(str::is_empty) {

@@ -7,6 +7,7 @@ mod help;
 mod library;
 mod links;
 mod outline;
+mod prompt;
 mod reader;
 pub mod status;
 
@@ -75,7 +76,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
             if let Some(list) = &app.marks {
                 rows = bookmarks::draw(frame, app, list, body);
             }
-            status::draw_prompt(frame, app, bar);
+            prompt::draw_prompt(frame, app, bar);
         }
         Mode::Hints => links::draw_hints(frame, app),
         Mode::Links => {

@@ -128,9 +128,21 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> V
         height: 1,
         ..area
     };
-    let text = if lib.filtering || lib.filter.is_some() {
-        let cursor = if lib.filtering { "▏" } else { "" };
-        format!(" /{}{cursor}", lib.filter.as_deref().unwrap_or(""))
+    if lib.filtering {
+        let (mut spans, cursor) =
+            super::prompt::line_spans(&lib.filter_line, width.saturating_sub(2), theme.status());
+        spans.insert(0, Span::styled(" /", theme.status()));
+        let used: usize = spans.iter().map(|s| s.content.width()).sum();
+        spans.push(Span::styled(
+            " ".repeat(width.saturating_sub(used)),
+            theme.status(),
+        ));
+        frame.render_widget(Paragraph::new(Line::from(spans)), bar);
+        super::prompt::set_cursor(frame, bar, 2 + cursor);
+        return hits;
+    }
+    let text = if lib.filter.is_some() {
+        format!(" /{}", lib.filter.as_deref().unwrap_or(""))
     } else if let Some(m) = &lib.message {
         format!(" {m}")
     } else {

@@ -133,20 +133,23 @@ pub fn draw_overlay(
         },
     );
     if filtering {
-        let prompt = format!("/{}", list.filter.as_deref().unwrap_or(""));
-        let cursor = if app.mode == Mode::OutlineFilter {
-            "▏"
-        } else {
-            ""
-        };
-        let line = Line::from(vec![
-            Span::styled(fit(&prompt, width.saturating_sub(1)), app.theme.key()),
-            Span::raw(cursor),
-        ]);
         let at = Rect {
             y: inner.y + inner.height.saturating_sub(1),
             height: 1,
             ..inner
+        };
+        let line = if app.mode == Mode::OutlineFilter {
+            let (mut spans, cursor) = super::prompt::line_spans(
+                &app.filter_line,
+                width.saturating_sub(1),
+                app.theme.key(),
+            );
+            spans.insert(0, Span::styled("/", app.theme.key()));
+            super::prompt::set_cursor(frame, at, 1 + cursor);
+            Line::from(spans)
+        } else {
+            let prompt = format!("/{}", list.filter.as_deref().unwrap_or(""));
+            Line::from(Span::styled(fit(&prompt, width), app.theme.key()))
         };
         frame.render_widget(Paragraph::new(line), at);
     }

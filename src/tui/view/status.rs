@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::position::Position;
 use crate::reader::Screen;
-use crate::tui::app::{App, PromptKind};
+use crate::tui::app::App;
 
 /// What the status bar can say, most important first: where the reader
 /// is (the section path), how far (percent), the minutes left in the
@@ -188,49 +188,6 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     ));
     spans.push(Span::styled(right, theme.status_dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// The one-line prompt, in place of the status bar.
-pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let Some(prompt) = &app.prompt else {
-        return;
-    };
-    let head = format!(" {}: ", prompt.kind.title());
-    let tail = match (&prompt.kind, &app.search) {
-        (PromptKind::Search(_), Some(s)) if !s.query.trim().is_empty() => {
-            let count = match s.total {
-                0 => "no match".to_string(),
-                1 => "1 match".to_string(),
-                n => format!("{n} matches"),
-            };
-            format!("▏ {count} · Enter jumps · Esc cancels ")
-        }
-        (PromptKind::Search(_), _) => "▏ Enter jumps · Esc cancels ".to_string(),
-        _ => "▏ Enter saves · Esc cancels ".to_string(),
-    };
-    let room = usize::from(area.width).saturating_sub(head.width() + tail.width());
-    // Show the end of a long text: that is where typing happens.
-    let text: String = {
-        let mut t: Vec<char> = Vec::new();
-        let mut used = 0;
-        for c in prompt.text.chars().rev() {
-            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if used + w > room {
-                break;
-            }
-            used += w;
-            t.push(c);
-        }
-        t.into_iter().rev().collect()
-    };
-    let pad = room.saturating_sub(text.width());
-    let line = Line::from(vec![
-        Span::styled(head, app.theme.key().patch(app.theme.status())),
-        Span::styled(crate::parse::sanitize(&text), app.theme.status()),
-        Span::styled(tail.as_str(), app.theme.status_dim()),
-        Span::styled(" ".repeat(pad), app.theme.status()),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
 }
 
 /// Cut `text` to `width` columns, ending in … when it was cut.
