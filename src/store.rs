@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 use crate::coverage::Coverage;
 use crate::position::{Anchor, hex_u64};
 
+mod conflict;
+pub use conflict::{Merged, conflict_copy_of};
+
 /// The record format written by this version of longform. Version 2 added
 /// `coverage` and `read`; version 1 records are migrated when read.
 pub const VERSION: u32 = 2;
@@ -456,6 +459,10 @@ impl Store {
     pub fn load(&self, id: &str) -> Result<Load> {
         check_id(id)?;
         self.merge_pending(id);
+        // Conflict copies a sync tool left are merged in first. Best
+        // effort: a copy that cannot be merged now (a read-only folder)
+        // waits for the next load.
+        let _ = self.merge_conflict_copies(id);
         let path = self.record_path(id);
         match read(&path)? {
             OnDisk::Missing => Ok(Load::Fresh),
