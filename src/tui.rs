@@ -12,6 +12,7 @@ pub mod library;
 pub mod prompt;
 pub mod replies;
 pub mod settings;
+pub mod sync;
 pub mod theme;
 pub mod view;
 
@@ -147,6 +148,8 @@ struct Shell {
     library: Option<Library>,
     reader: Option<App>,
     watch: Option<Watch>,
+    /// Progress sync of the article being read, when logged in.
+    sync: Option<sync::ReaderSync>,
     /// The watch being set up on a thread.
     watching: Option<std::sync::mpsc::Receiver<Option<Watch>>>,
     /// The cells written as OSC 8 hyperlinks at the last frame, and the
@@ -189,6 +192,7 @@ impl Shell {
             library: None,
             reader: None,
             watch: None,
+            sync: None,
             watching: None,
             linked: HashMap::new(),
             linked_size: (0, 0),
@@ -235,6 +239,14 @@ impl Shell {
         if let Some(w) = self.options.warning.take() {
             app.message = Some(w);
         }
+        self.sync = self
+            .options
+            .config_file
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .and_then(|dir| {
+                sync::ReaderSync::start(dir, &self.options.config, source.path.as_deref(), &mut app)
+            });
         // Registering a watch can take long on some file systems (150 ms
         // was seen on a busy /tmp): it is done on a thread, after the first
         // frame, and a change made meanwhile is still noticed.
@@ -268,6 +280,9 @@ impl Shell {
         self.watching = None;
         if let Some(mut app) = self.reader.take() {
             let warning = app.save_now();
+            if let Some(sync) = self.sync.take() {
+                sync.finish(&app);
+            }
             if let Some(lib) = &mut self.library {
                 lib.reload_records();
                 lib.message = warning;
@@ -305,6 +320,18 @@ impl Shell {
                 }
                 _ => None,
             };
+            // A place offered by sync: `y` goes there, any other key
+            // declines it and does what it does.
+            if let (Some(sync), Event::Key(key)) = (&mut self.sync, event)
+                && sync.offer.is_some()
+                && key.kind != KeyEventKind::Release
+            {
+                if key.code == crossterm::event::KeyCode::Char('y') {
+                    sync.accept(app);
+                    return false;
+                }
+                sync.offer = None;
+            }
             if let Some(action) = action {
                 let before = app.top();
                 app.update(action);
@@ -369,6 +396,9 @@ impl Shell {
         }
         if let Some(app) = &mut self.reader {
             app.tick(now);
+            if let Some(sync) = &mut self.sync {
+                sync.tick(app, now);
+            }
             if let Some(watch) = &mut self.watch
                 && watch.due(now)
             {
@@ -387,6 +417,9 @@ impl Shell {
     /// Save before leaving; a warning for stderr when it failed.
     fn finish(&mut self) -> Option<String> {
         let warning = self.reader.as_mut().and_then(App::save_now);
+        if let (Some(app), Some(sync)) = (&self.reader, self.sync.take()) {
+            sync.finish(app);
+        }
         warning.or_else(|| {
             self.options
                 .warning

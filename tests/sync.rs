@@ -9,6 +9,8 @@
 mod hostile;
 #[path = "sync/kosync.rs"]
 mod kosync;
+#[path = "sync/term.rs"]
+mod term;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -16,6 +18,7 @@ use std::process::{Command, Output, Stdio};
 use kosync::Kosync;
 use longform::position::{Anchor, Position};
 use longform::store::{ReadingState, Store, record_id};
+use term::Term;
 
 const BIN: &str = env!("CARGO_BIN_EXE_longform");
 const ARTICLE: &str = include_str!("../articles/the-slow-web.md");
@@ -425,4 +428,196 @@ fn plain_http_to_another_machine_needs_the_setting_and_stdin_is_not_synced() {
         !status.contains("5ebe2294"),
         "the key is never printed: {status}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The reader: pull on open, push on quit, in a pseudo-terminal.
+
+/// The percentage in the status bar.
+fn percent(rows: &[String]) -> Option<u32> {
+    let status = term::status(rows);
+    let end = status.find('%')?;
+    let digits = status[..end].rsplit(|c: char| !c.is_ascii_digit()).next()?;
+    digits.parse().ok()
+}
+
+impl Machine {
+    fn open(&self, rows: u16, cols: u16) -> Term {
+        Term::open(&self.config(), self.dir.path(), &self.article, rows, cols)
+    }
+
+    /// Wait for the detached push that quitting started.
+    fn wait_pushed(&self) {
+        let start = std::time::Instant::now();
+        while longform::sync::account::load_activity(&self.config())
+            .push
+            .is_none()
+        {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "no push after quitting; sync.log: {}",
+                self.log()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn machine_b_opens_at_the_sentence_machine_a_left_at_another_size() {
+    let Some(server) =
+        Kosync::start("machine_b_opens_at_the_sentence_machine_a_left_at_another_size")
+    else {
+        return;
+    };
+    let a = Machine::new("laptop");
+    let b = Machine::new("desktop");
+    let url = server.url.as_str();
+    ok(&a.run(
+        &["sync", "register", "--server", url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+    ok(&b.run(
+        &["sync", "login", "--server", url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+
+    let mut t = a.open(30, 100);
+    let mut rows = t.wait_for("the essay", |r| percent(r) == Some(0));
+    while percent(&rows).is_some_and(|p| p < 40) {
+        let before = rows.clone();
+        t.send(" ");
+        rows = t.wait_for("a page down", |r| *r != before && percent(r).is_some());
+    }
+    let top: Vec<String> = rows[0]
+        .split_whitespace()
+        .take(4)
+        .map(str::to_string)
+        .collect();
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    a.wait_pushed();
+
+    let mut t = b.open(24, 70);
+    let rows = t.wait_for("the synced place", |r| {
+        term::status(r).contains("Synced from laptop: ")
+    });
+    assert!(
+        term::status(&rows).contains("Backspace returns"),
+        "{rows:?}"
+    );
+    assert!(!term::status(&rows).contains("approximate"), "{rows:?}");
+    let joined = rows[..2].join(" ");
+    assert!(
+        top.iter().all(|w| joined.contains(w.as_str())),
+        "{top:?} not at the top of:\n{}",
+        rows.join("\n")
+    );
+    t.send("\x7f");
+    t.wait_for("back at the start", |r| percent(r) == Some(0));
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}
+
+#[test]
+fn the_reader_opens_a_koreader_place_at_its_percentage_or_asks_first() {
+    let Some(server) =
+        Kosync::start("the_reader_opens_a_koreader_place_at_its_percentage_or_asks_first")
+    else {
+        return;
+    };
+    let b = Machine::new("desktop");
+    ok(&b.run(
+        &["sync", "register", "--server", &server.url, "--user", "kim"],
+        Some(PASSWORD),
+    ));
+    let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
+    push_as_koreader(&server.url, "kim", &document, 0.63);
+
+    let mut t = b.open(24, 80);
+    t.wait_for("the KOReader place", |r| {
+        term::status(r).contains("Synced from Kobo: 63% (approximate) · Backspace returns")
+    });
+    t.send("j");
+    let rows = t.wait_for("the status bar", |r| percent(r).is_some());
+    let p = percent(&rows).unwrap_or_default();
+    assert!((60..=66).contains(&p), "{p}%: {rows:?}");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+
+    // With sync.ask, the place is offered; y takes it.
+    let c = Machine::new("tablet");
+    c.write_config("[sync]\nask = true\ndevice = \"tablet\"\n");
+    ok(&c.run(
+        &["sync", "login", "--server", &server.url, "--user", "kim"],
+        Some(PASSWORD),
+    ));
+    push_as_koreader(&server.url, "kim", &document, 0.63);
+    let mut t = c.open(24, 80);
+    t.wait_for("the offer", |r| {
+        term::status(r).contains("Kobo is at 63% (approximate): y goes there")
+    });
+    let rows = t.rows();
+    assert!(
+        rows[0] == "The Slow Web",
+        "the reader waits at the start: {rows:?}"
+    );
+    t.send("y");
+    t.wait_for("the KOReader place", |r| {
+        term::status(r).contains("Synced from Kobo: 63% (approximate)")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}
+
+#[test]
+fn offline_is_said_once_and_a_server_killed_mid_session_never_holds_up_quit() {
+    let Some(mut server) =
+        Kosync::start("offline_is_said_once_and_a_server_killed_mid_session_never_holds_up_quit")
+    else {
+        return;
+    };
+    let a = Machine::new("laptop");
+    ok(&a.run(
+        &["sync", "register", "--server", &server.url, "--user", "ann"],
+        Some(PASSWORD),
+    ));
+    let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
+
+    // Offline when the article opens: one word in the status bar.
+    server.stop();
+    let mut t = a.open(24, 80);
+    t.wait_for("the offline notice", |r| {
+        term::status(r).contains("Sync: cannot reach the sync server")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(
+        a.log().contains("cannot reach the sync server"),
+        "{}",
+        a.log()
+    );
+
+    // Back online: the place comes. The server's times are in seconds:
+    // its record must be newer than the place saved on quitting.
+    server.restart();
+    let saved = a.record().position_updated;
+    while longform::store::now() <= saved {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    push_as_koreader(&server.url, "ann", &document, 0.5);
+    let mut t = a.open(24, 80);
+    t.wait_for("the synced place", |r| {
+        term::status(r).contains("Synced from Kobo: 50%")
+    });
+
+    // The server dies while reading: the idle push fails, is said once,
+    // and quitting does not wait.
+    server.stop();
+    t.send("  ");
+    t.wait_for("the failed push", |r| {
+        term::status(r).contains("Sync: cannot reach the sync server")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
 }

@@ -1,0 +1,144 @@
+//! The reader in a pseudo-terminal, for the sync tests: the real binary,
+//! its screen read back through vt100. A smaller cousin of the driver in
+//! `tests/pty.rs`: it polls for each state it expects, never sleeping a
+//! fixed time, and a failure prints the screen.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const BIN: &str = env!("CARGO_BIN_EXE_longform");
+const TIMEOUT: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(20);
+
+pub struct Term {
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Term {
+    /// `longform FILE` with the config folder `config`, in a terminal of
+    /// `rows` × `cols`.
+    pub fn open(config: &Path, home: &Path, file: &Path, rows: u16, cols: u16) -> Term {
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        let pty = native_pty_system().openpty(size).expect("open a pty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg(file);
+        cmd.cwd(home);
+        cmd.env("LONGFORM_CONFIG_DIR", config);
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join("xdg"));
+        cmd.env("TERM", "xterm-256color");
+        for var in [
+            "NO_COLOR",
+            "COLORTERM",
+            "LINES",
+            "COLUMNS",
+            "TMUX",
+            "LONGFORM_SYNC_PASSWORD",
+        ] {
+            cmd.env_remove(var);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("spawn");
+        drop(pty.slave);
+        let mut source = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let shared = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = source.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                shared
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .process(&buf[..n]);
+            }
+        });
+        Term {
+            writer,
+            child,
+            parser,
+            _master: pty.master,
+        }
+    }
+
+    /// The rows of the screen, trailing blanks cut.
+    pub fn rows(&self) -> Vec<String> {
+        let parser = self.parser.lock().unwrap_or_else(PoisonError::into_inner);
+        let (_, cols) = parser.screen().size();
+        parser
+            .screen()
+            .rows(0, cols)
+            .map(|r| r.trim_end().to_string())
+            .collect()
+    }
+
+    /// Poll until the screen satisfies `ok`; fail with the screen.
+    pub fn wait_for(&mut self, what: &str, ok: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let rows = self.rows();
+            if ok(&rows) {
+                return rows;
+            }
+            let exited = matches!(self.child.try_wait(), Ok(Some(_)));
+            assert!(
+                !exited && start.elapsed() < TIMEOUT,
+                "timed out waiting for {what}{}\n--- screen ---\n{}\n--- end ---",
+                if exited { " (the program exited)" } else { "" },
+                rows.join("\n")
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    /// Wait for the program to exit, and its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.exit_code();
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "the program did not exit\n{}",
+                self.rows().join("\n")
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The status bar: the last row.
+pub fn status(rows: &[String]) -> &str {
+    rows.last().map_or("", String::as_str)
+}
