@@ -1288,8 +1288,14 @@ fn ctrl_z_gives_the_terminal_back_and_redraws() {
     let mut t = Term::open(&[SLOW_WEB], 24, 80);
     let first = t.wait_for("the essay", at_start("The Slow Web"));
     t.send("\x1a");
-    // Without a job-control shell the stop may be ignored; either way the
-    // program must come back to the same screen when continued.
+    // The program stops once it has given the terminal back: continue it
+    // only then, since a SIGCONT that comes first is lost. Without a
+    // job-control shell the stop may be ignored; either way the program
+    // must come back to the same screen when continued.
+    let start = Instant::now();
+    while !stopped(t.pid()) && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(POLL);
+    }
     t.signal("CONT");
     t.send("j");
     t.wait_for("a line down", |s| s.body()[0] == first.body()[1]);
