@@ -481,6 +481,17 @@ impl Document {
         }
     }
 
+    /// Whether the article has no text at all: an empty file, only blank
+    /// lines, or only front matter (which gets one empty paragraph, for
+    /// its title to be drawn with).
+    pub fn is_empty(&self) -> bool {
+        self.window.is_none()
+            && self
+                .blocks
+                .iter()
+                .all(|b| matches!(&b.kind, BlockKind::Paragraph { spans } if spans.is_empty()))
+    }
+
     /// Percent read when `pos` is at the top of the screen.
     pub fn percent_at(&self, pos: Position) -> u8 {
         if self.words == 0 {
@@ -526,6 +537,21 @@ pub fn count_words(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_articles_are_those_without_text() {
+        for text in [
+            "",
+            " \n\n\t\n",
+            "---\ntitle: Only a title\n---\n",
+            "+++\ntitle = \"T\"\n+++\n\n",
+        ] {
+            assert!(crate::parse::parse(text).is_empty(), "{text:?}");
+        }
+        for text in ["a", "# Title\n", "---\ntitle: T\n---\nWords.\n", "***\n"] {
+            assert!(!crate::parse::parse(text).is_empty(), "{text:?}");
+        }
+    }
 
     #[test]
     fn a_link_id_keeps_its_index_in_four_bytes() {

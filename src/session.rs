@@ -74,6 +74,9 @@ pub struct Session {
     /// The reader moved in this session (by reading or a jump): until then
     /// the saved place is kept as it was.
     pub moved: bool,
+    /// The end was reached by reading in this session: what another
+    /// process read may make the article finished once merged.
+    reached_end: bool,
     /// Fractions of a second of reading not yet added to the record.
     pending_active: Duration,
     pending_sample: Duration,
@@ -127,6 +130,7 @@ impl Session {
             opened_at: Instant::now(),
             resting: None,
             moved: false,
+            reached_end: false,
             pending_active: Duration::ZERO,
             pending_sample: Duration::ZERO,
             saving: None,
@@ -278,7 +282,8 @@ impl Session {
     /// of its words were read. An article without words never is. True
     /// when this finished it.
     pub fn finish_if_read(&mut self, doc: &Document) -> bool {
-        if self.state.finished || doc.words == 0 {
+        self.reached_end = true;
+        if self.state.finished || doc.words == 0 || doc.is_empty() {
             return false;
         }
         if self
@@ -296,6 +301,8 @@ impl Session {
     /// `X`: the reader says the article is finished, or not. Returns the
     /// new state.
     pub fn toggle_finished(&mut self, now: u64) -> bool {
+        // The reader's word stands until the end is reached again.
+        self.reached_end = false;
         self.state.finished = !self.state.finished;
         self.state.finished_updated = now;
         self.dirty = true;
@@ -432,9 +439,22 @@ impl Session {
         let (store, id, state) = self.snapshot()?;
         self.dirty = false;
         let count = |c: &Coverage| doc.map_or(0, |d| c.percent(d));
-        let result =
-            store.save_counting(&id, &state, doc.map(|_| &count as &dyn Fn(&Coverage) -> u8));
-        self.after_save(result)
+        let count = doc.map(|_| &count as &dyn Fn(&Coverage) -> u8);
+        let result = store.save_counting(&id, &state, count);
+        let warning = self.after_save(result);
+        // With what others read merged in, the end reached here may now
+        // finish the article.
+        if let Some(doc) = doc
+            && warning.is_none()
+            && self.reached_end
+            && !self.state.finished
+            && self.finish_if_read(doc)
+            && let Some((store, id, state)) = self.snapshot()
+        {
+            let result = store.save_counting(&id, &state, count);
+            return self.after_save(result);
+        }
+        warning
     }
 
     fn after_save(&mut self, result: Result<ReadingState>) -> Option<String> {
@@ -768,6 +788,34 @@ mod tests {
         };
         assert_eq!(saved.coverage.pairs(), [[0, text.len()]]);
         assert_eq!(saved.read, 100);
+    }
+
+    #[test]
+    fn the_end_reached_here_finishes_once_what_others_read_is_merged() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let half = doc.blocks[doc.blocks.len() / 2].source.start;
+        let mut first =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let mut second =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        first.record_read(&doc, 0..half);
+        assert!(first.save_now_in(&doc).is_none());
+        // The second read the other half, to the end: alone, not enough.
+        second.record_read(&doc, half..text.len());
+        assert!(!second.finish_if_read(&doc));
+        assert!(second.save_now_in(&doc).is_none());
+        assert!(second.state.finished, "finished with both halves merged");
+        let id = store::record_id(&std::fs::canonicalize(&path).unwrap());
+        let Ok(Load::Found(saved)) = store.load(&id) else {
+            panic!("no record");
+        };
+        assert!(saved.finished);
+        // The first never reached the end: its save finishes nothing.
+        first.state.finished = false;
+        first.reached_end = false;
+        assert!(first.save_now_in(&doc).is_none());
     }
 
     #[test]

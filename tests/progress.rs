@@ -423,3 +423,65 @@ fn outline_ticks_what_was_read_not_what_was_skipped() {
     let landed = row("What slow reading asks for");
     assert!(landed.contains(" 0%"), "{landed}");
 }
+
+#[test]
+fn a_short_article_is_finished_after_ten_seconds_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("short.md");
+    std::fs::write(
+        &article,
+        "# Short\n\nA note of a few words, read at a glance.\n",
+    )
+    .unwrap();
+    let store = Store::new(&dir.path().join("config"));
+    let mut app = App::open(
+        &load(&article).unwrap(),
+        Theme::Dark,
+        Some(store.clone()),
+        false,
+    );
+    frame(&mut app, 80, 24);
+    // A key that cannot move reads nothing, nor does opening.
+    act(&mut app, &[Action::LineDown], 80, 24);
+    assert!(!app.session.state.finished);
+    let t0 = std::time::Instant::now();
+    app.tick(t0);
+    app.tick(t0 + std::time::Duration::from_secs(9));
+    assert!(!app.session.state.finished, "not yet");
+    app.tick(t0 + std::time::Duration::from_secs(10));
+    assert!(app.session.state.finished);
+    let screen = frame(&mut app, 80, 24);
+    assert!(
+        screen[23].contains("Finished · 100% read"),
+        "{}",
+        screen[23]
+    );
+    app.save_now();
+    let id = record_id(&std::fs::canonicalize(&article).unwrap());
+    let Load::Found(state) = store.load(&id).unwrap() else {
+        panic!("no record");
+    };
+    assert!(state.finished);
+    assert_eq!((state.percent, state.read), (100, 100));
+}
+
+#[test]
+fn an_empty_article_says_so_and_is_never_finished() {
+    for text in ["", "\n  \n", "---\ntitle: Nothing yet\n---\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("empty.md");
+        std::fs::write(&article, text).unwrap();
+        let store = Store::new(&dir.path().join("config"));
+        let mut app = App::open(&load(&article).unwrap(), Theme::Dark, Some(store), false);
+        let screen = frame(&mut app, 80, 24);
+        let middle = screen[11].trim();
+        assert_eq!(middle, "This article is empty", "{text:?}: {screen:#?}");
+        assert!(!screen[23].contains('%'), "{}", screen[23]);
+        let t0 = std::time::Instant::now();
+        for s in 0..30 {
+            app.tick(t0 + std::time::Duration::from_secs(s));
+        }
+        act(&mut app, &[Action::PageDown, Action::Bottom], 80, 24);
+        assert!(!app.session.state.finished, "{text:?}");
+    }
+}

@@ -1827,6 +1827,9 @@ fn two_readers_of_one_article_each_reading_a_half_merge_what_they_read() {
     let both = shelf.progress();
     let read = both["read"].as_u64().expect("read");
     assert!(read >= 95, "both halves are read: {both}");
+    // The second reached the end by reading: with the first half merged,
+    // the article is finished.
+    assert_eq!(both["finished"], true, "{both}");
     let records: Vec<_> = std::fs::read_dir(shelf.config().join("reading"))
         .expect("a reading folder")
         .filter_map(Result::ok)

@@ -705,6 +705,18 @@ impl App {
                 self.session.record_read(&self.doc, range);
                 if at_end {
                     self.finish_if_read();
+                    // A short article read where it opened: its place is
+                    // its end, as the status bar says, unless a place saved
+                    // before is being kept.
+                    if self.session.state.position.is_none() {
+                        self.session.moved = true;
+                        self.session.record_position(
+                            &self.doc,
+                            self.reader.top,
+                            true,
+                            store::now(),
+                        );
+                    }
                 }
             }
             // Ranges read in another process come in with a save.

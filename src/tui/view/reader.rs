@@ -30,7 +30,7 @@ pub fn column(app: &App, area: Rect) -> Rect {
 pub const EMPTY: &str = "This article is empty";
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
-    if app.doc.blocks.is_empty() && app.doc.window.is_none() {
+    if app.doc.is_empty() {
         let y = area.y + area.height.saturating_sub(1) / 2;
         let line = Line::styled(EMPTY, app.theme.outline_meta());
         frame.render_widget(

@@ -155,7 +155,12 @@ fn parts(app: &App, screen: &Screen) -> Parts {
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let theme = app.theme;
     let width = usize::from(area.width);
-    let (left, right) = compose(&parts(app, screen), width);
+    let (left, right) = if app.doc.is_empty() {
+        // Nothing to be anywhere in: no figures.
+        (format!(" {}", app.title), String::new())
+    } else {
+        compose(&parts(app, screen), width)
+    };
     let right = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
         Some(search) if search.total > 0 => match search.current {
             Some(k) => format!(" match {}/{} ·{right}", k + 1, search.total),
