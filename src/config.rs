@@ -229,29 +229,20 @@ impl Config {
         text: &str,
         warnings: &mut Vec<Warning>,
     ) {
-        let Some(table) = value.as_table() else {
-            let found = found(value);
-            warnings.push(Warning::at(
-                line,
-                format!("links: expected a table, found {found}"),
-            ));
-            return;
-        };
-        for (key, value) in table {
-            let line = line_of(text, value.span().start);
-            let name: &str = key.get_ref();
-            let problem = match name {
-                "osc8" => boolean(value.get_ref()).map(|b| self.links.osc8 = Some(b)),
+        let links = &mut self.links;
+        subtable(
+            "links",
+            value,
+            line,
+            text,
+            warnings,
+            |name, value| match name {
+                "osc8" => boolean(value).map(|b| links.osc8 = Some(b)),
                 _ => Err("unknown setting".to_string()),
-            };
-            if let Err(problem) = problem {
-                warnings.push(Warning::at(line, format!("links.{name}: {problem}")));
-            }
-        }
+            },
+        );
     }
-}
 
-impl Config {
     fn read_sync(
         &mut self,
         value: &DeValue<'_>,
@@ -259,29 +250,48 @@ impl Config {
         text: &str,
         warnings: &mut Vec<Warning>,
     ) {
-        let Some(table) = value.as_table() else {
-            let found = found(value);
-            warnings.push(Warning::at(
-                line,
-                format!("sync: expected a table, found {found}"),
-            ));
-            return;
-        };
-        for (key, value) in table {
-            let line = line_of(text, value.span().start);
-            let name: &str = key.get_ref();
-            let value = value.get_ref();
-            let sync = &mut self.sync;
-            let problem = match name {
+        let sync = &mut self.sync;
+        subtable(
+            "sync",
+            value,
+            line,
+            text,
+            warnings,
+            |name, value| match name {
                 "document" => document_key(value).map(|d| sync.document = Some(d)),
                 "ask" => boolean(value).map(|b| sync.ask = Some(b)),
                 "insecure_http" => boolean(value).map(|b| sync.insecure_http = Some(b)),
                 "device" => device(value).map(|d| sync.device = Some(d)),
                 _ => Err("unknown setting".to_string()),
-            };
-            if let Err(problem) = problem {
-                warnings.push(Warning::at(line, format!("sync.{name}: {problem}")));
-            }
+            },
+        );
+    }
+}
+
+/// Read the settings of the table `[name]` one by one with `set`; a
+/// setting `set` refuses is a warning naming its line, and the others
+/// still count.
+fn subtable(
+    name: &str,
+    value: &DeValue<'_>,
+    line: usize,
+    text: &str,
+    warnings: &mut Vec<Warning>,
+    mut set: impl FnMut(&str, &DeValue<'_>) -> Result<(), String>,
+) {
+    let Some(table) = value.as_table() else {
+        let found = found(value);
+        warnings.push(Warning::at(
+            line,
+            format!("{name}: expected a table, found {found}"),
+        ));
+        return;
+    };
+    for (key, value) in table {
+        let line = line_of(text, value.span().start);
+        let key: &str = key.get_ref();
+        if let Err(problem) = set(key, value.get_ref()) {
+            warnings.push(Warning::at(line, format!("{name}.{key}: {problem}")));
         }
     }
 }

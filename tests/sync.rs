@@ -64,6 +64,14 @@ impl Machine {
         cmd.output().expect("run longform")
     }
 
+    /// `longform sync login` (or `register`) with a password.
+    fn login(&self, verb: &str, server: &str, user: &str, password: &str) -> Output {
+        self.run(
+            &["sync", verb, "--server", server, "--user", user],
+            Some(password),
+        )
+    }
+
     fn article(&self) -> &str {
         self.article.to_str().expect("UTF-8 path")
     }
@@ -147,19 +155,13 @@ fn a_place_pushed_on_one_machine_is_pulled_exactly_on_another() {
     let a = Machine::new("laptop");
     let b = Machine::new("desktop");
     let url = server.url.as_str();
-    let said = ok(&a.run(
-        &["sync", "register", "--server", url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
+    let said = ok(&a.login("register", url, "ann", PASSWORD));
     assert!(said.contains("Registered and logged in"), "{said}");
     let anchor = a.read_to(place_near_40_percent());
     let said = ok(&a.run(&["sync", "push", a.article()], None));
     assert!(said.starts_with("Pushed The Slow Web at "), "{said}");
 
-    ok(&b.run(
-        &["sync", "login", "--server", url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
+    ok(&b.login("login", url, "ann", PASSWORD));
     let said = ok(&b.run(&["sync", "pull", b.article()], None));
     assert!(said.starts_with("Synced from laptop: "), "{said}");
     assert!(!said.contains("approximate"), "{said}");
@@ -225,10 +227,7 @@ fn a_koreader_record_opens_at_its_percentage() {
         return;
     };
     let b = Machine::new("desktop");
-    ok(&b.run(
-        &["sync", "register", "--server", &server.url, "--user", "kim"],
-        Some(PASSWORD),
-    ));
+    ok(&b.login("register", &server.url, "kim", PASSWORD));
     let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
     push_as_koreader(&server.url, "kim", &document, 0.63);
     let said = ok(&b.run(&["sync", "pull", b.article()], None));
@@ -264,10 +263,7 @@ fn offline_then_back_online() {
         return;
     };
     let a = Machine::new("laptop");
-    ok(&a.run(
-        &["sync", "register", "--server", &server.url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
+    ok(&a.login("register", &server.url, "ann", PASSWORD));
     a.read_to(place_near_40_percent());
     let before = std::fs::read(a.record_file()).expect("record");
     server.stop();
@@ -296,27 +292,15 @@ fn a_wrong_password_is_refused_and_nothing_is_saved() {
     };
     let a = Machine::new("laptop");
     let url = server.url.as_str();
-    ok(&a.run(
-        &["sync", "register", "--server", url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
-    let err = fails(&a.run(
-        &["sync", "register", "--server", url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
+    ok(&a.login("register", url, "ann", PASSWORD));
+    let err = fails(&a.login("register", url, "ann", PASSWORD));
     assert!(err.contains("already exists"), "{err}");
 
     let b = Machine::new("desktop");
-    let err = fails(&b.run(
-        &["sync", "login", "--server", url, "--user", "ann"],
-        Some("wrong"),
-    ));
+    let err = fails(&b.login("login", url, "ann", "wrong"));
     assert!(err.contains("refused the user name or password"), "{err}");
     assert!(!b.config().join("sync-login.json").exists());
-    let err = fails(&b.run(
-        &["sync", "login", "--server", url, "--user", "nobody"],
-        Some(PASSWORD),
-    ));
+    let err = fails(&b.login("login", url, "nobody", PASSWORD));
     assert!(err.contains("refused the user name or password"), "{err}");
 
     // A login whose password was changed elsewhere: pulls are refused and
@@ -347,10 +331,7 @@ fn a_hostile_server_gets_one_line_and_touches_nothing() {
     ] {
         let url = hostile::serve(how);
         let m = Machine::new("laptop");
-        let err = fails(&m.run(
-            &["sync", "login", "--server", &url, "--user", "ann"],
-            Some(PASSWORD),
-        ));
+        let err = fails(&m.login("login", &url, "ann", PASSWORD));
         assert!(err.contains(expected), "{how:?}: {err}");
         assert!(!m.config().join("sync-login.json").exists(), "{how:?}");
 
@@ -379,41 +360,11 @@ fn a_hostile_server_gets_one_line_and_touches_nothing() {
 #[test]
 fn plain_http_to_another_machine_needs_the_setting_and_stdin_is_not_synced() {
     let m = Machine::new("laptop");
-    let err = fails(&m.run(
-        &[
-            "sync",
-            "login",
-            "--server",
-            "http://sync.example.invalid",
-            "--user",
-            "ann",
-        ],
-        Some(PASSWORD),
-    ));
+    let err = fails(&m.login("login", "http://sync.example.invalid", "ann", PASSWORD));
     assert!(err.contains("sync.insecure_http = true"), "{err}");
-    let err = fails(&m.run(
-        &[
-            "sync",
-            "login",
-            "--server",
-            "sync.example.org",
-            "--user",
-            "ann",
-        ],
-        Some(PASSWORD),
-    ));
+    let err = fails(&m.login("login", "sync.example.org", "ann", PASSWORD));
     assert!(err.contains("not a sync server address"), "{err}");
-    let err = fails(&m.run(
-        &[
-            "sync",
-            "login",
-            "--server",
-            "https://x.org",
-            "--user",
-            "a:b",
-        ],
-        Some(PASSWORD),
-    ));
+    let err = fails(&m.login("login", "https://x.org", "a:b", PASSWORD));
     assert!(err.contains("cannot hold ':'"), "{err}");
 
     std::fs::write(
@@ -428,6 +379,32 @@ fn plain_http_to_another_machine_needs_the_setting_and_stdin_is_not_synced() {
         !status.contains("5ebe2294"),
         "the key is never printed: {status}"
     );
+}
+
+#[test]
+fn where_names_the_login_and_the_conflict_copies_waiting() {
+    let m = Machine::new("laptop");
+    m.read_to(100);
+    let copy = m.record_file().with_file_name(format!(
+        "{}.sync-conflict-20261204-153000-ABCDEF1.json",
+        m.record_id()
+    ));
+    std::fs::copy(m.record_file(), &copy).expect("a conflict copy");
+    std::fs::write(
+        m.config().join("sync-login.json"),
+        r#"{"server":"http://127.0.0.1:9","user":"ann","key":"5ebe2294ecd0e0f08eab7690d2a6ee69"}"#,
+    )
+    .expect("login");
+    let out = ok(&m.run(&["where"], None));
+    assert!(
+        out.contains("(1 record; 1 conflict copy from a sync tool, merged when the article opens)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sync         http://127.0.0.1:9 as ann (longform sync status)"),
+        "{out}"
+    );
+    assert!(!out.contains("5ebe2294"), "{out}");
 }
 
 // ---------------------------------------------------------------------------
@@ -473,14 +450,8 @@ fn machine_b_opens_at_the_sentence_machine_a_left_at_another_size() {
     let a = Machine::new("laptop");
     let b = Machine::new("desktop");
     let url = server.url.as_str();
-    ok(&a.run(
-        &["sync", "register", "--server", url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
-    ok(&b.run(
-        &["sync", "login", "--server", url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
+    ok(&a.login("register", url, "ann", PASSWORD));
+    ok(&b.login("login", url, "ann", PASSWORD));
 
     let mut t = a.open(30, 100);
     let mut rows = t.wait_for("the essay", |r| percent(r) == Some(0));
@@ -527,10 +498,7 @@ fn the_reader_opens_a_koreader_place_at_its_percentage_or_asks_first() {
         return;
     };
     let b = Machine::new("desktop");
-    ok(&b.run(
-        &["sync", "register", "--server", &server.url, "--user", "kim"],
-        Some(PASSWORD),
-    ));
+    ok(&b.login("register", &server.url, "kim", PASSWORD));
     let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
     push_as_koreader(&server.url, "kim", &document, 0.63);
 
@@ -548,10 +516,7 @@ fn the_reader_opens_a_koreader_place_at_its_percentage_or_asks_first() {
     // With sync.ask, the place is offered; y takes it.
     let c = Machine::new("tablet");
     c.write_config("[sync]\nask = true\ndevice = \"tablet\"\n");
-    ok(&c.run(
-        &["sync", "login", "--server", &server.url, "--user", "kim"],
-        Some(PASSWORD),
-    ));
+    ok(&c.login("login", &server.url, "kim", PASSWORD));
     push_as_koreader(&server.url, "kim", &document, 0.63);
     let mut t = c.open(24, 80);
     t.wait_for("the offer", |r| {
@@ -578,10 +543,7 @@ fn offline_is_said_once_and_a_server_killed_mid_session_never_holds_up_quit() {
         return;
     };
     let a = Machine::new("laptop");
-    ok(&a.run(
-        &["sync", "register", "--server", &server.url, "--user", "ann"],
-        Some(PASSWORD),
-    ));
+    ok(&a.login("register", &server.url, "ann", PASSWORD));
     let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
 
     // Offline when the article opens: one word in the status bar.

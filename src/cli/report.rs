@@ -112,26 +112,28 @@ pub fn unreadable_note(n: usize) -> String {
 /// How many record files of config dir `dir` are not among the `readable`
 /// the store read: corrupt, or from a newer longform.
 fn unreadable_records(dir: &Path, readable: usize) -> usize {
-    record_files(dir).map_or(0, |(files, _)| files.saturating_sub(readable))
+    record_files(dir).map_or(0, |(files, _, _)| files.saturating_sub(readable))
 }
 
 /// The record files in the reading folder of config dir `dir`, and the
 /// records set aside as corrupt.
-fn record_files(dir: &Path) -> io::Result<(usize, usize)> {
-    let (mut files, mut corrupt) = (0usize, 0usize);
+fn record_files(dir: &Path) -> io::Result<(usize, usize, usize)> {
+    let (mut files, mut corrupt, mut conflicts) = (0usize, 0usize, 0usize);
     for entry in fs::read_dir(paths::reading_dir(dir))?.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with('.') {
             continue;
         }
-        if name.ends_with(".json") {
+        if store::conflict_copy_of(&name).is_some() {
+            conflicts += 1;
+        } else if name.ends_with(".json") {
             files += 1;
         } else if name.contains(".json.corrupt-") {
             corrupt += 1;
         }
     }
-    Ok((files, corrupt))
+    Ok((files, corrupt, conflicts))
 }
 
 /// `longform list [DIR] [--json]`: the library's rows, for scripts.
@@ -302,13 +304,21 @@ pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
         ),
     };
     writeln!(out, "crash logs   {} ({crash_note})", show_path(&crashes))?;
+    if let Ok(Some(login)) = crate::sync::account::load_login(dir) {
+        writeln!(
+            out,
+            "sync         {} as {} (longform sync status)",
+            one_line(&login.server),
+            one_line(&login.user)
+        )?;
+    }
     Ok(())
 }
 
 /// How many records the reading folder of config dir `dir` holds, and how
 /// many of its files cannot be used.
 fn records_note(dir: &Path) -> String {
-    let (files, corrupt) = match record_files(dir) {
+    let (files, corrupt, conflicts) = match record_files(dir) {
         Ok(counts) => counts,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return "none yet".to_string(),
         Err(e) => return format!("cannot read it: {}", one_line(&e.to_string())),
@@ -327,6 +337,12 @@ fn records_note(dir: &Path) -> String {
     }
     if corrupt > 0 {
         note.push_str(&format!("; {corrupt} set aside as corrupt"));
+    }
+    if conflicts > 0 {
+        let copies = if conflicts == 1 { "copy" } else { "copies" };
+        note.push_str(&format!(
+            "; {conflicts} conflict {copies} from a sync tool, merged when the article opens"
+        ));
     }
     note
 }

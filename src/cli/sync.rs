@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
 use crate::config::{Config, DocumentKey};
+use crate::document::Document;
 use crate::library::parse_article;
 use crate::load::load;
 use crate::parse::sanitize;
@@ -280,13 +281,44 @@ fn record(
     Ok((id, state))
 }
 
+/// The article a push or a pull is about, read and parsed, and the key
+/// the server knows it by.
+struct Article {
+    path: PathBuf,
+    text: String,
+    doc: Document,
+    title: String,
+    document: String,
+}
+
+impl Article {
+    /// `file`, or the article read last.
+    fn open(store: &Store, syncer: &Syncer, file: Option<&Path>) -> Result<Article> {
+        let path = article(store, file)?;
+        let source = load(&path)?;
+        let doc = parse_article(Some(&path), &source.text);
+        let title = doc.title().map_or_else(|| source.stem(), str::to_string);
+        let document = sync::document_key(&path, syncer.document)?;
+        Ok(Article {
+            path,
+            text: source.text,
+            doc,
+            title,
+            document,
+        })
+    }
+}
+
 fn push(dir: &Path, config: &Config, file: Option<&Path>) -> Result<()> {
     let syncer = syncer(dir, config)?;
     let store = Store::new(dir);
-    let path = article(&store, file)?;
-    let source = load(&path)?;
-    let doc = parse_article(Some(&path), &source.text);
-    let title = doc.title().map_or_else(|| source.stem(), str::to_string);
+    let Article {
+        path,
+        text,
+        doc,
+        title,
+        document,
+    } = Article::open(&store, &syncer, file)?;
     let (_, state) = record(&store, &path, &title, doc.fingerprint)?;
     let Some(anchor) = &state.position else {
         bail!(
@@ -294,8 +326,7 @@ fn push(dir: &Path, config: &Config, file: Option<&Path>) -> Result<()> {
             sanitize(&title)
         );
     };
-    let (pos, _) = anchor.restore(&doc, &source.text);
-    let document = sync::document_key(&path, syncer.document)?;
+    let (pos, _) = anchor.restore(&doc, &text);
     let push = syncer.push_of(&document, &doc, anchor, pos, state.percent == 100);
     syncer.client.push(&push)?;
     let percent = (push.percentage * 100.0).floor() as u8;
@@ -320,11 +351,13 @@ fn push(dir: &Path, config: &Config, file: Option<&Path>) -> Result<()> {
 fn pull(dir: &Path, config: &Config, file: Option<&Path>) -> Result<()> {
     let syncer = syncer(dir, config)?;
     let store = Store::new(dir);
-    let path = article(&store, file)?;
-    let source = load(&path)?;
-    let doc = parse_article(Some(&path), &source.text);
-    let title = doc.title().map_or_else(|| source.stem(), str::to_string);
-    let document = sync::document_key(&path, syncer.document)?;
+    let Article {
+        path,
+        text,
+        doc,
+        title,
+        document,
+    } = Article::open(&store, &syncer, file)?;
     let Some(remote) = syncer.client.pull(&document)? else {
         println!(
             "No place on {} for {} yet",
@@ -333,7 +366,7 @@ fn pull(dir: &Path, config: &Config, file: Option<&Path>) -> Result<()> {
         );
         return Ok(());
     };
-    let landing = sync::landing(&doc, &source.text, &remote);
+    let landing = sync::landing(&doc, &text, &remote);
     let (id, mut state) = record(&store, &path, &title, doc.fingerprint)?;
     let now = store::now();
     state.set_position(crate::position::Anchor::at(&doc, landing.pos), now);

@@ -36,9 +36,14 @@ pub struct ReaderSync {
     pulling: Option<Receiver<Pulled>>,
     /// A pulled place waiting for the whole article to be parsed.
     pulled: Option<Remote>,
-    pushing: Option<Receiver<Result<u8>>>,
-    /// The place last pushed or pulled: an unchanged place is not pushed.
+    /// A push running: the place it sends, and its percent once sent.
+    pushing: Option<Receiver<(String, Result<u8>)>>,
+    /// The place the server has (pushed or pulled here): the quit pushes
+    /// only another one.
     synced: Option<String>,
+    /// The place last tried: a push that failed is not tried again until
+    /// the reader moves, which would make a storm of requests offline.
+    tried: Option<String>,
     /// A place offered with `sync.ask = true`: `y` goes there.
     pub offer: Option<Landing>,
     /// A fault was shown already this session.
@@ -92,6 +97,7 @@ impl ReaderSync {
             pulled: None,
             pushing: None,
             synced: None,
+            tried: None,
             offer: None,
             warned: false,
         })
@@ -113,9 +119,12 @@ impl ReaderSync {
             let remote = self.pulled.take().unwrap_or_else(|| unreachable!());
             self.arrive(app, &remote);
         }
-        if let Some(result) = take(&mut self.pushing) {
+        if let Some((progress, result)) = take(&mut self.pushing) {
             match result {
-                Ok(percent) => self.note(false, app, percent, String::new()),
+                Ok(percent) => {
+                    self.synced = Some(progress);
+                    self.note(false, app, percent, String::new());
+                }
                 Err(e) => self.fault(app, &e),
             }
         }
@@ -179,6 +188,9 @@ impl ReaderSync {
         let Some((anchor, progress)) = self.place(app) else {
             return;
         };
+        if self.tried.as_deref() == Some(progress.as_str()) {
+            return;
+        }
         let at_end = app.session.state.percent == 100;
         let push = self
             .syncer
@@ -186,13 +198,15 @@ impl ReaderSync {
         let percent = (push.percentage * 100.0).floor() as u8;
         let client = self.syncer.client.clone();
         let (tx, rx) = channel();
+        let sent = progress.clone();
         let spawned = std::thread::Builder::new()
             .name("sync-push".into())
             .spawn(move || {
-                let _ = tx.send(client.push(&push).map(|_| percent).map_err(Into::into));
+                let result = client.push(&push).map(|_| percent).map_err(Into::into);
+                let _ = tx.send((sent, result));
             });
         if spawned.is_ok() {
-            self.synced = Some(progress);
+            self.tried = Some(progress);
             self.pushing = Some(rx);
         }
     }
