@@ -1396,6 +1396,48 @@ fn a_named_pipe_in_place_of_the_article_is_not_reloaded() {
     t.assert_restored();
 }
 
+/// A named pipe and a link to a device in the library are dimmed rows,
+/// `not a regular file`: the scan never opens them, opening one says why,
+/// and the keys still work.
+#[test]
+fn special_files_in_the_library_are_rows_that_never_block() {
+    let shared = tempfile::tempdir().expect("shared dir");
+    let shelf = shared.path().join("shelf");
+    std::fs::create_dir_all(&shelf).expect("shelf");
+    std::fs::copy(SLOW_WEB, shelf.join("the-slow-web.md")).expect("copy");
+    let made = std::process::Command::new("mkfifo")
+        .arg(shelf.join("pipe.md"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", shelf.join("zero.md")).expect("symlink");
+    let mut spawn = Spawn::longform(&[shelf.to_str().expect("utf-8 path")]);
+    spawn
+        .cmd
+        .env("LONGFORM_CONFIG_DIR", shared.path().join("config"));
+    let mut t = spawn.run(24, 110);
+    let screen = t.wait_for("the library", |s| {
+        s.contains("Library · 3 articles") && s.contains("The Slow Web") && !s.contains("scanning")
+    });
+    for name in ["pipe", "zero"] {
+        let row = screen
+            .rows
+            .iter()
+            .find(|r| r.contains(name))
+            .unwrap_or_else(|| panic!("{name}'s row:\n{}", screen.text()));
+        assert!(row.contains("not a regular file"), "{row}");
+    }
+    // Path order: the pipe's row is the first, and selected.
+    assert!(screen.rows[2].contains("pipe"), "{}", screen.text());
+    t.send("\r");
+    t.wait_for("the refusal", |s| {
+        s.contains("Cannot open it: not a regular file")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
 /// An external link opens with the system's opener (here a stand-in
 /// `xdg-open` first on the PATH) only after a second Enter; a `file:` link
 /// is refused; with `links.osc8` the link is also written as an OSC 8
