@@ -118,3 +118,20 @@ fn at_the_end_the_minutes_say_end() {
     let (_, right) = compose(&p, 120);
     assert_eq!(right, " 100% · end ");
 }
+
+#[test]
+fn a_search_count_takes_its_room_from_the_figures() {
+    let mut app = app();
+    status(&mut app, 80);
+    app.update(Action::NextHeading);
+    app.update(Action::SearchStart);
+    for c in "grain".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    for w in WIDTHS {
+        let bar = status(&mut app, w);
+        assert!(bar.contains("match 1/"), "{w}: {bar}");
+        assert!(bar.contains("§ "), "{w}: {bar}");
+    }
+}

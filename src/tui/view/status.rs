@@ -155,18 +155,25 @@ fn parts(app: &App, screen: &Screen) -> Parts {
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let theme = app.theme;
     let width = usize::from(area.width);
+    // The search's count comes first on the right, and the rest of the
+    // bar is laid out in what it leaves.
+    let matches = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
+        Some(search) if search.total > 0 => match search.current {
+            Some(k) => format!(" match {}/{} ·", k + 1, search.total),
+            None => format!(" {} matches ·", search.total),
+        },
+        _ => String::new(),
+    };
     let (left, right) = if app.doc.is_empty() {
         // Nothing to be anywhere in: no figures.
         (format!(" {}", app.title), String::new())
     } else {
-        compose(&parts(app, screen), width)
+        compose(&parts(app, screen), width.saturating_sub(matches.width()))
     };
-    let right = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
-        Some(search) if search.total > 0 => match search.current {
-            Some(k) => format!(" match {}/{} ·{right}", k + 1, search.total),
-            None => format!(" {} matches ·{right}", search.total),
-        },
-        _ => right,
+    let right = if right.is_empty() {
+        matches.trim_end_matches('·').to_string()
+    } else {
+        format!("{matches}{right}")
     };
     let right = if right.width() > width {
         String::new()
