@@ -773,8 +773,11 @@ impl App {
         self.outline.current(self.reader.top)
     }
 
-    /// Jump to `pos`, remembering where we were.
+    /// Jump to `pos`, remembering where we were. A jump is on purpose
+    /// (the reader's, or a newer place synced from another device): the
+    /// place it leads to is the one to save.
     pub fn jump(&mut self, pos: Position) {
+        self.session.moved = true;
         self.jumps.push(self.reader.place());
         self.reader.jump_to(&self.doc, &mut self.layout, pos);
         self.link = None;
