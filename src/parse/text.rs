@@ -105,7 +105,12 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     let header_end = header.end();
 
     let measure = Measure::of(&body, &chunks, &shapes, &lines, &text);
+    let glued: Vec<bool> = chunks
+        .iter()
+        .map(|r| r.start > 0 && dim_lines[r.start - 1] && !lines[r.start - 1].is_blank())
+        .collect();
     let headings = find_headings(
+        &glued,
         &body[header_end.min(body.len())..],
         &chunks,
         &shapes,
@@ -124,10 +129,14 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         .iter()
         .copied()
         .find(|&c| shapes[c].prose && roles[c] == Role::Body);
+    // A line of the second half, by bytes or by lines: a long comment
+    // thread can outweigh the article.
     let trailer = first_prose.and_then(|p| {
         (p + 1..chunks.len()).find(|&c| {
-            let head = &chunk_lines(c)[0];
-            head.line.start * 2 >= source.len() && furniture::starts_trailer(text(head))
+            chunks[c].clone().any(|i| {
+                let late = lines[i].line.start * 2 >= source.len() || i * 2 >= lines.len();
+                late && furniture::starts_trailer(texts[i])
+            })
         })
     });
     if let Some(t) = trailer {
@@ -302,6 +311,7 @@ impl Measure {
 /// The chunks among `body` (in order, furniture left out) that are
 /// headings, with their level and form.
 fn find_headings<'s>(
+    glued: &[bool],
     body: &[usize],
     chunks: &[Range<usize>],
     shapes: &[Shape],
@@ -403,7 +413,7 @@ fn find_headings<'s>(
                     || body
                         .get(k + 1)
                         .is_some_and(|&n| heading::is_caption(text(first(n)))),
-                glued: blank_lines_before == 0,
+                glued: glued[c],
                 spaced_list: heading::arabic_number(line).is_some_and(|(depth, n)| {
                     let neighbour = |j: Option<usize>, want: u32| {
                         j.and_then(|j| candidates.get(j)?.as_ref())
@@ -567,15 +577,24 @@ fn split_lines(src: &str) -> Vec<Line> {
     lines
 }
 
-/// The runs of non-blank lines, as ranges of line indices; a run is also
+/// A line this long is a paragraph of its own, not a hard wrap: a page
+/// pasted out of a browser has a paragraph on each line.
+const PARAGRAPH_LINE: usize = 120;
+
+/// The runs of non-blank lines, as ranges of line indices. A run is also
 /// cut where furniture starts or ends, so that a chunk is all furniture or
-/// none.
+/// none, and on either side of a line as long as a paragraph, so that the
+/// short line over a pasted paragraph (a heading, a caption) stands alone.
 fn chunks(lines: &[Line], furniture: &[bool]) -> Vec<Range<usize>> {
+    let long = |l: &Line| l.text.len() >= PARAGRAPH_LINE;
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
         if let Some(s) = start
-            && (line.is_blank() || furniture[i] != furniture[s])
+            && (line.is_blank()
+                || furniture[i] != furniture[s]
+                || long(line)
+                || long(&lines[i - 1]))
         {
             out.push(s..i);
             start = None;
@@ -1172,6 +1191,50 @@ mod tests {
             doc.meta.title.as_deref(),
             Some("The Hidden Heroines of Chaos")
         );
+    }
+
+    #[test]
+    fn a_pasted_page_has_a_paragraph_on_each_line() {
+        let long = "This paragraph was one line of the page, as a browser's copy gives it, and it runs on well past a hundred and twenty characters.";
+        let src = format!("{long}\n\nGreat! How does it work?\n{long}\n{long}\n");
+        let doc = parse_text(&src);
+        assert_eq!(kinds(&doc), ["p", "h2", "p", "p"]);
+        assert_eq!(doc.headings[0].text, "Great! How does it work?");
+    }
+
+    #[test]
+    fn a_word_split_at_a_line_end_is_joined() {
+        let src = "An example comes first, and then\nanother exam-\nple, and a self-\nevident one.";
+        let doc = parse_text(src);
+        assert_eq!(
+            texts(&doc),
+            ["An example comes first, and then another example, and a self-evident one."]
+        );
+        assert_eq!(doc.words, 13);
+    }
+
+    #[test]
+    fn verse_keeps_its_lines() {
+        let src = format!(
+            "{PARA}\n\n    Underneath the juniper-tree\n    my little sister lies\n\n{PARA}"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(
+            texts(&doc)[1],
+            "Underneath the juniper-tree\nmy little sister lies"
+        );
+    }
+
+    #[test]
+    fn a_long_comment_thread_after_the_article_is_dimmed() {
+        // Most of the bytes are the comments', most of the lines the article's.
+        let mut src = format!("{PARA}\n\n").repeat(30) + "Hire Martin\nComments\n";
+        for i in 0..40 {
+            src.push_str(&format!("Reader {i}\nThanks, this was a helpful and thorough article about the subject at hand.\n"));
+        }
+        let doc = parse_text(&src);
+        assert!(doc.headings.is_empty(), "{:?}", doc.headings);
+        assert!(!dimmed(&doc, 0) && dimmed(&doc, doc.blocks.len() - 1));
     }
 
     #[test]

@@ -200,6 +200,9 @@ pub(super) fn section_number(line: &str) -> Option<(Numbering, &str)> {
     const NAMES: &[&str] = &[
         "chapter", "part", "book", "section", "act", "appendix", "canto", "volume",
     ];
+    if let Some(rest) = labelled_number(line) {
+        return Some((Numbering::Named, rest));
+    }
     if NAMES.iter().any(|w| first.eq_ignore_ascii_case(w)) {
         let (second, rest) = split_word(rest);
         let n = second.trim_end_matches([':', '.', ',']);
@@ -229,6 +232,29 @@ pub(super) fn arabic_number(line: &str) -> Option<(usize, u32)> {
         .parse()
         .ok()?;
     Some((depth, last))
+}
+
+/// A label of one to three capitalised words and a number with a colon or
+/// a full stop: `Common Mistake #3: …`, `Step 2. …`, `Tip #10:`. The title
+/// after it.
+fn labelled_number(line: &str) -> Option<&str> {
+    let mut rest = line;
+    for i in 0..4 {
+        let (word, after) = split_word(rest);
+        let number = word
+            .strip_suffix([':', '.'])
+            .map(|n| n.strip_prefix('#').unwrap_or(n))
+            .is_some_and(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+        // A title follows: `Figure 5.` alone is a caption's label.
+        if number && i > 0 {
+            return (!after.is_empty()).then_some(after);
+        }
+        if !word.starts_with(|c: char| c.is_uppercase()) || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        rest = after;
+    }
+    None
 }
 
 /// The first word, and what follows it without the spaces between.
@@ -658,6 +684,8 @@ mod tests {
             ("CHAPTER I", Numbering::Named, ""),
             ("Part Two: Home", Numbering::Named, "Home"),
             ("APPENDIX A:  Examples", Numbering::Named, "Examples"),
+            ("Common Mistake #3: Scope", Numbering::Named, "Scope"),
+            ("Step 2. Mix", Numbering::Named, "Mix"),
         ] {
             assert_eq!(section_number(line), Some((n, rest)), "{line}");
         }
@@ -667,6 +695,8 @@ mod tests {
             "2024 in review",
             "I went home",
             "Chapters",
+            "In 2016: a year",
+            "Version 2 of it",
         ] {
             assert_eq!(section_number(line), None, "{line}");
         }
