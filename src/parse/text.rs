@@ -300,10 +300,11 @@ impl Measure {
     }
 
     /// Lines that mean to be lines: every one indented past the body
-    /// (verse, a quotation, code), or laid out in columns.
+    /// (verse, a quotation, code; a quotation mark may stand out by a
+    /// column), or laid out in columns.
     fn keeps_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> bool {
         chunk.len() > 1
-            && (chunk.iter().all(|l| l.indent >= self.indent + 2)
+            && (chunk.iter().all(|l| l.indent > self.indent)
                 || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len())
     }
 }
@@ -1222,6 +1223,13 @@ mod tests {
         assert_eq!(
             texts(&doc)[1],
             "Underneath the juniper-tree\nmy little sister lies"
+        );
+        let src =
+            format!("{PARA}\n\n 'My mother killed her little son;\n  My father grieved\n\n{PARA}");
+        let doc = parse_text(&src);
+        assert_eq!(
+            texts(&doc)[1],
+            "'My mother killed her little son;\nMy father grieved"
         );
     }
 

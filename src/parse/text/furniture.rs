@@ -19,8 +19,17 @@ pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
     mail_header(text, &mut dim);
     top_block(text, &mut dim);
     for chunk in chunks(text) {
-        if chunk_is_furniture(&text[chunk.clone()]) {
+        let lines = &text[chunk.clone()];
+        if chunk_is_furniture(lines) {
             dim[chunk].fill(true);
+        } else if !is_wrapped_prose(lines) {
+            // A stack of lines that are not one paragraph's hard wraps (a
+            // page's navigation, a share box): each is judged on its own.
+            // A wrapped line that starts in lower case continues a
+            // sentence.
+            for (i, line) in chunk.zip(lines) {
+                dim[i] |= !line.starts_with(char::is_lowercase) && is_furniture_line(line);
+            }
         }
     }
     dim
@@ -209,6 +218,19 @@ fn is_link_row(line: &str) -> bool {
     line.starts_with('[') && line.ends_with(']') && line.matches("] [").count() >= 2
 }
 
+/// A paragraph hard-wrapped over these lines: most lines but the last run
+/// close to a full width and break inside a sentence.
+fn is_wrapped_prose(lines: &[&str]) -> bool {
+    let Some((_, wraps)) = lines.split_last() else {
+        return false;
+    };
+    let broken = wraps
+        .iter()
+        .filter(|l| l.chars().count() >= 40 && !l.ends_with(['.', '!', '?', ':', '"', '”', '’']))
+        .count();
+    !wraps.is_empty() && broken * 2 > wraps.len()
+}
+
 /// A run of lines that is furniture as a whole.
 fn chunk_is_furniture(lines: &[&str]) -> bool {
     let first = lines[0];
@@ -277,12 +299,31 @@ pub(super) fn is_furniture_line(line: &str) -> bool {
         "print",
         "copied!",
         "newsletter",
+        "newsletters",
         "subscribe",
         "advertisement",
         "read later",
         "read more",
         "accept cookies",
         "no comments",
+        "show comments",
+        "comment on this article",
+        "next article",
+        "previous article",
+        "older post",
+        "newer post",
+        "about us",
+        "contact us",
+        "privacy policy",
+        "privacy settings",
+        "terms of use",
+        "terms of service",
+        "do not sell my info",
+        "skip to content",
+        "skip to main content",
+        "back to top",
+        "sign me up",
+        "load more",
     ];
     const PREFIX: &[&str] = &[
         "filed under",
@@ -335,6 +376,17 @@ pub(super) fn is_furniture_line(line: &str) -> bool {
         || PREFIX.iter().any(|p| lower.starts_with(p))
         || INSIDE.iter().any(|p| lower.contains(p))
         || is_agency_credit(line)
+        || is_reading_time(lower)
+}
+
+/// `12 minute read`, `5 min read`.
+fn is_reading_time(lower: &str) -> bool {
+    let Some((n, rest)) = lower.split_once(' ') else {
+        return false;
+    };
+    n.bytes().all(|b| b.is_ascii_digit())
+        && !n.is_empty()
+        && ["min read", "minute read", "minutes read", "mins read"].contains(&rest)
 }
 
 /// A photo credit such as `Olena Shmahalo/Quanta Magazine`: a few
@@ -531,6 +583,9 @@ mod tests {
             "Photo by Ann Lee",
             "Olena Shmahalo/Quanta Magazine",
             "A crowd at the gate. (Getty Images)",
+            "12 minute read",
+            "Privacy Settings",
+            "Older Post",
         ] {
             assert!(is_furniture_line(line), "{line}");
         }
@@ -544,6 +599,22 @@ mod tests {
         ] {
             assert!(!is_furniture_line(line), "{line}");
         }
+    }
+
+    #[test]
+    fn furniture_in_a_stack_of_short_lines_is_found_line_by_line() {
+        let src = format!("{PROSE}\n\nPhysics\nRead Later\nShare\nCopied!\nNewsletter\n\n{PROSE}");
+        assert_eq!(
+            dimmed(&src),
+            ["Read Later", "Share", "Copied!", "Newsletter"]
+        );
+        let src = "Posted by    Ann Lee     at  12:55 AM\nEmail ThisBlogThis!Share to TwitterShare to Facebook\nLabels: FPGA, Tools\nNo comments:\n";
+        assert_eq!(dimmed(src).len(), 4);
+        // Not in hard-wrapped prose.
+        let src = format!(
+            "{PROSE} It was late, and we\nshare this road with everyone who lives along the\nriver, and more."
+        );
+        assert!(dimmed(&src).is_empty());
     }
 
     #[test]

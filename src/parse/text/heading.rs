@@ -91,7 +91,12 @@ pub(super) fn pattern(line: &str, placement: Placement) -> Option<Pattern> {
 /// The weight of evidence that `line` is a heading.
 pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
     let chars = line.chars().count();
-    if chars > 100 || few_letters(line) || is_toc_entry(line) || has_address(line) {
+    if chars > 100
+        || few_letters(line)
+        || is_toc_entry(line)
+        || has_address(line)
+        || is_closing(line)
+    {
         return f32::NEG_INFINITY;
     }
     let number = section_number(line);
@@ -101,6 +106,9 @@ pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
         e += 1.5;
     } else if cx.followed_by_heading {
         e += 0.5;
+    } else {
+        // Nothing to read under it: a dedication, a salutation, a label.
+        e -= 1.0;
     }
     if cx.follows_prose {
         e += 0.5;
@@ -173,6 +181,14 @@ pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
         e -= 2.0;
     }
     e
+}
+
+/// The words that close a book: `THE END`, `Finis`.
+fn is_closing(line: &str) -> bool {
+    let bare = line.trim_end_matches(['.', '!']);
+    ["the end", "finis", "fin"]
+        .iter()
+        .any(|w| bare.eq_ignore_ascii_case(w))
 }
 
 /// A line that is only a section number: `CHAPTER IV`, `II.`, `12`.
@@ -376,9 +392,12 @@ fn is_dialogue(line: &str) -> bool {
             .is_some_and(|c| matches!(c, '.' | ',' | '?' | '!'))
 }
 
-/// Code or markup: signs that titles do not use.
+/// Code or markup: signs that titles do not use, a reStructuredText
+/// directive or citation (`.. [1] …`).
 fn looks_like_code(line: &str) -> bool {
-    line.contains(['{', '}', '|', '=', '<', '>', '`']) || line.ends_with("::")
+    line.contains(['{', '}', '|', '=', '<', '>', '`'])
+        || line.ends_with("::")
+        || line.starts_with(".. ")
 }
 
 /// A term and its definition, `Version: 4 bits`, `Options: variable`:
@@ -574,6 +593,8 @@ mod tests {
             "SEND (src, dst, prot => result)",
             "2. A |Host| header field containing the server's authority.",
             "Optional::",
+            "THE END",
+            ".. [1] PEP 7, Style Guide for C Code, van Rossum",
         ] {
             assert!(!heading(line, &cx), "{line}: {}", evidence(line, &cx));
         }
