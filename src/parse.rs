@@ -6,6 +6,7 @@
 //! file are replaced here by visible stand-ins, so nothing the file says can
 //! reach the terminal raw.
 
+mod autolink;
 mod html;
 pub mod join;
 pub mod text;
@@ -428,6 +429,9 @@ struct Builder<'s> {
     /// Driven by pulldown-cmark, whose HTML is read as HTML. The
     /// plain-text reader passes its dimmed text as inline HTML instead.
     markdown: bool,
+    /// Text of the source not yet added, and its flags: the next text may
+    /// go on with it (see `text`).
+    pending: Option<(Range<usize>, Flags)>,
     /// Where the HTML piece being read is in the source.
     html_at: usize,
     /// A `<` or `</` that ended a line of text, held back (see `html`).
@@ -509,6 +513,7 @@ impl<'s> Builder<'s> {
             code: 0,
             link: 0,
             markdown: false,
+            pending: None,
             html_at: 0,
             split_tag: None,
             html_open: Vec::new(),
@@ -550,6 +555,9 @@ impl<'s> Builder<'s> {
     }
 
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.pending.is_some() && !matches!(event, Event::Text(_)) {
+            self.flush_text();
+        }
         if self.split_tag.is_some() && self.split_tag_goes_on(&event, &range) {
             return;
         }
@@ -894,8 +902,56 @@ impl<'s> Builder<'s> {
             text
         };
         let flags = self.flags();
+        if exact && self.link == 0 {
+            // Held until the text ends: pulldown-cmark cuts text at `~`,
+            // `_` or `[`, which URLs have.
+            let here = range.start..range.start + text.len();
+            match &mut self.pending {
+                Some((r, f)) if r.end == here.start && *f == flags => r.end = here.end,
+                _ => {
+                    self.flush_text();
+                    self.pending = Some((here, flags));
+                }
+            }
+            return;
+        }
         self.inline(range.clone(), |spans| {
             push_text(spans, text, range.start, exact, flags);
+        });
+    }
+
+    /// Add the text held back by `text`, its bare URLs made links.
+    fn flush_text(&mut self) {
+        let Some((range, flags)) = self.pending.take() else {
+            return;
+        };
+        let src = self.src;
+        let text = &src[range.clone()];
+        let found = autolink::find(text);
+        let mut from = 0;
+        for (url, target) in &found {
+            let before = range.start + from..range.start + url.start;
+            self.inline(before.clone(), |spans| {
+                push_text(spans, &src[before.clone()], before.start, true, flags);
+            });
+            let link = self.add_link(LinkTarget::External(sanitize(target)), before.end);
+            self.current_link = Some(link);
+            let at = range.start + url.start..range.start + url.end;
+            self.inline(at.clone(), |spans| {
+                push_text(
+                    spans,
+                    &src[at.clone()],
+                    at.start,
+                    true,
+                    flags.with(Flags::LINK),
+                );
+            });
+            self.current_link = None;
+            from = url.end;
+        }
+        let rest = range.start + from..range.end;
+        self.inline(rest.clone(), |spans| {
+            push_text(spans, &src[rest.clone()], rest.start, true, flags);
         });
     }
 
@@ -1007,6 +1063,10 @@ impl<'s> Builder<'s> {
     /// Add inline content to the open table cell or leaf, opening a tight
     /// paragraph when inline text arrives outside any (a tight list item).
     fn inline(&mut self, range: Range<usize>, add: impl FnOnce(&mut Vec<Span>)) {
+        // Text held back goes first, to keep the order of the source.
+        if self.pending.is_some() {
+            self.flush_text();
+        }
         if let Some(t) = &mut self.table {
             if let Some(cell) = &mut t.cell {
                 let before = cell.len();
@@ -1288,6 +1348,7 @@ impl<'s> Builder<'s> {
     }
 
     fn finish(mut self) -> Document {
+        self.flush_text();
         self.html_close_where(|_| true);
         self.close_leaf();
         // The header draws the source URL as a link to the original page.
