@@ -529,25 +529,72 @@ pub const DEFAULT_CONFIG: &str = r#"# longform's settings: config.toml in the fo
 
 /// Remember `width` in the config file at `path` (`None` forgets it),
 /// changing only the `width` line: the user's comments and other settings
-/// stay as they are. The file is replaced atomically.
+/// stay as they are. The file is replaced atomically. A config that is a
+/// symlink (into a dotfiles repository, say) is written through the link,
+/// to its target, which keeps its mode; a read-only one is refused, never
+/// replaced.
 pub fn save_width(path: &Path, width: Option<u16>) -> anyhow::Result<()> {
     use anyhow::Context;
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    let target =
+        through_links(path).with_context(|| format!("cannot follow {}", path.display()))?;
+    let (text, old) = match std::fs::read_to_string(&target) {
+        Ok(t) => {
+            let meta = std::fs::metadata(&target)
+                .with_context(|| format!("cannot read {}", target.display()))?;
+            (t, Some(meta))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (String::new(), None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", target.display())),
     };
+    // The write bits are checked as well as the access: the superuser may
+    // open any file for writing, but a file made read-only is meant to stay.
+    if let Some(meta) = &old
+        && (meta.permissions().readonly()
+            || std::fs::OpenOptions::new()
+                .append(true)
+                .open(&target)
+                .is_err())
+    {
+        anyhow::bail!("{} is read-only", target.display());
+    }
     let text = with_width(&text, width);
-    let dir = path.parent().context("the config has no folder")?;
+    let dir = target.parent().context("the config has no folder")?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     io::Write::write_all(&mut tmp, text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    if let Some(meta) = &old {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    tmp.persist(&target)
         .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+        .with_context(|| format!("cannot replace {}", target.display()))?;
     Ok(())
+}
+
+/// The file that `path` names once every symlink on the way is followed,
+/// also to a target that does not exist yet.
+fn through_links(path: &Path) -> io::Result<std::path::PathBuf> {
+    let mut at = path.to_path_buf();
+    // As many links as the system itself follows.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = std::fs::read_link(&at)?;
+                // A relative link is relative to its folder; `join` keeps
+                // an absolute one as it is.
+                at = match at.parent() {
+                    Some(dir) => dir.join(next),
+                    None => next,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// `text` with its top-level `width` line set to `width`, added at the top
@@ -629,6 +676,60 @@ mod tests {
         let path = dir.path().join("config.toml");
         save_width(&path, Some(64)).unwrap();
         assert_eq!(Config::load(&path).0.width, Some(64));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_width_is_written_through_a_symlink_and_a_read_only_config_is_kept() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let set_mode = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let dotfiles = dir.path().join("dotfiles");
+        let config = dir.path().join("config");
+        std::fs::create_dir_all(&dotfiles).unwrap();
+        std::fs::create_dir_all(&config).unwrap();
+        let real = dotfiles.join("longform.toml");
+        std::fs::write(&real, "# mine\nwidth = 80\n").unwrap();
+        set_mode(&real, 0o640);
+        let link = config.join("config.toml");
+        symlink("../dotfiles/longform.toml", &link).unwrap();
+
+        save_width(&link, Some(64)).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(&real).unwrap(),
+            "# mine\nwidth = 64\n"
+        );
+        assert_eq!(mode(&real), 0o640);
+
+        // Read-only: a message, and the file and the link as they were.
+        set_mode(&real, 0o444);
+        let err = save_width(&link, Some(70)).unwrap_err();
+        assert!(format!("{err:#}").contains("is read-only"), "{err:#}");
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(&real).unwrap(),
+            "# mine\nwidth = 64\n"
+        );
+        assert_eq!(mode(&real), 0o444);
+
+        // A plain file keeps its mode too.
+        let plain = config.join("plain.toml");
+        std::fs::write(&plain, "").unwrap();
+        set_mode(&plain, 0o644);
+        save_width(&plain, None).unwrap();
+        assert_eq!(mode(&plain), 0o644);
+
+        // A link to a file not made yet: it is made where the link points.
+        let dangling = config.join("new.toml");
+        let absent = dotfiles.join("new.toml");
+        symlink(&absent, &dangling).unwrap();
+        save_width(&dangling, Some(50)).unwrap();
+        assert!(std::fs::symlink_metadata(&dangling).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(&absent).unwrap(), "width = 50\n");
     }
 
     #[test]
