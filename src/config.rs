@@ -130,6 +130,15 @@ impl Config {
     /// Read the config at `path`: what could be used, and a warning for
     /// each problem. A missing file is the defaults without a warning.
     pub fn load(path: &Path) -> (Config, Vec<Warning>) {
+        // A named pipe or a device is never opened: reading one would hold
+        // every command until something writes to it, or forever.
+        if let Err(crate::load::Unopenable::Special(what)) = crate::load::open_regular(path) {
+            let warning = Warning {
+                line: None,
+                message: format!("cannot read it (not a regular file: {what})"),
+            };
+            return (Config::default(), vec![warning]);
+        }
         match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(&text),
             Err(e) if e.kind() == io::ErrorKind::NotFound => (Config::default(), Vec::new()),

@@ -194,8 +194,15 @@ impl Cache {
     /// Load the cache; a missing or unreadable one is empty (it is only a
     /// cache).
     pub fn load(file: &Path) -> Cache {
-        std::fs::read(file)
+        use std::io::Read;
+        // Opened only when it is a regular file: a named pipe in its
+        // place would hold the scan.
+        crate::load::open_regular(file)
             .ok()
+            .and_then(|(mut f, meta)| {
+                let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+                f.read_to_end(&mut bytes).ok().map(|_| bytes)
+            })
             .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
             .filter(|c| c.version == 1)
             .unwrap_or_default()

@@ -23,8 +23,15 @@ use client::{Client, Push, Remote, Server};
 pub fn document_key(path: &Path, how: DocumentKey) -> Result<String> {
     match how {
         DocumentKey::Binary => {
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            // Checked before it is opened: a named pipe put in the
+            // article's place would wait for a writer.
+            let (file, _) = crate::load::open_regular(path).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot read {}: {}",
+                    crate::parse::sanitize_line(&path.to_string_lossy()),
+                    e.describe("an article")
+                )
+            })?;
             digest::partial_md5_of(std::io::BufReader::new(file))
                 .with_context(|| format!("cannot read {}", path.display()))
         }
@@ -162,6 +169,23 @@ pub fn worth_jumping(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_has_no_document_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let e = document_key(&pipe, DocumentKey::Binary).unwrap_err();
+        assert!(
+            format!("{e:#}").ends_with("pipe.md: not a regular file (a named pipe)"),
+            "{e:#}"
+        );
+    }
 
     const TEXT: &str = "# Title\n\nOne two three four five six seven eight nine ten.\n\n\
                         ## Second\n\nEleven twelve thirteen fourteen fifteen sixteen seventeen.\n";

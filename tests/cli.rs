@@ -1124,8 +1124,19 @@ fn config_default_prints_every_setting_commented() {
 /// a guard against the hang these tests are about, not a measure of speed.
 fn run_guarded(args: &[&str], stdin: Stdio) -> Run {
     let (mut cmd, _config) = command(args);
+    let output = guarded(cmd.stdin(stdin), args);
+    let run = Run {
+        status: output.status,
+        stdout: output.stdout,
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_no_panic(&run, args);
+    run
+}
+
+/// The output of `cmd`, killed if it has not ended after a minute.
+fn guarded(cmd: &mut Command, args: &[&str]) -> std::process::Output {
     let mut child = cmd
-        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1139,14 +1150,7 @@ fn run_guarded(args: &[&str], stdin: Stdio) -> Run {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let output = child.wait_with_output().expect("output");
-    let run = Run {
-        status: output.status,
-        stdout: output.stdout,
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert_no_panic(&run, args);
-    run
+    child.wait_with_output().expect("output")
 }
 
 #[cfg(unix)]
@@ -1365,5 +1369,34 @@ fn an_unreadable_folder_is_refused_by_list() {
         // the message itself is checked by a unit test of the binary.
         assert_eq!(r.code(), Some(0), "{}", r.stderr);
         assert!(r.out().contains("a.md"), "{}", r.out());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_as_the_config_or_the_library_cache_never_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.md");
+    std::fs::write(&article, "# A\n\nText.\n").unwrap();
+    let (mut cmd, config) = command(&["config"]);
+    mkfifo(&config.path().join("config.toml"));
+    mkfifo(&config.path().join("library-cache.json"));
+    let out = guarded(cmd.stdin(Stdio::null()), &["config"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot read it (not a regular file: a named pipe)"),
+        "{stderr}"
+    );
+    // The other commands go on with the defaults.
+    for args in [
+        vec!["cat", path_str(&article)],
+        vec!["list", path_str(dir.path())],
+    ] {
+        let (mut cmd, _unused) = command(&args);
+        cmd.env("LONGFORM_CONFIG_DIR", config.path());
+        let out = guarded(cmd.stdin(Stdio::null()), &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains('A'));
     }
 }
