@@ -265,3 +265,23 @@ fn an_article_without_headings_is_not_an_error() {
     let screen = press(&mut app, &[Action::ToggleOutline], 80, 20);
     assert!(screen.iter().any(|r| r.contains("No sections")));
 }
+
+#[test]
+fn brackets_always_move_and_say_when_there_is_no_more() {
+    // A first line that is blank: the heading below it is on the top line
+    // already, and the first ] goes past it.
+    let mut app =
+        app_from("\n# Title\n\nWords.\n\n## One\n\nMore words.\n\n## Two\n\nLast words.\n");
+    draw_at(&mut app, 60, 5);
+    let screen = press(&mut app, &[Action::NextHeading], 60, 5);
+    assert_eq!(screen[0].trim(), "One");
+    let screen = press(&mut app, &[Action::NextHeading], 60, 5);
+    assert_eq!(screen[0].trim(), "Two");
+    let top = app.top();
+    let screen = press(&mut app, &[Action::NextHeading], 60, 5);
+    assert_eq!(app.top(), top, "no move at the last heading");
+    assert!(screen[4].contains("No more sections"), "{}", screen[4]);
+    // [ from a heading on the top line goes to the one before it.
+    let screen = press(&mut app, &[Action::PrevHeading], 60, 5);
+    assert_eq!(screen[0].trim(), "One");
+}
