@@ -185,6 +185,9 @@ impl ReplyFilter {
     /// never the start of an answer.
     pub fn take(&mut self, event: Event, more: bool, now: Instant) -> Vec<Event> {
         let mut out: Vec<Event> = Vec::new();
+        // A sequence that stalled is given up here too, not only when the
+        // loop wakes with no event.
+        out.extend(self.expire(now));
         let bytes = match &event {
             Event::Key(key) => key_bytes(key),
             // Mouse, resize, focus and paste events are never part of an
@@ -443,6 +446,10 @@ mod tests {
         assert_eq!(f.expire(later + GAP), None);
         let after = later + GAP * 2;
         assert_eq!(f.take(keys("g")[0].clone(), false, after), keys("g"));
+        // Also when the next key comes before the loop had a moment to
+        // give the sequence up.
+        assert!(filter(&mut f, &keys("\x1b]11;rgb:ff"), after).is_empty());
+        assert_eq!(f.take(keys("j")[0].clone(), false, after + GAP), keys("j"));
         // A held Esc whose answer stalled is a key after all.
         let esc = Event::Key(KeyEvent::from(KeyCode::Esc));
         assert!(f.take(esc.clone(), true, after).is_empty());
