@@ -70,7 +70,30 @@ pub enum Role {
     Rule,
     Title,
     Byline,
-    Alert,
+    /// The label and bar of a GitHub alert (`> [!NOTE]`), by its kind.
+    Alert(AlertKind),
+}
+
+/// The kinds of GitHub alert, each with its label and colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AlertKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl AlertKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            AlertKind::Note => "Note",
+            AlertKind::Tip => "Tip",
+            AlertKind::Important => "Important",
+            AlertKind::Warning => "Warning",
+            AlertKind::Caution => "Caution",
+        }
+    }
 }
 
 /// What a piece of highlighted code is, whatever its language: the few
@@ -325,6 +348,8 @@ pub struct Container {
     /// The first block inside this container: the one whose first line
     /// carries the list marker.
     pub first_block: usize,
+    /// A quote that is a GitHub alert: its first block is the label.
+    pub alert: Option<AlertKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

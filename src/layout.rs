@@ -21,7 +21,8 @@ use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
-    Align, Block, BlockKind, Cell, ContainerKind, Document, Flags, RawLine, Role, Span, Style,
+    AlertKind, Align, Block, BlockKind, Cell, ContainerKind, Document, Flags, RawLine, Role, Span,
+    Style,
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
@@ -372,17 +373,22 @@ pub fn layout_block(
     let block = &doc.blocks[index];
     let prefix = Prefix::new(doc, index, width);
     let inner = width.saturating_sub(prefix.width).max(1);
-    let in_quote = prefix.in_quote;
+    // The text's own role: an alert's label, a quote's text, or text.
+    let role = match prefix.label {
+        Some(kind) => Role::Alert(kind),
+        None if prefix.in_quote => Role::Quote,
+        None => Role::Text,
+    };
     let mut drafts = if block.centered {
         let options = LayoutOptions {
             justify: false,
             ..options
         };
-        let mut drafts = content(block, &doc.text, inner, in_quote, options);
+        let mut drafts = content(block, &doc.text, inner, role, options);
         center(&mut drafts, inner);
         drafts
     } else {
-        content(block, &doc.text, inner, in_quote, options)
+        content(block, &doc.text, inner, role, options)
     };
     if drafts.is_empty() {
         drafts.push(Draft {
@@ -452,6 +458,8 @@ struct Prefix {
     spacer: Vec<Seg>,
     width: usize,
     in_quote: bool,
+    /// The block is the label of the alert it is in.
+    label: Option<AlertKind>,
 }
 
 impl Prefix {
@@ -501,12 +509,14 @@ impl Prefix {
         for c in &chain[skip..] {
             match &c.kind {
                 ContainerKind::Quote => {
-                    first.push(seg("│ ", Role::QuoteBar));
-                    rest.push(seg("│ ", Role::QuoteBar));
+                    // An alert's bar takes its colour.
+                    let bar = c.alert.map_or(Role::QuoteBar, Role::Alert);
+                    first.push(seg("│ ", bar));
+                    rest.push(seg("│ ", bar));
                     if c.first_block == index {
                         spacer.push(seg("  ", Role::Text));
                     } else {
-                        spacer.push(seg("│ ", Role::QuoteBar));
+                        spacer.push(seg("│ ", bar));
                     }
                 }
                 ContainerKind::Item { marker, role } => {
@@ -537,6 +547,10 @@ impl Prefix {
             spacer,
             width: total,
             in_quote,
+            label: chain
+                .last()
+                .filter(|c| c.first_block == index)
+                .and_then(|c| c.alert),
         }
     }
 }
@@ -546,7 +560,7 @@ fn content(
     block: &Block,
     src: &str,
     width: usize,
-    in_quote: bool,
+    role: Role,
     options: LayoutOptions,
 ) -> Vec<Draft> {
     match &block.kind {
@@ -569,7 +583,6 @@ fn content(
             lines
         }
         BlockKind::Paragraph { spans } => {
-            let role = if in_quote { Role::Quote } else { Role::Text };
             wrap_with(spans, src, width, Style::role(role), options.justify)
         }
         BlockKind::Code { lang, lines } => {
@@ -810,6 +823,17 @@ fn atoms<'a>(
         let newline = byte == b'\n';
         let tab = byte == b'\t';
         let space = byte == b' ' || tab;
+        // Runs of spaces in prose read as one, as HTML and CommonMark
+        // renderers show them, and none opens a line after a break or at
+        // the start; code keeps its own.
+        if space
+            && !span.flags.contains(Flags::CODE)
+            && out
+                .last()
+                .is_none_or(|a| (a.space || a.newline) && !a.flags.contains(Flags::CODE))
+        {
+            continue;
+        }
         let mut width = if newline {
             0
         } else if space || (0x20..0x7f).contains(&byte) {
@@ -1616,6 +1640,19 @@ mod tests {
         let texts: Vec<String> = lines.iter().map(Line::text).collect();
         assert_eq!(texts, ["see", "abcde", "fghij", "kl", "end"]);
         assert_eq!((lines[2].start, lines[2].end), (9, 14));
+    }
+
+    #[test]
+    fn runs_of_spaces_in_prose_read_as_one() {
+        assert_eq!(
+            render("End.  Next   word,\tand\t\ttabs.", 40),
+            "End. Next word, and tabs.\n"
+        );
+        // Code keeps every space, inline and in blocks.
+        assert_eq!(render("Call `a  b` now.", 40), "Call a  b now.\n");
+        assert_eq!(render("```\na    b\n```", 40), "  a    b\n");
+        // A hard break's next line opens with no space.
+        assert_eq!(render("one\\\n&#32; two", 40), "one\ntwo\n");
     }
 
     #[test]

@@ -23,8 +23,8 @@ use pulldown_cmark::{
 use std::sync::Arc;
 
 use crate::document::{
-    Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading, Link,
-    LinkId, LinkTarget, Meta, Role, Span, block_spans, count_words,
+    AlertKind, Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading,
+    Link, LinkId, LinkTarget, Meta, Role, Span, block_spans, count_words,
 };
 
 /// Parse a Markdown article.
@@ -668,16 +668,17 @@ impl<'s> Builder<'s> {
             }
             Tag::BlockQuote(kind) => {
                 self.close_leaf();
-                self.open_container(ContainerKind::Quote);
+                let id = self.open_container(ContainerKind::Quote);
                 if let Some(kind) = kind {
-                    let label = match kind {
-                        BlockQuoteKind::Note => "Note",
-                        BlockQuoteKind::Tip => "Tip",
-                        BlockQuoteKind::Important => "Important",
-                        BlockQuoteKind::Warning => "Warning",
-                        BlockQuoteKind::Caution => "Caution",
+                    let kind = match kind {
+                        BlockQuoteKind::Note => AlertKind::Note,
+                        BlockQuoteKind::Tip => AlertKind::Tip,
+                        BlockQuoteKind::Important => AlertKind::Important,
+                        BlockQuoteKind::Warning => AlertKind::Warning,
+                        BlockQuoteKind::Caution => AlertKind::Caution,
                     };
-                    let spans = vec![Span::owned(label, range.start, Flags::STRONG)];
+                    self.doc.containers[id].alert = Some(kind);
+                    let spans = vec![Span::owned(kind.label(), range.start, Flags::STRONG)];
                     self.push_block(
                         BlockKind::Paragraph { spans },
                         range.start..range.start,
@@ -1271,6 +1272,7 @@ impl<'s> Builder<'s> {
             parent,
             depth,
             first_block: usize::MAX,
+            alert: None,
         });
         self.open.push(id);
         id
@@ -1836,6 +1838,10 @@ mod tests {
         let doc = parse("> [!NOTE]\n> Mind the gap.\n");
         assert_eq!(paragraph_text(&doc, 0), "Note");
         assert_eq!(paragraph_text(&doc, 1), "Mind the gap.");
+        assert_eq!(doc.containers[0].alert, Some(AlertKind::Note));
+        let doc = parse("> [!CAUTION]\n> Hot.\n\n> Plain.\n");
+        let kinds: Vec<_> = doc.containers.iter().map(|c| c.alert).collect();
+        assert_eq!(kinds, [Some(AlertKind::Caution), None]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::config::{Entry, ThemeName, Warning};
-use crate::document::{Flags, Role, Style as DocStyle, Token};
+use crate::document::{AlertKind, Flags, Role, Style as DocStyle, Token};
 
 /// The palettes a theme starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +44,11 @@ enum Slot {
     Link,
     Image,
     Marker,
+    AlertNote,
+    AlertTip,
+    AlertImportant,
+    AlertWarning,
+    AlertCaution,
     Border,
     Dim,
     Byline,
@@ -63,7 +68,7 @@ enum Slot {
 /// Each style `[colors]` can change: its name there, its colour in the
 /// dark palette (a 256-colour index; `None` is the terminal's own), and
 /// what it colours.
-const SLOTS: [(Slot, &str, Option<u8>, &str); 26] = [
+const SLOTS: [(Slot, &str, Option<u8>, &str); 31] = [
     (Slot::Text, "text", None, "body text"),
     (
         Slot::Heading1,
@@ -84,7 +89,27 @@ const SLOTS: [(Slot, &str, Option<u8>, &str); 26] = [
         Slot::Marker,
         "marker",
         Some(110),
-        "list markers, footnotes, alerts",
+        "list markers and footnotes",
+    ),
+    (Slot::AlertNote, "alert_note", Some(75), "> [!NOTE] alerts"),
+    (Slot::AlertTip, "alert_tip", Some(114), "> [!TIP] alerts"),
+    (
+        Slot::AlertImportant,
+        "alert_important",
+        Some(141),
+        "> [!IMPORTANT] alerts",
+    ),
+    (
+        Slot::AlertWarning,
+        "alert_warning",
+        Some(179),
+        "> [!WARNING] alerts",
+    ),
+    (
+        Slot::AlertCaution,
+        "alert_caution",
+        Some(167),
+        "> [!CAUTION] alerts",
     ),
     (
         Slot::Border,
@@ -255,6 +280,10 @@ impl Theme {
             75 => 26,
             176 => 90,
             203 => 160,
+            114 => 28,
+            141 => 91,
+            179 => 136,
+            167 => 124,
             252 => 235,
             236 => 254,
             other => other,
@@ -304,7 +333,14 @@ impl Theme {
             Role::QuoteBar | Role::TableBorder | Role::Rule | Role::Continuation => {
                 self.color(Slot::Border).add_modifier(self.dim())
             }
-            Role::ListMarker | Role::FootnoteLabel | Role::Alert => self.color(Slot::Marker),
+            Role::ListMarker | Role::FootnoteLabel => self.color(Slot::Marker),
+            Role::Alert(kind) => self.color(match kind {
+                AlertKind::Note => Slot::AlertNote,
+                AlertKind::Tip => Slot::AlertTip,
+                AlertKind::Important => Slot::AlertImportant,
+                AlertKind::Warning => Slot::AlertWarning,
+                AlertKind::Caution => Slot::AlertCaution,
+            }),
             Role::CodeBlock => self.color(Slot::Code),
             Role::Syntax(token) => self.syntax(token),
             Role::CodeLang => self.color(Slot::Dim).add_modifier(Modifier::ITALIC),
