@@ -20,7 +20,7 @@ use crate::paths;
 use crate::reader::DEFAULT_WPM;
 use crate::tui::Exit;
 
-mod nesting;
+pub(crate) mod nesting;
 
 /// Limits of an import; tests use small ones.
 #[derive(Clone, Copy, Debug)]

@@ -17,6 +17,7 @@ pub mod coverage;
 pub mod crash;
 pub mod document;
 pub mod encoding;
+pub mod epub;
 pub mod highlight;
 pub mod import;
 pub mod layout;

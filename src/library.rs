@@ -20,7 +20,7 @@ use crate::reader::DEFAULT_WPM;
 use crate::store::ReadingState;
 
 /// File endings that are articles.
-const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "epub"];
 /// Folders never entered: build output and dependencies.
 const SKIPPED: &[&str] = &["target", "node_modules"];
 
@@ -131,6 +131,12 @@ pub fn summarise(path: &Path) -> Summary {
     if let Err(e) = crate::load::check_size(path, &file_name) {
         return failed(format!("{e:#}"));
     }
+    if crate::load::epub::is_epub(path) {
+        return match crate::load::epub::load(file, &meta, file_name, path) {
+            Ok(source) => summary_of(path, stem, &source.text),
+            Err(e) => failed(format!("{e:#}")),
+        };
+    }
     let bytes = match crate::load::read_text(file, crate::load::MAX_ARTICLE, meta.len(), None) {
         Ok(b) => b,
         Err(e) => {
@@ -144,7 +150,12 @@ pub fn summarise(path: &Path) -> Summary {
         Ok(s) => s,
         Err(e) => return failed(format!("{e:#}")),
     };
-    let doc = parse_article(Some(path), &source.text);
+    summary_of(path, stem, &source.text)
+}
+
+/// The summary of an article's text.
+fn summary_of(path: &Path, stem: String, text: &str) -> Summary {
+    let doc = parse_article(Some(path), text);
     Summary {
         path: path.to_path_buf(),
         title: doc.title().map_or(stem, crate::parse::sanitize),

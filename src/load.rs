@@ -14,6 +14,8 @@ use anyhow::{Result, bail};
 
 use crate::encoding::{self, SNIFF};
 
+pub mod epub;
+
 /// The longest article read: 1 GiB. An article is parsed into several
 /// times its size, and positions are kept in 32 bits where there are
 /// hundreds of thousands of them (the map from search text to source).
@@ -216,6 +218,9 @@ pub fn load(arg: &Path) -> Result<Source> {
     })?;
     if meta.len() > MAX_ARTICLE {
         return Err(too_long(&name, meta.len()));
+    }
+    if epub::is_epub(arg) {
+        return epub::load(file, &meta, name, arg);
     }
     let before = meta.modified().ok().map(|m| (meta.len(), m));
     let bytes = read_text(file, MAX_ARTICLE, meta.len(), None)

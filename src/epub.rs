@@ -1,0 +1,910 @@
+//! EPUB books as articles: the bytes of an `.epub` archive in, one Markdown
+//! article out. The container names the package (OPF), whose metadata
+//! becomes front matter and whose spine, in reading order, becomes the
+//! body: each XHTML document converted by the same HTML → Markdown path as
+//! import (htmd, without the readability step), and each one starting a
+//! section titled and nested as the book's navigation (EPUB 3 `nav` or EPUB
+//! 2 NCX) says. Nothing here touches the disk or the terminal, and the
+//! output is byte-identical for the same archive, so saved places stay
+//! valid. Every read from the archive is bounded: a zip bomb, a path out of
+//! the archive, DRM or a broken document gives a one-line error or a
+//! skipped part, never a panic.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{Cursor, Read};
+
+use anyhow::{Result, anyhow, bail};
+use quick_xml::events::Event;
+
+/// The most bytes all entries read may add up to, uncompressed.
+pub const MAX_TOTAL: u64 = 1 << 30;
+/// An entry larger than this must not be more than `MAX_RATIO` times its
+/// compressed size: text compresses about 3 to 10 times, a bomb thousands.
+const RATIO_FLOOR: u64 = 1 << 20;
+const MAX_RATIO: u64 = 200;
+
+/// The version of the conversion: a change to the output bumps it, so
+/// cached text made by an older version is made again.
+pub const CONVERSION_VERSION: u32 = 1;
+
+/// A converted book.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Book {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub language: Option<String>,
+    pub date: Option<String>,
+    /// Front matter and body.
+    pub markdown: String,
+    /// Parts that could not be read and were skipped, one line each.
+    pub skipped: Vec<String>,
+}
+
+/// One entry of the book's table of contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavEntry {
+    /// 1 for the top level.
+    pub depth: usize,
+    pub title: String,
+    /// The archive path of the document, resolved.
+    pub path: String,
+    pub fragment: Option<String>,
+}
+
+/// The archive, read within the limits.
+struct Archive {
+    zip: zip::ZipArchive<Cursor<Vec<u8>>>,
+    /// Bytes read so far, uncompressed.
+    read: u64,
+}
+
+impl Archive {
+    /// The bytes of the entry at `name`, or `None` when there is none.
+    fn read(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
+        let mut entry = match self.zip.by_name(name) {
+            Ok(e) => e,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => bail!("{name}: cannot read it from the archive ({e})"),
+        };
+        let size = entry.size();
+        let packed = entry.compressed_size();
+        if size > RATIO_FLOOR && size / packed.max(1) > MAX_RATIO {
+            bail!(
+                "{name}: compressed {} times; this looks like a zip bomb",
+                size / packed.max(1)
+            );
+        }
+        let left = MAX_TOTAL.saturating_sub(self.read);
+        if size > left {
+            bail!("the archive holds more than 1 GiB of data; this looks like a zip bomb");
+        }
+        // The declared size may lie: never read more than it, plus one byte
+        // to notice.
+        let mut bytes = Vec::with_capacity(usize::try_from(size.min(1 << 26)).unwrap_or(0));
+        (&mut entry)
+            .take(size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| anyhow!("{name}: cannot read it from the archive ({e})"))?;
+        let got = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if got > size {
+            bail!("{name}: holds more than its declared size; this looks like a zip bomb");
+        }
+        self.read += got;
+        Ok(Some(bytes))
+    }
+}
+
+/// Convert the EPUB archive in `bytes` to one Markdown article.
+pub fn convert(bytes: Vec<u8>) -> Result<Book> {
+    let zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| anyhow!("not an EPUB (not a zip archive)"))?;
+    let mut archive = Archive { zip, read: 0 };
+    let Some(container) = archive.read("META-INF/container.xml")? else {
+        if archive.zip.index_for_name("mimetype").is_none() {
+            bail!("not an EPUB (no mimetype and no META-INF/container.xml)");
+        }
+        bail!("not an EPUB (no META-INF/container.xml)");
+    };
+    if let Some(encryption) = archive.read("META-INF/encryption.xml")?
+        && is_drm(&text_of(&encryption))
+    {
+        bail!("this EPUB is encrypted (DRM)");
+    }
+    let opf_path = rootfile(&text_of(&container))
+        .ok_or_else(|| anyhow!("not an EPUB (META-INF/container.xml names no package)"))?;
+    let opf_path = resolve("", &opf_path)
+        .ok_or_else(|| anyhow!("not an EPUB (the package path leaves the archive)"))?;
+    let opf = archive
+        .read(&opf_path)?
+        .ok_or_else(|| anyhow!("not an EPUB (the package {} is missing)", shown(&opf_path)))?;
+    let package = Package::parse(&text_of(&opf), &opf_path);
+    if package.spine.is_empty() {
+        bail!("this EPUB has no readable documents (its spine is empty)");
+    }
+    let mut skipped = Vec::new();
+    let nav = match package.nav_source() {
+        Some((path, is_ncx)) => match archive.read(&path) {
+            Ok(Some(b)) if is_ncx => parse_ncx(&text_of(&b), &path),
+            Ok(Some(b)) => parse_nav(&text_of(&b), &path),
+            Ok(None) => {
+                skipped.push(format!(
+                    "{}: the table of contents is missing",
+                    shown(&path)
+                ));
+                Vec::new()
+            }
+            Err(e) => {
+                skipped.push(format!("{e:#}"));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let mut chapters = Vec::new();
+    for path in &package.spine {
+        match archive.read(path) {
+            Ok(Some(b)) => chapters.push((path.clone(), b)),
+            Ok(None) => skipped.push(format!(
+                "{}: missing from the archive; skipped",
+                shown(path)
+            )),
+            Err(e) => skipped.push(format!("{e:#}; skipped")),
+        }
+    }
+    let body = convert_on_big_stack(chapters, nav)?;
+    let mut md = String::from("---\n");
+    field(&mut md, "title", package.title.as_deref());
+    if !package.authors.is_empty() {
+        field(&mut md, "author", Some(&package.authors.join(", ")));
+    }
+    field(&mut md, "date", package.date.as_deref());
+    field(&mut md, "language", package.language.as_deref());
+    md.push_str("---\n\n");
+    md.push_str(&body);
+    Ok(Book {
+        title: package.title,
+        authors: package.authors,
+        language: package.language,
+        date: package.date,
+        markdown: md,
+        skipped,
+    })
+}
+
+/// Stack for the conversion: the HTML parser and htmd recurse into nested
+/// elements.
+const STACK: usize = 64 * 1024 * 1024;
+
+fn convert_on_big_stack(chapters: Vec<(String, Vec<u8>)>, nav: Vec<NavEntry>) -> Result<String> {
+    std::thread::Builder::new()
+        .name("epub".into())
+        .stack_size(STACK)
+        .spawn(move || body(&chapters, &nav))
+        .map_err(|e| anyhow!("cannot start the conversion: {e}"))?
+        .join()
+        .map_err(|_| anyhow!("the conversion failed"))
+}
+
+/// A path as shown in a message.
+fn shown(path: &str) -> String {
+    crate::parse::sanitize_line(path)
+}
+
+/// Text of an XML file: its declared encoding, else UTF-8 repaired.
+fn text_of(bytes: &[u8]) -> String {
+    let declared = xml_encoding(bytes);
+    crate::encoding::decode_html(bytes.to_vec(), declared.as_deref()).text
+}
+
+/// The `encoding="…"` of an XML declaration at the start of `bytes`.
+fn xml_encoding(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(200)];
+    let head = String::from_utf8_lossy(head);
+    let head = head.trim_start_matches('\u{feff}');
+    if !head.starts_with("<?xml") {
+        return None;
+    }
+    let decl = &head[..head.find("?>")?];
+    let at = decl.find("encoding")? + "encoding".len();
+    let rest = decl[at..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &rest[1..];
+    Some(value[..value.find(quote)?].to_string())
+}
+
+/// Whether `encryption.xml` encrypts more than fonts: font obfuscation
+/// (IDPF, Adobe) is not DRM, anything else is.
+fn is_drm(xml: &str) -> bool {
+    const FONT_ALGORITHMS: &[&str] = &[
+        "http://www.idpf.org/2008/embedding",
+        "http://ns.adobe.com/pdf/enc#RC",
+    ];
+    const FONT_ENDINGS: &[&str] = &[".ttf", ".otf", ".woff", ".woff2"];
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut algorithm: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                "EncryptedData" => algorithm = None,
+                "EncryptionMethod" => algorithm = attr(&e, "Algorithm"),
+                "CipherReference" => {
+                    let uri = attr(&e, "URI").unwrap_or_default().to_ascii_lowercase();
+                    let font_method = algorithm
+                        .as_deref()
+                        .is_some_and(|a| FONT_ALGORITHMS.contains(&a));
+                    let font_file = FONT_ENDINGS.iter().any(|end| uri.ends_with(end));
+                    if !font_method && !font_file {
+                        return true;
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) => return false,
+            // A broken file that exists is taken as DRM: its content
+            // cannot be trusted to be readable.
+            Err(_) => return true,
+            _ => {}
+        }
+    }
+}
+
+/// The value of the attribute whose local name is `name`.
+fn attr(e: &quick_xml::events::BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// The package path that `container.xml` names.
+fn rootfile(xml: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "rootfile" => {
+                if let Some(p) = attr(&e, "full-path").filter(|p| !p.is_empty()) {
+                    return Some(p);
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            _ => {}
+        }
+    }
+}
+
+/// `href` relative to the folder of `base` (an archive path), as an archive
+/// path: percent-escapes decoded, `.` and `..` applied. `None` for a path
+/// that leaves the archive or an absolute URL.
+pub fn resolve(base: &str, href: &str) -> Option<String> {
+    let href = href.split(['#', '?']).next().unwrap_or("");
+    if href.is_empty() || href.contains(':') {
+        return None;
+    }
+    let href = percent_decode(href);
+    let mut parts: Vec<&str> = if href.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').collect()
+    };
+    // The base's own file name.
+    if !href.starts_with('/') {
+        parts.pop();
+    }
+    for part in href.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(h) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(h, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What the OPF says.
+#[derive(Debug, Default)]
+struct Package {
+    title: Option<String>,
+    authors: Vec<String>,
+    language: Option<String>,
+    date: Option<String>,
+    /// Archive paths of the spine's documents, in reading order.
+    spine: Vec<String>,
+    /// The EPUB 3 navigation document.
+    nav: Option<String>,
+    /// The EPUB 2 NCX.
+    ncx: Option<String>,
+}
+
+impl Package {
+    fn parse(xml: &str, opf_path: &str) -> Package {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut package = Package::default();
+        // id → (path, media type)
+        let mut manifest: HashMap<String, (String, String)> = HashMap::new();
+        let mut idrefs = Vec::new();
+        let mut toc_id = None;
+        let mut field: Option<&'static str> = None;
+        let mut text = String::new();
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) => {
+                    field = match e.local_name().as_ref() {
+                        "title" => Some("title"),
+                        "creator" => Some("creator"),
+                        "language" => Some("language"),
+                        "date" => Some("date"),
+                        _ => None,
+                    };
+                    text.clear();
+                    package.item(&e, opf_path, &mut manifest, &mut idrefs, &mut toc_id);
+                }
+                Ok(Event::Empty(e)) => {
+                    package.item(&e, opf_path, &mut manifest, &mut idrefs, &mut toc_id);
+                }
+                Ok(Event::Text(t)) if field.is_some() => text.push_str(&t.xml10_content()),
+                Ok(Event::GeneralRef(r)) if field.is_some() => push_ref(&mut text, &r),
+                Ok(Event::CData(c)) if field.is_some() => {
+                    text.push_str(&c);
+                }
+                Ok(Event::End(_)) => {
+                    let value = one_line(&text);
+                    match field.take() {
+                        Some("title") if package.title.is_none() && !value.is_empty() => {
+                            package.title = Some(value);
+                        }
+                        Some("creator") if !value.is_empty() => package.authors.push(value),
+                        Some("language") if package.language.is_none() && !value.is_empty() => {
+                            package.language = Some(value);
+                        }
+                        Some("date") if package.date.is_none() && !value.is_empty() => {
+                            package.date = Some(value);
+                        }
+                        _ => {}
+                    }
+                    text.clear();
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+        package.spine = idrefs
+            .iter()
+            .filter_map(|id| manifest.get(id))
+            .map(|(path, _)| path.clone())
+            .collect();
+        if let Some(id) = toc_id
+            && let Some((path, _)) = manifest.get(&id)
+        {
+            package.ncx = Some(path.clone());
+        }
+        if package.ncx.is_none() {
+            // Sorted, so the choice does not depend on the map's order.
+            let mut ncx: Vec<&String> = manifest
+                .values()
+                .filter(|(_, t)| t == "application/x-dtbncx+xml")
+                .map(|(p, _)| p)
+                .collect();
+            ncx.sort();
+            package.ncx = ncx.first().map(|p| (*p).clone());
+        }
+        package
+    }
+
+    /// Read a manifest `item`, a spine `itemref` or the `spine` itself.
+    fn item(
+        &mut self,
+        e: &quick_xml::events::BytesStart<'_>,
+        opf_path: &str,
+        manifest: &mut HashMap<String, (String, String)>,
+        idrefs: &mut Vec<String>,
+        toc_id: &mut Option<String>,
+    ) {
+        match e.local_name().as_ref() {
+            "item" => {
+                let (Some(id), Some(href)) = (attr(e, "id"), attr(e, "href")) else {
+                    return;
+                };
+                let Some(path) = resolve(opf_path, &href) else {
+                    return;
+                };
+                let kind = attr(e, "media-type").unwrap_or_default();
+                if attr(e, "properties").is_some_and(|p| p.split_whitespace().any(|p| p == "nav"))
+                    && self.nav.is_none()
+                {
+                    self.nav = Some(path.clone());
+                }
+                manifest.entry(id).or_insert((path, kind));
+            }
+            "itemref" => {
+                if let Some(id) = attr(e, "idref") {
+                    idrefs.push(id);
+                }
+            }
+            "spine" => *toc_id = attr(e, "toc"),
+            _ => {}
+        }
+    }
+
+    /// The navigation to read: the EPUB 3 nav first, else the NCX, with
+    /// whether it is the NCX.
+    fn nav_source(&self) -> Option<(String, bool)> {
+        self.nav
+            .clone()
+            .map(|p| (p, false))
+            .or_else(|| self.ncx.clone().map(|p| (p, true)))
+    }
+}
+
+/// Append the text an entity or character reference stands for.
+fn push_ref(out: &mut String, r: &quick_xml::events::BytesRef<'_>) {
+    if let Ok(Some(c)) = r.resolve_char_ref() {
+        out.push(c);
+        return;
+    }
+    match &**r {
+        "amp" => out.push('&'),
+        "lt" => out.push('<'),
+        "gt" => out.push('>'),
+        "quot" => out.push('"'),
+        "apos" => out.push('\''),
+        "nbsp" => out.push('\u{a0}'),
+        _ => {}
+    }
+}
+
+/// The entries of an EPUB 3 navigation document's `toc` nav, nested by
+/// their lists.
+pub fn parse_nav(xml: &str, nav_path: &str) -> Vec<NavEntry> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = false;
+    let mut entries = Vec::new();
+    // Inside the toc nav: the nesting of `ol` elements.
+    let mut in_toc = false;
+    let mut nav_depth = 0usize;
+    let mut ol_depth = 0usize;
+    let mut link: Option<(String, String)> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                "nav" => {
+                    nav_depth += 1;
+                    if !in_toc && entries.is_empty() {
+                        let kind = attr(&e, "type").unwrap_or_default();
+                        // The first nav is the toc when none says so.
+                        in_toc = kind.split_whitespace().any(|k| k == "toc") || kind.is_empty();
+                    }
+                }
+                "ol" if in_toc => ol_depth += 1,
+                "a" | "span" if in_toc && link.is_none() => {
+                    link = Some((attr(&e, "href").unwrap_or_default(), String::new()));
+                }
+                _ => {}
+            },
+            Ok(Event::Text(t)) => {
+                if let Some((_, text)) = link.as_mut() {
+                    text.push_str(&t.xml10_content());
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                if let Some((_, text)) = link.as_mut() {
+                    push_ref(text, &r);
+                }
+            }
+            Ok(Event::End(e)) => match e.local_name().as_ref() {
+                "nav" => {
+                    nav_depth = nav_depth.saturating_sub(1);
+                    if nav_depth == 0 && in_toc {
+                        in_toc = false;
+                        if !entries.is_empty() {
+                            break;
+                        }
+                    }
+                }
+                "ol" if in_toc => ol_depth = ol_depth.saturating_sub(1),
+                "a" | "span" if in_toc => {
+                    if let Some((href, text)) = link.take() {
+                        add_entry(&mut entries, ol_depth, &text, nav_path, &href);
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    entries
+}
+
+/// The entries of an EPUB 2 NCX's `navMap`, nested by their `navPoint`s.
+pub fn parse_ncx(xml: &str, ncx_path: &str) -> Vec<NavEntry> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = false;
+    let mut entries = Vec::new();
+    // One (label, src) per open navPoint, written when its content is seen.
+    let mut open: Vec<(String, Option<String>, bool)> = Vec::new();
+    let mut in_text = false;
+    let mut in_map = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                "navMap" => in_map = true,
+                "navPoint" if in_map => open.push((String::new(), None, false)),
+                "text" => in_text = true,
+                "content" => ncx_content(&e, &mut open, &mut entries, ncx_path),
+                _ => {}
+            },
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == "content" => {
+                ncx_content(&e, &mut open, &mut entries, ncx_path);
+            }
+            Ok(Event::Text(t)) if in_text => {
+                if let Some((label, _, _)) = open.last_mut() {
+                    label.push_str(&t.xml10_content());
+                }
+            }
+            Ok(Event::GeneralRef(r)) if in_text => {
+                if let Some((label, _, _)) = open.last_mut() {
+                    push_ref(label, &r);
+                }
+            }
+            Ok(Event::End(e)) => match e.local_name().as_ref() {
+                "navMap" => break,
+                "navPoint" => {
+                    open.pop();
+                }
+                "text" => in_text = false,
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    entries
+}
+
+/// A navPoint's `content`: its entry, at the depth of the open navPoints.
+fn ncx_content(
+    e: &quick_xml::events::BytesStart<'_>,
+    open: &mut [(String, Option<String>, bool)],
+    entries: &mut Vec<NavEntry>,
+    ncx_path: &str,
+) {
+    let depth = open.len();
+    if let Some((label, src, done)) = open.last_mut()
+        && !*done
+    {
+        *src = attr(e, "src");
+        *done = true;
+        add_entry(
+            entries,
+            depth,
+            label,
+            ncx_path,
+            src.as_deref().unwrap_or(""),
+        );
+    }
+}
+
+fn add_entry(entries: &mut Vec<NavEntry>, depth: usize, title: &str, base: &str, href: &str) {
+    let title = one_line(title);
+    let Some(path) = resolve(base, href) else {
+        return;
+    };
+    if title.is_empty() {
+        return;
+    }
+    let fragment = href
+        .split_once('#')
+        .map(|(_, f)| f.to_string())
+        .filter(|f| !f.is_empty());
+    entries.push(NavEntry {
+        depth: depth.max(1),
+        title,
+        path,
+        fragment,
+    });
+}
+
+/// Whitespace collapsed to single spaces, control characters dropped.
+fn one_line(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Append `key: "value"` when the value is present and not blank.
+fn field(out: &mut String, key: &str, value: Option<&str>) {
+    let Some(value) = value.map(one_line).filter(|v| !v.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(out, "{key}: {}", crate::import::yaml_quote(&value));
+}
+
+/// The Markdown body of the spine's documents, each starting a section.
+fn body(chapters: &[(String, Vec<u8>)], nav: &[NavEntry]) -> String {
+    let mut by_path: HashMap<&str, Vec<&NavEntry>> = HashMap::new();
+    for entry in nav {
+        by_path.entry(entry.path.as_str()).or_default().push(entry);
+    }
+    let converter = converter();
+    let mut out = String::new();
+    // The depth of the last section, for a document the navigation omits.
+    let mut depth = 1usize;
+    for (path, bytes) in chapters {
+        let html = text_of(bytes);
+        let html = crate::import::nesting::cap_nesting(
+            &html,
+            crate::import::nesting::MAX_DEPTH,
+            crate::import::nesting::MAX_TOTAL,
+        );
+        let md = converter.convert(&html).unwrap_or_default();
+        let md = md.trim();
+        let entries = by_path.get(path.as_str());
+        // The entry for the document itself: the first without a fragment,
+        // else the first.
+        let own = entries.and_then(|es| {
+            es.iter()
+                .find(|e| e.fragment.is_none())
+                .or_else(|| es.first())
+                .copied()
+        });
+        let (title, section_depth) = match own {
+            Some(e) => (Some(e.title.clone()), e.depth),
+            None => (first_heading(md), depth),
+        };
+        depth = section_depth;
+        let Some(title) = title else {
+            // No title anywhere: the text joins the previous section.
+            if !md.is_empty() {
+                out.push_str(md);
+                out.push_str("\n\n");
+            }
+            continue;
+        };
+        let level = section_depth.clamp(1, 6);
+        let _ = writeln!(out, "{} {}\n", "#".repeat(level), escape_heading(&title));
+        let rest = shift_headings(md, &title, level);
+        if !rest.is_empty() {
+            out.push_str(&rest);
+            out.push_str("\n\n");
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+fn converter() -> htmd::HtmlToMarkdown {
+    let options = htmd::options::Options {
+        bullet_list_marker: htmd::options::BulletListMarker::Dash,
+        ul_bullet_spacing: 1,
+        ol_number_spacing: 1,
+        ..htmd::options::Options::default()
+    };
+    htmd::HtmlToMarkdown::builder()
+        .options(options)
+        .skip_tags(vec![
+            "script", "style", "noscript", "form", "button", "iframe", "svg", "input", "select",
+            "textarea", "template", "head", "title",
+        ])
+        .build()
+}
+
+/// A heading's text, with characters Markdown would read as syntax at its
+/// end escaped.
+fn escape_heading(title: &str) -> String {
+    let t = title.trim_end_matches('#').trim_end();
+    if t.is_empty() {
+        title.replace('#', "\\#")
+    } else {
+        t.to_string()
+    }
+}
+
+/// The ATX heading at a line: its level and text.
+fn heading_line(line: &str) -> Option<(usize, &str)> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &line[hashes..];
+    if !rest.is_empty() && !rest.starts_with(' ') {
+        return None;
+    }
+    Some((hashes, rest.trim().trim_end_matches('#').trim()))
+}
+
+/// The text of the first heading of a document's Markdown.
+fn first_heading(md: &str) -> Option<String> {
+    lines_outside_code(md)
+        .find_map(|(line, code)| if code { None } else { heading_line(line) })
+        .map(|(_, t)| one_line(t))
+        .filter(|t| !t.is_empty())
+}
+
+/// Each line with whether it is inside a fenced code block.
+fn lines_outside_code(md: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut fence: Option<&str> = None;
+    md.lines().map(move |line| {
+        let t = line.trim_start();
+        let marker = if t.starts_with("```") {
+            Some("```")
+        } else if t.starts_with("~~~") {
+            Some("~~~")
+        } else {
+            None
+        };
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                (line, true)
+            }
+            (Some(f), Some(m)) if f == m => {
+                fence = None;
+                (line, true)
+            }
+            (Some(_), _) => (line, true),
+            (None, None) => (line, false),
+        }
+    })
+}
+
+/// The document's Markdown under a section heading at `level`: its first
+/// heading dropped when it repeats the section's title, and its headings
+/// moved below `level`, keeping their nesting.
+fn shift_headings(md: &str, title: &str, level: usize) -> String {
+    let lines: Vec<(&str, bool)> = lines_outside_code(md).collect();
+    // The first heading, when no text comes before it and it repeats the
+    // title.
+    let dropped = lines
+        .iter()
+        .position(|(l, code)| *code || !l.trim().is_empty())
+        .filter(|&i| {
+            let (line, code) = lines[i];
+            !code
+                && heading_line(line)
+                    .is_some_and(|(_, t)| one_line(t).eq_ignore_ascii_case(&one_line(title)))
+        });
+    let top = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, code))| !code && Some(*i) != dropped)
+        .filter_map(|(_, (l, _))| heading_line(l).map(|(n, _)| n))
+        .min()
+        .unwrap_or(1);
+    let mut out = String::with_capacity(md.len());
+    for (i, (line, code)) in lines.iter().enumerate() {
+        if Some(i) == dropped {
+            continue;
+        }
+        if !code && let Some((n, _)) = heading_line(line) {
+            out.push_str(&"#".repeat((level + 1 + n - top).min(6)));
+            out.push_str(&line[n..]);
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_resolve_inside_the_archive_only() {
+        assert_eq!(
+            resolve("OEBPS/content.opf", "text/ch1.xhtml").as_deref(),
+            Some("OEBPS/text/ch1.xhtml")
+        );
+        assert_eq!(
+            resolve("OEBPS/text/nav.xhtml", "../ch%201.xhtml#x").as_deref(),
+            Some("OEBPS/ch 1.xhtml")
+        );
+        assert_eq!(resolve("content.opf", "../../etc/passwd"), None);
+        assert_eq!(
+            resolve("OEBPS/content.opf", "/etc/passwd").as_deref(),
+            Some("etc/passwd")
+        );
+        assert_eq!(resolve("a.opf", "http://example.com/x"), None);
+    }
+
+    #[test]
+    fn the_xml_declaration_names_the_encoding() {
+        assert_eq!(
+            xml_encoding(b"<?xml version='1.0' encoding='Shift_JIS'?><a/>").as_deref(),
+            Some("Shift_JIS")
+        );
+        assert_eq!(xml_encoding(b"<html/>"), None);
+        assert_eq!(
+            text_of(b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><p>caf\xe9</p>"),
+            "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><p>caf\u{e9}</p>"
+        );
+    }
+
+    #[test]
+    fn font_obfuscation_is_not_drm() {
+        let fonts = r#"<encryption><EncryptedData><EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/><CipherData><CipherReference URI="fonts/a.otf"/></CipherData></EncryptedData></encryption>"#;
+        assert!(!is_drm(fonts));
+        let drm = r#"<encryption><EncryptedData><EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><CipherData><CipherReference URI="OEBPS/ch1.xhtml"/></CipherData></EncryptedData></encryption>"#;
+        assert!(is_drm(drm));
+    }
+
+    #[test]
+    fn nav_nests_as_its_lists() {
+        let nav = r##"<html><body><nav epub:type="toc"><ol>
+            <li><a href="p1.xhtml">Part &amp; One</a><ol>
+              <li><a href="c1.xhtml">Chapter 1</a><ol><li><a href="c1.xhtml#s1">Section</a></li></ol></li>
+            </ol></li></ol></nav><nav epub:type="landmarks"><ol><li><a href="c1.xhtml">Start</a></li></ol></nav></body></html>"##;
+        let got: Vec<(usize, String, String, Option<String>)> = parse_nav(nav, "OEBPS/nav.xhtml")
+            .into_iter()
+            .map(|e| (e.depth, e.title, e.path, e.fragment))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "Part & One".into(), "OEBPS/p1.xhtml".into(), None),
+                (2, "Chapter 1".into(), "OEBPS/c1.xhtml".into(), None),
+                (
+                    3,
+                    "Section".into(),
+                    "OEBPS/c1.xhtml".into(),
+                    Some("s1".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn ncx_nests_as_its_nav_points() {
+        let ncx = r#"<ncx><navMap><navPoint><navLabel><text>One</text></navLabel><content src="a.html"/>
+            <navPoint><navLabel><text>One.1</text></navLabel><content src="b.html"/></navPoint></navPoint>
+            <navPoint><navLabel><text>Two</text></navLabel><content src="c.html"/></navPoint></navMap></ncx>"#;
+        let got: Vec<(usize, String)> = parse_ncx(ncx, "toc.ncx")
+            .into_iter()
+            .map(|e| (e.depth, e.title))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(1, "One".into()), (2, "One.1".into()), (1, "Two".into())]
+        );
+    }
+
+    #[test]
+    fn headings_move_below_the_section() {
+        let md = "# Chapter 1\n\nText.\n\n## Part A\n\n```\n# not a heading\n```";
+        assert_eq!(
+            shift_headings(md, "Chapter 1", 2),
+            "Text.\n\n### Part A\n\n```\n# not a heading\n```"
+        );
+    }
+}
