@@ -648,25 +648,37 @@ fn field(out: &mut String, key: &str, value: Option<&str>) {
 }
 
 /// The Markdown body of the spine's documents, each starting a section.
+/// Links between the documents become links to their section headings, or
+/// to the heading their fragment names.
 fn body(chapters: &[(String, Vec<u8>)], nav: &[NavEntry]) -> String {
     let mut by_path: HashMap<&str, Vec<&NavEntry>> = HashMap::new();
     for entry in nav {
         by_path.entry(entry.path.as_str()).or_default().push(entry);
     }
     let converter = converter();
+    // Each document: its path, Markdown and the ids of its headings.
+    let docs: Vec<(&str, String, Vec<Option<String>>)> = chapters
+        .iter()
+        .map(|(path, bytes)| {
+            let html = text_of(bytes);
+            let ids = heading_ids(&html);
+            let html = crate::import::nesting::cap_nesting(
+                &html,
+                crate::import::nesting::MAX_DEPTH,
+                crate::import::nesting::MAX_TOTAL,
+            );
+            let md = converter.convert(&html).unwrap_or_default();
+            (path.as_str(), md.trim().to_string(), ids)
+        })
+        .collect();
+    let anchors = Anchors::new(&docs);
     let mut out = String::new();
     // The depth of the last section, for a document the navigation omits.
     let mut depth = 1usize;
-    for (path, bytes) in chapters {
-        let html = text_of(bytes);
-        let html = crate::import::nesting::cap_nesting(
-            &html,
-            crate::import::nesting::MAX_DEPTH,
-            crate::import::nesting::MAX_TOTAL,
-        );
-        let md = converter.convert(&html).unwrap_or_default();
-        let md = md.trim();
-        let entries = by_path.get(path.as_str());
+    for (path, md, ids) in &docs {
+        let md = anchors.rewrite_links(path, md);
+        let md = md.as_str();
+        let entries = by_path.get(path);
         // The entry for the document itself: the first without a fragment,
         // else the first.
         let own = entries.and_then(|es| {
@@ -689,8 +701,16 @@ fn body(chapters: &[(String, Vec<u8>)], nav: &[NavEntry]) -> String {
             continue;
         };
         let level = section_depth.clamp(1, 6);
-        let _ = writeln!(out, "{} {}\n", "#".repeat(level), escape_heading(&title));
-        let rest = shift_headings(md, &title, level);
+        let _ = write!(out, "{} {}", "#".repeat(level), escape_heading(&title));
+        if let Some(id) = anchors.section(path) {
+            let _ = write!(out, " {{#{id}}}");
+        }
+        out.push_str("\n\n");
+        let rest = shift_headings(md, &title, level, |k| {
+            ids.get(k)
+                .and_then(Option::as_deref)
+                .and_then(|id| anchors.heading(path, id))
+        });
         if !rest.is_empty() {
             out.push_str(&rest);
             out.push_str("\n\n");
@@ -702,6 +722,140 @@ fn body(chapters: &[(String, Vec<u8>)], nav: &[NavEntry]) -> String {
     out
 }
 
+/// The `id` of each `h1`…`h6` of a document, in order.
+fn heading_ids(html: &str) -> Vec<Option<String>> {
+    static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)<h[1-6](\s[^>]*)?>"#).expect("a valid pattern")
+    });
+    static ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)\sid\s*=\s*["']([^"']*)["']"#).expect("a valid pattern")
+    });
+    HEADING
+        .captures_iter(html)
+        .map(|c| {
+            c.get(1)
+                .and_then(|attrs| ID.captures(attrs.as_str()))
+                .map(|id| id[1].to_string())
+        })
+        .collect()
+}
+
+/// The link `](target)` of Markdown text.
+static LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"\]\(<?([^)\s>]*)>?((?:\s+"[^"]*")?)\)"#).expect("a valid pattern")
+});
+
+/// Heading ids for the targets of links between the book's documents.
+struct Anchors {
+    /// Document path → its slug.
+    docs: HashMap<String, String>,
+    /// (document path, fragment) targeted by a link.
+    targets: std::collections::HashSet<(String, Option<String>)>,
+    /// (document path, id) of each heading after the document's first.
+    headings: std::collections::HashSet<(String, String)>,
+}
+
+impl Anchors {
+    fn new(docs: &[(&str, String, Vec<Option<String>>)]) -> Anchors {
+        let mut slugs = HashMap::new();
+        let mut used = std::collections::HashSet::new();
+        for (i, (path, _, _)) in docs.iter().enumerate() {
+            let stem = path.rsplit('/').next().unwrap_or(path);
+            let stem = stem.split('.').next().unwrap_or(stem);
+            let mut slug = format!("epub-{}", crate::import::file_stem(stem, 40));
+            if !used.insert(slug.clone()) {
+                slug = format!("{slug}-{i}");
+                used.insert(slug.clone());
+            }
+            slugs.entry((*path).to_string()).or_insert(slug);
+        }
+        let mut targets = std::collections::HashSet::new();
+        for (path, md, _) in docs {
+            for c in LINK.captures_iter(md) {
+                if let Some((doc, fragment)) = target(path, &c[1])
+                    && slugs.contains_key(&doc)
+                {
+                    targets.insert((doc.clone(), None));
+                    targets.insert((doc, fragment));
+                }
+            }
+        }
+        let headings = docs
+            .iter()
+            .flat_map(|(path, _, ids)| {
+                ids.iter()
+                    .skip(1)
+                    .flatten()
+                    .map(|id| ((*path).to_string(), id.clone()))
+            })
+            .collect();
+        Anchors {
+            docs: slugs,
+            targets,
+            headings,
+        }
+    }
+
+    /// The id of a document's section heading, when a link goes to it.
+    fn section(&self, path: &str) -> Option<String> {
+        self.targets
+            .contains(&(path.to_string(), None))
+            .then(|| self.docs.get(path).cloned())
+            .flatten()
+    }
+
+    /// The id of the heading with `id` in a document, when a link goes to
+    /// it.
+    fn heading(&self, path: &str, id: &str) -> Option<String> {
+        let doc = self.docs.get(path)?;
+        self.targets
+            .contains(&(path.to_string(), Some(id.to_string())))
+            .then(|| format!("{doc}--{}", crate::import::file_stem(id, 40)))
+    }
+
+    /// A document's Markdown with each link to a document of the book made
+    /// a link to its heading: the fragment's heading when it is one, else
+    /// the document's section.
+    fn rewrite_links(&self, path: &str, md: &str) -> String {
+        LINK.replace_all(md, |c: &regex::Captures<'_>| {
+            let Some((doc, fragment)) = target(path, &c[1]) else {
+                return c[0].to_string();
+            };
+            let heading = fragment.as_deref().and_then(|f| {
+                self.heading_exists(&doc, f)
+                    .then(|| self.heading(&doc, f))
+                    .flatten()
+            });
+            match heading.or_else(|| self.section(&doc)) {
+                Some(id) => format!("](#{id}{})", &c[2]),
+                None => c[0].to_string(),
+            }
+        })
+        .into_owned()
+    }
+
+    /// Whether `fragment` is the id of a heading of `doc` after its first
+    /// (the first is the section's own heading, or right after it).
+    fn heading_exists(&self, doc: &str, fragment: &str) -> bool {
+        self.headings
+            .contains(&(doc.to_string(), fragment.to_string()))
+    }
+}
+
+/// The document and fragment a link in the document at `path` goes to;
+/// `None` for a link out of the book.
+fn target(path: &str, href: &str) -> Option<(String, Option<String>)> {
+    let (file, fragment) = match href.split_once('#') {
+        Some((f, frag)) => (f, Some(percent_decode(frag)).filter(|f| !f.is_empty())),
+        None => (href, None),
+    };
+    let doc = if file.is_empty() {
+        path.to_string()
+    } else {
+        resolve(path, file)?
+    };
+    Some((doc, fragment))
+}
 fn converter() -> htmd::HtmlToMarkdown {
     let options = htmd::options::Options {
         bullet_list_marker: htmd::options::BulletListMarker::Dash,
@@ -780,7 +934,12 @@ fn lines_outside_code(md: &str) -> impl Iterator<Item = (&str, bool)> {
 /// The document's Markdown under a section heading at `level`: its first
 /// heading dropped when it repeats the section's title, and its headings
 /// moved below `level`, keeping their nesting.
-fn shift_headings(md: &str, title: &str, level: usize) -> String {
+fn shift_headings(
+    md: &str,
+    title: &str,
+    level: usize,
+    id_of: impl Fn(usize) -> Option<String>,
+) -> String {
     let lines: Vec<(&str, bool)> = lines_outside_code(md).collect();
     // The first heading, when no text comes before it and it repeats the
     // title.
@@ -801,13 +960,22 @@ fn shift_headings(md: &str, title: &str, level: usize) -> String {
         .min()
         .unwrap_or(1);
     let mut out = String::with_capacity(md.len());
+    // The heading's number in the document, the dropped one counted.
+    let mut k = 0;
     for (i, (line, code)) in lines.iter().enumerate() {
+        let heading = if *code { None } else { heading_line(line) };
+        if heading.is_some() {
+            k += 1;
+        }
         if Some(i) == dropped {
             continue;
         }
-        if !code && let Some((n, _)) = heading_line(line) {
+        if let Some((n, _)) = heading {
             out.push_str(&"#".repeat((level + 1 + n - top).min(6)));
-            out.push_str(&line[n..]);
+            out.push_str(line[n..].trim_end());
+            if let Some(id) = id_of(k - 1) {
+                let _ = write!(out, " {{#{id}}}");
+            }
         } else {
             out.push_str(line);
         }
@@ -903,7 +1071,7 @@ mod tests {
     fn headings_move_below_the_section() {
         let md = "# Chapter 1\n\nText.\n\n## Part A\n\n```\n# not a heading\n```";
         assert_eq!(
-            shift_headings(md, "Chapter 1", 2),
+            shift_headings(md, "Chapter 1", 2, |_| None),
             "Text.\n\n### Part A\n\n```\n# not a heading\n```"
         );
     }

@@ -53,6 +53,18 @@ pub fn default_library() -> Result<PathBuf> {
         })
 }
 
+/// The folder of caches, things that can be made again: `cache` in the
+/// config dir when `LONGFORM_CONFIG_DIR` is set (so tests stay in their
+/// folder), else the platform's cache dir (`~/.cache/longform` on Linux).
+pub fn cache_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(CONFIG_DIR_VAR).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir).join("cache"));
+    }
+    directories::ProjectDirs::from("", "", "longform")
+        .map(|dirs| dirs.cache_dir().to_path_buf())
+        .ok_or_else(|| anyhow!("cannot find a home directory for the cache; set {CONFIG_DIR_VAR}"))
+}
+
 /// A folder from the config, with a leading `~/` meaning the home.
 pub fn expand_home(path: &str) -> PathBuf {
     match path.strip_prefix("~/") {

@@ -442,3 +442,56 @@ fn epub_files_are_listed_in_the_library() {
     assert_eq!(summary.author.as_deref(), Some("Ada Writer, Bo Second"));
     assert!(longform::library::is_article(&file));
 }
+
+#[test]
+fn a_second_open_reads_the_cache() {
+    let env = Env::new();
+    let bytes = epub3();
+    let file = env.write("nested.epub", &bytes);
+    let first = env.cat(&file);
+    let cached = env
+        .dir
+        .path()
+        .join("config/cache/epub")
+        .join(longform::load::epub::cache_name(&bytes));
+    let text = std::fs::read_to_string(&cached).unwrap();
+    assert!(text.contains("The harbour woke before the sun."));
+    // What the second open shows comes from the cache file.
+    std::fs::write(
+        &cached,
+        text.replace("The harbour woke", "The cached harbour woke"),
+    )
+    .unwrap();
+    let second = env.cat(&file);
+    assert_eq!(
+        second,
+        first.replace("The harbour woke", "The cached harbour woke")
+    );
+}
+
+#[test]
+fn links_between_chapters_go_to_their_headings() {
+    let text = longform::load::epub::convert(epub3()).unwrap();
+    // ch2 links to ch1.xhtml#s1, the heading "The Boats".
+    assert!(text.contains("### The Boats {#epub-ch1--s1}"), "{text}");
+    assert!(text.contains("[the boats](#epub-ch1--s1)"), "{text}");
+    // The footnote reference goes to its chapter's section.
+    assert!(
+        text.contains("## Chapter 1. The Harbour {#epub-ch1}"),
+        "{text}"
+    );
+    let env = Env::new();
+    let file = env.write("nested.epub", &epub3());
+    let out = env.run(&["toc", "--json"], &file);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"epub-ch1--s1") && ids.contains(&"epub-ch1"),
+        "{ids:?}"
+    );
+}

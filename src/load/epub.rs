@@ -1,6 +1,8 @@
 //! Reading an `.epub` file as an article: the archive's bytes are read
 //! (bounded like any article) and handed to `crate::epub` for conversion;
-//! what the conversion skipped is said at the top of the text.
+//! what the conversion skipped is said at the top of the text. The text is
+//! kept in the cache folder, keyed by a hash of the archive's bytes and the
+//! conversion's version, so a second open skips the conversion.
 
 use std::fs::{File, Metadata};
 use std::path::Path;
@@ -24,7 +26,21 @@ pub fn load(file: File, meta: &Metadata, name: String, path: &Path) -> Result<So
     file.take(MAX_ARTICLE)
         .read_to_end(&mut bytes)
         .map_err(|e| anyhow::anyhow!("cannot read {name}: {}", describe(&e)))?;
-    let text = convert(bytes).map_err(|e| anyhow::anyhow!("{name}: {e:#}"))?;
+    let cached = crate::paths::cache_dir()
+        .ok()
+        .map(|dir| dir.join("epub").join(cache_name(&bytes)));
+    let text = match cached.as_deref().and_then(read_cached) {
+        Some(text) => text,
+        None => {
+            let text = convert(bytes).map_err(|e| anyhow::anyhow!("{name}: {e:#}"))?;
+            // Only a cache: a failure to write it costs the next open time,
+            // nothing else.
+            if let Some(file) = &cached {
+                let _ = write_cached(file, &text);
+            }
+            text
+        }
+    };
     Ok(Source {
         name,
         path: Some(path.to_path_buf()),
@@ -61,4 +77,33 @@ pub fn convert(bytes: Vec<u8>) -> Result<String> {
         text.insert_str(0, &note);
     }
     Ok(text)
+}
+
+/// The cache file's name for an archive: a 64-bit FNV-1a hash of its bytes,
+/// its length and the conversion's version.
+pub fn cache_name(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!(
+        "{hash:016x}-{}-v{}.md",
+        bytes.len(),
+        crate::epub::CONVERSION_VERSION
+    )
+}
+
+/// The cached text, when there is a readable one.
+fn read_cached(file: &Path) -> Option<String> {
+    String::from_utf8(std::fs::read(file).ok()?).ok()
+}
+
+/// Write the cache file whole or not at all.
+fn write_cached(file: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
