@@ -1385,13 +1385,10 @@ fn column_widths(rows: &[Vec<Cell>], src: &str, ncols: usize, room: usize) -> Ve
     if natural.iter().sum::<usize>() <= room {
         return natural;
     }
-    let share = (room / ncols).max(1);
-    let mut widths: Vec<usize> = min
-        .iter()
-        .map(|&m| m.min(share.max(room / 4)).max(1))
-        .collect();
+    // Each column keeps its widest word whole (`table` takes another
+    // layout when they do not fit together).
+    let mut widths = min;
     while widths.iter().sum::<usize>() > room {
-        // Narrow the widest column until the minimums fit.
         if let Some(w) = widths.iter_mut().max_by_key(|w| **w) {
             if *w == 1 {
                 break;
@@ -1444,7 +1441,22 @@ fn table(
         return Vec::new();
     }
     let chrome = 3 * ncols + 1;
-    if chrome + ncols > width {
+    // The columns cannot be drawn without splitting a word: each row is
+    // drawn as a record of `Header: value` lines instead.
+    let words: usize = (0..ncols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell_min_width(cell, src))
+                .max()
+                .unwrap_or(0)
+                .max(1)
+        })
+        .sum();
+    if chrome + words > width {
+        if header_rows > 0 && rows.len() > header_rows {
+            return table_as_records(header_rows, rows, src, width);
+        }
         return table_as_lines(header_rows, rows, src, width);
     }
     let widths = column_widths(rows, src, ncols, width - chrome);
@@ -1515,6 +1527,33 @@ fn table(
 
 /// The fallback for a table too wide to draw: each row as wrapped text with
 /// its cells separated by bars.
+/// A table too narrow for its columns: each row a block of lines, one a
+/// cell, each led by its column's header, with a blank line between rows.
+fn table_as_records(header_rows: usize, rows: &[Vec<Cell>], src: &str, width: usize) -> Vec<Draft> {
+    let headers = &rows[header_rows - 1];
+    let mut out = Vec::new();
+    for (r, row) in rows.iter().enumerate().skip(header_rows) {
+        if r > header_rows {
+            out.push(Draft::decoration(Vec::new()));
+        }
+        for (c, cell) in row.iter().enumerate() {
+            let at = cell.first().map_or(0, |s| s.source);
+            let mut spans: Vec<Span> = Vec::new();
+            if let Some(header) = headers.get(c).filter(|h| !h.is_empty()) {
+                spans.extend(header.iter().map(|s| {
+                    let mut s = s.clone();
+                    s.flags = s.flags.with(Flags::STRONG);
+                    s
+                }));
+                spans.push(Span::owned(": ", at, Flags::STRONG));
+            }
+            spans.extend(cell.iter().cloned());
+            out.extend(wrap(&spans, src, width, Style::role(Role::Text)));
+        }
+    }
+    out
+}
+
 fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], src: &str, width: usize) -> Vec<Draft> {
     let mut out = Vec::new();
     for (r, row) in rows.iter().enumerate() {
@@ -1653,6 +1692,26 @@ mod tests {
         assert_eq!(render("```\na    b\n```", 40), "  a    b\n");
         // A hard break's next line opens with no space.
         assert_eq!(render("one\\\n&#32; two", 40), "one\ntwo\n");
+    }
+
+    #[test]
+    fn narrow_tables_never_split_a_word() {
+        let src = "| Goal | Owner | Status | Notes |\n|---|---|---|---|\n| Ship the parser | Ana | Done | Fast enough |\n| Faster layout | Bo | Open | Later |\n";
+        // Wide enough for every word: columns shrink, words stay whole.
+        let out = render(src, 40);
+        assert!(out.contains("│ Goal"), "{out}");
+        for word in [
+            "Goal", "Owner", "Status", "Notes", "parser", "layout", "enough",
+        ] {
+            assert!(out.contains(word), "{word} split in\n{out}");
+        }
+        // Too narrow for the columns: one record per row.
+        let out = render(src, 24);
+        assert_eq!(
+            out,
+            "Goal: Ship the parser\nOwner: Ana\nStatus: Done\nNotes: Fast enough\n\n\
+             Goal: Faster layout\nOwner: Bo\nStatus: Open\nNotes: Later\n"
+        );
     }
 
     #[test]
