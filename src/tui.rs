@@ -7,6 +7,7 @@ pub mod action;
 pub mod ansi;
 pub mod app;
 pub mod background;
+pub mod clipboard;
 pub mod keymap;
 pub mod library;
 pub mod prompt;
@@ -223,7 +224,6 @@ impl Shell {
         }
         if let Some(m) = self.options.config.width {
             app.max_measure = usize::from(m).max(1);
-            app.default_measure = app.max_measure;
         }
         app.config_file.clone_from(&self.options.config_file);
         app.set_layout_options(crate::layout::LayoutOptions {
@@ -685,6 +685,15 @@ fn redraw_all(
 /// written again without one: ratatui only redraws the cells whose text
 /// changed, so the terminal would otherwise keep an old link on them.
 fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell) -> Result<()> {
+    // A copy goes to the terminal's clipboard as the OSC 52 sequence
+    // alone, between frames.
+    if let Some(text) = shell.reader.as_mut().and_then(|app| app.clipboard.take()) {
+        let backend = terminal.backend_mut();
+        backend
+            .write_all(clipboard::osc52(&text).as_bytes())
+            .and_then(|()| backend.flush())
+            .context("cannot write to the terminal")?;
+    }
     let frame = terminal
         .draw(|frame| shell.draw(frame))
         .context("cannot draw")?;

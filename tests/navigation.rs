@@ -222,11 +222,7 @@ fn sidebar_follows_the_reader_and_takes_clicks() {
         100,
         30,
     );
-    assert!(
-        screen[29].contains("at least 120 columns"),
-        "{}",
-        screen[29]
-    );
+    assert!(screen[29].contains("needs 120 columns"), "{}", screen[29]);
 }
 
 #[test]

@@ -2012,3 +2012,52 @@ fn a_pasted_escape_triggers_no_key() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
+
+const LINKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/links.md");
+
+/// Standard base64, decoded: the test reads back what the reader encoded.
+fn decode_base64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for b in text.bytes().take_while(|&b| b != b'=') {
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == b)
+            .expect("a base64 digit");
+        bits = (bits << 6) | u32::try_from(v).expect("small");
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push(u8::try_from((bits >> count) & 0xff).expect("a byte"));
+        }
+    }
+    out
+}
+
+/// `y` on a selected link writes one OSC 52 sequence whose payload is the
+/// link's address, and nothing of the address as text.
+#[test]
+fn y_on_a_link_writes_osc52() {
+    let mut t = Term::open(&[LINKS], 24, 80);
+    t.wait_for("the article", |s| s.contains("Links in an article"));
+    // The second link on screen is the external one.
+    t.send("\t\t");
+    t.send("y");
+    t.wait_for("the copy said", |s| {
+        s.status().contains("Copied link · 28 characters")
+    });
+    let raw = t.raw();
+    let start = b"\x1b]52;c;";
+    let at = raw
+        .windows(start.len())
+        .position(|w| w == start)
+        .expect("an OSC 52 sequence");
+    let rest = &raw[at + start.len()..];
+    let end = rest.iter().position(|&b| b == 0x07).expect("its end");
+    let payload = std::str::from_utf8(&rest[..end]).expect("ASCII");
+    assert_eq!(decode_base64(payload), b"https://example.com/longform");
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}

@@ -96,6 +96,10 @@ pub enum Action {
     Wider,
     Narrower,
     DefaultWidth,
+    /// `y`: copy the selected link's address; `Y`: the current section, as
+    /// Markdown.
+    CopyLink,
+    CopySection,
     ToggleHelp,
     /// Scroll the help overlay on a short screen.
     HelpScroll(isize),
@@ -137,6 +141,8 @@ impl Action {
         ("search_next", Action::SearchNext),
         ("search_prev", Action::SearchPrev),
         ("toggle_finished", Action::ToggleFinished),
+        ("copy_link", Action::CopyLink),
+        ("copy_section", Action::CopySection),
         ("help", Action::ToggleHelp),
         ("quit", Action::Quit),
     ];

@@ -227,6 +227,9 @@ pub struct App {
     pub sidebar: bool,
     /// The selected link, as an index into `Document::links`.
     pub link: Option<u32>,
+    /// Text copied (`y`, `Y`), for the shell to hand to the terminal's
+    /// clipboard; taken when written.
+    pub clipboard: Option<String>,
     /// A notice shown in the status bar until the next key.
     pub message: Option<String>,
     pub theme: Theme,
@@ -255,8 +258,6 @@ pub struct App {
     pub help_scroll: usize,
     /// Where `+`, `-` and `=` remember the width; None saves nothing.
     pub config_file: Option<std::path::PathBuf>,
-    /// The width `=` goes back to: the configured one, else 80.
-    pub default_measure: usize,
     /// Columns the text area had at the last frame.
     text_width: usize,
     /// The search being typed or last made.
@@ -411,12 +412,12 @@ impl App {
             wpm_known: false,
             help_scroll: 0,
             config_file: None,
-            default_measure: DEFAULT_MEASURE,
             text_width: DEFAULT_MEASURE,
             search: None,
             hints: None,
             link_list: None,
             confirm: None,
+            clipboard: None,
             opener: Opener::System,
             osc8: false,
             text_column: (0, 0, 0, 0),
@@ -916,13 +917,81 @@ impl App {
                 opened.push(url);
                 self.message = Some(format!("Opened {shown}"));
             }
-            Opener::System => {
-                self.message = Some(match open::that_detached(&url) {
-                    Ok(()) => format!("Opened {shown}"),
-                    Err(e) => format!("Could not open {shown}: {e}"),
-                });
-            }
+            Opener::System => match open::that_detached(&url) {
+                Ok(()) => self.message = Some(format!("Opened {shown}")),
+                Err(e) => {
+                    let why = if e.kind() == std::io::ErrorKind::NotFound {
+                        "no opener found (xdg-open)".to_string()
+                    } else {
+                        e.to_string()
+                    };
+                    self.message = Some(format!("Could not open the link: {why} · y copies it"));
+                    // The box stays, so that y can copy the link instead.
+                    self.confirm = Some(url);
+                }
+            },
         }
+    }
+
+    /// Hand `text` to the clipboard and say what was copied.
+    fn copy(&mut self, what: &str, text: String) {
+        let n = text.chars().count();
+        if text.len() > super::clipboard::MAX_COPY {
+            self.message = Some(format!(
+                "Not copied: the {what} is too long for the terminal's clipboard ({n} characters)"
+            ));
+            return;
+        }
+        let unit = if n == 1 { "character" } else { "characters" };
+        self.message = Some(format!("Copied {what} · {n} {unit}"));
+        self.clipboard = Some(text);
+    }
+
+    /// `y`: the address of the link chosen in the link list, or of the
+    /// link selected with Tab.
+    fn copy_link(&mut self) {
+        let link = match (&self.link_list, self.mode) {
+            (Some(list), Mode::Links) => list.entries.get(list.cursor).map(|e| e.index),
+            _ => self.link,
+        };
+        let Some(link) = link else {
+            self.message = Some("No link selected: Tab selects one, L lists them all".into());
+            return;
+        };
+        let target = usize::try_from(link)
+            .ok()
+            .and_then(|i| self.doc.links.get(i))
+            .map(|l| l.target.clone());
+        match target {
+            Some(LinkTarget::External(url)) => self.copy("link", url),
+            Some(LinkTarget::Internal(slug)) => self.copy("link", format!("#{slug}")),
+            Some(LinkTarget::Footnote(_)) => {
+                self.message = Some("A footnote reference has no address to copy".into());
+            }
+            None => {}
+        }
+    }
+
+    /// `Y`: the section being read, as it is written in the source
+    /// (Markdown), its subsections included; the whole article when it
+    /// has no sections.
+    fn copy_section(&mut self) {
+        let len = self.doc.text.len();
+        let (range, what) = match self.current_section() {
+            Some(i) => {
+                let s = &self.outline.sections[i];
+                (s.start.min(len)..s.end.min(len), "section")
+            }
+            None => (0..len, "article"),
+        };
+        let text = self
+            .doc
+            .text
+            .get(range)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        self.copy(what, text);
     }
 
     /// `o`: a hint on each link of the screen.
@@ -1102,10 +1171,10 @@ impl App {
         // An external link waits for a second Enter; any other key
         // cancels it.
         if let Some(url) = self.confirm.take() {
-            if action == Action::FollowLink {
-                self.launch(url);
-            } else {
-                self.message = Some("Not opened".into());
+            match action {
+                Action::FollowLink => self.launch(url),
+                Action::CopyLink => self.copy("link", url),
+                _ => self.message = Some("Not opened".into()),
             }
             return;
         }
@@ -1175,13 +1244,18 @@ impl App {
             Action::LinkListOpen => self.open_link_entry(),
             Action::ToggleOutline => self.open_outline(),
             Action::ToggleSidebar => {
-                self.sidebar = !self.sidebar;
-                if self.sidebar && self.screen_width > 0 && self.screen_width < SIDEBAR_MIN_WIDTH {
+                if !self.sidebar && self.screen_width > 0 && self.screen_width < SIDEBAR_MIN_WIDTH {
+                    // Nothing changes: the sidebar is not armed for later.
                     self.message = Some(format!(
-                        "The sidebar needs a terminal at least {SIDEBAR_MIN_WIDTH} columns wide"
+                        "The sidebar needs {SIDEBAR_MIN_WIDTH} columns; this terminal has {}",
+                        self.screen_width
                     ));
+                } else {
+                    self.sidebar = !self.sidebar;
                 }
             }
+            Action::CopyLink => self.copy_link(),
+            Action::CopySection => self.copy_section(),
             Action::OutlineMove(n) => self.with_list(|list, o| list.move_by(o, n)),
             Action::OutlineFirst => self.with_list(|list, _| list.first()),
             Action::OutlineLast => self.with_list(OutlineList::last),
@@ -1377,7 +1451,8 @@ impl App {
         let width = match action {
             Action::Wider => (now + 4).min(full),
             Action::Narrower => now.saturating_sub(4).max(MIN_MEASURE.min(full)),
-            _ => self.default_measure,
+            // The default, not the width the config gave: `=` forgets it.
+            _ => DEFAULT_MEASURE,
         };
         if width == now && action != Action::DefaultWidth {
             self.message = Some(if action == Action::Wider {
@@ -1399,7 +1474,12 @@ impl App {
             }
             None => String::new(),
         };
-        self.message = Some(format!("Width {}{saved}", width.min(full)));
+        let default = if action == Action::DefaultWidth {
+            " (the default)"
+        } else {
+            ""
+        };
+        self.message = Some(format!("Width {}{default}{saved}", width.min(full)));
     }
 
     fn selected_bookmark(&self) -> Option<BookmarkView> {

@@ -87,6 +87,8 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
     ),
     (&[Action::JumpBack], "", "back in the jump list"),
     (&[Action::JumpForward], "", "forward in the jump list"),
+    (&[Action::CopyLink], "", "copy the selected link's address"),
+    (&[Action::CopySection], "", "copy this section as Markdown"),
     (&[], "", "Search"),
     (&[Action::SearchStart], "", "search the article"),
     (
@@ -111,10 +113,6 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
     (&[Action::Quit], "Ctrl-c", "quit"),
 ];
 
-/// Keys of one action the help shows, at most: it stays two columns wide
-/// on a 100-column screen. `longform config --default` lists them all.
-const HELP_KEYS: usize = 3;
-
 /// The rows of the help overlay with the keys of `keymap`: keys, then
 /// what they do; an empty key is a group title. A row whose actions have
 /// no keys left is not shown.
@@ -127,7 +125,7 @@ pub fn help(keymap: &Keymap) -> Vec<(String, &'static str)> {
         }
         let mut keys: Vec<String> = actions
             .iter()
-            .flat_map(|&a| keymap.keys(a).iter().take(HELP_KEYS).map(|k| k.label()))
+            .flat_map(|&a| keymap.keys(a).iter().map(|k| k.label()))
             .collect();
         if !fixed.is_empty() {
             keys.push(fixed.to_string());
@@ -236,6 +234,8 @@ const DEFAULT_KEYS: &[(Action, &[&str])] = &[
     (Action::SearchNext, &["n"]),
     (Action::SearchPrev, &["N"]),
     (Action::ToggleFinished, &["X"]),
+    (Action::CopyLink, &["y"]),
+    (Action::CopySection, &["Y"]),
     (Action::ToggleHelp, &["?"]),
     (Action::Quit, &["q"]),
 ];
@@ -599,6 +599,7 @@ fn links_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('g') | KeyCode::Home => Some(Action::LinkListFirst),
         KeyCode::Char('G') | KeyCode::End => Some(Action::LinkListLast),
         KeyCode::Enter => Some(Action::LinkListOpen),
+        KeyCode::Char('y') => Some(Action::CopyLink),
         KeyCode::Esc | KeyCode::Char('L') => Some(Action::CloseOverlay),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('?') => Some(Action::ToggleHelp),

@@ -63,12 +63,13 @@ enum Slot {
     Match,
     Bookmark,
     SelectedLink,
+    Hint,
 }
 
 /// Each style `[colors]` can change: its name there, its colour in the
 /// dark palette (a 256-colour index; `None` is the terminal's own), and
 /// what it colours.
-const SLOTS: [(Slot, &str, Option<u8>, &str); 31] = [
+const SLOTS: [(Slot, &str, Option<u8>, &str); 32] = [
     (Slot::Text, "text", None, "body text"),
     (
         Slot::Heading1,
@@ -169,6 +170,12 @@ const SLOTS: [(Slot, &str, Option<u8>, &str); 31] = [
         "selected_link",
         None,
         "background of the link selected with Tab (else reverse video)",
+    ),
+    (
+        Slot::Hint,
+        "hint",
+        Some(170),
+        "the letter hints of links, in reverse video",
     ),
 ];
 
@@ -279,6 +286,7 @@ impl Theme {
             151 => 22,
             75 => 26,
             176 => 90,
+            170 => 127,
             203 => 160,
             114 => 28,
             141 => 91,
@@ -502,6 +510,13 @@ impl Theme {
             Palette::Dark | Palette::Light => self.color(Slot::Bookmark),
             Palette::Mono => Style::new().add_modifier(Modifier::BOLD),
         }
+    }
+
+    /// A letter hint beside a link (`o`): a label of its own, in reverse
+    /// video, so that it never reads as part of the link's text.
+    pub fn hint(self) -> Style {
+        self.color(Slot::Hint)
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 
     /// The link selected with Tab: reverse video, or the configured

@@ -142,6 +142,59 @@ pub fn two_row_entries(offset: usize, len: usize, per_page: usize, top: u16) -> 
         .collect()
 }
 
+/// The box of a list overlay: `title` at the top, then at the bottom the
+/// `hints` (when they fit) and, when the list is longer than the box, the
+/// position `3/40` of the cursor among `len` entries, `per_page` shown.
+pub fn list_block(
+    theme: super::theme::Theme,
+    title: &str,
+    hints: &str,
+    (cursor, len, per_page): (usize, usize, usize),
+    width: u16,
+) -> ratatui::widgets::Block<'static> {
+    use ratatui::widgets::{Block, Borders};
+    let room = usize::from(width.saturating_sub(2));
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(status::fit(title, room));
+    let place = (len > per_page).then(|| format!(" {}/{len} ", cursor + 1));
+    let place_w = place
+        .as_deref()
+        .map_or(0, unicode_width::UnicodeWidthStr::width);
+    let hints = format!(" {hints} ");
+    if unicode_width::UnicodeWidthStr::width(hints.as_str()) + place_w < room {
+        block = block.title_bottom(Line::from(hints).style(theme.border()));
+    }
+    if let Some(place) = place {
+        block = block.title_bottom(Line::from(place).right_aligned().style(theme.key()));
+    }
+    block
+}
+
+/// `text` in rows of at most `width` columns, broken between words (a word
+/// longer than a row is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ') {
+        let needed = if row.is_empty() {
+            0
+        } else {
+            unicode_width::UnicodeWidthStr::width(row.as_str()) + 1
+        };
+        if needed > 0 && needed + unicode_width::UnicodeWidthStr::width(word) > width {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(word);
+    }
+    rows.push(row);
+    rows
+}
+
 /// A rect of at most `width` × `height`, centred in `area`.
 pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -157,4 +210,18 @@ pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
 fn too_small(frame: &mut Frame<'_>, area: Rect) {
     let msg = Paragraph::new(Line::from("Terminal too small")).wrap(Wrap { trim: true });
     frame.render_widget(msg, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_description_wraps_between_words() {
+        assert_eq!(
+            wrap_words("copy the selected link's address", 16),
+            ["copy the", "selected link's", "address"]
+        );
+        assert_eq!(wrap_words("short", 16), ["short"]);
+    }
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::status::fit;
@@ -19,21 +19,40 @@ pub fn draw(
     list: &BookmarkList,
     area: Rect,
 ) -> Vec<(u16, usize)> {
+    let marks = app.bookmarks();
+    let now = crate::store::now();
+    // Sized to the entries: two rows each, as wide as the widest.
+    let widest = marks
+        .iter()
+        .map(|b| {
+            let head = b.label.width() + 18;
+            let detail = 6
+                + b.section.as_deref().map_or(0, UnicodeWidthStr::width)
+                + b.note.as_deref().map_or(0, |n| n.width() + 4)
+                + b.snippet.width();
+            head.max(detail)
+        })
+        .max()
+        .unwrap_or(56);
+    let want_w = u16::try_from(widest + 2).unwrap_or(u16::MAX).clamp(46, 90);
+    let want_h = u16::try_from(2 * marks.len().max(1) + 2).unwrap_or(u16::MAX);
     let rect = super::centred(
         area,
-        area.width.saturating_sub(4).min(90),
-        area.height.saturating_sub(2),
+        want_w.min(area.width.saturating_sub(4)),
+        want_h.min(area.height.saturating_sub(2)),
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.border())
-        .title(" Bookmarks · Enter jump · d delete · u undo · r rename · n note ");
+    let per_page = (usize::from(rect.height.saturating_sub(2)) / 2).max(1);
+    let block = super::list_block(
+        app.theme,
+        " Bookmarks ",
+        "Enter jump · d delete · u undo · r rename · n note",
+        (list.cursor, marks.len(), per_page),
+        rect.width,
+    );
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     let width = usize::from(inner.width);
-    let marks = app.bookmarks();
-    let now = crate::store::now();
     let mut lines: Vec<Line<'_>> = Vec::new();
     if marks.is_empty() {
         lines.push(Line::from(
@@ -41,7 +60,6 @@ pub fn draw(
         ));
     }
     // Two rows a bookmark; keep the cursor in view.
-    let per_page = (usize::from(inner.height) / 2).max(1);
     let offset = list.cursor.saturating_sub(per_page.saturating_sub(1));
     let mut rows = Vec::new();
     for (i, y) in super::two_row_entries(offset, marks.len(), per_page, inner.y) {

@@ -30,32 +30,28 @@ pub fn draw_table<K: AsRef<str>>(
         .map(|(k, _)| k.as_ref().width())
         .max()
         .unwrap_or(0);
-    let text_width = table.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
-    let lines: Vec<Line<'_>> = table
-        .iter()
-        .map(|(k, d)| {
-            let k = k.as_ref();
-            if k.is_empty() {
-                Line::from(Span::styled(
-                    format!(" {d}"),
-                    theme.border().add_modifier(Modifier::BOLD),
-                ))
-            } else {
-                Line::from(vec![
-                    Span::styled(format!("   {k:<key_width$}  "), theme.key()),
-                    Span::raw(*d),
-                ])
-            }
-        })
-        .collect();
+    let widest = table.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
+    let area_w = usize::from(area.width);
+    // A description wider than the room wraps under itself.
+    let one_text = widest.min(area_w.saturating_sub(key_width + 8)).max(12);
+    let (lines, starts) = table_lines(table, key_width, one_text, theme);
+    // Too tall for the screen: two columns, split at a group title, their
+    // descriptions wrapped narrower when need be.
+    let two_text = widest.min(((area_w.saturating_sub(3)) / 2).saturating_sub(key_width + 8));
+    let two = lines.len() + 2 > usize::from(area.height) && two_text >= 16;
+    let (text_width, lines, starts) = if two {
+        let (lines, starts) = table_lines(table, key_width, two_text, theme);
+        (two_text, lines, starts)
+    } else {
+        (one_text, lines, starts)
+    };
     let one_w = key_width + text_width + 6;
-    // Too tall for the screen: two columns, split at a group title.
-    let two =
-        lines.len() + 2 > usize::from(area.height) && 2 * one_w + 3 <= usize::from(area.width);
     let (left, right) = if two {
         let middle = lines.len() / 2;
-        let split = (0..lines.len())
-            .filter(|&i| table[i].0.as_ref().is_empty())
+        let split = starts
+            .iter()
+            .filter(|&&(_, title)| title)
+            .map(|&(i, _)| i)
             .min_by_key(|&i| i.abs_diff(middle))
             .unwrap_or(middle);
         let mut left = lines;
@@ -105,4 +101,35 @@ pub fn draw_table<K: AsRef<str>>(
         };
         frame.render_widget(Paragraph::new(right), rest);
     }
+}
+
+/// The rows of the table, descriptions wrapped to `text_width`; and where
+/// each entry starts among them, with whether it is a group title.
+fn table_lines<'a, K: AsRef<str>>(
+    table: &'a [(K, &'a str)],
+    key_width: usize,
+    text_width: usize,
+    theme: Theme,
+) -> (Vec<Line<'a>>, Vec<(usize, bool)>) {
+    let mut lines: Vec<Line<'a>> = Vec::new();
+    let mut starts: Vec<(usize, bool)> = Vec::new();
+    for (k, d) in table {
+        let k = k.as_ref();
+        starts.push((lines.len(), k.is_empty()));
+        if k.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!(" {d}"),
+                theme.border().add_modifier(Modifier::BOLD),
+            )));
+            continue;
+        }
+        for (n, part) in super::wrap_words(d, text_width).into_iter().enumerate() {
+            let key = if n == 0 { k } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("   {key:<key_width$}  "), theme.key()),
+                Span::raw(part),
+            ]));
+        }
+    }
+    (lines, starts)
 }

@@ -6,24 +6,23 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::status::fit;
 use crate::tui::app::{App, LinkList};
 
-/// A hint at the start of the first run of each link on screen; hints that
-/// no longer match the letters typed disappear.
+/// A hint as a label of its own just before the first run of each link
+/// on screen, in the gap or the margin, so the link's text stays readable
+/// (only a link at the screen's very edge has its label over its start).
+/// Hints that no longer match the letters typed disappear.
 pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
     let Some(hints) = app.hints.clone() else {
         return;
     };
     let runs = app.link_runs();
-    let style = app
-        .theme
-        .key()
-        .add_modifier(Modifier::REVERSED | Modifier::BOLD);
-    let typed_style = app.theme.border();
+    let style = app.theme.hint();
+    let typed_style = app.theme.border().add_modifier(Modifier::REVERSED);
     let area = frame.area();
     let buf = frame.buffer_mut();
     let mut done: Vec<u32> = Vec::new();
@@ -38,7 +37,8 @@ pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
         let Some(rest) = label.strip_prefix(hints.typed.as_str()) else {
             continue;
         };
-        let mut cx = x;
+        let len = u16::try_from(label.len()).unwrap_or(u16::MAX);
+        let mut cx = hint_x(x, len, area.x);
         for (part, st) in [(&hints.typed[..], typed_style), (rest, style)] {
             for c in part.chars() {
                 if cx >= area.x + area.width || y >= area.y + area.height {
@@ -53,6 +53,13 @@ pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
     }
 }
 
+/// Where a hint of `len` letters starts, for a link starting at column
+/// `x` of a screen starting at `left`: just before the link, or at the
+/// screen's edge when there is no room before it.
+fn hint_x(x: u16, len: u16, left: u16) -> u16 {
+    x.checked_sub(len).filter(|&s| s >= left).unwrap_or(left)
+}
+
 /// The link list, centred over the text: two rows a link, its text, then
 /// its target and section. Returns which entry each screen row shows.
 pub fn draw_list(
@@ -61,24 +68,36 @@ pub fn draw_list(
     list: &LinkList,
     area: Rect,
 ) -> Vec<(u16, usize)> {
+    // Sized to the entries: two rows each, as wide as the widest.
+    let widest = list
+        .entries
+        .iter()
+        .map(|e| {
+            let detail = 6 + e.target.width() + e.section.as_deref().map_or(0, |s| s.width() + 6);
+            (e.text.width() + 2).max(detail)
+        })
+        .max()
+        .unwrap_or(0);
+    let want_w = u16::try_from(widest + 2).unwrap_or(u16::MAX).clamp(46, 100);
+    let want_h = u16::try_from(2 * list.entries.len().max(1) + 2).unwrap_or(u16::MAX);
     let rect = super::centred(
         area,
-        area.width.saturating_sub(4).min(100),
-        area.height.saturating_sub(2),
+        want_w.min(area.width.saturating_sub(4)),
+        want_h.min(area.height.saturating_sub(2)),
     );
-    let title = format!(
-        " Links ({}) · Enter follows · Esc closes ",
-        list.entries.len()
+    let title = format!(" Links ({}) ", list.entries.len());
+    let per_page = (usize::from(rect.height.saturating_sub(2)) / 2).max(1);
+    let block = super::list_block(
+        app.theme,
+        &title,
+        "Enter follows · y copies · Esc closes",
+        (list.cursor, list.entries.len(), per_page),
+        rect.width,
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.border())
-        .title(fit(&title, usize::from(rect.width.saturating_sub(2))));
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     let width = usize::from(inner.width);
-    let per_page = (usize::from(inner.height) / 2).max(1);
     let offset = if list.entries.len() <= per_page {
         0
     } else {
@@ -119,40 +138,102 @@ pub fn draw_list(
     rows
 }
 
-/// The full target of the external link about to open, wrapped to as many
-/// rows as it needs, above the status bar: nothing of it is hidden.
+/// The full target of the external link about to open, in a box centred
+/// over the text and sized to it, wrapped inside with a column of padding.
+/// The keys to answer always show: on a short screen the target is cut
+/// (ending in …) before them.
 pub fn draw_confirm(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let Some(url) = &app.confirm else {
         return;
     };
     let url = crate::parse::sanitize(url);
-    let mut lines = vec![Line::styled(url.clone(), app.theme.key())];
-    if let Some(warning) = app.confirm_warning() {
-        lines.push(Line::styled(
-            format!("Careful: {warning}"),
-            app.theme.message(),
-        ));
+    let hint = "Enter opens · y copies · any other key cancels";
+    let warning = app.confirm_warning().map(|w| format!("Careful: {w}"));
+    let widest = [Some(url.as_str()), Some(hint), warning.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0);
+    // Borders and a column of padding on each side.
+    let inner_w = widest.min(usize::from(area.width.saturating_sub(6))).max(1);
+    let mut url_rows = hard_wrap(&url, inner_w);
+    let mut rest: Vec<Line<'_>> = Vec::new();
+    if let Some(w) = &warning {
+        rest.extend(
+            super::wrap_words(w, inner_w)
+                .into_iter()
+                .map(|r| Line::styled(r, app.theme.message())),
+        );
     }
-    let inner_width = area.width.saturating_sub(2).max(1);
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(usize::from(inner_width)).max(1))
-        .sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
-    let rect = Rect {
-        y: area.y + area.height - height,
-        height,
-        ..area
-    };
+    rest.extend(
+        super::wrap_words(hint, inner_w)
+            .into_iter()
+            .map(|r| Line::styled(r, app.theme.outline_meta())),
+    );
+    let room = usize::from(area.height.saturating_sub(2));
+    let keep = room.saturating_sub(rest.len()).max(1);
+    if url_rows.len() > keep {
+        url_rows.truncate(keep);
+        if let Some(last) = url_rows.last_mut() {
+            *last = fit(&format!("{last}…"), inner_w);
+        }
+    }
+    let mut lines: Vec<Line<'_>> = url_rows
+        .into_iter()
+        .map(|r| Line::styled(r, app.theme.key()))
+        .collect();
+    lines.extend(rest);
+    let w = u16::try_from(inner_w + 4).unwrap_or(u16::MAX);
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let rect = super::centred(area, w, h);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(app.theme.border())
-        .title(" Open this link? ");
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .title(fit(
+            " Open this link? ",
+            usize::from(rect.width.saturating_sub(2)),
+        ));
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        rect,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// `text` cut into rows of at most `width` columns, anywhere: a URL has
+/// no spaces to break at.
+fn hard_wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = g.width();
+        if used + w > width && used > 0 {
+            rows.push(String::new());
+            used = 0;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push_str(g);
+        }
+        used += w;
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_goes_before_its_link() {
+        assert_eq!(hint_x(10, 2, 0), 8);
+        assert_eq!(hint_x(1, 2, 0), 0);
+        assert_eq!(hint_x(5, 1, 5), 5);
+    }
+
+    #[test]
+    fn hard_wrap_keeps_every_character_within_the_width() {
+        let rows = hard_wrap("https://example.com/例/a-long-path", 8);
+        assert!(rows.iter().all(|r| r.width() <= 8), "{rows:?}");
+        assert_eq!(rows.concat(), "https://example.com/例/a-long-path");
+    }
 }

@@ -86,26 +86,43 @@ pub fn draw_overlay(
     list: &OutlineList,
     area: Rect,
 ) -> Vec<(u16, usize)> {
+    let filtering = app.mode == Mode::OutlineFilter || list.filter.is_some();
+    let entries = list.entries(&app.outline);
+    // Sized to the entries (the widest title, its indent and the minutes),
+    // with the filter's row.
+    let widest = entries
+        .iter()
+        .map(|e| {
+            let s = &app.outline.sections[e.section];
+            2 * s.depth.min(8) + 2 + s.title.width() + 15
+        })
+        .max()
+        .unwrap_or(20);
+    let want_w = u16::try_from(widest + 2).unwrap_or(u16::MAX).clamp(34, 76);
+    let want_h =
+        u16::try_from(entries.len().max(1) + 2 + usize::from(filtering)).unwrap_or(u16::MAX);
     let rect = super::centred(
         area,
-        area.width.saturating_sub(4).min(76),
-        area.height.saturating_sub(2),
+        want_w.min(area.width.saturating_sub(4)),
+        want_h.min(area.height.saturating_sub(2)),
     );
-    let filtering = app.mode == Mode::OutlineFilter || list.filter.is_some();
     let title = match list.max_level {
         6 => " Outline ".to_string(),
         n => format!(" Outline · levels 1–{n} "),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(app.theme.border())
-        .title(title);
+    let shown = usize::from(rect.height.saturating_sub(2)).saturating_sub(usize::from(filtering));
+    let block = super::list_block(
+        app.theme,
+        &title,
+        "Enter jumps · / filters",
+        (list.cursor, entries.len(), shown.max(1)),
+        rect.width,
+    );
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     let rows = usize::from(inner.height).saturating_sub(usize::from(filtering));
     let width = usize::from(inner.width);
-    let entries = list.entries(&app.outline);
     let mut lines: Vec<Line<'_>> = Vec::new();
     if app.outline.is_empty() {
         lines.push(Line::from("No sections"));

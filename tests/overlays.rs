@@ -1,0 +1,225 @@
+//! The overlays (help, outline, bookmarks, links, the link confirmation)
+//! at three sizes: drawn over a cleared area, sized to their content, with
+//! the place in a list longer than the box; link hints beside their links;
+//! copying (`y`, `Y`) and the sidebar key on a narrow screen.
+
+use longform::load::decode;
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::keymap::Mode;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SIZES: [(u16, u16); 3] = [(40, 15), (80, 24), (200, 60)];
+
+fn app(path: &str) -> App {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&full).unwrap();
+    App::new(
+        &decode(bytes, path.into(), Some(full.into())).unwrap(),
+        Theme::Dark,
+    )
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    format!("{}", terminal.backend())
+}
+
+/// The rows of a drawn screen, without the quotes the backend adds.
+fn rows(shown: &str) -> Vec<String> {
+    shown
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+/// The columns of the box's left and right borders on the row holding
+/// its top-left corner.
+fn box_columns(shown: &str) -> (usize, usize) {
+    let row = rows(shown)
+        .into_iter()
+        .find(|r| r.contains('┌'))
+        .expect("a box");
+    let chars: Vec<char> = row.chars().collect();
+    let left = chars.iter().position(|&c| c == '┌').unwrap();
+    let right = chars.iter().position(|&c| c == '┐').unwrap();
+    (left, right)
+}
+
+/// Inside the box, only the box's own text: the page under it is
+/// cleared, so no row of the box holds a fragment of the article.
+fn assert_cleared(shown: &str, page_words: &[&str]) {
+    let rows = rows(shown);
+    let (left, right) = box_columns(shown);
+    for r in &rows {
+        let chars: Vec<char> = r.chars().collect();
+        if chars.get(left) == Some(&'│') && chars.get(right) == Some(&'│') {
+            let inside: String = chars[left + 1..right].iter().collect();
+            for w in page_words {
+                assert!(!inside.contains(w), "{w:?} shows through: {inside:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_help_at_three_sizes_lists_every_key() {
+    for (w, h) in SIZES {
+        let mut app = app("articles/the-slow-web.md");
+        app.update(Action::ToggleHelp);
+        let shown = screen(&mut app, w, h);
+        if w >= 80 {
+            assert!(shown.contains("Ctrl-f"), "{shown}");
+        }
+        insta::assert_snapshot!(format!("help_{w}x{h}"), shown);
+    }
+}
+
+#[test]
+fn the_outline_at_three_sizes_fits_its_entries() {
+    for (w, h) in SIZES {
+        let mut app = app("tests/fixtures/links.md");
+        app.update(Action::ToggleOutline);
+        let shown = screen(&mut app, w, h);
+        // Two sections: a small box, not one as tall as the screen.
+        let boxed = rows(&shown).iter().filter(|r| r.contains('│')).count();
+        assert!(boxed <= 4, "{shown}");
+        assert_cleared(&shown, &["filler", "mislead"]);
+        insta::assert_snapshot!(format!("outline_{w}x{h}"), shown);
+    }
+}
+
+#[test]
+fn the_bookmarks_at_three_sizes_fit_their_entries() {
+    for (w, h) in SIZES {
+        let mut app = app("articles/the-slow-web.md");
+        screen(&mut app, w, h);
+        app.update(Action::AddBookmark);
+        app.prompt.as_mut().unwrap().set_text("The opening");
+        app.update(Action::PromptAccept);
+        app.update(Action::OpenBookmarks);
+        let shown = screen(&mut app, w, h);
+        let boxed = rows(&shown).iter().filter(|r| r.contains('│')).count();
+        assert_eq!(boxed, 2, "one bookmark, two rows: {shown}");
+        assert!(shown.contains("The opening"), "{shown}");
+        assert_cleared(&shown, &["quiet", "trains"]);
+        insta::assert_snapshot!(format!("bookmarks_{w}x{h}"), shown);
+    }
+}
+
+#[test]
+fn the_link_list_at_three_sizes_shows_its_place() {
+    for (w, h) in SIZES {
+        let mut app = app("tests/fixtures/links.md");
+        app.update(Action::LinkList);
+        let shown = screen(&mut app, w, h);
+        assert_eq!(app.mode, Mode::Links);
+        // Eight links: at 40x15 they do not all fit, and the place shows.
+        if h == 15 {
+            assert!(shown.contains("1/8"), "{shown}");
+        } else {
+            assert!(!shown.contains("1/8"), "{shown}");
+        }
+        assert_cleared(&shown, &["filler"]);
+        insta::assert_snapshot!(format!("link_list_{w}x{h}"), shown);
+    }
+}
+
+#[test]
+fn the_link_confirmation_at_three_sizes_is_centred_with_its_keys() {
+    for (w, h) in SIZES {
+        let mut app = app("tests/fixtures/links.md");
+        screen(&mut app, w, h);
+        app.update(Action::LinkList);
+        app.update(Action::LinkListMove(1));
+        app.update(Action::LinkListOpen);
+        assert_eq!(app.confirm.as_deref(), Some("https://example.com/longform"));
+        let shown = screen(&mut app, w, h);
+        assert!(shown.contains("Enter opens"), "{shown}");
+        assert!(shown.contains("key cancels"), "{shown}");
+        assert!(shown.contains("https://example.com/longform"), "{shown}");
+        let (left, right) = box_columns(&shown);
+        let width = usize::from(w);
+        // Centred: as much room on either side, give or take a column.
+        assert!(left.abs_diff(width - 1 - right) <= 1, "{shown}");
+        insta::assert_snapshot!(format!("confirm_{w}x{h}"), shown);
+    }
+}
+
+#[test]
+fn link_hints_are_labels_beside_the_links() {
+    let mut app = app("tests/fixtures/links.md");
+    screen(&mut app, 80, 24);
+    app.update(Action::LinkHints);
+    let shown = screen(&mut app, 80, 24);
+    // The link text is whole: no letter drawn over it.
+    for text in ["the second part", "the project page", "the author"] {
+        assert!(shown.contains(text), "{text} is covered: {shown}");
+    }
+    insta::assert_snapshot!("hints_beside_links_80x24", shown);
+}
+
+#[test]
+fn y_copies_the_link_and_capital_y_the_section() {
+    let mut app = app("tests/fixtures/links.md");
+    screen(&mut app, 80, 24);
+    // Nothing selected yet: nothing copied, and the reason.
+    app.update(Action::CopyLink);
+    assert_eq!(app.clipboard, None);
+    assert!(app.message.as_deref().unwrap().contains("Tab"));
+    app.update(Action::NextLink);
+    app.update(Action::NextLink);
+    app.update(Action::CopyLink);
+    assert_eq!(
+        app.clipboard.take().as_deref(),
+        Some("https://example.com/longform")
+    );
+    assert_eq!(app.message.as_deref(), Some("Copied link · 28 characters"));
+    // In the link list, the link under the cursor.
+    app.update(Action::LinkList);
+    app.update(Action::LinkListFirst);
+    app.update(Action::CopyLink);
+    assert_eq!(app.clipboard.take().as_deref(), Some("#second-part"));
+    app.update(Action::CloseOverlay);
+    // In the confirmation, the link about to open; the box closes.
+    app.update(Action::FollowLink);
+    assert!(app.confirm.is_some());
+    app.update(Action::CopyLink);
+    assert!(app.confirm.is_none());
+    assert_eq!(
+        app.clipboard.take().as_deref(),
+        Some("https://example.com/longform")
+    );
+    // Y: the section as Markdown, from its heading.
+    app.update(Action::CopySection);
+    let section = app.clipboard.take().unwrap();
+    assert!(section.starts_with("# Links in an article"), "{section}");
+    assert!(section.contains("[the project page](https://example.com/longform)"));
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with("Copied section · ")
+    );
+}
+
+#[test]
+fn the_sidebar_key_on_a_narrow_screen_says_so_and_changes_nothing() {
+    let mut app = app("tests/fixtures/links.md");
+    screen(&mut app, 100, 24);
+    app.update(Action::ToggleSidebar);
+    assert!(!app.sidebar);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("The sidebar needs 120 columns; this terminal has 100")
+    );
+    // It was not armed: at 160 columns there is still no sidebar.
+    let shown = screen(&mut app, 160, 24);
+    assert!(!app.sidebar_shown(160), "{shown}");
+    app.update(Action::ToggleSidebar);
+    assert!(app.sidebar);
+}
