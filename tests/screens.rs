@@ -68,12 +68,12 @@ fn help_overlay_lists_every_key() {
     }
     insta::assert_snapshot!("help_100x30", terminal.backend());
     // On a short screen the keys go in two columns, so none is cut off.
-    let terminal = screen(&mut app, 120, 20);
+    let terminal = screen(&mut app, 120, 26);
     let shown = format!("{}", terminal.backend());
-    for key in ["Ctrl-d", "Ctrl-i", "filter headings", "Ctrl-c"] {
+    for key in ["Ctrl-d", "Ctrl-i", "Ctrl-f", "filter headings", "Ctrl-c"] {
         assert!(shown.contains(key), "{key} missing from the short help");
     }
-    insta::assert_snapshot!("help_120x20", terminal.backend());
+    insta::assert_snapshot!("help_120x26", terminal.backend());
     // At 80x24 it scrolls: the last key comes into view.
     let terminal = screen(&mut app, 80, 24);
     let shown = format!("{}", terminal.backend());

@@ -87,8 +87,8 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
     ),
     (&[Action::JumpBack], "", "back in the jump list"),
     (&[Action::JumpForward], "", "forward in the jump list"),
-    (&[Action::CopyLink], "", "copy the selected link's address"),
-    (&[Action::CopySection], "", "copy this section as Markdown"),
+    (&[Action::CopyLink], "", "copy the link's address"),
+    (&[Action::CopySection], "", "copy the section (Markdown)"),
     (&[], "", "Search"),
     (&[Action::SearchStart], "", "search the article"),
     (

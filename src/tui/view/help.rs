@@ -25,11 +25,13 @@ pub fn draw_table<K: AsRef<str>>(
     scroll: usize,
     area: Rect,
 ) {
+    // A long list of keys wraps onto a second row of its own.
     let key_width = table
         .iter()
         .map(|(k, _)| k.as_ref().width())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(KEY_WIDTH);
     let widest = table.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
     let area_w = usize::from(area.width);
     // A description wider than the room wraps under itself.
@@ -103,6 +105,27 @@ pub fn draw_table<K: AsRef<str>>(
     }
 }
 
+/// The widest the keys column grows: longer lists of keys wrap.
+const KEY_WIDTH: usize = 16;
+
+/// Keys written `a  b  c`, in rows of at most `width` columns, broken
+/// between keys.
+fn key_rows(keys: &str, width: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for key in keys.split("  ") {
+        if !row.is_empty() && row.width() + 2 + key.width() > width {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push_str("  ");
+        }
+        row.push_str(key);
+    }
+    rows.push(row);
+    rows
+}
+
 /// The rows of the table, descriptions wrapped to `text_width`; and where
 /// each entry starts among them, with whether it is a group title.
 fn table_lines<'a, K: AsRef<str>>(
@@ -123,8 +146,11 @@ fn table_lines<'a, K: AsRef<str>>(
             )));
             continue;
         }
-        for (n, part) in super::wrap_words(d, text_width).into_iter().enumerate() {
-            let key = if n == 0 { k } else { "" };
+        let keys = key_rows(k, key_width);
+        let text = super::wrap_words(d, text_width);
+        for n in 0..keys.len().max(text.len()) {
+            let key = keys.get(n).map_or("", String::as_str);
+            let part = text.get(n).cloned().unwrap_or_default();
             lines.push(Line::from(vec![
                 Span::styled(format!("   {key:<key_width$}  "), theme.key()),
                 Span::raw(part),
