@@ -80,7 +80,11 @@ pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> 
     let dir = match into {
         Some(d) if d.is_dir() => d.to_path_buf(),
         Some(d) if d.exists() => bail!("cannot import into {}: is not a folder", shown(d)),
-        Some(d) => bail!("cannot import into {}: no such folder", shown(d)),
+        // A new folder is made, as the library's own is.
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", shown(d)))?;
+            d.to_path_buf()
+        }
         None => library_folder()?,
     };
     let mut last = None;
@@ -471,9 +475,13 @@ pub fn file_stem(title: &str, max: usize) -> String {
 pub fn write_article(article: &Article, dir: &Path) -> Result<Imported> {
     let doc = crate::parse::parse(&article.markdown);
     let words = doc.words;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".longform-import-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".longform-import-").suffix(".tmp");
+    // An article is an ordinary file (0644 under a 022 umask), not a
+    // private temporary one: the umask applies to this mode.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write into {}", shown(dir)))?;
     tmp.write_all(article.markdown.as_bytes())

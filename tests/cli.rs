@@ -1325,10 +1325,51 @@ fn import_messages_show_titles_and_folders_with_stand_ins() {
     assert_eq!(r.code(), Some(1));
     let line = assert_one_error_line(&r, "--into a file");
     assert!(line.ends_with("not<U+202E>dir: is not a folder"), "{line}");
-    let r = run(&["import", path_str(&page), "--into", "/no/such\tfolder"]);
+    // A folder that cannot be made (under a file), named as safely.
+    let under_file = file_into.join("sub\tfolder");
+    let r = run(&["import", path_str(&page), "--into", path_str(&under_file)]);
     assert_eq!(r.code(), Some(1));
-    let line = assert_one_error_line(&r, "--into nowhere");
-    assert!(line.contains("/no/such␉folder: no such folder"), "{line}");
+    let line = assert_one_error_line(&r, "--into under a file");
+    assert!(line.contains("cannot create"), "{line}");
+    assert!(line.contains("sub␉folder"), "{line}");
+}
+
+/// `--into` a folder that does not exist yet makes it, and the article is
+/// an ordinary file: 0644 under a 022 umask.
+#[cfg(unix)]
+#[test]
+fn import_into_a_new_folder_with_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    let words = "Slow reading rewards patience with understanding. ".repeat(40);
+    std::fs::write(
+        &page,
+        format!(
+            "<html><head><title>On Patience</title></head><body><article>\
+             <h1>On Patience</h1><p>{words}</p><p>{words}</p></article></body></html>"
+        ),
+    )
+    .unwrap();
+    let into = dir.path().join("new/shelf");
+    let config = dir.path().join("config");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"umask 022 && exec "$0" import "$1" --into "$2""#)
+        .arg(env!("CARGO_BIN_EXE_longform"))
+        .arg(&page)
+        .arg(&into)
+        .env("LONGFORM_CONFIG_DIR", &config)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = into.join("on-patience.md");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "{:o}", mode);
 }
 
 #[test]
