@@ -10,6 +10,7 @@
 //! broken config dir, a record from a newer longform), reading goes on and
 //! one warning says that progress will not be saved.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -86,8 +87,11 @@ pub struct Session {
     dirty: bool,
     /// The warning about saving was shown already.
     warned: bool,
-    /// Saves that failed, for the status bar.
+    /// Why saving fails now, for the status bar and the exit warning;
+    /// None once a save succeeds.
     pub save_error: Option<String>,
+    /// The bookmarks in the record on disk, to count those not saved.
+    saved_bookmarks: HashSet<String>,
 }
 
 impl Session {
@@ -137,6 +141,7 @@ impl Session {
             dirty: false,
             warned: false,
             save_error: None,
+            saved_bookmarks: HashSet::new(),
         };
         let Some(store) = store else {
             // No config dir: nothing to resume, nothing to save.
@@ -181,6 +186,9 @@ impl Session {
             Ok(Load::Newer { version, state }) => {
                 // Read, to open at its place, but never written.
                 session.warned = true;
+                session.save_error = Some(format!(
+                    "the record is from a newer longform (version {version})"
+                ));
                 let resume = state
                     .and_then(|s| s.position)
                     .map(|a| a.restore(doc, &session.text));
@@ -195,6 +203,7 @@ impl Session {
             }
             Err(err) => {
                 session.warned = true;
+                session.save_error = Some(format!("{err:#}"));
                 return Opened {
                     session,
                     resume: None,
@@ -218,6 +227,7 @@ impl Session {
             state.title = title.to_string();
             state.fingerprint = doc.fingerprint;
             state.last_opened = now;
+            session.saved_bookmarks = bookmark_ids(&state);
             session.state = state;
         }
         session.dirty = true;
@@ -237,6 +247,30 @@ impl Session {
     /// Whether progress is being saved.
     pub fn saves(&self) -> bool {
         self.store.is_some()
+    }
+
+    /// Saving is failing now: the last save, or opening the record, failed.
+    pub fn save_failing(&self) -> bool {
+        self.save_error.is_some()
+    }
+
+    /// Bookmarks made in this session that are not in the record on disk.
+    pub fn unsaved_bookmarks(&self) -> usize {
+        self.state
+            .bookmarks
+            .iter()
+            .filter(|b| !self.saved_bookmarks.contains(&b.id))
+            .count()
+    }
+
+    /// What was lost, for stderr at exit, when saving still fails.
+    fn exit_warning(&self) -> Option<String> {
+        let reason = self.save_error.as_ref()?;
+        Some(match self.unsaved_bookmarks() {
+            0 => format!("your place was not saved: {reason}"),
+            1 => format!("1 bookmark and your place were not saved: {reason}"),
+            n => format!("{n} bookmarks and your place were not saved: {reason}"),
+        })
     }
 
     /// Remember the reader's place; `at_end` says the end is on screen,
@@ -436,25 +470,29 @@ impl Session {
         {
             let _ = self.after_save(result);
         }
-        let (store, id, state) = self.snapshot()?;
+        let Some((store, id, state)) = self.snapshot() else {
+            return self.exit_warning();
+        };
         self.dirty = false;
         let count = |c: &Coverage| doc.map_or(0, |d| c.percent(d));
         let count = doc.map(|_| &count as &dyn Fn(&Coverage) -> u8);
         let result = store.save_counting(&id, &state, count);
-        let warning = self.after_save(result);
+        let _ = self.after_save(result);
         // With what others read merged in, the end reached here may now
         // finish the article.
         if let Some(doc) = doc
-            && warning.is_none()
+            && self.save_error.is_none()
             && self.reached_end
             && !self.state.finished
             && self.finish_if_read(doc)
             && let Some((store, id, state)) = self.snapshot()
         {
             let result = store.save_counting(&id, &state, count);
-            return self.after_save(result);
+            let _ = self.after_save(result);
         }
-        warning
+        // Said every time, even after the warning in the status bar: this
+        // is the last chance to know what is lost.
+        self.exit_warning()
     }
 
     fn after_save(&mut self, result: Result<ReadingState>) -> Option<String> {
@@ -463,6 +501,7 @@ impl Session {
                 // Keep what others saved, and what we changed meanwhile.
                 self.state = store::merge(&saved, &self.state);
                 self.save_error = None;
+                self.saved_bookmarks = bookmark_ids(&saved);
                 if let (Some((old_id, old_path)), Some(store)) =
                     (self.moved_from.take(), &self.store)
                     && !old_path.exists()
@@ -475,7 +514,7 @@ impl Session {
             Err(err) => {
                 self.dirty = true;
                 let msg = format!("Progress will not be saved: {err:#}");
-                self.save_error = Some(msg.clone());
+                self.save_error = Some(format!("{err:#}"));
                 if self.warned {
                     None
                 } else {
@@ -563,6 +602,11 @@ pub fn resume_message(doc: &Document, pos: Position, how: Restored) -> Option<St
         msg.push_str(" (article changed; the same text was found)");
     }
     Some(msg)
+}
+
+/// The ids of the bookmarks in `state`.
+fn bookmark_ids(state: &ReadingState) -> HashSet<String> {
+    state.bookmarks.iter().map(|b| b.id.clone()).collect()
 }
 
 #[cfg(test)]
@@ -684,7 +728,60 @@ mod tests {
         // Either opening or the first save warns, once.
         let warned = opened.message.is_some() || s.save_now().is_some();
         assert!(warned);
-        assert!(s.save_now().is_none(), "the warning is given once");
+        assert!(s.save_failing());
+        // At exit it is said again: the last chance to know.
+        let at_exit = s.save_now().expect("an exit warning");
+        assert!(
+            at_exit.starts_with("your place was not saved: "),
+            "{at_exit}"
+        );
+    }
+
+    #[test]
+    fn a_failing_save_is_said_until_it_succeeds_and_loses_nothing() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        assert!(s.save_now().is_none());
+        // A folder where the lock file goes: opening it fails, even for
+        // root, as a read-only or full disk would.
+        let lock = store.dir().join(format!("{}.lock", s.id));
+        let _ = std::fs::remove_file(&lock);
+        std::fs::create_dir(&lock).unwrap();
+        s.add_bookmark(&doc, Position(doc.blocks[3].source.start), "one".into(), 2);
+        s.add_bookmark(&doc, Position(doc.blocks[9].source.start), "two".into(), 3);
+        assert_eq!(s.unsaved_bookmarks(), 2);
+        s.save_in_background();
+        let warning = loop {
+            if let Some(w) = s.poll_saved() {
+                break w;
+            }
+            std::thread::yield_now();
+        };
+        assert!(
+            warning.starts_with("Progress will not be saved: "),
+            "{warning}"
+        );
+        assert!(s.save_failing() && s.is_dirty(), "kept for the next try");
+        let at_exit = s.save_now().expect("an exit warning");
+        assert!(
+            at_exit.starts_with(
+                "2 bookmarks and your place were not saved: cannot open the lock file"
+            ),
+            "{at_exit}"
+        );
+        // Room again: the next save keeps everything.
+        std::fs::remove_dir(&lock).unwrap();
+        assert!(s.save_now().is_none());
+        assert!(!s.save_failing());
+        assert_eq!(s.unsaved_bookmarks(), 0);
+        let Ok(Load::Found(saved)) = store.load(&s.id) else {
+            panic!("the record is saved");
+        };
+        let labels: Vec<_> = saved.bookmarks.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["one", "two"]);
     }
 
     #[test]

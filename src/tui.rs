@@ -424,7 +424,7 @@ impl Shell {
             self.options
                 .warning
                 .take()
-                .filter(|w| w.contains("not be saved"))
+                .filter(|w| w.contains("not be saved") || w.contains("not saved"))
         })
     }
 }

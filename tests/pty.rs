@@ -2062,3 +2062,76 @@ fn y_on_a_link_writes_osc52() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
+
+/// A save that fails keeps saying so: each bookmark says "(not saved)",
+/// the status bar keeps a mark, and stderr says at exit what was lost.
+/// Once saving works again, everything is saved. The failure is a folder
+/// in place of the record's lock file: it cannot be opened for writing
+/// even by root, which a read-only folder would not stop.
+#[test]
+fn a_failing_save_is_said_until_exit_and_recovers() {
+    let shared = tempfile::tempdir().expect("shared dir");
+    let article = shared.path().join("the-slow-web.md");
+    std::fs::copy(SLOW_WEB, &article).expect("copy the article");
+    let config = shared.path().join("config");
+    let store = longform::store::Store::new(&config);
+    let id = longform::store::record_id(&std::fs::canonicalize(&article).expect("canonical"));
+    let lock = store.dir().join(format!("{id}.lock"));
+    std::fs::create_dir_all(&lock).expect("a folder as the lock file");
+    let open = || {
+        let mut spawn = Spawn::longform(&[article.to_str().expect("utf-8 path")]);
+        spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+        spawn.run(30, 100)
+    };
+
+    let mut t = open();
+    t.wait_for("the first save failing", |s| {
+        s.status().contains("Progress will not be saved")
+    });
+    t.send("m");
+    t.wait_for("the bookmark prompt", |s| s.status().contains("Bookmark: "));
+    t.send("\r");
+    t.wait_for("the bookmark, not saved", |s| {
+        s.status().contains("Bookmarked: ") && s.status().contains("(not saved)")
+    });
+    t.send("j");
+    t.wait_for("the lasting mark", |s| {
+        s.status().contains("⚠ not saved") && !s.status().contains("Bookmarked")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    assert!(
+        raw.contains(
+            "longform: warning: 1 bookmark and your place were not saved: cannot open the lock file"
+        ),
+        "no word at exit of what was lost: {raw:?}"
+    );
+
+    // Saving works again: the idle save clears the mark and keeps the
+    // bookmark made now.
+    let mut t = open();
+    t.wait_for("the first save failing", |s| {
+        s.status().contains("Progress will not be saved")
+    });
+    t.send("m");
+    t.wait_for("the bookmark prompt", |s| s.status().contains("Bookmark: "));
+    t.send("\r");
+    t.wait_for("the bookmark, not saved", |s| {
+        s.status().contains("(not saved)")
+    });
+    std::fs::remove_dir(&lock).expect("the lock folder removed");
+    t.send("j");
+    t.wait_for("the mark gone after an idle save", |s| {
+        !s.status().contains("not saved")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+    assert!(!raw.contains("were not saved"), "{raw:?}");
+    let Ok(longform::store::Load::Found(saved)) = store.load(&id) else {
+        panic!("no record saved");
+    };
+    assert_eq!(saved.bookmarks.len(), 1, "the bookmark made while failing");
+}

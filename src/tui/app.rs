@@ -1501,10 +1501,10 @@ impl App {
                 } else {
                     text
                 };
-                self.message = Some(if self.session.saves() {
+                self.message = Some(if self.session.saves() && !self.session.save_failing() {
                     format!("Bookmarked: {label}")
                 } else {
-                    format!("Bookmarked: {label} (not saved: progress is not being saved)")
+                    format!("Bookmarked: {label} (not saved)")
                 });
                 self.session.add_bookmark(&self.doc, pos, label, now);
                 self.mode = Mode::Reading;

@@ -164,6 +164,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         },
         _ => String::new(),
     };
+    // Stays while saving fails, so a bookmark is never thought kept.
+    let matches = if app.session.save_failing() {
+        format!(" ⚠ not saved ·{matches}")
+    } else {
+        matches
+    };
     let (left, right) = if app.doc.is_empty() {
         // Nothing to be anywhere in: no figures.
         (format!(" {}", app.title), String::new())
