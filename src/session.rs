@@ -163,6 +163,7 @@ impl Session {
         };
         session.state.path.clone_from(&canonical);
         let mut message = None;
+        let stray = store.stray_bytes(&id);
         let found = match store.load(&id) {
             Ok(Load::Found(state)) => Some(state),
             // The same text under another path: a file that was moved
@@ -229,6 +230,13 @@ impl Session {
             state.last_opened = now;
             session.saved_bookmarks = bookmark_ids(&state);
             session.state = state;
+            if let Some(what) = stray {
+                let note = format!("the reading record had {what}, ignored");
+                message = Some(match message {
+                    Some(m) => format!("{m}; {note}"),
+                    None => format!("Note: {note}"),
+                });
+            }
         }
         session.dirty = true;
         Opened {
@@ -734,6 +742,28 @@ mod tests {
         assert!(
             at_exit.starts_with("your place was not saved: "),
             "{at_exit}"
+        );
+    }
+
+    #[test]
+    fn a_record_with_a_byte_order_mark_resumes_and_says_so() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let pos = Position(doc.blocks[40].source.start);
+        s.record_position(&doc, pos, false, 2);
+        assert!(s.save_now().is_none());
+        let file = store.record_path(&s.id);
+        let json = std::fs::read(&file).unwrap();
+        std::fs::write(&file, [b"\xEF\xBB\xBF".as_slice(), &json].concat()).unwrap();
+        let opened = Session::open(Some(store), Some(&path), &text, &doc, "Essay", 3);
+        assert_eq!(opened.resume, Some(pos));
+        let message = opened.message.expect("a message");
+        assert!(
+            message.ends_with("; the reading record had a byte order mark, ignored"),
+            "{message}"
         );
     }
 

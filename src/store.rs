@@ -48,10 +48,10 @@ const PLAUSIBLE_WPM: std::ops::RangeInclusive<u64> = 50..=2000;
 pub struct ReadingState {
     /// The record format; always `VERSION` once saved by this longform.
     pub version: u32,
-    /// The article's canonical path. Written lossily when it is not UTF-8:
-    /// it is shown to the user, while the record's id comes from the exact
-    /// bytes.
-    #[serde(with = "lossy_path")]
+    /// The article's canonical path. Written as text to be shown and, when
+    /// it is not UTF-8, also as its exact bytes in hex (`path_bytes`), so
+    /// the file is found again rather than taken for a missing one.
+    #[serde(flatten, with = "exact_path")]
     pub path: PathBuf,
     #[serde(default)]
     pub title: String,
@@ -103,6 +103,10 @@ pub struct ReadingState {
     /// The seconds those samples took.
     #[serde(default)]
     pub active_seconds: u64,
+    /// Fields this longform does not know, written by a newer one: kept
+    /// as they are when saving, never erased.
+    #[serde(flatten)]
+    pub unknown: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +161,7 @@ impl ReadingState {
             seconds_read: 0,
             words_read: 0,
             active_seconds: 0,
+            unknown: BTreeMap::new(),
         }
     }
 
@@ -294,6 +299,10 @@ pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
     out.seconds_read = disk.seconds_read.max(ours.seconds_read);
     out.words_read = disk.words_read.max(ours.words_read);
     out.active_seconds = disk.active_seconds.max(ours.active_seconds);
+    // This longform never changes fields it does not know: what is on
+    // disk is the newest of them.
+    out.unknown
+        .extend(disk.unknown.iter().map(|(k, v)| (k.clone(), v.clone())));
     out
 }
 
@@ -451,6 +460,15 @@ impl Store {
     /// merged into the record when it is next loaded.
     pub fn pending_path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.pending"))
+    }
+
+    /// What record `id` holds besides its JSON (a byte order mark, NUL
+    /// bytes at its end), which reading ignored: for a warning. The next
+    /// save writes the record without it.
+    pub fn stray_bytes(&self, id: &str) -> Option<&'static str> {
+        check_id(id).ok()?;
+        let bytes = fs::read(self.record_path(id)).ok()?;
+        strip_stray(&bytes).1
     }
 
     /// Read record `id`. A corrupt record is moved aside (which needs write
@@ -746,7 +764,27 @@ fn read(path: &Path) -> Result<OnDisk> {
     Ok(classify(&bytes))
 }
 
+/// What a record holds around its JSON that is not JSON but harmless: a
+/// UTF-8 byte order mark some editors add, and NUL bytes a crash or a
+/// sync tool can leave at the end. Returns the JSON and what was there.
+fn strip_stray(bytes: &[u8]) -> (&[u8], Option<&'static str>) {
+    let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    let nuls = end < bytes.len();
+    let what = match (bom, nuls) {
+        (true, true) => Some("a byte order mark and NUL bytes"),
+        (true, false) => Some("a byte order mark"),
+        (false, true) => Some("NUL bytes at its end"),
+        (false, false) => None,
+    };
+    (&bytes[..end], what)
+}
+
 fn classify(bytes: &[u8]) -> OnDisk {
+    let (bytes, _) = strip_stray(bytes);
     // The version is checked before the shape: a newer format may have a
     // different shape, and must not be called corrupt.
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
@@ -811,18 +849,65 @@ fn move_aside(path: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
-/// Serde for a path written as text, lossily when it is not UTF-8.
-mod lossy_path {
+/// Serde for a path, flattened into the record: `path` as text (lossy
+/// when the path is not UTF-8, for people and older longforms), and then
+/// `path_bytes`, the exact bytes in hex, which wins when read.
+mod exact_path {
     use std::path::{Path, PathBuf};
 
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Fields {
+        path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path_bytes: Option<String>,
+    }
 
     pub fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&path.to_string_lossy())
+        let path_bytes = path
+            .to_str()
+            .is_none()
+            .then(|| super::hex(path.as_os_str().as_encoded_bytes()));
+        Fields {
+            path: path.to_string_lossy().into_owned(),
+            path_bytes,
+        }
+        .serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
-        String::deserialize(d).map(PathBuf::from)
+        let fields = Fields::deserialize(d)?;
+        Ok(fields
+            .path_bytes
+            .as_deref()
+            .and_then(super::path_from_hex)
+            .unwrap_or_else(|| PathBuf::from(fields.path)))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The path whose bytes `hex` spells; None when it is not hex. Only Unix
+/// paths are raw bytes: elsewhere the lossy text is used.
+fn path_from_hex(hex: &str) -> Option<PathBuf> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        Some(PathBuf::from(std::ffi::OsString::from_vec(bytes?)))
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8(bytes?).ok().map(PathBuf::from)
     }
 }
 
@@ -847,6 +932,121 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
         (dir, store)
+    }
+
+    /// A record as this longform writes it, as JSON text.
+    fn fixture_json() -> String {
+        let mut state = state();
+        state.set_position(anchor(9), 1001);
+        serde_json::to_string_pretty(&state).unwrap()
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_trailing_nuls_are_read_and_said() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        let json = fixture_json();
+        let mut expected = state();
+        expected.set_position(anchor(9), 1001);
+        for (bytes, what) in [
+            (
+                [b"\xEF\xBB\xBF".as_slice(), json.as_bytes()].concat(),
+                "a byte order mark",
+            ),
+            (
+                [json.as_bytes(), b"\n\0\0\0\0".as_slice()].concat(),
+                "NUL bytes at its end",
+            ),
+            (
+                [b"\xEF\xBB\xBF".as_slice(), json.as_bytes(), b"\0"].concat(),
+                "a byte order mark and NUL bytes",
+            ),
+        ] {
+            fs::write(store.record_path(ID), &bytes).unwrap();
+            assert_eq!(store.stray_bytes(ID), Some(what));
+            assert_eq!(store.load(ID).unwrap(), Load::Found(expected.clone()));
+            // Saved again, it is plain JSON, and nothing is said of it.
+            store.save(ID, &expected).unwrap();
+            let written = fs::read(store.record_path(ID)).unwrap();
+            assert!(written.starts_with(b"{") && !written.contains(&0), "{what}");
+            assert_eq!(store.stray_bytes(ID), None);
+        }
+        assert_eq!(strip_stray(b"\0\0").0, b"");
+    }
+
+    #[test]
+    fn fields_from_a_newer_longform_are_kept_when_saving() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(&fixture_json()).unwrap();
+        let fields = value.as_object_mut().unwrap();
+        fields.insert(
+            "highlights".into(),
+            serde_json::json!([{"from": 3, "to": 9}]),
+        );
+        fields.insert("theme".into(), serde_json::json!("sepia"));
+        fs::write(store.record_path(ID), value.to_string()).unwrap();
+
+        let Load::Found(loaded) = store.load(ID).unwrap() else {
+            panic!("the record is read");
+        };
+        assert_eq!(loaded.unknown.len(), 2);
+        // Saved by a session that never saw them (its state is fresh).
+        let mut ours = state();
+        ours.add_bookmark(anchor(20), "mine".into(), None, 1002);
+        store.save(ID, &ours).unwrap();
+        let written: serde_json::Value =
+            serde_json::from_slice(&fs::read(store.record_path(ID)).unwrap()).unwrap();
+        assert_eq!(
+            written["highlights"],
+            serde_json::json!([{"from": 3, "to": 9}])
+        );
+        assert_eq!(written["theme"], "sepia");
+        assert_eq!(written["bookmarks"][0]["label"], "mine");
+        // The known fields are not also kept as unknown ones.
+        let Load::Found(again) = store.load(ID).unwrap() else {
+            panic!("the record is read");
+        };
+        assert_eq!(
+            again.unknown.keys().collect::<Vec<_>>(),
+            ["highlights", "theme"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_is_kept_exactly() {
+        use std::os::unix::ffi::OsStrExt;
+        let raw = std::ffi::OsStr::from_bytes(b"/articles/caf\xe9 \xff.md");
+        let state = ReadingState::new(raw.into(), "Caf".into(), 42, 1000);
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(json["path"], "/articles/caf\u{fffd} \u{fffd}.md");
+        assert_eq!(json["path_bytes"], hex(raw.as_bytes()));
+        let back: ReadingState = serde_json::from_value(json).unwrap();
+        assert_eq!(back.path.as_os_str(), raw);
+        assert!(back.unknown.is_empty());
+        // A UTF-8 path is written as before, without the bytes.
+        let json = serde_json::to_value(super::tests::state()).unwrap();
+        assert!(json.get("path_bytes").is_none());
+        // Bytes that are not hex fall back on the text.
+        let mut json = serde_json::to_value(&state).unwrap();
+        json["path_bytes"] = "zz".into();
+        let back: ReadingState = serde_json::from_value(json).unwrap();
+        assert_eq!(back.path, Path::new("/articles/caf\u{fffd} \u{fffd}.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_record_of_a_non_utf8_file_is_found_not_missing() {
+        use std::os::unix::ffi::OsStrExt;
+        let (dir, store) = store();
+        let article = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.md"));
+        fs::write(&article, "# Caf\n").unwrap();
+        let state = ReadingState::new(article.clone(), "Caf".into(), 42, 1000);
+        store.save(ID, &state).unwrap();
+        let (_, found) = store.find_by_fingerprint(42).unwrap();
+        assert_eq!(found.path, article);
+        assert!(found.path.exists(), "taken for a missing file");
     }
 
     fn files_in(dir: &Path) -> Vec<String> {
