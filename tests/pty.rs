@@ -1012,6 +1012,98 @@ fn bookmark_quit_reopen_at_another_size() {
     );
 }
 
+/// An EPUB book of four chapters, built here: `t` lists its chapters, Enter
+/// on the third jumps there, and a reopen at another size shows the same
+/// sentence on top.
+#[test]
+fn an_epub_opens_jumps_to_chapter_3_and_resumes_at_another_size() {
+    use std::io::Write as _;
+    let shared = tempfile::tempdir().expect("shared config");
+    let book = shared.path().join("four.epub");
+    {
+        let file = std::fs::File::create(&book).expect("create the book");
+        let mut zip = zip::ZipWriter::new(file);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let mut add = |name: &str, text: &str| {
+            zip.start_file(name, stored).expect("entry");
+            zip.write_all(text.as_bytes()).expect("write entry");
+        };
+        add("mimetype", "application/epub+zip");
+        add(
+            "META-INF/container.xml",
+            r#"<container><rootfiles><rootfile full-path="content.opf"/></rootfiles></container>"#,
+        );
+        let names = ["Anchors", "Bells", "Cliffs", "Dunes"];
+        let mut manifest = String::from(r#"<item id="nav" href="nav.xhtml" properties="nav"/>"#);
+        let mut spine = String::new();
+        let mut nav = String::new();
+        for (i, name) in names.iter().enumerate() {
+            manifest.push_str(&format!(r#"<item id="c{i}" href="c{i}.xhtml"/>"#));
+            spine.push_str(&format!(r#"<itemref idref="c{i}"/>"#));
+            nav.push_str(&format!(
+                r#"<li><a href="c{i}.xhtml">Chapter of {name}</a></li>"#
+            ));
+        }
+        add(
+            "content.opf",
+            &format!(
+                r#"<package><metadata xmlns:dc="dc"><dc:title>Four Chapters</dc:title></metadata><manifest>{manifest}</manifest><spine>{spine}</spine></package>"#
+            ),
+        );
+        add(
+            "nav.xhtml",
+            &format!(r#"<html><body><nav epub:type="toc"><ol>{nav}</ol></nav></body></html>"#),
+        );
+        for (i, name) in names.iter().enumerate() {
+            let paras: String = (0..40)
+                .map(|n| format!("<p>{name} paragraph {n} tells of the {name} at length, one sentence after another.</p>"))
+                .collect();
+            add(
+                &format!("c{i}.xhtml"),
+                &format!("<html><body>{paras}</body></html>"),
+            );
+        }
+        zip.finish().expect("finish the book");
+    }
+    let config = shared.path().join("config");
+    let open = |rows: u16, cols: u16| {
+        let mut spawn = Spawn::longform(&[book.to_str().expect("utf-8 path")]);
+        spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+        spawn.run(rows, cols)
+    };
+    let mut t = open(30, 100);
+    t.wait_for("the book at 0%", at_start("Four Chapters"));
+    t.send("t");
+    t.wait_for("the chapters in the outline", |s| {
+        s.contains("Chapter of Anchors") && s.contains("Chapter of Dunes")
+    });
+    t.send("jj\r");
+    let screen = t.wait_for("chapter 3 on top", |s| {
+        s.status().contains("Chapter of Cliffs")
+    });
+    let top: Vec<String> = screen
+        .body()
+        .iter()
+        .find(|l| l.contains("paragraph"))
+        .map(|l| l.split_whitespace().take(3).map(str::to_string).collect())
+        .unwrap_or_default();
+    assert!(top.iter().any(|w| w == "Cliffs"), "{}", screen.text());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+
+    let mut t = open(20, 60);
+    let again = t.wait_for("resumed", |s| s.status().contains("Chapter of Cliffs"));
+    let joined = again.body()[..3].join(" ");
+    assert!(
+        joined.contains("Chapter of Cliffs") || top.iter().all(|w| joined.contains(w.as_str())),
+        "{top:?} not at the top of:\n{}",
+        again.text()
+    );
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}
+
 /// SIGTERM saves the position before the program exits.
 #[test]
 fn sigterm_saves_the_position() {
