@@ -17,6 +17,8 @@ use std::io::{Cursor, Read};
 use anyhow::{Result, anyhow, bail};
 use quick_xml::events::Event;
 
+use crate::import::{field, one_line};
+
 /// The most bytes all entries read may add up to, uncompressed.
 pub const MAX_TOTAL: u64 = 1 << 30;
 /// An entry larger than this must not be more than `MAX_RATIO` times its
@@ -628,23 +630,6 @@ fn add_entry(entries: &mut Vec<NavEntry>, depth: usize, title: &str, base: &str,
         path,
         fragment,
     });
-}
-
-/// Whitespace collapsed to single spaces, control characters dropped.
-fn one_line(text: &str) -> String {
-    text.split_whitespace()
-        .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Append `key: "value"` when the value is present and not blank.
-fn field(out: &mut String, key: &str, value: Option<&str>) {
-    let Some(value) = value.map(one_line).filter(|v| !v.is_empty()) else {
-        return;
-    };
-    let _ = writeln!(out, "{key}: {}", crate::import::yaml_quote(&value));
 }
 
 /// The Markdown body of the spine's documents, each starting a section.

@@ -411,7 +411,7 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
 }
 
 /// Whitespace collapsed to single spaces, control characters dropped.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace()
         .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>())
         .filter(|w| !w.is_empty())
@@ -419,8 +419,9 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-/// Append `key: "value"` when the value is present and not blank.
-fn field(out: &mut String, key: &str, value: Option<&str>) {
+/// Append `key: "value"` when the value is present and not blank: a
+/// front-matter line, as import and the EPUB loader write them.
+pub(crate) fn field(out: &mut String, key: &str, value: Option<&str>) {
     let Some(value) = value.map(one_line).filter(|v| !v.is_empty()) else {
         return;
     };
