@@ -22,7 +22,6 @@ use crate::parse::sanitize;
 use crate::paths;
 use crate::position::Position;
 use crate::reader::DEFAULT_WPM;
-use crate::store::Store;
 use crate::tui::ansi::{RESET, sgr};
 use crate::tui::app::DEFAULT_MEASURE;
 use crate::tui::theme::Theme;
@@ -216,7 +215,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
         Some(Command::Progress { json }) => report::progress_command(json).map(|()| Exit::Quit),
         Some(Command::Sync { command }) => sync::run(command).map(|()| Exit::Quit),
         Some(Command::List { dir, json }) => {
-            let (_, config, warning) = reading_setup();
+            let (_, config, warning) = tui::settings::reading_setup();
             if let Some(w) = warning {
                 let _ = writeln!(
                     io::stderr(),
@@ -247,7 +246,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                     if !interactive {
                         return Err(NeedsTerminal("longform list".into()).into());
                     }
-                    let (_, config, _) = reading_setup();
+                    let (_, config, _) = tui::settings::reading_setup();
                     return library(default_roots(&config)?);
                 }
             };
@@ -263,7 +262,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                 let name = sanitize(&file.to_string_lossy());
                 return Err(NeedsTerminal(format!("longform cat {name}")).into());
             }
-            let (store, config, warning) = reading_setup();
+            let (store, config, warning) = tui::settings::reading_setup();
             tui::run(
                 source,
                 tui::Options {
@@ -348,7 +347,7 @@ pub fn default_config() -> String {
 
 /// Open the library screen of `roots`.
 fn library(roots: Vec<PathBuf>) -> Result<Exit> {
-    let (store, config, warning) = reading_setup();
+    let (store, config, warning) = tui::settings::reading_setup();
     let config_dir = paths::config_dir().ok();
     tui::run_library(
         roots,
@@ -411,24 +410,6 @@ fn default_roots(config: &Config) -> Result<Vec<PathBuf>> {
 
 /// Our guide, embedded so a fresh install has something to read.
 const GUIDE: &str = include_str!("../articles/reading-with-longform.md");
-
-/// The store and config for the reader. Neither is required to read: a
-/// missing config dir means nothing is saved, with a warning.
-pub(crate) fn reading_setup() -> (Option<Store>, Config, Option<String>) {
-    match paths::config_dir() {
-        Ok(dir) => {
-            let file = paths::config_file(&dir);
-            let (config, warnings) = tui::settings::load(&file);
-            let warning = crate::config::describe(&file, &warnings);
-            (Some(Store::new(&dir)), config, warning)
-        }
-        Err(err) => (
-            None,
-            Config::default(),
-            Some(format!("Progress will not be saved: {err:#}")),
-        ),
-    }
-}
 
 /// The position of the section `query` names, or an error listing the
 /// closest headings.

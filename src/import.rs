@@ -133,7 +133,7 @@ fn shown(path: &Path) -> String {
 /// Open `path` in the reader, as `longform FILE` does.
 fn open_in_reader(path: &Path) -> Result<Exit> {
     let source = crate::load::load(path)?;
-    let (store, config, warning) = crate::cli::reading_setup();
+    let (store, config, warning) = crate::tui::settings::reading_setup();
     crate::tui::run(
         source,
         crate::tui::Options {

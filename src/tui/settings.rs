@@ -11,6 +11,7 @@ use super::background;
 use super::keymap::Keymap;
 use super::theme::{Palette, Theme};
 use crate::config::{Config, Warning};
+use crate::store::Store;
 
 /// The theme and the reading keys in effect.
 #[derive(Clone, Debug)]
@@ -35,6 +36,24 @@ impl Settings {
             keymap,
             warnings,
         }
+    }
+}
+
+/// The store and config for the reader. Neither is required to read: a
+/// missing config dir means nothing is saved, with a warning.
+pub fn reading_setup() -> (Option<Store>, Config, Option<String>) {
+    match crate::paths::config_dir() {
+        Ok(dir) => {
+            let file = crate::paths::config_file(&dir);
+            let (config, warnings) = load(&file);
+            let warning = crate::config::describe(&file, &warnings);
+            (Some(Store::new(&dir)), config, warning)
+        }
+        Err(err) => (
+            None,
+            Config::default(),
+            Some(format!("Progress will not be saved: {err:#}")),
+        ),
     }
 }
 
