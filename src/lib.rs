@@ -30,6 +30,7 @@ pub mod paths;
 pub mod position;
 pub mod reader;
 pub mod search;
+pub mod selection;
 pub mod session;
 pub mod store;
 pub mod sync;
