@@ -553,7 +553,10 @@ mod tests {
     #[test]
     fn a_sentence_motion_selects_to_its_end() {
         let src = "First one here. Second one, with more. Third.\n";
-        assert_eq!(select(src, "First", &[Motion::SentenceNext]), "First one here.");
+        assert_eq!(
+            select(src, "First", &[Motion::SentenceNext]),
+            "First one here."
+        );
         assert_eq!(
             select(src, "Second", &[Motion::SentenceNext, Motion::SentenceNext]),
             "Second one, with more. Third."
@@ -581,10 +584,17 @@ mod tests {
         );
         assert_eq!(select(src, "words", &[Motion::ParagraphPrev]), "Last words");
         assert_eq!(
-            select(src, "words", &[Motion::ParagraphPrev, Motion::ParagraphPrev]),
+            select(
+                src,
+                "words",
+                &[Motion::ParagraphPrev, Motion::ParagraphPrev]
+            ),
             "Title\n\nLast words"
         );
-        assert_eq!(select(src, "Last", &[Motion::ParagraphNext]), "Last words here.");
+        assert_eq!(
+            select(src, "Last", &[Motion::ParagraphNext]),
+            "Last words here."
+        );
     }
 
     #[test]
@@ -601,14 +611,14 @@ mod tests {
     fn cjk_emoji_and_rtl() {
         let src = "日本語の文章です。次の文。\n\nWe 👩‍👩‍👧 ride 🚲 now.\n\nשלום עולם. מה שלומך?\n";
         assert_eq!(select(src, "日", &[]), "日");
-        assert_eq!(select(src, "日", &[Motion::SentenceNext]), "日本語の文章です。");
+        assert_eq!(
+            select(src, "日", &[Motion::SentenceNext]),
+            "日本語の文章です。"
+        );
         assert_eq!(select(src, "We", &[Motion::WordEnd]), "We 👩‍👩‍👧");
         assert_eq!(select(src, "ride", &[Motion::WordEnd]), "ride 🚲");
         assert_eq!(select(src, "שלום", &[Motion::SentenceNext]), "שלום עולם.");
-        assert_eq!(
-            select(src, "שלום", &[Motion::WordEnd]),
-            "שלום עולם"
-        );
+        assert_eq!(select(src, "שלום", &[Motion::WordEnd]), "שלום עולם");
     }
 
     #[test]

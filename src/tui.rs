@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod library;
 pub mod prompt;
 pub mod replies;
+pub mod select;
 pub mod settings;
 pub mod sync;
 pub mod theme;
@@ -164,6 +165,8 @@ struct Shell {
     theme: Theme,
     /// The reading keys, with `[keys]` from the config.
     keymap: Keymap,
+    /// Presses of the mouse, for double and triple clicks.
+    clicks: select::ClickCount,
 }
 
 impl Shell {
@@ -202,6 +205,7 @@ impl Shell {
             learning,
             theme: settings.theme,
             keymap: settings.keymap,
+            clicks: select::ClickCount::default(),
         }
     }
 
@@ -313,7 +317,17 @@ impl Shell {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
                     app.keymap.key_action(app.mode, *key)
                 }
-                Event::Mouse(mouse) => mouse_action(*mouse),
+                Event::Mouse(mouse) => match mouse_action(*mouse) {
+                    // A double or triple click is told by its timing, here
+                    // at the edge: the app sees only how many clicks.
+                    Some(Action::Click { column, row }) => {
+                        match self.clicks.press(Instant::now(), column, row) {
+                            1 => Some(Action::Click { column, row }),
+                            count => Some(Action::MultiClick { column, row, count }),
+                        }
+                    }
+                    other => other,
+                },
                 Event::Paste(text) => {
                     app.paste(text);
                     return false;

@@ -2227,3 +2227,76 @@ fn a_failing_save_is_said_until_exit_and_recovers() {
     };
     assert_eq!(saved.bookmarks.len(), 1, "the bookmark made while failing");
 }
+
+/// The text of the last OSC 52 copy the program wrote.
+fn last_copy(raw: &[u8]) -> Option<String> {
+    let start = b"\x1b]52;c;";
+    let at = raw.windows(start.len()).rposition(|w| w == start)?;
+    let rest = &raw[at + start.len()..];
+    let end = rest.iter().position(|&b| b == 0x07)?;
+    let payload = std::str::from_utf8(&rest[..end]).ok()?;
+    String::from_utf8(decode_base64(payload)).ok()
+}
+
+/// Search a phrase, `v` starts the selection at the match, `)` takes it to
+/// the end of the sentence, and `y` copies exactly that sentence (OSC 52).
+#[test]
+fn v_at_a_match_and_a_sentence_copied() {
+    let mut t = Term::open(&[TEA], 30, 100);
+    t.wait_for("the article", |s| s.contains("Field Notes on Tea"));
+    t.send("/That smell\r");
+    t.wait_for("the match", |s| s.status().contains("match 1/1"));
+    t.send("v");
+    t.wait_for("the selection", |s| {
+        s.status()
+            .contains("Selected 2 words · h highlight · n note · y copy")
+    });
+    t.send(")");
+    t.wait_for("the sentence selected", |s| {
+        s.status().contains("Selected 5 words")
+    });
+    t.send("y");
+    t.wait_for("the copy said", |s| {
+        s.status().contains("Copied selection · 22 characters")
+    });
+    assert_eq!(
+        last_copy(&t.raw()).as_deref(),
+        Some("That smell is the pan.")
+    );
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
+/// A mouse drag from one word to another selects both, whole; `y` copies
+/// them.
+#[test]
+fn a_mouse_drag_selects_by_word() {
+    let mut t = Term::open(&[TEA], 30, 100);
+    let screen = t.wait_for("the article", |s| s.contains("Freshly picked"));
+    let (row, line) = screen
+        .body()
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.contains("Freshly picked"))
+        .map(|(r, l)| (r, l.clone()))
+        .expect("the row");
+    // Columns are 1-based in mouse reports; press inside the first word
+    // and let go inside the second.
+    let from = line.find("Freshly").expect("first word") + 3;
+    let to = line.find("picked").expect("second word") + 2;
+    let (y, a, b) = (row + 1, from + 1, to + 1);
+    t.send(format!("\x1b[<0;{a};{y}M"));
+    t.send(format!("\x1b[<32;{};{y}M", a + 2));
+    t.send(format!("\x1b[<32;{b};{y}M"));
+    t.send(format!("\x1b[<0;{b};{y}m"));
+    t.wait_for("two words selected", |s| {
+        s.status().contains("Selected 2 words")
+    });
+    t.send("y");
+    t.wait_for("the copy said", |s| s.status().contains("Copied selection"));
+    assert_eq!(last_copy(&t.raw()).as_deref(), Some("Freshly picked"));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}

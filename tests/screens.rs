@@ -79,7 +79,7 @@ fn help_overlay_lists_every_key() {
     let shown = format!("{}", terminal.backend());
     assert!(shown.contains("j/k scroll"), "{shown}");
     assert!(!shown.contains("Ctrl-c"));
-    for _ in 0..20 {
+    for _ in 0..40 {
         app.update(Action::HelpScroll(1));
     }
     let terminal = screen(&mut app, 80, 24);

@@ -60,6 +60,32 @@ pub enum Action {
         column: u16,
         row: u16,
     },
+    /// The second or third press of a double or triple click.
+    MultiClick {
+        column: u16,
+        row: u16,
+        count: u8,
+    },
+    /// The mouse moved with its left button down.
+    Drag {
+        column: u16,
+        row: u16,
+    },
+    /// The left button let go.
+    Release,
+    /// `v`: start a selection.
+    StartSelection,
+    /// Move the selection's moving end: by word, sentence or paragraph.
+    SelectMotion(crate::selection::Motion),
+    /// `j` and `k` in a selection: by line, down when positive.
+    SelectLines(i8),
+    /// `0` and `$` in a selection: to the start or the end of the line.
+    SelectLineStart,
+    SelectLineEnd,
+    /// `o` in a selection: the other end moves.
+    SelectSwap,
+    /// `y` in a selection: copy its text.
+    CopySelection,
     /// `m`: bookmark the top of the screen (asks for a label).
     AddBookmark,
     /// `'` or `B`: the bookmark list.
@@ -138,6 +164,7 @@ impl Action {
         ("bookmark", Action::AddBookmark),
         ("bookmarks", Action::OpenBookmarks),
         ("search", Action::SearchStart),
+        ("select", Action::StartSelection),
         ("search_next", Action::SearchNext),
         ("search_prev", Action::SearchPrev),
         ("toggle_finished", Action::ToggleFinished),

@@ -275,6 +275,10 @@ pub struct App {
     pub text_column: (u16, u16, u16, u16),
     /// Rows of the open list overlay as last drawn: screen row → entry.
     pub list_rows: Vec<(u16, usize)>,
+    /// The selection being made (`v`, or the mouse), in `Mode::Select`.
+    pub selecting: Option<super::select::Selecting>,
+    /// A mouse press in the text that a drag would select from.
+    pub press: Option<super::select::Press>,
     /// The whole article being parsed while a window of it shows.
     background: Option<Background>,
     /// The title when the article has none.
@@ -416,6 +420,8 @@ impl App {
             search: None,
             hints: None,
             link_list: None,
+            selecting: None,
+            press: None,
             confirm: None,
             clipboard: None,
             opener: Opener::System,
@@ -934,7 +940,7 @@ impl App {
     }
 
     /// Hand `text` to the clipboard and say what was copied.
-    fn copy(&mut self, what: &str, text: String) {
+    pub(super) fn copy(&mut self, what: &str, text: String) {
         let n = text.chars().count();
         if text.len() > super::clipboard::MAX_COPY {
             self.message = Some(format!(
@@ -1290,6 +1296,20 @@ impl App {
                 self.mode = Mode::Outline;
             }
             Action::Click { column, row } => self.click(column, row),
+            Action::MultiClick { column, row, count } => {
+                if matches!(self.mode, Mode::Reading | Mode::Select) {
+                    self.press_text(column, row, count);
+                }
+            }
+            Action::Drag { column, row } => self.drag_to(column, row),
+            Action::Release => self.release(),
+            Action::StartSelection => self.start_selection(),
+            Action::SelectMotion(m) => self.select_motion(m),
+            Action::SelectLines(n) => self.select_lines(isize::from(n)),
+            Action::SelectLineStart => self.select_line_edge(false),
+            Action::SelectLineEnd => self.select_line_edge(true),
+            Action::SelectSwap => self.select_swap(),
+            Action::CopySelection => self.copy_selection(),
             Action::Wider | Action::Narrower | Action::DefaultWidth => self.change_width(action),
             Action::AddBookmark => {
                 let text = self.bookmark_label();
@@ -1411,6 +1431,8 @@ impl App {
                 } else if self.mode == Mode::Links {
                     self.link_list = None;
                     self.mode = Mode::Reading;
+                } else if self.mode == Mode::Select {
+                    self.end_selection();
                 } else {
                     self.mode = Mode::Reading;
                     self.link = None;
@@ -1583,7 +1605,7 @@ impl App {
     }
 
     /// Whether source byte `at` is shown on the screen now.
-    fn on_screen(&mut self, at: usize) -> bool {
+    pub(super) fn on_screen(&mut self, at: usize) -> bool {
         let screen = self.reader.screen(&self.doc, &mut self.layout);
         match (screen.lines.first(), screen.lines.last()) {
             (Some(first), Some(last)) => {
@@ -1757,7 +1779,7 @@ impl App {
                 self.click_list(row);
                 return;
             }
-            Mode::Reading => {}
+            Mode::Reading | Mode::Select => {}
             _ => return,
         }
         if let Some((left, right)) = self.sidebar_columns
@@ -1770,8 +1792,11 @@ impl App {
             return;
         }
         if let Some(link) = self.link_at(column, row) {
+            self.end_selection();
             self.link = Some(link);
             self.follow(link);
+        } else {
+            self.press_text(column, row, 1);
         }
     }
 

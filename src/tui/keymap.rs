@@ -28,6 +28,8 @@ pub enum Mode {
     Hints,
     /// The list of every link in the article.
     Links,
+    /// Making a selection (`v`, or the mouse).
+    Select,
 }
 
 /// Lines the mouse wheel moves per notch.
@@ -96,6 +98,11 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
         "",
         "next / previous match",
     ),
+    (&[], "", "Selecting"),
+    (&[Action::StartSelection], "drag", "select text; Esc stops"),
+    (&[], "w b e ) ( } {", "by word, sentence, paragraph"),
+    (&[], "j k 0 $  o", "by line, to its ends; other end"),
+    (&[], "y", "copy the selection"),
     (&[], "", "Bookmarks"),
     (&[Action::AddBookmark], "", "bookmark this place"),
     (&[Action::OpenBookmarks], "", "list bookmarks"),
@@ -231,6 +238,7 @@ const DEFAULT_KEYS: &[(Action, &[&str])] = &[
     (Action::AddBookmark, &["m"]),
     (Action::OpenBookmarks, &["'", "B"]),
     (Action::SearchStart, &["/"]),
+    (Action::StartSelection, &["v"]),
     (Action::SearchNext, &["n"]),
     (Action::SearchPrev, &["N"]),
     (Action::ToggleFinished, &["X"]),
@@ -360,6 +368,9 @@ impl Keymap {
             Mode::Prompt => prompt_key(key),
             Mode::Hints => hints_key(key),
             Mode::Links => links_key(key),
+            // The screen can still move under a selection.
+            Mode::Select => select_key(key)
+                .or_else(|| self.action(Key::of(key)).filter(|a| a.is_reading_motion())),
             Mode::Reading => self.action(Key::of(key)).or(match key.code {
                 KeyCode::Esc => Some(Action::CloseOverlay),
                 _ => None,
@@ -581,6 +592,34 @@ fn bookmarks_key(key: KeyEvent) -> Option<Action> {
     }
 }
 
+/// The keys of a selection being made. Ctrl-d and the like still scroll
+/// the screen under it.
+fn select_key(key: KeyEvent) -> Option<Action> {
+    use crate::selection::Motion;
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return None;
+    }
+    let motion = |m| Some(Action::SelectMotion(m));
+    match key.code {
+        KeyCode::Char('w') => motion(Motion::WordNext),
+        KeyCode::Char('b') => motion(Motion::WordPrev),
+        KeyCode::Char('e') => motion(Motion::WordEnd),
+        KeyCode::Char(')') => motion(Motion::SentenceNext),
+        KeyCode::Char('(') => motion(Motion::SentencePrev),
+        KeyCode::Char('}') => motion(Motion::ParagraphNext),
+        KeyCode::Char('{') => motion(Motion::ParagraphPrev),
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::SelectLines(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::SelectLines(-1)),
+        KeyCode::Char('0') | KeyCode::Home => Some(Action::SelectLineStart),
+        KeyCode::Char('$') | KeyCode::End => Some(Action::SelectLineEnd),
+        KeyCode::Char('o') => Some(Action::SelectSwap),
+        KeyCode::Char('y') => Some(Action::CopySelection),
+        KeyCode::Esc | KeyCode::Char('v') => Some(Action::CloseOverlay),
+        KeyCode::Char('q') => Some(Action::Quit),
+        _ => None,
+    }
+}
+
 fn hints_key(key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Esc => Some(Action::CloseOverlay),
@@ -696,6 +735,11 @@ pub fn mouse_action(mouse: MouseEvent) -> Option<Action> {
             column: mouse.column,
             row: mouse.row,
         }),
+        MouseEventKind::Drag(MouseButton::Left) => Some(Action::Drag {
+            column: mouse.column,
+            row: mouse.row,
+        }),
+        MouseEventKind::Up(MouseButton::Left) => Some(Action::Release),
         _ => None,
     }
 }

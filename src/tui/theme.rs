@@ -504,6 +504,12 @@ impl Theme {
         self.matched().add_modifier(Modifier::REVERSED)
     }
 
+    /// The selection being made: reverse video in every palette, so the
+    /// text keeps its own colours, swapped.
+    pub fn selection(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
     /// The mark beside a bookmarked line.
     pub fn bookmark(self) -> Style {
         match self.palette {

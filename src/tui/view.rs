@@ -84,7 +84,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
                 rows = links::draw_list(frame, app, list, body);
             }
         }
-        Mode::Reading => {}
+        Mode::Reading | Mode::Select => {}
     }
     if app.confirm.is_some() {
         links::draw_confirm(frame, app, body);

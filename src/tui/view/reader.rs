@@ -1,11 +1,12 @@
 //! The text column: the lines of the current screen, centred in the space
 //! left for text. The link selected with Tab and the matches of the search
-//! are highlighted.
+//! are highlighted, and the selection being made is in reverse video.
 
 use std::ops::Range;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -45,6 +46,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     }
     let column = column(app, area);
     let matches = app.search.as_ref().map_or(&[][..], |s| &s.matches[..]);
+    let selected = app.selecting.as_ref().map(|s| s.sel.range());
     let lines: Vec<Line<'_>> = screen
         .lines
         .iter()
@@ -55,22 +57,19 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                 if s.link.is_some() && s.link == app.link {
                     style = style.patch(app.theme.selected_link());
                 }
-                let found = style.patch(app.theme.search_match());
-                let mut at = 0;
-                for part in matched_parts(s, matches) {
-                    let start = part.start.max(at);
-                    if part.end <= start {
-                        continue;
-                    }
-                    if start > at {
-                        spans.push(Span::styled(&s.text[at..start], style));
-                    }
-                    spans.push(Span::styled(&s.text[start..part.end], found));
-                    at = part.end;
+                // Layers, later over earlier: the search's matches, then
+                // the selection.
+                let mut layers: Vec<(Range<usize>, Style)> = Vec::new();
+                let found = app.theme.search_match();
+                layers.extend(matched_parts(s, matches).into_iter().map(|p| (p, found)));
+                if let Some(sel) = &selected {
+                    layers.extend(
+                        matched_parts(s, std::slice::from_ref(sel))
+                            .into_iter()
+                            .map(|p| (p, app.theme.selection())),
+                    );
                 }
-                if at < s.text.len() {
-                    spans.push(Span::styled(&s.text[at..], style));
-                }
+                push_layered(&mut spans, &s.text, style, &layers);
             }
             Line::from(spans)
         })
@@ -93,6 +92,31 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                 }
             }
         }
+    }
+}
+
+/// `text` in `base` style, with each layer's part of it patched by the
+/// layer's style, later layers over earlier ones.
+fn push_layered<'a>(
+    spans: &mut Vec<Span<'a>>,
+    text: &'a str,
+    base: Style,
+    layers: &[(Range<usize>, Style)],
+) {
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for (r, _) in layers {
+        cuts.push(r.start.min(text.len()));
+        cuts.push(r.end.min(text.len()));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        let style = layers
+            .iter()
+            .filter(|(r, _)| r.start <= from && to <= r.end)
+            .fold(base, |st, (_, patch)| st.patch(*patch));
+        spans.push(Span::styled(&text[from..to], style));
     }
 }
 

@@ -192,9 +192,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         Some(msg) if msg.width() + 1 > width.saturating_sub(right.width()) => String::new(),
         _ => right,
     };
+    // While selecting, what the selection holds and what can be done
+    // with it.
+    let selecting = app.selection_status();
+    let right = match (&selecting, &app.message) {
+        (Some(s), None) if s.width() + 1 > width.saturating_sub(right.width()) => String::new(),
+        _ => right,
+    };
     let room = width.saturating_sub(right.width());
     let mut spans = Vec::new();
-    if let Some(msg) = &app.message {
+    if let Some(msg) = app.message.as_ref().or(selecting.as_ref()) {
         spans.push(Span::styled(fit(&format!(" {msg}"), room), theme.message()));
     } else {
         spans.push(Span::styled(fit(&left, room), theme.status()));

@@ -1,0 +1,204 @@
+//! Selecting text in the reader, drawn on ratatui's TestBackend: `v` and
+//! its motions, the selection in reverse video, the status bar, the screen
+//! following the moving end, and `y`.
+
+use longform::load::decode;
+use longform::selection::Motion;
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::keymap::Mode;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+fn app(text: &str) -> App {
+    let source = decode(text.as_bytes().to_vec(), "a.md".into(), None).unwrap();
+    App::new(&source, Theme::Dark)
+}
+
+fn tea() -> App {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/articles/field-notes-on-tea.md"
+    );
+    let bytes = std::fs::read(path).unwrap();
+    App::new(
+        &decode(bytes, "field-notes-on-tea.md".into(), Some(path.into())).unwrap(),
+        Theme::Dark,
+    )
+}
+
+fn frame(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| draw(f, app)).unwrap();
+    t
+}
+
+/// The screen's rows, with the cells in reverse video between ⟦ and ⟧.
+fn marked(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut row = String::new();
+        let mut inside = false;
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            // The cells a wide character covers after its first.
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            skip = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+            // The status bar is drawn reversed in mono only; here it is
+            // coloured, so only the selection is reversed.
+            let rev = cell.modifier.contains(Modifier::REVERSED);
+            if rev != inside {
+                row.push(if rev { '⟦' } else { '⟧' });
+                inside = rev;
+            }
+            row.push_str(cell.symbol());
+        }
+        if inside {
+            row.push('⟧');
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn selected(app: &App) -> String {
+    app.selected_text().unwrap_or_default()
+}
+
+#[test]
+fn v_selects_the_first_word_of_the_top_line() {
+    let mut app = app("First words of the text. Then more.\n");
+    frame(&mut app, 60, 10);
+    app.update(Action::StartSelection);
+    assert_eq!(app.mode, Mode::Select);
+    assert_eq!(selected(&app), "First");
+    app.update(Action::SelectMotion(Motion::SentenceNext));
+    assert_eq!(selected(&app), "First words of the text.");
+    let t = frame(&mut app, 60, 10);
+    let shown = marked(&t);
+    assert!(
+        shown.contains("⟦First words of the text.⟧ Then more."),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Selected 5 words · h highlight · n note · y copy"),
+        "{shown}"
+    );
+    app.update(Action::CloseOverlay);
+    assert_eq!(app.mode, Mode::Reading);
+    assert!(!marked(&frame(&mut app, 60, 10)).contains('⟦'));
+}
+
+#[test]
+fn v_starts_at_the_current_match() {
+    let mut app = app("Alpha beta. Gamma delta epsilon. Zeta.\n");
+    frame(&mut app, 60, 10);
+    app.update(Action::SearchStart);
+    for c in "delta eps".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::StartSelection);
+    assert_eq!(selected(&app), "delta eps");
+    app.update(Action::SelectMotion(Motion::SentencePrev));
+    assert_eq!(selected(&app), "Gamma delta eps");
+    app.update(Action::SelectSwap);
+    app.update(Action::SelectMotion(Motion::SentenceNext));
+    assert_eq!(selected(&app), "Gamma delta epsilon.");
+}
+
+#[test]
+fn lines_and_line_ends() {
+    // 20 columns: "one two three four" / "five six seven" ...
+    let mut app = app("one two three four five six seven eight nine ten eleven\n");
+    app.update(Action::Narrower);
+    frame(&mut app, 24, 10);
+    app.update(Action::StartSelection);
+    assert_eq!(selected(&app), "one");
+    app.update(Action::SelectLineEnd);
+    let first_line = selected(&app);
+    assert!(first_line.starts_with("one two"), "{first_line}");
+    app.update(Action::SelectLines(1));
+    let two = selected(&app);
+    assert!(two.len() > first_line.len(), "{two}");
+    app.update(Action::SelectLineStart);
+    let back = selected(&app);
+    assert!(
+        back.len() < two.len() && back.len() >= first_line.len(),
+        "{back}"
+    );
+    app.update(Action::SelectLines(-1));
+    assert!(selected(&app).len() <= back.len());
+}
+
+#[test]
+fn y_copies_the_selection_and_ends_it() {
+    let mut app = app("Copy *these* [words](http://example.com) now.\n");
+    frame(&mut app, 60, 10);
+    app.update(Action::StartSelection);
+    for _ in 0..3 {
+        app.update(Action::SelectMotion(Motion::WordEnd));
+    }
+    app.update(Action::CopySelection);
+    assert_eq!(app.clipboard.as_deref(), Some("Copy these words now"));
+    assert_eq!(app.mode, Mode::Reading);
+    assert!(app.selecting.is_none());
+}
+
+/// A selection grown past the bottom of the screen: the screen follows the
+/// moving end, and every line of text on it is selected.
+#[test]
+fn a_selection_spanning_a_page() {
+    let mut app = tea();
+    frame(&mut app, 80, 24);
+    app.update(Action::PageDown);
+    let top_before = app.reader.top;
+    app.update(Action::StartSelection);
+    for _ in 0..4 {
+        app.update(Action::SelectMotion(Motion::ParagraphNext));
+    }
+    let t = frame(&mut app, 80, 24);
+    assert!(app.reader.top > top_before, "the screen followed the end");
+    insta::assert_snapshot!("selection_spanning_a_page_80x24", marked(&t));
+}
+
+#[test]
+fn the_mouse_selects_a_word_and_a_paragraph() {
+    let mut app = app("Some words here.\n\nAnother paragraph of words.\n");
+    frame(&mut app, 40, 10);
+    let (x, y, _, _) = app.text_column;
+    // Row 0 is the first line of text ("Some words here.").
+    app.update(Action::MultiClick {
+        column: x + 6,
+        row: y,
+        count: 2,
+    });
+    assert_eq!(selected(&app), "words");
+    app.update(Action::MultiClick {
+        column: x + 6,
+        row: y,
+        count: 3,
+    });
+    assert_eq!(selected(&app), "Some words here.");
+    // A press and a drag to the next paragraph, by word.
+    app.update(Action::Click {
+        column: x + 1,
+        row: y,
+    });
+    assert!(app.selecting.is_none());
+    app.update(Action::Drag {
+        column: x + 3,
+        row: y + 2,
+    });
+    app.update(Action::Release);
+    assert_eq!(selected(&app), "Some words here.\n\nAnother");
+}
