@@ -11,6 +11,7 @@
 //!   it, so resizing never moves the reader.
 //! - `tui` and `cli` are thin shells over this core.
 
+pub mod annotations;
 pub mod cli;
 pub mod config;
 pub mod coverage;

@@ -144,7 +144,7 @@ impl Anchor {
 }
 
 /// `byte` moved from a source of `old_len` bytes to one of `new_len`.
-fn scale(byte: usize, old_len: usize, new_len: usize) -> usize {
+pub(crate) fn scale(byte: usize, old_len: usize, new_len: usize) -> usize {
     if old_len == 0 {
         return 0;
     }
@@ -153,7 +153,7 @@ fn scale(byte: usize, old_len: usize, new_len: usize) -> usize {
 }
 
 /// The char boundary at or before `byte`, inside `source`.
-fn floor_boundary(source: &str, byte: usize) -> Position {
+pub(crate) fn floor_boundary(source: &str, byte: usize) -> Position {
     let mut b = byte.min(source.len());
     while !source.is_char_boundary(b) {
         b -= 1;
@@ -468,7 +468,7 @@ impl PlainText {
     }
 
     /// The occurrence of `needle` whose source is nearest to `expected`.
-    fn nearest(&self, needle: &str, expected: usize) -> Option<usize> {
+    pub(crate) fn nearest(&self, needle: &str, expected: usize) -> Option<usize> {
         self.find_all(needle)
             .min_by_key(|&t| self.source_at(t).abs_diff(expected))
     }

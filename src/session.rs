@@ -11,13 +11,15 @@
 //! one warning says that progress will not be saved.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::annotations::{Highlight, HighlightView, Highlights};
 use crate::coverage::Coverage;
 use crate::document::Document;
 use crate::position::{Anchor, Position, Restored};
@@ -92,6 +94,21 @@ pub struct Session {
     pub save_error: Option<String>,
     /// The bookmarks in the record on disk, to count those not saved.
     saved_bookmarks: HashSet<String>,
+    /// The highlights in the record on disk, to count those not saved.
+    saved_highlights: HashSet<String>,
+    /// The highlights last found in the article, and what they were found
+    /// for: drawing asks every frame, and finding them in an edited
+    /// article means searching its text.
+    located: Mutex<Option<Located>>,
+}
+
+/// Highlights found in one version of the article.
+struct Located {
+    /// The article's fingerprint, length and blocks (a window of a long
+    /// article has fewer than the whole).
+    article: (u64, usize, usize),
+    highlights: Highlights,
+    views: Arc<[HighlightView]>,
 }
 
 impl Session {
@@ -142,6 +159,8 @@ impl Session {
             warned: false,
             save_error: None,
             saved_bookmarks: HashSet::new(),
+            saved_highlights: HashSet::new(),
+            located: Mutex::new(None),
         };
         let Some(store) = store else {
             // No config dir: nothing to resume, nothing to save.
@@ -229,6 +248,7 @@ impl Session {
             state.fingerprint = doc.fingerprint;
             state.last_opened = now;
             session.saved_bookmarks = bookmark_ids(&state);
+            session.saved_highlights = highlight_ids(&state);
             session.state = state;
             if let Some(what) = stray {
                 let note = format!("the reading record had {what}, ignored");
@@ -271,13 +291,37 @@ impl Session {
             .count()
     }
 
+    /// Highlights made in this session that are not in the record on disk.
+    pub fn unsaved_highlights(&self) -> usize {
+        self.state
+            .highlights
+            .live()
+            .filter(|h| !self.saved_highlights.contains(&h.id))
+            .count()
+    }
+
     /// What was lost, for stderr at exit, when saving still fails.
     fn exit_warning(&self) -> Option<String> {
         let reason = self.save_error.as_ref()?;
-        Some(match self.unsaved_bookmarks() {
-            0 => format!("your place was not saved: {reason}"),
-            1 => format!("1 bookmark and your place were not saved: {reason}"),
-            n => format!("{n} bookmarks and your place were not saved: {reason}"),
+        let count = |n: usize, one: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {one}s")),
+        };
+        let lost: Vec<String> = [
+            count(self.unsaved_bookmarks(), "bookmark"),
+            count(self.unsaved_highlights(), "highlight"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Some(if lost.is_empty() {
+            format!("your place was not saved: {reason}")
+        } else {
+            format!(
+                "{} and your place were not saved: {reason}",
+                lost.join(", ")
+            )
         })
     }
 
@@ -510,6 +554,7 @@ impl Session {
                 self.state = store::merge(&saved, &self.state);
                 self.save_error = None;
                 self.saved_bookmarks = bookmark_ids(&saved);
+                self.saved_highlights = highlight_ids(&saved);
                 if let (Some((old_id, old_path)), Some(store)) =
                     (self.moved_from.take(), &self.store)
                     && !old_path.exists()
@@ -591,6 +636,79 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Highlight the source bytes `range` in colour `color` (0 the
+    /// default), with `note`. Returns its id; `None` when the range shows
+    /// no text.
+    pub fn add_highlight(
+        &mut self,
+        doc: &Document,
+        range: Range<usize>,
+        color: u8,
+        note: Option<String>,
+        now: u64,
+    ) -> Option<String> {
+        let mut h = Highlight::new(doc, range, color, now)?;
+        h.note = note.filter(|n| !n.trim().is_empty());
+        self.dirty = true;
+        Some(self.state.highlights.add(h))
+    }
+
+    /// Delete a highlight, leaving its tombstone. False when there is none
+    /// of that id.
+    pub fn delete_highlight(&mut self, id: &str, now: u64) -> bool {
+        let done = self.state.highlights.delete(id, now);
+        self.dirty |= done;
+        done
+    }
+
+    /// Undo the deletion of highlight `id`; it comes back under the new id
+    /// returned.
+    pub fn undelete_highlight(&mut self, id: &str, now: u64) -> Option<String> {
+        let back = self.state.highlights.undelete(id, now);
+        self.dirty |= back.is_some();
+        back
+    }
+
+    /// Set or (with `None` or a blank note) remove the note of a highlight.
+    pub fn set_highlight_note(&mut self, id: &str, note: Option<String>, now: u64) -> bool {
+        let done = self.state.highlights.set_note(id, note, now);
+        self.dirty |= done;
+        done
+    }
+
+    /// Set the colour of a highlight (0 the default, 1 to 4).
+    pub fn set_highlight_color(&mut self, id: &str, color: u8, now: u64) -> bool {
+        let done = self.state.highlights.set_color(id, color, now);
+        self.dirty |= done;
+        done
+    }
+
+    /// The highlights found in `doc`, the article as it is: those found in
+    /// article order, then those not found in this version. Worked out
+    /// again only when the highlights or the article changed.
+    pub fn highlights(&self, doc: &Document) -> Arc<[HighlightView]> {
+        let article = (doc.fingerprint, doc.source_len, doc.blocks.len());
+        let mut located = self
+            .located
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(l) = located.as_ref()
+            && l.article == article
+            && l.highlights == self.state.highlights
+        {
+            return Arc::clone(&l.views);
+        }
+        let views: Arc<[HighlightView]> = self.state.highlights.views(doc, &doc.text).into();
+        *located = Some(Located {
+            article,
+            highlights: self.state.highlights.clone(),
+            views: Arc::clone(&views),
+        });
+        views
+    }
+}
+
 /// "Resumed at 43% · Birth of the Opposition", or a word that the article
 /// changed and the place is approximate. Nothing for a place at the start:
 /// there is nothing to resume.
@@ -615,6 +733,16 @@ pub fn resume_message(doc: &Document, pos: Position, how: Restored) -> Option<St
 /// The ids of the bookmarks in `state`.
 fn bookmark_ids(state: &ReadingState) -> HashSet<String> {
     state.bookmarks.iter().map(|b| b.id.clone()).collect()
+}
+
+/// The ids of the highlights in `state`, tombstones too.
+fn highlight_ids(state: &ReadingState) -> HashSet<String> {
+    state
+        .highlights
+        .all()
+        .iter()
+        .map(|h| h.id.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -812,6 +940,78 @@ mod tests {
         };
         let labels: Vec<_> = saved.bookmarks.iter().map(|b| b.label.as_str()).collect();
         assert_eq!(labels, ["one", "two"]);
+    }
+
+    #[test]
+    fn highlights_are_saved_found_again_after_an_edit_and_merged() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let at = text.find("Sentence number 7").unwrap();
+        let id = s
+            .add_highlight(&doc, at..at + 17, 2, Some("seven".into()), 2)
+            .unwrap();
+        let gone = s.add_highlight(&doc, at + 20..at + 30, 0, None, 2).unwrap();
+        assert_eq!(s.add_highlight(&doc, 0..2, 0, None, 2), None, "only markup");
+        assert_eq!(s.unsaved_highlights(), 2);
+        let views = s.highlights(&doc);
+        assert_eq!(views.len(), 2);
+        assert_eq!(views[0].range, Some(at..at + 17));
+        assert_eq!(views[0].section.as_deref(), Some("Part 7"));
+        // Unchanged highlights are not looked for again.
+        assert!(Arc::ptr_eq(&views, &s.highlights(&doc)));
+        assert!(s.delete_highlight(&gone, 3));
+        assert_eq!(s.highlights(&doc).len(), 1);
+        assert!(s.save_now().is_none());
+        assert_eq!(s.unsaved_highlights(), 0);
+
+        // Another reader of the same record colours it meanwhile.
+        let mut other =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 4).session;
+        assert!(other.set_highlight_color(&id, 4, 5));
+        assert!(other.save_now().is_none());
+        assert!(s.set_highlight_note(&id, Some("seven, again".into()), 6));
+        assert!(s.save_now().is_none());
+        let h = s.state.highlights.get(&id).unwrap();
+        assert_eq!((h.color, h.note.as_deref()), (4, Some("seven, again")));
+        assert!(s.state.highlights.get(&gone).unwrap().is_deleted());
+
+        // The article is edited above it: it is found by its text.
+        let edited = text.replace("# Essay\n\n", "# Essay\n\nA new first paragraph.\n\n");
+        std::fs::write(&path, &edited).unwrap();
+        let doc2 = parse(&edited);
+        let again = Session::open(Some(store), Some(&path), &edited, &doc2, "Essay", 7).session;
+        let views = again.highlights(&doc2);
+        assert_eq!(views.len(), 1);
+        let r = views[0].range.clone().unwrap();
+        assert_eq!(&edited[r], "Sentence number 7");
+        assert_eq!(views[0].how, crate::annotations::Found::Text);
+    }
+
+    #[test]
+    fn highlights_not_saved_are_counted_at_exit() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        assert!(s.save_now().is_none());
+        let lock = store.dir().join(format!("{}.lock", s.id));
+        let _ = std::fs::remove_file(&lock);
+        std::fs::create_dir(&lock).unwrap();
+        let at = text.find("Sentence number 3").unwrap();
+        s.add_highlight(&doc, at..at + 10, 1, None, 2).unwrap();
+        s.add_bookmark(&doc, Position(at), "one".into(), 2);
+        let at_exit = s.save_now().expect("an exit warning");
+        assert!(
+            at_exit.starts_with("1 bookmark, 1 highlight and your place were not saved: "),
+            "{at_exit}"
+        );
+        std::fs::remove_dir(&lock).unwrap();
+        assert!(s.save_now().is_none());
+        assert_eq!(s.unsaved_highlights(), 0);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::annotations::Highlights;
 use crate::coverage::Coverage;
 use crate::position::{Anchor, hex_u64};
 
@@ -28,8 +29,9 @@ mod conflict;
 pub use conflict::{Merged, conflict_copy_of};
 
 /// The record format written by this version of longform. Version 2 added
-/// `coverage` and `read`; version 1 records are migrated when read.
-pub const VERSION: u32 = 2;
+/// `coverage` and `read`, version 3 `highlights`; version 1 records are
+/// migrated when read, version 2 ones read as they are.
+pub const VERSION: u32 = 3;
 
 /// The path recorded for an article read from stdin, which has none: its
 /// record is found by its text.
@@ -78,6 +80,10 @@ pub struct ReadingState {
     pub read: u8,
     #[serde(default)]
     pub bookmarks: Vec<Bookmark>,
+    /// The passages marked, with their notes; deleted ones stay as
+    /// tombstones (see `annotations`).
+    #[serde(default)]
+    pub highlights: Highlights,
     /// Deleted bookmarks, kept so that an older copy of the record (another
     /// process, a sync tool) cannot bring them back.
     #[serde(default)]
@@ -154,6 +160,7 @@ impl ReadingState {
             coverage: Coverage::default(),
             read: 0,
             bookmarks: Vec::new(),
+            highlights: Highlights::default(),
             tombstones: Vec::new(),
             finished: false,
             finished_updated: 0,
@@ -185,7 +192,7 @@ impl ReadingState {
         now: u64,
     ) -> &Bookmark {
         self.bookmarks.push(Bookmark {
-            id: new_bookmark_id(),
+            id: new_id(),
             anchor,
             label,
             note,
@@ -223,7 +230,7 @@ impl ReadingState {
     /// Undo a deletion: the bookmark comes back under a new id, because the
     /// old one's tombstone may already be on disk.
     pub fn undelete_bookmark(&mut self, mut bookmark: Bookmark, now: u64) -> &Bookmark {
-        bookmark.id = new_bookmark_id();
+        bookmark.id = new_id();
         bookmark.updated = now;
         self.bookmarks.push(bookmark);
         &self.bookmarks[self.bookmarks.len() - 1]
@@ -232,8 +239,10 @@ impl ReadingState {
 
 /// Merge the record on disk with the one being saved. The newest position
 /// wins; coverage is united (its `read` share takes the larger value here;
-/// the session counts it again in the article); bookmarks are united by id, the most recently edited copy winning;
-/// tombstones are united and remove every copy not edited after them;
+/// the session counts it again in the article); bookmarks are united by
+/// id, the most recently edited copy winning; tombstones are united and
+/// remove every copy not edited after them; highlights are united by id
+/// as `Highlights::merge` says;
 /// `finished` follows the newer choice made by hand, else stays once set;
 /// times and counters take the larger value.
 /// The path, title and fingerprint are those of `ours`, the article as it
@@ -276,6 +285,7 @@ pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
         .collect();
     out.bookmarks
         .sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    out.highlights = disk.highlights.merge(&ours.highlights);
     out.tombstones = tombstones
         .into_iter()
         .map(|(id, deleted)| Tombstone {
@@ -341,9 +351,9 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// A bookmark id unique across processes: the time, the process and a
-/// counter, hashed.
-fn new_bookmark_id() -> String {
+/// An id (of a bookmark, of a highlight) unique across processes: the
+/// time, the process and a counter, hashed.
+pub(crate) fn new_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -807,7 +817,8 @@ fn classify(bytes: &[u8]) -> OnDisk {
                 Err(e) => OnDisk::Bad(e.to_string()),
             };
         }
-        Some(v) if v == u64::from(VERSION) => {}
+        // Version 2 had no highlights: it reads as a version 3 without any.
+        Some(v) if (2..=u64::from(VERSION)).contains(&v) => {}
         _ => return OnDisk::Bad("no known \"version\"".to_string()),
     }
     match serde_json::from_value(value) {
@@ -981,7 +992,7 @@ mod tests {
         let mut value: serde_json::Value = serde_json::from_str(&fixture_json()).unwrap();
         let fields = value.as_object_mut().unwrap();
         fields.insert(
-            "highlights".into(),
+            "margin_notes".into(),
             serde_json::json!([{"from": 3, "to": 9}]),
         );
         fields.insert("theme".into(), serde_json::json!("sepia"));
@@ -998,7 +1009,7 @@ mod tests {
         let written: serde_json::Value =
             serde_json::from_slice(&fs::read(store.record_path(ID)).unwrap()).unwrap();
         assert_eq!(
-            written["highlights"],
+            written["margin_notes"],
             serde_json::json!([{"from": 3, "to": 9}])
         );
         assert_eq!(written["theme"], "sepia");
@@ -1009,7 +1020,7 @@ mod tests {
         };
         assert_eq!(
             again.unknown.keys().collect::<Vec<_>>(),
-            ["highlights", "theme"]
+            ["margin_notes", "theme"]
         );
     }
 
@@ -1118,7 +1129,7 @@ mod tests {
         assert_eq!(saved, s);
         assert_eq!(store.load(ID).unwrap(), Load::Found(s));
         let text = fs::read_to_string(store.record_path(ID)).unwrap();
-        assert!(text.starts_with("{\n  \"version\": 2,\n"), "{text}");
+        assert!(text.starts_with("{\n  \"version\": 3,\n"), "{text}");
         assert!(text.contains("\"fingerprint\": \"000000000000002a\""));
         assert!(text.ends_with("}\n"));
         assert_eq!(
@@ -1279,12 +1290,12 @@ mod tests {
     fn a_newer_record_is_left_alone_and_never_downgraded() {
         let (_dir, store) = store();
         fs::create_dir_all(store.dir()).unwrap();
-        let text = br#"{"version": 3, "shape": ["entirely", "new"]}"#;
+        let text = br#"{"version": 4, "shape": ["entirely", "new"]}"#;
         fs::write(store.record_path(ID), text).unwrap();
         assert_eq!(
             store.load(ID).unwrap(),
             Load::Newer {
-                version: 3,
+                version: 4,
                 state: None
             }
         );
@@ -1321,6 +1332,38 @@ mod tests {
         assert_eq!(store.find_by_fingerprint(42), None, "never carried over");
         assert!(store.save(ID, &state()).is_err());
         assert_eq!(fs::read(store.record_path(ID)).unwrap(), text);
+    }
+
+    #[test]
+    fn highlights_are_merged_across_saves_and_a_deletion_sticks() {
+        let (_dir, store) = store();
+        let src = "# Title\n\nSome text to anchor in, long enough for a quote.\n";
+        let doc = parse(src);
+        let mut a = state();
+        let kept = a
+            .highlights
+            .add(crate::annotations::Highlight::new(&doc, 9..18, 1, 1000).unwrap());
+        let doomed = a
+            .highlights
+            .add(crate::annotations::Highlight::new(&doc, 19..30, 2, 1000).unwrap());
+        let stale = store.save(ID, &a).unwrap();
+        a.highlights.delete(&doomed, 1100);
+        a.highlights.set_note(&kept, Some("first".into()), 1100);
+        store.save(ID, &a).unwrap();
+        // Another process still has the old copy, and adds one of its own.
+        let mut b = stale;
+        let theirs = b
+            .highlights
+            .add(crate::annotations::Highlight::new(&doc, 31..40, 0, 1200).unwrap());
+        let merged = store.save(ID, &b).unwrap();
+        let live: Vec<&str> = merged.highlights.live().map(|h| h.id.as_str()).collect();
+        assert_eq!(live, [kept.as_str(), theirs.as_str()]);
+        assert!(merged.highlights.get(&doomed).unwrap().is_deleted());
+        assert_eq!(
+            merged.highlights.get(&kept).unwrap().note.as_deref(),
+            Some("first")
+        );
+        assert_eq!(store.load(ID).unwrap(), Load::Found(merged));
     }
 
     #[test]

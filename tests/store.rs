@@ -142,8 +142,9 @@ fn two_processes_adding_bookmarks_lose_none() {
     assert_eq!(labels, expected);
 }
 
-/// Records written by longform before coverage (version 1), as fixtures:
-/// each is read through the store and comes out as version 2.
+/// Records written by older longforms, as fixtures: version 1 (before
+/// coverage) and version 2 (before highlights). Each is read through the
+/// store and comes out as the current version once saved.
 fn migrated(fixture: &str) -> (tempfile::TempDir, Store, ReadingState) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::new(dir.path());
@@ -164,17 +165,17 @@ fn migrated(fixture: &str) -> (tempfile::TempDir, Store, ReadingState) {
 #[test]
 fn a_v1_record_counts_everything_before_its_place_as_read() {
     let (_dir, store, state) = migrated("v1-midway.json");
-    assert_eq!(state.version, 2);
+    assert_eq!(state.version, 3);
     assert_eq!(state.coverage.pairs(), [[0, 4210]]);
     assert_eq!((state.percent, state.read), (47, 47));
     assert!(!state.finished);
     assert_eq!(state.bookmarks.len(), 1);
     assert_eq!(state.bookmarks[0].note.as_deref(), Some("quote this"));
     assert_eq!(state.seconds_read, 540);
-    // Saved again, it is a version 2 record with the same contents.
+    // Saved again, it is a version 3 record with the same contents.
     store.save(ID, &state).expect("save");
     let text = std::fs::read_to_string(store.record_path(ID)).expect("read");
-    assert!(text.contains("\"version\": 2"), "{text}");
+    assert!(text.contains("\"version\": 3"), "{text}");
     assert_eq!(store.load(ID).expect("load"), Load::Found(state));
 }
 
@@ -194,4 +195,34 @@ fn a_v1_finish_chosen_by_hand_is_kept() {
     assert!(state.finished);
     assert!(state.coverage.is_empty());
     assert_eq!(state.position, None);
+}
+
+#[test]
+fn a_v2_record_reads_as_it_is_and_is_saved_as_v3_with_highlights() {
+    let (_dir, store, mut state) = migrated("v2-with-coverage.json");
+    // Nothing to migrate: read as written, without highlights.
+    assert_eq!(state.version, 2);
+    assert_eq!(state.coverage.pairs(), [[0, 1800], [2400, 3900]]);
+    assert_eq!((state.percent, state.read), (38, 35));
+    assert_eq!(state.bookmarks.len(), 1);
+    assert_eq!(state.tombstones.len(), 1);
+    assert!(state.highlights.is_empty());
+    assert!(state.unknown.is_empty(), "{:?}", state.unknown);
+    let src = "# The Slow Web\n\nA feed is a promise kept quietly.\n";
+    let h = longform::annotations::Highlight::new(&parse(src), 16..22, 3, 1_764_600_000)
+        .expect("a passage");
+    let id = state.highlights.add(h);
+    let saved = store.save(ID, &state).expect("save");
+    let text = std::fs::read_to_string(store.record_path(ID)).expect("read");
+    assert!(text.contains("\"version\": 3"), "{text}");
+    assert!(text.contains("\"highlights\": ["), "{text}");
+    let Load::Found(again) = store.load(ID).expect("load") else {
+        panic!("not read back");
+    };
+    assert_eq!(again, saved);
+    assert_eq!(
+        again.highlights.get(&id).map(|h| h.text.as_str()),
+        Some("A feed")
+    );
+    assert_eq!(again.coverage.pairs(), [[0, 1800], [2400, 3900]]);
 }

@@ -64,12 +64,16 @@ enum Slot {
     Bookmark,
     SelectedLink,
     Hint,
+    Highlight1,
+    Highlight2,
+    Highlight3,
+    Highlight4,
 }
 
 /// Each style `[colors]` can change: its name there, its colour in the
 /// dark palette (a 256-colour index; `None` is the terminal's own), and
 /// what it colours.
-const SLOTS: [(Slot, &str, Option<u8>, &str); 32] = [
+const SLOTS: [(Slot, &str, Option<u8>, &str); 36] = [
     (Slot::Text, "text", None, "body text"),
     (
         Slot::Heading1,
@@ -176,6 +180,30 @@ const SLOTS: [(Slot, &str, Option<u8>, &str); 32] = [
         "hint",
         Some(170),
         "the letter hints of links, in reverse video",
+    ),
+    (
+        Slot::Highlight1,
+        "highlight1",
+        Some(58),
+        "background of highlights in colour 1 (yellow) and the default",
+    ),
+    (
+        Slot::Highlight2,
+        "highlight2",
+        Some(22),
+        "background of highlights in colour 2 (green)",
+    ),
+    (
+        Slot::Highlight3,
+        "highlight3",
+        Some(24),
+        "background of highlights in colour 3 (blue)",
+    ),
+    (
+        Slot::Highlight4,
+        "highlight4",
+        Some(53),
+        "background of highlights in colour 4 (pink)",
     ),
 ];
 
@@ -294,6 +322,11 @@ impl Theme {
             167 => 124,
             252 => 235,
             236 => 254,
+            // Highlight backgrounds: pale tints under dark ink.
+            58 => 229,
+            22 => 194,
+            24 => 153,
+            53 => 225,
             other => other,
         })
     }
@@ -525,6 +558,35 @@ impl Theme {
             .add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 
+    /// The slot of highlight colour `color`; the default (0) is the first.
+    fn highlight_slot(color: u8) -> Slot {
+        match color {
+            2 => Slot::Highlight2,
+            3 => Slot::Highlight3,
+            4 => Slot::Highlight4,
+            _ => Slot::Highlight1,
+        }
+    }
+
+    /// Text in a highlight of colour `color` (0 the default): a background
+    /// patched over the text's own style, whose ink stays, so it reads as
+    /// well as the text around it; underlined in mono.
+    pub fn highlight(self, color: u8) -> Style {
+        match self.ink_of(Theme::highlight_slot(color)) {
+            Some(bg) => Style::new().bg(bg),
+            None => Style::new().add_modifier(Modifier::UNDERLINED),
+        }
+    }
+
+    /// The margin mark beside a line with a highlight of colour `color`:
+    /// that colour as ink; bold in mono.
+    pub fn highlight_mark(self, color: u8) -> Style {
+        match self.ink_of(Theme::highlight_slot(color)) {
+            Some(c) => Style::new().fg(c),
+            None => Style::new().add_modifier(Modifier::BOLD),
+        }
+    }
+
     /// The link selected with Tab: reverse video, or the configured
     /// background.
     pub fn selected_link(self) -> Style {
@@ -576,6 +638,42 @@ mod tests {
         for (i, (slot, _, _, _)) in SLOTS.iter().enumerate() {
             assert_eq!(*slot as usize, i, "{slot:?}");
         }
+    }
+
+    #[test]
+    fn highlights_are_backgrounds_in_colour_and_underlines_in_mono() {
+        for color in 0..=crate::annotations::COLORS {
+            for theme in [Theme::Dark, Theme::Light] {
+                let style = theme.highlight(color);
+                assert!(
+                    style.bg.is_some() && style.fg.is_none(),
+                    "{color} {style:?}"
+                );
+                assert!(theme.highlight_mark(color).fg.is_some());
+            }
+            let mono = Theme::Mono.highlight(color);
+            assert_eq!(mono.bg, None);
+            assert!(mono.add_modifier.contains(Modifier::UNDERLINED));
+        }
+        // The default is colour 1; the four differ, and differ by theme.
+        assert_eq!(Theme::Dark.highlight(0), Theme::Dark.highlight(1));
+        let dark: Vec<_> = (1..=4).map(|c| Theme::Dark.highlight(c).bg).collect();
+        let light: Vec<_> = (1..=4).map(|c| Theme::Light.highlight(c).bg).collect();
+        for (i, bg) in dark.iter().enumerate() {
+            assert!(
+                !dark[i + 1..].contains(bg) && !light.contains(bg),
+                "{dark:?} {light:?}"
+            );
+        }
+        // `[colors]` sets them.
+        let entry = Entry {
+            name: "highlight3".into(),
+            values: vec!["#102030".into()],
+            line: 1,
+        };
+        let (theme, warnings) = Theme::Dark.with_colors(&[entry]);
+        assert!(warnings.is_empty());
+        assert_eq!(theme.highlight(3).bg, Some(Color::Rgb(16, 32, 48)));
     }
 
     #[test]

@@ -1,0 +1,454 @@
+//! Highlights: the passage a range shows, finding it again after edits,
+//! and merging two copies.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::parse::parse;
+
+/// An article of three sections of distinct paragraphs.
+fn article() -> String {
+    String::from(
+        "# The Long Article\n\n\
+         Intro paragraph before any section.\n\n\
+         ## Origins\n\n\
+         The village woke early, long before the bells of the old church rang.\n\n\
+         Nobody remembered who first proposed *the plan*, only that it spread \
+         from the [mill](https://example.com/mill) to the square.\n\n\
+         Letters went back and forth across the valley for most of a year.\n\n\
+         ## Birth of the Opposition\n\n\
+         In spring the river rose and took the lower bridge with it again.\n\n\
+         Some argued for patience; others wanted to march on the capital.\n\n\
+         ## Aftermath\n\n\
+         The trials that followed were short, loud and mostly for show.\n\n\
+         What remains is a square, a plaque and a song the children still sing.\n",
+    )
+}
+
+/// The highlight of the first occurrence of `needle` in `src`.
+fn mark(src: &str, needle: &str) -> Highlight {
+    let start = src.find(needle).expect("needle in article");
+    Highlight::new(&parse(src), start..start + needle.len(), 1, 100).expect("a passage")
+}
+
+fn locate(h: &Highlight, src: &str) -> Located {
+    let doc = parse(src);
+    let found = Locator::new(&doc, src).locate(h);
+    if let Some(r) = &found.range {
+        assert!(r.start <= r.end && r.end <= src.len(), "{r:?}");
+        assert!(src.is_char_boundary(r.start) && src.is_char_boundary(r.end));
+    }
+    found
+}
+
+/// The passage shown for the range `h` was found at in `src`.
+fn shown_at(h: &Highlight, src: &str) -> (String, Found) {
+    let found = locate(h, src);
+    let text = found
+        .range
+        .map(|r| passage(&parse(src), r))
+        .unwrap_or_default();
+    (text, found.how)
+}
+
+const PLAN: &str = "Nobody remembered who first proposed *the plan*, only that it spread";
+
+#[test]
+fn a_passage_is_the_text_shown_without_markup_or_link_targets() {
+    let src = article();
+    let start = src.find("proposed").unwrap();
+    let end = src.find(" to the square").unwrap() + " to the square".len();
+    let h = Highlight::new(&parse(&src), start..end, 2, 100).unwrap();
+    assert_eq!(
+        h.text,
+        "proposed the plan, only that it spread from the mill to the square"
+    );
+    assert_eq!(h.start.byte, start);
+    assert_eq!(h.end.byte, end);
+    assert_eq!(h.start.section.as_deref(), Some("origins"));
+    assert_eq!((h.color, h.created, h.deleted), (2, 100, None));
+}
+
+#[test]
+fn a_passage_across_blocks_joins_them_with_a_space() {
+    let src = article();
+    let start = src.find("for most of a year").unwrap();
+    let end = src.find("In spring the").unwrap() + "In spring the".len();
+    let text = passage(&parse(&src), start..end);
+    assert_eq!(
+        text,
+        "for most of a year. Birth of the Opposition In spring the"
+    );
+}
+
+#[test]
+fn a_range_with_no_text_shown_makes_no_highlight() {
+    let src = "Some **bold** words.\n\n---\n\nMore.\n";
+    let doc = parse(src);
+    let rule = src.find("---").unwrap();
+    assert_eq!(Highlight::new(&doc, rule..rule + 3, 0, 1), None);
+    assert_eq!(Highlight::new(&doc, 4..4, 0, 1), None);
+    // The markup around a word is not part of it: the passage is the word.
+    let h = Highlight::new(&doc, 5..13, 0, 1).unwrap();
+    assert_eq!(h.text, "bold");
+    assert_eq!((h.start.byte, h.end.byte), (7, 11));
+}
+
+#[test]
+fn cjk_emoji_and_rtl_passages_keep_their_characters() {
+    let src = "前の文。漢字の文はここです。\n\nשלום עולם and 👩‍🔬 too.\n";
+    let doc = parse(src);
+    let h = Highlight::new(&doc, 0..src.len(), 0, 1).unwrap();
+    assert_eq!(h.text, "前の文。漢字の文はここです。 שלום עולם and 👩‍🔬 too.");
+    let edited = format!("新しい段落。\n\n{src}");
+    assert_eq!(shown_at(&h, &edited), (h.text.clone(), Found::Text));
+}
+
+#[test]
+fn in_the_same_article_a_highlight_is_its_own_bytes() {
+    let src = article();
+    let h = mark(&src, PLAN);
+    let found = locate(&h, &src);
+    assert_eq!(found.how, Found::Exact);
+    assert_eq!(found.range, Some(h.start.byte..h.end.byte));
+}
+
+#[test]
+fn text_inserted_before_moves_it() {
+    let src = article();
+    let h = mark(&src, PLAN);
+    let edited = src.replace(
+        "Intro paragraph",
+        "A new opening.\n\nAnd another, quite long, written later.\n\nIntro paragraph",
+    );
+    let (text, how) = shown_at(&h, &edited);
+    assert_eq!((text, how), (h.text.clone(), Found::Text));
+}
+
+#[test]
+fn text_deleted_around_it_leaves_it() {
+    let src = article();
+    let h = mark(&src, PLAN);
+    let edited = src
+        .replace(
+            "The village woke early, long before the bells of the old church rang.\n\n",
+            "",
+        )
+        .replace(
+            "Letters went back and forth across the valley for most of a year.\n\n",
+            "",
+        )
+        .replace(
+            ", only that it spread from the",
+            ", only that it spread; from the",
+        );
+    let (text, how) = shown_at(&h, &edited);
+    assert_eq!((text, how), (h.text.clone(), Found::Text));
+}
+
+#[test]
+fn a_change_inside_is_found_approximately() {
+    let src = article();
+    let h = mark(&src, PLAN);
+    let edited = src.replace("who first proposed", "who had first put forward");
+    let (text, how) = shown_at(&h, &edited);
+    assert_eq!(how, Found::Fuzzy);
+    assert_eq!(
+        text,
+        "Nobody remembered who had first put forward the plan, only that it spread"
+    );
+}
+
+#[test]
+fn a_moved_section_takes_its_highlights_along() {
+    let src = article();
+    let h = mark(
+        &src,
+        "In spring the river rose and took the lower bridge with it again.",
+    );
+    let start = src.find("## Birth").unwrap();
+    let end = src.find("## Aftermath").unwrap();
+    let moved = format!("{}{}\n{}", &src[..start], &src[end..], &src[start..end]);
+    let found = locate(&h, &moved);
+    assert_eq!(found.how, Found::Text);
+    let r = found.range.unwrap();
+    assert_eq!(r.start, moved.find("In spring").unwrap());
+    assert_eq!(&moved[r], h.text);
+}
+
+#[test]
+fn a_deleted_passage_is_kept_and_marked_not_found() {
+    let src = article();
+    let h = mark(&src, PLAN);
+    let start = src.find("Nobody").unwrap();
+    let end = src.find("Letters went").unwrap();
+    let edited = format!("{}{}", &src[..start], &src[end..]);
+    assert_eq!(locate(&h, &edited), Located::not_found());
+    let mut all = Highlights::default();
+    let id = all.add(h);
+    let views = all.views(&parse(&edited), &edited);
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].id, id);
+    assert!(!views[0].found());
+    assert_eq!(views[0].section.as_deref(), Some("Origins"));
+    assert_eq!(views[0].section_id.as_deref(), Some("origins"));
+}
+
+#[test]
+fn a_passage_rewritten_beyond_the_bound_is_not_found() {
+    let src = article();
+    let h = mark(
+        &src,
+        "Some argued for patience; others wanted to march on the capital.",
+    );
+    let edited = src.replace(
+        "Some argued for patience; others wanted to march on the capital.",
+        "Several urged waiting, while the rest demanded an advance on the city.",
+    );
+    assert_eq!(locate(&h, &edited).how, Found::NotFound);
+}
+
+#[test]
+fn a_repeated_passage_is_found_nearest_where_it_was() {
+    let para = "The same sentence, repeated many times over in this article.\n\n";
+    let src = para.repeat(10);
+    let at = para.len() * 6;
+    let h = Highlight::new(&parse(&src), at..at + para.len() - 2, 0, 1).unwrap();
+    let longer = format!("Preface.\n\n{src}");
+    let found = locate(&h, &longer);
+    assert_eq!(found.how, Found::Text);
+    assert_eq!(found.range.unwrap().start, "Preface.\n\n".len() + at);
+}
+
+#[test]
+fn a_long_passage_changed_inside_is_found_by_its_head_and_tail() {
+    let words: Vec<String> = (0..120).map(|i| format!("word{i}")).collect();
+    let src = format!("# T\n\n{}.\n\nAfter.\n", words.join(" "));
+    let start = src.find("word3 ").unwrap();
+    let end = src.find("word110").unwrap() + "word110".len();
+    let h = Highlight::new(&parse(&src), start..end, 0, 1).unwrap();
+    assert!(h.text.chars().count() > 2 * FUZZY_PIECE);
+    let edited = src.replace("word60 word61", "a new phrase here");
+    let (text, how) = shown_at(&h, &edited);
+    assert_eq!(how, Found::Fuzzy);
+    assert!(text.starts_with("word3 word4"), "{text}");
+    assert!(text.ends_with("word109 word110"), "{text}");
+}
+
+#[test]
+fn edits_change_one_highlight_and_deleting_leaves_a_tombstone() {
+    let src = article();
+    let mut all = Highlights::default();
+    let id = all.add(mark(&src, PLAN));
+    assert!(all.set_note(&id, Some("why it spread".into()), 100));
+    assert!(all.set_color(&id, 9, 100));
+    let h = all.get(&id).unwrap();
+    assert_eq!(
+        (h.note.as_deref(), h.color),
+        (Some("why it spread"), COLORS)
+    );
+    // Two edits in one second are still ordered.
+    assert!(h.note_edited > 100);
+    assert!(!all.set_note("nope", None, 100));
+    assert!(all.delete(&id, 200));
+    assert!(!all.delete(&id, 201), "already deleted");
+    assert!(all.is_empty());
+    assert_eq!(all.all().len(), 1, "the tombstone stays");
+    assert!(!all.set_note(&id, None, 300), "a tombstone is not edited");
+    let back = all.undelete(&id, 300).unwrap();
+    assert_ne!(back, id);
+    let h = all.get(&back).unwrap();
+    assert_eq!(h.note.as_deref(), Some("why it spread"));
+    assert_eq!(all.live().count(), 1);
+    assert_eq!(all.undelete(&back, 301), None, "not deleted");
+}
+
+#[test]
+fn a_merge_keeps_a_deletion_and_the_newer_note() {
+    let src = article();
+    let mut ours = Highlights::default();
+    let a = ours.add(mark(&src, PLAN));
+    let b = ours.add(mark(&src, "Letters went back and forth"));
+    let mut theirs = ours.clone();
+    ours.set_note(&a, Some("ours, later".into()), 500);
+    theirs.set_note(&a, Some("theirs, earlier".into()), 400);
+    theirs.delete(&b, 450);
+    let c = theirs.add(mark(&src, "The trials that followed"));
+    for merged in [ours.merge(&theirs), theirs.merge(&ours)] {
+        assert_eq!(merged.get(&a).unwrap().note.as_deref(), Some("ours, later"));
+        assert!(merged.get(&b).unwrap().is_deleted());
+        assert!(merged.get(&c).is_some());
+        assert_eq!(merged.live().count(), 2);
+    }
+}
+
+#[test]
+fn a_note_cleared_in_the_same_second_as_it_was_saved_stays_cleared() {
+    let src = article();
+    let mut ours = Highlights::default();
+    let a = ours.add(mark(&src, PLAN));
+    ours.set_note(&a, Some("first".into()), 100);
+    let saved = ours.clone();
+    ours.set_note(&a, None, 100);
+    assert_eq!(saved.merge(&ours).get(&a).unwrap().note, None);
+}
+
+#[test]
+fn highlights_round_trip_through_json_and_tombstones_say_when() {
+    let src = article();
+    let mut all = Highlights::default();
+    let a = all.add(mark(&src, PLAN));
+    all.add(mark(&src, "The trials"));
+    all.delete(&a, 900);
+    let json = serde_json::to_string(&all).unwrap();
+    assert!(json.starts_with('['), "{json}");
+    assert!(json.contains("\"deleted\":900"), "{json}");
+    assert_eq!(serde_json::from_str::<Highlights>(&json).unwrap(), all);
+    // A minimal highlight, as an older or hand-written record has it.
+    let h = &all.all()[1];
+    let minimal = serde_json::json!([{
+        "id": "x1", "start": h.start, "end": h.end, "text": h.text, "created": 5
+    }]);
+    let read: Highlights = serde_json::from_value(minimal).unwrap();
+    let h = &read.all()[0];
+    assert_eq!((h.color, &h.note, h.deleted), (0, &None, None));
+}
+
+#[test]
+fn colour_names_follow_the_default_colours() {
+    let names: Vec<&str> = (0..=COLORS).map(color_name).collect();
+    assert_eq!(names, ["yellow", "yellow", "green", "blue", "pink"]);
+}
+
+#[test]
+fn approximate_matching_is_bounded_and_prefers_the_nearest() {
+    let hay: Vec<(usize, char)> = "abcXdef abcdef".char_indices().collect();
+    let needle: Vec<char> = "abcdef".chars().collect();
+    assert_eq!(approximate(&needle, &hay, 0, 0), Some((8, 14, 0)));
+    assert_eq!(approximate(&needle, &hay, 1, 0), Some((8, 14, 0)));
+    let hay: Vec<(usize, char)> = "abcXdef".char_indices().collect();
+    assert_eq!(approximate(&needle, &hay, 1, 0), Some((0, 7, 1)));
+    assert_eq!(approximate(&needle, &hay, 0, 0), None);
+    let hay: Vec<(usize, char)> = "abcdef zz abcdef".char_indices().collect();
+    assert_eq!(approximate(&needle, &hay, 0, 12), Some((10, 16, 0)));
+}
+
+/// Small highlight sets over a few ids, with random edits and deletions,
+/// as two processes would leave them.
+fn highlight_set() -> impl Strategy<Value = Highlights> {
+    let src = article();
+    let doc = parse(&src);
+    let base = Highlight::new(&doc, 0..40, 0, 1).unwrap();
+    prop::collection::vec(
+        (
+            0usize..6,
+            0u64..5,
+            prop::option::of("[a-c]{0,2}"),
+            0u64..5,
+            0u8..5,
+            prop::option::of(0u64..5),
+        ),
+        0..8,
+    )
+    .prop_map(move |items| {
+        let mut out = Vec::new();
+        for (id, note_edited, note, color_edited, color, deleted) in items {
+            let id = format!("h{id}");
+            if out.iter().any(|h: &Highlight| h.id == id) {
+                continue;
+            }
+            out.push(Highlight {
+                id,
+                note,
+                note_edited,
+                color,
+                color_edited,
+                deleted,
+                ..base.clone()
+            });
+        }
+        // As a record holds them: merged, so sorted.
+        Highlights(out).merge(&Highlights::default())
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn merge_is_commutative(a in highlight_set(), b in highlight_set()) {
+        prop_assert_eq!(a.merge(&b), b.merge(&a));
+    }
+
+    #[test]
+    fn merge_is_idempotent(a in highlight_set(), b in highlight_set()) {
+        prop_assert_eq!(a.merge(&a), a.clone());
+        let ab = a.merge(&b);
+        prop_assert_eq!(ab.merge(&b), ab.clone());
+        prop_assert_eq!(ab.merge(&a), ab);
+    }
+
+    #[test]
+    fn merge_is_associative(a in highlight_set(), b in highlight_set(), c in highlight_set()) {
+        prop_assert_eq!(a.merge(&b).merge(&c), a.merge(&b.merge(&c)));
+    }
+
+    /// A tombstone on either side wins, and nothing is lost: every id of
+    /// either side is in the merge.
+    #[test]
+    fn merge_respects_tombstones_and_loses_nothing(a in highlight_set(), b in highlight_set()) {
+        let m = a.merge(&b);
+        for h in a.all().iter().chain(b.all()) {
+            let kept = m.get(&h.id).expect("kept");
+            if h.is_deleted() {
+                prop_assert!(kept.is_deleted());
+            }
+            prop_assert!(kept.note_edited >= h.note_edited);
+        }
+    }
+
+    /// Text inserted anywhere outside a passage leaves it found, with the
+    /// same text.
+    #[test]
+    fn a_passage_survives_insertions_outside_it(
+        pick in 0usize..5,
+        at in 0usize..10_000,
+        insert in "[a-z]{1,8}( [a-z]{1,8}){0,6}",
+    ) {
+        let src = article();
+        let passages = [
+            PLAN,
+            "Intro paragraph before",
+            "Letters went back and forth across the valley",
+            "a plaque and a song",
+            "took the lower bridge",
+        ];
+        let h = mark(&src, passages[pick]);
+        // Insert at a paragraph break before or after the passage.
+        let breaks: Vec<usize> = src.match_indices("\n\n").map(|(i, _)| i).collect();
+        let at = breaks[at % breaks.len()];
+        let edited = format!("{}\n\n{insert}.{}", &src[..at], &src[at..]);
+        let found = locate(&h, &edited);
+        prop_assert_eq!(found.how, Found::Text);
+        prop_assert_eq!(passage(&parse(&edited), found.range.unwrap()), h.text);
+    }
+
+    /// Whatever the edit, a located highlight is inside the article and
+    /// on char boundaries (checked by `locate`).
+    #[test]
+    fn any_edit_locates_in_bounds(
+        cut in 0usize..2000,
+        len in 0usize..200,
+        insert in "[a-z漢字👩‍🔬 *\n#]{0,30}",
+        pick in 0usize..3,
+    ) {
+        let src = article();
+        let h = mark(&src, [PLAN, "The trials that followed", "bridge"][pick]);
+        let mut cut = cut % src.len();
+        while !src.is_char_boundary(cut) { cut -= 1; }
+        let mut end = (cut + len).min(src.len());
+        while !src.is_char_boundary(end) { end -= 1; }
+        let edited = format!("{}{insert}{}", &src[..cut], &src[end..]);
+        let _ = locate(&h, &edited);
+    }
+}
