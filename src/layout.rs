@@ -1342,6 +1342,18 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
     out
 }
 
+/// The columns `text` takes on screen: the sum of its grapheme clusters'
+/// widths, as lines are wrapped here and as the terminal draws them, one
+/// cluster after another. Tables of titles line up with it: unicode-width's
+/// width of a whole string counts the ligature لا as one column, while it
+/// is drawn in two cells.
+pub fn columns(text: &str) -> usize {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len();
+    }
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
 /// Cut `text` to at most `width` columns.
 fn truncate_to_width(text: &str, width: usize) -> String {
     let mut out = String::new();

@@ -19,6 +19,7 @@ pub mod crash;
 pub mod document;
 pub mod encoding;
 pub mod epub;
+pub mod fuzzy;
 pub mod highlight;
 pub mod import;
 pub mod layout;

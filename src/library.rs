@@ -30,10 +30,16 @@ pub struct Summary {
     pub path: PathBuf,
     pub title: String,
     pub author: Option<String>,
+    /// The words, counted in the whole text or estimated from its head
+    /// (`estimated`).
     pub words: usize,
+    /// The headings seen: in the head only, when `estimated`.
     pub headings: usize,
     /// Why the file could not be read, for a dimmed row.
     pub error: Option<String>,
+    /// Only the head of a long file was read: `words` is scaled from it.
+    #[serde(default)]
+    pub estimated: bool,
 }
 
 impl Summary {
@@ -116,6 +122,7 @@ pub fn summarise(path: &Path) -> Summary {
         words: 0,
         headings: 0,
         error: Some(error),
+        estimated: false,
     };
     // The error names the file only: the row already shows where it is.
     let file_name = path
@@ -137,7 +144,7 @@ pub fn summarise(path: &Path) -> Summary {
             Err(e) => failed(format!("{e:#}")),
         };
     }
-    let bytes = match crate::load::read_text(file, crate::load::MAX_ARTICLE, meta.len(), None) {
+    let bytes = match read_head(file, meta.len()) {
         Ok(b) => b,
         Err(e) => {
             return failed(format!(
@@ -146,11 +153,69 @@ pub fn summarise(path: &Path) -> Summary {
             ));
         }
     };
+    let head = bytes.len();
     let source = match decode(bytes, file_name, Some(path.to_path_buf())) {
         Ok(s) => s,
         Err(e) => return failed(format!("{e:#}")),
     };
-    summary_of(path, stem, &source.text)
+    let mut summary = summary_of(path, stem, &source.text);
+    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if head > 0 && head < size {
+        summary.words = estimate(summary.words, head, size);
+        summary.estimated = true;
+    }
+    summary
+}
+
+/// How much of a file a summary reads: the title, the author and a fair
+/// sample of the words are in it, and a cold scan of a large library
+/// reads a fraction of its bytes.
+pub const HEAD: usize = 16 * 1024;
+
+/// The head of an article file: its first `HEAD` bytes, cut after the last
+/// line break in them, or the whole file when it is short or UTF-16 (whose
+/// line breaks are two bytes). A file with NUL bytes among its first is
+/// refused as `load` refuses it.
+fn read_head(file: std::fs::File, size: u64) -> Result<Vec<u8>, crate::load::Unreadable> {
+    use std::io::Read;
+    let limit = u64::try_from(HEAD).unwrap_or(u64::MAX);
+    let mut file = file;
+    let mut bytes = crate::load::read_text(
+        (&mut file).take(limit),
+        crate::load::MAX_ARTICLE,
+        size.min(limit),
+        None,
+    )?;
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if bytes.len() < HEAD {
+        return Ok(bytes);
+    }
+    if utf16 {
+        file.read_to_end(&mut bytes)
+            .map_err(crate::load::Unreadable::Io)?;
+        return Ok(bytes);
+    }
+    // Only a head when there is more: a file of exactly `HEAD` bytes is
+    // whole.
+    let mut probe = [0u8; 1];
+    match file.read(&mut probe) {
+        Ok(0) => return Ok(bytes),
+        Ok(_) => {}
+        Err(e) => return Err(crate::load::Unreadable::Io(e)),
+    }
+    if let Some(end) = memchr::memrchr(b'\n', &bytes) {
+        bytes.truncate(end + 1);
+    }
+    Ok(bytes)
+}
+
+/// The words of a whole file, from `words` counted in its first `head`
+/// bytes of `size`; rounded to a hundred, as an estimate should be.
+fn estimate(words: usize, head: usize, size: usize) -> usize {
+    let scaled = u128::try_from(words).unwrap_or(0) * u128::try_from(size).unwrap_or(0)
+        / u128::try_from(head.max(1)).unwrap_or(1);
+    let scaled = usize::try_from(scaled).unwrap_or(usize::MAX);
+    scaled.div_ceil(100).saturating_mul(100).max(words)
 }
 
 /// The summary of an article's text.
@@ -163,6 +228,7 @@ fn summary_of(path: &Path, stem: String, text: &str) -> Summary {
         words: doc.words,
         headings: doc.headings.len(),
         error: None,
+        estimated: false,
     }
 }
 
@@ -254,28 +320,60 @@ impl Cache {
 }
 
 /// Summaries of `paths`, from the cache where it is valid; the cache is
-/// updated. `each` is called with every summary as it is ready, so a screen
-/// can fill in while the scan goes on.
+/// updated. Files are read on as many threads as there are cores (at most
+/// `MAX_WORKERS`). `each` is called on the calling thread with every
+/// summary as it is ready, in the order they finish, so a screen can fill
+/// in while the scan goes on; the result is in the order of `paths`.
 pub fn scan(paths: &[PathBuf], cache: &mut Cache, mut each: impl FnMut(&Summary)) -> Vec<Summary> {
-    let mut out = Vec::with_capacity(paths.len());
-    for path in paths {
-        let stamp = Stamp::of(path);
-        let summary = match stamp.and_then(|s| cache.get(path, s).cloned()) {
-            Some(s) => s,
-            None => {
-                let s = summarise(path);
-                if let Some(stamp) = stamp {
-                    cache.put(stamp, s.clone());
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, MAX_WORKERS)
+        .min(paths.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut out: Vec<Option<Summary>> = vec![None; paths.len()];
+    let mut fresh = Vec::new();
+    let shared: &Cache = cache;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    let stamp = Stamp::of(path);
+                    let cached = stamp.and_then(|s| shared.get(path, s).cloned());
+                    let (summary, new) = match cached {
+                        Some(s) => (s, false),
+                        None => (summarise(path), true),
+                    };
+                    if tx.send((i, stamp.filter(|_| new), summary)).is_err() {
+                        break;
+                    }
                 }
-                s
+            });
+        }
+        drop(tx);
+        for (i, stamp, summary) in rx {
+            each(&summary);
+            if let Some(stamp) = stamp {
+                fresh.push((stamp, summary.clone()));
             }
-        };
-        each(&summary);
-        out.push(summary);
+            out[i] = Some(summary);
+        }
+    });
+    for (stamp, summary) in fresh {
+        cache.put(stamp, summary);
     }
     cache.retain(paths);
-    out
+    out.into_iter().flatten().collect()
 }
+
+/// The most threads a scan reads files on: past a few, the disk is the
+/// limit.
+const MAX_WORKERS: usize = 8;
 
 /// One library row: the article and what the reader did with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -336,6 +434,7 @@ pub fn row(summary: Summary, record: Option<&ReadingState>) -> Row {
 pub enum Sort {
     Recent,
     Title,
+    Author,
     Progress,
     Length,
 }
@@ -344,7 +443,8 @@ impl Sort {
     pub fn next(self) -> Sort {
         match self {
             Sort::Recent => Sort::Title,
-            Sort::Title => Sort::Progress,
+            Sort::Title => Sort::Author,
+            Sort::Author => Sort::Progress,
             Sort::Progress => Sort::Length,
             Sort::Length => Sort::Recent,
         }
@@ -354,6 +454,7 @@ impl Sort {
         match self {
             Sort::Recent => "recent",
             Sort::Title => "title",
+            Sort::Author => "author",
             Sort::Progress => "progress",
             Sort::Length => "length",
         }
@@ -367,11 +468,14 @@ impl Sort {
                     .cmp(&a.last_opened)
                     .then_with(|| a.summary.path.cmp(&b.summary.path))
             }),
-            Sort::Title => rows.sort_by(|a, b| {
-                a.summary
-                    .title
-                    .to_lowercase()
-                    .cmp(&b.summary.title.to_lowercase())
+            Sort::Title => rows.sort_by_cached_key(|r| r.summary.title.to_lowercase()),
+            // By author, then title; articles without one come last.
+            Sort::Author => rows.sort_by_cached_key(|r| {
+                (
+                    r.summary.author.is_none(),
+                    r.summary.author.as_deref().map(str::to_lowercase),
+                    r.summary.title.to_lowercase(),
+                )
             }),
             Sort::Progress => {
                 rows.sort_by_key(|r| std::cmp::Reverse((r.finished, r.read, r.percent)));
@@ -379,6 +483,35 @@ impl Sort {
             Sort::Length => rows.sort_by_key(|r| std::cmp::Reverse(r.summary.words)),
         }
     }
+}
+
+/// The rows `query` matches, best first, as indices into `rows`: a match
+/// in the title ranks above one in the author, which ranks above one in
+/// the file name; within each, the matcher's score (a contiguous match
+/// above a scattered one); then the order of `rows`. An empty query
+/// matches every row, in order.
+pub fn filter(rows: &[Row], query: &str) -> Vec<usize> {
+    let mut fuzzy = crate::fuzzy::Fuzzy::new(query);
+    if fuzzy.is_empty() {
+        return (0..rows.len()).collect();
+    }
+    let mut hits: Vec<(u8, std::cmp::Reverse<u32>, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let tier = if let Some(s) = fuzzy.score(&r.summary.title) {
+                (0, s)
+            } else if let Some(s) = r.summary.author.as_deref().and_then(|a| fuzzy.score(a)) {
+                (1, s)
+            } else {
+                let name = r.summary.path.file_name()?.to_string_lossy();
+                (2, fuzzy.score(&name)?)
+            };
+            Some((tier.0, std::cmp::Reverse(tier.1), i))
+        })
+        .collect();
+    hits.sort_unstable();
+    hits.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// The article `c` continues: the most recently read unfinished one.
@@ -509,6 +642,7 @@ mod tests {
                 words,
                 headings: 0,
                 error: None,
+                estimated: false,
             },
             percent,
             read: percent,
@@ -522,6 +656,16 @@ mod tests {
             row("a", 100, 30, true, 300),
             row("c", 10, 20, false, 200),
         ];
+        rows[0].summary.author = Some("Zoe".into());
+        rows[2].summary.author = Some("adam".into());
+        Sort::Author.apply(&mut rows);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.summary.title.as_str())
+                .collect::<String>(),
+            "cba",
+            "by author, case aside; none last"
+        );
         Sort::Recent.apply(&mut rows);
         assert_eq!(
             rows.iter()
@@ -553,6 +697,63 @@ mod tests {
         // The finished one is skipped: c is the latest unfinished.
         let i = continue_row(&rows).unwrap();
         assert_eq!(rows[i].summary.title, "c");
+    }
+
+    #[test]
+    fn a_long_file_is_summarised_from_its_head() {
+        let d = tempfile::tempdir().unwrap();
+        let para = "Seven words in every line of this.\n\n";
+        let body = para.repeat(4 * HEAD / para.len());
+        let p = write(
+            d.path(),
+            "long.md",
+            &format!("---\ntitle: Long\nauthor: Ann\n---\n\n{body}"),
+        );
+        let s = summarise(&p);
+        assert_eq!(s.title, "Long");
+        assert_eq!(s.author.as_deref(), Some("Ann"));
+        assert!(s.estimated);
+        let exact = parse_article(Some(&p), &std::fs::read_to_string(&p).unwrap()).words;
+        let off = s.words.abs_diff(exact);
+        assert!(off * 20 < exact, "estimated {} for {exact}", s.words);
+        // A short one is counted whole.
+        let short = write(d.path(), "short.md", "# Short\n\nThree words here.\n");
+        let s = summarise(&short);
+        assert!(!s.estimated);
+        assert_eq!(s.words, 4);
+        // Exactly a head long: whole, not estimated.
+        let line = "word ".repeat(15) + "\n";
+        let mut exact = line.repeat(HEAD / line.len());
+        exact.push_str(&"x".repeat(HEAD - exact.len()));
+        let p = write(d.path(), "exact.md", &exact);
+        assert!(!summarise(&p).estimated);
+    }
+
+    #[test]
+    fn a_parallel_scan_keeps_the_order_of_paths() {
+        let d = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = (0..40)
+            .map(|i| write(d.path(), &format!("{i:02}.md"), &format!("# Title {i}\n")))
+            .collect();
+        let mut cache = Cache::default();
+        let mut seen = 0;
+        let out = scan(&paths, &mut cache, |_| seen += 1);
+        assert_eq!(seen, 40);
+        let titles: Vec<String> = out.iter().map(|s| s.title.clone()).collect();
+        let want: Vec<String> = (0..40).map(|i| format!("Title {i}")).collect();
+        assert_eq!(titles, want);
+        // Every one is cached now.
+        for p in &paths {
+            assert!(cache.get(p, Stamp::of(p).unwrap()).is_some());
+        }
+    }
+
+    #[test]
+    fn estimates_are_rounded_and_never_below_the_count() {
+        assert_eq!(estimate(1000, 16, 64), 4000);
+        assert_eq!(estimate(333, 10, 31), 1100);
+        assert_eq!(estimate(5, 100, 101), 100);
+        assert_eq!(estimate(0, 10, 100), 0);
     }
 
     #[test]

@@ -253,18 +253,21 @@ impl OutlineList {
     /// The rows shown now, in article order.
     pub fn entries(&self, outline: &Outline) -> Vec<Entry> {
         match self.filter.as_deref().filter(|q| !q.trim().is_empty()) {
-            Some(q) => outline
-                .sections
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| {
-                    fuzzy_match(q, &s.title).map(|(score, hits)| Entry {
-                        section: i,
-                        hits,
-                        score,
+            Some(q) => {
+                let mut fuzzy = crate::fuzzy::Fuzzy::new(q);
+                outline
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| {
+                        fuzzy.indices(&s.title).map(|(score, hits)| Entry {
+                            section: i,
+                            hits,
+                            score: i64::from(score),
+                        })
                     })
-                })
-                .collect(),
+                    .collect()
+            }
             None => (0..outline.sections.len())
                 .filter(|&i| !self.hidden(outline, i))
                 .map(|section| Entry {
@@ -349,52 +352,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// A case-insensitive fuzzy match: the chars of `query` in order inside
-/// `text`. Returns the char indices matched and a score (higher is better:
-/// runs of adjacent letters and word starts count more), or `None`.
-pub fn fuzzy_match(query: &str, text: &str) -> Option<(i64, Vec<usize>)> {
-    let lower = |c: char| c.to_lowercase().collect::<String>();
-    let text: Vec<String> = text.chars().map(lower).collect();
-    let word_start: Vec<bool> = text
-        .iter()
-        .enumerate()
-        .map(|(i, _)| i == 0 || !text[i - 1].chars().all(char::is_alphanumeric))
-        .collect();
-    let query: Vec<String> = query
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(lower)
-        .collect();
-    let first = query.first()?;
-    // Try every place the first letter occurs and keep the best greedy
-    // match, so "opp" finds "Opposition" rather than "of … p … p".
-    (0..text.len())
-        .filter(|&i| &text[i] == first)
-        .filter_map(|start| {
-            let mut hits = vec![start];
-            let mut ti = start + 1;
-            for q in &query[1..] {
-                ti += text[ti..].iter().position(|t| t == q)?;
-                hits.push(ti);
-                ti += 1;
-            }
-            let mut score = 0i64;
-            for (k, &h) in hits.iter().enumerate() {
-                score += 8;
-                if k > 0 && hits[k - 1] + 1 == h {
-                    score += 32;
-                }
-                if word_start[h] {
-                    score += 24;
-                }
-            }
-            #[allow(clippy::cast_possible_wrap)]
-            let spread = (hits[hits.len() - 1] - start) as i64;
-            Some((score - spread, hits))
-        })
-        .max_by_key(|(score, hits)| (*score, std::cmp::Reverse(hits[0])))
 }
 
 /// A path of sections as a breadcrumb, `A › B › C`, shortened from the left
@@ -536,16 +493,6 @@ mod tests {
         );
         assert!(o.find("zzz").is_none());
         assert_eq!(o.closest("Prat", 1)[0].title, "Part");
-    }
-
-    #[test]
-    fn fuzzy_matching() {
-        let (_, hits) = fuzzy_match("bop", "Birth of the Opposition").unwrap();
-        assert_eq!(hits, [0, 6, 14]);
-        assert!(fuzzy_match("xyz", "Birth").is_none());
-        let (a, _) = fuzzy_match("opp", "Birth of the Opposition").unwrap();
-        let (b, _) = fuzzy_match("opp", "o p p").unwrap();
-        assert!(a > b);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use longform::tui::theme::Theme;
 use longform::tui::view::draw_library;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use unicode_segmentation::UnicodeSegmentation;
 
 struct Shelf {
     _dir: tempfile::TempDir,
@@ -245,4 +246,177 @@ fn a_click_selects_a_row_and_a_second_click_opens_it() {
     // A click on the heading or an empty row does nothing.
     assert_eq!(lib.click(0), None);
     assert_eq!(lib.click(11), None);
+}
+
+/// A shelf of its own (so that edits to the bundled articles leave its
+/// snapshots alone) with right-to-left titles: an Arabic one holding the
+/// ligature لا (one column to unicode-width's whole-string measure, two
+/// cells on screen) and a Hebrew one, beside Latin ones and a broken file.
+fn rtl_shelf() -> Shelf {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("articles");
+    std::fs::create_dir_all(&root).unwrap();
+    let words = |n: usize| "word ".repeat(n);
+    let files = [
+        (
+            "essay.md",
+            format!(
+                "---\ntitle: The Slow Web\nauthor: Ann Author\n---\n\n{}\n",
+                words(2400)
+            ),
+        ),
+        (
+            "finished.md",
+            format!("# Done and dusted\n\n{}\n", words(900)),
+        ),
+        (
+            "unread.md",
+            format!("# Field Notes on Tea\n\n{}\n", words(2600)),
+        ),
+        (
+            "arabic.md",
+            "---\ntitle: لا تترك الكتاب قبل آخره\nauthor: سلمى\n---\n\nنص قصير للقراءة في المساء.\n"
+                .to_string(),
+        ),
+        (
+            "hebrew.md",
+            "# קריאה איטית\n\nטקסט קצר לקריאה בערב.\n".to_string(),
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(root.join(name), text).unwrap();
+    }
+    std::fs::write(root.join("broken.md"), b"\0\0binary").unwrap();
+    let config = dir.path().join("config");
+    Shelf {
+        _dir: dir,
+        root,
+        config,
+    }
+}
+
+/// The cell column where `needle` starts on each row that has it.
+fn starts(t: &Terminal<TestBackend>, needle: &str) -> Vec<(u16, u16)> {
+    let buf = t.backend().buffer();
+    let area = buf.area;
+    let chars: Vec<&str> = needle.graphemes(true).collect();
+    let mut found = Vec::new();
+    for y in 0..area.height {
+        for x in 0..area.width {
+            let fits = chars.iter().enumerate().all(|(i, c)| {
+                let Ok(dx) = u16::try_from(i) else {
+                    return false;
+                };
+                x + dx < area.width && buf[(x + dx, y)].symbol() == *c
+            });
+            if fits {
+                found.push((y, x));
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// Every row that shows `needle` shows it at the same column.
+fn assert_lined_up(t: &Terminal<TestBackend>, needle: &str, rows: usize) {
+    let at = starts(t, needle);
+    assert!(at.len() >= rows, "{needle} on {at:?}\n{}", text(t));
+    assert!(
+        at.windows(2).all(|w| w[0].1 == w[1].1),
+        "{needle} is not lined up: {at:?}\n{}",
+        text(t)
+    );
+}
+
+#[test]
+fn columns_line_up_with_finished_and_rtl_rows_at_three_widths() {
+    let s = rtl_shelf();
+    let store = Store::new(&s.config);
+    record(&store, &s.root.join("essay.md"), 45, 2, false, 2);
+    record(&store, &s.root.join("finished.md"), 100, 5, true, 0);
+    record(&store, &s.root.join("arabic.md"), 100, 5, true, 3);
+    let mut lib = scanned(&s);
+    for w in [50, 80, 200] {
+        let t = screen(&mut lib, w, 12);
+        // Five readable rows; the broken one has no minutes.
+        assert_lined_up(&t, "min", 5);
+        if w >= 80 {
+            assert_lined_up(&t, "days ago", 3);
+        }
+        insta::assert_snapshot!(format!("library_rtl_{w}x12"), t.backend());
+    }
+    // Wide, the table is centred and its title column capped.
+    let t = screen(&mut lib, 200, 12);
+    let first = text(&t).lines().nth(2).unwrap().to_string();
+    let margin = first.len() - first.trim_start_matches([' ', '"']).len();
+    assert!(margin > 20, "{first}");
+}
+
+#[test]
+fn the_filter_ranks_title_then_author_then_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("articles");
+    std::fs::create_dir_all(&root).unwrap();
+    let article = |file: &str, title: &str, author: &str| {
+        std::fs::write(
+            root.join(file),
+            format!("---\ntitle: {title}\nauthor: {author}\n---\n\nWords.\n"),
+        )
+        .unwrap();
+    };
+    article("a-garden.md", "Notes", "Ann");
+    article("b.md", "About rivers", "Ada Gardenia");
+    article("c.md", "Gardens of stone", "Bo");
+    article("d.md", "Going around the den", "Cy");
+    let mut lib = Library::new(vec![root], None, None);
+    while lib.scanning {
+        lib.poll();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    lib.update(Action::FilterStart);
+    for c in "garden".chars() {
+        lib.update(Action::FilterInput(c));
+    }
+    let titles: Vec<String> = lib
+        .visible()
+        .iter()
+        .map(|r| r.summary.title.clone())
+        .collect();
+    // The contiguous title match, the scattered one, then the author's,
+    // then the file name's.
+    assert_eq!(
+        titles,
+        [
+            "Gardens of stone",
+            "Going around the den",
+            "About rivers",
+            "Notes"
+        ]
+    );
+    assert_eq!(lib.cursor, 0);
+}
+
+#[test]
+fn sort_by_author_is_said_in_the_header() {
+    let s = shelf();
+    let mut lib = scanned(&s);
+    while lib.sort != Sort::Author {
+        lib.update(Action::LibrarySort);
+    }
+    let shown = text(&screen(&mut lib, 100, 10));
+    assert!(shown.contains("sorted by author"), "{shown}");
+    let authors: Vec<Option<String>> = lib
+        .visible()
+        .iter()
+        .map(|r| r.summary.author.clone())
+        .collect();
+    // Those with an author first, in order; the broken file last.
+    assert!(authors.last().unwrap().is_none(), "{authors:?}");
+    let named: Vec<&String> = authors.iter().flatten().collect();
+    assert!(
+        named
+            .windows(2)
+            .all(|w| w[0].to_lowercase() <= w[1].to_lowercase())
+    );
 }

@@ -12,9 +12,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::document::Document;
+use crate::layout::columns;
 use crate::library::ago;
 use crate::load::{decode, load};
 use crate::parse::{fingerprint, parse, sanitize};
@@ -170,6 +171,8 @@ struct ListRow {
     title: String,
     author: Option<String>,
     words: usize,
+    /// `words` is scaled from the head of a long file.
+    words_estimated: bool,
     minutes: usize,
     /// Where the saved place is, in percent of the words.
     percent: u8,
@@ -191,6 +194,7 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
                 title: one_line(&r.summary.title),
                 author: r.summary.author.as_deref().map(one_line),
                 words: r.summary.words,
+                words_estimated: r.summary.estimated,
                 minutes: crate::library::default_minutes(r.summary.words),
                 percent: r.percent,
                 read: r.read,
@@ -212,14 +216,21 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
         .iter()
         .map(|r| fit(&one_line(&r.summary.title), 40))
         .collect();
-    let title_w = titles.iter().map(|t| t.width()).max().unwrap_or(5).max(5);
+    // Measured as the terminal draws them, so a title with لا or wide
+    // characters does not shift the columns after it.
+    let title_w = titles.iter().map(|t| columns(t)).max().unwrap_or(5).max(5);
     writeln!(
         out,
         "{:<title_w$}  {:>7}  {:>4}  {:>5}  {:>9}  {:<14}  Path",
         "Title", "Words", "Min", "Read", "Bookmarks", "Last read"
     )?;
     for (r, title) in rows.iter().zip(&titles) {
-        let pad = title_w - title.width();
+        let pad = title_w - columns(title);
+        let words = if r.summary.estimated {
+            format!("~{}", r.summary.words)
+        } else {
+            r.summary.words.to_string()
+        };
         let read = if r.finished {
             "✓".to_string()
         } else {
@@ -231,9 +242,8 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
             Some(e) => writeln!(out, "{title}{}  {}  {path}", " ".repeat(pad), one_line(e))?,
             None => writeln!(
                 out,
-                "{title}{}  {:>7}  {:>4}  {read:>5}  {:>9}  {last:<14}  {path}",
+                "{title}{}  {words:>7}  {:>4}  {read:>5}  {:>9}  {last:<14}  {path}",
                 " ".repeat(pad),
-                r.summary.words,
                 crate::library::default_minutes(r.summary.words),
                 r.bookmarks
             )?,
@@ -785,18 +795,21 @@ fn snippet(quote: &str) -> String {
 }
 
 /// `text` cut to at most `columns` columns, with an ellipsis when cut.
-fn fit(text: &str, columns: usize) -> String {
-    if text.width() <= columns {
+/// Measured by grapheme cluster as the terminal draws them
+/// (`layout::columns`).
+fn fit(text: &str, width: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    if columns(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > columns {
+    for g in text.graphemes(true) {
+        let w = columns(g);
+        if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -817,6 +830,45 @@ mod tests {
         let unbroken = "x".repeat(100);
         assert_eq!(snippet(&unbroken).chars().count(), SNIPPET_CHARS + 1);
         assert_eq!(snippet("a\u{1b}[31mb"), "a\u{241b}[31mb");
+    }
+
+    #[test]
+    fn list_columns_line_up_with_finished_and_rtl_titles() {
+        let row = |title: &str, file: &str, finished: bool, estimated: bool| {
+            let summary = crate::library::Summary {
+                path: std::path::PathBuf::from(file),
+                title: title.into(),
+                author: None,
+                words: 12_345,
+                headings: 0,
+                error: None,
+                estimated,
+            };
+            let mut row = crate::library::row(summary, None);
+            row.finished = finished;
+            row.read = 40;
+            row
+        };
+        let rows = [
+            row("Plain title", "plain.md", false, false),
+            row("لا تترك الكتاب", "arabic.md", true, true),
+            row("日本語のタイトル", "cjk.md", true, false),
+        ];
+        let mut out = Vec::new();
+        list(&rows, 0, false, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // The path is the last column: it starts at the same column on
+        // every line, whatever came before it.
+        let starts: Vec<usize> = text
+            .lines()
+            .zip(["Path", "plain.md", "arabic.md", "cjk.md"])
+            .map(|(line, path)| columns(&line[..line.find(path).unwrap()]))
+            .collect();
+        assert!(
+            starts.windows(2).all(|w| w[0] == w[1]),
+            "{starts:?}\n{text}"
+        );
+        assert!(text.contains("~12345"), "{text}");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! cursor, and the scan that fills them in on a thread so the screen shows
 //! at once.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use super::prompt::LineInput;
 use crate::library::{self, Cache, Row, Sort, Summary};
-use crate::outline::fuzzy_match;
 use crate::store::{self, Load, ReadingState, Store};
 
 /// What the scan thread sends.
@@ -33,6 +33,9 @@ pub struct Library {
     pub filter_line: LineInput,
     pub filtering: bool,
     pub scanning: bool,
+    /// Files summarised so far and files found, for `Scanning 812/2000`.
+    pub scanned: usize,
+    pub found: usize,
     pub message: Option<String>,
     pub help: bool,
     pub quit: bool,
@@ -41,6 +44,9 @@ pub struct Library {
     scan: Option<Receiver<Scan>>,
     /// Rows as last drawn: screen row → index into `visible()`, for clicks.
     pub row_hits: Vec<(u16, usize)>,
+    /// Where each path is in `rows`, so the scan's summaries find their
+    /// row at once.
+    index: HashMap<PathBuf, usize>,
 }
 
 /// What a library key asks the shell to do.
@@ -87,12 +93,15 @@ impl Library {
             filter_line: LineInput::empty(),
             filtering: false,
             scanning: true,
+            scanned: 0,
+            found: 0,
             message: None,
             help: false,
             quit: false,
             store,
             records: Vec::new(),
             scan: Some(rx),
+            index: HashMap::new(),
         };
         lib.reload_records();
         lib
@@ -110,9 +119,20 @@ impl Library {
     }
 
     fn set_rows(&mut self, summaries: &[Summary]) {
-        let keep = self.selected().map(|r| r.summary.path.clone());
         self.rows = library::rows(summaries, &self.records);
+        self.resort();
+    }
+
+    /// Sort the rows again, keeping the selected one selected.
+    fn resort(&mut self) {
+        let keep = self.selected().map(|r| r.summary.path.clone());
         self.sort.apply(&mut self.rows);
+        self.index = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.summary.path.clone(), i))
+            .collect();
         if let Some(path) = keep {
             self.select_path(&path);
         }
@@ -139,25 +159,24 @@ impl Library {
                             words: 0,
                             headings: 0,
                             error: None,
+                            estimated: false,
                         })
                         .collect();
+                    self.found = placeholders.len();
                     self.set_rows(&placeholders);
                     changed = true;
                 }
                 Ok(Scan::Summary(s)) => {
+                    self.scanned += 1;
                     let record = self.record_for(&s.path);
-                    if let Some(row) = self.rows.iter_mut().find(|r| r.summary.path == s.path) {
-                        *row = library::row(s, record.as_ref());
+                    if let Some(&i) = self.index.get(&s.path) {
+                        self.rows[i] = library::row(s, record.as_ref());
                     }
                     changed = true;
                 }
                 Ok(Scan::Done) | Err(TryRecvError::Disconnected) => {
                     self.scanning = false;
-                    let keep = self.selected().map(|r| r.summary.path.clone());
-                    self.sort.apply(&mut self.rows);
-                    if let Some(p) = keep {
-                        self.select_path(&p);
-                    }
+                    self.resort();
                     return true;
                 }
                 Err(TryRecvError::Empty) => {
@@ -173,17 +192,19 @@ impl Library {
         self.records.iter().find(|r| r.path == canonical).cloned()
     }
 
-    /// The rows shown: all, or those the filter matches, in order.
+    /// How many articles there are, shown or not.
+    pub fn count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The rows shown: all in the sort's order, or those the filter
+    /// matches, best first (`library::filter`).
     pub fn visible(&self) -> Vec<&Row> {
-        match self.filter.as_deref().filter(|f| !f.is_empty()) {
+        match self.filter.as_deref().filter(|f| !f.trim().is_empty()) {
             None => self.rows.iter().collect(),
-            Some(f) => self
-                .rows
-                .iter()
-                .filter(|r| {
-                    fuzzy_match(f, &r.summary.title).is_some()
-                        || fuzzy_match(f, &r.summary.path.to_string_lossy()).is_some()
-                })
+            Some(f) => library::filter(&self.rows, f)
+                .into_iter()
+                .map(|i| &self.rows[i])
                 .collect(),
         }
     }
@@ -215,12 +236,8 @@ impl Library {
     }
 
     pub fn cycle_sort(&mut self) {
-        let keep = self.selected().map(|r| r.summary.path.clone());
         self.sort = self.sort.next();
-        self.sort.apply(&mut self.rows);
-        if let Some(p) = keep {
-            self.select_path(&p);
-        }
+        self.resort();
         self.message = Some(format!("Sorted by {}", self.sort.name()));
     }
 

@@ -1,40 +1,213 @@
-//! The library screen: one row per article with its progress, and a status
-//! bar of keys or a message.
+//! The library screen: a table of the articles, one row each with its
+//! length and progress, centred and with its title column capped on a wide
+//! terminal like the reading column; a status bar of keys or a message.
+//!
+//! Every cell is padded to its column's width as the terminal draws it
+//! (`layout::columns`), so the columns line up whatever the titles hold:
+//! wide CJK, a ✓, or Arabic with its لا.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 use super::status::fit;
+use crate::layout::columns;
 use crate::library::{Row, ago};
 use crate::tui::library::Library;
 use crate::tui::theme::Theme;
 
 /// Columns of the progress bar.
 const BAR: usize = 10;
+/// The title column is never wider: longer lines are hard to follow
+/// across a wide screen.
+pub const TITLE_CAP: usize = 70;
+/// Optional columns are dropped, least useful first, until the title has
+/// this much room.
+const TITLE_MIN: usize = 30;
 
-/// A bar of `BAR` cells filled by the share read, then where the saved
-/// place is and how much was read (`at 63% · read 40%`), and ✓ when
-/// finished. Narrow, only the share read.
-fn progress(row: &Row, wide: bool) -> String {
-    let filled = usize::from(row.read.min(100)) * BAR / 100;
-    let bar: String = "━".repeat(filled) + &"─".repeat(BAR - filled);
-    let mark = if row.finished { "✓" } else { " " };
-    if wide {
-        format!(
-            "{bar} {:>8} · read {:>4} {mark}",
-            format!("at {}%", row.percent),
-            format!("{}%", row.read)
-        )
-    } else {
-        format!("{bar} {:>4} {mark}", format!("{}%", row.read))
+/// A column right of the title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Words,
+    Minutes,
+    Bar,
+    /// Where the place is and how much was read: `at 45% · read  22%`.
+    Place,
+    /// How much was read only: ` 22%`.
+    Read,
+    Finished,
+    Marks,
+    Ago,
+}
+
+impl Column {
+    fn width(self) -> usize {
+        match self {
+            Column::Words => 13,
+            Column::Minutes => 8,
+            Column::Bar => BAR,
+            Column::Place => 19,
+            Column::Read => 4,
+            Column::Finished => 1,
+            Column::Marks => 5,
+            Column::Ago => 14,
+        }
+    }
+
+    /// Columns of space before the cell.
+    fn gap(self) -> usize {
+        match self {
+            Column::Finished => 1,
+            _ => 2,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Column::Words => "Words",
+            Column::Minutes => "Time",
+            Column::Bar | Column::Finished => "",
+            Column::Place => "Place · read",
+            Column::Read => "Read",
+            Column::Marks => "Marks",
+            Column::Ago => "Last read",
+        }
+    }
+
+    /// Labels of columns of numbers sit at their right edge.
+    fn right_aligned(self) -> bool {
+        !matches!(self, Column::Ago)
+    }
+
+    /// The cell of `row`, exactly `width()` columns wide.
+    fn cell(self, row: &Row, wpm: usize, now: u64) -> String {
+        let text = match self {
+            Column::Words => {
+                let tilde = if row.summary.estimated { "~" } else { "" };
+                return format!(
+                    "{} words",
+                    pad_left(&format!("{tilde}{}", row.summary.words), 7)
+                );
+            }
+            Column::Minutes => format!("{:>4} min", row.summary.minutes(wpm)),
+            Column::Bar => {
+                let filled = usize::from(row.read.min(100)) * BAR / 100;
+                "━".repeat(filled) + &"─".repeat(BAR - filled)
+            }
+            Column::Place => format!(
+                "at {} · read {}",
+                pad_left(&format!("{}%", row.percent), 4),
+                pad_left(&format!("{}%", row.read), 4)
+            ),
+            Column::Read => format!("{}%", row.read),
+            Column::Finished => if row.finished { "✓" } else { "" }.into(),
+            Column::Marks if row.bookmarks > 0 => format!("{} ◆", row.bookmarks),
+            Column::Marks => String::new(),
+            Column::Ago => return pad_right(&ago(row.last_opened, now), self.width()),
+        };
+        pad_left(&text, self.width())
     }
 }
 
-fn row_line<'a>(row: &Row, width: usize, selected: bool, wpm: usize, theme: Theme) -> Line<'a> {
+/// `text` cut to `width` columns and padded on the left to them.
+fn pad_left(text: &str, width: usize) -> String {
+    let text = fit(text, width);
+    " ".repeat(width.saturating_sub(columns(&text))) + &text
+}
+
+/// `text` cut to `width` columns and padded on the right to them.
+fn pad_right(text: &str, width: usize) -> String {
+    let text = fit(text, width);
+    let pad = width.saturating_sub(columns(&text));
+    text + &" ".repeat(pad)
+}
+
+/// The table's shape at a screen width: the columns right of the title,
+/// the title's width, and the whole row's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    columns: Vec<Column>,
+    pub title: usize,
+    pub width: usize,
+}
+
+impl Table {
+    /// The richest table that leaves the title `TITLE_MIN` columns at
+    /// `screen` columns; the title takes what is left, up to `TITLE_CAP`.
+    pub fn fit(screen: usize) -> Table {
+        use Column::{Ago, Bar, Finished, Marks, Minutes, Place, Read, Words};
+        let mut cols = vec![Words, Minutes, Bar, Place, Finished, Marks, Ago];
+        let right = |c: &[Column]| -> usize { c.iter().map(|x| x.gap() + x.width()).sum() };
+        // A space at each edge of the row.
+        let room = |c: &[Column]| screen.saturating_sub(right(c) + 2);
+        // Each gives way in turn; the place gives way to the share read.
+        for give_way in [Marks, Place, Words, Ago, Bar] {
+            if room(&cols) >= TITLE_MIN {
+                break;
+            }
+            if give_way == Place {
+                for c in &mut cols {
+                    if *c == Place {
+                        *c = Read;
+                    }
+                }
+            } else {
+                cols.retain(|&c| c != give_way);
+            }
+        }
+        let title = room(&cols).min(TITLE_CAP);
+        Table {
+            width: (title + right(&cols) + 2).min(screen),
+            title,
+            columns: cols,
+        }
+    }
+
+    /// The row of column labels.
+    fn labels(&self) -> String {
+        let mut out = format!(" {}", pad_right("", self.title));
+        for c in &self.columns {
+            out.push_str(&" ".repeat(c.gap()));
+            out.push_str(&if c.right_aligned() {
+                pad_left(c.label(), c.width())
+            } else {
+                pad_right(c.label(), c.width())
+            });
+        }
+        out.push(' ');
+        out
+    }
+
+    /// The title cell and the cells right of it, each padded to its
+    /// column; an unreadable file has its error across the right ones.
+    fn cells(&self, row: &Row, wpm: usize, now: u64) -> (String, String) {
+        let mut title = row.summary.title.clone();
+        if let Some(author) = &row.summary.author
+            && self.title >= TITLE_MIN
+        {
+            title.push_str(" — ");
+            title.push_str(author);
+        }
+        let left = format!(" {}", pad_right(&title, self.title));
+        let right_w = self.width.saturating_sub(columns(&left));
+        let right = if let Some(err) = &row.summary.error {
+            format!("  {} ", pad_left(err, right_w.saturating_sub(3)))
+        } else {
+            let mut out = String::new();
+            for c in &self.columns {
+                out.push_str(&" ".repeat(c.gap()));
+                out.push_str(&c.cell(row, wpm, now));
+            }
+            out.push(' ');
+            out
+        };
+        (left, fit(&right, right_w))
+    }
+}
+
+fn row_line<'a>(row: &Row, table: &Table, selected: bool, wpm: usize, theme: Theme) -> Line<'a> {
     let now = crate::store::now();
     let mut base = if row.summary.error.is_some() {
         theme.outline_meta().add_modifier(Modifier::DIM)
@@ -46,39 +219,8 @@ fn row_line<'a>(row: &Row, width: usize, selected: bool, wpm: usize, theme: Them
         base = base.add_modifier(Modifier::REVERSED);
         meta = meta.add_modifier(Modifier::REVERSED);
     }
-    let mut right = String::new();
-    if let Some(err) = &row.summary.error {
-        right.push_str(&format!("  {err} "));
-    } else {
-        let minutes = row.summary.minutes(wpm);
-        if width >= 60 {
-            right.push_str(&format!(
-                "{:>7} words {:>4} min  ",
-                row.summary.words, minutes
-            ));
-        } else {
-            right.push_str(&format!("{minutes:>4} min  "));
-        }
-        right.push_str(&progress(row, width >= 60));
-        if width >= 90 {
-            let marks = if row.bookmarks > 0 {
-                format!("{:>3} ◆", row.bookmarks)
-            } else {
-                "     ".into()
-            };
-            right.push_str(&format!("  {marks}  {:<14}", ago(row.last_opened, now)));
-        }
-        right.push(' ');
-    }
-    let right = fit(&right, width.saturating_sub(12));
-    let mut left = format!(" {}", row.summary.title);
-    if let Some(author) = &row.summary.author
-        && width >= 70
-    {
-        left.push_str(&format!(" — {author}"));
-    }
-    let left = fit(&left, width.saturating_sub(right.width() + 1));
-    let pad = width.saturating_sub(left.width() + right.width());
+    let (left, right) = table.cells(row, wpm, now);
+    let pad = table.width.saturating_sub(columns(&left) + columns(&right));
     Line::from(vec![
         Span::styled(left, base),
         Span::styled(" ".repeat(pad), base),
@@ -86,43 +228,82 @@ fn row_line<'a>(row: &Row, width: usize, selected: bool, wpm: usize, theme: Them
     ])
 }
 
+/// The heading: how many articles, the sort in effect, and the scan's
+/// progress while it runs.
+fn heading(lib: &Library, shown: usize) -> String {
+    let total = lib.count();
+    let mut head = if lib.scanning && lib.found > 0 {
+        format!(" Library · Scanning {}/{}", lib.scanned, lib.found)
+    } else if lib.scanning {
+        " Library · Scanning…".to_string()
+    } else {
+        format!(
+            " Library · {total} article{}",
+            if total == 1 { "" } else { "s" }
+        )
+    };
+    if lib.filter.as_deref().is_some_and(|f| !f.trim().is_empty()) {
+        head.push_str(&format!(" · {shown} match"));
+    }
+    head.push_str(&format!(" · sorted by {}", lib.sort.name()));
+    head
+}
+
 /// Draw the library; returns which row of `visible()` each screen row
 /// shows, for clicks.
 pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> Vec<(u16, usize)> {
     let area = frame.area();
     let width = usize::from(area.width);
+    let table = Table::fit(width);
+    // Centred like the reading column.
+    let offset = u16::try_from(width.saturating_sub(table.width) / 2).unwrap_or(0);
+    let body = Rect {
+        x: area.x + offset,
+        width: u16::try_from(table.width).unwrap_or(area.width),
+        ..area
+    };
     let visible = lib.visible();
-    let head = format!(
-        " Library · {} article{} · by {}{}",
-        visible.len(),
-        if visible.len() == 1 { "" } else { "s" },
-        lib.sort.name(),
-        if lib.scanning { " · scanning…" } else { "" }
-    );
     let mut lines = vec![
-        Line::styled(fit(&head, width), theme.outline_current()),
-        Line::from(""),
+        Line::styled(
+            fit(&heading(lib, visible.len()), table.width),
+            theme.outline_current(),
+        ),
+        Line::styled(
+            fit(&table.labels(), table.width),
+            theme.outline_meta().add_modifier(Modifier::DIM),
+        ),
     ];
     let rows = usize::from(area.height).saturating_sub(3);
     if visible.is_empty() && !lib.scanning {
-        let folders: Vec<String> = lib.roots.iter().map(|r| r.display().to_string()).collect();
-        lines.push(Line::from(fit(
-            &format!(
+        let text = if lib.count() > 0 {
+            " No article matches the filter. Esc shows them all.".to_string()
+        } else {
+            let folders: Vec<String> = lib.roots.iter().map(|r| r.display().to_string()).collect();
+            format!(
                 " No articles here ({}). Add .md or .txt files, or open one: longform FILE",
                 folders.join(", ")
-            ),
-            width,
-        )));
+            )
+        };
+        lines.push(Line::from(fit(&crate::parse::sanitize(&text), width)));
     }
-    let offset = lib.cursor.saturating_sub(rows.saturating_sub(1));
+    let first = lib.cursor.saturating_sub(rows.saturating_sub(1));
     let mut hits = Vec::new();
-    for (i, row) in visible.iter().enumerate().skip(offset).take(rows) {
+    for (i, row) in visible.iter().enumerate().skip(first).take(rows) {
         let y = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         hits.push((area.y.saturating_add(y), i));
-        lines.push(row_line(row, width, i == lib.cursor, wpm, theme));
+        lines.push(row_line(row, &table, i == lib.cursor, wpm, theme));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(
+        Paragraph::new(lines),
+        if visible.is_empty() { area } else { body },
+    );
+    draw_status(frame, lib, theme, area);
+    hits
+}
 
+/// The bottom line: the filter being typed, a message, or the keys.
+fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
+    let width = usize::from(area.width);
     let bar = Rect {
         y: area.y + area.height.saturating_sub(1),
         height: 1,
@@ -132,14 +313,14 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> V
         let (mut spans, cursor) =
             super::prompt::line_spans(&lib.filter_line, width.saturating_sub(2), theme.status());
         spans.insert(0, Span::styled(" /", theme.status()));
-        let used: usize = spans.iter().map(|s| s.content.width()).sum();
+        let used: usize = spans.iter().map(|s| columns(&s.content)).sum();
         spans.push(Span::styled(
             " ".repeat(width.saturating_sub(used)),
             theme.status(),
         ));
         frame.render_widget(Paragraph::new(Line::from(spans)), bar);
         super::prompt::set_cursor(frame, bar, 2 + cursor);
-        return hits;
+        return;
     }
     let text = if lib.filter.is_some() {
         format!(" /{}", lib.filter.as_deref().unwrap_or(""))
@@ -148,11 +329,72 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> V
     } else {
         " Enter open · c continue · s sort · / filter · x finished · ? help · q quit".into()
     };
-    let text = fit(&crate::parse::sanitize(&text), width);
-    let pad = width.saturating_sub(text.width());
+    status_line(frame, bar, &text, theme.status());
+}
+
+/// One line of `text` across `bar`, cut to fit and padded.
+fn status_line(frame: &mut Frame<'_>, bar: Rect, text: &str, style: Style) {
+    let width = usize::from(bar.width);
+    let text = fit(&crate::parse::sanitize(text), width);
+    let pad = width.saturating_sub(columns(&text));
     frame.render_widget(
-        Paragraph::new(Line::styled(text + &" ".repeat(pad), theme.status())),
+        Paragraph::new(Line::styled(text + &" ".repeat(pad), style)),
         bar,
     );
-    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_gets_room_and_a_cap() {
+        for screen in [20, 40, 50, 60, 80, 100, 120, 160, 200, 400] {
+            let t = Table::fit(screen);
+            assert!(t.width <= screen, "{screen}: {t:?}");
+            assert!(t.title <= TITLE_CAP, "{screen}: {t:?}");
+            if screen >= 50 {
+                assert!(t.title >= TITLE_MIN, "{screen}: {t:?}");
+            }
+        }
+        // Wide, every column is shown and the title is capped.
+        let wide = Table::fit(200);
+        assert_eq!(wide.title, TITLE_CAP);
+        assert!(wide.columns.contains(&Column::Marks));
+        assert!(wide.columns.contains(&Column::Place));
+    }
+
+    #[test]
+    fn cells_are_their_column_wide() {
+        let row = Row {
+            summary: crate::library::Summary {
+                path: "a.md".into(),
+                title: "لا".into(),
+                author: None,
+                words: 123_456,
+                headings: 0,
+                error: None,
+                estimated: true,
+            },
+            percent: 100,
+            read: 100,
+            finished: true,
+            bookmarks: 12,
+            last_opened: 0,
+            started: true,
+        };
+        for c in [
+            Column::Words,
+            Column::Minutes,
+            Column::Bar,
+            Column::Place,
+            Column::Read,
+            Column::Finished,
+            Column::Marks,
+            Column::Ago,
+        ] {
+            assert_eq!(columns(&c.cell(&row, 238, 0)), c.width(), "{c:?}");
+            assert!(columns(c.label()) <= c.width(), "{c:?}");
+        }
+    }
 }

@@ -216,8 +216,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
 }
 
 /// Cut `text` to `width` columns, ending in … when it was cut.
+/// Measured as the terminal draws it (`layout::columns`).
 pub fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
+    if crate::layout::columns(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
