@@ -10,7 +10,6 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use serde::Serialize;
-use unicode_width::UnicodeWidthStr;
 
 use crate::config::Config;
 use crate::document::{Document, LinkTarget, Style as DocStyle};
@@ -26,6 +25,7 @@ use crate::tui::ansi::{RESET, sgr};
 use crate::tui::app::DEFAULT_MEASURE;
 use crate::tui::theme::Theme;
 use crate::tui::{self, Exit};
+use crate::width::display_width;
 
 mod report;
 pub mod sync;
@@ -473,15 +473,15 @@ pub fn toc(doc: &Document, json: bool, out: &mut impl Write) -> Result<()> {
         .iter()
         .map(|s| format!("{}{}", "  ".repeat(s.depth), s.title))
         .collect();
-    let head_w = heads.iter().map(|h| h.width()).max().unwrap_or(0);
+    let head_w = heads.iter().map(|h| display_width(h)).max().unwrap_or(0);
     let slug_w = outline
         .sections
         .iter()
-        .map(|s| s.slug.width() + 1)
+        .map(|s| display_width(&s.slug) + 1)
         .max()
         .unwrap_or(0);
     for (s, head) in outline.sections.iter().zip(&heads) {
-        let pad = head_w - head.width();
+        let pad = head_w - display_width(head);
         let slug = format!("#{}", s.slug);
         writeln!(
             out,

@@ -11,11 +11,17 @@
 //! Justified text (`LayoutOptions::justify`) widens the spaces of a
 //! paragraph's lines to fill the measure. The added spaces are not source
 //! text: they stand for the space they follow, like an expanded tab.
+//!
+//! Text with right-to-left letters is cut into lines in reading order and
+//! then each line is put in the order it is seen (`bidi`); a paragraph
+//! that starts right-to-left ends its lines at the right edge. Widths are
+//! measured cluster by cluster, as `width` does for the whole program.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use unicode_bidi::ParagraphBidiInfo;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
@@ -26,6 +32,10 @@ use crate::document::{
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
+use crate::width::display_width;
+
+mod bidi;
+use bidi::{has_rtl, mirrored_text, visual_order};
 
 /// A run of text in one style on a visual line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,11 +91,44 @@ pub struct Line {
 
 impl Line {
     pub fn width(&self) -> usize {
-        self.segs.iter().map(|s| s.text.width()).sum()
+        self.segs.iter().map(|s| display_width(&s.text)).sum()
     }
 
+    /// The text as it is drawn, left to right.
     pub fn text(&self) -> String {
         self.segs.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// The text in the order it is read: as drawn, unless right-to-left
+    /// text reordered the line (see `visual_order`); then its decoration
+    /// (bars and markers), and its text in source order, each bracket the
+    /// source's own rather than its mirror image. `src` is the document's
+    /// text. For what is taken from a line as words (a bookmark's label).
+    pub fn reading_text(&self, src: &str) -> String {
+        let sourced = || self.segs.iter().filter_map(|s| s.source.map(|at| (at, s)));
+        let in_order = sourced()
+            .zip(sourced().skip(1))
+            .all(|((a, _), (b, _))| a <= b);
+        if in_order {
+            return self.text();
+        }
+        let mut segs: Vec<(usize, &Seg)> = sourced().collect();
+        segs.sort_by_key(|&(at, _)| at);
+        let mut out: String = self
+            .segs
+            .iter()
+            .filter(|s| s.source.is_none() && !s.text.trim().is_empty())
+            .map(|s| s.text.as_str())
+            .collect();
+        for (at, seg) in segs {
+            let own = src.get(at..at + seg.text.len()).filter(|own| {
+                !seg.exact
+                    && own.chars().count() == 1
+                    && mirrored_text(own) == Some(seg.text.as_str())
+            });
+            out.push_str(own.unwrap_or(&seg.text));
+        }
+        out
     }
 }
 
@@ -344,11 +387,17 @@ pub fn render_to_string_with(doc: &Document, width: usize, options: LayoutOption
 struct Draft {
     segs: Vec<Seg>,
     source: Option<Range<usize>>,
+    /// A line of a right-to-left paragraph: it ends at the right edge.
+    rtl: bool,
 }
 
 impl Draft {
     fn decoration(segs: Vec<Seg>) -> Draft {
-        Draft { segs, source: None }
+        Draft {
+            segs,
+            source: None,
+            rtl: false,
+        }
     }
 }
 
@@ -388,12 +437,15 @@ pub fn layout_block(
         center(&mut drafts, inner);
         drafts
     } else {
-        content(block, &doc.text, inner, role, options)
+        let mut drafts = content(block, &doc.text, inner, role, options);
+        flush_right(&mut drafts, inner);
+        drafts
     };
     if drafts.is_empty() {
         drafts.push(Draft {
             segs: Vec::new(),
             source: Some(block.source.start..block.source.start),
+            rtl: false,
         });
     }
 
@@ -416,10 +468,21 @@ pub fn layout_block(
 /// Centre each line in `width` columns.
 fn center(drafts: &mut [Draft], width: usize) {
     for d in drafts {
-        let w: usize = d.segs.iter().map(|s| s.text.width()).sum();
+        let w: usize = d.segs.iter().map(|s| display_width(&s.text)).sum();
         let pad = width.saturating_sub(w) / 2;
         if pad > 0 {
             d.segs.insert(0, seg(" ".repeat(pad), Role::Text));
+        }
+    }
+}
+
+/// Move the lines of right-to-left text to the right edge of `width`
+/// columns, where they start.
+fn flush_right(drafts: &mut [Draft], width: usize) {
+    for d in drafts.iter_mut().filter(|d| d.rtl) {
+        let w: usize = d.segs.iter().map(|s| display_width(&s.text)).sum();
+        if w < width {
+            d.segs.insert(0, seg(" ".repeat(width - w), Role::Text));
         }
     }
 }
@@ -570,15 +633,16 @@ fn content(
             if *level <= 2 {
                 let w = lines
                     .iter()
-                    .map(|l| l.segs.iter().map(|s| s.text.width()).sum::<usize>())
+                    .map(|l| l.segs.iter().map(|s| display_width(&s.text)).sum::<usize>())
                     .max()
                     .unwrap_or(0)
                     .min(width);
                 let ch = if *level == 1 { "━" } else { "─" };
-                lines.push(Draft::decoration(vec![seg(
-                    ch.repeat(w),
-                    Role::HeadingRule(*level),
-                )]));
+                let mut rule =
+                    Draft::decoration(vec![seg(ch.repeat(w), Role::HeadingRule(*level))]);
+                // Under a right-to-left title, the rule starts where it does.
+                rule.rtl = lines.first().is_some_and(|l| l.rtl);
+                lines.push(rule);
             }
             lines
         }
@@ -674,7 +738,7 @@ fn header(
     let page_link = meta.url.as_deref().zip(meta.url_link).map(|(url, link)| {
         let shown = url.split_once("://").map_or(url, |(_, rest)| rest);
         let mut text = format!("↗ {shown}");
-        if text.width() > width {
+        if display_width(&text) > width {
             text = truncate_to_width(&text, width.saturating_sub(1));
             text.push('…');
         }
@@ -693,7 +757,7 @@ fn header(
     }
     let before = above.len();
     let centred = |d: Draft| {
-        let w: usize = d.segs.iter().map(|s| s.text.width()).sum();
+        let w: usize = d.segs.iter().map(|s| display_width(&s.text)).sum();
         let mut segs = vec![seg(" ".repeat(width.saturating_sub(w) / 2), Role::Text)];
         segs.extend(d.segs);
         Draft::decoration(segs)
@@ -1036,6 +1100,10 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
     }
     lines.push(line_start..atoms.len());
 
+    // Text with right-to-left letters is reordered line by line, once the
+    // lines are cut in the order it is read (see `visual_order`).
+    let bidi = has_rtl(&full).then(|| ParagraphBidiInfo::new(&full, None));
+    let rtl = bidi.as_ref().is_some_and(|b| b.paragraph_level.is_rtl());
     let last = lines.len() - 1;
     let drafts = lines
         .iter()
@@ -1050,16 +1118,26 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
             while r.start < r.end && atoms[r.start].space && r.start > 0 {
                 r.start += 1;
             }
-            if justify && n != last && !hard {
-                // Alternate the side the odd spaces go to, line by line,
-                // so that no column of wide gaps runs down one edge.
-                if let Some(atoms) = justified(&atoms[r.clone()], width, n % 2 == 0) {
-                    return draft_from_atoms(&atoms, &full, style, &mut segs);
+            // Alternate the side the odd spaces go to, line by line, so
+            // that no column of wide gaps runs down one edge.
+            let widened = (justify && n != last && !hard)
+                .then(|| justified(&atoms[r.clone()], width, n % 2 == 0))
+                .flatten();
+            let line = widened.as_deref().unwrap_or(&atoms[r]);
+            let mut draft = match bidi.as_ref().and_then(|b| visual_order(line, b, &full)) {
+                Some(seen) => {
+                    let mut draft = draft_from_atoms(&seen, &full, style, &mut segs);
+                    // It shows the source bytes it does in reading order.
+                    draft.source = source_of(line);
+                    draft
                 }
-            }
-            draft_from_atoms(&atoms[r], &full, style, &mut segs)
+                None => draft_from_atoms(line, &full, style, &mut segs),
+            };
+            draft.rtl = rtl;
+            draft
         })
         .collect();
+    drop(bidi);
     // The buffers go back for the next paragraph, unless a long one grew
     // them: the atoms emptied, which makes them of no text (the loop over
     // none keeps their allocation).
@@ -1213,11 +1291,17 @@ fn draft_from_atoms(atoms: &[Atom<'_>], full: &str, style: Style, built: &mut Ve
     // of a list or a quote (see `layout_block`), not grown seg by seg.
     let mut segs = Vec::with_capacity(built.len() + BARS_ROOM);
     segs.append(built);
-    let source = match (atoms.first(), atoms.last()) {
-        (Some(f), Some(l)) => Some(f.source..l.end.max(f.source)),
-        _ => None,
-    };
-    Draft { segs, source }
+    Draft {
+        segs,
+        source: source_of(atoms),
+        rtl: false,
+    }
+}
+
+/// The source bytes that atoms in reading order show.
+fn source_of(atoms: &[Atom<'_>]) -> Option<Range<usize>> {
+    let (f, l) = (atoms.first()?, atoms.last()?);
+    Some(f.source..l.end.max(f.source))
 }
 
 /// The text of a code line: its spans joined, borrowed when it has one.
@@ -1306,6 +1390,7 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
                 out.push(Draft {
                     segs: std::mem::take(&mut cur),
                     source: source.take().or(Some(line_start..line_start)),
+                    rtl: false,
                 });
                 let mark = if gutter_w >= CONTINUATION.width() {
                     CONTINUATION.to_string()
@@ -1338,20 +1423,9 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
     out.push(Draft {
         segs: cur,
         source: source.or(Some(line_start..line_start)),
+        rtl: false,
     });
     out
-}
-
-/// The columns `text` takes on screen: the sum of its grapheme clusters'
-/// widths, as lines are wrapped here and as the terminal draws them, one
-/// cluster after another. Tables of titles line up with it: unicode-width's
-/// width of a whole string counts the ligature لا as one column, while it
-/// is drawn in two cells.
-pub fn columns(text: &str) -> usize {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return text.len();
-    }
-    text.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
 /// Cut `text` to at most `width` columns.
@@ -1370,14 +1444,14 @@ fn truncate_to_width(text: &str, width: usize) -> String {
 }
 
 fn cell_width(cell: &Cell, src: &str) -> usize {
-    cell.iter().map(|s| s.text(src).width()).sum()
+    cell.iter().map(|s| display_width(s.text(src))).sum()
 }
 
 /// The widest word of a cell: the narrowest it can be without breaking one.
 fn cell_min_width(cell: &Cell, src: &str) -> usize {
     cell.iter()
         .flat_map(|s| s.text(src).split_whitespace())
-        .map(UnicodeWidthStr::width)
+        .map(display_width)
         .max()
         .unwrap_or(0)
 }
@@ -1510,7 +1584,7 @@ fn table(
                         None => cs,
                     });
                 }
-                let w: usize = cell_segs.iter().map(|s| s.text.width()).sum();
+                let w: usize = cell_segs.iter().map(|s| display_width(&s.text)).sum();
                 let gap = widths[c].saturating_sub(w);
                 let align = if header {
                     Align::Left
@@ -1527,7 +1601,11 @@ fn table(
                 segs.push(seg(" ".repeat(right + 1), Role::Text));
                 segs.push(seg("│", Role::TableBorder));
             }
-            out.push(Draft { segs, source });
+            out.push(Draft {
+                segs,
+                source,
+                rtl: false,
+            });
         }
         if header && r + 1 == header_rows && rows.len() > header_rows {
             out.push(border("├", "┼", "┤"));

@@ -38,3 +38,4 @@ pub mod store;
 pub mod sync;
 pub mod testgen;
 pub mod tui;
+pub mod width;

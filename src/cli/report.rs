@@ -12,16 +12,15 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use unicode_width::UnicodeWidthStr;
 
 use crate::document::Document;
-use crate::layout::columns;
 use crate::library::ago;
 use crate::load::{decode, load};
 use crate::parse::{fingerprint, parse, sanitize};
 use crate::paths;
 use crate::position::Anchor;
 use crate::store::{self, Bookmark, ReadingState, Store};
+use crate::width::{display_width, fit};
 
 /// Characters of article text shown for a bookmark.
 const SNIPPET_CHARS: usize = 60;
@@ -216,16 +215,19 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
         .iter()
         .map(|r| fit(&one_line(&r.summary.title), 40))
         .collect();
-    // Measured as the terminal draws them, so a title with لا or wide
-    // characters does not shift the columns after it.
-    let title_w = titles.iter().map(|t| columns(t)).max().unwrap_or(5).max(5);
+    let title_w = titles
+        .iter()
+        .map(|t| display_width(t))
+        .max()
+        .unwrap_or(5)
+        .max(5);
     writeln!(
         out,
         "{:<title_w$}  {:>7}  {:>4}  {:>5}  {:>9}  {:<14}  Path",
         "Title", "Words", "Min", "Read", "Bookmarks", "Last read"
     )?;
     for (r, title) in rows.iter().zip(&titles) {
-        let pad = title_w - columns(title);
+        let pad = title_w - display_width(title);
         let words = if r.summary.estimated {
             format!("~{}", r.summary.words)
         } else {
@@ -736,10 +738,10 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
             ]
         })
         .collect();
-    let mut widths = header.map(UnicodeWidthStr::width);
+    let mut widths = header.map(display_width);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
+            *w = (*w).max(display_width(cell));
         }
     }
     let header = header.map(str::to_string);
@@ -749,7 +751,7 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
             if i > 0 {
                 line.push_str("  ");
             }
-            let pad = " ".repeat(widths[i] - cell.width());
+            let pad = " ".repeat(widths[i] - display_width(cell));
             if right[i] {
                 line.push_str(&pad);
                 line.push_str(cell);
@@ -792,28 +794,6 @@ fn snippet(quote: &str) -> String {
         _ => cut.as_str(),
     };
     format!("{}…", cut.trim_end())
-}
-
-/// `text` cut to at most `columns` columns, with an ellipsis when cut.
-/// Measured by grapheme cluster as the terminal draws them
-/// (`layout::columns`).
-fn fit(text: &str, width: usize) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
-    if columns(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for g in text.graphemes(true) {
-        let w = columns(g);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push_str(g);
-        used += w;
-    }
-    out.push('…');
-    out
 }
 
 #[cfg(test)]
@@ -862,7 +842,7 @@ mod tests {
         let starts: Vec<usize> = text
             .lines()
             .zip(["Path", "plain.md", "arabic.md", "cjk.md"])
-            .map(|(line, path)| columns(&line[..line.find(path).unwrap()]))
+            .map(|(line, path)| display_width(&line[..line.find(path).unwrap()]))
             .collect();
         assert!(
             starts.windows(2).all(|w| w[0] == w[1]),
@@ -875,7 +855,9 @@ mod tests {
     fn fit_keeps_within_the_columns() {
         assert_eq!(fit("abc", 5), "abc");
         assert_eq!(fit("abcdef", 5), "abcd…");
-        assert!(fit("日本語のタイトル", 7).width() <= 7);
+        assert!(display_width(&fit("日本語のタイトル", 7)) <= 7);
+        // The same measurement as the reader's: لا is two columns.
+        assert_eq!(display_width(&fit("لا", 2)), 2);
     }
 
     #[test]

@@ -760,7 +760,7 @@ impl App {
         let words: Vec<String> = screen
             .lines
             .iter()
-            .map(crate::layout::Line::text)
+            .map(|l| l.reading_text(&self.doc.text))
             .find(|t| !t.trim().is_empty())
             .unwrap_or_default()
             .split_whitespace()

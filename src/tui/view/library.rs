@@ -3,7 +3,7 @@
 //! terminal like the reading column; a status bar of keys or a message.
 //!
 //! Every cell is padded to its column's width as the terminal draws it
-//! (`layout::columns`), so the columns line up whatever the titles hold:
+//! (`width::display_width`), so the columns line up whatever the titles hold:
 //! wide CJK, a ✓, or Arabic with its لا.
 
 use ratatui::Frame;
@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::status::fit;
-use crate::layout::columns;
+use crate::width::display_width;
 use crate::library::{Row, ago};
 use crate::tui::library::Library;
 use crate::tui::theme::Theme;
@@ -114,13 +114,13 @@ impl Column {
 /// `text` cut to `width` columns and padded on the left to them.
 fn pad_left(text: &str, width: usize) -> String {
     let text = fit(text, width);
-    " ".repeat(width.saturating_sub(columns(&text))) + &text
+    " ".repeat(width.saturating_sub(display_width(&text))) + &text
 }
 
 /// `text` cut to `width` columns and padded on the right to them.
 fn pad_right(text: &str, width: usize) -> String {
     let text = fit(text, width);
-    let pad = width.saturating_sub(columns(&text));
+    let pad = width.saturating_sub(display_width(&text));
     text + &" ".repeat(pad)
 }
 
@@ -191,7 +191,7 @@ impl Table {
             title.push_str(author);
         }
         let left = format!(" {}", pad_right(&title, self.title));
-        let right_w = self.width.saturating_sub(columns(&left));
+        let right_w = self.width.saturating_sub(display_width(&left));
         let right = if let Some(err) = &row.summary.error {
             format!("  {} ", pad_left(err, right_w.saturating_sub(3)))
         } else {
@@ -220,7 +220,7 @@ fn row_line<'a>(row: &Row, table: &Table, selected: bool, wpm: usize, theme: The
         meta = meta.add_modifier(Modifier::REVERSED);
     }
     let (left, right) = table.cells(row, wpm, now);
-    let pad = table.width.saturating_sub(columns(&left) + columns(&right));
+    let pad = table.width.saturating_sub(display_width(&left) + display_width(&right));
     Line::from(vec![
         Span::styled(left, base),
         Span::styled(" ".repeat(pad), base),
@@ -313,7 +313,7 @@ fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
         let (mut spans, cursor) =
             super::prompt::line_spans(&lib.filter_line, width.saturating_sub(2), theme.status());
         spans.insert(0, Span::styled(" /", theme.status()));
-        let used: usize = spans.iter().map(|s| columns(&s.content)).sum();
+        let used: usize = spans.iter().map(|s| display_width(&s.content)).sum();
         spans.push(Span::styled(
             " ".repeat(width.saturating_sub(used)),
             theme.status(),
@@ -336,7 +336,7 @@ fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
 fn status_line(frame: &mut Frame<'_>, bar: Rect, text: &str, style: Style) {
     let width = usize::from(bar.width);
     let text = fit(&crate::parse::sanitize(text), width);
-    let pad = width.saturating_sub(columns(&text));
+    let pad = width.saturating_sub(display_width(&text));
     frame.render_widget(
         Paragraph::new(Line::styled(text + &" ".repeat(pad), style)),
         bar,
@@ -393,8 +393,8 @@ mod tests {
             Column::Marks,
             Column::Ago,
         ] {
-            assert_eq!(columns(&c.cell(&row, 238, 0)), c.width(), "{c:?}");
-            assert!(columns(c.label()) <= c.width(), "{c:?}");
+            assert_eq!(display_width(&c.cell(&row, 238, 0)), c.width(), "{c:?}");
+            assert!(display_width(c.label()) <= c.width(), "{c:?}");
         }
     }
 }

@@ -8,6 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
+use crate::width::display_width;
+
 use super::status::fit;
 use crate::outline::{Entry, OutlineList};
 use crate::tui::app::App;
@@ -63,7 +65,7 @@ fn row<'a>(
         };
         spans.push(Span::styled(c.to_string(), style));
     }
-    let used = indent.width() + mark.width() + title.width();
+    let used = indent.width() + mark.width() + display_width(&title);
     let pad = width.saturating_sub(used + right.width());
     spans.push(Span::styled(" ".repeat(pad), base));
     spans.push(Span::styled(right, base.patch(theme.outline_meta())));
@@ -94,7 +96,7 @@ pub fn draw_overlay(
         .iter()
         .map(|e| {
             let s = &app.outline.sections[e.section];
-            2 * s.depth.min(8) + 2 + s.title.width() + 15
+            2 * s.depth.min(8) + 2 + display_width(&s.title) + 15
         })
         .max()
         .unwrap_or(20);

@@ -215,24 +215,6 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// Cut `text` to `width` columns, ending in … when it was cut.
-/// Measured as the terminal draws it (`layout::columns`).
-pub fn fit(text: &str, width: usize) -> String {
-    if crate::layout::columns(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for g in text.graphemes(true) {
-        let w = g.width();
-        if used + w + 1 > width {
-            break;
-        }
-        out.push_str(g);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
+/// Cut `text` to `width` columns, ending in … when it was cut: the
+/// reader's measurement (see `width`).
+pub use crate::width::fit;

@@ -1,0 +1,97 @@
+//! How many terminal columns text takes: the one measurement that the
+//! reader's layout, the library, `list`, `toc` and the overlays share.
+//!
+//! A terminal gives each grapheme cluster its own cells, so text is as wide
+//! as the sum of its clusters' widths. `unicode-width`'s width of a whole
+//! string is not that: it counts some pairs of clusters as one ligature
+//! (Arabic lām-alif `لا`, Hebrew alef-lamed, some Tifinagh and Old Turkic
+//! pairs) that a terminal still draws in two cells, so a title measured
+//! with it ends a column early. Everything that lines text up in columns
+//! measures it here.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// The columns `text` takes in a terminal: the sum of the widths of its
+/// grapheme clusters, as the reader lays them out.
+pub fn display_width(text: &str) -> usize {
+    if text.is_ascii() {
+        // No ASCII pair is a ligature, and every ASCII char is a cluster
+        // of its own (CR LF aside, which is as wide either way).
+        return text.width();
+    }
+    text.graphemes(true).map(cluster_width).sum()
+}
+
+/// The columns one grapheme cluster takes.
+pub fn cluster_width(cluster: &str) -> usize {
+    cluster.width()
+}
+
+/// `text` cut to at most `columns` columns, by whole clusters, ending in
+/// `…` when it was cut.
+pub fn fit(text: &str, columns: usize) -> String {
+    if display_width(text) <= columns {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = cluster_width(g);
+        if used + w + 1 > columns {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    if columns > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn lam_alif_takes_the_two_cells_a_terminal_gives_it() {
+        // unicode-width reads the pair as one ligature; a terminal draws
+        // two cells, and so does the reader's layout.
+        assert_eq!("لا".width(), 1);
+        assert_eq!(display_width("لا"), 2);
+        assert_eq!(display_width("السلام"), 6);
+        assert_eq!(display_width("אל"), 2);
+    }
+
+    #[test]
+    fn wide_and_combined_clusters() {
+        assert_eq!(display_width("日本"), 4);
+        assert_eq!(display_width("👩‍🔬"), 2);
+        assert_eq!(display_width("e\u{301}"), 1);
+        assert_eq!(display_width("plain"), 5);
+    }
+
+    #[test]
+    fn fit_cuts_by_clusters_with_an_ellipsis() {
+        assert_eq!(fit("short", 10), "short");
+        assert_eq!(fit("longer text", 6), "longe…");
+        assert_eq!(fit("日本語のタイトル", 7), "日本語…");
+        assert_eq!(display_width(&fit("كلام لا ينتهي", 6)), 6);
+        assert_eq!(fit("anything", 0), "");
+    }
+
+    proptest! {
+        #[test]
+        fn width_is_the_sum_of_its_clusters(s in "\\PC{0,40}") {
+            let sum: usize = s.graphemes(true).map(cluster_width).sum();
+            prop_assert_eq!(display_width(&s), sum);
+        }
+
+        #[test]
+        fn fit_never_overflows(s in "\\PC{0,40}", columns in 0usize..20) {
+            prop_assert!(display_width(&fit(&s, columns)) <= columns);
+        }
+    }
+}

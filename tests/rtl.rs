@@ -1,0 +1,248 @@
+//! Right-to-left paragraphs (Arabic, Hebrew) through the real `App` and
+//! views on ratatui's TestBackend: drawn from the right edge in the order
+//! they are seen, with numbers and Latin words in theirs; and positions
+//! stay source bytes, so search, bookmarks, resizing and links find the
+//! text wherever it is drawn.
+
+use longform::document::Document;
+use longform::layout::layout_all;
+use longform::load::decode;
+use longform::parse::parse;
+use longform::position::Position;
+use longform::search::find_all;
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+const FIXTURE: &str = "tests/fixtures/rtl.md";
+
+fn source() -> String {
+    std::fs::read_to_string(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn app() -> App {
+    App::new(
+        &decode(source().into_bytes(), "rtl.md".into(), None).unwrap(),
+        Theme::Dark,
+    )
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal
+}
+
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// Runs of cells drawn in the search style, left to right, as (row, text).
+fn highlighted(terminal: &Terminal<TestBackend>) -> Vec<(u16, String)> {
+    let buf = terminal.backend().buffer();
+    let mut out = Vec::new();
+    for y in 0..buf.area.height {
+        let mut run: Option<String> = None;
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            let lit = cell.modifier.contains(Modifier::REVERSED) && cell.fg == Color::Indexed(222);
+            match (&mut run, lit) {
+                (Some(r), true) => r.push_str(cell.symbol()),
+                (None, true) => run = Some(cell.symbol().to_string()),
+                (Some(_), false) => out.push((y, run.take().unwrap_or_default())),
+                (None, false) => {}
+            }
+        }
+        if let Some(r) = run {
+            out.push((y, r));
+        }
+    }
+    out
+}
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+#[test]
+fn arabic_and_hebrew_paragraphs_at_40_and_80_columns() {
+    for (w, h) in [(40, 30), (80, 24)] {
+        let mut app = app();
+        let terminal = screen(&mut app, w, h);
+        let shown = rows(&terminal);
+        // The Arabic paragraph's first line ends at the right edge of the
+        // column with its first word.
+        let first = shown
+            .iter()
+            .find(|r| r.contains("ةيبرعلا ةغللا"))
+            .unwrap_or_else(|| panic!("{}", shown.join("\n")));
+        assert!(first.trim_end().ends_with("ةيبرعلا ةغللا"), "{first:?}");
+        // Numbers and Latin words read left to right inside it.
+        let all = shown.join("\n");
+        for ltr in ["22", "400", "Wikipedia", "1948", "Harry Potter"] {
+            assert!(all.contains(ltr), "{ltr} in\n{all}");
+        }
+        insta::assert_snapshot!(format!("rtl_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn a_search_in_right_to_left_text_lights_the_word_where_it_is_drawn() {
+    let mut app = app();
+    screen(&mut app, 80, 24);
+    for (query, drawn) in [
+        ("الجاحظ", reversed("الجاحظ")),
+        ("מדינת ישראל", reversed("מדינת ישראל")),
+        ("Wikipedia", "Wikipedia".to_string()),
+        ("1948", "1948".to_string()),
+    ] {
+        app.update(Action::SearchStart);
+        for c in query.chars() {
+            app.update(Action::PromptInput(c));
+        }
+        app.update(Action::PromptAccept);
+        let found = find_all(&app.doc, query);
+        assert_eq!(found.len(), 1, "{query}");
+        assert_eq!(&app.doc.text[found[0].clone()], query);
+        let t = screen(&mut app, 80, 24);
+        let lit = highlighted(&t);
+        assert_eq!(lit.len(), 1, "{query}: {lit:?}\n{}", rows(&t).join("\n"));
+        assert_eq!(lit[0].1, drawn, "{query}");
+    }
+}
+
+#[test]
+fn a_bookmark_in_right_to_left_text_is_its_line_at_any_width() {
+    let doc = parse(&source());
+    // The Hebrew paragraph's second line at 40 columns.
+    let para = doc.text.find("עברית היא").unwrap();
+    let lines = layout_all(&doc, 40);
+    let second = lines
+        .iter()
+        .filter(|l| l.start >= para && !l.text().trim().is_empty())
+        .nth(1)
+        .unwrap();
+    let mut app = app();
+    screen(&mut app, 40, 20);
+    app.reader
+        .jump_to(&app.doc, &mut app.layout, Position(second.start));
+    let top = app.top();
+    assert_eq!(top.0, second.start);
+    app.update(Action::AddBookmark);
+    let label = app.prompt.as_ref().unwrap().text().to_string();
+    // The label reads in the order the words are written.
+    let first_word = doc.text[second.start..].split_whitespace().next().unwrap();
+    assert!(label.contains(first_word), "{label:?} lacks {first_word:?}");
+    app.update(Action::PromptAccept);
+    let marks = app.bookmarks();
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].pos, top);
+    // With a wider window the same text is on top, and the mark is in
+    // the margin beside it.
+    let t = screen(&mut app, 100, 20);
+    assert_eq!(app.top(), top);
+    let shown = rows(&t);
+    assert!(shown[0].contains('▍'), "{}", shown.join("\n"));
+    assert!(
+        shown[0].contains(&reversed("עברית")),
+        "{}",
+        shown.join("\n")
+    );
+}
+
+#[test]
+fn a_link_in_right_to_left_text_is_reached_with_tab() {
+    let mut app = app();
+    screen(&mut app, 80, 24);
+    app.update(Action::NextLink);
+    let link = app.link.expect("a link on the screen");
+    let runs = app.link_runs();
+    let (x, y, w, _) = *runs.iter().find(|r| r.3 == link).unwrap();
+    let t = screen(&mut app, 80, 24);
+    let row = &rows(&t)[usize::from(y)];
+    let text: String = row
+        .chars()
+        .skip(usize::from(x))
+        .take(usize::from(w))
+        .collect();
+    assert_eq!(text, "Project Gutenberg");
+}
+
+#[test]
+fn resizing_keeps_right_to_left_text_on_top() {
+    let mut app = app();
+    screen(&mut app, 40, 20);
+    let para = app.doc.text.find("ומדברים").unwrap();
+    app.reader
+        .jump_to(&app.doc, &mut app.layout, Position(para));
+    let top = app.top();
+    for w in [80, 200, 40] {
+        screen(&mut app, w, 20);
+        assert_eq!(app.top(), top, "at {w}");
+    }
+    // What is on top at any width is the line holding that byte.
+    let doc: &Document = &app.doc;
+    assert!(doc.text[top.0..].starts_with(|c: char| !c.is_whitespace()));
+}
+
+/// `longform ARGS` with a config dir of its own; its standard output.
+fn longform(args: &[&str], config: &std::path::Path) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_longform"))
+        .args(args)
+        .env("LONGFORM_CONFIG_DIR", config)
+        .env("HOME", config)
+        .env("XDG_CONFIG_HOME", config)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The column (as a terminal counts them, cluster by cluster) where
+/// `needle` starts in `row`.
+fn column_of(row: &str, needle: &str) -> usize {
+    longform::width::display_width(&row[..row.find(needle).unwrap()])
+}
+
+#[test]
+fn toc_and_list_line_up_titles_with_lam_alif() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    let article = articles.join("rtl.md");
+    std::fs::write(
+        &article,
+        "# لا شيء\n\nنص.\n\n## Plain title\n\nText.\n\n## סלט\n\nטקסט.\n",
+    )
+    .unwrap();
+    std::fs::write(articles.join("plain.md"), "# Plain title\n\nSome text.\n").unwrap();
+
+    let toc = longform(&["toc", article.to_str().unwrap()], dir.path());
+    let rows: Vec<&str> = toc.lines().collect();
+    assert_eq!(rows.len(), 3, "{toc}");
+    let slugs: Vec<usize> = rows.iter().map(|r| column_of(r, "#")).collect();
+    assert!(slugs.iter().all(|&c| c == slugs[0]), "{slugs:?}\n{toc}");
+
+    let list = longform(&["list", articles.to_str().unwrap()], dir.path());
+    let rows: Vec<&str> = list.lines().filter(|l| !l.starts_with("Title")).collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    let folder = articles.to_str().unwrap();
+    let paths: Vec<usize> = rows.iter().map(|r| column_of(r, folder)).collect();
+    assert_eq!(paths[0], paths[1], "{list}");
+}
