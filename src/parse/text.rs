@@ -153,14 +153,38 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         }
     }
 
+    let joins = page_joins(&roles, &chunks, &shapes, &lines, &raws, &text);
+
     let split_words = hyphen_words(source, &lines);
     let mut out = Emitter {
         src: source,
         builder: Builder::new(source),
         words: &split_words,
     };
-    for (c, range) in chunks.iter().enumerate() {
-        let chunk = &lines[range.clone()];
+    let mut c = 0;
+    while c < chunks.len() {
+        let range = &chunks[c];
+        // A paragraph that a page break cut goes on in a later chunk: its
+        // halves are one paragraph, without the page's furniture.
+        let mut joined: Vec<Line> = Vec::new();
+        let mut next = c + 1;
+        if let Some(&to) = joins.get(&c) {
+            joined.extend(lines[range.clone()].iter().cloned());
+            let mut at = to;
+            loop {
+                joined.extend(lines[chunks[at].clone()].iter().cloned());
+                next = at + 1;
+                match joins.get(&at) {
+                    Some(&more) => at = more,
+                    None => break,
+                }
+            }
+        }
+        let chunk = if joined.is_empty() {
+            &lines[range.clone()]
+        } else {
+            &joined[..]
+        };
         let keep = measure.keeps_lines(chunk, &text);
         match roles[c] {
             Role::Site => out.paragraph(chunk, Join::Soft, true),
@@ -188,6 +212,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             Role::Furniture => out.body(chunk, true, keep, &text),
             Role::Body => out.body(chunk, false, keep, &text),
         }
+        c = next;
     }
     let mut doc = out.builder.finish();
     // Dimmed text is not the article's: its words are not counted.
@@ -232,6 +257,56 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             .map(|a| sanitize(a.split(" <").next().unwrap_or(a)));
     }
     doc
+}
+
+/// The paragraphs that a page break cuts in two: for a chunk of running
+/// text, the chunk its second half is, past the furniture of a page break
+/// (a footer or a form feed, the next page's running head). The halves are
+/// one paragraph when they are set alike (the same indent, neither a list)
+/// and the first does not end a sentence or the second starts in lower
+/// case; a page that ends with a paragraph keeps the two apart.
+fn page_joins<'s>(
+    roles: &[Role],
+    chunks: &[Range<usize>],
+    shapes: &[Shape],
+    lines: &[Line],
+    raws: &[&str],
+    text: &impl Fn(&Line) -> &'s str,
+) -> HashMap<usize, usize> {
+    let mut joins = HashMap::new();
+    for c in 0..chunks.len() {
+        if roles[c] != Role::Body || shapes[c].list {
+            continue;
+        }
+        let Some(d) = (c + 1..chunks.len()).find(|&d| roles[d] != Role::Furniture) else {
+            break;
+        };
+        let between = chunks[c].end..chunks[d].start;
+        let page_break = between
+            .clone()
+            .any(|i| furniture::is_page_break(raws[i], text(&lines[i])));
+        // Only a page's furniture and blank lines between them.
+        let only_page = (c + 1..d).all(|f| chunks[f].len() <= 3);
+        if roles[d] != Role::Body || shapes[d].list || !page_break || !only_page {
+            continue;
+        }
+        let (last, first) = (&lines[chunks[c].end - 1], &lines[chunks[d].start]);
+        let ends = ends_sentence(text(last));
+        // An RFC's bullet is an `o` and two spaces: not a lower-case word.
+        let item = |l: &str| bullet(l).is_some() || number(l).is_some() || l.starts_with("o  ");
+        let lower = text(first).starts_with(char::is_lowercase) && !item(text(first));
+        if last.indent == first.indent && (!ends || lower) {
+            joins.insert(c, d);
+        }
+    }
+    joins
+}
+
+/// Whether a line ends a sentence: with `.`, `!`, `?` or `:`, maybe
+/// inside a closing quote or bracket.
+fn ends_sentence(line: &str) -> bool {
+    let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']']);
+    end.ends_with(['.', '!', '?', ':'])
 }
 
 fn heading_level(level: u8) -> HeadingLevel {
@@ -1100,6 +1175,96 @@ mod tests {
     }
 
     const PARA: &str = "This paragraph is long enough to be running text, and it\nis hard-wrapped the way a saved page is.";
+
+    /// An RFC-like text: a paragraph, then `first` and `second` on either
+    /// side of a page break (footer, form feed, running head).
+    fn paged(first: &str, second: &str) -> String {
+        format!(
+            "RFC 9999                 A Test Protocol                 May 2030\n\n1.  Introduction\n\n   This memo is long enough to be running text, and its lines are\n   hard-wrapped as an RFC's are.\n\n{first}\n\n\n\nDoe & Roe                    Standards Track                    [Page 1]\n\u{c}\nRFC 9999                 A Test Protocol                 May 2030\n\n\n{second}\n\n2.  Next\n\n   More text.\n"
+        )
+    }
+
+    #[test]
+    fn a_paragraph_cut_by_a_page_break_is_one_paragraph() {
+        let src = paged(
+            "   The protocol has two parts, and implementations could use a simpler\n   handshake over a",
+            "   dedicated port without reinventing the entire protocol.  This last\n   point matters.",
+        );
+        let doc = parse_text(&src);
+        let joined = texts(&doc)
+            .into_iter()
+            .find(|t| t.starts_with("The protocol"))
+            .unwrap();
+        assert_eq!(
+            joined,
+            "The protocol has two parts, and implementations could use a simpler handshake over a dedicated port without reinventing the entire protocol.  This last point matters."
+        );
+        // The page's footer and running head are left out of it, and of
+        // the words.
+        let block = doc
+            .blocks
+            .iter()
+            .find(|b| b.source.contains(&src.find("[Page 1]").unwrap()))
+            .unwrap();
+        assert!(block_spans(&block.kind).all(|s| !s.text(&doc.text).contains("Standards")));
+        assert_eq!(block.words, joined.split_whitespace().count());
+        // The outline is the same.
+        let heads: Vec<&str> = doc.headings.iter().map(|h| h.text.as_str()).collect();
+        assert!(
+            heads.ends_with(&["1. Introduction", "2. Next"])
+                || heads.ends_with(&["Introduction", "Next"]),
+            "{heads:?}"
+        );
+    }
+
+    #[test]
+    fn a_page_that_ends_a_paragraph_keeps_the_next_apart() {
+        let src = paged(
+            "   The protocol has two parts, and this paragraph ends on this page.",
+            "   The next paragraph starts on the next page, in capitals.",
+        );
+        let doc = parse_text(&src);
+        let t = texts(&doc);
+        assert!(
+            t.iter()
+                .any(|t| t == "The protocol has two parts, and this paragraph ends on this page."),
+            "{t:?}"
+        );
+        assert!(
+            t.iter()
+                .any(|t| t == "The next paragraph starts on the next page, in capitals."),
+            "{t:?}"
+        );
+        // The furniture between them is there, dimmed.
+        let footer = t.iter().position(|t| t.contains("[Page 1]")).unwrap();
+        assert!(dimmed(&doc, footer));
+    }
+
+    #[test]
+    fn list_items_on_either_side_of_a_page_break_stay_apart() {
+        let src = paged(
+            "   o  Use a clock that is set to the right time.",
+            "   o  Use another host in the same zone as a gateway to the\n      right time.",
+        );
+        let t = texts(&parse_text(&src));
+        assert!(
+            !t.iter()
+                .any(|t| t.contains("time. o") || t.contains("time. Use another")),
+            "{t:?}"
+        );
+        // A sentence cut by the page, its second half in lower case, joins
+        // even when the first half could end one.
+        let src = paged(
+            "   The value is set to 42 in the header (see Section 3.",
+            "   for its other values) and never changes.",
+        );
+        let t = texts(&parse_text(&src));
+        assert!(
+            t.iter()
+                .any(|t| t.ends_with("(see Section 3. for its other values) and never changes.")),
+            "{t:?}"
+        );
+    }
 
     #[test]
     fn lines_split_on_every_line_end() {

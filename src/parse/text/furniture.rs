@@ -6,7 +6,8 @@
 //! credits, `Filed under`, share and related-post lines, cookie notices,
 //! newsletter boxes. This module only finds them, line by line; the parser
 //! dims them and keeps them out of the outline and the word count. Nothing
-//! is dropped.
+//! is dropped, but for a page break that cuts a paragraph in two: the
+//! parser joins the halves and leaves out the page's furniture between.
 
 use std::collections::HashMap;
 
@@ -145,6 +146,13 @@ fn page_breaks(raw: &[&str], text: &[&str], dim: &mut [bool]) {
             dim[k] = true;
         }
     }
+}
+
+/// Whether a line is where one page ends and the next begins: a form feed
+/// or a page footer. A paragraph cut there goes on after the page's
+/// furniture.
+pub(super) fn is_page_break(raw: &str, text: &str) -> bool {
+    (raw.contains('\u{c}') && text.is_empty()) || is_page_footer(text)
 }
 
 /// `Fette & Melnikov     Standards Track     [Page 12]`, or `[Page ii]`
