@@ -27,6 +27,7 @@ use crate::tui::theme::Theme;
 use crate::tui::{self, Exit};
 use crate::width::display_width;
 
+mod convert;
 mod report;
 pub mod sync;
 
@@ -108,6 +109,15 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Write an EPUB book as Markdown: DIR/<slug>.md, images in
+    /// DIR/<slug>.assets/
+    Convert {
+        /// The .epub file
+        book: PathBuf,
+        /// The folder to write into (made when missing)
+        #[arg(long, short, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+    },
     /// Print the configuration: --default prints every setting, commented
     Config {
         /// Print a fully commented default config.toml
@@ -179,6 +189,9 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
             into,
             open,
         }) => crate::import::run(&sources, into.as_deref(), open),
+        Some(Command::Convert { book, out }) => {
+            convert::convert_command(&book, &out).map(|()| Exit::Quit)
+        }
         Some(Command::Config { default }) => {
             if default {
                 io::stdout().write_all(default_config().as_bytes())?;

@@ -19,6 +19,8 @@ use quick_xml::events::Event;
 
 use crate::import::{field, one_line};
 
+mod notes;
+
 /// The most bytes all entries read may add up to, uncompressed.
 pub const MAX_TOTAL: u64 = 1 << 30;
 /// An entry larger than this must not be more than `MAX_RATIO` times its
@@ -28,7 +30,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 1;
+pub const CONVERSION_VERSION: u32 = 2;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,6 +43,9 @@ pub struct Book {
     pub markdown: String,
     /// Parts that could not be read and were skipped, one line each.
     pub skipped: Vec<String>,
+    /// The images the text shows, each a file name (safe to join to a
+    /// folder) and its bytes, referred to in the text as `ASSETS/NAME`.
+    pub images: Vec<(String, Vec<u8>)>,
 }
 
 /// One entry of the book's table of contents.
@@ -97,33 +102,11 @@ impl Archive {
     }
 }
 
-/// Convert the EPUB archive in `bytes` to one Markdown article.
-pub fn convert(bytes: Vec<u8>) -> Result<Book> {
-    let zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| anyhow!("not an EPUB (not a zip archive)"))?;
-    let mut archive = Archive { zip, read: 0 };
-    let Some(container) = archive.read("META-INF/container.xml")? else {
-        if archive.zip.index_for_name("mimetype").is_none() {
-            bail!("not an EPUB (no mimetype and no META-INF/container.xml)");
-        }
-        bail!("not an EPUB (no META-INF/container.xml)");
-    };
-    if let Some(encryption) = archive.read("META-INF/encryption.xml")?
-        && is_drm(&text_of(&encryption))
-    {
-        bail!("this EPUB is encrypted (DRM)");
-    }
-    let opf_path = rootfile(&text_of(&container))
-        .ok_or_else(|| anyhow!("not an EPUB (META-INF/container.xml names no package)"))?;
-    let opf_path = resolve("", &opf_path)
-        .ok_or_else(|| anyhow!("not an EPUB (the package path leaves the archive)"))?;
-    let opf = archive
-        .read(&opf_path)?
-        .ok_or_else(|| anyhow!("not an EPUB (the package {} is missing)", shown(&opf_path)))?;
-    let package = Package::parse(&text_of(&opf), &opf_path);
-    if package.spine.is_empty() {
-        bail!("this EPUB has no readable documents (its spine is empty)");
-    }
+/// Convert the EPUB archive in `bytes` to one Markdown article, whose
+/// images are referred to as files in the folder `assets` (a path written
+/// into the text as it is).
+pub fn convert(bytes: Vec<u8>, assets: &str) -> Result<Book> {
+    let (mut archive, package) = open(bytes)?;
     let mut skipped = Vec::new();
     let nav = match package.nav_source() {
         Some((path, is_ncx)) => match archive.read(&path) {
@@ -154,7 +137,22 @@ pub fn convert(bytes: Vec<u8>) -> Result<Book> {
             Err(e) => skipped.push(format!("{e:#}; skipped")),
         }
     }
-    let body = convert_on_big_stack(chapters, nav)?;
+    let (body, image_paths) = convert_on_big_stack(chapters, nav, package.title.clone())?;
+    let mut images = Vec::new();
+    let mut names = Vec::new();
+    for (i, path) in image_paths.iter().enumerate() {
+        let name = asset_name(i, path);
+        match archive.read(path) {
+            Ok(Some(b)) => images.push((name.clone(), b)),
+            Ok(None) => skipped.push(format!(
+                "{}: an image missing from the archive",
+                shown(path)
+            )),
+            Err(e) => skipped.push(format!("{e:#}; skipped")),
+        }
+        names.push(name);
+    }
+    let body = image_references(&body, assets, &names);
     let mut md = String::from("---\n");
     field(&mut md, "title", package.title.as_deref());
     if !package.authors.is_empty() {
@@ -171,18 +169,152 @@ pub fn convert(bytes: Vec<u8>) -> Result<Book> {
         date: package.date,
         markdown: md,
         skipped,
+        images,
     })
+}
+
+/// A safe file name for the image at archive path `path`, the `i`th of the
+/// book: its number and its own name in ASCII letters, digits, `.`, `-` and
+/// `_`, never starting with a dot, so that it stays in the folder it is
+/// joined to.
+fn asset_name(i: usize, path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let clean: String = file
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let clean = clean.trim_start_matches('.');
+    let clean = &clean[clean.len().saturating_sub(60)..];
+    format!("{:03}-{clean}", i + 1)
+}
+
+/// The body with each image token as the path of its file in `assets`.
+fn image_references(body: &str, assets: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return body.to_string();
+    }
+    // Inside `<…>` a destination may hold spaces; `<`, `>` and line ends
+    // may not.
+    let folder: String = assets
+        .chars()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .flat_map(|c| match c {
+            '<' | '>' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(i) = rest.find(IMAGE_OPEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + IMAGE_OPEN.len_utf8()..];
+        let number = after
+            .find(IMAGE_CLOSE)
+            .and_then(|j| after[..j].parse::<usize>().ok().map(|n| (n, j)));
+        match number.and_then(|(n, j)| Some((names.get(n)?, j))) {
+            Some((name, j)) => {
+                let _ = write!(out, "<{folder}/{name}>");
+                rest = &after[j + IMAGE_CLOSE.len_utf8()..];
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Private-use characters around an image's number in the converted text
+/// (see `notes` for why).
+const IMAGE_OPEN: char = '\u{f8f2}';
+const IMAGE_CLOSE: char = '\u{f8f3}';
+
+/// The images of the book's documents, by archive path, in the order they
+/// are first shown.
+#[derive(Default)]
+struct Images {
+    paths: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Images {
+    /// The document's HTML with the `src` of each `<img>` that names a
+    /// file of the archive made a token for its number.
+    fn tokens(&mut self, path: &str, html: &str) -> String {
+        static IMG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r#"(?is)(<img\b[^>]*?\ssrc\s*=\s*)(?:"([^"]*)"|'([^']*)')"#)
+                .expect("a valid pattern")
+        });
+        IMG.replace_all(html, |c: &regex::Captures<'_>| {
+            let src = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str());
+            let src = src.replace("&amp;", "&");
+            let Some(file) = resolve(path, &src) else {
+                return c[0].to_string();
+            };
+            let next = self.paths.len();
+            let n = *self.index.entry(file.clone()).or_insert(next);
+            if n == next {
+                self.paths.push(file);
+            }
+            format!("{}\"{IMAGE_OPEN}{n}{IMAGE_CLOSE}\"", &c[1])
+        })
+        .into_owned()
+    }
+}
+
+/// The book's title from its package, without converting it.
+pub fn title(bytes: Vec<u8>) -> Result<Option<String>> {
+    Ok(open(bytes)?.1.title)
+}
+
+/// The archive, checked as an EPUB, and its package.
+fn open(bytes: Vec<u8>) -> Result<(Archive, Package)> {
+    let zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| anyhow!("not an EPUB (not a zip archive)"))?;
+    let mut archive = Archive { zip, read: 0 };
+    let Some(container) = archive.read("META-INF/container.xml")? else {
+        if archive.zip.index_for_name("mimetype").is_none() {
+            bail!("not an EPUB (no mimetype and no META-INF/container.xml)");
+        }
+        bail!("not an EPUB (no META-INF/container.xml)");
+    };
+    if let Some(encryption) = archive.read("META-INF/encryption.xml")?
+        && is_drm(&text_of(&encryption))
+    {
+        bail!("this EPUB is encrypted (DRM)");
+    }
+    let opf_path = rootfile(&text_of(&container))
+        .ok_or_else(|| anyhow!("not an EPUB (META-INF/container.xml names no package)"))?;
+    let opf_path = resolve("", &opf_path)
+        .ok_or_else(|| anyhow!("not an EPUB (the package path leaves the archive)"))?;
+    let opf = archive
+        .read(&opf_path)?
+        .ok_or_else(|| anyhow!("not an EPUB (the package {} is missing)", shown(&opf_path)))?;
+    let package = Package::parse(&text_of(&opf), &opf_path);
+    if package.spine.is_empty() {
+        bail!("this EPUB has no readable documents (its spine is empty)");
+    }
+    Ok((archive, package))
 }
 
 /// Stack for the conversion: the HTML parser and htmd recurse into nested
 /// elements.
 const STACK: usize = 64 * 1024 * 1024;
 
-fn convert_on_big_stack(chapters: Vec<(String, Vec<u8>)>, nav: Vec<NavEntry>) -> Result<String> {
+fn convert_on_big_stack(
+    chapters: Vec<(String, Vec<u8>)>,
+    nav: Vec<NavEntry>,
+    book_title: Option<String>,
+) -> Result<(String, Vec<String>)> {
     std::thread::Builder::new()
         .name("epub".into())
         .stack_size(STACK)
-        .spawn(move || body(&chapters, &nav))
+        .spawn(move || body(&chapters, &nav, book_title.as_deref()))
         .map_err(|e| anyhow!("cannot start the conversion: {e}"))?
         .join()
         .map_err(|_| anyhow!("the conversion failed"))
@@ -635,24 +767,57 @@ fn add_entry(entries: &mut Vec<NavEntry>, depth: usize, title: &str, base: &str,
 /// The Markdown body of the spine's documents, each starting a section.
 /// Links between the documents become links to their section headings, or
 /// to the heading their fragment names.
-fn body(chapters: &[(String, Vec<u8>)], nav: &[NavEntry]) -> String {
+/// The images' archive paths come with it, in the order of their tokens.
+/// A document the navigation leaves out whose heading is the book's title
+/// (a title page) starts no section.
+fn body(
+    chapters: &[(String, Vec<u8>)],
+    nav: &[NavEntry],
+    book_title: Option<&str>,
+) -> (String, Vec<String>) {
     let mut by_path: HashMap<&str, Vec<&NavEntry>> = HashMap::new();
     for entry in nav {
         by_path.entry(entry.path.as_str()).or_default().push(entry);
     }
     let converter = converter();
+    let htmls: Vec<String> = chapters
+        .iter()
+        .map(|(_, bytes)| notes::clear_tokens(&text_of(bytes)).into_owned())
+        .collect();
+    let scans: Vec<Option<notes::Scan>> = htmls.iter().map(|h| notes::scan(h)).collect();
+    let notes = notes::Notes::new(
+        chapters
+            .iter()
+            .zip(&scans)
+            .filter_map(|((path, _), scan)| Some((path.as_str(), scan.as_ref()?))),
+    );
+    let mut images = Images::default();
+    let to_markdown = |html: &str| {
+        let html = crate::import::nesting::cap_nesting(
+            html,
+            crate::import::nesting::MAX_DEPTH,
+            crate::import::nesting::MAX_TOTAL,
+        );
+        converter.convert(&html).unwrap_or_default()
+    };
     // Each document: its path, Markdown and the ids of its headings.
     let docs: Vec<(&str, String, Vec<Option<String>>)> = chapters
         .iter()
-        .map(|(path, bytes)| {
-            let html = text_of(bytes);
+        .zip(htmls.iter().zip(&scans))
+        .map(|((path, _), (html, scan))| {
+            let (html, defs) = match scan {
+                Some(scan) if !notes.is_empty() => notes.rewrite(path, html, scan),
+                _ => (html.clone(), Vec::new()),
+            };
+            let html = images.tokens(path, &html);
             let ids = heading_ids(&html);
-            let html = crate::import::nesting::cap_nesting(
-                &html,
-                crate::import::nesting::MAX_DEPTH,
-                crate::import::nesting::MAX_TOTAL,
-            );
-            let md = converter.convert(&html).unwrap_or_default();
+            let mut md = notes::references(to_markdown(&html).trim());
+            for (n, note) in defs {
+                let note = images.tokens(path, &note);
+                let note = notes::references(&to_markdown(&note));
+                md.push_str("\n\n");
+                md.push_str(&notes::definition(n, &note));
+            }
             (path.as_str(), md.trim().to_string(), ids)
         })
         .collect();
@@ -677,10 +842,20 @@ fn body(chapters: &[(String, Vec<u8>)], nav: &[NavEntry]) -> String {
             None => (first_heading(md), depth),
         };
         depth = section_depth;
-        let Some(title) = title else {
-            // No title anywhere: the text joins the previous section.
+        let title_page = own.is_none()
+            && title
+                .as_deref()
+                .zip(book_title)
+                .is_some_and(|(t, b)| one_line(t).eq_ignore_ascii_case(&one_line(b)));
+        let (Some(title), false) = (title, title_page) else {
+            // No title anywhere: the text joins the previous section; a
+            // title page without the title the header shows.
+            let md = match first_heading(md) {
+                Some(t) if title_page => shift_headings(md, &t, depth, |_| None),
+                _ => md.to_string(),
+            };
             if !md.is_empty() {
-                out.push_str(md);
+                out.push_str(&md);
                 out.push_str("\n\n");
             }
             continue;
@@ -704,7 +879,7 @@ fn body(chapters: &[(String, Vec<u8>)], nav: &[NavEntry]) -> String {
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out.push('\n');
-    out
+    (out, images.paths)
 }
 
 /// The `id` of each `h1`…`h6` of a document, in order.

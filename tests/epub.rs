@@ -272,8 +272,10 @@ fn an_epub3_book_reads_in_spine_order_with_its_metadata() {
 #[test]
 fn converting_twice_gives_identical_bytes() {
     let bytes = epub3();
-    let a = longform::load::epub::convert(bytes.clone()).unwrap();
-    let b = longform::load::epub::convert(bytes).unwrap();
+    let a = longform::load::epub::convert(bytes.clone(), "assets")
+        .unwrap()
+        .text;
+    let b = longform::load::epub::convert(bytes, "assets").unwrap().text;
     assert_eq!(a, b);
     assert!(a.starts_with("---\ntitle: \"The Nested Book\"\nauthor: \"Ada Writer, Bo Second\"\ndate: \"2020-05-01\"\nlanguage: \"en\"\n---\n\n"), "{a}");
     let env = Env::new();
@@ -301,7 +303,9 @@ fn an_epub2_book_uses_its_ncx_and_says_what_is_missing() {
         text.contains("OEBPS/gone.html: missing from the archive; skipped"),
         "{text}"
     );
-    let text = longform::load::epub::convert(epub2(false)).unwrap();
+    let text = longform::load::epub::convert(epub2(false), "assets")
+        .unwrap()
+        .text;
     assert!(text.contains("An Old & Plain Book"), "{text}");
 }
 
@@ -377,7 +381,7 @@ fn a_zip_bomb_is_refused() {
             ("OEBPS/a.html", &zeros),
         ],
     );
-    let text = longform::load::epub::convert(bytes).unwrap();
+    let text = longform::load::epub::convert(bytes, "assets").unwrap().text;
     // The bomb is skipped with a reason; the rest of the book is readable.
     assert!(text.contains("looks like a zip bomb"), "{text}");
 }
@@ -427,7 +431,9 @@ fn ten_thousand_spine_items_are_read() {
         ("OEBPS/content.opf", opf.as_bytes()),
     ];
     all.extend(entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
-    let text = longform::load::epub::convert(archive(true, &all)).unwrap();
+    let text = longform::load::epub::convert(archive(true, &all), "assets")
+        .unwrap()
+        .text;
     assert!(text.contains("# Part 0\n") && text.contains("# Part 9999\n"));
     assert!(text.contains("Text 9999."));
 }
@@ -471,13 +477,20 @@ fn a_second_open_reads_the_cache() {
 
 #[test]
 fn links_between_chapters_go_to_their_headings() {
-    let text = longform::load::epub::convert(epub3()).unwrap();
+    let text = longform::load::epub::convert(epub3(), "assets")
+        .unwrap()
+        .text;
     // ch2 links to ch1.xhtml#s1, the heading "The Boats".
     assert!(text.contains("### The Boats {#epub-ch1--s1}"), "{text}");
     assert!(text.contains("[the boats](#epub-ch1--s1)"), "{text}");
-    // The footnote reference goes to its chapter's section.
     assert!(
         text.contains("## Chapter 1. The Harbour {#epub-ch1}"),
+        "{text}"
+    );
+    // The aside marked as a footnote is a footnote.
+    assert!(text.contains("Every boat had a name[^1]."), "{text}");
+    assert!(
+        text.contains("[^1]: Most were named after grandmothers."),
         "{text}"
     );
     let env = Env::new();
@@ -494,4 +507,240 @@ fn links_between_chapters_go_to_their_headings() {
         ids.contains(&"epub-ch1--s1") && ids.contains(&"epub-ch1"),
         "{ids:?}"
     );
+}
+
+/// The books pandoc made from `tests/epub/time-machine.md` (see
+/// `tests/epub/README.md`): parts, chapters and sections, two EPUB 3
+/// footnotes, an image and a chapter in Japanese.
+const PANDOC3: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/epub/time-machine-epub3.epub"
+);
+const PANDOC2: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/epub/time-machine-epub2.epub"
+);
+
+/// An entry of a pandoc book's archive, as text.
+fn entry(book: &str, name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// The table of contents as the book's navigation document nests it,
+/// read here on its own: each link's text at the depth of its `<ol>`.
+fn nav_of(book: &str) -> Vec<(u64, String)> {
+    let nav = entry(book, "EPUB/nav.xhtml");
+    let toc = &nav[..nav.find("</nav>").unwrap()];
+    let tokens = regex::Regex::new(r"<ol\b|</ol>|<a [^>]*>([^<]*)</a>").unwrap();
+    let mut depth = 0;
+    let mut out = Vec::new();
+    for t in tokens.captures_iter(toc) {
+        match (&t[0], t.get(1)) {
+            ("<ol", _) => depth += 1,
+            ("</ol>", _) => depth -= 1,
+            (_, Some(title)) => out.push((depth, title.as_str().to_string())),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The same from an EPUB 2 book's NCX: each label at the depth of its
+/// `navPoint`.
+fn ncx_of(book: &str) -> Vec<(u64, String)> {
+    let ncx = entry(book, "EPUB/toc.ncx");
+    let map = &ncx[ncx.find("<navMap>").unwrap()..];
+    let tokens = regex::Regex::new(r"<navPoint\b|</navPoint>|<text>([^<]*)</text>").unwrap();
+    let mut depth = 0;
+    let mut out = Vec::new();
+    for t in tokens.captures_iter(map) {
+        match (&t[0], t.get(1)) {
+            ("<navPoint", _) => depth += 1,
+            ("</navPoint>", _) => depth -= 1,
+            (_, Some(title)) => out.push((depth, title.as_str().to_string())),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_outline_of_a_pandoc_book_is_its_navigation() {
+    let env = Env::new();
+    let nav = nav_of(PANDOC3);
+    assert_eq!(nav.len(), 8, "{nav:?}");
+    assert!(
+        nav.iter().any(|(d, _)| *d == 3),
+        "parts, chapters, sections"
+    );
+    assert_eq!(toc(&env, Path::new(PANDOC3)), nav);
+    let ncx = ncx_of(PANDOC2);
+    assert_eq!(ncx.len(), 9, "{ncx:?}");
+    assert_eq!(toc(&env, Path::new(PANDOC2)), ncx);
+}
+
+#[test]
+fn epub3_footnotes_are_footnotes() {
+    let bytes = std::fs::read(PANDOC3).unwrap();
+    let text = longform::load::epub::convert(bytes, "assets").unwrap().text;
+    assert!(
+        text.contains("(for so it will be convenient to speak of him)[^1] was"),
+        "{text}"
+    );
+    assert!(text.contains("Professor Simon Newcomb[^2] was"), "{text}");
+    assert!(
+        text.contains("\n[^1]: The narrator never gives the Time Traveller a name.\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n[^2]: Simon Newcomb (1835–1909)"), "{text}");
+    // The links back to the text and pandoc's rule and list are gone.
+    assert!(!text.contains('↩'), "{text}");
+    assert!(!text.contains("* * *"), "{text}");
+    // Both references link to a definition the parser found.
+    let doc = longform::parse::parse(&text);
+    assert_eq!(doc.footnotes.len(), 2);
+    assert!(doc.footnotes.iter().all(Option::is_some));
+    let refs = doc
+        .links
+        .iter()
+        .filter(|l| matches!(l.target, longform::document::LinkTarget::Footnote(_)))
+        .count();
+    assert_eq!(refs, 2);
+    // Shown as an article's footnotes are.
+    let env = Env::new();
+    let shown = env.cat(Path::new(PANDOC3));
+    assert!(shown.contains("speak of him)[1] was"), "{shown}");
+    assert!(
+        shown.contains("\n[1] The narrator never gives the Time Traveller a name."),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("吾輩は猫である。名前はまだ無い。"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn images_are_kept_beside_the_cached_text() {
+    let env = Env::new();
+    let bytes = std::fs::read(PANDOC3).unwrap();
+    let shown = env.cat(Path::new(PANDOC3));
+    assert!(
+        shown.contains("[image: The little machine on the octagonal table]"),
+        "{shown}"
+    );
+    let key = longform::load::epub::cache_key(&bytes);
+    let cache = std::path::absolute(env.dir.path().join("config/cache/epub")).unwrap();
+    let image = cache.join(format!("{key}.assets/001-file0.png"));
+    let png = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/epub/machine.png");
+    assert_eq!(std::fs::read(&image).unwrap(), std::fs::read(png).unwrap());
+    let text = std::fs::read_to_string(cache.join(format!("{key}.md"))).unwrap();
+    assert!(
+        text.contains(&format!(
+            "![The little machine on the octagonal table](<{}>)",
+            image.display()
+        )),
+        "{text}"
+    );
+    // Nothing else was written.
+    let mut files: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, vec![format!("{key}.assets"), format!("{key}.md")]);
+}
+
+#[test]
+fn convert_writes_the_markdown_and_its_images_once() {
+    let env = Env::new();
+    let out = |dir: &str| {
+        Command::new(BIN)
+            .args(["convert", PANDOC3, "-o"])
+            .arg(env.dir.path().join(dir))
+            .env("LONGFORM_CONFIG_DIR", env.dir.path().join("config"))
+            .output()
+            .unwrap()
+    };
+    let first = out("a");
+    assert!(first.status.success(), "{first:?}");
+    let md = env.dir.path().join("a/the-time-machine-in-parts.md");
+    assert_eq!(
+        String::from_utf8(first.stdout).unwrap().trim(),
+        md.to_string_lossy()
+    );
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains(
+        "![The little machine on the octagonal table](<the-time-machine-in-parts.assets/001-file0.png>)"
+    ));
+    assert!(text.starts_with("---\ntitle: \"The Time Machine, in Parts\"\n"));
+    // Converting twice gives identical bytes.
+    assert!(out("b").status.success());
+    for file in [
+        "the-time-machine-in-parts.md",
+        "the-time-machine-in-parts.assets/001-file0.png",
+    ] {
+        assert_eq!(
+            std::fs::read(env.dir.path().join("a").join(file)).unwrap(),
+            std::fs::read(env.dir.path().join("b").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // Nothing is overwritten; the error is one line.
+    let again = out("a");
+    assert_eq!(again.status.code(), Some(1));
+    let err = String::from_utf8(again.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("already exists"), "{err}");
+    let not_epub = env.write("plain.epub", b"not a zip");
+    let bad = Command::new(BIN)
+        .args(["convert"])
+        .arg(&not_epub)
+        .arg("-o")
+        .arg(env.dir.path().join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8(bad.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("not an EPUB (not a zip archive)"), "{err}");
+    assert!(!env.dir.path().join("c").exists());
+}
+
+/// A place saved in the text of the previous conversion (version 1, kept
+/// in `tests/epub/time-machine-epub3.v1.md`, from before footnotes were
+/// footnotes) is found again in the new text by its quote, as in an
+/// edited article.
+#[test]
+fn a_place_saved_on_the_previous_conversion_is_found_in_the_new_one() {
+    use longform::position::{Anchor, Position, Restored};
+    let old = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/epub/time-machine-epub3.v1.md"
+    ))
+    .unwrap();
+    let bytes = std::fs::read(PANDOC3).unwrap();
+    let new = longform::load::epub::convert(bytes, "assets").unwrap().text;
+    let old_doc = longform::parse::parse(&old);
+    let new_doc = longform::parse::parse(&new);
+    assert_ne!(old_doc.fingerprint, new_doc.fingerprint);
+    for sentence in [
+        "“Some sleight-of-hand trick or other,”",
+        "I think that at that time none of us quite believed",
+        "吾輩は猫である。名前はまだ無い。",
+    ] {
+        let at = old.find(sentence).unwrap();
+        assert_ne!(Some(at), new.find(sentence), "the text moved");
+        let anchor = Anchor::at(&old_doc, Position(at));
+        let (pos, how) = anchor.restore(&new_doc, &new);
+        assert_eq!(how, Restored::Quote, "{sentence}");
+        assert!(new[pos.byte()..].starts_with(sentence), "{sentence}");
+    }
 }
