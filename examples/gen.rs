@@ -6,7 +6,8 @@
 //! ```
 //!
 //! Sizes: `100k`, `1m`, `10m` (articles), `line` (the 2 MiB single-line
-//! paragraph) and `quotes` (10,000 nested block quotes). An optional second
+//! paragraph), `quotes` (10,000 nested block quotes) and `epub` (an EPUB
+//! book of 2 MiB of text, to write to a `.epub` file). An optional second
 //! argument is the seed.
 
 use std::io::Write;
@@ -23,8 +24,12 @@ fn main() -> std::io::Result<()> {
         "10m" => testgen::article(seed, testgen::SIZE_10M),
         "line" => testgen::single_line(seed, testgen::SIZE_SINGLE_LINE),
         "quotes" => testgen::nested_quotes(testgen::QUOTE_DEPTH),
+        "epub" => {
+            let book = testgen::epub(seed, testgen::SIZE_EPUB);
+            return std::io::stdout().lock().write_all(&book);
+        }
         other => {
-            eprintln!("gen: unknown size {other:?}: use 100k, 1m, 10m, line or quotes");
+            eprintln!("gen: unknown size {other:?}: use 100k, 1m, 10m, line, quotes or epub");
             std::process::exit(2);
         }
     };

@@ -399,6 +399,9 @@ pub struct Meta {
     pub title: Option<String>,
     pub author: Option<String>,
     pub date: Option<String>,
+    /// The language the article says it is in (`language` or `lang`), as
+    /// written: an EPUB's `dc:language`, for example.
+    pub language: Option<String>,
     pub url: Option<String>,
     /// The link to `url`, as an index into `Document::links`: the header
     /// shows the original page as a link that the reader's link keys select

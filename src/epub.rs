@@ -30,7 +30,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 2;
+pub const CONVERSION_VERSION: u32 = 3;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -137,7 +137,16 @@ pub fn convert(bytes: Vec<u8>, assets: &str) -> Result<Book> {
             Err(e) => skipped.push(format!("{e:#}; skipped")),
         }
     }
-    let (body, image_paths) = convert_on_big_stack(chapters, nav, package.title.clone())?;
+    // What the header shows, which a title page need not say again.
+    let shown_above: Vec<String> = package
+        .title
+        .iter()
+        .chain(&package.authors)
+        .chain(&package.date)
+        .cloned()
+        .collect();
+    let (body, image_paths) =
+        convert_on_big_stack(chapters, nav, package.title.clone(), shown_above)?;
     let mut images = Vec::new();
     let mut names = Vec::new();
     for (i, path) in image_paths.iter().enumerate() {
@@ -310,11 +319,12 @@ fn convert_on_big_stack(
     chapters: Vec<(String, Vec<u8>)>,
     nav: Vec<NavEntry>,
     book_title: Option<String>,
+    shown_above: Vec<String>,
 ) -> Result<(String, Vec<String>)> {
     std::thread::Builder::new()
         .name("epub".into())
         .stack_size(STACK)
-        .spawn(move || body(&chapters, &nav, book_title.as_deref()))
+        .spawn(move || body(&chapters, &nav, book_title.as_deref(), &shown_above))
         .map_err(|e| anyhow!("cannot start the conversion: {e}"))?
         .join()
         .map_err(|_| anyhow!("the conversion failed"))
@@ -769,11 +779,13 @@ fn add_entry(entries: &mut Vec<NavEntry>, depth: usize, title: &str, base: &str,
 /// to the heading their fragment names.
 /// The images' archive paths come with it, in the order of their tokens.
 /// A document the navigation leaves out whose heading is the book's title
-/// (a title page) starts no section.
+/// (a title page) starts no section, and its lines that say what the header
+/// shows (`shown_above`: the title, authors and date) are left out.
 fn body(
     chapters: &[(String, Vec<u8>)],
     nav: &[NavEntry],
     book_title: Option<&str>,
+    shown_above: &[String],
 ) -> (String, Vec<String>) {
     let mut by_path: HashMap<&str, Vec<&NavEntry>> = HashMap::new();
     for entry in nav {
@@ -851,7 +863,18 @@ fn body(
             // No title anywhere: the text joins the previous section; a
             // title page without the title the header shows.
             let md = match first_heading(md) {
-                Some(t) if title_page => shift_headings(md, &t, depth, |_| None),
+                Some(t) if title_page => {
+                    let rest = shift_headings(md, &t, depth, |_| None);
+                    let said = |p: &str| {
+                        shown_above
+                            .iter()
+                            .any(|s| one_line(s).eq_ignore_ascii_case(&one_line(p)))
+                    };
+                    rest.split("\n\n")
+                        .filter(|p| !said(p))
+                        .collect::<Vec<_>>()
+                        .join("\n\n")
+                }
                 _ => md.to_string(),
             };
             if !md.is_empty() {

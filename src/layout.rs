@@ -715,10 +715,14 @@ fn header(
     if meta.inline {
         return;
     }
-    let byline: Vec<&str> = [meta.author.as_deref(), meta.date.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
+    let byline: Vec<&str> = [
+        meta.author.as_deref(),
+        meta.date.as_deref(),
+        meta.language.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
         let span = Span::owned(text, block.source.start, flags);

@@ -30,6 +30,11 @@ pub struct Summary {
     pub path: PathBuf,
     pub title: String,
     pub author: Option<String>,
+    /// The date and language of its front matter (an EPUB's metadata).
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
     /// The words, counted in the whole text or estimated from its head
     /// (`estimated`).
     pub words: usize,
@@ -119,6 +124,8 @@ pub fn summarise(path: &Path) -> Summary {
         path: path.to_path_buf(),
         title: stem.clone(),
         author: None,
+        date: None,
+        language: None,
         words: 0,
         headings: 0,
         error: Some(error),
@@ -225,6 +232,8 @@ fn summary_of(path: &Path, stem: String, text: &str) -> Summary {
         path: path.to_path_buf(),
         title: doc.title().map_or(stem, crate::parse::sanitize),
         author: doc.meta.author.clone(),
+        date: doc.meta.date.clone(),
+        language: doc.meta.language.clone(),
         words: doc.words,
         headings: doc.headings.len(),
         error: None,
@@ -639,6 +648,8 @@ mod tests {
                 path: PathBuf::from(format!("{title}.md")),
                 title: title.into(),
                 author: None,
+                date: None,
+                language: None,
                 words,
                 headings: 0,
                 error: None,

@@ -1687,6 +1687,7 @@ fn set_meta(meta: &mut Meta, key: &str, value: Option<String>) {
         "title" => &mut meta.title,
         "author" | "authors" | "byline" => &mut meta.author,
         "date" | "published" => &mut meta.date,
+        "language" | "lang" => &mut meta.language,
         "url" | "source" | "link" => &mut meta.url,
         _ => return,
     };

@@ -731,6 +731,147 @@ pub fn nested_quotes(depth: usize) -> String {
     s
 }
 
+/// About 2 MB of text, the size of the EPUB benchmark's book.
+pub const SIZE_EPUB: usize = 2 * 1024 * 1024;
+
+/// An EPUB 3 book of about `target` bytes of text: the article of the same
+/// seed and size, each of its sections an XHTML chapter named in the
+/// navigation document, its blocks paragraphs, headings and code (inline
+/// markup is left as its characters). The same bytes for the same seed and
+/// target.
+pub fn epub(seed: u64, target: usize) -> Vec<u8> {
+    use std::io::Write as _;
+    let md = article(seed, target);
+    let body = md
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n").map(|(_, b)| b))
+        .unwrap_or(&md);
+    let mut chapters: Vec<String> = Vec::new();
+    let mut titles: Vec<String> = Vec::new();
+    let mut html = String::new();
+    let mut para: Vec<&str> = Vec::new();
+    let mut code = false;
+    let flush = |html: &mut String, para: &mut Vec<&str>| {
+        if !para.is_empty() {
+            let _ = writeln!(html, "<p>{}</p>", escape_xml(&para.join(" ")));
+            para.clear();
+        }
+    };
+    for line in body.lines() {
+        if line.starts_with("```") {
+            flush(&mut html, &mut para);
+            html.push_str(if code {
+                "</code></pre>\n"
+            } else {
+                "<pre><code>"
+            });
+            code = !code;
+        } else if code {
+            html.push_str(&escape_xml(line));
+            html.push('\n');
+        } else if line.trim().is_empty() {
+            flush(&mut html, &mut para);
+        } else if let Some(title) = line.strip_prefix("## ") {
+            flush(&mut html, &mut para);
+            if !html.is_empty() {
+                chapters.push(std::mem::take(&mut html));
+            }
+            titles.push(title.to_string());
+            let _ = writeln!(html, "<h1>{}</h1>", escape_xml(title));
+        } else if let Some(n) = (1..=6).find(|&n| {
+            line.len() > n
+                && line.as_bytes()[..n].iter().all(|&b| b == b'#')
+                && line.as_bytes()[n] == b' '
+        }) {
+            flush(&mut html, &mut para);
+            let level = (n - 1).max(1);
+            let _ = writeln!(
+                html,
+                "<h{level}>{}</h{level}>",
+                escape_xml(line[n..].trim())
+            );
+        } else {
+            para.push(line);
+        }
+    }
+    flush(&mut html, &mut para);
+    if !html.is_empty() {
+        chapters.push(html);
+    }
+    // Text before the first section is a chapter of its own.
+    while titles.len() < chapters.len() {
+        titles.insert(0, "Opening".to_string());
+    }
+    let mut manifest = String::from(
+        r#"<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>"#,
+    );
+    let mut spine = String::new();
+    let mut nav = String::new();
+    for (i, title) in titles.iter().enumerate() {
+        let _ = write!(
+            manifest,
+            r#"<item id="c{i}" href="c{i}.xhtml" media-type="application/xhtml+xml"/>"#
+        );
+        let _ = write!(spine, r#"<itemref idref="c{i}"/>"#);
+        let _ = write!(
+            nav,
+            r#"<li><a href="c{i}.xhtml">{}</a></li>"#,
+            escape_xml(title)
+        );
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default());
+        let deflated = stored.compression_method(zip::CompressionMethod::Deflated);
+        let mut add = |name: &str, text: &str, options| {
+            // Writing to memory cannot fail but for a bug here.
+            zip.start_file(name, options).expect("a zip entry");
+            zip.write_all(text.as_bytes()).expect("a zip entry's bytes");
+        };
+        add("mimetype", "application/epub+zip", stored);
+        add(
+            "META-INF/container.xml",
+            r#"<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"#,
+            deflated,
+        );
+        add(
+            "OEBPS/content.opf",
+            &format!(
+                r#"<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>A Generated Book</dc:title><dc:creator>A. Generated Writer</dc:creator><dc:language>en</dc:language></metadata><manifest>{manifest}</manifest><spine>{spine}</spine></package>"#
+            ),
+            deflated,
+        );
+        add(
+            "OEBPS/nav.xhtml",
+            &format!(
+                r#"<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body><nav epub:type="toc"><ol>{nav}</ol></nav></body></html>"#
+            ),
+            deflated,
+        );
+        for (i, chapter) in chapters.iter().enumerate() {
+            add(
+                &format!("OEBPS/c{i}.xhtml"),
+                &format!(
+                    "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>{}</title></head><body>\n{chapter}</body></html>\n",
+                    escape_xml(&titles[i])
+                ),
+                deflated,
+            );
+        }
+        zip.finish().expect("a finished zip");
+    }
+    out.into_inner()
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -744,3 +744,62 @@ fn a_place_saved_on_the_previous_conversion_is_found_in_the_new_one() {
         assert!(new[pos.byte()..].starts_with(sentence), "{sentence}");
     }
 }
+
+#[test]
+fn the_books_metadata_is_in_the_header_and_the_list() {
+    let env = Env::new();
+    let shown = env.cat(Path::new(PANDOC3));
+    let head: Vec<&str> = shown.lines().take(3).map(str::trim).collect();
+    assert_eq!(
+        head,
+        vec![
+            "The Time Machine, in Parts",
+            "H. G. Wells, Natsume Sōseki · 1895-05-07 · en",
+            ""
+        ],
+        "{shown}"
+    );
+    // The title page the navigation leaves out says nothing the header
+    // does not already say, and adds no section.
+    assert!(!shown.lines().any(|l| l.trim() == "H. G. Wells"), "{shown}");
+    let folder = env.dir.path().join("books");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(PANDOC3, folder.join("time-machine.epub")).unwrap();
+    let out = Command::new(BIN)
+        .args(["list", "--json"])
+        .arg(&folder)
+        .env("LONGFORM_CONFIG_DIR", env.dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &json.as_array().unwrap()[0];
+    assert_eq!(row["title"], "The Time Machine, in Parts");
+    assert_eq!(row["author"], "H. G. Wells, Natsume Sōseki");
+    assert_eq!(row["date"], "1895-05-07");
+    assert_eq!(row["language"], "en");
+}
+
+#[test]
+fn the_generated_benchmark_book_is_the_same_each_time_and_reads() {
+    use longform::testgen::{SEED, epub};
+    let book = epub(SEED, 100 * 1024);
+    assert_eq!(book, epub(SEED, 100 * 1024));
+    let text = longform::load::epub::convert(book.clone(), "assets")
+        .unwrap()
+        .text;
+    let env = Env::new();
+    let file = env.write("generated.epub", &book);
+    let outline = toc(&env, &file);
+    let chapters = outline.iter().filter(|(level, _)| *level == 1).count();
+    let nav = {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&book)).unwrap();
+        let mut nav = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("OEBPS/nav.xhtml").unwrap(), &mut nav)
+            .unwrap();
+        nav.matches("<li>").count()
+    };
+    assert!(chapters >= 2, "{outline:?}");
+    assert_eq!(chapters, nav, "{outline:?}");
+    assert!(text.len() > 90 * 1024, "{}", text.len());
+}

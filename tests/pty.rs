@@ -1013,8 +1013,9 @@ fn bookmark_quit_reopen_at_another_size() {
 }
 
 /// An EPUB book of four chapters, built here: `t` lists its chapters, Enter
-/// on the third jumps there, and a reopen at another size shows the same
-/// sentence on top.
+/// on the third jumps there, a bookmark is made a few lines in; a reopen at
+/// another size shows the same sentence on top, search finds text in the
+/// fourth chapter, and `longform bookmarks` lists the bookmark there.
 #[test]
 fn an_epub_opens_jumps_to_chapter_3_and_resumes_at_another_size() {
     use std::io::Write as _;
@@ -1079,29 +1080,72 @@ fn an_epub_opens_jumps_to_chapter_3_and_resumes_at_another_size() {
         s.contains("Chapter of Anchors") && s.contains("Chapter of Dunes")
     });
     t.send("jj\r");
-    let screen = t.wait_for("chapter 3 on top", |s| {
-        s.status().contains("Chapter of Cliffs")
+    t.wait_for("chapter 3 on top", |s| {
+        s.status().contains("Chapter of Cliffs") && s.body()[0].contains("Chapter of Cliffs")
     });
-    let top: Vec<String> = screen
-        .body()
-        .iter()
-        .find(|l| l.contains("paragraph"))
-        .map(|l| l.split_whitespace().take(3).map(str::to_string).collect())
-        .unwrap_or_default();
-    assert!(top.iter().any(|w| w == "Cliffs"), "{}", screen.text());
+    // A few lines into the chapter, so that a paragraph, not the heading,
+    // is on top.
+    t.send("jjjjj");
+    let screen = t.wait_for("a paragraph of chapter 3 on top", |s| {
+        s.body()[0].trim_start().starts_with("Cliffs paragraph")
+    });
+    // "Cliffs paragraph N tells": the sentence, by its number.
+    let top: Vec<String> = screen.body()[0]
+        .split_whitespace()
+        .take(4)
+        .map(str::to_string)
+        .collect();
+    t.send("m");
+    t.wait_for("the bookmark prompt", |s| s.status().contains("Bookmark: "));
+    t.send("\r");
+    t.wait_for("the bookmark saved", |s| {
+        s.status().contains("Bookmarked: ")
+    });
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 
+    // At another size the same sentence starts the top line.
     let mut t = open(20, 60);
     let again = t.wait_for("resumed", |s| s.status().contains("Chapter of Cliffs"));
-    let joined = again.body()[..3].join(" ");
-    assert!(
-        joined.contains("Chapter of Cliffs") || top.iter().all(|w| joined.contains(w.as_str())),
-        "{top:?} not at the top of:\n{}",
-        again.text()
-    );
+    let first: Vec<String> = again.body()[0]
+        .split_whitespace()
+        .take(4)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(first, top, "not at the top of:\n{}", again.text());
+    // Search finds text in a later chapter of the book.
+    t.send("/Dunes paragraph 7 ");
+    t.wait_for("the search prompt with a count", |s| {
+        s.status().contains("Search: Dunes paragraph 7") && s.status().contains("match")
+    });
+    t.send("\r");
+    t.wait_for("the match in chapter 4", |s| {
+        s.status().contains("match 1/") && s.body().iter().any(|l| l.contains("Dunes paragraph 7 "))
+    });
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
+
+    // The bookmark is the book's, at that sentence.
+    let out = std::process::Command::new(BIN)
+        .args(["bookmarks", book.to_str().expect("utf-8 path"), "--json"])
+        .env("LONGFORM_CONFIG_DIR", &config)
+        .output()
+        .expect("run bookmarks");
+    assert!(out.status.success(), "{out:?}");
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let list = list.as_array().expect("a list");
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(
+        list[0]["section"].as_str(),
+        Some("Chapter of Cliffs"),
+        "{list:?}"
+    );
+    assert!(
+        list[0]["snippet"]
+            .as_str()
+            .is_some_and(|s| s.starts_with(&top.join(" "))),
+        "{top:?} {list:?}"
+    );
 }
 
 /// SIGTERM saves the position before the program exits.

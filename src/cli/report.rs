@@ -169,6 +169,8 @@ struct ListRow {
     path: String,
     title: String,
     author: Option<String>,
+    date: Option<String>,
+    language: Option<String>,
     words: usize,
     /// `words` is scaled from the head of a long file.
     words_estimated: bool,
@@ -192,6 +194,8 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
                 path: show_path(&r.summary.path),
                 title: one_line(&r.summary.title),
                 author: r.summary.author.as_deref().map(one_line),
+                date: r.summary.date.as_deref().map(one_line),
+                language: r.summary.language.as_deref().map(one_line),
                 words: r.summary.words,
                 words_estimated: r.summary.estimated,
                 minutes: crate::library::default_minutes(r.summary.words),

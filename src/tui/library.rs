@@ -156,6 +156,8 @@ impl Library {
                                 .unwrap_or_default(),
                             path,
                             author: None,
+                            date: None,
+                            language: None,
                             words: 0,
                             headings: 0,
                             error: None,
