@@ -823,6 +823,8 @@ mod tests {
                 path: std::path::PathBuf::from(file),
                 title: title.into(),
                 author: None,
+                date: None,
+                language: None,
                 words: 12_345,
                 headings: 0,
                 error: None,

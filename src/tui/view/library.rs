@@ -371,6 +371,8 @@ mod tests {
                 path: "a.md".into(),
                 title: "لا".into(),
                 author: None,
+                date: None,
+                language: None,
                 words: 123_456,
                 headings: 0,
                 error: None,
