@@ -13,10 +13,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::status::fit;
-use crate::width::display_width;
 use crate::library::{Row, ago};
 use crate::tui::library::Library;
 use crate::tui::theme::Theme;
+use crate::width::display_width;
 
 /// Columns of the progress bar.
 const BAR: usize = 10;
@@ -220,7 +220,9 @@ fn row_line<'a>(row: &Row, table: &Table, selected: bool, wpm: usize, theme: The
         meta = meta.add_modifier(Modifier::REVERSED);
     }
     let (left, right) = table.cells(row, wpm, now);
-    let pad = table.width.saturating_sub(display_width(&left) + display_width(&right));
+    let pad = table
+        .width
+        .saturating_sub(display_width(&left) + display_width(&right));
     Line::from(vec![
         Span::styled(left, base),
         Span::styled(" ".repeat(pad), base),
