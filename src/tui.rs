@@ -8,6 +8,7 @@ pub mod ansi;
 pub mod app;
 pub mod background;
 pub mod clipboard;
+pub mod highlights;
 pub mod keymap;
 pub mod library;
 pub mod prompt;

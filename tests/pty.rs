@@ -2344,3 +2344,34 @@ fn a_mouse_drag_selects_by_word() {
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
 }
+
+/// Search a phrase, `v`, `)` to the end of its sentence, `h`, quit: the
+/// record holds exactly that sentence as a highlight, and `longform
+/// highlights FILE --json` lists it.
+#[test]
+fn a_sentence_highlighted_by_keys_is_kept() {
+    let spawn = Spawn::longform(&[TEA]);
+    let config = spawn.dir.path().join("config");
+    let mut t = spawn.run(30, 100);
+    t.wait_for("the article", |s| s.contains("Field Notes on Tea"));
+    t.send("/That smell\r");
+    t.wait_for("the match", |s| s.status().contains("match 1/1"));
+    t.send("v");
+    t.wait_for("the selection", |s| s.status().contains("Selected 2 words"));
+    t.send(")");
+    t.wait_for("the sentence", |s| s.status().contains("Selected 5 words"));
+    t.send("h");
+    t.wait_for("the highlight said", |s| {
+        s.status().contains("Highlighted 5 words")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+    let store = longform::store::Store::new(&config);
+    let id = longform::store::record_id(&std::fs::canonicalize(TEA).expect("canonical"));
+    let Ok(longform::store::Load::Found(saved)) = store.load(&id) else {
+        panic!("no record saved");
+    };
+    let texts: Vec<&str> = saved.highlights.live().map(|h| h.text.as_str()).collect();
+    assert_eq!(texts, ["That smell is the pan."]);
+}

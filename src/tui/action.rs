@@ -86,6 +86,24 @@ pub enum Action {
     SelectSwap,
     /// `y` in a selection: copy its text.
     CopySelection,
+    /// `h` (0, the default colour) and `1`–`4` in a selection: keep it as
+    /// a highlight of that colour.
+    HighlightSelection(u8),
+    /// `n` in a selection: keep it as a highlight and write its note.
+    NoteSelection,
+    /// `H`: the list of the article's highlights.
+    OpenHighlights,
+    HighlightMove(isize),
+    HighlightFirst,
+    HighlightLast,
+    /// In the list: jump to it, delete it, undo a delete, edit its note,
+    /// change its colour, copy it as a Markdown quote.
+    HighlightOpen,
+    HighlightDelete,
+    HighlightUndo,
+    HighlightNote,
+    HighlightColor,
+    HighlightCopy,
     /// `m`: bookmark the top of the screen (asks for a label).
     AddBookmark,
     /// `'` or `B`: the bookmark list.
@@ -165,6 +183,7 @@ impl Action {
         ("bookmarks", Action::OpenBookmarks),
         ("search", Action::SearchStart),
         ("select", Action::StartSelection),
+        ("highlights", Action::OpenHighlights),
         ("search_next", Action::SearchNext),
         ("search_prev", Action::SearchPrev),
         ("toggle_finished", Action::ToggleFinished),

@@ -279,6 +279,8 @@ pub struct App {
     pub selecting: Option<super::select::Selecting>,
     /// A mouse press in the text that a drag would select from.
     pub press: Option<super::select::Press>,
+    /// The highlight list while it is open.
+    pub hl_list: Option<super::highlights::HighlightList>,
     /// The whole article being parsed while a window of it shows.
     background: Option<Background>,
     /// The title when the article has none.
@@ -422,6 +424,7 @@ impl App {
             link_list: None,
             selecting: None,
             press: None,
+            hl_list: None,
             confirm: None,
             clipboard: None,
             opener: Opener::System,
@@ -1278,6 +1281,20 @@ impl App {
                     self.jump(Position(self.outline.sections[i].start));
                 }
             }
+            Action::FilterStart if self.mode == Mode::Highlights => self.filter_highlights(),
+            Action::FilterInput(c) if self.mode == Mode::HighlightsFilter => {
+                if self.filter_line.insert(c) {
+                    self.highlight_filter_typed();
+                }
+            }
+            Action::FilterEdit(edit) if self.mode == Mode::HighlightsFilter => {
+                if self.filter_line.edit(edit) {
+                    self.highlight_filter_typed();
+                }
+            }
+            Action::FilterDone if self.mode == Mode::HighlightsFilter => {
+                self.highlight_filter_done();
+            }
             Action::FilterStart => {
                 if let Some(list) = &mut self.list {
                     list.set_filter(&self.outline, Some(String::new()));
@@ -1310,6 +1327,20 @@ impl App {
             Action::SelectLineEnd => self.select_line_edge(true),
             Action::SelectSwap => self.select_swap(),
             Action::CopySelection => self.copy_selection(),
+            Action::HighlightSelection(color) => self.highlight_selection(color, false),
+            Action::NoteSelection => self.highlight_selection(0, true),
+            Action::OpenHighlights => self.open_highlights(),
+            Action::HighlightMove(n) => {
+                self.move_highlight_cursor(|at, _| at.saturating_add_signed(n));
+            }
+            Action::HighlightFirst => self.move_highlight_cursor(|_, _| 0),
+            Action::HighlightLast => self.move_highlight_cursor(|_, last| last),
+            Action::HighlightOpen => self.open_highlight(),
+            Action::HighlightDelete => self.delete_highlight(),
+            Action::HighlightUndo => self.undo_highlight_delete(),
+            Action::HighlightNote => self.edit_highlight_note(),
+            Action::HighlightColor => self.cycle_highlight_color(),
+            Action::HighlightCopy => self.copy_highlight(),
             Action::Wider | Action::Narrower | Action::DefaultWidth => self.change_width(action),
             Action::AddBookmark => {
                 let text = self.bookmark_label();
@@ -1405,6 +1436,8 @@ impl App {
                 self.prompt = None;
                 self.mode = if self.marks.is_some() {
                     Mode::Bookmarks
+                } else if self.hl_list.is_some() {
+                    Mode::Highlights
                 } else {
                     Mode::Reading
                 };
@@ -1433,6 +1466,8 @@ impl App {
                     self.mode = Mode::Reading;
                 } else if self.mode == Mode::Select {
                     self.end_selection();
+                } else if matches!(self.mode, Mode::Highlights | Mode::HighlightsFilter) {
+                    self.close_highlights();
                 } else {
                     self.mode = Mode::Reading;
                     self.link = None;
@@ -1541,6 +1576,21 @@ impl App {
                 let note = (!text.is_empty()).then_some(text);
                 self.session.set_note(&id, note, now);
                 self.mode = Mode::Bookmarks;
+            }
+            PromptKind::HighlightNote(id) => {
+                let note = (!text.is_empty()).then_some(text);
+                let said = if note.is_some() {
+                    "Note kept"
+                } else {
+                    "No note"
+                };
+                self.session.set_highlight_note(&id, note, now);
+                self.message = Some(said.to_string());
+                self.mode = if self.hl_list.is_some() {
+                    Mode::Highlights
+                } else {
+                    Mode::Reading
+                };
             }
             PromptKind::Search(from) => {
                 self.mode = Mode::Reading;
@@ -1734,6 +1784,9 @@ impl App {
                 self.search_typed();
             }
             Mode::OutlineFilter => self.edit_filter(|f| f.paste(text)),
+            Mode::HighlightsFilter if self.filter_line.paste(text) => {
+                self.highlight_filter_typed();
+            }
             _ => {}
         }
     }
@@ -1775,7 +1828,12 @@ impl App {
     /// sidebar, it jumps to the section.
     fn click(&mut self, column: u16, row: u16) {
         match self.mode {
-            Mode::Outline | Mode::OutlineFilter | Mode::Bookmarks | Mode::Links => {
+            Mode::Outline
+            | Mode::OutlineFilter
+            | Mode::Bookmarks
+            | Mode::Links
+            | Mode::Highlights
+            | Mode::HighlightsFilter => {
                 self.click_list(row);
                 return;
             }
@@ -1808,6 +1866,9 @@ impl App {
             Mode::Outline | Mode::OutlineFilter => self.list.as_mut().map(|l| &mut l.cursor),
             Mode::Bookmarks => self.marks.as_mut().map(|l| &mut l.cursor),
             Mode::Links => self.link_list.as_mut().map(|l| &mut l.cursor),
+            Mode::Highlights | Mode::HighlightsFilter => {
+                self.hl_list.as_mut().map(|l| &mut l.cursor)
+            }
             _ => None,
         };
         let Some(cursor) = cursor else {
@@ -1820,6 +1881,7 @@ impl App {
         match self.mode {
             Mode::Bookmarks => self.update(Action::BookmarkOpen),
             Mode::Links => self.open_link_entry(),
+            Mode::Highlights | Mode::HighlightsFilter => self.open_highlight(),
             _ => self.update(Action::OutlineOpen),
         }
     }

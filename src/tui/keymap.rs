@@ -30,6 +30,10 @@ pub enum Mode {
     Links,
     /// Making a selection (`v`, or the mouse).
     Select,
+    /// The highlight list.
+    Highlights,
+    /// Typing a filter in the highlight list.
+    HighlightsFilter,
 }
 
 /// Lines the mouse wheel moves per notch.
@@ -102,12 +106,16 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
     (&[Action::StartSelection], "drag", "select text; Esc stops"),
     (&[], "w b e ) ( } {", "by word, sentence, paragraph"),
     (&[], "j k 0 $  o", "by line, to its ends; other end"),
-    (&[], "y", "copy the selection"),
-    (&[], "", "Bookmarks"),
+    (&[], "h 1-4 n  y", "highlight, in colour, noted; copy"),
+    (&[], "", "Bookmarks and highlights"),
     (&[Action::AddBookmark], "", "bookmark this place"),
-    (&[Action::OpenBookmarks], "", "list bookmarks"),
+    (
+        &[Action::OpenBookmarks, Action::OpenHighlights],
+        "",
+        "list bookmarks / highlights",
+    ),
     (&[], "Enter  d  u", "jump, delete, undo delete"),
-    (&[], "r  n", "rename, edit the note"),
+    (&[], "r  n  c  y  /", "rename, note, colour, copy, filter"),
     (&[], "", "In the outline"),
     (&[], "j k  g G", "move, first, last"),
     (&[], "Enter", "jump to the section"),
@@ -239,6 +247,7 @@ const DEFAULT_KEYS: &[(Action, &[&str])] = &[
     (Action::OpenBookmarks, &["'", "B"]),
     (Action::SearchStart, &["/"]),
     (Action::StartSelection, &["v"]),
+    (Action::OpenHighlights, &["H"]),
     (Action::SearchNext, &["n"]),
     (Action::SearchPrev, &["N"]),
     (Action::ToggleFinished, &["X"]),
@@ -358,6 +367,7 @@ impl Keymap {
             Mode::Outline => Some(Action::ToggleOutline),
             Mode::Bookmarks => Some(Action::OpenBookmarks),
             Mode::Links => Some(Action::LinkList),
+            Mode::Highlights => Some(Action::OpenHighlights),
             _ => None,
         };
         let fixed = match mode {
@@ -369,6 +379,8 @@ impl Keymap {
             Mode::Hints => hints_key(key),
             Mode::Links => links_key(key),
             // The screen can still move under a selection.
+            Mode::Highlights => highlights_key(key),
+            Mode::HighlightsFilter => highlights_filter_key(key),
             Mode::Select => select_key(key)
                 .or_else(|| self.action(Key::of(key)).filter(|a| a.is_reading_motion())),
             Mode::Reading => self.action(Key::of(key)).or(match key.code {
@@ -614,9 +626,46 @@ fn select_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('$') | KeyCode::End => Some(Action::SelectLineEnd),
         KeyCode::Char('o') => Some(Action::SelectSwap),
         KeyCode::Char('y') => Some(Action::CopySelection),
+        KeyCode::Char('h') => Some(Action::HighlightSelection(0)),
+        KeyCode::Char(c @ '1'..='4') => Some(Action::HighlightSelection(c as u8 - b'0')),
+        KeyCode::Char('n') => Some(Action::NoteSelection),
         KeyCode::Esc | KeyCode::Char('v') => Some(Action::CloseOverlay),
         KeyCode::Char('q') => Some(Action::Quit),
         _ => None,
+    }
+}
+
+fn highlights_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Char('j') | KeyCode::Down => Some(Action::HighlightMove(1)),
+        KeyCode::Char('k') | KeyCode::Up => Some(Action::HighlightMove(-1)),
+        KeyCode::PageDown => Some(Action::HighlightMove(10)),
+        KeyCode::PageUp => Some(Action::HighlightMove(-10)),
+        KeyCode::Char('g') | KeyCode::Home => Some(Action::HighlightFirst),
+        KeyCode::Char('G') | KeyCode::End => Some(Action::HighlightLast),
+        KeyCode::Enter => Some(Action::HighlightOpen),
+        KeyCode::Char('d') | KeyCode::Delete => Some(Action::HighlightDelete),
+        KeyCode::Char('u') => Some(Action::HighlightUndo),
+        KeyCode::Char('n') => Some(Action::HighlightNote),
+        KeyCode::Char('c') => Some(Action::HighlightColor),
+        KeyCode::Char('y') => Some(Action::HighlightCopy),
+        KeyCode::Char('/') => Some(Action::FilterStart),
+        KeyCode::Esc => Some(Action::CloseOverlay),
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('?') => Some(Action::ToggleHelp),
+        _ => None,
+    }
+}
+
+fn highlights_filter_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Enter | KeyCode::Esc => Some(Action::FilterDone),
+        KeyCode::Down => Some(Action::HighlightMove(1)),
+        KeyCode::Up => Some(Action::HighlightMove(-1)),
+        _ => line_edit(key).map(|e| match e {
+            Ok(c) => Action::FilterInput(c),
+            Err(edit) => Action::FilterEdit(edit),
+        }),
     }
 }
 

@@ -211,6 +211,8 @@ pub enum PromptKind {
     Note(String),
     /// A search, typed where the reader was: Esc goes back there.
     Search(Place),
+    /// The note of the highlight with this id.
+    HighlightNote(String),
 }
 
 impl PromptKind {
@@ -218,7 +220,7 @@ impl PromptKind {
         match self {
             PromptKind::NewBookmark(_) => "Bookmark",
             PromptKind::Rename(_) => "Rename",
-            PromptKind::Note(_) => "Note",
+            PromptKind::Note(_) | PromptKind::HighlightNote(_) => "Note",
             PromptKind::Search(_) => "Search",
         }
     }

@@ -4,6 +4,7 @@
 
 mod bookmarks;
 mod help;
+mod highlights;
 mod library;
 mod links;
 mod outline;
@@ -72,9 +73,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
                 rows = bookmarks::draw(frame, app, list, body);
             }
         }
+        Mode::Highlights | Mode::HighlightsFilter => {
+            if let Some(list) = &app.hl_list {
+                rows = highlights::draw(frame, app, list, body);
+            }
+        }
         Mode::Prompt => {
             if let Some(list) = &app.marks {
                 rows = bookmarks::draw(frame, app, list, body);
+            } else if let Some(list) = &app.hl_list {
+                rows = highlights::draw(frame, app, list, body);
             }
             prompt::draw_prompt(frame, app, bar);
         }

@@ -1,6 +1,8 @@
 //! The text column: the lines of the current screen, centred in the space
 //! left for text. The link selected with Tab and the matches of the search
-//! are highlighted, and the selection being made is in reverse video.
+//! are highlighted, the reader's highlights have their background colour
+//! and a mark in the margin, and the selection being made is in reverse
+//! video.
 
 use std::ops::Range;
 
@@ -47,6 +49,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let column = column(app, area);
     let matches = app.search.as_ref().map_or(&[][..], |s| &s.matches[..]);
     let selected = app.selecting.as_ref().map(|s| s.sel.range());
+    let marked = highlights_on(app, screen);
     let lines: Vec<Line<'_>> = screen
         .lines
         .iter()
@@ -57,9 +60,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                 if s.link.is_some() && s.link == app.link {
                     style = style.patch(app.theme.selected_link());
                 }
-                // Layers, later over earlier: the search's matches, then
-                // the selection.
+                // Layers, later over earlier: highlights, older first, the
+                // search's matches, then the selection.
                 let mut layers: Vec<(Range<usize>, Style)> = Vec::new();
+                for (range, color) in &marked {
+                    let style = app.theme.highlight(*color);
+                    layers.extend(
+                        matched_parts(s, std::slice::from_ref(range))
+                            .into_iter()
+                            .map(|p| (p, style)),
+                    );
+                }
                 let found = app.theme.search_match();
                 layers.extend(matched_parts(s, matches).into_iter().map(|p| (p, found)));
                 if let Some(sel) = &selected {
@@ -77,6 +88,29 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     // No `.wrap()`: the layout already wrapped every line to the measure.
     frame.render_widget(Paragraph::new(lines), column);
 
+    // Highlights: a thin mark in the margin, in the colour of the newest
+    // on the line.
+    if column.x >= area.x + 2 {
+        let buf = frame.buffer_mut();
+        for (row, line) in screen.lines.iter().enumerate() {
+            let end = line.end.max(line.start + 1);
+            let newest = marked
+                .iter()
+                .rev()
+                .find(|(r, _)| r.start < end && line.start < r.end);
+            if let Some((_, color)) = newest
+                && !line.text().trim().is_empty()
+            {
+                let y = area.y + u16::try_from(row).unwrap_or(u16::MAX);
+                if y < area.y + area.height {
+                    buf[(column.x - 1, y)]
+                        .set_symbol("▏")
+                        .set_style(app.theme.highlight_mark(*color));
+                }
+            }
+        }
+    }
+
     // Bookmarks: a mark in the left margin beside the line that holds one.
     if column.x >= area.x + 2 {
         let marks: Vec<usize> = app.bookmarks().iter().map(|b| b.pos.0).collect();
@@ -93,6 +127,25 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
             }
         }
     }
+}
+
+/// The highlights that show on the screen, as source ranges and colours,
+/// oldest first so that a newer one is drawn over an older.
+fn highlights_on(app: &App, screen: &Screen) -> Vec<(Range<usize>, u8)> {
+    let (Some(first), Some(last)) = (screen.lines.first(), screen.lines.last()) else {
+        return Vec::new();
+    };
+    let (start, end) = (first.start, last.end.max(first.start + 1));
+    let all = app.highlights();
+    let mut on: Vec<(u64, Range<usize>, u8)> = all
+        .iter()
+        .filter_map(|h| {
+            let r = h.range.clone()?;
+            (r.start < end && start < r.end).then_some((h.created, r, h.color))
+        })
+        .collect();
+    on.sort_by_key(|(created, _, _)| *created);
+    on.into_iter().map(|(_, r, c)| (r, c)).collect()
 }
 
 /// `text` in `base` style, with each layer's part of it patched by the

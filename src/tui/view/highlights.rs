@@ -1,0 +1,97 @@
+//! The highlight list of this article (`H`): for each, its colour, the
+//! passage shortened, its section, its note and its date; those not found
+//! in this version of the article last, marked.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::status::fit;
+use crate::annotations::NOT_FOUND;
+use crate::library::ago;
+use crate::tui::app::App;
+use crate::tui::highlights::HighlightList;
+
+/// Draw the list; returns which entry each screen row shows, for clicks.
+pub fn draw(
+    frame: &mut Frame<'_>,
+    app: &App,
+    list: &HighlightList,
+    area: Rect,
+) -> Vec<(u16, usize)> {
+    let shown = app.listed_highlights();
+    let now = crate::store::now();
+    let want_w = 90.min(area.width.saturating_sub(4)).max(20);
+    let want_h = u16::try_from(2 * shown.len().max(1) + 2).unwrap_or(u16::MAX);
+    let rect = super::centred(area, want_w, want_h.min(area.height.saturating_sub(2)));
+    let per_page = (usize::from(rect.height.saturating_sub(2)) / 2).max(1);
+    let title = match list.filter.as_deref() {
+        Some(f) => format!(" Highlights · /{f} "),
+        None => " Highlights ".to_string(),
+    };
+    let block = super::list_block(
+        app.theme,
+        &title,
+        "Enter jump · d delete · u undo · n note · c colour · y copy · / filter",
+        (list.cursor, shown.len(), per_page),
+        rect.width,
+    );
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    if shown.is_empty() {
+        lines.push(Line::from(if list.filter.is_some() {
+            " No highlight holds that text."
+        } else {
+            " No highlights yet: v selects a passage, h keeps it."
+        }));
+    }
+    let offset = list.cursor.saturating_sub(per_page.saturating_sub(1));
+    let mut rows = Vec::new();
+    for (i, y) in super::two_row_entries(offset, shown.len(), per_page, inner.y) {
+        let h = &shown[i];
+        rows.extend([(y, i), (y.saturating_add(1), i)]);
+        let (head, dim) = super::entry_styles(app.theme, i == list.cursor);
+        let place = match &h.range {
+            Some(r) => format!(
+                "{}%",
+                app.doc.percent_at(crate::position::Position(r.start))
+            ),
+            None => "—".to_string(),
+        };
+        let right = format!(" {place} · {} ", ago(h.created, now));
+        let passage = fit(
+            &format!("“{}”", h.text),
+            width.saturating_sub(right.width() + 3),
+        );
+        let pad = width.saturating_sub(3 + passage.width() + right.width());
+        lines.push(Line::from(vec![
+            Span::styled(" ", head),
+            Span::styled("█", app.theme.highlight_mark(h.color)),
+            Span::styled(" ", head),
+            Span::styled(passage, head),
+            Span::styled(" ".repeat(pad), head),
+            Span::styled(right, dim),
+        ]));
+        let mut detail = String::from("   ");
+        if h.range.is_none() {
+            detail.push_str(&format!("⚠ {NOT_FOUND} · "));
+        }
+        if let Some(section) = &h.section {
+            detail.push_str(section);
+        }
+        if let Some(note) = &h.note {
+            if h.section.is_some() {
+                detail.push_str(" — ");
+            }
+            detail.push_str(&format!("✎ {note}"));
+        }
+        lines.push(Line::styled(fit(&detail, width), app.theme.outline_meta()));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    rows
+}

@@ -1,0 +1,264 @@
+//! Highlights in the reader (the reader's marks on passages, not the
+//! colouring of code, which is `highlight.rs`): drawn as backgrounds in the
+//! dark and light themes and underlined in mono, the newer over the older;
+//! kept from a selection with `h`, `1`–`4` and `n`; and the list `H`, with
+//! its keys and a highlight not found in an edited article.
+
+use longform::load::decode;
+use longform::selection::Motion;
+use longform::store::Store;
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::keymap::Mode;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+const ARTICLE: &str = "# Tea\n\nThe first sentence is older. The second sentence is newer and \
+overlaps it.\n\n## Water\n\nSoft water makes the better cup. Hard water dulls it.\n";
+
+fn app(text: &str, theme: Theme) -> App {
+    let source = decode(text.as_bytes().to_vec(), "tea.md".into(), None).unwrap();
+    App::new(&source, theme)
+}
+
+fn frame(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| draw(f, app)).unwrap();
+    t
+}
+
+/// Select from the search match of `phrase`, move by `motions`, and keep
+/// it with `keep`.
+fn mark(app: &mut App, phrase: &str, motions: &[Motion], keep: Action) {
+    app.update(Action::SearchStart);
+    for c in phrase.chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::StartSelection);
+    for &m in motions {
+        app.update(Action::SelectMotion(m));
+    }
+    app.update(keep);
+    app.search = None;
+}
+
+/// Two highlights that overlap, the second made later, and one in
+/// another colour further down.
+fn marked(theme: Theme) -> App {
+    let mut app = app(ARTICLE, theme);
+    frame(&mut app, 60, 14);
+    mark(
+        &mut app,
+        "The first",
+        &[Motion::SentenceNext, Motion::WordEnd, Motion::WordEnd],
+        Action::HighlightSelection(1),
+    );
+    mark(
+        &mut app,
+        "is older",
+        &[Motion::SentenceNext, Motion::SentenceNext],
+        Action::HighlightSelection(3),
+    );
+    mark(
+        &mut app,
+        "Hard water",
+        &[Motion::SentenceNext],
+        Action::HighlightSelection(0),
+    );
+    app.update(Action::Top);
+    app
+}
+
+fn snapshot(t: &Terminal<TestBackend>) -> String {
+    format!("{:?}", t.backend().buffer())
+}
+
+/// The background of the first cell showing `word` on the screen.
+fn background_of(t: &Terminal<TestBackend>, word: &str) -> (Color, Modifier) {
+    let buf = t.backend().buffer();
+    for y in 0..buf.area.height {
+        // The row's text, and the column each of its bytes is drawn at.
+        let mut row = String::new();
+        let mut columns = Vec::new();
+        for x in 0..buf.area.width {
+            let symbol = buf[(x, y)].symbol();
+            row.push_str(symbol);
+            columns.extend(std::iter::repeat_n(x, symbol.len()));
+        }
+        if let Some(i) = row.find(word) {
+            let cell = &buf[(columns[i], y)];
+            return (cell.bg, cell.modifier);
+        }
+    }
+    panic!("{word} not on screen");
+}
+
+#[test]
+fn dark() {
+    let mut app = marked(Theme::Dark);
+    // Wider than the column: a margin for the marks.
+    let t = frame(&mut app, 90, 14);
+    let rows: Vec<String> = format!("{}", t.backend())
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let marks = rows.iter().filter(|r| r.contains("▏")).count();
+    assert_eq!(marks, 2, "{rows:#?}");
+    // The newer highlight (colour 3) is drawn where the two overlap.
+    let (older, _) = background_of(&t, "first");
+    let (overlap, _) = background_of(&t, "older");
+    let (newer, _) = background_of(&t, "newer");
+    assert_ne!(older, Color::Reset);
+    assert_ne!(older, overlap);
+    assert_eq!(overlap, newer);
+    assert_eq!(background_of(&t, "Soft").0, Color::Reset);
+    insta::assert_snapshot!("highlights_dark", snapshot(&t));
+}
+
+#[test]
+fn light() {
+    let mut app = marked(Theme::Light);
+    let t = frame(&mut app, 60, 14);
+    assert_ne!(background_of(&t, "Hard").0, Color::Reset);
+    insta::assert_snapshot!("highlights_light", snapshot(&t));
+}
+
+#[test]
+fn mono() {
+    let mut app = marked(Theme::Mono);
+    let t = frame(&mut app, 60, 14);
+    for c in &t.backend().buffer().content {
+        assert_eq!(c.bg, Color::Reset, "{c:?}");
+    }
+    assert!(background_of(&t, "first").1.contains(Modifier::UNDERLINED));
+    assert!(!background_of(&t, "Soft").1.contains(Modifier::UNDERLINED));
+    insta::assert_snapshot!("highlights_mono", snapshot(&t));
+}
+
+#[test]
+fn n_keeps_the_selection_and_asks_for_its_note() {
+    let mut app = app(ARTICLE, Theme::Dark);
+    frame(&mut app, 60, 14);
+    mark(
+        &mut app,
+        "Soft water",
+        &[Motion::SentenceNext],
+        Action::NoteSelection,
+    );
+    assert_eq!(app.mode, Mode::Prompt);
+    for c in "try it".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    assert_eq!(app.mode, Mode::Reading);
+    let all = app.highlights();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].text, "Soft water makes the better cup.");
+    assert_eq!(all[0].note.as_deref(), Some("try it"));
+    assert_eq!(all[0].section.as_deref(), Some("Water"));
+}
+
+#[test]
+fn the_list_and_its_keys() {
+    let mut app = marked(Theme::Dark);
+    app.update(Action::OpenHighlights);
+    assert_eq!(app.mode, Mode::Highlights);
+    let t = frame(&mut app, 80, 20);
+    let shown = format!("{}", t.backend());
+    assert!(
+        shown.contains("“The first sentence is older. The second”"),
+        "{shown}"
+    );
+    assert!(shown.contains("Enter jump · d delete"), "{shown}");
+    insta::assert_snapshot!("highlights_list_80x20", t.backend());
+
+    // `y`: the passage as a Markdown quote.
+    app.update(Action::HighlightLast);
+    app.update(Action::HighlightCopy);
+    assert_eq!(app.clipboard.as_deref(), Some("> Hard water dulls it.\n"));
+    // `c`: the next colour; `n`: a note.
+    app.update(Action::HighlightColor);
+    assert_eq!(app.highlights()[2].color, 2);
+    app.update(Action::HighlightNote);
+    for c in "hard".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    assert_eq!(app.mode, Mode::Highlights);
+    app.update(Action::HighlightCopy);
+    assert_eq!(
+        app.clipboard.as_deref(),
+        Some("> Hard water dulls it.\n\nhard\n")
+    );
+    // `d` deletes, `u` brings it back.
+    app.update(Action::HighlightFirst);
+    app.update(Action::HighlightDelete);
+    assert_eq!(app.highlights().len(), 2);
+    app.update(Action::HighlightUndo);
+    assert_eq!(app.highlights().len(), 3);
+    // `/` filters by passage, note or section.
+    app.update(Action::FilterStart);
+    assert_eq!(app.mode, Mode::HighlightsFilter);
+    for c in "HARD".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    app.update(Action::FilterDone);
+    assert_eq!(app.listed_highlights().len(), 1);
+    // `Enter` jumps there, and `Backspace` comes back.
+    let before = app.reader.top;
+    app.update(Action::HighlightOpen);
+    assert_eq!(app.mode, Mode::Reading);
+    let at = ARTICLE.find("Hard water").unwrap();
+    assert!(app.reader.top.0 <= at && app.reader.top > before);
+    app.update(Action::JumpBack);
+    assert_eq!(app.reader.top, before);
+}
+
+/// A highlight whose passage was deleted from the file stays in the list,
+/// marked, and is not drawn.
+#[test]
+fn a_highlight_not_found_is_listed_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tea.md");
+    let store = Store::new(&dir.path().join("config"));
+    let open = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        let source = decode(
+            text.as_bytes().to_vec(),
+            "tea.md".into(),
+            Some(path.clone()),
+        )
+        .unwrap();
+        App::open(&source, Theme::Dark, Some(store.clone()), false)
+    };
+    let mut app = open(ARTICLE);
+    frame(&mut app, 80, 20);
+    mark(
+        &mut app,
+        "Hard water",
+        &[Motion::SentenceNext],
+        Action::HighlightSelection(4),
+    );
+    mark(&mut app, "Soft water", &[], Action::HighlightSelection(2));
+    assert_eq!(app.save_now(), None);
+    drop(app);
+
+    let edited = ARTICLE.replace(" Hard water dulls it.", "");
+    let mut app = open(&edited);
+    frame(&mut app, 80, 20);
+    app.update(Action::OpenHighlights);
+    let t = frame(&mut app, 80, 20);
+    let shown = format!("{}", t.backend());
+    assert!(shown.contains("not found in this version"), "{shown}");
+    let all = app.highlights();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].text, "Soft water");
+    assert!(all[1].range.is_none());
+    app.update(Action::HighlightLast);
+    app.update(Action::HighlightOpen);
+    assert_eq!(app.mode, Mode::Highlights, "nowhere to jump");
+}
