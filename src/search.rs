@@ -71,6 +71,17 @@ fn pattern(query: &str) -> String {
     out
 }
 
+/// Whether `text` (a note, a label: text that is not the article's) holds
+/// `query`, matched as in the article: smart case, whitespace runs as one,
+/// quotes and dashes in any form.
+pub fn text_holds(text: &str, query: &str) -> bool {
+    if query.trim().is_empty() {
+        return false;
+    }
+    let spaced = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    regex::Regex::new(&pattern(query)).is_ok_and(|re| re.is_match(&spaced))
+}
+
 /// The source ranges of every match of `query` in `doc`, in order and not
 /// overlapping. Whitespace in the query matches any run of whitespace; an
 /// empty or blank query matches nothing.
@@ -520,6 +531,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn text_holds_a_query_as_the_article_would() {
+        assert!(text_holds("Steep it  longer", "steep it"));
+        assert!(text_holds("don’t stop", "don't"));
+        assert!(!text_holds("steep", "Steep"));
+        assert!(!text_holds("anything", " "));
     }
 
     proptest::proptest! {

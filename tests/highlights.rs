@@ -262,3 +262,63 @@ fn a_highlight_not_found_is_listed_and_marked() {
     app.update(Action::HighlightOpen);
     assert_eq!(app.mode, Mode::Highlights, "nowhere to jump");
 }
+
+/// `/` finds text in notes too, after the matches in the article.
+#[test]
+fn search_finds_notes_after_the_article() {
+    let mut app = app(ARTICLE, Theme::Dark);
+    frame(&mut app, 60, 6);
+    mark(
+        &mut app,
+        "Hard water",
+        &[Motion::SentenceNext],
+        Action::NoteSelection,
+    );
+    for c in "Steep it longer".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::Top);
+    // Only in the note.
+    app.update(Action::SearchStart);
+    for c in "steep  it".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    let search = app.search.clone().unwrap();
+    assert_eq!((search.total, search.count()), (0, 1));
+    assert_eq!(app.message.as_deref(), Some("In a note: Steep it longer"));
+    let t = frame(&mut app, 60, 6);
+    assert!(format!("{}", t.backend()).contains("Hard water"));
+    // In the article and in the note: the note comes last.
+    app.update(Action::Top);
+    app.update(Action::SearchStart);
+    for c in "longer".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    let search = app.search.clone().unwrap();
+    assert_eq!((search.total, search.count()), (0, 1));
+    app.update(Action::SearchStart);
+    for c in "hard".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    assert_eq!(app.search.as_ref().map(|s| s.count()), Some(1));
+    app.update(Action::SearchStart);
+    for c in "it".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    let search = app.search.clone().unwrap();
+    assert_eq!(search.count(), search.total + 1);
+    // `n` goes through the article's matches, then the note, then wraps.
+    let from = search.current.unwrap();
+    for k in (from + 1..=search.total).chain([0]) {
+        app.update(Action::SearchNext);
+        assert_eq!(app.search.as_ref().unwrap().current, Some(k));
+        if k == search.total {
+            assert_eq!(app.message.as_deref(), Some("In a note: Steep it longer"));
+        }
+    }
+}

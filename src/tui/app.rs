@@ -39,8 +39,12 @@ pub struct Search {
     pub before: usize,
     /// How many matches there are in all.
     pub total: usize,
-    /// The match last moved to, as an index among all the matches.
+    /// The match last moved to, as an index among all the matches; those
+    /// from `total` on are notes.
     pub current: Option<usize>,
+    /// The highlights whose note holds the query, after the matches in the
+    /// article: where each is, and its note.
+    pub notes: Vec<(usize, String)>,
     /// Where a scan for the query can start again (see `search::Resume`),
     /// and the number of blocks of the document they are blocks of.
     resumes: Vec<crate::search::Resume>,
@@ -61,6 +65,7 @@ impl Search {
             before: found.before,
             total: found.total,
             current: None,
+            notes: Vec::new(),
             resumes: found.resumes,
             blocks: doc.blocks.len(),
         }
@@ -72,9 +77,11 @@ impl Search {
     /// whole again rather than from blocks that are not its own.
     fn move_to(&mut self, doc: &Document, at: usize) {
         let current = self.current;
+        let notes = std::mem::take(&mut self.notes);
         if doc.blocks.len() != self.blocks {
             *self = Search::around(doc, &self.query, at);
             self.current = current.filter(|&k| k < self.total);
+            self.notes = notes;
             return;
         }
         let earlier = crate::search::Found {
@@ -89,6 +96,12 @@ impl Search {
             crate::search::find_again(doc, &self.query, at, &earlier),
         );
         self.current = current;
+        self.notes = notes;
+    }
+
+    /// Matches in the article and in notes.
+    pub fn count(&self) -> usize {
+        self.total + self.notes.len()
     }
 
     /// Match `k` of all, when it is among those kept.
@@ -1608,14 +1621,16 @@ impl App {
                     self.search = None;
                     return;
                 }
-                if search.total == 0 {
+                let mut search = search;
+                search.notes = self.notes_holding(&search.query);
+                if search.count() == 0 {
                     self.message = Some(format!("Not found: {text}"));
                     self.search = Some(search);
                     return;
                 }
                 // The first match at or after the top of the screen.
                 let first = search.before + search.matches.partition_point(|m| m.start < top);
-                let first = if first < search.total {
+                let first = if first < search.count() {
                     first
                 } else {
                     self.message = Some("search wrapped to the start".into());
@@ -1641,6 +1656,7 @@ impl App {
         let text = prompt.text().to_string();
         self.reader.go_to(from);
         let mut search = Search::around(&self.doc, &text, from.top.0);
+        search.notes = self.notes_holding(&text);
         let first = Some(search.matches.partition_point(|m| m.start < from.top.0))
             .filter(|&i| i < search.matches.len());
         let start = first.map(|i| search.matches[i].start);
@@ -1652,6 +1668,19 @@ impl App {
         {
             self.show_match(first);
         }
+    }
+
+    /// The highlights whose note holds `query`, in article order: where
+    /// each is found, and its note.
+    fn notes_holding(&self, query: &str) -> Vec<(usize, String)> {
+        self.highlights()
+            .iter()
+            .filter_map(|h| {
+                let note = h.note.as_deref()?;
+                let at = h.range.as_ref()?.start;
+                crate::search::text_holds(note, query).then(|| (at, note.to_string()))
+            })
+            .collect()
     }
 
     /// Whether source byte `at` is shown on the screen now.
@@ -1671,6 +1700,20 @@ impl App {
         let Some(search) = &mut self.search else {
             return;
         };
+        if let Some((at, note)) = k
+            .checked_sub(search.total)
+            .and_then(|i| search.notes.get(i))
+            .cloned()
+        {
+            search.current = Some(k);
+            self.reader
+                .jump_to(&self.doc, &mut self.layout, Position(at));
+            let third = isize::try_from(self.reader.height / 3).unwrap_or(0);
+            self.reader.scroll(&self.doc, &mut self.layout, -third);
+            self.link = None;
+            self.message = Some(format!("In a note: {note}"));
+            return;
+        }
         if k >= search.total {
             return;
         }
@@ -1709,7 +1752,7 @@ impl App {
             self.message = Some("No search yet: / searches".into());
             return;
         };
-        let n = search.total;
+        let n = search.count();
         if n == 0 {
             self.message = Some(format!(
                 "Not found: {}",
@@ -1719,7 +1762,13 @@ impl App {
         }
         // The current match counts when it is among those kept around
         // the screen, and on it.
-        let current = search.current.and_then(|k| Some((k, search.get(k)?.start)));
+        let current = search.current.and_then(|k| {
+            let at = match k.checked_sub(search.total) {
+                Some(i) => search.notes.get(i)?.0,
+                None => search.get(k)?.start,
+            };
+            Some((k, at))
+        });
         // The first match at or after the top of the screen (the matches
         // kept are those around it).
         let top = self.reader.top.0;

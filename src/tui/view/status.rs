@@ -158,9 +158,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     // The search's count comes first on the right, and the rest of the
     // bar is laid out in what it leaves.
     let matches = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
-        Some(search) if search.total > 0 => match search.current {
-            Some(k) => format!(" match {}/{} ·", k + 1, search.total),
-            None => format!(" {} matches ·", search.total),
+        Some(search) if search.count() > 0 => match search.current {
+            Some(k) => format!(" match {}/{} ·", k + 1, search.count()),
+            None => format!(" {} matches ·", search.count()),
         },
         _ => String::new(),
     };
