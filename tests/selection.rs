@@ -202,3 +202,32 @@ fn the_mouse_selects_a_word_and_a_paragraph() {
     app.update(Action::Release);
     assert_eq!(selected(&app), "Some words here.\n\nAnother");
 }
+
+/// A drag back to the top row selects backward by word and scrolls the
+/// text down at each move, so the selection can grow past the screen.
+#[test]
+fn a_drag_at_the_top_edge_scrolls() {
+    let mut app = tea();
+    frame(&mut app, 80, 24);
+    app.update(Action::PageDown);
+    frame(&mut app, 80, 24);
+    let (x, y, _, _) = app.text_column;
+    let top = app.reader.top;
+    app.update(Action::Click {
+        column: x + 2,
+        row: y + 5,
+    });
+    assert!(app.selecting.is_none(), "a press alone selects nothing");
+    for _ in 0..3 {
+        app.update(Action::Drag { column: x, row: y });
+        frame(&mut app, 80, 24);
+    }
+    app.update(Action::Release);
+    assert!(app.reader.top < top, "the text scrolled");
+    let text = selected(&app);
+    assert!(text.split_whitespace().count() > 20, "{text}");
+    assert_eq!(app.mode, Mode::Select);
+    // Selected backward: its end is the end of the word pressed.
+    let range = app.selecting.as_ref().unwrap().sel.range();
+    assert_eq!(app.selecting.as_ref().unwrap().sel.head, range.start);
+}

@@ -269,24 +269,29 @@ impl App {
         let Some(press) = self.press else {
             return;
         };
+        let Some(pressed) = selection::word_at(&self.doc, press.at) else {
+            return;
+        };
+        // At the top or bottom row, going that way, the text scrolls.
         let (_, y0, _, height) = self.text_column;
-        if row <= y0 {
+        let here = self.source_at_cell(column, row);
+        if row <= y0 && here.is_some_and(|at| at < pressed.start) {
             self.reader.scroll(&self.doc, &mut self.layout, -1);
-        } else if row + 1 >= y0.saturating_add(height) {
+        } else if row + 1 >= y0.saturating_add(height) && here.is_some_and(|at| at >= pressed.end) {
             self.reader.scroll(&self.doc, &mut self.layout, 1);
         }
         let Some(at) = self.source_at_cell(column, row) else {
             return;
         };
-        let Some(pressed) = selection::word_at(&self.doc, press.at) else {
-            return;
-        };
-        let head = if at >= pressed.start {
-            let word = selection::word_at(&self.doc, at.saturating_sub(1).max(pressed.start));
-            word.map_or(at, |w| if w.start < at { w.end } else { at })
+        // Whole words: the end of the word under the pointer going forward,
+        // its start going back; on a space, the space.
+        let word = selection::word_at(&self.doc, at).filter(|w| w.start <= at);
+        let head = if at >= pressed.end {
+            word.map_or(at, |w| w.end)
+        } else if at < pressed.start {
+            word.map_or(at, |w| w.start)
         } else {
-            let word = selection::word_at(&self.doc, at);
-            word.map_or(at, |w| w.start.min(at))
+            pressed.end
         };
         if !press.dragged {
             self.select(Selection::of(pressed));
