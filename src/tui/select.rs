@@ -191,14 +191,20 @@ impl App {
         (!r.is_empty()).then_some(r)
     }
 
-    /// What the status bar says while selecting.
-    pub fn selection_status(&self) -> Option<String> {
+    /// What the status bar says while selecting, in `width` columns: the
+    /// keys are left out when they do not fit.
+    pub fn selection_status(&self, width: usize) -> Option<String> {
         let text = self.selected_text()?;
         let words = crate::document::count_words(&text);
         let unit = if words == 1 { "word" } else { "words" };
-        Some(format!(
-            "Selected {words} {unit} · h highlight · n note · y copy"
-        ))
+        let long = format!("Selected {words} {unit} · h highlight · n note · y copy");
+        Some(
+            if unicode_width::UnicodeWidthStr::width(long.as_str()) < width {
+                long
+            } else {
+                format!("Selected {words} {unit} · h n y")
+            },
+        )
     }
 
     /// `y`: copy the selection and stop selecting.

@@ -63,7 +63,14 @@ pub fn draw(
             ),
             None => "—".to_string(),
         };
-        let right = format!(" {place} · {} ", ago(h.created, now));
+        // Narrow, the date goes to the second row and the passage keeps
+        // the room.
+        let narrow = width < 60;
+        let right = if narrow {
+            format!(" {place} ")
+        } else {
+            format!(" {place} · {} ", ago(h.created, now))
+        };
         let passage = fit(
             &format!("“{}”", h.text),
             width.saturating_sub(right.width() + 3),
@@ -78,6 +85,9 @@ pub fn draw(
             Span::styled(right, dim),
         ]));
         let mut detail = String::from("   ");
+        if narrow {
+            detail.push_str(&format!("{} · ", ago(h.created, now)));
+        }
         if h.range.is_none() {
             detail.push_str(&format!("⚠ {NOT_FOUND} · "));
         }

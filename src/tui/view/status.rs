@@ -194,7 +194,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     };
     // While selecting, what the selection holds and what can be done
     // with it.
-    let selecting = app.selection_status();
+    let selecting = app.selection_status(width);
     let right = match (&selecting, &app.message) {
         (Some(s), None) if s.width() + 1 > width.saturating_sub(right.width()) => String::new(),
         _ => right,
