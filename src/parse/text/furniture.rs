@@ -19,6 +19,7 @@ pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
     page_breaks(raw, text, &mut dim);
     mail_header(text, &mut dim);
     top_block(text, &mut dim);
+    author_boxes(text, &mut dim);
     for chunk in chunks(text) {
         let lines = &text[chunk.clone()];
         if chunk_is_furniture(lines) {
@@ -28,12 +29,63 @@ pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
             // page's navigation, a share box): each is judged on its own.
             // A wrapped line that starts in lower case continues a
             // sentence.
-            for (i, line) in chunk.zip(lines) {
+            for (i, line) in chunk.clone().zip(lines) {
                 dim[i] |= !line.starts_with(char::is_lowercase) && is_furniture_line(line);
+            }
+            for run in menus(lines) {
+                dim[chunk.start + run.start..chunk.start + run.end].fill(true);
             }
         }
     }
     dim
+}
+
+/// Fewer lines than this in a row are not a menu: a kicker over a title,
+/// a short list, a stanza.
+const MENU_LINES: usize = 5;
+
+/// The runs of a stack of lines that are a site's menu or a topic list:
+/// at least `MENU_LINES` items in a row (see `is_menu_item`), half of
+/// them or more names in capitals (`Engineering`, `About Us`, `Log In`).
+fn menus(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let run = lines[i..].iter().take_while(|l| is_menu_item(l)).count();
+        if run == 0 {
+            i += 1;
+            continue;
+        }
+        let named = lines[i..i + run].iter().filter(|l| is_name(l)).count();
+        if run >= MENU_LINES && named * 2 >= run {
+            out.push(i..i + run);
+        }
+        i += run;
+    }
+    out
+}
+
+/// A line that could be an item of a menu: a few words that start with a
+/// capital or a digit and do not end a sentence or run on (`Top 3%`,
+/// `Filter by`, `Copied!`), or items glued together by a copy from the
+/// browser (`AllEngineeringDesign`).
+fn is_menu_item(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    (1..=4).contains(&words)
+        && line.chars().count() <= 60
+        // Not a row of a table laid out in columns.
+        && !line.contains("   ")
+        && line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+        && !line.ends_with(['.', ',', ';', ':', '-', '—'])
+}
+
+/// A menu item that is a name: every word starts with a capital or a
+/// digit, and it is not all capitals or figures (a book's contents in
+/// capitals, Roman numerals, a program's output).
+fn is_name(line: &str) -> bool {
+    line.split_whitespace()
+        .all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
+        && line.chars().any(char::is_lowercase)
 }
 
 /// A mail-style header at the top (`PEP: 8`, `Title: …`, `Author: …`): the
@@ -239,6 +291,60 @@ fn is_wrapped_prose(lines: &[&str]) -> bool {
     !wraps.is_empty() && broken * 2 > wraps.len()
 }
 
+/// An author's box: a name over the author's role (`Joshua Sokol` /
+/// `Contributing Correspondent`), a blank line between them or not.
+fn author_boxes(text: &[&str], dim: &mut [bool]) {
+    for i in 1..text.len() {
+        if !is_staff_role(text[i]) {
+            continue;
+        }
+        dim[i] = true;
+        let name = (i.saturating_sub(2)..i)
+            .rev()
+            .find(|&j| !text[j].is_empty());
+        if let Some(j) = name
+            && (2..=4).contains(&text[j].split_whitespace().count())
+            && text[j]
+                .split_whitespace()
+                .all(|w| w.starts_with(char::is_uppercase))
+            && !text[j].ends_with(['.', ':', '!', '?'])
+        {
+            dim[j] = true;
+        }
+    }
+}
+
+/// An author's role under their name: `Staff Writer`, `Contributing
+/// Correspondent`, `Senior Editor`.
+fn is_staff_role(line: &str) -> bool {
+    const RANK: &[&str] = &[
+        "Staff",
+        "Contributing",
+        "Senior",
+        "Special",
+        "Associate",
+        "Executive",
+        "Managing",
+        "Deputy",
+        "Guest",
+        "Freelance",
+        "Chief",
+    ];
+    const ROLE: &[&str] = &[
+        "Writer",
+        "Correspondent",
+        "Editor",
+        "Reporter",
+        "Columnist",
+        "Contributor",
+        "Journalist",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=3).contains(&words.len())
+        && RANK.contains(&words[0])
+        && words.last().is_some_and(|w| ROLE.contains(w))
+}
+
 /// A run of lines that is furniture as a whole.
 fn chunk_is_furniture(lines: &[&str]) -> bool {
     let first = lines[0];
@@ -332,6 +438,10 @@ pub(super) fn is_furniture_line(line: &str) -> bool {
         "back to top",
         "sign me up",
         "load more",
+        "tags",
+        "topics",
+        "about the author",
+        "about the authors",
     ];
     const PREFIX: &[&str] = &[
         "filed under",
@@ -372,6 +482,13 @@ pub(super) fn is_furniture_line(line: &str) -> bool {
         "illustration:",
         "illustration by ",
         "credit:",
+        "this article was reprinted",
+        "this article was originally",
+        "this article originally appeared",
+        "this story was originally",
+        "this story originally appeared",
+        "a version of this article",
+        "an earlier version of this",
     ];
     const INSIDE: &[&str] = &[
         "getty images",
@@ -379,8 +496,15 @@ pub(super) fn is_furniture_line(line: &str) -> bool {
         "all rights reserved",
         "/ap photo",
         "/reuters",
+        // A graphic's credit: `5W Infographics for Quanta; sources: …`.
+        "; sources:",
+        "; source:",
     ];
-    EXACT.contains(&lower)
+    // A link to the article in another language.
+    let translated = lower.starts_with("read ") && lower.contains(" version of this article");
+    translated
+        || is_staff_role(line)
+        || EXACT.contains(&lower)
         || PREFIX.iter().any(|p| lower.starts_with(p))
         || INSIDE.iter().any(|p| lower.contains(p))
         || is_agency_credit(line)
@@ -499,6 +623,66 @@ mod tests {
     const PROSE: &str = "It was a long walk home, and the rain did not stop once.";
 
     #[test]
+    fn a_site_menu_is_furniture_and_a_book_contents_or_verse_is_not() {
+        let src = format!(
+            "Start Hiring\nLog In\nGo to Your Profile\nEngineeringAll Blogs\nSearch\nFilter by\nView all results\nThe Title Of The Article\n\n{PROSE}\n"
+        );
+        assert_eq!(
+            dimmed(&src),
+            [
+                "Start Hiring",
+                "Log In",
+                "Go to Your Profile",
+                "EngineeringAll Blogs",
+                "Search",
+                "Filter by",
+                "View all results",
+            ]
+        );
+        // Too few to be a menu: a kicker over a title.
+        assert!(
+            dimmed(&format!(
+                "Physics\nComputer Science\nThe Title\n\n{PROSE}\n"
+            ))
+            .is_empty()
+        );
+        // A book's contents in capitals, Roman numerals, program output,
+        // a table in columns and verse are not menus.
+        for stack in [
+            "THE GOLDEN BIRD\nHANS IN LUCK\nOLD SULTAN\nTHE RAVEN\nSNOWDROP",
+            "I\nII\nIII\nIV\nV\nVI",
+            "0\n2\n4\n6\n8",
+            "03      March      31\n04      April      30\n05      May      31\n06      June      30\n07      July      31",
+            "Tyger Tyger, burning bright,\nIn the forests of the night;\nWhat immortal hand or eye,\nCould frame thy fearful symmetry?\nIn what distant deeps or skies",
+        ] {
+            let src = format!("{PROSE}\n\n{stack}\n\n{PROSE}\n");
+            assert!(dimmed(&src).is_empty(), "{stack}");
+        }
+    }
+
+    #[test]
+    fn an_author_box_tags_and_notices_of_a_web_page() {
+        let src = format!(
+            "{PROSE}\n\nJoshua Sokol\n\nContributing Correspondent\n\n{PROSE}\n\nTags\n\nAbout the author\n\nThis article was reprinted on Wired.com.\n\nRead the Spanish version of this article translated by Ana\n\n5W Infographics for Quanta Magazine; sources: Wikimedia Commons,\n"
+        );
+        assert_eq!(
+            dimmed(&src),
+            [
+                "Joshua Sokol",
+                "Contributing Correspondent",
+                "Tags",
+                "About the author",
+                "This article was reprinted on Wired.com.",
+                "Read the Spanish version of this article translated by Ana",
+                "5W Infographics for Quanta Magazine; sources: Wikimedia Commons,",
+            ]
+        );
+        // A heading that names an editor is not a role.
+        assert!(dimmed(&format!("A Letter to the Editor\n\n{PROSE}\n")).is_empty());
+        assert!(!is_staff_role("The Editor"));
+    }
+
+    #[test]
     fn gutenberg_header_credits_footer_and_advertisement() {
         let src = format!(
             "The Project Gutenberg eBook of X\n\n*** START OF THE PROJECT GUTENBERG EBOOK X ***\n\nProduced by A. Reader\n\nX\n\n{PROSE}\n\nTHE END\n\nMORE BOOKS BY THE SAME PUBLISHER\n\n*** END OF THE PROJECT GUTENBERG EBOOK X ***\n\nSection 1. General Terms of Use\n"
@@ -611,11 +795,9 @@ mod tests {
 
     #[test]
     fn furniture_in_a_stack_of_short_lines_is_found_line_by_line() {
-        let src = format!("{PROSE}\n\nPhysics\nRead Later\nShare\nCopied!\nNewsletter\n\n{PROSE}");
-        assert_eq!(
-            dimmed(&src),
-            ["Read Later", "Share", "Copied!", "Newsletter"]
-        );
+        // (Five such lines in a row would be a menu, the first too.)
+        let src = format!("{PROSE}\n\nPhysics\nRead Later\nShare\nNewsletter\n\n{PROSE}");
+        assert_eq!(dimmed(&src), ["Read Later", "Share", "Newsletter"]);
         let src = "Posted by    Ann Lee     at  12:55 AM\nEmail ThisBlogThis!Share to TwitterShare to Facebook\nLabels: FPGA, Tools\nNo comments:\n";
         assert_eq!(dimmed(src).len(), 4);
         // Not in hard-wrapped prose.
