@@ -35,6 +35,45 @@ fn a_readme_of_layout_html_at_60_and_100_columns() {
 }
 
 #[test]
+fn centring_and_details_end_with_their_element_not_their_block() {
+    let src = read("tests/fixtures/html-boxes.md");
+    let text = render_to_string(&parse(&src), 60);
+    let line = |start: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("{start:?} in\n{text}"))
+    };
+    // Markdown between `<div align="center">` and `</div>`, blank lines
+    // and all, is centred; what follows `</div>` is not.
+    for centred in [
+        "Centred bold text in a div.",
+        "Second centred paragraph.",
+        "[image: Logo]",
+        "A caption under the logo",
+    ] {
+        assert!(line(centred).starts_with("     "), "{centred:?} in\n{text}");
+    }
+    for flush in [
+        "Not centred any more.",
+        "After the details.",
+        "After the p.",
+    ] {
+        assert!(line(flush).starts_with(flush), "{flush:?} in\n{text}");
+    }
+    // The body of a `<details>` is under its summary to `</details>`,
+    // Markdown inside it too.
+    assert!(line("▾ Click to expand").starts_with('▾'));
+    for body in [
+        "Some markdown inside",
+        "• item one",
+        "Body text right after.",
+    ] {
+        assert!(line(body).starts_with("  "), "{body:?} in\n{text}");
+    }
+    insta::assert_snapshot!("html_boxes_60", text);
+}
+
+#[test]
 fn html_reads_as_its_markdown_twin() {
     let doc = parse(&read(README));
     let text = render_to_string(&doc, 60);

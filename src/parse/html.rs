@@ -245,6 +245,19 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
     })
 }
 
+/// Whether an element opened by an HTML block stays open past the block's
+/// end, until its end tag: `<div>`, `<p>` and `<center>` (which may centre
+/// the Markdown inside) and `<details>`. `window::KEPT` names the same
+/// tags, so that no piece of a long article is cut inside one.
+fn keeps_open(o: &Open) -> bool {
+    !o.inline
+        && match o.element {
+            Element::Block { .. } => super::window::KEPT.contains(&o.name.as_str()),
+            Element::Details => true,
+            _ => false,
+        }
+}
+
 /// Elements that end an open `<p>` when they start, as in HTML.
 fn ends_paragraph(e: &Element) -> bool {
     matches!(
@@ -336,11 +349,12 @@ impl Builder<'_> {
         }
         if !inline {
             self.html_at = range.end;
-            // Nothing stays open past an HTML block: a long article is
-            // parsed in pieces cut between blocks, which must read the same
-            // as the whole. So the Markdown in a `<details>` body or a
-            // centred `<div>` reads as it would outside them.
-            self.html_close_where(|_| true);
+            // What an HTML block leaves open ends with it, but for the
+            // boxes that hold Markdown between their tags (a centred
+            // `<div>`, a `<details>` body): those end at their end tag, as
+            // in a browser. A long article is parsed in pieces cut between
+            // blocks, never inside such a box (see `window`).
+            self.html_close_where(|o| !keeps_open(o));
         }
     }
 
@@ -665,12 +679,27 @@ impl Builder<'_> {
                 self.close_leaf();
                 self.center -= u32::from(center).min(self.center);
             }
-            Element::Details => self.close_leaf(),
-            Element::Summary => {
-                self.strong = self.strong.saturating_sub(1);
+            Element::Details => {
                 self.close_leaf();
                 if let Some(c) = open.container {
                     self.open.retain(|&o| o != c);
+                }
+            }
+            Element::Summary => {
+                self.strong = self.strong.saturating_sub(1);
+                self.close_leaf();
+                // The body of the `<details>` goes on under its summary,
+                // to `</details>`: the details takes the container over.
+                let details = self
+                    .html_open
+                    .iter_mut()
+                    .rev()
+                    .find(|o| o.element == Element::Details)
+                    .filter(|d| d.container.is_none());
+                match (details, open.container) {
+                    (Some(d), Some(c)) => d.container = Some(c),
+                    (None, Some(c)) => self.open.retain(|&o| o != c),
+                    _ => {}
                 }
             }
             Element::List { .. } => {

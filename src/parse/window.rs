@@ -17,6 +17,11 @@ use std::sync::atomic::AtomicBool;
 
 use crate::document::Document;
 
+/// The HTML elements that stay open past the end of their HTML block, to
+/// their end tag (see `parse::html`): a block start inside one is none,
+/// since a piece that began there would not know it is inside.
+pub(crate) const KEPT: [&str; 4] = ["div", "p", "center", "details"];
+
 /// Articles at least this long open on a window first.
 pub const PROGRESSIVE_MIN: usize = 256 * 1024;
 /// Source bytes a window keeps before and after the place it is for.
@@ -91,6 +96,8 @@ fn scan(
     let mut fence: Option<(u8, usize)> = None;
     let mut html_end: Option<&'static [u8]> = None;
     let mut html_to_blank = false;
+    // How many of each of the `KEPT` elements are open.
+    let mut kept = [0usize; KEPT.len()];
     // What the line before left open, for a line of only whitespace with a
     // form feed or vertical tab in it: that continues an open paragraph,
     // as pulldown-cmark reads it, and is a blank line anywhere else.
@@ -130,6 +137,9 @@ fn scan(
                 after_close.push(end + 1);
             }
         } else if let Some(close) = html_end {
+            if close != b"-->" {
+                count_kept(line, &mut kept);
+            }
             if contains_ci(line, close) {
                 html_end = None;
                 after_close.push(end + 1);
@@ -138,6 +148,7 @@ fn scan(
             // An HTML block of CommonMark's kinds 6 and 7 runs to a blank
             // line; what looks like a fence inside it is not one.
             html_to_blank = !blank;
+            count_kept(line, &mut kept);
         } else {
             outside.push(at);
             if prev_blank
@@ -146,6 +157,7 @@ fn scan(
                 && line[0] != b'\t'
                 && !opens_container(line)
                 && at >= from
+                && kept.iter().all(|&n| n == 0)
             {
                 out.push(at);
             }
@@ -165,6 +177,9 @@ fn scan(
             if !blank && fence.is_none() && html_end.is_none() && !html_to_blank {
                 para = paragraph_after(inner, was);
             }
+            if fence.is_none() && html_end != Some(b"-->") {
+                count_kept(line, &mut kept);
+            }
         }
         prev_blank = blank;
         at = end + 1;
@@ -178,6 +193,50 @@ fn scan(
         _ => Open::Other,
     };
     (out, open)
+}
+
+/// Add the start and end tags of the `KEPT` elements on a line to how
+/// many of each are open: outside code spans and comments, as the parser
+/// sees them, and an end tag with none open is dropped, as the parser
+/// drops it. Tags it cannot tell (a comment over several lines, code
+/// indented under a paragraph) count as well: that only cuts a long
+/// article into fewer pieces.
+fn count_kept(line: &[u8], kept: &mut [usize; KEPT.len()]) {
+    let mut code = false;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'`' => code = !code,
+            b'<' if !code && line[i..].starts_with(b"<!--") => {
+                match memchr::memmem::find(&line[i..], b"-->") {
+                    Some(n) => i += n + 2,
+                    None => return,
+                }
+            }
+            b'<' if !code => {
+                let close = line.get(i + 1) == Some(&b'/');
+                let name = i + 1 + usize::from(close);
+                for (k, tag) in KEPT.iter().enumerate() {
+                    let end = name + tag.len();
+                    let is = line
+                        .get(name..end)
+                        .is_some_and(|n| n.eq_ignore_ascii_case(tag.as_bytes()))
+                        && line
+                            .get(end)
+                            .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'-');
+                    if is {
+                        kept[k] = if close {
+                            kept[k].saturating_sub(1)
+                        } else {
+                            kept[k] + 1
+                        };
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
 }
 
 /// Whether a paragraph is open after a line, for a line of only spaces,
@@ -1269,6 +1328,18 @@ mod tests {
     }
 
     #[test]
+    fn no_block_starts_inside_a_box_that_holds_markdown() {
+        let starts = |text: &str| block_starts(text, 0, text.len());
+        let text = "a\n\n<div align=\"center\">\n\nb\n\n<details><summary>s</summary>\n\nc\n\n</details>\n\nd\n\n</DIV>\n\ne\n";
+        let e = text.find("e\n").unwrap();
+        assert_eq!(starts(text), [0, 3, e]);
+        // Tags in code spans and comments are not tags; an end tag with
+        // none open closes nothing.
+        let text = "</p>\n\n<p>\n\nUse `</p>` <!-- </p> -->\n\n</p>\n\nz\n";
+        assert_eq!(starts(text), [0, 6, text.find("z\n").unwrap()]);
+    }
+
+    #[test]
     fn a_form_feed_line_goes_on_with_an_open_paragraph() {
         // A line of spaces with a form feed or vertical tab: pulldown-cmark
         // takes it for a line of the paragraph before it, and for a blank
@@ -1280,7 +1351,10 @@ mod tests {
         assert_eq!(starts("|a|b|\n|-|-|\n\u{c}\nb\n"), [0, 14]);
         assert_eq!(starts("a\n===\n\u{c}\nb\n"), [0, 8]);
         // A vertical tab ends an HTML block: the fence after it is one.
-        assert_eq!(starts("<div>\n\u{b}\n```\n\nx\n```\n\nc\n"), [0, 8, 20]);
+        assert_eq!(
+            starts("<div></div>\n\u{b}\n```\n\nx\n```\n\nc\n"),
+            [0, 14, 26]
+        );
         // Each of these is parsed in pieces as in one parse: the lines
         // after the form feed are the paragraph's, and the fence opens.
         for text in [
