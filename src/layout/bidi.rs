@@ -12,15 +12,26 @@ use super::Atom;
 
 /// Whether `text` has a right-to-left letter (Hebrew, Arabic, Syriac,
 /// Thaana, N'Ko and the like, or a right-to-left mark): only then is it
-/// worth the bidirectional algorithm. ASCII text is told at once, and
-/// other text mostly by the code points of its letters.
+/// worth the bidirectional algorithm. Every paragraph is asked, so the
+/// bytes are scanned for the first byte such a letter has in UTF-8, and
+/// only those chars are decoded: curly quotes and dashes (`E2`) are the
+/// common false leads.
 pub(super) fn has_rtl(text: &str) -> bool {
-    !text.is_ascii()
-        && text.chars().any(|c| {
-            matches!(u32::from(c), 0x0590..=0x08FF | 0x200F | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF
-                | 0x1_0800..=0x1_0FFF | 0x1_E800..=0x1_EFFF)
-                && matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
-        })
+    text.bytes().enumerate().any(|(i, b)| {
+        matches!(b, 0xD6..=0xE0 | 0xE2 | 0xEF | 0xF0)
+            && text
+                .get(i..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(is_rtl_letter)
+    })
+}
+
+/// A right-to-left letter or mark: its code point is in a right-to-left
+/// block, and its bidirectional class says so.
+fn is_rtl_letter(c: char) -> bool {
+    matches!(u32::from(c), 0x0590..=0x08FF | 0x200F | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF
+        | 0x1_0800..=0x1_0FFF | 0x1_E800..=0x1_EFFF)
+        && matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
 /// A line's atoms in the order they are seen, by the Unicode bidirectional
@@ -270,6 +281,31 @@ mod tests {
     fn a_left_to_right_paragraph_keeps_its_side_and_reverses_only_its_rtl_words() {
         let out = rows("A Hebrew word שלום in English.", 40);
         assert_eq!(out, ["A Hebrew word םולש in English."]);
+    }
+
+    #[test]
+    fn right_to_left_letters_are_told_from_other_text() {
+        for rtl in [
+            "שלום",
+            "x مرحبا",
+            "“quoted” ܐ",
+            "mark \u{200f}",
+            "ﷲ",
+            "\u{10900}",
+        ] {
+            assert!(super::has_rtl(rtl), "{rtl:?}");
+        }
+        for ltr in [
+            "plain",
+            "“curly” — dash",
+            "日本語",
+            "Ελληνικά",
+            "ÀÖ",
+            "\u{0600}",
+            "😀",
+        ] {
+            assert!(!super::has_rtl(ltr), "{ltr:?}");
+        }
     }
 
     #[test]
