@@ -69,7 +69,8 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     let texts: Vec<&str> = lines.iter().map(text).collect();
     let raws: Vec<&str> = lines.iter().map(|l| &source[l.line.clone()]).collect();
     let dim_lines = furniture::furniture(&raws, &texts);
-    let chunks = chunks(&lines, &dim_lines);
+    let mut chunks = chunks(&lines, &dim_lines);
+    split_title_block(&mut chunks, &lines, &dim_lines, &text);
     let chunk_lines = |c: usize| &lines[chunks[c].clone()];
     let shapes: Vec<Shape> = (0..chunks.len())
         .map(|c| Shape::of(chunk_lines(c), &text))
@@ -685,6 +686,34 @@ fn chunks(lines: &[Line], furniture: &[bool]) -> Vec<Range<usize>> {
     out
 }
 
+/// A pasted page's header on lines of its own, with no blank line between
+/// them: a kicker or two (the section, a badge), the title, then the
+/// byline (`Nutrition` / `Evidence Based` / the title / `Written by …`).
+/// The first such chunk of the text is cut before its title line, so that
+/// the kicker is a chunk of its own over a title with its byline, as when
+/// blank lines part them. Only short lines that end no sentence come
+/// before the byline.
+fn split_title_block<'s>(
+    chunks: &mut Vec<Range<usize>>,
+    lines: &[Line],
+    furniture: &[bool],
+    text: &impl Fn(&Line) -> &'s str,
+) {
+    let Some(c) = chunks.iter().position(|r| !furniture[r.start]) else {
+        return;
+    };
+    let r = chunks[c].clone();
+    let Some(by) =
+        (r.start + 2..r.end.min(r.start + 5)).find(|&i| byline(text(&lines[i])).is_some())
+    else {
+        return;
+    };
+    if lines[r.start..by].iter().all(|l| is_title_line(text(l))) {
+        chunks[c] = r.start..by - 1;
+        chunks.insert(c + 1, by - 1..r.end);
+    }
+}
+
 /// What a chunk looks like, judged on its own.
 #[derive(Clone, Copy, Debug)]
 struct Shape {
@@ -1182,6 +1211,34 @@ mod tests {
         format!(
             "RFC 9999                 A Test Protocol                 May 2030\n\n1.  Introduction\n\n   This memo is long enough to be running text, and its lines are\n   hard-wrapped as an RFC's are.\n\n{first}\n\n\n\nDoe & Roe                    Standards Track                    [Page 1]\n\u{c}\nRFC 9999                 A Test Protocol                 May 2030\n\n\n{second}\n\n2.  Next\n\n   More text.\n"
         )
+    }
+
+    #[test]
+    fn a_kicker_title_and_byline_without_blank_lines_are_told_apart() {
+        let src = format!(
+            "Subscribe\nNutrition\nEvidence Based\nThe Ten Best Ways to Measure Body Fat\nBy Grant Tinsley\n\n{PARA}\n\n{PARA}\n"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(
+            doc.meta.title.as_deref(),
+            Some("The Ten Best Ways to Measure Body Fat")
+        );
+        assert_eq!(doc.meta.author.as_deref(), Some("Grant Tinsley"));
+        let t = texts(&doc);
+        let kicker = t
+            .iter()
+            .position(|t| t == "Nutrition Evidence Based")
+            .unwrap();
+        assert!(dimmed(&doc, kicker), "{t:?}");
+        // Lines that are not a header's stay one paragraph.
+        let src = format!(
+            "One line of a poem,\nand its second line.\nThe third line\nby the river\n\n{PARA}\n"
+        );
+        let t = texts(&parse_text(&src));
+        assert!(
+            t.iter().any(|t| t.starts_with("One line of a poem")),
+            "{t:?}"
+        );
     }
 
     #[test]
