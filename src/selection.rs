@@ -464,19 +464,28 @@ pub fn cells(line: &Line, src: &str) -> Vec<Cell> {
 }
 
 /// The column at which source byte `head` is drawn on a line: the first
-/// cluster at or after it, else the end of the line.
+/// cluster at or after it in the source, else the end of the line. A line
+/// of right-to-left text draws its clusters in another order than the
+/// source's (see `layout`), so they are taken by source, not by column.
 pub fn column_of(cells: &[Cell], head: usize) -> usize {
-    cells
+    if let Some(c) = cells
         .iter()
-        .find(|c| c.source_end > head)
-        .or(cells.last())
-        .map_or(0, |c| {
-            if c.source_end > head {
-                c.column
-            } else {
-                c.column + c.width
-            }
-        })
+        .filter(|c| c.source_end > head)
+        .min_by_key(|c| c.source)
+    {
+        return c.column;
+    }
+    // After the line's text: beyond its last cluster, on the side the
+    // line runs to.
+    let Some(last) = cells.iter().max_by_key(|c| c.source_end) else {
+        return 0;
+    };
+    let rightmost = cells.iter().all(|c| c.column <= last.column);
+    if rightmost {
+        last.column + last.width
+    } else {
+        last.column
+    }
 }
 
 /// The source byte drawn at `column` of a line: the cluster there, or the
@@ -496,14 +505,19 @@ pub fn at_column(cells: &[Cell], column: usize) -> Option<usize> {
     )
 }
 
-/// `0`: the start of the line's text.
+/// `0`: the start of the line's text (at the right edge of a line of
+/// right-to-left text).
 pub fn line_start(cells: &[Cell]) -> Option<usize> {
-    cells.iter().find(|c| !c.space).map(|c| c.source)
+    cells.iter().filter(|c| !c.space).map(|c| c.source).min()
 }
 
 /// `$`: the end of the line's text, space after it left out.
 pub fn line_end(cells: &[Cell]) -> Option<usize> {
-    cells.iter().rev().find(|c| !c.space).map(|c| c.source_end)
+    cells
+        .iter()
+        .filter(|c| !c.space)
+        .map(|c| c.source_end)
+        .max()
 }
 
 #[cfg(test)]
@@ -667,6 +681,28 @@ mod tests {
         assert_eq!(col, 6);
         let below = at_column(second, col).unwrap();
         assert_eq!(&src[below..below + 2], "de");
+    }
+
+    #[test]
+    fn lines_of_right_to_left_text_map_columns_to_source() {
+        // Drawn from the right edge: שלום first, at the right.
+        let src = "שלום עולם טוב מאוד\n";
+        let doc = parse(src);
+        let lines = crate::layout::layout_all(&doc, 12);
+        let first = cells(&lines[0], src);
+        assert_eq!(line_start(&first), Some(0));
+        assert_eq!(line_end(&first), src.find(" טוב"));
+        // The first word ends the line on the right; the second is left
+        // of it.
+        let shalom = column_of(&first, 0);
+        let olam = column_of(&first, src.find("עולם").unwrap());
+        assert!(olam < shalom, "{olam} {shalom}");
+        assert_eq!(shalom, 11);
+        assert_eq!(at_column(&first, shalom), Some(0));
+        // Past the line's text: at its last letter, the leftmost (the
+        // line is `   םלוע םולש`).
+        assert_eq!(olam, 6);
+        assert_eq!(column_of(&first, src.find(" טוב").unwrap() + 1), 3);
     }
 
     fn texty() -> impl Strategy<Value = String> {
