@@ -36,6 +36,7 @@ use crate::width::display_width;
 
 mod bidi;
 use bidi::{has_rtl, mirrored_text, visual_order};
+pub use bidi::{visual_clusters, visual_text};
 
 /// A run of text in one style on a visual line.
 #[derive(Clone, Debug, PartialEq, Eq)]

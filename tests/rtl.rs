@@ -246,3 +246,17 @@ fn toc_and_list_line_up_titles_with_lam_alif() {
     let paths: Vec<usize> = rows.iter().map(|r| column_of(r, folder)).collect();
     assert_eq!(paths[0], paths[1], "{list}");
 }
+
+#[test]
+fn the_outline_and_the_status_bar_show_right_to_left_titles_as_seen() {
+    let mut app = app();
+    let t = screen(&mut app, 100, 24);
+    let status = rows(&t).pop().unwrap();
+    assert!(status.contains(&reversed("القراءة الطويلة")), "{status}");
+    app.update(Action::ToggleOutline);
+    let t = screen(&mut app, 100, 24);
+    let shown = rows(&t).join("\n");
+    for heading in ["القراءة الطويلة", "לא רק ערבית"] {
+        assert!(shown.contains(&reversed(heading)), "{heading} in\n{shown}");
+    }
+}

@@ -6,7 +6,8 @@
 //! links find it wherever it is drawn. The layout right-aligns the lines
 //! of a paragraph whose first strong letter is right-to-left.
 
-use unicode_bidi::{BidiClass, ParagraphBidiInfo, bidi_class};
+use unicode_bidi::{BidiClass, Level, ParagraphBidiInfo, bidi_class};
+use unicode_segmentation::UnicodeSegmentation;
 
 use super::Atom;
 
@@ -32,6 +33,41 @@ fn is_rtl_letter(c: char) -> bool {
     matches!(u32::from(c), 0x0590..=0x08FF | 0x200F | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF
         | 0x1_0800..=0x1_0FFF | 0x1_E800..=0x1_EFFF)
         && matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
+}
+
+/// The grapheme clusters of one line of text (a title in a list, the
+/// status bar) in the order they are seen, left to right: each one's byte
+/// range in `text`, and its text as drawn (a bracket in a right-to-left
+/// run shows its mirror image). Such a line runs left to right, as the
+/// list or bar it is in; right-to-left runs inside it are turned. Text
+/// without right-to-left letters comes back in order.
+pub fn visual_clusters(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let clusters = text
+        .grapheme_indices(true)
+        .map(|(i, g)| (i..i + g.len(), g));
+    if !has_rtl(text) {
+        return clusters.collect();
+    }
+    let clusters: Vec<(std::ops::Range<usize>, &str)> = clusters.collect();
+    let bidi = ParagraphBidiInfo::new(text, Some(Level::ltr()));
+    let levels = bidi.reordered_levels(0..text.len());
+    let of_clusters: Vec<Level> = clusters.iter().map(|(r, _)| levels[r.start]).collect();
+    ParagraphBidiInfo::reorder_visual(&of_clusters)
+        .into_iter()
+        .map(|i| {
+            let (range, g) = clusters[i].clone();
+            let rtl = of_clusters[i].is_rtl();
+            (range, rtl.then(|| mirrored_text(g)).flatten().unwrap_or(g))
+        })
+        .collect()
+}
+
+/// One line of text as it is seen (see `visual_clusters`).
+pub fn visual_text(text: &str) -> String {
+    if !has_rtl(text) {
+        return text.to_string();
+    }
+    visual_clusters(text).into_iter().map(|(_, g)| g).collect()
 }
 
 /// A line's atoms in the order they are seen, by the Unicode bidirectional
@@ -281,6 +317,25 @@ mod tests {
     fn a_left_to_right_paragraph_keeps_its_side_and_reverses_only_its_rtl_words() {
         let out = rows("A Hebrew word שלום in English.", 40);
         assert_eq!(out, ["A Hebrew word םולש in English."]);
+    }
+
+    #[test]
+    fn a_line_of_a_list_turns_only_its_right_to_left_runs() {
+        use super::{visual_clusters, visual_text};
+        assert_eq!(visual_text("Chapter 3"), "Chapter 3");
+        assert_eq!(visual_text("שלום עולם"), "םלוע םולש");
+        // In a left-to-right line, the runs stay where they are.
+        assert_eq!(
+            visual_text("1. שלום (עולם) › Notes"),
+            "1. (םלוע) םולש › Notes"
+        );
+        // A number after Arabic letters goes with them (rule W2).
+        assert_eq!(visual_text("القراءة 2024"), "2024 ةءارقلا");
+        // A mark stays on its letter.
+        assert_eq!(visual_text("يُقرأ"), "أرقيُ");
+        let text = "אב cd";
+        let order: Vec<&str> = visual_clusters(text).into_iter().map(|(_, g)| g).collect();
+        assert_eq!(order, ["ב", "א", " ", "c", "d"]);
     }
 
     #[test]

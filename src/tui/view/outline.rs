@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
+use crate::layout::visual_clusters;
 use crate::width::display_width;
 
 use super::status::fit;
@@ -57,13 +58,18 @@ fn row<'a>(
         base = base.add_modifier(Modifier::REVERSED);
     }
     let mut spans = vec![Span::styled(format!("{indent}{mark}"), base)];
-    for (i, c) in title.chars().enumerate() {
-        let style = if entry.hits.contains(&i) {
+    // Drawn as it is seen: a right-to-left title turned (the filter's hits
+    // are char indices of the title as written).
+    let char_at: Vec<usize> = title.char_indices().map(|(at, _)| at).collect();
+    for (cluster, shown) in visual_clusters(&title) {
+        let first = char_at.partition_point(|&at| at < cluster.start);
+        let last = char_at.partition_point(|&at| at < cluster.end);
+        let style = if (first..last).any(|i| entry.hits.contains(&i)) {
             base.patch(theme.matched())
         } else {
             base
         };
-        spans.push(Span::styled(c.to_string(), style));
+        spans.push(Span::styled(shown.to_string(), style));
     }
     let used = indent.width() + mark.width() + display_width(&title);
     let pad = width.saturating_sub(used + right.width());

@@ -204,9 +204,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     if let Some(msg) = app.message.as_ref().or(selecting.as_ref()) {
         spans.push(Span::styled(fit(&format!(" {msg}"), room), theme.message()));
     } else {
-        spans.push(Span::styled(fit(&left, room), theme.status()));
+        // A right-to-left title or section reads as it is seen.
+        let left = crate::layout::visual_text(&fit(&left, room));
+        spans.push(Span::styled(left, theme.status()));
     }
-    let used: usize = spans.iter().map(|s| s.content.width()).sum();
+    // Measured as drawn, cluster by cluster (a turned title may hold
+    // pairs that a whole-string width takes for one column).
+    let used: usize = spans
+        .iter()
+        .map(|s| crate::width::display_width(&s.content))
+        .sum();
     spans.push(Span::styled(
         " ".repeat(room.saturating_sub(used)),
         theme.status(),
