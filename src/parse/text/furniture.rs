@@ -29,8 +29,16 @@ pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
             // page's navigation, a share box): each is judged on its own.
             // A wrapped line that starts in lower case continues a
             // sentence.
-            for (i, line) in chunk.clone().zip(lines) {
+            for (k, (i, line)) in chunk.clone().zip(lines).enumerate() {
                 dim[i] |= !line.starts_with(char::is_lowercase) && is_furniture_line(line);
+                // A post's date, unless it goes with the byline over it.
+                let byline = k > 0 && {
+                    let above = lines[k - 1].to_lowercase();
+                    ["by ", "written by ", "posted by "]
+                        .iter()
+                        .any(|p| above.starts_with(p))
+                };
+                dim[i] |= is_date_line(line) && !byline;
             }
             for run in menus(lines) {
                 dim[chunk.start + run.start..chunk.start + run.end].fill(true);
@@ -289,6 +297,58 @@ fn is_wrapped_prose(lines: &[&str]) -> bool {
         .filter(|l| l.chars().count() >= 40 && !l.ends_with(['.', '!', '?', ':', '"', '”', '’']))
         .count();
     !wraps.is_empty() && broken * 2 > wraps.len()
+}
+
+/// A line that is a date and nothing else, a post's or a memo's:
+/// `Sunday, May 8, 2016`, `8 May 2016`, `September 1981`. A day and a
+/// month without a year (a diary's `3 May`) is not one.
+fn is_date_line(line: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let lower = line.to_lowercase();
+    let mut words: Vec<&str> = lower
+        .trim_end_matches('.')
+        .split([' ', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.first().is_some_and(|w| DAYS.contains(w)) {
+        words.remove(0);
+    }
+    let year = |w: &str| w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1000..3000).contains(&y));
+    let day = |w: &str| {
+        let digits = ["st", "nd", "rd", "th"]
+            .iter()
+            .find_map(|s| w.strip_suffix(s))
+            .unwrap_or(w);
+        digits.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
+    };
+    let month = |w: &str| MONTHS.contains(&w);
+    match words.as_slice() {
+        [m, y] => month(m) && year(y),
+        [a, b, y] => year(y) && ((month(a) && day(b)) || (day(a) && month(b))),
+        _ => false,
+    }
 }
 
 /// An author's box: a name over the author's role (`Joshua Sokol` /
@@ -677,6 +737,25 @@ mod tests {
                 "5W Infographics for Quanta Magazine; sources: Wikimedia Commons,",
             ]
         );
+        for date in [
+            "Sunday, May 8, 2016",
+            "8 May 2016",
+            "September 1981",
+            "May 20th, 2019",
+        ] {
+            assert!(is_date_line(date), "{date}");
+            assert_eq!(dimmed(&format!("{PROSE}\n\n{date}\n\n{PROSE}\n")), [date]);
+        }
+        for not_date in [
+            "3 May.",
+            "May 1981 was a dry month",
+            "Chapter 1981",
+            "In May, 2016",
+        ] {
+            assert!(!is_date_line(not_date), "{not_date}");
+        }
+        // Under a byline, the date is the byline's.
+        assert!(dimmed(&format!("By Ann Lee\nMay 8, 2016\n\n{PROSE}\n")).is_empty());
         // A heading that names an editor is not a role.
         assert!(dimmed(&format!("A Letter to the Editor\n\n{PROSE}\n")).is_empty());
         assert!(!is_staff_role("The Editor"));
