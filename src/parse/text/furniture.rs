@@ -29,15 +29,19 @@ pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
             // page's navigation, a share box): each is judged on its own.
             // A wrapped line that starts in lower case continues a
             // sentence.
-            for (k, (i, line)) in chunk.clone().zip(lines).enumerate() {
+            for (i, line) in chunk.clone().zip(lines) {
                 dim[i] |= !line.starts_with(char::is_lowercase) && is_furniture_line(line);
-                // A post's date, unless it goes with the byline over it.
-                let byline = k > 0 && {
-                    let above = lines[k - 1].to_lowercase();
+                // A post's date, unless it goes with the byline over it
+                // (a blank line between them or not).
+                let above = (i.saturating_sub(3)..i)
+                    .rev()
+                    .find(|&j| !text[j].is_empty());
+                let byline = above.is_some_and(|j| {
+                    let above = text[j].to_lowercase();
                     ["by ", "written by ", "posted by "]
                         .iter()
                         .any(|p| above.starts_with(p))
-                };
+                });
                 dim[i] |= is_date_line(line) && !byline;
             }
             for run in menus(lines) {
@@ -756,6 +760,7 @@ mod tests {
         }
         // Under a byline, the date is the byline's.
         assert!(dimmed(&format!("By Ann Lee\nMay 8, 2016\n\n{PROSE}\n")).is_empty());
+        assert!(dimmed(&format!("By Ann Lee\n\nMay 8, 2016\n\n{PROSE}\n")).is_empty());
         // A heading that names an editor is not a role.
         assert!(dimmed(&format!("A Letter to the Editor\n\n{PROSE}\n")).is_empty());
         assert!(!is_staff_role("The Editor"));
