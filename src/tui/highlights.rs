@@ -245,6 +245,44 @@ pub fn short(text: &str, chars: usize) -> String {
 mod tests {
     use super::*;
 
+    fn view(text: &str, note: Option<&str>, section: Option<&str>) -> HighlightView {
+        HighlightView {
+            id: "1".into(),
+            range: Some(0..4),
+            how: crate::annotations::Found::Exact,
+            color: 0,
+            note: note.map(str::to_string),
+            note_edited: 0,
+            text: text.into(),
+            created: 0,
+            section: section.map(str::to_string),
+            section_id: None,
+        }
+    }
+
+    #[test]
+    fn a_quote_keeps_every_line_inside_and_the_note_after() {
+        assert_eq!(as_quote(&view("One line.", None, None)), "> One line.\n");
+        assert_eq!(
+            as_quote(&view("Two\nlines", Some(" why "), None)),
+            "> Two\n> lines\n\nwhy\n"
+        );
+    }
+
+    #[test]
+    fn the_filter_looks_in_passage_note_and_section() {
+        let h = view("Soft water", Some("Try it"), Some("Brewing"));
+        let shows = |f: &str| {
+            HighlightList {
+                filter: Some(f.into()),
+                ..HighlightList::default()
+            }
+            .shows(&h)
+        };
+        assert!(shows("soft") && shows("TRY") && shows("brew") && shows(""));
+        assert!(!shows("hard"));
+    }
+
     #[test]
     fn colours_cycle_through_the_four() {
         assert_eq!(next_color(0), 2);
