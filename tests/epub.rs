@@ -803,3 +803,32 @@ fn the_generated_benchmark_book_is_the_same_each_time_and_reads() {
     assert_eq!(chapters, nav, "{outline:?}");
     assert!(text.len() > 90 * 1024, "{}", text.len());
 }
+
+#[test]
+fn a_conversion_prunes_other_versions_from_the_cache() {
+    let env = Env::new();
+    let cache = env.dir.path().join("config/cache/epub");
+    std::fs::create_dir_all(cache.join("0123456789abcdef-10-v1.assets")).unwrap();
+    std::fs::write(cache.join("0123456789abcdef-10-v1.md"), "old text").unwrap();
+    std::fs::write(
+        cache.join("0123456789abcdef-10-v1.assets/001-a.png"),
+        b"old image",
+    )
+    .unwrap();
+    std::fs::write(cache.join("notes.txt"), "not the cache's").unwrap();
+    env.cat(Path::new(PANDOC3));
+    let key = longform::load::epub::cache_key(&std::fs::read(PANDOC3).unwrap());
+    let mut left: Vec<String> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        vec![
+            format!("{key}.assets"),
+            format!("{key}.md"),
+            "notes.txt".to_string()
+        ]
+    );
+}
