@@ -8,7 +8,11 @@
 //! (`MAX_TOTAL`), for the elements that must be closed: not void ones
 //! (`img`), nor those whose end tag may be left out (`p`, `li`, `td`), so
 //! that plain sloppy HTML does not add up. The cap assumes end tags match
-//! start tags in order, as they do in the pages it exists for.
+//! start tags in order, as they do in the pages it exists for. Past the
+//! cap those loose elements but `p` go too (a start tag becomes a `<br>`): each
+//! of them makes the parser walk the whole stack of open elements, so
+//! 100,000 list items under a capped chain of lists would cost as much as
+//! the nesting saved.
 
 use std::borrow::Cow;
 
@@ -63,6 +67,29 @@ const UNCOUNTED: &[&[u8]] = &[
     b"body",
 ];
 
+/// Elements whose end tag may be left out: past the cap, their start tag
+/// becomes a line break and their end tag goes. Not `p`: the extractor
+/// finds an article by its paragraphs.
+const LOOSE: &[&[u8]] = &[
+    b"li",
+    b"dt",
+    b"dd",
+    b"rt",
+    b"rp",
+    b"rb",
+    b"rtc",
+    b"optgroup",
+    b"option",
+    b"colgroup",
+    b"caption",
+    b"thead",
+    b"tbody",
+    b"tfoot",
+    b"tr",
+    b"td",
+    b"th",
+];
+
 /// Elements whose content is raw text, where a `<div` is not a tag.
 const RAW_TEXT: &[&[u8]] = &[
     b"script",
@@ -85,6 +112,8 @@ pub fn cap_nesting(html: &str, max: usize, total: usize) -> Cow<'_, str> {
     let mut copied = 0;
     let mut depths: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
     let mut depth = 0usize;
+    // Elements open past the cap, whose tags were dropped.
+    let mut over = 0usize;
     // Open `svg` and `math` elements: inside them `/>` closes a tag.
     let mut foreign = 0usize;
     let mut i = 0;
@@ -134,12 +163,24 @@ pub fn cap_nesting(html: &str, max: usize, total: usize) -> Cow<'_, str> {
                 *of_name <= max && depth <= total
             };
             if !keep {
+                over = if closing {
+                    over.saturating_sub(1)
+                } else {
+                    over + 1
+                };
                 let out = out.get_or_insert_with(|| String::with_capacity(html.len()));
                 // Tags start and end at ASCII bytes: both cuts are char
                 // boundaries.
                 out.push_str(&html[copied..at]);
                 copied = end;
             }
+        } else if over > 0 && LOOSE.contains(&lower.as_slice()) {
+            let out = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            out.push_str(&html[copied..at]);
+            if !closing {
+                out.push_str("<br>");
+            }
+            copied = end;
         }
         i = end;
     }
@@ -244,6 +285,17 @@ mod tests {
         let svg = format!("<svg>{}</svg>", "<path d='m0'/>".repeat(10));
         assert!(matches!(cap_nesting(&svg, 2, 100), Cow::Borrowed(_)));
         assert_eq!(cap_nesting("<div/><div/><div/>", 2, 100), "<div/><div/>");
+    }
+
+    #[test]
+    fn loose_elements_past_the_cap_become_line_breaks() {
+        let html = "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul><p>d</p>";
+        assert_eq!(
+            cap_nesting(html, 2, 100),
+            "<ul><li>a<ul><li>b<br>c</li></ul></li></ul><p>d</p>"
+        );
+        // Within the cap they stay as they are.
+        assert!(matches!(cap_nesting(html, 3, 100), Cow::Borrowed(_)));
     }
 
     #[test]
