@@ -76,6 +76,9 @@ pub enum Command {
         /// Print a JSON list of {level, title, id, words, minutes, byte}
         #[arg(long)]
         json: bool,
+        /// Add each section's id (#slug, as --section and links take it)
+        #[arg(long)]
+        ids: bool,
     },
     /// Print the config dir and the files longform keeps in it
     Where,
@@ -108,6 +111,9 @@ pub enum Command {
         /// Open the (last) imported article in the reader
         #[arg(long)]
         open: bool,
+        /// Write a new copy even when the page is in the library already
+        #[arg(long)]
+        again: bool,
     },
     /// Write an EPUB book as Markdown: DIR/<slug>.md, images in
     /// DIR/<slug>.assets/
@@ -172,11 +178,17 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
             cat_command(load(&file)?, width, color)?;
             Ok(Exit::Quit)
         }
-        Some(Command::Toc { file, json }) => {
+        Some(Command::Toc { file, json, ids }) => {
             let source = load(&file)?;
             let doc = parse_article(source.path.as_deref(), &source.text);
+            // A terminal's width, else 80 columns, as `cat` does.
+            let width = if io::stdout().is_terminal() {
+                crossterm::terminal::size().map_or(TOC_WIDTH, |(w, _)| usize::from(w))
+            } else {
+                TOC_WIDTH
+            };
             let mut out = io::BufWriter::new(io::stdout().lock());
-            toc(&doc, json, &mut out)?;
+            toc(&doc, &TocOptions { json, ids, width }, &mut out)?;
             out.flush()?;
             Ok(Exit::Quit)
         }
@@ -188,7 +200,8 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
             sources,
             into,
             open,
-        }) => crate::import::run(&sources, into.as_deref(), open),
+            again,
+        }) => crate::import::run(&sources, into.as_deref(), open, again),
         Some(Command::Convert { book, out }) => {
             convert::convert_command(&book, &out).map(|()| Exit::Quit)
         }
@@ -457,10 +470,25 @@ struct TocEntry<'a> {
     byte: usize,
 }
 
-/// Write the outline of `doc`: indented text, or JSON.
-pub fn toc(doc: &Document, json: bool, out: &mut impl Write) -> Result<()> {
+/// The width of `toc`'s text when it does not write to a terminal.
+pub const TOC_WIDTH: usize = 80;
+
+/// How `toc` writes the outline.
+#[derive(Clone, Copy, Debug)]
+pub struct TocOptions {
+    /// JSON, which has every field and ignores the rest.
+    pub json: bool,
+    /// Each section's id (`#slug`) at the end of its line.
+    pub ids: bool,
+    /// The columns a line may take: a title too long is cut with `…`.
+    pub width: usize,
+}
+
+/// Write the outline of `doc`: indented text within `options.width`
+/// columns, or JSON.
+pub fn toc(doc: &Document, options: &TocOptions, out: &mut impl Write) -> Result<()> {
     let outline = Outline::new(doc);
-    if json {
+    if options.json {
         let entries: Vec<TocEntry<'_>> = outline
             .sections
             .iter()
@@ -481,31 +509,50 @@ pub fn toc(doc: &Document, json: bool, out: &mut impl Write) -> Result<()> {
         writeln!(out, "No sections")?;
         return Ok(());
     }
+    let figures: Vec<(String, String)> = outline
+        .sections
+        .iter()
+        .map(|s| (s.words.to_string(), s.minutes(DEFAULT_WPM).to_string()))
+        .collect();
+    let words_w = figures.iter().map(|f| f.0.len()).max().unwrap_or(0);
+    let min_w = figures.iter().map(|f| f.1.len()).max().unwrap_or(0);
+    let slug_w = if options.ids {
+        outline
+            .sections
+            .iter()
+            .map(|s| display_width(&s.slug) + 1)
+            .max()
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    // "  1234 words  5 min", then "  #slug".
+    let right_w = words_w + min_w + 14 + if options.ids { slug_w + 2 } else { 0 };
     let heads: Vec<String> = outline
         .sections
         .iter()
         .map(|s| format!("{}{}", "  ".repeat(s.depth), s.title))
         .collect();
+    // The titles take what the figures leave, and at least a few columns.
+    let room = options.width.saturating_sub(right_w).max(TOC_MIN_TITLE);
+    let heads: Vec<String> = heads.iter().map(|h| crate::width::fit(h, room)).collect();
     let head_w = heads.iter().map(|h| display_width(h)).max().unwrap_or(0);
-    let slug_w = outline
-        .sections
-        .iter()
-        .map(|s| display_width(&s.slug) + 1)
-        .max()
-        .unwrap_or(0);
-    for (s, head) in outline.sections.iter().zip(&heads) {
-        let pad = head_w - display_width(head);
-        let slug = format!("#{}", s.slug);
-        writeln!(
-            out,
-            "{head}{}  {slug:<slug_w$}  {:>6} words  {:>3} min",
-            " ".repeat(pad),
-            s.words,
-            s.minutes(DEFAULT_WPM)
-        )?;
+    for ((s, head), (words, minutes)) in outline.sections.iter().zip(&heads).zip(&figures) {
+        let mut line = format!(
+            "{head}{}  {words:>words_w$} words  {minutes:>min_w$} min",
+            " ".repeat(head_w - display_width(head))
+        );
+        if options.ids {
+            // Last and whole: an id is only useful as it is.
+            line.push_str(&format!("  #{}", s.slug));
+        }
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }
+
+/// The fewest columns a title keeps in `toc`, however narrow the width.
+const TOC_MIN_TITLE: usize = 12;
 
 /// Write the article laid out at `width`; styled with `theme` when given.
 pub fn cat(

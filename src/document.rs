@@ -562,9 +562,71 @@ pub fn count_words(text: &str) -> usize {
     text.unicode_words().count()
 }
 
+/// A front-matter date as a reader writes it: `2023-10-20`, with or
+/// without a time after it (`2023-10-20T14:05:00Z`), reads as
+/// `20 October 2023`, the day the writer gave. Any other text is shown as
+/// it is.
+pub fn readable_date(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let date = date.trim();
+    let day_part = date.get(..10).unwrap_or(date);
+    let rest = date.get(10..).unwrap_or("");
+    let parts: Vec<&str> = day_part.split('-').collect();
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let parsed = match parts.as_slice() {
+        [y, m, d] => number(y, 4).zip(number(m, 2)).zip(number(d, 2)),
+        _ => None,
+    };
+    let time_follows = rest.is_empty() || rest.starts_with(['T', 't', ' ']);
+    match parsed {
+        Some(((year, month @ 1..=12), day @ 1..=31)) if time_follows => {
+            format!("{day} {} {year}", MONTHS[month as usize - 1])
+        }
+        _ => date.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_a_reader_writes_them() {
+        assert_eq!(readable_date("2023-10-20"), "20 October 2023");
+        assert_eq!(readable_date("2023-10-20T14:05:00Z"), "20 October 2023");
+        assert_eq!(
+            readable_date(" 2001-01-02T23:59:59+05:00 "),
+            "2 January 2001"
+        );
+        assert_eq!(readable_date("2023-10-20 09:00"), "20 October 2023");
+        for other in [
+            "October 2023",
+            "2023",
+            "2023-13-01",
+            "2023-10-20x",
+            "",
+            "20-10-2023",
+        ] {
+            assert_eq!(readable_date(other), other);
+        }
+    }
 
     #[test]
     fn empty_articles_are_those_without_text() {

@@ -6,7 +6,9 @@
 //! with the page URL as the document URL so links and images become
 //! absolute, and converted to Markdown by `htmd`. The article is written
 //! with YAML front matter as `<slug-of-title>.md`, atomically and never over
-//! an existing file, into `--into` or the library folder.
+//! an existing file, into `--into` or the library folder; a page already
+//! there (the same `url`, or the same text) is not written again unless
+//! asked (`--again`).
 
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
@@ -74,9 +76,19 @@ pub struct Article {
     pub markdown: String,
 }
 
+/// What importing one source did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new article file.
+    Written(Imported),
+    /// The folder already holds this page, at this path: nothing written.
+    Already(PathBuf),
+}
+
 /// Run `longform import`: import each source, print a line per article,
-/// report each failure, and open the last article when asked.
-pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> {
+/// report each failure, and open the last article when asked. A page
+/// already in the folder is not written again unless `again` is set.
+pub fn run(sources: &[String], into: Option<&Path>, open: bool, again: bool) -> Result<Exit> {
     let dir = match into {
         Some(d) if d.is_dir() => d.to_path_buf(),
         Some(d) if d.exists() => bail!("cannot import into {}: is not a folder", shown(d)),
@@ -91,8 +103,18 @@ pub fn run(sources: &[String], into: Option<&Path>, open: bool) -> Result<Exit> 
     let mut failed = 0;
     let mut out = io::stdout().lock();
     for source in sources {
-        match import_one(source, &dir, &FetchLimits::default()) {
-            Ok(done) => {
+        let limits = FetchLimits::default();
+        let outcome = if again {
+            import_one(source, &dir, &limits).map(Outcome::Written)
+        } else {
+            import_new(source, &dir, &limits)
+        };
+        match outcome {
+            Ok(Outcome::Already(path)) => {
+                writeln!(out, "Already in your library: {}", shown(&path))?;
+                last = Some(path);
+            }
+            Ok(Outcome::Written(done)) => {
                 writeln!(
                     out,
                     "{} · {} · {} words · {} min",
@@ -161,19 +183,132 @@ pub fn library_folder() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Import one source into `dir`; every error names the source. The fetch
-/// and the extraction together must end within `limits.deadline`.
+/// Import one source into `dir`, as a new file even when the page is
+/// there already; every error names the source. The fetch and the
+/// extraction together must end within `limits.deadline`.
 pub fn import_one(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Imported> {
     let name = crate::parse::sanitize(source);
+    extract_source(source, limits)
+        .and_then(|(article, _)| write_article(&article, dir))
+        .map_err(|e| anyhow!("{name}: {e:#}"))
+}
+
+/// Import one source into `dir` unless an article of `dir` (or a folder
+/// in it) is the same page: the same `url` in its front matter, or the
+/// same text.
+pub fn import_new(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Outcome> {
+    let name = crate::parse::sanitize(source);
+    let result = extract_source(source, limits).and_then(|(article, url)| {
+        let mut urls = vec![source];
+        urls.extend(url.as_deref());
+        match already_imported(dir, &urls, &article) {
+            Some(path) => Ok(Outcome::Already(path)),
+            None => write_article(&article, dir).map(Outcome::Written),
+        }
+    });
+    result.map_err(|e| anyhow!("{name}: {e:#}"))
+}
+
+/// Read and extract one source within `limits.deadline`; the article and
+/// the page's final URL.
+fn extract_source(source: &str, limits: &FetchLimits) -> Result<(Article, Option<String>)> {
     let started = Instant::now();
     let mut limits = *limits;
     limits.timeout = limits.timeout.min(limits.deadline);
-    let result = read_source(source, &limits).and_then(|page| {
-        let left = limits.deadline.saturating_sub(started.elapsed());
-        let article = extract_within(page, left, limits.deadline)?;
-        write_article(&article, dir)
-    });
-    result.map_err(|e| anyhow!("{name}: {e:#}"))
+    let page = read_source(source, &limits)?;
+    let url = page.url.clone();
+    let left = limits.deadline.saturating_sub(started.elapsed());
+    let article = extract_within(page, left, limits.deadline)?;
+    Ok((article, url))
+}
+
+/// The Markdown article under `dir` that is `article` already: its front
+/// matter has one of `urls` as its `url`, or its text (past the front
+/// matter) is the same.
+pub fn already_imported(dir: &Path, urls: &[&str], article: &Article) -> Option<PathBuf> {
+    let (_, body) = split_front_matter(&article.markdown);
+    let body = body.trim();
+    let urls: Vec<&str> = urls
+        .iter()
+        .filter(|u| u.contains("://"))
+        .map(|u| same_url(u))
+        .collect();
+    crate::library::find_articles(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "markdown"))
+        .find(|path| {
+            let Some((url, text)) = read_article(path, body.len() + FRONT_MATTER_ROOM) else {
+                return false;
+            };
+            url.is_some_and(|u| urls.contains(&same_url(&u)))
+                || text.is_some_and(|t| t.trim() == body)
+        })
+}
+
+/// Room for front matter when comparing texts: a file longer than the
+/// article's text by more than this cannot be the same article.
+const FRONT_MATTER_ROOM: usize = 16 * 1024;
+
+/// The `url` in the front matter of the regular file at `path`, and its
+/// text past the front matter when the file is at most `max` bytes (a
+/// longer one cannot be the same text).
+fn read_article(path: &Path, max: usize) -> Option<(Option<String>, Option<String>)> {
+    use std::io::Read as _;
+    let (file, meta) = crate::load::open_regular(path).ok()?;
+    let whole = meta.len() <= max as u64;
+    let limit = if whole {
+        meta.len()
+    } else {
+        FRONT_MATTER_ROOM as u64
+    };
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let (front, rest) = split_front_matter(&text);
+    Some((
+        front.and_then(front_matter_url),
+        whole.then(|| rest.to_string()),
+    ))
+}
+
+/// A URL compared without its fragment or a final `/`.
+fn same_url(url: &str) -> &str {
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    url.strip_suffix('/').unwrap_or(url)
+}
+
+/// The YAML front matter of `text` (between `---` lines, without them)
+/// and the text after it.
+fn split_front_matter(text: &str) -> (Option<&str>, &str) {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return (None, text);
+    };
+    let mut at = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return (Some(&rest[..at]), &rest[at + line.len()..]);
+        }
+        at += line.len();
+    }
+    (None, text)
+}
+
+/// The `url:` of front matter, unquoted as `yaml_quote` quotes it.
+fn front_matter_url(front: &str) -> Option<String> {
+    let value = front.lines().find_map(|l| l.strip_prefix("url:"))?.trim();
+    let Some(quoted) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+        return Some(value.trim_matches('\'').to_string());
+    };
+    let mut out = String::with_capacity(quoted.len());
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 /// Stack for the extraction thread: the parser and the extractor recurse
@@ -578,6 +713,22 @@ mod tests {
     fn quoting() {
         assert_eq!(yaml_quote(r#"a "b" \c"#), r#""a \"b\" \\c""#);
         assert_eq!(yaml_quote("x\u{7}y\u{1b}z"), "\"xyz\"");
+    }
+
+    #[test]
+    fn front_matter_and_its_url() {
+        let text = "---\ntitle: \"T\"\nurl: \"https://a.example/x?q=\\\"1\\\"\"\n---\n\nBody.\n";
+        let (front, body) = split_front_matter(text);
+        assert_eq!(body, "\nBody.\n");
+        assert_eq!(
+            front.and_then(front_matter_url).as_deref(),
+            Some("https://a.example/x?q=\"1\"")
+        );
+        assert_eq!(
+            split_front_matter("No front matter"),
+            (None, "No front matter")
+        );
+        assert_eq!(same_url("https://a.example/x/#top"), "https://a.example/x");
     }
 
     #[test]

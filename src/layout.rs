@@ -702,9 +702,11 @@ fn content(
 }
 
 /// The header from front matter, drawn with the first block: the title,
-/// byline and link to the original page centred above it, or, when the
-/// article opens with the title as its heading, the byline and link under
-/// that heading.
+/// set as an H1 is (left, bold, in the first heading's colour, over a
+/// heavy rule), then the byline and the link to the original page; when
+/// the article opens with the title as its heading, the byline and link go
+/// under that heading. The author is left out of the byline when the text
+/// itself opens with a "By …" line naming them.
 fn header(
     doc: &Document,
     block: &Block,
@@ -716,14 +718,15 @@ fn header(
     if meta.inline {
         return;
     }
-    let byline: Vec<&str> = [
-        meta.author.as_deref(),
-        meta.date.as_deref(),
-        meta.language.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let author = meta
+        .author
+        .as_deref()
+        .filter(|a| !opens_with_byline(doc, a));
+    let date = meta.date.as_deref().map(crate::document::readable_date);
+    let byline: Vec<&str> = [author, date.as_deref(), meta.language.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
         let span = Span::owned(text, block.source.start, flags);
@@ -752,32 +755,70 @@ fn header(
         link_seg.link = Some(link);
         Draft::decoration(vec![link_seg])
     });
-    let repeated = matches!(&block.kind, BlockKind::Heading { level: 1, .. })
-        && doc.headings.first().map(|h| h.text.as_str()) == meta.title.as_deref().map(str::trim);
-    if repeated {
-        // Aligned like the byline above it, under the heading.
-        own.extend(line(&byline, Role::Byline, Flags::NONE));
+    if title_is_heading(doc, block) {
+        if !byline.is_empty() {
+            own.extend(line(&byline, Role::Byline, Flags::NONE));
+        }
         own.extend(page_link);
         return;
     }
     let before = above.len();
-    let centred = |d: Draft| {
-        let w: usize = d.segs.iter().map(|s| display_width(&s.text)).sum();
-        let mut segs = vec![seg(" ".repeat(width.saturating_sub(w) / 2), Role::Text)];
-        segs.extend(d.segs);
-        Draft::decoration(segs)
-    };
     if let Some(title) = &meta.title {
-        above.extend(line(title, Role::Title, Flags::STRONG).map(centred));
+        let lines: Vec<Draft> = line(title, Role::Title, Flags::STRONG).collect();
+        let w = lines
+            .iter()
+            .map(|l| l.segs.iter().map(|s| display_width(&s.text)).sum::<usize>())
+            .max()
+            .unwrap_or(0)
+            .min(width);
+        let mut rule = Draft::decoration(vec![seg("━".repeat(w), Role::HeadingRule(1))]);
+        // Under a right-to-left title, the rule starts where it does.
+        rule.rtl = lines.first().is_some_and(|l| l.rtl);
+        above.extend(lines);
+        above.push(rule);
     }
     if !byline.is_empty() {
-        above.extend(line(&byline, Role::Byline, Flags::NONE).map(centred));
+        above.extend(line(&byline, Role::Byline, Flags::NONE));
     }
-    above.extend(page_link.map(centred));
+    above.extend(page_link);
     if above.len() > before {
         above.push(Draft::decoration(Vec::new()));
     }
 }
+
+/// Whether `block`, the first, is an H1 that is the title: the front
+/// matter gives none, or the same.
+fn title_is_heading(doc: &Document, block: &Block) -> bool {
+    matches!(&block.kind, BlockKind::Heading { level: 1, .. })
+        && doc
+            .meta
+            .title
+            .as_deref()
+            .is_none_or(|t| doc.headings.first().map(|h| h.text.as_str()) == Some(t.trim()))
+}
+
+/// Whether the article's first paragraph (after a title heading) is a
+/// "By …" line that names `author`, as many saved pages' text begins.
+fn opens_with_byline(doc: &Document, author: &str) -> bool {
+    let author = author.trim().to_lowercase();
+    if author.is_empty() {
+        return false;
+    }
+    let first = doc.blocks.iter().take(2).find_map(|b| match &b.kind {
+        BlockKind::Paragraph { spans } => Some(spans),
+        BlockKind::Heading { level: 1, .. } => None,
+        _ => Some(&EMPTY_SPANS),
+    });
+    let Some(spans) = first else {
+        return false;
+    };
+    let text: String = spans.iter().map(|s| s.text(&doc.text)).collect();
+    let text = text.trim().to_lowercase();
+    text.starts_with("by ") && text.contains(&author)
+}
+
+/// No spans: what a first block that is not a paragraph offers.
+static EMPTY_SPANS: Vec<Span> = Vec::new();
 
 /// One grapheme cluster ready to be placed, or a word of them: a run of
 /// printable ASCII characters of one span with no break opportunity
@@ -1870,7 +1911,54 @@ mod tests {
         let out = render(src, 30);
         assert!(!out.contains("title:"), "{out}");
         assert!(out.contains("An Essay"));
-        assert!(out.contains("Ann · 2026-01-02"));
+        assert!(out.contains("Ann · 2 January 2026"));
+    }
+
+    #[test]
+    fn a_title_from_front_matter_looks_as_one_from_a_heading() {
+        let from_front = "---\ntitle: An Essay\nauthor: Ann\n---\n\nBody.\n";
+        let from_heading = "---\nauthor: Ann\n---\n\n# An Essay\n\nBody.\n";
+        let both = "---\ntitle: An Essay\nauthor: Ann\n---\n\n# An Essay\n\nBody.\n";
+        let styles = |src: &str| {
+            let doc = parse(src);
+            let mut layout = Layout::new(&doc, 30);
+            let mut out = Vec::new();
+            let mut r = layout.first();
+            while let Some(row) = r {
+                let line = layout.line(&doc, row);
+                out.push(
+                    line.segs
+                        .iter()
+                        .filter(|s| !s.text.trim().is_empty())
+                        .map(|s| (s.text.clone(), s.style.role))
+                        .collect::<Vec<_>>(),
+                );
+                r = layout.next(&doc, row);
+            }
+            out
+        };
+        let front = styles(from_front);
+        // Left-aligned over a heavy rule, in the first heading's colour.
+        assert_eq!(front[0], [("An Essay".to_string(), Role::Title)]);
+        assert_eq!(front[1], [("━".repeat(8), Role::HeadingRule(1))]);
+        assert_eq!(front[2], [("Ann".to_string(), Role::Byline)]);
+        for other in [styles(from_heading), styles(both)] {
+            assert_eq!(other[0][0].0, "An Essay");
+            assert_eq!(other[1], front[1]);
+        }
+        let text = render(from_front, 30);
+        assert!(text.starts_with("An Essay\n━━━━━━━━\nAnn\n"), "{text}");
+    }
+
+    #[test]
+    fn a_byline_the_text_opens_with_is_not_shown_twice() {
+        let src = "---\ntitle: T\nauthor: Jane Roe\ndate: 2023-10-20T09:00:00Z\n---\n\nBy Jane Roe, in Lisbon\n\nBody.\n";
+        let out = render(src, 40);
+        assert_eq!(out.matches("Jane Roe").count(), 1, "{out}");
+        assert!(out.contains("\n20 October 2023\n"), "{out}");
+        // Another author's name in the first line keeps the byline.
+        let src = src.replace("By Jane Roe", "By Ann Other");
+        assert!(render(&src, 40).contains("Jane Roe · 20 October 2023"));
     }
 
     #[test]

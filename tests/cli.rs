@@ -208,7 +208,8 @@ fn elements_key_facts() {
     // Front matter is a header, never raw YAML.
     assert!(out.contains("Every Element"), "{out}");
     assert!(out.contains("Ada Example"), "{out}");
-    assert!(out.contains("2024-05-06"), "{out}");
+    // The date reads as a date.
+    assert!(out.contains("6 May 2024"), "{out}");
     for raw in ["title:", "author:", "date:", "---\n"] {
         assert!(
             !out.contains(raw),
@@ -1001,19 +1002,56 @@ fn slow_web() -> String {
 
 #[test]
 fn toc_prints_the_outline_with_ids_words_and_minutes() {
-    let r = run(&["toc", &slow_web()]);
+    let r = run(&["toc", "--ids", &slow_web()]);
     assert_eq!(r.code(), Some(0), "{}", r.stderr);
     let out = r.out();
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("The Slow Web"), "{out}");
-    assert!(lines[0].contains("#the-slow-web"));
+    assert!(lines[0].ends_with(" min  #the-slow-web"), "{out}");
     assert!(lines[2].starts_with("    Eighty columns"), "{out}");
     assert!(
         lines
             .iter()
-            .all(|l| l.contains(" words") && l.ends_with(" min")),
+            .all(|l| l.contains(" words") && l.contains(" min  #")),
         "{out}"
     );
+}
+
+#[test]
+fn toc_into_a_pipe_fits_80_columns_and_keeps_ids_behind_a_flag() {
+    use unicode_width::UnicodeWidthStr;
+    let long =
+        "A heading so long that it could never fit beside its figures in eighty columns of text";
+    let src =
+        format!("# Title\n\nText.\n\n## {long}\n\nMore text here.\n\n## 短い見出し\n\nText.\n");
+    let r = run_with(&["toc", "-"], Some(src.as_bytes()), &[]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().all(|l| l.width() <= 80), "{out}");
+    assert!(!out.contains('#'), "ids only with --ids: {out}");
+    assert!(lines[1].starts_with("  A heading so long"), "{out}");
+    assert!(lines[1].contains("…"), "{out}");
+    assert!(lines[1].ends_with(" min"), "{out}");
+    // The figures line up in their columns.
+    let at = |l: &str| l.width() - l.rsplit_once("words").unwrap().1.width();
+    assert!(lines.iter().all(|l| at(l) == at(lines[0])), "{out}");
+
+    // The ids go last, whole, as --section and links take them.
+    let r = run_with(&["toc", "--ids", "-"], Some(src.as_bytes()), &[]);
+    let out = r.out();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].ends_with(" min  #title"), "{out}");
+    assert!(
+        lines[1].ends_with(" min  #a-heading-so-long-that-it-could-never-fit-beside-its-figures-in-eighty-columns-of-text"),
+        "{out}"
+    );
+    assert!(lines[2].width() <= 80, "{out}");
+    // JSON is unchanged: whole titles and their ids.
+    let r = run_with(&["toc", "--json", "-"], Some(src.as_bytes()), &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.out()).expect("valid JSON");
+    assert_eq!(v[1]["title"], long);
 }
 
 #[test]

@@ -41,7 +41,8 @@ fn app(theme: Theme) -> App {
 }
 
 fn frame(app: &mut App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(60, 24)).unwrap();
+    // A column of 60 between its gutters.
+    let mut t = Terminal::new(TestBackend::new(64, 24)).unwrap();
     t.draw(|f| draw(f, app)).unwrap();
     t
 }

@@ -192,6 +192,7 @@ fn an_existing_file_is_never_overwritten() {
         page.to_str().unwrap(),
         "--into",
         into.path().to_str().unwrap(),
+        "--again",
     ];
     for _ in 0..2 {
         let o = longform(&args, None, config.path());
@@ -205,6 +206,99 @@ fn an_existing_file_is_never_overwritten() {
             "the-quiet-art-of-slow-reading-3.md",
             "the-quiet-art-of-slow-reading.md"
         ]
+    );
+}
+
+#[test]
+fn a_page_imported_again_is_not_written_twice() {
+    let into = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let page = fixture("article.html");
+    let into_str = into.path().to_str().unwrap();
+    let args = ["import", page.to_str().unwrap(), "--into", into_str];
+    let o = longform(&args, None, config.path());
+    assert!(o.status.success(), "{}", err(&o));
+    let first = into.path().join("the-quiet-art-of-slow-reading.md");
+    // The same text, from stdin this time: found by its text.
+    let html = fixture_text("article.html");
+    let o = longform(
+        &["import", "-", "--into", into_str],
+        Some(html.as_bytes()),
+        config.path(),
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        format!("Already in your library: {}\n", first.display())
+    );
+    assert_eq!(files(into.path()), ["the-quiet-art-of-slow-reading.md"]);
+    // --again writes a copy all the same.
+    let mut again = args.to_vec();
+    again.push("--again");
+    let o = longform(&again, None, config.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        out(&o).contains("the-quiet-art-of-slow-reading-2.md"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(files(into.path()).len(), 2);
+}
+
+#[test]
+fn a_page_already_imported_from_its_url_is_found_by_its_url() {
+    let base = serve();
+    let into = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let into_str = into.path().to_str().unwrap();
+    let url = format!("{base}/essay/article.html");
+    let o = longform(&["import", &url, "--into", into_str], None, config.path());
+    assert!(o.status.success(), "{}", err(&o));
+    let written = files(into.path());
+    assert_eq!(written.len(), 1, "{written:?}");
+    // Edited since: the text differs, the url is the same.
+    let path = into.path().join(&written[0]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nA note of my own.\n")).unwrap();
+    // In a folder of the library, too.
+    std::fs::create_dir(into.path().join("kept")).unwrap();
+    let moved = into.path().join("kept").join(&written[0]);
+    std::fs::rename(&path, &moved).unwrap();
+    let o = longform(&["import", &url, "--into", into_str], None, config.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        format!("Already in your library: {}\n", moved.display())
+    );
+    assert_eq!(files(into.path()), ["kept"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_imported_file_has_the_usual_mode_and_a_new_folder_is_made() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let into = parent.path().join("new").join("folder");
+    let page = fixture("article.html");
+    // The test process's umask is the usual 022 unless set otherwise.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(BIN)
+        .args(["import", page.to_str().unwrap(), "--into"])
+        .arg(&into)
+        .env("LONGFORM_CONFIG_DIR", config.path())
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", err(&o));
+    let file = into.join("the-quiet-art-of-slow-reading.md");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "{mode:o}");
+    assert!(
+        out(&o).starts_with(&file.display().to_string()),
+        "{}",
+        out(&o)
     );
 }
 

@@ -139,13 +139,14 @@ fn the_reader_justifies_at_every_width() {
     let source = decode(ARTICLE.as_bytes().to_vec(), "a.md".into(), None).unwrap();
     let mut app = App::new(&source, Theme::Dark);
     app.set_layout_options(JUSTIFY);
-    let out = column(&mut app, 50, 40);
+    // The column leaves a gutter of 2 on each side.
+    let out = column(&mut app, 54, 40);
     assert_justified(&out, 50);
     // A resize, then `-`: the new widths are justified too.
-    let out = column(&mut app, 44, 40);
+    let out = column(&mut app, 48, 40);
     assert_justified(&out, 44);
     app.update(Action::Narrower);
-    let out = column(&mut app, 44, 40);
+    let out = column(&mut app, 48, 40);
     assert_eq!(app.layout.width(), 40);
     assert!(app.layout.options().justify);
     assert_justified(&out, 40);

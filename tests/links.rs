@@ -308,7 +308,7 @@ fn a_click_on_a_link_follows_it() {
     );
     // A click on an external link asks first.
     let shown = screen(&mut app, 80, 24);
-    let (column, row) = cell_of(&shown, "project page");
+    let (column, row) = cell_of(&shown, "the project");
     app.update(Action::Click { column, row });
     assert_eq!(app.confirm.as_deref(), Some("https://example.com/longform"));
     // A click on plain text does nothing.

@@ -157,7 +157,7 @@ fn link_hints_are_labels_beside_the_links() {
     app.update(Action::LinkHints);
     let shown = screen(&mut app, 80, 24);
     // The link text is whole: no letter drawn over it.
-    for text in ["the second part", "the project page", "the author"] {
+    for text in ["the second part", "the project", "the author"] {
         assert!(shown.contains(text), "{text} is covered: {shown}");
     }
     insta::assert_snapshot!("hints_beside_links_80x24", shown);

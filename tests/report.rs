@@ -179,7 +179,9 @@ fn where_shows_the_dir_from_the_variable_and_counts_records() {
             "config dir   {dir}\n\
              config file  {dir}/config.toml (missing: defaults in use)\n\
              reading      {dir}/reading (none yet)\n\
-             crash logs   {dir}/crashes (none)\n"
+             crash logs   {dir}/crashes (none)\n\
+             cache        {dir}/library-cache.json (none yet)\n\
+             articles     {dir}/articles (the default library, made on first use)\n"
         )
     );
 
@@ -197,6 +199,23 @@ fn where_shows_the_dir_from_the_variable_and_counts_records() {
         out.contains(&format!("reading      {dir}/reading (2 records)\n")),
         "{out}"
     );
+
+    // Every other file longform writes, once it is there.
+    let config = env.config.path();
+    std::fs::create_dir_all(config.join("articles")).unwrap();
+    std::fs::copy(&web, config.join("articles/the-slow-web.md")).unwrap();
+    std::fs::write(config.join("library-cache.json"), "{}").unwrap();
+    std::fs::create_dir_all(config.join("cache/epub/abc")).unwrap();
+    std::fs::write(config.join("sync.log"), "offline\n").unwrap();
+    let out = env.ok(&["where"]);
+    for line in [
+        format!("cache        {dir}/library-cache.json (summaries of the library, 2 bytes)\n"),
+        format!("articles     {dir}/articles (the default library: 1 article)\n"),
+        format!("epub cache   {dir}/cache/epub (converted text of 1 book)\n"),
+        format!("sync log     {dir}/sync.log\n"),
+    ] {
+        assert!(out.contains(&line), "{line}\nnot in\n{out}");
+    }
 }
 
 #[test]
@@ -293,7 +312,7 @@ fn bookmarks_of_a_file_as_json_in_article_order() {
     let p = percent(&web, "### Measure");
     assert!(
         lines[2].starts_with(&format!(
-            "{:>5}  Line length · Measure — “Measure",
+            "{:>5}  Line length · Measure — “Typographers call",
             format!("{p}%")
         )),
         "{}",
@@ -355,7 +374,8 @@ fn all_bookmarks_are_grouped_by_article() {
     let groups: Vec<&str> = out.split("\n\n").collect();
     assert_eq!(groups.len(), 2, "{out}");
     assert_eq!(groups[0].lines().count(), 4, "{out}");
-    assert!(groups[1].contains("Uji · Uji — “Uji"), "{out}");
+    // The section and the snippet say nothing the label says.
+    assert!(groups[1].contains("  Uji — “Tea came to Japan"), "{out}");
 
     let items = env.json(&["bookmarks", "--json"]);
     assert_eq!(

@@ -54,7 +54,8 @@ fn width_keys_change_the_column_not_the_place() {
         app.update(Action::Wider);
     }
     draw_at(&mut app, 120);
-    assert_eq!(app.layout.width(), 120, "up to the full width");
+    // Up to the full width, but for a gutter of 2 columns on each side.
+    assert_eq!(app.layout.width(), 116, "up to the full width");
     app.update(Action::DefaultWidth);
     draw_at(&mut app, 120);
     assert_eq!(app.layout.width(), 80);

@@ -37,7 +37,20 @@ pub const NOTHING_READ: &str = "Nothing read yet.";
 /// `longform where`: print the config dir and the files it uses.
 pub fn where_command() -> Result<()> {
     let dir = paths::config_dir()?;
-    to_stdout(|out| where_report(&dir, out))
+    let elsewhere = Elsewhere {
+        library: paths::default_library().ok(),
+        epub_cache: paths::cache_dir().ok().map(|c| c.join("epub")),
+    };
+    to_stdout(|out| where_report(&dir, &elsewhere, out))
+}
+
+/// The folders longform writes outside its config dir.
+#[derive(Debug, Default)]
+pub struct Elsewhere {
+    /// The default library, where the guide and imports go.
+    pub library: Option<std::path::PathBuf>,
+    /// The converted text of EPUB books.
+    pub epub_cache: Option<std::path::PathBuf>,
 }
 
 /// `longform bookmarks [FILE] [--json]`.
@@ -269,9 +282,11 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
 // ---------------------------------------------------------------------------
 // where
 
-/// Write the config dir, the config file and the reading records folder,
-/// each with what state it is in.
-pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
+/// Write every file and folder longform writes: the config dir, the config
+/// file, the reading records, the crash logs, the library cache, the
+/// default library, the EPUB cache and the sync files, each with what
+/// state it is in.
+pub fn where_report(dir: &Path, elsewhere: &Elsewhere, out: &mut dyn Write) -> Result<()> {
     let dir_note = if dir.is_dir() {
         String::new()
     } else if dir.exists() {
@@ -320,6 +335,31 @@ pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
         ),
     };
     writeln!(out, "crash logs   {} ({crash_note})", show_path(&crashes))?;
+    let cache = crate::library::Cache::path(dir);
+    let cache_note = match std::fs::metadata(&cache) {
+        Ok(meta) => format!("summaries of the library, {}", size(meta.len())),
+        Err(_) => "none yet".to_string(),
+    };
+    writeln!(out, "cache        {} ({cache_note})", show_path(&cache))?;
+    if let Some(library) = &elsewhere.library {
+        let note = if library.is_dir() {
+            match crate::library::find_articles(library).len() {
+                1 => "the default library: 1 article".to_string(),
+                n => format!("the default library: {n} articles"),
+            }
+        } else {
+            "the default library, made on first use".to_string()
+        };
+        writeln!(out, "articles     {} ({note})", show_path(library))?;
+    }
+    if let Some(epub) = elsewhere.epub_cache.as_ref().filter(|e| e.is_dir()) {
+        let books = std::fs::read_dir(epub).map_or(0, Iterator::count);
+        let note = match books {
+            1 => "converted text of 1 book".to_string(),
+            n => format!("converted text of {n} books"),
+        };
+        writeln!(out, "epub cache   {} ({note})", show_path(epub))?;
+    }
     if let Ok(Some(login)) = crate::sync::account::load_login(dir) {
         writeln!(
             out,
@@ -328,7 +368,21 @@ pub fn where_report(dir: &Path, out: &mut dyn Write) -> Result<()> {
             one_line(&login.user)
         )?;
     }
+    for (label, file) in crate::sync::account::files(dir) {
+        if file.exists() {
+            writeln!(out, "{label:<12} {}", show_path(&file))?;
+        }
+    }
     Ok(())
+}
+
+/// A file size in bytes, KB or MB.
+fn size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{} KB", bytes / 1024),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
 }
 
 /// How many records the reading folder of config dir `dir` holds, and how
@@ -642,17 +696,15 @@ pub fn bookmarks(articles: &[Article], json: bool, out: &mut dyn Write) -> Resul
             None => writeln!(out)?,
         }
         for (b, place) in article.bookmarks() {
-            let mut line = format!(
-                "{:>5}  {}",
-                format!("{}%", place.percent),
-                one_line(&b.label)
-            );
-            if let Some(section) = &place.section {
+            let label = one_line(&b.label);
+            let mut line = format!("{:>5}  {label}", format!("{}%", place.percent));
+            let (section, snippet) = not_in_label(&label, place.section.as_deref(), &place.snippet);
+            if let Some(section) = section {
                 line.push_str(" · ");
                 line.push_str(section);
             }
-            if !place.snippet.is_empty() {
-                line.push_str(&format!(" — “{}”", place.snippet));
+            if let Some(snippet) = snippet {
+                line.push_str(&format!(" — “{snippet}”"));
             }
             writeln!(out, "{line}")?;
             if let Some(note) = b.note.as_deref().filter(|n| !n.trim().is_empty()) {
@@ -785,6 +837,32 @@ fn one_line(text: &str) -> String {
     sanitize(text).replace(['\n', '\t'], " ")
 }
 
+/// The section and the snippet to show after a bookmark's label, saying
+/// nothing twice: the section unless the label names it, and the snippet
+/// without the section's title it may start with, unless the label already
+/// holds its first words (a new bookmark's label is "Section · first
+/// words").
+fn not_in_label<'a>(
+    label: &str,
+    section: Option<&'a str>,
+    snippet: &'a str,
+) -> (Option<&'a str>, Option<&'a str>) {
+    let label = label.trim();
+    let shown_section = section.filter(|s| !s.trim().is_empty() && !label.contains(s.trim()));
+    let mut snippet = snippet.trim();
+    if let Some(rest) = section.and_then(|s| snippet.strip_prefix(s.trim())) {
+        snippet = rest.trim_start();
+    }
+    let words = label
+        .split_once(" · ")
+        .map(|(_, w)| w.trim_end_matches('…').trim());
+    let bare = snippet.trim_end_matches('…').trim();
+    let said = bare.is_empty()
+        || label.contains(bare)
+        || words.is_some_and(|w| !w.is_empty() && bare.starts_with(w));
+    (shown_section, (!said).then_some(snippet))
+}
+
 /// A quote cut to about `SNIPPET_CHARS` characters, at a space when one is
 /// near, with an ellipsis when it was cut.
 fn snippet(quote: &str) -> String {
@@ -855,6 +933,39 @@ mod tests {
             "{starts:?}\n{text}"
         );
         assert!(text.contains("~12345"), "{text}");
+    }
+
+    #[test]
+    fn a_label_is_not_repeated_by_its_section_and_snippet() {
+        let snippet = "Reading on a screen is not the same as reading on paper…";
+        // The label a new bookmark gets: the section and the first words.
+        assert_eq!(
+            not_in_label(
+                "Glass before paper · Reading on a screen is",
+                Some("Glass before paper"),
+                snippet
+            ),
+            (None, None)
+        );
+        // A label of one's own keeps both.
+        assert_eq!(
+            not_in_label("to quote", Some("Glass before paper"), snippet),
+            (Some("Glass before paper"), Some(snippet))
+        );
+        // A label that is the section keeps the snippet.
+        assert_eq!(
+            not_in_label("Glass before paper", Some("Glass before paper"), snippet),
+            (None, Some(snippet))
+        );
+        // A snippet at a heading starts with the section, said once.
+        assert_eq!(
+            not_in_label("to quote", Some("Measure"), "Measure The measure is…"),
+            (Some("Measure"), Some("The measure is…"))
+        );
+        assert_eq!(
+            not_in_label("Measure", Some("Measure"), "Measure"),
+            (None, None)
+        );
     }
 
     #[test]

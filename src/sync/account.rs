@@ -55,6 +55,17 @@ fn activity_file(dir: &Path) -> PathBuf {
     dir.join("sync-state.json")
 }
 
+/// The files sync keeps in config dir `dir`, each with a short name for
+/// `longform where`.
+pub fn files(dir: &Path) -> [(&'static str, PathBuf); 4] {
+    [
+        ("sync login", login_file(dir)),
+        ("sync state", activity_file(dir)),
+        ("sync device", device_file(dir)),
+        ("sync log", log_file(dir)),
+    ]
+}
+
 /// The log of sync errors.
 pub fn log_file(dir: &Path) -> PathBuf {
     dir.join("sync.log")

@@ -218,6 +218,22 @@ impl Drop for Background {
 pub const DEFAULT_MEASURE: usize = 80;
 /// The narrowest measure `-` goes to.
 pub const MIN_MEASURE: usize = 30;
+/// The columns kept free on each side of the text once the text area is
+/// wider than `GUTTER_FROM`: the bookmark mark is drawn in the left one,
+/// and the text never touches the terminal's edges.
+pub const GUTTER: usize = 2;
+/// Up to this width the text takes every column.
+pub const GUTTER_FROM: usize = 40;
+
+/// The widest text column that fits a text area `width` columns wide: the
+/// whole of a narrow one, else all but a gutter on each side.
+pub fn room(width: usize) -> usize {
+    if width > GUTTER_FROM {
+        width - 2 * GUTTER
+    } else {
+        width
+    }
+}
 /// Below this size the screen only says it is too small.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
@@ -666,7 +682,7 @@ impl App {
 
     /// The text column's width for a text area `width` columns wide.
     pub fn measure(&self, width: u16) -> usize {
-        usize::from(width).min(self.max_measure).max(1)
+        room(usize::from(width)).min(self.max_measure).max(1)
     }
 
     /// Whether the sidebar is drawn on a terminal `width` columns wide.
@@ -1513,10 +1529,10 @@ impl App {
     }
 
     /// `+`, `-` and `=`: the measure by 4 columns, from 30 up to the full
-    /// width, or back to the default. The top position does not move; the
-    /// width is remembered in the config.
+    /// width (less the gutters), or back to the default. The top position
+    /// does not move; the width is remembered in the config.
     fn change_width(&mut self, action: Action) {
-        let full = self.text_width.max(1);
+        let full = room(self.text_width).max(1);
         let now = self.max_measure.min(full);
         let width = match action {
             Action::Wider => (now + 4).min(full),
