@@ -114,6 +114,19 @@ pub enum Command {
         /// Write a new copy even when the page is in the library already
         #[arg(long)]
         again: bool,
+        /// Give up on a page after this many seconds (default: 60)
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: Option<u64>,
+    },
+    /// Extract the article of the HTML page on stdin (used by import)
+    #[command(name = "extract-page", hide = true)]
+    ExtractPage {
+        /// The page's address, for absolute links
+        #[arg(long)]
+        url: Option<String>,
+        /// When it is imported, for the front matter
+        #[arg(long)]
+        imported: String,
     },
     /// Write an EPUB book as Markdown: DIR/<slug>.md, images in
     /// DIR/<slug>.assets/
@@ -201,7 +214,19 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
             into,
             open,
             again,
-        }) => crate::import::run(&sources, into.as_deref(), open, again),
+            timeout,
+        }) => crate::import::run(
+            &sources,
+            &crate::import::Options {
+                into,
+                open,
+                again,
+                timeout: timeout.map(std::time::Duration::from_secs),
+            },
+        ),
+        Some(Command::ExtractPage { url, imported }) => {
+            crate::import::extract_command(url.as_deref(), &imported).map(|()| Exit::Quit)
+        }
         Some(Command::Convert { book, out }) => {
             convert::convert_command(&book, &out).map(|()| Exit::Quit)
         }

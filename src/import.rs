@@ -85,10 +85,29 @@ pub enum Outcome {
     Already(PathBuf),
 }
 
+/// What `longform import` was asked to do besides its sources.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The folder to write into (default: the library).
+    pub into: Option<PathBuf>,
+    /// Open the last article in the reader.
+    pub open: bool,
+    /// Write a new copy of a page the folder has already.
+    pub again: bool,
+    /// The deadline of one import, instead of the default.
+    pub timeout: Option<Duration>,
+}
+
 /// Run `longform import`: import each source, print a line per article,
 /// report each failure, and open the last article when asked. A page
 /// already in the folder is not written again unless `again` is set.
-pub fn run(sources: &[String], into: Option<&Path>, open: bool, again: bool) -> Result<Exit> {
+/// Each extraction runs in a child process, stopped at the deadline.
+pub fn run(sources: &[String], options: &Options) -> Result<Exit> {
+    if let Ok(exe) = std::env::current_exe() {
+        let _ = EXTRACTOR.set(exe);
+    }
+    let into = options.into.as_deref();
+    let (open, again) = (options.open, options.again);
     let dir = match into {
         Some(d) if d.is_dir() => d.to_path_buf(),
         Some(d) if d.exists() => bail!("cannot import into {}: is not a folder", shown(d)),
@@ -103,7 +122,10 @@ pub fn run(sources: &[String], into: Option<&Path>, open: bool, again: bool) -> 
     let mut failed = 0;
     let mut out = io::stdout().lock();
     for source in sources {
-        let limits = FetchLimits::default();
+        let mut limits = FetchLimits::default();
+        if let Some(timeout) = options.timeout {
+            limits.deadline = timeout;
+        }
         let outcome = if again {
             import_one(source, &dir, &limits).map(Outcome::Written)
         } else {
@@ -315,10 +337,23 @@ fn front_matter_url(front: &str) -> Option<String> {
 /// into nested elements.
 const EXTRACT_STACK: usize = 64 * 1024 * 1024;
 
-/// `extract` on a thread of its own, given up after `left`. A page that
-/// takes longer is abandoned (its thread ends with the process) and the
-/// import fails with one clear line.
+/// The program extractions run in, when set (by `run`): each runs in a
+/// child process, which is killed at the deadline, so a page that takes
+/// too long leaves nothing running. The extractor cannot be interrupted
+/// from within: it is another crate's, and its slow parts are single calls.
+static EXTRACTOR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The hidden subcommand a child process of extraction runs.
+pub const EXTRACT_COMMAND: &str = "extract-page";
+
+/// `extract` within `left`: in a child process when `EXTRACTOR` is set,
+/// else on a thread of its own, which is abandoned when the page takes
+/// longer (it ends with the process). Either way the import fails with one
+/// clear line.
 fn extract_within(page: Page, left: Duration, deadline: Duration) -> Result<Article> {
+    if let Some(exe) = EXTRACTOR.get() {
+        return extract_in_child(exe, page, left, deadline);
+    }
     let (tx, rx) = std::sync::mpsc::channel();
     let imported = now_rfc3339();
     std::thread::Builder::new()
@@ -335,6 +370,109 @@ fn extract_within(page: Page, left: Duration, deadline: Duration) -> Result<Arti
             bail!("the extraction failed")
         }
     }
+}
+
+/// `extract` in a child process running `exe extract-page`: the page goes
+/// to its stdin, the title and the Markdown come back on its stdout. The
+/// child is killed, and waited for, once `left` has passed.
+pub fn extract_in_child(
+    exe: &Path,
+    page: Page,
+    left: Duration,
+    deadline: Duration,
+) -> Result<Article> {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let started = Instant::now();
+    let mut command = Command::new(exe);
+    command
+        .arg(EXTRACT_COMMAND)
+        .arg("--imported")
+        .arg(now_rfc3339())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(url) = &page.url {
+        command.arg("--url").arg(url);
+    }
+    let mut child = command.spawn().context("cannot start the extraction")?;
+    let (Some(mut input), Some(mut output), Some(mut errors)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        bail!("cannot start the extraction");
+    };
+    // Threads, so that a full pipe never stalls the wait below.
+    let html = page.html;
+    let writer = std::thread::spawn(move || {
+        // A child killed at the deadline closes the pipe: nothing to say.
+        let _ = input.write_all(html.as_bytes());
+    });
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = output.read_to_end(&mut out);
+        out
+    });
+    let complainer = std::thread::spawn(move || {
+        let mut out = String::new();
+        let _ = errors.read_to_string(&mut out);
+        out
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().context("the extraction failed")? {
+            break Some(status);
+        }
+        if started.elapsed() >= left {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let _ = writer.join();
+    let out = reader.join().unwrap_or_default();
+    let complaint = complainer.join().unwrap_or_default();
+    match status {
+        None => Err(gave_up(deadline)),
+        Some(status) if status.success() => {
+            let out = String::from_utf8(out).context("the extraction failed")?;
+            let (title, markdown) = out.split_once('\n').context("the extraction failed")?;
+            Ok(Article {
+                title: title.to_string(),
+                markdown: markdown.to_string(),
+            })
+        }
+        Some(_) => {
+            let line = complaint.lines().next().unwrap_or("the extraction failed");
+            bail!("{}", line.strip_prefix("longform: ").unwrap_or(line))
+        }
+    }
+}
+
+/// `longform extract-page`, the child side of `extract_in_child`: the
+/// page on stdin, the title, a line break and the Markdown on stdout.
+pub fn extract_command(url: Option<&str>, imported: &str) -> Result<()> {
+    use std::io::Read as _;
+    let mut html = String::new();
+    io::stdin()
+        .lock()
+        .take(FetchLimits::default().max_bytes)
+        .read_to_string(&mut html)
+        .context("cannot read the page")?;
+    let (url, imported) = (url.map(str::to_string), imported.to_string());
+    let article = std::thread::Builder::new()
+        .name("import".into())
+        .stack_size(EXTRACT_STACK)
+        .spawn(move || extract(&html, url.as_deref(), &imported))
+        .context("cannot start the extraction")?
+        .join()
+        .map_err(|_| anyhow!("the extraction failed"))??;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", article.title)?;
+    out.write_all(article.markdown.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// The message for an import over its deadline.

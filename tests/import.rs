@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use longform::import::{FetchLimits, fetch, import_one};
+use longform::import::{FetchLimits, Page, extract_in_child, fetch, import_one};
 
 const BIN: &str = env!("CARGO_BIN_EXE_longform");
 
@@ -962,4 +962,78 @@ fn a_slow_import_gives_up_at_the_deadline_with_one_line() {
     let base = serve();
     let e = import_one(&format!("{base}/stall"), dir.path(), &limits).expect_err("stalled");
     assert!(format!("{e:#}").contains("timed out after 0.2 s"), "{e:#}");
+}
+
+#[test]
+fn a_page_over_its_timeout_is_given_up_and_the_next_one_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let slow = dir.path().join("slow.html");
+    std::fs::write(&slow, nested(100_000, "<ul><li>line ", "</li></ul>")).unwrap();
+    let good = fixture("article.html");
+    let into = dir.path().join("into");
+    let o = longform(
+        &[
+            "import",
+            slow.to_str().unwrap(),
+            good.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+            "--timeout",
+            "1",
+        ],
+        None,
+        config.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).contains("slow.html: gave up after 1 s: the page takes too long to import"),
+        "{}",
+        err(&o)
+    );
+    assert!(err(&o).ends_with("1 of 2 imports failed\n"), "{}", err(&o));
+    assert_eq!(files(&into), ["the-quiet-art-of-slow-reading.md"]);
+}
+
+/// The command lines of the processes running now.
+#[cfg(target_os = "linux")]
+fn command_lines() -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_extraction_over_the_deadline_is_stopped_not_left_running() {
+    // A mark of this test in the child's command line, to find it by.
+    let url = format!("https://slow-{}.example/page", std::process::id());
+    let page = Page {
+        html: nested(100_000, "<ul><li>line ", "</li></ul>"),
+        url: Some(url.clone()),
+    };
+    let limit = Duration::from_millis(300);
+    let e = extract_in_child(Path::new(BIN), page, limit, limit).expect_err("too slow");
+    assert!(format!("{e:#}").contains("gave up after 0.3 s"), "{e:#}");
+    let running: Vec<String> = command_lines()
+        .into_iter()
+        .filter(|c| c.contains(&url))
+        .collect();
+    assert!(running.is_empty(), "still running: {running:?}");
+    // A page within its time comes back whole from the child.
+    let page = Page {
+        html: fixture_text("article.html"),
+        url: None,
+    };
+    let article = extract_in_child(Path::new(BIN), page, Duration::from_secs(60), limit)
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(article.title, "The Quiet Art of Slow Reading");
+    assert!(
+        article.markdown.starts_with("---\ntitle: "),
+        "{}",
+        article.markdown
+    );
 }
