@@ -122,6 +122,34 @@ fn every_size_renders_and_tiny_ones_say_so() {
     insta::assert_snapshot!("too_small_18x3", terminal.backend());
 }
 
+/// At 40 columns a bookmark label longer than the line scrolls to keep
+/// the cursor in view, and the start comes back with Home.
+#[test]
+fn a_long_bookmark_label_at_40_columns_scrolls_around_the_cursor() {
+    let mut app = app("articles/the-slow-web.md");
+    screen(&mut app, 40, 15);
+    app.update(Action::AddBookmark);
+    // The pre-filled label is selected: typing replaces it.
+    for c in "A label of my own, far longer than this narrow line".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    let mut terminal = screen(&mut app, 40, 15);
+    let shown = format!("{}", terminal.backend());
+    let status = shown.lines().last().unwrap().to_string();
+    assert!(status.contains("narrow line"), "{status}");
+    assert!(!status.contains("A label of"), "{status}");
+    let cursor = terminal.get_cursor_position().unwrap();
+    assert_eq!(cursor.y, 14);
+    let before: String = status.chars().take(usize::from(cursor.x) + 1).collect();
+    assert!(before.ends_with("narrow line"), "{before:?} in {status:?}");
+    insta::assert_snapshot!("bookmark_label_long_40x15", terminal.backend());
+    app.update(Action::PromptEdit(longform::tui::prompt::Edit::Home));
+    let terminal = screen(&mut app, 40, 15);
+    let shown = format!("{}", terminal.backend());
+    let status = shown.lines().last().unwrap().to_string();
+    assert!(status.contains("A label of my own"), "{status}");
+}
+
 /// At 40 columns a long search shows its end and the cursor; the hints
 /// give way first.
 #[test]
