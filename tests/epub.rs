@@ -749,12 +749,14 @@ fn a_place_saved_on_the_previous_conversion_is_found_in_the_new_one() {
 fn the_books_metadata_is_in_the_header_and_the_list() {
     let env = Env::new();
     let shown = env.cat(Path::new(PANDOC3));
-    let head: Vec<&str> = shown.lines().take(3).map(str::trim).collect();
+    let head: Vec<&str> = shown.lines().take(4).map(str::trim).collect();
+    let rule = "━".repeat("The Time Machine, in Parts".chars().count());
     assert_eq!(
         head,
         vec![
             "The Time Machine, in Parts",
-            "H. G. Wells, Natsume Sōseki · 1895-05-07 · en",
+            rule.as_str(),
+            "H. G. Wells, Natsume Sōseki · 7 May 1895 · en",
             ""
         ],
         "{shown}"

@@ -1112,8 +1112,10 @@ fn an_epub_opens_jumps_to_chapter_3_and_resumes_at_another_size() {
     // At another size the same sentence starts the top line.
     let mut t = open(20, 60);
     let again = t.wait_for("resumed", |s| s.status().contains("Chapter of Cliffs"));
+    // Without the mark of the bookmark just made, in the gutter.
     let first: Vec<String> = again.body()[0]
         .split_whitespace()
+        .filter(|w| *w != "▍")
         .take(4)
         .map(str::to_string)
         .collect();

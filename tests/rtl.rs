@@ -233,7 +233,7 @@ fn toc_and_list_line_up_titles_with_lam_alif() {
     .unwrap();
     std::fs::write(articles.join("plain.md"), "# Plain title\n\nSome text.\n").unwrap();
 
-    let toc = longform(&["toc", article.to_str().unwrap()], dir.path());
+    let toc = longform(&["toc", "--ids", article.to_str().unwrap()], dir.path());
     let rows: Vec<&str> = toc.lines().collect();
     assert_eq!(rows.len(), 3, "{toc}");
     let slugs: Vec<usize> = rows.iter().map(|r| column_of(r, "#")).collect();
