@@ -118,6 +118,15 @@ pub fn run(sources: &[String], options: &Options) -> Result<Exit> {
         }
         None => library_folder()?,
     };
+    // Without --into, a page is looked for in every folder of the library.
+    let also: Vec<PathBuf> = if into.is_none() {
+        library_folders()
+            .into_iter()
+            .filter(|f| *f != dir)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut last = None;
     let mut failed = 0;
     let mut out = io::stdout().lock();
@@ -129,7 +138,7 @@ pub fn run(sources: &[String], options: &Options) -> Result<Exit> {
         let outcome = if again {
             import_one(source, &dir, &limits).map(Outcome::Written)
         } else {
-            import_new(source, &dir, &limits)
+            import_new(source, &dir, &also, &limits)
         };
         match outcome {
             Ok(Outcome::Already(path)) => {
@@ -192,17 +201,28 @@ fn open_in_reader(path: &Path) -> Result<Exit> {
 /// The folder imports go to without `--into`: the first configured library
 /// folder, else the default library (created when missing).
 pub fn library_folder() -> Result<PathBuf> {
-    let config = match paths::config_dir() {
-        Ok(dir) => Config::load(&paths::config_file(&dir)).0,
-        Err(_) => Config::default(),
-    };
-    let dir = match config.library.as_ref().and_then(|l| l.first()) {
-        Some(first) => paths::expand_home(first),
+    let dir = match library_folders().into_iter().next() {
+        Some(first) => first,
         None => paths::default_library()?,
     };
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the library folder {}", shown(&dir)))?;
     Ok(dir)
+}
+
+/// The library folders of the config, in its order; none when it names
+/// none.
+fn library_folders() -> Vec<PathBuf> {
+    let config = match paths::config_dir() {
+        Ok(dir) => Config::load(&paths::config_file(&dir)).0,
+        Err(_) => Config::default(),
+    };
+    config
+        .library
+        .iter()
+        .flatten()
+        .map(|f| paths::expand_home(f))
+        .collect()
 }
 
 /// Import one source into `dir`, as a new file even when the page is
@@ -215,15 +235,23 @@ pub fn import_one(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Impo
         .map_err(|e| anyhow!("{name}: {e:#}"))
 }
 
-/// Import one source into `dir` unless an article of `dir` (or a folder
-/// in it) is the same page: the same `url` in its front matter, or the
-/// same text.
-pub fn import_new(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Outcome> {
+/// Import one source into `dir` unless an article of `dir` or of `also`
+/// (or of a folder in them) is the same page: the same `url` in its front
+/// matter, or the same text.
+pub fn import_new(
+    source: &str,
+    dir: &Path,
+    also: &[PathBuf],
+    limits: &FetchLimits,
+) -> Result<Outcome> {
     let name = crate::parse::sanitize(source);
     let result = extract_source(source, limits).and_then(|(article, url)| {
         let mut urls = vec![source];
         urls.extend(url.as_deref());
-        match already_imported(dir, &urls, &article) {
+        let found = std::iter::once(dir)
+            .chain(also.iter().map(PathBuf::as_path))
+            .find_map(|d| already_imported(d, &urls, &article));
+        match found {
             Some(path) => Ok(Outcome::Already(path)),
             None => write_article(&article, dir).map(Outcome::Written),
         }

@@ -334,6 +334,33 @@ fn the_default_folder_is_the_library() {
     let o = longform(&["import", path.to_str().unwrap()], None, config.path());
     assert!(o.status.success(), "{}", err(&o));
     assert_eq!(files(lib.path()), ["the-quiet-art-of-slow-reading.md"]);
+
+    // A page in another folder of the library is found there.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::rename(
+        lib.path().join("the-quiet-art-of-slow-reading.md"),
+        other.path().join("kept.md"),
+    )
+    .unwrap();
+    std::fs::write(
+        config.path().join("config.toml"),
+        format!(
+            "library = [{:?}, {:?}]\n",
+            lib.path().to_str().unwrap(),
+            other.path().to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let o = longform(&["import", path.to_str().unwrap()], None, config.path());
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        format!(
+            "Already in your library: {}\n",
+            other.path().join("kept.md").display()
+        )
+    );
+    assert!(files(lib.path()).is_empty());
 }
 
 /// Import one page of `tests/fixtures/web/`; returns the Markdown, its
