@@ -208,9 +208,10 @@ fn the_mouse_selects_a_word_and_a_paragraph() {
 #[test]
 fn a_drag_at_the_top_edge_scrolls() {
     let mut app = tea();
-    frame(&mut app, 80, 24);
+    // A column of 80 between its gutters.
+    frame(&mut app, 84, 24);
     app.update(Action::PageDown);
-    frame(&mut app, 80, 24);
+    frame(&mut app, 84, 24);
     let (x, y, _, _) = app.text_column;
     let top = app.reader.top;
     app.update(Action::Click {
@@ -220,7 +221,7 @@ fn a_drag_at_the_top_edge_scrolls() {
     assert!(app.selecting.is_none(), "a press alone selects nothing");
     for _ in 0..3 {
         app.update(Action::Drag { column: x, row: y });
-        frame(&mut app, 80, 24);
+        frame(&mut app, 84, 24);
     }
     app.update(Action::Release);
     assert!(app.reader.top < top, "the text scrolled");
