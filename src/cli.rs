@@ -28,6 +28,7 @@ use crate::tui::{self, Exit};
 use crate::width::display_width;
 
 mod convert;
+pub mod export;
 mod report;
 pub mod sync;
 
@@ -90,6 +91,32 @@ pub enum Command {
         /// percent, snippet, created, missing}
         #[arg(long)]
         json: bool,
+    },
+    /// List highlights: of one article, or of every article that has any
+    Highlights {
+        /// The article (default: every article with highlights)
+        file: Option<PathBuf>,
+        /// Print a JSON list of {path, title, id, text, note, color,
+        /// color_name, section, percent, start, end, found, created,
+        /// missing}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export an article's highlights, notes and bookmarks: Markdown (for
+    /// a notes folder), JSON or Readwise CSV
+    Export {
+        /// The article
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        file: Option<PathBuf>,
+        /// Export every article that has highlights
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = export::Format::Markdown)]
+        format: export::Format,
+        /// Write to this file, or into this folder as <article>.md (only a
+        /// file an earlier export wrote is replaced); default: stdout
+        #[arg(long, short, value_name = "OUT")]
+        output: Option<PathBuf>,
     },
     /// List the articles of a folder (default: the library) with progress
     List {
@@ -209,6 +236,16 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
         Some(Command::Bookmarks { file, json }) => {
             report::bookmarks_command(file.as_deref(), json).map(|()| Exit::Quit)
         }
+        Some(Command::Highlights { file, json }) => {
+            report::highlights_command(file.as_deref(), json).map(|()| Exit::Quit)
+        }
+        Some(Command::Export {
+            file,
+            all,
+            format,
+            output,
+        }) => export::export_command(file.as_deref(), all, format, output.as_deref())
+            .map(|()| Exit::Quit),
         Some(Command::Import {
             sources,
             into,

@@ -1,6 +1,7 @@
 //! The non-interactive commands about what longform remembers: `where`
 //! (the config dir and the files in it), `bookmarks` (each bookmark with the
-//! section, percent and text it points at) and `progress` (the articles
+//! section, percent and text it points at), `highlights` (each passage
+//! marked, found in the article as it is now) and `progress` (the articles
 //! read). They only read: a corrupt record is skipped, never moved aside,
 //! and an article is parsed only to find where its anchors are now. When the
 //! article is gone, the saved anchor speaks for it. Every string that comes
@@ -13,12 +14,13 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::document::Document;
-use crate::library::ago;
+use crate::annotations::{self, Found, HighlightView};
+use crate::document::{Document, Meta};
+use crate::library::{ago, parse_article};
 use crate::load::{decode, load};
-use crate::parse::{fingerprint, parse, sanitize};
+use crate::parse::{fingerprint, sanitize};
 use crate::paths;
-use crate::position::Anchor;
+use crate::position::{Anchor, Position};
 use crate::store::{self, Bookmark, ReadingState, Store};
 use crate::width::{display_width, fit};
 
@@ -30,6 +32,10 @@ const TITLE_COLUMNS: usize = 40;
 
 /// What `bookmarks` says when there are none.
 pub const NO_BOOKMARKS: &str = "No bookmarks yet: press m while reading to add one.";
+
+/// What `highlights` says when there are none.
+pub const NO_HIGHLIGHTS: &str =
+    "No highlights yet: select a passage with v and press h while reading.";
 
 /// What `progress` says when no article was read.
 pub const NOTHING_READ: &str = "Nothing read yet.";
@@ -71,6 +77,26 @@ pub fn bookmarks_command(file: Option<&Path>, json: bool) -> Result<()> {
     };
     let articles: Vec<Article> = article_for_file(&store, file)?.into_iter().collect();
     to_stdout(|out| bookmarks(&articles, json, out))
+}
+
+/// `longform highlights [FILE] [--json]`.
+pub fn highlights_command(file: Option<&Path>, json: bool) -> Result<()> {
+    let dir = paths::config_dir()?;
+    let store = Store::new(&dir);
+    let Some(file) = file else {
+        let records = store.all();
+        let unreadable = unreadable_records(&dir, records.len());
+        let articles: Vec<Article> = records
+            .into_iter()
+            .filter(|(_, state)| !state.highlights.is_empty())
+            .map(|(_, state)| Article::open(state))
+            .collect();
+        return with_unreadable(unreadable, articles.is_empty(), json, |out| {
+            highlights(&articles, json, out)
+        });
+    };
+    let articles: Vec<Article> = article_for_file(&store, file)?.into_iter().collect();
+    to_stdout(|out| highlights(&articles, json, out))
 }
 
 /// `longform progress [--json]`.
@@ -457,10 +483,13 @@ impl Article {
         Article::with_text(state, text)
     }
 
-    fn with_text(state: ReadingState, text: Result<String, String>) -> Article {
+    /// The article of `state`, with its text as read now (or why it could
+    /// not be read).
+    pub fn with_text(state: ReadingState, text: Result<String, String>) -> Article {
         match text {
             Ok(text) => {
-                let doc = parse(&text);
+                // Parsed as the reader parses it: plain text by its ending.
+                let doc = parse_article(Some(&state.path), &text);
                 Article {
                     state,
                     parsed: Some((text, doc)),
@@ -508,20 +537,12 @@ impl Article {
                     snippet: snippet(&Anchor::at(doc, pos).quote),
                 }
             }
-            None => {
-                let percent = if anchor.len == 0 {
-                    0
-                } else {
-                    let p = anchor.byte.min(anchor.len) as u128 * 100 / anchor.len as u128;
-                    u8::try_from(p).unwrap_or(100)
-                };
-                Place {
-                    byte: anchor.byte,
-                    percent,
-                    section: anchor.section.as_deref().map(one_line),
-                    snippet: snippet(&anchor.quote),
-                }
-            }
+            None => Place {
+                byte: anchor.byte,
+                percent: fraction(anchor.byte, anchor.len),
+                section: anchor.section.as_deref().map(one_line),
+                snippet: snippet(&anchor.quote),
+            },
         }
     }
 
@@ -564,8 +585,68 @@ impl Article {
         }
     }
 
+    /// What the front matter says (title, author, date, source URL),
+    /// when the article can be read.
+    pub fn meta(&self) -> Option<&Meta> {
+        self.parsed.as_ref().map(|(_, doc)| &doc.meta)
+    }
+
+    /// The highlights, found in the article as it is now: in article
+    /// order, then those not found. When the article cannot be read, each
+    /// is where it was saved, and none counts as found.
+    pub fn highlights(&self) -> Vec<Marked> {
+        let Some((text, doc)) = &self.parsed else {
+            return self
+                .state
+                .highlights
+                .live()
+                .map(|h| Marked {
+                    percent: fraction(h.start.byte, h.start.len),
+                    word: None,
+                    view: HighlightView {
+                        id: h.id.clone(),
+                        range: None,
+                        how: Found::NotFound,
+                        color: h.color,
+                        note: h.note.clone(),
+                        note_edited: h.note_edited,
+                        text: h.text.clone(),
+                        created: h.created,
+                        section: h.start.section.clone(),
+                        section_id: h.start.section.clone(),
+                    },
+                })
+                .collect();
+        };
+        self.state
+            .highlights
+            .views(doc, text)
+            .into_iter()
+            .map(|view| {
+                let (percent, word) = match &view.range {
+                    Some(r) => (
+                        doc.percent_at(Position(r.start)),
+                        Some(doc.words_before(Position(r.start)) + 1),
+                    ),
+                    None => {
+                        let saved = self.state.highlights.get(&view.id);
+                        (
+                            saved.map_or(0, |h| fraction(h.start.byte, h.start.len)),
+                            None,
+                        )
+                    }
+                };
+                Marked {
+                    view,
+                    percent,
+                    word,
+                }
+            })
+            .collect()
+    }
+
     /// The path as shown; `stdin` for an article read from it.
-    fn shown_path(&self) -> String {
+    pub fn shown_path(&self) -> String {
         if self.state.is_stdin() {
             return "stdin".to_string();
         }
@@ -576,6 +657,26 @@ impl Article {
     fn json_path(&self) -> Option<String> {
         (!self.state.is_stdin()).then(|| show_path(&self.state.path))
     }
+}
+
+/// A highlight of an article as the reports and exports show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marked {
+    pub view: HighlightView,
+    /// Where it is, in percent of the words before it; for one not found,
+    /// its saved share of the bytes.
+    pub percent: u8,
+    /// The word it starts at, counting from 1, when it was found.
+    pub word: Option<usize>,
+}
+
+/// `byte` of a text of `len` bytes, in percent.
+fn fraction(byte: usize, len: usize) -> u8 {
+    if len == 0 {
+        return 0;
+    }
+    let p = byte.min(len) as u128 * 100 / len as u128;
+    u8::try_from(p).unwrap_or(100)
 }
 
 /// The text of the article at `path`, or why it cannot be had.
@@ -598,9 +699,9 @@ fn read_article(path: &Path) -> Result<String, String> {
 /// The record of the article `file` names, as an `Article`. An article that
 /// was moved and not opened since is found by its content, as the reader
 /// would find it. `None` when it has no record.
-fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
+pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     if file.as_os_str() == "-" {
-        bail!("bookmarks belong to files, not stdin: give the article's path");
+        bail!("bookmarks and highlights belong to files, not stdin: give the article's path");
     }
     // The same errors as opening the article to read it.
     let source = load(file)?;
@@ -708,6 +809,105 @@ pub fn bookmarks(articles: &[Article], json: bool, out: &mut dyn Write) -> Resul
             }
             writeln!(out, "{line}")?;
             if let Some(note) = b.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                writeln!(out, "       note: {}", one_line(note))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// highlights
+
+/// One highlight for `highlights --json`.
+#[derive(Serialize)]
+struct HighlightEntry {
+    path: String,
+    title: String,
+    id: String,
+    text: String,
+    note: Option<String>,
+    color: u8,
+    color_name: &'static str,
+    section: Option<String>,
+    percent: u8,
+    /// Source bytes in the article as it is now; null when not found.
+    start: Option<usize>,
+    end: Option<usize>,
+    /// exact, text, fuzzy or not_found.
+    found: Found,
+    created: u64,
+    /// The article could not be read: nothing was looked for in it.
+    missing: bool,
+}
+
+/// Write the highlights of `articles`, grouped by article in the order
+/// given, each article's in article order: a listing, or JSON.
+pub fn highlights(articles: &[Article], json: bool, out: &mut dyn Write) -> Result<()> {
+    let articles: Vec<(&Article, Vec<Marked>)> = articles
+        .iter()
+        .map(|a| (a, a.highlights()))
+        .filter(|(_, marks)| !marks.is_empty())
+        .collect();
+    if json {
+        let mut entries = Vec::new();
+        for (article, marks) in &articles {
+            let (path, title) = (article.shown_path(), article.title());
+            for m in marks {
+                let v = &m.view;
+                entries.push(HighlightEntry {
+                    path: path.clone(),
+                    title: title.clone(),
+                    id: one_line(&v.id),
+                    text: sanitize(&v.text),
+                    note: v.note.as_deref().map(sanitize),
+                    color: v.color,
+                    color_name: annotations::color_name(v.color),
+                    section: v.section.as_deref().map(one_line),
+                    percent: m.percent,
+                    start: v.range.as_ref().map(|r| r.start),
+                    end: v.range.as_ref().map(|r| r.end),
+                    found: v.how,
+                    created: v.created,
+                    missing: article.problem.is_some(),
+                });
+            }
+        }
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if articles.is_empty() {
+        writeln!(out, "{NO_HIGHLIGHTS}")?;
+        return Ok(());
+    }
+    for (i, (article, marks)) in articles.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write!(out, "{} — {}", article.title(), article.shown_path())?;
+        match &article.problem {
+            Some(problem) => writeln!(out, " ({problem})")?,
+            None => writeln!(out)?,
+        }
+        for m in marks {
+            let v = &m.view;
+            let at = if v.found() || article.problem.is_some() {
+                format!("{}%", m.percent)
+            } else {
+                "—".to_string()
+            };
+            let mut line = format!("{at:>5}  {:<6}", annotations::color_name(v.color));
+            if !v.found() && article.problem.is_none() {
+                line.push_str(&format!(" ({})", annotations::NOT_FOUND));
+            }
+            if let Some(section) = &v.section {
+                line.push_str(" · ");
+                line.push_str(&one_line(section));
+            }
+            line.push_str(&format!(" — “{}”", snippet(&v.text)));
+            writeln!(out, "{line}")?;
+            if let Some(note) = v.note.as_deref().filter(|n| !n.trim().is_empty()) {
                 writeln!(out, "       note: {}", one_line(note))?;
             }
         }
@@ -827,13 +1027,13 @@ pub fn progress(articles: &[Article], now: u64, json: bool, out: &mut dyn Write)
 // Small helpers
 
 /// A path as shown: lossy where it is not UTF-8, and sanitised.
-fn show_path(path: &Path) -> String {
+pub fn show_path(path: &Path) -> String {
     one_line(&path.to_string_lossy())
 }
 
 /// `text` made safe for one line of a terminal: control characters get
 /// their stand-ins, and line breaks and tabs become spaces.
-fn one_line(text: &str) -> String {
+pub fn one_line(text: &str) -> String {
     sanitize(text).replace(['\n', '\t'], " ")
 }
 
