@@ -6,8 +6,10 @@
 //! ```
 //!
 //! Sizes: `100k`, `1m`, `10m` (articles), `line` (the 2 MiB single-line
-//! paragraph), `quotes` (10,000 nested block quotes) and `epub` (an EPUB
-//! book of 2 MiB of text, to write to a `.epub` file). An optional second
+//! paragraph), `quotes` (10,000 nested block quotes), `epub` (an EPUB
+//! book of 2 MiB of text, to write to a `.epub` file), `table30m` (one
+//! table of about 30 MB), `table200k` (a table of 200,000 rows) and
+//! `footnotes` (100,000 footnotes). An optional second
 //! argument is the seed.
 
 use std::io::Write;
@@ -28,8 +30,15 @@ fn main() -> std::io::Result<()> {
             let book = testgen::epub(seed, testgen::SIZE_EPUB);
             return std::io::stdout().lock().write_all(&book);
         }
+        // The shapes issue 20 measured memory on: a 30 MB table, a table
+        // of 200,000 rows, 100,000 footnotes.
+        "table30m" => testgen::big_table(seed, 640_000),
+        "table200k" => testgen::big_table(seed, 200_000),
+        "footnotes" => testgen::many_footnotes(seed, 100_000),
         other => {
-            eprintln!("gen: unknown size {other:?}: use 100k, 1m, 10m, line, quotes or epub");
+            eprintln!(
+                "gen: unknown size {other:?}: use 100k, 1m, 10m, line, quotes, epub, table30m, table200k or footnotes"
+            );
             std::process::exit(2);
         }
     };

@@ -3,7 +3,7 @@
 
 Opens each article in the release build inside a 120x40 pseudo-terminal
 with a throwaway config dir, waits 1.5 s (a 10 MB article is parsed in
-about 0.4 s), and reads the process's VmHWM. With QUERY set, it then
+about 0.4 s; WAIT=seconds to change it), and reads the process's VmHWM. With QUERY set, it then
 types `/QUERY` one key at a time and Enter, as a reader does, and reads
 VmHWM again.
 
@@ -11,10 +11,21 @@ VmHWM again.
     cargo run --release --example gen -- 10m > /tmp/gen10mb.md
     python3 scripts/peak_memory.py /tmp/gen10mb.md
     QUERY=e python3 scripts/peak_memory.py /tmp/gen10mb.md
+
+With CAT=1 it measures `longform cat --width 80` of each article instead
+(the whole process's peak, into /dev/null). The shapes issue 20 found
+costly, which must stay under 5x their size:
+
+    cargo run --release --example gen -- table30m > /tmp/table30m.md
+    cargo run --release --example gen -- table200k > /tmp/table200k.md
+    cargo run --release --example gen -- footnotes > /tmp/footnotes.md
+    CAT=1 python3 scripts/peak_memory.py /tmp/table30m.md
+    python3 scripts/peak_memory.py /tmp/table200k.md /tmp/footnotes.md
 """
 import fcntl
 import os
 import pty
+import subprocess
 import select
 import shutil
 import struct
@@ -51,7 +62,7 @@ def measure(path, query):
         size = struct.pack("HHHH", 40, 120, 0, 0)
         fcntl.ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, size)
         os.execve(BINARY, ["longform", path], env)
-    pump(fd, 1.5)
+    pump(fd, float(os.environ.get("WAIT", "1.5")))
     opened = hwm_kib(pid)
     searched = None
     if query:
@@ -76,10 +87,27 @@ def measure(path, query):
     return opened, searched
 
 
+def measure_cat(path):
+    """Peak resident memory of `longform cat` of `path`, in KiB."""
+    config = tempfile.mkdtemp(prefix="longform-mem-")
+    env = dict(os.environ, LONGFORM_CONFIG_DIR=config)
+    with open(os.devnull, "wb") as null:
+        child = subprocess.Popen([BINARY, "cat", "--width", "80", path], stdout=null, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+    shutil.rmtree(config, ignore_errors=True)
+    if status != 0:
+        raise SystemExit(f"{path}: cat failed ({status})")
+    return usage.ru_maxrss
+
+
 def main():
     query = os.environ.get("QUERY", "")
     for path in sys.argv[1:]:
         size = os.path.getsize(path)
+        if os.environ.get("CAT"):
+            peak = measure_cat(path)
+            print(f"{path}: cat {peak / 1024:.1f} MiB, {peak * 1024 / size:.2f}x")
+            continue
         opened, searched = measure(path, query)
         line = f"{path}: {opened / 1024:.1f} MiB, {opened * 1024 / size:.2f}x"
         if searched is not None:

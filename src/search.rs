@@ -190,62 +190,183 @@ fn find_around_every(
     keep_all: usize,
     every: usize,
 ) -> Found {
-    let (from, to) = (at.saturating_sub(near), at.saturating_add(near));
-    let mut found = Found::default();
-    let mut last_before: Option<Range<usize>> = None;
-    let mut beyond = false;
-    let mut all = Some(Vec::new());
-    // The next block to resume from, the first at or after a multiple of
-    // `every`, and where the last match so far ends.
-    let start = |k: usize| doc.blocks.get(k).map_or(usize::MAX, |b| b.source.start);
-    let after = |at: usize| doc.blocks.partition_point(|b| b.source.start < at);
-    let mut next = after(every.max(1));
-    let mut last_end = 0;
-    let mut resumes = Vec::new();
-    let mut note = |upto: usize, total: usize, last_end: usize| {
-        while start(next) <= upto {
-            if last_end <= start(next) {
-                resumes.push(Resume {
-                    block: next,
-                    before: total,
-                });
+    let mut counting = Counting::with(doc, query, at, (near, keep_all, every));
+    while counting.step(doc, usize::MAX) {}
+    counting.finish()
+}
+
+/// `find_around`, a few stretches of text at a time: a search typed in a
+/// long article shows the matches near the screen at once (`find_near`),
+/// and counts them all between keys, never keeping a key waiting.
+pub struct Counting {
+    scanner: Scanner,
+    /// The matches from `from` to `to` are kept.
+    from: usize,
+    to: usize,
+    keep_all: usize,
+    every: usize,
+    found: Found,
+    last_before: Option<Range<usize>>,
+    beyond: bool,
+    /// Every match while there are at most `keep_all`.
+    all: Option<Vec<Range<usize>>>,
+    /// The next block to resume from, the first at or after a multiple of
+    /// `every`, and where the last match so far ends.
+    next: usize,
+    last_end: usize,
+    over: bool,
+}
+
+impl Counting {
+    /// The count of the matches of `query` in `doc`, keeping those around
+    /// source byte `at`, to be made with `step`.
+    pub fn new(doc: &Document, query: &str, at: usize) -> Counting {
+        Counting::with(doc, query, at, (NEAR, KEEP_ALL, RESUME_EVERY))
+    }
+
+    fn with(
+        doc: &Document,
+        query: &str,
+        at: usize,
+        (near, keep_all, every): (usize, usize, usize),
+    ) -> Counting {
+        let every = every.max(1);
+        Counting {
+            scanner: Scanner::new(query, STRETCH, 0),
+            from: at.saturating_sub(near),
+            to: at.saturating_add(near),
+            keep_all,
+            every,
+            found: Found::default(),
+            last_before: None,
+            beyond: false,
+            all: Some(Vec::new()),
+            next: block_after(doc, every),
+            last_end: 0,
+            over: false,
+        }
+    }
+
+    /// Scan up to `stretches` more stretches of the text (64 KiB each).
+    /// False once every match is counted.
+    pub fn step(&mut self, doc: &Document, stretches: usize) -> bool {
+        for _ in 0..stretches {
+            if self.over {
+                return false;
             }
-            next = after(start(next).saturating_add(every.max(1)));
+            let Counting {
+                scanner,
+                from,
+                to,
+                keep_all,
+                every,
+                found,
+                last_before,
+                beyond,
+                all,
+                next,
+                last_end,
+                ..
+            } = self;
+            let more = scanner.step(doc, &mut |m: Range<usize>| {
+                note_resumes(doc, *every, next, m.start, found, *last_end);
+                *last_end = m.end;
+                found.total += 1;
+                if found.total > *keep_all {
+                    *all = None;
+                } else if let Some(all) = all {
+                    all.push(m.clone());
+                }
+                if m.start < *from {
+                    found.before += 1;
+                    *last_before = Some(m);
+                } else if m.start < *to || !*beyond {
+                    *beyond |= m.start >= *to;
+                    found.matches.push(m);
+                }
+                true
+            });
+            if !more {
+                self.over = true;
+                if self.all.is_none() {
+                    note_resumes(
+                        doc,
+                        self.every,
+                        &mut self.next,
+                        usize::MAX - 1,
+                        &mut self.found,
+                        self.last_end,
+                    );
+                }
+            }
         }
-    };
-    scan(doc, query, STRETCH, 0, |m| {
-        note(m.start, found.total, last_end);
-        last_end = m.end;
-        found.total += 1;
-        if found.total > keep_all {
-            all = None;
-        } else if let Some(all) = &mut all {
-            all.push(m.clone());
+        !self.over
+    }
+
+    /// The matches once every one is counted.
+    pub fn finish(self) -> Found {
+        if let Some(all) = self.all {
+            return Found {
+                matches: all,
+                before: 0,
+                total: self.found.total,
+                resumes: Vec::new(),
+            };
         }
-        if m.start < from {
-            found.before += 1;
-            last_before = Some(m);
-        } else if m.start < to || !beyond {
-            beyond |= m.start >= to;
-            found.matches.push(m);
+        let mut found = self.found;
+        if let Some(m) = self.last_before {
+            found.matches.insert(0, m);
+            found.before -= 1;
         }
-        true
+        found
+    }
+}
+
+/// The first block that starts at or after source byte `at`.
+fn block_after(doc: &Document, at: usize) -> usize {
+    doc.blocks.partition_point(|b| b.source.start < at)
+}
+
+/// Note the blocks a scan can resume from (see `Resume`) up to source
+/// byte `upto`, `found` having counted its matches so far, the last of
+/// which ends at `last_end`; `next` is the next block to note.
+fn note_resumes(
+    doc: &Document,
+    every: usize,
+    next: &mut usize,
+    upto: usize,
+    found: &mut Found,
+    last_end: usize,
+) {
+    let start = |k: usize| doc.blocks.get(k).map_or(usize::MAX, |b| b.source.start);
+    while start(*next) <= upto {
+        if last_end <= start(*next) {
+            found.resumes.push(Resume {
+                block: *next,
+                before: found.total,
+            });
+        }
+        *next = block_after(doc, start(*next).saturating_add(every));
+    }
+}
+
+/// The matches of `query` near source byte `at`, from a scan that starts
+/// a little before the place rather than at the article's start: what a
+/// search typed in a long article shows at once, while `Counting` counts
+/// them all. They are those `find_around` keeps, but for a match running
+/// into the block the scan starts at.
+pub fn find_near(doc: &Document, query: &str, at: usize) -> Vec<Range<usize>> {
+    let (from, to) = (at.saturating_sub(NEAR), at.saturating_add(NEAR));
+    let first = block_after(doc, from.saturating_add(1)).saturating_sub(1);
+    let mut matches = Vec::new();
+    scan(doc, query, STRETCH, first, |m| {
+        let beyond = m.start >= to;
+        if m.start >= from {
+            matches.push(m);
+        }
+        !beyond
     });
-    if let Some(all) = all {
-        return Found {
-            matches: all,
-            before: 0,
-            total: found.total,
-            resumes: Vec::new(),
-        };
-    }
-    note(usize::MAX - 1, found.total, last_end);
-    found.resumes = resumes;
-    if let Some(m) = last_before {
-        found.matches.insert(0, m);
-        found.before -= 1;
-    }
-    found
+    matches
 }
 
 /// The matches of `query` around source byte `at`, as `find_around` finds
@@ -326,36 +447,69 @@ fn scan(
     first: usize,
     mut found: impl FnMut(Range<usize>) -> bool,
 ) {
-    // A stretch of at least one character's bytes beyond what is settled:
-    // each round then moves on by a character at least.
-    let stretch = stretch.max(4);
-    if query.trim().is_empty() {
-        return;
+    let mut scanner = Scanner::new(query, stretch, first);
+    while scanner.step(doc, &mut found) {}
+}
+
+/// A scan for the matches of a query (see `scan`) that goes a stretch of
+/// text at a time, so that it can be spread over several calls.
+struct Scanner {
+    /// None when there is nothing to find.
+    re: Option<regex::Regex>,
+    stretch: usize,
+    /// Bytes of text after a place that settle whether a match starts
+    /// there.
+    reach: usize,
+    plain: PlainText,
+    /// The next block to gather.
+    block: usize,
+    /// Where the scan goes on in `plain`: no match starts before it.
+    from: usize,
+}
+
+impl Scanner {
+    fn new(query: &str, stretch: usize, first: usize) -> Scanner {
+        // A stretch of at least one character's bytes beyond what is
+        // settled: each round then moves on by a character at least.
+        let stretch = stretch.max(4);
+        // Every character is escaped or a class, so the pattern is valid;
+        // one too big for the engine (a pasted page) finds nothing.
+        let re = (!query.trim().is_empty())
+            .then(|| {
+                regex::RegexBuilder::new(&pattern(query))
+                    .size_limit(1 << 22)
+                    .build()
+                    .ok()
+            })
+            .flatten();
+        Scanner {
+            re,
+            stretch,
+            // Each character of the query matches one character of the
+            // text, of at most 4 bytes; a match's end is mapped with the
+            // character after it.
+            reach: 4 * (query.chars().count() + 2),
+            plain: PlainText::default(),
+            block: first,
+            from: 0,
+        }
     }
-    // Every character is escaped or a class, so the pattern is valid; one
-    // too big for the engine (a pasted page) finds nothing.
-    let Ok(re) = regex::RegexBuilder::new(&pattern(query))
-        .size_limit(1 << 22)
-        .build()
-    else {
-        return;
-    };
-    // Each character of the query matches one character of the text, of
-    // at most 4 bytes; a match's end is mapped with the character after
-    // it. Once this much text follows a place, whether a match starts
-    // there is settled.
-    let reach = 4 * (query.chars().count() + 2);
-    let mut plain = PlainText::default();
-    let mut blocks = doc.blocks[first.min(doc.blocks.len())..].iter();
-    // Where the scan goes on: no match starts before it.
-    let mut from = 0;
-    loop {
+
+    /// Scan one more stretch of text, calling `found` with each match in
+    /// it. False when the scan is over: the article has no more text, or
+    /// `found` returned false.
+    fn step(&mut self, doc: &Document, found: &mut impl FnMut(Range<usize>) -> bool) -> bool {
+        let Some(re) = &self.re else {
+            return false;
+        };
+        let plain = &mut self.plain;
         let mut done = false;
-        while plain.text.len() < from + stretch + reach {
-            let Some(block) = blocks.next() else {
+        while plain.text.len() < self.from + self.stretch + self.reach {
+            let Some(block) = doc.blocks.get(self.block) else {
                 done = true;
                 break;
             };
+            self.block += 1;
             plain.push_block(&block.kind, &doc.text);
         }
         // Matches that start up to here are sure; later ones wait for
@@ -363,27 +517,30 @@ fn scan(
         let settled = if done {
             plain.text.len()
         } else {
-            plain.text.len() - reach
+            plain.text.len() - self.reach
         };
-        while let Some(m) = re.find_at(&plain.text, from) {
+        while let Some(m) = re.find_at(&plain.text, self.from) {
             if m.start() > settled {
                 break;
             }
             if !found(plain.source_range(m.range())) {
-                return;
+                self.re = None;
+                return false;
             }
-            from = m.end().max(m.start() + 1);
+            self.from = m.end().max(m.start() + 1);
         }
         if done {
-            return;
+            self.re = None;
+            return false;
         }
         // No match starts between `from` and `settled`.
-        let mut cut = from.max(settled).min(plain.text.len());
+        let mut cut = self.from.max(settled).min(plain.text.len());
         while !plain.text.is_char_boundary(cut) {
             cut -= 1;
         }
         plain.drain_to(cut);
-        from = from.max(cut) - cut;
+        self.from = self.from.max(cut) - cut;
+        true
     }
 }
 

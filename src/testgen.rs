@@ -870,6 +870,52 @@ fn escape_xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+
+/// One table of `rows` rows of four short cells, under a title: the
+/// shape that costs layout the most memory for its size.
+pub fn big_table(seed: u64, rows: usize) -> String {
+    let mut rng = Rng::new(seed ^ 0x7ab1e);
+    let mut s = String::with_capacity(rows * 48 + 128);
+    s.push_str("# A long table\n\n| Id | Name | Count | Note |\n|---:|:---|---:|---|\n");
+    for row in 0..rows {
+        let word = rng.pick(CONTENT_WORDS);
+        let note = rng.pick(CONTENT_WORDS);
+        let _ = writeln!(
+            s,
+            "| {row} | {word} | {} | *{note}* |",
+            rng.range(0, 100_000)
+        );
+    }
+    s
+}
+
+/// A paragraph with `notes` footnote references, each defined after it,
+/// as a long annotated text has them.
+pub fn many_footnotes(seed: u64, notes: usize) -> String {
+    let mut rng = Rng::new(seed ^ 0xf007);
+    let mut s = String::with_capacity(notes * 48 + 128);
+    s.push_str("# Notes\n\n");
+    for n in 1..=notes {
+        let _ = write!(
+            s,
+            "{} {}[^n{n}] ",
+            rng.pick(CONTENT_WORDS),
+            rng.pick(CONTENT_WORDS)
+        );
+        if n % 16 == 0 {
+            s.push_str("\n\n");
+        }
+    }
+    s.push_str("\n\n");
+    for n in 1..=notes {
+        let _ = writeln!(
+            s,
+            "[^n{n}]: The {} note, {}.",
+            rng.pick(CONTENT_WORDS),
+            rng.pick(CONTENT_WORDS)
+        );
+    }
+    s
 }
 
 #[cfg(test)]

@@ -449,10 +449,12 @@ impl Shell {
 pub fn run(source: Source, options: Options) -> Result<Exit> {
     let section = options.section;
     let from_start = options.from_start;
-    let mut shell = Shell::new(options);
-    shell.open(&source, section, from_start);
-    drop(source);
-    run_shell(shell)
+    let shell = Shell::new(options);
+    // The article is opened while the terminal answers its query.
+    run_shell(shell, move |shell| {
+        shell.open(&source, section, from_start);
+        drop(source);
+    })
 }
 
 /// Open the library of `roots`: the articles in them, with their progress.
@@ -465,19 +467,23 @@ pub fn run_library(
     let mut lib = Library::new(roots, shell.options.store.clone(), config_dir);
     lib.message = shell.options.warning.take();
     shell.library = Some(lib);
-    run_shell(shell)
+    run_shell(shell, |_| {})
 }
 
-fn run_shell(mut shell: Shell) -> Result<Exit> {
+/// Take the terminal, `open` what is to be shown, and run the loop until
+/// it ends. The terminal is asked for its background before `open` and
+/// its answer read after, so that the round trip (long over a slow link)
+/// and the work of opening overlap.
+fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
     let emergency: Emergency = Arc::default();
     let signal = watch_signals(Arc::clone(&emergency))?;
     let guard = TerminalGuard::enter()?;
     // Asked in raw mode, so that no answer is echoed or waits for a line.
-    let replies = if settings::asks_background(&shell.options.config) {
-        background::ask(background::WAIT)
-    } else {
-        replies::Replies::default()
-    };
+    let asked = settings::asks_background(&shell.options.config).then(background::ask);
+    open(&mut shell);
+    let replies = asked.map_or_else(replies::Replies::default, |asked| {
+        asked.collect(background::WAIT)
+    });
     let mut filter = ReplyFilter::new(replies, Instant::now());
     take_answers(&mut shell, &mut filter);
     let result = event_loop(&mut shell, &signal, &emergency, &mut filter);
@@ -628,6 +634,17 @@ fn read_and_draw(
                 app.layout.highlight_deferred(&app.doc);
             }
             draw(&mut terminal, shell)?;
+        }
+        // The matches of a search being typed are counted, unless a key
+        // is waiting; the count is shown once it is made.
+        while shell.reader.as_ref().is_some_and(App::counting)
+            && !event::poll(Duration::ZERO).context("cannot read the terminal")?
+        {
+            if let Some(app) = &mut shell.reader
+                && !app.count_some()
+            {
+                draw(&mut terminal, shell)?;
+            }
         }
         assert!(!shell.options.crash_test, "crash test requested");
         // Wait for the next event, waking to notice signals, to save when

@@ -84,11 +84,70 @@ fn a_jump_far_away_waits_for_the_whole_article() {
     body(&mut app);
     body(&mut whole);
     assert!(app.is_partial());
-    app.update(Action::Bottom);
-    whole.update(Action::Bottom);
+    app.update(Action::NextPeer);
+    whole.update(Action::NextPeer);
     assert!(!app.is_partial());
     assert_eq!(body(&mut app), body(&mut whole));
-    assert!(status(&mut app).contains("100% · end"));
+}
+
+#[test]
+fn the_end_and_the_start_show_at_once_on_windows_of_their_own() {
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    let src = source(&text, None);
+    let mut whole = App::open_with(&src, Theme::Dark, None, false, usize::MAX);
+    let mut app = App::new(&src, Theme::Dark);
+    let first = body(&mut app);
+    body(&mut whole);
+    app.update(Action::Bottom);
+    whole.update(Action::Bottom);
+    assert!(app.is_partial(), "the end is shown from a window there");
+    let window = app.doc.window.clone().unwrap();
+    assert_eq!(window.end, text.len());
+    assert!(window.start > text.len() / 2, "{window:?}");
+    assert_eq!(body(&mut app), body(&mut whole));
+    assert!(
+        status(&mut app).contains("100% · end"),
+        "{}",
+        status(&mut app)
+    );
+    assert_eq!(app.top(), whole.top());
+    // Back up a few screens, still on that window, then to the start.
+    for _ in 0..3 {
+        app.update(Action::PageUp);
+        whole.update(Action::PageUp);
+    }
+    assert_eq!(app.top(), whole.top());
+    assert_eq!(body(&mut app), body(&mut whole));
+    app.update(Action::Top);
+    assert!(app.is_partial());
+    assert_eq!(body(&mut app), first);
+    app.update(Action::Bottom);
+    whole.update(Action::Bottom);
+    let end = app.top();
+    tick_until_whole(&mut app);
+    assert_eq!(app.top(), end, "the whole parse does not move the reader");
+    assert_eq!(body(&mut app), body(&mut whole));
+    assert_eq!(status(&mut app), status(&mut whole));
+}
+
+#[test]
+fn a_place_reached_on_a_window_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(&dir.path().join("config"));
+    let file = dir.path().join("long.md");
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    std::fs::write(&file, &text).unwrap();
+    let src = source(&text, Some(file.clone()));
+    let mut app = App::open(&src, Theme::Dark, Some(store.clone()), false);
+    body(&mut app);
+    let before = app.top();
+    app.update(Action::Bottom);
+    app.after_key(before, Instant::now());
+    assert!(app.is_partial());
+    let end = app.top();
+    assert_eq!(app.save_now(), None);
+    let again = App::open(&src, Theme::Dark, Some(store), false);
+    assert_eq!(again.top(), end);
 }
 
 #[test]

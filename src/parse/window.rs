@@ -33,10 +33,23 @@ const SLACK: usize = 64 * 1024;
 
 /// The part of `text` a window around byte `at` parses.
 pub fn window_around(text: &str, at: usize) -> Range<usize> {
+    window_among(text, at, (BEFORE, AFTER), |from, to| {
+        block_starts(text, from, to)
+    })
+}
+
+/// `window_around`, keeping `(before, after)` bytes around `at`, with the
+/// block starts between two offsets given by `starts_between`.
+fn window_among(
+    text: &str,
+    at: usize,
+    (before, after): (usize, usize),
+    starts_between: impl FnOnce(usize, usize) -> Vec<usize>,
+) -> Range<usize> {
     let at = at.min(text.len());
-    let want_start = at.saturating_sub(BEFORE);
-    let want_end = at.saturating_add(AFTER).min(text.len());
-    let starts = block_starts(text, want_start.saturating_sub(SLACK), want_end + SLACK);
+    let want_start = at.saturating_sub(before);
+    let want_end = at.saturating_add(after).min(text.len());
+    let starts = starts_between(want_start.saturating_sub(SLACK), want_end + SLACK);
     let start = if want_start == 0 {
         0
     } else {
@@ -613,13 +626,71 @@ fn cut_in_text(text: &str, at: usize, forward: bool) -> usize {
 /// the whole parse replaces the document.
 pub fn parse_window(text: &Arc<str>, at: usize, fingerprint: u64) -> Document {
     // Lines end at lone CRs too, for the cut as for the parser.
-    let text = &super::prepared(text);
-    let range = window_around(text, at);
+    let text = super::prepared(text);
+    let index = WindowIndex::of(&text);
+    parse_window_in(&text, at, fingerprint, &index)
+}
+
+/// What every window of one text needs from the whole of it: its link and
+/// footnote definitions, found by one scan of the text. Made once, it
+/// lets a later window (a jump to the end while the whole is still being
+/// parsed) cost only its own part of the text.
+pub struct WindowIndex {
+    defs: Definitions,
+    /// Every block start of the text, in order (see `block_starts`).
+    starts: Vec<usize>,
+    /// The length of the text it was made for.
+    len: usize,
+}
+
+impl WindowIndex {
+    /// The index of `text`, the article as the parser reads it (see
+    /// `parse::prepared`).
+    pub fn of(text: &str) -> WindowIndex {
+        let (defs, starts) = Definitions::with_starts(text);
+        WindowIndex {
+            defs,
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// The block starts from `from` to `to`, both included, as
+    /// `block_starts` finds them: the scan's state at a line depends only
+    /// on the lines before it.
+    fn starts_between(&self, from: usize, to: usize) -> Vec<usize> {
+        let first = self.starts.partition_point(|&s| s < from);
+        let last = self.starts.partition_point(|&s| s <= to);
+        self.starts[first..last.max(first)].to_vec()
+    }
+}
+
+/// `parse_window`, on `text` as the parser reads it (see
+/// `parse::prepared`), with the `index` made of that text.
+pub fn parse_window_in(
+    text: &Arc<str>,
+    at: usize,
+    fingerprint: u64,
+    index: &WindowIndex,
+) -> Document {
+    parse_window_sized(text, at, fingerprint, index, (BEFORE, AFTER))
+}
+
+/// `parse_window_in`, keeping `(before, after)` bytes around `at`.
+fn parse_window_sized(
+    text: &Arc<str>,
+    at: usize,
+    fingerprint: u64,
+    index: &WindowIndex,
+    sizes: (usize, usize),
+) -> Document {
+    debug_assert_eq!(index.len, text.len(), "an index of another text");
+    let range = window_among(text, at, sizes, |from, to| index.starts_between(from, to));
     let part = &text[range.clone()];
-    let defs = Definitions::of(text);
+    let defs = &index.defs;
     let counts = |at: usize| defs.may_be_footnote(text, at);
     let footnotes = footnote_marks(&text[..range.start], Some(defs.footnote_labels()), counts);
-    let mut doc = parse_range(text, range.clone(), &footnotes, &defs, true, &super::NEVER)
+    let mut doc = parse_range(text, range.clone(), &footnotes, defs, true, &super::NEVER)
         .map(|(doc, _)| doc)
         .unwrap_or_default();
     doc.fingerprint = fingerprint;
@@ -993,10 +1064,6 @@ struct Definitions {
 }
 
 impl Definitions {
-    fn of(text: &str) -> Definitions {
-        Definitions::with_starts(text).0
-    }
-
     /// `of`, with the block starts of `text` that its scan found.
     fn with_starts(text: &str) -> (Definitions, Vec<usize>) {
         let mut closed = Vec::new();
@@ -1272,6 +1339,117 @@ mod tests {
             let text = text.repeat((3 * BEFORE / text.len().max(1)).max(1) + 2);
             for at in (0..text.len()).step_by(text.len() / 7 + 1) {
                 check(&text, at);
+            }
+        }
+    }
+
+    /// A block's source range, and the source offset and text of each of
+    /// its spans.
+    type Placed = (Range<usize>, Vec<(usize, String)>);
+
+    /// Each block of the window, but for the last one or two (which may be
+    /// cut), with its source range and the source offset and text of each
+    /// of its spans: the same as the whole parse's.
+    fn same_positions(text: &str, at: usize, sizes: (usize, usize)) -> Result<(), String> {
+        let full = crate::parse::parse(text);
+        let shared: Arc<str> = Arc::from(text);
+        let index = WindowIndex::of(&shared);
+        let win = parse_window_sized(&shared, at, full.fingerprint, &index, sizes);
+        let range = win.window.clone().unwrap_or_default();
+        let at = at.min(text.len());
+        if !(range.start <= at && at <= range.end) {
+            return Err(format!("the window {range:?} misses {at}"));
+        }
+        let blocks = |doc: &Document| -> Vec<Placed> {
+            doc.blocks
+                .iter()
+                .filter(|b| range.contains(&b.source.start))
+                .map(|b| {
+                    let spans = block_spans(&b.kind)
+                        .map(|s| (s.source, s.text(&doc.text).to_string()))
+                        .collect();
+                    (b.source.clone(), spans)
+                })
+                .collect()
+        };
+        let (w, f) = (blocks(&win), blocks(&full));
+        let n = w.len().min(f.len()).saturating_sub(2);
+        match (0..n).find(|&i| w[i] != f[i]) {
+            Some(i) => Err(format!(
+                "block {i} of the window {range:?} at {at}:\n{:?}\n{:?}",
+                w[i], f[i]
+            )),
+            None => Ok(()),
+        }
+    }
+
+    mod random {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Blocks that hold blank lines or run on over several lines
+        /// (fences, lists, quotes, HTML), so that window edges fall
+        /// inside and around them.
+        const SNIPPETS: &[&str] = &[
+            "A plain paragraph of a few words, *emphasis* and `code`.",
+            "A [reference link][ref] and a note.[^n]",
+            "[ref]: https://example.com/ref",
+            "[^n]: The note, with a second paragraph:\n\n    indented under it.",
+            "# A heading",
+            "## Another heading",
+            "- item one\n- item two",
+            "- loose item\n\n- another loose item",
+            "1. first\n2. second\n\n3. third, loose",
+            "- outer\n  - inner\n\n- outer again",
+            "> a quote\n>\n> - with a list",
+            "> a quote\n\nlazy after a blank",
+            "> > nested\n>\n> > still nested\n\n> back out",
+            "```rust\nfn main() {\n\n    // a blank line above\n}\n```",
+            "~~~\nplain fence\n\n# not a heading\n\n~~~",
+            "````\n```\ninner fence\n\n```\n````",
+            "    indented code\n\n    more indented code",
+            "<div>\nan html block\n\n</div>",
+            "<!-- a comment\n\nwith a blank line -->",
+            "| a | b |\n|---|---|\n| 1 | 2 |",
+            "- ```\n  fenced in a list item\n\n  still code\n  ```",
+            "> ```\n> fenced in a quote\n>\n> still code\n> ```",
+            "---",
+        ];
+
+        fn document() -> impl Strategy<Value = String> {
+            proptest::collection::vec((0..SNIPPETS.len(), any::<bool>()), 10..80).prop_map(
+                |parts| {
+                    let mut text = String::from("Start.\n\n");
+                    for (i, blank) in parts {
+                        text.push_str(SNIPPETS[i]);
+                        text.push_str(if blank { "\n\n" } else { "\n" });
+                    }
+                    text
+                },
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 300,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            /// Small windows anywhere in generated articles: every edge
+            /// falls near fences, lists and quotes.
+            #[test]
+            fn windows_anywhere_give_the_whole_parse_s_positions(
+                text in document(),
+                at in 0.0..=1.0f64,
+                before in 0usize..400,
+                after in 0usize..600,
+            ) {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+                let at = (at * text.len() as f64) as usize;
+                if let Err(e) = same_positions(&text, at, (before, after)) {
+                    prop_assert!(false, "{}\n{}", e, text);
+                }
             }
         }
     }

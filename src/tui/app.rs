@@ -18,7 +18,7 @@ use crate::document::{Document, LinkTarget};
 use crate::layout::{Layout, LayoutOptions};
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
-use crate::parse::window::PROGRESSIVE_MIN;
+use crate::parse::window::{PROGRESSIVE_MIN, WindowIndex, parse_window_in};
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Reader};
 use crate::session::{BookmarkView, Session};
@@ -49,6 +49,9 @@ pub struct Search {
     /// and the number of blocks of the document they are blocks of.
     resumes: Vec<crate::search::Resume>,
     blocks: usize,
+    /// Only the matches near the screen are known yet: all of them are
+    /// being counted (`App::count_some`).
+    pub counting: bool,
 }
 
 impl Search {
@@ -68,6 +71,7 @@ impl Search {
             notes: Vec::new(),
             resumes: found.resumes,
             blocks: doc.blocks.len(),
+            counting: false,
         }
     }
 
@@ -155,6 +159,14 @@ struct Background {
     /// Tells the thread to begin: it waits for the first frame.
     go: Option<mpsc::Sender<()>>,
 }
+
+/// Articles at least this long count the matches of a search being typed
+/// between keys, showing those near the screen at once: a single letter
+/// matches a million times in 10 MB, and counting takes 90 ms.
+const COUNT_BETWEEN_KEYS: usize = 1024 * 1024;
+/// Stretches of text (64 KiB each) counted at a time between keys: a few
+/// milliseconds.
+const COUNT_STEP: usize = 8;
 
 /// How long the parse waits for the first frame to be drawn at most.
 const FIRST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
@@ -312,6 +324,13 @@ pub struct App {
     pub hl_list: Option<super::highlights::HighlightList>,
     /// The whole article being parsed while a window of it shows.
     background: Option<Background>,
+    /// The count of every match of the search being typed, made between
+    /// keys (see `Search::counting`).
+    counting: Option<crate::search::Counting>,
+    /// What any window of the article needs from the whole of it, kept
+    /// while a window shows: a jump to the end parses a window there
+    /// rather than wait for the whole.
+    index: Option<WindowIndex>,
     /// The title when the article has none.
     stem: String,
 }
@@ -349,24 +368,41 @@ impl App {
         // What the parses read: the same text, unless it has lone CRs,
         // which the window and the whole then share.
         let prepared = (markdown && text.len() >= progressive).then(|| {
-            (
-                crate::parse::prepared(&shared),
-                crate::parse::fingerprint(text),
-            )
-        });
-        let mut background = prepared.as_ref().and_then(|(prepared, fingerprint)| {
             let cores = std::thread::available_parallelism().map_or(1, usize::from);
             if cores <= 2 {
                 crate::parse::join::use_one_heap();
             }
+            let prepared = crate::parse::prepared(&shared);
+            // The fingerprint, a pass over every byte, is taken on another
+            // core while this one scans the text for the window: before
+            // the first frame, the other cores have nothing to do.
+            let (fingerprint, index) = std::thread::scope(|scope| {
+                let fingerprint = std::thread::Builder::new()
+                    .name("fingerprint".into())
+                    .spawn_scoped(scope, || crate::parse::fingerprint(text));
+                let index = WindowIndex::of(&prepared);
+                let fingerprint = fingerprint
+                    .ok()
+                    .and_then(|f| f.join().ok())
+                    .unwrap_or_else(|| crate::parse::fingerprint(text));
+                (fingerprint, index)
+            });
+            (prepared, fingerprint, index)
+        });
+        let mut background = prepared.as_ref().and_then(|(prepared, fingerprint, _)| {
             Background::start(Arc::clone(prepared), *fingerprint)
         });
-        let mut doc =
-            if let (Some((prepared, fingerprint)), true) = (&prepared, background.is_some()) {
-                crate::parse::window::parse_window(prepared, 0, *fingerprint)
-            } else {
-                crate::library::parse_shared_article(path, &shared)
-            };
+        let (prepared, mut index) = match prepared {
+            Some((prepared, fingerprint, index)) if background.is_some() => {
+                (Some((prepared, fingerprint)), Some(index))
+            }
+            _ => (None, None),
+        };
+        let mut doc = if let (Some((prepared, fingerprint)), Some(index)) = (&prepared, &index) {
+            parse_window_in(prepared, 0, *fingerprint, index)
+        } else {
+            crate::library::parse_shared_article(path, &shared)
+        };
         let title_of = |doc: &Document| {
             crate::parse::sanitize(&doc.title().map_or_else(|| source.stem(), str::to_string))
         };
@@ -385,13 +421,16 @@ impl App {
                         doc = crate::library::parse_shared_article(path, &shared);
                     }
                     background = None;
+                    index = None;
                     title = title_of(&doc);
                     opened = Session::open_shared(store, path, shared, &doc, &title, now);
                 }
                 (Some(pos), Some(how))
                     if !from_start && !doc.window.as_ref().is_some_and(|w| w.contains(&pos.0)) =>
                 {
-                    doc = crate::parse::window::parse_window(&doc.text, pos.0, doc.fingerprint);
+                    if let Some(index) = &index {
+                        doc = parse_window_in(&doc.text, pos.0, doc.fingerprint, index);
+                    }
                     opened.message = crate::session::resume_message(&doc, pos, how);
                 }
                 _ => {}
@@ -420,6 +459,8 @@ impl App {
         let mut app = App {
             stem: source.stem(),
             background,
+            index,
+            counting: None,
             title,
             outline,
             layout,
@@ -536,6 +577,7 @@ impl App {
         }
         self.reader.go_to(pos.into());
         // The search goes on in the new text, from no match.
+        self.counting = None;
         if let Some(search) = &self.search {
             self.search = Some(Search::around(&self.doc, &search.query, pos.0));
         }
@@ -596,6 +638,9 @@ impl App {
     /// Put the whole article in place of the window. Positions are bytes
     /// of the same source, so the reader stays exactly where it is.
     fn take_whole(&mut self, doc: Document) {
+        self.index = None;
+        // A count over the window's blocks is over those of the whole.
+        self.finish_count();
         self.title = crate::parse::sanitize(
             &doc.title()
                 .map_or_else(|| self.stem.clone(), str::to_string),
@@ -609,6 +654,12 @@ impl App {
         self.hints = None;
         self.link_list = None;
         self.list = None;
+        // A place reached on the window is recorded now.
+        if self.session.moved {
+            let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+            self.session
+                .record_position(&self.doc, self.reader.top, at_end, store::now());
+        }
     }
 
     /// Whether `action` can be carried out on the window: a short motion
@@ -648,6 +699,36 @@ impl App {
             && (window.end >= self.doc.source_len || last + margin <= window.end)
     }
 
+    /// While only a window is parsed, parse one around byte `at` instead
+    /// when `at` is outside it: the whole may be a long parse away. The
+    /// window's text is the one the parses read, and its positions are
+    /// those of the whole.
+    fn window_at(&mut self, at: usize) {
+        let (Some(window), Some(index)) = (&self.doc.window, &self.index) else {
+            return;
+        };
+        if window.contains(&at) || (window.end == self.doc.source_len && window.end == at) {
+            return;
+        }
+        let doc = parse_window_in(&self.doc.text, at, self.doc.fingerprint, index);
+        self.outline = Outline::new(&doc);
+        self.layout = self.layout.relaid(&doc, self.layout.width());
+        self.doc = doc;
+        self.link = None;
+    }
+
+    /// The byte a jump lands near, for the jumps a window can serve while
+    /// the whole is still being parsed.
+    fn window_target(&self, action: Action) -> Option<usize> {
+        match action {
+            Action::Top => Some(0),
+            // Some screens before the end too, for the keys that go
+            // back up from it.
+            Action::Bottom => Some(self.doc.source_len.saturating_sub(32 * 1024)),
+            _ => None,
+        }
+    }
+
     /// Use a reading speed from the config or learned from the records.
     pub fn set_wpm(&mut self, wpm: u32) {
         self.wpm = usize::try_from(wpm).unwrap_or(DEFAULT_WPM).max(1);
@@ -656,20 +737,7 @@ impl App {
 
     /// Open at `pos` (a section, a saved place) instead of the start.
     pub fn start_at(&mut self, pos: Position) {
-        if self
-            .doc
-            .window
-            .as_ref()
-            .is_some_and(|w| !w.contains(&pos.0))
-        {
-            // A window there instead, while the whole is still parsed.
-            // The window's text is the one the parses read.
-            let doc =
-                crate::parse::window::parse_window(&self.doc.text, pos.0, self.doc.fingerprint);
-            self.outline = Outline::new(&doc);
-            self.layout = self.layout.relaid(&doc, self.layout.width());
-            self.doc = doc;
-        }
+        self.window_at(pos.0);
         self.reader.top = pos;
         self.pending = Some(pos);
     }
@@ -719,7 +787,9 @@ impl App {
     pub fn after_key(&mut self, before: Position, at: Instant) {
         self.poll_whole();
         if self.is_partial() {
-            // Anchors and progress are recorded from the whole article.
+            // Anchors and progress are recorded from the whole article,
+            // once it is parsed (`take_whole`).
+            self.session.moved |= before != self.reader.top;
             return;
         }
         let after = self.reader.top;
@@ -1180,7 +1250,7 @@ impl App {
     /// Keep the matches around the screen, from its top to its bottom, for
     /// its highlights and for `n` and `N`.
     fn search_follows_screen(&mut self) {
-        if self.search.is_none() {
+        if self.search.is_none() || self.counting.is_some() {
             return;
         }
         let top = self.reader.top.0;
@@ -1195,8 +1265,18 @@ impl App {
 
     fn act(&mut self, action: Action) {
         self.message = None;
-        if self.is_partial() && !self.fits_window(action) {
-            self.wait_whole();
+        if !matches!(
+            action,
+            Action::PromptInput(_) | Action::PromptEdit(_) | Action::PromptCancel
+        ) {
+            self.finish_count();
+        }
+        if self.is_partial() {
+            if let Some(at) = self.window_target(action) {
+                self.window_at(at);
+            } else if !self.fits_window(action) {
+                self.wait_whole();
+            }
         }
         // The hints are for the links on screen: anything but a hint's
         // letters (the wheel, a click) takes them away first.
@@ -1461,6 +1541,7 @@ impl App {
                 {
                     self.reader.go_to(*from);
                     self.search = None;
+                    self.counting = None;
                 }
                 self.prompt = None;
                 self.mode = if self.marks.is_some() {
@@ -1671,7 +1752,23 @@ impl App {
         };
         let text = prompt.text().to_string();
         self.reader.go_to(from);
-        let mut search = Search::around(&self.doc, &text, from.top.0);
+        self.counting = None;
+        let mut search = if self.doc.source_len >= COUNT_BETWEEN_KEYS && !text.trim().is_empty() {
+            // A long article: the matches near the screen now, all of
+            // them counted between keys.
+            self.counting = Some(crate::search::Counting::new(&self.doc, &text, from.top.0));
+            let matches = crate::search::find_near(&self.doc, &text, from.top.0);
+            Search {
+                query: text.clone(),
+                total: matches.len(),
+                matches,
+                blocks: self.doc.blocks.len(),
+                counting: true,
+                ..Search::default()
+            }
+        } else {
+            Search::around(&self.doc, &text, from.top.0)
+        };
         search.notes = self.notes_holding(&text);
         let first = Some(search.matches.partition_point(|m| m.start < from.top.0))
             .filter(|&i| i < search.matches.len());
@@ -1697,6 +1794,44 @@ impl App {
                 crate::search::text_holds(note, query).then(|| (at, note.to_string()))
             })
             .collect()
+    }
+
+    /// Whether the matches of the search are being counted.
+    pub fn counting(&self) -> bool {
+        self.counting.is_some()
+    }
+
+    /// Count more of the search's matches, a few milliseconds' worth;
+    /// false once they are all counted (or there is no count going on),
+    /// when the search holds them as `Search::around` gives them.
+    pub fn count_some(&mut self) -> bool {
+        let Some(counting) = &mut self.counting else {
+            return false;
+        };
+        if counting.step(&self.doc, COUNT_STEP) {
+            return true;
+        }
+        let Some(counting) = self.counting.take() else {
+            return false;
+        };
+        let found = counting.finish();
+        if let Some(search) = &mut self.search {
+            // The current match stays the same match.
+            let current = search.current.and_then(|k| search.get(k)).map(|m| m.start);
+            let mut counted = Search::of(&self.doc, &search.query, found);
+            counted.notes = std::mem::take(&mut search.notes);
+            counted.current = current.and_then(|at| {
+                let i = counted.matches.partition_point(|m| m.start < at);
+                (counted.matches.get(i)?.start == at).then_some(counted.before + i)
+            });
+            *search = counted;
+        }
+        false
+    }
+
+    /// Count every match of the search now, for a command that needs them.
+    pub fn finish_count(&mut self) {
+        while self.count_some() {}
     }
 
     /// Whether source byte `at` is shown on the screen now.

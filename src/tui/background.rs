@@ -16,51 +16,73 @@ use super::replies::Replies;
 /// that comes later is still taken in (see `replies`).
 pub const WAIT: Duration = Duration::from_millis(100);
 
-/// Ask the terminal for its background colour, and read its answers
-/// until DA1 is answered or `wait` is over. What was read, and any answer
-/// still arriving, is in the returned recogniser, which the event loop
-/// goes on with. The caller makes sure stdin and stdout are the terminal,
-/// in raw mode. Keys typed meanwhile are lost.
-pub fn ask(wait: Duration) -> Replies {
-    let mut replies = Replies::default();
+/// The queries, sent: the answers are read with `collect`.
+pub struct Asked {
+    started: std::time::Instant,
+    sent: bool,
+}
+
+/// Ask the terminal for its background colour. The caller makes sure
+/// stdin and stdout are the terminal, in raw mode, and reads the answers
+/// with `collect`, after other work if it likes: the terminal answers
+/// meanwhile.
+pub fn ask() -> Asked {
     #[cfg(unix)]
-    unix::ask(&mut replies, wait);
+    let sent = unix::send();
     #[cfg(not(unix))]
-    let _ = wait;
-    replies
+    let sent = false;
+    Asked {
+        started: std::time::Instant::now(),
+        sent,
+    }
+}
+
+impl Asked {
+    /// Read the terminal's answers until DA1 is answered or `wait` has
+    /// passed since they were asked. What was read, and any answer still
+    /// arriving, is in the returned recogniser, which the event loop goes
+    /// on with. Keys typed meanwhile are lost.
+    pub fn collect(self, wait: Duration) -> Replies {
+        let mut replies = Replies::default();
+        #[cfg(unix)]
+        if self.sent {
+            unix::collect(&mut replies, self.started + wait);
+        }
+        #[cfg(not(unix))]
+        let _ = (wait, self.sent);
+        replies
+    }
 }
 
 #[cfg(unix)]
 mod unix {
     use std::io::{self, Write};
     use std::os::fd::AsFd;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
     use super::Replies;
 
-    /// Send the queries and feed what comes back to `replies` until DA1 is
-    /// answered or `wait` is over. The bytes are read from the file
-    /// descriptor itself, not through a buffer that would keep them from
-    /// the event loop.
-    pub(super) fn ask(replies: &mut Replies, wait: Duration) {
+    /// Send the queries; false when they could not be written.
+    pub(super) fn send() -> bool {
         let mut out = io::stdout().lock();
-        if out.write_all(b"\x1b]11;?\x1b\\\x1b[c").is_err() || out.flush().is_err() {
-            return;
-        }
-        drop(out);
+        out.write_all(b"\x1b]11;?\x1b\\\x1b[c").is_ok() && out.flush().is_ok()
+    }
+
+    /// Feed what comes back to `replies` until DA1 is answered or it is
+    /// `until`. The bytes are read from the file descriptor itself, not
+    /// through a buffer that would keep them from the event loop.
+    pub(super) fn collect(replies: &mut Replies, until: Instant) {
         let stdin = io::stdin();
         let fd = stdin.as_fd();
-        let until = Instant::now() + wait;
         while !replies.answered_da1() {
+            // Past `until`, what has come already is still read (the
+            // work done since the queries took long), without waiting.
             let left = until.saturating_duration_since(Instant::now());
             let Ok(timeout) = Timespec::try_from(left) else {
                 break;
             };
-            if left.is_zero() {
-                break;
-            }
             let mut fds = [PollFd::new(&fd, PollFlags::IN)];
             match poll(&mut fds, Some(&timeout)) {
                 Ok(0) => break,

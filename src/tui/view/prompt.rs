@@ -23,6 +23,7 @@ pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let head = format!(" {}: ", prompt.kind.title());
     let count = match (&prompt.kind, &app.search) {
         (PromptKind::Search(_), Some(s)) if !s.query.trim().is_empty() => Some(match s.count() {
+            _ if s.counting => "counting…".to_string(),
             0 => "no match".to_string(),
             1 => "1 match".to_string(),
             n => format!("{n} matches"),

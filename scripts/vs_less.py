@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Longform against `less` (and `mdcat -p` when it is installed), as a
+person meets them, in the same run: README's "Performance" table.
+
+Each program runs on the article in a 120x40 pseudo-terminal that answers
+the terminal queries as a terminal does (the background colour, OSC 11,
+and the device attributes, DA1), with a throwaway config dir and the
+default config (so longform asks for the background). The runs of the
+programs alternate, RUNS times (default 9), and the median and the range
+of each are printed, with the ratio of the medians.
+
+    cargo build --release --locked
+    cargo run --release --example gen -- 10m > /tmp/gen10mb.md
+    python3 scripts/vs_less.py /tmp/gen10mb.md            # every measure
+    python3 scripts/vs_less.py /tmp/gen10mb.md launch end # some of them
+
+Measures:
+- launch: from the start of the process until the first screen is
+  written (longform: its status bar; less: its prompt);
+- end, G right after the first screen: from the key until the end of the
+  article is shown (longform: 100% in the status bar; less: (END));
+- half, 50% right after the first screen (longform `5` `0` `%`, less
+  `50%`): from the last key until the screen at the middle is written;
+- search, longform only: `/` then one letter, right after the first
+  screen: from the letter until the prompt shows the count of matches.
+"""
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+BINARY = os.environ.get("BINARY") or os.path.join(
+    os.path.dirname(__file__), "..", "target", "release", "longform"
+)
+ROWS, COLS = 40, 120
+QUERIES = {
+    b"\x1b]11;?\x1b\\": b"\x1b]11;rgb:1e1e/1e1e/1e1e\x1b\\",
+    b"\x1b]11;?\x07": b"\x1b]11;rgb:1e1e/1e1e/1e1e\x07",
+    b"\x1b[c": b"\x1b[?62;22c",
+}
+# The status bar ends with the time left, or says the end is on screen.
+LONGFORM_FRAME = re.compile(rb" min|end ")
+
+
+class Term:
+    """A program in a pseudo-terminal that answers queries as it writes."""
+
+    def __init__(self, argv, env):
+        self.start = time.monotonic()
+        pid, fd = pty.fork()
+        if pid == 0:
+            size = struct.pack("HHHH", ROWS, COLS, 0, 0)
+            fcntl.ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, size)
+            os.execve(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        self.seen = b""
+        self.mark = 0
+
+    def read(self, timeout):
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.fd, 1 << 16)
+        except OSError:
+            return False
+        self.seen += chunk
+        for query, answer in QUERIES.items():
+            # A query split over two reads is found in what came before.
+            tail = self.seen[-len(chunk) - len(query) + 1 :]
+            if query in tail:
+                os.write(self.fd, answer)
+        return True
+
+    def until(self, pattern, limit=10.0):
+        """Seconds since the last `send` (or start) until `pattern` is
+        written after it; None if it never is."""
+        begin = self.sent if self.mark else self.start
+        while time.monotonic() - begin < limit:
+            self.read(0.005)
+            if pattern.search(self.seen, self.mark):
+                return time.monotonic() - begin
+        return None
+
+    def send(self, keys):
+        self.mark = len(self.seen)
+        self.sent = time.monotonic()
+        os.write(self.fd, keys)
+
+    def settle(self, seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.read(0.005)
+
+    def close(self, quit_keys=b"q"):
+        try:
+            os.write(self.fd, quit_keys)
+        except OSError:
+            pass
+        time.sleep(0.05)
+        try:
+            os.kill(self.pid, 9)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def environment(config):
+    env = dict(os.environ, LONGFORM_CONFIG_DIR=config, TERM="xterm-256color")
+    for var in ("LESSOPEN", "LESSCLOSE", "LESS", "NO_COLOR"):
+        env.pop(var, None)
+    return env
+
+
+class Program:
+    def __init__(self, name, argv, frame, end, half, half_keys):
+        self.name, self.argv = name, argv
+        self.frame, self.end, self.half, self.half_keys = frame, end, half, half_keys
+
+
+def programs(path):
+    base = re.escape(os.path.basename(path).encode())
+    out = [
+        Program(
+            "longform",
+            [os.path.abspath(BINARY), path],
+            LONGFORM_FRAME,
+            re.compile(rb"100%"),
+            re.compile(rb" 5[0-9]%"),
+            b"50%",
+        ),
+        Program(
+            "less",
+            [shutil.which("less") or "/usr/bin/less", path],
+            re.compile(base),
+            re.compile(rb"\(END\)"),
+            re.compile(rb"\x1b\[7m|:"),
+            b"50%",
+        ),
+    ]
+    mdcat = shutil.which("mdcat")
+    if mdcat:
+        out.append(
+            Program(
+                "mdcat -p",
+                [mdcat, "-p", path],
+                re.compile(base + rb"|:"),
+                re.compile(rb"\(END\)"),
+                re.compile(rb":"),
+                b"50%",
+            )
+        )
+    return out
+
+
+def once(program, measure):
+    config = tempfile.mkdtemp(prefix="longform-vs-")
+    term = Term(program.argv, environment(config))
+    try:
+        first = term.until(program.frame)
+        if measure == "launch" or first is None:
+            return first
+        if measure == "end":
+            term.send(b"G")
+            return term.until(program.end)
+        if measure == "half":
+            for key in program.half_keys[:-1]:
+                os.write(term.fd, bytes([key]))
+            term.send(program.half_keys[-1:])
+            return term.until(program.half)
+        if measure == "search":
+            term.send(b"/")
+            term.until(re.compile(rb"Search"), 5.0)
+            term.settle(0.05)
+            term.send(b"t")
+            # The prompt shows the count of matches, or that it is being
+            # counted, with the screen's matches highlighted.
+            return term.until(re.compile(rb"\d+ match|no match|counting"))
+        raise SystemExit(f"unknown measure {measure}")
+    finally:
+        term.close(b"\x1bq" if measure == "search" else b"q")
+        shutil.rmtree(config, ignore_errors=True)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        raise SystemExit(__doc__)
+    path = args[0]
+    measures = args[1:] or ["launch", "end", "half", "search"]
+    runs = int(os.environ.get("RUNS", "9"))
+    print(f"{path}, {os.path.getsize(path) / 1e6:.1f} MB; load {os.getloadavg()[0]:.2f}")
+    for measure in measures:
+        progs = programs(path)
+        if measure == "search":
+            progs = progs[:1]
+        times = {p.name: [] for p in progs}
+        for _ in range(runs):
+            for p in progs:
+                t = once(p, measure)
+                if t is not None:
+                    times[p.name].append(t * 1000)
+        medians = {}
+        for name, ms in times.items():
+            if not ms:
+                print(f"  {measure:7} {name:9} never")
+                continue
+            ms.sort()
+            medians[name] = statistics.median(ms)
+            print(
+                f"  {measure:7} {name:9} median {medians[name]:6.1f} ms "
+                f"({ms[0]:.1f}-{ms[-1]:.1f}, {len(ms)} runs)"
+            )
+        if "longform" in medians and "less" in medians:
+            print(f"  {measure:7} ratio     {medians['longform'] / medians['less']:.2f}x less")
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
