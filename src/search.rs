@@ -558,6 +558,41 @@ mod tests {
     }
 
     #[test]
+    fn counting_a_stretch_at_a_time_finds_what_one_scan_finds() {
+        let doc = parse(&crate::testgen::article(3, 300 * 1024));
+        for query in ["the", "e", "quantum leap", "zzz"] {
+            let all = find_all(&doc, query);
+            for at in [0, doc.source_len / 3, doc.source_len] {
+                let mut counting = Counting::with(&doc, query, at, (20_000, 50, 30_000));
+                let mut steps = 0;
+                while counting.step(&doc, 1) {
+                    steps += 1;
+                }
+                let found = counting.finish();
+                assert_eq!(
+                    found,
+                    find_around_every(&doc, query, at, 20_000, 50, 30_000)
+                );
+                assert_eq!(found.total, all.len(), "{query:?}");
+                let kept = &all[found.before..found.before + found.matches.len()];
+                assert_eq!(found.matches, kept, "{query:?} at {at}");
+                assert!(all.is_empty() || steps > 1 || doc.source_len < STRETCH);
+                // The matches near the place, found from a little before
+                // it, are those kept.
+                let near = find_near(&doc, query, at);
+                let (from, to) = (at.saturating_sub(NEAR), at + NEAR);
+                let want: Vec<_> = all
+                    .iter()
+                    .filter(|m| m.start >= from)
+                    .take_while(|m| m.start < to)
+                    .cloned()
+                    .collect();
+                assert_eq!(&near[..want.len()], &want[..], "{query:?} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn lowercase_ignores_case_and_a_capital_matches_exactly() {
         let src = "The cat saw a Cat.\n\nTHE END, the end.\n";
         assert_eq!(found(src, "the"), ["The", "THE", "the"]);

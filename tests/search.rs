@@ -487,3 +487,51 @@ fn the_kept_matches_follow_the_screen_and_the_current_one_stays() {
     let at = current_start(&app);
     assert_eq!(&text[at..at + 6], "needle");
 }
+
+#[test]
+fn a_search_typed_in_a_long_article_is_counted_between_keys() {
+    let (mut app, _) = long_app();
+    let all = find_all(&app.doc, "filler");
+    app.update(Action::SearchStart);
+    app.update(Action::PromptInput('f'));
+    assert!(app.counting(), "an article over 1 MiB counts between keys");
+    for c in "iller".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    // The screen's matches are lit at once, the count is to come.
+    let t = screen(&mut app);
+    assert!(status(&t).contains("counting…"), "{}", status(&t));
+    assert!(highlighted(&t).iter().any(|(_, s)| s == "filler"));
+    let mut steps = 0;
+    while app.count_some() {
+        steps += 1;
+    }
+    assert!(steps > 1, "counted a few stretches at a time");
+    assert!(!app.counting());
+    let t = screen(&mut app);
+    assert!(
+        status(&t).contains(&format!("{} matches", all.len())),
+        "{}",
+        status(&t)
+    );
+    let search = app.search.as_ref().unwrap();
+    assert_eq!(search.total, all.len());
+    assert_eq!(search.current, Some(0));
+    assert_eq!(search.get(0), all.first());
+    // Enter while a count is going on finishes it first.
+    app.update(Action::PromptCancel);
+    search_typed_then_accept(&mut app, "needle");
+    let search = app.search.as_ref().unwrap();
+    assert_eq!(search.total, 12);
+    assert!(!app.counting());
+    assert!(status(&screen(&mut app)).contains("match 1/12"));
+}
+
+fn search_typed_then_accept(app: &mut App, query: &str) {
+    app.update(Action::SearchStart);
+    for c in query.chars() {
+        app.update(Action::PromptInput(c));
+    }
+    assert!(app.counting());
+    app.update(Action::PromptAccept);
+}
