@@ -163,6 +163,11 @@ struct Shell {
     wpm: Option<u32>,
     /// The speed learned from the records, while it is read on a thread.
     learning: Option<std::sync::mpsc::Receiver<Option<u32>>>,
+    /// The records to learn the speed from, until the first frame.
+    learn_from: Option<Store>,
+    /// The open file to watch, and its size and time when it was read,
+    /// until the first frame.
+    watch_wanted: Option<(PathBuf, Option<crate::load::Stamp>)>,
     theme: Theme,
     /// The reading keys, with `[keys]` from the config.
     keymap: Keymap,
@@ -172,20 +177,11 @@ struct Shell {
 
 impl Shell {
     fn new(options: Options) -> Shell {
-        // The speed learned from every record is read on a thread: with
-        // thousands of records it takes longer than the rest of start-up.
-        let learning = match (&options.store, options.config.words_per_minute) {
-            (Some(store), None) => {
-                let store = store.clone();
-                let (tx, rx) = std::sync::mpsc::channel();
-                std::thread::Builder::new()
-                    .name("wpm".into())
-                    .spawn(move || {
-                        let _ = tx.send(learned_wpm(store.all().iter().map(|(_, r)| r)));
-                    })
-                    .ok()
-                    .map(|_| rx)
-            }
+        // The speed learned from every record is read on a thread, once
+        // the first frame is drawn: with thousands of records it takes
+        // longer than the rest of start-up.
+        let learn_from = match (&options.store, options.config.words_per_minute) {
+            (Some(store), None) => Some(store.clone()),
             _ => None,
         };
         let wpm = options.config.words_per_minute;
@@ -203,7 +199,9 @@ impl Shell {
             linked_size: (0, 0),
             options,
             wpm,
-            learning,
+            learning: None,
+            learn_from,
+            watch_wanted: None,
             theme: settings.theme,
             keymap: settings.keymap,
             clicks: select::ClickCount::default(),
@@ -253,15 +251,37 @@ impl Shell {
                 sync::ReaderSync::start(dir, &self.options.config, source.path.as_deref(), &mut app)
             });
         // Registering a watch can take long on some file systems (150 ms
-        // was seen on a busy /tmp): it is done on a thread, after the first
-        // frame, and a change made meanwhile is still noticed.
+        // of the kernel's time was seen on a busy /tmp): it is done on a
+        // thread, after the first frame (`frame_drawn`), and a change made
+        // meanwhile is still noticed.
         self.watch = None;
-        // The file's size and time are compared with those from just
-        // before it was read, so an edit saved at any time since is noticed.
-        let read = source.stamp;
-        self.watching = source.path.clone().and_then(|path| {
+        self.watching = None;
+        self.watch_wanted = source.path.clone().map(|path| (path, source.stamp));
+        self.reader = Some(app);
+    }
+
+    /// A frame is on screen: start what was kept from competing with the
+    /// first one for the cores.
+    fn frame_drawn(&mut self) {
+        if let Some(app) = self.reader.as_mut() {
+            app.frame_drawn();
+        }
+        if let Some(store) = self.learn_from.take() {
             let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::Builder::new()
+            self.learning = std::thread::Builder::new()
+                .name("wpm".into())
+                .spawn(move || {
+                    let _ = tx.send(learned_wpm(store.all().iter().map(|(_, r)| r)));
+                })
+                .ok()
+                .map(|_| rx);
+        }
+        if let Some((path, read)) = self.watch_wanted.take() {
+            // The file's size and time are compared with those from just
+            // before it was read, so an edit saved at any time since is
+            // noticed.
+            let (tx, rx) = std::sync::mpsc::channel();
+            self.watching = std::thread::Builder::new()
                 .name("watch".into())
                 .spawn(move || {
                     let watch = Watch::new(&path).map(|mut w| {
@@ -273,9 +293,8 @@ impl Shell {
                     let _ = tx.send(watch);
                 })
                 .ok()
-                .map(|_| rx)
-        });
-        self.reader = Some(app);
+                .map(|_| rx);
+        }
     }
 
     /// Close the reader, saving; back to the library when there is one.
@@ -283,6 +302,7 @@ impl Shell {
     fn close_reader(&mut self) -> bool {
         self.watch = None;
         self.watching = None;
+        self.watch_wanted = None;
         if let Some(mut app) = self.reader.take() {
             let warning = app.save_now();
             if let Some(sync) = self.sync.take() {
@@ -729,9 +749,7 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell
     let frame = terminal
         .draw(|frame| shell.draw(frame))
         .context("cannot draw")?;
-    if let Some(app) = shell.reader.as_mut() {
-        app.frame_drawn();
-    }
+    shell.frame_drawn();
     let size = (frame.area.width, frame.area.height);
     let want = match shell.reader.as_mut() {
         Some(app) if app.osc8 && app.mode == Mode::Reading && app.confirm.is_none() => {
