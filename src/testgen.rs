@@ -870,6 +870,7 @@ fn escape_xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
 
 /// One table of `rows` rows of four short cells, under a title: the
 /// shape that costs layout the most memory for its size.
