@@ -121,6 +121,12 @@ fn scan(
         .flatten()
         .map(|(_, block, _)| block.end);
     let mut front = front_end.map(|_| ());
+    // The line before was a footnote definition of one line that starts
+    // a block: the next such definition starts one too, without a blank
+    // line between (a definition interrupts the paragraph of the one
+    // before). Long notes sections are runs of them, and pieces can be
+    // cut between them.
+    let mut after_note = false;
     while at < bytes.len() && at <= to {
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
         let line = &bytes[at..end];
@@ -130,6 +136,7 @@ fn scan(
             && !(matches!(para, Para::First | Para::Open)
                 && line.iter().any(|&b| matches!(b, 0x0b | 0x0c)));
         let was = std::mem::replace(&mut para, Para::Closed);
+        let note_before = std::mem::replace(&mut after_note, false);
         if front.is_some() {
             if front_end.is_some_and(|e| end + 1 >= e) {
                 front = None;
@@ -164,16 +171,19 @@ fn scan(
             count_kept(line, &mut kept);
         } else {
             outside.push(at);
-            if prev_blank
+            let note = one_line_note(line);
+            if ((prev_blank
                 && !blank
                 && line[0] != b' '
                 && line[0] != b'\t'
-                && !opens_container(line)
+                && !opens_container(line))
+                || (note_before && note))
                 && at >= from
                 && kept.iter().all(|&n| n == 0)
             {
                 out.push(at);
             }
+            after_note = note && (prev_blank || note_before);
             // A fence may open on the line of a list marker or a quote.
             let inner = strip_containers(line);
             fence = fence_open(inner);
@@ -250,6 +260,32 @@ fn count_kept(line: &[u8], kept: &mut [usize; KEPT.len()]) {
         }
         i += 1;
     }
+}
+
+/// Whether `line` is a footnote definition at column 0 whose text is
+/// plain words on that line: `[^label]: text`, not opening code or HTML.
+fn one_line_note(line: &[u8]) -> bool {
+    let Some(rest) = line.strip_prefix(b"[^") else {
+        return false;
+    };
+    let Some(close) = rest.iter().position(|&b| b == b']') else {
+        return false;
+    };
+    let label = &rest[..close];
+    let Some(text) = rest[close + 1..].strip_prefix(b":") else {
+        return false;
+    };
+    let text = text.trim_ascii();
+    !label.is_empty()
+        && !label
+            .iter()
+            .any(|&b| matches!(b, b'[' | b'\\' | b' ' | b'\t'))
+        && !text.is_empty()
+        && !text.starts_with(b"```")
+        && !text.starts_with(b"~~~")
+        && !text.starts_with(b"<")
+        && !text.starts_with(b">")
+        && !matches!(text[0], b'-' | b'*' | b'+' | b'#' | b'|' | b'0'..=b'9')
 }
 
 /// Whether a paragraph is open after a line, for a line of only spaces,
@@ -1454,6 +1490,32 @@ mod tests {
                     prop_assert!(false, "{}\n{}", e, text);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn runs_of_one_line_notes_are_cut_between() {
+        let text = "Text.[^a][^b][^c]\n\n[^a]: one\n[^b]: two\n[^c]: three\n";
+        let starts = block_starts(text, 0, text.len());
+        for label in ["[^a]:", "[^b]:", "[^c]:"] {
+            assert!(starts.contains(&text.find(label).unwrap()), "{label}");
+        }
+        // Not after a table's rows, nor after a note that goes on.
+        for text in [
+            "| a |\n|---|\n[^a]: x\n[^b]: y\n",
+            "Text.\n\n[^a]: x\n    more\n[^b]: y\n",
+            "Text.\n\n[^a]: ```\n[^b]: y\n",
+        ] {
+            let starts = block_starts(text, 0, text.len());
+            assert!(!starts.contains(&text.find("[^b]").unwrap()), "{text:?}");
+        }
+        // A long run of notes in pieces is the whole.
+        let notes: Arc<str> = Arc::from(crate::testgen::many_footnotes(1, 300));
+        let whole = crate::parse::parse(&notes);
+        let stop = AtomicBool::new(false);
+        for piece in [64, 1000] {
+            let joined = crate::parse::join::parse_in_pieces(&notes, piece, 2, &stop).unwrap();
+            assert!(whole == joined, "pieces of {piece}");
         }
     }
 
