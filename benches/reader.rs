@@ -167,6 +167,24 @@ mod open {
         open(bencher, input, false);
     }
 
+    /// `G` right after the first frame, while the whole is still being
+    /// parsed: a window at the end is parsed and drawn (issue 26).
+    #[divan::bench(args = SIZES)]
+    fn end_right_after_first_frame(bencher: Bencher, input: Input) {
+        bencher
+            .with_inputs(|| {
+                let mut app = app(&input.source());
+                let mut term = terminal();
+                draw(&mut term, &mut app);
+                (app, term)
+            })
+            .bench_local_values(|(mut app, mut term)| {
+                app.update(Action::Bottom);
+                draw(&mut term, &mut app);
+                (app, term)
+            });
+    }
+
     /// Open → the whole article parsed and in place (the thread's work),
     /// for the long articles.
     #[divan::bench(args = SIZES)]
@@ -328,6 +346,25 @@ mod search {
         let doc = parse(input.text());
         assert!(!find_all(&doc, "the").is_empty());
         bencher.bench_local(|| find_all(black_box(&doc), black_box("the")));
+    }
+
+    /// The first letter typed into the search prompt → its frame, the
+    /// matches near the screen lit; in an article of 1 MiB or more the
+    /// count follows between keys (issue 26: under 50 ms at 10 MB).
+    #[divan::bench(args = SIZES)]
+    fn first_key(bencher: Bencher, input: Input) {
+        bencher
+            .with_inputs(|| {
+                let (mut app, mut term) = input.opened();
+                app.update(Action::SearchStart);
+                draw(&mut term, &mut app);
+                (app, term)
+            })
+            .bench_local_values(|(mut app, mut term)| {
+                app.update(Action::PromptInput('t'));
+                draw(&mut term, &mut app);
+                (app, term)
+            });
     }
 }
 

@@ -23,8 +23,6 @@ Measures:
   written (longform: its status bar; less: its prompt);
 - end, G right after the first screen: from the key until the end of the
   article is shown (longform: 100% in the status bar; less: (END));
-- half, 50% right after the first screen (longform `5` `0` `%`, less
-  `50%`): from the last key until the screen at the middle is written;
 - search, longform only: `/` then one letter, right after the first
   screen: from the letter until the prompt shows the count of matches.
 """
@@ -132,9 +130,9 @@ def environment(config):
 
 
 class Program:
-    def __init__(self, name, argv, frame, end, half, half_keys):
+    def __init__(self, name, argv, frame, end):
         self.name, self.argv = name, argv
-        self.frame, self.end, self.half, self.half_keys = frame, end, half, half_keys
+        self.frame, self.end = frame, end
 
 
 def programs(path):
@@ -145,16 +143,12 @@ def programs(path):
             [os.path.abspath(BINARY), path],
             LONGFORM_FRAME,
             re.compile(rb"100%"),
-            re.compile(rb" 5[0-9]%"),
-            b"50%",
         ),
         Program(
             "less",
             [shutil.which("less") or "/usr/bin/less", path],
             re.compile(base),
             re.compile(rb"\(END\)"),
-            re.compile(rb"\x1b\[7m|:"),
-            b"50%",
         ),
     ]
     mdcat = shutil.which("mdcat")
@@ -165,8 +159,6 @@ def programs(path):
                 [mdcat, "-p", path],
                 re.compile(base + rb"|:"),
                 re.compile(rb"\(END\)"),
-                re.compile(rb":"),
-                b"50%",
             )
         )
     return out
@@ -182,11 +174,6 @@ def once(program, measure):
         if measure == "end":
             term.send(b"G")
             return term.until(program.end)
-        if measure == "half":
-            for key in program.half_keys[:-1]:
-                os.write(term.fd, bytes([key]))
-            term.send(program.half_keys[-1:])
-            return term.until(program.half)
         if measure == "search":
             term.send(b"/")
             term.until(re.compile(rb"Search"), 5.0)
@@ -206,7 +193,7 @@ def main():
     if not args:
         raise SystemExit(__doc__)
     path = args[0]
-    measures = args[1:] or ["launch", "end", "half", "search"]
+    measures = args[1:] or ["launch", "end", "search"]
     runs = int(os.environ.get("RUNS", "9"))
     print(f"{path}, {os.path.getsize(path) / 1e6:.1f} MB; load {os.getloadavg()[0]:.2f}")
     for measure in measures:
