@@ -407,9 +407,15 @@ pub fn rows(summaries: &[Summary], records: &[ReadingState]) -> Vec<Row> {
     summaries
         .iter()
         .map(|s| {
-            let canonical = std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone());
-            let record = by_path.get(canonical.as_path());
-            row(s.clone(), record.copied())
+            // Without records there is nothing to match: no path is made
+            // canonical (a few system calls for each of thousands).
+            let record = if by_path.is_empty() {
+                None
+            } else {
+                let canonical = std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone());
+                by_path.get(canonical.as_path()).copied()
+            };
+            row(s.clone(), record)
         })
         .collect()
 }

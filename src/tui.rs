@@ -173,6 +173,9 @@ struct Shell {
     keymap: Keymap,
     /// Presses of the mouse, for double and triple clicks.
     clicks: select::ClickCount,
+    /// The reader shows an article's bookmarks for the library (`b`):
+    /// closing them goes back to the library.
+    peek: bool,
 }
 
 impl Shell {
@@ -205,6 +208,7 @@ impl Shell {
             theme: settings.theme,
             keymap: settings.keymap,
             clicks: select::ClickCount::default(),
+            peek: false,
         }
     }
 
@@ -300,6 +304,7 @@ impl Shell {
     /// Close the reader, saving; back to the library when there is one.
     /// True when the program should end.
     fn close_reader(&mut self) -> bool {
+        self.peek = false;
         self.watch = None;
         self.watching = None;
         self.watch_wanted = None;
@@ -371,6 +376,14 @@ impl Shell {
                 let before = app.top();
                 app.update(action);
                 app.after_key(before, Instant::now());
+                if self.peek && app.mode == Mode::Reading {
+                    self.peek = false;
+                    // Bookmarks shown from the library: a jump reads on
+                    // from there; closing them goes back.
+                    if action != Action::BookmarkOpen {
+                        return self.close_reader();
+                    }
+                }
                 if app.quit {
                     return self.close_reader();
                 }
@@ -382,7 +395,7 @@ impl Shell {
         };
         let open = match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => {
-                let Some(action) = library_key(lib.filtering, lib.help, *key) else {
+                let Some(action) = library_key(lib.mode(), *key) else {
                     return false;
                 };
                 lib.update(action)
@@ -401,13 +414,22 @@ impl Shell {
         if lib.quit {
             return true;
         }
-        if let Some(library::Open::Article(path)) = open {
-            match load(&path) {
-                Ok(source) => self.open(&source, None, false),
-                Err(e) => {
-                    if let Some(lib) = &mut self.library {
-                        lib.message = Some(format!("{e:#}"));
-                    }
+        let (path, bookmarks) = match open {
+            Some(library::Open::Article(path)) => (path, false),
+            Some(library::Open::Bookmarks(path)) => (path, true),
+            None => return false,
+        };
+        match load(&path) {
+            Ok(source) => {
+                self.open(&source, None, false);
+                if bookmarks && let Some(app) = &mut self.reader {
+                    app.update(Action::OpenBookmarks);
+                    self.peek = true;
+                }
+            }
+            Err(e) => {
+                if let Some(lib) = &mut self.library {
+                    lib.message = Some(format!("{e:#}"));
                 }
             }
         }

@@ -209,6 +209,9 @@ fn help_lists_the_library_keys() {
         "filter",
         "finished",
         "back to the library",
+        "move it to the trash",
+        "put back",
+        "its bookmarks",
     ] {
         assert!(shown.contains(key), "{key}: {shown}");
     }
@@ -418,5 +421,85 @@ fn sort_by_author_is_said_in_the_header() {
         named
             .windows(2)
             .all(|w| w[0].to_lowercase() <= w[1].to_lowercase())
+    );
+}
+
+/// Select the row whose title contains `title`.
+fn select(lib: &mut Library, title: &str) {
+    lib.update(Action::LibraryFirst);
+    while !lib
+        .selected()
+        .is_some_and(|r| r.summary.title.contains(title))
+    {
+        let before = lib.cursor;
+        lib.update(Action::LibraryMove(1));
+        assert_ne!(lib.cursor, before, "no row {title}");
+    }
+}
+
+#[test]
+fn d_asks_naming_the_article_and_any_other_key_keeps_it() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use longform::tui::keymap::library_key;
+    use longform::tui::library::Mode;
+    let s = shelf();
+    let mut lib = scanned(&s);
+    select(&mut lib, "Slow Web");
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert_eq!(
+        library_key(lib.mode(), key('d')),
+        Some(Action::LibraryTrash)
+    );
+    lib.update(Action::LibraryTrash);
+    assert_eq!(lib.mode(), Mode::Confirm);
+    let shown = text(&screen(&mut lib, 120, 10));
+    assert!(
+        shown.contains("Move “The Slow Web” (the-slow-web.md) to the trash? y moves it"),
+        "{shown}"
+    );
+    // In the question, y confirms and every other key says no.
+    assert_eq!(
+        library_key(Mode::Confirm, key('y')),
+        Some(Action::LibraryTrashConfirm)
+    );
+    for other in ['n', 'q', 'd', 'j'] {
+        assert_eq!(
+            library_key(Mode::Confirm, key(other)),
+            Some(Action::CloseOverlay)
+        );
+    }
+    lib.update(Action::CloseOverlay);
+    assert_eq!(lib.mode(), Mode::Rows);
+    assert_eq!(lib.message.as_deref(), Some("Kept “The Slow Web”"));
+    assert!(s.root.join("essays/the-slow-web.md").exists());
+    assert_eq!(lib.count(), 4);
+    // With nothing moved to the trash, u says so.
+    lib.update(Action::LibraryUndo);
+    assert!(
+        lib.message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Nothing to undo")),
+        "{:?}",
+        lib.message
+    );
+}
+
+#[test]
+fn b_asks_for_the_bookmarks_of_an_article_that_has_some() {
+    let s = shelf();
+    let store = Store::new(&s.config);
+    let essay = s.root.join("essays/the-slow-web.md");
+    record(&store, &essay, 45, 2, false, 2);
+    let mut lib = scanned(&s);
+    select(&mut lib, "Slow Web");
+    assert_eq!(
+        lib.update(Action::LibraryBookmarks),
+        Some(Open::Bookmarks(essay))
+    );
+    select(&mut lib, "Tea");
+    assert_eq!(lib.update(Action::LibraryBookmarks), None);
+    assert_eq!(
+        lib.message.as_deref(),
+        Some("No bookmarks in “Field Notes on Tea”: m adds one while reading")
     );
 }

@@ -2352,6 +2352,142 @@ fn a_mouse_drag_selects_by_word() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
+
+/// A shelf of the essay and the tea notes in a shared temporary folder,
+/// with the config and the data home beside it.
+fn library_shelf() -> (TempDir, std::path::PathBuf) {
+    let shared = tempfile::tempdir().expect("shared dir");
+    let shelf = shared.path().join("shelf");
+    std::fs::create_dir_all(&shelf).expect("shelf");
+    for from in [SLOW_WEB, TEA] {
+        let name = std::path::Path::new(from).file_name().expect("a name");
+        std::fs::copy(from, shelf.join(name)).expect("copy an article");
+    }
+    (shared, shelf)
+}
+
+/// The library of `shelf` with the config and the data home (where the
+/// trash is) in `shared`.
+fn open_library(shared: &TempDir, shelf: &std::path::Path) -> Term {
+    let mut spawn = Spawn::longform(&[shelf.to_str().expect("utf-8 path")]);
+    spawn
+        .cmd
+        .env("LONGFORM_CONFIG_DIR", shared.path().join("config"));
+    spawn.cmd.env("XDG_DATA_HOME", shared.path().join("data"));
+    // Wide enough for the column of bookmarks.
+    let mut t = spawn.run(24, 160);
+    t.wait_for("the library", |s| s.contains("Library · 2 articles"));
+    t
+}
+
+/// `d` in the library asks, naming the article, then moves it to the
+/// trash (`$XDG_DATA_HOME/Trash/files`); its reading record stays; `u`
+/// puts it back where it was.
+#[test]
+fn library_d_moves_an_article_to_the_trash_and_u_puts_it_back() {
+    let (shared, shelf) = library_shelf();
+    let mut t = open_library(&shared, &shelf);
+    // Read a page of the essay, so that it has a record.
+    t.send("/slow\r");
+    t.wait_for("the essay", at_start("The Slow Web"));
+    t.send(" ");
+    t.wait_for("a page down", |s| s.percent().is_some_and(|p| p > 0));
+    t.send("q");
+    t.wait_for("the library again", |s| s.contains("Library · "));
+    let records = shared.path().join("config/reading");
+    let count = || {
+        std::fs::read_dir(&records).map_or(0, |d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                .count()
+        })
+    };
+    assert_eq!(count(), 1);
+    // Any key but y keeps it.
+    t.send("d");
+    t.wait_for("the question", |s| {
+        s.status()
+            .contains("Move “The Slow Web” (the-slow-web.md) to the trash? y moves it")
+    });
+    t.send("n");
+    t.wait_for("kept", |s| s.status().contains("Kept “The Slow Web”"));
+    assert!(shelf.join("the-slow-web.md").exists());
+    t.send("d");
+    t.wait_for("the question", |s| s.status().contains("to the trash?"));
+    t.send("y");
+    let screen = t.wait_for("moved", |s| {
+        s.status()
+            .contains("Moved “The Slow Web” to the trash · u puts it back")
+    });
+    assert!(!screen.contains("The Slow Web —"), "{}", screen.text());
+    let trashed = shared.path().join("data/Trash/files/the-slow-web.md");
+    assert!(trashed.exists(), "not in the trash");
+    assert!(!shelf.join("the-slow-web.md").exists());
+    assert_eq!(count(), 1, "the reading record stays");
+    t.send("u");
+    t.wait_for("put back", |s| {
+        s.status().contains("Put back “The Slow Web”") && s.contains("The Slow Web —")
+    });
+    assert!(shelf.join("the-slow-web.md").exists());
+    assert!(!trashed.exists());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
+/// `b` in the library shows the selected article's bookmarks: Enter opens
+/// it at the one chosen, Esc goes back to the library.
+#[test]
+fn library_b_opens_an_article_at_a_bookmark() {
+    let (shared, shelf) = library_shelf();
+    let mut t = open_library(&shared, &shelf);
+    t.send("/slow\r");
+    t.wait_for("the essay", at_start("The Slow Web"));
+    t.send("  ");
+    let marked = t.wait_for("two pages down", |s| s.percent().is_some_and(|p| p > 5));
+    t.send("m");
+    t.wait_for("the bookmark prompt", |s| s.status().contains("Bookmark: "));
+    t.send("\r");
+    t.wait_for("the bookmark saved", |s| {
+        s.status().contains("Bookmarked: ")
+    });
+    t.send("gq");
+    t.wait_for("the library again", |s| {
+        s.rows
+            .iter()
+            .any(|r| r.contains("The Slow Web") && r.contains("1 ◆"))
+    });
+    // Esc closes the bookmarks and comes back.
+    t.send("b");
+    t.wait_for("the bookmarks", |s| s.contains("Bookmarks"));
+    t.send("\x1b");
+    t.wait_for("the library again", |s| s.contains("Library · "));
+    // Enter opens the article at the bookmark.
+    t.send("b");
+    t.wait_for("the bookmarks", |s| s.contains("Bookmarks"));
+    t.send("\r");
+    let at = t.wait_for("the article at the bookmark", |s| {
+        !s.contains("Bookmarks") && s.percent().is_some()
+    });
+    // The same line at the top, now with the bookmark's mark beside it.
+    assert_eq!(
+        at.body()[0].replace('▍', " "),
+        marked.body()[0],
+        "\n{}",
+        at.text()
+    );
+    t.send("q");
+    t.wait_for("the library again", |s| s.contains("Library · "));
+    // The tea notes have none: b says so.
+    t.send("\x1b");
+    t.wait_for("the whole library", |s| s.contains("Field Notes on Tea"));
+    t.send("G");
+    t.send("b");
+    t.wait_for("none", |s| {
+        s.status().contains("No bookmarks in “Field Notes on Tea”")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
 }
 
 /// Search a phrase, `v`, `)` to the end of its sentence, `h`, quit: the

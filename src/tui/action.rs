@@ -134,6 +134,13 @@ pub enum Action {
     LibraryContinue,
     LibrarySort,
     LibraryToggleFinished,
+    /// `d`: ask whether to move the selected article to the trash; `y`
+    /// answers yes; `u` puts the last one back.
+    LibraryTrash,
+    LibraryTrashConfirm,
+    LibraryUndo,
+    /// `b`: the selected article's bookmarks.
+    LibraryBookmarks,
     /// `X`: mark the article finished, or not finished.
     ToggleFinished,
     /// `+`, `-` and `=`: a wider or narrower text column, or the default.

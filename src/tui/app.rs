@@ -1591,7 +1591,11 @@ impl App {
             | Action::LibraryOpen
             | Action::LibraryContinue
             | Action::LibrarySort
-            | Action::LibraryToggleFinished => {}
+            | Action::LibraryToggleFinished
+            | Action::LibraryTrash
+            | Action::LibraryTrashConfirm
+            | Action::LibraryUndo
+            | Action::LibraryBookmarks => {}
         }
     }
 

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::action::Action;
+use super::library::Mode as LibraryMode;
 use super::prompt::Edit;
 use crate::config::{Entry, Warning};
 
@@ -162,6 +163,9 @@ pub const LIBRARY_HELP: &[(&str, &str)] = &[
     ("s", "sort: recent, title, author, progress, length"),
     ("/", "filter by title, author or file name"),
     ("x", "mark finished, or not"),
+    ("b", "its bookmarks; Enter opens it at one"),
+    ("d", "move it to the trash (asks first)"),
+    ("u", "put back what d moved to the trash"),
     ("", "In the reader"),
     ("q", "back to the library"),
     ("?", "every reading key"),
@@ -170,17 +174,23 @@ pub const LIBRARY_HELP: &[(&str, &str)] = &[
     ("q  Ctrl-c", "quit"),
 ];
 
-/// The library's keys; `filtering` while a filter is typed, `help` while
-/// the help is shown.
-pub fn library_key(filtering: bool, help: bool, key: KeyEvent) -> Option<Action> {
+/// The library's keys in its `mode`.
+pub fn library_key(mode: LibraryMode, key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Action::Quit);
     }
-    if help {
+    if mode == LibraryMode::Help {
         return help_key(key);
     }
-    if filtering {
+    if mode == LibraryMode::Confirm {
+        // Any other key answers no.
+        return Some(match key.code {
+            KeyCode::Char('y' | 'Y') => Action::LibraryTrashConfirm,
+            _ => Action::CloseOverlay,
+        });
+    }
+    if mode == LibraryMode::Filter {
         return match key.code {
             KeyCode::Enter => Some(Action::LibraryOpen),
             KeyCode::Esc => Some(Action::FilterDone),
@@ -196,7 +206,10 @@ pub fn library_key(filtering: bool, help: bool, key: KeyEvent) -> Option<Action>
         KeyCode::Char('j') | KeyCode::Down => Some(Action::LibraryMove(1)),
         KeyCode::Char('k') | KeyCode::Up => Some(Action::LibraryMove(-1)),
         KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::LibraryMove(10)),
-        KeyCode::PageUp | KeyCode::Char('b') => Some(Action::LibraryMove(-10)),
+        KeyCode::PageUp => Some(Action::LibraryMove(-10)),
+        KeyCode::Char('b') => Some(Action::LibraryBookmarks),
+        KeyCode::Char('d') => Some(Action::LibraryTrash),
+        KeyCode::Char('u') => Some(Action::LibraryUndo),
         KeyCode::Char('g') | KeyCode::Home => Some(Action::LibraryFirst),
         KeyCode::Char('G') | KeyCode::End => Some(Action::LibraryLast),
         KeyCode::Enter => Some(Action::LibraryOpen),

@@ -6,14 +6,16 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
+mod trash;
+
 use super::prompt::LineInput;
 use crate::library::{self, Cache, Row, Sort, Summary};
 use crate::store::{self, Load, ReadingState, Store};
 
 /// What the scan thread sends.
 enum Scan {
-    /// The files found, before any is read.
-    Found(Vec<PathBuf>),
+    /// The files found, before any is read, and the reading records.
+    Found(Vec<PathBuf>, Vec<ReadingState>),
     /// One file summarised.
     Summary(Summary),
     Done,
@@ -47,6 +49,22 @@ pub struct Library {
     /// Where each path is in `rows`, so the scan's summaries find their
     /// row at once.
     index: HashMap<PathBuf, usize>,
+    /// The article `d` asks about: `y` moves it to the trash.
+    pub confirm: Option<Row>,
+    /// Articles moved to the trash while the screen is open, the last
+    /// last: `u` puts them back.
+    trashed: Vec<Row>,
+}
+
+/// What the library's keys do now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Rows,
+    /// A filter is being typed.
+    Filter,
+    Help,
+    /// `d` asked whether to move an article to the trash.
+    Confirm,
 }
 
 /// What a library key asks the shell to do.
@@ -54,6 +72,8 @@ pub struct Library {
 pub enum Open {
     /// Open this article in the reader.
     Article(PathBuf),
+    /// Show this article's bookmarks; Enter opens it at one.
+    Bookmarks(PathBuf),
 }
 
 impl Library {
@@ -62,14 +82,20 @@ impl Library {
     pub fn new(roots: Vec<PathBuf>, store: Option<Store>, config_dir: Option<PathBuf>) -> Library {
         let (tx, rx) = channel();
         let scan_roots = roots.clone();
+        let scan_store = store.clone();
         std::thread::spawn(move || {
+            // The records are read here too: thousands of them would hold
+            // the first frame.
+            let records = scan_store
+                .map(|s| s.all().into_iter().map(|(_, r)| r).collect())
+                .unwrap_or_default();
             let mut paths = Vec::new();
             for root in &scan_roots {
                 paths.extend(library::find_articles(root));
             }
             paths.sort();
             paths.dedup();
-            if tx.send(Scan::Found(paths.clone())).is_err() {
+            if tx.send(Scan::Found(paths.clone(), records)).is_err() {
                 return;
             }
             let cache_file = config_dir.as_deref().map(Cache::path);
@@ -83,7 +109,7 @@ impl Library {
             }
             let _ = tx.send(Scan::Done);
         });
-        let mut lib = Library {
+        Library {
             roots,
             rows: Vec::new(),
             row_hits: Vec::new(),
@@ -102,9 +128,9 @@ impl Library {
             records: Vec::new(),
             scan: Some(rx),
             index: HashMap::new(),
-        };
-        lib.reload_records();
-        lib
+            confirm: None,
+            trashed: Vec::new(),
+        }
     }
 
     /// Read the reading records again: after returning from the reader.
@@ -146,7 +172,8 @@ impl Library {
         let mut changed = false;
         loop {
             match rx.try_recv() {
-                Ok(Scan::Found(paths)) => {
+                Ok(Scan::Found(paths, records)) => {
+                    self.records = records;
                     let placeholders: Vec<Summary> = paths
                         .into_iter()
                         .map(|path| Summary {
@@ -190,6 +217,9 @@ impl Library {
     }
 
     fn record_for(&self, path: &Path) -> Option<ReadingState> {
+        if self.records.is_empty() {
+            return None;
+        }
         let canonical = std::fs::canonicalize(path).ok()?;
         self.records.iter().find(|r| r.path == canonical).cloned()
     }
@@ -288,11 +318,36 @@ impl Library {
         }
     }
 
+    /// What the keys do now.
+    pub fn mode(&self) -> Mode {
+        if self.help {
+            Mode::Help
+        } else if self.confirm.is_some() {
+            Mode::Confirm
+        } else if self.filtering {
+            Mode::Filter
+        } else {
+            Mode::Rows
+        }
+    }
+
     /// Carry out a library action; an article to open comes back.
     pub fn update(&mut self, action: super::action::Action) -> Option<Open> {
         use super::action::Action;
         self.message = None;
+        // Any key but the one that confirms keeps the article.
+        if let Some(row) = self.confirm.take() {
+            match action {
+                Action::LibraryTrashConfirm => self.trash(row),
+                Action::Quit => self.quit = true,
+                _ => self.message = Some(format!("Kept “{}”", row.summary.title)),
+            }
+            return None;
+        }
         match action {
+            Action::LibraryTrash => self.ask_trash(),
+            Action::LibraryUndo => self.undo_trash(),
+            Action::LibraryBookmarks => return self.bookmarks(),
             Action::LibraryMove(n) => self.move_by(n),
             Action::LibraryFirst => self.first(),
             Action::LibraryLast => self.last(),
@@ -348,6 +403,90 @@ impl Library {
         }
         self.cursor = i;
         None
+    }
+
+    /// `b`: the bookmarks of the selected article, when it has some.
+    fn bookmarks(&mut self) -> Option<Open> {
+        let row = self.selected()?;
+        let title = row.summary.title.clone();
+        if row.summary.error.is_some() {
+            return self.open();
+        }
+        if row.bookmarks == 0 {
+            self.message = Some(format!(
+                "No bookmarks in “{title}”: m adds one while reading"
+            ));
+            return None;
+        }
+        let path = row.summary.path.clone();
+        self.filtering = false;
+        Some(Open::Bookmarks(path))
+    }
+
+    /// `d`: ask, naming it, whether to move the selected article to the
+    /// trash.
+    fn ask_trash(&mut self) {
+        self.confirm = self.selected().cloned();
+    }
+
+    /// The question `d` asks, while it waits for the answer.
+    pub fn confirm_question(&self) -> Option<String> {
+        let row = self.confirm.as_ref()?;
+        let name = row
+            .summary
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Some(format!(
+            "Move “{}” ({name}) to the trash? y moves it · any other key keeps it",
+            row.summary.title
+        ))
+    }
+
+    /// Move `row`'s file to the trash and its row out of the list. Its
+    /// reading record stays, so putting it back brings its progress back.
+    fn trash(&mut self, row: Row) {
+        let path = row.summary.path.clone();
+        if let Err(e) = trash::move_to_trash(&path) {
+            self.message = Some(format!(
+                "Cannot move “{}” to the trash: {e}",
+                row.summary.title
+            ));
+            return;
+        }
+        let cursor = self.cursor;
+        self.rows.retain(|r| r.summary.path != path);
+        self.resort();
+        self.cursor = cursor.min(self.visible().len().saturating_sub(1));
+        self.message = Some(if trash::CAN_RESTORE {
+            format!(
+                "Moved “{}” to the trash · u puts it back",
+                row.summary.title
+            )
+        } else {
+            format!("Moved “{}” to the Trash", row.summary.title)
+        });
+        self.trashed.push(row);
+    }
+
+    /// `u`: put back the article last moved to the trash.
+    fn undo_trash(&mut self) {
+        let Some(row) = self.trashed.pop() else {
+            self.message = Some("Nothing to undo: no article was moved to the trash".into());
+            return;
+        };
+        let title = row.summary.title.clone();
+        match trash::restore(&row.summary.path) {
+            Ok(()) => {
+                let path = row.summary.path.clone();
+                self.rows.push(row);
+                self.resort();
+                self.select_path(&path);
+                self.message = Some(format!("Put back “{title}”"));
+            }
+            Err(e) => self.message = Some(format!("Cannot put back “{title}”: {e}")),
+        }
     }
 
     /// `x`: mark the selected article finished, or not, by hand.

@@ -324,10 +324,14 @@ fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
         super::prompt::set_cursor(frame, bar, 2 + cursor);
         return;
     }
-    let text = if lib.filter.is_some() {
-        format!(" /{}", lib.filter.as_deref().unwrap_or(""))
-    } else if let Some(m) = &lib.message {
+    if let Some(question) = lib.confirm_question() {
+        status_line(frame, bar, &format!(" {question}"), theme.message());
+        return;
+    }
+    let text = if let Some(m) = &lib.message {
         format!(" {m}")
+    } else if let Some(filter) = &lib.filter {
+        format!(" /{filter}")
     } else {
         " Enter open · c continue · s sort · / filter · x finished · ? help · q quit".into()
     };
