@@ -2352,6 +2352,7 @@ fn a_mouse_drag_selects_by_word() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
+}
 
 /// A shelf of the essay and the tea notes in a shared temporary folder,
 /// with the config and the data home beside it.
