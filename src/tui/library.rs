@@ -429,19 +429,17 @@ impl Library {
         self.confirm = self.selected().cloned();
     }
 
-    /// The question `d` asks, while it waits for the answer.
-    pub fn confirm_question(&self) -> Option<String> {
+    /// What `d` asks about, while it waits for the answer: the article's
+    /// title and its file's name.
+    pub fn confirm_subject(&self) -> Option<(String, String)> {
         let row = self.confirm.as_ref()?;
         let name = row
             .summary
             .path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| crate::parse::sanitize(&n.to_string_lossy()))
             .unwrap_or_default();
-        Some(format!(
-            "Move “{}” ({name}) to the trash? y moves it · any other key keeps it",
-            row.summary.title
-        ))
+        Some((row.summary.title.clone(), name))
     }
 
     /// Move `row`'s file to the trash and its row out of the list. Its

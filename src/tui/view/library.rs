@@ -324,8 +324,8 @@ fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
         super::prompt::set_cursor(frame, bar, 2 + cursor);
         return;
     }
-    if let Some(question) = lib.confirm_question() {
-        status_line(frame, bar, &format!(" {question}"), theme.message());
+    if let Some((title, name)) = lib.confirm_subject() {
+        status_line(frame, bar, &question(&title, &name, width), theme.message());
         return;
     }
     let text = if let Some(m) = &lib.message {
@@ -336,6 +336,21 @@ fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
         " Enter open · c continue · s sort · / filter · x finished · ? help · q quit".into()
     };
     status_line(frame, bar, &text, theme.status());
+}
+
+/// The question `d` asks, in `width` columns: the title gives way first,
+/// then the file's name, so the answers stay in view.
+fn question(title: &str, name: &str, width: usize) -> String {
+    const ANSWERS: &str = " to the trash? y moves it · any other key keeps it";
+    const SHORT: &str = " to the trash? y/n";
+    let file = format!(" ({name})");
+    for tail in [format!("{file}{ANSWERS}"), ANSWERS.into(), SHORT.into()] {
+        let room = width.saturating_sub(display_width(" Move “”") + display_width(&tail));
+        if room >= 8.min(display_width(title)) {
+            return format!(" Move “{}”{tail}", fit(title, room));
+        }
+    }
+    format!(" Move “{title}”{SHORT}")
 }
 
 /// One line of `text` across `bar`, cut to fit and padded.
@@ -352,6 +367,28 @@ fn status_line(frame: &mut Frame<'_>, bar: Rect, text: &str, style: Style) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_question_keeps_its_answers_in_view() {
+        let title = "A rather long title for an article about slow reading";
+        let name = "a-rather-long-title.md";
+        let wide = question(title, name, 200);
+        assert_eq!(
+            wide,
+            format!(" Move “{title}” ({name}) to the trash? y moves it · any other key keeps it")
+        );
+        for width in [40, 60, 80, 100] {
+            let q = question(title, name, width);
+            assert!(display_width(&q) <= width, "{width}: {q}");
+            assert!(
+                q.ends_with("any other key keeps it") || q.ends_with("y/n"),
+                "{width}: {q}"
+            );
+            assert!(q.contains("Move “A"), "{width}: {q}");
+        }
+        assert!(question(title, name, 100).contains(name));
+        assert!(question(title, name, 80).ends_with("keeps it"));
+    }
 
     #[test]
     fn the_title_gets_room_and_a_cap() {
