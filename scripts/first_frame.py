@@ -3,8 +3,8 @@
 README's "Whole process" paragraph gives it.
 
 Starts the release build on each article inside a 120x40 pseudo-terminal
-with a throwaway config dir whose `theme` is set (so the terminal is not
-asked for its background), and times until the status bar of the first
+with a throwaway config dir whose `theme` and `images` are set (so the
+terminal is not asked for its background or its graphics), and times until the status bar of the first
 frame has been written. Prints the median and the range of RUNS runs
 (default 10).
 
@@ -34,7 +34,7 @@ STATUS = (b" min", b"end")
 def once(path):
     config = tempfile.mkdtemp(prefix="longform-frame-")
     with open(os.path.join(config, "config.toml"), "w") as f:
-        f.write('theme = "dark"\n')
+        f.write('theme = "dark"\nimages = "halfblocks"\n')
     env = dict(os.environ, LONGFORM_CONFIG_DIR=config, TERM="xterm-256color")
     start = time.monotonic()
     pid, fd = pty.fork()

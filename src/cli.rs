@@ -29,6 +29,7 @@ use crate::width::display_width;
 
 mod convert;
 pub mod export;
+mod figures;
 mod report;
 pub mod sync;
 
@@ -69,6 +70,10 @@ pub enum Command {
         /// When to use colour and styles
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Draw the figures, with a terminal on stdout (kitty, sixel,
+        /// iTerm2 or half-blocks, as the terminal answers)
+        #[arg(long)]
+        images: bool,
     },
     /// Print the outline: headings by level, with ids, words and minutes
     Toc {
@@ -138,6 +143,9 @@ pub enum Command {
         /// Open the (last) imported article in the reader
         #[arg(long)]
         open: bool,
+        /// Keep the images as links to the web instead of downloading them
+        #[arg(long)]
+        no_images: bool,
         /// Write a new copy even when the page is in the library already
         #[arg(long)]
         again: bool,
@@ -214,8 +222,13 @@ impl std::error::Error for NeedsTerminal {}
 /// `main` works that out, since it alone reads the environment.
 pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
     match cli.command {
-        Some(Command::Cat { file, width, color }) => {
-            cat_command(load(&file)?, width, color)?;
+        Some(Command::Cat {
+            file,
+            width,
+            color,
+            images,
+        }) => {
+            cat_command(load(&file)?, width, color, images)?;
             Ok(Exit::Quit)
         }
         Some(Command::Toc { file, json, ids }) => {
@@ -252,6 +265,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
             open,
             again,
             timeout,
+            no_images,
         }) => crate::import::run(
             &sources,
             &crate::import::Options {
@@ -259,6 +273,7 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                 open,
                 again,
                 timeout: timeout.map(std::time::Duration::from_secs),
+                no_images,
             },
         ),
         Some(Command::ExtractPage { url, imported }) => {
@@ -367,7 +382,12 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
     }
 }
 
-fn cat_command(mut source: Source, width: Option<u16>, color: ColorChoice) -> Result<()> {
+fn cat_command(
+    mut source: Source,
+    width: Option<u16>,
+    color: ColorChoice,
+    images: bool,
+) -> Result<()> {
     if let Some(w) = source.warning() {
         let _ = writeln!(
             io::stderr(),
@@ -416,6 +436,24 @@ fn cat_command(mut source: Source, width: Option<u16>, color: ColorChoice) -> Re
     // The document's spans read their text from one shared copy; the
     // loaded one is freed before the parse begins.
     let text: std::sync::Arc<str> = std::mem::take(&mut source.text).into();
+    // Figures are drawn only for a terminal, in what it answers for.
+    let figures = (images && tty)
+        .then(|| figures::detect(config.images.unwrap_or_default()))
+        .and_then(|(protocol, cell)| Some((protocol?, cell)));
+    if let Some(figures) = figures {
+        let doc = crate::library::parse_shared_article(source.path.as_deref(), &text);
+        let height = crossterm::terminal::size().map_or(24, |(_, h)| h);
+        figures::cat_with_figures(
+            &doc,
+            source.path.as_deref(),
+            figures,
+            height,
+            style,
+            &mut out,
+        )?;
+        out.flush()?;
+        return Ok(());
+    }
     cat_source(&text, source.path.as_deref(), CAT_PIECE, style, &mut out)?;
     out.flush()?;
     Ok(())

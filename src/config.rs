@@ -25,6 +25,8 @@ pub struct Config {
     pub theme: Option<ThemeName>,
     /// Justify paragraphs to both edges of the measure.
     pub justify: Option<bool>,
+    /// How figures are drawn; `None` is `Auto`.
+    pub images: Option<Images>,
     /// How links are shown: `[links]` in the file.
     pub links: Links,
     /// Progress sync: `[sync]` in the file.
@@ -33,6 +35,19 @@ pub struct Config {
     pub colors: Vec<Entry>,
     /// `[keys]`: an action name and its keys, for the keymap to check.
     pub keys: Vec<Entry>,
+}
+
+/// How the reader draws figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Images {
+    /// With the best graphics the terminal answers for (kitty, sixel,
+    /// iTerm2), else half-blocks.
+    #[default]
+    Auto,
+    /// With coloured half-blocks (`▀`) only.
+    Halfblocks,
+    /// Not at all: each image is its `[image: alt]` text.
+    Off,
 }
 
 /// The `[links]` table (or dotted `links.osc8` keys).
@@ -201,6 +216,7 @@ impl Config {
                 }
                 "theme" => theme(value).map(|t| self.theme = Some(t)),
                 "justify" => boolean(value).map(|b| self.justify = Some(b)),
+                "images" => images(value).map(|i| self.images = Some(i)),
                 "library" => folders(value).map(|l| self.library = Some(l)),
                 "links" => {
                     self.read_links(value, line, text, warnings);
@@ -405,6 +421,18 @@ fn theme(value: &DeValue<'_>) -> Result<ThemeName, String> {
     }
 }
 
+fn images(value: &DeValue<'_>) -> Result<Images, String> {
+    match value.as_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("auto") => Ok(Images::Auto),
+        Some("halfblocks") => Ok(Images::Halfblocks),
+        Some("off") => Ok(Images::Off),
+        _ => Err(format!(
+            "expected \"auto\", \"halfblocks\" or \"off\", found {}",
+            found(value)
+        )),
+    }
+}
+
 /// A list of folders; one folder on its own is taken as a list of one.
 fn folders(value: &DeValue<'_>) -> Result<Vec<String>, String> {
     if let Some(one) = value.as_str() {
@@ -510,6 +538,12 @@ pub const DEFAULT_CONFIG: &str = r#"# longform's settings: config.toml in the fo
 
 # Spread the words of paragraphs to fill the column, flush on both sides.
 # justify = false
+
+# How figures (an image alone in its paragraph) are drawn: "auto" (with
+# kitty, sixel or iTerm2 graphics when the terminal answers for them,
+# else coloured half-blocks), "halfblocks", or "off" (the [image: alt]
+# text). i in the reader turns them off and on.
+# images = "auto"
 
 # The folders `longform` with no argument shows; ~/ is your home. Without
 # it: ./articles when there is one, else the default library.

@@ -70,6 +70,8 @@ pub enum Role {
     Rule,
     Title,
     Byline,
+    /// The caption under a figure: its alt text or title, dimmed.
+    Caption,
     /// The label and bar of a GitHub alert (`> [!NOTE]`), by its kind.
     Alert(AlertKind),
 }
@@ -288,6 +290,30 @@ pub enum LinkTarget {
     Footnote(usize),
     /// Anything else, as written.
     External(String),
+    /// An image (`![alt](url "title")`, `<img>`): selecting it shows it.
+    Image(Box<ImageRef>),
+}
+
+/// An image of the article, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// The address as written: a path relative to the article, an
+    /// absolute path, or a URL.
+    pub url: String,
+    pub alt: String,
+    pub title: Option<String>,
+}
+
+impl ImageRef {
+    /// What a figure shows under the image: its alt text, else its title.
+    pub fn caption(&self) -> &str {
+        let alt = self.alt.trim();
+        if alt.is_empty() {
+            self.title.as_deref().map_or("", str::trim)
+        } else {
+            alt
+        }
+    }
 }
 
 /// A link in the article.
@@ -505,7 +531,35 @@ impl Document {
                 let block = self.blocks.get(self.containers[container].first_block)?;
                 Some(Position(block.source.start))
             }
-            LinkTarget::External(_) => None,
+            LinkTarget::External(_) | LinkTarget::Image(_) => None,
+        }
+    }
+
+    /// The image that block `b` is a figure of: a paragraph that holds one
+    /// image and nothing else (blank text aside), not inside a link. An
+    /// image inside a sentence is no figure. Gives the image's link index.
+    pub fn figure(&self, b: usize) -> Option<(u32, &ImageRef)> {
+        let BlockKind::Paragraph { spans } = &self.blocks.get(b)?.kind else {
+            return None;
+        };
+        let mut link = None;
+        for span in spans {
+            if !span.flags.contains(Flags::IMAGE) {
+                if span.text(&self.text).trim().is_empty() {
+                    continue;
+                }
+                return None;
+            }
+            let id = span.link?.index();
+            if link.is_some_and(|l| l != id) {
+                return None;
+            }
+            link = Some(id);
+        }
+        let link = link?;
+        match &self.links.get(usize::try_from(link).ok()?)?.target {
+            LinkTarget::Image(image) => Some((link, image)),
+            _ => None,
         }
     }
 

@@ -8,7 +8,8 @@
 //! with YAML front matter as `<slug-of-title>.md`, atomically and never over
 //! an existing file, into `--into` or the library folder; a page already
 //! there (the same `url`, or the same text) is not written again unless
-//! asked (`--again`).
+//! asked (`--again`). The article's images are downloaded beside it
+//! (`images`), unless `--no-images`.
 
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
@@ -22,6 +23,7 @@ use crate::paths;
 use crate::reader::DEFAULT_WPM;
 use crate::tui::Exit;
 
+pub mod images;
 pub(crate) mod nesting;
 
 /// Limits of an import; tests use small ones.
@@ -35,6 +37,12 @@ pub struct FetchLimits {
     pub max_redirects: u32,
     /// The whole import of one source: fetch, extraction and conversion.
     pub deadline: Duration,
+    /// Download the article's images beside it.
+    pub images: bool,
+    /// The largest image downloaded, and the most bytes of images for one
+    /// page.
+    pub max_image_bytes: u64,
+    pub max_page_image_bytes: u64,
 }
 
 impl Default for FetchLimits {
@@ -44,6 +52,9 @@ impl Default for FetchLimits {
             timeout: Duration::from_secs(20),
             max_redirects: 5,
             deadline: Duration::from_secs(60),
+            images: true,
+            max_image_bytes: 10 * 1024 * 1024,
+            max_page_image_bytes: 50 * 1024 * 1024,
         }
     }
 }
@@ -66,6 +77,9 @@ pub struct Imported {
     pub title: String,
     pub words: usize,
     pub minutes: usize,
+    /// Images kept beside the article, and those that could not be
+    /// fetched (their links stay remote).
+    pub images: images::Kept,
 }
 
 /// An extracted article, ready to be written.
@@ -96,6 +110,8 @@ pub struct Options {
     pub again: bool,
     /// The deadline of one import, instead of the default.
     pub timeout: Option<Duration>,
+    /// Leave the images on the web.
+    pub no_images: bool,
 }
 
 /// Run `longform import`: import each source, print a line per article,
@@ -131,7 +147,10 @@ pub fn run(sources: &[String], options: &Options) -> Result<Exit> {
     let mut failed = 0;
     let mut out = io::stdout().lock();
     for source in sources {
-        let mut limits = FetchLimits::default();
+        let mut limits = FetchLimits {
+            images: !options.no_images,
+            ..FetchLimits::default()
+        };
         if let Some(timeout) = options.timeout {
             limits.deadline = timeout;
         }
@@ -148,11 +167,12 @@ pub fn run(sources: &[String], options: &Options) -> Result<Exit> {
             Ok(Outcome::Written(done)) => {
                 writeln!(
                     out,
-                    "{} · {} · {} words · {} min",
+                    "{} · {} · {} words · {} min{}",
                     shown(&done.path),
                     crate::parse::sanitize_line(&done.title),
                     done.words,
-                    done.minutes
+                    done.minutes,
+                    done.images.summary()
                 )?;
                 last = Some(done.path);
             }
@@ -231,8 +251,18 @@ fn library_folders() -> Vec<PathBuf> {
 pub fn import_one(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Imported> {
     let name = crate::parse::sanitize(source);
     extract_source(source, limits)
-        .and_then(|(article, _)| write_article(&article, dir))
+        .and_then(|(article, _)| write_with_images(&article, dir, limits))
         .map_err(|e| anyhow!("{name}: {e:#}"))
+}
+
+/// Write `article` into `dir`, then its images beside it when
+/// `limits.images`.
+fn write_with_images(article: &Article, dir: &Path, limits: &FetchLimits) -> Result<Imported> {
+    let mut done = write_article(article, dir)?;
+    if limits.images {
+        done.images = images::keep(&done.path, &article.markdown, limits)?;
+    }
+    Ok(done)
 }
 
 /// Import one source into `dir` unless an article of `dir` or of `also`
@@ -253,7 +283,7 @@ pub fn import_new(
             .find_map(|d| already_imported(d, &urls, &article));
         match found {
             Some(path) => Ok(Outcome::Already(path)),
-            None => write_article(&article, dir).map(Outcome::Written),
+            None => write_with_images(&article, dir, limits).map(Outcome::Written),
         }
     });
     result.map_err(|e| anyhow!("{name}: {e:#}"))
@@ -805,6 +835,7 @@ pub fn write_article(article: &Article, dir: &Path) -> Result<Imported> {
                     title: article.title.clone(),
                     words,
                     minutes: words.div_ceil(DEFAULT_WPM).max(1),
+                    images: images::Kept::default(),
                 });
             }
             Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists && n < 10_000 => {

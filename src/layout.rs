@@ -38,6 +38,9 @@ mod bidi;
 use bidi::{has_rtl, mirrored_text, visual_order};
 pub use bidi::{visual_clusters, visual_text};
 
+mod figure;
+pub use figure::{FigureBox, FigureRow, FigureState, fit as fit_figure};
+
 /// A run of text in one style on a visual line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Seg {
@@ -88,11 +91,19 @@ pub struct Line {
     pub start: usize,
     /// The source byte after the last one the line shows.
     pub end: usize,
+    /// The row of a figure this line is, which the screen draws the
+    /// image on.
+    pub figure: Option<FigureRow>,
 }
 
 impl Line {
     pub fn width(&self) -> usize {
         self.segs.iter().map(|s| display_width(&s.text)).sum()
+    }
+
+    /// Whether the line shows nothing: no text, and no part of a figure.
+    pub fn is_blank(&self) -> bool {
+        self.figure.is_none() && self.segs.iter().all(|s| s.text.trim().is_empty())
     }
 
     /// The text as it is drawn, left to right.
@@ -187,6 +198,17 @@ pub struct Layout {
     lines: HashMap<usize, Vec<Line>>,
     /// Code blocks laid out plain, waiting to be highlighted.
     deferred: Vec<usize>,
+    /// Figures: drawn as images in this room when set, else as their
+    /// `[image: alt]` text.
+    figures: Option<Figures>,
+}
+
+/// How figures are laid out: their room, and what is known of each image,
+/// by its address as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub room: Option<FigureBox>,
+    pub states: HashMap<String, FigureState>,
 }
 
 impl Layout {
@@ -201,6 +223,7 @@ impl Layout {
             blocks: doc.blocks.len(),
             lines: HashMap::new(),
             deferred: Vec::new(),
+            figures: None,
         }
     }
 
@@ -208,7 +231,63 @@ impl Layout {
     /// or a reload needs.
     #[must_use]
     pub fn relaid(&self, doc: &Document, width: usize) -> Layout {
-        Layout::with_options(doc, width, self.options)
+        let mut layout = Layout::with_options(doc, width, self.options);
+        layout.figures.clone_from(&self.figures);
+        layout
+    }
+
+    /// Set text as `options` say from now on; every block is laid out
+    /// again.
+    pub fn set_options(&mut self, options: LayoutOptions) {
+        if self.options != options {
+            self.options = options;
+            self.lines.clear();
+            self.deferred.clear();
+        }
+    }
+
+    /// Draw figures as images in `room` (`None`: as their text). Every
+    /// block is laid out again; positions stay.
+    pub fn set_figure_room(&mut self, room: Option<FigureBox>) {
+        let now = self.figures.as_ref().and_then(|f| f.room);
+        if now == room {
+            return;
+        }
+        self.figures.get_or_insert_with(Figures::default).room = room;
+        self.lines.clear();
+        self.deferred.clear();
+    }
+
+    /// Whether figures are drawn as images.
+    pub fn figures_shown(&self) -> bool {
+        self.figures.as_ref().is_some_and(|f| f.room.is_some())
+    }
+
+    /// What is known of the image at `url`: the figures showing it are
+    /// laid out again.
+    pub fn set_figure_state(&mut self, doc: &Document, url: &str, state: FigureState) {
+        let figures = self.figures.get_or_insert_with(Figures::default);
+        if figures.states.get(url) == Some(&state) {
+            return;
+        }
+        figures.states.insert(url.to_string(), state);
+        let shown = figures.room.is_some();
+        if shown {
+            let blocks: Vec<usize> = self
+                .lines
+                .keys()
+                .copied()
+                .filter(|&b| doc.figure(b).is_some_and(|(_, image)| image.url == url))
+                .collect();
+            for b in blocks {
+                self.lines.remove(&b);
+            }
+        }
+    }
+
+    /// What is known of the image at `url`.
+    pub fn figure_state(&self, url: &str) -> Option<&FigureState> {
+        self.figures.as_ref()?.states.get(url)
     }
 
     pub fn width(&self) -> usize {
@@ -240,9 +319,10 @@ impl Layout {
             options.plain_code = true;
             self.deferred.push(b);
         }
+        let figures = self.figures.as_ref();
         self.lines
             .entry(b)
-            .or_insert_with(|| layout_block(doc, b, width, options))
+            .or_insert_with(|| layout_block_in(doc, b, width, options, figures))
     }
 
     /// Whether code blocks laid out plain wait to be highlighted.
@@ -259,7 +339,7 @@ impl Layout {
         };
         for b in std::mem::take(&mut self.deferred) {
             if let Some(lines) = self.lines.get_mut(&b) {
-                *lines = layout_block(doc, b, self.width, options);
+                *lines = layout_block_in(doc, b, self.width, options, self.figures.as_ref());
             }
         }
     }
@@ -390,6 +470,7 @@ struct Draft {
     source: Option<Range<usize>>,
     /// A line of a right-to-left paragraph: it ends at the right edge.
     rtl: bool,
+    figure: Option<FigureRow>,
 }
 
 impl Draft {
@@ -398,6 +479,7 @@ impl Draft {
             segs,
             source: None,
             rtl: false,
+            figure: None,
         }
     }
 }
@@ -420,6 +502,17 @@ pub fn layout_block(
     width: usize,
     options: LayoutOptions,
 ) -> Vec<Line> {
+    layout_block_in(doc, index, width, options, None)
+}
+
+/// `layout_block`, with figures drawn as `figures` says.
+fn layout_block_in(
+    doc: &Document,
+    index: usize,
+    width: usize,
+    options: LayoutOptions,
+    figures: Option<&Figures>,
+) -> Vec<Line> {
     let block = &doc.blocks[index];
     let prefix = Prefix::new(doc, index, width);
     let inner = width.saturating_sub(prefix.width).max(1);
@@ -429,7 +522,13 @@ pub fn layout_block(
         None if prefix.in_quote => Role::Quote,
         None => Role::Text,
     };
-    let mut drafts = if block.centered {
+    let figure = figures
+        .and_then(|f| Some((f.room?, f)))
+        .and_then(|(room, f)| Some((room, f, doc.figure(index)?)));
+    let mut drafts = if let Some((room, f, (link, image))) = figure {
+        let state = f.states.get(&image.url).unwrap_or(&FigureState::Pending);
+        figure::drafts((link, image), state, block.source.clone(), inner, room)
+    } else if block.centered {
         let options = LayoutOptions {
             justify: false,
             ..options
@@ -447,6 +546,7 @@ pub fn layout_block(
             segs: Vec::new(),
             source: Some(block.source.start..block.source.start),
             rtl: false,
+            figure: None,
         });
     }
 
@@ -510,7 +610,12 @@ fn finish_lines(drafts: Vec<Draft>, block: &Block) -> Vec<Line> {
         prev_start = start;
         let mut segs = d.segs;
         segs.retain(|s| !s.text.is_empty());
-        lines.push(Line { segs, start, end });
+        lines.push(Line {
+            segs,
+            start,
+            end,
+            figure: d.figure,
+        });
     }
     lines
 }
@@ -1341,6 +1446,7 @@ fn draft_from_atoms(atoms: &[Atom<'_>], full: &str, style: Style, built: &mut Ve
         segs,
         source: source_of(atoms),
         rtl: false,
+        figure: None,
     }
 }
 
@@ -1437,6 +1543,7 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
                     segs: std::mem::take(&mut cur),
                     source: source.take().or(Some(line_start..line_start)),
                     rtl: false,
+                    figure: None,
                 });
                 let mark = if gutter_w >= CONTINUATION.width() {
                     CONTINUATION.to_string()
@@ -1470,6 +1577,7 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
         segs: cur,
         source: source.or(Some(line_start..line_start)),
         rtl: false,
+        figure: None,
     });
     out
 }
@@ -1651,6 +1759,7 @@ fn table(
                 segs,
                 source,
                 rtl: false,
+                figure: None,
             });
         }
         if header && r + 1 == header_rows && rows.len() > header_rows {

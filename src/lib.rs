@@ -21,6 +21,7 @@ pub mod encoding;
 pub mod epub;
 pub mod fuzzy;
 pub mod highlight;
+pub mod images;
 pub mod import;
 pub mod layout;
 pub mod library;

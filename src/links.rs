@@ -77,6 +77,7 @@ pub fn describe(doc: &Document, target: &LinkTarget) -> String {
         },
         LinkTarget::Footnote(n) => format!("footnote {n}"),
         LinkTarget::External(url) => crate::parse::sanitize(url),
+        LinkTarget::Image(image) => format!("image {}", crate::parse::sanitize(&image.url)),
     }
 }
 

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use crate::document::{
     AlertKind, Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading,
-    Link, LinkId, LinkTarget, Meta, Role, Span, block_spans, count_words,
+    ImageRef, Link, LinkId, LinkTarget, Meta, Role, Span, block_spans, count_words,
 };
 
 /// Parse a Markdown article.
@@ -451,6 +451,8 @@ struct Builder<'s> {
     /// The alt text and start of the image being read, and how many images
     /// deep it is (an image inside an alt text is flattened into it).
     image: Option<(String, usize, usize)>,
+    /// The address and title of the image being read.
+    image_target: Option<(String, Option<String>)>,
     metadata: Option<(MetadataBlockKind, String, usize)>,
     /// For each block, the list tree it is in, to keep tight lists tight.
     block_list_root: Vec<Option<usize>>,
@@ -523,6 +525,7 @@ impl<'s> Builder<'s> {
             html_block: None,
             current_link: None,
             image: None,
+            image_target: None,
             metadata: None,
             block_list_root: Vec::new(),
             slugs: Slugs::default(),
@@ -778,11 +781,25 @@ impl<'s> Builder<'s> {
                 };
                 self.current_link = Some(self.add_link(target, range.start));
             }
-            Tag::Image { .. } => {
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
                 if let Some((_, _, depth)) = &mut self.image {
                     *depth += 1;
                 } else {
                     self.image = Some((String::new(), range.start, 0));
+                    let whole = match link_type {
+                        LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => self
+                            .references
+                            .and_then(|r| r.get(&window::normalize_label(&id))),
+                        _ => None,
+                    };
+                    let url = whole.map_or(&*dest_url, String::as_str);
+                    let title = (!title.trim().is_empty()).then(|| sanitize(&title));
+                    self.image_target = Some((sanitize(url), title));
                 }
             }
             Tag::MetadataBlock(kind) => {
@@ -858,11 +875,8 @@ impl<'s> Builder<'s> {
                 {
                     *depth -= 1;
                 } else if let Some((alt, start, _)) = self.image.take() {
-                    let text = image_placeholder(&alt);
-                    let flags = self.flags().with(Flags::IMAGE);
-                    self.inline(start..range.end, |spans| {
-                        push_text(spans, &text, start, false, flags);
-                    });
+                    let (url, title) = self.image_target.take().unwrap_or_default();
+                    self.push_image(start..range.end, &alt, url, title);
                 }
             }
             TagEnd::MetadataBlock(_) => {
@@ -1092,6 +1106,42 @@ impl<'s> Builder<'s> {
                     span.link = LinkId::new(link);
                 }
             }
+        }
+    }
+
+    /// An image's placeholder text, `[image: alt]`. Outside a link it is
+    /// a link of its own to the image, which the link keys select and a
+    /// figure is drawn from; inside one, it belongs to that link.
+    pub(crate) fn push_image(
+        &mut self,
+        range: Range<usize>,
+        alt: &str,
+        url: String,
+        title: Option<String>,
+    ) {
+        let text = image_placeholder(alt);
+        let flags = self.flags().with(Flags::IMAGE);
+        let own = self.current_link.is_none() && !url.trim().is_empty();
+        if own {
+            let image = ImageRef {
+                url,
+                alt: sanitize(
+                    alt.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .as_str(),
+                ),
+                title,
+            };
+            self.current_link =
+                Some(self.add_link(LinkTarget::Image(Box::new(image)), range.start));
+        }
+        let start = range.start;
+        self.inline(range, |spans| {
+            push_text(spans, &text, start, false, flags);
+        });
+        if own {
+            self.current_link = None;
         }
     }
 

@@ -61,7 +61,7 @@ impl Reader {
         // A position inside a line's text (after a resize, or restored)
         // shows that text on top, not the blank lines that share its start.
         if self.skew == 0 && self.top.0 > start {
-            while layout.line(doc, r).text().trim().is_empty() {
+            while layout.line(doc, r).is_blank() {
                 match layout.next(doc, r) {
                     Some(n) if layout.line(doc, n).start == start => r = n,
                     _ => break,
@@ -175,7 +175,7 @@ impl Reader {
             return;
         };
         let start = layout.line(doc, r).start;
-        while layout.line(doc, r).text().trim().is_empty() {
+        while layout.line(doc, r).is_blank() {
             match layout.next(doc, r) {
                 Some(n) if layout.line(doc, n).start == start => r = n,
                 _ => break,

@@ -8,6 +8,8 @@ pub mod ansi;
 pub mod app;
 pub mod background;
 pub mod clipboard;
+pub mod figures;
+pub mod graphics;
 pub mod highlights;
 pub mod keymap;
 pub mod library;
@@ -176,6 +178,10 @@ struct Shell {
     /// The reader shows an article's bookmarks for the library (`b`):
     /// closing them goes back to the library.
     peek: bool,
+    /// How figures are drawn (`None`: not at all), and a cell's size in
+    /// pixels, once the terminal has been asked.
+    protocol: Option<graphics::Protocol>,
+    cell: Option<(u16, u16)>,
 }
 
 impl Shell {
@@ -209,6 +215,18 @@ impl Shell {
             keymap: settings.keymap,
             clicks: select::ClickCount::default(),
             peek: false,
+            protocol: None,
+            cell: None,
+        }
+    }
+
+    /// Draw figures with `protocol` from now on, in cells of `cell`
+    /// pixels.
+    fn set_graphics(&mut self, protocol: Option<graphics::Protocol>, cell: Option<(u16, u16)>) {
+        self.protocol = protocol;
+        self.cell = cell;
+        if let Some(app) = &mut self.reader {
+            app.figures.set_protocol(protocol, cell);
         }
     }
 
@@ -240,6 +258,11 @@ impl Shell {
             ..Default::default()
         });
         app.osc8 = self.options.config.links.osc8.unwrap_or(false);
+        app.figures = figures::Figures::new(
+            self.protocol,
+            self.cell,
+            figures::base_of(source.path.as_deref()),
+        );
         if let Some(wpm) = self.wpm {
             app.set_wpm(wpm);
         }
@@ -521,11 +544,24 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
     let signal = watch_signals(Arc::clone(&emergency))?;
     let guard = TerminalGuard::enter()?;
     // Asked in raw mode, so that no answer is echoed or waits for a line.
-    let asked = settings::asks_background(&shell.options.config).then(background::ask);
+    let config = &shell.options.config;
+    let images = config.images.unwrap_or_default();
+    let env = (images == crate::config::Images::Auto && settings::on_terminal())
+        .then(graphics::Env::of_process);
+    let colour = settings::asks_background(config);
+    let asked = (colour || env.is_some()).then(|| {
+        background::ask(
+            colour,
+            &env.as_ref().map(graphics::query).unwrap_or_default(),
+        )
+    });
     open(&mut shell);
     let replies = asked.map_or_else(replies::Replies::default, |asked| {
         asked.collect(background::WAIT)
     });
+    let answers = replies.graphics();
+    let protocol = graphics::choose(images, answers, &env.unwrap_or_default());
+    shell.set_graphics(protocol, answers.cell.or_else(cell_size));
     let mut filter = ReplyFilter::new(replies, Instant::now());
     take_answers(&mut shell, &mut filter);
     let result = event_loop(&mut shell, &signal, &emergency, &mut filter);
@@ -535,6 +571,19 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
         let _ = writeln!(io::stderr(), "longform: warning: {warning}");
     }
     result
+}
+
+/// A cell's size in pixels from the terminal's window size (`TIOCGWINSZ`),
+/// when the terminal fills in the pixels.
+pub fn cell_size() -> Option<(u16, u16)> {
+    #[cfg(unix)]
+    {
+        let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+        (size.ws_col > 0 && size.ws_row > 0 && size.ws_xpixel > 0 && size.ws_ypixel > 0)
+            .then(|| (size.ws_xpixel / size.ws_col, size.ws_ypixel / size.ws_row))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// What the event loop stores once it has taken a signal to handle.

@@ -687,6 +687,30 @@ fn answer(mut stream: TcpStream) {
             let _ = stream.write_all(&b"<p>y</p>".repeat(1000));
         }
         "/stall" => std::thread::sleep(Duration::from_secs(3)),
+        "/pictures/page.html" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: text/html; charset=utf-8\r\n",
+            PICTURES_PAGE.as_bytes(),
+        ),
+        "/pictures/chart.png" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: image/png\r\n",
+            &picture(image::ImageFormat::Png),
+        ),
+        "/pictures/photo.jpg" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: image/jpeg\r\n",
+            &picture(image::ImageFormat::Jpeg),
+        ),
+        "/pictures/text.png" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: image/png\r\n",
+            b"this is text, not a PNG",
+        ),
         _ => respond(
             &mut stream,
             "404 Not Found",
@@ -694,6 +718,80 @@ fn answer(mut stream: TcpStream) {
             b"<h1>Not found</h1>",
         ),
     }
+}
+
+/// A page with four figures: two images, one missing (404) and one that
+/// is text served as `image/png`.
+const PICTURES_PAGE: &str = "<!doctype html><html><head><title>Pictures of the harbour</title>\
+</head><body><article><h1>Pictures of the harbour</h1>\
+<p>The harbour wakes early. Fishing boats leave before dawn, and the gulls follow them out past \
+the breakwater, calling over the grey water while the town is still asleep behind its shutters.</p>\
+<p><img src=\"/pictures/chart.png\" alt=\"A chart of the tides\"></p>\
+<p>By nine the market is open. Crates of fish are stacked along the quay, and the buyers walk \
+between them slowly, lifting the ice to look, saying little, writing prices in small notebooks.</p>\
+<p><img src=\"/pictures/photo.jpg\" alt=\"The quay at noon\"></p>\
+<p>In the afternoon the wind turns. The boats come back one by one, low in the water, and the \
+harbour master counts them in from the window of his office at the end of the long pier.</p>\
+<p><img src=\"/pictures/missing.png\" alt=\"A lost photograph\"></p>\
+<p><img src=\"/pictures/text.png\" alt=\"Not a picture\"></p>\
+<p>At night the lamps along the sea wall come on, and the water holds their light until morning, \
+when the first boats go out again and the gulls rise to follow them as they always have.</p>\
+</article></body></html>";
+
+/// A small image in `format`, made here.
+fn picture(format: image::ImageFormat) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(64, 32, |x, y| image::Rgb([x as u8 * 4, y as u8 * 8, 90]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut out), format)
+        .expect("encode");
+    out
+}
+
+#[test]
+fn a_pages_images_are_kept_beside_it_and_the_failures_stay_links() {
+    let base = serve();
+    let url = format!("{base}/pictures/page.html");
+    let (o, into, _config) = import(&[&url], None);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        out(&o).contains("2 images kept, 2 could not be fetched (left as links)"),
+        "{}",
+        out(&o)
+    );
+    let md_path = into.path().join("pictures-of-the-harbour.md");
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    // Two local files, each a real image.
+    let assets = into.path().join("pictures-of-the-harbour.assets");
+    let local: Vec<&str> = md
+        .match_indices("](pictures-of-the-harbour.assets/")
+        .map(|(i, _)| {
+            let rest = &md[i + 2..];
+            &rest[..rest.find(')').unwrap()]
+        })
+        .collect();
+    assert_eq!(local.len(), 2, "{md}");
+    for path in &local {
+        let image = image::open(into.path().join(path)).expect("a local image decodes");
+        assert_eq!((image.width(), image.height()), (64, 32));
+    }
+    assert_eq!(files(&assets).len(), 2);
+    // The failures keep their remote links.
+    assert!(
+        md.contains(&format!("]({base}/pictures/missing.png)")),
+        "{md}"
+    );
+    assert!(md.contains(&format!("]({base}/pictures/text.png)")), "{md}");
+    // --no-images keeps every link remote and writes no folder.
+    let (o, into, _config) = import(&[&url, "--no-images"], None);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(!out(&o).contains("images kept"), "{}", out(&o));
+    let md = std::fs::read_to_string(into.path().join("pictures-of-the-harbour.md")).unwrap();
+    assert!(
+        md.contains(&format!("]({base}/pictures/chart.png)")),
+        "{md}"
+    );
+    assert!(!into.path().join("pictures-of-the-harbour.assets").exists());
 }
 
 /// A URL on a port nobody listens on.

@@ -2522,3 +2522,102 @@ fn a_sentence_highlighted_by_keys_is_kept() {
     let texts: Vec<&str> = saved.highlights.live().map(|h| h.text.as_str()).collect();
     assert_eq!(texts, ["That smell is the pan."]);
 }
+
+/// Whether a row shows part of a half-block picture.
+fn half_blocks(row: &str) -> bool {
+    row.contains('▀') || row.contains('▄')
+}
+
+#[test]
+fn a_png_figure_in_half_blocks_and_i_turns_it_off() {
+    let spawn = Spawn::longform(&["figure.md"]);
+    let dir = spawn.dir.path();
+    std::fs::create_dir_all(dir.join("fig")).expect("fig dir");
+    // A light square in a dark frame, 300x150 pixels.
+    let image = image::RgbImage::from_fn(300, 150, |x, y| {
+        if (75..225).contains(&x) && (38..112).contains(&y) {
+            image::Rgb([240, 240, 240])
+        } else {
+            image::Rgb([20, 40, 160])
+        }
+    });
+    image
+        .save(dir.join("fig/square.png"))
+        .expect("write the PNG");
+    std::fs::write(
+        dir.join("figure.md"),
+        "# Figure test\n\nBefore the figure.\n\n![A framed square](fig/square.png)\n\n\
+         After the figure.\n",
+    )
+    .expect("write the article");
+    // A terminal that answers no query: no graphics, half-blocks.
+    let mut t = spawn.run(30, 80);
+    let screen = t.wait_for("the figure in half-blocks", |s| {
+        s.contains("A framed square") && s.body().iter().any(|r| half_blocks(r))
+    });
+    let caption = screen
+        .body()
+        .iter()
+        .position(|r| r.contains("A framed square"))
+        .expect("the caption");
+    let drawn: Vec<usize> = (0..caption)
+        .filter(|&i| half_blocks(&screen.body()[i]))
+        .collect();
+    assert!(!drawn.is_empty(), "{}", screen.text());
+    // The picture is in the rows between the text before and the caption.
+    let before = screen
+        .body()
+        .iter()
+        .position(|r| r.contains("Before the figure."))
+        .expect("the text before");
+    assert!(drawn.iter().all(|&i| i > before && i < caption));
+    t.send("i");
+    let off = t.wait_for("the figure as its text", |s| {
+        s.contains("[image: A framed square]") && !s.body().iter().any(|r| half_blocks(r))
+    });
+    assert!(off.status().contains("Images off"), "{}", off.text());
+    t.send("i");
+    t.wait_for("the figure again", |s| {
+        s.body().iter().any(|r| half_blocks(r)) && s.status().contains("Images on")
+    });
+    t.send("q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+}
+
+/// `cat --images` with a terminal on stdout draws the figure (half-blocks
+/// here: the emulator answers no query) with its caption under it.
+#[test]
+fn cat_images_draws_the_figure_for_a_terminal() {
+    let spawn = Spawn::longform(&["cat", "figure.md", "--images", "--width", "40"]);
+    let dir = spawn.dir.path();
+    image::RgbImage::from_pixel(200, 100, image::Rgb([200, 30, 30]))
+        .save(dir.join("red.png"))
+        .expect("write the PNG");
+    std::fs::write(
+        dir.join("figure.md"),
+        "Before.\n\n![A red block](red.png)\n\nAfter.\n",
+    )
+    .expect("write the article");
+    let mut t = spawn.run(30, 80);
+    assert!(t.wait_exit().success());
+    let screen = t.screen();
+    let rows = &screen.rows;
+    let before = rows.iter().position(|r| r == "Before.").expect("before");
+    let caption = rows
+        .iter()
+        .position(|r| r.trim() == "A red block")
+        .expect("the caption");
+    let after = rows.iter().position(|r| r == "After.").expect("after");
+    assert!(before < caption && caption < after, "{}", screen.text());
+    // The picture is coloured cells between the text and the caption.
+    let out = t.output();
+    let vt = out.parser.screen();
+    let red = (before + 1..caption).any(|y| {
+        (0..40).any(|x| {
+            vt.cell(u16::try_from(y).unwrap(), x)
+                .is_some_and(|c| c.bgcolor() == vt100::Color::Rgb(200, 30, 30))
+        })
+    });
+    assert!(red, "{}", screen.text());
+}

@@ -21,7 +21,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use super::{Builder, LeafKind, Table, image_placeholder, push_text, sanitize};
+use super::{Builder, LeafKind, Table, push_text, sanitize};
 use crate::document::{BlockKind, ContainerKind, Flags, LinkTarget, Role, Span};
 
 /// What an HTML element means here.
@@ -365,9 +365,11 @@ impl Builder<'_> {
             "img" => {
                 let alt = attr(attrs, "alt").unwrap_or_default();
                 if !self.alt_text(alt) && self.hidden == 0 {
-                    let text = image_placeholder(alt);
-                    let flags = self.flags().with(Flags::IMAGE);
-                    self.inline(at..at, |spans| push_text(spans, &text, at, false, flags));
+                    let url = sanitize(attr(attrs, "src").unwrap_or_default());
+                    let title = attr(attrs, "title")
+                        .filter(|t| !t.trim().is_empty())
+                        .map(sanitize);
+                    self.push_image(at..at, alt, url, title);
                 }
             }
             "hr" if self.table.is_none() && self.hidden == 0 => {

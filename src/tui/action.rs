@@ -151,6 +151,8 @@ pub enum Action {
     /// Markdown.
     CopyLink,
     CopySection,
+    /// `i`: figures off, or on again, for this session.
+    ToggleImages,
     ToggleHelp,
     /// Scroll the help overlay on a short screen.
     HelpScroll(isize),
@@ -196,6 +198,7 @@ impl Action {
         ("toggle_finished", Action::ToggleFinished),
         ("copy_link", Action::CopyLink),
         ("copy_section", Action::CopySection),
+        ("images", Action::ToggleImages),
         ("help", Action::ToggleHelp),
         ("quit", Action::Quit),
     ];

@@ -333,6 +333,9 @@ pub struct App {
     index: Option<WindowIndex>,
     /// The title when the article has none.
     stem: String,
+    /// The figures: how they are drawn, their pictures, the one shown
+    /// alone.
+    pub figures: super::figures::Figures,
 }
 
 impl App {
@@ -501,6 +504,7 @@ impl App {
             osc8: false,
             text_column: (0, 0, 0, 0),
             list_rows: Vec::new(),
+            figures: super::figures::Figures::default(),
         };
         if let Some(pos) = opened.resume.filter(|_| !from_start) {
             app.start_at(pos);
@@ -745,7 +749,7 @@ impl App {
     /// Set text as `options` say (justified or not), from now on: a new
     /// width keeps them.
     pub fn set_layout_options(&mut self, options: LayoutOptions) {
-        self.layout = Layout::with_options(&self.doc, self.layout.width(), options);
+        self.layout.set_options(options);
     }
 
     /// The text column's width for a text area `width` columns wide.
@@ -767,6 +771,8 @@ impl App {
             self.layout = self.layout.relaid(&self.doc, measure);
         }
         self.reader.set_height(usize::from(height));
+        self.layout.set_figure_room(self.figures.room(height));
+        self.figures.learn(&self.doc, &mut self.layout);
         if let Some(pos) = self.pending.take() {
             self.reader.jump_to(&self.doc, &mut self.layout, pos);
         }
@@ -806,6 +812,7 @@ impl App {
     /// `IDLE_SAVE`, and take in a finished save.
     pub fn tick(&mut self, now: Instant) {
         self.poll_whole();
+        self.figures.poll(&self.doc, &mut self.layout);
         // Resting on a screen is reading too: an article that fits on one
         // screen is read by staying on it.
         if self.mode == Mode::Reading && !self.is_partial() {
@@ -949,6 +956,17 @@ impl App {
                     crate::parse::sanitize(url.trim())
                 )
             }
+            LinkTarget::Image(image) => {
+                let what = match image.caption() {
+                    "" => crate::parse::sanitize(image.url.trim()),
+                    caption => caption.to_string(),
+                };
+                if self.figures.room(1).is_some() {
+                    format!("Image: {what} (Enter shows it alone)")
+                } else {
+                    format!("Image: {what} (Enter to open)")
+                }
+            }
         })
     }
 
@@ -990,7 +1008,45 @@ impl App {
                     Err(why) => self.message = Some(format!("Not opened: {why}")),
                 }
             }
+            LinkTarget::Image(image) => {
+                let url = image.url.clone();
+                self.link = Some(link);
+                self.show_image(link, &url);
+            }
             _ => self.message = self.link_description(link),
+        }
+    }
+
+    /// `Enter` on an image: shown alone, fitted to the screen; with
+    /// images off, opened with the system's opener after asking, as a web
+    /// link is.
+    fn show_image(&mut self, link: u32, url: &str) {
+        let failed = matches!(
+            self.layout.figure_state(url),
+            Some(crate::layout::FigureState::Failed(_))
+        );
+        if self.figures.room(1).is_some() && !failed {
+            self.figures.alone = Some(link);
+            self.mode = Mode::Image;
+            self.message = Some("q or Esc goes back to the text".into());
+            return;
+        }
+        let target = match self.figures.path_of(url) {
+            Ok(path) => Ok(path.to_string_lossy().into_owned()),
+            Err(crate::images::Failure::Remote) => crate::links::openable(url)
+                .map(str::to_string)
+                .map_err(|why| why.to_string()),
+            Err(f) => Err(f.reason().to_string()),
+        };
+        match target {
+            Ok(target) => {
+                self.message = Some(format!(
+                    "Open {}? Enter opens it, any other key cancels",
+                    crate::parse::sanitize(&target)
+                ));
+                self.confirm = Some(target);
+            }
+            Err(why) => self.message = Some(format!("Not opened: {why}")),
         }
     }
 
@@ -1076,6 +1132,7 @@ impl App {
             Some(LinkTarget::Footnote(_)) => {
                 self.message = Some("A footnote reference has no address to copy".into());
             }
+            Some(LinkTarget::Image(image)) => self.copy("image address", image.url.clone()),
             None => {}
         }
     }
@@ -1563,8 +1620,18 @@ impl App {
                 let most = super::keymap::HELP.len();
                 self.help_scroll = self.help_scroll.saturating_add_signed(n).min(most);
             }
+            Action::ToggleImages => {
+                self.message = Some(self.figures.toggle());
+                if self.mode == Mode::Image {
+                    self.figures.alone = None;
+                    self.mode = Mode::Reading;
+                }
+            }
             Action::CloseOverlay => {
-                if matches!(self.mode, Mode::Outline | Mode::OutlineFilter) {
+                if self.mode == Mode::Image {
+                    self.figures.alone = None;
+                    self.mode = Mode::Reading;
+                } else if matches!(self.mode, Mode::Outline | Mode::OutlineFilter) {
                     self.close_outline();
                 } else if self.mode == Mode::Bookmarks {
                     self.marks = None;

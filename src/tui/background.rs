@@ -1,5 +1,6 @@
 //! Ask the terminal for its background colour (OSC 11), so that the theme
-//! can suit it when the config names none. The query is followed by DA1,
+//! can suit it when the config names none, and what it can draw pictures
+//! with (`graphics::query`), in one query. The query ends with DA1,
 //! which every terminal answers, in order: an answer to DA1 alone means the
 //! terminal does not tell its colour, and there is nothing to wait for. A
 //! terminal that answers neither costs `WAIT` at startup, once; an answer
@@ -22,15 +23,26 @@ pub struct Asked {
     sent: bool,
 }
 
-/// Ask the terminal for its background colour. The caller makes sure
+/// Ask the terminal for its background colour when `background`, and
+/// what it draws with (`graphics`, the graphics query; empty when figures
+/// are off), then DA1, in one query. The caller makes sure
 /// stdin and stdout are the terminal, in raw mode, and reads the answers
 /// with `collect`, after other work if it likes: the terminal answers
 /// meanwhile.
-pub fn ask() -> Asked {
+pub fn ask(background: bool, graphics: &str) -> Asked {
+    let mut query = String::new();
+    if background {
+        query.push_str("\x1b]11;?\x1b\\");
+    }
+    query.push_str(graphics);
+    query.push_str("\x1b[c");
     #[cfg(unix)]
-    let sent = unix::send();
+    let sent = unix::send(&query);
     #[cfg(not(unix))]
-    let sent = false;
+    let sent = {
+        let _ = query;
+        false
+    };
     Asked {
         started: std::time::Instant::now(),
         sent,
@@ -65,9 +77,9 @@ mod unix {
     use super::Replies;
 
     /// Send the queries; false when they could not be written.
-    pub(super) fn send() -> bool {
+    pub(super) fn send(query: &str) -> bool {
         let mut out = io::stdout().lock();
-        out.write_all(b"\x1b]11;?\x1b\\\x1b[c").is_ok() && out.flush().is_ok()
+        out.write_all(query.as_bytes()).is_ok() && out.flush().is_ok()
     }
 
     /// Feed what comes back to `replies` until DA1 is answered or it is

@@ -35,6 +35,8 @@ pub enum Mode {
     Highlights,
     /// Typing a filter in the highlight list.
     HighlightsFilter,
+    /// An image shown alone, fitted to the screen.
+    Image,
 }
 
 /// Lines the mouse wheel moves per notch.
@@ -96,6 +98,7 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
     (&[Action::JumpForward], "", "forward in the jump list"),
     (&[Action::CopyLink], "", "copy the link's address"),
     (&[Action::CopySection], "", "copy the section (Markdown)"),
+    (&[Action::ToggleImages], "", "images off / on"),
     (&[], "", "Search"),
     (&[Action::SearchStart], "", "search the article"),
     (
@@ -266,6 +269,7 @@ const DEFAULT_KEYS: &[(Action, &[&str])] = &[
     (Action::ToggleFinished, &["X"]),
     (Action::CopyLink, &["y"]),
     (Action::CopySection, &["Y"]),
+    (Action::ToggleImages, &["i"]),
     (Action::ToggleHelp, &["?"]),
     (Action::Quit, &["q"]),
 ];
@@ -396,6 +400,7 @@ impl Keymap {
             Mode::HighlightsFilter => highlights_filter_key(key),
             Mode::Select => select_key(key)
                 .or_else(|| self.action(Key::of(key)).filter(|a| a.is_reading_motion())),
+            Mode::Image => image_key(key),
             Mode::Reading => self.action(Key::of(key)).or(match key.code {
                 KeyCode::Esc => Some(Action::CloseOverlay),
                 _ => None,
@@ -666,6 +671,14 @@ fn highlights_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Esc => Some(Action::CloseOverlay),
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
+        _ => None,
+    }
+}
+
+/// An image shown alone: `q` or `Esc` goes back to the text.
+fn image_key(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => Some(Action::CloseOverlay),
         _ => None,
     }
 }

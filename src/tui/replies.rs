@@ -45,8 +45,22 @@ enum State {
 enum Kind {
     /// `ESC ]`, whose body is kept.
     Osc,
-    /// `ESC P`, `ESC _`, `ESC ^` and `ESC X`.
+    /// `ESC _`: the kitty graphics answer is looked for in it.
+    Apc,
+    /// `ESC P`, `ESC ^` and `ESC X`.
     Other,
+}
+
+/// What the terminal said of its graphics, from the answers to the
+/// start-up query (see `background`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Graphics {
+    /// The kitty graphics query was answered `OK`.
+    pub kitty: bool,
+    /// DA1 lists attribute 4: sixel graphics.
+    pub sixel: bool,
+    /// A cell's width and height in pixels (`CSI 16 t`).
+    pub cell: Option<(u16, u16)>,
 }
 
 /// The byte-level recogniser of answers.
@@ -59,6 +73,7 @@ pub struct Replies {
     answers: Vec<Vec<u8>>,
     /// Whether an answer to DA1 (`ESC [ ? … c`) was seen.
     da1: bool,
+    graphics: Graphics,
 }
 
 impl Replies {
@@ -76,7 +91,8 @@ impl Replies {
                 self.body.clear();
                 self.state = match byte {
                     b']' => State::Text(Kind::Osc),
-                    b'P' | b'_' | b'^' | b'X' => State::Text(Kind::Other),
+                    b'_' => State::Text(Kind::Apc),
+                    b'P' | b'^' | b'X' => State::Text(Kind::Other),
                     b'[' => State::Csi,
                     ESC => State::Escape,
                     // A stray ST ends nothing, and is no key either.
@@ -93,7 +109,18 @@ impl Replies {
                 match byte {
                     0x20..=0x3f if self.body.len() < MAX_LEN => self.body.push(byte),
                     0x40..=0x7e => {
-                        self.da1 |= byte == b'c' && self.body.first() == Some(&b'?');
+                        if byte == b'c' && self.body.first() == Some(&b'?') {
+                            self.da1 = true;
+                            self.graphics.sixel |= numbers(&self.body[1..]).contains(&4);
+                        }
+                        // `CSI 6 ; height ; width t`: the cell size.
+                        if byte == b't'
+                            && let [6, h, w] = numbers(&self.body)[..]
+                            && h > 0
+                            && w > 0
+                        {
+                            self.graphics.cell = Some((w, h));
+                        }
                         self.state = State::Ground;
                     }
                     _ => self.state = State::Ground,
@@ -126,8 +153,13 @@ impl Replies {
     }
 
     fn finish(&mut self, kind: Kind) {
-        if kind == Kind::Osc {
-            self.answers.push(std::mem::take(&mut self.body));
+        match kind {
+            Kind::Osc => self.answers.push(std::mem::take(&mut self.body)),
+            // `ESC _ G i=31;OK ESC \`: the answer to the kitty query.
+            Kind::Apc if self.body.first() == Some(&b'G') => {
+                self.graphics.kitty |= self.body.ends_with(b";OK");
+            }
+            Kind::Apc | Kind::Other => {}
         }
         self.state = State::Ground;
     }
@@ -152,6 +184,24 @@ impl Replies {
     pub fn take_answers(&mut self) -> Vec<Vec<u8>> {
         std::mem::take(&mut self.answers)
     }
+
+    /// What the answers said of the terminal's graphics.
+    pub fn graphics(&self) -> Graphics {
+        self.graphics
+    }
+}
+
+/// The numbers of a CSI body, `62;4;22` → 62, 4, 22; anything else in a
+/// place reads as 0.
+fn numbers(body: &[u8]) -> Vec<u16> {
+    body.split(|&b| b == b';')
+        .map(|n| {
+            std::str::from_utf8(n)
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 /// Takes the answers out of crossterm's events. crossterm reads the bytes

@@ -78,6 +78,12 @@ pub fn asks_background(config: &Config) -> bool {
         && std::io::stdout().is_terminal()
 }
 
+/// Whether stdin and stdout are both the terminal, so that it can be
+/// asked (a pipe could be the article, or a pager).
+pub fn on_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 /// The palette an answer to the background query (an OSC body) asks for.
 pub fn palette_of(answer: &[u8]) -> Option<Palette> {
     background::is_light(answer).map(|light| if light { Palette::Light } else { Palette::Dark })

@@ -385,7 +385,7 @@ impl Theme {
             Role::CodeBlock => self.color(Slot::Code),
             Role::Syntax(token) => self.syntax(token),
             Role::CodeLang => self.color(Slot::Dim).add_modifier(Modifier::ITALIC),
-            Role::Html => self.color(Slot::Dim).add_modifier(self.dim()),
+            Role::Html | Role::Caption => self.color(Slot::Dim).add_modifier(self.dim()),
             Role::Byline => self.color(Slot::Byline).add_modifier(Modifier::ITALIC),
         };
         self.flags(base, style.flags)

@@ -3,6 +3,7 @@
 //! change what is read.
 
 mod bookmarks;
+mod figure;
 mod help;
 mod highlights;
 mod library;
@@ -59,6 +60,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     app.text_column = (column.x, column.y, column.width, column.height);
     let screen = app.reader.screen(&app.doc, &mut app.layout);
     reader::draw(frame, app, &screen, text);
+    if app.layout.figures_shown() {
+        figure::draw(frame, app, &screen, column);
+    }
     status::draw(frame, app, &screen, bar);
     let mut rows = Vec::new();
     match app.mode {
@@ -92,6 +96,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
                 rows = links::draw_list(frame, app, list, body);
             }
         }
+        Mode::Image => figure::draw_alone(frame, app, body),
         Mode::Reading | Mode::Select => {}
     }
     if app.confirm.is_some() {

@@ -1,0 +1,277 @@
+//! Figures in the reader, drawn with half-blocks on ratatui's TestBackend:
+//! their place and size at several screen sizes, a figure partly scrolled
+//! off the top (cut, not moved), the `i` key, the image shown alone, and
+//! hostile image files, each a line with its reason. The images are made
+//! here with the `image` crate.
+
+use std::path::{Path, PathBuf};
+
+use longform::load::decode;
+use longform::tui::action::Action;
+use longform::tui::app::App;
+use longform::tui::figures::{Figures, base_of};
+use longform::tui::graphics::Protocol;
+use longform::tui::theme::Theme;
+use longform::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// A PNG of `w`x`h` pixels: a dark frame around a light square, so that
+/// the half-blocks show its shape.
+fn png(path: &Path, w: u32, h: u32) {
+    let image = image::RgbImage::from_fn(w, h, |x, y| {
+        let inside = x > w / 4 && x < w * 3 / 4 && y > h / 4 && y < h * 3 / 4;
+        if inside {
+            image::Rgb([240, 240, 240])
+        } else {
+            image::Rgb([20, 40, 160])
+        }
+    });
+    image.save(path).unwrap();
+}
+
+/// An article in a folder of its own, with its images.
+struct Article {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn article(text: &str, images: &[(&str, u32, u32)]) -> Article {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("fig")).unwrap();
+    for &(name, w, h) in images {
+        png(&dir.path().join(name), w, h);
+    }
+    let path = dir.path().join("a.md");
+    std::fs::write(&path, text).unwrap();
+    Article { dir, path }
+}
+
+fn app(article: &Article) -> App {
+    let bytes = std::fs::read(&article.path).unwrap();
+    let source = decode(bytes, "a.md".into(), Some(article.path.clone())).unwrap();
+    let mut app = App::new(&source, Theme::Dark);
+    app.figures = Figures::new(
+        Some(Protocol::Halfblocks),
+        None,
+        base_of(Some(&article.path)),
+    );
+    app
+}
+
+fn frame(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, app)).unwrap();
+    terminal
+}
+
+/// Draw until the pictures are made: the sizes are read, then the
+/// pictures made, each on the loader's thread.
+fn settled(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    for _ in 0..3 {
+        frame(app, width, height);
+        app.figures.wait(&app.doc, &mut app.layout);
+    }
+    frame(app, width, height)
+}
+
+const TEXT: &str = "# Figures\n\nA paragraph before the figure, long enough to wrap at the narrow \
+                    size of the screen.\n\n![A light square in a dark frame](fig/square.png)\n\n\
+                    After it, an inline ![icon](fig/square.png) in a sentence.\n\n\
+                    A paragraph after.\n\nAnd another, to scroll by.\n\nAnd one more.\n\n\
+                    Then the end of the article, which keeps going for a while so that \
+                    the figure can be scrolled off the top of the screen.\n\nThe last paragraph.\n";
+
+fn rows_with(terminal: &Terminal<TestBackend>, symbol: &str) -> Vec<u16> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .filter(|&y| (0..buffer.area.width).any(|x| buffer[(x, y)].symbol() == symbol))
+        .collect()
+}
+
+#[test]
+fn a_figure_is_drawn_in_half_blocks_with_its_caption_at_several_sizes() {
+    let a = article(TEXT, &[("fig/square.png", 400, 200)]);
+    for (w, h) in [(60, 20), (100, 30), (40, 24)] {
+        let mut app = app(&a);
+        let terminal = settled(&mut app, w, h);
+        let shown = format!("{}", terminal.backend());
+        assert!(shown.contains("A light square in a dark frame"), "{shown}");
+        assert!(shown.contains("[image: icon]"), "{shown}");
+        assert!(!rows_with(&terminal, "▀").is_empty() || !rows_with(&terminal, "▄").is_empty());
+        insta::assert_snapshot!(format!("figure_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn a_figure_partly_off_the_top_is_cut_not_moved() {
+    let a = article(TEXT, &[("fig/square.png", 400, 200)]);
+    let mut app = app(&a);
+    let before = settled(&mut app, 60, 20);
+    let figure_rows: Vec<u16> = rows_with(&before, "▀")
+        .into_iter()
+        .chain(rows_with(&before, "▄"))
+        .collect();
+    let first = *figure_rows.iter().min().unwrap();
+    // Scroll until the figure's first rows are above the screen.
+    for _ in 0..first + 3 {
+        app.update(Action::LineDown);
+    }
+    let terminal = settled(&mut app, 60, 20);
+    insta::assert_snapshot!("figure_cut_at_the_top_60x20", terminal.backend());
+    // Each row still on screen is the row it was, three rows up.
+    let old = before.backend().buffer();
+    let new = terminal.backend().buffer();
+    for y in 0..3u16 {
+        for x in 0..60u16 {
+            assert_eq!(
+                new[(x, y)].symbol(),
+                old[(x, y + first + 3)].symbol(),
+                "({x}, {y})"
+            );
+            assert_eq!(new[(x, y)].fg, old[(x, y + first + 3)].fg, "({x}, {y})");
+        }
+    }
+    // A resize keeps the place.
+    let top = app.top();
+    settled(&mut app, 100, 30);
+    assert_eq!(app.top(), top);
+}
+
+#[test]
+fn i_turns_figures_into_their_text_and_back() {
+    let a = article(TEXT, &[("fig/square.png", 400, 200)]);
+    let mut app = app(&a);
+    settled(&mut app, 60, 20);
+    app.update(Action::ToggleImages);
+    assert!(app.message.as_deref().unwrap().contains("Images off"));
+    let terminal = settled(&mut app, 60, 20);
+    let shown = format!("{}", terminal.backend());
+    assert!(
+        shown.contains("[image: A light square in a dark frame]"),
+        "{shown}"
+    );
+    assert!(rows_with(&terminal, "▀").is_empty() && rows_with(&terminal, "▄").is_empty());
+    app.update(Action::ToggleImages);
+    assert!(app.message.as_deref().unwrap().contains("Images on"));
+    let terminal = settled(&mut app, 60, 20);
+    assert!(!rows_with(&terminal, "▀").is_empty() || !rows_with(&terminal, "▄").is_empty());
+}
+
+#[test]
+fn enter_on_a_selected_image_shows_it_alone_and_q_comes_back() {
+    let a = article(TEXT, &[("fig/square.png", 400, 200)]);
+    let mut app = app(&a);
+    settled(&mut app, 60, 20);
+    app.update(Action::NextLink);
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with("Image: A light")
+    );
+    app.update(Action::FollowLink);
+    let terminal = settled(&mut app, 60, 20);
+    insta::assert_snapshot!("figure_alone_60x20", terminal.backend());
+    app.update(Action::CloseOverlay);
+    assert!(app.figures.alone.is_none());
+    let terminal = settled(&mut app, 60, 20);
+    assert!(format!("{}", terminal.backend()).contains("A paragraph before"));
+}
+
+#[test]
+fn with_images_off_enter_asks_before_opening_the_file() {
+    let a = article(TEXT, &[("fig/square.png", 400, 200)]);
+    let mut app = app(&a);
+    app.figures = Figures::new(None, None, base_of(Some(&a.path)));
+    let terminal = settled(&mut app, 60, 20);
+    assert!(format!("{}", terminal.backend()).contains("[image: A light square"));
+    app.update(Action::NextLink);
+    app.update(Action::FollowLink);
+    let asked = app.confirm.clone().unwrap();
+    assert!(asked.ends_with("fig/square.png"), "{asked}");
+    assert!(app.message.as_deref().unwrap().contains("Enter opens it"));
+    app.update(Action::FollowLink);
+    assert_eq!(
+        app.opener,
+        longform::tui::app::Opener::Record(vec![asked.clone()])
+    );
+}
+
+#[test]
+fn hostile_and_missing_images_are_lines_with_their_reason() {
+    let text = "# Bad\n\n![bomb](bomb.png)\n\n![cut](cut.png)\n\n![noise](noise.png)\n\n\
+                ![gone](gone.png)\n\n![far](https://example.com/a.png)\n\n\
+                ![up](../../../no/such.png)\n\n![device](dev.png)\n\nEnd.\n";
+    let a = article(text, &[]);
+    let dir = a.dir.path();
+    // 50000x50000 declared, a few bytes of pixels.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&50_000u32.to_be_bytes());
+    bomb.extend_from_slice(&50_000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let crc = {
+        let mut c = !0u32;
+        for &b in &bomb[12..] {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    (c >> 1) ^ 0xEDB8_8320
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    };
+    bomb.extend_from_slice(&crc.to_be_bytes());
+    std::fs::write(dir.join("bomb.png"), bomb).unwrap();
+    png(&dir.join("whole.png"), 64, 64);
+    let whole = std::fs::read(dir.join("whole.png")).unwrap();
+    std::fs::write(dir.join("cut.png"), &whole[..whole.len() / 2]).unwrap();
+    let noise: Vec<u8> = (0..2048u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    std::fs::write(dir.join("noise.png"), noise).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/dev/zero", dir.join("dev.png")).unwrap();
+    let mut app = app(&a);
+    let terminal = settled(&mut app, 80, 30);
+    let shown = format!("{}", terminal.backend());
+    for line in [
+        "[image: bomb · too large]",
+        "[image: cut · cannot decode]",
+        "[image: noise · cannot decode]",
+        "[image: gone · missing]",
+        "[image: far · remote]",
+        "[image: up · missing]",
+        #[cfg(unix)]
+        "[image: device · not a regular file]",
+        "End.",
+    ] {
+        assert!(shown.contains(line), "{line} not in {shown}");
+    }
+}
+
+#[test]
+fn the_first_frame_and_a_key_never_wait_for_a_large_photo() {
+    let a = article(TEXT, &[]);
+    let photo = image::RgbImage::from_fn(4000, 3000, |x, y| {
+        image::Rgb([(x / 16) as u8, (y / 12) as u8, 100])
+    });
+    photo.save(a.dir.path().join("fig/square.png")).unwrap();
+    let mut app = app(&a);
+    // The first frame asks for the size and the picture, and draws a box
+    // in their place: nothing is read on this thread.
+    let first = frame(&mut app, 60, 20);
+    let shown = format!("{}", first.backend());
+    assert!(shown.contains("┌") && shown.contains("┘"), "{shown}");
+    assert!(rows_with(&first, "▀").is_empty() && rows_with(&first, "▄").is_empty());
+    let top = app.top();
+    app.update(Action::LineDown);
+    frame(&mut app, 60, 20);
+    assert_ne!(app.top(), top);
+    // Once the loader is done, the picture is there.
+    let done = settled(&mut app, 60, 20);
+    assert!(!rows_with(&done, "▀").is_empty() || !rows_with(&done, "▄").is_empty());
+}
