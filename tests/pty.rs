@@ -2492,13 +2492,15 @@ fn library_b_opens_an_article_at_a_bookmark() {
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
 
-/// Search a phrase, `v`, `)` to the end of its sentence, `h`, quit: the
-/// record holds exactly that sentence as a highlight, and `longform
-/// highlights FILE --json` lists it.
+/// Search a phrase, `v`, `)` to the end of its sentence, `h`, quit: then
+/// `longform highlights FILE --json` lists exactly that sentence, at the
+/// source bytes that hold it.
 #[test]
 fn a_sentence_highlighted_by_keys_is_kept() {
     let spawn = Spawn::longform(&[TEA]);
     let config = spawn.dir.path().join("config");
+    let home = spawn.dir.path().join("home");
+    let xdg = spawn.dir.path().join("xdg");
     let mut t = spawn.run(30, 100);
     t.wait_for("the article", |s| s.contains("Field Notes on Tea"));
     t.send("/That smell\r");
@@ -2514,13 +2516,37 @@ fn a_sentence_highlighted_by_keys_is_kept() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
-    let store = longform::store::Store::new(&config);
-    let id = longform::store::record_id(&std::fs::canonicalize(TEA).expect("canonical"));
-    let Ok(longform::store::Load::Found(saved)) = store.load(&id) else {
-        panic!("no record saved");
+    let out = std::process::Command::new(BIN)
+        .args(["highlights", TEA, "--json"])
+        .env("LONGFORM_CONFIG_DIR", &config)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &xdg)
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .output()
+        .expect("run highlights");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let list = list.as_array().expect("a list");
+    assert_eq!(list.len(), 1, "{list:?}");
+    let h = &list[0];
+    assert_eq!(h["text"], "That smell is the pan.", "{h}");
+    assert_eq!(h["found"], "exact", "{h}");
+    assert_eq!(h["title"], "Field Notes on Tea", "{h}");
+    // Its bytes in the article are that sentence and nothing else.
+    let source = std::fs::read_to_string(TEA).expect("the article");
+    let byte = |k: &str| {
+        h[k].as_u64()
+            .and_then(|b| usize::try_from(b).ok())
+            .expect("a byte")
     };
-    let texts: Vec<&str> = saved.highlights.live().map(|h| h.text.as_str()).collect();
-    assert_eq!(texts, ["That smell is the pan."]);
+    assert_eq!(
+        &source[byte("start")..byte("end")],
+        "That smell is the pan."
+    );
 }
 
 /// Whether a row shows part of a half-block picture.

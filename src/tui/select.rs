@@ -243,6 +243,28 @@ impl App {
         selection::at_column(&cells, c)
     }
 
+    /// The source byte a drag at a cell points at: the text on its row,
+    /// or, on a row without text (the blank line between two paragraphs,
+    /// a border), where the text below it starts, else where the text
+    /// above it ends. So a drag never sticks on a blank row at an edge.
+    fn drag_point(&mut self, column: u16, row: u16) -> Option<usize> {
+        let (x0, y0, width, height) = self.text_column;
+        if width == 0 || height == 0 {
+            return None;
+        }
+        let screen = self.reader.screen(&self.doc, &mut self.layout);
+        let last = screen.lines.len().checked_sub(1)?;
+        let r = usize::from(row.saturating_sub(y0)).min(last);
+        let cells = |i: usize| selection::cells(&screen.lines[i], &self.doc.text);
+        let here = cells(r);
+        if selection::line_start(&here).is_some() {
+            return selection::at_column(&here, usize::from(column.saturating_sub(x0)));
+        }
+        (r + 1..=last)
+            .find_map(|i| selection::line_start(&cells(i)))
+            .or_else(|| (0..r).rev().find_map(|i| selection::line_end(&cells(i))))
+    }
+
     /// A press of the mouse in the text at a cell, the `count`th of a
     /// double or triple click: the first arms a drag, the second selects
     /// the word, the third the paragraph.
@@ -280,13 +302,13 @@ impl App {
         };
         // At the top or bottom row, going that way, the text scrolls.
         let (_, y0, _, height) = self.text_column;
-        let here = self.source_at_cell(column, row);
+        let here = self.drag_point(column, row);
         if row <= y0 && here.is_some_and(|at| at < pressed.start) {
             self.reader.scroll(&self.doc, &mut self.layout, -1);
         } else if row + 1 >= y0.saturating_add(height) && here.is_some_and(|at| at >= pressed.end) {
             self.reader.scroll(&self.doc, &mut self.layout, 1);
         }
-        let Some(at) = self.source_at_cell(column, row) else {
+        let Some(at) = self.drag_point(column, row) else {
             return;
         };
         // Whole words: the end of the word under the pointer going forward,
