@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use longform::document::{Document, Flags, block_spans};
+use longform::document::{BlockKind, Document, Flags, block_spans};
 use longform::parse::text::parse_text;
 use serde_json::Value;
 
@@ -53,14 +53,16 @@ fn headings_of(exp: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Whether the text at `at` in the source is drawn dimmed.
+/// Whether the text at `at` in the source is drawn dimmed, or drawn as a
+/// rule (a line of underscores is decoration, not text).
 fn dimmed_at(doc: &Document, at: usize) -> bool {
     doc.blocks.iter().any(|b| {
-        block_spans(&b.kind).any(|s| {
-            s.flags.contains(Flags::HTML)
-                && s.exact()
-                && (s.source..s.source + s.len()).contains(&at)
-        })
+        matches!(b.kind, BlockKind::Rule) && b.source.contains(&at)
+            || block_spans(&b.kind).any(|s| {
+                s.flags.contains(Flags::HTML)
+                    && s.exact()
+                    && (s.source..s.source + s.len()).contains(&at)
+            })
     })
 }
 

@@ -69,7 +69,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     let texts: Vec<&str> = lines.iter().map(text).collect();
     let raws: Vec<&str> = lines.iter().map(|l| &source[l.line.clone()]).collect();
     let dim_lines = furniture::furniture(&raws, &texts);
-    let mut chunks = chunks(&lines, &dim_lines);
+    let mut chunks = chunks(&lines, &texts, &dim_lines);
     split_title_block(&mut chunks, &lines, &dim_lines, &text);
     let chunk_lines = |c: usize| &lines[chunks[c].clone()];
     let shapes: Vec<Shape> = (0..chunks.len())
@@ -662,8 +662,12 @@ const PARAGRAPH_LINE: usize = 120;
 /// cut where furniture starts or ends, so that a chunk is all furniture or
 /// none, and on either side of a line as long as a paragraph, so that the
 /// short line over a pasted paragraph (a heading, a caption) stands alone.
-fn chunks(lines: &[Line], furniture: &[bool]) -> Vec<Range<usize>> {
+fn chunks(lines: &[Line], texts: &[&str], furniture: &[bool]) -> Vec<Range<usize>> {
     let long = |l: &Line| l.text.len() >= PARAGRAPH_LINE;
+    // A line of underscores is a rule wherever it is: unlike `---` or
+    // `===`, it underlines no heading, so it stands alone even with no
+    // blank line around it.
+    let rule = |i: usize| texts[i].starts_with('_') && is_rule(texts[i]);
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
@@ -671,7 +675,9 @@ fn chunks(lines: &[Line], furniture: &[bool]) -> Vec<Range<usize>> {
             && (line.is_blank()
                 || furniture[i] != furniture[s]
                 || long(line)
-                || long(&lines[i - 1]))
+                || long(&lines[i - 1])
+                || rule(i)
+                || rule(i - 1))
         {
             out.push(s..i);
             start = None;
@@ -1567,6 +1573,17 @@ mod tests {
     fn scene_breaks_are_rules() {
         let doc = parse_text(&format!("{PARA}\n\n* * *\n\n{PARA}"));
         assert_eq!(kinds(&doc), ["p", "rule", "p"]);
+    }
+
+    #[test]
+    fn a_line_of_underscores_is_a_rule_even_under_a_paragraph() {
+        let rule = "_".repeat(60);
+        let doc = parse_text(&format!("   {PARA}\n     {rule}\n\n{PARA}"));
+        assert_eq!(kinds(&doc), ["p", "rule", "p"]);
+        assert!(!texts(&doc)[0].contains('_'));
+        // Dashes under a line still underline a heading.
+        let doc = parse_text(&format!("Introduction\n------------\n\n{PARA}"));
+        assert_eq!(doc.headings[0].text, "Introduction");
     }
 
     #[test]

@@ -16,7 +16,8 @@ use std::collections::HashMap;
 pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
     let mut dim = vec![false; text.len()];
     gutenberg(text, &mut dim);
-    page_breaks(raw, text, &mut dim);
+    let heads = page_breaks(raw, text, &mut dim);
+    first_running_head(text, &heads, &mut dim);
     mail_header(text, &mut dim);
     top_block(text, &mut dim);
     author_boxes(text, &mut dim);
@@ -49,7 +50,58 @@ pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
             }
         }
     }
+    site_header(text, &mut dim);
+    topic_tags(text, &mut dim);
     dim
+}
+
+/// The site's header at the top of a pasted page that opens with furniture
+/// (a cookie banner, a skip link): the lines between that and the site's
+/// menu under it (the site's name, a tagline, a sign-up pitch) are the
+/// header too. An article's title comes under a site's menu, not over it.
+fn site_header(text: &[&str], dim: &mut [bool]) {
+    let Some(chunk) = chunks(text).into_iter().next() else {
+        return;
+    };
+    if !dim[chunk.start] {
+        return;
+    }
+    let lines = &text[chunk.clone()];
+    if let Some(menu) = menus(lines).first() {
+        dim[chunk.start..chunk.start + menu.start].fill(true);
+    }
+}
+
+/// Topic tags over a title at the top of a magazine page (`chaos theory`,
+/// `climate`): a line of one to three words, all in lower case and without
+/// punctuation, that comes after page furniture (or opens the page) and
+/// stands right over a line that starts with a capital. Only before the
+/// first paragraph of running text: below it, such a line is a sentence's
+/// end or a line of verse.
+fn topic_tags(text: &[&str], dim: &mut [bool]) {
+    let opening = (0..text.len())
+        .find(|&i| text[i].chars().count() >= 100)
+        .unwrap_or(text.len());
+    for i in 0..opening.saturating_sub(1) {
+        let after_furniture = (0..i)
+            .rev()
+            .find(|&j| !text[j].is_empty())
+            .is_none_or(|j| dim[j]);
+        let over_title =
+            !dim[i + 1] && text[i + 1].starts_with(char::is_uppercase) && !text[i + 1].is_empty();
+        if !dim[i] && after_furniture && over_title && is_topic_tag(text[i]) {
+            dim[i] = true;
+        }
+    }
+}
+
+/// `chaos theory`, `machine learning`: a few words of lower-case letters.
+fn is_topic_tag(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().all(|c| c.is_lowercase() || c == '-') && w.starts_with(char::is_lowercase)
+        })
 }
 
 /// Fewer lines than this in a row are not a menu: a kicker over a title,
@@ -181,8 +233,10 @@ fn gutenberg(text: &[&str], dim: &mut [bool]) {
 
 /// Form feeds, page footers (`… [Page 12]`), and the running heads that
 /// start the next page: lines that begin `RFC 1234`, or short lines that
-/// come back verbatim on many pages.
-fn page_breaks(raw: &[&str], text: &[&str], dim: &mut [bool]) {
+/// come back verbatim on many pages. Returns the running heads found, with
+/// how many pages each heads.
+fn page_breaks<'s>(raw: &[&str], text: &[&'s str], dim: &mut [bool]) -> HashMap<&'s str, usize> {
+    let mut heads: HashMap<&str, usize> = HashMap::new();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for line in text.iter().filter(|l| !l.is_empty() && l.len() < 80) {
         *seen.entry(line).or_default() += 1;
@@ -208,6 +262,24 @@ fn page_breaks(raw: &[&str], text: &[&str], dim: &mut [bool]) {
                 break;
             }
             dim[k] = true;
+            *heads.entry(text[k]).or_default() += 1;
+        }
+    }
+    heads
+}
+
+/// The running head of a paper's first numbered page, which no page break
+/// comes before (the title page has no footer): a block of two lines or
+/// more, each of which is a running head under a page break elsewhere
+/// (`September 1981` / `Internet Protocol`).
+fn first_running_head(text: &[&str], heads: &HashMap<&str, usize>, dim: &mut [bool]) {
+    for chunk in chunks(text) {
+        let lines = &text[chunk.clone()];
+        if lines.len() >= 2
+            && !dim[chunk.start]
+            && lines.iter().all(|l| heads.get(l).is_some_and(|&n| n >= 2))
+        {
+            dim[chunk].fill(true);
         }
     }
 }
@@ -812,6 +884,63 @@ mod tests {
         let dim = dimmed(&src);
         assert_eq!(dim.len(), 12, "{dim:?}");
         assert!(!dim.contains(&PROSE));
+    }
+
+    #[test]
+    fn the_first_pages_running_head_has_no_page_break_over_it() {
+        let head = "September 1981\nInternet Protocol";
+        let page = |n: u32| format!("  {PROSE}\n\n[Page {n}]\n\n{head}\nChapter\n\n");
+        let pages: String = (1..=3).map(page).collect();
+        let src = format!("INTERNET PROTOCOL\n\n{head}\n\n  {PROSE}\n\n{pages}");
+        let dim = dimmed(&src);
+        assert_eq!(
+            &dim[..2],
+            ["September 1981", "Internet Protocol"],
+            "{dim:?}"
+        );
+        assert!(!dim.contains(&"INTERNET PROTOCOL"));
+        // A heading that is no running head elsewhere stays.
+        let src = format!("Internet Protocol\nOverview\n\n  {PROSE}\n\n{pages}");
+        assert!(!dimmed(&src).contains(&"Overview"));
+        assert!(!dimmed(&src)[..1].contains(&"Internet Protocol"));
+    }
+
+    #[test]
+    fn a_site_header_over_the_menu_of_a_page_that_opens_with_a_cookie_banner() {
+        let banner = "By clicking Accept Cookies, you agree to our use of cookies.";
+        let src = format!(
+            "{banner}\nAccept Cookies\nDevelopers\nHiring? We hand-pick the best people for you.\nTop 3%\nWhy\nClients\nBlog\nAbout Us\nThe Title of the Article\n\n{PROSE}\n"
+        );
+        let dim = dimmed(&src);
+        assert_eq!(dim.len(), 9, "{dim:?}");
+        assert!(dim.contains(&"Developers"));
+        assert!(!dim.contains(&"The Title of the Article"));
+        // Without furniture first, the lines over a menu are the page's.
+        let src = format!(
+            "Hiring? We hand-pick the best people for you.\nTop 3%\nWhy\nClients\nBlog\nAbout Us\n\n{PROSE}\n"
+        );
+        assert_eq!(dimmed(&src).len(), 5);
+    }
+
+    #[test]
+    fn a_topic_tag_over_the_title() {
+        let src = format!(
+            "Read Later\nShare\nchaos theory\nThe Hidden Heroines\nBy Ann Lee\n\n{PROSE}\n"
+        );
+        assert_eq!(dimmed(&src), ["Read Later", "Share", "chaos theory"]);
+        // At the very top too.
+        let src = format!("climate\nThe Title\n\n{PROSE}\n");
+        assert_eq!(dimmed(&src), ["climate"]);
+        // Not in the body: a line of verse, a sentence's last words.
+        let src = format!("{PROSE}\n\nthe falling rain\nAnd all the night\n\n{PROSE}\n");
+        assert!(dimmed(&src).is_empty());
+        // Not under a line of the article, nor with punctuation or capitals.
+        let src = format!("The Title\nand more\nOn It\n\n{PROSE}\n");
+        assert!(dimmed(&src).is_empty());
+        for not_tag in ["e.g. this", "Chaos theory", "one two three four", "x2"] {
+            assert!(!is_topic_tag(not_tag), "{not_tag}");
+        }
+        assert!(is_topic_tag("machine-learning"));
     }
 
     #[test]
