@@ -715,7 +715,11 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
     let body = converter
         .convert(&article.content)
         .map_err(|e| anyhow!("cannot convert the article to Markdown: {e}"))?;
-    let body = body.trim();
+    let body = without_dateline(
+        body.trim(),
+        article.byline.as_deref(),
+        article.published_time.as_deref(),
+    );
     if body.is_empty() {
         bail!("no article content found");
     }
@@ -739,6 +743,63 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
         title,
         markdown: md,
     })
+}
+
+/// `body` without a first paragraph that only says what the header says
+/// already: the author and the date the front matter holds, with "By" and
+/// separators (`3 February 2025 · Theo Varga`, `By Theo Varga`,
+/// `Feb 3, 2025`). What the page's byline left behind in the text would
+/// show under the header's byline, twice.
+fn without_dateline<'a>(body: &'a str, author: Option<&str>, date: Option<&str>) -> &'a str {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const WORDS: [&str; 5] = ["by", "on", "published", "posted", "updated"];
+    let (first, rest) = body.split_once("\n\n").unwrap_or((body, ""));
+    if first.chars().count() > 160 || first.trim_start().starts_with('#') {
+        return body;
+    }
+    let mut text = first.to_lowercase();
+    let mut named = false;
+    if let Some(author) = author.map(str::trim).filter(|a| !a.is_empty()) {
+        let author = author.to_lowercase();
+        named = text.contains(&author);
+        text = text.replace(&author, " ");
+    }
+    // The year of the front matter's date (`2025-02-03…`).
+    let year = date
+        .and_then(|d| d.trim().get(..4))
+        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+    let mut dated = false;
+    let all_said = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            if year == Some(w) {
+                dated = true;
+                return true;
+            }
+            let day = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+            WORDS.contains(&w)
+                || (w.len() >= 3 && MONTHS.iter().any(|m| m.starts_with(w)))
+                || (!day.is_empty() && day.len() <= 2 && day.bytes().all(|b| b.is_ascii_digit()))
+        });
+    if all_said && (named || dated) {
+        rest.trim_start()
+    } else {
+        body
+    }
 }
 
 /// Whitespace collapsed to single spaces, control characters dropped.
@@ -926,6 +987,39 @@ mod tests {
             (None, "No front matter")
         );
         assert_eq!(same_url("https://a.example/x/#top"), "https://a.example/x");
+    }
+
+    #[test]
+    fn a_first_line_of_only_the_byline_and_date_is_dropped() {
+        let author = Some("Theo Varga");
+        let date = Some("2025-02-03");
+        for line in [
+            "3 February 2025 ·",
+            "3 February 2025 · Theo Varga",
+            "By Theo Varga",
+            "*Posted on Feb 3rd, 2025 by Theo Varga*",
+            "February 3, 2025 | By Theo Varga",
+        ] {
+            let body = format!("{line}\n\nEvery program reads a date.");
+            assert_eq!(
+                without_dateline(&body, author, date),
+                "Every program reads a date.",
+                "{line}"
+            );
+        }
+        // Anything else stays: other words, another year, no front matter
+        // to say it, or the only paragraph.
+        for (line, author, date) in [
+            ("3 February 2025 · 6 min read", author, date),
+            ("3 February 2024", author, date),
+            ("By Ann Other", author, date),
+            ("3 February 2025", None, None),
+            ("May the reader stay", author, date),
+        ] {
+            let body = format!("{line}\n\nEvery program reads a date.");
+            assert_eq!(without_dateline(&body, author, date), body, "{line}");
+        }
+        assert_eq!(without_dateline("By Theo Varga", author, date), "");
     }
 
     #[test]

@@ -117,6 +117,39 @@ pub fn openable(url: &str) -> Result<&str, Refusal> {
     }
 }
 
+/// Why the system opener could not open a link, in a few words: `no
+/// opener found (xdg-open)` when no opener program exists, else the
+/// opener's name and how it ended (`gio failed (exit status 2)`), never
+/// the full command line the `open` crate puts in its error.
+pub fn opener_failure(err: &std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        return "no opener found (xdg-open)".to_string();
+    }
+    let text = err.to_string();
+    // `open` says: Launcher "gio" "open" "URL" failed with ExitStatus(…).
+    let Some(rest) = text.strip_prefix("Launcher ") else {
+        return crate::parse::sanitize(&text);
+    };
+    let program = rest
+        .strip_prefix('"')
+        .and_then(|r| r.split_once('"'))
+        .map_or("the opener", |(name, _)| name);
+    let program = crate::parse::sanitize(program);
+    let how = rest
+        .rsplit_once("unix_wait_status(")
+        .and_then(|(_, n)| n.split_once(')'))
+        .and_then(|(n, _)| n.parse::<i32>().ok())
+        .map(|status| {
+            if status & 0x7f == 0 {
+                format!(" (exit status {})", (status >> 8) & 0xff)
+            } else {
+                format!(" (signal {})", status & 0x7f)
+            }
+        })
+        .unwrap_or_default();
+    format!("{program} failed{how}")
+}
+
 /// The scheme of `url`: letters, digits, `+`, `-` and `.` before a colon,
 /// starting with a letter.
 fn scheme(url: &str) -> Option<&str> {
@@ -275,6 +308,24 @@ mod tests {
 
     fn doc(md: &str) -> Document {
         crate::parse::parse(md)
+    }
+
+    #[test]
+    fn an_opener_failure_is_said_in_a_few_words() {
+        use std::io::{Error, ErrorKind};
+        let missing = Error::new(ErrorKind::NotFound, "No such file or directory");
+        assert_eq!(opener_failure(&missing), "no opener found (xdg-open)");
+        let failed = Error::other(
+            "Launcher \"gio\" \"open\" \"https://example.com/a\" failed with ExitStatus(unix_wait_status(512))",
+        );
+        assert_eq!(opener_failure(&failed), "gio failed (exit status 2)");
+        let killed = Error::other(
+            "Launcher \"xdg-open\" \"https://example.com/a\" failed with ExitStatus(unix_wait_status(9))",
+        );
+        assert_eq!(opener_failure(&killed), "xdg-open failed (signal 9)");
+        // Another error keeps its own words, made safe to show.
+        let other = Error::other("no display \u{1b}[31m");
+        assert!(!opener_failure(&other).contains('\u{1b}'));
     }
 
     #[test]

@@ -467,6 +467,13 @@ fn a_blog_post_keeps_its_code_and_table() {
     // The page has no author meta tag: the byline comes from the post.
     assert!(md.contains("author: \"Theo Varga\"\n"), "{md}");
     assert!(md.contains("site: \"Notes from the Workbench\"\n"), "{md}");
+    // The post's line of date and author is the header's byline: the text
+    // does not say it again.
+    let body = md.split("\n---\n").nth(1).unwrap();
+    assert!(
+        body.trim_start().starts_with("Every program that talks"),
+        "{md}"
+    );
     assert_in_order(
         &md,
         &[

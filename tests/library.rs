@@ -20,26 +20,51 @@ struct Shelf {
     config: PathBuf,
 }
 
+/// An article of about `words` words, made here so that the screens drawn
+/// from it never change when the bundled articles are edited.
+fn article(title: &str, author: Option<&str>, words: usize) -> String {
+    let mut text = format!("---\ntitle: {title}\n");
+    if let Some(author) = author {
+        text.push_str(&format!("author: {author}\n"));
+    }
+    text.push_str("---\n");
+    let sentence = [
+        "The", "quiet", "page", "holds", "its", "reader", "for", "a", "while.",
+    ];
+    for n in 0..words {
+        if n % 300 == 0 {
+            text.push_str(&format!("\n## Part {}\n\n", n / 300 + 1));
+        } else if n % 60 == 0 {
+            text.push_str("\n\n");
+        } else {
+            text.push(' ');
+        }
+        text.push_str(sentence[n % sentence.len()]);
+    }
+    text.push('\n');
+    text
+}
+
 fn shelf() -> Shelf {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("articles");
     std::fs::create_dir_all(root.join("essays")).unwrap();
-    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/articles");
-    std::fs::copy(
-        format!("{src}/the-slow-web.md"),
-        root.join("essays/the-slow-web.md"),
-    )
-    .unwrap();
-    std::fs::copy(
-        format!("{src}/field-notes-on-tea.md"),
-        root.join("field-notes-on-tea.md"),
-    )
-    .unwrap();
-    std::fs::copy(
-        format!("{src}/reading-with-longform.md"),
-        root.join("guide.md"),
-    )
-    .unwrap();
+    let authors = Some("The longform authors");
+    let files = [
+        (
+            "essays/the-slow-web.md",
+            article("The Slow Web", authors, 2400),
+        ),
+        (
+            "field-notes-on-tea.md",
+            article("Field Notes on Tea", None, 2600),
+        ),
+        // Over 16 KiB: the scan reads its head and estimates its words.
+        ("guide.md", article("Reading with longform", authors, 3500)),
+    ];
+    for (name, text) in files {
+        std::fs::write(root.join(name), text).unwrap();
+    }
     std::fs::write(root.join("broken.md"), b"\0\0binary").unwrap();
     let config = dir.path().join("config");
     Shelf {
@@ -398,6 +423,11 @@ fn the_filter_ranks_title_then_author_then_file_name() {
         ]
     );
     assert_eq!(lib.cursor, 0);
+    let shown = text(&screen(&mut lib, 100, 10));
+    assert!(shown.contains("4 articles · 4 matches"), "{shown}");
+    lib.update(Action::FilterInput('s'));
+    let shown = text(&screen(&mut lib, 100, 10));
+    assert!(shown.contains("4 articles · 1 match ·"), "{shown}");
 }
 
 #[test]

@@ -73,7 +73,19 @@ fn the_help_at_three_sizes_lists_every_key() {
         app.update(Action::ToggleHelp);
         let shown = screen(&mut app, w, h);
         if w >= 80 {
-            assert!(shown.contains("Ctrl-f"), "{shown}");
+            // Every key of a binding on its row, beside what it does.
+            assert!(
+                shown.contains("Space  f  PgDn  Ctrl-f  page down"),
+                "{shown}"
+            );
+        }
+        // Longer than the box: where the box is in the list, and scrolling
+        // moves it.
+        let place = format!("1–{} of ", h - 2);
+        assert_eq!(shown.contains(&place), h < 60, "{shown}");
+        if h < 60 {
+            app.update(Action::HelpScroll(3));
+            assert!(screen(&mut app, w, h).contains(&format!("4–{} of ", h + 1)));
         }
         insta::assert_snapshot!(format!("help_{w}x{h}"), shown);
     }

@@ -1660,6 +1660,59 @@ fn external_links_open_after_a_second_enter_and_only_for_web_schemes() {
     );
 }
 
+/// When the system's opener fails, the status bar says why in a few words
+/// (the opener's name and its exit status, or that there is none), the
+/// confirmation stays open, and `y` copies the link instead.
+#[test]
+fn a_failing_opener_says_why_and_y_copies_the_link() {
+    let open_link = |path: String, expect: &str| {
+        let mut spawn = Spawn::longform(&[LINKS]);
+        spawn.cmd.env("PATH", path);
+        let mut t = spawn.run(24, 120);
+        t.wait_for("the article", |s| s.contains("Links in an article"));
+        t.send("\t\t");
+        t.wait_for("the link selected", |s| {
+            s.status().contains("https://example.com/longform")
+        });
+        t.send("\r");
+        t.wait_for("the confirmation", |s| s.contains("Open this link?"));
+        t.send("\r");
+        t.wait_for("the reason", |s| {
+            s.status()
+                .contains(&format!("Could not open the link: {expect} · y copies it"))
+        });
+        assert!(t.screen().contains("Open this link?"), "the box stays open");
+        t.send("y");
+        t.wait_for("the copy", |s| {
+            s.status().contains("Copied link · 28 characters")
+        });
+        assert_eq!(
+            last_copy(&t.raw()).as_deref(),
+            Some("https://example.com/longform")
+        );
+        t.send("q");
+        assert_eq!(t.wait_exit().exit_code(), 0);
+        t.assert_restored();
+    };
+    // An opener that fails: its name and its status, not its command line.
+    let bin = tempfile::tempdir().expect("bin dir");
+    let script = bin.path().join("xdg-open");
+    std::fs::write(&script, "#!/bin/sh\nexit 4\n").unwrap();
+    let mut perms = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&script, perms).unwrap();
+    open_link(
+        bin.path().display().to_string(),
+        "xdg-open failed (exit status 4)",
+    );
+    // No opener on the PATH at all.
+    let empty = tempfile::tempdir().expect("empty dir");
+    open_link(
+        empty.path().display().to_string(),
+        "no opener found (xdg-open)",
+    );
+}
+
 /// The reading speed learned from the records (read on a thread at start)
 /// reaches the status bar's minutes left.
 #[test]

@@ -1084,11 +1084,7 @@ impl App {
             Opener::System => match open::that_detached(&url) {
                 Ok(()) => self.message = Some(format!("Opened {shown}")),
                 Err(e) => {
-                    let why = if e.kind() == std::io::ErrorKind::NotFound {
-                        "no opener found (xdg-open)".to_string()
-                    } else {
-                        e.to_string()
-                    };
+                    let why = crate::links::opener_failure(&e);
                     self.message = Some(format!("Could not open the link: {why} · y copies it"));
                     // The box stays, so that y can copy the link instead.
                     self.confirm = Some(url);

@@ -448,7 +448,7 @@ impl Library {
         let path = row.summary.path.clone();
         if let Err(e) = trash::move_to_trash(&path) {
             self.message = Some(format!(
-                "Cannot move “{}” to the trash: {e}",
+                "Cannot move “{}” to the trash: {e}; it stays where it is",
                 row.summary.title
             ));
             return;

@@ -25,27 +25,33 @@ pub fn draw_table<K: AsRef<str>>(
     scroll: usize,
     area: Rect,
 ) {
-    // A long list of keys wraps onto a second row of its own.
-    let key_width = table
+    let area_w = usize::from(area.width);
+    // A long list of keys wraps onto a second row of its own, but for a
+    // table in one column on a wide screen.
+    let widest_keys = table
         .iter()
         .map(|(k, _)| k.as_ref().width())
         .max()
-        .unwrap_or(0)
-        .min(KEY_WIDTH);
+        .unwrap_or(0);
+    let key_width = widest_keys.min(KEY_WIDTH);
     let widest = table.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
-    let area_w = usize::from(area.width);
     // A description wider than the room wraps under itself.
-    let one_text = widest.min(area_w.saturating_sub(key_width + 8)).max(12);
-    let (lines, starts) = table_lines(table, key_width, one_text, theme);
+    let one_text = |key_width: usize| widest.min(area_w.saturating_sub(key_width + 8)).max(12);
+    let (lines, starts) = table_lines(table, key_width, one_text(key_width), theme);
     // Too tall for the screen: two columns, split at a group title, their
     // descriptions wrapped narrower when need be.
     let two_text = widest.min(((area_w.saturating_sub(3)) / 2).saturating_sub(key_width + 8));
     let two = lines.len() + 2 > usize::from(area.height) && two_text >= 16;
-    let (text_width, lines, starts) = if two {
+    let (key_width, text_width, lines, starts) = if two {
         let (lines, starts) = table_lines(table, key_width, two_text, theme);
-        (two_text, lines, starts)
+        (key_width, two_text, lines, starts)
+    } else if area_w >= WIDE_SCREEN {
+        let key_width = widest_keys.min(WIDE_KEY_WIDTH);
+        let text_width = one_text(key_width);
+        let (lines, starts) = table_lines(table, key_width, text_width, theme);
+        (key_width, text_width, lines, starts)
     } else {
-        (one_text, lines, starts)
+        (key_width, one_text(key_width), lines, starts)
     };
     let one_w = key_width + text_width + 6;
     let (left, right) = if two {
@@ -74,14 +80,20 @@ pub fn draw_table<K: AsRef<str>>(
     } else {
         " Keys · Esc closes "
     };
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
         .title(title);
     let inner = block.inner(rect);
     // Scroll when the keys do not fit, never past the last one.
-    let most = left.len().max(right.len()).saturating_sub(rows);
+    let total = left.len().max(right.len());
+    let most = total.saturating_sub(rows);
     let skip = scroll.min(most);
+    if taller {
+        // Where the box is in the table: the rows shown, of how many.
+        let place = format!(" {}–{} of {total} ", skip + 1, skip + rows);
+        block = block.title_bottom(Line::from(place).right_aligned().style(theme.key()));
+    }
     let left: Vec<Line<'_>> = left.into_iter().skip(skip).collect();
     let right: Vec<Line<'_>> = right.into_iter().skip(skip).collect();
     frame.render_widget(Clear, rect);
@@ -107,6 +119,11 @@ pub fn draw_table<K: AsRef<str>>(
 
 /// The widest the keys column grows: longer lists of keys wrap.
 const KEY_WIDTH: usize = 16;
+
+/// In one column on a screen of at least `WIDE_SCREEN` columns, the keys
+/// column grows to `WIDE_KEY_WIDTH`, so that a binding's keys share one row.
+const WIDE_SCREEN: usize = 70;
+const WIDE_KEY_WIDTH: usize = 24;
 
 /// Keys written `a  b  c`, in rows of at most `width` columns, broken
 /// between keys.

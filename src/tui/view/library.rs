@@ -245,7 +245,8 @@ fn heading(lib: &Library, shown: usize) -> String {
         )
     };
     if lib.filter.as_deref().is_some_and(|f| !f.trim().is_empty()) {
-        head.push_str(&format!(" · {shown} match"));
+        let matches = if shown == 1 { "match" } else { "matches" };
+        head.push_str(&format!(" · {shown} {matches}"));
     }
     head.push_str(&format!(" · sorted by {}", lib.sort.name()));
     head
