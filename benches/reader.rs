@@ -1,6 +1,7 @@
 //! The reader's speed on generated articles (issue 7): open → first frame,
-//! key → frame, resize → frame, search and `cat`, at 100 KiB, 1 MiB and
-//! 10 MiB, and on a 2 MiB paragraph written on a single line.
+//! key → frame, resize → frame, search, `cat` and finding highlights again
+//! after an edit, at 100 KiB, 1 MiB and 10 MiB, and on a 2 MiB paragraph
+//! written on a single line.
 //!
 //! Run with `cargo bench --locked --bench reader`; a filter such as
 //! `cargo bench --bench reader -- open` runs one group. The articles come
@@ -424,5 +425,76 @@ mod cat_all {
             )
             .unwrap()
         });
+    }
+}
+
+/// Finding the highlights again after the article was edited (issue 23):
+/// twenty highlights spread through the article, then a paragraph inserted
+/// near its start, which moves every one of them; and the same with one
+/// of the passages also changed inside, which only that one has to be
+/// searched for approximately.
+#[divan::bench_group(sample_count = 10, max_time = 6)]
+mod relocate {
+    use super::*;
+    use longform::annotations::{Highlight, Highlights};
+
+    const MARKS: usize = 20;
+
+    /// The article with `MARKS` highlights of a sentence or so each, and
+    /// the article edited: a paragraph inserted after its first block and,
+    /// when `change_one`, a word of the tenth passage replaced.
+    fn marked(input: Input, change_one: bool) -> (Highlights, String) {
+        let text = input.text();
+        let doc = parse(text);
+        let mut marks = Highlights::default();
+        let mut passages = Vec::new();
+        for k in 0..MARKS {
+            let mut at = text.len() * (2 * k + 1) / (2 * MARKS);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + 120).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if let Some(h) = Highlight::new(&doc, at..end, 1, 100) {
+                passages.push((h.start.byte, h.end.byte));
+                marks.add(h);
+            }
+        }
+        let mut edited = text.to_string();
+        if change_one {
+            let (start, end) = passages[passages.len() / 2];
+            let inside = start + (end - start) / 2;
+            let mut cut = inside;
+            while !edited.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            edited.replace_range(cut..cut, " (an aside)");
+        }
+        let first = doc.blocks.first().map_or(0, |b| b.source.end);
+        edited.insert_str(
+            first,
+            "\n\nA paragraph written later, before all the others.\n\n",
+        );
+        (marks, edited)
+    }
+
+    fn locate_all(bencher: Bencher, input: Input, change_one: bool) {
+        let (marks, edited) = marked(input, change_one);
+        let doc = parse(&edited);
+        let found = marks.views(&doc, &edited);
+        assert!(found.iter().filter(|v| v.found()).count() >= MARKS - 1);
+        bencher.bench_local(|| black_box(&marks).views(black_box(&doc), black_box(&edited)));
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn inserted_before(bencher: Bencher, input: Input) {
+        locate_all(bencher, input, false);
+    }
+
+    #[divan::bench(args = SIZES)]
+    fn and_one_changed(bencher: Bencher, input: Input) {
+        locate_all(bencher, input, true);
     }
 }

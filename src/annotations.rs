@@ -11,8 +11,9 @@
 //! older copy (another process, a sync tool) cannot bring it back. No
 //! terminal and no files here: the store saves these, the shells show them.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,12 +39,17 @@ const CHARS_PER_EDIT: usize = 4;
 /// many characters each, so that the search stays cheap.
 const FUZZY_PIECE: usize = 160;
 
-/// Plain text of up to this many bytes is searched whole for an edited
-/// passage; in a longer one only around where its start anchor points.
-const SEARCH_WHOLE: usize = 32 * 1024;
+/// The most cells of the edit-distance table one approximate search fills
+/// (characters of the passage times characters searched): the bound on
+/// its cost, whatever the length of the article. A piece of
+/// `FUZZY_PIECE` characters is searched for within about 6,500
+/// characters on either side of where it should be.
+const FUZZY_CELLS: usize = 2 << 20;
 
-/// Characters searched on either side of where a passage should be.
-const SEARCH_SLACK: usize = 4000;
+/// Source bytes on either side of where a passage should be that are
+/// searched for its text, the nearer first, before the whole article is:
+/// an edit moves most passages by little.
+const NEAR_BYTES: [usize; 2] = [4 * 1024, 64 * 1024];
 
 /// The name of colour `color` as a word, for tags in exports: the colours
 /// of the slots `highlight1`..`highlight4` by default. The default colour
@@ -188,12 +194,18 @@ impl Located {
     }
 }
 
-/// Finds highlights in one article. The article's plain text is gathered
-/// once, and only when a highlight was made in another version of it.
+/// Finds highlights in one article. Text is gathered only for highlights
+/// made in another version of it, and only as much as each needs: the
+/// blocks where it was, then those around where it should be, and the
+/// whole article's text (once, for all of them) only for a passage that
+/// moved far or changed.
 pub struct Locator<'a> {
     doc: &'a Document,
     source: &'a str,
-    plain: OnceCell<PlainText>,
+    whole: OnceCell<Rc<PlainText>>,
+    /// The text of the blocks last read, with their range: highlights are
+    /// often in the same blocks, and a long paragraph is gathered once.
+    last: RefCell<Option<(Range<usize>, Rc<PlainText>)>>,
 }
 
 impl<'a> Locator<'a> {
@@ -202,18 +214,53 @@ impl<'a> Locator<'a> {
         Locator {
             doc,
             source,
-            plain: OnceCell::new(),
+            whole: OnceCell::new(),
+            last: RefCell::new(None),
         }
     }
 
     fn plain(&self) -> &PlainText {
-        self.plain
-            .get_or_init(|| PlainText::of(self.doc, 0..self.doc.blocks.len()))
+        self.whole.get_or_init(|| {
+            let all = 0..self.doc.blocks.len();
+            match self.last.borrow().as_ref() {
+                Some((r, plain)) if *r == all => Rc::clone(plain),
+                _ => Rc::new(PlainText::of(self.doc, all)),
+            }
+        })
     }
 
-    /// Where `h` is now: its own bytes while the article is unchanged,
-    /// else where its text is (the occurrence nearest to where it was),
-    /// else where text within the bound of edits is, else nowhere.
+    /// The plain text of `blocks`: the whole article's when that is
+    /// gathered already, or the last blocks' when they are the same.
+    fn blocks(&self, blocks: Range<usize>) -> Rc<PlainText> {
+        if blocks == (0..self.doc.blocks.len())
+            && let Some(whole) = self.whole.get()
+        {
+            return Rc::clone(whole);
+        }
+        let mut last = self.last.borrow_mut();
+        if let Some((r, plain)) = last.as_ref()
+            && *r == blocks
+        {
+            return Rc::clone(plain);
+        }
+        let plain = Rc::new(PlainText::of(self.doc, blocks.clone()));
+        *last = Some((blocks, Rc::clone(&plain)));
+        plain
+    }
+
+    /// The blocks that hold the source bytes `from..to`.
+    fn blocks_of(&self, from: usize, to: usize) -> Range<usize> {
+        let first = self.doc.block_at(Position(from));
+        let last = self.doc.block_at(Position(to.max(from + 1) - 1)).max(first);
+        first..last + 1
+    }
+
+    /// Where `h` is now: its own bytes while the article is unchanged;
+    /// else where its text still is at its old bytes, or at those moved by
+    /// as much as the article grew or shrank (an edit before it); else
+    /// where its text is near where it should be, else anywhere (the
+    /// occurrence nearest to where it was); else where text within the
+    /// bound of edits is; else nowhere.
     pub fn locate(&self, h: &Highlight) -> Located {
         let len = self.source.len();
         if h.start.fingerprint == self.doc.fingerprint && h.start.len == len && h.end.len == len {
@@ -227,26 +274,84 @@ impl<'a> Locator<'a> {
         if h.text.trim().is_empty() || self.doc.blocks.is_empty() {
             return Located::not_found();
         }
-        let plain = self.plain();
+        let text = |range| Located {
+            range: Some(range),
+            how: Found::Text,
+        };
         let expected = scale(h.start.byte, h.start.len, len);
-        if let Some(t) = plain.nearest(&h.text, expected) {
-            return Located {
-                range: Some(plain.source_range(t..t + h.text.len())),
-                how: Found::Text,
-            };
+        if let Some(range) = self.still_at(h, expected) {
+            return text(range);
+        }
+        let all = 0..self.doc.blocks.len();
+        let mut searched = None;
+        for reach in NEAR_BYTES {
+            let near = self.blocks_of(
+                expected.saturating_sub(reach),
+                expected.saturating_add(h.text.len() + reach).min(len),
+            );
+            if searched.as_ref() == Some(&near) {
+                continue;
+            }
+            let plain = self.blocks(near.clone());
+            if let Some(t) = plain.nearest(&h.text, expected) {
+                return text(plain.source_range(t..t + h.text.len()));
+            }
+            searched = Some(near);
+        }
+        if searched != Some(all) {
+            let plain = self.plain();
+            if let Some(t) = plain.nearest(&h.text, expected) {
+                return text(plain.source_range(t..t + h.text.len()));
+            }
         }
         match self.fuzzy(h) {
             Some(shown) => Located {
-                range: Some(plain.source_range(shown)),
+                range: Some(self.plain().source_range(shown)),
                 how: Found::Fuzzy,
             },
             None => Located::not_found(),
         }
     }
 
+    /// The source bytes of `h`'s passage when the article still shows it
+    /// at the bytes it had, or at those bytes moved by the change in the
+    /// article's length; the one nearer to `expected` is tried first. No
+    /// search: only the blocks there are read.
+    fn still_at(&self, h: &Highlight, expected: usize) -> Option<Range<usize>> {
+        let len = self.source.len();
+        let moved = |a: &Anchor| (a.byte + len).checked_sub(a.len);
+        let mut tries = [
+            Some(h.start.byte..h.end.byte),
+            moved(&h.start).zip(moved(&h.end)).map(|(s, e)| s..e),
+        ];
+        if tries[1]
+            .as_ref()
+            .is_some_and(|r| r.start.abs_diff(expected) < h.start.byte.abs_diff(expected))
+        {
+            tries.swap(0, 1);
+        }
+        tries.into_iter().flatten().find_map(|r| {
+            let fits = r.start < r.end
+                && r.end <= len
+                && self.source.is_char_boundary(r.start)
+                && self.source.is_char_boundary(r.end);
+            if !fits {
+                return None;
+            }
+            let plain = self.blocks(self.blocks_of(r.start, r.end));
+            let mut shown = text_at(&plain, r.start)..text_at(&plain, r.end);
+            let found = plain.text.get(shown.clone())?;
+            shown.start += found.len() - found.trim_start_matches(' ').len();
+            shown.end -= found.len() - found.trim_end_matches(' ').len();
+            (shown.start < shown.end && plain.text[shown.clone()] == h.text)
+                .then(|| plain.source_range(shown))
+        })
+    }
+
     /// The stretch of plain text closest to `h.text` within the bound of
-    /// edits, searched around where the start anchor points (or in all of
-    /// a short article).
+    /// edits, searched around where it should start: where the text
+    /// quoted by its start anchor is, else where the text after it (its
+    /// end anchor's) is, less its length, else where it was in proportion.
     fn fuzzy(&self, h: &Highlight) -> Option<Range<usize>> {
         let chars = h.text.chars().count();
         if chars < MIN_FUZZY_CHARS {
@@ -254,17 +359,24 @@ impl<'a> Locator<'a> {
         }
         let plain = self.plain();
         let text = plain.text.as_str();
-        let (near, _) = h.start.restore(self.doc, self.source);
-        let near = text_at(plain, near.0);
+        let len = self.source.len();
+        let quoted = |a: &Anchor| {
+            (!a.quote.is_empty())
+                .then(|| plain.nearest(&a.quote, scale(a.byte, a.len, len)))
+                .flatten()
+        };
+        let near = quoted(&h.start)
+            .or_else(|| quoted(&h.end).map(|t| t.saturating_sub(h.text.len())))
+            .unwrap_or_else(|| text_at(plain, scale(h.start.byte, h.start.len, len)));
         if chars <= 2 * FUZZY_PIECE {
-            return closest(text, &h.text, near, chars + SEARCH_SLACK);
+            return closest(text, &h.text, near);
         }
         // A long passage: its head near the start, then its tail after it.
         let head: String = h.text.chars().take(FUZZY_PIECE).collect();
         let tail: String = h.text.chars().skip(chars - FUZZY_PIECE).collect();
-        let head = closest(text, &head, near, SEARCH_SLACK)?;
+        let head = closest(text, &head, near)?;
         let tail_near = head.start + h.text.len().saturating_sub(tail.len());
-        let tail = closest(text, &tail, tail_near, chars + SEARCH_SLACK)?;
+        let tail = closest(text, &tail, tail_near)?;
         let shown = head.start..tail.end;
         let found = text.get(shown.clone())?.chars().count();
         (tail.start >= head.start && found >= chars / 2 && found <= chars * 2).then_some(shown)
@@ -291,35 +403,32 @@ fn text_at(plain: &PlainText, byte: usize) -> usize {
 }
 
 /// The stretch of `text` closest to `needle` with at most one edit in
-/// `CHARS_PER_EDIT` characters, searched within `slack` characters around
-/// byte `near` (all of `text` when it is short), the nearest to `near`
-/// among equally close ones; without spaces at its ends.
-fn closest(text: &str, needle: &str, near: usize, slack: usize) -> Option<Range<usize>> {
+/// `CHARS_PER_EDIT` characters, searched around byte `near` within as
+/// many characters as `FUZZY_CELLS` allows (at least the needle's length
+/// on either side), the nearest to `near` among equally close ones;
+/// without spaces at its ends.
+fn closest(text: &str, needle: &str, near: usize) -> Option<Range<usize>> {
     let needle: Vec<char> = needle.chars().collect();
-    let window = if text.len() <= SEARCH_WHOLE {
-        0..text.len()
-    } else {
-        let near = near.min(text.len());
-        let mut from = near;
-        for _ in 0..slack {
-            match text[..from].chars().next_back() {
-                Some(c) => from -= c.len_utf8(),
-                None => break,
-            }
+    let slack = (FUZZY_CELLS / needle.len().max(1) / 2).max(needle.len());
+    let near = near.min(text.len());
+    let mut from = near;
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = from;
+    for _ in 0..slack {
+        match text[..from].chars().next_back() {
+            Some(c) => from -= c.len_utf8(),
+            None => break,
         }
-        let mut to = near;
-        while !text.is_char_boundary(to) {
-            to -= 1;
+    }
+    for _ in 0..slack {
+        match text[to..].chars().next() {
+            Some(c) => to += c.len_utf8(),
+            None => break,
         }
-        from = from.min(to);
-        for _ in 0..slack * 2 {
-            match text[to..].chars().next() {
-                Some(c) => to += c.len_utf8(),
-                None => break,
-            }
-        }
-        from..to
-    };
+    }
+    let window = from..to;
     let hay: Vec<(usize, char)> = text[window.clone()]
         .char_indices()
         .map(|(i, c)| (window.start + i, c))
@@ -355,11 +464,18 @@ fn approximate(
     let mut from: Vec<usize> = vec![0; m + 1];
     let mut best: Option<(usize, usize, usize)> = None;
     let rank = |(s, e, k): (usize, usize, usize)| (k, s.abs_diff(near), e - s);
+    // Ukkonen's cut-off: below the last row within `max` edits (`active`),
+    // the next column is over `max` too but for the row right under it
+    // (costs never fall along a diagonal). Only the rows down to that one
+    // are worked out; the one under them is marked as over `max`, and
+    // those further down are never read.
+    let mut active = max.min(m);
     for (j, &(_, c)) in hay.iter().enumerate() {
         let (mut diag, mut diag_from) = (cost[0], from[0]);
         cost[0] = 0;
         from[0] = j + 1;
-        for i in 1..=m {
+        let rows = (active + 1).min(m);
+        for i in 1..=rows {
             let (up, up_from) = (cost[i], from[i]);
             let mut v = diag + usize::from(needle[i - 1] != c);
             let mut f = diag_from;
@@ -376,7 +492,14 @@ fn approximate(
             cost[i] = v;
             from[i] = f;
         }
-        if cost[m] <= max {
+        if rows < m {
+            cost[rows + 1] = max + 1;
+        }
+        active = rows;
+        while cost[active] > max {
+            active -= 1;
+        }
+        if rows == m && cost[m] <= max {
             let candidate = (from[m], j + 1, cost[m]);
             if best.is_none_or(|b| rank(candidate) < rank(b)) {
                 best = Some(candidate);
@@ -525,10 +648,21 @@ impl Highlights {
     /// those found in article order, then those not found, oldest first.
     pub fn views(&self, doc: &Document, source: &str) -> Vec<HighlightView> {
         let locator = Locator::new(doc, source);
+        self.views_with(doc, |h| locator.locate(h))
+    }
+
+    /// `views`, with each highlight found by `locate`: a caller that keeps
+    /// where each was found in this version of the article looks for none
+    /// twice.
+    pub fn views_with(
+        &self,
+        doc: &Document,
+        mut locate: impl FnMut(&Highlight) -> Located,
+    ) -> Vec<HighlightView> {
         let mut views: Vec<HighlightView> = self
             .live()
             .map(|h| {
-                let located = locator.locate(h);
+                let located = locate(h);
                 let (section, section_id) = match &located.range {
                     Some(r) => doc.section_at(Position(r.start)).map_or((None, None), |s| {
                         (Some(s.text.clone()), Some(s.slug.clone()))

@@ -10,7 +10,7 @@
 //! broken config dir, a record from a newer longform), reading goes on and
 //! one warning says that progress will not be saved.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::annotations::{Highlight, HighlightView, Highlights};
+use crate::annotations::{self, Highlight, HighlightView, Highlights, Locator};
 use crate::coverage::Coverage;
 use crate::document::Document;
 use crate::position::{Anchor, Position, Restored};
@@ -109,6 +109,10 @@ struct Located {
     article: (u64, usize, usize),
     highlights: Highlights,
     views: Arc<[HighlightView]>,
+    /// Where each highlight was found, by id, with the anchors and text it
+    /// was found by: a new highlight, a note or a colour changes nothing
+    /// of where the others are, so they are not looked for again.
+    places: HashMap<String, (Anchor, Anchor, String, annotations::Located)>,
 }
 
 impl Session {
@@ -693,17 +697,48 @@ impl Session {
             .located
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(l) = located.as_ref()
+        let mut places = HashMap::new();
+        if let Some(l) = located.take()
             && l.article == article
-            && l.highlights == self.state.highlights
         {
-            return Arc::clone(&l.views);
+            if l.highlights == self.state.highlights {
+                let views = Arc::clone(&l.views);
+                *located = Some(l);
+                return views;
+            }
+            places = l.places;
         }
-        let views: Arc<[HighlightView]> = self.state.highlights.views(doc, &doc.text).into();
+        let locator = Locator::new(doc, &doc.text);
+        let mut found = HashMap::new();
+        let views: Arc<[HighlightView]> = self
+            .state
+            .highlights
+            .views_with(doc, |h| {
+                let place = match places.remove(&h.id) {
+                    Some((start, end, text, place))
+                        if start == h.start && end == h.end && text == h.text =>
+                    {
+                        place
+                    }
+                    _ => locator.locate(h),
+                };
+                found.insert(
+                    h.id.clone(),
+                    (
+                        h.start.clone(),
+                        h.end.clone(),
+                        h.text.clone(),
+                        place.clone(),
+                    ),
+                );
+                place
+            })
+            .into();
         *located = Some(Located {
             article,
             highlights: self.state.highlights.clone(),
             views: Arc::clone(&views),
+            places: found,
         });
         views
     }

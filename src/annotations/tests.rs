@@ -333,6 +333,130 @@ fn approximate_matching_is_bounded_and_prefers_the_nearest() {
     assert_eq!(approximate(&needle, &hay, 0, 12), Some((10, 16, 0)));
 }
 
+/// A long article of distinct paragraphs, with sections.
+fn long_article(paragraphs: usize) -> String {
+    let mut src = String::from("# A Long Article\n\n");
+    for i in 0..paragraphs {
+        if i % 50 == 0 {
+            src.push_str(&format!("## Part {}\n\n", i / 50));
+        }
+        src.push_str(&format!(
+            "Paragraph {i} tells of the {i}th day, when the *rain* came \
+             down on roof number {i} and nobody went out.\n\n"
+        ));
+    }
+    src
+}
+
+/// An edit far from the passages: each is found where it was, or where it
+/// was moved by the edit's length, by reading only the blocks there. The
+/// text of the whole article is gathered only for a passage that changed.
+#[test]
+fn an_edit_elsewhere_reads_no_more_than_the_passages() {
+    let src = long_article(4000);
+    assert!(src.len() > 400_000);
+    let doc = parse(&src);
+    let marks: Vec<Highlight> = [10, 1200, 2500, 3990]
+        .iter()
+        .map(|i| mark(&src, &format!("Paragraph {i} tells of the {i}th day")))
+        .collect();
+    // A paragraph inserted near the start, and one changed near the end
+    // (after the last passage).
+    let edited = src
+        .replacen(
+            "Paragraph 3 tells",
+            "A new paragraph, written later.\n\nParagraph 3 tells",
+            1,
+        )
+        .replacen("roof number 3995 and", "roof number 3995, the last, and", 1);
+    let edited_doc = parse(&edited);
+    let locator = Locator::new(&edited_doc, &edited);
+    for h in &marks {
+        let found = locator.locate(h);
+        assert_eq!(found.how, Found::Text, "{}", h.text);
+        assert_eq!(passage(&edited_doc, found.range.unwrap()), h.text);
+    }
+    assert!(locator.whole.get().is_none(), "the whole text was gathered");
+    // A passage changed inside is searched for, approximately.
+    let changed = edited.replacen(
+        "when the *rain* came down on roof number 1200",
+        "when the *rains* came down on roof number 1200",
+        1,
+    );
+    let changed_doc = parse(&changed);
+    let locator = Locator::new(&changed_doc, &changed);
+    assert_eq!(locator.locate(&marks[0]).how, Found::Text);
+    assert!(locator.whole.get().is_none());
+    let h = mark(
+        &src,
+        "Paragraph 1200 tells of the 1200th day, when the *rain* came down",
+    );
+    let found = locator.locate(&h);
+    assert_eq!(found.how, Found::Fuzzy);
+    assert!(passage(&changed_doc, found.range.unwrap()).contains("when the rains came down"),);
+    assert!(doc.blocks.len() < changed_doc.blocks.len());
+}
+
+/// The approximate search looks only so far from where a passage should
+/// be: a changed copy of it far away is not found.
+#[test]
+fn an_approximate_search_is_bounded() {
+    let filler: String = (0..1000)
+        .map(|i| format!("Nothing to see here, move along, number {i}.\n\n"))
+        .collect();
+    let passage = "The lighthouse keeper counted seventeen ships before the storm.";
+    let src = format!("# Far\n\n{filler}{passage}\n\n{filler}");
+    let h = mark(&src, passage);
+    let changed = "The lighthouse keeper counted sixteen ships before the storm.";
+    // The passage changed where it was is found, approximately.
+    let near = src.replace(passage, changed);
+    assert_eq!(shown_at(&h, &near), (changed.to_string(), Found::Fuzzy));
+    // Changed and moved to the end, past the bound, it is not.
+    let far = format!("{}{changed}\n", src.replace(&format!("{passage}\n\n"), ""));
+    let distance = far.rfind(changed).unwrap() - src.find(passage).unwrap();
+    assert!(distance > FUZZY_CELLS / h.text.len(), "{distance}");
+    assert_eq!(locate(&h, &far).how, Found::NotFound);
+}
+
+/// The edit-distance table worked out whole: what `approximate` must
+/// give, with its cut-off.
+fn approximate_whole(
+    needle: &[char],
+    hay: &[(usize, char)],
+    max: usize,
+    near: usize,
+) -> Option<(usize, usize, usize)> {
+    let m = needle.len();
+    let mut table = vec![vec![(0usize, 0usize); hay.len() + 1]; m + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = (i, 0);
+    }
+    for j in 1..=hay.len() {
+        table[0][j] = (0, j);
+        for i in 1..=m {
+            let (d, df) = table[i - 1][j - 1];
+            let (u, uf) = table[i][j - 1];
+            let (l, lf) = table[i - 1][j];
+            let mut best = (d + usize::from(needle[i - 1] != hay[j - 1].1), df);
+            if u + 1 < best.0 {
+                best = (u + 1, uf);
+            }
+            if l + 1 < best.0 {
+                best = (l + 1, lf);
+            }
+            table[i][j] = best;
+        }
+    }
+    let rank = |(s, e, k): (usize, usize, usize)| (k, s.abs_diff(near), e - s);
+    (1..=hay.len())
+        .filter(|&j| table[m][j].0 <= max)
+        .map(|j| (table[m][j].1, j, table[m][j].0))
+        .fold(None, |best: Option<(usize, usize, usize)>, c| {
+            Some(best.map_or(c, |b| if rank(c) < rank(b) { c } else { b }))
+        })
+        .filter(|&(s, e, _)| s < e)
+}
+
 /// Small highlight sets over a few ids, with random edits and deletions,
 /// as two processes would leave them.
 fn highlight_set() -> impl Strategy<Value = Highlights> {
@@ -431,6 +555,23 @@ proptest! {
         let found = locate(&h, &edited);
         prop_assert_eq!(found.how, Found::Text);
         prop_assert_eq!(passage(&parse(&edited), found.range.unwrap()), h.text);
+    }
+
+    /// The cut-off leaves out only cells over the bound: the best match is
+    /// the one the whole table gives.
+    #[test]
+    fn the_cut_off_finds_what_the_whole_table_finds(
+        needle in "[ab ]{1,12}",
+        hay in "[abc ]{0,40}",
+        max in 0usize..5,
+        near in 0usize..40,
+    ) {
+        let needle: Vec<char> = needle.chars().collect();
+        let hay: Vec<(usize, char)> = hay.char_indices().collect();
+        prop_assert_eq!(
+            approximate(&needle, &hay, max, near),
+            approximate_whole(&needle, &hay, max, near)
+        );
     }
 
     /// Whatever the edit, a located highlight is inside the article and
