@@ -25,7 +25,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
 
 use super::{Builder, sanitize};
-use crate::document::{Document, Flags, block_spans, count_words};
+use crate::document::{BlockKind, Document, Flags, block_spans, count_words};
 use heading::{Context, Placement};
 
 /// A title has fewer characters than this.
@@ -241,12 +241,20 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     if doc.meta.author.is_some()
         && let Some(l) = header.author_line
     {
-        // The byline's block, drawn as a Markdown article's byline is.
+        // The byline's block, drawn as a Markdown article's byline is:
+        // in its style and, under the title, right under the title's rule.
         let at = lines[l].text.start;
-        for block in doc.blocks.iter_mut().filter(|b| b.source.start == at) {
-            crate::document::for_each_span_mut(&mut block.kind, |s| {
-                s.flags = s.flags.with(Flags::BYLINE);
-            });
+        let mut under_title = false;
+        for block in &mut doc.blocks {
+            if block.source.start == at {
+                crate::document::for_each_span_mut(&mut block.kind, |s| {
+                    s.flags = s.flags.with(Flags::BYLINE);
+                });
+                if under_title {
+                    block.space_before = 0;
+                }
+            }
+            under_title = matches!(block.kind, BlockKind::Heading { level: 1, .. });
         }
     }
     // A mail-style header names them when the text does not.
