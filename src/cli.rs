@@ -635,7 +635,11 @@ pub fn toc(doc: &Document, options: &TocOptions, out: &mut impl Write) -> Result
         .collect();
     // The titles take what the figures leave, and at least a few columns.
     let room = options.width.saturating_sub(right_w).max(TOC_MIN_TITLE);
-    let heads: Vec<String> = heads.iter().map(|h| crate::width::fit(h, room)).collect();
+    // Drawn as seen: a right-to-left title turned, as `cat` draws it.
+    let heads: Vec<String> = heads
+        .iter()
+        .map(|h| crate::layout::visual_text(&crate::width::fit(h, room)))
+        .collect();
     let head_w = heads.iter().map(|h| display_width(h)).max().unwrap_or(0);
     for ((s, head), (words, minutes)) in outline.sections.iter().zip(&heads).zip(&figures) {
         let mut line = format!(

@@ -36,7 +36,7 @@ use crate::width::display_width;
 
 mod bidi;
 use bidi::{has_rtl, mirrored_text, visual_order};
-pub use bidi::{visual_clusters, visual_text};
+pub use bidi::{isolate, visual_clusters, visual_text};
 
 mod figure;
 pub use figure::{FigureBox, FigureRow, FigureState, fit as fit_figure};
@@ -1744,6 +1744,14 @@ fn table(
                     Align::Left
                 } else {
                     aligns.get(c).copied().unwrap_or(Align::Left)
+                };
+                // A cell starts on the side its text is read from: a
+                // right-to-left cell of a column aligned to the start
+                // (left, or unmarked) stands at its column's right edge.
+                let rtl = cells[c].first().is_some_and(|d| d.rtl);
+                let align = match align {
+                    Align::Left if rtl => Align::Right,
+                    other => other,
                 };
                 let (left, right) = match align {
                     Align::Left => (0, gap),

@@ -408,3 +408,53 @@ fn cat_writes_web_links_as_osc8_hyperlinks_when_asked() {
         "plain output has no escapes"
     );
 }
+
+#[test]
+fn bare_urls_in_text_and_footnotes_are_reached_with_tab_hints_and_the_list() {
+    let src = "# Bare\n\nRead https://example.com/a, then www.example.org.\n\nA note[^1].\n\n[^1]: See https://footnote.example/x.\n";
+    let mut app = App::new(
+        &decode(src.as_bytes().to_vec(), "bare.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    screen(&mut app, 80, 24);
+    // Tab goes from link to link, the bare ones among them, and the
+    // sentence's comma and full stop are not part of them.
+    let mut tabbed = Vec::new();
+    for _ in 0..4 {
+        app.update(Action::NextLink);
+        tabbed.push(app.link_text(app.link.expect("a link")));
+    }
+    for url in [
+        "https://example.com/a",
+        "www.example.org",
+        "https://footnote.example/x",
+    ] {
+        assert!(tabbed.iter().any(|t| t == url), "{url} in {tabbed:?}");
+    }
+    // `o` labels them, and a label opens one after a second Enter.
+    app.update(Action::LinkHints);
+    let hint = hint_for(&app, "www.example.org");
+    for c in hint.chars() {
+        app.update(Action::HintInput(c));
+    }
+    assert_eq!(app.confirm.as_deref(), Some("https://www.example.org"));
+    app.update(Action::FollowLink);
+    assert_eq!(opened(&app), ["https://www.example.org"]);
+    // `L` lists them with their targets.
+    app.update(Action::LinkList);
+    let targets: Vec<String> = app
+        .link_list
+        .as_ref()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.target.clone())
+        .collect();
+    for url in [
+        "https://example.com/a",
+        "https://www.example.org",
+        "https://footnote.example/x",
+    ] {
+        assert!(targets.iter().any(|t| t == url), "{url} in {targets:?}");
+    }
+}

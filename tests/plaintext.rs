@@ -355,3 +355,42 @@ proptest! {
         layout_all(&doc, 60);
     }
 }
+
+/// `longform cat --color always FILE` at 60 columns, with a config dir of
+/// its own.
+fn cat_styled(name: &str, text: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_longform"))
+        .args(["cat", "--width", "60", "--color", "always"])
+        .arg(&file)
+        .env("LONGFORM_CONFIG_DIR", dir.path())
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn a_plain_text_byline_is_drawn_as_a_markdown_byline_is() {
+    let body = "The council voted on Tuesday night to rebuild the old swing bridge that has carried traffic over the harbour since 1911.\n";
+    let text = cat_styled("a.txt", &format!("The Old Bridge\n\nBy Jane Doe\n\n{body}"));
+    let markdown = cat_styled(
+        "a.md",
+        &format!("---\ntitle: The Old Bridge\nauthor: Jane Doe\n---\n\n{body}"),
+    );
+    // Title, rule, byline, a blank line, then the text: line for line the
+    // same, in the same styles; only the words of the byline differ.
+    assert_eq!(text[..2], markdown[..2]);
+    assert_eq!(text[2], markdown[2].replace("Jane Doe", "By Jane Doe"));
+    assert!(text[2].contains("\u{1b}["), "{:?}", text[2]);
+    assert_eq!(text[3..], markdown[3..]);
+}

@@ -159,6 +159,40 @@ fn a_bookmark_in_right_to_left_text_is_its_line_at_any_width() {
         "{}",
         shown.join("\n")
     );
+    // The list of bookmarks draws the label, the section and the snippet
+    // as they are seen, each on its own.
+    app.update(Action::OpenBookmarks);
+    let t = screen(&mut app, 100, 20);
+    let shown = rows(&t).join("\n");
+    assert!(shown.contains(&reversed(first_word)), "{shown}");
+    assert!(
+        shown.contains(&format!("{} — “", reversed("לא רק ערבית"))),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_library_draws_right_to_left_titles_and_authors_as_seen() {
+    use longform::tui::library::Library;
+    use longform::tui::view::draw_library;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "---\ntitle: לא רק ערבית\nauthor: דוד כהן\n---\n\nטקסט.\n",
+    )
+    .unwrap();
+    let mut lib = Library::new(vec![dir.path().to_path_buf()], None, None);
+    while lib.scanning {
+        lib.poll();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let mut t = Terminal::new(TestBackend::new(100, 10)).unwrap();
+    t.draw(|f| draw_library(f, &mut lib, Theme::Dark, 238))
+        .unwrap();
+    let shown = rows(&t).join("\n");
+    // Title and author each turned on its own, in their order.
+    let want = format!("{} — {}", reversed("לא רק ערבית"), reversed("דוד כהן"));
+    assert!(shown.contains(&want), "{shown}");
 }
 
 #[test]
@@ -238,10 +272,25 @@ fn toc_and_list_line_up_titles_with_lam_alif() {
     assert_eq!(rows.len(), 3, "{toc}");
     let slugs: Vec<usize> = rows.iter().map(|r| column_of(r, "#")).collect();
     assert!(slugs.iter().all(|&c| c == slugs[0]), "{slugs:?}\n{toc}");
+    // The titles are drawn as they are seen, as `cat` draws them.
+    assert!(rows[0].starts_with(&reversed("لا شيء")), "{toc}");
+    assert!(
+        rows[2].starts_with(&format!("  {}", reversed("סלט"))),
+        "{toc}"
+    );
+    let json = longform(&["toc", "--json", article.to_str().unwrap()], dir.path());
+    assert!(
+        json.contains("\"لا شيء\""),
+        "JSON keeps the text as written: {json}"
+    );
 
     let list = longform(&["list", articles.to_str().unwrap()], dir.path());
     let rows: Vec<&str> = list.lines().filter(|l| !l.starts_with("Title")).collect();
     assert_eq!(rows.len(), 2, "{list}");
+    assert!(
+        rows.iter().any(|r| r.starts_with(&reversed("لا شيء"))),
+        "{list}"
+    );
     let folder = articles.to_str().unwrap();
     let paths: Vec<usize> = rows.iter().map(|r| column_of(r, folder)).collect();
     assert_eq!(paths[0], paths[1], "{list}");

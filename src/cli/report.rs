@@ -254,9 +254,10 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
         writeln!(out, "No articles here.")?;
         return Ok(());
     }
+    // Drawn as seen: a right-to-left title turned, as in the reader.
     let titles: Vec<String> = rows
         .iter()
-        .map(|r| fit(&one_line(&r.summary.title), 40))
+        .map(|r| crate::layout::visual_text(&fit(&one_line(&r.summary.title), 40)))
         .collect();
     let title_w = titles
         .iter()

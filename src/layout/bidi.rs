@@ -62,12 +62,36 @@ pub fn visual_clusters(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
         .collect()
 }
 
-/// One line of text as it is seen (see `visual_clusters`).
+/// One line of text as it is seen (see `visual_clusters`). The marks that
+/// `isolate` puts around a field are left out.
 pub fn visual_text(text: &str) -> String {
     if !has_rtl(text) {
-        return text.to_string();
+        return text.replace([FSI, PDI], "");
     }
-    visual_clusters(text).into_iter().map(|(_, g)| g).collect()
+    visual_clusters(text)
+        .into_iter()
+        .map(|(_, g)| g)
+        .filter(|g| !matches!(*g, "\u{2068}" | "\u{2069}"))
+        .collect()
+}
+
+/// First strong isolate and pop directional isolate (UAX #9): they keep
+/// a field's direction to itself. Text from a document never holds them
+/// (they get stand-ins when it is parsed).
+const FSI: char = '\u{2068}';
+const PDI: char = '\u{2069}';
+
+/// `text` as one field of a line made of several (a title and its author,
+/// a section and a snippet): turned as a whole, on its own, whatever
+/// stands beside it, once the line goes through `visual_text`. Without
+/// right-to-left letters it comes back as it was. The marks take no
+/// column.
+pub fn isolate(text: &str) -> String {
+    if has_rtl(text) {
+        format!("{FSI}{text}{PDI}")
+    } else {
+        text.to_string()
+    }
 }
 
 /// A line's atoms in the order they are seen, by the Unicode bidirectional
@@ -314,6 +338,35 @@ mod tests {
     }
 
     #[test]
+    fn right_to_left_table_cells_stand_at_the_right_of_their_column_as_seen() {
+        let src = "| שם | Name | עיר |\n|---|---|:-:|\n| דוד כהן | David Cohen | חיפה |\n| שרה | Sarah | תל אביב |\n";
+        let out = rows(src, 60);
+        // Header and cells: right-to-left text at the right edge, in the
+        // order it is seen (headers start where their text starts); Latin
+        // cells at the left; a centred column stays centred.
+        assert_eq!(
+            out,
+            [
+                "┌─────────┬─────────────┬─────────┐",
+                "│      םש │ Name        │     ריע │",
+                "├─────────┼─────────────┼─────────┤",
+                "│ ןהכ דוד │ David Cohen │  הפיח   │",
+                "│     הרש │ Sarah       │ ביבא לת │",
+                "└─────────┴─────────────┴─────────┘",
+            ]
+        );
+        // Too narrow for the columns: a record a row, its right-to-left
+        // lines at the right edge.
+        let narrow = lines(src, 16);
+        let text: Vec<String> = narrow.iter().map(Line::text).collect();
+        assert!(text.iter().any(|l| l.contains("ןהכ דוד")), "{text:#?}");
+        for l in narrow.iter().filter(|l| super::has_rtl(&l.text())) {
+            assert_eq!(l.width(), 16, "{:?}", l.text());
+            assert!(!l.text().ends_with(' '), "{:?}", l.text());
+        }
+    }
+
+    #[test]
     fn a_left_to_right_paragraph_keeps_its_side_and_reverses_only_its_rtl_words() {
         let out = rows("A Hebrew word שלום in English.", 40);
         assert_eq!(out, ["A Hebrew word םולש in English."]);
@@ -336,6 +389,22 @@ mod tests {
         let text = "אב cd";
         let order: Vec<&str> = visual_clusters(text).into_iter().map(|(_, g)| g).collect();
         assert_eq!(order, ["ב", "א", " ", "c", "d"]);
+    }
+
+    #[test]
+    fn isolated_fields_are_turned_each_on_its_own() {
+        use super::{isolate, visual_text};
+        use crate::width::display_width;
+        // Without isolates, two Hebrew fields and the dash between them
+        // are one run, and the second field is drawn left of the first.
+        assert_eq!(visual_text("אב — גד"), "דג — בא");
+        let line = format!("{} — {}", isolate("אב"), isolate("גד"));
+        assert_eq!(visual_text(&line), "בא — דג");
+        assert_eq!(display_width(&line), display_width("אב — גד"));
+        assert_eq!(isolate("plain"), "plain");
+        // A field cut short keeps no mark.
+        let cut: String = line.chars().take(1).collect();
+        assert_eq!(visual_text(&cut), "");
     }
 
     #[test]

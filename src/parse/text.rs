@@ -25,7 +25,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
 
 use super::{Builder, sanitize};
-use crate::document::{Document, Flags, block_spans, count_words};
+use crate::document::{BlockKind, Document, Flags, block_spans, count_words};
 use heading::{Context, Placement};
 
 /// A title has fewer characters than this.
@@ -241,12 +241,20 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     if doc.meta.author.is_some()
         && let Some(l) = header.author_line
     {
-        // The byline's block, drawn as a Markdown article's byline is.
+        // The byline's block, drawn as a Markdown article's byline is:
+        // in its style and, under the title, right under the title's rule.
         let at = lines[l].text.start;
-        for block in doc.blocks.iter_mut().filter(|b| b.source.start == at) {
-            crate::document::for_each_span_mut(&mut block.kind, |s| {
-                s.flags = s.flags.with(Flags::BYLINE);
-            });
+        let mut under_title = false;
+        for block in &mut doc.blocks {
+            if block.source.start == at {
+                crate::document::for_each_span_mut(&mut block.kind, |s| {
+                    s.flags = s.flags.with(Flags::BYLINE);
+                });
+                if under_title {
+                    block.space_before = 0;
+                }
+            }
+            under_title = matches!(block.kind, BlockKind::Heading { level: 1, .. });
         }
     }
     // A mail-style header names them when the text does not.
@@ -826,8 +834,10 @@ impl Header {
             let second = text(&lines[chunks[1].start]);
             let longer = second.chars().count() > first.chars().count();
             // A shorter line under the title is its subtitle, even with a
-            // byline under it (a book's title page).
-            if longer || is_site_name(first) {
+            // byline under it (a book's title page). The same line again,
+            // with the byline under it, is the title: the first was the
+            // page's header (a breadcrumb, a share bar's).
+            if longer || first == second || is_site_name(first) {
                 return header(Some(0), 1);
             }
         }
@@ -1404,6 +1414,28 @@ mod tests {
         let src = format!("A Long Title About Harbours\n\nJane Doe\n\n{PARA}");
         let doc = parse_text(&src);
         assert_eq!(kinds(&doc), ["h1", "p", "p"]);
+    }
+
+    #[test]
+    fn a_title_repeated_over_its_byline_is_the_title_there() {
+        let src = format!(
+            "Physics\nMathematics\nBiology\nComputer Science\nAll Articles\nThe Hidden Heroines\nRead Later\nShare\nchaos theory\nThe Hidden Heroines\nBy Ann Lee\n\n{PARA}\n"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(doc.meta.title.as_deref(), Some("The Hidden Heroines"));
+        assert_eq!(doc.meta.author.as_deref(), Some("Ann Lee"));
+        assert_eq!(doc.headings.len(), 1);
+        // The first copy is dimmed, the second is the heading, with the
+        // byline under it.
+        let heading = doc.headings[0].block;
+        assert!(
+            doc.blocks[..heading]
+                .iter()
+                .enumerate()
+                .all(|(i, _)| dimmed(&doc, i))
+        );
+        assert_eq!(texts(&doc)[heading + 1], "By Ann Lee");
+        assert!(!dimmed(&doc, heading + 1));
     }
 
     #[test]

@@ -484,7 +484,10 @@ fn is_staff_role(line: &str) -> bool {
 /// A run of lines that is furniture as a whole.
 fn chunk_is_furniture(lines: &[&str]) -> bool {
     let first = lines[0];
-    if lines.len() <= 2 && is_furniture_line(first) {
+    // A furniture line and the line under it (`Photo by` / the name),
+    // unless that line is numbered as a section: it starts one.
+    let numbered = |l: &str| super::heading::section_number(l).is_some_and(|(_, t)| !t.is_empty());
+    if lines.len() <= 2 && is_furniture_line(first) && !lines[1..].iter().any(|l| numbered(l)) {
         return true;
     }
     let lower = first.to_lowercase();
@@ -1018,6 +1021,15 @@ mod tests {
             "{PROSE} It was late, and we\nshare this road with everyone who lives along the\nriver, and more."
         );
         assert!(dimmed(&src).is_empty());
+    }
+
+    #[test]
+    fn a_numbered_section_under_a_furniture_line_is_not_furniture() {
+        let src = format!("{PROSE}\n\nShare on Pinterest\n1. Skinfold Calipers\n\n{PROSE}\n");
+        assert_eq!(dimmed(&src), ["Share on Pinterest"]);
+        // Another line under such a line goes with it.
+        let src = format!("{PROSE}\n\nShare this:\nTwitter Facebook\n\n{PROSE}\n");
+        assert_eq!(dimmed(&src), ["Share this:", "Twitter Facebook"]);
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! The bookmark list of this article, in article order: label, section,
-//! a snippet of the text and the date.
+//! a snippet of the text and the date. Right-to-left text is drawn as it
+//! is seen, each field turned on its own, and measured as the reader
+//! measures it (`width::display_width`).
 
+use super::status::fit;
+use crate::layout::{isolate, visual_text};
+use crate::library::ago;
+use crate::tui::app::{App, BookmarkList};
+use crate::width::display_width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
-use unicode_width::UnicodeWidthStr;
-
-use super::status::fit;
-use crate::library::ago;
-use crate::tui::app::{App, BookmarkList};
 
 /// Draw the list; returns which bookmark each screen row shows, for
 /// clicks.
@@ -25,11 +27,11 @@ pub fn draw(
     let widest = marks
         .iter()
         .map(|b| {
-            let head = b.label.width() + 18;
+            let head = display_width(&b.label) + 18;
             let detail = 6
-                + b.section.as_deref().map_or(0, UnicodeWidthStr::width)
-                + b.note.as_deref().map_or(0, |n| n.width() + 4)
-                + b.snippet.width();
+                + b.section.as_deref().map_or(0, display_width)
+                + b.note.as_deref().map_or(0, |n| display_width(n) + 4)
+                + display_width(&b.snippet);
             head.max(detail)
         })
         .max()
@@ -68,11 +70,11 @@ pub fn draw(
         let (head, dim) = super::entry_styles(app.theme, i == list.cursor);
         let pct = app.doc.percent_at(b.pos);
         let right = format!(" {pct:>3}% · {} ", ago(b.created, now));
-        let label = fit(
-            &format!(" {}", b.label),
-            width.saturating_sub(right.width()),
-        );
-        let pad = width.saturating_sub(label.width() + right.width());
+        let label = visual_text(&fit(
+            &format!(" {}", isolate(&b.label)),
+            width.saturating_sub(display_width(&right)),
+        ));
+        let pad = width.saturating_sub(display_width(&label) + display_width(&right));
         lines.push(Line::from(vec![
             Span::styled(label, head),
             Span::styled(" ".repeat(pad), head),
@@ -80,14 +82,17 @@ pub fn draw(
         ]));
         let mut detail = String::from("   ");
         if let Some(section) = &b.section {
-            detail.push_str(section);
+            detail.push_str(&isolate(section));
             detail.push_str(" — ");
         }
         if let Some(note) = &b.note {
-            detail.push_str(&format!("✎ {note} · "));
+            detail.push_str(&format!("✎ {} · ", isolate(note)));
         }
-        detail.push_str(&format!("“{}…”", b.snippet));
-        lines.push(Line::styled(fit(&detail, width), app.theme.outline_meta()));
+        detail.push_str(&format!("“{}…”", isolate(&b.snippet)));
+        lines.push(Line::styled(
+            visual_text(&fit(&detail, width)),
+            app.theme.outline_meta(),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     rows

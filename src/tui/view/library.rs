@@ -13,6 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::status::fit;
+use crate::layout::{isolate, visual_text};
 use crate::library::{Row, ago};
 use crate::tui::library::Library;
 use crate::tui::theme::Theme;
@@ -183,14 +184,16 @@ impl Table {
     /// The title cell and the cells right of it, each padded to its
     /// column; an unreadable file has its error across the right ones.
     fn cells(&self, row: &Row, wpm: usize, now: u64) -> (String, String) {
-        let mut title = row.summary.title.clone();
+        // Each field turned on its own where it is right-to-left, and
+        // drawn as it is seen.
+        let mut title = isolate(&row.summary.title);
         if let Some(author) = &row.summary.author
             && self.title >= TITLE_MIN
         {
             title.push_str(" — ");
-            title.push_str(author);
+            title.push_str(&isolate(author));
         }
-        let left = format!(" {}", pad_right(&title, self.title));
+        let left = format!(" {}", visual_text(&pad_right(&title, self.title)));
         let right_w = self.width.saturating_sub(display_width(&left));
         let right = if let Some(err) = &row.summary.error {
             format!("  {} ", pad_left(err, right_w.saturating_sub(3)))
@@ -348,10 +351,10 @@ fn question(title: &str, name: &str, width: usize) -> String {
     for tail in [format!("{file}{ANSWERS}"), ANSWERS.into(), SHORT.into()] {
         let room = width.saturating_sub(display_width(" Move “”") + display_width(&tail));
         if room >= 8.min(display_width(title)) {
-            return format!(" Move “{}”{tail}", fit(title, room));
+            return format!(" Move “{}”{tail}", visual_text(&fit(title, room)));
         }
     }
-    format!(" Move “{title}”{SHORT}")
+    format!(" Move “{}”{SHORT}", visual_text(title))
 }
 
 /// One line of `text` across `bar`, cut to fit and padded.
