@@ -13,6 +13,7 @@ of each are printed, with the ratio of the medians.
     cargo run --release --example gen -- 10m > /tmp/gen10mb.md
     python3 scripts/vs_less.py /tmp/gen10mb.md            # every measure
     python3 scripts/vs_less.py /tmp/gen10mb.md launch end # some of them
+    python3 scripts/vs_less.py /tmp/gen10mb.md percent heading
 
 On a machine shared with other work, AUTOGROUP_NICE=-20 (as root, with
 the kernel's autogroups) gives each program measured the scheduler's
@@ -24,7 +25,16 @@ Measures:
 - end, G right after the first screen: from the key until the end of the
   article is shown (longform: 100% in the status bar; less: (END));
 - search, longform only: `/` then one letter, right after the first
-  screen: from the letter until the prompt shows the count of matches.
+  screen: from the letter until the prompt shows the count of matches;
+- percent, `50%` right after the first screen: from the keys until the
+  middle of the article is shown (longform: about 50% in the status bar;
+  less: the line after the one at half the file's bytes);
+- heading, a jump to the last heading of the article (in its last tenth)
+  right after the first screen: longform opens the outline, goes to its
+  last entry and follows it (`t`, `G`, Enter, sent at once), from the
+  keys until the status bar says 90% or more; less searches for the
+  heading's line (`/^heading$`, then Enter), from Enter until the line
+  after the heading is shown.
 """
 import fcntl
 import os
@@ -164,7 +174,46 @@ def programs(path):
     return out
 
 
-def once(program, measure):
+def last_heading(path):
+    """The last ATX heading outside fenced code, with the first line of
+    text after it."""
+    heading, after, fence = None, None, None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            stripped = line.lstrip(" ")
+            marker = stripped[:3]
+            if fence:
+                if stripped.startswith(fence):
+                    fence = None
+                continue
+            if marker in ("```", "~~~"):
+                fence = marker
+                continue
+            if re.match(r"#{1,6} ", line):
+                heading, after = line, None
+            elif heading and after is None and line.strip():
+                after = line
+    return heading, after
+
+
+def middle_line(path):
+    """The first whole line of text after the middle byte of the file."""
+    with open(path, "rb") as f:
+        f.seek(os.path.getsize(path) // 2)
+        f.readline()
+        for line in f:
+            if line.strip():
+                return line.rstrip(b"\n")
+    return b""
+
+
+def shown(text):
+    """A pattern for the start of a line of `text` as `less` shows it."""
+    return re.compile(re.escape(text[:30]))
+
+
+def once(program, measure, path):
     config = tempfile.mkdtemp(prefix="longform-vs-")
     term = Term(program.argv, environment(config))
     try:
@@ -174,6 +223,23 @@ def once(program, measure):
         if measure == "end":
             term.send(b"G")
             return term.until(program.end)
+        if measure == "percent":
+            term.send(b"50%")
+            if program.name == "longform":
+                return term.until(re.compile(rb"\b(4[5-9]|5[0-5])%"))
+            return term.until(shown(middle_line(path)))
+        if measure == "heading":
+            heading, after = last_heading(path)
+            if heading is None or after is None:
+                raise SystemExit(f"{path}: no heading with text after it")
+            if program.name == "longform":
+                term.send(b"tG\r")
+                return term.until(re.compile(rb"\b(9\d|100)%"))
+            pattern = "^" + re.sub(r"([][.*+?(){}|^$\\])", r"\\\1", heading) + "$"
+            term.send(b"/" + pattern.encode())
+            term.settle(0.05)
+            term.send(b"\r")
+            return term.until(shown(after.encode()))
         if measure == "search":
             term.send(b"/")
             term.until(re.compile(rb"Search"), 5.0)
@@ -193,7 +259,7 @@ def main():
     if not args:
         raise SystemExit(__doc__)
     path = args[0]
-    measures = args[1:] or ["launch", "end", "search"]
+    measures = args[1:] or ["launch", "end", "percent", "heading", "search"]
     runs = int(os.environ.get("RUNS", "9"))
     print(f"{path}, {os.path.getsize(path) / 1e6:.1f} MB; load {os.getloadavg()[0]:.2f}")
     for measure in measures:
@@ -203,7 +269,7 @@ def main():
         times = {p.name: [] for p in progs}
         for _ in range(runs):
             for p in progs:
-                t = once(p, measure)
+                t = once(p, measure, path)
                 if t is not None:
                     times[p.name].append(t * 1000)
         medians = {}

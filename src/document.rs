@@ -487,6 +487,42 @@ impl Document {
         i.checked_sub(1).map(|i| &self.headings[i])
     }
 
+    /// The place `percent` of the way through the article, as progress
+    /// counts it: by words, in the block where that many words have been
+    /// read, at the same share of its bytes. While only a window is parsed
+    /// (its counts are estimates), by bytes, as `less` counts.
+    pub fn at_percent(&self, percent: u32) -> Position {
+        // `n * num / den`, without overflow.
+        let ratio = |n: usize, num: usize, den: usize| -> usize {
+            let wide = |x: usize| u128::try_from(x).unwrap_or(u128::MAX);
+            usize::try_from(wide(n) * wide(num) / wide(den.max(1))).unwrap_or(usize::MAX)
+        };
+        let percent = usize::try_from(percent.min(100)).unwrap_or(100);
+        let at = if self.window.is_some() || self.words == 0 || self.blocks.is_empty() {
+            ratio(self.source_len, percent, 100)
+        } else {
+            let target = ratio(self.words, percent, 100);
+            let b = self
+                .words_before_block
+                .partition_point(|&w| w <= target)
+                .saturating_sub(1)
+                .min(self.blocks.len() - 1);
+            let block = &self.blocks[b];
+            let inside = target.saturating_sub(self.words_before_block[b]);
+            let by = if block.words == 0 {
+                0
+            } else {
+                ratio(inside.min(block.words), block.source.len(), block.words)
+            };
+            block.source.start + by
+        };
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        Position(at)
+    }
+
     /// Words before `pos`, for progress counted in words rather than lines.
     pub fn words_before(&self, pos: Position) -> usize {
         if self.blocks.is_empty() {
@@ -660,6 +696,24 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percent_is_found_where_progress_says_it() {
+        let text = crate::testgen::article(crate::testgen::SEED, 200 * 1024);
+        let doc = crate::parse::parse(&text);
+        let mut last = 0;
+        for n in (0..=100).step_by(5) {
+            let at = doc.at_percent(n);
+            assert!(text.is_char_boundary(at.0));
+            assert!(at.0 >= last, "{n}% at {at:?}, before {last}");
+            last = at.0;
+            let shown = u32::from(doc.percent_at(at));
+            assert!(shown + 1 >= n && shown <= n, "{n}% shows as {shown}%");
+        }
+        // A window counts by bytes.
+        let window = crate::parse::window::parse_window(&doc.text, 0, doc.fingerprint);
+        assert_eq!(window.at_percent(50).0.abs_diff(text.len() / 2), 0);
+    }
 
     #[test]
     fn dates_read_as_a_reader_writes_them() {

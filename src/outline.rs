@@ -45,43 +45,77 @@ pub struct Outline {
 
 impl Outline {
     pub fn new(doc: &Document) -> Outline {
-        let starts: Vec<usize> = doc
-            .headings
+        let headings = doc.headings.iter().map(|h| {
+            let source = &doc.blocks[h.block].source;
+            (h.level, h.text.clone(), h.slug.clone(), source.clone())
+        });
+        let mut outline = Outline::build(headings, doc.source_len);
+        for s in &mut outline.sections {
+            s.words = doc
+                .words_before(Position(s.end))
+                .saturating_sub(doc.words_before(Position(s.start)));
+        }
+        outline
+    }
+
+    /// The outline of an article of `source_len` bytes from its headings
+    /// found without the whole parse (`WindowIndex::headings`), with the
+    /// words of each section estimated at `words_per_byte`.
+    pub fn from_found(
+        found: &[crate::parse::window::FoundHeading],
+        source_len: usize,
+        words_per_byte: f64,
+    ) -> Outline {
+        let headings = found
             .iter()
-            .map(|h| doc.blocks[h.block].source.start)
-            .collect();
-        let mut sections: Vec<Section> = Vec::with_capacity(doc.headings.len());
+            .map(|h| (h.level, h.text.clone(), h.slug.clone(), h.source.clone()));
+        let mut outline = Outline::build(headings, source_len);
+        for s in &mut outline.sections {
+            #[allow(
+                clippy::cast_precision_loss,
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss
+            )]
+            let words = ((s.end - s.start) as f64 * words_per_byte).round() as usize;
+            s.words = words;
+        }
+        outline
+    }
+
+    /// The section tree of headings `(level, text, slug, source)` in
+    /// article order, without the words of each section.
+    fn build(
+        headings: impl ExactSizeIterator<Item = (u8, String, String, std::ops::Range<usize>)>,
+        source_len: usize,
+    ) -> Outline {
+        let mut sections: Vec<Section> = Vec::with_capacity(headings.len());
         // The open sections, their levels rising. A heading closes every
         // open section of its level or deeper, so each section's end is set
         // once, when it is popped: linear, where a search ahead for the
         // next heading of the same level is quadratic in a file of one H1
         // and 100,000 H2s.
         let mut stack: Vec<usize> = Vec::new();
-        for (i, h) in doc.headings.iter().enumerate() {
+        for (i, (level, title, slug, source)) in headings.enumerate() {
+            let start = source.start;
             while let Some(&p) = stack.last()
-                && sections[p].level >= h.level
+                && sections[p].level >= level
             {
-                sections[p].end = starts[i].max(sections[p].start);
+                sections[p].end = start.max(sections[p].start);
                 stack.pop();
             }
             sections.push(Section {
                 heading: i,
-                level: h.level,
+                level,
                 depth: stack.len(),
                 parent: stack.last().copied(),
-                title: h.text.clone(),
-                slug: h.slug.clone(),
-                start: starts[i],
-                end: doc.source_len.max(starts[i]),
-                heading_end: doc.blocks[h.block].source.end.max(starts[i] + 1),
+                title,
+                slug,
+                start,
+                end: source_len.max(start),
+                heading_end: source.end.max(start + 1),
                 words: 0,
             });
             stack.push(i);
-        }
-        for s in &mut sections {
-            s.words = doc
-                .words_before(Position(s.end))
-                .saturating_sub(doc.words_before(Position(s.start)));
         }
         Outline { sections }
     }

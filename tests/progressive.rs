@@ -76,7 +76,7 @@ fn the_first_screen_of_a_window_is_the_whole_parse_s() {
 }
 
 #[test]
-fn a_jump_far_away_waits_for_the_whole_article() {
+fn a_jump_by_heading_shows_on_a_window_of_its_own() {
     let text = testgen::article(SEED, testgen::SIZE_1M);
     let src = source(&text, None);
     let mut whole = App::open_with(&src, Theme::Dark, None, false, usize::MAX);
@@ -86,8 +86,89 @@ fn a_jump_far_away_waits_for_the_whole_article() {
     assert!(app.is_partial());
     app.update(Action::NextPeer);
     whole.update(Action::NextPeer);
-    assert!(!app.is_partial());
+    assert!(app.is_partial(), "the next section is shown from a window");
+    assert_eq!(app.top(), whole.top());
     assert_eq!(body(&mut app), body(&mut whole));
+}
+
+#[test]
+fn the_outline_is_the_whole_article_s_before_the_whole_parse() {
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    let src = source(&text, None);
+    let mut whole = App::open_with(&src, Theme::Dark, None, false, usize::MAX);
+    let mut app = App::new(&src, Theme::Dark);
+    body(&mut app);
+    body(&mut whole);
+    app.update(Action::ToggleOutline);
+    whole.update(Action::ToggleOutline);
+    assert!(
+        app.is_partial(),
+        "the outline opens without the whole parse"
+    );
+    let sections = |app: &App| -> Vec<(usize, u8, String)> {
+        app.outline
+            .sections
+            .iter()
+            .map(|s| (s.start, s.level, s.title.clone()))
+            .collect()
+    };
+    assert!(whole.outline.sections.len() > 10);
+    assert_eq!(sections(&app), sections(&whole));
+    // The last section, in the last tenth of the article, on a window.
+    for app in [&mut app, &mut whole] {
+        app.update(Action::OutlineLast);
+        app.update(Action::OutlineOpen);
+    }
+    assert!(app.is_partial(), "the last section is shown from a window");
+    assert!(app.top().0 > text.len() * 9 / 10, "{:?}", app.top());
+    assert_eq!(app.top(), whole.top());
+    assert_eq!(body(&mut app), body(&mut whole));
+    // An outline open when the whole lands stays open where it was.
+    app.update(Action::ToggleOutline);
+    app.update(Action::OutlineMove(-2));
+    let cursor = app.list.as_ref().map(|l| l.cursor);
+    tick_until_whole(&mut app);
+    assert_eq!(app.list.as_ref().map(|l| l.cursor), cursor);
+    assert_eq!(sections(&app), sections(&whole));
+}
+
+#[test]
+fn a_count_and_percent_go_that_far_on_a_window() {
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    let src = source(&text, None);
+    let mut app = App::new(&src, Theme::Dark);
+    body(&mut app);
+    app.update(Action::CountDigit(5));
+    app.update(Action::CountDigit(0));
+    assert!(status(&mut app).contains("50"), "{}", status(&mut app));
+    app.update(Action::Percent);
+    assert!(app.is_partial(), "the middle is shown from a window");
+    let window = app.doc.window.clone().unwrap();
+    assert!(window.contains(&(text.len() / 2)), "{window:?}");
+    let top = app.top().0;
+    assert!(
+        top.abs_diff(text.len() / 2) < 4096,
+        "{top} for {}",
+        text.len() / 2
+    );
+    let shown = body(&mut app);
+    let place = app.top();
+    tick_until_whole(&mut app);
+    assert_eq!(app.top(), place, "the whole parse does not move the reader");
+    assert_eq!(body(&mut app), shown);
+    // On the whole article, by words, as the status bar counts.
+    app.update(Action::CountDigit(2));
+    app.update(Action::CountDigit(5));
+    app.update(Action::Percent);
+    let status = status(&mut app);
+    assert!(status.contains(" 25%"), "{status}");
+    // Without a count, `%` says how.
+    app.update(Action::Percent);
+    assert!(
+        app.message.as_deref().unwrap_or("").contains("50%"),
+        "{:?}",
+        app.message
+    );
 }
 
 #[test]

@@ -17,6 +17,9 @@ use std::sync::atomic::AtomicBool;
 
 use crate::document::Document;
 
+mod headings;
+pub use headings::FoundHeading;
+
 /// The HTML elements that stay open past the end of their HTML block, to
 /// their end tag (see `parse::html`): a block start inside one is none,
 /// since a piece that began there would not know it is inside.

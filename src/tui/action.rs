@@ -15,6 +15,11 @@ pub enum Action {
     PageUp,
     Top,
     Bottom,
+    /// `%` after a count, as in `less` and vim: `50%` goes halfway
+    /// through the article.
+    Percent,
+    /// A digit of the count typed before a key that takes one (`%`).
+    CountDigit(u8),
     /// `]` and `[`: the next or previous heading of any level.
     NextHeading,
     PrevHeading,
@@ -172,6 +177,7 @@ impl Action {
         ("page_up", Action::PageUp),
         ("top", Action::Top),
         ("bottom", Action::Bottom),
+        ("percent", Action::Percent),
         ("next_section", Action::NextHeading),
         ("prev_section", Action::PrevHeading),
         ("next_peer", Action::NextPeer),
@@ -220,6 +226,42 @@ impl Action {
         )
     }
 
+    /// Whether this acts on the outline list (or the sidebar) and what it
+    /// shows, and nothing else: it can be done on the outline alone.
+    pub fn is_outline_list(self) -> bool {
+        matches!(
+            self,
+            Action::ToggleOutline
+                | Action::ToggleSidebar
+                | Action::OutlineMove(_)
+                | Action::OutlineFirst
+                | Action::OutlineLast
+                | Action::OutlineCollapse
+                | Action::OutlineExpand
+                | Action::OutlineLevel(_)
+                | Action::FilterStart
+                | Action::FilterInput(_)
+                | Action::FilterEdit(_)
+                | Action::FilterDone
+                | Action::CloseOverlay
+        )
+    }
+
+    /// Whether this needs the sections of the whole article: the outline,
+    /// the sidebar and the jumps by heading.
+    pub fn needs_outline(self) -> bool {
+        matches!(
+            self,
+            Action::ToggleOutline
+                | Action::ToggleSidebar
+                | Action::NextHeading
+                | Action::PrevHeading
+                | Action::NextPeer
+                | Action::PrevPeer
+        )
+    }
+
+    /// The action `[keys]` calls `name`.
     /// The action `[keys]` calls `name`.
     pub fn named(name: &str) -> Option<Action> {
         Action::NAMED

@@ -331,6 +331,11 @@ pub struct App {
     /// while a window shows: a jump to the end parses a window there
     /// rather than wait for the whole.
     index: Option<WindowIndex>,
+    /// While only a window is parsed, the outline is of the whole article
+    /// all the same: its headings were found by `WindowIndex::headings`.
+    outline_whole: bool,
+    /// The count typed before a key that takes one (`50%`).
+    count: Option<u32>,
     /// The title when the article has none.
     stem: String,
     /// The figures: how they are drawn, their pictures, the one shown
@@ -463,6 +468,8 @@ impl App {
             stem: source.stem(),
             background,
             index,
+            outline_whole: false,
+            count: None,
             counting: None,
             title,
             outline,
@@ -570,6 +577,7 @@ impl App {
         let (pos, how) = anchor.restore(&doc, &shared);
         self.session.replace_text(shared, &doc);
         self.outline = Outline::new(&doc);
+        self.outline_whole = false;
         self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
         self.link = None;
@@ -651,13 +659,35 @@ impl App {
         );
         self.session.state.title.clone_from(&self.title);
         self.session.recount(&doc);
-        self.outline = Outline::new(&doc);
+        let outline = Outline::new(&doc);
+        // An outline open on the headings found before keeps its place
+        // when the whole parse finds the same sections.
+        let same = self.outline_whole
+            && outline.sections.len() == self.outline.sections.len()
+            && outline
+                .sections
+                .iter()
+                .zip(&self.outline.sections)
+                .all(|(a, b)| a.start == b.start && a.level == b.level);
+        self.outline = outline;
+        self.outline_whole = false;
         self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
         self.link = None;
         self.hints = None;
         self.link_list = None;
-        self.list = None;
+        if !same {
+            self.list = None;
+            if matches!(self.mode, Mode::Outline | Mode::OutlineFilter) {
+                self.mode = Mode::Reading;
+            }
+        } else if let Some(list) = &mut self.list {
+            // The filter's matches, with the whole's titles.
+            let filter = list.filter.clone();
+            if filter.is_some() {
+                list.set_filter(&self.outline, filter);
+            }
+        }
         // A place reached on the window is recorded now.
         if self.session.moved {
             let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
@@ -673,6 +703,15 @@ impl App {
             CloseOverlay, DefaultWidth, HalfPageDown, HalfPageUp, HelpScroll, LineDown, LineUp,
             Narrower, PageDown, PageUp, Scroll, ToggleHelp, Wider,
         };
+        if self.outline_whole
+            && action.is_outline_list()
+            && matches!(
+                self.mode,
+                Mode::Reading | Mode::Outline | Mode::OutlineFilter
+            )
+        {
+            return true;
+        }
         if !matches!(
             action,
             LineDown
@@ -715,7 +754,9 @@ impl App {
             return;
         }
         let doc = parse_window_in(&self.doc.text, at, self.doc.fingerprint, index);
-        self.outline = Outline::new(&doc);
+        if !self.outline_whole {
+            self.outline = Outline::new(&doc);
+        }
         self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
         self.link = None;
@@ -723,13 +764,85 @@ impl App {
 
     /// The byte a jump lands near, for the jumps a window can serve while
     /// the whole is still being parsed.
-    fn window_target(&self, action: Action) -> Option<usize> {
+    fn window_target(&mut self, action: Action, count: Option<u32>) -> Option<usize> {
+        let top = self.top_line_start();
+        let sections = &self.outline;
+        let section = |s: Option<&crate::outline::Section>| Some(s.map_or(top.0, |s| s.start));
         match action {
             Action::Top => Some(0),
             // Some screens before the end too, for the keys that go
             // back up from it.
             Action::Bottom => Some(self.doc.source_len.saturating_sub(32 * 1024)),
+            Action::Percent => match count {
+                Some(n) if n < 100 => Some(self.doc.at_percent(n).0),
+                Some(_) => Some(self.doc.source_len.saturating_sub(32 * 1024)),
+                None => Some(top.0),
+            },
+            // The headings of the whole are known: a window around the
+            // one the jump goes to.
+            _ if !self.outline_whole => None,
+            Action::NextHeading => section(sections.next(top)),
+            Action::PrevHeading => section(sections.prev(top)),
+            Action::NextPeer => section(sections.next_peer(top)),
+            Action::PrevPeer => section(sections.prev_peer(top)),
+            Action::OutlineOpen => section(
+                self.list
+                    .as_ref()
+                    .and_then(|list| list.selected(sections))
+                    .map(|i| &sections.sections[i]),
+            ),
             _ => None,
+        }
+    }
+
+    /// While only a window is parsed, make the outline of the whole
+    /// article from its headings, found without the whole parse.
+    fn find_outline(&mut self) {
+        if self.outline_whole {
+            return;
+        }
+        let Some(index) = &self.index else {
+            return;
+        };
+        let found = index.headings(&self.doc.text);
+        #[allow(clippy::cast_precision_loss)]
+        let per_byte = self.doc.words as f64 / self.doc.source_len.max(1) as f64;
+        self.outline = Outline::from_found(&found, self.doc.source_len, per_byte);
+        self.outline_whole = true;
+    }
+
+    /// Go `percent` of the way through the article (`50%`); without a
+    /// count, say how.
+    fn jump_to_percent(&mut self, count: Option<u32>) {
+        match count {
+            None => {
+                self.message = Some("Type a number first: 50% goes halfway".into());
+            }
+            Some(0) => {
+                self.jumps.push(self.reader.place());
+                self.reader.to_start();
+            }
+            Some(n) if n >= 100 => {
+                self.jumps.push(self.reader.place());
+                self.reader.to_end(&self.doc, &mut self.layout);
+            }
+            Some(n) => {
+                let pos = self.doc.at_percent(n);
+                self.jump(pos);
+                // The top line starts before that place: a line or two
+                // down, the status bar says the percent asked for.
+                let want = u8::try_from(n).unwrap_or(100);
+                for _ in 0..8 {
+                    let top = self.reader.top;
+                    if self.is_partial() || self.doc.percent_at(top) >= want {
+                        break;
+                    }
+                    self.reader.line_down(&self.doc, &mut self.layout);
+                    if self.reader.top == top {
+                        break;
+                    }
+                }
+            }
         }
     }
 
@@ -1318,6 +1431,20 @@ impl App {
 
     fn act(&mut self, action: Action) {
         self.message = None;
+        let count = match action {
+            Action::CountDigit(d) => {
+                let n = self
+                    .count
+                    .unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(u32::from(d))
+                    .min(100_000);
+                self.count = Some(n);
+                self.message = Some(format!("{n}  (% goes to {n}% of the article)"));
+                return;
+            }
+            _ => self.count.take(),
+        };
         if !matches!(
             action,
             Action::PromptInput(_) | Action::PromptEdit(_) | Action::PromptCancel
@@ -1325,7 +1452,10 @@ impl App {
             self.finish_count();
         }
         if self.is_partial() {
-            if let Some(at) = self.window_target(action) {
+            if action.needs_outline() {
+                self.find_outline();
+            }
+            if let Some(at) = self.window_target(action, count) {
                 self.window_at(at);
             } else if !self.fits_window(action) {
                 self.wait_whole();
@@ -1367,6 +1497,9 @@ impl App {
                 self.jumps.push(reader.place());
                 reader.to_end(doc, layout);
             }
+            Action::Percent => self.jump_to_percent(count),
+            // Taken in as the count, above.
+            Action::CountDigit(_) => {}
             Action::NextHeading => {
                 let top = self.top_line_start();
                 let s = self.outline.next(top).map(|s| s.heading);

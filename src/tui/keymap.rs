@@ -57,9 +57,9 @@ pub const HELP: &[(&[Action], &str, &str)] = &[
     (&[Action::PageDown], "", "page down"),
     (&[Action::PageUp], "", "page up"),
     (
-        &[Action::Top, Action::Bottom],
+        &[Action::Top, Action::Bottom, Action::Percent],
         "",
-        "start / end of the article",
+        "start / end / N% through (50%)",
     ),
     (&[Action::ToggleFinished], "", "mark finished or not"),
     (
@@ -243,6 +243,7 @@ const DEFAULT_KEYS: &[(Action, &[&str])] = &[
     (Action::PageUp, &["b", "PageUp", "Ctrl-b"]),
     (Action::Top, &["g", "Home"]),
     (Action::Bottom, &["G", "End"]),
+    (Action::Percent, &["%"]),
     (Action::NextHeading, &["]"]),
     (Action::PrevHeading, &["["]),
     (Action::NextPeer, &["}"]),
@@ -403,6 +404,14 @@ impl Keymap {
             Mode::Image => image_key(key),
             Mode::Reading => self.action(Key::of(key)).or(match key.code {
                 KeyCode::Esc => Some(Action::CloseOverlay),
+                // A count, for the key after it (`50%`).
+                KeyCode::Char(c @ '0'..='9')
+                    if !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    u8::try_from(c).ok().map(|c| Action::CountDigit(c - b'0'))
+                }
                 _ => None,
             }),
         };
@@ -822,6 +831,35 @@ pub fn mouse_action(mouse: MouseEvent) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_a_count_for_percent_unless_bound() {
+        let press = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let keymap = Keymap::default();
+        assert_eq!(
+            keymap.key_action(Mode::Reading, press('5')),
+            Some(Action::CountDigit(5))
+        );
+        assert_eq!(
+            keymap.key_action(Mode::Reading, press('%')),
+            Some(Action::Percent)
+        );
+        // In the outline, digits keep their own meaning.
+        assert_eq!(
+            keymap.key_action(Mode::Outline, press('2')),
+            Some(Action::OutlineLevel(2))
+        );
+        let entry = Entry {
+            name: "top".into(),
+            values: vec!["0".into()],
+            line: 1,
+        };
+        let (bound, _) = Keymap::from_config(&[entry]);
+        assert_eq!(
+            bound.key_action(Mode::Reading, press('0')),
+            Some(Action::Top)
+        );
+    }
 
     #[test]
     fn every_action_a_config_can_bind_has_default_keys_and_a_help_row() {
