@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                 // search's matches, then the selection.
                 let mut layers: Vec<(Range<usize>, Style)> = Vec::new();
                 for (range, color) in &marked {
-                    let style = app.theme.highlight(*color);
+                    let style = app.theme.highlight(*color, style);
                     layers.extend(
                         matched_parts(s, std::slice::from_ref(range))
                             .into_iter()
