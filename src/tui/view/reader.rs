@@ -71,7 +71,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                             .map(|p| (p, style)),
                     );
                 }
-                let found = app.theme.search_match();
+                // A match in a highlight looks as it does anywhere else:
+                // the highlight's tint is not reversed into its ink.
+                let found = app.theme.search_match().bg(ratatui::style::Color::Reset);
                 layers.extend(matched_parts(s, matches).into_iter().map(|p| (p, found)));
                 if let Some(sel) = &selected {
                     layers.extend(
