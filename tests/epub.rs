@@ -834,3 +834,89 @@ fn a_conversion_prunes_other_versions_from_the_cache() {
         ]
     );
 }
+
+/// `highlights` and `export` of an EPUB book read its converted text, as
+/// the reader does: a highlight made in the book is found exactly, under
+/// the book's title and author, whether the book is named or all records
+/// are listed.
+#[test]
+fn highlights_and_export_of_a_book() {
+    use longform::annotations::Highlight;
+    use longform::store::{ReadingState, Store, record_id};
+    let env = Env::new();
+    let book = env.write("time-machine.epub", &std::fs::read(PANDOC3).unwrap());
+    let config = env.dir.path().join("config");
+    // Opening it once leaves its conversion in the cache: the text the
+    // reader made the highlight in.
+    assert!(env.run(&["toc"], &book).status.success());
+    let cached: Vec<PathBuf> = std::fs::read_dir(config.join("cache/epub"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let text = std::fs::read_to_string(&cached[0]).unwrap();
+    let doc = longform::library::parse_article(Some(&book), &text);
+    let sentence = "I think that at that time none of us quite believed";
+    let at = text.find(sentence).unwrap();
+    let mut h = Highlight::new(&doc, at..at + sentence.len(), 2, 1_764_000_000).unwrap();
+    h.note = Some("the doubt, \"early\"".into());
+    let canonical = std::fs::canonicalize(&book).unwrap();
+    let mut state = ReadingState::new(
+        canonical.clone(),
+        "The Time Machine, in Parts".into(),
+        doc.fingerprint,
+        1,
+    );
+    state.highlights.add(h);
+    Store::new(&config)
+        .save(&record_id(&canonical), &state)
+        .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .env("LONGFORM_CONFIG_DIR", &config)
+            .env("HOME", env.dir.path())
+            .current_dir(env.dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let path = book.to_str().unwrap();
+    for args in [
+        &["highlights", path, "--json"][..],
+        &["highlights", "--json"][..],
+    ] {
+        let json: serde_json::Value = serde_json::from_str(&run(args)).unwrap();
+        let list = json.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{args:?}: {json}");
+        assert_eq!(list[0]["text"], sentence, "{args:?}");
+        assert_eq!(list[0]["found"], "exact", "{args:?}");
+        assert_eq!(list[0]["missing"], false, "{args:?}");
+        assert_eq!(list[0]["title"], "The Time Machine, in Parts", "{args:?}");
+    }
+    let listing = run(&["highlights"]);
+    assert!(!listing.contains("not an article"), "{listing}");
+    let md = run(&["export", path]);
+    assert!(md.contains("title: \"The Time Machine, in Parts\""), "{md}");
+    assert!(
+        md.contains("author: \"H. G. Wells, Natsume Sōseki\""),
+        "{md}"
+    );
+    assert!(md.contains(&format!("> {sentence}")), "{md}");
+    assert!(md.contains("#green"), "{md}");
+    let csv = run(&["export", "--all", "--format", "csv"]);
+    let row = csv.lines().nth(1).unwrap_or_default();
+    assert!(
+        row.starts_with(&format!(
+            "\"{sentence}\",\"The Time Machine, in Parts\",\"H. G. Wells, Natsume Sōseki\","
+        )),
+        "{csv}"
+    );
+    assert!(row.contains("\"the doubt, \"\"early\"\"\""), "{csv}");
+}

@@ -119,6 +119,51 @@ fn dark() {
     insta::assert_snapshot!("highlights_dark", snapshot(&t));
 }
 
+/// The style of the first cell of `word` where it follows `before` on
+/// the screen.
+fn style_after(t: &Terminal<TestBackend>, before: &str, word: &str) -> (Color, Color, Modifier) {
+    let buf = t.backend().buffer();
+    let phrase = format!("{before}{word}");
+    for y in 0..buf.area.height {
+        let mut row = String::new();
+        let mut columns = Vec::new();
+        for x in 0..buf.area.width {
+            let symbol = buf[(x, y)].symbol();
+            row.push_str(symbol);
+            columns.extend(std::iter::repeat_n(x, symbol.len()));
+        }
+        if let Some(i) = row.find(&phrase) {
+            let cell = &buf[(columns[i + before.len()], y)];
+            return (cell.fg, cell.bg, cell.modifier);
+        }
+    }
+    panic!("{phrase} not on screen");
+}
+
+/// A search match in a highlight is drawn as a match anywhere else, in
+/// every theme: the highlight's tint does not become the match's ink.
+#[test]
+fn a_match_in_a_highlight_looks_like_any_match() {
+    for theme in [Theme::Dark, Theme::Light, Theme::Mono] {
+        let mut app = marked(theme);
+        app.update(Action::SearchStart);
+        for c in "water".chars() {
+            app.update(Action::PromptInput(c));
+        }
+        app.update(Action::PromptAccept);
+        let t = frame(&mut app, 60, 14);
+        let plain = style_after(&t, "Soft ", "water");
+        let marked = style_after(&t, "Hard ", "water");
+        assert_eq!(plain, marked, "{theme:?}");
+        assert!(plain.2.contains(Modifier::REVERSED), "{theme:?} {plain:?}");
+        // Next to it, the highlight is still drawn.
+        assert_ne!(
+            style_after(&t, "Hard water ", "dulls"),
+            style_after(&t, "Soft water ", "makes")
+        );
+    }
+}
+
 #[test]
 fn light() {
     let mut app = marked(Theme::Light);

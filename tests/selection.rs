@@ -233,3 +233,48 @@ fn a_drag_at_the_top_edge_scrolls() {
     let range = app.selecting.as_ref().unwrap().sel.range();
     assert_eq!(app.selecting.as_ref().unwrap().sel.head, range.start);
 }
+
+/// A drag down to the bottom row selects forward and scrolls the text up
+/// at each move, through the blank lines between paragraphs.
+#[test]
+fn a_drag_at_the_bottom_edge_scrolls() {
+    let mut app = tea();
+    frame(&mut app, 80, 24);
+    let (x, y, width, height) = app.text_column;
+    let top = app.reader.top;
+    app.update(Action::Click {
+        column: x + 2,
+        row: y + 3,
+    });
+    let bottom = y + height - 1;
+    let mut shown = vec![marked(&frame(&mut app, 80, 24))];
+    for _ in 0..8 {
+        app.update(Action::Drag {
+            column: x + width - 1,
+            row: bottom,
+        });
+        shown.push(marked(&frame(&mut app, 80, 24)));
+    }
+    app.update(Action::Release);
+    // Every move scrolled, blank rows at the bottom or not.
+    for pair in shown.windows(2) {
+        assert_ne!(pair[0], pair[1]);
+    }
+    assert!(
+        shown.iter().any(|s| s
+            .lines()
+            .nth(usize::from(bottom - y))
+            .is_some_and(|l| l.trim().is_empty())),
+        "no blank row came to the bottom"
+    );
+    assert!(app.reader.top > top, "the text scrolled");
+    let sel = app.selecting.as_ref().unwrap().sel.clone();
+    assert_eq!(sel.head, sel.range().end, "selected forward");
+    // The moving end is on the screen's last rows.
+    let shown = app.screen_range().0;
+    assert!(
+        shown.contains(&sel.head) || sel.head == shown.end,
+        "{shown:?} {}",
+        sel.head
+    );
+}

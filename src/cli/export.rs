@@ -19,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::report::{Article, Marked, article_for_file, one_line, show_path};
+use super::report::{Article, Marked, article_for_file, one_line, read_article, show_path};
 use crate::annotations::{self, Found};
 use crate::import::{file_stem, rfc3339};
 use crate::parse::sanitize;
@@ -125,9 +125,7 @@ pub fn export_command(
 /// says what it is.
 fn without_record(file: &Path) -> Article {
     let path = fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-    let text = fs::read(file)
-        .map_err(|e| e.to_string())
-        .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()));
+    let text = read_article(file);
     let state = crate::store::ReadingState::new(path, String::new(), 0, 0);
     Article::with_text(state, text)
 }

@@ -680,9 +680,11 @@ fn fraction(byte: usize, len: usize) -> u8 {
     u8::try_from(p).unwrap_or(100)
 }
 
-/// The text of the article at `path`, or why it cannot be had.
-fn read_article(path: &Path) -> Result<String, String> {
-    use crate::load::{MAX_ARTICLE, Unopenable, open_regular, read_text};
+/// The text of the article at `path`, or why it cannot be had. The text
+/// of an EPUB book is its conversion, as the reader reads it (from the
+/// cache when it is there).
+pub(crate) fn read_article(path: &Path) -> Result<String, String> {
+    use crate::load::{MAX_ARTICLE, Unopenable, epub, open_regular, read_text};
     // Checked before it is opened: a named pipe would wait for a writer.
     let (file, meta) = open_regular(path).map_err(|e| match e {
         Unopenable::Io(e) if e.kind() == io::ErrorKind::NotFound => "file missing".to_string(),
@@ -690,6 +692,11 @@ fn read_article(path: &Path) -> Result<String, String> {
         Unopenable::Special(_) => crate::library::NOT_REGULAR.to_string(),
         Unopenable::Io(_) => "cannot read the file".to_string(),
     })?;
+    if epub::is_epub(path) {
+        return epub::load(file, &meta, show_path(path), path)
+            .map(|source| source.text)
+            .map_err(|_| "not a readable book any more".to_string());
+    }
     let bytes = read_text(file, MAX_ARTICLE, meta.len(), None)
         .map_err(|_| "not an article any more".to_string())?;
     decode(bytes, show_path(path), Some(path.to_path_buf()))

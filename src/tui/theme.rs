@@ -184,25 +184,25 @@ const SLOTS: [(Slot, &str, Option<u8>, &str); 36] = [
     (
         Slot::Highlight1,
         "highlight1",
-        Some(58),
+        Some(186),
         "background of highlights in colour 1 (yellow) and the default",
     ),
     (
         Slot::Highlight2,
         "highlight2",
-        Some(22),
+        Some(150),
         "background of highlights in colour 2 (green)",
     ),
     (
         Slot::Highlight3,
         "highlight3",
-        Some(24),
+        Some(111),
         "background of highlights in colour 3 (blue)",
     ),
     (
         Slot::Highlight4,
         "highlight4",
-        Some(53),
+        Some(182),
         "background of highlights in colour 4 (pink)",
     ),
 ];
@@ -322,11 +322,11 @@ impl Theme {
             167 => 124,
             252 => 235,
             236 => 254,
-            // Highlight backgrounds: pale tints under dark ink.
-            58 => 229,
-            22 => 194,
-            24 => 153,
-            53 => 225,
+            // Highlight backgrounds: paler tints than the dark palette's.
+            186 => 229,
+            150 => 194,
+            111 => 153,
+            182 => 225,
             other => other,
         })
     }
@@ -568,14 +568,57 @@ impl Theme {
         }
     }
 
-    /// Text in a highlight of colour `color` (0 the default): a background
-    /// patched over the text's own style, whose ink stays, so it reads as
-    /// well as the text around it; underlined in mono.
-    pub fn highlight(self, color: u8) -> Style {
-        match self.ink_of(Theme::highlight_slot(color)) {
-            Some(bg) => Style::new().bg(bg),
-            None => Style::new().add_modifier(Modifier::UNDERLINED),
+    /// Text of style `text` in a highlight of colour `color` (0 the
+    /// default): a tint behind it, patched over its style; underlined in
+    /// mono. The text keeps its ink where that reads on the tint as well as
+    /// on the page (a contrast of 4.5:1, or the page's own when lower);
+    /// else it takes the light palette's counterpart of its ink (dark on a
+    /// pale tint, so links and code keep their colour), else the plain
+    /// ink that reads best.
+    pub fn highlight(self, color: u8, text: Style) -> Style {
+        let Some(bg) = self.ink_of(Theme::highlight_slot(color)) else {
+            return Style::new().add_modifier(Modifier::UNDERLINED);
+        };
+        let style = Style::new().bg(bg);
+        match self.ink_on(text.fg, bg) {
+            Some(fg) => style.fg(fg),
+            None => style,
         }
+    }
+
+    /// The ink for text of ink `fg` (`None`: the terminal's) on `bg`:
+    /// `None` to keep it. See `highlight`.
+    fn ink_on(self, fg: Option<Color>, bg: Color) -> Option<Color> {
+        let bg_rgb = rgb(bg)?;
+        // The page is the terminal's background: dark unless the palette
+        // is for a light one; the terminal's ink is the other way.
+        let (page, default_ink) = match self.palette {
+            Palette::Light => ((255, 255, 255), Color::Indexed(235)),
+            _ => ((0, 0, 0), Color::Indexed(252)),
+        };
+        let ink = match fg {
+            None | Some(Color::Reset) => default_ink,
+            Some(c) => c,
+        };
+        let ink_rgb = rgb(ink)?;
+        let need = contrast(ink_rgb, page).min(4.5);
+        if contrast(ink_rgb, bg_rgb) >= need {
+            return None;
+        }
+        let counterpart = match ink {
+            Color::Indexed(c) => Some(Theme::Light.ink(c)),
+            _ => None,
+        };
+        let plain = [Color::Indexed(235), Color::Indexed(252)];
+        let reads = |c: &Color| rgb(*c).map_or(0.0, |c| contrast(c, bg_rgb));
+        counterpart
+            .into_iter()
+            .find(|c| reads(c) >= need)
+            .or_else(|| {
+                plain
+                    .into_iter()
+                    .max_by(|a, b| reads(a).total_cmp(&reads(b)))
+            })
     }
 
     /// The margin mark beside a line with a highlight of colour `color`:
@@ -595,6 +638,62 @@ impl Theme {
             None => Style::new().add_modifier(Modifier::REVERSED),
         }
     }
+}
+
+/// The red, green and blue of a colour: xterm's values for the 256
+/// indices (the first 16 as most terminals have them). `None` for the
+/// terminal's own colour, which is not known.
+fn rgb(color: Color) -> Option<(u8, u8, u8)> {
+    const BASE: [(u8, u8, u8); 16] = [
+        (0, 0, 0),
+        (205, 0, 0),
+        (0, 205, 0),
+        (205, 205, 0),
+        (0, 0, 238),
+        (205, 0, 205),
+        (0, 205, 205),
+        (229, 229, 229),
+        (127, 127, 127),
+        (255, 0, 0),
+        (0, 255, 0),
+        (255, 255, 0),
+        (92, 92, 255),
+        (255, 0, 255),
+        (0, 255, 255),
+        (255, 255, 255),
+    ];
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    match color {
+        Color::Rgb(r, g, b) => Some((r, g, b)),
+        Color::Indexed(i @ 0..16) => Some(BASE[usize::from(i)]),
+        Color::Indexed(i @ 16..232) => {
+            let i = usize::from(i - 16);
+            Some((LEVELS[i / 36], LEVELS[i / 6 % 6], LEVELS[i % 6]))
+        }
+        Color::Indexed(i) => {
+            let grey = 8 + 10 * (i - 232);
+            Some((grey, grey, grey))
+        }
+        _ => None,
+    }
+}
+
+/// The contrast ratio of two colours, 1 to 21 (WCAG 2's relative
+/// luminance).
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// A colour as `[colors]` writes it: a name (`red`, `light blue`,
@@ -642,23 +741,26 @@ mod tests {
 
     #[test]
     fn highlights_are_backgrounds_in_colour_and_underlines_in_mono() {
+        let body = Style::new();
         for color in 0..=crate::annotations::COLORS {
             for theme in [Theme::Dark, Theme::Light] {
-                let style = theme.highlight(color);
-                assert!(
-                    style.bg.is_some() && style.fg.is_none(),
-                    "{color} {style:?}"
-                );
+                let style = theme.highlight(color, body);
+                assert!(style.bg.is_some(), "{color} {style:?}");
                 assert!(theme.highlight_mark(color).fg.is_some());
             }
-            let mono = Theme::Mono.highlight(color);
-            assert_eq!(mono.bg, None);
+            let mono = Theme::Mono.highlight(color, body);
+            assert_eq!((mono.bg, mono.fg), (None, None));
             assert!(mono.add_modifier.contains(Modifier::UNDERLINED));
         }
         // The default is colour 1; the four differ, and differ by theme.
-        assert_eq!(Theme::Dark.highlight(0), Theme::Dark.highlight(1));
-        let dark: Vec<_> = (1..=4).map(|c| Theme::Dark.highlight(c).bg).collect();
-        let light: Vec<_> = (1..=4).map(|c| Theme::Light.highlight(c).bg).collect();
+        assert_eq!(
+            Theme::Dark.highlight(0, body),
+            Theme::Dark.highlight(1, body)
+        );
+        let dark: Vec<_> = (1..=4).map(|c| Theme::Dark.highlight(c, body).bg).collect();
+        let light: Vec<_> = (1..=4)
+            .map(|c| Theme::Light.highlight(c, body).bg)
+            .collect();
         for (i, bg) in dark.iter().enumerate() {
             assert!(
                 !dark[i + 1..].contains(bg) && !light.contains(bg),
@@ -673,7 +775,61 @@ mod tests {
         };
         let (theme, warnings) = Theme::Dark.with_colors(&[entry]);
         assert!(warnings.is_empty());
-        assert_eq!(theme.highlight(3).bg, Some(Color::Rgb(16, 32, 48)));
+        assert_eq!(theme.highlight(3, body).bg, Some(Color::Rgb(16, 32, 48)));
+        // The text's ink is kept where it reads on it: light ink on that
+        // dark blue.
+        assert_eq!(theme.highlight(3, body).fg, None);
+    }
+
+    /// Every ink of the article's text reads on every highlight as well as
+    /// on the page: a contrast of 4.5:1, or the page's own when that is
+    /// lower (dark palette: a black page, light: a white one).
+    #[test]
+    fn highlighted_text_reads_as_well_as_the_text_around_it() {
+        for (theme, page) in [(Theme::Dark, (0, 0, 0)), (Theme::Light, (255, 255, 255))] {
+            let default_ink = if theme == Theme::Light { 235 } else { 252 };
+            let inks = std::iter::once(None).chain(
+                SLOTS
+                    .iter()
+                    .filter(|(slot, ..)| (*slot as usize) <= Slot::Dim as usize)
+                    .map(|(slot, ..)| theme.ink_of(*slot)),
+            );
+            for ink in inks {
+                let on_page = rgb(ink.unwrap_or(Color::Indexed(default_ink))).unwrap();
+                let need = contrast(on_page, page).min(4.5);
+                for color in 1..=crate::annotations::COLORS {
+                    let style = theme.highlight(
+                        color,
+                        Style {
+                            fg: ink,
+                            ..Style::new()
+                        },
+                    );
+                    let drawn = style.fg.or(ink).unwrap_or(Color::Indexed(default_ink));
+                    let reads = contrast(rgb(drawn).unwrap(), rgb(style.bg.unwrap()).unwrap());
+                    assert!(
+                        reads >= need,
+                        "{:?} {ink:?} on colour {color}: {reads:.1} < {need:.1}",
+                        theme.palette
+                    );
+                }
+            }
+        }
+        // On the light palette's tints a link keeps its own ink; on the
+        // dark palette's, the terminal's light ink turns dark.
+        let link = DocStyle {
+            flags: Flags::LINK,
+            ..DocStyle::default()
+        };
+        let light = Theme::Light.text(link);
+        assert_eq!(Theme::Light.highlight(1, light).fg, None);
+        assert_eq!(
+            Theme::Dark.highlight(1, Style::new()).fg,
+            Some(Color::Indexed(235))
+        );
+        assert_eq!(rgb(Color::Indexed(196)), Some((255, 0, 0)));
+        assert_eq!(rgb(Color::Indexed(244)), Some((128, 128, 128)));
+        assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
     }
 
     #[test]

@@ -64,14 +64,16 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
                 // search's matches, then the selection.
                 let mut layers: Vec<(Range<usize>, Style)> = Vec::new();
                 for (range, color) in &marked {
-                    let style = app.theme.highlight(*color);
+                    let style = app.theme.highlight(*color, style);
                     layers.extend(
                         matched_parts(s, std::slice::from_ref(range))
                             .into_iter()
                             .map(|p| (p, style)),
                     );
                 }
-                let found = app.theme.search_match();
+                // A match in a highlight looks as it does anywhere else:
+                // the highlight's tint is not reversed into its ink.
+                let found = app.theme.search_match().bg(ratatui::style::Color::Reset);
                 layers.extend(matched_parts(s, matches).into_iter().map(|p| (p, found)));
                 if let Some(sel) = &selected {
                     layers.extend(
