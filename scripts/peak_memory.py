@@ -3,7 +3,8 @@
 
 Opens each article in the release build inside a 120x40 pseudo-terminal
 with a throwaway config dir, waits 1.5 s (a 10 MB article is parsed in
-about 0.4 s; WAIT=seconds to change it), and reads the process's VmHWM. With QUERY set, it then
+about 0.4 s; WAIT=seconds to change it) and then until the peak has not
+moved for a second, and reads the process's VmHWM. With QUERY set, it then
 types `/QUERY` one key at a time and Enter, as a reader does, and reads
 VmHWM again.
 
@@ -63,7 +64,15 @@ def measure(path, query):
         fcntl.ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, size)
         os.execve(BINARY, ["longform", path], env)
     pump(fd, float(os.environ.get("WAIT", "1.5")))
+    # On a busy machine the parse may not be done yet: wait on until the
+    # peak has not moved for a second (at most 60 s).
     opened = hwm_kib(pid)
+    for _ in range(60):
+        pump(fd, 1.0)
+        now = hwm_kib(pid)
+        if now == opened:
+            break
+        opened = now
     searched = None
     if query:
         os.write(fd, b"/")

@@ -338,6 +338,105 @@ pub enum Align {
 /// A table cell is a run of inline spans.
 pub type Cell = Vec<Span>;
 
+/// What the parts of one table share. A long table is kept as several
+/// blocks of at most `TABLE_PART_ROWS` rows each, so that a screen lays
+/// out only the rows it shows and `cat` holds a part's lines at a time;
+/// the column widths are the whole table's, so the parts drawn one after
+/// the other are the table drawn at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableShape {
+    pub aligns: Vec<Align>,
+    /// How many of the first rows are header rows.
+    pub header_rows: usize,
+    /// Rows in the whole table.
+    pub rows: usize,
+    /// Columns: the most cells of a row, or of the alignment row.
+    pub columns: usize,
+    /// For each column, the display width of its widest cell, at least 1.
+    pub natural: Vec<usize>,
+    /// For each column, the display width of its widest word, at least 1.
+    pub narrowest: Vec<usize>,
+}
+
+/// Rows of a table that one block holds.
+pub const TABLE_PART_ROWS: usize = 64;
+
+impl TableShape {
+    /// The shape of a table of `rows`, measured in `src`.
+    pub fn measure(
+        aligns: Vec<Align>,
+        header_rows: usize,
+        rows: &[Vec<Cell>],
+        src: &str,
+    ) -> TableShape {
+        let columns = rows
+            .iter()
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0)
+            .max(aligns.len());
+        let mut natural = vec![1; columns];
+        let mut narrowest = vec![1; columns];
+        for row in rows {
+            for (c, cell) in row.iter().enumerate() {
+                natural[c] = natural[c].max(cell_width(cell, src));
+                narrowest[c] = narrowest[c].max(cell_min_width(cell, src));
+            }
+        }
+        TableShape {
+            aligns,
+            header_rows,
+            rows: rows.len(),
+            columns,
+            natural,
+            narrowest,
+        }
+    }
+}
+
+impl Document {
+    /// The cells of the last header row of the table that block `b` is a
+    /// part of, if it has one: they lead each cell of a row when the
+    /// table is too narrow to draw. The parts of a table are blocks one
+    /// after another, each of `TABLE_PART_ROWS` rows but the last.
+    pub fn table_header(&self, b: usize) -> Option<&[Cell]> {
+        let BlockKind::Table {
+            shape, first_row, ..
+        } = &self.blocks.get(b)?.kind
+        else {
+            return None;
+        };
+        let row = shape.header_rows.checked_sub(1)?;
+        let part = (b + row / TABLE_PART_ROWS).checked_sub(first_row / TABLE_PART_ROWS)?;
+        match &self.blocks.get(part)?.kind {
+            BlockKind::Table {
+                shape: same,
+                first_row,
+                rows,
+            } if std::sync::Arc::ptr_eq(shape, same) => {
+                rows.get(row.checked_sub(*first_row)?).map(Vec::as_slice)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The display width of a cell's text.
+fn cell_width(cell: &Cell, src: &str) -> usize {
+    cell.iter()
+        .map(|s| crate::width::display_width(s.text(src)))
+        .sum()
+}
+
+/// The widest word of a cell: the narrowest it can be without breaking one.
+fn cell_min_width(cell: &Cell, src: &str) -> usize {
+    cell.iter()
+        .flat_map(|s| s.text(src).split_whitespace())
+        .map(crate::width::display_width)
+        .max()
+        .unwrap_or(0)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlockKind {
     Heading {
@@ -354,10 +453,13 @@ pub enum BlockKind {
     Html {
         lines: Vec<RawLine>,
     },
+    /// A table, or a part of a long one (see `TableShape`).
     Table {
-        aligns: Vec<Align>,
-        /// How many of the first rows are header rows.
-        header_rows: usize,
+        shape: std::sync::Arc<TableShape>,
+        /// The index in the whole table of the first of `rows`: the part
+        /// at 0 draws the top border, the one that ends the table the
+        /// bottom.
+        first_row: usize,
         rows: Vec<Vec<Cell>>,
     },
     Rule,

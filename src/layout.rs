@@ -28,7 +28,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
     AlertKind, Align, Block, BlockKind, Cell, ContainerKind, Document, Flags, RawLine, Role, Span,
-    Style,
+    Style, TableShape,
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
@@ -533,11 +533,11 @@ fn layout_block_in(
             justify: false,
             ..options
         };
-        let mut drafts = content(block, &doc.text, inner, role, options);
+        let mut drafts = content(block, doc, index, inner, role, options);
         center(&mut drafts, inner);
         drafts
     } else {
-        let mut drafts = content(block, &doc.text, inner, role, options);
+        let mut drafts = content(block, doc, index, inner, role, options);
         flush_right(&mut drafts, inner);
         drafts
     };
@@ -727,11 +727,13 @@ impl Prefix {
 /// The lines of a block's own content, at `width` columns.
 fn content(
     block: &Block,
-    src: &str,
+    doc: &Document,
+    index: usize,
     width: usize,
     role: Role,
     options: LayoutOptions,
 ) -> Vec<Draft> {
+    let src: &str = &doc.text;
     match &block.kind {
         BlockKind::Heading { level, spans } => {
             let style = Style::role(Role::Heading(*level));
@@ -785,10 +787,13 @@ fn content(
             out
         }
         BlockKind::Table {
-            aligns,
-            header_rows,
+            shape,
+            first_row,
             rows,
-        } => table(aligns, *header_rows, rows, src, width),
+        } => {
+            let header = doc.table_header(index).unwrap_or_default();
+            table(shape, *first_row, rows, header, src, width)
+        }
         BlockKind::Rule => vec![Draft::decoration(vec![seg(
             "─".repeat(width.min(40)),
             Role::Rule,
@@ -1597,37 +1602,18 @@ fn truncate_to_width(text: &str, width: usize) -> String {
     out
 }
 
-fn cell_width(cell: &Cell, src: &str) -> usize {
-    cell.iter().map(|s| display_width(s.text(src))).sum()
-}
-
-/// The widest word of a cell: the narrowest it can be without breaking one.
-fn cell_min_width(cell: &Cell, src: &str) -> usize {
-    cell.iter()
-        .flat_map(|s| s.text(src).split_whitespace())
-        .map(display_width)
-        .max()
-        .unwrap_or(0)
-}
-
 /// Column widths that fit `room` columns of cell text: natural widths when
 /// they fit, otherwise each column keeps its widest word (up to a share) and
 /// the rest is shared out by how much each column wants.
-fn column_widths(rows: &[Vec<Cell>], src: &str, ncols: usize, room: usize) -> Vec<usize> {
-    let mut natural = vec![1; ncols];
-    let mut min = vec![1; ncols];
-    for row in rows {
-        for (c, cell) in row.iter().enumerate() {
-            natural[c] = natural[c].max(cell_width(cell, src));
-            min[c] = min[c].max(cell_min_width(cell, src));
-        }
-    }
+fn column_widths(shape: &TableShape, room: usize) -> Vec<usize> {
+    let ncols = shape.columns;
+    let natural = &shape.natural;
     if natural.iter().sum::<usize>() <= room {
-        return natural;
+        return natural.clone();
     }
     // Each column keeps its widest word whole (`table` takes another
     // layout when they do not fit together).
-    let mut widths = min;
+    let mut widths = shape.narrowest.clone();
     while widths.iter().sum::<usize>() > room {
         if let Some(w) = widths.iter_mut().max_by_key(|w| **w) {
             if *w == 1 {
@@ -1663,43 +1649,35 @@ fn column_widths(rows: &[Vec<Cell>], src: &str, ncols: usize, room: usize) -> Ve
 
 /// A table with box borders, columns sized by display width, and cells that
 /// wrap when the table is wider than the measure. A table with more columns
-/// than can be drawn falls back to one line of cells per row.
+/// than can be drawn falls back to one line of cells per row. `rows` are
+/// those of a part of the table from its row `first_row` on; the columns
+/// are sized by the whole table's `shape`, so the parts drawn one after the
+/// other are the whole table drawn at once.
 fn table(
-    aligns: &[Align],
-    header_rows: usize,
+    shape: &TableShape,
+    first_row: usize,
     rows: &[Vec<Cell>],
+    header: &[Cell],
     src: &str,
     width: usize,
 ) -> Vec<Draft> {
-    let ncols = rows
-        .iter()
-        .map(Vec::len)
-        .max()
-        .unwrap_or(0)
-        .max(aligns.len());
+    let ncols = shape.columns;
     if ncols == 0 {
         return Vec::new();
     }
+    let header_rows = shape.header_rows;
+    let last = first_row + rows.len() >= shape.rows;
     let chrome = 3 * ncols + 1;
     // The columns cannot be drawn without splitting a word: each row is
     // drawn as a record of `Header: value` lines instead.
-    let words: usize = (0..ncols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|cell| cell_min_width(cell, src))
-                .max()
-                .unwrap_or(0)
-                .max(1)
-        })
-        .sum();
+    let words: usize = shape.narrowest.iter().sum();
     if chrome + words > width {
-        if header_rows > 0 && rows.len() > header_rows {
-            return table_as_records(header_rows, rows, src, width);
+        if header_rows > 0 && shape.rows > header_rows {
+            return table_as_records(header_rows, first_row, rows, header, src, width);
         }
-        return table_as_lines(header_rows, rows, src, width);
+        return table_as_lines(header_rows, first_row, rows, src, width);
     }
-    let widths = column_widths(rows, src, ncols, width - chrome);
+    let widths = column_widths(shape, width - chrome);
     let border = |l: &str, m: &str, r: &str| {
         let mut s = String::from(l);
         for (c, w) in widths.iter().enumerate() {
@@ -1708,8 +1686,11 @@ fn table(
         }
         Draft::decoration(vec![seg(s, Role::TableBorder)])
     };
-    let mut out = vec![border("┌", "┬", "┐")];
-    for (r, row) in rows.iter().enumerate() {
+    let mut out = Vec::new();
+    if first_row == 0 {
+        out.push(border("┌", "┬", "┐"));
+    }
+    for (r, row) in (first_row..).zip(rows) {
         let header = r < header_rows;
         let role = if header {
             Role::TableHeader
@@ -1743,7 +1724,7 @@ fn table(
                 let align = if header {
                     Align::Left
                 } else {
-                    aligns.get(c).copied().unwrap_or(Align::Left)
+                    shape.aligns.get(c).copied().unwrap_or(Align::Left)
                 };
                 // A cell starts on the side its text is read from: a
                 // right-to-left cell of a column aligned to the start
@@ -1770,22 +1751,28 @@ fn table(
                 figure: None,
             });
         }
-        if header && r + 1 == header_rows && rows.len() > header_rows {
+        if header && r + 1 == header_rows && shape.rows > header_rows {
             out.push(border("├", "┼", "┤"));
         }
     }
-    out.push(border("└", "┴", "┘"));
+    if last {
+        out.push(border("└", "┴", "┘"));
+    }
     out
 }
 
-/// The fallback for a table too wide to draw: each row as wrapped text with
-/// its cells separated by bars.
 /// A table too narrow for its columns: each row a block of lines, one a
 /// cell, each led by its column's header, with a blank line between rows.
-fn table_as_records(header_rows: usize, rows: &[Vec<Cell>], src: &str, width: usize) -> Vec<Draft> {
-    let headers = &rows[header_rows - 1];
+fn table_as_records(
+    header_rows: usize,
+    first_row: usize,
+    rows: &[Vec<Cell>],
+    headers: &[Cell],
+    src: &str,
+    width: usize,
+) -> Vec<Draft> {
     let mut out = Vec::new();
-    for (r, row) in rows.iter().enumerate().skip(header_rows) {
+    for (r, row) in (first_row..).zip(rows).filter(|(r, _)| *r >= header_rows) {
         if r > header_rows {
             out.push(Draft::decoration(Vec::new()));
         }
@@ -1807,9 +1794,17 @@ fn table_as_records(header_rows: usize, rows: &[Vec<Cell>], src: &str, width: us
     out
 }
 
-fn table_as_lines(header_rows: usize, rows: &[Vec<Cell>], src: &str, width: usize) -> Vec<Draft> {
+/// The fallback for a table too wide to draw: each row as wrapped text with
+/// its cells separated by bars.
+fn table_as_lines(
+    header_rows: usize,
+    first_row: usize,
+    rows: &[Vec<Cell>],
+    src: &str,
+    width: usize,
+) -> Vec<Draft> {
     let mut out = Vec::new();
-    for (r, row) in rows.iter().enumerate() {
+    for (r, row) in (first_row..).zip(rows) {
         let mut spans: Vec<Span> = Vec::new();
         for (c, cell) in row.iter().enumerate() {
             if c > 0 {
@@ -2009,6 +2004,59 @@ mod tests {
         let out = render(wide, 30);
         assert!(out.lines().all(|l| l.width() <= 30), "{out}");
         assert!(out.lines().count() > 5, "{out}");
+    }
+
+    #[test]
+    fn a_long_table_is_laid_out_in_parts_as_one_table() {
+        use crate::document::TABLE_PART_ROWS;
+        let rows = 2 * TABLE_PART_ROWS + 22;
+        let mut src = String::from("Before.\n\n| n | word |\n|--:|---|\n");
+        for i in 0..rows {
+            // The widest cell is in the last part: the first is sized by it.
+            let word = if i + 1 == rows {
+                "widest-cell-here"
+            } else {
+                "w"
+            };
+            src.push_str(&format!("| {i} | {word} |\n"));
+        }
+        let doc = parse(&src);
+        let parts: Vec<usize> = (0..doc.blocks.len())
+            .filter(|&b| matches!(doc.blocks[b].kind, BlockKind::Table { .. }))
+            .collect();
+        assert_eq!(parts, vec![1, 2, 3]);
+        assert!(parts[1..].iter().all(|&b| doc.blocks[b].space_before == 0));
+        for &b in &parts {
+            let header = doc.table_header(b).expect("every part finds the header");
+            assert_eq!(header[1][0].text(&doc.text), "word");
+        }
+        let mut boxed = String::from(
+            "Before.\n\n┌─────┬──────────────────┐\n│ n   │ word             │\n├─────┼──────────────────┤\n",
+        );
+        for i in 0..rows {
+            let word = if i + 1 == rows {
+                "widest-cell-here"
+            } else {
+                "w"
+            };
+            boxed.push_str(&format!("│ {i:>3} │ {word:<16} │\n"));
+        }
+        boxed.push_str("└─────┴──────────────────┘\n");
+        insta_like(&render_to_string(&doc, 40), &boxed);
+        // Too narrow for the columns: records, a blank line between rows.
+        let mut records = String::from("Before.\n\n");
+        for i in 0..rows {
+            let word = if i + 1 == rows {
+                "widest-cell-here"
+            } else {
+                "w"
+            };
+            if i > 0 {
+                records.push('\n');
+            }
+            records.push_str(&format!("n: {i}\nword: {word}\n"));
+        }
+        insta_like(&render_to_string(&doc, 22), &records);
     }
 
     #[test]

@@ -24,7 +24,8 @@ use std::sync::Arc;
 
 use crate::document::{
     AlertKind, Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading,
-    ImageRef, Link, LinkId, LinkTarget, Meta, Role, Span, block_spans, count_words,
+    ImageRef, Link, LinkId, LinkTarget, Meta, Role, Span, TABLE_PART_ROWS, TableShape, block_spans,
+    count_words,
 };
 
 /// Parse a Markdown article.
@@ -398,8 +399,29 @@ struct Table {
     aligns: Vec<Align>,
     header_rows: usize,
     rows: Vec<Vec<Cell>>,
+    /// Where each row starts in the source.
+    row_starts: Vec<usize>,
     cell: Option<Cell>,
     start: usize,
+}
+
+impl Table {
+    fn new(aligns: Vec<Align>, start: usize) -> Table {
+        Table {
+            aligns,
+            header_rows: 0,
+            rows: Vec::new(),
+            row_starts: Vec::new(),
+            cell: None,
+            start,
+        }
+    }
+
+    /// Start a row at source byte `at`.
+    fn row(&mut self, at: usize) {
+        self.rows.push(Vec::new());
+        self.row_starts.push(at);
+    }
 }
 
 struct List {
@@ -737,17 +759,11 @@ impl<'s> Builder<'s> {
                         Alignment::Left | Alignment::None => Align::Left,
                     })
                     .collect();
-                self.table = Some(Table {
-                    aligns,
-                    header_rows: 0,
-                    rows: Vec::new(),
-                    cell: None,
-                    start: range.start,
-                });
+                self.table = Some(Table::new(aligns, range.start));
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(t) = &mut self.table {
-                    t.rows.push(Vec::new());
+                    t.row(range.start);
                 }
             }
             Tag::TableCell => {
@@ -839,12 +855,7 @@ impl<'s> Builder<'s> {
             }
             TagEnd::Table => {
                 if let Some(t) = self.table.take() {
-                    let kind = BlockKind::Table {
-                        aligns: t.aligns,
-                        header_rows: t.header_rows,
-                        rows: t.rows,
-                    };
-                    self.push_block(kind, t.start..range.end, false);
+                    self.push_table(t, range.end);
                 }
             }
             TagEnd::TableHead => {
@@ -1326,6 +1337,45 @@ impl<'s> Builder<'s> {
         });
         self.open.push(id);
         id
+    }
+
+    /// Push a table that ends at `end` as blocks of at most
+    /// `TABLE_PART_ROWS` rows, which share its shape.
+    fn push_table(&mut self, t: Table, end: usize) {
+        let shape = Arc::new(TableShape::measure(
+            t.aligns,
+            t.header_rows,
+            &t.rows,
+            self.src,
+        ));
+        let mut rows = t.rows.into_iter();
+        let mut first_row = 0;
+        loop {
+            let part: Vec<Vec<Cell>> = rows.by_ref().take(TABLE_PART_ROWS).collect();
+            let next = first_row + part.len();
+            let start = if first_row == 0 {
+                t.start
+            } else {
+                t.row_starts[first_row]
+            };
+            let part_end = t.row_starts.get(next).copied().unwrap_or(end).min(end);
+            let kind = BlockKind::Table {
+                shape: Arc::clone(&shape),
+                first_row,
+                rows: part,
+            };
+            self.push_block(kind, start..part_end, false);
+            if first_row > 0
+                && let Some(block) = self.doc.blocks.last_mut()
+            {
+                // The parts read as one table.
+                block.space_before = 0;
+            }
+            if next >= shape.rows {
+                break;
+            }
+            first_row = next;
+        }
     }
 
     fn push_block(&mut self, kind: BlockKind, range: Range<usize>, tight: bool) {

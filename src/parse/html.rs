@@ -531,13 +531,7 @@ impl Builder<'_> {
                     return;
                 }
                 self.close_leaf();
-                self.table = Some(Table {
-                    aligns: Vec::new(),
-                    header_rows: 0,
-                    rows: Vec::new(),
-                    cell: None,
-                    start: at,
-                });
+                self.table = Some(Table::new(Vec::new(), at));
                 self.row_has_data = false;
             }
             Element::Row => {
@@ -549,7 +543,7 @@ impl Builder<'_> {
                     |o| o.element == Element::Table,
                 );
                 if let Some(t) = &mut self.table {
-                    t.rows.push(Vec::new());
+                    t.row(at);
                 }
                 self.row_has_data = false;
             }
@@ -563,7 +557,7 @@ impl Builder<'_> {
                 );
                 if let Some(t) = &mut self.table {
                     if t.rows.is_empty() {
-                        t.rows.push(Vec::new());
+                        t.row(at);
                     }
                     t.cell = Some(Vec::new());
                 }
@@ -717,12 +711,7 @@ impl Builder<'_> {
             Element::Table => {
                 if let Some(t) = self.table.take() {
                     let end = self.html_at.max(t.start);
-                    let kind = BlockKind::Table {
-                        aligns: t.aligns,
-                        header_rows: t.header_rows,
-                        rows: t.rows,
-                    };
-                    self.push_block(kind, t.start..end, false);
+                    self.push_table(t, end);
                 }
             }
             Element::Row => {
