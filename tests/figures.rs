@@ -275,3 +275,60 @@ fn the_first_frame_and_a_key_never_wait_for_a_large_photo() {
     let done = settled(&mut app, 60, 20);
     assert!(!rows_with(&done, "▀").is_empty() || !rows_with(&done, "▄").is_empty());
 }
+
+/// A figure in an EPUB book is a figure like an article's: the image is
+/// taken out of the archive beside the converted text (as the cache does),
+/// and drawn in half-blocks with its caption under it.
+#[test]
+fn a_figure_in_an_epub_is_drawn_in_half_blocks() {
+    const BOOK: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/epub/time-machine-epub3.epub"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("time-machine.epub");
+    std::fs::copy(BOOK, &path).unwrap();
+    std::fs::create_dir(dir.path().join("cache")).unwrap();
+    let assets = dir.path().join("cache/book.assets");
+    let book =
+        longform::load::epub::convert(std::fs::read(BOOK).unwrap(), &assets.to_string_lossy())
+            .unwrap();
+    assert_eq!(book.images.len(), 1);
+    longform::load::epub::write_assets(&assets, &book.images).unwrap();
+    let figure = book.text.find("![The little machine").unwrap();
+    let source = decode(
+        book.text.into_bytes(),
+        "time-machine.epub".into(),
+        Some(path.clone()),
+    )
+    .unwrap();
+    let mut app = App::new(&source, Theme::Dark);
+    app.figures = Figures::new(Some(Protocol::Halfblocks), None, base_of(Some(&path)));
+    // The paragraph before the figure at the top.
+    let before = source.text[..figure - 2].rfind("\n\n").unwrap() + 2;
+    app.start_at(longform::position::Position(before));
+    let terminal = settled(&mut app, 80, 30);
+    let shown = format!("{}", terminal.backend());
+    let caption = rows_with_text(&terminal, "The little machine on the octagonal table");
+    // The picture is a grey bar in a white frame: cells of greys (a cell
+    // whose two halves are one colour is a space on that colour).
+    let buffer = terminal.backend().buffer();
+    let grey = |c: ratatui::style::Color| matches!(c, ratatui::style::Color::Rgb(r, g, b) if r == g && g == b);
+    let drawn: Vec<u16> = (0..buffer.area.height)
+        .filter(|&y| (0..buffer.area.width).any(|x| grey(buffer[(x, y)].bg)))
+        .collect();
+    assert!(!drawn.is_empty(), "{shown}");
+    assert!(drawn.iter().all(|&y| Some(y) < caption), "{shown}");
+    assert!(!shown.contains("[image:"), "{shown}");
+}
+
+/// The first row that shows `text`.
+fn rows_with_text(terminal: &Terminal<TestBackend>, text: &str) -> Option<u16> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height).find(|&y| {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        row.contains(text)
+    })
+}
