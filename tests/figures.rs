@@ -332,3 +332,33 @@ fn rows_with_text(terminal: &Terminal<TestBackend>, text: &str) -> Option<u16> {
         row.contains(text)
     })
 }
+
+/// An SVG figure is drawn (by resvg, on white) like any image; one that
+/// does not parse is a line with its reason.
+#[test]
+fn an_svg_figure_is_drawn_like_any_image() {
+    let a = article(
+        "# Chart\n\n![A red bar](fig/chart.svg)\n\n![Broken](fig/broken.svg)\n\nAfter.\n",
+        &[],
+    );
+    std::fs::write(
+        a.dir.path().join("fig/chart.svg"),
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">
+  <rect x="0" y="0" width="200" height="200" fill="#c81e1e"/>
+</svg>"##,
+    )
+    .unwrap();
+    std::fs::write(a.dir.path().join("fig/broken.svg"), "<svg><g>").unwrap();
+    let mut app = app(&a);
+    let terminal = settled(&mut app, 60, 24);
+    let shown = format!("{}", terminal.backend());
+    assert!(shown.contains("A red bar"), "{shown}");
+    assert!(!shown.contains("[image: A red bar"), "{shown}");
+    assert!(shown.contains("[image: Broken · cannot decode]"), "{shown}");
+    let buffer = terminal.backend().buffer();
+    let red = |c: ratatui::style::Color| matches!(c, ratatui::style::Color::Rgb(r, g, b) if r > 150 && g < 80 && b < 80);
+    let white = |c: ratatui::style::Color| c == ratatui::style::Color::Rgb(255, 255, 255);
+    let cells: Vec<ratatui::style::Color> = buffer.content.iter().map(|c| c.bg).collect();
+    assert!(cells.iter().any(|&c| red(c)), "{shown}");
+    assert!(cells.iter().any(|&c| white(c)), "{shown}");
+}
