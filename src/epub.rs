@@ -30,7 +30,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 3;
+pub const CONVERSION_VERSION: u32 = 4;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

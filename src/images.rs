@@ -5,6 +5,8 @@
 //! a key. This module knows nothing of the terminal: what a resized image
 //! becomes on screen (half-blocks, kitty, sixel) is the caller's `Encode`.
 //!
+//! SVG is drawn by resvg (`svg`), bounded as the other formats are.
+//!
 //! A remote image is never fetched: opening an article never talks to the
 //! network. A file that is missing, is no regular file (a named pipe, a
 //! device), or cannot be decoded, or an image that declares more pixels
@@ -19,6 +21,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use image::{DynamicImage, ImageReader, Limits};
 
 mod cache;
+pub mod svg;
 
 pub use cache::Lru;
 
@@ -49,8 +52,6 @@ pub enum Failure {
     /// Not a regular file: a folder, a device, a named pipe.
     NotAFile,
     Unreadable,
-    /// SVG is not drawn.
-    Svg,
     /// More pixels than the limits allow.
     TooLarge,
     /// Corrupt, truncated, or a format not read.
@@ -65,7 +66,6 @@ impl Failure {
             Failure::Missing => "missing",
             Failure::NotAFile => "not a regular file",
             Failure::Unreadable => "cannot read",
-            Failure::Svg => "SVG not shown",
             Failure::TooLarge => "too large",
             Failure::CannotDecode => "cannot decode",
         }
@@ -148,13 +148,7 @@ fn limits() -> Limits {
 /// A reader of the image file at `path`, its format guessed from its first
 /// bytes. Only a regular file is opened, without waiting on a named pipe.
 fn open(path: &Path) -> Result<ImageReader<BufReader<impl Read + Seek>>, Failure> {
-    let (file, meta) = crate::load::open_regular(path).map_err(|e| match e {
-        crate::load::Unopenable::Folder | crate::load::Unopenable::Special(_) => Failure::NotAFile,
-        crate::load::Unopenable::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Failure::Missing
-        }
-        crate::load::Unopenable::Io(_) => Failure::Unreadable,
-    })?;
+    let (file, meta) = crate::load::open_regular(path).map_err(unopenable)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Failure::TooLarge);
     }
@@ -162,23 +156,29 @@ fn open(path: &Path) -> Result<ImageReader<BufReader<impl Read + Seek>>, Failure
         .with_guessed_format()
         .map_err(|_| Failure::Unreadable)?;
     if reader.format().is_none() {
-        return Err(if looks_like_svg(path) {
-            Failure::Svg
-        } else {
-            Failure::CannotDecode
-        });
+        return Err(Failure::CannotDecode);
     }
     reader.limits(limits());
     Ok(reader)
 }
 
-fn looks_like_svg(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"))
+/// Why a file could not be opened, as a placeholder says it.
+fn unopenable(e: crate::load::Unopenable) -> Failure {
+    match e {
+        crate::load::Unopenable::Folder | crate::load::Unopenable::Special(_) => Failure::NotAFile,
+        crate::load::Unopenable::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Failure::Missing
+        }
+        crate::load::Unopenable::Io(_) => Failure::Unreadable,
+    }
 }
 
-/// The size in pixels of the image at `path`, from its header alone.
+/// The size in pixels of the image at `path`, from its header alone (an
+/// SVG: the size it is drawn at).
 pub fn probe(path: &Path) -> Result<(u32, u32), Failure> {
+    if svg::is_svg(path) {
+        return svg::probe(path);
+    }
     let (w, h) = open(path)?.into_dimensions().map_err(|e| match e {
         image::ImageError::Limits(_) => Failure::TooLarge,
         _ => Failure::CannotDecode,
@@ -195,6 +195,9 @@ pub fn probe(path: &Path) -> Result<(u32, u32), Failure> {
 /// The image at `path`, decoded within the limits (the first frame of an
 /// animation), and made no larger than `KEPT_SIDE` on its longest side.
 pub fn decode(path: &Path) -> Result<DynamicImage, Failure> {
+    if svg::is_svg(path) {
+        return svg::decode(path);
+    }
     decode_reader(open(path)?)
 }
 

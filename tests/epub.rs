@@ -438,15 +438,26 @@ fn ten_thousand_spine_items_are_read() {
     assert!(text.contains("Text 9999."));
 }
 
+/// Listed through the binary, whose cache is in the test's config dir: a
+/// summary made in this process would convert the book into the real
+/// cache folder.
 #[test]
 fn epub_files_are_listed_in_the_library() {
     let env = Env::new();
-    let file = env.write("nested.epub", &epub3());
-    let summary = longform::library::summarise(&file);
-    assert_eq!(summary.error, None);
-    assert_eq!(summary.title, "The Nested Book");
-    assert_eq!(summary.author.as_deref(), Some("Ada Writer, Bo Second"));
+    let folder = env.dir.path().join("books");
+    std::fs::create_dir(&folder).unwrap();
+    let file = folder.join("nested.epub");
+    std::fs::write(&file, epub3()).unwrap();
     assert!(longform::library::is_article(&file));
+    let out = env.run(&["list", "--json"], &folder);
+    assert!(out.status.success(), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &json.as_array().unwrap()[0];
+    assert_eq!(row["title"], "The Nested Book");
+    assert_eq!(row["author"], "Ada Writer, Bo Second");
+    assert_eq!(row["date"], "2020-05-01");
+    assert_eq!(row["language"], "en");
+    assert!(row["error"].is_null(), "{row}");
 }
 
 #[test]
@@ -625,6 +636,39 @@ fn epub3_footnotes_are_footnotes() {
         shown.contains("吾輩は猫である。名前はまだ無い。"),
         "{shown}"
     );
+}
+
+/// pandoc's EPUB 2 marks no notes: they are found by their links, the
+/// reference to the note and the note's link straight back.
+#[test]
+fn epub2_footnotes_are_footnotes() {
+    let bytes = std::fs::read(PANDOC2).unwrap();
+    let text = longform::load::epub::convert(bytes, "assets").unwrap().text;
+    assert!(
+        text.contains("(for so it will be convenient to speak of him)[^1] was"),
+        "{text}"
+    );
+    assert!(text.contains("Professor Simon Newcomb[^2] was"), "{text}");
+    assert!(
+        text.contains("\n[^1]: The narrator never gives the Time Traveller a name.\n"),
+        "{text}"
+    );
+    assert!(!text.contains('↩'), "{text}");
+    assert!(!text.contains("* * *"), "{text}");
+    let doc = longform::parse::parse(&text);
+    assert_eq!(doc.footnotes.len(), 2);
+    assert!(doc.footnotes.iter().all(Option::is_some));
+    // The same text as the EPUB 3 book's notes.
+    let epub3 = longform::load::epub::convert(std::fs::read(PANDOC3).unwrap(), "assets")
+        .unwrap()
+        .text;
+    let notes = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.starts_with("[^"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(notes(&text), notes(&epub3));
 }
 
 #[test]

@@ -275,3 +275,90 @@ fn the_first_frame_and_a_key_never_wait_for_a_large_photo() {
     let done = settled(&mut app, 60, 20);
     assert!(!rows_with(&done, "▀").is_empty() || !rows_with(&done, "▄").is_empty());
 }
+
+/// A figure in an EPUB book is a figure like an article's: the image is
+/// taken out of the archive beside the converted text (as the cache does),
+/// and drawn in half-blocks with its caption under it.
+#[test]
+fn a_figure_in_an_epub_is_drawn_in_half_blocks() {
+    const BOOK: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/epub/time-machine-epub3.epub"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("time-machine.epub");
+    std::fs::copy(BOOK, &path).unwrap();
+    std::fs::create_dir(dir.path().join("cache")).unwrap();
+    let assets = dir.path().join("cache/book.assets");
+    let book =
+        longform::load::epub::convert(std::fs::read(BOOK).unwrap(), &assets.to_string_lossy())
+            .unwrap();
+    assert_eq!(book.images.len(), 1);
+    longform::load::epub::write_assets(&assets, &book.images).unwrap();
+    let figure = book.text.find("![The little machine").unwrap();
+    let source = decode(
+        book.text.into_bytes(),
+        "time-machine.epub".into(),
+        Some(path.clone()),
+    )
+    .unwrap();
+    let mut app = App::new(&source, Theme::Dark);
+    app.figures = Figures::new(Some(Protocol::Halfblocks), None, base_of(Some(&path)));
+    // The paragraph before the figure at the top.
+    let before = source.text[..figure - 2].rfind("\n\n").unwrap() + 2;
+    app.start_at(longform::position::Position(before));
+    let terminal = settled(&mut app, 80, 30);
+    let shown = format!("{}", terminal.backend());
+    let caption = rows_with_text(&terminal, "The little machine on the octagonal table");
+    // The picture is a grey bar in a white frame: cells of greys (a cell
+    // whose two halves are one colour is a space on that colour).
+    let buffer = terminal.backend().buffer();
+    let grey = |c: ratatui::style::Color| matches!(c, ratatui::style::Color::Rgb(r, g, b) if r == g && g == b);
+    let drawn: Vec<u16> = (0..buffer.area.height)
+        .filter(|&y| (0..buffer.area.width).any(|x| grey(buffer[(x, y)].bg)))
+        .collect();
+    assert!(!drawn.is_empty(), "{shown}");
+    assert!(drawn.iter().all(|&y| Some(y) < caption), "{shown}");
+    assert!(!shown.contains("[image:"), "{shown}");
+}
+
+/// The first row that shows `text`.
+fn rows_with_text(terminal: &Terminal<TestBackend>, text: &str) -> Option<u16> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height).find(|&y| {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        row.contains(text)
+    })
+}
+
+/// An SVG figure is drawn (by resvg, on white) like any image; one that
+/// does not parse is a line with its reason.
+#[test]
+fn an_svg_figure_is_drawn_like_any_image() {
+    let a = article(
+        "# Chart\n\n![A red bar](fig/chart.svg)\n\n![Broken](fig/broken.svg)\n\nAfter.\n",
+        &[],
+    );
+    std::fs::write(
+        a.dir.path().join("fig/chart.svg"),
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">
+  <rect x="0" y="0" width="200" height="200" fill="#c81e1e"/>
+</svg>"##,
+    )
+    .unwrap();
+    std::fs::write(a.dir.path().join("fig/broken.svg"), "<svg><g>").unwrap();
+    let mut app = app(&a);
+    let terminal = settled(&mut app, 60, 24);
+    let shown = format!("{}", terminal.backend());
+    assert!(shown.contains("A red bar"), "{shown}");
+    assert!(!shown.contains("[image: A red bar"), "{shown}");
+    assert!(shown.contains("[image: Broken · cannot decode]"), "{shown}");
+    let buffer = terminal.backend().buffer();
+    let red = |c: ratatui::style::Color| matches!(c, ratatui::style::Color::Rgb(r, g, b) if r > 150 && g < 80 && b < 80);
+    let white = |c: ratatui::style::Color| c == ratatui::style::Color::Rgb(255, 255, 255);
+    let cells: Vec<ratatui::style::Color> = buffer.content.iter().map(|c| c.bg).collect();
+    assert!(cells.iter().any(|&c| red(c)), "{shown}");
+    assert!(cells.iter().any(|&c| white(c)), "{shown}");
+}

@@ -2700,3 +2700,304 @@ fn cat_images_draws_the_figure_for_a_terminal() {
     });
     assert!(red, "{}", screen.text());
 }
+
+// ---------------------------------------------------------------------------
+// Figures in each terminal: the terminal answers the start-up query as kitty,
+// as an xterm with sixel, as iTerm2 or through tmux, and the bytes written
+// after the query hold the picture in that protocol's sequences and in no
+// other's.
+
+/// How a picture starts in each protocol: kitty's transmission (not its
+/// query, which is `_Gi=31,s=1`), iTerm2's inline file.
+const KITTY_PICTURE: &[u8] = b"\x1b_Gq=2,";
+const ITERM2_PICTURE: &[u8] = b"\x1b]1337;File=inline=1";
+
+/// Whether `bytes` hold a sixel picture: DCS, numeric parameters, `q`.
+fn has_sixel(bytes: &[u8]) -> bool {
+    bytes.windows(2).enumerate().any(|(i, w)| {
+        w == b"\x1bP" && {
+            let rest = &bytes[i + 2..];
+            let params = rest
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || **b == b';')
+                .count();
+            rest.get(params) == Some(&b'q')
+        }
+    })
+}
+
+/// Which protocol's pictures `bytes` hold.
+fn protocols_in(bytes: &[u8]) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    // kitty's own, not one escaped for tmux (`ESC ESC _G`).
+    let direct = bytes
+        .windows(3)
+        .enumerate()
+        .any(|(i, w)| w == b"\x1b_G" && (i == 0 || bytes[i - 1] != 0x1b));
+    if direct {
+        found.push("kitty");
+    }
+    if contains(bytes, b"\x1b\x1b_G") {
+        found.push("kitty through tmux");
+    }
+    if has_sixel(bytes) {
+        found.push("sixel");
+    }
+    if contains(bytes, b"]1337;File=") {
+        found.push("iTerm2");
+    }
+    found
+}
+
+/// A terminal as a kind of terminal is: its environment, and its answers to
+/// the start-up query (typed ahead, so that they are there however busy
+/// the machine is when the query is read).
+struct Kind {
+    env: &'static [(&'static str, &'static str)],
+    answer: &'static [u8],
+    /// What tmux says of `allow-passthrough`, inside tmux.
+    passthrough: Option<&'static str>,
+}
+
+const KITTY: Kind = Kind {
+    env: &[("TERM", "xterm-kitty")],
+    answer: b"\x1b]11;rgb:0000/0000/0000\x1b\\\x1b_Gi=31;OK\x1b\\\x1b[6;20;10t\x1b[?62;c",
+    passthrough: None,
+};
+const SIXEL_XTERM: Kind = Kind {
+    env: &[("TERM", "xterm-256color")],
+    answer: b"\x1b[6;20;10t\x1b[?63;1;2;4;6;9;15;22c",
+    passthrough: None,
+};
+const ITERM2: Kind = Kind {
+    env: &[("TERM", "xterm-256color"), ("TERM_PROGRAM", "iTerm.app")],
+    answer: b"\x1b[6;20;10t\x1b[?62;4c",
+    passthrough: None,
+};
+/// tmux in kitty: tmux answers DA1 itself (with sixel), and passes kitty's
+/// answer on only when passthrough is on.
+const TMUX_ENV: &[(&str, &str)] = &[
+    ("TERM", "tmux-256color"),
+    ("TERM_PROGRAM", "tmux"),
+    ("TMUX", "/tmp/tmux-test/default,1,0"),
+];
+const TMUX_CLOSED: Kind = Kind {
+    env: TMUX_ENV,
+    answer: b"\x1b[6;20;10t\x1b[?64;4;22c",
+    passthrough: Some("off"),
+};
+const TMUX_PASSTHROUGH: Kind = Kind {
+    env: TMUX_ENV,
+    answer: b"\x1b_Gi=31;OK\x1b\\\x1b[6;20;10t\x1b[?64;4;22c",
+    passthrough: Some("on"),
+};
+
+/// `longform ARGS...` in a terminal of `kind`, in a folder with
+/// `figure.md` and its PNG; inside tmux, a `tmux` on the PATH answers for
+/// `allow-passthrough` and writes what it was asked to `tmux.log`.
+fn figure_terminal(kind: &Kind, args: &[&str]) -> Term {
+    let mut spawn = Spawn::longform(args);
+    let dir = spawn.dir.path().to_path_buf();
+    image::RgbImage::from_fn(200, 100, |x, _| {
+        image::Rgb([200, if x < 100 { 30 } else { 160 }, 30])
+    })
+    .save(dir.join("red.png"))
+    .expect("write the PNG");
+    std::fs::write(
+        dir.join("figure.md"),
+        "# Figure test\n\nBefore the figure.\n\n![A red block](red.png)\n\nAfter the figure.\n",
+    )
+    .expect("write the article");
+    for (name, value) in kind.env {
+        spawn.cmd.env(name, value);
+    }
+    if let Some(answer) = kind.passthrough {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = dir.join("bin");
+        std::fs::create_dir_all(&bin).expect("bin dir");
+        let tmux = bin.join("tmux");
+        std::fs::write(
+            &tmux,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> '{}'\nif [ \"$1\" = show ]; then echo {answer}; fi\n",
+                dir.join("tmux.log").display()
+            ),
+        )
+        .expect("write tmux");
+        std::fs::set_permissions(&tmux, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let path = std::env::var("PATH").unwrap_or_default();
+        spawn.cmd.env("PATH", format!("{}:{path}", bin.display()));
+    }
+    let mut t = spawn.run(30, 80);
+    t.send(kind.answer);
+    t
+}
+
+/// What was written after the start-up query (which ends with DA1).
+fn after_query(raw: &[u8]) -> &[u8] {
+    let da1 = raw
+        .windows(3)
+        .position(|w| w == b"\x1b[c")
+        .expect("the start-up query");
+    &raw[da1 + 3..]
+}
+
+/// The reader in a terminal of `kind` draws the figure with the protocol
+/// whose picture starts with `picture`, the caption under it, and writes
+/// nothing of the other protocols.
+fn reader_draws(kind: &Kind, picture: &[u8], name: &str) -> Term {
+    let mut t = figure_terminal(kind, &["figure.md"]);
+    let start = Instant::now();
+    while !contains(&t.raw(), picture) {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "no {name} picture: {:?}",
+            String::from_utf8_lossy(&t.raw())
+        );
+        std::thread::sleep(POLL);
+    }
+    t.wait_for("the caption", |s| s.contains("A red block"));
+    t.send("q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+    let raw = t.raw();
+    assert_eq!(protocols_in(after_query(&raw)), [name]);
+    t
+}
+
+#[test]
+fn kitty_gets_kitty_graphics() {
+    reader_draws(&KITTY, KITTY_PICTURE, "kitty");
+}
+
+#[test]
+fn an_xterm_with_sixel_gets_sixel() {
+    let t = reader_draws(&SIXEL_XTERM, b"\x1bP", "sixel");
+    // The query asked kitty too, which this terminal did not answer.
+    assert!(contains(&t.raw(), b"\x1b_Gi=31,s=1,v=1,a=q"));
+}
+
+#[test]
+fn iterm2_gets_iterm2_images() {
+    reader_draws(&ITERM2, ITERM2_PICTURE, "iTerm2");
+}
+
+#[test]
+fn tmux_with_passthrough_passes_kitty_graphics_through() {
+    let t = reader_draws(
+        &TMUX_PASSTHROUGH,
+        b"\x1bPtmux;\x1b\x1b_Gq=2,",
+        "kitty through tmux",
+    );
+    let raw = t.raw();
+    // The kitty query went through tmux too.
+    assert!(contains(&raw, b"\x1bPtmux;\x1b\x1b_Gi=31"));
+    // tmux was only asked, never told: allow-passthrough is the user's.
+    let log = std::fs::read_to_string(t._dir.path().join("tmux.log")).expect("tmux was asked");
+    assert!(
+        log.lines().all(|l| l == "show -gv allow-passthrough"),
+        "{log}"
+    );
+}
+
+#[test]
+fn tmux_without_passthrough_gets_half_blocks_only() {
+    let mut t = figure_terminal(&TMUX_CLOSED, &["figure.md"]);
+    t.wait_for("the caption", |s| s.contains("A red block"));
+    let start = Instant::now();
+    while !coloured_cells(&t) {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "no half-blocks: {}",
+            t.screen().text()
+        );
+        std::thread::sleep(POLL);
+    }
+    t.send("q");
+    assert!(t.wait_exit().success());
+    let raw = t.raw();
+    // Not even asked: the kitty query would not get through.
+    assert!(
+        !contains(&raw, b"_Gi=31"),
+        "{:?}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert!(!contains(&raw, b"\x1bPtmux;"));
+    assert_eq!(protocols_in(after_query(&raw)), Vec::<&str>::new());
+    let log = std::fs::read_to_string(t._dir.path().join("tmux.log")).expect("tmux was asked");
+    assert_eq!(log.trim(), "show -gv allow-passthrough");
+}
+
+/// `cat --images` in a terminal of `kind`: the picture in that protocol
+/// only, between the text around it.
+fn cat_draws(kind: &Kind, picture: &[u8], name: &str) {
+    let mut t = figure_terminal(kind, &["cat", "figure.md", "--images", "--width", "40"]);
+    assert!(t.wait_exit().success());
+    let raw = t.raw();
+    let after = after_query(&raw);
+    assert!(
+        contains(after, picture),
+        "no {name} picture: {:?}",
+        String::from_utf8_lossy(after)
+    );
+    assert_eq!(protocols_in(after), [name]);
+    let at = |needle: &[u8]| {
+        after
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{:?} not in {:?}",
+                    String::from_utf8_lossy(needle),
+                    String::from_utf8_lossy(after)
+                )
+            })
+    };
+    let order = [
+        at(b"Before the figure."),
+        at(picture),
+        at(b"A red block"),
+        at(b"After the figure."),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
+
+#[test]
+fn cat_images_draws_in_each_terminals_protocol() {
+    cat_draws(&KITTY, KITTY_PICTURE, "kitty");
+    cat_draws(&SIXEL_XTERM, b"\x1bP", "sixel");
+    cat_draws(&ITERM2, ITERM2_PICTURE, "iTerm2");
+    cat_draws(
+        &TMUX_PASSTHROUGH,
+        b"\x1bPtmux;\x1b\x1b_Gq=2,",
+        "kitty through tmux",
+    );
+}
+
+#[test]
+fn cat_images_in_tmux_without_passthrough_is_half_blocks() {
+    let mut t = figure_terminal(
+        &TMUX_CLOSED,
+        &["cat", "figure.md", "--images", "--width", "40"],
+    );
+    assert!(t.wait_exit().success());
+    let raw = t.raw();
+    assert_eq!(protocols_in(after_query(&raw)), Vec::<&str>::new());
+    // The picture's cells: its red in the foreground and background.
+    assert!(coloured_cells(&t), "{}", t.screen().text());
+}
+
+/// Whether the screen shows the red block's cells (half-blocks: a space or
+/// `▀` on its colour).
+fn coloured_cells(t: &Term) -> bool {
+    let out = t.output();
+    let screen = out.parser.screen();
+    let (rows, cols) = screen.size();
+    (0..rows).any(|y| {
+        (0..cols).any(|x| {
+            screen
+                .cell(y, x)
+                .is_some_and(|c| matches!(c.bgcolor(), vt100::Color::Rgb(200, _, 30)))
+        })
+    })
+}

@@ -257,6 +257,48 @@ fn a_koreader_record_opens_at_its_percentage() {
     );
 }
 
+/// A book is the same document on the server as the EPUB file KOReader
+/// reads: its key is the partial MD5 of the `.epub` file's bytes, and its
+/// record and the sync status name it by the title in its metadata.
+#[test]
+fn an_epub_book_syncs_by_its_file_and_its_title() {
+    let Some(server) = Kosync::start("an_epub_book_syncs_by_its_file_and_its_title") else {
+        return;
+    };
+    let b = Machine::new("desktop");
+    let book = b.dir.path().join("articles/time-machine.epub");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/epub/time-machine-epub3.epub"
+        ),
+        &book,
+    )
+    .expect("copy the book");
+    ok(&b.login("register", &server.url, "kim", PASSWORD));
+    let document =
+        longform::sync::digest::partial_md5(&std::fs::read(&book).expect("the book's bytes"));
+    push_as_koreader(&server.url, "kim", &document, 0.5);
+    let book_arg = book.to_str().expect("UTF-8 path");
+    let said = ok(&b.run(&["sync", "pull", book_arg], None));
+    assert!(
+        said.starts_with("Synced from Kobo: 50% (approximate)"),
+        "{said}"
+    );
+    let id = record_id(&std::fs::canonicalize(&book).expect("canonical"));
+    let record: ReadingState = serde_json::from_slice(
+        &std::fs::read(Store::new(&b.config()).record_path(&id)).expect("the book's record"),
+    )
+    .expect("a record");
+    assert_eq!(record.title, "The Time Machine, in Parts");
+    assert_eq!(record.percent, 50);
+    let status = ok(&b.run(&["sync", "status"], None));
+    assert!(
+        status.contains("The Time Machine, in Parts at 50%"),
+        "{status}"
+    );
+}
+
 #[test]
 fn offline_then_back_online() {
     let Some(mut server) = Kosync::start("offline_then_back_online") else {

@@ -237,11 +237,17 @@ pub fn markdown(article: &Article, marks: &[Marked], out: &mut dyn Write) -> Res
     let author = meta.and_then(|m| m.author.as_deref()).map(one_line);
     let url = meta.and_then(|m| m.url.as_deref()).map(one_line);
     let date = meta.and_then(|m| m.date.as_deref()).map(one_line);
+    let language = meta.and_then(|m| m.language.as_deref()).map(one_line);
     let mut s = String::from("---\n");
     let _ = writeln!(s, "generator: {GENERATOR}");
     let _ = writeln!(s, "longform_version: {}", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(s, "title: {}", yaml(&title));
-    for (key, value) in [("author", &author), ("url", &url), ("date", &date)] {
+    for (key, value) in [
+        ("author", &author),
+        ("url", &url),
+        ("date", &date),
+        ("language", &language),
+    ] {
         if let Some(v) = value {
             let _ = writeln!(s, "{key}: {}", yaml(v));
         }
@@ -419,6 +425,8 @@ struct JsonArticle<'a> {
     author: Option<String>,
     url: Option<String>,
     date: Option<String>,
+    /// The language it says it is in (an EPUB's `dc:language`).
+    language: Option<String>,
     /// Why the article could not be read: the positions are as saved.
     problem: Option<&'a str>,
     highlights: Vec<JsonHighlight>,
@@ -475,6 +483,7 @@ pub fn json(marked: &[(Article, Vec<Marked>)], out: &mut dyn Write) -> Result<()
                 author: field(|m| &m.author),
                 url: field(|m| &m.url),
                 date: field(|m| &m.date),
+                language: field(|m| &m.language),
                 problem: article.problem.as_deref(),
                 highlights: marks
                     .iter()

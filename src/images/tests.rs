@@ -156,7 +156,7 @@ fn hostile_images_fail_with_a_reason_and_never_panic() {
         assert_eq!(probe(&path), Err(Failure::CannotDecode), "{name}");
         assert_eq!(decode(&path).err(), Some(Failure::CannotDecode), "{name}");
     }
-    // Text served as a PNG, an empty file, an SVG.
+    // Text served as a PNG, an empty file, a broken SVG.
     let path = write(dir.path(), "text.png", b"<html>not found</html>");
     assert_eq!(decode(&path).err(), Some(Failure::CannotDecode));
     let path = write(dir.path(), "empty.png", b"");
@@ -164,9 +164,16 @@ fn hostile_images_fail_with_a_reason_and_never_panic() {
     let path = write(
         dir.path(),
         "d.svg",
-        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        b"<svg xmlns='http://www.w3.org/2000/svg'><g>",
     );
-    assert_eq!(probe(&path), Err(Failure::Svg));
+    assert_eq!(probe(&path), Err(Failure::CannotDecode));
+    let path = write(
+        dir.path(),
+        "e.svg",
+        b"<svg xmlns='http://www.w3.org/2000/svg' width='30' height='20'/>",
+    );
+    assert_eq!(probe(&path), Ok((30, 20)));
+    assert_eq!(decode(&path).map(|i| (i.width(), i.height())), Ok((30, 20)));
     // Missing, a folder, a path out through `..` that is not there.
     assert_eq!(probe(&dir.path().join("none.png")), Err(Failure::Missing));
     assert_eq!(probe(dir.path()), Err(Failure::NotAFile));

@@ -226,18 +226,46 @@ pub fn picture_now(
     encoder(protocol, cell)(image, cols, rows).map(|(picture, _)| picture)
 }
 
-/// How the loader's thread turns an image into a picture for `protocol`.
+/// How the loader's thread turns an image into a picture for `protocol`,
+/// wrapped for tmux's passthrough when this process runs inside tmux (a
+/// graphics protocol is only chosen there when passthrough is on).
 fn encoder(protocol: Protocol, cell: Option<(u16, u16)>) -> Encode<Picture> {
+    encoder_for(protocol, cell, super::graphics::tmux_of_process())
+}
+
+/// The encoder, told whether tmux stands between it and the terminal.
+///
+/// kitty and iTerm2 pictures are made here with the protocol's own type,
+/// never with ratatui-image's `Picker`: making a `Picker` inside tmux runs
+/// `tmux set -p allow-passthrough on`, and that setting is the user's to
+/// make. Sixel is never chosen inside tmux (its DA1 is tmux's own), so a
+/// `Picker` made for it finds no tmux.
+fn encoder_for(protocol: Protocol, cell: Option<(u16, u16)>, tmux: bool) -> Encode<Picture> {
+    use ratatui_image::protocol::{iterm2::Iterm2, kitty::Kitty};
     let cell = cell.unwrap_or((10, 20));
-    // Made once, on the loader's thread: inside tmux (where it is only
-    // used when passthrough is on) making one runs `tmux`.
+    // Sixel's picker, made once, on the loader's thread.
     let picker: std::sync::OnceLock<Picker> = std::sync::OnceLock::new();
+    // kitty names each picture it is sent by a number: a new one for each,
+    // random in this process so that two runs of `cat --images` in one
+    // terminal do not replace each other's pictures.
+    let ids = {
+        use std::hash::{BuildHasher, Hasher};
+        let seed = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        std::sync::atomic::AtomicU32::new(seed as u32)
+    };
     Arc::new(move |image, cols, rows| {
         let size = Size::new(cols, rows);
+        // A graphics picture fills its box exactly, in pixels.
+        let pixels = || {
+            image.resize_exact(
+                u32::from(cols) * u32::from(cell.0),
+                u32::from(rows) * u32::from(cell.1),
+                image::imageops::FilterType::Triangle,
+            )
+        };
         let picture = match protocol {
-            // Half-blocks are made here, without a `Picker`: it would
-            // ask tmux to let graphics through, which is the user's
-            // setting to make.
             Protocol::Halfblocks => {
                 let fitted = image.resize_exact(
                     u32::from(cols),
@@ -246,25 +274,43 @@ fn encoder(protocol: Protocol, cell: Option<(u16, u16)>) -> Encode<Picture> {
                 );
                 SlicedProtocol::Halfblocks(Halfblocks::new(fitted, size).ok()?)
             }
-            graphics => {
+            Protocol::Kitty => {
+                let id = loop {
+                    let id = ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if id != 0 {
+                        break id;
+                    }
+                };
+                SlicedProtocol::Kitty(Kitty::new(pixels(), size, id, tmux, false).ok()?)
+            }
+            Protocol::Iterm2 => {
+                // One picture a row, so that a figure cut at the top of
+                // the screen draws the rows left.
+                let fitted = pixels();
+                let band = u32::from(cell.1);
+                let rows = (0..u32::from(rows))
+                    .map(|r| {
+                        let row = fitted.crop_imm(0, r * band, fitted.width(), band);
+                        Iterm2::new(row, Size::new(cols, 1), tmux)
+                            .ok()
+                            .map(ratatui_image::protocol::Protocol::ITerm2)
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                SlicedProtocol::Sliced(rows)
+            }
+            Protocol::Sixel => {
+                if tmux {
+                    return None;
+                }
                 let picker = picker.get_or_init(|| {
                     #[allow(deprecated)]
                     let mut picker = Picker::from_fontsize(cell.into());
-                    picker.set_protocol_type(match graphics {
-                        Protocol::Kitty => ProtocolType::Kitty,
-                        Protocol::Sixel => ProtocolType::Sixel,
-                        _ => ProtocolType::Iterm2,
-                    });
+                    picker.set_protocol_type(ProtocolType::Sixel);
                     picker
                 });
-                let fitted = image.resize_exact(
-                    u32::from(cols) * u32::from(cell.0),
-                    u32::from(rows) * u32::from(cell.1),
-                    image::imageops::FilterType::Triangle,
-                );
                 SlicedProtocol::new_with_resize(
                     picker,
-                    fitted,
+                    pixels(),
                     size,
                     ratatui_image::Resize::Fit(None),
                 )
@@ -308,17 +354,33 @@ mod tests {
 
     use super::*;
 
-    /// What the picture of a small image writes in its first cell, for
-    /// each protocol.
+    /// Everything the picture of a small image writes, cell by cell, for
+    /// each protocol, with or without tmux between it and the terminal.
+    fn written(protocol: Protocol, tmux: bool) -> Option<String> {
+        let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(60, 40, |x, y| {
+            image::Rgb([x as u8 * 4, y as u8 * 6, 90])
+        }));
+        let (picture, _) = encoder_for(protocol, Some((10, 20)), tmux)(&image, 6, 2)?;
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 6, 2));
+        SlicedImage::new(&picture, SignedPosition { x: 0, y: 0 }).render(buffer.area, &mut buffer);
+        Some(buffer.content.iter().map(|c| c.symbol()).collect())
+    }
+
     fn first_cell(protocol: Protocol) -> String {
         let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(60, 40, |x, y| {
             image::Rgb([x as u8 * 4, y as u8 * 6, 90])
         }));
-        let picture = picture_now(protocol, Some((10, 20)), &image, 6, 2).expect("a picture");
+        let (picture, _) =
+            encoder_for(protocol, Some((10, 20)), false)(&image, 6, 2).expect("a picture");
         let mut buffer = Buffer::empty(Rect::new(0, 0, 6, 2));
         SlicedImage::new(&picture, SignedPosition { x: 0, y: 0 }).render(buffer.area, &mut buffer);
         buffer[(0, 0)].symbol().to_string()
     }
+
+    /// How each protocol's sequences start.
+    const KITTY: &str = "\x1b_G";
+    const SIXEL: &str = "\x1bP";
+    const ITERM2: &str = "]1337;File=";
 
     #[test]
     fn each_protocol_writes_its_own_sequence() {
@@ -335,6 +397,49 @@ mod tests {
         assert!(
             !half.contains('\x1b') && half.chars().count() == 1,
             "{half:?}"
+        );
+    }
+
+    #[test]
+    fn each_protocol_writes_nothing_of_the_others() {
+        let kitty = written(Protocol::Kitty, false).unwrap();
+        assert!(kitty.contains(KITTY) && !kitty.contains(SIXEL) && !kitty.contains(ITERM2));
+        let sixel = written(Protocol::Sixel, false).unwrap();
+        assert!(sixel.contains(SIXEL) && !sixel.contains(KITTY) && !sixel.contains(ITERM2));
+        // A sixel picture: DCS, parameters, `q`, and the bands.
+        let dcs = &sixel[sixel.find(SIXEL).unwrap()..];
+        assert!(
+            dcs[2..]
+                .trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                .starts_with('q')
+        );
+        let iterm2 = written(Protocol::Iterm2, false).unwrap();
+        assert!(iterm2.contains(ITERM2) && !iterm2.contains(KITTY) && !iterm2.contains(SIXEL));
+        // Two rows, a picture each.
+        assert_eq!(iterm2.matches(ITERM2).count(), 2, "{iterm2:?}");
+        let half = written(Protocol::Halfblocks, false).unwrap();
+        assert!(!half.contains('\x1b'), "{half:?}");
+    }
+
+    #[test]
+    fn inside_tmux_pictures_go_through_its_passthrough() {
+        // Every escape of the picture is doubled inside tmux's own DCS.
+        let kitty = written(Protocol::Kitty, true).unwrap();
+        assert!(kitty.starts_with("\x1bPtmux;\x1b\x1b_G"), "{kitty:?}");
+        // No kitty sequence outside the passthrough.
+        assert!(
+            !kitty.replace("\x1b\x1b_G", "").contains(KITTY),
+            "{kitty:?}"
+        );
+        let iterm2 = written(Protocol::Iterm2, true).unwrap();
+        assert!(iterm2.contains("\x1bPtmux;"), "{iterm2:?}");
+        assert!(iterm2.contains("\x1b\x1b]1337;File="), "{iterm2:?}");
+        // Sixel is never sent through tmux: its DA1 is tmux's own.
+        assert!(written(Protocol::Sixel, true).is_none());
+        // Half-blocks are the same anywhere.
+        assert_eq!(
+            written(Protocol::Halfblocks, true),
+            written(Protocol::Halfblocks, false)
         );
     }
 }

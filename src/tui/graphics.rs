@@ -50,10 +50,7 @@ impl Env {
         let var = |name: &str| std::env::var(name).unwrap_or_default();
         let term = var("TERM");
         let term_program = var("TERM_PROGRAM");
-        let tmux = !var("TMUX").is_empty()
-            || term.starts_with("tmux")
-            || term.starts_with("screen")
-            || term_program == "tmux";
+        let tmux = in_tmux(&term, &term_program, &var("TMUX"));
         Env {
             passthrough: tmux && tmux_passthrough(),
             term,
@@ -62,6 +59,23 @@ impl Env {
             tmux,
         }
     }
+}
+
+/// Whether the environment says tmux (or screen) stands between this
+/// process and the terminal: `TMUX` set, a `TERM` of tmux or screen, or a
+/// `TERM_PROGRAM` of tmux.
+pub fn in_tmux(term: &str, term_program: &str, tmux_var: &str) -> bool {
+    !tmux_var.is_empty()
+        || term.starts_with("tmux")
+        || term.starts_with("screen")
+        || term_program == "tmux"
+}
+
+/// Whether this process runs inside tmux, as `Env::of_process` says,
+/// without asking tmux anything.
+pub fn tmux_of_process() -> bool {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    in_tmux(&var("TERM"), &var("TERM_PROGRAM"), &var("TMUX"))
 }
 
 /// Whether tmux's `allow-passthrough` is on (`tmux show -gv`). Never set

@@ -187,11 +187,10 @@ impl Table {
         // Each field turned on its own where it is right-to-left, and
         // drawn as it is seen.
         let mut title = isolate(&row.summary.title);
-        if let Some(author) = &row.summary.author
-            && self.title >= TITLE_MIN
-        {
+        let byline = byline(&row.summary);
+        if !byline.is_empty() && self.title >= TITLE_MIN {
             title.push_str(" — ");
-            title.push_str(&isolate(author));
+            title.push_str(&byline);
         }
         let left = format!(" {}", visual_text(&pad_right(&title, self.title)));
         let right_w = self.width.saturating_sub(display_width(&left));
@@ -208,6 +207,30 @@ impl Table {
         };
         (left, fit(&right, right_w))
     }
+}
+
+/// What follows an article's title in its row: the author, the year of
+/// its date (the whole date when it is not one the reader's header reads)
+/// and its language, from an EPUB's metadata or front matter, each
+/// turned on its own where it is right-to-left.
+fn byline(summary: &crate::library::Summary) -> String {
+    let date = summary.date.as_deref().map(|date| {
+        let readable = crate::document::readable_date(date);
+        if readable == date.trim() {
+            readable
+        } else {
+            // `7 May 1895`: the year is enough to tell a book by.
+            readable.rsplit(' ').next().unwrap_or(&readable).to_string()
+        }
+    });
+    [summary.author.clone(), date, summary.language.clone()]
+        .into_iter()
+        .flatten()
+        .map(|part| crate::parse::sanitize_line(part.trim()))
+        .filter(|part| !part.is_empty())
+        .map(|part| isolate(&part))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn row_line<'a>(row: &Row, table: &Table, selected: bool, wpm: usize, theme: Theme) -> Line<'a> {
@@ -445,5 +468,41 @@ mod tests {
             assert_eq!(display_width(&c.cell(&row, 238, 0)), c.width(), "{c:?}");
             assert!(display_width(c.label()) <= c.width(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn a_row_names_the_author_date_and_language_after_the_title() {
+        let summary = |author: Option<&str>, date: Option<&str>, language: Option<&str>| {
+            crate::library::Summary {
+                path: "book.epub".into(),
+                title: "The Time Machine".into(),
+                author: author.map(Into::into),
+                date: date.map(Into::into),
+                language: language.map(Into::into),
+                words: 1000,
+                headings: 3,
+                error: None,
+                estimated: false,
+            }
+        };
+        assert_eq!(
+            byline(&summary(
+                Some("H. G. Wells"),
+                Some("1895-05-07"),
+                Some("en")
+            )),
+            "H. G. Wells · 1895 · en"
+        );
+        assert_eq!(byline(&summary(None, Some("1895"), None)), "1895");
+        assert_eq!(
+            byline(&summary(None, Some("spring 1895"), None)),
+            "spring 1895"
+        );
+        let hostile = byline(&summary(None, None, Some(" \u{1b}[2J")));
+        assert!(
+            hostile.ends_with("[2J") && !hostile.contains('\u{1b}'),
+            "{hostile:?}"
+        );
+        assert_eq!(byline(&summary(None, None, None)), "");
     }
 }
