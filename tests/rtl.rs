@@ -211,6 +211,13 @@ fn a_link_in_right_to_left_text_is_reached_with_tab() {
         .take(usize::from(w))
         .collect();
     assert_eq!(text, "Project Gutenberg");
+    // The link list names the link's section as it is seen.
+    app.update(Action::LinkList);
+    let shown = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(
+        shown.contains(&format!("· in {}", reversed("לא רק ערבית"))),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -308,4 +315,30 @@ fn the_outline_and_the_status_bar_show_right_to_left_titles_as_seen() {
     for heading in ["القراءة الطويلة", "לא רק ערבית"] {
         assert!(shown.contains(&reversed(heading)), "{heading} in\n{shown}");
     }
+}
+
+#[test]
+fn the_list_of_highlights_draws_a_right_to_left_passage_as_seen() {
+    use longform::selection::Motion;
+    let mut app = app();
+    screen(&mut app, 100, 24);
+    app.update(Action::SearchStart);
+    for c in "עברית היא".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::StartSelection);
+    app.update(Action::SelectMotion(Motion::WordEnd));
+    app.update(Action::SelectMotion(Motion::WordEnd));
+    app.update(Action::HighlightSelection(1));
+    app.search = None;
+    app.update(Action::OpenHighlights);
+    let shown = rows(&screen(&mut app, 100, 24)).join("\n");
+    // The passage and its section, each turned on its own.
+    let passage = format!("“{}”", reversed("עברית היא שפה שמית"));
+    assert!(shown.contains(&passage), "{shown}");
+    assert!(
+        shown.contains(&format!("│   {}", reversed("לא רק ערבית"))),
+        "{shown}"
+    );
 }
