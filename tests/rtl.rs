@@ -342,3 +342,25 @@ fn the_list_of_highlights_draws_a_right_to_left_passage_as_seen() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_right_to_left_title_cut_in_toc_ends_at_its_left() {
+    let doc = parse("# שלום עולם ומלואו, וכל אשר בו מן הבוקר ועד הערב\n\nטקסט.\n");
+    let mut out = Vec::new();
+    let options = longform::cli::TocOptions {
+        json: false,
+        ids: false,
+        width: 40,
+    };
+    longform::cli::toc(&doc, &options, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let row = out.lines().next().unwrap();
+    // The title reads from the right; where it is cut, at the end of
+    // its reading, is its left end.
+    assert!(row.starts_with('…'), "{row}");
+    assert!(
+        row.contains(&format!("{} ", reversed("שלום עולם"))),
+        "{row}"
+    );
+    assert!(longform::width::display_width(row) <= 40, "{row}");
+}
