@@ -364,3 +364,26 @@ fn a_right_to_left_title_cut_in_toc_ends_at_its_left() {
     );
     assert!(longform::width::display_width(row) <= 40, "{row}");
 }
+
+#[test]
+fn the_status_bar_sets_a_right_to_left_title_in_its_own_direction() {
+    let more = "עוד טקסט.\n\n".repeat(30);
+    let src = format!("# שיטות עבודה ב Node.js\n\n{more}## לא רק ערבית\n\n{more}");
+    let mut app = App::new(
+        &decode(src.as_bytes().to_vec(), "n.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    let status = rows(&screen(&mut app, 100, 10)).pop().unwrap();
+    // The title reads from the right, its Latin word at its left end;
+    // the section after it, turned on its own.
+    let title = format!("Node.js ב {}", reversed("שיטות עבודה"));
+    assert!(status.starts_with(&format!(" {title}")), "{status:?}");
+    let section = app.doc.text.find("## ").unwrap();
+    app.reader
+        .jump_to(&app.doc, &mut app.layout, Position(section));
+    let status = rows(&screen(&mut app, 100, 10)).pop().unwrap();
+    assert!(
+        status.contains(&format!("{title} · § {}", reversed("לא רק ערבית"))),
+        "{status:?}"
+    );
+}
