@@ -628,17 +628,18 @@ pub fn toc(doc: &Document, options: &TocOptions, out: &mut impl Write) -> Result
     };
     // "  1234 words  5 min", then "  #slug".
     let right_w = words_w + min_w + 14 + if options.ids { slug_w + 2 } else { 0 };
+    // The titles take what the figures leave, and at least a few columns.
+    let room = options.width.saturating_sub(right_w).max(TOC_MIN_TITLE);
+    // Drawn as seen: a right-to-left title turned, as `cat` draws it (cut
+    // at its end, so at its left).
     let heads: Vec<String> = outline
         .sections
         .iter()
-        .map(|s| format!("{}{}", "  ".repeat(s.depth), s.title))
-        .collect();
-    // The titles take what the figures leave, and at least a few columns.
-    let room = options.width.saturating_sub(right_w).max(TOC_MIN_TITLE);
-    // Drawn as seen: a right-to-left title turned, as `cat` draws it.
-    let heads: Vec<String> = heads
-        .iter()
-        .map(|h| crate::layout::visual_text(&crate::width::fit(h, room)))
+        .map(|s| {
+            let indent = "  ".repeat(s.depth);
+            let title = crate::width::fit(&s.title, room.saturating_sub(indent.len()).max(1));
+            indent + &crate::layout::visual_text(&crate::layout::isolate(&title))
+        })
         .collect();
     let head_w = heads.iter().map(|h| display_width(h)).max().unwrap_or(0);
     for ((s, head), (words, minutes)) in outline.sections.iter().zip(&heads).zip(&figures) {

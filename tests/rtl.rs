@@ -211,6 +211,13 @@ fn a_link_in_right_to_left_text_is_reached_with_tab() {
         .take(usize::from(w))
         .collect();
     assert_eq!(text, "Project Gutenberg");
+    // The link list names the link's section as it is seen.
+    app.update(Action::LinkList);
+    let shown = rows(&screen(&mut app, 80, 24)).join("\n");
+    assert!(
+        shown.contains(&format!("· in {}", reversed("לא רק ערבית"))),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -308,4 +315,75 @@ fn the_outline_and_the_status_bar_show_right_to_left_titles_as_seen() {
     for heading in ["القراءة الطويلة", "לא רק ערבית"] {
         assert!(shown.contains(&reversed(heading)), "{heading} in\n{shown}");
     }
+}
+
+#[test]
+fn the_list_of_highlights_draws_a_right_to_left_passage_as_seen() {
+    use longform::selection::Motion;
+    let mut app = app();
+    screen(&mut app, 100, 24);
+    app.update(Action::SearchStart);
+    for c in "עברית היא".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::StartSelection);
+    app.update(Action::SelectMotion(Motion::WordEnd));
+    app.update(Action::SelectMotion(Motion::WordEnd));
+    app.update(Action::HighlightSelection(1));
+    app.search = None;
+    app.update(Action::OpenHighlights);
+    let shown = rows(&screen(&mut app, 100, 24)).join("\n");
+    // The passage and its section, each turned on its own.
+    let passage = format!("“{}”", reversed("עברית היא שפה שמית"));
+    assert!(shown.contains(&passage), "{shown}");
+    assert!(
+        shown.contains(&format!("│   {}", reversed("לא רק ערבית"))),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_right_to_left_title_cut_in_toc_ends_at_its_left() {
+    let doc = parse("# שלום עולם ומלואו, וכל אשר בו מן הבוקר ועד הערב\n\nטקסט.\n");
+    let mut out = Vec::new();
+    let options = longform::cli::TocOptions {
+        json: false,
+        ids: false,
+        width: 40,
+    };
+    longform::cli::toc(&doc, &options, &mut out).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    let row = out.lines().next().unwrap();
+    // The title reads from the right; where it is cut, at the end of
+    // its reading, is its left end.
+    assert!(row.starts_with('…'), "{row}");
+    assert!(
+        row.contains(&format!("{} ", reversed("שלום עולם"))),
+        "{row}"
+    );
+    assert!(longform::width::display_width(row) <= 40, "{row}");
+}
+
+#[test]
+fn the_status_bar_sets_a_right_to_left_title_in_its_own_direction() {
+    let more = "עוד טקסט.\n\n".repeat(30);
+    let src = format!("# שיטות עבודה ב Node.js\n\n{more}## לא רק ערבית\n\n{more}");
+    let mut app = App::new(
+        &decode(src.as_bytes().to_vec(), "n.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    let status = rows(&screen(&mut app, 100, 10)).pop().unwrap();
+    // The title reads from the right, its Latin word at its left end;
+    // the section after it, turned on its own.
+    let title = format!("Node.js ב {}", reversed("שיטות עבודה"));
+    assert!(status.starts_with(&format!(" {title}")), "{status:?}");
+    let section = app.doc.text.find("## ").unwrap();
+    app.reader
+        .jump_to(&app.doc, &mut app.layout, Position(section));
+    let status = rows(&screen(&mut app, 100, 10)).pop().unwrap();
+    assert!(
+        status.contains(&format!("{title} · § {}", reversed("לא רק ערבית"))),
+        "{status:?}"
+    );
 }

@@ -254,10 +254,14 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
         writeln!(out, "No articles here.")?;
         return Ok(());
     }
-    // Drawn as seen: a right-to-left title turned, as in the reader.
+    // Drawn as seen: a right-to-left title turned, as in the reader (cut
+    // at its end, so at its left).
     let titles: Vec<String> = rows
         .iter()
-        .map(|r| crate::layout::visual_text(&fit(&one_line(&r.summary.title), 40)))
+        .map(|r| {
+            let title = fit(&one_line(&r.summary.title), 40);
+            crate::layout::visual_text(&crate::layout::isolate(&title))
+        })
         .collect();
     let title_w = titles
         .iter()

@@ -40,13 +40,15 @@ fn is_rtl_letter(c: char) -> bool {
 /// range in `text`, and its text as drawn (a bracket in a right-to-left
 /// run shows its mirror image). Such a line runs left to right, as the
 /// list or bar it is in; right-to-left runs inside it are turned. Text
-/// without right-to-left letters comes back in order.
+/// without right-to-left letters comes back in order. The marks that
+/// `isolate` puts around a field are left out.
 pub fn visual_clusters(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mark = |g: &str| matches!(g, "\u{2068}" | "\u{2069}");
     let clusters = text
         .grapheme_indices(true)
         .map(|(i, g)| (i..i + g.len(), g));
     if !has_rtl(text) {
-        return clusters.collect();
+        return clusters.filter(|(_, g)| !mark(g)).collect();
     }
     let clusters: Vec<(std::ops::Range<usize>, &str)> = clusters.collect();
     let bidi = ParagraphBidiInfo::new(text, Some(Level::ltr()));
@@ -54,6 +56,7 @@ pub fn visual_clusters(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     let of_clusters: Vec<Level> = clusters.iter().map(|(r, _)| levels[r.start]).collect();
     ParagraphBidiInfo::reorder_visual(&of_clusters)
         .into_iter()
+        .filter(|&i| !mark(clusters[i].1))
         .map(|i| {
             let (range, g) = clusters[i].clone();
             let rtl = of_clusters[i].is_rtl();
@@ -62,17 +65,12 @@ pub fn visual_clusters(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
         .collect()
 }
 
-/// One line of text as it is seen (see `visual_clusters`). The marks that
-/// `isolate` puts around a field are left out.
+/// One line of text as it is seen (see `visual_clusters`).
 pub fn visual_text(text: &str) -> String {
     if !has_rtl(text) {
         return text.replace([FSI, PDI], "");
     }
-    visual_clusters(text)
-        .into_iter()
-        .map(|(_, g)| g)
-        .filter(|g| !matches!(*g, "\u{2068}" | "\u{2069}"))
-        .collect()
+    visual_clusters(text).into_iter().map(|(_, g)| g).collect()
 }
 
 /// First strong isolate and pop directional isolate (UAX #9): they keep
@@ -402,6 +400,11 @@ mod tests {
         assert_eq!(visual_text(&line), "בא — דג");
         assert_eq!(display_width(&line), display_width("אב — גד"));
         assert_eq!(isolate("plain"), "plain");
+        // A right-to-left title cut short ends where it is read to: its
+        // ellipsis is at the left once the cut title is isolated.
+        let cut = crate::width::fit("שלום עולם ומלואו", 10);
+        assert_eq!(visual_text(&cut), "םלוע םולש…");
+        assert_eq!(visual_text(&isolate(&cut)), "…םלוע םולש");
         // A field cut short keeps no mark.
         let cut: String = line.chars().take(1).collect();
         assert_eq!(visual_text(&cut), "");

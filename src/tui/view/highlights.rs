@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::status::fit;
 use crate::annotations::NOT_FOUND;
+use crate::layout::{isolate, visual_text};
 use crate::library::ago;
 use crate::tui::app::App;
 use crate::tui::highlights::HighlightList;
@@ -71,11 +72,12 @@ pub fn draw(
         } else {
             format!(" {place} · {} ", ago(h.created, now))
         };
-        let passage = fit(
-            &format!("“{}”", h.text),
+        // Right-to-left text as it is seen, each field on its own.
+        let passage = visual_text(&fit(
+            &format!("“{}”", isolate(&h.text)),
             width.saturating_sub(right.width() + 3),
-        );
-        let pad = width.saturating_sub(3 + passage.width() + right.width());
+        ));
+        let pad = width.saturating_sub(3 + crate::width::display_width(&passage) + right.width());
         lines.push(Line::from(vec![
             Span::styled(" ", head),
             Span::styled("█", app.theme.highlight_mark(h.color)),
@@ -92,15 +94,18 @@ pub fn draw(
             detail.push_str(&format!("⚠ {NOT_FOUND} · "));
         }
         if let Some(section) = &h.section {
-            detail.push_str(section);
+            detail.push_str(&isolate(section));
         }
         if let Some(note) = &h.note {
             if h.section.is_some() {
                 detail.push_str(" — ");
             }
-            detail.push_str(&format!("✎ {note}"));
+            detail.push_str(&format!("✎ {}", isolate(note)));
         }
-        lines.push(Line::styled(fit(&detail, width), app.theme.outline_meta()));
+        lines.push(Line::styled(
+            visual_text(&fit(&detail, width)),
+            app.theme.outline_meta(),
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     rows

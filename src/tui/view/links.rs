@@ -10,7 +10,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::status::fit;
+use crate::layout::{isolate, visual_text};
 use crate::tui::app::{App, LinkList};
+use crate::width::display_width;
 
 /// A hint as a label of its own just before the first run of each link
 /// on screen, in the gap or the margin, so the link's text stays readable
@@ -73,8 +75,9 @@ pub fn draw_list(
         .entries
         .iter()
         .map(|e| {
-            let detail = 6 + e.target.width() + e.section.as_deref().map_or(0, |s| s.width() + 6);
-            (e.text.width() + 2).max(detail)
+            let detail =
+                6 + e.target.width() + e.section.as_deref().map_or(0, |s| display_width(s) + 6);
+            (display_width(&e.text) + 2).max(detail)
         })
         .max()
         .unwrap_or(0);
@@ -116,8 +119,9 @@ pub fn draw_list(
         } else {
             &e.text
         };
-        let text = fit(&format!(" {text}"), width);
-        let pad = width.saturating_sub(text.width());
+        // Right-to-left text as it is seen, each field on its own.
+        let text = visual_text(&fit(&format!(" {}", isolate(text)), width));
+        let pad = width.saturating_sub(display_width(&text));
         lines.push(Line::from(vec![
             Span::styled(text, head),
             Span::styled(" ".repeat(pad), head),
@@ -125,10 +129,10 @@ pub fn draw_list(
         let mut detail = format!("   → {}", e.target);
         if let Some(section) = &e.section {
             detail.push_str(" · in ");
-            detail.push_str(section);
+            detail.push_str(&isolate(section));
         }
-        let detail = fit(&detail, width);
-        let pad = width.saturating_sub(detail.width());
+        let detail = visual_text(&fit(&detail, width));
+        let pad = width.saturating_sub(display_width(&detail));
         lines.push(Line::from(vec![
             Span::styled(detail, meta),
             Span::styled(" ".repeat(pad), meta),

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use crate::layout::visual_clusters;
+use crate::layout::{isolate, visual_clusters};
 use crate::width::display_width;
 
 use super::status::fit;
@@ -58,12 +58,15 @@ fn row<'a>(
         base = base.add_modifier(Modifier::REVERSED);
     }
     let mut spans = vec![Span::styled(format!("{indent}{mark}"), base)];
-    // Drawn as it is seen: a right-to-left title turned (the filter's hits
-    // are char indices of the title as written).
-    let char_at: Vec<usize> = title.char_indices().map(|(at, _)| at).collect();
-    for (cluster, shown) in visual_clusters(&title) {
-        let first = char_at.partition_point(|&at| at < cluster.start);
-        let last = char_at.partition_point(|&at| at < cluster.end);
+    // Drawn as it is seen: a right-to-left title turned, cut at its end
+    // (its left). The filter's hits are char indices of the title as
+    // written, which the isolate's first mark moves by one.
+    let isolated = isolate(&title);
+    let shift = usize::from(isolated.len() != title.len());
+    let char_at: Vec<usize> = isolated.char_indices().map(|(at, _)| at).collect();
+    for (cluster, shown) in visual_clusters(&isolated) {
+        let first = char_at.partition_point(|&at| at < cluster.start) - shift;
+        let last = char_at.partition_point(|&at| at < cluster.end) - shift;
         let style = if (first..last).any(|i| entry.hits.contains(&i)) {
             base.patch(theme.matched())
         } else {

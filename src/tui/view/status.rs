@@ -9,9 +9,11 @@ use ratatui::widgets::Paragraph;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+use crate::layout::isolate;
 use crate::position::Position;
 use crate::reader::Screen;
 use crate::tui::app::App;
+use crate::width::display_width;
 
 /// What the status bar can say, most important first: where the reader
 /// is (the section path), how far (percent), the minutes left in the
@@ -54,20 +56,20 @@ pub fn compose(parts: &Parts, width: usize) -> (String, String) {
     let section_width = |room: usize| room.saturating_sub(5);
     // The figures that fit beside the section at its narrowest.
     let section_least = if has_section {
-        5 + crumb.width().min(SECTION_MIN)
+        5 + display_width(&crumb).min(SECTION_MIN)
     } else {
         0
     };
     let right_of = |n: usize| format!(" {} ", figures[..n].join(" · "));
     let mut n = figures.len();
-    while n > 0 && section_least + right_of(n).width() > width {
+    while n > 0 && section_least + display_width(&right_of(n)) > width {
         n -= 1;
     }
     let right = if n == 0 { String::new() } else { right_of(n) };
-    let room = width.saturating_sub(right.width());
+    let room = width.saturating_sub(display_width(&right));
     let mut left = String::new();
     if has_section && room > 6 {
-        let shown = if crumb.width() <= section_width(room) {
+        let shown = if display_width(&crumb) <= section_width(room) {
             crumb.clone()
         } else {
             let path: Vec<&str> = parts.path.iter().map(String::as_str).collect();
@@ -76,17 +78,18 @@ pub fn compose(parts: &Parts, width: usize) -> (String, String) {
         left = format!(" § {shown}");
     }
     // The title, when everything else is shown whole and it fits.
-    let spare = room.saturating_sub(left.width());
-    let whole = n == figures.len() && (!has_section || left.width() == 3 + crumb.width());
+    let spare = room.saturating_sub(display_width(&left));
+    let whole =
+        n == figures.len() && (!has_section || display_width(&left) == 3 + display_width(&crumb));
     // The title needs room to be worth showing, and two columns apart.
     let spare = spare.saturating_sub(2);
     let title = format!(" {}", parts.title);
     if whole && !parts.title.is_empty() {
         let sep = if has_section { " ·" } else { "" };
-        if title.width() + sep.width() <= spare {
+        if display_width(&title) + display_width(sep) <= spare {
             left = format!("{title}{sep}{left}");
-        } else if spare >= 12 + sep.width() {
-            left = format!("{}{sep}{left}", fit(&title, spare - sep.width()));
+        } else if spare >= 12 + display_width(sep) {
+            left = format!("{}{sep}{left}", fit(&title, spare - display_width(sep)));
         }
     }
     (left, right)
@@ -102,7 +105,7 @@ fn shorten_left(path: &[&str], width: usize) -> String {
     let mut tail: Vec<&str> = Vec::new();
     let mut used = 1;
     for g in full.graphemes(true).rev() {
-        let w = g.width();
+        let w = display_width(g);
         if used + w > width {
             break;
         }
@@ -137,7 +140,7 @@ fn parts(app: &App, screen: &Screen) -> Parts {
         .path(here)
         .into_iter()
         .skip_while(|s| s.depth == 0 && s.title == app.title)
-        .map(|s| s.title.clone())
+        .map(|s| isolate(&s.title))
         .collect();
     // With no section named, the section is the whole article: its
     // minutes would only repeat the article's.
@@ -148,7 +151,9 @@ fn parts(app: &App, screen: &Screen) -> Parts {
         at_end: screen.at_end,
         section_minutes,
         article_minutes: minutes,
-        title: app.title.clone(),
+        // Each field turned on its own where it is right-to-left (the
+        // marks take no column, and the bar is drawn as it is seen).
+        title: isolate(&app.title),
     }
 }
 
