@@ -118,10 +118,7 @@ fn parse_part(source: &str) -> Document {
     let mut builder = Builder::new(&text);
     builder.markdown = true;
     builder.doc.meta = meta.unwrap_or_default();
-    let parser = Parser::new_ext(&text, options()).into_offset_iter();
-    for (event, range) in parser {
-        builder.event(event, range);
-    }
+    feed(&mut builder, &text, None, &NEVER);
     builder.finish()
 }
 
@@ -233,22 +230,180 @@ fn parse_window_part(
     for label in part.footnotes {
         builder.footnote_number(label, None);
     }
-    let references = part.references;
-    let callback = |link: pulldown_cmark::BrokenLink<'_>| {
-        references
+    feed(&mut builder, &text, Some(part.references), stop)?;
+    let order = std::mem::take(&mut builder.footnote_order);
+    Some((builder.finish(), order))
+}
+
+/// The events of `text`, with the link definitions of a whole text of
+/// which `text` is a part for the links it does not define itself.
+fn events<'t>(
+    text: &'t str,
+    references: Option<&'t HashMap<String, String>>,
+) -> impl Iterator<Item = (Event<'t>, Range<usize>)> + 't {
+    let callback = move |link: pulldown_cmark::BrokenLink<'_>| {
+        references?
             .get(&window::normalize_label(&link.reference))
             .map(|url| (url.clone().into(), "".into()))
     };
-    let parser =
-        Parser::new_with_broken_link_callback(&text, options(), Some(callback)).into_offset_iter();
-    for (n, (event, range)) in parser.enumerate() {
+    Parser::new_with_broken_link_callback(text, options(), Some(callback)).into_offset_iter()
+}
+
+/// Bytes of a table's rows that one parser is given (see `feed`).
+const TABLE_STRETCH: usize = 64 * 1024;
+
+/// Give `builder` the events of `text`, its whole source. pulldown-cmark
+/// builds the block tree of all it is given before the first event, about
+/// a kilobyte for each row of a table: a table longer than
+/// `TABLE_STRETCH` is given to it a stretch of rows at a time, each after
+/// the table's header (`feed_table`), and the text around the table on
+/// its own. The events are those of one parse, so the document is the
+/// same. A text that defines links or has footnotes is given whole, since
+/// a part alone would not know the definitions of the others. `None` when
+/// `stop` was set meanwhile.
+fn feed(
+    builder: &mut Builder<'_>,
+    text: &str,
+    references: Option<&HashMap<String, String>>,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Option<()> {
+    let long =
+        text.len() > TABLE_STRETCH && !text.contains("[^") && !window::may_define_references(text);
+    let tables = if long { long_tables(text) } else { Vec::new() };
+    let mut at = 0;
+    for head in tables {
+        if head.start < at {
+            continue;
+        }
+        feed_part(builder, text, at..head.start, references, stop)?;
+        at = feed_table(builder, text, head, references, stop)?;
+    }
+    feed_part(builder, text, at..text.len(), references, stop)
+}
+
+/// Give `builder` the events of `range` of `text`, parsed on its own.
+fn feed_part(
+    builder: &mut Builder<'_>,
+    text: &str,
+    range: Range<usize>,
+    references: Option<&HashMap<String, String>>,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Option<()> {
+    let at = range.start;
+    for (n, (event, r)) in events(&text[range], references).enumerate() {
         if n % 4096 == 0 && stop.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
-        builder.event(event, range);
+        builder.event(event, r.start + at..r.end + at);
     }
-    let order = std::mem::take(&mut builder.footnote_order);
-    Some((builder.finish(), order))
+    Some(())
+}
+
+/// The tables of `text` longer than `TABLE_STRETCH` that start where a
+/// block surely starts (outside containers, code and HTML): the range of
+/// the header and alignment lines of each.
+fn long_tables(text: &str) -> Vec<Range<usize>> {
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &text.as_bytes()[from..]).map(|n| from + n + 1);
+    let mut out = Vec::new();
+    for start in window::block_starts(text, 0, text.len()) {
+        let Some(second) = line_end(start) else {
+            continue;
+        };
+        let Some(body) = line_end(second) else {
+            continue;
+        };
+        let delimiters = text[second..body].trim();
+        if !text[start..second].contains('|')
+            || !delimiters.contains('-')
+            || !delimiters.bytes().all(|b| b"|:- \t".contains(&b))
+        {
+            continue;
+        }
+        // Its rows run to a blank line (or another block, which a
+        // shorter table would then be).
+        let mut end = body;
+        while end - start <= TABLE_STRETCH {
+            match line_end(end) {
+                Some(next) if !text[end..next].trim().is_empty() => end = next,
+                _ => break,
+            }
+        }
+        if end - start <= TABLE_STRETCH {
+            continue;
+        }
+        let head = &text[start..body];
+        if matches!(
+            Parser::new_ext(head, options()).next(),
+            Some(Event::Start(Tag::Table(_)))
+        ) {
+            out.push(start..body);
+        }
+    }
+    out
+}
+
+/// Give `builder` the events of the table whose header and alignment
+/// lines are `head`, a stretch of rows at a time: the first stretch
+/// after its header as the text has it, each other after a copy of the
+/// header, whose events are left out. Gives where the table ends.
+fn feed_table(
+    builder: &mut Builder<'_>,
+    text: &str,
+    head: Range<usize>,
+    references: Option<&HashMap<String, String>>,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Option<usize> {
+    let mut rows = head.end;
+    loop {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        let cut = memchr::memchr(
+            b'\n',
+            &text.as_bytes()[(rows + TABLE_STRETCH).min(text.len())..],
+        )
+        .map_or(text.len(), |n| rows + TABLE_STRETCH + n + 1);
+        let first = rows == head.end;
+        let copy;
+        let (part, skip) = if first {
+            (&text[head.start..cut], 0)
+        } else {
+            copy = [&text[head.clone()], &text[rows..cut]].concat();
+            (copy.as_str(), head.len())
+        };
+        // Offsets of the part in the text: the header's copy stands at
+        // the start of the rows.
+        let map = |o: usize| {
+            if first {
+                head.start + o
+            } else {
+                rows + o.saturating_sub(skip)
+            }
+        };
+        let mut in_head = !first;
+        let mut ended = None;
+        for (event, r) in events(part, references) {
+            if in_head {
+                in_head = !matches!(event, Event::End(TagEnd::TableHead));
+                continue;
+            }
+            if matches!(event, Event::End(TagEnd::Table)) {
+                let end = map(r.end);
+                if end < cut || cut == text.len() {
+                    builder.event(event, map(r.start)..end);
+                    ended = Some(end);
+                }
+                break;
+            }
+            builder.event(event, map(r.start)..map(r.end));
+        }
+        match ended {
+            Some(end) => return Some(end),
+            None if cut >= text.len() => return Some(text.len()),
+            None => rows = cut,
+        }
+    }
 }
 
 /// A stop flag nobody sets, for parses that always run to the end.
@@ -402,6 +557,8 @@ struct Table {
     /// Where each row starts in the source.
     row_starts: Vec<usize>,
     cell: Option<Cell>,
+    /// The room the last cell was gathered in, empty, for the next.
+    spare: Cell,
     start: usize,
 }
 
@@ -413,6 +570,7 @@ impl Table {
             rows: Vec::new(),
             row_starts: Vec::new(),
             cell: None,
+            spare: Vec::new(),
             start,
         }
     }
@@ -421,6 +579,28 @@ impl Table {
     fn row(&mut self, at: usize) {
         self.rows.push(Vec::new());
         self.row_starts.push(at);
+    }
+
+    /// Start reading a cell.
+    fn start_cell(&mut self) {
+        self.cell = Some(std::mem::take(&mut self.spare));
+    }
+
+    /// Add the cell being read to the last row, copied into no more room
+    /// than it needs: a long table has hundreds of thousands of cells,
+    /// most of one span, and a vector grown by pushes keeps room for four
+    /// (which, shrunk after, leaves the heap full of holes).
+    fn end_cell(&mut self) {
+        if let Some(mut gathered) = self.cell.take() {
+            if let Some(row) = self.rows.last_mut() {
+                let mut cell: Cell = Vec::with_capacity(gathered.len());
+                cell.append(&mut gathered);
+                cell.iter_mut().for_each(Span::shrink);
+                row.push(cell);
+            }
+            gathered.clear();
+            self.spare = gathered;
+        }
     }
 }
 
@@ -768,7 +948,7 @@ impl<'s> Builder<'s> {
             }
             Tag::TableCell => {
                 if let Some(t) = &mut self.table {
-                    t.cell = Some(Vec::new());
+                    t.start_cell();
                 }
             }
             Tag::Emphasis => self.emphasis += 1,
@@ -858,21 +1038,24 @@ impl<'s> Builder<'s> {
                     self.push_table(t, range.end);
                 }
             }
-            TagEnd::TableHead => {
+            TagEnd::TableCell => {
+                self.html_close_inline();
                 if let Some(t) = &mut self.table {
+                    t.end_cell();
+                }
+            }
+            TagEnd::TableRow | TagEnd::TableHead => {
+                if let Some(t) = &mut self.table
+                    && let Some(row) = t.rows.last_mut()
+                {
+                    row.shrink_to_fit();
+                }
+                if matches!(tag, TagEnd::TableHead)
+                    && let Some(t) = &mut self.table
+                {
                     t.header_rows = t.rows.len();
                 }
             }
-            TagEnd::TableCell => {
-                self.html_close_inline();
-                if let Some(t) = &mut self.table
-                    && let Some(cell) = t.cell.take()
-                    && let Some(row) = t.rows.last_mut()
-                {
-                    row.push(cell);
-                }
-            }
-            TagEnd::TableRow => {}
             TagEnd::Emphasis => self.emphasis = self.emphasis.saturating_sub(1),
             TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
@@ -1799,6 +1982,72 @@ fn set_meta(meta: &mut Meta, key: &str, value: Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The document of one parser given the whole text, as before long
+    /// tables were given a stretch at a time.
+    fn parsed_at_once(source: &str) -> Document {
+        let (text, meta) = prepare(source, true);
+        let mut builder = Builder::new(&text);
+        builder.markdown = true;
+        builder.doc.meta = meta.unwrap_or_default();
+        feed_part(&mut builder, &text, 0..text.len(), None, &NEVER);
+        let mut doc = builder.finish();
+        doc.fingerprint = fingerprint(source);
+        doc.text = Arc::from(source);
+        doc
+    }
+
+    #[test]
+    fn a_long_table_given_a_stretch_at_a_time_is_the_table_of_one_parse() {
+        // Rows of one length, and tables of a row count around a
+        // stretch's: some table ends right where a stretch does.
+        let row = |i: usize| format!("| {i:>6} | *w* `a|b` \\| x |\n");
+        let per = TABLE_STRETCH / row(0).len();
+        let mut cases = Vec::new();
+        for rows in [
+            per - 2,
+            per - 1,
+            per,
+            per + 1,
+            per + 2,
+            3 * per + 1,
+            3 * per + 3,
+        ] {
+            let mut table = String::from("| n | words | more |\n|--:|:-:|---|\n");
+            for i in 0..rows {
+                table.push_str(&row(i));
+            }
+            // Rows with fewer and more cells than the header.
+            table.push_str("| short |\n| 1 | 2 | 3 | 4 |\n");
+            for after in [
+                "\nA paragraph.\n",
+                "# A heading\n",
+                "> A quote\n",
+                "- an item\n",
+                "",
+            ] {
+                cases.push(format!("# Title\n\nText.\n\n{table}{after}"));
+            }
+            let mut cut = format!("Text.\n\n{table}");
+            cut.pop();
+            cases.push(cut);
+            cases.push(format!("{table}\n{table}"));
+        }
+        let mut long = 0;
+        for text in &cases {
+            let doc = parse(text);
+            assert_eq!(doc, parsed_at_once(text), "{}", &text[text.len() - 80..]);
+            if !long_tables(text).is_empty() {
+                long += 1;
+                assert!(doc.blocks.iter().any(|b| matches!(&b.kind,
+                    BlockKind::Table { shape, .. } if shape.rows > 2 * TABLE_PART_ROWS)));
+            }
+        }
+        assert!(long > cases.len() / 2, "{long} of {}", cases.len());
+        // A text with definitions is given whole.
+        let defined = format!("{}\n[x]: /x\n", cases[0]);
+        assert_eq!(parse(&defined), parsed_at_once(&defined));
+    }
 
     #[test]
     fn a_rule_then_text_in_the_middle_is_not_front_matter() {

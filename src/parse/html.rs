@@ -559,7 +559,7 @@ impl Builder<'_> {
                     if t.rows.is_empty() {
                         t.row(at);
                     }
-                    t.cell = Some(Vec::new());
+                    t.start_cell();
                 }
                 self.row_has_data |= !header;
             }
@@ -723,11 +723,8 @@ impl Builder<'_> {
                 }
             }
             Element::Cell { .. } => {
-                if let Some(t) = &mut self.table
-                    && let Some(cell) = t.cell.take()
-                    && let Some(row) = t.rows.last_mut()
-                {
-                    row.push(cell);
+                if let Some(t) = &mut self.table {
+                    t.end_cell();
                 }
             }
         }

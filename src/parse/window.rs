@@ -78,7 +78,7 @@ fn window_among(
 /// Block starts in `text` between `from` and `to` (byte offsets of line
 /// starts), found by one pass over the lines from the start of the file
 /// that keeps track of fences, front matter and multi-line HTML.
-fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
+pub(crate) fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
     scan(text, true, from, to, &mut Vec::new(), &mut Vec::new()).0
 }
 
@@ -1054,7 +1054,7 @@ fn piece_references(
 /// line (`[^note]: …`; a blank label such as `[^ ]:` makes a link
 /// definition of `^`). Most pieces of a long article have none, and are
 /// not given to the parser's first pass to find them.
-fn may_define_references(text: &str) -> bool {
+pub(crate) fn may_define_references(text: &str) -> bool {
     memchr::memmem::find_iter(text.as_bytes(), b"]:").any(|at| {
         let line = text[..at].rfind('\n').map_or(0, |n| n + 1);
         let head = text[line..at].trim_start_matches([' ', '\t', '>']);
