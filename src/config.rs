@@ -695,6 +695,31 @@ mod tests {
     }
 
     #[test]
+    fn images_is_auto_halfblocks_or_off_and_anything_else_is_named() {
+        for (value, want) in [
+            ("auto", Images::Auto),
+            ("halfblocks", Images::Halfblocks),
+            ("Off", Images::Off),
+        ] {
+            let (config, warnings) = Config::parse(&format!("images = \"{value}\"\n"));
+            assert_eq!(config.images, Some(want), "{value}");
+            assert!(warnings.is_empty(), "{warnings:?}");
+        }
+        assert_eq!(Config::parse("").0.images.unwrap_or_default(), Images::Auto);
+        let (config, warnings) = Config::parse("width = 70\nimages = \"sixel\"\n");
+        assert_eq!(config.images, None);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].line, Some(2));
+        assert!(
+            warnings[0]
+                .message
+                .contains("\"auto\", \"halfblocks\" or \"off\""),
+            "{}",
+            warnings[0].message
+        );
+    }
+
+    #[test]
     fn a_missing_file_is_the_defaults_without_a_warning() {
         let dir = tempfile::tempdir().unwrap();
         let (config, warnings) = Config::load(&dir.path().join("config.toml"));
