@@ -142,7 +142,17 @@ impl Spawn {
         cmd.env("HOME", &home);
         cmd.env("XDG_CONFIG_HOME", dir.path().join("xdg"));
         cmd.env("TERM", "xterm-256color");
-        for var in ["NO_COLOR", "COLORTERM", "LINES", "COLUMNS", "TMUX"] {
+        // No display: a copy goes through the terminal only, never to the
+        // clipboard of the machine running the tests.
+        for var in [
+            "NO_COLOR",
+            "COLORTERM",
+            "LINES",
+            "COLUMNS",
+            "TMUX",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+        ] {
             cmd.env_remove(var);
         }
         Spawn { cmd, dir }
