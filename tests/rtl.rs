@@ -387,3 +387,20 @@ fn the_status_bar_sets_a_right_to_left_title_in_its_own_direction() {
         "{status:?}"
     );
 }
+
+/// A bookmark at the top of an article whose right-to-left title comes
+/// from its front matter is labelled in the order the title is written,
+/// never in the turned order it is drawn in; the words come from the text.
+#[test]
+fn a_bookmark_under_a_right_to_left_title_keeps_its_words_in_order() {
+    let src =
+        "---\ntitle: لا تترك الكتاب قبل آخره\nauthor: سلمى\n---\n\nنص قصير للقراءة في المساء.\n";
+    let mut app = App::new(
+        &decode(src.as_bytes().to_vec(), "arabic.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    screen(&mut app, 80, 15);
+    app.update(Action::AddBookmark);
+    let label = app.prompt.as_ref().unwrap().text().to_string();
+    assert_eq!(label, "لا تترك الكتاب قبل آخره · نص قصير للقراءة في المساء.");
+}
