@@ -124,6 +124,34 @@ fn the_bookmarks_at_three_sizes_fit_their_entries() {
 }
 
 #[test]
+fn a_new_bookmark_names_its_section_once_in_the_list() {
+    let mut app = app("tests/fixtures/links.md");
+    screen(&mut app, 80, 24);
+    for _ in 0..3 {
+        app.update(Action::LineDown);
+    }
+    screen(&mut app, 80, 24);
+    app.update(Action::AddBookmark);
+    let label = app.prompt.as_ref().unwrap().text().to_string();
+    assert!(label.starts_with("Links in an article · "), "{label}");
+    app.update(Action::PromptAccept);
+    app.update(Action::OpenBookmarks);
+    let shown = screen(&mut app, 80, 24);
+    let boxed: Vec<String> = rows(&shown)
+        .into_iter()
+        .filter(|r| r.contains('│'))
+        .collect();
+    assert_eq!(boxed.len(), 2, "{shown}");
+    // The label says the section; the second row goes on with the text.
+    let said = boxed
+        .iter()
+        .filter(|r| r.contains("Links in an article"))
+        .count();
+    assert_eq!(said, 1, "{shown}");
+    assert!(boxed[1].contains("“The reader follows"), "{shown}");
+}
+
+#[test]
 fn the_link_list_at_three_sizes_shows_its_place() {
     for (w, h) in SIZES {
         let mut app = app("tests/fixtures/links.md");
