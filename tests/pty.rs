@@ -2676,6 +2676,32 @@ fn a_png_figure_in_half_blocks_and_i_turns_it_off() {
 
 /// `cat --images` with a terminal on stdout draws the figure (half-blocks
 /// here: the emulator answers no query) with its caption under it.
+/// `longform toc` writing to a terminal fits its lines to the terminal's
+/// width: at 40 columns each heading is one row, its title cut with `…`.
+#[test]
+fn toc_in_a_terminal_fits_its_width() {
+    let names = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/long-names.md");
+    let mut t = Spawn::longform(&["toc", names]).run(30, 40);
+    assert!(t.wait_exit().success());
+    let screen = t.screen();
+    let rows: Vec<&String> = screen
+        .rows
+        .iter()
+        .filter(|r| !r.trim().is_empty())
+        .collect();
+    assert!(rows.len() >= 4, "{}", screen.text());
+    // No row is the wrapped end of another: each has its title, words and
+    // minutes.
+    for row in &rows {
+        assert!(
+            row.contains(" words ") && row.trim_end().ends_with(" min"),
+            "{}",
+            screen.text()
+        );
+    }
+    assert!(rows.iter().any(|r| r.contains('…')), "{}", screen.text());
+}
+
 #[test]
 fn cat_images_draws_the_figure_for_a_terminal() {
     let spawn = Spawn::longform(&["cat", "figure.md", "--images", "--width", "40"]);
