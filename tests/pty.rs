@@ -2499,6 +2499,33 @@ fn library_d_moves_an_article_to_the_trash_and_u_puts_it_back() {
     t.assert_restored();
 }
 
+/// When no trash can be had (here the data home is a file, so its
+/// `Trash` folder cannot be made), `d` says why in a few words and the
+/// article stays where it is.
+#[test]
+fn library_d_without_a_trash_says_why_and_keeps_the_file() {
+    let (shared, shelf) = library_shelf();
+    let not_a_folder = shared.path().join("data");
+    std::fs::write(&not_a_folder, "a file, not a folder\n").expect("a file as the data home");
+    let mut t = open_library(&shared, &shelf);
+    t.send("d");
+    t.wait_for("the question", |s| s.status().contains("to the trash?"));
+    t.send("y");
+    let screen = t.wait_for("the reason", |s| {
+        s.status().contains("Cannot move “") && s.status().contains("to the trash: ")
+    });
+    let status = screen.status().to_string();
+    assert!(status.contains("it stays where it is"), "{status}");
+    assert!(!status.contains("FileSystem {"), "{status}");
+    assert!(screen.contains("Library · 2 articles"), "{}", screen.text());
+    for name in ["the-slow-web.md", "field-notes-on-tea.md"] {
+        assert!(shelf.join(name).exists(), "{name} was moved");
+    }
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
 /// `b` in the library shows the selected article's bookmarks: Enter opens
 /// it at the one chosen, Esc goes back to the library.
 #[test]
