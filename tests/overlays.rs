@@ -203,6 +203,41 @@ fn link_hints_are_labels_beside_the_links() {
     insta::assert_snapshot!("hints_beside_links_80x24", shown);
 }
 
+/// At 40 columns the text has no margin: a link at the start of a row has
+/// its hint just after its text, and its first letters stay its own.
+#[test]
+fn a_hint_at_the_left_edge_goes_after_its_link() {
+    let src = "[Santiago](https://example.com/santiago) is a city by the mountains.\n";
+    let mut app = App::new(
+        &decode(src.as_bytes().to_vec(), "city.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    screen(&mut app, 40, 10);
+    app.update(Action::LinkHints);
+    let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
+    terminal.draw(|f| draw(f, &mut app)).unwrap();
+    let buf = terminal.backend().buffer();
+    let row: String = (0..40).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+    assert!(row.starts_with("Santiago"), "{row}");
+    // The label is the cell after the link, drawn apart (reversed).
+    let label = &buf[(8, 0)];
+    assert_eq!(label.symbol(), "a", "{row}");
+    assert!(
+        label
+            .style()
+            .add_modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "{row}"
+    );
+    assert!(
+        !buf[(0, 0)]
+            .style()
+            .add_modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "{row}"
+    );
+}
+
 #[test]
 fn y_copies_the_link_and_capital_y_the_section() {
     let mut app = app("tests/fixtures/links.md");
