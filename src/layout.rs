@@ -847,7 +847,11 @@ fn header(
                 for s in &mut segs {
                     s.source = None;
                 }
-                Draft::decoration(segs)
+                let mut line = Draft::decoration(segs);
+                // A right-to-left title or byline starts at the right
+                // edge, as a heading's does.
+                line.rtl = d.rtl;
+                line
             })
     };
     // The original page under the byline, as a link that the reader's link
@@ -867,7 +871,9 @@ fn header(
     });
     if title_is_heading(doc, block) {
         if !byline.is_empty() {
+            let from = own.len();
             own.extend(line(&byline, Role::Byline, Flags::NONE));
+            flush_right(&mut own[from..], width);
         }
         own.extend(page_link);
         return;
@@ -890,6 +896,7 @@ fn header(
     if !byline.is_empty() {
         above.extend(line(&byline, Role::Byline, Flags::NONE));
     }
+    flush_right(&mut above[before..], width);
     above.extend(page_link);
     if above.len() > before {
         above.push(Draft::decoration(Vec::new()));
@@ -2113,6 +2120,27 @@ mod tests {
         }
         let text = render(from_front, 30);
         assert!(text.starts_with("An Essay\n━━━━━━━━\nAnn\n"), "{text}");
+    }
+
+    #[test]
+    fn a_right_to_left_title_is_set_as_its_heading_is_from_either_source() {
+        let from_front = "---\ntitle: لا تترك الكتاب\n---\n\nنص قصير للقراءة في المساء.\n";
+        let from_heading = "# لا تترك الكتاب\n\nنص قصير للقراءة في المساء.\n";
+        let front = render(from_front, 40);
+        let heading = render(from_heading, 40);
+        // The title and its rule end at the right edge, in both.
+        let head = |text: &str| text.lines().take(2).map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(head(&front), head(&heading), "{front}\n{heading}");
+        for line in head(&front) {
+            assert!(line.starts_with(' '), "{front}");
+        }
+        // A right-to-left byline under the title too.
+        let with_author = "---\ntitle: لا تترك الكتاب\nauthor: سلمى\n---\n\nنص.\n";
+        let byline = render(with_author, 40).lines().nth(2).unwrap().to_string();
+        assert!(
+            byline.starts_with(' ') && byline.trim() == "ىملس",
+            "{byline:?}"
+        );
     }
 
     #[test]

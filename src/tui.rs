@@ -175,6 +175,8 @@ struct Shell {
     keymap: Keymap,
     /// Presses of the mouse, for double and triple clicks.
     clicks: select::ClickCount,
+    /// The system clipboard, beside OSC 52.
+    clipboard: clipboard::Local,
     /// The reader shows an article's bookmarks for the library (`b`):
     /// closing them goes back to the library.
     peek: bool,
@@ -214,6 +216,7 @@ impl Shell {
             theme: settings.theme,
             keymap: settings.keymap,
             clicks: select::ClickCount::default(),
+            clipboard: clipboard::Local::default(),
             peek: false,
             protocol: None,
             cell: None,
@@ -816,6 +819,7 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell
             .write_all(clipboard::osc52(&text).as_bytes())
             .and_then(|()| backend.flush())
             .context("cannot write to the terminal")?;
+        shell.clipboard.copy(&text);
     }
     let frame = terminal
         .draw(|frame| shell.draw(frame))

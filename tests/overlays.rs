@@ -124,6 +124,34 @@ fn the_bookmarks_at_three_sizes_fit_their_entries() {
 }
 
 #[test]
+fn a_new_bookmark_names_its_section_once_in_the_list() {
+    let mut app = app("tests/fixtures/links.md");
+    screen(&mut app, 80, 24);
+    for _ in 0..3 {
+        app.update(Action::LineDown);
+    }
+    screen(&mut app, 80, 24);
+    app.update(Action::AddBookmark);
+    let label = app.prompt.as_ref().unwrap().text().to_string();
+    assert!(label.starts_with("Links in an article · "), "{label}");
+    app.update(Action::PromptAccept);
+    app.update(Action::OpenBookmarks);
+    let shown = screen(&mut app, 80, 24);
+    let boxed: Vec<String> = rows(&shown)
+        .into_iter()
+        .filter(|r| r.contains('│'))
+        .collect();
+    assert_eq!(boxed.len(), 2, "{shown}");
+    // The label says the section; the second row goes on with the text.
+    let said = boxed
+        .iter()
+        .filter(|r| r.contains("Links in an article"))
+        .count();
+    assert_eq!(said, 1, "{shown}");
+    assert!(boxed[1].contains("“The reader follows"), "{shown}");
+}
+
+#[test]
 fn the_link_list_at_three_sizes_shows_its_place() {
     for (w, h) in SIZES {
         let mut app = app("tests/fixtures/links.md");
@@ -173,6 +201,41 @@ fn link_hints_are_labels_beside_the_links() {
         assert!(shown.contains(text), "{text} is covered: {shown}");
     }
     insta::assert_snapshot!("hints_beside_links_80x24", shown);
+}
+
+/// At 40 columns the text has no margin: a link at the start of a row has
+/// its hint just after its text, and its first letters stay its own.
+#[test]
+fn a_hint_at_the_left_edge_goes_after_its_link() {
+    let src = "[Santiago](https://example.com/santiago) is a city by the mountains.\n";
+    let mut app = App::new(
+        &decode(src.as_bytes().to_vec(), "city.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    screen(&mut app, 40, 10);
+    app.update(Action::LinkHints);
+    let mut terminal = Terminal::new(TestBackend::new(40, 10)).unwrap();
+    terminal.draw(|f| draw(f, &mut app)).unwrap();
+    let buf = terminal.backend().buffer();
+    let row: String = (0..40).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+    assert!(row.starts_with("Santiago"), "{row}");
+    // The label is the cell after the link, drawn apart (reversed).
+    let label = &buf[(8, 0)];
+    assert_eq!(label.symbol(), "a", "{row}");
+    assert!(
+        label
+            .style()
+            .add_modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "{row}"
+    );
+    assert!(
+        !buf[(0, 0)]
+            .style()
+            .add_modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "{row}"
+    );
 }
 
 #[test]

@@ -142,7 +142,17 @@ impl Spawn {
         cmd.env("HOME", &home);
         cmd.env("XDG_CONFIG_HOME", dir.path().join("xdg"));
         cmd.env("TERM", "xterm-256color");
-        for var in ["NO_COLOR", "COLORTERM", "LINES", "COLUMNS", "TMUX"] {
+        // No display: a copy goes through the terminal only, never to the
+        // clipboard of the machine running the tests.
+        for var in [
+            "NO_COLOR",
+            "COLORTERM",
+            "LINES",
+            "COLUMNS",
+            "TMUX",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+        ] {
             cmd.env_remove(var);
         }
         Spawn { cmd, dir }
@@ -2489,6 +2499,33 @@ fn library_d_moves_an_article_to_the_trash_and_u_puts_it_back() {
     t.assert_restored();
 }
 
+/// When no trash can be had (here the data home is a file, so its
+/// `Trash` folder cannot be made), `d` says why in a few words and the
+/// article stays where it is.
+#[test]
+fn library_d_without_a_trash_says_why_and_keeps_the_file() {
+    let (shared, shelf) = library_shelf();
+    let not_a_folder = shared.path().join("data");
+    std::fs::write(&not_a_folder, "a file, not a folder\n").expect("a file as the data home");
+    let mut t = open_library(&shared, &shelf);
+    t.send("d");
+    t.wait_for("the question", |s| s.status().contains("to the trash?"));
+    t.send("y");
+    let screen = t.wait_for("the reason", |s| {
+        s.status().contains("Cannot move “") && s.status().contains("to the trash: ")
+    });
+    let status = screen.status().to_string();
+    assert!(status.contains("it stays where it is"), "{status}");
+    assert!(!status.contains("FileSystem {"), "{status}");
+    assert!(screen.contains("Library · 2 articles"), "{}", screen.text());
+    for name in ["the-slow-web.md", "field-notes-on-tea.md"] {
+        assert!(shelf.join(name).exists(), "{name} was moved");
+    }
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
 /// `b` in the library shows the selected article's bookmarks: Enter opens
 /// it at the one chosen, Esc goes back to the library.
 #[test]
@@ -2666,6 +2703,32 @@ fn a_png_figure_in_half_blocks_and_i_turns_it_off() {
 
 /// `cat --images` with a terminal on stdout draws the figure (half-blocks
 /// here: the emulator answers no query) with its caption under it.
+/// `longform toc` writing to a terminal fits its lines to the terminal's
+/// width: at 40 columns each heading is one row, its title cut with `…`.
+#[test]
+fn toc_in_a_terminal_fits_its_width() {
+    let names = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/long-names.md");
+    let mut t = Spawn::longform(&["toc", names]).run(30, 40);
+    assert!(t.wait_exit().success());
+    let screen = t.screen();
+    let rows: Vec<&String> = screen
+        .rows
+        .iter()
+        .filter(|r| !r.trim().is_empty())
+        .collect();
+    assert!(rows.len() >= 4, "{}", screen.text());
+    // No row is the wrapped end of another: each has its title, words and
+    // minutes.
+    for row in &rows {
+        assert!(
+            row.contains(" words ") && row.trim_end().ends_with(" min"),
+            "{}",
+            screen.text()
+        );
+    }
+    assert!(rows.iter().any(|r| r.contains('…')), "{}", screen.text());
+}
+
 #[test]
 fn cat_images_draws_the_figure_for_a_terminal() {
     let spawn = Spawn::longform(&["cat", "figure.md", "--images", "--width", "40"]);

@@ -57,12 +57,59 @@ fn width_keys_change_the_column_not_the_place() {
     // Up to the full width, but for a gutter of 2 columns on each side.
     assert_eq!(app.layout.width(), 116, "up to the full width");
     app.update(Action::DefaultWidth);
-    draw_at(&mut app, 120);
+    let shown = draw_at(&mut app, 120);
     assert_eq!(app.layout.width(), 80);
+    assert!(
+        shown.contains("Width 80 (the default) · remembered"),
+        "{shown}"
+    );
+    // On a terminal narrower than the default, the message gives the width
+    // in effect, not the default's 80.
+    app.update(Action::Narrower);
+    draw_at(&mut app, 60);
+    app.update(Action::DefaultWidth);
+    let shown = draw_at(&mut app, 60);
+    assert_eq!(app.layout.width(), 56);
+    assert!(shown.contains("Width 56 (the default)"), "{shown}");
     assert_eq!(app.top(), top, "the place never moved");
     assert_eq!(
         Config::load(&config).0.width,
         None,
         "the default is not written"
     );
+}
+
+/// On any terminal wider than 40 columns, the text never touches its
+/// edges: the first and last columns of every row but the status bar are
+/// blank (the left one may hold a bookmark's mark), and at 80 columns the
+/// default column leaves 2 on each side.
+#[test]
+fn the_text_never_touches_the_edges_past_40_columns() {
+    for w in [41u16, 42, 50, 79, 80, 81, 84, 120, 200] {
+        let mut app = app();
+        let shown = draw_at(&mut app, w);
+        let rows: Vec<Vec<char>> = shown
+            .lines()
+            .map(|l| l.trim_matches('"').chars().collect())
+            .collect();
+        let body = &rows[..rows.len() - 1];
+        for r in body {
+            assert_eq!(r.len(), usize::from(w));
+            assert!(r[0] == ' ' && r[1] == ' ', "left edge at {w}: {shown}");
+            assert!(
+                r[r.len() - 1] == ' ' && r[r.len() - 2] == ' ',
+                "right edge at {w}: {shown}"
+            );
+        }
+        if w <= 84 {
+            // The full width, less the gutters: the text starts at column 2.
+            assert!(
+                body.iter().any(|r| r[2] != ' '),
+                "the text starts at column 2 at {w}"
+            );
+        }
+    }
+    let mut app = app();
+    draw_at(&mut app, 80);
+    assert_eq!(app.layout.width(), 76);
 }

@@ -976,12 +976,17 @@ impl App {
     }
 
     /// The label offered for a bookmark at the top of the screen: the
-    /// section and the first words of the line.
+    /// section (or the title, above the first heading) and the first words
+    /// of the text. Lines drawn for the page, not from the text (the
+    /// header, a rule, a code block's language), give no words: a
+    /// right-to-left title there is drawn turned, and its words would be
+    /// stored backwards.
     fn bookmark_label(&mut self) -> String {
         let screen = self.reader.screen(&self.doc, &mut self.layout);
         let words: Vec<String> = screen
             .lines
             .iter()
+            .filter(|l| l.segs.iter().any(|s| s.source.is_some()))
             .map(|l| l.reading_text(&self.doc.text))
             .find(|t| !t.trim().is_empty())
             .unwrap_or_default()
@@ -990,9 +995,14 @@ impl App {
             .map(str::to_string)
             .collect();
         let words = words.join(" ");
-        match self.doc.section_at(self.reader.top) {
-            Some(h) if !words.is_empty() && words != h.text => format!("{} · {words}", h.text),
-            Some(h) => h.text.clone(),
+        let section = self
+            .doc
+            .section_at(self.reader.top)
+            .map(|h| h.text.as_str())
+            .or(self.doc.meta.title.as_deref());
+        match section {
+            Some(s) if !words.is_empty() && words != s => format!("{s} · {words}"),
+            Some(s) => s.to_string(),
             None => words,
         }
     }

@@ -927,6 +927,52 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    /// Every prompt and filter edits its line with the keys of a shell.
+    #[test]
+    fn prompt_and_filter_keys_edit_like_a_shell() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let alt = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
+        let cases = [
+            (key(KeyCode::Left), Edit::Left),
+            (key(KeyCode::Right), Edit::Right),
+            (key(KeyCode::Home), Edit::Home),
+            (key(KeyCode::End), Edit::End),
+            (ctrl('a'), Edit::Home),
+            (ctrl('e'), Edit::End),
+            (alt('b'), Edit::WordLeft),
+            (alt('f'), Edit::WordRight),
+            (ctrl('u'), Edit::DeleteToStart),
+            (ctrl('k'), Edit::DeleteToEnd),
+            (ctrl('w'), Edit::DeleteWordBack),
+            (
+                KeyEvent::new(KeyCode::Backspace, KeyModifiers::ALT),
+                Edit::DeleteWordBack,
+            ),
+            (alt('d'), Edit::DeleteWordForward),
+            (key(KeyCode::Delete), Edit::Delete),
+            (key(KeyCode::Backspace), Edit::Backspace),
+        ];
+        for (event, edit) in cases {
+            assert_eq!(
+                key_action(Mode::Prompt, event),
+                Some(Action::PromptEdit(edit)),
+                "{event:?}"
+            );
+            for filter in [Mode::OutlineFilter, Mode::HighlightsFilter] {
+                assert_eq!(
+                    key_action(filter, event),
+                    Some(Action::FilterEdit(edit)),
+                    "{filter:?} {event:?}"
+                );
+            }
+            assert_eq!(
+                library_key(LibraryMode::Filter, event),
+                Some(Action::FilterEdit(edit)),
+                "library {event:?}"
+            );
+        }
+    }
+
     #[test]
     fn reading_keys() {
         let r = Mode::Reading;

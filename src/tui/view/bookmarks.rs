@@ -81,7 +81,13 @@ pub fn draw(
             Span::styled(right, dim),
         ]));
         let mut detail = String::from("   ");
-        if let Some(section) = &b.section {
+        // The section, unless the label names it already (a new
+        // bookmark's label is "Section · first words").
+        if let Some(section) = b
+            .section
+            .as_deref()
+            .filter(|s| !s.trim().is_empty() && !b.label.contains(s.trim()))
+        {
             detail.push_str(&isolate(section));
             detail.push_str(" — ");
         }

@@ -15,8 +15,10 @@ use crate::tui::app::{App, LinkList};
 use crate::width::display_width;
 
 /// A hint as a label of its own just before the first run of each link
-/// on screen, in the gap or the margin, so the link's text stays readable
-/// (only a link at the screen's very edge has its label over its start).
+/// on screen, in the gap or the margin, so the link's text stays readable;
+/// a link at the screen's left edge (a narrow screen has no margin) has
+/// it just after its text on that row instead, and only one that fills
+/// the row has it over its start.
 /// Hints that no longer match the letters typed disappear.
 pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
     let Some(hints) = app.hints.clone() else {
@@ -28,11 +30,18 @@ pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
     let area = frame.area();
     let buf = frame.buffer_mut();
     let mut done: Vec<u32> = Vec::new();
-    for (x, y, _, link) in runs {
+    for &(x, y, _, link) in &runs {
         if done.contains(&link) {
             continue;
         }
         done.push(link);
+        // Where the link's text ends on this row: its runs that follow on.
+        let mut end = x;
+        for &(rx, ry, rw, rl) in &runs {
+            if rl == link && ry == y && rx == end {
+                end = rx.saturating_add(rw);
+            }
+        }
         let Some((label, _)) = hints.labels.iter().find(|(_, l)| *l == link) else {
             continue;
         };
@@ -40,7 +49,7 @@ pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
             continue;
         };
         let len = u16::try_from(label.len()).unwrap_or(u16::MAX);
-        let mut cx = hint_x(x, len, area.x);
+        let mut cx = hint_x((x, end), len, (area.x, area.x + area.width));
         for (part, st) in [(&hints.typed[..], typed_style), (rest, style)] {
             for c in part.chars() {
                 if cx >= area.x + area.width || y >= area.y + area.height {
@@ -55,11 +64,16 @@ pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
     }
 }
 
-/// Where a hint of `len` letters starts, for a link starting at column
-/// `x` of a screen starting at `left`: just before the link, or at the
-/// screen's edge when there is no room before it.
-fn hint_x(x: u16, len: u16, left: u16) -> u16 {
-    x.checked_sub(len).filter(|&s| s >= left).unwrap_or(left)
+/// Where a hint of `len` letters starts, for a link drawn from column
+/// `start` to `end` (excluded) of a row from `left` to `right` (excluded):
+/// just before the link; with no room there, just after it; with no room
+/// either side, over its start.
+fn hint_x((start, end): (u16, u16), len: u16, (left, right): (u16, u16)) -> u16 {
+    start
+        .checked_sub(len)
+        .filter(|&s| s >= left)
+        .or_else(|| (end.saturating_add(len) <= right).then_some(end))
+        .unwrap_or(start.max(left))
 }
 
 /// The link list, centred over the text: two rows a link, its text, then
@@ -228,10 +242,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_hint_goes_before_its_link() {
-        assert_eq!(hint_x(10, 2, 0), 8);
-        assert_eq!(hint_x(1, 2, 0), 0);
-        assert_eq!(hint_x(5, 1, 5), 5);
+    fn a_hint_goes_before_its_link_or_else_after_it() {
+        // In the gap before the link.
+        assert_eq!(hint_x((10, 15), 2, (0, 40)), 8);
+        // At the left edge: after the link's text, never over it.
+        assert_eq!(hint_x((1, 6), 2, (0, 40)), 6);
+        assert_eq!(hint_x((5, 9), 1, (5, 40)), 9);
+        // A link filling its row: over its start.
+        assert_eq!(hint_x((0, 40), 2, (0, 40)), 0);
     }
 
     #[test]
