@@ -1030,6 +1030,77 @@ mod tests {
         }
     }
 
+    /// The keys of issue 23: `v` and `H` in the text, the motions and
+    /// actions of a selection, and the keys of the list of highlights.
+    #[test]
+    fn selection_and_highlight_keys() {
+        use crate::selection::Motion;
+        let (r, s, h) = (Mode::Reading, Mode::Select, Mode::Highlights);
+        let cases = [
+            (r, KeyCode::Char('v'), Action::StartSelection),
+            (r, KeyCode::Char('H'), Action::OpenHighlights),
+            (
+                s,
+                KeyCode::Char('w'),
+                Action::SelectMotion(Motion::WordNext),
+            ),
+            (
+                s,
+                KeyCode::Char('b'),
+                Action::SelectMotion(Motion::WordPrev),
+            ),
+            (s, KeyCode::Char('e'), Action::SelectMotion(Motion::WordEnd)),
+            (
+                s,
+                KeyCode::Char(')'),
+                Action::SelectMotion(Motion::SentenceNext),
+            ),
+            (
+                s,
+                KeyCode::Char('('),
+                Action::SelectMotion(Motion::SentencePrev),
+            ),
+            (
+                s,
+                KeyCode::Char('}'),
+                Action::SelectMotion(Motion::ParagraphNext),
+            ),
+            (
+                s,
+                KeyCode::Char('{'),
+                Action::SelectMotion(Motion::ParagraphPrev),
+            ),
+            (s, KeyCode::Char('j'), Action::SelectLines(1)),
+            (s, KeyCode::Char('k'), Action::SelectLines(-1)),
+            (s, KeyCode::Char('0'), Action::SelectLineStart),
+            (s, KeyCode::Char('$'), Action::SelectLineEnd),
+            (s, KeyCode::Char('o'), Action::SelectSwap),
+            (s, KeyCode::Esc, Action::CloseOverlay),
+            (s, KeyCode::Char('h'), Action::HighlightSelection(0)),
+            (s, KeyCode::Char('1'), Action::HighlightSelection(1)),
+            (s, KeyCode::Char('4'), Action::HighlightSelection(4)),
+            (s, KeyCode::Char('n'), Action::NoteSelection),
+            (s, KeyCode::Char('y'), Action::CopySelection),
+            (h, KeyCode::Enter, Action::HighlightOpen),
+            (h, KeyCode::Char('d'), Action::HighlightDelete),
+            (h, KeyCode::Char('u'), Action::HighlightUndo),
+            (h, KeyCode::Char('n'), Action::HighlightNote),
+            (h, KeyCode::Char('c'), Action::HighlightColor),
+            (h, KeyCode::Char('y'), Action::HighlightCopy),
+            (h, KeyCode::Char('/'), Action::FilterStart),
+            (h, KeyCode::Esc, Action::CloseOverlay),
+        ];
+        for (mode, code, action) in cases {
+            assert_eq!(
+                key_action(mode, key(code)),
+                Some(action),
+                "{mode:?} {code:?}"
+            );
+        }
+        // Digits past the four colours do nothing.
+        assert_eq!(key_action(s, key(KeyCode::Char('5'))), None);
+    }
+
     #[test]
     fn outline_and_filter_keys() {
         let o = Mode::Outline;
