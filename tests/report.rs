@@ -661,3 +661,31 @@ fn control_characters_from_records_never_reach_the_terminal() {
     let items: Vec<Value> = serde_json::from_str(&json_out).expect("JSON");
     assert_eq!(items[0]["label"], "evil\u{241b}[31mred line");
 }
+
+#[test]
+fn right_to_left_titles_labels_and_sections_are_printed_as_seen() {
+    let env = Env::new();
+    let path = env.articles.path().join("he.md");
+    std::fs::write(
+        &path,
+        "# שלום עולם\n\nפתיחה.\n\n## פרק שני\n\nכאן מתחיל הפרק השני של המאמר.\n",
+    )
+    .unwrap();
+    let path = path.canonicalize().unwrap();
+    env.record(&path, now(), |state, doc, text| {
+        mark(state, doc, text, "כאן מתחיל", "סימניה");
+    });
+    let out = env.ok(&["bookmarks", path_str(&path)]);
+    let turned = |s: &str| s.chars().rev().collect::<String>();
+    // The title, the label and the section, each turned on its own and
+    // in its place.
+    assert!(out.starts_with(&turned("שלום עולם")), "{out}");
+    let row = out.lines().nth(1).unwrap();
+    assert!(
+        row.contains(&format!("{} · {}", turned("סימניה"), turned("פרק שני"))),
+        "{out}"
+    );
+    // JSON keeps the text as written.
+    let json = env.json(&["bookmarks", "--json", path_str(&path)]);
+    assert_eq!(strs(&json, "label"), ["סימניה"]);
+}

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::annotations::{self, Found, HighlightView};
 use crate::document::{Document, Meta};
+use crate::layout::{isolate, visual_text};
 use crate::library::{ago, parse_article};
 use crate::load::{decode, load};
 use crate::parse::{fingerprint, sanitize};
@@ -224,6 +225,12 @@ struct ListRow {
     error: Option<String>,
 }
 
+/// One field of text as a terminal shows it: right-to-left text turned,
+/// in its own direction (see `layout::isolate`).
+fn seen(text: &str) -> String {
+    visual_text(&isolate(text))
+}
+
 /// Write library rows: aligned text, or JSON.
 pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Write) -> Result<()> {
     if json {
@@ -258,10 +265,7 @@ pub fn list(rows: &[crate::library::Row], now: u64, json: bool, out: &mut dyn Wr
     // at its end, so at its left).
     let titles: Vec<String> = rows
         .iter()
-        .map(|r| {
-            let title = fit(&one_line(&r.summary.title), 40);
-            crate::layout::visual_text(&crate::layout::isolate(&title))
-        })
+        .map(|r| seen(&fit(&one_line(&r.summary.title), 40)))
         .collect();
     let title_w = titles
         .iter()
@@ -803,25 +807,25 @@ pub fn bookmarks(articles: &[Article], json: bool, out: &mut dyn Write) -> Resul
         if i > 0 {
             writeln!(out)?;
         }
-        write!(out, "{} — {}", article.title(), article.shown_path())?;
+        write!(out, "{} — {}", seen(&article.title()), article.shown_path())?;
         match &article.problem {
             Some(problem) => writeln!(out, " ({problem})")?,
             None => writeln!(out)?,
         }
         for (b, place) in article.bookmarks() {
             let label = one_line(&b.label);
-            let mut line = format!("{:>5}  {label}", format!("{}%", place.percent));
+            let mut line = format!("{:>5}  {}", format!("{}%", place.percent), isolate(&label));
             let (section, snippet) = not_in_label(&label, place.section.as_deref(), &place.snippet);
             if let Some(section) = section {
                 line.push_str(" · ");
-                line.push_str(section);
+                line.push_str(&isolate(section));
             }
             if let Some(snippet) = snippet {
-                line.push_str(&format!(" — “{snippet}”"));
+                line.push_str(&format!(" — “{}”", isolate(snippet)));
             }
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", visual_text(&line))?;
             if let Some(note) = b.note.as_deref().filter(|n| !n.trim().is_empty()) {
-                writeln!(out, "       note: {}", one_line(note))?;
+                writeln!(out, "       note: {}", seen(&one_line(note)))?;
             }
         }
     }
@@ -897,7 +901,7 @@ pub fn highlights(articles: &[Article], json: bool, out: &mut dyn Write) -> Resu
         if i > 0 {
             writeln!(out)?;
         }
-        write!(out, "{} — {}", article.title(), article.shown_path())?;
+        write!(out, "{} — {}", seen(&article.title()), article.shown_path())?;
         match &article.problem {
             Some(problem) => writeln!(out, " ({problem})")?,
             None => writeln!(out)?,
@@ -915,12 +919,12 @@ pub fn highlights(articles: &[Article], json: bool, out: &mut dyn Write) -> Resu
             }
             if let Some(section) = &v.section {
                 line.push_str(" · ");
-                line.push_str(&one_line(section));
+                line.push_str(&isolate(&one_line(section)));
             }
-            line.push_str(&format!(" — “{}”", snippet(&v.text)));
-            writeln!(out, "{line}")?;
+            line.push_str(&format!(" — “{}”", isolate(&snippet(&v.text))));
+            writeln!(out, "{}", visual_text(&line))?;
             if let Some(note) = v.note.as_deref().filter(|n| !n.trim().is_empty()) {
-                writeln!(out, "       note: {}", one_line(note))?;
+                writeln!(out, "       note: {}", seen(&one_line(note)))?;
             }
         }
     }
