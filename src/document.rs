@@ -338,6 +338,120 @@ pub enum Align {
 /// A table cell is a run of inline spans.
 pub type Cell = Vec<Span>;
 
+/// Rows of table cells, their spans kept in one vector: a long table has
+/// hundreds of thousands of cells, most of one span, and a vector for each
+/// cell and each row took several times the room of the spans.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rows {
+    spans: Vec<Span>,
+    /// For each cell, where its spans end in `spans`.
+    cell_ends: Vec<u32>,
+    /// For each row, where its cells end in `cell_ends`.
+    row_ends: Vec<u32>,
+}
+
+/// One row of `Rows`.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    rows: &'a Rows,
+    /// Its cells, by their index in `Rows::cell_ends`.
+    start: usize,
+    end: usize,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.row_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.row_ends.is_empty()
+    }
+
+    /// Row `r`, if there is one.
+    pub fn row(&self, r: usize) -> Option<Row<'_>> {
+        let end = *self.row_ends.get(r)? as usize;
+        let start = r.checked_sub(1).map_or(0, |p| self.row_ends[p] as usize);
+        Some(Row {
+            rows: self,
+            start,
+            end,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        (0..self.len()).filter_map(|r| self.row(r))
+    }
+
+    /// Every cell, row after row.
+    pub fn cells(&self) -> impl Iterator<Item = &[Span]> {
+        (0..self.cell_ends.len()).map(|i| self.cell(i))
+    }
+
+    /// Every span, in order.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    pub(crate) fn spans_mut(&mut self) -> &mut [Span] {
+        &mut self.spans
+    }
+
+    fn cell(&self, i: usize) -> &[Span] {
+        let start = i.checked_sub(1).map_or(0, |p| self.cell_ends[p] as usize);
+        &self.spans[start..self.cell_ends[i] as usize]
+    }
+
+    /// Start a row, with no cells yet.
+    pub(crate) fn start_row(&mut self) {
+        self.row_ends.push(to_u32(self.cell_ends.len()));
+    }
+
+    /// Add a cell of `spans` (which are taken out) to the last row.
+    pub(crate) fn push_cell(&mut self, spans: &mut Vec<Span>) {
+        if self.row_ends.is_empty() {
+            self.start_row();
+        }
+        self.spans.append(spans);
+        self.cell_ends.push(to_u32(self.spans.len()));
+        if let Some(end) = self.row_ends.last_mut() {
+            *end = to_u32(self.cell_ends.len());
+        }
+    }
+
+    /// Give back the room the vectors grew into.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.spans.shrink_to_fit();
+        self.spans.iter_mut().for_each(Span::shrink);
+        self.cell_ends.shrink_to_fit();
+        self.row_ends.shrink_to_fit();
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl<'a> Row<'a> {
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// Cell `c`, if the row has one.
+    pub fn get(&self, c: usize) -> Option<&'a [Span]> {
+        (c < self.len()).then(|| self.rows.cell(self.start + c))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a [Span]> + use<'a> {
+        let rows = self.rows;
+        (self.start..self.end).map(move |i| rows.cell(i))
+    }
+}
+
 /// What the parts of one table share. A long table is kept as several
 /// blocks of at most `TABLE_PART_ROWS` rows each, so that a screen lays
 /// out only the rows it shows and `cat` holds a part's lines at a time;
@@ -366,18 +480,14 @@ impl TableShape {
     pub fn measure(
         aligns: Vec<Align>,
         header_rows: usize,
-        rows: &[Vec<Cell>],
+        parts: &[Rows],
         src: &str,
     ) -> TableShape {
-        let columns = rows
-            .iter()
-            .map(Vec::len)
-            .max()
-            .unwrap_or(0)
-            .max(aligns.len());
+        let rows = || parts.iter().flat_map(Rows::iter);
+        let columns = rows().map(|r| r.len()).max().unwrap_or(0).max(aligns.len());
         let mut natural = vec![1; columns];
         let mut narrowest = vec![1; columns];
-        for row in rows {
+        for row in rows() {
             for (c, cell) in row.iter().enumerate() {
                 natural[c] = natural[c].max(cell_width(cell, src));
                 narrowest[c] = narrowest[c].max(cell_min_width(cell, src));
@@ -386,7 +496,7 @@ impl TableShape {
         TableShape {
             aligns,
             header_rows,
-            rows: rows.len(),
+            rows: parts.iter().map(Rows::len).sum(),
             columns,
             natural,
             narrowest,
@@ -399,7 +509,7 @@ impl Document {
     /// part of, if it has one: they lead each cell of a row when the
     /// table is too narrow to draw. The parts of a table are blocks one
     /// after another, each of `TABLE_PART_ROWS` rows but the last.
-    pub fn table_header(&self, b: usize) -> Option<&[Cell]> {
+    pub fn table_header(&self, b: usize) -> Option<Row<'_>> {
         let BlockKind::Table {
             shape, first_row, ..
         } = &self.blocks.get(b)?.kind
@@ -413,23 +523,21 @@ impl Document {
                 shape: same,
                 first_row,
                 rows,
-            } if std::sync::Arc::ptr_eq(shape, same) => {
-                rows.get(row.checked_sub(*first_row)?).map(Vec::as_slice)
-            }
+            } if std::sync::Arc::ptr_eq(shape, same) => rows.row(row.checked_sub(*first_row)?),
             _ => None,
         }
     }
 }
 
 /// The display width of a cell's text.
-fn cell_width(cell: &Cell, src: &str) -> usize {
+fn cell_width(cell: &[Span], src: &str) -> usize {
     cell.iter()
         .map(|s| crate::width::display_width(s.text(src)))
         .sum()
 }
 
 /// The widest word of a cell: the narrowest it can be without breaking one.
-fn cell_min_width(cell: &Cell, src: &str) -> usize {
+fn cell_min_width(cell: &[Span], src: &str) -> usize {
     cell.iter()
         .flat_map(|s| s.text(src).split_whitespace())
         .map(crate::width::display_width)
@@ -460,7 +568,7 @@ pub enum BlockKind {
         /// at 0 draws the top border, the one that ends the table the
         /// bottom.
         first_row: usize,
-        rows: Vec<Vec<Cell>>,
+        rows: Rows,
     },
     Rule,
 }
@@ -729,7 +837,7 @@ pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
         BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
             Box::new(lines.iter().flatten())
         }
-        BlockKind::Table { rows, .. } => Box::new(rows.iter().flatten().flatten()),
+        BlockKind::Table { rows, .. } => Box::new(rows.spans().iter()),
         BlockKind::Rule => Box::new(std::iter::empty()),
     }
 }
@@ -743,7 +851,7 @@ pub(crate) fn for_each_span_mut(kind: &mut BlockKind, mut f: impl FnMut(&mut Spa
         BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
             lines.iter_mut().flatten().for_each(f);
         }
-        BlockKind::Table { rows, .. } => rows.iter_mut().flatten().flatten().for_each(&mut f),
+        BlockKind::Table { rows, .. } => rows.spans_mut().iter_mut().for_each(&mut f),
         BlockKind::Rule => {}
     }
 }
@@ -862,6 +970,30 @@ mod tests {
         assert_eq!(std::mem::size_of::<Option<LinkId>>(), 4);
         // Hundreds of thousands of spans in a long article.
         assert!(std::mem::size_of::<Span>() <= 40);
+    }
+
+    #[test]
+    fn rows_keep_their_cells_apart_in_one_vector() {
+        let src = "a b c d e";
+        let span = |at: usize| Span::of_source(at, 1, Flags::NONE);
+        let mut rows = Rows::default();
+        rows.start_row();
+        rows.push_cell(&mut vec![span(0), span(2)]);
+        rows.push_cell(&mut Vec::new());
+        rows.start_row();
+        rows.start_row();
+        rows.push_cell(&mut vec![span(4)]);
+        rows.push_cell(&mut vec![span(6), span(8)]);
+        let text = |cell: &[Span]| -> String { cell.iter().map(|s| s.text(src)).collect() };
+        let shape: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(text).collect()).collect();
+        assert_eq!(shape, [vec!["ab", ""], vec![], vec!["c", "de"]]);
+        assert_eq!(rows.len(), 3);
+        let last = rows.row(2).unwrap();
+        assert_eq!((last.len(), last.get(1).map(text)), (2, Some("de".into())));
+        assert_eq!(last.get(2), None);
+        assert!(rows.row(1).unwrap().is_empty() && rows.row(3).is_none());
+        assert_eq!(rows.cells().count(), 4);
+        assert_eq!(rows.spans().len(), 5);
     }
 
     #[test]

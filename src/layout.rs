@@ -27,8 +27,8 @@ use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
-    AlertKind, Align, Block, BlockKind, Cell, ContainerKind, Document, Flags, RawLine, Role, Span,
-    Style, TableShape,
+    AlertKind, Align, Block, BlockKind, ContainerKind, Document, Flags, RawLine, Role, Row, Rows,
+    Span, Style, TableShape,
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
@@ -790,10 +790,7 @@ fn content(
             shape,
             first_row,
             rows,
-        } => {
-            let header = doc.table_header(index).unwrap_or_default();
-            table(shape, *first_row, rows, header, src, width)
-        }
+        } => table(shape, *first_row, rows, doc.table_header(index), src, width),
         BlockKind::Rule => vec![Draft::decoration(vec![seg(
             "─".repeat(width.min(40)),
             Role::Rule,
@@ -1663,8 +1660,8 @@ fn column_widths(shape: &TableShape, room: usize) -> Vec<usize> {
 fn table(
     shape: &TableShape,
     first_row: usize,
-    rows: &[Vec<Cell>],
-    header: &[Cell],
+    rows: &Rows,
+    header: Option<Row<'_>>,
     src: &str,
     width: usize,
 ) -> Vec<Draft> {
@@ -1697,17 +1694,16 @@ fn table(
     if first_row == 0 {
         out.push(border("┌", "┬", "┐"));
     }
-    for (r, row) in (first_row..).zip(rows) {
+    for (r, row) in (first_row..).zip(rows.iter()) {
         let header = r < header_rows;
         let role = if header {
             Role::TableHeader
         } else {
             Role::Text
         };
-        let empty = Vec::new();
         let cells: Vec<Vec<Draft>> = (0..ncols)
             .map(|c| {
-                let cell = row.get(c).unwrap_or(&empty);
+                let cell = row.get(c).unwrap_or_default();
                 wrap(cell, src, widths[c], Style::role(role))
             })
             .collect();
@@ -1773,20 +1769,23 @@ fn table(
 fn table_as_records(
     header_rows: usize,
     first_row: usize,
-    rows: &[Vec<Cell>],
-    headers: &[Cell],
+    rows: &Rows,
+    headers: Option<Row<'_>>,
     src: &str,
     width: usize,
 ) -> Vec<Draft> {
     let mut out = Vec::new();
-    for (r, row) in (first_row..).zip(rows).filter(|(r, _)| *r >= header_rows) {
+    for (r, row) in (first_row..)
+        .zip(rows.iter())
+        .filter(|(r, _)| *r >= header_rows)
+    {
         if r > header_rows {
             out.push(Draft::decoration(Vec::new()));
         }
         for (c, cell) in row.iter().enumerate() {
             let at = cell.first().map_or(0, |s| s.source);
             let mut spans: Vec<Span> = Vec::new();
-            if let Some(header) = headers.get(c).filter(|h| !h.is_empty()) {
+            if let Some(header) = headers.and_then(|h| h.get(c)).filter(|h| !h.is_empty()) {
                 spans.extend(header.iter().map(|s| {
                     let mut s = s.clone();
                     s.flags = s.flags.with(Flags::STRONG);
@@ -1806,12 +1805,12 @@ fn table_as_records(
 fn table_as_lines(
     header_rows: usize,
     first_row: usize,
-    rows: &[Vec<Cell>],
+    rows: &Rows,
     src: &str,
     width: usize,
 ) -> Vec<Draft> {
     let mut out = Vec::new();
-    for (r, row) in (first_row..).zip(rows) {
+    for (r, row) in (first_row..).zip(rows.iter()) {
         let mut spans: Vec<Span> = Vec::new();
         for (c, cell) in row.iter().enumerate() {
             if c > 0 {
@@ -2035,7 +2034,7 @@ mod tests {
         assert!(parts[1..].iter().all(|&b| doc.blocks[b].space_before == 0));
         for &b in &parts {
             let header = doc.table_header(b).expect("every part finds the header");
-            assert_eq!(header[1][0].text(&doc.text), "word");
+            assert_eq!(header.get(1).unwrap()[0].text(&doc.text), "word");
         }
         let mut boxed = String::from(
             "Before.\n\n┌─────┬──────────────────┐\n│ n   │ word             │\n├─────┼──────────────────┤\n",

@@ -24,8 +24,8 @@ use std::sync::Arc;
 
 use crate::document::{
     AlertKind, Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading,
-    ImageRef, Link, LinkId, LinkTarget, Meta, Role, Span, TABLE_PART_ROWS, TableShape, block_spans,
-    count_words,
+    ImageRef, Link, LinkId, LinkTarget, Meta, Role, Rows, Span, TABLE_PART_ROWS, TableShape,
+    block_spans, count_words,
 };
 
 /// Parse a Markdown article.
@@ -553,7 +553,8 @@ enum LeafKind {
 struct Table {
     aligns: Vec<Align>,
     header_rows: usize,
-    rows: Vec<Vec<Cell>>,
+    /// The rows, `TABLE_PART_ROWS` to a part (a block).
+    parts: Vec<Rows>,
     /// Where each row starts in the source.
     row_starts: Vec<usize>,
     cell: Option<Cell>,
@@ -567,7 +568,7 @@ impl Table {
         Table {
             aligns,
             header_rows: 0,
-            rows: Vec::new(),
+            parts: Vec::new(),
             row_starts: Vec::new(),
             cell: None,
             spare: Vec::new(),
@@ -575,9 +576,25 @@ impl Table {
         }
     }
 
+    /// How many rows have been started.
+    fn rows(&self) -> usize {
+        self.row_starts.len()
+    }
+
     /// Start a row at source byte `at`.
     fn row(&mut self, at: usize) {
-        self.rows.push(Vec::new());
+        let full = self.parts.last().is_none_or(|p| p.len() >= TABLE_PART_ROWS);
+        if full {
+            // The part before is done: its spare room goes back at once,
+            // for the next part to grow into.
+            if let Some(done) = self.parts.last_mut() {
+                done.shrink_to_fit();
+            }
+            self.parts.push(Rows::default());
+        }
+        if let Some(part) = self.parts.last_mut() {
+            part.start_row();
+        }
         self.row_starts.push(at);
     }
 
@@ -586,17 +603,14 @@ impl Table {
         self.cell = Some(std::mem::take(&mut self.spare));
     }
 
-    /// Add the cell being read to the last row, copied into no more room
-    /// than it needs: a long table has hundreds of thousands of cells,
-    /// most of one span, and a vector grown by pushes keeps room for four
-    /// (which, shrunk after, leaves the heap full of holes).
+    /// Add the cell being read to the last row. Its spans are gathered in
+    /// a vector of their own, reused from cell to cell, and then moved
+    /// among the part's.
     fn end_cell(&mut self) {
         if let Some(mut gathered) = self.cell.take() {
-            if let Some(row) = self.rows.last_mut() {
-                let mut cell: Cell = Vec::with_capacity(gathered.len());
-                cell.append(&mut gathered);
-                cell.iter_mut().for_each(Span::shrink);
-                row.push(cell);
+            if let Some(part) = self.parts.last_mut() {
+                gathered.iter_mut().for_each(Span::shrink);
+                part.push_cell(&mut gathered);
             }
             gathered.clear();
             self.spare = gathered;
@@ -1044,18 +1058,12 @@ impl<'s> Builder<'s> {
                     t.end_cell();
                 }
             }
-            TagEnd::TableRow | TagEnd::TableHead => {
-                if let Some(t) = &mut self.table
-                    && let Some(row) = t.rows.last_mut()
-                {
-                    row.shrink_to_fit();
-                }
-                if matches!(tag, TagEnd::TableHead)
-                    && let Some(t) = &mut self.table
-                {
-                    t.header_rows = t.rows.len();
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.header_rows = t.rows();
                 }
             }
+            TagEnd::TableRow => {}
             TagEnd::Emphasis => self.emphasis = self.emphasis.saturating_sub(1),
             TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
@@ -1528,13 +1536,13 @@ impl<'s> Builder<'s> {
         let shape = Arc::new(TableShape::measure(
             t.aligns,
             t.header_rows,
-            &t.rows,
+            &t.parts,
             self.src,
         ));
-        let mut rows = t.rows.into_iter();
+        let mut parts = t.parts.into_iter();
         let mut first_row = 0;
         loop {
-            let part: Vec<Vec<Cell>> = rows.by_ref().take(TABLE_PART_ROWS).collect();
+            let part = parts.next().unwrap_or_default();
             let next = first_row + part.len();
             let start = if first_row == 0 {
                 t.start
@@ -1840,13 +1848,7 @@ fn compact(kind: &mut BlockKind) {
             lines.shrink_to_fit();
             lines.iter_mut().for_each(spans);
         }
-        BlockKind::Table { rows, .. } => {
-            rows.shrink_to_fit();
-            for row in rows.iter_mut() {
-                row.shrink_to_fit();
-                row.iter_mut().for_each(spans);
-            }
-        }
+        BlockKind::Table { rows, .. } => rows.shrink_to_fit(),
         BlockKind::Rule => {}
     }
 }

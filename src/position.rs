@@ -588,7 +588,7 @@ fn span_groups(kind: &BlockKind) -> Vec<&[Span]> {
         BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
             lines.iter().map(Vec::as_slice).collect()
         }
-        BlockKind::Table { rows, .. } => rows.iter().flatten().map(Vec::as_slice).collect(),
+        BlockKind::Table { rows, .. } => rows.cells().collect(),
         BlockKind::Rule => Vec::new(),
     }
 }

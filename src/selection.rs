@@ -118,7 +118,7 @@ impl BlockText {
                 }
             }
             BlockKind::Table { rows, .. } => {
-                for cell in rows.iter().flatten() {
+                for cell in rows.cells() {
                     out.separate();
                     for span in cell {
                         out.push(span, src);

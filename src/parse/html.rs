@@ -556,7 +556,7 @@ impl Builder<'_> {
                     |o| matches!(o.element, Element::Row | Element::Table),
                 );
                 if let Some(t) = &mut self.table {
-                    if t.rows.is_empty() {
+                    if t.rows() == 0 {
                         t.row(at);
                     }
                     t.start_cell();
@@ -717,7 +717,7 @@ impl Builder<'_> {
             Element::Row => {
                 if let Some(t) = &mut self.table
                     && !self.row_has_data
-                    && t.header_rows + 1 == t.rows.len()
+                    && t.header_rows + 1 == t.rows()
                 {
                     t.header_rows += 1;
                 }
