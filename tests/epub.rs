@@ -952,6 +952,14 @@ fn highlights_and_export_of_a_book() {
         md.contains("author: \"H. G. Wells, Natsume Sōseki\""),
         "{md}"
     );
+    // The book's date and language, from its OPF.
+    assert!(md.contains("date: \"1895-05-07\""), "{md}");
+    assert!(md.contains("language: \"en\""), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["export", path, "--format", "json"])).unwrap();
+    let article = &json["articles"][0];
+    assert_eq!(article["date"], "1895-05-07", "{json}");
+    assert_eq!(article["language"], "en", "{json}");
     assert!(md.contains(&format!("> {sentence}")), "{md}");
     assert!(md.contains("#green"), "{md}");
     let csv = run(&["export", "--all", "--format", "csv"]);
