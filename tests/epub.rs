@@ -680,6 +680,14 @@ fn images_are_kept_beside_the_cached_text() {
         shown.contains("[image: The little machine on the octagonal table]"),
         "{shown}"
     );
+    // pandoc's caption repeats the alt text: it is shown once.
+    assert_eq!(
+        shown
+            .matches("The little machine on the octagonal table")
+            .count(),
+        1,
+        "{shown}"
+    );
     let key = longform::load::epub::cache_key(&bytes);
     let cache = std::path::absolute(env.dir.path().join("config/cache/epub")).unwrap();
     let image = cache.join(format!("{key}.assets/001-file0.png"));
