@@ -30,7 +30,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 4;
+pub const CONVERSION_VERSION: u32 = 5;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -821,6 +821,7 @@ fn body(
                 Some(scan) if !notes.is_empty() => notes.rewrite(path, html, scan),
                 _ => (html.clone(), Vec::new()),
             };
+            let html = drop_repeated_captions(&html);
             let html = images.tokens(path, &html);
             let ids = heading_ids(&html);
             let mut md = notes::references(to_markdown(&html).trim());
@@ -924,6 +925,56 @@ fn heading_ids(html: &str) -> Vec<Option<String>> {
 }
 
 /// The link `](target)` of Markdown text.
+/// A figure's HTML with its `<figcaption>` taken out when the caption only
+/// repeats the alt text of an image in the figure (pandoc writes both, the
+/// caption `aria-hidden`): the figure's caption is its alt text already,
+/// and the book would show it twice.
+fn drop_repeated_captions(html: &str) -> std::borrow::Cow<'_, str> {
+    static FIGURE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?is)<figure\b.*?</figure\s*>").unwrap());
+    static CAPTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<figcaption\b[^>]*>(.*?)</figcaption\s*>").unwrap()
+    });
+    static ALT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?is)<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)')"#).unwrap()
+    });
+    static TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<[^>]*>").unwrap());
+    if !html.contains("<figcaption") && !html.contains("<FIGCAPTION") {
+        return html.into();
+    }
+    // Text as a reader sees it: no tags, the common entities, one space.
+    let plain = |text: &str| -> String {
+        let text = TAG.replace_all(text, "");
+        let text = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    FIGURE.replace_all(html, |figure: &regex::Captures<'_>| {
+        let figure = &figure[0];
+        let alts: Vec<String> = ALT
+            .captures_iter(figure)
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| plain(m.as_str()))
+            .filter(|a| !a.is_empty())
+            .collect();
+        CAPTION
+            .replace_all(figure, |caption: &regex::Captures<'_>| {
+                if alts.contains(&plain(&caption[1])) {
+                    String::new()
+                } else {
+                    caption[0].to_string()
+                }
+            })
+            .into_owned()
+    })
+}
+
 static LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r#"\]\(<?([^)\s>]*)>?((?:\s+"[^"]*")?)\)"#).expect("a valid pattern")
 });
@@ -1170,6 +1221,21 @@ fn shift_headings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_caption_that_repeats_the_alt_text_is_dropped() {
+        let pandoc = "<figure>\n<img src=\"a.png\" alt=\"A &amp; B\" />\n<figcaption aria-hidden=\"true\">A &amp;  B</figcaption>\n</figure><p>Text.</p>";
+        assert_eq!(
+            drop_repeated_captions(pandoc),
+            "<figure>\n<img src=\"a.png\" alt=\"A &amp; B\" />\n\n</figure><p>Text.</p>"
+        );
+        // A caption that says more than the alt text stays.
+        let more = "<figure><img alt='A chart' src='c.png'><figcaption>A chart of the <em>tides</em></figcaption></figure>";
+        assert_eq!(drop_repeated_captions(more), more);
+        // A caption without an alt text, or outside a figure, stays.
+        let bare = "<figure><img src='c.png'><figcaption>A chart</figcaption></figure><figcaption>A chart</figcaption>";
+        assert_eq!(drop_repeated_captions(bare), bare);
+    }
 
     #[test]
     fn hrefs_resolve_inside_the_archive_only() {

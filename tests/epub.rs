@@ -680,6 +680,14 @@ fn images_are_kept_beside_the_cached_text() {
         shown.contains("[image: The little machine on the octagonal table]"),
         "{shown}"
     );
+    // pandoc's caption repeats the alt text: it is shown once.
+    assert_eq!(
+        shown
+            .matches("The little machine on the octagonal table")
+            .count(),
+        1,
+        "{shown}"
+    );
     let key = longform::load::epub::cache_key(&bytes);
     let cache = std::path::absolute(env.dir.path().join("config/cache/epub")).unwrap();
     let image = cache.join(format!("{key}.assets/001-file0.png"));
@@ -952,6 +960,14 @@ fn highlights_and_export_of_a_book() {
         md.contains("author: \"H. G. Wells, Natsume Sōseki\""),
         "{md}"
     );
+    // The book's date and language, from its OPF.
+    assert!(md.contains("date: \"1895-05-07\""), "{md}");
+    assert!(md.contains("language: \"en\""), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["export", path, "--format", "json"])).unwrap();
+    let article = &json["articles"][0];
+    assert_eq!(article["date"], "1895-05-07", "{json}");
+    assert_eq!(article["language"], "en", "{json}");
     assert!(md.contains(&format!("> {sentence}")), "{md}");
     assert!(md.contains("#green"), "{md}");
     let csv = run(&["export", "--all", "--format", "csv"]);
