@@ -676,10 +676,14 @@ pub fn parse_window(text: &Arc<str>, at: usize, fingerprint: u64) -> Document {
 /// parsed) cost only its own part of the text.
 pub struct WindowIndex {
     defs: Definitions,
-    /// Every block start of the text, in order (see `block_starts`).
+    /// Every block start of the text, in order (see `block_starts`), up
+    /// to `covers`.
     starts: Vec<usize>,
     /// The length of the text it was made for.
     len: usize,
+    /// The block starts are known up to here: the whole text, or its head
+    /// (`WindowIndex::head`).
+    covers: usize,
 }
 
 impl WindowIndex {
@@ -691,7 +695,42 @@ impl WindowIndex {
             defs,
             starts,
             len: text.len(),
+            covers: text.len(),
         }
+    }
+
+    /// An index of the head of `text`, enough for a window around any
+    /// byte up to `at` (see `serves`), made by a scan of the lines up to
+    /// there only: the first screen of a long article needs no more. It
+    /// knows no link or footnote definitions, so a reference defined
+    /// elsewhere reads as text until a window is parsed again with the
+    /// whole index (`of`).
+    pub fn head(text: &str, at: usize) -> WindowIndex {
+        let covers = at.saturating_add(AFTER + 2 * SLACK).min(text.len());
+        let starts = block_starts(text, 0, covers);
+        WindowIndex {
+            defs: Definitions {
+                references: HashMap::new(),
+                footnotes: Vec::new(),
+                labels: HashSet::new(),
+                from_parser: false,
+                outside: Vec::new(),
+            },
+            starts,
+            len: text.len(),
+            covers,
+        }
+    }
+
+    /// Whether the index knows the whole text: its definitions, and the
+    /// block starts everywhere.
+    pub fn is_whole(&self) -> bool {
+        self.covers >= self.len
+    }
+
+    /// Whether a window around byte `at` can be cut with this index.
+    pub fn serves(&self, at: usize) -> bool {
+        self.is_whole() || at.saturating_add(AFTER + SLACK) < self.covers
     }
 
     /// The block starts from `from` to `to`, both included, as
@@ -1362,6 +1401,29 @@ mod tests {
             text.len(),
         ] {
             check(&text, at);
+        }
+    }
+
+    #[test]
+    fn a_head_index_cuts_the_windows_the_whole_index_cuts() {
+        let text = crate::testgen::article(crate::testgen::SEED, 600 * 1024);
+        let shared: Arc<str> = Arc::from(text.as_str());
+        let whole = WindowIndex::of(&shared);
+        assert!(whole.is_whole());
+        for at in [0, 1000, 50_000, 300_000] {
+            let head = WindowIndex::head(&shared, at);
+            assert!(head.serves(at) && !head.is_whole(), "{at}");
+            assert!(!head.serves(text.len() - 10));
+            let a = parse_window_in(&shared, at, 0, &head);
+            let b = parse_window_in(&shared, at, 0, &whole);
+            assert_eq!(a.window, b.window, "{at}");
+            let blocks = |d: &Document| {
+                d.blocks
+                    .iter()
+                    .map(|b| b.source.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(blocks(&a), blocks(&b), "{at}");
         }
     }
 

@@ -151,10 +151,11 @@ pub enum Opener {
     Record(Vec<String>),
 }
 
-/// The whole of a long article, parsed on a thread while a window of it
-/// shows. Dropping it tells the thread to stop.
-struct Background {
-    rx: Receiver<Document>,
+/// Work on the whole of a long article, done on a thread while a window
+/// of it shows: the whole parse, or its `WindowIndex`. Dropping it tells
+/// the thread to stop.
+struct Background<T = Document> {
+    rx: Receiver<T>,
     stop: Arc<AtomicBool>,
     /// Tells the thread to begin: it waits for the first frame.
     go: Option<mpsc::Sender<()>>,
@@ -176,27 +177,50 @@ impl Background {
     /// `parse::prepared`), whose file has the `fingerprint`; `None` when
     /// no thread could be started.
     fn start(text: Arc<str>, fingerprint: u64) -> Option<Background> {
+        Background::spawn("parse", move |stopped| {
+            let mut doc = crate::parse::parse_unless(&text, stopped)?;
+            doc.fingerprint = fingerprint;
+            drop(text);
+            crate::parse::join::give_back_free_memory();
+            Some(doc)
+        })
+    }
+}
+
+impl Background<WindowIndex> {
+    /// Start making the `WindowIndex` of `text` (its link and footnote
+    /// definitions, its block starts): a pass over the whole text that
+    /// waits until the first frame, made from the head of the text, is
+    /// drawn.
+    fn index(text: Arc<str>) -> Option<Background<WindowIndex>> {
+        Background::spawn("index", move |_| Some(WindowIndex::of(&text)))
+    }
+}
+
+impl<T: Send + 'static> Background<T> {
+    /// Run `work` on a thread named `name` once the first frame is drawn;
+    /// `None` when no thread could be started.
+    fn spawn(
+        name: &str,
+        work: impl FnOnce(&AtomicBool) -> Option<T> + Send + 'static,
+    ) -> Option<Background<T>> {
         let (tx, rx) = mpsc::channel();
         let (go, begin) = mpsc::channel::<()>();
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
         std::thread::Builder::new()
-            .name("parse".into())
+            .name(name.into())
             .spawn(move || {
-                // The first frame is drawn before the parse competes with
+                // The first frame is drawn before the work competes with
                 // it for the cores and the allocator: a frame that took
                 // 45 ms took 150-200 ms one time in three on two cores.
                 let _ = begin.recv_timeout(FIRST_FRAME_WAIT);
                 if stopped.load(Ordering::Relaxed) {
                     return;
                 }
-                let Some(mut doc) = crate::parse::parse_unless(&text, &stopped) else {
-                    return;
-                };
-                doc.fingerprint = fingerprint;
-                drop(text);
-                crate::parse::join::give_back_free_memory();
-                let _ = tx.send(doc);
+                if let Some(done) = work(&stopped) {
+                    let _ = tx.send(done);
+                }
             })
             .ok()?;
         Some(Background {
@@ -213,14 +237,14 @@ impl Background {
         }
     }
 
-    /// The whole article, once parsed; `None` if the thread died.
-    fn wait(&mut self) -> Option<Document> {
+    /// The work's result, once done; `None` if the thread died.
+    fn wait(&mut self) -> Option<T> {
         self.release();
         self.rx.recv().ok()
     }
 }
 
-impl Drop for Background {
+impl<T> Drop for Background<T> {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
     }
@@ -329,8 +353,11 @@ pub struct App {
     counting: Option<crate::search::Counting>,
     /// What any window of the article needs from the whole of it, kept
     /// while a window shows: a jump to the end parses a window there
-    /// rather than wait for the whole.
+    /// rather than wait for the whole. Until `index_job` is done, only of
+    /// the head of the text.
     index: Option<WindowIndex>,
+    /// The index of the whole text, being made after the first frame.
+    index_job: Option<Background<WindowIndex>>,
     /// While only a window is parsed, the outline is of the whole article
     /// all the same: its headings were found by `WindowIndex::headings`.
     outline_whole: bool,
@@ -382,13 +409,14 @@ impl App {
             }
             let prepared = crate::parse::prepared(&shared);
             // The fingerprint, a pass over every byte, is taken on another
-            // core while this one scans the text for the window: before
-            // the first frame, the other cores have nothing to do.
+            // core while this one scans the head of the text for the
+            // window: before the first frame, the other cores have nothing
+            // to do. The index of the whole text is made after the frame.
             let (fingerprint, index) = std::thread::scope(|scope| {
                 let fingerprint = std::thread::Builder::new()
                     .name("fingerprint".into())
                     .spawn_scoped(scope, || crate::parse::fingerprint(text));
-                let index = WindowIndex::of(&prepared);
+                let index = WindowIndex::head(&prepared, 0);
                 let fingerprint = fingerprint
                     .ok()
                     .and_then(|f| f.join().ok())
@@ -406,6 +434,9 @@ impl App {
             }
             _ => (None, None),
         };
+        let mut index_job = prepared
+            .as_ref()
+            .and_then(|(prepared, _)| Background::index(Arc::clone(prepared)));
         let mut doc = if let (Some((prepared, fingerprint)), Some(index)) = (&prepared, &index) {
             parse_window_in(prepared, 0, *fingerprint, index)
         } else {
@@ -430,13 +461,18 @@ impl App {
                     }
                     background = None;
                     index = None;
+                    index_job = None;
                     title = title_of(&doc);
                     opened = Session::open_shared(store, path, shared, &doc, &title, now);
                 }
                 (Some(pos), Some(how))
                     if !from_start && !doc.window.as_ref().is_some_and(|w| w.contains(&pos.0)) =>
                 {
-                    if let Some(index) = &index {
+                    if let Some(index) = &mut index {
+                        // The head of the text, down to the place.
+                        if !index.serves(pos.0) {
+                            *index = WindowIndex::head(&doc.text, pos.0);
+                        }
                         doc = parse_window_in(&doc.text, pos.0, doc.fingerprint, index);
                     }
                     opened.message = crate::session::resume_message(&doc, pos, how);
@@ -468,6 +504,7 @@ impl App {
             stem: source.stem(),
             background,
             index,
+            index_job,
             outline_whole: false,
             count: None,
             counting: None,
@@ -574,6 +611,8 @@ impl App {
         let doc = crate::library::parse_shared_article(source.path.as_deref(), &shared);
         // The whole of the old text is no longer wanted.
         self.background = None;
+        self.index = None;
+        self.index_job = None;
         let (pos, how) = anchor.restore(&doc, &shared);
         self.session.replace_text(shared, &doc);
         self.outline = Outline::new(&doc);
@@ -613,10 +652,56 @@ impl App {
         if let Some(bg) = &mut self.background {
             bg.release();
         }
+        if let Some(job) = &mut self.index_job {
+            job.release();
+        }
+    }
+
+    /// Wait for the index of the whole text, and parse the window on
+    /// screen again with it (see `take_index`).
+    pub fn wait_index(&mut self) {
+        self.take_index(true);
+    }
+
+    /// Take the index of the whole text when it is made: the window on
+    /// screen is parsed again with it, so that links and notes defined
+    /// elsewhere read as they will in the whole. With `wait`, wait for it.
+    fn take_index(&mut self, wait: bool) {
+        if self.index.as_ref().is_none_or(WindowIndex::is_whole) {
+            self.index_job = None;
+            return;
+        }
+        let made = match &mut self.index_job {
+            Some(job) if wait => job.wait(),
+            Some(job) => {
+                job.release();
+                match job.rx.try_recv() {
+                    Ok(index) => Some(index),
+                    Err(TryRecvError::Empty) => return,
+                    Err(TryRecvError::Disconnected) => None,
+                }
+            }
+            None if wait => None,
+            None => return,
+        };
+        self.index_job = None;
+        // The thread died: made here.
+        let index = made.unwrap_or_else(|| WindowIndex::of(&self.doc.text));
+        if self.is_partial() {
+            let doc = parse_window_in(
+                &self.doc.text,
+                self.reader.top.0,
+                self.doc.fingerprint,
+                &index,
+            );
+            self.put_window(doc);
+        }
+        self.index = Some(index);
     }
 
     /// Take the whole article if its parse has ended.
     pub fn poll_whole(&mut self) {
+        self.take_index(false);
         let Some(bg) = &mut self.background else {
             return;
         };
@@ -651,6 +736,7 @@ impl App {
     /// of the same source, so the reader stays exactly where it is.
     fn take_whole(&mut self, doc: Document) {
         self.index = None;
+        self.index_job = None;
         // A count over the window's blocks is over those of the whole.
         self.finish_count();
         self.title = crate::parse::sanitize(
@@ -753,7 +839,18 @@ impl App {
         if window.contains(&at) || (window.end == self.doc.source_len && window.end == at) {
             return;
         }
+        if !index.serves(at) {
+            self.take_index(true);
+        }
+        let Some(index) = &self.index else {
+            return;
+        };
         let doc = parse_window_in(&self.doc.text, at, self.doc.fingerprint, index);
+        self.put_window(doc);
+    }
+
+    /// Show `doc`, a window of the same text, in place of the one shown.
+    fn put_window(&mut self, doc: Document) {
         if !self.outline_whole {
             self.outline = Outline::new(&doc);
         }
@@ -801,6 +898,7 @@ impl App {
         if self.outline_whole {
             return;
         }
+        self.take_index(true);
         let Some(index) = &self.index else {
             return;
         };
