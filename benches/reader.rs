@@ -168,10 +168,11 @@ mod open {
         open(bencher, input, false);
     }
 
-    /// `G` right after the first frame, while the whole is still being
-    /// parsed: a window at the end is parsed and drawn (issue 26).
-    #[divan::bench(args = SIZES)]
-    fn end_right_after_first_frame(bencher: Bencher, input: Input) {
+    /// `actions` right after the first frame, while the whole is still
+    /// being parsed, then the next frame: a window around the target is
+    /// parsed and drawn (issue 26). The index of the whole text, begun at
+    /// the first frame, is waited for.
+    fn right_after_first_frame(bencher: Bencher, input: Input, actions: &[Action]) {
         bencher
             .with_inputs(|| {
                 let mut app = app(&input.source());
@@ -180,10 +181,41 @@ mod open {
                 (app, term)
             })
             .bench_local_values(|(mut app, mut term)| {
-                app.update(Action::Bottom);
+                for &action in actions {
+                    app.update(action);
+                }
                 draw(&mut term, &mut app);
                 (app, term)
             });
+    }
+
+    /// `G`.
+    #[divan::bench(args = SIZES)]
+    fn end_right_after_first_frame(bencher: Bencher, input: Input) {
+        right_after_first_frame(bencher, input, &[Action::Bottom]);
+    }
+
+    /// `50%`.
+    #[divan::bench(args = SIZES)]
+    fn percent_right_after_first_frame(bencher: Bencher, input: Input) {
+        let keys = [
+            Action::CountDigit(5),
+            Action::CountDigit(0),
+            Action::Percent,
+        ];
+        right_after_first_frame(bencher, input, &keys);
+    }
+
+    /// The outline (its headings found without the whole parse), its last
+    /// heading, and the jump there.
+    #[divan::bench(args = SIZES)]
+    fn last_heading_right_after_first_frame(bencher: Bencher, input: Input) {
+        let keys = [
+            Action::ToggleOutline,
+            Action::OutlineLast,
+            Action::OutlineOpen,
+        ];
+        right_after_first_frame(bencher, input, &keys);
     }
 
     /// Open → the whole article parsed and in place (the thread's work),

@@ -226,7 +226,7 @@ def once(program, measure, path):
         if measure == "percent":
             term.send(b"50%")
             if program.name == "longform":
-                return term.until(re.compile(rb"\b(4[5-9]|5[0-5])%"))
+                return term.until(re.compile(rb"(?<![0-9])(4[5-9]|5[0-5])%"))
             return term.until(shown(middle_line(path)))
         if measure == "heading":
             heading, after = last_heading(path)
@@ -234,7 +234,7 @@ def once(program, measure, path):
                 raise SystemExit(f"{path}: no heading with text after it")
             if program.name == "longform":
                 term.send(b"tG\r")
-                return term.until(re.compile(rb"\b(9\d|100)%"))
+                return term.until(re.compile(rb"(?<![0-9])(9[0-9]|100)%"))
             pattern = "^" + re.sub(r"([][.*+?(){}|^$\\])", r"\\\1", heading) + "$"
             term.send(b"/" + pattern.encode())
             term.settle(0.05)

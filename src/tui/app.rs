@@ -177,7 +177,7 @@ impl Background {
     /// `parse::prepared`), whose file has the `fingerprint`; `None` when
     /// no thread could be started.
     fn start(text: Arc<str>, fingerprint: u64) -> Option<Background> {
-        Background::spawn("parse", move |stopped| {
+        Background::spawn("parse", true, move |stopped| {
             let mut doc = crate::parse::parse_unless(&text, stopped)?;
             doc.fingerprint = fingerprint;
             drop(text);
@@ -187,21 +187,12 @@ impl Background {
     }
 }
 
-impl Background<WindowIndex> {
-    /// Start making the `WindowIndex` of `text` (its link and footnote
-    /// definitions, its block starts): a pass over the whole text that
-    /// waits until the first frame, made from the head of the text, is
-    /// drawn.
-    fn index(text: Arc<str>) -> Option<Background<WindowIndex>> {
-        Background::spawn("index", move |_| Some(WindowIndex::of(&text)))
-    }
-}
-
 impl<T: Send + 'static> Background<T> {
-    /// Run `work` on a thread named `name` once the first frame is drawn;
-    /// `None` when no thread could be started.
+    /// Run `work` on a thread named `name`, once the first frame is
+    /// drawn if `after_frame`; `None` when no thread could be started.
     fn spawn(
         name: &str,
+        after_frame: bool,
         work: impl FnOnce(&AtomicBool) -> Option<T> + Send + 'static,
     ) -> Option<Background<T>> {
         let (tx, rx) = mpsc::channel();
@@ -214,7 +205,9 @@ impl<T: Send + 'static> Background<T> {
                 // The first frame is drawn before the work competes with
                 // it for the cores and the allocator: a frame that took
                 // 45 ms took 150-200 ms one time in three on two cores.
-                let _ = begin.recv_timeout(FIRST_FRAME_WAIT);
+                if after_frame {
+                    let _ = begin.recv_timeout(FIRST_FRAME_WAIT);
+                }
                 if stopped.load(Ordering::Relaxed) {
                     return;
                 }
@@ -356,7 +349,7 @@ pub struct App {
     /// rather than wait for the whole. Until `index_job` is done, only of
     /// the head of the text.
     index: Option<WindowIndex>,
-    /// The index of the whole text, being made after the first frame.
+    /// The index of the whole text, being made on another core.
     index_job: Option<Background<WindowIndex>>,
     /// While only a window is parsed, the outline is of the whole article
     /// all the same: its headings were found by `WindowIndex::headings`.
@@ -410,33 +403,33 @@ impl App {
             let prepared = crate::parse::prepared(&shared);
             // The fingerprint, a pass over every byte, is taken on another
             // core while this one scans the head of the text for the
-            // window: before the first frame, the other cores have nothing
-            // to do. The index of the whole text is made after the frame.
-            let (fingerprint, index) = std::thread::scope(|scope| {
-                let fingerprint = std::thread::Builder::new()
-                    .name("fingerprint".into())
-                    .spawn_scoped(scope, || crate::parse::fingerprint(text));
-                let index = WindowIndex::head(&prepared, 0);
-                let fingerprint = fingerprint
-                    .ok()
-                    .and_then(|f| f.join().ok())
-                    .unwrap_or_else(|| crate::parse::fingerprint(text));
-                (fingerprint, index)
-            });
-            (prepared, fingerprint, index)
+            // window and parses it: before the first frame, the other
+            // cores have nothing to do. That core then goes on to the
+            // index of the whole text, which jumps far away need.
+            let (tx, fingerprint) = mpsc::channel();
+            let job = {
+                let (text, prepared) = (Arc::clone(&shared), Arc::clone(&prepared));
+                Background::spawn("index", false, move |_| {
+                    let _ = tx.send(crate::parse::fingerprint(&text));
+                    drop(text);
+                    Some(WindowIndex::of(&prepared))
+                })
+            };
+            let index = WindowIndex::head(&prepared, 0);
+            let fingerprint = fingerprint
+                .recv()
+                .unwrap_or_else(|_| crate::parse::fingerprint(text));
+            (prepared, fingerprint, index, job)
         });
-        let mut background = prepared.as_ref().and_then(|(prepared, fingerprint, _)| {
+        let mut background = prepared.as_ref().and_then(|(prepared, fingerprint, ..)| {
             Background::start(Arc::clone(prepared), *fingerprint)
         });
-        let (prepared, mut index) = match prepared {
-            Some((prepared, fingerprint, index)) if background.is_some() => {
-                (Some((prepared, fingerprint)), Some(index))
+        let (prepared, mut index, mut index_job) = match prepared {
+            Some((prepared, fingerprint, index, job)) if background.is_some() => {
+                (Some((prepared, fingerprint)), Some(index), job)
             }
-            _ => (None, None),
+            _ => (None, None, None),
         };
-        let mut index_job = prepared
-            .as_ref()
-            .and_then(|(prepared, _)| Background::index(Arc::clone(prepared)));
         let mut doc = if let (Some((prepared, fingerprint)), Some(index)) = (&prepared, &index) {
             parse_window_in(prepared, 0, *fingerprint, index)
         } else {
@@ -1548,7 +1541,7 @@ impl App {
                     .saturating_add(u32::from(d))
                     .min(100_000);
                 self.count = Some(n);
-                self.message = Some(format!("{n}  (% goes to {n}% of the article)"));
+                self.message = Some(format!("{n} · then % goes that far through the article"));
                 return;
             }
             _ => self.count.take(),
