@@ -680,7 +680,13 @@ impl App {
         self.index_job = None;
         // The thread died: made here.
         let index = made.unwrap_or_else(|| WindowIndex::of(&self.doc.text));
-        if self.is_partial() {
+        // Not under an overlay that points into the window's links (the
+        // hints, the link list) or a selection being made: the next
+        // window, or the whole, puts those right.
+        let pointing = self.hints.is_some() || self.link_list.is_some() || self.selecting.is_some();
+        if self.is_partial() && !pointing {
+            // A count over the window's blocks ends on them.
+            self.finish_count();
             let doc = parse_window_in(
                 &self.doc.text,
                 self.reader.top.0,
