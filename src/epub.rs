@@ -20,6 +20,7 @@ use quick_xml::events::Event;
 use crate::import::{field, one_line};
 
 mod notes;
+mod places;
 
 /// The most bytes all entries read may add up to, uncompressed.
 pub const MAX_TOTAL: u64 = 1 << 30;
@@ -30,7 +31,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 5;
+pub const CONVERSION_VERSION: u32 = 6;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -775,6 +776,10 @@ fn add_entry(entries: &mut Vec<NavEntry>, depth: usize, title: &str, base: &str,
 }
 
 /// The Markdown body of the spine's documents, each starting a section.
+/// The navigation's entries for a document head it; those that point
+/// inside it are headings at their places (`places`); in a document the
+/// navigation titles, its own headings are lines in bold, so the outline is
+/// the navigation. A document it leaves out is titled by its first heading.
 /// Links between the documents become links to their section headings, or
 /// to the heading their fragment names.
 /// The images' archive paths come with it, in the order of their tokens.
@@ -812,8 +817,7 @@ fn body(
         );
         converter.convert(&html).unwrap_or_default()
     };
-    // Each document: its path, Markdown and the ids of its headings.
-    let docs: Vec<(&str, String, Vec<Option<String>>)> = chapters
+    let docs: Vec<Doc<'_>> = chapters
         .iter()
         .zip(htmls.iter().zip(&scans))
         .map(|((path, _), (html, scan))| {
@@ -822,6 +826,14 @@ fn body(
                 _ => (html.clone(), Vec::new()),
             };
             let html = drop_repeated_captions(&html);
+            let entries = by_path.get(path.as_str()).cloned().unwrap_or_default();
+            let inside: Vec<&NavEntry> = entries
+                .iter()
+                .copied()
+                .filter(|e| e.fragment.is_some())
+                .collect();
+            let fragments: Vec<String> = inside.iter().filter_map(|e| e.fragment.clone()).collect();
+            let (html, found) = places::mark(&html, &fragments);
             let html = images.tokens(path, &html);
             let ids = heading_ids(&html);
             let mut md = notes::references(to_markdown(&html).trim());
@@ -831,41 +843,122 @@ fn body(
                 md.push_str("\n\n");
                 md.push_str(&notes::definition(n, &note));
             }
-            (path.as_str(), md.trim().to_string(), ids)
+            // The entries at the document's start: those without a
+            // fragment, or whose fragment it lacks, before any placed one.
+            let mut top = Vec::new();
+            let mut placed_before = false;
+            // The number of each entry with a fragment among those.
+            let mut n = 0;
+            for e in &entries {
+                let placed = if e.fragment.is_some() {
+                    n += 1;
+                    found[n - 1]
+                } else {
+                    None
+                };
+                match placed {
+                    Some(_) => placed_before = true,
+                    None if !placed_before => top.push(*e),
+                    None => {}
+                }
+            }
+            let mut places: Vec<Place<'_>> = inside
+                .iter()
+                .zip(&found)
+                .enumerate()
+                .filter_map(|(n, (e, at))| {
+                    Some(Place {
+                        token: n,
+                        at: (*at)?,
+                        entry: e,
+                        id: percent_decode(e.fragment.as_deref()?),
+                    })
+                })
+                .collect();
+            places.sort_by_key(|p| (p.at, p.token));
+            Doc {
+                path: path.as_str(),
+                md: md.trim().to_string(),
+                ids,
+                top,
+                places,
+            }
         })
         .collect();
     let anchors = Anchors::new(&docs);
     let mut out = String::new();
     // The depth of the last section, for a document the navigation omits.
     let mut depth = 1usize;
-    for (path, md, ids) in &docs {
-        let md = anchors.rewrite_links(path, md);
+    for doc in &docs {
+        let path = doc.path;
+        let md = anchors.rewrite_links(path, &doc.md);
         let md = md.as_str();
-        let entries = by_path.get(path);
-        // The entry for the document itself: the first without a fragment,
-        // else the first.
-        let own = entries.and_then(|es| {
-            es.iter()
-                .find(|e| e.fragment.is_none())
-                .or_else(|| es.first())
-                .copied()
-        });
-        let (title, section_depth) = match own {
-            Some(e) => (Some(e.title.clone()), e.depth),
-            None => (first_heading(md), depth),
+        let id_of = |k: usize| {
+            doc.ids
+                .get(k)
+                .and_then(Option::as_deref)
+                .and_then(|id| anchors.heading(path, id))
         };
-        depth = section_depth;
-        let title_page = own.is_none()
-            && title
-                .as_deref()
-                .zip(book_title)
-                .is_some_and(|(t, b)| one_line(t).eq_ignore_ascii_case(&one_line(b)));
+        let by_token: HashMap<usize, &Place<'_>> =
+            doc.places.iter().map(|p| (p.token, p)).collect();
+        let place = |n: usize| {
+            let p = by_token.get(&n)?;
+            let mut line = escape_heading(&p.entry.title);
+            if let Some(id) = anchors.place(path, &p.id) {
+                let _ = write!(line, " {{#{id}}}");
+            }
+            Some((p.entry.depth.clamp(1, 6), line, p.entry.title.as_str()))
+        };
+        let last_place = doc.places.last().map(|p| p.entry.depth.clamp(1, 6));
+        if let Some(last) = doc.top.last() {
+            for (i, e) in doc.top.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "{} {}",
+                    "#".repeat(e.depth.clamp(1, 6)),
+                    escape_heading(&e.title)
+                );
+                if i == 0
+                    && let Some(id) = anchors.section(path)
+                {
+                    let _ = write!(out, " {{#{id}}}");
+                }
+                out.push_str("\n\n");
+            }
+            let level = last.depth.clamp(1, 6);
+            let titles: Vec<&str> = doc.top.iter().map(|e| e.title.as_str()).collect();
+            let rest = shift_headings(md, &titles, level, true, id_of, place);
+            if !rest.is_empty() {
+                out.push_str(&rest);
+                out.push_str("\n\n");
+            }
+            depth = last_place.unwrap_or(level);
+            continue;
+        }
+        if !doc.places.is_empty() {
+            // The text before the first entry goes on in the section
+            // before.
+            let rest = shift_headings(md, &[], depth, true, id_of, place);
+            if !rest.is_empty() {
+                out.push_str(&rest);
+                out.push_str("\n\n");
+            }
+            depth = last_place.unwrap_or(depth);
+            continue;
+        }
+        // A document the navigation leaves out: titled by its first
+        // heading, at the depth of the section before.
+        let title = first_heading(md);
+        let title_page = title
+            .as_deref()
+            .zip(book_title)
+            .is_some_and(|(t, b)| one_line(t).eq_ignore_ascii_case(&one_line(b)));
         let (Some(title), false) = (title, title_page) else {
             // No title anywhere: the text joins the previous section; a
             // title page without the title the header shows.
             let md = match first_heading(md) {
                 Some(t) if title_page => {
-                    let rest = shift_headings(md, &t, depth, |_| None);
+                    let rest = shift_headings(md, &[t.as_str()], depth, false, |_| None, |_| None);
                     let said = |p: &str| {
                         shown_above
                             .iter()
@@ -876,7 +969,7 @@ fn body(
                         .collect::<Vec<_>>()
                         .join("\n\n")
                 }
-                _ => md.to_string(),
+                _ => places::clear(md),
             };
             if !md.is_empty() {
                 out.push_str(&md);
@@ -884,17 +977,13 @@ fn body(
             }
             continue;
         };
-        let level = section_depth.clamp(1, 6);
+        let level = depth.clamp(1, 6);
         let _ = write!(out, "{} {}", "#".repeat(level), escape_heading(&title));
         if let Some(id) = anchors.section(path) {
             let _ = write!(out, " {{#{id}}}");
         }
         out.push_str("\n\n");
-        let rest = shift_headings(md, &title, level, |k| {
-            ids.get(k)
-                .and_then(Option::as_deref)
-                .and_then(|id| anchors.heading(path, id))
-        });
+        let rest = shift_headings(md, &[title.as_str()], level, false, id_of, |_| None);
         if !rest.is_empty() {
             out.push_str(&rest);
             out.push_str("\n\n");
@@ -904,6 +993,30 @@ fn body(
     out.truncate(trimmed);
     out.push('\n');
     (out, images.paths)
+}
+
+/// One of the book's documents, converted.
+struct Doc<'a> {
+    path: &'a str,
+    md: String,
+    /// The ids of its headings, in order.
+    ids: Vec<Option<String>>,
+    /// The entries of the navigation that start it, in the navigation's
+    /// order.
+    top: Vec<&'a NavEntry>,
+    /// The entries placed inside it, in the document's order.
+    places: Vec<Place<'a>>,
+}
+
+/// An entry of the navigation placed inside a document.
+struct Place<'a> {
+    /// The number of its token in the converted text.
+    token: usize,
+    /// Where it was put in the document's HTML.
+    at: usize,
+    entry: &'a NavEntry,
+    /// The id it names.
+    id: String,
 }
 
 /// The `id` of each `h1`…`h6` of a document, in order.
@@ -985,15 +1098,19 @@ struct Anchors {
     docs: HashMap<String, String>,
     /// (document path, fragment) targeted by a link.
     targets: std::collections::HashSet<(String, Option<String>)>,
-    /// (document path, id) of each heading after the document's first.
+    /// (document path, id) of each heading after the document's first,
+    /// and of each navigation entry placed inside a document.
     headings: std::collections::HashSet<(String, String)>,
+    /// For a document that only entries placed inside it title: the id of
+    /// the first, where a link to the document goes.
+    first_place: HashMap<String, String>,
 }
 
 impl Anchors {
-    fn new(docs: &[(&str, String, Vec<Option<String>>)]) -> Anchors {
+    fn new(docs: &[Doc<'_>]) -> Anchors {
         let mut slugs = HashMap::new();
         let mut used = std::collections::HashSet::new();
-        for (i, (path, _, _)) in docs.iter().enumerate() {
+        for (i, Doc { path, .. }) in docs.iter().enumerate() {
             let stem = path.rsplit('/').next().unwrap_or(path);
             let stem = stem.split('.').next().unwrap_or(stem);
             let mut slug = format!("epub-{}", crate::import::file_stem(stem, 40));
@@ -1004,7 +1121,7 @@ impl Anchors {
             slugs.entry((*path).to_string()).or_insert(slug);
         }
         let mut targets = std::collections::HashSet::new();
-        for (path, md, _) in docs {
+        for Doc { path, md, .. } in docs {
             for c in LINK.captures_iter(md) {
                 if let Some((doc, fragment)) = target(path, &c[1])
                     && slugs.contains_key(&doc)
@@ -1016,26 +1133,55 @@ impl Anchors {
         }
         let headings = docs
             .iter()
-            .flat_map(|(path, _, ids)| {
-                ids.iter()
+            .flat_map(|d| {
+                let placed = d.places.iter().map(|p| p.id.clone());
+                // A document the navigation titles keeps no headings of
+                // its own: only its placed entries are.
+                let covered = !d.top.is_empty() || !d.places.is_empty();
+                let own = if covered { &[][..] } else { &d.ids[..] };
+                own.iter()
                     .skip(1)
                     .flatten()
-                    .map(|id| ((*path).to_string(), id.clone()))
+                    .cloned()
+                    .chain(placed)
+                    .map(|id| (d.path.to_string(), id))
             })
+            .collect();
+        let first_place = docs
+            .iter()
+            .filter(|d| d.top.is_empty())
+            .filter_map(|d| Some((d.path.to_string(), d.places.first()?.id.clone())))
             .collect();
         Anchors {
             docs: slugs,
             targets,
             headings,
+            first_place,
         }
     }
 
-    /// The id of a document's section heading, when a link goes to it.
+    /// The id of a document's section heading, when a link goes to it: the
+    /// heading of its first placed entry when only those title it.
     fn section(&self, path: &str) -> Option<String> {
-        self.targets
-            .contains(&(path.to_string(), None))
-            .then(|| self.docs.get(path).cloned())
-            .flatten()
+        if !self.targets.contains(&(path.to_string(), None)) {
+            return None;
+        }
+        let doc = self.docs.get(path)?;
+        Some(match self.first_place.get(path) {
+            Some(id) => format!("{doc}--{}", crate::import::file_stem(id, 40)),
+            None => doc.clone(),
+        })
+    }
+
+    /// The id of the heading of the entry placed at `id` in a document,
+    /// when a link goes to it or, for the first, to the document.
+    fn place(&self, path: &str, id: &str) -> Option<String> {
+        if self.first_place.get(path).is_some_and(|f| f == id)
+            && let Some(section) = self.section(path)
+        {
+            return Some(section);
+        }
+        self.heading(path, id)
     }
 
     /// The id of the heading with `id` in a document, when a link goes to
@@ -1165,57 +1311,117 @@ fn lines_outside_code(md: &str) -> impl Iterator<Item = (&str, bool)> {
     })
 }
 
-/// The document's Markdown under a section heading at `level`: its first
-/// heading dropped when it repeats the section's title, and its headings
-/// moved below `level`, keeping their nesting.
-fn shift_headings(
+/// The document's Markdown under a section heading at `level`: the
+/// headings before its text dropped when they repeat one of `titles` (the
+/// section's), each token of an
+/// entry placed inside it made that entry's heading (`place` gives its
+/// level, its line and its title), and its own headings moved below the
+/// entry or section they come after, keeping their nesting; or, with
+/// `demote` (a document the navigation titles, whose outline is the
+/// navigation's alone), made paragraphs in bold. A line right after a
+/// placed entry that only repeats its title is left out.
+fn shift_headings<'t>(
     md: &str,
-    title: &str,
+    titles: &[&str],
     level: usize,
+    demote: bool,
     id_of: impl Fn(usize) -> Option<String>,
+    place: impl Fn(usize) -> Option<(usize, String, &'t str)>,
 ) -> String {
     let lines: Vec<(&str, bool)> = lines_outside_code(md).collect();
-    // The first heading, when no text comes before it and it repeats the
-    // title.
-    let dropped = lines
-        .iter()
-        .position(|(l, code)| *code || !l.trim().is_empty())
-        .filter(|&i| {
-            let (line, code) = lines[i];
-            !code
-                && heading_line(line)
-                    .is_some_and(|(_, t)| one_line(t).eq_ignore_ascii_case(&one_line(title)))
-        });
+    // The headings before any text that repeat a title.
+    let mut dropped = std::collections::HashSet::new();
+    for (i, (line, code)) in lines.iter().enumerate() {
+        if line.trim().is_empty() && !code {
+            continue;
+        }
+        let repeats = !code
+            && heading_line(line).is_some_and(|(_, t)| {
+                titles
+                    .iter()
+                    .any(|title| one_line(t).eq_ignore_ascii_case(&one_line(title)))
+            });
+        if !repeats {
+            break;
+        }
+        dropped.insert(i);
+    }
     let top = lines
         .iter()
         .enumerate()
-        .filter(|(i, (_, code))| !code && Some(*i) != dropped)
+        .filter(|(i, (_, code))| !code && !dropped.contains(i))
         .filter_map(|(_, (l, _))| heading_line(l).map(|(n, _)| n))
         .min()
         .unwrap_or(1);
     let mut out = String::with_capacity(md.len());
     // The heading's number in the document, the dropped one counted.
     let mut k = 0;
+    // The level the document's own headings go below.
+    let mut under = level;
+    // A line to leave out: a paragraph repeating a placed entry's title.
+    let mut skip = None;
+    // The blank line after a line left out goes with it.
+    let mut after_skip = false;
     for (i, (line, code)) in lines.iter().enumerate() {
+        if Some(i) == skip {
+            after_skip = true;
+            continue;
+        }
+        if std::mem::take(&mut after_skip) && !code && line.trim().is_empty() {
+            continue;
+        }
+        if !code && let Some(n) = places::token_line(line) {
+            if let Some((at, text, entry_title)) = place(n) {
+                out.push_str(&"#".repeat(at));
+                out.push(' ');
+                out.push_str(&text);
+                out.push('\n');
+                under = at;
+                skip = repeats_title(&lines, i, entry_title);
+            }
+            continue;
+        }
         let heading = if *code { None } else { heading_line(line) };
         if heading.is_some() {
             k += 1;
         }
-        if Some(i) == dropped {
+        if dropped.contains(&i) {
             continue;
         }
-        if let Some((n, _)) = heading {
-            out.push_str(&"#".repeat((level + 1 + n - top).min(6)));
-            out.push_str(line[n..].trim_end());
+        if let Some((_, text)) = heading.filter(|_| demote) {
+            let text = places::clear(text);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let _ = write!(out, "**{}**", text.trim());
+        } else if let Some((n, _)) = heading {
+            out.push_str(&"#".repeat((under + 1 + n - top).min(6)));
+            out.push_str(places::clear(&line[n..]).trim_end());
             if let Some(id) = id_of(k - 1) {
                 let _ = write!(out, " {{#{id}}}");
             }
-        } else {
+        } else if *code {
             out.push_str(line);
+        } else {
+            out.push_str(&places::clear(line));
         }
         out.push('\n');
     }
     out.trim().to_string()
+}
+
+/// The line after `lines[i]` when it is a paragraph of one line that says
+/// `title` again (emphasis and case aside).
+fn repeats_title(lines: &[(&str, bool)], i: usize, title: &str) -> Option<usize> {
+    let next = (i + 1..lines.len()).find(|&j| !lines[j].0.trim().is_empty())?;
+    let (line, code) = lines[next];
+    let ends = lines.get(next + 1).is_none_or(|(l, _)| l.trim().is_empty());
+    let plain: String = line
+        .trim_start_matches('#')
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '\\'))
+        .collect();
+    (!code && ends && one_line(&plain).eq_ignore_ascii_case(&one_line(title))).then_some(next)
 }
 
 #[cfg(test)]
@@ -1320,7 +1526,7 @@ mod tests {
     fn headings_move_below_the_section() {
         let md = "# Chapter 1\n\nText.\n\n## Part A\n\n```\n# not a heading\n```";
         assert_eq!(
-            shift_headings(md, "Chapter 1", 2, |_| None),
+            shift_headings(md, &["Chapter 1"], 2, false, |_| None, |_| None),
             "Text.\n\n### Part A\n\n```\n# not a heading\n```"
         );
     }

@@ -980,3 +980,390 @@ fn highlights_and_export_of_a_book() {
     );
     assert!(row.contains("\"the doubt, \"\"early\"\"\""), "{csv}");
 }
+
+/// A book as Project Gutenberg's EPUB 2 files are made: an NCX whose
+/// entries point inside the documents (`…-h-1.htm.html#chap02`), several
+/// chapters to a file, each chapter's anchor inside its heading
+/// (`<h2><a id="chap01"></a>I.<br/>Introduction</h2>`), a contents page
+/// of links, and the licence at the end of the last file.
+fn gutenberg_like() -> Vec<u8> {
+    let opf = br#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="2.0" unique-identifier="id">
+ <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <dc:identifier id="id">http://www.gutenberg.org/35</dc:identifier>
+  <dc:title>The Time Machine</dc:title><dc:creator>H. G. Wells</dc:creator><dc:language>en</dc:language>
+ </metadata>
+ <manifest>
+  <item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+  <item id="h0" href="35-h-0.htm.html" media-type="application/xhtml+xml"/>
+  <item id="h1" href="35-h-1.htm.html" media-type="application/xhtml+xml"/>
+  <item id="h2" href="35-h-2.htm.html" media-type="application/xhtml+xml"/>
+ </manifest>
+ <spine toc="ncx"><itemref idref="h0"/><itemref idref="h1"/><itemref idref="h2"/></spine>
+</package>"#;
+    let point = |id: &str, label: &str, src: &str, inner: &str| {
+        format!(
+            r#"<navPoint id="{id}"><navLabel><text>{label}</text></navLabel><content src="{src}"/>{inner}</navPoint>"#
+        )
+    };
+    let ncx = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>{}{}{}{}</navMap></ncx>"#,
+        point(
+            "np-1",
+            "The Project Gutenberg eBook of The Time Machine",
+            "35-h-0.htm.html#pg-header-heading",
+            ""
+        ),
+        point(
+            "np-2",
+            "Part One",
+            "35-h-1.htm.html#part1",
+            &[
+                point("np-3", "I. Introduction", "35-h-1.htm.html#chap01", ""),
+                point("np-4", "II. The Machine", "35-h-1.htm.html#chap02", ""),
+            ]
+            .concat()
+        ),
+        point(
+            "np-5",
+            "III. The Time Traveller Returns",
+            "35-h-2.htm.html#chap03",
+            ""
+        ),
+        point(
+            "np-6",
+            "THE FULL PROJECT GUTENBERG LICENSE",
+            "35-h-2.htm.html#pg-footer-heading",
+            ""
+        ),
+    );
+    let h0 = xhtml(
+        "The Time Machine",
+        r##"<section class="pg-boilerplate pgheader" id="pg-header"><h2 id="pg-header-heading">The Project Gutenberg eBook of <span>The Time Machine</span></h2>
+<p>This ebook is for the use of anyone anywhere in the United States and most other parts of the world at no cost.</p></section>
+<h1>The Time Machine</h1><h2>by H. G. Wells</h2><h2>Contents</h2>
+<div class="toc"><p class="toc"><a href="35-h-1.htm.html#chap01">I. Introduction</a></p>
+<p class="toc"><a href="35-h-1.htm.html#chap02">II. The Machine</a></p>
+<p class="toc"><a href="35-h-2.htm.html#chap03">III. The Time Traveller Returns</a></p></div>"##,
+    );
+    let h1 = xhtml(
+        "The Time Machine",
+        r#"<h1 id="part1">PART ONE</h1>
+<div class="chapter"><h2><a id="chap01"></a>I.<br/>Introduction</h2>
+<p>The Time Traveller (for so it will be convenient to speak of him) was expounding a recondite matter to us.</p>
+<h3>The Fourth Dimension</h3><p>There are really four dimensions, three which we call the three planes of Space, and a fourth, Time.</p></div>
+<div class="chapter"><h2><a id="chap02"></a>II.<br/>The Machine</h2>
+<p>I think that at that time none of us quite believed in the Time Machine.</p></div>"#,
+    );
+    let h2 = xhtml(
+        "The Time Machine",
+        r#"<div class="chapter"><h2 id="chap03">III.<br/>The Time Traveller Returns</h2>
+<p>I think that I was the first to come to the Time Traveller's house the next Thursday.</p></div>
+<section class="pg-boilerplate" id="pg-footer"><h2 id="pg-footer-heading">THE FULL PROJECT GUTENBERG LICENSE</h2>
+<p>To protect the Project Gutenberg mission of promoting the free distribution of electronic works…</p></section>"#,
+    );
+    archive(
+        true,
+        &[
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", opf),
+            ("OEBPS/toc.ncx", ncx.as_bytes()),
+            ("OEBPS/35-h-0.htm.html", &h0),
+            ("OEBPS/35-h-1.htm.html", &h1),
+            ("OEBPS/35-h-2.htm.html", &h2),
+        ],
+    )
+}
+
+/// A book as calibre writes one converted from MOBI: one file split in
+/// two, no headings at all, each chapter's entry naming a paragraph
+/// (`index_split_000.html#filepos2101`) whose bold text is its title.
+fn calibre_like() -> Vec<u8> {
+    let opf = br#"<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="2.0" unique-identifier="uuid_id">
+ <metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Saved Articles</dc:title><dc:creator>calibre</dc:creator></metadata>
+ <manifest>
+  <item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+  <item id="s0" href="index_split_000.html" media-type="application/xhtml+xml"/>
+  <item id="s1" href="index_split_001.html" media-type="application/xhtml+xml"/>
+ </manifest>
+ <spine toc="ncx"><itemref idref="s0"/><itemref idref="s1"/></spine>
+</package>"#;
+    let ncx = br#"<?xml version="1.0" encoding="utf-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>
+<navPoint id="a"><navLabel><text>On Tides</text></navLabel><content src="index_split_000.html#filepos120"/></navPoint>
+<navPoint id="b"><navLabel><text>On Lighthouses</text></navLabel><content src="index_split_000.html#filepos2101"/></navPoint>
+<navPoint id="c"><navLabel><text>On Fog</text></navLabel><content src="index_split_001.html#filepos5003"/></navPoint>
+</navMap></ncx>"#;
+    let s0 = xhtml(
+        "Saved Articles",
+        r#"<p class="calibre1" id="filepos120"><span class="bold">On Tides</span></p>
+<p class="calibre2">The tide came in twice a day, as it always had.</p>
+<p class="calibre1"><a id="filepos2101"></a><span class="bold">On Lighthouses</span></p>
+<p class="calibre2">The keeper climbed the stair at dusk.</p>"#,
+    );
+    let s1 = xhtml(
+        "Saved Articles",
+        r#"<p class="calibre2">The keeper slept at dawn.</p>
+<div class="calibre3" id="filepos5003"><p class="calibre1"><b>On Fog</b></p></div>
+<p class="calibre2">The fog rolled over the harbour wall.</p>"#,
+    );
+    archive(
+        true,
+        &[
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", opf),
+            ("OEBPS/toc.ncx", ncx),
+            ("OEBPS/index_split_000.html", &s0),
+            ("OEBPS/index_split_001.html", &s1),
+        ],
+    )
+}
+
+fn owned(outline: &[(u64, &str)]) -> Vec<(u64, String)> {
+    outline
+        .iter()
+        .map(|(l, t)| (*l, (*t).to_string()))
+        .collect()
+}
+
+#[test]
+fn entries_inside_a_gutenberg_file_are_its_chapters() {
+    let env = Env::new();
+    let file = env.write("pg35.epub", &gutenberg_like());
+    // The outline is the NCX: its titles, nesting and order, whatever
+    // file the chapter is in and however its heading is written.
+    assert_eq!(
+        toc(&env, &file),
+        owned(&[
+            (1, "The Project Gutenberg eBook of The Time Machine"),
+            (1, "Part One"),
+            (2, "I. Introduction"),
+            (2, "II. The Machine"),
+            (1, "III. The Time Traveller Returns"),
+            (1, "THE FULL PROJECT GUTENBERG LICENSE"),
+        ])
+    );
+    let text = longform::load::epub::convert(gutenberg_like(), "assets")
+        .unwrap()
+        .text;
+    // Each chapter's heading is the table's, once; its text under it.
+    for (heading, next) in [
+        ("## I. Introduction", "The Time Traveller (for so"),
+        ("## II. The Machine", "I think that at that time"),
+        (
+            "# III. The Time Traveller Returns",
+            "I think that I was the first",
+        ),
+    ] {
+        let at = text.find(heading).expect(heading);
+        let rest = text[at + heading.len()..].trim_start();
+        let rest = rest
+            .strip_prefix('{')
+            .map_or(rest, |r| r[r.find('}').unwrap() + 1..].trim_start());
+        assert!(rest.starts_with(next), "{heading}: {text}");
+    }
+    // The headings the table replaces are not shown; the book's other
+    // headings, which the table leaves out, are lines in bold.
+    assert!(
+        !text.contains("Introduction\n") && !text.contains("PART ONE"),
+        "{text}"
+    );
+    assert_eq!(text.matches("The Machine").count(), 2, "{text}");
+    assert!(text.contains("\n**The Fourth Dimension**\n"), "{text}");
+    assert!(text.contains("\n**Contents**\n"), "{text}");
+    // The contents page's links go to the chapters' headings.
+    assert!(
+        text.contains("[II. The Machine](#epub-35-h-1--chap02)")
+            && text.contains("## II. The Machine {#epub-35-h-1--chap02}"),
+        "{text}"
+    );
+    assert_eq!(
+        longform::load::epub::convert(gutenberg_like(), "assets")
+            .unwrap()
+            .text,
+        text
+    );
+}
+
+#[test]
+fn entries_naming_paragraphs_in_a_calibre_file_are_its_chapters() {
+    let env = Env::new();
+    let file = env.write("saved.epub", &calibre_like());
+    assert_eq!(
+        toc(&env, &file),
+        owned(&[(1, "On Tides"), (1, "On Lighthouses"), (1, "On Fog")])
+    );
+    let text = env.cat(&file);
+    // The bold line that only repeats the title is not shown again.
+    for title in ["On Tides", "On Lighthouses", "On Fog"] {
+        assert_eq!(text.matches(title).count(), 1, "{title}: {text}");
+    }
+    let order = [
+        "On Tides",
+        "The tide came in",
+        "On Lighthouses",
+        "The keeper climbed",
+        "The keeper slept",
+        "On Fog",
+        "The fog rolled",
+    ];
+    let at: Vec<usize> = order.iter().map(|s| text.find(s).expect(s)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+    // Nor the blank line after it.
+    let md = longform::load::epub::convert(calibre_like(), "assets")
+        .unwrap()
+        .text;
+    assert!(md.contains("# On Tides\n\nThe tide came in"), "{md}");
+    assert!(!md.contains("\n\n\n"), "{md}");
+}
+
+/// How a chapter marks its start, in the ways books do.
+#[derive(Clone, Copy, Debug)]
+enum Start {
+    /// `<h2 id="c3">`
+    HeadingId,
+    /// `<h2><a id="c3"></a>…</h2>` (Project Gutenberg)
+    AnchorInHeading,
+    /// `<section id="c3"><h2>` (pandoc)
+    Wrapper,
+    /// `<a id="c3"></a><h2>`
+    AnchorBefore,
+    /// `<p id="c3"><b>Title</b></p>` (calibre: no heading)
+    Paragraph,
+}
+
+/// A book of `chapters` (title words, depth, how it starts, whether it
+/// has a subheading of its own), cut into files before the chapters in
+/// `cuts`; its NCX names each chapter by file and fragment, a file's first
+/// chapter without one when `bare` says so.
+fn book_of(chapters: &[(String, usize, Start, bool)], cuts: &[bool], bare: bool) -> Vec<u8> {
+    let mut files: Vec<String> = vec![String::new()];
+    let mut ncx = String::new();
+    let mut open_points = 0;
+    for (i, (title, depth, start, sub)) in chapters.iter().enumerate() {
+        if i > 0 && cuts[i] {
+            files.push(String::new());
+        }
+        let file = files.len() - 1;
+        let first_in_file = files[file].is_empty();
+        let id = format!("c{i}");
+        let html = files.last_mut().unwrap();
+        html.push_str(&match start {
+            Start::HeadingId => format!(r#"<h2 id="{id}">{title}</h2>"#),
+            Start::AnchorInHeading => format!(r#"<h2><a id="{id}"></a>{title}</h2>"#),
+            Start::Wrapper => format!(r#"<section id="{id}"><h2>{title}</h2>"#),
+            Start::AnchorBefore => format!(r#"<a id="{id}"></a>\n<h2>{title}</h2>"#),
+            Start::Paragraph => format!(r#"<p id="{id}"><b>{title}</b></p>"#),
+        });
+        html.push_str(&format!("<p>Text of chapter {i}, which goes on.</p>"));
+        if *sub {
+            html.push_str(&format!("<h3>Aside {i}</h3><p>More of chapter {i}.</p>"));
+        }
+        if matches!(start, Start::Wrapper) {
+            html.push_str("</section>");
+        }
+        // Close the points this one is not inside.
+        while open_points >= *depth {
+            ncx.push_str("</navPoint>");
+            open_points -= 1;
+        }
+        let src = if bare && first_in_file {
+            format!("f{file}.xhtml")
+        } else {
+            format!("f{file}.xhtml#{id}")
+        };
+        ncx.push_str(&format!(
+            r#"<navPoint><navLabel><text>{title}</text></navLabel><content src="{src}"/>"#
+        ));
+        open_points += 1;
+    }
+    ncx.push_str(&"</navPoint>".repeat(open_points));
+    let manifest: String = (0..files.len())
+        .map(|f| {
+            format!(r#"<item id="f{f}" href="f{f}.xhtml" media-type="application/xhtml+xml"/>"#)
+        })
+        .collect();
+    let spine: String = (0..files.len())
+        .map(|f| format!(r#"<itemref idref="f{f}"/>"#))
+        .collect();
+    let opf = format!(
+        r#"<package version="2.0"><metadata><title>Generated</title></metadata><manifest><item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>{manifest}</manifest><spine toc="ncx">{spine}</spine></package>"#
+    );
+    let ncx = format!("<ncx><navMap>{ncx}</navMap></ncx>");
+    let names: Vec<String> = (0..files.len())
+        .map(|f| format!("OEBPS/f{f}.xhtml"))
+        .collect();
+    let pages: Vec<Vec<u8>> = files.iter().map(|h| xhtml("x", h)).collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", opf.as_bytes()),
+        ("OEBPS/toc.ncx", ncx.as_bytes()),
+    ];
+    entries.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(pages.iter().map(Vec::as_slice)),
+    );
+    archive(true, &entries)
+}
+
+fn chapter() -> impl proptest::strategy::Strategy<Value = (String, usize, Start, bool)> {
+    use proptest::prelude::*;
+    let words = proptest::collection::vec(
+        prop::sample::select(vec![
+            "Tide", "Harbour", "of", "Night", "the", "Lamp", "II.", "雨",
+        ]),
+        1..4,
+    );
+    let start = prop::sample::select(vec![
+        Start::HeadingId,
+        Start::AnchorInHeading,
+        Start::Wrapper,
+        Start::AnchorBefore,
+        Start::Paragraph,
+    ]);
+    (words, 0..3usize, start, any::<bool>())
+        .prop_map(|(w, up, start, sub)| (w.join(" "), up, start, sub))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever way the chapters start and however they are cut into
+    /// files, the outline is the NCX: its titles, depths and order.
+    #[test]
+    fn the_outline_is_the_ncx_however_chapters_are_marked(
+        raw in proptest::collection::vec(chapter(), 1..10),
+        cuts in proptest::collection::vec(proptest::prelude::any::<bool>(), 10),
+        bare in proptest::prelude::any::<bool>(),
+    ) {
+        // Depths that nest: each at most one below the one before.
+        let mut depth: usize = 0;
+        let chapters: Vec<(String, usize, Start, bool)> = raw
+            .into_iter()
+            .map(|(title, up, start, sub)| {
+                depth = if up == 0 { depth + 1 } else { (depth + 1).saturating_sub(up).max(1) }.min(3);
+                (title, depth, start, sub)
+            })
+            .collect();
+        let book = book_of(&chapters, &cuts, bare);
+        let text = longform::load::epub::convert(book.clone(), "assets").unwrap().text;
+        let doc = longform::parse::parse(&text);
+        let outline: Vec<(usize, String)> = doc
+            .headings
+            .iter()
+            .map(|h| (usize::from(h.level), h.text.clone()))
+            .collect();
+        let nav: Vec<(usize, String)> = chapters.iter().map(|(t, d, _, _)| (*d, t.clone())).collect();
+        proptest::prop_assert_eq!(&outline, &nav, "{}", text);
+        for (i, _) in chapters.iter().enumerate() {
+            let here = format!("Text of chapter {i},");
+            proptest::prop_assert!(text.contains(&here), "{}", text);
+        }
+        let again = longform::load::epub::convert(book, "assets").unwrap().text;
+        proptest::prop_assert_eq!(again, text);
+    }
+}

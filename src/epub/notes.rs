@@ -523,11 +523,12 @@ fn target_of(path: &str, href: &str) -> Option<(String, String)> {
     Some((doc, super::percent_decode(fragment)))
 }
 
-/// Take the token characters (of notes here, of images in `epub`) out of
+/// Take the token characters (of notes here, of images in `epub`, of the
+/// navigation's places in `places`) out of
 /// a document's text, so that only the tokens the conversion makes are read
 /// back.
 pub fn clear_tokens(html: &str) -> std::borrow::Cow<'_, str> {
-    let token = |c: char| ('\u{f8f0}'..='\u{f8f3}').contains(&c);
+    let token = |c: char| ('\u{f8f0}'..='\u{f8f5}').contains(&c);
     if html.contains(token) {
         html.replace(token, "").into()
     } else {
