@@ -57,7 +57,7 @@ impl Selection {
 /// A motion of the moving end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Motion {
-    /// `w`: to the start of the next word.
+    /// `w`: to the start of the next word (the end of a block's last).
     WordNext,
     /// `b`: to the start of the word before.
     WordPrev,
@@ -295,9 +295,12 @@ pub fn motion(doc: &Document, head: usize, motion: Motion) -> usize {
             Motion::ParagraphNext | Motion::ParagraphPrev => bt.trimmed().into_iter().collect(),
         };
         let found = match motion {
+            // The start of the next word, or the end of the block's last
+            // one: so `w` on the last word of the article takes it in.
             Motion::WordNext => units
                 .iter()
                 .filter_map(|u| bt.source_from(u.start))
+                .chain(units.last().and_then(|u| bt.source_to(u.end)))
                 .find(|&s| s > head),
             Motion::WordEnd | Motion::SentenceNext | Motion::ParagraphNext => units
                 .iter()
@@ -324,6 +327,51 @@ pub fn motion(doc: &Document, head: usize, motion: Motion) -> usize {
             }
         };
     }
+}
+
+/// The most steps one key's motion takes in `extend` looking for a word
+/// (a long run of punctuation between two words): a bound, not a limit
+/// any text reaches.
+const EXTEND_STEPS: usize = 256;
+
+/// Move the moving end of `sel` by `m` as a key does: as often as it
+/// takes for the selection to change where the reader sees it. A word
+/// motion goes on until it takes in or gives up a word; a sentence or
+/// paragraph motion until it takes in or gives up any drawn text (the full
+/// stop that ends a sentence is enough). A motion that only crosses space
+/// or the selection's fixed part changes nothing, so it goes on: `w` from
+/// the end of a word passes the start of the next one to the start of the
+/// one after it, taking in the word between; `b` from the end of the first
+/// word selected passes its start (which the fixed part keeps selected) to
+/// the start of the word before. Where the motion has nowhere further to
+/// go, the end stays where it got to.
+pub fn extend(doc: &Document, sel: &mut Selection, m: Motion) {
+    let words = matches!(m, Motion::WordNext | Motion::WordPrev | Motion::WordEnd);
+    for _ in 0..EXTEND_STEPS {
+        let from = sel.head;
+        let to = motion(doc, from, m);
+        if to == from {
+            return;
+        }
+        sel.head = to;
+        if crosses_text(doc, from.min(to)..from.max(to), &sel.anchor, words) {
+            return;
+        }
+    }
+}
+
+/// Whether drawn text lies in the source bytes `span` outside `fixed`:
+/// any but space, or with `words` only that of a word (not space, not
+/// only punctuation).
+fn crosses_text(doc: &Document, span: Range<usize>, fixed: &Range<usize>, words: bool) -> bool {
+    let before = span.start..span.end.min(fixed.start);
+    let after = span.start.max(fixed.end)..span.end;
+    [before, after].into_iter().any(|part| {
+        part.start < part.end
+            && text_of(doc, part)
+                .chars()
+                .any(|c| !(c.is_whitespace() || words && is_punctuation(c)))
+    })
 }
 
 /// The block holding source byte `pos`.
@@ -538,6 +586,78 @@ mod tests {
         text_of(&doc, sel.range())
     }
 
+    /// Apply motions as keys do (`extend`) from the word at `start`.
+    fn keyed(src: &str, start: &str, motions: &[Motion]) -> String {
+        let doc = parse(src);
+        let at = src.find(start).expect("start in the source");
+        let mut sel = Selection::of(word_at(&doc, at).expect("a word"));
+        for &m in motions {
+            extend(&doc, &mut sel, m);
+        }
+        text_of(&doc, sel.range())
+    }
+
+    #[test]
+    fn each_key_takes_in_or_gives_up_a_word() {
+        let src = "Some words here, and more of them.\n";
+        assert_eq!(keyed(src, "Some", &[Motion::WordNext]), "Some words");
+        assert_eq!(
+            keyed(src, "Some", &[Motion::WordNext, Motion::WordNext]),
+            "Some words here,"
+        );
+        assert_eq!(
+            keyed(
+                src,
+                "Some",
+                &[Motion::WordNext, Motion::WordNext, Motion::WordPrev]
+            ),
+            "Some words"
+        );
+        // `b` from the first word passes its start, which stays selected.
+        assert_eq!(keyed(src, "more", &[Motion::WordPrev]), "and more");
+        assert_eq!(keyed(src, "Some", &[Motion::WordPrev]), "Some");
+        // Over a link: its target is never a word.
+        let link = "One *two* [three](http://x.org/four) five.\n";
+        assert_eq!(
+            keyed(link, "One", &[Motion::WordNext, Motion::WordNext]),
+            "One two three"
+        );
+        assert_eq!(keyed(link, "five", &[Motion::WordPrev]), "three five");
+        // Into the next block: its first word.
+        let blocks = "Last words here.\n\n- next item\n";
+        assert_eq!(keyed(blocks, "here", &[Motion::WordNext]), "here.\n\nnext");
+        // The last word of the article: `w` takes it to its end.
+        assert_eq!(
+            keyed(src, "of", &[Motion::WordNext, Motion::WordNext]),
+            "of them"
+        );
+        // A sentence from its first word: `(` goes to the one before.
+        let two = "First one here. Second one, with more.\n";
+        assert_eq!(
+            keyed(two, "Second", &[Motion::SentencePrev]),
+            "First one here. Second"
+        );
+        // After `o`, `w` gives up the first word.
+        let doc = parse("alpha beta gamma delta\n");
+        let mut sel = Selection::of(word_at(&doc, 6).unwrap());
+        extend(&doc, &mut sel, Motion::WordEnd);
+        sel.swap();
+        extend(&doc, &mut sel, Motion::WordNext);
+        assert_eq!(text_of(&doc, sel.range()), "gamma");
+    }
+
+    #[test]
+    fn keys_take_in_cjk_emoji_and_rtl_words_one_at_a_time() {
+        let src = "日本語の文章です。\n\nWe 👩‍👩‍👧 ride 🚲 now.\n\nשלום עולם טוב.\n";
+        assert_eq!(keyed(src, "日", &[Motion::WordNext]), "日本");
+        assert_eq!(keyed(src, "日", &[Motion::WordNext; 2]), "日本語");
+        assert_eq!(keyed(src, "We", &[Motion::WordNext]), "We 👩‍👩‍👧");
+        assert_eq!(keyed(src, "ride", &[Motion::WordNext]), "ride 🚲");
+        assert_eq!(keyed(src, "now", &[Motion::WordPrev]), "🚲 now");
+        assert_eq!(keyed(src, "שלום", &[Motion::WordNext]), "שלום עולם");
+        assert_eq!(keyed(src, "טוב", &[Motion::WordPrev]), "עולם טוב");
+    }
+
     #[test]
     fn words_move_over_emphasis_and_links() {
         let src = "One *two* [three](http://x.org/four) five.\n";
@@ -748,6 +868,32 @@ mod tests {
                 prop_assert!(to <= at);
             } else {
                 prop_assert!(to >= at);
+            }
+        }
+
+        /// A key's motion changes the text selected, unless there is
+        /// nowhere further for it to go.
+        #[test]
+        fn every_key_changes_the_selection_or_has_nowhere_to_go(
+            src in texty(),
+            a in 0usize..400,
+            keys in prop::collection::vec(0usize..7, 1..6),
+        ) {
+            let doc = parse(&src);
+            let Some(word) = word_at(&doc, a.min(src.len())) else { return Ok(()) };
+            let mut sel = Selection::of(word);
+            for k in keys {
+                let m = [
+                    Motion::WordNext, Motion::WordPrev, Motion::WordEnd,
+                    Motion::SentenceNext, Motion::SentencePrev,
+                    Motion::ParagraphNext, Motion::ParagraphPrev,
+                ][k];
+                let before = trimmed(&doc, sel.range());
+                extend(&doc, &mut sel, m);
+                prop_assert!(src.is_char_boundary(sel.head));
+                let after = trimmed(&doc, sel.range());
+                let stuck = motion(&doc, sel.head, m) == sel.head;
+                prop_assert!(after != before || stuck, "{:?}: {:?}", m, before);
             }
         }
 

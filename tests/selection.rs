@@ -278,3 +278,35 @@ fn a_drag_at_the_bottom_edge_scrolls() {
         sel.head
     );
 }
+
+/// The status bar names the keys of a selection, and keeps only their
+/// letters when the terminal is narrow.
+#[test]
+fn the_status_bar_says_what_a_selection_is_for() {
+    let mut app = app("Some words here, and more of them.\n");
+    frame(&mut app, 80, 6);
+    app.update(Action::StartSelection);
+    app.update(Action::SelectMotion(Motion::WordNext));
+    // `w` takes in the next word; the space after it is not drawn.
+    let shown = marked(&frame(&mut app, 80, 6));
+    assert!(shown.contains("⟦Some words⟧ here, and"), "{shown}");
+    let status = |t: &Terminal<TestBackend>| {
+        let text = format!("{}", t.backend());
+        text.lines().nth(5).unwrap_or_default().to_string()
+    };
+    let wide = status(&frame(&mut app, 80, 6));
+    assert!(
+        wide.contains("Selected 2 words · h highlight · n note · y copy"),
+        "{wide}"
+    );
+    let narrow = status(&frame(&mut app, 40, 6));
+    assert!(narrow.contains("Selected 2 words · h n y"), "{narrow}");
+    assert!(!narrow.contains("highlight"), "{narrow}");
+    // Each `w` and `b` takes in or gives up one word.
+    app.update(Action::SelectMotion(Motion::WordNext));
+    assert_eq!(selected(&app), "Some words here,");
+    app.update(Action::SelectMotion(Motion::WordPrev));
+    assert_eq!(selected(&app), "Some words");
+    app.update(Action::SelectMotion(Motion::WordPrev));
+    assert_eq!(selected(&app), "Some");
+}

@@ -86,9 +86,13 @@ impl App {
         self.link = None;
     }
 
-    /// Move the selection's moving end by `motion`.
+    /// Move the selection's moving end by `motion`, far enough that the
+    /// selection takes in or gives up a word (`selection::extend`).
     pub fn select_motion(&mut self, motion: Motion) {
-        self.move_head(|app, head| Some(selection::motion(&app.doc, head, motion)));
+        if let Some(s) = &mut self.selecting {
+            selection::extend(&self.doc, &mut s.sel, motion);
+        }
+        self.show_head();
     }
 
     /// `j` and `k`: the moving end to the same column `n` lines down (up

@@ -48,7 +48,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     }
     let column = column(app, area);
     let matches = app.search.as_ref().map_or(&[][..], |s| &s.matches[..]);
-    let selected = app.selecting.as_ref().map(|s| s.sel.range());
+    // What `h` would keep: space at the selection's ends is not drawn.
+    let selected = app.selected_range();
     let marked = highlights_on(app, screen);
     let lines: Vec<Line<'_>> = screen
         .lines
