@@ -530,12 +530,25 @@ fn default_roots(config: &Config) -> Result<Vec<PathBuf>> {
         let guide = dir.join("reading-with-longform.md");
         std::fs::write(&guide, GUIDE)
             .with_context(|| format!("cannot write {}", guide.display()))?;
+        // Its figure, beside it where the guide points.
+        let (name, svg) = GUIDE_FIGURE;
+        let figure = dir.join(name);
+        figure
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&figure, svg))
+            .with_context(|| format!("cannot write {}", figure.display()))?;
     }
     Ok(vec![dir])
 }
 
 /// Our guide, embedded so a fresh install has something to read.
 const GUIDE: &str = include_str!("../articles/reading-with-longform.md");
+/// The guide's figure: where it points, and the picture.
+const GUIDE_FIGURE: (&str, &str) = (
+    "reading-with-longform.assets/a-page-with-a-figure.svg",
+    include_str!("../articles/reading-with-longform.assets/a-page-with-a-figure.svg"),
+);
 
 /// The position of the section `query` names, or an error listing the
 /// closest headings.

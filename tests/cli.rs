@@ -1115,6 +1115,12 @@ fn the_default_library_is_seeded_with_the_guide() {
     assert_eq!(v[0]["title"], "Reading with longform");
     let seeded = config.path().join("articles/reading-with-longform.md");
     assert!(seeded.is_file());
+    // With its figure, where the guide points.
+    let guide = std::fs::read_to_string(&seeded).unwrap();
+    let figure = "reading-with-longform.assets/a-page-with-a-figure.svg";
+    assert!(guide.contains(&format!("]({figure})")));
+    let svg = std::fs::read_to_string(config.path().join("articles").join(figure)).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
     // A configured library wins over ./articles and the default.
     let shelf = config.path().join("shelf");
     std::fs::create_dir_all(&shelf).unwrap();

@@ -253,6 +253,54 @@ fn hostile_and_missing_images_are_lines_with_their_reason() {
     }
 }
 
+/// A path may leave the article's folder with `..`: an image there is
+/// drawn like any other, and one that cannot be read there is its line.
+/// `Enter` on an image that is not there says why, and asks nothing.
+#[test]
+fn images_outside_the_articles_folder_and_enter_on_one_that_is_not_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shelf/articles");
+    std::fs::create_dir_all(&folder).unwrap();
+    png(&dir.path().join("shelf/outside.png"), 400, 200);
+    // A file where a folder is looked for: the open fails (ENOTDIR), not
+    // as a missing file, and root is refused it as anyone is.
+    std::fs::write(dir.path().join("shelf/plain"), "a file").unwrap();
+    let path = folder.join("a.md");
+    std::fs::write(
+        &path,
+        "# Out\n\n![Up one folder](../outside.png)\n\n\
+         ![Through a file](../plain/x.png)\n\n![Gone](../../gone/x.png)\n\nEnd.\n",
+    )
+    .unwrap();
+    let article = Article {
+        dir,
+        path: path.clone(),
+    };
+    let mut app = app(&article);
+    let terminal = settled(&mut app, 80, 40);
+    let shown = format!("{}", terminal.backend());
+    assert!(!rows_with(&terminal, "▀").is_empty(), "{shown}");
+    assert!(shown.contains("Up one folder"), "{shown}");
+    assert!(!shown.contains("[image: Up one folder"), "{shown}");
+    assert!(
+        shown.contains("[image: Through a file · cannot read]"),
+        "{shown}"
+    );
+    assert!(shown.contains("[image: Gone · missing]"), "{shown}");
+    // Tab to the missing one: Enter says why and opens nothing.
+    for _ in 0..3 {
+        app.update(Action::NextLink);
+    }
+    assert!(
+        app.message.as_deref().unwrap().starts_with("Image: Gone"),
+        "{:?}",
+        app.message
+    );
+    app.update(Action::FollowLink);
+    assert_eq!(app.message.as_deref(), Some("Not opened: missing"));
+    assert!(app.confirm.is_none() && app.figures.alone.is_none());
+}
+
 #[test]
 fn the_first_frame_and_a_key_never_wait_for_a_large_photo() {
     let a = article(TEXT, &[]);

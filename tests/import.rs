@@ -626,6 +626,22 @@ fn answer(mut stream: TcpStream) {
         let _ = stream.write_all(head.as_bytes());
         let _ = stream.write_all(body);
     };
+    // A chain of N redirects that ends at a picture.
+    if let Some(n) = path.strip_prefix("/img/r/") {
+        let n: u32 = n.parse().unwrap_or(0);
+        let next = if n <= 1 {
+            "/pictures/chart.png".to_string()
+        } else {
+            format!("/img/r/{}", n - 1)
+        };
+        respond(
+            &mut stream,
+            "302 Found",
+            &format!("Location: {next}\r\n"),
+            b"",
+        );
+        return;
+    }
     if let Some(n) = path.strip_prefix("/r/") {
         let n: u32 = n.parse().unwrap_or(0);
         let next = if n <= 1 {
@@ -694,6 +710,38 @@ fn answer(mut stream: TcpStream) {
             let _ = stream.write_all(&b"<p>y</p>".repeat(1000));
         }
         "/stall" => std::thread::sleep(Duration::from_secs(3)),
+        // Images that each fail one check of an import's downloads.
+        "/img/page.html" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: text/html\r\n",
+            b"<p>a page, not a picture</p>",
+        ),
+        "/img/to-file" => respond(
+            &mut stream,
+            "302 Found",
+            "Location: file:///etc/hostname\r\n",
+            b"",
+        ),
+        "/img/noise.png" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: image/png\r\n",
+            &noise_png(),
+        ),
+        "/img/noise-stream" => {
+            // No Content-Length: the image limit must stop the read.
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nConnection: close\r\n\r\n",
+            );
+            let _ = stream.write_all(&noise_png());
+        }
+        "/img/third.png" => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: image/png\r\n",
+            &picture(image::ImageFormat::Png),
+        ),
         "/pictures/page.html" => respond(
             &mut stream,
             "200 OK",
@@ -753,6 +801,106 @@ fn picture(format: image::ImageFormat) -> Vec<u8> {
         .write_to(&mut std::io::Cursor::new(&mut out), format)
         .expect("encode");
     out
+}
+
+/// A PNG of noise, 200x200: about 120 KB, which no compression shrinks.
+fn noise_png() -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    let image = image::RgbImage::from_fn(200, 200, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [r, g, b, _] = state.to_le_bytes();
+        image::Rgb([r, g, b])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("encode");
+    out
+}
+
+/// Each check of an image download, on the local server: a type other
+/// than `image/*`, a redirect to `file:`, more redirects than the page
+/// may take, a server that stalls past the timeout, and an image over
+/// the limit, with its length said and without. Each failure keeps its
+/// remote link; addresses of other schemes are never fetched nor counted.
+#[test]
+fn each_image_download_is_checked_and_a_failure_stays_a_link() {
+    let base = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("harbour.md");
+    let failing = [
+        "/img/r/9",
+        "/img/page.html",
+        "/img/to-file",
+        "/stall",
+        "/img/noise.png",
+        "/img/noise-stream",
+    ];
+    let mut markdown = format!(
+        "# Harbour\n\n![chart]({base}/pictures/chart.png)\n\n\
+         ![after two redirects]({base}/img/r/2)\n\n"
+    );
+    for (i, path) in failing.iter().enumerate() {
+        markdown.push_str(&format!("![failing {i}]({base}{path})\n\n"));
+    }
+    markdown.push_str("![local](file:///etc/hostname)\n\n![other](ftp://127.0.0.1/x.png)\n");
+    std::fs::write(&article, &markdown).unwrap();
+    let limits = FetchLimits {
+        timeout: Duration::from_millis(500),
+        max_image_bytes: 20_000,
+        ..FetchLimits::default()
+    };
+    let kept = longform::import::images::keep(&article, &markdown, &limits).expect("kept");
+    assert_eq!((kept.saved, kept.failed), (2, failing.len()), "{kept:?}");
+    assert_eq!(
+        kept.summary(),
+        " · 2 images kept, 6 could not be fetched (left as links)"
+    );
+    let md = std::fs::read_to_string(&article).unwrap();
+    assert!(md.contains("![chart](harbour.assets/01-chart.png)"), "{md}");
+    assert!(
+        md.contains("![after two redirects](harbour.assets/02-2.png)"),
+        "{md}"
+    );
+    for path in failing {
+        assert!(md.contains(&format!("]({base}{path})")), "{path}: {md}");
+    }
+    assert!(md.contains("](file:///etc/hostname)") && md.contains("](ftp://127.0.0.1/x.png)"));
+    let assets = dir.path().join("harbour.assets");
+    assert_eq!(files(&assets), ["01-chart.png", "02-2.png"]);
+    for name in files(&assets) {
+        image::open(assets.join(name)).expect("a kept image decodes");
+    }
+}
+
+/// The images of one page share a budget: once it is spent, the next
+/// image is not fetched whole, and stays a link.
+#[test]
+fn a_pages_images_share_one_budget() {
+    let base = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("budget.md");
+    let markdown = format!(
+        "![one]({base}/pictures/chart.png)\n\n![two]({base}/pictures/photo.jpg)\n\n\
+         ![three]({base}/img/third.png)\n"
+    );
+    std::fs::write(&article, &markdown).unwrap();
+    let png = picture(image::ImageFormat::Png).len() as u64;
+    let jpeg = picture(image::ImageFormat::Jpeg).len() as u64;
+    let limits = FetchLimits {
+        max_page_image_bytes: png + jpeg + png / 2,
+        ..FetchLimits::default()
+    };
+    let kept = longform::import::images::keep(&article, &markdown, &limits).expect("kept");
+    assert_eq!((kept.saved, kept.failed), (2, 1), "{kept:?}");
+    let md = std::fs::read_to_string(&article).unwrap();
+    assert!(
+        md.contains(&format!("![three]({base}/img/third.png)")),
+        "{md}"
+    );
+    assert_eq!(files(&dir.path().join("budget.assets")).len(), 2);
 }
 
 #[test]

@@ -143,13 +143,18 @@ impl Spawn {
         cmd.env("XDG_CONFIG_HOME", dir.path().join("xdg"));
         cmd.env("TERM", "xterm-256color");
         // No display: a copy goes through the terminal only, never to the
-        // clipboard of the machine running the tests.
+        // clipboard of the machine running the tests. No tmux and no
+        // terminal named by the environment of the tests' own terminal:
+        // pictures are drawn as the test's terminal answers.
         for var in [
             "NO_COLOR",
             "COLORTERM",
             "LINES",
             "COLUMNS",
             "TMUX",
+            "TMUX_PANE",
+            "TERM_PROGRAM",
+            "LC_TERMINAL",
             "DISPLAY",
             "WAYLAND_DISPLAY",
         ] {
@@ -2705,8 +2710,6 @@ fn a_png_figure_in_half_blocks_and_i_turns_it_off() {
     t.assert_restored();
 }
 
-/// `cat --images` with a terminal on stdout draws the figure (half-blocks
-/// here: the emulator answers no query) with its caption under it.
 /// `longform toc` writing to a terminal fits its lines to the terminal's
 /// width: at 40 columns each heading is one row, its title cut with `…`.
 #[test]
@@ -2733,6 +2736,8 @@ fn toc_in_a_terminal_fits_its_width() {
     assert!(rows.iter().any(|r| r.contains('…')), "{}", screen.text());
 }
 
+/// `cat --images` with a terminal on stdout draws the figure (half-blocks
+/// here: the emulator answers no query) with its caption under it.
 #[test]
 fn cat_images_draws_the_figure_for_a_terminal() {
     let spawn = Spawn::longform(&["cat", "figure.md", "--images", "--width", "40"]);
@@ -2847,6 +2852,7 @@ const TMUX_ENV: &[(&str, &str)] = &[
     ("TERM", "tmux-256color"),
     ("TERM_PROGRAM", "tmux"),
     ("TMUX", "/tmp/tmux-test/default,1,0"),
+    ("TMUX_PANE", "%7"),
 ];
 const TMUX_CLOSED: Kind = Kind {
     env: TMUX_ENV,
@@ -2962,7 +2968,8 @@ fn tmux_with_passthrough_passes_kitty_graphics_through() {
     // tmux was only asked, never told: allow-passthrough is the user's.
     let log = std::fs::read_to_string(t._dir.path().join("tmux.log")).expect("tmux was asked");
     assert!(
-        log.lines().all(|l| l == "show -gv allow-passthrough"),
+        log.lines()
+            .all(|l| l == "show -Apv -t %7 allow-passthrough"),
         "{log}"
     );
 }
@@ -2992,7 +2999,7 @@ fn tmux_without_passthrough_gets_half_blocks_only() {
     assert!(!contains(&raw, b"\x1bPtmux;"));
     assert_eq!(protocols_in(after_query(&raw)), Vec::<&str>::new());
     let log = std::fs::read_to_string(t._dir.path().join("tmux.log")).expect("tmux was asked");
-    assert_eq!(log.trim(), "show -gv allow-passthrough");
+    assert_eq!(log.trim(), "show -Apv -t %7 allow-passthrough");
 }
 
 /// `cat --images` in a terminal of `kind`: the picture in that protocol

@@ -1241,17 +1241,28 @@ impl App {
     /// images off, opened with the system's opener after asking, as a web
     /// link is.
     fn show_image(&mut self, link: u32, url: &str) {
-        let failed = matches!(
-            self.layout.figure_state(url),
-            Some(crate::layout::FigureState::Failed(_))
-        );
-        if self.figures.room(1).is_some() && !failed {
+        let failed = match self.layout.figure_state(url) {
+            Some(crate::layout::FigureState::Failed(reason)) => Some(reason.clone()),
+            _ => None,
+        };
+        if self.figures.room(1).is_some() && failed.is_none() {
             self.figures.alone = Some(link);
             self.mode = Mode::Image;
             self.message = Some("q or Esc goes back to the text".into());
             return;
         }
+        // A file that is not there, or no file at all, is not handed to
+        // the opener: it would only fail there.
+        let no_file = [
+            crate::images::Failure::Missing,
+            crate::images::Failure::NotAFile,
+            crate::images::Failure::Unreadable,
+        ]
+        .map(crate::images::Failure::reason);
         let target = match self.figures.path_of(url) {
+            Ok(_) if failed.as_deref().is_some_and(|r| no_file.contains(&r)) => {
+                Err(failed.unwrap_or_default())
+            }
             Ok(path) => Ok(path.to_string_lossy().into_owned()),
             Err(crate::images::Failure::Remote) => crate::links::openable(url)
                 .map(str::to_string)

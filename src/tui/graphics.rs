@@ -78,17 +78,35 @@ pub fn tmux_of_process() -> bool {
     in_tmux(&var("TERM"), &var("TERM_PROGRAM"), &var("TMUX"))
 }
 
-/// Whether tmux's `allow-passthrough` is on (`tmux show -gv`). Never set
-/// here: that is the user's choice.
+/// Whether tmux lets graphics through from this pane: `allow-passthrough`
+/// as it applies to the pane, set on the pane, its window or globally
+/// (`tmux show -Apv`, with `-t $TMUX_PANE` when tmux said which pane).
+/// Never set here: that is the user's choice.
 fn tmux_passthrough() -> bool {
+    let pane = std::env::var("TMUX_PANE").unwrap_or_default();
     std::process::Command::new("tmux")
-        .args(["show", "-gv", "allow-passthrough"])
+        .args(passthrough_query(&pane))
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .output()
         .ok()
         .filter(|o| o.status.success())
         .is_some_and(|o| passthrough_on(&String::from_utf8_lossy(&o.stdout)))
+}
+
+/// The arguments that ask tmux for `allow-passthrough` in pane `pane`
+/// (`%3`; empty: the pane tmux takes for the caller's). `-A` includes
+/// what the pane inherits from its window and the global options, so a
+/// user's `set -g` and `set -p` both count, and a window that turned it
+/// off is off. tmux has `-A` and pane options since 3.0, before
+/// `allow-passthrough` itself (3.3).
+pub fn passthrough_query(pane: &str) -> Vec<String> {
+    let mut args = vec!["show".to_string(), "-Apv".to_string()];
+    if !pane.is_empty() {
+        args.extend(["-t".to_string(), pane.to_string()]);
+    }
+    args.push("allow-passthrough".to_string());
+    args
 }
 
 /// tmux's answer for `allow-passthrough`: `on` or `all` let it through.
@@ -259,6 +277,12 @@ mod tests {
         assert!(query(&env("xterm", "")).starts_with("\x1b_Gi=31"));
         assert_eq!(query(&env("linux", "")), "");
         assert!(passthrough_on("on\n") && passthrough_on("all") && !passthrough_on("off"));
+        // The pane's own value, with what it inherits.
+        assert_eq!(
+            passthrough_query("%3"),
+            ["show", "-Apv", "-t", "%3", "allow-passthrough"]
+        );
+        assert_eq!(passthrough_query(""), ["show", "-Apv", "allow-passthrough"]);
     }
 
     #[test]
