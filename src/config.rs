@@ -600,10 +600,21 @@ pub fn save_width(path: &Path, width: Option<u16>) -> anyhow::Result<()> {
     {
         anyhow::bail!("{} is read-only", target.display());
     }
-    let text = with_width(&text, width);
+    let new_text = with_width(&text, width);
+    if new_text == text && (old.is_some() || width.is_none()) {
+        // Nothing to change: no file is made to hold nothing.
+        return Ok(());
+    }
+    let text = new_text;
     let dir = target.parent().context("the config has no folder")?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut builder = tempfile::Builder::new();
+    // A new config is an ordinary file (0644 under a 022 umask) that the
+    // user edits, not a private temporary one: the umask applies.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
+        .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     io::Write::write_all(&mut tmp, text.as_bytes())
         .with_context(|| format!("cannot write {}", target.display()))?;
@@ -786,10 +797,21 @@ mod tests {
 
         // A plain file keeps its mode too.
         let plain = config.join("plain.toml");
-        std::fs::write(&plain, "").unwrap();
+        std::fs::write(&plain, "width = 80\n").unwrap();
         set_mode(&plain, 0o644);
         save_width(&plain, None).unwrap();
+        assert_eq!(std::fs::read_to_string(&plain).unwrap(), "");
         assert_eq!(mode(&plain), 0o644);
+
+        // A new config has the mode any new file gets (0644 under a 022
+        // umask), not a temporary file's 0600; `=` with no config makes none.
+        let usual = config.join("usual");
+        std::fs::write(&usual, "").unwrap();
+        let fresh = config.join("fresh.toml");
+        save_width(&fresh, None).unwrap();
+        assert!(!fresh.exists(), "nothing to remember, no file");
+        save_width(&fresh, Some(60)).unwrap();
+        assert_eq!(mode(&fresh), mode(&usual));
 
         // A link to a file not made yet: it is made where the link points.
         let dangling = config.join("new.toml");

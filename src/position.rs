@@ -164,6 +164,13 @@ pub(crate) fn floor_boundary(source: &str, byte: usize) -> Position {
 /// The quote of an anchor at `byte`: the plain text from the first
 /// character shown at or after it.
 fn quote_at(doc: &Document, byte: usize) -> String {
+    text_at(doc, byte, QUOTE_CHARS)
+}
+
+/// About `chars` characters of the text shown from `byte` on, as plain
+/// text (blocks joined by a space): what a list shows of a place.
+pub fn text_at(doc: &Document, byte: usize, chars: usize) -> String {
+    let byte = byte.min(doc.source_len);
     if doc.blocks.is_empty() {
         return String::new();
     }
@@ -183,13 +190,13 @@ fn quote_at(doc: &Document, byte: usize) -> String {
                 .map(|(t, _)| t);
         }
         if let Some(s) = start
-            && plain.text[s..].chars().nth(QUOTE_CHARS).is_some()
+            && plain.text[s..].chars().nth(chars).is_some()
         {
             break;
         }
     }
     start.map_or_else(String::new, |s| {
-        let quote: String = plain.text[s..].chars().take(QUOTE_CHARS).collect();
+        let quote: String = plain.text[s..].chars().take(chars).collect();
         quote.trim_end().to_string()
     })
 }

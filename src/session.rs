@@ -34,6 +34,9 @@ const BIG_JUMP_WORDS: usize = 2000;
 /// read: resting on a screen is reading, as moving through it is.
 pub const REST_READ: Duration = Duration::from_secs(10);
 
+/// Characters of text a bookmark's view holds from its place.
+const SNIPPET_CHARS: usize = 200;
+
 /// A bookmark as the list shows it: resolved in the article as it is now.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BookmarkView {
@@ -46,6 +49,52 @@ pub struct BookmarkView {
     pub section: Option<String>,
     /// Text at the bookmark.
     pub snippet: String,
+}
+
+/// The section and the snippet to show after a bookmark's label, saying
+/// nothing twice: the section unless the label names it, and the snippet
+/// without the section's title it may start with, unless the label already
+/// holds its first words (a new bookmark's label is "Section · first
+/// words").
+pub fn not_in_label<'a>(
+    label: &str,
+    section: Option<&'a str>,
+    snippet: &'a str,
+) -> (Option<&'a str>, Option<&'a str>) {
+    let label = label.trim();
+    let shown_section = section.filter(|s| !s.trim().is_empty() && !label.contains(s.trim()));
+    let mut snippet = snippet.trim();
+    if let Some(rest) = section.and_then(|s| snippet.strip_prefix(s.trim())) {
+        snippet = rest.trim_start();
+    }
+    let words = label
+        .split_once(" · ")
+        .map(|(_, w)| w.trim_end_matches('…').trim());
+    let bare = snippet.trim_end_matches('…').trim();
+    let said = bare.is_empty()
+        || label.contains(bare)
+        || words.is_some_and(|w| !w.is_empty() && bare.starts_with(w));
+    (shown_section, (!said).then_some(snippet))
+}
+
+/// What is left of the text at a bookmark once the words its label
+/// quotes are taken off its start (a new bookmark's label is "Section ·
+/// first words"), the section's title it may begin with taken off too:
+/// the text going on after the label. None when the label quotes no such
+/// words or nothing is left.
+pub fn after_label<'a>(label: &str, section: Option<&str>, snippet: &'a str) -> Option<&'a str> {
+    let mut snippet = snippet.trim();
+    if let Some(rest) = section.and_then(|s| snippet.strip_prefix(s.trim())) {
+        snippet = rest.trim_start();
+    }
+    let (_, words) = label.trim().split_once(" · ")?;
+    let words = words.trim_end_matches('…').trim();
+    if words.is_empty() {
+        return None;
+    }
+    let rest = snippet.strip_prefix(words)?.trim_start();
+    let bare = rest.trim_end_matches('…').trim();
+    (!bare.is_empty()).then_some(rest)
 }
 
 /// What opening found, for the status bar.
@@ -597,7 +646,8 @@ impl Session {
                     created: b.created,
                     pos,
                     section: doc.section_at(pos).map(|h| h.text.clone()),
-                    snippet: Anchor::at(doc, pos).quote,
+                    // Enough to fill a row after the words a label quotes.
+                    snippet: crate::position::text_at(doc, pos.0, SNIPPET_CHARS),
                 }
             })
             .collect();
@@ -783,6 +833,72 @@ fn highlight_ids(state: &ReadingState) -> HashSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_is_not_repeated_by_its_section_and_snippet() {
+        let snippet = "Reading on a screen is not the same as reading on paper…";
+        // The label a new bookmark gets: the section and the first words.
+        assert_eq!(
+            not_in_label(
+                "Glass before paper · Reading on a screen is",
+                Some("Glass before paper"),
+                snippet
+            ),
+            (None, None)
+        );
+        // A label of one's own keeps both.
+        assert_eq!(
+            not_in_label("to quote", Some("Glass before paper"), snippet),
+            (Some("Glass before paper"), Some(snippet))
+        );
+        // A label that is the section keeps the snippet.
+        assert_eq!(
+            not_in_label("Glass before paper", Some("Glass before paper"), snippet),
+            (None, Some(snippet))
+        );
+        // A snippet at a heading starts with the section, said once.
+        assert_eq!(
+            not_in_label("to quote", Some("Measure"), "Measure The measure is…"),
+            (Some("Measure"), Some("The measure is…"))
+        );
+        assert_eq!(
+            not_in_label("Measure", Some("Measure"), "Measure"),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn the_text_goes_on_after_the_words_a_label_quotes() {
+        let snippet = "Reading on a screen is not the same as reading on paper";
+        assert_eq!(
+            after_label(
+                "Glass before paper · Reading on a screen is",
+                Some("Glass before paper"),
+                snippet
+            ),
+            Some("not the same as reading on paper")
+        );
+        // At a heading, the section's title is taken off first.
+        assert_eq!(
+            after_label(
+                "Measure · The measure is",
+                Some("Measure"),
+                "Measure The measure is short"
+            ),
+            Some("short")
+        );
+        // A label of one's own, or one that says it all, has no rest.
+        assert_eq!(after_label("to quote", Some("Measure"), snippet), None);
+        assert_eq!(
+            after_label(
+                "Measure · The measure is short…",
+                Some("Measure"),
+                "Measure The measure is short…"
+            ),
+            None
+        );
+    }
+
     use crate::parse::parse;
 
     fn article() -> String {

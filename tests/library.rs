@@ -533,3 +533,29 @@ fn b_asks_for_the_bookmarks_of_an_article_that_has_some() {
         Some("No bookmarks in “Field Notes on Tea”: m adds one while reading")
     );
 }
+
+/// A message naming a right-to-left title shows it as it is seen, as the
+/// rows do, not in the order it is stored.
+#[test]
+fn a_message_shows_a_right_to_left_title_as_seen() {
+    let s = rtl_shelf();
+    let mut lib = scanned(&s);
+    let title = "لا تترك الكتاب قبل آخره";
+    select(&mut lib, title);
+    assert_eq!(lib.update(Action::LibraryBookmarks), None);
+    let seen = longform::layout::visual_text(&longform::layout::isolate(title));
+    assert_ne!(seen, title);
+    let t = screen(&mut lib, 80, 12);
+    let shown = text(&t);
+    let status = shown.lines().last().unwrap();
+    assert!(status.contains("No bookmarks in “"), "{shown}");
+    assert!(status.contains(&seen), "{shown}");
+    assert!(!status.contains(title), "{shown}");
+    // The title in its row reads the same way.
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains(&seen) && l.contains("min")),
+        "{shown}"
+    );
+}

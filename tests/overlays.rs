@@ -123,6 +123,45 @@ fn the_bookmarks_at_three_sizes_fit_their_entries() {
     }
 }
 
+/// An empty list says what to do, whole, on as many rows as its box
+/// needs, at every size: nothing is cut at 40 columns.
+#[test]
+fn an_empty_list_says_what_to_do_in_full_at_every_size() {
+    let cases = [
+        (
+            Action::OpenBookmarks,
+            "No bookmarks yet: m adds one at the top of the screen.",
+        ),
+        (
+            Action::OpenHighlights,
+            "No highlights yet: v selects a passage, h keeps it.",
+        ),
+    ];
+    for (w, h) in SIZES {
+        for (action, message) in cases {
+            let mut app = app("articles/the-slow-web.md");
+            screen(&mut app, w, h);
+            app.update(action);
+            let shown = screen(&mut app, w, h);
+            let (left, right) = box_columns(&shown);
+            let inside: Vec<String> = rows(&shown)
+                .iter()
+                .map(|r| r.chars().collect::<Vec<char>>())
+                .filter(|c| c.get(left) == Some(&'│') && c.get(right) == Some(&'│'))
+                .map(|c| c[left + 1..right].iter().collect::<String>())
+                .collect();
+            let said = inside
+                .iter()
+                .map(|r| r.trim())
+                .filter(|r| !r.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(said, message, "{w}x{h}: {shown}");
+            assert!(inside.len() <= 3, "sized to the message: {shown}");
+        }
+    }
+}
+
 #[test]
 fn a_new_bookmark_names_its_section_once_in_the_list() {
     let mut app = app("tests/fixtures/links.md");
@@ -142,13 +181,18 @@ fn a_new_bookmark_names_its_section_once_in_the_list() {
         .filter(|r| r.contains('│'))
         .collect();
     assert_eq!(boxed.len(), 2, "{shown}");
-    // The label says the section; the second row goes on with the text.
-    let said = boxed
-        .iter()
-        .filter(|r| r.contains("Links in an article"))
-        .count();
-    assert_eq!(said, 1, "{shown}");
-    assert!(boxed[1].contains("“The reader follows"), "{shown}");
+    // The label says the section and the first words; the second row goes
+    // on with the text from where the label stops, saying nothing twice.
+    for said in ["Links in an article", "The reader follows"] {
+        let times = boxed.iter().filter(|r| r.contains(said)).count();
+        assert_eq!(times, 1, "{said}: {shown}");
+    }
+    let words = label.split_once(" · ").unwrap().1;
+    let text = "The reader follows the second part inside the article, opens the project";
+    let rest = text.strip_prefix(words).unwrap().trim_start();
+    let first = rest.split(' ').next().unwrap();
+    assert!(boxed[1].contains(&format!("“…{first} ")), "{shown}");
+    assert!(boxed[1].contains("opens the project"), "{shown}");
 }
 
 #[test]

@@ -59,10 +59,9 @@ fn width_keys_change_the_column_not_the_place() {
     app.update(Action::DefaultWidth);
     let shown = draw_at(&mut app, 120);
     assert_eq!(app.layout.width(), 80);
-    assert!(
-        shown.contains("Width 80 (the default) · remembered"),
-        "{shown}"
-    );
+    // The width line is gone from the config: nothing is "remembered".
+    assert!(shown.contains("Width 80 (the default) "), "{shown}");
+    assert!(!shown.contains("remembered"), "{shown}");
     // On a terminal narrower than the default, the message gives the width
     // in effect, not the default's 80.
     app.update(Action::Narrower);

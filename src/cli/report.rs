@@ -22,6 +22,7 @@ use crate::load::{decode, load};
 use crate::parse::{fingerprint, sanitize};
 use crate::paths;
 use crate::position::{Anchor, Position};
+use crate::session::not_in_label;
 use crate::store::{self, Bookmark, ReadingState, Store};
 use crate::width::{display_width, fit};
 
@@ -1053,32 +1054,6 @@ pub fn one_line(text: &str) -> String {
     sanitize(text).replace(['\n', '\t'], " ")
 }
 
-/// The section and the snippet to show after a bookmark's label, saying
-/// nothing twice: the section unless the label names it, and the snippet
-/// without the section's title it may start with, unless the label already
-/// holds its first words (a new bookmark's label is "Section · first
-/// words").
-fn not_in_label<'a>(
-    label: &str,
-    section: Option<&'a str>,
-    snippet: &'a str,
-) -> (Option<&'a str>, Option<&'a str>) {
-    let label = label.trim();
-    let shown_section = section.filter(|s| !s.trim().is_empty() && !label.contains(s.trim()));
-    let mut snippet = snippet.trim();
-    if let Some(rest) = section.and_then(|s| snippet.strip_prefix(s.trim())) {
-        snippet = rest.trim_start();
-    }
-    let words = label
-        .split_once(" · ")
-        .map(|(_, w)| w.trim_end_matches('…').trim());
-    let bare = snippet.trim_end_matches('…').trim();
-    let said = bare.is_empty()
-        || label.contains(bare)
-        || words.is_some_and(|w| !w.is_empty() && bare.starts_with(w));
-    (shown_section, (!said).then_some(snippet))
-}
-
 /// A quote cut to about `SNIPPET_CHARS` characters, at a space when one is
 /// near, with an ellipsis when it was cut.
 fn snippet(quote: &str) -> String {
@@ -1149,39 +1124,6 @@ mod tests {
             "{starts:?}\n{text}"
         );
         assert!(text.contains("~12345"), "{text}");
-    }
-
-    #[test]
-    fn a_label_is_not_repeated_by_its_section_and_snippet() {
-        let snippet = "Reading on a screen is not the same as reading on paper…";
-        // The label a new bookmark gets: the section and the first words.
-        assert_eq!(
-            not_in_label(
-                "Glass before paper · Reading on a screen is",
-                Some("Glass before paper"),
-                snippet
-            ),
-            (None, None)
-        );
-        // A label of one's own keeps both.
-        assert_eq!(
-            not_in_label("to quote", Some("Glass before paper"), snippet),
-            (Some("Glass before paper"), Some(snippet))
-        );
-        // A label that is the section keeps the snippet.
-        assert_eq!(
-            not_in_label("Glass before paper", Some("Glass before paper"), snippet),
-            (None, Some(snippet))
-        );
-        // A snippet at a heading starts with the section, said once.
-        assert_eq!(
-            not_in_label("to quote", Some("Measure"), "Measure The measure is…"),
-            (Some("Measure"), Some("The measure is…"))
-        );
-        assert_eq!(
-            not_in_label("Measure", Some("Measure"), "Measure"),
-            (None, None)
-        );
     }
 
     #[test]

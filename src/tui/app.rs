@@ -1953,6 +1953,8 @@ impl App {
                 let value =
                     (width != DEFAULT_MEASURE).then(|| u16::try_from(width).unwrap_or(u16::MAX));
                 match crate::config::save_width(path, value) {
+                    // `=` takes the width out of the config: nothing to say.
+                    Ok(()) if value.is_none() => String::new(),
                     Ok(()) => " · remembered".to_string(),
                     Err(e) => format!(" · not remembered: {e:#}"),
                 }

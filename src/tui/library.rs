@@ -9,6 +9,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 mod trash;
 
 use super::prompt::LineInput;
+use crate::layout::isolate;
 use crate::library::{self, Cache, Row, Sort, Summary};
 use crate::store::{self, Load, ReadingState, Store};
 
@@ -340,7 +341,7 @@ impl Library {
             match action {
                 Action::LibraryTrashConfirm => self.trash(row),
                 Action::Quit => self.quit = true,
-                _ => self.message = Some(format!("Kept “{}”", row.summary.title)),
+                _ => self.message = Some(format!("Kept “{}”", isolate(&row.summary.title))),
             }
             return None;
         }
@@ -408,7 +409,7 @@ impl Library {
     /// `b`: the bookmarks of the selected article, when it has some.
     fn bookmarks(&mut self) -> Option<Open> {
         let row = self.selected()?;
-        let title = row.summary.title.clone();
+        let title = isolate(&row.summary.title);
         if row.summary.error.is_some() {
             return self.open();
         }
@@ -449,7 +450,7 @@ impl Library {
         if let Err(e) = trash::move_to_trash(&path) {
             self.message = Some(format!(
                 "Cannot move “{}” to the trash: {e}; it stays where it is",
-                row.summary.title
+                isolate(&row.summary.title)
             ));
             return;
         }
@@ -460,10 +461,10 @@ impl Library {
         self.message = Some(if trash::CAN_RESTORE {
             format!(
                 "Moved “{}” to the trash · u puts it back",
-                row.summary.title
+                isolate(&row.summary.title)
             )
         } else {
-            format!("Moved “{}” to the Trash", row.summary.title)
+            format!("Moved “{}” to the Trash", isolate(&row.summary.title))
         });
         self.trashed.push(row);
     }
@@ -474,7 +475,7 @@ impl Library {
             self.message = Some("Nothing to undo: no article was moved to the trash".into());
             return;
         };
-        let title = row.summary.title.clone();
+        let title = isolate(&row.summary.title);
         match trash::restore(&row.summary.path) {
             Ok(()) => {
                 let path = row.summary.path.clone();
@@ -525,9 +526,9 @@ impl Library {
         match store.save(&id, &state) {
             Ok(_) => {
                 self.message = Some(if state.finished {
-                    format!("Marked finished: {}", row.summary.title)
+                    format!("Marked finished: {}", isolate(&row.summary.title))
                 } else {
-                    format!("Marked unfinished: {}", row.summary.title)
+                    format!("Marked unfinished: {}", isolate(&row.summary.title))
                 });
                 self.reload_records();
             }

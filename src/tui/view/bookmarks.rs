@@ -13,6 +13,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+/// What the box says when the article has no bookmark.
+const EMPTY: &str = "No bookmarks yet: m adds one at the top of the screen.";
+
 /// Draw the list; returns which bookmark each screen row shows, for
 /// clicks.
 pub fn draw(
@@ -31,18 +34,24 @@ pub fn draw(
             let detail = 6
                 + b.section.as_deref().map_or(0, display_width)
                 + b.note.as_deref().map_or(0, |n| display_width(n) + 4)
-                + display_width(&b.snippet);
+                // The text is cut to the box: it asks for a quote's room.
+                + display_width(&b.snippet).min(crate::position::QUOTE_CHARS);
             head.max(detail)
         })
         .max()
         .unwrap_or(56);
-    let want_w = u16::try_from(widest + 2).unwrap_or(u16::MAX).clamp(46, 90);
-    let want_h = u16::try_from(2 * marks.len().max(1) + 2).unwrap_or(u16::MAX);
-    let rect = super::centred(
-        area,
-        want_w.min(area.width.saturating_sub(4)),
-        want_h.min(area.height.saturating_sub(2)),
-    );
+    let want_w = u16::try_from(widest + 2)
+        .unwrap_or(u16::MAX)
+        .clamp(46, 90)
+        .min(area.width.saturating_sub(4));
+    // With no bookmark, the box holds what to do, on as many rows as the
+    // width needs.
+    let empty = marks
+        .is_empty()
+        .then(|| super::wrap_words(EMPTY, usize::from(want_w.saturating_sub(4)).max(1)));
+    let rows_needed = empty.as_ref().map_or(2 * marks.len(), |e| e.len().max(2));
+    let want_h = u16::try_from(rows_needed + 2).unwrap_or(u16::MAX);
+    let rect = super::centred(area, want_w, want_h.min(area.height.saturating_sub(2)));
     let per_page = (usize::from(rect.height.saturating_sub(2)) / 2).max(1);
     let block = super::list_block(
         app.theme,
@@ -56,10 +65,8 @@ pub fn draw(
     frame.render_widget(block, rect);
     let width = usize::from(inner.width);
     let mut lines: Vec<Line<'_>> = Vec::new();
-    if marks.is_empty() {
-        lines.push(Line::from(
-            " No bookmarks yet: m adds one at the top of the screen.",
-        ));
+    for row in empty.iter().flatten() {
+        lines.push(Line::from(format!(" {row}")));
     }
     // Two rows a bookmark; keep the cursor in view.
     let offset = list.cursor.saturating_sub(per_page.saturating_sub(1));
@@ -80,21 +87,33 @@ pub fn draw(
             Span::styled(" ".repeat(pad), head),
             Span::styled(right, dim),
         ]));
+        // Nothing said twice: the section unless the label names it, the
+        // text without the section's title it may begin with, and, after a
+        // label that quotes its first words, the text going on from them.
+        let (section, whole) =
+            crate::session::not_in_label(&b.label, b.section.as_deref(), &b.snippet);
         let mut detail = String::from("   ");
-        // The section, unless the label names it already (a new
-        // bookmark's label is "Section · first words").
-        if let Some(section) = b
-            .section
-            .as_deref()
-            .filter(|s| !s.trim().is_empty() && !b.label.contains(s.trim()))
-        {
+        if let Some(section) = section {
             detail.push_str(&isolate(section));
             detail.push_str(" — ");
         }
         if let Some(note) = &b.note {
             detail.push_str(&format!("✎ {} · ", isolate(note)));
         }
-        detail.push_str(&format!("“{}…”", isolate(&b.snippet)));
+        let text = whole.map(|w| ("", w)).or_else(|| {
+            crate::session::after_label(&b.label, b.section.as_deref(), &b.snippet)
+                .map(|rest| ("…", rest))
+        });
+        match text {
+            Some((lead, text)) => {
+                detail.push_str(&format!("“{lead}{}…”", isolate(text.trim_end_matches('…'))));
+            }
+            None => {
+                // Nothing more to say: no dangling separator.
+                let kept = detail.trim_end_matches([' ', '·', '—']).len();
+                detail.truncate(kept);
+            }
+        }
         lines.push(Line::styled(
             visual_text(&fit(&detail, width)),
             app.theme.outline_meta(),

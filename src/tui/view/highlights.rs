@@ -25,7 +25,18 @@ pub fn draw(
     let shown = app.listed_highlights();
     let now = crate::store::now();
     let want_w = 90.min(area.width.saturating_sub(4)).max(20);
-    let want_h = u16::try_from(2 * shown.len().max(1) + 2).unwrap_or(u16::MAX);
+    // With nothing to list, the box says why, on as many rows as the
+    // width needs.
+    let empty = shown.is_empty().then(|| {
+        let why = if list.filter.is_some() {
+            "No highlight holds that text."
+        } else {
+            "No highlights yet: v selects a passage, h keeps it."
+        };
+        super::wrap_words(why, usize::from(want_w.saturating_sub(4)).max(1))
+    });
+    let rows_needed = empty.as_ref().map_or(2 * shown.len(), |e| e.len().max(2));
+    let want_h = u16::try_from(rows_needed + 2).unwrap_or(u16::MAX);
     let rect = super::centred(area, want_w, want_h.min(area.height.saturating_sub(2)));
     let per_page = (usize::from(rect.height.saturating_sub(2)) / 2).max(1);
     let title = match list.filter.as_deref() {
@@ -44,12 +55,8 @@ pub fn draw(
     frame.render_widget(block, rect);
     let width = usize::from(inner.width);
     let mut lines: Vec<Line<'_>> = Vec::new();
-    if shown.is_empty() {
-        lines.push(Line::from(if list.filter.is_some() {
-            " No highlight holds that text."
-        } else {
-            " No highlights yet: v selects a passage, h keeps it."
-        }));
+    for row in empty.iter().flatten() {
+        lines.push(Line::from(format!(" {row}")));
     }
     let offset = list.cursor.saturating_sub(per_page.saturating_sub(1));
     let mut rows = Vec::new();

@@ -356,7 +356,8 @@ fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
         return;
     }
     let text = if let Some(m) = &lib.message {
-        format!(" {m}")
+        // As it is seen: a right-to-left title in it turned, once cut.
+        visual_text(&fit(&format!(" {m}"), width))
     } else if let Some(filter) = &lib.filter {
         format!(" /{filter}")
     } else {
