@@ -263,6 +263,11 @@ impl Stamp {
     }
 }
 
+/// The version of the summaries' cache: raised whenever what a summary
+/// holds, or how it is read from an article (its title, its author), changes,
+/// so that a new longform does not show what an older one inferred.
+const CACHE_VERSION: u32 = 2;
+
 /// Summaries kept between runs, keyed by path; valid while the file's size
 /// and modification time are unchanged.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -290,7 +295,7 @@ impl Cache {
                 f.read_to_end(&mut bytes).ok().map(|_| bytes)
             })
             .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
-            .filter(|c| c.version == 1)
+            .filter(|c| c.version == CACHE_VERSION)
             .unwrap_or_default()
     }
 
@@ -299,11 +304,10 @@ impl Cache {
         let dir = file.parent().context("the cache has no folder")?;
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        let mut out = Cache {
-            version: 1,
+        let out = Cache {
+            version: CACHE_VERSION,
             entries: self.entries.clone(),
         };
-        out.version = 1;
         serde_json::to_writer(&mut tmp, &out)?;
         tmp.persist(file)?;
         Ok(())

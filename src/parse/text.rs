@@ -110,8 +110,19 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         .iter()
         .map(|r| r.start > 0 && dim_lines[r.start - 1] && !lines[r.start - 1].is_blank())
         .collect();
+    // A line that a page break cuts from the rest of its paragraph is no
+    // heading, however short it is left.
+    let cut: HashSet<usize> = page_joins(&roles, &chunks, &shapes, &lines, &raws, &text)
+        .into_iter()
+        .flat_map(|(c, d)| [c, d])
+        .collect();
+    let found = Found {
+        cut: &cut,
+        titled: header.title.is_some(),
+        glued: &glued,
+    };
     let headings = find_headings(
-        &glued,
+        &found,
         &body[header_end.min(body.len())..],
         &chunks,
         &shapes,
@@ -161,22 +172,31 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         src: source,
         builder: Builder::new(source),
         words: &split_words,
+        page_furniture: HashSet::new(),
     };
     let mut c = 0;
     while c < chunks.len() {
         let range = &chunks[c];
         // A paragraph that a page break cut goes on in a later chunk: its
-        // halves are one paragraph, without the page's furniture.
+        // halves are one paragraph, with the page's furniture between
+        // them kept in its place, dimmed.
         let mut joined: Vec<Line> = Vec::new();
         let mut next = c + 1;
         if let Some(&to) = joins.get(&c) {
             joined.extend(lines[range.clone()].iter().cloned());
-            let mut at = to;
+            let (mut from, mut at) = (c + 1, to);
             loop {
+                for line in lines[chunks[from].start..chunks[at].start]
+                    .iter()
+                    .filter(|l| !l.is_blank())
+                {
+                    out.page_furniture.insert(line.line.start);
+                    joined.push(line.clone());
+                }
                 joined.extend(lines[chunks[at].clone()].iter().cloned());
                 next = at + 1;
                 match joins.get(&at) {
-                    Some(&more) => at = more,
+                    Some(&more) => (from, at) = (at + 1, more),
                     None => break,
                 }
             }
@@ -186,7 +206,13 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         } else {
             &joined[..]
         };
-        let keep = measure.keeps_lines(chunk, &text);
+        // Whether the lines are kept is the text's to say, not a page's.
+        let own: Vec<Line> = chunk
+            .iter()
+            .filter(|l| !out.page_furniture.contains(&l.line.start))
+            .cloned()
+            .collect();
+        let keep = measure.keeps_lines(&own, &text);
         match roles[c] {
             Role::Site => out.paragraph(chunk, Join::Soft, true),
             Role::Title => {
@@ -237,7 +263,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             .find(|h| h.level == 1)
             .map(|h| h.text.clone());
     }
-    doc.meta.author = header.author_line.and_then(|l| byline(text(&lines[l])));
+    doc.meta.author = header.author_line.and_then(|l| author(text(&lines[l])));
     if doc.meta.author.is_some()
         && let Some(l) = header.author_line
     {
@@ -246,7 +272,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         let at = lines[l].text.start;
         let mut under_title = false;
         for block in &mut doc.blocks {
-            if block.source.start == at {
+            if block.source.contains(&at) {
                 crate::document::for_each_span_mut(&mut block.kind, |s| {
                     s.flags = s.flags.with(Flags::BYLINE);
                 });
@@ -257,7 +283,15 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             under_title = matches!(block.kind, BlockKind::Heading { level: 1, .. });
         }
     }
-    // A mail-style header names them when the text does not.
+    // A Project Gutenberg header names the book and its author, whatever
+    // its title page looks like; a mail-style header names them when the
+    // text does not.
+    if let Some(title) = furniture::gutenberg_field(&texts, "title") {
+        doc.meta.title = Some(sanitize(title));
+    }
+    if let Some(author) = furniture::gutenberg_field(&texts, "author") {
+        doc.meta.author = Some(sanitize(author));
+    }
     if doc.meta.title.is_none() {
         doc.meta.title = furniture::header_field(&texts, "title").map(sanitize);
     }
@@ -395,8 +429,18 @@ impl Measure {
 
 /// The chunks among `body` (in order, furniture left out) that are
 /// headings, with their level and form.
+/// What is known of the chunks before their headings are looked for.
+struct Found<'a> {
+    /// Chunks that a page break cuts from the rest of their paragraph.
+    cut: &'a HashSet<usize>,
+    /// The article's title was found.
+    titled: bool,
+    /// Chunks glued to page furniture above them, with no blank line.
+    glued: &'a [bool],
+}
+
 fn find_headings<'s>(
-    glued: &[bool],
+    found: &Found<'_>,
     body: &[usize],
     chunks: &[Range<usize>],
     shapes: &[Shape],
@@ -409,7 +453,7 @@ fn find_headings<'s>(
     let candidate = |c: usize| -> Option<(String, HeadingForm)> {
         let chunk = &lines[chunks[c].clone()];
         let shape = &shapes[c];
-        if shape.rule || shape.list {
+        if shape.rule || shape.list || found.cut.contains(&c) {
             return None;
         }
         if chunk.len() >= 2 && heading::underline(text(&chunk[1]), text(&chunk[0])).is_some() {
@@ -470,6 +514,16 @@ fn find_headings<'s>(
                 .collect();
             let much_shorter = !neighbours.is_empty()
                 && chars * 2 < neighbours.iter().sum::<usize>() / neighbours.len();
+            // Under a title that was found, the article has begun: what
+            // follows it is its text or its first section. (A book's title
+            // page is centred: its lines are not. A name alone under the
+            // title is its author's.)
+            let begun = found.titled
+                && bare_name(line).is_none()
+                && matches!(
+                    measure.placement(first(c).indent, chars),
+                    Placement::Body | Placement::Outdented
+                );
             let prev_single = k
                 .checked_sub(1)
                 .filter(|&p| chunks[body[p]].len() == 1)
@@ -481,7 +535,7 @@ fn find_headings<'s>(
                 follows_prose: k
                     .checked_sub(1)
                     .is_some_and(|p| prose(p) || shapes[body[p]].list || shapes[body[p]].rule),
-                before_article: !before,
+                before_article: !before && !begun,
                 blank_lines_before,
                 placement: measure.placement(first(c).indent, chars),
                 siblings: false,
@@ -498,7 +552,10 @@ fn find_headings<'s>(
                     || body
                         .get(k + 1)
                         .is_some_and(|&n| heading::is_caption(text(first(n)))),
-                glued: glued[c],
+                // A page pasted out of a browser has no blank lines in its
+                // header: there, being glued to it says nothing. In the
+                // text, a line glued under furniture goes on a page.
+                glued: found.glued[c] && before,
                 spaced_list: heading::arabic_number(line).is_some_and(|(depth, n)| {
                     let neighbour = |j: Option<usize>, want: u32| {
                         j.and_then(|j| candidates.get(j)?.as_ref())
@@ -516,16 +573,34 @@ fn find_headings<'s>(
         let (line, _) = candidates[k].as_ref()?;
         heading::pattern(line, contexts[k].placement)
     };
+    let mut patterned_at: Vec<(usize, heading::Pattern)> = Vec::new();
     for k in 0..body.len() {
         let Some(p) = pattern_of(k) else { continue };
         let (line, _) = candidates[k].as_ref().expect("a pattern has a line");
         if heading::evidence(line, &contexts[k]) >= 1.5 {
             *patterns.entry(p).or_default() += 1;
+            patterned_at.push((k, p));
         }
     }
+    let sibling =
+        |k: usize| pattern_of(k).is_some_and(|p| patterns.get(&p).is_some_and(|&n| n >= 3));
     // An article whose headings share a pattern asks more of a line that
-    // shares none.
-    let patterned = patterns.values().any(|&n| n >= 3);
+    // shares none, between the first and the last of them: the label of a
+    // box inside a section (`Summary`, `Key points`). Before the first and
+    // after the last, such a line frames the list (`About this article`,
+    // `Wrap-up`, `Which method is best for you?`), unless it is one of the
+    // labels found inside.
+    let mut run = patterned_at
+        .iter()
+        .filter(|(_, p)| patterns[p] >= 3)
+        .map(|&(k, _)| k);
+    let first_sibling = run.next();
+    let run = first_sibling.map(|f| f..=run.next_back().unwrap_or(f));
+    let inside = |k: usize| run.as_ref().is_some_and(|r| r.contains(&k));
+    let labels: HashSet<String> = (0..body.len())
+        .filter(|&k| inside(k) && !sibling(k))
+        .filter_map(|k| Some(candidates[k].as_ref()?.0.to_lowercase()))
+        .collect();
     let mut levels: Vec<char> = Vec::new();
     let mut out = Vec::new();
     for k in 0..body.len() {
@@ -551,8 +626,9 @@ fn find_headings<'s>(
             },
         };
         let mut cx = contexts[k];
-        cx.siblings = pattern_of(k).is_some_and(|p| patterns.get(&p).is_some_and(|&n| n >= 3));
-        cx.off_pattern = patterned && !cx.siblings;
+        cx.siblings = sibling(k);
+        cx.off_pattern =
+            run.is_some() && !cx.siblings && (inside(k) || labels.contains(&line.to_lowercase()));
         if heading::evidence(line, &cx) >= heading::THRESHOLD {
             out.push((c, level, *form));
         }
@@ -782,10 +858,23 @@ impl Header {
     ) -> Header {
         // The byline under a candidate title: the second line of its own
         // chunk, or the first line of the next chunk.
+        // The line that names the author, from line `i` of a chunk that
+        // ends before `end`: a byline or a name, or `by` alone over a name
+        // (a book's title page).
+        let author_at = |i: usize, end: usize| -> Option<usize> {
+            if author(text(&lines[i])).is_some() {
+                return Some(i);
+            }
+            let by = text(&lines[i]).trim_matches(['_', '*']);
+            (by.eq_ignore_ascii_case("by")
+                && i + 1 < end
+                && bare_name(text(&lines[i + 1])).is_some())
+            .then_some(i + 1)
+        };
         let byline_of = |c: usize| -> Option<(Option<usize>, usize)> {
             let own = chunks[c].start + 1;
             if chunks[c].len() > 1 {
-                return byline(text(&lines[own])).map(|_| (None, own));
+                return author_at(own, chunks[c].end).map(|l| (None, l));
             }
             let next = chunks.get(c + 1)?;
             byline(text(&lines[next.start])).map(|_| (Some(c + 1), next.start))
@@ -793,7 +882,7 @@ impl Header {
         // A title is one line standing alone, or one line with its byline.
         let titled = |c: usize| -> bool {
             chunks.get(c).is_some_and(|r| {
-                shapes[c].title && (r.len() == 1 || byline(text(&lines[r.start + 1])).is_some())
+                shapes[c].title && (r.len() == 1 || author_at(r.start + 1, r.end).is_some())
             })
         };
         let header = |site: Option<usize>, title: usize| {
@@ -810,8 +899,13 @@ impl Header {
         };
         // A kicker (a section or site name) over the title, hard-wrapped
         // onto a few short lines.
+        // (Not a title over `by` and its author's name.)
+        let by = |l: &Line| {
+            text(l).trim_matches(['_', '*']).eq_ignore_ascii_case("by") || byline(text(l)).is_some()
+        };
         let kicker = chunks.len() > 1
             && (2..=3).contains(&chunks[0].len())
+            && !lines[chunks[0].start + 1..chunks[0].end].iter().any(by)
             && lines[chunks[0].clone()]
                 .iter()
                 .all(|l| is_title_line(text(l)))
@@ -869,6 +963,9 @@ struct Emitter<'s, 'w> {
     builder: Builder<'s>,
     /// The words of the article, for a word split at a line end.
     words: &'w HashSet<String>,
+    /// The lines (by where they start) of a page's furniture inside a
+    /// paragraph that its page break cut: dimmed there.
+    page_furniture: HashSet<usize>,
 }
 
 impl<'s> Emitter<'s, '_> {
@@ -905,9 +1002,12 @@ impl<'s> Emitter<'s, '_> {
         for (i, line) in lines.iter().enumerate() {
             if i > 0 && !joined {
                 let eol = lines[i - 1].line.end;
+                // A page's furniture inside a paragraph is a line of its
+                // own, as a page break is seen between two pages.
+                let page = |l: &Line| self.page_furniture.contains(&l.line.start);
                 let event = match join {
-                    Join::Soft => Event::SoftBreak,
-                    Join::Hard => Event::HardBreak,
+                    Join::Soft if page(line) == page(&lines[i - 1]) => Event::SoftBreak,
+                    _ => Event::HardBreak,
                 };
                 self.event(event, eol..line.line.start);
             }
@@ -929,6 +1029,7 @@ impl<'s> Emitter<'s, '_> {
                     end -= 1;
                 }
             }
+            let dim = dim || self.page_furniture.contains(&line.line.start);
             self.piece(start..end, dim);
         }
     }
@@ -1128,6 +1229,53 @@ fn is_site_name(line: &str) -> bool {
         })
 }
 
+/// The author named by the line under a title: a byline (`By Jane Doe`),
+/// or a name alone on its line, as a pasted page puts it between the
+/// title and the author's one-line biography.
+fn author(line: &str) -> Option<String> {
+    byline(line).or_else(|| bare_name(line))
+}
+
+/// A person's name and nothing else: two to four capitalised words of
+/// letters (`Martin Chikilian`, `F. Scott Fitzgerald`, `Jean-Luc van
+/// Dam`), not a phrase that opens a subtitle or a section (`A Novel`,
+/// `Part Two`, `About Us`).
+fn bare_name(line: &str) -> Option<String> {
+    const NOT_NAMES: &[&str] = &[
+        "a", "an", "the", "part", "chapter", "book", "volume", "section", "appendix", "table",
+        "figure", "about", "how", "why", "what", "when", "where", "who", "with", "from", "for",
+        "and", "or", "of", "in", "on", "to", "my", "our", "your", "read", "share", "more", "all",
+        "new", "top", "best", "last", "first", "next", "home", "log", "sign", "contact",
+    ];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if !shorter_than(line, 40) || !(2..=4).contains(&words.len()) {
+        return None;
+    }
+    let particles = [
+        "van", "von", "der", "den", "de", "da", "di", "du", "del", "la", "le", "bin", "al", "el",
+    ];
+    let name_word = |w: &str| {
+        let mut chars = w.chars();
+        let first = chars.next().is_some_and(char::is_uppercase);
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        let upper = w.chars().filter(|c| c.is_uppercase()).count();
+        first
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '’' | '-'))
+            // `F.` and `H.G.` are initials; a word in capitals is not a name.
+            && (upper * 2 <= letters || w.ends_with('.') && letters <= 2)
+    };
+    let (first, last) = (words[0], words[words.len() - 1]);
+    let ok = !NOT_NAMES.contains(&first.to_lowercase().as_str())
+        && name_word(first)
+        && name_word(last)
+        && !last.ends_with('.')
+        && words[1..words.len() - 1]
+            .iter()
+            .all(|w| name_word(w) || particles.contains(w));
+    ok.then(|| sanitize(&words.join(" ")))
+}
+
 /// The author named by a byline such as "By Jane Doe" or "by Jane Doe,
 /// Reuters | March 3, 2026": the part before any `|`, `·` or dash.
 /// A sentence that happens to start with "By" is told apart by its words:
@@ -1270,17 +1418,23 @@ mod tests {
             .unwrap();
         assert_eq!(
             joined,
-            "The protocol has two parts, and implementations could use a simpler handshake over a dedicated port without reinventing the entire protocol.  This last point matters."
+            "The protocol has two parts, and implementations could use a simpler handshake over a\nDoe & Roe                    Standards Track                    [Page 1] RFC 9999                 A Test Protocol                 May 2030\ndedicated port without reinventing the entire protocol.  This last point matters."
         );
-        // The page's footer and running head are left out of it, and of
-        // the words.
+        // The page's footer and running head stay in their place in it,
+        // dimmed, and out of the words.
         let block = doc
             .blocks
             .iter()
-            .find(|b| b.source.contains(&src.find("[Page 1]").unwrap()))
+            .position(|b| b.source.contains(&src.find("[Page 1]").unwrap()))
             .unwrap();
-        assert!(block_spans(&block.kind).all(|s| !s.text(&doc.text).contains("Standards")));
-        assert_eq!(block.words, joined.split_whitespace().count());
+        assert!(texts(&doc)[block].starts_with("The protocol"));
+        for span in block_spans(&doc.blocks[block].kind) {
+            let text = span.text(&doc.text);
+            let page = text.contains("Standards") || text.contains("RFC 9999");
+            assert_eq!(span.flags.contains(Flags::HTML), page, "{text:?}");
+        }
+        let body = "The protocol has two parts, and implementations could use a simpler handshake over a dedicated port without reinventing the entire protocol.  This last point matters.";
+        assert_eq!(doc.blocks[block].words, body.split_whitespace().count());
         // The outline is the same.
         let heads: Vec<&str> = doc.headings.iter().map(|h| h.text.as_str()).collect();
         assert!(
@@ -1333,8 +1487,8 @@ mod tests {
         );
         let t = texts(&parse_text(&src));
         assert!(
-            t.iter()
-                .any(|t| t.ends_with("(see Section 3. for its other values) and never changes.")),
+            t.iter().any(|t| t.starts_with("The value is set to 42")
+                && t.ends_with("May 2030\nfor its other values) and never changes.")),
             "{t:?}"
         );
     }
@@ -1512,6 +1666,129 @@ mod tests {
         assert_eq!(kinds(&doc), ["p", "h2", "p"]);
         assert_eq!(parse_text("Just a line").meta.title, None);
         assert_eq!(parse_text("I went home.\n\nThen slept.").meta.title, None);
+    }
+
+    fn headings(doc: &Document) -> Vec<&str> {
+        doc.headings.iter().map(|h| h.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_title_case_heading_ending_in_a_bang_right_under_the_title() {
+        // Two sentences and a final `!` weigh a little against it; that it
+        // stands alone over the text, under the title, weighs more.
+        let para = "GNU, which stands for Gnu's Not Unix, is the name for the complete\nUnix-compatible software system which I am writing so that I can give it\naway free to everyone who can use it.";
+        let src = format!(
+            "The Manifesto\n\nWhat's GNU?  Gnu's Not Unix!\n\n{para}\n\nWho Am I?\n\n{para}\n"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(
+            headings(&doc),
+            ["The Manifesto", "What's GNU? Gnu's Not Unix!", "Who Am I?"]
+        );
+        // A name alone under the title is not a section, nor is a line of
+        // a centred title page.
+        let src = format!("A Long Title About Harbours\n\nJane Doe\n\n{PARA}\n");
+        assert_eq!(headings(&parse_text(&src)), ["A Long Title About Harbours"]);
+    }
+
+    #[test]
+    fn a_numbered_list_article_keeps_its_opening_and_closing_sections() {
+        // Headings numbered `Common Mistake #N:` ask more of a line that is
+        // not numbered between them (a box's `Summary`), not of the
+        // sections that frame them, unless such a line is one of the
+        // labels found inside.
+        let mut src = format!("About this article\n\n{PARA}\n\n");
+        for n in 1..=4 {
+            src +=
+                &format!("Common Mistake #{n}: Doing thing {n}\n\n{PARA}\n\nSummary\n\n{PARA}\n\n");
+        }
+        src += &format!("Wrap-up\n\n{PARA}\n\nSummary\n\n{PARA}\n");
+        let doc = parse_text(&src);
+        let mut want = vec!["About this article".to_string()];
+        want.extend((1..=4).map(|n| format!("Common Mistake #{n}: Doing thing {n}")));
+        want.push("Wrap-up".into());
+        assert_eq!(headings(&doc), want);
+    }
+
+    #[test]
+    fn a_name_alone_under_the_title_is_its_author() {
+        let src = format!(
+            "Accept Cookies\nBuggy Code: The Ten Most Common Mistakes\nMartin Chikilian\nMartin is an engineer and has written code since 2007.\n\nAbout Python\n\n{PARA}\n"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(
+            doc.meta.title.as_deref(),
+            Some("Buggy Code: The Ten Most Common Mistakes")
+        );
+        assert_eq!(doc.meta.author.as_deref(), Some("Martin Chikilian"));
+        let byline = doc
+            .blocks
+            .iter()
+            .find(|b| block_spans(&b.kind).any(|s| s.text(&doc.text) == "Martin Chikilian"))
+            .unwrap();
+        assert!(block_spans(&byline.kind).all(|s| s.flags.contains(Flags::BYLINE)));
+        assert_eq!(headings(&doc)[1..], ["About Python"]);
+        // Words that open a subtitle or a section are no name.
+        for line in [
+            "A Novel",
+            "Part Two",
+            "About Us",
+            "THE AUTHOR",
+            "Jane",
+            "Jane Doe.",
+        ] {
+            assert_eq!(bare_name(line), None, "{line}");
+        }
+        for line in [
+            "Jane Doe",
+            "F. Scott Fitzgerald",
+            "Jean-Luc van Dam",
+            "Mary O'Brien",
+        ] {
+            assert_eq!(bare_name(line).as_deref(), Some(line));
+        }
+    }
+
+    #[test]
+    fn a_title_page_with_by_on_its_own_line() {
+        let src = format!(
+            "                 The Great Gatsby\n                        by\n                F. Scott Fitzgerald\n\n{PARA}\n"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(doc.meta.title.as_deref(), Some("The Great Gatsby"));
+        assert_eq!(doc.meta.author.as_deref(), Some("F. Scott Fitzgerald"));
+    }
+
+    #[test]
+    fn a_gutenberg_header_names_the_book_and_its_author() {
+        let src = format!(
+            "The Project Gutenberg eBook of Dracula\n\nTitle: Dracula\n\nAuthor: Bram Stoker\n\n*** START OF THE PROJECT GUTENBERG EBOOK DRACULA ***\n\n\n                DRACULA\n\n                 _by_\n\n              Bram Stoker\n\n\nCHAPTER I\n\n{PARA}\n\nCHAPTER II\n\n{PARA}\n\nCHAPTER III\n\n{PARA}\n"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(doc.meta.title.as_deref(), Some("Dracula"));
+        assert_eq!(doc.meta.author.as_deref(), Some("Bram Stoker"));
+    }
+
+    #[test]
+    fn a_line_that_a_page_break_cuts_from_its_paragraph_is_no_heading() {
+        let src = paged(
+            "   In the ARPANET case, for example, the module would call on a",
+            "   local net module which would add the leader to the datagram.",
+        );
+        let doc = parse_text(&src);
+        assert!(
+            !headings(&doc)
+                .iter()
+                .any(|h| h.starts_with("In the ARPANET")),
+            "{:?}",
+            headings(&doc)
+        );
+        assert!(
+            texts(&doc).iter().any(|t| t.starts_with("In the ARPANET")
+                && t.ends_with("local net module which would add the leader to the datagram.")),
+            "{:?}",
+            texts(&doc)
+        );
     }
 
     #[test]

@@ -162,6 +162,26 @@ pub(super) fn header_field<'s>(text: &[&'s str], field: &str) -> Option<&'s str>
     })
 }
 
+/// The `Title:` or `Author:` of a Project Gutenberg header: the book's
+/// own record, which names it better than its title page (set in
+/// capitals, or with the title and `by` on lines of their own) does.
+pub(super) fn gutenberg_field<'s>(text: &[&'s str], field: &str) -> Option<&'s str> {
+    let start = text
+        .iter()
+        .position(|l| is_gutenberg_marker(l, "START OF"))?;
+    text[..start].iter().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        let value = value.trim();
+        (key.eq_ignore_ascii_case(field) && !value.is_empty()).then_some(value)
+    })
+}
+
+/// A line of Project Gutenberg's own, `*** START OF …` or `*** END OF …`.
+fn is_gutenberg_marker(line: &str, word: &str) -> bool {
+    let upper = line.to_uppercase();
+    line.starts_with("***") && upper.contains(word) && upper.contains("PROJECT GUTENBERG")
+}
+
 /// The runs of non-blank lines, as ranges of line indices.
 fn chunks(text: &[&str]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
@@ -187,10 +207,7 @@ fn chunks(text: &[&str]) -> Vec<std::ops::Range<usize>> {
 /// Project Gutenberg's …`, with the licence). A publisher's advertisement
 /// between a book's `THE END` and the footer goes with the footer.
 fn gutenberg(text: &[&str], dim: &mut [bool]) {
-    let marker = |line: &str, word: &str| {
-        let upper = line.to_uppercase();
-        line.starts_with("***") && upper.contains(word) && upper.contains("PROJECT GUTENBERG")
-    };
+    let marker = is_gutenberg_marker;
     let Some(start) = text.iter().position(|l| marker(l, "START OF")) else {
         return;
     };
@@ -729,6 +746,9 @@ pub(super) fn starts_trailer(line: &str) -> bool {
         "join the discussion",
         "post a comment",
         "add a comment",
+        // A post's tags and its author's box come after its text.
+        "tags",
+        "about the author",
     ];
     // WordPress runs "Leave a Reply Cancel reply" together on one line.
     const PREFIX: &[&str] = &[
@@ -1041,6 +1061,8 @@ mod tests {
             "Related posts",
             "12 thoughts on “X”",
             "Subscribe to our newsletter",
+            "Tags",
+            "About the author",
         ] {
             assert!(starts_trailer(line), "{line}");
         }
