@@ -31,7 +31,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 6;
+pub const CONVERSION_VERSION: u32 = 7;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -254,7 +254,10 @@ struct Images {
 
 impl Images {
     /// The document's HTML with the `src` of each `<img>` that names a
-    /// file of the archive made a token for its number.
+    /// file of the archive made a token for its number. An image on the
+    /// web keeps its address (shown as an image that is not there); any
+    /// other (`file:`, a path out of the archive) loses it, so that
+    /// nothing outside the archive is ever read for the book.
     fn tokens(&mut self, path: &str, html: &str) -> String {
         static IMG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(r#"(?is)(<img\b[^>]*?\ssrc\s*=\s*)(?:"([^"]*)"|'([^']*)')"#)
@@ -264,7 +267,11 @@ impl Images {
             let src = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str());
             let src = src.replace("&amp;", "&");
             let Some(file) = resolve(path, &src) else {
-                return c[0].to_string();
+                let lower = src.trim_start().to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    return c[0].to_string();
+                }
+                return format!("{}\"\"", &c[1]);
             };
             let next = self.paths.len();
             let n = *self.index.entry(file.clone()).or_insert(next);
@@ -885,7 +892,13 @@ fn body(
             }
         })
         .collect();
-    let anchors = Anchors::new(&docs);
+    // Whether the navigation titles any document: then it alone makes the
+    // outline, and a document it leaves out (a cover, a copyright page)
+    // goes on in the section before, its headings in bold.
+    let nav_titles = docs
+        .iter()
+        .any(|d| !d.top.is_empty() || !d.places.is_empty());
+    let anchors = Anchors::new(&docs, nav_titles);
     let mut out = String::new();
     // The depth of the last section, for a document the navigation omits.
     let mut depth = 1usize;
@@ -947,18 +960,28 @@ fn body(
             continue;
         }
         // A document the navigation leaves out: titled by its first
-        // heading, at the depth of the section before.
+        // heading, at the depth of the section before, in a book whose
+        // navigation titles none.
         let title = first_heading(md);
         let title_page = title
             .as_deref()
             .zip(book_title)
             .is_some_and(|(t, b)| one_line(t).eq_ignore_ascii_case(&one_line(b)));
+        if nav_titles && !title_page {
+            let rest = shift_headings(md, &[], depth, true, |_| None, |_| None);
+            if !rest.is_empty() {
+                out.push_str(&rest);
+                out.push_str("\n\n");
+            }
+            continue;
+        }
         let (Some(title), false) = (title, title_page) else {
             // No title anywhere: the text joins the previous section; a
             // title page without the title the header shows.
             let md = match first_heading(md) {
                 Some(t) if title_page => {
-                    let rest = shift_headings(md, &[t.as_str()], depth, false, |_| None, |_| None);
+                    let rest =
+                        shift_headings(md, &[t.as_str()], depth, nav_titles, |_| None, |_| None);
                     let said = |p: &str| {
                         shown_above
                             .iter()
@@ -1104,10 +1127,13 @@ struct Anchors {
     /// For a document that only entries placed inside it title: the id of
     /// the first, where a link to the document goes.
     first_place: HashMap<String, String>,
+    /// The documents that start no section: a link to one is left as it
+    /// is.
+    untitled: std::collections::HashSet<String>,
 }
 
 impl Anchors {
-    fn new(docs: &[Doc<'_>]) -> Anchors {
+    fn new(docs: &[Doc<'_>], nav_titles: bool) -> Anchors {
         let mut slugs = HashMap::new();
         let mut used = std::collections::HashSet::new();
         for (i, Doc { path, .. }) in docs.iter().enumerate() {
@@ -1138,7 +1164,11 @@ impl Anchors {
                 // A document the navigation titles keeps no headings of
                 // its own: only its placed entries are.
                 let covered = !d.top.is_empty() || !d.places.is_empty();
-                let own = if covered { &[][..] } else { &d.ids[..] };
+                let own = if covered || nav_titles {
+                    &[][..]
+                } else {
+                    &d.ids[..]
+                };
                 own.iter()
                     .skip(1)
                     .flatten()
@@ -1152,18 +1182,24 @@ impl Anchors {
             .filter(|d| d.top.is_empty())
             .filter_map(|d| Some((d.path.to_string(), d.places.first()?.id.clone())))
             .collect();
+        let untitled = docs
+            .iter()
+            .filter(|d| nav_titles && d.top.is_empty() && d.places.is_empty())
+            .map(|d| d.path.to_string())
+            .collect();
         Anchors {
             docs: slugs,
             targets,
             headings,
             first_place,
+            untitled,
         }
     }
 
     /// The id of a document's section heading, when a link goes to it: the
     /// heading of its first placed entry when only those title it.
     fn section(&self, path: &str) -> Option<String> {
-        if !self.targets.contains(&(path.to_string(), None)) {
+        if !self.targets.contains(&(path.to_string(), None)) || self.untitled.contains(path) {
             return None;
         }
         let doc = self.docs.get(path)?;
@@ -1225,6 +1261,9 @@ impl Anchors {
 /// The document and fragment a link in the document at `path` goes to;
 /// `None` for a link out of the book.
 fn target(path: &str, href: &str) -> Option<(String, Option<String>)> {
+    if href.is_empty() {
+        return None;
+    }
     let (file, fragment) = match href.split_once('#') {
         Some((f, frag)) => (f, Some(percent_decode(frag)).filter(|f| !f.is_empty())),
         None => (href, None),
@@ -1441,6 +1480,31 @@ mod tests {
         // A caption without an alt text, or outside a figure, stays.
         let bare = "<figure><img src='c.png'><figcaption>A chart</figcaption></figure><figcaption>A chart</figcaption>";
         assert_eq!(drop_repeated_captions(bare), bare);
+    }
+
+    /// The archive's entries may add up to `MAX_TOTAL` bytes read, no
+    /// more: the entry that would go over it is refused, whatever its
+    /// ratio.
+    #[test]
+    fn the_total_read_is_bounded() {
+        use std::io::Write as _;
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut out);
+            zip.start_file("a.txt", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(&[b'a'; 100]).unwrap();
+            zip.finish().unwrap();
+        }
+        let zip = zip::ZipArchive::new(Cursor::new(out.into_inner())).unwrap();
+        let mut archive = Archive {
+            zip,
+            read: MAX_TOTAL - 100,
+        };
+        assert_eq!(archive.read("a.txt").unwrap().unwrap().len(), 100);
+        assert_eq!(archive.read, MAX_TOTAL);
+        let err = archive.read("a.txt").unwrap_err().to_string();
+        assert!(err.contains("more than 1 GiB"), "{err}");
     }
 
     #[test]
