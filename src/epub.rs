@@ -503,6 +503,15 @@ impl Package {
         let mut toc_id = None;
         let mut field: Option<&'static str> = None;
         let mut text = String::new();
+        // The element's `id` and its `opf:role` or `opf:event`, or the id a
+        // `<meta property="role">` refines.
+        let mut about: (Option<String>, Option<String>) = (None, None);
+        // Each creator: name, id, role.
+        let mut creators: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+        // EPUB 3 roles: creator id → role.
+        let mut roles: HashMap<String, String> = HashMap::new();
+        // Each date: value and event.
+        let mut dates: Vec<(String, Option<String>)> = Vec::new();
         loop {
             match reader.read_event() {
                 Ok(Event::Start(e)) => {
@@ -511,7 +520,14 @@ impl Package {
                         "creator" => Some("creator"),
                         "language" => Some("language"),
                         "date" => Some("date"),
+                        "meta" if attr(&e, "property").as_deref() == Some("role") => Some("role"),
                         _ => None,
+                    };
+                    about = match field {
+                        Some("creator") => (attr(&e, "id"), attr(&e, "role")),
+                        Some("date") => (None, attr(&e, "event")),
+                        Some("role") => (attr(&e, "refines"), None),
+                        _ => (None, None),
                     };
                     text.clear();
                     package.item(&e, opf_path, &mut manifest, &mut idrefs, &mut toc_id);
@@ -530,12 +546,20 @@ impl Package {
                         Some("title") if package.title.is_none() && !value.is_empty() => {
                             package.title = Some(value);
                         }
-                        Some("creator") if !value.is_empty() => package.authors.push(value),
+                        Some("creator") if !value.is_empty() => {
+                            let (id, role) = std::mem::take(&mut about);
+                            creators.push((value, id, role));
+                        }
+                        Some("role") => {
+                            if let Some(id) = about.0.take() {
+                                roles.insert(id.trim_start_matches('#').to_string(), value);
+                            }
+                        }
                         Some("language") if package.language.is_none() && !value.is_empty() => {
                             package.language = Some(value);
                         }
-                        Some("date") if package.date.is_none() && !value.is_empty() => {
-                            package.date = Some(value);
+                        Some("date") if !value.is_empty() => {
+                            dates.push((value, about.1.take()));
                         }
                         _ => {}
                     }
@@ -545,6 +569,8 @@ impl Package {
                 _ => {}
             }
         }
+        package.authors = authors(creators, &roles);
+        package.date = publication_date(&dates);
         package.spine = idrefs
             .iter()
             .filter_map(|id| manifest.get(id))
@@ -611,6 +637,51 @@ impl Package {
             .map(|p| (p, false))
             .or_else(|| self.ncx.clone().map(|p| (p, true)))
     }
+}
+
+/// The authors among the creators: those whose role (`opf:role`, or an
+/// EPUB 3 `<meta refines property="role">`) is `aut` or not given, so an
+/// illustrator or editor is not taken for one; all of them when none is.
+fn authors(
+    creators: Vec<(String, Option<String>, Option<String>)>,
+    roles: &HashMap<String, String>,
+) -> Vec<String> {
+    let role = |id: &Option<String>, own: &Option<String>| {
+        own.clone()
+            .or_else(|| id.as_ref().and_then(|id| roles.get(id).cloned()))
+            .map(|r| r.trim().to_ascii_lowercase())
+    };
+    let authors: Vec<String> = creators
+        .iter()
+        .filter(|(_, id, own)| role(id, own).is_none_or(|r| r == "aut"))
+        .map(|(name, _, _)| name.clone())
+        .collect();
+    if authors.is_empty() {
+        creators.into_iter().map(|(name, _, _)| name).collect()
+    } else {
+        authors
+    }
+}
+
+/// The book's publication date among its `dc:date`s: the one marked as
+/// the publication, else the first not marked as a modification or a
+/// conversion. A year that starts with 0 (calibre writes `0101-01-01` for
+/// a date it does not know) is no date.
+fn publication_date(dates: &[(String, Option<String>)]) -> Option<String> {
+    let known: Vec<&(String, Option<String>)> = dates
+        .iter()
+        .filter(|(value, _)| !value.starts_with('0'))
+        .collect();
+    let event = |e: &Option<String>| e.as_deref().map(str::to_ascii_lowercase);
+    known
+        .iter()
+        .find(|(_, e)| event(e).is_some_and(|e| e == "publication" || e == "original-publication"))
+        .or_else(|| {
+            known
+                .iter()
+                .find(|(_, e)| !event(e).is_some_and(|e| e == "modification" || e == "conversion"))
+        })
+        .map(|(value, _)| value.clone())
 }
 
 /// Append the text an entity or character reference stands for.
@@ -1505,6 +1576,38 @@ mod tests {
         assert_eq!(archive.read, MAX_TOTAL);
         let err = archive.read("a.txt").unwrap_err().to_string();
         assert!(err.contains("more than 1 GiB"), "{err}");
+    }
+
+    #[test]
+    fn authors_are_the_creators_in_that_role_and_the_date_is_the_publication() {
+        // EPUB 2: opf:role and opf:event; calibre's unknown date.
+        let opf2 = r#"<package xmlns:opf="http://www.idpf.org/2007/opf"><metadata xmlns:dc="dc">
+          <dc:creator opf:role="aut">Mary Shelley</dc:creator>
+          <dc:creator opf:role="ill">Lynd Ward</dc:creator>
+          <dc:creator>Percy Shelley</dc:creator>
+          <dc:date>0101-01-01T00:00:00+00:00</dc:date>
+          <dc:date opf:event="modification">2020-01-01</dc:date>
+          <dc:date opf:event="publication">1818-01-01</dc:date>
+        </metadata></package>"#;
+        let p = Package::parse(opf2, "content.opf");
+        assert_eq!(p.authors, vec!["Mary Shelley", "Percy Shelley"]);
+        assert_eq!(p.date.as_deref(), Some("1818-01-01"));
+        // EPUB 3: roles refine the creators by id.
+        let opf3 = r##"<package><metadata xmlns:dc="dc">
+          <dc:creator id="c1">Ada Writer</dc:creator>
+          <dc:creator id="c2">Ed Itor</dc:creator>
+          <meta refines="#c1" property="role" scheme="marc:relators">aut</meta>
+          <meta refines="#c2" property="role" scheme="marc:relators">edt</meta>
+          <dc:date>0101-01-01T00:00:00+00:00</dc:date>
+        </metadata></package>"##;
+        let p = Package::parse(opf3, "content.opf");
+        assert_eq!(p.authors, vec!["Ada Writer"]);
+        assert_eq!(p.date, None);
+        // Only editors: they are the names there are.
+        let edited = r#"<package><metadata xmlns:dc="dc"><dc:creator opf:role="edt">Ed Itor</dc:creator><dc:date>2001</dc:date></metadata></package>"#;
+        let p = Package::parse(edited, "content.opf");
+        assert_eq!(p.authors, vec!["Ed Itor"]);
+        assert_eq!(p.date.as_deref(), Some("2001"));
     }
 
     #[test]
