@@ -904,6 +904,7 @@ fn body(
                 _ => (html.clone(), Vec::new()),
             };
             let html = drop_repeated_captions(&html);
+            let html = drop_navbars(&html);
             let entries = by_path.get(path.as_str()).cloned().unwrap_or_default();
             let inside: Vec<&NavEntry> = entries
                 .iter()
@@ -1131,7 +1132,50 @@ fn heading_ids(html: &str) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The link `](target)` of Markdown text.
+/// A document's HTML without the navigation bars calibre's news fetchers
+/// put at the top and bottom of each article (`<div
+/// class="calibre_navbar">`: "| Next | Section menu | Main menu |
+/// Previous |", "This article was downloaded by calibre from …"): the
+/// book's table of contents does their work, and in one article they
+/// would be read as its first and last lines.
+fn drop_navbars(html: &str) -> std::borrow::Cow<'_, str> {
+    static DIV: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)<(/?)div\b((?:[^>"']|"[^"]*"|'[^']*')*)>"#)
+            .expect("a valid pattern")
+    });
+    static NAVBAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)\sclass\s*=\s*["'][^"']*\bcalibre_navbar\b"#)
+            .expect("a valid pattern")
+    });
+    if !html.contains("calibre_navbar") {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    // The start of the bar being dropped, and how many divs are open in it.
+    let mut dropping: Option<(usize, usize)> = None;
+    for c in DIV.captures_iter(html) {
+        let whole = c.get(0).expect("the match");
+        let closing = !c[1].is_empty();
+        dropping = match (dropping, closing) {
+            (None, false) if NAVBAR.is_match(&c[2]) => Some((whole.start(), 1)),
+            (Some((start, open)), false) => Some((start, open + 1)),
+            (Some((start, 1)), true) => {
+                out.push_str(&html[done..start]);
+                done = whole.end();
+                None
+            }
+            (Some((start, open)), true) => Some((start, open - 1)),
+            (None, _) => None,
+        };
+    }
+    match dropping {
+        Some((start, _)) => out.push_str(&html[done..start]),
+        None => out.push_str(&html[done..]),
+    }
+    out.into()
+}
+
 /// A figure's HTML with its `<figcaption>` taken out when the caption only
 /// repeats the alt text of an image in the figure (pandoc writes both, the
 /// caption `aria-hidden`): the figure's caption is its alt text already,
@@ -1608,6 +1652,23 @@ mod tests {
         let p = Package::parse(edited, "content.opf");
         assert_eq!(p.authors, vec!["Ed Itor"]);
         assert_eq!(p.date.as_deref(), Some("2001"));
+    }
+
+    #[test]
+    fn calibre_navigation_bars_are_dropped() {
+        let html = r#"<body><div class="calibre_navbar calibre_rescale_70" style="text-align:center"><a href="../index.html">Main menu</a> | <a href="article_1/index.html">Next</a><div>x</div></div>
+<h2>The Article</h2><p>Its text.</p><div class="calibre_navbar"><hr/>This article was downloaded by <b>calibre</b> from <a href="https://example.com/a">https://example.com/a</a></div><div class="note">Kept.</div></body>"#;
+        assert_eq!(
+            drop_navbars(html),
+            "<body>\n<h2>The Article</h2><p>Its text.</p><div class=\"note\">Kept.</div></body>"
+        );
+        // An unclosed bar is dropped to the end; a page without one is
+        // left as it is.
+        assert_eq!(
+            drop_navbars("<p>a</p><div class='calibre_navbar'>Next"),
+            "<p>a</p>"
+        );
+        assert_eq!(drop_navbars("<div>plain</div>"), "<div>plain</div>");
     }
 
     #[test]

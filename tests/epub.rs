@@ -1491,3 +1491,72 @@ fn documents_the_table_leaves_out_add_no_sections() {
     let at: Vec<usize> = order.iter().map(|s| text.find(s).expect(s)).collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
 }
+
+/// A periodical as calibre's news fetchers write one: feeds holding
+/// articles in the NCX, each article a file with navigation bars at its
+/// top and bottom, which are not read as its text.
+#[test]
+fn a_calibre_news_book_reads_as_its_feeds_and_articles() {
+    let opf = br#"<package version="2.0"><metadata><title>The Harbour Gazette [Sat, 05 Dec 2026]</title><creator>calibre</creator></metadata><manifest>
+      <item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+      <item id="a0" href="feed_0/article_0/index.html" media-type="application/xhtml+xml"/>
+      <item id="a1" href="feed_0/article_1/index.html" media-type="application/xhtml+xml"/>
+      <item id="b0" href="feed_1/article_0/index.html" media-type="application/xhtml+xml"/></manifest>
+      <spine toc="ncx"><itemref idref="a0"/><itemref idref="a1"/><itemref idref="b0"/></spine></package>"#;
+    let ncx = br#"<ncx><navMap>
+      <navPoint><navLabel><text>Local News</text></navLabel><content src="feed_0/article_0/index.html"/>
+        <navPoint><navLabel><text>New Lamp on the Pier</text></navLabel><content src="feed_0/article_0/index.html"/></navPoint>
+        <navPoint><navLabel><text>Ferry Times Change</text></navLabel><content src="feed_0/article_1/index.html"/></navPoint>
+      </navPoint>
+      <navPoint><navLabel><text>Weather</text></navLabel><content src="feed_1/article_0/index.html"/>
+        <navPoint><navLabel><text>Fog Until Friday</text></navLabel><content src="feed_1/article_0/index.html"/></navPoint>
+      </navPoint></navMap></ncx>"#;
+    let article = |title: &str, text: &str| {
+        xhtml(
+            title,
+            &format!(
+                r#"<div class="calibre_navbar calibre_rescale_70" style="text-align:center"><a href="../index.html">Section menu</a> | <a href="../../index.html">Main menu</a> | <a href="../article_1/index.html">Next</a> |</div>
+<h2 class="article_title">{title}</h2><p>{text}</p>
+<div class="calibre_navbar calibre_rescale_70"><hr/>This article was downloaded by <b>calibre</b> from <a href="https://example.com/a">https://example.com/a</a></div>"#
+            ),
+        )
+    };
+    let a0 = article("New Lamp on the Pier", "The lamp was lit on Tuesday.");
+    let a1 = article("Ferry Times Change", "The ferry leaves at seven.");
+    let b0 = article("Fog Until Friday", "Expect fog.");
+    let bytes = archive(
+        true,
+        &[
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", opf),
+            ("OEBPS/toc.ncx", ncx),
+            ("OEBPS/feed_0/article_0/index.html", &a0),
+            ("OEBPS/feed_0/article_1/index.html", &a1),
+            ("OEBPS/feed_1/article_0/index.html", &b0),
+        ],
+    );
+    let env = Env::new();
+    let file = env.write("gazette.epub", &bytes);
+    assert_eq!(
+        toc(&env, &file),
+        owned(&[
+            (1, "Local News"),
+            (2, "New Lamp on the Pier"),
+            (2, "Ferry Times Change"),
+            (1, "Weather"),
+            (2, "Fog Until Friday"),
+        ])
+    );
+    let text = env.cat(&file);
+    for furniture in ["Main menu", "Section menu", "downloaded by", "Next"] {
+        assert!(!text.contains(furniture), "{furniture}: {text}");
+    }
+    for title in [
+        "New Lamp on the Pier",
+        "Ferry Times Change",
+        "Fog Until Friday",
+    ] {
+        assert_eq!(text.matches(title).count(), 1, "{title}: {text}");
+    }
+    assert!(text.contains("The lamp was lit on Tuesday."), "{text}");
+}
