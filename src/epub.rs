@@ -905,6 +905,7 @@ fn body(
             };
             let html = drop_repeated_captions(&html);
             let html = drop_navbars(&html);
+            let html = heading_breaks(&html);
             let entries = by_path.get(path.as_str()).cloned().unwrap_or_default();
             let inside: Vec<&NavEntry> = entries
                 .iter()
@@ -1130,6 +1131,25 @@ fn heading_ids(html: &str) -> Vec<Option<String>> {
                 .map(|id| id[1].to_string())
         })
         .collect()
+}
+
+/// A document's HTML with each line break inside a heading made a space:
+/// Project Gutenberg writes `<h2>CHAPTER I.<br/>THE PERIOD</h2>`, and a
+/// Markdown heading is one line, so the break would cut it in two (the
+/// heading `CHAPTER I.` and a paragraph `THE PERIOD`).
+fn heading_breaks(html: &str) -> std::borrow::Cow<'_, str> {
+    static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<h[1-6]\b[^>]*>.*?</h[1-6]\s*>").expect("a valid pattern")
+    });
+    static BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\s*<br\b[^>]*>\s*").expect("a valid pattern")
+    });
+    if !html.contains("<br") && !html.contains("<BR") {
+        return html.into();
+    }
+    HEADING.replace_all(html, |c: &regex::Captures<'_>| {
+        BREAK.replace_all(&c[0], " ").into_owned()
+    })
 }
 
 /// A document's HTML without the navigation bars calibre's news fetchers
@@ -1652,6 +1672,16 @@ mod tests {
         let p = Package::parse(edited, "content.opf");
         assert_eq!(p.authors, vec!["Ed Itor"]);
         assert_eq!(p.date.as_deref(), Some("2001"));
+    }
+
+    #[test]
+    fn a_break_in_a_heading_is_a_space() {
+        assert_eq!(
+            heading_breaks(
+                "<h2 class=\"c\">CHAPTER I.<br/>\nTHE PERIOD</h2><p>a<br>b</p><H3>A<BR>B</H3>"
+            ),
+            "<h2 class=\"c\">CHAPTER I. THE PERIOD</h2><p>a<br>b</p><H3>A B</H3>"
+        );
     }
 
     #[test]
