@@ -31,7 +31,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 6;
+pub const CONVERSION_VERSION: u32 = 7;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -254,7 +254,10 @@ struct Images {
 
 impl Images {
     /// The document's HTML with the `src` of each `<img>` that names a
-    /// file of the archive made a token for its number.
+    /// file of the archive made a token for its number. An image on the
+    /// web keeps its address (shown as an image that is not there); any
+    /// other (`file:`, a path out of the archive) loses it, so that
+    /// nothing outside the archive is ever read for the book.
     fn tokens(&mut self, path: &str, html: &str) -> String {
         static IMG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(r#"(?is)(<img\b[^>]*?\ssrc\s*=\s*)(?:"([^"]*)"|'([^']*)')"#)
@@ -264,7 +267,11 @@ impl Images {
             let src = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str());
             let src = src.replace("&amp;", "&");
             let Some(file) = resolve(path, &src) else {
-                return c[0].to_string();
+                let lower = src.trim_start().to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    return c[0].to_string();
+                }
+                return format!("{}\"\"", &c[1]);
             };
             let next = self.paths.len();
             let n = *self.index.entry(file.clone()).or_insert(next);
@@ -496,6 +503,15 @@ impl Package {
         let mut toc_id = None;
         let mut field: Option<&'static str> = None;
         let mut text = String::new();
+        // The element's `id` and its `opf:role` or `opf:event`, or the id a
+        // `<meta property="role">` refines.
+        let mut about: (Option<String>, Option<String>) = (None, None);
+        // Each creator: name, id, role.
+        let mut creators: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+        // EPUB 3 roles: creator id → role.
+        let mut roles: HashMap<String, String> = HashMap::new();
+        // Each date: value and event.
+        let mut dates: Vec<(String, Option<String>)> = Vec::new();
         loop {
             match reader.read_event() {
                 Ok(Event::Start(e)) => {
@@ -504,7 +520,14 @@ impl Package {
                         "creator" => Some("creator"),
                         "language" => Some("language"),
                         "date" => Some("date"),
+                        "meta" if attr(&e, "property").as_deref() == Some("role") => Some("role"),
                         _ => None,
+                    };
+                    about = match field {
+                        Some("creator") => (attr(&e, "id"), attr(&e, "role")),
+                        Some("date") => (None, attr(&e, "event")),
+                        Some("role") => (attr(&e, "refines"), None),
+                        _ => (None, None),
                     };
                     text.clear();
                     package.item(&e, opf_path, &mut manifest, &mut idrefs, &mut toc_id);
@@ -523,12 +546,20 @@ impl Package {
                         Some("title") if package.title.is_none() && !value.is_empty() => {
                             package.title = Some(value);
                         }
-                        Some("creator") if !value.is_empty() => package.authors.push(value),
+                        Some("creator") if !value.is_empty() => {
+                            let (id, role) = std::mem::take(&mut about);
+                            creators.push((value, id, role));
+                        }
+                        Some("role") => {
+                            if let Some(id) = about.0.take() {
+                                roles.insert(id.trim_start_matches('#').to_string(), value);
+                            }
+                        }
                         Some("language") if package.language.is_none() && !value.is_empty() => {
                             package.language = Some(value);
                         }
-                        Some("date") if package.date.is_none() && !value.is_empty() => {
-                            package.date = Some(value);
+                        Some("date") if !value.is_empty() => {
+                            dates.push((value, about.1.take()));
                         }
                         _ => {}
                     }
@@ -538,6 +569,8 @@ impl Package {
                 _ => {}
             }
         }
+        package.authors = authors(creators, &roles);
+        package.date = publication_date(&dates);
         package.spine = idrefs
             .iter()
             .filter_map(|id| manifest.get(id))
@@ -604,6 +637,51 @@ impl Package {
             .map(|p| (p, false))
             .or_else(|| self.ncx.clone().map(|p| (p, true)))
     }
+}
+
+/// The authors among the creators: those whose role (`opf:role`, or an
+/// EPUB 3 `<meta refines property="role">`) is `aut` or not given, so an
+/// illustrator or editor is not taken for one; all of them when none is.
+fn authors(
+    creators: Vec<(String, Option<String>, Option<String>)>,
+    roles: &HashMap<String, String>,
+) -> Vec<String> {
+    let role = |id: &Option<String>, own: &Option<String>| {
+        own.clone()
+            .or_else(|| id.as_ref().and_then(|id| roles.get(id).cloned()))
+            .map(|r| r.trim().to_ascii_lowercase())
+    };
+    let authors: Vec<String> = creators
+        .iter()
+        .filter(|(_, id, own)| role(id, own).is_none_or(|r| r == "aut"))
+        .map(|(name, _, _)| name.clone())
+        .collect();
+    if authors.is_empty() {
+        creators.into_iter().map(|(name, _, _)| name).collect()
+    } else {
+        authors
+    }
+}
+
+/// The book's publication date among its `dc:date`s: the one marked as
+/// the publication, else the first not marked as a modification or a
+/// conversion. A year that starts with 0 (calibre writes `0101-01-01` for
+/// a date it does not know) is no date.
+fn publication_date(dates: &[(String, Option<String>)]) -> Option<String> {
+    let known: Vec<&(String, Option<String>)> = dates
+        .iter()
+        .filter(|(value, _)| !value.starts_with('0'))
+        .collect();
+    let event = |e: &Option<String>| e.as_deref().map(str::to_ascii_lowercase);
+    known
+        .iter()
+        .find(|(_, e)| event(e).is_some_and(|e| e == "publication" || e == "original-publication"))
+        .or_else(|| {
+            known
+                .iter()
+                .find(|(_, e)| !event(e).is_some_and(|e| e == "modification" || e == "conversion"))
+        })
+        .map(|(value, _)| value.clone())
 }
 
 /// Append the text an entity or character reference stands for.
@@ -826,6 +904,8 @@ fn body(
                 _ => (html.clone(), Vec::new()),
             };
             let html = drop_repeated_captions(&html);
+            let html = drop_navbars(&html);
+            let html = heading_breaks(&html);
             let entries = by_path.get(path.as_str()).cloned().unwrap_or_default();
             let inside: Vec<&NavEntry> = entries
                 .iter()
@@ -885,7 +965,13 @@ fn body(
             }
         })
         .collect();
-    let anchors = Anchors::new(&docs);
+    // Whether the navigation titles any document: then it alone makes the
+    // outline, and a document it leaves out (a cover, a copyright page)
+    // goes on in the section before, its headings in bold.
+    let nav_titles = docs
+        .iter()
+        .any(|d| !d.top.is_empty() || !d.places.is_empty());
+    let anchors = Anchors::new(&docs, nav_titles);
     let mut out = String::new();
     // The depth of the last section, for a document the navigation omits.
     let mut depth = 1usize;
@@ -947,18 +1033,28 @@ fn body(
             continue;
         }
         // A document the navigation leaves out: titled by its first
-        // heading, at the depth of the section before.
+        // heading, at the depth of the section before, in a book whose
+        // navigation titles none.
         let title = first_heading(md);
         let title_page = title
             .as_deref()
             .zip(book_title)
             .is_some_and(|(t, b)| one_line(t).eq_ignore_ascii_case(&one_line(b)));
+        if nav_titles && !title_page {
+            let rest = shift_headings(md, &[], depth, true, |_| None, |_| None);
+            if !rest.is_empty() {
+                out.push_str(&rest);
+                out.push_str("\n\n");
+            }
+            continue;
+        }
         let (Some(title), false) = (title, title_page) else {
             // No title anywhere: the text joins the previous section; a
             // title page without the title the header shows.
             let md = match first_heading(md) {
                 Some(t) if title_page => {
-                    let rest = shift_headings(md, &[t.as_str()], depth, false, |_| None, |_| None);
+                    let rest =
+                        shift_headings(md, &[t.as_str()], depth, nav_titles, |_| None, |_| None);
                     let said = |p: &str| {
                         shown_above
                             .iter()
@@ -1037,7 +1133,69 @@ fn heading_ids(html: &str) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The link `](target)` of Markdown text.
+/// A document's HTML with each line break inside a heading made a space:
+/// Project Gutenberg writes `<h2>CHAPTER I.<br/>THE PERIOD</h2>`, and a
+/// Markdown heading is one line, so the break would cut it in two (the
+/// heading `CHAPTER I.` and a paragraph `THE PERIOD`).
+fn heading_breaks(html: &str) -> std::borrow::Cow<'_, str> {
+    static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<h[1-6]\b[^>]*>.*?</h[1-6]\s*>").expect("a valid pattern")
+    });
+    static BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\s*<br\b[^>]*>\s*").expect("a valid pattern")
+    });
+    if !html.contains("<br") && !html.contains("<BR") {
+        return html.into();
+    }
+    HEADING.replace_all(html, |c: &regex::Captures<'_>| {
+        BREAK.replace_all(&c[0], " ").into_owned()
+    })
+}
+
+/// A document's HTML without the navigation bars calibre's news fetchers
+/// put at the top and bottom of each article (`<div
+/// class="calibre_navbar">`: "| Next | Section menu | Main menu |
+/// Previous |", "This article was downloaded by calibre from …"): the
+/// book's table of contents does their work, and in one article they
+/// would be read as its first and last lines.
+fn drop_navbars(html: &str) -> std::borrow::Cow<'_, str> {
+    static DIV: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)<(/?)div\b((?:[^>"']|"[^"]*"|'[^']*')*)>"#)
+            .expect("a valid pattern")
+    });
+    static NAVBAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)\sclass\s*=\s*["'][^"']*\bcalibre_navbar\b"#)
+            .expect("a valid pattern")
+    });
+    if !html.contains("calibre_navbar") {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    // The start of the bar being dropped, and how many divs are open in it.
+    let mut dropping: Option<(usize, usize)> = None;
+    for c in DIV.captures_iter(html) {
+        let whole = c.get(0).expect("the match");
+        let closing = !c[1].is_empty();
+        dropping = match (dropping, closing) {
+            (None, false) if NAVBAR.is_match(&c[2]) => Some((whole.start(), 1)),
+            (Some((start, open)), false) => Some((start, open + 1)),
+            (Some((start, 1)), true) => {
+                out.push_str(&html[done..start]);
+                done = whole.end();
+                None
+            }
+            (Some((start, open)), true) => Some((start, open - 1)),
+            (None, _) => None,
+        };
+    }
+    match dropping {
+        Some((start, _)) => out.push_str(&html[done..start]),
+        None => out.push_str(&html[done..]),
+    }
+    out.into()
+}
+
 /// A figure's HTML with its `<figcaption>` taken out when the caption only
 /// repeats the alt text of an image in the figure (pandoc writes both, the
 /// caption `aria-hidden`): the figure's caption is its alt text already,
@@ -1104,10 +1262,13 @@ struct Anchors {
     /// For a document that only entries placed inside it title: the id of
     /// the first, where a link to the document goes.
     first_place: HashMap<String, String>,
+    /// The documents that start no section: a link to one is left as it
+    /// is.
+    untitled: std::collections::HashSet<String>,
 }
 
 impl Anchors {
-    fn new(docs: &[Doc<'_>]) -> Anchors {
+    fn new(docs: &[Doc<'_>], nav_titles: bool) -> Anchors {
         let mut slugs = HashMap::new();
         let mut used = std::collections::HashSet::new();
         for (i, Doc { path, .. }) in docs.iter().enumerate() {
@@ -1138,7 +1299,11 @@ impl Anchors {
                 // A document the navigation titles keeps no headings of
                 // its own: only its placed entries are.
                 let covered = !d.top.is_empty() || !d.places.is_empty();
-                let own = if covered { &[][..] } else { &d.ids[..] };
+                let own = if covered || nav_titles {
+                    &[][..]
+                } else {
+                    &d.ids[..]
+                };
                 own.iter()
                     .skip(1)
                     .flatten()
@@ -1152,18 +1317,24 @@ impl Anchors {
             .filter(|d| d.top.is_empty())
             .filter_map(|d| Some((d.path.to_string(), d.places.first()?.id.clone())))
             .collect();
+        let untitled = docs
+            .iter()
+            .filter(|d| nav_titles && d.top.is_empty() && d.places.is_empty())
+            .map(|d| d.path.to_string())
+            .collect();
         Anchors {
             docs: slugs,
             targets,
             headings,
             first_place,
+            untitled,
         }
     }
 
     /// The id of a document's section heading, when a link goes to it: the
     /// heading of its first placed entry when only those title it.
     fn section(&self, path: &str) -> Option<String> {
-        if !self.targets.contains(&(path.to_string(), None)) {
+        if !self.targets.contains(&(path.to_string(), None)) || self.untitled.contains(path) {
             return None;
         }
         let doc = self.docs.get(path)?;
@@ -1225,6 +1396,9 @@ impl Anchors {
 /// The document and fragment a link in the document at `path` goes to;
 /// `None` for a link out of the book.
 fn target(path: &str, href: &str) -> Option<(String, Option<String>)> {
+    if href.is_empty() {
+        return None;
+    }
     let (file, fragment) = match href.split_once('#') {
         Some((f, frag)) => (f, Some(percent_decode(frag)).filter(|f| !f.is_empty())),
         None => (href, None),
@@ -1441,6 +1615,90 @@ mod tests {
         // A caption without an alt text, or outside a figure, stays.
         let bare = "<figure><img src='c.png'><figcaption>A chart</figcaption></figure><figcaption>A chart</figcaption>";
         assert_eq!(drop_repeated_captions(bare), bare);
+    }
+
+    /// The archive's entries may add up to `MAX_TOTAL` bytes read, no
+    /// more: the entry that would go over it is refused, whatever its
+    /// ratio.
+    #[test]
+    fn the_total_read_is_bounded() {
+        use std::io::Write as _;
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut out);
+            zip.start_file("a.txt", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(&[b'a'; 100]).unwrap();
+            zip.finish().unwrap();
+        }
+        let zip = zip::ZipArchive::new(Cursor::new(out.into_inner())).unwrap();
+        let mut archive = Archive {
+            zip,
+            read: MAX_TOTAL - 100,
+        };
+        assert_eq!(archive.read("a.txt").unwrap().unwrap().len(), 100);
+        assert_eq!(archive.read, MAX_TOTAL);
+        let err = archive.read("a.txt").unwrap_err().to_string();
+        assert!(err.contains("more than 1 GiB"), "{err}");
+    }
+
+    #[test]
+    fn authors_are_the_creators_in_that_role_and_the_date_is_the_publication() {
+        // EPUB 2: opf:role and opf:event; calibre's unknown date.
+        let opf2 = r#"<package xmlns:opf="http://www.idpf.org/2007/opf"><metadata xmlns:dc="dc">
+          <dc:creator opf:role="aut">Mary Shelley</dc:creator>
+          <dc:creator opf:role="ill">Lynd Ward</dc:creator>
+          <dc:creator>Percy Shelley</dc:creator>
+          <dc:date>0101-01-01T00:00:00+00:00</dc:date>
+          <dc:date opf:event="modification">2020-01-01</dc:date>
+          <dc:date opf:event="publication">1818-01-01</dc:date>
+        </metadata></package>"#;
+        let p = Package::parse(opf2, "content.opf");
+        assert_eq!(p.authors, vec!["Mary Shelley", "Percy Shelley"]);
+        assert_eq!(p.date.as_deref(), Some("1818-01-01"));
+        // EPUB 3: roles refine the creators by id.
+        let opf3 = r##"<package><metadata xmlns:dc="dc">
+          <dc:creator id="c1">Ada Writer</dc:creator>
+          <dc:creator id="c2">Ed Itor</dc:creator>
+          <meta refines="#c1" property="role" scheme="marc:relators">aut</meta>
+          <meta refines="#c2" property="role" scheme="marc:relators">edt</meta>
+          <dc:date>0101-01-01T00:00:00+00:00</dc:date>
+        </metadata></package>"##;
+        let p = Package::parse(opf3, "content.opf");
+        assert_eq!(p.authors, vec!["Ada Writer"]);
+        assert_eq!(p.date, None);
+        // Only editors: they are the names there are.
+        let edited = r#"<package><metadata xmlns:dc="dc"><dc:creator opf:role="edt">Ed Itor</dc:creator><dc:date>2001</dc:date></metadata></package>"#;
+        let p = Package::parse(edited, "content.opf");
+        assert_eq!(p.authors, vec!["Ed Itor"]);
+        assert_eq!(p.date.as_deref(), Some("2001"));
+    }
+
+    #[test]
+    fn a_break_in_a_heading_is_a_space() {
+        assert_eq!(
+            heading_breaks(
+                "<h2 class=\"c\">CHAPTER I.<br/>\nTHE PERIOD</h2><p>a<br>b</p><H3>A<BR>B</H3>"
+            ),
+            "<h2 class=\"c\">CHAPTER I. THE PERIOD</h2><p>a<br>b</p><H3>A B</H3>"
+        );
+    }
+
+    #[test]
+    fn calibre_navigation_bars_are_dropped() {
+        let html = r#"<body><div class="calibre_navbar calibre_rescale_70" style="text-align:center"><a href="../index.html">Main menu</a> | <a href="article_1/index.html">Next</a><div>x</div></div>
+<h2>The Article</h2><p>Its text.</p><div class="calibre_navbar"><hr/>This article was downloaded by <b>calibre</b> from <a href="https://example.com/a">https://example.com/a</a></div><div class="note">Kept.</div></body>"#;
+        assert_eq!(
+            drop_navbars(html),
+            "<body>\n<h2>The Article</h2><p>Its text.</p><div class=\"note\">Kept.</div></body>"
+        );
+        // An unclosed bar is dropped to the end; a page without one is
+        // left as it is.
+        assert_eq!(
+            drop_navbars("<p>a</p><div class='calibre_navbar'>Next"),
+            "<p>a</p>"
+        );
+        assert_eq!(drop_navbars("<div>plain</div>"), "<div>plain</div>");
     }
 
     #[test]

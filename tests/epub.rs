@@ -1367,3 +1367,196 @@ proptest::proptest! {
         proptest::prop_assert_eq!(again, text);
     }
 }
+
+/// An image whose address leaves the archive (`../..`, `file:`) is never
+/// read from the disk: it is shown as an image without a picture. An image
+/// on the web keeps its address.
+#[test]
+fn images_outside_the_archive_are_never_read() {
+    let env = Env::new();
+    // A picture beside the book, which a path out of the archive names.
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/epub/machine.png"),
+        env.dir.path().join("outside.png"),
+    )
+    .unwrap();
+    let opf = br#"<package><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/></spine></package>"#;
+    let page = xhtml(
+        "A",
+        r#"<p>Before.</p><p><img src="../../outside.png" alt="Out"/></p><p><img src="file:///etc/hostname" alt="File"/></p><p><img src="https://example.com/w.png" alt="Web"/></p><p>After.</p>"#,
+    );
+    let bytes = archive(
+        true,
+        &[
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", opf),
+            ("OEBPS/a.xhtml", &page),
+        ],
+    );
+    let book = longform::load::epub::convert(bytes.clone(), "assets").unwrap();
+    assert!(book.images.is_empty());
+    let text = book.text;
+    assert!(
+        !text.contains("outside.png") && !text.contains("file:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("![Out]()") && text.contains("![File]()"),
+        "{text}"
+    );
+    assert!(text.contains("![Web](https://example.com/w.png)"), "{text}");
+    let file = env.write("book.epub", &bytes);
+    let shown = env.cat(&file);
+    assert!(shown.contains("[image: Out]"), "{shown}");
+    assert!(shown.contains("[image: File]"), "{shown}");
+}
+
+/// A document without an XML declaration, in Shift_JIS as its `<meta>`
+/// says, and one in UTF-16 with a byte order mark, are read as written.
+#[test]
+fn documents_are_decoded_as_their_meta_charset_or_bom_says() {
+    let opf = br#"<package><manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/><item id="b" href="b.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/><itemref idref="b"/></spine></package>"#;
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(
+        r#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"/></head><body><p>雨が降っていた。町は静かだった。</p></body></html>"#,
+    );
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in "<html><body><p>Le café est prêt.</p></body></html>".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let bytes = archive(
+        true,
+        &[
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", opf),
+            ("OEBPS/a.xhtml", &sjis),
+            ("OEBPS/b.xhtml", &utf16),
+        ],
+    );
+    let env = Env::new();
+    let text = env.cat(&env.write("encodings.epub", &bytes));
+    assert!(text.contains("雨が降っていた。町は静かだった。"), "{text}");
+    assert!(text.contains("Le café est prêt."), "{text}");
+}
+
+/// Documents the table of contents leaves out (a cover, a copyright page)
+/// add no section: their text goes on in the section before, their
+/// headings in bold, so the outline is the table's alone.
+#[test]
+fn documents_the_table_leaves_out_add_no_sections() {
+    let opf = br#"<package version="3.0"><metadata><title>Two Tales</title></metadata><manifest>
+      <item id="nav" href="nav.xhtml" properties="nav" media-type="application/xhtml+xml"/>
+      <item id="cover" href="cover.xhtml" media-type="application/xhtml+xml"/>
+      <item id="a" href="a.xhtml" media-type="application/xhtml+xml"/>
+      <item id="copy" href="copyright.xhtml" media-type="application/xhtml+xml"/>
+      <item id="b" href="b.xhtml" media-type="application/xhtml+xml"/></manifest>
+      <spine><itemref idref="cover"/><itemref idref="a"/><itemref idref="copy"/><itemref idref="b"/></spine></package>"#;
+    let nav = br#"<html><body><nav epub:type="toc"><ol><li><a href="a.xhtml">The First Tale</a></li><li><a href="b.xhtml">The Second Tale</a></li></ol></nav></body></html>"#;
+    let cover = xhtml("Cover", "<h1>Cover</h1><p>A drawing of two lamps.</p>");
+    let a = xhtml("A", "<h1>The First Tale</h1><p>Once there was a lamp.</p>");
+    let copyright = xhtml(
+        "Copyright",
+        r#"<h2>Copyright</h2><p>All rights kept.</p><p><a href="a.xhtml">Back to the first tale</a></p>"#,
+    );
+    let b = xhtml("B", "<h1>The Second Tale</h1><p>Then there were two.</p>");
+    let bytes = archive(
+        true,
+        &[
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", opf),
+            ("OEBPS/nav.xhtml", nav),
+            ("OEBPS/cover.xhtml", &cover),
+            ("OEBPS/a.xhtml", &a),
+            ("OEBPS/copyright.xhtml", &copyright),
+            ("OEBPS/b.xhtml", &b),
+        ],
+    );
+    let env = Env::new();
+    let file = env.write("tales.epub", &bytes);
+    assert_eq!(
+        toc(&env, &file),
+        owned(&[(1, "The First Tale"), (1, "The Second Tale")])
+    );
+    let text = longform::load::epub::convert(bytes, "assets").unwrap().text;
+    let order = [
+        "**Cover**",
+        "A drawing of two lamps.",
+        "# The First Tale {#epub-a}",
+        "Once there was a lamp.",
+        "**Copyright**",
+        "All rights kept.",
+        "[Back to the first tale](#epub-a)",
+        "# The Second Tale",
+        "Then there were two.",
+    ];
+    let at: Vec<usize> = order.iter().map(|s| text.find(s).expect(s)).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+}
+
+/// A periodical as calibre's news fetchers write one: feeds holding
+/// articles in the NCX, each article a file with navigation bars at its
+/// top and bottom, which are not read as its text.
+#[test]
+fn a_calibre_news_book_reads_as_its_feeds_and_articles() {
+    let opf = br#"<package version="2.0"><metadata><title>The Harbour Gazette [Sat, 05 Dec 2026]</title><creator>calibre</creator></metadata><manifest>
+      <item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+      <item id="a0" href="feed_0/article_0/index.html" media-type="application/xhtml+xml"/>
+      <item id="a1" href="feed_0/article_1/index.html" media-type="application/xhtml+xml"/>
+      <item id="b0" href="feed_1/article_0/index.html" media-type="application/xhtml+xml"/></manifest>
+      <spine toc="ncx"><itemref idref="a0"/><itemref idref="a1"/><itemref idref="b0"/></spine></package>"#;
+    let ncx = br#"<ncx><navMap>
+      <navPoint><navLabel><text>Local News</text></navLabel><content src="feed_0/article_0/index.html"/>
+        <navPoint><navLabel><text>New Lamp on the Pier</text></navLabel><content src="feed_0/article_0/index.html"/></navPoint>
+        <navPoint><navLabel><text>Ferry Times Change</text></navLabel><content src="feed_0/article_1/index.html"/></navPoint>
+      </navPoint>
+      <navPoint><navLabel><text>Weather</text></navLabel><content src="feed_1/article_0/index.html"/>
+        <navPoint><navLabel><text>Fog Until Friday</text></navLabel><content src="feed_1/article_0/index.html"/></navPoint>
+      </navPoint></navMap></ncx>"#;
+    let article = |title: &str, text: &str| {
+        xhtml(
+            title,
+            &format!(
+                r#"<div class="calibre_navbar calibre_rescale_70" style="text-align:center"><a href="../index.html">Section menu</a> | <a href="../../index.html">Main menu</a> | <a href="../article_1/index.html">Next</a> |</div>
+<h2 class="article_title">{title}</h2><p>{text}</p>
+<div class="calibre_navbar calibre_rescale_70"><hr/>This article was downloaded by <b>calibre</b> from <a href="https://example.com/a">https://example.com/a</a></div>"#
+            ),
+        )
+    };
+    let a0 = article("New Lamp on the Pier", "The lamp was lit on Tuesday.");
+    let a1 = article("Ferry Times Change", "The ferry leaves at seven.");
+    let b0 = article("Fog Until Friday", "Expect fog.");
+    let bytes = archive(
+        true,
+        &[
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", opf),
+            ("OEBPS/toc.ncx", ncx),
+            ("OEBPS/feed_0/article_0/index.html", &a0),
+            ("OEBPS/feed_0/article_1/index.html", &a1),
+            ("OEBPS/feed_1/article_0/index.html", &b0),
+        ],
+    );
+    let env = Env::new();
+    let file = env.write("gazette.epub", &bytes);
+    assert_eq!(
+        toc(&env, &file),
+        owned(&[
+            (1, "Local News"),
+            (2, "New Lamp on the Pier"),
+            (2, "Ferry Times Change"),
+            (1, "Weather"),
+            (2, "Fog Until Friday"),
+        ])
+    );
+    let text = env.cat(&file);
+    for furniture in ["Main menu", "Section menu", "downloaded by", "Next"] {
+        assert!(!text.contains(furniture), "{furniture}: {text}");
+    }
+    for title in [
+        "New Lamp on the Pier",
+        "Ferry Times Change",
+        "Fog Until Friday",
+    ] {
+        assert_eq!(text.matches(title).count(), 1, "{title}: {text}");
+    }
+    assert!(text.contains("The lamp was lit on Tuesday."), "{text}");
+}
