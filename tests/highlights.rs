@@ -184,6 +184,24 @@ fn mono() {
     insta::assert_snapshot!("highlights_mono", snapshot(&t));
 }
 
+/// `highlight1`…`highlight4` in `[colors]` set the four colours; the
+/// default colour is drawn as the first.
+#[test]
+fn the_colours_come_from_the_config() {
+    let (config, warnings) = longform::config::Config::parse(
+        "[colors]\nhighlight1 = \"#ffd700\"\nhighlight3 = \"#87cefa\"\n",
+    );
+    assert_eq!(warnings, Vec::new());
+    let (theme, warnings) = Theme::Dark.with_colors(&config.colors);
+    assert_eq!(warnings, Vec::new());
+    let mut app = marked(theme);
+    let t = frame(&mut app, 60, 14);
+    // Colour 1, colour 3 over it, and the default colour.
+    assert_eq!(background_of(&t, "first").0, Color::Rgb(255, 215, 0));
+    assert_eq!(background_of(&t, "newer").0, Color::Rgb(135, 206, 250));
+    assert_eq!(background_of(&t, "Hard").0, Color::Rgb(255, 215, 0));
+}
+
 #[test]
 fn n_keeps_the_selection_and_asks_for_its_note() {
     let mut app = app(ARTICLE, Theme::Dark);
