@@ -182,6 +182,21 @@ fn mono() {
     assert!(background_of(&t, "first").1.contains(Modifier::UNDERLINED));
     assert!(!background_of(&t, "Soft").1.contains(Modifier::UNDERLINED));
     insta::assert_snapshot!("highlights_mono", snapshot(&t));
+    // The list names each colour by its number, having no colour to show.
+    app.update(Action::OpenHighlights);
+    let t = frame(&mut app, 80, 20);
+    let rows: Vec<String> = format!("{}", t.backend())
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let marks: Vec<Option<char>> = ["“The first", "“is older", "“Hard water"]
+        .iter()
+        .map(|p| {
+            let row = rows.iter().find(|r| r.contains(p)).expect("listed");
+            row[..row.find(p).unwrap()].trim_end().chars().last()
+        })
+        .collect();
+    assert_eq!(marks, [Some('1'), Some('3'), Some('1')], "{rows:#?}");
 }
 
 /// `highlight1`…`highlight4` in `[colors]` set the four colours; the
