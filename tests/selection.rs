@@ -98,6 +98,21 @@ fn v_selects_the_first_word_of_the_top_line() {
     assert!(!marked(&frame(&mut app, 60, 10)).contains('⟦'));
 }
 
+/// With a heading's underline at the top of the screen, `v` starts at
+/// the first word on the screen, not at the heading above it.
+#[test]
+fn v_passes_over_a_top_line_without_text() {
+    let more = "More text.\n\n".repeat(20);
+    let mut app = app(&format!("# Start\n\nFirst words of the text.\n\n{more}"));
+    frame(&mut app, 60, 10);
+    app.update(Action::LineDown);
+    let shown = format!("{}", frame(&mut app, 60, 10).backend());
+    let top = shown.lines().next().unwrap_or_default();
+    assert!(top.contains('━') && !top.contains("Start"), "{shown}");
+    app.update(Action::StartSelection);
+    assert_eq!(selected(&app), "First");
+}
+
 #[test]
 fn v_starts_at_the_current_match() {
     let mut app = app("Alpha beta. Gamma delta epsilon. Zeta.\n");

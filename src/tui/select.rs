@@ -71,9 +71,16 @@ impl App {
         let range = match matched {
             Some(m) => Some(m),
             None => {
+                // The first line on screen that shows text: not a
+                // heading's underline or a table's border, whose words
+                // are off the screen or further down.
                 let screen = self.reader.screen(&self.doc, &mut self.layout);
-                let top = screen.lines.first().map_or(self.reader.top.0, |l| l.start);
-                selection::word_at(&self.doc, top.max(self.reader.top.0))
+                let top = screen
+                    .lines
+                    .iter()
+                    .find_map(|l| selection::line_start(&selection::cells(l, &self.doc.text)))
+                    .unwrap_or(self.reader.top.0);
+                selection::word_at(&self.doc, top)
             }
         };
         match range {
