@@ -107,6 +107,11 @@ pub fn export_command(
             Ok(())
         }
         (_, Some(out)) => {
+            // `-o DIR/` names a folder, made when missing.
+            if !out.is_dir() && ends_with_separator(out) {
+                fs::create_dir_all(out)
+                    .with_context(|| format!("cannot create the folder {}", show_path(out)))?;
+            }
             let path = if out.is_dir() {
                 let name = match (&marked[..], all) {
                     ([(article, _)], false) => unique_name(article, format, &mut HashSet::new()),
@@ -119,6 +124,13 @@ pub fn export_command(
             write_file(&path, format, &|w| write_format(format, &marked, w))
         }
     }
+}
+
+/// Whether `path` was written with a separator at its end (`notes/`): a
+/// folder.
+fn ends_with_separator(path: &Path) -> bool {
+    let text = path.as_os_str().to_string_lossy();
+    text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)
 }
 
 /// An article that has no record: nothing marked, but the export still
