@@ -711,5 +711,7 @@ fn merge_one(a: &Highlight, b: &Highlight) -> Highlight {
     out
 }
 
+pub mod markdown;
+
 #[cfg(test)]
 mod tests;

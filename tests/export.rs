@@ -427,6 +427,36 @@ fn into_a_folder_only_an_earlier_export_is_replaced() {
     assert!(left.is_empty());
 }
 
+/// `-o DIR/` with the separator at its end names a folder: made when
+/// missing, the note written in it under the article's name.
+#[test]
+fn a_folder_named_with_a_slash_is_made() {
+    let fx = Fixture::new();
+    fx.mark(&MARKS);
+    let notes = fx.dir.path().join("new/notes");
+    let arg = format!("{}/", notes.to_str().expect("UTF-8"));
+    for format in ["markdown", "csv"] {
+        let out = fx.run(&["export", fx.path(), "--format", format, "-o", &arg]);
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&notes)
+        .expect("the folder made")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "notes-quotes-b-tags-b-link-x-tick.csv",
+            "notes-quotes-b-tags-b-link-x-tick.md"
+        ]
+    );
+}
+
 #[test]
 fn all_exports_every_article_with_highlights() {
     let fx = Fixture::new();

@@ -182,6 +182,39 @@ fn mono() {
     assert!(background_of(&t, "first").1.contains(Modifier::UNDERLINED));
     assert!(!background_of(&t, "Soft").1.contains(Modifier::UNDERLINED));
     insta::assert_snapshot!("highlights_mono", snapshot(&t));
+    // The list names each colour by its number, having no colour to show.
+    app.update(Action::OpenHighlights);
+    let t = frame(&mut app, 80, 20);
+    let rows: Vec<String> = format!("{}", t.backend())
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let marks: Vec<Option<char>> = ["“The first", "“is older", "“Hard water"]
+        .iter()
+        .map(|p| {
+            let row = rows.iter().find(|r| r.contains(p)).expect("listed");
+            row[..row.find(p).unwrap()].trim_end().chars().last()
+        })
+        .collect();
+    assert_eq!(marks, [Some('1'), Some('3'), Some('1')], "{rows:#?}");
+}
+
+/// `highlight1`…`highlight4` in `[colors]` set the four colours; the
+/// default colour is drawn as the first.
+#[test]
+fn the_colours_come_from_the_config() {
+    let (config, warnings) = longform::config::Config::parse(
+        "[colors]\nhighlight1 = \"#ffd700\"\nhighlight3 = \"#87cefa\"\n",
+    );
+    assert_eq!(warnings, Vec::new());
+    let (theme, warnings) = Theme::Dark.with_colors(&config.colors);
+    assert_eq!(warnings, Vec::new());
+    let mut app = marked(theme);
+    let t = frame(&mut app, 60, 14);
+    // Colour 1, colour 3 over it, and the default colour.
+    assert_eq!(background_of(&t, "first").0, Color::Rgb(255, 215, 0));
+    assert_eq!(background_of(&t, "newer").0, Color::Rgb(135, 206, 250));
+    assert_eq!(background_of(&t, "Hard").0, Color::Rgb(255, 215, 0));
 }
 
 #[test]

@@ -2426,6 +2426,50 @@ fn a_mouse_drag_selects_by_word() {
     t.assert_restored();
 }
 
+/// A drag to the bottom row, the pointer then held still: the text goes
+/// on scrolling with no more reports from the mouse, the selection
+/// growing, until the button is let go.
+#[test]
+fn a_drag_held_at_the_bottom_goes_on_scrolling() {
+    let mut t = Term::open(&[TEA], 24, 80);
+    let screen = t.wait_for("the article", |s| s.contains("Notes from two"));
+    let (row, line) = screen
+        .body()
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.contains("Notes from two"))
+        .map(|(r, l)| (r, l.clone()))
+        .expect("the row");
+    let x = line.find("Notes from").expect("first word") + 3;
+    let (a, y) = (x + 1, row + 1);
+    let bottom = screen.body().len();
+    t.send(format!("\x1b[<0;{a};{y}M"));
+    t.send(format!("\x1b[<32;{a};{bottom}M"));
+    let first = t.wait_for("a selection", |s| s.status().contains("Selected"));
+    let words = |s: &Screen| -> usize {
+        s.status()
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let from = words(&first);
+    // No more mouse reports: the text scrolls on by itself.
+    let later = t.wait_for("the text scrolled on", |s| {
+        words(s) > from + 40 && !s.contains("Notes from two")
+    });
+    t.send(format!("\x1b[<0;{a};{bottom}m"));
+    let held = words(&t.wait_for("let go", |s| s.status().contains("Selected")));
+    assert!(held >= words(&later));
+    t.send("y");
+    t.wait_for("the copy said", |s| s.status().contains("Copied selection"));
+    let copied = last_copy(&t.raw()).expect("a copy");
+    assert!(copied.starts_with("Notes from two"), "{copied}");
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
 /// A shelf of the essay and the tea notes in a shared temporary folder,
 /// with the config and the data home beside it.
 fn library_shelf() -> (TempDir, std::path::PathBuf) {

@@ -98,6 +98,21 @@ fn v_selects_the_first_word_of_the_top_line() {
     assert!(!marked(&frame(&mut app, 60, 10)).contains('⟦'));
 }
 
+/// With a heading's underline at the top of the screen, `v` starts at
+/// the first word on the screen, not at the heading above it.
+#[test]
+fn v_passes_over_a_top_line_without_text() {
+    let more = "More text.\n\n".repeat(20);
+    let mut app = app(&format!("# Start\n\nFirst words of the text.\n\n{more}"));
+    frame(&mut app, 60, 10);
+    app.update(Action::LineDown);
+    let shown = format!("{}", frame(&mut app, 60, 10).backend());
+    let top = shown.lines().next().unwrap_or_default();
+    assert!(top.contains('━') && !top.contains("Start"), "{shown}");
+    app.update(Action::StartSelection);
+    assert_eq!(selected(&app), "First");
+}
+
 #[test]
 fn v_starts_at_the_current_match() {
     let mut app = app("Alpha beta. Gamma delta epsilon. Zeta.\n");
@@ -277,6 +292,58 @@ fn a_drag_at_the_bottom_edge_scrolls() {
         "{shown:?} {}",
         sel.head
     );
+}
+
+/// A pointer held still at the bottom edge in a drag: the text goes on
+/// scrolling at each tick of the clock, the selection growing with it,
+/// until the button is let go.
+#[test]
+fn a_drag_held_at_the_edge_goes_on_scrolling() {
+    let mut app = tea();
+    frame(&mut app, 80, 24);
+    let (x, y, width, height) = app.text_column;
+    app.update(Action::Click {
+        column: x + 2,
+        row: y + 3,
+    });
+    app.update(Action::Drag {
+        column: x + width / 2,
+        row: y + height - 1,
+    });
+    let mut shown = vec![marked(&frame(&mut app, 80, 24))];
+    let mut words = vec![selected(&app).split_whitespace().count()];
+    let top = app.reader.top;
+    for _ in 0..5 {
+        app.tick(std::time::Instant::now());
+        shown.push(marked(&frame(&mut app, 80, 24)));
+        words.push(selected(&app).split_whitespace().count());
+    }
+    // Every tick scrolled.
+    for pair in shown.windows(2) {
+        assert_ne!(pair[0], pair[1]);
+    }
+    assert!(app.reader.top > top);
+    assert!(words.last() > words.first(), "{words:?}");
+    // Back from the edge, it stops.
+    app.update(Action::Drag {
+        column: x + width / 2,
+        row: y + height / 2,
+    });
+    frame(&mut app, 80, 24);
+    let top = app.reader.top;
+    app.tick(std::time::Instant::now());
+    assert_eq!(app.reader.top, top);
+    // Let go at the edge: it stops too.
+    app.update(Action::Drag {
+        column: x + width / 2,
+        row: y + height - 1,
+    });
+    app.update(Action::Release);
+    frame(&mut app, 80, 24);
+    let top = app.reader.top;
+    app.tick(std::time::Instant::now());
+    assert_eq!(app.reader.top, top);
+    assert_eq!(app.mode, Mode::Select);
 }
 
 /// The status bar names the keys of a selection, and keeps only their

@@ -20,6 +20,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::report::{Article, Marked, article_for_file, one_line, read_article, show_path};
+use crate::annotations::markdown::{inline, note_lines, quote};
 use crate::annotations::{self, Found};
 use crate::import::{file_stem, rfc3339};
 use crate::parse::sanitize;
@@ -107,6 +108,11 @@ pub fn export_command(
             Ok(())
         }
         (_, Some(out)) => {
+            // `-o DIR/` names a folder, made when missing.
+            if !out.is_dir() && ends_with_separator(out) {
+                fs::create_dir_all(out)
+                    .with_context(|| format!("cannot create the folder {}", show_path(out)))?;
+            }
             let path = if out.is_dir() {
                 let name = match (&marked[..], all) {
                     ([(article, _)], false) => unique_name(article, format, &mut HashSet::new()),
@@ -119,6 +125,13 @@ pub fn export_command(
             write_file(&path, format, &|w| write_format(format, &marked, w))
         }
     }
+}
+
+/// Whether `path` was written with a separator at its end (`notes/`): a
+/// folder.
+fn ends_with_separator(path: &Path) -> bool {
+    let text = path.as_os_str().to_string_lossy();
+    text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)
 }
 
 /// An article that has no record: nothing marked, but the export still
@@ -333,55 +346,6 @@ pub fn markdown(article: &Article, marks: &[Marked], out: &mut dyn Write) -> Res
     Ok(())
 }
 
-/// `text` as the lines of a block quote: every line, blank ones too,
-/// starts with `>`, so nothing in it can end the quote.
-fn quote(s: &mut String, text: &str) {
-    let mut first = true;
-    for line in note_lines(text) {
-        if !first {
-            s.push_str(">\n");
-        }
-        first = false;
-        let _ = writeln!(s, "> {line}");
-    }
-}
-
-/// The lines of a passage or note, each escaped as inline text, blank
-/// ones dropped.
-fn note_lines(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(inline)
-}
-
-/// `text` as Markdown that reads as exactly that text: control characters
-/// as their stand-ins, tabs and line breaks as spaces, and every character
-/// that could start markup (emphasis, code, links, HTML, entities, tags,
-/// Obsidian's highlights, comments and maths, a list or a heading at the
-/// start of a line) escaped with a backslash.
-pub fn inline(text: &str) -> String {
-    let text = sanitize(text).replace(['\n', '\r', '\t'], " ");
-    let text = text.trim();
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, c) in text.char_indices() {
-        let escape = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~' | '=' | '^'
-            | '$' | '%' | '&' | '{' | '}' => true,
-            // A list marker, a heading underline or a rule at the start.
-            '-' | '+' => i == 0,
-            // `1.` or `1)` at the start is an ordered list.
-            '.' | ')' => text[..i].bytes().all(|b| b.is_ascii_digit()) && i > 0,
-            _ => false,
-        };
-        if escape {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The source URL as the author wrote it: an autolink when it is a plain
 /// http(s) address, else escaped text.
 fn link(url: &str) -> String {
@@ -584,33 +548,6 @@ fn csv_field(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn inline_text_cannot_become_markup() {
-        assert_eq!(inline("plain words, and more."), "plain words, and more.");
-        assert_eq!(inline("[x](y)"), "\\[x\\](y)");
-        assert_eq!(
-            inline("<script>alert(1)</script>"),
-            "\\<script\\>alert(1)\\</script\\>"
-        );
-        assert_eq!(inline("# not a heading #tag"), "\\# not a heading \\#tag");
-        assert_eq!(
-            inline("`code` *em* _em_ ==mark== %%c%% $x$"),
-            "\\`code\\` \\*em\\* \\_em\\_ \\=\\=mark\\=\\= \\%\\%c\\%\\% \\$x\\$"
-        );
-        assert_eq!(inline("- item"), "\\- item");
-        assert_eq!(inline("12. item"), "12\\. item");
-        assert_eq!(inline("a - b 1. c"), "a - b 1. c");
-        assert_eq!(inline("&amp; \\"), "\\&amp; \\\\");
-        assert_eq!(inline("line\nbreak\u{1b}[31m"), "line break\u{241b}\\[31m");
-    }
-
-    #[test]
-    fn quotes_keep_every_line_inside() {
-        let mut s = String::new();
-        quote(&mut s, "first\n\n> second\n# third\r\n---");
-        assert_eq!(s, "> first\n>\n> \\> second\n>\n> \\# third\n>\n> \\---\n");
-    }
 
     #[test]
     fn links_only_for_plain_web_addresses() {

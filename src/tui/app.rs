@@ -1018,11 +1018,13 @@ impl App {
         }
     }
 
-    /// Called when no key came for a while: save in the background after
-    /// `IDLE_SAVE`, and take in a finished save.
+    /// Called when no key came for a while: scroll on under a drag held at
+    /// an edge; save in the background after `IDLE_SAVE`, and take in a
+    /// finished save.
     pub fn tick(&mut self, now: Instant) {
         self.poll_whole();
         self.figures.poll(&self.doc, &mut self.layout);
+        self.drag_on();
         // Resting on a screen is reading too: an article that fits on one
         // screen is read by staying on it.
         if self.mode == Mode::Reading && !self.is_partial() {

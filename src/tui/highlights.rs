@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::annotations::{COLORS, HighlightView, NOT_FOUND};
+use crate::annotations::{COLORS, HighlightView, NOT_FOUND, markdown};
 use crate::position::Position;
 use crate::store;
 
@@ -40,13 +40,19 @@ impl HighlightList {
 }
 
 /// A highlight as a Markdown quote, its note under it: what `y` copies.
-/// Each line of the passage is quoted, so a line end cannot leave the
-/// quote.
+/// Escaped as the Markdown export is: each line of the passage is quoted,
+/// so a line end cannot leave the quote, and no text of the article or
+/// the note turns into markup when pasted into a Markdown note.
 pub fn as_quote(h: &HighlightView) -> String {
-    let mut out: String = h.text.lines().map(|l| format!("> {l}\n")).collect();
-    if let Some(note) = h.note.as_deref().filter(|n| !n.trim().is_empty()) {
+    let mut out = String::new();
+    markdown::quote(&mut out, &h.text);
+    let note: Vec<String> = h
+        .note
+        .as_deref()
+        .map_or_else(Vec::new, |n| markdown::note_lines(n).collect());
+    if !note.is_empty() {
         out.push('\n');
-        out.push_str(note.trim());
+        out.push_str(&note.join("\n\n"));
         out.push('\n');
     }
     out
@@ -265,7 +271,16 @@ mod tests {
         assert_eq!(as_quote(&view("One line.", None, None)), "> One line.\n");
         assert_eq!(
             as_quote(&view("Two\nlines", Some(" why "), None)),
-            "> Two\n> lines\n\nwhy\n"
+            "> Two\n>\n> lines\n\nwhy\n"
+        );
+        // Nothing from the article or the note turns into markup.
+        assert_eq!(
+            as_quote(&view(
+                "A *star* and [a](b)",
+                Some("# not a heading\n- nor a list <b>"),
+                None
+            )),
+            "> A \\*star\\* and \\[a\\](b)\n\n\\# not a heading\n\n\\- nor a list \\<b\\>\n"
         );
     }
 

@@ -25,6 +25,9 @@ pub struct Press {
     pub at: usize,
     /// A drag has begun: the release leaves the selection made.
     pub dragged: bool,
+    /// The cell the pointer was last dragged to, while it rests at the
+    /// top or bottom edge of the text: the text goes on scrolling there.
+    pub edge: Option<(u16, u16)>,
 }
 
 /// Presses closer than this, on the same cell, make a double or triple
@@ -68,9 +71,16 @@ impl App {
         let range = match matched {
             Some(m) => Some(m),
             None => {
+                // The first line on screen that shows text: not a
+                // heading's underline or a table's border, whose words
+                // are off the screen or further down.
                 let screen = self.reader.screen(&self.doc, &mut self.layout);
-                let top = screen.lines.first().map_or(self.reader.top.0, |l| l.start);
-                selection::word_at(&self.doc, top.max(self.reader.top.0))
+                let top = screen
+                    .lines
+                    .iter()
+                    .find_map(|l| selection::line_start(&selection::cells(l, &self.doc.text)))
+                    .unwrap_or(self.reader.top.0);
+                selection::word_at(&self.doc, top)
             }
         };
         match range {
@@ -289,7 +299,11 @@ impl App {
             }
             _ => {
                 self.end_selection();
-                self.press = Some(Press { at, dragged: false });
+                self.press = Some(Press {
+                    at,
+                    dragged: false,
+                    edge: None,
+                });
             }
         }
     }
@@ -307,9 +321,11 @@ impl App {
         // At the top or bottom row, going that way, the text scrolls.
         let (_, y0, _, height) = self.text_column;
         let here = self.drag_point(column, row);
-        if row <= y0 && here.is_some_and(|at| at < pressed.start) {
+        let up = row <= y0 && here.is_some_and(|at| at < pressed.start);
+        let down = row + 1 >= y0.saturating_add(height) && here.is_some_and(|at| at >= pressed.end);
+        if up {
             self.reader.scroll(&self.doc, &mut self.layout, -1);
-        } else if row + 1 >= y0.saturating_add(height) && here.is_some_and(|at| at >= pressed.end) {
+        } else if down {
             self.reader.scroll(&self.doc, &mut self.layout, 1);
         }
         let Some(at) = self.drag_point(column, row) else {
@@ -333,8 +349,19 @@ impl App {
         }
         self.press = Some(Press {
             dragged: true,
+            edge: (up || down).then_some((column, row)),
             ..press
         });
+    }
+
+    /// A tick of the clock in a drag (the event loop's, when no event
+    /// came): while the pointer rests at the top or bottom edge, the text
+    /// scrolls on a line and the selection grows with it, as in a
+    /// browser. A terminal reports no move of a pointer held still.
+    pub fn drag_on(&mut self) {
+        if let Some((column, row)) = self.press.and_then(|p| p.edge) {
+            self.drag_to(column, row);
+        }
     }
 
     /// The mouse button let go: a drag leaves its selection to act on.

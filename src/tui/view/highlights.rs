@@ -1,5 +1,5 @@
-//! The highlight list of this article (`H`): for each, its colour, the
-//! passage shortened, its section, its note and its date; those not found
+//! The highlight list of this article (`H`): for each, its colour (a
+//! swatch, or its number in mono), the passage shortened, its section, its note and its date; those not found
 //! in this version of the article last, marked.
 
 use ratatui::Frame;
@@ -85,9 +85,16 @@ pub fn draw(
             width.saturating_sub(right.width() + 3),
         ));
         let pad = width.saturating_sub(3 + crate::width::display_width(&passage) + right.width());
+        // The colour as a swatch; in mono, which has none, its number.
+        let mark = app.theme.highlight_mark(h.color);
+        let swatch = if mark.fg.is_some() {
+            "█".to_string()
+        } else {
+            h.color.max(1).to_string()
+        };
         lines.push(Line::from(vec![
             Span::styled(" ", head),
-            Span::styled("█", app.theme.highlight_mark(h.color)),
+            Span::styled(swatch, mark),
             Span::styled(" ", head),
             Span::styled(passage, head),
             Span::styled(" ".repeat(pad), head),
