@@ -184,6 +184,18 @@ struct Shell {
     /// pixels, once the terminal has been asked.
     protocol: Option<graphics::Protocol>,
     cell: Option<(u16, u16)>,
+    /// The start-up query went unanswered within its wait: what was
+    /// asked with, and what the answers said then. A graphics answer that
+    /// comes later (over a slow link) chooses the protocol again.
+    late_graphics: Option<LateGraphics>,
+}
+
+/// What the protocol is chosen from again when the terminal's answer to
+/// the graphics query comes after the first frame.
+struct LateGraphics {
+    images: crate::config::Images,
+    env: graphics::Env,
+    answers: replies::Graphics,
 }
 
 impl Shell {
@@ -220,6 +232,7 @@ impl Shell {
             peek: false,
             protocol: None,
             cell: None,
+            late_graphics: None,
         }
     }
 
@@ -552,6 +565,7 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
     let env = (images == crate::config::Images::Auto && settings::on_terminal())
         .then(graphics::Env::of_process);
     let colour = settings::asks_background(config);
+    let asked_graphics = env.as_ref().is_some_and(|e| !graphics::query(e).is_empty());
     let asked = (colour || env.is_some()).then(|| {
         background::ask(
             colour,
@@ -563,8 +577,17 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
         asked.collect(background::WAIT)
     });
     let answers = replies.graphics();
-    let protocol = graphics::choose(images, answers, &env.unwrap_or_default());
+    let unanswered = !replies.answered_da1();
+    let env = env.unwrap_or_default();
+    let protocol = graphics::choose(images, answers, &env);
     shell.set_graphics(protocol, answers.cell.or_else(cell_size));
+    if unanswered && asked_graphics {
+        shell.late_graphics = Some(LateGraphics {
+            images,
+            env,
+            answers,
+        });
+    }
     let mut filter = ReplyFilter::new(replies, Instant::now());
     take_answers(&mut shell, &mut filter);
     let result = event_loop(&mut shell, &signal, &emergency, &mut filter);
@@ -658,6 +681,19 @@ fn take_answers(shell: &mut Shell, filter: &mut ReplyFilter) {
     for answer in filter.take_answers() {
         if let Some(palette) = settings::palette_of(&answer) {
             shell.set_background(palette);
+        }
+    }
+    // The answer to the graphics query, after the first frame: the
+    // protocol is chosen again from everything said so far. (DA1 itself
+    // never gets here: crossterm drops it, so sixel is only seen at
+    // start-up; kitty's answer and the cell size do.)
+    if let Some(late) = &mut shell.late_graphics {
+        let now = filter.graphics();
+        if now != late.answers {
+            late.answers = now;
+            let protocol = graphics::choose(late.images, now, &late.env);
+            let cell = now.cell.or(shell.cell);
+            shell.set_graphics(protocol, cell);
         }
     }
 }

@@ -2987,6 +2987,44 @@ fn kitty_gets_kitty_graphics() {
     reader_draws(&KITTY, KITTY_PICTURE, "kitty");
 }
 
+/// Over a slow link the answer to the graphics query comes after the
+/// first frame: the figure is drawn in half-blocks first, and in kitty
+/// graphics once kitty's answer arrives.
+#[test]
+fn a_late_kitty_answer_switches_to_kitty_graphics() {
+    let late = Kind {
+        answer: b"",
+        ..KITTY
+    };
+    let mut t = figure_terminal(&late, &["figure.md"]);
+    t.wait_for("the caption", |s| s.contains("A red block"));
+    let start = Instant::now();
+    while !coloured_cells(&t) {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "no half-blocks: {}",
+            t.screen().text()
+        );
+        std::thread::sleep(POLL);
+    }
+    assert!(!contains(&t.raw(), KITTY_PICTURE));
+    t.send(b"\x1b_Gi=31;OK\x1b\\");
+    let start = Instant::now();
+    while !contains(&t.raw(), KITTY_PICTURE) {
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "no kitty picture after the late answer: {:?}",
+            String::from_utf8_lossy(&t.raw())
+        );
+        std::thread::sleep(POLL);
+    }
+    // The answer was taken as an answer, not as keys: still reading.
+    t.wait_for("the caption", |s| s.contains("A red block"));
+    t.send("q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+}
+
 #[test]
 fn an_xterm_with_sixel_gets_sixel() {
     let t = reader_draws(&SIXEL_XTERM, b"\x1bP", "sixel");

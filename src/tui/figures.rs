@@ -72,8 +72,10 @@ impl Figures {
         if (self.protocol, self.cell) == (protocol, cell) {
             return;
         }
+        // Figures turned off with `i` stay off when the terminal's late
+        // answer changes how they would be drawn.
+        self.shown = protocol.is_some() && (self.protocol.is_none() || self.shown);
         self.protocol = protocol;
-        self.shown = protocol.is_some();
         self.cell = cell;
         // Pictures made for another protocol are of no use.
         self.loader = None;
@@ -381,6 +383,22 @@ mod tests {
     const KITTY: &str = "\x1b_G";
     const SIXEL: &str = "\x1bP";
     const ITERM2: &str = "]1337;File=";
+
+    #[test]
+    fn a_new_protocol_keeps_figures_turned_off_off() {
+        let mut figures = Figures::new(Some(Protocol::Halfblocks), None, None);
+        assert!(figures.shown);
+        figures.toggle();
+        figures.set_protocol(Some(Protocol::Kitty), Some((9, 18)));
+        assert!(!figures.shown);
+        assert!(figures.toggle().contains("kitty graphics"));
+        // Off by the setting, then on: shown.
+        let mut figures = Figures::new(None, None, None);
+        figures.set_protocol(Some(Protocol::Kitty), None);
+        assert!(figures.shown);
+        figures.set_protocol(None, None);
+        assert!(!figures.shown);
+    }
 
     #[test]
     fn each_protocol_writes_its_own_sequence() {

@@ -300,6 +300,12 @@ impl ReplyFilter {
     pub fn take_answers(&mut self) -> Vec<Vec<u8>> {
         self.replies.take_answers()
     }
+
+    /// What the answers said of the terminal's graphics so far, those
+    /// read at start-up and those that came after.
+    pub fn graphics(&self) -> Graphics {
+        self.replies.graphics()
+    }
 }
 
 /// The bytes the terminal sent for `key`, for the keys an answer can be
