@@ -591,7 +591,8 @@ pub const TOC_WIDTH: usize = 80;
 pub struct TocOptions {
     /// JSON, which has every field and ignores the rest.
     pub json: bool,
-    /// Each section's id (`#slug`) at the end of its line.
+    /// Each section's id (`#slug`) at the end of its line, or under its
+    /// title when the ids do not fit beside the titles.
     pub ids: bool,
     /// The columns a line may take: a title too long is cut with `…`.
     pub width: usize,
@@ -639,8 +640,11 @@ pub fn toc(doc: &Document, options: &TocOptions, out: &mut impl Write) -> Result
     } else {
         0
     };
-    // "  1234 words  5 min", then "  #slug".
-    let right_w = words_w + min_w + 14 + if options.ids { slug_w + 2 } else { 0 };
+    // "  1234 words  5 min", then "  #slug" when the ids leave a title
+    // room enough; else each id goes under its title.
+    let inline_w = words_w + min_w + 14 + slug_w + 2;
+    let ids_inline = options.ids && options.width >= inline_w + TOC_MIN_TITLE;
+    let right_w = words_w + min_w + 14 + if ids_inline { slug_w + 2 } else { 0 };
     // The titles take what the figures leave, and at least a few columns.
     let room = options.width.saturating_sub(right_w).max(TOC_MIN_TITLE);
     // Drawn as seen: a right-to-left title turned, as `cat` draws it (cut
@@ -661,8 +665,14 @@ pub fn toc(doc: &Document, options: &TocOptions, out: &mut impl Write) -> Result
             " ".repeat(head_w - display_width(head))
         );
         if options.ids {
-            // Last and whole: an id is only useful as it is.
-            line.push_str(&format!("  #{}", s.slug));
+            // Last and whole: an id is only useful as it is. Where the ids
+            // would run past the width, each goes on a line of its own
+            // under its title, rather than wrap.
+            if ids_inline {
+                line.push_str(&format!("  #{}", s.slug));
+            } else {
+                line.push_str(&format!("\n{}  #{}", "  ".repeat(s.depth), s.slug));
+            }
         }
         writeln!(out, "{line}")?;
     }

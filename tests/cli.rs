@@ -1038,16 +1038,35 @@ fn toc_into_a_pipe_fits_80_columns_and_keeps_ids_behind_a_flag() {
     let at = |l: &str| l.width() - l.rsplit_once("words").unwrap().1.width();
     assert!(lines.iter().all(|l| at(l) == at(lines[0])), "{out}");
 
-    // The ids go last, whole, as --section and links take them.
+    // The ids go last, whole, as --section and links take them: beside
+    // the titles when they fit, else each under its title.
+    let short = "# Title\n\nText.\n\n## A short one\n\nMore.\n";
+    let r = run_with(&["toc", "--ids", "-"], Some(short.as_bytes()), &[]);
+    let out = r.out();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].ends_with(" min  #title"), "{out}");
+    assert!(lines[1].ends_with(" min  #a-short-one"), "{out}");
     let r = run_with(&["toc", "--ids", "-"], Some(src.as_bytes()), &[]);
     let out = r.out();
     let lines: Vec<&str> = out.lines().collect();
-    assert!(lines[0].ends_with(" min  #title"), "{out}");
+    assert_eq!(lines.len(), 6, "{out}");
     assert!(
-        lines[1].ends_with(" min  #a-heading-so-long-that-it-could-never-fit-beside-its-figures-in-eighty-columns-of-text"),
+        lines[0].starts_with("Title") && lines[0].ends_with(" min"),
         "{out}"
     );
-    assert!(lines[2].width() <= 80, "{out}");
+    assert_eq!(lines[1], "  #title", "{out}");
+    assert!(lines[2].starts_with("  A heading so long"), "{out}");
+    assert_eq!(
+        lines[3],
+        "    #a-heading-so-long-that-it-could-never-fit-beside-its-figures-in-eighty-columns-of-text",
+        "{out}"
+    );
+    // Only an id longer than the width itself runs past it.
+    assert!(
+        lines.iter().filter(|l| l.width() > 80).count() <= 1,
+        "{out}"
+    );
     // JSON is unchanged: whole titles and their ids.
     let r = run_with(&["toc", "--json", "-"], Some(src.as_bytes()), &[]);
     let v: serde_json::Value = serde_json::from_str(&r.out()).expect("valid JSON");

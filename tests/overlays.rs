@@ -244,6 +244,9 @@ fn link_hints_are_labels_beside_the_links() {
     for text in ["the second part", "the project", "the author"] {
         assert!(shown.contains(text), "{text} is covered: {shown}");
     }
+    // A footnote mark right after a full stop has its hint in the blank
+    // after it: the stop stays.
+    assert!(shown.contains("has a footnote.[1]"), "{shown}");
     insta::assert_snapshot!("hints_beside_links_80x24", shown);
 }
 

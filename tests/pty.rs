@@ -2778,6 +2778,33 @@ fn toc_in_a_terminal_fits_its_width() {
         );
     }
     assert!(rows.iter().any(|r| r.contains('…')), "{}", screen.text());
+
+    // With --ids, an id too long to go beside its title goes under it,
+    // whole: no row is the wrapped end of another.
+    let spawn = Spawn::longform(&["toc", "--ids", "ids.md"]);
+    std::fs::write(
+        spawn.dir.path().join("ids.md"),
+        "# Reading in a small town\n\nText.\n\n## Letters carried by the railway\n\nText.\n\n\
+         ### The station and its evenings\n\nText.\n\n## A library at last\n\nText.\n",
+    )
+    .unwrap();
+    let mut t = spawn.run(30, 40);
+    assert!(t.wait_exit().success());
+    let screen = t.screen();
+    let rows: Vec<&String> = screen
+        .rows
+        .iter()
+        .filter(|r| !r.trim().is_empty())
+        .collect();
+    assert_eq!(rows.len(), 8, "{}", screen.text());
+    for pair in rows.chunks(2) {
+        assert!(
+            pair[0].contains(" words ") && pair[0].trim_end().ends_with(" min"),
+            "{}",
+            screen.text()
+        );
+        assert!(pair[1].trim_start().starts_with('#'), "{}", screen.text());
+    }
 }
 
 /// `cat --images` with a terminal on stdout draws the figure (half-blocks

@@ -407,3 +407,24 @@ fn a_bookmark_under_a_right_to_left_title_keeps_its_words_in_order() {
     let label = app.prompt.as_ref().unwrap().text().to_string();
     assert_eq!(label, "لا تترك الكتاب قبل آخره · نص قصير للقراءة في المساء.");
 }
+
+/// The status bar's messages show a right-to-left label as it is seen, as
+/// the title beside them is.
+#[test]
+fn a_message_naming_a_right_to_left_label_shows_it_as_seen() {
+    let src =
+        "---\ntitle: لا تترك الكتاب قبل آخره\nauthor: سلمى\n---\n\nنص قصير للقراءة في المساء.\n";
+    let mut app = App::new(
+        &decode(src.as_bytes().to_vec(), "arabic.md".into(), None).unwrap(),
+        Theme::Dark,
+    );
+    screen(&mut app, 80, 15);
+    app.update(Action::AddBookmark);
+    app.prompt.as_mut().unwrap().set_text("علامة");
+    app.update(Action::PromptAccept);
+    let status = rows(&screen(&mut app, 80, 15)).pop().unwrap();
+    assert!(
+        status.contains(&format!("Bookmarked: {}", reversed("علامة"))),
+        "{status:?}"
+    );
+}

@@ -76,7 +76,14 @@ pub fn draw(
         rows.extend([(y, i), (y.saturating_add(1), i)]);
         let (head, dim) = super::entry_styles(app.theme, i == list.cursor);
         let pct = app.doc.percent_at(b.pos);
-        let right = format!(" {pct:>3}% · {} ", ago(b.created, now));
+        // Narrow, the date goes to the end of the second row, after the
+        // text, and the label keeps the room.
+        let narrow = width < 60;
+        let right = if narrow {
+            format!(" {pct:>3}% ")
+        } else {
+            format!(" {pct:>3}% · {} ", ago(b.created, now))
+        };
         let label = visual_text(&fit(
             &format!(" {}", isolate(&b.label)),
             width.saturating_sub(display_width(&right)),
@@ -112,6 +119,13 @@ pub fn draw(
                 // Nothing more to say: no dangling separator.
                 let kept = detail.trim_end_matches([' ', '·', '—']).len();
                 detail.truncate(kept);
+            }
+        }
+        if narrow {
+            if detail.trim().is_empty() {
+                detail.push_str(&ago(b.created, now));
+            } else {
+                detail.push_str(&format!(" · {}", ago(b.created, now)));
             }
         }
         lines.push(Line::styled(

@@ -49,7 +49,10 @@ pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
             continue;
         };
         let len = u16::try_from(label.len()).unwrap_or(u16::MAX);
-        let mut cx = hint_x((x, end), len, (area.x, area.x + area.width));
+        let right = area.x + area.width;
+        let blank =
+            |from: u16, to: u16| (from..to).all(|c| c < right && buf[(c, y)].symbol() == " ");
+        let mut cx = hint_x((x, end), len, (area.x, right), blank);
         for (part, st) in [(&hints.typed[..], typed_style), (rest, style)] {
             for c in part.chars() {
                 if cx >= area.x + area.width || y >= area.y + area.height {
@@ -65,14 +68,26 @@ pub fn draw_hints(frame: &mut Frame<'_>, app: &mut App) {
 }
 
 /// Where a hint of `len` letters starts, for a link drawn from column
-/// `start` to `end` (excluded) of a row from `left` to `right` (excluded):
-/// just before the link; with no room there, just after it; with no room
-/// either side, over its start.
-fn hint_x((start, end): (u16, u16), len: u16, (left, right): (u16, u16)) -> u16 {
-    start
-        .checked_sub(len)
-        .filter(|&s| s >= left)
-        .or_else(|| (end.saturating_add(len) <= right).then_some(end))
+/// `start` to `end` (excluded) of a row from `left` to `right` (excluded),
+/// where `blank(a, b)` says whether the columns from `a` to `b` show
+/// nothing: in the blank gap or margin just before the link; else in the
+/// blank just after it (a footnote mark after a full stop keeps its
+/// stop); else just before it, over the end of the word before, never
+/// over the link's own text; else just after; with no room either side,
+/// over its start.
+fn hint_x(
+    (start, end): (u16, u16),
+    len: u16,
+    (left, right): (u16, u16),
+    blank: impl Fn(u16, u16) -> bool,
+) -> u16 {
+    let before = start.checked_sub(len).filter(|&s| s >= left);
+    let after = (end.saturating_add(len) <= right).then_some(end);
+    before
+        .filter(|&s| blank(s, start))
+        .or_else(|| after.filter(|&e| blank(e, e + len)))
+        .or(before)
+        .or(after)
         .unwrap_or(start.max(left))
 }
 
@@ -243,13 +258,22 @@ mod tests {
 
     #[test]
     fn a_hint_goes_before_its_link_or_else_after_it() {
+        let all = |_: u16, _: u16| true;
         // In the gap before the link.
-        assert_eq!(hint_x((10, 15), 2, (0, 40)), 8);
+        assert_eq!(hint_x((10, 15), 2, (0, 40), all), 8);
         // At the left edge: after the link's text, never over it.
-        assert_eq!(hint_x((1, 6), 2, (0, 40)), 6);
-        assert_eq!(hint_x((5, 9), 1, (5, 40)), 9);
+        assert_eq!(hint_x((1, 6), 2, (0, 40), all), 6);
+        assert_eq!(hint_x((5, 9), 1, (5, 40), all), 9);
         // A link filling its row: over its start.
-        assert_eq!(hint_x((0, 40), 2, (0, 40)), 0);
+        assert_eq!(hint_x((0, 40), 2, (0, 40), all), 0);
+        // Text right before ("note.[1]") and a blank after: after it.
+        let row = "  note.[1]    ";
+        let blank = |a: u16, b: u16| row[usize::from(a)..usize::from(b)].trim().is_empty();
+        assert_eq!(hint_x((7, 10), 1, (0, 14), blank), 10);
+        // Text on both sides: before, over the word before, not the link.
+        let row = "  Visit Lima today";
+        let blank = |a: u16, b: u16| row[usize::from(a)..usize::from(b)].trim().is_empty();
+        assert_eq!(hint_x((8, 12), 2, (0, 18), blank), 6);
     }
 
     #[test]

@@ -207,7 +207,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let room = width.saturating_sub(right.width());
     let mut spans = Vec::new();
     if let Some(msg) = app.message.as_ref().or(selecting.as_ref()) {
-        spans.push(Span::styled(fit(&format!(" {msg}"), room), theme.message()));
+        // A right-to-left label, title or query in it reads as it is
+        // seen, as the title does.
+        let msg = crate::layout::visual_text(&fit(&format!(" {msg}"), room));
+        spans.push(Span::styled(msg, theme.message()));
     } else {
         // A right-to-left title or section reads as it is seen.
         let left = crate::layout::visual_text(&fit(&left, room));
