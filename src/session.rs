@@ -149,6 +149,10 @@ pub struct Session {
     /// for: drawing asks every frame, and finding them in an edited
     /// article means searching its text.
     located: Mutex<Option<Located>>,
+    /// Opened before the article's fingerprint was known, with no record
+    /// under its path: a record of the same text under another path (the
+    /// file was moved) is looked for once it is (`fingerprint_known`).
+    unchecked: bool,
 }
 
 /// Highlights found in one version of the article.
@@ -189,32 +193,13 @@ impl Session {
         now: u64,
     ) -> Opened {
         let canonical = path.and_then(|p| std::fs::canonicalize(p).ok());
-        let mut session = Session {
-            store: None,
-            id: String::new(),
-            state: ReadingState::new(
-                canonical.clone().unwrap_or_default(),
-                title.to_string(),
-                doc.fingerprint,
-                now,
-            ),
+        let mut session = Session::blank(
             text,
-            moved_from: None,
-            last_key: None,
-            opened_at: Instant::now(),
-            resting: None,
-            moved: false,
-            reached_end: false,
-            pending_active: Duration::ZERO,
-            pending_sample: Duration::ZERO,
-            saving: None,
-            dirty: false,
-            warned: false,
-            save_error: None,
-            saved_bookmarks: HashSet::new(),
-            saved_highlights: HashSet::new(),
-            located: Mutex::new(None),
-        };
+            canonical.clone().unwrap_or_default(),
+            title,
+            doc.fingerprint,
+            now,
+        );
         let Some(store) = store else {
             // No config dir: nothing to resume, nothing to save.
             session.warned = true;
@@ -289,20 +274,11 @@ impl Session {
         session.id = id;
         let mut resume = None;
         let mut restored = None;
-        if let Some(mut state) = found {
-            if let Some(anchor) = &state.position {
-                let (pos, how) = anchor.restore(doc, &session.text);
-                resume = Some(pos);
-                restored = Some(how);
-                message = message.or_else(|| resume_message(doc, pos, how));
-            }
-            state.path = canonical;
-            state.title = title.to_string();
-            state.fingerprint = doc.fingerprint;
-            state.last_opened = now;
-            session.saved_bookmarks = bookmark_ids(&state);
-            session.saved_highlights = highlight_ids(&state);
-            session.state = state;
+        if let Some(state) = found {
+            let (pos, how, said) = session.take_record(state, doc, title, now);
+            resume = pos;
+            restored = how;
+            message = message.or(said);
             if let Some(what) = stray {
                 let note = format!("the reading record had {what}, ignored");
                 message = Some(match message {
@@ -318,6 +294,115 @@ impl Session {
             message,
             how: restored,
         }
+    }
+
+    /// `open_shared` before the fingerprint of the article is known (it is
+    /// being taken on another core while the first screen is made): the
+    /// record is looked for by path alone. `None` when that is not enough,
+    /// and the caller waits for the fingerprint and calls `open_shared`:
+    /// stdin (whose record is found by its text), no config dir, or a
+    /// record under the path, whose place is checked by the fingerprint.
+    /// Otherwise the session starts fresh, and `fingerprint_known` looks
+    /// for a record of the same text under another path.
+    pub fn open_before_fingerprint(
+        store: Option<&Store>,
+        path: Option<&Path>,
+        text: Arc<str>,
+        title: &str,
+        now: u64,
+    ) -> Option<Opened> {
+        let store = store?;
+        let canonical = std::fs::canonicalize(path?).ok()?;
+        let id = store::record_id(&canonical);
+        if !matches!(store.load(&id), Ok(Load::Fresh)) || store.stray_bytes(&id).is_some() {
+            return None;
+        }
+        let mut session = Session::blank(text, canonical, title, 0, now);
+        session.store = Some(store.clone());
+        session.id = id;
+        session.unchecked = true;
+        session.dirty = true;
+        Some(Opened {
+            session,
+            resume: None,
+            message: None,
+            how: None,
+        })
+    }
+
+    /// The fingerprint of the article, unknown when the session was opened
+    /// (`open_before_fingerprint`), is now `doc`'s. When a record of the
+    /// same text is found under a path that no longer exists (the file was
+    /// moved), the session takes it over: its place, restored in `doc`,
+    /// with the message to show.
+    pub fn fingerprint_known(
+        &mut self,
+        doc: &Document,
+    ) -> Option<(Position, Restored, Option<String>)> {
+        self.state.fingerprint = doc.fingerprint;
+        if !std::mem::take(&mut self.unchecked) {
+            return None;
+        }
+        let store = self.store.as_ref()?;
+        let (old_id, old) = store.find_by_fingerprint(doc.fingerprint)?;
+        if old.path == self.state.path || old.path.exists() {
+            return None;
+        }
+        self.moved_from = Some((old_id, old.path.clone()));
+        let title = self.state.title.clone();
+        let now = self.state.last_opened;
+        let (pos, how, message) = self.take_record(old, doc, &title, now);
+        Some((pos?, how?, message))
+    }
+
+    /// A session with no record yet, saving nowhere until given a store.
+    fn blank(text: Arc<str>, path: PathBuf, title: &str, fingerprint: u64, now: u64) -> Session {
+        Session {
+            store: None,
+            id: String::new(),
+            state: ReadingState::new(path, title.to_string(), fingerprint, now),
+            text,
+            moved_from: None,
+            last_key: None,
+            opened_at: Instant::now(),
+            resting: None,
+            moved: false,
+            reached_end: false,
+            pending_active: Duration::ZERO,
+            pending_sample: Duration::ZERO,
+            saving: None,
+            dirty: false,
+            warned: false,
+            save_error: None,
+            saved_bookmarks: HashSet::new(),
+            saved_highlights: HashSet::new(),
+            located: Mutex::new(None),
+            unchecked: false,
+        }
+    }
+
+    /// Continue from `state`, the article's record: its place restored in
+    /// `doc`, how, and the message that says so.
+    fn take_record(
+        &mut self,
+        mut state: ReadingState,
+        doc: &Document,
+        title: &str,
+        now: u64,
+    ) -> (Option<Position>, Option<Restored>, Option<String>) {
+        let mut found = (None, None, None);
+        if let Some(anchor) = &state.position {
+            let (pos, how) = anchor.restore(doc, &self.text);
+            found = (Some(pos), Some(how), resume_message(doc, pos, how));
+        }
+        state.path = std::mem::take(&mut self.state.path);
+        state.title = title.to_string();
+        state.fingerprint = doc.fingerprint;
+        state.last_opened = now;
+        self.saved_bookmarks = bookmark_ids(&state);
+        self.saved_highlights = highlight_ids(&state);
+        self.state = state;
+        found
     }
 
     /// The article's text as it was opened.

@@ -378,6 +378,8 @@ impl Shell {
     /// Handle one event. True when the program should end.
     fn handle(&mut self, event: &Event) -> bool {
         if let Some(app) = &mut self.reader {
+            // What an event does is saved with the article's fingerprint.
+            app.settle_fingerprint(true);
             let action = match event {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
                     app.keymap.key_action(app.mode, *key)

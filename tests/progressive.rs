@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use longform::load::{Source, decode};
+use longform::position::Position;
 use longform::store::Store;
 use longform::testgen::{self, SEED};
 use longform::tui::action::Action;
@@ -443,4 +444,86 @@ fn the_first_frame_of_a_long_article_does_not_wait_for_the_whole() {
     app.update(Action::PageDown);
     body(&mut app);
     assert!(app.is_partial(), "a page down waited for the whole parse");
+}
+
+#[test]
+fn an_article_with_no_record_is_saved_with_its_fingerprint() {
+    // The first frame does not wait for the fingerprint of an article
+    // with no record: the bookmark and the place made right after carry
+    // it all the same.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(&dir.path().join("config"));
+    let file = dir.path().join("long.md");
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    std::fs::write(&file, &text).unwrap();
+    let src = source(&text, Some(file.clone()));
+    let mut app = App::open(&src, Theme::Dark, Some(store.clone()), false);
+    assert!(app.is_partial());
+    body(&mut app);
+    app.update(Action::AddBookmark);
+    app.update(Action::PromptAccept);
+    let fingerprint = longform::parse::fingerprint(&text);
+    assert_eq!(app.doc.fingerprint, fingerprint);
+    assert_eq!(app.save_now(), None);
+    let all = store.all();
+    assert_eq!(all.len(), 1);
+    let record = &all[0].1;
+    assert_eq!(record.fingerprint, fingerprint);
+    assert_eq!(record.bookmarks.len(), 1);
+    assert_eq!(record.bookmarks[0].anchor.fingerprint, fingerprint);
+}
+
+#[test]
+fn a_moved_long_article_finds_its_record_once_its_fingerprint_is_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(&dir.path().join("config"));
+    let file = dir.path().join("long.md");
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    std::fs::write(&file, &text).unwrap();
+    let mut first = App::open_with(
+        &source(&text, Some(file.clone())),
+        Theme::Dark,
+        Some(store.clone()),
+        false,
+        usize::MAX,
+    );
+    body(&mut first);
+    for _ in 0..40 {
+        first.update(Action::PageDown);
+    }
+    let place = first.top();
+    first.after_key(Position(0), Instant::now());
+    assert_eq!(first.save_now(), None);
+
+    let moved = dir.path().join("moved.md");
+    std::fs::rename(&file, &moved).unwrap();
+    let mut again = App::open(
+        &src_at(&text, &moved),
+        Theme::Dark,
+        Some(store.clone()),
+        false,
+    );
+    body(&mut again);
+    // The record of the old path is taken over once the fingerprint is in,
+    // and the reader goes to its place.
+    again.tick(Instant::now());
+    body(&mut again);
+    assert_eq!(again.top(), place);
+    assert!(
+        again
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("Resumed at"),
+        "{:?}",
+        again.message
+    );
+    assert_eq!(again.save_now(), None);
+    let all = store.all();
+    assert_eq!(all.len(), 1, "the old record is gone");
+    assert_eq!(all[0].1.path, std::fs::canonicalize(&moved).unwrap());
+}
+
+fn src_at(text: &str, path: &std::path::Path) -> Source {
+    source(text, Some(path.to_path_buf()))
 }

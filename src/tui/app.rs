@@ -174,12 +174,11 @@ const FIRST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_millis(2
 
 impl Background {
     /// Start parsing `text`, the article as the parser reads it (see
-    /// `parse::prepared`), whose file has the `fingerprint`; `None` when
-    /// no thread could be started.
-    fn start(text: Arc<str>, fingerprint: u64) -> Option<Background> {
+    /// `parse::prepared`); `None` when no thread could be started. The
+    /// document's fingerprint is set when it is taken (`take_whole`).
+    fn start(text: Arc<str>) -> Option<Background> {
         Background::spawn("parse", true, move |stopped| {
-            let mut doc = crate::parse::parse_unless(&text, stopped)?;
-            doc.fingerprint = fingerprint;
+            let doc = crate::parse::parse_unless(&text, stopped)?;
             drop(text);
             crate::parse::join::give_back_free_memory();
             Some(doc)
@@ -351,6 +350,12 @@ pub struct App {
     index: Option<WindowIndex>,
     /// The index of the whole text, being made on another core.
     index_job: Option<Background<WindowIndex>>,
+    /// The article's fingerprint, being taken on another core when the
+    /// first frame was not made to wait for it (see `settle_fingerprint`).
+    fingerprint: Option<Receiver<u64>>,
+    /// The saved place is still to be shown: a moved file's record found
+    /// once the fingerprint is known takes the reader there.
+    resume_late: bool,
     /// While only a window is parsed, the outline is of the whole article
     /// all the same: its headings were found by `WindowIndex::headings`.
     outline_whole: bool,
@@ -416,22 +421,20 @@ impl App {
                 })
             };
             let index = WindowIndex::head(&prepared, 0);
-            let fingerprint = fingerprint
-                .recv()
-                .unwrap_or_else(|_| crate::parse::fingerprint(text));
             (prepared, fingerprint, index, job)
         });
-        let mut background = prepared.as_ref().and_then(|(prepared, fingerprint, ..)| {
-            Background::start(Arc::clone(prepared), *fingerprint)
-        });
+        let mut background = prepared
+            .as_ref()
+            .and_then(|(prepared, ..)| Background::start(Arc::clone(prepared)));
         let (prepared, mut index, mut index_job) = match prepared {
             Some((prepared, fingerprint, index, job)) if background.is_some() => {
                 (Some((prepared, fingerprint)), Some(index), job)
             }
             _ => (None, None, None),
         };
-        let mut doc = if let (Some((prepared, fingerprint)), Some(index)) = (&prepared, &index) {
-            parse_window_in(prepared, 0, *fingerprint, index)
+        // The window's fingerprint is filled in once it is known.
+        let mut doc = if let (Some((prepared, _)), Some(index)) = (&prepared, &index) {
+            parse_window_in(prepared, 0, 0, index)
         } else {
             crate::library::parse_shared_article(path, &shared)
         };
@@ -440,14 +443,39 @@ impl App {
         };
         let mut title = title_of(&doc);
         let now = store::now();
-        let mut opened =
-            Session::open_shared(store.clone(), path, Arc::clone(&shared), &doc, &title, now);
+        // An article with no record under its path is shown before its
+        // fingerprint is known; one with a record waits for it, which
+        // tells whether the saved place is where it was.
+        let pending = prepared.map(|(_, rx)| rx);
+        let quick = pending.as_ref().and_then(|_| {
+            Session::open_before_fingerprint(store.as_ref(), path, Arc::clone(&shared), &title, now)
+        });
+        let (mut opened, fingerprint) = match (quick, pending) {
+            (Some(opened), pending) => (opened, pending),
+            (None, pending) => {
+                if let Some(rx) = pending {
+                    doc.fingerprint = rx
+                        .recv()
+                        .unwrap_or_else(|_| crate::parse::fingerprint(text));
+                }
+                let opened = Session::open_shared(
+                    store.clone(),
+                    path,
+                    Arc::clone(&shared),
+                    &doc,
+                    &title,
+                    now,
+                );
+                (opened, None)
+            }
+        };
         if let Some(bg) = &mut background {
             match (opened.resume, opened.how) {
                 // Found again by its words after an edit: that needs the
                 // whole article.
                 (Some(_), Some(how)) if !how.is_exact() => {
-                    if let Some(whole) = bg.wait() {
+                    if let Some(mut whole) = bg.wait() {
+                        whole.fingerprint = doc.fingerprint;
                         doc = whole;
                     } else {
                         doc = crate::library::parse_shared_article(path, &shared);
@@ -498,6 +526,8 @@ impl App {
             background,
             index,
             index_job,
+            fingerprint,
+            resume_late: !from_start,
             outline_whole: false,
             count: None,
             counting: None,
@@ -563,6 +593,7 @@ impl App {
             .map(|_| self.reader.top)
             .filter(|&p| p != pos && self.doc.words_before(p) > 0);
         let percent = self.session.state.percent;
+        self.resume_late = false;
         self.start_at(pos);
         let at = self.doc.section_at(pos).map_or_else(
             || "At the section".to_string(),
@@ -581,6 +612,7 @@ impl App {
     /// top, found through the anchor as when resuming. A file deleted or
     /// emptied keeps the text already loaded, and says so.
     pub fn reload(&mut self, loaded: anyhow::Result<Source>) {
+        self.settle_fingerprint(true);
         let source = match loaded {
             Ok(s) if !s.text.trim().is_empty() => s,
             Ok(_) => {
@@ -635,6 +667,41 @@ impl App {
         );
     }
 
+    /// Take in the article's fingerprint, when the first frame did not
+    /// wait for it: the record is saved with it, and anchors are made with
+    /// it. With `wait`, wait for it (a pass over the text, begun at open).
+    /// A record of the same text under a path that no longer exists (the
+    /// file was moved) is taken over then, and its place shown.
+    pub fn settle_fingerprint(&mut self, wait: bool) {
+        let Some(rx) = &self.fingerprint else {
+            return;
+        };
+        let taken = if wait {
+            rx.recv().ok()
+        } else {
+            match rx.try_recv() {
+                Ok(fingerprint) => Some(fingerprint),
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => None,
+            }
+        };
+        self.fingerprint = None;
+        // The thread died: taken here.
+        self.doc.fingerprint =
+            taken.unwrap_or_else(|| crate::parse::fingerprint(self.session.text()));
+        let Some((pos, how, message)) = self.session.fingerprint_known(&self.doc) else {
+            return;
+        };
+        if !self.resume_late || self.session.moved {
+            return;
+        }
+        self.message = message;
+        if !how.is_exact() {
+            self.wait_whole();
+        }
+        self.start_at(pos);
+    }
+
     /// Only a window of the article is parsed yet.
     pub fn is_partial(&self) -> bool {
         self.doc.window.is_some()
@@ -642,6 +709,7 @@ impl App {
 
     /// The first frame is on screen: the whole article's parse may begin.
     pub fn frame_drawn(&mut self) {
+        self.settle_fingerprint(false);
         if let Some(bg) = &mut self.background {
             bg.release();
         }
@@ -733,7 +801,9 @@ impl App {
 
     /// Put the whole article in place of the window. Positions are bytes
     /// of the same source, so the reader stays exactly where it is.
-    fn take_whole(&mut self, doc: Document) {
+    fn take_whole(&mut self, mut doc: Document) {
+        self.settle_fingerprint(true);
+        doc.fingerprint = self.doc.fingerprint;
         self.index = None;
         self.index_job = None;
         // A count over the window's blocks is over those of the whole.
@@ -1022,6 +1092,7 @@ impl App {
     /// an edge; save in the background after `IDLE_SAVE`, and take in a
     /// finished save.
     pub fn tick(&mut self, now: Instant) {
+        self.settle_fingerprint(true);
         self.poll_whole();
         self.figures.poll(&self.doc, &mut self.layout);
         self.drag_on();
@@ -1060,6 +1131,7 @@ impl App {
 
     /// Save before leaving; a warning when it failed.
     pub fn save_now(&mut self) -> Option<String> {
+        self.settle_fingerprint(true);
         self.wait_whole();
         if self.session.moved {
             let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
@@ -1470,6 +1542,7 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
+        self.settle_fingerprint(true);
         // What stays on screen while reading counts as read: the screen
         // left and the screen reached.
         let reading = action.is_reading_motion() && self.mode == Mode::Reading;
@@ -2301,6 +2374,7 @@ impl App {
     /// being typed, and ignored anywhere else, so that it never acts as
     /// keys.
     pub fn paste(&mut self, text: &str) {
+        self.settle_fingerprint(true);
         match self.mode {
             Mode::Prompt if self.prompt.as_mut().is_some_and(|p| p.line.paste(text)) => {
                 self.search_typed();
