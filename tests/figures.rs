@@ -103,6 +103,48 @@ fn a_figure_is_drawn_in_half_blocks_with_its_caption_at_several_sizes() {
     }
 }
 
+/// The screen as the eye sees it at half a cell's height: two lines a
+/// row, the upper halves of its cells, then the lower ones. A half-block
+/// cell is its two colours (`▀`: the upper half in the foreground, the
+/// lower in the background); a space on a colour is that colour twice.
+/// Colours read as the test image's: `b` its dark blue frame, `w` its
+/// light square, `~` a blend of the two at an edge; `.` no colour;
+/// text is itself on both lines.
+fn halves(terminal: &Terminal<TestBackend>) -> String {
+    use ratatui::style::Color;
+    let buffer = terminal.backend().buffer();
+    let name = |c: Color| match c {
+        Color::Rgb(r, g, b) if r < 60 && g < 80 && b > 120 => 'b',
+        Color::Rgb(r, g, b) if r > 220 && g > 220 && b > 220 => 'w',
+        Color::Rgb(..) => '~',
+        _ => '.',
+    };
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut upper = String::new();
+        let mut lower = String::new();
+        for x in 0..buffer.area.width {
+            let cell = &buffer[(x, y)];
+            let (u, l) = match cell.symbol() {
+                "▀" => (name(cell.fg), name(cell.bg)),
+                "▄" => (name(cell.bg), name(cell.fg)),
+                " " => (name(cell.bg), name(cell.bg)),
+                text => {
+                    let c = text.chars().next().unwrap_or(' ');
+                    (c, c)
+                }
+            };
+            upper.push(u);
+            lower.push(l);
+        }
+        out.push_str(upper.trim_end_matches('.'));
+        out.push('\n');
+        out.push_str(lower.trim_end_matches('.'));
+        out.push('\n');
+    }
+    out
+}
+
 #[test]
 fn a_figure_partly_off_the_top_is_cut_not_moved() {
     let a = article(TEXT, &[("fig/square.png", 400, 200)]);
@@ -119,6 +161,10 @@ fn a_figure_partly_off_the_top_is_cut_not_moved() {
     }
     let terminal = settled(&mut app, 60, 20);
     insta::assert_snapshot!("figure_cut_at_the_top_60x20", terminal.backend());
+    // Its colours: the lower part of the frame and square, from the row
+    // where the screen cuts it.
+    insta::assert_snapshot!("figure_cut_at_the_top_60x20_colours", halves(&terminal));
+    insta::assert_snapshot!("figure_60x20_colours", halves(&before));
     // Each row still on screen is the row it was, three rows up.
     let old = before.backend().buffer();
     let new = terminal.backend().buffer();
