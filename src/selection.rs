@@ -385,6 +385,20 @@ pub fn word_at(doc: &Document, pos: usize) -> Option<Range<usize>> {
     unit_at(doc, pos, BlockText::words)
 }
 
+/// Source byte `at` moved to a word's edge, for a moving end that came
+/// there by line (`j`, `k`) or by pointer: past the selection's fixed
+/// part, to the end of the word under it; before it, to the word's start.
+/// So a selection holds whole words, as a highlight should. On space, or
+/// within the fixed part, `at` itself.
+pub fn whole_word(doc: &Document, at: usize, fixed: &Range<usize>) -> usize {
+    let word = word_at(doc, at).filter(|w| w.start <= at);
+    match word {
+        Some(w) if at >= fixed.end => w.end.max(at),
+        Some(w) if at < fixed.start => w.start,
+        _ => at,
+    }
+}
+
 /// The sentence at source byte `pos`, or the next one.
 pub fn sentence_at(doc: &Document, pos: usize) -> Option<Range<usize>> {
     unit_at(doc, pos, BlockText::sentences)
@@ -656,6 +670,26 @@ mod tests {
         assert_eq!(keyed(src, "now", &[Motion::WordPrev]), "🚲 now");
         assert_eq!(keyed(src, "שלום", &[Motion::WordNext]), "שלום עולם");
         assert_eq!(keyed(src, "טוב", &[Motion::WordPrev]), "עולם טוב");
+    }
+
+    #[test]
+    fn a_line_motion_ends_at_a_word_edge() {
+        let src = "alpha beta gamma delta\n";
+        let doc = parse(src);
+        let beta = src.find("beta").unwrap();
+        let fixed = beta..beta + 4;
+        let in_gamma = src.find("amma").unwrap();
+        let in_alpha = src.find("lpha").unwrap();
+        // Past the fixed part: to the end of the word; before it: to its
+        // start; on a space or inside the fixed part: where it is.
+        assert_eq!(
+            &src[..whole_word(&doc, in_gamma, &fixed)],
+            "alpha beta gamma"
+        );
+        assert_eq!(whole_word(&doc, in_alpha, &fixed), 0);
+        let space = src.find(" delta").unwrap();
+        assert_eq!(whole_word(&doc, space, &fixed), space);
+        assert_eq!(whole_word(&doc, beta + 2, &fixed), beta + 2);
     }
 
     #[test]

@@ -155,6 +155,38 @@ fn lines_and_line_ends() {
     assert!(selected(&app).len() <= back.len());
 }
 
+/// `j` and `k` keep whole words: the column below or above may fall
+/// inside a word, and the selection takes in all of it (going forward)
+/// or starts at its start (going back).
+#[test]
+fn lines_take_whole_words() {
+    let text = "ab cdefghijkl mnopqrstu vwxyz abcdefgh ijklmnop qrstuvwx yzabcd \
+                efghijklm nopqrs tuvwxyz abcdefghij klmnopq rstuv wxyzab\n";
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let whole = |sel: &str| {
+        sel.split_whitespace()
+            .all(|w| words.contains(&w.trim_end_matches('.')))
+    };
+    let mut app = app(text);
+    frame(&mut app, 30, 12);
+    app.update(Action::StartSelection);
+    assert_eq!(selected(&app), "ab");
+    for _ in 0..3 {
+        app.update(Action::SelectLines(1));
+        let sel = selected(&app);
+        assert!(whole(&sel), "{sel}");
+        assert!(sel.len() > 2, "{sel}");
+    }
+    // From the far end, back up: the start moves by whole words too.
+    app.update(Action::SelectSwap);
+    let before = selected(&app);
+    app.update(Action::SelectLines(1));
+    let sel = selected(&app);
+    assert!(whole(&sel) && sel.len() < before.len(), "{sel}");
+    app.update(Action::SelectLines(-1));
+    assert_eq!(selected(&app), before);
+}
+
 #[test]
 fn y_copies_the_selection_and_ends_it() {
     let mut app = app("Copy *these* [words](http://example.com) now.\n");

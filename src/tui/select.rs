@@ -106,7 +106,7 @@ impl App {
     }
 
     /// `j` and `k`: the moving end to the same column `n` lines down (up
-    /// when negative).
+    /// when negative), and on to the edge of the word there.
     pub fn select_lines(&mut self, n: isize) {
         self.move_head(|app, head| {
             let here = app.layout.line_at(&app.doc, Position(head))?;
@@ -134,7 +134,9 @@ impl App {
                 r = next;
             }
             let cells = selection::cells(app.layout.line(&app.doc, r), &app.doc.text);
-            selection::at_column(&cells, column)
+            let at = selection::at_column(&cells, column)?;
+            let fixed = app.selecting.as_ref().map(|s| s.sel.anchor.clone())?;
+            Some(selection::whole_word(&app.doc, at, &fixed))
         });
     }
 
@@ -333,13 +335,10 @@ impl App {
         };
         // Whole words: the end of the word under the pointer going forward,
         // its start going back; on a space, the space.
-        let word = selection::word_at(&self.doc, at).filter(|w| w.start <= at);
-        let head = if at >= pressed.end {
-            word.map_or(at, |w| w.end)
-        } else if at < pressed.start {
-            word.map_or(at, |w| w.start)
-        } else {
+        let head = if pressed.contains(&at) {
             pressed.end
+        } else {
+            selection::whole_word(&self.doc, at, &pressed)
         };
         if !press.dragged {
             self.select(Selection::of(pressed));
