@@ -16,13 +16,14 @@
 //! Markdown rules for stand-ins, exact source mapping, spacing, list markers,
 //! heading slugs, words and the fingerprint, with no second copy of them.
 
+mod code;
 mod furniture;
 mod heading;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag};
 
 use super::{Builder, sanitize};
 use crate::document::{BlockKind, Document, Flags, block_spans, count_words};
@@ -237,6 +238,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
                 }
             }
             Role::Furniture => out.body(chunk, true, keep, &text),
+            Role::Body if shapes[c].code && joined.is_empty() => out.code(chunk),
             Role::Body => out.body(chunk, false, keep, &text),
         }
         c = next;
@@ -453,7 +455,7 @@ fn find_headings<'s>(
     let candidate = |c: usize| -> Option<(String, HeadingForm)> {
         let chunk = &lines[chunks[c].clone()];
         let shape = &shapes[c];
-        if shape.rule || shape.list || found.cut.contains(&c) {
+        if shape.rule || shape.list || shape.code || found.cut.contains(&c) {
             return None;
         }
         if chunk.len() >= 2 && heading::underline(text(&chunk[1]), text(&chunk[0])).is_some() {
@@ -815,6 +817,8 @@ struct Shape {
     list: bool,
     /// A line of `* * *` or `-----`: a scene break.
     rule: bool,
+    /// Code or a drawing: shown as written.
+    code: bool,
 }
 
 impl Shape {
@@ -824,11 +828,25 @@ impl Shape {
         let rule = single && is_rule(first);
         let list = list_start(lines, text).is_some_and(|(at, _)| at == 0);
         // A line alone is running text when it is long or ends a sentence.
+        // A line of four words or more that ends with a colon brings in
+        // what follows it (`Suppose you have the following code:`).
+        let lead_in = first.ends_with(':')
+            && !first.ends_with("::")
+            && first.starts_with(char::is_uppercase)
+            && first.split_whitespace().count() >= 4
+            && first
+                .split_whitespace()
+                .skip(1)
+                .any(|w| w.starts_with(char::is_lowercase));
         let sentence = first.chars().count() >= 60
             || matches!(last_significant(first), Some('.' | ',' | ';' | '…'))
-            || first.starts_with(['"', '“', '‘', '\'']);
+            || first.starts_with(['"', '“', '‘', '\''])
+            || lead_in;
+        let texts: Vec<&str> = lines.iter().map(text).collect();
+        let code = !rule && code::is_preformatted(&texts);
         Shape {
-            prose: !rule && !list && (!single || sentence),
+            prose: !rule && !list && !code && (!single || sentence),
+            code,
             title: !rule && !list && is_title_line(first),
             list,
             rule,
@@ -1052,6 +1070,33 @@ impl<'s> Emitter<'s, '_> {
         let range = span(lines);
         self.start(tag.clone(), range.clone());
         self.lines(lines, range.start, Join::Soft, false);
+        self.end(&tag, range);
+    }
+
+    /// Code or a drawing, as written: every space kept, and each line's
+    /// indent past the indent the lines share.
+    fn code(&mut self, lines: &[Line]) {
+        let src = self.src;
+        let lead = |l: &Line| &src[l.line.start..l.text.start];
+        let shared = lines
+            .iter()
+            .map(lead)
+            .reduce(|a, b| {
+                let n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+                &a[..n]
+            })
+            .map_or(0, str::len);
+        let tag = Tag::CodeBlock(CodeBlockKind::Indented);
+        let range = span(lines);
+        self.start(tag.clone(), range.clone());
+        for line in lines {
+            let text = line.line.start + shared..line.text.end;
+            self.event(
+                Event::Text(CowStr::Borrowed(&src[text.clone()])),
+                text.clone(),
+            );
+            self.event(Event::Text(CowStr::Borrowed("\n")), text.end..text.end);
+        }
         self.end(&tag, range);
     }
 
@@ -1789,6 +1834,49 @@ mod tests {
             "{:?}",
             texts(&doc)
         );
+    }
+
+    #[test]
+    fn code_and_drawings_are_shown_as_written() {
+        let src = format!(
+            "{PARA}\n\n>>> def foo(bar=[]):\n...    bar.append(\"baz\")   # mutable\n...    return bar\n>>> foo()\n[\"baz\"]\n\n{PARA}\n\n   +-+-+-+-+\n   |Ver|  IHL|\n   +-+-+-+-+\n"
+        );
+        let doc = parse_text(&src);
+        let code: Vec<Vec<String>> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Code { lines, .. } => Some(
+                    lines
+                        .iter()
+                        .map(|l| l.iter().map(|s| s.text(&doc.text)).collect())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            code,
+            [
+                vec![
+                    ">>> def foo(bar=[]):",
+                    "...    bar.append(\"baz\")   # mutable",
+                    "...    return bar",
+                    ">>> foo()",
+                    "[\"baz\"]"
+                ],
+                vec!["+-+-+-+-+", "|Ver|  IHL|", "+-+-+-+-+"],
+            ]
+        );
+        // Each line is its bytes in the source.
+        for block in &doc.blocks {
+            if let BlockKind::Code { lines, .. } = &block.kind {
+                for span in lines.iter().flatten() {
+                    let text = span.text(&doc.text);
+                    assert_eq!(&src[span.source..span.source + text.len()], text);
+                }
+            }
+        }
     }
 
     #[test]
