@@ -31,7 +31,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 7;
+pub const CONVERSION_VERSION: u32 = 8;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -711,7 +711,13 @@ pub fn parse_nav(xml: &str, nav_path: &str) -> Vec<NavEntry> {
     let mut in_toc = false;
     let mut nav_depth = 0usize;
     let mut ol_depth = 0usize;
-    let mut link: Option<(String, String)> = None;
+    // The entry being read: its href, its text, the element that holds it
+    // (`a`, or `span` for a title without a link), and how many elements
+    // of that name are open inside it (`<a><span>1</span> Title</a>`).
+    let mut link: Option<(String, String, String, usize)> = None;
+    // Titles without a link (`<span>Part One</span>`), at their depths:
+    // they head the next entry that has one, at its place.
+    let mut pending: Vec<(usize, String)> = Vec::new();
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => match e.local_name().as_ref() {
@@ -724,18 +730,33 @@ pub fn parse_nav(xml: &str, nav_path: &str) -> Vec<NavEntry> {
                     }
                 }
                 "ol" if in_toc => ol_depth += 1,
-                "a" | "span" if in_toc && link.is_none() => {
-                    link = Some((attr(&e, "href").unwrap_or_default(), String::new()));
-                }
+                name @ ("a" | "span") if in_toc => match link.as_mut() {
+                    None => {
+                        link = Some((
+                            attr(&e, "href").unwrap_or_default(),
+                            String::new(),
+                            name.to_string(),
+                            0,
+                        ));
+                    }
+                    Some((_, _, open, nested)) if open == name => *nested += 1,
+                    Some(_) => {}
+                },
                 _ => {}
             },
+            // A line break in a title is a space.
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == "br" => {
+                if let Some((_, text, _, _)) = link.as_mut() {
+                    text.push(' ');
+                }
+            }
             Ok(Event::Text(t)) => {
-                if let Some((_, text)) = link.as_mut() {
+                if let Some((_, text, _, _)) = link.as_mut() {
                     text.push_str(&t.xml10_content());
                 }
             }
             Ok(Event::GeneralRef(r)) => {
-                if let Some((_, text)) = link.as_mut() {
+                if let Some((_, text, _, _)) = link.as_mut() {
                     push_ref(text, &r);
                 }
             }
@@ -750,11 +771,31 @@ pub fn parse_nav(xml: &str, nav_path: &str) -> Vec<NavEntry> {
                     }
                 }
                 "ol" if in_toc => ol_depth = ol_depth.saturating_sub(1),
-                "a" | "span" if in_toc => {
-                    if let Some((href, text)) = link.take() {
-                        add_entry(&mut entries, ol_depth, &text, nav_path, &href);
+                name @ ("a" | "span") if in_toc => match link.as_mut() {
+                    Some((_, _, open, nested)) if open == name && *nested > 0 => *nested -= 1,
+                    Some((_, _, open, _)) if open == name => {
+                        if let Some((href, text, _, _)) = link.take() {
+                            let title = one_line(&text);
+                            if href.trim().is_empty() {
+                                if !title.is_empty() {
+                                    pending.push((ol_depth.max(1), title));
+                                }
+                            } else {
+                                let before = entries.len();
+                                add_entry(&mut entries, ol_depth, &title, nav_path, &href);
+                                if let Some(e) = entries.get(before).cloned() {
+                                    let heads = pending.drain(..).map(|(depth, title)| NavEntry {
+                                        depth,
+                                        title,
+                                        ..e.clone()
+                                    });
+                                    entries.splice(before..before, heads);
+                                }
+                            }
+                        }
                     }
-                }
+                    _ => {}
+                },
                 _ => {}
             },
             Ok(Event::Eof) | Err(_) => break,
@@ -1761,6 +1802,30 @@ mod tests {
                     "OEBPS/c1.xhtml".into(),
                     Some("s1".into())
                 ),
+            ]
+        );
+    }
+
+    /// Markup inside an entry's link is part of its title: the title is
+    /// the whole link's text, a line break a space.
+    #[test]
+    fn a_nav_title_is_the_whole_text_of_its_link() {
+        let nav = r#"<html><body><nav epub:type="toc"><ol>
+            <li><span>Part <span>One</span></span><ol>
+              <li><a href="c1.xhtml"><span class="n">1</span> The <em>Harbour</em></a></li>
+              <li><a href="c2.xhtml">II.<br/>The Storm</a></li>
+            </ol></li></ol></nav></body></html>"#;
+        let got: Vec<(usize, String)> = parse_nav(nav, "nav.xhtml")
+            .into_iter()
+            .map(|e| (e.depth, e.title))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // A title without a link heads the entries under it.
+                (1, "Part One".into()),
+                (2, "1 The Harbour".into()),
+                (2, "II. The Storm".into())
             ]
         );
     }
