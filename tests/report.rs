@@ -181,7 +181,8 @@ fn where_shows_the_dir_from_the_variable_and_counts_records() {
              reading      {dir}/reading (none yet)\n\
              crash logs   {dir}/crashes (none)\n\
              cache        {dir}/library-cache.json (none yet)\n\
-             articles     {dir}/articles (the default library, made on first use)\n"
+             articles     {dir}/articles (the default library, made on first use)\n\
+             epub cache   {dir}/cache/epub (none yet: the text of the EPUB books you open)\n"
         )
     );
 

@@ -388,11 +388,16 @@ pub fn where_report(dir: &Path, elsewhere: &Elsewhere, out: &mut dyn Write) -> R
         };
         writeln!(out, "articles     {} ({note})", show_path(library))?;
     }
-    if let Some(epub) = elsewhere.epub_cache.as_ref().filter(|e| e.is_dir()) {
-        let books = std::fs::read_dir(epub).map_or(0, Iterator::count);
-        let note = match books {
-            1 => "converted text of 1 book".to_string(),
-            n => format!("converted text of {n} books"),
+    if let Some(epub) = &elsewhere.epub_cache {
+        // Written on the first open of a book: named before, as the
+        // library cache is.
+        let note = if epub.is_dir() {
+            match std::fs::read_dir(epub).map_or(0, Iterator::count) {
+                1 => "converted text of 1 book".to_string(),
+                n => format!("converted text of {n} books"),
+            }
+        } else {
+            "none yet: the text of the EPUB books you open".to_string()
         };
         writeln!(out, "epub cache   {} ({note})", show_path(epub))?;
     }

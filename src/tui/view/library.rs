@@ -361,9 +361,37 @@ fn draw_status(frame: &mut Frame<'_>, lib: &Library, theme: Theme, area: Rect) {
     } else if let Some(filter) = &lib.filter {
         format!(" /{filter}")
     } else {
-        " Enter open · c continue · s sort · / filter · x finished · ? help · q quit".into()
+        format!(" {}", key_hints(width.saturating_sub(1)))
     };
     status_line(frame, bar, &text, theme.status());
+}
+
+/// The keys, each with what it does, in `width` columns: where they do not
+/// all fit, the least needed give way first, so that `?` (which lists them
+/// all) and `q` stay in view.
+fn key_hints(width: usize) -> String {
+    // In the order shown, with the order in which they give way.
+    const KEYS: [(&str, u8); 7] = [
+        ("Enter open", 6),
+        ("c continue", 2),
+        ("s sort", 1),
+        ("/ filter", 3),
+        ("x finished", 0),
+        ("? help", 5),
+        ("q quit", 4),
+    ];
+    for drop in 0..=KEYS.len() {
+        let kept: Vec<&str> = KEYS
+            .iter()
+            .filter(|(_, rank)| usize::from(*rank) >= drop)
+            .map(|(k, _)| *k)
+            .collect();
+        let line = kept.join(" · ");
+        if display_width(&line) <= width || kept.len() <= 1 {
+            return line;
+        }
+    }
+    String::new()
 }
 
 /// The question `d` asks, in `width` columns: the title gives way first,
@@ -395,6 +423,20 @@ fn status_line(frame: &mut Frame<'_>, bar: Rect, text: &str, style: Style) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keys_give_way_keeping_help_and_quit() {
+        assert_eq!(
+            key_hints(80),
+            "Enter open · c continue · s sort · / filter · x finished · ? help · q quit"
+        );
+        for width in [30, 40, 50, 60] {
+            let keys = key_hints(width);
+            assert!(display_width(&keys) <= width, "{keys}");
+            assert!(keys.contains("? help"), "{width}: {keys}");
+        }
+        assert_eq!(key_hints(40), "Enter open · / filter · ? help · q quit");
+    }
 
     #[test]
     fn the_question_keeps_its_answers_in_view() {

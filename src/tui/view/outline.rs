@@ -136,9 +136,9 @@ pub fn draw_overlay(
     let width = usize::from(inner.width);
     let mut lines: Vec<Line<'_>> = Vec::new();
     if app.outline.is_empty() {
-        lines.push(Line::from("No sections"));
+        lines.push(Line::from("  No sections"));
     } else if entries.is_empty() {
-        lines.push(Line::from("No heading matches"));
+        lines.push(Line::from("  No heading matches"));
     }
     let offset = scroll_offset(list.cursor, entries.len(), rows);
     let mut hit_rows = Vec::new();
