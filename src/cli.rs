@@ -353,6 +353,25 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                     return library(default_roots(&config)?);
                 }
             };
+            // The reader's first screen is drawn from the head of a long
+            // article while the rest is read.
+            if interactive && cli.section.is_none() {
+                let head = crate::load::load_head(&file, HEAD_FROM, HEAD)?;
+                let (store, config, warning) = tui::settings::reading_setup();
+                let options = tui::Options {
+                    section: None,
+                    from_start: cli.from_start,
+                    crash_test: cli.crash_test,
+                    config_file: paths::config_dir().ok().map(|d| paths::config_file(&d)),
+                    store,
+                    config,
+                    warning,
+                };
+                return match head {
+                    Ok(head) => tui::run_head(head, options),
+                    Err(source) => tui::run(source, options),
+                };
+            }
             let source = load(&file)?;
             let start = match &cli.section {
                 Some(query) => Some(find_section(
@@ -695,6 +714,15 @@ pub fn cat(
 
 /// Bytes of Markdown `longform cat` parses and writes at a time.
 pub const CAT_PIECE: usize = 256 * 1024;
+
+/// Articles at least this long are opened from their head (see
+/// `load::load_head`): under it, reading the whole takes a fraction of a
+/// millisecond.
+const HEAD_FROM: u64 = 1024 * 1024;
+/// The head read before the reader's first screen: a few screens of
+/// text on a large terminal (a screen that reaches the head's end waits
+/// for the whole).
+const HEAD: usize = 16 * 1024;
 
 /// How `cat_source` sets the text.
 #[derive(Clone, Copy, Debug)]

@@ -230,6 +230,103 @@ pub fn load(arg: &Path) -> Result<Source> {
     Ok(source)
 }
 
+/// A long article's head, read and checked while the rest is read on a
+/// thread: the reader draws its first screen from the head.
+pub struct Head {
+    /// The head: whole lines of valid UTF-8, with no lone CR, from the
+    /// start of the file.
+    pub source: Source,
+    /// The file's length.
+    pub len: u64,
+    /// The whole article, read and checked as `load` does, once read.
+    pub whole: std::sync::mpsc::Receiver<Result<Source>>,
+}
+
+/// Read the article named on the command line as `load` does, or only its
+/// head when it is a file of at least `min` bytes whose head of `head`
+/// bytes is whole lines of UTF-8: the rest is read, and the whole checked,
+/// on a thread (`Head::whole`). Reading 10 MB and checking it takes longer
+/// than everything else before the reader's first screen.
+pub fn load_head(arg: &Path, min: u64, head: usize) -> Result<std::result::Result<Head, Source>> {
+    let short = std::fs::metadata(arg).is_ok_and(|m| m.len() < min);
+    if arg.as_os_str() == "-" || short || epub::is_epub(arg) {
+        return load(arg).map(Err);
+    }
+    let name = crate::parse::sanitize(&arg.to_string_lossy());
+    let (mut file, meta) = open_regular(arg).map_err(|e| match e {
+        Unopenable::Io(e) => anyhow::anyhow!("cannot open {name}: {}", describe(&e)),
+        other => anyhow::anyhow!("{name}: {}", other.describe("an article")),
+    })?;
+    if meta.len() > MAX_ARTICLE {
+        return Err(too_long(&name, meta.len()));
+    }
+    let before = meta.modified().ok().map(|m| (meta.len(), m));
+    let capacity = usize::try_from(meta.len().saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    file.by_ref()
+        .take(head as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&name, &Unreadable::Io(e), Some(meta.len())))?;
+    if encoding::looks_binary(&bytes, None) {
+        return Err(binary(&name));
+    }
+    // Whole lines, valid UTF-8 without a byte order mark, and no lone CR
+    // (which the parser reads as a line end, and `parse::prepared` turns
+    // into one): the whole text begins with these very characters.
+    let cut = memchr::memrchr(b'\n', &bytes).map_or(0, |i| i + 1);
+    let text = encoding::bom(&bytes)
+        .is_none()
+        .then(|| std::str::from_utf8(&bytes[..cut]).ok())
+        .flatten()
+        .filter(|t| !t.is_empty() && !crate::parse::has_lone_cr(t))
+        .map(str::to_string);
+    let Some(text) = text else {
+        return whole_rest(bytes, file, name, arg, before, meta.len()).map(Err);
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = arg.to_path_buf();
+    let thread_name = name.clone();
+    let size = meta.len();
+    std::thread::Builder::new()
+        .name("load".into())
+        .spawn(move || {
+            let _ = tx.send(whole_rest(bytes, file, thread_name, &path, before, size));
+        })
+        .map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
+    Ok(Ok(Head {
+        source: Source {
+            name,
+            path: Some(arg.to_path_buf()),
+            text,
+            lossy: false,
+            stamp: before,
+            legacy: None,
+        },
+        len: meta.len(),
+        whole: rx,
+    }))
+}
+
+/// The rest of a file whose first `bytes` were read, and the whole
+/// checked and decoded as `load` does.
+fn whole_rest(
+    mut bytes: Vec<u8>,
+    mut file: File,
+    name: String,
+    path: &Path,
+    before: Option<Stamp>,
+    size: u64,
+) -> Result<Source> {
+    let limit = MAX_ARTICLE.saturating_sub(bytes.len() as u64);
+    file.by_ref()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(&name, &Unreadable::Io(e), Some(size)))?;
+    let mut source = decode(bytes, name, Some(path.to_path_buf()))?;
+    source.stamp = before;
+    Ok(source)
+}
+
 /// The one-line error for a text that could not be read.
 pub(crate) fn unreadable(name: &str, e: &Unreadable, size: Option<u64>) -> anyhow::Error {
     match e {
@@ -300,6 +397,83 @@ pub fn describe(e: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `load_head` of `bytes` written to a file, with a head of 64 bytes
+    /// for files of 100 bytes or more: the head's text, or None when the
+    /// whole was read; and the whole, as `load` reads it.
+    fn head_of(bytes: &[u8]) -> (Option<String>, Result<Source>, Result<Source>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, bytes).unwrap();
+        let loaded = load(&path);
+        match load_head(&path, 100, 64) {
+            Ok(Ok(head)) => {
+                assert_eq!(head.len, bytes.len() as u64);
+                let whole = head.whole.recv().unwrap();
+                (Some(head.source.text), whole, loaded)
+            }
+            Ok(Err(source)) => (None, Ok(source), loaded),
+            Err(e) => (None, Err(e), loaded),
+        }
+    }
+
+    #[test]
+    fn a_long_file_is_read_from_its_head_and_then_whole() {
+        let line = "A line of text, with café in it.\n";
+        let text = line.repeat(20);
+        let (head, whole, loaded) = head_of(text.as_bytes());
+        let head = head.expect("read from its head");
+        // Whole lines only, a prefix of the whole.
+        assert!(!head.is_empty() && head.len() <= 64 && head.ends_with('\n'));
+        assert!(text.starts_with(&head));
+        let (whole, loaded) = (whole.unwrap(), loaded.unwrap());
+        assert_eq!(whole.text, loaded.text);
+        assert_eq!(whole.stamp, loaded.stamp);
+        assert!(!whole.lossy);
+    }
+
+    #[test]
+    fn damage_past_the_head_comes_with_the_whole() {
+        let mut bytes = "Plain words on a line.\n".repeat(10).into_bytes();
+        bytes.extend_from_slice(b"caf\xc3\xa9 and caf\xe9\n");
+        let (head, whole, loaded) = head_of(&bytes);
+        assert!(head.is_some());
+        let (whole, loaded) = (whole.unwrap(), loaded.unwrap());
+        assert!(whole.lossy);
+        assert_eq!(whole.text, loaded.text);
+        assert!(whole.text.starts_with(&head.unwrap()));
+    }
+
+    #[test]
+    fn a_head_that_is_not_plain_lines_of_utf8_means_the_whole_is_read() {
+        let cases: [&[u8]; 4] = [
+            // Bytes that are not UTF-8 (latin-1).
+            &[b"caf\xe9 latin-1 words\n".repeat(10).as_slice()].concat(),
+            // Lone CRs, which the parser reads as line ends.
+            &b"one line\rand another\r\n".repeat(10),
+            // A byte order mark.
+            &[b"\xef\xbb\xbf".as_slice(), &b"words on a line\n".repeat(10)].concat(),
+            // One line longer than the head.
+            &[b"x".repeat(200).as_slice(), b"\n"].concat(),
+        ];
+        for bytes in cases {
+            let (head, whole, loaded) = head_of(bytes);
+            assert_eq!(head, None, "{bytes:?}");
+            assert_eq!(whole.unwrap().text, loaded.unwrap().text);
+        }
+        // A short file, read whole at once.
+        let (head, ..) = head_of(b"short\n");
+        assert_eq!(head, None);
+    }
+
+    #[test]
+    fn a_binary_head_is_refused() {
+        let mut bytes = vec![0u8; 10];
+        bytes.extend_from_slice(&b"text\n".repeat(40));
+        let (_, whole, loaded) = head_of(&bytes);
+        assert!(whole.unwrap_err().to_string().contains("binary"));
+        assert!(loaded.unwrap_err().to_string().contains("binary"));
+    }
 
     #[test]
     fn nul_bytes_mean_binary() {

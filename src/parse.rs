@@ -80,7 +80,7 @@ pub fn prepared(source: &Arc<str>) -> Arc<str> {
 }
 
 /// Whether `text` has a CR that no LF follows.
-fn has_lone_cr(text: &str) -> bool {
+pub(crate) fn has_lone_cr(text: &str) -> bool {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
 }

@@ -314,7 +314,7 @@ impl Session {
         let store = store?;
         let canonical = std::fs::canonicalize(path?).ok()?;
         let id = store::record_id(&canonical);
-        if !matches!(store.load(&id), Ok(Load::Fresh)) || store.stray_bytes(&id).is_some() {
+        if !Session::no_record(store, &id) {
             return None;
         }
         let mut session = Session::blank(text, canonical, title, 0, now);
@@ -328,6 +328,20 @@ impl Session {
             message: None,
             how: None,
         })
+    }
+
+    /// Whether nothing is saved of the article at `path`: a store, and no
+    /// record under the path.
+    pub fn nothing_saved(store: Option<&Store>, path: &Path) -> bool {
+        let Some(store) = store else {
+            return false;
+        };
+        std::fs::canonicalize(path)
+            .is_ok_and(|canonical| Session::no_record(store, &store::record_id(&canonical)))
+    }
+
+    fn no_record(store: &Store, id: &str) -> bool {
+        matches!(store.load(id), Ok(Load::Fresh)) && store.stray_bytes(id).is_none()
     }
 
     /// The fingerprint of the article, unknown when the session was opened

@@ -180,6 +180,9 @@ struct Shell {
     /// The reader shows an article's bookmarks for the library (`b`):
     /// closing them goes back to the library.
     peek: bool,
+    /// A long article being read whole while its head shows (see
+    /// `load::load_head`), and whether it opens from the start.
+    rest: Option<(std::sync::mpsc::Receiver<Result<Source>>, bool)>,
     /// How figures are drawn (`None`: not at all), and a cell's size in
     /// pixels, once the terminal has been asked.
     protocol: Option<graphics::Protocol>,
@@ -230,6 +233,7 @@ impl Shell {
             clicks: select::ClickCount::default(),
             clipboard: clipboard::Local::default(),
             peek: false,
+            rest: None,
             protocol: None,
             cell: None,
             late_graphics: None,
@@ -258,7 +262,58 @@ impl Shell {
 
     /// Open an article in the reader, with the settings in effect.
     fn open(&mut self, source: &Source, section: Option<Position>, from_start: bool) {
-        let mut app = App::open(source, self.theme, self.options.store.clone(), from_start);
+        let app = App::open(source, self.theme, self.options.store.clone(), from_start);
+        self.put_reader(app, source, section, false);
+    }
+
+    /// Show the head of a long article while the rest is read: the first
+    /// screen of the head is the whole's, and nothing is saved from it. An
+    /// article with a record waits for the whole, which its place may be
+    /// in; so does one that goes to a section.
+    fn open_head(&mut self, head: crate::load::Head, from_start: bool) {
+        let fresh = head.source.path.as_deref().is_some_and(|path| {
+            crate::session::Session::nothing_saved(self.options.store.as_ref(), path)
+        });
+        if fresh && self.options.section.is_none() {
+            let mut app = App::open_with(&head.source, self.theme, None, true, usize::MAX);
+            // Unless the head ends on the first screen (a long table, a
+            // tall terminal): that screen would not be the whole's.
+            let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+            app.fit(width, height);
+            if !app.screen_range().1 {
+                app.head_of(head.len);
+                self.put_reader(app, &head.source, None, true);
+            }
+        }
+        self.rest = Some((head.whole, from_start));
+    }
+
+    /// The whole of the article whose head shows, once read (with `wait`,
+    /// waiting for it): it takes the head's place, at the same top. True
+    /// when it did; an error when it could not be read.
+    fn take_rest(&mut self, wait: bool) -> Result<bool> {
+        let Some((rx, from_start)) = &self.rest else {
+            return Ok(false);
+        };
+        let from_start = *from_start;
+        let whole = if wait {
+            rx.recv()
+        } else {
+            match rx.try_recv() {
+                Ok(whole) => Ok(whole),
+                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(false),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(std::sync::mpsc::RecvError),
+            }
+        };
+        self.rest = None;
+        let source = whole.map_err(|_| anyhow::anyhow!("cannot read the article"))??;
+        self.open(&source, None, from_start);
+        Ok(true)
+    }
+
+    /// Put `app` on screen as the reader of `source`, with the settings in
+    /// effect.
+    fn put_reader(&mut self, mut app: App, source: &Source, section: Option<Position>, head: bool) {
         app.keymap = self.keymap.clone();
         if let Some(pos) = section {
             app.start_at_section(pos);
@@ -281,6 +336,12 @@ impl Shell {
         );
         if let Some(wpm) = self.wpm {
             app.set_wpm(wpm);
+        }
+        if head {
+            // The warning waits for the whole, which shows it.
+            app.message.clone_from(&self.options.warning);
+            self.reader = Some(app);
+            return;
         }
         if let Some(w) = self.options.warning.take() {
             app.message = Some(w);
@@ -529,6 +590,15 @@ impl Shell {
 
 /// Open `source` full screen and read until the user quits. Progress is
 /// saved on quit, on signals, and in the background when idle.
+/// `run` for a long article of which only the head is read yet (see
+/// `load::load_head`): its first screen is drawn from the head while the
+/// rest is read.
+pub fn run_head(head: crate::load::Head, options: Options) -> Result<Exit> {
+    let from_start = options.from_start;
+    let shell = Shell::new(options);
+    run_shell(shell, move |shell| shell.open_head(head, from_start))
+}
+
 pub fn run(source: Source, options: Options) -> Result<Exit> {
     let section = options.section;
     let from_start = options.from_start;
@@ -753,8 +823,17 @@ fn read_and_draw(
     let mut terminal = std::mem::ManuallyDrop::new(
         Terminal::new(CrosstermBackend::new(io::stdout())).context("cannot use the terminal")?,
     );
+    // A long article with a record is read whole before its first frame.
+    if shell.reader.is_none() {
+        shell.take_rest(true)?;
+    }
     loop {
         draw(&mut terminal, shell)?;
+        // The head of a long article is on screen: the whole takes its
+        // place before any key is read.
+        if shell.take_rest(true)? {
+            draw(&mut terminal, shell)?;
+        }
         // Code first shown plain is coloured now, unless a key is waiting.
         while shell
             .reader

@@ -3184,3 +3184,42 @@ fn coloured_cells(t: &Term) -> bool {
         })
     })
 }
+
+#[test]
+fn a_long_article_shows_its_head_and_then_the_whole() {
+    // Longer than the head the reader draws its first screen from, with a
+    // damaged byte far past it: the notice comes with the whole.
+    let mut text = longform::testgen::article(longform::testgen::SEED, 3 << 20).into_bytes();
+    text.extend_from_slice(b"\n\nThe last words, caf\xe9.\n");
+    let mut spawn = Spawn::longform(&[]);
+    let article = spawn.dir.path().join("long.md");
+    std::fs::write(&article, &text).expect("write");
+    let records = spawn.dir.path().join("config").join("reading");
+    spawn.cmd.arg(&article);
+    let mut t = spawn.run(40, 120);
+    t.wait_for("the notice of the whole", |s| {
+        s.status()
+            .contains("long.md: invalid UTF-8 was replaced with")
+    });
+    t.send("G");
+    let end = t.wait_for("the end", |s| s.status().contains("100% · end"));
+    assert!(end.contains("The last words, caf"), "{}", end.text());
+    t.send("m\r");
+    t.wait_for("the bookmark", |s| s.status().contains("Bookmarked"));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+    // The record is the whole text's: its fingerprint, the place at the end.
+    let whole = String::from_utf8_lossy(&text);
+    let fingerprint = format!("{:016x}", longform::parse::fingerprint(&whole));
+    let record = std::fs::read_dir(&records)
+        .expect("records")
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .expect("a record");
+    let saved = std::fs::read_to_string(record.path()).expect("read the record");
+    assert!(saved.contains(&fingerprint), "{saved}");
+    // The record's, the place's and the bookmark's, and never a stand-in.
+    assert!(saved.matches(&fingerprint).count() >= 3, "{saved}");
+    assert!(!saved.contains("0000000000000000"), "{saved}");
+}

@@ -702,6 +702,15 @@ impl App {
         self.start_at(pos);
     }
 
+    /// The app shows the head of an article `len` bytes long, while the
+    /// rest is read: its count of words is scaled to the whole's, for the
+    /// time left in the status bar.
+    pub fn head_of(&mut self, len: u64) {
+        let shown = self.doc.text.len().max(1) as u128;
+        let words = self.doc.words as u128 * u128::from(len) / shown;
+        self.doc.words = usize::try_from(words).unwrap_or(usize::MAX);
+    }
+
     /// Only a window of the article is parsed yet.
     pub fn is_partial(&self) -> bool {
         self.doc.window.is_some()
