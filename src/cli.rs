@@ -800,21 +800,21 @@ pub fn cat_source(
         let mut want = 0;
         // The footnote labels numbered so far: a piece numbered from
         // others is parsed again here (see `Pieces::parse`).
-        let mut numbered: Vec<String> = Vec::new();
+        let mut numbered = crate::parse::window::Numbering::default();
         let result = (|| {
             for (i, done, after) in &rx {
                 waiting.insert(i, (done, after));
                 while let Some((mut done, mut after)) = waiting.remove(&want) {
-                    if pieces.footnotes_before(want) != numbered.as_slice() {
+                    if !pieces.numbered_as(&numbered, want) {
                         let never = AtomicBool::new(false);
                         if let Some((doc, first, again)) =
-                            pieces.reparse(text, want, &numbered, &never)
+                            pieces.parse_after(text, want, &numbered, &never)
                         {
                             done = render(&doc, first);
                             after = again;
                         }
                     }
-                    numbered = after;
+                    pieces.advance(&mut numbered, after);
                     out.write_all(&done?)?;
                     want += 1;
                     written.store(want, Ordering::Release);

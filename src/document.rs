@@ -568,7 +568,10 @@ pub enum BlockKind {
         /// at 0 draws the top border, the one that ends the table the
         /// bottom.
         first_row: usize,
-        rows: Rows,
+        /// Boxed: a block of any kind is as large as its largest kind, and
+        /// a long article has tens of thousands of blocks, few of them
+        /// tables.
+        rows: Box<Rows>,
     },
     Rule,
 }
@@ -594,7 +597,9 @@ pub enum ContainerKind {
     /// A list item or footnote definition; `marker` is shown on its first
     /// line, and its width is the hanging indent of the others.
     Item {
-        marker: String,
+        /// Kept inline: markers are short (`1.`, `•`, `[12]`), and a long
+        /// list or a text of many footnotes has one for each item.
+        marker: compact_str::CompactString,
         role: Role,
     },
 }

@@ -187,8 +187,8 @@ pub(crate) fn front_matter(text: &str) -> Option<(MetadataBlockKind, Range<usize
 }
 
 /// Footnote labels in the order they were numbered, each with where it
-/// was first met (`None`: before the text).
-type FootnoteOrder = Vec<(String, Option<usize>)>;
+/// was first met.
+type FootnoteOrder = Vec<(String, usize)>;
 
 /// How a part of a longer article is parsed (see `window`).
 pub(crate) struct Part<'a> {
@@ -204,17 +204,57 @@ pub(crate) struct Part<'a> {
     /// text: they win over the part's own definitions, since the first
     /// definition in the whole text wins, as in CommonMark.
     pub references_win: bool,
-    /// The footnote labels numbered before the part, in order, so that
-    /// numbers continue from them.
-    pub footnotes: &'a [String],
+    /// The footnote labels numbered before the part, so that numbers
+    /// continue from them.
+    pub footnotes: Numbered<'a>,
     /// Count the words of each block.
     pub count: bool,
 }
 
+/// Footnote labels numbered before a part: the first `count` of `labels`,
+/// found by label through `sorted`, the indices of `labels` in the order
+/// of their text. A long article has a hundred thousand notes and dozens
+/// of parts: each part looks its labels up in the one list instead of
+/// copying it into a map of its own.
+#[derive(Clone, Copy)]
+pub(crate) struct Numbered<'a> {
+    pub labels: &'a [String],
+    pub sorted: &'a [u32],
+    pub count: usize,
+}
+
+impl Numbered<'_> {
+    /// No footnote numbered before.
+    pub const NONE: Numbered<'static> = Numbered {
+        labels: &[],
+        sorted: &[],
+        count: 0,
+    };
+
+    /// The number of `label` (normalized), if it is one of the first
+    /// `count` labels.
+    fn number(&self, label: &str) -> Option<usize> {
+        let at = self
+            .sorted
+            .binary_search_by(|&i| self.labels[i as usize].as_str().cmp(label))
+            .ok()?;
+        let k = self.sorted[at] as usize;
+        (k < self.count).then_some(k + 1)
+    }
+}
+
+/// The indices of `labels` in the order of their text (see `Numbered`).
+pub(crate) fn sort_labels(labels: &[String]) -> Vec<u32> {
+    let mut sorted: Vec<u32> = (0..labels.len())
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect();
+    sorted.sort_unstable_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize]));
+    sorted
+}
+
 /// Parse a part of a longer article. Besides the document, the footnote
-/// labels it numbered, in order, each with where in the part it was first
-/// met (`None` for those numbered before it). `None` when `stop` was set
-/// meanwhile.
+/// labels it numbered after `part.footnotes`, in order, each with where in
+/// the part it was first met. `None` when `stop` was set meanwhile.
 fn parse_window_part(
     source: &str,
     part: &Part<'_>,
@@ -227,9 +267,7 @@ fn parse_window_part(
     builder.at_end = part.at_end;
     builder.references = part.references_win.then_some(part.references);
     builder.doc.meta = meta.unwrap_or_default();
-    for label in part.footnotes {
-        builder.footnote_number(label, None);
-    }
+    builder.numbered = Some(part.footnotes);
     feed(&mut builder, &text, Some(part.references), stop)?;
     let order = std::mem::take(&mut builder.footnote_order);
     Some((builder.finish(), order))
@@ -673,15 +711,18 @@ struct Builder<'s> {
     /// For each block, the list tree it is in, to keep tight lists tight.
     block_list_root: Vec<Option<usize>>,
     slugs: Slugs,
+    /// The footnotes this text numbered, after those of `numbered`.
     footnotes: HashMap<String, usize>,
+    /// The footnotes numbered before the text (a part of a longer one).
+    numbered: Option<Numbered<'s>>,
     /// Count the words of each block (all but `longform cat` need them).
     count: bool,
     /// The source ends with this text (see `Part::at_end`).
     at_end: bool,
     /// Link definitions that win over the text's own (`Part`).
     references: Option<&'s HashMap<String, String>>,
-    /// The footnote labels in the order they were numbered, with where
-    /// each was first met (`None`: before the text).
+    /// The footnote labels the text numbered (not those of `numbered`),
+    /// in order, with where each was first met.
     footnote_order: FootnoteOrder,
 }
 
@@ -746,6 +787,7 @@ impl<'s> Builder<'s> {
             block_list_root: Vec::new(),
             slugs: Slugs::default(),
             footnotes: HashMap::new(),
+            numbered: None,
             count: true,
             at_end: true,
             references: None,
@@ -820,7 +862,7 @@ impl<'s> Builder<'s> {
             }
             Event::FootnoteReference(label) => {
                 let flags = self.flags().with(Flags::FOOTNOTE_REF);
-                let n = self.footnote_number(&label, Some(range.start));
+                let n = self.footnote_number(&label, range.start);
                 let text = format!("[{n}]");
                 let outer = self.current_link;
                 self.current_link = Some(self.add_link(LinkTarget::Footnote(n), range.start));
@@ -865,7 +907,7 @@ impl<'s> Builder<'s> {
                 if let Some(&c) = self.open.last()
                     && let ContainerKind::Item { marker, .. } = &mut self.doc.containers[c].kind
                 {
-                    *marker = if checked { "☑" } else { "☐" }.to_string();
+                    *marker = if checked { "☑" } else { "☐" }.into();
                 }
             }
         }
@@ -931,8 +973,8 @@ impl<'s> Builder<'s> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_leaf();
-                let n = self.footnote_number(&label, Some(range.start));
-                let marker = format!("[{n}]");
+                let n = self.footnote_number(&label, range.start);
+                let marker = compact_str::format_compact!("[{n}]");
                 let id = self.open_container(ContainerKind::Item {
                     marker,
                     role: Role::FootnoteLabel,
@@ -1468,9 +1510,13 @@ impl<'s> Builder<'s> {
     /// The number of footnote `label`, given in order of first use.
     /// Labels are compared as pulldown-cmark matches a use with its
     /// definition: `[^X]` is `[^x]`, and `[^ a  b]` is `[^a b]`.
-    fn footnote_number(&mut self, label: &str, at: Option<usize>) -> usize {
+    fn footnote_number(&mut self, label: &str, at: usize) -> usize {
         let label = window::normalize_label(label);
-        let next = self.footnotes.len() + 1;
+        let before = self.numbered.map_or(0, |n| n.count);
+        if let Some(n) = self.numbered.and_then(|n| n.number(&label)) {
+            return n;
+        }
+        let next = before + self.footnotes.len() + 1;
         let n = *self.footnotes.entry(label.clone()).or_insert(next);
         if n == next {
             self.footnote_order.push((label, at));
@@ -1501,9 +1547,9 @@ impl<'s> Builder<'s> {
         let marker = match list.next_number {
             Some(n) => {
                 list.next_number = Some(n.saturating_add(1));
-                format!("{n}.")
+                compact_str::format_compact!("{n}.")
             }
-            None => ["•", "◦", "▪"][(depth + 2) % 3].to_string(),
+            None => ["•", "◦", "▪"][(depth + 2) % 3].into(),
         };
         let id = self.open_container(ContainerKind::Item {
             marker,
@@ -1553,7 +1599,7 @@ impl<'s> Builder<'s> {
             let kind = BlockKind::Table {
                 shape: Arc::clone(&shape),
                 first_row,
-                rows: part,
+                rows: Box::new(part),
             };
             self.push_block(kind, start..part_end, false);
             if first_row > 0
@@ -1635,7 +1681,7 @@ impl<'s> Builder<'s> {
             if let ContainerKind::Item { marker, .. } = &mut self.doc.containers[i].kind
                 && marker.ends_with('.')
             {
-                *marker = format!("{marker:>width$}");
+                *marker = compact_str::format_compact!("{marker:>width$}");
             }
         }
     }

@@ -520,7 +520,7 @@ impl Builder<'_> {
             Element::Summary => {
                 self.close_leaf();
                 container = Some(self.open_container(ContainerKind::Item {
-                    marker: "▾".to_string(),
+                    marker: "▾".into(),
                     role: Role::ListMarker,
                 }));
                 self.strong += 1;

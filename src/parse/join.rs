@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
 use super::Slugs;
-use super::window::Pieces;
+use super::window::{Numbering, Pieces};
 use crate::document::{Document, Link, LinkId, for_each_span_mut};
 
 /// The size of the pieces a long article is parsed in.
@@ -41,8 +41,8 @@ pub fn parse_in_pieces(
         // One after the other, each piece is numbered from what the ones
         // before really numbered: never parsed twice.
         for i in 0..count {
-            let (doc, first, after) = pieces.reparse(text, i, &joined.footnotes, stop)?;
-            joined.footnotes = after;
+            let (doc, first, after) = pieces.parse_after(text, i, &joined.numbering, stop)?;
+            pieces.advance(&mut joined.numbering, after);
             joined.add(doc, first, pieces.ranges[i].clone());
             if i % TRIM_EVERY == TRIM_EVERY - 1 {
                 give_back_free_memory();
@@ -94,7 +94,7 @@ pub fn parse_in_pieces(
 }
 
 /// A piece parsed: its document, the index of its first block, and the
-/// footnote labels numbered by its end (see `Pieces::parse`).
+/// footnote labels it numbered (see `Pieces::parse`).
 type Parsed = (Document, usize, Vec<String>);
 
 /// The document being joined, piece after piece.
@@ -104,8 +104,8 @@ struct Joined {
     /// The link of the front matter's URL, which one parse adds last.
     url_link: Option<Link>,
     fingerprint: u64,
-    /// The footnote labels numbered so far, in order.
-    footnotes: Vec<String>,
+    /// The footnote labels numbered so far.
+    numbering: Numbering,
 }
 
 impl Joined {
@@ -118,7 +118,7 @@ impl Joined {
             slugs: Slugs::default(),
             url_link: None,
             fingerprint: super::fingerprint(text),
-            footnotes: Vec::new(),
+            numbering: Numbering::default(),
         }
     }
 
@@ -133,12 +133,12 @@ impl Joined {
         parsed: Parsed,
         stop: &AtomicBool,
     ) -> Option<()> {
-        let (doc, first, after) = if pieces.footnotes_before(i) == self.footnotes.as_slice() {
+        let (doc, first, after) = if pieces.numbered_as(&self.numbering, i) {
             parsed
         } else {
-            pieces.reparse(text, i, &self.footnotes, stop)?
+            pieces.parse_after(text, i, &self.numbering, stop)?
         };
-        self.footnotes = after;
+        pieces.advance(&mut self.numbering, after);
         self.add(doc, first, pieces.ranges[i].clone());
         Some(())
     }

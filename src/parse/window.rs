@@ -15,6 +15,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use super::Numbered;
 use crate::document::Document;
 
 mod headings;
@@ -768,7 +769,13 @@ fn parse_window_sized(
     let defs = &index.defs;
     let counts = |at: usize| defs.may_be_footnote(text, at);
     let footnotes = footnote_marks(&text[..range.start], Some(defs.footnote_labels()), counts);
-    let mut doc = parse_range(text, range.clone(), &footnotes, defs, true, &super::NEVER)
+    let sorted = super::sort_labels(&footnotes);
+    let numbered = Numbered {
+        labels: &footnotes,
+        sorted: &sorted,
+        count: footnotes.len(),
+    };
+    let mut doc = parse_range(text, range.clone(), numbered, defs, true, &super::NEVER)
         .map(|(doc, _)| doc)
         .unwrap_or_default();
     doc.fingerprint = fingerprint;
@@ -791,12 +798,11 @@ fn parse_window_sized(
 /// Parse the part `range` of `text` on its own, with offsets into the
 /// whole text, the link and footnote definitions of the whole text, and
 /// footnote numbers continuing from `footnotes`. Besides the document, the
-/// footnote labels numbered by the end of the part, in order: `footnotes`
-/// and those the part met.
+/// footnote labels the part numbered after those, in order.
 fn parse_range(
     text: &Arc<str>,
     range: Range<usize>,
-    footnotes: &[String],
+    footnotes: Numbered<'_>,
     defs: &Definitions,
     count: bool,
     stop: &AtomicBool,
@@ -891,7 +897,7 @@ fn parse_range(
     // code looks like a use to the scan): those are not the part's.
     let order = order
         .into_iter()
-        .filter(|(_, at)| at.is_none_or(|at| at < part.len()))
+        .filter(|&(_, at)| at < part.len())
         .map(|(label, _)| label)
         .collect();
     if range.start > 0 {
@@ -918,6 +924,8 @@ pub struct Pieces {
     /// piece how many of them are used before it.
     footnotes: Vec<String>,
     footnotes_before: Vec<usize>,
+    /// The indices of `footnotes` in the order of their text.
+    sorted: Vec<u32>,
     definitions: Definitions,
     /// Count the words of each block: `cat`, which only writes them,
     /// turns this off (a tenth of its time).
@@ -982,6 +990,7 @@ impl Pieces {
             ranges,
             starts,
             from,
+            sorted: super::sort_labels(&seen),
             footnotes: seen,
             footnotes_before,
             definitions,
@@ -991,10 +1000,10 @@ impl Pieces {
 
     /// Parse piece `i` of `text`, with the block before it: the piece's
     /// blocks are those from the returned index on. Also the footnote
-    /// labels numbered by the end of the piece, in order. The next piece
-    /// was numbered from `footnotes_before(i + 1)`, found by a scan of the
-    /// text that can take a mark in code for a use: when the two differ,
-    /// it must be parsed again with `reparse`.
+    /// labels the piece numbered, in order. The piece is numbered from
+    /// `footnotes_before(i)`, found by a scan of the text that can take a
+    /// mark in code for a use: when the pieces before really numbered
+    /// others, it must be parsed again (see `Numbering`).
     pub fn parse(&self, text: &Arc<str>, i: usize) -> (Document, usize, Vec<String>) {
         self.parse_unless(text, i, &super::NEVER)
             .unwrap_or_default()
@@ -1007,7 +1016,12 @@ impl Pieces {
         i: usize,
         stop: &AtomicBool,
     ) -> Option<(Document, usize, Vec<String>)> {
-        self.reparse(text, i, self.footnotes_before(i), stop)
+        let numbered = Numbered {
+            labels: &self.footnotes,
+            sorted: &self.sorted,
+            count: self.footnotes_before[i],
+        };
+        self.reparse(text, i, numbered, stop)
     }
 
     /// The footnote labels piece `i` is numbered from by `parse`.
@@ -1015,12 +1029,64 @@ impl Pieces {
         &self.footnotes[..self.footnotes_before[i]]
     }
 
-    /// `parse_unless`, with footnote numbers continuing from `footnotes`.
-    pub fn reparse(
+    /// Whether piece `i`, parsed by `parse`, was numbered from the labels
+    /// of `numbering`.
+    pub fn numbered_as(&self, numbering: &Numbering, i: usize) -> bool {
+        numbering.own.is_none() && numbering.count == self.footnotes_before[i]
+    }
+
+    /// Parse piece `i` numbered from the labels of `numbering`.
+    pub fn parse_after(
         &self,
         text: &Arc<str>,
         i: usize,
-        footnotes: &[String],
+        numbering: &Numbering,
+        stop: &AtomicBool,
+    ) -> Option<(Document, usize, Vec<String>)> {
+        match &numbering.own {
+            None => {
+                let numbered = Numbered {
+                    labels: &self.footnotes,
+                    sorted: &self.sorted,
+                    count: numbering.count,
+                };
+                self.reparse(text, i, numbered, stop)
+            }
+            Some(own) => {
+                let sorted = super::sort_labels(own);
+                let numbered = Numbered {
+                    labels: own,
+                    sorted: &sorted,
+                    count: own.len(),
+                };
+                self.reparse(text, i, numbered, stop)
+            }
+        }
+    }
+
+    /// Add to `numbering` the labels `after` that the next piece numbered.
+    pub fn advance(&self, numbering: &mut Numbering, after: Vec<String>) {
+        match &mut numbering.own {
+            None => {
+                let count = numbering.count;
+                if self.footnotes.get(count..count + after.len()) == Some(after.as_slice()) {
+                    numbering.count += after.len();
+                } else {
+                    let mut own = self.footnotes[..count].to_vec();
+                    own.extend(after);
+                    numbering.own = Some(own);
+                }
+            }
+            Some(own) => own.extend(after),
+        }
+    }
+
+    /// Parse piece `i`, with footnote numbers continuing from `footnotes`.
+    fn reparse(
+        &self,
+        text: &Arc<str>,
+        i: usize,
+        footnotes: Numbered<'_>,
         stop: &AtomicBool,
     ) -> Option<(Document, usize, Vec<String>)> {
         let range = self.ranges[i].clone();
@@ -1045,6 +1111,25 @@ impl Pieces {
                 return Some((doc, first, order));
             }
             back *= 2;
+        }
+    }
+}
+
+/// The footnote labels numbered by the pieces parsed so far, in order.
+/// While they are those the scan of `Pieces::new` foretold, they are a
+/// count of its list; once a parse numbered others, a list of their own.
+#[derive(Debug, Default)]
+pub struct Numbering {
+    count: usize,
+    own: Option<Vec<String>>,
+}
+
+impl Numbering {
+    /// The labels, in order.
+    pub fn labels<'a>(&'a self, pieces: &'a Pieces) -> &'a [String] {
+        match &self.own {
+            None => &pieces.footnotes[..self.count],
+            Some(own) => own,
         }
     }
 }
@@ -1617,9 +1702,16 @@ mod tests {
         let pieces = Pieces::new(text, 1, 1);
         let last = pieces.ranges.len() - 1;
         // What the parse really numbered before the last piece.
-        let (_, _, before_last) = pieces.parse(&Arc::from(text), last - 1);
-        assert_eq!(pieces.footnotes_before(last), before_last.as_slice());
-        assert_eq!(before_last, ["a", "c", "b"]);
+        let text: Arc<str> = Arc::from(text);
+        let mut numbering = Numbering::default();
+        for i in 0..last {
+            assert!(pieces.numbered_as(&numbering, i), "piece {i}");
+            let (_, _, after) = pieces.parse(&text, i);
+            pieces.advance(&mut numbering, after);
+        }
+        assert!(pieces.numbered_as(&numbering, last));
+        assert_eq!(pieces.footnotes_before(last), numbering.labels(&pieces));
+        assert_eq!(numbering.labels(&pieces), ["a", "c", "b"]);
     }
 
     #[test]

@@ -60,8 +60,14 @@ impl WindowIndex {
 
     /// Parse `range` of `text` on its own and add its headings to `found`.
     fn parse_headings(&self, text: &Arc<str>, range: Range<usize>, found: &mut Vec<FoundHeading>) {
-        let Some((doc, _)) = parse_range(text, range, &[], &self.defs, false, &crate::parse::NEVER)
-        else {
+        let Some((doc, _)) = parse_range(
+            text,
+            range,
+            crate::parse::Numbered::NONE,
+            &self.defs,
+            false,
+            &crate::parse::NEVER,
+        ) else {
             return;
         };
         found.extend(doc.headings.iter().map(|h| FoundHeading {
