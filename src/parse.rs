@@ -679,6 +679,9 @@ struct Builder<'s> {
     strike: u32,
     /// Code from HTML (`<code>`, `<kbd>`).
     code: u32,
+    /// Inside `<sup>` (positive) or `<sub>` (negative): text that has a
+    /// superscript or subscript form in Unicode is shown in it.
+    script: i32,
     link: u32,
     /// Driven by pulldown-cmark, whose HTML is read as HTML. The
     /// plain-text reader passes its dimmed text as inline HTML instead.
@@ -770,6 +773,7 @@ impl<'s> Builder<'s> {
             strong: 0,
             strike: 0,
             code: 0,
+            script: 0,
             link: 0,
             markdown: false,
             pending: None,
@@ -1152,6 +1156,9 @@ impl<'s> Builder<'s> {
             })
         ) {
             self.raw_text(text, range);
+            return;
+        }
+        if self.script_text(text, range.start) {
             return;
         }
         let exact = self.is_source(text, range.clone());

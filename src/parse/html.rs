@@ -40,6 +40,8 @@ pub(crate) enum Element {
     Strong,
     Code,
     Strike,
+    /// `<sup>` (true) or `<sub>`.
+    Script(bool),
     Link(String),
     List {
         ordered: bool,
@@ -184,6 +186,35 @@ fn pieces(html: &str, region: &str, base: usize) -> Vec<(Piece, usize)> {
     out
 }
 
+/// `text` in superscript (`sup`) or subscript letters, when each of its
+/// characters has such a form.
+fn script_form(text: &str, sup: bool) -> Option<String> {
+    const DIGITS_SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    const DIGITS_SUB: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    if text.is_empty() {
+        return None;
+    }
+    text.chars()
+        .map(|c| match (c, sup) {
+            ('0'..='9', true) => Some(DIGITS_SUP[c as usize - '0' as usize]),
+            ('0'..='9', false) => Some(DIGITS_SUB[c as usize - '0' as usize]),
+            ('+', true) => Some('⁺'),
+            ('-' | '−', true) => Some('⁻'),
+            ('=', true) => Some('⁼'),
+            ('(', true) => Some('⁽'),
+            (')', true) => Some('⁾'),
+            ('n', true) => Some('ⁿ'),
+            ('i', true) => Some('ⁱ'),
+            ('+', false) => Some('₊'),
+            ('-' | '−', false) => Some('₋'),
+            ('=', false) => Some('₌'),
+            ('(', false) => Some('₍'),
+            (')', false) => Some('₎'),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Elements that have no content and no end tag.
 fn is_void(name: &str) -> bool {
     matches!(
@@ -229,6 +260,8 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
         "strong" | "b" => Element::Strong,
         "code" | "kbd" | "samp" | "tt" => Element::Code,
         "s" | "del" | "strike" => Element::Strike,
+        "sup" => Element::Script(true),
+        "sub" => Element::Script(false),
         "a" => Element::Link(attr(attrs, "href")?.trim().to_string()),
         "ul" | "menu" => Element::List { ordered: false },
         "ol" => Element::List { ordered: true },
@@ -400,10 +433,29 @@ impl Builder<'_> {
         }
     }
 
+    /// Text inside `<sup>` or `<sub>` whose every letter has a superscript
+    /// or subscript form (`x<sup>2</sup>`, `H<sub>2</sub>O`): added in that
+    /// form, at `at`. Other text (`<sup>[1]</sup>`, `<sup>TM</sup>`) is
+    /// left to be added as it is.
+    pub(super) fn script_text(&mut self, text: &str, at: usize) -> bool {
+        if self.script == 0 || self.hidden > 0 || self.image.is_some() {
+            return false;
+        }
+        let Some(shown) = script_form(text, self.script > 0) else {
+            return false;
+        };
+        let flags = self.flags();
+        self.inline(at..at, |spans| spans.push(Span::owned(&shown, at, flags)));
+        true
+    }
+
     /// Text from HTML: its whitespace collapsed, as a browser shows it,
     /// and none at the start of a block.
     fn html_text(&mut self, text: &str, at: usize, exact: bool) {
         if self.hidden > 0 || self.alt_text(text) {
+            return;
+        }
+        if self.table.is_none() && self.script_text(text.trim(), at) {
             return;
         }
         let at_start = match &self.table {
@@ -458,6 +510,7 @@ impl Builder<'_> {
                 | Element::Strong
                 | Element::Code
                 | Element::Strike
+                | Element::Script(_)
                 | Element::Link(_)
                 | Element::Hidden
                 | Element::Table
@@ -477,6 +530,7 @@ impl Builder<'_> {
             Element::Strong => self.strong += 1,
             Element::Code => self.code += 1,
             Element::Strike => self.strike += 1,
+            Element::Script(sup) => self.script += if *sup { 1 } else { -1 },
             Element::Link(href) => {
                 if self.link > 0 {
                     return;
@@ -658,6 +712,7 @@ impl Builder<'_> {
             Element::Strong => self.strong = self.strong.saturating_sub(1),
             Element::Code => self.code = self.code.saturating_sub(1),
             Element::Strike => self.strike = self.strike.saturating_sub(1),
+            Element::Script(sup) => self.script -= if sup { 1 } else { -1 },
             Element::Link(_) => {
                 self.link = self.link.saturating_sub(1);
                 self.current_link = None;
@@ -737,6 +792,28 @@ mod tests {
 
     fn names(html: &str) -> Vec<(Piece, usize)> {
         pieces(html, html, 10)
+    }
+
+    #[test]
+    fn superscripts_and_subscripts_in_their_unicode_forms() {
+        assert_eq!(script_form("2", true).as_deref(), Some("²"));
+        assert_eq!(script_form("-1", true).as_deref(), Some("⁻¹"));
+        assert_eq!(script_form("n", true).as_deref(), Some("ⁿ"));
+        assert_eq!(script_form("10", false).as_deref(), Some("₁₀"));
+        // No such form: the text is kept as it is.
+        assert_eq!(script_form("[1]", true), None);
+        assert_eq!(script_form("TM", true), None);
+        assert_eq!(script_form("", true), None);
+        let text = |src: &str| {
+            let doc = crate::parse::parse(src);
+            crate::layout::render_to_string(&doc, 80)
+        };
+        assert_eq!(
+            text("E = mc<sup>2</sup> and H<sub>2</sub>O."),
+            "E = mc² and H₂O.\n"
+        );
+        assert_eq!(text("<p>x<sup>n</sup> + y<sup>n</sup></p>"), "xⁿ + yⁿ\n");
+        assert_eq!(text("Acme<sup>TM</sup> tools."), "AcmeTM tools.\n");
     }
 
     #[test]
