@@ -4,7 +4,9 @@ process, on first open (the book is converted) and on second open (the
 converted text is read from the cache), as the README's EPUB rows give it.
 
 Like first_frame.py, it starts the release build inside a 120x40
-pseudo-terminal with a throwaway config dir whose `theme` is set, and
+pseudo-terminal with a throwaway config dir whose `theme` and `images`
+are set (so the reader does not wait for a terminal's answer about its
+background and graphics, which this pseudo-terminal never gives), and
 times until the status bar of the first frame has been written. A first
 open gets a new config dir (so an empty cache) each run; the second opens
 share one whose cache a first run filled. Prints the median and the range
@@ -36,7 +38,7 @@ STATUS = (b" min", b"end")
 def new_config():
     config = tempfile.mkdtemp(prefix="longform-epub-")
     with open(os.path.join(config, "config.toml"), "w") as f:
-        f.write('theme = "dark"\n')
+        f.write('theme = "dark"\nimages = "halfblocks"\n')
     return config
 
 
