@@ -1837,6 +1837,29 @@ mod tests {
     }
 
     #[test]
+    fn numbered_titles_ending_with_a_full_stop() {
+        let mut src = String::from("TERMS AND CONDITIONS\n\n");
+        for title in [
+            "0. Definitions.",
+            "1. Source Code.",
+            "2. Protecting Users' Legal Rights From Anti-Circumvention Law.",
+            "3. the work is conveyed with a notice that says so and nothing more.",
+        ] {
+            src += &format!("  {title}\n\n  {PARA}\n\n");
+        }
+        let doc = parse_text(&src);
+        let heads = headings(&doc);
+        assert!(heads.contains(&"0. Definitions."), "{heads:?}");
+        assert!(heads.contains(&"1. Source Code."), "{heads:?}");
+        assert!(
+            heads.contains(&"2. Protecting Users' Legal Rights From Anti-Circumvention Law."),
+            "{heads:?}"
+        );
+        // A numbered sentence is not a title.
+        assert!(!heads.iter().any(|h| h.starts_with("3.")), "{heads:?}");
+    }
+
+    #[test]
     fn code_and_drawings_are_shown_as_written() {
         let src = format!(
             "{PARA}\n\n>>> def foo(bar=[]):\n...    bar.append(\"baz\")   # mutable\n...    return bar\n>>> foo()\n[\"baz\"]\n\n{PARA}\n\n   +-+-+-+-+\n   |Ver|  IHL|\n   +-+-+-+-+\n"
