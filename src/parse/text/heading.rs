@@ -475,7 +475,7 @@ fn has_address(line: &str) -> bool {
 }
 
 /// A date or a dateline: `March 3, 2026`, `Sunday, May 8, 2016`.
-fn is_date_like(line: &str) -> bool {
+pub(super) fn is_date_like(line: &str) -> bool {
     const MONTHS: &[&str] = &[
         "january",
         "february",
