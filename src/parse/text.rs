@@ -518,14 +518,20 @@ fn find_headings<'s>(
                 && chars * 2 < neighbours.iter().sum::<usize>() / neighbours.len();
             // Under a title that was found, the article has begun: what
             // follows it is its text or its first section. (A book's title
-            // page is centred: its lines are not. A name alone under the
-            // title is its author's.)
+            // page is centred, with no running text under its lines: a
+            // centred line over text is a section, unless it is all in
+            // italics, as a title page's `_Publishers_`. A name alone under
+            // the title is its author's.)
+            let emphasised = line.len() > 2
+                && (line.starts_with('_') && line.ends_with('_')
+                    || line.starts_with('*') && line.ends_with('*'));
             let begun = found.titled
                 && bare_name(line).is_none()
-                && matches!(
-                    measure.placement(first(c).indent, chars),
-                    Placement::Body | Placement::Outdented
-                );
+                && (prose(k + 1) && !emphasised
+                    || matches!(
+                        measure.placement(first(c).indent, chars),
+                        Placement::Body | Placement::Outdented
+                    ));
             let prev_single = k
                 .checked_sub(1)
                 .filter(|&p| chunks[body[p]].len() == 1)
@@ -900,7 +906,10 @@ impl Header {
         // A title is one line standing alone, or one line with its byline.
         let titled = |c: usize| -> bool {
             chunks.get(c).is_some_and(|r| {
-                shapes[c].title && (r.len() == 1 || author_at(r.start + 1, r.end).is_some())
+                shapes[c].title
+                    && (r.len() == 1
+                        || author_at(r.start + 1, r.end).is_some()
+                        || r.len() <= 3 && is_edition(text(&lines[r.start + 1])))
             })
         };
         let header = |site: Option<usize>, title: usize| {
@@ -917,9 +926,12 @@ impl Header {
         };
         // A kicker (a section or site name) over the title, hard-wrapped
         // onto a few short lines.
-        // (Not a title over `by` and its author's name.)
+        // (Not a title over `by` and its author's name, or over its
+        // edition.)
         let by = |l: &Line| {
-            text(l).trim_matches(['_', '*']).eq_ignore_ascii_case("by") || byline(text(l)).is_some()
+            text(l).trim_matches(['_', '*']).eq_ignore_ascii_case("by")
+                || byline(text(l)).is_some()
+                || is_edition(text(l))
         };
         let kicker = chunks.len() > 1
             && (2..=3).contains(&chunks[0].len())
@@ -1262,6 +1274,17 @@ fn is_title_line(line: &str) -> bool {
         && bullet(line).is_none()
         && heading::section_number(line).is_none()
         && !is_rule(line)
+}
+
+/// The line under a title that says which edition it is: a date, or a
+/// version (`Version 3, 29 June 2007`, `March 2026`).
+fn is_edition(line: &str) -> bool {
+    let (first, rest) = line.split_once(' ').unwrap_or((line, ""));
+    heading::is_date_like(line)
+        || ["version", "edition", "revision", "draft"]
+            .iter()
+            .any(|w| first.eq_ignore_ascii_case(w))
+            && rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// A site name such as "example.com" or "www.example.org".
@@ -1834,6 +1857,50 @@ mod tests {
             "{:?}",
             texts(&doc)
         );
+    }
+
+    #[test]
+    fn numbered_titles_ending_with_a_full_stop() {
+        let mut src = String::from("TERMS AND CONDITIONS\n\n");
+        for title in [
+            "0. Definitions.",
+            "1. Source Code.",
+            "2. Protecting Users' Legal Rights From Anti-Circumvention Law.",
+            "3. the work is conveyed with a notice that says so and nothing more.",
+        ] {
+            src += &format!("  {title}\n\n  {PARA}\n\n");
+        }
+        let doc = parse_text(&src);
+        let heads = headings(&doc);
+        assert!(heads.contains(&"0. Definitions."), "{heads:?}");
+        assert!(heads.contains(&"1. Source Code."), "{heads:?}");
+        assert!(
+            heads.contains(&"2. Protecting Users' Legal Rights From Anti-Circumvention Law."),
+            "{heads:?}"
+        );
+        // A numbered sentence is not a title.
+        assert!(!heads.iter().any(|h| h.starts_with("3.")), "{heads:?}");
+    }
+
+    #[test]
+    fn a_centred_title_over_its_edition_and_a_centred_section() {
+        let src = format!(
+            "                    GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007\n\n                            Preamble\n\n  {PARA}\n\n                       TERMS AND CONDITIONS\n\n  {PARA}\n"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(
+            doc.meta.title.as_deref(),
+            Some("GNU GENERAL PUBLIC LICENSE")
+        );
+        assert_eq!(
+            headings(&doc),
+            [
+                "GNU GENERAL PUBLIC LICENSE",
+                "Preamble",
+                "TERMS AND CONDITIONS"
+            ]
+        );
+        assert!(texts(&doc).contains(&"Version 3, 29 June 2007".to_string()));
     }
 
     #[test]

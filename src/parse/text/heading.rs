@@ -153,7 +153,15 @@ pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
     if cx.spaced_list {
         e -= 3.0;
     }
+    // A numbered title of a few words, or in title case, may end with a
+    // full stop (`1. Source Code.`, as licences and reports write them); a
+    // sentence is longer, and not in title case.
+    let short_numbered = number.is_some_and(|(_, rest)| {
+        let n = words(rest).count();
+        n <= 5 || n <= 10 && is_title_case(rest)
+    });
     match ending(line) {
+        Ending::Sentence if short_numbered && !bare && line.ends_with('.') => e -= 1.0,
         Ending::Sentence if !bare && !cx.after_number => e -= 3.0,
         Ending::Ellipsis | Ending::Question => e -= 0.5,
         Ending::Colon => e -= 1.5,
@@ -467,7 +475,7 @@ fn has_address(line: &str) -> bool {
 }
 
 /// A date or a dateline: `March 3, 2026`, `Sunday, May 8, 2016`.
-fn is_date_like(line: &str) -> bool {
+pub(super) fn is_date_like(line: &str) -> bool {
     const MONTHS: &[&str] = &[
         "january",
         "february",
