@@ -751,20 +751,6 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
 /// `Feb 3, 2025`). What the page's byline left behind in the text would
 /// show under the header's byline, twice.
 fn without_dateline<'a>(body: &'a str, author: Option<&str>, date: Option<&str>) -> &'a str {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     const WORDS: [&str; 5] = ["by", "on", "published", "posted", "updated"];
     let (first, rest) = body.split_once("\n\n").unwrap_or((body, ""));
     if first.chars().count() > 160 || first.trim_start().starts_with('#') {
@@ -792,7 +778,7 @@ fn without_dateline<'a>(body: &'a str, author: Option<&str>, date: Option<&str>)
             }
             let day = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
             WORDS.contains(&w)
-                || (w.len() >= 3 && MONTHS.iter().any(|m| m.starts_with(w)))
+                || (w.len() >= 3 && crate::calendar::MONTHS.iter().any(|m| m.starts_with(w)))
                 || (!day.is_empty() && day.len() <= 2 && day.bytes().all(|b| b.is_ascii_digit()))
         });
     if all_said && (named || dated) {

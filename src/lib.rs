@@ -12,6 +12,7 @@
 //! - `tui` and `cli` are thin shells over this core.
 
 pub mod annotations;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod coverage;

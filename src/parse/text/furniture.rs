@@ -396,36 +396,16 @@ fn is_wrapped_prose(lines: &[&str]) -> bool {
 /// `Sunday, May 8, 2016`, `8 May 2016`, `September 1981`. A day and a
 /// month without a year (a diary's `3 May`) is not one.
 fn is_date_line(line: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     let lower = line.to_lowercase();
     let mut words: Vec<&str> = lower
         .trim_end_matches('.')
         .split([' ', ','])
         .filter(|w| !w.is_empty())
         .collect();
-    if words.first().is_some_and(|w| DAYS.contains(w)) {
+    if words
+        .first()
+        .is_some_and(|w| crate::calendar::DAYS.contains(w))
+    {
         words.remove(0);
     }
     let year = |w: &str| w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1000..3000).contains(&y));
@@ -436,7 +416,7 @@ fn is_date_line(line: &str) -> bool {
             .unwrap_or(w);
         digits.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
     };
-    let month = |w: &str| MONTHS.contains(&w);
+    let month = |w: &str| crate::calendar::MONTHS.contains(&w);
     match words.as_slice() {
         [m, y] => month(m) && year(y),
         [a, b, y] => year(y) && ((month(a) && day(b)) || (day(a) && month(b))),

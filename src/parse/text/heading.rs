@@ -476,35 +476,9 @@ fn has_address(line: &str) -> bool {
 
 /// A date or a dateline: `March 3, 2026`, `Sunday, May 8, 2016`.
 pub(super) fn is_date_like(line: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ];
     let all: Vec<String> = words(line).map(str::to_lowercase).collect();
     all.len() <= 6
-        && all.iter().any(|w| MONTHS.contains(&w.as_str()))
+        && all.iter().any(|w| crate::calendar::is_month(w))
         && line.chars().any(|c| c.is_ascii_digit())
 }
 
