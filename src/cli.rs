@@ -754,7 +754,7 @@ pub fn cat_source(
         .clamp(1, 4);
     // The pieces are cut at line ends, and a lone CR ends a line too.
     let text = &crate::parse::prepared(text);
-    let mut pieces = crate::parse::window::Pieces::new(text, piece, workers);
+    let mut pieces = crate::parse::window::Pieces::streaming(text, piece, workers);
     pieces.count_words = false;
     let count = pieces.ranges.len();
     // Workers take the next piece as soon as they are free; the output is

@@ -508,7 +508,9 @@ impl Document {
     /// The cells of the last header row of the table that block `b` is a
     /// part of, if it has one: they lead each cell of a row when the
     /// table is too narrow to draw. The parts of a table are blocks one
-    /// after another, each of `TABLE_PART_ROWS` rows but the last.
+    /// after another, each of `TABLE_PART_ROWS` rows but the last; a
+    /// document of only some parts of a long table (`longform cat` of one)
+    /// holds the part with the header before them.
     pub fn table_header(&self, b: usize) -> Option<Row<'_>> {
         let BlockKind::Table {
             shape, first_row, ..
@@ -517,27 +519,33 @@ impl Document {
             return None;
         };
         let row = shape.header_rows.checked_sub(1)?;
-        let part = (b + row / TABLE_PART_ROWS).checked_sub(first_row / TABLE_PART_ROWS)?;
-        match &self.blocks.get(part)?.kind {
+        let holds = |block: &Block| -> bool {
+            matches!(&block.kind, BlockKind::Table { shape: same, first_row, rows }
+                if std::sync::Arc::ptr_eq(shape, same)
+                    && row.checked_sub(*first_row).is_some_and(|r| r < rows.len()))
+        };
+        let part = (b + row / TABLE_PART_ROWS)
+            .checked_sub(first_row / TABLE_PART_ROWS)
+            .filter(|&part| self.blocks.get(part).is_some_and(holds))
+            .or_else(|| self.blocks[..b].iter().position(holds))?;
+        match &self.blocks[part].kind {
             BlockKind::Table {
-                shape: same,
-                first_row,
-                rows,
-            } if std::sync::Arc::ptr_eq(shape, same) => rows.row(row.checked_sub(*first_row)?),
+                first_row, rows, ..
+            } => rows.row(row - first_row),
             _ => None,
         }
     }
 }
 
 /// The display width of a cell's text.
-fn cell_width(cell: &[Span], src: &str) -> usize {
+pub(crate) fn cell_width(cell: &[Span], src: &str) -> usize {
     cell.iter()
         .map(|s| crate::width::display_width(s.text(src)))
         .sum()
 }
 
 /// The widest word of a cell: the narrowest it can be without breaking one.
-fn cell_min_width(cell: &[Span], src: &str) -> usize {
+pub(crate) fn cell_min_width(cell: &[Span], src: &str) -> usize {
     cell.iter()
         .flat_map(|s| s.text(src).split_whitespace())
         .map(crate::width::display_width)

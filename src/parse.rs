@@ -9,6 +9,7 @@
 mod autolink;
 mod html;
 pub mod join;
+mod long_table;
 pub mod text;
 pub mod window;
 
@@ -209,6 +210,9 @@ pub(crate) struct Part<'a> {
     pub footnotes: Numbered<'a>,
     /// Count the words of each block.
     pub count: bool,
+    /// The long table that starts the part after its first block, when
+    /// the part holds only some of its rows (see `long_table`).
+    pub table: Option<long_table::Known>,
 }
 
 /// Footnote labels numbered before a part: the first `count` of `labels`,
@@ -268,6 +272,7 @@ fn parse_window_part(
     builder.references = part.references_win.then_some(part.references);
     builder.doc.meta = meta.unwrap_or_default();
     builder.numbered = Some(part.footnotes);
+    builder.known_table.clone_from(&part.table);
     feed(&mut builder, &text, Some(part.references), stop)?;
     let order = std::mem::take(&mut builder.footnote_order);
     Some((builder.finish(), order))
@@ -287,15 +292,12 @@ fn events<'t>(
     Parser::new_with_broken_link_callback(text, options(), Some(callback)).into_offset_iter()
 }
 
-/// Bytes of a table's rows that one parser is given (see `feed`).
-const TABLE_STRETCH: usize = 64 * 1024;
-
 /// Give `builder` the events of `text`, its whole source. pulldown-cmark
 /// builds the block tree of all it is given before the first event, about
 /// a kilobyte for each row of a table: a table longer than
 /// `TABLE_STRETCH` is given to it a stretch of rows at a time, each after
-/// the table's header (`feed_table`), and the text around the table on
-/// its own. The events are those of one parse, so the document is the
+/// the table's header (`long_table::feed_rows`), and the text around the
+/// table on its own. The events are those of one parse, so the document is the
 /// same. A text that defines links or has footnotes is given whole, since
 /// a part alone would not know the definitions of the others. `None` when
 /// `stop` was set meanwhile.
@@ -305,16 +307,23 @@ fn feed(
     references: Option<&HashMap<String, String>>,
     stop: &std::sync::atomic::AtomicBool,
 ) -> Option<()> {
-    let long =
-        text.len() > TABLE_STRETCH && !text.contains("[^") && !window::may_define_references(text);
-    let tables = if long { long_tables(text) } else { Vec::new() };
+    let long = text.len() > long_table::TABLE_STRETCH
+        && !text.contains("[^")
+        && !window::may_define_references(text);
+    let tables = if long {
+        long_table::long_tables(text)
+    } else {
+        Vec::new()
+    };
     let mut at = 0;
     for head in tables {
         if head.start < at {
             continue;
         }
         feed_part(builder, text, at..head.start, references, stop)?;
-        at = feed_table(builder, text, head, references, stop)?;
+        let rows = head.end..text.len();
+        at = long_table::feed_rows(builder, text, head, rows, true, references, stop)?
+            .unwrap_or(text.len());
     }
     feed_part(builder, text, at..text.len(), references, stop)
 }
@@ -337,110 +346,12 @@ fn feed_part(
     Some(())
 }
 
-/// The tables of `text` longer than `TABLE_STRETCH` that start where a
-/// block surely starts (outside containers, code and HTML): the range of
-/// the header and alignment lines of each.
-fn long_tables(text: &str) -> Vec<Range<usize>> {
-    let line_end =
-        |from: usize| memchr::memchr(b'\n', &text.as_bytes()[from..]).map(|n| from + n + 1);
-    let mut out = Vec::new();
-    for start in window::block_starts(text, 0, text.len()) {
-        let Some(second) = line_end(start) else {
-            continue;
-        };
-        let Some(body) = line_end(second) else {
-            continue;
-        };
-        let delimiters = text[second..body].trim();
-        if !text[start..second].contains('|')
-            || !delimiters.contains('-')
-            || !delimiters.bytes().all(|b| b"|:- \t".contains(&b))
-        {
-            continue;
-        }
-        // Its rows run to a blank line (or another block, which a
-        // shorter table would then be).
-        let mut end = body;
-        while end - start <= TABLE_STRETCH {
-            match line_end(end) {
-                Some(next) if !text[end..next].trim().is_empty() => end = next,
-                _ => break,
-            }
-        }
-        if end - start <= TABLE_STRETCH {
-            continue;
-        }
-        let head = &text[start..body];
-        if matches!(
-            Parser::new_ext(head, options()).next(),
-            Some(Event::Start(Tag::Table(_)))
-        ) {
-            out.push(start..body);
-        }
-    }
-    out
-}
-
-/// Give `builder` the events of the table whose header and alignment
-/// lines are `head`, a stretch of rows at a time: the first stretch
-/// after its header as the text has it, each other after a copy of the
-/// header, whose events are left out. Gives where the table ends.
-fn feed_table(
-    builder: &mut Builder<'_>,
-    text: &str,
-    head: Range<usize>,
-    references: Option<&HashMap<String, String>>,
-    stop: &std::sync::atomic::AtomicBool,
-) -> Option<usize> {
-    let mut rows = head.end;
-    loop {
-        if stop.load(std::sync::atomic::Ordering::Relaxed) {
-            return None;
-        }
-        let cut = memchr::memchr(
-            b'\n',
-            &text.as_bytes()[(rows + TABLE_STRETCH).min(text.len())..],
-        )
-        .map_or(text.len(), |n| rows + TABLE_STRETCH + n + 1);
-        let first = rows == head.end;
-        let copy;
-        let (part, skip) = if first {
-            (&text[head.start..cut], 0)
-        } else {
-            copy = [&text[head.clone()], &text[rows..cut]].concat();
-            (copy.as_str(), head.len())
-        };
-        // Offsets of the part in the text: the header's copy stands at
-        // the start of the rows.
-        let map = |o: usize| {
-            if first {
-                head.start + o
-            } else {
-                rows + o.saturating_sub(skip)
-            }
-        };
-        let mut in_head = !first;
-        let mut ended = None;
-        for (event, r) in events(part, references) {
-            if in_head {
-                in_head = !matches!(event, Event::End(TagEnd::TableHead));
-                continue;
-            }
-            if matches!(event, Event::End(TagEnd::Table)) {
-                let end = map(r.end);
-                if end < cut || cut == text.len() {
-                    builder.event(event, map(r.start)..end);
-                    ended = Some(end);
-                }
-                break;
-            }
-            builder.event(event, map(r.start)..map(r.end));
-        }
-        match ended {
-            Some(end) => return Some(end),
-            None if cut >= text.len() => return Some(text.len()),
-            None => rows = cut,
-        }
+/// The blank lines before a block of `kind` that another block comes
+/// before, outside a tight list.
+pub(crate) fn space_after_a_block(kind: &BlockKind) -> u8 {
+    match kind {
+        BlockKind::Heading { level, .. } if *level <= 2 => 2,
+        _ => 1,
     }
 }
 
@@ -593,12 +504,19 @@ struct Table {
     header_rows: usize,
     /// The rows, `TABLE_PART_ROWS` to a part (a block).
     parts: Vec<Rows>,
-    /// Where each row starts in the source.
-    row_starts: Vec<usize>,
+    /// For each part, the index of its first row in the whole table and
+    /// where that row starts in the source.
+    part_starts: Vec<(usize, usize)>,
+    /// The index in the whole table of the next row.
+    next_row: usize,
     cell: Option<Cell>,
     /// The room the last cell was gathered in, empty, for the next.
     spare: Cell,
     start: usize,
+    /// Some rows of a long table measured before (see `long_table`).
+    known: Option<long_table::Known>,
+    /// Only measuring the table (see `long_table::measure`).
+    measure: Option<long_table::Measure>,
 }
 
 impl Table {
@@ -607,33 +525,50 @@ impl Table {
             aligns,
             header_rows: 0,
             parts: Vec::new(),
-            row_starts: Vec::new(),
+            part_starts: Vec::new(),
+            next_row: 0,
             cell: None,
             spare: Vec::new(),
             start,
+            known: None,
+            measure: None,
         }
     }
 
     /// How many rows have been started.
     fn rows(&self) -> usize {
-        self.row_starts.len()
+        self.next_row
     }
 
     /// Start a row at source byte `at`.
     fn row(&mut self, at: usize) {
-        let full = self.parts.last().is_none_or(|p| p.len() >= TABLE_PART_ROWS);
-        if full {
+        let r = self.next_row;
+        self.next_row += 1;
+        if let Some(m) = &mut self.measure {
+            m.row(r, at);
+            return;
+        }
+        if self.parts.is_empty() || r.is_multiple_of(TABLE_PART_ROWS) {
             // The part before is done: its spare room goes back at once,
             // for the next part to grow into.
             if let Some(done) = self.parts.last_mut() {
                 done.shrink_to_fit();
             }
             self.parts.push(Rows::default());
+            self.part_starts.push((r, at));
         }
         if let Some(part) = self.parts.last_mut() {
             part.start_row();
         }
-        self.row_starts.push(at);
+    }
+
+    /// The header rows are read: the rows after them are those from
+    /// `known`'s first on.
+    fn end_head(&mut self) {
+        self.header_rows = self.next_row;
+        if let Some(known) = &self.known {
+            self.next_row = self.next_row.max(known.first_row);
+        }
     }
 
     /// Start reading a cell.
@@ -643,10 +578,12 @@ impl Table {
 
     /// Add the cell being read to the last row. Its spans are gathered in
     /// a vector of their own, reused from cell to cell, and then moved
-    /// among the part's.
-    fn end_cell(&mut self) {
+    /// among the part's (or only measured).
+    fn end_cell(&mut self, src: &str) {
         if let Some(mut gathered) = self.cell.take() {
-            if let Some(part) = self.parts.last_mut() {
+            if let Some(m) = &mut self.measure {
+                m.cell(&gathered, src);
+            } else if let Some(part) = self.parts.last_mut() {
                 gathered.iter_mut().for_each(Span::shrink);
                 part.push_cell(&mut gathered);
             }
@@ -727,6 +664,12 @@ struct Builder<'s> {
     /// The footnote labels the text numbered (not those of `numbered`),
     /// in order, with where each was first met.
     footnote_order: FootnoteOrder,
+    /// The shape of a long table measured before, for the table that
+    /// starts where it says (`long_table`).
+    known_table: Option<long_table::Known>,
+    /// Tables are only measured, their shape kept in `measured`.
+    measure_tables: bool,
+    measured: Option<long_table::Measured>,
 }
 
 /// The slugs given out in one document, to keep them unique: each maps to
@@ -796,6 +739,9 @@ impl<'s> Builder<'s> {
             at_end: true,
             references: None,
             footnote_order: Vec::new(),
+            known_table: None,
+            measure_tables: false,
+            measured: None,
         }
     }
 
@@ -999,11 +945,21 @@ impl<'s> Builder<'s> {
                         Alignment::Left | Alignment::None => Align::Left,
                     })
                     .collect();
-                self.table = Some(Table::new(aligns, range.start));
+                let mut table = Table::new(aligns, range.start);
+                if self.measure_tables {
+                    table.measure = Some(long_table::Measure::default());
+                }
+                table.known = self.known_table.take_if(|k| k.start == range.start);
+                self.table = Some(table);
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(t) = &mut self.table {
                     t.row(range.start);
+                    if t.measure.is_some() {
+                        // The links of a table only measured are dropped
+                        // with its cells.
+                        self.doc.links.clear();
+                    }
                 }
             }
             Tag::TableCell => {
@@ -1101,12 +1057,12 @@ impl<'s> Builder<'s> {
             TagEnd::TableCell => {
                 self.html_close_inline();
                 if let Some(t) = &mut self.table {
-                    t.end_cell();
+                    t.end_cell(self.src);
                 }
             }
             TagEnd::TableHead => {
                 if let Some(t) = &mut self.table {
-                    t.header_rows = t.rows();
+                    t.end_head();
                 }
             }
             TagEnd::TableRow => {}
@@ -1584,25 +1540,36 @@ impl<'s> Builder<'s> {
     }
 
     /// Push a table that ends at `end` as blocks of at most
-    /// `TABLE_PART_ROWS` rows, which share its shape.
+    /// `TABLE_PART_ROWS` rows, which share its shape: the shape measured
+    /// before when the rows are some of a long table's (`Table::known`).
+    /// A table only measured is kept as that (`Builder::measured`).
     fn push_table(&mut self, t: Table, end: usize) {
-        let shape = Arc::new(TableShape::measure(
-            t.aligns,
-            t.header_rows,
-            &t.parts,
-            self.src,
-        ));
-        let mut parts = t.parts.into_iter();
-        let mut first_row = 0;
-        loop {
-            let part = parts.next().unwrap_or_default();
-            let next = first_row + part.len();
-            let start = if first_row == 0 {
-                t.start
-            } else {
-                t.row_starts[first_row]
+        if let Some(m) = t.measure {
+            self.measured = Some(m.finish(t.aligns, t.header_rows, t.start));
+            return;
+        }
+        let shape = match t.known {
+            Some(known) => known.shape,
+            None => Arc::new(TableShape::measure(
+                t.aligns,
+                t.header_rows,
+                &t.parts,
+                self.src,
+            )),
+        };
+        if t.parts.is_empty() {
+            let kind = BlockKind::Table {
+                shape,
+                first_row: 0,
+                rows: Box::default(),
             };
-            let part_end = t.row_starts.get(next).copied().unwrap_or(end).min(end);
+            self.push_block(kind, t.start..end, false);
+            return;
+        }
+        for (j, part) in t.parts.into_iter().enumerate() {
+            let (first_row, at) = t.part_starts[j];
+            let start = if first_row == 0 { t.start } else { at };
+            let part_end = t.part_starts.get(j + 1).map_or(end, |&(_, at)| at).min(end);
             let kind = BlockKind::Table {
                 shape: Arc::clone(&shape),
                 first_row,
@@ -1615,10 +1582,6 @@ impl<'s> Builder<'s> {
                 // The parts read as one table.
                 block.space_before = 0;
             }
-            if next >= shape.rows {
-                break;
-            }
-            first_row = next;
         }
     }
 
@@ -1644,10 +1607,7 @@ impl<'s> Builder<'s> {
             {
                 0
             }
-            Some(_) => match kind {
-                BlockKind::Heading { level, .. } if level <= 2 => 2,
-                _ => 1,
-            },
+            Some(_) => space_after_a_block(&kind),
         };
         // Blocks are kept in source order, so a position finds its block by
         // binary search.
@@ -2057,7 +2017,7 @@ mod tests {
         // Rows of one length, and tables of a row count around a
         // stretch's: some table ends right where a stretch does.
         let row = |i: usize| format!("| {i:>6} | *w* `a|b` \\| x |\n");
-        let per = TABLE_STRETCH / row(0).len();
+        let per = long_table::TABLE_STRETCH / row(0).len();
         let mut cases = Vec::new();
         for rows in [
             per - 2,
@@ -2092,7 +2052,7 @@ mod tests {
         for text in &cases {
             let doc = parse(text);
             assert_eq!(doc, parsed_at_once(text), "{}", &text[text.len() - 80..]);
-            if !long_tables(text).is_empty() {
+            if !long_table::long_tables(text).is_empty() {
                 long += 1;
                 assert!(doc.blocks.iter().any(|b| matches!(&b.kind,
                     BlockKind::Table { shape, .. } if shape.rows > 2 * TABLE_PART_ROWS)));

@@ -315,3 +315,136 @@ mod random {
         }
     }
 }
+
+/// A long table, with cells of every kind: inline styles, links (one
+/// defined far away), code with a bar, wide and right-to-left text, rows
+/// shorter and longer than the header.
+fn long_table(rows: usize, wide: bool) -> String {
+    let mut t = String::from("| Id | Name | Count | Note |\n|---:|:---|:-:|---|\n");
+    for i in 0..rows {
+        let note = match i % 7 {
+            0 => "*heavy* and **bold**".to_string(),
+            1 => format!("[link {i}](https://example.com/{i})"),
+            2 => "[defined][far] far away".to_string(),
+            3 => "`a\\|b` code".to_string(),
+            4 => "日本語の文章".to_string(),
+            5 => "שלום עולם".to_string(),
+            _ => "\"quoted\" -- dashes...".to_string(),
+        };
+        let name = if wide && i == rows / 2 {
+            "a-very-long-word-that-makes-the-table-too-narrow-to-draw"
+        } else {
+            "word"
+        };
+        match i % 50 {
+            17 => t.push_str(&format!("| {i} | short |\n")),
+            31 => t.push_str(&format!("| {i} | {name} | {} | {note} | extra |\n", i * 7)),
+            _ => t.push_str(&format!("| {i} | {name} | {} | {note} |\n", i * 7)),
+        }
+    }
+    t
+}
+
+fn streamed_styles() -> Vec<CatStyle> {
+    let mut out = Vec::new();
+    for width in [33, 80, 120] {
+        for justify in [false, true] {
+            for theme in [None, Some(Theme::Dark)] {
+                out.push(CatStyle {
+                    width,
+                    options: LayoutOptions {
+                        justify,
+                        plain_code: theme.is_none(),
+                        defer_code: false,
+                    },
+                    theme,
+                    osc8: theme.is_some(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_long_table_streamed_writes_what_the_whole_table_writes() {
+    let table = long_table(1000, false);
+    let wide = long_table(300, true);
+    let texts = [
+        ("a table alone", table.clone()),
+        ("a table at the start", format!("{table}\nAfter it.\n")),
+        (
+            "front matter, then a table",
+            format!("---\ntitle: Rows\n---\n\n{table}"),
+        ),
+        (
+            "text around a table",
+            format!("# Title\n\nBefore.\n\n{table}\n## After\n\nMore text.\n"),
+        ),
+        (
+            "a table with no line end",
+            format!("Before.\n\n{}", table.trim_end()),
+        ),
+        (
+            "a heading right under a table",
+            format!("Before.\n\n{table}# Heading\n\nText.\n"),
+        ),
+        (
+            "two tables one after the other",
+            format!("Before.\n\n{table}\n{wide}\n- a list\n- after\n"),
+        ),
+        (
+            "a table too narrow to draw",
+            format!("Before.\n\n{wide}\nAfter.\n"),
+        ),
+        // Link definitions and footnotes elsewhere in the text: the table
+        // is still cut, and its links found.
+        (
+            "definitions and footnotes around a table",
+            format!(
+                "Intro with a note.[^a]\n\n[far]: https://example.com/far\n\n{table}\n\
+                 After, another note.[^b]\n\n[^a]: The first note.\n\n[^b]: The second.\n"
+            ),
+        ),
+    ];
+    for (name, text) in &texts {
+        // The table is cut into pieces of its rows.
+        let cut = longform::parse::window::Pieces::streaming(text, 8 * 1024, 2);
+        assert!(cut.ranges.len() > 3, "{name}: {} pieces", cut.ranges.len());
+        for style in streamed_styles() {
+            let a = whole(text, style);
+            for piece in [8 * 1024, 20 * 1024] {
+                let b = pieces(text, piece, style);
+                if a != b {
+                    let a = String::from_utf8_lossy(&a);
+                    let b = String::from_utf8_lossy(&b);
+                    let line = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+                    panic!(
+                        "{name}, width {}, justify {}, styled {}, pieces of {piece}: \
+                         line {line:?} differs: {:?} / {:?} ({} / {} lines)",
+                        style.width,
+                        style.options.justify,
+                        style.theme.is_some(),
+                        line.and_then(|l| a.lines().nth(l)),
+                        line.and_then(|l| b.lines().nth(l)),
+                        a.lines().count(),
+                        b.lines().count(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_table_that_uses_footnotes_is_written_whole() {
+    // Its own text numbers notes: it is one piece, as before.
+    let mut text = String::from("Before.\n\n");
+    text.push_str(&long_table(1000, false).replace("| 3 |", "| 3[^n] |"));
+    text.push_str("\n[^n]: The note.\n");
+    let cut = longform::parse::window::Pieces::streaming(&text, 8 * 1024, 2);
+    assert_eq!(cut.ranges.len(), 2);
+    for style in streamed_styles() {
+        assert_eq!(whole(&text, style), pieces(&text, 8 * 1024, style));
+    }
+}

@@ -779,7 +779,7 @@ impl Builder<'_> {
             }
             Element::Cell { .. } => {
                 if let Some(t) = &mut self.table {
-                    t.end_cell();
+                    t.end_cell(self.src);
                 }
             }
         }

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::Numbered;
-use crate::document::Document;
+use super::long_table::{Known, Measured, Reading};
+use crate::document::{Document, TABLE_PART_ROWS};
 
 mod headings;
 pub use headings::FoundHeading;
@@ -775,9 +776,17 @@ fn parse_window_sized(
         sorted: &sorted,
         count: footnotes.len(),
     };
-    let mut doc = parse_range(text, range.clone(), numbered, defs, true, &super::NEVER)
-        .map(|(doc, _)| doc)
-        .unwrap_or_default();
+    let mut doc = parse_range(
+        text,
+        range.clone(),
+        numbered,
+        defs,
+        true,
+        None,
+        &super::NEVER,
+    )
+    .map(|(doc, _)| doc)
+    .unwrap_or_default();
     doc.fingerprint = fingerprint;
     if !part.is_empty() && range.len() < text.len() {
         // Words per byte as in the window, for progress and time left.
@@ -798,13 +807,15 @@ fn parse_window_sized(
 /// Parse the part `range` of `text` on its own, with offsets into the
 /// whole text, the link and footnote definitions of the whole text, and
 /// footnote numbers continuing from `footnotes`. Besides the document, the
-/// footnote labels the part numbered after those, in order.
+/// footnote labels the part numbered after those, in order. `table`: the
+/// part ends inside a long table measured before (offsets in the part).
 fn parse_range(
     text: &Arc<str>,
     range: Range<usize>,
     footnotes: Numbered<'_>,
     defs: &Definitions,
     count: bool,
+    table: Option<Known>,
     stop: &AtomicBool,
 ) -> Option<(Document, Vec<String>)> {
     let part = &text[range.clone()];
@@ -815,6 +826,7 @@ fn parse_range(
         references_win: defs.from_parser,
         footnotes,
         count,
+        table,
     };
     // A footnote used here and defined elsewhere gets a stand-in definition
     // after the part, so that its reference reads as one; the stand-in's
@@ -930,29 +942,102 @@ pub struct Pieces {
     /// Count the words of each block: `cat`, which only writes them,
     /// turns this off (a tenth of its time).
     pub count_words: bool,
+    /// What each piece holds: text, or rows of a long table.
+    cuts: Vec<Cut>,
+    /// The long tables whose rows are pieces of their own.
+    tables: Vec<LongTable>,
+}
+
+/// What a piece of `Pieces` holds.
+#[derive(Clone, Debug)]
+enum Cut {
+    Text,
+    /// The parts `parts` of the long table `table` (of `Pieces::tables`),
+    /// and after the last one the rest of the table's piece.
+    Rows {
+        table: usize,
+        parts: Range<usize>,
+    },
+}
+
+/// A long table cut into pieces of its rows.
+#[derive(Debug)]
+struct LongTable {
+    /// Its header and alignment lines.
+    head: Range<usize>,
+    measured: Measured,
 }
 
 impl Pieces {
     /// Cut `text`; the link definitions are found on up to `workers`
     /// threads.
     pub fn new(text: &str, size: usize, workers: usize) -> Pieces {
+        Pieces::cut(text, size, workers, false)
+    }
+
+    /// `new`, for `longform cat`: a table longer than a piece is cut into
+    /// pieces of its rows, each laid out with the column widths of the
+    /// whole table, found by a first pass over its rows that keeps none of
+    /// them (`long_table::measure`). `cat` then holds a few pieces of a
+    /// table at a time, never the whole. A table whose own text uses
+    /// footnotes or defines links is a piece of its own, held whole.
+    pub fn streaming(text: &str, size: usize, workers: usize) -> Pieces {
+        Pieces::cut(text, size, workers, true)
+    }
+
+    fn cut(text: &str, size: usize, workers: usize, stream: bool) -> Pieces {
+        let size = size.max(1);
         let mut ranges = Vec::new();
-        let mut from = vec![0];
+        let mut from = Vec::new();
+        // For each piece, the header of the long table it holds.
+        let mut heads = Vec::new();
         let mut start = 0;
+        let mut start_k = 0;
         // One scan of the text finds both the block starts and the lines
         // the definitions are looked for on: it is the one part of `cat`
         // that no other core can share.
         let (scanned, starts) = Definitions::with_starts(text);
         for (k, &s) in starts.iter().enumerate() {
+            let next = starts.get(k + 1).copied().unwrap_or(text.len());
+            let table = stream
+                .then(|| super::long_table::table_head(text, s, size))
+                .flatten()
+                .filter(|_| {
+                    let own = &text[s..next];
+                    !own.contains("[^") && !may_define_references(own)
+                });
+            if let Some(head) = table {
+                // The table is a piece of its own (with what is before it
+                // when it starts the text).
+                if k > 0 && s > start {
+                    ranges.push(start..s);
+                    from.push(start_k);
+                    heads.push(None);
+                    start = s;
+                    start_k = k;
+                }
+                ranges.push(start..next);
+                from.push(start_k);
+                heads.push(Some(head));
+                start = next;
+                start_k = k + 1;
+                continue;
+            }
             // The first piece holds the first block and what is before it
             // (front matter): every other piece has a block start before it.
-            if k > 0 && s >= start + size.max(1) {
+            if k > 0 && s >= start + size && s > start {
                 ranges.push(start..s);
-                from.push(k);
+                from.push(start_k);
+                heads.push(None);
                 start = s;
+                start_k = k;
             }
         }
-        ranges.push(start..text.len());
+        if start < text.len() || ranges.is_empty() {
+            ranges.push(start..text.len());
+            from.push(start_k);
+            heads.push(None);
+        }
         let mut definitions = if ranges.len() > 1 {
             // The pieces are written for good, so the link definitions come
             // from pulldown-cmark's own first pass over the whole text, not
@@ -970,6 +1055,51 @@ impl Pieces {
                 outside: Vec::new(),
             }
         };
+        // Each long table measured, and cut into pieces of its parts.
+        let mut tables = Vec::new();
+        let mut cuts = Vec::with_capacity(ranges.len());
+        let mut cut_ranges = Vec::with_capacity(ranges.len());
+        let mut cut_from = Vec::with_capacity(ranges.len());
+        for ((range, k), head) in ranges.into_iter().zip(from).zip(heads) {
+            let how = Reading {
+                references: &definitions.references,
+                references_win: definitions.from_parser,
+                count: false,
+            };
+            let measured = head
+                .clone()
+                .and_then(|head| super::long_table::measure(text, head, range.end, how));
+            let (Some(head), Some(measured)) = (head, measured) else {
+                cut_ranges.push(range);
+                cut_from.push(k);
+                cuts.push(Cut::Text);
+                continue;
+            };
+            let parts = measured.part_starts.len();
+            let mut a = 0;
+            while a < parts {
+                let mut b = a + 1;
+                while b < parts && measured.part_starts[b] - measured.part_starts[a] < size {
+                    b += 1;
+                }
+                let piece_start = if a == 0 {
+                    range.start
+                } else {
+                    measured.part_starts[a]
+                };
+                let piece_end = measured.part_starts.get(b).copied().unwrap_or(range.end);
+                cut_ranges.push(piece_start..piece_end);
+                cut_from.push(k);
+                cuts.push(Cut::Rows {
+                    table: tables.len(),
+                    parts: a..b,
+                });
+                a = b;
+            }
+            tables.push(LongTable { head, measured });
+        }
+        let ranges = cut_ranges;
+        let from = cut_from;
         let defined = definitions.footnote_labels();
         let mut footnotes_before = Vec::with_capacity(ranges.len());
         let mut seen: Vec<String> = Vec::new();
@@ -995,6 +1125,8 @@ impl Pieces {
             footnotes_before,
             definitions,
             count_words: true,
+            cuts,
+            tables,
         }
     }
 
@@ -1090,22 +1222,67 @@ impl Pieces {
         stop: &AtomicBool,
     ) -> Option<(Document, usize, Vec<String>)> {
         let range = self.ranges[i].clone();
+        let table = match &self.cuts[i] {
+            Cut::Rows { table, parts } => Some((&self.tables[*table], parts.start)),
+            Cut::Text => None,
+        };
+        if let Some((t, first_part)) = table
+            && first_part > 0
+        {
+            // Rows of a long table, after a part that holds its header.
+            let how = Reading {
+                references: &self.definitions.references,
+                references_win: self.definitions.from_parser,
+                count: self.count_words,
+            };
+            let first_row = first_part * TABLE_PART_ROWS;
+            let doc = super::long_table::parse_rows(
+                text,
+                t.head.clone(),
+                &t.measured,
+                first_row,
+                range,
+                how,
+            );
+            return Some((doc, 1, Vec::new()));
+        }
         // From the block start before the piece; further back while what
         // is there makes no block (link definitions), up to the start.
         let mut back = 1;
         loop {
-            let from = match self.from[i].checked_sub(back) {
+            let mut from = match self.from[i].checked_sub(back) {
                 Some(k) if i > 0 => self.starts[k],
                 _ => 0,
             };
-            let (doc, order) = parse_range(
+            // A long table before the piece is not parsed again for the
+            // space its first block leaves after a block.
+            let after_table = self
+                .tables
+                .iter()
+                .any(|t| (from..range.start).contains(&t.head.start));
+            if after_table {
+                from = range.start;
+            }
+            let known = table.map(|(t, _)| Known {
+                start: t.head.start - from,
+                shape: Arc::clone(&t.measured.shape),
+                first_row: 0,
+            });
+            let (mut doc, order) = parse_range(
                 text,
                 from..range.end,
                 footnotes,
                 &self.definitions,
                 self.count_words,
+                known,
                 stop,
             )?;
+            if after_table {
+                if let Some(first) = doc.blocks.first_mut() {
+                    first.space_before = super::space_after_a_block(&first.kind);
+                }
+                return Some((doc, 0, order));
+            }
             let first = doc.blocks.partition_point(|b| b.source.start < range.start);
             if first > 0 || from == 0 {
                 return Some((doc, first, order));

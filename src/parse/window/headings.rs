@@ -66,6 +66,7 @@ impl WindowIndex {
             crate::parse::Numbered::NONE,
             &self.defs,
             false,
+            None,
             &crate::parse::NEVER,
         ) else {
             return;
