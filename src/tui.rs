@@ -820,9 +820,7 @@ fn read_and_draw(
 ) -> Result<Exit> {
     // Never dropped: the guard restores the terminal, and ratatui's own drop
     // would print (and so panic) when the terminal is already gone.
-    let mut terminal = std::mem::ManuallyDrop::new(
-        Terminal::new(CrosstermBackend::new(io::stdout())).context("cannot use the terminal")?,
-    );
+    let mut terminal = std::mem::ManuallyDrop::new(frames()?);
     // A long article with a record is read whole before its first frame.
     if shell.reader.is_none() {
         shell.take_rest(true)?;
@@ -900,12 +898,25 @@ fn read_and_draw(
     }
 }
 
+/// The terminal the frames are drawn on, through a buffer that holds a
+/// whole frame: ratatui flushes it once a frame is drawn, so the frame
+/// goes to the terminal in one write. Stdout alone would write it in
+/// pieces of 1 KiB (the size of its line buffer): six writes for the first
+/// screen of an article at 120x40, each a trip through the terminal's
+/// input before the status bar, the last line written, is on screen.
+type Frames = Terminal<CrosstermBackend<io::BufWriter<Stdout>>>;
+
+/// A full screen of text at 200x60 fits in it.
+const FRAME_BUFFER: usize = 1 << 16;
+
+fn frames() -> Result<Frames> {
+    let out = io::BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
+    Terminal::new(CrosstermBackend::new(out)).context("cannot use the terminal")
+}
+
 /// Forget what the terminal showed, so that the next frame draws every
 /// cell: after a stop, the terminal may show anything.
-fn redraw_all(
-    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
-    shell: &mut Shell,
-) -> Result<()> {
+fn redraw_all(terminal: &mut Frames, shell: &mut Shell) -> Result<()> {
     // `clear` would ask the terminal where its cursor is, which not every
     // one answers.
     execute!(
@@ -913,8 +924,7 @@ fn redraw_all(
         crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )
     .context("cannot draw")?;
-    let fresh =
-        Terminal::new(CrosstermBackend::new(io::stdout())).context("cannot use the terminal")?;
+    let fresh = frames()?;
     // Not dropped, for the same reason as at the start.
     std::mem::forget(std::mem::replace(terminal, fresh));
     shell.linked.clear();
@@ -927,7 +937,7 @@ fn redraw_all(
 /// text scrolled, an overlay or the confirmation box came over them) are
 /// written again without one: ratatui only redraws the cells whose text
 /// changed, so the terminal would otherwise keep an old link on them.
-fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, shell: &mut Shell) -> Result<()> {
+fn draw(terminal: &mut Frames, shell: &mut Shell) -> Result<()> {
     // A copy goes to the terminal's clipboard as the OSC 52 sequence
     // alone, between frames.
     if let Some(text) = shell.reader.as_mut().and_then(|app| app.clipboard.take()) {
