@@ -27,8 +27,10 @@ Measures:
 - search, longform only: `/` then one letter, right after the first
   screen: from the letter until the prompt shows the count of matches;
 - percent, `50%` right after the first screen: from the keys until the
-  middle of the article is shown (longform: about 50% in the status bar;
-  less: the line after the one at half the file's bytes);
+  middle of the article is shown (longform: about 50% in the status bar,
+  written with the text of its frame; less: the line after the one at
+  half the file's bytes, which it writes in the first burst of its
+  screen: its prompt follows some 55 ms later and is not waited for);
 - heading, a jump to the last heading of the article (in its last tenth)
   right after the first screen: longform opens the outline, goes to its
   last entry and follows it (`t`, `G`, Enter, sent at once), from the

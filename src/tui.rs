@@ -440,7 +440,13 @@ impl Shell {
     fn handle(&mut self, event: &Event) -> bool {
         if let Some(app) = &mut self.reader {
             // What an event does is saved with the article's fingerprint.
-            app.settle_fingerprint(true);
+            // While only a window of the article is parsed, a key saves
+            // nothing (see `App::after_key`; a command that saves waits
+            // for the whole, and so for the fingerprint): a jump right
+            // after the first frame does not wait for a pass over every
+            // byte.
+            let wait = !app.is_partial();
+            app.settle_fingerprint(wait);
             let action = match event {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
                     app.keymap.key_action(app.mode, *key)
@@ -570,7 +576,11 @@ impl Shell {
     }
 
     fn snapshot(&self) -> Option<(Store, String, ReadingState)> {
-        self.reader.as_ref().and_then(|a| a.session.snapshot())
+        // Nothing is saved under a fingerprint not known yet.
+        self.reader
+            .as_ref()
+            .filter(|a| !a.fingerprint_pending())
+            .and_then(|a| a.session.snapshot())
     }
 
     /// Save before leaving; a warning for stderr when it failed.

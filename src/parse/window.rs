@@ -84,6 +84,26 @@ pub(crate) fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
     scan(text, true, from, to, &mut Vec::new(), &mut Vec::new()).0
 }
 
+/// What one scan of a whole text finds (see `scan`).
+struct Scanned {
+    starts: Vec<usize>,
+    closed: Vec<usize>,
+    outside: Vec<usize>,
+}
+
+impl Scanned {
+    fn of(text: &str) -> Scanned {
+        let mut closed = Vec::new();
+        let mut outside = Vec::new();
+        let (starts, _) = scan(text, true, 0, text.len(), &mut closed, &mut outside);
+        Scanned {
+            starts,
+            closed,
+            outside,
+        }
+    }
+}
+
 /// What is still open at the end of a scanned text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Open {
@@ -232,7 +252,9 @@ fn scan(
 fn count_kept(line: &[u8], kept: &mut [usize; KEPT.len()]) {
     let mut code = false;
     let mut i = 0;
-    while i < line.len() {
+    // Only backticks and tags count: the bytes between are skipped.
+    while let Some(next) = memchr::memchr2(b'`', b'<', &line[i..]) {
+        i += next;
         match line[i] {
             b'`' => code = !code,
             b'<' if !code && line[i..].starts_with(b"<!--") => {
@@ -692,10 +714,11 @@ impl WindowIndex {
     /// The index of `text`, the article as the parser reads it (see
     /// `parse::prepared`).
     pub fn of(text: &str) -> WindowIndex {
-        let (defs, starts) = Definitions::with_starts(text);
+        let scanned = Scanned::of(text);
+        let defs = Definitions::found(text, &scanned.starts, &scanned.closed, scanned.outside);
         WindowIndex {
             defs,
-            starts,
+            starts: scanned.starts,
             len: text.len(),
             covers: text.len(),
         }
@@ -711,13 +734,7 @@ impl WindowIndex {
         let covers = at.saturating_add(AFTER + 2 * SLACK).min(text.len());
         let starts = block_starts(text, 0, covers);
         WindowIndex {
-            defs: Definitions {
-                references: HashMap::new(),
-                footnotes: Vec::new(),
-                labels: HashSet::new(),
-                from_parser: false,
-                outside: Vec::new(),
-            },
+            defs: Definitions::none(),
             starts,
             len: text.len(),
             covers,
@@ -1404,11 +1421,19 @@ struct Definitions {
 }
 
 impl Definitions {
-    /// `of`, with the block starts of `text` that its scan found.
+    /// The definitions of `text`, with the block starts that its scan
+    /// found.
     fn with_starts(text: &str) -> (Definitions, Vec<usize>) {
-        let mut closed = Vec::new();
-        let mut outside = Vec::new();
-        let (starts, _) = scan(text, true, 0, text.len(), &mut closed, &mut outside);
+        let scanned = Scanned::of(text);
+        let definitions =
+            Definitions::found(text, &scanned.starts, &scanned.closed, scanned.outside);
+        (definitions, scanned.starts)
+    }
+
+    /// The definitions of `text`, from its scan: its block starts, the
+    /// lines after a fence or an HTML block closes (`closed`), and the
+    /// lines outside fences, HTML blocks and front matter (`outside`).
+    fn found(text: &str, starts: &[usize], closed: &[usize], outside: Vec<usize>) -> Definitions {
         let bytes = text.as_bytes();
         let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let line_end =
@@ -1454,15 +1479,23 @@ impl Definitions {
         let mut footnotes = Vec::new();
         // Both kinds in order of position, so that runs of definitions of
         // either kind are followed.
-        let mut hits: Vec<usize> = memchr::memmem::find_iter(bytes, b"]:").collect();
-        hits.sort_unstable();
-        for hit in hits {
-            let start = line_start(hit);
-            let line = &text[start..hit];
-            let Some(label) = line.strip_prefix('[') else {
+        // A definition's line starts with `[`, and its label runs to the
+        // first `]` of the line, which a colon follows, with no `[` in it:
+        // those lines only are looked at (a few in a thousand).
+        let line_starts = (bytes.first() == Some(&b'['))
+            .then_some(0)
+            .into_iter()
+            .chain(memchr::memmem::find_iter(bytes, b"\n[").map(|n| n + 1));
+        for start in line_starts {
+            let Some(close) = memchr::memchr3(b'[', b']', b'\n', &bytes[start + 1..])
+                .map(|n| start + 1 + n)
+                .filter(|&c| bytes[c] == b']' && bytes.get(c + 1) == Some(&b':'))
+            else {
                 continue;
             };
-            if label.is_empty() || label.contains(['[', ']']) {
+            let hit = close;
+            let label = &text[start + 1..hit];
+            if label.is_empty() {
                 continue;
             }
             if let Some(note) = label.strip_prefix('^') {
@@ -1497,14 +1530,24 @@ impl Definitions {
                 .or_insert_with(|| dest.to_string());
         }
         let labels = footnotes.iter().map(|(_, l)| l.clone()).collect();
-        let definitions = Definitions {
+        Definitions {
             references,
             footnotes,
             labels,
             from_parser: false,
             outside,
-        };
-        (definitions, starts)
+        }
+    }
+
+    /// No definitions known (yet).
+    fn none() -> Definitions {
+        Definitions {
+            references: HashMap::new(),
+            footnotes: Vec::new(),
+            labels: HashSet::new(),
+            from_parser: false,
+            outside: Vec::new(),
+        }
     }
 
     /// Whether a footnote mark at byte `at` of `text` can be one: on a line
@@ -1543,6 +1586,10 @@ fn footnote_marks(
     defined: Option<&HashSet<String>>,
     counts: impl Fn(usize) -> bool,
 ) -> Vec<String> {
+    if defined.is_some_and(HashSet::is_empty) {
+        // No footnote is defined (or the definitions are not known yet).
+        return Vec::new();
+    }
     let bytes = text.as_bytes();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -1780,6 +1827,16 @@ mod tests {
             "- ```\n  fenced in a list item\n\n  still code\n  ```",
             "> ```\n> fenced in a quote\n>\n> still code\n> ```",
             "---",
+            "[^a]: a note on one line\n[^b]: the next note\n[^c]: and a third",
+            "Text with notes.[^a][^b][^c]",
+            "| head | more |\n|:-----|-----:|\n| cell | cell |\n| cell | cell |\nlazy row",
+            "<pre>\npre text\n\n# not a heading\n</pre>",
+            "<details>\n<summary>Open</summary>\n\nMarkdown inside\n\n</details>",
+            "<custom-tag>\nkind seven\n\nafter it",
+            "```\nan unclosed-looking fence with ~~~ inside\n~~~\n\n```",
+            "Setext heading\n===",
+            "* star item\n\n      indented code in it\n\n* next",
+            "<script>\nlet a = 1;\n\nlet b = 2;\n</script>",
         ];
 
         fn document() -> impl Strategy<Value = String> {
@@ -1818,6 +1875,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn link_definitions_are_found_on_the_lines_that_open_with_a_label() {
+        let text = "[first]: /one\n\nText.\n\n[[nested]]: /no\n\n[a] [b]: /no\n\n[]: /no\n\n\
+                    [Next Line]:\n  /two\n\n[^note]: a note\n\n[x]: /three\n[y]: </four>\n\n\
+                    ```\n[in]: /code\n```\n";
+        let (defs, _) = Definitions::with_starts(text);
+        let mut found: Vec<(&str, &str)> = defs
+            .references
+            .iter()
+            .map(|(l, d)| (l.as_str(), d.as_str()))
+            .collect();
+        found.sort_unstable();
+        assert_eq!(
+            found,
+            [
+                ("first", "/one"),
+                ("next line", "/two"),
+                ("x", "/three"),
+                ("y", "/four"),
+            ]
+        );
+        assert!(defs.labels.contains("note"));
     }
 
     #[test]

@@ -409,16 +409,22 @@ impl App {
             // The fingerprint, a pass over every byte, is taken on another
             // core while this one scans the head of the text for the
             // window and parses it: before the first frame, the other
-            // cores have nothing to do. That core then goes on to the
-            // index of the whole text, which jumps far away need.
+            // cores have nothing to do. The index of the whole text, which
+            // a jump far away (`G`, `50%`) waits for, is made meanwhile on
+            // a thread of its own rather than after the fingerprint: the
+            // jump may come right after the first frame.
             let (tx, fingerprint) = mpsc::channel();
-            let job = {
-                let (text, prepared) = (Arc::clone(&shared), Arc::clone(&prepared));
-                Background::spawn("index", false, move |_| {
+            let text = Arc::clone(&shared);
+            // Not started: the fingerprint is taken when it is wanted
+            // (the channel is closed).
+            let _ = std::thread::Builder::new()
+                .name("fingerprint".into())
+                .spawn(move || {
                     let _ = tx.send(crate::parse::fingerprint(&text));
-                    drop(text);
-                    Some(WindowIndex::of(&prepared))
-                })
+                });
+            let job = {
+                let prepared = Arc::clone(&prepared);
+                Background::spawn("index", false, move |_| Some(WindowIndex::of(&prepared)))
             };
             let index = WindowIndex::head(&prepared, 0);
             (prepared, fingerprint, index, job)
@@ -667,6 +673,11 @@ impl App {
         );
     }
 
+    /// The article's fingerprint is still being taken.
+    pub fn fingerprint_pending(&self) -> bool {
+        self.fingerprint.is_some()
+    }
+
     /// Take in the article's fingerprint, when the first frame did not
     /// wait for it: the record is saved with it, and anchors are made with
     /// it. With `wait`, wait for it (a pass over the text, begun at open).
@@ -737,6 +748,12 @@ impl App {
     /// screen is parsed again with it, so that links and notes defined
     /// elsewhere read as they will in the whole. With `wait`, wait for it.
     fn take_index(&mut self, wait: bool) {
+        self.take_index_for(wait, true);
+    }
+
+    /// `take_index`; without `reparse`, the window on screen is left as it
+    /// is, for a caller about to parse another.
+    fn take_index_for(&mut self, wait: bool, reparse: bool) {
         if self.index.as_ref().is_none_or(WindowIndex::is_whole) {
             self.index_job = None;
             return;
@@ -761,7 +778,7 @@ impl App {
         // hints, the link list) or a selection being made: the next
         // window, or the whole, puts those right.
         let pointing = self.hints.is_some() || self.link_list.is_some() || self.selecting.is_some();
-        if self.is_partial() && !pointing {
+        if reparse && self.is_partial() && !pointing {
             // A count over the window's blocks ends on them.
             self.finish_count();
             let doc = parse_window_in(
@@ -918,7 +935,8 @@ impl App {
             return;
         }
         if !index.serves(at) {
-            self.take_index(true);
+            // The window is parsed at `at` right after, with the index.
+            self.take_index_for(true, false);
         }
         let Some(index) = &self.index else {
             return;
@@ -1551,7 +1569,8 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
-        self.settle_fingerprint(true);
+        // While a window shows, a key saves nothing (see `Shell::handle`).
+        self.settle_fingerprint(!self.is_partial());
         // What stays on screen while reading counts as read: the screen
         // left and the screen reached.
         let reading = action.is_reading_motion() && self.mode == Mode::Reading;
