@@ -667,8 +667,9 @@ struct Builder<'s> {
     /// The shape of a long table measured before, for the table that
     /// starts where it says (`long_table`).
     known_table: Option<long_table::Known>,
-    /// Tables are only measured, their shape kept in `measured`.
-    measure_tables: bool,
+    /// The next table is only measured, by this, its shape kept in
+    /// `measured`.
+    measure_tables: Option<long_table::Measure>,
     measured: Option<long_table::Measured>,
 }
 
@@ -740,7 +741,7 @@ impl<'s> Builder<'s> {
             references: None,
             footnote_order: Vec::new(),
             known_table: None,
-            measure_tables: false,
+            measure_tables: None,
             measured: None,
         }
     }
@@ -946,9 +947,7 @@ impl<'s> Builder<'s> {
                     })
                     .collect();
                 let mut table = Table::new(aligns, range.start);
-                if self.measure_tables {
-                    table.measure = Some(long_table::Measure::default());
-                }
+                table.measure = self.measure_tables.take();
                 table.known = self.known_table.take_if(|k| k.start == range.start);
                 self.table = Some(table);
             }

@@ -1083,9 +1083,9 @@ impl Pieces {
                 references_win: definitions.from_parser,
                 count: false,
             };
-            let measured = head
-                .clone()
-                .and_then(|head| super::long_table::measure(text, head, range.end, how));
+            let measured = head.clone().and_then(|head| {
+                super::long_table::measure_on(text, head, range.end, how, workers)
+            });
             let (Some(head), Some(measured)) = (head, measured) else {
                 cut_ranges.push(range);
                 cut_from.push(k);
