@@ -176,8 +176,14 @@ impl Background {
     /// Start parsing `text`, the article as the parser reads it (see
     /// `parse::prepared`); `None` when no thread could be started. The
     /// document's fingerprint is set when it is taken (`take_whole`).
-    fn start(text: Arc<str>) -> Option<Background> {
+    /// The parse begins once `after` says so too (or is closed), for at
+    /// most `FIRST_FRAME_WAIT`: the index that a jump far away waits for
+    /// is made first, with a core to itself.
+    fn start(text: Arc<str>, after: Option<Receiver<()>>) -> Option<Background> {
         Background::spawn("parse", true, move |stopped| {
+            if let Some(after) = after {
+                let _ = after.recv_timeout(FIRST_FRAME_WAIT);
+            }
             let doc = crate::parse::parse_unless(&text, stopped)?;
             drop(text);
             crate::parse::join::give_back_free_memory();
@@ -400,7 +406,7 @@ impl App {
         let markdown = !path.is_some_and(crate::library::is_plain_text);
         // What the parses read: the same text, unless it has lone CRs,
         // which the window and the whole then share.
-        let prepared = (markdown && text.len() >= progressive).then(|| {
+        let mut prepared = (markdown && text.len() >= progressive).then(|| {
             let cores = std::thread::available_parallelism().map_or(1, usize::from);
             if cores <= 2 {
                 crate::parse::join::use_one_heap();
@@ -422,18 +428,23 @@ impl App {
                 .spawn(move || {
                     let _ = tx.send(crate::parse::fingerprint(&text));
                 });
+            let (made, index_made) = mpsc::channel();
             let job = {
                 let prepared = Arc::clone(&prepared);
-                Background::spawn("index", false, move |_| Some(WindowIndex::of(&prepared)))
+                Background::spawn("index", false, move |_| {
+                    let index = WindowIndex::of(&prepared);
+                    let _ = made.send(());
+                    Some(index)
+                })
             };
             let index = WindowIndex::head(&prepared, 0);
-            (prepared, fingerprint, index, job)
+            (prepared, fingerprint, index, job, Some(index_made))
         });
-        let mut background = prepared
-            .as_ref()
-            .and_then(|(prepared, ..)| Background::start(Arc::clone(prepared)));
+        let mut background = prepared.as_mut().and_then(|(prepared, .., index_made)| {
+            Background::start(Arc::clone(prepared), index_made.take())
+        });
         let (prepared, mut index, mut index_job) = match prepared {
-            Some((prepared, fingerprint, index, job)) if background.is_some() => {
+            Some((prepared, fingerprint, index, job, _)) if background.is_some() => {
                 (Some((prepared, fingerprint)), Some(index), job)
             }
             _ => (None, None, None),
