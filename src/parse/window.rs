@@ -1479,14 +1479,14 @@ impl Definitions {
         let mut footnotes = Vec::new();
         // Both kinds in order of position, so that runs of definitions of
         // either kind are followed.
-        // A definition's line starts with `[`, and its label runs to the
-        // first `]` of the line, which a colon follows, with no `[` in it:
-        // those lines only are looked at (a few in a thousand).
-        let line_starts = (bytes.first() == Some(&b'['))
-            .then_some(0)
-            .into_iter()
-            .chain(memchr::memmem::find_iter(bytes, b"\n[").map(|n| n + 1));
-        for start in line_starts {
+        // A definition's line starts with `[`, outside fences, HTML blocks
+        // and front matter, and its label runs to the first `]` of the
+        // line, which a colon follows, with no `[` in it: those lines only
+        // are looked at (a few in a thousand).
+        for &start in &outside {
+            if bytes.get(start) != Some(&b'[') {
+                continue;
+            }
             let Some(close) = memchr::memchr3(b'[', b']', b'\n', &bytes[start + 1..])
                 .map(|n| start + 1 + n)
                 .filter(|&c| bytes[c] == b']' && bytes.get(c + 1) == Some(&b':'))
@@ -1881,7 +1881,7 @@ mod tests {
     fn link_definitions_are_found_on_the_lines_that_open_with_a_label() {
         let text = "[first]: /one\n\nText.\n\n[[nested]]: /no\n\n[a] [b]: /no\n\n[]: /no\n\n\
                     [Next Line]:\n  /two\n\n[^note]: a note\n\n[x]: /three\n[y]: </four>\n\n\
-                    ```\n[in]: /code\n```\n";
+                    ```\n[in]: /code\n# a comment\n[in2]: /code\n```\n";
         let (defs, _) = Definitions::with_starts(text);
         let mut found: Vec<(&str, &str)> = defs
             .references
