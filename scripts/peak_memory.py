@@ -20,7 +20,7 @@ costly, which must stay under 5x their size:
     cargo run --release --example gen -- table30m > /tmp/table30m.md
     cargo run --release --example gen -- table200k > /tmp/table200k.md
     cargo run --release --example gen -- footnotes > /tmp/footnotes.md
-    CAT=1 python3 scripts/peak_memory.py /tmp/table30m.md
+    CAT=1 python3 scripts/peak_memory.py /tmp/table30m.md /tmp/table200k.md
     python3 scripts/peak_memory.py /tmp/table200k.md /tmp/footnotes.md
 """
 import fcntl
