@@ -182,7 +182,7 @@ struct Shell {
     peek: bool,
     /// A long article being read whole while its head shows (see
     /// `load::load_head`), and whether it opens from the start.
-    rest: Option<(std::sync::mpsc::Receiver<Result<Source>>, bool)>,
+    rest: Option<(crate::load::Rest, bool)>,
     /// How figures are drawn (`None`: not at all), and a cell's size in
     /// pixels, once the terminal has been asked.
     protocol: Option<graphics::Protocol>,
@@ -286,28 +286,17 @@ impl Shell {
                 self.put_reader(app, &head.source, None, true);
             }
         }
-        self.rest = Some((head.whole, from_start));
+        self.rest = Some((head.rest, from_start));
     }
 
-    /// The whole of the article whose head shows, once read (with `wait`,
-    /// waiting for it): it takes the head's place, at the same top. True
-    /// when it did; an error when it could not be read.
-    fn take_rest(&mut self, wait: bool) -> Result<bool> {
-        let Some((rx, from_start)) = &self.rest else {
+    /// Read the rest of the article whose head shows: the whole takes the
+    /// head's place, at the same top. True when it did; an error when it
+    /// could not be read.
+    fn take_rest(&mut self) -> Result<bool> {
+        let Some((rest, from_start)) = self.rest.take() else {
             return Ok(false);
         };
-        let from_start = *from_start;
-        let whole = if wait {
-            rx.recv()
-        } else {
-            match rx.try_recv() {
-                Ok(whole) => Ok(whole),
-                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(false),
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(std::sync::mpsc::RecvError),
-            }
-        };
-        self.rest = None;
-        let source = whole.map_err(|_| anyhow::anyhow!("cannot read the article"))??;
+        let source = rest.read()?;
         self.open(&source, None, from_start);
         Ok(true)
     }
@@ -938,7 +927,7 @@ fn read_and_draw(
     let mut terminal = std::mem::ManuallyDrop::new(frames()?);
     // A long article with a record is read whole before its first frame.
     if shell.reader.is_none() {
-        shell.take_rest(true)?;
+        shell.take_rest()?;
     }
     loop {
         draw(&mut terminal, shell)?;
@@ -949,9 +938,9 @@ fn read_and_draw(
             *filter = query.settle(shell);
             draw(&mut terminal, shell)?;
         }
-        // The head of a long article is on screen: the whole takes its
-        // place before any key is read.
-        if shell.take_rest(true)? {
+        // The head of a long article is on screen: the rest is read now,
+        // and the whole takes its place before any key is read.
+        if shell.take_rest()? {
             draw(&mut terminal, shell)?;
         }
         // Code first shown plain is coloured now, unless a key is waiting.
