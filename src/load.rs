@@ -230,23 +230,49 @@ pub fn load(arg: &Path) -> Result<Source> {
     Ok(source)
 }
 
-/// A long article's head, read and checked while the rest is read on a
-/// thread: the reader draws its first screen from the head.
+/// A long article's head, read and checked; the rest is read when asked
+/// (`Rest::read`): the reader draws its first screen from the head, and
+/// reads the rest after it.
 pub struct Head {
     /// The head: whole lines of valid UTF-8, with no lone CR, from the
     /// start of the file.
     pub source: Source,
     /// The file's length.
     pub len: u64,
-    /// The whole article, read and checked as `load` does, once read.
-    pub whole: std::sync::mpsc::Receiver<Result<Source>>,
+    /// The rest of the file, still to be read.
+    pub rest: Rest,
+}
+
+/// The rest of a file whose head was read, open at the head's end.
+pub struct Rest {
+    bytes: Vec<u8>,
+    file: File,
+    name: String,
+    path: PathBuf,
+    before: Option<Stamp>,
+    size: u64,
+}
+
+impl Rest {
+    /// The whole article, read and checked as `load` does.
+    pub fn read(self) -> Result<Source> {
+        whole_rest(
+            self.bytes,
+            self.file,
+            self.name,
+            &self.path,
+            self.before,
+            self.size,
+        )
+    }
 }
 
 /// Read the article named on the command line as `load` does, or only its
 /// head when it is a file of at least `min` bytes whose head of `head`
 /// bytes is whole lines of UTF-8: the rest is read, and the whole checked,
-/// on a thread (`Head::whole`). Reading 10 MB and checking it takes longer
-/// than everything else before the reader's first screen.
+/// later (`Head::rest`). Reading 10 MB and checking it takes longer than
+/// everything else before the reader's first screen, and on a thread of
+/// its own it took a core from the terminal that draws that screen.
 pub fn load_head(arg: &Path, min: u64, head: usize) -> Result<std::result::Result<Head, Source>> {
     let short = std::fs::metadata(arg).is_ok_and(|m| m.len() < min);
     if arg.as_os_str() == "-" || short || epub::is_epub(arg) {
@@ -283,16 +309,14 @@ pub fn load_head(arg: &Path, min: u64, head: usize) -> Result<std::result::Resul
     let Some(text) = text else {
         return whole_rest(bytes, file, name, arg, before, meta.len()).map(Err);
     };
-    let (tx, rx) = std::sync::mpsc::channel();
-    let path = arg.to_path_buf();
-    let thread_name = name.clone();
-    let size = meta.len();
-    std::thread::Builder::new()
-        .name("load".into())
-        .spawn(move || {
-            let _ = tx.send(whole_rest(bytes, file, thread_name, &path, before, size));
-        })
-        .map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
+    let rest = Rest {
+        bytes,
+        file,
+        name: name.clone(),
+        path: arg.to_path_buf(),
+        before,
+        size: meta.len(),
+    };
     Ok(Ok(Head {
         source: Source {
             name,
@@ -303,7 +327,7 @@ pub fn load_head(arg: &Path, min: u64, head: usize) -> Result<std::result::Resul
             legacy: None,
         },
         len: meta.len(),
-        whole: rx,
+        rest,
     }))
 }
 
@@ -409,7 +433,7 @@ mod tests {
         match load_head(&path, 100, 64) {
             Ok(Ok(head)) => {
                 assert_eq!(head.len, bytes.len() as u64);
-                let whole = head.whole.recv().unwrap();
+                let whole = head.rest.read();
                 (Some(head.source.text), whole, loaded)
             }
             Ok(Err(source)) => (None, Ok(source), loaded),

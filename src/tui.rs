@@ -182,7 +182,7 @@ struct Shell {
     peek: bool,
     /// A long article being read whole while its head shows (see
     /// `load::load_head`), and whether it opens from the start.
-    rest: Option<(std::sync::mpsc::Receiver<Result<Source>>, bool)>,
+    rest: Option<(crate::load::Rest, bool)>,
     /// How figures are drawn (`None`: not at all), and a cell's size in
     /// pixels, once the terminal has been asked.
     protocol: Option<graphics::Protocol>,
@@ -251,9 +251,10 @@ impl Shell {
     }
 
     /// Take the theme that suits the terminal's background, told by the
-    /// terminal at any time (a slow link answers after the first frame).
-    fn set_background(&mut self, background: Palette) {
-        let theme = settings::Settings::new(&self.options.config, Some(background)).theme;
+    /// terminal at any time (a slow link answers after the first frame);
+    /// `None`: the theme for a terminal that does not tell.
+    fn set_background(&mut self, background: Option<Palette>) {
+        let theme = settings::Settings::new(&self.options.config, background).theme;
         self.theme = theme;
         if let Some(app) = &mut self.reader {
             app.theme = theme;
@@ -285,28 +286,17 @@ impl Shell {
                 self.put_reader(app, &head.source, None, true);
             }
         }
-        self.rest = Some((head.whole, from_start));
+        self.rest = Some((head.rest, from_start));
     }
 
-    /// The whole of the article whose head shows, once read (with `wait`,
-    /// waiting for it): it takes the head's place, at the same top. True
-    /// when it did; an error when it could not be read.
-    fn take_rest(&mut self, wait: bool) -> Result<bool> {
-        let Some((rx, from_start)) = &self.rest else {
+    /// Read the rest of the article whose head shows: the whole takes the
+    /// head's place, at the same top. True when it did; an error when it
+    /// could not be read.
+    fn take_rest(&mut self) -> Result<bool> {
+        let Some((rest, from_start)) = self.rest.take() else {
             return Ok(false);
         };
-        let from_start = *from_start;
-        let whole = if wait {
-            rx.recv()
-        } else {
-            match rx.try_recv() {
-                Ok(whole) => Ok(whole),
-                Err(std::sync::mpsc::TryRecvError::Empty) => return Ok(false),
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(std::sync::mpsc::RecvError),
-            }
-        };
-        self.rest = None;
-        let source = whole.map_err(|_| anyhow::anyhow!("cannot read the article"))??;
+        let source = rest.read()?;
         self.open(&source, None, from_start);
         Ok(true)
     }
@@ -634,9 +624,11 @@ pub fn run_library(
 }
 
 /// Take the terminal, `open` what is to be shown, and run the loop until
-/// it ends. The terminal is asked for its background before `open` and
-/// its answer read after, so that the round trip (long over a slow link)
-/// and the work of opening overlap.
+/// it ends. The terminal is asked for its background (and graphics) before
+/// `open` and its answers read after, so that the round trip (long over a
+/// slow link, or when the terminal waits for a core) and the work of
+/// opening overlap. When the answers are not all in by then, the first
+/// frame is drawn without them and they are awaited after it (`Query`).
 fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
     let emergency: Emergency = Arc::default();
     let signal = watch_signals(Arc::clone(&emergency))?;
@@ -655,30 +647,130 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
         )
     });
     open(&mut shell);
-    let replies = asked.map_or_else(replies::Replies::default, |asked| {
-        asked.collect(background::WAIT)
-    });
-    let answers = replies.graphics();
-    let unanswered = !replies.answered_da1();
-    let env = env.unwrap_or_default();
-    let protocol = graphics::choose(images, answers, &env);
-    shell.set_graphics(protocol, answers.cell.or_else(cell_size));
-    if unanswered && asked_graphics {
-        shell.late_graphics = Some(LateGraphics {
-            images,
-            env,
-            answers,
-        });
-    }
-    let mut filter = ReplyFilter::new(replies, Instant::now());
-    take_answers(&mut shell, &mut filter);
-    let result = event_loop(&mut shell, &signal, &emergency, &mut filter);
+    let mut query = Query {
+        asked,
+        replies: replies::Replies::default(),
+        images,
+        env: env.unwrap_or_default(),
+        asked_graphics,
+        colour,
+        told: false,
+        provisional: false,
+    };
+    // What the terminal answered while the article was opened.
+    query.read(false);
+    // A long article with a record is read whole before its first
+    // frame: the answers are awaited meanwhile, as before any frame.
+    let early = !query.answered() && (shell.reader.is_some() || shell.library.is_some());
+    let (mut filter, pending) = if early {
+        query.provisional(&mut shell);
+        // Replaced by the query's own once its answers are in.
+        let filter = ReplyFilter::new(replies::Replies::default(), Instant::now());
+        (filter, Some(query))
+    } else {
+        query.read(true);
+        (query.settle(&mut shell), None)
+    };
+    let result = event_loop(&mut shell, &signal, &emergency, &mut filter, pending);
     drop(guard);
     // The terminal is back: a failed save can be said on stderr.
     if let Some(warning) = shell.finish() {
         let _ = writeln!(io::stderr(), "longform: warning: {warning}");
     }
     result
+}
+
+/// The start-up query (`background::ask`) until its answers are in.
+///
+/// The first frame does not wait for them: when they are not in by the
+/// time it is ready, it is drawn with what is known (the figures' protocol
+/// that the environment alone gives, and the theme without colour, which
+/// reads on any background, when the colour was asked and is not told
+/// yet), and the answers are awaited after it, as they were before it:
+/// until DA1 is answered or `background::WAIT` has passed since asking,
+/// reading the bytes themselves so that none of an answer becomes a key
+/// (keys typed in that moment are lost, as they always were). Then the
+/// theme and the protocol are settled and the frame is drawn again. On a
+/// terminal nearby the answers follow the first frame within a
+/// millisecond or two; over a slow link the text shows a round trip
+/// sooner.
+struct Query {
+    asked: Option<background::Asked>,
+    replies: replies::Replies,
+    images: crate::config::Images,
+    env: graphics::Env,
+    asked_graphics: bool,
+    /// The background colour was asked.
+    colour: bool,
+    /// An answer told the background colour.
+    told: bool,
+    /// The first frame was drawn before the answers.
+    provisional: bool,
+}
+
+impl Query {
+    /// Read the answers that came; with `wait`, wait for DA1 until
+    /// `background::WAIT` after asking.
+    fn read(&mut self, wait: bool) {
+        if let Some(asked) = &self.asked {
+            let wait = if wait {
+                background::WAIT
+            } else {
+                Duration::ZERO
+            };
+            asked.collect(&mut self.replies, wait);
+        }
+    }
+
+    /// Whether there is nothing more to wait for.
+    fn answered(&self) -> bool {
+        self.asked.is_none() || self.replies.answered_da1()
+    }
+
+    /// Take in the colour answers read so far.
+    fn take_colour(&mut self, shell: &mut Shell) {
+        for answer in self.replies.take_answers() {
+            if let Some(palette) = settings::palette_of(&answer) {
+                shell.set_background(Some(palette));
+                self.told = true;
+            }
+        }
+    }
+
+    /// Set `shell` up for a first frame drawn before the answers.
+    fn provisional(&mut self, shell: &mut Shell) {
+        self.provisional = true;
+        let answers = self.replies.graphics();
+        let protocol = graphics::choose(self.images, answers, &self.env);
+        shell.set_graphics(protocol, answers.cell.or_else(cell_size));
+        self.take_colour(shell);
+        if self.colour && !self.told {
+            shell.set_background(Some(Palette::Mono));
+        }
+    }
+
+    /// Settle the theme and the protocol from the answers read, and hand
+    /// what is still arriving to the filter of the event loop.
+    fn settle(mut self, shell: &mut Shell) -> ReplyFilter {
+        self.take_colour(shell);
+        // No colour told (yet): the theme of a terminal that does not
+        // tell, until a late answer does.
+        if self.provisional && self.colour && !self.told {
+            shell.set_background(None);
+        }
+        let answers = self.replies.graphics();
+        let unanswered = !self.replies.answered_da1();
+        let protocol = graphics::choose(self.images, answers, &self.env);
+        shell.set_graphics(protocol, answers.cell.or_else(cell_size));
+        if unanswered && self.asked_graphics {
+            shell.late_graphics = Some(LateGraphics {
+                images: self.images,
+                env: self.env,
+                answers,
+            });
+        }
+        ReplyFilter::new(self.replies, Instant::now())
+    }
 }
 
 /// A cell's size in pixels from the terminal's window size (`TIOCGWINSZ`),
@@ -762,7 +854,7 @@ fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
 fn take_answers(shell: &mut Shell, filter: &mut ReplyFilter) {
     for answer in filter.take_answers() {
         if let Some(palette) = settings::palette_of(&answer) {
-            shell.set_background(palette);
+            shell.set_background(Some(palette));
         }
     }
     // The answer to the graphics query, after the first frame: the
@@ -785,8 +877,9 @@ fn event_loop(
     signal: &AtomicUsize,
     emergency: &Emergency,
     filter: &mut ReplyFilter,
+    pending: Option<Query>,
 ) -> Result<Exit> {
-    let result = read_and_draw(shell, signal, emergency, filter);
+    let result = read_and_draw(shell, signal, emergency, filter, pending);
     match result {
         // A hung-up terminal fails to draw or read just before SIGHUP
         // arrives: report the hangup, not the I/O error it caused.
@@ -827,19 +920,27 @@ fn read_and_draw(
     signal: &AtomicUsize,
     emergency: &Emergency,
     filter: &mut ReplyFilter,
+    mut pending: Option<Query>,
 ) -> Result<Exit> {
     // Never dropped: the guard restores the terminal, and ratatui's own drop
     // would print (and so panic) when the terminal is already gone.
     let mut terminal = std::mem::ManuallyDrop::new(frames()?);
     // A long article with a record is read whole before its first frame.
     if shell.reader.is_none() {
-        shell.take_rest(true)?;
+        shell.take_rest()?;
     }
     loop {
         draw(&mut terminal, shell)?;
-        // The head of a long article is on screen: the whole takes its
-        // place before any key is read.
-        if shell.take_rest(true)? {
+        // The first frame is on screen before the terminal's answers:
+        // they are awaited now, before any key is read.
+        if let Some(mut query) = pending.take() {
+            query.read(true);
+            *filter = query.settle(shell);
+            draw(&mut terminal, shell)?;
+        }
+        // The head of a long article is on screen: the rest is read now,
+        // and the whole takes its place before any key is read.
+        if shell.take_rest()? {
             draw(&mut terminal, shell)?;
         }
         // Code first shown plain is coloured now, unless a key is waiting.

@@ -107,7 +107,7 @@ impl Screen {
 struct Term {
     /// The master side; `None` once the terminal has been hung up.
     master: Option<Box<dyn MasterPty + Send>>,
-    writer: Option<Box<dyn Write + Send>>,
+    writer: Option<Writer>,
     child: Box<dyn Child + Send + Sync>,
     out: Arc<Mutex<Output>>,
     reader: Option<JoinHandle<()>>,
@@ -120,7 +120,20 @@ struct Term {
 struct Spawn {
     cmd: CommandBuilder,
     dir: TempDir,
+    /// The terminal answers DA1, which ends longform's start-up query, as
+    /// every terminal does (and nothing else: it tells no colour and no
+    /// graphics). Tests of the answers themselves turn it off and answer
+    /// as they like.
+    answers_da1: bool,
 }
+
+/// The keyboard side of the terminal, shared by the test and the reader
+/// thread that answers DA1.
+type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
+
+/// DA1 and the answer of a VT220 with no graphics.
+const DA1: &[u8] = b"\x1b[c";
+const DA1_ANSWER: &[u8] = b"\x1b[?62;22c";
 
 impl Spawn {
     /// `longform ARGS...`.
@@ -160,7 +173,17 @@ impl Spawn {
         ] {
             cmd.env_remove(var);
         }
-        Spawn { cmd, dir }
+        Spawn {
+            cmd,
+            dir,
+            answers_da1: true,
+        }
+    }
+
+    /// A terminal that answers no query by itself.
+    fn silent(mut self) -> Spawn {
+        self.answers_da1 = false;
+        self
     }
 
     fn run(self, rows: u16, cols: u16) -> Term {
@@ -171,7 +194,8 @@ impl Spawn {
         // Only the child holds the slave now, so its exit ends the output.
         drop(pty.slave);
         let mut source = pty.master.try_clone_reader().expect("pty reader");
-        let writer = pty.master.take_writer().expect("pty writer");
+        let writer: Writer = Arc::new(Mutex::new(pty.master.take_writer().expect("pty writer")));
+        let answerer = self.answers_da1.then(|| Arc::clone(&writer));
         let out = Arc::new(Mutex::new(Output {
             raw: Vec::new(),
             parser: vt100::Parser::new_with_callbacks(rows, cols, 0, Recorder::default()),
@@ -183,12 +207,25 @@ impl Spawn {
             let mut buf = [0u8; 8192];
             // Bytes after the last complete frame, held back from the screen.
             let mut pending = Vec::new();
+            // Where in the output to look for the next DA1.
+            let mut asked = 0;
             loop {
                 match source.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
                         let mut out = shared.lock().unwrap_or_else(PoisonError::into_inner);
                         out.raw.extend_from_slice(&buf[..n]);
+                        if let Some(writer) = &answerer {
+                            while let Some(at) =
+                                out.raw[asked..].windows(DA1.len()).position(|w| w == DA1)
+                            {
+                                asked += at + DA1.len();
+                                let mut w = writer.lock().unwrap_or_else(PoisonError::into_inner);
+                                let _ = w.write_all(DA1_ANSWER).and_then(|()| w.flush());
+                            }
+                            // A DA1 cut by this read is found by the next.
+                            asked = asked.max(out.raw.len().saturating_sub(DA1.len() - 1));
+                        }
                         pending.extend_from_slice(&buf[..n]);
                         if let Some(end) = frames_end(&pending) {
                             out.parser.process(&pending[..end]);
@@ -283,7 +320,12 @@ impl Term {
 
     /// Type `bytes` as if at the keyboard.
     fn send(&mut self, bytes: impl AsRef<[u8]>) {
-        let writer = self.writer.as_mut().expect("the terminal is open");
+        let mut writer = self
+            .writer
+            .as_ref()
+            .expect("the terminal is open")
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         writer.write_all(bytes.as_ref()).expect("write to the pty");
         writer.flush().expect("flush the pty");
     }
@@ -1875,7 +1917,9 @@ const DARK_STATUS: vt100::Color = vt100::Color::Idx(236);
 /// theme follows the answer whenever it comes, and no part of it is read
 /// as keys: the place is the same, no prompt opens, and `q` still quits.
 fn late_answer(late: Duration, end: &str) {
-    let mut t = Term::open(&[SLOW_WEB, "--section", "coda"], 30, 100);
+    let mut t = Spawn::longform(&[SLOW_WEB, "--section", "coda"])
+        .silent()
+        .run(30, 100);
     let start = Instant::now();
     while !contains(&t.raw(), b"\x1b]11;?") {
         assert!(start.elapsed() < TIMEOUT, "the colour was never asked");
@@ -1930,6 +1974,70 @@ fn an_answer_400ms_late_is_no_keys() {
 fn an_answer_1500ms_late_is_no_keys() {
     late_answer(Duration::from_millis(1500), "\x07");
     late_answer(Duration::from_millis(1500), "\x1b\\");
+}
+
+/// The first screen does not wait for the terminal's answers: with none
+/// yet, it is drawn at once without colour, which reads on any
+/// background; a terminal that never tells its colour then gets the dark
+/// theme, as before, and one that tells it later gets its own.
+#[test]
+fn the_first_screen_is_drawn_before_the_answers_and_coloured_after() {
+    let mut t = Spawn::longform(&[SLOW_WEB]).silent().run(30, 100);
+    t.wait_for("the first screen", at_start("The Slow Web"));
+    // The first frame as it was written, whatever came after it.
+    let raw = t.raw();
+    let query = raw
+        .windows(3)
+        .position(|w| w == b"\x1b[c")
+        .expect("the start-up query");
+    let end = (query..raw.len())
+        .find(|&i| FRAME_ENDS.iter().any(|e| raw[i..].starts_with(e)))
+        .expect("a frame");
+    let mut first = vt100::Parser::new(30, 100, 0);
+    first.process(&raw[..end]);
+    let screen = first.screen();
+    assert!(
+        screen.contents().contains("The Slow Web"),
+        "{}",
+        screen.contents()
+    );
+    for row in 0..30 {
+        for col in 0..100 {
+            let cell = screen.cell(row, col).expect("a cell");
+            assert_eq!(
+                (cell.fgcolor(), cell.bgcolor()),
+                (vt100::Color::Default, vt100::Color::Default),
+                "a colour at {row},{col} before the terminal told its background"
+            );
+        }
+    }
+    // No answer: the dark theme once the wait for one is over.
+    let status_bg = |t: &Term| {
+        t.output()
+            .parser
+            .screen()
+            .cell(29, 0)
+            .map(vt100::Cell::bgcolor)
+    };
+    let start = Instant::now();
+    while status_bg(&t) != Some(DARK_STATUS) {
+        assert!(start.elapsed() < TIMEOUT, "never the dark theme");
+        std::thread::sleep(POLL);
+    }
+    // The answer, late: the light theme.
+    t.send("\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;22c");
+    let start = Instant::now();
+    loop {
+        let bg = status_bg(&t);
+        if bg.is_some_and(|c| c != DARK_STATUS && c != vt100::Color::Default) {
+            break;
+        }
+        assert!(start.elapsed() < TIMEOUT, "never the light theme: {bg:?}");
+        std::thread::sleep(POLL);
+    }
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
 }
 
 // ---------------------------------------------------------------------------
@@ -2811,7 +2919,7 @@ fn toc_in_a_terminal_fits_its_width() {
 /// here: the emulator answers no query) with its caption under it.
 #[test]
 fn cat_images_draws_the_figure_for_a_terminal() {
-    let spawn = Spawn::longform(&["cat", "figure.md", "--images", "--width", "40"]);
+    let spawn = Spawn::longform(&["cat", "figure.md", "--images", "--width", "40"]).silent();
     let dir = spawn.dir.path();
     image::RgbImage::from_pixel(200, 100, image::Rgb([200, 30, 30]))
         .save(dir.join("red.png"))
@@ -2940,7 +3048,7 @@ const TMUX_PASSTHROUGH: Kind = Kind {
 /// `figure.md` and its PNG; inside tmux, a `tmux` on the PATH answers for
 /// `allow-passthrough` and writes what it was asked to `tmux.log`.
 fn figure_terminal(kind: &Kind, args: &[&str]) -> Term {
-    let mut spawn = Spawn::longform(args);
+    let mut spawn = Spawn::longform(args).silent();
     let dir = spawn.dir.path().to_path_buf();
     image::RgbImage::from_fn(200, 100, |x, _| {
         image::Rgb([200, if x < 100 { 30 } else { 160 }, 30])

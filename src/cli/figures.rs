@@ -28,7 +28,8 @@ pub fn detect(images: Images) -> (Option<Protocol>, Option<(u16, u16)>) {
     let env = graphics::Env::of_process();
     let asked = images == Images::Auto && crate::tui::settings::on_terminal();
     let answers = if asked && crossterm::terminal::enable_raw_mode().is_ok() {
-        let replies = background::ask(false, &graphics::query(&env)).collect(background::WAIT);
+        let mut replies = crate::tui::replies::Replies::default();
+        background::ask(false, &graphics::query(&env)).collect(&mut replies, background::WAIT);
         let _ = crossterm::terminal::disable_raw_mode();
         replies.graphics()
     } else {

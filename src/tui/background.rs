@@ -50,19 +50,18 @@ pub fn ask(background: bool, graphics: &str) -> Asked {
 }
 
 impl Asked {
-    /// Read the terminal's answers until DA1 is answered or `wait` has
-    /// passed since they were asked. What was read, and any answer still
-    /// arriving, is in the returned recogniser, which the event loop goes
-    /// on with. Keys typed meanwhile are lost.
-    pub fn collect(self, wait: Duration) -> Replies {
-        let mut replies = Replies::default();
+    /// Read the terminal's answers into `replies` until DA1 is answered
+    /// or `wait` has passed since they were asked; what has come is read
+    /// even after that, without waiting. What was read, and any answer
+    /// still arriving, is in `replies`, which the event loop goes on
+    /// with. Keys typed meanwhile are lost.
+    pub fn collect(&self, replies: &mut Replies, wait: Duration) {
         #[cfg(unix)]
         if self.sent {
-            unix::collect(&mut replies, self.started + wait);
+            unix::collect(replies, self.started + wait);
         }
         #[cfg(not(unix))]
-        let _ = (wait, self.sent);
-        replies
+        let _ = (replies, wait, self.sent);
     }
 }
 

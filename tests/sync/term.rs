@@ -1,7 +1,8 @@
 //! The reader in a pseudo-terminal, for the sync tests: the real binary,
 //! its screen read back through vt100. A smaller cousin of the driver in
 //! `tests/pty.rs`: it polls for each state it expects, never sleeping a
-//! fixed time, and a failure prints the screen.
+//! fixed time, and a failure prints the screen. Like every terminal, it
+//! answers DA1 (and no other query), which ends longform's start-up query.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -14,8 +15,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_longform");
 const TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(20);
 
+/// DA1 and the answer of a VT220 with no graphics.
+const DA1: &[u8] = b"\x1b[c";
+const DA1_ANSWER: &[u8] = b"\x1b[?62;22c";
+
+/// The keyboard side of the terminal, shared with the reader thread that
+/// answers DA1.
+type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
+
 pub struct Term {
-    writer: Box<dyn Write + Send>,
+    writer: Writer,
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -52,15 +61,27 @@ impl Term {
         let child = pty.slave.spawn_command(cmd).expect("spawn");
         drop(pty.slave);
         let mut source = pty.master.try_clone_reader().expect("pty reader");
-        let writer = pty.master.take_writer().expect("pty writer");
+        let writer: Writer = Arc::new(Mutex::new(pty.master.take_writer().expect("pty writer")));
+        let answerer = Arc::clone(&writer);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let shared = Arc::clone(&parser);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // The last bytes of the previous read: a DA1 cut in two.
+            let mut tail: Vec<u8> = Vec::new();
             while let Ok(n) = source.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                tail.extend_from_slice(&buf[..n]);
+                let asked = tail.windows(DA1.len()).filter(|w| *w == DA1).count();
+                for _ in 0..asked {
+                    let mut w = answerer.lock().unwrap_or_else(PoisonError::into_inner);
+                    let _ = w.write_all(DA1_ANSWER).and_then(|()| w.flush());
+                }
+                let keep = if asked > 0 { 0 } else { DA1.len() - 1 };
+                let cut = tail.len().saturating_sub(keep);
+                tail.drain(..cut);
                 shared
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -106,10 +127,9 @@ impl Term {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer
-            .write_all(keys.as_bytes())
-            .expect("write to the pty");
-        self.writer.flush().expect("flush the pty");
+        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.write_all(keys.as_bytes()).expect("write to the pty");
+        writer.flush().expect("flush the pty");
     }
 
     /// Wait for the program to exit, and its exit code.
