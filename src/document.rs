@@ -131,34 +131,86 @@ impl Style {
 }
 
 /// A run of text with one style, traced back to the source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Sixteen bytes: a long article has millions of spans. Positions are
+/// kept in 32 bits (an article is at most 1 GiB, see `load`) and given
+/// out as `usize`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Span {
-    text: SpanText,
-    pub flags: Flags,
-    /// Byte offset in the source of the span's first character.
-    pub source: usize,
+    source: u32,
     /// The link this text belongs to.
     pub link: Option<LinkId>,
+    pub flags: Flags,
+    text: SpanText,
 }
 
-/// What a span reads as. Most of an article's text is its source as
-/// written: such a span keeps only its length, and reads its text from the
-/// document's (`Document::text`), so the text is not held twice. The line
-/// end of a soft break inside a paragraph stays in such a span as the
-/// source has it, and reads as a space (see `Span::shown`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum SpanText {
-    /// The `len` bytes of the source from `Span::source` on.
-    Source(u32),
-    /// Text that is not the source's: entities, smart punctuation,
-    /// stand-ins, footnote marks, a hard break's `"\n"`. All of it maps to
-    /// `Span::source`. Up to 24 bytes are kept without an allocation.
-    Own(compact_str::CompactString),
+const _: () = assert!(std::mem::size_of::<Span>() == 16);
+
+/// What a span reads as, in six bytes. Most of an article's text is its
+/// source as written: such a span keeps only its length, and reads its
+/// text from the document's (`Document::text`), so the text is not held
+/// twice. The line end of a soft break inside a paragraph stays in such a
+/// span as the source has it, and reads as a space (see `Span::shown`).
+///
+/// Text that is not the source's (entities, smart punctuation, stand-ins,
+/// footnote marks, a hard break's `"\n"`) is kept in the span itself, up
+/// to `OWN` bytes, padded with `PAD`; a longer one is cut into several
+/// spans (`Span::owned`). All of it maps to `Span::source`. The source's
+/// form is told by `SOURCE` in its first byte, its length in the last
+/// four. Neither byte occurs in UTF-8.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SpanText([u8; OWN]);
+
+/// The most bytes of its own text a span holds.
+const OWN: usize = 6;
+/// The first byte of a span of the source.
+const SOURCE: u8 = 0xFF;
+/// What fills the rest of a span's own text.
+const PAD: u8 = 0xFE;
+
+impl SpanText {
+    fn source(len: usize) -> SpanText {
+        let len = u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes();
+        SpanText([SOURCE, 0, len[0], len[1], len[2], len[3]])
+    }
+
+    /// `text`, of at most `OWN` bytes.
+    fn own(text: &str) -> SpanText {
+        let mut bytes = [PAD; OWN];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        SpanText(bytes)
+    }
+
+    /// The length of a span of the source; `None` for own text.
+    fn source_len(self) -> Option<usize> {
+        let [tag, _, a, b, c, d] = self.0;
+        (tag == SOURCE).then(|| u32::from_le_bytes([a, b, c, d]) as usize)
+    }
+
+    /// The own text.
+    fn own_text(&self) -> &str {
+        let len = self.0.iter().position(|&b| b == PAD).unwrap_or(OWN);
+        // Only whole UTF-8 strings are put in (`own`).
+        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Span");
+        match self.text.source_len() {
+            Some(len) => d.field("len", &len),
+            None => d.field("own", &self.text.own_text()),
+        };
+        d.field("source", &self.source)
+            .field("link", &self.link)
+            .field("flags", &self.flags)
+            .finish()
+    }
 }
 
 /// An index into `Document::links`, in four bytes with its `None`: a long
-/// article has hundreds of thousands of spans, and this keeps each at 40
-/// bytes instead of 48.
+/// article has hundreds of thousands of spans, and this keeps each small.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LinkId(std::num::NonZeroU32);
 
@@ -174,26 +226,62 @@ impl LinkId {
     }
 }
 
+/// A byte offset in 32 bits: an article is at most 1 GiB.
+fn narrow(at: usize) -> u32 {
+    debug_assert!(u32::try_from(at).is_ok(), "a source offset past 4 GiB");
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
 impl Span {
     /// A span of the source's own text: `len` bytes from `source` on.
     pub fn of_source(source: usize, len: usize, flags: Flags) -> Span {
         Span {
-            text: SpanText::Source(u32::try_from(len).unwrap_or(u32::MAX)),
+            text: SpanText::source(len),
             flags,
-            source,
+            source: narrow(source),
             link: None,
         }
     }
 
-    /// A span whose text is not the source's, shown for the source byte
-    /// `source`.
-    pub fn owned(text: &str, source: usize, flags: Flags) -> Span {
-        Span {
-            text: SpanText::Own(text.into()),
-            flags,
-            source,
-            link: None,
-        }
+    /// Spans whose text is not the source's, shown for the source byte
+    /// `source`: one for each `OWN` bytes of `text` (whole characters), and
+    /// one when `text` is empty.
+    pub fn owned(text: &str, source: usize, flags: Flags) -> impl Iterator<Item = Span> + '_ {
+        let mut rest = Some(text);
+        std::iter::from_fn(move || {
+            let text = rest?;
+            let mut cut = text.len().min(OWN);
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            rest = (cut < text.len()).then(|| &text[cut..]);
+            Some(Span {
+                text: SpanText::own(&text[..cut]),
+                flags,
+                source: narrow(source),
+                link: None,
+            })
+        })
+    }
+
+    /// Whether `next` goes on with this span's own text: one text cut into
+    /// several spans (see `owned`), to be counted as one.
+    pub fn continued_by(&self, next: &Span) -> bool {
+        !self.exact()
+            && !next.exact()
+            && self.source == next.source
+            && self.flags == next.flags
+            && self.link == next.link
+    }
+
+    /// Byte offset in the source of the span's first character.
+    pub fn source(&self) -> usize {
+        self.source as usize
+    }
+
+    /// Move the span to another place in the source.
+    pub(crate) fn set_source(&mut self, source: usize) {
+        self.source = narrow(source);
     }
 
     /// True when the text is the source's own from `source` on, so that
@@ -201,28 +289,28 @@ impl Span {
     /// punctuation and stand-ins are not exact: all of their text maps to
     /// `source`.
     pub fn exact(&self) -> bool {
-        matches!(self.text, SpanText::Source(_))
+        self.text.source_len().is_some()
     }
 
     /// The span's text; `src` is the text the document was parsed from
     /// (`Document::text`).
     pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
-        match &self.text {
-            SpanText::Source(len) => {
-                let text = src.get(self.source..self.source + *len as usize);
+        match self.text.source_len() {
+            Some(len) => {
+                let at = self.source();
+                let text = src.get(at..at + len);
                 debug_assert!(text.is_some(), "a span read from the wrong text");
                 text.unwrap_or_default()
             }
-            SpanText::Own(text) => text,
+            None => self.text.own_text(),
         }
     }
 
     /// The length of the text in bytes.
     pub fn len(&self) -> usize {
-        match &self.text {
-            SpanText::Source(len) => *len as usize,
-            SpanText::Own(text) => text.len(),
-        }
+        self.text
+            .source_len()
+            .unwrap_or_else(|| self.text.own_text().len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -242,41 +330,32 @@ impl Span {
     /// The source byte that the byte `i` of the text came from.
     pub fn source_at(&self, i: usize) -> usize {
         if self.exact() {
-            self.source + i
+            self.source() + i
         } else {
-            self.source
+            self.source()
         }
     }
 
     /// Lengthen an exact span by `len` bytes of the source that follow it.
     pub(crate) fn extend(&mut self, len: usize) {
-        if let SpanText::Source(n) = &mut self.text {
-            *n = u32::try_from(*n as usize + len).unwrap_or(u32::MAX);
+        if let Some(n) = self.text.source_len() {
+            self.text = SpanText::source(n + len);
         }
     }
 
     /// Bytes `from..to` of the span. An exact span's part keeps mapping to
     /// its own source; any other part maps to the span's `source`.
     pub(crate) fn part(&self, from: usize, to: usize) -> Span {
-        match &self.text {
-            SpanText::Source(_) => Span {
-                text: SpanText::Source(u32::try_from(to - from).unwrap_or(u32::MAX)),
-                source: self.source + from,
+        match self.text.source_len() {
+            Some(_) => Span {
+                text: SpanText::source(to - from),
+                source: narrow(self.source() + from),
                 ..self.clone()
             },
-            SpanText::Own(text) => Span {
-                text: SpanText::Own(text[from..to].into()),
-                flags: self.flags,
-                source: self.source,
-                link: self.link,
+            None => Span {
+                text: SpanText::own(&self.text.own_text()[from..to]),
+                ..self.clone()
             },
-        }
-    }
-
-    /// Give back the spare room of an owned text.
-    pub(crate) fn shrink(&mut self) {
-        if let SpanText::Own(text) = &mut self.text {
-            text.shrink_to_fit();
         }
     }
 }
@@ -422,7 +501,6 @@ impl Rows {
     /// Give back the room the vectors grew into.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.spans.shrink_to_fit();
-        self.spans.iter_mut().for_each(Span::shrink);
         self.cell_ends.shrink_to_fit();
         self.row_ends.shrink_to_fit();
     }
@@ -545,10 +623,20 @@ pub(crate) fn cell_width(cell: &[Span], src: &str) -> usize {
 }
 
 /// The widest word of a cell: the narrowest it can be without breaking one.
+/// An own text cut into several spans (`Span::owned`) counts as the one
+/// text it was.
 pub(crate) fn cell_min_width(cell: &[Span], src: &str) -> usize {
-    cell.iter()
-        .flat_map(|s| s.text(src).split_whitespace())
-        .map(crate::width::display_width)
+    let widest = |text: &str| {
+        text.split_whitespace()
+            .map(crate::width::display_width)
+            .max()
+            .unwrap_or(0)
+    };
+    cell.chunk_by(Span::continued_by)
+        .map(|run| match run {
+            [one] => widest(one.text(src)),
+            _ => widest(&run.iter().map(|s| s.text(src)).collect::<String>()),
+        })
         .max()
         .unwrap_or(0)
 }
@@ -759,12 +847,12 @@ impl Document {
         }
         let mut text = String::new();
         for span in block_spans(&block.kind) {
-            if span.source >= pos.0 {
+            if span.source() >= pos.0 {
                 break;
             }
             let own = span.text(&self.text);
             let cut = if span.exact() {
-                let mut n = (pos.0 - span.source).min(own.len());
+                let mut n = (pos.0 - span.source()).min(own.len());
                 while !own.is_char_boundary(n) {
                     n -= 1;
                 }
@@ -981,8 +1069,8 @@ mod tests {
         }
         assert_eq!(LinkId::new(u32::MAX), None);
         assert_eq!(std::mem::size_of::<Option<LinkId>>(), 4);
-        // Hundreds of thousands of spans in a long article.
-        assert!(std::mem::size_of::<Span>() <= 40);
+        // Millions of spans in a long article.
+        assert_eq!(std::mem::size_of::<Span>(), 16);
     }
 
     #[test]
@@ -1023,20 +1111,37 @@ mod tests {
         assert_eq!(span.shown(src), "hello world");
         let tail = span.part(6, 11);
         assert_eq!(
-            (tail.text(src), tail.source, tail.exact()),
+            (tail.text(src), tail.source(), tail.exact()),
             ("world", 16, true)
         );
 
         // Text that is not the source's maps all of its bytes to one place.
-        let entity = Span::owned("&", 4, Flags::NONE);
+        let entity = Span::owned("&", 4, Flags::NONE).next().unwrap();
         assert!(!entity.exact());
         assert_eq!((entity.text(src), entity.source_at(0)), ("&", 4));
-        let stand_in = Span::owned("<U+202E>", 4, Flags::STAND_IN);
-        let part = stand_in.part(1, 3);
+        // A longer text is cut into spans of whole characters, each
+        // mapping to the same place.
+        let stand_in: Vec<Span> = Span::owned("<U+202E>", 4, Flags::STAND_IN).collect();
+        let texts: Vec<&str> = stand_in.iter().map(|s| s.text(src)).collect();
+        assert_eq!(texts, ["<U+202", "E>"]);
+        assert!(stand_in.iter().all(|s| s.source() == 4 && !s.exact()));
+        let part = stand_in[0].part(1, 3);
         assert_eq!(
-            (part.text(src), part.source, part.exact()),
+            (part.text(src), part.source(), part.exact()),
             ("U+", 4, false)
         );
+        let quotes: Vec<Span> = Span::owned("“é’”\n", 9, Flags::NONE).collect();
+        let texts: Vec<&str> = quotes.iter().map(|s| s.text(src)).collect();
+        assert_eq!(texts, ["“é", "’”", "\n"]);
+        assert_eq!(
+            Span::owned("", 0, Flags::NONE)
+                .map(|s| s.len())
+                .collect::<Vec<_>>(),
+            [0]
+        );
+        // Own text holds any character, NUL too.
+        let nul = Span::owned("a\0", 0, Flags::NONE).next().unwrap();
+        assert_eq!(nul.text(src), "a\0");
         // Lengthening is for exact spans only.
         let mut entity = entity;
         entity.extend(3);

@@ -836,8 +836,8 @@ fn header(
         .collect();
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
-        let span = Span::owned(text, block.source.start, flags);
-        wrap(std::slice::from_ref(&span), "", width, Style::role(role))
+        let spans: Vec<Span> = Span::owned(text, block.source.start, flags).collect();
+        wrap(&spans, "", width, Style::role(role))
             .into_iter()
             .map(|d| {
                 let mut segs = d.segs;
@@ -1491,7 +1491,7 @@ fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run])
     let mut limit = width;
     let mut col = 0;
     let mut source: Option<Range<usize>> = None;
-    let line_start = line.first().map_or(0, |s| s.source);
+    let line_start = line.first().map_or(0, |s| s.source());
     let push = |cur: &mut Vec<Seg>, text: &str, style: Style, at: usize, exact: bool| match cur
         .last_mut()
     {
@@ -1783,7 +1783,7 @@ fn table_as_records(
             out.push(Draft::decoration(Vec::new()));
         }
         for (c, cell) in row.iter().enumerate() {
-            let at = cell.first().map_or(0, |s| s.source);
+            let at = cell.first().map_or(0, |s| s.source());
             let mut spans: Vec<Span> = Vec::new();
             if let Some(header) = headers.and_then(|h| h.get(c)).filter(|h| !h.is_empty()) {
                 spans.extend(header.iter().map(|s| {
@@ -1791,7 +1791,7 @@ fn table_as_records(
                     s.flags = s.flags.with(Flags::STRONG);
                     s
                 }));
-                spans.push(Span::owned(": ", at, Flags::STRONG));
+                spans.extend(Span::owned(": ", at, Flags::STRONG));
             }
             spans.extend(cell.iter().cloned());
             out.extend(wrap(&spans, src, width, Style::role(Role::Text)));
@@ -1814,8 +1814,8 @@ fn table_as_lines(
         let mut spans: Vec<Span> = Vec::new();
         for (c, cell) in row.iter().enumerate() {
             if c > 0 {
-                let at = cell.first().map_or(0, |s| s.source);
-                spans.push(Span::owned(" │ ", at, Flags::NONE));
+                let at = cell.first().map_or(0, |s| s.source());
+                spans.extend(Span::owned(" │ ", at, Flags::NONE));
             }
             spans.extend(cell.iter().cloned());
         }

@@ -58,7 +58,7 @@ fn same_text_as_the_builder(doc: &Document) {
         for span in block_spans(&block.kind).filter(|s| s.exact()) {
             assert_eq!(
                 Some(span.text(&doc.text)),
-                seen.get(span.source..span.source + span.len()),
+                seen.get(span.source()..span.source() + span.len()),
                 "an exact span reads other text than its builder's"
             );
         }
@@ -449,7 +449,7 @@ fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
             if chunk_start < i {
                 push_span(spans, &text[chunk_start..i], at(chunk_start), exact, flags);
             }
-            spans.push(Span::owned(
+            spans.extend(Span::owned(
                 &replacement,
                 at(i),
                 flags.with(Flags::STAND_IN),
@@ -469,16 +469,16 @@ fn push_span(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
         && exact
         && last.exact()
         && last.flags == flags
-        && last.source + last.len() == source
+        && last.source() + last.len() == source
     {
         last.extend(text.len());
         return;
     }
-    spans.push(if exact {
-        Span::of_source(source, text.len(), flags)
+    if exact {
+        spans.push(Span::of_source(source, text.len(), flags));
     } else {
-        Span::owned(text, source, flags)
-    });
+        spans.extend(Span::owned(text, source, flags));
+    }
 }
 
 /// A leaf block being filled with inline content.
@@ -584,7 +584,6 @@ impl Table {
             if let Some(m) = &mut self.measure {
                 m.cell(&gathered, src);
             } else if let Some(part) = self.parts.last_mut() {
-                gathered.iter_mut().for_each(Span::shrink);
                 part.push_cell(&mut gathered);
             }
             gathered.clear();
@@ -841,13 +840,13 @@ impl<'s> Builder<'s> {
                     if joined {
                         push_span(spans, "\n", range.start, true, flags);
                     } else {
-                        spans.push(Span::owned(" ", range.start, flags));
+                        spans.extend(Span::owned(" ", range.start, flags));
                     }
                 });
             }
             Event::HardBreak => {
                 self.inline(range.clone(), |spans| {
-                    spans.push(Span::owned("\n", range.start, Flags::NONE));
+                    spans.extend(Span::owned("\n", range.start, Flags::NONE));
                 });
             }
             Event::Rule => {
@@ -890,7 +889,7 @@ impl<'s> Builder<'s> {
                         BlockQuoteKind::Caution => AlertKind::Caution,
                     };
                     self.doc.containers[id].alert = Some(kind);
-                    let spans = vec![Span::owned(kind.label(), range.start, Flags::STRONG)];
+                    let spans = Span::owned(kind.label(), range.start, Flags::STRONG).collect();
                     self.push_block(
                         BlockKind::Paragraph { spans },
                         range.start..range.start,
@@ -1448,7 +1447,7 @@ impl<'s> Builder<'s> {
         let pieces = split_paragraph(spans, self.src);
         let starts: Vec<usize> = pieces
             .iter()
-            .map(|p| p.first().map_or(range.start, |s| s.source))
+            .map(|p| p.first().map_or(range.start, |s| s.source()))
             .collect();
         let n = pieces.len();
         for (i, spans) in pieces.into_iter().enumerate() {
@@ -1816,9 +1815,13 @@ fn image_placeholder(alt: &str) -> String {
 
 fn block_text(kind: &BlockKind, src: &str) -> String {
     let mut text = String::new();
-    for span in block_spans(kind) {
+    let mut spans = block_spans(kind).peekable();
+    while let Some(span) = spans.next() {
         text.push_str(span.text(src));
-        text.push(' ');
+        // Not inside one own text cut into spans.
+        if !spans.peek().is_some_and(|next| span.continued_by(next)) {
+            text.push(' ');
+        }
     }
     text
 }
@@ -1850,9 +1853,6 @@ pub fn slugify(text: &str) -> String {
 fn compact(kind: &mut BlockKind) {
     fn spans(spans: &mut Vec<Span>) {
         spans.shrink_to_fit();
-        for s in spans {
-            s.shrink();
-        }
     }
     match kind {
         BlockKind::Heading { spans: s, .. } | BlockKind::Paragraph { spans: s } => spans(s),
@@ -2150,7 +2150,7 @@ mod tests {
         assert_eq!(exact.len(), 5);
         for span in exact {
             assert_eq!(
-                &src[span.source..span.source + span.len()],
+                &src[span.source()..span.source() + span.len()],
                 span.text(&doc.text)
             );
         }

@@ -306,28 +306,28 @@ impl PlainText {
                     let lead = usize::from(text.starts_with(' '));
                     if lead == 1 && started && matches!(gap, Gap::None) {
                         gap = Gap::Space {
-                            source: span.source,
+                            source: span.source(),
                             exact: true,
                         };
                     }
                     match gap {
                         Gap::None => {}
                         Gap::Space { source, exact } => self.push(" ", source, exact),
-                        Gap::Implied => self.push(" ", span.source + lead, false),
+                        Gap::Implied => self.push(" ", span.source() + lead, false),
                     }
                     started = true;
                     // The line ends of soft breaks read as spaces: each
                     // maps to its own byte, so the run goes on through it
                     // and needs no mark of its own.
                     let mut lines = inner.split('\n');
-                    self.push(lines.next().unwrap_or(""), span.source + lead, true);
+                    self.push(lines.next().unwrap_or(""), span.source() + lead, true);
                     for line in lines {
                         self.text.push(' ');
                         self.text.push_str(line);
                     }
                     gap = if text.ends_with([' ', '\n']) {
                         Gap::Space {
-                            source: span.source + lead + inner.len(),
+                            source: span.source() + lead + inner.len(),
                             exact: true,
                         }
                     } else {

@@ -137,14 +137,14 @@ impl BlockText {
         }
         let exact = span.exact();
         let source_end = if exact {
-            span.source + shown.len()
+            span.source() + shown.len()
         } else {
-            next_boundary(src, span.source)
+            next_boundary(src, span.source())
         };
         self.pieces.push(Piece {
             at: self.text.len(),
             len: shown.len(),
-            source: span.source,
+            source: span.source(),
             source_end,
             exact,
         });

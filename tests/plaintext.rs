@@ -58,7 +58,7 @@ fn assert_exact(src: &str, doc: &Document) {
     for block in &doc.blocks {
         for span in block_spans(&block.kind).filter(|s| s.exact()) {
             assert_eq!(
-                src.get(span.source..span.source + span.len()),
+                src.get(span.source()..span.source() + span.len()),
                 Some(span.text(&doc.text))
             );
         }
@@ -315,11 +315,11 @@ proptest! {
             prop_assert!(block.source.start >= prev && block.source.end <= src.len());
             prev = block.source.start;
             for span in block_spans(&block.kind) {
-                prop_assert!(span.source <= src.len());
-                prop_assert!(src.is_char_boundary(span.source));
+                prop_assert!(span.source() <= src.len());
+                prop_assert!(src.is_char_boundary(span.source()));
                 if span.exact() {
                     prop_assert_eq!(
-                        src.get(span.source..span.source + span.len()),
+                        src.get(span.source()..span.source() + span.len()),
                         Some(span.text(&doc.text))
                     );
                 }
@@ -347,7 +347,7 @@ proptest! {
         for block in &doc.blocks {
             for span in block_spans(&block.kind).filter(|s| s.exact()) {
                 prop_assert_eq!(
-                    src.get(span.source..span.source + span.len()),
+                    src.get(span.source()..span.source() + span.len()),
                     Some(span.text(&doc.text))
                 );
             }

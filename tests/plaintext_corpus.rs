@@ -61,7 +61,7 @@ fn dimmed_at(doc: &Document, at: usize) -> bool {
             || block_spans(&b.kind).any(|s| {
                 s.flags.contains(Flags::HTML)
                     && s.exact()
-                    && (s.source..s.source + s.len()).contains(&at)
+                    && (s.source()..s.source() + s.len()).contains(&at)
             })
     })
 }

@@ -114,13 +114,8 @@ pub(super) fn drafts(
         .collect();
     let caption = image.caption();
     if !caption.is_empty() {
-        let span = Span::owned(caption, source.start, Flags::NONE);
-        let mut lines = wrap(
-            std::slice::from_ref(&span),
-            "",
-            width,
-            Style::role(Role::Caption),
-        );
+        let spans: Vec<Span> = Span::owned(caption, source.start, Flags::NONE).collect();
+        let mut lines = wrap(&spans, "", width, Style::role(Role::Caption));
         for line in &mut lines {
             for s in &mut line.segs {
                 s.link = Some(link);
@@ -148,13 +143,8 @@ fn failed(
     } else {
         format!("[image: {caption} · {reason}]")
     };
-    let span = Span::owned(&text, source.start, Flags::IMAGE);
-    let mut lines = wrap(
-        std::slice::from_ref(&span),
-        "",
-        width,
-        Style::role(Role::Text),
-    );
+    let spans: Vec<Span> = Span::owned(&text, source.start, Flags::IMAGE).collect();
+    let mut lines = wrap(&spans, "", width, Style::role(Role::Text));
     for line in &mut lines {
         for s in &mut line.segs {
             s.link = Some(link);

@@ -422,13 +422,13 @@ impl Builder<'_> {
         }
         if let Some(t) = &mut self.table {
             if let Some(cell) = &mut t.cell {
-                cell.push(Span::owned(" ", at, Flags::NONE));
+                cell.extend(Span::owned(" ", at, Flags::NONE));
             }
             return;
         }
         if self.leaf.as_ref().is_some_and(|l| !l.spans.is_empty()) {
             self.inline(at..at, |spans| {
-                spans.push(Span::owned("\n", at, Flags::NONE))
+                spans.extend(Span::owned("\n", at, Flags::NONE))
             });
         }
     }
@@ -445,7 +445,7 @@ impl Builder<'_> {
             return false;
         };
         let flags = self.flags();
-        self.inline(at..at, |spans| spans.push(Span::owned(&shown, at, flags)));
+        self.inline(at..at, |spans| spans.extend(Span::owned(&shown, at, flags)));
         true
     }
 
@@ -490,7 +490,7 @@ impl Builder<'_> {
                     if &trimmed[from..to] == " " {
                         push_text(spans, " ", piece_at, exact, flags);
                     } else {
-                        spans.push(Span::owned(" ", piece_at, flags));
+                        spans.extend(Span::owned(" ", piece_at, flags));
                     }
                 } else {
                     push_text(spans, &trimmed[from..to], piece_at, exact, flags);

@@ -1577,12 +1577,12 @@ mod tests {
         assert_eq!(texts(&doc), ["one two three four"]);
         let spans: Vec<_> = block_spans(&doc.blocks[0].kind).collect();
         assert_eq!(spans.len(), 5);
-        assert_eq!((spans[1].text(src), spans[1].source), (" ", 7));
+        assert_eq!((spans[1].text(src), spans[1].source()), (" ", 7));
         assert!(!spans[1].exact());
-        assert_eq!((spans[3].text(src), spans[3].source), (" ", 14));
+        assert_eq!((spans[3].text(src), spans[3].source()), (" ", 14));
         assert!(spans.iter().filter(|s| s.exact()).count() >= 3);
         for s in spans.iter().filter(|s| s.exact()) {
-            assert_eq!(&src[s.source..s.source + s.len()], s.text(&doc.text));
+            assert_eq!(&src[s.source()..s.source() + s.len()], s.text(&doc.text));
         }
     }
 
@@ -1940,7 +1940,7 @@ mod tests {
             if let BlockKind::Code { lines, .. } = &block.kind {
                 for span in lines.iter().flatten() {
                     let text = span.text(&doc.text);
-                    assert_eq!(&src[span.source..span.source + text.len()], text);
+                    assert_eq!(&src[span.source()..span.source() + text.len()], text);
                 }
             }
         }

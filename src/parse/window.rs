@@ -1633,7 +1633,7 @@ fn footnote_marks(
 fn shift(doc: &mut Document, by: usize) {
     for block in &mut doc.blocks {
         block.source = block.source.start + by..block.source.end + by;
-        crate::document::for_each_span_mut(&mut block.kind, |s| s.source += by);
+        crate::document::for_each_span_mut(&mut block.kind, |s| s.set_source(s.source() + by));
     }
     for link in &mut doc.links {
         link.source += by;

@@ -126,9 +126,9 @@ pub fn position_at_fraction(doc: &Document, fraction: f64) -> Position {
         for (at, _) in text.unicode_word_indices() {
             if left == 0 {
                 return Position(if span.exact() {
-                    span.source + at
+                    span.source() + at
                 } else {
-                    span.source
+                    span.source()
                 });
             }
             left -= 1;
