@@ -196,6 +196,23 @@ fn scan(
             count_kept(line, &mut kept);
         } else {
             outside.push(at);
+            // Most lines are prose that opens with a letter: nothing below
+            // can find a note, a container, a fence, an HTML block or the
+            // end of a paragraph on them.
+            if line.first().is_some_and(u8::is_ascii_alphabetic) {
+                if prev_blank && at >= from && kept.iter().all(|&n| n == 0) {
+                    out.push(at);
+                }
+                para = match was {
+                    Para::Table => Para::Table,
+                    Para::Closed => Para::First,
+                    Para::First | Para::Open => Para::Open,
+                };
+                count_kept(line, &mut kept);
+                prev_blank = false;
+                at = end + 1;
+                continue;
+            }
             let note = one_line_note(line);
             if ((prev_blank
                 && !blank
