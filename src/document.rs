@@ -651,7 +651,9 @@ pub enum BlockKind {
         spans: Vec<Span>,
     },
     Code {
-        lang: Option<String>,
+        /// Boxed, in 16 bytes: a block of any kind is as large as its
+        /// largest kind.
+        lang: Option<Box<str>>,
         lines: Vec<RawLine>,
     },
     Html {
@@ -700,19 +702,66 @@ pub enum ContainerKind {
     },
 }
 
+/// A block of the article.
+///
+/// 72 bytes: a long article has a hundred thousand blocks. Counts and
+/// indices are kept in 32 bits (an article is at most 1 GiB, see `load`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
     /// The source bytes the block was parsed from.
     pub source: Range<usize>,
-    /// The innermost container, if any.
-    pub container: Option<usize>,
+    /// The innermost container, by its index in `Document::containers`;
+    /// `NO_CONTAINER` for none (see `container`).
+    container: u32,
+    /// Words in the block (see `words`).
+    words: u32,
     /// Blank lines to leave before this block.
     pub space_before: u8,
-    /// Words in the block.
-    pub words: usize,
     /// Its lines are centred in the column (HTML's `align="center"`).
     pub centered: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<Block>() == 72);
+
+/// `Block::container` of a block in no container.
+const NO_CONTAINER: u32 = u32::MAX;
+
+impl Block {
+    pub fn new(kind: BlockKind, source: Range<usize>, container: Option<usize>) -> Block {
+        let mut block = Block {
+            kind,
+            source,
+            container: NO_CONTAINER,
+            words: 0,
+            space_before: 0,
+            centered: false,
+        };
+        block.set_container(container);
+        block
+    }
+
+    /// The innermost container, if any, by its index in
+    /// `Document::containers`.
+    pub fn container(&self) -> Option<usize> {
+        (self.container != NO_CONTAINER).then_some(self.container as usize)
+    }
+
+    /// Words in the block.
+    pub fn words(&self) -> usize {
+        self.words as usize
+    }
+
+    pub fn set_words(&mut self, words: usize) {
+        self.words = u32::try_from(words).unwrap_or(u32::MAX);
+    }
+
+    pub fn set_container(&mut self, container: Option<usize>) {
+        self.container = container.map_or(NO_CONTAINER, |c| {
+            debug_assert!(c < NO_CONTAINER as usize, "four billion containers");
+            u32::try_from(c).unwrap_or(NO_CONTAINER - 1)
+        });
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -823,7 +872,7 @@ impl Document {
             let by = if block.words == 0 {
                 0
             } else {
-                ratio(inside.min(block.words), block.source.len(), block.words)
+                ratio(inside.min(block.words()), block.source.len(), block.words())
             };
             block.source.start + by
         };
@@ -843,7 +892,7 @@ impl Document {
         let before = self.words_before_block[b];
         let block = &self.blocks[b];
         if pos.0 >= block.source.end {
-            return before + block.words;
+            return before + block.words();
         }
         let mut text = String::new();
         for span in block_spans(&block.kind) {
@@ -862,7 +911,7 @@ impl Document {
             };
             text.push_str(&own[..cut]);
         }
-        before + count_words(&text).min(block.words)
+        before + count_words(&text).min(block.words())
     }
 
     /// Where following link `i` goes, if that place exists.
@@ -1007,6 +1056,22 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_keeps_its_container_and_words_in_32_bits() {
+        let mut block = Block::new(BlockKind::Rule, 3..9, None);
+        assert_eq!(block.container(), None);
+        for c in [Some(0), Some(7), Some(NO_CONTAINER as usize - 1), None] {
+            block.set_container(c);
+            assert_eq!(block.container(), c);
+        }
+        block.set_words(12_345);
+        assert_eq!(block.words(), 12_345);
+        // More words than 32 bits hold are as many as they hold.
+        block.set_words(usize::MAX);
+        assert_eq!(block.words(), u32::MAX as usize);
+        assert_eq!(block.source, 3..9);
+    }
 
     #[test]
     fn a_percent_is_found_where_progress_says_it() {

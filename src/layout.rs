@@ -634,7 +634,7 @@ struct Prefix {
 impl Prefix {
     fn new(doc: &Document, index: usize, width: usize) -> Prefix {
         let mut chain = Vec::new();
-        let mut c = doc.blocks[index].container;
+        let mut c = doc.blocks[index].container();
         let mut truncated = false;
         while let Some(id) = c {
             if chain.len() == MAX_DRAWN_DEPTH {

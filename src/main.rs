@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     // Installed first: the terminal guard chains its own hook in front of
     // it, so the terminal is restored before this message is printed.
     std::panic::set_hook(Box::new(crash_report));
+    longform::parse::join::map_large_allocations();
     let cli = Cli::parse();
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     let interactive = io::stdout().is_terminal() && !dumb;

@@ -1434,7 +1434,7 @@ impl<'s> Builder<'s> {
                 }
             }
             LeafKind::Code { lang } => BlockKind::Code {
-                lang,
+                lang: lang.map(String::into_boxed_str),
                 lines: trim_raw_lines(leaf.lines),
             },
         };
@@ -1619,14 +1619,10 @@ impl<'s> Builder<'s> {
         };
         let mut kind = kind;
         compact(&mut kind);
-        self.doc.blocks.push(Block {
-            kind,
-            source: start..end,
-            container,
-            space_before,
-            words,
-            centered: false,
-        });
+        let mut block = Block::new(kind, start..end, container);
+        block.space_before = space_before;
+        block.set_words(words);
+        self.doc.blocks.push(block);
         self.block_list_root.push(list_root);
     }
 
@@ -1682,7 +1678,7 @@ pub(crate) fn count_words_before(doc: &mut Document) {
         .iter()
         .map(|b| {
             let before = total;
-            total += b.words;
+            total += b.words();
             before
         })
         .collect();
@@ -1709,7 +1705,7 @@ fn drop_empty_containers(doc: &mut Document) {
         c.parent = map(c.parent);
     }
     for b in &mut doc.blocks {
-        b.container = map(b.container);
+        b.set_container(map(b.container()));
     }
     for (n, f) in doc.footnotes.iter_mut().enumerate() {
         // An empty first definition gives way to the next one.

@@ -31,7 +31,7 @@ fn paragraphs(doc: &Document) -> Vec<String> {
     (0..doc.blocks.len())
         .filter(|&i| {
             matches!(doc.blocks[i].kind, BlockKind::Paragraph { .. })
-                && doc.blocks[i].container.is_none()
+                && doc.blocks[i].container().is_none()
         })
         .map(|i| block_text(doc, i))
         .collect()
@@ -207,7 +207,10 @@ fn essay_with_numbered_sections_and_a_short_sentence() {
         doc.section_at(pos).map(|h| h.slug.as_str()),
         Some("3-coming-home")
     );
-    assert_eq!(doc.words, doc.blocks.iter().map(|b| b.words).sum::<usize>());
+    assert_eq!(
+        doc.words,
+        doc.blocks.iter().map(|b| b.words()).sum::<usize>()
+    );
     assert_eq!(doc.words_before(pos), doc.words_before_block[home + 1]);
 
     assert_all_text_kept(&src, &doc);
@@ -230,7 +233,7 @@ fn plain_note_without_headings_and_with_a_list() {
 
     let items: Vec<(String, &str)> = (0..doc.blocks.len())
         .filter_map(|i| {
-            let c = doc.blocks[i].container?;
+            let c = doc.blocks[i].container()?;
             match &doc.containers[c].kind {
                 ContainerKind::Item { marker, .. } => Some((block_text(&doc, i), marker.as_str())),
                 ContainerKind::Quote => None,
@@ -332,7 +335,7 @@ proptest! {
         slugs.sort_unstable();
         slugs.dedup();
         prop_assert_eq!(slugs.len(), doc.headings.len());
-        prop_assert_eq!(doc.words, doc.blocks.iter().map(|b| b.words).sum::<usize>());
+        prop_assert_eq!(doc.words, doc.blocks.iter().map(|b| b.words()).sum::<usize>());
         for w in [60, width] {
             for line in layout_all(&doc, w) {
                 prop_assert!(line.width() <= w);

@@ -250,7 +250,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             .filter(|s| !s.flags.contains(Flags::HTML))
             .map(|s| s.text(source))
             .collect();
-        block.words = count_words(&shown);
+        block.set_words(count_words(&shown));
     }
     super::count_words_before(&mut doc);
     doc.fingerprint = super::fingerprint(source);
@@ -1418,7 +1418,7 @@ mod tests {
     fn kinds(doc: &Document) -> Vec<&'static str> {
         doc.blocks
             .iter()
-            .map(|b| match (&b.kind, b.container) {
+            .map(|b| match (&b.kind, b.container()) {
                 (BlockKind::Heading { level: 1, .. }, _) => "h1",
                 (BlockKind::Heading { .. }, _) => "h2",
                 (BlockKind::Paragraph { .. }, Some(_)) => "item",
@@ -1502,7 +1502,7 @@ mod tests {
             assert_eq!(span.flags.contains(Flags::HTML), page, "{text:?}");
         }
         let body = "The protocol has two parts, and implementations could use a simpler handshake over a dedicated port without reinventing the entire protocol.  This last point matters.";
-        assert_eq!(doc.blocks[block].words, body.split_whitespace().count());
+        assert_eq!(doc.blocks[block].words(), body.split_whitespace().count());
         // The outline is the same.
         let heads: Vec<&str> = doc.headings.iter().map(|h| h.text.as_str()).collect();
         assert!(
@@ -2098,7 +2098,10 @@ mod tests {
         let doc = parse_text(&src);
         let slugs: Vec<&str> = doc.headings.iter().map(|h| h.slug.as_str()).collect();
         assert_eq!(slugs, ["title", "notes", "notes-1"]);
-        assert_eq!(doc.words, doc.blocks.iter().map(|b| b.words).sum::<usize>());
+        assert_eq!(
+            doc.words,
+            doc.blocks.iter().map(|b| b.words()).sum::<usize>()
+        );
         assert_eq!(doc.words_before_block.len(), doc.blocks.len());
         assert_eq!(doc.fingerprint, super::super::fingerprint(&src));
         assert_eq!(doc.source_len, src.len());

@@ -88,7 +88,7 @@ pub(crate) fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
 struct Scanned {
     starts: Vec<usize>,
     closed: Vec<usize>,
-    outside: Vec<usize>,
+    outside: Vec<u32>,
 }
 
 impl Scanned {
@@ -96,6 +96,9 @@ impl Scanned {
         let mut closed = Vec::new();
         let mut outside = Vec::new();
         let (starts, _) = scan(text, true, 0, text.len(), &mut closed, &mut outside);
+        // A line start for most lines of the text, kept while the index
+        // is: not the room doubling left.
+        outside.shrink_to_fit();
         Scanned {
             starts,
             closed,
@@ -125,7 +128,7 @@ fn scan(
     from: usize,
     to: usize,
     after_close: &mut Vec<usize>,
-    outside: &mut Vec<usize>,
+    outside: &mut Vec<u32>,
 ) -> (Vec<usize>, Open) {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -195,7 +198,8 @@ fn scan(
             html_to_blank = !blank;
             count_kept(line, &mut kept);
         } else {
-            outside.push(at);
+            // An article is at most 1 GiB (see `load`).
+            outside.push(u32::try_from(at).unwrap_or(u32::MAX));
             // Most lines are prose that opens with a letter: nothing below
             // can find a note, a container, a fence, an HTML block or the
             // end of a paragraph on them.
@@ -936,7 +940,7 @@ fn parse_range(
         }
         doc.words_before_block.truncate(keep);
         doc.headings.retain(|h| h.block < keep);
-        doc.words = doc.blocks.iter().map(|b| b.words).sum();
+        doc.words = doc.blocks.iter().map(|b| b.words()).sum();
         (doc, order)
     };
     // The stand-ins number labels the part does not really use (a mark in
@@ -1433,8 +1437,9 @@ struct Definitions {
     /// the line scan's.
     from_parser: bool,
     /// The starts of the lines outside fences, HTML blocks and front
-    /// matter, in order; empty when not scanned.
-    outside: Vec<usize>,
+    /// matter, in order; empty when not scanned. In 32 bits, as an
+    /// article is at most 1 GiB (see `load`): there is one for most lines.
+    outside: Vec<u32>,
 }
 
 impl Definitions {
@@ -1450,7 +1455,7 @@ impl Definitions {
     /// The definitions of `text`, from its scan: its block starts, the
     /// lines after a fence or an HTML block closes (`closed`), and the
     /// lines outside fences, HTML blocks and front matter (`outside`).
-    fn found(text: &str, starts: &[usize], closed: &[usize], outside: Vec<usize>) -> Definitions {
+    fn found(text: &str, starts: &[usize], closed: &[usize], outside: Vec<u32>) -> Definitions {
         let bytes = text.as_bytes();
         let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let line_end =
@@ -1501,6 +1506,7 @@ impl Definitions {
         // line, which a colon follows, with no `[` in it: those lines only
         // are looked at (a few in a thousand).
         for &start in &outside {
+            let start = start as usize;
             if bytes.get(start) != Some(&b'[') {
                 continue;
             }
@@ -1521,7 +1527,7 @@ impl Definitions {
                 }
                 // A footnote definition may interrupt a paragraph; it
                 // only has to be outside code and HTML.
-                if outside.binary_search(&start).is_ok() {
+                if outside.binary_search(&narrow(start)).is_ok() {
                     after_last = line_end(hit) + 1;
                     footnotes.push((start, normalize_label(note)));
                 }
@@ -1575,7 +1581,8 @@ impl Definitions {
     fn may_be_footnote(&self, text: &str, at: usize) -> bool {
         let bytes = text.as_bytes();
         let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        let in_block = !self.outside.is_empty() && self.outside.binary_search(&line).is_err();
+        let in_block =
+            !self.outside.is_empty() && self.outside.binary_search(&narrow(line)).is_err();
         !in_block
             && memchr::memchr_iter(b'`', &bytes[line..at])
                 .count()
@@ -1644,6 +1651,11 @@ fn footnote_marks(
         }
     }
     out
+}
+
+/// A byte offset of the text in 32 bits: an article is at most 1 GiB.
+fn narrow(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// Move every source offset of `doc` by `by` bytes.
