@@ -236,6 +236,7 @@ impl Joined {
         self.doc.containers.shrink_to_fit();
         self.doc.links.shrink_to_fit();
         self.doc.headings.shrink_to_fit();
+        self.doc.footnotes.shrink_to_fit();
         self.doc.fingerprint = self.fingerprint;
         self.doc.text = Arc::clone(text);
         self.doc
