@@ -642,7 +642,7 @@ impl Prefix {
                 break;
             }
             chain.push(&doc.containers[id]);
-            c = doc.containers[id].parent;
+            c = doc.containers[id].parent();
         }
         chain.reverse();
         let in_quote = chain.iter().any(|c| matches!(c.kind, ContainerKind::Quote));
@@ -682,7 +682,7 @@ impl Prefix {
                     let bar = c.alert.map_or(Role::QuoteBar, Role::Alert);
                     first.push(seg("│ ", bar));
                     rest.push(seg("│ ", bar));
-                    if c.first_block == index {
+                    if c.first_block() == Some(index) {
                         spacer.push(seg("  ", Role::Text));
                     } else {
                         spacer.push(seg("│ ", bar));
@@ -690,7 +690,7 @@ impl Prefix {
                 }
                 ContainerKind::Item { marker, role } => {
                     let pad = " ".repeat(marker.width() + 1);
-                    if c.first_block == index {
+                    if c.first_block() == Some(index) {
                         first.push(seg(format!("{marker} "), *role));
                     } else {
                         first.push(seg(pad.clone(), Role::Text));
@@ -718,7 +718,7 @@ impl Prefix {
             in_quote,
             label: chain
                 .last()
-                .filter(|c| c.first_block == index)
+                .filter(|c| c.first_block() == Some(index))
                 .and_then(|c| c.alert),
         }
     }

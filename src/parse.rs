@@ -1524,15 +1524,11 @@ impl<'s> Builder<'s> {
 
     fn open_container(&mut self, kind: ContainerKind) -> usize {
         let parent = self.open.last().copied();
-        let depth = parent.map_or(1, |p| self.doc.containers[p].depth + 1);
+        let depth = parent.map_or(1, |p| self.doc.containers[p].depth() + 1);
         let id = self.doc.containers.len();
-        self.doc.containers.push(Container {
-            kind,
-            parent,
-            depth,
-            first_block: usize::MAX,
-            alert: None,
-        });
+        self.doc
+            .containers
+            .push(Container::new(kind, parent, depth));
         self.open.push(id);
         id
     }
@@ -1589,11 +1585,11 @@ impl<'s> Builder<'s> {
         let mut c = container;
         while let Some(id) = c {
             let node = &mut self.doc.containers[id];
-            if node.first_block != usize::MAX {
+            if node.first_block().is_some() {
                 break;
             }
-            node.first_block = index;
-            c = node.parent;
+            node.set_first_block(Some(index));
+            c = node.parent();
         }
         let list_root = (!self.lists.is_empty()).then_some(self.list_root);
         let space_before = match self.doc.blocks.last() {
@@ -1689,20 +1685,20 @@ pub(crate) fn count_words_before(doc: &mut Document) {
 /// footnote definition): nothing shows them, and a document parsed in
 /// pieces could not tell which piece they belong to.
 fn drop_empty_containers(doc: &mut Document) {
-    if doc.containers.iter().all(|c| c.first_block != usize::MAX) {
+    if doc.containers.iter().all(|c| c.first_block().is_some()) {
         return;
     }
     let mut new_index = Vec::with_capacity(doc.containers.len());
     let mut kept = 0;
     for c in &doc.containers {
-        new_index.push((c.first_block != usize::MAX).then_some(kept));
-        kept += usize::from(c.first_block != usize::MAX);
+        new_index.push(c.first_block().map(|_| kept));
+        kept += usize::from(c.first_block().is_some());
     }
     let map = |c: Option<usize>| c.and_then(|c| new_index[c]);
-    doc.containers.retain(|c| c.first_block != usize::MAX);
+    doc.containers.retain(|c| c.first_block().is_some());
     for c in &mut doc.containers {
         // A container with a block has its parent's first block too.
-        c.parent = map(c.parent);
+        c.set_parent(map(c.parent()));
     }
     for b in &mut doc.blocks {
         b.set_container(map(b.container()));

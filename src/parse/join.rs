@@ -187,10 +187,10 @@ impl Joined {
         let kept = first..blocks.len();
         let mut container_at = vec![None; containers.len()];
         for (i, mut c) in containers.into_iter().enumerate() {
-            if kept.contains(&c.first_block) {
+            if let Some(block) = c.first_block().filter(|b| kept.contains(b)) {
                 container_at[i] = Some(self.doc.containers.len());
-                c.parent = c.parent.and_then(|p| container_at[p]);
-                c.first_block = c.first_block - first + offset;
+                c.set_parent(c.parent().and_then(|p| container_at[p]));
+                c.set_first_block(Some(block - first + offset));
                 self.doc.containers.push(c);
             }
         }
