@@ -1304,7 +1304,11 @@ mod tests {
             t.draw(|f| view::draw(f, app)).unwrap();
             let buffer = t.backend().buffer().clone();
             let rows: Vec<String> = (0..height.saturating_sub(1))
-                .map(|y| (0..width).map(|x| buffer[(x, y)].symbol().to_string()).collect())
+                .map(|y| {
+                    (0..width)
+                        .map(|x| buffer[(x, y)].symbol().to_string())
+                        .collect()
+                })
                 .collect();
             rows
         };
