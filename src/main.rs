@@ -6,7 +6,6 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
 use longform::cli::{self, Cli, NeedsTerminal};
 use longform::tui::Exit;
 
@@ -15,7 +14,7 @@ fn main() -> ExitCode {
     // it, so the terminal is restored before this message is printed.
     std::panic::set_hook(Box::new(crash_report));
     longform::parse::join::map_large_allocations();
-    let cli = Cli::parse();
+    let cli = Cli::from_args(std::env::args_os());
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     let interactive = io::stdout().is_terminal() && !dumb;
     match cli::run(cli, interactive) {

@@ -53,6 +53,11 @@ use crate::load::{Source, load};
 use crate::position::Position;
 use crate::store::{ReadingState, Store, learned_wpm};
 
+/// Bytes of a long article's head parsed for each row of the first
+/// screen (see `Shell::open_head`): a row of text and its markup, with
+/// room to spare; a screen that needs more parses the whole head.
+const HEAD_LINE: usize = 100;
+
 /// How often the loop wakes to notice a signal when no key comes.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -271,19 +276,49 @@ impl Shell {
     /// screen of the head is the whole's, and nothing is saved from it. An
     /// article with a record waits for the whole, which its place may be
     /// in; so does one that goes to a section.
+    ///
+    /// Of a Markdown head, only as much as the first screen needs is
+    /// parsed: the text down to a block start some `HEAD_LINE` bytes a
+    /// row past the start (`parse::window::head_cut`), whose blocks are
+    /// the whole head's; then the whole head when the screen reaches
+    /// the end of that part, or finds no title in it.
     fn open_head(&mut self, head: crate::load::Head, from_start: bool) {
         let fresh = head.source.path.as_deref().is_some_and(|path| {
             crate::session::Session::nothing_saved(self.options.store.as_ref(), path)
         });
         if fresh && self.options.section.is_none() {
-            let mut app = App::open_with(&head.source, self.theme, None, true, usize::MAX);
-            // Unless the head ends on the first screen (a long table, a
-            // tall terminal): that screen would not be the whole's.
             let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
-            app.fit(width, height);
-            if !app.screen_range().1 {
+            let text = &head.source.text;
+            let markdown = !head
+                .source
+                .path
+                .as_deref()
+                .is_some_and(crate::library::is_plain_text);
+            let cut = if markdown {
+                crate::parse::window::head_cut(text, usize::from(height) * HEAD_LINE)
+            } else {
+                text.len()
+            };
+            let part = (cut < text.len()).then(|| crate::load::Source {
+                text: text[..cut].to_string(),
+                ..head.source.clone()
+            });
+            for source in part.iter().chain(std::iter::once(&head.source)) {
+                let mut app = App::open_with(source, self.theme, None, true, usize::MAX);
+                // Set up as it is drawn, so that the screen laid out here
+                // is the one drawn.
+                self.configure(&mut app, source);
+                app.fit(width, height);
+                // Unless the head ends on the first screen (a long table,
+                // a tall terminal): that screen would not be the whole's.
+                // A part with no title may have it further on.
+                let whole = source.text.len() == text.len();
+                if app.screen_range().1 || (!whole && app.doc.title().is_none()) {
+                    continue;
+                }
                 app.head_of(head.len);
-                self.put_reader(app, &head.source, None, true);
+                self.install(app, source, true);
+                break;
             }
         }
         self.rest = Some((head.rest, from_start));
@@ -304,10 +339,17 @@ impl Shell {
     /// Put `app` on screen as the reader of `source`, with the settings in
     /// effect.
     fn put_reader(&mut self, mut app: App, source: &Source, section: Option<Position>, head: bool) {
-        app.keymap = self.keymap.clone();
         if let Some(pos) = section {
             app.start_at_section(pos);
         }
+        self.configure(&mut app, source);
+        self.install(app, source, head);
+    }
+
+    /// Give `app` the settings in effect: keys, width, layout, links,
+    /// figures and reading speed.
+    fn configure(&self, app: &mut App, source: &Source) {
+        app.keymap = self.keymap.clone();
         if let Some(m) = self.options.config.width {
             app.max_measure = usize::from(m).max(1);
         }
@@ -327,6 +369,11 @@ impl Shell {
         if let Some(wpm) = self.wpm {
             app.set_wpm(wpm);
         }
+    }
+
+    /// Put `app`, set up by `configure`, on screen as the reader of
+    /// `source`.
+    fn install(&mut self, mut app: App, source: &Source, head: bool) {
         if head {
             // The warning waits for the whole, which shows it.
             app.message.clone_from(&self.options.warning);
@@ -1231,6 +1278,53 @@ mod tests {
     use ratatui::backend::TestBackend;
 
     use super::*;
+
+    /// The first screen of a long Markdown article is drawn from a part of
+    /// its head (`Shell::open_head`): it is the screen the whole head
+    /// draws, but for the estimate of the time left.
+    #[test]
+    fn a_long_article_s_first_screen_is_drawn_from_a_part_of_its_head() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = crate::testgen::article(crate::testgen::SEED, 2 << 20);
+        let path = dir.path().join("long.md");
+        std::fs::write(&path, &text).unwrap();
+        let Ok(head) = crate::load::load_head(&path, 1 << 20, 16 * 1024).unwrap() else {
+            panic!("the head is not whole lines of UTF-8");
+        };
+        let (len, whole) = (head.len, head.source.clone());
+        let options = Options {
+            store: Some(Store::new(&dir.path().join("config"))),
+            ..Options::default()
+        };
+        let mut shell = Shell::new(options);
+        shell.open_head(head, false);
+        let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+        let screen = |app: &mut App| {
+            let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+            t.draw(|f| view::draw(f, app)).unwrap();
+            let buffer = t.backend().buffer().clone();
+            let rows: Vec<String> = (0..height.saturating_sub(1))
+                .map(|y| {
+                    (0..width)
+                        .map(|x| buffer[(x, y)].symbol().to_string())
+                        .collect()
+                })
+                .collect();
+            rows
+        };
+        let mut full = App::open_with(&whole, shell.theme, None, true, usize::MAX);
+        shell.configure(&mut full, &whole);
+        full.fit(width, height);
+        full.head_of(len);
+        let app = shell.reader.as_mut().expect("the head is shown");
+        assert!(
+            app.doc.text.len() < whole.text.len() / 2,
+            "{} of {} bytes parsed",
+            app.doc.text.len(),
+            whole.text.len()
+        );
+        assert_eq!(screen(app), screen(&mut full));
+    }
 
     #[test]
     fn external_links_become_osc8_hyperlinks_cell_by_cell() {

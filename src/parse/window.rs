@@ -84,6 +84,47 @@ pub(crate) fn block_starts(text: &str, from: usize, to: usize) -> Vec<usize> {
     scan(text, true, from, to, &mut Vec::new(), &mut Vec::new()).0
 }
 
+/// Where the head of an article can be cut for its first screen: the
+/// first block start (see `block_starts`) at or after byte `want`, when
+/// nothing after it can change a block before it. The blocks of
+/// `text[..cut]` are then those of `text` before `cut`, at the same
+/// offsets and with the same text. What the rest could still change is a
+/// link definition (then no cut), the definition of a note referred to
+/// before the cut (then no cut either; notes referred to only after it
+/// are numbered after those before it), and the title when none is found
+/// before the cut (the caller's to check). `text.len()` when it cannot be
+/// cut after `want`.
+pub fn head_cut(text: &str, want: usize) -> usize {
+    if want >= text.len() {
+        return text.len();
+    }
+    let Some(&cut) = block_starts(text, want, text.len()).first() else {
+        return text.len();
+    };
+    let (before, rest) = text.split_at(cut);
+    if may_define_references(rest) {
+        return text.len();
+    }
+    // Every `]:` of the rest closes the label of a note's definition
+    // (`may_define_references`). Labels are compared as the parser does,
+    // but for case and spaces: a label with either keeps the head whole.
+    let lower = before.to_ascii_lowercase();
+    let referred = memchr::memmem::find_iter(rest.as_bytes(), b"]:").any(|at| {
+        let line = rest[..at].rfind('\n').map_or(0, |n| n + 1);
+        let label = rest[line..at]
+            .trim_start_matches([' ', '\t', '>'])
+            .strip_prefix("[^")
+            .unwrap_or_default();
+        !label.bytes().all(|b| b.is_ascii_graphic())
+            || label.bytes().any(|b| b.is_ascii_uppercase())
+            || lower.contains(&format!("[^{label}]"))
+    });
+    if referred {
+        return text.len();
+    }
+    cut
+}
+
 /// What one scan of a whole text finds (see `scan`).
 struct Scanned {
     starts: Vec<usize>,
@@ -1771,6 +1812,66 @@ mod tests {
         }
     }
 
+    /// The blocks of `text[..cut]` are every block of the whole before
+    /// `cut`, the same in every field, and the title is the same when
+    /// one is found before the cut.
+    fn same_head(text: &str, want: usize) -> Result<usize, String> {
+        let cut = head_cut(text, want);
+        if cut > text.len() || !text.is_char_boundary(cut) || (cut < text.len() && cut < want) {
+            return Err(format!("cut at {cut} for {want} in {} bytes", text.len()));
+        }
+        let full = crate::parse::parse(text);
+        let head = crate::parse::parse(&text[..cut]);
+        let before: Vec<String> = full
+            .blocks
+            .iter()
+            .filter(|b| b.source.start < cut)
+            .map(|b| format!("{b:?}"))
+            .collect();
+        // (A head of front matter alone ends on an empty paragraph.)
+        let shown: Vec<String> = head
+            .blocks
+            .iter()
+            .filter(|b| b.source.start < cut)
+            .map(|b| format!("{b:?}"))
+            .collect();
+        if before != shown {
+            return Err(format!("cut at {cut}: {shown:#?}\nnot {before:#?}"));
+        }
+        if head.title().is_some() && head.title() != full.title() {
+            return Err(format!("title {:?}, not {:?}", head.title(), full.title()));
+        }
+        Ok(cut)
+    }
+
+    #[test]
+    fn a_head_cut_keeps_every_block_before_it() {
+        let text = crate::testgen::article(crate::testgen::SEED, 64 * 1024);
+        // The generated article defines its references at its end.
+        let body = &text[..text.find("\n[ref").unwrap_or(text.len())];
+        assert!(body.contains("[^1]:"));
+        let mut cuts = 0;
+        for want in (0..body.len()).step_by(997) {
+            let cut = same_head(body, want).unwrap();
+            cuts += usize::from(cut < body.len());
+        }
+        assert!(cuts > 40, "{cuts} cuts");
+        // A definition after the cut could change a block before it: a
+        // link's, or a note's referred to before it.
+        for defined in [
+            "A [link][r].\n\nMore text.\n\n[r]: /url\n",
+            "A note.[^N]\n\nMore text.\n\n[^n]: The note.\n",
+            "A note.[^a]\n\nMore text.\n\n[^A]: The note.\n",
+        ] {
+            assert_eq!(head_cut(defined, 5), defined.len(), "{defined}");
+            same_head(defined, 5).unwrap();
+        }
+        // A note referred to only after the cut does not hold it.
+        let later = "A note.[^a]\n\n[^a]: Here.\n\nMore text.[^b]\n\n[^b]: There.\n";
+        assert_eq!(head_cut(later, 15), "A note.[^a]\n\n[^a]: Here.\n\n".len());
+        same_head(later, 15).unwrap();
+    }
+
     #[test]
     fn windows_of_a_generated_article_match_the_whole_parse() {
         let text = crate::testgen::article(crate::testgen::SEED, 600 * 1024);
@@ -1932,6 +2033,27 @@ mod tests {
                 failure_persistence: None,
                 ..ProptestConfig::default()
             })]
+
+            #[test]
+            fn a_head_cut_anywhere_keeps_the_blocks_before_it(
+                text in document(),
+                want in 0.0..=1.0f64,
+            ) {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+                let want = (want * text.len() as f64) as usize;
+                // Most generated texts define a reference: without their
+                // definitions, the cuts are tried too.
+                let bare: String = text
+                    .lines()
+                    .filter(|l| !l.contains("]:"))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                for text in [&text, &bare] {
+                    if let Err(e) = same_head(text, want) {
+                        prop_assert!(false, "{}\n{}", e, text);
+                    }
+                }
+            }
 
             /// Small windows anywhere in generated articles: every edge
             /// falls near fences, lists and quotes.
