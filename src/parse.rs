@@ -9,6 +9,7 @@
 mod autolink;
 mod html;
 pub mod join;
+mod labels;
 mod long_table;
 pub mod text;
 pub mod window;
@@ -28,6 +29,7 @@ use crate::document::{
     ImageRef, Link, LinkId, LinkTarget, Meta, Role, Rows, Span, TABLE_PART_ROWS, TableShape,
     block_spans, count_words,
 };
+pub(crate) use labels::LabelList;
 
 /// Parse a Markdown article.
 pub fn parse(source: &str) -> Document {
@@ -222,15 +224,18 @@ pub(crate) struct Part<'a> {
 /// copying it into a map of its own.
 #[derive(Clone, Copy)]
 pub(crate) struct Numbered<'a> {
-    pub labels: &'a [String],
+    pub labels: &'a LabelList,
     pub sorted: &'a [u32],
     pub count: usize,
 }
 
+/// The labels of `Numbered::NONE`.
+static NO_LABELS: LabelList = LabelList::new();
+
 impl Numbered<'_> {
     /// No footnote numbered before.
     pub const NONE: Numbered<'static> = Numbered {
-        labels: &[],
+        labels: &NO_LABELS,
         sorted: &[],
         count: 0,
     };
@@ -240,7 +245,7 @@ impl Numbered<'_> {
     fn number(&self, label: &str) -> Option<usize> {
         let at = self
             .sorted
-            .binary_search_by(|&i| self.labels[i as usize].as_str().cmp(label))
+            .binary_search_by(|&i| self.labels.get(i as usize).cmp(label))
             .ok()?;
         let k = self.sorted[at] as usize;
         (k < self.count).then_some(k + 1)
@@ -248,11 +253,11 @@ impl Numbered<'_> {
 }
 
 /// The indices of `labels` in the order of their text (see `Numbered`).
-pub(crate) fn sort_labels(labels: &[String]) -> Vec<u32> {
+pub(crate) fn sort_labels(labels: &LabelList) -> Vec<u32> {
     let mut sorted: Vec<u32> = (0..labels.len())
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
         .collect();
-    sorted.sort_unstable_by(|&a, &b| labels[a as usize].cmp(&labels[b as usize]));
+    sorted.sort_unstable_by(|&a, &b| labels.get(a as usize).cmp(labels.get(b as usize)));
     sorted
 }
 

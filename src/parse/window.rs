@@ -10,13 +10,14 @@
 //! headings. Those are right once the whole parse lands. Every offset is
 //! into the whole source, so positions mean the same in both.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use super::Numbered;
 use super::long_table::{Known, Measured, Reading};
+use super::{LabelList, Numbered};
 use crate::document::{Document, TABLE_PART_ROWS};
 
 mod headings;
@@ -910,16 +911,16 @@ fn parse_range(
     // A footnote used here and defined elsewhere gets a stand-in definition
     // after the part, so that its reference reads as one; the stand-in's
     // blocks are dropped.
-    let inside: HashSet<&str> = defs
-        .footnotes
-        .iter()
-        .filter(|(at, _)| range.contains(at))
-        .map(|(_, l)| l.as_str())
+    let (first, last) = (narrow(range.start), narrow(range.end));
+    let inside: HashSet<&str> = (defs.footnotes.partition_point(|&at| at < first)
+        ..defs.footnotes.partition_point(|&at| at < last))
+        .map(|i| defs.note_labels.get(i))
         .collect();
     let defined = defs.footnote_labels();
-    let mut missing: Vec<String> = footnotes_before(part)
-        .into_iter()
-        .filter(|l| defined.contains(l) && !inside.contains(l.as_str()))
+    let used = footnotes_before(part);
+    let mut missing: Vec<&str> = used
+        .iter()
+        .filter(|l| defined.contains(l) && !inside.contains(l))
         .collect();
     missing.dedup();
     // The stand-ins go after whatever the part leaves open: a fence open to
@@ -1013,7 +1014,7 @@ pub struct Pieces {
     from: Vec<usize>,
     /// The footnote labels in the order they are first used, and for each
     /// piece how many of them are used before it.
-    footnotes: Vec<String>,
+    footnotes: LabelList,
     footnotes_before: Vec<usize>,
     /// The indices of `footnotes` in the order of their text.
     sorted: Vec<u32>,
@@ -1129,6 +1130,7 @@ impl Pieces {
             Definitions {
                 references: HashMap::new(),
                 footnotes: Vec::new(),
+                note_labels: LabelList::new(),
                 labels: Vec::new(),
                 from_parser: true,
                 outside: Vec::new(),
@@ -1181,15 +1183,15 @@ impl Pieces {
         let from = cut_from;
         let defined = definitions.footnote_labels();
         let mut footnotes_before = Vec::with_capacity(ranges.len());
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen = LabelList::new();
         // Every label found is a defined one: a flag for each, not a
         // second copy of each label in a set.
         let mut known = vec![false; defined.sorted.len()];
         for r in &ranges {
             footnotes_before.push(seen.len());
             let counts = |at: usize| definitions.may_be_footnote(text, r.start + at);
-            for label in footnote_marks(&text[r.clone()], Some(defined), counts) {
-                if let Some(k) = defined.rank(&label)
+            for label in footnote_marks(&text[r.clone()], Some(defined), counts).iter() {
+                if let Some(k) = defined.rank(label)
                     && !std::mem::replace(&mut known[k], true)
                 {
                     seen.push(label);
@@ -1241,8 +1243,11 @@ impl Pieces {
     }
 
     /// The footnote labels piece `i` is numbered from by `parse`.
-    pub fn footnotes_before(&self, i: usize) -> &[String] {
-        &self.footnotes[..self.footnotes_before[i]]
+    pub fn footnotes_before(&self, i: usize) -> Vec<&str> {
+        self.footnotes
+            .iter()
+            .take(self.footnotes_before[i])
+            .collect()
     }
 
     /// Whether piece `i`, parsed by `parse`, was numbered from the labels
@@ -1285,10 +1290,10 @@ impl Pieces {
         match &mut numbering.own {
             None => {
                 let count = numbering.count;
-                if self.footnotes.get(count..count + after.len()) == Some(after.as_slice()) {
+                if self.footnotes.has_at(count, &after) {
                     numbering.count += after.len();
                 } else {
-                    let mut own = self.footnotes[..count].to_vec();
+                    let mut own = self.footnotes.first(count);
                     own.extend(after);
                     numbering.own = Some(own);
                 }
@@ -1382,15 +1387,15 @@ impl Pieces {
 #[derive(Debug, Default)]
 pub struct Numbering {
     count: usize,
-    own: Option<Vec<String>>,
+    own: Option<LabelList>,
 }
 
 impl Numbering {
     /// The labels, in order.
-    pub fn labels<'a>(&'a self, pieces: &'a Pieces) -> &'a [String] {
+    pub fn labels<'a>(&'a self, pieces: &'a Pieces) -> Vec<&'a str> {
         match &self.own {
-            None => &pieces.footnotes[..self.count],
-            Some(own) => own,
+            None => pieces.footnotes.iter().take(self.count).collect(),
+            Some(own) => own.iter().collect(),
         }
     }
 }
@@ -1453,17 +1458,24 @@ pub(crate) fn may_define_references(text: &str) -> bool {
 /// A link label as CommonMark compares them: case-folded, with runs of
 /// whitespace as one space.
 pub fn normalize_label(label: &str) -> String {
+    normalized(label).into_owned()
+}
+
+/// `normalize_label`, without a copy of a label that is normal already.
+fn normalized(label: &str) -> Cow<'_, str> {
     // Most labels are normal already (a word or a number in lower case):
-    // one copy, not the three of splitting, joining and folding.
+    // no copy, not the three of splitting, joining and folding.
     let normal = |b: u8| b.is_ascii() && !char::from(b).is_whitespace() && !b.is_ascii_uppercase();
     if label.bytes().all(normal) {
-        return label.to_string();
+        return Cow::Borrowed(label);
     }
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    Cow::Owned(
+        label
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+    )
 }
 
 /// The link reference definitions and footnote definitions of a text,
@@ -1474,8 +1486,10 @@ struct Definitions {
     /// Normalized label → destination; the first definition wins, as in
     /// CommonMark.
     references: HashMap<String, String>,
-    /// Each footnote definition: where it is and its label.
-    footnotes: Vec<(usize, String)>,
+    /// Where each footnote definition is, in order, and its label in
+    /// `note_labels`: in one text, not a `String` each (see `LabelList`).
+    footnotes: Vec<u32>,
+    note_labels: LabelList,
     /// The labels of `footnotes`, as a set (see `Labels`): each piece of
     /// an article with thousands of notes checks the uses it finds
     /// against them.
@@ -1546,6 +1560,7 @@ impl Definitions {
         };
         let mut references = HashMap::new();
         let mut footnotes = Vec::new();
+        let mut note_labels = LabelList::new();
         // Both kinds in order of position, so that runs of definitions of
         // either kind are followed.
         // A definition's line starts with `[`, outside fences, HTML blocks
@@ -1576,7 +1591,8 @@ impl Definitions {
                 // only has to be outside code and HTML.
                 if outside.binary_search(&narrow(start)).is_ok() {
                     after_last = line_end(hit) + 1;
-                    footnotes.push((start, normalize_label(note)));
+                    footnotes.push(narrow(start));
+                    note_labels.push(&normalized(note));
                 }
                 continue;
             }
@@ -1599,10 +1615,13 @@ impl Definitions {
                 .entry(normalize_label(label))
                 .or_insert_with(|| dest.to_string());
         }
-        let labels = Labels::sorted(&footnotes);
+        footnotes.shrink_to_fit();
+        note_labels.shrink_to_fit();
+        let labels = Labels::sorted(&note_labels);
         Definitions {
             references,
             footnotes,
+            note_labels,
             labels,
             from_parser: false,
             outside,
@@ -1614,6 +1633,7 @@ impl Definitions {
         Definitions {
             references: HashMap::new(),
             footnotes: Vec::new(),
+            note_labels: LabelList::new(),
             labels: Vec::new(),
             from_parser: false,
             outside: Vec::new(),
@@ -1639,7 +1659,7 @@ impl Definitions {
     /// Every footnote label defined.
     fn footnote_labels(&self) -> Labels<'_> {
         Labels {
-            footnotes: &self.footnotes,
+            footnotes: &self.note_labels,
             sorted: &self.labels,
         }
     }
@@ -1651,15 +1671,15 @@ impl Definitions {
 /// notes, held by the reader's index and by the pieces of its parse.
 #[derive(Clone, Copy)]
 struct Labels<'a> {
-    footnotes: &'a [(usize, String)],
+    footnotes: &'a LabelList,
     sorted: &'a [u32],
 }
 
 impl Labels<'_> {
     /// The `sorted` indices of `footnotes`' labels.
-    fn sorted(footnotes: &[(usize, String)]) -> Vec<u32> {
+    fn sorted(footnotes: &LabelList) -> Vec<u32> {
         let mut sorted: Vec<u32> = (0..footnotes.len()).map(narrow).collect();
-        let label = |i: &u32| footnotes[*i as usize].1.as_str();
+        let label = |i: &u32| footnotes.get(*i as usize);
         sorted.sort_by(|a, b| label(a).cmp(label(b)));
         sorted.dedup_by(|a, b| label(a) == label(b));
         sorted
@@ -1672,7 +1692,7 @@ impl Labels<'_> {
     /// Where `label` is among the labels in their order, if it is one.
     fn rank(&self, label: &str) -> Option<usize> {
         self.sorted
-            .binary_search_by(|&i| self.footnotes[i as usize].1.as_str().cmp(label))
+            .binary_search_by(|&i| self.footnotes.get(i as usize).cmp(label))
             .ok()
     }
 
@@ -1682,7 +1702,7 @@ impl Labels<'_> {
 }
 
 /// The footnote labels referenced in `before`, in order of first use.
-fn footnotes_before(before: &str) -> Vec<String> {
+fn footnotes_before(before: &str) -> LabelList {
     footnote_marks(before, None, |_| true)
 }
 
@@ -1695,14 +1715,17 @@ fn footnote_marks(
     text: &str,
     defined: Option<Labels<'_>>,
     counts: impl Fn(usize) -> bool,
-) -> Vec<String> {
+) -> LabelList {
     if defined.is_some_and(|d| d.is_empty()) {
         // No footnote is defined (or the definitions are not known yet).
-        return Vec::new();
+        return LabelList::new();
     }
     let bytes = text.as_bytes();
+    // The labels met: those defined by their rank, a flag each; others
+    // (without `defined`) in a set.
+    let mut met = vec![false; defined.map_or(0, |d| d.sorted.len())];
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    let mut out = LabelList::new();
     for hit in memchr::memmem::find_iter(bytes, b"[^") {
         if !counts(hit) {
             continue;
@@ -1715,9 +1738,12 @@ fn footnote_marks(
         if label.trim().is_empty() || label.len() > 100 || label.contains('\n') {
             continue;
         }
-        let label = normalize_label(label);
-        match defined {
-            Some(d) if !d.contains(&label) => continue,
+        let label = normalized(label);
+        let first = match defined {
+            Some(d) => match d.rank(&label) {
+                Some(k) => !std::mem::replace(&mut met[k], true),
+                None => continue,
+            },
             // Without the defined labels: uses only. `[^x]:` defines at
             // the start of a line (after spaces and quote marks); in the
             // middle of one it is a use followed by a colon.
@@ -1730,10 +1756,10 @@ fn footnote_marks(
             {
                 continue;
             }
-            _ => {}
-        }
-        if seen.insert(label.clone()) {
-            out.push(label);
+            None => seen.insert(label.to_string()),
+        };
+        if first {
+            out.push(&label);
         }
     }
     out
@@ -2151,11 +2177,7 @@ mod tests {
 
     #[test]
     fn the_set_of_footnote_labels_finds_each_label_once() {
-        let footnotes: Vec<(usize, String)> = ["b", "a", "c", "a", "ab"]
-            .iter()
-            .enumerate()
-            .map(|(at, l)| (at, (*l).to_string()))
-            .collect();
+        let footnotes: LabelList = ["b", "a", "c", "a", "ab"].iter().collect();
         let sorted = Labels::sorted(&footnotes);
         let labels = Labels {
             footnotes: &footnotes,
@@ -2167,7 +2189,7 @@ mod tests {
         }
         assert!(!labels.contains("d") && !labels.contains("") && !labels.is_empty());
         let none = Labels {
-            footnotes: &[],
+            footnotes: &LabelList::new(),
             sorted: &[],
         };
         assert!(none.is_empty() && !none.contains("a"));
