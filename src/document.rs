@@ -849,6 +849,117 @@ pub struct Meta {
     pub url_link: Option<u32>,
 }
 
+/// The container of each footnote's definition, by the footnote's number
+/// (from 1): `Document::footnotes`. Four bytes a number, and only for
+/// the numbers from the lowest defined to the highest: a part of a long
+/// article that defines notes 90,001 to 98,000 keeps 8,000 of them, not
+/// 98,000, though its numbers go on from the parts before it.
+#[derive(Clone, Debug, Default)]
+pub struct Footnotes {
+    /// The highest number defined (or told by `reach`).
+    len: u32,
+    /// The number of the first of `slots`, less one.
+    first: u32,
+    /// The container of the definition of each number from `first + 1`
+    /// on; `NONE` for none.
+    slots: Vec<u32>,
+}
+
+impl Footnotes {
+    /// The highest footnote number: every number up to it has a place,
+    /// defined or not.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The container of the definition of footnote `n`, if it has one.
+    pub fn get(&self, n: usize) -> Option<usize> {
+        let i = n.checked_sub(1)?.checked_sub(self.first as usize)?;
+        self.slots
+            .get(i)
+            .filter(|&&c| c != NONE)
+            .map(|&c| c as usize)
+    }
+
+    /// The container of each number from 1 to `len`, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        (1..=self.len()).map(|n| self.get(n))
+    }
+
+    /// Each number defined, with its container, in order.
+    pub fn defined(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let first = self.first as usize;
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c != NONE)
+            .map(move |(k, &c)| (first + k + 1, c as usize))
+    }
+
+    /// Footnote `n` is defined by `container`, unless a definition came
+    /// before it (the first definition of a label wins).
+    pub fn define(&mut self, n: usize, container: usize) {
+        let Some(i) = n.checked_sub(1) else {
+            return;
+        };
+        let i32 = index_u32(Some(i));
+        self.len = self.len.max(i32.saturating_add(1));
+        if self.slots.is_empty() {
+            self.first = i32;
+        } else if i32 < self.first {
+            // Room before the first, at least as much as there is (a
+            // text that defines its notes last to first takes linear
+            // time).
+            let more = (self.first - i32).max(index_u32(Some(self.slots.len())));
+            let more = more.min(self.first);
+            self.slots
+                .splice(0..0, std::iter::repeat_n(NONE, more as usize));
+            self.first -= more;
+        }
+        let at = (i32 - self.first) as usize;
+        if at >= self.slots.len() {
+            self.slots.resize(at + 1, NONE);
+        }
+        if self.slots[at] == NONE {
+            self.slots[at] = index_u32(Some(container));
+        }
+    }
+
+    /// Every number up to `n` has a place.
+    pub fn reach(&mut self, n: usize) {
+        self.len = self.len.max(index_u32(Some(n)));
+    }
+
+    /// Change the container of each number that has a place in `slots`
+    /// (the others have none): `f` is given the number and its container.
+    pub(crate) fn map(&mut self, mut f: impl FnMut(usize, Option<usize>) -> Option<usize>) {
+        for (k, slot) in self.slots.iter_mut().enumerate() {
+            let n = self.first as usize + k + 1;
+            let now = (*slot != NONE).then_some(*slot as usize);
+            *slot = index_u32(f(n, now));
+        }
+    }
+
+    /// Give back the room the list grew into.
+    pub fn shrink_to_fit(&mut self) {
+        self.slots.shrink_to_fit();
+    }
+}
+
+/// Two lists are the same when every number has the same container,
+/// however their slots are laid out.
+impl PartialEq for Footnotes {
+    fn eq(&self, other: &Footnotes) -> bool {
+        self.len == other.len && (1..=self.len()).all(|n| self.get(n) == other.get(n))
+    }
+}
+
+impl Eq for Footnotes {}
+
 /// A parsed article. Immutable once built.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
@@ -867,8 +978,8 @@ pub struct Document {
     /// A hash of the source text, to tell whether the article changed.
     pub fingerprint: u64,
     pub links: Vec<Link>,
-    /// The container of each footnote's definition, by footnote number - 1.
-    pub footnotes: Vec<Option<usize>>,
+    /// The container of each footnote's definition, by footnote number.
+    pub footnotes: Footnotes,
     /// For a window of a long article parsed on its own while the whole is
     /// parsed on a thread: the part of the source it covers. Its blocks are
     /// only those; counts of words are estimates.
@@ -977,7 +1088,7 @@ impl Document {
                 .find(|h| &h.slug == slug)
                 .map(|h| Position(self.blocks[h.block].source.start)),
             LinkTarget::Footnote(n) => {
-                let container = self.footnotes.get(n.checked_sub(1)?).copied().flatten()?;
+                let container = self.footnotes.get(*n)?;
                 let block = self.blocks.get(self.containers[container].first_block()?)?;
                 Some(Position(block.source.start))
             }
@@ -1110,6 +1221,101 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The footnotes as the plain list they stand for: the container of
+    /// each number from 1, the first definition of a number winning.
+    fn plain(defs: &[(usize, usize)], reach: usize) -> Vec<Option<usize>> {
+        let mut list: Vec<Option<usize>> = Vec::new();
+        for &(n, c) in defs {
+            if list.len() < n {
+                list.resize(n, None);
+            }
+            list[n - 1].get_or_insert(c);
+        }
+        if list.len() < reach {
+            list.resize(reach, None);
+        }
+        list
+    }
+
+    #[test]
+    fn footnotes_keep_the_first_definition_of_each_number_in_any_order() {
+        let orders: [&[(usize, usize)]; 7] = [
+            &[],
+            &[(1, 0)],
+            &[(3, 0), (4, 1), (5, 2)],
+            &[
+                (9, 0),
+                (8, 1),
+                (7, 2),
+                (6, 3),
+                (5, 4),
+                (4, 5),
+                (3, 6),
+                (2, 7),
+                (1, 8),
+            ],
+            &[(50, 0), (2, 1), (50, 2), (2, 3), (70, 4), (1, 5)],
+            &[(100_000, 7), (99_999, 8), (1, 9)],
+            &[(5, 0), (3, 1), (5, 2), (4, 3), (3, 4)],
+        ];
+        for defs in orders {
+            for reach in [0, 3, 200_000] {
+                let mut notes = Footnotes::default();
+                for &(n, c) in defs {
+                    notes.define(n, c);
+                }
+                notes.reach(reach);
+                let want = plain(defs, reach);
+                assert_eq!(notes.len(), want.len(), "{defs:?}");
+                assert_eq!(notes.is_empty(), want.is_empty());
+                assert_eq!(notes.iter().collect::<Vec<_>>(), want, "{defs:?}");
+                let defined: Vec<(usize, usize)> = want
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| c.map(|c| (i + 1, c)))
+                    .collect();
+                assert_eq!(notes.defined().collect::<Vec<_>>(), defined);
+                assert_eq!(notes.get(0), None);
+                assert_eq!(notes.get(want.len() + 1), None);
+            }
+        }
+    }
+
+    #[test]
+    fn footnotes_keep_only_the_numbers_from_the_lowest_defined() {
+        let mut notes = Footnotes::default();
+        for n in 90_001..=98_000 {
+            notes.define(n, n - 90_001);
+        }
+        assert_eq!(notes.len(), 98_000);
+        assert_eq!(notes.slots.len(), 8_000);
+        assert_eq!(notes.get(90_000), None);
+        assert_eq!(notes.get(90_001), Some(0));
+        assert_eq!(notes.get(98_000), Some(7_999));
+    }
+
+    #[test]
+    fn footnotes_are_equal_whatever_their_slots() {
+        let mut down = Footnotes::default();
+        let mut up = Footnotes::default();
+        for n in (1..=40).rev() {
+            down.define(n, n);
+        }
+        for n in 1..=40 {
+            up.define(n, n);
+        }
+        assert_eq!(down, up);
+        let mut other = up.clone();
+        other.reach(41);
+        assert_ne!(other, up);
+        let mut moved = up.clone();
+        moved.map(|n, c| c.filter(|_| n != 7));
+        assert_ne!(moved, up);
+        assert_eq!(moved.get(7), None);
+        assert_eq!(moved.get(8), Some(8));
+        assert_eq!(moved.len(), 40);
+    }
 
     #[test]
     fn a_container_keeps_its_indices_in_32_bits() {

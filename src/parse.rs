@@ -934,11 +934,7 @@ impl<'s> Builder<'s> {
                     marker,
                     role: Role::FootnoteLabel,
                 });
-                let slot = &mut self.doc.footnotes;
-                if slot.len() < n {
-                    slot.resize(n, None);
-                }
-                slot[n - 1].get_or_insert(id);
+                self.doc.footnotes.define(n, id);
             }
             Tag::Table(aligns) => {
                 self.close_leaf();
@@ -1708,15 +1704,16 @@ fn drop_empty_containers(doc: &mut Document) {
     for b in &mut doc.blocks {
         b.set_container(map(b.container()));
     }
-    for (n, f) in doc.footnotes.iter_mut().enumerate() {
+    let containers = &doc.containers;
+    doc.footnotes.map(|n, f| {
         // An empty first definition gives way to the next one.
-        let marker = format!("[{}]", n + 1);
-        *f = map(*f).or_else(|| {
-            doc.containers.iter().position(|c| {
+        let marker = format!("[{n}]");
+        map(f).or_else(|| {
+            containers.iter().position(|c| {
                 matches!(&c.kind, ContainerKind::Item { marker: m, role: Role::FootnoteLabel } if *m == marker)
             })
-        });
-    }
+        })
+    });
 }
 
 /// Paragraphs longer than this (in bytes of text) are stored as several

@@ -972,7 +972,7 @@ mod tests {
         assert!(doc.headings.iter().any(|h| h.level == 2));
         assert!(doc.headings.iter().any(|h| h.level == 3));
         assert!(!doc.links.is_empty());
-        assert!(doc.footnotes.iter().any(Option::is_some));
+        assert!(doc.footnotes.iter().any(|c| c.is_some()));
         // Quotes, list items and footnotes become containers.
         assert!(doc.containers.len() > 20);
         let sections = doc.headings.len();

@@ -617,7 +617,7 @@ fn epub3_footnotes_are_footnotes() {
     // Both references link to a definition the parser found.
     let doc = longform::parse::parse(&text);
     assert_eq!(doc.footnotes.len(), 2);
-    assert!(doc.footnotes.iter().all(Option::is_some));
+    assert!(doc.footnotes.iter().all(|c| c.is_some()));
     let refs = doc
         .links
         .iter()
@@ -657,7 +657,7 @@ fn epub2_footnotes_are_footnotes() {
     assert!(!text.contains("* * *"), "{text}");
     let doc = longform::parse::parse(&text);
     assert_eq!(doc.footnotes.len(), 2);
-    assert!(doc.footnotes.iter().all(Option::is_some));
+    assert!(doc.footnotes.iter().all(|c| c.is_some()));
     // The same text as the EPUB 3 book's notes.
     let epub3 = longform::load::epub::convert(std::fs::read(PANDOC3).unwrap(), "assets")
         .unwrap()

@@ -210,18 +210,11 @@ impl Joined {
             self.doc.headings.push(heading);
         }
         // Numbered definitions with nothing in them keep their place.
-        if self.doc.footnotes.len() < footnotes.len() {
-            self.doc.footnotes.resize(footnotes.len(), None);
-        }
-        for (n, container) in footnotes.into_iter().enumerate() {
-            let Some(c) = container.and_then(|c| container_at[c]) else {
-                continue;
-            };
-            let slots = &mut self.doc.footnotes;
-            if slots.len() <= n {
-                slots.resize(n + 1, None);
+        self.doc.footnotes.reach(footnotes.len());
+        for (n, container) in footnotes.defined() {
+            if let Some(c) = container_at[container] {
+                self.doc.footnotes.define(n, c);
             }
-            slots[n].get_or_insert(c);
         }
     }
 
