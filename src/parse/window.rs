@@ -1002,6 +1002,16 @@ fn parse_range(
     Some((doc, order))
 }
 
+/// A piece of `Pieces` ends, whatever its size, at the first block start
+/// after this many blocks or footnote marks: what a piece holds while it
+/// is parsed is about a hundred bytes for each (its block, container and
+/// spans, and pulldown-cmark's nodes; a use of a note defined in another
+/// piece gets a stand-in definition there), not for each byte of text. A
+/// piece of 256 KiB of 100,000 notes held 8,000 definitions, or 16,000
+/// uses; an article of prose has about a thousand blocks in as much.
+const PIECE_BLOCKS: usize = 2048;
+const PIECE_MARKS: usize = 2048;
+
 /// A long article cut into pieces of about `size` bytes at block starts,
 /// to be parsed and written one after the other, or side by side, by
 /// `longform cat`: it then never holds the whole document.
@@ -1077,8 +1087,16 @@ impl Pieces {
         // the definitions are looked for on: it is the one part of `cat`
         // that no other core can share.
         let (scanned, starts) = Definitions::with_starts(text);
+        // The footnote marks from `start` to `counted`, counted since
+        // `start` was `since`.
+        let (mut marks, mut counted, mut since) = (0, 0, 0);
         for (k, &s) in starts.iter().enumerate() {
             let next = starts.get(k + 1).copied().unwrap_or(text.len());
+            if since != start {
+                (marks, counted, since) = (0, start, start);
+            }
+            marks += memchr::memmem::find_iter(&text.as_bytes()[counted..s], b"[^").count();
+            counted = s;
             let table = stream
                 .then(|| super::long_table::table_head(text, s, size))
                 .flatten()
@@ -1105,7 +1123,8 @@ impl Pieces {
             }
             // The first piece holds the first block and what is before it
             // (front matter): every other piece has a block start before it.
-            if k > 0 && s >= start + size && s > start {
+            let full = s >= start + size || k - start_k >= PIECE_BLOCKS || marks >= PIECE_MARKS;
+            if k > 0 && full && s > start {
                 ranges.push(start..s);
                 from.push(start_k);
                 heads.push(None);
@@ -2147,6 +2166,32 @@ mod tests {
             let joined = crate::parse::join::parse_in_pieces(&notes, piece, 2, &stop).unwrap();
             assert!(whole == joined, "pieces of {piece}");
         }
+    }
+
+    #[test]
+    fn pieces_of_many_notes_hold_a_bounded_number_of_them() {
+        // 5,000 uses, then 5,000 one-line definitions: by size alone, one
+        // piece.
+        let notes = crate::testgen::many_footnotes(3, 5000);
+        let pieces = Pieces::new(&notes, 1 << 30, 1);
+        assert!(pieces.ranges.len() >= 4, "{:?}", pieces.ranges);
+        let mut end = 0;
+        for r in &pieces.ranges {
+            assert_eq!(r.start, end, "the pieces follow one another");
+            end = r.end;
+            let part = &notes[r.clone()];
+            // A paragraph has 16 uses; a definition, one mark.
+            let marks = memchr::memmem::find_iter(part.as_bytes(), b"[^").count();
+            assert!(marks < PIECE_MARKS + 16, "{marks} marks in {r:?}");
+            let blocks = block_starts(&notes, r.start, r.end - 1).len();
+            assert!(blocks <= PIECE_BLOCKS + 1, "{blocks} blocks in {r:?}");
+        }
+        assert_eq!(end, notes.len());
+        // And they are parsed as the whole is.
+        let notes: Arc<str> = Arc::from(notes);
+        let stop = AtomicBool::new(false);
+        let joined = crate::parse::join::parse_in_pieces(&notes, 1 << 30, 2, &stop).unwrap();
+        assert!(joined == crate::parse::parse(&notes));
     }
 
     #[test]
