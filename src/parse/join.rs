@@ -48,6 +48,9 @@ pub fn parse_in_pieces(
                 give_back_free_memory();
             }
         }
+        // The pieces' index goes before the document's last lists are
+        // made: the parse's peak is at its end.
+        drop(pieces);
         return Some(joined.finish(text));
     }
     let next = AtomicUsize::new(0);
@@ -90,6 +93,7 @@ pub fn parse_in_pieces(
         }
         want == count
     });
+    drop(pieces);
     (done && !stop.load(Ordering::Relaxed)).then(|| joined.finish(text))
 }
 

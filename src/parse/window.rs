@@ -1019,8 +1019,10 @@ pub struct Pieces {
     pub ranges: Vec<Range<usize>>,
     /// Every block start, and for each piece the index of its start there:
     /// a piece is parsed from a block start before it, so that its first
-    /// block is spaced as in the whole.
-    starts: Vec<usize>,
+    /// block is spaced as in the whole. In 32 bits (an article is at most
+    /// 1 GiB, see `load`): one for each block, held while the whole is
+    /// parsed.
+    starts: Vec<u32>,
     from: Vec<usize>,
     /// The footnote labels in the order they are first used, and for each
     /// piece how many of them are used before it.
@@ -1223,7 +1225,7 @@ impl Pieces {
         definitions.outside = Vec::new();
         Pieces {
             ranges,
-            starts,
+            starts: starts.iter().map(|&s| narrow(s)).collect(),
             from,
             sorted: super::sort_labels(&seen),
             footnotes: seen,
@@ -1359,7 +1361,7 @@ impl Pieces {
         let mut back = 1;
         loop {
             let mut from = match self.from[i].checked_sub(back) {
-                Some(k) if i > 0 => self.starts[k],
+                Some(k) if i > 0 => self.starts[k] as usize,
                 _ => 0,
             };
             // A long table before the piece is not parsed again for the
