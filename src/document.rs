@@ -360,15 +360,17 @@ impl Span {
     }
 }
 
-/// Where a link goes.
+/// Where a link goes. The texts are boxed, in 16 bytes rather than a
+/// `String`'s 24, and the whole in 24: an article of 100,000 footnotes has
+/// a link for each.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `#slug`: a heading in this article.
-    Internal(String),
+    Internal(Box<str>),
     /// A footnote reference, by its number.
     Footnote(usize),
     /// Anything else, as written.
-    External(String),
+    External(Box<str>),
     /// An image (`![alt](url "title")`, `<img>`): selecting it shows it.
     Image(Box<ImageRef>),
 }
@@ -395,13 +397,16 @@ impl ImageRef {
     }
 }
 
-/// A link in the article.
+/// A link in the article, in 32 bytes rather than 40.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
     pub target: LinkTarget,
     /// Where the link starts in the source.
     pub source: usize,
 }
+
+const _: () = assert!(std::mem::size_of::<LinkTarget>() == 24);
+const _: () = assert!(std::mem::size_of::<Link>() == 32);
 
 /// One line of a code or HTML block: spans with their whitespace kept.
 pub type RawLine = Vec<Span>;
@@ -1085,7 +1090,7 @@ impl Document {
             LinkTarget::Internal(slug) => self
                 .headings
                 .iter()
-                .find(|h| &h.slug == slug)
+                .find(|h| *h.slug == **slug)
                 .map(|h| Position(self.blocks[h.block].source.start)),
             LinkTarget::Footnote(n) => {
                 let container = self.footnotes.get(*n)?;
