@@ -758,13 +758,16 @@ pub enum ContainerKind {
 
 /// A block of the article.
 ///
-/// 72 bytes: a long article has a hundred thousand blocks. Counts and
-/// indices are kept in 32 bits (an article is at most 1 GiB, see `load`).
+/// 64 bytes: a long article has a hundred thousand blocks. Offsets, counts
+/// and indices are kept in 32 bits (an article is at most 1 GiB, see
+/// `load`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
-    /// The source bytes the block was parsed from.
-    pub source: Range<usize>,
+    /// The source bytes the block was parsed from, `start..end` (see
+    /// `source`).
+    start: u32,
+    end: u32,
     /// The innermost container, by its index in `Document::containers`;
     /// `NO_CONTAINER` for none (see `container`).
     container: u32,
@@ -776,7 +779,14 @@ pub struct Block {
     pub centered: bool,
 }
 
-const _: () = assert!(std::mem::size_of::<Block>() == 72);
+const _: () = assert!(std::mem::size_of::<Block>() == 64);
+
+/// An offset into the source in 32 bits: an article is at most 1 GiB (see
+/// `load::MAX_ARTICLE`).
+fn offset_u32(at: usize) -> u32 {
+    debug_assert!(at <= u32::MAX as usize, "an offset past four gigabytes");
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
 
 /// `Block::container` of a block in no container.
 const NO_CONTAINER: u32 = u32::MAX;
@@ -785,14 +795,26 @@ impl Block {
     pub fn new(kind: BlockKind, source: Range<usize>, container: Option<usize>) -> Block {
         let mut block = Block {
             kind,
-            source,
+            start: 0,
+            end: 0,
             container: NO_CONTAINER,
             words: 0,
             space_before: 0,
             centered: false,
         };
         block.set_container(container);
+        block.set_source(source);
         block
+    }
+
+    /// The source bytes the block was parsed from.
+    pub fn source(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn set_source(&mut self, source: Range<usize>) {
+        self.start = offset_u32(source.start);
+        self.end = offset_u32(source.end);
     }
 
     /// The innermost container, if any, by its index in
@@ -862,8 +884,9 @@ pub struct Document {
     pub text: std::sync::Arc<str>,
     pub source_len: usize,
     pub words: usize,
-    /// Words in all blocks before block `i`.
-    pub words_before_block: Vec<usize>,
+    /// Words in all blocks before block `i`, in 32 bits (an article is at
+    /// most 1 GiB, see `load`): one for each block. See `words_before_block`.
+    pub words_before_block: Vec<u32>,
     /// A hash of the source text, to tell whether the article changed.
     pub fingerprint: u64,
     pub links: Vec<Link>,
@@ -890,7 +913,7 @@ impl Document {
     /// before it.
     pub fn block_at(&self, pos: Position) -> usize {
         self.blocks
-            .partition_point(|b| b.source.start <= pos.0)
+            .partition_point(|b| b.source().start <= pos.0)
             .saturating_sub(1)
     }
 
@@ -918,17 +941,21 @@ impl Document {
             let target = ratio(self.words, percent, 100);
             let b = self
                 .words_before_block
-                .partition_point(|&w| w <= target)
+                .partition_point(|&w| w as usize <= target)
                 .saturating_sub(1)
                 .min(self.blocks.len() - 1);
             let block = &self.blocks[b];
-            let inside = target.saturating_sub(self.words_before_block[b]);
+            let inside = target.saturating_sub(self.words_before_block(b));
             let by = if block.words == 0 {
                 0
             } else {
-                ratio(inside.min(block.words()), block.source.len(), block.words())
+                ratio(
+                    inside.min(block.words()),
+                    block.source().len(),
+                    block.words(),
+                )
             };
-            block.source.start + by
+            block.source().start + by
         };
         let mut at = at.min(self.text.len());
         while !self.text.is_char_boundary(at) {
@@ -937,15 +964,20 @@ impl Document {
         Position(at)
     }
 
+    /// Words in all blocks before block `b`.
+    pub fn words_before_block(&self, b: usize) -> usize {
+        self.words_before_block[b] as usize
+    }
+
     /// Words before `pos`, for progress counted in words rather than lines.
     pub fn words_before(&self, pos: Position) -> usize {
         if self.blocks.is_empty() {
             return 0;
         }
         let b = self.block_at(pos);
-        let before = self.words_before_block[b];
+        let before = self.words_before_block(b);
         let block = &self.blocks[b];
-        if pos.0 >= block.source.end {
+        if pos.0 >= block.source().end {
             return before + block.words();
         }
         let mut text = String::new();
@@ -975,11 +1007,11 @@ impl Document {
                 .headings
                 .iter()
                 .find(|h| &h.slug == slug)
-                .map(|h| Position(self.blocks[h.block].source.start)),
+                .map(|h| Position(self.blocks[h.block].source().start)),
             LinkTarget::Footnote(n) => {
                 let container = self.footnotes.get(n.checked_sub(1)?).copied().flatten()?;
                 let block = self.blocks.get(self.containers[container].first_block()?)?;
-                Some(Position(block.source.start))
+                Some(Position(block.source().start))
             }
             LinkTarget::External(_) | LinkTarget::Image(_) => None,
         }
@@ -1138,7 +1170,7 @@ mod tests {
         // More words than 32 bits hold are as many as they hold.
         block.set_words(usize::MAX);
         assert_eq!(block.words(), u32::MAX as usize);
-        assert_eq!(block.source, 3..9);
+        assert_eq!(block.source(), 3..9);
     }
 
     #[test]
@@ -1193,6 +1225,36 @@ mod tests {
         for text in ["a", "# Title\n", "---\ntitle: T\n---\nWords.\n", "***\n"] {
             assert!(!crate::parse::parse(text).is_empty(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_block_keeps_its_source_range_in_32_bits() {
+        let max = usize::try_from(crate::load::MAX_ARTICLE).unwrap();
+        for range in [0..0, 0..1, 7..7, 17..4096, max - 1..max, 0..max] {
+            let mut block = Block::new(BlockKind::Rule, range.clone(), None);
+            assert_eq!(block.source(), range);
+            block.set_source(3..5);
+            assert_eq!(block.source(), 3..5);
+            block.set_source(range.clone());
+            assert_eq!(block.source(), range);
+            assert_eq!(block.source().len(), range.len());
+        }
+        // The other fields are left as they were.
+        let mut block = Block::new(BlockKind::Rule, 1..2, Some(5));
+        block.set_words(9);
+        block.set_source(100..200);
+        assert_eq!((block.container(), block.words()), (Some(5), 9));
+        assert_eq!(std::mem::size_of::<Block>(), 64);
+    }
+
+    #[test]
+    fn words_before_blocks_are_kept_in_32_bits() {
+        let mut doc = crate::parse::parse("One two.\n\nThree four five.\n\nSix.\n");
+        assert_eq!(doc.words_before_block, vec![0, 2, 5]);
+        assert_eq!(doc.words_before_block(2), 5);
+        assert_eq!(crate::parse::window::words_u32(usize::MAX), u32::MAX);
+        doc.words_before_block[2] = u32::MAX;
+        assert_eq!(doc.words_before_block(2), u32::MAX as usize);
     }
 
     #[test]

@@ -527,7 +527,7 @@ fn layout_block_in(
         .and_then(|(room, f)| Some((room, f, doc.figure(index)?)));
     let mut drafts = if let Some((room, f, (link, image))) = figure {
         let state = f.states.get(&image.url).unwrap_or(&FigureState::Pending);
-        figure::drafts((link, image), state, block.source.clone(), inner, room)
+        figure::drafts((link, image), state, block.source(), inner, room)
     } else if block.centered {
         let options = LayoutOptions {
             justify: false,
@@ -544,7 +544,7 @@ fn layout_block_in(
     if drafts.is_empty() {
         drafts.push(Draft {
             segs: Vec::new(),
-            source: Some(block.source.start..block.source.start),
+            source: Some(block.source().start..block.source().start),
             rtl: false,
             figure: None,
         });
@@ -594,9 +594,12 @@ fn finish_lines(drafts: Vec<Draft>, block: &Block) -> Vec<Line> {
     let first_source = drafts
         .iter()
         .find_map(|d| d.source.as_ref().map(|r| r.start))
-        .unwrap_or(block.source.start);
-    let mut floor = block.source.start.max(first_source.min(block.source.start));
-    floor = floor.max(block.source.start);
+        .unwrap_or(block.source().start);
+    let mut floor = block
+        .source()
+        .start
+        .max(first_source.min(block.source().start));
+    floor = floor.max(block.source().start);
     let mut lines = Vec::with_capacity(drafts.len());
     let mut prev_start = first_source.max(floor);
     for d in drafts {
@@ -801,7 +804,7 @@ fn content(
             let w = width.min(40);
             let pad = (width - w) / 2;
             d.segs.insert(0, seg(" ".repeat(pad), Role::Text));
-            d.source = Some(block.source.start..block.source.start);
+            d.source = Some(block.source().start..block.source().start);
             d
         })
         .collect(),
@@ -836,7 +839,7 @@ fn header(
         .collect();
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
-        let spans: Vec<Span> = Span::owned(text, block.source.start, flags).collect();
+        let spans: Vec<Span> = Span::owned(text, block.source().start, flags).collect();
         wrap(&spans, "", width, Style::role(role))
             .into_iter()
             .map(|d| {

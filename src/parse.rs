@@ -1605,7 +1605,7 @@ impl<'s> Builder<'s> {
         };
         // Blocks are kept in source order, so a position finds its block by
         // binary search.
-        let floor = self.doc.blocks.last().map_or(0, |b| b.source.start);
+        let floor = self.doc.blocks.last().map_or(0, |b| b.source().start);
         let start = range.start.max(floor);
         let end = range.end.max(start);
         let words = if self.count {
@@ -1675,7 +1675,7 @@ pub(crate) fn count_words_before(doc: &mut Document) {
         .map(|b| {
             let before = total;
             total += b.words();
-            before
+            window::words_u32(before)
         })
         .collect();
     doc.words = total;
@@ -2073,7 +2073,7 @@ mod tests {
         assert_eq!(doc.meta.title.as_deref(), Some("Kept"));
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(
-            doc.blocks[0].source.start,
+            doc.blocks[0].source().start,
             "---\ntitle: Kept\n---\n\n".len()
         );
         // A blank line after the opening `---` makes it a rule.
@@ -2206,7 +2206,7 @@ mod tests {
         let doc = parse(&src);
         assert!(doc.blocks.len() > 1);
         for b in &doc.blocks[1..] {
-            assert_eq!(&src[b.source.start - 1..b.source.start], "\n");
+            assert_eq!(&src[b.source().start - 1..b.source().start], "\n");
         }
         assert_eq!(doc.words, 5000);
         assert_eq!(crate::search::find_all(&doc, "words").len(), 5000);
@@ -2216,7 +2216,7 @@ mod tests {
     fn words_and_sections() {
         let doc = parse("# One\n\nalpha beta gamma\n\n## Two\n\ndelta epsilon\n");
         assert_eq!(doc.words, 1 + 3 + 1 + 2);
-        let pos = crate::position::Position(doc.blocks[3].source.start);
+        let pos = crate::position::Position(doc.blocks[3].source().start);
         assert_eq!(doc.section_at(pos).map(|h| h.text.as_str()), Some("Two"));
         assert_eq!(doc.words_before(pos), 5);
     }

@@ -116,7 +116,7 @@ impl Anchor {
                 return (floor_boundary(source, plain.source_at(t)), Restored::Fuzzy);
             }
             if self.section.is_some() {
-                let start = doc.blocks[blocks.start].source.start;
+                let start = doc.blocks[blocks.start].source().start;
                 return (floor_boundary(source, start), Restored::Section);
             }
         }

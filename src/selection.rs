@@ -439,7 +439,7 @@ pub fn text_of(doc: &Document, range: Range<usize>) -> String {
     }
     let first = block_of(doc, range.start);
     for (b, block) in doc.blocks.iter().enumerate().skip(first) {
-        if block.source.start >= range.end && b > first {
+        if block.source().start >= range.end && b > first {
             break;
         }
         let bt = BlockText::of(doc, b);

@@ -274,7 +274,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         let at = lines[l].text.start;
         let mut under_title = false;
         for block in &mut doc.blocks {
-            if block.source.contains(&at) {
+            if block.source().contains(&at) {
                 crate::document::for_each_span_mut(&mut block.kind, |s| {
                     s.flags = s.flags.with(Flags::BYLINE);
                 });
@@ -1493,7 +1493,7 @@ mod tests {
         let block = doc
             .blocks
             .iter()
-            .position(|b| b.source.contains(&src.find("[Page 1]").unwrap()))
+            .position(|b| b.source().contains(&src.find("[Page 1]").unwrap()))
             .unwrap();
         assert!(texts(&doc)[block].starts_with("The protocol"));
         for span in block_spans(&doc.blocks[block].kind) {

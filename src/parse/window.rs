@@ -875,7 +875,7 @@ fn parse_window_sized(
         let scale = |bytes: usize| (bytes as f64 * per_byte).round() as usize;
         let before = scale(range.start);
         for w in &mut doc.words_before_block {
-            *w += before;
+            *w = words_u32(*w as usize + before);
         }
         doc.words = (before + doc.words).max(scale(text.len()));
     }
@@ -973,11 +973,14 @@ fn parse_range(
         }
         padded.push('\n');
         let (mut doc, order) = super::parse_window_part(&padded, &how, stop)?;
-        let keep = doc.blocks.partition_point(|b| b.source.start < part.len());
+        let keep = doc
+            .blocks
+            .partition_point(|b| b.source().start < part.len());
         doc.blocks.truncate(keep);
         // A fence closed here ends where the part does, as in the whole.
         for b in &mut doc.blocks {
-            b.source.end = b.source.end.min(part.len());
+            let source = b.source();
+            b.set_source(source.start..source.end.min(part.len()));
         }
         doc.words_before_block.truncate(keep);
         doc.headings.retain(|h| h.block < keep);
@@ -1367,7 +1370,9 @@ impl Pieces {
                 }
                 return Some((doc, 0, order));
             }
-            let first = doc.blocks.partition_point(|b| b.source.start < range.start);
+            let first = doc
+                .blocks
+                .partition_point(|b| b.source().start < range.start);
             if first > 0 || from == 0 {
                 return Some((doc, first, order));
             }
@@ -1791,10 +1796,16 @@ fn narrow(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
+/// A count of words in 32 bits (see `Document::words_before_block`).
+pub(crate) fn words_u32(words: usize) -> u32 {
+    u32::try_from(words).unwrap_or(u32::MAX)
+}
+
 /// Move every source offset of `doc` by `by` bytes.
 fn shift(doc: &mut Document, by: usize) {
     for block in &mut doc.blocks {
-        block.source = block.source.start + by..block.source.end + by;
+        let source = block.source();
+        block.set_source(source.start + by..source.end + by);
         crate::document::for_each_span_mut(&mut block.kind, |s| s.set_source(s.source() + by));
     }
     for link in &mut doc.links {
@@ -1811,10 +1822,10 @@ mod tests {
     fn kinds(doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
         doc.blocks
             .iter()
-            .filter(|b| range.contains(&b.source.start))
+            .filter(|b| range.contains(&b.source().start))
             .map(|b| {
                 let text: String = block_spans(&b.kind).map(|s| s.text(&doc.text)).collect();
-                (b.source.clone(), text)
+                (b.source(), text)
             })
             .collect()
     }
@@ -1872,14 +1883,14 @@ mod tests {
         let before: Vec<String> = full
             .blocks
             .iter()
-            .filter(|b| b.source.start < cut)
+            .filter(|b| b.source().start < cut)
             .map(|b| format!("{b:?}"))
             .collect();
         // (A head of front matter alone ends on an empty paragraph.)
         let shown: Vec<String> = head
             .blocks
             .iter()
-            .filter(|b| b.source.start < cut)
+            .filter(|b| b.source().start < cut)
             .map(|b| format!("{b:?}"))
             .collect();
         if before != shown {
@@ -1948,12 +1959,7 @@ mod tests {
             let a = parse_window_in(&shared, at, 0, &head);
             let b = parse_window_in(&shared, at, 0, &whole);
             assert_eq!(a.window, b.window, "{at}");
-            let blocks = |d: &Document| {
-                d.blocks
-                    .iter()
-                    .map(|b| b.source.clone())
-                    .collect::<Vec<_>>()
-            };
+            let blocks = |d: &Document| d.blocks.iter().map(|b| b.source()).collect::<Vec<_>>();
             assert_eq!(blocks(&a), blocks(&b), "{at}");
         }
     }
@@ -1996,8 +2002,8 @@ mod tests {
         let blocks = |doc: &Document| -> Vec<Range<usize>> {
             doc.blocks
                 .iter()
-                .filter(|b| range.contains(&b.source.start))
-                .map(|b| b.source.clone())
+                .filter(|b| range.contains(&b.source().start))
+                .map(|b| b.source())
                 .collect()
         };
         let (w, f) = (blocks(&win), blocks(&full));
