@@ -313,8 +313,8 @@ impl Layout {
         if !self.lines.contains_key(&b)
             && options.defer_code
             && !options.plain_code
-            && matches!(&doc.blocks[b].kind, BlockKind::Code { lang: Some(lang), .. }
-                if highlight::needs_grammar(lang))
+            && matches!(&doc.blocks[b].kind, BlockKind::Code(code)
+                if code.lang.as_deref().is_some_and(highlight::needs_grammar))
         {
             options.plain_code = true;
             self.deferred.push(b);
@@ -760,7 +760,8 @@ fn content(
         BlockKind::Paragraph { spans } => {
             wrap_with(spans, src, width, Style::role(role), options.justify)
         }
-        BlockKind::Code { lang, lines } => {
+        BlockKind::Code(code) => {
+            let (lang, lines) = (&code.lang, &code.lines);
             let mut out = Vec::new();
             if let Some(lang) = lang {
                 let label = truncate_to_width(&format!("{CODE_GUTTER}{lang}"), width);
@@ -1842,7 +1843,7 @@ mod tests {
         let code = doc
             .blocks
             .iter()
-            .position(|b| matches!(b.kind, BlockKind::Code { .. }))
+            .position(|b| matches!(b.kind, BlockKind::Code(_)))
             .unwrap();
         let options = LayoutOptions {
             defer_code: true,

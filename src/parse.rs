@@ -24,9 +24,9 @@ use pulldown_cmark::{
 use std::sync::Arc;
 
 use crate::document::{
-    AlertKind, Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading,
-    ImageRef, Link, LinkId, LinkTarget, Meta, Role, Rows, Span, TABLE_PART_ROWS, TableShape,
-    block_spans, count_words,
+    AlertKind, Align, Block, BlockKind, Cell, CodeBlock, Container, ContainerKind, Document, Flags,
+    Heading, ImageRef, Link, LinkId, LinkTarget, Meta, Role, Rows, Span, TABLE_PART_ROWS,
+    TableShape, block_spans, count_words,
 };
 
 /// Parse a Markdown article.
@@ -1433,10 +1433,10 @@ impl<'s> Builder<'s> {
                     spans: leaf.spans,
                 }
             }
-            LeafKind::Code { lang } => BlockKind::Code {
+            LeafKind::Code { lang } => BlockKind::Code(Box::new(CodeBlock {
                 lang: lang.map(String::into_boxed_str),
                 lines: trim_raw_lines(leaf.lines),
-            },
+            })),
         };
         self.push_block(kind, range, false);
     }
@@ -1848,7 +1848,11 @@ fn compact(kind: &mut BlockKind) {
     }
     match kind {
         BlockKind::Heading { spans: s, .. } | BlockKind::Paragraph { spans: s } => spans(s),
-        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
+        BlockKind::Code(code) => {
+            code.lines.shrink_to_fit();
+            code.lines.iter_mut().for_each(spans);
+        }
+        BlockKind::Html { lines } => {
             lines.shrink_to_fit();
             lines.iter_mut().for_each(spans);
         }

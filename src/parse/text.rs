@@ -1913,8 +1913,8 @@ mod tests {
             .blocks
             .iter()
             .filter_map(|b| match &b.kind {
-                BlockKind::Code { lines, .. } => Some(
-                    lines
+                BlockKind::Code(code) => Some(
+                    code.lines
                         .iter()
                         .map(|l| l.iter().map(|s| s.text(&doc.text)).collect())
                         .collect(),
@@ -1937,8 +1937,8 @@ mod tests {
         );
         // Each line is its bytes in the source.
         for block in &doc.blocks {
-            if let BlockKind::Code { lines, .. } = &block.kind {
-                for span in lines.iter().flatten() {
+            if let BlockKind::Code(code) = &block.kind {
+                for span in code.lines.iter().flatten() {
                     let text = span.text(&doc.text);
                     assert_eq!(&src[span.source()..span.source() + text.len()], text);
                 }
