@@ -360,15 +360,16 @@ impl Span {
     }
 }
 
-/// Where a link goes.
+/// Where a link goes, in 24 bytes (addresses as `Box<str>`, not
+/// `String`: a long article has tens of thousands of links).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `#slug`: a heading in this article.
-    Internal(String),
+    Internal(Box<str>),
     /// A footnote reference, by its number.
     Footnote(usize),
     /// Anything else, as written.
-    External(String),
+    External(Box<str>),
     /// An image (`![alt](url "title")`, `<img>`): selecting it shows it.
     Image(Box<ImageRef>),
 }
@@ -395,12 +396,33 @@ impl ImageRef {
     }
 }
 
-/// A link in the article.
+/// A link in the article, in 32 bytes (its place in 32 bits: an article
+/// is at most 1 GiB, see `load`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
     pub target: LinkTarget,
+    /// Where the link starts in the source (see `source`).
+    source: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Link>() == 32);
+
+impl Link {
+    pub fn new(target: LinkTarget, source: usize) -> Link {
+        Link {
+            target,
+            source: offset_u32(source),
+        }
+    }
+
     /// Where the link starts in the source.
-    pub source: usize,
+    pub fn source(&self) -> usize {
+        self.source as usize
+    }
+
+    pub fn set_source(&mut self, source: usize) {
+        self.source = offset_u32(source);
+    }
 }
 
 /// One line of a code or HTML block: spans with their whitespace kept.
@@ -1012,7 +1034,7 @@ impl Document {
             LinkTarget::Internal(slug) => self
                 .headings
                 .iter()
-                .find(|h| &h.slug == slug)
+                .find(|h| *h.slug == **slug)
                 .map(|h| Position(self.blocks[h.block].source().start)),
             LinkTarget::Footnote(n) => {
                 let container = self.footnotes.get(n.checked_sub(1)?).copied().flatten()?;
@@ -1250,6 +1272,27 @@ mod tests {
         assert_eq!((block.container(), block.words()), (Some(5), 9));
         assert_eq!(std::mem::size_of::<Block>(), 56);
         assert_eq!(std::mem::size_of::<BlockKind>(), 32);
+    }
+
+    #[test]
+    fn a_link_keeps_its_place_in_32_bits() {
+        let max = usize::try_from(crate::load::MAX_ARTICLE).unwrap();
+        for at in [0, 1, 4095, max - 1, max] {
+            let mut link = Link::new(LinkTarget::External("https://x.org/a".into()), at);
+            assert_eq!(link.source(), at);
+            link.set_source(7);
+            assert_eq!(link.source(), 7);
+            link.set_source(at);
+            assert_eq!(link.source(), at);
+            assert_eq!(link.target, LinkTarget::External("https://x.org/a".into()));
+        }
+        let note = Link::new(LinkTarget::Footnote(3), 12);
+        assert_eq!(
+            (note.source(), &note.target),
+            (12, &LinkTarget::Footnote(3))
+        );
+        assert_eq!(std::mem::size_of::<LinkTarget>(), 24);
+        assert_eq!(std::mem::size_of::<Link>(), 32);
     }
 
     #[test]

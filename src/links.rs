@@ -54,9 +54,9 @@ pub fn entries(doc: &Document) -> Vec<LinkEntry> {
             },
             target: describe(doc, &link.target),
             section: doc
-                .section_at(Position(link.source))
+                .section_at(Position(link.source()))
                 .map(|h| h.text.clone()),
-            source: link.source,
+            source: link.source(),
         })
         .collect();
     out.sort_by_key(|e| (e.source, e.index));
@@ -71,7 +71,7 @@ fn squeeze(text: &str) -> String {
 /// A link's target as the list and the status bar show it.
 pub fn describe(doc: &Document, target: &LinkTarget) -> String {
     match target {
-        LinkTarget::Internal(slug) => match doc.headings.iter().find(|h| &h.slug == slug) {
+        LinkTarget::Internal(slug) => match doc.headings.iter().find(|h| *h.slug == **slug) {
             Some(h) => format!("#{slug} · {}", h.text),
             None => format!("#{slug} (not in this article)"),
         },

@@ -986,8 +986,8 @@ impl<'s> Builder<'s> {
                 let dest_url = whole.map_or(&*dest_url, String::as_str);
                 let target = match dest_url.strip_prefix('#') {
                     // Shown in the status bar when the slug is missing.
-                    Some(slug) => LinkTarget::Internal(sanitize(slug)),
-                    None => LinkTarget::External(sanitize(dest_url)),
+                    Some(slug) => LinkTarget::Internal(sanitize(slug).into()),
+                    None => LinkTarget::External(sanitize(dest_url).into()),
                 };
                 self.current_link = Some(self.add_link(target, range.start));
             }
@@ -1154,7 +1154,7 @@ impl<'s> Builder<'s> {
             self.inline(before.clone(), |spans| {
                 push_text(spans, &src[before.clone()], before.start, true, flags);
             });
-            let link = self.add_link(LinkTarget::External(sanitize(target)), before.end);
+            let link = self.add_link(LinkTarget::External(sanitize(target).into()), before.end);
             self.current_link = Some(link);
             let at = range.start + url.start..range.start + url.end;
             self.inline(at.clone(), |spans| {
@@ -1351,7 +1351,7 @@ impl<'s> Builder<'s> {
     }
 
     fn add_link(&mut self, target: LinkTarget, source: usize) -> u32 {
-        self.doc.links.push(Link { target, source });
+        self.doc.links.push(Link::new(target, source));
         u32::try_from(self.doc.links.len() - 1).unwrap_or(u32::MAX)
     }
 
@@ -1651,7 +1651,7 @@ impl<'s> Builder<'s> {
         // It is added last so that the links of the text keep their
         // indices; it starts where front matter does, at the top.
         if let Some(url) = self.doc.meta.url.clone() {
-            let link = self.add_link(LinkTarget::External(url), 0);
+            let link = self.add_link(LinkTarget::External(url.into()), 0);
             self.doc.meta.url_link = Some(link);
         }
         // The title and byline are drawn with the first block: a file of

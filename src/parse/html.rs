@@ -537,8 +537,8 @@ impl Builder<'_> {
                 }
                 self.link += 1;
                 let target = match href.strip_prefix('#') {
-                    Some(slug) => LinkTarget::Internal(sanitize(slug)),
-                    None => LinkTarget::External(sanitize(href)),
+                    Some(slug) => LinkTarget::Internal(sanitize(slug).into()),
+                    None => LinkTarget::External(sanitize(href).into()),
                 };
                 self.current_link = Some(self.add_link(target, at));
             }

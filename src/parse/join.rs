@@ -181,7 +181,7 @@ impl Joined {
         for (i, link) in links.into_iter().enumerate() {
             if first_piece && Some(i) == url_link {
                 self.url_link = Some(link);
-            } else if range.contains(&link.source) {
+            } else if range.contains(&link.source()) {
                 link_at[i] = u32::try_from(self.doc.links.len()).ok();
                 self.doc.links.push(link);
             }

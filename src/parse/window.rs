@@ -1809,7 +1809,7 @@ fn shift(doc: &mut Document, by: usize) {
         crate::document::for_each_span_mut(&mut block.kind, |s| s.set_source(s.source() + by));
     }
     for link in &mut doc.links {
-        link.source += by;
+        link.set_source(link.source() + by);
     }
 }
 

@@ -1479,7 +1479,7 @@ impl App {
             .and_then(|i| self.doc.links.get(i))
             .map(|l| l.target.clone());
         match target {
-            Some(LinkTarget::External(url)) => self.copy("link", url),
+            Some(LinkTarget::External(url)) => self.copy("link", url.into()),
             Some(LinkTarget::Internal(slug)) => self.copy("link", format!("#{slug}")),
             Some(LinkTarget::Footnote(_)) => {
                 self.message = Some("A footnote reference has no address to copy".into());
