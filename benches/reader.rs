@@ -504,7 +504,7 @@ mod relocate {
             }
             edited.replace_range(cut..cut, " (an aside)");
         }
-        let first = doc.blocks.first().map_or(0, |b| b.source.end);
+        let first = doc.blocks.first().map_or(0, |b| b.source().end);
         edited.insert_str(
             first,
             "\n\nA paragraph written later, before all the others.\n\n",

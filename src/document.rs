@@ -360,9 +360,8 @@ impl Span {
     }
 }
 
-/// Where a link goes. The texts are boxed, in 16 bytes rather than a
-/// `String`'s 24, and the whole in 24: an article of 100,000 footnotes has
-/// a link for each.
+/// Where a link goes, in 24 bytes (addresses as `Box<str>`, not
+/// `String`: a long article has tens of thousands of links).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `#slug`: a heading in this article.
@@ -397,16 +396,36 @@ impl ImageRef {
     }
 }
 
-/// A link in the article, in 32 bytes rather than 40.
+/// A link in the article, in 32 bytes (its place in 32 bits: an article
+/// is at most 1 GiB, see `load`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
     pub target: LinkTarget,
+    /// Where the link starts in the source (see `source`).
+    source: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Link>() == 32);
+
+impl Link {
+    pub fn new(target: LinkTarget, source: usize) -> Link {
+        Link {
+            target,
+            source: offset_u32(source),
+        }
+    }
+
     /// Where the link starts in the source.
-    pub source: usize,
+    pub fn source(&self) -> usize {
+        self.source as usize
+    }
+
+    pub fn set_source(&mut self, source: usize) {
+        self.source = offset_u32(source);
+    }
 }
 
 const _: () = assert!(std::mem::size_of::<LinkTarget>() == 24);
-const _: () = assert!(std::mem::size_of::<Link>() == 32);
 
 /// One line of a code or HTML block: spans with their whitespace kept.
 pub type RawLine = Vec<Span>;
@@ -655,12 +674,10 @@ pub enum BlockKind {
     Paragraph {
         spans: Vec<Span>,
     },
-    Code {
-        /// Boxed, in 16 bytes: a block of any kind is as large as its
-        /// largest kind.
-        lang: Option<Box<str>>,
-        lines: Vec<RawLine>,
-    },
+    /// Boxed: a block of any kind is as large as its largest kind, and a
+    /// long article has tens of thousands of blocks, few of them code (a
+    /// block is 56 bytes with it boxed, 64 without).
+    Code(Box<CodeBlock>),
     Html {
         lines: Vec<RawLine>,
     },
@@ -677,6 +694,14 @@ pub enum BlockKind {
         rows: Box<Rows>,
     },
     Rule,
+}
+
+/// A block of code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeBlock {
+    /// The language its fence names.
+    pub lang: Option<Box<str>>,
+    pub lines: Vec<RawLine>,
 }
 
 /// A container that blocks nest in: a quote, a list item or a footnote
@@ -763,13 +788,16 @@ pub enum ContainerKind {
 
 /// A block of the article.
 ///
-/// 72 bytes: a long article has a hundred thousand blocks. Counts and
-/// indices are kept in 32 bits (an article is at most 1 GiB, see `load`).
+/// 56 bytes: a long article has a hundred thousand blocks. Offsets, counts
+/// and indices are kept in 32 bits (an article is at most 1 GiB, see
+/// `load`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Block {
     pub kind: BlockKind,
-    /// The source bytes the block was parsed from.
-    pub source: Range<usize>,
+    /// The source bytes the block was parsed from, `start..end` (see
+    /// `source`).
+    start: u32,
+    end: u32,
     /// The innermost container, by its index in `Document::containers`;
     /// `NO_CONTAINER` for none (see `container`).
     container: u32,
@@ -781,7 +809,14 @@ pub struct Block {
     pub centered: bool,
 }
 
-const _: () = assert!(std::mem::size_of::<Block>() == 72);
+const _: () = assert!(std::mem::size_of::<Block>() == 56);
+
+/// An offset into the source in 32 bits: an article is at most 1 GiB (see
+/// `load::MAX_ARTICLE`).
+fn offset_u32(at: usize) -> u32 {
+    debug_assert!(at <= u32::MAX as usize, "an offset past four gigabytes");
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
 
 /// `Block::container` of a block in no container.
 const NO_CONTAINER: u32 = u32::MAX;
@@ -790,14 +825,26 @@ impl Block {
     pub fn new(kind: BlockKind, source: Range<usize>, container: Option<usize>) -> Block {
         let mut block = Block {
             kind,
-            source,
+            start: 0,
+            end: 0,
             container: NO_CONTAINER,
             words: 0,
             space_before: 0,
             centered: false,
         };
         block.set_container(container);
+        block.set_source(source);
         block
+    }
+
+    /// The source bytes the block was parsed from.
+    pub fn source(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn set_source(&mut self, source: Range<usize>) {
+        self.start = offset_u32(source.start);
+        self.end = offset_u32(source.end);
     }
 
     /// The innermost container, if any, by its index in
@@ -978,8 +1025,9 @@ pub struct Document {
     pub text: std::sync::Arc<str>,
     pub source_len: usize,
     pub words: usize,
-    /// Words in all blocks before block `i`.
-    pub words_before_block: Vec<usize>,
+    /// Words in all blocks before block `i`, in 32 bits (an article is at
+    /// most 1 GiB, see `load`): one for each block. See `words_before_block`.
+    pub words_before_block: Vec<u32>,
     /// A hash of the source text, to tell whether the article changed.
     pub fingerprint: u64,
     pub links: Vec<Link>,
@@ -1006,7 +1054,7 @@ impl Document {
     /// before it.
     pub fn block_at(&self, pos: Position) -> usize {
         self.blocks
-            .partition_point(|b| b.source.start <= pos.0)
+            .partition_point(|b| b.source().start <= pos.0)
             .saturating_sub(1)
     }
 
@@ -1034,17 +1082,21 @@ impl Document {
             let target = ratio(self.words, percent, 100);
             let b = self
                 .words_before_block
-                .partition_point(|&w| w <= target)
+                .partition_point(|&w| w as usize <= target)
                 .saturating_sub(1)
                 .min(self.blocks.len() - 1);
             let block = &self.blocks[b];
-            let inside = target.saturating_sub(self.words_before_block[b]);
+            let inside = target.saturating_sub(self.words_before_block(b));
             let by = if block.words == 0 {
                 0
             } else {
-                ratio(inside.min(block.words()), block.source.len(), block.words())
+                ratio(
+                    inside.min(block.words()),
+                    block.source().len(),
+                    block.words(),
+                )
             };
-            block.source.start + by
+            block.source().start + by
         };
         let mut at = at.min(self.text.len());
         while !self.text.is_char_boundary(at) {
@@ -1053,15 +1105,20 @@ impl Document {
         Position(at)
     }
 
+    /// Words in all blocks before block `b`.
+    pub fn words_before_block(&self, b: usize) -> usize {
+        self.words_before_block[b] as usize
+    }
+
     /// Words before `pos`, for progress counted in words rather than lines.
     pub fn words_before(&self, pos: Position) -> usize {
         if self.blocks.is_empty() {
             return 0;
         }
         let b = self.block_at(pos);
-        let before = self.words_before_block[b];
+        let before = self.words_before_block(b);
         let block = &self.blocks[b];
-        if pos.0 >= block.source.end {
+        if pos.0 >= block.source().end {
             return before + block.words();
         }
         let mut text = String::new();
@@ -1091,11 +1148,11 @@ impl Document {
                 .headings
                 .iter()
                 .find(|h| *h.slug == **slug)
-                .map(|h| Position(self.blocks[h.block].source.start)),
+                .map(|h| Position(self.blocks[h.block].source().start)),
             LinkTarget::Footnote(n) => {
                 let container = self.footnotes.get(*n)?;
                 let block = self.blocks.get(self.containers[container].first_block()?)?;
-                Some(Position(block.source.start))
+                Some(Position(block.source().start))
             }
             LinkTarget::External(_) | LinkTarget::Image(_) => None,
         }
@@ -1154,9 +1211,8 @@ impl Document {
 pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
     match kind {
         BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => Box::new(spans.iter()),
-        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
-            Box::new(lines.iter().flatten())
-        }
+        BlockKind::Code(code) => Box::new(code.lines.iter().flatten()),
+        BlockKind::Html { lines } => Box::new(lines.iter().flatten()),
         BlockKind::Table { rows, .. } => Box::new(rows.spans().iter()),
         BlockKind::Rule => Box::new(std::iter::empty()),
     }
@@ -1168,9 +1224,8 @@ pub(crate) fn for_each_span_mut(kind: &mut BlockKind, mut f: impl FnMut(&mut Spa
         BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => {
             spans.iter_mut().for_each(f);
         }
-        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
-            lines.iter_mut().flatten().for_each(f);
-        }
+        BlockKind::Code(code) => code.lines.iter_mut().flatten().for_each(f),
+        BlockKind::Html { lines } => lines.iter_mut().flatten().for_each(f),
         BlockKind::Table { rows, .. } => rows.spans_mut().iter_mut().for_each(&mut f),
         BlockKind::Rule => {}
     }
@@ -1349,7 +1404,7 @@ mod tests {
         // More words than 32 bits hold are as many as they hold.
         block.set_words(usize::MAX);
         assert_eq!(block.words(), u32::MAX as usize);
-        assert_eq!(block.source, 3..9);
+        assert_eq!(block.source(), 3..9);
     }
 
     #[test]
@@ -1404,6 +1459,58 @@ mod tests {
         for text in ["a", "# Title\n", "---\ntitle: T\n---\nWords.\n", "***\n"] {
             assert!(!crate::parse::parse(text).is_empty(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_block_keeps_its_source_range_in_32_bits() {
+        let max = usize::try_from(crate::load::MAX_ARTICLE).unwrap();
+        for range in [0..0, 0..1, 7..7, 17..4096, max - 1..max, 0..max] {
+            let mut block = Block::new(BlockKind::Rule, range.clone(), None);
+            assert_eq!(block.source(), range);
+            block.set_source(3..5);
+            assert_eq!(block.source(), 3..5);
+            block.set_source(range.clone());
+            assert_eq!(block.source(), range);
+            assert_eq!(block.source().len(), range.len());
+        }
+        // The other fields are left as they were.
+        let mut block = Block::new(BlockKind::Rule, 1..2, Some(5));
+        block.set_words(9);
+        block.set_source(100..200);
+        assert_eq!((block.container(), block.words()), (Some(5), 9));
+        assert_eq!(std::mem::size_of::<Block>(), 56);
+        assert_eq!(std::mem::size_of::<BlockKind>(), 32);
+    }
+
+    #[test]
+    fn a_link_keeps_its_place_in_32_bits() {
+        let max = usize::try_from(crate::load::MAX_ARTICLE).unwrap();
+        for at in [0, 1, 4095, max - 1, max] {
+            let mut link = Link::new(LinkTarget::External("https://x.org/a".into()), at);
+            assert_eq!(link.source(), at);
+            link.set_source(7);
+            assert_eq!(link.source(), 7);
+            link.set_source(at);
+            assert_eq!(link.source(), at);
+            assert_eq!(link.target, LinkTarget::External("https://x.org/a".into()));
+        }
+        let note = Link::new(LinkTarget::Footnote(3), 12);
+        assert_eq!(
+            (note.source(), &note.target),
+            (12, &LinkTarget::Footnote(3))
+        );
+        assert_eq!(std::mem::size_of::<LinkTarget>(), 24);
+        assert_eq!(std::mem::size_of::<Link>(), 32);
+    }
+
+    #[test]
+    fn words_before_blocks_are_kept_in_32_bits() {
+        let mut doc = crate::parse::parse("One two.\n\nThree four five.\n\nSix.\n");
+        assert_eq!(doc.words_before_block, vec![0, 2, 5]);
+        assert_eq!(doc.words_before_block(2), 5);
+        assert_eq!(crate::parse::window::words_u32(usize::MAX), u32::MAX);
+        doc.words_before_block[2] = u32::MAX;
+        assert_eq!(doc.words_before_block(2), u32::MAX as usize);
     }
 
     #[test]

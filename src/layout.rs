@@ -313,8 +313,8 @@ impl Layout {
         if !self.lines.contains_key(&b)
             && options.defer_code
             && !options.plain_code
-            && matches!(&doc.blocks[b].kind, BlockKind::Code { lang: Some(lang), .. }
-                if highlight::needs_grammar(lang))
+            && matches!(&doc.blocks[b].kind, BlockKind::Code(code)
+                if code.lang.as_deref().is_some_and(highlight::needs_grammar))
         {
             options.plain_code = true;
             self.deferred.push(b);
@@ -527,7 +527,7 @@ fn layout_block_in(
         .and_then(|(room, f)| Some((room, f, doc.figure(index)?)));
     let mut drafts = if let Some((room, f, (link, image))) = figure {
         let state = f.states.get(&image.url).unwrap_or(&FigureState::Pending);
-        figure::drafts((link, image), state, block.source.clone(), inner, room)
+        figure::drafts((link, image), state, block.source(), inner, room)
     } else if block.centered {
         let options = LayoutOptions {
             justify: false,
@@ -544,7 +544,7 @@ fn layout_block_in(
     if drafts.is_empty() {
         drafts.push(Draft {
             segs: Vec::new(),
-            source: Some(block.source.start..block.source.start),
+            source: Some(block.source().start..block.source().start),
             rtl: false,
             figure: None,
         });
@@ -594,9 +594,12 @@ fn finish_lines(drafts: Vec<Draft>, block: &Block) -> Vec<Line> {
     let first_source = drafts
         .iter()
         .find_map(|d| d.source.as_ref().map(|r| r.start))
-        .unwrap_or(block.source.start);
-    let mut floor = block.source.start.max(first_source.min(block.source.start));
-    floor = floor.max(block.source.start);
+        .unwrap_or(block.source().start);
+    let mut floor = block
+        .source()
+        .start
+        .max(first_source.min(block.source().start));
+    floor = floor.max(block.source().start);
     let mut lines = Vec::with_capacity(drafts.len());
     let mut prev_start = first_source.max(floor);
     for d in drafts {
@@ -757,7 +760,8 @@ fn content(
         BlockKind::Paragraph { spans } => {
             wrap_with(spans, src, width, Style::role(role), options.justify)
         }
-        BlockKind::Code { lang, lines } => {
+        BlockKind::Code(code) => {
+            let (lang, lines) = (&code.lang, &code.lines);
             let mut out = Vec::new();
             if let Some(lang) = lang {
                 let label = truncate_to_width(&format!("{CODE_GUTTER}{lang}"), width);
@@ -801,7 +805,7 @@ fn content(
             let w = width.min(40);
             let pad = (width - w) / 2;
             d.segs.insert(0, seg(" ".repeat(pad), Role::Text));
-            d.source = Some(block.source.start..block.source.start);
+            d.source = Some(block.source().start..block.source().start);
             d
         })
         .collect(),
@@ -836,7 +840,7 @@ fn header(
         .collect();
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
-        let spans: Vec<Span> = Span::owned(text, block.source.start, flags).collect();
+        let spans: Vec<Span> = Span::owned(text, block.source().start, flags).collect();
         wrap(&spans, "", width, Style::role(role))
             .into_iter()
             .map(|d| {
@@ -1839,7 +1843,7 @@ mod tests {
         let code = doc
             .blocks
             .iter()
-            .position(|b| matches!(b.kind, BlockKind::Code { .. }))
+            .position(|b| matches!(b.kind, BlockKind::Code(_)))
             .unwrap();
         let options = LayoutOptions {
             defer_code: true,

@@ -54,9 +54,9 @@ pub fn entries(doc: &Document) -> Vec<LinkEntry> {
             },
             target: describe(doc, &link.target),
             section: doc
-                .section_at(Position(link.source))
+                .section_at(Position(link.source()))
                 .map(|h| h.text.clone()),
-            source: link.source,
+            source: link.source(),
         })
         .collect();
     out.sort_by_key(|e| (e.source, e.index));

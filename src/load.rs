@@ -9,6 +9,7 @@
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 
@@ -265,6 +266,79 @@ impl Rest {
             self.size,
         )
     }
+
+    /// The whole article as `read` gives it, its text read straight into
+    /// the buffer the reader shares (see `tui::app::App::open_shared`):
+    /// the text is not held twice, as a `String` and then its copy, for a
+    /// moment (10 MiB more at 10 MB). The `Source` comes with an empty
+    /// `text`: the text is the `Arc`. A file that is not plain UTF-8, or
+    /// changed size since its head was read, is read as `read` reads it,
+    /// then copied.
+    pub fn read_shared(mut self) -> Result<(Source, Arc<str>)> {
+        let head = self.bytes.len();
+        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
+        if size < head || self.size > MAX_ARTICLE {
+            return copied(self.read());
+        }
+        // Zeroed at once, as large as the file: a slice of an exact
+        // length is collected into one allocation.
+        let mut shared: Arc<[u8]> = std::iter::repeat_n(0u8, size).collect();
+        let Some(buf) = Arc::get_mut(&mut shared) else {
+            return copied(self.read());
+        };
+        buf[..head].copy_from_slice(&self.bytes);
+        let mut filled = head;
+        let read = loop {
+            if filled == size {
+                // One byte more means the file grew.
+                let mut more = [0u8; 1];
+                break self.file.read(&mut more).map(|n| (n, more[0]));
+            }
+            match self.file.read(&mut buf[filled..]) {
+                Ok(0) => break Ok((0, 0)),
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        let (more, byte) =
+            read.map_err(|e| unreadable(&self.name, &Unreadable::Io(e), Some(self.size)))?;
+        let plain = filled == size && more == 0 && std::str::from_utf8(buf).is_ok();
+        if !plain {
+            // What was read, and the rest after it, as `read` reads them.
+            self.bytes = buf[..filled].to_vec();
+            if more == 1 {
+                self.bytes.push(byte);
+            }
+            drop(shared);
+            return copied(self.read());
+        }
+        // As `decode` checks.
+        let nul =
+            std::str::from_utf8(buf).is_ok_and(|t| t.chars().take(SNIFF / 2).any(|c| c == '\0'));
+        if encoding::looks_binary(buf, None) || nul {
+            return Err(binary(&self.name));
+        }
+        // SAFETY: the bytes were checked to be UTF-8 above, and `str` has
+        // the layout of `[u8]`.
+        let text: Arc<str> = unsafe { Arc::from_raw(Arc::into_raw(shared) as *const str) };
+        let source = Source {
+            name: self.name,
+            path: Some(self.path),
+            text: String::new(),
+            lossy: false,
+            stamp: self.before,
+            legacy: None,
+        };
+        Ok((source, text))
+    }
+}
+
+/// `source`, with its text moved into a shared buffer (a copy).
+fn copied(source: Result<Source>) -> Result<(Source, Arc<str>)> {
+    let mut source = source?;
+    let text = Arc::from(std::mem::take(&mut source.text));
+    Ok((source, text))
 }
 
 /// Read the article named on the command line as `load` does, or only its
@@ -433,6 +507,18 @@ mod tests {
         match load_head(&path, 100, 64) {
             Ok(Ok(head)) => {
                 assert_eq!(head.len, bytes.len() as u64);
+                // Read into the shared buffer, or copied there: the same.
+                let again = load_head(&path, 100, 64).unwrap().ok().unwrap();
+                match (again.rest.read_shared(), load(&path)) {
+                    (Ok((source, text)), Ok(loaded)) => {
+                        assert_eq!(*text, *loaded.text);
+                        assert!(source.text.is_empty());
+                        assert_eq!((source.lossy, source.legacy), (loaded.lossy, loaded.legacy));
+                        assert_eq!(source.stamp, loaded.stamp);
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                    (a, b) => panic!("{:?} against {:?}", a.map(|s| s.0), b),
+                }
                 let whole = head.rest.read();
                 (Some(head.source.text), whole, loaded)
             }
@@ -488,6 +574,32 @@ mod tests {
         // A short file, read whole at once.
         let (head, ..) = head_of(b"short\n");
         assert_eq!(head, None);
+    }
+
+    #[test]
+    fn a_file_that_changes_size_after_its_head_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let text = "A line of words.\n".repeat(20);
+        for now in [
+            text.repeat(2),
+            text[..100].to_string(),
+            text[..64].to_string(),
+        ] {
+            std::fs::write(&path, &text).unwrap();
+            let head = load_head(&path, 100, 64).unwrap().ok().unwrap();
+            std::fs::write(&path, &now).unwrap();
+            let (source, shared) = head.rest.read_shared().unwrap();
+            assert_eq!(*shared, *now, "{}", now.len());
+            assert!(source.text.is_empty() && !source.lossy);
+        }
+        // A NUL past the head, as the whole is checked.
+        let mut bytes = text.clone().into_bytes();
+        bytes[200] = 0;
+        std::fs::write(&path, &bytes).unwrap();
+        let head = load_head(&path, 100, 64).unwrap().ok().unwrap();
+        let e = head.rest.read_shared().unwrap_err();
+        assert!(e.to_string().contains("binary"), "{e}");
     }
 
     #[test]

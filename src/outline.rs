@@ -46,7 +46,7 @@ pub struct Outline {
 impl Outline {
     pub fn new(doc: &Document) -> Outline {
         let headings = doc.headings.iter().map(|h| {
-            let source = &doc.blocks[h.block].source;
+            let source = &doc.blocks[h.block].source();
             (h.level, h.text.clone(), h.slug.clone(), source.clone())
         });
         let mut outline = Outline::build(headings, doc.source_len);

@@ -25,9 +25,9 @@ use pulldown_cmark::{
 use std::sync::Arc;
 
 use crate::document::{
-    AlertKind, Align, Block, BlockKind, Cell, Container, ContainerKind, Document, Flags, Heading,
-    ImageRef, Link, LinkId, LinkTarget, Meta, Role, Rows, Span, TABLE_PART_ROWS, TableShape,
-    block_spans, count_words,
+    AlertKind, Align, Block, BlockKind, Cell, CodeBlock, Container, ContainerKind, Document, Flags,
+    Heading, ImageRef, Link, LinkId, LinkTarget, Meta, Role, Rows, Span, TABLE_PART_ROWS,
+    TableShape, block_spans, count_words,
 };
 pub(crate) use labels::LabelList;
 
@@ -1352,7 +1352,7 @@ impl<'s> Builder<'s> {
     }
 
     fn add_link(&mut self, target: LinkTarget, source: usize) -> u32 {
-        self.doc.links.push(Link { target, source });
+        self.doc.links.push(Link::new(target, source));
         u32::try_from(self.doc.links.len() - 1).unwrap_or(u32::MAX)
     }
 
@@ -1434,10 +1434,10 @@ impl<'s> Builder<'s> {
                     spans: leaf.spans,
                 }
             }
-            LeafKind::Code { lang } => BlockKind::Code {
+            LeafKind::Code { lang } => BlockKind::Code(Box::new(CodeBlock {
                 lang: lang.map(String::into_boxed_str),
                 lines: trim_raw_lines(leaf.lines),
-            },
+            })),
         };
         self.push_block(kind, range, false);
     }
@@ -1606,7 +1606,7 @@ impl<'s> Builder<'s> {
         };
         // Blocks are kept in source order, so a position finds its block by
         // binary search.
-        let floor = self.doc.blocks.last().map_or(0, |b| b.source.start);
+        let floor = self.doc.blocks.last().map_or(0, |b| b.source().start);
         let start = range.start.max(floor);
         let end = range.end.max(start);
         let words = if self.count {
@@ -1676,7 +1676,7 @@ pub(crate) fn count_words_before(doc: &mut Document) {
         .map(|b| {
             let before = total;
             total += b.words();
-            before
+            window::words_u32(before)
         })
         .collect();
     doc.words = total;
@@ -1850,7 +1850,11 @@ fn compact(kind: &mut BlockKind) {
     }
     match kind {
         BlockKind::Heading { spans: s, .. } | BlockKind::Paragraph { spans: s } => spans(s),
-        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
+        BlockKind::Code(code) => {
+            code.lines.shrink_to_fit();
+            code.lines.iter_mut().for_each(spans);
+        }
+        BlockKind::Html { lines } => {
             lines.shrink_to_fit();
             lines.iter_mut().for_each(spans);
         }
@@ -2075,7 +2079,7 @@ mod tests {
         assert_eq!(doc.meta.title.as_deref(), Some("Kept"));
         assert_eq!(doc.blocks.len(), 1);
         assert_eq!(
-            doc.blocks[0].source.start,
+            doc.blocks[0].source().start,
             "---\ntitle: Kept\n---\n\n".len()
         );
         // A blank line after the opening `---` makes it a rule.
@@ -2208,7 +2212,7 @@ mod tests {
         let doc = parse(&src);
         assert!(doc.blocks.len() > 1);
         for b in &doc.blocks[1..] {
-            assert_eq!(&src[b.source.start - 1..b.source.start], "\n");
+            assert_eq!(&src[b.source().start - 1..b.source().start], "\n");
         }
         assert_eq!(doc.words, 5000);
         assert_eq!(crate::search::find_all(&doc, "words").len(), 5000);
@@ -2218,7 +2222,7 @@ mod tests {
     fn words_and_sections() {
         let doc = parse("# One\n\nalpha beta gamma\n\n## Two\n\ndelta epsilon\n");
         assert_eq!(doc.words, 1 + 3 + 1 + 2);
-        let pos = crate::position::Position(doc.blocks[3].source.start);
+        let pos = crate::position::Position(doc.blocks[3].source().start);
         assert_eq!(doc.section_at(pos).map(|h| h.text.as_str()), Some("Two"));
         assert_eq!(doc.words_before(pos), 5);
     }

@@ -116,7 +116,7 @@ impl Anchor {
                 return (floor_boundary(source, plain.source_at(t)), Restored::Fuzzy);
             }
             if self.section.is_some() {
-                let start = doc.blocks[blocks.start].source.start;
+                let start = doc.blocks[blocks.start].source().start;
                 return (floor_boundary(source, start), Restored::Section);
             }
         }
@@ -592,9 +592,8 @@ fn next_whitespace(s: &str) -> usize {
 fn span_groups(kind: &BlockKind) -> Vec<&[Span]> {
     match kind {
         BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => vec![spans.as_slice()],
-        BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
-            lines.iter().map(Vec::as_slice).collect()
-        }
+        BlockKind::Code(code) => code.lines.iter().map(Vec::as_slice).collect(),
+        BlockKind::Html { lines } => lines.iter().map(Vec::as_slice).collect(),
         BlockKind::Table { rows, .. } => rows.cells().collect(),
         BlockKind::Rule => Vec::new(),
     }

@@ -398,7 +398,7 @@ mod tests {
         reader.jump_to(
             &doc,
             &mut layout,
-            Position(doc.blocks[h.block].source.start),
+            Position(doc.blocks[h.block].source().start),
         );
         let top = reader.screen(&doc, &mut layout).lines[0].text();
         assert_eq!(top, h.text);

@@ -324,7 +324,7 @@ impl Counting {
 
 /// The first block that starts at or after source byte `at`.
 fn block_after(doc: &Document, at: usize) -> usize {
-    doc.blocks.partition_point(|b| b.source.start < at)
+    doc.blocks.partition_point(|b| b.source().start < at)
 }
 
 /// Note the blocks a scan can resume from (see `Resume`) up to source
@@ -338,7 +338,7 @@ fn note_resumes(
     found: &mut Found,
     last_end: usize,
 ) {
-    let start = |k: usize| doc.blocks.get(k).map_or(usize::MAX, |b| b.source.start);
+    let start = |k: usize| doc.blocks.get(k).map_or(usize::MAX, |b| b.source().start);
     while start(*next) <= upto {
         if last_end <= start(*next) {
             found.resumes.push(Resume {
@@ -390,7 +390,7 @@ fn find_again_within(
     let start = |r: &Resume| {
         doc.blocks
             .get(r.block)
-            .map_or(usize::MAX, |b| b.source.start)
+            .map_or(usize::MAX, |b| b.source().start)
     };
     // The last block to resume from at or before `from`: the article's
     // start when there is none.

@@ -109,14 +109,8 @@ impl BlockText {
                     out.push(span, src);
                 }
             }
-            BlockKind::Code { lines, .. } | BlockKind::Html { lines } => {
-                for line in lines {
-                    out.separate();
-                    for span in line {
-                        out.push(span, src);
-                    }
-                }
-            }
+            BlockKind::Code(code) => out.push_lines(&code.lines, src),
+            BlockKind::Html { lines } => out.push_lines(lines, src),
             BlockKind::Table { rows, .. } => {
                 for cell in rows.cells() {
                     out.separate();
@@ -152,6 +146,16 @@ impl BlockText {
     }
 
     /// A line end between lines of code or cells, unless at the start.
+    /// The lines of a code or HTML block, each on a line of its own.
+    fn push_lines(&mut self, lines: &[crate::document::RawLine], src: &str) {
+        for line in lines {
+            self.separate();
+            for span in line {
+                self.push(span, src);
+            }
+        }
+    }
+
     fn separate(&mut self) {
         if !self.text.is_empty() && !self.text.ends_with('\n') {
             self.text.push('\n');
@@ -439,7 +443,7 @@ pub fn text_of(doc: &Document, range: Range<usize>) -> String {
     }
     let first = block_of(doc, range.start);
     for (b, block) in doc.blocks.iter().enumerate().skip(first) {
-        if block.source.start >= range.end && b > first {
+        if block.source().start >= range.end && b > first {
             break;
         }
         let bt = BlockText::of(doc, b);

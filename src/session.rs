@@ -1026,7 +1026,7 @@ mod tests {
         let opened = Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 100);
         assert!(opened.resume.is_none() && opened.message.is_none());
         let mut s = opened.session;
-        let pos = Position(doc.blocks[40].source.start);
+        let pos = Position(doc.blocks[40].source().start);
         s.record_position(&doc, pos, false, 101);
         s.add_bookmark(&doc, pos, "here".into(), 101);
         assert!(s.save_now().is_none());
@@ -1047,7 +1047,7 @@ mod tests {
         let store = Store::new(&dir.path().join("config"));
         let mut s =
             Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
-        s.record_position(&doc, Position(doc.blocks[30].source.start + 3), false, 2);
+        s.record_position(&doc, Position(doc.blocks[30].source().start + 3), false, 2);
         s.save_now();
         let edited = text
             .replace("## Part 14", "## A new name")
@@ -1068,7 +1068,7 @@ mod tests {
             Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
         s.add_bookmark(
             &doc,
-            Position(doc.blocks[10].source.start),
+            Position(doc.blocks[10].source().start),
             "kept".into(),
             1,
         );
@@ -1092,7 +1092,7 @@ mod tests {
         let store = Store::new(dir.path());
         let mut s = Session::open(Some(store.clone()), None, &text, &doc, "Essay", 1).session;
         assert!(s.saves());
-        let pos = Position(doc.blocks[20].source.start);
+        let pos = Position(doc.blocks[20].source().start);
         s.record_position(&doc, pos, false, 2);
         assert!(s.save_now().is_none());
         let again = Session::open(Some(store), None, &text, &doc, "Essay", 3);
@@ -1130,7 +1130,7 @@ mod tests {
         let store = Store::new(&dir.path().join("config"));
         let mut s =
             Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
-        let pos = Position(doc.blocks[40].source.start);
+        let pos = Position(doc.blocks[40].source().start);
         s.record_position(&doc, pos, false, 2);
         assert!(s.save_now().is_none());
         let file = store.record_path(&s.id);
@@ -1158,8 +1158,18 @@ mod tests {
         let lock = store.dir().join(format!("{}.lock", s.id));
         let _ = std::fs::remove_file(&lock);
         std::fs::create_dir(&lock).unwrap();
-        s.add_bookmark(&doc, Position(doc.blocks[3].source.start), "one".into(), 2);
-        s.add_bookmark(&doc, Position(doc.blocks[9].source.start), "two".into(), 3);
+        s.add_bookmark(
+            &doc,
+            Position(doc.blocks[3].source().start),
+            "one".into(),
+            2,
+        );
+        s.add_bookmark(
+            &doc,
+            Position(doc.blocks[9].source().start),
+            "two".into(),
+            3,
+        );
         assert_eq!(s.unsaved_bookmarks(), 2);
         s.save_in_background();
         let warning = loop {
@@ -1270,7 +1280,7 @@ mod tests {
         let doc = parse(&text);
         let mut s = Session::open(None, None, &text, &doc, "Essay", 1).session;
         let t0 = Instant::now();
-        let p = |b: usize| Position(doc.blocks[b].source.start);
+        let p = |b: usize| Position(doc.blocks[b].source().start);
         s.key(&doc, p(0), p(2), t0);
         s.key(&doc, p(2), p(4), t0 + Duration::from_secs(30));
         s.key(&doc, p(4), p(6), t0 + Duration::from_secs(60));
@@ -1346,7 +1356,7 @@ mod tests {
         let store = Store::new(&dir.path().join("config"));
         let mut s =
             Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
-        let half = doc.blocks[doc.blocks.len() / 2].source.start;
+        let half = doc.blocks[doc.blocks.len() / 2].source().start;
         assert!(s.record_read(&doc, 0..half));
         assert!(!s.record_read(&doc, 10..20), "read already");
         let read = s.state.read;
@@ -1372,7 +1382,7 @@ mod tests {
         let (dir, path, text) = setup();
         let doc = parse(&text);
         let store = Store::new(&dir.path().join("config"));
-        let half = doc.blocks[doc.blocks.len() / 2].source.start;
+        let half = doc.blocks[doc.blocks.len() / 2].source().start;
         let mut first =
             Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
         let mut second =
@@ -1400,7 +1410,11 @@ mod tests {
         let text = article();
         let doc = parse(&text);
         assert_eq!(resume_message(&doc, Position(0), Restored::Exact), None);
-        let msg = resume_message(&doc, Position(doc.blocks[20].source.start), Restored::Exact);
+        let msg = resume_message(
+            &doc,
+            Position(doc.blocks[20].source().start),
+            Restored::Exact,
+        );
         assert!(msg.is_some_and(|m| m.starts_with("Resumed at ")));
     }
 
@@ -1413,7 +1427,7 @@ mod tests {
             Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
         s.add_bookmark(
             &doc,
-            Position(doc.blocks[10].source.start),
+            Position(doc.blocks[10].source().start),
             "mine".into(),
             1,
         );

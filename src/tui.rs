@@ -331,8 +331,17 @@ impl Shell {
         let Some((rest, from_start)) = self.rest.take() else {
             return Ok(false);
         };
-        let source = rest.read()?;
-        self.open(&source, None, from_start);
+        // Read straight into the buffer the reader shares: never held twice.
+        let (source, text) = rest.read_shared()?;
+        let app = App::open_shared(
+            &source,
+            text,
+            self.theme,
+            self.options.store.clone(),
+            from_start,
+            crate::parse::window::PROGRESSIVE_MIN,
+        );
+        self.put_reader(app, &source, None, false);
         Ok(true)
     }
 

@@ -131,9 +131,9 @@ fn assert_maps_inside_blocks(doc: &Document, width: usize) {
                 let at = seg.source.unwrap();
                 let end = at + if seg.exact { seg.text.len() } else { 0 };
                 assert!(
-                    block.source.start <= at && end <= block.source.end.max(at),
+                    block.source().start <= at && end <= block.source().end.max(at),
                     "{seg:?} outside block {b} {:?}",
-                    block.source
+                    block.source()
                 );
                 if seg.exact {
                     assert_eq!(&doc.text[at..end], seg.text, "{seg:?}");

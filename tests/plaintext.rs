@@ -202,7 +202,7 @@ fn essay_with_numbered_sections_and_a_short_sentence() {
     );
     // Sections and words work as for Markdown.
     let home = doc.headings[3].block;
-    let pos = longform::position::Position(doc.blocks[home + 1].source.start);
+    let pos = longform::position::Position(doc.blocks[home + 1].source().start);
     assert_eq!(
         doc.section_at(pos).map(|h| h.slug.as_str()),
         Some("3-coming-home")
@@ -211,7 +211,7 @@ fn essay_with_numbered_sections_and_a_short_sentence() {
         doc.words,
         doc.blocks.iter().map(|b| b.words()).sum::<usize>()
     );
-    assert_eq!(doc.words_before(pos), doc.words_before_block[home + 1]);
+    assert_eq!(doc.words_before(pos), doc.words_before_block(home + 1));
 
     assert_all_text_kept(&src, &doc);
     assert_exact(&src, &doc);
@@ -315,8 +315,8 @@ proptest! {
         let doc = parse_text(&src);
         let mut prev = 0;
         for block in &doc.blocks {
-            prop_assert!(block.source.start >= prev && block.source.end <= src.len());
-            prev = block.source.start;
+            prop_assert!(block.source().start >= prev && block.source().end <= src.len());
+            prev = block.source().start;
             for span in block_spans(&block.kind) {
                 prop_assert!(span.source() <= src.len());
                 prop_assert!(src.is_char_boundary(span.source()));

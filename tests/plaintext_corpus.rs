@@ -57,7 +57,7 @@ fn headings_of(exp: &Value, key: &str) -> Vec<String> {
 /// rule (a line of underscores is decoration, not text).
 fn dimmed_at(doc: &Document, at: usize) -> bool {
     doc.blocks.iter().any(|b| {
-        matches!(b.kind, BlockKind::Rule) && b.source.contains(&at)
+        matches!(b.kind, BlockKind::Rule) && b.source().contains(&at)
             || block_spans(&b.kind).any(|s| {
                 s.flags.contains(Flags::HTML)
                     && s.exact()

@@ -872,7 +872,7 @@ mod tests {
         let doc = crate::parse::parse("<p><a href=\"#usage\">Usage</a></p>\n\n# Usage\n");
         assert_eq!(
             doc.link_destination(0),
-            Some(crate::position::Position(doc.blocks[1].source.start))
+            Some(crate::position::Position(doc.blocks[1].source().start))
         );
     }
 

@@ -441,7 +441,7 @@ mod tests {
             .blocks
             .iter()
             .filter_map(|b| match &b.kind {
-                BlockKind::Table { shape, .. } => Some((shape, b.source.start)),
+                BlockKind::Table { shape, .. } => Some((shape, b.source().start)),
                 _ => None,
             })
             .collect();

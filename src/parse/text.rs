@@ -274,7 +274,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         let at = lines[l].text.start;
         let mut under_title = false;
         for block in &mut doc.blocks {
-            if block.source.contains(&at) {
+            if block.source().contains(&at) {
                 crate::document::for_each_span_mut(&mut block.kind, |s| {
                     s.flags = s.flags.with(Flags::BYLINE);
                 });
@@ -1493,7 +1493,7 @@ mod tests {
         let block = doc
             .blocks
             .iter()
-            .position(|b| b.source.contains(&src.find("[Page 1]").unwrap()))
+            .position(|b| b.source().contains(&src.find("[Page 1]").unwrap()))
             .unwrap();
         assert!(texts(&doc)[block].starts_with("The protocol"));
         for span in block_spans(&doc.blocks[block].kind) {
@@ -1913,8 +1913,8 @@ mod tests {
             .blocks
             .iter()
             .filter_map(|b| match &b.kind {
-                BlockKind::Code { lines, .. } => Some(
-                    lines
+                BlockKind::Code(code) => Some(
+                    code.lines
                         .iter()
                         .map(|l| l.iter().map(|s| s.text(&doc.text)).collect())
                         .collect(),
@@ -1937,8 +1937,8 @@ mod tests {
         );
         // Each line is its bytes in the source.
         for block in &doc.blocks {
-            if let BlockKind::Code { lines, .. } = &block.kind {
-                for span in lines.iter().flatten() {
+            if let BlockKind::Code(code) = &block.kind {
+                for span in code.lines.iter().flatten() {
                     let text = span.text(&doc.text);
                     assert_eq!(&src[span.source()..span.source() + text.len()], text);
                 }

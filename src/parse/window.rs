@@ -876,7 +876,7 @@ fn parse_window_sized(
         let scale = |bytes: usize| (bytes as f64 * per_byte).round() as usize;
         let before = scale(range.start);
         for w in &mut doc.words_before_block {
-            *w += before;
+            *w = words_u32(*w as usize + before);
         }
         doc.words = (before + doc.words).max(scale(text.len()));
     }
@@ -974,11 +974,14 @@ fn parse_range(
         }
         padded.push('\n');
         let (mut doc, order) = super::parse_window_part(&padded, &how, stop)?;
-        let keep = doc.blocks.partition_point(|b| b.source.start < part.len());
+        let keep = doc
+            .blocks
+            .partition_point(|b| b.source().start < part.len());
         doc.blocks.truncate(keep);
         // A fence closed here ends where the part does, as in the whole.
         for b in &mut doc.blocks {
-            b.source.end = b.source.end.min(part.len());
+            let source = b.source();
+            b.set_source(source.start..source.end.min(part.len()));
         }
         doc.words_before_block.truncate(keep);
         doc.headings.retain(|h| h.block < keep);
@@ -1154,7 +1157,7 @@ impl Pieces {
                 note_labels: LabelList::new(),
                 labels: Vec::new(),
                 from_parser: true,
-                outside: Vec::new(),
+                outside: Outside::default(),
             }
         };
         // Each long table measured, and cut into pieces of its parts.
@@ -1222,7 +1225,7 @@ impl Pieces {
         seen.shrink_to_fit();
         // The lines outside code were only needed for that scan (a line
         // start for every line of the article).
-        definitions.outside = Vec::new();
+        definitions.outside = Outside::default();
         Pieces {
             ranges,
             starts: starts.iter().map(|&s| narrow(s)).collect(),
@@ -1393,7 +1396,9 @@ impl Pieces {
                 }
                 return Some((doc, 0, order));
             }
-            let first = doc.blocks.partition_point(|b| b.source.start < range.start);
+            let first = doc
+                .blocks
+                .partition_point(|b| b.source().start < range.start);
             if first > 0 || from == 0 {
                 return Some((doc, first, order));
             }
@@ -1518,10 +1523,58 @@ struct Definitions {
     /// `references` are pulldown-cmark's own, found in each piece, not
     /// the line scan's.
     from_parser: bool,
-    /// The starts of the lines outside fences, HTML blocks and front
-    /// matter, in order; empty when not scanned. In 32 bits, as an
-    /// article is at most 1 GiB (see `load`): there is one for most lines.
-    outside: Vec<u32>,
+    /// The lines outside fences, HTML blocks and front matter; none when
+    /// not scanned.
+    outside: Outside,
+}
+
+/// The lines of a text outside fences, HTML blocks and front matter, kept
+/// as the stretches of lines between them: a few for each fence, where
+/// the start of every such line took four bytes a line (0.7 MB at 10 MB,
+/// held by the reader's index while the whole is parsed). Offsets are in
+/// 32 bits, as an article is at most 1 GiB (see `load`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Outside {
+    /// Whether any line is outside: with none, the text counts as not
+    /// scanned (see `Definitions::may_be_footnote`).
+    any: bool,
+    /// Each stretch of lines that are not outside, in order: from the
+    /// start of its first line to the start of the line after its last
+    /// (`u32::MAX` for the rest of the text).
+    gaps: Vec<(u32, u32)>,
+}
+
+impl Outside {
+    /// From `starts`, the starts of the lines of `text` outside, in order.
+    fn of(text: &str, starts: &[u32]) -> Outside {
+        let bytes = text.as_bytes();
+        let mut gaps = Vec::new();
+        let mut next = 0;
+        for &start in starts {
+            if next < start {
+                gaps.push((next, start));
+            }
+            let at = start as usize;
+            next = memchr::memchr(b'\n', bytes.get(at..).unwrap_or_default())
+                .map_or(u32::MAX, |i| narrow(at + i + 1));
+        }
+        if !starts.is_empty() && next != u32::MAX {
+            gaps.push((next, u32::MAX));
+        }
+        gaps.shrink_to_fit();
+        Outside {
+            any: !starts.is_empty(),
+            gaps,
+        }
+    }
+
+    /// Whether the line that starts at `line` is outside fences, HTML
+    /// blocks and front matter; false for every line when none is.
+    fn has(&self, line: usize) -> bool {
+        let line = narrow(line);
+        let k = self.gaps.partition_point(|&(start, _)| start <= line);
+        self.any && (k == 0 || self.gaps[k - 1].1 <= line)
+    }
 }
 
 impl Definitions {
@@ -1645,7 +1698,7 @@ impl Definitions {
             note_labels,
             labels,
             from_parser: false,
-            outside,
+            outside: Outside::of(text, &outside),
         }
     }
 
@@ -1657,7 +1710,7 @@ impl Definitions {
             note_labels: LabelList::new(),
             labels: Vec::new(),
             from_parser: false,
-            outside: Vec::new(),
+            outside: Outside::default(),
         }
     }
 
@@ -1669,8 +1722,7 @@ impl Definitions {
     fn may_be_footnote(&self, text: &str, at: usize) -> bool {
         let bytes = text.as_bytes();
         let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        let in_block =
-            !self.outside.is_empty() && self.outside.binary_search(&narrow(line)).is_err();
+        let in_block = self.outside.any && !self.outside.has(line);
         !in_block
             && memchr::memchr_iter(b'`', &bytes[line..at])
                 .count()
@@ -1791,14 +1843,20 @@ fn narrow(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
 }
 
+/// A count of words in 32 bits (see `Document::words_before_block`).
+pub(crate) fn words_u32(words: usize) -> u32 {
+    u32::try_from(words).unwrap_or(u32::MAX)
+}
+
 /// Move every source offset of `doc` by `by` bytes.
 fn shift(doc: &mut Document, by: usize) {
     for block in &mut doc.blocks {
-        block.source = block.source.start + by..block.source.end + by;
+        let source = block.source();
+        block.set_source(source.start + by..source.end + by);
         crate::document::for_each_span_mut(&mut block.kind, |s| s.set_source(s.source() + by));
     }
     for link in &mut doc.links {
-        link.source += by;
+        link.set_source(link.source() + by);
     }
 }
 
@@ -1811,10 +1869,10 @@ mod tests {
     fn kinds(doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
         doc.blocks
             .iter()
-            .filter(|b| range.contains(&b.source.start))
+            .filter(|b| range.contains(&b.source().start))
             .map(|b| {
                 let text: String = block_spans(&b.kind).map(|s| s.text(&doc.text)).collect();
-                (b.source.clone(), text)
+                (b.source(), text)
             })
             .collect()
     }
@@ -1872,14 +1930,14 @@ mod tests {
         let before: Vec<String> = full
             .blocks
             .iter()
-            .filter(|b| b.source.start < cut)
+            .filter(|b| b.source().start < cut)
             .map(|b| format!("{b:?}"))
             .collect();
         // (A head of front matter alone ends on an empty paragraph.)
         let shown: Vec<String> = head
             .blocks
             .iter()
-            .filter(|b| b.source.start < cut)
+            .filter(|b| b.source().start < cut)
             .map(|b| format!("{b:?}"))
             .collect();
         if before != shown {
@@ -1948,12 +2006,7 @@ mod tests {
             let a = parse_window_in(&shared, at, 0, &head);
             let b = parse_window_in(&shared, at, 0, &whole);
             assert_eq!(a.window, b.window, "{at}");
-            let blocks = |d: &Document| {
-                d.blocks
-                    .iter()
-                    .map(|b| b.source.clone())
-                    .collect::<Vec<_>>()
-            };
+            let blocks = |d: &Document| d.blocks.iter().map(|b| b.source()).collect::<Vec<_>>();
             assert_eq!(blocks(&a), blocks(&b), "{at}");
         }
     }
@@ -1996,8 +2049,8 @@ mod tests {
         let blocks = |doc: &Document| -> Vec<Range<usize>> {
             doc.blocks
                 .iter()
-                .filter(|b| range.contains(&b.source.start))
-                .map(|b| b.source.clone())
+                .filter(|b| range.contains(&b.source().start))
+                .map(|b| b.source())
                 .collect()
         };
         let (w, f) = (blocks(&win), blocks(&full));
@@ -2080,6 +2133,24 @@ mod tests {
                 failure_persistence: None,
                 ..ProptestConfig::default()
             })]
+
+            /// The stretches between the lines outside code tell every
+            /// line as the list of those lines does.
+            #[test]
+            fn the_lines_outside_code_are_kept_as_the_gaps_between_them(
+                text in document(),
+                front in proptest::bool::ANY,
+            ) {
+                let text = if front { format!("---\ntitle: t\n---\n{text}") } else { text };
+                let scanned = Scanned::of(&text);
+                let outside = Outside::of(&text, &scanned.outside);
+                prop_assert_eq!(outside.any, !scanned.outside.is_empty());
+                let lines = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+                for line in lines {
+                    let listed = scanned.outside.binary_search(&narrow(line)).is_ok();
+                    prop_assert_eq!(outside.has(line), listed, "line at {} of {:?}", line, text);
+                }
+            }
 
             #[test]
             fn a_head_cut_anywhere_keeps_the_blocks_before_it(
@@ -2383,5 +2454,33 @@ mod tests {
         assert!(r.start > 0 && r.end < text.len(), "{r:?}");
         assert!(r.len() < 4 * (BEFORE + AFTER));
         assert_eq!(&text[r.start..r.start + 4], "word");
+    }
+    #[test]
+    fn lines_outside_code_as_gaps_at_the_edges() {
+        // Code first and last, with and without a final line end.
+        for text in [
+            "```\ncode\n```\nprose\n\n```\nmore\n",
+            "```\ncode\n```\nprose\n\n```\nmore",
+            "prose\nprose\n",
+            "prose",
+            "```\nonly code\n```\n",
+            "",
+        ] {
+            let scanned = Scanned::of(text);
+            let outside = Outside::of(text, &scanned.outside);
+            let lines = std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+            for line in lines {
+                let listed = scanned.outside.binary_search(&narrow(line)).is_ok();
+                assert_eq!(outside.has(line), listed, "{line} of {text:?}");
+            }
+        }
+        let text = "```\ncode\n```\nprose\n";
+        let outside = Outside::of(text, &Scanned::of(text).outside);
+        // The fence's lines after its opening one, then what follows the
+        // last line outside.
+        assert_eq!(outside.gaps, vec![(4, 13), (19, u32::MAX)]);
+        assert!(outside.any && outside.has(0) && outside.has(13) && !outside.has(4));
+        assert!(!Outside::default().any);
     }
 }

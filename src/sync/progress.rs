@@ -113,12 +113,12 @@ pub fn position_at_fraction(doc: &Document, fraction: f64) -> Position {
     let target = ((fraction.clamp(0.0, 1.0) * doc.words as f64).round() as usize).min(doc.words);
     let b = doc
         .words_before_block
-        .partition_point(|&w| w <= target)
+        .partition_point(|&w| w as usize <= target)
         .saturating_sub(1);
     let block = &doc.blocks[b];
-    let mut left = target - doc.words_before_block[b];
+    let mut left = target - doc.words_before_block(b);
     if left == 0 {
-        return Position(block.source.start);
+        return Position(block.source().start);
     }
     use unicode_segmentation::UnicodeSegmentation;
     for span in block_spans(&block.kind) {
@@ -136,9 +136,9 @@ pub fn position_at_fraction(doc: &Document, fraction: f64) -> Position {
     }
     // Every word of the block is before the place: its end.
     Position(if left == 0 {
-        block.source.end.min(doc.source_len)
+        block.source().end.min(doc.source_len)
     } else {
-        block.source.start
+        block.source().start
     })
 }
 

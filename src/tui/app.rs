@@ -399,9 +399,22 @@ impl App {
         from_start: bool,
         progressive: usize,
     ) -> App {
-        let path = source.path.as_deref();
         // One copy of the text, shared by the session and the parse.
         let shared: Arc<str> = Arc::from(source.text.as_str());
+        App::open_shared(source, shared, theme, store, from_start, progressive)
+    }
+
+    /// `open_with`, for the text of `source` already in `shared` (its
+    /// `text` is not read, and may be empty: see `load::Rest::read_shared`).
+    pub fn open_shared(
+        source: &Source,
+        shared: Arc<str>,
+        theme: Theme,
+        store: Option<Store>,
+        from_start: bool,
+        progressive: usize,
+    ) -> App {
+        let path = source.path.as_deref();
         let text = &*shared;
         let markdown = !path.is_some_and(crate::library::is_plain_text);
         // What the parses read: the same text, unless it has lone CRs,

@@ -75,7 +75,7 @@ impl WindowIndex {
             level: h.level,
             text: h.text.clone(),
             slug: h.slug.clone(),
-            source: doc.blocks[h.block].source.clone(),
+            source: doc.blocks[h.block].source(),
         }));
     }
 }
@@ -145,7 +145,7 @@ mod tests {
                 } else {
                     String::new()
                 };
-                (h.level, text, full.blocks[h.block].source.clone())
+                (h.level, text, full.blocks[h.block].source())
             })
             .collect();
         if found == whole {
