@@ -22,6 +22,7 @@ use longform::cli::cat;
 use longform::layout::LayoutOptions;
 use longform::load::{Source, decode};
 use longform::parse::parse;
+use longform::parse::window::PROGRESSIVE_MIN;
 use longform::position::Position;
 use longform::testgen::{self, SEED};
 use longform::tui::action::Action;
@@ -204,6 +205,63 @@ mod open {
             Action::Percent,
         ];
         right_after_first_frame(bencher, input, &keys);
+    }
+
+    /// `keys` right after the first frame of a long article drawn from its
+    /// head, while the rest of the file is read on a thread, then the next
+    /// frame: as `longform FILE` does with a 10 MB file and no record
+    /// (`tui::head`). The jumps far in are served from the bytes around
+    /// their place, read from the file.
+    fn before_the_rest_is_read(bencher: Bencher, keys: &[Action]) {
+        use longform::tui::head::{Reading, Serve};
+        static FILE: OnceLock<tempfile::TempDir> = OnceLock::new();
+        let dir = FILE.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("10m.md"), Input::M10.text()).unwrap();
+            dir
+        });
+        let path = dir.path().join("10m.md");
+        bencher
+            .with_inputs(|| {
+                let Ok(head) = longform::load::load_head(&path, 1 << 20, 16 * 1024).unwrap() else {
+                    panic!("a head");
+                };
+                let mut app = App::open_with(&head.source, Theme::Dark, None, true, usize::MAX);
+                app.head_of(head.len);
+                let mut term = terminal();
+                draw(&mut term, &mut app);
+                let reading = Reading::start(head.rest, |source, text| {
+                    App::open_shared(source, text, Theme::Dark, None, true, PROGRESSIVE_MIN)
+                });
+                (app, term, reading)
+            })
+            .bench_local_values(|(mut app, mut term, reading)| {
+                for &action in keys {
+                    if let Serve::Far(at) = reading.serve(&mut app, action) {
+                        app.show_far(reading.far_window(at, usize::from(HEIGHT)).unwrap());
+                    }
+                    app.update(action);
+                }
+                draw(&mut term, &mut app);
+                (app, term, reading)
+            });
+    }
+
+    /// `50%`, before the rest of 10 MB is read.
+    #[divan::bench]
+    fn percent_before_the_rest_is_read(bencher: Bencher) {
+        let keys = [
+            Action::CountDigit(5),
+            Action::CountDigit(0),
+            Action::Percent,
+        ];
+        before_the_rest_is_read(bencher, &keys);
+    }
+
+    /// `G`, before the rest of 10 MB is read.
+    #[divan::bench]
+    fn end_before_the_rest_is_read(bencher: Bencher) {
+        before_the_rest_is_read(bencher, &[Action::Bottom]);
     }
 
     /// The outline (its headings found without the whole parse), its last

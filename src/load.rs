@@ -254,7 +254,51 @@ pub struct Rest {
     size: u64,
 }
 
+/// A way to read bytes anywhere in a file whose rest is being read: a
+/// jump far into a long article is shown from the bytes around its place
+/// before the whole is in (see `tui::head`).
+pub struct Peek {
+    file: File,
+    /// The file's length when its head was read.
+    pub len: u64,
+}
+
+impl Peek {
+    /// Up to `len` bytes from byte `at`, fewer at the end of the file.
+    #[cfg(unix)]
+    pub fn read_at(&self, at: u64, len: usize) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let want = usize::try_from(self.len.saturating_sub(at)).map_or(len, |left| left.min(len));
+        let mut bytes = vec![0; want];
+        let mut got = 0;
+        while got < want {
+            match self.file.read_at(&mut bytes[got..], at + got as u64) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        bytes.truncate(got);
+        Some(bytes)
+    }
+
+    #[cfg(not(unix))]
+    pub fn read_at(&self, _at: u64, _len: usize) -> Option<Vec<u8>> {
+        None
+    }
+}
+
 impl Rest {
+    /// A second handle on the file, to read bytes anywhere in it while
+    /// the rest is read (`read`) on another thread.
+    pub fn peek(&self) -> Option<Peek> {
+        Some(Peek {
+            file: self.file.try_clone().ok()?,
+            len: self.size,
+        })
+    }
+
     /// The whole article, read and checked as `load` does.
     pub fn read(self) -> Result<Source> {
         whole_rest(

@@ -10,6 +10,7 @@ pub mod background;
 pub mod clipboard;
 pub mod figures;
 pub mod graphics;
+pub mod head;
 pub mod highlights;
 pub mod keymap;
 pub mod library;
@@ -60,6 +61,8 @@ const HEAD_LINE: usize = 100;
 
 /// How often the loop wakes to notice a signal when no key comes.
 const TICK: Duration = Duration::from_millis(100);
+/// The longest frames are put off while keys are waiting.
+const COALESCE: Duration = Duration::from_millis(50);
 
 /// How a reading session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,6 +191,10 @@ struct Shell {
     /// A long article being read whole while its head shows (see
     /// `load::load_head`), and whether it opens from the start.
     rest: Option<(crate::load::Rest, bool)>,
+    /// That rest, being read on a thread once the head is on screen.
+    reading: Option<head::Reading>,
+    /// The rest could not be read: the reader ends with this error.
+    failed: Option<anyhow::Error>,
     /// How figures are drawn (`None`: not at all), and a cell's size in
     /// pixels, once the terminal has been asked.
     protocol: Option<graphics::Protocol>,
@@ -239,6 +246,8 @@ impl Shell {
             clipboard: clipboard::Local::default(),
             peek: false,
             rest: None,
+            reading: None,
+            failed: None,
             protocol: None,
             cell: None,
             late_graphics: None,
@@ -324,25 +333,114 @@ impl Shell {
         self.rest = Some((head.rest, from_start));
     }
 
-    /// Read the rest of the article whose head shows: the whole takes the
-    /// head's place, at the same top. True when it did; an error when it
-    /// could not be read.
-    fn take_rest(&mut self) -> Result<bool> {
-        let Some((rest, from_start)) = self.rest.take() else {
-            return Ok(false);
+    /// Read the rest of the article whose head was read, before anything
+    /// is shown of it.
+    fn take_rest(&mut self) -> Result<()> {
+        if let Some((rest, from_start)) = self.rest.take() {
+            // Read straight into the buffer the reader shares: never held
+            // twice.
+            let (source, text) = rest.read_shared()?;
+            let app = App::open_shared(
+                &source,
+                text,
+                self.theme,
+                self.options.store.clone(),
+                from_start,
+                crate::parse::window::PROGRESSIVE_MIN,
+            );
+            self.put_reader(app, &source, None, false);
+        }
+        Ok(())
+    }
+
+    /// The head is on screen: read the rest on a thread, while keys are
+    /// read (see `head`).
+    fn start_rest(&mut self) {
+        if let Some((rest, from_start)) = self.rest.take() {
+            let (theme, store) = (self.theme, self.options.store.clone());
+            self.reading = Some(head::Reading::start(rest, move |source, text| {
+                let progressive = crate::parse::window::PROGRESSIVE_MIN;
+                App::open_shared(source, text, theme, store, from_start, progressive)
+            }));
+        }
+    }
+
+    /// Put the whole article in the head's place once it is read. True
+    /// when it was (or could not be).
+    fn poll_rest(&mut self) -> bool {
+        let Some(whole) = self.reading.as_ref().and_then(head::Reading::poll) else {
+            return false;
         };
-        // Read straight into the buffer the reader shares: never held twice.
-        let (source, text) = rest.read_shared()?;
-        let app = App::open_shared(
-            &source,
-            text,
-            self.theme,
-            self.options.store.clone(),
-            from_start,
-            crate::parse::window::PROGRESSIVE_MIN,
-        );
-        self.put_reader(app, &source, None, false);
-        Ok(true)
+        self.reading = None;
+        self.put_whole(whole);
+        true
+    }
+
+    /// Wait for the whole article, and put it in the head's place.
+    fn wait_rest(&mut self) {
+        if let Some(reading) = self.reading.take() {
+            self.put_whole(reading.wait());
+        }
+    }
+
+    /// The whole article in place of its head, at the byte the head's
+    /// reader was left at.
+    fn put_whole(&mut self, whole: head::Whole) {
+        match whole {
+            Ok((source, mut app)) => {
+                // The background may have been answered since the read began.
+                app.theme = self.theme;
+                let head = self.reader.take();
+                // The bytes of the head and of a far window are the file's:
+                // the same as the text's unless the rest needed decoding.
+                let exact = !source.lossy && source.legacy.is_none();
+                self.put_reader(app, &source, None, false);
+                if let (Some(head), Some(app)) = (head, &mut self.reader) {
+                    app.carry_place(&head, exact);
+                }
+            }
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    /// While the rest of a long article is read, make ready what `event`
+    /// needs (see `head`): a window far into the article, or the whole.
+    fn ready_for(&mut self, event: &Event) {
+        let (Some(reading), Some(app)) = (&self.reading, &mut self.reader) else {
+            return;
+        };
+        let action = match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                app.keymap.key_action(app.mode, *key)
+            }
+            Event::Key(_) | Event::Resize(..) | Event::FocusGained | Event::FocusLost => return,
+            Event::Mouse(mouse) => match mouse_action(*mouse) {
+                Some(scroll @ Action::Scroll(_)) => Some(scroll),
+                None => return,
+                Some(_) => {
+                    self.wait_rest();
+                    return;
+                }
+            },
+            Event::Paste(_) => {
+                self.wait_rest();
+                return;
+            }
+        };
+        let Some(action) = action else {
+            return;
+        };
+        match reading.serve(app, action) {
+            head::Serve::Here => {}
+            head::Serve::Far(at) => {
+                let rows = crossterm::terminal::size().map_or(24, |(_, h)| usize::from(h));
+                match reading.far_window(at, rows) {
+                    Some(doc) => app.show_far(doc),
+                    None => self.wait_rest(),
+                }
+            }
+            head::Serve::Wait => self.wait_rest(),
+        }
     }
 
     /// Put `app` on screen as the reader of `source`, with the settings in
@@ -484,6 +582,10 @@ impl Shell {
 
     /// Handle one event. True when the program should end.
     fn handle(&mut self, event: &Event) -> bool {
+        self.ready_for(event);
+        if self.failed.is_some() {
+            return true;
+        }
         if let Some(app) = &mut self.reader {
             // What an event does is saved with the article's fingerprint.
             // While only a window of the article is parsed, a key saves
@@ -631,6 +733,24 @@ impl Shell {
 
     /// Save before leaving; a warning for stderr when it failed.
     fn finish(&mut self) -> Option<String> {
+        // A place reached on the head (a jump far in) is saved with the
+        // whole, which the record's fingerprint needs: it is waited for,
+        // but not for long (a slow disk, a signal to end).
+        if self.reader.as_ref().is_some_and(|a| a.session.moved)
+            && let Some(reading) = self.reading.take()
+        {
+            match reading.wait_for(SIGNAL_GRACE) {
+                Some(whole) => self.put_whole(whole),
+                None => {
+                    return Some(
+                        "the article was still being read: the place was not saved".into(),
+                    );
+                }
+            }
+        }
+        if let Some(e) = self.failed.take() {
+            return Some(format!("{e:#}; the place was not saved"));
+        }
         let warning = self.reader.as_mut().and_then(App::save_now);
         if let (Some(app), Some(sync)) = (&self.reader, self.sync.take()) {
             sync.finish(app);
@@ -985,8 +1105,18 @@ fn read_and_draw(
     if shell.reader.is_none() {
         shell.take_rest()?;
     }
+    let mut drawn: Option<Instant> = None;
     loop {
-        draw(&mut terminal, shell)?;
+        // Keys already waiting are taken before the next frame (typed
+        // ahead, or a count and its key that came at once, as in `50%`):
+        // a frame for each would hold up the last. Not for long, though:
+        // keys that keep coming still show.
+        let behind = drawn.is_some_and(|at| at.elapsed() < COALESCE)
+            && event::poll(Duration::ZERO).context("cannot read the terminal")?;
+        if !behind {
+            draw(&mut terminal, shell)?;
+            drawn = Some(Instant::now());
+        }
         // The first frame is on screen before the terminal's answers:
         // they are awaited now, before any key is read.
         if let Some(mut query) = pending.take() {
@@ -995,9 +1125,13 @@ fn read_and_draw(
             draw(&mut terminal, shell)?;
         }
         // The head of a long article is on screen: the rest is read now,
-        // and the whole takes its place before any key is read.
-        if shell.take_rest()? {
+        // on a thread, while keys are read.
+        shell.start_rest();
+        if shell.poll_rest() {
             draw(&mut terminal, shell)?;
+        }
+        if let Some(e) = shell.failed.take() {
+            return Err(e);
         }
         // Code first shown plain is coloured now, unless a key is waiting.
         while shell
@@ -1037,13 +1171,29 @@ fn read_and_draw(
                 take_terminal().context("cannot use the terminal")?;
                 redraw_all(&mut terminal, shell)?;
             }
-            if event::poll(TICK).context("cannot read the terminal")? {
+            // While the rest of an article is read, it is looked for
+            // often: it takes the head's place as soon as it is in.
+            let wait = if shell.reading.is_some() {
+                Duration::from_millis(2)
+            } else {
+                TICK
+            };
+            if event::poll(wait).context("cannot read the terminal")? {
                 let event = event::read().context("cannot read the terminal")?;
                 let more = event::poll(Duration::ZERO).context("cannot read the terminal")?;
                 break filter.take(event, more, Instant::now());
             }
             if let Some(held) = filter.expire(Instant::now()) {
                 break vec![held];
+            }
+            if shell.reading.is_some() {
+                if shell.poll_rest() {
+                    if let Some(e) = shell.failed.take() {
+                        return Err(e);
+                    }
+                    draw(&mut terminal, shell)?;
+                }
+                continue;
             }
             shell.tick();
             draw(&mut terminal, shell)?;
@@ -1056,6 +1206,9 @@ fn read_and_draw(
                 continue;
             }
             if shell.handle(&event) {
+                if let Some(e) = shell.failed.take() {
+                    return Err(e);
+                }
                 return Ok(Exit::Quit);
             }
             if let Ok(mut slot) = emergency.lock() {

@@ -3293,6 +3293,16 @@ fn coloured_cells(t: &Term) -> bool {
     })
 }
 
+/// The text of the one record in the folder `records`.
+fn the_record(records: &std::path::Path) -> String {
+    let record = std::fs::read_dir(records)
+        .expect("records")
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .expect("a record");
+    std::fs::read_to_string(record.path()).expect("read the record")
+}
+
 #[test]
 fn a_long_article_shows_its_head_and_then_the_whole() {
     // Longer than the head the reader draws its first screen from, with a
@@ -3320,14 +3330,83 @@ fn a_long_article_shows_its_head_and_then_the_whole() {
     // The record is the whole text's: its fingerprint, the place at the end.
     let whole = String::from_utf8_lossy(&text);
     let fingerprint = format!("{:016x}", longform::parse::fingerprint(&whole));
-    let record = std::fs::read_dir(&records)
-        .expect("records")
-        .filter_map(Result::ok)
-        .find(|e| e.path().extension().is_some_and(|x| x == "json"))
-        .expect("a record");
-    let saved = std::fs::read_to_string(record.path()).expect("read the record");
+    let saved = the_record(&records);
     assert!(saved.contains(&fingerprint), "{saved}");
     // The record's, the place's and the bookmark's, and never a stand-in.
     assert!(saved.matches(&fingerprint).count() >= 3, "{saved}");
     assert!(!saved.contains("0000000000000000"), "{saved}");
+}
+
+#[test]
+fn a_jump_far_into_a_long_article_right_after_the_first_screen_lands_and_stays() {
+    // The keys come right after the first screen, while the rest of the
+    // file is still being read: the middle and the end are shown from the
+    // bytes around them, and the whole then takes over at the same byte.
+    let text = longform::testgen::article(longform::testgen::SEED, 3 << 20);
+    for (keys, lowest, want, there, back) in [("50%", 45, 50, "j", "k"), ("G", 100, 100, "k", "j")]
+    {
+        let mut spawn = Spawn::longform(&[]);
+        let article = spawn.dir.path().join("long.md");
+        std::fs::write(&article, &text).expect("write");
+        let records = spawn.dir.path().join("config").join("reading");
+        spawn.cmd.arg(&article);
+        let mut t = spawn.run(40, 120);
+        t.wait_for("the first screen", |s| s.percent().is_some());
+        t.send(keys);
+        let far = t.wait_for("the place", |s| {
+            s.percent().is_some_and(|p| p >= lowest && p <= lowest + 10)
+        });
+        // The text shown is the article's there.
+        let near = text.len() / 100 * want;
+        let around = near.saturating_sub(64 * 1024)..(near + 64 * 1024).min(text.len());
+        // Three plain words of a line, found in the text around the place.
+        let (words, found) = far
+            .body()
+            .iter()
+            .filter_map(|row| {
+                let plain: Vec<&str> = row
+                    .split_whitespace()
+                    .filter(|w| w.len() > 2 && w.chars().all(char::is_alphabetic))
+                    .take(3)
+                    .collect();
+                let words = plain.join(" ");
+                let at = text[around.clone()].find(&words)? + around.start;
+                (plain.len() == 3).then_some((words, at))
+            })
+            .next()
+            .expect("a line of the text on screen");
+        assert!(around.contains(&found), "{words:?} at {found}");
+        // A line away and back, on the whole: the same lines (but for the
+        // numbers of notes, counted from 1 in the window, and the indent
+        // that their width gives the lines of a note).
+        let lines = |s: &Screen| -> Vec<String> {
+            s.body()
+                .iter()
+                .map(|r| {
+                    let words: String = r.chars().filter(|c| !c.is_ascii_digit()).collect();
+                    words.split_whitespace().collect::<Vec<_>>().join(" ")
+                })
+                .collect()
+        };
+        t.send(there);
+        t.wait_for("a line away", |s| lines(s) != lines(&far));
+        t.send(back);
+        t.wait_for("back", |s| lines(s) == lines(&far));
+        t.send("q");
+        assert_eq!(t.wait_exit().exit_code(), 0);
+        t.assert_restored();
+        let saved = the_record(&records);
+        let fingerprint = format!("{:016x}", longform::parse::fingerprint(&text));
+        assert!(saved.contains(&fingerprint), "{saved}");
+        let byte: usize = saved
+            .split("\"byte\": ")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|d| d.parse().ok())
+            .expect("the place");
+        assert!(
+            byte.abs_diff(found) < 16 * 1024,
+            "saved {byte}, shown {found}"
+        );
+    }
 }

@@ -20,7 +20,9 @@ use super::long_table::{Known, Measured, Reading};
 use super::{LabelList, Numbered};
 use crate::document::{Document, TABLE_PART_ROWS};
 
+mod far;
 mod headings;
+pub use far::{parse_far, sparse};
 pub use headings::FoundHeading;
 
 /// The HTML elements that stay open past the end of their HTML block, to
@@ -846,7 +848,6 @@ fn parse_window_sized(
 ) -> Document {
     debug_assert_eq!(index.len, text.len(), "an index of another text");
     let range = window_among(text, at, sizes, |from, to| index.starts_between(from, to));
-    let part = &text[range.clone()];
     let defs = &index.defs;
     let counts = |at: usize| defs.may_be_footnote(text, at);
     let footnotes = footnote_marks(&text[..range.start], Some(defs.footnote_labels()), counts);
@@ -868,20 +869,27 @@ fn parse_window_sized(
     .map(|(doc, _)| doc)
     .unwrap_or_default();
     doc.fingerprint = fingerprint;
-    if !part.is_empty() && range.len() < text.len() {
-        // Words per byte as in the window, for progress and time left.
-        #[allow(clippy::cast_precision_loss)]
-        let per_byte = doc.words as f64 / part.len() as f64;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let scale = |bytes: usize| (bytes as f64 * per_byte).round() as usize;
-        let before = scale(range.start);
-        for w in &mut doc.words_before_block {
-            *w = words_u32(*w as usize + before);
-        }
-        doc.words = (before + doc.words).max(scale(text.len()));
-    }
+    scale_words(&mut doc, &range, text.len());
     doc.window = Some(range);
     doc
+}
+
+/// The counts of words of `doc`, a window of the part `range` of a text
+/// `len` bytes long, as estimates for the whole: words per byte as in the
+/// window, for progress and time left.
+fn scale_words(doc: &mut Document, range: &Range<usize>, len: usize) {
+    if range.is_empty() || range.len() >= len {
+        return;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let per_byte = doc.words as f64 / range.len() as f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let scale = |bytes: usize| (bytes as f64 * per_byte).round() as usize;
+    let before = scale(range.start);
+    for w in &mut doc.words_before_block {
+        *w = words_u32(*w as usize + before);
+    }
+    doc.words = (before + doc.words).max(scale(len));
 }
 
 /// Parse the part `range` of `text` on its own, with offsets into the
@@ -1866,7 +1874,7 @@ mod tests {
     use crate::document::{LinkTarget, block_spans};
     use crate::position::Position;
 
-    fn kinds(doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
+    pub(super) fn kinds(doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
         doc.blocks
             .iter()
             .filter(|b| range.contains(&b.source().start))
@@ -2071,7 +2079,7 @@ mod tests {
         }
     }
 
-    mod random {
+    pub(super) mod random {
         use super::*;
         use proptest::prelude::*;
 
@@ -2114,7 +2122,7 @@ mod tests {
             "<script>\nlet a = 1;\n\nlet b = 2;\n</script>",
         ];
 
-        fn document() -> impl Strategy<Value = String> {
+        pub(in crate::parse::window) fn document() -> impl Strategy<Value = String> {
             proptest::collection::vec((0..SNIPPETS.len(), any::<bool>()), 10..80).prop_map(
                 |parts| {
                     let mut text = String::from("Start.\n\n");

@@ -309,6 +309,10 @@ pub struct App {
     pub screen_width: u16,
     /// A place to jump to once the screen size is known.
     pending: Option<Position>,
+    /// Only the head of the article is read, and maybe a window far into
+    /// it: the shell reads the rest, and puts the whole in this app's
+    /// place (see `tui::head`). Nothing waits for a whole parse here.
+    head: bool,
     /// The article's record: resume, bookmarks, time read, saving.
     pub session: Session,
     pub prompt: Option<Prompt>,
@@ -581,6 +585,7 @@ impl App {
             sidebar_columns: None,
             screen_width: 0,
             pending: None,
+            head: false,
             session: opened.session,
             prompt: None,
             filter_line: LineInput::empty(),
@@ -744,6 +749,64 @@ impl App {
         let shown = self.doc.text.len().max(1) as u128;
         let words = self.doc.words as u128 * u128::from(len) / shown;
         self.doc.words = usize::try_from(words).unwrap_or(usize::MAX);
+        self.head = true;
+    }
+
+    /// Show `doc`, a window far into the article whose head this app
+    /// shows (`parse::window::parse_far`), in place of what it shows.
+    pub fn show_far(&mut self, doc: Document) {
+        self.put_window(doc);
+    }
+
+    /// The count typed before a key that takes one, so far.
+    pub fn typed_count(&self) -> Option<u32> {
+        self.count
+    }
+
+    /// Read on from where `head`, the app that showed this article's head
+    /// while the rest was read, was left: its place, its jumps and a
+    /// count being typed. Positions are bytes of the same text when
+    /// `exact`; otherwise (the rest needed decoding, which changes the
+    /// lengths of what it decodes) the place is the same fraction of the
+    /// text, and the jumps are left.
+    pub fn carry_place(&mut self, head: &App, exact: bool) {
+        self.count = head.count;
+        if !head.session.moved {
+            return;
+        }
+        let text = &self.doc.text;
+        let mut at = if exact {
+            head.reader.top.0.min(text.len())
+        } else {
+            let wide = |n: usize| u128::try_from(n).unwrap_or(u128::MAX);
+            let (top, from) = (wide(head.reader.top.0), wide(head.doc.source_len.max(1)));
+            usize::try_from(top * wide(text.len()) / from).unwrap_or(text.len())
+        };
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let pos = Position(at);
+        if let (Some(window), Some(index)) = (&self.doc.window, &mut self.index)
+            && !window.contains(&pos.0)
+        {
+            // The head of the text, down to the place, as when resuming.
+            if !index.serves(pos.0) {
+                *index = WindowIndex::head(&self.doc.text, pos.0);
+            }
+            let doc = parse_window_in(&self.doc.text, pos.0, self.doc.fingerprint, index);
+            self.put_window(doc);
+        }
+        self.session.moved = true;
+        if !exact {
+            self.start_at(pos);
+            return;
+        }
+        self.jumps = head.jumps.clone();
+        // The same line on top: a blank or border line shares the position
+        // of its text, and which of them is on top is kept too.
+        let mut place = head.reader.place();
+        place.top = pos;
+        self.reader.go_to(place);
     }
 
     /// Only a window of the article is parsed yet.
@@ -835,7 +898,7 @@ impl App {
 
     /// Wait for the whole article (at most the time of one parse).
     pub fn wait_whole(&mut self) {
-        if !self.is_partial() {
+        if !self.is_partial() || self.head {
             return;
         }
         let whole = self.background.take().and_then(|mut bg| bg.wait());
@@ -1595,6 +1658,12 @@ impl App {
     pub fn update(&mut self, action: Action) {
         // While a window shows, a key saves nothing (see `Shell::handle`).
         self.settle_fingerprint(!self.is_partial());
+        // A digit of a count moves nothing: the screen is not laid out
+        // for it (`50%` typed at once waits for nothing but its jump).
+        if let Action::CountDigit(_) = action {
+            self.act(action);
+            return;
+        }
         // What stays on screen while reading counts as read: the screen
         // left and the screen reached.
         let reading = action.is_reading_motion() && self.mode == Mode::Reading;
