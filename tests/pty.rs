@@ -3293,6 +3293,17 @@ fn coloured_cells(t: &Term) -> bool {
     })
 }
 
+/// `longform long.md` at 120x40, the article being `text`, with the
+/// folder its record goes to.
+fn long_article(text: &[u8]) -> (Term, std::path::PathBuf) {
+    let mut spawn = Spawn::longform(&[]);
+    let article = spawn.dir.path().join("long.md");
+    std::fs::write(&article, text).expect("write");
+    let records = spawn.dir.path().join("config").join("reading");
+    spawn.cmd.arg(&article);
+    (spawn.run(40, 120), records)
+}
+
 /// The text of the one record in the folder `records`.
 fn the_record(records: &std::path::Path) -> String {
     let record = std::fs::read_dir(records)
@@ -3309,12 +3320,7 @@ fn a_long_article_shows_its_head_and_then_the_whole() {
     // damaged byte far past it: the notice comes with the whole.
     let mut text = longform::testgen::article(longform::testgen::SEED, 3 << 20).into_bytes();
     text.extend_from_slice(b"\n\nThe last words, caf\xe9.\n");
-    let mut spawn = Spawn::longform(&[]);
-    let article = spawn.dir.path().join("long.md");
-    std::fs::write(&article, &text).expect("write");
-    let records = spawn.dir.path().join("config").join("reading");
-    spawn.cmd.arg(&article);
-    let mut t = spawn.run(40, 120);
+    let (mut t, records) = long_article(&text);
     t.wait_for("the notice of the whole", |s| {
         s.status()
             .contains("long.md: invalid UTF-8 was replaced with")
@@ -3345,12 +3351,7 @@ fn a_jump_far_into_a_long_article_right_after_the_first_screen_lands_and_stays()
     let text = longform::testgen::article(longform::testgen::SEED, 3 << 20);
     for (keys, lowest, want, there, back) in [("50%", 45, 50, "j", "k"), ("G", 100, 100, "k", "j")]
     {
-        let mut spawn = Spawn::longform(&[]);
-        let article = spawn.dir.path().join("long.md");
-        std::fs::write(&article, &text).expect("write");
-        let records = spawn.dir.path().join("config").join("reading");
-        spawn.cmd.arg(&article);
-        let mut t = spawn.run(40, 120);
+        let (mut t, records) = long_article(text.as_bytes());
         t.wait_for("the first screen", |s| s.percent().is_some());
         t.send(keys);
         let far = t.wait_for("the place", |s| {

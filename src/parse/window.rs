@@ -1933,21 +1933,18 @@ mod tests {
         if cut > text.len() || !text.is_char_boundary(cut) || (cut < text.len() && cut < want) {
             return Err(format!("cut at {cut} for {want} in {} bytes", text.len()));
         }
+        let before_cut = |doc: &Document| -> Vec<String> {
+            doc.blocks
+                .iter()
+                .filter(|b| b.source().start < cut)
+                .map(|b| format!("{b:?}"))
+                .collect()
+        };
         let full = crate::parse::parse(text);
         let head = crate::parse::parse(&text[..cut]);
-        let before: Vec<String> = full
-            .blocks
-            .iter()
-            .filter(|b| b.source().start < cut)
-            .map(|b| format!("{b:?}"))
-            .collect();
+        let before = before_cut(&full);
         // (A head of front matter alone ends on an empty paragraph.)
-        let shown: Vec<String> = head
-            .blocks
-            .iter()
-            .filter(|b| b.source().start < cut)
-            .map(|b| format!("{b:?}"))
-            .collect();
+        let shown = before_cut(&head);
         if before != shown {
             return Err(format!("cut at {cut}: {shown:#?}\nnot {before:#?}"));
         }
