@@ -208,17 +208,22 @@ mod tests {
         at: usize,
         sizes: (usize, usize),
         texts: bool,
-    ) {
+    ) -> bool {
         // From the end of the line before: the first line read whole is
         // then the one at the start of `known`.
         let read = known.start.saturating_sub(1)..known.end;
         let (sparse, place) = sparse(text.len(), read.start, text[read].as_bytes()).unwrap();
         assert_eq!(place, known);
-        let (far, _) = parse_far(&sparse, place.clone(), at, sizes);
+        let (far, edges) = parse_far(&sparse, place.clone(), at, sizes);
         let window = far.window.clone().unwrap();
         assert!(place.start <= window.start && window.end <= place.end);
         assert!(window.contains(&at.clamp(place.start, place.end - 1)));
         assert_eq!(far.source_len, text.len());
+        // A window that says it is cut inside a block (the caller then
+        // reads more bytes) need not hold the whole's blocks.
+        if !edges {
+            return false;
+        }
         let whole = crate::parse::parse(text);
         let (mut w, mut f) = (blocks(&far, &window), blocks(&whole, &window));
         if !texts {
@@ -230,6 +235,7 @@ mod tests {
         for i in 0..w.len().min(f.len()).saturating_sub(2) {
             assert_eq!(w[i], f[i], "block {i} of {window:?}");
         }
+        true
     }
 
     fn article(sections: usize) -> String {
@@ -257,7 +263,7 @@ mod tests {
                 } else {
                     text[..end].rfind('\n').unwrap() + 1
                 };
-                same_as_whole(&text, start..end, at, (1000, 2000), true);
+                assert!(same_as_whole(&text, start..end, at, (1000, 2000), true));
             }
         }
     }
@@ -266,7 +272,13 @@ mod tests {
     fn the_end_of_the_file_is_a_window_of_its_own() {
         let text = article(200);
         let start = text.len() - 6000;
-        same_as_whole(&text, start..text.len(), text.len(), (2000, 2000), true);
+        assert!(same_as_whole(
+            &text,
+            start..text.len(),
+            text.len(),
+            (2000, 2000),
+            true
+        ));
     }
 
     #[test]
@@ -288,6 +300,8 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig {
                 cases: 200,
+                // About half the windows say they are cut inside a block.
+                max_global_rejects: 8192,
                 failure_persistence: None,
                 ..ProptestConfig::default()
             })]
@@ -303,7 +317,7 @@ mod tests {
                 first in 0.0..1.0f64,
                 at in 0.0..=1.0f64,
                 before in 0usize..400,
-                after in 0usize..600,
+                after in 1usize..600,
             ) {
                 let starts = super::super::super::WindowIndex::of(&text).starts;
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
@@ -313,7 +327,7 @@ mod tests {
                 prop_assume!(likely_outside(&text[start..]) == 0);
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
                 let at = block + (at * (text.len() - block) as f64) as usize;
-                same_as_whole(&text, start..text.len(), at, (before, after), false);
+                prop_assume!(same_as_whole(&text, start..text.len(), at, (before, after), false));
             }
         }
     }
