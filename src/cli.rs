@@ -941,7 +941,9 @@ impl<W: Write> Styled<'_, W> {
                         .or_insert_with(|| {
                             let link = doc.links.get(usize::try_from(l).ok()?)?;
                             match &link.target {
-                                LinkTarget::External(url) => crate::links::osc8_start(url),
+                                LinkTarget::External(url) => {
+                                    crate::links::osc8_start(url.get(&doc.text))
+                                }
                                 _ => None,
                             }
                         })

@@ -360,18 +360,81 @@ impl Span {
     }
 }
 
-/// Where a link goes, in 24 bytes (addresses as `Box<str>`, not
-/// `String`: a long article has tens of thousands of links).
+/// Where a link goes, in 24 bytes (a long article has tens of thousands
+/// of links).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `#slug`: a heading in this article.
-    Internal(Box<str>),
+    Internal(Address),
     /// A footnote reference, by its number.
     Footnote(usize),
     /// Anything else, as written.
-    External(Box<str>),
+    External(Address),
     /// An image (`![alt](url "title")`, `<img>`): selecting it shows it.
     Image(Box<ImageRef>),
+}
+
+/// A link's address (or a heading's slug), read with `get` from the
+/// document's text.
+///
+/// Most addresses are written in the text as they read (`[a](https://…)`),
+/// and are kept as that place: 8 bytes rather than a string of their own
+/// and the allocator's 16 bytes beside it, for each of an article's tens of
+/// thousands of links. An address that reads otherwise than it is written
+/// (escapes, entities, a stand-in, a reference defined in another part of
+/// the text) keeps its own copy. 16 bytes either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Address {
+    /// `len` bytes of the text from `start`.
+    Written {
+        start: u32,
+        len: u32,
+    },
+    Own(Box<str>),
+}
+
+const _: () = assert!(std::mem::size_of::<Address>() == 16);
+
+impl Address {
+    /// The address as it reads, from `text`, the text of the document it
+    /// is in. Empty if `text` is not that text (it does not reach).
+    pub fn get<'a>(&'a self, text: &'a str) -> &'a str {
+        match self {
+            Address::Written { start, len } => {
+                let start = *start as usize;
+                text.get(start..start + *len as usize).unwrap_or_default()
+            }
+            Address::Own(own) => own,
+        }
+    }
+
+    /// The address `len` bytes from `start` of the text.
+    pub fn written(start: usize, len: usize) -> Address {
+        Address::Written {
+            start: offset_u32(start),
+            len: offset_u32(len),
+        }
+    }
+
+    /// Moved `by` bytes on, with the text it is read from (see
+    /// `parse::window`, whose parts are parsed on their own).
+    pub fn shift(&mut self, by: usize) {
+        if let Address::Written { start, .. } = self {
+            *start = offset_u32(*start as usize + by);
+        }
+    }
+}
+
+impl From<&str> for Address {
+    fn from(own: &str) -> Address {
+        Address::Own(own.into())
+    }
+}
+
+impl From<String> for Address {
+    fn from(own: String) -> Address {
+        Address::Own(own.into_boxed_str())
+    }
 }
 
 /// An image of the article, as written.
@@ -427,8 +490,70 @@ impl Link {
 
 const _: () = assert!(std::mem::size_of::<LinkTarget>() == 24);
 
-/// One line of a code or HTML block: spans with their whitespace kept.
-pub type RawLine = Vec<Span>;
+/// The lines of a code block, spans with their whitespace kept, all in
+/// one vector: a long article has tens of thousands of code lines, and a
+/// vector for each took more room than its spans.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lines {
+    spans: Vec<Span>,
+    /// For each line, where its spans end in `spans`. The spans after the
+    /// last are the line being written (see `end_line`).
+    ends: Vec<u32>,
+}
+
+impl Lines {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Line `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&[Span]> {
+        let end = *self.ends.get(i)? as usize;
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        Some(&self.spans[start..end])
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &[Span]> + ExactSizeIterator {
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+
+    /// Every span, in order.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    pub(crate) fn spans_mut(&mut self) -> &mut [Span] {
+        &mut self.spans
+    }
+
+    /// The spans of the line being written, to add to.
+    pub(crate) fn writing(&mut self) -> &mut Vec<Span> {
+        &mut self.spans
+    }
+
+    /// End the line being written: the next spans start another.
+    pub(crate) fn end_line(&mut self) {
+        self.ends.push(to_u32(self.spans.len()));
+    }
+
+    /// End the line being written if it has spans: the line after a code
+    /// block's last newline has none, and is no line of it.
+    pub(crate) fn finish(&mut self) {
+        if self.spans.len() > self.ends.last().map_or(0, |&e| e as usize) {
+            self.end_line();
+        }
+    }
+
+    /// Give back the room the vectors grew into.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.spans.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
 
 /// Column alignment in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -678,9 +803,6 @@ pub enum BlockKind {
     /// long article has tens of thousands of blocks, few of them code (a
     /// block is 56 bytes with it boxed, 64 without).
     Code(Box<CodeBlock>),
-    Html {
-        lines: Vec<RawLine>,
-    },
     /// A table, or a part of a long one (see `TableShape`).
     Table {
         shape: std::sync::Arc<TableShape>,
@@ -701,7 +823,7 @@ pub enum BlockKind {
 pub struct CodeBlock {
     /// The language its fence names.
     pub lang: Option<Box<str>>,
-    pub lines: Vec<RawLine>,
+    pub lines: Lines,
 }
 
 /// A container that blocks nest in: a quote, a list item or a footnote
@@ -1147,7 +1269,7 @@ impl Document {
             LinkTarget::Internal(slug) => self
                 .headings
                 .iter()
-                .find(|h| *h.slug == **slug)
+                .find(|h| h.slug == slug.get(&self.text))
                 .map(|h| Position(self.blocks[h.block].source().start)),
             LinkTarget::Footnote(n) => {
                 let container = self.footnotes.get(*n)?;
@@ -1211,8 +1333,7 @@ impl Document {
 pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
     match kind {
         BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => Box::new(spans.iter()),
-        BlockKind::Code(code) => Box::new(code.lines.iter().flatten()),
-        BlockKind::Html { lines } => Box::new(lines.iter().flatten()),
+        BlockKind::Code(code) => Box::new(code.lines.spans().iter()),
         BlockKind::Table { rows, .. } => Box::new(rows.spans().iter()),
         BlockKind::Rule => Box::new(std::iter::empty()),
     }
@@ -1224,8 +1345,7 @@ pub(crate) fn for_each_span_mut(kind: &mut BlockKind, mut f: impl FnMut(&mut Spa
         BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => {
             spans.iter_mut().for_each(f);
         }
-        BlockKind::Code(code) => code.lines.iter_mut().flatten().for_each(f),
-        BlockKind::Html { lines } => lines.iter_mut().flatten().for_each(f),
+        BlockKind::Code(code) => code.lines.spans_mut().iter_mut().for_each(f),
         BlockKind::Table { rows, .. } => rows.spans_mut().iter_mut().for_each(&mut f),
         BlockKind::Rule => {}
     }
@@ -1480,6 +1600,37 @@ mod tests {
         assert_eq!((block.container(), block.words()), (Some(5), 9));
         assert_eq!(std::mem::size_of::<Block>(), 56);
         assert_eq!(std::mem::size_of::<BlockKind>(), 32);
+    }
+
+    #[test]
+    fn code_lines_are_kept_in_one_vector() {
+        let span = |at: usize| Span::of_source(at, 1, Flags::NONE);
+        let mut lines = Lines::default();
+        lines.writing().push(span(0));
+        lines.writing().push(span(1));
+        lines.end_line();
+        // A blank line.
+        lines.end_line();
+        lines.writing().push(span(4));
+        // The line after the last newline has nothing on it: no line.
+        lines.end_line();
+        let mut trimmed = lines.clone();
+        trimmed.finish();
+        assert_eq!(trimmed, lines);
+        let starts = |l: &Lines| -> Vec<Vec<usize>> {
+            l.iter()
+                .map(|l| l.iter().map(Span::source).collect())
+                .collect()
+        };
+        assert_eq!(starts(&lines), [vec![0, 1], vec![], vec![4]]);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.get(3), None);
+        assert_eq!(lines.spans().len(), 3);
+        // A last line with no newline after it is one.
+        lines.writing().push(span(6));
+        lines.finish();
+        assert_eq!(starts(&lines), [vec![0, 1], vec![], vec![4], vec![6]]);
+        assert_eq!(Lines::default().iter().count(), 0);
     }
 
     #[test]

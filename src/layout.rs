@@ -27,8 +27,8 @@ use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
-    AlertKind, Align, Block, BlockKind, ContainerKind, Document, Flags, RawLine, Role, Row, Rows,
-    Span, Style, TableShape,
+    AlertKind, Align, Block, BlockKind, ContainerKind, Document, Flags, Role, Row, Rows, Span,
+    Style, TableShape,
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
@@ -778,18 +778,6 @@ fn content(
             }
             out
         }
-        BlockKind::Html { lines } => {
-            let mut out = Vec::new();
-            // HTML's whitespace is not significant: wrap it like prose.
-            for line in lines {
-                let mut wrapped = wrap(line, src, width, Style::role(Role::Html));
-                if wrapped.is_empty() {
-                    wrapped.push(Draft::decoration(Vec::new()));
-                }
-                out.extend(wrapped);
-            }
-            out
-        }
         BlockKind::Table {
             shape,
             first_row,
@@ -1470,8 +1458,8 @@ fn source_of(atoms: &[Atom<'_>]) -> Option<Range<usize>> {
 }
 
 /// The text of a code line: its spans joined, borrowed when it has one.
-fn raw_text<'a>(line: &'a RawLine, src: &'a str) -> Cow<'a, str> {
-    match line.as_slice() {
+fn raw_text<'a>(line: &'a [Span], src: &'a str) -> Cow<'a, str> {
+    match line {
         [one] => Cow::Borrowed(one.text(src)),
         spans => Cow::Owned(spans.iter().map(|s| s.text(src)).collect()),
     }
@@ -1481,7 +1469,7 @@ fn raw_text<'a>(line: &'a RawLine, src: &'a str) -> Cow<'a, str> {
 /// and a line longer than the width continues after a visible mark. `runs`
 /// are the line's token classes, if it is highlighted: segs split where
 /// the class changes, and keep their source offsets as plain code does.
-fn wrap_raw(line: &RawLine, src: &str, width: usize, gutter: &str, runs: &[Run]) -> Vec<Draft> {
+fn wrap_raw(line: &[Span], src: &str, width: usize, gutter: &str, runs: &[Run]) -> Vec<Draft> {
     let role = Role::CodeBlock;
     let gutter_w = gutter
         .width()

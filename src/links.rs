@@ -71,12 +71,15 @@ fn squeeze(text: &str) -> String {
 /// A link's target as the list and the status bar show it.
 pub fn describe(doc: &Document, target: &LinkTarget) -> String {
     match target {
-        LinkTarget::Internal(slug) => match doc.headings.iter().find(|h| *h.slug == **slug) {
-            Some(h) => format!("#{slug} · {}", h.text),
-            None => format!("#{slug} (not in this article)"),
-        },
+        LinkTarget::Internal(slug) => {
+            let slug = slug.get(&doc.text);
+            match doc.headings.iter().find(|h| h.slug == slug) {
+                Some(h) => format!("#{slug} · {}", h.text),
+                None => format!("#{slug} (not in this article)"),
+            }
+        }
         LinkTarget::Footnote(n) => format!("footnote {n}"),
-        LinkTarget::External(url) => crate::parse::sanitize(url),
+        LinkTarget::External(url) => crate::parse::sanitize(url.get(&doc.text)),
         LinkTarget::Image(image) => format!("image {}", crate::parse::sanitize(&image.url)),
     }
 }

@@ -25,9 +25,9 @@ use pulldown_cmark::{
 use std::sync::Arc;
 
 use crate::document::{
-    AlertKind, Align, Block, BlockKind, Cell, CodeBlock, Container, ContainerKind, Document, Flags,
-    Heading, ImageRef, Link, LinkId, LinkTarget, Meta, Role, Rows, Span, TABLE_PART_ROWS,
-    TableShape, block_spans, count_words,
+    Address, AlertKind, Align, Block, BlockKind, Cell, CodeBlock, Container, ContainerKind,
+    Document, Flags, Heading, ImageRef, Lines, Link, LinkId, LinkTarget, Meta, Role, Rows, Span,
+    TABLE_PART_ROWS, TableShape, block_spans, count_words,
 };
 pub(crate) use labels::LabelList;
 
@@ -432,16 +432,20 @@ pub fn sanitize_line(text: &str) -> String {
     out
 }
 
+/// Whether a byte may be part of a character that a stand-in shows:
+/// a control byte, or a lead byte of a C1 control (0xC2) or of a bidi
+/// control or line separator (0xE2). Text with none of them reads as it
+/// is.
+fn may_stand_in(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != b'\n') || matches!(b, 0x7f | 0xc2 | 0xe2)
+}
+
 /// Append `text` to `spans`, splitting out stand-ins so that the rest keeps
 /// its exact mapping to the source.
 fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {
-    // Most text has no character to stand in for: none of the control
-    // bytes, nor a lead byte of a C1 control (0xC2) or of a bidi control
-    // or line separator (0xE2). Only text with one of those is looked at
-    // character by character.
-    let may_stand_in =
-        |b: &u8| (*b < 0x20 && *b != b'\t' && *b != b'\n') || matches!(*b, 0x7f | 0xc2 | 0xe2);
-    if !text.as_bytes().iter().any(may_stand_in) {
+    // Most text has no character to stand in for. Only text that may
+    // have one is looked at character by character.
+    if !text.bytes().any(may_stand_in) {
         if !text.is_empty() {
             push_span(spans, text, source, exact, flags);
         }
@@ -493,7 +497,7 @@ struct Leaf {
     center: bool,
     spans: Vec<Span>,
     /// Raw lines, for code and HTML blocks.
-    lines: Vec<Vec<Span>>,
+    lines: Lines,
     start: usize,
     end: usize,
 }
@@ -984,11 +988,27 @@ impl<'s> Builder<'s> {
                         .and_then(|r| r.get(&window::normalize_label(&id))),
                     _ => None,
                 };
+                // A reference's address is written at its definition, which
+                // a part parsed on its own may not hold: only an address
+                // written in the link is kept as its place, so that the
+                // parts and the whole keep the same.
+                let inline = whole.is_none()
+                    && matches!(
+                        link_type,
+                        LinkType::Inline | LinkType::Autolink | LinkType::Email
+                    );
                 let dest_url = whole.map_or(&*dest_url, String::as_str);
+                let address = |url: &str| {
+                    if inline {
+                        self.address(url)
+                    } else {
+                        Address::from(sanitize(url))
+                    }
+                };
                 let target = match dest_url.strip_prefix('#') {
                     // Shown in the status bar when the slug is missing.
-                    Some(slug) => LinkTarget::Internal(sanitize(slug).into()),
-                    None => LinkTarget::External(sanitize(dest_url).into()),
+                    Some(slug) => LinkTarget::Internal(address(slug)),
+                    None => LinkTarget::External(address(dest_url)),
                 };
                 self.current_link = Some(self.add_link(target, range.start));
             }
@@ -1155,7 +1175,12 @@ impl<'s> Builder<'s> {
             self.inline(before.clone(), |spans| {
                 push_text(spans, &src[before.clone()], before.start, true, flags);
             });
-            let link = self.add_link(LinkTarget::External(sanitize(target).into()), before.end);
+            let address = if *target == src[range.start + url.start..range.start + url.end] {
+                self.address(&src[range.start + url.start..range.start + url.end])
+            } else {
+                sanitize(target).into()
+            };
+            let link = self.add_link(LinkTarget::External(address), before.end);
             self.current_link = Some(link);
             let at = range.start + url.start..range.start + url.end;
             self.inline(at.clone(), |spans| {
@@ -1259,9 +1284,6 @@ impl<'s> Builder<'s> {
         };
         leaf.end = leaf.end.max(range.end);
         let flags = Flags::NONE;
-        if leaf.lines.is_empty() {
-            leaf.lines.push(Vec::new());
-        }
         let mut offset = 0;
         for piece in text.split_inclusive('\n') {
             let body = piece.strip_suffix('\n').unwrap_or(piece);
@@ -1271,11 +1293,9 @@ impl<'s> Builder<'s> {
             } else {
                 range.start
             };
-            if let Some(line) = leaf.lines.last_mut() {
-                push_text(line, body, source, exact, flags);
-            }
+            push_text(leaf.lines.writing(), body, source, exact, flags);
             if piece.ends_with('\n') {
-                leaf.lines.push(Vec::new());
+                leaf.lines.end_line();
             }
             offset += piece.len();
         }
@@ -1351,6 +1371,19 @@ impl<'s> Builder<'s> {
         }
     }
 
+    /// A link's address as the link keeps it: as its place when it is a
+    /// part of the source that reads as it is written (see `Address`),
+    /// else its own copy, with stand-ins.
+    fn address(&self, address: &str) -> Address {
+        let at = (address.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+        let written = at <= self.src.len() && address.len() <= self.src.len() - at;
+        if written && !address.bytes().any(may_stand_in) {
+            Address::written(at, address.len())
+        } else {
+            sanitize(address).into()
+        }
+    }
+
     fn add_link(&mut self, target: LinkTarget, source: usize) -> u32 {
         self.doc.links.push(Link::new(target, source));
         u32::try_from(self.doc.links.len() - 1).unwrap_or(u32::MAX)
@@ -1361,7 +1394,7 @@ impl<'s> Builder<'s> {
             kind,
             center: self.center > 0,
             spans: std::mem::take(&mut self.spare_spans),
-            lines: Vec::new(),
+            lines: Lines::default(),
             start,
             end: start,
         });
@@ -1436,7 +1469,11 @@ impl<'s> Builder<'s> {
             }
             LeafKind::Code { lang } => BlockKind::Code(Box::new(CodeBlock {
                 lang: lang.map(String::into_boxed_str),
-                lines: trim_raw_lines(leaf.lines),
+                lines: {
+                    let mut lines = leaf.lines;
+                    lines.finish();
+                    lines
+                },
             })),
         };
         self.push_block(kind, range, false);
@@ -1820,14 +1857,6 @@ fn block_text(kind: &BlockKind, src: &str) -> String {
     text
 }
 
-/// Drop the empty line that follows the last newline of a code block.
-fn trim_raw_lines(mut lines: Vec<Vec<Span>>) -> Vec<Vec<Span>> {
-    if lines.last().is_some_and(Vec::is_empty) {
-        lines.pop();
-    }
-    lines
-}
-
 /// A GitHub-style heading id: lower case, punctuation dropped, spaces as
 /// hyphens.
 pub fn slugify(text: &str) -> String {
@@ -1845,19 +1874,9 @@ pub fn slugify(text: &str) -> String {
 /// Give back the room the block's vectors and strings grew into while it
 /// was built: a long article keeps hundreds of thousands of them.
 fn compact(kind: &mut BlockKind) {
-    fn spans(spans: &mut Vec<Span>) {
-        spans.shrink_to_fit();
-    }
     match kind {
-        BlockKind::Heading { spans: s, .. } | BlockKind::Paragraph { spans: s } => spans(s),
-        BlockKind::Code(code) => {
-            code.lines.shrink_to_fit();
-            code.lines.iter_mut().for_each(spans);
-        }
-        BlockKind::Html { lines } => {
-            lines.shrink_to_fit();
-            lines.iter_mut().for_each(spans);
-        }
+        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => spans.shrink_to_fit(),
+        BlockKind::Code(code) => code.lines.shrink_to_fit(),
         BlockKind::Table { rows, .. } => rows.shrink_to_fit(),
         BlockKind::Rule => {}
     }
@@ -2007,6 +2026,71 @@ mod tests {
         doc.fingerprint = fingerprint(source);
         doc.text = Arc::from(source);
         doc
+    }
+
+    /// Each link's address as it reads, and whether it is kept as its
+    /// place in the text.
+    fn addresses(doc: &Document) -> Vec<(&str, bool)> {
+        doc.links
+            .iter()
+            .filter_map(|l| match &l.target {
+                LinkTarget::Internal(a) | LinkTarget::External(a) => {
+                    Some((a.get(&doc.text), matches!(a, Address::Written { .. })))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_address_written_as_it_reads_is_kept_as_its_place() {
+        let text = "# Top\n\nSee [a](https://a.example/x?y=1), [b](#top), \
+                    <https://c.example/>, https://d.example/e and www.f.example.\n\n\
+                    Then [g](https://g.example/a\\_b), [h](https://h.example/&amp;),\n\
+                    [i][ref], [j](https://j.example/\u{202e}x) and [k](<https://k.example/ z>).\n\n\
+                    [ref]: https://ref.example/\n";
+        let doc = parse(text);
+        assert_eq!(
+            addresses(&doc),
+            [
+                ("https://a.example/x?y=1", true),
+                ("top", true),
+                ("https://c.example/", true),
+                ("https://d.example/e", true),
+                ("https://www.f.example", false),
+                ("https://g.example/a_b", false),
+                ("https://h.example/&", false),
+                ("https://ref.example/", false),
+                ("https://j.example/<U+202E>x", false),
+                ("https://k.example/ z", true),
+            ]
+        );
+        // Each place is that of the address in the text.
+        for link in &doc.links {
+            if let LinkTarget::External(Address::Written { start, len }) = &link.target {
+                let at = *start as usize;
+                assert!(at >= link.source() && at + *len as usize <= text.len());
+            }
+        }
+    }
+
+    #[test]
+    fn an_address_kept_as_its_place_reads_the_same_in_a_text_parsed_in_pieces() {
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(&format!(
+                "Paragraph {i} links [here](https://x.example/{i}) and [back](#p-{i}).\n\n"
+            ));
+        }
+        let whole = parse(&text);
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let joined = join::parse_in_pieces(&Arc::from(text.as_str()), 4096, 2, &stop).unwrap();
+        assert_eq!(whole.links, joined.links);
+        let read = addresses(&joined);
+        assert_eq!(read.len(), 800);
+        assert!(read.iter().all(|(_, written)| *written));
+        assert_eq!(read[799], ("p-399", true));
+        assert_eq!(read[798], ("https://x.example/399", true));
     }
 
     #[test]

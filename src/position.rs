@@ -592,8 +592,7 @@ fn next_whitespace(s: &str) -> usize {
 fn span_groups(kind: &BlockKind) -> Vec<&[Span]> {
     match kind {
         BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => vec![spans.as_slice()],
-        BlockKind::Code(code) => code.lines.iter().map(Vec::as_slice).collect(),
-        BlockKind::Html { lines } => lines.iter().map(Vec::as_slice).collect(),
+        BlockKind::Code(code) => code.lines.iter().collect(),
         BlockKind::Table { rows, .. } => rows.cells().collect(),
         BlockKind::Rule => Vec::new(),
     }

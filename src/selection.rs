@@ -110,7 +110,6 @@ impl BlockText {
                 }
             }
             BlockKind::Code(code) => out.push_lines(&code.lines, src),
-            BlockKind::Html { lines } => out.push_lines(lines, src),
             BlockKind::Table { rows, .. } => {
                 for cell in rows.cells() {
                     out.separate();
@@ -146,9 +145,9 @@ impl BlockText {
     }
 
     /// A line end between lines of code or cells, unless at the start.
-    /// The lines of a code or HTML block, each on a line of its own.
-    fn push_lines(&mut self, lines: &[crate::document::RawLine], src: &str) {
-        for line in lines {
+    /// The lines of a code block, each on a line of its own.
+    fn push_lines(&mut self, lines: &crate::document::Lines, src: &str) {
+        for line in lines.iter() {
             self.separate();
             for span in line {
                 self.push(span, src);

@@ -1332,7 +1332,9 @@ fn hyperlink_cells(
             .ok()
             .and_then(|l| app.doc.links.get(l))
             .and_then(|l| match &l.target {
-                crate::document::LinkTarget::External(url) => crate::links::osc8_start(url),
+                crate::document::LinkTarget::External(url) => {
+                    crate::links::osc8_start(url.get(&app.doc.text))
+                }
                 _ => None,
             });
         let Some(start) = target else {

@@ -550,10 +550,11 @@ fn link_text_that_looks_like_another_url() {
     let src = "Pay at [https://bank.example/login](https://evil.example/steal).\n";
     let out = run_text(src);
     assert!(out.shows("https://bank.example/login"));
-    assert_eq!(
-        out.doc().links[0].target,
-        LinkTarget::External("https://evil.example/steal".into())
-    );
+    let doc = out.doc();
+    let LinkTarget::External(url) = &doc.links[0].target else {
+        panic!("{:?}", doc.links[0]);
+    };
+    assert_eq!(url.get(&doc.text), "https://evil.example/steal");
     // Selecting the link shows where it really goes.
     let mut app = App::new(&Source::from_text(src), Theme::Dark);
     frame(&mut app, 80, 24);

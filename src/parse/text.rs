@@ -1938,7 +1938,7 @@ mod tests {
         // Each line is its bytes in the source.
         for block in &doc.blocks {
             if let BlockKind::Code(code) = &block.kind {
-                for span in code.lines.iter().flatten() {
+                for span in code.lines.spans() {
                     let text = span.text(&doc.text);
                     assert_eq!(&src[span.source()..span.source() + text.len()], text);
                 }

@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::long_table::{Known, Measured, Reading};
 use super::{LabelList, Numbered};
-use crate::document::{Document, TABLE_PART_ROWS};
+use crate::document::{Document, LinkTarget, TABLE_PART_ROWS};
 
 mod far;
 mod headings;
@@ -1865,6 +1865,9 @@ fn shift(doc: &mut Document, by: usize) {
     }
     for link in &mut doc.links {
         link.set_source(link.source() + by);
+        if let LinkTarget::Internal(address) | LinkTarget::External(address) = &mut link.target {
+            address.shift(by);
+        }
     }
 }
 

@@ -1352,16 +1352,17 @@ impl App {
     /// What the status bar says about a selected link.
     fn link_description(&self, link: u32) -> Option<String> {
         let l = self.doc.links.get(usize::try_from(link).ok()?)?;
+        let text = &*self.doc.text;
         Some(match &l.target {
-            LinkTarget::Internal(slug) => match self.outline.by_slug(slug) {
+            LinkTarget::Internal(slug) => match self.outline.by_slug(slug.get(text)) {
                 Some(s) => format!("Link to section: {} (Enter follows)", s.title),
-                None => format!("Link to #{slug}, which is not in this article"),
+                None => format!("Link to #{}, which is not in this article", slug.get(text)),
             },
             LinkTarget::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
             LinkTarget::External(url) => {
                 format!(
                     "Link to {} (Enter to open)",
-                    crate::parse::sanitize(url.trim())
+                    crate::parse::sanitize(url.get(text).trim())
                 )
             }
             LinkTarget::Image(image) => {
@@ -1401,7 +1402,7 @@ impl App {
         }
         match &self.doc.links[i].target {
             LinkTarget::External(url) => {
-                let url = url.clone();
+                let url = url.get(&self.doc.text).to_string();
                 match crate::links::openable(&url) {
                     Ok(ok) => {
                         self.link = Some(link);
@@ -1542,8 +1543,12 @@ impl App {
             .and_then(|i| self.doc.links.get(i))
             .map(|l| l.target.clone());
         match target {
-            Some(LinkTarget::External(url)) => self.copy("link", url.into()),
-            Some(LinkTarget::Internal(slug)) => self.copy("link", format!("#{slug}")),
+            Some(LinkTarget::External(url)) => {
+                self.copy("link", url.get(&self.doc.text).to_string());
+            }
+            Some(LinkTarget::Internal(slug)) => {
+                self.copy("link", format!("#{}", slug.get(&self.doc.text)));
+            }
             Some(LinkTarget::Footnote(_)) => {
                 self.message = Some("A footnote reference has no address to copy".into());
             }
