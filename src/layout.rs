@@ -782,7 +782,14 @@ fn content(
             shape,
             first_row,
             rows,
-        } => table(shape, *first_row, rows, doc.table_header(index), src, width),
+        } => table(
+            shape,
+            *first_row as usize,
+            rows,
+            doc.table_header(index),
+            src,
+            width,
+        ),
         BlockKind::Rule => vec![Draft::decoration(vec![seg(
             "─".repeat(width.min(40)),
             Role::Rule,
@@ -911,9 +918,9 @@ fn opens_with_byline(doc: &Document, author: &str) -> bool {
         return false;
     }
     let first = doc.blocks.iter().take(2).find_map(|b| match &b.kind {
-        BlockKind::Paragraph { spans } => Some(spans),
+        BlockKind::Paragraph { spans } => Some(&spans[..]),
         BlockKind::Heading { level: 1, .. } => None,
-        _ => Some(&EMPTY_SPANS),
+        _ => Some(&[][..]),
     });
     let Some(spans) = first else {
         return false;
@@ -922,9 +929,6 @@ fn opens_with_byline(doc: &Document, author: &str) -> bool {
     let text = text.trim().to_lowercase();
     text.starts_with("by ") && text.contains(&author)
 }
-
-/// No spans: what a first block that is not a paragraph offers.
-static EMPTY_SPANS: Vec<Span> = Vec::new();
 
 /// One grapheme cluster ready to be placed, or a word of them: a run of
 /// printable ASCII characters of one span with no break opportunity

@@ -1464,7 +1464,7 @@ impl<'s> Builder<'s> {
                 });
                 BlockKind::Heading {
                     level,
-                    spans: leaf.spans,
+                    spans: leaf.spans.into(),
                 }
             }
             LeafKind::Code { lang } => BlockKind::Code(Box::new(CodeBlock {
@@ -1491,6 +1491,7 @@ impl<'s> Builder<'s> {
         for (i, spans) in pieces.into_iter().enumerate() {
             let start = if i == 0 { range.start } else { starts[i] };
             let end = starts.get(i + 1).copied().unwrap_or(range.end);
+            let spans = spans.into();
             self.push_block(BlockKind::Paragraph { spans }, start..end, tight);
             if i > 0
                 && let Some(block) = self.doc.blocks.last_mut()
@@ -1499,7 +1500,9 @@ impl<'s> Builder<'s> {
             }
         }
         if n == 0 {
-            let kind = BlockKind::Paragraph { spans: Vec::new() };
+            let kind = BlockKind::Paragraph {
+                spans: Box::default(),
+            };
             self.push_block(kind, range, tight);
         }
     }
@@ -1604,7 +1607,7 @@ impl<'s> Builder<'s> {
             let part_end = t.part_starts.get(j + 1).map_or(end, |&(_, at)| at).min(end);
             let kind = BlockKind::Table {
                 shape: Arc::clone(&shape),
-                first_row,
+                first_row: u32::try_from(first_row).unwrap_or(u32::MAX),
                 rows: Box::new(part),
             };
             self.push_block(kind, start..part_end, false);
@@ -1696,7 +1699,13 @@ impl<'s> Builder<'s> {
         // front matter alone gets an empty one, so they are still shown.
         if self.at_end && self.doc.blocks.is_empty() && self.doc.meta != Meta::default() {
             let end = self.src.len();
-            self.push_block(BlockKind::Paragraph { spans: Vec::new() }, end..end, false);
+            self.push_block(
+                BlockKind::Paragraph {
+                    spans: Box::default(),
+                },
+                end..end,
+                false,
+            );
         }
         drop_empty_containers(&mut self.doc);
         count_words_before(&mut self.doc);
@@ -1875,7 +1884,8 @@ pub fn slugify(text: &str) -> String {
 /// was built: a long article keeps hundreds of thousands of them.
 fn compact(kind: &mut BlockKind) {
     match kind {
-        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => spans.shrink_to_fit(),
+        // Boxed slices, made to fit.
+        BlockKind::Heading { .. } | BlockKind::Paragraph { .. } => {}
         BlockKind::Code(code) => code.lines.shrink_to_fit(),
         BlockKind::Table { rows, .. } => rows.shrink_to_fit(),
         BlockKind::Rule => {}
