@@ -766,8 +766,9 @@ pub fn parse_window(text: &Arc<str>, at: usize, fingerprint: u64) -> Document {
 pub struct WindowIndex {
     defs: Definitions,
     /// Every block start of the text, in order (see `block_starts`), up
-    /// to `covers`.
-    starts: Vec<usize>,
+    /// to `covers`; in 32 bits (an article is at most 1 GiB, see `load`),
+    /// as the index is held while the whole is parsed.
+    starts: Vec<u32>,
     /// The length of the text it was made for.
     len: usize,
     /// The block starts are known up to here: the whole text, or its head
@@ -783,7 +784,7 @@ impl WindowIndex {
         let defs = Definitions::found(text, &scanned.starts, &scanned.closed, scanned.outside);
         WindowIndex {
             defs,
-            starts: scanned.starts,
+            starts: narrowed(&scanned.starts),
             len: text.len(),
             covers: text.len(),
         }
@@ -797,10 +798,9 @@ impl WindowIndex {
     /// whole index (`of`).
     pub fn head(text: &str, at: usize) -> WindowIndex {
         let covers = at.saturating_add(AFTER + 2 * SLACK).min(text.len());
-        let starts = block_starts(text, 0, covers);
         WindowIndex {
             defs: Definitions::none(),
-            starts,
+            starts: narrowed(&block_starts(text, 0, covers)),
             len: text.len(),
             covers,
         }
@@ -821,9 +821,12 @@ impl WindowIndex {
     /// `block_starts` finds them: the scan's state at a line depends only
     /// on the lines before it.
     fn starts_between(&self, from: usize, to: usize) -> Vec<usize> {
-        let first = self.starts.partition_point(|&s| s < from);
-        let last = self.starts.partition_point(|&s| s <= to);
-        self.starts[first..last.max(first)].to_vec()
+        let first = self.starts.partition_point(|&s| (s as usize) < from);
+        let last = self.starts.partition_point(|&s| s as usize <= to);
+        self.starts[first..last.max(first)]
+            .iter()
+            .map(|&s| s as usize)
+            .collect()
     }
 }
 
@@ -1236,7 +1239,7 @@ impl Pieces {
         definitions.outside = Outside::default();
         Pieces {
             ranges,
-            starts: starts.iter().map(|&s| narrow(s)).collect(),
+            starts: narrowed(&starts),
             from,
             sorted: super::sort_labels(&seen),
             footnotes: seen,
@@ -1849,6 +1852,11 @@ fn footnote_marks(
 /// A byte offset of the text in 32 bits: an article is at most 1 GiB.
 fn narrow(at: usize) -> u32 {
     u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// Offsets in 32 bits (see `narrow`).
+fn narrowed(offsets: &[usize]) -> Vec<u32> {
+    offsets.iter().map(|&at| narrow(at)).collect()
 }
 
 /// A count of words in 32 bits (see `Document::words_before_block`).

@@ -17,7 +17,9 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{Definitions, WindowIndex, fence_open, parse_range, strip_containers, strip_quotes};
+use super::{
+    Definitions, WindowIndex, fence_open, narrow, parse_range, strip_containers, strip_quotes,
+};
 use crate::document::Document;
 use crate::parse::Numbered;
 
@@ -82,7 +84,7 @@ pub fn parse_far(
     let at = at.clamp(from, known.end);
     // The line before the first is not known: whether a block starts on
     // the first is not either.
-    let starts: Vec<usize> = super::scan(
+    let starts: Vec<u32> = super::scan(
         &text[from..known.end],
         from == 0,
         0,
@@ -94,6 +96,7 @@ pub fn parse_far(
     .into_iter()
     .map(|s| s + from)
     .filter(|&s| s > from || s == 0)
+    .map(narrow)
     .collect();
     let index = WindowIndex {
         defs: Definitions::none(),
@@ -108,7 +111,7 @@ pub fn parse_far(
         index.starts_between(from, to)
     });
     let range = range.start.max(from)..range.end.min(known.end).max(range.start.max(from));
-    let edge = |at: usize| index.starts.binary_search(&at).is_ok();
+    let edge = |at: usize| index.starts.binary_search(&narrow(at)).is_ok();
     let whole =
         (range.start == 0 || edge(range.start)) && (range.end == text.len() || edge(range.end));
     let mut doc = parse_range(
@@ -321,7 +324,7 @@ mod tests {
             ) {
                 let starts = super::super::super::WindowIndex::of(&text).starts;
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-                let block = starts[(first * starts.len() as f64) as usize];
+                let block = starts[(first * starts.len() as f64) as usize] as usize;
                 prop_assume!(block > 0);
                 let start = text[..block - 1].rfind('\n').map_or(0, |i| i + 1);
                 prop_assume!(likely_outside(&text[start..]) == 0);

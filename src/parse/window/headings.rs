@@ -38,7 +38,7 @@ impl WindowIndex {
         // first block start (front matter, or text at the very start).
         let mut edges = Vec::with_capacity(self.starts.len() + 2);
         edges.push(0);
-        edges.extend(self.starts.iter().copied().filter(|&s| s > 0));
+        edges.extend(self.starts.iter().map(|&s| s as usize).filter(|&s| s > 0));
         edges.push(text.len());
         let mut run: Option<Range<usize>> = None;
         for pair in edges.windows(2) {
