@@ -383,6 +383,8 @@ pub fn run(cli: Cli, interactive: bool) -> Result<Exit> {
                     return library(default_roots(&config)?);
                 }
             };
+            // Before the reader starts any thread (see the function).
+            crate::parse::join::use_one_heap_on_few_cores();
             // The reader's first screen is drawn from the head of a long
             // article while the rest is read.
             if interactive && cli.section.is_none() {

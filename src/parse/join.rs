@@ -258,13 +258,18 @@ pub fn give_back_free_memory() {
     }
 }
 
-/// Have every thread allocate from one heap. glibc gives each thread an
-/// arena of its own, and the reader's document, built on the parse thread,
-/// then sits in a second heap beside the first, with the free space of
-/// both: about a megabyte more at 10 MB. One heap suits a reader parsing
-/// on one thread (two cores), whose two threads rarely allocate at the
-/// same time; not several parse workers, nor `cat`'s, which do.
-pub fn use_one_heap() {
+/// Have every thread allocate from one heap on a machine of two cores or
+/// fewer. glibc gives each thread an arena of its own, and the reader's
+/// document, built on the parse thread, then sits in a second heap beside
+/// the first, with the free space of both: about a megabyte more at 10
+/// MB. One heap suits a reader parsing on one thread (two cores), whose
+/// threads rarely allocate at the same time; not several parse workers,
+/// nor `cat`'s, which do. It holds for the threads that allocate after
+/// it: the reader calls it before it starts any.
+pub fn use_one_heap_on_few_cores() {
+    if std::thread::available_parallelism().map_or(1, usize::from) > 2 {
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a parameter of glibc's allocator, which
     // takes its own lock to do so.

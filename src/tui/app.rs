@@ -424,10 +424,7 @@ impl App {
         // What the parses read: the same text, unless it has lone CRs,
         // which the window and the whole then share.
         let mut prepared = (markdown && text.len() >= progressive).then(|| {
-            let cores = std::thread::available_parallelism().map_or(1, usize::from);
-            if cores <= 2 {
-                crate::parse::join::use_one_heap();
-            }
+            crate::parse::join::use_one_heap_on_few_cores();
             let prepared = crate::parse::prepared(&shared);
             // The fingerprint, a pass over every byte, is taken on another
             // core while this one scans the head of the text for the
