@@ -1005,9 +1005,11 @@ pub struct Heading {
     pub text: String,
     /// GitHub-style id, unique in the document; an explicit `{#id}` wins.
     pub slug: String,
-    /// The slug before it was made unique: a document parsed in pieces
-    /// makes its slugs unique again when the pieces are joined.
-    pub(crate) base: String,
+    /// The slug before it was made unique, when that made it another: a
+    /// document parsed in pieces makes its slugs unique again when the
+    /// pieces are joined. Most slugs are their base, which is then not
+    /// kept twice.
+    pub(crate) base: Option<String>,
     pub block: usize,
 }
 

@@ -1458,8 +1458,8 @@ impl<'s> Builder<'s> {
                 self.doc.headings.push(Heading {
                     level,
                     text: title,
+                    base: (slug != base).then_some(base),
                     slug,
-                    base,
                     block: self.doc.blocks.len(),
                 });
                 BlockKind::Heading {

@@ -216,7 +216,12 @@ impl Joined {
         }
         for mut heading in headings.into_iter().filter(|h| h.block >= first) {
             heading.block = heading.block - first + offset;
-            heading.slug = self.slugs.unique(heading.base.clone());
+            let base = match heading.base.take() {
+                Some(base) => base,
+                None => std::mem::take(&mut heading.slug),
+            };
+            heading.slug = self.slugs.unique(base.clone());
+            heading.base = (heading.slug != base).then_some(base);
             self.doc.headings.push(heading);
         }
         // Numbered definitions with nothing in them keep their place.
@@ -329,5 +334,31 @@ mod tests {
         let go = AtomicBool::new(false);
         let doc = parse_in_pieces(&text, 4096, 2, &go).unwrap();
         assert_eq!(doc, crate::parse::parse(&text));
+    }
+
+    #[test]
+    fn headings_of_one_name_in_many_pieces_are_told_apart_as_in_one_parse() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!("## Same\n\nText {i} under it.\n\n## Own {i}\n\n"));
+        }
+        text.push_str("## Same-1\n");
+        let text: Arc<str> = text.into();
+        let doc = parse_in_pieces(&text, 1024, 2, &AtomicBool::new(false)).unwrap();
+        assert_eq!(doc.headings, crate::parse::parse(&text).headings);
+        let same: Vec<&crate::document::Heading> =
+            doc.headings.iter().filter(|h| h.text == "Same").collect();
+        assert_eq!((same[0].slug.as_str(), &same[0].base), ("same", &None));
+        assert_eq!(same[1].slug, "same-1");
+        assert_eq!(same[299].slug, "same-299");
+        assert!(same[1..].iter().all(|h| h.base.as_deref() == Some("same")));
+        // A heading whose own slug was taken by a number before it.
+        let last = doc.headings.last().unwrap();
+        assert_eq!(
+            (last.slug.as_str(), last.base.as_deref()),
+            ("same-1-1", Some("same-1"))
+        );
+        let own = doc.headings.iter().filter(|h| h.text.starts_with("Own"));
+        assert!(own.into_iter().all(|h| h.base.is_none()));
     }
 }
