@@ -1141,6 +1141,16 @@ impl Document {
         before + count_words(&text).min(block.words())
     }
 
+    /// Whether any word comes before `pos`: `words_before(pos) > 0`,
+    /// without counting the words of `pos`'s block when a block before it
+    /// has some.
+    pub fn has_words_before(&self, pos: Position) -> bool {
+        if self.blocks.is_empty() {
+            return false;
+        }
+        self.words_before_block(self.block_at(pos)) > 0 || self.words_before(pos) > 0
+    }
+
     /// Where following link `i` goes, if that place exists.
     pub fn link_destination(&self, i: usize) -> Option<Position> {
         match &self.links.get(i)?.target {
@@ -1281,6 +1291,28 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `has_words_before` says what `words_before` counts, at every byte.
+    #[test]
+    fn words_before_a_place_are_there_when_they_are_counted() {
+        let texts = [
+            "",
+            "---\ntitle: T\n---\n\n\n# One\n\nalpha beta\n\n## Two\n\ndelta\n",
+            "```\n\n```\n\n- \n\n> x y\n",
+            "   \n\n* * *\n\n[a](b) c\n",
+        ];
+        for text in texts {
+            let doc = crate::parse::parse(text);
+            for at in 0..=text.len() {
+                let pos = Position(at);
+                assert_eq!(
+                    doc.has_words_before(pos),
+                    doc.words_before(pos) > 0,
+                    "{text:?} at {at}"
+                );
+            }
+        }
+    }
 
     /// The footnotes as the plain list they stand for: the container of
     /// each number from 1, the first definition of a number winning.
