@@ -1272,6 +1272,16 @@ impl Document {
         before + count_words(&text).min(block.words())
     }
 
+    /// Whether any word comes before `pos`: `words_before(pos) > 0`,
+    /// without counting the words of `pos`'s block when a block before it
+    /// has some.
+    pub fn has_words_before(&self, pos: Position) -> bool {
+        if self.blocks.is_empty() {
+            return false;
+        }
+        self.words_before_block(self.block_at(pos)) > 0 || self.words_before(pos) > 0
+    }
+
     /// Where following link `i` goes, if that place exists.
     pub fn link_destination(&self, i: usize) -> Option<Position> {
         match &self.links.get(i)?.target {
@@ -1360,10 +1370,79 @@ pub(crate) fn for_each_span_mut(kind: &mut BlockKind, mut f: impl FnMut(&mut Spa
     }
 }
 
-/// Words in a text, as a reader would count them.
+/// Words in a text, as a reader would count them: its words by Unicode's
+/// rules (UAX #29, `unicode_words`).
+///
+/// A text with any character beyond ASCII (a curly quote, a dash) is cut
+/// at its runs of spaces, tabs and line ends first, and each piece is
+/// counted on its own: the rules break a text on both sides of such a run
+/// (unless what follows it is a mark that joins it, which is beyond
+/// ASCII: the run then stays in its piece), and a run holds no word. Text
+/// of ASCII alone is counted in one pass over its bytes (`ascii_words`),
+/// and only the few pieces with other characters by the general rules,
+/// which look each character up in Unicode's tables (a paragraph of prose
+/// with one curly quote was counted that way whole).
 pub fn count_words(text: &str) -> usize {
     use unicode_segmentation::UnicodeSegmentation;
-    text.unicode_words().count()
+    let count = |piece: &str| {
+        if piece.is_ascii() {
+            ascii_words(piece.as_bytes())
+        } else {
+            piece.unicode_words().count()
+        }
+    };
+    if text.is_ascii() {
+        return ascii_words(text.as_bytes());
+    }
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let bytes = text.as_bytes();
+    let (mut words, mut piece, mut at) = (0, 0, 0);
+    while let Some(run) = bytes[at..].iter().position(blank) {
+        let run = at + run;
+        let after = bytes[run..]
+            .iter()
+            .position(|b| !blank(b))
+            .map_or(bytes.len(), |n| run + n);
+        if bytes.get(after).is_none_or(u8::is_ascii) {
+            words += count(&text[piece..run]);
+            piece = after;
+        }
+        at = after;
+    }
+    words + count(&text[piece..])
+}
+
+/// The words of ASCII text by Unicode's rules, as `unicode_words` finds
+/// them there: runs of letters, digits and `_`, which a `.` or `'` (or a
+/// `:`) between two letters, or a `.`, `,`, `;` or `'` between two digits,
+/// does not break; a run with a letter or a digit is a word.
+fn ascii_words(bytes: &[u8]) -> usize {
+    let core = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let inside = |b: u8, before: u8, after: u8| match b {
+        b'.' | b',' | b';' | b'\'' if before.is_ascii_digit() && after.is_ascii_digit() => true,
+        b'\'' | b'.' | b':' => before.is_ascii_alphabetic() && after.is_ascii_alphabetic(),
+        _ => false,
+    };
+    let (mut words, mut i) = (0, 0);
+    while i < bytes.len() {
+        if !core(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let mut word = bytes[i] != b'_';
+        i += 1;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if core(b) {
+                word |= b != b'_';
+            } else if !(i + 1 < bytes.len() && inside(b, bytes[i - 1], bytes[i + 1])) {
+                break;
+            }
+            i += 1;
+        }
+        words += usize::from(word);
+    }
+    words
 }
 
 /// A front-matter date as a reader writes it: `2023-10-20`, with or
@@ -1410,6 +1489,124 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `count_words` counts what `unicode_words` gives, on texts of the
+    /// characters whose rules look around them: marks that join what is
+    /// before them, quotes and stops inside words and numbers, spaces of
+    /// every kind, regional indicators, Hebrew and katakana.
+    #[test]
+    fn words_are_counted_as_unicode_words_gives_them() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        use unicode_segmentation::UnicodeSegmentation;
+        let pieces: [&'static str; 51] = [
+            "a",
+            "Z",
+            "7",
+            "_",
+            ".",
+            ",",
+            ";",
+            ":",
+            "'",
+            "\"",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\r",
+            "-",
+            "’",
+            "‘",
+            "“",
+            "—",
+            "…",
+            "é",
+            "e\u{301}",
+            "\u{301}",
+            "\u{200d}",
+            "\u{200b}",
+            "\u{ad}",
+            "\u{2060}",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{2009}",
+            "\u{903}",
+            "\u{93f}",
+            "👍",
+            "👍🏽",
+            "👩\u{200d}💻",
+            "🇫",
+            "🇷",
+            "漢",
+            "ア",
+            "ｱ",
+            "ﾞ",
+            "א",
+            "\u{5f4}",
+            "٣",
+            "½",
+            "ǅ",
+            "\u{feff}",
+            "\u{180e}",
+            "\u{fe0f}",
+        ];
+        // And the ASCII ones alone, closer together.
+        let ascii = [
+            "a", "Z", "7", "0", "_", ".", ",", ";", ":", "'", "\"", " ", "-", "\n", "\r\n",
+        ];
+        for alphabet in [pieces.to_vec(), ascii.to_vec()] {
+            let texts = prop::collection::vec(prop::sample::select(alphabet), 0..24)
+                .prop_map(|p| p.concat());
+            TestRunner::new(Config {
+                cases: 4000,
+                failure_persistence: None,
+                ..Config::default()
+            })
+            .run(&texts, |text| {
+                prop_assert_eq!(
+                    count_words(&text),
+                    text.unicode_words().count(),
+                    "{:?}",
+                    text
+                );
+                Ok(())
+            })
+            .unwrap();
+        }
+        // Every block of a long generated article.
+        let text = crate::testgen::article(crate::testgen::SEED, 1 << 20);
+        for block in text.split("\n\n") {
+            assert_eq!(
+                count_words(block),
+                block.unicode_words().count(),
+                "{block:?}"
+            );
+        }
+    }
+
+    /// `has_words_before` says what `words_before` counts, at every byte.
+    #[test]
+    fn words_before_a_place_are_there_when_they_are_counted() {
+        let texts = [
+            "",
+            "---\ntitle: T\n---\n\n\n# One\n\nalpha beta\n\n## Two\n\ndelta\n",
+            "```\n\n```\n\n- \n\n> x y\n",
+            "   \n\n* * *\n\n[a](b) c\n",
+        ];
+        for text in texts {
+            let doc = crate::parse::parse(text);
+            for at in 0..=text.len() {
+                let pos = Position(at);
+                assert_eq!(
+                    doc.has_words_before(pos),
+                    doc.words_before(pos) > 0,
+                    "{text:?} at {at}"
+                );
+            }
+        }
+    }
 
     /// The footnotes as the plain list they stand for: the container of
     /// each number from 1, the first definition of a number winning.

@@ -9,6 +9,7 @@ pub mod app;
 pub mod background;
 pub mod clipboard;
 pub mod figures;
+pub mod frames;
 pub mod graphics;
 pub mod head;
 pub mod highlights;
@@ -38,8 +39,6 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Cell;
 
 use action::Action;
@@ -1218,20 +1217,10 @@ fn read_and_draw(
     }
 }
 
-/// The terminal the frames are drawn on, through a buffer that holds a
-/// whole frame: ratatui flushes it once a frame is drawn, so the frame
-/// goes to the terminal in one write. Stdout alone would write it in
-/// pieces of 1 KiB (the size of its line buffer): six writes for the first
-/// screen of an article at 120x40, each a trip through the terminal's
-/// input before the status bar, the last line written, is on screen.
-type Frames = Terminal<CrosstermBackend<io::BufWriter<Stdout>>>;
-
-/// A full screen of text at 200x60 fits in it.
-const FRAME_BUFFER: usize = 1 << 16;
+use frames::Frames;
 
 fn frames() -> Result<Frames> {
-    let out = io::BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
-    Terminal::new(CrosstermBackend::new(out)).context("cannot use the terminal")
+    Frames::new().context("cannot use the terminal")
 }
 
 /// Forget what the terminal showed, so that the next frame draws every
@@ -1268,14 +1257,19 @@ fn draw(terminal: &mut Frames, shell: &mut Shell) -> Result<()> {
             .context("cannot write to the terminal")?;
         shell.clipboard.copy(&text);
     }
-    let frame = terminal
-        .draw(|frame| shell.draw(frame))
-        .context("cannot draw")?;
+    // A cell that shows a hyperlink is written again only when it changed.
+    let linked = std::mem::take(&mut shell.linked);
+    let drawn = terminal.draw(
+        |frame| shell.draw(frame),
+        |x, y| !linked.is_empty() && linked.contains_key(&(x, y)),
+    );
+    shell.linked = linked;
+    let (area, buffer) = drawn.context("cannot draw")?;
     shell.frame_drawn();
-    let size = (frame.area.width, frame.area.height);
+    let size = (area.width, area.height);
     let want = match shell.reader.as_mut() {
         Some(app) if app.osc8 && app.mode == Mode::Reading && app.confirm.is_none() => {
-            hyperlink_cells(app, frame.buffer)
+            hyperlink_cells(app, buffer)
         }
         _ => HashMap::new(),
     };
@@ -1301,7 +1295,7 @@ fn draw(terminal: &mut Frames, shell: &mut Shell) -> Result<()> {
     }
     for &(x, y) in shell.linked.keys() {
         if !want.contains_key(&(x, y))
-            && let Some(cell) = frame.buffer.cell((x, y))
+            && let Some(cell) = buffer.cell((x, y))
         {
             cells.push((x, y, cell.clone()));
         }
@@ -1439,6 +1433,7 @@ fn restore() {
 
 #[cfg(test)]
 mod tests {
+    use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     use super::*;

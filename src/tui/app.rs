@@ -313,6 +313,9 @@ pub struct App {
     /// it: the shell reads the rest, and puts the whole in this app's
     /// place (see `tui::head`). Nothing waits for a whole parse here.
     head: bool,
+    /// A window far into the article took the place of what was shown
+    /// (`show_far`), for the key being handled: it goes there.
+    far: bool,
     /// The article's record: resume, bookmarks, time read, saving.
     pub session: Session,
     pub prompt: Option<Prompt>,
@@ -583,6 +586,7 @@ impl App {
             screen_width: 0,
             pending: None,
             head: false,
+            far: false,
             session: opened.session,
             prompt: None,
             filter_line: LineInput::empty(),
@@ -752,6 +756,7 @@ impl App {
     /// Show `doc`, a window far into the article whose head this app
     /// shows (`parse::window::parse_far`), in place of what it shows.
     pub fn show_far(&mut self, doc: Document) {
+        self.far = true;
         self.put_window(doc);
     }
 
@@ -1042,19 +1047,23 @@ impl App {
     /// The byte a jump lands near, for the jumps a window can serve while
     /// the whole is still being parsed.
     fn window_target(&mut self, action: Action, count: Option<u32>) -> Option<usize> {
+        // Where the top line starts is laid out for only the jumps that
+        // go from it.
+        match (action, count) {
+            (Action::Top, _) => return Some(0),
+            // Some screens before the end too, for the keys that go
+            // back up from it.
+            (Action::Bottom, _) | (Action::Percent, Some(100..)) => {
+                return Some(self.doc.source_len.saturating_sub(32 * 1024));
+            }
+            (Action::Percent, Some(n)) => return Some(self.doc.at_percent(n).0),
+            _ => {}
+        }
         let top = self.top_line_start();
         let sections = &self.outline;
         let section = |s: Option<&crate::outline::Section>| Some(s.map_or(top.0, |s| s.start));
         match action {
-            Action::Top => Some(0),
-            // Some screens before the end too, for the keys that go
-            // back up from it.
-            Action::Bottom => Some(self.doc.source_len.saturating_sub(32 * 1024)),
-            Action::Percent => match count {
-                Some(n) if n < 100 => Some(self.doc.at_percent(n).0),
-                Some(_) => Some(self.doc.source_len.saturating_sub(32 * 1024)),
-                None => Some(top.0),
-            },
+            Action::Percent => Some(top.0),
             // The headings of the whole are known: a window around the
             // one the jump goes to.
             _ if !self.outline_whole => None,
@@ -1669,16 +1678,23 @@ impl App {
         // What stays on screen while reading counts as read: the screen
         // left and the screen reached.
         let reading = action.is_reading_motion() && self.mode == Mode::Reading;
-        let (left, _) = self.screen_range();
+        // A jump to a window far into the article (`show_far`) leaves a
+        // screen that the window does not hold, and so is not laid out
+        // for: it moves.
+        let left = if std::mem::take(&mut self.far) {
+            None
+        } else {
+            Some(self.screen_range().0)
+        };
         self.act(action);
         let (reached, at_end) = self.screen_range();
         // Any move on purpose, reading or a jump, makes the place the
         // reader's new one. A motion that cannot move (an article shorter
         // than the screen, the end already in view) reads nothing new:
         // resting on the screen does.
-        if reached != left {
+        if left.as_ref() != Some(&reached) {
             self.session.moved = true;
-            if reading {
+            if reading && let Some(left) = left {
                 self.session.record_read(&self.doc, left);
                 self.session.record_read(&self.doc, reached);
                 if at_end {
@@ -1696,10 +1712,10 @@ impl App {
         let screen = self.reader.screen(&self.doc, &mut self.layout);
         let top = self.reader.top.0;
         let first = screen.lines.first().map_or(top, |l| l.start);
-        let start = if self.doc.words_before(Position(first)) == 0 {
-            0
-        } else {
+        let start = if self.doc.has_words_before(Position(first)) {
             first
+        } else {
+            0
         };
         let end = if screen.at_end {
             self.doc.source_len
