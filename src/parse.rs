@@ -106,12 +106,24 @@ fn lone_crs_to_lf(text: &mut str) {
 /// with a fraction of one parse's peak memory, on the cores but one: that
 /// one is the reader's, which draws and takes keys meanwhile.
 pub fn parse_unless(source: &Arc<str>, stop: &std::sync::atomic::AtomicBool) -> Option<Document> {
+    parse_scanned_unless(source, stop, None)
+}
+
+/// `parse_unless`, with the scan of the text as the parser reads it
+/// (`prepared`) already made, when `scan` is given: the reader's index
+/// made it (see `window::WindowIndex::scan`).
+pub fn parse_scanned_unless(
+    source: &Arc<str>,
+    stop: &std::sync::atomic::AtomicBool,
+    scan: Option<window::Scan>,
+) -> Option<Document> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    join::parse_in_pieces(
+    join::parse_scanned(
         source,
         join::PIECE,
         cores.saturating_sub(1).clamp(1, 4),
         stop,
+        scan,
     )
 }
 

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
 use super::Slugs;
-use super::window::{Numbering, Pieces};
+use super::window::{Numbering, Pieces, Scan};
 use crate::document::{Document, Link, LinkId, for_each_span_mut};
 
 /// The size of the pieces the reader parses a long article in. The
@@ -36,11 +36,26 @@ pub fn parse_in_pieces(
     workers: usize,
     stop: &AtomicBool,
 ) -> Option<Document> {
+    parse_scanned(source, size, workers, stop, None)
+}
+
+/// `parse_in_pieces`, with the scan of the text as the parser reads it
+/// (`parse::prepared`) already made, when `scan` is given.
+pub fn parse_scanned(
+    source: &Arc<str>,
+    size: usize,
+    workers: usize,
+    stop: &AtomicBool,
+    scan: Option<Scan>,
+) -> Option<Document> {
     let mut joined = Joined::new(source);
     // The pieces are cut at line ends, and a lone CR ends a line too: as
     // one parse sees them (one byte for one, so no offset moves).
     let text = &super::prepared(source);
-    let pieces = Pieces::new(text, size, workers);
+    let pieces = match scan {
+        Some(scan) => Pieces::scanned(text, size, workers, scan),
+        None => Pieces::new(text, size, workers),
+    };
     let count = pieces.ranges.len();
     let workers = workers.clamp(1, count.max(1));
     if workers == 1 {
@@ -334,6 +349,30 @@ mod tests {
         let go = AtomicBool::new(false);
         let doc = parse_in_pieces(&text, 4096, 2, &go).unwrap();
         assert_eq!(doc, crate::parse::parse(&text));
+    }
+
+    #[test]
+    fn a_parse_with_the_index_scan_is_the_parse_without_it() {
+        use crate::parse::window::WindowIndex;
+        let texts = [
+            crate::testgen::article(crate::testgen::SEED, 96 * 1024),
+            crate::testgen::many_footnotes(crate::testgen::SEED, 600),
+            // A lone CR ends a line for the parser, which the scan is of.
+            "# A\r\rText[^a] in [b].\r\r[^a]: A note.\r[b]: /b\r\r```\r[^c]: no\r```\r".into(),
+        ];
+        let go = AtomicBool::new(false);
+        for text in texts {
+            let text: Arc<str> = text.into();
+            let index = WindowIndex::of(&crate::parse::prepared(&text));
+            for (size, workers) in [(4096, 1), (4096, 2), (1 << 20, 2)] {
+                let scan = index.scan().expect("a whole index");
+                let doc = parse_scanned(&text, size, workers, &go, Some(scan));
+                assert_eq!(doc, parse_in_pieces(&text, size, workers, &go));
+            }
+        }
+        // An index of the head only has no scan of the whole to give.
+        let text = crate::testgen::article(crate::testgen::SEED, 256 * 1024);
+        assert!(WindowIndex::head(&text, 0).scan().is_none());
     }
 
     #[test]

@@ -768,7 +768,7 @@ pub struct WindowIndex {
     /// Every block start of the text, in order (see `block_starts`), up
     /// to `covers`; in 32 bits (an article is at most 1 GiB, see `load`),
     /// as the index is held while the whole is parsed.
-    starts: Vec<u32>,
+    starts: Arc<[u32]>,
     /// The length of the text it was made for.
     len: usize,
     /// The block starts are known up to here: the whole text, or its head
@@ -780,14 +780,31 @@ impl WindowIndex {
     /// The index of `text`, the article as the parser reads it (see
     /// `parse::prepared`).
     pub fn of(text: &str) -> WindowIndex {
-        let scanned = Scanned::of(text);
-        let defs = Definitions::found(text, &scanned.starts, &scanned.closed, scanned.outside);
+        let Scan { defs, starts } = Scan::of(text);
         WindowIndex {
             defs,
-            starts: narrowed(&scanned.starts),
+            starts,
             len: text.len(),
             covers: text.len(),
         }
+    }
+
+    /// What the parse of the whole text needs of the index (see
+    /// `Pieces::scanned`), shared rather than found again: the footnote
+    /// definitions and the block starts, which the reader holds twice
+    /// while it parses otherwise (about 2 MB for 100,000 notes). `None`
+    /// for an index of the head only.
+    pub fn scan(&self) -> Option<Scan> {
+        self.is_whole().then(|| Scan {
+            defs: Definitions {
+                // The parse finds the link definitions with its parser.
+                references: HashMap::new(),
+                notes: Arc::clone(&self.defs.notes),
+                from_parser: false,
+                outside: self.defs.outside.clone(),
+            },
+            starts: Arc::clone(&self.starts),
+        })
     }
 
     /// An index of the head of `text`, enough for a window around any
@@ -800,7 +817,7 @@ impl WindowIndex {
         let covers = at.saturating_add(AFTER + 2 * SLACK).min(text.len());
         WindowIndex {
             defs: Definitions::none(),
-            starts: narrowed(&block_starts(text, 0, covers)),
+            starts: narrowed(&block_starts(text, 0, covers)).into(),
             len: text.len(),
             covers,
         }
@@ -923,9 +940,10 @@ fn parse_range(
     // after the part, so that its reference reads as one; the stand-in's
     // blocks are dropped.
     let (first, last) = (narrow(range.start), narrow(range.end));
-    let inside: HashSet<&str> = (defs.footnotes.partition_point(|&at| at < first)
-        ..defs.footnotes.partition_point(|&at| at < last))
-        .map(|i| defs.note_labels.get(i))
+    let notes = &defs.notes;
+    let inside: HashSet<&str> = (notes.footnotes.partition_point(|&at| at < first)
+        ..notes.footnotes.partition_point(|&at| at < last))
+        .map(|i| notes.note_labels.get(i))
         .collect();
     let defined = defs.footnote_labels();
     let used = footnotes_before(part);
@@ -1036,7 +1054,7 @@ pub struct Pieces {
     /// block is spaced as in the whole. In 32 bits (an article is at most
     /// 1 GiB, see `load`): one for each block, held while the whole is
     /// parsed.
-    starts: Vec<u32>,
+    starts: Arc<[u32]>,
     from: Vec<usize>,
     /// The footnote labels in the order they are first used, and for each
     /// piece how many of them are used before it.
@@ -1078,7 +1096,12 @@ impl Pieces {
     /// Cut `text`; the link definitions are found on up to `workers`
     /// threads.
     pub fn new(text: &str, size: usize, workers: usize) -> Pieces {
-        Pieces::cut(text, size, workers, false)
+        Pieces::cut(text, size, workers, false, Scan::of(text))
+    }
+
+    /// `new`, with the scan of `text` already made (see `WindowIndex::scan`).
+    pub fn scanned(text: &str, size: usize, workers: usize, scan: Scan) -> Pieces {
+        Pieces::cut(text, size, workers, false, scan)
     }
 
     /// `new`, for `longform cat`: a table longer than a piece is cut into
@@ -1088,10 +1111,10 @@ impl Pieces {
     /// table at a time, never the whole. A table whose own text uses
     /// footnotes or defines links is a piece of its own, held whole.
     pub fn streaming(text: &str, size: usize, workers: usize) -> Pieces {
-        Pieces::cut(text, size, workers, true)
+        Pieces::cut(text, size, workers, true, Scan::of(text))
     }
 
-    fn cut(text: &str, size: usize, workers: usize, stream: bool) -> Pieces {
+    fn cut(text: &str, size: usize, workers: usize, stream: bool, scan: Scan) -> Pieces {
         let size = size.max(1);
         let mut ranges = Vec::new();
         let mut from = Vec::new();
@@ -1099,15 +1122,16 @@ impl Pieces {
         let mut heads = Vec::new();
         let mut start = 0;
         let mut start_k = 0;
-        // One scan of the text finds both the block starts and the lines
-        // the definitions are looked for on: it is the one part of `cat`
-        // that no other core can share.
-        let (scanned, starts) = Definitions::with_starts(text);
+        let Scan {
+            defs: scanned,
+            starts,
+        } = scan;
         // The footnote marks from `start` to `counted`, counted since
         // `start` was `since`.
         let (mut marks, mut counted, mut since) = (0, 0, 0);
         for (k, &s) in starts.iter().enumerate() {
-            let next = starts.get(k + 1).copied().unwrap_or(text.len());
+            let s = s as usize;
+            let next = starts.get(k + 1).map_or(text.len(), |&n| n as usize);
             if since != start {
                 (marks, counted, since) = (0, start, start);
             }
@@ -1164,9 +1188,7 @@ impl Pieces {
         } else {
             Definitions {
                 references: HashMap::new(),
-                footnotes: Vec::new(),
-                note_labels: LabelList::new(),
-                labels: Vec::new(),
+                notes: Arc::default(),
                 from_parser: true,
                 outside: Outside::default(),
             }
@@ -1239,7 +1261,7 @@ impl Pieces {
         definitions.outside = Outside::default();
         Pieces {
             ranges,
-            starts: narrowed(&starts),
+            starts,
             from,
             sorted: super::sort_labels(&seen),
             footnotes: seen,
@@ -1523,6 +1545,41 @@ struct Definitions {
     /// Normalized label → destination; the first definition wins, as in
     /// CommonMark.
     references: HashMap<String, String>,
+    /// The footnote definitions, shared by the reader's index and the
+    /// pieces of its parse, which are made from one scan (see `Scan`).
+    notes: Arc<Notes>,
+    /// `references` are pulldown-cmark's own, found in each piece, not
+    /// the line scan's.
+    from_parser: bool,
+    /// The lines outside fences, HTML blocks and front matter; none when
+    /// not scanned.
+    outside: Outside,
+}
+
+/// One scan of a text (see `scan`): its definitions, and where its blocks
+/// start, in 32 bits (an article is at most 1 GiB, see `load`).
+pub struct Scan {
+    defs: Definitions,
+    starts: Arc<[u32]>,
+}
+
+impl Scan {
+    /// The scan of `text`: it finds both the block starts and the lines
+    /// the definitions are looked for on, the one part of `cat` that no
+    /// other core can share.
+    pub fn of(text: &str) -> Scan {
+        let scanned = Scanned::of(text);
+        let defs = Definitions::found(text, &scanned.starts, &scanned.closed, scanned.outside);
+        Scan {
+            defs,
+            starts: narrowed(&scanned.starts).into(),
+        }
+    }
+}
+
+/// The footnote definitions of a text.
+#[derive(Debug, Default)]
+struct Notes {
     /// Where each footnote definition is, in order, and its label in
     /// `note_labels`: in one text, not a `String` each (see `LabelList`).
     footnotes: Vec<u32>,
@@ -1531,12 +1588,6 @@ struct Definitions {
     /// an article with thousands of notes checks the uses it finds
     /// against them.
     labels: Vec<u32>,
-    /// `references` are pulldown-cmark's own, found in each piece, not
-    /// the line scan's.
-    from_parser: bool,
-    /// The lines outside fences, HTML blocks and front matter; none when
-    /// not scanned.
-    outside: Outside,
 }
 
 /// The lines of a text outside fences, HTML blocks and front matter, kept
@@ -1589,15 +1640,6 @@ impl Outside {
 }
 
 impl Definitions {
-    /// The definitions of `text`, with the block starts that its scan
-    /// found.
-    fn with_starts(text: &str) -> (Definitions, Vec<usize>) {
-        let scanned = Scanned::of(text);
-        let definitions =
-            Definitions::found(text, &scanned.starts, &scanned.closed, scanned.outside);
-        (definitions, scanned.starts)
-    }
-
     /// The definitions of `text`, from its scan: its block starts, the
     /// lines after a fence or an HTML block closes (`closed`), and the
     /// lines outside fences, HTML blocks and front matter (`outside`).
@@ -1705,9 +1747,11 @@ impl Definitions {
         let labels = Labels::sorted(&note_labels);
         Definitions {
             references,
-            footnotes,
-            note_labels,
-            labels,
+            notes: Arc::new(Notes {
+                footnotes,
+                note_labels,
+                labels,
+            }),
             from_parser: false,
             outside: Outside::of(text, &outside),
         }
@@ -1717,9 +1761,7 @@ impl Definitions {
     fn none() -> Definitions {
         Definitions {
             references: HashMap::new(),
-            footnotes: Vec::new(),
-            note_labels: LabelList::new(),
-            labels: Vec::new(),
+            notes: Arc::default(),
             from_parser: false,
             outside: Outside::default(),
         }
@@ -1743,8 +1785,8 @@ impl Definitions {
     /// Every footnote label defined.
     fn footnote_labels(&self) -> Labels<'_> {
         Labels {
-            footnotes: &self.note_labels,
-            sorted: &self.labels,
+            footnotes: &self.notes.note_labels,
+            sorted: &self.notes.labels,
         }
     }
 }
@@ -2212,7 +2254,7 @@ mod tests {
         let text = "[first]: /one\n\nText.\n\n[[nested]]: /no\n\n[a] [b]: /no\n\n[]: /no\n\n\
                     [Next Line]:\n  /two\n\n[^note]: a note\n\n[x]: /three\n[y]: </four>\n\n\
                     ```\n[in]: /code\n# a comment\n[in2]: /code\n```\n";
-        let (defs, _) = Definitions::with_starts(text);
+        let Scan { defs, .. } = Scan::of(text);
         let mut found: Vec<(&str, &str)> = defs
             .references
             .iter()

@@ -18,7 +18,7 @@ use crate::document::{Document, LinkTarget};
 use crate::layout::{Layout, LayoutOptions};
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
-use crate::parse::window::{PROGRESSIVE_MIN, WindowIndex, parse_window_in};
+use crate::parse::window::{PROGRESSIVE_MIN, Scan, WindowIndex, parse_window_in};
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Reader};
 use crate::session::{BookmarkView, Session};
@@ -179,12 +179,12 @@ impl Background {
     /// The parse begins once `after` says so too (or is closed), for at
     /// most `FIRST_FRAME_WAIT`: the index that a jump far away waits for
     /// is made first, with a core to itself.
-    fn start(text: Arc<str>, after: Option<Receiver<()>>) -> Option<Background> {
+    fn start(text: Arc<str>, after: Option<Receiver<Option<Scan>>>) -> Option<Background> {
         Background::spawn("parse", true, move |stopped| {
-            if let Some(after) = after {
-                let _ = after.recv_timeout(FIRST_FRAME_WAIT);
-            }
-            let doc = crate::parse::parse_unless(&text, stopped)?;
+            // The index's scan of the text, when it came in time: the
+            // parse shares it rather than scanning again.
+            let scan = after.and_then(|after| after.recv_timeout(FIRST_FRAME_WAIT).ok().flatten());
+            let doc = crate::parse::parse_scanned_unless(&text, stopped, scan)?;
             drop(text);
             crate::parse::join::give_back_free_memory();
             Some(doc)
@@ -450,7 +450,7 @@ impl App {
                 let prepared = Arc::clone(&prepared);
                 Background::spawn("index", false, move |_| {
                     let index = WindowIndex::of(&prepared);
-                    let _ = made.send(());
+                    let _ = made.send(index.scan());
                     Some(index)
                 })
             };

@@ -84,7 +84,7 @@ pub fn parse_far(
     let at = at.clamp(from, known.end);
     // The line before the first is not known: whether a block starts on
     // the first is not either.
-    let starts: Vec<u32> = super::scan(
+    let starts: Arc<[u32]> = super::scan(
         &text[from..known.end],
         from == 0,
         0,
