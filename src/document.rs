@@ -850,10 +850,10 @@ pub struct Container {
     pub alert: Option<AlertKind>,
 }
 
-const _: () = assert!(std::mem::size_of::<Container>() == 48);
+const _: () = assert!(std::mem::size_of::<Container>() == 32);
 
 /// `Container::parent` or `Container::first_block` of none: indices are
-/// kept in 32 bits, as a container is 48 bytes rather than 72 (an article
+/// kept in 32 bits, as a container is 32 bytes rather than 56 (an article
 /// of 100,000 footnotes has a container for each).
 const NONE: u32 = u32::MAX;
 
@@ -908,11 +908,87 @@ pub enum ContainerKind {
     /// A list item or footnote definition; `marker` is shown on its first
     /// line, and its width is the hanging indent of the others.
     Item {
-        /// Kept inline: markers are short (`1.`, `•`, `[12]`), and a long
-        /// list or a text of many footnotes has one for each item.
-        marker: compact_str::CompactString,
+        marker: Marker,
         role: Role,
     },
+}
+
+/// A list marker or footnote label (`1.`, `•`, `[12]`), kept inline in
+/// sixteen bytes: a long list or a text of many footnotes has one for
+/// each item, and a container is 32 bytes with it (48 with a string that
+/// may grow). A longer marker is cut at a character's end: Markdown's
+/// list numbers have at most nine digits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Marker([u8; MARKER]);
+
+/// The most bytes of a `Marker`.
+const MARKER: usize = 16;
+
+impl Marker {
+    pub fn new(text: &str) -> Marker {
+        let mut len = text.len().min(MARKER);
+        while !text.is_char_boundary(len) {
+            len -= 1;
+        }
+        // What follows the text: a byte that never occurs in UTF-8.
+        let mut bytes = [PAD; MARKER];
+        bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
+        Marker(bytes)
+    }
+
+    /// `format_args!` written into a marker, with no string between.
+    pub fn format(args: std::fmt::Arguments<'_>) -> Marker {
+        struct Inline(Marker, usize);
+        impl std::fmt::Write for Inline {
+            fn write_str(&mut self, text: &str) -> std::fmt::Result {
+                for c in text.chars() {
+                    let end = self.1 + c.len_utf8();
+                    if end > MARKER {
+                        return Err(std::fmt::Error);
+                    }
+                    c.encode_utf8(&mut self.0.0[self.1..end]);
+                    self.1 = end;
+                }
+                Ok(())
+            }
+        }
+        let mut inline = Inline(Marker([PAD; MARKER]), 0);
+        // Past `MARKER` bytes the rest is left out.
+        let _ = std::fmt::Write::write_fmt(&mut inline, args);
+        inline.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        let len = self.0.iter().position(|&b| b == PAD).unwrap_or(MARKER);
+        // Only whole UTF-8 strings are put in (`new`).
+        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for Marker {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Marker {
+    fn from(text: &str) -> Marker {
+        Marker::new(text)
+    }
+}
+
+impl std::fmt::Display for Marker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Marker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 /// A block of the article.
@@ -1489,6 +1565,33 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_marker_reads_as_it_was_written_up_to_sixteen_bytes() {
+        for text in ["", "•", "1.", "[12]", "☑", "[100000]", "123456789012345."] {
+            assert_eq!(Marker::new(text).as_str(), text);
+            assert_eq!(Marker::format(format_args!("{text}")).as_str(), text);
+        }
+        // Longer ones are cut at a character's end.
+        assert_eq!(
+            Marker::new("12345678901234567.").as_str(),
+            "1234567890123456"
+        );
+        assert_eq!(Marker::new("aaaaaaaaaaaaaaa•").as_str(), "aaaaaaaaaaaaaaa");
+        let n = u64::MAX;
+        assert_eq!(
+            Marker::format(format_args!("{n}.")).as_str(),
+            "1844674407370955"
+        );
+        assert_eq!(
+            Marker::format(format_args!("{}", "aaaaaaaaaaaaa••")).as_str(),
+            "aaaaaaaaaaaaa•"
+        );
+        // Aligned as a string is (the numbers of a list are).
+        let nine = Marker::new("9.");
+        assert_eq!(Marker::format(format_args!("{nine:>3}")).as_str(), " 9.");
+        assert_eq!(format!("[{nine:<4}]"), "[9.  ]");
+    }
 
     /// `count_words` counts what `unicode_words` gives, on texts of the
     /// characters whose rules look around them: marks that join what is

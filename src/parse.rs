@@ -26,8 +26,8 @@ use std::sync::Arc;
 
 use crate::document::{
     Address, AlertKind, Align, Block, BlockKind, Cell, CodeBlock, Container, ContainerKind,
-    Document, Flags, Heading, ImageRef, Lines, Link, LinkId, LinkTarget, Meta, Role, Rows, Span,
-    TABLE_PART_ROWS, TableShape, block_spans, count_words,
+    Document, Flags, Heading, ImageRef, Lines, Link, LinkId, LinkTarget, Marker, Meta, Role, Rows,
+    Span, TABLE_PART_ROWS, TableShape, block_spans, count_words,
 };
 pub(crate) use labels::LabelList;
 
@@ -945,7 +945,7 @@ impl<'s> Builder<'s> {
             Tag::FootnoteDefinition(label) => {
                 self.close_leaf();
                 let n = self.footnote_number(&label, range.start);
-                let marker = compact_str::format_compact!("[{n}]");
+                let marker = Marker::format(format_args!("[{n}]"));
                 let id = self.open_container(ContainerKind::Item {
                     marker,
                     role: Role::FootnoteLabel,
@@ -1561,7 +1561,7 @@ impl<'s> Builder<'s> {
         let marker = match list.next_number {
             Some(n) => {
                 list.next_number = Some(n.saturating_add(1));
-                compact_str::format_compact!("{n}.")
+                Marker::format(format_args!("{n}."))
             }
             None => ["•", "◦", "▪"][(depth + 2) % 3].into(),
         };
@@ -1691,7 +1691,7 @@ impl<'s> Builder<'s> {
             if let ContainerKind::Item { marker, .. } = &mut self.doc.containers[i].kind
                 && marker.ends_with('.')
             {
-                *marker = compact_str::format_compact!("{marker:>width$}");
+                *marker = Marker::format(format_args!("{marker:>width$}"));
             }
         }
     }
@@ -1768,7 +1768,7 @@ fn drop_empty_containers(doc: &mut Document) {
         let marker = format!("[{n}]");
         map(f).or_else(|| {
             containers.iter().position(|c| {
-                matches!(&c.kind, ContainerKind::Item { marker: m, role: Role::FootnoteLabel } if *m == marker)
+                matches!(&c.kind, ContainerKind::Item { marker: m, role: Role::FootnoteLabel } if m.as_str() == marker)
             })
         })
     });
