@@ -571,6 +571,10 @@ pub type Cell = Vec<Span>;
 /// cell and each row took several times the room of the spans.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rows {
+    /// The index in the whole table of the first row: the part at 0
+    /// draws the top border, the one that ends the table the bottom.
+    /// Here rather than in the block, which is 48 bytes without it.
+    pub first_row: usize,
     spans: Vec<Span>,
     /// For each cell, where its spans end in `spans`.
     cell_ends: Vec<u32>,
@@ -739,27 +743,22 @@ impl Document {
     /// document of only some parts of a long table (`longform cat` of one)
     /// holds the part with the header before them.
     pub fn table_header(&self, b: usize) -> Option<Row<'_>> {
-        let BlockKind::Table {
-            shape, first_row, ..
-        } = &self.blocks.get(b)?.kind
-        else {
+        let BlockKind::Table { shape, rows, .. } = &self.blocks.get(b)?.kind else {
             return None;
         };
-        let first_row = *first_row as usize;
+        let first_row = rows.first_row;
         let row = shape.header_rows.checked_sub(1)?;
         let holds = |block: &Block| -> bool {
-            matches!(&block.kind, BlockKind::Table { shape: same, first_row, rows }
+            matches!(&block.kind, BlockKind::Table { shape: same, rows }
                 if std::sync::Arc::ptr_eq(shape, same)
-                    && row.checked_sub(*first_row as usize).is_some_and(|r| r < rows.len()))
+                    && row.checked_sub(rows.first_row).is_some_and(|r| r < rows.len()))
         };
         let part = (b + row / TABLE_PART_ROWS)
             .checked_sub(first_row / TABLE_PART_ROWS)
             .filter(|&part| self.blocks.get(part).is_some_and(holds))
             .or_else(|| self.blocks[..b].iter().position(holds))?;
         match &self.blocks[part].kind {
-            BlockKind::Table {
-                first_row, rows, ..
-            } => rows.row(row - *first_row as usize),
+            BlockKind::Table { rows, .. } => rows.row(row - rows.first_row),
             _ => None,
         }
     }
@@ -791,16 +790,101 @@ pub(crate) fn cell_min_width(cell: &[Span], src: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// A block's inline spans, in 16 bytes rather than a vector's 24: a long
-/// article has hundreds of thousands of blocks, and their spans do not
-/// grow once the block is made.
-pub type Spans = Box<[Span]>;
+/// A paragraph's inline spans: one kept in the block itself, more in a
+/// slice of their own. A long article has hundreds of thousands of
+/// blocks, and many of them are one span of the source (a paragraph of
+/// plain text, a footnote of a few words), which a slice of one took 32
+/// bytes of the heap for. Read as a slice.
+#[derive(Clone, Eq)]
+pub struct Spans(SpansIn);
+
+#[derive(Clone, Eq, PartialEq)]
+enum SpansIn {
+    One(Span),
+    Many(Box<[Span]>),
+}
+
+impl std::ops::Deref for Spans {
+    type Target = [Span];
+
+    fn deref(&self) -> &[Span] {
+        match &self.0 {
+            SpansIn::One(span) => std::slice::from_ref(span),
+            SpansIn::Many(spans) => spans,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Spans {
+    fn deref_mut(&mut self) -> &mut [Span] {
+        match &mut self.0 {
+            SpansIn::One(span) => std::slice::from_mut(span),
+            SpansIn::Many(spans) => spans,
+        }
+    }
+}
+
+impl From<Vec<Span>> for Spans {
+    fn from(mut spans: Vec<Span>) -> Spans {
+        match spans.pop() {
+            Some(one) if spans.is_empty() => Spans(SpansIn::One(one)),
+            Some(last) => {
+                spans.push(last);
+                Spans(SpansIn::Many(spans.into_boxed_slice()))
+            }
+            None => Spans::default(),
+        }
+    }
+}
+
+impl From<Box<[Span]>> for Spans {
+    fn from(spans: Box<[Span]>) -> Spans {
+        match &*spans {
+            [one] => Spans(SpansIn::One(one.clone())),
+            _ => Spans(SpansIn::Many(spans)),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Spans {
+    type Item = &'a Span;
+    type IntoIter = std::slice::Iter<'a, Span>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl FromIterator<Span> for Spans {
+    fn from_iter<I: IntoIterator<Item = Span>>(spans: I) -> Spans {
+        spans.into_iter().collect::<Vec<Span>>().into()
+    }
+}
+
+impl Default for Spans {
+    fn default() -> Spans {
+        Spans(SpansIn::Many(Box::default()))
+    }
+}
+
+impl PartialEq for Spans {
+    fn eq(&self, other: &Spans) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Spans {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlockKind {
+    /// A heading; its level is the block's (see `Block::heading_level`),
+    /// as a block is 48 bytes with it there and 56 with it here.
     Heading {
-        level: u8,
-        spans: Spans,
+        spans: Box<[Span]>,
     },
     Paragraph {
         spans: Spans,
@@ -812,11 +896,6 @@ pub enum BlockKind {
     /// A table, or a part of a long one (see `TableShape`).
     Table {
         shape: std::sync::Arc<TableShape>,
-        /// The index in the whole table of the first of `rows`: the part
-        /// at 0 draws the top border, the one that ends the table the
-        /// bottom. 32-bit, as a block is 48 bytes with it (an article is
-        /// at most 1 GiB, see `load`).
-        first_row: u32,
         /// Boxed: a block of any kind is as large as its largest kind, and
         /// a long article has tens of thousands of blocks, few of them
         /// tables.
@@ -1012,9 +1091,12 @@ pub struct Block {
     pub space_before: u8,
     /// Its lines are centred in the column (HTML's `align="center"`).
     pub centered: bool,
+    /// A heading's level (see `heading_level`), 0 for other blocks.
+    level: u8,
 }
 
 const _: () = assert!(std::mem::size_of::<Block>() == 48);
+const _: () = assert!(std::mem::size_of::<BlockKind>() == 24);
 
 /// An offset into the source in 32 bits: an article is at most 1 GiB (see
 /// `load::MAX_ARTICLE`).
@@ -1036,10 +1118,33 @@ impl Block {
             words: 0,
             space_before: 0,
             centered: false,
+            level: 0,
         };
         block.set_container(container);
         block.set_source(source);
         block
+    }
+
+    /// A heading of `level` (1 to 6), with `spans`.
+    pub fn heading(
+        level: u8,
+        spans: Box<[Span]>,
+        source: Range<usize>,
+        container: Option<usize>,
+    ) -> Block {
+        let mut block = Block::new(BlockKind::Heading { spans }, source, container);
+        block.level = level;
+        block
+    }
+
+    /// The level of a heading, 1 to 6; `None` for other blocks.
+    pub fn heading_level(&self) -> Option<u8> {
+        matches!(self.kind, BlockKind::Heading { .. }).then_some(self.level)
+    }
+
+    /// A heading of level 1: the article's title, or a part's.
+    pub fn is_title(&self) -> bool {
+        self.heading_level() == Some(1)
     }
 
     /// The source bytes the block was parsed from.
@@ -1427,7 +1532,8 @@ impl Document {
 /// The inline spans of a block in source order, whatever its kind.
 pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
     match kind {
-        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => Box::new(spans.iter()),
+        BlockKind::Heading { spans } => Box::new(spans.iter()),
+        BlockKind::Paragraph { spans } => Box::new(spans.iter()),
         BlockKind::Code(code) => Box::new(code.lines.spans().iter()),
         BlockKind::Table { rows, .. } => Box::new(rows.spans().iter()),
         BlockKind::Rule => Box::new(std::iter::empty()),
@@ -1437,9 +1543,8 @@ pub fn block_spans(kind: &BlockKind) -> Box<dyn Iterator<Item = &Span> + '_> {
 /// Call `f` on every span of a block, to change it.
 pub(crate) fn for_each_span_mut(kind: &mut BlockKind, mut f: impl FnMut(&mut Span)) {
     match kind {
-        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => {
-            spans.iter_mut().for_each(f);
-        }
+        BlockKind::Heading { spans } => spans.iter_mut().for_each(f),
+        BlockKind::Paragraph { spans } => spans.iter_mut().for_each(f),
         BlockKind::Code(code) => code.lines.spans_mut().iter_mut().for_each(f),
         BlockKind::Table { rows, .. } => rows.spans_mut().iter_mut().for_each(&mut f),
         BlockKind::Rule => {}
@@ -1565,6 +1670,28 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_read_as_the_slice_they_were_made_from_however_many() {
+        let span = |at: usize| Span::of_source(at, 3, Flags::NONE);
+        for n in 0..4 {
+            let all: Vec<Span> = (0..n).map(|i| span(i * 3)).collect();
+            let from_vec = Spans::from(all.clone());
+            let from_box = Spans::from(all.clone().into_boxed_slice());
+            let collected: Spans = all.iter().cloned().collect();
+            for spans in [&from_vec, &from_box, &collected] {
+                assert_eq!(&spans[..], &all[..]);
+                assert_eq!(spans.into_iter().count(), n);
+                // One span is kept in place, not on the heap.
+                assert_eq!(matches!(spans.0, SpansIn::One(_)), n == 1);
+            }
+            assert_eq!(from_vec, from_box);
+        }
+        let mut one = Spans::from(vec![span(0)]);
+        one[0].set_source(9);
+        assert_eq!(one[0].source(), 9);
+        assert!(Spans::default().is_empty());
+    }
 
     #[test]
     fn a_marker_reads_as_it_was_written_up_to_sixteen_bytes() {

@@ -738,7 +738,8 @@ fn content(
 ) -> Vec<Draft> {
     let src: &str = &doc.text;
     match &block.kind {
-        BlockKind::Heading { level, spans } => {
+        BlockKind::Heading { spans } => {
+            let level = &block.heading_level().unwrap_or(1);
             let style = Style::role(Role::Heading(*level));
             let mut lines = wrap(spans, src, width, style);
             if *level <= 2 {
@@ -778,13 +779,9 @@ fn content(
             }
             out
         }
-        BlockKind::Table {
+        BlockKind::Table { shape, rows } => table(
             shape,
-            first_row,
-            rows,
-        } => table(
-            shape,
-            *first_row as usize,
+            rows.first_row,
             rows,
             doc.table_header(index),
             src,
@@ -902,7 +899,7 @@ fn header(
 /// Whether `block`, the first, is an H1 that is the title: the front
 /// matter gives none, or the same.
 fn title_is_heading(doc: &Document, block: &Block) -> bool {
-    matches!(&block.kind, BlockKind::Heading { level: 1, .. })
+    block.is_title()
         && doc
             .meta
             .title
@@ -919,7 +916,7 @@ fn opens_with_byline(doc: &Document, author: &str) -> bool {
     }
     let first = doc.blocks.iter().take(2).find_map(|b| match &b.kind {
         BlockKind::Paragraph { spans } => Some(&spans[..]),
-        BlockKind::Heading { level: 1, .. } => None,
+        BlockKind::Heading { .. } if b.is_title() => None,
         _ => Some(&[][..]),
     });
     let Some(spans) = first else {

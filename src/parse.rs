@@ -27,7 +27,7 @@ use std::sync::Arc;
 use crate::document::{
     Address, AlertKind, Align, Block, BlockKind, Cell, CodeBlock, Container, ContainerKind,
     Document, Flags, Heading, ImageRef, Lines, Link, LinkId, LinkTarget, Marker, Meta, Role, Rows,
-    Span, TABLE_PART_ROWS, TableShape, block_spans, count_words,
+    Span, Spans, TABLE_PART_ROWS, TableShape, block_spans, count_words,
 };
 pub(crate) use labels::LabelList;
 
@@ -365,9 +365,9 @@ fn feed_part(
 
 /// The blank lines before a block of `kind` that another block comes
 /// before, outside a tight list.
-pub(crate) fn space_after_a_block(kind: &BlockKind) -> u8 {
-    match kind {
-        BlockKind::Heading { level, .. } if *level <= 2 => 2,
+pub(crate) fn space_after_a_block(heading_level: Option<u8>) -> u8 {
+    match heading_level {
+        Some(level) if level <= 2 => 2,
         _ => 1,
     }
 }
@@ -1474,10 +1474,11 @@ impl<'s> Builder<'s> {
                     slug,
                     block: self.doc.blocks.len(),
                 });
-                BlockKind::Heading {
-                    level,
+                let kind = BlockKind::Heading {
                     spans: leaf.spans.into(),
-                }
+                };
+                self.push_leveled(kind, Some(level), range, false);
+                return;
             }
             LeafKind::Code { lang } => BlockKind::Code(Box::new(CodeBlock {
                 lang: lang.map(String::into_boxed_str),
@@ -1513,7 +1514,7 @@ impl<'s> Builder<'s> {
         }
         if n == 0 {
             let kind = BlockKind::Paragraph {
-                spans: Box::default(),
+                spans: Spans::default(),
             };
             self.push_block(kind, range, tight);
         }
@@ -1607,19 +1608,18 @@ impl<'s> Builder<'s> {
         if t.parts.is_empty() {
             let kind = BlockKind::Table {
                 shape,
-                first_row: 0,
                 rows: Box::default(),
             };
             self.push_block(kind, t.start..end, false);
             return;
         }
-        for (j, part) in t.parts.into_iter().enumerate() {
+        for (j, mut part) in t.parts.into_iter().enumerate() {
             let (first_row, at) = t.part_starts[j];
+            part.first_row = first_row;
             let start = if first_row == 0 { t.start } else { at };
             let part_end = t.part_starts.get(j + 1).map_or(end, |&(_, at)| at).min(end);
             let kind = BlockKind::Table {
                 shape: Arc::clone(&shape),
-                first_row: u32::try_from(first_row).unwrap_or(u32::MAX),
                 rows: Box::new(part),
             };
             self.push_block(kind, start..part_end, false);
@@ -1633,6 +1633,17 @@ impl<'s> Builder<'s> {
     }
 
     fn push_block(&mut self, kind: BlockKind, range: Range<usize>, tight: bool) {
+        self.push_leveled(kind, None, range, tight);
+    }
+
+    /// `push_block`, of a heading of `level` when there is one.
+    fn push_leveled(
+        &mut self,
+        kind: BlockKind,
+        level: Option<u8>,
+        range: Range<usize>,
+        tight: bool,
+    ) {
         let index = self.doc.blocks.len();
         let container = self.open.last().copied();
         let mut c = container;
@@ -1654,7 +1665,7 @@ impl<'s> Builder<'s> {
             {
                 0
             }
-            Some(_) => space_after_a_block(&kind),
+            Some(_) => space_after_a_block(level),
         };
         // Blocks are kept in source order, so a position finds its block by
         // binary search.
@@ -1668,7 +1679,12 @@ impl<'s> Builder<'s> {
         };
         let mut kind = kind;
         compact(&mut kind);
-        let mut block = Block::new(kind, start..end, container);
+        let mut block = match (kind, level) {
+            (BlockKind::Heading { spans }, Some(level)) => {
+                Block::heading(level, spans, start..end, container)
+            }
+            (kind, _) => Block::new(kind, start..end, container),
+        };
         block.space_before = space_before;
         block.set_words(words);
         self.doc.blocks.push(block);
@@ -1713,7 +1729,7 @@ impl<'s> Builder<'s> {
             let end = self.src.len();
             self.push_block(
                 BlockKind::Paragraph {
-                    spans: Box::default(),
+                    spans: Spans::default(),
                 },
                 end..end,
                 false,

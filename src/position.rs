@@ -591,7 +591,8 @@ fn next_whitespace(s: &str) -> usize {
 /// table cells), so that words of two groups are not run together.
 fn span_groups(kind: &BlockKind) -> Vec<&[Span]> {
     match kind {
-        BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => vec![&spans[..]],
+        BlockKind::Heading { spans } => vec![&spans[..]],
+        BlockKind::Paragraph { spans } => vec![&spans[..]],
         BlockKind::Code(code) => code.lines.iter().collect(),
         BlockKind::Table { rows, .. } => rows.cells().collect(),
         BlockKind::Rule => Vec::new(),

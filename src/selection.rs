@@ -104,8 +104,13 @@ impl BlockText {
         };
         let src: &str = &doc.text;
         match &block.kind {
-            BlockKind::Heading { spans, .. } | BlockKind::Paragraph { spans } => {
+            BlockKind::Heading { spans } => {
                 for span in spans {
+                    out.push(span, src);
+                }
+            }
+            BlockKind::Paragraph { spans } => {
+                for span in spans.iter() {
                     out.push(span, src);
                 }
             }

@@ -130,10 +130,7 @@ fn news_page_with_site_name_byline_and_comment_form() {
     // The site name is kept, dimmed, above the title.
     assert_eq!(block_text(&doc, 0), "The Daily Example");
     assert!(dimmed(&doc, 0));
-    assert!(matches!(
-        doc.blocks[1].kind,
-        BlockKind::Heading { level: 1, .. }
-    ));
+    assert_eq!(doc.blocks[1].heading_level(), Some(1));
     // The byline and the dateline stay as paragraphs; the dateline is not
     // taken for a heading.
     let byline = block_of(&doc, "By Jane Doe, Example News Service");

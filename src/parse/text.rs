@@ -26,7 +26,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag};
 
 use super::{Builder, sanitize};
-use crate::document::{BlockKind, Document, Flags, block_spans, count_words};
+use crate::document::{Document, Flags, block_spans, count_words};
 use heading::{Context, Placement};
 
 /// A title has fewer characters than this.
@@ -282,7 +282,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
                     block.space_before = 0;
                 }
             }
-            under_title = matches!(block.kind, BlockKind::Heading { level: 1, .. });
+            under_title = block.is_title();
         }
     }
     // A Project Gutenberg header names the book and its author, whatever
@@ -1419,7 +1419,7 @@ mod tests {
         doc.blocks
             .iter()
             .map(|b| match (&b.kind, b.container()) {
-                (BlockKind::Heading { level: 1, .. }, _) => "h1",
+                (BlockKind::Heading { .. }, _) if b.is_title() => "h1",
                 (BlockKind::Heading { .. }, _) => "h2",
                 (BlockKind::Paragraph { .. }, Some(_)) => "item",
                 (BlockKind::Paragraph { .. }, None) => "p",

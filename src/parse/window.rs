@@ -1425,7 +1425,7 @@ impl Pieces {
             )?;
             if after_table {
                 if let Some(first) = doc.blocks.first_mut() {
-                    first.space_before = super::space_after_a_block(&first.kind);
+                    first.space_before = super::space_after_a_block(first.heading_level());
                 }
                 return Some((doc, 0, order));
             }
