@@ -138,15 +138,38 @@ impl Style {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Span {
     source: u32,
-    /// The link this text belongs to.
-    pub link: Option<LinkId>,
+    /// The link this text belongs to (see `link`).
+    link: SpanLink,
     pub flags: Flags,
     text: SpanText,
 }
 
 const _: () = assert!(std::mem::size_of::<Span>() == 16);
 
-/// What a span reads as, in six bytes. Most of an article's text is its
+/// A span's link, `Option<LinkId>` in three bytes: 0 for none, else the
+/// link's index and one. A footnote mark (`[10000]`) then fits in one
+/// span's own text (see `OWN`); the links past sixteen million of an
+/// article (of a gigabyte of nothing but links) are read as text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SpanLink([u8; 3]);
+
+impl SpanLink {
+    const NONE: SpanLink = SpanLink([0; 3]);
+
+    fn new(link: Option<LinkId>) -> SpanLink {
+        match link.map(|l| l.0.get().to_le_bytes()) {
+            Some([a, b, c, 0]) => SpanLink([a, b, c]),
+            _ => SpanLink::NONE,
+        }
+    }
+
+    fn get(self) -> Option<LinkId> {
+        let [a, b, c] = self.0;
+        std::num::NonZeroU32::new(u32::from_le_bytes([a, b, c, 0])).map(LinkId)
+    }
+}
+
+/// What a span reads as, in seven bytes. Most of an article's text is its
 /// source as written: such a span keeps only its length, and reads its
 /// text from the document's (`Document::text`), so the text is not held
 /// twice. The line end of a soft break inside a paragraph stays in such a
@@ -162,7 +185,7 @@ const _: () = assert!(std::mem::size_of::<Span>() == 16);
 struct SpanText([u8; OWN]);
 
 /// The most bytes of its own text a span holds.
-const OWN: usize = 6;
+const OWN: usize = 7;
 /// The first byte of a span of the source.
 const SOURCE: u8 = 0xFF;
 /// What fills the rest of a span's own text.
@@ -171,7 +194,7 @@ const PAD: u8 = 0xFE;
 impl SpanText {
     fn source(len: usize) -> SpanText {
         let len = u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes();
-        SpanText([SOURCE, 0, len[0], len[1], len[2], len[3]])
+        SpanText([SOURCE, 0, 0, len[0], len[1], len[2], len[3]])
     }
 
     /// `text`, of at most `OWN` bytes.
@@ -183,7 +206,7 @@ impl SpanText {
 
     /// The length of a span of the source; `None` for own text.
     fn source_len(self) -> Option<usize> {
-        let [tag, _, a, b, c, d] = self.0;
+        let [tag, _, _, a, b, c, d] = self.0;
         (tag == SOURCE).then(|| u32::from_le_bytes([a, b, c, d]) as usize)
     }
 
@@ -203,7 +226,7 @@ impl std::fmt::Debug for Span {
             None => d.field("own", &self.text.own_text()),
         };
         d.field("source", &self.source)
-            .field("link", &self.link)
+            .field("link", &self.link())
             .field("flags", &self.flags)
             .finish()
     }
@@ -239,7 +262,7 @@ impl Span {
             text: SpanText::source(len),
             flags,
             source: narrow(source),
-            link: None,
+            link: SpanLink::NONE,
         }
     }
 
@@ -259,7 +282,7 @@ impl Span {
                 text: SpanText::own(&text[..cut]),
                 flags,
                 source: narrow(source),
-                link: None,
+                link: SpanLink::NONE,
             })
         })
     }
@@ -272,6 +295,15 @@ impl Span {
             && self.source == next.source
             && self.flags == next.flags
             && self.link == next.link
+    }
+
+    /// The link this text belongs to.
+    pub fn link(&self) -> Option<LinkId> {
+        self.link.get()
+    }
+
+    pub fn set_link(&mut self, link: Option<LinkId>) {
+        self.link = SpanLink::new(link);
     }
 
     /// Byte offset in the source of the span's first character.
@@ -1495,7 +1527,7 @@ impl Document {
                 }
                 return None;
             }
-            let id = span.link?.index();
+            let id = span.link()?.index();
             if link.is_some_and(|l| l != id) {
                 return None;
             }
@@ -1670,6 +1702,26 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_keeps_its_link_and_a_footnote_mark_of_five_digits() {
+        let mut span = Span::owned("[10000]", 3, Flags::FOOTNOTE_REF)
+            .collect::<Vec<_>>()
+            .pop()
+            .unwrap();
+        assert_eq!(span.text(""), "[10000]");
+        for index in [0, 1, 255, 256, 65_536, (1 << 24) - 2] {
+            span.set_link(LinkId::new(index));
+            assert_eq!(span.link().map(LinkId::index), Some(index));
+            assert_eq!(span.text(""), "[10000]");
+        }
+        // Past what three bytes hold, the text is no link's.
+        span.set_link(LinkId::new(1 << 24));
+        assert_eq!(span.link(), None);
+        span.set_link(None);
+        assert_eq!(span.link(), None);
+        assert_eq!(Span::owned("[100000]", 3, Flags::NONE).count(), 2);
+    }
 
     #[test]
     fn spans_read_as_the_slice_they_were_made_from_however_many() {
@@ -2161,7 +2213,7 @@ mod tests {
         // mapping to the same place.
         let stand_in: Vec<Span> = Span::owned("<U+202E>", 4, Flags::STAND_IN).collect();
         let texts: Vec<&str> = stand_in.iter().map(|s| s.text(src)).collect();
-        assert_eq!(texts, ["<U+202", "E>"]);
+        assert_eq!(texts, ["<U+202E", ">"]);
         assert!(stand_in.iter().all(|s| s.source() == 4 && !s.exact()));
         let part = stand_in[0].part(1, 3);
         assert_eq!(
@@ -2170,7 +2222,7 @@ mod tests {
         );
         let quotes: Vec<Span> = Span::owned("“é’”\n", 9, Flags::NONE).collect();
         let texts: Vec<&str> = quotes.iter().map(|s| s.text(src)).collect();
-        assert_eq!(texts, ["“é", "’”", "\n"]);
+        assert_eq!(texts, ["“é", "’”\n"]);
         assert_eq!(
             Span::owned("", 0, Flags::NONE)
                 .map(|s| s.len())

@@ -30,7 +30,7 @@ pub fn entries(doc: &Document) -> Vec<LinkEntry> {
     for block in &doc.blocks {
         for span in block_spans(&block.kind) {
             if let Some(t) = span
-                .link
+                .link()
                 .map(crate::document::LinkId::index)
                 .and_then(|l| usize::try_from(l).ok())
                 .and_then(|l| texts.get_mut(l))

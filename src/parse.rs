@@ -1326,7 +1326,7 @@ impl<'s> Builder<'s> {
                 add(cell);
                 if let Some(link) = self.current_link {
                     for span in &mut cell[before..] {
-                        span.link = LinkId::new(link);
+                        span.set_link(LinkId::new(link));
                     }
                 }
             }
@@ -1341,7 +1341,7 @@ impl<'s> Builder<'s> {
             add(&mut leaf.spans);
             if let Some(link) = self.current_link {
                 for span in &mut leaf.spans[before..] {
-                    span.link = LinkId::new(link);
+                    span.set_link(LinkId::new(link));
                 }
             }
         }

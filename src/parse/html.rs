@@ -865,7 +865,7 @@ mod tests {
             LinkTarget::External("https://x.org/?a=1&b".into())
         );
         let linked: String = crate::document::block_spans(&doc.blocks[0].kind)
-            .filter(|s| s.link.is_some())
+            .filter(|s| s.link().is_some())
             .map(|s| s.text(&doc.text))
             .collect();
         assert_eq!(linked, "the site");

@@ -222,10 +222,11 @@ impl Joined {
         for mut block in blocks.into_iter().skip(first) {
             block.set_container(block.container().and_then(|c| container_at[c]));
             for_each_span_mut(&mut block.kind, |span| {
-                span.link = span
-                    .link
-                    .and_then(|l| link_at[l.index() as usize])
-                    .and_then(LinkId::new);
+                span.set_link(
+                    span.link()
+                        .and_then(|l| link_at[l.index() as usize])
+                        .and_then(LinkId::new),
+                );
             });
             self.doc.blocks.push(block);
         }

@@ -1481,7 +1481,7 @@ impl App {
         let mut text = String::new();
         for block in &self.doc.blocks {
             for span in crate::document::block_spans(&block.kind) {
-                if span.link.map(crate::document::LinkId::index) == Some(link) {
+                if span.link().map(crate::document::LinkId::index) == Some(link) {
                     text.push_str(span.text(&self.doc.text));
                 }
             }
