@@ -1578,11 +1578,8 @@ impl<'s> Builder<'s> {
 
     fn open_container(&mut self, kind: ContainerKind) -> usize {
         let parent = self.open.last().copied();
-        let depth = parent.map_or(1, |p| self.doc.containers[p].depth() + 1);
         let id = self.doc.containers.len();
-        self.doc
-            .containers
-            .push(Container::new(kind, parent, depth));
+        self.doc.containers.push(Container::new(kind, parent));
         self.open.push(id);
         id
     }
