@@ -508,7 +508,7 @@ struct Leaf {
     /// Inside HTML that centres its text.
     center: bool,
     spans: Vec<Span>,
-    /// Raw lines, for code and HTML blocks.
+    /// Raw lines, for code blocks (HTML blocks go to `html`).
     lines: Lines,
     start: usize,
     end: usize,
@@ -1288,7 +1288,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    /// Text of a code or HTML block: split into lines, whitespace kept.
+    /// Text of a code block: split into lines, whitespace kept.
     fn raw_text(&mut self, text: &str, range: Range<usize>) {
         let exact = self.is_source(text, range.clone());
         let Some(leaf) = &mut self.leaf else {
