@@ -232,14 +232,14 @@ impl std::fmt::Debug for Span {
     }
 }
 
-/// An index into `Document::links`, in four bytes with its `None`: a long
-/// article has hundreds of thousands of spans, and this keeps each small.
+/// An index into `Document::links`, in four bytes with its `None` (a span
+/// keeps it in three, see `SpanLink`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LinkId(std::num::NonZeroU32);
 
 impl LinkId {
     /// The id of link `index`; `None` only for `u32::MAX`, which no
-    /// document reaches.
+    /// document reaches (a span holds ids below 2^24 - 1).
     pub fn new(index: u32) -> Option<LinkId> {
         std::num::NonZeroU32::new(index.wrapping_add(1)).map(LinkId)
     }
@@ -962,7 +962,7 @@ pub struct Container {
 const _: () = assert!(std::mem::size_of::<Container>() == 24);
 
 /// `Container::parent` or `Container::first_block` of none: indices are
-/// kept in 32 bits, as a container is 24 bytes rather than 40 (an article
+/// kept in 32 bits, as a container is 24 bytes rather than 32 (an article
 /// of 100,000 footnotes has a container for each).
 const NONE: u32 = u32::MAX;
 

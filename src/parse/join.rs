@@ -371,9 +371,15 @@ mod tests {
                 assert_eq!(doc, parse_in_pieces(&text, size, workers, &go));
             }
         }
-        // An index of the head only has no scan of the whole to give.
+        // An index of the head has no scan of the whole to give, even
+        // when the head is the whole: it knows no definitions.
         let text = crate::testgen::article(crate::testgen::SEED, 256 * 1024);
         assert!(WindowIndex::head(&text, 0).scan().is_none());
+        assert!(
+            WindowIndex::head("Text[^a].\n\n[^a]: A note.\n", 0)
+                .scan()
+                .is_none()
+        );
     }
 
     #[test]

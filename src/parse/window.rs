@@ -774,18 +774,23 @@ pub struct WindowIndex {
     /// The block starts are known up to here: the whole text, or its head
     /// (`WindowIndex::head`).
     covers: usize,
+    /// Made by a scan of the whole text (`of`), as the whole parse makes
+    /// one (see `scan`); not an index of a head, or of the bytes around a
+    /// place far in (`far`), which know no definitions.
+    scanned: bool,
 }
 
 impl WindowIndex {
     /// The index of `text`, the article as the parser reads it (see
     /// `parse::prepared`).
     pub fn of(text: &str) -> WindowIndex {
-        let Scan { defs, starts } = Scan::of(text);
+        let Scan { defs, starts, .. } = Scan::of(text);
         WindowIndex {
             defs,
             starts,
             len: text.len(),
             covers: text.len(),
+            scanned: true,
         }
     }
 
@@ -793,9 +798,9 @@ impl WindowIndex {
     /// `Pieces::scanned`), shared rather than found again: the footnote
     /// definitions and the block starts, which the reader holds twice
     /// while it parses otherwise (about 2 MB for 100,000 notes). `None`
-    /// for an index of the head only.
+    /// for an index not made by `of`.
     pub fn scan(&self) -> Option<Scan> {
-        self.is_whole().then(|| Scan {
+        self.scanned.then(|| Scan {
             defs: Definitions {
                 // The parse finds the link definitions with its parser.
                 references: HashMap::new(),
@@ -804,6 +809,7 @@ impl WindowIndex {
                 outside: self.defs.outside.clone(),
             },
             starts: Arc::clone(&self.starts),
+            len: self.len,
         })
     }
 
@@ -820,6 +826,7 @@ impl WindowIndex {
             starts: narrowed(&block_starts(text, 0, covers)).into(),
             len: text.len(),
             covers,
+            scanned: false,
         }
     }
 
@@ -1101,6 +1108,13 @@ impl Pieces {
 
     /// `new`, with the scan of `text` already made (see `WindowIndex::scan`).
     pub fn scanned(text: &str, size: usize, workers: usize, scan: Scan) -> Pieces {
+        // A scan of another text would cut it in the wrong places.
+        debug_assert_eq!(scan.len, text.len(), "a scan of another text");
+        let scan = if scan.len == text.len() {
+            scan
+        } else {
+            Scan::of(text)
+        };
         Pieces::cut(text, size, workers, false, scan)
     }
 
@@ -1125,6 +1139,7 @@ impl Pieces {
         let Scan {
             defs: scanned,
             starts,
+            ..
         } = scan;
         // The footnote marks from `start` to `counted`, counted since
         // `start` was `since`.
@@ -1561,6 +1576,8 @@ struct Definitions {
 pub struct Scan {
     defs: Definitions,
     starts: Arc<[u32]>,
+    /// The length of the text scanned.
+    len: usize,
 }
 
 impl Scan {
@@ -1573,6 +1590,7 @@ impl Scan {
         Scan {
             defs,
             starts: narrowed(&scanned.starts).into(),
+            len: text.len(),
         }
     }
 }

@@ -103,6 +103,7 @@ pub fn parse_far(
         starts,
         len: text.len(),
         covers: text.len(),
+        scanned: false,
     };
     // Cut inside `known` only: past it are NULs.
     let before = before.min(at - from);
