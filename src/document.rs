@@ -212,10 +212,15 @@ impl SpanText {
 
     /// The own text.
     fn own_text(&self) -> &str {
-        let len = self.0.iter().position(|&b| b == PAD).unwrap_or(OWN);
-        // Only whole UTF-8 strings are put in (`own`).
-        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+        padded_str(&self.0)
     }
+}
+
+/// The text of `bytes` up to the first `PAD`: inline text (of a span, a
+/// marker), into which only whole UTF-8 strings are put.
+fn padded_str(bytes: &[u8]) -> &str {
+    let len = bytes.iter().position(|&b| b == PAD).unwrap_or(bytes.len());
+    std::str::from_utf8(&bytes[..len]).unwrap_or_default()
 }
 
 impl std::fmt::Debug for Span {
@@ -857,24 +862,17 @@ impl std::ops::DerefMut for Spans {
 }
 
 impl From<Vec<Span>> for Spans {
-    fn from(mut spans: Vec<Span>) -> Spans {
-        match spans.pop() {
-            Some(one) if spans.is_empty() => Spans(SpansIn::One(one)),
-            Some(last) => {
-                spans.push(last);
-                Spans(SpansIn::Many(spans.into_boxed_slice()))
-            }
-            None => Spans::default(),
+    fn from(spans: Vec<Span>) -> Spans {
+        match <[Span; 1]>::try_from(spans) {
+            Ok([one]) => Spans(SpansIn::One(one)),
+            Err(spans) => Spans(SpansIn::Many(spans.into_boxed_slice())),
         }
     }
 }
 
 impl From<Box<[Span]>> for Spans {
     fn from(spans: Box<[Span]>) -> Spans {
-        match &*spans {
-            [one] => Spans(SpansIn::One(one.clone())),
-            _ => Spans(SpansIn::Many(spans)),
-        }
+        Vec::from(spans).into()
     }
 }
 
@@ -1029,14 +1027,7 @@ const MARKER: usize = 12;
 
 impl Marker {
     pub fn new(text: &str) -> Marker {
-        let mut len = text.len().min(MARKER);
-        while !text.is_char_boundary(len) {
-            len -= 1;
-        }
-        // What follows the text: a byte that never occurs in UTF-8.
-        let mut bytes = [PAD; MARKER];
-        bytes[..len].copy_from_slice(&text.as_bytes()[..len]);
-        Marker(bytes)
+        Marker::format(format_args!("{text}"))
     }
 
     /// `format_args!` written into a marker, with no string between.
@@ -1055,16 +1046,15 @@ impl Marker {
                 Ok(())
             }
         }
+        // What follows the text is `PAD`, a byte that never occurs in
+        // UTF-8; past `MARKER` bytes the rest is left out.
         let mut inline = Inline(Marker([PAD; MARKER]), 0);
-        // Past `MARKER` bytes the rest is left out.
         let _ = std::fmt::Write::write_fmt(&mut inline, args);
         inline.0
     }
 
     pub fn as_str(&self) -> &str {
-        let len = self.0.iter().position(|&b| b == PAD).unwrap_or(MARKER);
-        // Only whole UTF-8 strings are put in (`new`).
-        std::str::from_utf8(&self.0[..len]).unwrap_or_default()
+        padded_str(&self.0)
     }
 }
 

@@ -739,19 +739,18 @@ fn content(
     let src: &str = &doc.text;
     match &block.kind {
         BlockKind::Heading { spans } => {
-            let level = &block.heading_level().unwrap_or(1);
-            let style = Style::role(Role::Heading(*level));
+            let level = block.heading_level().unwrap_or(1);
+            let style = Style::role(Role::Heading(level));
             let mut lines = wrap(spans, src, width, style);
-            if *level <= 2 {
+            if level <= 2 {
                 let w = lines
                     .iter()
                     .map(|l| l.segs.iter().map(|s| display_width(&s.text)).sum::<usize>())
                     .max()
                     .unwrap_or(0)
                     .min(width);
-                let ch = if *level == 1 { "━" } else { "─" };
-                let mut rule =
-                    Draft::decoration(vec![seg(ch.repeat(w), Role::HeadingRule(*level))]);
+                let ch = if level == 1 { "━" } else { "─" };
+                let mut rule = Draft::decoration(vec![seg(ch.repeat(w), Role::HeadingRule(level))]);
                 // Under a right-to-left title, the rule starts where it does.
                 rule.rtl = lines.first().is_some_and(|l| l.rtl);
                 lines.push(rule);

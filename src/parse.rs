@@ -105,14 +105,10 @@ fn lone_crs_to_lf(text: &mut str) {
 /// article is parsed in pieces (`join`), which gives the same document
 /// with a fraction of one parse's peak memory, on the cores but one: that
 /// one is the reader's, which draws and takes keys meanwhile.
-pub fn parse_unless(source: &Arc<str>, stop: &std::sync::atomic::AtomicBool) -> Option<Document> {
-    parse_scanned_unless(source, stop, None)
-}
-
-/// `parse_unless`, with the scan of the text as the parser reads it
-/// (`prepared`) already made, when `scan` is given: the reader's index
-/// made it (see `window::WindowIndex::scan`).
-pub fn parse_scanned_unless(
+///
+/// `scan`: the scan of the text as the parser reads it (`prepared`), when
+/// the reader's index already made it (see `window::WindowIndex::scan`).
+pub fn parse_unless(
     source: &Arc<str>,
     stop: &std::sync::atomic::AtomicBool,
     scan: Option<window::Scan>,

@@ -184,7 +184,7 @@ impl Background {
             // The index's scan of the text, when it came in time: the
             // parse shares it rather than scanning again.
             let scan = after.and_then(|after| after.recv_timeout(FIRST_FRAME_WAIT).ok().flatten());
-            let doc = crate::parse::parse_scanned_unless(&text, stopped, scan)?;
+            let doc = crate::parse::parse_unless(&text, stopped, scan)?;
             drop(text);
             crate::parse::join::give_back_free_memory();
             Some(doc)
