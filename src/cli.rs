@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::document::{Document, LinkTarget, Style as DocStyle};
+use crate::document::{Document, Style as DocStyle, Target};
 use crate::layout::{LayoutOptions, Line, layout_block};
 use crate::library::parse_article;
 use crate::load::{Source, load};
@@ -942,10 +942,8 @@ impl<W: Write> Styled<'_, W> {
                         .entry(l)
                         .or_insert_with(|| {
                             let link = doc.links.get(usize::try_from(l).ok()?)?;
-                            match &link.target {
-                                LinkTarget::External(url) => {
-                                    crate::links::osc8_start(url.get(&doc.text))
-                                }
+                            match link.target(&doc.text) {
+                                Target::External(url) => crate::links::osc8_start(url),
                                 _ => None,
                             }
                         })

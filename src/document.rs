@@ -397,8 +397,8 @@ impl Span {
     }
 }
 
-/// Where a link goes, in 24 bytes (a long article has tens of thousands
-/// of links).
+/// Where a link goes, as the parse makes it (see `Link::new`); a link
+/// gives it back as a `Target`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `#slug`: a heading in this article.
@@ -411,15 +411,28 @@ pub enum LinkTarget {
     Image(Box<ImageRef>),
 }
 
-/// A link's address (or a heading's slug), read with `get` from the
-/// document's text.
+/// Where a link goes, as it reads (see `Link::target`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// `#slug`, by its slug: a heading in this article.
+    Internal(&'a str),
+    /// A footnote reference, by its number.
+    Footnote(usize),
+    /// Anything else, as written.
+    External(&'a str),
+    /// An image (`![alt](url "title")`, `<img>`): selecting it shows it.
+    Image(&'a ImageRef),
+}
+
+/// A link's address (or a heading's slug), as the parse gives it to
+/// `Link::new`.
 ///
 /// Most addresses are written in the text as they read (`[a](https://…)`),
-/// and are kept as that place: 8 bytes rather than a string of their own
-/// and the allocator's 16 bytes beside it, for each of an article's tens of
+/// and are kept as that place rather than as a string of their own and
+/// the allocator's bytes beside it, for each of an article's tens of
 /// thousands of links. An address that reads otherwise than it is written
 /// (escapes, entities, a stand-in, a reference defined in another part of
-/// the text) keeps its own copy. 16 bytes either way.
+/// the text) keeps its own copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Address {
     /// `len` bytes of the text from `start`.
@@ -430,34 +443,12 @@ pub enum Address {
     Own(Box<str>),
 }
 
-const _: () = assert!(std::mem::size_of::<Address>() == 16);
-
 impl Address {
-    /// The address as it reads, from `text`, the text of the document it
-    /// is in. Empty if `text` is not that text (it does not reach).
-    pub fn get<'a>(&'a self, text: &'a str) -> &'a str {
-        match self {
-            Address::Written { start, len } => {
-                let start = *start as usize;
-                text.get(start..start + *len as usize).unwrap_or_default()
-            }
-            Address::Own(own) => own,
-        }
-    }
-
     /// The address `len` bytes from `start` of the text.
     pub fn written(start: usize, len: usize) -> Address {
         Address::Written {
             start: offset_u32(start),
             len: offset_u32(len),
-        }
-    }
-
-    /// Moved `by` bytes on, with the text it is read from (see
-    /// `parse::window`, whose parts are parsed on their own).
-    pub fn shift(&mut self, by: usize) {
-        if let Address::Written { start, .. } = self {
-            *start = offset_u32(*start as usize + by);
         }
     }
 }
@@ -496,36 +487,121 @@ impl ImageRef {
     }
 }
 
-/// A link in the article, in 32 bytes (its place in 32 bits: an article
-/// is at most 1 GiB, see `load`).
+/// A link in the article, in 16 bytes: where it goes and where it starts
+/// in the source (see `Link::target` and `Link::source`). An article of
+/// 100,000 footnotes has 100,000 links, and a reader holds them all.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Link {
-    pub target: LinkTarget,
-    /// Where the link starts in the source (see `source`).
-    source: u32,
+pub struct Link(Stored);
+
+/// A link as it is kept: each kind of target with the link's place beside
+/// it (one enum of them all, not a target enum inside a struct, leaves no
+/// room between them). Places are in 32 bits: an article is at most 1 GiB
+/// (see `load`). An address of its own is a string behind one pointer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Stored {
+    Internal { source: u32, start: u32, len: u32 },
+    InternalOwn { source: u32, slug: Box<Box<str>> },
+    Footnote { source: u32, number: u32 },
+    External { source: u32, start: u32, len: u32 },
+    ExternalOwn { source: u32, url: Box<Box<str>> },
+    Image { source: u32, image: Box<ImageRef> },
 }
 
-const _: () = assert!(std::mem::size_of::<Link>() == 32);
+const _: () = assert!(std::mem::size_of::<Link>() == 16);
 
 impl Link {
     pub fn new(target: LinkTarget, source: usize) -> Link {
-        Link {
-            target,
-            source: offset_u32(source),
+        let source = offset_u32(source);
+        Link(match target {
+            LinkTarget::Internal(Address::Written { start, len }) => {
+                Stored::Internal { source, start, len }
+            }
+            LinkTarget::Internal(Address::Own(slug)) => Stored::InternalOwn {
+                source,
+                slug: Box::new(slug),
+            },
+            LinkTarget::Footnote(number) => Stored::Footnote {
+                source,
+                number: u32::try_from(number).unwrap_or(u32::MAX),
+            },
+            LinkTarget::External(Address::Written { start, len }) => {
+                Stored::External { source, start, len }
+            }
+            LinkTarget::External(Address::Own(url)) => Stored::ExternalOwn {
+                source,
+                url: Box::new(url),
+            },
+            LinkTarget::Image(image) => Stored::Image { source, image },
+        })
+    }
+
+    /// Where the link goes, its address read from `text`, the text of the
+    /// document it is in (empty if `text` is not that text).
+    pub fn target<'a>(&'a self, text: &'a str) -> Target<'a> {
+        let written = |start: u32, len: u32| {
+            let start = start as usize;
+            text.get(start..start + len as usize).unwrap_or_default()
+        };
+        match &self.0 {
+            Stored::Internal { start, len, .. } => Target::Internal(written(*start, *len)),
+            Stored::InternalOwn { slug, .. } => Target::Internal(slug),
+            Stored::Footnote { number, .. } => Target::Footnote(*number as usize),
+            Stored::External { start, len, .. } => Target::External(written(*start, *len)),
+            Stored::ExternalOwn { url, .. } => Target::External(url),
+            Stored::Image { image, .. } => Target::Image(image),
+        }
+    }
+
+    /// The image the link shows, if it is one: `target` without the text.
+    pub fn image(&self) -> Option<&ImageRef> {
+        match &self.0 {
+            Stored::Image { image, .. } => Some(image),
+            _ => None,
+        }
+    }
+
+    /// The place of the link's address in the text, when it is kept as
+    /// that place rather than as its own copy.
+    pub fn written(&self) -> Option<std::ops::Range<usize>> {
+        match self.0 {
+            Stored::Internal { start, len, .. } | Stored::External { start, len, .. } => {
+                Some(start as usize..start as usize + len as usize)
+            }
+            _ => None,
         }
     }
 
     /// Where the link starts in the source.
     pub fn source(&self) -> usize {
-        self.source as usize
+        let (Stored::Internal { source, .. }
+        | Stored::InternalOwn { source, .. }
+        | Stored::Footnote { source, .. }
+        | Stored::External { source, .. }
+        | Stored::ExternalOwn { source, .. }
+        | Stored::Image { source, .. }) = self.0;
+        source as usize
     }
 
     pub fn set_source(&mut self, source: usize) {
-        self.source = offset_u32(source);
+        let (Stored::Internal { source: at, .. }
+        | Stored::InternalOwn { source: at, .. }
+        | Stored::Footnote { source: at, .. }
+        | Stored::External { source: at, .. }
+        | Stored::ExternalOwn { source: at, .. }
+        | Stored::Image { source: at, .. }) = &mut self.0;
+        *at = offset_u32(source);
+    }
+
+    /// Moved `by` bytes on, with the text it is read from (see
+    /// `parse::window`, whose parts are parsed on their own): its place,
+    /// and its address's if it is written.
+    pub fn shift(&mut self, by: usize) {
+        self.set_source(self.source() + by);
+        if let Stored::Internal { start, .. } | Stored::External { start, .. } = &mut self.0 {
+            *start = offset_u32(*start as usize + by);
+        }
     }
 }
-
-const _: () = assert!(std::mem::size_of::<LinkTarget>() == 24);
 
 /// The lines of a code block, spans with their whitespace kept, all in
 /// one vector: a long article has tens of thousands of code lines, and a
@@ -1479,18 +1555,18 @@ impl Document {
 
     /// Where following link `i` goes, if that place exists.
     pub fn link_destination(&self, i: usize) -> Option<Position> {
-        match &self.links.get(i)?.target {
-            LinkTarget::Internal(slug) => self
+        match self.links.get(i)?.target(&self.text) {
+            Target::Internal(slug) => self
                 .headings
                 .iter()
-                .find(|h| h.slug == slug.get(&self.text))
+                .find(|h| h.slug == slug)
                 .map(|h| Position(self.blocks[h.block].source().start)),
-            LinkTarget::Footnote(n) => {
-                let container = self.footnotes.get(*n)?;
+            Target::Footnote(n) => {
+                let container = self.footnotes.get(n)?;
                 let block = self.blocks.get(self.containers[container].first_block()?)?;
                 Some(Position(block.source().start))
             }
-            LinkTarget::External(_) | LinkTarget::Image(_) => None,
+            Target::External(_) | Target::Image(_) => None,
         }
     }
 
@@ -1516,10 +1592,8 @@ impl Document {
             link = Some(id);
         }
         let link = link?;
-        match &self.links.get(usize::try_from(link).ok()?)?.target {
-            LinkTarget::Image(image) => Some((link, image)),
-            _ => None,
-        }
+        let image = self.links.get(usize::try_from(link).ok()?)?.image()?;
+        Some((link, image))
     }
 
     /// Whether the article has no text at all: an empty file, only blank
@@ -2112,22 +2186,59 @@ mod tests {
     #[test]
     fn a_link_keeps_its_place_in_32_bits() {
         let max = usize::try_from(crate::load::MAX_ARTICLE).unwrap();
-        for at in [0, 1, 4095, max - 1, max] {
-            let mut link = Link::new(LinkTarget::External("https://x.org/a".into()), at);
-            assert_eq!(link.source(), at);
-            link.set_source(7);
-            assert_eq!(link.source(), 7);
-            link.set_source(at);
-            assert_eq!(link.source(), at);
-            assert_eq!(link.target, LinkTarget::External("https://x.org/a".into()));
+        let text = "See [a](https://x.org/a) and [b](#b).";
+        let image = ImageRef {
+            url: "a.png".into(),
+            alt: "A".into(),
+            title: None,
+        };
+        let targets = [
+            LinkTarget::External("https://x.org/a".into()),
+            LinkTarget::External(Address::written(8, 15)),
+            LinkTarget::Internal("b".into()),
+            LinkTarget::Internal(Address::written(34, 1)),
+            LinkTarget::Footnote(3),
+            LinkTarget::Image(Box::new(image.clone())),
+        ];
+        let reads = [
+            Target::External("https://x.org/a"),
+            Target::External("https://x.org/a"),
+            Target::Internal("b"),
+            Target::Internal("b"),
+            Target::Footnote(3),
+            Target::Image(&image),
+        ];
+        for (target, reads) in targets.into_iter().zip(reads) {
+            for at in [0, 1, 4095, max - 1, max] {
+                let mut link = Link::new(target.clone(), at);
+                assert_eq!(link.source(), at);
+                link.set_source(7);
+                assert_eq!(link.source(), 7);
+                link.set_source(at);
+                assert_eq!((link.source(), link.target(text)), (at, reads));
+            }
+            // Moved on with its text: a written address reads the same
+            // from the text moved on.
+            let mut link = Link::new(target, 2);
+            link.shift(3);
+            let moved = format!("abc{text}");
+            assert_eq!((link.source(), link.target(&moved)), (5, reads));
+            assert_eq!(
+                link.image(),
+                matches!(reads, Target::Image(_)).then_some(&image)
+            );
         }
-        let note = Link::new(LinkTarget::Footnote(3), 12);
         assert_eq!(
-            (note.source(), &note.target),
-            (12, &LinkTarget::Footnote(3))
+            Link::new(LinkTarget::External(Address::written(8, 15)), 4).written(),
+            Some(8..23)
         );
-        assert_eq!(std::mem::size_of::<LinkTarget>(), 24);
-        assert_eq!(std::mem::size_of::<Link>(), 32);
+        assert_eq!(
+            Link::new(LinkTarget::External("x".into()), 4).written(),
+            None
+        );
+        // Read from another text, a written address reads empty.
+        let link = Link::new(LinkTarget::Internal(Address::written(34, 1)), 0);
+        assert_eq!(link.target("short"), Target::Internal(""));
     }
 
     #[test]

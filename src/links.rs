@@ -3,7 +3,7 @@
 //! the rules for opening a link outside the article, where a visible text
 //! must never hide a different target.
 
-use crate::document::{Document, LinkTarget, block_spans};
+use crate::document::{Document, Target, block_spans};
 use crate::position::Position;
 
 /// The schemes longform hands to the system opener.
@@ -52,7 +52,7 @@ pub fn entries(doc: &Document) -> Vec<LinkEntry> {
             } else {
                 squeeze(&text)
             },
-            target: describe(doc, &link.target),
+            target: describe(doc, link.target(&doc.text)),
             section: doc
                 .section_at(Position(link.source()))
                 .map(|h| h.text.clone()),
@@ -69,18 +69,15 @@ fn squeeze(text: &str) -> String {
 }
 
 /// A link's target as the list and the status bar show it.
-pub fn describe(doc: &Document, target: &LinkTarget) -> String {
+pub fn describe(doc: &Document, target: Target<'_>) -> String {
     match target {
-        LinkTarget::Internal(slug) => {
-            let slug = slug.get(&doc.text);
-            match doc.headings.iter().find(|h| h.slug == slug) {
-                Some(h) => format!("#{slug} · {}", h.text),
-                None => format!("#{slug} (not in this article)"),
-            }
-        }
-        LinkTarget::Footnote(n) => format!("footnote {n}"),
-        LinkTarget::External(url) => crate::parse::sanitize(url.get(&doc.text)),
-        LinkTarget::Image(image) => format!("image {}", crate::parse::sanitize(&image.url)),
+        Target::Internal(slug) => match doc.headings.iter().find(|h| h.slug == slug) {
+            Some(h) => format!("#{slug} · {}", h.text),
+            None => format!("#{slug} (not in this article)"),
+        },
+        Target::Footnote(n) => format!("footnote {n}"),
+        Target::External(url) => crate::parse::sanitize(url),
+        Target::Image(image) => format!("image {}", crate::parse::sanitize(&image.url)),
     }
 }
 

@@ -2044,6 +2044,7 @@ fn set_meta(meta: &mut Meta, key: &str, value: Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Target;
 
     /// The document of one parser given the whole text, as before long
     /// tables were given a stretch at a time.
@@ -2064,10 +2065,8 @@ mod tests {
     fn addresses(doc: &Document) -> Vec<(&str, bool)> {
         doc.links
             .iter()
-            .filter_map(|l| match &l.target {
-                LinkTarget::Internal(a) | LinkTarget::External(a) => {
-                    Some((a.get(&doc.text), matches!(a, Address::Written { .. })))
-                }
+            .filter_map(|l| match l.target(&doc.text) {
+                Target::Internal(a) | Target::External(a) => Some((a, l.written().is_some())),
                 _ => None,
             })
             .collect()
@@ -2098,9 +2097,8 @@ mod tests {
         );
         // Each place is that of the address in the text.
         for link in &doc.links {
-            if let LinkTarget::External(Address::Written { start, len }) = &link.target {
-                let at = *start as usize;
-                assert!(at >= link.source() && at + *len as usize <= text.len());
+            if let Some(at) = link.written() {
+                assert!(at.start >= link.source() && at.end <= text.len());
             }
         }
     }

@@ -1325,10 +1325,8 @@ fn hyperlink_cells(
         let target = usize::try_from(link)
             .ok()
             .and_then(|l| app.doc.links.get(l))
-            .and_then(|l| match &l.target {
-                crate::document::LinkTarget::External(url) => {
-                    crate::links::osc8_start(url.get(&app.doc.text))
-                }
+            .and_then(|l| match l.target(&app.doc.text) {
+                crate::document::Target::External(url) => crate::links::osc8_start(url),
                 _ => None,
             });
         let Some(start) = target else {

@@ -621,7 +621,7 @@ fn epub3_footnotes_are_footnotes() {
     let refs = doc
         .links
         .iter()
-        .filter(|l| matches!(l.target, longform::document::LinkTarget::Footnote(_)))
+        .filter(|l| matches!(l.target(&doc.text), longform::document::Target::Footnote(_)))
         .count();
     assert_eq!(refs, 2);
     // Shown as an article's footnotes are.

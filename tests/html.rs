@@ -103,7 +103,7 @@ fn html_reads_as_its_markdown_twin() {
     let links: Vec<String> = doc
         .links
         .iter()
-        .map(|l| format!("{:?}", l.target))
+        .map(|l| format!("{:?}", l.target(&doc.text)))
         .collect();
     assert!(
         links

@@ -2,7 +2,7 @@
 //! shown in the header as a link, selected with the link keys like any
 //! other and described in the status bar with its full address.
 
-use longform::document::LinkTarget;
+use longform::document::Target;
 use longform::layout::render_to_string;
 use longform::load::decode;
 use longform::parse::parse;
@@ -83,8 +83,8 @@ fn the_url_is_a_link_in_the_header() {
         let doc = parse(&text);
         let link = doc.meta.url_link.expect("a link for the url");
         assert_eq!(
-            doc.links[usize::try_from(link).unwrap()].target,
-            LinkTarget::External(URL.into()),
+            doc.links[usize::try_from(link).unwrap()].target(&doc.text),
+            Target::External(URL),
             "{shape}"
         );
         let out = render_to_string(&doc, 80);

@@ -13,7 +13,6 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use super::{FetchLimits, describe, shown};
-use crate::document::LinkTarget;
 
 /// How many images were kept beside the article, and how many could not
 /// be fetched.
@@ -97,7 +96,7 @@ fn remote_images(markdown: &str) -> Vec<String> {
     let doc = crate::parse::parse(markdown);
     let mut urls: Vec<String> = Vec::new();
     for link in &doc.links {
-        if let LinkTarget::Image(image) = &link.target {
+        if let Some(image) = link.image() {
             let lower = image.url.to_ascii_lowercase();
             if (lower.starts_with("http://") || lower.starts_with("https://"))
                 && !urls.contains(&image.url)

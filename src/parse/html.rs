@@ -789,6 +789,7 @@ impl Builder<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Target;
 
     fn names(html: &str) -> Vec<(Piece, usize)> {
         pieces(html, html, 10)
@@ -861,8 +862,8 @@ mod tests {
         let doc =
             crate::parse::parse("See <a href=\"https://x.org/?a=1&amp;b\">the <b>site</b></a>.\n");
         assert_eq!(
-            doc.links[0].target,
-            LinkTarget::External("https://x.org/?a=1&b".into())
+            doc.links[0].target(&doc.text),
+            Target::External("https://x.org/?a=1&b")
         );
         let linked: String = crate::document::block_spans(&doc.blocks[0].kind)
             .filter(|s| s.link().is_some())

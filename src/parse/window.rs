@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::long_table::{Known, Measured, Reading};
 use super::{LabelList, Numbered};
-use crate::document::{Document, LinkTarget, TABLE_PART_ROWS};
+use crate::document::{Document, TABLE_PART_ROWS};
 
 mod far;
 mod headings;
@@ -1932,17 +1932,14 @@ fn shift(doc: &mut Document, by: usize) {
         crate::document::for_each_span_mut(&mut block.kind, |s| s.set_source(s.source() + by));
     }
     for link in &mut doc.links {
-        link.set_source(link.source() + by);
-        if let LinkTarget::Internal(address) | LinkTarget::External(address) = &mut link.target {
-            address.shift(by);
-        }
+        link.shift(by);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{LinkTarget, block_spans};
+    use crate::document::{Target, block_spans};
     use crate::position::Position;
 
     pub(super) fn kinds(doc: &Document, range: Range<usize>) -> Vec<(Range<usize>, String)> {
@@ -2479,7 +2476,7 @@ mod tests {
             let note = doc
                 .links
                 .iter()
-                .position(|l| l.target == LinkTarget::Footnote(1));
+                .position(|l| l.target(text) == Target::Footnote(1));
             let to = note.and_then(|i| doc.link_destination(i));
             assert_eq!(to, Some(Position(text.len() - 2)), "{text:?}");
             assert_pieces_read_as_one(text);

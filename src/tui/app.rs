@@ -14,7 +14,7 @@ use super::keymap::Mode;
 use super::prompt::LineInput;
 pub use super::prompt::{Prompt, PromptKind};
 use super::theme::Theme;
-use crate::document::{Document, LinkTarget};
+use crate::document::{Document, Target};
 use crate::layout::{Layout, LayoutOptions};
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
@@ -1359,19 +1359,19 @@ impl App {
     fn link_description(&self, link: u32) -> Option<String> {
         let l = self.doc.links.get(usize::try_from(link).ok()?)?;
         let text = &*self.doc.text;
-        Some(match &l.target {
-            LinkTarget::Internal(slug) => match self.outline.by_slug(slug.get(text)) {
+        Some(match l.target(text) {
+            Target::Internal(slug) => match self.outline.by_slug(slug) {
                 Some(s) => format!("Link to section: {} (Enter follows)", s.title),
-                None => format!("Link to #{}, which is not in this article", slug.get(text)),
+                None => format!("Link to #{slug}, which is not in this article"),
             },
-            LinkTarget::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
-            LinkTarget::External(url) => {
+            Target::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
+            Target::External(url) => {
                 format!(
                     "Link to {} (Enter to open)",
-                    crate::parse::sanitize(url.get(text).trim())
+                    crate::parse::sanitize(url.trim())
                 )
             }
-            LinkTarget::Image(image) => {
+            Target::Image(image) => {
                 let what = match image.caption() {
                     "" => crate::parse::sanitize(image.url.trim()),
                     caption => caption.to_string(),
@@ -1406,9 +1406,9 @@ impl App {
             self.jump(pos);
             return;
         }
-        match &self.doc.links[i].target {
-            LinkTarget::External(url) => {
-                let url = url.get(&self.doc.text).to_string();
+        match self.doc.links[i].target(&self.doc.text) {
+            Target::External(url) => {
+                let url = url.to_string();
                 match crate::links::openable(&url) {
                     Ok(ok) => {
                         self.link = Some(link);
@@ -1423,7 +1423,7 @@ impl App {
                     Err(why) => self.message = Some(format!("Not opened: {why}")),
                 }
             }
-            LinkTarget::Image(image) => {
+            Target::Image(image) => {
                 let url = image.url.clone();
                 self.link = Some(link);
                 self.show_image(link, &url);
@@ -1544,23 +1544,22 @@ impl App {
             self.message = Some("No link selected: Tab selects one, L lists them all".into());
             return;
         };
-        let target = usize::try_from(link)
+        let Some(l) = usize::try_from(link)
             .ok()
             .and_then(|i| self.doc.links.get(i))
-            .map(|l| l.target.clone());
-        match target {
-            Some(LinkTarget::External(url)) => {
-                self.copy("link", url.get(&self.doc.text).to_string());
-            }
-            Some(LinkTarget::Internal(slug)) => {
-                self.copy("link", format!("#{}", slug.get(&self.doc.text)));
-            }
-            Some(LinkTarget::Footnote(_)) => {
+        else {
+            return;
+        };
+        let (what, address) = match l.target(&self.doc.text) {
+            Target::External(url) => ("link", url.to_string()),
+            Target::Internal(slug) => ("link", format!("#{slug}")),
+            Target::Footnote(_) => {
                 self.message = Some("A footnote reference has no address to copy".into());
+                return;
             }
-            Some(LinkTarget::Image(image)) => self.copy("image address", image.url.clone()),
-            None => {}
-        }
+            Target::Image(image) => ("image address", image.url.clone()),
+        };
+        self.copy(what, address);
     }
 
     /// `Y`: the section being read, as it is written in the source

@@ -14,7 +14,7 @@ use ratatui_image::protocol::halfblocks::Halfblocks;
 use ratatui_image::sliced::SlicedProtocol;
 
 use super::graphics::Protocol;
-use crate::document::{Document, LinkTarget};
+use crate::document::Document;
 use crate::images::{Encode, Failure, Loader, News, Want};
 use crate::layout::{FigureBox, FigureState, Layout};
 
@@ -120,7 +120,7 @@ impl Figures {
         }
         self.seen = Some(key);
         for link in &doc.links {
-            let LinkTarget::Image(image) = &link.target else {
+            let Some(image) = link.image() else {
                 continue;
             };
             match self.path_of(&image.url) {

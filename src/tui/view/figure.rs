@@ -9,7 +9,6 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui_image::sliced::{SignedPosition, SlicedImage};
 
-use crate::document::LinkTarget;
 use crate::layout::{FigureBox, FigureRow, fit_figure};
 use crate::reader::Screen;
 use crate::tui::app::App;
@@ -95,10 +94,8 @@ fn placeholder(frame: &mut Frame<'_>, app: &App, area: Rect) {
 
 /// The address of the image of link `link`.
 fn image_url(app: &App, link: u32) -> Option<String> {
-    match &app.doc.links.get(usize::try_from(link).ok()?)?.target {
-        LinkTarget::Image(image) => Some(image.url.clone()),
-        _ => None,
-    }
+    let link = app.doc.links.get(usize::try_from(link).ok()?)?;
+    Some(link.image()?.url.clone())
 }
 
 /// The image shown alone: fitted to `area`, centred, its caption under it.
@@ -107,10 +104,10 @@ pub fn draw_alone(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
     let Some(link) = app.figures.alone else {
         return;
     };
-    let Some(LinkTarget::Image(image)) = usize::try_from(link)
+    let Some(image) = usize::try_from(link)
         .ok()
         .and_then(|l| app.doc.links.get(l))
-        .map(|l| l.target.clone())
+        .and_then(|l| l.image().cloned())
     else {
         return;
     };
