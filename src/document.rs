@@ -1175,8 +1175,6 @@ pub struct Block {
     /// The innermost container, by its index in `Document::containers`;
     /// `NO_CONTAINER` for none (see `container`).
     container: u32,
-    /// Words in the block (see `words`).
-    words: u32,
     /// Blank lines to leave before this block.
     pub space_before: u8,
     /// Its lines are centred in the column (HTML's `align="center"`).
@@ -1185,7 +1183,7 @@ pub struct Block {
     level: u8,
 }
 
-const _: () = assert!(std::mem::size_of::<Block>() == 48);
+const _: () = assert!(std::mem::size_of::<Block>() == 40);
 const _: () = assert!(std::mem::size_of::<BlockKind>() == 24);
 
 /// An offset into the source in 32 bits: an article is at most 1 GiB (see
@@ -1193,6 +1191,12 @@ const _: () = assert!(std::mem::size_of::<BlockKind>() == 24);
 fn offset_u32(at: usize) -> u32 {
     debug_assert!(at <= u32::MAX as usize, "an offset past four gigabytes");
     u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// A count of words in 32 bits (see `Document::words_before_block`): more
+/// than it holds are as many as it holds.
+pub(crate) fn words_u32(words: usize) -> u32 {
+    u32::try_from(words).unwrap_or(u32::MAX)
 }
 
 /// `Block::container` of a block in no container.
@@ -1205,7 +1209,6 @@ impl Block {
             start: 0,
             end: 0,
             container: NO_CONTAINER,
-            words: 0,
             space_before: 0,
             centered: false,
             level: 0,
@@ -1251,15 +1254,6 @@ impl Block {
     /// `Document::containers`.
     pub fn container(&self) -> Option<usize> {
         (self.container != NO_CONTAINER).then_some(self.container as usize)
-    }
-
-    /// Words in the block.
-    pub fn words(&self) -> usize {
-        self.words as usize
-    }
-
-    pub fn set_words(&mut self, words: usize) {
-        self.words = u32::try_from(words).unwrap_or(u32::MAX);
     }
 
     pub fn set_container(&mut self, container: Option<usize>) {
@@ -1428,7 +1422,10 @@ pub struct Document {
     pub source_len: usize,
     pub words: usize,
     /// Words in all blocks before block `i`, in 32 bits (an article is at
-    /// most 1 GiB, see `load`): one for each block. See `words_before_block`.
+    /// most 1 GiB, see `load`): one for each block, and one more after the
+    /// last, so that a block's words are the difference of two (see
+    /// `block_words`); none when there are no blocks. A block has no count
+    /// of its own: a long article has hundreds of thousands of blocks.
     pub words_before_block: Vec<u32>,
     /// A hash of the source text, to tell whether the article changed.
     pub fingerprint: u64,
@@ -1489,14 +1486,11 @@ impl Document {
                 .min(self.blocks.len() - 1);
             let block = &self.blocks[b];
             let inside = target.saturating_sub(self.words_before_block(b));
-            let by = if block.words == 0 {
+            let words = self.block_words(b);
+            let by = if words == 0 {
                 0
             } else {
-                ratio(
-                    inside.min(block.words()),
-                    block.source().len(),
-                    block.words(),
-                )
+                ratio(inside.min(words), block.source().len(), words)
             };
             block.source().start + by
         };
@@ -1512,6 +1506,49 @@ impl Document {
         self.words_before_block[b] as usize
     }
 
+    /// Words in block `b`.
+    pub fn block_words(&self, b: usize) -> usize {
+        let at = |i: usize| self.words_before_block.get(i).map_or(0, |&w| w as usize);
+        at(b + 1).saturating_sub(at(b))
+    }
+
+    /// Add `block`, of `words` words, after the others (see
+    /// `words_before_block`).
+    pub(crate) fn push_block(&mut self, block: Block, words: usize) {
+        if self.words_before_block.is_empty() {
+            self.words_before_block.push(words_u32(self.words));
+        }
+        self.blocks.push(block);
+        self.words += words;
+        self.words_before_block.push(words_u32(self.words));
+    }
+
+    /// Count the words of every block again, `words_of` each.
+    pub(crate) fn recount_words(&mut self, mut words_of: impl FnMut(&Block) -> usize) {
+        let mut total = 0;
+        let mut before = Vec::with_capacity(self.blocks.len() + 1);
+        for block in &self.blocks {
+            before.push(words_u32(total));
+            total += words_of(block);
+        }
+        if !self.blocks.is_empty() {
+            before.push(words_u32(total));
+        }
+        self.words_before_block = before;
+        self.words = total;
+    }
+
+    /// Keep the first `keep` blocks and their words.
+    pub(crate) fn truncate_blocks(&mut self, keep: usize) {
+        self.blocks.truncate(keep);
+        if keep == 0 {
+            self.words_before_block.clear();
+        } else {
+            self.words_before_block.truncate(keep + 1);
+        }
+        self.words = self.words_before_block.last().map_or(0, |&w| w as usize);
+    }
+
     /// Words before `pos`, for progress counted in words rather than lines.
     pub fn words_before(&self, pos: Position) -> usize {
         if self.blocks.is_empty() {
@@ -1520,8 +1557,9 @@ impl Document {
         let b = self.block_at(pos);
         let before = self.words_before_block(b);
         let block = &self.blocks[b];
+        let words = self.block_words(b);
         if pos.0 >= block.source().end {
-            return before + block.words();
+            return before + words;
         }
         let mut text = String::new();
         for span in block_spans(&block.kind) {
@@ -1540,7 +1578,7 @@ impl Document {
             };
             text.push_str(&own[..cut]);
         }
-        before + count_words(&text).min(block.words())
+        before + count_words(&text).min(words)
     }
 
     /// Whether any word comes before `pos`: `words_before(pos) > 0`,
@@ -2069,11 +2107,6 @@ mod tests {
             block.set_container(c);
             assert_eq!(block.container(), c);
         }
-        block.set_words(12_345);
-        assert_eq!(block.words(), 12_345);
-        // More words than 32 bits hold are as many as they hold.
-        block.set_words(usize::MAX);
-        assert_eq!(block.words(), u32::MAX as usize);
         assert_eq!(block.source(), 3..9);
     }
 
@@ -2145,10 +2178,9 @@ mod tests {
         }
         // The other fields are left as they were.
         let mut block = Block::new(BlockKind::Rule, 1..2, Some(5));
-        block.set_words(9);
         block.set_source(100..200);
-        assert_eq!((block.container(), block.words()), (Some(5), 9));
-        assert_eq!(std::mem::size_of::<Block>(), 48);
+        assert_eq!(block.container(), Some(5));
+        assert_eq!(std::mem::size_of::<Block>(), 40);
         assert_eq!(std::mem::size_of::<BlockKind>(), 24);
     }
 
@@ -2244,11 +2276,37 @@ mod tests {
     #[test]
     fn words_before_blocks_are_kept_in_32_bits() {
         let mut doc = crate::parse::parse("One two.\n\nThree four five.\n\nSix.\n");
-        assert_eq!(doc.words_before_block, vec![0, 2, 5]);
+        assert_eq!(doc.words_before_block, vec![0, 2, 5, 6]);
         assert_eq!(doc.words_before_block(2), 5);
-        assert_eq!(crate::parse::window::words_u32(usize::MAX), u32::MAX);
+        let words: Vec<usize> = (0..4).map(|b| doc.block_words(b)).collect();
+        assert_eq!((words, doc.words), (vec![2, 3, 1, 0], 6));
+        assert_eq!(words_u32(usize::MAX), u32::MAX);
         doc.words_before_block[2] = u32::MAX;
         assert_eq!(doc.words_before_block(2), u32::MAX as usize);
+        // Blocks pushed, recounted and cut keep one count more than they
+        // are, and none when there are none.
+        let mut made = Document::default();
+        for (i, words) in [4, 0, 7].into_iter().enumerate() {
+            made.push_block(Block::new(BlockKind::Rule, i..i + 1, None), words);
+        }
+        assert_eq!(
+            (made.words_before_block.clone(), made.words),
+            (vec![0, 4, 4, 11], 11)
+        );
+        made.recount_words(|b| b.source().start + 1);
+        assert_eq!(
+            (made.words_before_block.clone(), made.words),
+            (vec![0, 1, 3, 6], 6)
+        );
+        made.truncate_blocks(2);
+        assert_eq!(
+            (made.words_before_block.clone(), made.words),
+            (vec![0, 1, 3], 3)
+        );
+        made.truncate_blocks(0);
+        assert!(made.words_before_block.is_empty() && made.words == 0);
+        made.recount_words(|_| 1);
+        assert!(made.words_before_block.is_empty() && made.words == 0);
     }
 
     #[test]

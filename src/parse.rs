@@ -1679,8 +1679,7 @@ impl<'s> Builder<'s> {
             (kind, _) => Block::new(kind, start..end, container),
         };
         block.space_before = space_before;
-        block.set_words(words);
-        self.doc.blocks.push(block);
+        self.doc.push_block(block, words);
         self.block_list_root.push(list_root);
     }
 
@@ -1729,24 +1728,8 @@ impl<'s> Builder<'s> {
             );
         }
         drop_empty_containers(&mut self.doc);
-        count_words_before(&mut self.doc);
         self.doc
     }
-}
-
-/// The words of the document, and before each block, from its blocks'.
-pub(crate) fn count_words_before(doc: &mut Document) {
-    let mut total = 0;
-    doc.words_before_block = doc
-        .blocks
-        .iter()
-        .map(|b| {
-            let before = total;
-            total += b.words();
-            window::words_u32(before)
-        })
-        .collect();
-    doc.words = total;
 }
 
 /// Forget the containers that hold no block (an empty list item or

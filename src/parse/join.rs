@@ -178,6 +178,7 @@ impl Joined {
             headings,
             links,
             footnotes,
+            words_before_block,
             ..
         } = doc;
         let first_piece = range.start == 0;
@@ -187,6 +188,8 @@ impl Joined {
         // room for 65,536, and twice that while it was moved.
         let whole = self.doc.source_len;
         reserve_for_whole(&mut self.doc.blocks, blocks.len() - first, range.end, whole);
+        let counts = blocks.len() - first + usize::from(self.doc.blocks.is_empty());
+        reserve_for_whole(&mut self.doc.words_before_block, counts, range.end, whole);
         reserve_for_whole(&mut self.doc.containers, containers.len(), range.end, whole);
         reserve_for_whole(&mut self.doc.links, links.len(), range.end, whole);
         reserve_for_whole(&mut self.doc.headings, headings.len(), range.end, whole);
@@ -219,7 +222,8 @@ impl Joined {
                 self.doc.containers.push(c);
             }
         }
-        for mut block in blocks.into_iter().skip(first) {
+        let words_at = |i: usize| words_before_block.get(i).map_or(0, |&w| w as usize);
+        for (i, mut block) in blocks.into_iter().enumerate().skip(first) {
             block.set_container(block.container().and_then(|c| container_at[c]));
             for_each_span_mut(&mut block.kind, |span| {
                 span.set_link(
@@ -228,7 +232,8 @@ impl Joined {
                         .and_then(LinkId::new),
                 );
             });
-            self.doc.blocks.push(block);
+            let words = words_at(i + 1).saturating_sub(words_at(i));
+            self.doc.push_block(block, words);
         }
         for mut heading in headings.into_iter().filter(|h| h.block >= first) {
             heading.block = heading.block - first + offset;
@@ -254,9 +259,9 @@ impl Joined {
             self.doc.meta.url_link = u32::try_from(self.doc.links.len()).ok();
             self.doc.links.push(link);
         }
-        super::count_words_before(&mut self.doc);
         // The lists grew by doubling as pieces came.
         self.doc.blocks.shrink_to_fit();
+        self.doc.words_before_block.shrink_to_fit();
         self.doc.containers.shrink_to_fit();
         self.doc.links.shrink_to_fit();
         self.doc.headings.shrink_to_fit();

@@ -245,14 +245,13 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     }
     let mut doc = out.builder.finish();
     // Dimmed text is not the article's: its words are not counted.
-    for block in &mut doc.blocks {
+    doc.recount_words(|block| {
         let shown: String = block_spans(&block.kind)
             .filter(|s| !s.flags.contains(Flags::HTML))
             .map(|s| s.text(source))
             .collect();
-        block.set_words(count_words(&shown));
-    }
-    super::count_words_before(&mut doc);
+        count_words(&shown)
+    });
     doc.fingerprint = super::fingerprint(source);
     doc.text = std::sync::Arc::clone(shared);
     // The title and byline are blocks of the text already: no header.
@@ -1502,7 +1501,7 @@ mod tests {
             assert_eq!(span.flags.contains(Flags::HTML), page, "{text:?}");
         }
         let body = "The protocol has two parts, and implementations could use a simpler handshake over a dedicated port without reinventing the entire protocol.  This last point matters.";
-        assert_eq!(doc.blocks[block].words(), body.split_whitespace().count());
+        assert_eq!(doc.block_words(block), body.split_whitespace().count());
         // The outline is the same.
         let heads: Vec<&str> = doc.headings.iter().map(|h| h.text.as_str()).collect();
         assert!(
@@ -2100,9 +2099,11 @@ mod tests {
         assert_eq!(slugs, ["title", "notes", "notes-1"]);
         assert_eq!(
             doc.words,
-            doc.blocks.iter().map(|b| b.words()).sum::<usize>()
+            (0..doc.blocks.len())
+                .map(|b| doc.block_words(b))
+                .sum::<usize>()
         );
-        assert_eq!(doc.words_before_block.len(), doc.blocks.len());
+        assert_eq!(doc.words_before_block.len(), doc.blocks.len() + 1);
         assert_eq!(doc.fingerprint, super::super::fingerprint(&src));
         assert_eq!(doc.source_len, src.len());
     }

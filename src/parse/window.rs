@@ -914,7 +914,7 @@ fn scale_words(doc: &mut Document, range: &Range<usize>, len: usize) {
     let scale = |bytes: usize| (bytes as f64 * per_byte).round() as usize;
     let before = scale(range.start);
     for w in &mut doc.words_before_block {
-        *w = words_u32(*w as usize + before);
+        *w = crate::document::words_u32(*w as usize + before);
     }
     doc.words = (before + doc.words).max(scale(len));
 }
@@ -1013,15 +1013,13 @@ fn parse_range(
         let keep = doc
             .blocks
             .partition_point(|b| b.source().start < part.len());
-        doc.blocks.truncate(keep);
+        doc.truncate_blocks(keep);
         // A fence closed here ends where the part does, as in the whole.
         for b in &mut doc.blocks {
             let source = b.source();
             b.set_source(source.start..source.end.min(part.len()));
         }
-        doc.words_before_block.truncate(keep);
         doc.headings.retain(|h| h.block < keep);
-        doc.words = doc.blocks.iter().map(|b| b.words()).sum();
         (doc, order)
     };
     // The stand-ins number labels the part does not really use (a mark in
@@ -1917,11 +1915,6 @@ fn narrow(at: usize) -> u32 {
 /// Offsets in 32 bits (see `narrow`).
 fn narrowed(offsets: &[usize]) -> Vec<u32> {
     offsets.iter().map(|&at| narrow(at)).collect()
-}
-
-/// A count of words in 32 bits (see `Document::words_before_block`).
-pub(crate) fn words_u32(words: usize) -> u32 {
-    u32::try_from(words).unwrap_or(u32::MAX)
 }
 
 /// Move every source offset of `doc` by `by` bytes.

@@ -114,7 +114,8 @@ pub fn position_at_fraction(doc: &Document, fraction: f64) -> Position {
     let b = doc
         .words_before_block
         .partition_point(|&w| w as usize <= target)
-        .saturating_sub(1);
+        .saturating_sub(1)
+        .min(doc.blocks.len() - 1);
     let block = &doc.blocks[b];
     let mut left = target - doc.words_before_block(b);
     if left == 0 {
