@@ -846,7 +846,7 @@ pub fn cat_source(
                             after = again;
                         }
                     }
-                    pieces.advance(&mut numbered, after);
+                    pieces.advance(text, &mut numbered, after);
                     out.write_all(&done?)?;
                     want += 1;
                     written.store(want, Ordering::Release);

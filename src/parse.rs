@@ -225,42 +225,48 @@ pub(crate) struct Part<'a> {
     pub table: Option<long_table::Known>,
 }
 
-/// Footnote labels numbered before a part: the first `count` of `labels`,
-/// found by label through `sorted`, the indices of `labels` in the order
-/// of their text. A long article has a hundred thousand notes and dozens
-/// of parts: each part looks its labels up in the one list instead of
-/// copying it into a map of its own.
+/// Footnote labels numbered before a part: the first `count` of a list
+/// of labels in order, where `place` finds a label (normalized), from 0.
+/// A long article has a hundred thousand notes and dozens of parts: each
+/// part looks its labels up in the one list instead of copying it into a
+/// map of its own.
 #[derive(Clone, Copy)]
 pub(crate) struct Numbered<'a> {
-    pub labels: &'a LabelList,
-    pub sorted: &'a [u32],
     pub count: usize,
+    pub place: &'a (dyn Fn(&str) -> Option<usize> + Sync + 'a),
 }
 
-/// The labels of `Numbered::NONE`.
-static NO_LABELS: LabelList = LabelList::new();
+/// `Numbered::place` of no labels.
+fn no_place(_: &str) -> Option<usize> {
+    None
+}
 
 impl Numbered<'_> {
     /// No footnote numbered before.
     pub const NONE: Numbered<'static> = Numbered {
-        labels: &NO_LABELS,
-        sorted: &[],
         count: 0,
+        place: &no_place,
     };
 
     /// The number of `label` (normalized), if it is one of the first
     /// `count` labels.
     fn number(&self, label: &str) -> Option<usize> {
-        let at = self
-            .sorted
-            .binary_search_by(|&i| self.labels.get(i as usize).cmp(label))
-            .ok()?;
-        let k = self.sorted[at] as usize;
-        (k < self.count).then_some(k + 1)
+        (self.place)(label)
+            .filter(|&k| k < self.count)
+            .map(|k| k + 1)
     }
 }
 
-/// The indices of `labels` in the order of their text (see `Numbered`).
+/// Where `label` is in `labels`, found through `sorted`, their indices in
+/// the order of their text (see `sort_labels`).
+pub(crate) fn place_among(labels: &LabelList, sorted: &[u32], label: &str) -> Option<usize> {
+    let at = sorted
+        .binary_search_by(|&i| labels.get(i as usize).cmp(label))
+        .ok()?;
+    Some(sorted[at] as usize)
+}
+
+/// The indices of `labels` in the order of their text (see `place_among`).
 pub(crate) fn sort_labels(labels: &LabelList) -> Vec<u32> {
     let mut sorted: Vec<u32> = (0..labels.len())
         .map(|i| u32::try_from(i).unwrap_or(u32::MAX))

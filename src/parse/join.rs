@@ -63,7 +63,7 @@ pub fn parse_scanned(
         // before really numbered: never parsed twice.
         for i in 0..count {
             let (doc, first, after) = pieces.parse_after(text, i, &joined.numbering, stop)?;
-            pieces.advance(&mut joined.numbering, after);
+            pieces.advance(text, &mut joined.numbering, after);
             joined.add(doc, first, pieces.ranges[i].clone());
             if i % TRIM_EVERY == TRIM_EVERY - 1 {
                 give_back_free_memory();
@@ -163,7 +163,7 @@ impl Joined {
         } else {
             pieces.parse_after(text, i, &self.numbering, stop)?
         };
-        pieces.advance(&mut self.numbering, after);
+        pieces.advance(text, &mut self.numbering, after);
         self.add(doc, first, pieces.ranges[i].clone());
         Some(())
     }

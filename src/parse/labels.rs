@@ -44,26 +44,6 @@ impl LabelList {
         (0..self.len()).map(|i| self.get(i))
     }
 
-    /// The first `count` labels, as a list of their own.
-    pub fn first(&self, count: usize) -> LabelList {
-        let count = count.min(self.len());
-        let end = count.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
-        LabelList {
-            text: self.text[..end].to_string(),
-            ends: self.ends[..count].to_vec(),
-        }
-    }
-
-    /// Whether labels `from..from + labels.len()` are `labels`.
-    pub fn has_at<S: AsRef<str>>(&self, from: usize, labels: &[S]) -> bool {
-        from.checked_add(labels.len())
-            .is_some_and(|end| end <= self.len())
-            && labels
-                .iter()
-                .enumerate()
-                .all(|(k, l)| self.get(from + k) == l.as_ref())
-    }
-
     /// Give back the room the list grew into.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
@@ -108,41 +88,5 @@ mod tests {
         let list = LabelList::default();
         assert_eq!(list.len(), 0);
         assert_eq!(list.iter().count(), 0);
-        assert_eq!(list.first(3), list);
-        assert!(list.has_at::<&str>(0, &[]));
-        assert!(!list.has_at(0, &["a"]));
-    }
-
-    #[test]
-    fn the_first_labels_are_a_list_of_their_own() {
-        let list: LabelList = ["a", "", "bc", "d"].iter().collect();
-        for count in 0..=4 {
-            let first = list.first(count);
-            assert_eq!(first.len(), count);
-            assert_eq!(
-                first.iter().collect::<Vec<_>>(),
-                list.iter().take(count).collect::<Vec<_>>()
-            );
-            // Pushed onto, it goes on as the whole list does.
-            let mut more = first.clone();
-            more.extend(list.iter().skip(count));
-            assert_eq!(more, list);
-        }
-        assert_eq!(list.first(9), list);
-    }
-
-    #[test]
-    fn a_run_of_labels_is_found_where_it_is() {
-        let list: LabelList = ["a", "b", "", "c"].iter().collect();
-        assert!(list.has_at(0, &["a", "b"]));
-        assert!(list.has_at(1, &["b", "", "c"]));
-        assert!(list.has_at(4, &[] as &[&str]));
-        assert!(!list.has_at(1, &["b", "c"]));
-        assert!(!list.has_at(3, &["c", "d"]));
-        assert!(!list.has_at(5, &[] as &[&str]));
-        assert!(!list.has_at(usize::MAX, &["a"]));
-        // `ab` then `c` is not `a` then `bc`, though the text is the same.
-        let split: LabelList = ["ab", "c"].iter().collect();
-        assert!(!split.has_at(0, &["a", "bc"]));
     }
 }

@@ -877,12 +877,13 @@ fn parse_window_sized(
     let range = window_among(text, at, sizes, |from, to| index.starts_between(from, to));
     let defs = &index.defs;
     let counts = |at: usize| defs.may_be_footnote(text, at);
-    let footnotes = footnote_marks(&text[..range.start], Some(defs.footnote_labels()), counts);
+    let defined = defs.footnote_labels(text);
+    let footnotes = footnote_marks(&text[..range.start], Some(defined), counts);
     let sorted = super::sort_labels(&footnotes);
+    let place = |label: &str| super::place_among(&footnotes, &sorted, label);
     let numbered = Numbered {
-        labels: &footnotes,
-        sorted: &sorted,
         count: footnotes.len(),
+        place: &place,
     };
     let mut doc = parse_range(
         text,
@@ -950,9 +951,9 @@ fn parse_range(
     let notes = &defs.notes;
     let inside: HashSet<&str> = (notes.footnotes.partition_point(|&at| at < first)
         ..notes.footnotes.partition_point(|&at| at < last))
-        .map(|i| notes.note_labels.get(i))
+        .map(|i| notes.label(text, i))
         .collect();
-    let defined = defs.footnote_labels();
+    let defined = defs.footnote_labels(text);
     let used = footnotes_before(part);
     let mut missing: Vec<&str> = used
         .iter()
@@ -1061,12 +1062,15 @@ pub struct Pieces {
     /// parsed.
     starts: Arc<[u32]>,
     from: Vec<usize>,
-    /// The footnote labels in the order they are first used, and for each
-    /// piece how many of them are used before it.
-    footnotes: LabelList,
+    /// The footnote labels in the order they are first used, by their
+    /// rank among the labels defined (see `Labels::rank`; a label not
+    /// defined is no footnote), and for each piece how many of them are
+    /// used before it. Four bytes a label, not a copy of each.
+    footnotes: Vec<u32>,
     footnotes_before: Vec<usize>,
-    /// The indices of `footnotes` in the order of their text.
-    sorted: Vec<u32>,
+    /// For each label defined, by its rank: where it is in `footnotes`,
+    /// or `UNUSED`.
+    places: Vec<u32>,
     definitions: Definitions,
     /// Count the words of each block: `cat`, which only writes them,
     /// turns this off (a tenth of its time).
@@ -1251,20 +1255,21 @@ impl Pieces {
         }
         let ranges = cut_ranges;
         let from = cut_from;
-        let defined = definitions.footnote_labels();
+        let defined = definitions.footnote_labels(text);
         let mut footnotes_before = Vec::with_capacity(ranges.len());
-        let mut seen = LabelList::new();
-        // Every label found is a defined one: a flag for each, not a
-        // second copy of each label in a set.
-        let mut known = vec![false; defined.sorted.len()];
+        let mut seen = Vec::new();
+        // Every label found is a defined one: its place by its rank, not
+        // a second copy of each label in a set.
+        let mut places = vec![UNUSED; defined.len()];
         for r in &ranges {
             footnotes_before.push(seen.len());
             let counts = |at: usize| definitions.may_be_footnote(text, r.start + at);
             for label in footnote_marks(&text[r.clone()], Some(defined), counts).iter() {
                 if let Some(k) = defined.rank(label)
-                    && !std::mem::replace(&mut known[k], true)
+                    && places[k] == UNUSED
                 {
-                    seen.push(label);
+                    places[k] = narrow(seen.len());
+                    seen.push(narrow(k));
                 }
             }
         }
@@ -1276,7 +1281,7 @@ impl Pieces {
             ranges,
             starts,
             from,
-            sorted: super::sort_labels(&seen),
+            places,
             footnotes: seen,
             footnotes_before,
             definitions,
@@ -1304,19 +1309,34 @@ impl Pieces {
         i: usize,
         stop: &AtomicBool,
     ) -> Option<(Document, usize, Vec<String>)> {
+        let place = self.place_in(text);
         let numbered = Numbered {
-            labels: &self.footnotes,
-            sorted: &self.sorted,
             count: self.footnotes_before[i],
+            place: &place,
         };
         self.reparse(text, i, numbered, stop)
     }
 
-    /// The footnote labels piece `i` is numbered from by `parse`.
-    pub fn footnotes_before(&self, i: usize) -> Vec<&str> {
-        self.footnotes
-            .iter()
-            .take(self.footnotes_before[i])
+    /// `Numbered::place` of `footnotes`, the labels in order of first use,
+    /// in `text`, the text of the pieces.
+    fn place_in<'a>(&'a self, text: &'a str) -> impl Fn(&str) -> Option<usize> + Sync + 'a {
+        let defined = self.definitions.footnote_labels(text);
+        move |label: &str| {
+            let place = self.places[defined.rank(label)?];
+            (place != UNUSED).then_some(place as usize)
+        }
+    }
+
+    /// Footnote label `i` in order of first use, in `text`.
+    fn footnote<'a>(&'a self, text: &'a str, i: usize) -> &'a str {
+        let defined = self.definitions.footnote_labels(text);
+        defined.at_rank(self.footnotes[i] as usize)
+    }
+
+    /// The footnote labels piece `i` of `text` is numbered from by `parse`.
+    pub fn footnotes_before<'a>(&'a self, text: &'a str, i: usize) -> Vec<&'a str> {
+        (0..self.footnotes_before[i])
+            .map(|k| self.footnote(text, k))
             .collect()
     }
 
@@ -1336,34 +1356,42 @@ impl Pieces {
     ) -> Option<(Document, usize, Vec<String>)> {
         match &numbering.own {
             None => {
+                let place = self.place_in(text);
                 let numbered = Numbered {
-                    labels: &self.footnotes,
-                    sorted: &self.sorted,
                     count: numbering.count,
+                    place: &place,
                 };
                 self.reparse(text, i, numbered, stop)
             }
             Some(own) => {
                 let sorted = super::sort_labels(own);
+                let place = |label: &str| super::place_among(own, &sorted, label);
                 let numbered = Numbered {
-                    labels: own,
-                    sorted: &sorted,
                     count: own.len(),
+                    place: &place,
                 };
                 self.reparse(text, i, numbered, stop)
             }
         }
     }
 
-    /// Add to `numbering` the labels `after` that the next piece numbered.
-    pub fn advance(&self, numbering: &mut Numbering, after: Vec<String>) {
+    /// Add to `numbering` the labels `after` that the next piece of `text`
+    /// numbered.
+    pub fn advance(&self, text: &str, numbering: &mut Numbering, after: Vec<String>) {
         match &mut numbering.own {
             None => {
                 let count = numbering.count;
-                if self.footnotes.has_at(count, &after) {
+                let foretold = count
+                    .checked_add(after.len())
+                    .is_some_and(|end| end <= self.footnotes.len())
+                    && after
+                        .iter()
+                        .enumerate()
+                        .all(|(k, label)| self.footnote(text, count + k) == label);
+                if foretold {
                     numbering.count += after.len();
                 } else {
-                    let mut own = self.footnotes.first(count);
+                    let mut own: LabelList = (0..count).map(|k| self.footnote(text, k)).collect();
                     own.extend(after);
                     numbering.own = Some(own);
                 }
@@ -1463,10 +1491,10 @@ pub struct Numbering {
 }
 
 impl Numbering {
-    /// The labels, in order.
-    pub fn labels<'a>(&'a self, pieces: &'a Pieces) -> Vec<&'a str> {
+    /// The labels, in order, numbered by `pieces` of `text`.
+    pub fn labels<'a>(&'a self, pieces: &'a Pieces, text: &'a str) -> Vec<&'a str> {
         match &self.own {
-            None => pieces.footnotes.iter().take(self.count).collect(),
+            None => (0..self.count).map(|k| pieces.footnote(text, k)).collect(),
             Some(own) => own.iter().collect(),
         }
     }
@@ -1596,10 +1624,15 @@ impl Scan {
 /// The footnote definitions of a text.
 #[derive(Debug, Default)]
 struct Notes {
-    /// Where each footnote definition is, in order, and its label in
-    /// `note_labels`: in one text, not a `String` each (see `LabelList`).
+    /// Where each footnote definition is (the start of its line), in
+    /// order. Its label is read from the text there (see `label`): a copy
+    /// of each took ten bytes a note, held while the whole is parsed.
     footnotes: Vec<u32>,
-    note_labels: LabelList,
+    /// The definitions whose label reads otherwise than it is written (in
+    /// capitals, or with runs of spaces), by their index in `footnotes`,
+    /// in order; and those labels as they read.
+    own_at: Vec<u32>,
+    own: LabelList,
     /// The labels of `footnotes`, as a set (see `Labels`): each piece of
     /// an article with thousands of notes checks the uses it finds
     /// against them.
@@ -1703,7 +1736,7 @@ impl Definitions {
         };
         let mut references = HashMap::new();
         let mut footnotes = Vec::new();
-        let mut note_labels = LabelList::new();
+        let (mut own_at, mut own) = (Vec::new(), LabelList::new());
         // Both kinds in order of position, so that runs of definitions of
         // either kind are followed.
         // A definition's line starts with `[`, outside fences, HTML blocks
@@ -1734,8 +1767,12 @@ impl Definitions {
                 // only has to be outside code and HTML.
                 if outside.binary_search(&narrow(start)).is_ok() {
                     after_last = line_end(hit) + 1;
+                    let label = normalized(note);
+                    if label.as_ref() != note {
+                        own_at.push(narrow(footnotes.len()));
+                        own.push(&label);
+                    }
                     footnotes.push(narrow(start));
-                    note_labels.push(&normalized(note));
                 }
                 continue;
             }
@@ -1759,15 +1796,17 @@ impl Definitions {
                 .or_insert_with(|| dest.to_string());
         }
         footnotes.shrink_to_fit();
-        note_labels.shrink_to_fit();
-        let labels = Labels::sorted(&note_labels);
+        own.shrink_to_fit();
+        let mut notes = Notes {
+            footnotes,
+            own_at,
+            own,
+            labels: Vec::new(),
+        };
+        notes.labels = Labels::sorted(&notes, text);
         Definitions {
             references,
-            notes: Arc::new(Notes {
-                footnotes,
-                note_labels,
-                labels,
-            }),
+            notes: Arc::new(notes),
             from_parser: false,
             outside: Outside::of(text, &outside),
         }
@@ -1798,32 +1837,55 @@ impl Definitions {
                 .is_multiple_of(2)
     }
 
-    /// Every footnote label defined.
-    fn footnote_labels(&self) -> Labels<'_> {
+    /// Every footnote label defined in `text`, the text the definitions
+    /// were found in.
+    fn footnote_labels<'a>(&'a self, text: &'a str) -> Labels<'a> {
         Labels {
-            footnotes: &self.notes.note_labels,
-            sorted: &self.notes.labels,
+            notes: &self.notes,
+            text,
         }
     }
 }
 
-/// The footnote labels defined, as a set: the indices of the definitions
-/// in the order of their labels, each label once. Four bytes a label
-/// rather than a second copy of each in a hash set: 6.5 MB for 100,000
-/// notes, held by the reader's index and by the pieces of its parse.
-#[derive(Clone, Copy)]
-struct Labels<'a> {
-    footnotes: &'a LabelList,
-    sorted: &'a [u32],
+impl Notes {
+    /// The label of definition `i`, as the parser matches it, read from
+    /// `text`, the text the definitions were found in: the label as it is
+    /// written, unless it reads otherwise (see `normalized`).
+    fn label<'a>(&'a self, text: &'a str, i: usize) -> &'a str {
+        if let Ok(k) = self.own_at.binary_search(&narrow(i)) {
+            return self.own.get(k);
+        }
+        // After the definition's `[^`, up to its `]` (see `found`).
+        let start = self.footnotes[i] as usize + 2;
+        let end = text
+            .as_bytes()
+            .get(start..)
+            .and_then(|rest| memchr::memchr(b']', rest))
+            .map_or(start, |n| start + n);
+        text.get(start..end).unwrap_or_default()
+    }
 }
 
-impl Labels<'_> {
-    /// The `sorted` indices of `footnotes`' labels.
-    fn sorted(footnotes: &LabelList) -> Vec<u32> {
-        let mut sorted: Vec<u32> = (0..footnotes.len()).map(narrow).collect();
-        let label = |i: &u32| footnotes.get(*i as usize);
+/// The footnote labels defined, as a set: `Notes::labels`, the indices of
+/// the definitions in the order of their labels, each label once, with the
+/// labels read from the text. Four bytes a label rather than a second copy
+/// of each in a hash set: 6.5 MB for 100,000 notes, held by the reader's
+/// index and by the pieces of its parse.
+#[derive(Clone, Copy)]
+struct Labels<'a> {
+    notes: &'a Notes,
+    text: &'a str,
+}
+
+impl<'a> Labels<'a> {
+    /// The indices of the definitions of `notes`, found in `text`, in the
+    /// order of their labels, each label once.
+    fn sorted(notes: &Notes, text: &str) -> Vec<u32> {
+        let mut sorted: Vec<u32> = (0..notes.footnotes.len()).map(narrow).collect();
+        let label = |i: &u32| notes.label(text, *i as usize);
         sorted.sort_by(|a, b| label(a).cmp(label(b)));
         sorted.dedup_by(|a, b| label(a) == label(b));
+        sorted.shrink_to_fit();
         sorted
     }
 
@@ -1833,13 +1895,24 @@ impl Labels<'_> {
 
     /// Where `label` is among the labels in their order, if it is one.
     fn rank(&self, label: &str) -> Option<usize> {
-        self.sorted
-            .binary_search_by(|&i| self.footnotes.get(i as usize).cmp(label))
+        self.notes
+            .labels
+            .binary_search_by(|&i| self.notes.label(self.text, i as usize).cmp(label))
             .ok()
     }
 
+    /// The label of rank `k`.
+    fn at_rank(&self, k: usize) -> &'a str {
+        self.notes.label(self.text, self.notes.labels[k] as usize)
+    }
+
+    /// How many labels are defined.
+    fn len(&self) -> usize {
+        self.notes.labels.len()
+    }
+
     fn is_empty(&self) -> bool {
-        self.sorted.is_empty()
+        self.notes.labels.is_empty()
     }
 }
 
@@ -1865,7 +1938,7 @@ fn footnote_marks(
     let bytes = text.as_bytes();
     // The labels met: those defined by their rank, a flag each; others
     // (without `defined`) in a set.
-    let mut met = vec![false; defined.map_or(0, |d| d.sorted.len())];
+    let mut met = vec![false; defined.map_or(0, |d| d.len())];
     let mut seen = HashSet::new();
     let mut out = LabelList::new();
     for hit in memchr::memmem::find_iter(bytes, b"[^") {
@@ -1906,6 +1979,9 @@ fn footnote_marks(
     }
     out
 }
+
+/// `Pieces::places` of a label defined and never used.
+const UNUSED: u32 = u32::MAX;
 
 /// A byte offset of the text in 32 bits: an article is at most 1 GiB.
 fn narrow(at: usize) -> u32 {
@@ -2278,7 +2354,7 @@ mod tests {
                 ("y", "/four"),
             ]
         );
-        assert!(defs.footnote_labels().contains("note"));
+        assert!(defs.footnote_labels(text).contains("note"));
     }
 
     #[test]
@@ -2361,21 +2437,26 @@ mod tests {
 
     #[test]
     fn the_set_of_footnote_labels_finds_each_label_once() {
-        let footnotes: LabelList = ["b", "a", "c", "a", "ab"].iter().collect();
-        let sorted = Labels::sorted(&footnotes);
-        let labels = Labels {
-            footnotes: &footnotes,
-            sorted: &sorted,
-        };
-        assert_eq!(sorted.len(), 4);
-        for (rank, label) in ["a", "ab", "b", "c"].iter().enumerate() {
-            assert_eq!(labels.rank(label), Some(rank));
+        // Labels as written, and as they read: in capitals, with runs of
+        // spaces.
+        let text = "Text.\n\n[^b]: B.\n[^a]: A.\n[^C]: C.\n[^a]: Again.\n[^ab]: AB.\n\
+                    [^x  Y]: XY.\n[^c]: C again.\n";
+        let Scan { defs, .. } = Scan::of(text);
+        let notes = &defs.notes;
+        let labels: Vec<&str> = (0..notes.footnotes.len())
+            .map(|i| notes.label(text, i))
+            .collect();
+        assert_eq!(labels, ["b", "a", "c", "a", "ab", "x y", "c"]);
+        assert_eq!(notes.own.len(), 2, "only the labels that read otherwise");
+        let defined = defs.footnote_labels(text);
+        assert_eq!(defined.len(), 5);
+        for (rank, label) in ["a", "ab", "b", "c", "x y"].iter().enumerate() {
+            assert_eq!(defined.rank(label), Some(rank));
+            assert_eq!(defined.at_rank(rank), *label);
         }
-        assert!(!labels.contains("d") && !labels.contains("") && !labels.is_empty());
-        let none = Labels {
-            footnotes: &LabelList::new(),
-            sorted: &[],
-        };
+        assert!(!defined.contains("d") && !defined.contains("C") && !defined.is_empty());
+        let none = Definitions::none();
+        let none = none.footnote_labels(text);
         assert!(none.is_empty() && !none.contains("a"));
     }
 
@@ -2391,11 +2472,14 @@ mod tests {
         for i in 0..last {
             assert!(pieces.numbered_as(&numbering, i), "piece {i}");
             let (_, _, after) = pieces.parse(&text, i);
-            pieces.advance(&mut numbering, after);
+            pieces.advance(&text, &mut numbering, after);
         }
         assert!(pieces.numbered_as(&numbering, last));
-        assert_eq!(pieces.footnotes_before(last), numbering.labels(&pieces));
-        assert_eq!(numbering.labels(&pieces), ["a", "c", "b"]);
+        assert_eq!(
+            pieces.footnotes_before(&text, last),
+            numbering.labels(&pieces, &text)
+        );
+        assert_eq!(numbering.labels(&pieces, &text), ["a", "c", "b"]);
     }
 
     #[test]
