@@ -1062,15 +1062,14 @@ pub struct Pieces {
     /// parsed.
     starts: Arc<[u32]>,
     from: Vec<usize>,
-    /// The footnote labels in the order they are first used, by their
-    /// rank among the labels defined (see `Labels::rank`; a label not
-    /// defined is no footnote), and for each piece how many of them are
-    /// used before it. Four bytes a label, not a copy of each.
-    footnotes: Vec<u32>,
-    footnotes_before: Vec<usize>,
-    /// For each label defined, by its rank: where it is in `footnotes`,
-    /// or `UNUSED`.
+    /// For each footnote label defined, by its rank among them (see
+    /// `Labels::rank`; a label not defined is no footnote): its place in
+    /// the order the labels are first used, or `UNUSED`. Four bytes a
+    /// label, not a copy of each.
     places: Vec<u32>,
+    /// How many labels are used, and for each piece how many before it.
+    used: usize,
+    footnotes_before: Vec<usize>,
     definitions: Definitions,
     /// Count the words of each block: `cat`, which only writes them,
     /// turns this off (a tenth of its time).
@@ -1257,23 +1256,22 @@ impl Pieces {
         let from = cut_from;
         let defined = definitions.footnote_labels(text);
         let mut footnotes_before = Vec::with_capacity(ranges.len());
-        let mut seen = Vec::new();
+        let mut used = 0;
         // Every label found is a defined one: its place by its rank, not
         // a second copy of each label in a set.
         let mut places = vec![UNUSED; defined.len()];
         for r in &ranges {
-            footnotes_before.push(seen.len());
+            footnotes_before.push(used);
             let counts = |at: usize| definitions.may_be_footnote(text, r.start + at);
             for label in footnote_marks(&text[r.clone()], Some(defined), counts).iter() {
                 if let Some(k) = defined.rank(label)
                     && places[k] == UNUSED
                 {
-                    places[k] = narrow(seen.len());
-                    seen.push(narrow(k));
+                    places[k] = narrow(used);
+                    used += 1;
                 }
             }
         }
-        seen.shrink_to_fit();
         // The lines outside code were only needed for that scan (a line
         // start for every line of the article).
         definitions.outside = Outside::default();
@@ -1282,7 +1280,7 @@ impl Pieces {
             starts,
             from,
             places,
-            footnotes: seen,
+            used,
             footnotes_before,
             definitions,
             count_words: true,
@@ -1327,17 +1325,20 @@ impl Pieces {
         }
     }
 
-    /// Footnote label `i` in order of first use, in `text`.
-    fn footnote<'a>(&'a self, text: &'a str, i: usize) -> &'a str {
+    /// The first `count` footnote labels of `text` in order of first use.
+    fn first_used<'a>(&'a self, text: &'a str, count: usize) -> Vec<&'a str> {
         let defined = self.definitions.footnote_labels(text);
-        defined.at_rank(self.footnotes[i] as usize)
+        let mut ranks: Vec<(u32, usize)> = (self.places.iter().enumerate())
+            .filter(|&(_, &place)| place != UNUSED && (place as usize) < count)
+            .map(|(rank, &place)| (place, rank))
+            .collect();
+        ranks.sort_unstable();
+        ranks.into_iter().map(|(_, k)| defined.at_rank(k)).collect()
     }
 
     /// The footnote labels piece `i` of `text` is numbered from by `parse`.
     pub fn footnotes_before<'a>(&'a self, text: &'a str, i: usize) -> Vec<&'a str> {
-        (0..self.footnotes_before[i])
-            .map(|k| self.footnote(text, k))
-            .collect()
+        self.first_used(text, self.footnotes_before[i])
     }
 
     /// Whether piece `i`, parsed by `parse`, was numbered from the labels
@@ -1381,17 +1382,15 @@ impl Pieces {
         match &mut numbering.own {
             None => {
                 let count = numbering.count;
+                let place = self.place_in(text);
                 let foretold = count
                     .checked_add(after.len())
-                    .is_some_and(|end| end <= self.footnotes.len())
-                    && after
-                        .iter()
-                        .enumerate()
-                        .all(|(k, label)| self.footnote(text, count + k) == label);
+                    .is_some_and(|end| end <= self.used)
+                    && (after.iter().enumerate()).all(|(k, label)| place(label) == Some(count + k));
                 if foretold {
                     numbering.count += after.len();
                 } else {
-                    let mut own: LabelList = (0..count).map(|k| self.footnote(text, k)).collect();
+                    let mut own: LabelList = self.first_used(text, count).into_iter().collect();
                     own.extend(after);
                     numbering.own = Some(own);
                 }
@@ -1494,7 +1493,7 @@ impl Numbering {
     /// The labels, in order, numbered by `pieces` of `text`.
     pub fn labels<'a>(&'a self, pieces: &'a Pieces, text: &'a str) -> Vec<&'a str> {
         match &self.own {
-            None => (0..self.count).map(|k| pieces.footnote(text, k)).collect(),
+            None => pieces.first_used(text, self.count),
             Some(own) => own.iter().collect(),
         }
     }
