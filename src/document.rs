@@ -1029,11 +1029,9 @@ pub struct Container {
     /// The first block inside this container; `NONE` while it has none
     /// (see `first_block`).
     first_block: u32,
-    /// A quote that is a GitHub alert: its first block is the label.
-    pub alert: Option<AlertKind>,
 }
 
-const _: () = assert!(std::mem::size_of::<Container>() == 24);
+const _: () = assert!(std::mem::size_of::<Container>() == 20);
 
 /// `Container::parent` or `Container::first_block` of none: indices are
 /// kept in 32 bits, as a container is 24 bytes rather than 32 (an article
@@ -1055,7 +1053,14 @@ impl Container {
             kind,
             parent: index_u32(parent),
             first_block: NONE,
-            alert: None,
+        }
+    }
+
+    /// The kind of GitHub alert a quote is (see `ContainerKind::Quote`).
+    pub fn alert(&self) -> Option<AlertKind> {
+        match self.kind {
+            ContainerKind::Quote { alert } => alert,
+            ContainerKind::Item { .. } => None,
         }
     }
 
@@ -1081,25 +1086,30 @@ impl Container {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContainerKind {
-    Quote,
+    /// A quote; a GitHub alert when `alert` says which kind (its first
+    /// block is then the label).
+    Quote { alert: Option<AlertKind> },
     /// A list item or footnote definition; `marker` is shown on its first
     /// line, and its width is the hanging indent of the others.
-    Item {
-        marker: Marker,
-        role: Role,
-    },
+    Item { marker: Marker, role: Role },
+}
+
+impl ContainerKind {
+    /// A quote that is no alert.
+    pub const QUOTE: ContainerKind = ContainerKind::Quote { alert: None };
 }
 
 /// A list marker or footnote label (`1.`, `•`, `[12]`), kept inline in
-/// twelve bytes: a long list or a text of many footnotes has one for each
-/// item, and a container is 24 bytes with it (48 with a string that may
+/// ten bytes: a long list or a text of many footnotes has one for each
+/// item, and a container is 20 bytes with it (48 with a string that may
 /// grow). A longer marker is cut at a character's end: Markdown's list
-/// numbers have at most nine digits, and a footnote's ten.
+/// numbers have at most nine digits (`123456789.`), and an article of at
+/// most 1 GiB has fewer than a hundred million footnotes (`[12345678]`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Marker([u8; MARKER]);
 
 /// The most bytes of a `Marker`.
-const MARKER: usize = 12;
+const MARKER: usize = 10;
 
 impl Marker {
     pub fn new(text: &str) -> Marker {
@@ -1840,7 +1850,7 @@ mod tests {
     }
 
     #[test]
-    fn a_marker_reads_as_it_was_written_up_to_twelve_bytes() {
+    fn a_marker_reads_as_it_was_written_up_to_ten_bytes() {
         for text in [
             "",
             "•",
@@ -1849,22 +1859,19 @@ mod tests {
             "☑",
             "[100000]",
             "123456789.",
-            "[4294967295]",
+            "[99999999]",
         ] {
             assert_eq!(Marker::new(text).as_str(), text);
             assert_eq!(Marker::format(format_args!("{text}")).as_str(), text);
         }
         // Longer ones are cut at a character's end.
-        assert_eq!(Marker::new("1234567890123.").as_str(), "123456789012");
-        assert_eq!(Marker::new("aaaaaaaaaaa•").as_str(), "aaaaaaaaaaa");
+        assert_eq!(Marker::new("1234567890123.").as_str(), "1234567890");
+        assert_eq!(Marker::new("aaaaaaaaa•").as_str(), "aaaaaaaaa");
         let n = u64::MAX;
+        assert_eq!(Marker::format(format_args!("{n}.")).as_str(), "1844674407");
         assert_eq!(
-            Marker::format(format_args!("{n}.")).as_str(),
-            "184467440737"
-        );
-        assert_eq!(
-            Marker::format(format_args!("{}", "aaaaaaaaa••")).as_str(),
-            "aaaaaaaaa•"
+            Marker::format(format_args!("{}", "aaaaaaa••")).as_str(),
+            "aaaaaaa•"
         );
         // Aligned as a string is (the numbers of a list are).
         let nine = Marker::new("9.");
@@ -2087,7 +2094,7 @@ mod tests {
 
     #[test]
     fn a_container_keeps_its_indices_in_32_bits() {
-        let kind = ContainerKind::Quote;
+        let kind = ContainerKind::QUOTE;
         let mut c = Container::new(kind, None);
         assert_eq!((c.parent(), c.first_block()), (None, None));
         for at in [Some(0), Some(41), Some(NONE as usize - 1), None] {
@@ -2095,7 +2102,7 @@ mod tests {
             c.set_first_block(at);
             assert_eq!((c.parent(), c.first_block()), (at, at));
         }
-        let inner = Container::new(ContainerKind::Quote, Some(3));
+        let inner = Container::new(ContainerKind::QUOTE, Some(3));
         assert_eq!(inner.parent(), Some(3));
     }
 

@@ -648,9 +648,11 @@ impl Prefix {
             c = doc.containers[id].parent();
         }
         chain.reverse();
-        let in_quote = chain.iter().any(|c| matches!(c.kind, ContainerKind::Quote));
+        let in_quote = chain
+            .iter()
+            .any(|c| matches!(c.kind, ContainerKind::Quote { .. }));
         let part_width = |c: &crate::document::Container| match &c.kind {
-            ContainerKind::Quote => 2,
+            ContainerKind::Quote { .. } => 2,
             ContainerKind::Item { marker, .. } => marker.width() + 1,
         };
         // Keep at least half the measure for the text itself.
@@ -680,9 +682,9 @@ impl Prefix {
         }
         for c in &chain[skip..] {
             match &c.kind {
-                ContainerKind::Quote => {
+                ContainerKind::Quote { alert } => {
                     // An alert's bar takes its colour.
-                    let bar = c.alert.map_or(Role::QuoteBar, Role::Alert);
+                    let bar = alert.map_or(Role::QuoteBar, Role::Alert);
                     first.push(seg("│ ", bar));
                     rest.push(seg("│ ", bar));
                     if c.first_block() == Some(index) {
@@ -722,7 +724,7 @@ impl Prefix {
             label: chain
                 .last()
                 .filter(|c| c.first_block() == Some(index))
-                .and_then(|c| c.alert),
+                .and_then(|c| c.alert()),
         }
     }
 }

@@ -902,7 +902,7 @@ impl<'s> Builder<'s> {
             }
             Tag::BlockQuote(kind) => {
                 self.close_leaf();
-                let id = self.open_container(ContainerKind::Quote);
+                let id = self.open_container(ContainerKind::QUOTE);
                 if let Some(kind) = kind {
                     let kind = match kind {
                         BlockQuoteKind::Note => AlertKind::Note,
@@ -911,7 +911,7 @@ impl<'s> Builder<'s> {
                         BlockQuoteKind::Warning => AlertKind::Warning,
                         BlockQuoteKind::Caution => AlertKind::Caution,
                     };
-                    self.doc.containers[id].alert = Some(kind);
+                    self.doc.containers[id].kind = ContainerKind::Quote { alert: Some(kind) };
                     let spans = Span::owned(kind.label(), range.start, Flags::STRONG).collect();
                     self.push_block(
                         BlockKind::Paragraph { spans },
@@ -2283,7 +2283,7 @@ mod tests {
             .iter()
             .filter_map(|c| match &c.kind {
                 ContainerKind::Item { marker, .. } => Some(marker.as_str()),
-                ContainerKind::Quote => None,
+                ContainerKind::Quote { .. } => None,
             })
             .collect();
         assert_eq!(markers, ["[2]", "[1]"]);
@@ -2302,9 +2302,9 @@ mod tests {
         let doc = parse("> [!NOTE]\n> Mind the gap.\n");
         assert_eq!(paragraph_text(&doc, 0), "Note");
         assert_eq!(paragraph_text(&doc, 1), "Mind the gap.");
-        assert_eq!(doc.containers[0].alert, Some(AlertKind::Note));
+        assert_eq!(doc.containers[0].alert(), Some(AlertKind::Note));
         let doc = parse("> [!CAUTION]\n> Hot.\n\n> Plain.\n");
-        let kinds: Vec<_> = doc.containers.iter().map(|c| c.alert).collect();
+        let kinds: Vec<_> = doc.containers.iter().map(Container::alert).collect();
         assert_eq!(kinds, [Some(AlertKind::Caution), None]);
     }
 

@@ -235,7 +235,7 @@ fn plain_note_without_headings_and_with_a_list() {
             let c = doc.blocks[i].container()?;
             match &doc.containers[c].kind {
                 ContainerKind::Item { marker, .. } => Some((block_text(&doc, i), marker.as_str())),
-                ContainerKind::Quote => None,
+                ContainerKind::Quote { .. } => None,
             }
         })
         .collect();

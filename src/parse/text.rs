@@ -2017,7 +2017,7 @@ mod tests {
             .iter()
             .map(|c| match &c.kind {
                 ContainerKind::Item { marker, .. } => marker.as_str(),
-                ContainerKind::Quote => "quote",
+                ContainerKind::Quote { .. } => "quote",
             })
             .collect();
         assert_eq!(markers, ["•", "•", "•", "1.", "2."]);
