@@ -1548,7 +1548,8 @@ impl Document {
         self.words = total;
     }
 
-    /// Keep the first `keep` blocks and their words.
+    /// Keep the first `keep` blocks, their words and headings, and the
+    /// containers that hold them, with no room past them.
     pub(crate) fn truncate_blocks(&mut self, keep: usize) {
         self.blocks.truncate(keep);
         if keep == 0 {
@@ -1557,6 +1558,17 @@ impl Document {
             self.words_before_block.truncate(keep + 1);
         }
         self.words = self.words_before_block.last().map_or(0, |&w| w as usize);
+        self.headings.retain(|h| h.block < keep);
+        // Containers come in the order they open, each before its first
+        // block: those after the last that holds a block kept hold none.
+        let containers = (self.containers.iter())
+            .rposition(|c| c.first_block().is_some_and(|b| b < keep))
+            .map_or(0, |c| c + 1);
+        self.containers.truncate(containers);
+        self.footnotes.map(|_, c| c.filter(|&c| c < containers));
+        self.blocks.shrink_to_fit();
+        self.containers.shrink_to_fit();
+        self.words_before_block.shrink_to_fit();
     }
 
     /// Words before `pos`, for progress counted in words rather than lines.
@@ -2310,6 +2322,7 @@ mod tests {
             (made.words_before_block.clone(), made.words),
             (vec![0, 1, 3], 3)
         );
+        assert_eq!(made.blocks.capacity(), 2);
         made.truncate_blocks(0);
         assert!(made.words_before_block.is_empty() && made.words == 0);
         made.recount_words(|_| 1);

@@ -65,7 +65,7 @@ pub fn parse_scanned(
             let (doc, first, after) = pieces.parse_after(text, i, &joined.numbering, stop)?;
             pieces.advance(text, &mut joined.numbering, after);
             joined.add(doc, first, pieces.ranges[i].clone());
-            if i % TRIM_EVERY == TRIM_EVERY - 1 {
+            if i % TRIM_EVERY == TRIM_EVERY - 1 || i + 2 == count {
                 give_back_free_memory();
             }
         }

@@ -1020,7 +1020,6 @@ fn parse_range(
             let source = b.source();
             b.set_source(source.start..source.end.min(part.len()));
         }
-        doc.headings.retain(|h| h.block < keep);
         (doc, order)
     };
     // The stand-ins number labels the part does not really use (a mark in
@@ -2479,6 +2478,37 @@ mod tests {
             numbering.labels(&pieces, &text)
         );
         assert_eq!(numbering.labels(&pieces, &text), ["a", "c", "b"]);
+    }
+
+    #[test]
+    fn a_window_keeps_no_container_of_the_stand_in_notes_after_it() {
+        let text: Arc<str> = crate::testgen::many_footnotes(crate::testgen::SEED, 8000).into();
+        let index = WindowIndex::of(&text);
+        let doc = parse_window_in(&text, 0, 0, &index);
+        let end = doc.window.clone().unwrap().end;
+        assert!(
+            end < text.find("[^n1]:").unwrap(),
+            "no definition in the window"
+        );
+        assert!(doc.links.len() > 1000 && doc.containers.is_empty());
+        assert_eq!(doc.footnotes.defined().count(), 0);
+        assert_eq!(doc.blocks.capacity(), doc.blocks.len());
+        // Its references read as footnotes all the same.
+        let notes = doc
+            .links
+            .iter()
+            .filter(|l| matches!(l.target(&text), Target::Footnote(_)));
+        assert_eq!(notes.count(), doc.links.len());
+        // A window with definitions in it keeps theirs.
+        let at = text.find("[^n1]:").unwrap();
+        let doc = parse_window_in(&text, at, 0, &index);
+        assert!(!doc.containers.is_empty());
+        for c in &doc.containers {
+            assert!(c.first_block().is_some_and(|b| b < doc.blocks.len()));
+        }
+        for (_, c) in doc.footnotes.defined() {
+            assert!(c < doc.containers.len());
+        }
     }
 
     #[test]
