@@ -949,9 +949,9 @@ fn parse_range(
     // blocks are dropped.
     let (first, last) = (narrow(range.start), narrow(range.end));
     let notes = &defs.notes;
-    let inside: HashSet<&str> = (notes.footnotes.partition_point(|&at| at < first)
-        ..notes.footnotes.partition_point(|&at| at < last))
-        .map(|i| notes.label(text, i))
+    let inside: HashSet<&str> = (notes.labels.iter())
+        .filter(|&at| (first..last).contains(at))
+        .map(|&at| notes.label(text, at))
         .collect();
     let defined = defs.footnote_labels(text);
     let used = footnotes_before(part);
@@ -1622,19 +1622,19 @@ impl Scan {
 /// The footnote definitions of a text.
 #[derive(Debug, Default)]
 struct Notes {
-    /// Where each footnote definition is (the start of its line), in
-    /// order. Its label is read from the text there (see `label`): a copy
-    /// of each took ten bytes a note, held while the whole is parsed.
-    footnotes: Vec<u32>,
-    /// The definitions whose label reads otherwise than it is written (in
-    /// capitals, or with runs of spaces), by their index in `footnotes`,
-    /// in order; and those labels as they read.
+    /// Where each footnote label is defined (the start of the line of its
+    /// first definition), in the order of the labels, each label once: a
+    /// set (see `Labels`), which each piece of an article with thousands
+    /// of notes checks the uses it finds against. A label is read from the
+    /// text there (see `label`): a copy of each took ten bytes a note, and
+    /// a list of the definitions in their order four more, held while the
+    /// whole is parsed.
+    labels: Vec<u32>,
+    /// Where the definitions are whose label reads otherwise than it is
+    /// written (in capitals, or with runs of spaces), in order; and those
+    /// labels as they read.
     own_at: Vec<u32>,
     own: LabelList,
-    /// The labels of `footnotes`, as a set (see `Labels`): each piece of
-    /// an article with thousands of notes checks the uses it finds
-    /// against them.
-    labels: Vec<u32>,
 }
 
 /// The lines of a text outside fences, HTML blocks and front matter, kept
@@ -1767,7 +1767,7 @@ impl Definitions {
                     after_last = line_end(hit) + 1;
                     let label = normalized(note);
                     if label.as_ref() != note {
-                        own_at.push(narrow(footnotes.len()));
+                        own_at.push(narrow(start));
                         own.push(&label);
                     }
                     footnotes.push(narrow(start));
@@ -1793,15 +1793,13 @@ impl Definitions {
                 .entry(normalize_label(label))
                 .or_insert_with(|| dest.to_string());
         }
-        footnotes.shrink_to_fit();
         own.shrink_to_fit();
         let mut notes = Notes {
-            footnotes,
+            labels: Vec::new(),
             own_at,
             own,
-            labels: Vec::new(),
         };
-        notes.labels = Labels::sorted(&notes, text);
+        notes.labels = notes.sorted(footnotes, text);
         Definitions {
             references,
             notes: Arc::new(notes),
@@ -1846,15 +1844,27 @@ impl Definitions {
 }
 
 impl Notes {
-    /// The label of definition `i`, as the parser matches it, read from
-    /// `text`, the text the definitions were found in: the label as it is
-    /// written, unless it reads otherwise (see `normalized`).
-    fn label<'a>(&'a self, text: &'a str, i: usize) -> &'a str {
-        if let Ok(k) = self.own_at.binary_search(&narrow(i)) {
+    /// `definitions`, the places of the definitions found in `text` in
+    /// order, in the order of their labels, each label once: the first
+    /// definition of a label is kept, as it wins.
+    fn sorted(&self, mut definitions: Vec<u32>, text: &str) -> Vec<u32> {
+        let label = |at: &u32| self.label(text, *at);
+        // A stable sort: of one label, the first definition comes first.
+        definitions.sort_by(|a, b| label(a).cmp(label(b)));
+        definitions.dedup_by(|a, b| label(a) == label(b));
+        definitions.shrink_to_fit();
+        definitions
+    }
+
+    /// The label of the definition at `at`, as the parser matches it, read
+    /// from `text`, the text the definitions were found in: the label as
+    /// it is written, unless it reads otherwise (see `normalized`).
+    fn label<'a>(&'a self, text: &'a str, at: u32) -> &'a str {
+        if let Ok(k) = self.own_at.binary_search(&at) {
             return self.own.get(k);
         }
         // After the definition's `[^`, up to its `]` (see `found`).
-        let start = self.footnotes[i] as usize + 2;
+        let start = at as usize + 2;
         let end = text
             .as_bytes()
             .get(start..)
@@ -1864,7 +1874,7 @@ impl Notes {
     }
 }
 
-/// The footnote labels defined, as a set: `Notes::labels`, the indices of
+/// The footnote labels defined, as a set: `Notes::labels`, the places of
 /// the definitions in the order of their labels, each label once, with the
 /// labels read from the text. Four bytes a label rather than a second copy
 /// of each in a hash set: 6.5 MB for 100,000 notes, held by the reader's
@@ -1876,17 +1886,6 @@ struct Labels<'a> {
 }
 
 impl<'a> Labels<'a> {
-    /// The indices of the definitions of `notes`, found in `text`, in the
-    /// order of their labels, each label once.
-    fn sorted(notes: &Notes, text: &str) -> Vec<u32> {
-        let mut sorted: Vec<u32> = (0..notes.footnotes.len()).map(narrow).collect();
-        let label = |i: &u32| notes.label(text, *i as usize);
-        sorted.sort_by(|a, b| label(a).cmp(label(b)));
-        sorted.dedup_by(|a, b| label(a) == label(b));
-        sorted.shrink_to_fit();
-        sorted
-    }
-
     fn contains(&self, label: &str) -> bool {
         self.rank(label).is_some()
     }
@@ -1895,13 +1894,13 @@ impl<'a> Labels<'a> {
     fn rank(&self, label: &str) -> Option<usize> {
         self.notes
             .labels
-            .binary_search_by(|&i| self.notes.label(self.text, i as usize).cmp(label))
+            .binary_search_by(|&at| self.notes.label(self.text, at).cmp(label))
             .ok()
     }
 
     /// The label of rank `k`.
     fn at_rank(&self, k: usize) -> &'a str {
-        self.notes.label(self.text, self.notes.labels[k] as usize)
+        self.notes.label(self.text, self.notes.labels[k])
     }
 
     /// How many labels are defined.
@@ -2441,10 +2440,14 @@ mod tests {
                     [^x  Y]: XY.\n[^c]: C again.\n";
         let Scan { defs, .. } = Scan::of(text);
         let notes = &defs.notes;
-        let labels: Vec<&str> = (0..notes.footnotes.len())
-            .map(|i| notes.label(text, i))
+        let labels: Vec<&str> = (notes.labels.iter())
+            .map(|&at| notes.label(text, at))
             .collect();
-        assert_eq!(labels, ["b", "a", "c", "a", "ab", "x y", "c"]);
+        assert_eq!(labels, ["a", "ab", "b", "c", "x y"]);
+        // Each label once, where it is first defined.
+        let first = |label: &str| narrow(text.find(label).unwrap());
+        assert_eq!(notes.labels[0], first("[^a]"));
+        assert_eq!(notes.labels[3], first("[^C]"));
         assert_eq!(notes.own.len(), 2, "only the labels that read otherwise");
         let defined = defs.footnote_labels(text);
         assert_eq!(defined.len(), 5);
@@ -2478,6 +2481,21 @@ mod tests {
             numbering.labels(&pieces, &text)
         );
         assert_eq!(numbering.labels(&pieces, &text), ["a", "c", "b"]);
+    }
+
+    #[test]
+    fn a_window_with_a_second_definition_of_a_note_reads_as_the_whole() {
+        let mut text = String::from("Use[^a] and[^b].\n\n[^a]: First.\n\n");
+        for i in 0..4000 {
+            text.push_str(&format!("Paragraph {i} of filler text.\n\n"));
+        }
+        text.push_str("Again[^a] and[^b].\n\n[^a]: Second.\n\n[^b]: Only.\n");
+        for at in [0, text.len() / 2, text.len() - 10] {
+            check(&text, at);
+        }
+        let index = WindowIndex::of(&text);
+        let doc = parse_window_in(&Arc::from(text.as_str()), text.len() - 10, 0, &index);
+        assert_eq!(doc.footnotes.len(), 2);
     }
 
     #[test]
