@@ -616,7 +616,9 @@ pub fn save_width(path: &Path, width: Option<u16>) -> anyhow::Result<()> {
     let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
-    io::Write::write_all(&mut tmp, text.as_bytes())
+    // Written to the file itself: the temporary file's own errors name
+    // its path again after the reason.
+    io::Write::write_all(tmp.as_file_mut(), text.as_bytes())
         .with_context(|| format!("cannot write {}", target.display()))?;
     if let Some(meta) = &old {
         tmp.as_file()

@@ -749,9 +749,11 @@ fn replace_file(
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    write(&mut tmp)
+    // Written to the file itself: the temporary file's own errors name
+    // its path again after the reason.
+    write(tmp.as_file_mut())
         .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+        .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
@@ -1082,7 +1084,12 @@ mod tests {
             ))
         })
         .unwrap_err();
-        assert!(format!("{err:#}").contains("no space left"), "{err:#}");
+        let said = format!("{err:#}");
+        assert!(said.contains("no space left"), "{said}");
+        // In one line, naming the record once, not the temporary file.
+        let record = path.display().to_string();
+        assert_eq!(said.matches(&record).count(), 1, "{said}");
+        assert!(!said.contains("/.r.") && !said.contains('\n'), "{said}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old record");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "the temporary file is removed");
