@@ -686,7 +686,7 @@ pub type Cell = Vec<Span>;
 pub struct Rows {
     /// The index in the whole table of the first row: the part at 0
     /// draws the top border, the one that ends the table the bottom.
-    /// Here rather than in the block, which is 48 bytes without it.
+    /// Here rather than in the block, which is 40 bytes without it.
     pub first_row: usize,
     spans: Vec<Span>,
     /// For each cell, where its spans end in `spans`.
@@ -988,7 +988,7 @@ impl std::fmt::Debug for Spans {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlockKind {
     /// A heading; its level is the block's (see `Block::heading_level`),
-    /// as a block is 48 bytes with it there and 56 with it here.
+    /// as a block is 40 bytes with it there and 48 with it here.
     Heading {
         spans: Box<[Span]>,
     },
@@ -997,7 +997,7 @@ pub enum BlockKind {
     },
     /// Boxed: a block of any kind is as large as its largest kind, and a
     /// long article has tens of thousands of blocks, few of them code (a
-    /// block is 48 bytes with it boxed).
+    /// block is 40 bytes with it boxed).
     Code(Box<CodeBlock>),
     /// A table, or a part of a long one (see `TableShape`).
     Table {
@@ -1034,7 +1034,7 @@ pub struct Container {
 const _: () = assert!(std::mem::size_of::<Container>() == 20);
 
 /// `Container::parent` or `Container::first_block` of none: indices are
-/// kept in 32 bits, as a container is 24 bytes rather than 32 (an article
+/// kept in 32 bits, as a container is 20 bytes rather than 28 (an article
 /// of 100,000 footnotes has a container for each).
 const NONE: u32 = u32::MAX;
 
@@ -1103,8 +1103,10 @@ impl ContainerKind {
 /// ten bytes: a long list or a text of many footnotes has one for each
 /// item, and a container is 20 bytes with it (48 with a string that may
 /// grow). A longer marker is cut at a character's end: Markdown's list
-/// numbers have at most nine digits (`123456789.`), and an article of at
-/// most 1 GiB has fewer than a hundred million footnotes (`[12345678]`).
+/// numbers start with at most nine digits (`123456789.`), and an article
+/// of at most 1 GiB has fewer than a hundred million footnotes
+/// (`[12345678]`); only a list that counts on past 999,999,999 loses the
+/// dot of its next numbers (`1000000000`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Marker([u8; MARKER]);
 
@@ -1172,7 +1174,7 @@ impl std::fmt::Debug for Marker {
 
 /// A block of the article.
 ///
-/// 48 bytes: a long article has a hundred thousand blocks. Offsets, counts
+/// 40 bytes: a long article has a hundred thousand blocks. Offsets, counts
 /// and indices are kept in 32 bits (an article is at most 1 GiB, see
 /// `load`).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -360,9 +360,15 @@ mod tests {
     #[test]
     fn a_parse_with_the_index_scan_is_the_parse_without_it() {
         use crate::parse::window::WindowIndex;
+        let notes = crate::testgen::many_footnotes(crate::testgen::SEED, 600);
         let texts = [
             crate::testgen::article(crate::testgen::SEED, 96 * 1024),
-            crate::testgen::many_footnotes(crate::testgen::SEED, 600),
+            // Labels that read otherwise than they are written, used in
+            // capitals or with runs of spaces as well.
+            notes
+                .replace("[^n1", "[^Note  1")
+                .replace("[^n2", "[^NOTE 2"),
+            notes,
             // A lone CR ends a line for the parser, which the scan is of.
             "# A\r\rText[^a] in [b].\r\r[^a]: A note.\r[b]: /b\r\r```\r[^c]: no\r```\r".into(),
         ];
@@ -374,6 +380,7 @@ mod tests {
                 let scan = index.scan().expect("a whole index");
                 let doc = parse_scanned(&text, size, workers, &go, Some(scan));
                 assert_eq!(doc, parse_in_pieces(&text, size, workers, &go));
+                assert_eq!(doc.as_ref(), Some(&crate::parse::parse(&text)));
             }
         }
         // An index of the head has no scan of the whole to give, even

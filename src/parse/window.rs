@@ -944,14 +944,16 @@ fn parse_range(
         count,
         table,
     };
-    // A footnote used here and defined elsewhere gets a stand-in definition
-    // after the part, so that its reference reads as one; the stand-in's
-    // blocks are dropped.
+    // A footnote used here and first defined elsewhere gets a stand-in
+    // definition after the part, so that its reference reads as one (a
+    // second definition in the part comes before it, and wins); the
+    // stand-in's blocks are dropped. The definitions are in the order of
+    // their labels: a pass over them all, a few cheap checks each.
     let (first, last) = (narrow(range.start), narrow(range.end));
     let notes = &defs.notes;
     let inside: HashSet<&str> = (notes.labels.iter())
-        .filter(|&at| (first..last).contains(at))
-        .map(|&at| notes.label(text, at))
+        .filter(|&&entry| (first..last).contains(&notes.place(entry)))
+        .map(|&entry| notes.label(text, entry))
         .collect();
     let defined = defs.footnote_labels(text);
     let used = footnotes_before(part);
@@ -1623,16 +1625,18 @@ impl Scan {
 #[derive(Debug, Default)]
 struct Notes {
     /// Where each footnote label is defined (the start of the line of its
-    /// first definition), in the order of the labels, each label once: a
-    /// set (see `Labels`), which each piece of an article with thousands
-    /// of notes checks the uses it finds against. A label is read from the
+    /// first definition; see `own` for a label that reads otherwise than
+    /// it is written), in the order of the labels, each label once: a set
+    /// (see `Labels`), which each piece of an article with thousands of
+    /// notes checks the uses it finds against. A label is read from the
     /// text there (see `label`): a copy of each took ten bytes a note, and
     /// a list of the definitions in their order four more, held while the
     /// whole is parsed.
     labels: Vec<u32>,
-    /// Where the definitions are whose label reads otherwise than it is
-    /// written (in capitals, or with runs of spaces), in order; and those
-    /// labels as they read.
+    /// The definitions whose label reads otherwise than it is written (in
+    /// capitals, or with runs of spaces): where each is, and its label as
+    /// it reads. Their entries in `labels` are their indices here, marked
+    /// with `OWN`: a label is then found at once, not by a search.
     own_at: Vec<u32>,
     own: LabelList,
 }
@@ -1766,11 +1770,13 @@ impl Definitions {
                 if outside.binary_search(&narrow(start)).is_ok() {
                     after_last = line_end(hit) + 1;
                     let label = normalized(note);
-                    if label.as_ref() != note {
+                    if label.as_ref() == note {
+                        footnotes.push(narrow(start));
+                    } else {
+                        footnotes.push(OWN | narrow(own_at.len()));
                         own_at.push(narrow(start));
                         own.push(&label);
                     }
-                    footnotes.push(narrow(start));
                 }
                 continue;
             }
@@ -1844,7 +1850,16 @@ impl Definitions {
 }
 
 impl Notes {
-    /// `definitions`, the places of the definitions found in `text` in
+    /// Where the definition of an entry of `labels` is.
+    fn place(&self, entry: u32) -> u32 {
+        if entry & OWN != 0 {
+            self.own_at[(entry & !OWN) as usize]
+        } else {
+            entry
+        }
+    }
+
+    /// `definitions`, the entries of the definitions found in `text` in
     /// order, in the order of their labels, each label once: the first
     /// definition of a label is kept, as it wins.
     fn sorted(&self, mut definitions: Vec<u32>, text: &str) -> Vec<u32> {
@@ -1856,15 +1871,16 @@ impl Notes {
         definitions
     }
 
-    /// The label of the definition at `at`, as the parser matches it, read
-    /// from `text`, the text the definitions were found in: the label as
-    /// it is written, unless it reads otherwise (see `normalized`).
-    fn label<'a>(&'a self, text: &'a str, at: u32) -> &'a str {
-        if let Ok(k) = self.own_at.binary_search(&at) {
-            return self.own.get(k);
+    /// The label of the definition of `entry` (of `labels`), as the parser
+    /// matches it, read from `text`, the text the definitions were found
+    /// in: the label as it is written, unless it reads otherwise (see
+    /// `normalized`, and `own`).
+    fn label<'a>(&'a self, text: &'a str, entry: u32) -> &'a str {
+        if entry & OWN != 0 {
+            return self.own.get((entry & !OWN) as usize);
         }
         // After the definition's `[^`, up to its `]` (see `found`).
-        let start = at as usize + 2;
+        let start = entry as usize + 2;
         let end = text
             .as_bytes()
             .get(start..)
@@ -1976,6 +1992,10 @@ fn footnote_marks(
     }
     out
 }
+
+/// An entry of `Notes::labels` that is an index into `Notes::own`, not a
+/// place: places are under 1 GiB (see `load`), so this bit is free.
+const OWN: u32 = 1 << 31;
 
 /// `Pieces::places` of a label defined and never used.
 const UNUSED: u32 = u32::MAX;
@@ -2447,7 +2467,8 @@ mod tests {
         // Each label once, where it is first defined.
         let first = |label: &str| narrow(text.find(label).unwrap());
         assert_eq!(notes.labels[0], first("[^a]"));
-        assert_eq!(notes.labels[3], first("[^C]"));
+        assert_eq!(notes.place(notes.labels[3]), first("[^C]"));
+        assert_ne!(notes.labels[3], first("[^C]"), "a label of its own");
         assert_eq!(notes.own.len(), 2, "only the labels that read otherwise");
         let defined = defs.footnote_labels(text);
         assert_eq!(defined.len(), 5);
