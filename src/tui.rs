@@ -295,7 +295,7 @@ impl Shell {
             crate::session::Session::nothing_saved(self.options.store.as_ref(), path)
         });
         if fresh && self.options.section.is_none() {
-            let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+            let (width, height) = frames::size().unwrap_or((80, 24));
             let text = &head.source.text;
             let markdown = !head
                 .source
@@ -432,7 +432,7 @@ impl Shell {
         match reading.serve(app, action) {
             head::Serve::Here => {}
             head::Serve::Far(at) => {
-                let rows = crossterm::terminal::size().map_or(24, |(_, h)| usize::from(h));
+                let rows = frames::size().map_or(24, |(_, h)| usize::from(h));
                 match reading.far_window(at, rows) {
                     Some(doc) => app.show_far(doc),
                     None => self.wait_rest(),
@@ -1455,7 +1455,7 @@ mod tests {
         };
         let mut shell = Shell::new(options);
         shell.open_head(head, false);
-        let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+        let (width, height) = frames::size().unwrap_or((80, 24));
         let screen = |app: &mut App| {
             let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
             t.draw(|f| view::draw(f, app)).unwrap();

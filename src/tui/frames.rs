@@ -46,6 +46,8 @@ impl Frames {
             shown: Buffer::empty(Rect::ZERO),
             fill: Rc::clone(&fill),
             blind: false,
+            changed: Vec::new(),
+            cells: Vec::new(),
         };
         Ok(Frames {
             terminal: Terminal::new(out)?,
@@ -76,6 +78,20 @@ impl Frames {
     }
 }
 
+/// The terminal's size, in columns and rows, asked of the standard output
+/// the frames go to: one call, where crossterm's opens `/dev/tty` to ask
+/// it and closes it again, on every frame ratatui draws.
+pub fn size() -> io::Result<(u16, u16)> {
+    #[cfg(unix)]
+    if let Ok(size) = rustix::termios::tcgetwinsize(io::stdout())
+        && size.ws_col > 0
+        && size.ws_row > 0
+    {
+        return Ok((size.ws_col, size.ws_row));
+    }
+    crossterm::terminal::size()
+}
+
 /// Crossterm's backend, which also keeps what it wrote: the cells a frame
 /// writes again unchanged are taken from there.
 pub struct Out {
@@ -85,6 +101,10 @@ pub struct Out {
     fill: Fill,
     /// The terminal was cleared in part: what it shows is not known.
     blind: bool,
+    /// The places of the cells a frame changed, and of those it writes
+    /// (see `with_gaps`): kept for the next frame's.
+    changed: Vec<(u16, u16)>,
+    cells: Vec<(u16, u16)>,
 }
 
 impl Write for Out {
@@ -111,20 +131,44 @@ impl Backend for Out {
         {
             self.shown = Buffer::empty(*area);
         }
-        let changed: Vec<(u16, u16, &Cell)> = content
-            .inspect(|&(x, y, cell)| {
-                if let Some(shown) = self.shown.cell_mut((x, y)) {
+        // The changed cells go into `shown`, and are written from there:
+        // only their places are kept, in lists kept from frame to frame
+        // (a place is 4 bytes where a cell's reference is 24: the lists of
+        // a whole screen stay small, and are not allocated again).
+        let mut changed = std::mem::take(&mut self.changed);
+        let mut cells = std::mem::take(&mut self.cells);
+        changed.clear();
+        cells.clear();
+        // A cell off the frame's area (none is) is written as it is.
+        let mut off: Vec<(u16, u16, &Cell)> = Vec::new();
+        for (x, y, cell) in content {
+            match self.shown.cell_mut((x, y)) {
+                Some(shown) => {
                     shown.clone_from(cell);
+                    changed.push((x, y));
                 }
-            })
-            .collect();
+                None => off.push((x, y, cell)),
+            }
+        }
         // With a frame's changed cells written over it, what was shown is
         // that frame.
-        let cells = match &fill {
-            Some((_, fill)) if !self.blind => with_gaps(&changed, &self.shown, fill),
-            _ => changed,
+        let order = match &fill {
+            Some((_, fill)) if !self.blind => {
+                with_gaps(&changed, &self.shown, fill, &mut cells);
+                &cells
+            }
+            _ => &changed,
         };
-        self.inner.draw(cells.into_iter())
+        let shown = &self.shown;
+        let written = self.inner.draw(
+            order
+                .iter()
+                .map(|&(x, y)| (x, y, &shown[(x, y)]))
+                .chain(off),
+        );
+        self.changed = changed;
+        self.cells = cells;
+        written
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
@@ -161,7 +205,7 @@ impl Backend for Out {
     }
 
     fn size(&self) -> io::Result<Size> {
-        self.inner.size()
+        size().map(|(width, height)| Size { width, height })
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
@@ -204,41 +248,44 @@ pub fn fillable(buffer: &Buffer, covered: impl Fn(u16, u16) -> bool) -> Vec<bool
         .collect()
 }
 
-/// The cells to write: those that changed, in order (`changed`, from
-/// ratatui's diff), and between two of them on a row at most `GAP` cells
-/// apart, the cells between, which did not change, taken from `shown`:
-/// when the changed cell before them is plain, and they are plain as
-/// shown and `fill` (see `fillable`), so that the cursor is on each where
-/// a move would put it.
-pub fn with_gaps<'c>(
-    changed: &[(u16, u16, &'c Cell)],
-    shown: &'c Buffer,
+/// The places of the cells to write, into `cells`: those that changed, in
+/// order (`changed`, from ratatui's diff, their cells as `shown` now has
+/// them), and between two of them on a row at most `GAP` cells apart, the
+/// cells between, which did not change: when the changed cell before them
+/// is plain, and they are plain as shown and `fill` (see `fillable`), so
+/// that the cursor is on each where a move would put it.
+pub fn with_gaps(
+    changed: &[(u16, u16)],
+    shown: &Buffer,
     fill: &[bool],
-) -> Vec<(u16, u16, &'c Cell)> {
+    cells: &mut Vec<(u16, u16)>,
+) {
     let area = shown.area;
     let width = usize::from(area.width);
-    let mut cells: Vec<(u16, u16, &Cell)> = Vec::with_capacity(changed.len() * 3 / 2);
-    for &(x, y, cell) in changed {
-        if let Some(&(px, py, last)) = cells.last()
+    let index = |x: u16, y: u16| {
+        let (row, col) = (y.checked_sub(area.y)?, x.checked_sub(area.x)?);
+        Some(usize::from(row) * width + usize::from(col))
+    };
+    cells.reserve(changed.len() * 3 / 2);
+    for &(x, y) in changed {
+        if let Some(&(px, py)) = cells.last()
             && py == y
             && px < x
             && x - px - 1 <= GAP
-            && plain(last)
-            && let (Some(row), Some(px_in)) = (y.checked_sub(area.y), px.checked_sub(area.x))
+            && let Some(last) = index(px, py)
+            && shown.content.get(last).is_some_and(plain)
         {
-            // The cells after `last` on its row, up to this one.
-            let from = usize::from(row) * width + usize::from(px_in) + 1;
-            let to = from + usize::from(x - px - 1);
+            // The cells after the last one on its row, up to this one.
+            let (from, to) = (last + 1, last + 1 + usize::from(x - px - 1));
             if let (Some(between), Some(ok)) = (shown.content.get(from..to), fill.get(from..to))
                 && ok.iter().all(|&ok| ok)
                 && between.iter().all(plain)
             {
-                cells.extend((px + 1..x).zip(between).map(|(gx, c)| (gx, y, c)));
+                cells.extend((px + 1..x).map(|gx| (gx, y)));
             }
         }
-        cells.push((x, y, cell));
+        cells.push((x, y));
     }
-    cells
 }
 
 #[cfg(test)]
@@ -319,6 +366,17 @@ mod tests {
         all
     }
 
+    /// `with_gaps` from the frame `before` to `after`, with the cells.
+    fn gaps<'a>(before: &Buffer, after: &'a Buffer, fill: &[bool]) -> Vec<(u16, u16, &'a Cell)> {
+        let changed: Vec<(u16, u16)> = before.diff(after).iter().map(|&(x, y, _)| (x, y)).collect();
+        let mut cells = Vec::new();
+        with_gaps(&changed, after, fill, &mut cells);
+        cells
+            .into_iter()
+            .map(|(x, y)| (x, y, &after[(x, y)]))
+            .collect()
+    }
+
     fn row(text: &str) -> Vec<Cell> {
         text.chars()
             .map(|ch| {
@@ -341,11 +399,7 @@ mod tests {
     fn spaces_between_changed_words_are_written_again_not_jumped_over() {
         let before = buffer(&[row("ab cd ef gh         kl")]);
         let after = buffer(&[row("xy zw ef ij         mn")]);
-        let cells = with_gaps(
-            &before.diff(&after),
-            &after,
-            &fillable(&after, |_, _| false),
-        );
+        let cells = gaps(&before, &after, &fillable(&after, |_, _| false));
         let xs: Vec<u16> = cells.iter().map(|&(x, _, _)| x).collect();
         // The space between the words, and ` ef `; not the 9 spaces
         // before `mn` (`GAP` is more than a move).
@@ -355,11 +409,7 @@ mod tests {
         assert_eq!(screen, alone);
         assert!(bytes < jumps, "{bytes} against {jumps}");
         // A covered cell is jumped over.
-        let cells = with_gaps(
-            &before.diff(&after),
-            &after,
-            &fillable(&after, |x, _| x == 2),
-        );
+        let cells = gaps(&before, &after, &fillable(&after, |x, _| x == 2));
         let xs: Vec<u16> = cells.iter().map(|&(x, _, _)| x).collect();
         assert_eq!(xs, [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 20, 21]);
     }
@@ -407,7 +457,7 @@ mod tests {
                 buf
             };
             let (before, after) = (build(false), build(true));
-            let cells = with_gaps(&before.diff(&after), &after, &fillable(&after, |_, _| false));
+            let cells = gaps(&before, &after, &fillable(&after, |_, _| false));
             prop_assert_eq!(
                 on_screen(&before, &cells).0,
                 on_screen(&before, &before.diff(&after)).0
