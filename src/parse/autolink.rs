@@ -14,11 +14,14 @@ use linkify::{LinkFinder, LinkKind};
 /// when it has a scheme (`https://…`); one without counts when it starts
 /// with `www.`, and goes to its `https://` address.
 pub(crate) fn find(text: &str) -> Vec<(Range<usize>, String)> {
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    // Made once: a search made for each run of text took 5% of a parse.
+    static SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"://"));
+    static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"www."));
     let bytes = text.as_bytes();
     // Most text has no link: it is not handed to the finder.
-    if memchr::memmem::find(bytes, b"://").is_none()
-        && memchr::memmem::find(bytes, b"www.").is_none()
-    {
+    if SCHEME.find(bytes).is_none() && WWW.find(bytes).is_none() {
         return Vec::new();
     }
     let mut finder = LinkFinder::new();
