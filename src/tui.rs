@@ -806,7 +806,7 @@ pub fn run_library(
 /// frame is drawn without them and they are awaited after it (`Query`).
 fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
     let emergency: Emergency = Arc::default();
-    let signal = watch_signals(Arc::clone(&emergency))?;
+    let (signal, watcher) = watch_signals(Arc::clone(&emergency))?;
     let guard = TerminalGuard::enter()?;
     // Asked in raw mode, so that no answer is echoed or waits for a line.
     let config = &shell.options.config;
@@ -846,7 +846,13 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
         query.read(true);
         (query.settle(&mut shell), None)
     };
-    let result = event_loop(&mut shell, &signal, &emergency, &mut filter, pending);
+    let result = event_loop(
+        &mut shell,
+        (&signal, watcher),
+        &emergency,
+        &mut filter,
+        pending,
+    );
     drop(guard);
     // The terminal is back: a failed save can be said on stderr.
     if let Some(warning) = shell.finish() {
@@ -991,14 +997,17 @@ const ENDING: [i32; 6] = [
 /// event loop sees the returned number and ends cleanly. When it cannot (a
 /// closed terminal can leave the read of keys retrying forever), the
 /// watcher restores what it can, saves without waiting for a lock, and
-/// exits with 128 + the signal.
-fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
+/// exits with 128 + the signal. The handlers are set at once; the thread
+/// that acts on what they caught is started by the event loop once the
+/// first frame is drawn (`Watcher::start`): starting a thread takes 50 µs
+/// or so, and a signal caught before then waits that long.
+fn watch_signals(emergency: Emergency) -> Result<(Arc<AtomicUsize>, Watcher)> {
     use signal_hook::consts::{SIGCONT, SIGTSTP};
     let signal = Arc::new(AtomicUsize::new(0));
     let mut signals = signal_hook::iterator::Signals::new(ENDING.iter().chain(&[SIGTSTP, SIGCONT]))
         .context("cannot watch for signals")?;
     let seen = Arc::clone(&signal);
-    std::thread::spawn(move || {
+    let watch = move || {
         for sig in signals.forever() {
             match sig {
                 SIGTSTP => STOP_ASKED.store(true, Ordering::SeqCst),
@@ -1021,8 +1030,21 @@ fn watch_signals(emergency: Emergency) -> Result<Arc<AtomicUsize>> {
                 }
             }
         }
-    });
-    Ok(signal)
+    };
+    Ok((signal, Watcher(Some(Box::new(watch)))))
+}
+
+/// The thread that acts on the signals caught (see `watch_signals`), until
+/// it is started.
+struct Watcher(Option<Box<dyn FnOnce() + Send>>);
+
+impl Watcher {
+    /// Start the thread, unless it was.
+    fn start(&mut self) {
+        if let Some(watch) = self.0.take() {
+            std::thread::spawn(watch);
+        }
+    }
 }
 
 /// Apply the terminal's answers to the background query that came in.
@@ -1049,12 +1071,14 @@ fn take_answers(shell: &mut Shell, filter: &mut ReplyFilter) {
 
 fn event_loop(
     shell: &mut Shell,
-    signal: &AtomicUsize,
+    (signal, mut watcher): (&AtomicUsize, Watcher),
     emergency: &Emergency,
     filter: &mut ReplyFilter,
     pending: Option<Query>,
 ) -> Result<Exit> {
-    let result = read_and_draw(shell, signal, emergency, filter, pending);
+    let result = read_and_draw(shell, (signal, &mut watcher), emergency, filter, pending);
+    // Started, if no frame was drawn, for the wait below.
+    watcher.start();
     match result {
         // A hung-up terminal fails to draw or read just before SIGHUP
         // arrives: report the hangup, not the I/O error it caused.
@@ -1092,7 +1116,7 @@ fn wait_for_signal(signal: &AtomicUsize, wait: Duration) -> Option<i32> {
 
 fn read_and_draw(
     shell: &mut Shell,
-    signal: &AtomicUsize,
+    (signal, watcher): (&AtomicUsize, &mut Watcher),
     emergency: &Emergency,
     filter: &mut ReplyFilter,
     mut pending: Option<Query>,
@@ -1116,6 +1140,7 @@ fn read_and_draw(
             draw(&mut terminal, shell)?;
             drawn = Some(Instant::now());
         }
+        watcher.start();
         // The first frame is on screen before the terminal's answers:
         // they are awaited now, before any key is read.
         if let Some(mut query) = pending.take() {

@@ -285,20 +285,25 @@ pub struct Keymap {
 }
 
 impl Default for Keymap {
+    /// The default keys, read once (every reader starts with them, and a
+    /// launch makes two or three: 20 µs each, before the first frame).
     fn default() -> Keymap {
-        let defaults = |action: Action| -> Vec<Key> {
-            DEFAULT_KEYS
-                .iter()
-                .find(|(a, _)| *a == action)
-                .map(|(_, keys)| keys.iter().filter_map(|k| Key::parse(k).ok()).collect())
-                .unwrap_or_default()
-        };
-        Keymap {
-            bindings: Action::NAMED
-                .iter()
-                .map(|&(_, a)| (a, defaults(a)))
-                .collect(),
-        }
+        static DEFAULT: std::sync::LazyLock<Keymap> = std::sync::LazyLock::new(|| {
+            let defaults = |action: Action| -> Vec<Key> {
+                DEFAULT_KEYS
+                    .iter()
+                    .find(|(a, _)| *a == action)
+                    .map(|(_, keys)| keys.iter().filter_map(|k| Key::parse(k).ok()).collect())
+                    .unwrap_or_default()
+            };
+            Keymap {
+                bindings: Action::NAMED
+                    .iter()
+                    .map(|&(_, a)| (a, defaults(a)))
+                    .collect(),
+            }
+        });
+        DEFAULT.clone()
     }
 }
 
