@@ -14,9 +14,10 @@
 //! `LONGFORM_PIE=1` keeps the default position-independent executable,
 //! for a packaging policy that asks for one.
 //!
-//! On x86-64 Linux, where Rust links with LLD, release builds also put the
-//! functions that reading an article runs next to each other, in the
-//! order `link/hot-functions.txt` lists them (LLD's
+//! On Linux, when the linker is LLD (Rust's own on x86-64; `links_with`
+//! tries it), release builds also put the functions that reading an
+//! article runs next to each other, in the order `link/hot-functions.txt`
+//! lists them (LLD's
 //! `--symbol-ordering-file`; `scripts/hot_functions.py` makes the list
 //! by running the reader under callgrind). Reading runs about a thousand
 //! of the binary's ten thousand functions, 1.5 MB of its 9.5 MB of code,
@@ -28,6 +29,10 @@
 //! another toolchain's names) is skipped: the build is the same, its
 //! functions placed as the compiler put them. `LONGFORM_NO_ORDER=1`
 //! leaves the order alone.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
@@ -41,15 +46,14 @@ fn main() {
     if linux && release && !pie {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
-    if linux && release && links_with_lld() && !set("LONGFORM_NO_ORDER") {
-        let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-        let list = std::path::Path::new(&dir).join("link/hot-functions.txt");
-        if list.is_file() {
-            println!(
-                "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
-                list.display()
-            );
-            println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    if linux && release && !set("LONGFORM_NO_ORDER") {
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+        let list = Path::new(&dir).join("link/hot-functions.txt");
+        let order = ordering(&list);
+        if list.is_file() && links_with(&order) {
+            for arg in &order {
+                println!("cargo:rustc-link-arg-bins={arg}");
+            }
         }
     }
 }
@@ -59,18 +63,57 @@ fn set(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Whether the binary is linked with LLD: Rust's default on x86-64 Linux
-/// with glibc since 1.90 (this crate needs 1.92), unless a linker or its
-/// flavour is chosen otherwise, through the flags or the target's linker.
-fn links_with_lld() -> bool {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let flags = var("CARGO_ENCODED_RUSTFLAGS");
-    var("CARGO_CFG_TARGET_ARCH") == "x86_64"
-        && var("CARGO_CFG_TARGET_OS") == "linux"
-        && var("CARGO_CFG_TARGET_ENV") == "gnu"
-        && !flags.contains("linker")
-        && !flags.contains("link-self-contained")
-        && !flags.contains("fuse-ld")
-        && std::env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_none()
-        && std::env::var_os("RUSTC_LINKER").is_none()
+/// The arguments that have the linker place functions in the order of
+/// `list` (LLD's `--symbol-ordering-file`), saying nothing of the names it
+/// does not find; each goes to the linker as it is (`-Xlinker`), so that
+/// a comma in the path does not cut it in two.
+fn ordering(list: &Path) -> Vec<String> {
+    vec![
+        "-Xlinker".into(),
+        format!("--symbol-ordering-file={}", list.display()),
+        "-Xlinker".into(),
+        "--no-warn-symbol-ordering".into(),
+    ]
+}
+
+/// Whether the linker this build uses takes `args`: an empty program is
+/// linked with them by the same compiler, for the same target, with the
+/// same flags and linker. Rust links with LLD on x86-64 Linux by default
+/// since 1.90, but a compiler built otherwise (as some distributions
+/// build theirs) or a linker chosen in a config links with GNU ld or
+/// gold, which do not know the option: then the order is left alone.
+fn links_with(args: &[String]) -> bool {
+    let (Some(out), Some(rustc)) = (std::env::var_os("OUT_DIR"), std::env::var_os("RUSTC")) else {
+        return false;
+    };
+    let out = PathBuf::from(out);
+    let source = out.join("order_probe.rs");
+    if std::fs::write(&source, "fn main() {}\n").is_err() {
+        return false;
+    }
+    let mut rustc = Command::new(rustc);
+    rustc
+        .arg(&source)
+        .arg("-o")
+        .arg(out.join("order_probe"))
+        .args(["--crate-type", "bin"]);
+    if let Ok(target) = std::env::var("TARGET") {
+        rustc.args(["--target", &target]);
+    }
+    if let Ok(flags) = std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        rustc.args(flags.split('\x1f').filter(|flag| !flag.is_empty()));
+    }
+    if let Some(linker) = std::env::var_os("RUSTC_LINKER") {
+        let mut choice = OsString::from("linker=");
+        choice.push(linker);
+        rustc.arg("-C").arg(choice);
+    }
+    for arg in args {
+        rustc.arg("-C").arg(format!("link-arg={arg}"));
+    }
+    rustc
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }

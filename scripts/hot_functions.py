@@ -69,7 +69,10 @@ def run(article, out):
     if pid == 0:
         size = struct.pack("HHHH", 40, 120, 0, 0)
         fcntl.ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, size)
-        os.execve(argv[0], argv, env)
+        try:
+            os.execve(argv[0], argv, env)
+        except OSError:
+            os._exit(127)
 
     def pump(seconds):
         """Answer the terminal's queries for `seconds`; false once the
@@ -125,15 +128,24 @@ def text_symbols():
 
 def costs(profile, names, into):
     """Add each function's own instructions in the callgrind `profile`."""
+    if not os.path.exists(profile):
+        print(f"no profile in {profile}: that run is left out", file=sys.stderr)
+        return
     function = None
+    # The cost line after `calls=` is the call's, not the function's own.
+    call = False
     with open(profile, errors="replace") as lines:
         for line in lines:
             if line.startswith("fn="):
                 function = line[3:].strip()
                 if function in names:
                     into[function] += 0
-            elif line.startswith(("cfn=", "cob=", "cfi=", "cfl=", "calls=")):
+            elif line.startswith("calls="):
+                call = True
+            elif line.startswith(("cfn=", "cob=", "cfi=", "cfl=")):
                 continue
+            elif call:
+                call = False
             elif function in names and line[:1].isdigit():
                 parts = line.split()
                 if len(parts) >= 2 and parts[1].isdigit():

@@ -999,8 +999,9 @@ const ENDING: [i32; 6] = [
 /// watcher restores what it can, saves without waiting for a lock, and
 /// exits with 128 + the signal. The handlers are set at once; the thread
 /// that acts on what they caught is started by the event loop once the
-/// first frame is drawn (`Watcher::start`): starting a thread takes 50 µs
-/// or so, and a signal caught before then waits that long.
+/// first frame is drawn, or before reading the rest of an article whose
+/// first frame waits for it (`Watcher::start`): starting a thread takes
+/// 50 µs or so, and a signal caught before then waits for it.
 fn watch_signals(emergency: Emergency) -> Result<(Arc<AtomicUsize>, Watcher)> {
     use signal_hook::consts::{SIGCONT, SIGTSTP};
     let signal = Arc::new(AtomicUsize::new(0));
@@ -1124,8 +1125,10 @@ fn read_and_draw(
     // Never dropped: the guard restores the terminal, and ratatui's own drop
     // would print (and so panic) when the terminal is already gone.
     let mut terminal = std::mem::ManuallyDrop::new(frames()?);
-    // A long article with a record is read whole before its first frame.
+    // A long article with a record is read whole before its first frame:
+    // a read that stalls (a network file system) can be ended by a signal.
     if shell.reader.is_none() {
+        watcher.start();
         shell.take_rest()?;
     }
     let mut drawn: Option<Instant> = None;
