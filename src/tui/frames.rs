@@ -48,6 +48,7 @@ impl Frames {
             blind: false,
             changed: Vec::new(),
             cells: Vec::new(),
+            bytes: Vec::new(),
         };
         Ok(Frames {
             terminal: Terminal::new(out)?,
@@ -105,6 +106,8 @@ pub struct Out {
     /// (see `with_gaps`): kept for the next frame's.
     changed: Vec<(u16, u16)>,
     cells: Vec<(u16, u16)>,
+    /// A frame's bytes, before they go to the terminal (see `encode`).
+    bytes: Vec<u8>,
 }
 
 impl Write for Out {
@@ -160,12 +163,17 @@ impl Backend for Out {
             _ => &changed,
         };
         let shown = &self.shown;
-        let written = self.inner.draw(
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
+        encode(
             order
                 .iter()
                 .map(|&(x, y)| (x, y, &shown[(x, y)]))
                 .chain(off),
+            &mut bytes,
         );
+        let written = self.inner.write_all(&bytes);
+        self.bytes = bytes;
         self.changed = changed;
         self.cells = cells;
         written
@@ -215,6 +223,140 @@ impl Backend for Out {
     fn flush(&mut self) -> io::Result<()> {
         Backend::flush(&mut self.inner)
     }
+}
+
+/// The bytes that write `cells` to the terminal, appended to `out`: the
+/// bytes ratatui's crossterm backend writes for them, byte for byte. It
+/// formats each cell's move and text through `fmt`, which took a sixth of
+/// a whole-screen frame; here they are copied, and only a change of
+/// colour or attribute, rare in a frame, is formatted (by crossterm).
+pub fn encode<'a>(cells: impl Iterator<Item = (u16, u16, &'a Cell)>, out: &mut Vec<u8>) {
+    use crossterm::queue;
+    use crossterm::style::{
+        Attribute, Color as Ink, Colors, SetAttribute, SetBackgroundColor, SetColors,
+        SetForegroundColor, SetUnderlineColor,
+    };
+    use ratatui::backend::IntoCrossterm;
+    use ratatui::style::{Color, Modifier};
+
+    let mut fg = Color::Reset;
+    let mut bg = Color::Reset;
+    let mut underline = Color::Reset;
+    let mut modifier = Modifier::empty();
+    let mut last: Option<(u16, u16)> = None;
+    // Writes to a `Vec` do not fail.
+    for (x, y, cell) in cells {
+        if last.is_none_or(|(lx, ly)| ly != y || lx.checked_add(1) != Some(x)) {
+            out.extend_from_slice(b"\x1b[");
+            push_number(out, u32::from(y) + 1);
+            out.push(b';');
+            push_number(out, u32::from(x) + 1);
+            out.push(b'H');
+        }
+        last = Some((x, y));
+        if cell.modifier != modifier {
+            let _ = modifier_diff(modifier, cell.modifier, out);
+            modifier = cell.modifier;
+        }
+        if cell.fg != fg || cell.bg != bg {
+            let colors = Colors::new(cell.fg.into_crossterm(), cell.bg.into_crossterm());
+            let _ = queue!(out, SetColors(colors));
+            fg = cell.fg;
+            bg = cell.bg;
+        }
+        if cell.underline_color != underline {
+            let _ = queue!(
+                out,
+                SetUnderlineColor(cell.underline_color.into_crossterm())
+            );
+            underline = cell.underline_color;
+        }
+        out.extend_from_slice(cell.symbol().as_bytes());
+    }
+    let _ = queue!(
+        out,
+        SetForegroundColor(Ink::Reset),
+        SetBackgroundColor(Ink::Reset),
+        SetUnderlineColor(Ink::Reset),
+        SetAttribute(Attribute::Reset),
+    );
+}
+
+/// `n` in decimal.
+fn push_number(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// The attributes that go from `from` to `to`, as ratatui's crossterm
+/// backend writes them.
+fn modifier_diff(
+    from: ratatui::style::Modifier,
+    to: ratatui::style::Modifier,
+    out: &mut Vec<u8>,
+) -> io::Result<()> {
+    use crossterm::queue;
+    use crossterm::style::{Attribute, SetAttribute};
+    use ratatui::style::Modifier;
+
+    let removed = from - to;
+    if removed.contains(Modifier::REVERSED) {
+        queue!(out, SetAttribute(Attribute::NoReverse))?;
+    }
+    // Bold and dim are both ended by normal intensity: what stays of
+    // them is set again.
+    let reset_intensity = removed.intersects(Modifier::BOLD | Modifier::DIM);
+    if reset_intensity {
+        queue!(out, SetAttribute(Attribute::NormalIntensity))?;
+        if to.contains(Modifier::DIM) {
+            queue!(out, SetAttribute(Attribute::Dim))?;
+        }
+        if to.contains(Modifier::BOLD) {
+            queue!(out, SetAttribute(Attribute::Bold))?;
+        }
+    }
+    let ended = [
+        (Modifier::ITALIC, Attribute::NoItalic),
+        (Modifier::UNDERLINED, Attribute::NoUnderline),
+        (Modifier::CROSSED_OUT, Attribute::NotCrossedOut),
+        (Modifier::HIDDEN, Attribute::NoHidden),
+    ];
+    for (m, a) in ended {
+        if removed.contains(m) {
+            queue!(out, SetAttribute(a))?;
+        }
+    }
+    if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
+        queue!(out, SetAttribute(Attribute::NoBlink))?;
+    }
+    let added = to - from;
+    let started = [
+        (Modifier::REVERSED, Attribute::Reverse, true),
+        (Modifier::BOLD, Attribute::Bold, !reset_intensity),
+        (Modifier::ITALIC, Attribute::Italic, true),
+        (Modifier::UNDERLINED, Attribute::Underlined, true),
+        (Modifier::DIM, Attribute::Dim, !reset_intensity),
+        (Modifier::CROSSED_OUT, Attribute::CrossedOut, true),
+        (Modifier::HIDDEN, Attribute::Hidden, true),
+        (Modifier::SLOW_BLINK, Attribute::SlowBlink, true),
+        (Modifier::RAPID_BLINK, Attribute::RapidBlink, true),
+    ];
+    for (m, a, on) in started {
+        if on && added.contains(m) {
+            queue!(out, SetAttribute(a))?;
+        }
+    }
+    Ok(())
 }
 
 /// A cell of one printable ASCII byte: the cursor is on the next cell
@@ -420,6 +562,46 @@ mod tests {
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
+
+        /// Whatever the cells, their colours and attributes, `encode`
+        /// writes the bytes ratatui's crossterm backend writes.
+        #[test]
+        fn encode_writes_what_crossterm_writes(
+            cells in prop::collection::vec(
+                (
+                    // Often the cell after the one before, on its row.
+                    prop::sample::select(vec![0u16, 1, 2, 3, 4, 9, 10, 99, 1000, 65534]),
+                    prop::sample::select(vec![0u16, 1, 9, 12345]),
+                    prop::sample::select(vec!["a", " ", "漢", "é", "", "…"]),
+                    prop::sample::select(vec![
+                        Color::Reset, Color::Blue, Color::LightRed, Color::Indexed(17),
+                        Color::Rgb(1, 200, 30),
+                    ]),
+                    prop::sample::select(vec![Color::Reset, Color::DarkGray, Color::Rgb(9, 9, 9)]),
+                    prop::sample::select(vec![Color::Reset, Color::Red]),
+                    0u16..0x200,
+                ),
+                0..60,
+            ),
+        ) {
+            use ratatui::style::Modifier;
+            let cells: Vec<(u16, u16, Cell)> = cells
+                .into_iter()
+                .map(|(x, y, text, fg, bg, line, bits)| {
+                    let mut cell = Cell::default();
+                    cell.set_symbol(text).set_fg(fg).set_bg(bg);
+                    cell.underline_color = line;
+                    cell.modifier = Modifier::from_bits_truncate(bits);
+                    (x, y, cell)
+                })
+                .collect();
+            let bytes = Bytes::default();
+            let mut backend = CrosstermBackend::new(bytes.clone());
+            backend.draw(cells.iter().map(|(x, y, c)| (*x, *y, c))).unwrap();
+            let mut ours = Vec::new();
+            encode(cells.iter().map(|(x, y, c)| (*x, *y, c)), &mut ours);
+            prop_assert_eq!(ours, bytes.0.borrow().clone());
+        }
 
         /// Whatever two frames are, writing the second's changed cells
         /// with the gaps between them filled shows what writing the
