@@ -1,13 +1,13 @@
 //! The terminal the frames are drawn on. ratatui draws each frame into a
 //! buffer, and the cells that changed since the frame before are written
-//! through its crossterm backend, but for one thing: between two changed
+//! as its crossterm backend writes them (see `encode`), but for one thing:
+//! between two changed
 //! cells on a row, a few unchanged cells of plain text are written again
 //! rather than jumped over. A jump is a cursor move of 6 to 9 bytes where a
 //! space is one: the frame after `50%` far into an article, where every
 //! word moved but most spaces between them did not, held 339 jumps, 2.7 KB
 //! of its 5.6 KB. The terminal shows the same cells either way.
 
-use std::cell::RefCell;
 use std::io::{self, BufWriter, Stdout, Write};
 use std::rc::Rc;
 
@@ -23,18 +23,47 @@ const GAP: u16 = 8;
 /// A full screen of text at 200x60 fits in the buffer written out.
 const FRAME_BUFFER: usize = 1 << 16;
 
-/// The frame being written: its area, and for each of its cells whether
-/// it may be written again unchanged (see `fillable`).
-type Fill = Rc<RefCell<Option<(Rect, Vec<bool>)>>>;
+/// What the terminal was told besides frames (see `Out`): cleared whole,
+/// or in part, which leaves what it shows unknown.
+#[derive(Default)]
+struct Cleared {
+    all: std::cell::Cell<bool>,
+    part: std::cell::Cell<bool>,
+}
 
+thread_local! {
+    /// Where the frame being drawn puts the cursor (see `set_cursor`).
+    static CURSOR: std::cell::Cell<Option<Position>> = const { std::cell::Cell::new(None) };
+}
+
+/// Show the terminal's cursor at `position` once the frame being drawn
+/// is written; without a call, it is hidden.
+pub fn set_cursor(frame: &mut Frame<'_>, position: Position) {
+    CURSOR.with(|c| c.set(Some(position)));
+    frame.set_cursor_position(position);
+}
+
+/// The frames: ratatui renders each into its terminal's buffer, and this
+/// writes what changed since the one before, kept in `shown`. Ratatui's
+/// own writing would diff the frame against its copy of the one before,
+/// and the backend would copy each changed cell into one of its own, for
+/// the gaps (see `with_gaps`): a whole-screen frame's copy took 40–70 µs.
+/// Here the frame and `shown` trade places once it is written.
 pub struct Frames {
     terminal: Terminal<Out>,
-    fill: Fill,
+    /// Every cell as last written, as the terminal shows it.
+    shown: Buffer,
+    cleared: Rc<Cleared>,
+    /// The places of the cells a frame changed, and of those it writes
+    /// (see `with_gaps`), and its bytes: kept for the next frame's.
+    changed: Vec<(u16, u16)>,
+    cells: Vec<(u16, u16)>,
+    bytes: Vec<u8>,
 }
 
 impl Frames {
     pub fn new() -> io::Result<Frames> {
-        let fill = Fill::default();
+        let cleared = Rc::new(Cleared::default());
         let out = Out {
             // A buffer that holds a whole frame, flushed once the frame is
             // drawn, so that it goes to the terminal in one write. Stdout
@@ -43,16 +72,15 @@ impl Frames {
             // 120x40, each a trip through the terminal's input before the
             // status bar, the last line written, is on screen.
             inner: CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, io::stdout())),
-            shown: Buffer::empty(Rect::ZERO),
-            fill: Rc::clone(&fill),
-            blind: false,
-            changed: Vec::new(),
-            cells: Vec::new(),
-            bytes: Vec::new(),
+            cleared: Rc::clone(&cleared),
         };
         Ok(Frames {
             terminal: Terminal::new(out)?,
-            fill,
+            shown: Buffer::empty(Rect::ZERO),
+            cleared,
+            changed: Vec::new(),
+            cells: Vec::new(),
+            bytes: Vec::new(),
         })
     }
 
@@ -69,13 +97,50 @@ impl Frames {
         render: impl FnOnce(&mut Frame<'_>),
         covered: impl Fn(u16, u16) -> bool,
     ) -> io::Result<(Rect, &Buffer)> {
-        let fill = Rc::clone(&self.fill);
-        let frame = self.terminal.draw(|frame| {
-            render(frame);
-            let buffer = frame.buffer_mut();
-            *fill.borrow_mut() = Some((buffer.area, fillable(buffer, covered)));
-        })?;
-        Ok((frame.area, frame.buffer))
+        // A new size clears the terminal (ratatui's `resize`).
+        self.terminal.autoresize()?;
+        CURSOR.with(|c| c.set(None));
+        let mut frame = self.terminal.get_frame();
+        render(&mut frame);
+        let area = frame.area();
+        let cursor = CURSOR.with(std::cell::Cell::take);
+        let next = self.terminal.current_buffer_mut();
+        if self.cleared.all.take() || self.shown.area != next.area {
+            self.shown = Buffer::empty(next.area);
+        }
+        let fill = fillable(next, covered);
+        self.changed.clear();
+        self.cells.clear();
+        self.changed
+            .extend(self.shown.diff_iter(next).map(|(x, y, _)| (x, y)));
+        let order = if self.cleared.part.get() {
+            &self.changed
+        } else {
+            with_gaps(&self.changed, next, &fill, &mut self.cells);
+            &self.cells
+        };
+        self.bytes.clear();
+        encode(
+            order.iter().map(|&(x, y)| (x, y, &next[(x, y)])),
+            &mut self.bytes,
+        );
+        // Where ratatui puts the cursor, after the frame.
+        match cursor {
+            None => crossterm::queue!(self.bytes, crossterm::cursor::Hide)?,
+            Some(at) => crossterm::queue!(
+                self.bytes,
+                crossterm::cursor::Show,
+                crossterm::cursor::MoveTo(at.x, at.y)
+            )?,
+        }
+        // The frame is what the terminal shows now; what it showed is
+        // the buffer of the next frame, blank.
+        std::mem::swap(&mut self.shown, next);
+        next.reset();
+        let out = self.terminal.backend_mut();
+        out.write_all(&self.bytes)?;
+        Write::flush(out)?;
+        Ok((area, &self.shown))
     }
 }
 
@@ -93,21 +158,11 @@ pub fn size() -> io::Result<(u16, u16)> {
     crossterm::terminal::size()
 }
 
-/// Crossterm's backend, which also keeps what it wrote: the cells a frame
-/// writes again unchanged are taken from there.
+/// Crossterm's backend, for what ratatui's terminal does besides frames
+/// (its size, clearing, the cursor), and the frames' bytes.
 pub struct Out {
     inner: CrosstermBackend<BufWriter<Stdout>>,
-    /// Every cell as last written, as the terminal shows it.
-    shown: Buffer,
-    fill: Fill,
-    /// The terminal was cleared in part: what it shows is not known.
-    blind: bool,
-    /// The places of the cells a frame changed, and of those it writes
-    /// (see `with_gaps`): kept for the next frame's.
-    changed: Vec<(u16, u16)>,
-    cells: Vec<(u16, u16)>,
-    /// A frame's bytes, before they go to the terminal (see `encode`).
-    bytes: Vec<u8>,
+    cleared: Rc<Cleared>,
 }
 
 impl Write for Out {
@@ -123,60 +178,14 @@ impl Write for Out {
 impl Backend for Out {
     type Error = io::Error;
 
+    /// Not called: `Frames::draw` writes the frames. Cells written here
+    /// would leave what the terminal shows unknown.
     fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let fill = self.fill.borrow_mut().take();
-        // A frame of a new size: the terminal was cleared (`clear`).
-        if let Some((area, _)) = &fill
-            && *area != self.shown.area
-        {
-            self.shown = Buffer::empty(*area);
-        }
-        // The changed cells go into `shown`, and are written from there:
-        // only their places are kept, in lists kept from frame to frame
-        // (a place is 4 bytes where a cell's reference is 24: the lists of
-        // a whole screen stay small, and are not allocated again).
-        let mut changed = std::mem::take(&mut self.changed);
-        let mut cells = std::mem::take(&mut self.cells);
-        changed.clear();
-        cells.clear();
-        // A cell off the frame's area (none is) is written as it is.
-        let mut off: Vec<(u16, u16, &Cell)> = Vec::new();
-        for (x, y, cell) in content {
-            match self.shown.cell_mut((x, y)) {
-                Some(shown) => {
-                    shown.clone_from(cell);
-                    changed.push((x, y));
-                }
-                None => off.push((x, y, cell)),
-            }
-        }
-        // With a frame's changed cells written over it, what was shown is
-        // that frame.
-        let order = match &fill {
-            Some((_, fill)) if !self.blind => {
-                with_gaps(&changed, &self.shown, fill, &mut cells);
-                &cells
-            }
-            _ => &changed,
-        };
-        let shown = &self.shown;
-        let mut bytes = std::mem::take(&mut self.bytes);
-        bytes.clear();
-        encode(
-            order
-                .iter()
-                .map(|&(x, y)| (x, y, &shown[(x, y)]))
-                .chain(off),
-            &mut bytes,
-        );
-        let written = self.inner.write_all(&bytes);
-        self.bytes = bytes;
-        self.changed = changed;
-        self.cells = cells;
-        written
+        self.cleared.part.set(true);
+        self.inner.draw(content)
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
@@ -205,9 +214,9 @@ impl Backend for Out {
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
         if clear_type == ClearType::All {
-            self.shown.reset();
+            self.cleared.all.set(true);
         } else {
-            self.blind = true;
+            self.cleared.part.set(true);
         }
         self.inner.clear_region(clear_type)
     }
@@ -391,18 +400,18 @@ pub fn fillable(buffer: &Buffer, covered: impl Fn(u16, u16) -> bool) -> Vec<bool
 }
 
 /// The places of the cells to write, into `cells`: those that changed, in
-/// order (`changed`, from ratatui's diff, their cells as `shown` now has
-/// them), and between two of them on a row at most `GAP` cells apart, the
-/// cells between, which did not change: when the changed cell before them
-/// is plain, and they are plain as shown and `fill` (see `fillable`), so
+/// order (`changed`, from ratatui's diff of the frame before and `frame`),
+/// and between two of them on a row at most `GAP` cells apart, the cells
+/// between, which did not change: when the changed cell before them is
+/// plain, and they are plain in `frame` and `fill` (see `fillable`), so
 /// that the cursor is on each where a move would put it.
 pub fn with_gaps(
     changed: &[(u16, u16)],
-    shown: &Buffer,
+    frame: &Buffer,
     fill: &[bool],
     cells: &mut Vec<(u16, u16)>,
 ) {
-    let area = shown.area;
+    let area = frame.area;
     let width = usize::from(area.width);
     let index = |x: u16, y: u16| {
         let (row, col) = (y.checked_sub(area.y)?, x.checked_sub(area.x)?);
@@ -415,11 +424,11 @@ pub fn with_gaps(
             && px < x
             && x - px - 1 <= GAP
             && let Some(last) = index(px, py)
-            && shown.content.get(last).is_some_and(plain)
+            && frame.content.get(last).is_some_and(plain)
         {
             // The cells after the last one on its row, up to this one.
             let (from, to) = (last + 1, last + 1 + usize::from(x - px - 1));
-            if let (Some(between), Some(ok)) = (shown.content.get(from..to), fill.get(from..to))
+            if let (Some(between), Some(ok)) = (frame.content.get(from..to), fill.get(from..to))
                 && ok.iter().all(|&ok| ok)
                 && between.iter().all(plain)
             {

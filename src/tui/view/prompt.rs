@@ -95,7 +95,7 @@ pub fn set_cursor(frame: &mut Frame<'_>, area: Rect, x: usize) {
     if let Ok(x) = u16::try_from(x)
         && x < area.width
     {
-        frame.set_cursor_position(Cell::new(area.x + x, area.y));
+        crate::tui::frames::set_cursor(frame, Cell::new(area.x + x, area.y));
     }
 }
 
