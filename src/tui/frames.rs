@@ -108,7 +108,6 @@ impl Frames {
         if self.cleared.all.take() || self.shown.area != next.area {
             self.shown = Buffer::empty(next.area);
         }
-        let fill = fillable(next, covered);
         self.changed.clear();
         self.cells.clear();
         self.changed
@@ -116,7 +115,7 @@ impl Frames {
         let order = if self.cleared.part.get() {
             &self.changed
         } else {
-            with_gaps(&self.changed, next, &fill, &mut self.cells);
+            with_gaps(&self.changed, next, covered, &mut self.cells);
             &self.cells
         };
         self.bytes.clear();
@@ -381,34 +380,17 @@ fn skipped(cell: &Cell) -> bool {
     !matches!(cell.diff_option, CellDiffOption::None) || cell.skip
 }
 
-/// For each cell of the frame `buffer`, whether it may be written again
-/// unchanged: plain (see `plain`), and not covered by an escape sequence
-/// (a picture's cells are skipped, a hyperlink is `covered`).
-pub fn fillable(buffer: &Buffer, covered: impl Fn(u16, u16) -> bool) -> Vec<bool> {
-    let area = buffer.area;
-    let width = usize::from(area.width.max(1));
-    buffer
-        .content
-        .iter()
-        .enumerate()
-        .map(|(i, cell)| {
-            let x = area.x + u16::try_from(i % width).unwrap_or(u16::MAX);
-            let y = area.y + u16::try_from(i / width).unwrap_or(u16::MAX);
-            plain(cell) && !skipped(cell) && !covered(x, y)
-        })
-        .collect()
-}
-
 /// The places of the cells to write, into `cells`: those that changed, in
 /// order (`changed`, from ratatui's diff of the frame before and `frame`),
 /// and between two of them on a row at most `GAP` cells apart, the cells
 /// between, which did not change: when the changed cell before them is
-/// plain, and they are plain in `frame` and `fill` (see `fillable`), so
-/// that the cursor is on each where a move would put it.
+/// plain (see `plain`), and they are plain and not under an escape
+/// sequence (a picture's cells are skipped, a hyperlink is `covered`),
+/// so that the cursor is on each where a move would put it.
 pub fn with_gaps(
     changed: &[(u16, u16)],
     frame: &Buffer,
-    fill: &[bool],
+    covered: impl Fn(u16, u16) -> bool,
     cells: &mut Vec<(u16, u16)>,
 ) {
     let area = frame.area;
@@ -428,9 +410,9 @@ pub fn with_gaps(
         {
             // The cells after the last one on its row, up to this one.
             let (from, to) = (last + 1, last + 1 + usize::from(x - px - 1));
-            if let (Some(between), Some(ok)) = (frame.content.get(from..to), fill.get(from..to))
-                && ok.iter().all(|&ok| ok)
-                && between.iter().all(plain)
+            if let Some(between) = frame.content.get(from..to)
+                && between.iter().all(|c| plain(c) && !skipped(c))
+                && (px + 1..x).all(|gx| !covered(gx, y))
             {
                 cells.extend((px + 1..x).map(|gx| (gx, y)));
             }
@@ -518,10 +500,14 @@ mod tests {
     }
 
     /// `with_gaps` from the frame `before` to `after`, with the cells.
-    fn gaps<'a>(before: &Buffer, after: &'a Buffer, fill: &[bool]) -> Vec<(u16, u16, &'a Cell)> {
+    fn gaps<'a>(
+        before: &Buffer,
+        after: &'a Buffer,
+        covered: impl Fn(u16, u16) -> bool,
+    ) -> Vec<(u16, u16, &'a Cell)> {
         let changed: Vec<(u16, u16)> = before.diff(after).iter().map(|&(x, y, _)| (x, y)).collect();
         let mut cells = Vec::new();
-        with_gaps(&changed, after, fill, &mut cells);
+        with_gaps(&changed, after, covered, &mut cells);
         cells
             .into_iter()
             .map(|(x, y)| (x, y, &after[(x, y)]))
@@ -550,7 +536,7 @@ mod tests {
     fn spaces_between_changed_words_are_written_again_not_jumped_over() {
         let before = buffer(&[row("ab cd ef gh         kl")]);
         let after = buffer(&[row("xy zw ef ij         mn")]);
-        let cells = gaps(&before, &after, &fillable(&after, |_, _| false));
+        let cells = gaps(&before, &after, |_, _| false);
         let xs: Vec<u16> = cells.iter().map(|&(x, _, _)| x).collect();
         // The space between the words, and ` ef `; not the 9 spaces
         // before `mn` (`GAP` is more than a move).
@@ -560,7 +546,7 @@ mod tests {
         assert_eq!(screen, alone);
         assert!(bytes < jumps, "{bytes} against {jumps}");
         // A covered cell is jumped over.
-        let cells = gaps(&before, &after, &fillable(&after, |x, _| x == 2));
+        let cells = gaps(&before, &after, |x, _| x == 2);
         let xs: Vec<u16> = cells.iter().map(|&(x, _, _)| x).collect();
         assert_eq!(xs, [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 20, 21]);
     }
@@ -648,7 +634,7 @@ mod tests {
                 buf
             };
             let (before, after) = (build(false), build(true));
-            let cells = gaps(&before, &after, &fillable(&after, |_, _| false));
+            let cells = gaps(&before, &after, |_, _| false);
             prop_assert_eq!(
                 on_screen(&before, &cells).0,
                 on_screen(&before, &before.diff(&after)).0
