@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use unicode_bidi::ParagraphBidiInfo;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
-use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
@@ -32,6 +32,7 @@ use crate::document::{
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
+use crate::width::clusters;
 use crate::width::display_width;
 
 mod bidi;
@@ -1110,48 +1111,6 @@ fn split_word(atoms: &mut Vec<Atom<'_>>, i: usize, n: usize) {
     word.end = source;
     word.word = n > 1;
     atoms.insert(i + 1, rest);
-}
-
-/// The grapheme clusters of `s` with their byte offsets: the same as
-/// `grapheme_indices(true)`, faster on ASCII. Between two ASCII characters
-/// there is always a cluster boundary except in CR LF (UAX #29, GB3), so an
-/// ASCII byte followed by another one (or by the end) is a cluster of its
-/// own; only text next to non-ASCII characters goes through the full
-/// segmentation. Prose is mostly ASCII, and segmenting every byte was the
-/// largest single cost of laying out an article.
-fn clusters(s: &str) -> Clusters<'_> {
-    Clusters { s, at: 0 }
-}
-
-struct Clusters<'a> {
-    s: &'a str,
-    at: usize,
-}
-
-impl<'a> Iterator for Clusters<'a> {
-    type Item = (usize, &'a str);
-
-    fn next(&mut self) -> Option<(usize, &'a str)> {
-        let bytes = self.s.as_bytes();
-        let i = self.at;
-        let b = *bytes.get(i)?;
-        let next = bytes.get(i + 1).copied();
-        let alone =
-            b.is_ascii() && next.is_none_or(|n| n.is_ascii() && !(b == b'\r' && n == b'\n'));
-        let end = if alone {
-            i + 1
-        } else {
-            // The whole text is the chunk, so the cursor never needs more
-            // context; should it still fail, one char is a safe cluster.
-            GraphemeCursor::new(i, self.s.len(), true)
-                .next_boundary(self.s, 0)
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| i + self.s[i..].chars().next().map_or(1, char::len_utf8))
-        };
-        self.at = end;
-        Some((i, &self.s[i..end]))
-    }
 }
 
 /// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,

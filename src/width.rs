@@ -9,7 +9,7 @@
 //! with it ends a column early. Everything that lines text up in columns
 //! measures it here.
 
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::GraphemeCursor;
 use unicode_width::UnicodeWidthStr;
 
 /// The columns `text` takes in a terminal: the sum of the widths of its
@@ -20,7 +20,51 @@ pub fn display_width(text: &str) -> usize {
         // of its own (CR LF aside, which is as wide either way).
         return text.width();
     }
-    text.graphemes(true).map(cluster_width).sum()
+    clusters(text).map(|(_, g)| cluster_width(g)).sum()
+}
+
+/// The grapheme clusters of `s` with their byte offsets: the same as
+/// `grapheme_indices(true)`, faster on ASCII. Between two ASCII characters
+/// there is always a cluster boundary except in CR LF (UAX #29, GB3), so an
+/// ASCII byte followed by another one (or by the end) is a cluster of its
+/// own; only text next to non-ASCII characters goes through the full
+/// segmentation. Prose is mostly ASCII, and segmenting every byte was the
+/// largest single cost of laying out an article.
+pub(crate) fn clusters(s: &str) -> Clusters<'_> {
+    Clusters { s, at: 0 }
+}
+
+pub(crate) struct Clusters<'a> {
+    s: &'a str,
+    /// Where the next cluster starts: a caller that took clusters on
+    /// its own (a run of ASCII) moves it on.
+    pub(crate) at: usize,
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let bytes = self.s.as_bytes();
+        let i = self.at;
+        let b = *bytes.get(i)?;
+        let next = bytes.get(i + 1).copied();
+        let alone =
+            b.is_ascii() && next.is_none_or(|n| n.is_ascii() && !(b == b'\r' && n == b'\n'));
+        let end = if alone {
+            i + 1
+        } else {
+            // The whole text is the chunk, so the cursor never needs more
+            // context; should it still fail, one char is a safe cluster.
+            GraphemeCursor::new(i, self.s.len(), true)
+                .next_boundary(self.s, 0)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| i + self.s[i..].chars().next().map_or(1, char::len_utf8))
+        };
+        self.at = end;
+        Some((i, &self.s[i..end]))
+    }
 }
 
 /// The columns one grapheme cluster takes.
@@ -36,7 +80,7 @@ pub fn fit(text: &str, columns: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for g in text.graphemes(true) {
+    for (_, g) in clusters(text) {
         let w = cluster_width(g);
         if used + w + 1 > columns {
             break;
@@ -54,6 +98,7 @@ pub fn fit(text: &str, columns: usize) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use unicode_segmentation::UnicodeSegmentation;
 
     #[test]
     fn lam_alif_takes_the_two_cells_a_terminal_gives_it() {

@@ -12,7 +12,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::layout::Seg;
 use crate::reader::Screen;
@@ -187,7 +186,7 @@ pub fn put_line(buf: &mut Buffer, area: Rect, y: u16, spans: &[Span<'_>]) {
             }
             continue;
         }
-        for g in text.graphemes(true) {
+        for (_, g) in crate::width::clusters(text) {
             if g.contains(char::is_control) {
                 continue;
             }

@@ -4,8 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::text::Span;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -227,7 +226,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
         theme.status(),
     ));
     spans.push(Span::styled(right, theme.status_dim()));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    // As a `Paragraph` of the one line puts it.
+    super::reader::put_line(frame.buffer_mut(), area, 0, &spans);
 }
 
 /// Cut `text` to `width` columns, ending in … when it was cut: the
