@@ -583,6 +583,18 @@ impl Store {
             .find(|(_, state)| state.fingerprint == fingerprint && state.version <= VERSION)
     }
 
+    /// `all`, for a report on the records: an error when their folder is
+    /// there but cannot be listed (its permissions), where `all` finds
+    /// none, which a report would give as "nothing read yet".
+    pub fn all_listed(&self) -> Result<Vec<(String, ReadingState)>> {
+        match fs::read_dir(&self.dir) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e).with_context(|| {
+                format!("cannot read the reading records in {}", self.dir.display())
+            }),
+            _ => Ok(self.all()),
+        }
+    }
+
     /// Every readable record with its id, most recently opened first.
     /// Corrupt records are skipped, and so are those of a newer longform
     /// whose shape cannot be read; version 1 records come migrated.

@@ -514,3 +514,117 @@ fn highlights_lists_them_with_the_one_not_found() {
     assert_eq!(entries[0]["color_name"], "yellow");
     assert_eq!(entries[0]["missing"], false);
 }
+
+/// A record that is there but cannot be read is not "nothing marked": the
+/// export fails in one line and leaves the earlier export as it was, and
+/// the reports say so rather than "none yet".
+#[test]
+fn a_record_that_cannot_be_read_is_not_exported_as_empty() {
+    let fx = Fixture::new();
+    fx.mark(&MARKS);
+    let notes = fx.dir.path().join("notes");
+    let notes_arg = format!("{}/", notes.display());
+    let out = fx.run(&["export", fx.path(), "-o", &notes_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written: Vec<PathBuf> = std::fs::read_dir(&notes)
+        .expect("the folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(written.len(), 1);
+    let before = std::fs::read(&written[0]).expect("the export");
+    let canonical = std::fs::canonicalize(&fx.article).expect("canonical");
+    let record = fx
+        .config
+        .join("reading")
+        .join(format!("{}.json", store::record_id(&canonical)));
+    std::fs::write(&record, "{ torn").expect("a torn record");
+    for args in [
+        vec!["export", fx.path(), "-o", &notes_arg],
+        vec!["export", fx.path()],
+        vec!["highlights", fx.path()],
+        vec!["bookmarks", fx.path()],
+    ] {
+        let out = fx.run(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("cannot be read"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read(&written[0]).expect("the export"), before);
+    // A folder of records that cannot be listed (here a file in its
+    // place) is not "nothing read yet" either.
+    std::fs::remove_dir_all(fx.config.join("reading")).expect("the records");
+    std::fs::write(fx.config.join("reading"), "").expect("a file in its place");
+    for args in [
+        vec!["progress"],
+        vec!["highlights"],
+        vec!["bookmarks"],
+        vec!["export", "--all", "-o", &notes_arg],
+    ] {
+        let out = fx.run(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("cannot read the reading records"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read(&written[0]).expect("the export"), before);
+}
+
+/// Two articles of one title keep their file names from one export to the
+/// next, whichever was opened last.
+#[test]
+fn all_names_stay_with_their_articles() {
+    let fx = Fixture::new();
+    let first = fx.mark(&MARKS);
+    let other = fx.dir.path().join("lib").join("a.md");
+    std::fs::create_dir_all(other.parent().expect("a folder")).expect("lib");
+    std::fs::copy(&fx.article, &other).expect("a copy");
+    let other = std::fs::canonicalize(&other).expect("canonical");
+    let store = Store::new(&fx.config);
+    let notes = fx.dir.path().join("notes");
+    let notes_arg = notes.to_str().expect("UTF-8").to_string();
+    let mut seen = Vec::new();
+    for newer in [0u64, 1] {
+        // Saved afresh: a save keeps the later of two openings.
+        std::fs::remove_dir_all(fx.config.join("reading")).expect("the records");
+        let mut a = first.clone();
+        a.last_opened = CREATED + newer;
+        store
+            .save(&store::record_id(&a.path.clone()), &a)
+            .expect("save");
+        let mut b = first.clone();
+        b.path = other.clone();
+        b.last_opened = CREATED + 1 - newer;
+        store.save(&store::record_id(&other), &b).expect("save");
+        let out = fx.run(&["export", "--all", "-o", &notes_arg]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut names: Vec<(String, bool)> = std::fs::read_dir(&notes)
+            .expect("the folder")
+            .map(|e| {
+                let path = e.expect("entry").path();
+                let text = std::fs::read_to_string(&path).expect("an export");
+                let name = path
+                    .file_name()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned();
+                (name, text.contains("lib/a.md"))
+            })
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 2, "{names:?}");
+        seen.push(names);
+    }
+    assert_eq!(seen[0], seen[1]);
+}

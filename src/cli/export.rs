@@ -73,7 +73,7 @@ pub fn export_command(
             vec![article.unwrap_or_else(|| without_record(file))]
         }
         None if all => store
-            .all()
+            .all_listed()?
             .into_iter()
             .filter(|(_, state)| !state.highlights.is_empty())
             .map(|(_, state)| Article::open(state))
@@ -94,8 +94,13 @@ pub fn export_command(
         (Format::Markdown, Some(out)) if all => {
             fs::create_dir_all(out)
                 .with_context(|| format!("cannot create the folder {}", show_path(out)))?;
+            // Named in the order of their paths, not of their last
+            // opening: two articles of one title keep their names (`-2`)
+            // from one export to the next.
+            let mut by_path: Vec<&(Article, Vec<Marked>)> = marked.iter().collect();
+            by_path.sort_by(|(a, _), (b, _)| a.state.path.cmp(&b.state.path));
             let mut taken = HashSet::new();
-            for (article, marks) in &marked {
+            for (article, marks) in by_path {
                 let path = out.join(unique_name(article, Format::Markdown, &mut taken));
                 write_file(&path, Format::Markdown, &|w| markdown(article, marks, w))?;
             }

@@ -66,7 +66,7 @@ pub fn bookmarks_command(file: Option<&Path>, json: bool) -> Result<()> {
     let dir = paths::config_dir()?;
     let store = Store::new(&dir);
     let Some(file) = file else {
-        let records = store.all();
+        let records = store.all_listed()?;
         let unreadable = unreadable_records(&dir, records.len());
         let articles: Vec<Article> = records
             .into_iter()
@@ -86,7 +86,7 @@ pub fn highlights_command(file: Option<&Path>, json: bool) -> Result<()> {
     let dir = paths::config_dir()?;
     let store = Store::new(&dir);
     let Some(file) = file else {
-        let records = store.all();
+        let records = store.all_listed()?;
         let unreadable = unreadable_records(&dir, records.len());
         let articles: Vec<Article> = records
             .into_iter()
@@ -104,7 +104,7 @@ pub fn highlights_command(file: Option<&Path>, json: bool) -> Result<()> {
 /// `longform progress [--json]`.
 pub fn progress_command(json: bool) -> Result<()> {
     let dir = paths::config_dir()?;
-    let records = Store::new(&dir).all();
+    let records = Store::new(&dir).all_listed()?;
     let unreadable = unreadable_records(&dir, records.len());
     let articles: Vec<Article> = records
         .into_iter()
@@ -730,17 +730,19 @@ pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     let canonical =
         fs::canonicalize(file).with_context(|| format!("cannot open {}", show_path(file)))?;
     let id = store::record_id(&canonical);
-    let records = store.all();
+    let records = store.all_listed()?;
     if let Some((_, state)) = records.iter().find(|(rid, _)| *rid == id) {
         return Ok(Some(Article::with_text(state.clone(), Ok(source.text))));
     }
-    if store.record_path(&id).exists() {
-        let _ = writeln!(
-            io::stderr(),
-            "longform: warning: the record of {} cannot be read (corrupt, or from a newer longform)",
+    // A record that is there but cannot be read is not "none yet": what
+    // it holds is not known, and nothing is reported or exported from it.
+    match store.record_path(&id).try_exists() {
+        Ok(true) => bail!(
+            "the record of {} cannot be read (corrupt, or from a newer longform)",
             show_path(&canonical)
-        );
-        return Ok(None);
+        ),
+        Ok(false) => {}
+        Err(e) => bail!("cannot read the record of {}: {e}", show_path(&canonical)),
     }
     let fp = fingerprint(&source.text);
     let moved = records
