@@ -583,15 +583,30 @@ impl Store {
             .find(|(_, state)| state.fingerprint == fingerprint && state.version <= VERSION)
     }
 
+    /// Record `id` as it is on disk, read only (nothing is merged or moved
+    /// aside): `None` when there is none. The error says why a record
+    /// that is there cannot be read, in a few words.
+    pub fn read_only(&self, id: &str) -> Result<Option<ReadingState>> {
+        check_id(id)?;
+        match read(&self.record_path(id))? {
+            OnDisk::Missing => Ok(None),
+            OnDisk::Valid(state) | OnDisk::Newer(_, Some(state)) => Ok(Some(*state)),
+            OnDisk::Bad(reason) => bail!("it is corrupt ({reason})"),
+            OnDisk::Newer(version, None) => {
+                bail!("it is from a newer longform (record version {version})")
+            }
+        }
+    }
+
     /// `all`, for a report on the records: an error when their folder is
     /// there but cannot be listed (its permissions), where `all` finds
     /// none, which a report would give as "nothing read yet".
     pub fn all_listed(&self) -> Result<Vec<(String, ReadingState)>> {
-        match fs::read_dir(&self.dir) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e).with_context(|| {
+        match self.listed() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            listed => listed.with_context(|| {
                 format!("cannot read the reading records in {}", self.dir.display())
             }),
-            _ => Ok(self.all()),
         }
     }
 
@@ -599,9 +614,12 @@ impl Store {
     /// Corrupt records are skipped, and so are those of a newer longform
     /// whose shape cannot be read; version 1 records come migrated.
     pub fn all(&self) -> Vec<(String, ReadingState)> {
-        let Ok(entries) = fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
+        self.listed().unwrap_or_default()
+    }
+
+    /// `all`, or why the folder cannot be listed.
+    fn listed(&self) -> io::Result<Vec<(String, ReadingState)>> {
+        let entries = fs::read_dir(&self.dir)?;
         let mut records: Vec<(String, ReadingState)> = entries
             .filter_map(|entry| {
                 let path = entry.ok()?.path();
@@ -620,7 +638,7 @@ impl Store {
                 .cmp(&a.last_opened)
                 .then_with(|| a_id.cmp(b_id))
         });
-        records
+        Ok(records)
     }
 
     /// Take the advisory lock of record `id`, held until the guard drops.

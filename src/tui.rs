@@ -1333,9 +1333,8 @@ fn draw(terminal: &mut Frames, shell: &mut Shell) -> Result<()> {
         return Ok(());
     }
     cells.sort_by_key(|&(x, y, _)| (y, x));
-    let backend = terminal.backend_mut();
-    ratatui::backend::Backend::draw(backend, cells.iter().map(|(x, y, c)| (*x, *y, c)))
-        .and_then(|()| ratatui::backend::Backend::flush(backend))
+    terminal
+        .write_cells(cells.iter().map(|(x, y, c)| (*x, *y, c)))
         .context("cannot draw")?;
     Ok(())
 }

@@ -556,6 +556,12 @@ fn a_record_that_cannot_be_read_is_not_exported_as_empty() {
         assert!(stderr.contains("cannot be read"), "{args:?}: {stderr}");
     }
     assert_eq!(std::fs::read(&written[0]).expect("the export"), before);
+    // Every article's export leaves out the torn record, and says so.
+    let all = fx.dir.path().join("all");
+    let out = fx.run(&["export", "--all", "-o", all.to_str().expect("UTF-8")]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 record could not be read"), "{stderr}");
     // A folder of records that cannot be listed (here a file in its
     // place) is not "nothing read yet" either.
     std::fs::remove_dir_all(fx.config.join("reading")).expect("the records");
@@ -575,6 +581,15 @@ fn a_record_that_cannot_be_read_is_not_exported_as_empty() {
         );
     }
     assert_eq!(std::fs::read(&written[0]).expect("the export"), before);
+    // The library's rows are still listed, with a line on why they show
+    // nothing read.
+    let out = fx.run(&["list", fx.dir.path().to_str().expect("UTF-8")]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read the reading records"),
+        "{stderr}"
+    );
 }
 
 /// Two articles of one title keep their file names from one export to the

@@ -72,12 +72,21 @@ pub fn export_command(
             let article = article_for_file(&store, file)?;
             vec![article.unwrap_or_else(|| without_record(file))]
         }
-        None if all => store
-            .all_listed()?
-            .into_iter()
-            .filter(|(_, state)| !state.highlights.is_empty())
-            .map(|(_, state)| Article::open(state))
-            .collect(),
+        None if all => {
+            let records = store.all_listed()?;
+            // Records that cannot be read are not exported: said, so that
+            // a backup is not taken for whole.
+            let unreadable = super::report::unreadable_records(&dir, records.len());
+            if unreadable > 0 {
+                let note = super::report::unreadable_note(unreadable);
+                let _ = writeln!(io::stderr(), "longform: warning: {note}");
+            }
+            records
+                .into_iter()
+                .filter(|(_, state)| !state.highlights.is_empty())
+                .map(|(_, state)| Article::open(state))
+                .collect()
+        }
         None => bail!("give the article to export, or --all for every article with highlights"),
     };
     let marked: Vec<(Article, Vec<Marked>)> = articles

@@ -152,7 +152,7 @@ pub fn unreadable_note(n: usize) -> String {
 
 /// How many record files of config dir `dir` are not among the `readable`
 /// the store read: corrupt, or from a newer longform.
-fn unreadable_records(dir: &Path, readable: usize) -> usize {
+pub(crate) fn unreadable_records(dir: &Path, readable: usize) -> usize {
     record_files(dir).map_or(0, |(files, _, _)| files.saturating_sub(readable))
 }
 
@@ -196,9 +196,16 @@ pub fn list_command(roots: &[std::path::PathBuf], json: bool) -> Result<()> {
         // Only a cache: a failure costs a slower next run.
         let _ = cache.save(file);
     }
-    let records: Vec<ReadingState> = config_dir
-        .map(|d| Store::new(&d).all().into_iter().map(|(_, r)| r).collect())
-        .unwrap_or_default();
+    // The rows are listed even when the records cannot be: each says
+    // unread then, and a line on stderr says why.
+    let records: Vec<ReadingState> = match config_dir.map(|d| Store::new(&d).all_listed()) {
+        Some(Ok(records)) => records.into_iter().map(|(_, r)| r).collect(),
+        Some(Err(e)) => {
+            let _ = writeln!(io::stderr(), "longform: warning: {e:#}");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     let mut rows = crate::library::rows(&summaries, &records);
     crate::library::Sort::Recent.apply(&mut rows);
     to_stdout(|out| list(&rows, store::now(), json, out))
@@ -730,20 +737,17 @@ pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     let canonical =
         fs::canonicalize(file).with_context(|| format!("cannot open {}", show_path(file)))?;
     let id = store::record_id(&canonical);
-    let records = store.all_listed()?;
-    if let Some((_, state)) = records.iter().find(|(rid, _)| *rid == id) {
-        return Ok(Some(Article::with_text(state.clone(), Ok(source.text))));
-    }
     // A record that is there but cannot be read is not "none yet": what
     // it holds is not known, and nothing is reported or exported from it.
-    match store.record_path(&id).try_exists() {
-        Ok(true) => bail!(
-            "the record of {} cannot be read (corrupt, or from a newer longform)",
+    match store.read_only(&id) {
+        Ok(Some(state)) => return Ok(Some(Article::with_text(state, Ok(source.text)))),
+        Ok(None) => {}
+        Err(e) => bail!(
+            "the record of {} cannot be read: {e:#}",
             show_path(&canonical)
         ),
-        Ok(false) => {}
-        Err(e) => bail!("cannot read the record of {}: {e}", show_path(&canonical)),
     }
+    let records = store.all_listed()?;
     let fp = fingerprint(&source.text);
     let moved = records
         .into_iter()

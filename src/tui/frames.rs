@@ -59,6 +59,8 @@ pub struct Frames {
     changed: Vec<(u16, u16)>,
     cells: Vec<(u16, u16)>,
     bytes: Vec<u8>,
+    /// Where the last frame put the cursor; `None`: hidden.
+    cursor: Option<Position>,
 }
 
 impl Frames {
@@ -81,6 +83,7 @@ impl Frames {
             changed: Vec::new(),
             cells: Vec::new(),
             bytes: Vec::new(),
+            cursor: None,
         })
     }
 
@@ -106,7 +109,9 @@ impl Frames {
         let cursor = CURSOR.with(std::cell::Cell::take);
         let next = self.terminal.current_buffer_mut();
         if self.cleared.all.take() || self.shown.area != next.area {
+            // A cleared terminal shows what is known again: blank.
             self.shown = Buffer::empty(next.area);
+            self.cleared.part.set(false);
         }
         self.changed.clear();
         self.cells.clear();
@@ -124,6 +129,7 @@ impl Frames {
             &mut self.bytes,
         );
         // Where ratatui puts the cursor, after the frame.
+        self.cursor = cursor;
         match cursor {
             None => crossterm::queue!(self.bytes, crossterm::cursor::Hide)?,
             Some(at) => crossterm::queue!(
@@ -137,9 +143,31 @@ impl Frames {
         std::mem::swap(&mut self.shown, next);
         next.reset();
         let out = self.terminal.backend_mut();
-        out.write_all(&self.bytes)?;
-        Write::flush(out)?;
+        let written = out.write_all(&self.bytes).and_then(|()| Write::flush(out));
+        if written.is_err() {
+            // What the terminal shows is not known: the next frame is
+            // written whole.
+            self.cleared.all.set(true);
+        }
+        written?;
         Ok((area, &self.shown))
+    }
+
+    /// Write `cells` over the last frame (hyperlinks: cells that
+    /// `covered` keeps out of the frames' gaps), and put the cursor back
+    /// where the frame put it.
+    pub fn write_cells<'a>(
+        &mut self,
+        cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
+    ) -> io::Result<()> {
+        self.bytes.clear();
+        encode(cells, &mut self.bytes);
+        if let Some(at) = self.cursor {
+            crossterm::queue!(self.bytes, crossterm::cursor::MoveTo(at.x, at.y))?;
+        }
+        let out = self.terminal.backend_mut();
+        out.write_all(&self.bytes)?;
+        Write::flush(out)
     }
 }
 
@@ -177,13 +205,12 @@ impl Write for Out {
 impl Backend for Out {
     type Error = io::Error;
 
-    /// Not called: `Frames::draw` writes the frames. Cells written here
-    /// would leave what the terminal shows unknown.
+    /// Not called: `Frames::draw` writes the frames, and
+    /// `Frames::write_cells` cells over them.
     fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        self.cleared.part.set(true);
         self.inner.draw(content)
     }
 
