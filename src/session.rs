@@ -225,15 +225,16 @@ impl Session {
             Ok(Load::Found(state)) => Some(state),
             // The same text under another path: a file that was moved
             // inherits its record; a copy (both paths exist) gets its own.
-            Ok(Load::Fresh) => match store.find_by_fingerprint(doc.fingerprint) {
-                Some((old_id, old))
-                    if old.path != canonical && path.is_some() && !old.path.exists() =>
-                {
-                    session.moved_from = Some((old_id, old.path.clone()));
-                    Some(old)
+            Ok(Load::Fresh) if path.is_some() => {
+                match moved_record(&store, doc, &session.text, &canonical, title) {
+                    Some((old_id, old)) => {
+                        session.moved_from = Some((old_id, old.path.clone()));
+                        Some(old)
+                    }
+                    None => None,
                 }
-                _ => None,
-            },
+            }
+            Ok(Load::Fresh) => None,
             Ok(Load::Corrupt { moved_to, reason }) => {
                 message = Some(format!(
                     "Reading record was damaged ({reason}); moved aside to {}, starting fresh",
@@ -358,12 +359,9 @@ impl Session {
             return None;
         }
         let store = self.store.as_ref()?;
-        let (old_id, old) = store.find_by_fingerprint(doc.fingerprint)?;
-        if old.path == self.state.path || old.path.exists() {
-            return None;
-        }
-        self.moved_from = Some((old_id, old.path.clone()));
         let title = self.state.title.clone();
+        let (old_id, old) = moved_record(store, doc, &self.text, &self.state.path, &title)?;
+        self.moved_from = Some((old_id, old.path.clone()));
         let now = self.state.last_opened;
         let (pos, how, message) = self.take_record(old, doc, &title, now);
         Some((pos?, how?, message))
@@ -893,6 +891,42 @@ impl Session {
     }
 }
 
+/// The record of the article at `path` (opened as `doc`, of `text` and
+/// `title`) left under a path that no longer exists: the file was moved.
+/// A record of the same text first; else, for a file moved and edited
+/// since, the one record of the same title (not empty) whose place is
+/// found in this text by its quote. Two such records: neither is taken.
+fn moved_record(
+    store: &Store,
+    doc: &Document,
+    text: &str,
+    path: &Path,
+    title: &str,
+) -> Option<(String, ReadingState)> {
+    let all = store.all();
+    let gone = |s: &ReadingState| s.version <= store::VERSION && s.path != path && !s.path.exists();
+    if let Some(same) = all
+        .iter()
+        .find(|(_, s)| s.fingerprint == doc.fingerprint && gone(s))
+    {
+        return Some(same.clone());
+    }
+    if title.trim().is_empty() {
+        return None;
+    }
+    let mut edited = all.into_iter().filter(|(_, s)| {
+        s.title == title
+            && !s.is_stdin()
+            && gone(s)
+            && s.position.as_ref().is_some_and(|a| {
+                !a.quote.is_empty()
+                    && matches!(a.restore(doc, text).1, Restored::Exact | Restored::Quote)
+            })
+    });
+    let found = edited.next()?;
+    edited.next().is_none().then_some(found)
+}
+
 /// "Resumed at 43% · Birth of the Opposition", or a word that the article
 /// changed and the place is approximate. Nothing for a place at the start:
 /// there is nothing to resume.
@@ -1082,6 +1116,77 @@ mod tests {
         let all = store.all();
         assert_eq!(all.len(), 1, "the old record is gone");
         assert_eq!(all[0].1.path, std::fs::canonicalize(&moved).unwrap());
+    }
+
+    /// A file moved and edited since keeps its record when its title is
+    /// the same and its place is found by its quote; two such records
+    /// are both left alone.
+    #[test]
+    fn a_file_moved_and_edited_keeps_its_record() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let place = Position(doc.blocks[30].source().start);
+        s.record_position(&doc, place, false, 2);
+        s.add_bookmark(&doc, place, "kept".into(), 2);
+        s.save_now();
+        let moved = dir.path().join("moved.md");
+        std::fs::rename(&path, &moved).unwrap();
+        let edited = format!("{text}\nAn appended line.\n");
+        std::fs::write(&moved, &edited).unwrap();
+        let doc2 = parse(&edited);
+        // Another title: not this article's record.
+        let other = Session::open(
+            Some(store.clone()),
+            Some(&moved),
+            &edited,
+            &doc2,
+            "Other",
+            3,
+        );
+        assert_eq!(other.resume, None);
+        let again = Session::open(
+            Some(store.clone()),
+            Some(&moved),
+            &edited,
+            &doc2,
+            "Essay",
+            3,
+        );
+        assert_eq!(again.resume, Some(place));
+        let mut again = again.session;
+        assert_eq!(again.bookmarks(&doc2)[0].label, "kept");
+        again.save_now();
+        let all = store.all();
+        assert_eq!(all.len(), 1, "the old record is gone: {all:?}");
+        assert_eq!(all[0].1.path, std::fs::canonicalize(&moved).unwrap());
+
+        // Two records of the title whose files are gone, each with the
+        // place found: which one is this article's is not known.
+        let twin = dir.path().join("twin.md");
+        let mut record = all[0].1.clone();
+        record.path = dir.path().join("gone-1.md");
+        store
+            .save(&store::record_id(&record.path), &record)
+            .unwrap();
+        record.path = dir.path().join("gone-2.md");
+        store
+            .save(&store::record_id(&record.path), &record)
+            .unwrap();
+        std::fs::write(&twin, format!("{edited}More.\n")).unwrap();
+        let doc3 = parse(&format!("{edited}More.\n"));
+        std::fs::remove_file(&moved).unwrap();
+        let none = Session::open(
+            Some(store.clone()),
+            Some(&twin),
+            &format!("{edited}More.\n"),
+            &doc3,
+            "Essay",
+            4,
+        );
+        assert_eq!(none.resume, None);
     }
 
     #[test]
