@@ -65,7 +65,44 @@ impl Cli {
     /// of each start, which the first screen waits for).
     pub fn from_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Cli {
         let args: Vec<std::ffi::OsString> = args.into_iter().collect();
-        Cli::quick(&args).unwrap_or_else(|| Cli::parse_from(args))
+        if let Some(cli) = Cli::quick(&args) {
+            return cli;
+        }
+        match Cli::try_parse_from(&args) {
+            Ok(cli) => cli,
+            Err(e) => Cli::second_file(&args)
+                .map_or(e, |second| {
+                    // Clap would call it a subcommand that cannot follow FILE.
+                    <Cli as clap::CommandFactory>::command().error(
+                        clap::error::ErrorKind::TooManyValues,
+                        format!(
+                            "longform opens one article at a time: {} is a second one \
+                         (a command comes first: longform cat FILE)",
+                            second.to_string_lossy()
+                        ),
+                    )
+                })
+                .exit(),
+        }
+    }
+
+    /// The second of two files on a command line that reads one
+    /// (`longform a.md b.md`): a word after the first that is neither an
+    /// option, nor the value of `--section`, nor a command.
+    fn second_file(args: &[std::ffi::OsString]) -> Option<&std::ffi::OsString> {
+        let mut words = args.iter().skip(1).filter({
+            let mut value = false;
+            move |a| {
+                let text = a.to_string_lossy();
+                let taken = std::mem::replace(&mut value, text == "--section");
+                !taken && (text == "-" || !text.starts_with('-'))
+            }
+        });
+        let first = words.next()?.to_str()?;
+        if first == "help" || <Command as clap::Subcommand>::has_subcommand(first) {
+            return None;
+        }
+        words.next()
     }
 
     /// `longform FILE` as clap reads it; None for any other command line.

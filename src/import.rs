@@ -547,6 +547,17 @@ pub fn read_source(source: &str, limits: &FetchLimits) -> Result<Page> {
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return fetch(source, limits);
     }
+    // An address of another kind (ftp://, file://…), not a file by that
+    // name: said as such, not as a missing file.
+    if let Some((scheme, _)) = source.split_once("://")
+        && !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !Path::new(source).exists()
+    {
+        bail!("cannot fetch {scheme}:// addresses: give an http:// or https:// address, or a file");
+    }
     use crate::load::{Unopenable, Unreadable, open_regular, read_text};
     let read = if source == "-" {
         read_text(io::stdin().lock(), limits.max_bytes, 0, None)

@@ -1504,3 +1504,18 @@ fn a_named_pipe_as_the_config_or_the_library_cache_never_blocks() {
         assert!(String::from_utf8_lossy(&out.stdout).contains('A'));
     }
 }
+
+#[test]
+fn two_files_are_said_to_be_one_too_many() {
+    let a = fixture("elements.md");
+    for args in [vec![&a[..], &a[..]], vec![&a[..], "--from-start", &a[..]]] {
+        let r = run(&args);
+        assert_eq!(r.code(), Some(2), "{}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("opens one article at a time"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}

@@ -187,14 +187,14 @@ fn longform_config_lists_every_problem_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.toml"),
-        "width = 70\ntheme = \"sepia\"\n[keys]\nquit = \"Ctrl-c\"\n",
+        "width = 70\ntheme = \"sepia\"\n[keys]\nnext_section = \"Ctrl-c\"\n",
     )
     .unwrap();
     let out = longform(dir.path(), &["config"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.toml: line 2: theme:"), "{err}");
-    assert!(err.contains("config.toml: line 4: keys.quit:"), "{err}");
+    assert!(err.contains("config.toml: line 4: keys.next_section:"), "{err}");
     assert!(err.contains("2 problems"), "{err}");
     // `where` sums them up on one line.
     let out = longform(dir.path(), &["where"]);

@@ -340,7 +340,15 @@ pub fn where_report(dir: &Path, elsewhere: &Elsewhere, out: &mut dyn Write) -> R
     writeln!(out, "config dir   {}{dir_note}", show_path(dir))?;
 
     let file = paths::config_file(dir);
-    let file_note = if file.exists() {
+    let file_note = if let Err(e) = file.try_exists()
+        && e.kind() != io::ErrorKind::NotFound
+    {
+        // A folder that cannot be searched: the file may well be there.
+        format!(
+            "cannot read it ({}): defaults in use",
+            one_line(&e.to_string())
+        )
+    } else if file.exists() {
         let (_, warnings) = crate::tui::settings::load(&file);
         match warnings.first() {
             None => "in use".to_string(),

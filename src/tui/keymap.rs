@@ -328,10 +328,18 @@ impl Keymap {
                 continue;
             };
             let mut keys: Vec<Key> = Vec::new();
+            // Ctrl-c given to quit, which it does anyway.
+            let mut ctrl_c = false;
             for text in &entry.values {
                 match Key::parse(text) {
                     Ok(key) if !keys.contains(&key) => keys.push(key),
                     Ok(_) => {}
+                    Err(_)
+                        if action == Action::Quit
+                            && Key::parse_any(text).is_ok_and(Key::is_ctrl_c) =>
+                    {
+                        ctrl_c = true;
+                    }
                     Err(problem) => {
                         warnings.push(Warning::at(entry.line, format!("keys.{name}: {problem}")));
                     }
@@ -339,7 +347,7 @@ impl Keymap {
             }
             // Every key was wrong: the action keeps its defaults rather
             // than lose them all to a typo.
-            if keys.is_empty() && !entry.values.is_empty() {
+            if keys.is_empty() && !entry.values.is_empty() && !ctrl_c {
                 continue;
             }
             for &key in &keys {
@@ -480,6 +488,20 @@ impl Key {
     /// a name (`Space`, `PageDown`, `F5`…), after `Ctrl-` (or `C-`),
     /// `Alt-` (or `M-`) and `Shift-` for Tab.
     pub fn parse(text: &str) -> Result<Key, String> {
+        let key = Key::parse_any(text)?;
+        if key.is_ctrl_c() {
+            return Err("Ctrl-c always quits; it cannot be given to another action".into());
+        }
+        Ok(key)
+    }
+
+    /// Ctrl-c, which always quits.
+    fn is_ctrl_c(self) -> bool {
+        self.ctrl && self.code == KeyCode::Char('c')
+    }
+
+    /// `parse`, Ctrl-c too.
+    fn parse_any(text: &str) -> Result<Key, String> {
         let mut rest = text;
         let (mut ctrl, mut alt, mut shift) = (false, false, false);
         while rest.chars().count() > 1 {
@@ -518,9 +540,6 @@ impl Key {
             KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
             code => code,
         };
-        if ctrl && code == KeyCode::Char('c') {
-            return Err("Ctrl-c always quits; it cannot be given to another action".into());
-        }
         Ok(Key { code, ctrl, alt })
     }
 
@@ -886,6 +905,34 @@ mod tests {
             }
         }
         assert_eq!(DEFAULT_KEYS.len(), Action::NAMED.len());
+    }
+
+    /// Ctrl-c given to quit is what it does anyway: no warning, and the
+    /// other keys given (none here) are quit's. To another action, it is
+    /// refused.
+    #[test]
+    fn ctrl_c_may_be_given_to_quit_alone() {
+        let entry = |name: &str, values: &[&str]| Entry {
+            name: name.into(),
+            values: values.iter().map(|v| (*v).to_string()).collect(),
+            line: 1,
+        };
+        let (keymap, warnings) = Keymap::from_config(&[entry("quit", &["Ctrl-c"])]);
+        assert_eq!(warnings, Vec::new());
+        assert_eq!(keymap.keys(Action::Quit), &[]);
+        let (keymap, warnings) = Keymap::from_config(&[entry("quit", &["C-c", "x"])]);
+        assert_eq!(warnings, Vec::new());
+        assert_eq!(keymap.keys(Action::Quit), &[Key::parse("x").unwrap()]);
+        let (keymap, warnings) = Keymap::from_config(&[entry("next_section", &["Ctrl-c"])]);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].to_string().contains("always quits"),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            keymap.keys(Action::NextHeading),
+            &[Key::parse("]").unwrap()]
+        );
     }
 
     #[test]
