@@ -896,7 +896,7 @@ impl Session {
 /// A record of the same text first; else, for a file moved and edited
 /// since, the one record of the same title (not empty) whose place is
 /// found in this text by its quote. Two such records: neither is taken.
-fn moved_record(
+pub(crate) fn moved_record(
     store: &Store,
     doc: &Document,
     text: &str,

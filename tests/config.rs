@@ -194,7 +194,10 @@ fn longform_config_lists_every_problem_with_its_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.toml: line 2: theme:"), "{err}");
-    assert!(err.contains("config.toml: line 4: keys.next_section:"), "{err}");
+    assert!(
+        err.contains("config.toml: line 4: keys.next_section:"),
+        "{err}"
+    );
     assert!(err.contains("2 problems"), "{err}");
     // `where` sums them up on one line.
     let out = longform(dir.path(), &["where"]);

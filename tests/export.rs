@@ -643,3 +643,30 @@ fn all_names_stay_with_their_articles() {
     }
     assert_eq!(seen[0], seen[1]);
 }
+
+/// An article moved and edited since, not opened since: its highlights
+/// are found as the reader would find its record.
+#[test]
+fn a_moved_and_edited_article_keeps_its_highlights() {
+    let fx = Fixture::new();
+    let mut state = fx.mark(&MARKS);
+    let text = fx.text();
+    let canonical = std::fs::canonicalize(&fx.article).expect("canonical");
+    let doc = parse_article(Some(&canonical), &text);
+    state.title = longform::parse::sanitize(doc.title().expect("a title"));
+    let at = text.find("## Second").expect("second section");
+    state.position = Some(Anchor::at(&doc, Position(at)));
+    std::fs::remove_dir_all(fx.config.join("reading")).expect("the records");
+    Store::new(&fx.config)
+        .save(&store::record_id(&canonical), &state)
+        .expect("save");
+    let moved = fx.dir.path().join("renamed.md");
+    std::fs::rename(&fx.article, &moved).expect("move");
+    std::fs::write(&moved, format!("{text}\nA line added later.\n")).expect("edit");
+    let list = fx.stdout(&["highlights", moved.to_str().expect("UTF-8")]);
+    assert!(!list.starts_with("No highlights yet"), "{list}");
+    assert!(
+        list.contains(MARKS[0].0.split_whitespace().next().expect("a word")),
+        "{list}"
+    );
+}

@@ -19,7 +19,7 @@ use crate::document::{Document, Meta};
 use crate::layout::{isolate, visual_text};
 use crate::library::{ago, parse_article};
 use crate::load::{decode, load};
-use crate::parse::{fingerprint, sanitize};
+use crate::parse::sanitize;
 use crate::paths;
 use crate::position::{Anchor, Position};
 use crate::session::not_in_label;
@@ -734,8 +734,9 @@ pub(crate) fn read_article(path: &Path) -> Result<String, String> {
 }
 
 /// The record of the article `file` names, as an `Article`. An article that
-/// was moved and not opened since is found by its content, as the reader
-/// would find it. `None` when it has no record.
+/// was moved (and maybe edited) and not opened since is found as the
+/// reader would find it (`session::moved_record`). `None` when it has no
+/// record.
 pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     if file.as_os_str() == "-" {
         bail!("bookmarks and highlights belong to files, not stdin: give the article's path");
@@ -755,11 +756,12 @@ pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
             show_path(&canonical)
         ),
     }
-    let records = store.all_listed()?;
-    let fp = fingerprint(&source.text);
-    let moved = records
-        .into_iter()
-        .find(|(_, state)| state.fingerprint == fp && !state.path.exists());
+    // Records that cannot be listed: "none yet" would not be true.
+    store.all_listed()?;
+    // Moved, or moved and edited: found as the reader finds it.
+    let doc = crate::library::parse_article(Some(&canonical), &source.text);
+    let title = sanitize(&doc.title().map_or_else(|| source.stem(), str::to_string));
+    let moved = crate::session::moved_record(store, &doc, &source.text, &canonical, &title);
     Ok(moved.map(|(_, state)| {
         let state = ReadingState {
             path: canonical,
