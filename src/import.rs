@@ -734,7 +734,16 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
     if body.is_empty() {
         bail!("no article content found");
     }
-    let title = one_line(&article.title);
+    let h1 = dom_query::Document::from(html.as_ref())
+        .select("h1")
+        .first()
+        .text()
+        .to_string();
+    let title = without_site_name(
+        &one_line(&article.title),
+        Some(one_line(&h1).as_str()),
+        article.site_name.as_deref(),
+    );
     let title = if title.is_empty() {
         "Untitled".to_string()
     } else {
@@ -754,6 +763,44 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
         title,
         markdown: md,
     })
+}
+
+/// `text` trimmed, when anything is left.
+fn nonempty(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Between the article's title and the site's name in a page's title.
+const TITLE_SEPARATORS: [&str; 7] = [" | ", " - ", " – ", " — ", " · ", " :: ", " » "];
+
+/// `title` without the site's name around it ("Title | Site"), which
+/// Readability keeps in a title of four words or fewer: when the page's
+/// first heading `h1` starts or ends it, next to a separator, `h1` is the
+/// article's title; else the page's site name `site` is cut from its
+/// start or end.
+fn without_site_name(title: &str, h1: Option<&str>, site: Option<&str>) -> String {
+    let title = title.trim();
+    if let Some(h1) = nonempty(h1) {
+        for sep in TITLE_SEPARATORS {
+            let before = title.strip_prefix(h1).and_then(|r| r.strip_prefix(sep));
+            let after = title.strip_suffix(h1).and_then(|r| r.strip_suffix(sep));
+            if before.or(after).is_some_and(|rest| !rest.trim().is_empty()) {
+                return h1.to_string();
+            }
+        }
+    }
+    if let Some(site) = nonempty(site) {
+        for sep in TITLE_SEPARATORS {
+            let rest = title
+                .strip_suffix(site)
+                .and_then(|r| r.strip_suffix(sep))
+                .or_else(|| title.strip_prefix(site).and_then(|r| r.strip_prefix(sep)));
+            if let Some(rest) = rest.map(str::trim).filter(|r| !r.is_empty()) {
+                return rest.to_string();
+            }
+        }
+    }
+    title.to_string()
 }
 
 /// `body` without a first paragraph that only says what the header says
@@ -944,6 +991,38 @@ pub fn rfc3339(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_site_name_is_cut_from_a_title() {
+        let cut = |t: &str, h1: &str, site: &str| {
+            without_site_name(
+                t,
+                Some(h1).filter(|h| !h.is_empty()),
+                Some(site).filter(|s| !s.is_empty()),
+            )
+        };
+        assert_eq!(
+            cut("My Test Page | Site", "My Test Page", ""),
+            "My Test Page"
+        );
+        assert_eq!(
+            cut("Site — My Test Page", "My Test Page", ""),
+            "My Test Page"
+        );
+        assert_eq!(
+            cut("My Test Page | The Site", "", "The Site"),
+            "My Test Page"
+        );
+        assert_eq!(cut("The Site :: A - B", "", "The Site"), "A - B");
+        // Nothing to go by, or nothing left: the title as it is.
+        assert_eq!(cut("A - B", "", ""), "A - B");
+        assert_eq!(cut("Site", "", "Site"), "Site");
+        assert_eq!(cut("Site |", "Site", ""), "Site |");
+        assert_eq!(
+            cut("Just a title", "Another heading", "Site"),
+            "Just a title"
+        );
+    }
 
     #[test]
     fn dates() {

@@ -1349,3 +1349,31 @@ fn an_extraction_over_the_deadline_is_stopped_not_left_running() {
         article.markdown
     );
 }
+
+/// A short title with the site's name after it ("Page | Site"), which
+/// Readability keeps whole: the page's heading shows the article's part.
+#[test]
+fn the_site_name_is_not_in_the_title() {
+    let mut html = String::from(
+        "<html><head><title>My Test Page | Site</title></head><body><article><h1>My Test Page</h1>",
+    );
+    for i in 0..12 {
+        html.push_str(&format!(
+            "<p>Paragraph {i} of an article long enough to be read as one, with a sentence \
+             or two more, so that nothing takes it for a page of links.</p>"
+        ));
+    }
+    html.push_str("</article></body></html>");
+    let (out, into, _config) = import(&["-"], Some(html.as_bytes()));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let name = files(into.path())
+        .into_iter()
+        .find(|f| f.ends_with(".md"))
+        .expect("an article");
+    let md = std::fs::read_to_string(into.path().join(name)).expect("the article");
+    assert!(md.contains("title: \"My Test Page\"\n"), "{md}");
+}
