@@ -250,3 +250,29 @@ proptest! {
         assert_maps_inside_blocks(&doc, width);
     }
 }
+
+/// `<pre>` is a code block: its lines and runs of spaces as written, a
+/// line break right after the tag not shown, entities decoded and tags
+/// inside dropped.
+#[test]
+fn pre_keeps_its_lines_and_spaces() {
+    let src = "# T\n\n<pre><code>$ cargo run\n   Compiling foo v0.1.0\n    Finished dev\n</code></pre>\n\n\
+               <pre>\n+---+   +---+\n| A |--&gt;| B |\n+---+   +---+\n</pre>\n\n\
+               <pre>a <b>bold</b>  two  spaces\n\nafter a blank line</pre>\n\nAfter.\n";
+    let doc = parse(src);
+    let text = render_to_string(&doc, 60);
+    for shown in [
+        "  $ cargo run\n     Compiling foo v0.1.0\n      Finished dev\n",
+        "\n  +---+   +---+\n  | A |-->| B |\n  +---+   +---+\n",
+        "  a bold  two  spaces\n\n  after a blank line\n",
+        "\nAfter.",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in\n{text}");
+    }
+    let code = doc
+        .blocks
+        .iter()
+        .filter(|b| matches!(b.kind, longform::document::BlockKind::Code(_)))
+        .count();
+    assert_eq!(code, 3, "{text}");
+}

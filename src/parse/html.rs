@@ -55,6 +55,8 @@ pub(crate) enum Element {
     Cell {
         header: bool,
     },
+    /// `<pre>`: a code block, its lines and spaces kept as written.
+    Pre,
     /// `<script>`, `<style>` and the like: not shown.
     Hidden,
 }
@@ -271,6 +273,7 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
         "table" => Element::Table,
         "tr" => Element::Row,
         "td" => Element::Cell { header: false },
+        "pre" => Element::Pre,
         "th" => Element::Cell { header: true },
         "script" | "style" | "template" | "head" | "title" | "textarea" | "iframe" | "noembed"
         | "noframes" | "xmp" => Element::Hidden,
@@ -300,6 +303,7 @@ fn ends_paragraph(e: &Element) -> bool {
             | Element::List { .. }
             | Element::Details
             | Element::Table
+            | Element::Pre
     )
 }
 
@@ -450,9 +454,23 @@ impl Builder<'_> {
     }
 
     /// Text from HTML: its whitespace collapsed, as a browser shows it,
-    /// and none at the start of a block.
+    /// and none at the start of a block; in a `<pre>`, kept as written.
     fn html_text(&mut self, text: &str, at: usize, exact: bool) {
         if self.hidden > 0 || self.alt_text(text) {
+            return;
+        }
+        if self.table.is_none()
+            && let Some(leaf) = &self.leaf
+            && matches!(leaf.kind, LeafKind::Code { .. })
+        {
+            // A line break right after `<pre>` is not shown (HTML).
+            let first = leaf.lines.is_empty() && leaf.lines.spans().is_empty();
+            let (text, at) = match text.strip_prefix('\n').filter(|_| first) {
+                Some(rest) => (rest, at + usize::from(exact)),
+                None => (text, at),
+            };
+            let end = if exact { at + text.len() } else { at };
+            self.raw_text(text, at..end);
             return;
         }
         if self.table.is_none() && self.script_text(text.trim(), at) {
@@ -571,6 +589,10 @@ impl Builder<'_> {
                 container = self.start_item();
             }
             Element::Details => self.close_leaf(),
+            Element::Pre => {
+                self.close_leaf();
+                self.open_leaf(LeafKind::Code { lang: None }, at);
+            }
             Element::Summary => {
                 self.close_leaf();
                 container = Some(self.open_container(ContainerKind::Item {
@@ -721,6 +743,7 @@ impl Builder<'_> {
                 self.close_leaf();
                 self.center -= u32::from(center).min(self.center);
             }
+            Element::Pre => self.close_leaf(),
             Element::Heading { center, .. } => {
                 // A heading of no text (`<h1></h1>`) has no place in the
                 // outline.
