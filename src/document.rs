@@ -1448,6 +1448,10 @@ pub struct Document {
     /// parsed on a thread: the part of the source it covers. Its blocks are
     /// only those; counts of words are estimates.
     pub window: Option<Range<usize>>,
+    /// The places HTML names (`id="…"` on an element, `<a name="…">`),
+    /// with the source byte each is at, in source order: targets of links
+    /// (`#…`) as headings' slugs are.
+    pub anchors: Vec<(Box<str>, usize)>,
 }
 
 impl Document {
@@ -1615,6 +1619,14 @@ impl Document {
         self.words_before_block(self.block_at(pos)) > 0 || self.words_before(pos) > 0
     }
 
+    /// The source byte of the place HTML names `name` (see `anchors`).
+    pub fn anchor(&self, name: &str) -> Option<usize> {
+        self.anchors
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|&(_, at)| at)
+    }
+
     /// Where following link `i` goes, if that place exists.
     pub fn link_destination(&self, i: usize) -> Option<Position> {
         match self.links.get(i)?.target(&self.text) {
@@ -1622,7 +1634,8 @@ impl Document {
                 .headings
                 .iter()
                 .find(|h| h.slug == slug)
-                .map(|h| Position(self.blocks[h.block].source().start)),
+                .map(|h| Position(self.blocks[h.block].source().start))
+                .or_else(|| self.anchor(slug).map(Position)),
             Target::Footnote(n) => {
                 let container = self.footnotes.get(n)?;
                 let block = self.blocks.get(self.containers[container].first_block()?)?;

@@ -73,6 +73,7 @@ pub fn describe(doc: &Document, target: Target<'_>) -> String {
     match target {
         Target::Internal(slug) => match doc.headings.iter().find(|h| h.slug == slug) {
             Some(h) => format!("#{slug} · {}", h.text),
+            None if doc.anchor(slug).is_some() => format!("#{slug}"),
             None => format!("#{slug} (not in this article)"),
         },
         Target::Footnote(n) => format!("footnote {n}"),

@@ -276,3 +276,23 @@ fn pre_keeps_its_lines_and_spaces() {
         .count();
     assert_eq!(code, 3, "{text}");
 }
+
+/// HTML names places as a browser does: an element's `id` and an `<a>`'s
+/// `name` are targets of `#…` links, and an HTML heading's `id` is its
+/// slug.
+#[test]
+fn html_ids_and_names_are_link_targets() {
+    let src = "# Anchors\n\n<a name=\"top\"></a>\n\n[x](#custom) [y](#far-away) [z](#para) [w](#nowhere)\n\n\
+               filler\n\n<h2 id=\"custom\">HTML heading two</h2>\n\n[Back to top](#top)\n\n\
+               <p id=\"para\">A paragraph with an id.</p>\n\nmore\n\n<a name=\"far-away\"></a>\n\nEnd.\n";
+    let doc = parse(src);
+    let slugs: Vec<&str> = doc.headings.iter().map(|h| h.slug.as_str()).collect();
+    assert_eq!(slugs, ["anchors", "custom"]);
+    let goes = |i: usize| doc.link_destination(i).map(|p| p.0);
+    let at = |needle: &str| src.find(needle).unwrap();
+    assert_eq!(goes(0), Some(at("<h2")));
+    assert_eq!(goes(1), Some(at("<a name=\"far-away\"")));
+    assert_eq!(goes(2), Some(at("<p id")));
+    assert_eq!(goes(3), None);
+    assert_eq!(goes(4), Some(at("<a name=\"top\"")));
+}

@@ -35,6 +35,8 @@ pub(crate) enum Element {
     Heading {
         level: u8,
         center: bool,
+        /// Its `id`: its slug, as `{#id}` gives a Markdown heading's.
+        id: Option<String>,
     },
     Emphasis,
     Strong,
@@ -257,6 +259,10 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Element::Heading {
             level: name.as_bytes()[1] - b'0',
             center: center(),
+            id: attr(attrs, "id")
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string),
         },
         "em" | "i" | "cite" | "var" | "dfn" => Element::Emphasis,
         "strong" | "b" => Element::Strong,
@@ -371,6 +377,7 @@ impl Builder<'_> {
                     attrs,
                     self_closing,
                 } => {
+                    self.html_anchor(&name, &attrs, at);
                     self.html_void(&name, &attrs, at);
                     if is_void(&name) {
                         continue;
@@ -392,6 +399,21 @@ impl Builder<'_> {
             // in a browser. A long article is parsed in pieces cut between
             // blocks, never inside such a box (see `window`).
             self.html_close_where(|o| !keeps_open(o));
+        }
+    }
+
+    /// The place an element names, by its `id` (or an `<a>`'s `name`),
+    /// a target of links (`Document::anchors`). A heading's is its slug
+    /// (see `element`).
+    fn html_anchor(&mut self, name: &str, attrs: &[(String, String)], at: usize) {
+        if self.hidden > 0 || matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+            return;
+        }
+        let names = [Some("id"), (name == "a").then_some("name")];
+        for key in names.into_iter().flatten() {
+            if let Some(value) = attr(attrs, key).map(str::trim).filter(|v| !v.is_empty()) {
+                self.doc.anchors.push((sanitize(value).into(), at));
+            }
         }
     }
 
@@ -564,12 +586,12 @@ impl Builder<'_> {
                 self.close_leaf();
                 self.center += u32::from(*center);
             }
-            Element::Heading { level, center } => {
+            Element::Heading { level, center, id } => {
                 self.close_leaf();
                 self.center += u32::from(*center);
                 let kind = LeafKind::Heading {
                     level: *level,
-                    id: None,
+                    id: id.clone(),
                 };
                 self.open_leaf(kind, at);
             }

@@ -179,6 +179,7 @@ impl Joined {
             links,
             footnotes,
             words_before_block,
+            anchors,
             ..
         } = doc;
         let first_piece = range.start == 0;
@@ -245,6 +246,10 @@ impl Joined {
             heading.base = (heading.slug != base).then_some(base);
             self.doc.headings.push(heading);
         }
+        // The piece's own: not the blocks' before it.
+        self.doc
+            .anchors
+            .extend(anchors.into_iter().filter(|(_, at)| range.contains(at)));
         // Numbered definitions with nothing in them keep their place.
         self.doc.footnotes.reach(footnotes.len());
         for (n, container) in footnotes.defined() {
@@ -265,6 +270,7 @@ impl Joined {
         self.doc.containers.shrink_to_fit();
         self.doc.links.shrink_to_fit();
         self.doc.headings.shrink_to_fit();
+        self.doc.anchors.shrink_to_fit();
         self.doc.footnotes.shrink_to_fit();
         self.doc.fingerprint = self.fingerprint;
         self.doc.text = Arc::clone(text);
@@ -412,6 +418,21 @@ mod tests {
                 .scan()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn html_anchors_in_many_pieces_are_those_of_one_parse() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!(
+                "<a name=\"n{i}\"></a>\n\nText {i} [back](#n0).\n\n<p id=\"p{i}\">A paragraph.</p>\n\n"
+            ));
+        }
+        let text: Arc<str> = text.into();
+        let doc = parse_in_pieces(&text, 1024, 2, &AtomicBool::new(false)).unwrap();
+        let whole = crate::parse::parse(&text);
+        assert_eq!(doc.anchors.len(), 600);
+        assert_eq!(doc.anchors, whole.anchors);
     }
 
     #[test]

@@ -2018,6 +2018,9 @@ fn shift(doc: &mut Document, by: usize) {
     for link in &mut doc.links {
         link.shift(by);
     }
+    for (_, at) in &mut doc.anchors {
+        *at += by;
+    }
 }
 
 #[cfg(test)]

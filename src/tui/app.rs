@@ -1362,6 +1362,9 @@ impl App {
         Some(match l.target(text) {
             Target::Internal(slug) => match self.outline.by_slug(slug) {
                 Some(s) => format!("Link to section: {} (Enter follows)", s.title),
+                None if self.doc.anchor(slug).is_some() => {
+                    format!("Link to #{slug} in this article (Enter follows)")
+                }
                 None => format!("Link to #{slug}, which is not in this article"),
             },
             Target::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
