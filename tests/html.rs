@@ -296,3 +296,22 @@ fn html_ids_and_names_are_link_targets() {
     assert_eq!(goes(3), None);
     assert_eq!(goes(4), Some(at("<a name=\"top\"")));
 }
+
+/// A list in a table cell keeps its items apart; an ordered list counts
+/// from its `start`.
+#[test]
+fn lists_in_cells_and_numbered_from_start() {
+    let src = "# T\n\n<table><tr><th>Name</th><th>Items</th></tr><tr><td>a</td>\
+               <td><ul><li>nested</li><li>list</li></ul></td></tr><tr><td>b</td><td><ul>\n  \
+               <li>\n    spaced\n  </li>\n  <li>two</li>\n</ul></td></tr></table>\n\n\
+               <ol start=\"3\"><li>three</li><li>four</li></ol>\n\n<ol><li>one</li></ol>\n";
+    let text = render_to_string(&parse(src), 60);
+    for shown in [
+        "│ • nested • list ",
+        "│ • spaced • two ",
+        "3. three\n4. four",
+        "1. one",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in\n{text}");
+    }
+}

@@ -45,8 +45,9 @@ pub(crate) enum Element {
     /// `<sup>` (true) or `<sub>`.
     Script(bool),
     Link(String),
+    /// `<ul>` (`None`) or `<ol>`, with its first number.
     List {
-        ordered: bool,
+        first: Option<u64>,
     },
     Item,
     /// `<details>`: a box whose `<summary>` is a labelled block.
@@ -271,8 +272,14 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
         "sup" => Element::Script(true),
         "sub" => Element::Script(false),
         "a" => Element::Link(attr(attrs, "href")?.trim().to_string()),
-        "ul" | "menu" => Element::List { ordered: false },
-        "ol" => Element::List { ordered: true },
+        "ul" | "menu" => Element::List { first: None },
+        "ol" => Element::List {
+            first: Some(
+                attr(attrs, "start")
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(1),
+            ),
+        },
         "li" => Element::Item,
         "details" => Element::Details,
         "summary" => Element::Summary,
@@ -558,6 +565,14 @@ impl Builder<'_> {
                 | Element::Cell { .. }
         );
         if structural && (inline || in_table) {
+            // A list in a table cell: its items stay apart, each after a
+            // bullet, on the cell's one line.
+            if element == Element::Item
+                && let Some(cell) = self.table.as_mut().and_then(|t| t.cell.as_mut())
+            {
+                let bullet = if cell.is_empty() { "• " } else { " • " };
+                cell.extend(Span::owned(bullet, at, Flags::NONE));
+            }
             return;
         }
         if ends_paragraph(&element) {
@@ -595,9 +610,9 @@ impl Builder<'_> {
                 };
                 self.open_leaf(kind, at);
             }
-            Element::List { ordered } => {
+            Element::List { first } => {
                 self.close_leaf();
-                self.start_list(ordered.then_some(1));
+                self.start_list(*first);
             }
             Element::Item => {
                 if self.lists.is_empty() {
