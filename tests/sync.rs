@@ -341,6 +341,9 @@ fn a_wrong_password_is_refused_and_nothing_is_saved() {
     let b = Machine::new("desktop");
     let err = fails(&b.login("login", url, "ann", "wrong"));
     assert!(err.contains("refused the user name or password"), "{err}");
+    // At the login itself, no advice to log in again.
+    assert!(!err.contains("logs in again"), "{err}");
+    assert!(err.contains("check them"), "{err}");
     assert!(!b.config().join("sync-login.json").exists());
     let err = fails(&b.login("login", url, "nobody", PASSWORD));
     assert!(err.contains("refused the user name or password"), "{err}");

@@ -97,7 +97,14 @@ fn login(dir: &Path, config: &Config, url: &str, user: &str, register: bool) -> 
     if register {
         client.register()?;
     }
-    client.login()?;
+    // During the login itself, "log in again" is no advice.
+    client.login().map_err(|e| match e {
+        crate::sync::client::Fault::Unauthorized { server } => anyhow::anyhow!(
+            "the sync server {server} refused the user name or password: \
+             check them (a new account: longform sync register)"
+        ),
+        other => other.into(),
+    })?;
     account::save_login(
         dir,
         &Login {
