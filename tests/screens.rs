@@ -87,6 +87,17 @@ fn help_overlay_lists_every_key() {
     let shown = format!("{}", terminal.backend());
     assert!(shown.contains("q  Ctrl-c"), "{shown}");
     insta::assert_snapshot!("help_80x24_scrolled", terminal.backend());
+    // At 30 columns the keys column gives way: every description is whole,
+    // wrapped, and nothing is cut at the box's edge.
+    let mut app = self::app("tests/fixtures/links.md");
+    app.update(Action::ToggleHelp);
+    let terminal = screen(&mut app, 30, 24);
+    let shown = format!("{}", terminal.backend());
+    for words in ["line down", "half page", "page down", "start / end"] {
+        assert!(shown.contains(words), "{words:?} in\n{shown}");
+    }
+    assert!(shown.contains("Esc closes"), "{shown}");
+    insta::assert_snapshot!("help_30x24", terminal.backend());
 }
 
 #[test]

@@ -33,10 +33,15 @@ pub fn draw_table<K: AsRef<str>>(
         .map(|(k, _)| k.as_ref().width())
         .max()
         .unwrap_or(0);
-    let key_width = widest_keys.min(KEY_WIDTH);
+    let mut key_width = widest_keys.min(KEY_WIDTH);
+    // On a narrow screen the keys column gives way first (its keys wrap
+    // between keys), down to 8 columns, so that descriptions keep 12.
+    if key_width + 8 + 12 > area_w {
+        key_width = key_width.min(area_w.saturating_sub(20).max(8));
+    }
     let widest = table.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
     // A description wider than the room wraps under itself.
-    let one_text = |key_width: usize| widest.min(area_w.saturating_sub(key_width + 8)).max(12);
+    let one_text = |key_width: usize| widest.min(area_w.saturating_sub(key_width + 8)).max(6);
     let (lines, starts) = table_lines(table, key_width, one_text(key_width), theme);
     // Too tall for the screen: two columns, split at a group title, their
     // descriptions wrapped narrower when need be.
@@ -75,8 +80,10 @@ pub fn draw_table<K: AsRef<str>>(
     let h = rect.height;
     let rows = usize::from(h.saturating_sub(2));
     let taller = left.len().max(right.len()) > rows;
-    let title = if taller {
-        " Keys · j/k scroll · Esc closes "
+    // The longer title when the box has room for it.
+    let scrolls = " Keys · j/k scroll · Esc closes ";
+    let title = if taller && scrolls.width() + 2 <= usize::from(rect.width) {
+        scrolls
     } else {
         " Keys · Esc closes "
     };
