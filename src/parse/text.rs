@@ -402,6 +402,13 @@ impl Measure {
         Measure { indent, width }
     }
 
+    /// In from the body and centred in the column, however little in: a
+    /// long line centred.
+    fn about_centred(&self, indent: usize, chars: usize) -> bool {
+        let slack = (self.width / 8).max(3);
+        indent > self.indent && (indent + chars / 2).abs_diff(self.width / 2) <= slack
+    }
+
     fn placement(&self, indent: usize, chars: usize) -> Placement {
         if indent < self.indent {
             return Placement::Outdented;
@@ -497,10 +504,23 @@ fn find_headings<'s>(
             let c = body[k];
             let before = seen_prose;
             seen_prose |= prose(k);
-            let Some((line, _)) = &candidates[k] else {
+            let Some((line, form)) = &candidates[k] else {
                 return Context::default();
             };
             let chars = line.chars().count();
+            let two_lines = *form == HeadingForm::TwoLines;
+            // A title of two lines each centred is centred, however long
+            // the two together (the longer may be in by a column or two).
+            let two: Vec<(usize, usize)> = lines[chunks[c].clone()]
+                .iter()
+                .take(2)
+                .map(|l| (l.indent, text(l).chars().count()))
+                .collect();
+            let centred_lines = two_lines
+                && two.iter().all(|&(i, n)| measure.about_centred(i, n))
+                && two
+                    .iter()
+                    .any(|&(i, n)| measure.placement(i, n) == Placement::Centred);
             let blank_lines_before = chunks[c].start.checked_sub(1).map_or(2, |i| {
                 lines[..=i]
                     .iter()
@@ -544,7 +564,12 @@ fn find_headings<'s>(
                     .is_some_and(|p| prose(p) || shapes[body[p]].list || shapes[body[p]].rule),
                 before_article: !before && !begun,
                 blank_lines_before,
-                placement: measure.placement(first(c).indent, chars),
+                placement: if centred_lines {
+                    Placement::Centred
+                } else {
+                    measure.placement(first(c).indent, chars)
+                },
+                two_lines,
                 siblings: false,
                 much_shorter,
                 after_number: prev_single.is_some_and(|p| {
@@ -1737,6 +1762,30 @@ mod tests {
 
     fn headings(doc: &Document) -> Vec<&str> {
         doc.headings.iter().map(|h| h.text.as_str()).collect()
+    }
+
+    /// A centred title of two lines in capitals, the longer one in by a
+    /// few columns only, over numbered prose: one heading (licences set
+    /// their terms so).
+    #[test]
+    fn a_centred_title_of_two_lines_in_capitals() {
+        let para = "Lines of running text fill the column from one edge to the other, as\n\
+                    the body of a licence does, with more words after them on the next\n\
+                    line, and more again, until the paragraph ends with a full stop.";
+        let text = format!(
+            "                      A MADE-UP PUBLIC LICENCE\n\n{para}\n\n{para}\n\n\
+             \x20                     A MADE-UP PUBLIC LICENCE\n\
+             \x20  TERMS AND CONDITIONS FOR COPYING, SHARING AND CHANGING\n\n\
+             \x20 0. {para}\n\n  1. {para}\n\n{para}\n"
+        );
+        let doc = parse_text(&text);
+        let found = headings(&doc);
+        assert!(
+            found.contains(
+                &"A MADE-UP PUBLIC LICENCE TERMS AND CONDITIONS FOR COPYING, SHARING AND CHANGING"
+            ),
+            "{found:?}"
+        );
     }
 
     #[test]

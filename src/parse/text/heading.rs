@@ -51,6 +51,9 @@ pub(super) struct Context {
     pub by_figure: bool,
     /// Glued to page furniture with no blank line between.
     pub glued: bool,
+    /// Two lines that are one title (see `two_line_heading`): each is
+    /// short, not the two together.
+    pub two_lines: bool,
     /// Numbered one after the other with its neighbour and no text between:
     /// the items of a list spaced out with blank lines.
     pub spaced_list: bool,
@@ -91,7 +94,9 @@ pub(super) fn pattern(line: &str, placement: Placement) -> Option<Pattern> {
 /// The weight of evidence that `line` is a heading.
 pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
     let chars = line.chars().count();
-    if chars > 100
+    // The length of one line of the title.
+    let line_chars = if cx.two_lines { chars / 2 } else { chars };
+    if line_chars > 100
         || few_letters(line)
         || is_toc_entry(line)
         || has_address(line)
@@ -179,7 +184,7 @@ pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
     if starts_lowercase(line) {
         e -= 3.0;
     }
-    if number.is_none() && chars > 70 {
+    if number.is_none() && line_chars > 70 {
         e -= 1.5;
     }
     if reads_like_sentence(number.map_or(line, |(_, rest)| rest)) {
@@ -514,7 +519,9 @@ pub(super) fn two_line_heading(
             let title_column = first_indent + first.len() - rest.len();
             second_indent.abs_diff(title_column) <= 1 && second_indent > first_indent
         }
-        None => false,
+        // Two lines in capitals, each short: a title over its subtitle
+        // (`GNU GENERAL PUBLIC LICENSE` / `TERMS AND CONDITIONS …`).
+        None => is_caps(first) && is_caps(second) && section_number(second).is_none(),
     }
 }
 
