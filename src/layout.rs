@@ -1736,6 +1736,10 @@ fn table_as_records(
             out.push(Draft::decoration(Vec::new()));
         }
         for (c, cell) in row.iter().enumerate() {
+            // An empty cell says nothing: no `Header:` line of its own.
+            if cell.iter().all(|s| s.text(src).trim().is_empty()) {
+                continue;
+            }
             let at = cell.first().map_or(0, |s| s.source());
             let mut spans: Vec<Span> = Vec::new();
             if let Some(header) = headers.and_then(|h| h.get(c)).filter(|h| !h.is_empty()) {
@@ -2016,6 +2020,24 @@ mod tests {
             records.push_str(&format!("n: {i}\nword: {word}\n"));
         }
         insta_like(&render_to_string(&doc, 22), &records);
+    }
+
+    /// A table drawn as records leaves out the cells that are empty: a
+    /// `Header:` line with nothing after it says nothing.
+    #[test]
+    fn records_leave_empty_cells_out() {
+        let src = "| name | note | owner of the longest heading |\n|---|---|---|\n\
+                   | first-entry-word | | x |\n| second | said | |\n";
+        let out = render(src, 24);
+        assert!(
+            out.contains("name: first-entry-word\nowner of the longest\n"),
+            "{out}"
+        );
+        assert!(out.contains("name: second\nnote: said\n"), "{out}");
+        assert!(
+            !out.contains("note:\n") && !out.ends_with("heading:\n"),
+            "{out}"
+        );
     }
 
     #[test]
