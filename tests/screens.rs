@@ -100,6 +100,36 @@ fn help_overlay_lists_every_key() {
     insta::assert_snapshot!("help_30x24", terminal.backend());
 }
 
+/// At 30 columns the outline's titles keep their room: the minutes give
+/// way first, and what was read stays.
+#[test]
+fn a_narrow_outline_keeps_its_titles() {
+    let mut app = app("articles/the-slow-web.md");
+    app.update(Action::ToggleOutline);
+    let terminal = screen(&mut app, 30, 16);
+    let shown = format!("{}", terminal.backend());
+    for title in ["Glass before pa", "Eighty columns", "The craft of t"] {
+        assert!(shown.contains(title), "{title:?} in\n{shown}");
+    }
+    let rows = |shown: &str| -> Vec<String> {
+        shown
+            .lines()
+            .filter(|l| l.matches('│').count() == 2)
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(
+        rows(&shown)
+            .iter()
+            .all(|r| !r.contains(" min ") && r.contains("0%")),
+        "{shown}"
+    );
+    // Wide enough, the minutes are there.
+    let terminal = screen(&mut app, 100, 30);
+    let wide = format!("{}", terminal.backend());
+    assert!(rows(&wide).iter().all(|r| r.contains(" min ")), "{wide}");
+}
+
 #[test]
 fn resize_keeps_the_first_sentence_on_top() {
     let mut app = app("articles/the-slow-web.md");

@@ -16,6 +16,9 @@ use crate::outline::{Entry, OutlineList};
 use crate::tui::app::App;
 use crate::tui::keymap::Mode;
 
+/// The columns a title keeps before the figures beside it give way.
+const TITLE_ROOM: usize = 16;
+
 /// One outline row: indent, title (matched letters marked), minutes and
 /// how much was read, right-aligned; ✓ once 90% of its words were.
 /// The sidebar is narrow: its rows show how much is read but not minutes.
@@ -40,13 +43,20 @@ fn row<'a>(
         let pct = crate::coverage::percent_of(coverage.words_in(&app.doc, range), s.words);
         format!("{pct}%")
     };
-    let right = if compact {
-        format!(" {done:>4} ")
-    } else {
-        format!(" {:>3} min {:>4} ", s.minutes(app.wpm), done)
-    };
     let indent = "  ".repeat(s.depth.min(8));
     let mark = if collapsed { "▸ " } else { "  " };
+    // On a narrow screen the title comes first: the minutes go, then
+    // what was read, before it is cut shorter than `TITLE_ROOM`.
+    let left = indent.width() + mark.width();
+    let full = format!(" {:>3} min {:>4} ", s.minutes(app.wpm), done);
+    let read = format!(" {done:>4} ");
+    let right = if !compact && width.saturating_sub(left + full.width()) >= TITLE_ROOM {
+        full
+    } else if width.saturating_sub(left + read.width()) >= TITLE_ROOM / 2 {
+        read
+    } else {
+        String::new()
+    };
     let room = width.saturating_sub(right.width() + indent.width() + mark.width());
     let title = fit(&s.title, room);
     let mut base = if current {
@@ -114,7 +124,11 @@ pub fn draw_overlay(
         u16::try_from(entries.len().max(1) + 2 + usize::from(filtering)).unwrap_or(u16::MAX);
     let rect = super::centred(
         area,
-        want_w.min(area.width.saturating_sub(4)),
+        // A narrow screen gives the box all but a column each side.
+        want_w.min(
+            area.width
+                .saturating_sub(if area.width < 40 { 2 } else { 4 }),
+        ),
         want_h.min(area.height.saturating_sub(2)),
     );
     let title = match list.max_level {
