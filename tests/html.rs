@@ -315,3 +315,17 @@ fn lists_in_cells_and_numbered_from_start() {
         assert!(text.contains(shown), "{shown:?} in\n{text}");
     }
 }
+
+/// `<blockquote>` is a quote, as Markdown's `>` is.
+#[test]
+fn blockquote_is_a_quote() {
+    let src = "# Q\n\n<blockquote>Quoted words, said by someone.</blockquote>\n\nAfter.\n\n\
+               <blockquote><p>First para.</p><p>Second para.</p></blockquote>\n";
+    let text = render_to_string(&parse(src), 40);
+    for shown in [
+        "│ Quoted words, said by someone.\n\nAfter.",
+        "│ First para.\n│\n│ Second para.",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in\n{text}");
+    }
+}

@@ -60,6 +60,8 @@ pub(crate) enum Element {
     },
     /// `<pre>`: a code block, its lines and spaces kept as written.
     Pre,
+    /// `<blockquote>`: a quote, as Markdown's `>`.
+    Quote,
     /// `<script>`, `<style>` and the like: not shown.
     Hidden,
 }
@@ -253,10 +255,11 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
     let center = || attr(attrs, "align").is_some_and(|a| a.trim().eq_ignore_ascii_case("center"));
     Some(match name {
         "p" | "div" | "section" | "article" | "header" | "footer" | "figure" | "figcaption"
-        | "blockquote" | "aside" | "main" | "nav" | "address" | "dl" | "dt" | "dd" => {
+        | "aside" | "main" | "nav" | "address" | "dl" | "dt" | "dd" => {
             Element::Block { center: center() }
         }
         "center" => Element::Block { center: true },
+        "blockquote" => Element::Quote,
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Element::Heading {
             level: name.as_bytes()[1] - b'0',
             center: center(),
@@ -317,6 +320,7 @@ fn ends_paragraph(e: &Element) -> bool {
             | Element::Details
             | Element::Table
             | Element::Pre
+            | Element::Quote
     )
 }
 
@@ -630,6 +634,10 @@ impl Builder<'_> {
                 self.close_leaf();
                 self.open_leaf(LeafKind::Code { lang: None }, at);
             }
+            Element::Quote => {
+                self.close_leaf();
+                container = Some(self.open_container(ContainerKind::QUOTE));
+            }
             Element::Summary => {
                 self.close_leaf();
                 container = Some(self.open_container(ContainerKind::Item {
@@ -781,6 +789,12 @@ impl Builder<'_> {
                 self.center -= u32::from(center).min(self.center);
             }
             Element::Pre => self.close_leaf(),
+            Element::Quote => {
+                self.close_leaf();
+                if let Some(c) = open.container {
+                    self.open.retain(|&o| o != c);
+                }
+            }
             Element::Heading { center, .. } => {
                 // A heading of no text (`<h1></h1>`) has no place in the
                 // outline.
