@@ -70,6 +70,19 @@ impl Cli {
         }
         match Cli::try_parse_from(&args) {
             Ok(cli) => cli,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+                ) =>
+            {
+                e.exit()
+            }
+            // Help asked for beside two files is help, not their error.
+            Err(_) if args.iter().any(|a| a == "--help" || a == "-h") => {
+                let _ = <Cli as clap::CommandFactory>::command().print_help();
+                std::process::exit(0)
+            }
             Err(e) => Cli::second_file(&args)
                 .map_or(e, |second| {
                     // Clap would call it a subcommand that cannot follow FILE.

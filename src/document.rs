@@ -1635,7 +1635,14 @@ impl Document {
                 .iter()
                 .find(|h| h.slug == slug)
                 .map(|h| Position(self.blocks[h.block].source().start))
-                .or_else(|| self.anchor(slug).map(Position)),
+                .or_else(|| {
+                    // A name on a line of its own (`<a name>`) makes no
+                    // block: it names the block after it.
+                    let at = self.anchor(slug)?;
+                    let next = self.blocks.partition_point(|b| b.source().end <= at);
+                    let start = self.blocks.get(next).map_or(at, |b| b.source().start);
+                    Some(Position(start))
+                }),
             Target::Footnote(n) => {
                 let container = self.footnotes.get(n)?;
                 let block = self.blocks.get(self.containers[container].first_block()?)?;

@@ -774,21 +774,12 @@ fn nonempty(text: Option<&str>) -> Option<&str> {
 const TITLE_SEPARATORS: [&str; 7] = [" | ", " - ", " – ", " — ", " · ", " :: ", " » "];
 
 /// `title` without the site's name around it ("Title | Site"), which
-/// Readability keeps in a title of four words or fewer: when the page's
-/// first heading `h1` starts or ends it, next to a separator, `h1` is the
-/// article's title; else the page's site name `site` is cut from its
-/// start or end.
+/// Readability keeps in a title of four words or fewer: the page's site
+/// name `site` cut from its start or end; else, when the page's first
+/// heading `h1` starts it, before a separator, that heading. (A heading
+/// that ends it is as often the site's banner as the article's title.)
 fn without_site_name(title: &str, h1: Option<&str>, site: Option<&str>) -> String {
     let title = title.trim();
-    if let Some(h1) = nonempty(h1) {
-        for sep in TITLE_SEPARATORS {
-            let before = title.strip_prefix(h1).and_then(|r| r.strip_prefix(sep));
-            let after = title.strip_suffix(h1).and_then(|r| r.strip_suffix(sep));
-            if before.or(after).is_some_and(|rest| !rest.trim().is_empty()) {
-                return h1.to_string();
-            }
-        }
-    }
     if let Some(site) = nonempty(site) {
         for sep in TITLE_SEPARATORS {
             let rest = title
@@ -797,6 +788,14 @@ fn without_site_name(title: &str, h1: Option<&str>, site: Option<&str>) -> Strin
                 .or_else(|| title.strip_prefix(site).and_then(|r| r.strip_prefix(sep)));
             if let Some(rest) = rest.map(str::trim).filter(|r| !r.is_empty()) {
                 return rest.to_string();
+            }
+        }
+    }
+    if let Some(h1) = nonempty(h1).filter(|h| nonempty(site) != Some(*h)) {
+        for sep in TITLE_SEPARATORS {
+            let rest = title.strip_prefix(h1).and_then(|r| r.strip_prefix(sep));
+            if rest.is_some_and(|rest| !rest.trim().is_empty()) {
+                return h1.to_string();
             }
         }
     }
@@ -1005,9 +1004,18 @@ mod tests {
             cut("My Test Page | Site", "My Test Page", ""),
             "My Test Page"
         );
+        // A heading at the end may be the site's banner: left alone.
         assert_eq!(
             cut("Site — My Test Page", "My Test Page", ""),
-            "My Test Page"
+            "Site — My Test Page"
+        );
+        assert_eq!(
+            cut("My Post | Jane's Blog", "Jane's Blog", ""),
+            "My Post | Jane's Blog"
+        );
+        assert_eq!(
+            cut("My Post | Jane's Blog", "Jane's Blog", "Jane's Blog"),
+            "My Post"
         );
         assert_eq!(
             cut("My Test Page | The Site", "", "The Site"),

@@ -1732,7 +1732,12 @@ fn table_as_records(
         .zip(rows.iter())
         .filter(|(r, _)| *r >= header_rows)
     {
-        if r > header_rows {
+        // A blank line between records: none for a row of empty cells,
+        // nor before the first that says something.
+        let said = row
+            .iter()
+            .any(|cell| cell.iter().any(|s| !s.text(src).trim().is_empty()));
+        if r > header_rows && said && (!out.is_empty() || r == first_row) {
             out.push(Draft::decoration(Vec::new()));
         }
         for (c, cell) in row.iter().enumerate() {

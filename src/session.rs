@@ -227,8 +227,11 @@ impl Session {
             // inherits its record; a copy (both paths exist) gets its own.
             Ok(Load::Fresh) if path.is_some() => {
                 match moved_record(&store, doc, &session.text, &canonical, title) {
-                    Some((old_id, old)) => {
-                        session.moved_from = Some((old_id, old.path.clone()));
+                    Some((old_id, old, same_text)) => {
+                        // An edited one is copied: the old record stays.
+                        if same_text {
+                            session.moved_from = Some((old_id, old.path.clone()));
+                        }
                         Some(old)
                     }
                     None => None,
@@ -360,8 +363,12 @@ impl Session {
         }
         let store = self.store.as_ref()?;
         let title = self.state.title.clone();
-        let (old_id, old) = moved_record(store, doc, &self.text, &self.state.path, &title)?;
-        self.moved_from = Some((old_id, old.path.clone()));
+        let (old_id, old, same_text) =
+            moved_record(store, doc, &self.text, &self.state.path, &title)?;
+        // An edited one is copied: the old record stays.
+        if same_text {
+            self.moved_from = Some((old_id, old.path.clone()));
+        }
         let now = self.state.last_opened;
         let (pos, how, message) = self.take_record(old, doc, &title, now);
         Some((pos?, how?, message))
@@ -893,38 +900,52 @@ impl Session {
 
 /// The record of the article at `path` (opened as `doc`, of `text` and
 /// `title`) left under a path that no longer exists: the file was moved.
-/// A record of the same text first; else, for a file moved and edited
-/// since, the one record of the same title (not empty) whose place is
-/// found in this text by its quote. Two such records: neither is taken.
+/// A record of the same text first (`true`: it moves to the new path);
+/// else (`false`: it is copied, the old one kept), for a file moved and
+/// edited since, the one record that fits on every count:
+/// - the same title, not empty;
+/// - its file gone from a folder that is still there (not an unmounted
+///   disk, nor a folder deleted whole, a checkout of another project);
+/// - a place past the start, found in this text by its quote of
+///   `QUOTE_CHARS`;
+/// - a length within a fifth of this text's (an edit, not another article).
+///
+/// Two such records: neither is taken.
 pub(crate) fn moved_record(
     store: &Store,
     doc: &Document,
     text: &str,
     path: &Path,
     title: &str,
-) -> Option<(String, ReadingState)> {
+) -> Option<(String, ReadingState, bool)> {
     let all = store.all();
     let gone = |s: &ReadingState| s.version <= store::VERSION && s.path != path && !s.path.exists();
-    if let Some(same) = all
+    if let Some((id, state)) = all
         .iter()
         .find(|(_, s)| s.fingerprint == doc.fingerprint && gone(s))
     {
-        return Some(same.clone());
+        return Some((id.clone(), state.clone(), true));
     }
     if title.trim().is_empty() {
         return None;
     }
+    let len = text.len();
+    let fits = |a: &crate::position::Anchor| {
+        a.byte >= 4 * crate::position::QUOTE_CHARS
+            && a.quote.chars().count() * 4 >= crate::position::QUOTE_CHARS * 3
+            && a.len * 4 <= len * 5
+            && len * 4 <= a.len * 5
+            && matches!(a.restore(doc, text).1, Restored::Exact | Restored::Quote)
+    };
     let mut edited = all.into_iter().filter(|(_, s)| {
         s.title == title
             && !s.is_stdin()
             && gone(s)
-            && s.position.as_ref().is_some_and(|a| {
-                !a.quote.is_empty()
-                    && matches!(a.restore(doc, text).1, Restored::Exact | Restored::Quote)
-            })
+            && s.path.parent().is_some_and(Path::is_dir)
+            && s.position.as_ref().is_some_and(fits)
     });
-    let found = edited.next()?;
-    edited.next().is_none().then_some(found)
+    let (id, state) = edited.next()?;
+    edited.next().is_none().then_some((id, state, false))
 }
 
 /// "Resumed at 43% · Birth of the Opposition", or a word that the article
@@ -1159,9 +1180,34 @@ mod tests {
         let mut again = again.session;
         assert_eq!(again.bookmarks(&doc2)[0].label, "kept");
         again.save_now();
+        // Copied, not moved: were it another article's, nothing is lost.
         let all = store.all();
-        assert_eq!(all.len(), 1, "the old record is gone: {all:?}");
-        assert_eq!(all[0].1.path, std::fs::canonicalize(&moved).unwrap());
+        assert_eq!(all.len(), 2, "{all:?}");
+        let moved_canonical = std::fs::canonicalize(&moved).unwrap();
+        assert!(
+            all.iter().any(|(_, r)| r.path == moved_canonical),
+            "{all:?}"
+        );
+
+        // A record whose folder is gone (a checkout deleted, a disk not
+        // mounted), or whose place is at the start, is no one's to take.
+        for (folder, at) in [("gone-folder", 30), ("", 0)] {
+            let dir2 = tempfile::tempdir().unwrap();
+            let store2 = Store::new(&dir2.path().join("config"));
+            let old = if folder.is_empty() {
+                dir2.path().join("old.md")
+            } else {
+                dir2.path().join(folder).join("old.md")
+            };
+            let mut record = ReadingState::new(old.clone(), "Essay".into(), doc.fingerprint, 1);
+            let place = Position(doc.blocks[at].source().start);
+            record.position = Some(crate::position::Anchor::at(&doc, place));
+            store2.save(&store::record_id(&old), &record).unwrap();
+            let new = dir2.path().join("new.md");
+            std::fs::write(&new, &edited).unwrap();
+            let opened = Session::open(Some(store2), Some(&new), &edited, &doc2, "Essay", 5);
+            assert_eq!(opened.resume, None, "{folder:?} {at}");
+        }
 
         // Two records of the title whose files are gone, each with the
         // place found: which one is this article's is not known.

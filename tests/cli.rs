@@ -1518,4 +1518,8 @@ fn two_files_are_said_to_be_one_too_many() {
             r.stderr
         );
     }
+    // Help asked for is help, whatever else the line holds.
+    let r = run(&[&a[..], &a[..], "--help"]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    assert!(String::from_utf8_lossy(&r.stdout).contains("Usage"));
 }

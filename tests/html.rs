@@ -259,6 +259,9 @@ fn pre_keeps_its_lines_and_spaces() {
     let src = "# T\n\n<pre><code>$ cargo run\n   Compiling foo v0.1.0\n    Finished dev\n</code></pre>\n\n\
                <pre>\n+---+   +---+\n| A |--&gt;| B |\n+---+   +---+\n</pre>\n\n\
                <pre>a <b>bold</b>  two  spaces\n\nafter a blank line</pre>\n\nAfter.\n";
+    // CR LF line ends: the one after `<pre>` is not shown either.
+    let crlf = parse(&src.replace('\n', "\r\n"));
+    assert!(render_to_string(&crlf, 60).contains("\n\n  +---+   +---+\n"));
     let doc = parse(src);
     let text = render_to_string(&doc, 60);
     for shown in [
@@ -291,10 +294,11 @@ fn html_ids_and_names_are_link_targets() {
     let goes = |i: usize| doc.link_destination(i).map(|p| p.0);
     let at = |needle: &str| src.find(needle).unwrap();
     assert_eq!(goes(0), Some(at("<h2")));
-    assert_eq!(goes(1), Some(at("<a name=\"far-away\"")));
-    assert_eq!(goes(2), Some(at("<p id")));
+    // A name on a line of its own names the block after it.
+    assert_eq!(goes(1), Some(at("End.")));
+    assert_eq!(goes(2), Some(at("A paragraph with an id.")));
     assert_eq!(goes(3), None);
-    assert_eq!(goes(4), Some(at("<a name=\"top\"")));
+    assert_eq!(goes(4), Some(at("[x](#custom)")));
 }
 
 /// A list in a table cell keeps its items apart; an ordered list counts
@@ -328,4 +332,11 @@ fn blockquote_is_a_quote() {
     ] {
         assert!(text.contains(shown), "{shown:?} in\n{text}");
     }
+    // As GitHub writes it: Markdown between the tags, blank lines and all.
+    let src = "# Q\n\n<blockquote>\n\nMarkdown *inside* the quote.\n\nSecond.\n\n</blockquote>\n\nAfter.\n";
+    let text = render_to_string(&parse(src), 40);
+    assert!(
+        text.contains("│ Markdown inside the quote.\n│\n│ Second.\n\nAfter."),
+        "{text}"
+    );
 }

@@ -762,7 +762,7 @@ pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     let doc = crate::library::parse_article(Some(&canonical), &source.text);
     let title = sanitize(&doc.title().map_or_else(|| source.stem(), str::to_string));
     let moved = crate::session::moved_record(store, &doc, &source.text, &canonical, &title);
-    Ok(moved.map(|(_, state)| {
+    Ok(moved.map(|(_, state, _)| {
         let state = ReadingState {
             path: canonical,
             ..state

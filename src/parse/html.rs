@@ -299,13 +299,13 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
 
 /// Whether an element opened by an HTML block stays open past the block's
 /// end, until its end tag: `<div>`, `<p>` and `<center>` (which may centre
-/// the Markdown inside) and `<details>`. `window::KEPT` names the same
+/// the Markdown inside), `<details>` and `<blockquote>`. `window::KEPT` names the same
 /// tags, so that no piece of a long article is cut inside one.
 fn keeps_open(o: &Open) -> bool {
     !o.inline
         && match o.element {
             Element::Block { .. } => super::window::KEPT.contains(&o.name.as_str()),
-            Element::Details => true,
+            Element::Details | Element::Quote => true,
             _ => false,
         }
 }
@@ -498,10 +498,14 @@ impl Builder<'_> {
         {
             // A line break right after `<pre>` is not shown (HTML).
             let first = leaf.lines.is_empty() && leaf.lines.spans().is_empty();
-            let (text, at) = match text.strip_prefix('\n').filter(|_| first) {
-                Some(rest) => (rest, at + usize::from(exact)),
-                None => (text, at),
+            let skip = if !first {
+                0
+            } else if text.starts_with("\r\n") {
+                2
+            } else {
+                usize::from(text.starts_with('\n'))
             };
+            let (text, at) = (&text[skip..], if exact { at + skip } else { at });
             let end = if exact { at + text.len() } else { at };
             self.raw_text(text, at..end);
             return;

@@ -570,6 +570,7 @@ fn find_headings<'s>(
                     measure.placement(first(c).indent, chars)
                 },
                 two_lines,
+                longer_line: two.iter().map(|&(_, n)| n).max().unwrap_or(0),
                 siblings: false,
                 much_shorter,
                 after_number: prev_single.is_some_and(|p| {
@@ -1786,6 +1787,12 @@ mod tests {
             ),
             "{found:?}"
         );
+        // Not centred, two lines in capitals are a notice, not a title.
+        let notice = format!(
+            "{para}\n\nURGENT: PLEASE READ BEFORE THE MEETING\nALL STAFF MUST ATTEND\n\n{para}\n\n{para}\n"
+        );
+        let found = headings(&parse_text(&notice)).len();
+        assert_eq!(found, 0, "{:?}", headings(&parse_text(&notice)));
     }
 
     #[test]

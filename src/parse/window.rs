@@ -28,7 +28,7 @@ pub use headings::FoundHeading;
 /// The HTML elements that stay open past the end of their HTML block, to
 /// their end tag (see `parse::html`): a block start inside one is none,
 /// since a piece that began there would not know it is inside.
-pub(crate) const KEPT: [&str; 4] = ["div", "p", "center", "details"];
+pub(crate) const KEPT: [&str; 5] = ["div", "p", "center", "details", "blockquote"];
 
 /// Articles at least this long open on a window first.
 pub const PROGRESSIVE_MIN: usize = 256 * 1024;

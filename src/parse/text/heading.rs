@@ -54,6 +54,8 @@ pub(super) struct Context {
     /// Two lines that are one title (see `two_line_heading`): each is
     /// short, not the two together.
     pub two_lines: bool,
+    /// For a title of two lines, the characters of the longer.
+    pub longer_line: usize,
     /// Numbered one after the other with its neighbour and no text between:
     /// the items of a list spaced out with blank lines.
     pub spaced_list: bool,
@@ -95,7 +97,7 @@ pub(super) fn pattern(line: &str, placement: Placement) -> Option<Pattern> {
 pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
     let chars = line.chars().count();
     // The length of one line of the title.
-    let line_chars = if cx.two_lines { chars / 2 } else { chars };
+    let line_chars = if cx.two_lines { cx.longer_line } else { chars };
     if line_chars > 100
         || few_letters(line)
         || is_toc_entry(line)
@@ -105,6 +107,11 @@ pub(super) fn evidence(line: &str, cx: &Context) -> f32 {
         return f32::NEG_INFINITY;
     }
     let number = section_number(line);
+    // Two unnumbered lines in capitals are a title only when centred, as
+    // a title page sets one: not a notice in capitals between paragraphs.
+    if cx.two_lines && number.is_none() && cx.placement != Placement::Centred {
+        return f32::NEG_INFINITY;
+    }
     let bare = number.is_some_and(|(_, rest)| rest.is_empty());
     let mut e = 1.0;
     if cx.followed_by_prose {

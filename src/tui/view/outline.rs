@@ -46,8 +46,10 @@ fn row<'a>(
     let indent = "  ".repeat(s.depth.min(8));
     let mark = if collapsed { "▸ " } else { "  " };
     // On a narrow screen the title comes first: the minutes go, then
-    // what was read, before it is cut shorter than `TITLE_ROOM`.
-    let left = indent.width() + mark.width();
+    // what was read, before a title at the top level is cut shorter than
+    // `TITLE_ROOM` (or half of it): the same for every row, so that the
+    // columns line up.
+    let left = mark.width();
     let full = format!(" {:>3} min {:>4} ", s.minutes(app.wpm), done);
     let read = format!(" {done:>4} ");
     let right = if !compact && width.saturating_sub(left + full.width()) >= TITLE_ROOM {
