@@ -153,6 +153,10 @@ pub struct Session {
     /// under its path: a record of the same text under another path (the
     /// file was moved) is looked for once it is (`fingerprint_known`).
     unchecked: bool,
+    /// Whether a record of this article moved and edited is still to be
+    /// looked for: in the whole document, once it is parsed (a window's
+    /// blocks may not hold the place).
+    edited_unchecked: bool,
 }
 
 /// Highlights found in one version of the article.
@@ -363,12 +367,39 @@ impl Session {
         }
         let store = self.store.as_ref()?;
         let title = self.state.title.clone();
-        let (old_id, old, same_text) =
-            moved_record(store, doc, &self.text, &self.state.path, &title)?;
+        // In a window, only a record of the same text is looked for now;
+        // one of an edited text waits for the whole (`edited_known`).
+        let found = if doc.window.is_some() {
+            let found = moved_same_text(store, doc, &self.state.path);
+            self.edited_unchecked = found.is_none();
+            found
+        } else {
+            moved_record(store, doc, &self.text, &self.state.path, &title)
+        };
+        let (old_id, old, same_text) = found?;
         // An edited one is copied: the old record stays.
         if same_text {
             self.moved_from = Some((old_id, old.path.clone()));
         }
+        let now = self.state.last_opened;
+        let (pos, how, message) = self.take_record(old, doc, &title, now);
+        Some((pos?, how?, message))
+    }
+
+    /// The whole of an article opened on a window is parsed: a record of
+    /// it moved and edited is looked for now (see `moved_record`), and
+    /// taken with its place when this session has made nothing of its
+    /// own yet (no bookmark, no highlight).
+    pub fn edited_known(&mut self, doc: &Document) -> Option<(Position, Restored, Option<String>)> {
+        if !std::mem::take(&mut self.edited_unchecked)
+            || !self.state.bookmarks.is_empty()
+            || !self.state.highlights.is_empty()
+        {
+            return None;
+        }
+        let store = self.store.as_ref()?;
+        let title = self.state.title.clone();
+        let (_, old) = moved_edited(store, doc, &self.text, &self.state.path, &title)?;
         let now = self.state.last_opened;
         let (pos, how, message) = self.take_record(old, doc, &title, now);
         Some((pos?, how?, message))
@@ -397,6 +428,7 @@ impl Session {
             saved_highlights: HashSet::new(),
             located: Mutex::new(None),
             unchecked: false,
+            edited_unchecked: false,
         }
     }
 
@@ -918,17 +950,41 @@ pub(crate) fn moved_record(
     path: &Path,
     title: &str,
 ) -> Option<(String, ReadingState, bool)> {
-    let all = store.all();
-    let gone = |s: &ReadingState| s.version <= store::VERSION && s.path != path && !s.path.exists();
-    if let Some((id, state)) = all
-        .iter()
-        .find(|(_, s)| s.fingerprint == doc.fingerprint && gone(s))
-    {
-        return Some((id.clone(), state.clone(), true));
-    }
+    moved_same_text(store, doc, path).or_else(|| {
+        moved_edited(store, doc, text, path, title).map(|(id, state)| (id, state, false))
+    })
+}
+
+/// A record of the same text as `doc` under a path that no longer exists.
+fn moved_same_text(
+    store: &Store,
+    doc: &Document,
+    path: &Path,
+) -> Option<(String, ReadingState, bool)> {
+    store
+        .all()
+        .into_iter()
+        .find(|(_, s)| s.fingerprint == doc.fingerprint && gone(s, path))
+        .map(|(id, state)| (id, state, true))
+}
+
+/// Whether record `s` is of a file gone from its path, not `path`.
+fn gone(s: &ReadingState, path: &Path) -> bool {
+    s.version <= store::VERSION && s.path != path && !s.path.exists()
+}
+
+/// The record of a file moved and edited since (see `moved_record`).
+fn moved_edited(
+    store: &Store,
+    doc: &Document,
+    text: &str,
+    path: &Path,
+    title: &str,
+) -> Option<(String, ReadingState)> {
     if title.trim().is_empty() {
         return None;
     }
+    let all = store.all();
     let len = text.len();
     let fits = |a: &crate::position::Anchor| {
         a.byte >= 4 * crate::position::QUOTE_CHARS
@@ -940,12 +996,12 @@ pub(crate) fn moved_record(
     let mut edited = all.into_iter().filter(|(_, s)| {
         s.title == title
             && !s.is_stdin()
-            && gone(s)
+            && gone(s, path)
             && s.path.parent().is_some_and(Path::is_dir)
             && s.position.as_ref().is_some_and(fits)
     });
-    let (id, state) = edited.next()?;
-    edited.next().is_none().then_some((id, state, false))
+    let found = edited.next()?;
+    edited.next().is_none().then_some(found)
 }
 
 /// "Resumed at 43% · Birth of the Opposition", or a word that the article

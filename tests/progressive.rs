@@ -525,3 +525,57 @@ fn a_moved_long_article_finds_its_record_once_its_fingerprint_is_known() {
 fn src_at(text: &str, path: &std::path::Path) -> Source {
     source(text, Some(path.to_path_buf()))
 }
+
+/// A long article moved and edited: its place (far past what the first
+/// window holds) is found in the whole once it is parsed, and the reader
+/// goes there; the old record is kept, copied.
+#[test]
+fn a_moved_and_edited_long_article_finds_its_record_in_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(&dir.path().join("config"));
+    let file = dir.path().join("long.md");
+    let text = testgen::article(SEED, testgen::SIZE_1M);
+    std::fs::write(&file, &text).unwrap();
+    let mut first = App::open_with(
+        &source(&text, Some(file.clone())),
+        Theme::Dark,
+        Some(store.clone()),
+        false,
+        usize::MAX,
+    );
+    body(&mut first);
+    for _ in 0..400 {
+        first.update(Action::PageDown);
+    }
+    let place = first.top();
+    assert!(place.0 > 200 * 1024, "{place:?}");
+    first.after_key(Position(0), Instant::now());
+    assert_eq!(first.save_now(), None);
+
+    let moved = dir.path().join("moved.md");
+    std::fs::remove_file(&file).unwrap();
+    let edited = format!("{text}\nA paragraph added at the end.\n");
+    std::fs::write(&moved, &edited).unwrap();
+    let mut again = App::open(
+        &src_at(&edited, &moved),
+        Theme::Dark,
+        Some(store.clone()),
+        false,
+    );
+    body(&mut again);
+    again.tick(Instant::now());
+    tick_until_whole(&mut again);
+    body(&mut again);
+    assert_eq!(again.top(), place);
+    assert!(
+        again
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("Resumed at"),
+        "{:?}",
+        again.message
+    );
+    assert_eq!(again.save_now(), None);
+    assert_eq!(store.all().len(), 2, "the old record is kept");
+}

@@ -958,6 +958,15 @@ impl App {
                 list.set_filter(&self.outline, filter);
             }
         }
+        // A record of this article moved and edited is looked for in the
+        // whole (a window may not hold its place), and its place shown.
+        if let Some((pos, _, message)) = self.session.edited_known(&self.doc)
+            && self.resume_late
+            && !self.session.moved
+        {
+            self.message = message;
+            self.start_at(pos);
+        }
         // A place reached on the window is recorded now.
         if self.session.moved {
             let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
