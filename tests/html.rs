@@ -340,3 +340,15 @@ fn blockquote_is_a_quote() {
         "{text}"
     );
 }
+
+/// An empty HTML heading is no heading, but its `id` still names a place.
+#[test]
+fn an_empty_heading_s_id_is_a_place() {
+    let src = "# T\n\n[to it](#empty)\n\nfiller\n\n<h2 id=\"empty\"></h2>\n\nAfter it.\n";
+    let doc = parse(src);
+    assert_eq!(doc.headings.len(), 1);
+    assert_eq!(
+        doc.link_destination(0).map(|p| p.0),
+        Some(src.find("After it.").unwrap())
+    );
+}

@@ -799,11 +799,13 @@ impl Builder<'_> {
                     self.open.retain(|&o| o != c);
                 }
             }
-            Element::Heading { center, .. } => {
+            Element::Heading { center, id, .. } => {
                 // A heading of no text (`<h1></h1>`) has no place in the
-                // outline.
-                if self.leaf.as_ref().is_some_and(|l| l.spans.is_empty()) {
-                    self.leaf = None;
+                // outline; its id still names the place.
+                if let Some(leaf) = self.leaf.take_if(|l| l.spans.is_empty())
+                    && let Some(id) = id
+                {
+                    self.doc.anchors.push((sanitize(&id).into(), leaf.start));
                 }
                 self.close_leaf();
                 self.center -= u32::from(center).min(self.center);
