@@ -399,7 +399,7 @@ impl Session {
         }
         let store = self.store.as_ref()?;
         let title = self.state.title.clone();
-        let (_, old) = moved_edited(store, doc, &self.text, &self.state.path, &title)?;
+        let (_, old) = moved_edited(store.all(), doc, &self.text, &self.state.path, &title)?;
         let now = self.state.last_opened;
         let (pos, how, message) = self.take_record(old, doc, &title, now);
         Some((pos?, how?, message))
@@ -950,9 +950,22 @@ pub(crate) fn moved_record(
     path: &Path,
     title: &str,
 ) -> Option<(String, ReadingState, bool)> {
-    moved_same_text(store, doc, path).or_else(|| {
-        moved_edited(store, doc, text, path, title).map(|(id, state)| (id, state, false))
-    })
+    moved_record_in(store.all(), doc, text, path, title)
+}
+
+/// `moved_record` among `records`, the store's, listed once.
+pub(crate) fn moved_record_in(
+    records: Vec<(String, ReadingState)>,
+    doc: &Document,
+    text: &str,
+    path: &Path,
+    title: &str,
+) -> Option<(String, ReadingState, bool)> {
+    if let Some(i) = same_text_at(&records, doc, path) {
+        let (id, state) = records.into_iter().nth(i)?;
+        return Some((id, state, true));
+    }
+    moved_edited(records, doc, text, path, title).map(|(id, state)| (id, state, false))
 }
 
 /// A record of the same text as `doc` under a path that no longer exists.
@@ -961,11 +974,17 @@ fn moved_same_text(
     doc: &Document,
     path: &Path,
 ) -> Option<(String, ReadingState, bool)> {
-    store
-        .all()
-        .into_iter()
-        .find(|(_, s)| s.fingerprint == doc.fingerprint && gone(s, path))
-        .map(|(id, state)| (id, state, true))
+    let records = store.all();
+    let i = same_text_at(&records, doc, path)?;
+    let (id, state) = records.into_iter().nth(i)?;
+    Some((id, state, true))
+}
+
+/// Where in `records` one of the same text as `doc` is, its file gone.
+fn same_text_at(records: &[(String, ReadingState)], doc: &Document, path: &Path) -> Option<usize> {
+    records
+        .iter()
+        .position(|(_, s)| s.fingerprint == doc.fingerprint && gone(s, path))
 }
 
 /// Whether record `s` is of a file gone from its path, not `path`.
@@ -975,7 +994,7 @@ fn gone(s: &ReadingState, path: &Path) -> bool {
 
 /// The record of a file moved and edited since (see `moved_record`).
 fn moved_edited(
-    store: &Store,
+    all: Vec<(String, ReadingState)>,
     doc: &Document,
     text: &str,
     path: &Path,
@@ -984,7 +1003,6 @@ fn moved_edited(
     if title.trim().is_empty() {
         return None;
     }
-    let all = store.all();
     let len = text.len();
     let fits = |a: &crate::position::Anchor| {
         a.byte >= 4 * crate::position::QUOTE_CHARS

@@ -473,25 +473,7 @@ fn an_article_with_no_record_is_saved_with_its_fingerprint() {
 
 #[test]
 fn a_moved_long_article_finds_its_record_once_its_fingerprint_is_known() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(&dir.path().join("config"));
-    let file = dir.path().join("long.md");
-    let text = testgen::article(SEED, testgen::SIZE_1M);
-    std::fs::write(&file, &text).unwrap();
-    let mut first = App::open_with(
-        &source(&text, Some(file.clone())),
-        Theme::Dark,
-        Some(store.clone()),
-        false,
-        usize::MAX,
-    );
-    body(&mut first);
-    for _ in 0..40 {
-        first.update(Action::PageDown);
-    }
-    let place = first.top();
-    first.after_key(Position(0), Instant::now());
-    assert_eq!(first.save_now(), None);
+    let (dir, store, file, text, place) = read_and_saved(40);
 
     let moved = dir.path().join("moved.md");
     std::fs::rename(&file, &moved).unwrap();
@@ -522,15 +504,17 @@ fn a_moved_long_article_finds_its_record_once_its_fingerprint_is_known() {
     assert_eq!(all[0].1.path, std::fs::canonicalize(&moved).unwrap());
 }
 
-fn src_at(text: &str, path: &std::path::Path) -> Source {
-    source(text, Some(path.to_path_buf()))
-}
-
-/// A long article moved and edited: its place (far past what the first
-/// window holds) is found in the whole once it is parsed, and the reader
-/// goes there; the old record is kept, copied.
-#[test]
-fn a_moved_and_edited_long_article_finds_its_record_in_the_whole() {
+/// A generated long article of 1 MB read `pages` pages in, its place
+/// saved: the folder, the store, the file, its text and the place.
+fn read_and_saved(
+    pages: usize,
+) -> (
+    tempfile::TempDir,
+    Store,
+    std::path::PathBuf,
+    String,
+    Position,
+) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(&dir.path().join("config"));
     let file = dir.path().join("long.md");
@@ -544,13 +528,26 @@ fn a_moved_and_edited_long_article_finds_its_record_in_the_whole() {
         usize::MAX,
     );
     body(&mut first);
-    for _ in 0..400 {
+    for _ in 0..pages {
         first.update(Action::PageDown);
     }
     let place = first.top();
-    assert!(place.0 > 200 * 1024, "{place:?}");
     first.after_key(Position(0), Instant::now());
     assert_eq!(first.save_now(), None);
+    (dir, store, file, text, place)
+}
+
+fn src_at(text: &str, path: &std::path::Path) -> Source {
+    source(text, Some(path.to_path_buf()))
+}
+
+/// A long article moved and edited: its place (far past what the first
+/// window holds) is found in the whole once it is parsed, and the reader
+/// goes there; the old record is kept, copied.
+#[test]
+fn a_moved_and_edited_long_article_finds_its_record_in_the_whole() {
+    let (dir, store, file, text, place) = read_and_saved(400);
+    assert!(place.0 > 200 * 1024, "{place:?}");
 
     let moved = dir.path().join("moved.md");
     std::fs::remove_file(&file).unwrap();

@@ -757,11 +757,11 @@ pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
         ),
     }
     // Records that cannot be listed: "none yet" would not be true.
-    store.all_listed()?;
+    let records = store.all_listed()?;
     // Moved, or moved and edited: found as the reader finds it.
     let doc = crate::library::parse_article(Some(&canonical), &source.text);
     let title = sanitize(&doc.title().map_or_else(|| source.stem(), str::to_string));
-    let moved = crate::session::moved_record(store, &doc, &source.text, &canonical, &title);
+    let moved = crate::session::moved_record_in(records, &doc, &source.text, &canonical, &title);
     Ok(moved.map(|(_, state, _)| {
         let state = ReadingState {
             path: canonical,
