@@ -814,6 +814,10 @@ pub struct TableShape {
     pub natural: Vec<usize>,
     /// For each column, the display width of its widest word, at least 1.
     pub narrowest: Vec<usize>,
+    /// For each column, the display width of its widest cell below the
+    /// header rows (of any cell when there are none), at least 1: a
+    /// narrow table wraps its headers before its data.
+    pub body: Vec<usize>,
 }
 
 /// Rows of a table that one block holds.
@@ -831,10 +835,15 @@ impl TableShape {
         let columns = rows().map(|r| r.len()).max().unwrap_or(0).max(aligns.len());
         let mut natural = vec![1; columns];
         let mut narrowest = vec![1; columns];
-        for row in rows() {
+        let mut body = vec![1; columns];
+        for (r, row) in rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                natural[c] = natural[c].max(cell_width(cell, src));
+                let width = cell_width(cell, src);
+                natural[c] = natural[c].max(width);
                 narrowest[c] = narrowest[c].max(cell_min_width(cell, src));
+                if r >= header_rows {
+                    body[c] = body[c].max(width);
+                }
             }
         }
         TableShape {
@@ -844,6 +853,7 @@ impl TableShape {
             columns,
             natural,
             narrowest,
+            body,
         }
     }
 }

@@ -1560,10 +1560,11 @@ fn truncate_to_width(text: &str, width: usize) -> String {
 }
 
 /// Column widths that fit `room` columns of cell text: natural widths when
-/// they fit, otherwise each column keeps its widest word (up to a share) and
-/// the rest is shared out by how much each column wants.
+/// they fit, otherwise each column keeps its widest word (up to a share),
+/// and the rest is shared out first towards the widest cells below the
+/// header, then towards the widest of all: a header of two words wraps
+/// before the numbers under it do.
 fn column_widths(shape: &TableShape, room: usize) -> Vec<usize> {
-    let ncols = shape.columns;
     let natural = &shape.natural;
     if natural.iter().sum::<usize>() <= room {
         return natural.clone();
@@ -1580,28 +1581,45 @@ fn column_widths(shape: &TableShape, room: usize) -> Vec<usize> {
         }
     }
     let mut spare = room.saturating_sub(widths.iter().sum());
-    let want: usize = (0..ncols)
-        .map(|c| natural[c] - widths[c].min(natural[c]))
-        .sum();
-    if want > 0 && spare > 0 {
-        let total_spare = spare;
-        for c in 0..ncols {
-            let wants = natural[c] - widths[c].min(natural[c]);
-            let add = (wants * total_spare / want).min(spare);
-            widths[c] += add;
-            spare -= add;
+    let body: Vec<usize> = natural
+        .iter()
+        .zip(&shape.body)
+        .map(|(&n, &b)| b.min(n))
+        .collect();
+    grow(&mut widths, &body, &mut spare);
+    grow(&mut widths, natural, &mut spare);
+    widths
+}
+
+/// Widen `widths` towards `want` with at most `spare` columns, shared out
+/// by how much each wants (as browsers share a table's width between its
+/// columns' narrowest and widest).
+fn grow(widths: &mut [usize], want: &[usize], spare: &mut usize) {
+    let wants: Vec<usize> = widths
+        .iter()
+        .zip(want)
+        .map(|(&w, &t)| t.saturating_sub(w))
+        .collect();
+    let total: usize = wants.iter().sum();
+    let share = (*spare).min(total);
+    if share == 0 {
+        return;
+    }
+    for (w, &more) in widths.iter_mut().zip(&wants) {
+        let add = (more * share / total).min(*spare);
+        *w += add;
+        *spare -= add;
+    }
+    // What the rounding left, a column each.
+    for (w, &t) in widths.iter_mut().zip(want) {
+        if *spare == 0 {
+            break;
         }
-        for c in 0..ncols {
-            if spare == 0 {
-                break;
-            }
-            if widths[c] < natural[c] {
-                widths[c] += 1;
-                spare -= 1;
-            }
+        if *w < t {
+            *w += 1;
+            *spare -= 1;
         }
     }
-    widths
 }
 
 /// A table with box borders, columns sized by display width, and cells that
@@ -1972,6 +1990,33 @@ mod tests {
         let out = render(wide, 30);
         assert!(out.lines().all(|l| l.width() <= 30), "{out}");
         assert!(out.lines().count() > 5, "{out}");
+    }
+
+    #[test]
+    fn a_narrow_table_wraps_its_headers_before_its_numbers() {
+        // unicode-ident's README: headers of two words above short numbers.
+        let src = "| | static storage | 0% nonascii | 1% | 10% | 100% nonascii |\n\
+                   |---|---|---|---|---|---|\n\
+                   | unicode-ident | 10.4 K | 0.96 ns | 0.95 ns | 1.09 ns | 1.55 ns |\n\
+                   | roaring | 66.1 K | 2.78 ns | 3.09 ns | 3.37 ns | 4.70 ns |\n";
+        let out = render(src, 80);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.iter().all(|l| l.width() <= 80), "{out}");
+        // Each row of numbers on one line, right under the rule.
+        assert!(
+            lines[4].contains("0.96 ns") && lines[4].contains("1.55 ns"),
+            "{out}"
+        );
+        assert!(
+            lines[5].contains("roaring") && lines[5].contains("4.70 ns"),
+            "{out}"
+        );
+        assert!(lines[6].starts_with('└'), "{out}");
+        // The headers wrap instead.
+        assert!(
+            lines[1].contains("static") && lines[2].contains("storage"),
+            "{out}"
+        );
     }
 
     #[test]

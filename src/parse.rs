@@ -589,6 +589,9 @@ impl Table {
     /// `known`'s first on.
     fn end_head(&mut self) {
         self.header_rows = self.next_row;
+        if let Some(m) = &mut self.measure {
+            m.end_head();
+        }
         if let Some(known) = &self.known {
             self.next_row = self.next_row.max(known.first_row);
         }

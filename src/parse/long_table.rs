@@ -58,6 +58,10 @@ pub(crate) struct Measured {
 pub(crate) struct Measure {
     natural: Vec<usize>,
     narrowest: Vec<usize>,
+    /// The widest cell of each column below the header rows.
+    body: Vec<usize>,
+    /// Whether the header rows are read.
+    head_read: bool,
     /// Cells read so far in the row.
     cells: usize,
     /// Where each row that starts a part starts.
@@ -97,8 +101,20 @@ impl Measure {
             self.natural.resize(c + 1, 1);
             self.narrowest.resize(c + 1, 1);
         }
-        self.natural[c] = self.natural[c].max(cell_width(cell, src));
+        let width = cell_width(cell, src);
+        self.natural[c] = self.natural[c].max(width);
         self.narrowest[c] = self.narrowest[c].max(cell_min_width(cell, src));
+        if self.head_read {
+            if self.body.len() <= c {
+                self.body.resize(c + 1, 1);
+            }
+            self.body[c] = self.body[c].max(width);
+        }
+    }
+
+    /// The header rows are read: the cells after them are the body's.
+    pub(super) fn end_head(&mut self) {
+        self.head_read = true;
     }
 
     /// Add the rows after the header rows of a stretch measured on its own
@@ -116,6 +132,12 @@ impl Measure {
             self.natural[c] = self.natural[c].max(n);
             self.narrowest[c] = self.narrowest[c].max(w);
         }
+        if self.body.len() < shape.body.len() {
+            self.body.resize(shape.body.len(), 1);
+        }
+        for (c, &b) in shape.body.iter().enumerate() {
+            self.body[c] = self.body[c].max(b);
+        }
     }
 
     /// The table that starts at `start`, measured.
@@ -128,6 +150,12 @@ impl Measure {
         let columns = self.natural.len().max(aligns.len());
         self.natural.resize(columns, 1);
         self.narrowest.resize(columns, 1);
+        let body = if header_rows == 0 {
+            self.natural.clone()
+        } else {
+            self.body.resize(columns, 1);
+            self.body
+        };
         if let Some(first) = self.part_starts.first_mut() {
             *first = start;
         }
@@ -139,6 +167,7 @@ impl Measure {
                 columns,
                 natural: self.natural,
                 narrowest: self.narrowest,
+                body,
             }),
             part_starts: self.part_starts,
             row_starts: self.row_starts.unwrap_or_default(),
@@ -448,6 +477,8 @@ mod tests {
         ((**parts[0].0).clone(), parts.iter().map(|p| p.1).collect())
     }
 
+    const HEAD: &str = "| the row's index | b |\n|:-:|--:|\n";
+
     #[test]
     fn the_first_pass_measures_what_the_whole_parse_does() {
         let references = HashMap::from([("far".to_string(), "https://example.com".to_string())]);
@@ -457,7 +488,8 @@ mod tests {
             count: false,
         };
         for rows in [1, 63, 64, 65, 200, 3000, 12_000] {
-            let mut table = String::from("Before.\n\n| a | b |\n|:-:|--:|\n");
+            // A header wider than the cells under it: measured apart.
+            let mut table = format!("Before.\n\n{HEAD}");
             for i in 0..rows {
                 match i % 5 {
                     0 => table.push_str(&format!("| {i} | *x* `y\\|z` |\n")),
@@ -472,8 +504,9 @@ mod tests {
             for after in ["", "\nAfter.\n", "# Heading\n", &lines] {
                 let text = format!("{table}{after}");
                 let start = "Before.\n\n".len();
-                let head = start..start + "| a | b |\n|:-:|--:|\n".len();
+                let head = start..start + HEAD.len();
                 let (shape, starts) = whole(&text);
+                assert!(shape.body[0] < shape.natural[0], "{shape:?}");
                 let alone = measure(&text, head.clone(), text.len(), how).unwrap();
                 assert_eq!(*alone.shape, shape, "{rows} rows, then {after:?}");
                 assert_eq!(alone.part_starts, starts, "{rows} rows, then {after:?}");
