@@ -2307,7 +2307,10 @@ fn rename_a_bookmark_with_ctrl_u() {
     });
     t.send("label\r");
     t.wait_for("the renamed bookmark", |s| s.contains("Mine label"));
-    t.send("\x1bq");
+    // `q` closes the list, then quits.
+    t.send("q");
+    t.wait_for("the list closed", |s| !s.contains("Bookmarks"));
+    t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
 
     let out = std::process::Command::new(BIN)

@@ -648,8 +648,8 @@ fn bookmarks_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('u') => Some(Action::BookmarkUndo),
         KeyCode::Char('r') => Some(Action::BookmarkRename),
         KeyCode::Char('n') => Some(Action::BookmarkNote),
-        KeyCode::Esc | KeyCode::Char('\'' | 'B') => Some(Action::CloseOverlay),
-        KeyCode::Char('q') => Some(Action::Quit),
+        // `q` closes an overlay before it quits (README's keys).
+        KeyCode::Esc | KeyCode::Char('\'' | 'B' | 'q') => Some(Action::CloseOverlay),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         _ => None,
     }
@@ -680,8 +680,7 @@ fn select_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('h') => Some(Action::HighlightSelection(0)),
         KeyCode::Char(c @ '1'..='4') => Some(Action::HighlightSelection(c as u8 - b'0')),
         KeyCode::Char('n') => Some(Action::NoteSelection),
-        KeyCode::Esc | KeyCode::Char('v') => Some(Action::CloseOverlay),
-        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Esc | KeyCode::Char('v' | 'q') => Some(Action::CloseOverlay),
         _ => None,
     }
 }
@@ -701,8 +700,7 @@ fn highlights_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('c') => Some(Action::HighlightColor),
         KeyCode::Char('y') => Some(Action::HighlightCopy),
         KeyCode::Char('/') => Some(Action::FilterStart),
-        KeyCode::Esc => Some(Action::CloseOverlay),
-        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Esc | KeyCode::Char('q') => Some(Action::CloseOverlay),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         _ => None,
     }
@@ -747,8 +745,7 @@ fn links_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('G') | KeyCode::End => Some(Action::LinkListLast),
         KeyCode::Enter => Some(Action::LinkListOpen),
         KeyCode::Char('y') => Some(Action::CopyLink),
-        KeyCode::Esc | KeyCode::Char('L') => Some(Action::CloseOverlay),
-        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Esc | KeyCode::Char('L' | 'q') => Some(Action::CloseOverlay),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         _ => None,
     }
@@ -815,8 +812,7 @@ fn outline_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('l') | KeyCode::Right => Some(Action::OutlineExpand),
         KeyCode::Char(c @ '1'..='6') => Some(Action::OutlineLevel(c as u8 - b'0')),
         KeyCode::Char('/') => Some(Action::FilterStart),
-        KeyCode::Esc | KeyCode::Char('t') => Some(Action::CloseOverlay),
-        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Esc | KeyCode::Char('t' | 'q') => Some(Action::CloseOverlay),
         KeyCode::Char('?') => Some(Action::ToggleHelp),
         _ => None,
     }
