@@ -187,6 +187,50 @@ fn lines_take_whole_words() {
     assert_eq!(selected(&app), before);
 }
 
+/// On a paragraph's first line, under the blank line that parts it from
+/// the one before, `j`, `0` and `$` work from that line.
+#[test]
+fn lines_from_the_first_line_of_a_paragraph() {
+    let text = "First paragraph, short.\n\n\
+                Alpha bravo charlie delta echo foxtrot golf hotel india juliet \
+                kilo lima mike november oscar papa quebec romeo sierra tango\n";
+    let mut app = app(text);
+    frame(&mut app, 30, 12);
+    app.update(Action::StartSelection);
+    app.update(Action::SelectMotion(Motion::ParagraphNext));
+    app.update(Action::SelectMotion(Motion::WordNext));
+    app.update(Action::SelectMotion(Motion::WordNext));
+    let two = selected(&app);
+    assert!(two.ends_with("Alpha bravo"), "{two}");
+    app.update(Action::SelectLines(1));
+    let down = selected(&app);
+    assert!(
+        down.len() > two.len() && down.starts_with(&two),
+        "j goes down a line: {down}"
+    );
+    app.update(Action::SelectLines(-1));
+    let up = selected(&app);
+    // Back on the first line, at the column the end had below (a word
+    // there is taken whole).
+    assert!(
+        up.starts_with(&two) && up.len() < down.len(),
+        "k comes back: {up}"
+    );
+    app.update(Action::SelectLineEnd);
+    let end = selected(&app);
+    assert!(
+        end.len() > up.len() && end.len() < down.len(),
+        "$ goes to the line's end: {end}"
+    );
+    app.update(Action::SelectLineStart);
+    // The end before the line's first word: the paragraph above alone.
+    assert_eq!(
+        selected(&app),
+        "First paragraph, short.",
+        "0 goes to the line's start"
+    );
+}
+
 #[test]
 fn y_copies_the_selection_and_ends_it() {
     let mut app = app("Copy *these* [words](http://example.com) now.\n");

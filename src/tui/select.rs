@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::layout::LineRef;
 use crate::position::Position;
 use crate::selection::{self, Motion, Selection};
 
@@ -109,7 +110,7 @@ impl App {
     /// when negative), and on to the edge of the word there.
     pub fn select_lines(&mut self, n: isize) {
         self.move_head(|app, head| {
-            let here = app.layout.line_at(&app.doc, Position(head))?;
+            let here = app.text_line_at(head)?;
             let cells = selection::cells(app.layout.line(&app.doc, here), &app.doc.text);
             let column = selection::column_of(&cells, head);
             let mut r = here;
@@ -143,7 +144,7 @@ impl App {
     /// `0` and `$`: the moving end to the start or end of its line's text.
     pub fn select_line_edge(&mut self, end: bool) {
         self.move_head(|app, head| {
-            let here = app.layout.line_at(&app.doc, Position(head))?;
+            let here = app.text_line_at(head)?;
             let cells = selection::cells(app.layout.line(&app.doc, here), &app.doc.text);
             if end {
                 selection::line_end(&cells)
@@ -159,6 +160,25 @@ impl App {
             s.sel.swap();
         }
         self.show_head();
+    }
+
+    /// The line whose text holds byte `head`. `line_at` gives a block's
+    /// first line for its start, which is the blank line above its text
+    /// when it has one.
+    fn text_line_at(&mut self, head: usize) -> Option<LineRef> {
+        let mut r = self.layout.line_at(&self.doc, Position(head))?;
+        loop {
+            let line = self.layout.line(&self.doc, r);
+            if selection::line_start(&selection::cells(line, &self.doc.text)).is_some() {
+                return Some(r);
+            }
+            match self.layout.next(&self.doc, r) {
+                Some(n) if n.block == r.block && self.layout.line(&self.doc, n).start <= head => {
+                    r = n;
+                }
+                _ => return Some(r),
+            }
+        }
     }
 
     fn move_head(&mut self, to: impl FnOnce(&mut App, usize) -> Option<usize>) {
