@@ -413,7 +413,29 @@ fn into_a_folder_only_an_earlier_export_is_replaced() {
             out.status.success(),
             "{format}: an earlier export is replaced"
         );
+        // An export in another format under that name is replaced too.
+        let out = fx.run(&["export", fx.path(), "-o", path.to_str().expect("UTF-8")]);
+        assert!(
+            out.status.success(),
+            "markdown over {format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::read_to_string(&path)
+                .expect("written")
+                .starts_with("---\n"),
+            "now Markdown"
+        );
+        std::fs::remove_file(&path).expect("remove");
     }
+    // Into a folder that is not there: one line that says so.
+    let nowhere = fx.dir.path().join("nd/sub/x.md");
+    let out = fx.run(&["export", fx.path(), "-o", nowhere.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("there is no folder"), "{stderr}");
+    assert!(!stderr.contains(".longform-export"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     // No temporary file is left behind.
     let left: Vec<_> = std::fs::read_dir(fx.dir.path())
         .expect("list")

@@ -111,7 +111,7 @@ pub fn export_command(
             let mut taken = HashSet::new();
             for (article, marks) in by_path {
                 let path = out.join(unique_name(article, Format::Markdown, &mut taken));
-                write_file(&path, Format::Markdown, &|w| markdown(article, marks, w))?;
+                write_file(&path, &|w| markdown(article, marks, w))?;
             }
             Ok(())
         }
@@ -136,7 +136,7 @@ pub fn export_command(
             } else {
                 out.to_path_buf()
             };
-            write_file(&path, format, &|w| write_format(format, &marked, w))
+            write_file(&path, &|w| write_format(format, &marked, w))
         }
     }
 }
@@ -190,17 +190,20 @@ fn unique_name(article: &Article, format: Format, taken: &mut HashSet<String>) -
 }
 
 /// Write `path` whole or not at all (a temporary file renamed over it),
-/// replacing only a file an earlier export wrote.
-fn write_file(
-    path: &Path,
-    format: Format,
-    write: &dyn Fn(&mut dyn Write) -> Result<()>,
-) -> Result<()> {
+/// replacing only a file an earlier export wrote, in any format.
+fn write_file(path: &Path, write: &dyn Fn(&mut dyn Write) -> Result<()>) -> Result<()> {
     match fs::read(path) {
-        Ok(old) if !written_by_export(format, &old) => bail!(
-            "{} exists and was not written by longform export; not replacing it",
-            show_path(path)
-        ),
+        // An export in another format is an export all the same.
+        Ok(old)
+            if ![Format::Markdown, Format::Json, Format::Csv]
+                .into_iter()
+                .any(|f| written_by_export(f, &old)) =>
+        {
+            bail!(
+                "{} exists and was not written by longform export; not replacing it",
+                show_path(path)
+            )
+        }
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => {
@@ -211,6 +214,13 @@ fn write_file(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: there is no folder {}",
+            show_path(path),
+            show_path(&dir)
+        );
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".longform-export.")
         .tempfile_in(&dir)
