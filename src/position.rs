@@ -53,6 +53,10 @@ pub struct Anchor {
     pub fingerprint: u64,
     /// The slug of the section the position was in.
     pub section: Option<String>,
+    /// That section's title, to name it when the article cannot be read.
+    /// Records written before it was kept have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section_title: Option<String>,
     /// About `QUOTE_CHARS` characters of the text shown from the position
     /// on, whitespace collapsed to single spaces.
     pub quote: String,
@@ -84,11 +88,13 @@ impl Anchor {
     /// The anchor of `pos` in `doc`.
     pub fn at(doc: &Document, pos: Position) -> Anchor {
         let byte = pos.0.min(doc.source_len);
+        let heading = doc.section_at(Position(byte));
         Anchor {
             byte,
             len: doc.source_len,
             fingerprint: doc.fingerprint,
-            section: doc.section_at(Position(byte)).map(|h| h.slug.clone()),
+            section: heading.map(|h| h.slug.clone()),
+            section_title: heading.map(|h| h.text.clone()),
             quote: quote_at(doc, byte),
         }
     }
@@ -505,6 +511,37 @@ impl PlainText {
         }
     }
 
+    /// Where `before`, the start of a quote whose rest was found at `hit`,
+    /// is found whole or in part (its first words, at least
+    /// `MIN_LEAD_CHARS`), ending at most `INSERTED` bytes before `hit`: text
+    /// was put inside the quote, a paragraph under a heading that starts
+    /// it, and the quote starts where it did, not that far before its rest.
+    /// The longest start found, the last before `hit`.
+    fn start_before(&self, before: &str, hit: usize) -> Option<usize> {
+        const MIN_LEAD_CHARS: usize = 5;
+        const INSERTED: usize = 4096;
+        let mut low = hit.saturating_sub(before.len() + INSERTED);
+        while !self.text.is_char_boundary(low) {
+            low += 1;
+        }
+        let window = self.text.get(low..hit)?;
+        // The start cut at a word's end, longest first.
+        let mut cuts: Vec<usize> = before
+            .char_indices()
+            .filter(|&(_, c)| c == ' ')
+            .map(|(i, _)| i)
+            .chain(std::iter::once(before.len()))
+            .collect();
+        cuts.dedup();
+        cuts.iter().rev().find_map(|&cut| {
+            let lead = before[..cut].trim_end();
+            if lead.chars().count() < MIN_LEAD_CHARS {
+                return None;
+            }
+            window.rfind(lead).map(|i| low + i)
+        })
+    }
+
     /// Where `quote` most probably starts when it was edited: the longest
     /// piece of it found (at least `MIN_FUZZY_CHARS`), the nearest to
     /// `expected` among equals, moved back by the text before that piece.
@@ -521,7 +558,9 @@ impl PlainText {
                 let piece = &quote[byte_at(first_clamped)..byte_at(first_clamped + len)];
                 let lead = byte_at(first_clamped);
                 for hit in self.find_all(piece) {
-                    let t = self.word_start(hit.saturating_sub(lead));
+                    let t = self
+                        .start_before(&quote[..lead], hit)
+                        .unwrap_or_else(|| self.word_start(hit.saturating_sub(lead)));
                     let distance = self.source_at(t).abs_diff(expected);
                     if best.is_none_or(|(_, d)| distance < d) {
                         best = Some((t, distance));
@@ -701,6 +740,26 @@ mod tests {
     }
 
     #[test]
+    fn an_anchor_keeps_its_sections_title_and_reads_older_records() {
+        let src = article();
+        let a = anchor_on(&src, TARGET);
+        assert_eq!(a.section_title.as_deref(), Some("Birth of the Opposition"));
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["section_title"], "Birth of the Opposition");
+        // A record written before titles were kept.
+        let mut older = json.clone();
+        older.as_object_mut().unwrap().remove("section_title");
+        let read: Anchor = serde_json::from_value(older.clone()).unwrap();
+        assert_eq!(read.section_title, None);
+        assert_eq!(read.section, a.section);
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            older,
+            "none is not written"
+        );
+    }
+
+    #[test]
     fn identical_file_is_exact() {
         let src = article();
         let a = anchor_on(&src, TARGET);
@@ -757,6 +816,25 @@ mod tests {
         let para = edited.find("Part two of section one").unwrap();
         let doc = parse(&edited);
         assert_eq!(doc.block_at(pos), doc.block_at(Position(para)));
+    }
+
+    #[test]
+    fn a_paragraph_put_under_the_heading_of_the_place_leaves_it_on_the_heading() {
+        let src = article();
+        let heading = src.find("## Birth").unwrap();
+        let a = anchor_on(&src, "## Birth");
+        assert_eq!(a.byte, heading);
+        let edited = src.replacen(
+            "## Birth of the Opposition\n\n",
+            "## Birth of the Opposition\n\nA paragraph written later, right under the heading, \
+             that the place must not land in.\n\n",
+            1,
+        );
+        assert_ne!(edited, src);
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Fuzzy);
+        // On the heading's line, where its text starts.
+        assert_eq!(pos.0, heading + "## ".len(), "{}", &edited[pos.0..]);
     }
 
     #[test]

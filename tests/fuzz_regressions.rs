@@ -192,6 +192,7 @@ fn record(
         len,
         fingerprint,
         section,
+        section_title: None,
         quote: quote.to_string(),
     });
     serde_json::to_vec(&state).expect("a record serialises")

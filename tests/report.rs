@@ -398,7 +398,8 @@ fn a_missing_article_is_listed_from_the_saved_anchors() {
     assert_eq!(strs(&items, "label"), ["Cards", "Line length", "Enemies"]);
     assert_eq!(
         strs(&items, "section"),
-        ["eighty-columns", "measure", "interruptions"]
+        ["Eighty columns", "Measure", "Interruptions"],
+        "the titles saved with the places"
     );
     assert_eq!(
         nums(&items, "percent")[1],
@@ -416,7 +417,10 @@ fn a_missing_article_is_listed_from_the_saved_anchors() {
         )),
         "{out}"
     );
-    assert!(out.contains("Line length · measure — “Measure"), "{out}");
+    assert!(
+        out.contains("Line length · Measure — “Typographers call"),
+        "{out}"
+    );
 
     let out = env.ok(&["progress"]);
     assert!(out.contains("(file missing)"), "{out}");

@@ -485,14 +485,23 @@ pub struct Article {
     pub problem: Option<String>,
 }
 
+/// The section of a place as it was saved: its title, or its slug in a
+/// record that kept no title.
+fn saved_section(anchor: &Anchor) -> Option<&str> {
+    anchor
+        .section_title
+        .as_deref()
+        .or(anchor.section.as_deref())
+}
+
 /// Where an anchor points in an article.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Place {
     /// The byte in the article as it is now, to sort by.
     pub byte: usize,
     pub percent: u8,
-    /// The heading title, or the saved section slug when the article is
-    /// gone.
+    /// The heading title; when the article is gone, the title saved (or,
+    /// in an older record, the section's slug).
     pub section: Option<String>,
     /// The text at the place, about `SNIPPET_CHARS` characters.
     pub snippet: String,
@@ -570,7 +579,7 @@ impl Article {
             None => Place {
                 byte: anchor.byte,
                 percent: fraction(anchor.byte, anchor.len),
-                section: anchor.section.as_deref().map(one_line),
+                section: saved_section(anchor).map(one_line),
                 snippet: snippet(&anchor.quote),
             },
         }
@@ -642,7 +651,7 @@ impl Article {
                         note_edited: h.note_edited,
                         text: h.text.clone(),
                         created: h.created,
-                        section: h.start.section.clone(),
+                        section: saved_section(&h.start).map(str::to_string),
                         section_id: h.start.section.clone(),
                     },
                 })

@@ -155,6 +155,7 @@ mod tests {
             len: 1000,
             fingerprint: 7,
             section: None,
+            section_title: None,
             quote: "words".into(),
         }
     }

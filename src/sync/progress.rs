@@ -50,6 +50,7 @@ pub fn decode(progress: &str) -> Option<Anchor> {
         len,
         fingerprint,
         section,
+        section_title: None,
         quote,
     })
 }
@@ -154,6 +155,7 @@ mod tests {
             len: 4000,
             fingerprint: 0xdead_beef_0123_4567,
             section: section.map(str::to_string),
+            section_title: None,
             quote: quote.to_string(),
         }
     }
@@ -211,7 +213,7 @@ mod tests {
             section in proptest::option::of(".{0,40}"),
             quote in ".{0,80}",
         ) {
-            let a = Anchor { byte, len: byte + extra, fingerprint, section, quote };
+            let a = Anchor { byte, len: byte + extra, fingerprint, section, section_title: None, quote };
             prop_assert_eq!(decode(&encode(&a)), Some(a));
         }
     }
