@@ -129,16 +129,20 @@ impl fmt::Display for Warning {
 pub fn describe(path: &Path, warnings: &[Warning]) -> Option<String> {
     let first = warnings.first()?;
     // The file's name only: the status bar is one line, and the count
-    // comes before the detail so that a long one never hides it.
+    // comes before the detail so that a long one never hides it; where to
+    // see the rest comes last, so that a narrow bar still shows the first.
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let more = match warnings.len() {
-        1 => String::new(),
-        n => format!(" (+{} more: longform config lists them)", n - 1),
+    let (more, rest) = match warnings.len() {
+        1 => (String::new(), ""),
+        n => (
+            format!(" (+{} more)", n - 1),
+            " (longform config lists them)",
+        ),
     };
-    Some(format!("{name}{more}: {first}; using the defaults"))
+    Some(format!("{name}{more}: {first}; using the defaults{rest}"))
 }
 
 impl Config {
@@ -1043,10 +1047,18 @@ mod tests {
         assert_eq!(warnings.len(), 3);
         let shown = describe(path, &warnings).unwrap();
         assert!(
-            shown.starts_with("config.toml (+2 more: longform config lists them): line 1: width:"),
+            shown.starts_with("config.toml (+2 more): line 1: width:"),
             "{shown}"
         );
-        assert!(shown.ends_with("using the defaults"), "{shown}");
+        assert!(
+            shown.ends_with("using the defaults (longform config lists them)"),
+            "{shown}"
+        );
+        let one = describe(path, &warnings[..1]).unwrap();
+        assert!(
+            one.ends_with(": using the defaults") || one.ends_with("; using the defaults"),
+            "{one}"
+        );
         assert_eq!(describe(path, &[]), None);
     }
 

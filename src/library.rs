@@ -53,6 +53,23 @@ impl Summary {
     }
 }
 
+/// What the library says of folders it was given that are not there.
+pub fn no_such_folders(missing: &[PathBuf]) -> String {
+    let names: Vec<String> = missing
+        .iter()
+        .map(|p| crate::layout::isolate(&crate::parse::sanitize(&p.to_string_lossy())))
+        .collect();
+    let folders = if names.len() == 1 {
+        "folder"
+    } else {
+        "folders"
+    };
+    format!(
+        "No such {folders}: {} (the library setting: longform config)",
+        names.join(", ")
+    )
+}
+
 /// Every article file under `dir`, in path order. Hidden folders, `target`
 /// and `node_modules` are skipped; the walk is iterative.
 pub fn find_articles(dir: &Path) -> Vec<PathBuf> {

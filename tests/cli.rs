@@ -1153,6 +1153,40 @@ fn the_default_library_is_seeded_with_the_guide() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["title"], "My Own Notes");
+    // A configured folder that is not there is named: beside one that is,
+    // as a warning; alone, as the error.
+    let gone = config.path().join("unmounted");
+    std::fs::write(
+        config.path().join("config.toml"),
+        format!(
+            "library = [{:?}, {:?}]\n",
+            gone.display().to_string(),
+            shelf.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = cmd.current_dir(cwd.path()).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("longform: warning: No such folder: ") && stderr.contains("unmounted"),
+        "{stderr}"
+    );
+    std::fs::write(
+        config.path().join("config.toml"),
+        format!("library = [{:?}]\n", gone.display().to_string()),
+    )
+    .unwrap();
+    let out = cmd.current_dir(cwd.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("No such folder: ") && stderr.contains("unmounted"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 #[test]

@@ -206,6 +206,27 @@ fn sort_filter_finish_and_continue() {
     assert_eq!(lib.visible().len(), 1);
     assert!(text(&screen(&mut lib, 100, 10)).contains("/slow"));
     lib.update(Action::FilterDone);
+    assert_eq!(lib.visible().len(), 1, "a filter that matches is kept");
+    // A filter that matches nothing: one Esc shows them all, as it says.
+    lib.update(Action::FilterStart);
+    for c in "zzzz".chars() {
+        lib.update(Action::FilterInput(c));
+    }
+    assert!(lib.visible().is_empty());
+    assert!(text(&screen(&mut lib, 100, 10)).contains("Esc shows them all"));
+    lib.update(Action::FilterDone);
+    assert_eq!(lib.visible().len(), 4);
+    assert!(!text(&screen(&mut lib, 100, 10)).contains("zzzz"));
+    lib.update(Action::FilterStart);
+    lib.update(Action::FilterInput('s'));
+    assert!(
+        text(&screen(&mut lib, 100, 10)).contains("/s "),
+        "a new filter starts empty"
+    );
+    for c in "low".chars() {
+        lib.update(Action::FilterInput(c));
+    }
+    lib.update(Action::FilterDone);
     // x marks it finished, and again unfinished.
     lib.update(Action::LibraryToggleFinished);
     assert!(lib.selected().unwrap().finished);
@@ -250,6 +271,18 @@ fn an_empty_folder_says_what_to_do() {
         lib.poll();
     }
     assert!(text(&screen(&mut lib, 100, 10)).contains("No articles here"));
+    // A folder that is not there says so.
+    let gone = dir.path().join("unmounted");
+    let mut lib = Library::new(vec![gone], None, None);
+    while lib.scanning {
+        lib.poll();
+    }
+    let shown = text(&screen(&mut lib, 100, 10));
+    assert!(
+        shown.contains("No such folder: ") && shown.contains("unmounted"),
+        "{shown}"
+    );
+    assert!(!shown.contains("No articles here"), "{shown}");
 }
 
 /// A click selects the article on that row; a click on the selected one

@@ -180,6 +180,14 @@ fn record_files(dir: &Path) -> io::Result<(usize, usize, usize)> {
 /// `longform list [DIR] [--json]`: the library's rows, for scripts.
 pub fn list_command(roots: &[std::path::PathBuf], json: bool) -> Result<()> {
     let config_dir = paths::config_dir().ok();
+    let missing: Vec<std::path::PathBuf> = roots.iter().filter(|r| !r.is_dir()).cloned().collect();
+    if !missing.is_empty() {
+        let said = crate::library::no_such_folders(&missing);
+        if missing.len() == roots.len() {
+            anyhow::bail!("{said}");
+        }
+        let _ = writeln!(io::stderr(), "longform: warning: {said}");
+    }
     let mut paths = Vec::new();
     for root in roots {
         paths.extend(crate::library::find_articles(root));

@@ -15,8 +15,9 @@ use crate::store::{self, Load, ReadingState, Store};
 
 /// What the scan thread sends.
 enum Scan {
-    /// The files found, before any is read, and the reading records.
-    Found(Vec<PathBuf>, Vec<ReadingState>),
+    /// The files found, before any is read, the reading records, and the
+    /// folders that are not there.
+    Found(Vec<PathBuf>, Vec<ReadingState>, Vec<PathBuf>),
     /// One file summarised.
     Summary(Summary),
     Done,
@@ -36,6 +37,9 @@ pub struct Library {
     pub filter_line: LineInput,
     pub filtering: bool,
     pub scanning: bool,
+    /// The folders of `roots` that are not there (a drive not mounted, a
+    /// typo in the config).
+    pub missing: Vec<PathBuf>,
     /// Files summarised so far and files found, for `Scanning 812/2000`.
     pub scanned: usize,
     pub found: usize,
@@ -96,7 +100,11 @@ impl Library {
             }
             paths.sort();
             paths.dedup();
-            if tx.send(Scan::Found(paths.clone(), records)).is_err() {
+            let missing = scan_roots.iter().filter(|r| !r.is_dir()).cloned().collect();
+            if tx
+                .send(Scan::Found(paths.clone(), records, missing))
+                .is_err()
+            {
                 return;
             }
             let cache_file = config_dir.as_deref().map(Cache::path);
@@ -120,6 +128,7 @@ impl Library {
             filter_line: LineInput::empty(),
             filtering: false,
             scanning: true,
+            missing: Vec::new(),
             scanned: 0,
             found: 0,
             message: None,
@@ -173,8 +182,12 @@ impl Library {
         let mut changed = false;
         loop {
             match rx.try_recv() {
-                Ok(Scan::Found(paths, records)) => {
+                Ok(Scan::Found(paths, records, missing)) => {
                     self.records = records;
+                    if !missing.is_empty() {
+                        self.message = Some(library::no_such_folders(&missing));
+                    }
+                    self.missing = missing;
                     let placeholders: Vec<Summary> = paths
                         .into_iter()
                         .map(|path| Summary {
@@ -372,7 +385,11 @@ impl Library {
             Action::FilterEdit(edit) => self.edit_filter(|f| f.edit(edit)),
             Action::FilterDone => {
                 self.filtering = false;
-                if self.filter.as_deref().is_some_and(str::is_empty) {
+                // A filter that leaves nothing to browse is let go: the
+                // screen says Esc shows them all.
+                if self.filter.as_deref().is_some_and(str::is_empty)
+                    || (self.count() > 0 && self.visible().is_empty())
+                {
                     self.filter = None;
                 }
             }

@@ -306,6 +306,8 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> V
     if visible.is_empty() && !lib.scanning {
         let text = if lib.count() > 0 {
             " No article matches the filter. Esc shows them all.".to_string()
+        } else if !lib.missing.is_empty() {
+            format!(" {}", crate::library::no_such_folders(&lib.missing))
         } else {
             let folders: Vec<String> = lib.roots.iter().map(|r| r.display().to_string()).collect();
             format!(
