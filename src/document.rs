@@ -292,6 +292,11 @@ impl Span {
         })
     }
 
+    /// Whether this span is a line break of its own (`<br>` in a cell).
+    pub fn is_line_break(&self, src: &str) -> bool {
+        !self.exact() && self.text(src) == "\n"
+    }
+
     /// Whether `next` goes on with this span's own text: one text cut into
     /// several spans (see `owned`), to be counted as one.
     pub fn continued_by(&self, next: &Span) -> bool {
@@ -887,16 +892,25 @@ impl Document {
     }
 }
 
-/// The display width of a cell's text.
+/// The display width of a cell's text: of its widest line, when a line
+/// break (`<br>`) parts it.
 pub(crate) fn cell_width(cell: &[Span], src: &str) -> usize {
-    cell.iter()
-        .map(|s| crate::width::display_width(s.text(src)))
-        .sum()
+    let mut widest = 0;
+    let mut line = 0;
+    for s in cell {
+        if s.is_line_break(src) {
+            widest = widest.max(line);
+            line = 0;
+        } else {
+            line += crate::width::display_width(s.text(src));
+        }
+    }
+    widest.max(line)
 }
 
 /// The widest word of a cell: the narrowest it can be without breaking one.
-/// An own text cut into several spans (`Span::owned`) counts as the one
-/// text it was.
+/// Words run across spans (an own text cut into several, `Span::owned`,
+/// or a styled part of a word).
 pub(crate) fn cell_min_width(cell: &[Span], src: &str) -> usize {
     let widest = |text: &str| {
         text.split_whitespace()
@@ -904,13 +918,12 @@ pub(crate) fn cell_min_width(cell: &[Span], src: &str) -> usize {
             .max()
             .unwrap_or(0)
     };
-    cell.chunk_by(Span::continued_by)
-        .map(|run| match run {
-            [one] => widest(one.text(src)),
-            _ => widest(&run.iter().map(|s| s.text(src)).collect::<String>()),
-        })
-        .max()
-        .unwrap_or(0)
+    // Spans side by side make one word when no space parts them: a
+    // figure with a bold part (54.690/**54.801**/54.918) is one.
+    match cell {
+        [one] => widest(one.text(src)),
+        _ => widest(&cell.iter().map(|s| s.text(src)).collect::<String>()),
+    }
 }
 
 /// A paragraph's inline spans: one kept in the block itself, more in a

@@ -977,8 +977,13 @@ fn atoms<'a>(
     out: &mut Vec<Atom<'a>>,
 ) {
     let bytes = full.as_bytes();
+    // Never between two of the marks that make operators: Unicode lets
+    // `C++` break as `C+` and `+`, and `->` as `-` and `>`. (Brackets
+    // and quotes keep Unicode's rules.)
+    let mark = |b: &u8| b"+-*/<>=&|~^%!?:#@$\\".contains(b);
+    let marks = |i: usize| i > 0 && mark(&bytes[i - 1]) && bytes.get(i).is_some_and(mark);
     let mut breaks = linebreaks(full)
-        .filter(|&(_, kind)| kind == BreakOpportunity::Allowed)
+        .filter(|&(i, kind)| kind == BreakOpportunity::Allowed && !marks(i))
         .map(|(i, _)| i)
         .peekable();
     out.reserve(full.len() / 4 + 4);
@@ -989,9 +994,12 @@ fn atoms<'a>(
             si += 1;
         }
         while breaks.next_if(|&b| b < i).is_some() {}
-        let can_break = breaks.next_if(|&b| b == i).is_some();
         let span = &spans[si];
         let local = i - starts[si];
+        // An image's `[image:` stays with the first word of its text.
+        let can_break = breaks.next_if(|&b| b == i).is_some()
+            && !(span.flags.contains(Flags::IMAGE)
+                && bytes[..i].ends_with(crate::parse::IMAGE_LEAD.as_bytes()));
         let source = span.source_at(local);
         // Most clusters are one ASCII byte: told apart by that byte, not
         // by comparing strings.
@@ -1766,8 +1774,7 @@ fn table_as_records(
             let at = cell.first().map_or(0, |s| s.source());
             let mut spans: Vec<Span> = Vec::new();
             if let Some(header) = headers.and_then(|h| h.get(c)).filter(|h| !h.is_empty()) {
-                spans.extend(header.iter().map(|s| {
-                    let mut s = s.clone();
+                spans.extend(unbroken(header, src).map(|mut s| {
                     s.flags = s.flags.with(Flags::STRONG);
                     s
                 }));
@@ -1778,6 +1785,18 @@ fn table_as_records(
         }
     }
     out
+}
+
+/// A cell's spans on one line: a line break (`<br>`) read as a space, as
+/// where cells run on after each other.
+fn unbroken<'a>(cell: &'a [Span], src: &'a str) -> impl Iterator<Item = Span> + 'a {
+    cell.iter().flat_map(move |s| {
+        if s.is_line_break(src) {
+            Span::owned(" ", s.source(), s.flags).collect::<Vec<_>>()
+        } else {
+            vec![s.clone()]
+        }
+    })
 }
 
 /// The fallback for a table too wide to draw: each row as wrapped text with
@@ -1797,7 +1816,7 @@ fn table_as_lines(
                 let at = cell.first().map_or(0, |s| s.source());
                 spans.extend(Span::owned(" │ ", at, Flags::NONE));
             }
-            spans.extend(cell.iter().cloned());
+            spans.extend(unbroken(cell, src));
         }
         let role = if r < header_rows {
             Role::TableHeader
@@ -2017,6 +2036,49 @@ mod tests {
             lines[1].contains("static") && lines[2].contains("storage"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_word_with_a_bold_part_is_never_split_in_a_cell() {
+        // finl_unicode's README: figures with the middle one in bold.
+        let src = "| Benchmark | Old | New | Change |\n|---|---|---|---|\n\
+                   | Unicode graphemes | 54.690/**54.801**/54.918 | 220.05/**220.34**/220.63 \
+                   | 262.26/**263.05**/263.89 |\n";
+        for width in [80, 60, 40] {
+            let out = render(src, width);
+            for figure in [
+                "54.690/54.801/54.918",
+                "220.05/220.34/220.63",
+                "262.26/263.05/263.89",
+            ] {
+                assert!(out.contains(figure), "{width}: {figure} split:\n{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn marks_side_by_side_stay_together() {
+        // bitvec's README: "in C++." at the end of a line.
+        for width in 10..40 {
+            let out = render("A vector of bool in C++. Then AFL++ and a->b too.\n", width);
+            for word in ["C++.", "AFL++", "a->b"] {
+                assert!(out.contains(word), "{width}: {word} split:\n{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_images_lead_stays_with_its_text() {
+        // serde's README: a row of badges.
+        let src = "Serde [![Build Status](b.svg)](x) [![Latest Version](v.svg)](y) \
+                   [![serde msrv](m.svg)](z)\n";
+        for width in 20..60 {
+            let out = render(src, width);
+            assert!(
+                out.lines().all(|l| !l.trim_end().ends_with("[image:")),
+                "{width}:\n{out}"
+            );
+        }
     }
 
     #[test]

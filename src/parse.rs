@@ -1856,13 +1856,17 @@ fn cut_point(text: &str, room: usize, must: bool) -> Option<usize> {
     Some(cut)
 }
 
+/// How an image's text starts, before its alt text: a line is never
+/// broken right after it.
+pub const IMAGE_LEAD: &str = "[image: ";
+
 /// What an image shows in the text: its alt text in brackets.
 fn image_placeholder(alt: &str) -> String {
     let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
     if alt.is_empty() {
         "[image]".to_string()
     } else {
-        format!("[image: {alt}]")
+        format!("{IMAGE_LEAD}{alt}]")
     }
 }
 

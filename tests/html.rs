@@ -85,7 +85,8 @@ fn html_reads_as_its_markdown_twin() {
         "• Moon phases",
         "2. Unpack",
         "[image: A chart of one day's tides]",
-        "│ [image: Ana] Ana Lima │",
+        // The avatar over the name, as the `<br />` between them says.
+        "│ [image: Ana] │ Code & docs │\n│ Ana Lima     │",
         "A tag broken across lines\nstill breaks the line",
     ] {
         assert!(text.contains(shown), "{shown:?} in\n{text}");
@@ -351,4 +352,18 @@ fn an_empty_heading_s_id_is_a_place() {
         doc.link_destination(0).map(|p| p.0),
         Some(src.find("After it.").unwrap())
     );
+}
+
+/// `<br>` in a cell breaks its line there, as it does in a paragraph; the
+/// column is as wide as the cell's widest line.
+#[test]
+fn br_breaks_a_line_in_a_cell() {
+    let src = "| Case | Example |\n|---|---|\n| Constant<br />UpperSnake | `MY_NAME` |\n\n\
+               <table><tr><td>a<br>b</td><td>c</td></tr></table>\n";
+    let text = render_to_string(&parse(src), 60);
+    assert!(
+        text.contains("│ Constant   │ MY_NAME │\n│ UpperSnake │         │"),
+        "{text}"
+    );
+    assert!(text.contains("│ a │ c │\n│ b │   │"), "{text}");
 }

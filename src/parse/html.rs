@@ -458,8 +458,12 @@ impl Builder<'_> {
             return;
         }
         if let Some(t) = &mut self.table {
-            if let Some(cell) = &mut t.cell {
-                cell.extend(Span::owned(" ", at, Flags::NONE));
+            // A line break in a cell, as in a paragraph (`wrap` breaks
+            // there); one at the cell's start would only leave a blank.
+            if let Some(cell) = &mut t.cell
+                && !cell.is_empty()
+            {
+                cell.extend(Span::owned("\n", at, Flags::NONE));
             }
             return;
         }
