@@ -892,6 +892,26 @@ impl Document {
     }
 }
 
+/// The alt texts of the images that are all `text` shows (`[image]`,
+/// `[image: alt]`, see `parse::IMAGE_LEAD`), the empty ones left out;
+/// `None` when it shows words of its own.
+fn image_alts(text: &str) -> Option<Vec<&str>> {
+    let mut alts = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("[image]") {
+            rest = after;
+        } else {
+            let inner = rest.strip_prefix(crate::parse::IMAGE_LEAD)?;
+            let end = inner.find(']')?;
+            alts.push(&inner[..end]);
+            rest = &inner[end + 1..];
+        }
+        rest = rest.trim_start();
+    }
+    Some(alts)
+}
+
 /// The display width of a cell's text: of its widest line, when a line
 /// break (`<br>`) parts it.
 pub(crate) fn cell_width(cell: &[Span], src: &str) -> usize {
@@ -1478,13 +1498,17 @@ pub struct Document {
 }
 
 impl Document {
-    /// The title to show: front matter, else the first level-1 heading.
+    /// The title to show: front matter, else the first level-1 heading
+    /// with words of its own (a README's `<h1><img src="logo.png"></h1>`
+    /// is a picture, not a name).
+    /// When there is none, the alt text of such a picture.
     pub fn title(&self) -> Option<&str> {
+        let firsts = || self.headings.iter().filter(|h| h.level == 1);
         self.meta.title.as_deref().or_else(|| {
-            self.headings
-                .iter()
-                .find(|h| h.level == 1)
+            firsts()
+                .find(|h| image_alts(&h.text).is_none())
                 .map(|h| h.text.as_str())
+                .or_else(|| firsts().find_map(|h| image_alts(&h.text)?.first().copied()))
         })
     }
 
@@ -1863,6 +1887,31 @@ pub fn readable_date(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heading_that_is_a_picture_is_not_the_title() {
+        let title = |src: &str| crate::parse::parse(src).title().map(str::to_string);
+        // crossterm's README: a logo, then the name.
+        let logo = "<h1 align=\"center\"><img src=\"logo.png\" /></h1>\n\n";
+        assert_eq!(
+            title(&format!(
+                "{logo}# Cross-platform Terminal Library\n\nText.\n"
+            ))
+            .as_deref(),
+            Some("Cross-platform Terminal Library")
+        );
+        assert_eq!(
+            title(&format!("{logo}Text.\n")),
+            None,
+            "the file's name then"
+        );
+        let named = "<h1><img src=\"logo.png\" alt=\"ripgrep\"></h1>\n\nText.\n";
+        assert_eq!(title(named).as_deref(), Some("ripgrep"));
+        assert_eq!(
+            title("# A [![badge](b.svg)](x) name\n").as_deref(),
+            Some("A name")
+        );
+    }
 
     #[test]
     fn a_span_keeps_its_link_and_a_footnote_mark_of_five_digits() {

@@ -283,7 +283,7 @@ impl Stamp {
 /// The version of the summaries' cache: raised whenever what a summary
 /// holds, or how it is read from an article (its title, its author), changes,
 /// so that a new longform does not show what an older one inferred.
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 
 /// Summaries kept between runs, keyed by path; valid while the file's size
 /// and modification time are unchanged.
