@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     let interactive = io::stdout().is_terminal() && !dumb;
     match cli::run(cli, interactive) {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
+        Ok(Exit::Unsaved) => ExitCode::from(1),
         Ok(Exit::Signal(sig)) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if err.downcast_ref::<NeedsTerminal>().is_some() => {

@@ -108,6 +108,10 @@ pub struct Opened {
     pub how: Option<Restored>,
 }
 
+/// The longest a change to the record waits for its save while keys keep
+/// coming (see `Session::save_due`).
+pub const UNSAVED_MOST: Duration = Duration::from_secs(15);
+
 pub struct Session {
     store: Option<Store>,
     id: String,
@@ -126,6 +130,17 @@ pub struct Session {
     /// The reader moved in this session (by reading or a jump): until then
     /// the saved place is kept as it was.
     pub moved: bool,
+    /// A bookmark, highlight or note changed since the last save: it is
+    /// saved at once, not when the keys pause.
+    marked: bool,
+    /// Since when the record has changes not saved.
+    dirty_since: Option<Instant>,
+    /// The place changed since the last save that succeeded: a failed
+    /// save loses it (otherwise only times and counts are not updated).
+    place_unsaved: bool,
+    /// The last save failed only to take the record's lock, and was kept
+    /// whole beside it (`store::KeptPending`): nothing is lost.
+    kept_pending: bool,
     /// The end was reached by reading in this session: what another
     /// process read may make the article finished once merged.
     reached_end: bool,
@@ -414,6 +429,10 @@ impl Session {
             text,
             moved_from: None,
             last_key: None,
+            marked: false,
+            dirty_since: None,
+            place_unsaved: false,
+            kept_pending: false,
             opened_at: Instant::now(),
             resting: None,
             moved: false,
@@ -492,6 +511,10 @@ impl Session {
     /// What was lost, for stderr at exit, when saving still fails.
     fn exit_warning(&self) -> Option<String> {
         let reason = self.save_error.as_ref()?;
+        if self.kept_pending {
+            // Nothing is lost: it says where it was kept.
+            return Some(reason.clone());
+        }
         let count = |n: usize, one: &str| match n {
             0 => None,
             1 => Some(format!("1 {one}")),
@@ -504,7 +527,9 @@ impl Session {
         .into_iter()
         .flatten()
         .collect();
-        Some(if lost.is_empty() {
+        Some(if lost.is_empty() && !self.place_unsaved {
+            format!("the reading record was not updated (your place did not change): {reason}")
+        } else if lost.is_empty() {
             format!("your place was not saved: {reason}")
         } else {
             format!(
@@ -525,6 +550,7 @@ impl Session {
             self.state.set_position(Anchor::at(doc, pos), now);
             self.state.percent = percent;
             self.dirty = true;
+            self.place_unsaved = true;
         }
     }
 
@@ -580,7 +606,7 @@ impl Session {
         self.reached_end = false;
         self.state.finished = !self.state.finished;
         self.state.finished_updated = now;
-        self.dirty = true;
+        self.mark(true);
         self.state.finished
     }
 
@@ -653,6 +679,35 @@ impl Session {
         self.dirty
     }
 
+    /// The last save failed and what it held is lost (not kept beside the
+    /// record for the next open).
+    pub fn lost(&self) -> bool {
+        self.save_error.is_some() && !self.kept_pending
+    }
+
+    /// Whether a save is due at `now`: at once after a change to a
+    /// bookmark, a highlight or a note; after `idle` without a key; and
+    /// while keys keep coming, `UNSAVED_MOST` after the first change not
+    /// saved, so that a crash never costs more than that of reading.
+    pub fn save_due(&mut self, now: Instant, idle: Duration) -> bool {
+        if !self.dirty {
+            self.dirty_since = None;
+            return false;
+        }
+        let since = *self.dirty_since.get_or_insert(now);
+        self.marked
+            || self.idle(now) >= idle
+            || now.saturating_duration_since(since) >= UNSAVED_MOST
+    }
+
+    /// A change to the marks (`changed`): the record is saved at once.
+    fn mark(&mut self, changed: bool) {
+        if changed {
+            self.dirty = true;
+            self.marked = true;
+        }
+    }
+
     /// The record to save in an emergency (a signal the loop cannot
     /// answer): the store, the id and the state.
     pub fn snapshot(&self) -> Option<(Store, String, ReadingState)> {
@@ -675,6 +730,8 @@ impl Session {
         });
         self.saving = Some(rx);
         self.dirty = false;
+        self.marked = false;
+        self.dirty_since = None;
     }
 
     /// Take in a finished background save: what other processes saved is
@@ -742,6 +799,8 @@ impl Session {
                 // Keep what others saved, and what we changed meanwhile.
                 self.state = store::merge(&saved, &self.state);
                 self.save_error = None;
+                self.kept_pending = false;
+                self.place_unsaved = self.place_unsaved && self.dirty;
                 self.saved_bookmarks = bookmark_ids(&saved);
                 self.saved_highlights = highlight_ids(&saved);
                 if let (Some((old_id, old_path)), Some(store)) =
@@ -755,6 +814,7 @@ impl Session {
             }
             Err(err) => {
                 self.dirty = true;
+                self.kept_pending = err.is::<store::KeptPending>();
                 let msg = format!("Progress will not be saved: {err:#}");
                 self.save_error = Some(format!("{err:#}"));
                 if self.warned {
@@ -802,27 +862,29 @@ impl Session {
     pub fn add_bookmark(&mut self, doc: &Document, pos: Position, label: String, now: u64) {
         self.state
             .add_bookmark(Anchor::at(doc, pos), label, None, now);
-        self.dirty = true;
+        self.mark(true);
     }
 
     /// Delete a bookmark; it is returned for an undo.
     pub fn delete_bookmark(&mut self, id: &str, now: u64) -> Option<Bookmark> {
         let b = self.state.delete_bookmark(id, now);
-        self.dirty |= b.is_some();
+        self.mark(b.is_some());
         b
     }
 
     pub fn undelete_bookmark(&mut self, bookmark: Bookmark, now: u64) {
         self.state.undelete_bookmark(bookmark, now);
-        self.dirty = true;
+        self.mark(true);
     }
 
     pub fn rename_bookmark(&mut self, id: &str, label: String, now: u64) {
-        self.dirty |= self.state.edit_bookmark(id, now, |b| b.label = label);
+        let changed = self.state.edit_bookmark(id, now, |b| b.label = label);
+        self.mark(changed);
     }
 
     pub fn set_note(&mut self, id: &str, note: Option<String>, now: u64) {
-        self.dirty |= self.state.edit_bookmark(id, now, |b| b.note = note);
+        let changed = self.state.edit_bookmark(id, now, |b| b.note = note);
+        self.mark(changed);
     }
 }
 
@@ -840,7 +902,7 @@ impl Session {
     ) -> Option<String> {
         let mut h = Highlight::new(doc, range, color, now)?;
         h.note = note.filter(|n| !n.trim().is_empty());
-        self.dirty = true;
+        self.mark(true);
         Some(self.state.highlights.add(h))
     }
 
@@ -848,7 +910,7 @@ impl Session {
     /// of that id.
     pub fn delete_highlight(&mut self, id: &str, now: u64) -> bool {
         let done = self.state.highlights.delete(id, now);
-        self.dirty |= done;
+        self.mark(done);
         done
     }
 
@@ -856,21 +918,21 @@ impl Session {
     /// returned.
     pub fn undelete_highlight(&mut self, id: &str, now: u64) -> Option<String> {
         let back = self.state.highlights.undelete(id, now);
-        self.dirty |= back.is_some();
+        self.mark(back.is_some());
         back
     }
 
     /// Set or (with `None` or a blank note) remove the note of a highlight.
     pub fn set_highlight_note(&mut self, id: &str, note: Option<String>, now: u64) -> bool {
         let done = self.state.highlights.set_note(id, note, now);
-        self.dirty |= done;
+        self.mark(done);
         done
     }
 
     /// Set the colour of a highlight (0 the default, 1 to 4).
     pub fn set_highlight_color(&mut self, id: &str, color: u8, now: u64) -> bool {
         let done = self.state.highlights.set_color(id, color, now);
-        self.dirty |= done;
+        self.mark(done);
         done
     }
 
@@ -1343,7 +1405,7 @@ mod tests {
         // At exit it is said again: the last chance to know.
         let at_exit = s.save_now().expect("an exit warning");
         assert!(
-            at_exit.starts_with("your place was not saved: "),
+            at_exit.starts_with("the reading record was not updated (your place did not change): "),
             "{at_exit}"
         );
     }
@@ -1367,6 +1429,91 @@ mod tests {
         assert!(
             message.ends_with("; the reading record had a byte order mark, ignored"),
             "{message}"
+        );
+    }
+
+    /// A mark is saved at once; a place moved by keys that never pause is
+    /// saved `UNSAVED_MOST` after its first change (a crash then costs no
+    /// more); one left alone, `IDLE_SAVE` after the last key.
+    #[test]
+    fn marks_are_saved_at_once_and_a_place_while_keys_keep_coming() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        assert!(s.save_now().is_none());
+        let idle = Duration::from_secs(5);
+        let t0 = Instant::now();
+        assert!(!s.save_due(t0, idle), "nothing to save");
+        // Reading: a key every 3 seconds.
+        let mut at = t0;
+        s.key(&doc, Position(0), Position(0), at);
+        for step in 1..=4 {
+            let pos = Position(doc.blocks[step * 5].source().start);
+            s.record_position(&doc, pos, false, 2);
+            assert!(!s.save_due(at, idle), "{step}: keys keep coming");
+            at += Duration::from_secs(3);
+            s.key(&doc, Position(0), pos, at);
+        }
+        // 12 s of keys: not yet; at 15 s after the first change, due.
+        assert!(!s.save_due(t0 + Duration::from_secs(14), idle));
+        assert!(s.save_due(t0 + Duration::from_secs(15), idle));
+        s.save_in_background();
+        while s.saving.is_some() {
+            s.poll_saved();
+            std::thread::yield_now();
+        }
+        assert!(!s.save_due(at, idle), "saved");
+        // A bookmark: due at once, though a key came just now.
+        s.key(&doc, Position(0), Position(0), at);
+        s.add_bookmark(
+            &doc,
+            Position(doc.blocks[3].source().start),
+            "one".into(),
+            3,
+        );
+        assert!(s.save_due(at, idle));
+        s.save_in_background();
+        while s.saving.is_some() {
+            s.poll_saved();
+            std::thread::yield_now();
+        }
+        let Ok(Load::Found(saved)) = store.load(&s.id) else {
+            panic!("saved");
+        };
+        assert_eq!(saved.bookmarks.len(), 1);
+        // So is a change to a highlight's note, a deletion, an undo.
+        assert!(!s.save_due(at, idle));
+        let id = s.state.bookmarks[0].id.clone();
+        s.set_note(&id, Some("a note".into()), 4);
+        assert!(s.save_due(at, idle));
+    }
+
+    /// A save that fails when the place did not change says so, not that
+    /// the place was lost.
+    #[test]
+    fn a_failing_save_of_an_unchanged_place_says_the_place_is_kept() {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let mut s =
+            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        s.record_position(&doc, Position(doc.blocks[20].source().start), false, 2);
+        assert!(s.save_now().is_none());
+        let lock = store.dir().join(format!("{}.lock", s.id));
+        let _ = std::fs::remove_file(&lock);
+        std::fs::create_dir(&lock).unwrap();
+        let warning = s.save_now().expect("a warning");
+        assert!(
+            warning.starts_with("the reading record was not updated (your place did not change)"),
+            "{warning}"
+        );
+        s.record_position(&doc, Position(doc.blocks[30].source().start), false, 3);
+        let warning = s.save_now().expect("a warning");
+        assert!(
+            warning.starts_with("your place was not saved: "),
+            "{warning}"
         );
     }
 

@@ -424,6 +424,28 @@ impl std::fmt::Display for LockHeld {
 
 impl std::error::Error for LockHeld {}
 
+/// A save that could not take the record's lock, kept whole in the
+/// record's `.pending` file instead: nothing is lost, the next open takes
+/// it in.
+#[derive(Debug)]
+pub struct KeptPending {
+    held: String,
+    pending: PathBuf,
+}
+
+impl std::fmt::Display for KeptPending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}; kept in {} until the article is opened again",
+            self.held,
+            self.pending.display()
+        )
+    }
+}
+
+impl std::error::Error for KeptPending {}
+
 /// A record file as read, before anything is done about it.
 enum OnDisk {
     Missing,
@@ -678,10 +700,10 @@ impl Store {
         let pending = self.pending_path(id);
         self.write_pending(id, state)
             .with_context(|| format!("{err}, and saving beside it failed"))?;
-        bail!(
-            "{err}; kept in {} until the article is opened again",
-            pending.display()
-        )
+        Err(anyhow::Error::new(KeptPending {
+            held: err.to_string(),
+            pending,
+        }))
     }
 
     /// Save `state` into the `.pending` file of record `id`, merged with

@@ -67,6 +67,9 @@ const COALESCE: Duration = Duration::from_millis(50);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     Quit,
+    /// Quit, but what was read or marked could not all be saved (said on
+    /// stderr): the exit status says so too.
+    Unsaved,
     /// Ended by this signal number.
     Signal(i32),
 }
@@ -159,6 +162,9 @@ impl Watch {
 struct Shell {
     library: Option<Library>,
     reader: Option<App>,
+    /// What the save of a closed reader could not keep, for stderr at
+    /// exit, and whether it is lost.
+    closed_unsaved: Option<(String, bool)>,
     watch: Option<Watch>,
     /// Progress sync of the article being read, when logged in.
     sync: Option<sync::ReaderSync>,
@@ -244,6 +250,7 @@ impl Shell {
             clicks: select::ClickCount::default(),
             clipboard: clipboard::Local::default(),
             peek: false,
+            closed_unsaved: None,
             rest: None,
             reading: None,
             failed: None,
@@ -562,7 +569,7 @@ impl Shell {
                 return false;
             }
             if let Some(w) = warning {
-                self.options.warning = Some(w);
+                self.closed_unsaved = Some((w, app.session.lost()));
             }
         }
         true
@@ -730,8 +737,9 @@ impl Shell {
             .and_then(|a| a.session.snapshot())
     }
 
-    /// Save before leaving; a warning for stderr when it failed.
-    fn finish(&mut self) -> Option<String> {
+    /// Save before leaving; a warning for stderr when it failed, and
+    /// whether something is lost (not kept to be taken in later).
+    fn finish(&mut self) -> Option<(String, bool)> {
         // A place reached on the head (a jump far in) is saved with the
         // whole, which the record's fingerprint needs: it is waited for,
         // but not for long (a slow disk, a signal to end).
@@ -741,25 +749,31 @@ impl Shell {
             match reading.wait_for(SIGNAL_GRACE) {
                 Some(whole) => self.put_whole(whole),
                 None => {
-                    return Some(
+                    return Some((
                         "the article was still being read: the place was not saved".into(),
-                    );
+                        true,
+                    ));
                 }
             }
         }
         if let Some(e) = self.failed.take() {
-            return Some(format!("{e:#}; the place was not saved"));
+            return Some((format!("{e:#}; the place was not saved"), true));
         }
         let warning = self.reader.as_mut().and_then(App::save_now);
         if let (Some(app), Some(sync)) = (&self.reader, self.sync.take()) {
             sync.finish(app);
         }
-        warning.or_else(|| {
-            self.options
-                .warning
-                .take()
-                .filter(|w| w.contains("not be saved") || w.contains("not saved"))
-        })
+        let lost = self.reader.as_ref().is_none_or(|a| a.session.lost());
+        warning
+            .map(|w| (w, lost))
+            .or_else(|| self.closed_unsaved.take())
+            .or_else(|| {
+                self.options
+                    .warning
+                    .take()
+                    .filter(|w| w.contains("not be saved") || w.contains("not saved"))
+                    .map(|w| (w, true))
+            })
     }
 }
 
@@ -855,10 +869,14 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
     );
     drop(guard);
     // The terminal is back: a failed save can be said on stderr.
-    if let Some(warning) = shell.finish() {
+    let finished = shell.finish();
+    if let Some((warning, _)) = &finished {
         let _ = writeln!(io::stderr(), "longform: warning: {warning}");
     }
-    result
+    match result {
+        Ok(Exit::Quit) if finished.is_some_and(|(_, lost)| lost) => Ok(Exit::Unsaved),
+        other => other,
+    }
 }
 
 /// The start-up query (`background::ask`) until its answers are in.

@@ -2427,7 +2427,8 @@ fn a_failing_save_is_said_until_exit_and_recovers() {
         s.status().contains("⚠ not saved") && !s.status().contains("Bookmarked")
     });
     t.send("q");
-    assert_eq!(t.wait_exit().exit_code(), 0);
+    // What was lost is said, and the exit status says it too.
+    assert_eq!(t.wait_exit().exit_code(), 1);
     t.assert_restored();
     let raw = String::from_utf8_lossy(&t.raw()).into_owned();
     assert!(

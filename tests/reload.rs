@@ -60,3 +60,53 @@ fn an_edit_above_keeps_the_text_on_top() {
     app.update(Action::LineDown);
     assert_eq!(frame(&mut app)[0], before[1]);
 }
+
+/// A file cut short on disk and put back (an editor or a sync tool that
+/// writes in place): the reload's guess of the place is shown but never
+/// saved over the reader's, and the text put back finds the reader's
+/// place again, not the guess.
+#[test]
+fn a_guess_after_a_reload_is_not_saved_until_the_reader_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("essay.md");
+    let src = format!("{}/articles/the-slow-web.md", env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(&src, &path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut app = App::new(&load(&path).unwrap(), Theme::Dark);
+    frame(&mut app);
+    for _ in 0..4 {
+        app.update(Action::PageDown);
+        frame(&mut app);
+    }
+    let place = app.top();
+    assert!(place.0 > 2000, "read past where the file will be cut");
+    app.save_now();
+    let saved = app.session.state.position.clone().expect("a place");
+    assert_eq!(saved.byte, place.0);
+
+    std::fs::write(&path, &text[..2000]).unwrap();
+    app.reload(load(&path));
+    assert!(frame(&mut app)[29].contains("approximately"));
+    app.save_now();
+    assert_eq!(
+        app.session.state.position.as_ref(),
+        Some(&saved),
+        "the guess is not saved"
+    );
+
+    std::fs::write(&path, &text).unwrap();
+    app.reload(load(&path));
+    assert_eq!(app.top(), place, "the reader's place, found again");
+    assert!(frame(&mut app)[29].contains("Article reloaded"));
+
+    // Moved by the reader: that place is saved.
+    let before = app.top();
+    app.update(Action::PageDown);
+    app.after_key(before, std::time::Instant::now());
+    app.save_now();
+    assert_eq!(
+        app.session.state.position.as_ref().map(|a| a.byte),
+        Some(app.top().0)
+    );
+    assert_ne!(app.top(), place);
+}

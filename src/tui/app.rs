@@ -316,6 +316,11 @@ pub struct App {
     /// A window far into the article took the place of what was shown
     /// (`show_far`), for the key being handled: it goes there.
     far: bool,
+    /// The place the reader had before a reload could only guess where it
+    /// went (the file was cut short or rewritten on disk): until the reader
+    /// moves, the guess is not saved, and a reload after that (the text
+    /// put back) finds the place from this one, not from the guess.
+    before_guess: Option<crate::position::Anchor>,
     /// The article's record: resume, bookmarks, time read, saving.
     pub session: Session,
     pub prompt: Option<Prompt>,
@@ -587,6 +592,7 @@ impl App {
             pending: None,
             head: false,
             far: false,
+            before_guess: None,
             session: opened.session,
             prompt: None,
             filter_line: LineInput::empty(),
@@ -666,7 +672,10 @@ impl App {
         if crate::parse::fingerprint(&source.text) == self.doc.fingerprint {
             return;
         }
-        let anchor = crate::position::Anchor::at(&self.doc, self.reader.top);
+        let anchor = self
+            .before_guess
+            .take()
+            .unwrap_or_else(|| crate::position::Anchor::at(&self.doc, self.reader.top));
         let mut source = source;
         let shared: Arc<str> = Arc::from(std::mem::take(&mut source.text));
         let doc = crate::library::parse_shared_article(source.path.as_deref(), &shared);
@@ -675,6 +684,13 @@ impl App {
         self.index = None;
         self.index_job = None;
         let (pos, how) = anchor.restore(&doc, &shared);
+        let found = how.is_exact() || how == crate::position::Restored::Quote;
+        if !found {
+            // A guess is shown, not saved: the place saved stays the
+            // reader's until the reader moves.
+            self.before_guess = Some(anchor);
+            self.session.moved = false;
+        }
         self.session.replace_text(shared, &doc);
         self.outline = Outline::new(&doc);
         self.outline_whole = false;
@@ -694,13 +710,11 @@ impl App {
             self.search = Some(Search::around(&self.doc, &search.query, pos.0));
         }
         self.search_follows_screen();
-        self.message = Some(
-            if how.is_exact() || how == crate::position::Restored::Quote {
-                "Article reloaded".into()
-            } else {
-                "Article reloaded: position restored approximately".into()
-            },
-        );
+        self.message = Some(if found {
+            "Article reloaded".into()
+        } else {
+            "Article reloaded: position restored approximately".into()
+        });
     }
 
     /// The article's fingerprint is still being taken.
@@ -1201,6 +1215,10 @@ impl App {
     /// the reader has moved in this session.
     pub fn after_key(&mut self, before: Position, at: Instant) {
         self.poll_whole();
+        if before != self.reader.top {
+            // The reader's own place now, not a reload's guess.
+            self.before_guess = None;
+        }
         if self.is_partial() {
             // Anchors and progress are recorded from the whole article,
             // once it is parsed (`take_whole`).
@@ -1250,7 +1268,7 @@ impl App {
             // Ranges read in another process come in with a save.
             self.session.recount(&self.doc);
         }
-        if self.session.is_dirty() && self.session.idle(now) >= IDLE_SAVE {
+        if self.session.save_due(now, IDLE_SAVE) {
             self.session.save_in_background();
         }
         if let Some(warning) = self.session.poll_saved() {
