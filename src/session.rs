@@ -258,8 +258,10 @@ impl Session {
             }
             Ok(Load::Fresh) => None,
             Ok(Load::Corrupt { moved_to, reason }) => {
+                // What happened first: a narrow status bar cuts the rest.
                 message = Some(format!(
-                    "Reading record was damaged ({reason}); moved aside to {}, starting fresh",
+                    "Damaged reading record set aside, starting fresh (longform where): \
+                     {reason}; kept as {}",
                     moved_to.display()
                 ));
                 None

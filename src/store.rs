@@ -424,6 +424,14 @@ impl std::fmt::Display for LockHeld {
 
 impl std::error::Error for LockHeld {}
 
+/// The line about `n` reading records that could not be read.
+pub fn unreadable_note(n: usize) -> String {
+    match n {
+        1 => "1 record could not be read (see longform where)".to_string(),
+        n => format!("{n} records could not be read (see longform where)"),
+    }
+}
+
 /// A save that could not take the record's lock, kept whole in the
 /// record's `.pending` file instead: nothing is lost, the next open takes
 /// it in.
@@ -618,6 +626,25 @@ impl Store {
                 bail!("it is from a newer longform (record version {version})")
             }
         }
+    }
+
+    /// How many of the record files could not be read (corrupt, or from a
+    /// newer longform), `readable` of them having been read by `all`.
+    pub fn unreadable(&self, readable: usize) -> usize {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let files = entries
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                !name.starts_with('.')
+                    && name.ends_with(".json")
+                    && conflict_copy_of(&name).is_none()
+            })
+            .count();
+        files.saturating_sub(readable)
     }
 
     /// `all`, for a report on the records: an error when their folder is

@@ -868,7 +868,13 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
         pending,
     );
     drop(guard);
-    // The terminal is back: a failed save can be said on stderr.
+    // The terminal is back: a failed save can be said on stderr. Ended
+    // by a signal, a label or a note being typed is kept first.
+    if let Ok(Exit::Signal(_)) = result
+        && let Some(kept) = shell.reader.as_mut().and_then(App::keep_draft)
+    {
+        let _ = writeln!(io::stderr(), "longform: {kept}");
+    }
     let finished = shell.finish();
     if let Some((warning, _)) = &finished {
         let _ = writeln!(io::stderr(), "longform: warning: {warning}");

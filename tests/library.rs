@@ -592,3 +592,36 @@ fn a_message_shows_a_right_to_left_title_as_seen() {
         "{shown}"
     );
 }
+
+/// A damaged reading record reads as an article not read: the library
+/// says a record could not be read, and `x` says it set the damaged one
+/// aside, and where, when it makes a new one.
+#[test]
+fn a_damaged_record_is_said_and_x_says_where_it_went() {
+    let s = shelf();
+    let store = Store::new(&s.config);
+    let tea = s.root.join("field-notes-on-tea.md");
+    record(&store, &tea, 40, 1, false, 1);
+    let id = record_id(&std::fs::canonicalize(&tea).unwrap());
+    let file = store.record_path(&id);
+    let json = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &json[..json.len() / 2]).unwrap();
+    let mut lib = scanned(&s);
+    assert_eq!(
+        lib.message.as_deref(),
+        Some("1 record could not be read (see longform where)")
+    );
+    lib.update(Action::FilterStart);
+    for c in "tea".chars() {
+        lib.update(Action::FilterInput(c));
+    }
+    lib.update(Action::FilterDone);
+    lib.update(Action::LibraryToggleFinished);
+    let said = lib.message.clone().unwrap_or_default();
+    assert!(
+        said.starts_with("Marked finished: ")
+            && said.contains("its damaged reading record was set aside as ")
+            && said.contains(".corrupt-"),
+        "{said}"
+    );
+}

@@ -339,7 +339,11 @@ fn a_corrupt_record_is_moved_aside_with_a_warning() {
     std::fs::write(&path, "{ \"version\": 1, \"path\": ").unwrap();
     let mut app = fx.open(false);
     let screen = frame(&mut app, 100, 30);
-    assert!(screen[29].contains("damaged"), "{}", screen[29]);
+    assert!(
+        screen[29].contains("Damaged reading record set aside"),
+        "{}",
+        screen[29]
+    );
     assert_eq!(app.top().0, 0);
     let aside: Vec<_> = std::fs::read_dir(path.parent().unwrap())
         .unwrap()

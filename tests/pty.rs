@@ -3415,3 +3415,44 @@ fn a_jump_far_into_a_long_article_right_after_the_first_screen_lands_and_stays()
         );
     }
 }
+
+/// The terminal closes (SIGHUP) or the reader is told to end (SIGTERM)
+/// while a highlight's note is being typed: the note is kept, as Enter
+/// would keep it, and stderr says so.
+#[test]
+fn a_note_being_typed_is_kept_when_the_reader_is_ended() {
+    for signal in ["TERM", "HUP"] {
+        let spawn = Spawn::longform(&[TEA]);
+        let config = spawn.dir.path().join("config");
+        let home = spawn.dir.path().join("home");
+        let xdg = spawn.dir.path().join("xdg");
+        let mut t = spawn.run(30, 100);
+        t.wait_for("the article", |s| s.contains("Field Notes on Tea"));
+        t.send("/That smell\r");
+        t.wait_for("the match", |s| s.status().contains("match 1/1"));
+        t.send("v");
+        t.wait_for("the selection", |s| s.status().contains("Selected 2 words"));
+        t.send("n");
+        t.wait_for("the note prompt", |s| s.status().contains("Note: "));
+        t.send("half a thought");
+        t.wait_for("the typed note", |s| s.status().contains("half a thought"));
+        t.signal(signal);
+        let code = t.wait_exit().exit_code();
+        assert!(code == 143 || code == 129, "{signal}: {code}");
+        let raw = String::from_utf8_lossy(&t.raw()).into_owned();
+        assert!(
+            raw.contains("longform: the note being typed was kept"),
+            "{signal}: {raw:?}"
+        );
+        let out = std::process::Command::new(BIN)
+            .args(["highlights", TEA, "--json"])
+            .env("LONGFORM_CONFIG_DIR", &config)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", &xdg)
+            .env("XDG_CACHE_HOME", xdg.join("cache"))
+            .output()
+            .expect("run highlights");
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(list[0]["note"], "half a thought", "{signal}: {list}");
+    }
+}

@@ -424,6 +424,10 @@ fn a_missing_article_is_listed_from_the_saved_anchors() {
 
     let out = env.ok(&["progress"]);
     assert!(out.contains("(file missing)"), "{out}");
+    // Named, the missing file's marks are listed too, as saved.
+    let named = env.json(&["bookmarks", path_str(&web), "--json"]);
+    assert_eq!(strs(&named, "label"), ["Cards", "Line length", "Enemies"]);
+    assert!(named.iter().all(|i| i["missing"] == true));
 }
 
 #[test]

@@ -144,10 +144,7 @@ fn with_unreadable(
 
 /// The line about records that could not be read.
 pub fn unreadable_note(n: usize) -> String {
-    match n {
-        1 => "1 record could not be read (see longform where)".to_string(),
-        n => format!("{n} records could not be read (see longform where)"),
-    }
+    store::unreadable_note(n)
 }
 
 /// How many record files of config dir `dir` are not among the `readable`
@@ -754,9 +751,34 @@ pub(crate) fn read_article(path: &Path) -> Result<String, String> {
 /// was moved (and maybe edited) and not opened since is found as the
 /// reader would find it (`session::moved_record`). `None` when it has no
 /// record.
+/// The record of `file`, a path where no file is now: the one saved under
+/// that path (its folder resolved as a record's path is).
+fn record_of_missing(store: &Store, file: &Path) -> Result<Option<ReadingState>> {
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (Ok(folder), Some(name)) = (fs::canonicalize(folder), file.file_name()) else {
+        return Ok(None);
+    };
+    let path = folder.join(name);
+    Ok(store
+        .all_listed()?
+        .into_iter()
+        .map(|(_, state)| state)
+        .find(|state| state.path == path))
+}
+
 pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     if file.as_os_str() == "-" {
         bail!("bookmarks and highlights belong to files, not stdin: give the article's path");
+    }
+    // A file gone (deleted, or moved away) whose record is still there:
+    // its marks, as saved, as the lists of all articles show them.
+    if !file.exists()
+        && let Some(state) = record_of_missing(store, file)?
+    {
+        return Ok(Some(Article::open(state)));
     }
     // The same errors as opening the article to read it.
     let source = load(file)?;

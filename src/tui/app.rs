@@ -2217,6 +2217,20 @@ impl App {
         self.bookmarks().into_iter().nth(cursor)
     }
 
+    /// Ended from outside (SIGTERM, SIGHUP when the terminal closes) with
+    /// a bookmark's label or a note being typed: it is kept, as Enter
+    /// would keep it, rather than lost. What was kept, for stderr.
+    pub fn keep_draft(&mut self) -> Option<&'static str> {
+        let kept = match self.prompt.as_ref()?.kind {
+            PromptKind::Search(_) => return None,
+            PromptKind::NewBookmark(_) => "the bookmark being labelled was kept",
+            PromptKind::Rename(_) => "the bookmark's new label being typed was kept",
+            PromptKind::Note(_) | PromptKind::HighlightNote(_) => "the note being typed was kept",
+        };
+        self.accept_prompt();
+        Some(kept)
+    }
+
     fn accept_prompt(&mut self) {
         let Some(prompt) = self.prompt.take() else {
             return;

@@ -15,9 +15,9 @@ use crate::store::{self, Load, ReadingState, Store};
 
 /// What the scan thread sends.
 enum Scan {
-    /// The files found, before any is read, the reading records, and the
-    /// folders that are not there.
-    Found(Vec<PathBuf>, Vec<ReadingState>, Vec<PathBuf>),
+    /// The files found, before any is read, the reading records, the
+    /// folders that are not there, and how many records could not be read.
+    Found(Vec<PathBuf>, Vec<ReadingState>, Vec<PathBuf>, usize),
     /// One file summarised.
     Summary(Summary),
     Done,
@@ -91,8 +91,12 @@ impl Library {
         std::thread::spawn(move || {
             // The records are read here too: thousands of them would hold
             // the first frame.
-            let records = scan_store
-                .map(|s| s.all().into_iter().map(|(_, r)| r).collect())
+            let (records, unreadable): (Vec<ReadingState>, usize) = scan_store
+                .map(|s| {
+                    let all: Vec<ReadingState> = s.all().into_iter().map(|(_, r)| r).collect();
+                    let unreadable = s.unreadable(all.len());
+                    (all, unreadable)
+                })
                 .unwrap_or_default();
             let mut paths = Vec::new();
             for root in &scan_roots {
@@ -102,7 +106,7 @@ impl Library {
             paths.dedup();
             let missing = scan_roots.iter().filter(|r| !r.is_dir()).cloned().collect();
             if tx
-                .send(Scan::Found(paths.clone(), records, missing))
+                .send(Scan::Found(paths.clone(), records, missing, unreadable))
                 .is_err()
             {
                 return;
@@ -182,10 +186,14 @@ impl Library {
         let mut changed = false;
         loop {
             match rx.try_recv() {
-                Ok(Scan::Found(paths, records, missing)) => {
+                Ok(Scan::Found(paths, records, missing, unreadable)) => {
                     self.records = records;
                     if !missing.is_empty() {
                         self.message = Some(library::no_such_folders(&missing));
+                    } else if unreadable > 0 {
+                        // A damaged record shows as an article not read:
+                        // said, so that it can be looked for.
+                        self.message = Some(store::unreadable_note(unreadable));
                     }
                     self.missing = missing;
                     let placeholders: Vec<Summary> = paths
@@ -519,9 +527,13 @@ impl Library {
         };
         let id = store::record_id(&canonical);
         let now = store::now();
+        let mut set_aside = None;
         let mut state = match store.load(&id) {
             Ok(Load::Found(s)) => s,
-            Ok(Load::Fresh | Load::Corrupt { .. }) => {
+            Ok(loaded @ (Load::Fresh | Load::Corrupt { .. })) => {
+                if let Load::Corrupt { moved_to, .. } = loaded {
+                    set_aside = Some(moved_to);
+                }
                 // Loaded with the checks: the row may be a named pipe.
                 let text = crate::load::load(&canonical)
                     .map(|s| s.text)
@@ -542,10 +554,19 @@ impl Library {
         state.finished_updated = now;
         match store.save(&id, &state) {
             Ok(_) => {
-                self.message = Some(if state.finished {
+                let marked = if state.finished {
                     format!("Marked finished: {}", isolate(&row.summary.title))
                 } else {
                     format!("Marked unfinished: {}", isolate(&row.summary.title))
+                };
+                // A damaged record was moved aside to make the new one:
+                // said, with where the old one is.
+                self.message = Some(match set_aside {
+                    Some(path) => format!(
+                        "{marked} · its damaged reading record was set aside as {}",
+                        crate::parse::sanitize(&path.to_string_lossy())
+                    ),
+                    None => marked,
                 });
                 self.reload_records();
             }
