@@ -116,6 +116,9 @@ impl Anchor {
                 return (floor_boundary(source, plain.source_at(t)), Restored::Quote);
             }
         }
+        if let Some(start) = self.heading_place(doc) {
+            return (floor_boundary(source, start), Restored::Fuzzy);
+        }
         if let Some(blocks) = self.section_blocks(doc) {
             let plain = PlainText::of(doc, blocks.clone());
             if let Some(t) = plain.fuzzy(&self.quote, expected) {
@@ -127,6 +130,26 @@ impl Anchor {
             }
         }
         (floor_boundary(source, expected), Restored::Fraction)
+    }
+
+    /// A place on a heading (its quote starts with the title of its
+    /// section) whose quote is not found whole because text changed under
+    /// the heading, a paragraph put right after it: the heading, found by
+    /// its slug and title. The quote's rest would be found after the new
+    /// text, and the place stepped back into it.
+    fn heading_place(&self, doc: &Document) -> Option<usize> {
+        let title = self.section_title.as_deref()?;
+        let slug = self.section.as_deref()?;
+        let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (title, quote) = (collapse(title), collapse(&self.quote));
+        if title.is_empty() || !(quote.starts_with(&title) || title.starts_with(&quote)) {
+            return None;
+        }
+        let heading = doc
+            .headings
+            .iter()
+            .find(|h| h.slug == slug && collapse(&h.text) == title)?;
+        Some(doc.blocks.get(heading.block)?.source().start)
     }
 
     /// The blocks of the anchor's section in `doc`: from its heading to the
@@ -511,37 +534,6 @@ impl PlainText {
         }
     }
 
-    /// Where `before`, the start of a quote whose rest was found at `hit`,
-    /// is found whole or in part (its first words, at least
-    /// `MIN_LEAD_CHARS`), ending at most `INSERTED` bytes before `hit`: text
-    /// was put inside the quote, a paragraph under a heading that starts
-    /// it, and the quote starts where it did, not that far before its rest.
-    /// The longest start found, the last before `hit`.
-    fn start_before(&self, before: &str, hit: usize) -> Option<usize> {
-        const MIN_LEAD_CHARS: usize = 5;
-        const INSERTED: usize = 4096;
-        let mut low = hit.saturating_sub(before.len() + INSERTED);
-        while !self.text.is_char_boundary(low) {
-            low += 1;
-        }
-        let window = self.text.get(low..hit)?;
-        // The start cut at a word's end, longest first.
-        let mut cuts: Vec<usize> = before
-            .char_indices()
-            .filter(|&(_, c)| c == ' ')
-            .map(|(i, _)| i)
-            .chain(std::iter::once(before.len()))
-            .collect();
-        cuts.dedup();
-        cuts.iter().rev().find_map(|&cut| {
-            let lead = before[..cut].trim_end();
-            if lead.chars().count() < MIN_LEAD_CHARS {
-                return None;
-            }
-            window.rfind(lead).map(|i| low + i)
-        })
-    }
-
     /// Where `quote` most probably starts when it was edited: the longest
     /// piece of it found (at least `MIN_FUZZY_CHARS`), the nearest to
     /// `expected` among equals, moved back by the text before that piece.
@@ -558,9 +550,7 @@ impl PlainText {
                 let piece = &quote[byte_at(first_clamped)..byte_at(first_clamped + len)];
                 let lead = byte_at(first_clamped);
                 for hit in self.find_all(piece) {
-                    let t = self
-                        .start_before(&quote[..lead], hit)
-                        .unwrap_or_else(|| self.word_start(hit.saturating_sub(lead)));
+                    let t = self.word_start(hit.saturating_sub(lead));
                     let distance = self.source_at(t).abs_diff(expected);
                     if best.is_none_or(|(_, d)| distance < d) {
                         best = Some((t, distance));
@@ -833,8 +823,24 @@ mod tests {
         assert_ne!(edited, src);
         let (pos, how) = restore(&a, &edited);
         assert_eq!(how, Restored::Fuzzy);
-        // On the heading's line, where its text starts.
-        assert_eq!(pos.0, heading + "## ".len(), "{}", &edited[pos.0..]);
+        assert_eq!(pos.0, heading, "{}", &edited[pos.0..]);
+    }
+
+    /// An edit at the start of the quote of a place in a paragraph: the
+    /// place stays at that paragraph, not at a word like its first that
+    /// starts a paragraph above.
+    #[test]
+    fn an_edit_at_a_quotes_first_word_keeps_the_place_in_its_paragraph() {
+        let src = "# T\n\n## S\n\nTheir leaders met in the hall that winter, and argued.\n\n\
+                   Another paragraph goes here, about something else entirely.\n\n\
+                   Their army marched north along the river before the thaw came.\n";
+        let a = anchor_on(src, "Their army");
+        let edited = src.replace("Their army", "The army");
+        let (pos, _) = restore(&a, &edited);
+        // Near it (the quote's lost lead is stepped back over), never two
+        // paragraphs up where the other "Their" is.
+        let para = edited.find("The army").unwrap();
+        assert!(pos.0 + 16 >= para && pos.0 <= para, "{}", &edited[pos.0..]);
     }
 
     #[test]

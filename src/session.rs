@@ -138,6 +138,9 @@ pub struct Session {
     /// The place changed since the last save that succeeded: a failed
     /// save loses it (otherwise only times and counts are not updated).
     place_unsaved: bool,
+    /// The marks changed (a note, a label, a colour, a deletion, X) since
+    /// the last save that succeeded.
+    marks_unsaved: bool,
     /// The last save failed only to take the record's lock, and was kept
     /// whole beside it (`store::KeptPending`): nothing is lost.
     kept_pending: bool,
@@ -435,6 +438,7 @@ impl Session {
             dirty_since: None,
             place_unsaved: false,
             kept_pending: false,
+            marks_unsaved: false,
             opened_at: Instant::now(),
             resting: None,
             moved: false,
@@ -529,10 +533,24 @@ impl Session {
         .into_iter()
         .flatten()
         .collect();
+        let lost: Vec<String> = if lost.is_empty() && self.marks_unsaved {
+            vec!["changes to bookmarks, highlights or notes".to_string()]
+        } else {
+            lost
+        };
         Some(if lost.is_empty() && !self.place_unsaved {
             format!("the reading record was not updated (your place did not change): {reason}")
         } else if lost.is_empty() {
             format!("your place was not saved: {reason}")
+        } else if !self.place_unsaved {
+            let one = lost.len() == 1 && lost[0].starts_with("1 ");
+            let verb = if one { "was" } else { "were" };
+            let things = match lost.split_last() {
+                Some((last, [])) => last.clone(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            format!("{things} {verb} not saved: {reason}")
         } else {
             format!(
                 "{} and your place were not saved: {reason}",
@@ -707,6 +725,7 @@ impl Session {
         if changed {
             self.dirty = true;
             self.marked = true;
+            self.marks_unsaved = true;
         }
     }
 
@@ -803,6 +822,7 @@ impl Session {
                 self.save_error = None;
                 self.kept_pending = false;
                 self.place_unsaved = self.place_unsaved && self.dirty;
+                self.marks_unsaved = self.marks_unsaved && self.dirty;
                 self.saved_bookmarks = bookmark_ids(&saved);
                 self.saved_highlights = highlight_ids(&saved);
                 if let (Some((old_id, old_path)), Some(store)) =
@@ -1485,10 +1505,18 @@ mod tests {
             panic!("saved");
         };
         assert_eq!(saved.bookmarks.len(), 1);
-        // So is a change to a highlight's note, a deletion, an undo.
+        // So is a bookmark's note, and a deletion.
         assert!(!s.save_due(at, idle));
         let id = s.state.bookmarks[0].id.clone();
         s.set_note(&id, Some("a note".into()), 4);
+        assert!(s.save_due(at, idle));
+        s.save_in_background();
+        while s.saving.is_some() {
+            s.poll_saved();
+            std::thread::yield_now();
+        }
+        assert!(!s.save_due(at, idle));
+        assert!(s.delete_bookmark(&id, 5).is_some());
         assert!(s.save_due(at, idle));
     }
 
@@ -1559,9 +1587,7 @@ mod tests {
         assert!(s.save_failing() && s.is_dirty(), "kept for the next try");
         let at_exit = s.save_now().expect("an exit warning");
         assert!(
-            at_exit.starts_with(
-                "2 bookmarks and your place were not saved: cannot open the lock file"
-            ),
+            at_exit.starts_with("2 bookmarks were not saved: cannot open the lock file"),
             "{at_exit}"
         );
         // Room again: the next save keeps everything.
@@ -1640,7 +1666,7 @@ mod tests {
         s.add_bookmark(&doc, Position(at), "one".into(), 2);
         let at_exit = s.save_now().expect("an exit warning");
         assert!(
-            at_exit.starts_with("1 bookmark, 1 highlight and your place were not saved: "),
+            at_exit.starts_with("1 bookmark and 1 highlight were not saved: "),
             "{at_exit}"
         );
         std::fs::remove_dir(&lock).unwrap();

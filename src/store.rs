@@ -639,8 +639,8 @@ impl Store {
             .filter(|e| {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                !name.starts_with('.')
-                    && name.ends_with(".json")
+                name.strip_suffix(".json")
+                    .is_some_and(|id| check_id(id).is_ok())
                     && conflict_copy_of(&name).is_none()
             })
             .count();

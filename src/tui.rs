@@ -563,13 +563,22 @@ impl Shell {
             if let Some(sync) = self.sync.take() {
                 sync.finish(&app);
             }
+            // Said at exit too, even after going back to the library: the
+            // last word on what was lost, and the exit status.
+            if let Some(w) = &warning {
+                let lost = app.session.lost();
+                if self
+                    .closed_unsaved
+                    .as_ref()
+                    .is_none_or(|(_, was)| lost || !was)
+                {
+                    self.closed_unsaved = Some((w.clone(), lost));
+                }
+            }
             if let Some(lib) = &mut self.library {
                 lib.reload_records();
                 lib.message = warning;
                 return false;
-            }
-            if let Some(w) = warning {
-                self.closed_unsaved = Some((w, app.session.lost()));
             }
         }
         true
@@ -1265,6 +1274,11 @@ fn read_and_draw(
             if let Ok(mut slot) = emergency.lock() {
                 *slot = shell.snapshot();
             }
+        }
+        // Keys that never pause (a held key, the wheel) still let a mark
+        // or a long unsaved place be saved.
+        if let Some(app) = &mut shell.reader {
+            app.save_if_due(Instant::now());
         }
     }
 }

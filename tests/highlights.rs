@@ -240,6 +240,48 @@ fn n_keeps_the_selection_and_asks_for_its_note() {
     assert_eq!(all[0].section.as_deref(), Some("Water"));
 }
 
+/// Ended from outside while a note is typed (`App::keep_draft`): a new
+/// note is kept, but a note that was there is never replaced by a half
+/// edit, nor emptied.
+#[test]
+fn a_draft_is_kept_on_a_signal_but_never_over_a_note_that_was_there() {
+    let mut app = app(ARTICLE, Theme::Dark);
+    frame(&mut app, 60, 14);
+    mark(
+        &mut app,
+        "Soft water",
+        &[Motion::SentenceNext],
+        Action::NoteSelection,
+    );
+    for c in "half a".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    assert_eq!(app.keep_draft(), Some("the note being typed was kept"));
+    assert_eq!(app.highlights()[0].note.as_deref(), Some("half a"));
+    // The note is there: an edit that cleared it is left, as is one that
+    // typed over it.
+    app.update(Action::OpenHighlights);
+    app.update(Action::HighlightNote);
+    app.update(Action::PromptEdit(longform::tui::prompt::Edit::Backspace));
+    assert_eq!(
+        app.keep_draft(),
+        Some("the note being edited was left as it was")
+    );
+    assert_eq!(app.highlights()[0].note.as_deref(), Some("half a"));
+    app.update(Action::HighlightNote);
+    app.update(Action::PromptInput('x'));
+    assert_eq!(
+        app.keep_draft(),
+        Some("the note being edited was left as it was")
+    );
+    assert_eq!(app.highlights()[0].note.as_deref(), Some("half a"));
+    // A search is not a draft.
+    app.update(Action::CloseOverlay);
+    app.update(Action::SearchStart);
+    app.update(Action::PromptInput('w'));
+    assert_eq!(app.keep_draft(), None);
+}
+
 #[test]
 fn the_list_and_its_keys() {
     let mut app = marked(Theme::Dark);

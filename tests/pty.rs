@@ -2753,15 +2753,9 @@ fn library_b_opens_an_article_at_a_bookmark() {
 #[test]
 fn a_sentence_highlighted_by_keys_is_kept() {
     let spawn = Spawn::longform(&[TEA]);
-    let config = spawn.dir.path().join("config");
-    let home = spawn.dir.path().join("home");
-    let xdg = spawn.dir.path().join("xdg");
+    let dir = spawn.dir.path().to_path_buf();
     let mut t = spawn.run(30, 100);
-    t.wait_for("the article", |s| s.contains("Field Notes on Tea"));
-    t.send("/That smell\r");
-    t.wait_for("the match", |s| s.status().contains("match 1/1"));
-    t.send("v");
-    t.wait_for("the selection", |s| s.status().contains("Selected 2 words"));
+    select_that_smell(&mut t);
     t.send(")");
     t.wait_for("the sentence", |s| s.status().contains("Selected 5 words"));
     t.send("h");
@@ -2771,14 +2765,7 @@ fn a_sentence_highlighted_by_keys_is_kept() {
     t.send("q");
     assert_eq!(t.wait_exit().exit_code(), 0);
     t.assert_restored();
-    let out = std::process::Command::new(BIN)
-        .args(["highlights", TEA, "--json"])
-        .env("LONGFORM_CONFIG_DIR", &config)
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", &xdg)
-        .env("XDG_CACHE_HOME", xdg.join("cache"))
-        .output()
-        .expect("run highlights");
+    let out = tea_highlights(&dir);
     assert!(
         out.status.success(),
         "{}",
@@ -3423,15 +3410,9 @@ fn a_jump_far_into_a_long_article_right_after_the_first_screen_lands_and_stays()
 fn a_note_being_typed_is_kept_when_the_reader_is_ended() {
     for signal in ["TERM", "HUP"] {
         let spawn = Spawn::longform(&[TEA]);
-        let config = spawn.dir.path().join("config");
-        let home = spawn.dir.path().join("home");
-        let xdg = spawn.dir.path().join("xdg");
+        let dir = spawn.dir.path().to_path_buf();
         let mut t = spawn.run(30, 100);
-        t.wait_for("the article", |s| s.contains("Field Notes on Tea"));
-        t.send("/That smell\r");
-        t.wait_for("the match", |s| s.status().contains("match 1/1"));
-        t.send("v");
-        t.wait_for("the selection", |s| s.status().contains("Selected 2 words"));
+        select_that_smell(&mut t);
         t.send("n");
         t.wait_for("the note prompt", |s| s.status().contains("Note: "));
         t.send("half a thought");
@@ -3444,15 +3425,31 @@ fn a_note_being_typed_is_kept_when_the_reader_is_ended() {
             raw.contains("longform: the note being typed was kept"),
             "{signal}: {raw:?}"
         );
-        let out = std::process::Command::new(BIN)
-            .args(["highlights", TEA, "--json"])
-            .env("LONGFORM_CONFIG_DIR", &config)
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", &xdg)
-            .env("XDG_CACHE_HOME", xdg.join("cache"))
-            .output()
-            .expect("run highlights");
+        let out = tea_highlights(&dir);
         let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
         assert_eq!(list[0]["note"], "half a thought", "{signal}: {list}");
     }
+}
+
+/// Search "That smell" in the tea notes and start a selection on it.
+fn select_that_smell(t: &mut Term) {
+    t.wait_for("the article", |s| s.contains("Field Notes on Tea"));
+    t.send("/That smell\r");
+    t.wait_for("the match", |s| s.status().contains("match 1/1"));
+    t.send("v");
+    t.wait_for("the selection", |s| s.status().contains("Selected 2 words"));
+}
+
+/// `longform highlights TEA --json` with the config and homes of a
+/// spawn's folder `dir`.
+fn tea_highlights(dir: &std::path::Path) -> std::process::Output {
+    let xdg = dir.join("xdg");
+    std::process::Command::new(BIN)
+        .args(["highlights", TEA, "--json"])
+        .env("LONGFORM_CONFIG_DIR", dir.join("config"))
+        .env("HOME", dir.join("home"))
+        .env("XDG_CONFIG_HOME", &xdg)
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .output()
+        .expect("run highlights")
 }

@@ -747,28 +747,31 @@ pub(crate) fn read_article(path: &Path) -> Result<String, String> {
         .map_err(|_| "not an article any more".to_string())
 }
 
-/// The record of the article `file` names, as an `Article`. An article that
-/// was moved (and maybe edited) and not opened since is found as the
-/// reader would find it (`session::moved_record`). `None` when it has no
-/// record.
 /// The record of `file`, a path where no file is now: the one saved under
-/// that path (its folder resolved as a record's path is).
-fn record_of_missing(store: &Store, file: &Path) -> Result<Option<ReadingState>> {
+/// that path (its folder resolved as a record's path is, or the path as it
+/// is when the folder is gone too). `None` when there is none, or the
+/// records cannot be listed (the file's own error is said then).
+fn record_of_missing(store: &Store, file: &Path) -> Option<ReadingState> {
     let folder = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let (Ok(folder), Some(name)) = (fs::canonicalize(folder), file.file_name()) else {
-        return Ok(None);
+    let path = match (fs::canonicalize(folder), file.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => std::path::absolute(file).ok()?,
     };
-    let path = folder.join(name);
-    Ok(store
-        .all_listed()?
+    store
+        .all_listed()
+        .ok()?
         .into_iter()
         .map(|(_, state)| state)
-        .find(|state| state.path == path))
+        .find(|state| state.path == path)
 }
 
+/// The record of the article `file` names, as an `Article`. An article that
+/// was moved (and maybe edited) and not opened since is found as the
+/// reader would find it (`session::moved_record`); one that is gone, as it
+/// was saved. `None` when it has no record.
 pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     if file.as_os_str() == "-" {
         bail!("bookmarks and highlights belong to files, not stdin: give the article's path");
@@ -776,7 +779,7 @@ pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
     // A file gone (deleted, or moved away) whose record is still there:
     // its marks, as saved, as the lists of all articles show them.
     if !file.exists()
-        && let Some(state) = record_of_missing(store, file)?
+        && let Some(state) = record_of_missing(store, file)
     {
         return Ok(Some(Article::open(state)));
     }

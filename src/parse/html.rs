@@ -451,7 +451,7 @@ impl Builder<'_> {
         }
     }
 
-    /// `<br>`: a hard break inside text, a space inside a table cell, and
+    /// `<br>`: a hard break inside text and inside a table cell, and
     /// nothing between blocks, which have their own space.
     fn html_break(&mut self, at: usize) {
         if self.hidden > 0 || self.image.is_some() {

@@ -1276,6 +1276,19 @@ impl App {
         }
     }
 
+    /// Between keys: start a save that is due (a mark just made, or a
+    /// place unsaved for long while keys keep coming), as `tick` does
+    /// when no key comes. Never waits: not while the fingerprint or the
+    /// whole article is still to come.
+    pub fn save_if_due(&mut self, now: Instant) {
+        if !self.fingerprint_pending()
+            && !self.is_partial()
+            && self.session.save_due(now, IDLE_SAVE)
+        {
+            self.session.save_in_background();
+        }
+    }
+
     /// Save before leaving; a warning when it failed.
     pub fn save_now(&mut self) -> Option<String> {
         self.settle_fingerprint(true);
@@ -1335,6 +1348,7 @@ impl App {
     /// place it leads to is the one to save.
     pub fn jump(&mut self, pos: Position) {
         self.session.moved = true;
+        self.before_guess = None;
         self.jumps.push(self.reader.place());
         self.reader.jump_to(&self.doc, &mut self.layout, pos);
         self.link = None;
@@ -2220,12 +2234,42 @@ impl App {
     /// Ended from outside (SIGTERM, SIGHUP when the terminal closes) with
     /// a bookmark's label or a note being typed: it is kept, as Enter
     /// would keep it, rather than lost. What was kept, for stderr.
+    /// A note or a label that was there is never replaced so: the edit
+    /// may be half done (a key clears the whole of the text offered).
     pub fn keep_draft(&mut self) -> Option<&'static str> {
-        let kept = match self.prompt.as_ref()?.kind {
+        let prompt = self.prompt.as_ref()?;
+        let typed = !prompt.text().trim().is_empty();
+        let state = &self.session.state;
+        let had = |note: Option<&String>| note.is_some_and(|n| !n.trim().is_empty());
+        let kept = match &prompt.kind {
             PromptKind::Search(_) => return None,
             PromptKind::NewBookmark(_) => "the bookmark being labelled was kept",
-            PromptKind::Rename(_) => "the bookmark's new label being typed was kept",
-            PromptKind::Note(_) | PromptKind::HighlightNote(_) => "the note being typed was kept",
+            PromptKind::Rename(_) => {
+                return Some("the label being typed was left: the bookmark keeps its name");
+            }
+            PromptKind::Note(id) => {
+                let old = state
+                    .bookmarks
+                    .iter()
+                    .find(|b| &b.id == id)
+                    .and_then(|b| b.note.as_ref());
+                if had(old) {
+                    return Some("the note being edited was left as it was");
+                }
+                if !typed {
+                    return None;
+                }
+                "the note being typed was kept"
+            }
+            PromptKind::HighlightNote(id) => {
+                if had(state.highlights.get(id).and_then(|h| h.note.as_ref())) {
+                    return Some("the note being edited was left as it was");
+                }
+                if !typed {
+                    return None;
+                }
+                "the note being typed was kept"
+            }
         };
         self.accept_prompt();
         Some(kept)

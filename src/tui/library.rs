@@ -188,12 +188,21 @@ impl Library {
             match rx.try_recv() {
                 Ok(Scan::Found(paths, records, missing, unreadable)) => {
                     self.records = records;
+                    // Said after what was said at the start (a config
+                    // problem), not over it.
+                    let mut say = |line: String| {
+                        self.message = Some(match self.message.take() {
+                            Some(before) => format!("{before} · {line}"),
+                            None => line,
+                        });
+                    };
                     if !missing.is_empty() {
-                        self.message = Some(library::no_such_folders(&missing));
-                    } else if unreadable > 0 {
+                        say(library::no_such_folders(&missing));
+                    }
+                    if unreadable > 0 {
                         // A damaged record shows as an article not read:
                         // said, so that it can be looked for.
-                        self.message = Some(store::unreadable_note(unreadable));
+                        say(store::unreadable_note(unreadable));
                     }
                     self.missing = missing;
                     let placeholders: Vec<Summary> = paths
@@ -393,10 +402,11 @@ impl Library {
             Action::FilterEdit(edit) => self.edit_filter(|f| f.edit(edit)),
             Action::FilterDone => {
                 self.filtering = false;
-                // A filter that leaves nothing to browse is let go: the
-                // screen says Esc shows them all.
+                // A filter that leaves nothing to browse is let go (the
+                // empty screen said Esc shows them all), once the titles
+                // and authors it looks at are all read.
                 if self.filter.as_deref().is_some_and(str::is_empty)
-                    || (self.count() > 0 && self.visible().is_empty())
+                    || (!self.scanning && self.count() > 0 && self.visible().is_empty())
                 {
                     self.filter = None;
                 }
