@@ -243,21 +243,31 @@ fn looks_like_domain(text: &str) -> bool {
 }
 
 /// A warning when a link's visible text looks like an address other than
-/// where the link goes: `[https://bank.example](https://evil.example)`, or
-/// `[paypal.com](https://evil.example/login)`. A link to a subdomain of the
-/// address shown (`python.org` to `docs.python.org`) goes where it says.
+/// where the link goes: `[https://bank.example](https://evil.example)`,
+/// `[paypal.com](https://evil.example/login)`, or an address among words,
+/// `[Visit https://bank.example today](https://evil.example)`. A link to a
+/// subdomain of the address shown (`python.org` to `docs.python.org`) goes
+/// where it says, and so does one to any of the addresses a text shows.
 pub fn disguise(text: &str, url: &str) -> Option<String> {
-    let shown = host(text)?;
+    let shown: Vec<String> = match host(text) {
+        Some(whole) => vec![whole],
+        None => text
+            .split_whitespace()
+            .filter_map(|w| host(w.trim_start_matches(['(', '"', '“', '‘', '\''])))
+            .collect(),
+    };
+    let first = shown.first()?;
     let real = host(url);
-    if real
-        .as_deref()
-        .is_some_and(|r| r == shown || r.ends_with(&format!(".{shown}")))
-    {
+    let goes_to = |shown: &str| {
+        real.as_deref()
+            .is_some_and(|r| r == shown || r.ends_with(&format!(".{shown}")))
+    };
+    if shown.iter().any(|s| goes_to(s)) {
         return None;
     }
     Some(format!(
         "the text shows {} but the link goes to {}",
-        crate::parse::sanitize(&shown),
+        crate::parse::sanitize(first),
         crate::parse::sanitize(real.as_deref().unwrap_or(url))
     ))
 }
@@ -424,6 +434,25 @@ mod tests {
             None
         );
         assert_eq!(disguise("Node.js", "https://nodejs.org"), None);
+        // An address among words counts too; a text that shows the real
+        // one among others does not.
+        let w = disguise("Visit https://good.example today", "https://evil.example").unwrap();
+        assert!(
+            w.contains("shows good.example but the link goes to evil.example"),
+            "{w}"
+        );
+        assert!(disguise("deceptive (https://good.example)", "https://evil.example").is_some());
+        assert_eq!(
+            disguise(
+                "a mirror of bank.example/x on github.com",
+                "https://github.com/m"
+            ),
+            None
+        );
+        assert_eq!(
+            disguise("Read the Node.js docs", "https://nodejs.org"),
+            None
+        );
     }
 
     #[test]

@@ -607,6 +607,11 @@ impl Table {
     /// among the part's (or only measured).
     fn end_cell(&mut self, src: &str) {
         if let Some(mut gathered) = self.cell.take() {
+            // A line break that ends a cell breaks nothing (`trail<br>`):
+            // it would only add a blank line.
+            while gathered.last().is_some_and(|s| s.is_line_break(src)) {
+                gathered.pop();
+            }
             if let Some(m) = &mut self.measure {
                 m.cell(&gathered, src);
             } else if let Some(part) = self.parts.last_mut() {

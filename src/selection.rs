@@ -575,6 +575,21 @@ pub fn at_column(cells: &[Cell], column: usize) -> Option<usize> {
     )
 }
 
+/// `at_column` for a motion up: on a line shorter than `column`, the start
+/// of its last cluster, so that the word it ends with is taken in (as `j`
+/// takes in the last word of a shorter line below).
+pub fn at_column_back(cells: &[Cell], column: usize) -> Option<usize> {
+    let end = cells.iter().rposition(|c| !c.space)?;
+    let last = &cells[end];
+    if column >= last.column + last.width {
+        // The run of clusters without a space that ends the line: its
+        // first (a word and its stop, `here.`).
+        let run = cells[..=end].iter().rev().take_while(|c| !c.space);
+        return run.map(|c| c.source).min();
+    }
+    at_column(cells, column)
+}
+
 /// `0`: the start of the line's text (at the right edge of a line of
 /// right-to-left text).
 pub fn line_start(cells: &[Cell]) -> Option<usize> {

@@ -282,6 +282,28 @@ fn a_draft_is_kept_on_a_signal_but_never_over_a_note_that_was_there() {
     assert_eq!(app.keep_draft(), None);
 }
 
+/// A filter of the list that matches nothing goes with one key.
+#[test]
+fn a_filter_that_shows_no_highlight_goes_with_one_esc() {
+    let mut app = marked(Theme::Dark);
+    app.update(Action::OpenHighlights);
+    app.update(Action::FilterStart);
+    for c in "zzz".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    assert!(app.listed_highlights().is_empty());
+    app.update(Action::FilterDone);
+    assert_eq!(app.mode, Mode::Highlights);
+    assert_eq!(app.listed_highlights().len(), 3);
+    // One that matches is kept.
+    app.update(Action::FilterStart);
+    for c in "hard".chars() {
+        app.update(Action::FilterInput(c));
+    }
+    app.update(Action::FilterDone);
+    assert_eq!(app.listed_highlights().len(), 1);
+}
+
 #[test]
 fn the_list_and_its_keys() {
     let mut app = marked(Theme::Dark);

@@ -366,4 +366,10 @@ fn br_breaks_a_line_in_a_cell() {
         "{text}"
     );
     assert!(text.contains("│ a │ c │\n│ b │   │"), "{text}");
+    // At a cell's ends a break adds no blank line.
+    let ends = render_to_string(
+        &parse("| A | B |\n|---|---|\n| <br>lead | trail<br> |\n"),
+        40,
+    );
+    assert!(ends.contains("│ lead │ trail │\n└"), "{ends}");
 }

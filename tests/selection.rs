@@ -231,6 +231,25 @@ fn lines_from_the_first_line_of_a_paragraph() {
     );
 }
 
+/// `k` onto a shorter line above takes in the word that line ends with,
+/// as `j` onto a shorter line below does.
+#[test]
+fn k_onto_a_shorter_line_takes_its_last_word() {
+    let text = "Short line here.  \nAlpha bravo charlie delta echo foxtrot golf hotel india\n";
+    let mut app = app(text);
+    frame(&mut app, 60, 10);
+    app.update(Action::SearchStart);
+    for c in "india".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::StartSelection);
+    assert_eq!(selected(&app), "india");
+    app.update(Action::SelectLines(-1));
+    let up = selected(&app);
+    assert!(up.starts_with("here."), "{up:?}");
+}
+
 #[test]
 fn y_copies_the_selection_and_ends_it() {
     let mut app = app("Copy *these* [words](http://example.com) now.\n");

@@ -1409,12 +1409,18 @@ impl App {
                 None => format!("Link to #{slug}, which is not in this article"),
             },
             Target::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
-            Target::External(url) => {
-                format!(
+            // Only what Enter would open says so: a link to a file beside
+            // the article says what y does instead.
+            Target::External(url) => match crate::links::openable(url.trim()) {
+                Ok(_) => format!(
                     "Link to {} (Enter to open)",
                     crate::parse::sanitize(url.trim())
-                )
-            }
+                ),
+                Err(_) => format!(
+                    "Link to {} (not opened from here: y copies it)",
+                    crate::parse::sanitize(url.trim())
+                ),
+            },
             Target::Image(image) => {
                 let what = match image.caption() {
                     "" => crate::parse::sanitize(image.url.trim()),

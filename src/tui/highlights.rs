@@ -198,8 +198,11 @@ impl App {
 
     /// `Enter` or `Esc` in the filter: back to the list, filtered.
     pub fn highlight_filter_done(&mut self) {
+        // A filter that shows nothing is let go, as the library's is: one
+        // key brings every highlight back.
+        let nothing = self.listed_highlights().is_empty();
         if let Some(list) = &mut self.hl_list
-            && list.filter.as_deref().is_some_and(str::is_empty)
+            && (list.filter.as_deref().is_some_and(str::is_empty) || nothing)
         {
             list.filter = None;
         }

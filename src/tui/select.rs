@@ -135,7 +135,11 @@ impl App {
                 r = next;
             }
             let cells = selection::cells(app.layout.line(&app.doc, r), &app.doc.text);
-            let at = selection::at_column(&cells, column)?;
+            let at = if n < 0 {
+                selection::at_column_back(&cells, column)?
+            } else {
+                selection::at_column(&cells, column)?
+            };
             let fixed = app.selecting.as_ref().map(|s| s.sel.anchor.clone())?;
             Some(selection::whole_word(&app.doc, at, &fixed))
         });
