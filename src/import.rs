@@ -25,6 +25,7 @@ use crate::tui::Exit;
 
 pub mod images;
 pub(crate) mod nesting;
+mod tidy;
 
 /// Limits of an import; tests use small ones.
 #[derive(Clone, Copy, Debug)]
@@ -698,10 +699,14 @@ pub fn decode_html(bytes: Vec<u8>, http_charset: Option<&str>) -> Result<String>
 pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article> {
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: 200_000,
+        // A code block's `language-rust` gives its fence a language.
+        keep_classes: true,
         ..dom_smoothie::Config::default()
     };
     let html = nesting::cap_nesting(html, nesting::MAX_DEPTH, nesting::MAX_TOTAL);
-    let mut readability = dom_smoothie::Readability::new(html.as_ref(), url, Some(cfg))
+    let unweighed = tidy::anchors_not_weights(&html);
+    let page = unweighed.as_deref().unwrap_or(&html);
+    let mut readability = dom_smoothie::Readability::new(page, url, Some(cfg))
         .map_err(|e| anyhow!("invalid HTML: {e}"))?;
     if !readability.is_probably_readable() {
         bail!("no article content found");
@@ -724,7 +729,7 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
         ])
         .build();
     let body = converter
-        .convert(&article.content)
+        .convert(&tidy::code_as_text(&article.content))
         .map_err(|e| anyhow!("cannot convert the article to Markdown: {e}"))?;
     let body = without_dateline(
         body.trim(),

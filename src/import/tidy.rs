@@ -1,0 +1,162 @@
+//! Two passes over a page around the extraction: before it, ids that a
+//! site generator made from a heading's words are taken off, so that the
+//! extractor does not read `related-work` or `media-queries` as a related
+//! box or an advert and drop the section; after it, code blocks are made
+//! plain text, so that a link or a bold word in code (rustdoc's
+//! signatures) is not turned into Markdown inside the fence, and a `<pre>`
+//! without `<code>` is fenced too.
+
+use dom_query::{Document, NodeRef};
+
+/// Ids that name what a page has around an article, not a section of it:
+/// kept, so that a page's own comments or share box still goes.
+const AROUND: &[&str] = &[
+    "comments",
+    "comment",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "footer",
+    "sidebar",
+    "nav",
+    "navigation",
+    "menu",
+    "newsletter",
+    "subscribe",
+    "ads",
+    "advert",
+    "sponsored",
+    "promo",
+];
+
+/// `html` with the ids of headings taken off (a heading's id is where
+/// links go, `<h2 id="shared">`, not what the heading is), and those of
+/// sections that start with a heading whose words hold the id (`<section
+/// id="related-work"><h2>Related work</h2>`); ids that name what is around
+/// an article are kept. The page as it was when there are none.
+pub fn anchors_not_weights(html: &str) -> Option<String> {
+    let doc = Document::from(html);
+    let mut changed = false;
+    let headings = "h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]";
+    for node in doc.select(headings).nodes() {
+        changed |= unweigh(node, None);
+    }
+    for node in doc.select("section[id], div[id], article[id]").nodes() {
+        let first = node.first_element_child();
+        if let Some(heading) = first.filter(|h| {
+            h.node_name()
+                .is_some_and(|n| matches!(&*n, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
+        }) {
+            changed |= unweigh(node, Some(&heading.text()));
+        }
+    }
+    changed.then(|| doc.html().to_string())
+}
+
+/// Take `node`'s id off, unless it names what is around an article or,
+/// given the `words` of a heading, they do not hold it (letters and
+/// digits alike).
+fn unweigh(node: &NodeRef, words: Option<&str>) -> bool {
+    let Some(id) = node.attr("id") else {
+        return false;
+    };
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let id_letters = letters(&id);
+    if id_letters.is_empty() || AROUND.contains(&id.to_lowercase().as_str()) {
+        return false;
+    }
+    if words.is_some_and(|w| !letters(w).contains(&id_letters)) {
+        return false;
+    }
+    node.remove_attr("id");
+    true
+}
+
+/// `content`, an extracted article, with each code block as plain text in
+/// a `<code>` of its `<pre>` (its language class kept).
+pub fn code_as_text(content: &str) -> String {
+    let doc = Document::from(content);
+    let pres = doc.select("pre");
+    if !pres.exists() {
+        return content.to_string();
+    }
+    for pre in pres.nodes() {
+        let code = pre
+            .children()
+            .into_iter()
+            .find(|c| c.node_name().is_some_and(|n| &*n == "code"));
+        let (text, class) = match &code {
+            Some(code) => (
+                code.text(),
+                code.attr("class").or_else(|| pre.attr("class")),
+            ),
+            None => (pre.text(), pre.attr("class")),
+        };
+        let class = class
+            .map(|c| format!(" class=\"{}\"", escape(&c)))
+            .unwrap_or_default();
+        pre.set_html(format!("<code{class}>{}</code>", escape(&text)));
+    }
+    doc.select("body").inner_html().to_string()
+}
+
+/// Text for HTML: the characters that would read as markup escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_made_from_a_headings_words_are_taken_off() {
+        let page = "<article><section id=\"related-work\"><h2 id=\"rw\">Related \
+                    work</h2><p>Text.</p></section><h2 id=\"shared\">Shared state</h2>\
+                    <section id=\"widgets\"><h2>Tools</h2></section>\
+                    <section id=\"comments\"><h2 id=\"comments\">Comments</h2></section></article>";
+        let out = anchors_not_weights(page).expect("changed");
+        for gone in ["related-work", "rw", "shared"] {
+            assert!(!out.contains(&format!("id=\"{gone}\"")), "{gone}: {out}");
+        }
+        // A section the heading does not name, and what is around an
+        // article: kept.
+        assert!(out.contains("id=\"widgets\""), "{out}");
+        assert!(out.contains("id=\"comments\""), "{out}");
+        assert_eq!(anchors_not_weights("<p id=\"x\">Text</p>"), None);
+    }
+
+    #[test]
+    fn code_blocks_are_plain_text_with_their_language() {
+        let out = code_as_text(
+            "<div><pre><code class=\"language-rust\">let v: <a href=\"/v\">Vec</a>&lt;u8&gt; = \
+             <b>Vec</b>::new();</code></pre><pre># not a heading\n* not a list</pre></div>",
+        );
+        assert!(
+            out.contains(
+                "<pre><code class=\"language-rust\">let v: Vec&lt;u8&gt; = Vec::new();</code></pre>"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("<pre><code># not a heading\n* not a list</code></pre>"),
+            "{out}"
+        );
+    }
+}
