@@ -704,6 +704,9 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
         ..dom_smoothie::Config::default()
     };
     let html = nesting::cap_nesting(html, nesting::MAX_DEPTH, nesting::MAX_TOTAL);
+    // A page saved to a file says where it came from: the article keeps
+    // that url (its links and pictures stay as saved, next to the file).
+    let saved = url.is_none().then(|| tidy::saved_url(&html)).flatten();
     let unweighed = tidy::anchors_not_weights(&html);
     let page = unweighed.as_deref().unwrap_or(&html);
     let mut readability = dom_smoothie::Readability::new(page, url, Some(cfg))
@@ -758,7 +761,7 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
     field(&mut md, "title", Some(&title));
     field(&mut md, "author", article.byline.as_deref());
     field(&mut md, "date", article.published_time.as_deref());
-    field(&mut md, "url", url);
+    field(&mut md, "url", url.or(saved.as_deref()));
     field(&mut md, "site", article.site_name.as_deref());
     field(&mut md, "imported", Some(imported));
     md.push_str("---\n\n");

@@ -106,6 +106,32 @@ pub fn code_as_text(content: &str) -> String {
     doc.select("body").inner_html().to_string()
 }
 
+/// The address a page saved to a file says it came from: its canonical
+/// link, its `og:url`, or the comment a browser's "Save page" writes
+/// (`<!-- saved from url=(0042)https://… -->`). Only a web address.
+pub fn saved_url(html: &str) -> Option<String> {
+    let doc = Document::from(html);
+    let web = |u: &str| {
+        let u = u.trim();
+        let http = u.starts_with("https://") || u.starts_with("http://");
+        (http && crate::links::openable(u).is_ok() && !u.starts_with("mailto:"))
+            .then(|| u.to_string())
+    };
+    let tagged = [
+        ("link[rel=canonical]", "href"),
+        ("meta[property=\"og:url\"]", "content"),
+    ];
+    for (selector, attr) in tagged {
+        if let Some(url) = doc.select(selector).attr(attr).and_then(|u| web(&u)) {
+            return Some(url);
+        }
+    }
+    let comment = html.find("<!-- saved from url=(")?;
+    let rest = &html[comment + "<!-- saved from url=(".len()..];
+    let rest = &rest[rest.find(')')? + 1..];
+    web(rest.split_whitespace().next()?)
+}
+
 /// Text for HTML: the characters that would read as markup escaped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -140,6 +166,28 @@ mod tests {
         assert!(out.contains("id=\"widgets\""), "{out}");
         assert!(out.contains("id=\"comments\""), "{out}");
         assert_eq!(anchors_not_weights("<p id=\"x\">Text</p>"), None);
+    }
+
+    #[test]
+    fn a_saved_page_says_where_it_came_from() {
+        let canonical = "<html><head><link rel=\"canonical\" href=\"https://example.com/a\">\
+                         </head><body></body></html>";
+        assert_eq!(
+            saved_url(canonical).as_deref(),
+            Some("https://example.com/a")
+        );
+        let og = "<meta property=\"og:url\" content=\" https://example.com/b \"><p>x</p>";
+        assert_eq!(saved_url(og).as_deref(), Some("https://example.com/b"));
+        let saved =
+            "<!DOCTYPE html>\n<!-- saved from url=(0025)https://example.com/c -->\n<p>x</p>";
+        assert_eq!(saved_url(saved).as_deref(), Some("https://example.com/c"));
+        for not_web in [
+            "<link rel=\"canonical\" href=\"/relative\">",
+            "<link rel=\"canonical\" href=\"javascript:alert(1)\">",
+            "<p>nothing</p>",
+        ] {
+            assert_eq!(saved_url(not_web), None, "{not_web}");
+        }
     }
 
     #[test]
