@@ -1001,43 +1001,44 @@ mod tests {
 
     #[test]
     fn the_site_name_is_cut_from_a_title() {
-        let cut = |t: &str, h1: &str, site: &str| {
-            without_site_name(
-                t,
+        // The page's title, its first <h1>, its site name, and the title.
+        let cases = [
+            ("My Test Page | Site", "My Test Page", "", "My Test Page"),
+            // A heading at the end may be the site's banner: left alone.
+            (
+                "Site — My Test Page",
+                "My Test Page",
+                "",
+                "Site — My Test Page",
+            ),
+            (
+                "My Post | Jane's Blog",
+                "Jane's Blog",
+                "",
+                "My Post | Jane's Blog",
+            ),
+            (
+                "My Post | Jane's Blog",
+                "Jane's Blog",
+                "Jane's Blog",
+                "My Post",
+            ),
+            ("My Test Page | The Site", "", "The Site", "My Test Page"),
+            ("The Site :: A - B", "", "The Site", "A - B"),
+            // Nothing to go by, or nothing left: the title as it is.
+            ("A - B", "", "", "A - B"),
+            ("Site", "", "Site", "Site"),
+            ("Site |", "Site", "", "Site |"),
+            ("Just a title", "Another heading", "Site", "Just a title"),
+        ];
+        for (title, h1, site, cut) in cases {
+            let got = without_site_name(
+                title,
                 Some(h1).filter(|h| !h.is_empty()),
                 Some(site).filter(|s| !s.is_empty()),
-            )
-        };
-        assert_eq!(
-            cut("My Test Page | Site", "My Test Page", ""),
-            "My Test Page"
-        );
-        // A heading at the end may be the site's banner: left alone.
-        assert_eq!(
-            cut("Site — My Test Page", "My Test Page", ""),
-            "Site — My Test Page"
-        );
-        assert_eq!(
-            cut("My Post | Jane's Blog", "Jane's Blog", ""),
-            "My Post | Jane's Blog"
-        );
-        assert_eq!(
-            cut("My Post | Jane's Blog", "Jane's Blog", "Jane's Blog"),
-            "My Post"
-        );
-        assert_eq!(
-            cut("My Test Page | The Site", "", "The Site"),
-            "My Test Page"
-        );
-        assert_eq!(cut("The Site :: A - B", "", "The Site"), "A - B");
-        // Nothing to go by, or nothing left: the title as it is.
-        assert_eq!(cut("A - B", "", ""), "A - B");
-        assert_eq!(cut("Site", "", "Site"), "Site");
-        assert_eq!(cut("Site |", "Site", ""), "Site |");
-        assert_eq!(
-            cut("Just a title", "Another heading", "Site"),
-            "Just a title"
-        );
+            );
+            assert_eq!(got, cut, "{title:?} with <h1> {h1:?} on {site:?}");
+        }
     }
 
     #[test]

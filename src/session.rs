@@ -1231,6 +1231,33 @@ mod tests {
         (dir, path, text)
     }
 
+    /// `setup`, parsed, with a store beside it and a session opened on it.
+    fn opened() -> (tempfile::TempDir, PathBuf, String, Document, Store, Session) {
+        let (dir, path, text) = setup();
+        let doc = parse(&text);
+        let store = Store::new(&dir.path().join("config"));
+        let s = Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        (dir, path, text, doc, store, s)
+    }
+
+    /// Make the saves of `s` fail: its lock file a folder, which cannot be
+    /// opened even by root, as a read-only or full disk would. The folder.
+    fn block_saves(store: &Store, s: &Session) -> PathBuf {
+        let lock = store.dir().join(format!("{}.lock", s.id));
+        let _ = std::fs::remove_file(&lock);
+        std::fs::create_dir(&lock).unwrap();
+        lock
+    }
+
+    /// Start a save on its thread and wait until it is taken in.
+    fn save_and_wait(s: &mut Session) {
+        s.save_in_background();
+        while s.saving.is_some() {
+            s.poll_saved();
+            std::thread::yield_now();
+        }
+    }
+
     #[test]
     fn saves_and_resumes_with_a_message() {
         let (dir, path, text) = setup();
@@ -1255,11 +1282,7 @@ mod tests {
 
     #[test]
     fn an_edited_article_says_so() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, path, text, doc, store, mut s) = opened();
         s.record_position(&doc, Position(doc.blocks[30].source().start + 3), false, 2);
         s.save_now();
         let edited = text
@@ -1274,11 +1297,7 @@ mod tests {
 
     #[test]
     fn a_moved_file_keeps_its_record() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (dir, path, text, doc, store, mut s) = opened();
         s.add_bookmark(
             &doc,
             Position(doc.blocks[10].source().start),
@@ -1302,11 +1321,7 @@ mod tests {
     /// are both left alone.
     #[test]
     fn a_file_moved_and_edited_keeps_its_record() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (dir, path, text, doc, store, mut s) = opened();
         let place = Position(doc.blocks[30].source().start);
         s.record_position(&doc, place, false, 2);
         s.add_bookmark(&doc, place, "kept".into(), 2);
@@ -1434,11 +1449,7 @@ mod tests {
 
     #[test]
     fn a_record_with_a_byte_order_mark_resumes_and_says_so() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, path, text, doc, store, mut s) = opened();
         let pos = Position(doc.blocks[40].source().start);
         s.record_position(&doc, pos, false, 2);
         assert!(s.save_now().is_none());
@@ -1459,11 +1470,7 @@ mod tests {
     /// more); one left alone, `IDLE_SAVE` after the last key.
     #[test]
     fn marks_are_saved_at_once_and_a_place_while_keys_keep_coming() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, _path, _text, doc, store, mut s) = opened();
         assert!(s.save_now().is_none());
         let idle = Duration::from_secs(5);
         let t0 = Instant::now();
@@ -1481,11 +1488,7 @@ mod tests {
         // 12 s of keys: not yet; at 15 s after the first change, due.
         assert!(!s.save_due(t0 + Duration::from_secs(14), idle));
         assert!(s.save_due(t0 + Duration::from_secs(15), idle));
-        s.save_in_background();
-        while s.saving.is_some() {
-            s.poll_saved();
-            std::thread::yield_now();
-        }
+        save_and_wait(&mut s);
         assert!(!s.save_due(at, idle), "saved");
         // A bookmark: due at once, though a key came just now.
         s.key(&doc, Position(0), Position(0), at);
@@ -1496,11 +1499,7 @@ mod tests {
             3,
         );
         assert!(s.save_due(at, idle));
-        s.save_in_background();
-        while s.saving.is_some() {
-            s.poll_saved();
-            std::thread::yield_now();
-        }
+        save_and_wait(&mut s);
         let Ok(Load::Found(saved)) = store.load(&s.id) else {
             panic!("saved");
         };
@@ -1510,11 +1509,7 @@ mod tests {
         let id = s.state.bookmarks[0].id.clone();
         s.set_note(&id, Some("a note".into()), 4);
         assert!(s.save_due(at, idle));
-        s.save_in_background();
-        while s.saving.is_some() {
-            s.poll_saved();
-            std::thread::yield_now();
-        }
+        save_and_wait(&mut s);
         assert!(!s.save_due(at, idle));
         assert!(s.delete_bookmark(&id, 5).is_some());
         assert!(s.save_due(at, idle));
@@ -1524,16 +1519,10 @@ mod tests {
     /// the place was lost.
     #[test]
     fn a_failing_save_of_an_unchanged_place_says_the_place_is_kept() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, _path, _text, doc, store, mut s) = opened();
         s.record_position(&doc, Position(doc.blocks[20].source().start), false, 2);
         assert!(s.save_now().is_none());
-        let lock = store.dir().join(format!("{}.lock", s.id));
-        let _ = std::fs::remove_file(&lock);
-        std::fs::create_dir(&lock).unwrap();
+        block_saves(&store, &s);
         let warning = s.save_now().expect("a warning");
         assert!(
             warning.starts_with("the reading record was not updated (your place did not change)"),
@@ -1549,17 +1538,11 @@ mod tests {
 
     #[test]
     fn a_failing_save_is_said_until_it_succeeds_and_loses_nothing() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, _path, _text, doc, store, mut s) = opened();
         assert!(s.save_now().is_none());
         // A folder where the lock file goes: opening it fails, even for
         // root, as a read-only or full disk would.
-        let lock = store.dir().join(format!("{}.lock", s.id));
-        let _ = std::fs::remove_file(&lock);
-        std::fs::create_dir(&lock).unwrap();
+        let lock = block_saves(&store, &s);
         s.add_bookmark(
             &doc,
             Position(doc.blocks[3].source().start),
@@ -1604,11 +1587,7 @@ mod tests {
 
     #[test]
     fn highlights_are_saved_found_again_after_an_edit_and_merged() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, path, text, doc, store, mut s) = opened();
         let at = text.find("Sentence number 7").unwrap();
         let id = s
             .add_highlight(&doc, at..at + 17, 2, Some("seven".into()), 2)
@@ -1652,15 +1631,9 @@ mod tests {
 
     #[test]
     fn highlights_not_saved_are_counted_at_exit() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, _path, text, doc, store, mut s) = opened();
         assert!(s.save_now().is_none());
-        let lock = store.dir().join(format!("{}.lock", s.id));
-        let _ = std::fs::remove_file(&lock);
-        std::fs::create_dir(&lock).unwrap();
+        let lock = block_saves(&store, &s);
         let at = text.find("Sentence number 3").unwrap();
         s.add_highlight(&doc, at..at + 10, 1, None, 2).unwrap();
         s.add_bookmark(&doc, Position(at), "one".into(), 2);
@@ -1751,11 +1724,7 @@ mod tests {
 
     #[test]
     fn the_record_counts_what_was_read() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (_dir, path, text, doc, store, mut s) = opened();
         let half = doc.blocks[doc.blocks.len() / 2].source().start;
         assert!(s.record_read(&doc, 0..half));
         assert!(!s.record_read(&doc, 10..20), "read already");
@@ -1820,11 +1789,7 @@ mod tests {
 
     #[test]
     fn a_copy_gets_a_record_of_its_own() {
-        let (dir, path, text) = setup();
-        let doc = parse(&text);
-        let store = Store::new(&dir.path().join("config"));
-        let mut s =
-            Session::open(Some(store.clone()), Some(&path), &text, &doc, "Essay", 1).session;
+        let (dir, path, text, doc, store, mut s) = opened();
         s.add_bookmark(
             &doc,
             Position(doc.blocks[10].source().start),

@@ -78,7 +78,7 @@ pub fn export_command(
             // a backup is not taken for whole.
             let unreadable = super::report::unreadable_records(&dir, records.len());
             if unreadable > 0 {
-                let note = super::report::unreadable_note(unreadable);
+                let note = crate::store::unreadable_note(unreadable);
                 let _ = writeln!(io::stderr(), "longform: warning: {note}");
             }
             records

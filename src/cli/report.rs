@@ -127,7 +127,7 @@ fn with_unreadable(
     if unreadable == 0 {
         return to_stdout(write);
     }
-    let note = unreadable_note(unreadable);
+    let note = store::unreadable_note(unreadable);
     if json {
         to_stdout(write)?;
         let _ = writeln!(io::stderr(), "longform: warning: {note}");
@@ -142,15 +142,10 @@ fn with_unreadable(
     })
 }
 
-/// The line about records that could not be read.
-pub fn unreadable_note(n: usize) -> String {
-    store::unreadable_note(n)
-}
-
 /// How many record files of config dir `dir` are not among the `readable`
 /// the store read: corrupt, or from a newer longform.
 pub(crate) fn unreadable_records(dir: &Path, readable: usize) -> usize {
-    record_files(dir).map_or(0, |(files, _, _)| files.saturating_sub(readable))
+    Store::new(dir).unreadable(readable)
 }
 
 /// The record files in the reading folder of config dir `dir`, and the

@@ -114,8 +114,7 @@ pub fn saved_url(html: &str) -> Option<String> {
     let web = |u: &str| {
         let u = u.trim();
         let http = u.starts_with("https://") || u.starts_with("http://");
-        (http && crate::links::openable(u).is_ok() && !u.starts_with("mailto:"))
-            .then(|| u.to_string())
+        (http && crate::links::openable(u).is_ok()).then(|| u.to_string())
     };
     let tagged = [
         ("link[rel=canonical]", "href"),

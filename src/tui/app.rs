@@ -2244,38 +2244,32 @@ impl App {
     /// may be half done (a key clears the whole of the text offered).
     pub fn keep_draft(&mut self) -> Option<&'static str> {
         let prompt = self.prompt.as_ref()?;
-        let typed = !prompt.text().trim().is_empty();
         let state = &self.session.state;
-        let had = |note: Option<&String>| note.is_some_and(|n| !n.trim().is_empty());
-        let kept = match &prompt.kind {
+        let note_there = match &prompt.kind {
             PromptKind::Search(_) => return None,
-            PromptKind::NewBookmark(_) => "the bookmark being labelled was kept",
+            PromptKind::NewBookmark(_) => None,
             PromptKind::Rename(_) => {
                 return Some("the label being typed was left: the bookmark keeps its name");
             }
-            PromptKind::Note(id) => {
-                let old = state
+            // The note there, if any (an id not found has none).
+            PromptKind::Note(id) => Some(
+                state
                     .bookmarks
                     .iter()
                     .find(|b| &b.id == id)
-                    .and_then(|b| b.note.as_ref());
-                if had(old) {
-                    return Some("the note being edited was left as it was");
-                }
-                if !typed {
-                    return None;
-                }
-                "the note being typed was kept"
-            }
+                    .and_then(|b| b.note.as_ref()),
+            ),
             PromptKind::HighlightNote(id) => {
-                if had(state.highlights.get(id).and_then(|h| h.note.as_ref())) {
-                    return Some("the note being edited was left as it was");
-                }
-                if !typed {
-                    return None;
-                }
-                "the note being typed was kept"
+                Some(state.highlights.get(id).and_then(|h| h.note.as_ref()))
             }
+        };
+        let kept = match note_there {
+            None => "the bookmark being labelled was kept",
+            Some(Some(note)) if !note.trim().is_empty() => {
+                return Some("the note being edited was left as it was");
+            }
+            Some(_) if prompt.text().trim().is_empty() => return None,
+            Some(_) => "the note being typed was kept",
         };
         self.accept_prompt();
         Some(kept)
