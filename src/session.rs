@@ -1110,16 +1110,43 @@ fn moved_edited(
 /// changed and the place is approximate. Nothing for a place at the start:
 /// there is nothing to resume.
 pub fn resume_message(doc: &Document, pos: Position, how: Restored) -> Option<String> {
+    resume_message_with(doc, pos, how, None)
+}
+
+/// `resume_message` for `doc`, a window of a long article parsed around
+/// the place while the whole is: its percents are estimates and its
+/// section may start before it. The place of an unchanged article is
+/// named as `state`, its record, says: the percent and the section the
+/// whole gave when the place was saved.
+pub fn resume_message_in_window(
+    doc: &Document,
+    pos: Position,
+    how: Restored,
+    state: &ReadingState,
+) -> Option<String> {
+    let saved = state.position.as_ref().filter(|_| how == Restored::Exact);
+    let known = saved.map(|anchor| (state.percent, anchor.section_title.as_deref()));
+    resume_message_with(doc, pos, how, known)
+}
+
+fn resume_message_with(
+    doc: &Document,
+    pos: Position,
+    how: Restored,
+    known: Option<(u8, Option<&str>)>,
+) -> Option<String> {
     if doc.words_before(pos) == 0 {
         return None;
     }
     if !how.is_exact() && how != Restored::Quote {
         return Some("Article changed: position restored approximately".to_string());
     }
-    let mut msg = format!("Resumed at {}%", doc.percent_at(pos));
-    if let Some(h) = doc.section_at(pos) {
+    let (percent, known_section) = known.unwrap_or((doc.percent_at(pos), None));
+    let mut msg = format!("Resumed at {percent}%");
+    let section = doc.section_at(pos).map(|h| h.text.as_str());
+    if let Some(h) = section.or(known_section) {
         msg.push_str(" · ");
-        msg.push_str(&h.text);
+        msg.push_str(h);
     }
     if how == Restored::Quote {
         msg.push_str(" (article changed; the same text was found)");
@@ -1785,6 +1812,48 @@ mod tests {
             Restored::Exact,
         );
         assert!(msg.is_some_and(|m| m.starts_with("Resumed at ")));
+    }
+
+    #[test]
+    fn a_place_resumed_in_a_window_is_named_as_the_whole_names_it() {
+        // Short paragraphs first, long ones after: a window's words per
+        // byte are not the whole's.
+        let mut text = String::from("# Book\n\n");
+        for i in 0..400 {
+            text.push_str(&format!("Short {i}.\n\n"));
+        }
+        text.push_str("## The long part\n\n");
+        for i in 0..400 {
+            text.push_str(&format!(
+                "Paragraph {i}: {}\n\n",
+                "a few words more ".repeat(12)
+            ));
+        }
+        let whole = parse(&text);
+        let at = text.len() * 3 / 4;
+        let pos = Position(text[at..].find("Paragraph").unwrap() + at);
+        let shared: Arc<str> = Arc::from(text.as_str());
+        let index = crate::parse::window::WindowIndex::head(&text, pos.0);
+        let window =
+            crate::parse::window::parse_window_in(&shared, pos.0, whole.fingerprint, &index);
+        assert!(window.window.is_some());
+        let mut state = ReadingState::new(PathBuf::from("/b.md"), "Book".into(), 1, 1);
+        state.set_position(crate::position::Anchor::at(&whole, pos), 1);
+        state.percent = whole.percent_at(pos);
+        let expected = format!("Resumed at {}% · The long part", whole.percent_at(pos));
+        assert_eq!(
+            resume_message(&whole, pos, Restored::Exact),
+            Some(expected.clone())
+        );
+        // The window alone would say otherwise.
+        assert_ne!(
+            resume_message(&window, pos, Restored::Exact),
+            Some(expected.clone())
+        );
+        assert_eq!(
+            resume_message_in_window(&window, pos, Restored::Exact, &state),
+            Some(expected)
+        );
     }
 
     #[test]

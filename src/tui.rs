@@ -332,7 +332,7 @@ impl Shell {
                     continue;
                 }
                 app.head_of(head.len);
-                self.install(app, source, true);
+                self.install(app, source, true, false);
                 break;
             }
         }
@@ -456,7 +456,8 @@ impl Shell {
             app.start_at_section(pos);
         }
         self.configure(&mut app, source);
-        self.install(app, source, head);
+        let asked = section.is_some() || self.options.from_start;
+        self.install(app, source, head, asked);
     }
 
     /// Give `app` the settings in effect: keys, width, layout, links,
@@ -485,8 +486,10 @@ impl Shell {
     }
 
     /// Put `app`, set up by `configure`, on screen as the reader of
-    /// `source`.
-    fn install(&mut self, mut app: App, source: &Source, head: bool) {
+    /// `source`; `asked`: at a place asked for (`--section`,
+    /// `--from-start`), which another device's place is offered against,
+    /// not put over.
+    fn install(&mut self, mut app: App, source: &Source, head: bool, asked: bool) {
         if head {
             // The warning waits for the whole, which shows it.
             app.message.clone_from(&self.options.warning);
@@ -502,7 +505,8 @@ impl Shell {
             .as_deref()
             .and_then(std::path::Path::parent)
             .and_then(|dir| {
-                sync::ReaderSync::start(dir, &self.options.config, source.path.as_deref(), &mut app)
+                let path = source.path.as_deref();
+                sync::ReaderSync::start(dir, &self.options.config, path, asked, &mut app)
             });
         // Registering a watch can take long on some file systems (150 ms
         // of the kernel's time was seen on a busy /tmp): it is done on a
@@ -632,7 +636,7 @@ impl Shell {
                 _ => None,
             };
             // A place offered by sync: `y` goes there, any other key
-            // declines it and does what it does.
+            // stays here, as the offer says (a quit still quits).
             if let (Some(sync), Event::Key(key)) = (&mut self.sync, event)
                 && sync.offer.is_some()
                 && key.kind != KeyEventKind::Release
@@ -642,6 +646,10 @@ impl Shell {
                     return false;
                 }
                 sync.offer = None;
+                if action != Some(Action::Quit) {
+                    app.message = None;
+                    return false;
+                }
             }
             if let Some(action) = action {
                 let before = app.top();

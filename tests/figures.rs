@@ -297,6 +297,25 @@ fn hostile_and_missing_images_are_lines_with_their_reason() {
     ] {
         assert!(shown.contains(line), "{line} not in {shown}");
     }
+    // Tab says what Enter does with each: open one that is there but
+    // not shown, say why of one that is not.
+    app.update(Action::NextLink);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Image: bomb, not shown here: too large (Enter to open)")
+    );
+    for _ in 0..4 {
+        app.update(Action::NextLink);
+    }
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Image: far, not shown here: remote (Enter to open)")
+    );
+    app.update(Action::NextLink);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Image: up, not shown: missing")
+    );
 }
 
 /// A path may leave the article's folder with `..`: an image there is
@@ -333,14 +352,14 @@ fn images_outside_the_articles_folder_and_enter_on_one_that_is_not_there() {
         "{shown}"
     );
     assert!(shown.contains("[image: Gone · missing]"), "{shown}");
-    // Tab to the missing one: Enter says why and opens nothing.
+    // Tab to the missing one: it says why it is not shown, and Enter
+    // says it too and opens nothing.
     for _ in 0..3 {
         app.update(Action::NextLink);
     }
-    assert!(
-        app.message.as_deref().unwrap().starts_with("Image: Gone"),
-        "{:?}",
-        app.message
+    assert_eq!(
+        app.message.as_deref(),
+        Some("Image: Gone, not shown: missing")
     );
     app.update(Action::FollowLink);
     assert_eq!(app.message.as_deref(), Some("Not opened: missing"));

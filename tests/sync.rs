@@ -339,6 +339,11 @@ fn a_wrong_password_is_refused_and_nothing_is_saved() {
     assert!(err.contains("already exists"), "{err}");
 
     let b = Machine::new("desktop");
+    // The address of a plain HTTP server given as https://.
+    let https = url.replacen("http://", "https://", 1);
+    let err = fails(&b.login("login", &https, "ann", PASSWORD));
+    assert!(err.contains("does not answer HTTPS there"), "{err}");
+    assert!(!b.config().join("sync-login.json").exists());
     let err = fails(&b.login("login", url, "ann", "wrong"));
     assert!(err.contains("refused the user name or password"), "{err}");
     // At the login itself, no advice to log in again.
@@ -400,6 +405,22 @@ fn a_hostile_server_gets_one_line_and_touches_nothing() {
         );
         assert!(m.log().contains(expected), "{how:?}: {}", m.log());
     }
+}
+
+#[test]
+fn a_place_outside_the_document_is_refused() {
+    let url = hostile::serve(hostile::Misbehaviour::PlaceOutOfRange);
+    let m = Machine::new("laptop");
+    std::fs::write(
+        m.config().join("sync-login.json"),
+        format!(r#"{{"server":"{url}","user":"ann","key":"5ebe2294ecd0e0f08eab7690d2a6ee69"}}"#),
+    )
+    .expect("login");
+    m.read_to(100);
+    let before = std::fs::read(m.record_file()).expect("record");
+    let err = fails(&m.run(&["sync", "pull", m.article()], None));
+    assert!(err.contains("a place at 7.5 of the document"), "{err}");
+    assert_eq!(std::fs::read(m.record_file()).expect("record"), before);
 }
 
 #[test]
@@ -466,6 +487,16 @@ fn percent(rows: &[String]) -> Option<u32> {
 impl Machine {
     fn open(&self, rows: u16, cols: u16) -> Term {
         Term::open(&self.config(), self.dir.path(), &self.article, rows, cols)
+    }
+
+    fn open_with(&self, args: &[&str], rows: u16, cols: u16) -> Term {
+        Term::open_with(
+            &self.config(),
+            self.dir.path(),
+            &self.article,
+            args,
+            (rows, cols),
+        )
     }
 
     /// Wait for the detached push that quitting started.
@@ -576,6 +607,57 @@ fn the_reader_opens_a_koreader_place_at_its_percentage_or_asks_first() {
     t.wait_for("the KOReader place", |r| {
         term::status(r).contains("Synced from Kobo: 63% (approximate)")
     });
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}
+
+#[test]
+fn a_place_asked_for_is_kept_and_another_device_s_is_offered() {
+    let Some(server) = Kosync::start("a_place_asked_for_is_kept_and_another_device_s_is_offered")
+    else {
+        return;
+    };
+    let b = Machine::new("desktop");
+    ok(&b.login("register", &server.url, "kim", PASSWORD));
+    let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
+    push_as_koreader(&server.url, "kim", &document, 0.63);
+
+    // `--section`: the section is shown, the other place offered; a key
+    // other than y stays, as the offer says.
+    let mut t = b.open_with(&["--section", "Measure"], 24, 80);
+    let rows = t.wait_for("the offer", |r| {
+        term::status(r).contains("Kobo is at 63% (approximate): y goes there")
+    });
+    assert_eq!(rows[0].trim(), "Measure", "{rows:?}");
+    t.send(" ");
+    let after = t.wait_for("the offer gone", |r| {
+        !term::status(r).contains("y goes there")
+    });
+    assert_eq!(after[..after.len() - 1], rows[..rows.len() - 1]);
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+
+    // `--from-start`: offered too; y goes there, and the place is saved
+    // once the reader rests, without quitting.
+    push_as_koreader(&server.url, "kim", &document, 0.63);
+    let mut t = b.open_with(&["--from-start"], 24, 80);
+    let rows = t.wait_for("the offer", |r| {
+        term::status(r).contains("Kobo is at 63% (approximate): y goes there")
+    });
+    assert_eq!(rows[0].trim(), "The Slow Web", "{rows:?}");
+    t.send("y");
+    t.wait_for("the KOReader place", |r| {
+        term::status(r).contains("Synced from Kobo: 63% (approximate)")
+    });
+    let start = std::time::Instant::now();
+    while !(55..=70).contains(&b.record().percent) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the synced place was not saved: {}%",
+            b.record().percent
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
 }

@@ -335,12 +335,19 @@ impl Client {
         let Some(percentage) = value.get("percentage").and_then(number) else {
             return Ok(None);
         };
+        // A fraction of the document: anything else is no place.
+        if !(0.0..=1.0).contains(&percentage) {
+            return Err(Fault::NotKosync {
+                server: self.server.name(),
+                what: format!("a place at {percentage} of the document"),
+            });
+        }
         if progress.is_empty() {
             return Ok(None);
         }
         Ok(Some(Remote {
             progress,
-            percentage: percentage.clamp(0.0, 1.0),
+            percentage,
             device: text("device"),
             device_id: text("device_id"),
             timestamp: value
@@ -476,8 +483,11 @@ impl Client {
             ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
                 Fault::Slow { server }
             }
-            ureq::Error::Io(e) => offline(&short_io(e)),
-            other => offline(&crate::parse::sanitize(&other.to_string())),
+            ureq::Error::Io(e) => offline(&not_tls(&e.to_string()).unwrap_or_else(|| short_io(e))),
+            other => {
+                let text = other.to_string();
+                offline(&not_tls(&text).unwrap_or_else(|| crate::parse::sanitize(&text)))
+            }
         }
     }
 }
@@ -514,6 +524,16 @@ fn looks_like_html(body: &[u8]) -> bool {
         .unwrap_or(&body[start..])
         .to_ascii_lowercase()
         .starts_with(b"<")
+}
+
+/// What a TLS error that says the server does not speak TLS at all (an
+/// `https://` address of a plain HTTP server: rustls reads its reply as
+/// a corrupt record) means to a user.
+fn not_tls(error: &str) -> Option<String> {
+    let plain = ["InvalidContentType", "corrupt message", "CorruptMessage"];
+    plain.iter().any(|p| error.contains(p)).then(|| {
+        "it does not answer HTTPS there; a server without TLS takes an http:// address".to_string()
+    })
 }
 
 /// An I/O error without the "(os error N)" noise, in lower case to sit

@@ -535,7 +535,12 @@ impl App {
                         }
                         doc = parse_window_in(&doc.text, pos.0, doc.fingerprint, index);
                     }
-                    opened.message = crate::session::resume_message(&doc, pos, how);
+                    opened.message = crate::session::resume_message_in_window(
+                        &doc,
+                        pos,
+                        how,
+                        &opened.session.state,
+                    );
                 }
                 _ => {}
             }
@@ -1426,10 +1431,17 @@ impl App {
                     "" => crate::parse::sanitize(image.url.trim()),
                     caption => caption.to_string(),
                 };
-                if self.figures.room(1).is_some() {
-                    format!("Image: {what} (Enter shows it alone)")
-                } else {
-                    format!("Image: {what} (Enter to open)")
+                // Only what Enter would do: an image that cannot be shown
+                // says why.
+                match self.image_enter(&image.url) {
+                    ImageEnter::Alone => format!("Image: {what} (Enter shows it alone)"),
+                    ImageEnter::Open { failed: None, .. } => {
+                        format!("Image: {what} (Enter to open)")
+                    }
+                    ImageEnter::Open {
+                        failed: Some(why), ..
+                    } => format!("Image: {what}, not shown here: {why} (Enter to open)"),
+                    ImageEnter::Nothing(why) => format!("Image: {what}, not shown: {why}"),
                 }
             }
         })
@@ -1486,15 +1498,31 @@ impl App {
     /// images off, opened with the system's opener after asking, as a web
     /// link is.
     fn show_image(&mut self, link: u32, url: &str) {
+        match self.image_enter(url) {
+            ImageEnter::Alone => {
+                self.figures.alone = Some(link);
+                self.mode = Mode::Image;
+                self.message = Some("q or Esc goes back to the text".into());
+            }
+            ImageEnter::Open { target, .. } => {
+                self.message = Some(format!(
+                    "Open {}? Enter opens it, any other key cancels",
+                    crate::parse::sanitize(&target)
+                ));
+                self.confirm = Some(target);
+            }
+            ImageEnter::Nothing(why) => self.message = Some(format!("Not opened: {why}")),
+        }
+    }
+
+    /// What `Enter` does on the image at `url`.
+    fn image_enter(&self, url: &str) -> ImageEnter {
         let failed = match self.layout.figure_state(url) {
             Some(crate::layout::FigureState::Failed(reason)) => Some(reason.clone()),
             _ => None,
         };
         if self.figures.room(1).is_some() && failed.is_none() {
-            self.figures.alone = Some(link);
-            self.mode = Mode::Image;
-            self.message = Some("q or Esc goes back to the text".into());
-            return;
+            return ImageEnter::Alone;
         }
         // A file that is not there, or no file at all, is not handed to
         // the opener: it would only fail there.
@@ -1506,7 +1534,7 @@ impl App {
         .map(crate::images::Failure::reason);
         let target = match self.figures.path_of(url) {
             Ok(_) if failed.as_deref().is_some_and(|r| no_file.contains(&r)) => {
-                Err(failed.unwrap_or_default())
+                Err(failed.clone().unwrap_or_default())
             }
             Ok(path) => Ok(path.to_string_lossy().into_owned()),
             Err(crate::images::Failure::Remote) => crate::links::openable(url)
@@ -1515,14 +1543,8 @@ impl App {
             Err(f) => Err(f.reason().to_string()),
         };
         match target {
-            Ok(target) => {
-                self.message = Some(format!(
-                    "Open {}? Enter opens it, any other key cancels",
-                    crate::parse::sanitize(&target)
-                ));
-                self.confirm = Some(target);
-            }
-            Err(why) => self.message = Some(format!("Not opened: {why}")),
+            Ok(target) => ImageEnter::Open { target, failed },
+            Err(why) => ImageEnter::Nothing(why),
         }
     }
 
@@ -2712,6 +2734,20 @@ impl App {
 /// "your place at 47% is kept (Backspace goes there)".
 fn kept_place(percent: u8) -> String {
     format!("your place at {percent}% is kept (Backspace goes there)")
+}
+
+/// What `Enter` does on an image.
+enum ImageEnter {
+    /// Shows it alone, fitted to the screen.
+    Alone,
+    /// Offers to open `target` with the system's opener; `failed`: why
+    /// it is not shown here, when it could not be.
+    Open {
+        target: String,
+        failed: Option<String>,
+    },
+    /// Nothing, and why.
+    Nothing(String),
 }
 
 #[cfg(test)]

@@ -44,8 +44,11 @@ pub struct ReaderSync {
     /// The place last tried: a push that failed is not tried again until
     /// the reader moves, which would make a storm of requests offline.
     tried: Option<String>,
-    /// A place offered with `sync.ask = true`: `y` goes there.
+    /// A place offered with `sync.ask = true`, or when the reader was
+    /// opened at a place asked for: `y` goes there.
     pub offer: Option<Landing>,
+    /// The reader was opened at a place asked for (a section, the start).
+    asked: bool,
     /// A fault was shown already this session.
     warned: bool,
 }
@@ -53,10 +56,13 @@ pub struct ReaderSync {
 impl ReaderSync {
     /// Start syncing the article at `path` (`None` for stdin, which is not
     /// synced): the pull begins on a thread. `None` when logged out.
+    /// `asked`: the reader opens at a place asked for, which another
+    /// device's place does not replace unasked.
     pub fn start(
         dir: &Path,
         config: &Config,
         path: Option<&Path>,
+        asked: bool,
         app: &mut App,
     ) -> Option<ReaderSync> {
         let path = path?.to_path_buf();
@@ -99,6 +105,7 @@ impl ReaderSync {
             synced: None,
             tried: None,
             offer: None,
+            asked,
             warned: false,
         })
     }
@@ -141,7 +148,7 @@ impl ReaderSync {
         if !sync::worth_jumping(remote, &landing, &self.syncer.device_id, updated, app.top()) {
             return;
         }
-        if self.syncer.ask {
+        if self.syncer.ask || self.asked {
             app.message = Some(format!(
                 "{} is at {}%{}: y goes there, any other key stays",
                 landing.device,
@@ -161,8 +168,18 @@ impl ReaderSync {
         }
     }
 
-    fn go(&mut self, app: &mut App, landing: Landing) {
+    fn go(&mut self, app: &mut App, mut landing: Landing) {
+        let before = app.top();
         app.jump(landing.pos);
+        // A move like a key's: the place is saved once the reader rests.
+        app.after_key(before, Instant::now());
+        // An exact place: the percent the status bar shows there (100
+        // with the end on screen), not the byte's. An approximate one
+        // keeps the other device's.
+        if landing.exact {
+            let screen = app.reader.screen(&app.doc, &mut app.layout);
+            landing.percent = app.reader.percent(&app.doc, &screen);
+        }
         app.message = Some(format!(
             "{} · Backspace returns",
             sync::synced_message(&landing)

@@ -20,6 +20,8 @@ pub enum Misbehaviour {
     Slow,
     /// A redirect to another host.
     RedirectElsewhere,
+    /// A place at 7.5 times the document, as if from another device.
+    PlaceOutOfRange,
 }
 
 /// Start the server; returns its URL. The thread lives as long as the
@@ -90,6 +92,12 @@ fn answer(stream: TcpStream, how: Misbehaviour) {
                         Content-Length: 0\r\nConnection: close\r\n\r\n";
             stream.write_all(head.as_bytes())
         }
+        Misbehaviour::PlaceOutOfRange => reply(
+            &mut stream,
+            "200 OK",
+            "application/json",
+            br#"{"document":"d","percentage":7.5,"progress":"/body/DocFragment[1]/body/p[1]/text().0","device":"tablet","device_id":"X","timestamp":4102444800}"#,
+        ),
     };
 }
 

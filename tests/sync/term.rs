@@ -34,6 +34,17 @@ impl Term {
     /// `longform FILE` with the config folder `config`, in a terminal of
     /// `rows` × `cols`.
     pub fn open(config: &Path, home: &Path, file: &Path, rows: u16, cols: u16) -> Term {
+        Term::open_with(config, home, file, &[], (rows, cols))
+    }
+
+    /// `longform FILE ARGS…`, as `open`.
+    pub fn open_with(
+        config: &Path,
+        home: &Path,
+        file: &Path,
+        args: &[&str],
+        (rows, cols): (u16, u16),
+    ) -> Term {
         let size = PtySize {
             rows,
             cols,
@@ -43,6 +54,7 @@ impl Term {
         let pty = native_pty_system().openpty(size).expect("open a pty");
         let mut cmd = CommandBuilder::new(BIN);
         cmd.arg(file);
+        cmd.args(args);
         cmd.cwd(home);
         cmd.env("LONGFORM_CONFIG_DIR", config);
         cmd.env("HOME", home);
