@@ -282,7 +282,12 @@ impl<'a> Locator<'a> {
         if let Some(range) = self.still_at(h, expected) {
             return text(range);
         }
-        let all = 0..self.doc.blocks.len();
+        // The passage with the text that followed it when it was made,
+        // when that is known: a sentence said twice is found at the copy
+        // it was made on.
+        let followed = |plain: &PlainText, t: usize| {
+            h.end.quote.trim().is_empty() || plain.reads_on_as(t + h.text.len(), &h.end.quote)
+        };
         let mut searched = None;
         for reach in NEAR_BYTES {
             let near = self.blocks_of(
@@ -293,16 +298,18 @@ impl<'a> Locator<'a> {
                 continue;
             }
             let plain = self.blocks(near.clone());
-            if let Some(t) = plain.nearest(&h.text, expected) {
+            if let Some(t) = plain.nearest_preferring(&h.text, expected, |t| followed(&plain, t))
+                && followed(&plain, t)
+            {
                 return text(plain.source_range(t..t + h.text.len()));
             }
             searched = Some(near);
         }
-        if searched != Some(all) {
-            let plain = self.plain();
-            if let Some(t) = plain.nearest(&h.text, expected) {
-                return text(plain.source_range(t..t + h.text.len()));
-            }
+        // Not found near with its context: anywhere, with its context
+        // first.
+        let plain = self.plain();
+        if let Some(t) = plain.nearest_preferring(&h.text, expected, |t| followed(plain, t)) {
+            return text(plain.source_range(t..t + h.text.len()));
         }
         match self.fuzzy(h) {
             Some(shown) => Located {

@@ -169,11 +169,187 @@ impl<'de> Deserialize<'de> for Coverage {
     }
 }
 
+/// Source bytes between the points of a range read whose text is quoted
+/// (`note_ends`), at least: text put in or taken out between two points
+/// costs what was read between them, no more. A long article has its
+/// points further apart, `POINTS` at most along it (a record stays small).
+const PIECE: usize = 256;
+const POINTS: usize = 512;
+
+/// The ranges of `coverage`, read in a text `old_len` bytes long (when it
+/// is known) whose points `ends` quotes (see `note_ends`), found again in
+/// `doc`, an edit of that text, and in `source`, its text. Each piece of
+/// a range between two quoted points is kept where the quotes are found,
+/// when the text between them kept about its length; an end of the old
+/// text is the end of the new one. A piece not found, or edited inside,
+/// is dropped: what was read is never put on text that was not.
+pub fn rebase(
+    coverage: &Coverage,
+    ends: &std::collections::BTreeMap<usize, String>,
+    old_len: Option<usize>,
+    doc: &Document,
+    source: &str,
+) -> Coverage {
+    let len = source.len();
+    let find = |byte: usize| -> Option<usize> {
+        let quote = ends.get(&byte)?;
+        if quote.trim().is_empty() {
+            // Nothing shown after it: the end of the text.
+            return (old_len.is_none_or(|old| byte >= old)).then_some(len);
+        }
+        // The quote whole, else its start: text put in right after the
+        // point's own words changes the quote's end, not where it is.
+        [usize::MAX, 40, 24].into_iter().find_map(|chars| {
+            let anchor = crate::position::Anchor {
+                byte,
+                len: old_len.unwrap_or(len),
+                // Never the text's own: the quote is looked for.
+                fingerprint: !doc.fingerprint,
+                section: None,
+                section_title: None,
+                quote: quote.chars().take(chars).collect(),
+            };
+            let (pos, how) = anchor.restore(doc, source);
+            (how == crate::position::Restored::Quote).then_some(pos.0)
+        })
+    };
+    let mut pieces = Vec::new();
+    for r in coverage.ranges() {
+        let points: Vec<(usize, Option<usize>)> = ends
+            .range(r.start..=r.end)
+            .map(|(&old, _)| (old, find(old)))
+            .collect();
+        for pair in points.windows(2) {
+            let [(old_from, Some(from)), (old_to, Some(to))] = *pair else {
+                continue;
+            };
+            let (was, is) = (old_to - old_from, to.saturating_sub(from));
+            // A word or two changed inside is the same text read.
+            if from < to && is.abs_diff(was) <= 8 {
+                pieces.push(from..to);
+            }
+        }
+    }
+    Coverage::from_ranges(pieces)
+}
+
+/// Quote the points of `coverage`'s ranges in `doc` into `ends`: each
+/// range's ends, and block starts inside it `PIECE` bytes or more apart.
+/// Those already in `ends` are kept (they were taken in the same text).
+pub fn note_ends(
+    coverage: &Coverage,
+    ends: &mut std::collections::BTreeMap<usize, String>,
+    doc: &Document,
+) {
+    let piece = PIECE.max(doc.source_len / POINTS);
+    let mut wanted = std::collections::BTreeSet::new();
+    for r in coverage.ranges() {
+        wanted.insert(r.start);
+        let mut last = r.start;
+        let first = doc.blocks.partition_point(|b| b.source().start <= r.start);
+        for b in &doc.blocks[first..] {
+            let at = b.source().start;
+            if at >= r.end {
+                break;
+            }
+            if at - last >= piece && r.end - at >= piece / 4 {
+                wanted.insert(at);
+                last = at;
+            }
+        }
+        wanted.insert(r.end);
+    }
+    ends.retain(|end, _| wanted.contains(end));
+    for end in wanted {
+        ends.entry(end)
+            .or_insert_with(|| crate::position::quote_at(doc, end));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parse::parse;
     use proptest::prelude::*;
+
+    /// An article of numbered sections of distinct paragraphs.
+    fn sections(n: usize) -> String {
+        let mut s = String::from("# Essay\n\n");
+        for i in 0..n {
+            s.push_str(&format!("## Part {i}\n\n"));
+            for j in 0..6 {
+                s.push_str(&format!(
+                    "Paragraph {j} of part {i} goes on about the part and its matter.\n\n"
+                ));
+            }
+        }
+        s
+    }
+
+    /// Whether `a` and `b` are the same ranges, give or take a heading's
+    /// marks (a quote starts at the first character shown).
+    fn about(a: &Coverage, b: &Coverage) -> bool {
+        a.ranges().len() == b.ranges().len()
+            && a.ranges()
+                .iter()
+                .zip(b.ranges())
+                .all(|(x, y)| x.start.abs_diff(y.start) <= 3 && x.end.abs_diff(y.end) <= 3)
+    }
+
+    /// `coverage` of `src` found again in `edited`.
+    fn rebased(coverage: &Coverage, src: &str, edited: &str) -> Coverage {
+        let mut ends = std::collections::BTreeMap::new();
+        note_ends(coverage, &mut ends, &parse(src));
+        rebase(coverage, &ends, Some(src.len()), &parse(edited), edited)
+    }
+
+    #[test]
+    fn what_was_read_follows_its_text_through_an_edit() {
+        let src = sections(30);
+        let part = |i: usize| {
+            let from = src.find(&format!("## Part {i}\n")).unwrap();
+            let to = src
+                .find(&format!("## Part {}\n", i + 1))
+                .unwrap_or(src.len());
+            from..to
+        };
+        let read = Coverage::from_ranges([part(3), part(4), part(20)]);
+        // Unchanged: the same.
+        assert!(about(&rebased(&read, &src, &src), &read));
+        // A section put in at the top: the parts read are found where they
+        // went, and nothing new is read.
+        let at = src.find("## Part 0").unwrap();
+        let new = "## New\n\nA new section, never read, put in at the top.\n\n";
+        let edited = format!("{}{new}{}", &src[..at], &src[at..]);
+        let moved = rebased(&read, &src, &edited);
+        let shift = |r: Range<usize>| r.start + new.len()..r.end + new.len();
+        let want = Coverage::from_ranges([shift(part(3)), shift(part(4)), shift(part(20))]);
+        assert!(about(&moved, &want), "{moved:?} {want:?}");
+        // Text put in inside what was read: around it is kept, it is not.
+        let inside = src.find("Paragraph 3 of part 4").unwrap();
+        let marker = "Words put in later that were never read.\n\n";
+        let edited = format!("{}{marker}{}", &src[..inside], &src[inside..]);
+        let moved = rebased(&read, &src, &edited);
+        let put = inside..inside + marker.len();
+        assert!(
+            moved
+                .ranges()
+                .iter()
+                .all(|r| r.end <= put.start || r.start >= put.end)
+        );
+        let doc = parse(&edited);
+        assert!(moved.covers(part(3).start + 3..part(3).end), "{moved:?}");
+        assert!(
+            moved.words(&doc) * 10 >= read.words(&parse(&src)) * 6,
+            "{moved:?}"
+        );
+        // A part read taken out: nothing of it, nothing elsewhere.
+        let gone = part(20);
+        let edited = format!("{}{}", &src[..gone.start], &src[gone.end..]);
+        let moved = rebased(&read, &src, &edited);
+        let want = Coverage::from_ranges([part(3), part(4)]);
+        assert!(about(&moved, &want), "{moved:?} {want:?}");
+    }
 
     fn cov(pairs: &[(usize, usize)]) -> Coverage {
         Coverage::from_ranges(pairs.iter().map(|&(a, b)| a..b))
@@ -228,6 +404,42 @@ mod tests {
 
     fn bytes_of(c: &Coverage) -> Vec<usize> {
         c.ranges().iter().flat_map(Clone::clone).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Text put in anywhere is never counted as read, and what was
+        /// read away from it stays read.
+        #[test]
+        fn text_put_in_is_never_read(
+            parts in proptest::collection::vec(0usize..12, 1..5),
+            at in 0usize..80,
+        ) {
+            let src = sections(12);
+            let part = |i: usize| {
+                let from = src.find(&format!("## Part {i}\n")).unwrap();
+                let to = src.find(&format!("## Part {}\n", i + 1)).unwrap_or(src.len());
+                from..to
+            };
+            let read = Coverage::from_ranges(parts.iter().map(|&i| part(i)));
+            let starts: Vec<usize> = src.match_indices("\n\n").map(|(i, _)| i + 2).collect();
+            let inside = starts[at % starts.len()];
+            let marker = "Words put in later that were never read.\n\n";
+            let edited = format!("{}{marker}{}", &src[..inside], &src[inside..]);
+            let moved = rebased(&read, &src, &edited);
+            let put = inside..inside + marker.len();
+            prop_assert!(moved.ranges().iter().all(|r| r.end <= put.start || r.start >= put.end));
+            // A part read that the new text is not near (in the piece
+            // between two quoted points it fell in) is read whole still.
+            for &i in &parts {
+                let p = part(i);
+                if inside + 2 * PIECE < p.start || inside > p.end + 2 * PIECE {
+                    let shift = if inside <= p.start { marker.len() } else { 0 };
+                    prop_assert!(moved.covers(p.start + shift + 3..p.end + shift), "{moved:?}");
+                }
+            }
+        }
     }
 
     proptest! {

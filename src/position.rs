@@ -30,6 +30,10 @@ impl Position {
 /// article, short enough to survive an edit nearby.
 pub const QUOTE_CHARS: usize = 64;
 
+/// The characters of the text after a passage that tell two copies of it
+/// apart (`PlainText::reads_on_as`).
+const CONTEXT_CHARS: usize = 24;
+
 /// The shortest piece of a quote an approximate match may rest on. Shorter
 /// pieces ("of the ") are found everywhere and would mean nothing.
 const MIN_FUZZY_CHARS: usize = 16;
@@ -112,7 +116,23 @@ impl Anchor {
         let expected = scale(self.byte, self.len, len);
         if !self.quote.is_empty() {
             let plain = PlainText::of(doc, 0..doc.blocks.len());
-            if let Some(t) = plain.nearest(&self.quote, expected) {
+            // In its own section, when the quote is there too: the same
+            // words in another section (a pull quote, a summary) are not
+            // the place.
+            let section = self.section_blocks(doc).map(|blocks| {
+                let start = doc.blocks[blocks.start].source().start;
+                let end = doc
+                    .blocks
+                    .get(blocks.end)
+                    .map_or(source.len(), |b| b.source().start);
+                start..end
+            });
+            let inside = |t: usize| {
+                section
+                    .as_ref()
+                    .is_none_or(|r| r.contains(&plain.source_at(t)))
+            };
+            if let Some(t) = plain.nearest_preferring(&self.quote, expected, inside) {
                 return (floor_boundary(source, plain.source_at(t)), Restored::Quote);
             }
         }
@@ -192,7 +212,7 @@ pub(crate) fn floor_boundary(source: &str, byte: usize) -> Position {
 
 /// The quote of an anchor at `byte`: the plain text from the first
 /// character shown at or after it.
-fn quote_at(doc: &Document, byte: usize) -> String {
+pub(crate) fn quote_at(doc: &Document, byte: usize) -> String {
     text_at(doc, byte, QUOTE_CHARS)
 }
 
@@ -505,8 +525,45 @@ impl PlainText {
 
     /// The occurrence of `needle` whose source is nearest to `expected`.
     pub(crate) fn nearest(&self, needle: &str, expected: usize) -> Option<usize> {
+        self.nearest_preferring(needle, expected, |_| true)
+    }
+
+    /// `nearest`, among the occurrences `preferred` holds of when there
+    /// are any: a sentence said twice (a pull quote, a summary) is found
+    /// where its context says, not at the copy nearest to a guess.
+    pub(crate) fn nearest_preferring(
+        &self,
+        needle: &str,
+        expected: usize,
+        preferred: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         self.find_all(needle)
-            .min_by_key(|&t| self.source_at(t).abs_diff(expected))
+            .min_by_key(|&t| (!preferred(t), self.source_at(t).abs_diff(expected)))
+    }
+
+    /// Whether the text from `t` on reads as `quote` does (its first
+    /// `CONTEXT_CHARS` characters, spaces aside): the text after a
+    /// passage is the one its end was anchored in.
+    pub(crate) fn reads_on_as(&self, t: usize, quote: &str) -> bool {
+        let words = |s: &str| -> String {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(CONTEXT_CHARS)
+                .collect()
+        };
+        let want = words(quote);
+        let Some(after) = self.text.get(t..) else {
+            return false;
+        };
+        // Enough of the text to hold the quote's characters, spaces
+        // collapsed.
+        let upto = after
+            .char_indices()
+            .nth(CONTEXT_CHARS * 4)
+            .map_or(after.len(), |(i, _)| i);
+        !want.is_empty() && words(&after[..upto]) == want
     }
 
     /// `t` moved back to a char boundary and, when it is in the middle of a
@@ -865,6 +922,30 @@ mod tests {
         let (pos, how) = restore(&a, &edited);
         assert_eq!(how, Restored::Fraction);
         assert_eq!(pos.0, scale(a.byte, src.len(), edited.len()));
+    }
+
+    /// A place on words said in two sections (a pull quote in the
+    /// introduction): found in its own section after an edit that puts
+    /// the length's guess nearer the other copy.
+    #[test]
+    fn a_place_on_words_said_twice_stays_in_its_section() {
+        let said = "Good typography is invisible until it is missing, and the rest follows.";
+        let filler = "Words that fill the column and keep the reader going. ".repeat(6);
+        let body = format!(
+            "# Columns\n\n{filler}\n\n> {said}\n\n{filler}\n\n## Measure\n\n{filler}\n\n\
+             {said}\n\n{filler}\n\n"
+        );
+        let src = format!(
+            "{body}## Comments\n\n{}",
+            format!("{filler}\n\n").repeat(12)
+        );
+        let byte = src.rfind(said).unwrap();
+        let a = Anchor::at(&parse(&src), Position(byte));
+        assert_eq!(a.section.as_deref(), Some("measure"));
+        let edited = body.replacen("Words that", "Words which", 1);
+        let (pos, how) = restore(&a, &edited);
+        assert_eq!(how, Restored::Quote);
+        assert_eq!(pos.0, edited.rfind(said).unwrap());
     }
 
     #[test]

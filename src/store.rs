@@ -65,18 +65,23 @@ pub struct ReadingState {
     pub position: Option<Anchor>,
     /// When `position` was set (unix seconds): the newest position wins a
     /// merge.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub position_updated: u64,
     /// Where `position` is, in percent of the words before it: what the
     /// library shows as "at" without parsing every article.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::percent")]
     pub percent: u8,
     /// The source byte ranges read by reading motion (see `coverage`).
     #[serde(default)]
     pub coverage: Coverage,
+    /// The text at the ends of the ranges in `coverage` (as anchors quote
+    /// it), in the text `fingerprint` names: where they are found again
+    /// once the article was edited (`coverage::rebase`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub coverage_ends: BTreeMap<usize, String>,
     /// The share of the article's words in `coverage`, in percent: what the
     /// library shows as "read" without parsing every article.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::percent")]
     pub read: u8,
     #[serde(default)]
     pub bookmarks: Vec<Bookmark>,
@@ -94,20 +99,20 @@ pub struct ReadingState {
     pub finished: bool,
     /// When `finished` was last set or cleared by hand (unix seconds): the
     /// newer choice wins a merge. 0 when only reading set it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub finished_updated: u64,
     /// Unix seconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub last_opened: u64,
     /// Active reading time: time with keys within the last two minutes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub seconds_read: u64,
     /// Words advanced in the samples that count for learning the reading
     /// speed (no long idle gaps, no big jumps).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub words_read: u64,
     /// The seconds those samples took.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub active_seconds: u64,
     /// Fields this longform does not know, written by a newer one: kept
     /// as they are when saving, never erased.
@@ -158,6 +163,7 @@ impl ReadingState {
             position_updated: 0,
             percent: 0,
             coverage: Coverage::default(),
+            coverage_ends: BTreeMap::new(),
             read: 0,
             bookmarks: Vec::new(),
             highlights: Highlights::default(),
@@ -256,8 +262,17 @@ pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
         out.percent = disk.percent;
     }
 
-    out.coverage = disk.coverage.union(&ours.coverage);
-    out.read = disk.read.max(ours.read);
+    // Ranges read in another version of the text are not ours to unite:
+    // ours were found again in this one when it was opened.
+    if disk.fingerprint == ours.fingerprint {
+        out.coverage = disk.coverage.union(&ours.coverage);
+        out.read = disk.read.max(ours.read);
+        for (end, quote) in &disk.coverage_ends {
+            out.coverage_ends
+                .entry(*end)
+                .or_insert_with(|| quote.clone());
+        }
+    }
 
     let mut tombstones: BTreeMap<&str, u64> = BTreeMap::new();
     for t in disk.tombstones.iter().chain(&ours.tombstones) {
@@ -941,6 +956,35 @@ fn move_aside(path: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
+/// Serde for the figures of a record that only count (percents, times):
+/// a value out of range or of another type, written by hand or by another
+/// tool, reads as the nearest it can be (a percent over 100 as 100, a
+/// negative time as 0, text as 0), so that one odd number never makes the
+/// whole record, its bookmarks and highlights, unreadable.
+mod lenient {
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    fn number(value: &Value) -> f64 {
+        value.as_f64().filter(|n| n.is_finite()).unwrap_or(0.0)
+    }
+
+    pub fn percent<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
+        let n = number(&Value::deserialize(d)?);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(n.clamp(0.0, 100.0).round() as u8)
+    }
+
+    pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let value = Value::deserialize(d)?;
+        if let Some(n) = value.as_u64() {
+            return Ok(n);
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(number(&value).max(0.0) as u64)
+    }
+}
+
 /// Serde for a path, flattened into the record: `path` as text (lossy
 /// when the path is not UTF-8, for people and older longforms), and then
 /// `path_bytes`, the exact bytes in hex, which wins when read.
@@ -1340,13 +1384,33 @@ mod tests {
         assert_moved_aside(&good.as_bytes()[..good.len() / 2], "truncated");
         assert_moved_aside(b"", "empty");
         assert_moved_aside(
-            good.replace("\"seconds_read\": 0", "\"seconds_read\": \"x\"")
+            good.replace("\"bookmarks\": []", "\"bookmarks\": \"x\"")
                 .as_bytes(),
             "wrong type",
         );
         assert_moved_aside(br#"{"version": 1, "bookmarks": []}"#, "missing fields");
         assert_moved_aside(br#"{"path": "/a", "fingerprint": "00"}"#, "no version");
         assert_moved_aside(b"[1, 2]", "not an object");
+    }
+
+    #[test]
+    fn odd_figures_are_read_as_the_nearest_they_can_be() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        let good = serde_json::to_string_pretty(&state()).unwrap();
+        assert!(good.contains("\"read\": 0") && good.contains("\"percent\": 0"));
+        let odd = good
+            .replace("\"read\": 0", "\"read\": 300")
+            .replace("\"percent\": 0", "\"percent\": -5")
+            .replace("\"seconds_read\": 0", "\"seconds_read\": \"x\"")
+            .replace("\"words_read\": 0", "\"words_read\": 1.5");
+        fs::write(store.record_path(ID), odd).unwrap();
+        let Load::Found(read) = store.load(ID).unwrap() else {
+            panic!("the record was not read");
+        };
+        assert_eq!((read.read, read.percent), (100, 0));
+        assert_eq!((read.seconds_read, read.words_read), (0, 1));
+        assert_eq!(read.bookmarks, state().bookmarks);
     }
 
     #[test]

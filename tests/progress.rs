@@ -124,6 +124,11 @@ fn a_jump_to_the_end_never_finishes_the_article() {
     assert!(state.read < 20, "{}", state.read);
     // The place is where the reader jumped to: the end.
     assert_eq!(state.percent, 100);
+    // Opened again, the message says what the status bar says there.
+    let mut again = fx.open(false);
+    let screen = frame(&mut again, 100, 30);
+    let bar = screen[29].trim();
+    assert!(bar.starts_with("Resumed at 100%"), "{bar}");
 }
 
 #[test]
@@ -221,6 +226,30 @@ fn opening_elsewhere_keeps_the_saved_place() {
     assert!(!screen[29].contains("Resumed"));
     app.save_now();
     assert_eq!(saved(&fx).position.map(|a| a.byte), Some(place.0));
+
+    // A search typed and let go shows its matches but does not move the
+    // reader: the place is still kept.
+    let mut fresh = fx.open(true);
+    frame(&mut fresh, 100, 30);
+    act(&mut fresh, &[Action::SearchStart], 100, 30);
+    for c in "Coda".chars() {
+        act(&mut fresh, &[Action::PromptInput(c)], 100, 30);
+    }
+    assert_ne!(fresh.top().0, 0, "the search shows its match");
+    act(&mut fresh, &[Action::PromptCancel], 100, 30);
+    assert_eq!(fresh.top().0, 0);
+    fresh.save_now();
+    assert_eq!(saved(&fx).position.map(|a| a.byte), Some(place.0));
+    // Accepted, it moves the reader, as any jump.
+    act(&mut fresh, &[Action::SearchStart], 100, 30);
+    for c in "Coda".chars() {
+        act(&mut fresh, &[Action::PromptInput(c)], 100, 30);
+    }
+    act(&mut fresh, &[Action::PromptAccept], 100, 30);
+    let found = fresh.top();
+    assert_ne!(found.0, 0);
+    fresh.save_now();
+    assert_eq!(saved(&fx).position.map(|a| a.byte), Some(found.0));
 }
 
 #[test]
@@ -431,6 +460,44 @@ fn outline_ticks_what_was_read_not_what_was_skipped() {
     );
     let landed = row("What slow reading asks for");
     assert!(landed.contains(" 0%"), "{landed}");
+    let read_before = saved(&fx).read;
+
+    // Three paragraphs put in under the title: the ticks stay on the
+    // sections that were read, not on the bytes they were at.
+    let text = std::fs::read_to_string(&fx.article).unwrap();
+    let at = text.find("## Glass before paper").unwrap();
+    let added = "A new paragraph put in later, with words enough to move every byte. ".repeat(15);
+    let edited = format!(
+        "{}{added}\n\n{added}\n\n{added}\n\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&fx.article, edited).unwrap();
+    let mut edited_app = fx.open(false);
+    frame(&mut edited_app, 100, 30);
+    let screen = act(&mut edited_app, &[Action::ToggleOutline], 100, 30);
+    let row = |title: &str| {
+        screen
+            .iter()
+            .find(|r| r.contains(title) && r.contains(" min "))
+            .unwrap_or_else(|| panic!("{title}: {screen:#?}"))
+            .clone()
+    };
+    assert!(row("Eighty columns").contains('✓'), "{screen:#?}");
+    assert!(row("Leading and the margin").contains('✓'), "{screen:#?}");
+    let skipped = row("Reader mode");
+    assert!(
+        !skipped.contains('✓') && skipped.contains(" 0%"),
+        "{skipped}"
+    );
+    // The new paragraphs were never read: the share read is less (of
+    // more words, less a little around the new text), not gone.
+    edited_app.save_now();
+    let read_after = saved(&fx).read;
+    assert!(
+        read_after < read_before && read_after > read_before / 2,
+        "{read_before} → {read_after}"
+    );
 }
 
 #[test]

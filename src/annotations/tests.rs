@@ -593,3 +593,28 @@ proptest! {
         let _ = locate(&h, &edited);
     }
 }
+
+/// A sentence said twice, a pull quote above and in a paragraph below:
+/// the copy that was highlighted is found after an edit that moves it
+/// far from where the length's change puts it (a long end cut off), by
+/// the text that followed it.
+#[test]
+fn a_passage_said_twice_is_found_at_the_copy_it_was_made_on() {
+    let said = "Good typography is invisible until it is missing.";
+    let filler = "Words that fill the column and keep the reader going. ".repeat(6);
+    let body = format!(
+        "# Columns\n\n{filler}\n\n## The argument\n\n{filler}\n\n> {said}\n\n{filler}\n\n\
+         Every designer learns this sooner or later. {said} The rest explains why.\n\n\
+         {filler}\n\n"
+    );
+    let comments = format!("## Comments\n\n{}\n", format!("{filler}\n\n").repeat(12));
+    let src = format!("{body}{comments}");
+    let start = src.rfind(said).unwrap();
+    let h = Highlight::new(&parse(&src), start..start + said.len(), 1, 100).unwrap();
+    // One word changed at the top, the comments gone.
+    let edited = body.replacen("Words that", "Words which", 1);
+    let found = locate(&h, &edited);
+    let at = found.range.expect("found").start;
+    assert_eq!(at, edited.rfind(said).unwrap(), "the pull quote is not it");
+    assert_eq!(found.how, Found::Text);
+}

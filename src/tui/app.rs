@@ -321,6 +321,13 @@ pub struct App {
     /// moves, the guess is not saved, and a reload after that (the text
     /// put back) finds the place from this one, not from the guess.
     before_guess: Option<crate::position::Anchor>,
+    /// Where a search being typed began: the screens it shows meanwhile
+    /// are a preview, not a move (Esc goes back); accepted, it moves the
+    /// reader from there.
+    search_began: Option<Position>,
+    /// A "Resumed at" message was just put up: the next frame gives it
+    /// the percent the status bar shows there (`settle_resume`).
+    resume_shown: bool,
     /// The article's record: resume, bookmarks, time read, saving.
     pub session: Session,
     pub prompt: Option<Prompt>,
@@ -598,6 +605,8 @@ impl App {
             head: false,
             far: false,
             before_guess: None,
+            search_began: None,
+            resume_shown: true,
             session: opened.session,
             prompt: None,
             filter_line: LineInput::empty(),
@@ -696,7 +705,7 @@ impl App {
             self.before_guess = Some(anchor);
             self.session.moved = false;
         }
-        self.session.replace_text(shared, &doc);
+        self.session.replace_text(&self.doc, shared, &doc);
         self.outline = Outline::new(&doc);
         self.outline_whole = false;
         self.layout = self.layout.relaid(&doc, self.layout.width());
@@ -756,10 +765,32 @@ impl App {
             return;
         }
         self.message = message;
+        self.resume_shown = true;
         if !how.is_exact() {
             self.wait_whole();
         }
         self.start_at(pos);
+    }
+
+    /// Give a "Resumed at" message just put up the percent the status
+    /// bar shows on `screen`, the first it is drawn on: 100 with the end
+    /// on screen, not the place's own. A window's estimate is left to the
+    /// record's (`session::resume_message_in_window`) unless the end shows.
+    pub fn settle_resume(&mut self, screen: &crate::reader::Screen) {
+        if !std::mem::take(&mut self.resume_shown) || (self.is_partial() && !screen.at_end) {
+            return;
+        }
+        let shown = self.reader.percent(&self.doc, screen).to_string();
+        let Some(msg) = &mut self.message else {
+            return;
+        };
+        const RESUMED: &str = "Resumed at ";
+        if let Some(from) = msg.find(RESUMED).map(|i| i + RESUMED.len())
+            && let Some(to) = msg[from..].find('%').map(|j| from + j)
+            && msg[from..to].bytes().all(|b| b.is_ascii_digit())
+        {
+            msg.replace_range(from..to, &shown);
+        }
     }
 
     /// The app shows the head of an article `len` bytes long, while the
@@ -984,6 +1015,7 @@ impl App {
             && !self.session.moved
         {
             self.message = message;
+            self.resume_shown = true;
             self.start_at(pos);
         }
         // A place reached on the window is recorded now.
@@ -1219,6 +1251,16 @@ impl App {
     /// After every key: count reading time, and remember the place once
     /// the reader has moved in this session.
     pub fn after_key(&mut self, before: Position, at: Instant) {
+        let before = match &self.prompt {
+            Some(Prompt {
+                kind: PromptKind::Search(from),
+                ..
+            }) => {
+                self.search_began = Some(from.top);
+                self.reader.top
+            }
+            _ => self.search_began.take().unwrap_or(before),
+        };
         self.poll_whole();
         if before != self.reader.top {
             // The reader's own place now, not a reload's guess.
@@ -1274,6 +1316,7 @@ impl App {
             self.session.recount(&self.doc);
         }
         if self.session.save_due(now, IDLE_SAVE) {
+            self.session.note_coverage_ends(&self.doc);
             self.session.save_in_background();
         }
         if let Some(warning) = self.session.poll_saved() {
@@ -1290,6 +1333,7 @@ impl App {
             && !self.is_partial()
             && self.session.save_due(now, IDLE_SAVE)
         {
+            self.session.note_coverage_ends(&self.doc);
             self.session.save_in_background();
         }
     }
@@ -1303,6 +1347,7 @@ impl App {
             self.session
                 .record_position(&self.doc, self.reader.top, at_end, store::now());
         }
+        self.session.note_coverage_ends(&self.doc);
         self.session.save_now_in(&self.doc)
     }
 
@@ -1763,7 +1808,22 @@ impl App {
         // reader's new one. A motion that cannot move (an article shorter
         // than the screen, the end already in view) reads nothing new:
         // resting on the screen does.
-        if left.as_ref() != Some(&reached) {
+        // A search being typed shows its matches: a preview, not a move.
+        // Once it ends, the reader moved if it is elsewhere than where the
+        // search began (`after_key` keeps that place).
+        let searching = matches!(
+            &self.prompt,
+            Some(Prompt {
+                kind: PromptKind::Search(_),
+                ..
+            })
+        );
+        let moved = match self.search_began {
+            _ if searching => false,
+            Some(began) => self.reader.top != began,
+            None => left.as_ref() != Some(&reached),
+        };
+        if moved {
             self.session.moved = true;
             if reading && let Some(left) = left {
                 self.session.record_read(&self.doc, left);

@@ -59,6 +59,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &mut App) {
     let column = reader::column(app, text);
     app.text_column = (column.x, column.y, column.width, column.height);
     let screen = app.reader.screen(&app.doc, &mut app.layout);
+    app.settle_resume(&screen);
     reader::draw(frame, app, &screen, text);
     if app.layout.figures_shown() {
         figure::draw(frame, app, &screen, column);
