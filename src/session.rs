@@ -508,9 +508,11 @@ impl Session {
         self.store.is_some()
     }
 
-    /// Saving is failing now: the last save, or opening the record, failed.
+    /// Saving is failing now: the last save, or opening the record,
+    /// failed, and what it held is lost (not kept beside the record for
+    /// the next open).
     pub fn save_failing(&self) -> bool {
-        self.save_error.is_some()
+        self.save_error.is_some() && !self.kept_pending
     }
 
     /// Bookmarks made in this session that are not in the record on disk.
@@ -716,12 +718,6 @@ impl Session {
         self.dirty
     }
 
-    /// The last save failed and what it held is lost (not kept beside the
-    /// record for the next open).
-    pub fn lost(&self) -> bool {
-        self.save_error.is_some() && !self.kept_pending
-    }
-
     /// Whether a save is due at `now`: at once after a change to a
     /// bookmark, a highlight or a note; after `idle` without a key; and
     /// while keys keep coming, `UNSAVED_MOST` after the first change not
@@ -854,7 +850,11 @@ impl Session {
             Err(err) => {
                 self.dirty = true;
                 self.kept_pending = err.is::<store::KeptPending>();
-                let msg = format!("Progress will not be saved: {err:#}");
+                let msg = if self.kept_pending {
+                    format!("Saved aside: {err:#}")
+                } else {
+                    format!("Progress will not be saved: {err:#}")
+                };
                 self.save_error = Some(format!("{err:#}"));
                 if self.warned {
                     None

@@ -11,7 +11,7 @@
 //! read and migrated. The config dir is passed in: this module never
 //! looks at the environment.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -537,9 +537,11 @@ impl Store {
         // waits for the next load.
         let _ = self.merge_conflict_copies(id);
         let path = self.record_path(id);
+        // A pending save that could not be merged (the lock is still
+        // held) is read with the record.
         match read(&path)? {
-            OnDisk::Missing => Ok(Load::Fresh),
-            OnDisk::Valid(state) => Ok(Load::Found(*state)),
+            OnDisk::Missing => Ok(self.with_pending(id, None).map_or(Load::Fresh, Load::Found)),
+            OnDisk::Valid(state) => Ok(Load::Found(self.and_pending(id, *state))),
             OnDisk::Newer(version, state) => Ok(Load::Newer { version, state }),
             OnDisk::Bad(_) => {
                 // Look again under the lock: a writer may have replaced the
@@ -654,9 +656,16 @@ impl Store {
             .filter(|e| {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                name.strip_suffix(".json")
+                let record = name
+                    .strip_suffix(".json")
                     .is_some_and(|id| check_id(id).is_ok())
-                    && conflict_copy_of(&name).is_none()
+                    && conflict_copy_of(&name).is_none();
+                // A save kept pending before its record was made is
+                // listed as one.
+                let pending_only = name
+                    .strip_suffix(".pending")
+                    .is_some_and(|id| check_id(id).is_ok() && !self.record_path(id).exists());
+                record || pending_only
             })
             .count();
         files.saturating_sub(readable)
@@ -684,17 +693,31 @@ impl Store {
     /// `all`, or why the folder cannot be listed.
     fn listed(&self) -> io::Result<Vec<(String, ReadingState)>> {
         let entries = fs::read_dir(&self.dir)?;
-        let mut records: Vec<(String, ReadingState)> = entries
-            .filter_map(|entry| {
-                let path = entry.ok()?.path();
-                let id = path.file_name()?.to_str()?.strip_suffix(".json")?;
-                check_id(id).ok()?;
-                match read(&path).ok()? {
-                    OnDisk::Valid(state) | OnDisk::Newer(_, Some(state)) => {
-                        Some((id.to_string(), *state))
-                    }
-                    _ => None,
-                }
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        for entry in entries {
+            let path = entry?.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            // A record, or a save kept pending before its record was made.
+            let id = name
+                .strip_suffix(".json")
+                .or_else(|| name.strip_suffix(".pending"));
+            if let Some(id) = id.filter(|id| check_id(id).is_ok()) {
+                ids.insert(id.to_string());
+            }
+        }
+        let mut records: Vec<(String, ReadingState)> = ids
+            .into_iter()
+            .filter_map(|id| {
+                let state = match read(&self.record_path(&id)).ok()? {
+                    OnDisk::Valid(state) => Some(*state),
+                    OnDisk::Newer(_, Some(state)) => return Some((id, *state)),
+                    OnDisk::Missing => None,
+                    _ => return None,
+                };
+                let state = self.with_pending(&id, state)?;
+                Some((id, state))
             })
             .collect();
         records.sort_by(|(a_id, a), (b_id, b)| {
@@ -763,6 +786,27 @@ impl Store {
         replace_file(&self.dir, &format!(".{id}-pending."), &path, |out| {
             out.write_all(&json)
         })
+    }
+
+    /// `state`, record `id` as read, with its `.pending` file merged in
+    /// when one is still waiting (the lock was held): what is listed or
+    /// exported is what was saved, not only what reached the record.
+    fn with_pending(&self, id: &str, state: Option<ReadingState>) -> Option<ReadingState> {
+        match state {
+            Some(state) => Some(self.and_pending(id, state)),
+            None => match read(&self.pending_path(id)) {
+                Ok(OnDisk::Valid(pending)) => Some(*pending),
+                _ => None,
+            },
+        }
+    }
+
+    /// `with_pending` of a record that was read.
+    fn and_pending(&self, id: &str, state: ReadingState) -> ReadingState {
+        match read(&self.pending_path(id)) {
+            Ok(OnDisk::Valid(pending)) => merge(&state, &pending),
+            _ => state,
+        }
     }
 
     /// Merge the `.pending` file of record `id`, if there is one, into the
@@ -1633,11 +1677,19 @@ mod tests {
             assert!(msg.contains("held by another process"), "{msg}");
             assert!(msg.contains(".pending"), "{msg}");
         }
-        // The record is untouched; the pending file has it all.
-        let Load::Found(disk) = store.load(ID).unwrap() else {
+        // The record is untouched; the pending file has it all, and what
+        // reads the record reads it too.
+        let Ok(OnDisk::Valid(disk)) = read(&store.record_path(ID)) else {
             panic!("no record")
         };
         assert_eq!(disk.bookmarks.len(), 1);
+        let Load::Found(loaded) = store.load(ID).unwrap() else {
+            panic!("no record")
+        };
+        assert_eq!(loaded.bookmarks.len(), 2);
+        let listed = store.all();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].1.bookmarks.len(), 2);
         assert!(store.pending_path(ID).exists(), "the pending save was lost");
         let Ok(OnDisk::Valid(pending)) = read(&store.pending_path(ID)) else {
             panic!("the pending file is not a record")
@@ -1658,6 +1710,25 @@ mod tests {
             "{:?}",
             files_in(store.dir())
         );
+    }
+
+    #[test]
+    fn a_save_kept_pending_before_its_record_exists_is_listed() {
+        let (_dir, store) = store();
+        fs::create_dir_all(store.dir()).unwrap();
+        let holder = hold_lock(&store);
+        let mut ours = state();
+        ours.add_bookmark(anchor(9), "while locked".into(), None, 1001);
+        assert!(save_in_time(&store, &ours).is_err());
+        assert!(!store.record_path(ID).exists());
+        let listed = store.all();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(listed[0].1.bookmarks.len(), 1);
+        let Load::Found(loaded) = store.load(ID).unwrap() else {
+            panic!("the pending save is not read")
+        };
+        assert_eq!(loaded.bookmarks.len(), 1);
+        drop(holder);
     }
 
     #[test]

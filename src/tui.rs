@@ -570,7 +570,7 @@ impl Shell {
             // Said at exit too, even after going back to the library: the
             // last word on what was lost, and the exit status.
             if let Some(w) = &warning {
-                let lost = app.session.lost();
+                let lost = app.session.save_failing();
                 if self
                     .closed_unsaved
                     .as_ref()
@@ -780,7 +780,10 @@ impl Shell {
         if let (Some(app), Some(sync)) = (&self.reader, self.sync.take()) {
             sync.finish(app);
         }
-        let lost = self.reader.as_ref().is_none_or(|a| a.session.lost());
+        let lost = self
+            .reader
+            .as_ref()
+            .is_none_or(|a| a.session.save_failing());
         warning
             .map(|w| (w, lost))
             .or_else(|| self.closed_unsaved.take())

@@ -219,6 +219,42 @@ fn where_shows_the_dir_from_the_variable_and_counts_records() {
     }
 }
 
+/// A save kept pending (another longform held the record) is what the
+/// reports read: `where` says it waits, and its bookmark is listed.
+#[test]
+fn a_save_kept_pending_is_said_and_listed() {
+    let env = Env::new();
+    let dir = path_str(env.config.path());
+    let web = env.article("the-slow-web.md");
+    env.record(&web, now(), |_, _, _| {});
+    let reading = env.config.path().join("reading");
+    let record = reading.join(format!("{}.json", record_id(&web)));
+    let mut pending: ReadingState =
+        serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    let doc = parse(&std::fs::read_to_string(&web).unwrap());
+    pending.add_bookmark(
+        longform::position::Anchor::at(&doc, longform::position::Position(400)),
+        "kept aside".into(),
+        None,
+        now(),
+    );
+    std::fs::write(
+        reading.join(format!("{}.pending", record_id(&web))),
+        serde_json::to_vec(&pending).unwrap(),
+    )
+    .unwrap();
+    let out = env.ok(&["where"]);
+    assert!(
+        out.contains(&format!(
+            "reading      {dir}/reading (1 record; 1 save kept aside while another longform \
+             held the record, merged when the article is next opened)\n"
+        )),
+        "{out}"
+    );
+    let out = env.ok(&["bookmarks"]);
+    assert!(out.contains("kept aside"), "{out}");
+}
+
 #[test]
 fn where_names_the_line_of_an_invalid_config_and_unreadable_records() {
     let env = Env::new();

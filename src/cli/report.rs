@@ -150,8 +150,9 @@ pub(crate) fn unreadable_records(dir: &Path, readable: usize) -> usize {
 
 /// The record files in the reading folder of config dir `dir`, and the
 /// records set aside as corrupt.
-fn record_files(dir: &Path) -> io::Result<(usize, usize, usize)> {
-    let (mut files, mut corrupt, mut conflicts) = (0usize, 0usize, 0usize);
+fn record_files(dir: &Path) -> io::Result<(usize, usize, usize, usize)> {
+    let (mut files, mut corrupt, mut conflicts, mut pending) = (0usize, 0usize, 0usize, 0usize);
+    let reading = paths::reading_dir(dir);
     for entry in fs::read_dir(paths::reading_dir(dir))?.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -164,9 +165,15 @@ fn record_files(dir: &Path) -> io::Result<(usize, usize, usize)> {
             files += 1;
         } else if name.contains(".json.corrupt-") {
             corrupt += 1;
+        } else if let Some(id) = name.strip_suffix(".pending") {
+            pending += 1;
+            // Listed as a record until its record is made.
+            if !reading.join(format!("{id}.json")).exists() {
+                files += 1;
+            }
         }
     }
-    Ok((files, corrupt, conflicts))
+    Ok((files, corrupt, conflicts, pending))
 }
 
 /// `longform list [DIR] [--json]`: the library's rows, for scripts.
@@ -444,7 +451,7 @@ fn size(bytes: u64) -> String {
 /// How many records the reading folder of config dir `dir` holds, and how
 /// many of its files cannot be used.
 fn records_note(dir: &Path) -> String {
-    let (files, corrupt, conflicts) = match record_files(dir) {
+    let (files, corrupt, conflicts, pending) = match record_files(dir) {
         Ok(counts) => counts,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return "none yet".to_string(),
         Err(e) => return format!("cannot read it: {}", one_line(&e.to_string())),
@@ -468,6 +475,13 @@ fn records_note(dir: &Path) -> String {
         let copies = if conflicts == 1 { "copy" } else { "copies" };
         note.push_str(&format!(
             "; {conflicts} conflict {copies} from a sync tool, merged when the article opens"
+        ));
+    }
+    if pending > 0 {
+        let saves = if pending == 1 { "save" } else { "saves" };
+        note.push_str(&format!(
+            "; {pending} {saves} kept aside while another longform held the record, \
+             merged when the article is next opened"
         ));
     }
     note
