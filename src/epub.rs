@@ -31,7 +31,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 8;
+pub const CONVERSION_VERSION: u32 = 9;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -934,7 +934,7 @@ fn body(
             crate::import::nesting::MAX_DEPTH,
             crate::import::nesting::MAX_TOTAL,
         );
-        converter.convert(&html).unwrap_or_default()
+        crate::import::markdown::convert(&converter, &html).unwrap_or_default()
     };
     let docs: Vec<Doc<'_>> = chapters
         .iter()
@@ -1451,20 +1451,14 @@ fn target(path: &str, href: &str) -> Option<(String, Option<String>)> {
     };
     Some((doc, fragment))
 }
+
+/// The converter of a book's documents: import's, but a `nav` (a table of
+/// contents in the text) is kept, and the `head` is left out.
 fn converter() -> htmd::HtmlToMarkdown {
-    let options = htmd::options::Options {
-        bullet_list_marker: htmd::options::BulletListMarker::Dash,
-        ul_bullet_spacing: 1,
-        ol_number_spacing: 1,
-        ..htmd::options::Options::default()
-    };
-    htmd::HtmlToMarkdown::builder()
-        .options(options)
-        .skip_tags(vec![
-            "script", "style", "noscript", "form", "button", "iframe", "svg", "input", "select",
-            "textarea", "template", "head", "title",
-        ])
-        .build()
+    crate::import::markdown::converter(vec![
+        "script", "style", "noscript", "form", "button", "iframe", "svg", "input", "select",
+        "textarea", "template", "head", "title",
+    ])
 }
 
 /// A heading's text, with characters Markdown would read as syntax at its
@@ -1642,6 +1636,101 @@ fn repeats_title(lines: &[(&str, bool)], i: usize, title: &str) -> Option<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An EPUB 3 book of `files` (paths under `OEBPS/`): each `.xhtml` one
+    /// in the spine in this order, `nav.xhtml` (when there is one) its
+    /// navigation, any other an image.
+    fn book(files: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut manifest = String::new();
+        let mut spine = String::new();
+        for (i, (path, _)) in files.iter().enumerate() {
+            let href = path.replace(' ', "%20");
+            if path.ends_with(".xhtml") {
+                let nav = if *path == "nav.xhtml" {
+                    " properties=\"nav\""
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    manifest,
+                    "<item id=\"i{i}\" href=\"{href}\" media-type=\"application/xhtml+xml\"{nav}/>"
+                );
+                let _ = write!(spine, "<itemref idref=\"i{i}\"/>");
+            } else {
+                let _ = write!(
+                    manifest,
+                    "<item id=\"i{i}\" href=\"{href}\" media-type=\"image/png\"/>"
+                );
+            }
+        }
+        let opf = format!(
+            "<?xml version=\"1.0\"?><package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\">\
+             <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>A Book</dc:title></metadata>\
+             <manifest>{manifest}</manifest><spine>{spine}</spine></package>"
+        );
+        let container = "<container><rootfiles><rootfile full-path=\"OEBPS/content.opf\"/></rootfiles></container>";
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut out);
+            let options = zip::write::SimpleFileOptions::default();
+            let entries = [
+                ("META-INF/container.xml".to_string(), container.as_bytes()),
+                ("OEBPS/content.opf".to_string(), opf.as_bytes()),
+            ];
+            let files = files.iter().map(|(p, b)| (format!("OEBPS/{p}"), *b));
+            for (path, bytes) in entries.into_iter().chain(files) {
+                zip.start_file(path, options).unwrap();
+                zip.write_all(bytes).unwrap();
+            }
+            zip.finish().unwrap();
+        }
+        out.into_inner()
+    }
+
+    /// A document titled `title`, with `body`.
+    fn xhtml(title: &str, body: &str) -> Vec<u8> {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" \
+             xmlns:epub=\"http://www.idpf.org/2007/ops\"><head><title>{title}</title></head>\
+             <body>{body}</body></html>"
+        )
+        .into_bytes()
+    }
+
+    /// The Markdown of a book, its images in `assets`.
+    fn markdown(files: &[(&str, &[u8])]) -> String {
+        convert(book(files), "assets").unwrap().markdown
+    }
+
+    #[test]
+    fn a_pre_is_a_code_block_as_written() {
+        let web = xhtml(
+            "C1",
+            "<h1>Web Basics</h1><p>Use a script element:</p>\
+             <pre>&lt;script&gt;\n  alert(\"hi\");\n</pre><p>Text after the listing.</p>",
+        );
+        let code = xhtml(
+            "C2",
+            "<h1>Code</h1><pre class=\"code\"># compute the total\n\
+             def total(xs):\n    return sum(x * 2 for x in xs)  # *doubled*\n\n\
+             - not a list item</pre><p>See the note<a epub:type=\"noteref\" href=\"#n1\">1</a>.</p>\
+             <aside epub:type=\"footnote\" id=\"n1\"><pre># a *note*</pre></aside>",
+        );
+        let md = markdown(&[("c1.xhtml", &web), ("c2.xhtml", &code)]);
+        assert!(
+            md.contains("```\n<script>\n  alert(\"hi\");\n```\n\nText after the listing."),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "```\n# compute the total\ndef total(xs):\n    return sum(x * 2 for x in xs)  \
+                 # *doubled*\n\n- not a list item\n```"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("[^1]: ```\n    # a *note*\n    ```"), "{md}");
+    }
 
     #[test]
     fn a_caption_that_repeats_the_alt_text_is_dropped() {

@@ -24,6 +24,7 @@ use crate::reader::DEFAULT_WPM;
 use crate::tui::Exit;
 
 pub mod images;
+pub(crate) mod markdown;
 pub(crate) mod nesting;
 mod tidy;
 
@@ -718,21 +719,11 @@ pub fn extract(html: &str, url: Option<&str>, imported: &str) -> Result<Article>
         dom_smoothie::ReadabilityError::GrabFailed => anyhow!("no article content found"),
         other => anyhow!("invalid HTML: {other}"),
     })?;
-    let options = htmd::options::Options {
-        bullet_list_marker: htmd::options::BulletListMarker::Dash,
-        ul_bullet_spacing: 1,
-        ol_number_spacing: 1,
-        ..htmd::options::Options::default()
-    };
-    let converter = htmd::HtmlToMarkdown::builder()
-        .options(options)
-        .skip_tags(vec![
-            "script", "style", "noscript", "nav", "form", "button", "iframe", "svg", "input",
-            "select", "textarea", "template",
-        ])
-        .build();
-    let body = converter
-        .convert(&tidy::code_as_text(&article.content))
+    let converter = markdown::converter(vec![
+        "script", "style", "noscript", "nav", "form", "button", "iframe", "svg", "input", "select",
+        "textarea", "template",
+    ]);
+    let body = markdown::convert(&converter, &article.content)
         .map_err(|e| anyhow!("cannot convert the article to Markdown: {e}"))?;
     let body = without_dateline(
         body.trim(),

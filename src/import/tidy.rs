@@ -1,7 +1,8 @@
 //! Two passes over a page around the extraction: before it, ids that a
 //! site generator made from a heading's words are taken off, so that the
 //! extractor does not read `related-work` or `media-queries` as a related
-//! box or an advert and drop the section; after it, code blocks are made
+//! box or an advert and drop the section; after it (and in the documents
+//! of an EPUB book), code blocks are made
 //! plain text, so that a link or a bold word in code (rustdoc's
 //! signatures) is not turned into Markdown inside the fence, and a `<pre>`
 //! without `<code>` is fenced too.
@@ -78,9 +79,17 @@ fn unweigh(node: &NodeRef, words: Option<&str>) -> bool {
     true
 }
 
-/// `content`, an extracted article, with each code block as plain text in
-/// a `<code>` of its `<pre>` (its language class kept).
+/// `content`, an extracted article or a book's document, with each code
+/// block as plain text in a `<code>` of its `<pre>` (its language class
+/// kept). Without a `<pre` it is not parsed, and comes back as it is.
 pub fn code_as_text(content: &str) -> String {
+    if !content
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"<pre"))
+    {
+        return content.to_string();
+    }
     let doc = Document::from(content);
     let pres = doc.select("pre");
     if !pres.exists() {
