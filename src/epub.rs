@@ -1733,6 +1733,22 @@ mod tests {
     }
 
     #[test]
+    fn lists_in_a_row_stay_two_lists() {
+        let lists = xhtml(
+            "L",
+            "<h1>Lists</h1><ul><li>flour</li><li>water</li></ul><ul><li>salt</li></ul>\n\
+             <ol><li>one</li><li>two</li></ol><ol start=\"7\"><li>seven</li><li>eight</li></ol>",
+        );
+        let md = markdown(&[("c1.xhtml", &lists)]);
+        assert!(
+            md.contains(
+                "- flour\n- water\n\n<!-- -->\n\n- salt\n\n1. one\n2. two\n\n<!-- -->\n\n7. seven\n8. eight"
+            ),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn a_caption_that_repeats_the_alt_text_is_dropped() {
         let pandoc = "<figure>\n<img src=\"a.png\" alt=\"A &amp; B\" />\n<figcaption aria-hidden=\"true\">A &amp;  B</figcaption>\n</figure><p>Text.</p>";
         assert_eq!(
