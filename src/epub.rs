@@ -918,7 +918,11 @@ fn body(
     let converter = converter();
     let htmls: Vec<String> = chapters
         .iter()
-        .map(|(_, bytes)| notes::clear_tokens(&text_of(bytes)).into_owned())
+        .map(|(_, bytes)| {
+            let html = text_of(bytes);
+            let html = drop_hidden(&html);
+            notes::clear_tokens(&html).into_owned()
+        })
         .collect();
     let scans: Vec<Option<notes::Scan>> = htmls.iter().map(|h| notes::scan(h)).collect();
     let notes = notes::Notes::new(
@@ -1234,6 +1238,93 @@ fn drop_navbars(html: &str) -> std::borrow::Cow<'_, str> {
         Some((start, _)) => out.push_str(&html[done..start]),
         None => out.push_str(&html[done..]),
     }
+    out.into()
+}
+
+/// A document's HTML without what it hides: an element with the `hidden`
+/// attribute, and a `nav` of landmarks or of the print edition's pages
+/// (`epub:type="landmarks"`, `page-list`) even when shown. A reader never
+/// sees them; in the text they would be a list of links to nowhere ("Start
+/// of Content", "1", "2"…). An element that is not closed is kept.
+fn drop_hidden(html: &str) -> std::borrow::Cow<'_, str> {
+    static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?s)<!--.*?-->|<(/?)([A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>"#)
+            .expect("a valid pattern")
+    });
+    static ATTR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?"#)
+            .expect("a valid pattern")
+    });
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    if !html.contains("hidden") && !html.contains("landmarks") && !html.contains("page-list") {
+        return html.into();
+    }
+    let hides = |name: &str, attrs: &str| {
+        ATTR.captures_iter(attrs).any(|a| {
+            let key = a[1].to_ascii_lowercase();
+            let value = a
+                .get(2)
+                .or_else(|| a.get(3))
+                .or_else(|| a.get(4))
+                .map_or("", |m| m.as_str());
+            let local = key.rsplit(':').next().unwrap_or_default();
+            key == "hidden"
+                || (name.eq_ignore_ascii_case("nav")
+                    && local == "type"
+                    && key != local
+                    && value
+                        .split_whitespace()
+                        .any(|t| t == "landmarks" || t == "page-list"))
+        })
+    };
+    let mut dropped = Vec::new();
+    // The element being dropped: where it starts, its name, and how many
+    // elements of that name are open.
+    let mut dropping: Option<(usize, String, usize)> = None;
+    for c in TAG.captures_iter(html) {
+        let (Some(whole), Some(name)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
+        let name = name.as_str().to_ascii_lowercase();
+        let closing = !c[1].is_empty();
+        let attrs = c.get(3).map_or("", |m| m.as_str());
+        let empty = attrs.trim_end().ends_with('/') || VOID.contains(&name.as_str());
+        match dropping.as_mut() {
+            Some((start, open, depth)) if *open == name => {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        dropped.push(*start..whole.end());
+                        dropping = None;
+                    }
+                } else if !empty {
+                    *depth += 1;
+                }
+            }
+            Some(_) => {}
+            None if !closing && hides(&name, attrs) => {
+                if empty {
+                    dropped.push(whole.range());
+                } else {
+                    dropping = Some((whole.start(), name, 1));
+                }
+            }
+            None => {}
+        }
+    }
+    if dropped.is_empty() {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut done = 0;
+    for range in dropped {
+        out.push_str(&html[done..range.start]);
+        done = range.end;
+    }
+    out.push_str(&html[done..]);
     out.into()
 }
 
@@ -1745,6 +1836,40 @@ mod tests {
                 "- flour\n- water\n\n<!-- -->\n\n- salt\n\n1. one\n2. two\n\n<!-- -->\n\n7. seven\n8. eight"
             ),
             "{md}"
+        );
+    }
+
+    #[test]
+    fn hidden_elements_and_landmarks_are_not_text() {
+        let nav = xhtml(
+            "Nav",
+            "<nav epub:type=\"landmarks\" hidden=\"\"><ol><li><a epub:type=\"bodymatter\" \
+             href=\"c1.xhtml\">Start of Content</a></li></ol></nav>\
+             <nav epub:type=\"page-list\"><ol><li><a href=\"c1.xhtml#p1\">1</a></li></ol></nav>\
+             <nav epub:type=\"toc\"><h2>Contents</h2><ol><li><a href=\"c1.xhtml\">First Chapter</a></li></ol></nav>",
+        );
+        let chapter = xhtml(
+            "C1",
+            "<h1>Heading</h1><span epub:type=\"pagebreak\" id=\"p1\" title=\"1\"/><p>Text.</p>\
+             <div hidden=\"hidden\"><div>Not <b>shown</b>.</div></div><p class=\"hidden\">Shown.</p>",
+        );
+        let md = markdown(&[("nav.xhtml", &nav), ("c1.xhtml", &chapter)]);
+        for gone in ["Start of Content", "1. 1", "Not"] {
+            assert!(!md.contains(gone), "{gone}: {md}");
+        }
+        assert!(md.contains("1. [First Chapter]"), "{md}");
+        assert!(md.contains("Text.\n\nShown."), "{md}");
+        // An element that is not closed stays; so do an empty one's
+        // neighbours and what a comment says.
+        assert_eq!(
+            drop_hidden("<p>a</p><div hidden>b<div>c</div>"),
+            "<p>a</p><div hidden>b<div>c</div>"
+        );
+        assert_eq!(
+            drop_hidden(
+                "<img hidden src=\"x.png\"><p>a</p><!-- <div hidden> --><span hidden=\"\"/>b"
+            ),
+            "<p>a</p><!-- <div hidden> -->b"
         );
     }
 
