@@ -921,6 +921,7 @@ fn body(
         .map(|(_, bytes)| {
             let html = text_of(bytes);
             let html = drop_hidden(&html);
+            let html = svg_images(&html);
             notes::clear_tokens(&html).into_owned()
         })
         .collect();
@@ -1326,6 +1327,62 @@ fn drop_hidden(html: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&html[done..]);
     out.into()
+}
+
+/// A document's HTML with each `<svg>` that only frames one `<image>`
+/// (calibre's covers, and many publishers': `<svg><image
+/// xlink:href="cover.jpeg"/></svg>`) made an `<img>` of that file, so that
+/// it is shown as any other picture. Its alt text is the svg's `<title>`,
+/// else the document's.
+fn svg_images(html: &str) -> std::borrow::Cow<'_, str> {
+    static SVG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<(?:svg:)?svg\b[^>]*>(.*?)</(?:svg:)?svg\s*>")
+            .expect("a valid pattern")
+    });
+    static IMAGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?is)<(?:svg:)?image\b((?:[^>"']|"[^"]*"|'[^']*')*)>"#)
+            .expect("a valid pattern")
+    });
+    static HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)(?:^|\s)(?:xlink:)?href\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+            .expect("a valid pattern")
+    });
+    static TITLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<(?:svg:)?title\b[^>]*>(.*?)</(?:svg:)?title\s*>")
+            .expect("a valid pattern")
+    });
+    static TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<[^>]*>").expect("a valid pattern"));
+    if !html.contains("svg") {
+        return html.into();
+    }
+    let text = |m: &str| one_line(&TAG.replace_all(m, "")).replace('"', "&quot;");
+    let document_title = TITLE
+        .captures(&html[..SVG.find(html).map_or(0, |m| m.start())])
+        .map(|c| text(&c[1]));
+    SVG.replace_all(html, |svg: &regex::Captures<'_>| {
+        let mut images = IMAGE.captures_iter(&svg[1]);
+        let (Some(image), None) = (images.next(), images.next()) else {
+            return svg[0].to_string();
+        };
+        let Some(href) = HREF.captures(&image[1]) else {
+            return svg[0].to_string();
+        };
+        let href = href
+            .get(1)
+            .or_else(|| href.get(2))
+            .map_or("", |m| m.as_str());
+        let alt = TITLE
+            .captures(&svg[1])
+            .map(|c| text(&c[1]))
+            .filter(|t| !t.is_empty())
+            .or_else(|| document_title.clone())
+            .unwrap_or_default();
+        format!(
+            "<img src=\"{}\" alt=\"{alt}\"/>",
+            href.trim().replace('"', "&quot;")
+        )
+    })
 }
 
 /// A figure's HTML with its `<figcaption>` taken out when the caption only
@@ -1871,6 +1928,37 @@ mod tests {
             ),
             "<p>a</p><!-- <div hidden> -->b"
         );
+    }
+
+    #[test]
+    fn an_svg_that_frames_an_image_is_the_image() {
+        let cover = xhtml(
+            "Cover",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 40 60\"><image width=\"40\" \
+             height=\"60\" xlink:href=\"img%20dir/cover%20art.png\"/></svg>",
+        );
+        let book = convert(
+            book(&[
+                ("cover.xhtml", &cover),
+                ("img dir/cover art.png", b"\x89PNG"),
+            ]),
+            "assets",
+        )
+        .unwrap();
+        assert!(
+            book.markdown
+                .contains("![Cover](<assets/001-cover_art.png>)"),
+            "{}",
+            book.markdown
+        );
+        assert_eq!(book.images.len(), 1);
+        // The svg's title is the alt text; an svg that draws more is left.
+        assert_eq!(
+            svg_images("<svg><title>The &amp; \"Cover\"</title><svg:image href='a.png'/></svg>"),
+            "<img src=\"a.png\" alt=\"The &amp; &quot;Cover&quot;\"/>"
+        );
+        let two = "<svg><image href=\"a.png\"/><image href=\"b.png\"/></svg>";
+        assert_eq!(svg_images(two), two);
     }
 
     #[test]
