@@ -920,6 +920,7 @@ fn body(
         .iter()
         .map(|(_, bytes)| {
             let html = text_of(bytes);
+            let html = internal_subset(&html);
             let html = drop_hidden(&html);
             let html = svg_images(&html);
             notes::clear_tokens(&html).into_owned()
@@ -1240,6 +1241,89 @@ fn drop_navbars(html: &str) -> std::borrow::Cow<'_, str> {
         None => out.push_str(&html[done..]),
     }
     out.into()
+}
+
+/// A document's HTML without the internal subset of its DOCTYPE (`<!DOCTYPE
+/// html [ <!ENTITY author "Ada Writer"> ]>`), which an HTML parser does not
+/// read (its `]>` would be a paragraph), and with each entity it declares as
+/// plain text written out where it is used (`&author;`). An entity whose
+/// text holds markup or names other entities is left as it is, and so is
+/// any once the text written out adds up to the document's own length, so
+/// that a short document cannot grow a thousandfold.
+fn internal_subset(html: &str) -> std::borrow::Cow<'_, str> {
+    static ENTITY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>"#)
+            .expect("a valid pattern")
+    });
+    static REFERENCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"&([A-Za-z_][\w.-]*);").expect("a valid pattern")
+    });
+    static PLAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:[^<&%]|&#[0-9]+;|&#x[0-9A-Fa-f]+;|&(?:amp|lt|gt|quot|apos);)*$")
+            .expect("a valid pattern")
+    });
+    let head = &html.as_bytes()[..html.len().min(4096)];
+    let Some(doctype) = head
+        .windows(9)
+        .position(|w| w.eq_ignore_ascii_case(b"<!doctype"))
+    else {
+        return html.into();
+    };
+    // The `[` before the DOCTYPE's `>`, and the `]` that closes it,
+    // outside quotes and comments.
+    let mut open = None;
+    let mut quote = None;
+    let mut i = doctype;
+    let bytes = html.as_bytes();
+    let close = loop {
+        let Some(&b) = bytes.get(i) else {
+            return html.into();
+        };
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'<') if open.is_some() && html[i..].starts_with("<!--") => {
+                match html[i..].find("-->") {
+                    Some(end) => i += end + 2,
+                    None => return html.into(),
+                }
+            }
+            (None, b'[') if open.is_none() => open = Some(i),
+            (None, b']') if open.is_some() && html[i + 1..].trim_start().starts_with('>') => {
+                break i;
+            }
+            (None, b'>') if open.is_none() => return html.into(),
+            _ => {}
+        }
+        i += 1;
+    };
+    let Some(open) = open else {
+        return html.into();
+    };
+    let subset = &html[open + 1..close];
+    let mut entities = HashMap::new();
+    for c in ENTITY.captures_iter(subset) {
+        let text = c.get(2).or_else(|| c.get(3)).map_or("", |m| m.as_str());
+        if PLAIN.is_match(text) {
+            let text = text.replace('"', "&quot;").replace('\'', "&#39;");
+            entities.entry(c[1].to_string()).or_insert(text);
+        }
+    }
+    let rest = &html[close + 1..];
+    let mut budget = html.len();
+    let rest = if entities.is_empty() {
+        rest.into()
+    } else {
+        REFERENCE.replace_all(rest, |c: &regex::Captures<'_>| match entities.get(&c[1]) {
+            Some(text) if text.len() <= budget => {
+                budget -= text.len();
+                text.clone()
+            }
+            _ => c[0].to_string(),
+        })
+    };
+    format!("{}{}", &html[..open], rest).into()
 }
 
 /// A document's HTML without what it hides: an element with the `hidden`
@@ -1959,6 +2043,34 @@ mod tests {
         );
         let two = "<svg><image href=\"a.png\"/><image href=\"b.png\"/></svg>";
         assert_eq!(svg_images(two), two);
+    }
+
+    #[test]
+    fn a_doctype_subset_is_read_not_shown() {
+        let chapter = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE html PUBLIC \
+                       \"-//W3C//DTD XHTML 1.1//EN\" \"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\" [\n\
+                       <!ENTITY nbsp \"&#160;\">\n<!ENTITY author \"Ada Writer\">\n\
+                       <!ENTITY mark \"<b>bold</b>\">\n]>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">\
+                       <head><title>L</title></head><body><h1>Chapter One</h1><p>Written by &author; \
+                       with&nbsp;care &mark;.</p></body></html>";
+        let md = markdown(&[("c1.xhtml", chapter.as_bytes())]);
+        assert!(!md.contains("]>"), "{md}");
+        assert!(md.contains("Written by Ada Writer with\u{a0}care"), "{md}");
+        assert_eq!(
+            internal_subset("<!DOCTYPE html [<!ENTITY a \"x ] 'y'\">]><p>&a;&b;</p>"),
+            "<!DOCTYPE html ><p>x ] &#39;y&#39;&b;</p>"
+        );
+        let plain = "<!DOCTYPE html><p>&a;</p>";
+        assert_eq!(internal_subset(plain), plain);
+        // What is written out adds at most the document's length.
+        let big = format!(
+            "<!DOCTYPE html [<!ENTITY a \"{}\">]><p>{}</p>",
+            "x".repeat(1000),
+            "&a;".repeat(1000)
+        );
+        let out = internal_subset(&big);
+        assert!(out.len() <= 2 * big.len(), "{}", out.len());
+        assert!(out.contains("x&a;"), "{out}");
     }
 
     #[test]
