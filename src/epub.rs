@@ -149,18 +149,27 @@ pub fn convert(bytes: Vec<u8>, assets: &str) -> Result<Book> {
     let (body, image_paths) =
         convert_on_big_stack(chapters, nav, package.title.clone(), shown_above)?;
     let mut images = Vec::new();
+    // Each image's file, or none when it cannot be read.
     let mut names = Vec::new();
     for (i, path) in image_paths.iter().enumerate() {
         let name = asset_name(i, path);
         match archive.read(path) {
-            Ok(Some(b)) => images.push((name.clone(), b)),
-            Ok(None) => skipped.push(format!(
-                "{}: an image missing from the archive",
-                shown(path)
-            )),
-            Err(e) => skipped.push(format!("{e:#}; skipped")),
+            Ok(Some(b)) => {
+                images.push((name.clone(), b));
+                names.push(Some(name));
+            }
+            Ok(None) => {
+                skipped.push(format!(
+                    "{}: an image missing from the archive",
+                    shown(path)
+                ));
+                names.push(None);
+            }
+            Err(e) => {
+                skipped.push(format!("{e:#}; skipped"));
+                names.push(None);
+            }
         }
-        names.push(name);
     }
     let body = image_references(&body, assets, &names);
     let mut md = String::from("---\n");
@@ -184,15 +193,15 @@ pub fn convert(bytes: Vec<u8>, assets: &str) -> Result<Book> {
 }
 
 /// A safe file name for the image at archive path `path`, the `i`th of the
-/// book: its number and its own name in ASCII letters, digits, `.`, `-` and
-/// `_`, never starting with a dot, so that it stays in the folder it is
-/// joined to.
+/// book: its number and the end of its own name (at most 60 bytes) in
+/// letters and digits of any script, `.`, `-` and `_`, never starting with
+/// a dot, so that it stays in the folder it is joined to.
 fn asset_name(i: usize, path: &str) -> String {
     let file = path.rsplit('/').next().unwrap_or_default();
     let clean: String = file
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c
             } else {
                 '_'
@@ -200,12 +209,18 @@ fn asset_name(i: usize, path: &str) -> String {
         })
         .collect();
     let clean = clean.trim_start_matches('.');
-    let clean = &clean[clean.len().saturating_sub(60)..];
-    format!("{:03}-{clean}", i + 1)
+    let mut from = clean.len().saturating_sub(60);
+    while !clean.is_char_boundary(from) {
+        from += 1;
+    }
+    format!("{:03}-{}", i + 1, &clean[from..])
 }
 
-/// The body with each image token as the path of its file in `assets`.
-fn image_references(body: &str, assets: &str, names: &[String]) -> String {
+/// The body with each image token as the path of its file in `assets`, or
+/// as no address at all for an image that could not be read: it shows as
+/// its alt text, as an image out of the archive does, not as a link to a
+/// file that is not there.
+fn image_references(body: &str, assets: &str, names: &[Option<String>]) -> String {
     if names.is_empty() {
         return body.to_string();
     }
@@ -229,7 +244,9 @@ fn image_references(body: &str, assets: &str, names: &[String]) -> String {
             .and_then(|j| after[..j].parse::<usize>().ok().map(|n| (n, j)));
         match number.and_then(|(n, j)| Some((names.get(n)?, j))) {
             Some((name, j)) => {
-                let _ = write!(out, "<{folder}/{name}>");
+                if let Some(name) = name {
+                    let _ = write!(out, "<{folder}/{name}>");
+                }
                 rest = &after[j + IMAGE_CLOSE.len_utf8()..];
             }
             None => rest = after,
@@ -2071,6 +2088,40 @@ mod tests {
         let out = internal_subset(&big);
         assert!(out.len() <= 2 * big.len(), "{}", out.len());
         assert!(out.contains("x&a;"), "{out}");
+    }
+
+    #[test]
+    fn image_files_keep_their_names_in_any_script() {
+        assert_eq!(asset_name(0, "OEBPS/img/café 1.png"), "001-café_1.png");
+        assert_eq!(asset_name(1, "img/..\\..\\x.png"), "002-_.._x.png");
+        assert_eq!(asset_name(2, "a\u{202e}b\u{7}/.c.png"), "003-c.png");
+        // The end of a long name, cut at a character.
+        let long = format!("{}a.png", "ü".repeat(200));
+        assert_eq!(asset_name(3, &long), format!("004-{}a.png", "ü".repeat(27)));
+    }
+
+    #[test]
+    fn an_image_missing_from_the_archive_is_its_alt_text() {
+        let chapter = xhtml(
+            "C1",
+            "<h1>One</h1><p><img src=\"gone.png\" alt=\"Gone\"/></p>\
+             <p><img src=\"here.png\" alt=\"Here\"/></p>",
+        );
+        let book = convert(
+            book(&[("c1.xhtml", &chapter), ("here.png", b"\x89PNG")]),
+            "assets",
+        )
+        .unwrap();
+        assert!(
+            book.markdown
+                .contains("![Gone]()\n\n![Here](<assets/002-here.png>)"),
+            "{}",
+            book.markdown
+        );
+        assert_eq!(
+            book.skipped,
+            vec!["OEBPS/gone.png: an image missing from the archive"]
+        );
     }
 
     #[test]

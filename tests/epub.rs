@@ -733,6 +733,20 @@ fn convert_writes_the_markdown_and_its_images_once() {
         "![The little machine on the octagonal table](<the-time-machine-in-parts.assets/001-file0.png>)"
     ));
     assert!(text.starts_with("---\ntitle: \"The Time Machine, in Parts\"\n"));
+    // The text, its images and their folder are ordinary files, as any
+    // made here (0644 and 0755 under a 022 umask), not private ones.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let (usual, usual_dir) = (env.dir.path().join("usual"), env.dir.path().join("usual.d"));
+        std::fs::write(&usual, "").unwrap();
+        std::fs::create_dir(&usual_dir).unwrap();
+        let assets = env.dir.path().join("a/the-time-machine-in-parts.assets");
+        assert_eq!(mode(&md), mode(&usual));
+        assert_eq!(mode(&assets.join("001-file0.png")), mode(&usual));
+        assert_eq!(mode(&assets), mode(&usual_dir));
+    }
     // Converting twice gives identical bytes.
     assert!(out("b").status.success());
     for file in [

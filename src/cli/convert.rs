@@ -55,8 +55,13 @@ pub fn convert_command(book: &Path, out: &Path) -> Result<()> {
     if !converted.images.is_empty() {
         load::epub::write_assets(&assets, &converted.images).map_err(|e| written(e, &assets))?;
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".longform-convert")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".longform-convert");
+    // The text is an ordinary file, as its images are (0644 under a 022
+    // umask), not a private temporary one: the umask applies to this mode.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
         .tempfile_in(out)
         .map_err(|e| written(e, &text_path))?;
     tmp.write_all(converted.text.as_bytes())

@@ -166,9 +166,13 @@ fn write_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// never written.
 pub fn write_assets(assets: &Path, images: &[(String, Vec<u8>)]) -> std::io::Result<()> {
     let parent = assets.parent().unwrap_or(Path::new("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".tmp-assets")
-        .tempdir_in(parent)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tmp-assets");
+    // An ordinary folder (0755 under a 022 umask), as the images in it
+    // are ordinary files, not a private temporary one.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+    let tmp = builder.tempdir_in(parent)?;
     for (name, bytes) in images {
         if !is_plain_name(name) {
             continue;
