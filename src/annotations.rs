@@ -570,6 +570,11 @@ impl Highlights {
         self.0.iter().find(|h| h.id == id)
     }
 
+    /// Keep only the highlights `keep` holds of, tombstones too.
+    pub fn retain(&mut self, keep: impl FnMut(&Highlight) -> bool) {
+        self.0.retain(keep);
+    }
+
     fn live_mut(&mut self, id: &str) -> Option<&mut Highlight> {
         self.0.iter_mut().find(|h| h.id == id && !h.is_deleted())
     }

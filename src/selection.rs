@@ -474,7 +474,7 @@ pub fn trimmed(doc: &Document, range: Range<usize>) -> Range<usize> {
     for b in first..=last {
         let bt = BlockText::of(doc, b);
         let from = bt.offset_of(range.start);
-        let lead = bt.text[from..].len() - bt.text[from..].trim_start().len();
+        let lead = bt.text[from..].len() - without_closers(&bt.text[from..]).len();
         if let Some(s) = bt.source_from(from + lead).filter(|&s| s < range.end) {
             start = Some(s.max(range.start));
             break;
@@ -486,12 +486,56 @@ pub fn trimmed(doc: &Document, range: Range<usize>) -> Range<usize> {
     for b in (first..=last).rev() {
         let bt = BlockText::of(doc, b);
         let to = bt.offset_of(range.end);
-        let kept = bt.text[..to].trim_end().len();
+        let kept = without_openers(&bt.text[..to]).len();
         if let Some(e) = bt.source_to(kept).filter(|&e| e > start) {
             return start..e.min(range.end);
         }
     }
     start..start
+}
+
+/// `text` without the space at its end, nor a quotation mark or bracket
+/// that opens what comes after it (`then “` of `then “infinite”`): a
+/// selection that ends there holds whole words, not the mark of the next.
+fn without_openers(text: &str) -> &str {
+    let mut t = text.trim_end();
+    loop {
+        let mut chars = t.chars();
+        let last = chars.next_back();
+        let before = chars.next_back();
+        let opens = match last {
+            Some(
+                '“' | '‘' | '«' | '„' | '‚' | '(' | '[' | '{' | '¿' | '¡' | '「' | '『' | '（',
+            ) => true,
+            // A straight quote opens when it follows space.
+            Some('"' | '\'') => before.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if !opens {
+            return t;
+        }
+        t = t[..t.len() - last.map_or(0, char::len_utf8)].trim_end();
+    }
+}
+
+/// `text` without the space at its start, nor a quotation mark or
+/// bracket that closes what came before it: as `without_openers`.
+fn without_closers(text: &str) -> &str {
+    let mut t = text.trim_start();
+    loop {
+        let mut chars = t.chars();
+        let first = chars.next();
+        let after = chars.next();
+        let closes = match first {
+            Some('”' | '’' | '»' | ')' | ']' | '}' | '」' | '』' | '）') => true,
+            Some('"' | '\'') => after.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        if !closes {
+            return t;
+        }
+        t = t[first.map_or(0, char::len_utf8)..].trim_start();
+    }
 }
 
 /// One drawn cluster of a visual line: its column and source bytes.
@@ -632,6 +676,37 @@ mod tests {
             extend(&doc, &mut sel, m);
         }
         text_of(&doc, sel.range())
+    }
+
+    /// The passage a selection keeps (`trimmed`) from the word at `start`
+    /// after `motions` as keys make them.
+    fn kept(src: &str, start: &str, motions: &[Motion]) -> String {
+        let doc = parse(src);
+        let at = src.find(start).expect("start in the source");
+        let mut sel = Selection::of(word_at(&doc, at).expect("a word"));
+        for &m in motions {
+            extend(&doc, &mut sel, m);
+        }
+        text_of(&doc, trimmed(&doc, sel.range()))
+    }
+
+    #[test]
+    fn a_selection_keeps_no_mark_of_the_word_it_stops_before() {
+        let src = "And then “infinite” scroll, and then \"more\" (maybe) here.\n";
+        assert_eq!(kept(src, "And", &[Motion::WordNext]), "And then");
+        assert_eq!(
+            kept(src, "And", &[Motion::WordNext, Motion::WordNext]),
+            "And then “infinite”"
+        );
+        assert_eq!(kept(src, "and then", &[Motion::WordNext]), "and then");
+        assert_eq!(
+            kept(src, "and then", &[Motion::WordNext, Motion::WordNext]),
+            "and then “more”"
+        );
+        assert_eq!(kept(src, "more", &[Motion::WordNext]), "more” (maybe)");
+        // Backwards: no closing mark of the word before.
+        assert_eq!(kept(src, "scroll", &[Motion::WordPrev]), "infinite” scroll");
+        assert_eq!(kept(src, "here", &[Motion::WordPrev]), "maybe) here");
     }
 
     #[test]

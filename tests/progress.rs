@@ -286,6 +286,15 @@ fn bookmarks_add_list_jump_rename_note_delete_undo() {
     type_text(&mut app, "Second");
     let screen = act(&mut app, &[Action::PromptAccept], 100, 30);
     assert!(screen[29].contains("Bookmarked: Second"), "{}", screen[29]);
+    // m again at the same place makes no second one.
+    let screen = act(&mut app, &[Action::AddBookmark], 100, 30);
+    assert_eq!(app.mode, Mode::Reading);
+    assert!(
+        screen[29].contains("Already bookmarked here: Second"),
+        "{}",
+        screen[29]
+    );
+    assert_eq!(app.bookmarks().len(), 1);
     // The mark in the left margin, beside the top line.
     assert!(
         screen[..29].iter().any(|r| r.contains('▍')),

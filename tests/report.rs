@@ -255,6 +255,66 @@ fn a_save_kept_pending_is_said_and_listed() {
     assert!(out.contains("kept aside"), "{out}");
 }
 
+/// An article read from stdin: its text is not kept, so its highlights
+/// are as saved, said so, never "not found"; JSON gives no path, as
+/// `progress --json` does.
+#[test]
+fn a_highlight_of_stdin_is_as_saved() {
+    let env = Env::new();
+    let text = "# Piped\n\nSome words that came down a pipe, and stayed.\n";
+    let doc = parse(text);
+    let mut state = ReadingState::new(
+        PathBuf::from(longform::store::STDIN_PATH),
+        "Piped".into(),
+        doc.fingerprint,
+        now(),
+    );
+    let at = text.find("Some words").unwrap();
+    let h = longform::annotations::Highlight::new(&doc, at..at + 10, 1, now()).expect("a passage");
+    state.highlights.add(h);
+    Store::new(env.config.path())
+        .save(&format!("stdin{:016x}", doc.fingerprint), &state)
+        .expect("save");
+    let out = env.ok(&["highlights", "--json"]);
+    let list: Value = serde_json::from_str(&out).expect("JSON");
+    let h = &list[0];
+    assert_eq!(h["path"], Value::Null, "{h}");
+    assert_eq!(h["missing"], true, "{h}");
+    assert_eq!(h["percent"], Value::Null, "{h}");
+    let out = env.ok(&["highlights"]);
+    assert!(out.contains("read from standard input"), "{out}");
+    assert!(!out.contains("not found"), "{out}");
+}
+
+/// A file moved and edited gets a copy of its record; the old one stays.
+/// A highlight in both is listed and exported once, from the article
+/// that is there.
+#[test]
+fn a_highlight_in_two_records_is_given_once() {
+    let env = Env::new();
+    let web = env.article("the-slow-web.md");
+    let text = std::fs::read_to_string(&web).unwrap();
+    let doc = parse(&text);
+    let at = text.find("Plain formats").unwrap();
+    let h = longform::annotations::Highlight::new(&doc, at..at + 13, 2, now()).expect("a passage");
+    env.record(&web, now() - DAY, |state, _, _| {
+        state.highlights.add(h.clone());
+    });
+    let gone = env.articles.path().join("old-name.md");
+    let mut old = ReadingState::new(gone.clone(), "The Slow Web".into(), doc.fingerprint, now());
+    old.highlights.add(h);
+    Store::new(env.config.path())
+        .save(&record_id(&gone), &old)
+        .expect("save");
+    let out = env.ok(&["highlights", "--json"]);
+    let list: Value = serde_json::from_str(&out).expect("JSON");
+    let list = list.as_array().expect("a list");
+    assert_eq!(list.len(), 1, "{out}");
+    assert_eq!(list[0]["path"], path_str(&web), "{out}");
+    let out = env.ok(&["export", "--all", "--format", "json"]);
+    assert_eq!(out.matches("Plain formats").count(), 1, "{out}");
+}
+
 #[test]
 fn where_names_the_line_of_an_invalid_config_and_unreadable_records() {
     let env = Env::new();

@@ -81,11 +81,7 @@ pub fn export_command(
                 let note = crate::store::unreadable_note(unreadable);
                 let _ = writeln!(io::stderr(), "longform: warning: {note}");
             }
-            records
-                .into_iter()
-                .filter(|(_, state)| !state.highlights.is_empty())
-                .map(|(_, state)| Article::open(state))
-                .collect()
+            super::report::with_highlights(records)
         }
         None => bail!("give the article to export, or --all for every article with highlights"),
     };
@@ -435,7 +431,9 @@ struct JsonHighlight {
     end: Option<usize>,
     /// exact, text, fuzzy or not_found.
     found: Found,
-    percent: u8,
+    /// Where it is, in percent of the words before it; null when it is
+    /// not found.
+    percent: Option<u8>,
     /// The word it starts at, counting from 1.
     word: Option<usize>,
     /// Unix seconds, and as RFC 3339.
@@ -488,7 +486,7 @@ pub fn json(marked: &[(Article, Vec<Marked>)], out: &mut dyn Write) -> Result<()
                             start: v.range.as_ref().map(|r| r.start),
                             end: v.range.as_ref().map(|r| r.end),
                             found: v.how,
-                            percent: m.percent,
+                            percent: v.range.is_some().then_some(m.percent),
                             word: m.word,
                             created: v.created,
                             created_at: rfc3339(v.created),

@@ -7,6 +7,7 @@
 //! article is gone, the saved anchor speaks for it. Every string that comes
 //! from a record or an article is sanitised before it is printed.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -88,17 +89,42 @@ pub fn highlights_command(file: Option<&Path>, json: bool) -> Result<()> {
     let Some(file) = file else {
         let records = store.all_listed()?;
         let unreadable = unreadable_records(&dir, records.len());
-        let articles: Vec<Article> = records
-            .into_iter()
-            .filter(|(_, state)| !state.highlights.is_empty())
-            .map(|(_, state)| Article::open(state))
-            .collect();
+        let articles = with_highlights(records);
         return with_unreadable(unreadable, articles.is_empty(), json, |out| {
             highlights(&articles, json, out)
         });
     };
     let articles: Vec<Article> = article_for_file(&store, file)?.into_iter().collect();
     to_stdout(|out| highlights(&articles, json, out))
+}
+
+/// The articles of `records` that hold highlights, for a report of them
+/// all. A highlight in the record of a file that is gone and in one of a
+/// file that is there (a file moved and edited gets a copy of its record,
+/// the old one kept in case it was another article's) is given once, from
+/// the article that is there. Two files that are there (a copy) each keep
+/// theirs.
+pub(crate) fn with_highlights(records: Vec<(String, ReadingState)>) -> Vec<Article> {
+    let mut states: Vec<ReadingState> = records
+        .into_iter()
+        .map(|(_, state)| state)
+        .filter(|state| !state.highlights.is_empty())
+        .collect();
+    let gone = |state: &ReadingState| !state.is_stdin() && !state.path.exists();
+    let there: HashSet<String> = (states.iter())
+        .filter(|state| !gone(state))
+        .flat_map(|state| state.highlights.live().map(|h| h.id.clone()))
+        .collect();
+    for state in states.iter_mut().filter(|state| gone(state)) {
+        state
+            .highlights
+            .retain(|h| h.is_deleted() || !there.contains(&h.id));
+    }
+    states
+        .into_iter()
+        .filter(|state| !state.highlights.is_empty())
+        .map(Article::open)
+        .collect()
 }
 
 /// `longform progress [--json]`.
@@ -490,6 +516,9 @@ fn records_note(dir: &Path) -> String {
 // ---------------------------------------------------------------------------
 // The articles behind the records
 
+/// Why the text of an article read from stdin is not looked at.
+const STDIN_NOT_KEPT: &str = "read from standard input, whose text is not kept";
+
 /// A reading record and its article as it is on disk now.
 pub struct Article {
     pub state: ReadingState,
@@ -525,11 +554,12 @@ impl Article {
     /// The article of `state`, read from the path it records.
     pub fn open(state: ReadingState) -> Article {
         if state.is_stdin() {
-            // Nothing to read it from: what the record says is all.
+            // Nothing to read it from: what the record says is all, and
+            // its highlights are as saved, not "not found".
             return Article {
                 state,
                 parsed: None,
-                problem: None,
+                problem: Some(STDIN_NOT_KEPT.to_string()),
             };
         }
         let text = read_article(&state.path);
@@ -828,7 +858,8 @@ pub fn article_for_file(store: &Store, file: &Path) -> Result<Option<Article>> {
 /// One bookmark for `bookmarks --json`.
 #[derive(Serialize)]
 struct BookmarkEntry {
-    path: String,
+    /// None for an article read from stdin, as in `progress --json`.
+    path: Option<String>,
     title: String,
     id: String,
     label: String,
@@ -852,7 +883,7 @@ pub fn bookmarks(articles: &[Article], json: bool, out: &mut dyn Write) -> Resul
     if json {
         let mut entries = Vec::new();
         for article in &articles {
-            let (path, title) = (article.shown_path(), article.title());
+            let (path, title) = (article.json_path(), article.title());
             for (b, place) in article.bookmarks() {
                 entries.push(BookmarkEntry {
                     path: path.clone(),
@@ -911,7 +942,8 @@ pub fn bookmarks(articles: &[Article], json: bool, out: &mut dyn Write) -> Resul
 /// One highlight for `highlights --json`.
 #[derive(Serialize)]
 struct HighlightEntry {
-    path: String,
+    /// None for an article read from stdin, as in `progress --json`.
+    path: Option<String>,
     title: String,
     id: String,
     text: String,
@@ -919,7 +951,9 @@ struct HighlightEntry {
     color: u8,
     color_name: &'static str,
     section: Option<String>,
-    percent: u8,
+    /// Where it is, in percent of the words before it; null when it is
+    /// not found.
+    percent: Option<u8>,
     /// Source bytes in the article as it is now; null when not found.
     start: Option<usize>,
     end: Option<usize>,
@@ -941,7 +975,7 @@ pub fn highlights(articles: &[Article], json: bool, out: &mut dyn Write) -> Resu
     if json {
         let mut entries = Vec::new();
         for (article, marks) in &articles {
-            let (path, title) = (article.shown_path(), article.title());
+            let (path, title) = (article.json_path(), article.title());
             for m in marks {
                 let v = &m.view;
                 entries.push(HighlightEntry {
@@ -953,7 +987,7 @@ pub fn highlights(articles: &[Article], json: bool, out: &mut dyn Write) -> Resu
                     color: v.color,
                     color_name: annotations::color_name(v.color),
                     section: v.section.as_deref().map(one_line),
-                    percent: m.percent,
+                    percent: v.range.is_some().then_some(m.percent),
                     start: v.range.as_ref().map(|r| r.start),
                     end: v.range.as_ref().map(|r| r.end),
                     found: v.how,

@@ -2101,8 +2101,18 @@ impl App {
             Action::HighlightCopy => self.copy_highlight(),
             Action::Wider | Action::Narrower | Action::DefaultWidth => self.change_width(action),
             Action::AddBookmark => {
+                // One bookmark a place: a second would be the same line
+                // twice in the list.
+                let top = self.reader.top;
+                if let Some(b) = self.bookmarks().into_iter().find(|b| b.pos == top) {
+                    self.message = Some(format!(
+                        "Already bookmarked here: {} (B lists bookmarks)",
+                        b.label
+                    ));
+                    return;
+                }
                 let text = self.bookmark_label();
-                self.prompt = Some(Prompt::new(PromptKind::NewBookmark(self.reader.top), &text));
+                self.prompt = Some(Prompt::new(PromptKind::NewBookmark(top), &text));
                 self.mode = Mode::Prompt;
             }
             Action::OpenBookmarks => {
