@@ -1193,7 +1193,12 @@ fn read_and_draw(
         if let Some(mut query) = pending.take() {
             query.read(true);
             *filter = query.settle(shell);
-            draw(&mut terminal, shell)?;
+            // Drawn again in what the answers gave (the theme), unless a
+            // key is waiting: the key's frame shows both, and is not held
+            // up by one that it replaces at once.
+            if !event::poll(Duration::ZERO).context("cannot read the terminal")? {
+                draw(&mut terminal, shell)?;
+            }
         }
         // The head of a long article is on screen: the rest is read now,
         // on a thread, while keys are read.
