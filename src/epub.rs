@@ -1364,8 +1364,16 @@ fn drop_hidden(html: &str) -> std::borrow::Cow<'_, str> {
     if !html.contains("hidden") && !html.contains("landmarks") && !html.contains("page-list") {
         return html.into();
     }
+    // Elements whose end tag may be left out: one that never closes would
+    // hide the rest of the document from this pass.
+    const OPEN_ENDED: &[&str] = &[
+        "li", "p", "dt", "dd", "tr", "td", "th", "option", "optgroup", "tbody", "thead", "tfoot",
+        "colgroup", "rb", "rt", "rp",
+    ];
     let hides = |name: &str, attrs: &str| {
-        ATTR.captures_iter(attrs).any(|a| {
+        let mut hidden = false;
+        let mut kept = false;
+        for a in ATTR.captures_iter(attrs) {
             let key = a[1].to_ascii_lowercase();
             let value = a
                 .get(2)
@@ -1373,14 +1381,24 @@ fn drop_hidden(html: &str) -> std::borrow::Cow<'_, str> {
                 .or_else(|| a.get(4))
                 .map_or("", |m| m.as_str());
             let local = key.rsplit(':').next().unwrap_or_default();
-            key == "hidden"
-                || (name.eq_ignore_ascii_case("nav")
-                    && local == "type"
-                    && key != local
-                    && value
-                        .split_whitespace()
-                        .any(|t| t == "landmarks" || t == "page-list"))
-        })
+            if name.eq_ignore_ascii_case("nav")
+                && local == "type"
+                && key != local
+                && value
+                    .split_whitespace()
+                    .any(|t| t == "landmarks" || t == "page-list")
+            {
+                return true;
+            }
+            hidden |= key == "hidden";
+            // What a link or the contents may point at (a note shown in a
+            // pop-up, a heading the contents go to) stays.
+            kept |= key == "id";
+        }
+        hidden
+            && !kept
+            && !name.eq_ignore_ascii_case("aside")
+            && !OPEN_ENDED.iter().any(|o| name.eq_ignore_ascii_case(o))
     };
     let mut dropped = Vec::new();
     // The element being dropped: where it starts, its name, and how many
@@ -2029,6 +2047,12 @@ mod tests {
             ),
             "<p>a</p><!-- <div hidden> -->b"
         );
+        // What may be pointed at stays: a note shown in a pop-up, a
+        // heading with an id; so does an element whose end tag may be left
+        // out, and what follows it is still looked at.
+        let kept = "<aside epub:type=\"footnote\" hidden=\"\"><p>A note.</p></aside>\
+                    <h2 id=\"c2\" hidden=\"\">Two</h2><ul><li hidden>x<li>y</ul>";
+        assert_eq!(drop_hidden(&format!("{kept}<div hidden>z</div>")), kept);
     }
 
     #[test]

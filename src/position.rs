@@ -212,7 +212,7 @@ pub(crate) fn floor_boundary(source: &str, byte: usize) -> Position {
 
 /// The quote of an anchor at `byte`: the plain text from the first
 /// character shown at or after it.
-pub(crate) fn quote_at(doc: &Document, byte: usize) -> String {
+fn quote_at(doc: &Document, byte: usize) -> String {
     text_at(doc, byte, QUOTE_CHARS)
 }
 

@@ -471,23 +471,6 @@ impl Session {
             let (pos, how) = anchor.restore(doc, &self.text);
             found = (Some(pos), Some(how), resume_message(doc, pos, how));
         }
-        // The article was edited: what was read is found again in it (a
-        // window's text holds too little to look in; the whole is opened
-        // for a changed article).
-        if state.fingerprint != doc.fingerprint && doc.window.is_none() {
-            let old_len = (state.position.as_ref())
-                .filter(|a| a.fingerprint == state.fingerprint)
-                .map(|a| a.len);
-            state.coverage = crate::coverage::rebase(
-                &state.coverage,
-                &state.coverage_ends,
-                old_len,
-                doc,
-                &self.text,
-            );
-            state.coverage_ends.clear();
-            state.read = state.coverage.percent(doc);
-        }
         state.path = std::mem::take(&mut self.state.path);
         state.title = title.to_string();
         state.fingerprint = doc.fingerprint;
@@ -892,30 +875,10 @@ impl Session {
 
     /// The article changed on disk and was parsed again: bookmarks are
     /// restored in the new text from now on, and the record follows it.
-    pub fn replace_text(&mut self, old: &Document, text: Arc<str>, doc: &Document) {
-        // What was read is found again in the new text, by the quotes of
-        // its ends in the old one.
-        let mut ends = std::mem::take(&mut self.state.coverage_ends);
-        crate::coverage::note_ends(&self.state.coverage, &mut ends, old);
-        self.state.coverage = crate::coverage::rebase(
-            &self.state.coverage,
-            &ends,
-            Some(self.text.len()),
-            doc,
-            &text,
-        );
-        self.state.read = self.state.coverage.percent(doc);
+    pub fn replace_text(&mut self, text: Arc<str>, doc: &Document) {
         self.text = text;
         self.state.fingerprint = doc.fingerprint;
         self.dirty = true;
-    }
-
-    /// Quote the ends of what was read in `doc`, the text the record is
-    /// of, so that they are found again once it is edited: before a save.
-    pub fn note_coverage_ends(&mut self, doc: &Document) {
-        if doc.window.is_none() && doc.fingerprint == self.state.fingerprint {
-            crate::coverage::note_ends(&self.state.coverage, &mut self.state.coverage_ends, doc);
-        }
     }
 
     pub fn add_bookmark(&mut self, doc: &Document, pos: Position, label: String, now: u64) {
@@ -1161,7 +1124,9 @@ pub fn resume_message_in_window(
     how: Restored,
     state: &ReadingState,
 ) -> Option<String> {
-    let saved = state.position.as_ref().filter(|_| how == Restored::Exact);
+    // A record that kept no percent (an older one, or one whose figure
+    // could not be read) is named by the window's estimate.
+    let saved = (state.position.as_ref()).filter(|_| how == Restored::Exact && state.percent > 0);
     let known = saved.map(|anchor| (state.percent, anchor.section_title.as_deref()));
     resume_message_with(doc, pos, how, known)
 }

@@ -74,11 +74,6 @@ pub struct ReadingState {
     /// The source byte ranges read by reading motion (see `coverage`).
     #[serde(default)]
     pub coverage: Coverage,
-    /// The text at the ends of the ranges in `coverage` (as anchors quote
-    /// it), in the text `fingerprint` names: where they are found again
-    /// once the article was edited (`coverage::rebase`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub coverage_ends: BTreeMap<usize, String>,
     /// The share of the article's words in `coverage`, in percent: what the
     /// library shows as "read" without parsing every article.
     #[serde(default, deserialize_with = "lenient::percent")]
@@ -163,7 +158,6 @@ impl ReadingState {
             position_updated: 0,
             percent: 0,
             coverage: Coverage::default(),
-            coverage_ends: BTreeMap::new(),
             read: 0,
             bookmarks: Vec::new(),
             highlights: Highlights::default(),
@@ -262,17 +256,8 @@ pub fn merge(disk: &ReadingState, ours: &ReadingState) -> ReadingState {
         out.percent = disk.percent;
     }
 
-    // Ranges read in another version of the text are not ours to unite:
-    // ours were found again in this one when it was opened.
-    if disk.fingerprint == ours.fingerprint {
-        out.coverage = disk.coverage.union(&ours.coverage);
-        out.read = disk.read.max(ours.read);
-        for (end, quote) in &disk.coverage_ends {
-            out.coverage_ends
-                .entry(*end)
-                .or_insert_with(|| quote.clone());
-        }
-    }
+    out.coverage = disk.coverage.union(&ours.coverage);
+    out.read = disk.read.max(ours.read);
 
     let mut tombstones: BTreeMap<&str, u64> = BTreeMap::new();
     for t in disk.tombstones.iter().chain(&ours.tombstones) {
@@ -694,8 +679,8 @@ impl Store {
     fn listed(&self) -> io::Result<Vec<(String, ReadingState)>> {
         let entries = fs::read_dir(&self.dir)?;
         let mut ids: BTreeSet<String> = BTreeSet::new();
-        for entry in entries {
-            let path = entry?.path();
+        for entry in entries.flatten() {
+            let path = entry.path();
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
@@ -1015,8 +1000,9 @@ mod lenient {
 
     pub fn percent<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
         let n = number(&Value::deserialize(d)?);
+        // Down: 100 only once the whole is.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Ok(n.clamp(0.0, 100.0).round() as u8)
+        Ok(n.clamp(0.0, 100.0).floor() as u8)
     }
 
     pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {

@@ -456,7 +456,9 @@ impl Shell {
             app.start_at_section(pos);
         }
         self.configure(&mut app, source);
-        let asked = section.is_some() || self.options.from_start;
+        // Not an article opened from the library: the option was for the
+        // one named on the command line.
+        let asked = section.is_some() || (self.options.from_start && self.library.is_none());
         self.install(app, source, head, asked);
     }
 
@@ -640,6 +642,7 @@ impl Shell {
             if let (Some(sync), Event::Key(key)) = (&mut self.sync, event)
                 && sync.offer.is_some()
                 && key.kind != KeyEventKind::Release
+                && app.mode == Mode::Reading
             {
                 if key.code == crossterm::event::KeyCode::Char('y') {
                     sync.accept(app);

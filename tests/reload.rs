@@ -110,3 +110,37 @@ fn a_guess_after_a_reload_is_not_saved_until_the_reader_moves() {
     );
     assert_ne!(app.top(), place);
 }
+
+/// An edit while a search is typed: the search, which began at a place
+/// of the old text, is closed, and reading after it moves the reader as
+/// it should (its place is saved, its motions counted).
+#[test]
+fn a_search_being_typed_is_closed_by_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("essay.md");
+    let src = format!("{}/articles/the-slow-web.md", env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(src, &path).unwrap();
+    let mut app = App::new(&load(&path).unwrap(), Theme::Dark);
+    frame(&mut app);
+    let act = |app: &mut App, action: Action| {
+        let before = app.top();
+        app.update(action);
+        app.after_key(before, std::time::Instant::now());
+        frame(app);
+    };
+    act(&mut app, Action::SearchStart);
+    for c in "Coda".chars() {
+        act(&mut app, Action::PromptInput(c));
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("A new first line.\n\n{text}")).unwrap();
+    app.reload(load(&path));
+    frame(&mut app);
+    assert!(app.prompt.is_none(), "the search is closed");
+    assert_eq!(app.mode, longform::tui::keymap::Mode::Reading);
+    app.session.moved = false;
+    let top = app.top();
+    act(&mut app, Action::PageDown);
+    assert_ne!(app.top(), top);
+    assert!(app.session.moved, "a page down after it is a move");
+}

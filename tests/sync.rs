@@ -419,7 +419,7 @@ fn a_place_outside_the_document_is_refused() {
     m.read_to(100);
     let before = std::fs::read(m.record_file()).expect("record");
     let err = fails(&m.run(&["sync", "pull", m.article()], None));
-    assert!(err.contains("a place at 7.5 of the document"), "{err}");
+    assert!(err.contains("has a place at 7.5 of the document"), "{err}");
     assert_eq!(std::fs::read(m.record_file()).expect("record"), before);
 }
 

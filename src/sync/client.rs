@@ -145,6 +145,9 @@ pub enum Fault {
     NotKosync { server: String, what: String },
     /// A reply over `MAX_BODY`.
     TooBig { server: String },
+    /// A place outside the document (a percentage not in 0..1), as some
+    /// client pushed it.
+    BadPlace { server: String, percentage: String },
     /// Any other HTTP status.
     Status {
         server: String,
@@ -197,6 +200,11 @@ impl fmt::Display for Fault {
             Fault::NotKosync { server, what } => write!(
                 f,
                 "{server} answered {what}, not a kosync reply: is this a KOReader sync server?"
+            ),
+            Fault::BadPlace { server, percentage } => write!(
+                f,
+                "the sync server {server} has a place at {percentage} of the document, \
+                 which is no place in it; not taken"
             ),
             Fault::TooBig { server } => write!(
                 f,
@@ -335,15 +343,15 @@ impl Client {
         let Some(percentage) = value.get("percentage").and_then(number) else {
             return Ok(None);
         };
-        // A fraction of the document: anything else is no place.
-        if !(0.0..=1.0).contains(&percentage) {
-            return Err(Fault::NotKosync {
-                server: self.server.name(),
-                what: format!("a place at {percentage} of the document"),
-            });
-        }
         if progress.is_empty() {
             return Ok(None);
+        }
+        // A fraction of the document: anything else is no place.
+        if !(0.0..=1.0).contains(&percentage) {
+            return Err(Fault::BadPlace {
+                server: self.server.name(),
+                percentage: percentage.to_string(),
+            });
         }
         Ok(Some(Remote {
             progress,
@@ -664,6 +672,10 @@ mod tests {
             },
             Fault::TooBig {
                 server: server.clone(),
+            },
+            Fault::BadPlace {
+                server: server.clone(),
+                percentage: "7.5".into(),
             },
             Fault::Status {
                 server,

@@ -705,16 +705,26 @@ impl App {
             self.before_guess = Some(anchor);
             self.session.moved = false;
         }
-        self.session.replace_text(&self.doc, shared, &doc);
+        self.session.replace_text(shared, &doc);
         self.outline = Outline::new(&doc);
         self.outline_whole = false;
         self.layout = self.layout.relaid(&doc, self.layout.width());
         self.doc = doc;
         self.link = None;
-        // Lists of the old text would point at the wrong places.
+        // Lists of the old text would point at the wrong places; so would
+        // a search being typed (where it began) and a new bookmark's label
+        // (where it goes). A note or a label being typed is of a mark, and
+        // stays.
         self.list = None;
         self.marks = None;
-        if self.mode != Mode::Help {
+        if matches!(
+            self.prompt.as_ref().map(|p| &p.kind),
+            Some(PromptKind::Search(_) | PromptKind::NewBookmark(_))
+        ) {
+            self.prompt = None;
+            self.search_began = None;
+        }
+        if self.mode != Mode::Help && !(self.mode == Mode::Prompt && self.prompt.is_some()) {
             self.mode = Mode::Reading;
         }
         self.reader.go_to(pos.into());
@@ -1316,7 +1326,6 @@ impl App {
             self.session.recount(&self.doc);
         }
         if self.session.save_due(now, IDLE_SAVE) {
-            self.session.note_coverage_ends(&self.doc);
             self.session.save_in_background();
         }
         if let Some(warning) = self.session.poll_saved() {
@@ -1333,7 +1342,6 @@ impl App {
             && !self.is_partial()
             && self.session.save_due(now, IDLE_SAVE)
         {
-            self.session.note_coverage_ends(&self.doc);
             self.session.save_in_background();
         }
     }
@@ -1347,7 +1355,6 @@ impl App {
             self.session
                 .record_position(&self.doc, self.reader.top, at_end, store::now());
         }
-        self.session.note_coverage_ends(&self.doc);
         self.session.save_now_in(&self.doc)
     }
 
