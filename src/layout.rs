@@ -828,10 +828,9 @@ fn header(
         .as_deref()
         .filter(|a| !opens_with_byline(doc, a));
     let date = meta.date.as_deref().map(crate::document::readable_date);
-    let byline: Vec<&str> = [author, date.as_deref(), meta.language.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
+    // The language is for the reader's use (hyphenation, direction), not
+    // a line for people: `en` alone under a title reads as a stray word.
+    let byline: Vec<&str> = [author, date.as_deref()].into_iter().flatten().collect();
     let byline = byline.join(" · ");
     let line = |text: &str, role: Role, flags: Flags| {
         let spans: Vec<Span> = Span::owned(text, block.source().start, flags).collect();

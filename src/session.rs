@@ -1144,7 +1144,12 @@ fn resume_message_with(
         return Some("Article changed: position restored approximately".to_string());
     }
     let (percent, known_section) = known.unwrap_or((doc.percent_at(pos), None));
-    let mut msg = format!("Resumed at {percent}%");
+    // Not "0%", which reads as nothing kept.
+    let mut msg = if percent == 0 {
+        "Resumed near the start".to_string()
+    } else {
+        format!("Resumed at {percent}%")
+    };
     let section = doc.section_at(pos).map(|h| h.text.as_str());
     if let Some(h) = section.or(known_section) {
         msg.push_str(" · ");
@@ -1814,6 +1819,16 @@ mod tests {
             Restored::Exact,
         );
         assert!(msg.is_some_and(|m| m.starts_with("Resumed at ")));
+        // Past the start, within its first hundredth: not "0%".
+        let long = format!(
+            "# Essay\n\nA first line.\n\n{}",
+            "Many more words here. ".repeat(2000)
+        );
+        let doc = parse(&long);
+        let at = Position(long.find("Many").unwrap());
+        assert_eq!(doc.percent_at(at), 0);
+        let msg = resume_message(&doc, at, Restored::Exact).unwrap();
+        assert!(msg.starts_with("Resumed near the start"), "{msg}");
     }
 
     #[test]

@@ -822,7 +822,7 @@ fn the_books_metadata_is_in_the_header_and_the_list() {
         vec![
             "The Time Machine, in Parts",
             rule.as_str(),
-            "H. G. Wells, Natsume Sōseki · 7 May 1895 · en",
+            "H. G. Wells, Natsume Sōseki · 7 May 1895",
             ""
         ],
         "{shown}"

@@ -155,6 +155,14 @@ fn rows_show_progress_and_sort_by_recent() {
         "the broken file is a row with its error"
     );
     insta::assert_snapshot!("library_130x12", t.backend());
+    // Nothing chosen yet: the top row is the one selected, however the
+    // scan's rows came in and were sorted.
+    assert!(
+        lib.selected()
+            .is_some_and(|r| r.summary.title == "The Slow Web"),
+        "{:?}",
+        lib.selected().map(|r| &r.summary.title)
+    );
 }
 
 #[test]

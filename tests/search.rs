@@ -194,7 +194,7 @@ fn n_and_shift_n_wrap_around_with_a_message() {
     app.update(Action::SearchPrev);
     let t = screen(&mut app);
     assert!(
-        status(&t).contains("search wrapped to the end"),
+        status(&t).contains("Search wrapped to the end"),
         "{}",
         status(&t)
     );
@@ -206,7 +206,7 @@ fn n_and_shift_n_wrap_around_with_a_message() {
     app.update(Action::SearchNext);
     let t = screen(&mut app);
     assert!(
-        status(&t).contains("search wrapped to the start"),
+        status(&t).contains("Search wrapped to the start"),
         "{}",
         status(&t)
     );
@@ -329,6 +329,11 @@ fn n_after_scrolling_away_goes_on_from_the_top_of_the_screen() {
     let t = screen(&mut app);
     assert!(status(&t).contains("match 2/10"), "{}", status(&t));
     assert!(!status(&t).contains("wrapped"), "{}", status(&t));
+    // Gone elsewhere, the bar gives the count, not a match off screen.
+    app.update(Action::Top);
+    let t = screen(&mut app);
+    assert!(status(&t).contains("10 matches"), "{}", status(&t));
+    assert!(!status(&t).contains("match 2/10"), "{}", status(&t));
 }
 
 /// A long article with a rare word every 100 KB or so among a common one.
@@ -371,7 +376,7 @@ fn n_and_n_walk_every_match_of_a_long_article_keeping_those_around() {
     }
     app.update(Action::SearchNext);
     assert_eq!(current_start(&app), needles[0].start);
-    assert!(status(&screen(&mut app)).contains("wrapped to the start"));
+    assert!(status(&screen(&mut app)).contains("Search wrapped to the start"));
     // Backward around to the last, and on back.
     app.update(Action::SearchPrev);
     assert_eq!(current_start(&app), needles[11].start);

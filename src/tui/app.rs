@@ -2450,7 +2450,7 @@ impl App {
                 let first = if first < search.count() {
                     first
                 } else {
-                    self.message = Some("search wrapped to the start".into());
+                    self.message = Some("Search wrapped to the start".into());
                     0
                 };
                 self.search = Some(search);
@@ -2658,9 +2658,9 @@ impl App {
         if wrapped {
             self.message = Some(
                 if forward {
-                    "search wrapped to the start"
+                    "Search wrapped to the start"
                 } else {
-                    "search wrapped to the end"
+                    "Search wrapped to the end"
                 }
                 .into(),
             );

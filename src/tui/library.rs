@@ -31,6 +31,10 @@ pub struct Library {
     pub sort: Sort,
     /// The selected row among `visible()`.
     pub cursor: usize,
+    /// A row was chosen (by a key, a click, an article read): it stays
+    /// selected when the rows are sorted again. Until then, as the scan
+    /// fills the rows in, the top one is.
+    chosen: bool,
     /// The filter, while one is typed or kept.
     pub filter: Option<String>,
     /// The filter as typed, with its cursor.
@@ -128,6 +132,7 @@ impl Library {
             row_hits: Vec::new(),
             sort: Sort::Recent,
             cursor: 0,
+            chosen: false,
             filter: None,
             filter_line: LineInput::empty(),
             filtering: false,
@@ -173,8 +178,9 @@ impl Library {
             .enumerate()
             .map(|(i, r)| (r.summary.path.clone(), i))
             .collect();
-        if let Some(path) = keep {
-            self.select_path(&path);
+        match keep {
+            Some(path) if self.chosen => self.select_path(&path),
+            _ => self.cursor = 0,
         }
     }
 
@@ -279,10 +285,12 @@ impl Library {
     fn select_path(&mut self, path: &Path) {
         if let Some(i) = self.visible().iter().position(|r| r.summary.path == path) {
             self.cursor = i;
+            self.chosen = true;
         }
     }
 
     pub fn move_by(&mut self, n: isize) {
+        self.chosen = true;
         let len = self.visible().len();
         self.cursor = self
             .cursor
@@ -291,10 +299,12 @@ impl Library {
     }
 
     pub fn first(&mut self) {
+        self.chosen = true;
         self.cursor = 0;
     }
 
     pub fn last(&mut self) {
+        self.chosen = true;
         self.cursor = self.visible().len().saturating_sub(1);
     }
 
@@ -438,6 +448,7 @@ impl Library {
             return self.open();
         }
         self.cursor = i;
+        self.chosen = true;
         None
     }
 

@@ -103,6 +103,16 @@ pub fn draw_table<K: AsRef<str>>(
     }
     let left: Vec<Line<'_>> = left.into_iter().skip(skip).collect();
     let right: Vec<Line<'_>> = right.into_iter().skip(skip).collect();
+    // A box down to the last row covers the status bar there: the rest
+    // of that row is cleared, not left as stray letters of the bar.
+    if rect.height > 0 && rect.bottom() == area.bottom() {
+        let last = Rect {
+            y: area.bottom() - 1,
+            height: 1,
+            ..area
+        };
+        frame.render_widget(Clear, last);
+    }
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     let col_w = u16::try_from(one_w).unwrap_or(u16::MAX).min(inner.width);

@@ -94,8 +94,16 @@ impl Column {
             }
             Column::Minutes => format!("{:>4} min", row.summary.minutes(wpm)),
             Column::Bar => {
+                // What was read, filled; where the place is, marked.
                 let filled = usize::from(row.read.min(100)) * BAR / 100;
-                "━".repeat(filled) + &"─".repeat(BAR - filled)
+                let mut bar: Vec<char> = std::iter::repeat_n('━', filled)
+                    .chain(std::iter::repeat_n('─', BAR - filled))
+                    .collect();
+                if row.percent > 0 {
+                    let at = (usize::from(row.percent.min(100)) * BAR / 100).min(BAR - 1);
+                    bar[at] = '●';
+                }
+                bar.into_iter().collect()
             }
             Column::Place => format!(
                 "at {} · read {}",

@@ -31,6 +31,8 @@ pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
         _ => None,
     };
     let hint = match prompt.kind {
+        // With no match, Enter has nowhere to go.
+        PromptKind::Search(_) if count.as_deref() == Some("no match") => "Esc cancels",
         PromptKind::Search(_) => "Enter jumps · Esc cancels",
         _ => "Enter saves · Esc cancels",
     };

@@ -161,10 +161,24 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     let width = usize::from(area.width);
     // The search's count comes first on the right, and the rest of the
     // bar is laid out in what it leaves.
+    // The current match is named while it is on screen; once the reader
+    // has gone elsewhere (`g`, a page), the count alone.
+    let shown = |range: &std::ops::Range<usize>| {
+        let top = screen
+            .lines
+            .iter()
+            .map(|l| l.start)
+            .min()
+            .unwrap_or(usize::MAX);
+        let bottom = screen.lines.iter().map(|l| l.end).max().unwrap_or(0);
+        range.start >= top && range.start < bottom.max(top + 1)
+    };
     let matches = match app.search.as_ref().filter(|_| app.prompt.is_none()) {
         Some(search) if search.count() > 0 => match search.current {
-            Some(k) => format!(" match {}/{} ·", k + 1, search.count()),
-            None => format!(" {} matches ·", search.count()),
+            Some(k) if search.get(k).is_some_and(shown) => {
+                format!(" match {}/{} ·", k + 1, search.count())
+            }
+            _ => format!(" {} matches ·", search.count()),
         },
         _ => String::new(),
     };
