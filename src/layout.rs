@@ -964,6 +964,23 @@ fn is_word_byte(b: u8) -> bool {
     (0x21..0x7f).contains(&b)
 }
 
+/// Whether the image label that byte `i` of `full` is inside (from its
+/// `[image: ` to its `]`, however many spans hold it) fits in `max`
+/// columns: a break inside it is not taken then.
+fn label_fits(full: &str, i: usize, max: usize) -> bool {
+    let lead = crate::parse::IMAGE_LEAD;
+    let Some(start) = full[..i].rfind(lead) else {
+        return false;
+    };
+    let Some(end) = full[i..].find(']').map(|e| i + e + 1) else {
+        return false;
+    };
+    // Inside this label: no `]` between its lead and `i`.
+    start < i
+        && !full[start..i].contains(']')
+        && crate::width::display_width(&full[start..end]) <= max
+}
+
 /// Split spans into atoms, clustering across span boundaries: grapheme
 /// clusters, and words where clusters are plain ASCII (see `Atom`).
 /// They are put in `out`, which is empty.
@@ -995,10 +1012,14 @@ fn atoms<'a>(
         while breaks.next_if(|&b| b < i).is_some() {}
         let span = &spans[si];
         let local = i - starts[si];
-        // An image's `[image:` stays with the first word of its text.
+        // An image's `[image:` stays with the first word of its text, and
+        // its whole label on one line when it fits on one (a row of
+        // badges breaks between images, not inside one).
+        let image = span.flags.contains(Flags::IMAGE);
         let can_break = breaks.next_if(|&b| b == i).is_some()
-            && !(span.flags.contains(Flags::IMAGE)
-                && bytes[..i].ends_with(crate::parse::IMAGE_LEAD.as_bytes()));
+            && !(image
+                && (bytes[..i].ends_with(crate::parse::IMAGE_LEAD.as_bytes())
+                    || label_fits(full, i, max)));
         let source = span.source_at(local);
         // Most clusters are one ASCII byte: told apart by that byte, not
         // by comparing strings.
@@ -1882,6 +1903,22 @@ mod tests {
     fn wraps_prose_at_spaces() {
         let out = render("The quick brown fox jumps over the lazy dog.", 16);
         assert_eq!(out, "The quick brown\nfox jumps over\nthe lazy dog.\n");
+    }
+
+    #[test]
+    fn an_image_label_that_fits_stays_on_one_line() {
+        // `[image: Crate Badge] [image: License` would fill the line.
+        let out = render("![Crate Badge](a.png) ![License Badge](c.png)", 36);
+        assert_eq!(out, "[image: Crate Badge]\n[image: License Badge]\n");
+        // Longer than a line: it breaks as text does.
+        let out = render(
+            "Text ![a label longer than the line is wide](x.png) end.",
+            24,
+        );
+        assert_eq!(
+            out,
+            "Text [image: a label\nlonger than the line is\nwide] end.\n"
+        );
     }
 
     #[test]

@@ -156,7 +156,8 @@ fn news_page_with_site_name_byline_and_comment_form() {
     assert!((form..doc.blocks.len()).all(|i| dimmed(&doc, i)));
     assert!((1..form).all(|i| !dimmed(&doc, i)));
     assert_eq!(doc.blocks.len() - form, 6);
-    block_of(&doc, "Name * Email * Website");
+    // Its fields on lines of their own, as the page has them.
+    block_of(&doc, "Name *\nEmail *\nWebsite");
     block_of(&doc, "Post Comment");
 
     assert_all_text_kept(&src, &doc);

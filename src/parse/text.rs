@@ -427,11 +427,24 @@ impl Measure {
 
     /// Lines that mean to be lines: every one indented past the body
     /// (verse, a quotation, code; a quotation mark may stand out by a
-    /// column), or laid out in columns.
+    /// column), laid out in columns, or three or more each ending well
+    /// before the measure (an address, a list of chapters, a header of
+    /// fields): text wrapped to the measure has lines that reach it.
     fn keeps_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> bool {
+        // A list's items are a list's, not lines.
+        let item = |l: &Line| {
+            let t = text(l).trim_start();
+            let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            ["- ", "* ", "+ ", "• ", "– "]
+                .iter()
+                .any(|m| t.starts_with(m))
+                || (digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")))
+        };
+        let short = |l: &Line| text(l).trim_end().chars().count() * 2 <= self.width && !item(l);
         chunk.len() > 1
             && (chunk.iter().all(|l| l.indent > self.indent)
-                || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len())
+                || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len()
+                || (chunk.len() >= 3 && chunk.iter().all(short)))
     }
 }
 
@@ -1738,6 +1751,29 @@ mod tests {
             texts(&doc)[1],
             "'My mother killed her little son;\nMy father grieved"
         );
+    }
+
+    #[test]
+    fn short_lines_at_the_margin_keep_their_breaks() {
+        // An address, a list of chapters: each line well short of the
+        // measure the paragraphs wrap at.
+        let src = format!(
+            "{PARA}\n\nAlexey Melnikov\nIsode Ltd.\n5 Castle Business Village\nUK\n\n{PARA}\n\n\
+             I\nII\nIII\n\n{PARA}"
+        );
+        let doc = parse_text(&src);
+        let shown = texts(&doc);
+        assert!(
+            shown.contains(
+                &"Alexey Melnikov\nIsode Ltd.\n5 Castle Business Village\nUK".to_string()
+            ),
+            "{shown:?}"
+        );
+        assert!(shown.contains(&"I\nII\nIII".to_string()), "{shown:?}");
+        // Two short lines, or wrapped lines that reach the measure, are
+        // a paragraph.
+        let src = format!("{PARA}\n\nIt was late.\nWe left.\n\n{PARA}");
+        assert_eq!(texts(&parse_text(&src))[1], "It was late. We left.");
     }
 
     #[test]
