@@ -12,9 +12,12 @@ use longform::document::{BlockKind, Document, Flags, block_spans};
 use longform::parse::text::parse_text;
 use serde_json::Value;
 
-/// Text compared with case, quotes, dashes and runs of spaces folded.
+/// Text compared with case, quotes, dashes and runs of spaces folded, and
+/// the marks of emphasis around it (`_Letter._`, which is shown in italics)
+/// left out.
 fn fold(s: &str) -> String {
     let mapped: String = s
+        .trim_matches(|c| c == '_' || c == '*')
         .chars()
         .flat_map(char::to_lowercase)
         .map(|c| match c {

@@ -17,13 +17,14 @@
 //! heading slugs, words and the fingerprint, with no second copy of them.
 
 mod code;
+mod emphasis;
 mod furniture;
 mod heading;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::{Builder, sanitize};
 use crate::document::{Document, Flags, block_spans, count_words};
@@ -1066,26 +1067,17 @@ impl<'s> Emitter<'s, '_> {
     /// first line's text, after any list marker). A line break maps to the
     /// offset of the line end it replaces.
     fn lines(&mut self, lines: &[Line], first: usize, join: Join, dim: bool) {
-        let mut joined = false;
+        // Each line's piece of text, and whether a hyphen joins it to the
+        // next one.
+        let mut pieces: Vec<(Range<usize>, bool)> = Vec::with_capacity(lines.len());
         for (i, line) in lines.iter().enumerate() {
-            if i > 0 && !joined {
-                let eol = lines[i - 1].line.end;
-                // A page's furniture inside a paragraph is a line of its
-                // own, as a page break is seen between two pages.
-                let page = |l: &Line| self.page_furniture.contains(&l.line.start);
-                let event = match join {
-                    Join::Soft if page(line) == page(&lines[i - 1]) => Event::SoftBreak,
-                    _ => Event::HardBreak,
-                };
-                self.event(event, eol..line.line.start);
-            }
             let start = if i == 0 { first } else { line.text.start };
             let mut end = line.text.end;
             // A word split by a hyphen at the line end is joined to the
             // next line's start: without the hyphen when the whole word
             // occurs in the article ("exam-" "ple"), else with it
             // ("self-" "evident").
-            joined = false;
+            let mut joined = false;
             if join == Join::Soft
                 && let Some(next) = lines.get(i + 1)
                 && let Some(stem) = split_at_end(&self.src[start..end])
@@ -1097,8 +1089,51 @@ impl<'s> Emitter<'s, '_> {
                     end -= 1;
                 }
             }
+            pieces.push((start..end, joined));
+        }
+        // Emphasis marks, in the order they come; none in dimmed text.
+        let ranges: Vec<Range<usize>> = pieces.iter().map(|(r, _)| r.clone()).collect();
+        let mut marks: Vec<(usize, bool)> = if dim {
+            Vec::new()
+        } else {
+            emphasis::pairs(self.src, &ranges)
+                .into_iter()
+                .flat_map(|(open, close)| [(open, true), (close, false)])
+                .collect()
+        };
+        marks.reverse();
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 && !pieces[i - 1].1 {
+                let eol = lines[i - 1].line.end;
+                // A page's furniture inside a paragraph is a line of its
+                // own, as a page break is seen between two pages.
+                let page = |l: &Line| self.page_furniture.contains(&l.line.start);
+                let event = match join {
+                    Join::Soft if page(line) == page(&lines[i - 1]) => Event::SoftBreak,
+                    _ => Event::HardBreak,
+                };
+                self.event(event, eol..line.line.start);
+            }
             let dim = dim || self.page_furniture.contains(&line.line.start);
-            self.piece(start..end, dim);
+            let Range { mut start, end } = pieces[i].0.clone();
+            while let Some(&(at, opens)) = marks.last()
+                && at < end
+            {
+                marks.pop();
+                if start < at {
+                    self.piece(start..at, dim);
+                }
+                let event = if opens {
+                    Event::Start(Tag::Emphasis)
+                } else {
+                    Event::End(TagEnd::Emphasis)
+                };
+                self.event(event, at..at + 1);
+                start = at + 1;
+            }
+            if start < end {
+                self.piece(start..end, dim);
+            }
         }
     }
 
@@ -1750,6 +1785,30 @@ mod tests {
         assert_eq!(
             texts(&doc)[1],
             "'My mother killed her little son;\nMy father grieved"
+        );
+    }
+
+    #[test]
+    fn underscores_and_asterisks_around_words_are_italics() {
+        let src = format!(
+            "{PARA}\n\nA line of thickness _nil_ has no *real*\nexistence, and snake_case stays.\n\n{PARA}"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(
+            texts(&doc)[1],
+            "A line of thickness nil has no real existence, and snake_case stays."
+        );
+        let italic: Vec<&str> = block_spans(&doc.blocks[1].kind)
+            .filter(|s| s.flags.contains(Flags::EMPHASIS))
+            .map(|s| s.text(&doc.text))
+            .collect();
+        assert_eq!(italic, ["nil", "real"]);
+        // The marks are in no span: a highlight or search hit maps to the
+        // words themselves.
+        let nil = src.find("_nil_").unwrap();
+        assert!(
+            block_spans(&doc.blocks[1].kind)
+                .any(|s| s.source() == nil + 1 && s.text(&doc.text) == "nil")
         );
     }
 
