@@ -11,6 +11,7 @@ mod html;
 pub mod join;
 mod labels;
 mod long_table;
+mod shortcode;
 pub mod text;
 pub mod window;
 
@@ -1194,9 +1195,7 @@ impl<'s> Builder<'s> {
         let mut from = 0;
         for (url, target) in &found {
             let before = range.start + from..range.start + url.start;
-            self.inline(before.clone(), |spans| {
-                push_text(spans, &src[before.clone()], before.start, true, flags);
-            });
+            self.running_text(before.clone(), flags);
             let address = if *target == src[range.start + url.start..range.start + url.end] {
                 self.address(&src[range.start + url.start..range.start + url.end])
             } else {
@@ -1217,7 +1216,32 @@ impl<'s> Builder<'s> {
             self.current_link = None;
             from = url.end;
         }
-        let rest = range.start + from..range.end;
+        self.running_text(range.start + from..range.end, flags);
+    }
+
+    /// Source text with no link in it, as itself, but for Markdown's emoji
+    /// shortcodes (`:tada:`), each shown as its emoji and mapped to its
+    /// first colon.
+    fn running_text(&mut self, range: Range<usize>, flags: Flags) {
+        let src = self.src;
+        let codes = if self.markdown {
+            shortcode::find(&src[range.clone()])
+        } else {
+            Vec::new()
+        };
+        let mut at = range.start;
+        for (code, emoji) in codes {
+            let code = range.start + code.start..range.start + code.end;
+            let before = at..code.start;
+            self.inline(before.clone(), |spans| {
+                push_text(spans, &src[before.clone()], before.start, true, flags);
+            });
+            self.inline(code.clone(), |spans| {
+                spans.extend(Span::owned(emoji, code.start, flags));
+            });
+            at = code.end;
+        }
+        let rest = at..range.end;
         self.inline(rest.clone(), |spans| {
             push_text(spans, &src[rest.clone()], rest.start, true, flags);
         });
@@ -2071,6 +2095,38 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn emoji_shortcodes_show_their_emoji_in_markdown_text_only() {
+        let text = "Released :tada: with `:tada:` in code, at 10:30:00 and :octocat:.\n\n\
+                    ```\n:rocket:\n```\n\nSee https://x.example/:smile: there :+1:\n";
+        let doc = parse(text);
+        let shown: Vec<String> = doc
+            .blocks
+            .iter()
+            .map(|b| block_spans(&b.kind).map(|s| s.text(&doc.text)).collect())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Released 🎉 with :tada: in code, at 10:30:00 and :octocat:.",
+                ":rocket:",
+                "See https://x.example/:smile: there 👍",
+            ]
+        );
+        // The emoji maps to the shortcode's first colon.
+        let tada = text.find(":tada:").unwrap();
+        assert!(
+            block_spans(&doc.blocks[0].kind)
+                .any(|s| s.text(&doc.text) == "🎉" && s.source() == tada)
+        );
+        // Plain text keeps its colons.
+        let plain = text::parse_text("A note :tada: here.\n");
+        let plain: String = block_spans(&plain.blocks[0].kind)
+            .map(|s| s.text(&plain.text))
+            .collect();
+        assert_eq!(plain, "A note :tada: here.");
     }
 
     #[test]
