@@ -1674,22 +1674,28 @@ impl Document {
             .map(|&(_, at)| at)
     }
 
+    /// The place `#slug` names: the heading with that slug, else the
+    /// block an id or `<a name>` of that name is in or before. The same
+    /// for a link in the article and for one from another file.
+    pub fn place_of(&self, slug: &str) -> Option<Position> {
+        self.headings
+            .iter()
+            .find(|h| h.slug == slug)
+            .map(|h| Position(self.blocks[h.block].source().start))
+            .or_else(|| {
+                // A name on a line of its own (`<a name>`) makes no
+                // block: it names the block after it.
+                let at = self.anchor(slug)?;
+                let next = self.blocks.partition_point(|b| b.source().end <= at);
+                let start = self.blocks.get(next).map_or(at, |b| b.source().start);
+                Some(Position(start))
+            })
+    }
+
     /// Where following link `i` goes, if that place exists.
     pub fn link_destination(&self, i: usize) -> Option<Position> {
         match self.links.get(i)?.target(&self.text) {
-            Target::Internal(slug) => self
-                .headings
-                .iter()
-                .find(|h| h.slug == slug)
-                .map(|h| Position(self.blocks[h.block].source().start))
-                .or_else(|| {
-                    // A name on a line of its own (`<a name>`) makes no
-                    // block: it names the block after it.
-                    let at = self.anchor(slug)?;
-                    let next = self.blocks.partition_point(|b| b.source().end <= at);
-                    let start = self.blocks.get(next).map_or(at, |b| b.source().start);
-                    Some(Position(start))
-                }),
+            Target::Internal(slug) => self.place_of(slug),
             Target::Footnote(n) => {
                 let container = self.footnotes.get(n)?;
                 let block = self.blocks.get(self.containers[container].first_block()?)?;

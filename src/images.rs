@@ -85,13 +85,13 @@ pub fn resolve(url: &str, base: Option<&Path>) -> Result<PathBuf, Failure> {
     }
     let path = if lower.starts_with("file://") {
         // `file:///abs/path`, in the case it was written in.
-        PathBuf::from(percent_decode(&url["file://".len()..]))
+        PathBuf::from(crate::links::local::percent_decode(&url["file://".len()..]))
     } else if has_scheme(url) {
         return Err(Failure::Unsupported);
     } else {
         // A `?query` or `#fragment` is no part of a file's name.
         let bare = url.split(['?', '#']).next().unwrap_or(url);
-        PathBuf::from(percent_decode(bare))
+        PathBuf::from(crate::links::local::percent_decode(bare))
     };
     if path.is_absolute() {
         return Ok(path);
@@ -113,26 +113,6 @@ fn has_scheme(url: &str) -> bool {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-/// `%20` and the like, as a path's bytes; invalid escapes are kept.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// The decoder's limits: no side over `MAX_SIDE`, no more than

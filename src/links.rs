@@ -3,6 +3,8 @@
 //! the rules for opening a link outside the article, where a visible text
 //! must never hide a different target.
 
+pub mod local;
+
 use crate::document::{Document, Target, block_spans};
 use crate::position::Position;
 

@@ -21,6 +21,7 @@ pub mod select;
 pub mod settings;
 pub mod sync;
 pub mod theme;
+pub mod trail;
 pub mod view;
 
 use std::collections::HashMap;
@@ -208,6 +209,8 @@ struct Shell {
     /// asked with, and what the answers said then. A graphics answer that
     /// comes later (over a slow link) chooses the protocol again.
     late_graphics: Option<LateGraphics>,
+    /// The articles left by following links to files, to come back to.
+    trail: trail::Trail,
 }
 
 /// What the protocol is chosen from again when the terminal's answer to
@@ -257,6 +260,7 @@ impl Shell {
             protocol: None,
             cell: None,
             late_graphics: None,
+            trail: trail::Trail::default(),
         }
     }
 
@@ -564,23 +568,9 @@ impl Shell {
         self.watch = None;
         self.watching = None;
         self.watch_wanted = None;
+        self.trail = trail::Trail::default();
         if let Some(mut app) = self.reader.take() {
-            let warning = app.save_now();
-            if let Some(sync) = self.sync.take() {
-                sync.finish(&app);
-            }
-            // Said at exit too, even after going back to the library: the
-            // last word on what was lost, and the exit status.
-            if let Some(w) = &warning {
-                let lost = app.session.save_failing();
-                if self
-                    .closed_unsaved
-                    .as_ref()
-                    .is_none_or(|(_, was)| lost || !was)
-                {
-                    self.closed_unsaved = Some((w.clone(), lost));
-                }
-            }
+            let warning = self.set_down(&mut app);
             if let Some(lib) = &mut self.library {
                 lib.reload_records();
                 lib.message = warning;
@@ -588,6 +578,29 @@ impl Shell {
             }
         }
         true
+    }
+
+    /// Save the article `app` is leaving, and end its sync; a warning
+    /// when the save failed.
+    fn set_down(&mut self, app: &mut App) -> Option<String> {
+        let warning = app.save_now();
+        if let Some(sync) = self.sync.take() {
+            sync.finish(app);
+        }
+        // Said at exit too, even after going back to the library or on to
+        // another article: the last word on what was lost, and the exit
+        // status.
+        if let Some(w) = &warning {
+            let lost = app.session.save_failing();
+            if self
+                .closed_unsaved
+                .as_ref()
+                .is_none_or(|(_, was)| lost || !was)
+            {
+                self.closed_unsaved = Some((w.clone(), lost));
+            }
+        }
+        warning
     }
 
     fn draw(&mut self, frame: &mut ratatui::Frame<'_>) {
@@ -668,6 +681,9 @@ impl Shell {
                 }
                 if app.quit {
                     return self.close_reader();
+                }
+                if let Some(leave) = app.here.leave.take() {
+                    self.travel(leave);
                 }
             }
             return false;

@@ -885,6 +885,43 @@ fn stdin_article() {
     t.assert_restored();
 }
 
+/// A link to a file beside the article opens it in the reader, and
+/// Backspace comes back to the first article with the link selected.
+#[test]
+fn a_local_link_opens_the_other_article_and_backspace_comes_back() {
+    let spawn = Spawn::longform(&["index.md"]);
+    let root = spawn.dir.path();
+    std::fs::create_dir_all(root.join("docs")).expect("docs dir");
+    std::fs::write(
+        root.join("index.md"),
+        "# Index of notes\n\nRead [the guide](docs/guide.md) next.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("docs/guide.md"),
+        "# The guide\n\nBack to [the index](../index.md).\n",
+    )
+    .expect("write");
+    let mut t = spawn.run(24, 80);
+    t.wait_for("the index", |s| s.contains("Index of notes"));
+    t.send("\t");
+    t.wait_for("the link described", |s| {
+        s.status().contains("opens docs/guide.md here")
+    });
+    t.send("\r");
+    t.wait_for("the guide", |s| {
+        s.contains("The guide") && !s.contains("Index of notes")
+    });
+    t.send("\x7f");
+    t.wait_for("back at the index", |s| {
+        s.contains("Index of notes") && s.status().contains("Back to Index of notes")
+    });
+    t.send("q");
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 0, "exit status {status}");
+    t.assert_restored();
+}
+
 #[test]
 fn missing_file_is_a_plain_error() {
     // A missing file is one line on stderr, with no terminal set-up at all.

@@ -14,6 +14,7 @@ use super::keymap::Mode;
 use super::prompt::LineInput;
 pub use super::prompt::{Prompt, PromptKind};
 use super::theme::Theme;
+use super::trail::Goes;
 use crate::document::{Document, Target};
 use crate::layout::{Layout, LayoutOptions};
 use crate::load::Source;
@@ -391,6 +392,9 @@ pub struct App {
     /// The figures: how they are drawn, their pictures, the one shown
     /// alone.
     pub figures: super::figures::Figures,
+    /// The article's file, for its links to other files, and what it
+    /// asks of the shell to leave for one (see `tui::trail`).
+    pub here: super::trail::Here,
 }
 
 impl App {
@@ -628,6 +632,7 @@ impl App {
             text_column: (0, 0, 0, 0),
             list_rows: Vec::new(),
             figures: super::figures::Figures::default(),
+            here: super::trail::Here::new(path),
         };
         if let Some(pos) = opened.resume.filter(|_| !from_start) {
             app.start_at(pos);
@@ -1216,6 +1221,17 @@ impl App {
         self.pending = Some(pos);
     }
 
+    /// Back at `place` as it was left for another article, with `link`
+    /// selected and the jumps made here before (see `tui::trail`).
+    pub fn return_to(&mut self, place: crate::reader::Place, link: Option<u32>, jumps: JumpList) {
+        self.resume_late = false;
+        self.window_at(place.top.0);
+        self.reader.go_to(place);
+        self.pending = None;
+        self.link = link;
+        self.jumps = jumps;
+    }
+
     /// Set text as `options` say (justified or not), from now on: a new
     /// width keeps them.
     pub fn set_layout_options(&mut self, options: LayoutOptions) {
@@ -1457,14 +1473,20 @@ impl App {
     fn link_description(&self, link: u32) -> Option<String> {
         let l = self.doc.links.get(usize::try_from(link).ok()?)?;
         let text = &*self.doc.text;
-        Some(match l.target(text) {
-            Target::Internal(slug) => match self.outline.by_slug(slug) {
-                Some(s) => format!("Link to section: {} (Enter follows)", s.title),
-                None if self.doc.anchor(slug).is_some() => {
-                    format!("Link to #{slug} in this article (Enter follows)")
+        if let Target::External(url) = l.target(text)
+            && let Some(goes) = self.here.check(url)
+        {
+            return Some(match goes {
+                Ok(Goes::Here(Some(slug))) => self.internal_description(&slug),
+                Ok(Goes::Here(None)) => "Link to this article (Enter goes to its start)".into(),
+                Ok(Goes::There(link)) => {
+                    format!("Link: {} (Enter follows)", super::trail::opens(&link))
                 }
-                None => format!("Link to #{slug}, which is not in this article"),
-            },
+                Err(problem) => format!("Link: {problem}"),
+            });
+        }
+        Some(match l.target(text) {
+            Target::Internal(slug) => self.internal_description(slug),
             Target::Footnote(n) => format!("Footnote {n} (Enter jumps to it)"),
             // Only what Enter would open says so: a link to a file beside
             // the article says what y does instead.
@@ -1499,6 +1521,18 @@ impl App {
         })
     }
 
+    /// What the status bar says of a link to `#slug` in this article.
+    fn internal_description(&self, slug: &str) -> String {
+        let slug = crate::parse::sanitize(slug);
+        match self.outline.by_slug(&slug) {
+            Some(s) => format!("Link to section: {} (Enter follows)", s.title),
+            None if self.doc.anchor(&slug).is_some() => {
+                format!("Link to #{slug} in this article (Enter follows)")
+            }
+            None => format!("Link to #{slug}, which is not in this article"),
+        }
+    }
+
     fn follow_link(&mut self) {
         let Some(link) = self.link else {
             self.message = Some("No link selected: Tab selects one, o shows hints".into());
@@ -1518,6 +1552,12 @@ impl App {
         };
         if let Some(pos) = self.doc.link_destination(i) {
             self.jump(pos);
+            return;
+        }
+        if let Target::External(url) = self.doc.links[i].target(&self.doc.text)
+            && let Some(goes) = self.here.check(url)
+        {
+            self.follow_file(link, goes);
             return;
         }
         match self.doc.links[i].target(&self.doc.text) {
@@ -1543,6 +1583,28 @@ impl App {
                 self.show_image(link, &url);
             }
             _ => self.message = self.link_description(link),
+        }
+    }
+
+    /// Follow link `link` to a file: a place in this article is a jump;
+    /// another article is opened by the shell (`tui::trail`).
+    fn follow_file(&mut self, link: u32, goes: Result<Goes, super::trail::Problem>) {
+        match goes {
+            Ok(Goes::Here(Some(slug))) => match self.doc.place_of(&slug) {
+                Some(pos) => self.jump(pos),
+                None => self.message = Some(self.internal_description(&slug)),
+            },
+            Ok(Goes::Here(None)) => self.jump(Position(0)),
+            Ok(Goes::There(to)) => {
+                self.link = Some(link);
+                self.here.leave = Some(super::trail::Leave::Follow {
+                    path: to.path,
+                    written: to.written,
+                    fragment: to.fragment,
+                    link,
+                });
+            }
+            Err(problem) => self.message = Some(problem.refusal()),
         }
     }
 
@@ -1758,7 +1820,10 @@ impl App {
     /// `L`: every link of the article, the cursor on the first one at or
     /// after the top of the screen.
     fn open_link_list(&mut self) {
-        let entries = crate::links::entries(&self.doc);
+        let mut entries = crate::links::entries(&self.doc);
+        // A link to a file says whether it is there: the core does not
+        // look at the disk.
+        super::trail::tell_files(&self.here, &self.doc, &mut entries);
         if entries.is_empty() {
             self.message = Some("No links in this article".into());
             return;
@@ -1998,13 +2063,22 @@ impl App {
                     "Marked not finished · X undoes".to_string()
                 });
             }
+            // Past this article's own jumps, to the article a link was
+            // followed from (or to): the shell takes `here.leave`, and
+            // the message stands when there is none.
             Action::JumpBack => match self.jumps.back(self.reader.place()) {
                 Some(place) => self.reader.go_to(place),
-                None => self.message = Some("Jump list: nothing to go back to".into()),
+                None => {
+                    self.here.leave = Some(super::trail::Leave::Back);
+                    self.message = Some("Jump list: nothing to go back to".into());
+                }
             },
             Action::JumpForward => match self.jumps.forward(self.reader.place()) {
                 Some(place) => self.reader.go_to(place),
-                None => self.message = Some("Jump list: nothing to go forward to".into()),
+                None => {
+                    self.here.leave = Some(super::trail::Leave::Forward);
+                    self.message = Some("Jump list: nothing to go forward to".into());
+                }
             },
             Action::NextLink => self.cycle_link(true),
             Action::PrevLink => self.cycle_link(false),
