@@ -140,6 +140,28 @@ pub fn passage(doc: &Document, range: Range<usize>) -> String {
     shown_text(doc, range).map_or_else(String::new, |(plain, shown)| plain.text[shown].to_string())
 }
 
+/// `passage`, a paragraph (block) to a line: how a passage over several
+/// paragraphs is exported and copied.
+pub fn passage_in_paragraphs(doc: &Document, range: Range<usize>) -> String {
+    if doc.blocks.is_empty() || range.start >= range.end {
+        return String::new();
+    }
+    let first = doc.block_at(Position(range.start));
+    let last = doc.block_at(Position(range.end - 1)).max(first);
+    let mut out = String::new();
+    for block in &doc.blocks[first..=last] {
+        let own = block.source();
+        let part = passage(doc, range.start.max(own.start)..range.end.min(own.end));
+        if !part.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&part);
+        }
+    }
+    out
+}
+
 /// The plain text of the blocks around `range`, and the part of it shown
 /// for those source bytes, without spaces at its ends.
 fn shown_text(doc: &Document, range: Range<usize>) -> Option<(PlainText, Range<usize>)> {
@@ -528,7 +550,11 @@ pub struct HighlightView {
     pub color: u8,
     pub note: Option<String>,
     pub note_edited: u64,
+    /// The passage as it was saved, on one line.
     pub text: String,
+    /// The passage with a line for each of its paragraphs, when it spans
+    /// several and is found as saved; else `text`.
+    pub paragraphs: String,
     pub created: u64,
     /// The title of the section it is in now; for one not found, the
     /// section it was saved in (its slug, or its title when that heading
@@ -690,7 +716,15 @@ impl Highlights {
                         (title, slug)
                     }
                 };
+                // Its paragraphs, when the passage is still the one saved.
+                let paragraphs = located
+                    .range
+                    .clone()
+                    .map(|r| passage_in_paragraphs(doc, r))
+                    .filter(|p| p.contains('\n') && one_spaced(p) == one_spaced(&h.text))
+                    .unwrap_or_else(|| h.text.clone());
                 HighlightView {
+                    paragraphs,
                     id: h.id.clone(),
                     range: located.range,
                     how: located.how,
@@ -711,6 +745,11 @@ impl Highlights {
         });
         views
     }
+}
+
+/// `text` with every run of whitespace one space.
+fn one_spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Two copies of one highlight made one.

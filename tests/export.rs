@@ -166,6 +166,30 @@ fn csv_export_golden() {
     insta::assert_snapshot!("export_csv", csv);
 }
 
+/// A passage over two paragraphs is exported as two: two paragraphs of
+/// one quote in Markdown, a line each in JSON and CSV.
+#[test]
+fn a_passage_over_paragraphs_keeps_them() {
+    let fx = Fixture::new();
+    fx.mark(&[(
+        "with a [link](https://example.com/x) in it.\n\nInline `code`",
+        2,
+        None,
+    )]);
+    let md = fx.stdout(&["export", fx.path()]);
+    assert!(
+        md.contains("> with a link in it.\n>\n> Inline code\n"),
+        "{md}"
+    );
+    let json = fx.stdout(&["export", fx.path(), "--format", "json"]);
+    assert!(
+        json.contains(r#""text": "with a link in it.\nInline code""#),
+        "{json}"
+    );
+    let csv = fx.stdout(&["export", fx.path(), "--format", "csv"]);
+    assert!(csv.contains("\"with a link in it.\nInline code\""), "{csv}");
+}
+
 /// The Markdown export read back with a CommonMark parser: no HTML, no
 /// link but the source URL's, no heading but the title, the sections and
 /// the bookmarks, and each passage and note as text inside a quote.

@@ -82,6 +82,41 @@ fn a_passage_across_blocks_joins_them_with_a_space() {
 }
 
 #[test]
+fn a_passage_across_blocks_is_exported_a_paragraph_to_a_line() {
+    let src = article();
+    let start = src.find("for most of a year").unwrap();
+    let end = src.find("In spring the").unwrap() + "In spring the".len();
+    let doc = parse(&src);
+    assert_eq!(
+        passage_in_paragraphs(&doc, start..end),
+        "for most of a year.\nBirth of the Opposition\nIn spring the"
+    );
+    let mut all = Highlights::default();
+    all.add(Highlight::new(&doc, start..end, 1, 100).unwrap());
+    let views = all.views(&doc, &src);
+    assert_eq!(
+        views[0].text,
+        "for most of a year. Birth of the Opposition In spring the"
+    );
+    assert_eq!(
+        views[0].paragraphs,
+        "for most of a year.\nBirth of the Opposition\nIn spring the"
+    );
+    // Changed since it was saved: the passage as saved, on its line.
+    let edited = src.replace("In spring the river", "In spring the stream");
+    let edited = edited.replace("for most of a year", "for most of one year");
+    let views = all.views(&parse(&edited), &edited);
+    assert_eq!(views[0].paragraphs, views[0].text);
+    // Within one paragraph, the one line.
+    let mut one = Highlights::default();
+    one.add(mark(&src, "The village woke early"));
+    assert_eq!(
+        one.views(&doc, &src)[0].paragraphs,
+        "The village woke early"
+    );
+}
+
+#[test]
 fn a_range_with_no_text_shown_makes_no_highlight() {
     let src = "Some **bold** words.\n\n---\n\nMore.\n";
     let doc = parse(src);

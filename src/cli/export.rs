@@ -325,7 +325,7 @@ pub fn markdown(article: &Article, marks: &[Marked], out: &mut dyn Write) -> Res
             let _ = writeln!(s, "## {}\n", inline(section));
         }
         for m in list {
-            quote(&mut s, &m.view.text);
+            quote(&mut s, &m.view.paragraphs);
             if let Some(note) = m.view.note.as_deref().filter(|n| !n.trim().is_empty()) {
                 s.push_str(">\n");
                 let mut lines = note_lines(note);
@@ -477,7 +477,7 @@ pub fn json(marked: &[(Article, Vec<Marked>)], out: &mut dyn Write) -> Result<()
                         let v = &m.view;
                         JsonHighlight {
                             id: one_line(&v.id),
-                            text: sanitize(&v.text),
+                            text: sanitize(&v.paragraphs),
                             note: v.note.as_deref().map(sanitize),
                             color: v.color,
                             color_name: annotations::color_name(v.color),
@@ -545,7 +545,7 @@ pub fn csv(marked: &[(Article, Vec<Marked>)], out: &mut dyn Write) -> Result<()>
             let note = v.note.as_deref().map(sanitize).unwrap_or_default();
             let location = m.word.map(|w| w.to_string()).unwrap_or_default();
             let fields = [
-                sanitize(&v.text),
+                sanitize(&v.paragraphs),
                 title.clone(),
                 author.clone(),
                 url.clone(),

@@ -45,7 +45,7 @@ impl HighlightList {
 /// the note turns into markup when pasted into a Markdown note.
 pub fn as_quote(h: &HighlightView) -> String {
     let mut out = String::new();
-    markdown::quote(&mut out, &h.text);
+    markdown::quote(&mut out, &h.paragraphs);
     let note: Vec<String> = h
         .note
         .as_deref()
@@ -263,6 +263,7 @@ mod tests {
             note: note.map(str::to_string),
             note_edited: 0,
             text: text.into(),
+            paragraphs: text.into(),
             created: 0,
             section: section.map(str::to_string),
             section_id: None,
