@@ -360,6 +360,33 @@ fn the_list_and_its_keys() {
     assert_eq!(app.reader.top, before);
 }
 
+/// At 40 columns a note is still shown beside a long section title: the
+/// section gives way to the reader's own words.
+#[test]
+fn a_narrow_list_keeps_the_note() {
+    let text = "# Tea\n\n## A section with a rather long title indeed\n\nHard water dulls it.\n";
+    let mut app = app(text, Theme::Dark);
+    frame(&mut app, 40, 14);
+    mark(
+        &mut app,
+        "Hard water",
+        &[Motion::WordEnd],
+        Action::HighlightSelection(1),
+    );
+    app.update(Action::OpenHighlights);
+    app.update(Action::HighlightNote);
+    for c in "too bitter".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    for width in [40, 80] {
+        let t = frame(&mut app, width, 14);
+        let shown = format!("{}", t.backend());
+        assert!(shown.contains("✎ too bitter"), "{width}: {shown}");
+        assert!(shown.contains("A se"), "{width}: {shown}");
+    }
+}
+
 /// A highlight whose passage was deleted from the file stays in the list,
 /// marked, and is not drawn.
 #[test]

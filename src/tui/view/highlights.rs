@@ -14,6 +14,7 @@ use crate::layout::{isolate, visual_text};
 use crate::library::ago;
 use crate::tui::app::App;
 use crate::tui::highlights::HighlightList;
+use crate::width::display_width;
 
 /// Draw the list; returns which entry each screen row shows, for clicks.
 pub fn draw(
@@ -107,14 +108,24 @@ pub fn draw(
         if h.range.is_none() {
             detail.push_str(&format!("⚠ {NOT_FOUND} · "));
         }
-        if let Some(section) = &h.section {
-            detail.push_str(&isolate(section));
-        }
-        if let Some(note) = &h.note {
-            if h.section.is_some() {
-                detail.push_str(" — ");
+        let note = h.note.as_deref().map(|n| format!("✎ {}", isolate(n)));
+        match (&h.section, note) {
+            (Some(section), Some(note)) => {
+                // The note is the reader's own words: when the row is too
+                // narrow for both, the section gives way down to a third
+                // of the room, and the note has the rest.
+                const SEP: &str = " — ";
+                let room = width.saturating_sub(display_width(&detail) + SEP.len());
+                let section = isolate(section);
+                let keep = display_width(&section)
+                    .min(room.saturating_sub(display_width(&note)).max(room / 3));
+                detail.push_str(&fit(&section, keep));
+                detail.push_str(SEP);
+                detail.push_str(&note);
             }
-            detail.push_str(&format!("✎ {}", isolate(note)));
+            (Some(section), None) => detail.push_str(&isolate(section)),
+            (None, Some(note)) => detail.push_str(&note),
+            (None, None) => {}
         }
         lines.push(Line::styled(
             visual_text(&fit(&detail, width)),
