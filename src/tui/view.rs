@@ -176,9 +176,16 @@ pub fn list_block(
     let place_w = place
         .as_deref()
         .map_or(0, unicode_width::UnicodeWidthStr::width);
-    let hints = format!(" {hints} ");
-    if unicode_width::UnicodeWidthStr::width(hints.as_str()) + place_w < room {
-        block = block.title_bottom(Line::from(hints).style(theme.border()));
+    // As many of the hints as fit, from the first: the first are the
+    // keys the list is for.
+    let fits = |n: usize| {
+        let shown = hints.split(" · ").take(n).collect::<Vec<_>>().join(" · ");
+        let shown = format!(" {shown} ");
+        (unicode_width::UnicodeWidthStr::width(shown.as_str()) + place_w < room).then_some(shown)
+    };
+    let all = hints.split(" · ").count();
+    if let Some(shown) = (1..=all).rev().find_map(fits) {
+        block = block.title_bottom(Line::from(shown).style(theme.border()));
     }
     if let Some(place) = place {
         block = block.title_bottom(Line::from(place).right_aligned().style(theme.key()));

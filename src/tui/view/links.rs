@@ -122,7 +122,7 @@ pub fn draw_list(
     let block = super::list_block(
         app.theme,
         &title,
-        "Enter follows · y copies · Esc closes",
+        "Enter follow · y copy · Esc close",
         (list.cursor, list.entries.len(), per_page),
         rect.width,
     );

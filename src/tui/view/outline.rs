@@ -141,7 +141,7 @@ pub fn draw_overlay(
     let block = super::list_block(
         app.theme,
         &title,
-        "Enter jumps · / filters",
+        "Enter jump · / filter",
         (list.cursor, entries.len(), shown.max(1)),
         rect.width,
     );
