@@ -271,17 +271,26 @@ fn the_help_lists_the_keys_in_effect() {
             .unwrap_or_else(|| panic!("no row {text:?}"))
     };
     assert_eq!(row(&rows, "line down"), "j  ↓  wheel");
-    assert_eq!(row(&rows, "next / previous heading"), "]  [");
+    assert_eq!(row(&rows, "next / previous heading"), "] / [");
     assert_eq!(row(&rows, "quit"), "q  Ctrl-c");
     let (keys, _) = keymap(
         "[keys]\nnext_section = [\"]\", \"J\"]\nquit = \"Ctrl-q\"\nsidebar = []\n\
          outline = []\n",
     );
     let rows = help(&keys);
-    assert_eq!(row(&rows, "next / previous heading"), "]  J  [");
+    // Each action's keys stay together: `J` is a second key for the
+    // next heading, not one for the previous.
+    assert_eq!(row(&rows, "next / previous heading"), "]  J / [");
     assert_eq!(row(&rows, "quit"), "Ctrl-q  Ctrl-c");
     // A row whose actions are left without keys is not shown.
     assert!(!rows.iter().any(|(_, t)| t.starts_with("outline")));
+    // One left without keys shows a dash in its place.
+    let (keys, _) = keymap(
+        "[keys]
+sidebar = []
+",
+    );
+    assert_eq!(row(&help(&keys), "outline / as a sidebar"), "t / –");
 }
 
 #[test]
@@ -302,7 +311,7 @@ fn help_overlay_after_a_remap() {
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
     terminal.draw(|f| draw(f, &mut app)).unwrap();
     let shown = format!("{}", terminal.backend());
-    for key in ["]  J  [", "j  ↓  Ctrl-e", "Ctrl-n  N", "Q  Ctrl-c"] {
+    for key in ["]  J / [", "j  ↓  Ctrl-e", "Ctrl-n / N", "Q  Ctrl-c"] {
         assert!(shown.contains(key), "{key} missing from the help:\n{shown}");
     }
     insta::assert_snapshot!("help_remapped_120x30", terminal.backend());

@@ -580,16 +580,14 @@ fn open_scroll_resize_quit() {
 
     // Help opens over the text and Esc closes it.
     t.send("?");
-    let help = t.wait_for("the help overlay", |s| s.contains("Keys · Esc closes"));
+    let help = t.wait_for("the help overlay", |s| s.contains("Keys · Esc close"));
     assert!(help.contains("half page down"), "{}", help.text());
     assert!(help.contains("quit"), "{}", help.text());
     t.send("\x1b");
     t.wait_for("the help closed", |s| *s == screen);
     // `?` closes it too.
     t.send("?");
-    t.wait_for("the help overlay again", |s| {
-        s.contains("Keys · Esc closes")
-    });
+    t.wait_for("the help overlay again", |s| s.contains("Keys · Esc close"));
     t.send("?");
     t.wait_for("the help closed again", |s| *s == screen);
 

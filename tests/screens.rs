@@ -96,7 +96,7 @@ fn help_overlay_lists_every_key() {
     for words in ["line down", "half page", "page down", "start / end"] {
         assert!(shown.contains(words), "{words:?} in\n{shown}");
     }
-    assert!(shown.contains("Esc closes"), "{shown}");
+    assert!(shown.contains("Esc close"), "{shown}");
     insta::assert_snapshot!("help_30x24", terminal.backend());
 }
 

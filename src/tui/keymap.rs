@@ -142,15 +142,36 @@ pub fn help(keymap: &Keymap) -> Vec<(String, &'static str)> {
             rows.push((String::new(), text));
             continue;
         }
-        let mut keys: Vec<String> = actions
+        // Each action's keys; in a row of several (`next / previous`),
+        // one group for each, in the order the text names them, and a
+        // dash for one left with no key, so a key is never paired with
+        // what another does.
+        let groups: Vec<String> = actions
             .iter()
-            .flat_map(|&a| keymap.keys(a).iter().map(|k| k.label()))
+            .map(|&a| {
+                let labels: Vec<String> = keymap.keys(a).iter().map(|k| k.label()).collect();
+                labels.join("  ")
+            })
             .collect();
+        let mut keys = if groups.iter().all(String::is_empty) {
+            String::new()
+        } else if groups.len() > 1 {
+            let shown: Vec<&str> = groups
+                .iter()
+                .map(|g| if g.is_empty() { "–" } else { g.as_str() })
+                .collect();
+            shown.join(" / ")
+        } else {
+            groups.concat()
+        };
         if !fixed.is_empty() {
-            keys.push(fixed.to_string());
+            if !keys.is_empty() {
+                keys.push_str("  ");
+            }
+            keys.push_str(fixed);
         }
         if !keys.is_empty() {
-            rows.push((keys.join("  "), text));
+            rows.push((keys, text));
         }
     }
     rows

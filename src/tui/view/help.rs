@@ -81,11 +81,11 @@ pub fn draw_table<K: AsRef<str>>(
     let rows = usize::from(h.saturating_sub(2));
     let taller = left.len().max(right.len()) > rows;
     // The longer title when the box has room for it.
-    let scrolls = " Keys · j/k scroll · Esc closes ";
+    let scrolls = " Keys · j/k scroll · Esc close ";
     let title = if taller && scrolls.width() + 2 <= usize::from(rect.width) {
         scrolls
     } else {
-        " Keys · Esc closes "
+        " Keys · Esc close "
     };
     let mut block = Block::default()
         .borders(Borders::ALL)
@@ -147,14 +147,39 @@ const WIDE_KEY_WIDTH: usize = 24;
 fn key_rows(keys: &str, width: usize) -> Vec<String> {
     let mut rows: Vec<String> = Vec::new();
     let mut row = String::new();
-    for key in keys.split("  ") {
-        if !row.is_empty() && row.width() + 2 + key.width() > width {
+    // Keys of one action are two spaces apart, those of the next action in
+    // the row (`next / previous`) after a ` / `: a row breaks at either, a
+    // `/` starting the row after such a break.
+    let mut rest = keys;
+    let mut sep = "";
+    while !rest.is_empty() {
+        let next = [
+            rest.find("  ").map(|i| (i, "  ")),
+            rest.find(" / ").map(|i| (i, " / ")),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let (key, after) = match next {
+            Some((i, s)) => (&rest[..i], Some((i, s))),
+            None => (rest, None),
+        };
+        if !row.is_empty() && row.width() + sep.width() + key.width() > width {
             rows.push(std::mem::take(&mut row));
-        }
-        if !row.is_empty() {
-            row.push_str("  ");
+            if sep == " / " {
+                row.push_str("/ ");
+            }
+        } else {
+            row.push_str(sep);
         }
         row.push_str(key);
+        match after {
+            Some((i, s)) => {
+                sep = s;
+                rest = &rest[i + s.len()..];
+            }
+            None => rest = "",
+        }
     }
     rows.push(row);
     rows
