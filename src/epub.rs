@@ -18,6 +18,7 @@ use anyhow::{Result, anyhow, bail};
 use quick_xml::events::Event;
 
 use crate::import::{field, one_line};
+use crate::links::local::percent_decode;
 
 mod notes;
 mod places;
@@ -474,25 +475,6 @@ pub fn resolve(base: &str, href: &str) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(h) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(h, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// What the OPF says.

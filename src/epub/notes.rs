@@ -520,7 +520,7 @@ fn target_of(path: &str, href: &str) -> Option<(String, String)> {
     } else {
         super::resolve(path, file)?
     };
-    Some((doc, super::percent_decode(fragment)))
+    Some((doc, crate::links::local::percent_decode(fragment)))
 }
 
 /// Take the token characters (of notes here, of images in `epub`, of the

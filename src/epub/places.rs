@@ -84,7 +84,7 @@ pub fn mark(html: &str, fragments: &[String]) -> (String, Vec<Option<usize>>) {
     let mut edits: Vec<(Range<usize>, usize)> = Vec::new();
     let mut found = vec![None; fragments.len()];
     for (n, fragment) in fragments.iter().enumerate() {
-        let id = super::percent_decode(fragment);
+        let id = crate::links::local::percent_decode(fragment);
         let Some(&t) = ids.get(&id).or_else(|| ids.get(fragment)) else {
             continue;
         };
