@@ -649,6 +649,11 @@ fn find_headings<'s>(
         .filter_map(|k| Some(candidates[k].as_ref()?.0.to_lowercase()))
         .collect();
     let mut levels: Vec<char> = Vec::new();
+    // The depth and indent of the last numbered heading (an RFC's
+    // `3.2.  Discussion`): a heading without a number set further in
+    // under it (`  Addressing`) is one of its parts, not a sibling of the
+    // numbered sections.
+    let mut numbered: Option<(usize, usize)> = None;
     let mut out = Vec::new();
     for k in 0..body.len() {
         let Some((line, form)) = &candidates[k] else {
@@ -669,7 +674,15 @@ fn find_headings<'s>(
             _ => match heading::section_number(line) {
                 Some((heading::Numbering::Arabic(depth), _)) => (depth + 1).min(6) as u8,
                 _ if contexts[k].after_number => 3,
-                _ => 2,
+                _ => match numbered {
+                    Some((depth, indent))
+                        if first(c).indent > indent
+                            && contexts[k].placement != Placement::Centred =>
+                    {
+                        (depth + 2).min(6) as u8
+                    }
+                    _ => 2,
+                },
             },
         };
         let mut cx = contexts[k];
@@ -677,6 +690,22 @@ fn find_headings<'s>(
         cx.off_pattern =
             run.is_some() && !cx.siblings && (inside(k) || labels.contains(&line.to_lowercase()));
         if heading::evidence(line, &cx) >= heading::THRESHOLD {
+            let indent = first(c).indent;
+            match heading::section_number(line) {
+                Some((heading::Numbering::Arabic(depth), _))
+                    if contexts[k].placement != Placement::Centred =>
+                {
+                    numbered = Some((depth, indent));
+                }
+                // An unnumbered heading as far out as the numbered ones
+                // (`APPENDIX A`, `Authors' Addresses`) ends their part.
+                None if numbered.is_some_and(|(_, at)| indent <= at)
+                    && contexts[k].placement != Placement::Centred =>
+                {
+                    numbered = None;
+                }
+                _ => {}
+            }
             out.push((c, level, *form));
         }
     }
@@ -1000,7 +1029,11 @@ impl Header {
             // byline under it (a book's title page). The same line again,
             // with the byline under it, is the title: the first was the
             // page's header (a breadcrumb, a share bar's).
-            if longer || first == second || is_site_name(first) {
+            // Both set well in, as on a book's or an RFC's title page, the
+            // first is the title however short: a site's name is not
+            // centred over a page copied out of a browser.
+            let title_page = [0, 1].iter().all(|&c| lines[chunks[c].start].indent >= 8);
+            if (longer && !title_page) || first == second || is_site_name(first) {
                 return header(Some(0), 1);
             }
         }
@@ -1858,6 +1891,51 @@ mod tests {
 
     fn headings(doc: &Document) -> Vec<&str> {
         doc.headings.iter().map(|h| h.text.as_str()).collect()
+    }
+
+    /// A 1981 RFC: numbered sections at the margin, and under them parts
+    /// without a number set in with the body (`  Addressing`), which are
+    /// their subsections; a heading at the margin again (`APPENDIX A`)
+    /// is a section of its own. Its title page sets the title over a
+    /// longer line, both centred: the first is the title.
+    #[test]
+    fn unnumbered_parts_set_in_are_subsections_of_the_numbered_one() {
+        let body = "  The text of this part runs on for a while, as the body of\n  an RFC does, indented by two columns from the margin here.";
+        let sub = format!("  {}", body.replace("\n  ", "\n    "));
+        let sub = format!("{sub}\n\n{sub}\n\n{sub}");
+        let src = format!(
+            "                           INTERNET PROTOCOL\n\n\n                         DARPA INTERNET PROGRAM\n\n\
+             \x20                        PROTOCOL SPECIFICATION\n\n\n\
+             \x20                            September 1981\n\n\n\
+             {body}\n\n1.  INTRODUCTION\n\n{body}\n\n1.1.  Motivation\n\n{body}\n\n\
+             2.  OVERVIEW\n\n{body}\n\n2.1.  Function Description\n\n{body}\n\n\
+             \x20 Addressing\n\n{sub}\n\n  Fragmentation\n\n{sub}\n\n  Options\n\n{sub}\n\n\
+             2.2.  Gateways\n\n{body}\n\nAPPENDIX A:  Examples\n\n{body}\n"
+        );
+        let doc = parse_text(&src);
+        // The title page's other lines aside.
+        let levels: Vec<(u8, &str)> = doc
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str()))
+            .skip_while(|&(_, t)| t != "1. INTRODUCTION")
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                (2, "1. INTRODUCTION"),
+                (3, "1.1. Motivation"),
+                (2, "2. OVERVIEW"),
+                (3, "2.1. Function Description"),
+                (4, "Addressing"),
+                (4, "Fragmentation"),
+                (4, "Options"),
+                (3, "2.2. Gateways"),
+                (2, "APPENDIX A: Examples"),
+            ]
+        );
+        assert_eq!(doc.meta.title.as_deref(), Some("INTERNET PROTOCOL"));
+        assert_eq!(doc.headings[0].level, 1);
     }
 
     /// A centred title of two lines in capitals, the longer one in by a
