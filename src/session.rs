@@ -130,6 +130,11 @@ pub struct Session {
     /// The reader moved in this session (by reading or a jump): until then
     /// the saved place is kept as it was.
     pub moved: bool,
+    /// The saved place was found again by its own words in an edited
+    /// article: it is saved as the place in this version even if the
+    /// reader does not move, so that the next open resumes it exactly
+    /// and does not say again that the article changed.
+    pub reanchor: bool,
     /// A bookmark, highlight or note changed since the last save: it is
     /// saved at once, not when the keys pause.
     marked: bool,
@@ -442,6 +447,7 @@ impl Session {
             opened_at: Instant::now(),
             resting: None,
             moved: false,
+            reanchor: false,
             reached_end: false,
             pending_active: Duration::ZERO,
             pending_sample: Duration::ZERO,

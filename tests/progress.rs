@@ -105,6 +105,40 @@ fn resume_at_the_same_sentence_at_another_size() {
     assert_eq!(fx.open(false).top(), moved);
 }
 
+/// After an edit above the place, the place is found by its words and
+/// said so once: kept as the place in the new version, the next open
+/// resumes it exactly and says nothing of a change already told.
+#[test]
+fn a_place_found_after_an_edit_is_told_once() {
+    let fx = Fixture::new("the-slow-web.md");
+    let mut app = fx.open(false);
+    frame(&mut app, 100, 30);
+    act(&mut app, &[Action::PageDown; 5], 100, 30);
+    assert!(app.save_now().is_none());
+    let src = std::fs::read_to_string(&fx.article).unwrap();
+    let at = src.find("\n\n").unwrap();
+    let edited = format!(
+        "{}\n\nA paragraph written in since, above the place.{}",
+        &src[..at],
+        &src[at..]
+    );
+    std::fs::write(&fx.article, &edited).unwrap();
+    let said = |app: &mut App| frame(app, 100, 30)[29].trim().to_string();
+
+    let mut first = fx.open(false);
+    let msg = said(&mut first);
+    assert!(msg.contains("article changed"), "{msg}");
+    let top = first.top();
+    // Closed without a move.
+    assert!(first.save_now().is_none());
+
+    let mut second = fx.open(false);
+    let msg = said(&mut second);
+    assert!(msg.starts_with("Resumed at "), "{msg}");
+    assert!(!msg.contains("changed"), "{msg}");
+    assert_eq!(second.top(), top);
+}
+
 fn saved(fx: &Fixture) -> longform::store::ReadingState {
     match fx.store().load(&fx.id()).unwrap() {
         Load::Found(state) => state,

@@ -636,6 +636,7 @@ impl App {
         };
         if let Some(pos) = opened.resume.filter(|_| !from_start) {
             app.start_at(pos);
+            app.session.reanchor = opened.how == Some(crate::position::Restored::Quote);
         }
         if let Some(pos) = kept {
             app.jumps.push(pos.into());
@@ -1366,7 +1367,7 @@ impl App {
     pub fn save_now(&mut self) -> Option<String> {
         self.settle_fingerprint(true);
         self.wait_whole();
-        if self.session.moved {
+        if self.session.moved || self.session.reanchor {
             let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
             self.session
                 .record_position(&self.doc, self.reader.top, at_end, store::now());
