@@ -13,12 +13,12 @@ use longform::parse::text::parse_text;
 use serde_json::Value;
 
 /// Text compared with case, quotes, dashes and runs of spaces folded, and
-/// the marks of emphasis around it (`_Letter._`, which is shown in italics)
-/// left out.
+/// the marks of emphasis (`_Letter._`, `--_continued_`, which are shown in
+/// italics) left out.
 fn fold(s: &str) -> String {
     let mapped: String = s
-        .trim_matches(|c| c == '_' || c == '*')
         .chars()
+        .filter(|&c| c != '_' && c != '*')
         .flat_map(char::to_lowercase)
         .map(|c| match c {
             '‘' | '’' | '‚' | '‛' | '`' | '´' | '′' => '\'',

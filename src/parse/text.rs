@@ -430,7 +430,8 @@ impl Measure {
     /// (verse, a quotation, code; a quotation mark may stand out by a
     /// column), laid out in columns, or three or more each ending well
     /// before the measure (an address, a list of chapters, a header of
-    /// fields): text wrapped to the measure has lines that reach it.
+    /// fields): text wrapped to the measure has lines that reach it; or
+    /// three or more that each start with the same word (`CHAPTER`).
     fn keeps_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> bool {
         // A list's items are a list's, not lines.
         let item = |l: &Line| {
@@ -442,10 +443,17 @@ impl Measure {
                 || (digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")))
         };
         let short = |l: &Line| text(l).trim_end().chars().count() * 2 <= self.width && !item(l);
+        // A list of chapters (`CHAPTER I. …`, `CHAPTER II. …`): every line
+        // starts with one word, which wrapped prose never does.
+        let first_word = |l: &Line| text(l).split_whitespace().next().unwrap_or("");
+        let one_lead = first_word(&chunk[0]);
+        let led = one_lead.chars().count() >= 3
+            && one_lead.chars().all(char::is_alphabetic)
+            && chunk.iter().all(|l| first_word(l) == one_lead);
         chunk.len() > 1
             && (chunk.iter().all(|l| l.indent > self.indent)
                 || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len()
-                || (chunk.len() >= 3 && chunk.iter().all(short)))
+                || (chunk.len() >= 3 && (chunk.iter().all(short) || led)))
     }
 }
 
@@ -1862,6 +1870,16 @@ mod tests {
             "{shown:?}"
         );
         assert!(shown.contains(&"I\nII\nIII".to_string()), "{shown:?}");
+        // Lines that each start with one word, however long.
+        let src = format!(
+            "{PARA}\n\nCHAPTER I. Jonathan Harker’s Journal, kept in shorthand\n\
+             CHAPTER II. Letters and telegrams from Whitby\nCHAPTER III. Mina Murray’s Journal\n\n{PARA}"
+        );
+        assert_eq!(
+            texts(&parse_text(&src))[1],
+            "CHAPTER I. Jonathan Harker’s Journal, kept in shorthand\n\
+             CHAPTER II. Letters and telegrams from Whitby\nCHAPTER III. Mina Murray’s Journal"
+        );
         // Two short lines, or wrapped lines that reach the measure, are
         // a paragraph.
         let src = format!("{PARA}\n\nIt was late.\nWe left.\n\n{PARA}");

@@ -2,12 +2,13 @@
 //! Gutenberg books and RFCs, and `*stressed*`, that of mail, reStructuredText
 //! and many `.txt` notes. Both are shown in italics, without their marks.
 //!
-//! A mark opens where a word starts (after a space, the line's start or an
-//! opening bracket or quote, before a letter or digit) and closes where a
-//! word ends (after a letter, digit or closing punctuation, before a space,
-//! the line's end or punctuation), within one paragraph: so `snake_case`,
-//! `__init__`, `2 * 3 * 4`, a footnote's `word*` and a URL's `/_path_/` stay
-//! as written, and a mark that never closes is shown as itself.
+//! A mark opens where a word starts (after a space, the line's start, a
+//! dash or an opening bracket or quote, before a letter or digit) and
+//! closes where a word ends (after a letter, digit or closing punctuation,
+//! before a space, the line's end or punctuation), within one paragraph:
+//! so `snake_case`, `__init__`, `2 * 3 * 4`, a footnote's `word*` and a
+//! URL's `/_path_/` stay as written, and a mark that never closes is shown
+//! as itself.
 
 use std::ops::Range;
 
@@ -44,7 +45,7 @@ pub(super) fn pairs(src: &str, lines: &[Range<usize>]) -> Vec<(usize, usize)> {
 }
 
 fn opens(before: char, after: char) -> bool {
-    (before.is_whitespace() || "([{\"'“‘«".contains(before)) && after.is_alphanumeric()
+    (before.is_whitespace() || "([{\"'“‘«-—–".contains(before)) && after.is_alphanumeric()
 }
 
 fn closes(before: char, after: char) -> bool {
@@ -82,6 +83,11 @@ mod tests {
             ["may", "The TeXBook"]
         );
         assert_eq!(spans("“_Quite_ so,” he said"), ["Quite"]);
+        assert_eq!(
+            spans("JONATHAN HARKER’S JOURNAL--_continued_"),
+            ["continued"]
+        );
+        assert_eq!(spans("a word—_this_ one"), ["this"]);
     }
 
     #[test]
