@@ -240,6 +240,40 @@ fn n_keeps_the_selection_and_asks_for_its_note() {
     assert_eq!(all[0].section.as_deref(), Some("Water"));
 }
 
+/// The note's prompt says what Esc does: the highlight is made already,
+/// and Esc keeps it, without a note, or with the note it had.
+#[test]
+fn esc_at_the_note_keeps_the_highlight_and_says_so() {
+    let mut app = app(ARTICLE, Theme::Dark);
+    frame(&mut app, 80, 14);
+    mark(
+        &mut app,
+        "Soft water",
+        &[Motion::SentenceNext],
+        Action::NoteSelection,
+    );
+    let shown = format!("{}", frame(&mut app, 80, 14).backend());
+    assert!(shown.contains("Esc keeps it without one"), "{shown}");
+    app.update(Action::PromptCancel);
+    assert_eq!(app.highlights().len(), 1);
+    let shown = format!("{}", frame(&mut app, 80, 14).backend());
+    assert!(shown.contains("Highlight kept without a note"), "{shown}");
+
+    // From the list, on a highlight with a note.
+    app.update(Action::OpenHighlights);
+    app.update(Action::HighlightNote);
+    for c in "soft".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::HighlightNote);
+    let shown = format!("{}", frame(&mut app, 80, 14).backend());
+    assert!(shown.contains("Esc keeps the note"), "{shown}");
+    app.update(Action::PromptCancel);
+    assert_eq!(app.highlights()[0].note.as_deref(), Some("soft"));
+    assert_eq!(app.message.as_deref(), Some("Note left as it was"));
+}
+
 /// Ended from outside while a note is typed (`App::keep_draft`): a new
 /// note is kept, but a note that was there is never replaced by a half
 /// edit, nor emptied.

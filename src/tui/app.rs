@@ -2275,14 +2275,20 @@ impl App {
             }
             Action::PromptAccept => self.accept_prompt(),
             Action::PromptCancel => {
-                if let Some(Prompt {
-                    kind: PromptKind::Search(from),
-                    ..
-                }) = &self.prompt
-                {
-                    self.reader.go_to(*from);
-                    self.search = None;
-                    self.counting = None;
+                match self.prompt.as_ref().map(|p| &p.kind) {
+                    Some(PromptKind::Search(from)) => {
+                        self.reader.go_to(*from);
+                        self.search = None;
+                        self.counting = None;
+                    }
+                    // The highlight stays: said, as the prompt's hint did.
+                    Some(PromptKind::HighlightNote(id)) => {
+                        self.message = Some(match self.highlight_note(id) {
+                            Some(_) => "Note left as it was".to_string(),
+                            None => "Highlight kept without a note".to_string(),
+                        });
+                    }
+                    _ => {}
                 }
                 self.prompt = None;
                 self.mode = if self.marks.is_some() {

@@ -71,6 +71,16 @@ impl App {
         self.session.highlights(&self.doc)
     }
 
+    /// The note of the highlight `id`, if it has one.
+    pub fn highlight_note(&self, id: &str) -> Option<&str> {
+        self.session
+            .state
+            .highlights
+            .get(id)
+            .and_then(|h| h.note.as_deref())
+            .filter(|n| !n.trim().is_empty())
+    }
+
     /// The highlights the open list shows, under its filter.
     pub fn listed_highlights(&self) -> Vec<HighlightView> {
         let all = self.highlights();

@@ -30,10 +30,15 @@ pub fn draw_prompt(frame: &mut Frame<'_>, app: &App, area: Rect) {
         }),
         _ => None,
     };
-    let hint = match prompt.kind {
+    let hint = match &prompt.kind {
         // With no match, Enter has nowhere to go.
         PromptKind::Search(_) if count.as_deref() == Some("no match") => "Esc cancels",
         PromptKind::Search(_) => "Enter jumps · Esc cancels",
+        // The highlight is made already: Esc leaves it as it is.
+        PromptKind::HighlightNote(id) if app.highlight_note(id).is_none() => {
+            "Enter saves · Esc keeps it without one"
+        }
+        PromptKind::HighlightNote(_) => "Enter saves · Esc keeps the note",
         _ => "Enter saves · Esc cancels",
     };
     let width = usize::from(area.width);
