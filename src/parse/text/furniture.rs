@@ -21,9 +21,18 @@ pub(super) fn furniture(raw: &[&str], text: &[&str]) -> Vec<bool> {
     mail_header(text, &mut dim);
     top_block(text, &mut dim);
     author_boxes(text, &mut dim);
-    for chunk in chunks(text) {
+    let all = chunks(text);
+    for (c, chunk) in all.iter().cloned().enumerate() {
         let lines = &text[chunk.clone()];
         if chunk_is_furniture(lines) {
+            // An RFC's `EMail:` and `Phone:` under the address they go
+            // with, a blank line between: the address is the block's too.
+            if lines.iter().all(|l| is_contact_field(l))
+                && let Some(above) = c.checked_sub(1).map(|p| all[p].clone())
+                && is_address_lines(&text[above.clone()])
+            {
+                dim[above].fill(true);
+            }
             dim[chunk].fill(true);
         } else if !is_wrapped_prose(lines) {
             // A stack of lines that are not one paragraph's hard wraps (a
@@ -506,6 +515,28 @@ fn is_address_block(lines: &[&str]) -> bool {
         })
 }
 
+/// A contact field of an address (`EMail: …`, `Phone: …`, `Fax: …`), or
+/// an e-mail address alone.
+fn is_contact_field(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let field = lower.split_once(':').map(|(name, _)| name.trim());
+    field.is_some_and(|f| {
+        [
+            "email", "e-mail", "phone", "tel", "fax", "uri", "url", "web",
+        ]
+        .contains(&f)
+    }) || (is_email(line) && !line.trim().contains(' '))
+}
+
+/// The lines of a postal address: two to eight short lines, none ending a
+/// sentence or opening a list.
+fn is_address_lines(lines: &[&str]) -> bool {
+    (2..=8).contains(&lines.len())
+        && lines
+            .iter()
+            .all(|l| l.chars().count() <= 60 && !l.ends_with(['.', ':', '!', '?', ';']))
+}
+
 /// A line that is an e-mail address, or ends with one.
 fn is_email(line: &str) -> bool {
     line.split_whitespace().last().is_some_and(|w| {
@@ -973,6 +1004,16 @@ mod tests {
         let src =
             format!("{PROSE} Write to me at ann@example.org with your thoughts, or call.\n{PROSE}");
         assert!(dimmed(&src).is_empty());
+        // An RFC's: the address, a blank line, then its contact fields.
+        let src = format!(
+            "{PROSE}\n\n   Graham Klyne\n   Clearswift Corporation\n   1310 Waterside\n   UK\n\n\
+             \x20  Phone: +44 11 8903 8903\n   EMail: GK@ACM.ORG\n\n{PROSE}"
+        );
+        assert_eq!(dimmed(&src).len(), 6);
+        // Not a sentence that asks to write.
+        let src =
+            format!("{PROSE}\n\nFor more, write to us.\nWe answer.\n\nEMail: a@b.org\n\n{PROSE}");
+        assert_eq!(dimmed(&src), ["EMail: a@b.org"]);
     }
 
     #[test]
