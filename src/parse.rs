@@ -486,6 +486,19 @@ fn push_text(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flag
     }
 }
 
+/// `push_text`, with each emoji shortcode (`:tada:`) shown as its emoji,
+/// mapped to the shortcode's first colon.
+fn push_with_emoji(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {
+    let at = |i: usize| if exact { source + i } else { source };
+    let mut from = 0;
+    for (code, emoji) in shortcode::find(text) {
+        push_text(spans, &text[from..code.start], at(from), exact, flags);
+        spans.extend(Span::owned(emoji, at(code.start), flags));
+        from = code.end;
+    }
+    push_text(spans, &text[from..], at(from), exact, flags);
+}
+
 /// Append a span, merging it into the previous one when both are exact,
 /// share a style and are contiguous in the source.
 fn push_span(spans: &mut Vec<Span>, text: &str, source: usize, exact: bool, flags: Flags) {
@@ -1220,30 +1233,17 @@ impl<'s> Builder<'s> {
     }
 
     /// Source text with no link in it, as itself, but for Markdown's emoji
-    /// shortcodes (`:tada:`), each shown as its emoji and mapped to its
-    /// first colon.
+    /// shortcodes (`:tada:`), each shown as its emoji.
     fn running_text(&mut self, range: Range<usize>, flags: Flags) {
         let src = self.src;
-        let codes = if self.markdown {
-            shortcode::find(&src[range.clone()])
-        } else {
-            Vec::new()
-        };
-        let mut at = range.start;
-        for (code, emoji) in codes {
-            let code = range.start + code.start..range.start + code.end;
-            let before = at..code.start;
-            self.inline(before.clone(), |spans| {
-                push_text(spans, &src[before.clone()], before.start, true, flags);
-            });
-            self.inline(code.clone(), |spans| {
-                spans.extend(Span::owned(emoji, code.start, flags));
-            });
-            at = code.end;
-        }
-        let rest = at..range.end;
-        self.inline(rest.clone(), |spans| {
-            push_text(spans, &src[rest.clone()], rest.start, true, flags);
+        let markdown = self.markdown;
+        self.inline(range.clone(), |spans| {
+            let text = &src[range.clone()];
+            if markdown {
+                push_with_emoji(spans, text, range.start, true, flags);
+            } else {
+                push_text(spans, text, range.start, true, flags);
+            }
         });
     }
 
@@ -2121,6 +2121,12 @@ mod tests {
             block_spans(&doc.blocks[0].kind)
                 .any(|s| s.text(&doc.text) == "🎉" && s.source() == tada)
         );
+        // In HTML's text too, but for its code.
+        let html = parse("<p>Made with :heart: and <code>:zap:</code></p>\n");
+        let shown: String = block_spans(&html.blocks[0].kind)
+            .map(|s| s.text(&html.text))
+            .collect();
+        assert_eq!(shown, "Made with ❤️ and :zap:");
         // Plain text keeps its colons.
         let plain = text::parse_text("A note :tada: here.\n");
         let plain: String = block_spans(&plain.blocks[0].kind)

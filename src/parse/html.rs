@@ -21,7 +21,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use super::{Builder, LeafKind, Table, push_text, sanitize};
+use super::{Builder, LeafKind, Table, push_text, push_with_emoji, sanitize};
 use crate::document::{BlockKind, ContainerKind, Flags, LinkTarget, Role, Span};
 
 /// What an HTML element means here.
@@ -551,8 +551,10 @@ impl Builder<'_> {
                     } else {
                         spans.extend(Span::owned(" ", piece_at, flags));
                     }
-                } else {
+                } else if flags.contains(Flags::CODE) {
                     push_text(spans, &trimmed[from..to], piece_at, exact, flags);
+                } else {
+                    push_with_emoji(spans, &trimmed[from..to], piece_at, exact, flags);
                 }
                 from = to;
             }
