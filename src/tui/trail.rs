@@ -76,6 +76,8 @@ pub enum Problem {
     NoFolder(String),
     /// A relative path in a book that is none of its documents.
     InBook(String),
+    /// The file has NUL bytes among its first: no article.
+    Binary(String),
 }
 
 impl std::fmt::Display for Problem {
@@ -90,6 +92,7 @@ impl std::fmt::Display for Problem {
                 "{p} is relative, and this article was read from standard input"
             ),
             Problem::InBook(p) => write!(f, "{p} is not one of this book's documents"),
+            Problem::Binary(p) => write!(f, "{p} looks like a binary file, not an article"),
         }
     }
 }
@@ -137,6 +140,11 @@ impl Here {
             Ok(meta) if meta.is_dir() => Err(Problem::Folder(shown)),
             Ok(meta) if !meta.is_file() => Err(Problem::Special(shown)),
             Ok(_) if self.is(&link.path) => Ok(Goes::Here(link.fragment)),
+            // A file the library would not list is looked at before it is
+            // promised: the first bytes tell a binary one.
+            Ok(_) if !crate::library::is_article(&link.path) && binary(&link.path) => {
+                Err(Problem::Binary(shown))
+            }
             Ok(_) => Ok(Goes::There(link)),
         })
     }
@@ -153,21 +161,25 @@ impl Here {
     }
 }
 
+/// Whether the file at `path` starts with binary bytes (unreadable ones
+/// are left for opening to explain).
+fn binary(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(crate::encoding::SNIFF);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(crate::encoding::SNIFF as u64).read_to_end(&mut head))
+        .is_ok_and(|_| crate::encoding::looks_binary(&head, None))
+}
+
 /// What the link list and the status bar say of a link to another
 /// article: `opens docs/guide.md here`, with the fragment when it has one.
-/// A file the library would not list is opened only if it reads as text.
 pub fn opens(link: &LocalLink) -> String {
     let fragment = link
         .fragment
         .as_deref()
         .map(|f| format!("#{}", sanitize(f)))
         .unwrap_or_default();
-    let text = if crate::library::is_article(&link.path) {
-        ""
-    } else {
-        ", if it is text"
-    };
-    format!("opens {}{fragment} here{text}", sanitize(&link.written))
+    format!("opens {}{fragment} here", sanitize(&link.written))
 }
 
 /// Each entry of the link list that names a file says what `Enter` does
@@ -598,8 +610,8 @@ mod tests {
             ),
             (
                 "blob",
-                "Link: opens blob.bin here, if it is text (Enter follows)",
-                "Not opened: blob.bin: looks like a binary file (it has NUL bytes), not an article",
+                "Link: blob.bin looks like a binary file, not an article",
+                "Not opened: blob.bin looks like a binary file, not an article",
             ),
             (
                 "a file URL",
