@@ -175,6 +175,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         builder: Builder::new(source),
         words: &split_words,
         page_furniture: HashSet::new(),
+        body_indent: measure.indent,
     };
     let mut c = 0;
     while c < chunks.len() {
@@ -1076,6 +1077,8 @@ struct Emitter<'s, 'w> {
     /// The lines (by where they start) of a page's furniture inside a
     /// paragraph that its page break cut: dimmed there.
     page_furniture: HashSet<usize>,
+    /// The column the body text starts at.
+    body_indent: usize,
 }
 
 impl<'s> Emitter<'s, '_> {
@@ -1107,7 +1110,7 @@ impl<'s> Emitter<'s, '_> {
     /// The lines of a paragraph or list item, from `first` (the start of the
     /// first line's text, after any list marker). A line break maps to the
     /// offset of the line end it replaces.
-    fn lines(&mut self, lines: &[Line], first: usize, join: Join, dim: bool) {
+    fn lines(&mut self, lines: &[Line], first: usize, join: Join, dim: bool, pads: &[usize]) {
         // Each line's piece of text, and whether a hyphen joins it to the
         // next one.
         let mut pieces: Vec<(Range<usize>, bool)> = Vec::with_capacity(lines.len());
@@ -1157,6 +1160,12 @@ impl<'s> Emitter<'s, '_> {
             }
             let dim = dim || self.page_furniture.contains(&line.line.start);
             let Range { mut start, end } = pieces[i].0.clone();
+            if let Some(&pad) = pads.get(i).filter(|&&p| p > 0) {
+                // No-break spaces, which a paragraph does not run together
+                // as it does spaces, mapped to the line's start.
+                let text = CowStr::Boxed("\u{a0}".repeat(pad).into_boxed_str());
+                self.event(Event::Text(text), start..start);
+            }
             while let Some(&(at, opens)) = marks.last()
                 && at < end
             {
@@ -1179,9 +1188,14 @@ impl<'s> Emitter<'s, '_> {
     }
 
     fn paragraph(&mut self, lines: &[Line], join: Join, dim: bool) {
+        self.paragraph_padded(lines, join, dim, &[]);
+    }
+
+    /// A paragraph whose lines start `pads` columns in.
+    fn paragraph_padded(&mut self, lines: &[Line], join: Join, dim: bool, pads: &[usize]) {
         let range = span(lines);
         self.start(Tag::Paragraph, range.clone());
-        self.lines(lines, range.start, join, dim);
+        self.lines(lines, range.start, join, dim, pads);
         self.end(&Tag::Paragraph, range);
     }
 
@@ -1195,7 +1209,7 @@ impl<'s> Emitter<'s, '_> {
         };
         let range = span(lines);
         self.start(tag.clone(), range.clone());
-        self.lines(lines, range.start, Join::Soft, false);
+        self.lines(lines, range.start, Join::Soft, false, &[]);
         self.end(&tag, range);
     }
 
@@ -1226,6 +1240,21 @@ impl<'s> Emitter<'s, '_> {
         self.end(&tag, range);
     }
 
+    /// Verse set in from the body, each line as far in as written past
+    /// the body's column (a quotation mark hanging a column out, a refrain
+    /// set further in); nothing for lines at the body's column, or set so
+    /// far in or so unevenly that they are centred (a title page).
+    fn verse_pads(&self, lines: &[Line]) -> Vec<usize> {
+        let indents = lines.iter().map(|l| l.indent);
+        let (Some(least), Some(most)) = (indents.clone().min(), indents.max()) else {
+            return Vec::new();
+        };
+        if least <= self.body_indent || most - least > 6 || most - self.body_indent > 10 {
+            return Vec::new();
+        }
+        lines.iter().map(|l| l.indent - self.body_indent).collect()
+    }
+
     fn rule(&mut self, line: &Line) {
         self.event(Event::Rule, line.text.clone());
     }
@@ -1234,7 +1263,8 @@ impl<'s> Emitter<'s, '_> {
     /// a list ("Three things:" over bulleted lines).
     fn body(&mut self, lines: &[Line], dim: bool, keep: bool, text: &impl Fn(&Line) -> &'s str) {
         if keep {
-            self.paragraph(lines, Join::Hard, dim);
+            let pads = self.verse_pads(lines);
+            self.paragraph_padded(lines, Join::Hard, dim, &pads);
             return;
         }
         let Some((at, kind)) = list_start(lines, text) else {
@@ -1264,7 +1294,7 @@ impl<'s> Emitter<'s, '_> {
             let skip = marker(&item[0]).unwrap_or(0);
             let range = span(item);
             self.start(Tag::Item, range.clone());
-            self.lines(item, item[0].text.start + skip, Join::Soft, dim);
+            self.lines(item, item[0].text.start + skip, Join::Soft, dim, &[]);
             self.end(&Tag::Item, range);
             i += len;
         }
@@ -1818,14 +1848,15 @@ mod tests {
         let doc = parse_text(&src);
         assert_eq!(
             texts(&doc)[1],
-            "Underneath the juniper-tree\nmy little sister lies"
+            "\u{a0}\u{a0}\u{a0}\u{a0}Underneath the juniper-tree\n\
+             \u{a0}\u{a0}\u{a0}\u{a0}my little sister lies"
         );
         let src =
             format!("{PARA}\n\n 'My mother killed her little son;\n  My father grieved\n\n{PARA}");
         let doc = parse_text(&src);
         assert_eq!(
             texts(&doc)[1],
-            "'My mother killed her little son;\nMy father grieved"
+            "\u{a0}'My mother killed her little son;\n\u{a0}\u{a0}My father grieved"
         );
     }
 
@@ -1850,6 +1881,30 @@ mod tests {
         assert!(
             block_spans(&doc.blocks[1].kind)
                 .any(|s| s.source() == nil + 1 && s.text(&doc.text) == "nil")
+        );
+    }
+
+    #[test]
+    fn verse_keeps_how_far_in_each_line_is_set() {
+        // A song in a tale: its quotation mark hangs a column out.
+        let src = format!(
+            "{PARA}\n\n 'The ring-dove sang from the willow spray,\n  Well-a-day! Well-a-day!\n  Well-a-day!'\n\n{PARA}"
+        );
+        let doc = parse_text(&src);
+        assert_eq!(
+            texts(&doc)[1],
+            "\u{a0}'The ring-dove sang from the willow spray,\n\u{a0}\u{a0}Well-a-day! Well-a-day!\n\u{a0}\u{a0}Well-a-day!'"
+        );
+        // Lines centred on a title page are not verse.
+        let src = format!(
+            "{PARA}\n\n                NEW YORK\n\n          GROSSET & DUNLAP\n            Publishers\n\n{PARA}"
+        );
+        assert!(
+            texts(&parse_text(&src))
+                .iter()
+                .all(|t| !t.starts_with('\u{a0}')),
+            "{:?}",
+            texts(&parse_text(&src))
         );
     }
 
