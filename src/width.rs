@@ -94,10 +94,36 @@ pub fn fit(text: &str, columns: usize) -> String {
     out
 }
 
+/// `fit` for words: cut at the end of a word when one ends in the last
+/// third of the room, so a message reads `if it is…` rather than `if it
+/// is te…`.
+pub fn fit_words(text: &str, columns: usize) -> String {
+    let cut = fit(text, columns);
+    if cut == text {
+        return cut;
+    }
+    let kept = cut.trim_end_matches('…');
+    match kept.rfind(' ') {
+        Some(at) if display_width(&kept[..at]) * 3 >= columns * 2 => {
+            format!("{}…", kept[..at].trim_end())
+        }
+        _ => cut,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_message_is_cut_between_words() {
+        let text = "Link: opens notes here, if it is text";
+        assert_eq!(fit_words(text, 33), "Link: opens notes here, if it…");
+        assert_eq!(fit_words(text, 80), text);
+        // A long word near the start is cut inside, as `fit` does.
+        assert_eq!(fit_words("Supercalifragilistic word", 10), "Supercali…");
+    }
     use unicode_segmentation::UnicodeSegmentation;
 
     #[test]
