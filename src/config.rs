@@ -135,14 +135,18 @@ pub fn describe(path: &Path, warnings: &[Warning]) -> Option<String> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let (more, rest) = match warnings.len() {
-        1 => (String::new(), ""),
+    // Only what is wrong falls back: the rest of the file is in effect.
+    let (more, rest, those) = match warnings.len() {
+        1 => (String::new(), "", "that"),
         n => (
             format!(" (+{} more)", n - 1),
             " (longform config lists them)",
+            "those",
         ),
     };
-    Some(format!("{name}{more}: {first}; using the defaults{rest}"))
+    Some(format!(
+        "{name}{more}: {first}; default used for {those}{rest}"
+    ))
 }
 
 impl Config {
@@ -945,7 +949,7 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("\"fast\""), "{shown}");
-        assert!(shown.ends_with("using the defaults"), "{shown}");
+        assert!(shown.ends_with("; default used for that"), "{shown}");
     }
 
     #[test]
@@ -1051,14 +1055,11 @@ mod tests {
             "{shown}"
         );
         assert!(
-            shown.ends_with("using the defaults (longform config lists them)"),
+            shown.ends_with("; default used for those (longform config lists them)"),
             "{shown}"
         );
         let one = describe(path, &warnings[..1]).unwrap();
-        assert!(
-            one.ends_with(": using the defaults") || one.ends_with("; using the defaults"),
-            "{one}"
-        );
+        assert!(one.ends_with("; default used for that"), "{one}");
         assert_eq!(describe(path, &[]), None);
     }
 

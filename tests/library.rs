@@ -633,3 +633,16 @@ fn a_damaged_record_is_said_and_x_says_where_it_went() {
         "{said}"
     );
 }
+
+/// `x` on a row that cannot be read says why, as `Enter` does, and
+/// marks nothing.
+#[test]
+fn x_on_an_unreadable_row_marks_nothing() {
+    let s = shelf();
+    let mut lib = scanned(&s);
+    select(&mut lib, "broken");
+    lib.update(Action::LibraryToggleFinished);
+    let said = lib.message.clone().unwrap_or_default();
+    assert!(said.starts_with("Cannot mark it: "), "{said}");
+    assert!(!lib.selected().unwrap().finished);
+}

@@ -2688,6 +2688,15 @@ fn library_d_moves_an_article_to_the_trash_and_u_puts_it_back() {
     assert!(trashed.exists(), "not in the trash");
     assert!(!shelf.join("the-slow-web.md").exists());
     assert_eq!(count(), 1, "the reading record stays");
+    // A file in its place: not put back, and `u` stays ready.
+    std::fs::write(shelf.join("the-slow-web.md"), "# In the way\n").expect("write");
+    t.send("u");
+    t.wait_for("not put back", |s| {
+        s.status().contains("Cannot put back “The Slow Web”")
+            && s.status().contains("u tries again")
+    });
+    assert!(trashed.exists(), "still in the trash");
+    std::fs::remove_file(shelf.join("the-slow-web.md")).expect("remove");
     t.send("u");
     t.wait_for("put back", |s| {
         s.status().contains("Put back “The Slow Web”") && s.contains("The Slow Web —")

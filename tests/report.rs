@@ -341,7 +341,7 @@ fn where_names_the_line_of_an_invalid_config_and_unreadable_records() {
         "{config_line}"
     );
     assert!(
-        config_line.ends_with("using the defaults)"),
+        config_line.ends_with("default used for that, the rest in use)"),
         "{config_line}"
     );
     assert!(

@@ -386,12 +386,12 @@ pub fn where_report(dir: &Path, elsewhere: &Elsewhere, out: &mut dyn Write) -> R
         match warnings.first() {
             None => "in use".to_string(),
             Some(first) => {
-                let more = match warnings.len() {
-                    1 => String::new(),
-                    n => format!(" (+{} more)", n - 1),
+                let (more, those) = match warnings.len() {
+                    1 => (String::new(), "that"),
+                    n => (format!(" (+{} more)", n - 1), "those"),
                 };
                 format!(
-                    "invalid: {}; using the defaults{more}",
+                    "invalid: {}; default used for {those}, the rest in use{more}",
                     one_line(&first.to_string())
                 )
             }

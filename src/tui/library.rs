@@ -474,6 +474,9 @@ impl Library {
     /// trash.
     fn ask_trash(&mut self) {
         self.confirm = self.selected().cloned();
+        if self.confirm.is_none() {
+            self.message = Some("No article here to move to the trash".into());
+        }
     }
 
     /// What `d` asks about, while it waits for the answer: the article's
@@ -530,15 +533,26 @@ impl Library {
                 self.select_path(&path);
                 self.message = Some(format!("Put back “{title}”"));
             }
-            Err(e) => self.message = Some(format!("Cannot put back “{title}”: {e}")),
+            Err(e) => {
+                // Still in the trash: `u` stays ready for when the way is
+                // clear again.
+                self.message = Some(format!("Cannot put back “{title}”: {e} · u tries again"));
+                self.trashed.push(row);
+            }
         }
     }
 
     /// `x`: mark the selected article finished, or not, by hand.
     pub fn toggle_finished(&mut self) {
         let Some(row) = self.selected().cloned() else {
+            self.message = Some("No article here to mark".into());
             return;
         };
+        // Nothing of it can be read: there is nothing to have finished.
+        if let Some(e) = &row.summary.error {
+            self.message = Some(format!("Cannot mark it: {e}"));
+            return;
+        }
         let Some(store) = &self.store else {
             self.message = Some("Progress is not being saved".into());
             return;

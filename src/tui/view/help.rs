@@ -149,7 +149,7 @@ fn key_rows(keys: &str, width: usize) -> Vec<String> {
     let mut row = String::new();
     // Keys of one action are two spaces apart, those of the next action in
     // the row (`next / previous`) after a ` / `: a row breaks at either, a
-    // `/` starting the row after such a break.
+    // `/` ending the row before such a break.
     let mut rest = keys;
     let mut sep = "";
     while !rest.is_empty() {
@@ -165,9 +165,16 @@ fn key_rows(keys: &str, width: usize) -> Vec<String> {
             None => (rest, None),
         };
         if !row.is_empty() && row.width() + sep.width() + key.width() > width {
-            rows.push(std::mem::take(&mut row));
-            if sep == " / " {
-                row.push_str("/ ");
+            // The `/` ends the row it leaves, where it reads as going on
+            // (a row starting `/ %` would read as the `/` key).
+            if sep == " / " && row.width() + 2 <= width {
+                row.push_str(" /");
+                rows.push(std::mem::take(&mut row));
+            } else {
+                rows.push(std::mem::take(&mut row));
+                if sep == " / " {
+                    row.push_str("/ ");
+                }
             }
         } else {
             row.push_str(sep);

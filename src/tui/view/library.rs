@@ -319,7 +319,7 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> V
         } else {
             let folders: Vec<String> = lib.roots.iter().map(|r| r.display().to_string()).collect();
             format!(
-                " No articles here ({}). Add .md or .txt files, or open one: longform FILE",
+                " No articles here ({}). Add .md, .txt or .epub files, or open one: longform FILE",
                 folders.join(", ")
             )
         };
