@@ -572,6 +572,10 @@ impl Shell {
         if let Some(mut app) = self.reader.take() {
             let warning = self.set_down(&mut app);
             if let Some(lib) = &mut self.library {
+                // Saved, so the whole article is parsed: its words counted.
+                if !app.session.state.is_stdin() {
+                    lib.counted(&app.session.state.path, app.doc.words);
+                }
                 lib.reload_records();
                 lib.message = warning;
                 return false;

@@ -646,3 +646,29 @@ fn x_on_an_unreadable_row_marks_nothing() {
     assert!(said.starts_with("Cannot mark it: "), "{said}");
     assert!(!lib.selected().unwrap().finished);
 }
+
+/// A long article's words are estimated from its head (`~`); once the
+/// reader has counted them all, the library shows that count, and keeps it
+/// in its cache for the next start.
+#[test]
+fn the_words_the_reader_counted_replace_the_estimate() {
+    let s = shelf();
+    let mut lib = scanned(&s);
+    let path = s.root.join("guide.md");
+    let exact =
+        longform::library::parse_article(Some(&path), &std::fs::read_to_string(&path).unwrap())
+            .words;
+    let shown = text(&screen(&mut lib, 120, 12));
+    assert!(shown.contains("~"), "{shown}");
+    lib.counted(&path, exact);
+    let words = format!("{exact} words");
+    for mut lib in [lib, scanned(&s)] {
+        let shown = text(&screen(&mut lib, 120, 12));
+        let row = shown
+            .lines()
+            .find(|l| l.contains("Reading with longform"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(row.contains(&words) && !row.contains('~'), "{row}");
+    }
+}

@@ -26,6 +26,8 @@ enum Scan {
 pub struct Library {
     /// The folders shown.
     pub roots: Vec<PathBuf>,
+    /// The summaries' cache, in the config dir.
+    cache_file: Option<PathBuf>,
     /// Every article, in the current sort.
     rows: Vec<Row>,
     pub sort: Sort,
@@ -90,6 +92,7 @@ impl Library {
     /// cache in `config_dir` when there is one.
     pub fn new(roots: Vec<PathBuf>, store: Option<Store>, config_dir: Option<PathBuf>) -> Library {
         let (tx, rx) = channel();
+        let cache_file = config_dir.as_deref().map(Cache::path);
         let scan_roots = roots.clone();
         let scan_store = store.clone();
         std::thread::spawn(move || {
@@ -127,6 +130,7 @@ impl Library {
             let _ = tx.send(Scan::Done);
         });
         Library {
+            cache_file,
             roots,
             rows: Vec::new(),
             row_hits: Vec::new(),
@@ -149,6 +153,36 @@ impl Library {
             index: HashMap::new(),
             confirm: None,
             trashed: Vec::new(),
+        }
+    }
+
+    /// The reader counted every word of the article at `path`: its row,
+    /// and the cache, show that count rather than the scan's estimate from
+    /// the file's head.
+    pub fn counted(&mut self, path: &Path, words: usize) {
+        let Ok(target) = std::fs::canonicalize(path) else {
+            return;
+        };
+        let Some(row) = self
+            .rows
+            .iter_mut()
+            .find(|r| std::fs::canonicalize(&r.summary.path).is_ok_and(|p| p == target))
+        else {
+            return;
+        };
+        if !row.summary.estimated && row.summary.words == words {
+            return;
+        }
+        row.summary.words = words;
+        row.summary.estimated = false;
+        let summary = row.summary.clone();
+        if let Some(file) = &self.cache_file
+            && let Some(stamp) = library::Stamp::of(&summary.path)
+        {
+            let mut cache = Cache::load(file);
+            cache.put(stamp, summary);
+            // Only a cache: a failure costs an estimate on the next start.
+            let _ = cache.save(file);
         }
     }
 
