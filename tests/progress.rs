@@ -566,3 +566,31 @@ fn an_empty_article_says_so_and_is_never_finished() {
         assert!(!app.session.state.finished, "{text:?}");
     }
 }
+
+/// The label offered for a bookmark takes words, not a table's borders.
+#[test]
+fn a_bookmark_label_over_a_table_has_no_borders() {
+    let text = format!(
+        "# Tea\n\n## Water, leaf and time\n\n| Tea | Where it grows |\n|---|---|\n| Sencha | Japan |\n\n{}",
+        "A paragraph after the table, long enough to scroll by.\n\n".repeat(20)
+    );
+    let source = longform::load::decode(text.into_bytes(), "tea.md".into(), None).unwrap();
+    let mut app = App::new(&source, Theme::Dark);
+    frame(&mut app, 60, 12);
+    // The table's top line on top.
+    for _ in 0..10 {
+        if frame(&mut app, 60, 12)[0].contains('┌') {
+            break;
+        }
+        app.update(Action::LineDown);
+    }
+    assert!(frame(&mut app, 60, 12)[0].contains('┌'));
+    app.update(Action::AddBookmark);
+    let label = app
+        .prompt
+        .as_ref()
+        .map(|p| p.line.text().to_string())
+        .unwrap();
+    assert!(!label.contains('│') && !label.contains('┌'), "{label}");
+    assert!(label.contains("Tea Where it grows"), "{label}");
+}

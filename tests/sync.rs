@@ -374,6 +374,7 @@ fn a_hostile_server_gets_one_line_and_touches_nothing() {
     for (how, expected) in [
         (Html, "answered a web page, not a kosync reply"),
         (Garbage, "answered something that is not JSON"),
+        (NotHttp, "answered something that is not HTTP"),
         (Huge, "sent more than 64 KB"),
         (HugeUnannounced, "sent more than 64 KB"),
         (Slow, "did not answer within 3 s"),

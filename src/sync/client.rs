@@ -492,6 +492,11 @@ impl Client {
                 Fault::Slow { server }
             }
             ureq::Error::Io(e) => offline(&not_tls(&e.to_string()).unwrap_or_else(|| short_io(e))),
+            // Reached, but what came back is not HTTP.
+            ureq::Error::Protocol(_) => Fault::NotKosync {
+                server,
+                what: "something that is not HTTP".to_string(),
+            },
             other => {
                 let text = other.to_string();
                 offline(&not_tls(&text).unwrap_or_else(|| crate::parse::sanitize(&text)))

@@ -1396,6 +1396,8 @@ impl App {
             .find(|t| !t.trim().is_empty())
             .unwrap_or_default()
             .split_whitespace()
+            // A table's borders and other marks are no words.
+            .filter(|w| w.chars().any(char::is_alphanumeric))
             .take(5)
             .map(str::to_string)
             .collect();

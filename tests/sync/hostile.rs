@@ -12,6 +12,8 @@ pub enum Misbehaviour {
     Html,
     /// Bytes that are no JSON.
     Garbage,
+    /// Bytes that are not even HTTP.
+    NotHttp,
     /// A body of 10 MB, its length announced.
     Huge,
     /// A body of 10 MB, its length not announced.
@@ -69,6 +71,7 @@ fn answer(stream: TcpStream, how: Misbehaviour) {
             "application/json",
             b"\x00\x01garbage{",
         ),
+        Misbehaviour::NotHttp => stream.write_all(b"\x00\x01garbage\r\n\r\n"),
         Misbehaviour::Huge => {
             let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
                         Content-Length: 10485760\r\nConnection: close\r\n\r\n";
