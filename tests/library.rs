@@ -672,3 +672,34 @@ fn the_words_the_reader_counted_replace_the_estimate() {
         assert!(row.contains(&words) && !row.contains('~'), "{row}");
     }
 }
+
+/// At 40 columns the heading still says the sort, in fewer words; a place
+/// taken back to the start of an article partly read is still marked.
+#[test]
+fn narrow_heading_keeps_the_sort_and_a_place_at_the_start_is_marked() {
+    let s = shelf();
+    let store = Store::new(&s.config);
+    let path = s.root.join("field-notes-on-tea.md");
+    let canonical = std::fs::canonicalize(&path).unwrap();
+    let text = std::fs::read_to_string(&canonical).unwrap();
+    let doc = longform::parse::parse(&text);
+    let mut state = ReadingState::new(canonical.clone(), "t".into(), doc.fingerprint, now());
+    state.set_position(Anchor::at(&doc, longform::position::Position(0)), now());
+    state.coverage = longform::coverage::Coverage::of(0..doc.source_len / 3);
+    state.read = state.coverage.percent(&doc);
+    store.save(&record_id(&canonical), &state).unwrap();
+    let mut lib = scanned(&s);
+    let shown = text_of(&mut lib, 40);
+    assert!(shown.contains("by recent"), "{shown}");
+    let shown = text_of(&mut lib, 120);
+    let row = shown
+        .lines()
+        .find(|l| l.contains("Field Notes on Tea"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(row.contains('●'), "{row}");
+}
+
+fn text_of(lib: &mut Library, width: u16) -> String {
+    text(&screen(lib, width, 12))
+}

@@ -99,7 +99,9 @@ impl Column {
                 let mut bar: Vec<char> = std::iter::repeat_n('━', filled)
                     .chain(std::iter::repeat_n('─', BAR - filled))
                     .collect();
-                if row.percent > 0 {
+                // At the start too, once some of it was read: the place
+                // went back there.
+                if row.percent > 0 || row.read > 0 {
                     let at = (usize::from(row.percent.min(100)) * BAR / 100).min(BAR - 1);
                     bar[at] = '●';
                 }
@@ -265,25 +267,34 @@ fn row_line<'a>(row: &Row, table: &Table, selected: bool, wpm: usize, theme: The
 }
 
 /// The heading: how many articles, the sort in effect, and the scan's
-/// progress while it runs.
-fn heading(lib: &Library, shown: usize) -> String {
+/// progress while it runs; in fewer words where `width` is narrow, so that
+/// the sort is always said.
+fn heading(lib: &Library, shown: usize, width: usize) -> String {
     let total = lib.count();
-    let mut head = if lib.scanning && lib.found > 0 {
-        format!(" Library · Scanning {}/{}", lib.scanned, lib.found)
+    let plural = if total == 1 { "" } else { "s" };
+    let (count, short) = if lib.scanning && lib.found > 0 {
+        let n = format!("Scanning {}/{}", lib.scanned, lib.found);
+        (n.clone(), n)
     } else if lib.scanning {
-        " Library · Scanning…".to_string()
+        ("Scanning…".to_string(), "Scanning…".to_string())
     } else {
-        format!(
-            " Library · {total} article{}",
-            if total == 1 { "" } else { "s" }
-        )
+        (format!("{total} article{plural}"), total.to_string())
     };
-    if lib.filter.as_deref().is_some_and(|f| !f.trim().is_empty()) {
-        let matches = if shown == 1 { "match" } else { "matches" };
-        head.push_str(&format!(" · {shown} {matches}"));
-    }
-    head.push_str(&format!(" · sorted by {}", lib.sort.name()));
-    head
+    let matches = if lib.filter.as_deref().is_some_and(|f| !f.trim().is_empty()) {
+        let word = if shown == 1 { "match" } else { "matches" };
+        format!(" · {shown} {word}")
+    } else {
+        String::new()
+    };
+    let sort = lib.sort.name();
+    [
+        format!(" Library · {count}{matches} · sorted by {sort}"),
+        format!(" {count}{matches} · sorted by {sort}"),
+        format!(" {short}{matches} · by {sort}"),
+    ]
+    .into_iter()
+    .find(|h| crate::width::display_width(h) <= width)
+    .unwrap_or_else(|| format!(" {short}{matches} · by {sort}"))
 }
 
 /// Draw the library; returns which row of `visible()` each screen row
@@ -302,7 +313,7 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> V
     let visible = lib.visible();
     let mut lines = vec![
         Line::styled(
-            fit(&heading(lib, visible.len()), table.width),
+            fit(&heading(lib, visible.len(), table.width), table.width),
             theme.outline_current(),
         ),
         Line::styled(
