@@ -245,6 +245,7 @@ pub enum Command {
     },
     /// Write an EPUB book as Markdown: DIR/<slug>.md, images in
     /// DIR/<slug>.assets/
+    #[command(override_usage = "longform convert [-o DIR] BOOK.epub")]
     Convert {
         /// The .epub file
         book: PathBuf,

@@ -638,8 +638,21 @@ impl Table {
 }
 
 struct List {
-    next_number: Option<u64>,
-    items: Vec<usize>,
+    numbers: Option<Numbers>,
+    /// The number of the next item (when `numbers`).
+    next_number: i64,
+    /// Each item, with the number its `<li value>` gave it.
+    items: Vec<(usize, Option<i64>)>,
+}
+
+/// How the items of an ordered list are numbered.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Numbers {
+    /// From this number, up (or down, when true).
+    From(i64, bool),
+    /// Down to 1 (`<ol reversed>` without `start`): from the count of
+    /// its items, which is known at its end.
+    DownToOne,
 }
 
 struct Builder<'s> {
@@ -960,11 +973,12 @@ impl<'s> Builder<'s> {
             }
             Tag::List(first) => {
                 self.close_leaf();
-                self.start_list(first);
+                let first = first.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+                self.start_list(first.map(|n| Numbers::From(n, false)));
             }
             Tag::Item => {
                 self.close_leaf();
-                self.start_item();
+                self.start_item(None);
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_leaf();
@@ -1573,29 +1587,57 @@ impl<'s> Builder<'s> {
         n
     }
 
-    fn start_list(&mut self, first: Option<u64>) {
+    /// Open a list: bulleted, or with its items numbered as `numbers`
+    /// says.
+    fn start_list(&mut self, numbers: Option<Numbers>) {
         if self.lists.is_empty() {
             self.list_root += 1;
         }
+        let next_number = match numbers {
+            Some(Numbers::From(n, _)) => n,
+            _ => 1,
+        };
         self.lists.push(List {
-            next_number: first,
+            numbers,
+            next_number,
             items: Vec::new(),
         });
     }
 
     fn end_list(&mut self) {
         if let Some(list) = self.lists.pop() {
-            self.align_numbers(&list.items);
+            if list.numbers == Some(Numbers::DownToOne) {
+                // Counted now that the items are known, each from the
+                // one before, or from its own `value`.
+                let mut n = i64::try_from(list.items.len()).unwrap_or(i64::MAX);
+                for &(id, value) in &list.items {
+                    let number = value.unwrap_or(n);
+                    if let ContainerKind::Item { marker, .. } = &mut self.doc.containers[id].kind {
+                        *marker = Marker::format(format_args!("{number}."));
+                    }
+                    n = number.saturating_sub(1);
+                }
+            }
+            let ids: Vec<usize> = list.items.iter().map(|&(id, _)| id).collect();
+            self.align_numbers(&ids);
         }
     }
 
-    /// Open a list item's container, with the marker its list gives it.
-    fn start_item(&mut self) -> Option<usize> {
+    /// Open a list item's container, with the marker its list gives it,
+    /// or the number `value` gives it (`<li value>`), from which the next
+    /// items count on.
+    fn start_item(&mut self, value: Option<i64>) -> Option<usize> {
         let depth = self.lists.len();
         let list = self.lists.last_mut()?;
-        let marker = match list.next_number {
-            Some(n) => {
-                list.next_number = Some(n.saturating_add(1));
+        let marker = match list.numbers {
+            Some(numbers) => {
+                let n = value.unwrap_or(list.next_number);
+                let down = matches!(numbers, Numbers::From(_, true) | Numbers::DownToOne);
+                list.next_number = if down {
+                    n.saturating_sub(1)
+                } else {
+                    n.saturating_add(1)
+                };
                 Marker::format(format_args!("{n}."))
             }
             None => ["•", "◦", "▪"][(depth + 2) % 3].into(),
@@ -1605,7 +1647,7 @@ impl<'s> Builder<'s> {
             role: Role::ListMarker,
         });
         if let Some(list) = self.lists.last_mut() {
-            list.items.push(id);
+            list.items.push((id, value));
         }
         Some(id)
     }

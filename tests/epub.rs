@@ -778,6 +778,14 @@ fn convert_writes_the_markdown_and_its_images_once() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("not an EPUB (not a zip archive)"), "{err}");
     assert!(!env.dir.path().join("c").exists());
+    // Without the book, the usage names the folder option too.
+    let bare = Command::new(BIN).arg("convert").output().unwrap();
+    assert_eq!(bare.status.code(), Some(2));
+    let err = String::from_utf8(bare.stderr).unwrap();
+    assert!(
+        err.contains("Usage: longform convert [-o DIR] BOOK.epub"),
+        "{err}"
+    );
 }
 
 /// A place saved in the text of the previous conversion (version 1, kept

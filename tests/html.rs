@@ -321,6 +321,28 @@ fn lists_in_cells_and_numbered_from_start() {
     }
 }
 
+/// An ordered list's `start` may be negative; `reversed` counts down,
+/// from the count of its items when it has no `start`; an item's `value`
+/// numbers it, and the items after count on from it.
+#[test]
+fn lists_count_down_and_from_values() {
+    let src = "# T\n\n<ol start=\"-2\"><li>a</li><li>b</li><li>c</li></ol>\n\n\
+               <ol reversed><li>d</li><li>e</li><li value=\"9\">f</li><li>g</li></ol>\n\n\
+               <ol start=\"10\" reversed><li>h</li><li>i</li></ol>\n\n\
+               <ol><li>j</li><li value=\"5\">k</li><li>l</li></ol>\n\n\
+               <ol start=\"x\"><li>m</li></ol>\n";
+    let text = render_to_string(&parse(src), 40);
+    for shown in [
+        "-2. a\n-1. b\n 0. c",
+        "4. d\n3. e\n9. f\n8. g",
+        "10. h\n 9. i",
+        "1. j\n5. k\n6. l",
+        "1. m",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in\n{text}");
+    }
+}
+
 /// `<blockquote>` is a quote, as Markdown's `>` is.
 #[test]
 fn blockquote_is_a_quote() {

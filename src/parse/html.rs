@@ -45,11 +45,18 @@ pub(crate) enum Element {
     /// `<sup>` (true) or `<sub>`.
     Script(bool),
     Link(String),
-    /// `<ul>` (`None`) or `<ol>`, with its first number.
+    /// `<ul>` or `<ol>` (`ordered`), with the first number its `start`
+    /// gives (which may be negative) and whether it counts down
+    /// (`reversed`).
     List {
-        first: Option<u64>,
+        ordered: bool,
+        start: Option<i64>,
+        down: bool,
     },
-    Item,
+    /// `<li>`, with the number its `value` gives it.
+    Item {
+        value: Option<i64>,
+    },
     /// `<details>`: a box whose `<summary>` is a labelled block.
     Details,
     Summary,
@@ -249,6 +256,11 @@ fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// An attribute's whole number (`start="-3"`, `value="7"`).
+fn number(value: Option<&str>) -> Option<i64> {
+    value?.trim().parse().ok()
+}
+
 /// What a start tag means, or `None` for an element whose tag is dropped
 /// and whose text is kept.
 fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
@@ -275,15 +287,19 @@ fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
         "sup" => Element::Script(true),
         "sub" => Element::Script(false),
         "a" => Element::Link(attr(attrs, "href")?.trim().to_string()),
-        "ul" | "menu" => Element::List { first: None },
-        "ol" => Element::List {
-            first: Some(
-                attr(attrs, "start")
-                    .and_then(|n| n.trim().parse().ok())
-                    .unwrap_or(1),
-            ),
+        "ul" | "menu" => Element::List {
+            ordered: false,
+            start: None,
+            down: false,
         },
-        "li" => Element::Item,
+        "ol" => Element::List {
+            ordered: true,
+            start: number(attr(attrs, "start")),
+            down: attr(attrs, "reversed").is_some(),
+        },
+        "li" => Element::Item {
+            value: number(attr(attrs, "value")),
+        },
         "details" => Element::Details,
         "summary" => Element::Summary,
         "table" => Element::Table,
@@ -581,7 +597,7 @@ impl Builder<'_> {
         if structural && (inline || in_table) {
             // A list in a table cell: its items stay apart, each after a
             // bullet, on the cell's one line.
-            if element == Element::Item
+            if matches!(element, Element::Item { .. })
                 && let Some(cell) = self.table.as_mut().and_then(|t| t.cell.as_mut())
             {
                 let bullet = if cell.is_empty() { "• " } else { " • " };
@@ -624,20 +640,31 @@ impl Builder<'_> {
                 };
                 self.open_leaf(kind, at);
             }
-            Element::List { first } => {
+            Element::List {
+                ordered,
+                start,
+                down,
+            } => {
                 self.close_leaf();
-                self.start_list(*first);
+                let numbers = ordered.then(|| match (start, down) {
+                    (Some(n), _) => crate::parse::Numbers::From(*n, *down),
+                    // Down to 1 from the count of its items, known at
+                    // its end (`Builder::end_list`).
+                    (None, true) => crate::parse::Numbers::DownToOne,
+                    (None, false) => crate::parse::Numbers::From(1, false),
+                });
+                self.start_list(numbers);
             }
-            Element::Item => {
+            Element::Item { value } => {
                 if self.lists.is_empty() {
                     return;
                 }
                 self.html_close_to(
-                    |o| matches!(o.element, Element::Item),
+                    |o| matches!(o.element, Element::Item { .. }),
                     |o| matches!(o.element, Element::List { .. }),
                 );
                 self.close_leaf();
-                container = self.start_item();
+                container = self.start_item(*value);
             }
             Element::Details => self.close_leaf(),
             Element::Pre => {
@@ -843,7 +870,7 @@ impl Builder<'_> {
                 self.close_leaf();
                 self.end_list();
             }
-            Element::Item => {
+            Element::Item { .. } => {
                 self.close_leaf();
                 if let Some(c) = open.container {
                     self.open.retain(|&o| o != c);
