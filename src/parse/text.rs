@@ -454,7 +454,28 @@ impl Measure {
         chunk.len() > 1
             && (chunk.iter().all(|l| l.indent > self.indent)
                 || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len()
-                || (chunk.len() >= 3 && (chunk.iter().all(short) || led)))
+                || (chunk.len() >= 3
+                    && (chunk.iter().all(short)
+                        || led
+                        || (!chunk.iter().any(item) && self.broken_by_hand(chunk, text)))))
+    }
+
+    /// Whether every line of `chunk` but the last ends where wrapping
+    /// would not have ended it: the next line's first word would have
+    /// fitted on it, with room to spare (verse: `Shall I compare thee to
+    /// a summer's day? / Thou art …`). Text wrapped to the measure ends a
+    /// line only when the next word does not fit.
+    fn broken_by_hand<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> bool {
+        // Room for a word and more: a measure taken a little short of
+        // the true one (a tenth of the lines are longer) still calls
+        // wrapped text wrapped.
+        const SPARE: usize = 6;
+        chunk.windows(2).all(|pair| {
+            let (line, next) = (&pair[0], &pair[1]);
+            let word = text(next).split_whitespace().next().unwrap_or("");
+            let width = line.indent + text(line).trim_end().chars().count();
+            !word.is_empty() && width + 1 + word.chars().count() + SPARE <= self.width
+        })
     }
 }
 
@@ -1939,6 +1960,30 @@ mod tests {
         // a paragraph.
         let src = format!("{PARA}\n\nIt was late.\nWe left.\n\n{PARA}");
         assert_eq!(texts(&parse_text(&src))[1], "It was late. We left.");
+    }
+
+    #[test]
+    fn lines_ended_before_the_next_word_would_wrap_keep_their_breaks() {
+        // Verse longer than half the measure: each line ends where the
+        // next one's first word would still have fitted.
+        let sonnet = "Shall I compare thee to a summer's day?\n\
+                      Thou art more lovely and more temperate:\n\
+                      Rough winds do shake the darling buds of May,\n\
+                      And summer's lease hath all too short a date;";
+        let src = format!("{PARA}\n\n{sonnet}\n\n{PARA}");
+        assert_eq!(texts(&parse_text(&src))[1], sonnet);
+        // Wrapped prose, each line ended by a word that did not fit, is a
+        // paragraph; so is a list, which is a list's.
+        let shown = texts(&parse_text(&format!("{PARA}\n\n{PARA}")));
+        assert!(shown.iter().all(|t| !t.contains('\n')), "{shown:?}");
+        let src = format!("{PARA}\n\nTo buy:\n- a kettle for the kitchen\n- two chairs\n\n{PARA}");
+        assert!(
+            texts(&parse_text(&src))
+                .iter()
+                .any(|t| t == "a kettle for the kitchen"),
+            "{:?}",
+            texts(&parse_text(&src))
+        );
     }
 
     #[test]
