@@ -981,6 +981,28 @@ fn label_fits(full: &str, i: usize, max: usize) -> bool {
         && crate::width::display_width(&full[start..end]) <= max
 }
 
+/// Whether the piece of `full` between spaces that byte `i` is inside
+/// fits in `max` columns.
+fn piece_fits(full: &str, i: usize, max: usize) -> bool {
+    let start = full[..i].rfind(char::is_whitespace).map_or(0, |s| s + 1);
+    let end = full[i..]
+        .find(char::is_whitespace)
+        .map_or(full.len(), |e| i + e);
+    crate::width::display_width(&full[start..end]) <= max
+}
+
+/// Whether an image label's lead, which ends at byte `i` of `full`, fits
+/// in `max` columns with the word after it: it is kept with that word
+/// then. In a narrow table cell it is not, so that the word is not cut
+/// (`[image: K` over `evin`).
+fn lead_fits(full: &str, i: usize, max: usize) -> bool {
+    let lead = crate::parse::IMAGE_LEAD.len();
+    let word = full[i..]
+        .find(|c: char| c.is_whitespace() || c == ']')
+        .map_or(full.len(), |e| i + e);
+    crate::width::display_width(&full[i.saturating_sub(lead)..word]) <= max
+}
+
 /// Split spans into atoms, clustering across span boundaries: grapheme
 /// clusters, and words where clusters are plain ASCII (see `Atom`).
 /// They are put in `out`, which is empty.
@@ -1016,9 +1038,22 @@ fn atoms<'a>(
         // its whole label on one line when it fits on one (a row of
         // badges breaks between images, not inside one).
         let image = span.flags.contains(Flags::IMAGE);
-        let can_break = breaks.next_if(|&b| b == i).is_some()
+        // Code breaks only at its spaces (`ident!{...}` is not cut before
+        // its brace, nor `cargo-semver-checks` at a hyphen), unless a
+        // piece of it is longer than the line (a URL).
+        let code = span.flags.contains(Flags::CODE)
+            && (i > starts[si] || si > 0 && spans[si - 1].flags.contains(Flags::CODE));
+        let allowed = breaks.next_if(|&b| b == i).is_some();
+        let allowed = if code && piece_fits(full, i, max) {
+            // After a space even where Unicode says not (`T: ?Sized`).
+            bytes[i - 1].is_ascii_whitespace()
+        } else {
+            allowed
+        };
+        let can_break = allowed
             && !(image
-                && (bytes[..i].ends_with(crate::parse::IMAGE_LEAD.as_bytes())
+                && ((bytes[..i].ends_with(crate::parse::IMAGE_LEAD.as_bytes())
+                    && lead_fits(full, i, max))
                     || label_fits(full, i, max)));
         let source = span.source_at(local);
         // Most clusters are one ASCII byte: told apart by that byte, not
@@ -1672,10 +1707,11 @@ fn table(
     let last = first_row + rows.len() >= shape.rows;
     let chrome = 3 * ncols + 1;
     // The columns cannot be drawn without splitting a word: each row is
-    // drawn as a record of `Header: value` lines instead.
+    // drawn as a record of `Header: value` lines instead (of its cells'
+    // lines, when the table has no header: a grid of contributors).
     let words: usize = shape.narrowest.iter().sum();
     if chrome + words > width {
-        if header_rows > 0 && shape.rows > header_rows {
+        if shape.rows > header_rows {
             return table_as_records(header_rows, first_row, rows, header, src, width);
         }
         return table_as_lines(header_rows, first_row, rows, src, width);
@@ -1764,7 +1800,8 @@ fn table(
 }
 
 /// A table too narrow for its columns: each row a block of lines, one a
-/// cell, each led by its column's header, with a blank line between rows.
+/// cell, each led by its column's header when there is one, with a blank
+/// line between rows.
 fn table_as_records(
     header_rows: usize,
     first_row: usize,
@@ -1789,6 +1826,14 @@ fn table_as_records(
         for (c, cell) in row.iter().enumerate() {
             // An empty cell says nothing: no `Header:` line of its own.
             if cell.iter().all(|s| s.text(src).trim().is_empty()) {
+                continue;
+            }
+            // With no header to lead them, each cell is a line (or the
+            // lines it wraps to) of its own: its own line breaks would
+            // part it into lines that read as cells.
+            if headers.is_none() {
+                let spans: Vec<Span> = unbroken(cell, src).collect();
+                out.extend(wrap(&spans, src, width, Style::role(Role::Text)));
                 continue;
             }
             let at = cell.first().map_or(0, |s| s.source());
@@ -1819,8 +1864,8 @@ fn unbroken<'a>(cell: &'a [Span], src: &'a str) -> impl Iterator<Item = Span> + 
     })
 }
 
-/// The fallback for a table too wide to draw: each row as wrapped text with
-/// its cells separated by bars.
+/// The fallback for a table too wide to draw that has only header rows:
+/// each row as wrapped text with its cells separated by bars.
 fn table_as_lines(
     header_rows: usize,
     first_row: usize,
@@ -2186,6 +2231,45 @@ mod tests {
             !out.contains("note:\n") && !out.ends_with("heading:\n"),
             "{out}"
         );
+    }
+
+    /// A table with no header, too narrow for its columns (a grid of
+    /// contributors), gives each cell a line of its own, its line breaks
+    /// read as spaces, rather than running its cells together between
+    /// bars.
+    #[test]
+    fn a_headless_table_too_narrow_gives_each_cell_a_line() {
+        let mut src = String::from("<table><tr>");
+        for name in ["Kevin Rambaud", "Michael Fine", "Shreya Dahal", "Yog Mehta"] {
+            src.push_str(&format!(
+                "<td><img src=\"a.png\" alt=\"{name}\"><br><b>{name}</b></td>"
+            ));
+        }
+        src.push_str("</tr><tr><td>second row</td></tr></table>\n");
+        let out = render(&src, 30);
+        assert!(
+            out.starts_with(
+                "[image: Kevin Rambaud] Kevin\nRambaud\n[image: Michael Fine] Michael\nFine\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("[image: Yog Mehta] Yog Mehta\n\nsecond row\n"),
+            "{out}"
+        );
+        assert!(!out.contains('│'), "{out}");
+    }
+
+    /// In a cell narrower than `[image: ` and the word after it, the
+    /// lead goes on a line of its own: the word is not cut.
+    #[test]
+    fn an_image_lead_leaves_a_word_that_would_not_fit_whole() {
+        let src = "| a | b | c | d | e |\n|---|---|---|---|---|\n\
+                   | ![Kevin Rambaud](k.png) | ![Kudakwashe](k.png) | x | y | z |\n";
+        let out = render(src, 38);
+        assert!(out.contains("│ [image:  │ [image:     │"), "{out}");
+        assert!(out.contains("│ Kevin    │ Kudakwashe] │"), "{out}");
+        assert!(out.contains("│ Rambaud] │             │"), "{out}");
     }
 
     #[test]

@@ -1186,6 +1186,18 @@ impl<'s> Builder<'s> {
         if self.script_text(text, range.start) {
             return;
         }
+        // In HTML's `<code>`, the marks smart punctuation made (`…`, `–`,
+        // `“`) are the code's own: `a...b`, `--`, `"q"`.
+        let smart = self.code > 0
+            && self
+                .src
+                .get(range.clone())
+                .is_some_and(|s| s != text && s.bytes().all(|b| b".-'\"".contains(&b)));
+        let text = if smart {
+            &self.src[range.clone()]
+        } else {
+            text
+        };
         let exact = self.is_source(text, range.clone());
         let text = if exact && self.markdown {
             self.hold_split_tag(text, range.start)

@@ -343,6 +343,21 @@ fn lists_count_down_and_from_values() {
     }
 }
 
+/// Smart punctuation leaves the text of HTML's `<code>` as written, as
+/// it leaves a code span's; entities in it are still read.
+#[test]
+fn html_code_keeps_its_dots_dashes_and_quotes() {
+    let src = "# T\n\nInline <code>a...b \"q\" -- x</code> and \"quoted\" -- text...\n\n\
+               <kbd>--help</kbd> <code>&vert;...&vert; -> type</code>\n";
+    let text = render_to_string(&parse(src), 60);
+    for shown in [
+        "Inline a...b \"q\" -- x and “quoted” – text…",
+        "--help |...| -> type",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in\n{text}");
+    }
+}
+
 /// `<blockquote>` is a quote, as Markdown's `>` is.
 #[test]
 fn blockquote_is_a_quote() {
