@@ -537,6 +537,8 @@ fn machine_b_opens_at_the_sentence_machine_a_left_at_another_size() {
         t.send(" ");
         rows = t.wait_for("a page down", |r| *r != before && percent(r).is_some());
     }
+    // The words at the top of the whole frame, not of one half read.
+    let rows = t.wait_still();
     let top: Vec<String> = rows[0]
         .split_whitespace()
         .take(4)

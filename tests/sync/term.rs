@@ -138,6 +138,21 @@ impl Term {
         }
     }
 
+    /// The screen once it has stopped changing: a frame read in two
+    /// parts (under load) is whole then.
+    pub fn wait_still(&mut self) -> Vec<String> {
+        let start = Instant::now();
+        let mut rows = self.rows();
+        loop {
+            std::thread::sleep(5 * POLL);
+            let now = self.rows();
+            if now == rows || start.elapsed() > TIMEOUT {
+                return now;
+            }
+            rows = now;
+        }
+    }
+
     pub fn send(&mut self, keys: &str) {
         let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         writer.write_all(keys.as_bytes()).expect("write to the pty");
