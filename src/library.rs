@@ -421,6 +421,68 @@ pub struct Row {
     pub started: bool,
 }
 
+/// Carry the records of articles moved since they were read to where
+/// `summaries` found them, as opening them would (`session`): a file with
+/// no record at its path takes the record of the same text whose file is
+/// gone, saved under its new path, the old one removed. Only files that
+/// may be one of those are read: of the same title, or of the size the
+/// record's text had. The records, as they are after; how many moved.
+pub fn carry_moved(
+    store: &crate::store::Store,
+    summaries: &[Summary],
+    mut records: Vec<(String, ReadingState)>,
+) -> (Vec<(String, ReadingState)>, usize) {
+    let gone =
+        |r: &ReadingState| r.version <= crate::store::VERSION && !r.is_stdin() && !r.path.exists();
+    if !records.iter().any(|(_, r)| gone(r)) {
+        return (records, 0);
+    }
+    let mut carried = 0;
+    for summary in summaries.iter().filter(|s| s.error.is_none()) {
+        let Ok(canonical) = std::fs::canonicalize(&summary.path) else {
+            continue;
+        };
+        if records.iter().any(|(_, r)| r.path == canonical) {
+            continue;
+        }
+        let size = std::fs::metadata(&canonical).map_or(u64::MAX, |m| m.len());
+        let maybe = |r: &ReadingState| {
+            gone(r)
+                && (r.title == summary.title
+                    || r.position.as_ref().is_some_and(|a| a.len as u64 == size))
+        };
+        if !records.iter().any(|(_, r)| maybe(r)) {
+            continue;
+        }
+        let Ok(source) = crate::load::load(&canonical) else {
+            continue;
+        };
+        let fingerprint = crate::parse::fingerprint(&source.text);
+        let Some(i) = records
+            .iter()
+            .position(|(_, r)| maybe(r) && r.fingerprint == fingerprint)
+        else {
+            continue;
+        };
+        let (old_id, old) = records[i].clone();
+        let id = crate::store::record_id(&canonical);
+        let moved = ReadingState {
+            path: canonical,
+            ..old
+        };
+        // Saved first: the old record goes only once the new one is in.
+        let Ok(saved) = store.save(&id, &moved) else {
+            continue;
+        };
+        if !old.path.exists() && old_id != id {
+            let _ = store.remove(&old_id);
+        }
+        records[i] = (id, saved);
+        carried += 1;
+    }
+    (records, carried)
+}
+
 /// Join summaries with reading records (matched by canonical path).
 pub fn rows(summaries: &[Summary], records: &[ReadingState]) -> Vec<Row> {
     let by_path: HashMap<&Path, &ReadingState> =

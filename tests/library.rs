@@ -703,3 +703,46 @@ fn narrow_heading_keeps_the_sort_and_a_place_at_the_start_is_marked() {
 fn text_of(lib: &mut Library, width: u16) -> String {
     text(&screen(lib, width, 12))
 }
+
+/// A file renamed since it was read keeps its progress in the library:
+/// its record, found by its text, is carried to its new path, as opening
+/// it would carry it, and the old one goes.
+#[test]
+fn a_renamed_article_keeps_its_progress_and_its_record_follows_it() {
+    let s = shelf();
+    let store = Store::new(&s.config);
+    let old = s.root.join("field-notes-on-tea.md");
+    record(&store, &old, 40, 1, false, 2);
+    let renamed = s.root.join("tea-renamed.md");
+    std::fs::rename(&old, &renamed).unwrap();
+    let mut lib = scanned(&s);
+    while lib.poll() {}
+    let shown = text(&screen(&mut lib, 130, 12));
+    let row = shown
+        .lines()
+        .find(|l| l.contains("Field Notes on Tea"))
+        .unwrap_or_default();
+    assert!(row.contains("40%") && row.contains("2 ◆"), "{shown}");
+    let canonical = std::fs::canonicalize(&renamed).unwrap();
+    let records = store.all();
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].0, record_id(&canonical));
+    assert_eq!(records[0].1.path, canonical);
+    assert_eq!(records[0].1.bookmarks.len(), 2);
+    // A file that only looks like it (the same size, another text) takes
+    // nothing.
+    let s = shelf();
+    let store = Store::new(&s.config);
+    let old = s.root.join("field-notes-on-tea.md");
+    record(&store, &old, 40, 1, false, 0);
+    let text_before = std::fs::read_to_string(&old).unwrap();
+    std::fs::remove_file(&old).unwrap();
+    std::fs::write(s.root.join("other.md"), text_before.replace('a', "e")).unwrap();
+    scanned(&s);
+    let records = store.all();
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        records[0].1.path.file_name().unwrap(),
+        "field-notes-on-tea.md"
+    );
+}

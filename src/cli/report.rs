@@ -231,8 +231,15 @@ pub fn list_command(roots: &[std::path::PathBuf], json: bool) -> Result<()> {
     }
     // The rows are listed even when the records cannot be: each says
     // unread then, and a line on stderr says why.
-    let records: Vec<ReadingState> = match config_dir.map(|d| Store::new(&d).all_listed()) {
-        Some(Ok(records)) => records.into_iter().map(|(_, r)| r).collect(),
+    let store = config_dir.map(|d| Store::new(&d));
+    let records: Vec<ReadingState> = match store.as_ref().map(Store::all_listed) {
+        // A record follows its file: one moved since it was read is
+        // carried to where it is now, as opening it would.
+        Some(Ok(records)) => {
+            let store = store.as_ref().expect("listed from it");
+            let (records, _) = crate::library::carry_moved(store, &summaries, records);
+            records.into_iter().map(|(_, r)| r).collect()
+        }
         Some(Err(e)) => {
             let _ = writeln!(io::stderr(), "longform: warning: {e:#}");
             Vec::new()

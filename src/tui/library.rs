@@ -20,6 +20,9 @@ enum Scan {
     Found(Vec<PathBuf>, Vec<ReadingState>, Vec<PathBuf>, usize),
     /// One file summarised.
     Summary(Summary),
+    /// The reading records again: some were carried to files moved since
+    /// they were read (`library::carry_moved`).
+    Records(Vec<ReadingState>),
     Done,
 }
 
@@ -99,6 +102,7 @@ impl Library {
             // The records are read here too: thousands of them would hold
             // the first frame.
             let (records, unreadable): (Vec<ReadingState>, usize) = scan_store
+                .as_ref()
                 .map(|s| {
                     let all: Vec<ReadingState> = s.all().into_iter().map(|(_, r)| r).collect();
                     let unreadable = s.unreadable(all.len());
@@ -120,9 +124,16 @@ impl Library {
             }
             let cache_file = config_dir.as_deref().map(Cache::path);
             let mut cache = cache_file.as_deref().map(Cache::load).unwrap_or_default();
-            library::scan(&paths, &mut cache, |s| {
+            let summaries = library::scan(&paths, &mut cache, |s| {
                 let _ = tx.send(Scan::Summary(s.clone()));
             });
+            if let Some(store) = &scan_store {
+                let (records, carried) = library::carry_moved(store, &summaries, store.all());
+                if carried > 0 {
+                    let records = records.into_iter().map(|(_, r)| r).collect();
+                    let _ = tx.send(Scan::Records(records));
+                }
+            }
             if let Some(file) = cache_file {
                 // Only a cache: a failure costs a slower next start.
                 let _ = cache.save(&file);
@@ -264,6 +275,13 @@ impl Library {
                         .collect();
                     self.found = placeholders.len();
                     self.set_rows(&placeholders);
+                    changed = true;
+                }
+                Ok(Scan::Records(records)) => {
+                    self.records = records;
+                    let summaries: Vec<Summary> =
+                        self.rows.iter().map(|r| r.summary.clone()).collect();
+                    self.set_rows(&summaries);
                     changed = true;
                 }
                 Ok(Scan::Summary(s)) => {
