@@ -107,6 +107,20 @@ impl Line {
         self.figure.is_none() && self.segs.iter().all(|s| s.text.trim().is_empty())
     }
 
+    /// A line of the article's title, byline or rule, drawn above its
+    /// first block (or blank): no source byte of its own.
+    pub fn is_masthead(&self) -> bool {
+        self.figure.is_none()
+            && self.segs.iter().all(|s| {
+                s.source.is_none()
+                    && (s.text.trim().is_empty()
+                        || matches!(
+                            s.style.role,
+                            Role::Title | Role::Byline | Role::HeadingRule(1)
+                        ))
+            })
+    }
+
     /// The text as it is drawn, left to right.
     pub fn text(&self) -> String {
         self.segs.iter().map(|s| s.text.as_str()).collect()

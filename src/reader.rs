@@ -167,6 +167,14 @@ impl Reader {
         self.skew = place.skew;
     }
 
+    /// Whether the top line is the article's title (or its byline or
+    /// rule) drawn above the text at the top position: a jump there would
+    /// still move the screen.
+    pub fn on_masthead(&self, doc: &Document, layout: &mut Layout) -> bool {
+        self.top_line(doc, layout)
+            .is_some_and(|r| !layout.line(doc, r).is_blank() && layout.line(doc, r).is_masthead())
+    }
+
     /// Put the text at `pos` on the top line, skipping the blank lines
     /// before it. Unlike scrolling, a jump may leave space below the end, so
     /// that a last short section still starts on the top line.
@@ -175,7 +183,9 @@ impl Reader {
             return;
         };
         let start = layout.line(doc, r).start;
-        while layout.line(doc, r).is_blank() {
+        // The article's title, drawn above its first block, is passed
+        // too: a jump to the first chapter puts its heading on top.
+        while layout.line(doc, r).is_masthead() {
             match layout.next(doc, r) {
                 Some(n) if layout.line(doc, n).start == start => r = n,
                 _ => break,

@@ -281,3 +281,24 @@ fn brackets_always_move_and_say_when_there_is_no_more() {
     let screen = press(&mut app, &[Action::PrevHeading], 60, 5);
     assert_eq!(screen[0].trim(), "One");
 }
+
+/// An article whose title comes from its front matter draws it above its
+/// first chapter: `]` from there goes to that chapter, and `[` and `]`
+/// put each chapter's heading on the top line, the title passed.
+#[test]
+fn heading_jumps_reach_the_first_chapter_under_a_front_matter_title() {
+    let para = "Text of the chapter goes on for a while with words. ".repeat(30);
+    let src = format!(
+        "---\ntitle: Book\n---\n\n# Chapter One\n\n{para}\n\n{para}\n\n# Chapter Two\n\n{para}\n\n{para}\n\n# Chapter Three\n\n{para}\n"
+    );
+    let mut app = app_from(&src);
+    let screen = rows(&draw_at(&mut app, 80, 24));
+    assert_eq!(screen[0].trim(), "Book");
+    let screen = press(&mut app, &[Action::NextHeading], 80, 24);
+    assert_eq!(screen[0].trim(), "Chapter One", "{screen:#?}");
+    let screen = press(&mut app, &[Action::NextHeading], 80, 24);
+    assert_eq!(screen[0].trim(), "Chapter Two");
+    let screen = press(&mut app, &[Action::PrevHeading], 80, 24);
+    assert_eq!(screen[0].trim(), "Chapter One");
+    assert!(screen[23].contains("§ Chapter One"), "{}", screen[23]);
+}

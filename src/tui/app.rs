@@ -1136,6 +1136,7 @@ impl App {
             _ => {}
         }
         let top = self.top_line_start();
+        let next = self.next_section(top).map(|s| s.start);
         let sections = &self.outline;
         let section = |s: Option<&crate::outline::Section>| Some(s.map_or(top.0, |s| s.start));
         match action {
@@ -1143,7 +1144,7 @@ impl App {
             // The headings of the whole are known: a window around the
             // one the jump goes to.
             _ if !self.outline_whole => None,
-            Action::NextHeading => section(sections.next(top)),
+            Action::NextHeading => Some(next.unwrap_or(top.0)),
             Action::PrevHeading => section(sections.prev(top)),
             Action::NextPeer => section(sections.next_peer(top)),
             Action::PrevPeer => section(sections.prev_peer(top)),
@@ -1943,6 +1944,17 @@ impl App {
 
     /// Where the text on the top line starts: a heading there, or the
     /// title block drawn above the first block, is behind the reader.
+    /// The section `]` goes to from `top`, where the top line starts:
+    /// the next, or under the article's title (drawn above its first
+    /// heading), the first heading below it.
+    fn next_section(&mut self, top: Position) -> Option<&crate::outline::Section> {
+        if self.reader.on_masthead(&self.doc, &mut self.layout) {
+            self.outline.sections.iter().find(|s| s.heading_end > top.0)
+        } else {
+            self.outline.next(top)
+        }
+    }
+
     fn top_line_start(&mut self) -> Position {
         let top = self.reader.top;
         match self.reader.top_line(&self.doc, &mut self.layout) {
@@ -2040,7 +2052,7 @@ impl App {
             Action::CountDigit(_) => {}
             Action::NextHeading => {
                 let top = self.top_line_start();
-                let s = self.outline.next(top).map(|s| s.heading);
+                let s = self.next_section(top).map(|s| s.heading);
                 self.jump_to_section(s, "No more sections");
             }
             Action::PrevHeading => {
