@@ -502,8 +502,13 @@ impl Shell {
             self.reader = Some(app);
             return;
         }
+        // A config problem is said after what opening said (where it
+        // resumed, or that progress will not be saved), not over it.
         if let Some(w) = self.options.warning.take() {
-            app.message = Some(w);
+            app.message = Some(match app.message.take() {
+                Some(said) => format!("{said} · {w}"),
+                None => w,
+            });
         }
         self.sync = self
             .options

@@ -374,7 +374,13 @@ fn into_a_folder_only_an_earlier_export_is_replaced() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.stdout.is_empty());
+    // The file written is named, a line of its own.
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.trim_end().starts_with(notes_arg) && said.trim_end().ends_with(".md"),
+        "{said}"
+    );
     let names: Vec<String> = std::fs::read_dir(&notes)
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

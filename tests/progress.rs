@@ -197,6 +197,40 @@ fn reading_to_the_end_finishes_the_article() {
     assert!(saved(&fx).finished);
 }
 
+/// An article with no text (only front matter) is never finished: `X`
+/// says so and marks nothing, in the reader as in the library.
+#[test]
+fn an_empty_article_cannot_be_marked_finished() {
+    let fx = Fixture::new("the-slow-web.md");
+    std::fs::write(&fx.article, "---\ntitle: Only front matter\n---\n").unwrap();
+    let mut app = fx.open(false);
+    frame(&mut app, 80, 24);
+    let screen = act(&mut app, &[Action::ToggleFinished], 80, 24);
+    assert!(
+        screen[23].contains("An empty article is never finished"),
+        "{}",
+        screen[23]
+    );
+    assert!(!app.session.state.finished);
+    app.save_now();
+    assert!(!fx.store().all().iter().any(|(_, s)| s.finished));
+    let mut lib = longform::tui::library::Library::new(
+        vec![fx.dir.path().to_path_buf()],
+        Some(fx.store()),
+        None,
+    );
+    while lib.scanning {
+        lib.poll();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    lib.update(Action::LibraryToggleFinished);
+    assert_eq!(
+        lib.message.as_deref(),
+        Some("An empty article is never finished")
+    );
+    assert!(!fx.store().all().iter().any(|(_, s)| s.finished));
+}
+
 #[test]
 fn g_and_capital_g_are_jumps_that_backspace_undoes() {
     let fx = Fixture::new("the-slow-web.md");

@@ -2426,6 +2426,35 @@ fn y_on_a_link_writes_osc52() {
     assert_eq!(t.wait_exit().exit_code(), 0);
 }
 
+/// A problem in the config is said after where the article resumed, not
+/// in its place.
+#[test]
+fn a_config_problem_is_said_after_the_resume_note() {
+    let shared = tempfile::tempdir().expect("shared dir");
+    let article = shared.path().join("the-slow-web.md");
+    std::fs::copy(SLOW_WEB, &article).expect("copy the article");
+    let config = shared.path().join("config");
+    let open = || {
+        let mut spawn = Spawn::longform(&[article.to_str().expect("utf-8 path")]);
+        spawn.cmd.env("LONGFORM_CONFIG_DIR", &config);
+        spawn.run(30, 160)
+    };
+    let mut t = open();
+    t.wait_for("the article", |s| s.status().contains('%'));
+    t.send("   ");
+    t.wait_for("a page down", |s| !s.status().contains(" 0%"));
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    std::fs::write(config.join("config.toml"), "width = \"wide\"\n").expect("config");
+    let mut t = open();
+    t.wait_for("the resume note, then the config's problem", |s| {
+        let status = s.status();
+        status.contains("Resumed at ") && status.find("Resumed at ") < status.find("config.toml")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+}
+
 /// A save that fails keeps saying so: each bookmark says "(not saved)",
 /// the status bar keeps a mark, and stderr says at exit what was lost.
 /// Once saving works again, everything is saved. The failure is a folder

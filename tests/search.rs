@@ -540,3 +540,14 @@ fn search_typed_then_accept(app: &mut App, query: &str) {
     assert!(app.counting());
     app.update(Action::PromptAccept);
 }
+
+/// A single match, out of sight, is counted in the singular.
+#[test]
+fn one_match_out_of_sight_is_one_match() {
+    let mut app = slow_web();
+    search(&mut app, "Glass before paper");
+    app.update(Action::PromptAccept);
+    app.update(Action::Bottom);
+    let t = screen(&mut app);
+    assert!(status(&t).contains(" 1 match ·"), "{}", status(&t));
+}

@@ -108,6 +108,7 @@ pub fn export_command(
             for (article, marks) in by_path {
                 let path = out.join(unique_name(article, Format::Markdown, &mut taken));
                 write_file(&path, &|w| markdown(article, marks, w))?;
+                said_written(&path);
             }
             Ok(())
         }
@@ -132,9 +133,17 @@ pub fn export_command(
             } else {
                 out.to_path_buf()
             };
-            write_file(&path, &|w| write_format(format, &marked, w))
+            write_file(&path, &|w| write_format(format, &marked, w))?;
+            said_written(&path);
+            Ok(())
         }
     }
+}
+
+/// Say on stdout which file was written, a line each, as `import` and
+/// `convert` do.
+fn said_written(path: &Path) {
+    println!("{}", crate::parse::sanitize_line(&path.to_string_lossy()));
 }
 
 /// Whether `path` was written with a separator at its end (`notes/`): a

@@ -2070,6 +2070,11 @@ impl App {
                 let s = self.outline.prev_peer(top).map(|s| s.heading);
                 self.jump_to_section(s, "No earlier sections at this level");
             }
+            // Nothing to read, nothing to finish; a record that says it
+            // is finished can still be put right.
+            Action::ToggleFinished if self.doc.is_empty() && !self.session.state.finished => {
+                self.message = Some(super::library::EMPTY_NEVER_FINISHED.into());
+            }
             Action::ToggleFinished => {
                 let finished = self.session.toggle_finished(store::now());
                 self.message = Some(if finished {

@@ -26,6 +26,9 @@ enum Scan {
     Done,
 }
 
+/// What `x` (and the reader's `X`) says on an article with no text.
+pub const EMPTY_NEVER_FINISHED: &str = "An empty article is never finished";
+
 pub struct Library {
     /// The folders shown.
     pub roots: Vec<PathBuf>,
@@ -612,6 +615,16 @@ impl Library {
         let Ok(canonical) = std::fs::canonicalize(&row.summary.path) else {
             return;
         };
+        // Nothing to read, nothing to finish (the reader says the same).
+        if !row.finished
+            && row.summary.words == 0
+            && crate::load::load(&canonical).is_ok_and(|source| {
+                library::parse_article(Some(&canonical), &source.text).is_empty()
+            })
+        {
+            self.message = Some(EMPTY_NEVER_FINISHED.into());
+            return;
+        }
         let id = store::record_id(&canonical);
         let now = store::now();
         let mut set_aside = None;
@@ -644,7 +657,7 @@ impl Library {
                 let marked = if state.finished {
                     format!("Marked finished: {}", isolate(&row.summary.title))
                 } else {
-                    format!("Marked unfinished: {}", isolate(&row.summary.title))
+                    format!("Marked not finished: {}", isolate(&row.summary.title))
                 };
                 // A damaged record was moved aside to make the new one:
                 // said, with where the old one is.

@@ -143,8 +143,9 @@ impl LineInput {
         }
         let cursor = self.input.visual_cursor();
         let scroll = self.input.visual_scroll(width - 1);
-        let mut shown = String::new();
+        let mut shown: Vec<&str> = Vec::new();
         let mut col = 0;
+        let mut cut = false;
         for g in unicode_segmentation::UnicodeSegmentation::graphemes(self.text(), true) {
             let w = g.width();
             if col < scroll {
@@ -152,12 +153,27 @@ impl LineInput {
                 continue;
             }
             if col + w > scroll + width {
+                cut = true;
                 break;
             }
-            shown.push_str(g);
+            shown.push(g);
             col += w;
         }
-        (shown, cursor.saturating_sub(scroll).min(width - 1))
+        // Text out of sight is marked where it goes on: an ellipsis in
+        // place of the first or last character shown.
+        let ellipsis = |g: &str| format!("…{}", " ".repeat(g.width().saturating_sub(1)));
+        let mut out: Vec<String> = shown.iter().map(|g| (*g).to_string()).collect();
+        if width > 1 {
+            if scroll > 0
+                && let Some(first) = out.first_mut()
+            {
+                *first = ellipsis(first);
+            }
+            if cut && let Some(last) = out.last_mut() {
+                *last = ellipsis(last);
+            }
+        }
+        (out.concat(), cursor.saturating_sub(scroll).min(width - 1))
     }
 }
 
@@ -295,13 +311,14 @@ mod tests {
     fn a_long_value_shows_its_end_and_the_cursor() {
         let mut line = LineInput::empty();
         typed(&mut line, "abcdefghijklmnopqrstuvwxyz0123");
+        // What is out of sight is marked by an ellipsis where it goes on.
         let (shown, cursor) = line.window(10);
-        assert_eq!(shown, "vwxyz0123");
+        assert_eq!(shown, "…wxyz0123");
         assert_eq!(cursor, 9);
         // Home scrolls back to the start.
         line.edit(Edit::Home);
         let (shown, cursor) = line.window(10);
-        assert_eq!(shown, "abcdefghij");
+        assert_eq!(shown, "abcdefghi…");
         assert_eq!(cursor, 0);
     }
 

@@ -129,7 +129,7 @@ pub fn draw(
             }
         }
         lines.push(Line::styled(
-            visual_text(&fit(&detail, width)),
+            visual_text(&fit(&detail, width.saturating_sub(1))),
             app.theme.outline_meta(),
         ));
     }

@@ -115,7 +115,8 @@ pub fn draw(
                 // narrow for both, the section gives way down to a third
                 // of the room, and the note has the rest.
                 const SEP: &str = " — ";
-                let room = width.saturating_sub(display_width(&detail) + SEP.len());
+                // A column kept before the border.
+                let room = width.saturating_sub(display_width(&detail) + SEP.len() + 1);
                 let section = isolate(section);
                 let keep = display_width(&section)
                     .min(room.saturating_sub(display_width(&note)).max(room / 3));
@@ -128,7 +129,7 @@ pub fn draw(
             (None, None) => {}
         }
         lines.push(Line::styled(
-            visual_text(&fit(&detail, width)),
+            visual_text(&fit(&detail, width.saturating_sub(1))),
             app.theme.outline_meta(),
         ));
     }

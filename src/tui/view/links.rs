@@ -149,7 +149,10 @@ pub fn draw_list(
             &e.text
         };
         // Right-to-left text as it is seen, each field on its own.
-        let text = visual_text(&fit(&format!(" {}", isolate(text)), width));
+        let text = visual_text(&fit(
+            &format!(" {}", isolate(text)),
+            width.saturating_sub(1),
+        ));
         let pad = width.saturating_sub(display_width(&text));
         lines.push(Line::from(vec![
             Span::styled(text, head),
@@ -160,7 +163,7 @@ pub fn draw_list(
             detail.push_str(" · in ");
             detail.push_str(&isolate(section));
         }
-        let detail = visual_text(&fit(&detail, width));
+        let detail = visual_text(&fit(&detail, width.saturating_sub(1)));
         let pad = width.saturating_sub(display_width(&detail));
         lines.push(Line::from(vec![
             Span::styled(detail, meta),

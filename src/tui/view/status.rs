@@ -178,6 +178,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
             Some(k) if search.get(k).is_some_and(shown) => {
                 format!(" match {}/{} ·", k + 1, search.count())
             }
+            _ if search.count() == 1 => " 1 match ·".to_string(),
             _ => format!(" {} matches ·", search.count()),
         },
         _ => String::new(),
