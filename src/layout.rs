@@ -1064,7 +1064,13 @@ fn atoms<'a>(
         } else {
             allowed
         };
+        // A footnote's mark stays with what it is after (`consent.[5]`).
+        let note_mark = span.flags.contains(Flags::FOOTNOTE_REF)
+            && i == starts[si]
+            && i > 0
+            && !bytes[i - 1].is_ascii_whitespace();
         let can_break = allowed
+            && !note_mark
             && !(image
                 && ((bytes[..i].ends_with(crate::parse::IMAGE_LEAD.as_bytes())
                     && lead_fits(full, i, max))
@@ -2284,6 +2290,18 @@ mod tests {
         assert!(out.contains("│ [image:  │ [image:     │"), "{out}");
         assert!(out.contains("│ Kevin    │ Kudakwashe] │"), "{out}");
         assert!(out.contains("│ Rambaud] │             │"), "{out}");
+    }
+
+    /// A footnote's mark after punctuation is not left alone at the start
+    /// of the next line: it goes with the word it follows.
+    #[test]
+    fn a_footnote_mark_stays_with_the_punctuation_before_it() {
+        let src = "aaaa bbbb cccc dddd end,[^a] more.\n\n[^a]: The note.\n";
+        let out = render(src, 24);
+        assert!(
+            out.starts_with("aaaa bbbb cccc dddd\nend,[1] more.\n"),
+            "{out}"
+        );
     }
 
     #[test]

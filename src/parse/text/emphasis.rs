@@ -45,7 +45,8 @@ pub(super) fn pairs(src: &str, lines: &[Range<usize>]) -> Vec<(usize, usize)> {
 }
 
 fn opens(before: char, after: char) -> bool {
-    (before.is_whitespace() || "([{\"'“‘«-—–".contains(before)) && after.is_alphanumeric()
+    (before.is_whitespace() || "([{\"'“‘«-—–".contains(before))
+        && (after.is_alphanumeric() || "([“‘«\"".contains(after))
 }
 
 fn closes(before: char, after: char) -> bool {
@@ -64,6 +65,21 @@ mod tests {
             .into_iter()
             .map(|(a, b)| &text[a + 1..b])
             .collect()
+    }
+
+    #[test]
+    fn a_mark_opens_before_a_quote_or_a_bracket() {
+        // Dracula's newspaper headings and Gutenberg's editorial brackets.
+        assert_eq!(
+            spans("A _“The Pall Mall Gazette,” 18 September._ B"),
+            ["“The Pall Mall Gazette,” 18 September."]
+        );
+        assert_eq!(
+            spans("E _“quoted”_ F and _[bracket]_ G and _(paren)_ H."),
+            ["“quoted”", "[bracket]", "(paren)"]
+        );
+        // Not between words, nor with nothing after it.
+        assert!(spans("a_(b)_c and x = _\"y").is_empty());
     }
 
     #[test]
