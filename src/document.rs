@@ -1236,6 +1236,30 @@ pub struct Block {
     pub centered: bool,
     /// A heading's level (see `heading_level`), 0 for other blocks.
     level: u8,
+    /// The direction HTML's `dir` gives its text, or none.
+    pub dir: Direction,
+}
+
+/// Which way a block's text runs: as its first letter says (`Auto`), or
+/// as HTML's `dir="ltr"` or `dir="rtl"` around it says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Direction {
+    #[default]
+    Auto,
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    /// The direction a `dir` attribute names; `None` for any other value
+    /// (`auto` included).
+    pub fn of_attribute(value: &str) -> Option<Direction> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "rtl" => Some(Direction::Rtl),
+            "ltr" => Some(Direction::Ltr),
+            _ => None,
+        }
+    }
 }
 
 const _: () = assert!(std::mem::size_of::<Block>() == 40);
@@ -1267,6 +1291,7 @@ impl Block {
             space_before: 0,
             centered: false,
             level: 0,
+            dir: Direction::Auto,
         };
         block.set_container(container);
         block.set_source(source);

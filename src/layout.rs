@@ -27,8 +27,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
-    AlertKind, Align, Block, BlockKind, ContainerKind, Document, Flags, Role, Row, Rows, Span,
-    Style, TableShape,
+    AlertKind, Align, Block, BlockKind, ContainerKind, Direction, Document, Flags, Role, Row, Rows,
+    Span, Style, TableShape,
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
@@ -758,7 +758,7 @@ fn content(
         BlockKind::Heading { spans } => {
             let level = block.heading_level().unwrap_or(1);
             let style = Style::role(Role::Heading(level));
-            let mut lines = wrap(spans, src, width, style);
+            let mut lines = wrap_with(spans, src, width, style, false, block.dir);
             if level <= 2 {
                 let w = lines
                     .iter()
@@ -774,9 +774,14 @@ fn content(
             }
             lines
         }
-        BlockKind::Paragraph { spans } => {
-            wrap_with(spans, src, width, Style::role(role), options.justify)
-        }
+        BlockKind::Paragraph { spans } => wrap_with(
+            spans,
+            src,
+            width,
+            Style::role(role),
+            options.justify,
+            block.dir,
+        ),
         BlockKind::Code(code) => {
             let (lang, lines) = (&code.lang, &code.lines);
             let mut out = Vec::new();
@@ -995,6 +1000,17 @@ fn label_fits(full: &str, i: usize, max: usize) -> bool {
         && crate::width::display_width(&full[start..end]) <= max
 }
 
+/// Whether `c` is a letter of a right-to-left script (`Some(true)`) or of
+/// a left-to-right one (`Some(false)`): what sets a paragraph's direction.
+fn strong(c: char) -> Option<bool> {
+    use unicode_bidi::BidiClass::{AL, L, R};
+    match unicode_bidi::bidi_class(c) {
+        R | AL => Some(true),
+        L => Some(false),
+        _ => None,
+    }
+}
+
 /// Whether the piece of `full` between spaces that byte `i` is inside
 /// fits in `max` columns.
 fn piece_fits(full: &str, i: usize, max: usize) -> bool {
@@ -1199,12 +1215,20 @@ fn split_word(atoms: &mut Vec<Atom<'_>>, i: usize, n: usize) {
 /// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,
 /// and hard inside a cluster run longer than the width.
 fn wrap(spans: &[Span], src: &str, width: usize, style: Style) -> Vec<Draft> {
-    wrap_with(spans, src, width, style, false)
+    wrap_with(spans, src, width, style, false, Direction::Auto)
 }
 
 /// `wrap`, with the lines justified when `justify`: all but the last and
-/// those before a hard break.
-fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: bool) -> Vec<Draft> {
+/// those before a hard break; running as `dir` says, or as the first
+/// letter outside an image's label says.
+fn wrap_with(
+    spans: &[Span],
+    src: &str,
+    width: usize,
+    style: Style,
+    justify: bool,
+    dir: Direction,
+) -> Vec<Draft> {
     let Scratch {
         mut full,
         mut starts,
@@ -1298,7 +1322,47 @@ fn wrap_with(spans: &[Span], src: &str, width: usize, style: Style, justify: boo
 
     // Text with right-to-left letters is reordered line by line, once the
     // lines are cut in the order it is read (see `visual_order`).
-    let bidi = has_rtl(&full).then(|| ParagraphBidiInfo::new(&full, None));
+    // HTML's `dir` sets the direction of text with right-to-left letters
+    // in it; text without any keeps its own (a list of languages' names in
+    // English, inside `<div dir="rtl">`).
+    let level = match dir {
+        Direction::Rtl if has_rtl(&full) => Some(true),
+        Direction::Ltr => Some(false),
+        // An image's label (`[image: logo]`, in Latin letters) does not
+        // set the direction of the text after it.
+        Direction::Rtl | Direction::Auto => spans
+            .iter()
+            .zip(&starts)
+            .filter(|(s, _)| !s.flags.contains(Flags::IMAGE))
+            .find_map(|(s, &at)| {
+                let end = at + s.text(src).len();
+                full.get(at..end.min(full.len()))?.chars().find_map(strong)
+            }),
+    };
+    let bidi = has_rtl(&full).then(|| {
+        let level = level.map(|rtl| {
+            if rtl {
+                unicode_bidi::Level::rtl()
+            } else {
+                unicode_bidi::Level::ltr()
+            }
+        });
+        let mut bidi = ParagraphBidiInfo::new(&full, level);
+        // An image's label in right-to-left text reads as a unit, left
+        // to right (`[image: ✔]`, not `[✔ :image]`): an isolate of its own.
+        if bidi.paragraph_level.is_rtl() {
+            let ltr = unicode_bidi::Level::new(2).unwrap_or_else(|_| unicode_bidi::Level::ltr());
+            for (s, &at) in spans.iter().zip(&starts) {
+                if s.flags.contains(Flags::IMAGE) {
+                    let end = (at + s.text(src).len()).min(bidi.levels.len());
+                    for l in &mut bidi.levels[at.min(end)..end] {
+                        *l = ltr;
+                    }
+                }
+            }
+        }
+        bidi
+    });
     let rtl = bidi.as_ref().is_some_and(|b| b.paragraph_level.is_rtl());
     let last = lines.len() - 1;
     let drafts = lines

@@ -523,6 +523,8 @@ struct Leaf {
     kind: LeafKind,
     /// Inside HTML that centres its text.
     center: bool,
+    /// The direction HTML's `dir` around it gives it.
+    dir: crate::document::Direction,
     spans: Vec<Span>,
     /// Raw lines, for code blocks (HTML blocks go to `html`).
     lines: Lines,
@@ -1465,6 +1467,7 @@ impl<'s> Builder<'s> {
         self.leaf = Some(Leaf {
             kind,
             center: self.center > 0,
+            dir: self.html_dir(),
             spans: std::mem::take(&mut self.spare_spans),
             lines: Lines::default(),
             start,
@@ -1476,12 +1479,11 @@ impl<'s> Builder<'s> {
         let Some(leaf) = self.leaf.take() else {
             return;
         };
-        let (center, first) = (leaf.center, self.doc.blocks.len());
+        let (center, dir, first) = (leaf.center, leaf.dir, self.doc.blocks.len());
         self.push_leaf(leaf);
-        if center {
-            for block in &mut self.doc.blocks[first..] {
-                block.centered = true;
-            }
+        for block in &mut self.doc.blocks[first..] {
+            block.centered |= center;
+            block.dir = dir;
         }
     }
 

@@ -428,3 +428,26 @@ fn a_message_naming_a_right_to_left_label_shows_it_as_seen() {
         "{status:?}"
     );
 }
+
+/// HTML's `dir="rtl"` sets the direction of the text inside it that has
+/// right-to-left letters, even when a Latin word comes first; text with
+/// none keeps its own. An image's label in right-to-left text reads left
+/// to right, and does not make the paragraph left-to-right when it
+/// comes first.
+#[test]
+fn dir_rtl_and_image_labels_set_the_direction_as_a_browser_does() {
+    let src = "<div dir=\"rtl\">\n\nGitHub هو موقع!\n\n- English only\n\n</div>\n\n\
+               ![✔](c.png) שלום עולם.\n\nGitHub هو موقع!\n";
+    let lines: Vec<String> = layout_all(&parse(src), 40)
+        .iter()
+        .map(|l| l.text())
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    // Right-aligned, the `!` at the left end, the Latin word at the right.
+    assert_eq!(lines[0].trim_start(), "!عقوم وه GitHub", "{lines:#?}");
+    assert!(lines[0].starts_with(' '), "{lines:#?}");
+    assert_eq!(lines[1].trim_end(), "• English only", "{lines:#?}");
+    assert_eq!(lines[2].trim_start(), ".םלוע םולש [image: ✔]", "{lines:#?}");
+    // Outside the div, the first letter sets it.
+    assert!(lines[3].starts_with("GitHub"), "{lines:#?}");
+}

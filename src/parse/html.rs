@@ -82,6 +82,8 @@ pub(crate) struct Open {
     container: Option<usize>,
     /// Opened by inline HTML inside a Markdown paragraph: closed with it.
     inline: bool,
+    /// The direction its `dir` attribute gives the text inside it.
+    dir: Option<crate::document::Direction>,
 }
 
 /// One thing the tokenizer found, with the source byte it maps to.
@@ -410,7 +412,9 @@ impl Builder<'_> {
                         continue;
                     }
                     if let Some(element) = element(&name, &attrs) {
-                        self.html_start(name.clone(), element, at, inline);
+                        let dir =
+                            attr(&attrs, "dir").and_then(crate::document::Direction::of_attribute);
+                        self.html_start(name.clone(), element, at, inline, dir);
                         if self_closing {
                             self.html_end(&name, at);
                         }
@@ -577,7 +581,14 @@ impl Builder<'_> {
         });
     }
 
-    fn html_start(&mut self, name: String, element: Element, at: usize, inline: bool) {
+    fn html_start(
+        &mut self,
+        name: String,
+        element: Element,
+        at: usize,
+        inline: bool,
+        dir: Option<crate::document::Direction>,
+    ) {
         let in_table = self.table.is_some();
         // Block structure from inline HTML, or inside a table, would cut
         // the paragraph or cell it is in: such tags are dropped.
@@ -727,7 +738,18 @@ impl Builder<'_> {
             element,
             container,
             inline,
+            dir,
         });
+    }
+
+    /// The direction the innermost HTML element with a `dir` gives the
+    /// text being read.
+    pub(super) fn html_dir(&self) -> crate::document::Direction {
+        self.html_open
+            .iter()
+            .rev()
+            .find_map(|o| o.dir)
+            .unwrap_or_default()
     }
 
     /// An end tag: closes the innermost element of that name and those
