@@ -1014,7 +1014,11 @@ fn strong(c: char) -> Option<bool> {
 /// Whether the piece of `full` between spaces that byte `i` is inside
 /// fits in `max` columns.
 fn piece_fits(full: &str, i: usize, max: usize) -> bool {
-    let start = full[..i].rfind(char::is_whitespace).map_or(0, |s| s + 1);
+    let start = full[..i]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(s, c)| s + c.len_utf8());
     let end = full[i..]
         .find(char::is_whitespace)
         .map_or(full.len(), |e| i + e);
@@ -1050,8 +1054,16 @@ fn atoms<'a>(
     // and quotes keep Unicode's rules.)
     let mark = |b: &u8| b"+-*/<>=&|~^%!?:#@$\\".contains(b);
     let marks = |i: usize| i > 0 && mark(&bytes[i - 1]) && bytes.get(i).is_some_and(mark);
+    // Nor inside a Korean word: Korean parts its words with spaces, and
+    // is set keeping each whole (CSS's `keep-all`), unless one is longer
+    // than the line.
+    let hangul = |c: Option<char>| {
+        c.is_some_and(|c| matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}'))
+    };
+    let in_word =
+        |i: usize| hangul(full[..i].chars().next_back()) && hangul(full[i..].chars().next());
     let mut breaks = linebreaks(full)
-        .filter(|&(i, kind)| kind == BreakOpportunity::Allowed && !marks(i))
+        .filter(|&(i, kind)| kind == BreakOpportunity::Allowed && !marks(i) && !in_word(i))
         .map(|(i, _)| i)
         .peekable();
     out.reserve(full.len() / 4 + 4);
@@ -2048,6 +2060,28 @@ mod tests {
             out,
             "Text [image: a label\nlonger than the line is\nwide] end.\n"
         );
+    }
+
+    #[test]
+    fn code_after_a_wide_space_is_measured_from_it() {
+        // A no-break or ideographic space is more than one byte.
+        let out = render("a\u{a0}`b-c` d\u{3000}`e-f` g", 4);
+        assert!(out.contains("e-f"), "{out}");
+    }
+
+    #[test]
+    fn korean_breaks_between_its_words_only() {
+        let out = render(
+            "한국어는 띄어쓰기가 있는 언어입니다 그래서 단어 사이에서",
+            20,
+        );
+        assert_eq!(
+            out,
+            "한국어는 띄어쓰기가\n있는 언어입니다\n그래서 단어 사이에서\n"
+        );
+        // A word longer than the line is still cut.
+        let out = render("아주아주아주아주아주아주", 10);
+        assert_eq!(out, "아주아주아\n주아주아주\n아주\n");
     }
 
     #[test]

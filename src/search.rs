@@ -46,7 +46,11 @@ fn pattern(query: &str) -> String {
     }
     let mut space = false;
     let mut any = false;
-    for c in query.chars() {
+    let chars: Vec<char> = query.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
         if c.is_whitespace() {
             space = true;
             continue;
@@ -56,6 +60,23 @@ fn pattern(query: &str) -> String {
         }
         space = false;
         any = true;
+        // What smart punctuation makes of `...`, `--` and `---` (an
+        // ellipsis, an en or em dash) is found by them, and the other way.
+        let run = chars[i - 1..].iter().take_while(|&&d| d == c).count();
+        if c == '.' && run == 3 || c == '\u{2026}' {
+            i += if c == '.' { 2 } else { 0 };
+            out.push_str("(?:\\.\\.\\.|\u{2026})");
+            continue;
+        }
+        if c == '-' && (2..=3).contains(&run) {
+            i += run - 1;
+            out.push_str("(?:-{2,3}|[\u{2013}\u{2014}])");
+            continue;
+        }
+        if matches!(c, '\u{2013}' | '\u{2014}') {
+            out.push_str("(?:-{1,3}|[\u{2013}\u{2014}])");
+            continue;
+        }
         match variants(c) {
             Some(class) => {
                 out.push('[');
@@ -627,6 +648,19 @@ mod tests {
         // Both sides fold: a typographic query finds a plain text.
         let plain = "`don't` stop\n";
         assert_eq!(found(plain, "don\u{2019}t"), ["don't"]);
+    }
+
+    #[test]
+    fn an_ellipsis_and_dashes_are_found_by_the_dots_and_hyphens_they_came_from() {
+        // `...`, `--` and `---` are shown as `…`, `–` and `—`.
+        let src = "It was really... good -- and --- more, `a...b --c`.\n";
+        assert_eq!(found(src, "really..."), ["really..."]);
+        assert_eq!(found(src, "really\u{2026}"), ["really..."]);
+        assert_eq!(found(src, "good -- and"), ["good -- and"]);
+        assert_eq!(found(src, "and --- more"), ["and --- more"]);
+        assert_eq!(found(src, "and \u{2014} more"), ["and --- more"]);
+        // In code, as written.
+        assert_eq!(found(src, "a...b --c"), ["a...b --c"]);
     }
 
     #[test]
