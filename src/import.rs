@@ -567,7 +567,8 @@ pub fn read_source(source: &str, limits: &FetchLimits) -> Result<Page> {
         // Checked before it is opened: a named pipe would wait for a
         // writer, a device never end.
         let (file, meta) = open_regular(Path::new(source)).map_err(|e| match e {
-            Unopenable::Io(e) => anyhow!("cannot open: {}", describe(&e)),
+            // In the reader's words: `page.html: no such file`.
+            Unopenable::Io(e) => anyhow!("{}", crate::load::describe(&e)),
             other => anyhow!("{}", other.describe("an HTML file")),
         })?;
         if meta.len() > limits.max_bytes {

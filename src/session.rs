@@ -1146,15 +1146,18 @@ fn resume_message_with(
     if doc.words_before(pos) == 0 {
         return None;
     }
-    if !how.is_exact() && how != Restored::Quote {
-        return Some("Article changed: position restored approximately".to_string());
-    }
-    let (percent, known_section) = known.unwrap_or((doc.percent_at(pos), None));
+    // A place found by neither its bytes nor its words: where it is
+    // said, as sync says a place it cannot be sure of.
+    let approximate = !how.is_exact() && how != Restored::Quote;
+    let (percent, known_section) = match known {
+        Some(known) if !approximate => known,
+        _ => (doc.percent_at(pos), None),
+    };
     // Not "0%", which reads as nothing kept.
-    let mut msg = if percent == 0 {
-        "Resumed near the start".to_string()
-    } else {
-        format!("Resumed at {percent}%")
+    let mut msg = match (percent, approximate) {
+        (0, _) => "Resumed near the start".to_string(),
+        (_, true) => format!("Resumed at {percent}% (approximate)"),
+        (_, false) => format!("Resumed at {percent}%"),
     };
     let section = doc.section_at(pos).map(|h| h.text.as_str());
     if let Some(h) = section.or(known_section) {
@@ -1163,6 +1166,8 @@ fn resume_message_with(
     }
     if how == Restored::Quote {
         msg.push_str(" (article changed; the same text was found)");
+    } else if approximate {
+        msg.push_str(" (article changed)");
     }
     Some(msg)
 }
@@ -1331,8 +1336,11 @@ mod tests {
         std::fs::write(&path, &edited).unwrap();
         let doc2 = parse(&edited);
         let again = Session::open(Some(store), Some(&path), &edited, &doc2, "Essay", 3);
+        // Where it resumed, and that it may not be the very place.
         let msg = again.message.unwrap();
-        assert!(msg.contains("Article changed"), "{msg}");
+        assert!(msg.starts_with("Resumed at "), "{msg}");
+        assert!(msg.contains("% (approximate)"), "{msg}");
+        assert!(msg.ends_with("(article changed)"), "{msg}");
     }
 
     #[test]

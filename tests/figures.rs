@@ -302,14 +302,14 @@ fn hostile_and_missing_images_are_lines_with_their_reason() {
     app.update(Action::NextLink);
     assert_eq!(
         app.message.as_deref(),
-        Some("Image: bomb, not shown here: too large (Enter to open)")
+        Some("Image: bomb, not shown here: too large (Enter opens it)")
     );
     for _ in 0..4 {
         app.update(Action::NextLink);
     }
     assert_eq!(
         app.message.as_deref(),
-        Some("Image: far, not shown here: remote (Enter to open)")
+        Some("Image: far, not shown here: remote (Enter opens it)")
     );
     app.update(Action::NextLink);
     assert_eq!(

@@ -571,7 +571,7 @@ fn invalid_html_is_refused() {
 
 #[test]
 fn a_missing_file_is_refused() {
-    assert_fails(&["/nonexistent/page.html"], None, "cannot open");
+    assert_fails(&["/nonexistent/page.html"], None, "page.html: no such file");
     // An address of a kind that is not fetched is not a missing file.
     assert_fails(
         &["ftp://example.com/page.html"],

@@ -1496,7 +1496,7 @@ impl App {
             // the article says what y does instead.
             Target::External(url) => match crate::links::openable(url.trim()) {
                 Ok(_) => format!(
-                    "Link to {} (Enter to open)",
+                    "Link to {} (Enter opens it)",
                     crate::parse::sanitize(url.trim())
                 ),
                 Err(_) => format!(
@@ -1514,11 +1514,11 @@ impl App {
                 match self.image_enter(&image.url) {
                     ImageEnter::Alone => format!("Image: {what} (Enter shows it alone)"),
                     ImageEnter::Open { failed: None, .. } => {
-                        format!("Image: {what} (Enter to open)")
+                        format!("Image: {what} (Enter opens it)")
                     }
                     ImageEnter::Open {
                         failed: Some(why), ..
-                    } => format!("Image: {what}, not shown here: {why} (Enter to open)"),
+                    } => format!("Image: {what}, not shown here: {why} (Enter opens it)"),
                     ImageEnter::Nothing(why) => format!("Image: {what}, not shown: {why}"),
                 }
             }
@@ -2509,10 +2509,12 @@ impl App {
             }
             PromptKind::HighlightNote(id) => {
                 let note = (!text.is_empty()).then_some(text);
-                let said = if note.is_some() {
-                    "Note kept"
-                } else {
-                    "No note"
+                let had = self.highlight_note(&id).is_some();
+                let said = match (&note, had) {
+                    (Some(_), false) => "Note added",
+                    (Some(_), true) => "Note changed",
+                    (None, true) => "Note removed",
+                    (None, false) => "No note",
                 };
                 self.session.set_highlight_note(&id, note, now);
                 self.message = Some(said.to_string());

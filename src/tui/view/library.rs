@@ -421,7 +421,15 @@ fn question(title: &str, name: &str, width: usize) -> String {
     const ANSWERS: &str = " to the trash? y moves it · any other key keeps it";
     const SHORT: &str = " to the trash? y/n";
     let file = format!(" ({name})");
-    for tail in [format!("{file}{ANSWERS}"), ANSWERS.into(), SHORT.into()] {
+    // A title that is the file's name (an article with none of its own)
+    // is not said twice.
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let named = if stem == title {
+        None
+    } else {
+        Some(format!("{file}{ANSWERS}"))
+    };
+    for tail in named.into_iter().chain([ANSWERS.into(), SHORT.into()]) {
         let room = width.saturating_sub(display_width(" Move “”") + display_width(&tail));
         if room >= 8.min(display_width(title)) {
             return format!(" Move “{}”{tail}", visual_text(&fit(title, room)));
@@ -479,6 +487,13 @@ mod tests {
         }
         assert!(question(title, name, 100).contains(name));
         assert!(question(title, name, 80).ends_with("keeps it"));
+        // A title that is the file's name is said once, whole.
+        let stem = "rfc-3392-leadership-council";
+        let q = question(stem, &format!("{stem}.md"), 100);
+        assert_eq!(
+            q,
+            format!(" Move “{stem}” to the trash? y moves it · any other key keeps it")
+        );
     }
 
     #[test]
