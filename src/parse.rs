@@ -391,7 +391,7 @@ pub(crate) fn lone_cr_as_lf(source: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(fixed)
 }
 
-fn options() -> Options {
+pub(super) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -358,6 +358,38 @@ fn html_code_keeps_its_dots_dashes_and_quotes() {
     }
 }
 
+/// Kramdown's `markdown="1"` (GitHub Pages): the text inside is read as
+/// Markdown, its links links; without it, HTML's text is text. What is
+/// more than inline content (a list) stays as written.
+#[test]
+fn kramdown_markdown_attribute_reads_links_and_emphasis() {
+    let src = "# T\n\n<aside markdown=\"1\">\nSome *emphasis* and a [link](https://x.example) here.\n\
+               <p markdown=\"1\">\n— [@errietta](https://github.com/errietta), `code`\n</p>\n</aside>\n\n\
+               <p>No [markdown](x) here.</p>\n\n<div markdown=\"1\">\n- a list\n- stays text\n</div>\n";
+    let doc = parse(src);
+    let text = render_to_string(&doc, 60);
+    for shown in [
+        "Some emphasis and a link here.",
+        "— @errietta, code",
+        "No [markdown](x) here.",
+        "- a list - stays text",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in\n{text}");
+    }
+    let targets: Vec<String> = doc
+        .links
+        .iter()
+        .map(|l| format!("{:?}", l.target(&doc.text)))
+        .collect();
+    assert!(
+        targets.iter().any(|t| t.contains("https://x.example"))
+            && targets
+                .iter()
+                .any(|t| t.contains("https://github.com/errietta")),
+        "{targets:?}"
+    );
+}
+
 /// `<blockquote>` is a quote, as Markdown's `>` is.
 #[test]
 fn blockquote_is_a_quote() {

@@ -84,6 +84,9 @@ pub(crate) struct Open {
     inline: bool,
     /// The direction its `dir` attribute gives the text inside it.
     dir: Option<crate::document::Direction>,
+    /// Its text is Markdown (kramdown's `markdown="1"`, which GitHub
+    /// Pages sites use): links and emphasis in it are read as such.
+    markdown: bool,
 }
 
 /// One thing the tokenizer found, with the source byte it maps to.
@@ -414,7 +417,9 @@ impl Builder<'_> {
                     if let Some(element) = element(&name, &attrs) {
                         let dir =
                             attr(&attrs, "dir").and_then(crate::document::Direction::of_attribute);
-                        self.html_start(name.clone(), element, at, inline, dir);
+                        let markdown = attr(&attrs, "markdown")
+                            .is_some_and(|m| matches!(m.trim(), "1" | "block" | "span"));
+                        self.html_start(name.clone(), element, at, inline, (dir, markdown));
                         if self_closing {
                             self.html_end(&name, at);
                         }
@@ -549,6 +554,9 @@ impl Builder<'_> {
         if trimmed.is_empty() {
             return;
         }
+        if exact && self.html_open.iter().any(|o| o.markdown) && self.markdown_text(text, at) {
+            return;
+        }
         let mut source = at + (text.len() - trimmed.len());
         if !exact {
             source = at;
@@ -581,13 +589,64 @@ impl Builder<'_> {
         });
     }
 
+    /// Read `text`, found at byte `at` inside an element whose text is
+    /// Markdown, as Markdown's inline content: its links, emphasis and
+    /// code. False, having read nothing, when it holds more than inline
+    /// content (a list, a heading): it is read as text then.
+    fn markdown_text(&mut self, text: &str, at: usize) -> bool {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        if !text.contains(['[', '*', '_', '`']) {
+            return false;
+        }
+        let events: Vec<(Event<'_>, Range<usize>)> =
+            pulldown_cmark::Parser::new_ext(text, super::options())
+                .into_offset_iter()
+                .collect();
+        let inline = events.iter().all(|(e, _)| match e {
+            Event::Start(tag) => matches!(
+                tag,
+                Tag::Paragraph
+                    | Tag::Emphasis
+                    | Tag::Strong
+                    | Tag::Strikethrough
+                    | Tag::Link { .. }
+            ),
+            Event::End(tag) => matches!(
+                tag,
+                TagEnd::Paragraph
+                    | TagEnd::Emphasis
+                    | TagEnd::Strong
+                    | TagEnd::Strikethrough
+                    | TagEnd::Link
+            ),
+            Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => true,
+            _ => false,
+        });
+        if !inline {
+            return false;
+        }
+        for (event, range) in events {
+            // Paragraphs of the text run on, as HTML shows them.
+            let event = match event {
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => continue,
+                Event::HardBreak => Event::SoftBreak,
+                other => other,
+            };
+            self.event(event, at + range.start..at + range.end);
+        }
+        // Text held back to join what follows is the leaf's now: HTML
+        // comes next.
+        self.flush_text();
+        true
+    }
+
     fn html_start(
         &mut self,
         name: String,
         element: Element,
         at: usize,
         inline: bool,
-        dir: Option<crate::document::Direction>,
+        (dir, markdown): (Option<crate::document::Direction>, bool),
     ) {
         let in_table = self.table.is_some();
         // Block structure from inline HTML, or inside a table, would cut
@@ -739,6 +798,7 @@ impl Builder<'_> {
             container,
             inline,
             dir,
+            markdown,
         });
     }
 
