@@ -35,7 +35,7 @@ pub fn converter(skip: Vec<&str>) -> htmd::HtmlToMarkdown {
 
 /// `html` in Markdown, by a `converter`.
 pub fn convert(converter: &htmd::HtmlToMarkdown, html: &str) -> std::io::Result<String> {
-    let html = super::tidy::code_as_text(html);
+    let html = super::tidy::code_as_text(&super::tidy::captions_said_once(html));
     converter.convert(&lists_apart(&html))
 }
 

@@ -115,6 +115,45 @@ pub fn code_as_text(content: &str) -> String {
     doc.select("body").inner_html().to_string()
 }
 
+/// `content` with each figure's caption left out where it only says
+/// again what its image's description says (`<img alt="A kettle">` over
+/// `<figcaption>A kettle</figcaption>`): the reader shows the description
+/// with the image, and the caption would repeat it under it. Without a
+/// `<figcaption` it is not parsed, and comes back as it is.
+pub fn captions_said_once(content: &str) -> String {
+    let has = content
+        .as_bytes()
+        .windows(11)
+        .any(|w| w.eq_ignore_ascii_case(b"<figcaption"));
+    if !has {
+        return content.to_string();
+    }
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let doc = Document::from(content);
+    let mut changed = false;
+    for figure in doc.select("figure").nodes() {
+        let figure = dom_query::Selection::from(*figure);
+        let alts: Vec<String> = figure
+            .select("img")
+            .nodes()
+            .iter()
+            .filter_map(|img| img.attr("alt"))
+            .map(|alt| words(&alt))
+            .filter(|alt| !alt.is_empty())
+            .collect();
+        for caption in figure.select("figcaption").nodes() {
+            if alts.contains(&words(&caption.text())) {
+                caption.remove_from_parent();
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return content.to_string();
+    }
+    doc.select("body").inner_html().to_string()
+}
+
 /// The address a page saved to a file says it came from: its canonical
 /// link, its `og:url`, or the comment a browser's "Save page" writes
 /// (`<!-- saved from url=(0042)https://… -->`). Only a web address.
@@ -158,6 +197,22 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_caption_that_repeats_the_description_goes() {
+        let page = "<figure><img src=\"k.png\" alt=\"A  kettle\"><figcaption> A kettle \
+                    </figcaption></figure><figure><img src=\"c.png\" alt=\"A cup\">\
+                    <figcaption>Tea in a cup, 1902</figcaption></figure>";
+        let out = captions_said_once(page);
+        assert!(!out.contains("A kettle </figcaption>"), "{out}");
+        assert!(out.contains("alt=\"A  kettle\""), "{out}");
+        assert!(
+            out.contains("<figcaption>Tea in a cup, 1902</figcaption>"),
+            "{out}"
+        );
+        // Nothing to do: the same text back, not parsed.
+        assert_eq!(captions_said_once("<p>x</p>"), "<p>x</p>");
+    }
 
     #[test]
     fn ids_made_from_a_headings_words_are_taken_off() {
