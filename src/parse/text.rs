@@ -176,6 +176,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         words: &split_words,
         page_furniture: HashSet::new(),
         body_indent: measure.indent,
+        gaps: false,
     };
     let mut c = 0;
     while c < chunks.len() {
@@ -1100,6 +1101,10 @@ struct Emitter<'s, 'w> {
     page_furniture: HashSet<usize>,
     /// The column the body text starts at.
     body_indent: usize,
+    /// Lines that keep their breaks are being set: a gap of three spaces
+    /// or more inside one (two columns, `Network Working Group      G.
+    /// Klyne`) stays a gap, which the layout would close to one space.
+    gaps: bool,
 }
 
 impl<'s> Emitter<'s, '_> {
@@ -1118,7 +1123,26 @@ impl<'s> Emitter<'s, '_> {
     /// A piece of a line. Passed as a slice of the source at its own range,
     /// so the builder maps it exactly; dimmed text goes as inline HTML,
     /// which the builder flags for the theme to dim.
-    fn piece(&mut self, range: Range<usize>, dim: bool) {
+    fn piece(&mut self, mut range: Range<usize>, dim: bool) {
+        // A wide gap between columns: two no-break spaces and a space,
+        // where a narrow screen may still break the line.
+        while self.gaps
+            && let Some((at, len)) = wide_gap(&self.src[range.clone()])
+        {
+            let gap = range.start + at..range.start + at + len;
+            self.piece(range.start..gap.start, dim);
+            let wide = CowStr::Borrowed("\u{a0}\u{a0} ");
+            let event = if dim {
+                Event::InlineHtml(wide)
+            } else {
+                Event::Text(wide)
+            };
+            self.event(event, gap.clone());
+            range.start = gap.end;
+        }
+        if range.is_empty() {
+            return;
+        }
         let text = CowStr::Borrowed(&self.src[range.clone()]);
         let event = if dim {
             Event::InlineHtml(text)
@@ -1132,6 +1156,12 @@ impl<'s> Emitter<'s, '_> {
     /// first line's text, after any list marker). A line break maps to the
     /// offset of the line end it replaces.
     fn lines(&mut self, lines: &[Line], first: usize, join: Join, dim: bool, pads: &[usize]) {
+        self.gaps = join == Join::Hard;
+        self.lines_set(lines, first, join, dim, pads);
+        self.gaps = false;
+    }
+
+    fn lines_set(&mut self, lines: &[Line], first: usize, join: Join, dim: bool, pads: &[usize]) {
         // Each line's piece of text, and whether a hyphen joins it to the
         // next one.
         let mut pieces: Vec<(Range<usize>, bool)> = Vec::with_capacity(lines.len());
@@ -1416,6 +1446,24 @@ fn is_rule(line: &str) -> bool {
 }
 
 /// Fewer than `n` characters, without counting all of a long line.
+/// Where the first run of three spaces or more inside `text` is, and how
+/// long it is: not at its start or end, nor after a marker (`1.   The`,
+/// `▼   2016`), which is no column.
+fn wide_gap(text: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    loop {
+        let at = from + text[from..].find("   ")?;
+        let len = text[at..].bytes().take_while(|&b| b == b' ').count();
+        if at + len >= text.len() {
+            return None;
+        }
+        if text[..at].chars().count() >= 4 {
+            return Some((at, len));
+        }
+        from = at + len;
+    }
+}
+
 fn shorter_than(line: &str, n: usize) -> bool {
     line.chars().nth(n.saturating_sub(1)).is_none()
 }
@@ -1960,6 +2008,25 @@ mod tests {
         // a paragraph.
         let src = format!("{PARA}\n\nIt was late.\nWe left.\n\n{PARA}");
         assert_eq!(texts(&parse_text(&src))[1], "It was late. We left.");
+    }
+
+    #[test]
+    fn a_gap_between_columns_stays_a_gap() {
+        // An RFC's title block: the left column's words, a gap, the right
+        // column's; not after a marker, which is no column.
+        let src = format!(
+            "{PARA}\n\nNetwork Working Group                 G. Klyne\n\
+             Request for Comments: 3339      Clearswift Corporation\n\
+             1.   Category: Standards Track        C. Newman\n\n{PARA}"
+        );
+        let shown = texts(&parse_text(&src));
+        assert_eq!(
+            shown[1],
+            "Network Working Group\u{a0}\u{a0} G. Klyne\n\
+             Request for Comments: 3339\u{a0}\u{a0} Clearswift Corporation\n\
+             1.   Category: Standards Track\u{a0}\u{a0} C. Newman",
+            "{shown:?}"
+        );
     }
 
     #[test]
