@@ -614,6 +614,76 @@ fn the_reader_opens_a_koreader_place_at_its_percentage_or_asks_first() {
     assert_eq!(t.wait_exit(), 0);
 }
 
+/// The place the server holds for `document`: its fraction and device.
+fn held_by_server(url: &str, user: &str, document: &str) -> (f64, String) {
+    let key = longform::sync::digest::md5_hex(PASSWORD.as_bytes());
+    let mut response = ureq::get(&format!("{url}/syncs/progress/{document}"))
+        .header("Accept", "application/vnd.koreader.v1+json")
+        .header("x-auth-user", user)
+        .header("x-auth-key", &key)
+        .call()
+        .expect("the server's place");
+    let body: serde_json::Value =
+        serde_json::from_str(&response.body_mut().read_to_string().expect("a body")).expect("JSON");
+    (
+        body["percentage"].as_f64().unwrap_or_default(),
+        body["device"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+/// A newer place offered and declined is not overwritten by the older
+/// place here: the reader stays, and quitting at once sends nothing, so
+/// the other device is not pulled back. Reading on sends the new place.
+#[test]
+fn a_declined_place_is_not_pushed_over() {
+    let Some(server) = Kosync::start("a_declined_place_is_not_pushed_over") else {
+        return;
+    };
+    let b = Machine::new("laptop");
+    b.write_config("[sync]\nask = true\ndevice = \"laptop\"\n");
+    ok(&b.login("register", &server.url, "kim", PASSWORD));
+    b.read_to(place_near_40_percent() / 2);
+    let document = longform::sync::digest::partial_md5(ARTICLE.as_bytes());
+    push_as_koreader(&server.url, "kim", &document, 0.63);
+
+    let mut t = b.open(24, 80);
+    t.wait_for("the offer", |r| {
+        term::status(r).contains("Kobo is at 63% (approximate): y goes there")
+    });
+    t.send("\x1b");
+    t.wait_for("the offer gone", |r| {
+        !term::status(r).contains("y goes there")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    // A push, had one started, is done well within this.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert!(
+        longform::sync::account::load_activity(&b.config())
+            .push
+            .is_none(),
+        "pushed; sync.log: {}",
+        b.log()
+    );
+    assert_eq!(
+        held_by_server(&server.url, "kim", &document),
+        (0.63, "Kobo".to_string())
+    );
+    // Reading on here is a new place, which is sent.
+    let mut t = b.open(24, 80);
+    t.wait_for("the offer", |r| term::status(r).contains("y goes there"));
+    t.send("\x1b");
+    t.wait_for("the offer gone", |r| {
+        !term::status(r).contains("y goes there")
+    });
+    t.send("  ");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    b.wait_pushed();
+    let (_, device) = held_by_server(&server.url, "kim", &document);
+    assert_eq!(device, "laptop");
+}
+
 #[test]
 fn a_place_asked_for_is_kept_and_another_device_s_is_offered() {
     let Some(server) = Kosync::start("a_place_asked_for_is_kept_and_another_device_s_is_offered")

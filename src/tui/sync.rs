@@ -49,6 +49,10 @@ pub struct ReaderSync {
     pub offer: Option<Landing>,
     /// The reader was opened at a place asked for (a section, the start).
     asked: bool,
+    /// This machine's place when another device's newer one came: not
+    /// pushed over it while the reader stays there (it declined the
+    /// offer, or went back with Backspace), only once it reads on.
+    held: Option<String>,
     /// A fault was shown already this session.
     warned: bool,
 }
@@ -107,6 +111,7 @@ impl ReaderSync {
             offer: None,
             asked,
             warned: false,
+            held: None,
         })
     }
 
@@ -148,6 +153,13 @@ impl ReaderSync {
         if !sync::worth_jumping(remote, &landing, &self.syncer.device_id, updated, app.top()) {
             return;
         }
+        // Newer than the place here, which is then not sent back over it.
+        self.held = app
+            .session
+            .state
+            .position
+            .as_ref()
+            .map(sync::progress::encode);
         if self.syncer.ask || self.asked {
             app.message = Some(format!(
                 "{} is at {}%{}: y goes there, any other key stays",
@@ -194,7 +206,8 @@ impl ReaderSync {
             return None;
         }
         let progress = sync::progress::encode(&anchor);
-        (self.synced.as_deref() != Some(progress.as_str())).then_some((anchor, progress))
+        let known = [self.synced.as_deref(), self.held.as_deref()];
+        (!known.contains(&Some(progress.as_str()))).then_some((anchor, progress))
     }
 
     /// Push the saved place on a thread.
