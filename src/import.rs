@@ -253,16 +253,32 @@ fn library_folders() -> Vec<PathBuf> {
 pub fn import_one(source: &str, dir: &Path, limits: &FetchLimits) -> Result<Imported> {
     let name = crate::parse::sanitize(source);
     extract_source(source, limits)
-        .and_then(|(article, _)| write_with_images(&article, dir, limits))
+        .and_then(|(article, _)| write_with_images(&article, dir, limits, source))
         .map_err(|e| anyhow!("{name}: {e:#}"))
 }
 
-/// Write `article` into `dir`, then its images beside it when
-/// `limits.images`.
-fn write_with_images(article: &Article, dir: &Path, limits: &FetchLimits) -> Result<Imported> {
+/// Write `article`, read from `source`, into `dir`, then its images
+/// beside it when `limits.images`: those it links to on the web, and,
+/// for a page saved to a file, those saved beside it.
+fn write_with_images(
+    article: &Article,
+    dir: &Path,
+    limits: &FetchLimits,
+    source: &str,
+) -> Result<Imported> {
     let mut done = write_article(article, dir)?;
     if limits.images {
-        done.images = images::keep(&done.path, &article.markdown, limits)?;
+        let file = Path::new(source);
+        let saved = source != "-" && !source.contains("://") && file.is_file();
+        let base = saved.then(|| file.parent().unwrap_or(Path::new(".")));
+        let base = base.map(|b| {
+            if b.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                b
+            }
+        });
+        done.images = images::keep(&done.path, &article.markdown, limits, base)?;
     }
     Ok(done)
 }
@@ -285,7 +301,7 @@ pub fn import_new(
             .find_map(|d| already_imported(d, &urls, &article));
         match found {
             Some(path) => Ok(Outcome::Already(path)),
-            None => write_with_images(&article, dir, limits).map(Outcome::Written),
+            None => write_with_images(&article, dir, limits, source).map(Outcome::Written),
         }
     });
     result.map_err(|e| anyhow!("{name}: {e:#}"))

@@ -858,7 +858,7 @@ fn each_image_download_is_checked_and_a_failure_stays_a_link() {
         max_image_bytes: 20_000,
         ..FetchLimits::default()
     };
-    let kept = longform::import::images::keep(&article, &markdown, &limits).expect("kept");
+    let kept = longform::import::images::keep(&article, &markdown, &limits, None).expect("kept");
     assert_eq!((kept.saved, kept.failed), (2, failing.len()), "{kept:?}");
     assert_eq!(
         kept.summary(),
@@ -899,7 +899,7 @@ fn a_pages_images_share_one_budget() {
         max_page_image_bytes: png + jpeg + png / 2,
         ..FetchLimits::default()
     };
-    let kept = longform::import::images::keep(&article, &markdown, &limits).expect("kept");
+    let kept = longform::import::images::keep(&article, &markdown, &limits, None).expect("kept");
     assert_eq!((kept.saved, kept.failed), (2, 1), "{kept:?}");
     let md = std::fs::read_to_string(&article).unwrap();
     assert!(
@@ -1376,4 +1376,49 @@ fn the_site_name_is_not_in_the_title() {
         .expect("an article");
     let md = std::fs::read_to_string(into.path().join(name)).expect("the article");
     assert!(md.contains("title: \"My Test Page\"\n"), "{md}");
+}
+
+/// A page saved to a file brings the images saved beside it into the
+/// article's assets; one outside the page's folder stays a link.
+#[test]
+fn a_saved_page_brings_its_saved_images() {
+    let page = tempfile::tempdir().expect("page dir");
+    std::fs::create_dir(page.path().join("page_files")).expect("page_files");
+    image::RgbImage::from_fn(8, 8, |x, y| image::Rgb([x as u8 * 30, y as u8 * 30, 90]))
+        .save(page.path().join("page_files/chart.png"))
+        .expect("a PNG");
+    let outside = tempfile::tempdir().expect("outside");
+    image::RgbImage::new(4, 4)
+        .save(outside.path().join("secret.png"))
+        .expect("a PNG");
+    let words =
+        "Kettles were once made of copper, then of iron, then of steel and plastic. ".repeat(8);
+    let secret = format!(
+        "../{}/secret.png",
+        outside.path().file_name().unwrap().to_string_lossy()
+    );
+    let html = format!(
+        "<html><head><title>Saved</title></head><body><article><h1>Saved</h1><p>{words}</p>\
+         <figure><img src=\"./page_files/chart.png\" alt=\"A chart\"></figure><p>{words}</p>\
+         <img src=\"{secret}\" alt=\"Out\"><p>{words}</p></article></body></html>"
+    );
+    let file = page.path().join("saved.html");
+    std::fs::write(&file, html).expect("the page");
+    let (o, into, _config) = import(&[file.to_str().expect("utf-8")], None);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        out(&o).contains("1 image kept, 1 could not be fetched"),
+        "{}",
+        out(&o)
+    );
+    let md = std::fs::read_to_string(into.path().join("saved.md")).expect("the article");
+    assert!(md.contains("![A chart](saved.assets/01-chart.png)"), "{md}");
+    assert!(md.contains(&format!("![Out]({secret})")), "{md}");
+    assert!(into.path().join("saved.assets/01-chart.png").is_file());
+    assert_eq!(
+        std::fs::read_dir(into.path().join("saved.assets"))
+            .unwrap()
+            .count(),
+        1
+    );
 }

@@ -39,9 +39,16 @@ impl Kept {
 }
 
 /// Download the images of `markdown`, the article just written at
-/// `article`, and write it again with links to the files kept.
-pub fn keep(article: &Path, markdown: &str, limits: &FetchLimits) -> Result<Kept> {
-    let urls = remote_images(markdown);
+/// `article`, and write it again with links to the files kept. The images
+/// of a page saved to a file (`page_files/chart.png`) are copied from
+/// `base`, its folder, as a download is kept.
+pub fn keep(
+    article: &Path,
+    markdown: &str,
+    limits: &FetchLimits,
+    base: Option<&Path>,
+) -> Result<Kept> {
+    let urls = images_of(markdown, base.is_some());
     let mut kept = Kept::default();
     if urls.is_empty() {
         return Ok(kept);
@@ -64,7 +71,11 @@ pub fn keep(article: &Path, markdown: &str, limits: &FetchLimits) -> Result<Kept
             continue;
         }
         let max = limits.max_image_bytes.min(budget);
-        let Ok((bytes, ext)) = download(url, limits, max) else {
+        let got = match base.filter(|_| !is_remote(url)) {
+            Some(base) => copy(base, url, max),
+            None => download(url, limits, max),
+        };
+        let Ok((bytes, ext)) = got else {
             kept.failed += 1;
             continue;
         };
@@ -91,21 +102,53 @@ pub fn keep(article: &Path, markdown: &str, limits: &FetchLimits) -> Result<Kept
     Ok(kept)
 }
 
-/// The distinct `http(s)` addresses of the images of `markdown`, in order.
-fn remote_images(markdown: &str) -> Vec<String> {
+/// The distinct `http(s)` addresses of the images of `markdown`, and with
+/// `local` the relative paths of those beside a saved page, in order.
+fn images_of(markdown: &str, local: bool) -> Vec<String> {
     let doc = crate::parse::parse(markdown);
     let mut urls: Vec<String> = Vec::new();
     for link in &doc.links {
         if let Some(image) = link.image() {
-            let lower = image.url.to_ascii_lowercase();
-            if (lower.starts_with("http://") || lower.starts_with("https://"))
-                && !urls.contains(&image.url)
-            {
+            let wanted = is_remote(&image.url) || (local && is_relative(&image.url));
+            if wanted && !urls.contains(&image.url) {
                 urls.push(image.url.clone());
             }
         }
     }
     urls
+}
+
+fn is_remote(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// A path relative to the page (`page_files/a.png`, `./a.png`): no scheme,
+/// not absolute, not a fragment.
+fn is_relative(url: &str) -> bool {
+    !url.is_empty() && !url.contains(':') && !url.starts_with(['/', '#', '\\', '?'])
+}
+
+/// The image at `url`, a path relative to `base`, the saved page's folder:
+/// a regular file inside that folder, at most `max` bytes, that decodes as
+/// an image. The extension its copy takes comes with it.
+fn copy(base: &Path, url: &str, max: u64) -> Result<(Vec<u8>, &'static str), String> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let base = std::fs::canonicalize(base).map_err(|e| describe(&e))?;
+    let file = std::fs::canonicalize(base.join(decoded.as_ref())).map_err(|e| describe(&e))?;
+    // Nothing from outside the page's folder (`../../secret.png`).
+    if !file.starts_with(&base) {
+        return Err("outside the page's folder".into());
+    }
+    let (mut opened, meta) =
+        crate::load::open_regular(&file).map_err(|_| "not a file".to_string())?;
+    if meta.len() > max {
+        return Err("too big".into());
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut opened, &mut bytes).map_err(|e| describe(&e))?;
+    image_kind(bytes)
 }
 
 /// Fetch the image at `url`: at most `max` bytes, an `image/*` type, and
@@ -155,6 +198,12 @@ fn download(url: &str, limits: &FetchLimits, max: u64) -> Result<(Vec<u8>, &'sta
             Err("not an SVG document".into())
         };
     }
+    image_kind(bytes)
+}
+
+/// `bytes` with the extension of the image they are, when they decode as
+/// one the reader shows.
+fn image_kind(bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), String> {
     let ext = match image::guess_format(&bytes).map_err(|_| "not an image".to_string())? {
         image::ImageFormat::Png => "png",
         image::ImageFormat::Jpeg => "jpg",
@@ -258,10 +307,11 @@ mod tests {
             relink(text, "https://e.com/x.png", "a.assets/01-x.png"),
             "![a](a.assets/01-x.png) and ![b](a.assets/01-x.png \"T\")"
         );
-        assert_eq!(
-            remote_images("![a](https://e.com/x.png)\n\n![b](file:///etc/x.png) ![c](y.png)"),
-            ["https://e.com/x.png"]
-        );
+        let md = "![a](https://e.com/x.png)\n\n![b](file:///etc/x.png) ![c](y.png) ![d](/x.png)";
+        assert_eq!(images_of(md, false), ["https://e.com/x.png"]);
+        // Beside a saved page: its relative paths too, never an absolute
+        // one or another scheme.
+        assert_eq!(images_of(md, true), ["https://e.com/x.png", "y.png"]);
         assert_eq!(Kept::default().summary(), "");
         assert_eq!(
             Kept {
