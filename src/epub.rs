@@ -330,8 +330,17 @@ fn open(bytes: Vec<u8>) -> Result<(Archive, Package)> {
     let opf = archive
         .read(&opf_path)?
         .ok_or_else(|| anyhow!("not an EPUB (the package {} is missing)", shown(&opf_path)))?;
-    let package = Package::parse(&text_of(&opf), &opf_path);
+    let opf_text = text_of(&opf);
+    let package = Package::parse(&opf_text, &opf_path);
     if package.spine.is_empty() {
+        // No spine at all: the package is not one (garbled, or another
+        // kind of XML), which is not the same as a book with no pages.
+        if !opf_text.contains("spine") {
+            bail!(
+                "not an EPUB (its package {} cannot be read: it has no spine)",
+                shown(&opf_path)
+            );
+        }
         bail!("this EPUB has no readable documents (its spine is empty)");
     }
     Ok((archive, package))

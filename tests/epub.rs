@@ -307,6 +307,22 @@ fn an_epub2_book_uses_its_ncx_and_says_what_is_missing() {
         .unwrap()
         .text;
     assert!(text.contains("An Old & Plain Book"), "{text}");
+    // convert says on stderr that a part was skipped, not only in the text.
+    let out = Command::new(BIN)
+        .args(["convert"])
+        .arg(&file)
+        .arg("-o")
+        .arg(env.dir.path().join("converted"))
+        .env("LONGFORM_CONFIG_DIR", env.dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("1 part of the book could not be read"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -356,6 +372,17 @@ fn bad_archives_get_one_clear_line_and_exit_1() {
                 ],
             ),
             "its spine is empty",
+        ),
+        (
+            "garbled.epub",
+            archive(
+                true,
+                &[
+                    ("META-INF/container.xml", CONTAINER),
+                    ("OEBPS/content.opf", b"<package><garbage"),
+                ],
+            ),
+            "its package OEBPS/content.opf cannot be read",
         ),
     ];
     for (name, bytes, message) in cases {

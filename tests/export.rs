@@ -722,3 +722,37 @@ fn a_moved_and_edited_article_keeps_its_highlights() {
         "{list}"
     );
 }
+
+/// The highlights of an article whose file is gone come in the order of
+/// their places, as when it is there, not in the order they were made.
+#[test]
+fn the_highlights_of_a_missing_file_keep_the_article_order() {
+    let fx = Fixture::new();
+    let mut marks = MARKS;
+    marks.reverse();
+    fx.mark(&marks);
+    std::fs::remove_file(&fx.article).expect("the article gone");
+    let json = fx.stdout(&["export", fx.path(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let ids: Vec<String> = v["articles"][0]["highlights"]
+        .as_array()
+        .expect("highlights")
+        .iter()
+        .map(|h| h["id"].as_str().expect("an id").to_string())
+        .collect();
+    // Made last to first: h3 is the first passage of the article; the
+    // passage of an older version, further on, is last.
+    assert_eq!(ids, ["h3", "h2", "h1", "h0", "gone"]);
+}
+
+/// `--all` with nothing marked says so, and makes no folder.
+#[test]
+fn all_with_nothing_marked_says_so_and_makes_nothing() {
+    let fx = Fixture::new();
+    let notes = fx.dir.path().join("notes");
+    let out = fx.run(&["export", "--all", "-o", notes.to_str().expect("UTF-8")]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no highlights to export yet"), "{err}");
+    assert!(!notes.exists());
+}

@@ -420,7 +420,10 @@ fn a_place_outside_the_document_is_refused() {
     m.read_to(100);
     let before = std::fs::read(m.record_file()).expect("record");
     let err = fails(&m.run(&["sync", "pull", m.article()], None));
-    assert!(err.contains("has a place at 7.5 of the document"), "{err}");
+    assert!(
+        err.contains("not taken: a place outside the document (750%)"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(m.record_file()).expect("record"), before);
 }
 

@@ -72,5 +72,19 @@ pub fn convert_command(book: &Path, out: &Path) -> Result<()> {
         "{}",
         crate::parse::sanitize_line(&text_path.to_string_lossy())
     );
+    // What could not be read is named in a note atop the text; said here
+    // too, so that it is not found only by reading.
+    if converted.skipped > 0 {
+        let parts = if converted.skipped == 1 {
+            "part"
+        } else {
+            "parts"
+        };
+        eprintln!(
+            "longform: warning: {name}: {} {parts} of the book could not be read \
+             and are named in a note at the top of the text",
+            converted.skipped
+        );
+    }
     Ok(())
 }

@@ -92,6 +92,14 @@ pub fn export_command(
             (a, marks)
         })
         .collect();
+    // Nothing to take along: said, and no folder or file is made for it.
+    if all && marked.is_empty() && out.is_some() {
+        let _ = writeln!(
+            io::stderr(),
+            "longform: no highlights to export yet: select a passage with v and press h while reading"
+        );
+        return Ok(());
+    }
     match (format, out) {
         (Format::Markdown, None) if all => {
             bail!("--all writes one Markdown file per article: give a folder with -o DIR")

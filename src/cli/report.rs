@@ -686,10 +686,12 @@ impl Article {
     /// is where it was saved, and none counts as found.
     pub fn highlights(&self) -> Vec<Marked> {
         let Some((text, doc)) = &self.parsed else {
-            return self
-                .state
-                .highlights
-                .live()
+            // In the order of their places as saved, as the article's own
+            // order would give them.
+            let mut live: Vec<_> = self.state.highlights.live().collect();
+            live.sort_by_key(|h| (h.start.byte, h.created));
+            return live
+                .into_iter()
                 .map(|h| Marked {
                     percent: fraction(h.start.byte, h.start.len),
                     word: None,

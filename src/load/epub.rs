@@ -80,6 +80,9 @@ pub fn read_all(file: File, meta: &Metadata, name: &str) -> Result<Vec<u8>> {
 pub struct Converted {
     pub text: String,
     pub images: Vec<(String, Vec<u8>)>,
+    /// How many parts could not be read (and are named in a note in the
+    /// text).
+    pub skipped: usize,
 }
 
 /// The article text of an EPUB's bytes, its images referred to in the
@@ -87,6 +90,7 @@ pub struct Converted {
 /// front matter.
 pub fn convert(bytes: Vec<u8>, assets: &str) -> Result<Converted> {
     let book = crate::epub::convert(bytes, assets)?;
+    let skipped = book.skipped.len();
     let mut text = book.markdown;
     if !book.skipped.is_empty() {
         let at = text
@@ -110,6 +114,7 @@ pub fn convert(bytes: Vec<u8>, assets: &str) -> Result<Converted> {
     Ok(Converted {
         text,
         images: book.images,
+        skipped,
     })
 }
 

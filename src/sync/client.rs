@@ -201,10 +201,11 @@ impl fmt::Display for Fault {
                 f,
                 "{server} answered {what}, not a kosync reply: is this a KOReader sync server?"
             ),
+            // What matters first, for a narrow status bar.
             Fault::BadPlace { server, percentage } => write!(
                 f,
-                "the sync server {server} has a place at {percentage} of the document, \
-                 which is no place in it; not taken"
+                "not taken: a place outside the document ({percentage}) from the sync \
+                 server {server}"
             ),
             Fault::TooBig { server } => write!(
                 f,
@@ -350,7 +351,7 @@ impl Client {
         if !(0.0..=1.0).contains(&percentage) {
             return Err(Fault::BadPlace {
                 server: self.server.name(),
-                percentage: percentage.to_string(),
+                percentage: format!("{}%", percentage * 100.0),
             });
         }
         Ok(Some(Remote {
@@ -680,7 +681,7 @@ mod tests {
             },
             Fault::BadPlace {
                 server: server.clone(),
-                percentage: "7.5".into(),
+                percentage: "750%".into(),
             },
             Fault::Status {
                 server,

@@ -288,7 +288,11 @@ impl ReaderSync {
         account::log(&self.dir, store::now(), &line);
         if !self.warned {
             self.warned = true;
-            app.message = Some(line);
+            // After what opening said (where it resumed), not over it.
+            app.message = Some(match app.message.take() {
+                Some(said) => format!("{said} · {line}"),
+                None => line,
+            });
         }
     }
 }
