@@ -895,7 +895,7 @@ impl Document {
 /// The alt texts of the images that are all `text` shows (`[image]`,
 /// `[image: alt]`, see `parse::IMAGE_LEAD`), the empty ones left out;
 /// `None` when it shows words of its own.
-fn image_alts(text: &str) -> Option<Vec<&str>> {
+pub(crate) fn image_alts(text: &str) -> Option<Vec<&str>> {
     let mut alts = Vec::new();
     let mut rest = text.trim_start();
     while !rest.is_empty() {

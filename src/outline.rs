@@ -103,6 +103,12 @@ impl Outline {
                 sections[p].end = start.max(sections[p].start);
                 stack.pop();
             }
+            // A heading that is only a picture (a README's logo) is named
+            // by what its image says, not `[image: …]`.
+            let title = match crate::document::image_alts(&title) {
+                Some(alts) if alts.iter().any(|a| !a.trim().is_empty()) => alts.join(" "),
+                _ => title,
+            };
             sections.push(Section {
                 heading: i,
                 level,
@@ -513,6 +519,15 @@ mod tests {
             o.prev_peer(Position(starts[3])).map(|s| s.start),
             Some(starts[0])
         );
+    }
+
+    #[test]
+    fn a_heading_that_is_a_picture_is_named_by_it() {
+        let o = Outline::new(&parse(
+            "# Name\n\n<h1><img src=\"logo.png\" alt=\"The Logo\"></h1>\n\n# ![](x.png)\n",
+        ));
+        let titles: Vec<&str> = o.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Name", "The Logo", "[image]"]);
     }
 
     #[test]
