@@ -1083,7 +1083,8 @@ fn atoms<'a>(
         // Code breaks only at its spaces (`ident!{...}` is not cut before
         // its brace, nor `cargo-semver-checks` at a hyphen), unless a
         // piece of it is longer than the line (a URL).
-        let code = span.flags.contains(Flags::CODE)
+        let code = i > 0
+            && span.flags.contains(Flags::CODE)
             && (i > starts[si] || si > 0 && spans[si - 1].flags.contains(Flags::CODE));
         let allowed = breaks.next_if(|&b| b == i).is_some();
         let allowed = if code && piece_fits(full, i, max) {

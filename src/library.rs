@@ -432,8 +432,14 @@ pub fn carry_moved(
     summaries: &[Summary],
     mut records: Vec<(String, ReadingState)>,
 ) -> (Vec<(String, ReadingState)>, usize) {
-    let gone =
-        |r: &ReadingState| r.version <= crate::store::VERSION && !r.is_stdin() && !r.path.exists();
+    // Gone from a folder that is still there: renamed, or moved out of
+    // it. A file on a drive not mounted now is not gone; its record stays.
+    let gone = |r: &ReadingState| {
+        r.version <= crate::store::VERSION
+            && !r.is_stdin()
+            && !r.path.exists()
+            && r.path.parent().is_some_and(Path::is_dir)
+    };
     if !records.iter().any(|(_, r)| gone(r)) {
         return (records, 0);
     }

@@ -376,6 +376,12 @@ fn kramdown_markdown_attribute_reads_links_and_emphasis() {
     ] {
         assert!(text.contains(shown), "{shown:?} in\n{text}");
     }
+    // A `<` in such text (not a tag: the tags were read already) stays.
+    let kept = render_to_string(
+        &parse("# T\n\n<div markdown=\"1\">\nx *y* <\nb> more *q*\n</div>\n"),
+        60,
+    );
+    assert!(kept.contains("x *y* < b> more *q*"), "{kept}");
     let targets: Vec<String> = doc
         .links
         .iter()

@@ -745,4 +745,18 @@ fn a_renamed_article_keeps_its_progress_and_its_record_follows_it() {
         records[0].1.path.file_name().unwrap(),
         "field-notes-on-tea.md"
     );
+    // A record whose folder is not there (a drive not mounted) is not
+    // taken by a copy of its file elsewhere: it stays its file's.
+    let s = shelf();
+    let store = Store::new(&s.config);
+    let away = s.root.join("away");
+    std::fs::create_dir(&away).unwrap();
+    let original = away.join("tea.md");
+    std::fs::copy(s.root.join("field-notes-on-tea.md"), &original).unwrap();
+    record(&store, &original, 40, 1, false, 0);
+    std::fs::remove_dir_all(&away).unwrap();
+    scanned(&s);
+    let records = store.all();
+    assert_eq!(records.len(), 1);
+    assert!(records[0].1.path.ends_with("away/tea.md"), "{records:?}");
 }

@@ -148,6 +148,13 @@ fn copy(base: &Path, url: &str, max: u64) -> Result<(Vec<u8>, &'static str), Str
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut opened, &mut bytes).map_err(|e| describe(&e))?;
+    // An SVG document, as a download served as one is kept.
+    let svg = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if svg && String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).contains("<svg") {
+        return Ok((bytes, "svg"));
+    }
     image_kind(bytes)
 }
 

@@ -595,7 +595,9 @@ impl Builder<'_> {
     /// content (a list, a heading): it is read as text then.
     fn markdown_text(&mut self, text: &str, at: usize) -> bool {
         use pulldown_cmark::{Event, Tag, TagEnd};
-        if !text.contains(['[', '*', '_', '`']) {
+        // A `<` left in the text would be taken for the start of a tag
+        // split over lines (`hold_split_tag`): such text stays text.
+        if !text.contains(['[', '*', '_', '`']) || text.contains('<') {
             return false;
         }
         let events: Vec<(Event<'_>, Range<usize>)> =

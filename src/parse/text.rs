@@ -471,12 +471,25 @@ impl Measure {
         // the true one (a tenth of the lines are longer) still calls
         // wrapped text wrapped.
         const SPARE: usize = 6;
-        chunk.windows(2).all(|pair| {
-            let (line, next) = (&pair[0], &pair[1]);
-            let word = text(next).split_whitespace().next().unwrap_or("");
-            let width = line.indent + text(line).trim_end().chars().count();
-            !word.is_empty() && width + 1 + word.chars().count() + SPARE <= self.width
-        })
+        let width = |l: &Line| l.indent + text(l).trim_end().chars().count();
+        let next_word = |l: &Line| {
+            text(l)
+                .split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count())
+        };
+        // Text wrapped at its own, narrower width (a file that joins texts
+        // wrapped at 60 and at 100 columns) fills its lines too: no line of
+        // it has room for the next word within its own longest line.
+        let longest = chunk.iter().map(width).max().unwrap_or(0);
+        let fits = |pair: &[Line], room: usize| {
+            let word = next_word(&pair[1]);
+            word > 0 && width(&pair[0]) + 1 + word <= room
+        };
+        chunk
+            .windows(2)
+            .all(|pair| fits(pair, self.width.saturating_sub(SPARE)))
+            && chunk.windows(2).any(|pair| fits(pair, longest))
     }
 }
 
@@ -2039,6 +2052,14 @@ mod tests {
                       And summer's lease hath all too short a date;";
         let src = format!("{PARA}\n\n{sonnet}\n\n{PARA}");
         assert_eq!(texts(&parse_text(&src))[1], sonnet);
+        // Prose wrapped narrower than the rest of the file is still
+        // wrapped prose.
+        let narrow = "This paragraph is wrapped at a width of forty\n\
+                      columns, narrower than the rest of the file,\n\
+                      and each of its lines is still full to that\n\
+                      width, so it is joined as a paragraph is.";
+        let src = format!("{PARA}\n\n{narrow}\n\n{PARA}");
+        assert!(!texts(&parse_text(&src))[1].contains('\n'));
         // Wrapped prose, each line ended by a word that did not fit, is a
         // paragraph; so is a list, which is a list's.
         let shown = texts(&parse_text(&format!("{PARA}\n\n{PARA}")));

@@ -20,9 +20,9 @@ enum Scan {
     Found(Vec<PathBuf>, Vec<ReadingState>, Vec<PathBuf>, usize),
     /// One file summarised.
     Summary(Summary),
-    /// The reading records again: some were carried to files moved since
-    /// they were read (`library::carry_moved`).
-    Records(Vec<ReadingState>),
+    /// Some reading records were carried to files moved since they were
+    /// read (`library::carry_moved`): they are read again.
+    Records,
     Done,
 }
 
@@ -131,10 +131,9 @@ impl Library {
                 let _ = tx.send(Scan::Summary(s.clone()));
             });
             if let Some(store) = &scan_store {
-                let (records, carried) = library::carry_moved(store, &summaries, store.all());
+                let (_, carried) = library::carry_moved(store, &summaries, store.all());
                 if carried > 0 {
-                    let records = records.into_iter().map(|(_, r)| r).collect();
-                    let _ = tx.send(Scan::Records(records));
+                    let _ = tx.send(Scan::Records);
                 }
             }
             if let Some(file) = cache_file {
@@ -280,11 +279,10 @@ impl Library {
                     self.set_rows(&placeholders);
                     changed = true;
                 }
-                Ok(Scan::Records(records)) => {
-                    self.records = records;
-                    let summaries: Vec<Summary> =
-                        self.rows.iter().map(|r| r.summary.clone()).collect();
-                    self.set_rows(&summaries);
+                // Read again now, not taken from the scan's snapshot: a
+                // record changed meanwhile (`x`) is shown as it is.
+                Ok(Scan::Records) => {
+                    self.reload_records();
                     changed = true;
                 }
                 Ok(Scan::Summary(s)) => {

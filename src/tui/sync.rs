@@ -238,6 +238,9 @@ impl ReaderSync {
         if spawned.is_ok() {
             self.tried = Some(progress);
             self.pushing = Some(rx);
+            // Read on from the place held: from now on it is a place like
+            // any other, sent when the reader comes back to it.
+            self.held = None;
         }
     }
 
