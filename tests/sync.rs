@@ -685,6 +685,57 @@ fn a_declined_place_is_not_pushed_over() {
     b.wait_pushed();
     let (_, device) = held_by_server(&server.url, "kim", &document);
     assert_eq!(device, "laptop");
+
+    // Held no longer once the reader has read on: coming back to that
+    // place (by a bookmark) sends it like any other. (Places are dated to
+    // the second: this one must be newer than the place read to above.)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    push_as_koreader(&server.url, "kim", &document, 0.63);
+    let mut t = b.open(24, 80);
+    t.wait_for("the offer", |r| term::status(r).contains("y goes there"));
+    t.send("\x1b");
+    t.wait_for("the offer gone", |r| {
+        !term::status(r).contains("y goes there")
+    });
+    let here = t.wait_still();
+    t.send("m");
+    t.wait_for("the bookmark prompt", |r| {
+        term::status(r).contains("Bookmark: ")
+    });
+    t.send("\r");
+    t.wait_for("the bookmark", |r| term::status(r).contains("Bookmarked"));
+    t.send("    ");
+    // The place read on to is sent once the reader rests.
+    let start = std::time::Instant::now();
+    while held_by_server(&server.url, "kim", &document).1 != "laptop" {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "no push after reading on; sync.log: {}",
+            b.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let (read_on, _) = held_by_server(&server.url, "kim", &document);
+    t.send("'");
+    t.wait_for("the bookmarks", |r| {
+        r.iter().any(|l| l.contains("Bookmarks"))
+    });
+    t.send("\r");
+    // The top line again, with the bookmark's mark in the margin now.
+    let top = |row: &str| row.trim_start_matches(['▍', ' ']).to_string();
+    t.wait_for("back at the bookmark", |r| top(&r[0]) == top(&here[0]));
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let start = std::time::Instant::now();
+    while held_by_server(&server.url, "kim", &document).0 == read_on {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(30),
+            "the place came back to was not sent; sync.log: {}",
+            b.log()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(held_by_server(&server.url, "kim", &document).0 < read_on);
 }
 
 #[test]
