@@ -505,10 +505,7 @@ impl Shell {
         // A config problem is said after what opening said (where it
         // resumed, or that progress will not be saved), not over it.
         if let Some(w) = self.options.warning.take() {
-            app.message = Some(match app.message.take() {
-                Some(said) => format!("{said} · {w}"),
-                None => w,
-            });
+            say_after(&mut app.message, w);
         }
         self.sync = self
             .options
@@ -858,6 +855,15 @@ pub fn run_library(
     lib.message = shell.options.warning.take();
     shell.library = Some(lib);
     run_shell(shell, |_| {})
+}
+
+/// Say `line` in `message`, after what it says already (`said · line`):
+/// a later note never hides an earlier one.
+pub(crate) fn say_after(message: &mut Option<String>, line: String) {
+    *message = Some(match message.take() {
+        Some(said) => format!("{said} · {line}"),
+        None => line,
+    });
 }
 
 /// Take the terminal, `open` what is to be shown, and run the loop until

@@ -104,14 +104,13 @@ impl Library {
         std::thread::spawn(move || {
             // The records are read here too: thousands of them would hold
             // the first frame.
-            let (records, unreadable): (Vec<ReadingState>, usize) = scan_store
+            // Kept with their ids for carrying moved ones after the scan,
+            // not read a second time then.
+            let listed = scan_store.as_ref().map(Store::all).unwrap_or_default();
+            let records: Vec<ReadingState> = listed.iter().map(|(_, r)| r.clone()).collect();
+            let unreadable = scan_store
                 .as_ref()
-                .map(|s| {
-                    let all: Vec<ReadingState> = s.all().into_iter().map(|(_, r)| r).collect();
-                    let unreadable = s.unreadable(all.len());
-                    (all, unreadable)
-                })
-                .unwrap_or_default();
+                .map_or(0, |s| s.unreadable(records.len()));
             let mut paths = Vec::new();
             for root in &scan_roots {
                 paths.extend(library::find_articles(root));
@@ -131,7 +130,7 @@ impl Library {
                 let _ = tx.send(Scan::Summary(s.clone()));
             });
             if let Some(store) = &scan_store {
-                let (_, carried) = library::carry_moved(store, &summaries, store.all());
+                let (_, carried) = library::carry_moved(store, &summaries, listed);
                 if carried > 0 {
                     let _ = tx.send(Scan::Records);
                 }
@@ -243,12 +242,7 @@ impl Library {
                     self.records = records;
                     // Said after what was said at the start (a config
                     // problem), not over it.
-                    let mut say = |line: String| {
-                        self.message = Some(match self.message.take() {
-                            Some(before) => format!("{before} · {line}"),
-                            None => line,
-                        });
-                    };
+                    let mut say = |line: String| super::say_after(&mut self.message, line);
                     if !missing.is_empty() {
                         say(library::no_such_folders(&missing));
                     }

@@ -292,10 +292,7 @@ impl ReaderSync {
         if !self.warned {
             self.warned = true;
             // After what opening said (where it resumed), not over it.
-            app.message = Some(match app.message.take() {
-                Some(said) => format!("{said} · {line}"),
-                None => line,
-            });
+            super::say_after(&mut app.message, line);
         }
     }
 }
