@@ -45,6 +45,7 @@ import re
 import select
 import shutil
 import statistics
+import subprocess
 import struct
 import sys
 import tempfile
@@ -132,6 +133,100 @@ class Term:
             pass
         os.waitpid(self.pid, 0)
         os.close(self.fd)
+
+
+class TmuxTerm:
+    """A program in the pane of a private tmux server at 120x40, as a
+    person running it in tmux meets it: tmux reads the keys, answers the
+    terminal queries it knows, and puts the program's output on its
+    screen. A control-mode client (`tmux -C`) is told each piece of output
+    as tmux takes it in, which is when the pane shows it; keys go in with
+    `send-keys`. Same interface as `Term`."""
+
+    count = 0
+
+    def __init__(self, argv, env):
+        TmuxTerm.count += 1
+        self.socket = f"vs-less-{os.getpid()}-{TmuxTerm.count}"
+        env = {k: v for k, v in env.items() if k not in ("TERM", "TMUX")}
+        self.tmux = ["tmux", "-L", self.socket, "-f", "/dev/null"]
+        subprocess.run(
+            self.tmux + ["new-session", "-d", "-x", str(COLS), "-y", str(ROWS),
+                         "-s", "m", "sleep 100000", ";",
+                         "set", "-g", "status", "off", ";",
+                         "set", "-g", "window-size", "manual"],
+            env=dict(env, TERM="xterm-256color"), check=True,
+        )
+        self.control = subprocess.Popen(
+            self.tmux + ["-C", "attach", "-t", "m"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+        )
+        self.fd = self.control.stdout.fileno()
+        self.pending = b""
+        self.seen = b""
+        self.mark = 0
+        # The client is attached once it has answered a first command.
+        self.command("display-message -p attached")
+        while b"attached" not in self.pending:
+            select.select([self.fd], [], [], 1.0)
+            self.pending += os.read(self.fd, 1 << 16)
+        self.pending = b""
+        quoted = " ".join("'" + a.replace("'", "'\\''") + "'" for a in argv)
+        self.start = time.monotonic()
+        self.command(f"respawn-pane -k -t m {quoted}")
+
+    def command(self, line):
+        self.control.stdin.write(line.encode() + b"\n")
+        self.control.stdin.flush()
+
+    def read(self, timeout):
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return False
+        chunk = os.read(self.fd, 1 << 16)
+        if not chunk:
+            return False
+        self.pending += chunk
+        *lines, self.pending = self.pending.split(b"\n")
+        for line in lines:
+            if line.startswith(b"%output "):
+                data = line.split(b" ", 2)[2] if line.count(b" ") >= 2 else b""
+                self.seen += re.sub(
+                    rb"\\([0-7]{3}|\\)",
+                    lambda m: b"\\" if m.group(1) == b"\\" else bytes([int(m.group(1), 8)]),
+                    data,
+                )
+        return True
+
+    def until(self, pattern, limit=10.0):
+        begin = self.sent if self.mark else self.start
+        while time.monotonic() - begin < limit:
+            self.read(0.005)
+            if pattern.search(self.seen, self.mark):
+                return time.monotonic() - begin
+        return None
+
+    def settle(self, seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.read(0.005)
+
+    def send(self, keys):
+        self.mark = len(self.seen)
+        self.sent = time.monotonic()
+        self.command("send-keys -t m -H " + " ".join(f"{b:02x}" for b in keys))
+
+    def close(self, quit_keys=b"q"):
+        try:
+            self.command("send-keys -t m -H " + " ".join(f"{b:02x}" for b in quit_keys))
+            time.sleep(0.05)
+        except OSError:
+            pass
+        subprocess.run(self.tmux + ["kill-server"], stderr=subprocess.DEVNULL)
+        try:
+            self.control.wait(5)
+        except subprocess.TimeoutExpired:
+            self.control.kill()
 
 
 def environment(config):
@@ -225,11 +320,15 @@ def once(program, measure, path):
             raise SystemExit(f"{path}: no heading with text after it")
     middle = middle_line(path) if measure == "percent" else b""
     config = tempfile.mkdtemp(prefix="longform-vs-")
-    term = Term(program.argv, environment(config))
+    kind = TmuxTerm if os.environ.get("TERMINAL") == "tmux" else Term
+    term = kind(program.argv, environment(config))
     try:
         first = term.until(program.frame)
         if measure == "launch" or first is None:
             return first
+        # Keys pressed a while after the first screen (`AFTER_MS`), not
+        # right after it.
+        term.settle(float(os.environ.get("AFTER_MS", "0")) / 1000)
         if measure == "end":
             term.send(b"G")
             return term.until(program.end)

@@ -1255,6 +1255,16 @@ fn read_and_draw(
             }
             draw(&mut terminal, shell)?;
         }
+        // A window parsed for a jump's screens, or before the index of the
+        // whole text was made, is parsed again now, unless a key is
+        // waiting (which does it first if it reads on).
+        if shell.reader.as_ref().is_some_and(App::window_due)
+            && !event::poll(Duration::ZERO).context("cannot read the terminal")?
+        {
+            if shell.reader.as_mut().is_some_and(App::refresh_window) {
+                draw(&mut terminal, shell)?;
+            }
+        }
         // The matches of a search being typed are counted, unless a key
         // is waiting; the count is shown once it is made.
         while shell.reader.as_ref().is_some_and(App::counting)

@@ -97,6 +97,11 @@ fn a_jump_by_heading_shows_on_a_window_of_its_own() {
     whole.update(Action::NextPeer);
     assert!(app.is_partial(), "the next section is shown from a window");
     assert_eq!(app.top(), whole.top());
+    // Links defined outside that window read right once the index of the
+    // whole text is in.
+    app.wait_index();
+    assert!(app.is_partial());
+    assert_eq!(app.top(), whole.top());
     assert_eq!(body(&mut app), body(&mut whole));
 }
 
@@ -160,8 +165,40 @@ fn a_count_and_percent_go_that_far_on_a_window() {
         "{top} for {}",
         text.len() / 2
     );
+    // The jump shows from a window of a few screens first, then from a
+    // whole window, the same lines at the same place, with the same
+    // status bar.
+    assert!(app.window_due() && window.len() < 40 * 1024, "{window:?}");
     let shown = body(&mut app);
     let place = app.top();
+    let narrow_status = status(&mut app);
+    assert!(app.refresh_window());
+    let percent = |status: &str| {
+        status
+            .split_whitespace()
+            .find(|w| w.ends_with('%'))
+            .map(str::to_string)
+    };
+    assert_eq!(percent(&status(&mut app)), percent(&narrow_status));
+    let wide = app.doc.window.clone().unwrap();
+    assert!(!app.window_due() && wide.len() > 100 * 1024, "{wide:?}");
+    assert!(wide.start < window.start && wide.end > window.end);
+    assert_eq!((app.top(), body(&mut app)), (place, shown.clone()));
+    // A key that goes past the narrow window of a jump parses the whole
+    // window first, and does not wait for the whole parse.
+    app.update(Action::CountDigit(2));
+    app.update(Action::CountDigit(0));
+    app.update(Action::Percent);
+    assert!(app.window_due());
+    let twenty = app.top();
+    app.update(Action::PageDown);
+    assert!(!app.window_due() && app.is_partial());
+    app.update(Action::PageUp);
+    assert_eq!(app.top(), twenty);
+    app.update(Action::CountDigit(5));
+    app.update(Action::CountDigit(0));
+    app.update(Action::Percent);
+    assert_eq!((app.top(), body(&mut app)), (place, shown.clone()));
     tick_until_whole(&mut app);
     assert_eq!(app.top(), place, "the whole parse does not move the reader");
     assert_eq!(body(&mut app), shown);

@@ -864,7 +864,7 @@ pub fn parse_window_in(
 }
 
 /// `parse_window_in`, keeping `(before, after)` bytes around `at`.
-fn parse_window_sized(
+pub fn parse_window_sized(
     text: &Arc<str>,
     at: usize,
     fingerprint: u64,

@@ -19,7 +19,9 @@ use crate::document::{Document, Target};
 use crate::layout::{Layout, LayoutOptions};
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
-use crate::parse::window::{PROGRESSIVE_MIN, Scan, WindowIndex, parse_window_in};
+use crate::parse::window::{
+    PROGRESSIVE_MIN, Scan, WindowIndex, parse_window_in, parse_window_sized,
+};
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Reader};
 use crate::session::{BookmarkView, Session};
@@ -169,6 +171,15 @@ const COUNT_BETWEEN_KEYS: usize = 1024 * 1024;
 /// Stretches of text (64 KiB each) counted at a time between keys: a few
 /// milliseconds.
 const COUNT_STEP: usize = 8;
+
+/// Source bytes a window parsed for a jump keeps before and after its
+/// place: a few screens, parsed in a sixth of the time of a whole window
+/// (`parse::window`'s 16 and 96 KiB), so that the jump shows sooner: 1–3
+/// ms rather than 7–17 ms while the whole article is parsed on both
+/// cores. The whole window follows once the jump is on screen
+/// (`refresh_window`). A jump to the end keeps the bytes before it.
+const JUMP_WINDOW: (usize, usize) = (2 * 1024, 16 * 1024);
+const JUMP_WINDOW_END: (usize, usize) = (16 * 1024, 0);
 
 /// How long the parse waits for the first frame to be drawn at most.
 const FIRST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
@@ -385,6 +396,13 @@ pub struct App {
     /// While only a window is parsed, the outline is of the whole article
     /// all the same: its headings were found by `WindowIndex::headings`.
     outline_whole: bool,
+    /// The window shown is to be parsed again around the place, whole and
+    /// with the index of the whole text: it was parsed for one jump's
+    /// screens only, or before that index was made. Done once the
+    /// terminal is idle, or before a key that reads on (`refresh_window`),
+    /// rather than before the frame of the key that made it so. Around
+    /// the byte given, or the top line when the reader has left it.
+    refresh_due: Option<usize>,
     /// The count typed before a key that takes one (`50%`).
     count: Option<u32>,
     /// The title when the article has none.
@@ -584,6 +602,7 @@ impl App {
             fingerprint,
             resume_late: !from_start,
             outline_whole: false,
+            refresh_due: None,
             count: None,
             counting: None,
             title,
@@ -882,6 +901,40 @@ impl App {
         self.doc.window.is_some()
     }
 
+    /// The window shown is still to be parsed again around the place
+    /// (see `refresh_due`).
+    pub fn window_due(&self) -> bool {
+        self.refresh_due.is_some() && self.is_partial()
+    }
+
+    /// Parse the whole window around the place shown, with the index
+    /// taken, in place of the one a jump showed first or the one parsed
+    /// before the index was made: what the keys after read. Not under an
+    /// overlay that points into the window's links (the hints, the link
+    /// list) or a selection being made.
+    pub fn refresh_window(&mut self) -> bool {
+        if !self.window_due() || self.pointing() {
+            return false;
+        }
+        let Some(at) = self.refresh_due.take() else {
+            return false;
+        };
+        // A count over the window's blocks ends on them.
+        self.finish_count();
+        let Some(index) = &self.index else {
+            return false;
+        };
+        let top = self.reader.top.0;
+        let at = if at <= top && top < at + 64 * 1024 {
+            at
+        } else {
+            top
+        };
+        let doc = parse_window_in(&self.doc.text, at, self.doc.fingerprint, index);
+        self.put_window(doc);
+        true
+    }
+
     /// The first frame is on screen: the whole article's parse may begin.
     pub fn frame_drawn(&mut self) {
         self.settle_fingerprint(false);
@@ -897,6 +950,7 @@ impl App {
     /// screen again with it (see `take_index`).
     pub fn wait_index(&mut self) {
         self.take_index(true);
+        self.refresh_window();
     }
 
     /// Take the index of the whole text when it is made: the window on
@@ -929,22 +983,20 @@ impl App {
         self.index_job = None;
         // The thread died: made here.
         let index = made.unwrap_or_else(|| WindowIndex::of(&self.doc.text));
-        // Not under an overlay that points into the window's links (the
-        // hints, the link list) or a selection being made: the next
-        // window, or the whole, puts those right.
-        let pointing = self.hints.is_some() || self.link_list.is_some() || self.selecting.is_some();
-        if reparse && self.is_partial() && !pointing {
-            // A count over the window's blocks ends on them.
-            self.finish_count();
-            let doc = parse_window_in(
-                &self.doc.text,
-                self.reader.top.0,
-                self.doc.fingerprint,
-                &index,
-            );
-            self.put_window(doc);
+        // Parsed again when the terminal is idle: a window of 112 KiB
+        // takes 4–5 ms, which the key that happened to take the index
+        // would wait for.
+        if reparse && self.is_partial() {
+            self.refresh_due = Some(self.reader.top.0);
         }
         self.index = Some(index);
+    }
+
+    /// An overlay points into the window's links (the hints, the link
+    /// list), or a selection is being made: the window stays until it is
+    /// closed (the next window, or the whole, puts those right).
+    fn pointing(&self) -> bool {
+        self.hints.is_some() || self.link_list.is_some() || self.selecting.is_some()
     }
 
     /// Take the whole article if its parse has ended.
@@ -1093,25 +1145,39 @@ impl App {
     /// window's text is the one the parses read, and its positions are
     /// those of the whole.
     fn window_at(&mut self, at: usize) {
+        self.window_for(at, at, None);
+    }
+
+    /// `window_at` for a jump that shows byte `show`: with `sizes`, only
+    /// that many bytes around it (a few screens, see `JUMP_WINDOW`), and
+    /// the whole window around `at` once the jump is on screen
+    /// (`refresh_window`).
+    fn window_for(&mut self, at: usize, show: usize, sizes: Option<(usize, usize)>) {
         let (Some(window), Some(index)) = (&self.doc.window, &self.index) else {
             return;
         };
-        if window.contains(&at) || (window.end == self.doc.source_len && window.end == at) {
+        if window.contains(&show) || (window.end == self.doc.source_len && window.end == show) {
             return;
         }
-        if !index.serves(at) {
+        if !index.serves(at) || !index.serves(show) {
             // The window is parsed at `at` right after, with the index.
             self.take_index_for(true, false);
         }
         let Some(index) = &self.index else {
             return;
         };
-        let doc = parse_window_in(&self.doc.text, at, self.doc.fingerprint, index);
+        let (text, fingerprint) = (&self.doc.text, self.doc.fingerprint);
+        let doc = match sizes {
+            Some(sizes) => parse_window_sized(text, show, fingerprint, index, sizes),
+            None => parse_window_in(text, at, fingerprint, index),
+        };
         self.put_window(doc);
+        self.refresh_due = sizes.map(|_| at);
     }
 
     /// Show `doc`, a window of the same text, in place of the one shown.
     fn put_window(&mut self, doc: Document) {
+        self.refresh_due = None;
         if !self.outline_whole {
             self.outline = Outline::new(&doc);
         }
@@ -1316,6 +1382,7 @@ impl App {
     pub fn tick(&mut self, now: Instant) {
         self.settle_fingerprint(true);
         self.poll_whole();
+        self.refresh_window();
         self.figures.poll(&self.doc, &mut self.layout);
         self.drag_on();
         // Resting on a screen is reading too: an article that fits on one
@@ -2006,9 +2073,20 @@ impl App {
                 self.find_outline();
             }
             if let Some(at) = self.window_target(action, count) {
-                self.window_at(at);
+                // A jump shows its screen from a narrow window first.
+                let (show, sizes) = match (action, count) {
+                    (Action::Bottom, _) | (Action::Percent, Some(100..)) => {
+                        (self.doc.source_len, JUMP_WINDOW_END)
+                    }
+                    _ => (at, JUMP_WINDOW),
+                };
+                self.window_for(at, show, Some(sizes));
             } else if !self.fits_window(action) {
-                self.wait_whole();
+                // Past the narrow window of a jump: the whole window around
+                // the place, and the whole article when that is not enough.
+                if !(self.refresh_window() && self.fits_window(action)) {
+                    self.wait_whole();
+                }
             }
         }
         // The hints are for the links on screen: anything but a hint's
