@@ -104,6 +104,7 @@ pub fn parse_far(
         len: text.len(),
         covers: text.len(),
         scanned: false,
+        uses: None,
     };
     // Cut inside `known` only: past it are NULs.
     let before = before.min(at - from);
