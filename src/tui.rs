@@ -1260,10 +1260,9 @@ fn read_and_draw(
         // waiting (which does it first if it reads on).
         if shell.reader.as_ref().is_some_and(App::window_due)
             && !event::poll(Duration::ZERO).context("cannot read the terminal")?
+            && shell.reader.as_mut().is_some_and(App::refresh_window)
         {
-            if shell.reader.as_mut().is_some_and(App::refresh_window) {
-                draw(&mut terminal, shell)?;
-            }
+            draw(&mut terminal, shell)?;
         }
         // The matches of a search being typed are counted, unless a key
         // is waiting; the count is shown once it is made.
