@@ -19,6 +19,16 @@ On a machine shared with other work, AUTOGROUP_NICE=-20 (as root, with
 the kernel's autogroups) gives each program measured the scheduler's
 weight of a program alone on the machine, for both programs alike.
 
+TERMINAL=tmux runs each program in a pane of a private tmux server at
+120x40 instead (issue 26 measured in tmux): tmux reads the keys, answers
+the queries it knows and takes in the output, and the script, attached in
+control mode, is told of the output as the pane shows it. AFTER_MS=N
+sends the keys N milliseconds after the first screen rather than at once
+(`50%` pressed while the rest of the article is read and parsed).
+
+    TERMINAL=tmux python3 scripts/vs_less.py /tmp/gen10mb.md percent
+    AFTER_MS=100 python3 scripts/vs_less.py /tmp/gen10mb.md percent
+
 Measures:
 - launch: from the start of the process until the first screen is
   written (longform: its status bar; less: its prompt);
