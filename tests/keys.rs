@@ -253,6 +253,18 @@ fn keys_are_read_and_written_the_same_way() {
     ] {
         assert!(Key::parse(bad).is_err(), "{bad:?}");
     }
+    // A key a terminal cannot send is refused, with the one it sends.
+    assert_eq!(
+        Key::parse("Ctrl-Shift-x"),
+        Err(
+            "cannot use the key \"Ctrl-Shift-x\": terminals send it as Ctrl-x; write \"Ctrl-x\""
+                .into()
+        )
+    );
+    assert_eq!(
+        Key::parse("Ctrl-Alt-Shift-k").unwrap_err(),
+        "cannot use the key \"Ctrl-Alt-Shift-k\": terminals send it as Ctrl-Alt-k; write \"Ctrl-Alt-k\""
+    );
     // Help labels are short.
     let labels: Vec<String> = ["Down", "PageDown", "Backspace", "Ctrl-d", "Space"]
         .iter()

@@ -549,6 +549,16 @@ impl Key {
         };
         let code = match code {
             KeyCode::Tab if shift => KeyCode::BackTab,
+            KeyCode::Char(c) if shift && ctrl && c.is_alphabetic() => {
+                let plain = Key {
+                    code: KeyCode::Char(c.to_ascii_lowercase()),
+                    ctrl,
+                    alt,
+                };
+                return Err(format!(
+                    "cannot use the key {text:?}: terminals send it as {plain}; write \"{plain}\""
+                ));
+            }
             KeyCode::Char(c) if shift && c.is_alphabetic() => {
                 KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
             }
