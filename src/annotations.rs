@@ -27,6 +27,10 @@ pub const COLORS: u8 = 4;
 /// in the article any more.
 pub const NOT_FOUND: &str = "not found in this version";
 
+/// Characters beyond half a passage's length that its start may be from
+/// where the text around it says it starts, when found approximately.
+const QUOTE_REACH: usize = 16;
+
 /// Passages shorter than this are only found exactly: a few edits turn
 /// any short word into another.
 const MIN_FUZZY_CHARS: usize = 12;
@@ -394,22 +398,60 @@ impl<'a> Locator<'a> {
                 .then(|| plain.nearest(&a.quote, scale(a.byte, a.len, len)))
                 .flatten()
         };
-        let near = quoted(&h.start)
-            .or_else(|| quoted(&h.end).map(|t| t.saturating_sub(h.text.len())))
-            .unwrap_or_else(|| text_at(plain, scale(h.start.byte, h.start.len, len)));
-        if chars <= 2 * FUZZY_PIECE {
-            return closest(text, &h.text, near);
-        }
-        // A long passage: its head near the start, then its tail after it.
-        let head: String = h.text.chars().take(FUZZY_PIECE).collect();
-        let tail: String = h.text.chars().skip(chars - FUZZY_PIECE).collect();
-        let head = closest(text, &head, near)?;
-        let tail_near = head.start + h.text.len().saturating_sub(tail.len());
-        let tail = closest(text, &tail, tail_near)?;
-        let shown = head.start..tail.end;
-        let found = text.get(shown.clone())?.chars().count();
-        (tail.start >= head.start && found >= chars / 2 && found <= chars * 2).then_some(shown)
+        // Where the text around it says it starts: then it is searched
+        // for only there, give or take the edits inside it (a sentence
+        // 14 KB away, within the bound of edits, is not it). Else where
+        // it was in proportion, within the bound of the search's cost.
+        let by_quote =
+            quoted(&h.start).or_else(|| quoted(&h.end).map(|t| t.saturating_sub(h.text.len())));
+        let reach = by_quote.map(|_| chars / 2 + QUOTE_REACH);
+        let near =
+            by_quote.unwrap_or_else(|| text_at(plain, scale(h.start.byte, h.start.len, len)));
+        let shown = if chars <= 2 * FUZZY_PIECE {
+            closest(text, &h.text, near, reach)?
+        } else {
+            // A long passage: its head near the start, then its tail
+            // after it.
+            let head: String = h.text.chars().take(FUZZY_PIECE).collect();
+            let tail: String = h.text.chars().skip(chars - FUZZY_PIECE).collect();
+            let head = closest(text, &head, near, reach)?;
+            let tail_near = head.start + h.text.len().saturating_sub(tail.len());
+            let tail = closest(text, &tail, tail_near, reach)?;
+            let shown = head.start..tail.end;
+            let found = text.get(shown.clone())?.chars().count();
+            if tail.start < head.start || found < chars / 2 || found > chars * 2 {
+                return None;
+            }
+            shown
+        };
+        // A passage holds whole words.
+        Some(whole_words(text, shown))
     }
+}
+
+/// A character of a word: a letter or digit of a script that spaces its
+/// words; each character of the others (Chinese, Japanese) is a word.
+fn in_word(c: char) -> bool {
+    c.is_alphanumeric() && unicode_width::UnicodeWidthChar::width(c) != Some(2)
+}
+
+/// `range` of `text` grown to the whole words it cuts.
+fn whole_words(text: &str, mut range: Range<usize>) -> Range<usize> {
+    if text[range.start..].chars().next().is_some_and(in_word) {
+        while let Some(c) = text[..range.start]
+            .chars()
+            .next_back()
+            .filter(|&c| in_word(c))
+        {
+            range.start -= c.len_utf8();
+        }
+    }
+    if text[..range.end].chars().next_back().is_some_and(in_word) {
+        while let Some(c) = text[range.end..].chars().next().filter(|&c| in_word(c)) {
+            range.end += c.len_utf8();
+        }
+    }
+    range
 }
 
 /// The offset in `plain`'s text of the first character shown at or after
@@ -434,24 +476,29 @@ fn text_at(plain: &PlainText, byte: usize) -> usize {
 /// The stretch of `text` closest to `needle` with at most one edit in
 /// `CHARS_PER_EDIT` characters, searched around byte `near` within as
 /// many characters as `FUZZY_CELLS` allows (at least the needle's length
-/// on either side), the nearest to `near` among equally close ones;
-/// without spaces at its ends.
-fn closest(text: &str, needle: &str, near: usize) -> Option<Range<usize>> {
+/// on either side), and starting at most `reach` characters from it when
+/// given; the nearest to `near` among equally close ones; without spaces
+/// at its ends.
+fn closest(text: &str, needle: &str, near: usize, reach: Option<usize>) -> Option<Range<usize>> {
     let needle: Vec<char> = needle.chars().collect();
     let slack = (FUZZY_CELLS / needle.len().max(1) / 2).max(needle.len());
+    let (back, ahead) = match reach {
+        Some(reach) => (slack.min(reach), slack.min(needle.len() + reach)),
+        None => (slack, slack),
+    };
     let near = near.min(text.len());
     let mut from = near;
     while !text.is_char_boundary(from) {
         from -= 1;
     }
     let mut to = from;
-    for _ in 0..slack {
+    for _ in 0..back {
         match text[..from].chars().next_back() {
             Some(c) => from -= c.len_utf8(),
             None => break,
         }
     }
-    for _ in 0..slack {
+    for _ in 0..ahead {
         match text[to..].chars().next() {
             Some(c) => to += c.len_utf8(),
             None => break,

@@ -432,6 +432,52 @@ fn an_edit_elsewhere_reads_no_more_than_the_passages() {
     assert!(doc.blocks.len() < changed_doc.blocks.len());
 }
 
+/// Within the bound of edits, another sentence that shares a few letters
+/// with a changed passage, far from where the text around the passage
+/// says it is, is not taken for it; a passage found approximately holds
+/// whole words.
+#[test]
+fn an_approximate_match_keeps_the_passage_s_words() {
+    let filler: String = (0..40)
+        .map(|i| format!("Paragraph {i} says little of note, and says it plainly.\n\n"))
+        .collect();
+    let src = format!(
+        "# Council\n\nThe Council may invite Council representatives, moderation team \
+         members, and other guests.\n\n{filler}While a team lead might also make a good \
+         Council representative, serving as both is discouraged.\n"
+    );
+    let h = mark(&src, "Council representatives, moderation");
+    let edited = src.replace(
+        "Council representatives, moderation team",
+        "Council reps, moderation team",
+    );
+    assert_eq!(locate(&h, &edited).how, Found::NotFound);
+    // A smaller change is found, on whole words.
+    let edited = src.replace(
+        "Council representatives, moderation team",
+        "Council representative, moderator team",
+    );
+    assert_eq!(
+        shown_at(&h, &edited),
+        (
+            "Council representative, moderator".to_string(),
+            Found::Fuzzy
+        )
+    );
+}
+
+#[test]
+fn a_range_is_grown_to_whole_words() {
+    let text = "a serving of soup";
+    assert_eq!(&text[whole_words(text, 4..8)], "serving");
+    assert_eq!(&text[whole_words(text, 1..8)], " serving");
+    assert_eq!(&text[whole_words(text, 3..10)], "serving ");
+    assert_eq!(&text[whole_words(text, 2..9)], "serving");
+    // Each Chinese or Japanese character is a word of its own.
+    let text = "東京は日本の首都";
+    assert_eq!(&text[whole_words(text, 3..9)], "京は");
+}
+
 /// The approximate search looks only so far from where a passage should
 /// be: a changed copy of it far away is not found.
 #[test]
