@@ -74,9 +74,10 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
     let mut chunks = chunks(&lines, &texts, &dim_lines);
     split_title_block(&mut chunks, &lines, &dim_lines, &text);
     let chunk_lines = |c: usize| &lines[chunks[c].clone()];
-    let shapes: Vec<Shape> = (0..chunks.len())
+    let mut shapes: Vec<Shape> = (0..chunks.len())
         .map(|c| Shape::of(chunk_lines(c), &text))
         .collect();
+    literal_blocks(&mut shapes, &chunks, &lines, &text);
     let mut roles: Vec<Role> = (0..chunks.len())
         .map(|c| {
             if dim_lines[chunks[c].start] {
@@ -921,6 +922,57 @@ fn split_title_block<'s>(
     if lines[r.start..by].iter().all(|l| is_title_line(text(l))) {
         chunks[c] = r.start..by - 1;
         chunks.insert(c + 1, by - 1..r.end);
+    }
+}
+
+/// reStructuredText's literal blocks (PEP 8, Python's docs): the chunks
+/// indented under a paragraph that ends with `::` are shown as written,
+/// down to the first one that is not, even a chunk that alone would read
+/// as a line of text (`# Correct:` over the code it labels).
+fn literal_blocks<'s>(
+    shapes: &mut [Shape],
+    chunks: &[Range<usize>],
+    lines: &[Line],
+    text: &impl Fn(&Line) -> &'s str,
+) {
+    let mut c = 0;
+    while c < chunks.len() {
+        let r = chunks[c].clone();
+        let ends = r
+            .clone()
+            .next_back()
+            .is_some_and(|l| text(&lines[l]).ends_with("::"));
+        c += 1;
+        if !ends {
+            continue;
+        }
+        // The column the paragraph's text starts at: after a list's mark.
+        let first = text(&lines[r.start]);
+        let mark = first
+            .find(' ')
+            .filter(|&n| {
+                let m = &first[..n];
+                ["-", "*", "+", "•"].contains(&m)
+                    || (m.len() > 1
+                        && m.ends_with(['.', ')'])
+                        && m[..m.len() - 1].bytes().all(|b| b.is_ascii_digit()))
+            })
+            .map_or(0, |n| n + 1);
+        let base = (lines[r.start].indent + mark).max(lines[r.end - 1].indent);
+        while c < chunks.len()
+            && lines[chunks[c].clone()]
+                .iter()
+                .all(|l| l.is_blank() || l.indent > base)
+        {
+            shapes[c] = Shape {
+                prose: false,
+                title: false,
+                list: false,
+                rule: false,
+                code: true,
+            };
+            c += 1;
+        }
     }
 }
 
@@ -2335,6 +2387,52 @@ mod tests {
             ]
         );
         assert!(texts(&doc).contains(&"Version 3, 29 June 2007".to_string()));
+    }
+
+    #[test]
+    fn the_chunks_under_a_double_colon_are_shown_as_written() {
+        let src = format!(
+            "{PARA}\n\nA continuation line is indented::\n\n    # Correct:\n\n    foo = bar(one,\n              two)\n\n\
+             - Imports go on lines of their own::\n\n       # Wrong:\n       import sys, os\n\n  \
+             It's fine to say this though.\n\n{PARA}\n"
+        );
+        let doc = parse_text(&src);
+        let kinds: Vec<String> = doc
+            .blocks
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::Code(code) => format!(
+                    "code: {}",
+                    code.lines
+                        .iter()
+                        .map(|l| l.iter().map(|s| s.text(&doc.text)).collect::<String>())
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ),
+                BlockKind::Paragraph { spans } => {
+                    let t: String = spans.iter().map(|s| s.text(&doc.text)).collect();
+                    format!("text: {}", t.chars().take(28).collect::<String>())
+                }
+                other => format!("{other:?}").chars().take(20).collect(),
+            })
+            .collect();
+        assert_eq!(
+            kinds[1..4],
+            [
+                "text: A continuation line is inden",
+                "code: # Correct:",
+                "code: foo = bar(one, /           two)",
+            ],
+            "{kinds:#?}"
+        );
+        assert!(
+            kinds.contains(&"code: # Wrong: / import sys, os".to_string()),
+            "{kinds:#?}"
+        );
+        assert!(
+            kinds.iter().any(|k| k.starts_with("text: It's fine")),
+            "{kinds:#?}"
+        );
     }
 
     #[test]
