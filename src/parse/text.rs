@@ -323,7 +323,9 @@ fn page_joins<'s>(
 ) -> HashMap<usize, usize> {
     let mut joins = HashMap::new();
     for c in 0..chunks.len() {
-        if roles[c] != Role::Body || shapes[c].list {
+        // Code, a drawing or a table of contents is not a paragraph: a page
+        // break that cuts one leaves two, each as written.
+        if roles[c] != Role::Body || shapes[c].list || shapes[c].code {
             continue;
         }
         let Some(d) = (c + 1..chunks.len()).find(|&d| roles[d] != Role::Furniture) else {
@@ -335,7 +337,7 @@ fn page_joins<'s>(
             .any(|i| furniture::is_page_break(raws[i], text(&lines[i])));
         // Only a page's furniture and blank lines between them.
         let only_page = (c + 1..d).all(|f| chunks[f].len() <= 3);
-        if roles[d] != Role::Body || shapes[d].list || !page_break || !only_page {
+        if roles[d] != Role::Body || shapes[d].list || shapes[d].code || !page_break || !only_page {
             continue;
         }
         let (last, first) = (&lines[chunks[c].end - 1], &lines[chunks[d].start]);
@@ -976,6 +978,15 @@ fn literal_blocks<'s>(
     }
 }
 
+/// A table of contents: two entries or more (a title, dot leaders or
+/// spaces, a page number), and two lines in three entries (a long title
+/// goes on over a second line). Shown as written, as a drawing is: joined
+/// into a paragraph, its entries run together.
+fn is_contents(lines: &[&str]) -> bool {
+    let entries = lines.iter().filter(|l| heading::is_toc_entry(l)).count();
+    entries >= 2 && entries * 3 >= lines.len() * 2
+}
+
 /// What a chunk looks like, judged on its own.
 #[derive(Clone, Copy, Debug)]
 struct Shape {
@@ -1013,7 +1024,7 @@ impl Shape {
             || first.starts_with(['"', '“', '‘', '\''])
             || lead_in;
         let texts: Vec<&str> = lines.iter().map(text).collect();
-        let code = !rule && code::is_preformatted(&texts);
+        let code = !rule && (code::is_preformatted(&texts) || is_contents(&texts));
         Shape {
             prose: !rule && !list && !code && (!single || sentence),
             code,
@@ -2387,6 +2398,57 @@ mod tests {
             ]
         );
         assert!(texts(&doc).contains(&"Version 3, 29 June 2007".to_string()));
+    }
+
+    #[test]
+    fn a_table_of_contents_cut_by_a_page_break_is_shown_as_written() {
+        let src = format!(
+            "{PARA}\n\nTable of Contents\n\n\
+             \x20  1.  Introduction . . . . . . . . . . . . . . . . . .  4\n\
+             \x20    1.1.  Background . . . . . . . . . . . . . . . . .  4\n\
+             \x20    1.2.  Protocol Overview  . . . . . . . . . . . . .  5\n\n\n\
+             Doe & Roe                    Standards Track                    [Page 2]\n\u{c}\n\
+             RFC 9999                 A Test Protocol                 May 2030\n\n\n\
+             \x20    1.3.  Opening Handshake  . . . . . . . . . . . . .  6\n\
+             \x20  2.  Conformance Requirements . . . . . . . . . . . . 12\n\n{PARA}\n"
+        );
+        let doc = parse_text(&src);
+        let code: Vec<Vec<String>> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Code(code) => Some(
+                    code.lines
+                        .iter()
+                        .map(|l| l.iter().map(|s| s.text(&doc.text)).collect())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            code,
+            [
+                vec![
+                    "1.  Introduction . . . . . . . . . . . . . . . . . .  4",
+                    "  1.1.  Background . . . . . . . . . . . . . . . . .  4",
+                    "  1.2.  Protocol Overview  . . . . . . . . . . . . .  5",
+                ],
+                vec![
+                    "  1.3.  Opening Handshake  . . . . . . . . . . . . .  6",
+                    "2.  Conformance Requirements . . . . . . . . . . . . 12",
+                ],
+            ]
+        );
+        assert!(is_contents(&[
+            "Month   Days",
+            "01 January   31",
+            "02 February   28"
+        ]));
+        assert!(!is_contents(&[
+            "It was 1984 and the",
+            "year went on to 1985"
+        ]));
     }
 
     #[test]

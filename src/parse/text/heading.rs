@@ -466,7 +466,7 @@ fn few_letters(line: &str) -> bool {
 
 /// An entry of a table of contents: a title, dot leaders or spaces, and a
 /// page number.
-fn is_toc_entry(line: &str) -> bool {
+pub(super) fn is_toc_entry(line: &str) -> bool {
     let Some((before, page)) = line.rsplit_once(' ') else {
         return false;
     };
