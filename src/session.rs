@@ -1154,20 +1154,21 @@ fn resume_message_with(
         _ => (doc.percent_at(pos), None),
     };
     // Not "0%", which reads as nothing kept.
-    let mut msg = match (percent, approximate) {
-        (0, _) => "Resumed near the start".to_string(),
-        (_, true) => format!("Resumed at {percent}% (approximate)"),
-        (_, false) => format!("Resumed at {percent}%"),
+    let mut msg = match percent {
+        0 => "Resumed near the start".to_string(),
+        _ => format!("Resumed at {percent}%"),
     };
+    // How it was found comes before the section's name, which a narrow
+    // status bar cuts first.
+    if how == Restored::Quote {
+        msg.push_str(" (article changed; the same text was found)");
+    } else if approximate {
+        msg.push_str(" (approximate: the article changed)");
+    }
     let section = doc.section_at(pos).map(|h| h.text.as_str());
     if let Some(h) = section.or(known_section) {
         msg.push_str(" · ");
         msg.push_str(h);
-    }
-    if how == Restored::Quote {
-        msg.push_str(" (article changed; the same text was found)");
-    } else if approximate {
-        msg.push_str(" (article changed)");
     }
     Some(msg)
 }
@@ -1339,8 +1340,7 @@ mod tests {
         // Where it resumed, and that it may not be the very place.
         let msg = again.message.unwrap();
         assert!(msg.starts_with("Resumed at "), "{msg}");
-        assert!(msg.contains("% (approximate)"), "{msg}");
-        assert!(msg.ends_with("(article changed)"), "{msg}");
+        assert!(msg.contains("% (approximate: the article changed) · "), "{msg}");
     }
 
     #[test]
