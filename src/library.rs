@@ -342,6 +342,41 @@ impl Cache {
         self.entries.insert(summary.path.clone(), (stamp, summary));
     }
 
+    /// The reader counted every word of the article at `path`, whose
+    /// size and time are `stamp`: the entries for that file (under any
+    /// path to it) say `words`, not an estimate from its head. A file the
+    /// library never scanned has none, and is counted at its first scan.
+    /// Whether an entry changed.
+    pub fn counted(&mut self, path: &Path, stamp: Stamp, words: usize) -> bool {
+        let target = std::fs::canonicalize(path).ok();
+        let mut changed = false;
+        for (p, (s, summary)) in &mut self.entries {
+            let same = *s == stamp
+                && p.file_name() == path.file_name()
+                && std::fs::canonicalize(p).ok() == target;
+            if same && (summary.estimated || summary.words != words) {
+                summary.words = words;
+                summary.estimated = false;
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// `counted`, in the cache file in `config_dir`, which is written only
+    /// when an entry changed (it is only a cache: a failure costs an
+    /// estimate in the library).
+    pub fn note_counted(config_dir: &Path, path: &Path, words: usize) {
+        let Some(stamp) = Stamp::of(path) else {
+            return;
+        };
+        let file = Cache::path(config_dir);
+        let mut cache = Cache::load(&file);
+        if cache.counted(path, stamp, words) {
+            let _ = cache.save(&file);
+        }
+    }
+
     /// Forget files that are gone, so the cache does not grow forever.
     pub fn retain(&mut self, keep: &[PathBuf]) {
         let keep: std::collections::HashSet<&PathBuf> = keep.iter().collect();
@@ -803,6 +838,39 @@ mod tests {
         // The finished one is skipped: c is the latest unfinished.
         let i = continue_row(&rows).unwrap();
         assert_eq!(rows[i].summary.title, "c");
+    }
+
+    #[test]
+    fn words_the_reader_counted_replace_the_estimate_in_the_cache() {
+        let d = tempfile::tempdir().unwrap();
+        let para = "Seven words in every line of this.\n\n";
+        let p = write(d.path(), "long.md", &para.repeat(4 * HEAD / para.len()));
+        let stamp = Stamp::of(&p).unwrap();
+        let config = d.path().join("config");
+        let file = Cache::path(&config);
+        // Nothing scanned yet: no cache is made.
+        Cache::note_counted(&config, &p, 1234);
+        assert!(!file.exists());
+        // Scanned under another path to the same file.
+        let other = d.path().join(".").join("long.md");
+        let mut cache = Cache::default();
+        let mut summary = summarise(&other);
+        summary.path = other.clone();
+        assert!(summary.estimated);
+        cache.put(stamp, summary);
+        cache.save(&file).unwrap();
+        Cache::note_counted(&config, &p, 1234);
+        let cache = Cache::load(&file);
+        let entry = cache.get(&other, stamp).unwrap();
+        assert_eq!((entry.words, entry.estimated), (1234, false));
+        // A file changed since its entry was made is left to the next scan.
+        let mut again = cache.clone();
+        let older = Stamp {
+            size: stamp.size + 1,
+            ..stamp
+        };
+        assert!(!again.counted(&p, older, 99));
+        assert!(!again.counted(&p, stamp, 1234), "nothing to change");
     }
 
     #[test]

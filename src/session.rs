@@ -1340,7 +1340,10 @@ mod tests {
         // Where it resumed, and that it may not be the very place.
         let msg = again.message.unwrap();
         assert!(msg.starts_with("Resumed at "), "{msg}");
-        assert!(msg.contains("% (approximate: the article changed) · "), "{msg}");
+        assert!(
+            msg.contains("% (approximate: the article changed) · "),
+            "{msg}"
+        );
     }
 
     #[test]

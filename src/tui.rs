@@ -582,6 +582,18 @@ impl Shell {
                 lib.message = warning;
                 return false;
             }
+            // Opened on its own: the library, and `longform list`, show
+            // its words counted from now on.
+            if !app.session.state.is_stdin()
+                && !app.is_partial()
+                && let Some(dir) = self
+                    .options
+                    .config_file
+                    .as_deref()
+                    .and_then(std::path::Path::parent)
+            {
+                crate::library::Cache::note_counted(dir, &app.session.state.path, app.doc.words);
+            }
         }
         true
     }

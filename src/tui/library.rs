@@ -192,6 +192,8 @@ impl Library {
             && let Some(stamp) = library::Stamp::of(&summary.path)
         {
             let mut cache = Cache::load(file);
+            // The row's own entry, and any under another path to the file.
+            cache.counted(path, stamp, words);
             cache.put(stamp, summary);
             // Only a cache: a failure costs an estimate on the next start.
             let _ = cache.save(file);
