@@ -167,9 +167,29 @@ fn key_rows(keys: &str, width: usize) -> Vec<String> {
         if !row.is_empty() && row.width() + sep.width() + key.width() > width {
             // The `/` ends the row it leaves, where it reads as going on
             // (a row starting `/ %` would read as the `/` key).
+            let last_key = [
+                row.rfind("  ").map(|i| (i, 2)),
+                row.rfind(" / ").map(|i| (i, 3)),
+            ]
+            .into_iter()
+            .flatten()
+            .max();
             if sep == " / " && row.width() + 2 <= width {
                 row.push_str(" /");
                 rows.push(std::mem::take(&mut row));
+            } else if sep == " / "
+                && let Some((at, gap)) = last_key
+            {
+                // No room for the `/`: the row's last key goes down with it
+                // (`g  Home / G` over `End / %`).
+                let tail = row[at + gap..].to_string();
+                row.truncate(at);
+                if gap == 3 {
+                    row.push_str(" /");
+                }
+                rows.push(std::mem::take(&mut row));
+                row.push_str(&tail);
+                row.push_str(" / ");
             } else {
                 rows.push(std::mem::take(&mut row));
                 if sep == " / " {
@@ -224,4 +244,39 @@ fn table_lines<'a, K: AsRef<str>>(
         }
     }
     (lines, starts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_of_keys_never_starts_with_a_slash() {
+        assert_eq!(
+            key_rows("g  Home / G  End / %", 16),
+            ["g  Home / G", "End / %"]
+        );
+        assert_eq!(
+            key_rows("g  Home / G  End / %", 24),
+            ["g  Home / G  End / %"]
+        );
+        assert_eq!(key_rows("] / [", 16), ["] / ["]);
+        assert_eq!(
+            key_rows("aaaaaa / bbbbbbb / c", 16),
+            ["aaaaaa /", "bbbbbbb / c"]
+        );
+        for width in 8..30 {
+            for keys in [
+                "g  Home / G  End / %",
+                "Space  f  PgDn  Ctrl-f",
+                "x / yy / zzz  w",
+            ] {
+                let rows = key_rows(keys, width);
+                assert!(
+                    rows.iter().all(|r| !r.starts_with('/')),
+                    "{width}: {rows:?}"
+                );
+            }
+        }
+    }
 }
