@@ -145,13 +145,13 @@ class Term:
         os.close(self.fd)
 
 
-class TmuxTerm:
+class TmuxTerm(Term):
     """A program in the pane of a private tmux server at 120x40, as a
     person running it in tmux meets it: tmux reads the keys, answers the
     terminal queries it knows, and puts the program's output on its
     screen. A control-mode client (`tmux -C`) is told each piece of output
     as tmux takes it in, which is when the pane shows it; keys go in with
-    `send-keys`. Same interface as `Term`."""
+    `send-keys`. Reads on as `Term` does (`until`, `settle`)."""
 
     count = 0
 
@@ -207,19 +207,6 @@ class TmuxTerm:
                     data,
                 )
         return True
-
-    def until(self, pattern, limit=10.0):
-        begin = self.sent if self.mark else self.start
-        while time.monotonic() - begin < limit:
-            self.read(0.005)
-            if pattern.search(self.seen, self.mark):
-                return time.monotonic() - begin
-        return None
-
-    def settle(self, seconds):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.read(0.005)
 
     def send(self, keys):
         self.mark = len(self.seen)

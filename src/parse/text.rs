@@ -2400,6 +2400,22 @@ mod tests {
         assert!(texts(&doc).contains(&"Version 3, 29 June 2007".to_string()));
     }
 
+    /// The lines of each code block of `doc`, as shown.
+    fn code_blocks(doc: &Document) -> Vec<Vec<String>> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match &b.kind {
+                BlockKind::Code(code) => Some(
+                    code.lines
+                        .iter()
+                        .map(|l| l.iter().map(|s| s.text(&doc.text)).collect())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn a_table_of_contents_cut_by_a_page_break_is_shown_as_written() {
         let src = format!(
@@ -2413,19 +2429,7 @@ mod tests {
              \x20  2.  Conformance Requirements . . . . . . . . . . . . 12\n\n{PARA}\n"
         );
         let doc = parse_text(&src);
-        let code: Vec<Vec<String>> = doc
-            .blocks
-            .iter()
-            .filter_map(|b| match &b.kind {
-                BlockKind::Code(code) => Some(
-                    code.lines
-                        .iter()
-                        .map(|l| l.iter().map(|s| s.text(&doc.text)).collect())
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .collect();
+        let code = code_blocks(&doc);
         assert_eq!(
             code,
             [
@@ -2503,19 +2507,7 @@ mod tests {
             "{PARA}\n\n>>> def foo(bar=[]):\n...    bar.append(\"baz\")   # mutable\n...    return bar\n>>> foo()\n[\"baz\"]\n\n{PARA}\n\n   +-+-+-+-+\n   |Ver|  IHL|\n   +-+-+-+-+\n"
         );
         let doc = parse_text(&src);
-        let code: Vec<Vec<String>> = doc
-            .blocks
-            .iter()
-            .filter_map(|b| match &b.kind {
-                BlockKind::Code(code) => Some(
-                    code.lines
-                        .iter()
-                        .map(|l| l.iter().map(|s| s.text(&doc.text)).collect())
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .collect();
+        let code = code_blocks(&doc);
         assert_eq!(
             code,
             [
