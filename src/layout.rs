@@ -1814,14 +1814,18 @@ fn table(
         return table_as_lines(header_rows, first_row, rows, src, width);
     }
     let widths = column_widths(shape, width - chrome);
-    let border = |l: &str, m: &str, r: &str| {
+    let ruled = |l: &str, line: &str, m: &str, r: &str| {
         let mut s = String::from(l);
         for (c, w) in widths.iter().enumerate() {
-            s.push_str(&"─".repeat(w + 2));
+            s.push_str(&line.repeat(w + 2));
             s.push_str(if c + 1 == ncols { r } else { m });
         }
         Draft::decoration(vec![seg(s, Role::TableBorder)])
     };
+    let border = |l: &str, m: &str, r: &str| ruled(l, "─", m, r);
+    // Where a cell of the body is wider than its column, rows of several
+    // lines would run into one another: a dashed rule parts the rows.
+    let parted = widths.iter().zip(&shape.body).any(|(w, b)| w < b);
     let mut out = Vec::new();
     if first_row == 0 {
         out.push(border("┌", "┬", "┐"));
@@ -1888,6 +1892,8 @@ fn table(
         }
         if header && r + 1 == header_rows && shape.rows > header_rows {
             out.push(border("├", "┼", "┤"));
+        } else if !header && parted && r + 1 < shape.rows {
+            out.push(ruled("├", "╌", "┼", "┤"));
         }
     }
     if last {
@@ -2195,6 +2201,27 @@ mod tests {
             &out,
             "  rust\n  fn main() {\n      let x = \"a long st\n↪ ring that wraps\";\n  }\n",
         );
+    }
+
+    #[test]
+    fn rows_of_several_lines_are_parted_by_a_dashed_rule() {
+        let src = "| goal | who |\n|---|---|\n| finish the long and winding work | Ann |\n| start | Bo |\n| end | Cy |\n";
+        let out = render(src, 30);
+        insta_like(
+            &out,
+            "┌──────────────────────┬─────┐\n\
+             │ goal                 │ who │\n\
+             ├──────────────────────┼─────┤\n\
+             │ finish the long and  │ Ann │\n\
+             │ winding work         │     │\n\
+             ├╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌┼╌╌╌╌╌┤\n\
+             │ start                │ Bo  │\n\
+             ├╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌┼╌╌╌╌╌┤\n\
+             │ end                  │ Cy  │\n\
+             └──────────────────────┴─────┘\n",
+        );
+        // Every row on one line: no rule between them.
+        assert!(!render(src, 60).contains('╌'));
     }
 
     #[test]
