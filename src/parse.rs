@@ -960,9 +960,12 @@ impl<'s> Builder<'s> {
             Tag::CodeBlock(kind) => {
                 self.close_leaf();
                 let lang = match kind {
+                    // The language alone: mdBook and rustdoc add attributes
+                    // after a comma (`rust,ignore,does_not_compile`).
                     CodeBlockKind::Fenced(info) => info
                         .split_whitespace()
                         .next()
+                        .and_then(|word| word.split(',').next())
                         .map(sanitize)
                         .filter(|s| !s.is_empty()),
                     CodeBlockKind::Indented => None,
@@ -2457,5 +2460,33 @@ mod tests {
         let pos = crate::position::Position(doc.blocks[3].source().start);
         assert_eq!(doc.section_at(pos).map(|h| h.text.as_str()), Some("Two"));
         assert_eq!(doc.words_before(pos), 5);
+    }
+}
+
+#[cfg(test)]
+mod fence_tests {
+    use crate::document::BlockKind;
+
+    #[test]
+    fn a_fence_names_its_language_without_its_attributes() {
+        let langs: Vec<Option<String>> = [
+            "```rust,ignore,does_not_compile\nx\n```\n",
+            "```rust ignore\nx\n```\n",
+            "```,ignore\nx\n```\n",
+            "```\nx\n```\n",
+        ]
+        .iter()
+        .map(|src| {
+            let doc = crate::parse::parse(src);
+            match &doc.blocks[0].kind {
+                BlockKind::Code(code) => code.lang.as_deref().map(str::to_string),
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect();
+        assert_eq!(
+            langs,
+            [Some("rust".into()), Some("rust".into()), None, None]
+        );
     }
 }
