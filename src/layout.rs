@@ -1860,11 +1860,9 @@ fn table(
                 }
                 let w: usize = cell_segs.iter().map(|s| display_width(&s.text)).sum();
                 let gap = widths[c].saturating_sub(w);
-                let align = if header {
-                    Align::Left
-                } else {
-                    shape.aligns.get(c).copied().unwrap_or(Align::Left)
-                };
+                // Headers too stand as their column does (a number's over
+                // it, at the right), as GitHub sets them.
+                let align = shape.aligns.get(c).copied().unwrap_or(Align::Left);
                 // A cell starts on the side its text is read from: a
                 // right-to-left cell of a column aligned to the start
                 // (left, or unmarked) stands at its column's right edge.
@@ -2333,7 +2331,7 @@ mod tests {
             assert_eq!(header.get(1).unwrap()[0].text(&doc.text), "word");
         }
         let mut boxed = String::from(
-            "Before.\n\n┌─────┬──────────────────┐\n│ n   │ word             │\n├─────┼──────────────────┤\n",
+            "Before.\n\n┌─────┬──────────────────┐\n│   n │ word             │\n├─────┼──────────────────┤\n",
         );
         for i in 0..rows {
             let word = if i + 1 == rows {

@@ -340,13 +340,13 @@ mod tests {
         let src = "| שם | Name | עיר |\n|---|---|:-:|\n| דוד כהן | David Cohen | חיפה |\n| שרה | Sarah | תל אביב |\n";
         let out = rows(src, 60);
         // Header and cells: right-to-left text at the right edge, in the
-        // order it is seen (headers start where their text starts); Latin
-        // cells at the left; a centred column stays centred.
+        // order it is seen; Latin cells at the left; a centred column, its
+        // header too, stays centred.
         assert_eq!(
             out,
             [
                 "┌─────────┬─────────────┬─────────┐",
-                "│      םש │ Name        │     ריע │",
+                "│      םש │ Name        │   ריע   │",
                 "├─────────┼─────────────┼─────────┤",
                 "│ ןהכ דוד │ David Cohen │  הפיח   │",
                 "│     הרש │ Sarah       │ ביבא לת │",
