@@ -151,6 +151,10 @@ fn a_count_and_percent_go_that_far_on_a_window() {
     let text = testgen::article(SEED, testgen::SIZE_1M);
     let src = source(&text, None);
     let mut app = App::new(&src, Theme::Dark);
+    // The index of where blocks start, which a reader on the terminal
+    // has made within milliseconds of the first frame (a key that comes
+    // sooner: `tui::app`'s tests).
+    app.wait_index();
     body(&mut app);
     app.update(Action::CountDigit(5));
     app.update(Action::CountDigit(0));

@@ -22,7 +22,7 @@ use crate::document::{Document, TABLE_PART_ROWS};
 
 mod far;
 mod headings;
-pub use far::{parse_far, sparse};
+pub use far::{far_window, parse_far, sparse, whole_lines};
 pub use headings::FoundHeading;
 
 /// The HTML elements that stay open past the end of their HTML block, to
@@ -38,6 +38,9 @@ const AFTER: usize = 96 * 1024;
 /// How far past the wanted edge a block start is looked for before the
 /// window is cut inside a paragraph instead (a very long line).
 const SLACK: usize = 64 * 1024;
+/// How far back the start of a long fence or HTML block that holds the
+/// wanted edge is looked for before the window is cut inside it.
+const REACH: usize = 512 * 1024;
 
 /// The part of `text` a window around byte `at` parses.
 pub fn window_around(text: &str, at: usize) -> Range<usize> {
@@ -52,7 +55,7 @@ fn window_among(
     text: &str,
     at: usize,
     (before, after): (usize, usize),
-    starts_between: impl FnOnce(usize, usize) -> Vec<usize>,
+    mut starts_between: impl FnMut(usize, usize) -> Vec<usize>,
 ) -> Range<usize> {
     let at = at.min(text.len());
     let want_start = at.saturating_sub(before);
@@ -66,6 +69,15 @@ fn window_among(
             .rev()
             .find(|&&s| s <= want_start)
             .copied()
+            .or_else(|| {
+                // Deep inside a long block: a fence or HTML, whose lines
+                // would read as prose in a window that starts among them,
+                // starts the window when it is not too far back.
+                starts_between(want_start.saturating_sub(REACH), want_start)
+                    .last()
+                    .copied()
+                    .filter(|&s| opens_verbatim(text, s))
+            })
             .unwrap_or_else(|| cut_in_text(text, want_start, false))
     };
     let end = if want_end >= text.len() {
@@ -724,6 +736,16 @@ fn whole_tag_line(line: &[u8]) -> bool {
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Whether the line at `at` opens a block whose lines are taken as they
+/// are, up to a line that closes it rather than a blank one: fenced code
+/// (in a quote or a list item too) or HTML.
+fn opens_verbatim(text: &str, at: usize) -> bool {
+    let rest = &text.as_bytes()[at.min(text.len())..];
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let inner = strip_containers(line);
+    fence_open(inner).is_some() || inner.trim_ascii_start().starts_with(b"<")
 }
 
 /// A cut inside running text near `at`, when no block starts close by (a
@@ -2205,6 +2227,40 @@ mod tests {
         let later = "A note.[^a]\n\n[^a]: Here.\n\nMore text.[^b]\n\n[^b]: There.\n";
         assert_eq!(head_cut(later, 15), "A note.[^a]\n\n[^a]: Here.\n\n".len());
         same_head(later, 15).unwrap();
+    }
+
+    #[test]
+    fn a_window_deep_in_a_long_fence_or_html_block_starts_where_it_does() {
+        // Lines that read as headings and paragraphs anywhere but inside
+        // the block, which is longer than a window reaches past its edge.
+        let inside: String = (0..6000)
+            .map(|i| format!("# line {i}\n\nmore of line {i}\n"))
+            .collect();
+        let prose = "A paragraph of prose before the block.\n\n".repeat(100);
+        for (open, close) in [
+            ("```text\n", "```\n"),
+            ("~~~\n", "~~~\n"),
+            ("<pre>\n", "</pre>\n"),
+        ] {
+            let text = format!("{prose}{open}{inside}{close}\n{prose}");
+            let at = prose.len() + inside.len() / 2;
+            let win = parse_window(&Arc::from(text.as_str()), at, 0);
+            let window = win.window.clone().unwrap();
+            assert_eq!(window.start, prose.len(), "{open}");
+            let full = crate::parse::parse(&text);
+            let first = |doc: &Document| {
+                doc.blocks
+                    .iter()
+                    .find(|b| b.source().end > at)
+                    .map(|b| format!("{:?}", b.kind))
+            };
+            assert_eq!(first(&win), first(&full), "{open}");
+        }
+        // A long paragraph is cut inside, near the place.
+        let line = "word ".repeat(200_000);
+        let at = line.len() / 2;
+        let win = parse_window(&Arc::from(line.as_str()), at, 0);
+        assert!(win.window.unwrap().start > at - 2 * SLACK);
     }
 
     #[test]

@@ -20,7 +20,8 @@ use crate::layout::{Layout, LayoutOptions};
 use crate::load::Source;
 use crate::outline::{Outline, OutlineList};
 use crate::parse::window::{
-    PROGRESSIVE_MIN, Scan, WindowIndex, parse_window_in, parse_window_sized,
+    PROGRESSIVE_MIN, Scan, WindowIndex, far_window, parse_window_in, parse_window_sized,
+    whole_lines,
 };
 use crate::position::Position;
 use crate::reader::{DEFAULT_WPM, JumpList, Reader};
@@ -403,6 +404,11 @@ pub struct App {
     /// rather than before the frame of the key that made it so. Around
     /// the byte given, or the top line when the reader has left it.
     refresh_due: Option<usize>,
+    /// The window shown was parsed without the index of the whole text,
+    /// on a guess of where its blocks start (`guess_window`): the lines
+    /// of the one parsed again with the index may be others, and the
+    /// reader's place is then the text at its top byte.
+    guessed: bool,
     /// The count typed before a key that takes one (`50%`).
     count: Option<u32>,
     /// The title when the article has none.
@@ -603,6 +609,7 @@ impl App {
             resume_late: !from_start,
             outline_whole: false,
             refresh_due: None,
+            guessed: false,
             count: None,
             counting: None,
             title,
@@ -916,22 +923,34 @@ impl App {
         if !self.window_due() || self.pointing() {
             return false;
         }
-        let Some(at) = self.refresh_due.take() else {
+        let Some(due) = self.refresh_due else {
             return false;
         };
+        let top = self.reader.top.0;
+        let at = if due <= top && top < due + 64 * 1024 {
+            due
+        } else {
+            top
+        };
+        // A window guessed before the index was made waits for it.
+        self.take_index_for(false, false);
+        if !self.index.as_ref().is_some_and(|index| index.serves(at)) {
+            return false;
+        }
+        self.refresh_due = None;
         // A count over the window's blocks ends on them.
         self.finish_count();
         let Some(index) = &self.index else {
             return false;
         };
-        let top = self.reader.top.0;
-        let at = if at <= top && top < at + 64 * 1024 {
-            at
-        } else {
-            top
-        };
         let doc = parse_window_in(&self.doc.text, at, self.doc.fingerprint, index);
+        let guessed = self.guessed;
         self.put_window(doc);
+        if guessed {
+            // Which of the lines that share the top's byte was on top
+            // says nothing of the lines parsed now.
+            self.reader.go_to(self.reader.top.into());
+        }
         true
     }
 
@@ -1160,6 +1179,26 @@ impl App {
             return;
         }
         if !index.serves(at) || !index.serves(show) {
+            // Taken if it is made.
+            self.take_index_for(false, false);
+        }
+        if let Some(sizes) = sizes
+            && !self.index_serves(at, show)
+            && let Some(doc) = self.guess_window(show, sizes)
+        {
+            // The whole text was read a moment ago and its index is being
+            // made on another core, which a key should not wait for: the
+            // jump's screens are parsed from the text around its place, on
+            // the guess of where blocks start there (as while the rest of
+            // the file was read, see `tui::head`), and parsed again with
+            // the index once it is made (`refresh_window`), which puts a
+            // wrong guess right.
+            self.put_window(doc);
+            self.refresh_due = Some(at);
+            self.guessed = true;
+            return;
+        }
+        if !self.index_serves(at, show) {
             // The window is parsed at `at` right after, with the index.
             self.take_index_for(true, false);
         }
@@ -1175,9 +1214,32 @@ impl App {
         self.refresh_due = sizes.map(|_| at);
     }
 
+    /// The index of the whole text is made, or the one of its head covers
+    /// bytes `at` and `show`.
+    fn index_serves(&self, at: usize, show: usize) -> bool {
+        self.index
+            .as_ref()
+            .is_some_and(|index| index.serves(at) && index.serves(show))
+    }
+
+    /// The window around byte `show` keeping `sizes` bytes around it,
+    /// parsed without the index of the whole text, from what the text
+    /// around it says of where blocks start (`parse::window::far_window`);
+    /// `None` when the guess leaves the place inside a fence opened before
+    /// those bytes.
+    fn guess_window(&self, show: usize, sizes: (usize, usize)) -> Option<Document> {
+        let text = &self.doc.text;
+        let mut doc = far_window(text.len(), show, sizes, |from, to| {
+            Some((Arc::clone(text), whole_lines(text, from, to)))
+        })?;
+        doc.fingerprint = self.doc.fingerprint;
+        Some(doc)
+    }
+
     /// Show `doc`, a window of the same text, in place of the one shown.
     fn put_window(&mut self, doc: Document) {
         self.refresh_due = None;
+        self.guessed = false;
         if !self.outline_whole {
             self.outline = Outline::new(&doc);
         }
@@ -2083,7 +2145,11 @@ impl App {
                 self.window_for(at, show, Some(sizes));
             } else if !self.fits_window(action) {
                 // Past the narrow window of a jump: the whole window around
-                // the place, and the whole article when that is not enough.
+                // the place, with the index of the whole text, and the
+                // whole article when that is not enough.
+                if self.window_due() {
+                    self.take_index_for(true, false);
+                }
                 if !(self.refresh_window() && self.fits_window(action)) {
                     self.wait_whole();
                 }
@@ -3009,8 +3075,129 @@ enum ImageEnter {
 
 #[cfg(test)]
 mod tests {
-    use super::Search;
+    use super::{Action, App, Search};
+    use crate::document::BlockKind;
     use crate::parse::parse;
+    use crate::tui::theme::Theme;
+
+    /// An app on `text`, a long article, laid out and drawn at 120x40.
+    fn opened(text: &str) -> App {
+        let src = crate::load::decode(text.as_bytes().to_vec(), "long.md".into(), None).unwrap();
+        let mut app = App::new(&src, Theme::Dark);
+        drawn(&mut app);
+        app
+    }
+
+    /// The rows `app` draws at 120x40, its status bar last.
+    fn drawn(app: &mut App) -> Vec<String> {
+        let backend = ratatui::backend::TestBackend::new(120, 40);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal.draw(|f| crate::tui::view::draw(f, app)).unwrap();
+        format!("{}", terminal.backend())
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// `n%` typed into `app`.
+    fn percent(app: &mut App, n: u8) {
+        for digit in n.to_string().bytes() {
+            app.update(Action::CountDigit(digit - b'0'));
+        }
+        app.update(Action::Percent);
+    }
+
+    /// An app on `text` whose index of the whole text is being made (on a
+    /// loaded machine, or by a key right after the whole text was read),
+    /// and one that has it.
+    fn before_and_after_the_index(text: &str) -> (App, App) {
+        let mut before = opened(text);
+        before.index_job = None;
+        let mut indexed = opened(text);
+        indexed.wait_index();
+        (before, indexed)
+    }
+
+    #[test]
+    fn a_jump_before_the_index_is_made_shows_the_text_around_its_place() {
+        let text = crate::testgen::article(crate::testgen::SEED, crate::testgen::SIZE_1M);
+        let (mut app, mut indexed) = before_and_after_the_index(&text);
+        percent(&mut indexed, 50);
+        percent(&mut app, 50);
+        assert!(
+            !app.index_serves(text.len() / 2, text.len() / 2),
+            "no index"
+        );
+        assert!(app.is_partial() && app.window_due());
+        let window = app.doc.window.clone().unwrap();
+        assert!(window.contains(&(text.len() / 2)), "{window:?}");
+        assert!(window.len() < 40 * 1024, "{window:?}");
+        // At the same byte as through the index; once it is made, the
+        // window is parsed again with it, and reads as the one parsed
+        // through it.
+        assert_eq!(app.top(), indexed.top());
+        assert!(!app.refresh_window(), "waits for the index");
+        app.wait_index();
+        assert!(indexed.refresh_window());
+        assert!(!app.window_due() && app.is_partial());
+        assert_eq!(app.top(), indexed.top());
+        assert_eq!(drawn(&mut app), drawn(&mut indexed));
+        // The end likewise, its last screen.
+        let (mut app, mut indexed) = before_and_after_the_index(&text);
+        app.update(Action::Bottom);
+        indexed.update(Action::Bottom);
+        assert!(!app.index_serves(text.len(), text.len()), "no index");
+        assert_eq!(app.doc.window.clone().unwrap().end, text.len());
+        assert_eq!(drawn(&mut app)[30..], drawn(&mut indexed)[30..]);
+        // A key past the narrow window waits for the index, not for the
+        // whole parse.
+        app.update(Action::PageUp);
+        app.update(Action::PageUp);
+        app.update(Action::PageUp);
+        assert!(app.is_partial() && !app.window_due());
+        assert!(app.index_serves(text.len(), text.len()));
+    }
+
+    #[test]
+    fn a_wrong_guess_of_where_blocks_start_is_put_right_by_the_index() {
+        // The middle of the article is deep in a fence opened 90 KB
+        // before: the text around it reads as prose, headings and
+        // paragraphs.
+        let mut text = String::from("# A long listing\n\n");
+        let prose = |text: &mut String, when: &str| {
+            for i in 0..1500 {
+                text.push_str(&format!(
+                    "Prose paragraph {i} {when} the listing, at length.\n\n"
+                ));
+            }
+        };
+        prose(&mut text, "before");
+        text.push_str("```text\n");
+        for i in 0..4000 {
+            text.push_str(&format!("# line {i} of the listing\n\nmore of line {i}\n"));
+        }
+        text.push_str("```\n\n");
+        prose(&mut text, "after");
+        let (mut app, mut indexed) = before_and_after_the_index(&text);
+        percent(&mut indexed, 50);
+        indexed.refresh_window();
+        percent(&mut app, 50);
+        // On the guess, the line's text starts after `# `.
+        let place = app.top();
+        assert!(place.0.abs_diff(indexed.top().0) <= 2, "{place:?}");
+        let code = |app: &App| {
+            app.doc
+                .blocks
+                .iter()
+                .any(|b| b.source().contains(&place.0) && matches!(b.kind, BlockKind::Code(_)))
+        };
+        assert!(code(&indexed), "the listing is code");
+        assert!(!code(&app), "the guess is prose");
+        app.wait_index();
+        assert!(code(&app), "the index says code");
+        assert_eq!(app.top(), place, "the place is kept");
+        assert_eq!(drawn(&mut app), drawn(&mut indexed));
+    }
 
     #[test]
     fn a_search_moved_to_another_document_counts_that_one() {

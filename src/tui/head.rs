@@ -22,10 +22,6 @@ use crate::load::{Peek, Rest, Source};
 /// that much before it.
 const BEFORE: usize = 1024;
 const AFTER: usize = 4 * 1024;
-/// Bytes read around a far window beyond what it keeps, for the guess of
-/// where blocks start (`parse::window::parse_far`).
-const AROUND: usize = 8 * 1024;
-const AROUND_MAX: usize = 512 * 1024;
 
 /// The whole article, read, and opened in a reader of its own.
 pub type Whole = Result<(Source, App)>;
@@ -157,32 +153,17 @@ impl Reading {
 
     /// The window around byte `at` of the file, for a screen of `rows`
     /// rows, parsed from the bytes around it; `None` when they cannot be
-    /// read, or are not whole lines of UTF-8 (the whole is waited for).
-    /// A block longer than the bytes read (a long table) is read whole,
-    /// up to `AROUND_MAX` bytes around, so that it is laid out as the
-    /// whole lays it out.
+    /// read, or are not whole lines of UTF-8 (the whole is waited for);
+    /// see `parse::window::far_window`.
     pub fn far_window(&self, at: usize, rows: usize) -> Option<Document> {
         let peek = self.peek.as_ref()?;
         let len = usize::try_from(peek.len).ok()?;
         let after = (3 * rows * super::HEAD_LINE / 2).max(AFTER);
         let before = if at >= len { after } else { BEFORE };
-        let mut around = AROUND;
-        loop {
-            let from = at.saturating_sub(before + around);
-            let to = at.saturating_add(after + around).min(len);
+        crate::parse::window::far_window(len, at, (before, after), |from, to| {
             let bytes = peek.read_at(u64::try_from(from).ok()?, to - from)?;
-            let (text, known) = crate::parse::window::sparse(len, from, &bytes)?;
-            let (doc, whole) = crate::parse::window::parse_far(&text, known, at, (before, after));
-            // Past a fence that the guess closes after the place: the
-            // blocks there are not known (the whole is waited for).
-            if doc.window.as_ref().is_none_or(|w| w.start > at) {
-                return None;
-            }
-            if whole || around >= AROUND_MAX || (from == 0 && to == len) {
-                return Some(doc);
-            }
-            around *= 4;
-        }
+            crate::parse::window::sparse(len, from, &bytes)
+        })
     }
 }
 

@@ -132,6 +132,66 @@ pub fn parse_far(
     (doc, whole)
 }
 
+/// Bytes read around a far window beyond what it keeps, for the guess of
+/// where blocks start; four times more while a block runs past them (a
+/// long table), up to `AROUND_MAX`.
+const AROUND: usize = 8 * 1024;
+const AROUND_MAX: usize = 512 * 1024;
+
+/// The window around byte `at` of an article `len` bytes long, keeping
+/// `sizes` bytes around it (see `parse_far`), from the bytes that
+/// `read(from, to)` gives of it: the text (see `sparse`) and the part of
+/// it known, whole lines of `from..to`. A block longer than the bytes
+/// read (a long table) is read whole, up to `AROUND_MAX` bytes around,
+/// so that it is laid out as the whole lays it out. `None` when the
+/// bytes cannot be read, or the guess leaves the place inside a fence
+/// opened before them (only the whole can say what is there).
+pub fn far_window(
+    len: usize,
+    at: usize,
+    (before, after): (usize, usize),
+    mut read: impl FnMut(usize, usize) -> Option<(Arc<str>, Range<usize>)>,
+) -> Option<Document> {
+    let mut around = AROUND;
+    loop {
+        let from = at.saturating_sub(before + around);
+        let to = at.saturating_add(after + around).min(len);
+        let (text, known) = read(from, to).filter(|(_, known)| !known.is_empty())?;
+        let (doc, whole) = parse_far(&text, known, at, (before, after));
+        // Past a fence that the guess closes after the place: the blocks
+        // there are not known.
+        if doc.window.as_ref().is_none_or(|w| w.start > at) {
+            return None;
+        }
+        if whole || around >= AROUND_MAX || (from == 0 && to == len) {
+            return Some(doc);
+        }
+        around *= 4;
+    }
+}
+
+/// The whole lines of `text[from..to]`: from the start of the line after
+/// the one `from` is in (unless `from` is 0), to the end of the last line
+/// that ends before `to` (unless `to` is the end). The part of a text
+/// that is all there which `far_window` reads as known, where the index
+/// of where its blocks start is not made yet.
+pub fn whole_lines(text: &str, from: usize, to: usize) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let to = to.min(bytes.len());
+    let from = from.min(to);
+    let start = if from == 0 {
+        0
+    } else {
+        memchr::memchr(b'\n', &bytes[from..to]).map_or(to, |i| from + i + 1)
+    };
+    let end = if to == bytes.len() {
+        to
+    } else {
+        memchr::memrchr(b'\n', &bytes[start..to]).map_or(start, |i| start + i + 1)
+    };
+    start..end
+}
+
 /// Where the scan of `part`, lines from the middle of an article, starts
 /// on the likelier guess (see the module's notes): 0, or the start of the
 /// line after the first bare fence line, when reading that line as the
