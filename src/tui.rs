@@ -1221,17 +1221,27 @@ fn read_and_draw(
         watcher.start();
         shell.take_rest()?;
     }
-    let mut drawn: Option<Instant> = None;
+    // A frame was drawn; the first frame put off since the last one, while
+    // keys were waiting.
+    let mut drawn = false;
+    let mut owed: Option<Instant> = None;
     loop {
         // Keys already waiting are taken before the next frame (typed
         // ahead, or a count and its key that came at once, as in `50%`):
         // a frame for each would hold up the last. Not for long, though:
         // keys that keep coming still show.
-        let behind = drawn.is_some_and(|at| at.elapsed() < COALESCE)
+        // Since the first frame put off, not since the last one drawn: the
+        // first keys after a pause (`5`, then `0%` read a moment later)
+        // are taken together too.
+        let behind = drawn
+            && owed.is_none_or(|since: Instant| since.elapsed() < COALESCE)
             && event::poll(Duration::ZERO).context("cannot read the terminal")?;
-        if !behind {
+        if behind {
+            owed.get_or_insert_with(Instant::now);
+        } else {
             draw(&mut terminal, shell)?;
-            drawn = Some(Instant::now());
+            drawn = true;
+            owed = None;
         }
         watcher.start();
         // The first frame is on screen before the terminal's answers:

@@ -173,14 +173,18 @@ const COUNT_BETWEEN_KEYS: usize = 1024 * 1024;
 /// milliseconds.
 const COUNT_STEP: usize = 8;
 
-/// Source bytes a window parsed for a jump keeps before and after its
-/// place: a few screens, parsed in a sixth of the time of a whole window
-/// (`parse::window`'s 16 and 96 KiB), so that the jump shows sooner: 1–3
-/// ms rather than 7–17 ms while the whole article is parsed on both
-/// cores. The whole window follows once the jump is on screen
-/// (`refresh_window`). A jump to the end keeps the bytes before it.
-const JUMP_WINDOW: (usize, usize) = (2 * 1024, 16 * 1024);
-const JUMP_WINDOW_END: (usize, usize) = (16 * 1024, 0);
+/// Source bytes a window parsed for a jump keeps before its place (a line
+/// or two back up), and after it for each row of the screen (a row of
+/// text and its markup, with room to spare), and at least `JUMP_AFTER`:
+/// a screen and a half, parsed in a fraction of the time of a whole
+/// window (`parse::window`'s 16 and 96 KiB), so that the jump shows
+/// sooner: 1 ms rather than 7–17 ms while the whole article is parsed on
+/// the other core. The whole window follows once the jump is on screen
+/// (`refresh_window`), or at once when the screen reaches past the narrow
+/// one (`fill_screen`). A jump to the end keeps as much before it.
+const JUMP_BEFORE: usize = 1024;
+const JUMP_ROW: usize = 100;
+const JUMP_AFTER: usize = 4 * 1024;
 
 /// How long the parse waits for the first frame to be drawn at most.
 const FIRST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
@@ -914,6 +918,27 @@ impl App {
         self.refresh_due.is_some() && self.is_partial()
     }
 
+    /// A jump's narrow window that the screen reaches past (short lines, a
+    /// long table) is parsed whole at once, with the index of the whole
+    /// text.
+    fn fill_screen(&mut self) {
+        let Some(window) = self.doc.window.clone().filter(|_| self.window_due()) else {
+            return;
+        };
+        let (screen, at_end) = self.screen_range();
+        let len = self.doc.source_len;
+        if (window.start > 0 && screen.start <= window.start)
+            || (window.end < len && screen.end >= window.end)
+        {
+            self.take_index_for(true, false);
+            // The last screen of the article: the more that is parsed
+            // before it, the further up it starts.
+            if self.refresh_window() && at_end && window.end == len {
+                self.reader.to_end(&self.doc, &mut self.layout);
+            }
+        }
+    }
+
     /// Parse the whole window around the place shown, with the index
     /// taken, in place of the one a jump showed first or the one parsed
     /// before the index was made: what the keys after read. Not under an
@@ -1168,7 +1193,7 @@ impl App {
     }
 
     /// `window_at` for a jump that shows byte `show`: with `sizes`, only
-    /// that many bytes around it (a few screens, see `JUMP_WINDOW`), and
+    /// that many bytes around it (a screen and a half, see `JUMP_BEFORE`), and
     /// the whole window around `at` once the jump is on screen
     /// (`refresh_window`).
     fn window_for(&mut self, at: usize, show: usize, sizes: Option<(usize, usize)>) {
@@ -2008,6 +2033,7 @@ impl App {
             Some(self.screen_range().0)
         };
         self.act(action);
+        self.fill_screen();
         let (reached, at_end) = self.screen_range();
         // Any move on purpose, reading or a jump, makes the place the
         // reader's new one. A motion that cannot move (an article shorter
@@ -2136,11 +2162,12 @@ impl App {
             }
             if let Some(at) = self.window_target(action, count) {
                 // A jump shows its screen from a narrow window first.
+                let screen = (3 * self.reader.height * JUMP_ROW / 2).max(JUMP_AFTER);
                 let (show, sizes) = match (action, count) {
                     (Action::Bottom, _) | (Action::Percent, Some(100..)) => {
-                        (self.doc.source_len, JUMP_WINDOW_END)
+                        (self.doc.source_len, (screen, 0))
                     }
-                    _ => (at, JUMP_WINDOW),
+                    _ => (at, (JUMP_BEFORE, screen)),
                 };
                 self.window_for(at, show, Some(sizes));
             } else if !self.fits_window(action) {
@@ -3156,6 +3183,33 @@ mod tests {
         app.update(Action::PageUp);
         assert!(app.is_partial() && !app.window_due());
         assert!(app.index_serves(text.len(), text.len()));
+    }
+
+    #[test]
+    fn a_jump_whose_screen_needs_more_than_its_narrow_window_gets_it() {
+        // Rows whose links hide hundreds of bytes each: a screen of them
+        // is 60 KB of the source.
+        let url = "x".repeat(400);
+        let links: Vec<String> = (0..8)
+            .map(|i| format!("[word{i}](https://example.com/{url}) text"))
+            .collect();
+        let text: String = (0..100)
+            .map(|i| format!("Paragraph {i}: {}\n\n", links.join(" ")))
+            .collect();
+        for before in [true, false] {
+            let (mut app, mut indexed) = before_and_after_the_index(&text);
+            let app = if before { &mut app } else { &mut indexed };
+            percent(app, 50);
+            // Each paragraph is two rows of text and a blank one.
+            let full =
+                |rows: &[String]| rows.iter().filter(|r| r.contains("Paragraph")).count() >= 12;
+            let rows = drawn(app);
+            assert!(full(&rows), "{rows:#?}");
+            assert!(!app.window_due());
+            percent(app, 100);
+            let rows = drawn(app);
+            assert!(full(&rows), "at the end: {rows:#?}");
+        }
     }
 
     #[test]
