@@ -830,23 +830,28 @@ impl NoteUses {
         NoteUses { uses }
     }
 
-    /// The labels of the notes first used in `text[..end]`, in the order
-    /// of their first use: `footnote_marks(&text[..end], …)` for `end` at
-    /// the start of a line.
-    fn before(&self, text: &str, end: usize, defined: Labels<'_>) -> LabelList {
-        let mut met = vec![false; defined.len()];
-        let mut out = LabelList::new();
+    /// The notes first used in `text[..end]`, as `footnote_marks(&text[..end],
+    /// …)` numbers them for `end` at the start of a line: how many, and
+    /// the number of each defined label by its rank (from 1; 0 for one
+    /// not used there). No label is copied or sorted: at the middle of an
+    /// article of 10 MB, thousands of them took a jump 0.3 ms.
+    fn numbers_before(&self, end: usize, defined: usize) -> (usize, Vec<u32>) {
+        let mut numbers = vec![0u32; defined];
+        let mut count = 0u32;
         for &(at, close, rank) in &self.uses {
-            let (at, close) = (at as usize, close as usize);
-            if at >= end {
+            if at as usize >= end {
                 break;
             }
             // A `]` past the end is not seen by a scan that stops there.
-            if close < end && !std::mem::replace(&mut met[rank as usize], true) {
-                out.push(&normalized(&text[at + 2..close]));
+            if let Some(slot) = numbers.get_mut(rank as usize)
+                && (close as usize) < end
+                && *slot == 0
+            {
+                count += 1;
+                *slot = count;
             }
         }
-        out
+        (count as usize, numbers)
     }
 }
 
@@ -953,16 +958,26 @@ pub fn parse_window_sized(
     let defined = defs.footnote_labels(text);
     // The uses found by the index are those of a scan of the text before
     // the window when it starts a line.
-    let footnotes = match &index.uses {
+    let (count, numbers, marks) = match &index.uses {
         Some(uses) if range.start == 0 || text.as_bytes()[range.start - 1] == b'\n' => {
-            uses.before(text, range.start, defined)
+            let (count, numbers) = uses.numbers_before(range.start, defined.len());
+            (count, numbers, None)
         }
-        _ => footnote_marks(&text[..range.start], Some(defined), counts),
+        _ => {
+            let marks = footnote_marks(&text[..range.start], Some(defined), counts);
+            let sorted = super::sort_labels(&marks);
+            (marks.len(), Vec::new(), Some((marks, sorted)))
+        }
     };
-    let sorted = super::sort_labels(&footnotes);
-    let place = |label: &str| super::place_among(&footnotes, &sorted, label);
+    let place = |label: &str| match &marks {
+        Some((marks, sorted)) => super::place_among(marks, sorted, label),
+        None => defined
+            .rank(label)
+            .and_then(|rank| numbers.get(rank)?.checked_sub(1))
+            .map(|n| n as usize),
+    };
     let numbered = Numbered {
-        count: footnotes.len(),
+        count,
         place: &place,
     };
     let mut doc = parse_range(
@@ -2483,11 +2498,15 @@ mod tests {
                 let counts = |at: usize| index.defs.may_be_footnote(&text, at);
                 let lines = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
                 for end in lines {
-                    prop_assert_eq!(
-                        uses.before(&text, end, defined),
-                        footnote_marks(&text[..end], Some(defined), counts),
-                        "before {} of {:?}", end, text
-                    );
+                    let marks = footnote_marks(&text[..end], Some(defined), counts);
+                    let (count, numbers) = uses.numbers_before(end, defined.len());
+                    prop_assert_eq!(count, marks.len(), "before {} of {:?}", end, text);
+                    let mut numbered = vec![0u32; defined.len()];
+                    for i in 0..marks.len() {
+                        let rank = defined.rank(marks.get(i)).unwrap();
+                        numbered[rank] = u32::try_from(i + 1).unwrap();
+                    }
+                    prop_assert_eq!(&numbers, &numbered, "before {} of {:?}", end, text);
                 }
             }
 
