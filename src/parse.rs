@@ -11,6 +11,7 @@ mod html;
 pub mod join;
 mod labels;
 mod long_table;
+pub mod pause;
 mod shortcode;
 pub mod text;
 pub mod window;
@@ -358,8 +359,11 @@ fn feed_part(
 ) -> Option<()> {
     let at = range.start;
     for (n, (event, r)) in events(&text[range], references).enumerate() {
-        if n % 4096 == 0 && stop.load(std::sync::atomic::Ordering::Relaxed) {
-            return None;
+        if n.is_multiple_of(64) {
+            if n % 4096 == 0 && stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
+            pause::stand_aside();
         }
         builder.event(event, r.start + at..r.end + at);
     }

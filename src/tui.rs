@@ -1225,6 +1225,8 @@ fn read_and_draw(
     // keys were waiting.
     let mut drawn = false;
     let mut owed: Option<Instant> = None;
+    // Taken from a key until its frame is written (see `parse::pause`).
+    let mut hold: Option<crate::parse::pause::Hold> = None;
     loop {
         // Keys already waiting are taken before the next frame (typed
         // ahead, or a count and its key that came at once, as in `50%`):
@@ -1242,6 +1244,8 @@ fn read_and_draw(
             draw(&mut terminal, shell)?;
             drawn = true;
             owed = None;
+            // The keys are answered: the parses go on.
+            hold = None;
         }
         watcher.start();
         // The first frame is on screen before the terminal's answers:
@@ -1320,6 +1324,7 @@ fn read_and_draw(
                 TICK
             };
             if event::poll(wait).context("cannot read the terminal")? {
+                hold.get_or_insert_with(crate::parse::pause::Hold::take);
                 let event = event::read().context("cannot read the terminal")?;
                 let more = event::poll(Duration::ZERO).context("cannot read the terminal")?;
                 break filter.take(event, more, Instant::now());

@@ -211,7 +211,12 @@ fn scan(
     // before). Long notes sections are runs of them, and pieces can be
     // cut between them.
     let mut after_note = false;
+    let mut lines = 0u32;
     while at < bytes.len() && at <= to {
+        lines = lines.wrapping_add(1);
+        if lines.is_multiple_of(1024) {
+            super::pause::stand_aside();
+        }
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
         let line = &bytes[at..end];
         let blank = line

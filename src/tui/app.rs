@@ -233,6 +233,7 @@ impl<T: Send + 'static> Background<T> {
                 if stopped.load(Ordering::Relaxed) {
                     return;
                 }
+                crate::parse::pause::pausable();
                 if let Some(done) = work(&stopped) {
                     let _ = tx.send(done);
                 }
@@ -255,6 +256,7 @@ impl<T: Send + 'static> Background<T> {
     /// The work's result, once done; `None` if the thread died.
     fn wait(&mut self) -> Option<T> {
         self.release();
+        crate::parse::pause::let_go();
         self.rx.recv().ok()
     }
 }
