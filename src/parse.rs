@@ -360,7 +360,7 @@ fn feed_part(
     let at = range.start;
     for (n, (event, r)) in events(&text[range], references).enumerate() {
         if n.is_multiple_of(64) {
-            if n % 4096 == 0 && stop.load(std::sync::atomic::Ordering::Relaxed) {
+            if n.is_multiple_of(4096) && stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return None;
             }
             pause::stand_aside();

@@ -35,16 +35,7 @@ pub fn sparse(len: usize, at: usize, bytes: &[u8]) -> Option<(Arc<str>, Range<us
     if end_of > len {
         return None;
     }
-    let start = if at == 0 {
-        0
-    } else {
-        memchr::memchr(b'\n', bytes)? + 1
-    };
-    let end = if end_of == len {
-        bytes.len()
-    } else {
-        memchr::memrchr(b'\n', bytes)? + 1
-    };
+    let Range { start, end } = line_cut(bytes, at == 0, end_of == len);
     let known = bytes.get(start..end).filter(|k| !k.is_empty())?;
     let text = std::str::from_utf8(known).ok()?;
     if crate::parse::has_lone_cr(text) {
@@ -179,17 +170,26 @@ pub fn whole_lines(text: &str, from: usize, to: usize) -> Range<usize> {
     let bytes = text.as_bytes();
     let to = to.min(bytes.len());
     let from = from.min(to);
-    let start = if from == 0 {
+    let cut = line_cut(&bytes[from..to], from == 0, to == bytes.len());
+    cut.start + from..cut.end + from
+}
+
+/// The whole lines of `bytes`, a part of a text: from the start of the
+/// line after the first line end (from 0 when the part starts the
+/// text), to the end of its last line end (to its end when the part ends
+/// the text); empty when no whole line is in it.
+fn line_cut(bytes: &[u8], starts_text: bool, ends_text: bool) -> Range<usize> {
+    let start = if starts_text {
         0
     } else {
-        memchr::memchr(b'\n', &bytes[from..to]).map_or(to, |i| from + i + 1)
+        memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1)
     };
-    let end = if to == bytes.len() {
-        to
+    let end = if ends_text {
+        bytes.len()
     } else {
-        memchr::memrchr(b'\n', &bytes[start..to]).map_or(start, |i| start + i + 1)
+        memchr::memrchr(b'\n', &bytes[start..]).map_or(start, |i| start + i + 1)
     };
-    start..end
+    start..end.max(start)
 }
 
 /// Where the scan of `part`, lines from the middle of an article, starts
