@@ -61,6 +61,9 @@ const HEAD_LINE: usize = 100;
 
 /// How often the loop wakes to notice a signal when no key comes.
 const TICK: Duration = Duration::from_millis(100);
+/// How often it wakes to look for the rest of an article, while it is
+/// read or parsed.
+const SOON: Duration = Duration::from_millis(2);
 /// The longest frames are put off while keys are waiting.
 const COALESCE: Duration = Duration::from_millis(50);
 
@@ -1227,6 +1230,8 @@ fn read_and_draw(
     let mut owed: Option<Instant> = None;
     // Taken from a key until its frame is written (see `parse::pause`).
     let mut hold: Option<crate::parse::pause::Hold> = None;
+    // When the loop last woke with no key (see `TICK`).
+    let mut ticked = Instant::now();
     loop {
         // Keys already waiting are taken before the next frame (typed
         // ahead, or a count and its key that came at once, as in `50%`):
@@ -1316,10 +1321,12 @@ fn read_and_draw(
                 take_terminal().context("cannot use the terminal")?;
                 redraw_all(&mut terminal, shell)?;
             }
-            // While the rest of an article is read, it is looked for
-            // often: it takes the head's place as soon as it is in.
-            let wait = if shell.reading.is_some() {
-                Duration::from_millis(2)
+            // While the rest of an article is read or parsed, it is looked
+            // for often: it takes the head's or the window's place as soon
+            // as it is in, rather than with a key, which would wait for it.
+            let parsing = shell.reader.as_ref().is_some_and(App::parsing);
+            let wait = if shell.reading.is_some() || parsing {
+                SOON
             } else {
                 TICK
             };
@@ -1341,6 +1348,15 @@ fn read_and_draw(
                 }
                 continue;
             }
+            if parsing {
+                if shell.reader.as_mut().is_some_and(App::take_made) {
+                    draw(&mut terminal, shell)?;
+                }
+                if ticked.elapsed() < TICK {
+                    continue;
+                }
+            }
+            ticked = Instant::now();
             shell.tick();
             draw(&mut terminal, shell)?;
         };

@@ -158,7 +158,7 @@ pub enum Opener {
 /// Work on the whole of a long article, done on a thread while a window
 /// of it shows: the whole parse, or its `WindowIndex`. Dropping it tells
 /// the thread to stop.
-struct Background<T = Document> {
+struct Background<T = Parsed> {
     rx: Receiver<T>,
     stop: Arc<AtomicBool>,
     /// Tells the thread to begin: it waits for the first frame.
@@ -186,6 +186,11 @@ const JUMP_BEFORE: usize = 1024;
 const JUMP_ROW: usize = 100;
 const JUMP_AFTER: usize = 4 * 1024;
 
+/// The whole article parsed, with its outline: made on the parse's thread,
+/// since the outline of 10 MB takes 2–3 ms, which a key taken with the
+/// whole would wait for.
+type Parsed = (Document, Outline);
+
 /// How long the parse waits for the first frame to be drawn at most.
 const FIRST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -203,8 +208,9 @@ impl Background {
             let scan = after.and_then(|after| after.recv_timeout(FIRST_FRAME_WAIT).ok().flatten());
             let doc = crate::parse::parse_unless(&text, stopped, scan)?;
             drop(text);
+            let outline = Outline::new(&doc);
             crate::parse::join::give_back_free_memory();
-            Some(doc)
+            Some((doc, outline))
         })
     }
 }
@@ -554,7 +560,7 @@ impl App {
                 // Found again by its words after an edit: that needs the
                 // whole article.
                 (Some(_), Some(how)) if !how.is_exact() => {
-                    if let Some(mut whole) = bg.wait() {
+                    if let Some((mut whole, _)) = bg.wait() {
                         whole.fingerprint = doc.fingerprint;
                         doc = whole;
                     } else {
@@ -1045,6 +1051,21 @@ impl App {
         self.hints.is_some() || self.link_list.is_some() || self.selecting.is_some()
     }
 
+    /// The whole article, or the index of its text, is being made on
+    /// another thread.
+    pub fn parsing(&self) -> bool {
+        self.background.is_some() || self.index_job.is_some()
+    }
+
+    /// Take in what the other threads made, while no key waits: the whole
+    /// article, or the index of its text and the window on screen parsed
+    /// again with it. Whether the screen may have changed.
+    pub fn take_made(&mut self) -> bool {
+        let partial = self.is_partial();
+        self.poll_whole();
+        (partial && !self.is_partial()) || self.refresh_window()
+    }
+
     /// Take the whole article if its parse has ended.
     pub fn poll_whole(&mut self) {
         self.take_index(false);
@@ -1053,9 +1074,9 @@ impl App {
         };
         bg.release();
         match bg.rx.try_recv() {
-            Ok(doc) => {
+            Ok(parsed) => {
                 self.background = None;
-                self.take_whole(doc);
+                self.take_whole(parsed);
             }
             Err(TryRecvError::Empty) => {}
             Err(TryRecvError::Disconnected) => self.wait_whole(),
@@ -1069,18 +1090,19 @@ impl App {
         }
         let whole = self.background.take().and_then(|mut bg| bg.wait());
         match whole {
-            Some(doc) => self.take_whole(doc),
+            Some(parsed) => self.take_whole(parsed),
             None => {
                 // The thread died: parse here.
                 let doc = crate::parse::parse_shared(self.session.text());
-                self.take_whole(doc);
+                let outline = Outline::new(&doc);
+                self.take_whole((doc, outline));
             }
         }
     }
 
     /// Put the whole article in place of the window. Positions are bytes
     /// of the same source, so the reader stays exactly where it is.
-    fn take_whole(&mut self, mut doc: Document) {
+    fn take_whole(&mut self, (mut doc, outline): Parsed) {
         self.settle_fingerprint(true);
         doc.fingerprint = self.doc.fingerprint;
         self.index = None;
@@ -1093,7 +1115,6 @@ impl App {
         );
         self.session.state.title.clone_from(&self.title);
         self.session.recount(&doc);
-        let outline = Outline::new(&doc);
         // An outline open on the headings found before keeps its place
         // when the whole parse finds the same sections.
         let same = self.outline_whole
@@ -3253,6 +3274,39 @@ mod tests {
         assert!(code(&app), "the index says code");
         assert_eq!(app.top(), place, "the place is kept");
         assert_eq!(drawn(&mut app), drawn(&mut indexed));
+    }
+
+    #[test]
+    fn the_whole_is_taken_in_between_keys_with_its_outline() {
+        let text = crate::testgen::article(crate::testgen::SEED, crate::testgen::SIZE_1M);
+        let mut app = opened(&text);
+        percent(&mut app, 50);
+        let place = app.top();
+        assert!(app.is_partial() && app.parsing());
+        // Looked for as the terminal waits for a key, until it is in.
+        let start = std::time::Instant::now();
+        while app.is_partial() {
+            let made = app.take_made();
+            assert!(start.elapsed().as_secs() < 60, "the parse never ended");
+            if !app.is_partial() {
+                assert!(made, "the screen changed");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert!(!app.parsing());
+        assert_eq!(app.top(), place, "the place is kept");
+        // The outline made with the parse is the whole's.
+        let outline = crate::outline::Outline::new(&app.doc);
+        assert!(outline.sections.len() > 10);
+        let sections = |o: &crate::outline::Outline| {
+            o.sections
+                .iter()
+                .map(|s| (s.start, s.end, s.level, s.title.clone(), s.words))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sections(&app.outline), sections(&outline));
+        // Nothing more to take in.
+        assert!(!app.take_made());
     }
 
     #[test]
