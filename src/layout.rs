@@ -216,6 +216,14 @@ pub struct Layout {
     /// Figures: drawn as images in this room when set, else as their
     /// `[image: alt]` text.
     figures: Option<Figures>,
+    /// Changes whenever lines laid out may change (see `version`).
+    version: u64,
+}
+
+/// The next version of a layout: never the same twice in a run.
+fn next_version() -> u64 {
+    static VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// How figures are laid out: their room, and what is known of each image,
@@ -239,7 +247,17 @@ impl Layout {
             lines: HashMap::new(),
             deferred: Vec::new(),
             figures: None,
+            version: next_version(),
         }
+    }
+
+    /// Another number once a line laid out may have changed: every new
+    /// layout has its own, and changing options, figures or highlighting
+    /// takes a new one. Laying out more blocks does not: their lines are
+    /// those they always were. What is made from lines (a screen) stays
+    /// true while the version does.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// A new layout of `doc` at `width`, set as this one is: what a resize
@@ -258,6 +276,7 @@ impl Layout {
             self.options = options;
             self.lines.clear();
             self.deferred.clear();
+            self.version = next_version();
         }
     }
 
@@ -271,6 +290,7 @@ impl Layout {
         self.figures.get_or_insert_with(Figures::default).room = room;
         self.lines.clear();
         self.deferred.clear();
+        self.version = next_version();
     }
 
     /// Whether figures are drawn as images.
@@ -297,6 +317,7 @@ impl Layout {
             for b in blocks {
                 self.lines.remove(&b);
             }
+            self.version = next_version();
         }
     }
 
@@ -352,6 +373,9 @@ impl Layout {
             defer_code: false,
             ..self.options
         };
+        if !self.deferred.is_empty() {
+            self.version = next_version();
+        }
         for b in std::mem::take(&mut self.deferred) {
             if let Some(lines) = self.lines.get_mut(&b) {
                 *lines = layout_block_in(doc, b, self.width, options, self.figures.as_ref());

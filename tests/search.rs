@@ -448,7 +448,7 @@ fn the_kept_matches_follow_the_screen_and_the_current_one_stays() {
     for _ in 0..400 {
         app.update(Action::PageDown);
         let t = screen(&mut app);
-        let lines = app.reader.screen(&app.doc, &mut app.layout).lines;
+        let lines = app.reader.screen(&app.doc, &mut app.layout).lines.clone();
         let (top, bottom) = (lines[0].start, lines[lines.len() - 1].end);
         let shown = all
             .iter()
