@@ -1150,7 +1150,7 @@ fn resume_message_with(
     // said, as sync says a place it cannot be sure of.
     let approximate = !how.is_exact() && how != Restored::Quote;
     let (percent, known_section) = match known {
-        Some(known) if !approximate => known,
+        Some((percent, section)) if !approximate => (percent, Some(section)),
         _ => (doc.percent_at(pos), None),
     };
     // Not "0%", which reads as nothing kept.
@@ -1165,8 +1165,14 @@ fn resume_message_with(
     } else if approximate {
         msg.push_str(" (approximate: the article changed)");
     }
-    let section = doc.section_at(pos).map(|h| h.text.as_str());
-    if let Some(h) = section.or(known_section) {
+    // The section the record names comes first: a window that starts
+    // deep inside a long fence reads its lines as prose, headings too,
+    // until the whole is parsed. A record that named none (an older one)
+    // is named by the window's.
+    let section = known_section
+        .flatten()
+        .or_else(|| doc.section_at(pos).map(|h| h.text.as_str()));
+    if let Some(h) = section {
         msg.push_str(" · ");
         msg.push_str(h);
     }
@@ -1888,6 +1894,39 @@ mod tests {
             resume_message_in_window(&window, pos, Restored::Exact, &state),
             Some(expected)
         );
+    }
+
+    #[test]
+    fn a_window_inside_a_long_listing_is_named_by_the_record() {
+        // Deep inside a fence, a window reads the listing's lines as
+        // prose: `# line 19918` is a heading there, not in the whole.
+        let mut listing = String::from("# A long listing\n\n```text\n");
+        for i in 0..200 {
+            listing.push_str(&format!("# line {i} of the listing\nmore of line {i}\n"));
+        }
+        listing.push_str("```\n");
+        let whole = parse(&listing);
+        let pos = Position(listing.find("# line 150").unwrap());
+        let window = parse(&listing[..pos.0].replace("```text\n", "\n"));
+        let window = Document {
+            text: whole.text.clone(),
+            ..window
+        };
+        let mut state = ReadingState::new(PathBuf::from("/l.md"), "Listing".into(), 1, 1);
+        state.set_position(crate::position::Anchor::at(&whole, pos), 1);
+        state.percent = whole.percent_at(pos);
+        assert_eq!(
+            state.position.as_ref().unwrap().section_title.as_deref(),
+            Some("A long listing")
+        );
+        let before = Position(listing.find("# line 149").unwrap() + 2);
+        assert_eq!(
+            window.section_at(before).map(|h| h.text.as_str()),
+            Some("line 149 of the listing"),
+            "the window reads a heading there"
+        );
+        let msg = resume_message_in_window(&window, before, Restored::Exact, &state).unwrap();
+        assert!(msg.ends_with(" · A long listing"), "{msg}");
     }
 
     #[test]
