@@ -1661,8 +1661,13 @@ impl Document {
         if pos.0 >= block.source().end {
             return before + words;
         }
+        // Spans are joined as the parse joins them to count the block's
+        // words: with a space between two, unless one text was cut into
+        // both (the lines of code are spans of their own, whose words
+        // would otherwise run together).
         let mut text = String::new();
-        for span in block_spans(&block.kind) {
+        let mut spans = block_spans(&block.kind).peekable();
+        while let Some(span) = spans.next() {
             if span.source() >= pos.0 {
                 break;
             }
@@ -1677,6 +1682,9 @@ impl Document {
                 own.len()
             };
             text.push_str(&own[..cut]);
+            if cut == own.len() && !spans.peek().is_some_and(|next| span.continued_by(next)) {
+                text.push(' ');
+            }
         }
         before + count_words(&text).min(words)
     }
@@ -2270,6 +2278,36 @@ mod tests {
         // A window counts by bytes.
         let window = crate::parse::window::parse_window(&doc.text, 0, doc.fingerprint);
         assert_eq!(window.at_percent(50).0.abs_diff(text.len() / 2), 0);
+    }
+
+    #[test]
+    fn a_percent_inside_a_long_listing_is_found_where_progress_says_it() {
+        // An article that is mostly one listing: the words before a place
+        // in it are counted as the block's are, line by line.
+        let mut text = String::from("# A long listing\n\nSome prose first.\n\n```text\n");
+        for i in 0..4000 {
+            text.push_str(&format!("line {i} of the listing\nmore of line {i}\n"));
+        }
+        text.push_str("```\n\nSome prose after.\n");
+        let doc = crate::parse::parse(&text);
+        let code = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b.kind, BlockKind::Code(_)))
+            .unwrap();
+        let end = doc.blocks[code].source().end;
+        let last_line = text[..end - 5].rfind("\nmore").unwrap() + 1;
+        assert!(
+            doc.words_before(Position(last_line))
+                .abs_diff(doc.words_before_block(code + 1))
+                <= 10,
+            "the words before its last line are nearly all of the block's"
+        );
+        for n in (5..=95).step_by(5) {
+            let at = doc.at_percent(n);
+            let shown = u32::from(doc.percent_at(at));
+            assert!(shown + 1 >= n && shown <= n, "{n}% shows as {shown}%");
+        }
     }
 
     #[test]
