@@ -44,23 +44,52 @@ const REACH: usize = 512 * 1024;
 
 /// The part of `text` a window around byte `at` parses.
 pub fn window_around(text: &str, at: usize) -> Range<usize> {
-    window_among(text, at, (BEFORE, AFTER), |from, to| {
-        block_starts(text, from, to)
-    })
+    window_among(
+        text,
+        at,
+        (BEFORE, AFTER),
+        |from, to| block_starts(text, from, to),
+        |_| None,
+    )
+    .range
+}
+
+/// Where a window of a text is cut: the part it parses, and the line
+/// that opens a fence or HTML block the part starts inside of, too far
+/// back to be parsed with it (see `REACH`). That line is parsed before
+/// the part (`parse_range`), so that the part's lines read as the
+/// block's, as in the whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Stretch {
+    range: Range<usize>,
+    reopen: Option<usize>,
+}
+
+impl From<Range<usize>> for Stretch {
+    fn from(range: Range<usize>) -> Stretch {
+        Stretch {
+            range,
+            reopen: None,
+        }
+    }
 }
 
 /// `window_around`, keeping `(before, after)` bytes around `at`, with the
-/// block starts between two offsets given by `starts_between`.
+/// block starts between two offsets given by `starts_between`, and the
+/// last block start before an offset by `last_start` (`None` when not
+/// known).
 fn window_among(
     text: &str,
     at: usize,
     (before, after): (usize, usize),
     mut starts_between: impl FnMut(usize, usize) -> Vec<usize>,
-) -> Range<usize> {
+    last_start: impl FnOnce(usize) -> Option<usize>,
+) -> Stretch {
     let at = at.min(text.len());
     let want_start = at.saturating_sub(before);
     let want_end = at.saturating_add(after).min(text.len());
     let starts = starts_between(want_start.saturating_sub(SLACK), want_end + SLACK);
+    let mut reopen = None;
     let start = if want_start == 0 {
         0
     } else {
@@ -78,6 +107,19 @@ fn window_among(
                     .copied()
                     .filter(|&s| opens_verbatim(text, s))
             })
+            .or_else(|| {
+                // Farther back, the window starts on a line of the block,
+                // which is opened again before it.
+                let opens = last_start(want_start).filter(|&s| opens_verbatim(text, s))?;
+                let line = text[..want_start].rfind('\n').map_or(0, |n| n + 1);
+                let opener_end = text[opens..]
+                    .find('\n')
+                    .map_or(text.len(), |n| opens + n + 1);
+                (line >= opener_end).then(|| {
+                    reopen = Some(opens);
+                    line
+                })
+            })
             .unwrap_or_else(|| cut_in_text(text, want_start, false))
     };
     let end = if want_end >= text.len() {
@@ -89,7 +131,10 @@ fn window_among(
             .copied()
             .unwrap_or_else(|| cut_in_text(text, want_end, true))
     };
-    start..end.max(start)
+    Stretch {
+        range: start..end.max(start),
+        reopen,
+    }
 }
 
 /// Block starts in `text` between `from` and `to` (byte offsets of line
@@ -927,6 +972,15 @@ impl WindowIndex {
     /// The block starts from `from` to `to`, both included, as
     /// `block_starts` finds them: the scan's state at a line depends only
     /// on the lines before it.
+    /// The last block start at or before `at`, when the index covers it.
+    fn last_start(&self, at: usize) -> Option<usize> {
+        if at > self.covers {
+            return None;
+        }
+        let n = self.starts.partition_point(|&s| s as usize <= at);
+        n.checked_sub(1).map(|i| self.starts[i] as usize)
+    }
+
     fn starts_between(&self, from: usize, to: usize) -> Vec<usize> {
         let first = self.starts.partition_point(|&s| (s as usize) < from);
         let last = self.starts.partition_point(|&s| s as usize <= to);
@@ -957,7 +1011,14 @@ pub fn parse_window_sized(
     sizes: (usize, usize),
 ) -> Document {
     debug_assert_eq!(index.len, text.len(), "an index of another text");
-    let range = window_among(text, at, sizes, |from, to| index.starts_between(from, to));
+    let cut = window_among(
+        text,
+        at,
+        sizes,
+        |from, to| index.starts_between(from, to),
+        |at| index.last_start(at),
+    );
+    let range = cut.range.clone();
     let defs = &index.defs;
     let counts = |at: usize| defs.may_be_footnote(text, at);
     let defined = defs.footnote_labels(text);
@@ -985,17 +1046,9 @@ pub fn parse_window_sized(
         count,
         place: &place,
     };
-    let mut doc = parse_range(
-        text,
-        range.clone(),
-        numbered,
-        defs,
-        true,
-        None,
-        &super::NEVER,
-    )
-    .map(|(doc, _)| doc)
-    .unwrap_or_default();
+    let mut doc = parse_range(text, cut, numbered, defs, true, None, &super::NEVER)
+        .map(|(doc, _)| doc)
+        .unwrap_or_default();
     doc.fingerprint = fingerprint;
     scale_words(&mut doc, &range, text.len());
     doc.window = Some(range);
@@ -1027,14 +1080,29 @@ fn scale_words(doc: &mut Document, range: &Range<usize>, len: usize) {
 /// part ends inside a long table measured before (offsets in the part).
 fn parse_range(
     text: &Arc<str>,
-    range: Range<usize>,
+    cut: impl Into<Stretch>,
     footnotes: Numbered<'_>,
     defs: &Definitions,
     count: bool,
     table: Option<Known>,
     stop: &AtomicBool,
 ) -> Option<(Document, Vec<String>)> {
-    let part = &text[range.clone()];
+    let Stretch { range, reopen } = cut.into();
+    // The line that opens the block the part starts inside of, parsed
+    // before it (see `Stretch`).
+    let opener = reopen.map_or("", |at| {
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n + 1);
+        &text[at..end.min(range.start)]
+    });
+    let joined;
+    let part = if opener.is_empty() {
+        &text[range.clone()]
+    } else {
+        joined = [opener, &text[range.clone()]].concat();
+        joined.as_str()
+    };
+    // The part's own bytes start here in `part`.
+    let skip = opener.len();
     let how = super::Part {
         at_start: range.start == 0,
         at_end: range.end == text.len(),
@@ -1132,9 +1200,18 @@ fn parse_range(
         .map(|(label, _)| label)
         .collect();
     if range.start > 0 {
-        shift(&mut doc, range.start);
+        shift(&mut doc, range.start - skip);
         // No front matter outside the start of the file.
         doc.meta = crate::document::Meta::default();
+    }
+    // The block opened again starts, in the window, where the part does.
+    for b in doc
+        .blocks
+        .iter_mut()
+        .take_while(|b| b.source().start < range.start)
+    {
+        let source = b.source();
+        b.set_source(range.start..source.end.max(range.start));
     }
     doc.source_len = text.len();
     doc.text = Arc::clone(text);
@@ -2281,6 +2358,56 @@ mod tests {
         let at = line.len() / 2;
         let win = parse_window(&Arc::from(line.as_str()), at, 0);
         assert!(win.window.unwrap().start > at - 2 * SLACK);
+    }
+
+    #[test]
+    fn a_window_farther_into_a_block_than_it_reaches_reads_it_as_the_block() {
+        // A listing of a megabyte: the middle is farther from its start
+        // than a window looks back (`REACH`).
+        let inside: String = (0..40_000)
+            .map(|i| format!("# line {i}\n\nmore of line {i}\n"))
+            .collect();
+        assert!(inside.len() > 2 * REACH);
+        let prose = "A paragraph of prose before the block.\n\n".repeat(100);
+        for (open, close) in [
+            ("```text\n", "```\n"),
+            ("~~~~\n", "~~~~\n"),
+            ("<pre>\n", "</pre>\n"),
+        ] {
+            let text = format!("{prose}{open}{inside}{close}\n{prose}");
+            let shared: Arc<str> = Arc::from(text.as_str());
+            let at = prose.len() + inside.len() / 2;
+            let index = WindowIndex::of(&shared);
+            let win = parse_window_in(&shared, at, 0, &index);
+            let window = win.window.clone().unwrap();
+            assert!(window.start > prose.len() + REACH, "{open}: {window:?}");
+            assert!(window.contains(&at), "{open}: {window:?}");
+            let full = crate::parse::parse(&text);
+            // The same block kind, and the same lines at the same bytes.
+            let shown = |doc: &Document| {
+                let b = doc.block_at(Position(at));
+                let spans: Vec<(usize, String)> = crate::document::block_spans(&doc.blocks[b].kind)
+                    // Its end is cut inside the block, in a line.
+                    .filter(|s| (window.start..window.end - 100).contains(&s.source()))
+                    .map(|s| (s.source(), s.text(&doc.text).to_string()))
+                    .collect();
+                (std::mem::discriminant(&doc.blocks[b].kind), spans)
+            };
+            let (kind, spans) = shown(&win);
+            let (whole_kind, whole_spans) = shown(&full);
+            assert_eq!(kind, whole_kind, "{open}");
+            let differ = spans.iter().zip(&whole_spans).position(|(a, b)| a != b);
+            assert_eq!(
+                (spans.len(), differ),
+                (whole_spans.len(), None),
+                "{open}: {:?}",
+                differ.map(|i| (&spans[i], &whole_spans[i]))
+            );
+            assert!(spans.len() > 100, "{open}: {}", spans.len());
+            assert!(win.headings.is_empty(), "{open}: no heading in a listing");
+            // Its block starts where the window does, not before.
+            assert_eq!(win.blocks[0].source().start, window.start, "{open}");
+        }
     }
 
     #[test]

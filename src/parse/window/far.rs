@@ -100,9 +100,15 @@ pub fn parse_far(
     // Cut inside `known` only: past it are NULs.
     let before = before.min(at - from);
     let after = after.min(known.end - at);
-    let range = super::window_among(text, at, (before, after), |from, to| {
-        index.starts_between(from, to)
-    });
+    // A guess knows no block far back: none is opened again.
+    let range = super::window_among(
+        text,
+        at,
+        (before, after),
+        |from, to| index.starts_between(from, to),
+        |_| None,
+    )
+    .range;
     let range = range.start.max(from)..range.end.min(known.end).max(range.start.max(from));
     let edge = |at: usize| index.starts.binary_search(&narrow(at)).is_ok();
     let whole =
