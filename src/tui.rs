@@ -1287,13 +1287,14 @@ fn read_and_draw(
             draw(&mut terminal, shell)?;
         }
         // A window parsed for a jump's screens, or before the index of the
-        // whole text was made, is parsed again now, unless a key is
+        // whole text was made, is parsed again now on another thread
+        // (shown once parsed, see `App::take_made`), unless a key is
         // waiting (which does it first if it reads on).
         if shell.reader.as_ref().is_some_and(App::window_due)
             && !event::poll(Duration::ZERO).context("cannot read the terminal")?
-            && shell.reader.as_mut().is_some_and(App::refresh_window)
+            && let Some(app) = &mut shell.reader
         {
-            draw(&mut terminal, shell)?;
+            app.start_refresh();
         }
         // The matches of a search being typed are counted, unless a key
         // is waiting; the count is shown once it is made.

@@ -191,6 +191,14 @@ const JUMP_AFTER: usize = 4 * 1024;
 /// whole would wait for.
 type Parsed = (Document, Outline);
 
+/// A window parsed again on another thread, for the window shown and the
+/// place it was due at when it began (see `App::start_refresh`).
+struct Refreshing {
+    job: Background<Document>,
+    due: usize,
+    window: Option<Range<usize>>,
+}
+
 /// How long the parse waits for the first frame to be drawn at most.
 const FIRST_FRAME_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -397,7 +405,10 @@ pub struct App {
     /// while a window shows: a jump to the end parses a window there
     /// rather than wait for the whole. Until `index_job` is done, only of
     /// the head of the text.
-    index: Option<WindowIndex>,
+    index: Option<Arc<WindowIndex>>,
+    /// The window on screen being parsed again on another thread (see
+    /// `start_refresh`).
+    refreshing: Option<Refreshing>,
     /// The index of the whole text, being made on another core.
     index_job: Option<Background<WindowIndex>>,
     /// The article's fingerprint, being taken on another core when the
@@ -615,12 +626,13 @@ impl App {
         let mut app = App {
             stem: source.stem(),
             background,
-            index,
+            index: index.map(Arc::new),
             index_job,
             fingerprint,
             resume_late: !from_start,
             outline_whole: false,
             refresh_due: None,
+            refreshing: None,
             guessed: false,
             count: None,
             counting: None,
@@ -897,7 +909,7 @@ impl App {
         {
             // The head of the text, down to the place, as when resuming.
             if !index.serves(pos.0) {
-                *index = WindowIndex::head(&self.doc.text, pos.0);
+                *index = Arc::new(WindowIndex::head(&self.doc.text, pos.0));
             }
             let doc = parse_window_in(&self.doc.text, pos.0, self.doc.fingerprint, index);
             self.put_window(doc);
@@ -959,24 +971,37 @@ impl App {
         let Some(due) = self.refresh_due else {
             return false;
         };
-        let top = self.reader.top.0;
-        let at = if due <= top && top < due + 64 * 1024 {
-            due
-        } else {
-            top
-        };
+        let at = self.refresh_at(due);
         // A window guessed before the index was made waits for it.
         self.take_index_for(false, false);
         if !self.index.as_ref().is_some_and(|index| index.serves(at)) {
             return false;
         }
-        self.refresh_due = None;
-        // A count over the window's blocks ends on them.
-        self.finish_count();
         let Some(index) = &self.index else {
             return false;
         };
         let doc = parse_window_in(&self.doc.text, at, self.doc.fingerprint, index);
+        self.put_refreshed(doc);
+        true
+    }
+
+    /// Where the window due at `due` is parsed again around: there, unless
+    /// the reader has moved well away.
+    fn refresh_at(&self, due: usize) -> usize {
+        let top = self.reader.top.0;
+        if due <= top && top < due + 64 * 1024 {
+            due
+        } else {
+            top
+        }
+    }
+
+    /// Show `doc`, the window on screen parsed again.
+    fn put_refreshed(&mut self, doc: Document) {
+        self.refresh_due = None;
+        self.refreshing = None;
+        // A count over the window's blocks ends on them.
+        self.finish_count();
         let guessed = self.guessed;
         self.put_window(doc);
         if guessed {
@@ -984,7 +1009,66 @@ impl App {
             // says nothing of the lines parsed now.
             self.reader.go_to(self.reader.top.into());
         }
-        true
+    }
+
+    /// `refresh_window`, on another thread, as the terminal waits for a
+    /// key: the parse of a whole window takes 4–5 ms, which a key that
+    /// came meanwhile waited for. `take_made` shows it once parsed, if the
+    /// window it is for is still the one shown.
+    pub fn start_refresh(&mut self) {
+        if self.refreshing.is_some() || !self.window_due() || self.pointing() {
+            return;
+        }
+        let Some(due) = self.refresh_due else {
+            return;
+        };
+        let at = self.refresh_at(due);
+        self.take_index_for(false, false);
+        let Some(index) = self.index.as_ref().filter(|index| index.serves(at)) else {
+            return;
+        };
+        let (index, text, fingerprint) = (
+            Arc::clone(index),
+            Arc::clone(&self.doc.text),
+            self.doc.fingerprint,
+        );
+        let job = Background::spawn("window", false, move |_| {
+            Some(parse_window_in(&text, at, fingerprint, &index))
+        });
+        self.refreshing = job.map(|job| Refreshing {
+            job,
+            due,
+            window: self.doc.window.clone(),
+        });
+    }
+
+    /// The window parsed again on another thread, shown if it is still
+    /// for the window and the place on screen; whether it was.
+    fn take_refreshed(&mut self) -> bool {
+        let Some(refreshing) = &self.refreshing else {
+            return false;
+        };
+        let doc = match refreshing.job.rx.try_recv() {
+            Ok(doc) => doc,
+            Err(TryRecvError::Empty) => return false,
+            // The thread died: parsed here when due again.
+            Err(TryRecvError::Disconnected) => {
+                self.refreshing = None;
+                return false;
+            }
+        };
+        let Some(refreshing) = self.refreshing.take() else {
+            return false;
+        };
+        let top = self.reader.top.0;
+        let current = self.refresh_due == Some(refreshing.due)
+            && self.doc.window == refreshing.window
+            && doc.window.as_ref().is_some_and(|w| w.contains(&top))
+            && !self.pointing();
+        if current {
+            self.put_refreshed(doc);
+        }
+        current
     }
 
     /// The first frame is on screen: the whole article's parse may begin.
@@ -1015,7 +1099,7 @@ impl App {
     /// `take_index`; without `reparse`, the window on screen is left as it
     /// is, for a caller about to parse another.
     fn take_index_for(&mut self, wait: bool, reparse: bool) {
-        if self.index.as_ref().is_none_or(WindowIndex::is_whole) {
+        if self.index.as_ref().is_none_or(|index| index.is_whole()) {
             self.index_job = None;
             return;
         }
@@ -1041,7 +1125,7 @@ impl App {
         if reparse && self.is_partial() {
             self.refresh_due = Some(self.reader.top.0);
         }
-        self.index = Some(index);
+        self.index = Some(Arc::new(index));
     }
 
     /// An overlay points into the window's links (the hints, the link
@@ -1051,36 +1135,40 @@ impl App {
         self.hints.is_some() || self.link_list.is_some() || self.selecting.is_some()
     }
 
-    /// The whole article, or the index of its text, is being made on
+    /// The whole article, or the window on screen, is being parsed on
     /// another thread.
     pub fn parsing(&self) -> bool {
-        self.background.is_some() || self.index_job.is_some()
+        self.background.is_some() || self.refreshing.is_some()
     }
 
-    /// Take in what the other threads made, while no key waits: the whole
-    /// article, or the index of its text and the window on screen parsed
-    /// again with it. Whether the screen may have changed.
+    /// Take the whole article in if its parse has ended, while no key
+    /// waits; whether it was. The index of the text is left for the idle
+    /// tick: the window parsed again with it takes a few milliseconds,
+    /// which a key that came meanwhile would wait for.
     pub fn take_made(&mut self) -> bool {
-        let partial = self.is_partial();
-        self.poll_whole();
-        (partial && !self.is_partial()) || self.refresh_window()
-    }
-
-    /// Take the whole article if its parse has ended.
-    pub fn poll_whole(&mut self) {
-        self.take_index(false);
+        let refreshed = self.take_refreshed();
         let Some(bg) = &mut self.background else {
-            return;
+            return refreshed;
         };
         bg.release();
         match bg.rx.try_recv() {
             Ok(parsed) => {
                 self.background = None;
                 self.take_whole(parsed);
+                true
             }
-            Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => self.wait_whole(),
+            Err(TryRecvError::Empty) => refreshed,
+            Err(TryRecvError::Disconnected) => {
+                self.wait_whole();
+                true
+            }
         }
+    }
+
+    /// Take the index of the text, and the whole article, if made.
+    pub fn poll_whole(&mut self) {
+        self.take_index(false);
+        self.take_made();
     }
 
     /// Wait for the whole article (at most the time of one parse).
@@ -1107,6 +1195,7 @@ impl App {
         doc.fingerprint = self.doc.fingerprint;
         self.index = None;
         self.index_job = None;
+        self.refreshing = None;
         // A count over the window's blocks is over those of the whole.
         self.finish_count();
         self.title = crate::parse::sanitize(
@@ -1492,7 +1581,7 @@ impl App {
     pub fn tick(&mut self, now: Instant) {
         self.settle_fingerprint(true);
         self.poll_whole();
-        self.refresh_window();
+        self.start_refresh();
         self.figures.poll(&self.doc, &mut self.layout);
         self.drag_on();
         // Resting on a screen is reading too: an article that fits on one
@@ -3274,6 +3363,50 @@ mod tests {
         assert!(code(&app), "the index says code");
         assert_eq!(app.top(), place, "the place is kept");
         assert_eq!(drawn(&mut app), drawn(&mut indexed));
+    }
+
+    #[test]
+    fn a_window_parsed_again_on_another_thread_shows_as_one_parsed_here() {
+        let text = crate::testgen::article(crate::testgen::SEED, crate::testgen::SIZE_1M);
+        let (_, mut app) = before_and_after_the_index(&text);
+        let (_, mut here) = before_and_after_the_index(&text);
+        // No whole parse to come in meanwhile.
+        app.background = None;
+        here.background = None;
+        percent(&mut app, 50);
+        percent(&mut here, 50);
+        assert!(app.window_due());
+        app.start_refresh();
+        assert!(
+            app.parsing() && app.window_due(),
+            "not shown before it is parsed"
+        );
+        assert!(here.refresh_window());
+        let taken = |app: &mut App| {
+            let start = std::time::Instant::now();
+            while app.refreshing.is_some() {
+                if app.take_made() {
+                    return true;
+                }
+                assert!(start.elapsed().as_secs() < 60, "never parsed");
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            false
+        };
+        assert!(taken(&mut app));
+        assert!(!app.window_due() && !app.parsing());
+        assert_eq!(app.doc.window, here.doc.window);
+        assert_eq!(app.top(), here.top());
+        assert_eq!(drawn(&mut app), drawn(&mut here));
+        // One for a window left since (a jump elsewhere) is not shown.
+        percent(&mut app, 30);
+        app.start_refresh();
+        assert!(app.refreshing.is_some());
+        percent(&mut app, 70);
+        let window = app.doc.window.clone();
+        assert!(!taken(&mut app));
+        assert_eq!(app.doc.window, window);
+        assert!(app.window_due(), "still to be parsed again");
     }
 
     #[test]
