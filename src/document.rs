@@ -1661,11 +1661,14 @@ impl Document {
         if pos.0 >= block.source().end {
             return before + words;
         }
-        // Spans are joined as the parse joins them to count the block's
-        // words: with a space between two, unless one text was cut into
+        // Counted as the parse counts the block's words, which joins its
+        // spans with a space between two, unless one text was cut into
         // both (the lines of code are spans of their own, whose words
-        // would otherwise run together).
-        let mut text = String::new();
+        // would otherwise run together): span by span, or a text cut into
+        // spans as one. Nothing is copied but such a text: a place deep in
+        // a listing of megabytes is counted at each frame.
+        let mut counted = 0;
+        let mut joined = String::new();
         let mut spans = block_spans(&block.kind).peekable();
         while let Some(span) = spans.next() {
             if span.source() >= pos.0 {
@@ -1681,12 +1684,19 @@ impl Document {
             } else {
                 own.len()
             };
-            text.push_str(&own[..cut]);
-            if cut == own.len() && !spans.peek().is_some_and(|next| span.continued_by(next)) {
-                text.push(' ');
+            let piece = &own[..cut];
+            if cut == own.len() && spans.peek().is_some_and(|next| span.continued_by(next)) {
+                joined.push_str(piece);
+            } else if joined.is_empty() {
+                counted += count_words(piece);
+            } else {
+                joined.push_str(piece);
+                counted += count_words(&joined);
+                joined.clear();
             }
         }
-        before + count_words(&text).min(words)
+        counted += count_words(&joined);
+        before + counted.min(words)
     }
 
     /// Whether any word comes before `pos`: `words_before(pos) > 0`,
@@ -2278,6 +2288,46 @@ mod tests {
         // A window counts by bytes.
         let window = crate::parse::window::parse_window(&doc.text, 0, doc.fingerprint);
         assert_eq!(window.at_percent(50).0.abs_diff(text.len() / 2), 0);
+    }
+
+    #[test]
+    fn words_before_a_place_are_those_of_the_text_joined_as_the_parse_joins_it() {
+        let text = crate::testgen::article(crate::testgen::SEED, 100 * 1024);
+        let doc = crate::parse::parse(&text);
+        // The block's spans joined as `parse::block_text` joins them, cut
+        // at the place.
+        let reference = |b: usize, pos: usize| {
+            let mut joined = String::new();
+            let mut spans = block_spans(&doc.blocks[b].kind).peekable();
+            while let Some(span) = spans.next() {
+                if span.source() >= pos {
+                    break;
+                }
+                let own = span.text(&doc.text);
+                let mut cut = if span.exact() {
+                    (pos - span.source()).min(own.len())
+                } else {
+                    own.len()
+                };
+                while !own.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                joined.push_str(&own[..cut]);
+                if !spans.peek().is_some_and(|next| span.continued_by(next)) {
+                    joined.push(' ');
+                }
+            }
+            doc.words_before_block(b) + count_words(&joined).min(doc.block_words(b))
+        };
+        let mut checked = 0;
+        for (b, block) in doc.blocks.iter().enumerate() {
+            let source = block.source();
+            for pos in source.clone().step_by(7) {
+                assert_eq!(doc.words_before(Position(pos)), reference(b, pos), "{pos}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10_000);
     }
 
     #[test]
