@@ -6,6 +6,7 @@
 //! semantic (emphasis, link, heading level); colours belong to the theme.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::position::Position;
 
@@ -1520,6 +1521,51 @@ pub struct Document {
     /// with the source byte each is at, in source order: targets of links
     /// (`#…`) as headings' slugs are.
     pub anchors: Vec<(Box<str>, usize)>,
+    /// Where `words_before` starts counting in the last block of many
+    /// spans it counted in (see `Checkpoints`).
+    pub(crate) checkpoints: Checkpoints,
+}
+
+/// Spans of a block counted at a time between checkpoints.
+const CHECKPOINT_SPANS: usize = 256;
+
+/// For a block of more than `CHECKPOINT_SPANS` spans (a listing of
+/// megabytes, each line a span), the words before every
+/// `CHECKPOINT_SPANS`th span: the status bar counts the words before the
+/// place at each frame, which deep in such a block took 10 ms or more.
+/// Made the first time it is needed, for the last such block counted in;
+/// no part of what the document is: a copy starts without it, and it is
+/// equal to any other.
+#[derive(Default)]
+pub(crate) struct Checkpoints(std::sync::Mutex<Option<Arc<Checkpointed>>>);
+
+/// The checkpoints of one block: its index and source, and for every
+/// `CHECKPOINT_SPANS`th span the source byte it starts at and the words
+/// of the block before it.
+struct Checkpointed {
+    block: usize,
+    source: Range<usize>,
+    points: Vec<(usize, usize)>,
+}
+
+impl Clone for Checkpoints {
+    fn clone(&self) -> Self {
+        Checkpoints::default()
+    }
+}
+
+impl PartialEq for Checkpoints {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Checkpoints {}
+
+impl std::fmt::Debug for Checkpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Checkpoints")
+    }
 }
 
 impl Document {
@@ -1661,15 +1707,88 @@ impl Document {
         if pos.0 >= block.source().end {
             return before + words;
         }
-        // Counted as the parse counts the block's words, which joins its
-        // spans with a space between two, unless one text was cut into
-        // both (the lines of code are spans of their own, whose words
-        // would otherwise run together): span by span, or a text cut into
-        // spans as one. Nothing is copied but such a text: a place deep in
-        // a listing of megabytes is counted at each frame.
+        // From the last checkpoint before the place, in a block of many
+        // spans.
+        let (skip, counted) = self
+            .checkpoints_of(b)
+            .and_then(|c| {
+                let i = c.points.partition_point(|&(at, _)| at < pos.0);
+                let (_, words) = c.points[i.checked_sub(1)?];
+                Some(((i - 1) * CHECKPOINT_SPANS, words))
+            })
+            .unwrap_or((0, 0));
+        let mut spans = block_spans(&block.kind);
+        if skip > 0 {
+            spans.nth(skip - 1);
+        }
+        before + self.count_spans(spans, pos.0, counted).min(words)
+    }
+
+    /// The checkpoints of block `b` (see `Checkpoints`), made now if they
+    /// were not; `None` for a block of few spans.
+    fn checkpoints_of(&self, b: usize) -> Option<Arc<Checkpointed>> {
+        let block = &self.blocks[b];
+        block_spans(&block.kind).nth(CHECKPOINT_SPANS)?;
+        let mut slot = self.checkpoints.0.lock().ok()?;
+        if let Some(made) = slot
+            .as_ref()
+            .filter(|c| c.block == b && c.source == block.source())
+        {
+            return Some(Arc::clone(made));
+        }
+        // Each checkpoint starts a text of its own: a span that continues
+        // the one before it (a text cut into both) is none.
+        let mut points = Vec::new();
         let mut counted = 0;
         let mut joined = String::new();
-        let mut spans = block_spans(&block.kind).peekable();
+        let mut spans = block_spans(&block.kind).enumerate().peekable();
+        while let Some((i, span)) = spans.next() {
+            if i % CHECKPOINT_SPANS == 0 {
+                if !joined.is_empty() {
+                    // Inside a cut text: no checkpoint here, and none
+                    // after it either (they are found by their rank).
+                    break;
+                }
+                points.push((span.source(), counted));
+            }
+            let own = span.text(&self.text);
+            if spans
+                .peek()
+                .is_some_and(|(_, next)| span.continued_by(next))
+            {
+                joined.push_str(own);
+            } else if joined.is_empty() {
+                counted += count_words(own);
+            } else {
+                joined.push_str(own);
+                counted += count_words(&joined);
+                joined.clear();
+            }
+        }
+        let made = Arc::new(Checkpointed {
+            block: b,
+            source: block.source(),
+            points,
+        });
+        *slot = Some(Arc::clone(&made));
+        Some(made)
+    }
+
+    /// The words of `spans` before source byte `pos`, after `counted`, as
+    /// the parse counts a block's words: it joins its spans with a space
+    /// between two, unless one text was cut into both (the lines of code
+    /// are spans of their own, whose words would otherwise run together).
+    /// Span by span, or a text cut into spans as one: nothing is copied
+    /// but such a text.
+    fn count_spans<'a>(
+        &self,
+        spans: impl Iterator<Item = &'a Span>,
+        pos: usize,
+        mut counted: usize,
+    ) -> usize {
+        let mut joined = String::new();
+        let mut spans = spans.peekable();
+        let pos = Position(pos);
         while let Some(span) = spans.next() {
             if span.source() >= pos.0 {
                 break;
@@ -1695,8 +1814,7 @@ impl Document {
                 joined.clear();
             }
         }
-        counted += count_words(&joined);
-        before + counted.min(words)
+        counted + count_words(&joined)
     }
 
     /// Whether any word comes before `pos`: `words_before(pos) > 0`,
@@ -2292,8 +2410,21 @@ mod tests {
 
     #[test]
     fn words_before_a_place_are_those_of_the_text_joined_as_the_parse_joins_it() {
-        let text = crate::testgen::article(crate::testgen::SEED, 100 * 1024);
-        let doc = crate::parse::parse(&text);
+        // An article, and a listing of thousands of lines (spans), counted
+        // from checkpoints, after a paragraph of a long cut text.
+        let mut listing = format!("{}\n\n```text\n", "word ".repeat(3000));
+        for i in 0..3000 {
+            listing.push_str(&format!("line {i} of the listing\nmore of line {i}\n"));
+        }
+        listing.push_str("```\n");
+        let article = crate::testgen::article(crate::testgen::SEED, 100 * 1024);
+        check_words_before(&article, 7, 10_000);
+        check_words_before(&listing, 97, 1_000);
+    }
+
+    /// `words_before` at every `step`th byte, at least `least` of them.
+    fn check_words_before(text: &str, step: usize, least: usize) {
+        let doc = crate::parse::parse(text);
         // The block's spans joined as `parse::block_text` joins them, cut
         // at the place.
         let reference = |b: usize, pos: usize| {
@@ -2322,12 +2453,14 @@ mod tests {
         let mut checked = 0;
         for (b, block) in doc.blocks.iter().enumerate() {
             let source = block.source();
-            for pos in source.clone().step_by(7) {
+            // Backwards too: the checkpoints are found again.
+            for pos in (source.clone().step_by(step)).chain(source.clone().rev().step_by(step + 4))
+            {
                 assert_eq!(doc.words_before(Position(pos)), reference(b, pos), "{pos}");
                 checked += 1;
             }
         }
-        assert!(checked > 10_000);
+        assert!(checked > least, "{checked}");
     }
 
     #[test]
