@@ -1526,6 +1526,40 @@ pub struct Document {
     pub(crate) checkpoints: Checkpoints,
 }
 
+/// The words of a block's spans, counted as the parse counts them (see
+/// `Document::count_spans`): span by span, or a text cut into spans as
+/// one, which alone is copied.
+#[derive(Default)]
+struct Tally {
+    counted: usize,
+    joined: String,
+}
+
+impl Tally {
+    /// Count `piece`, a span's text (or its part before a place);
+    /// `continued`: the next span goes on with the same text.
+    fn add(&mut self, piece: &str, continued: bool) {
+        if continued {
+            self.joined.push_str(piece);
+        } else if self.joined.is_empty() {
+            self.counted += count_words(piece);
+        } else {
+            self.joined.push_str(piece);
+            self.counted += count_words(&self.joined);
+            self.joined.clear();
+        }
+    }
+
+    /// The last span counted goes on in the next.
+    fn inside_cut(&self) -> bool {
+        !self.joined.is_empty()
+    }
+
+    fn total(&self) -> usize {
+        self.counted + count_words(&self.joined)
+    }
+}
+
 /// Spans of a block counted at a time between checkpoints.
 const CHECKPOINT_SPANS: usize = 256;
 
@@ -1739,31 +1773,21 @@ impl Document {
         // Each checkpoint starts a text of its own: a span that continues
         // the one before it (a text cut into both) is none.
         let mut points = Vec::new();
-        let mut counted = 0;
-        let mut joined = String::new();
+        let mut tally = Tally::default();
         let mut spans = block_spans(&block.kind).enumerate().peekable();
         while let Some((i, span)) = spans.next() {
             if i % CHECKPOINT_SPANS == 0 {
-                if !joined.is_empty() {
+                if tally.inside_cut() {
                     // Inside a cut text: no checkpoint here, and none
                     // after it either (they are found by their rank).
                     break;
                 }
-                points.push((span.source(), counted));
+                points.push((span.source(), tally.counted));
             }
-            let own = span.text(&self.text);
-            if spans
+            let continued = spans
                 .peek()
-                .is_some_and(|(_, next)| span.continued_by(next))
-            {
-                joined.push_str(own);
-            } else if joined.is_empty() {
-                counted += count_words(own);
-            } else {
-                joined.push_str(own);
-                counted += count_words(&joined);
-                joined.clear();
-            }
+                .is_some_and(|(_, next)| span.continued_by(next));
+            tally.add(span.text(&self.text), continued);
         }
         let made = Arc::new(Checkpointed {
             block: b,
@@ -1784,9 +1808,12 @@ impl Document {
         &self,
         spans: impl Iterator<Item = &'a Span>,
         pos: usize,
-        mut counted: usize,
+        counted: usize,
     ) -> usize {
-        let mut joined = String::new();
+        let mut tally = Tally {
+            counted,
+            ..Tally::default()
+        };
         let mut spans = spans.peekable();
         let pos = Position(pos);
         while let Some(span) = spans.next() {
@@ -1803,18 +1830,11 @@ impl Document {
             } else {
                 own.len()
             };
-            let piece = &own[..cut];
-            if cut == own.len() && spans.peek().is_some_and(|next| span.continued_by(next)) {
-                joined.push_str(piece);
-            } else if joined.is_empty() {
-                counted += count_words(piece);
-            } else {
-                joined.push_str(piece);
-                counted += count_words(&joined);
-                joined.clear();
-            }
+            let continued =
+                cut == own.len() && spans.peek().is_some_and(|next| span.continued_by(next));
+            tally.add(&own[..cut], continued);
         }
-        counted + count_words(&joined)
+        tally.total()
     }
 
     /// Whether any word comes before `pos`: `words_before(pos) > 0`,
