@@ -963,7 +963,9 @@ fn run_shell(mut shell: Shell, open: impl FnOnce(&mut Shell)) -> Result<Exit> {
 /// yet), and the answers are awaited after it, as they were before it:
 /// until DA1 is answered or `background::WAIT` has passed since asking,
 /// reading the bytes themselves so that none of an answer becomes a key
-/// (keys typed in that moment are lost, as they always were). Then the
+/// (keys typed in that moment are kept, and read first by the loop; only
+/// Alt with a key and the keys sent as sequences, such as arrows, cannot
+/// be told from an answer there and are lost). Then the
 /// theme and the protocol are settled and the frame is drawn again. On a
 /// terminal nearby the answers follow the first frame within a
 /// millisecond or two; over a slow link the text shows a round trip
@@ -1331,6 +1333,12 @@ fn read_and_draw(
             } else {
                 TICK
             };
+            // Keys typed before the answers were in, read with them.
+            let typed = filter.take_typed();
+            if !typed.is_empty() {
+                hold.get_or_insert_with(crate::parse::pause::Hold::take);
+                break typed;
+            }
             if event::poll(wait).context("cannot read the terminal")? {
                 hold.get_or_insert_with(crate::parse::pause::Hold::take);
                 let event = event::read().context("cannot read the terminal")?;

@@ -2011,6 +2011,29 @@ fn an_answer_1500ms_late_is_no_keys() {
     late_answer(Duration::from_millis(1500), "\x1b\\");
 }
 
+/// Keys typed before the terminal has answered the start-up query (typed
+/// ahead, while the shell started the program) are read with the answers,
+/// and are keys all the same: `G` goes to the end.
+#[test]
+fn keys_typed_before_the_answers_are_kept() {
+    let mut t = Spawn::longform(&[SLOW_WEB]).silent().run(30, 100);
+    let start = Instant::now();
+    while !contains(&t.raw(), b"\x1b[c") {
+        assert!(start.elapsed() < TIMEOUT, "the terminal was never asked");
+        std::thread::sleep(POLL);
+    }
+    t.send("G");
+    std::thread::sleep(Duration::from_millis(20));
+    t.send("\x1b]11;rgb:0000/0000/0000\x1b\\\x1b[?62;22c");
+    let end = t.wait_for("the end, by the key typed ahead", |s| {
+        s.percent() == Some(100)
+    });
+    assert!(!end.status().contains("Search"), "{}", end.status());
+    t.send("q");
+    assert_eq!(t.wait_exit().exit_code(), 0);
+    t.assert_restored();
+}
+
 /// The first screen does not wait for the terminal's answers: with none
 /// yet, it is drawn at once without colour, which reads on any
 /// background; a terminal that never tells its colour then gets the dark

@@ -54,7 +54,7 @@ impl Asked {
     /// or `wait` has passed since they were asked; what has come is read
     /// even after that, without waiting. What was read, and any answer
     /// still arriving, is in `replies`, which the event loop goes on
-    /// with. Keys typed meanwhile are lost.
+    /// with, and so are the keys typed meanwhile.
     pub fn collect(&self, replies: &mut Replies, wait: Duration) {
         #[cfg(unix)]
         if self.sent {
@@ -105,9 +105,7 @@ mod unix {
             // into keys typed after it.
             let mut byte = [0u8; 1];
             match rustix::io::read(fd, &mut byte) {
-                Ok(1) => {
-                    replies.feed(byte[0]);
-                }
+                Ok(1) => replies.take_byte(byte[0]),
                 _ => break,
             }
         }

@@ -74,6 +74,9 @@ pub struct Replies {
     /// Whether an answer to DA1 (`ESC [ ? … c`) was seen.
     da1: bool,
     graphics: Graphics,
+    /// The bytes of keys read with the answers before the event loop
+    /// (`take_byte`), handed to it as keys: keys typed ahead are kept.
+    typed: Vec<u8>,
 }
 
 impl Replies {
@@ -152,6 +155,17 @@ impl Replies {
         }
     }
 
+    /// Feed a byte read from the input before the event loop reads it:
+    /// a key's byte is kept for the loop (`ReplyFilter::take_typed`).
+    /// Alt with a key, and the keys whose bytes are sequences (arrows),
+    /// cannot be told from an answer this way and are dropped.
+    pub fn take_byte(&mut self, byte: u8) {
+        let after_escape = self.state == State::Escape;
+        if !self.feed(byte) && !after_escape {
+            self.typed.push(byte);
+        }
+    }
+
     fn finish(&mut self, kind: Kind) {
         match kind {
             Kind::Osc => self.answers.push(std::mem::take(&mut self.body)),
@@ -211,6 +225,8 @@ fn numbers(body: &[u8]) -> Vec<u16> {
 #[derive(Debug)]
 pub struct ReplyFilter {
     replies: Replies,
+    /// Keys typed before the loop began, read with the answers.
+    typed: Vec<Event>,
     /// An Esc key held back until the next event says whether it begins
     /// an answer.
     held: Option<Event>,
@@ -221,8 +237,9 @@ pub struct ReplyFilter {
 impl ReplyFilter {
     /// A filter that goes on from `replies`, which may end inside an
     /// answer that is still arriving.
-    pub fn new(replies: Replies, now: Instant) -> ReplyFilter {
+    pub fn new(mut replies: Replies, now: Instant) -> ReplyFilter {
         ReplyFilter {
+            typed: typed_keys(&std::mem::take(&mut replies.typed)),
             replies,
             held: None,
             last: now,
@@ -286,6 +303,11 @@ impl ReplyFilter {
         bytes.iter().all(|&b| self.replies.feed(b))
     }
 
+    /// The keys typed before the loop began, once.
+    pub fn take_typed(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.typed)
+    }
+
     /// Give up an answer that stalled for `GAP`; the Esc held for it, if
     /// any, is a key after all.
     pub fn expire(&mut self, now: Instant) -> Option<Event> {
@@ -333,6 +355,36 @@ fn key_bytes(key: &KeyEvent) -> Option<Vec<u8>> {
         _ => return None,
     }
     Some(bytes)
+}
+
+/// The keys of `bytes` typed on a terminal in raw mode, as crossterm
+/// reads them: the inverse of `key_bytes`. Bytes that are no key (an
+/// unfinished character) are dropped.
+fn typed_keys(bytes: &[u8]) -> Vec<Event> {
+    let key = |code, modifiers| Event::Key(KeyEvent::new(code, modifiers));
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter_map(|c| {
+            Some(match c {
+                '\r' => key(KeyCode::Enter, KeyModifiers::NONE),
+                '\t' => key(KeyCode::Tab, KeyModifiers::NONE),
+                '\x7f' | '\x08' => key(KeyCode::Backspace, KeyModifiers::NONE),
+                '\0' => key(KeyCode::Char(' '), KeyModifiers::CONTROL),
+                '\x01'..='\x1a' => {
+                    let letter = char::from(c as u8 - 1 + b'a');
+                    key(KeyCode::Char(letter), KeyModifiers::CONTROL)
+                }
+                '\x1c'..='\x1f' => {
+                    let digit = char::from(c as u8 - 0x1c + b'4');
+                    key(KeyCode::Char(digit), KeyModifiers::CONTROL)
+                }
+                char::REPLACEMENT_CHARACTER => return None,
+                c if c.is_control() => return None,
+                c if c.is_uppercase() => key(KeyCode::Char(c), KeyModifiers::SHIFT),
+                c => key(KeyCode::Char(c), KeyModifiers::NONE),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -512,7 +564,37 @@ mod tests {
         assert_eq!(f.expire(after + GAP), Some(esc));
     }
 
+    #[test]
+    fn keys_typed_while_the_answers_are_awaited_are_kept() {
+        let mut r = Replies::default();
+        let input = b"G\x1b]11;rgb:ffff/ffff/ffff\x075\x1b[?62;22c0%\x1bx j\r";
+        for &b in input {
+            r.take_byte(b);
+        }
+        assert!(r.answered_da1());
+        let mut f = ReplyFilter::new(r, Instant::now());
+        // Alt-x cannot be told from an answer's start there: dropped.
+        assert_eq!(f.take_typed(), keys("G50% j\r"));
+        assert!(f.take_typed().is_empty());
+        assert_eq!(f.take_answers(), vec![b"11;rgb:ffff/ffff/ffff".to_vec()]);
+    }
+
     proptest! {
+        /// Bytes of keys typed ahead are the keys crossterm reads of them.
+        #[test]
+        fn typed_bytes_are_the_keys_crossterm_reads(
+            text in prop::collection::vec(
+                prop::sample::select(vec![
+                    'j', 'G', '5', '%', ' ', '/', 'é', 'Ä', '例', '\r', '\t', '\x7f',
+                    '\x01', '\x04', '\x0c', '\x1a',
+                ]),
+                0..16,
+            )
+        ) {
+            let text: String = text.into_iter().collect();
+            prop_assert_eq!(typed_keys(text.as_bytes()), events(text.as_bytes()));
+        }
+
         /// Typed keys around answers come through in order, and every
         /// answer comes out whole.
         #[test]
