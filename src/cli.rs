@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::document::{Document, Style as DocStyle, Target};
+use crate::document::{Document, Flags, Style as DocStyle, Target};
 use crate::layout::{LayoutOptions, Line, layout_block};
 use crate::library::parse_article;
 use crate::load::{Source, load};
@@ -1017,6 +1017,12 @@ impl<W: Write> Styled<'_, W> {
                     self.out.write_all(text.as_bytes())?;
                     self.out.write_all(RESET.as_bytes())?;
                 }
+                // Without styles, struck text keeps its meaning with a
+                // stroke over each character (U+0336, of no width, so the
+                // lines keep their widths): `t̶e̶n̶ five`.
+                None if seg.style.flags.contains(Flags::STRIKE) => {
+                    self.out.write_all(struck(text).as_bytes())?;
+                }
                 _ => self.out.write_all(text.as_bytes())?,
             }
             if link.is_some() {
@@ -1025,6 +1031,21 @@ impl<W: Write> Styled<'_, W> {
         }
         self.out.write_all(b"\n")
     }
+}
+
+/// `text` with a long stroke overlay (U+0336) after each character but
+/// the spaces around it.
+fn struck(text: &str) -> String {
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len().max(start);
+    let mut out = String::with_capacity(text.len() * 3);
+    out.push_str(&text[..start]);
+    for c in text[start..end].chars() {
+        out.push(c);
+        out.push('\u{336}');
+    }
+    out.push_str(&text[end..]);
+    out
 }
 
 #[cfg(test)]
