@@ -467,6 +467,14 @@ impl Builder<'_> {
                     self.push_image(at..at, alt, url, title);
                 }
             }
+            "input"
+                if self.hidden == 0
+                    && attr(attrs, "type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("checkbox")) =>
+            {
+                let checked = attr(attrs, "checked").is_some();
+                self.html_checkbox(if checked { "☑" } else { "☐" }, at);
+            }
             "hr" if self.table.is_none() && self.hidden == 0 => {
                 self.html_close_paragraph();
                 self.close_leaf();
@@ -474,6 +482,25 @@ impl Builder<'_> {
             }
             _ => {}
         }
+    }
+
+    /// `<input type="checkbox">`, shown as `mark` (☑ or ☐): at the start
+    /// of a list item it is the item's marker, as a task list's `[x]` is;
+    /// anywhere else (a table cell, inside text) it is inline.
+    fn html_checkbox(&mut self, mark: &str, at: usize) {
+        let starts_item = self.table.is_none()
+            && self.pending.is_none()
+            && self.leaf.as_ref().is_none_or(|l| l.spans.is_empty());
+        if starts_item
+            && let Some(&c) = self.open.last()
+            && self.doc.containers[c].first_block().is_none()
+            && let ContainerKind::Item { marker, .. } = &mut self.doc.containers[c].kind
+        {
+            *marker = mark.into();
+            return;
+        }
+        let flags = self.flags();
+        self.inline(at..at, |spans| spans.extend(Span::owned(mark, at, flags)));
     }
 
     /// `<br>`: a hard break inside text and inside a table cell, and
@@ -1093,6 +1120,30 @@ mod tests {
         // A `<` at a line end that starts no tag stays text.
         assert_eq!(shown("a <\nb\n"), "a < b\n");
         assert_eq!(shown("a </\n3 > 2\n"), "a </ 3 > 2\n");
+    }
+
+    #[test]
+    fn checkboxes_are_shown_checked_or_not() {
+        // At an item's start, the item's marker, as `- [x]` gives.
+        assert_eq!(
+            shown(
+                "- <input type=\"checkbox\" checked disabled> done\n- <input type=\"checkbox\" disabled> todo\n"
+            ),
+            shown("- [x] done\n- [ ] todo\n")
+        );
+        assert_eq!(
+            shown(
+                "<ul><li><input type=checkbox checked> a</li><li><p>b</p><input type=CheckBox> c</li></ul>\n"
+            ),
+            "☑ a\n• b\n  ☐ c\n"
+        );
+        // In a cell or inside text, where it stands; other inputs show
+        // nothing.
+        assert!(shown("| a |\n|---|\n| <input type=\"checkbox\" checked> |\n").contains("│ ☑ │"));
+        assert_eq!(
+            shown("Text <input type=checkbox> and <input type=\"text\" value=\"v\"> field.\n"),
+            "Text ☐ and field.\n"
+        );
     }
 
     #[test]
