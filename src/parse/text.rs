@@ -455,8 +455,15 @@ impl Measure {
         let led = one_lead.chars().count() >= 3
             && one_lead.chars().all(char::is_alphabetic)
             && chunk.iter().all(|l| first_word(l) == one_lead);
+        // A header of fields (`From: …`, `Subject: …`, `Date: …`): two or
+        // more, each line a field or the indented go-on of the one above.
+        let field = |l: &Line| is_field(text(l));
+        let fields = field(&chunk[0])
+            && chunk.iter().filter(|l| field(l)).count() >= 2
+            && chunk.iter().all(|l| field(l) || l.indent > chunk[0].indent);
         chunk.len() > 1
-            && (chunk.iter().all(|l| l.indent > self.indent)
+            && (fields
+                || chunk.iter().all(|l| l.indent > self.indent)
                 || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len()
                 || (chunk.len() >= 3
                     && (chunk.iter().all(short)
@@ -1540,6 +1547,26 @@ fn wide_gap(text: &str) -> Option<(usize, usize)> {
     }
 }
 
+/// Whether `line` is a field of a header: a name of one to three words,
+/// the first capitalised, then `: ` and a value (`Subject: Minutes`,
+/// `Release date: 1995`, `Content-Type: text/plain`).
+fn is_field(line: &str) -> bool {
+    let line = line.trim_start();
+    let Some((name, value)) = line.split_once(": ") else {
+        return false;
+    };
+    let words: Vec<&str> = name.split(' ').collect();
+    !value.trim().is_empty()
+        && name.chars().count() <= 24
+        && words.len() <= 3
+        && name.starts_with(|c: char| c.is_uppercase())
+        && words.iter().all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+        })
+}
+
 fn shorter_than(line: &str, n: usize) -> bool {
     line.chars().nth(n.saturating_sub(1)).is_none()
 }
@@ -2051,6 +2078,45 @@ mod tests {
             "{:?}",
             texts(&parse_text(&src))
         );
+    }
+
+    #[test]
+    fn a_header_of_fields_keeps_its_lines() {
+        // Long fields, with an indented go-on under one of them.
+        let src = format!(
+            "{PARA}\n\nFrom: Someone Else <someone@example.org>\n\
+             Subject: A subject long enough to reach past half of the measure here\n\
+             Release date: October 1, 1995 [eBook #345]\n\
+             \x20               Most recently updated: September 24, 2025\n\n{PARA}"
+        );
+        assert_eq!(
+            texts(&parse_text(&src))[1],
+            "From: Someone Else <someone@example.org>\n\
+             Subject: A subject long enough to reach past half of the measure here\n\
+             Release date: October 1, 1995 [eBook #345]\n\
+             Most recently updated: September 24, 2025"
+        );
+        // Prose that starts with a label is prose: its lines are wrapped.
+        let src = format!(
+            "{PARA}\n\nNote: the lines of this paragraph were wrapped at the measure of\n\
+             the text, and the label at its start makes it no header of fields.\n\n{PARA}"
+        );
+        assert_eq!(
+            texts(&parse_text(&src))[1],
+            "Note: the lines of this paragraph were wrapped at the measure of \
+             the text, and the label at its start makes it no header of fields."
+        );
+        for (line, field) in [
+            ("Subject: Minutes", true),
+            ("Content-Type: text/plain", true),
+            ("Posting Date: December 14, 2008", true),
+            ("see: this", false),
+            ("It was late, and he said: come", false),
+            ("https://example.org/a", false),
+            ("Title:", false),
+        ] {
+            assert_eq!(is_field(line), field, "{line:?}");
+        }
     }
 
     #[test]
