@@ -1233,12 +1233,26 @@ pub struct Block {
     container: u32,
     /// Blank lines to leave before this block.
     pub space_before: u8,
-    /// Its lines are centred in the column (HTML's `align="center"`).
-    pub centered: bool,
+    /// How its lines are set: wrapped, centred, or each the author's.
+    pub set: Set,
     /// A heading's level (see `heading_level`), 0 for other blocks.
     level: u8,
     /// The direction HTML's `dir` gives its text, or none.
     pub dir: Direction,
+}
+
+/// How the lines of a block are set in the column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Set {
+    /// Wrapped to the column, from its start.
+    #[default]
+    Flowing,
+    /// Each line centred (HTML's `align="center"`).
+    Centered,
+    /// Each of its lines is one the author set (verse, an address, a
+    /// header of fields, in a plain-text article): a line too long for
+    /// the column turns over indented further than it starts (`HANG`).
+    Lines,
 }
 
 /// Which way a block's text runs: as its first letter says (`Auto`), or
@@ -1290,7 +1304,7 @@ impl Block {
             end: 0,
             container: NO_CONTAINER,
             space_before: 0,
-            centered: false,
+            set: Set::Flowing,
             level: 0,
             dir: Direction::Auto,
         };

@@ -28,7 +28,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::document::{
     AlertKind, Align, Block, BlockKind, ContainerKind, Direction, Document, Flags, Role, Row, Rows,
-    Span, Style, TableShape,
+    Set, Span, Style, TableShape,
 };
 use crate::highlight::{self, Run};
 use crate::position::Position;
@@ -567,7 +567,7 @@ fn layout_block_in(
     let mut drafts = if let Some((room, f, (link, image))) = figure {
         let state = f.states.get(&image.url).unwrap_or(&FigureState::Pending);
         figure::drafts((link, image), state, block.source(), inner, room)
-    } else if block.centered {
+    } else if block.set == Set::Centered {
         let options = LayoutOptions {
             justify: false,
             ..options
@@ -782,7 +782,7 @@ fn content(
         BlockKind::Heading { spans } => {
             let level = block.heading_level().unwrap_or(1);
             let style = Style::role(Role::Heading(level));
-            let mut lines = wrap_with(spans, src, width, style, false, block.dir);
+            let mut lines = wrap_with(spans, src, width, style, false, block.dir, 0);
             if level <= 2 {
                 let w = lines
                     .iter()
@@ -805,6 +805,7 @@ fn content(
             Style::role(role),
             options.justify,
             block.dir,
+            if block.set == Set::Lines { HANG } else { 0 },
         ),
         BlockKind::Code(code) => {
             let (lang, lines) = (&code.lang, &code.lines);
@@ -1252,12 +1253,20 @@ fn split_word(atoms: &mut Vec<Atom<'_>>, i: usize, n: usize) {
 /// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,
 /// and hard inside a cluster run longer than the width.
 fn wrap(spans: &[Span], src: &str, width: usize, style: Style) -> Vec<Draft> {
-    wrap_with(spans, src, width, style, false, Direction::Auto)
+    wrap_with(spans, src, width, style, false, Direction::Auto, 0)
 }
+
+/// How much further in than its start a line the author set turns over
+/// when it is too long for the column (`Set::Lines`), as verse does.
+const HANG: usize = 3;
 
 /// `wrap`, with the lines justified when `justify`: all but the last and
 /// those before a hard break; running as `dir` says, or as the first
-/// letter outside an image's label says.
+/// letter outside an image's label says. With a `hang`, a line that a
+/// hard break (or the start) begins and that is too long turns over
+/// `hang` columns further in than its own indent (its leading no-break
+/// spaces), in left-to-right text.
+#[allow(clippy::too_many_arguments)]
 fn wrap_with(
     spans: &[Span],
     src: &str,
@@ -1265,6 +1274,7 @@ fn wrap_with(
     style: Style,
     justify: bool,
     dir: Direction,
+    hang: usize,
 ) -> Vec<Draft> {
     let Scratch {
         mut full,
@@ -1308,12 +1318,22 @@ fn wrap_with(
     let mut line_start = 0;
     let mut used = 0;
     let mut last_break: Option<usize> = None;
+    // With a hang: the indent of each line, that of the line being cut,
+    // and where the author's line it belongs to starts.
+    let mut indents: Vec<usize> = Vec::new();
+    let mut indent = 0;
+    let mut set_line = 0;
     let mut i = 0;
     while i < atoms.len() {
         let atom = &atoms[i];
         if atom.newline {
             lines.push(line_start..i);
+            if hang > 0 {
+                indents.push(indent);
+            }
             line_start = i + 1;
+            set_line = line_start;
+            indent = 0;
             used = 0;
             last_break = None;
             i += 1;
@@ -1327,13 +1347,13 @@ fn wrap_with(
             i += 1;
             continue;
         }
-        while used + atoms[i].width > width {
+        while used + atoms[i].width > width - indent {
             let cut = match last_break {
                 Some(b) if b > line_start => b,
                 _ => {
                     // No break opportunity on the line: a word breaks
                     // where it meets the edge, as its clusters would.
-                    let room = width.saturating_sub(used);
+                    let room = (width - indent).saturating_sub(used);
                     if atoms[i].word && (room > 0 || i == line_start) {
                         split_word(&mut atoms, i, room.max(1));
                         break;
@@ -1345,6 +1365,18 @@ fn wrap_with(
                 }
             };
             lines.push(line_start..cut);
+            if hang > 0 {
+                indents.push(indent);
+                // Its own indent: the no-break spaces it starts with.
+                let own: usize = atoms[set_line..]
+                    .iter()
+                    .take_while(|a| {
+                        !a.space && !a.text.is_empty() && a.text.chars().all(|c| c == '\u{a0}')
+                    })
+                    .map(|a| a.width)
+                    .sum();
+                indent = (own + hang).min(width / 2);
+            }
             line_start = cut;
             while line_start < i && atoms[line_start].space {
                 line_start += 1;
@@ -1356,6 +1388,9 @@ fn wrap_with(
         i += 1;
     }
     lines.push(line_start..atoms.len());
+    if hang > 0 {
+        indents.push(indent);
+    }
 
     // Text with right-to-left letters is reordered line by line, once the
     // lines are cut in the order it is read (see `visual_order`).
@@ -1417,8 +1452,9 @@ fn wrap_with(
             }
             // Alternate the side the odd spaces go to, line by line, so
             // that no column of wide gaps runs down one edge.
+            let indent = indents.get(n).copied().unwrap_or(0);
             let widened = (justify && n != last && !hard)
-                .then(|| justified(&atoms[r.clone()], width, n % 2 == 0))
+                .then(|| justified(&atoms[r.clone()], width - indent, n % 2 == 0))
                 .flatten();
             let line = widened.as_deref().unwrap_or(&atoms[r]);
             let mut draft = match bidi.as_ref().and_then(|b| visual_order(line, b, &full)) {
@@ -1431,6 +1467,9 @@ fn wrap_with(
                 None => draft_from_atoms(line, &full, style, &mut segs),
             };
             draft.rtl = rtl;
+            if indent > 0 && !rtl {
+                draft.segs.insert(0, seg(" ".repeat(indent), style.role));
+            }
             draft
         })
         .collect();

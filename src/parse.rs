@@ -29,7 +29,7 @@ use std::sync::Arc;
 use crate::document::{
     Address, AlertKind, Align, Block, BlockKind, Cell, CodeBlock, Container, ContainerKind,
     Document, Flags, Heading, ImageRef, Lines, Link, LinkId, LinkTarget, Marker, Meta, Role, Rows,
-    Span, Spans, TABLE_PART_ROWS, TableShape, block_spans, count_words,
+    Set, Span, Spans, TABLE_PART_ROWS, TableShape, block_spans, count_words,
 };
 pub(crate) use labels::LabelList;
 
@@ -527,6 +527,8 @@ struct Leaf {
     kind: LeafKind,
     /// Inside HTML that centres its text.
     center: bool,
+    /// Its lines are the author's (see `Builder::kept_lines`).
+    kept: bool,
     /// The direction HTML's `dir` around it gives it.
     dir: crate::document::Direction,
     spans: Vec<Span>,
@@ -697,6 +699,9 @@ struct Builder<'s> {
     html_open: Vec<html::Open>,
     /// How many open HTML elements centre their text.
     center: u32,
+    /// The paragraphs opened now keep their lines (`Set::Lines`): set by
+    /// the plain-text parse around lines that mean to be lines.
+    pub(crate) kept_lines: bool,
     /// How many open HTML elements hide their text (`<script>`).
     hidden: u32,
     /// The HTML table row being read has a data cell, so it is no header.
@@ -788,6 +793,7 @@ impl<'s> Builder<'s> {
             split_tag: None,
             html_open: Vec::new(),
             center: 0,
+            kept_lines: false,
             hidden: 0,
             row_has_data: false,
             html_block: None,
@@ -1474,6 +1480,7 @@ impl<'s> Builder<'s> {
         self.leaf = Some(Leaf {
             kind,
             center: self.center > 0,
+            kept: self.kept_lines,
             dir: self.html_dir(),
             spans: std::mem::take(&mut self.spare_spans),
             lines: Lines::default(),
@@ -1486,10 +1493,15 @@ impl<'s> Builder<'s> {
         let Some(leaf) = self.leaf.take() else {
             return;
         };
-        let (center, dir, first) = (leaf.center, leaf.dir, self.doc.blocks.len());
+        let (center, kept, dir) = (leaf.center, leaf.kept, leaf.dir);
+        let first = self.doc.blocks.len();
         self.push_leaf(leaf);
         for block in &mut self.doc.blocks[first..] {
-            block.centered |= center;
+            if center {
+                block.set = Set::Centered;
+            } else if kept {
+                block.set = Set::Lines;
+            }
             block.dir = dir;
         }
     }

@@ -178,6 +178,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         page_furniture: HashSet::new(),
         body_indent: measure.indent,
         gaps: false,
+        hang: false,
     };
     let mut c = 0;
     while c < chunks.len() {
@@ -217,7 +218,9 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             .filter(|l| !out.page_furniture.contains(&l.line.start))
             .cloned()
             .collect();
-        let keep = measure.keeps_lines(&own, &text);
+        let kept = measure.kept_lines(&own, &text);
+        let keep = kept.is_some();
+        out.hang = kept == Some(true);
         match roles[c] {
             Role::Site => out.paragraph(chunk, Join::Soft, true),
             Role::Title => {
@@ -245,6 +248,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             Role::Body if shapes[c].code && joined.is_empty() => out.code(chunk),
             Role::Body => out.body(chunk, false, keep, &text),
         }
+        out.hang = false;
         c = next;
     }
     let mut doc = out.builder.finish();
@@ -438,6 +442,15 @@ impl Measure {
     /// fields): text wrapped to the measure has lines that reach it; or
     /// three or more that each start with the same word (`CHAPTER`).
     fn keeps_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> bool {
+        self.kept_lines(chunk, text).is_some()
+    }
+
+    /// `keeps_lines`, and if so whether its lines are set by hand (verse,
+    /// an address, a header of fields), not text wrapped at the measure
+    /// and kept for being set in or in columns: a line of the first kind
+    /// that is too long for the screen turns over with a hang, which
+    /// would cut wrapped text into steps.
+    fn kept_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> Option<bool> {
         // A list's items are a list's, not lines.
         let item = |l: &Line| {
             let t = text(l).trim_start();
@@ -461,14 +474,21 @@ impl Measure {
         let fields = field(&chunk[0])
             && chunk.iter().filter(|l| field(l)).count() >= 2
             && chunk.iter().all(|l| field(l) || l.indent > chunk[0].indent);
-        chunk.len() > 1
-            && (fields
-                || chunk.iter().all(|l| l.indent > self.indent)
-                || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len()
-                || (chunk.len() >= 3
-                    && (chunk.iter().all(short)
-                        || led
-                        || (!chunk.iter().any(item) && self.broken_by_hand(chunk, text)))))
+        if chunk.len() < 2 {
+            return None;
+        }
+        let by_hand = || {
+            fields
+                || (chunk.len() >= 3 && (chunk.iter().all(short) || led))
+                || (!chunk.iter().any(item) && self.broken_by_hand(chunk, text))
+        };
+        let set_in = chunk.iter().all(|l| l.indent > self.indent)
+            || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len();
+        if fields || set_in || (chunk.len() >= 3 && by_hand()) {
+            Some(by_hand())
+        } else {
+            None
+        }
     }
 
     /// Whether every line of `chunk` but the last ends where wrapping
@@ -1188,6 +1208,8 @@ struct Emitter<'s, 'w> {
     /// or more inside one (two columns, `Network Working Group      G.
     /// Klyne`) stays a gap, which the layout would close to one space.
     gaps: bool,
+    /// The chunk being set is of lines set by hand (see `kept_lines`).
+    hang: bool,
 }
 
 impl<'s> Emitter<'s, '_> {
@@ -1328,9 +1350,12 @@ impl<'s> Emitter<'s, '_> {
     /// A paragraph whose lines start `pads` columns in.
     fn paragraph_padded(&mut self, lines: &[Line], join: Join, dim: bool, pads: &[usize]) {
         let range = span(lines);
+        // Lines the author set by hand turn over with a hang.
+        self.builder.kept_lines = self.hang && join == Join::Hard && lines.len() > 1;
         self.start(Tag::Paragraph, range.clone());
         self.lines(lines, range.start, join, dim, pads);
         self.end(&Tag::Paragraph, range);
+        self.builder.kept_lines = false;
     }
 
     /// A heading of one line, or of two lines that are one title.
@@ -2117,6 +2142,41 @@ mod tests {
         ] {
             assert_eq!(is_field(line), field, "{line:?}");
         }
+    }
+
+    #[test]
+    fn lines_set_by_hand_turn_over_with_a_hang() {
+        use crate::document::Set;
+        let verse = "    Shall I compare thee to a summer's day?\n    \
+                     Thou art more lovely and more temperate:\n    \
+                     Rough winds do shake the darling buds of May,";
+        // A quotation set in from the body, wrapped at the measure.
+        let quoted = "    The body of a quotation set in from the margin, whose lines\n    \
+                      were wrapped at the measure of the text by the one who typed\n    \
+                      it, and are kept only because they are set in from the body.";
+        let src = format!("{PARA}\n\n{verse}\n\n{PARA}\n\n{quoted}\n\n{PARA}");
+        let doc = parse_text(&src);
+        let sets: Vec<Set> = doc.blocks.iter().map(|b| b.set).collect();
+        assert_eq!(
+            sets,
+            [
+                Set::Flowing,
+                Set::Lines,
+                Set::Flowing,
+                Set::Flowing,
+                Set::Flowing
+            ]
+        );
+        // A verse line too long for the screen turns over past its start;
+        // the next line starts where it did.
+        // Its own indent is of no-break spaces.
+        let shown = crate::layout::render_to_string(&doc, 30).replace('\u{a0}', " ");
+        assert!(
+            shown.contains(
+                "    Shall I compare thee to a\n       summer's day?\n    Thou art more lovely and\n"
+            ),
+            "{shown}"
+        );
     }
 
     #[test]
