@@ -83,19 +83,17 @@ impl Cli {
                 let _ = <Cli as clap::CommandFactory>::command().print_help();
                 std::process::exit(0)
             }
-            Err(e) => Cli::second_file(&args)
-                .map_or(e, |second| {
-                    // Clap would call it a subcommand that cannot follow FILE.
-                    <Cli as clap::CommandFactory>::command().error(
-                        clap::error::ErrorKind::TooManyValues,
-                        format!(
-                            "longform opens one article at a time: {} is a second one \
+            Err(e) => usage_error(&Cli::second_file(&args).map_or(e, |second| {
+                // Clap would call it a subcommand that cannot follow FILE.
+                <Cli as clap::CommandFactory>::command().error(
+                    clap::error::ErrorKind::TooManyValues,
+                    format!(
+                        "longform opens one article at a time: {} is a second one \
                          (a command comes first: longform cat FILE)",
-                            second.to_string_lossy()
-                        ),
-                    )
-                })
-                .exit(),
+                        second.to_string_lossy()
+                    ),
+                )
+            })),
         }
     }
 
@@ -779,6 +777,38 @@ pub fn toc(doc: &Document, options: &TocOptions, out: &mut impl Write) -> Result
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// Say a command line clap could not read in one line, as every other
+/// error is said, with the usage of the command it was for, and exit
+/// with clap's code for it (2).
+fn usage_error(e: &clap::Error) -> ! {
+    eprintln!(
+        "longform: {}",
+        one_line_usage_error(&e.render().to_string())
+    );
+    std::process::exit(e.exit_code())
+}
+
+/// Clap's rendering of an error in one line: its first paragraph, joined,
+/// and the first line of its usage (`error: unexpected argument '--x'
+/// found` … `Usage: longform [OPTIONS] [FILE]` → `unexpected argument
+/// '--x' found · Usage: longform [OPTIONS] [FILE]`).
+fn one_line_usage_error(rendered: &str) -> String {
+    let what: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let what = what.join(" ");
+    let what = what.strip_prefix("error: ").unwrap_or(&what);
+    match rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+    {
+        Some(usage) => format!("{what} · Usage: {usage}"),
+        None => what.to_string(),
+    }
 }
 
 /// The fewest columns a title keeps in `toc`, however narrow the width.

@@ -1546,6 +1546,24 @@ fn a_named_pipe_as_the_config_or_the_library_cache_never_blocks() {
 }
 
 #[test]
+fn a_command_line_that_cannot_be_read_is_one_line() {
+    let a = fixture("elements.md");
+    for (args, says) in [
+        (vec!["cat", &a[..], "--width", "abc"], "invalid value 'abc'"),
+        (vec!["cat", &a[..], "--width", "0"], "invalid value '0'"),
+        (vec!["--bogus"], "unexpected argument '--bogus'"),
+        (vec!["toc"], "<FILE> · Usage: longform toc <FILE>"),
+        (vec![&a[..], &a[..]], "opens one article at a time"),
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code(), Some(2), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}");
+        let line = assert_one_error_line(&r, &format!("{args:?}"));
+        assert!(line.contains(says), "{args:?}: {line}");
+    }
+}
+
+#[test]
 fn two_files_are_said_to_be_one_too_many() {
     let a = fixture("elements.md");
     for args in [vec![&a[..], &a[..]], vec![&a[..], "--from-start", &a[..]]] {

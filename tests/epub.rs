@@ -809,6 +809,7 @@ fn convert_writes_the_markdown_and_its_images_once() {
     let bare = Command::new(BIN).arg("convert").output().unwrap();
     assert_eq!(bare.status.code(), Some(2));
     let err = String::from_utf8(bare.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.contains("Usage: longform convert [-o DIR] BOOK.epub"),
         "{err}"
