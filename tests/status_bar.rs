@@ -119,6 +119,61 @@ fn at_the_end_the_minutes_say_end() {
     assert_eq!(right, " 100% · end ");
 }
 
+/// A Project Gutenberg book: once its last words are on screen, with
+/// only the dimmed licence (no reading, not counted) below them, the bar
+/// says `100% · end`, never `0 min`.
+#[test]
+fn the_end_of_a_book_is_its_last_words_not_its_licence() {
+    let mut text = String::from(
+        "The Project Gutenberg eBook of A Short Book\n\n\
+         Title: A Short Book\n\nAuthor: Someone\n\n\
+         *** START OF THE PROJECT GUTENBERG EBOOK A SHORT BOOK ***\n\n",
+    );
+    for n in 1..=12 {
+        text.push_str(&format!(
+            "Paragraph {n} of the book, long enough to be running text that\n\
+             wraps over a few lines of the screen, as a novel's do.\n\n"
+        ));
+    }
+    text.push_str("THE END\n\n*** END OF THE PROJECT GUTENBERG EBOOK A SHORT BOOK ***\n\n");
+    for n in 1..=30 {
+        text.push_str(&format!(
+            "Section {n}. The licence of the Project Gutenberg eBook, which is\n\
+             no part of the book and is not counted as reading in it.\n\n"
+        ));
+    }
+    let path = std::path::PathBuf::from("book.txt");
+    let mut app = App::new(
+        &decode(text.into_bytes(), "book.txt".into(), Some(path)).unwrap(),
+        Theme::Mono,
+    );
+    let mut saw_end = false;
+    for _ in 0..40 {
+        let bar = status(&mut app, 80);
+        assert!(!bar.contains(" 0 min"), "{bar}");
+        let screen = {
+            let mut t = Terminal::new(TestBackend::new(80, 12)).unwrap();
+            t.draw(|f| draw(f, &mut app)).unwrap();
+            let buf = t.backend().buffer().clone();
+            (0..12)
+                .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        if bar.contains("end") {
+            assert!(bar.contains("100% · end"), "{bar}");
+            // Said once the last words came on screen, not before.
+            assert!(screen.contains("THE END"), "{screen}");
+            saw_end = true;
+            // The licence goes on below.
+            assert!(!screen.contains("Section 30."), "{screen}");
+            break;
+        }
+        app.update(Action::LineDown);
+    }
+    assert!(saw_end, "never said the end");
+}
+
 #[test]
 fn a_search_count_takes_its_room_from_the_figures() {
     let mut app = app();

@@ -117,7 +117,12 @@ fn shorten_left(path: &[&str], width: usize) -> String {
 
 /// What the app shows in the bar now.
 fn parts(app: &App, screen: &Screen) -> Parts {
-    let percent = app.reader.percent(&app.doc, screen);
+    let at_end = screen.at_end || no_words_after(app, screen);
+    let percent = if at_end {
+        100
+    } else {
+        app.reader.percent(&app.doc, screen)
+    };
     let minutes = app.reader.minutes_left(&app.doc, screen, app.wpm);
     // Where the text on the top line starts: the same place whether the
     // reader is at byte 0 or at the first heading below front matter.
@@ -147,13 +152,25 @@ fn parts(app: &App, screen: &Screen) -> Parts {
     Parts {
         path,
         percent,
-        at_end: screen.at_end,
+        at_end,
         section_minutes,
         article_minutes: minutes,
         // Each field turned on its own where it is right-to-left (the
         // marks take no column, and the bar is drawn as it is seen).
         title: isolate(&app.title),
     }
+}
+
+/// Whether every word of the article is on screen or above it: what
+/// follows is no reading (a Project Gutenberg book's licence, dimmed and
+/// not counted; a closing rule), and the bar says `end`, not `0 min`.
+/// Not while only a window is parsed, whose count is an estimate.
+fn no_words_after(app: &App, screen: &Screen) -> bool {
+    let words = app.doc.words;
+    let Some(bottom) = screen.lines.iter().map(|l| l.end).max() else {
+        return false;
+    };
+    words > 0 && !app.is_partial() && app.doc.words_before(Position(bottom)) >= words
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
