@@ -760,8 +760,10 @@ pub fn toc(doc: &Document, options: &TocOptions, out: &mut impl Write) -> Result
         .collect();
     let head_w = heads.iter().map(|h| display_width(h)).max().unwrap_or(0);
     for ((s, head), (words, minutes)) in outline.sections.iter().zip(&heads).zip(&figures) {
+        // `1 word ` keeps the column of `2 words`.
+        let plural = if words == "1" { " " } else { "s" };
         let mut line = format!(
-            "{head}{}  {words:>words_w$} words  {minutes:>min_w$} min",
+            "{head}{}  {words:>words_w$} word{plural}  {minutes:>min_w$} min",
             " ".repeat(head_w - display_width(head))
         );
         if options.ids {

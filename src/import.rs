@@ -169,10 +169,11 @@ pub fn run(sources: &[String], options: &Options) -> Result<Exit> {
             Ok(Outcome::Written(done)) => {
                 writeln!(
                     out,
-                    "{} · {} · {} words · {} min{}",
+                    "{} · {} · {} word{} · {} min{}",
                     shown(&done.path),
                     crate::parse::sanitize_line(&done.title),
                     done.words,
+                    if done.words == 1 { "" } else { "s" },
                     done.minutes,
                     done.images.summary()
                 )?;

@@ -1106,6 +1106,18 @@ fn toc_of_an_article_without_headings() {
 }
 
 #[test]
+fn toc_says_one_word_and_keeps_its_column() {
+    let r = run_with(
+        &["toc", "-"],
+        Some(b"# One\n\n# Two\n\nThree more words here.\n"),
+        &[],
+    );
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    // A section's words count its heading's.
+    assert_eq!(r.out(), "One  1 word   1 min\nTwo  5 words  1 min\n");
+}
+
+#[test]
 fn section_that_matches_nothing_lists_the_closest() {
     let r = run(&[&slow_web(), "--section", "reder mode"]);
     assert_eq!(r.code(), Some(1));

@@ -87,8 +87,9 @@ impl Column {
         let text = match self {
             Column::Words => {
                 let tilde = if row.summary.estimated { "~" } else { "" };
+                let plural = if row.summary.words == 1 { " " } else { "s" };
                 return format!(
-                    "{} words",
+                    "{} word{plural}",
                     pad_left(&format!("{tilde}{}", row.summary.words), 7)
                 );
             }
