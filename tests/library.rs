@@ -279,6 +279,10 @@ fn an_empty_folder_says_what_to_do() {
         lib.poll();
     }
     assert!(text(&screen(&mut lib, 100, 10)).contains("No articles here"));
+    // On a narrow screen the message wraps: its end, the way out, shows.
+    let narrow = text(&screen(&mut lib, 40, 10));
+    assert!(narrow.contains("No articles here"), "{narrow}");
+    assert!(narrow.contains("longform FILE"), "{narrow}");
     // A folder that is not there says so.
     let gone = dir.path().join("unmounted");
     let mut lib = Library::new(vec![gone], None, None);

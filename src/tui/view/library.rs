@@ -179,7 +179,7 @@ impl Table {
 
     /// The row of column labels.
     fn labels(&self) -> String {
-        let mut out = format!(" {}", pad_right("", self.title));
+        let mut out = format!(" {}", pad_right("Title", self.title));
         for c in &self.columns {
             out.push_str(&" ".repeat(c.gap()));
             out.push_str(&if c.right_aligned() {
@@ -325,17 +325,21 @@ pub fn draw(frame: &mut Frame<'_>, lib: &Library, theme: Theme, wpm: usize) -> V
     let rows = usize::from(area.height).saturating_sub(3);
     if visible.is_empty() && !lib.scanning {
         let text = if lib.count() > 0 {
-            " No article matches the filter. Esc shows them all.".to_string()
+            "No article matches the filter. Esc shows them all.".to_string()
         } else if !lib.missing.is_empty() {
-            format!(" {}", crate::library::no_such_folders(&lib.missing))
+            crate::library::no_such_folders(&lib.missing)
         } else {
             let folders: Vec<String> = lib.roots.iter().map(|r| r.display().to_string()).collect();
             format!(
-                " No articles here ({}). Add .md, .txt or .epub files, or open one: longform FILE",
+                "No articles here ({}). Add .md, .txt or .epub files, or open one: longform FILE",
                 folders.join(", ")
             )
         };
-        lines.push(Line::from(fit(&crate::parse::sanitize(&text), width)));
+        // Wrapped, a column in: the way out is at its end.
+        let text = crate::parse::sanitize(&text);
+        for row in super::wrap_words(&text, width.saturating_sub(2).max(1)) {
+            lines.push(Line::from(fit(&format!(" {row}"), width)));
+        }
     }
     let first = lib.cursor.saturating_sub(rows.saturating_sub(1));
     let mut hits = Vec::new();
