@@ -608,11 +608,12 @@ impl Sort {
                     .then_with(|| a.summary.path.cmp(&b.summary.path))
             }),
             Sort::Title => rows.sort_by_cached_key(|r| r.summary.title.to_lowercase()),
-            // By author, then title; articles without one come last.
+            // By author's surname, then title; articles without an author
+            // come last.
             Sort::Author => rows.sort_by_cached_key(|r| {
                 (
                     r.summary.author.is_none(),
-                    r.summary.author.as_deref().map(str::to_lowercase),
+                    r.summary.author.as_deref().map(surname_first),
                     r.summary.title.to_lowercase(),
                 )
             }),
@@ -621,6 +622,37 @@ impl Sort {
             }
             Sort::Length => rows.sort_by_key(|r| std::cmp::Reverse(r.summary.words)),
         }
+    }
+}
+
+/// An author's name as a shelf sorts it, lowercased: by the first
+/// author's surname (the last word of `H. G. Wells`, before a `Jr.`),
+/// then the rest; a name written surname first (`Wells, H. G.`) is kept.
+fn surname_first(author: &str) -> String {
+    let lower = author.trim().to_lowercase();
+    let first = [" and ", " & ", ";", " with "]
+        .iter()
+        .filter_map(|sep| lower.find(sep))
+        .min()
+        .map_or(lower.as_str(), |at| &lower[..at]);
+    if let Some((surname, given)) = first.split_once(',')
+        && surname.split_whitespace().count() <= 2
+        && !given.trim().is_empty()
+    {
+        return format!("{} {}", surname.trim(), given.trim());
+    }
+    let mut words: Vec<&str> = first.split_whitespace().collect();
+    while words.len() > 1
+        && matches!(
+            words[words.len() - 1].trim_end_matches('.'),
+            "jr" | "sr" | "ii" | "iii" | "iv"
+        )
+    {
+        words.pop();
+    }
+    match words.split_last() {
+        Some((surname, given)) if !given.is_empty() => format!("{surname} {}", given.join(" ")),
+        _ => first.trim().to_string(),
     }
 }
 
@@ -807,6 +839,16 @@ mod tests {
             "cba",
             "by author, case aside; none last"
         );
+        // By surname, as a shelf is.
+        rows[0].summary.author = Some("H. G. Wells".into());
+        rows[1].summary.author = Some("Bram Stoker".into());
+        rows[2].summary.author = Some("F. Scott Fitzgerald".into());
+        Sort::Author.apply(&mut rows);
+        let order: Vec<_> = rows
+            .iter()
+            .map(|r| r.summary.author.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(order, ["F. Scott Fitzgerald", "Bram Stoker", "H. G. Wells"]);
         Sort::Recent.apply(&mut rows);
         assert_eq!(
             rows.iter()
@@ -928,6 +970,21 @@ mod tests {
         assert_eq!(estimate(333, 10, 31), 1100);
         assert_eq!(estimate(5, 100, 101), 100);
         assert_eq!(estimate(0, 10, 100), 0);
+    }
+
+    #[test]
+    fn authors_sort_by_surname() {
+        for (name, key) in [
+            ("H. G. Wells", "wells h. g."),
+            ("Martin Luther King Jr.", "king martin luther"),
+            ("Wells, H. G.", "wells h. g."),
+            ("Jacob Grimm and Wilhelm Grimm", "grimm jacob"),
+            ("Plato", "plato"),
+            ("村上春樹", "村上春樹"),
+            ("  Guido van Rossum ", "rossum guido van"),
+        ] {
+            assert_eq!(surname_first(name), key, "{name}");
+        }
     }
 
     #[test]
