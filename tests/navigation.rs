@@ -138,6 +138,43 @@ fn outline_filter_jump_and_back() {
     assert_eq!(app.top(), start);
 }
 
+/// A filter looks through every level, whatever the levels shown, and
+/// names the section each heading it finds is in.
+#[test]
+fn an_outline_filter_searches_every_level_and_names_where() {
+    let mut app = article("articles/the-slow-web.md");
+    draw_at(&mut app, 100, 30);
+    press(
+        &mut app,
+        &[Action::ToggleOutline, Action::OutlineLevel(2)],
+        100,
+        30,
+    );
+    press(&mut app, &[Action::FilterStart], 100, 30);
+    let typed: Vec<Action> = "of the".chars().map(Action::FilterInput).collect();
+    let screen = press(&mut app, &typed, 100, 30);
+    assert!(
+        screen.iter().any(|r| r.contains("every level")),
+        "{screen:#?}"
+    );
+    assert!(
+        !screen.iter().any(|r| r.contains("levels 1–2")),
+        "{screen:#?}"
+    );
+    for found in ["Of the writer", "Of the tool", "Of the reader"] {
+        assert!(
+            screen
+                .iter()
+                .any(|r| r.contains(&format!("{found} · What slow reading asks for"))),
+            "{found}: {screen:#?}"
+        );
+    }
+    assert!(
+        screen.iter().any(|r| r.contains("│ /of the")),
+        "{screen:#?}"
+    );
+}
+
 #[test]
 fn outline_opens_on_the_current_section_and_highlights_it() {
     let mut app = article("articles/the-slow-web.md");

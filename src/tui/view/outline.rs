@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use crate::layout::{isolate, visual_clusters};
+use crate::layout::{isolate, visual_clusters, visual_text};
 use crate::width::display_width;
 
 use super::status::fit;
@@ -22,13 +22,16 @@ const TITLE_ROOM: usize = 16;
 /// One outline row: indent, title (matched letters marked), minutes and
 /// how much was read, right-aligned; ✓ once 90% of its words were.
 /// The sidebar is narrow: its rows show how much is read but not minutes.
+/// A filter's rows, taken from every level out of their tree, name the
+/// section each is in after the title (`DR. SEWARD'S DIARY · CHAPTER
+/// XIII`), so that headings of one name are told apart.
 fn row<'a>(
     app: &App,
     entry: &Entry,
     width: usize,
-    cursor: bool,
-    collapsed: bool,
+    (cursor, collapsed): (bool, bool),
     compact: bool,
+    context: bool,
 ) -> Line<'a> {
     let theme = app.theme;
     let s = &app.outline.sections[entry.section];
@@ -86,7 +89,19 @@ fn row<'a>(
         };
         spans.push(Span::styled(shown.to_string(), style));
     }
-    let used = indent.width() + mark.width() + display_width(&title);
+    let mut used = indent.width() + mark.width() + display_width(&title);
+    if let Some(parent) = s.parent.filter(|_| context) {
+        let room = width.saturating_sub(used + right.width() + 1);
+        let within = format!(" · {}", app.outline.sections[parent].title);
+        if room > 6 {
+            let within = fit(&within, room);
+            used += display_width(&within);
+            spans.push(Span::styled(
+                visual_text(&isolate(&within)),
+                base.patch(theme.outline_meta()),
+            ));
+        }
+    }
     let pad = width.saturating_sub(used + right.width());
     spans.push(Span::styled(" ".repeat(pad), base));
     spans.push(Span::styled(right, base.patch(theme.outline_meta())));
@@ -110,6 +125,8 @@ pub fn draw_overlay(
     area: Rect,
 ) -> Vec<(u16, usize)> {
     let filtering = app.mode == Mode::OutlineFilter || list.filter.is_some();
+    // A filter's rows name the section each is in.
+    let context = list.filter.as_deref().is_some_and(|q| !q.trim().is_empty());
     let entries = list.entries(&app.outline);
     // Sized to the entries (the widest title, its indent and the minutes),
     // with the filter's row.
@@ -117,7 +134,11 @@ pub fn draw_overlay(
         .iter()
         .map(|e| {
             let s = &app.outline.sections[e.section];
-            2 * s.depth.min(8) + 2 + display_width(&s.title) + 15
+            let within = s
+                .parent
+                .filter(|_| context)
+                .map_or(0, |p| 3 + display_width(&app.outline.sections[p].title));
+            2 * s.depth.min(8) + 2 + display_width(&s.title) + within + 15
         })
         .max()
         .unwrap_or(20);
@@ -133,7 +154,9 @@ pub fn draw_overlay(
         ),
         want_h.min(area.height.saturating_sub(2)),
     );
+    // A filter looks through every level.
     let title = match list.max_level {
+        _ if context => " Outline · every level ".to_string(),
         6 => " Outline ".to_string(),
         n => format!(" Outline · levels 1–{n} "),
     };
@@ -167,7 +190,14 @@ pub fn draw_overlay(
     {
         hit_rows.push((inner.y + u16::try_from(n).unwrap_or(u16::MAX), i));
         let collapsed = list.collapsed.contains(&e.section) && app.outline.has_children(e.section);
-        lines.push(row(app, e, width, i == list.cursor, collapsed, false));
+        lines.push(row(
+            app,
+            e,
+            width,
+            (i == list.cursor, collapsed),
+            false,
+            context,
+        ));
     }
     frame.render_widget(
         Paragraph::new(lines),
@@ -183,16 +213,17 @@ pub fn draw_overlay(
             ..inner
         };
         let line = if app.mode == Mode::OutlineFilter {
+            // A column in from the border, as the rows are.
             let (mut spans, cursor) = super::prompt::line_spans(
                 &app.filter_line,
-                width.saturating_sub(1),
+                width.saturating_sub(2),
                 app.theme.key(),
             );
-            spans.insert(0, Span::styled("/", app.theme.key()));
-            super::prompt::set_cursor(frame, at, 1 + cursor);
+            spans.insert(0, Span::styled(" /", app.theme.key()));
+            super::prompt::set_cursor(frame, at, 2 + cursor);
             Line::from(spans)
         } else {
-            let prompt = format!("/{}", list.filter.as_deref().unwrap_or(""));
+            let prompt = format!(" /{}", list.filter.as_deref().unwrap_or(""));
             Line::from(Span::styled(fit(&prompt, width), app.theme.key()))
         };
         frame.render_widget(Paragraph::new(line), at);
@@ -227,7 +258,7 @@ pub fn draw_sidebar(frame: &mut Frame<'_>, app: &mut App, area: Rect) {
     for (n, e) in entries.iter().skip(offset).take(rows).enumerate() {
         let r = inner.y + u16::try_from(n).unwrap_or(u16::MAX);
         hit_rows.push((r, e.section));
-        lines.push(row(app, e, width, false, false, true));
+        lines.push(row(app, e, width, (false, false), true, false));
     }
     frame.render_widget(Paragraph::new(lines), inner);
     app.sidebar_rows = hit_rows;
