@@ -593,16 +593,58 @@ fn layout_block_in(
     if index == 0 {
         header(doc, block, width, &mut lines, &mut drafts);
     }
+    // Right-to-left text has its quote bars and list markers on its
+    // right, where it starts, mirrored (`• ` becomes ` •`).
+    let rtl = drafts.iter().any(|d| d.rtl) && prefix.width > 0;
     for _ in 0..block.space_before {
-        lines.push(Draft::decoration(prefix.spacer.clone()));
+        let spacer = if rtl {
+            // Its bars where the text's lines have theirs.
+            let bars: usize = prefix.spacer.iter().map(|s| display_width(&s.text)).sum();
+            let pad = (inner + prefix.width).saturating_sub(bars);
+            let mut segs = vec![seg(" ".repeat(pad), Role::Text)];
+            segs.extend(mirrored(&prefix.spacer));
+            segs
+        } else {
+            prefix.spacer.clone()
+        };
+        lines.push(Draft::decoration(spacer));
     }
     for (i, mut draft) in drafts.into_iter().enumerate() {
         let bars = if i == 0 { &prefix.first } else { &prefix.rest };
-        // In place: a line's segs mostly leave room for the bars.
-        draft.segs.splice(0..0, bars.iter().cloned());
+        if draft.rtl && prefix.width > 0 {
+            draft.segs.extend(mirrored(bars));
+        } else {
+            // In place: a line's segs mostly leave room for the bars.
+            draft.segs.splice(0..0, bars.iter().cloned());
+        }
         lines.push(draft);
     }
     finish_lines(lines, block)
+}
+
+/// Decoration segs as they stand on the right of right-to-left text:
+/// in the other order, each read the other way, its brackets turned
+/// (`[1] ` becomes ` [1]`, `│ • ` becomes ` • │`).
+fn mirrored(segs: &[Seg]) -> impl Iterator<Item = Seg> + '_ {
+    segs.iter().rev().map(|s| {
+        let text = s
+            .text
+            .chars()
+            .rev()
+            .map(|c| match c {
+                '(' => ')',
+                ')' => '(',
+                '[' => ']',
+                ']' => '[',
+                '{' => '}',
+                '}' => '{',
+                '<' => '>',
+                '>' => '<',
+                c => c,
+            })
+            .collect();
+        Seg { text, ..s.clone() }
+    })
 }
 
 /// Centre each line in `width` columns.

@@ -97,6 +97,25 @@ fn arabic_and_hebrew_paragraphs_at_40_and_80_columns() {
     }
 }
 
+/// A list item or a quotation in right-to-left text has its marker and
+/// its bar on its right, where it starts; left-to-right items keep theirs
+/// on the left.
+#[test]
+fn right_to_left_items_and_quotes_have_their_marks_on_the_right() {
+    let doc = parse("- שלום עולם\n- hello world\n\n> שלום עולם\n>\n> עוד שורה\n");
+    let shown = longform::layout::render_to_string(&doc, 30);
+    let rows: Vec<&str> = shown.lines().collect();
+    let hebrew_item = rows.iter().find(|r| r.contains("םלוע")).unwrap();
+    assert!(hebrew_item.ends_with("םלוע םולש •"), "{shown}");
+    assert!(rows.contains(&"• hello world"), "{shown}");
+    let quoted: Vec<&&str> = rows.iter().skip_while(|r| !r.contains('│')).collect();
+    assert_eq!(quoted.len(), 3, "{shown}");
+    for row in quoted {
+        assert!(row.ends_with('│') && !row.starts_with('│'), "{shown}");
+        assert_eq!(unicode_width::UnicodeWidthStr::width(*row), 30, "{shown}");
+    }
+}
+
 #[test]
 fn a_search_in_right_to_left_text_lights_the_word_where_it_is_drawn() {
     let mut app = app();
