@@ -1302,6 +1302,9 @@ fn wrap(spans: &[Span], src: &str, width: usize, style: Style) -> Vec<Draft> {
 /// when it is too long for the column (`Set::Lines`), as verse does.
 const HANG: usize = 3;
 
+/// The fewest columns a line that turns over keeps after its indent.
+const HANG_ROOM: usize = 12;
+
 /// `wrap`, with the lines justified when `justify`: all but the last and
 /// those before a hard break; running as `dir` says, or as the first
 /// letter outside an image's label says. With a `hang`, a line that a
@@ -1417,7 +1420,11 @@ fn wrap_with(
                     })
                     .map(|a| a.width)
                     .sum();
-                indent = (own + hang).min(width / 2);
+                // Not on a screen too narrow to leave a line its words.
+                indent = own + hang;
+                if indent * 2 > width || width - indent < HANG_ROOM {
+                    indent = 0;
+                }
             }
             line_start = cut;
             while line_start < i && atoms[line_start].space {
@@ -1509,6 +1516,10 @@ fn wrap_with(
                 None => draft_from_atoms(line, &full, style, &mut segs),
             };
             draft.rtl = rtl;
+            // A cluster wider than the room left is on a line of its own:
+            // the indent gives way rather than the line run over.
+            let used: usize = draft.segs.iter().map(|s| display_width(&s.text)).sum();
+            let indent = indent.min(width.saturating_sub(used));
             if indent > 0 && !rtl {
                 draft.segs.insert(0, seg(" ".repeat(indent), style.role));
             }
