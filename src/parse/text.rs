@@ -1408,6 +1408,16 @@ impl<'s> Emitter<'s, '_> {
         let (Some(least), Some(most)) = (indents.clone().min(), indents.max()) else {
             return Vec::new();
         };
+        // Lines set by hand from the margin keep how far in the others
+        // are: a header field's go-on under its value, an address.
+        if least <= self.body_indent
+            && self.hang
+            && lines[0].indent == least
+            && most > least
+            && most - least <= 8
+        {
+            return lines.iter().map(|l| l.indent - least).collect();
+        }
         if least <= self.body_indent || most - least > 6 || most - self.body_indent > 10 {
             return Vec::new();
         }
@@ -2120,6 +2130,17 @@ mod tests {
              Subject: A subject long enough to reach past half of the measure here\n\
              Release date: October 1, 1995 [eBook #345]\n\
              Most recently updated: September 24, 2025"
+        );
+        // Go-on lines set a little in keep how far in they are.
+        let src = format!(
+            "{PARA}\n\nAuthor: Guido van Rossum <guido@python.org>,\n        \
+             Barry Warsaw <barry@python.org>\nStatus: Active\n\n{PARA}"
+        );
+        assert_eq!(
+            texts(&parse_text(&src))[1],
+            "Author: Guido van Rossum <guido@python.org>,\n\
+             \u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}Barry Warsaw <barry@python.org>\n\
+             Status: Active"
         );
         // Prose that starts with a label is prose: its lines are wrapped.
         let src = format!(
