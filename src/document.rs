@@ -1249,6 +1249,8 @@ pub enum Set {
     Flowing,
     /// Each line centred (HTML's `align="center"`).
     Centered,
+    /// Each line flush right (HTML's `align="right"`).
+    Right,
     /// Each of its lines is one the author set (verse, an address, a
     /// header of fields, in a plain-text article): a line too long for
     /// the column turns over indented further than it starts (`HANG`).

@@ -575,6 +575,11 @@ fn layout_block_in(
         let mut drafts = content(block, doc, index, inner, role, options);
         center(&mut drafts, inner);
         drafts
+    } else if block.set == Set::Right {
+        // Justified lines are full already: the others go to the right.
+        let mut drafts = content(block, doc, index, inner, role, options);
+        flush_right_all(&mut drafts, inner);
+        drafts
     } else {
         let mut drafts = content(block, doc, index, inner, role, options);
         flush_right(&mut drafts, inner);
@@ -658,10 +663,19 @@ fn center(drafts: &mut [Draft], width: usize) {
     }
 }
 
+/// Move every line to the right edge of `width` columns.
+fn flush_right_all(drafts: &mut [Draft], width: usize) {
+    push_right(drafts.iter_mut(), width);
+}
+
 /// Move the lines of right-to-left text to the right edge of `width`
 /// columns, where they start.
 fn flush_right(drafts: &mut [Draft], width: usize) {
-    for d in drafts.iter_mut().filter(|d| d.rtl) {
+    push_right(drafts.iter_mut().filter(|d| d.rtl), width);
+}
+
+fn push_right<'a>(drafts: impl Iterator<Item = &'a mut Draft>, width: usize) {
+    for d in drafts {
         let w: usize = d.segs.iter().map(|s| display_width(&s.text)).sum();
         if w < width {
             d.segs.insert(0, seg(" ".repeat(width - w), Role::Text));

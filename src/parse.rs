@@ -527,6 +527,8 @@ struct Leaf {
     kind: LeafKind,
     /// Inside HTML that centres its text.
     center: bool,
+    /// Inside HTML that sets its text flush right.
+    right: bool,
     /// Its lines are the author's (see `Builder::kept_lines`).
     kept: bool,
     /// The direction HTML's `dir` around it gives it.
@@ -699,6 +701,8 @@ struct Builder<'s> {
     html_open: Vec<html::Open>,
     /// How many open HTML elements centre their text.
     center: u32,
+    /// How many set it flush right.
+    right: u32,
     /// The paragraphs opened now keep their lines (`Set::Lines`): set by
     /// the plain-text parse around lines that mean to be lines.
     pub(crate) kept_lines: bool,
@@ -793,6 +797,7 @@ impl<'s> Builder<'s> {
             split_tag: None,
             html_open: Vec::new(),
             center: 0,
+            right: 0,
             kept_lines: false,
             hidden: 0,
             row_has_data: false,
@@ -1480,6 +1485,7 @@ impl<'s> Builder<'s> {
         self.leaf = Some(Leaf {
             kind,
             center: self.center > 0,
+            right: self.right > 0,
             kept: self.kept_lines,
             dir: self.html_dir(),
             spans: std::mem::take(&mut self.spare_spans),
@@ -1493,12 +1499,14 @@ impl<'s> Builder<'s> {
         let Some(leaf) = self.leaf.take() else {
             return;
         };
-        let (center, kept, dir) = (leaf.center, leaf.kept, leaf.dir);
+        let (center, right, kept, dir) = (leaf.center, leaf.right, leaf.kept, leaf.dir);
         let first = self.doc.blocks.len();
         self.push_leaf(leaf);
         for block in &mut self.doc.blocks[first..] {
             if center {
                 block.set = Set::Centered;
+            } else if right {
+                block.set = Set::Right;
             } else if kept {
                 block.set = Set::Lines;
             }

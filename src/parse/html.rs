@@ -28,9 +28,11 @@ use crate::document::{BlockKind, ContainerKind, Flags, LinkTarget, Role, Span};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Element {
     /// `<p>`, `<div>` and other boxes: a paragraph boundary, centring what
-    /// is inside when `align="center"` says so.
+    /// is inside when `align="center"` says so, setting it flush right
+    /// when `align="right"` does (`(back to top)` links).
     Block {
         center: bool,
+        right: bool,
     },
     Heading {
         level: u8,
@@ -270,12 +272,17 @@ fn number(value: Option<&str>) -> Option<i64> {
 /// and whose text is kept.
 fn element(name: &str, attrs: &[(String, String)]) -> Option<Element> {
     let center = || attr(attrs, "align").is_some_and(|a| a.trim().eq_ignore_ascii_case("center"));
+    let right = || attr(attrs, "align").is_some_and(|a| a.trim().eq_ignore_ascii_case("right"));
     Some(match name {
         "p" | "div" | "section" | "article" | "header" | "footer" | "figure" | "figcaption"
-        | "aside" | "main" | "nav" | "address" | "dl" | "dt" | "dd" => {
-            Element::Block { center: center() }
-        }
-        "center" => Element::Block { center: true },
+        | "aside" | "main" | "nav" | "address" | "dl" | "dt" | "dd" => Element::Block {
+            center: center(),
+            right: right(),
+        },
+        "center" => Element::Block {
+            center: true,
+            right: false,
+        },
         "blockquote" => Element::Quote,
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Element::Heading {
             level: name.as_bytes()[1] - b'0',
@@ -726,9 +733,10 @@ impl Builder<'_> {
                 };
                 self.current_link = Some(self.add_link(target, at));
             }
-            Element::Block { center } => {
+            Element::Block { center, right } => {
                 self.close_leaf();
                 self.center += u32::from(*center);
+                self.right += u32::from(*right);
             }
             Element::Heading { level, center, id } => {
                 self.close_leaf();
@@ -932,9 +940,10 @@ impl Builder<'_> {
                 self.link = self.link.saturating_sub(1);
                 self.current_link = None;
             }
-            Element::Block { center } => {
+            Element::Block { center, right } => {
                 self.close_leaf();
                 self.center -= u32::from(center).min(self.center);
+                self.right -= u32::from(right).min(self.right);
             }
             Element::Pre => self.close_leaf(),
             Element::Quote => {
@@ -1120,6 +1129,24 @@ mod tests {
         // A `<` at a line end that starts no tag stays text.
         assert_eq!(shown("a <\nb\n"), "a < b\n");
         assert_eq!(shown("a </\n3 > 2\n"), "a </ 3 > 2\n");
+    }
+
+    #[test]
+    fn align_right_sets_lines_flush_right() {
+        let out = shown("Text.\n\n<p align=\"right\">(<a href=\"#top\">back to top</a>)</p>\n");
+        let last = out.lines().last().unwrap_or_default();
+        assert_eq!(
+            last,
+            format!("{}(back to top)", " ".repeat(60 - 13)),
+            "{out}"
+        );
+        // Markdown inside a right-aligned `<div>`, blank lines and all.
+        let out = shown("<div align=\"right\">\n\nRight **md**\n\n</div>\n\nAfter.\n");
+        assert!(
+            out.contains(&format!("{}Right md\n", " ".repeat(52))),
+            "{out:?}"
+        );
+        assert!(out.contains("\nAfter.\n"), "{out:?}");
     }
 
     #[test]
