@@ -1069,6 +1069,9 @@ const SIGNAL_TAKEN: usize = usize::MAX;
 /// restores the terminal and exits itself.
 const SIGNAL_GRACE: Duration = Duration::from_secs(1);
 
+/// The same for SIGHUP: two of the loop's wakes (`TICK`).
+const HANGUP_GRACE: Duration = Duration::from_millis(250);
+
 /// Set when SIGTSTP came from outside (`kill -TSTP`): the loop gives the
 /// terminal back and stops, as on Ctrl-z.
 static STOP_ASKED: AtomicBool = AtomicBool::new(false);
@@ -1110,7 +1113,18 @@ fn watch_signals(emergency: Emergency) -> Result<(Arc<AtomicUsize>, Watcher)> {
                 SIGCONT => CONTINUED.store(true, Ordering::SeqCst),
                 _ => {
                     seen.store(usize::try_from(sig).unwrap_or(15), Ordering::SeqCst);
-                    std::thread::sleep(SIGNAL_GRACE);
+                    // A terminal that hung up leaves crossterm reading its
+                    // end of input for ever: the loop never gets back to
+                    // see the signal, and the place is saved here sooner.
+                    let grace = if sig == signal_hook::consts::SIGHUP {
+                        HANGUP_GRACE
+                    } else {
+                        SIGNAL_GRACE
+                    };
+                    let until = Instant::now() + grace;
+                    while Instant::now() < until && seen.load(Ordering::SeqCst) != SIGNAL_TAKEN {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
                     if seen.load(Ordering::SeqCst) != SIGNAL_TAKEN {
                         restore();
                         // The loop is stuck: save the last state it
