@@ -240,6 +240,34 @@ fn n_keeps_the_selection_and_asks_for_its_note() {
     assert_eq!(all[0].section.as_deref(), Some("Water"));
 }
 
+/// Editing a note goes on from its end: what is typed is added to it,
+/// and Backspace trims its last letter, never the whole note at once.
+#[test]
+fn a_note_is_edited_from_its_end() {
+    let mut app = app(ARTICLE, Theme::Dark);
+    frame(&mut app, 60, 14);
+    mark(
+        &mut app,
+        "Soft water",
+        &[Motion::SentenceNext],
+        Action::NoteSelection,
+    );
+    for c in "try it".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    app.update(Action::OpenHighlights);
+    frame(&mut app, 60, 14);
+    app.update(Action::HighlightNote);
+    assert_eq!(app.mode, Mode::Prompt);
+    app.update(Action::PromptEdit(longform::tui::prompt::Edit::Backspace));
+    for c in "s, cold".chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+    assert_eq!(app.highlights()[0].note.as_deref(), Some("try is, cold"));
+}
+
 /// The note's prompt says what Esc does: the highlight is made already,
 /// and Esc keeps it, without a note, or with the note it had.
 #[test]

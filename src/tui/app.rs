@@ -2553,7 +2553,7 @@ impl App {
                     self.prompt = Some(if action == Action::BookmarkRename {
                         Prompt::new(PromptKind::Rename(b.id), &b.label)
                     } else {
-                        Prompt::new(PromptKind::Note(b.id), &b.note.unwrap_or_default())
+                        Prompt::editing(PromptKind::Note(b.id), &b.note.unwrap_or_default())
                     });
                     self.mode = Mode::Prompt;
                 }

@@ -160,7 +160,8 @@ impl App {
     /// `n`: edit the note of the highlight under the cursor.
     pub fn edit_highlight_note(&mut self) {
         if let Some(h) = self.highlight_at_cursor() {
-            self.prompt = Some(Prompt::new(
+            // A note is added to or trimmed, not replaced at a key.
+            self.prompt = Some(Prompt::editing(
                 PromptKind::HighlightNote(h.id.clone()),
                 h.note.as_deref().unwrap_or_default(),
             ));

@@ -208,6 +208,14 @@ impl Prompt {
         }
     }
 
+    /// A prompt for `kind` holding `text` to be added to or trimmed (a
+    /// note): not selected, the cursor at its end.
+    pub fn editing(kind: PromptKind, text: &str) -> Prompt {
+        let mut line = LineInput::empty();
+        line.set_text(text);
+        Prompt { kind, line }
+    }
+
     pub fn text(&self) -> &str {
         self.line.text()
     }
