@@ -86,6 +86,22 @@ fn the_help_at_three_sizes_lists_every_key() {
         if h < 60 {
             app.update(Action::HelpScroll(3));
             assert!(screen(&mut app, w, h).contains(&format!("4–{} of ", h + 1)));
+            // To the end (`G`), one back (`k`), and to the start (`g`).
+            app.update(Action::HelpScroll(isize::MAX));
+            let end = screen(&mut app, w, h);
+            let total = end
+                .split(" of ")
+                .nth(1)
+                .and_then(|t| t.split(' ').next())
+                .and_then(|n| n.parse::<u16>().ok())
+                .expect("a place");
+            let last = format!("{}–{total} of {total}", total - (h - 2) + 1);
+            assert!(end.contains(&last), "{last}: {end}");
+            app.update(Action::HelpScroll(-1));
+            let back = format!("{}–{} of {total}", total - (h - 2), total - 1);
+            assert!(screen(&mut app, w, h).contains(&back), "{back}");
+            app.update(Action::HelpScroll(isize::MIN));
+            assert!(screen(&mut app, w, h).contains(&place));
         }
         insta::assert_snapshot!(format!("help_{w}x{h}"), shown);
     }

@@ -371,6 +371,8 @@ pub struct App {
     pub wpm_known: bool,
     /// Rows the help overlay is scrolled by, on a short screen.
     pub help_scroll: usize,
+    /// The farthest the help scrolls, as its last frame was laid out.
+    pub help_most: std::cell::Cell<usize>,
     /// Where `+`, `-` and `=` remember the width; None saves nothing.
     pub config_file: Option<std::path::PathBuf>,
     /// Columns the text area had at the last frame.
@@ -667,6 +669,7 @@ impl App {
             marks: None,
             wpm_known: false,
             help_scroll: 0,
+            help_most: std::cell::Cell::new(super::keymap::HELP.len()),
             config_file: None,
             text_width: DEFAULT_MEASURE,
             search: None,
@@ -2609,7 +2612,8 @@ impl App {
                 }
             }
             Action::HelpScroll(n) => {
-                let most = super::keymap::HELP.len();
+                // As far as the last frame of the help could go.
+                let most = self.help_most.get();
                 self.help_scroll = self.help_scroll.saturating_add_signed(n).min(most);
             }
             Action::ToggleImages => {

@@ -664,6 +664,8 @@ fn help_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('k') | KeyCode::Up => Some(Action::HelpScroll(-1)),
         KeyCode::Char(' ') | KeyCode::PageDown => Some(Action::HelpScroll(10)),
         KeyCode::Char('b') | KeyCode::PageUp => Some(Action::HelpScroll(-10)),
+        KeyCode::Char('g') | KeyCode::Home => Some(Action::HelpScroll(isize::MIN)),
+        KeyCode::Char('G') | KeyCode::End => Some(Action::HelpScroll(isize::MAX)),
         _ => None,
     }
 }

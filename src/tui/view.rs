@@ -121,7 +121,7 @@ pub fn draw_library(
     }
     lib.row_hits = library::draw(frame, lib, theme, wpm);
     if lib.help {
-        help::draw_table(frame, super::keymap::LIBRARY_HELP, theme, 0, area);
+        let _ = help::draw_table(frame, super::keymap::LIBRARY_HELP, theme, 0, area);
     }
 }
 

@@ -13,18 +13,20 @@ use crate::tui::keymap::help;
 use crate::tui::theme::Theme;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    draw_table(frame, &help(&app.keymap), app.theme, app.help_scroll, area);
+    let most = draw_table(frame, &help(&app.keymap), app.theme, app.help_scroll, area);
+    app.help_most.set(most);
 }
 
 /// A table of keys in a box: two columns when it is too tall for one and
 /// they fit side by side, scrolled by `scroll` rows when it still does not.
+/// The farthest it can be scrolled.
 pub fn draw_table<K: AsRef<str>>(
     frame: &mut Frame<'_>,
     table: &[(K, &str)],
     theme: Theme,
     scroll: usize,
     area: Rect,
-) {
+) -> usize {
     let area_w = usize::from(area.width);
     // A long list of keys wraps onto a second row of its own, but for a
     // table in one column on a wide screen.
@@ -132,6 +134,7 @@ pub fn draw_table<K: AsRef<str>>(
         };
         frame.render_widget(Paragraph::new(right), rest);
     }
+    most
 }
 
 /// The widest the keys column grows: longer lists of keys wrap.
