@@ -168,6 +168,37 @@ fn csv_export_golden() {
 
 /// A passage over two paragraphs is exported as two: two paragraphs of
 /// one quote in Markdown, a line each in JSON and CSV.
+/// A bookmark whose label names its section (a new bookmark's label is
+/// "Section · first words") names it once in the export.
+#[test]
+fn a_bookmark_label_that_names_its_section_is_not_repeated() {
+    let fx = Fixture::new();
+    let mut state = fx.mark(&MARKS);
+    let text = fx.text();
+    let canonical = std::fs::canonicalize(&fx.article).expect("canonical");
+    let doc = parse_article(Some(&canonical), &text);
+    let at = text.find("## Second").expect("second section");
+    state.add_bookmark(
+        Anchor::at(&doc, Position(at)),
+        // As the reader makes it: from the section's title as shown.
+        "Second, “quoted” part · the words after it".into(),
+        None,
+        CREATED + 1,
+    );
+    Store::new(&fx.config)
+        .save(&store::record_id(&canonical), &state)
+        .expect("save the record");
+    let out = fx.stdout(&["export", fx.path()]);
+    let line = out
+        .lines()
+        .find(|l| l.contains("the words after it"))
+        .expect("the bookmark's line");
+    assert_eq!(line.matches("quoted").count(), 1, "{line}");
+    // A label that does not name it is followed by the section.
+    let other = out.lines().find(|l| l.contains("Back")).expect("the other");
+    assert!(other.contains("quoted"), "{other}");
+}
+
 #[test]
 fn a_passage_over_paragraphs_keeps_them() {
     let fx = Fixture::new();

@@ -368,7 +368,9 @@ pub fn markdown(article: &Article, marks: &[Marked], out: &mut dyn Write) -> Res
         s.push_str("## Bookmarks\n\n");
         for (b, place) in bookmarks {
             let mut line = format!("- {}% · {}", place.percent, inline(&b.label));
-            if let Some(section) = &place.section {
+            // The section, unless the label names it already.
+            let (section, _) = crate::session::not_in_label(&b.label, place.section.as_deref(), "");
+            if let Some(section) = section {
                 let _ = write!(line, " · {}", inline(section));
             }
             if let Some(note) = b.note.as_deref().filter(|n| !n.trim().is_empty()) {
