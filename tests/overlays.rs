@@ -107,6 +107,20 @@ fn the_help_at_three_sizes_lists_every_key() {
     }
 }
 
+/// On a wide screen too short for one column, the two columns give each
+/// binding's keys a row of their own, as one column does.
+#[test]
+fn the_help_in_two_wide_columns_keeps_each_binding_on_a_row() {
+    let mut app = app("articles/the-slow-web.md");
+    app.update(Action::ToggleHelp);
+    let shown = screen(&mut app, 200, 30);
+    assert!(shown.contains("Search"), "two columns: {shown}");
+    assert!(
+        shown.contains("g  Home / G  End / %    start / end / N% through (50%)"),
+        "{shown}"
+    );
+}
+
 #[test]
 fn the_outline_at_three_sizes_fits_its_entries() {
     for (w, h) in SIZES {

@@ -50,6 +50,15 @@ pub fn draw_table<K: AsRef<str>>(
     let two_text = widest.min(((area_w.saturating_sub(3)) / 2).saturating_sub(key_width + 8));
     let two = lines.len() + 2 > usize::from(area.height) && two_text >= 16;
     let (key_width, text_width, lines, starts) = if two {
+        // A wide screen gives each column's keys a row of their own too,
+        // when the descriptions keep their room.
+        let wide_key = widest_keys.min(WIDE_KEY_WIDTH);
+        let wide_text = widest.min(((area_w.saturating_sub(3)) / 2).saturating_sub(wide_key + 8));
+        let (key_width, two_text) = if wide_text >= two_text {
+            (wide_key, wide_text)
+        } else {
+            (key_width, two_text)
+        };
         let (lines, starts) = table_lines(table, key_width, two_text, theme);
         (key_width, two_text, lines, starts)
     } else if area_w >= WIDE_SCREEN {
