@@ -111,10 +111,39 @@ pub fn fit_words(text: &str, columns: usize) -> String {
     }
 }
 
+/// `fit_words` for a notice that ends with what to do about it (`Deleted
+/// “…” · u undoes`): when the whole does not fit, what comes before its
+/// last ` · ` is cut, and that end kept, if it takes no more than half
+/// the room.
+pub fn fit_notice(text: &str, columns: usize) -> String {
+    if display_width(text) <= columns {
+        return text.to_string();
+    }
+    match text.rsplit_once(" · ") {
+        Some((head, tail)) if display_width(tail) + 3 <= columns / 2 => {
+            let head = fit_words(head, columns - display_width(tail) - 3);
+            format!("{head} · {tail}")
+        }
+        _ => fit_words(text, columns),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_notice_keeps_what_to_do() {
+        let text = " Deleted “a particular kind of quiet that…” · u undoes";
+        assert_eq!(fit_notice(text, 80), text);
+        let cut = fit_notice(text, 38);
+        assert!(cut.ends_with(" · u undoes"), "{cut}");
+        assert!(display_width(&cut) <= 38, "{cut}");
+        // An end too long to keep is cut as any text is.
+        let long = " Resumed at 49% · Sync: cannot reach the sync server at example.org";
+        assert_eq!(fit_notice(long, 40), fit_words(long, 40));
+    }
 
     #[test]
     fn a_message_is_cut_between_words() {

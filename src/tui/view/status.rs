@@ -240,7 +240,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
     if let Some(msg) = app.message.as_ref().or(selecting.as_ref()) {
         // A right-to-left label, title or query in it reads as it is
         // seen, as the title does.
-        let msg = crate::layout::visual_text(&crate::width::fit_words(&format!(" {msg}"), room));
+        let msg = crate::layout::visual_text(&crate::width::fit_notice(&format!(" {msg}"), room));
         spans.push(Span::styled(msg, theme.message()));
     } else {
         // A right-to-left title or section reads as it is seen.
