@@ -70,10 +70,14 @@ impl Cli {
         }
         match Cli::try_parse_from(&args) {
             Ok(cli) => cli,
+            // Help, asked for or shown for a command that needs one of its
+            // own (`longform sync`), is clap's.
             Err(e)
                 if matches!(
                     e.kind(),
-                    clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+                    clap::error::ErrorKind::DisplayHelp
+                        | clap::error::ErrorKind::DisplayVersion
+                        | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
                 ) =>
             {
                 e.exit()
@@ -793,23 +797,33 @@ fn usage_error(e: &clap::Error) -> ! {
 }
 
 /// Clap's rendering of an error in one line: its first paragraph, joined,
-/// and the first line of its usage (`error: unexpected argument '--x'
-/// found` … `Usage: longform [OPTIONS] [FILE]` → `unexpected argument
-/// '--x' found · Usage: longform [OPTIONS] [FILE]`).
+/// its tip (`a similar argument exists: '--width'`), and the first line
+/// of its usage (`error: unexpected argument '--x' found` … `Usage:
+/// longform [OPTIONS] [FILE]` → `unexpected argument '--x' found · Usage:
+/// longform [OPTIONS] [FILE]`).
 fn one_line_usage_error(rendered: &str) -> String {
     let what: Vec<&str> = rendered
         .lines()
         .map(str::trim)
         .take_while(|l| !l.is_empty())
         .collect();
-    let what = what.join(" ");
-    let what = what.strip_prefix("error: ").unwrap_or(&what);
+    let mut what = what.join(" ");
+    if let Some(rest) = what.strip_prefix("error: ") {
+        what = rest.to_string();
+    }
+    for tip in rendered
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("tip: "))
+    {
+        what.push_str("; ");
+        what.push_str(tip);
+    }
     match rendered
         .lines()
         .find_map(|l| l.trim().strip_prefix("Usage: "))
     {
         Some(usage) => format!("{what} · Usage: {usage}"),
-        None => what.to_string(),
+        None => what,
     }
 }
 
@@ -1065,15 +1079,17 @@ impl<W: Write> Styled<'_, W> {
     }
 }
 
-/// `text` with a long stroke overlay (U+0336) after each character but
-/// the spaces around it.
+/// `text` with a long stroke overlay (U+0336) after each of its
+/// clusters but the spaces around it: after the whole of an emoji joined
+/// of several, which a stroke inside would part.
 fn struck(text: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
     let start = text.len() - text.trim_start().len();
     let end = text.trim_end().len().max(start);
     let mut out = String::with_capacity(text.len() * 3);
     out.push_str(&text[..start]);
-    for c in text[start..end].chars() {
-        out.push(c);
+    for cluster in text[start..end].graphemes(true) {
+        out.push_str(cluster);
         out.push('\u{336}');
     }
     out.push_str(&text[end..]);
@@ -1083,6 +1099,23 @@ fn struck(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use clap::Parser;
+
+    #[test]
+    fn a_stroke_goes_after_each_cluster() {
+        assert_eq!(super::struck(" ten "), " t\u{336}e\u{336}n\u{336} ");
+        // A family of three joined by ZWJ, and a heart with its emoji
+        // selector, each struck whole: the width stays.
+        let text = "👨\u{200d}👩\u{200d}👧 ❤\u{fe0f}";
+        let struck = super::struck(text);
+        assert_eq!(
+            struck,
+            "👨\u{200d}👩\u{200d}👧\u{336} \u{336}❤\u{fe0f}\u{336}"
+        );
+        assert_eq!(
+            crate::width::display_width(&struck),
+            crate::width::display_width(text)
+        );
+    }
 
     use super::Cli;
 

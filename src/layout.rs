@@ -617,6 +617,12 @@ fn layout_block_in(
     for (i, mut draft) in drafts.into_iter().enumerate() {
         let bars = if i == 0 { &prefix.first } else { &prefix.rest };
         if draft.rtl && prefix.width > 0 {
+            // Out to the text's edge first (a centred line is not there),
+            // so that the bars line up down the block.
+            let w: usize = draft.segs.iter().map(|s| display_width(&s.text)).sum();
+            if w < inner {
+                draft.segs.push(seg(" ".repeat(inner - w), Role::Text));
+            }
             draft.segs.extend(mirrored(bars));
         } else {
             // In place: a line's segs mostly leave room for the bars.
@@ -628,24 +634,37 @@ fn layout_block_in(
 }
 
 /// Decoration segs as they stand on the right of right-to-left text:
-/// in the other order, each read the other way, its brackets turned
-/// (`[1] ` becomes ` [1]`, `│ • ` becomes ` • │`).
+/// in the other order, each read the other way as right-to-left text
+/// shows it: its runs of letters and digits kept as they are, the marks
+/// and spaces between them in the other order, brackets turned (`10. `
+/// becomes ` .10`, `[12] ` becomes ` [12]`, `│ • ` becomes ` • │`).
 fn mirrored(segs: &[Seg]) -> impl Iterator<Item = Seg> + '_ {
     segs.iter().rev().map(|s| {
-        let text = s
-            .text
-            .chars()
+        let mut runs: Vec<String> = Vec::new();
+        for c in s.text.chars() {
+            match runs.last_mut() {
+                Some(run)
+                    if c.is_alphanumeric()
+                        && run.chars().last().is_some_and(char::is_alphanumeric) =>
+                {
+                    run.push(c);
+                }
+                _ => runs.push(c.to_string()),
+            }
+        }
+        let text = runs
+            .iter()
             .rev()
-            .map(|c| match c {
-                '(' => ')',
-                ')' => '(',
-                '[' => ']',
-                ']' => '[',
-                '{' => '}',
-                '}' => '{',
-                '<' => '>',
-                '>' => '<',
-                c => c,
+            .map(|run| match run.as_str() {
+                "(" => ")",
+                ")" => "(",
+                "[" => "]",
+                "]" => "[",
+                "{" => "}",
+                "}" => "{",
+                "<" => ">",
+                ">" => "<",
+                run => run,
             })
             .collect();
         Seg { text, ..s.clone() }
@@ -1374,6 +1393,27 @@ fn wrap_with(
     // Empty, and of no text: a `Vec<Atom<'static>>` is one of atoms of any.
     let mut atoms: Vec<Atom<'_>> = spare;
     self::atoms(spans, src, &full, &starts, width, &mut atoms);
+    // Text with right-to-left letters is reordered line by line, once the
+    // lines are cut in the order it is read (see `visual_order`).
+    // HTML's `dir` sets the direction of text with right-to-left letters
+    // in it; text without any keeps its own (a list of languages' names in
+    // English, inside `<div dir="rtl">`).
+    let level = match dir {
+        Direction::Rtl if has_rtl(&full) => Some(true),
+        Direction::Ltr => Some(false),
+        // An image's label (`[image: logo]`, in Latin letters) does not
+        // set the direction of the text after it.
+        Direction::Rtl | Direction::Auto => spans
+            .iter()
+            .zip(&starts)
+            .filter(|(s, _)| !s.flags.contains(Flags::IMAGE))
+            .find_map(|(s, &at)| {
+                let end = at + s.text(src).len();
+                full.get(at..end.min(full.len()))?.chars().find_map(strong)
+            }),
+    };
+    // Right-to-left lines start at the right edge: no hang there.
+    let hang = if level == Some(true) { 0 } else { hang };
     let mut line_start = 0;
     let mut used = 0;
     let mut last_break: Option<usize> = None;
@@ -1455,25 +1495,6 @@ fn wrap_with(
         indents.push(indent);
     }
 
-    // Text with right-to-left letters is reordered line by line, once the
-    // lines are cut in the order it is read (see `visual_order`).
-    // HTML's `dir` sets the direction of text with right-to-left letters
-    // in it; text without any keeps its own (a list of languages' names in
-    // English, inside `<div dir="rtl">`).
-    let level = match dir {
-        Direction::Rtl if has_rtl(&full) => Some(true),
-        Direction::Ltr => Some(false),
-        // An image's label (`[image: logo]`, in Latin letters) does not
-        // set the direction of the text after it.
-        Direction::Rtl | Direction::Auto => spans
-            .iter()
-            .zip(&starts)
-            .filter(|(s, _)| !s.flags.contains(Flags::IMAGE))
-            .find_map(|(s, &at)| {
-                let end = at + s.text(src).len();
-                full.get(at..end.min(full.len()))?.chars().find_map(strong)
-            }),
-    };
     let bidi = has_rtl(&full).then(|| {
         let level = level.map(|rtl| {
             if rtl {

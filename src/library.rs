@@ -635,6 +635,11 @@ fn surname_first(author: &str) -> String {
         .filter_map(|sep| lower.find(sep))
         .min()
         .map_or(lower.as_str(), |at| &lower[..at]);
+    // `Kurt Vonnegut, Jr.`: the suffix is no surname.
+    let first = [", jr.", ", jr", ", sr.", ", sr", ", ii", ", iii", ", iv"]
+        .iter()
+        .find_map(|suffix| first.strip_suffix(suffix))
+        .unwrap_or(first);
     if let Some((surname, given)) = first.split_once(',')
         && surname.split_whitespace().count() <= 2
         && !given.trim().is_empty()
@@ -982,6 +987,8 @@ mod tests {
             ("Plato", "plato"),
             ("村上春樹", "村上春樹"),
             ("  Guido van Rossum ", "rossum guido van"),
+            ("Kurt Vonnegut, Jr.", "vonnegut kurt"),
+            ("Martin Luther King, Jr.", "king martin luther"),
         ] {
             assert_eq!(surname_first(name), key, "{name}");
         }

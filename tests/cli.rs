@@ -1564,6 +1564,11 @@ fn a_command_line_that_cannot_be_read_is_one_line() {
         (vec!["cat", &a[..], "--width", "abc"], "invalid value 'abc'"),
         (vec!["cat", &a[..], "--width", "0"], "invalid value '0'"),
         (vec!["--bogus"], "unexpected argument '--bogus'"),
+        // clap's tip is kept.
+        (
+            vec!["cat", &a[..], "--widht", "40"],
+            "a similar argument exists: '--width'",
+        ),
         (vec!["toc"], "<FILE> · Usage: longform toc <FILE>"),
         (vec![&a[..], &a[..]], "opens one article at a time"),
     ] {

@@ -114,6 +114,18 @@ fn right_to_left_items_and_quotes_have_their_marks_on_the_right() {
         assert!(row.ends_with('│') && !row.starts_with('│'), "{shown}");
         assert_eq!(unicode_width::UnicodeWidthStr::width(*row), 30, "{shown}");
     }
+    // A number keeps its digits in order, its stop on its left; a
+    // centred line in a quotation has its bar where the others do.
+    let doc = parse(
+        "9. שלום\n10. עולם\n11. שלום עולם\n\n> <p align=\"center\">שלום</p>\n>\n> עוד שורה\n",
+    );
+    let shown = longform::layout::render_to_string(&doc, 30);
+    assert!(shown.contains("םלוע .10\n"), "{shown}");
+    assert!(shown.contains("םלוע םולש .11\n"), "{shown}");
+    for row in shown.lines().filter(|r| r.contains('│')) {
+        assert!(row.ends_with('│'), "{shown}");
+        assert_eq!(unicode_width::UnicodeWidthStr::width(row), 30, "{shown}");
+    }
 }
 
 #[test]

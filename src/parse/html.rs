@@ -502,6 +502,8 @@ impl Builder<'_> {
             && let Some(&c) = self.open.last()
             && self.doc.containers[c].first_block().is_none()
             && let ContainerKind::Item { marker, .. } = &mut self.doc.containers[c].kind
+            // A second box there is inline, after the first.
+            && !matches!(&**marker, "☑" | "☐")
         {
             *marker = mark.into();
             return;
@@ -1167,6 +1169,10 @@ mod tests {
         // In a cell or inside text, where it stands; other inputs show
         // nothing.
         assert!(shown("| a |\n|---|\n| <input type=\"checkbox\" checked> |\n").contains("│ ☑ │"));
+        assert_eq!(
+            shown("<ul><li><input type=checkbox checked><input type=checkbox> x</li></ul>\n"),
+            "☑ ☐ x\n"
+        );
         assert_eq!(
             shown("Text <input type=checkbox> and <input type=\"text\" value=\"v\"> field.\n"),
             "Text ☐ and field.\n"

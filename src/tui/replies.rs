@@ -160,7 +160,9 @@ impl Replies {
     /// Alt with a key, and the keys whose bytes are sequences (arrows),
     /// cannot be told from an answer this way and are dropped.
     pub fn take_byte(&mut self, byte: u8) {
-        let after_escape = self.state == State::Escape;
+        // A byte after an ESC (one that may end a control string too)
+        // is Alt with a key, or the start of another sequence.
+        let after_escape = matches!(self.state, State::Escape | State::TextEscape(_));
         if !self.feed(byte) && !after_escape {
             self.typed.push(byte);
         }
@@ -368,7 +370,7 @@ fn typed_keys(bytes: &[u8]) -> Vec<Event> {
             Some(match c {
                 '\r' => key(KeyCode::Enter, KeyModifiers::NONE),
                 '\t' => key(KeyCode::Tab, KeyModifiers::NONE),
-                '\x7f' | '\x08' => key(KeyCode::Backspace, KeyModifiers::NONE),
+                '\x7f' => key(KeyCode::Backspace, KeyModifiers::NONE),
                 '\0' => key(KeyCode::Char(' '), KeyModifiers::CONTROL),
                 '\x01'..='\x1a' => {
                     let letter = char::from(c as u8 - 1 + b'a');
@@ -567,7 +569,7 @@ mod tests {
     #[test]
     fn keys_typed_while_the_answers_are_awaited_are_kept() {
         let mut r = Replies::default();
-        let input = b"G\x1b]11;rgb:ffff/ffff/ffff\x075\x1b[?62;22c0%\x1bx j\r";
+        let input = b"G\x1b]11;rgb:ffff/ffff/ffff\x075\x1b[?62;22c0%\x1bx j\x1b]11;rgb\x1bq\r";
         for &b in input {
             r.take_byte(b);
         }
@@ -586,7 +588,7 @@ mod tests {
             text in prop::collection::vec(
                 prop::sample::select(vec![
                     'j', 'G', '5', '%', ' ', '/', 'é', 'Ä', '例', '\r', '\t', '\x7f',
-                    '\x01', '\x04', '\x0c', '\x1a',
+                    '\x01', '\x04', '\x08', '\x0c', '\x1a',
                 ]),
                 0..16,
             )
