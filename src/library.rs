@@ -73,6 +73,40 @@ pub fn no_such_folders(missing: &[PathBuf]) -> String {
 /// Every article file under `dir`, in path order. Hidden folders, `target`
 /// and `node_modules` are skipped; the walk is iterative.
 pub fn find_articles(dir: &Path) -> Vec<PathBuf> {
+    find_articles_but(dir, None)
+}
+
+/// The articles of every folder of `roots`, in path order, each once,
+/// with none of longform's own files: a config folder inside a library
+/// folder holds the books converted from EPUB, which are no articles of
+/// the library.
+pub fn articles_of(roots: &[PathBuf], config_dir: Option<&Path>) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for root in roots {
+        paths.extend(find_articles_but(root, config_dir));
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// The same folder, whichever path names it.
+fn same_folder(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// `find_articles`, with the folder `skip` (and what is in it) left out.
+fn find_articles_but(dir: &Path, skip: Option<&Path>) -> Vec<PathBuf> {
+    let skip = skip.and_then(|s| std::fs::metadata(s).ok());
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -87,7 +121,10 @@ pub fn find_articles(dir: &Path) -> Vec<PathBuf> {
                 continue;
             };
             if kind.is_dir() {
-                if !name.starts_with('.') && !SKIPPED.contains(&name.as_ref()) {
+                let skipped = skip
+                    .as_ref()
+                    .is_some_and(|s| entry.metadata().is_ok_and(|m| same_folder(s, &m)));
+                if !name.starts_with('.') && !SKIPPED.contains(&name.as_ref()) && !skipped {
                     stack.push(path);
                 }
             } else if is_article(&path) {
@@ -756,6 +793,23 @@ mod tests {
             .map(|p| p.strip_prefix(d.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(found, ["a.md", "deep/er/b.markdown", "notes/c.txt"]);
+    }
+
+    #[test]
+    fn a_config_folder_inside_the_library_is_left_out() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "a.md", "# A\n");
+        write(d.path(), "cfg/cache/epub/0123-v9.md", "# A book\n");
+        write(d.path(), "more/b.md", "# B\n");
+        // Named another way (through `more/..`): the same folder.
+        let config = d.path().join("more/../cfg");
+        let roots = [d.path().to_path_buf(), d.path().join("more")];
+        let found: Vec<String> = articles_of(&roots, Some(&config))
+            .iter()
+            .map(|p| p.strip_prefix(d.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(found, ["a.md", "more/b.md"]);
+        assert_eq!(articles_of(&roots, None).len(), 3);
     }
 
     #[test]

@@ -213,12 +213,7 @@ pub fn list_command(roots: &[std::path::PathBuf], json: bool) -> Result<()> {
         }
         let _ = writeln!(io::stderr(), "longform: warning: {said}");
     }
-    let mut paths = Vec::new();
-    for root in roots {
-        paths.extend(crate::library::find_articles(root));
-    }
-    paths.sort();
-    paths.dedup();
+    let paths = crate::library::articles_of(roots, config_dir.as_deref());
     let cache_file = config_dir.as_deref().map(crate::library::Cache::path);
     let mut cache = cache_file
         .as_deref()

@@ -101,6 +101,7 @@ impl Library {
         let cache_file = config_dir.as_deref().map(Cache::path);
         let scan_roots = roots.clone();
         let scan_store = store.clone();
+        let scan_config = config_dir.clone();
         std::thread::spawn(move || {
             // The records are read here too: thousands of them would hold
             // the first frame.
@@ -111,12 +112,7 @@ impl Library {
             let unreadable = scan_store
                 .as_ref()
                 .map_or(0, |s| s.unreadable(records.len()));
-            let mut paths = Vec::new();
-            for root in &scan_roots {
-                paths.extend(library::find_articles(root));
-            }
-            paths.sort();
-            paths.dedup();
+            let paths = library::articles_of(&scan_roots, scan_config.as_deref());
             let missing = scan_roots.iter().filter(|r| !r.is_dir()).cloned().collect();
             if tx
                 .send(Scan::Found(paths.clone(), records, missing, unreadable))
