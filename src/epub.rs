@@ -32,7 +32,7 @@ const MAX_RATIO: u64 = 200;
 
 /// The version of the conversion: a change to the output bumps it, so
 /// cached text made by an older version is made again.
-pub const CONVERSION_VERSION: u32 = 9;
+pub const CONVERSION_VERSION: u32 = 10;
 
 /// A converted book.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -1069,6 +1069,13 @@ fn body(
             let level = last.depth.clamp(1, 6);
             let titles: Vec<&str> = doc.top.iter().map(|e| e.title.as_str()).collect();
             let rest = shift_headings(md, &titles, level, true, id_of, place);
+            // A title page the navigation lists: what the header shows
+            // already (the authors, the date) is not said again.
+            let rest = if is_title_page(md, book_title) {
+                drop_said(&rest, shown_above)
+            } else {
+                rest
+            };
             if !rest.is_empty() {
                 out.push_str(&rest);
                 out.push_str("\n\n");
@@ -1091,10 +1098,7 @@ fn body(
         // heading, at the depth of the section before, in a book whose
         // navigation titles none.
         let title = first_heading(md);
-        let title_page = title
-            .as_deref()
-            .zip(book_title)
-            .is_some_and(|(t, b)| one_line(t).eq_ignore_ascii_case(&one_line(b)));
+        let title_page = is_title_page(md, book_title);
         if nav_titles && !title_page {
             let rest = shift_headings(md, &[], depth, true, |_| None, |_| None);
             if !rest.is_empty() {
@@ -1110,15 +1114,7 @@ fn body(
                 Some(t) if title_page => {
                     let rest =
                         shift_headings(md, &[t.as_str()], depth, nav_titles, |_| None, |_| None);
-                    let said = |p: &str| {
-                        shown_above
-                            .iter()
-                            .any(|s| one_line(s).eq_ignore_ascii_case(&one_line(p)))
-                    };
-                    rest.split("\n\n")
-                        .filter(|p| !said(p))
-                        .collect::<Vec<_>>()
-                        .join("\n\n")
+                    drop_said(&rest, shown_above)
                 }
                 _ => places::clear(md),
             };
@@ -1744,6 +1740,29 @@ fn heading_line(line: &str) -> Option<(usize, &str)> {
 }
 
 /// The text of the first heading of a document's Markdown.
+/// Whether a document is the book's title page: its first heading is the
+/// book's title.
+fn is_title_page(md: &str, book_title: Option<&str>) -> bool {
+    first_heading(md)
+        .as_deref()
+        .zip(book_title)
+        .is_some_and(|(t, b)| one_line(t).eq_ignore_ascii_case(&one_line(b)))
+}
+
+/// `md` without the paragraphs the header says already (`shown_above`:
+/// the title, the authors, the date).
+fn drop_said(md: &str, shown_above: &[String]) -> String {
+    let said = |p: &str| {
+        shown_above
+            .iter()
+            .any(|s| one_line(s).eq_ignore_ascii_case(&one_line(p)))
+    };
+    md.split("\n\n")
+        .filter(|p| !said(p))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 fn first_heading(md: &str) -> Option<String> {
     lines_outside_code(md)
         .find_map(|(line, code)| if code { None } else { heading_line(line) })

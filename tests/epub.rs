@@ -269,6 +269,25 @@ fn an_epub3_book_reads_in_spine_order_with_its_metadata() {
     assert!(text.contains("Most were named after grandmothers."));
 }
 
+/// A title page that the navigation lists (a pandoc EPUB 2's NCX) does
+/// not say again what the header shows: the authors and the date.
+#[test]
+fn a_listed_title_page_does_not_repeat_the_header() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/epub/time-machine-epub2.epub"
+    ))
+    .unwrap();
+    let text = longform::load::epub::convert(bytes, "assets").unwrap().text;
+    let page = text
+        .split("# The Time Machine, in Parts\n\n")
+        .nth(1)
+        .expect("the title page's section");
+    assert!(page.starts_with("# Part One: The Dinner"), "{text}");
+    assert!(!page.contains("\n\nNatsume Sōseki\n\n"), "{text}");
+    assert!(!page.contains("1895-05-07"), "{text}");
+}
+
 #[test]
 fn converting_twice_gives_identical_bytes() {
     let bytes = epub3();
