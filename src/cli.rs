@@ -87,17 +87,26 @@ impl Cli {
                 let _ = <Cli as clap::CommandFactory>::command().print_help();
                 std::process::exit(0)
             }
-            Err(e) => usage_error(&Cli::second_file(&args).map_or(e, |second| {
-                // Clap would call it a subcommand that cannot follow FILE.
-                <Cli as clap::CommandFactory>::command().error(
-                    clap::error::ErrorKind::TooManyValues,
-                    format!(
-                        "longform opens one article at a time: {} is a second one \
+            // Two files: said so, but not when an option was misspelt
+            // (`--secton x FILE` takes `x` for a file).
+            Err(e) => usage_error(
+                &Cli::second_file(&args)
+                    .filter(|second| {
+                        e.kind() != clap::error::ErrorKind::UnknownArgument
+                            || e.to_string().contains(&*second.to_string_lossy())
+                    })
+                    .map_or(e, |second| {
+                        // Clap would call it a subcommand that cannot follow FILE.
+                        <Cli as clap::CommandFactory>::command().error(
+                            clap::error::ErrorKind::TooManyValues,
+                            format!(
+                                "it opens one article at a time: {} is a second one \
                          (a command comes first: longform cat FILE)",
-                        second.to_string_lossy()
-                    ),
-                )
-            })),
+                                second.to_string_lossy()
+                            ),
+                        )
+                    }),
+            ),
         }
     }
 
@@ -147,7 +156,7 @@ pub enum Command {
         /// The article: a Markdown file, or - for stdin
         file: PathBuf,
         /// Width of the text column (default: 80, or the terminal if narrower)
-        #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
+        #[arg(long, short, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
         width: Option<u16>,
         /// When to use colour and styles
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

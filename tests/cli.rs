@@ -1569,6 +1569,13 @@ fn a_command_line_that_cannot_be_read_is_one_line() {
             vec!["cat", &a[..], "--widht", "40"],
             "a similar argument exists: '--width'",
         ),
+        // A misspelt option before the file is that, not a second file.
+        (
+            vec!["--secton", "x", &a[..]],
+            "a similar argument exists: '--section'",
+        ),
+        // A negative width is a width out of range, not an option.
+        (vec!["cat", &a[..], "--width", "-3"], "invalid value '-3'"),
         (vec!["toc"], "<FILE> · Usage: longform toc <FILE>"),
         (vec![&a[..], &a[..]], "opens one article at a time"),
     ] {
