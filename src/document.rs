@@ -1255,6 +1255,11 @@ pub enum Set {
     /// header of fields, in a plain-text article): a line too long for
     /// the column turns over indented further than it starts (`HANG`).
     Lines,
+    /// Text wrapped at the author's measure and set in from the body (a
+    /// letter quoted in a novel, a note in an RFC): its lines are kept
+    /// where they fit, and on a narrower screen it is one paragraph again,
+    /// set in as far as its first line.
+    SetIn,
 }
 
 /// Which way a block's text runs: as its first letter says (`Auto`), or

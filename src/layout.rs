@@ -857,7 +857,7 @@ fn content(
         BlockKind::Heading { spans } => {
             let level = block.heading_level().unwrap_or(1);
             let style = Style::role(Role::Heading(level));
-            let mut lines = wrap_with(spans, src, width, style, false, block.dir, 0);
+            let mut lines = wrap_with(spans, src, width, style, false, block.dir, Turn::None);
             if level <= 2 {
                 let w = lines
                     .iter()
@@ -880,7 +880,11 @@ fn content(
             Style::role(role),
             options.justify,
             block.dir,
-            if block.set == Set::Lines { HANG } else { 0 },
+            match block.set {
+                Set::Lines => Turn::Hang,
+                Set::SetIn => Turn::Reflow,
+                _ => Turn::None,
+            },
         ),
         BlockKind::Code(code) => {
             let (lang, lines) = (&code.lang, &code.lines);
@@ -1328,7 +1332,20 @@ fn split_word(atoms: &mut Vec<Atom<'_>>, i: usize, n: usize) {
 /// Wrap inline spans to `width` columns, breaking at UAX #14 opportunities,
 /// and hard inside a cluster run longer than the width.
 fn wrap(spans: &[Span], src: &str, width: usize, style: Style) -> Vec<Draft> {
-    wrap_with(spans, src, width, style, false, Direction::Auto, 0)
+    wrap_with(spans, src, width, style, false, Direction::Auto, Turn::None)
+}
+
+/// How a paragraph's lines that the author ended (hard breaks) are set.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    /// As they are; a line too long wraps to the margin.
+    None,
+    /// A line too long turns over `HANG` columns further in than it
+    /// starts (`Set::Lines`).
+    Hang,
+    /// As they are when every one fits; else the paragraph is joined
+    /// again, each line set in as far as its first (`Set::SetIn`).
+    Reflow,
 }
 
 /// How much further in than its start a line the author set turns over
@@ -1352,7 +1369,7 @@ fn wrap_with(
     style: Style,
     justify: bool,
     dir: Direction,
-    hang: usize,
+    turn: Turn,
 ) -> Vec<Draft> {
     let Scratch {
         mut full,
@@ -1393,6 +1410,43 @@ fn wrap_with(
     // Empty, and of no text: a `Vec<Atom<'static>>` is one of atoms of any.
     let mut atoms: Vec<Atom<'_>> = spare;
     self::atoms(spans, src, &full, &starts, width, &mut atoms);
+    // Set-in text whose lines do not all fit is joined again: each line
+    // end a space, and the indent of the lines after the first left out
+    // (the first's is the paragraph's).
+    let reflowed = turn == Turn::Reflow
+        && atoms
+            .split(|a| a.newline)
+            .any(|line| line.iter().map(|a| a.width).sum::<usize>() > width);
+    if reflowed {
+        let mut after_end = false;
+        atoms.retain_mut(|a| {
+            if a.newline {
+                *a = Atom {
+                    text: " ",
+                    width: 1,
+                    space: true,
+                    newline: false,
+                    can_break: true,
+                    exact: false,
+                    shared: false,
+                    word: false,
+                    ..a.clone()
+                };
+                after_end = true;
+                return true;
+            }
+            let pad = !a.space && !a.text.is_empty() && a.text.chars().all(|c| c == '\u{a0}');
+            if after_end && pad {
+                return false;
+            }
+            after_end = false;
+            true
+        });
+    }
+    let hang = match turn {
+        Turn::Hang => HANG,
+        _ => 0,
+    };
     // Text with right-to-left letters is reordered line by line, once the
     // lines are cut in the order it is read (see `visual_order`).
     // HTML's `dir` sets the direction of text with right-to-left letters
@@ -1414,6 +1468,7 @@ fn wrap_with(
     };
     // Right-to-left lines start at the right edge: no hang there.
     let hang = if level == Some(true) { 0 } else { hang };
+    let turns = level != Some(true) && (hang > 0 || reflowed);
     let mut line_start = 0;
     let mut used = 0;
     let mut last_break: Option<usize> = None;
@@ -1427,7 +1482,7 @@ fn wrap_with(
         let atom = &atoms[i];
         if atom.newline {
             lines.push(line_start..i);
-            if hang > 0 {
+            if turns {
                 indents.push(indent);
             }
             line_start = i + 1;
@@ -1464,7 +1519,7 @@ fn wrap_with(
                 }
             };
             lines.push(line_start..cut);
-            if hang > 0 {
+            if turns {
                 indents.push(indent);
                 // Its own indent: the no-break spaces it starts with.
                 let own: usize = atoms[set_line..]
@@ -1491,7 +1546,7 @@ fn wrap_with(
         i += 1;
     }
     lines.push(line_start..atoms.len());
-    if hang > 0 {
+    if turns {
         indents.push(indent);
     }
 

@@ -529,8 +529,8 @@ struct Leaf {
     center: bool,
     /// Inside HTML that sets its text flush right.
     right: bool,
-    /// Its lines are the author's (see `Builder::kept_lines`).
-    kept: bool,
+    /// How its lines are kept (see `Builder::kept_lines`).
+    kept: Set,
     /// The direction HTML's `dir` around it gives it.
     dir: crate::document::Direction,
     spans: Vec<Span>,
@@ -703,9 +703,10 @@ struct Builder<'s> {
     center: u32,
     /// How many set it flush right.
     right: u32,
-    /// The paragraphs opened now keep their lines (`Set::Lines`): set by
-    /// the plain-text parse around lines that mean to be lines.
-    pub(crate) kept_lines: bool,
+    /// How the paragraphs opened now set their lines (`Set::Lines`,
+    /// `Set::SetIn`): set by the plain-text parse around lines that mean
+    /// to be lines.
+    pub(crate) kept_lines: Set,
     /// How many open HTML elements hide their text (`<script>`).
     hidden: u32,
     /// The HTML table row being read has a data cell, so it is no header.
@@ -798,7 +799,7 @@ impl<'s> Builder<'s> {
             html_open: Vec::new(),
             center: 0,
             right: 0,
-            kept_lines: false,
+            kept_lines: Set::Flowing,
             hidden: 0,
             row_has_data: false,
             html_block: None,
@@ -1507,8 +1508,8 @@ impl<'s> Builder<'s> {
                 block.set = Set::Centered;
             } else if right {
                 block.set = Set::Right;
-            } else if kept {
-                block.set = Set::Lines;
+            } else if kept != Set::Flowing {
+                block.set = kept;
             }
             block.dir = dir;
         }

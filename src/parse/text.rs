@@ -27,7 +27,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::{Builder, sanitize};
-use crate::document::{Document, Flags, block_spans, count_words};
+use crate::document::{Document, Flags, Set, block_spans, count_words};
 use heading::{Context, Placement};
 
 /// A title has fewer characters than this.
@@ -178,7 +178,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
         page_furniture: HashSet::new(),
         body_indent: measure.indent,
         gaps: false,
-        hang: false,
+        kept: None,
     };
     let mut c = 0;
     while c < chunks.len() {
@@ -220,7 +220,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             .collect();
         let kept = measure.kept_lines(&own, &text);
         let keep = kept.is_some();
-        out.hang = kept == Some(true);
+        out.kept = kept;
         match roles[c] {
             Role::Site => out.paragraph(chunk, Join::Soft, true),
             Role::Title => {
@@ -248,7 +248,7 @@ pub fn parse_text_shared(shared: &std::sync::Arc<str>) -> Document {
             Role::Body if shapes[c].code && joined.is_empty() => out.code(chunk),
             Role::Body => out.body(chunk, false, keep, &text),
         }
-        out.hang = false;
+        out.kept = None;
         c = next;
     }
     let mut doc = out.builder.finish();
@@ -450,7 +450,7 @@ impl Measure {
     /// and kept for being set in or in columns: a line of the first kind
     /// that is too long for the screen turns over with a hang, which
     /// would cut wrapped text into steps.
-    fn kept_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> Option<bool> {
+    fn kept_lines<'s>(&self, chunk: &[Line], text: &impl Fn(&Line) -> &'s str) -> Option<Kept> {
         // A list's items are a list's, not lines.
         let item = |l: &Line| {
             let t = text(l).trim_start();
@@ -482,13 +482,44 @@ impl Measure {
                 || (chunk.len() >= 3 && (chunk.iter().all(short) || led))
                 || (!chunk.iter().any(item) && self.broken_by_hand(chunk, text))
         };
-        let set_in = chunk.iter().all(|l| l.indent > self.indent)
-            || chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len();
-        if fields || set_in || (chunk.len() >= 3 && by_hand()) {
-            Some(by_hand())
-        } else {
-            None
+        let indented = chunk.iter().all(|l| l.indent > self.indent);
+        let columns = chunk.iter().filter(|l| text(l).contains("   ")).count() * 2 >= chunk.len();
+        if !(fields || indented || columns || (chunk.len() >= 3 && by_hand())) {
+            return None;
         }
+        // Set in, items and all (a contents list with numbered parts), most
+        // of its lines ended where the next word would have fitted within
+        // its longest: set by hand. Text wrapped at its own measure ends a
+        // line only where the next word does not fit.
+        let width = |l: &Line| l.indent + text(l).trim_end().chars().count();
+        let longest = chunk.iter().map(width).max().unwrap_or(0);
+        let room = chunk
+            .windows(2)
+            .filter(|pair| {
+                let word = text(&pair[1])
+                    .split_whitespace()
+                    .next()
+                    .map_or(0, |w| w.chars().count());
+                word > 0 && width(&pair[0]) + 1 + word <= longest
+            })
+            .count();
+        let uneven = room * 3 >= (chunk.len() - 1) * 2;
+        // Verse starts each line with a capital, which wrapped prose
+        // does only by chance.
+        let capitals = chunk[1..].iter().all(|l| {
+            text(l)
+                .chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        });
+        let hand = by_hand() || (indented && (uneven || capitals));
+        Some(if hand {
+            Kept::ByHand
+        } else if indented && !columns {
+            Kept::SetIn
+        } else {
+            Kept::Columns
+        })
     }
 
     /// Whether every line of `chunk` but the last ends where wrapping
@@ -1184,6 +1215,17 @@ impl Header {
     }
 }
 
+/// Why a chunk keeps its lines (`kept_lines`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kept {
+    /// Set by hand: verse, an address, a header of fields.
+    ByHand,
+    /// Text wrapped at the measure and set in from the body.
+    SetIn,
+    /// Laid out in columns.
+    Columns,
+}
+
 /// How the lines of a paragraph are joined.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Join {
@@ -1208,8 +1250,9 @@ struct Emitter<'s, 'w> {
     /// or more inside one (two columns, `Network Working Group      G.
     /// Klyne`) stays a gap, which the layout would close to one space.
     gaps: bool,
-    /// The chunk being set is of lines set by hand (see `kept_lines`).
-    hang: bool,
+    /// Why the chunk being set keeps its lines, if it does (see
+    /// `kept_lines`).
+    kept: Option<Kept>,
 }
 
 impl<'s> Emitter<'s, '_> {
@@ -1350,12 +1393,19 @@ impl<'s> Emitter<'s, '_> {
     /// A paragraph whose lines start `pads` columns in.
     fn paragraph_padded(&mut self, lines: &[Line], join: Join, dim: bool, pads: &[usize]) {
         let range = span(lines);
-        // Lines the author set by hand turn over with a hang.
-        self.builder.kept_lines = self.hang && join == Join::Hard && lines.len() > 1;
+        // Lines the author set by hand turn over with a hang; text wrapped
+        // at the measure and set in is joined again on a screen too narrow
+        // for its lines.
+        self.builder.kept_lines = match self.kept {
+            _ if join == Join::Soft || lines.len() < 2 => Set::Flowing,
+            Some(Kept::ByHand) => Set::Lines,
+            Some(Kept::SetIn) => Set::SetIn,
+            _ => Set::Flowing,
+        };
         self.start(Tag::Paragraph, range.clone());
         self.lines(lines, range.start, join, dim, pads);
         self.end(&Tag::Paragraph, range);
-        self.builder.kept_lines = false;
+        self.builder.kept_lines = Set::Flowing;
     }
 
     /// A heading of one line, or of two lines that are one title.
@@ -1411,7 +1461,7 @@ impl<'s> Emitter<'s, '_> {
         // Lines set by hand from the margin keep how far in the others
         // are: a header field's go-on under its value, an address.
         if least <= self.body_indent
-            && self.hang
+            && self.kept == Some(Kept::ByHand)
             && lines[0].indent == least
             && most > least
             && most - least <= 8
@@ -2166,6 +2216,52 @@ mod tests {
     }
 
     #[test]
+    fn set_in_text_wrapped_at_its_measure_is_joined_on_a_narrow_screen() {
+        use crate::document::Set;
+        // A letter set in, wrapped at the text's measure.
+        let letter = "     “My Friend.--Welcome to the Carpathians. I am\n     \
+                      anxiously expecting you. Sleep well to-night. At\n     \
+                      three to-morrow the diligence will start for\n     \
+                      Bukovina; a place on it is kept for you.";
+        // A list set in: lines ended well before their longest.
+        let list = "     THE GOLDEN BIRD\n     HANS IN LUCK\n     \
+                    THE STRAW, THE COAL, AND THE BEAN\n     OLD SULTAN";
+        // The body is most of the text, as in a book.
+        let body = [PARA; 4].join("\n\n");
+        let src = format!("{body}\n\n{letter}\n\n{body}\n\n{list}\n\n{body}");
+        let doc = parse_text(&src);
+        let mut sets: Vec<Set> = doc.blocks.iter().map(|b| b.set).collect();
+        sets.dedup();
+        assert_eq!(
+            sets,
+            [
+                Set::Flowing,
+                Set::SetIn,
+                Set::Flowing,
+                Set::Lines,
+                Set::Flowing
+            ]
+        );
+        let narrow = crate::layout::render_to_string(&doc, 40).replace('\u{a0}', " ");
+        // One paragraph again, every line set in as far as the first.
+        assert!(
+            narrow.contains(
+                "     “My Friend.--Welcome to the\n     Carpathians. I am anxiously\n     expecting you."
+            ),
+            "{narrow}"
+        );
+        // Where its lines fit, they are kept as the author ended them.
+        let wide = crate::layout::render_to_string(&doc, 60).replace('\u{a0}', " ");
+        assert!(wide.contains("Carpathians. I am\n     anxiously"), "{wide}");
+        for line in narrow.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= 40,
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
     fn lines_set_by_hand_turn_over_with_a_hang() {
         use crate::document::Set;
         let verse = "    Shall I compare thee to a summer's day?\n    \
@@ -2184,7 +2280,7 @@ mod tests {
                 Set::Flowing,
                 Set::Lines,
                 Set::Flowing,
-                Set::Flowing,
+                Set::SetIn,
                 Set::Flowing
             ]
         );
