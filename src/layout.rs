@@ -655,17 +655,7 @@ fn mirrored(segs: &[Seg]) -> impl Iterator<Item = Seg> + '_ {
         let text = runs
             .iter()
             .rev()
-            .map(|run| match run.as_str() {
-                "(" => ")",
-                ")" => "(",
-                "[" => "]",
-                "]" => "[",
-                "{" => "}",
-                "}" => "{",
-                "<" => ">",
-                ">" => "<",
-                run => run,
-            })
+            .map(|run| mirrored_text(run).unwrap_or(run))
             .collect();
         Seg { text, ..s.clone() }
     })

@@ -48,6 +48,15 @@ fn mark(app: &mut App, phrase: &str, motions: &[Motion], keep: Action) {
 
 /// Two highlights that overlap, the second made later, and one in
 /// another colour further down.
+/// Select the sentence from `phrase`, keep it with `note` as its note.
+fn noted(app: &mut App, phrase: &str, note: &str) {
+    mark(app, phrase, &[Motion::SentenceNext], Action::NoteSelection);
+    for c in note.chars() {
+        app.update(Action::PromptInput(c));
+    }
+    app.update(Action::PromptAccept);
+}
+
 fn marked(theme: Theme) -> App {
     let mut app = app(ARTICLE, theme);
     frame(&mut app, 60, 14);
@@ -246,16 +255,7 @@ fn n_keeps_the_selection_and_asks_for_its_note() {
 fn a_note_is_edited_from_its_end() {
     let mut app = app(ARTICLE, Theme::Dark);
     frame(&mut app, 60, 14);
-    mark(
-        &mut app,
-        "Soft water",
-        &[Motion::SentenceNext],
-        Action::NoteSelection,
-    );
-    for c in "try it".chars() {
-        app.update(Action::PromptInput(c));
-    }
-    app.update(Action::PromptAccept);
+    noted(&mut app, "Soft water", "try it");
     app.update(Action::OpenHighlights);
     frame(&mut app, 60, 14);
     app.update(Action::HighlightNote);
@@ -499,16 +499,7 @@ fn a_highlight_not_found_is_listed_and_marked() {
 fn search_finds_notes_after_the_article() {
     let mut app = app(ARTICLE, Theme::Dark);
     frame(&mut app, 60, 6);
-    mark(
-        &mut app,
-        "Hard water",
-        &[Motion::SentenceNext],
-        Action::NoteSelection,
-    );
-    for c in "Steep it longer".chars() {
-        app.update(Action::PromptInput(c));
-    }
-    app.update(Action::PromptAccept);
+    noted(&mut app, "Hard water", "Steep it longer");
     app.update(Action::Top);
     // Only in the note.
     app.update(Action::SearchStart);
