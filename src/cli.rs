@@ -1076,7 +1076,12 @@ impl<W: Write> Styled<'_, W> {
                 // stroke over each character (U+0336, of no width, so the
                 // lines keep their widths): `t̶e̶n̶ five`.
                 None if seg.style.flags.contains(Flags::STRIKE) => {
-                    self.out.write_all(struck(text).as_bytes())?;
+                    self.out.write_all(plain_spaces(&struck(text)).as_bytes())?;
+                }
+                // Without styles, the no-break spaces that set a line in
+                // are spaces, which a search or a copy of the text finds.
+                None if text.contains('\u{a0}') => {
+                    self.out.write_all(plain_spaces(text).as_bytes())?;
                 }
                 _ => self.out.write_all(text.as_bytes())?,
             }
@@ -1086,6 +1091,11 @@ impl<W: Write> Styled<'_, W> {
         }
         self.out.write_all(b"\n")
     }
+}
+
+/// `text` with its no-break spaces as spaces.
+fn plain_spaces(text: &str) -> String {
+    text.replace('\u{a0}', " ")
 }
 
 /// `text` with a long stroke overlay (U+0336) after each of its

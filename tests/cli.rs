@@ -1105,6 +1105,29 @@ fn toc_of_an_article_without_headings() {
     assert_eq!(r.out().trim(), "[]");
 }
 
+/// Piped, the indent of a plain-text line set in is spaces, which grep
+/// and a copy find, not the no-break spaces the layout sets it with.
+#[test]
+fn plain_output_indents_with_spaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("header.txt");
+    let body = "This paragraph is long enough to be running text, and it\n\
+                is hard-wrapped the way a saved page is.\n\n";
+    std::fs::write(
+        &file,
+        format!(
+            "{body}Author: Guido van Rossum <guido@python.org>,\n        \
+             Barry Warsaw <barry@python.org>\nStatus: Active\n\n{body}{body}"
+        ),
+    )
+    .unwrap();
+    let r = run(&["cat", path_str(&file)]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr);
+    let out = r.out();
+    assert!(out.contains("\n        Barry Warsaw"), "{out:?}");
+    assert!(!out.contains('\u{a0}'), "{out:?}");
+}
+
 #[test]
 fn toc_says_one_word_and_keeps_its_column() {
     let r = run_with(

@@ -1570,7 +1570,8 @@ fn list_start<'s>(lines: &[Line], text: &impl Fn(&Line) -> &'s str) -> Option<(u
 /// The length of a bullet marker and the spaces after it: `- `, `* `, `• `…
 fn bullet(line: &str) -> Option<usize> {
     let c = line.chars().next()?;
-    if !matches!(c, '-' | '*' | '+' | '•' | '◦' | '▪' | '‣') {
+    // A row of marks (`*    *    *`, a break between scenes) is no item.
+    if !matches!(c, '-' | '*' | '+' | '•' | '◦' | '▪' | '‣') || is_rule(line) {
         return None;
     }
     marker_end(line, c.len_utf8())
@@ -2213,6 +2214,14 @@ mod tests {
         ] {
             assert_eq!(is_field(line), field, "{line:?}");
         }
+    }
+
+    #[test]
+    fn a_row_of_asterisks_is_no_list_item() {
+        assert_eq!(bullet("*       *       *       *       *"), None);
+        assert_eq!(bullet("- - -"), None);
+        assert!(bullet("* an item").is_some());
+        assert!(bullet("- * *").is_some());
     }
 
     #[test]
