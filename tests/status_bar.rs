@@ -164,6 +164,8 @@ fn the_end_of_a_book_is_its_last_words_not_its_licence() {
             assert!(bar.contains("100% · end"), "{bar}");
             // Said once the last words came on screen, not before.
             assert!(screen.contains("THE END"), "{screen}");
+            // And the place is saved as the end, as the bar says.
+            assert!(app.screen_range().1);
             saw_end = true;
             // The licence goes on below.
             assert!(!screen.contains("Section 30."), "{screen}");

@@ -24,7 +24,7 @@ use crate::parse::window::{
     whole_lines,
 };
 use crate::position::Position;
-use crate::reader::{DEFAULT_WPM, JumpList, Reader};
+use crate::reader::{DEFAULT_WPM, JumpList, Reader, Screen};
 use crate::session::{BookmarkView, Session};
 use crate::store::{self, Bookmark, Store};
 
@@ -1247,7 +1247,8 @@ impl App {
         }
         // A place reached on the window is recorded now.
         if self.session.moved {
-            let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+            let screen = self.reader.screen(&self.doc, &mut self.layout);
+            let at_end = self.at_end(&screen);
             self.session
                 .record_position(&self.doc, self.reader.top, at_end, store::now());
         }
@@ -1572,7 +1573,8 @@ impl App {
         self.session.key(&self.doc, before, after, at);
         // The saved place stays until the reader moves.
         if self.session.moved {
-            let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+            let screen = self.reader.screen(&self.doc, &mut self.layout);
+            let at_end = self.at_end(&screen);
             self.session
                 .record_position(&self.doc, after, at_end, store::now());
         }
@@ -1638,7 +1640,8 @@ impl App {
         self.settle_fingerprint(true);
         self.wait_whole();
         if self.session.moved || self.session.reanchor {
-            let at_end = self.reader.screen(&self.doc, &mut self.layout).at_end;
+            let screen = self.reader.screen(&self.doc, &mut self.layout);
+            let at_end = self.at_end(&screen);
             self.session
                 .record_position(&self.doc, self.reader.top, at_end, store::now());
         }
@@ -2194,12 +2197,32 @@ impl App {
         } else {
             0
         };
-        let end = if screen.at_end {
+        let at_end = self.at_end(&screen);
+        let end = if at_end {
             self.doc.source_len
         } else {
             screen.lines.last().map_or(first, |l| l.end.max(first))
         };
-        (start..end, screen.at_end)
+        (start..end, at_end)
+    }
+
+    /// Whether `screen` is at the end of the reading: the end is on it,
+    /// or every counted word is on it or above it and what follows is no
+    /// reading (a Project Gutenberg book's licence, dimmed and not
+    /// counted). The status bar says `end` then, and the place is saved
+    /// as the end, so that both say the same. Not while only a window is
+    /// parsed, whose count is an estimate.
+    pub fn at_end(&self, screen: &Screen) -> bool {
+        let words = self.doc.words;
+        screen.at_end
+            || (words > 0
+                && !self.is_partial()
+                && screen
+                    .lines
+                    .iter()
+                    .map(|l| l.end)
+                    .max()
+                    .is_some_and(|bottom| self.doc.words_before(Position(bottom)) >= words))
     }
 
     /// The end was reached by reading: finished, if most was read.

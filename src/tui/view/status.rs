@@ -117,7 +117,7 @@ fn shorten_left(path: &[&str], width: usize) -> String {
 
 /// What the app shows in the bar now.
 fn parts(app: &App, screen: &Screen) -> Parts {
-    let at_end = screen.at_end || no_words_after(app, screen);
+    let at_end = app.at_end(screen);
     let percent = if at_end {
         100
     } else {
@@ -159,18 +159,6 @@ fn parts(app: &App, screen: &Screen) -> Parts {
         // marks take no column, and the bar is drawn as it is seen).
         title: isolate(&app.title),
     }
-}
-
-/// Whether every word of the article is on screen or above it: what
-/// follows is no reading (a Project Gutenberg book's licence, dimmed and
-/// not counted; a closing rule), and the bar says `end`, not `0 min`.
-/// Not while only a window is parsed, whose count is an estimate.
-fn no_words_after(app: &App, screen: &Screen) -> bool {
-    let words = app.doc.words;
-    let Some(bottom) = screen.lines.iter().map(|l| l.end).max() else {
-        return false;
-    };
-    words > 0 && !app.is_partial() && app.doc.words_before(Position(bottom)) >= words
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, screen: &Screen, area: Rect) {
